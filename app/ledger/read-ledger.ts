@@ -1,0 +1,112 @@
+// Reading `.beads/issues.jsonl` in every format Beads has written: v1 exports (`_type`, count
+// fields), SQLite-era files (tombstones, numeric comment ids, local-offset timestamps, legacy
+// `wisp: true`). Unknown fields are kept. Every problem is reported as FILE:LINE: field: message,
+// and a ledger with errors is never handed out for writing.
+import type { Bead } from "./bead-schema.js";
+import { EMPTY_LEDGER_CONFIG, type LedgerConfig } from "./ledger-config.js";
+import { Ledger, type LedgerRecord } from "./ledger.js";
+import { beadRules, validateBead } from "./validate-bead.js";
+
+export interface LedgerProblem {
+  readonly file: string;
+  /** 1-based line number. */
+  readonly line: number;
+  /** The field's path (`dependencies[2].type`); empty when the problem is the whole line. */
+  readonly field: string;
+  readonly message: string;
+  /** A warning is something Beads itself tolerates: it never fails a read. */
+  readonly severity: "error" | "warning";
+}
+
+export function formatProblem(problem: LedgerProblem): string {
+  const where = `${problem.file}:${problem.line}:`;
+  const level = problem.severity === "warning" ? " warning:" : "";
+  const field = problem.field ? ` ${problem.field}:` : "";
+  return `${where}${level}${field} ${problem.message}`;
+}
+
+export interface ReadOptions {
+  /** Named in every problem; defaults to `.beads/issues.jsonl`. */
+  readonly file?: string;
+  readonly config?: LedgerConfig;
+}
+
+export interface ReadResult {
+  readonly ledger: Ledger;
+  /** Errors and warnings in line order. */
+  readonly problems: readonly LedgerProblem[];
+  readonly ok: boolean;
+}
+
+export class LedgerReadError extends Error {
+  constructor(readonly problems: readonly LedgerProblem[]) {
+    super(problems.filter((p) => p.severity === "error").map(formatProblem).join("\n"));
+    this.name = "LedgerReadError";
+  }
+}
+
+function jsonError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return `not valid JSON (${message})`;
+}
+
+/** Reads every line, collecting all problems rather than stopping at the first. */
+export function readLedger(text: string, options: ReadOptions = {}): ReadResult {
+  const file = options.file ?? ".beads/issues.jsonl";
+  const rules = beadRules(options.config ?? EMPTY_LEDGER_CONFIG);
+  const records = new Map<string, LedgerRecord>();
+  const otherLines: string[] = [];
+  const problems: LedgerProblem[] = [];
+  const error = (line: number, field: string, message: string) =>
+    problems.push({ file, line, field, message, severity: "error" });
+
+  let start = 0;
+  for (let line = 1; start < text.length; line++) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    let raw = text.slice(start, end);
+    start = end + 1;
+    if (raw.endsWith("\r")) raw = raw.slice(0, -1);
+    if (raw.trim() === "") continue;
+
+    let record: unknown;
+    try {
+      record = JSON.parse(raw);
+    } catch (cause) {
+      error(line, "", jsonError(cause));
+      continue;
+    }
+    if (typeof record !== "object" || record === null || Array.isArray(record)) {
+      error(line, "", "each line must be one JSON object");
+      continue;
+    }
+    const kind = (record as { _type?: unknown })._type;
+    if (kind !== undefined && kind !== "issue") {
+      // Memories and whatever later versions add: not beads, kept as they are.
+      otherLines.push(raw);
+      continue;
+    }
+    const fieldProblems = validateBead(record, rules);
+    for (const p of fieldProblems) error(line, p.field, p.message);
+    const id = (record as { id?: unknown }).id;
+    if (typeof id !== "string" || id === "") continue;
+    const earlier = records.get(id);
+    if (earlier) {
+      error(line, "id", `${id} is already on line ${earlier.line}`);
+      continue;
+    }
+    records.set(id, { bead: record as Bead, raw, line });
+  }
+  return {
+    ledger: new Ledger(records, otherLines),
+    problems,
+    ok: !problems.some((p) => p.severity === "error"),
+  };
+}
+
+/** The ledger, or a LedgerReadError listing every error. */
+export function loadLedger(text: string, options: ReadOptions = {}): Ledger {
+  const result = readLedger(text, options);
+  if (!result.ok) throw new LedgerReadError(result.problems);
+  return result.ledger;
+}

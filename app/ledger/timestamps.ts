@@ -1,0 +1,124 @@
+// RFC 3339 timestamps as Beads writes them: current `bd` emits UTC seconds
+// (`2026-04-18T16:19:12Z`); SQLite-era files carry nanoseconds and local offsets
+// (`2025-12-25T13:32:09.696723-08:00`). JavaScript's Date keeps milliseconds only, so
+// conversion works on the text and carries the fraction through untouched.
+
+interface Parts {
+  /** Milliseconds since the epoch of the whole seconds, in UTC. */
+  readonly epochMs: number;
+  /** The fractional second's digits as written, without the dot ("" when none). */
+  readonly fraction: string;
+}
+
+const ZERO = 48;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** The number written by `width` digits at `at`, or -1 when one of them is not a digit. */
+function digits(text: string, at: number, width: number): number {
+  let value = 0;
+  for (let i = at; i < at + width; i++) {
+    const d = text.charCodeAt(i) - ZERO;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+// A hand-written scanner rather than a regular expression: a ledger holds several timestamps
+// per bead, and loading 100k beads checks half a million of them.
+function parse(text: string): Parts | undefined {
+  if (text.length < 20) return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  const hour = digits(text, 11, 2);
+  const minute = digits(text, 14, 2);
+  const second = digits(text, 17, 2);
+  if (
+    year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 ||
+    minute < 0 || minute > 59 || second < 0 || second > 59 ||
+    text[4] !== "-" || text[7] !== "-" || text[10] !== "T" || text[13] !== ":" ||
+    text[16] !== ":"
+  ) {
+    return undefined;
+  }
+  const monthDays = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] as number);
+  if (day > monthDays) return undefined;
+  let at = 19;
+  let fraction = "";
+  if (text[at] === ".") {
+    let end = at + 1;
+    while (end < text.length && digits(text, end, 1) >= 0) end++;
+    if (end === at + 1 || end - at - 1 > 9) return undefined;
+    fraction = text.slice(at + 1, end);
+    at = end;
+  }
+  let offsetMinutes = 0;
+  if (text[at] === "Z") {
+    if (at + 1 !== text.length) return undefined;
+  } else {
+    const sign = text[at];
+    const oh = digits(text, at + 1, 2);
+    const om = digits(text, at + 4, 2);
+    if (
+      (sign !== "+" && sign !== "-") || text[at + 3] !== ":" || at + 6 !== text.length ||
+      oh < 0 || oh > 23 || om < 0 || om > 59
+    ) {
+      return undefined;
+    }
+    offsetMinutes = (sign === "-" ? -1 : 1) * (oh * 60 + om);
+  }
+  const local = Date.UTC(year, month - 1, day, hour, minute, second);
+  // Date.UTC maps years 0..99 to 1900..1999; RFC 3339 years are literal.
+  const epochMs = (year < 100 ? new Date(local).setUTCFullYear(year) : local) -
+    offsetMinutes * 60_000;
+  return { epochMs, fraction };
+}
+
+export function isTimestamp(text: string): boolean {
+  return parse(text) !== undefined;
+}
+
+/**
+ * The same instant written as `bd` writes it today: UTC with `Z`, the fraction kept to the
+ * nanosecond with trailing zeros dropped (Go's RFC3339Nano). Text that is not a timestamp is
+ * returned as it was.
+ */
+export function toUtc(text: string): string {
+  if (text.endsWith("Z") && !text.includes(".")) return text;
+  const parts = parse(text);
+  if (!parts) return text;
+  const seconds = new Date(parts.epochMs).toISOString().slice(0, 19);
+  const fraction = parts.fraction.replace(/0+$/, "");
+  return fraction ? `${seconds}.${fraction}Z` : `${seconds}Z`;
+}
+
+/**
+ * A key that sorts as the instants do, whatever offset each was written with. Text that is
+ * not a timestamp sorts before every timestamp.
+ */
+export function instantKey(text: string | undefined): string {
+  if (text === undefined) return "";
+  const parts = parse(text);
+  if (!parts) return "";
+  const seconds = new Date(parts.epochMs).toISOString().slice(0, 19);
+  return `${seconds}.${parts.fraction.padEnd(9, "0")}`;
+}
+
+/** Negative when `a` is earlier than `b`, positive when later, 0 for the same instant. */
+export function compareInstants(a: string | undefined, b: string | undefined): number {
+  const ka = instantKey(a);
+  const kb = instantKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+/** Milliseconds since the epoch, for arithmetic such as "created in the last 48 hours". */
+export function epochMillis(text: string): number | undefined {
+  const parts = parse(text);
+  if (!parts) return undefined;
+  return parts.epochMs + Number(parts.fraction.slice(0, 3).padEnd(3, "0"));
+}

@@ -1,0 +1,88 @@
+// One record against the schema and the rules `bd import` enforces (`Issue.ValidateWithCustom`).
+import type { z } from "zod";
+import {
+  BUILTIN_STATUSES, BUILTIN_TYPES, GASTOWN_TYPES, TOMBSTONE, TYPE_ALIASES, beadSchema,
+  type Bead,
+} from "./bead-schema.js";
+import { compileSchemaCheck } from "./compile-schema-check.js";
+import type { LedgerConfig } from "./ledger-config.js";
+
+export interface FieldProblem {
+  /** The field's path, e.g. `dependencies[2].type`; empty for the record as a whole. */
+  readonly field: string;
+  readonly message: string;
+}
+
+/** Go measures a title in bytes. */
+const MAX_TITLE_BYTES = 500;
+
+export interface BeadRules {
+  readonly statuses: ReadonlySet<string>;
+  readonly types: ReadonlySet<string>;
+}
+
+export function beadRules(config: LedgerConfig): BeadRules {
+  return {
+    statuses: new Set<string>([...BUILTIN_STATUSES, TOMBSTONE, ...config.customStatuses]),
+    types: new Set<string>([
+      ...BUILTIN_TYPES, ...Object.keys(TYPE_ALIASES), ...GASTOWN_TYPES, ...config.customTypes,
+    ]),
+  };
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    out += typeof key === "number" ? `[${key}]` : out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+function schemaProblems(error: z.ZodError): FieldProblem[] {
+  return error.issues.map((issue) => ({
+    field: fieldPath(issue.path),
+    message: issue.code === "invalid_type" && issue.input === undefined
+      ? "is required"
+      : issue.message,
+  }));
+}
+
+const matchesSchema = compileSchemaCheck(beadSchema);
+
+/** Every problem with `record`; an empty list means `bd import` would accept it. */
+export function validateBead(record: unknown, rules: BeadRules): FieldProblem[] {
+  if (!matchesSchema(record)) {
+    const parsed = beadSchema.safeParse(record);
+    if (!parsed.success) return schemaProblems(parsed.error);
+  }
+  const bead = record as Bead;
+  const problems: FieldProblem[] = [];
+  const status = bead.status || "open";
+  if (bead.title.length === 0) problems.push({ field: "title", message: "is required" });
+  else if (bead.title.length > MAX_TITLE_BYTES / 4 && Buffer.byteLength(bead.title) > MAX_TITLE_BYTES) {
+    problems.push({ field: "title", message: `must be at most ${MAX_TITLE_BYTES} bytes` });
+  }
+  if (!rules.statuses.has(status)) {
+    problems.push({
+      field: "status",
+      message: `unknown status "${status}" (add it to status.custom in .beads/config.yaml)`,
+    });
+  }
+  const type = bead.issue_type || "task";
+  if (!rules.types.has(type)) {
+    problems.push({
+      field: "issue_type",
+      message: `unknown type "${type}" (add it to types.custom in .beads/config.yaml)`,
+    });
+  }
+  if (status === "closed" && bead.closed_at === undefined) {
+    problems.push({ field: "closed_at", message: "is required when status is closed" });
+  }
+  if (status !== "closed" && status !== TOMBSTONE && bead.closed_at !== undefined) {
+    problems.push({ field: "closed_at", message: `must be absent when status is ${status}` });
+  }
+  if (bead.ephemeral === true && bead.no_history === true) {
+    problems.push({ field: "no_history", message: "cannot be true together with ephemeral" });
+  }
+  return problems;
+}
