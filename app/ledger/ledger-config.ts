@@ -1,7 +1,7 @@
 // `.beads/config.yaml`: the id prefix and the custom types and statuses a ledger allows.
 // Beads reads it with viper, so `types.custom` may be written as a dotted key or nested, and
 // its value as a comma-separated string or a list.
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { GASTOWN_TYPES } from "./bead-schema.js";
 
 export interface LedgerConfig {
@@ -41,11 +41,12 @@ function nameList(value: unknown, file: string, key: string): string[] {
 }
 
 export function parseLedgerConfig(text: string, file = ".beads/config.yaml"): LedgerConfig {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   const error = doc.errors[0];
   if (error) {
-    const line = error.linePos?.[0].line;
-    throw new LedgerConfigError(`${file}:${line ?? 1}: ${error.message.split("\n")[0]}`);
+    const { line } = lineCounter.linePos(error.pos[0]);
+    throw new LedgerConfigError(`${file}:${line}: ${error.message.split("\n")[0]}`);
   }
   const root: unknown = doc.toJS() ?? {};
   if (typeof root !== "object" || root === null || Array.isArray(root)) {

@@ -38,12 +38,57 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function schemaProblems(error: z.ZodError): FieldProblem[] {
+function valueAt(record: unknown, path: readonly PropertyKey[]): unknown {
+  let value = record;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return JSON.stringify(value);
+}
+
+const EXPECTED: Record<string, string> = {
+  int: "an integer", number: "a number", string: "a string", boolean: "true or false",
+  array: "a list", object: "an object",
+};
+
+/** Zod's issue in words a person editing the file can act on. */
+function issueMessage(issue: z.core.$ZodIssue, record: unknown): string {
+  const value = valueAt(record, issue.path);
+  const got = ` (got ${describe(value)})`;
+  switch (issue.code) {
+    case "invalid_type":
+      return value === undefined
+        ? "is required"
+        : `must be ${EXPECTED[issue.expected] ?? issue.expected}${got}`;
+    case "too_big":
+      return issue.origin === "string" || issue.origin === "array"
+        ? `must have at most ${issue.maximum} ${issue.origin === "string" ? "characters" : "items"}`
+        : `must be at most ${issue.maximum}${got}`;
+    case "too_small":
+      return issue.origin === "string" || issue.origin === "array"
+        ? `must not be empty`
+        : `must be at least ${issue.minimum}${got}`;
+    case "invalid_value":
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}${got}`;
+    case "invalid_union":
+      return `has the wrong type${got}`;
+    default:
+      return `${issue.message}${got}`;
+  }
+}
+
+function schemaProblems(error: z.ZodError, record: unknown): FieldProblem[] {
   return error.issues.map((issue) => ({
     field: fieldPath(issue.path),
-    message: issue.code === "invalid_type" && issue.input === undefined
-      ? "is required"
-      : issue.message,
+    message: issueMessage(issue, record),
   }));
 }
 
@@ -53,7 +98,7 @@ const matchesSchema = compileSchemaCheck(beadSchema);
 export function validateBead(record: unknown, rules: BeadRules): FieldProblem[] {
   if (!matchesSchema(record)) {
     const parsed = beadSchema.safeParse(record);
-    if (!parsed.success) return schemaProblems(parsed.error);
+    if (!parsed.success) return schemaProblems(parsed.error, record);
   }
   const bead = record as Bead;
   const problems: FieldProblem[] = [];

@@ -1,0 +1,57 @@
+// Finding, reading and reporting on the ledger a command names.
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import {
+  EMPTY_LEDGER_CONFIG, LedgerConfigError, parseLedgerConfig, type LedgerConfig,
+} from "../../ledger/ledger-config.js";
+import { formatProblem, readLedger, type LedgerProblem } from "../../ledger/read-ledger.js";
+import type { Ledger } from "../../ledger/ledger.js";
+import { readText, UsageError, type CliIo } from "../cli-io.js";
+
+export const DEFAULT_LEDGER = ".beads/issues.jsonl";
+
+/** The ledger file: the argument, else `--ledger`, else $GASTOWN_LEDGER, else the default. */
+export function ledgerPath(io: CliIo, file: string | undefined, flag: string | undefined): string {
+  return file ?? flag ?? io.env.GASTOWN_LEDGER ?? DEFAULT_LEDGER;
+}
+
+/** `.beads/config.yaml` beside the ledger, when there is one. */
+export async function configFor(ledgerFile: string, io: CliIo): Promise<LedgerConfig> {
+  const file = join(dirname(ledgerFile), "config.yaml");
+  if (!existsSync(resolve(io.cwd, file))) return EMPTY_LEDGER_CONFIG;
+  try {
+    return parseLedgerConfig(await readText(io.cwd, file), file);
+  } catch (error) {
+    if (error instanceof LedgerConfigError) throw new UsageError(error.message, 1);
+    throw error;
+  }
+}
+
+export interface OpenedLedger {
+  readonly ledger: Ledger;
+  readonly text: string;
+  readonly config: LedgerConfig;
+  readonly problems: readonly LedgerProblem[];
+  readonly ok: boolean;
+}
+
+export async function openLedger(file: string, io: CliIo): Promise<OpenedLedger> {
+  const config = await configFor(file, io);
+  const text = await readText(io.cwd, file);
+  const { ledger, problems, ok } = readLedger(text, { file, config });
+  return { ledger, text, config, problems, ok };
+}
+
+export function printProblems(problems: readonly LedgerProblem[], io: CliIo): void {
+  for (const problem of problems) io.stderr(formatProblem(problem) + "\n");
+}
+
+/** The ledger when it read cleanly; else its errors are printed and the command fails. */
+export async function openValidLedger(file: string, io: CliIo): Promise<OpenedLedger> {
+  const opened = await openLedger(file, io);
+  if (!opened.ok) {
+    printProblems(opened.problems.filter((p) => p.severity === "error"), io);
+    throw new UsageError(`${file} has errors; nothing was done`, 1);
+  }
+  return opened;
+}

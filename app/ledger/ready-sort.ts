@@ -1,0 +1,97 @@
+// The orders `bd ready --sort` offers (`internal/storage/issueops/ready_work.go`,
+// `buildReadyWorkOrder` and `sortReadyIssues`), with the id last so every order is total.
+import type { Bead } from "./bead-schema.js";
+import { compareIds } from "./ledger.js";
+import { epochMillis } from "./timestamps.js";
+
+export type ReadySort = "hybrid" | "priority" | "oldest";
+export const READY_SORTS: readonly ReadySort[] = ["hybrid", "priority", "oldest"];
+
+/** Under `hybrid`, beads created this recently go first, by priority. */
+const RECENT_MS = 48 * 60 * 60 * 1000;
+
+/** Everything a comparison needs, worked out once per bead rather than once per comparison. */
+interface SortKey {
+  readonly bead: Bead;
+  readonly priority: number;
+  /** Both parts of created_at's instant: the milliseconds a Date keeps, and the rest. */
+  readonly createdMs: number;
+  readonly createdNanos: number;
+  readonly recent: boolean;
+}
+
+type Compare = (a: SortKey, b: SortKey) => number;
+
+export function sortReady(beads: readonly Bead[], sort: ReadySort, now: Date): Bead[] {
+  const cutoff = now.getTime() - RECENT_MS;
+  const keys = beads.map((bead) => sortKey(bead, cutoff));
+  keys.sort(COMPARE[sort]);
+  return keys.map((key) => key.bead);
+}
+
+function sortKey(bead: Bead, cutoff: number): SortKey {
+  // Text that is not a timestamp sorts before every instant, as `instantKey` has it.
+  const createdMs = epochMillis(bead.created_at) ?? Number.NEGATIVE_INFINITY;
+  return {
+    bead,
+    // `bd import` does not default a missing priority: it is P0.
+    priority: bead.priority ?? 0,
+    createdMs,
+    createdNanos: createdMs === Number.NEGATIVE_INFINITY ? 0 : nanosBelowMillisecond(bead.created_at),
+    // `created_at >= cutoff`; the cutoff is whole milliseconds, so the nanoseconds cannot matter.
+    recent: createdMs >= cutoff,
+  };
+}
+
+const FRACTION_AT = 20;
+const NANO_DIGITS_AT = FRACTION_AT + 3;
+const NANO_DIGITS = 6;
+
+/**
+ * The digits of the fraction beyond the milliseconds (`….123456789Z` → 456789), which
+ * epochMillis drops: SQLite-era beads carry them, and they order beads made in one millisecond.
+ * Only called on text epochMillis accepted, so the fraction, if any, starts at a fixed place.
+ */
+function nanosBelowMillisecond(timestamp: string): number {
+  if (timestamp[FRACTION_AT - 1] !== ".") return 0;
+  let nanos = 0;
+  let at = FRACTION_AT;
+  for (; at < NANO_DIGITS_AT + NANO_DIGITS; at++) {
+    const digit = timestamp.charCodeAt(at) - 48;
+    if (!(digit >= 0 && digit <= 9)) break;
+    if (at >= NANO_DIGITS_AT) nanos = nanos * 10 + digit;
+  }
+  return at <= NANO_DIGITS_AT ? 0 : nanos * 10 ** (NANO_DIGITS_AT + NANO_DIGITS - at);
+}
+
+function byCreated(a: SortKey, b: SortKey): number {
+  if (a.createdMs !== b.createdMs) return a.createdMs < b.createdMs ? -1 : 1;
+  return a.createdNanos - b.createdNanos;
+}
+
+function byId(a: SortKey, b: SortKey): number {
+  return compareIds(a.bead.id, b.bead.id);
+}
+
+/** `created_at ASC, id ASC`. */
+function oldestFirst(a: SortKey, b: SortKey): number {
+  return byCreated(a, b) || byId(a, b);
+}
+
+/** `priority ASC, created_at DESC, id ASC`: within a priority, the newest first. */
+function priorityFirst(a: SortKey, b: SortKey): number {
+  return a.priority - b.priority || byCreated(b, a) || byId(a, b);
+}
+
+/** Recent beads by priority then age; older ones after, by age alone. */
+function hybrid(a: SortKey, b: SortKey): number {
+  if (a.recent !== b.recent) return a.recent ? -1 : 1;
+  if (a.recent && a.priority !== b.priority) return a.priority - b.priority;
+  return oldestFirst(a, b);
+}
+
+const COMPARE: Readonly<Record<ReadySort, Compare>> = {
+  hybrid,
+  priority: priorityFirst,
+  oldest: oldestFirst,
+};

@@ -1,0 +1,81 @@
+// `npm run bench`: the ledger's speed on a synthetic 100k-bead ledger, one JSON line per case.
+// Each case is set against a bare JSON.parse of every line of the same input, measured in the
+// same process, so the ratio holds across machines even where the milliseconds do not.
+import { dependencyWarnings } from "../../app/ledger/check-dependencies.js";
+import { mergeLedgerTexts } from "../../app/ledger/merge.js";
+import { loadLedger, readLedger } from "../../app/ledger/read-ledger.js";
+import { readyBeads } from "../../app/ledger/ready.js";
+import { formatLedger, serializeLedger } from "../../app/ledger/write-ledger.js";
+import type { Bead } from "../../app/ledger/bead-schema.js";
+import type { Ledger } from "../../app/ledger/ledger.js";
+import { seededRandom, syntheticLedgerText } from "./synthetic-ledger.js";
+
+const BEADS = Number(process.env.BENCH_BEADS ?? 100_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const NOW = new Date("2026-03-15T00:00:00Z");
+
+declare const gc: (() => void) | undefined;
+
+/** The median time of `RUNS` runs, after one warm-up, collecting garbage between runs. */
+function time(work: () => unknown): number {
+  work();
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    if (typeof gc === "function") gc();
+    const start = performance.now();
+    work();
+    samples.push(performance.now() - start);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)] as number;
+}
+
+/** JSON.parse of every line and nothing else; the objects are kept, as any load keeps them. */
+function bareParse(...texts: string[]): unknown[] {
+  const parsed: unknown[] = [];
+  for (const text of texts) {
+    for (const line of text.split("\n")) if (line) parsed.push(JSON.parse(line));
+  }
+  return parsed;
+}
+
+function report(name: string, ms: number, target: string, bare?: number): void {
+  const round = (n: number) => Math.round(n * 10) / 10;
+  const line: Record<string, unknown> = { case: name, beads: BEADS, ms: round(ms) };
+  if (bare !== undefined) {
+    Object.assign(line, { bare_parse_ms: round(bare), ratio: Math.round((ms / bare) * 100) / 100 });
+  }
+  line.target = target;
+  console.log(JSON.stringify(line));
+}
+
+/** The ledger with 1% of its beads changed, a different 1% for each seed. */
+function changeOnePercent(ledger: Ledger, seed: number): string {
+  const random = seededRandom(seed);
+  const beads = ledger.beads();
+  const changed: Bead[] = [];
+  for (let i = 0; i < beads.length / 100; i++) {
+    const bead = beads[Math.floor(random() * beads.length)] as Bead;
+    changed.push({ ...bead, notes: `changed by ${seed}`, updated_at: `2026-03-${10 + seed}T00:00:00Z` });
+  }
+  return serializeLedger(ledger.withBeads(changed));
+}
+
+const text = syntheticLedgerText(BEADS);
+const ledger = loadLedger(text);
+const bare = time(() => bareParse(text));
+console.error(`synthetic ledger: ${BEADS} beads, ${(text.length / 1e6).toFixed(1)} MB`);
+
+report("load+validate", time(() => {
+  const { ledger: loaded } = readLedger(text);
+  dependencyWarnings(loaded);
+}), "<= 3x bare parse", bare);
+
+report("ready", time(() => readyBeads(ledger, { now: NOW })), "<= 50 ms");
+
+report("fmt", time(() => formatLedger(ledger)), "(no target)", bare);
+
+const ours = changeOnePercent(ledger, 1);
+const theirs = changeOnePercent(ledger, 2);
+const bareThree = time(() => bareParse(text, ours, theirs));
+report("merge (1% changed each side)", time(() => mergeLedgerTexts(text, ours, theirs)), "<= 4x bare parse of the three inputs", bareThree);
