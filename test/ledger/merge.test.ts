@@ -7,17 +7,15 @@ import { NOTES_SEPARATOR } from "../../app/ledger/merge-fields.js";
 import { LedgerReadError, readLedger } from "../../app/ledger/read-ledger.js";
 import { canonicalLine, serializeLedger } from "../../app/ledger/write-ledger.js";
 import { seededRandom } from "../bench/synthetic-ledger.js";
+import { bead as someBead, T0 } from "./ledger-builders.js";
 
-const T1 = "2026-01-01T00:00:00Z";
+const T1 = T0;
 const T2 = "2026-01-02T00:00:00Z";
 const T3 = "2026-01-03T00:00:00Z";
 const T4 = "2026-01-04T00:00:00Z";
 
 function bead(id: string, fields: Record<string, unknown> = {}): Bead {
-  return {
-    id, title: "Merge ledgers", status: "open", priority: 2, issue_type: "task",
-    created_at: T1, updated_at: T1, ...fields,
-  } as Bead;
+  return someBead(id, { title: "Merge ledgers", ...fields });
 }
 
 function text(...lines: (Bead | string)[]): string {

@@ -5,26 +5,17 @@ import { Ledger } from "../../app/ledger/ledger.js";
 import {
   blockedIds, READY_SORTS, readyBeads, type ReadySort,
 } from "../../app/ledger/ready.js";
+import { bead as someBead, T0 } from "./ledger-builders.js";
 
 const NOW = new Date("2026-05-01T12:00:00Z");
-const OLD = "2026-01-01T00:00:00Z";
+const OLD = T0;
 
 type Edge = Omit<Dependency, "issue_id">;
 
 /** A bead that is ready unless the test says otherwise: open, P2, an old task. */
 function bead(id: string, fields: Record<string, unknown> = {}, depends: readonly Edge[] = []): Bead {
   const dependencies = depends.map((edge) => ({ issue_id: id, ...edge }));
-  return {
-    id,
-    title: `Bead ${id}`,
-    status: "open",
-    priority: 2,
-    issue_type: "task",
-    created_at: OLD,
-    updated_at: OLD,
-    ...(dependencies.length > 0 ? { dependencies } : {}),
-    ...fields,
-  } as Bead;
+  return someBead(id, { ...(dependencies.length > 0 ? { dependencies } : {}), ...fields });
 }
 
 const blocks = (target: string): Edge => ({ depends_on_id: target, type: "blocks" });
