@@ -74,3 +74,13 @@ describe("gt ledger ready's checks", () => {
     });
   });
 });
+
+describe("gt ledger ready --json", () => {
+  it("always gives id, title, priority and status, even where the ledger leaves them implied", async () => {
+    const dir = tempDir({ ".beads/issues.jsonl": '{"id":"gt-1","title":"Implied","created_at":"2026-01-01T00:00:00Z","updated_at":"2026-01-01T00:00:00Z"}\n' });
+    expect(JSON.parse((await gt(dir, ["ledger", "ready", "--json"])).stdout)).toEqual([{
+      id: "gt-1", title: "Implied", status: "open", priority: 0,
+      created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z",
+    }]);
+  });
+});

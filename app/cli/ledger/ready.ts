@@ -1,4 +1,4 @@
-import type { Bead } from "../../ledger/bead-schema.js";
+import { beadStatus, beadType, type Bead } from "../../ledger/bead-schema.js";
 import { READY_SORTS, readyBeads, type ReadySort } from "../../ledger/ready.js";
 import { isTimestamp } from "../../ledger/timestamps.js";
 import { canonicalBead } from "../../ledger/write-ledger.js";
@@ -23,10 +23,15 @@ function parseNow(value: string | undefined, fallback: Date): Date {
 function readyTable(beads: readonly Bead[]): string {
   if (beads.length === 0) return "No ready beads.\n";
   const idWidth = Math.max(...beads.map((b) => b.id.length));
-  const typeWidth = Math.max(...beads.map((b) => (b.issue_type ?? "task").length));
+  const typeWidth = Math.max(...beads.map((b) => beadType(b).length));
   const rows = beads.map((b) =>
-    `${b.id.padEnd(idWidth)}  P${b.priority ?? 0}  ${(b.issue_type ?? "task").padEnd(typeWidth)}  ${b.title}\n`);
+    `${b.id.padEnd(idWidth)}  P${b.priority ?? 0}  ${beadType(b).padEnd(typeWidth)}  ${b.title}\n`);
   return `${beads.length} ready:\n${rows.join("")}`;
+}
+
+/** The bead as `bd export` writes it, with the status spelt out even where Beads leaves it implied. */
+function asJson(bead: Bead): Record<string, unknown> {
+  return canonicalBead({ ...bead, status: beadStatus(bead) });
 }
 
 export const readyCommand: Command = {
@@ -46,7 +51,7 @@ export const readyCommand: Command = {
     const file = ledgerPath(io, args.positionals[0], stringOption(args, "ledger"));
     const { ledger } = await openValidLedger(file, io);
     const ready = readyBeads(ledger, { now, sort });
-    io.stdout(args.values.json ? JSON.stringify(ready.map(canonicalBead), null, 2) + "\n" : readyTable(ready));
+    io.stdout(args.values.json ? JSON.stringify(ready.map(asJson), null, 2) + "\n" : readyTable(ready));
     return 0;
   },
 };
