@@ -46,7 +46,7 @@ export const installMergeDriverCommand: Command = {
     }
     git(io, ["config", `merge.${DRIVER}.name`, "Gas Town beads ledger: 3-way merge by bead id"]);
     git(io, ["config", `merge.${DRIVER}.driver`, driverCommand()]);
-    io.stdout(`set merge.${DRIVER}.driver in ${join(top, ".git", "config")}\n`);
+    io.stdout(`set merge.${DRIVER}.driver in this clone's git config (every clone needs it)\n`);
     return 0;
   },
 };
