@@ -1,29 +1,35 @@
 // What `bd import` tolerates but reports: a dependency on a bead the ledger does not hold, and
-// blocking dependencies that form a cycle. Warnings only; neither fails a read.
-import { BLOCKING_DEPENDENCY_TYPES } from "./bead-schema.js";
+// blocking dependencies that form a cycle. Warnings only; neither fails a read. Both are read
+// off the ledger's dependency graph, which ready work then reuses.
+import type { Dependency } from "./bead-schema.js";
+import {
+  dependencyGraph, EdgeKind, MISSING, REPEATED, type DependencyGraph,
+} from "./dependency-graph.js";
 import type { Ledger, LedgerRecord } from "./ledger.js";
 import type { LedgerProblem } from "./read-ledger.js";
-
-const BLOCKING = new Set<string>(BLOCKING_DEPENDENCY_TYPES);
-/** Cross-repository targets (`external:<project>:<id>`) live in another ledger. */
-const EXTERNAL = "external:";
-
-interface BlockingGraph {
-  readonly records: readonly LedgerRecord[];
-  /** The blocking targets of record i, as indexes into `records`. */
-  readonly edges: readonly (readonly number[] | undefined)[];
-}
 
 export function dependencyWarnings(ledger: Ledger, file = ".beads/issues.jsonl"): LedgerProblem[] {
   const warnings: LedgerProblem[] = [];
   const warn = (line: number, field: string, message: string) =>
     warnings.push({ file, line, field, message, severity: "warning" });
 
-  const graph = blockingGraph(ledger, (record, i, target) =>
-    warn(record.line, `dependencies[${i}].depends_on_id`, `${target} is not in the ledger`));
+  const graph = dependencyGraph(ledger);
+  const { records, edgeStart, edgeTarget } = graph;
+  // Every dependency as listed, repeats included; external targets are not missing.
+  for (let i = 0; i < records.length; i++) {
+    const first = edgeStart[i] as number;
+    const end = edgeStart[i + 1] as number;
+    for (let e = first; e < end; e++) {
+      if (edgeTarget[e] !== MISSING) continue;
+      // Missing targets are rare: the bead itself has the text.
+      const record = records[i] as LedgerRecord;
+      const dep = record.bead.dependencies?.[e - first] as Dependency;
+      warn(record.line, `dependencies[${e - first}].depends_on_id`, `${dep.depends_on_id} is not in the ledger`);
+    }
+  }
   for (const cycle of findCycles(graph)) {
-    const ids = cycle.map((i) => graph.records[i]?.bead.id);
-    const line = graph.records[cycle[0] as number]?.line ?? 0;
+    const ids = cycle.map((i) => records[i]?.bead.id);
+    const line = records[cycle[0] as number]?.line ?? 0;
     warn(line, "dependencies", `blocking dependencies form a cycle: ${[...ids, ids[0]].join(" → ")}`);
   }
   return warnings.sort((a, b) => a.line - b.line);
@@ -31,36 +37,16 @@ export function dependencyWarnings(ledger: Ledger, file = ".beads/issues.jsonl")
 
 /** Cycles of blocking dependencies, as lists of ids; see findCycles. */
 export function blockingCycles(ledger: Ledger): string[][] {
-  const graph = blockingGraph(ledger, () => {});
+  const graph = dependencyGraph(ledger);
   return findCycles(graph).map((cycle) => cycle.map((i) => graph.records[i]?.bead.id as string));
 }
 
 /**
- * The blocking edges between beads, by index, built in one pass over every dependency; a
- * target the ledger does not hold is reported to `onMissing` (external targets are not).
+ * An edge the cycle search follows: any blocking type to a bead the ledger holds. Each
+ * dependency counts as listed, a repeated target included, as `bd import` checks them.
  */
-function blockingGraph(
-  ledger: Ledger,
-  onMissing: (record: LedgerRecord, dependencyIndex: number, target: string) => void,
-): BlockingGraph {
-  const records = ledger.sorted();
-  const index = new Map<string, number>();
-  records.forEach((record, i) => index.set(record.bead.id, i));
-  const edges: (number[] | undefined)[] = new Array(records.length);
-  records.forEach((record, i) => {
-    const dependencies = record.bead.dependencies;
-    if (!dependencies) return;
-    for (let d = 0; d < dependencies.length; d++) {
-      const dep = dependencies[d] as (typeof dependencies)[number];
-      const target = index.get(dep.depends_on_id);
-      if (target === undefined) {
-        if (!dep.depends_on_id.startsWith(EXTERNAL)) onMissing(record, d, dep.depends_on_id);
-      } else if (BLOCKING.has(dep.type)) {
-        (edges[i] ??= []).push(target);
-      }
-    }
-  });
-  return { records, edges };
+function isBlockingEdge(graph: DependencyGraph, e: number): boolean {
+  return ((graph.edgeType[e] as number) & ~REPEATED) !== EdgeKind.OTHER && (graph.edgeTarget[e] as number) >= 0;
 }
 
 const UNSEEN = 0;
@@ -72,35 +58,38 @@ const DONE = 2;
  * smallest id. The depth-first search is iterative (long `blocks` chains would overflow the
  * call stack) and works on indexes, since it visits every bead of a large ledger.
  */
-function findCycles({ records, edges }: BlockingGraph): number[][] {
-  const state = new Uint8Array(records.length);
+function findCycles(graph: DependencyGraph): number[][] {
+  const { edgeStart, edgeTarget } = graph;
+  const n = graph.records.length;
+  const state = new Uint8Array(n);
   const cycles: number[][] = [];
   const path: number[] = [];
+  /** For each bead on the path, the next of its edges to follow. */
   const next: number[] = [];
-  for (let root = 0; root < records.length; root++) {
-    if (state[root] !== UNSEEN || edges[root] === undefined) continue;
+  for (let root = 0; root < n; root++) {
+    if (state[root] !== UNSEEN || edgeStart[root] === edgeStart[root + 1]) continue;
     path.push(root);
-    next.push(0);
+    next.push(edgeStart[root] as number);
     state[root] = ON_PATH;
     while (path.length > 0) {
       const top = path.length - 1;
       const node = path[top] as number;
-      const targets = edges[node] ?? [];
-      const i = next[top] as number;
-      if (i >= targets.length) {
+      const e = next[top] as number;
+      if (e >= (edgeStart[node + 1] as number)) {
         state[node] = DONE;
         path.pop();
         next.pop();
         continue;
       }
-      next[top] = i + 1;
-      const target = targets[i] as number;
+      next[top] = e + 1;
+      if (!isBlockingEdge(graph, e)) continue;
+      const target = edgeTarget[e] as number;
       if (state[target] === ON_PATH) {
         cycles.push(rotateToSmallest(path.slice(path.lastIndexOf(target))));
       } else if (state[target] === UNSEEN) {
         state[target] = ON_PATH;
         path.push(target);
-        next.push(0);
+        next.push(edgeStart[target] as number);
       }
     }
   }

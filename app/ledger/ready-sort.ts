@@ -12,34 +12,71 @@ const RECENT_MS = 48 * 60 * 60 * 1000;
 
 /** Everything a comparison needs, worked out once per bead rather than once per comparison. */
 interface SortKey {
+  /** Where the bead is in the list given to ReadyOrder. */
+  readonly position: number;
   readonly bead: Bead;
   readonly priority: number;
   /** Both parts of created_at's instant: the milliseconds a Date keeps, and the rest. */
   readonly createdMs: number;
   readonly createdNanos: number;
-  readonly recent: boolean;
 }
 
-type Compare = (a: SortKey, b: SortKey) => number;
+/**
+ * A list of beads in each order, each sorted once: ready work keeps one per ledger, since its
+ * unblocked beads do not change with the clock. Only hybrid's 48-hour cutoff depends on now,
+ * and it merely splits the oldest-first order in two (see `hybrid`).
+ */
+export class ReadyOrder {
+  private readonly keys: readonly SortKey[];
+  private oldest: readonly SortKey[] | undefined;
+  private priority: readonly SortKey[] | undefined;
 
-export function sortReady(beads: readonly Bead[], sort: ReadySort, now: Date): Bead[] {
-  const cutoff = now.getTime() - RECENT_MS;
-  const keys = beads.map((bead) => sortKey(bead, cutoff));
-  keys.sort(COMPARE[sort]);
-  return keys.map((key) => key.bead);
+  constructor(beads: readonly Bead[]) {
+    this.keys = beads.map(sortKey);
+  }
+
+  /** Positions in the list of beads given, in the order `sort` puts them at `now`. */
+  positions(sort: ReadySort, now: Date): number[] {
+    const keys = sort === "hybrid" ? this.hybrid(now) : this.sorted(sort);
+    return keys.map((key) => key.position);
+  }
+
+  private sorted(sort: "oldest" | "priority"): readonly SortKey[] {
+    if (sort === "oldest") return this.oldest ??= [...this.keys].sort(oldestFirst);
+    return this.priority ??= [...this.keys].sort(priorityFirst);
+  }
+
+  /**
+   * Beads created in the last 48 hours (`created_at >= cutoff`) first, by priority then age;
+   * older ones after, by age alone. The oldest-first order is by created_at, so the recent beads
+   * are its tail, already by age: a stable sort of the tail by priority alone finishes them.
+   * The cutoff is whole milliseconds, so the nanoseconds cannot matter to it.
+   */
+  private hybrid(now: Date): SortKey[] {
+    const oldest = this.sorted("oldest");
+    const cutoff = now.getTime() - RECENT_MS;
+    let low = 0;
+    let high = oldest.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((oldest[middle] as SortKey).createdMs >= cutoff) high = middle;
+      else low = middle + 1;
+    }
+    const recent = oldest.slice(low).sort((a, b) => a.priority - b.priority);
+    return recent.concat(oldest.slice(0, low));
+  }
 }
 
-function sortKey(bead: Bead, cutoff: number): SortKey {
+function sortKey(bead: Bead, position: number): SortKey {
   // Text that is not a timestamp sorts before every instant, as `instantKey` has it.
   const createdMs = epochMillis(bead.created_at) ?? Number.NEGATIVE_INFINITY;
   return {
+    position,
     bead,
     // `bd import` does not default a missing priority: it is P0.
     priority: bead.priority ?? 0,
     createdMs,
     createdNanos: createdMs === Number.NEGATIVE_INFINITY ? 0 : nanosBelowMillisecond(bead.created_at),
-    // `created_at >= cutoff`; the cutoff is whole milliseconds, so the nanoseconds cannot matter.
-    recent: createdMs >= cutoff,
   };
 }
 
@@ -82,16 +119,3 @@ function oldestFirst(a: SortKey, b: SortKey): number {
 function priorityFirst(a: SortKey, b: SortKey): number {
   return a.priority - b.priority || byCreated(b, a) || byId(a, b);
 }
-
-/** Recent beads by priority then age; older ones after, by age alone. */
-function hybrid(a: SortKey, b: SortKey): number {
-  if (a.recent !== b.recent) return a.recent ? -1 : 1;
-  if (a.recent && a.priority !== b.priority) return a.priority - b.priority;
-  return oldestFirst(a, b);
-}
-
-const COMPARE: Readonly<Record<ReadySort, Compare>> = {
-  hybrid,
-  priority: priorityFirst,
-  oldest: oldestFirst,
-};

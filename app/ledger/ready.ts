@@ -1,11 +1,11 @@
 // "Ready work" as `bd ready` selects it (`cmd/bd/ready.go`,
 // `internal/storage/issueops/ready_work.go`): open beads nothing blocks, that are work to claim
 // (not infrastructure, not ephemeral, not pinned) and not deferred, in one of its orders.
-import { beadStatus, beadType, isEphemeral, TOMBSTONE, type Bead } from "./bead-schema.js";
+import type { Bead } from "./bead-schema.js";
 import { BlockedState } from "./blocked-state.js";
-import type { Ledger } from "./ledger.js";
-import { sortReady, type ReadySort } from "./ready-sort.js";
-import { isStoredEdge } from "./stored-edges.js";
+import { BeadFlag, EdgeKind, StatusClass, type DependencyGraph } from "./dependency-graph.js";
+import type { Ledger, LedgerRecord } from "./ledger.js";
+import { ReadyOrder, type ReadySort } from "./ready-sort.js";
 import { compareInstants, epochMillis } from "./timestamps.js";
 
 export { blockedIds } from "./blocked-state.js";
@@ -17,45 +17,85 @@ export interface ReadyOptions {
   readonly sort?: ReadySort;
 }
 
-/** Beads that track the town's machinery or its mail, never work to claim. */
-const NOT_WORK_TYPES: ReadonlySet<string> = new Set([
-  "merge-request", "gate", "molecule", "message", "agent", "role", "rig",
-]);
-
 export function readyBeads(ledger: Ledger, options: ReadyOptions): Bead[] {
-  const now = new Clock(options.now);
-  const candidates: Bead[] = [];
-  let anyDeferred = false;
-  for (const { bead } of ledger.records.values()) {
-    const deferred = now.isBefore(bead.defer_until);
-    anyDeferred ||= deferred;
-    if (!deferred && isClaimable(bead)) candidates.push(bead);
+  const work = ReadyWork.of(ledger);
+  const order = work.order.positions(options.sort ?? "hybrid", options.now);
+  const deferred = deferredBeads(work, new Clock(options.now));
+  const ready: Bead[] = [];
+  for (const position of order) {
+    const bead = work.unblocked[position] as number;
+    if (deferred && (deferred[bead] === 1 || hasDeferredParent(work.graph, bead, deferred))) continue;
+    ready.push(work.beads[position] as Bead);
   }
-  const blocked = BlockedState.of(ledger);
-  // Blocking is worked out only for beads that would otherwise be ready.
-  const ready = candidates.filter((bead) =>
-    !blocked.isBlocked(bead) && !(anyDeferred && hasDeferredParent(bead, ledger, now)));
-  return sortReady(ready, options.sort ?? "hybrid", options.now);
+  return ready;
 }
 
-/** What the bead says of itself, before its dependencies or the clock are consulted. */
-function isClaimable(bead: Bead): boolean {
-  // `bd ready` asks for `open` only: in_progress work already has someone on it.
-  return beadStatus(bead) === "open" && bead.pinned !== true && !isEphemeral(bead) &&
-    !NOT_WORK_TYPES.has(beadType(bead));
+/** A ledger never changes (a change makes a new one), so what is learnt of it is kept with it. */
+const works = new WeakMap<Ledger, ReadyWork>();
+
+/**
+ * Everything of ready work that does not depend on the clock, worked out once per ledger: the
+ * beads that are claimable and unblocked, sorted, and the few whose deferral the clock decides.
+ * A patrol asking again of the same ledger then pays only for the clock and the copy.
+ */
+class ReadyWork {
+  /** Graph indexes of the claimable beads nothing blocks, in id order. */
+  readonly unblocked: Int32Array;
+  /** The same beads, at the same positions. */
+  readonly beads: readonly Bead[];
+  /** The same beads in each order, as positions in `unblocked`. */
+  readonly order: ReadyOrder;
+  /** Graph indexes of the beads with a `defer_until`. */
+  readonly deferrable: Int32Array;
+
+  private constructor(readonly graph: DependencyGraph, blocked: BlockedState) {
+    const { flags, records } = graph;
+    const unblocked: number[] = [];
+    const deferrable: number[] = [];
+    for (let i = 0; i < flags.length; i++) {
+      const bits = flags[i] as number;
+      if ((bits & BeadFlag.HAS_DEFER_UNTIL) !== 0) deferrable.push(i);
+      if ((bits & BeadFlag.CLAIMABLE) !== 0 && !blocked.isBlocked(i)) unblocked.push(i);
+    }
+    this.unblocked = Int32Array.from(unblocked);
+    this.deferrable = Int32Array.from(deferrable);
+    this.beads = unblocked.map((i) => (records[i] as LedgerRecord).bead);
+    this.order = new ReadyOrder(this.beads);
+  }
+
+  static of(ledger: Ledger): ReadyWork {
+    let work = works.get(ledger);
+    if (!work) {
+      const blocked = BlockedState.of(ledger);
+      work = new ReadyWork(blocked.graph, blocked);
+      works.set(ledger, work);
+    }
+    return work;
+  }
+}
+
+/** 1 for each bead deferred past now; undefined when none is, the usual case. */
+function deferredBeads(work: ReadyWork, now: Clock): Uint8Array | undefined {
+  let deferred: Uint8Array | undefined;
+  for (const bead of work.deferrable) {
+    if (!now.isBefore((work.graph.records[bead] as LedgerRecord).bead.defer_until)) continue;
+    deferred ??= new Uint8Array(work.graph.records.length);
+    deferred[bead] = 1;
+  }
+  return deferred;
 }
 
 /**
  * Beads hides the children of a parent deferred to later, but looks at the direct parent only
  * (`getChildrenOfDeferredParentsInTx`): a deferred grandparent hides its children, not theirs.
  */
-function hasDeferredParent(bead: Bead, ledger: Ledger, now: Clock): boolean {
-  const deps = bead.dependencies ?? [];
-  for (let d = 0; d < deps.length; d++) {
-    const dep = deps[d];
-    if (dep?.type !== "parent-child" || !isStoredEdge(deps, d)) continue;
-    const parent = ledger.get(dep.depends_on_id);
-    if (parent && parent.status !== TOMBSTONE && now.isBefore(parent.defer_until)) return true;
+function hasDeferredParent(graph: DependencyGraph, bead: number, deferred: Uint8Array): boolean {
+  const { edgeStart, edgeTarget, edgeType, status } = graph;
+  const end = edgeStart[bead + 1] as number;
+  for (let e = edgeStart[bead] as number; e < end; e++) {
+    if (edgeType[e] !== EdgeKind.PARENT_CHILD) continue;
+    const parent = edgeTarget[e] as number;
+    if (parent >= 0 && deferred[parent] === 1 && status[parent] !== StatusClass.TOMBSTONE) return true;
   }
   return false;
 }
