@@ -9,7 +9,9 @@
 // matched. Only when a side has lost step with the base (reordered) is the base indexed by
 // content, since hashing every line of a 100 MB ledger costs more than comparing in step.
 import { Ledger, type LedgerRecord } from "./ledger.js";
-import { readLedger, type LedgerProblem, type ReadOptions, type ReadResult } from "./read-ledger.js";
+import {
+  readLedger, splitLedgerLines, type LedgerProblem, type ReadOptions, type ReadResult,
+} from "./read-ledger.js";
 
 /** A base ledger read without errors, by line: only then is a line of it known valid. */
 export interface BaseLines {
@@ -24,23 +26,9 @@ const WINDOW = 32;
 /** Lines in a row not found near the expected place: the side is out of step with the base. */
 const OUT_OF_STEP = 64;
 
-/** The lines of `text` as readLedger numbers them, without a `\r`. */
-function splitLines(text: string): string[] {
-  const lines: string[] = [];
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end === -1) end = text.length;
-    const raw = text.slice(start, end);
-    lines.push(raw.endsWith("\r") ? raw.slice(0, -1) : raw);
-    start = end + 1;
-  }
-  return lines;
-}
-
 /** `base` (read from `text` without errors) by line, for readLedgerAgainstBase. */
 export function baseLines(text: string, base: Ledger): BaseLines {
-  const lines = splitLines(text);
+  const lines = splitLedgerLines(text);
   const records: (LedgerRecord | undefined)[] = new Array<LedgerRecord | undefined>(lines.length);
   for (const record of base.records.values()) records[record.line - 1] = record;
   return { lines, records };
@@ -92,7 +80,7 @@ export function readLedgerAgainstBase(
   base: BaseLines,
   options: AgainstBaseOptions,
 ): ReadResult {
-  const lines = splitLines(text);
+  const lines = splitLedgerLines(text);
   const unchanged = unchangedRecords(lines, base);
   const changed = readLedger(lines.map((raw, i) => (unchanged[i] ? "" : raw)).join("\n"), options);
   const changedByLine = new Map<number, LedgerRecord>();

@@ -50,6 +50,20 @@ function jsonError(error: unknown): string {
   return `not valid JSON (${message})`;
 }
 
+/** The lines of a ledger file, numbered from 1 at index 0, without their `\n` or `\r\n`. */
+export function splitLedgerLines(text: string): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    const raw = text.slice(start, end);
+    lines.push(raw.endsWith("\r") ? raw.slice(0, -1) : raw);
+    start = end + 1;
+  }
+  return lines;
+}
+
 /** Reads every line, collecting all problems rather than stopping at the first. */
 export function readLedger(text: string, options: ReadOptions = {}): ReadResult {
   const file = options.file ?? ".beads/issues.jsonl";
@@ -60,13 +74,10 @@ export function readLedger(text: string, options: ReadOptions = {}): ReadResult 
   const error = (line: number, field: string, message: string) =>
     problems.push({ file, line, field, message, severity: "error" });
 
-  let start = 0;
-  for (let line = 1; start < text.length; line++) {
-    let end = text.indexOf("\n", start);
-    if (end === -1) end = text.length;
-    let raw = text.slice(start, end);
-    start = end + 1;
-    if (raw.endsWith("\r")) raw = raw.slice(0, -1);
+  const lines = splitLedgerLines(text);
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i] as string;
+    const line = i + 1;
     if (raw.trim() === "") continue;
 
     let record: unknown;
