@@ -16,6 +16,14 @@ export interface FieldProblem {
 /** Go measures a title in bytes. */
 const MAX_TITLE_BYTES = 500;
 
+/**
+ * A UTF-16 code unit is at most 3 bytes of UTF-8 (a surrogate pair, 2 units, is 4), so a title
+ * of fewer than a third as many units cannot be too long: most titles skip the byte count.
+ */
+function titleBytesMayExceed(title: string): boolean {
+  return title.length * 3 > MAX_TITLE_BYTES;
+}
+
 export interface BeadRules {
   readonly statuses: ReadonlySet<string>;
   readonly types: ReadonlySet<string>;
@@ -104,7 +112,7 @@ export function validateBead(record: unknown, rules: BeadRules): FieldProblem[] 
   const problems: FieldProblem[] = [];
   const status = bead.status || "open";
   if (bead.title.length === 0) problems.push({ field: "title", message: "is required" });
-  else if (bead.title.length > MAX_TITLE_BYTES / 4 && Buffer.byteLength(bead.title) > MAX_TITLE_BYTES) {
+  else if (titleBytesMayExceed(bead.title) && Buffer.byteLength(bead.title) > MAX_TITLE_BYTES) {
     problems.push({ field: "title", message: `must be at most ${MAX_TITLE_BYTES} bytes` });
   }
   if (!rules.statuses.has(status)) {

@@ -113,6 +113,19 @@ describe("errors name the file, line and field", () => {
     ]);
   });
 
+  it("measures a title in bytes, as Go does", () => {
+    const text = jsonl([
+      bead("gt-1", { title: "a".repeat(500) }),
+      bead("gt-2", { title: "€".repeat(166) }),
+      bead("gt-3", { title: "a".repeat(501) }),
+      bead("gt-4", { title: "€".repeat(167) }),
+    ]);
+    expect(problems(text)).toEqual([
+      "l.jsonl:3: title: must be at most 500 bytes",
+      "l.jsonl:4: title: must be at most 500 bytes",
+    ]);
+  });
+
   it("accepts custom statuses and types from the config, and Gas Town's own types", () => {
     const text = jsonl([
       bead("gt-1", { status: "in_review", issue_type: "saga" }),
