@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  APP_PERMISSIONS, manifestPermissionProblems, permissionFor, requiredPermissions,
+} from "./app-permissions.js";
+import { cleanContractNock, contractNock, GITHUB_API } from "./nock-contract.js";
+import { findOperation } from "./rest-contract.js";
+
+afterEach(() => cleanContractNock());
+
+describe("the App permission table", () => {
+  it("lists only real operations that GitHub Apps may call", () => {
+    // A request for each listed operation, by the path GitHub's description gives it.
+    const samples: Record<string, [string, string]> = {
+      "repos/get-collaborator-permission-level": ["GET", "/repos/o/r/collaborators/u/permission"],
+      "issues/add-labels": ["POST", "/repos/o/r/issues/1/labels"],
+    };
+    expect(Object.keys(samples).sort()).toEqual(Object.keys(APP_PERMISSIONS).sort());
+    for (const [operationId, [method, path]] of Object.entries(samples)) {
+      const operation = findOperation(method, path);
+      expect(operation?.operationId).toBe(operationId);
+      const xGithub = (operation?.definition as { "x-github"?: { enabledForGitHubApps?: boolean } })["x-github"];
+      expect(xGithub?.enabledForGitHubApps, operationId).toBe(true);
+    }
+  });
+
+  it("fails a test whose code calls an operation the table does not list", async () => {
+    const github = contractNock().mock("DELETE", "/repos/octo/town/issues/7/labels", 204);
+    const response = await fetch(`${GITHUB_API}/repos/octo/town/issues/7/labels`, { method: "DELETE" });
+    expect(response.status).toBe(400);
+    expect(() => github.assertAllChecked()).toThrow(
+      "issues/remove-all-labels is not in the App permission table (test/fidelity/app-permissions.ts): " +
+        "add the permission it needs, and request it in app.yml",
+    );
+  });
+
+  it("adds up what operations need, write covering read", () => {
+    expect(permissionFor("issues/add-labels")).toEqual({ permission: "issues", access: "write" });
+    expect(requiredPermissions(["repos/get-collaborator-permission-level", "issues/add-labels"]))
+      .toEqual({ issues: "write", metadata: "read" });
+  });
+
+  it("holds a manifest to exactly what is used: nothing missing, nothing spare", () => {
+    const used = ["repos/get-collaborator-permission-level", "issues/add-labels"];
+    expect(manifestPermissionProblems({ issues: "write", metadata: "read" }, used)).toEqual([]);
+    expect(manifestPermissionProblems({ issues: "read", contents: "write" }, used)).toEqual([
+      "issues: the App needs write, app.yml asks for read",
+      "metadata: the App needs read, app.yml asks for nothing",
+      "contents: app.yml asks for write, but no operation in use needs it",
+    ]);
+  });
+});

@@ -1,0 +1,64 @@
+// The App permission each REST operation the product uses needs. GitHub's REST description does
+// not carry permissions, so this table is kept by hand from GitHub's "Permissions required for
+// GitHub Apps" pages. Every request a contract-checked test sends must be listed here, so an
+// operation cannot enter the code without someone deciding what permission it costs; app.yml must
+// then request exactly the union of what the table says.
+import { ContractError } from "./rest-contract.js";
+
+export type Access = "read" | "write";
+
+export interface PermissionNeed {
+  /** The App permission's name as app.yml writes it under `default_permissions`. */
+  readonly permission: string;
+  readonly access: Access;
+}
+
+/** By operationId. */
+export const APP_PERMISSIONS: Readonly<Record<string, PermissionNeed>> = {
+  // Trust checks: whether the sender of a command may drive the town (DESIGN invariant 7).
+  "repos/get-collaborator-permission-level": { permission: "metadata", access: "read" },
+  // Labels are how people sling work and how state is shown.
+  "issues/add-labels": { permission: "issues", access: "write" },
+};
+
+/** The permission `operationId` needs; a ContractError when the table does not list it. */
+export function permissionFor(operationId: string): PermissionNeed {
+  const need = APP_PERMISSIONS[operationId];
+  if (!need) {
+    throw new ContractError(
+      `${operationId} is not in the App permission table (test/fidelity/app-permissions.ts): ` +
+        "add the permission it needs, and request it in app.yml",
+    );
+  }
+  return need;
+}
+
+/** The permissions a set of operations needs together: write covers read. */
+export function requiredPermissions(operationIds: Iterable<string>): Record<string, Access> {
+  const required: Record<string, Access> = {};
+  for (const id of operationIds) {
+    const { permission, access } = permissionFor(id);
+    if (required[permission] !== "write") required[permission] = access;
+  }
+  return Object.fromEntries(Object.entries(required).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/**
+ * Problems with a manifest's `default_permissions` against what the operations need: each
+ * permission missing or too weak, and each one asked for that nothing uses (least privilege).
+ */
+export function manifestPermissionProblems(
+  manifestPermissions: Readonly<Record<string, string>>,
+  operationIds: Iterable<string>,
+): string[] {
+  const needed = requiredPermissions(operationIds);
+  const problems: string[] = [];
+  for (const [permission, access] of Object.entries(needed)) {
+    const asked = manifestPermissions[permission];
+    if (asked !== access) problems.push(`${permission}: the App needs ${access}, app.yml asks for ${asked ?? "nothing"}`);
+  }
+  for (const [permission, asked] of Object.entries(manifestPermissions)) {
+    if (!(permission in needed)) problems.push(`${permission}: app.yml asks for ${asked}, but no operation in use needs it`);
+  }
+  return problems;
+}
