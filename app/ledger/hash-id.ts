@@ -2,7 +2,7 @@
 // sha256("title|description|creator|createdAtUnixNano|nonce") written in base 36. Two ids
 // are the same only when every input is, so the time must be Go's UnixNano to the nanosecond.
 import { createHash } from "node:crypto";
-import { epochMillis } from "./timestamps.js";
+import { instant } from "./timestamps.js";
 
 const BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz";
 const NANOS_PER_MILLI = 1_000_000n;
@@ -50,17 +50,13 @@ export function unixNano(time: string | Date, subMillisecondNanos = 0): bigint {
     // The string already says its fraction; adding more would make two spellings of one id.
     throw new RangeError("createdAtNanos applies to a Date only; write the fraction in the timestamp");
   }
-  const ms = epochMillis(time);
-  if (ms === undefined) {
+  const at = instant(time);
+  if (at === undefined) {
     throw new RangeError(
       `createdAt ${JSON.stringify(time)} is not an RFC 3339 timestamp; write it like 2026-04-18T16:19:12.123456789Z`,
     );
   }
-  // epochMillis has already validated the text, so the fraction, if any, starts at index 20.
-  const fraction = time[19] === "." ? (/^\d+/.exec(time.slice(20))?.[0] ?? "") : "";
-  const fractionMs = BigInt(fraction.slice(0, 3).padEnd(3, "0"));
-  const fractionNanos = BigInt(fraction.padEnd(9, "0"));
-  return (BigInt(ms) - fractionMs) * NANOS_PER_MILLI + fractionNanos;
+  return BigInt(at.ms) * NANOS_PER_MILLI + BigInt(at.nanos);
 }
 
 export interface HashIdInput {

@@ -2,7 +2,7 @@
 // `buildReadyWorkOrder` and `sortReadyIssues`), with the id last so every order is total.
 import type { Bead } from "./bead-schema.js";
 import { compareIds } from "./ledger.js";
-import { epochMillis } from "./timestamps.js";
+import { instant } from "./timestamps.js";
 
 export type ReadySort = "hybrid" | "priority" | "oldest";
 export const READY_SORTS: readonly ReadySort[] = ["hybrid", "priority", "oldest"];
@@ -69,36 +69,16 @@ export class ReadyOrder {
 
 function sortKey(bead: Bead, position: number): SortKey {
   // Text that is not a timestamp sorts before every instant, as `instantKey` has it.
-  const createdMs = epochMillis(bead.created_at) ?? Number.NEGATIVE_INFINITY;
+  const created = instant(bead.created_at);
   return {
     position,
     bead,
     // `bd import` does not default a missing priority: it is P0.
     priority: bead.priority ?? 0,
-    createdMs,
-    createdNanos: createdMs === Number.NEGATIVE_INFINITY ? 0 : nanosBelowMillisecond(bead.created_at),
+    createdMs: created?.ms ?? Number.NEGATIVE_INFINITY,
+    // SQLite-era beads carry nanoseconds, which order beads made in one millisecond.
+    createdNanos: created?.nanos ?? 0,
   };
-}
-
-const FRACTION_AT = 20;
-const NANO_DIGITS_AT = FRACTION_AT + 3;
-const NANO_DIGITS = 6;
-
-/**
- * The digits of the fraction beyond the milliseconds (`….123456789Z` → 456789), which
- * epochMillis drops: SQLite-era beads carry them, and they order beads made in one millisecond.
- * Only called on text epochMillis accepted, so the fraction, if any, starts at a fixed place.
- */
-function nanosBelowMillisecond(timestamp: string): number {
-  if (timestamp[FRACTION_AT - 1] !== ".") return 0;
-  let nanos = 0;
-  let at = FRACTION_AT;
-  for (; at < NANO_DIGITS_AT + NANO_DIGITS; at++) {
-    const digit = timestamp.charCodeAt(at) - 48;
-    if (!(digit >= 0 && digit <= 9)) break;
-    if (at >= NANO_DIGITS_AT) nanos = nanos * 10 + digit;
-  }
-  return at <= NANO_DIGITS_AT ? 0 : nanos * 10 ** (NANO_DIGITS_AT + NANO_DIGITS - at);
 }
 
 function byCreated(a: SortKey, b: SortKey): number {

@@ -118,7 +118,20 @@ export function compareInstants(a: string | undefined, b: string | undefined): n
 
 /** Milliseconds since the epoch, for arithmetic such as "created in the last 48 hours". */
 export function epochMillis(text: string): number | undefined {
+  return instant(text)?.ms;
+}
+
+export interface Instant {
+  /** Whole milliseconds since the epoch. */
+  readonly ms: number;
+  /** The nanoseconds past `ms` (0..999999) that a SQLite-era fraction carries and Date drops. */
+  readonly nanos: number;
+}
+
+/** The instant to the nanosecond, as two exact numbers. */
+export function instant(text: string): Instant | undefined {
   const parts = parse(text);
   if (!parts) return undefined;
-  return parts.epochMs + Number(parts.fraction.slice(0, 3).padEnd(3, "0"));
+  const digits = parts.fraction.padEnd(9, "0");
+  return { ms: parts.epochMs + Number(digits.slice(0, 3)), nanos: Number(digits.slice(3)) };
 }
