@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { formatLedger } from "../../ledger/write-ledger.js";
 import { writeTextAtomically } from "../cli-io.js";
-import { stringOption, type Command } from "../command.js";
+import type { Command } from "../command.js";
 import { ledgerPath, openValidLedger } from "./open-ledger.js";
 
 export const fmtCommand: Command = {
@@ -11,7 +11,7 @@ export const fmtCommand: Command = {
   options: { check: { type: "boolean" }, ledger: { type: "string" } },
   positionals: { min: 0, max: 1 },
   async run(args, io) {
-    const file = ledgerPath(io, args.positionals[0], stringOption(args, "ledger"));
+    const file = ledgerPath(args, io);
     const { ledger, text } = await openValidLedger(file, io);
     const formatted = formatLedger(ledger);
     if (formatted === text) return 0;

@@ -7,12 +7,13 @@ import {
 import { formatProblem, readLedger, type LedgerProblem } from "../../ledger/read-ledger.js";
 import type { Ledger } from "../../ledger/ledger.js";
 import { readText, UsageError, type CliIo } from "../cli-io.js";
+import { stringOption, type ParsedArgs } from "../command.js";
 
 export const DEFAULT_LEDGER = ".beads/issues.jsonl";
 
 /** The ledger file: the argument, else `--ledger`, else $GASTOWN_LEDGER, else the default. */
-export function ledgerPath(io: CliIo, file: string | undefined, flag: string | undefined): string {
-  return file ?? flag ?? io.env.GASTOWN_LEDGER ?? DEFAULT_LEDGER;
+export function ledgerPath(args: ParsedArgs, io: CliIo): string {
+  return args.positionals[0] ?? stringOption(args, "ledger") ?? io.env.GASTOWN_LEDGER ?? DEFAULT_LEDGER;
 }
 
 /** `.beads/config.yaml` beside the ledger, when there is one. */

@@ -48,7 +48,7 @@ export const readyCommand: Command = {
   async run(args, io) {
     const sort = parseSort(stringOption(args, "sort"));
     const now = parseNow(stringOption(args, "now"), io.now());
-    const file = ledgerPath(io, args.positionals[0], stringOption(args, "ledger"));
+    const file = ledgerPath(args, io);
     const { ledger } = await openValidLedger(file, io);
     const ready = readyBeads(ledger, { now, sort });
     io.stdout(args.values.json ? JSON.stringify(ready.map(asJson), null, 2) + "\n" : readyTable(ready));

@@ -1,6 +1,6 @@
 import { beadStatus, beadType } from "../../ledger/bead-schema.js";
 import type { Ledger } from "../../ledger/ledger.js";
-import { stringOption, type Command } from "../command.js";
+import type { Command } from "../command.js";
 import { ledgerPath, openValidLedger } from "./open-ledger.js";
 
 export interface LedgerStats {
@@ -39,7 +39,7 @@ export const statsCommand: Command = {
   options: { json: { type: "boolean" }, ledger: { type: "string" } },
   positionals: { min: 0, max: 1 },
   async run(args, io) {
-    const file = ledgerPath(io, args.positionals[0], stringOption(args, "ledger"));
+    const file = ledgerPath(args, io);
     const stats = ledgerStats((await openValidLedger(file, io)).ledger);
     if (args.values.json) {
       io.stdout(JSON.stringify(stats, null, 2) + "\n");

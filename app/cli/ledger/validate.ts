@@ -1,5 +1,5 @@
 import { dependencyWarnings } from "../../ledger/check-dependencies.js";
-import { stringOption, type Command } from "../command.js";
+import type { Command } from "../command.js";
 import { ledgerPath, openLedger, printProblems } from "./open-ledger.js";
 
 export const validateCommand: Command = {
@@ -9,7 +9,7 @@ export const validateCommand: Command = {
   options: { ledger: { type: "string" } },
   positionals: { min: 0, max: 1 },
   async run(args, io) {
-    const file = ledgerPath(io, args.positionals[0], stringOption(args, "ledger"));
+    const file = ledgerPath(args, io);
     const { ledger, problems, ok } = await openLedger(file, io);
     const all = ok ? [...problems, ...dependencyWarnings(ledger, file)] : problems;
     printProblems([...all].sort((a, b) => a.line - b.line), io);
