@@ -49,8 +49,9 @@ export class BlockedState {
   /** BLOCKED or FREE where known; UNJUDGED until a search settles it. */
   private readonly verdicts: Uint8Array;
   // Scratch for searches, reused: bead i was met by the current search when seenIn[i] is its
-  // number, so no search clears or allocates a set.
-  private readonly seenIn: Int32Array;
+  // number, so no search clears or allocates a set. Made at the first search: most ledgers
+  // need none, and fresh memory is not free.
+  private seenIn: Int32Array | undefined;
   private searches = 0;
   private readonly seen: number[] = [];
   private readonly path: number[] = [];
@@ -60,7 +61,6 @@ export class BlockedState {
 
   private constructor(readonly graph: DependencyGraph) {
     this.verdicts = judgeInIdOrder(graph);
-    this.seenIn = new Int32Array(graph.records.length);
   }
 
   /** The ledger's blocked state; asking again of the same ledger, as a patrol does, reuses answers. */
@@ -88,6 +88,7 @@ export class BlockedState {
   private searchAncestors(root: number): boolean {
     const { verdicts, seen, path, pending, levelStart } = this;
     const search = ++this.searches;
+    this.seenIn ??= new Int32Array(this.graph.records.length);
     this.seenIn[root] = search;
     seen.length = 0;
     seen.push(root);
@@ -126,13 +127,14 @@ export class BlockedState {
   /** The live parents that could be blocked and that this search has not met yet. */
   private addParentsToSearch(bead: number, search: number): void {
     const { edgeStart, edgeTarget, edgeType, status } = this.graph;
+    const seenIn = this.seenIn as Int32Array;
     const end = edgeStart[bead + 1] as number;
     for (let e = edgeStart[bead] as number; e < end; e++) {
       if (edgeType[e] !== EdgeKind.PARENT_CHILD) continue;
       const parent = edgeTarget[e] as number;
-      if (parent < 0 || this.seenIn[parent] === search) continue;
+      if (parent < 0 || seenIn[parent] === search) continue;
       if (!canBeBlocked(status[parent] as number)) continue;
-      this.seenIn[parent] = search;
+      seenIn[parent] = search;
       this.seen.push(parent);
       this.pending.push(parent);
     }

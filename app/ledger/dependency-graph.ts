@@ -2,9 +2,11 @@
 // validation (missing targets, cycles) and by ready work (blocked, deferred parents).
 //
 // Why: on a large ledger the cost of these questions is memory, not logic. Each dependency
-// names its target by id, and turning ~300k id strings into beads means ~300k hash lookups,
-// each a few cache misses into objects scattered over the heap. Done once here, every later
-// question walks a handful of typed arrays by index instead of bead objects and string maps.
+// names its target by id, and turning ~300k id strings into beads means ~300k lookups. Done
+// once here, every later question walks a handful of typed arrays by index instead of bead
+// objects and string maps. Building it is two steps: a DependencyTable gathers what each bead
+// says (readLedger does this as it reads, while the bead is fresh in cache), then buildGraph
+// resolves the targets over compact copies of the ids (string-pool.ts).
 //
 // Shape: beads are indexed by their position in `ledger.sorted()` (id order, so the smallest
 // index is the smallest id). Per-bead facts are arrays of codes; edges are compressed rows
@@ -12,7 +14,7 @@
 // listed dependency and in the same order, so edge e is `dependencies[e - edgeStart[i]]`.
 import { beadStatus, beadType, isEphemeral, TOMBSTONE, type Bead, type Dependency } from "./bead-schema.js";
 import type { Ledger, LedgerRecord } from "./ledger.js";
-import { isStoredEdge } from "./stored-edges.js";
+import { grown, PoolIndex, StringPool } from "./string-pool.js";
 
 /** An edge target the ledger does not hold (`bd import` drops such a dependency). */
 export const MISSING = -1;
@@ -32,9 +34,11 @@ export const EdgeKind = {
 } as const;
 
 /**
- * Added to the kind of a dependency that repeats an earlier dependency's target: Beads stores
- * only the first (see stored-edges.ts), so blocking and ready, which compare kinds exactly,
- * never see it. Validation still does, since it reports each dependency as listed.
+ * Added to the kind of a dependency that repeats an earlier dependency's target. `bd import`
+ * stores one edge per (bead, target) and keeps the first it meets (`ON DUPLICATE KEY UPDATE
+ * type = type` in `internal/storage/issueops/create.go`), whatever the later one's type, so
+ * blocking and ready, which compare kinds exactly, never see it. Validation still does, since
+ * it reports each dependency as listed.
  */
 export const REPEATED = 0x80;
 
@@ -77,14 +81,29 @@ export interface DependencyGraph {
 
 /** A ledger never changes (a change makes a new one), so its graph is kept with it. */
 const graphs = new WeakMap<Ledger, DependencyGraph>();
+/** Tables gathered while a ledger was read, waiting for the first question that needs the graph. */
+const gathered = new WeakMap<Ledger, DependencyTable>();
 
 export function dependencyGraph(ledger: Ledger): DependencyGraph {
   let graph = graphs.get(ledger);
   if (!graph) {
-    graph = buildGraph(ledger);
+    const records = ledger.sorted();
+    const table = gathered.get(ledger) ?? DependencyTable.of(records);
+    gathered.delete(ledger);
+    graph = buildGraph(records, table);
     graphs.set(ledger, graph);
   }
   return graph;
+}
+
+/**
+ * Hands over a table gathered while reading `ledger`, whose beads it must hold in the order of
+ * `ledger.sorted()`. The read has each bead's objects fresh in cache; gathering later means
+ * fetching ~400k scattered objects back from memory, which costs more than the graph itself.
+ */
+export function gatheredWhileReading(ledger: Ledger, table: DependencyTable): void {
+  if (table.size !== ledger.size) throw new Error("the dependency table does not match the ledger");
+  if (!graphs.has(ledger)) gathered.set(ledger, table);
 }
 
 /** Beads that track the town's machinery or its mail, never work to claim. */
@@ -102,59 +121,114 @@ export function isClaimable(bead: Bead): boolean {
     !NOT_WORK_TYPES.has(beadType(bead));
 }
 
-function buildGraph(ledger: Ledger): DependencyGraph {
-  const records = ledger.sorted();
-  const n = records.length;
-  // First pass, over the beads: everything each bead says of itself. Its dependencies are set
-  // aside so the second pass, over the edges, need not visit the bead objects again.
-  const index = new IdIndex(n);
-  const status = new Uint8Array(n);
-  const flags = new Uint8Array(n);
-  const dependencies = new Array<readonly Dependency[] | undefined>(n);
-  let listed = 0;
-  for (let i = 0; i < n; i++) {
-    const bead = (records[i] as LedgerRecord).bead;
-    index.add(bead.id, i);
-    status[i] = statusClass(bead);
-    flags[i] = beadFlags(bead);
-    const deps = bead.dependencies;
-    dependencies[i] = deps;
-    if (deps !== undefined) listed += deps.length;
+/**
+ * Everything the graph needs of each bead, in the order added, with targets still named by
+ * id: its status and flags, and per dependency the target and the kind. Only valid beads
+ * belong here (validate-bead.ts): the table trusts their shapes. Typed arrays sized up front,
+ * as StringPool's are, for the same reason.
+ */
+export class DependencyTable {
+  readonly ids: StringPool;
+  readonly targets: StringPool;
+  status: Uint8Array;
+  flags: Uint8Array;
+  /** Bead k's dependencies are entries edgeEnd[k - 1] (or 0) .. edgeEnd[k] - 1. */
+  edgeEnd: Int32Array;
+  kinds: Uint8Array;
+  private count = 0;
+
+  /** `expected`: roughly how many beads will be added. */
+  constructor(expected = 64) {
+    this.ids = new StringPool(expected);
+    this.targets = new StringPool(expected * DEPENDENCIES_PER_BEAD);
+    this.status = new Uint8Array(expected);
+    this.flags = new Uint8Array(expected);
+    this.edgeEnd = new Int32Array(expected);
+    this.kinds = new Uint8Array(expected * DEPENDENCIES_PER_BEAD);
   }
 
+  static of(records: readonly LedgerRecord[]): DependencyTable {
+    const table = new DependencyTable(records.length);
+    for (const record of records) table.add(record.bead);
+    return table;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(bead: Bead): void {
+    const k = this.count++;
+    if (k === this.status.length) {
+      this.status = grown(this.status, k + 1);
+      this.flags = grown(this.flags, k + 1);
+      this.edgeEnd = grown(this.edgeEnd, k + 1);
+    }
+    this.ids.add(bead.id);
+    this.status[k] = statusClass(bead);
+    this.flags[k] = beadFlags(bead);
+    const deps = bead.dependencies;
+    if (deps !== undefined) {
+      if (this.targets.size + deps.length > this.kinds.length) this.kinds = grown(this.kinds, this.targets.size + deps.length);
+      for (const dep of deps) {
+        this.kinds[this.targets.size] = edgeKind(dep);
+        this.targets.add(dep.depends_on_id);
+      }
+    }
+    this.edgeEnd[k] = this.targets.size;
+  }
+}
+
+/** A first guess at the room dependencies need; the arrays grow if it is short. */
+const DEPENDENCIES_PER_BEAD = 4;
+
+function buildGraph(records: readonly LedgerRecord[], table: DependencyTable): DependencyGraph {
+  const n = records.length;
+  const index = new PoolIndex(table.ids);
+  const { targets, kinds } = table;
   const edgeStart = new Int32Array(n + 1);
-  const edgeTarget = new Int32Array(listed);
-  const edgeType = new Uint8Array(listed);
-  // lastSource[t] = i + 1 once bead i has an edge to t: finds repeated targets in one pass,
-  // however many dependencies a bead lists.
-  const lastSource = new Int32Array(n);
+  const edgeTarget = new Int32Array(targets.size);
+  const edgeType = new Uint8Array(targets.size);
   let m = 0;
   for (let i = 0; i < n; i++) {
     edgeStart[i] = m;
-    const deps = dependencies[i];
-    if (deps === undefined) continue;
-    for (let d = 0; d < deps.length; d++, m++) {
-      const dep = deps[d] as Dependency;
-      const target = resolve(index, dep.depends_on_id);
-      let repeated: boolean;
-      if (target >= 0) {
-        repeated = lastSource[target] === i + 1;
-        lastSource[target] = i + 1;
-      } else {
-        // Absent targets share a sentinel, so only their text tells them apart.
-        repeated = !isStoredEdge(deps, d);
+    const first = m;
+    const end = table.edgeEnd[i] as number;
+    for (; m < end; m++) {
+      let target = index.find(targets, m);
+      if (target < 0) {
+        // Absent targets are rare, so the bead is asked for the text.
+        const dep = (records[i] as LedgerRecord).bead.dependencies?.[m - first] as Dependency;
+        target = absentTarget(dep.depends_on_id);
       }
       edgeTarget[m] = target;
-      edgeType[m] = edgeKind(dep) | (repeated ? REPEATED : 0);
+      edgeType[m] = (kinds[m] as number) | (repeatsEarlierTarget(targets, first, m) ? REPEATED : 0);
     }
   }
   edgeStart[n] = m;
-  return { records, status, flags, edgeStart, edgeTarget, edgeType, indexOf: (id) => index.indexOf(id) };
+  return {
+    records,
+    status: table.status.subarray(0, n),
+    flags: table.flags.subarray(0, n),
+    edgeStart,
+    edgeTarget,
+    edgeType,
+    indexOf: (id) => index.indexOf(id),
+  };
 }
 
-function resolve(index: IdIndex, target: string): number {
-  const at = index.indexOf(target);
-  if (at >= 0) return at;
+/**
+ * Whether dependency m names the same target as one listed before it by the same bead, whose
+ * dependencies start at `first` (see REPEATED). Compared by hash, then text, within the
+ * bead's own few dependencies.
+ */
+function repeatsEarlierTarget(targets: StringPool, first: number, m: number): boolean {
+  const hash = targets.hash(m);
+  for (let k = first; k < m; k++) if (targets.hash(k) === hash && targets.equals(k, m)) return true;
+  return false;
+}
+
+function absentTarget(target: string): number {
   return target.startsWith(EXTERNAL_PREFIX) ? EXTERNAL : MISSING;
 }
 
@@ -200,52 +274,4 @@ function isAnyChildrenGate(metadata: string | undefined): boolean {
   } catch {
     return false;
   }
-}
-
-const EMPTY_SLOT = -1;
-
-/**
- * Bead ids to indexes: an open-addressing table in one Int32Array, at most half full so probes
- * stay short. A Map<string, number> would answer the same, but for 100k ids it takes ~40 ms
- * to build (it grows by rehashing) and the build's ~300k lookups cost about half again as
- * much (measured on test/bench's synthetic ledger).
- */
-class IdIndex {
-  private readonly ids: string[];
-  private readonly slots: Int32Array;
-  private readonly mask: number;
-
-  constructor(capacity: number) {
-    let size = 16;
-    while (size < capacity * 2) size *= 2;
-    this.ids = new Array<string>(capacity);
-    this.slots = new Int32Array(size).fill(EMPTY_SLOT);
-    this.mask = size - 1;
-  }
-
-  /** Ids are unique: a Ledger holds them as the keys of a Map. */
-  add(id: string, at: number): void {
-    this.ids[at] = id;
-    let slot = hashId(id) & this.mask;
-    while (this.slots[slot] !== EMPTY_SLOT) slot = (slot + 1) & this.mask;
-    this.slots[slot] = at;
-  }
-
-  indexOf(id: string): number {
-    let slot = hashId(id) & this.mask;
-    for (;;) {
-      const at = this.slots[slot] as number;
-      if (at === EMPTY_SLOT) return MISSING;
-      if (this.ids[at] === id) return at;
-      slot = (slot + 1) & this.mask;
-    }
-  }
-}
-
-/** 32-bit FNV-1a over the UTF-16 code units: ids are short, and this spreads their last characters. */
-function hashId(id: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
-  // Left signed: a small integer to V8, and `& mask` makes it a slot either way.
-  return hash;
 }

@@ -22,7 +22,11 @@ export class Ledger {
     readonly records: ReadonlyMap<string, LedgerRecord>,
     /** Lines that are not beads (`_type: memory`), kept as they were, in order. */
     readonly otherLines: readonly string[] = [],
-  ) {}
+    /** The same records in id order, when already known (a file read in id order). */
+    inIdOrder?: readonly LedgerRecord[],
+  ) {
+    this.sortedCache = inIdOrder;
+  }
 
   static of(beads: Iterable<Bead>): Ledger {
     return Ledger.empty().withBeads(beads);

@@ -4,7 +4,8 @@
 // and a ledger with errors is never handed out for writing.
 import type { Bead } from "./bead-schema.js";
 import { EMPTY_LEDGER_CONFIG, type LedgerConfig } from "./ledger-config.js";
-import { Ledger, type LedgerRecord } from "./ledger.js";
+import { DependencyTable, gatheredWhileReading } from "./dependency-graph.js";
+import { compareIds, Ledger, type LedgerRecord } from "./ledger.js";
 import { beadRules, validateBead } from "./validate-bead.js";
 
 export interface LedgerProblem {
@@ -74,7 +75,14 @@ export function readLedger(text: string, options: ReadOptions = {}): ReadResult 
   const error = (line: number, field: string, message: string) =>
     problems.push({ file, line, field, message, severity: "error" });
 
+  // While every bead is in id order, as Beads and `gt ledger fmt` write them, the records as
+  // read are the ledger's sorted order, and the dependency table is gathered as each bead is
+  // read: see gatheredWhileReading.
+  let inIdOrder: LedgerRecord[] | undefined = [];
   const lines = splitLedgerLines(text);
+  let table: DependencyTable | undefined = new DependencyTable(lines.length);
+  let lastId = "";
+
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i] as string;
     const line = i + 1;
@@ -106,13 +114,19 @@ export function readLedger(text: string, options: ReadOptions = {}): ReadResult 
       error(line, "id", `${id} is already on line ${earlier.line}`);
       continue;
     }
-    records.set(id, { bead: record as Bead, raw, line });
+    const read: LedgerRecord = { bead: record as Bead, raw, line };
+    records.set(id, read);
+    if (inIdOrder && compareIds(lastId, id) < 0) inIdOrder.push(read);
+    else inIdOrder = undefined;
+    lastId = id;
+    // The table trusts bead shapes, so a bead with problems ends it (the ledger is not ok).
+    if (fieldProblems.length > 0 || !inIdOrder) table = undefined;
+    table?.add(read.bead);
   }
-  return {
-    ledger: new Ledger(records, otherLines),
-    problems,
-    ok: !problems.some((p) => p.severity === "error"),
-  };
+  const ok = !problems.some((p) => p.severity === "error");
+  const ledger = new Ledger(records, otherLines, inIdOrder);
+  if (ok && table) gatheredWhileReading(ledger, table);
+  return { ledger, problems, ok };
 }
 
 /** The ledger, or a LedgerReadError listing every error. */

@@ -1,7 +1,6 @@
 // The orders `bd ready --sort` offers (`internal/storage/issueops/ready_work.go`,
 // `buildReadyWorkOrder` and `sortReadyIssues`), with the id last so every order is total.
 import type { Bead } from "./bead-schema.js";
-import { compareIds } from "./ledger.js";
 import { instant } from "./timestamps.js";
 
 export type ReadySort = "hybrid" | "priority" | "oldest";
@@ -14,7 +13,8 @@ const RECENT_MS = 48 * 60 * 60 * 1000;
 interface SortKey {
   /** Where the bead is in the list given to ReadyOrder. */
   readonly position: number;
-  readonly bead: Bead;
+  /** The bead's index in the dependency graph, which is in id order: the id's tie-break. */
+  readonly index: number;
   readonly priority: number;
   /** Both parts of created_at's instant: the milliseconds a Date keeps, and the rest. */
   readonly createdMs: number;
@@ -31,8 +31,12 @@ export class ReadyOrder {
   private oldest: readonly SortKey[] | undefined;
   private priority: readonly SortKey[] | undefined;
 
-  constructor(beads: readonly Bead[]) {
-    this.keys = beads.map(sortKey);
+  /**
+   * `beads` in id order, with their indexes in the dependency graph; the orders are given as
+   * positions in that list.
+   */
+  constructor(beads: readonly Bead[], indexes: Int32Array) {
+    this.keys = beads.map((bead, position) => sortKey(bead, position, indexes[position] as number));
   }
 
   /** Positions in the list of beads given, in the order `sort` puts them at `now`. */
@@ -67,12 +71,12 @@ export class ReadyOrder {
   }
 }
 
-function sortKey(bead: Bead, position: number): SortKey {
+function sortKey(bead: Bead, position: number, index: number): SortKey {
   // Text that is not a timestamp sorts before every instant, as `instantKey` has it.
   const created = instant(bead.created_at);
   return {
     position,
-    bead,
+    index,
     // `bd import` does not default a missing priority: it is P0.
     priority: bead.priority ?? 0,
     createdMs: created?.ms ?? Number.NEGATIVE_INFINITY,
@@ -87,7 +91,7 @@ function byCreated(a: SortKey, b: SortKey): number {
 }
 
 function byId(a: SortKey, b: SortKey): number {
-  return compareIds(a.bead.id, b.bead.id);
+  return a.index - b.index;
 }
 
 /** `created_at ASC, id ASC`. */

@@ -60,7 +60,7 @@ class ReadyWork {
     this.unblocked = Int32Array.from(unblocked);
     this.deferrable = Int32Array.from(deferrable);
     this.beads = unblocked.map((i) => (records[i] as LedgerRecord).bead);
-    this.order = new ReadyOrder(this.beads);
+    this.order = new ReadyOrder(this.beads, this.unblocked);
   }
 
   static of(ledger: Ledger): ReadyWork {

@@ -65,6 +65,24 @@ describe("gt ledger ready's checks", () => {
     expect((await gt(dir, ["ledger", "ready"])).stdout).toBe("No ready beads.\n");
   });
 
+  it("warns on stderr of what keeps beads from being ready, still listing what is", async () => {
+    const dep = (id: string, target: string) => ({ issue_id: id, depends_on_id: target, type: "blocks" });
+    const dir = tempDir({
+      ".beads/issues.jsonl": jsonl([
+        bead("gt-1", { dependencies: [dep("gt-1", "gt-2")] }),
+        bead("gt-2", { dependencies: [dep("gt-2", "gt-1")] }),
+        bead("gt-3", { dependencies: [dep("gt-3", "gt-gone")] }),
+      ]),
+    });
+    const { code, stderr, stdout } = await gt(dir, ["ledger", "ready", "--json"]);
+    expect(code).toBe(0);
+    expect(stderr).toBe(
+      ".beads/issues.jsonl:1: warning: dependencies: blocking dependencies form a cycle: gt-1 → gt-2 → gt-1\n" +
+      ".beads/issues.jsonl:3: warning: dependencies[0].depends_on_id: gt-gone is not in the ledger\n",
+    );
+    expect((JSON.parse(stdout) as { id: string }[]).map((b) => b.id)).toEqual(["gt-3"]);
+  });
+
   it("refuses a bad --sort or --now before reading anything", async () => {
     expect(await gt(tempDir(), ["ledger", "ready", "--sort", "newest"])).toEqual({
       code: 2, stdout: "", stderr: 'gt: --sort: must be one of hybrid, priority, oldest (got "newest")\n',

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import { dependencyWarnings } from "../../app/ledger/check-dependencies.js";
@@ -6,8 +7,8 @@ import {
   type DependencyGraph,
 } from "../../app/ledger/dependency-graph.js";
 import { Ledger } from "../../app/ledger/ledger.js";
-import { formatProblem } from "../../app/ledger/read-ledger.js";
-import { bead as someBead } from "./ledger-builders.js";
+import { formatProblem, readLedger } from "../../app/ledger/read-ledger.js";
+import { bead as someBead, jsonl } from "./ledger-builders.js";
 
 /** A bead depending on each [type, target] in turn. */
 function bead(id: string, fields: Record<string, unknown>, depends: readonly (readonly [string, string])[] = []): Bead {
@@ -136,3 +137,43 @@ describe("dependencyGraph", () => {
     expect(graph.indexOf("gt-a")).toBe(MISSING);
   });
 });
+
+describe("dependencyGraph of a ledger just read", () => {
+  /** Every array of the graph, and the ids in its order, as plain data. */
+  const snapshot = (graph: DependencyGraph) => ({
+    ids: graph.records.map((r) => r.bead.id),
+    status: [...graph.status], flags: [...graph.flags],
+    edgeStart: [...graph.edgeStart], edgeTarget: [...graph.edgeTarget], edgeType: [...graph.edgeType],
+  });
+  const ids = ["gt-a", "gt-a.1", "gt-a.10", "gt-a.2", "gt-b", "gt-é", "external:p:1"];
+  const arbitraryBead = (id: string) => fc.record({
+    status: fc.constantFrom("open", "in_progress", "closed", "pinned", "tombstone"),
+    priority: fc.constantFrom(undefined, 0, 3),
+    created: fc.constantFrom("2026-01-01T00:00:00Z", "2026-01-01T02:00:00.123456789+02:00", "2025-12-31T23:59:59.9Z"),
+    deps: fc.array(fc.record({
+      type: fc.constantFrom("blocks", "parent-child", "waits-for", "related", "conditional-blocks"),
+      target: fc.constantFrom(...ids, "gt-gone", "external:q:2"),
+    }), { maxLength: 4 }),
+  }).map(({ status, priority, created, deps }) => someBead(id, {
+    status, priority, created_at: created, ...(status === "closed" ? { closed_at: created } : {}),
+    ...(deps.length > 0 ? { dependencies: deps.map((d) => ({ issue_id: id, depends_on_id: d.target, type: d.type })) } : {}),
+  }));
+  const arbitraryBeads = fc.tuple(...ids.map(arbitraryBead));
+
+  it("is the graph built from the same beads in memory, whatever the order of the file", () => {
+    fc.assert(fc.property(arbitraryBeads, fc.boolean(), (beads, shuffled) => {
+      const lines = [...beads].sort((a, b) => (a.id < b.id ? -1 : 1));
+      if (shuffled) lines.reverse();
+      const { ledger, problems } = readLedger(jsonl(lines));
+      expect(problems.map(formatProblem)).toEqual([]);
+      const inMemory = new Ledger(ledger.records, ledger.otherLines);
+      expect(snapshot(dependencyGraph(ledger))).toEqual(snapshot(dependencyGraph(inMemory)));
+    }), { numRuns: 300 });
+  });
+
+  it("lists the records in id order after reading a file out of order", () => {
+    const { ledger } = readLedger(jsonl([someBead("gt-b"), someBead("gt-a"), someBead("gt-c")]));
+    expect(dependencyGraph(ledger).records.map((r) => r.bead.id)).toEqual(["gt-a", "gt-b", "gt-c"]);
+  });
+});
+

@@ -1,10 +1,11 @@
 import { beadStatus, beadType, type Bead } from "../../ledger/bead-schema.js";
+import { dependencyWarnings } from "../../ledger/check-dependencies.js";
 import { READY_SORTS, readyBeads, type ReadySort } from "../../ledger/ready.js";
 import { isTimestamp } from "../../ledger/timestamps.js";
 import { canonicalBead } from "../../ledger/write-ledger.js";
 import { UsageError } from "../cli-io.js";
 import { stringOption, type Command } from "../command.js";
-import { ledgerPath, openValidLedger } from "./open-ledger.js";
+import { ledgerPath, openValidLedger, printProblems } from "./open-ledger.js";
 
 function parseSort(value: string | undefined): ReadySort {
   if (value === undefined) return "hybrid";
@@ -49,7 +50,11 @@ export const readyCommand: Command = {
     const sort = parseSort(stringOption(args, "sort"));
     const now = parseNow(stringOption(args, "now"), io.now());
     const file = ledgerPath(args, io);
-    const { ledger } = await openValidLedger(file, io);
+    const { ledger, problems } = await openValidLedger(file, io);
+    // The warnings bear on the answer: a cycle of blocking dependencies keeps its beads from
+    // ever being ready, and a dependency on a missing bead is ignored. Said on stderr, so
+    // `--json` output stays clean.
+    printProblems([...problems, ...dependencyWarnings(ledger, file)], io);
     const ready = readyBeads(ledger, { now, sort });
     io.stdout(args.values.json ? JSON.stringify(ready.map(asJson), null, 2) + "\n" : readyTable(ready));
     return 0;
