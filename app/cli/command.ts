@@ -6,7 +6,8 @@ import { UsageError, type CliIo } from "./cli-io.js";
 
 export interface ParsedArgs {
   readonly positionals: readonly string[];
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  /** A list for an option declared `multiple: true`. */
+  readonly values: Readonly<Record<string, string | boolean | readonly string[] | undefined>>;
 }
 
 export interface Command {
@@ -41,11 +42,17 @@ export function parseCommandArgs(command: Command, argv: readonly string[], pref
   }
   return {
     positionals: parsed.positionals,
-    values: parsed.values as Record<string, string | boolean | undefined>,
+    values: parsed.values as Record<string, string | boolean | readonly string[] | undefined>,
   };
 }
 
 export function stringOption(args: ParsedArgs, name: string): string | undefined {
   const value = args.values[name];
   return typeof value === "string" ? value : undefined;
+}
+
+/** Every value of a repeatable option, in the order given. */
+export function stringList(args: ParsedArgs, name: string): readonly string[] {
+  const value = args.values[name];
+  return Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
 }

@@ -3,6 +3,7 @@
 import { parseCommandArgs, type Command } from "./command.js";
 import { UsageError, type CliIo } from "./cli-io.js";
 import { LEDGER_COMMANDS } from "./ledger/index.js";
+import { FORMULA_COMMANDS, MOL_COMMANDS } from "./molecules/index.js";
 
 interface Group {
   readonly name: string;
@@ -12,6 +13,8 @@ interface Group {
 
 const GROUPS: readonly Group[] = [
   { name: "ledger", summary: "read, check and merge the beads ledger", commands: LEDGER_COMMANDS },
+  { name: "formula", summary: "list, show and cook the formulas molecules are poured from", commands: FORMULA_COMMANDS },
+  { name: "mol", summary: "pour, follow and end molecules: a formula's steps as beads", commands: MOL_COMMANDS },
 ];
 
 function groupHelp(group: Group): string {
