@@ -165,3 +165,23 @@ describe("crash and restart", () => {
     }), { numRuns: 200 });
   });
 });
+
+describe("pour then squash", () => {
+  // Values meant to trip substitution up: empty, repeated, overlapping, holding braces or
+  // other vars' placeholders.
+  const value = fc.constantFrom("", "x", "xx", "{{", "}}", "{{feature}}", "{{assignee}}", "a{{b", "dark mode");
+  it("gives a digest that counts every step, whatever the vars hold", () => {
+    fc.assert(fc.property(value, value, fc.constantFrom("shiny", "shiny-enterprise"), (feature, assignee, name) => {
+      const proto = cook(name, library, { feature, assignee });
+      const poured = pour(work(), proto, "gt-w1", OPTIONS);
+      let ledger = poured.ledger;
+      for (let left = next(ledger, poured.root); left.length > 0; left = next(ledger, poured.root)) {
+        ledger = closeStep(ledger, poured.root, left[0] as string, NOW);
+      }
+      const { digest } = squash(ledger, poured.root, { now: NOW });
+      expect(digest).toMatchObject({ steps_total: proto.steps.length, steps_done: proto.steps.length, exit: "COMPLETED" });
+      expect(readMolecule(ledger, poured.root).steps.map((s) => s.bead.title)).toEqual(proto.steps.map((s) => s.title));
+    }), { numRuns: 100 });
+  });
+});
+
