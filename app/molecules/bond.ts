@@ -6,10 +6,9 @@
 // A's root to close, `conditional-blocks` also skips B unless A failed, `related` only records.
 import type { Bead, Dependency } from "../ledger/bead-schema.js";
 import type { Ledger } from "../ledger/ledger.js";
-import { newBeadId } from "../ledger/new-bead-id.js";
 import { isMoleculeRoot, MoleculeError, readMolecule } from "./molecule.js";
-import { timestamp, type PourOptions } from "./pour.js";
-import { formulaRef, type Proto, type ProtoStep } from "./proto.js";
+import { moleculeBeads, timestamp, type PourOptions } from "./pour.js";
+import type { Proto, ProtoStep } from "./proto.js";
 
 export const BOND_TYPES = ["sequential", "parallel", "conditional"] as const;
 export type BondType = (typeof BOND_TYPES)[number];
@@ -82,7 +81,12 @@ export function bondProtoToMolecule(
   ledger: Ledger, proto: Proto, targetRootId: string, type: BondType, options: PourOptions,
 ): Bonded {
   const target = readMolecule(ledger, targetRootId);
-  const beads = bondedBeads(ledger, proto, target.root, type, target.ephemeral, options);
+  const beads = moleculeBeads(proto, ledger.records, {
+    ...options,
+    kind: target.ephemeral ? "wisp" : "mol",
+    work: undefined,
+    bond: { root: target.root, type, dependency: BOND_DEPENDENCY[type] },
+  });
   return { ledger: ledger.withBeads(beads), root: (beads[0] as Bead).id };
 }
 
@@ -146,65 +150,3 @@ function holdingPath(ledger: Ledger, from: string, to: string): string[] | undef
   return undefined;
 }
 
-/**
- * The root, then one bead per step, laid out as pour and wisp lay out a molecule (root
- * `<prefix>-mol-<hash>`, or `-wisp-` when ephemeral; steps `<root>.<n>` with `parent-child`
- * to the root and `blocks` to the steps they need), the root bonded to `target`.
- */
-function bondedBeads(
-  ledger: Ledger, proto: Proto, target: Bead, type: BondType, ephemeral: boolean, options: PourOptions,
-): Bead[] {
-  const { actor } = options;
-  const now = timestamp(options.now);
-  const kind = ephemeral ? "wisp" : "mol";
-  const title = proto.formula;
-  const rootId = newBeadId(
-    { prefix: options.prefix, kind, title, description: proto.description, creator: actor, createdAt: options.now },
-    ledger.records,
-  );
-  const phase = ephemeral ? { ephemeral: true } : {};
-  // The bonded work is as urgent as the molecule it is bonded to.
-  const priority = target.priority ?? 2;
-  const dep = (issue: string, on: string, depType: string): Dependency =>
-    ({ issue_id: issue, depends_on_id: on, type: depType, created_at: now, created_by: actor });
-  const root: Bead = {
-    id: rootId,
-    title,
-    ...(proto.description ? { description: proto.description } : {}),
-    status: "open",
-    priority,
-    issue_type: "molecule",
-    mol_type: proto.formula.includes("patrol") ? "patrol" : "work",
-    created_at: now,
-    created_by: actor,
-    updated_at: now,
-    source_formula: proto.file,
-    bonded_from: [{ source_id: formulaRef(proto), bond_type: "root" }, { source_id: target.id, bond_type: type }],
-    metadata: { gastown: { formula: proto.formula, vars: proto.vars } },
-    dependencies: [dep(rootId, target.id, BOND_DEPENDENCY[type])],
-    ...phase,
-  };
-  const stepIds = new Map(proto.steps.map((step, i) => [step.id, `${rootId}.${i + 1}`]));
-  const steps = proto.steps.map((step, i): Bead => {
-    const id = `${rootId}.${i + 1}`;
-    return {
-      id,
-      title: step.title,
-      ...(step.description ? { description: step.description } : {}),
-      ...(step.acceptance ? { acceptance_criteria: step.acceptance } : {}),
-      status: "open",
-      priority,
-      issue_type: "task",
-      created_at: now,
-      created_by: actor,
-      updated_at: now,
-      metadata: { gastown: { step: step.id, ...(step.parallel ? { parallel: true } : {}), ...(step.gate ? { gate: step.gate } : {}) } },
-      dependencies: [
-        dep(id, rootId, "parent-child"),
-        ...step.needs.map((need) => dep(id, stepIds.get(need) as string, "blocks")),
-      ],
-      ...phase,
-    };
-  });
-  return [root, ...steps];
-}

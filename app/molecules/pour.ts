@@ -67,11 +67,24 @@ function openMoleculeOf(ledger: Ledger, work: Bead) {
   return isOpen(molecule) ? molecule : undefined;
 }
 
-/** The root, then one bead per step, as pour and wisp write them. */
-function moleculeBeads(
-  proto: Proto, taken: ReadonlySet<string> | ReadonlyMap<string, unknown>, options: PourOptions & { readonly kind: "mol" | "wisp"; readonly work: Bead | undefined },
+/** Where a new molecule goes, besides its own beads. */
+export interface MoleculePlace {
+  /** `wisp` for an ephemeral molecule. */
+  readonly kind: "mol" | "wisp";
+  /** The work bead it is for: its parent, named in its metadata; lends its title and priority. */
+  readonly work: Bead | undefined;
+  /** Another molecule's root it is bonded to: by which bond type, through which dependency. */
+  readonly bond?: { readonly root: Bead; readonly type: "sequential" | "parallel" | "conditional"; readonly dependency: string };
+}
+
+/**
+ * The root, then one bead per step, as pour, wisp and bond write them. `taken`: the ids the
+ * root must not take.
+ */
+export function moleculeBeads(
+  proto: Proto, taken: ReadonlySet<string> | ReadonlyMap<string, unknown>, options: PourOptions & MoleculePlace,
 ): Bead[] {
-  const { work, kind, actor } = options;
+  const { work, kind, actor, bond } = options;
   const now = timestamp(options.now);
   const title = work ? `${proto.formula}: ${work.title}` : proto.formula;
   const rootId = newBeadId(
@@ -79,7 +92,8 @@ function moleculeBeads(
     taken,
   );
   const ephemeral = kind === "wisp" ? { ephemeral: true } : {};
-  const priority = work?.priority ?? 2;
+  // The work is as urgent as the bead it is for, or the molecule it is bonded to.
+  const priority = work?.priority ?? bond?.root.priority ?? 2;
   const dep = (issue: string, target: string, type: string): Dependency =>
     ({ issue_id: issue, depends_on_id: target, type, created_at: now, created_by: actor });
   const root: Bead = {
@@ -94,9 +108,17 @@ function moleculeBeads(
     created_by: actor,
     updated_at: now,
     source_formula: proto.file,
-    bonded_from: [{ source_id: formulaRef(proto), bond_type: "root" }],
+    bonded_from: [
+      { source_id: formulaRef(proto), bond_type: "root" },
+      ...(bond ? [{ source_id: bond.root.id, bond_type: bond.type }] : []),
+    ],
     metadata: { gastown: { ...(work ? { bead: work.id } : {}), formula: proto.formula, vars: proto.vars } },
-    ...(work ? { dependencies: [dep(rootId, work.id, "parent-child")] } : {}),
+    ...(work || bond ? {
+      dependencies: [
+        ...(work ? [dep(rootId, work.id, "parent-child")] : []),
+        ...(bond ? [dep(rootId, bond.root.id, bond.dependency)] : []),
+      ],
+    } : {}),
     ...ephemeral,
   };
   const stepIds = new Map(proto.steps.map((step, i) => [step.id, `${rootId}.${i + 1}`]));

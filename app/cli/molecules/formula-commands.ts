@@ -12,8 +12,11 @@ export function table(rows: readonly (readonly string[])[]): string {
   return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join("  ").trimEnd() + "\n").join("");
 }
 
-function firstLine(text: string | undefined): string {
-  return (text ?? "").split("\n")[0]?.trim() ?? "";
+/** A description's first sentence: a list shows one short line per formula. */
+function firstSentence(text: string | undefined): string {
+  const line = (text ?? "").trim().split("\n")[0] ?? "";
+  const end = line.search(/[.!?](\s|$)/);
+  return end < 0 ? line : line.slice(0, end + 1);
 }
 
 export const formulaListCommand: Command = {
@@ -31,7 +34,7 @@ export const formulaListCommand: Command = {
     }
     const rows = await explained(() => listed.map((f) => {
       const { formula } = library.find(f.name) ?? { formula: undefined };
-      return [f.name, formula?.type ?? "workflow", f.file, firstLine(formula?.description)];
+      return [f.name, formula?.type ?? "workflow", f.file, firstSentence(formula?.description)];
     }));
     io.stdout(table(rows));
     return 0;
