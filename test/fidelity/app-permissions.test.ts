@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import {
   APP_PERMISSIONS, manifestPermissionProblems, permissionFor, requiredPermissions,
 } from "./app-permissions.js";
@@ -47,5 +49,12 @@ describe("the App permission table", () => {
       "metadata: the App needs read, app.yml asks for nothing",
       "contents: app.yml asks for write, but no operation in use needs it",
     ]);
+  });
+
+  it("is what app.yml asks for: every permission the table needs and no other", () => {
+    const manifest = parse(readFileSync(new URL("../../app.yml", import.meta.url), "utf8")) as {
+      default_permissions?: Record<string, string>;
+    };
+    expect(manifestPermissionProblems(manifest.default_permissions ?? {}, Object.keys(APP_PERMISSIONS))).toEqual([]);
   });
 });
