@@ -18,6 +18,17 @@ const LABEL = {
   default: false,
 };
 
+// An account as GitHub renders it (`simple-user`).
+const PERMISSION_USER = {
+  login: "octo", id: 1, node_id: "MDQ6VXNlcjE=", avatar_url: "https://avatars.githubusercontent.com/u/1?v=4", gravatar_id: "",
+  url: "https://api.github.com/users/octo", html_url: "https://github.com/octo", followers_url: "https://api.github.com/users/octo/followers",
+  following_url: "https://api.github.com/users/octo/following{/other_user}", gists_url: "https://api.github.com/users/octo/gists{/gist_id}",
+  starred_url: "https://api.github.com/users/octo/starred{/owner}{/repo}", subscriptions_url: "https://api.github.com/users/octo/subscriptions",
+  organizations_url: "https://api.github.com/users/octo/orgs", repos_url: "https://api.github.com/users/octo/repos",
+  events_url: "https://api.github.com/users/octo/events{/privacy}", received_events_url: "https://api.github.com/users/octo/received_events",
+  type: "User", site_admin: false,
+};
+
 // `user` is a `$ref` to a schema marked `nullable: true`.
 const PERMISSION = { permission: "write", role_name: "write", user: null };
 
@@ -76,6 +87,15 @@ describe("checkRequest", () => {
     );
   });
 
+  test("rejects an unknown top-level field beside anyOf variants that only constrain a field", () => {
+    const url = "/repos/octo/town/check-runs/5";
+    expect(checkRequest({ method: "PATCH", url, body: { status: "completed", conclusion: "success", output: { title: "t", summary: "s" } } })
+      .operationId).toBe("checks/update");
+    expect(() => checkRequest({ method: "PATCH", url, body: { status: "in_progress", heartbeat: "now" } })).toThrow(
+      "checks/update (PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}): invalid request body: / must NOT have additional properties (heartbeat)",
+    );
+  });
+
   test("rejects an unknown endpoint", () => {
     expect(() => checkRequest({ method: "POST", url: `${GITHUB_API}/repos/octo/town/beads` })).toThrow(
       "no GitHub REST operation for POST /repos/octo/town/beads",
@@ -121,6 +141,17 @@ describe("checkResponse", () => {
 
   test("rejects an undeclared status that is not a generic error", () => {
     expect(() => checkResponse(addLabels(), 201, [LABEL])).toThrow(`${ADD_LABELS}: status 201 is not declared`);
+  });
+
+  test("takes an installation's account as a user, mending the description's allOf", () => {
+    const account = { ...PERMISSION_USER, type: "Organization" };
+    const installation = {
+      id: 1, account, repository_selection: "all", access_tokens_url: "https://api.github.com/app/installations/1/access_tokens",
+      repositories_url: "https://api.github.com/installation/repositories", html_url: "https://github.com/settings/installations/1",
+      app_id: 1, app_slug: "gastown", target_id: 1, target_type: "Organization", permissions: {}, events: [],
+      created_at: "2025-06-01T12:00:00Z", updated_at: "2025-06-01T12:00:00Z", single_file_name: null, suspended_by: null, suspended_at: null,
+    };
+    expect(() => checkResponse(operation("GET", "/app/installations"), 200, [installation])).not.toThrow();
   });
 });
 

@@ -59,11 +59,32 @@ let templatesCache: PathTemplate[] | undefined;
 const validatorCache = new Map<string, ValidateFunction>();
 
 function loadDocument(): RestDocument {
-  documentCache ??= JSON.parse(
-    readFileSync(require.resolve("@octokit/openapi/generated/api.github.com.json"), "utf8"),
-  ) as RestDocument;
-  return documentCache;
+  if (documentCache) return documentCache;
+  const document = JSON.parse(readFileSync(require.resolve("@octokit/openapi/generated/api.github.com.json"), "utf8")) as RestDocument;
+  for (const fix of DESCRIPTION_FIXES) fix.apply(document);
+  documentCache = document;
+  return document;
 }
+
+// Known mistakes in GitHub's description, each fixed as narrowly as possible and saying why.
+// Keep this list short; every entry is a place where the description and GitHub disagree.
+const DESCRIPTION_FIXES: readonly { where: string; why: string; apply: (document: RestDocument) => void }[] = [
+  {
+    where: "GET /app/installations 200: items.account",
+    why:
+      "inlines the account as allOf [simple-user, enterprise], which no account satisfies; the " +
+      "`installation` schema GET /app/installations/{id} uses says anyOf, as GitHub answers",
+    apply: (document) => {
+      const response = (document.paths["/app/installations"]?.["get"] as OperationObject | undefined)?.responses?.["200"] as ResponseObject | undefined;
+      const items = (response?.content?.["application/json"]?.schema as Json | undefined)?.["items"] as Json | undefined;
+      const account = (items?.["properties"] as Json | undefined)?.["account"] as Json | undefined;
+      if (account && Array.isArray(account["allOf"])) {
+        account["anyOf"] = account["allOf"];
+        delete account["allOf"];
+      }
+    },
+  },
+];
 
 function loadAjv(): Ajv {
   if (ajvCache) return ajvCache;
@@ -224,18 +245,19 @@ function validatorFor(key: string, schema: () => unknown): ValidateFunction {
 
 // Unknown top-level fields are a typo or an invented field: GitHub ignores them silently, so
 // forbid them here. Only the top level, because nested objects are often open on purpose.
+// An object that lists its properties is closed itself, even with oneOf/anyOf beside them
+// (`checks/update`: the variants only constrain `status`); one whose fields are listed only in
+// its variants (`issues/add-labels`) has each variant closed.
 function closeTopLevel(schema: unknown): unknown {
   const resolved = resolveLocal<Json | undefined>(schema);
   if (!resolved || typeof resolved !== "object") return schema;
+  const open = resolved["additionalProperties"] === undefined && resolved["allOf"] === undefined;
+  if (resolved["properties"] !== undefined) return open ? { ...resolved, additionalProperties: false } : resolved;
   for (const key of ["oneOf", "anyOf"]) {
     const variants = resolved[key];
     if (Array.isArray(variants)) return { ...resolved, [key]: variants.map(closeTopLevel) };
   }
-  const isObject = resolved["type"] === "object" || resolved["properties"] !== undefined;
-  if (isObject && resolved["additionalProperties"] === undefined && resolved["allOf"] === undefined) {
-    return { ...resolved, additionalProperties: false };
-  }
-  return resolved;
+  return resolved["type"] === "object" && open ? { ...resolved, additionalProperties: false } : resolved;
 }
 
 function queryParameterNames(operation: Operation): Set<string> {

@@ -1,0 +1,212 @@
+// The Git Data API over the repository's real bare repository: blobs, trees, commits and refs.
+// A ref update without `force` must be a fast-forward (422 otherwise), and moves the ref with
+// git's compare-and-swap, so two writers never both win.
+// https://docs.github.com/en/rest/git
+import type { BareRepo, TreeChange } from "../git/bare-repo.js";
+import { ZERO_SHA } from "../git/bare-repo.js";
+import { isWorkflowFile, workflowRefusal } from "../git/workflow-guard.js";
+import type { ApiRequest, Core, Handlers } from "../http/handler.js";
+import { empty, failure, json, type ApiResponse } from "../http/responses.js";
+import type { Actor } from "../state/events.js";
+import { fail, notFound, validationFailed } from "../state/result.js";
+import { blobView, gitCommitView, refView, treeView } from "../views/git.js";
+import { fullName } from "./respond.js";
+
+type TreeItem = { path: string; mode: string; type: "blob" | "tree" | "commit"; sha?: string | null; content?: string };
+type PersonInput = { name: string; email: string; date?: string };
+
+function refuse(request: ApiRequest, status: number, message: string): ApiResponse {
+  return failure(fail(status, message), request.documentationUrl);
+}
+
+/** "heads/main" as the API's {ref} parameter gives it, to the full name "refs/heads/main". */
+function fullRef(ref: string): string {
+  return ref.startsWith("refs/") ? ref : `refs/${ref}`;
+}
+
+async function typeOf(git: BareRepo, sha: string): Promise<string> {
+  return (await git.objectType(sha)) ?? "commit";
+}
+
+/**
+ * The credential's right to change workflow files, as for git pushes (see
+ * ../git/workflow-guard.ts): an App token needs `workflows: write`, a GITHUB_TOKEN never has it.
+ */
+function mayWriteWorkflows(request: ApiRequest): boolean {
+  if (request.principal.kind !== "token") return false;
+  const token = request.principal.token;
+  return token.kind === "user" || (token.kind === "installation" && token.permissions["workflows"] === "write");
+}
+
+/** The first workflow file a move from `before` to `after` changes, when the caller may not. */
+async function workflowChange(git: BareRepo, request: ApiRequest, before: string | undefined, after: string): Promise<string | undefined> {
+  if (mayWriteWorkflows(request)) return undefined;
+  let changed: string[];
+  if (before === undefined) {
+    // A new ref brings the commits no other ref has.
+    const out = await git.git(["log", "--format=", "--name-only", after, "--not", "--all", "--", ".github/workflows"]);
+    changed = out.split("\n").filter(Boolean);
+  } else {
+    const changes = await git.changedFiles(before, after);
+    changed = [...changes.added, ...changes.modified, ...changes.removed];
+  }
+  return changed.find(isWorkflowFile);
+}
+
+function credentialKind(request: ApiRequest): "app" | "token" {
+  return request.principal.kind === "token" && request.principal.token.kind === "user" ? "token" : "app";
+}
+
+async function renderRef(core: Core, repo: string, ref: string, sha: string): Promise<Record<string, unknown>> {
+  return refView(core.view(), repo, ref, sha, await typeOf(core.git(repo), sha));
+}
+
+/**
+ * The author a commit gets when the request names none: the caller, at the emulator's now.
+ * GitHub writes a bot's address as `<id>+<slug>[bot]@users.noreply.github.com`, which the
+ * webhook schemas' email format refuses, so the emulator leaves the brackets out.
+ */
+function defaultPerson(core: Core, actor: Actor): PersonInput {
+  const account = core.state.accounts[actor.login];
+  const local = actor.login.replace(/\[bot\]$/, "-bot");
+  return { name: actor.login, email: `${account?.id ?? 0}+${local}@users.noreply.github.com`, date: core.timestamp() };
+}
+
+async function updateRef(request: ApiRequest, core: Core): Promise<ApiResponse> {
+  const repo = fullName(request);
+  const git = core.git(repo);
+  const ref = fullRef(request.params["ref"] ?? "");
+  const { sha, force } = request.body as { sha: string; force?: boolean };
+  if (core.takeLostRace(ref.slice("refs/".length))) await loseRace(core, repo, ref);
+  const current = await git.resolveRef(ref);
+  if (current === undefined) return refuse(request, 422, "Reference does not exist");
+  if ((await git.objectType(sha)) === undefined) return refuse(request, 422, "Object does not exist");
+  // https://docs.github.com/en/rest/git/refs#update-a-reference — without force, only a
+  // fast-forward is accepted.
+  if (force !== true && !(await git.isAncestor(current, sha))) return refuse(request, 422, "Update is not a fast forward");
+  const workflow = await workflowChange(git, request, current, sha);
+  if (workflow !== undefined) return refuse(request, 422, workflowRefusal(workflow, credentialKind(request)));
+  if (!(await core.moveRef(repo, ref, sha, current, request.actor))) return refuse(request, 422, "Update is not a fast forward");
+  return json(200, await renderRef(core, repo, ref, sha));
+}
+
+/**
+ * A lost race, planned by a test: another writer commits on top of the ref just before this
+ * update reads it, so a non-force update built on the old tip is no longer a fast-forward.
+ */
+async function loseRace(core: Core, repo: string, ref: string): Promise<void> {
+  const git = core.git(repo);
+  const tip = await git.resolveRef(ref);
+  if (tip === undefined) return;
+  const rival = { name: "rival-writer", email: "rival-writer@users.noreply.github.com", date: core.timestamp() };
+  const commit = await git.writeCommit({ tree: (await git.readCommit(tip)).tree, parents: [tip], message: "A concurrent update\n", author: rival, committer: rival });
+  await core.moveRef(repo, ref, commit, tip, { login: "ghost", via: "user" });
+}
+
+export const gitDataHandlers: Handlers = {
+  "git/get-ref": async (request, core) => {
+    const ref = fullRef(request.params["ref"] ?? "");
+    const sha = await core.git(fullName(request)).resolveRef(ref);
+    return sha === undefined ? failure(notFound(), request.documentationUrl) : json(200, await renderRef(core, fullName(request), ref, sha));
+  },
+
+  "git/list-matching-refs": async (request, core) => {
+    const prefix = fullRef(request.params["ref"] ?? "");
+    const refs = [...(await core.git(fullName(request)).refs()).entries()].filter(([name]) => name.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1));
+    return json(200, await Promise.all(refs.map(([name, sha]) => renderRef(core, fullName(request), name, sha))));
+  },
+
+  "git/create-ref": async (request, core) => {
+    const repo = fullName(request);
+    const git = core.git(repo);
+    const { ref, sha } = request.body as { ref: string; sha: string };
+    // https://docs.github.com/en/rest/git/refs#create-a-reference — a full name with two slashes.
+    if (!/^refs\/[^/]+\/.+/.test(ref)) return refuse(request, 422, `${ref} is not a valid ref name.`);
+    if ((await git.objectType(sha)) === undefined) return refuse(request, 422, "Object does not exist");
+    if ((await git.resolveRef(ref)) !== undefined) return refuse(request, 422, "Reference already exists");
+    const workflow = await workflowChange(git, request, undefined, sha);
+    if (workflow !== undefined) return refuse(request, 422, workflowRefusal(workflow, credentialKind(request)));
+    if (!(await core.moveRef(repo, ref, sha, ZERO_SHA, request.actor))) return refuse(request, 422, "Reference already exists");
+    return json(201, await renderRef(core, repo, ref, sha));
+  },
+
+  "git/update-ref": updateRef,
+
+  "git/delete-ref": async (request, core) => {
+    const repo = fullName(request);
+    const ref = fullRef(request.params["ref"] ?? "");
+    const current = await core.git(repo).resolveRef(ref);
+    if (current === undefined) return refuse(request, 422, "Reference does not exist");
+    if (!(await core.moveRef(repo, ref, ZERO_SHA, current, request.actor))) return refuse(request, 422, "Reference does not exist");
+    return empty(204);
+  },
+
+  "git/create-blob": async (request, core) => {
+    const { content, encoding } = request.body as { content: string; encoding?: string };
+    const bytes = encoding === "base64" ? Buffer.from(content, "base64") : Buffer.from(content, "utf8");
+    const sha = await core.git(fullName(request)).writeBlob(bytes);
+    return json(201, { url: `${core.urls.api}/repos/${fullName(request)}/git/blobs/${sha}`, sha });
+  },
+
+  "git/get-blob": async (request, core) => {
+    const git = core.git(fullName(request));
+    const sha = request.params["file_sha"] ?? "";
+    if ((await git.objectType(sha)) !== "blob") return failure(notFound(), request.documentationUrl);
+    return json(200, blobView(core.view(), fullName(request), sha, await git.readBlob(sha)));
+  },
+
+  "git/create-tree": async (request, core) => {
+    const git = core.git(fullName(request));
+    const { tree, base_tree: base } = request.body as { tree: TreeItem[]; base_tree?: string };
+    if (base !== undefined && (await git.objectType(base)) === undefined) return failure(validationFailed(undefined, "Invalid tree info"), request.documentationUrl);
+    const changes: TreeChange[] = [];
+    for (const item of tree) {
+      let sha = item.sha ?? null;
+      if (item.content !== undefined) sha = await git.writeBlob(Buffer.from(item.content, "utf8"));
+      else if (sha !== null && (await git.objectType(sha)) === undefined && item.type !== "commit") {
+        return failure(validationFailed(undefined, "Invalid tree info"), request.documentationUrl);
+      }
+      changes.push({ path: item.path, mode: item.mode, type: item.type, sha });
+    }
+    const baseTree = base === undefined ? undefined : (await git.objectType(base)) === "commit" ? (await git.readCommit(base)).tree : base;
+    const sha = await git.writeTree(baseTree, changes);
+    return json(201, treeView(core.view(), fullName(request), sha, await git.readTree(sha, false)));
+  },
+
+  "git/get-tree": async (request, core) => {
+    const git = core.git(fullName(request));
+    const sha = request.params["tree_sha"] ?? "";
+    const type = await git.objectType(sha);
+    const tree = type === "commit" ? (await git.readCommit(sha)).tree : type === "tree" ? sha : undefined;
+    if (tree === undefined) return failure(notFound(), request.documentationUrl);
+    const recursive = request.query.has("recursive");
+    return json(200, treeView(core.view(), fullName(request), tree, await git.readTree(tree, recursive)));
+  },
+
+  "git/create-commit": async (request, core) => {
+    const git = core.git(fullName(request));
+    const input = request.body as { message: string; tree: string; parents?: string[]; author?: PersonInput; committer?: PersonInput };
+    if ((await git.objectType(input.tree)) !== "tree") return refuse(request, 422, "Tree SHA does not exist");
+    for (const parent of input.parents ?? []) {
+      if ((await git.objectType(parent)) !== "commit") return refuse(request, 422, "Parent SHA does not exist or is not a commit object");
+    }
+    // The committer defaults to the author, the author to the caller, dates to now.
+    const author = { ...defaultPerson(core, request.actor), ...input.author };
+    const committer = { ...author, ...input.committer, date: input.committer?.date ?? author.date };
+    const sha = await git.writeCommit({
+      tree: input.tree,
+      parents: input.parents ?? [],
+      message: input.message,
+      author: { name: author.name, email: author.email, date: author.date ?? core.timestamp() },
+      committer: { name: committer.name, email: committer.email, date: committer.date ?? core.timestamp() },
+    });
+    return json(201, gitCommitView(core.view(), fullName(request), await git.readCommit(sha)));
+  },
+
+  "git/get-commit": async (request, core) => {
+    const git = core.git(fullName(request));
+    const sha = request.params["commit_sha"] ?? "";
+    if ((await git.objectType(sha)) !== "commit") return failure(notFound(), request.documentationUrl);
+    return json(200, gitCommitView(core.view(), fullName(request), await git.readCommit(sha)));
+  },
+};

@@ -1,0 +1,175 @@
+// Pull requests and reviews. Git does the work (facts, merges); transitions keep the record.
+import { ZERO_SHA } from "../git/bare-repo.js";
+import { mergeCommit, type MergeMethod } from "../git/merge-pull.js";
+import { pullFacts } from "../git/pull-facts.js";
+import type { ApiRequest, Core, Handlers } from "../http/handler.js";
+import { paginate } from "../http/pagination.js";
+import { failure, json, type ApiResponse } from "../http/responses.js";
+import { findIssue } from "../state/issues.js";
+import type { IssueRecord } from "../state/model.js";
+import { createPull, markMerged, submitReview, updatePull, type ReviewEvent } from "../state/pulls.js";
+import { fail, notFound, validationFailed } from "../state/result.js";
+import { pullView, reviewView } from "../views/pull.js";
+import { body, fullName, numberParam, repoOf, respond } from "./respond.js";
+
+function renderPull(core: Core, request: ApiRequest) {
+  return (issue: IssueRecord) => pullView(core.view(), repoOf(core, request), issue);
+}
+
+function findPull(core: Core, request: ApiRequest): IssueRecord | undefined {
+  const issue = findIssue(repoOf(core, request), numberParam(request, "pull_number"));
+  return issue?.pull ? issue : undefined;
+}
+
+/** "owner:branch" or "branch" to the branch. */
+function branchOf(head: string): string {
+  const colon = head.indexOf(":");
+  return colon < 0 ? head : head.slice(colon + 1);
+}
+
+async function create(request: ApiRequest, core: Core): Promise<ApiResponse> {
+  const input = body<{ title?: string; body?: string; head: string; base: string; draft?: boolean; maintainer_can_modify?: boolean; issue?: number }>(request);
+  if (input.title === undefined) {
+    core.report("pulls/create: turning an issue into a pull request is not implemented by the emulator");
+    return failure(validationFailed([{ resource: "PullRequest", code: "missing_field", field: "title" }]), request.documentationUrl);
+  }
+  const git = core.git(fullName(request));
+  const headRef = branchOf(input.head);
+  const headSha = await git.resolveRef(`refs/heads/${headRef}`);
+  const baseSha = await git.resolveRef(`refs/heads/${input.base}`);
+  if (headSha === undefined) return failure(validationFailed([{ resource: "PullRequest", code: "invalid", field: "head" }]), request.documentationUrl);
+  if (baseSha === undefined) return failure(validationFailed([{ resource: "PullRequest", code: "invalid", field: "base" }]), request.documentationUrl);
+  const facts = await pullFacts(git, baseSha, headSha);
+  return respond(core, request, 201, (state) =>
+    createPull(state, fullName(request), {
+      title: input.title as string,
+      body: input.body ?? null,
+      headRef,
+      headSha,
+      baseRef: input.base,
+      baseSha,
+      draft: input.draft ?? false,
+      maintainerCanModify: input.maintainer_can_modify ?? true,
+      facts,
+    }, request.actor, core.timestamp()),
+    renderPull(core, request),
+  );
+}
+
+async function update(request: ApiRequest, core: Core): Promise<ApiResponse> {
+  const pull = findPull(core, request);
+  if (!pull?.pull) return failure(notFound(), request.documentationUrl);
+  const input = body<{ title?: string; body?: string; state?: "open" | "closed"; base?: string; maintainer_can_modify?: boolean }>(request);
+  let baseMove: { base: string; baseSha: string; facts: Awaited<ReturnType<typeof pullFacts>> } | undefined;
+  if (input.base !== undefined && input.base !== pull.pull.baseRef) {
+    const git = core.git(fullName(request));
+    const baseSha = await git.resolveRef(`refs/heads/${input.base}`);
+    if (baseSha === undefined) return failure(validationFailed([{ resource: "PullRequest", code: "invalid", field: "base" }]), request.documentationUrl);
+    baseMove = { base: input.base, baseSha, facts: await pullFacts(git, baseSha, pull.pull.headSha) };
+  }
+  return respond(core, request, 200, (state) =>
+    updatePull(state, fullName(request), pull.number, {
+      ...(input.title === undefined ? {} : { title: input.title }),
+      ...(input.body === undefined ? {} : { body: input.body }),
+      ...(input.state === undefined ? {} : { state: input.state }),
+      ...(input.maintainer_can_modify === undefined ? {} : { maintainer_can_modify: input.maintainer_can_modify }),
+      ...(baseMove ?? {}),
+    }, request.actor, core.timestamp()),
+    renderPull(core, request),
+  );
+}
+
+/**
+ * Merges with the method asked for. A closed or conflicting pull request is 405; a `sha` that
+ * is not the head any more is 409.
+ * https://docs.github.com/en/rest/pulls/pulls#merge-a-pull-request
+ */
+async function merge(request: ApiRequest, core: Core): Promise<ApiResponse> {
+  const repo = fullName(request);
+  const found = findPull(core, request);
+  const pull = found?.pull;
+  if (!found || !pull) return failure(notFound(), request.documentationUrl);
+  const input = body<{ commit_title?: string; commit_message?: string; sha?: string; merge_method?: MergeMethod }>(request);
+  if (found.state !== "open" || pull.merged) return failure(fail(405, "Pull Request is not mergeable"), request.documentationUrl);
+  if (input.sha !== undefined && input.sha !== pull.headSha) {
+    return failure(fail(409, "Head branch was modified. Review and try the merge again."), request.documentationUrl);
+  }
+  const git = core.git(repo);
+  const baseRef = `refs/heads/${pull.baseRef}`;
+  const baseSha = (await git.resolveRef(baseRef)) ?? ZERO_SHA;
+  const method = input.merge_method ?? "merge";
+  const messages = await Promise.all((await git.commitsBetween(baseSha, pull.headSha)).map(async (sha) => (await git.readCommit(sha)).message.split("\n")[0] ?? ""));
+  const defaults: Record<MergeMethod, [string, string]> = {
+    merge: [`Merge pull request #${found.number} from ${repoOf(core, request).owner}/${pull.headRef}`, found.title],
+    squash: [`${found.title} (#${found.number})`, messages.map((m) => `* ${m}`).join("\n\n")],
+    rebase: ["", ""],
+  };
+  const [defaultTitle, defaultMessage] = defaults[method];
+  const account = core.state.accounts[request.actor.login];
+  const merger = { name: request.actor.login, email: `${account?.id ?? 0}+${request.actor.login.replace(/\[bot\]$/, "-bot")}@users.noreply.github.com`, date: core.timestamp() };
+  const sha = await mergeCommit(git, {
+    method,
+    baseSha,
+    headSha: pull.headSha,
+    title: input.commit_title ?? defaultTitle,
+    message: input.commit_message ?? defaultMessage,
+    merger,
+  });
+  if (sha === undefined) return failure(fail(405, "Pull Request is not mergeable"), request.documentationUrl);
+  if (!(await git.compareAndSwapRef(baseRef, sha, baseSha))) return failure(fail(409, "Base branch was modified. Review and try the merge again."), request.documentationUrl);
+  const facts = pull.facts;
+  await core.pushed(repo, [{ ref: baseRef, before: baseSha, after: sha }], request.actor);
+  const merged = core.apply((state) => markMerged(state, repo, found.number, sha, request.actor, core.timestamp()));
+  if (!merged.ok) return failure(merged, request.documentationUrl);
+  // The facts stay those of the pull request as merged, not of its now-merged branches.
+  core.apply((state) => updatePull(state, repo, found.number, { facts }, request.actor, core.timestamp()));
+  return json(200, { sha, merged: true, message: "Pull Request successfully merged" });
+}
+
+export const pullHandlers: Handlers = {
+  "pulls/list": (request, core) => {
+    const state = request.query.get("state") ?? "open";
+    const head = request.query.get("head");
+    const base = request.query.get("base");
+    const ascending = request.query.get("direction") === "asc";
+    const pulls = repoOf(core, request)
+      .issues.filter((i) => i.pull && (state === "all" || i.state === state))
+      .filter((i) => head === null || i.pull?.headRef === branchOf(head))
+      .filter((i) => base === null || i.pull?.baseRef === base)
+      .sort((a, b) => (ascending ? a.number - b.number : b.number - a.number));
+    const page = paginate(pulls, request.query, request.url);
+    return json(200, page.items.map(renderPull(core, request)), page.headers);
+  },
+
+  "pulls/get": (request, core) => {
+    const pull = findPull(core, request);
+    return pull ? json(200, renderPull(core, request)(pull)) : failure(notFound(), request.documentationUrl);
+  },
+
+  "pulls/create": create,
+  "pulls/update": update,
+  "pulls/merge": merge,
+
+  "pulls/list-reviews": (request, core) => {
+    const pull = findPull(core, request);
+    if (!pull?.pull) return failure(notFound(), request.documentationUrl);
+    const page = paginate(pull.pull.reviews, request.query, request.url);
+    return json(200, page.items.map((review) => reviewView(core.view(), repoOf(core, request), pull, review)), page.headers);
+  },
+
+  "pulls/create-review": (request, core) => {
+    const input = body<{ event?: ReviewEvent; body?: string; commit_id?: string; comments?: unknown[] }>(request);
+    if (input.event === undefined || (input.comments ?? []).length > 0) {
+      core.report("pulls/create-review: pending reviews and review comments are not implemented by the emulator");
+      return failure(validationFailed(undefined, "Unprocessable Entity"), request.documentationUrl);
+    }
+    const number = numberParam(request, "pull_number");
+    return respond(core, request, 200, (state) =>
+      submitReview(state, fullName(request), number, { event: input.event as ReviewEvent, body: input.body ?? "", ...(input.commit_id === undefined ? {} : { commitId: input.commit_id }) }, request.actor, core.timestamp()),
+      (review) => {
+        const pull = findIssue(repoOf(core, request), number) as IssueRecord;
+        return reviewView(core.view(), repoOf(core, request), pull, review);
+      },
+    );
+  },
+};

@@ -1,0 +1,47 @@
+// The things that happen in the emulator, one per webhook GitHub would send. Transitions emit
+// them; ../webhooks/payloads.ts renders each into a payload from the state right after it, and
+// ../actions/triggers.ts decides which workflows it starts.
+import type { CommentRecord, CommitSummary, LabelRecord } from "./model.js";
+
+/**
+ * Who caused a change. `via` matters beyond the sender: events caused by a workflow's
+ * GITHUB_TOKEN start no workflow runs (see ../actions/triggers.ts).
+ */
+export type Actor = { login: string; via: "user" | "app" | "actions" };
+
+type Base = { repo: string; actor: Actor };
+
+export type DomainEvent =
+  | (Base & {
+      event: "issues";
+      action: "opened" | "edited" | "closed" | "reopened" | "labeled" | "unlabeled" | "assigned" | "unassigned";
+      number: number;
+      label?: LabelRecord;
+      assignee?: string;
+      changes?: { title?: { from: string }; body?: { from: string } };
+    })
+  | (Base & { event: "issue_comment"; action: "created" | "edited" | "deleted"; number: number; comment: CommentRecord; changes?: { body: { from: string } } })
+  | (Base & { event: "label"; action: "created" | "edited" | "deleted"; label: LabelRecord })
+  | (Base & {
+      event: "pull_request";
+      action: "opened" | "edited" | "closed" | "reopened" | "synchronize" | "labeled" | "unlabeled" | "assigned" | "unassigned";
+      number: number;
+      label?: LabelRecord;
+      assignee?: string;
+      before?: string;
+      after?: string;
+      changes?: { title?: { from: string }; body?: { from: string }; base?: { ref: { from: string }; sha: { from: string } } };
+    })
+  | (Base & { event: "pull_request_review"; action: "submitted"; number: number; reviewId: number })
+  | (Base & { event: "check_run"; action: "created" | "completed"; checkRunId: number })
+  | (Base & { event: "push"; ref: string; before: string; after: string; commits: PushedCommit[]; forced: boolean })
+  | (Base & { event: "workflow_run"; action: "requested" | "in_progress" | "completed"; runId: number })
+  | (Base & { event: "workflow_job"; action: "queued" | "in_progress" | "completed"; runId: number; jobId: number })
+  | (Base & { event: "repository_dispatch"; eventType: string; clientPayload: Record<string, unknown>; branch: string });
+
+/** A commit as a push webhook lists it; read from git at the edge. */
+export type PushedCommit = CommitSummary & {
+  added: string[];
+  removed: string[];
+  modified: string[];
+};

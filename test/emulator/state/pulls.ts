@@ -1,0 +1,168 @@
+// Pull requests: open, edit, close and reopen, follow their branches, merge, review.
+// https://docs.github.com/en/rest/pulls/pulls
+// https://docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request
+import type { Actor, DomainEvent } from "./events.js";
+import { findIssue, issueChange, newIssue, setIssueState } from "./issues.js";
+import type { EmulatorState, IssueRecord, PullFacts, ReviewRecord, ReviewState } from "./model.js";
+import { allocateId, nodeId, notFound, ok, produce, validationFailed, type Result } from "./result.js";
+
+export type PullInput = {
+  title: string;
+  body: string | null;
+  headRef: string;
+  headSha: string;
+  baseRef: string;
+  baseSha: string;
+  draft: boolean;
+  maintainerCanModify: boolean;
+  facts: PullFacts;
+};
+
+/**
+ * Opens a pull request. GitHub refuses a second open one for the same head and base, and one
+ * with nothing to merge.
+ */
+export function createPull(state: EmulatorState, fullName: string, input: PullInput, actor: Actor, at: string): Result<IssueRecord> {
+  return produce(state, (draft) => {
+    const repo = draft.repos[fullName];
+    if (!repo) return notFound();
+    const duplicate = repo.issues.find((i) => i.pull && i.state === "open" && i.pull.headRef === input.headRef && i.pull.baseRef === input.baseRef);
+    if (duplicate) {
+      return validationFailed([{ resource: "PullRequest", code: "custom", field: "head", message: `A pull request already exists for ${repo.owner}:${input.headRef}.` }]);
+    }
+    if (input.facts.commits === 0) {
+      return validationFailed([{ resource: "PullRequest", code: "custom", field: "head", message: `No commits between ${input.baseRef} and ${input.headRef}` }]);
+    }
+    const issue = newIssue(draft, repo, { title: input.title, body: input.body, user: actor.login, at });
+    issue.nodeId = nodeId("PullRequest", issue.id);
+    issue.pull = {
+      headRef: input.headRef,
+      headSha: input.headSha,
+      baseRef: input.baseRef,
+      baseSha: input.baseSha,
+      draft: input.draft,
+      merged: false,
+      mergedAt: null,
+      mergedBy: null,
+      mergeCommitSha: null,
+      maintainerCanModify: input.maintainerCanModify,
+      reviews: [],
+      facts: input.facts,
+    };
+    return ok(draft, issue, [{ event: "pull_request", action: "opened", repo: fullName, actor, number: issue.number }]);
+  });
+}
+
+export type PullUpdate = { title?: string; body?: string | null; state?: "open" | "closed"; base?: string; baseSha?: string; maintainer_can_modify?: boolean; facts?: PullFacts };
+
+export function updatePull(state: EmulatorState, fullName: string, number: number, update: PullUpdate, actor: Actor, at: string): Result<IssueRecord> {
+  return produce(state, (draft) => {
+    const repo = draft.repos[fullName];
+    const issue = repo && findIssue(repo, number);
+    if (!repo || !issue?.pull) return notFound();
+    const pull = issue.pull;
+    if (update.state === "open" && pull.merged) return validationFailed([{ resource: "PullRequest", code: "custom", field: "state", message: "state cannot be changed. The pull request cannot be reopened." }]);
+    const events: DomainEvent[] = [];
+    // `edited` says what each changed field was before.
+    const changes: NonNullable<Extract<DomainEvent, { event: "pull_request" }>["changes"]> = {};
+    if (update.title !== undefined && update.title !== issue.title) {
+      changes.title = { from: issue.title };
+      issue.title = update.title;
+    }
+    if (update.body !== undefined && update.body !== issue.body) {
+      changes.body = { from: issue.body ?? "" };
+      issue.body = update.body;
+    }
+    if (update.base !== undefined && update.baseSha !== undefined && update.base !== pull.baseRef) {
+      changes.base = { ref: { from: pull.baseRef }, sha: { from: pull.baseSha } };
+      pull.baseRef = update.base;
+      pull.baseSha = update.baseSha;
+    }
+    const edited = Object.keys(changes).length > 0;
+    if (update.facts !== undefined) pull.facts = update.facts;
+    if (update.maintainer_can_modify !== undefined) pull.maintainerCanModify = update.maintainer_can_modify;
+    if (edited) events.push({ event: "pull_request", action: "edited", repo: fullName, actor, number, changes });
+    if (update.state !== undefined && setIssueState(issue, update.state, null, actor, at)) {
+      // A pull request has no state reason.
+      issue.stateReason = null;
+      events.push(issueChange(fullName, issue, update.state === "closed" ? "closed" : "reopened", actor));
+    }
+    if (events.length > 0) issue.updatedAt = at;
+    return ok(draft, issue, events);
+  });
+}
+
+/**
+ * Records what git says after a branch moved. A new head is a `synchronize`; a moved base
+ * only changes the facts, and sends nothing.
+ */
+export function followBranches(
+  state: EmulatorState,
+  fullName: string,
+  number: number,
+  moved: { headSha?: string; baseSha?: string; facts: PullFacts },
+  actor: Actor,
+  at: string,
+): Result<IssueRecord> {
+  return produce(state, (draft) => {
+    const repo = draft.repos[fullName];
+    const issue = repo && findIssue(repo, number);
+    if (!repo || !issue?.pull) return notFound();
+    const pull = issue.pull;
+    const events: DomainEvent[] = [];
+    const before = pull.headSha;
+    pull.facts = moved.facts;
+    if (moved.baseSha !== undefined) pull.baseSha = moved.baseSha;
+    if (moved.headSha !== undefined && moved.headSha !== before) {
+      pull.headSha = moved.headSha;
+      issue.updatedAt = at;
+      events.push({ event: "pull_request", action: "synchronize", repo: fullName, actor, number, before, after: moved.headSha });
+    }
+    return ok(draft, issue, events);
+  });
+}
+
+/** Marks a pull request merged (the base branch has already moved) and closes it. */
+export function markMerged(state: EmulatorState, fullName: string, number: number, mergeCommitSha: string, actor: Actor, at: string): Result<IssueRecord> {
+  return produce(state, (draft) => {
+    const repo = draft.repos[fullName];
+    const issue = repo && findIssue(repo, number);
+    if (!repo || !issue?.pull) return notFound();
+    issue.pull.merged = true;
+    issue.pull.mergedAt = at;
+    issue.pull.mergedBy = actor.login;
+    issue.pull.mergeCommitSha = mergeCommitSha;
+    setIssueState(issue, "closed", null, actor, at);
+    issue.stateReason = null;
+    issue.updatedAt = at;
+    return ok(draft, issue, [{ event: "pull_request", action: "closed", repo: fullName, actor, number }]);
+  });
+}
+
+export type ReviewEvent = "APPROVE" | "REQUEST_CHANGES" | "COMMENT";
+
+const REVIEW_STATES: Readonly<Record<ReviewEvent, ReviewState>> = { APPROVE: "APPROVED", REQUEST_CHANGES: "CHANGES_REQUESTED", COMMENT: "COMMENTED" };
+
+/**
+ * Submits a review. GitHub refuses to let an author approve or request changes on their own
+ * pull request, and wants a body to request changes or comment.
+ * https://docs.github.com/en/rest/pulls/reviews#create-a-review-for-a-pull-request
+ */
+export function submitReview(state: EmulatorState, fullName: string, number: number, input: { event: ReviewEvent; body: string; commitId?: string }, actor: Actor, at: string): Result<ReviewRecord> {
+  return produce(state, (draft) => {
+    const repo = draft.repos[fullName];
+    const issue = repo && findIssue(repo, number);
+    if (!repo || !issue?.pull) return notFound();
+    if (issue.user === actor.login && input.event !== "COMMENT") {
+      const verb = input.event === "APPROVE" ? "approve" : "request changes on";
+      return validationFailed([`Can not ${verb} your own pull request`], "Unprocessable Entity");
+    }
+    if (input.event !== "APPROVE" && input.body.trim() === "") {
+      return validationFailed([`Review Can not ${input.event === "COMMENT" ? "comment" : "request changes"} without a body`], "Unprocessable Entity");
+    }
+    const id = allocateId(draft);
+    const review: ReviewRecord = { id, nodeId: nodeId("PullRequestReview", id), user: actor.login, body: input.body, state: REVIEW_STATES[input.event], commitId: input.commitId ?? issue.pull.headSha, submittedAt: at };
+    issue.pull.reviews.push(review);
+    return ok(draft, review, [{ event: "pull_request_review", action: "submitted", repo: fullName, actor, number, reviewId: id }]);
+  });
+}
