@@ -35,7 +35,7 @@ export class ReadyOrder {
    * `beads` in id order, with their indexes in the dependency graph; the orders are given as
    * positions in that list.
    */
-  constructor(beads: readonly Bead[], indexes: Int32Array) {
+  constructor(beads: readonly Bead[], indexes: readonly number[]) {
     this.keys = beads.map((bead, position) => sortKey(bead, position, indexes[position] as number));
   }
 

@@ -40,13 +40,13 @@ const works = new WeakMap<Ledger, ReadyWork>();
  */
 class ReadyWork {
   /** Graph indexes of the claimable beads nothing blocks, in id order. */
-  readonly unblocked: Int32Array;
+  readonly unblocked: readonly number[];
   /** The same beads, at the same positions. */
   readonly beads: readonly Bead[];
   /** The same beads in each order, as positions in `unblocked`. */
   readonly order: ReadyOrder;
   /** Graph indexes of the beads with a `defer_until`. */
-  readonly deferrable: Int32Array;
+  readonly deferrable: readonly number[];
 
   private constructor(readonly graph: DependencyGraph, blocked: BlockedState) {
     const { flags, records } = graph;
@@ -57,8 +57,8 @@ class ReadyWork {
       if ((bits & BeadFlag.HAS_DEFER_UNTIL) !== 0) deferrable.push(i);
       if ((bits & BeadFlag.CLAIMABLE) !== 0 && !blocked.isBlocked(i)) unblocked.push(i);
     }
-    this.unblocked = Int32Array.from(unblocked);
-    this.deferrable = Int32Array.from(deferrable);
+    this.unblocked = unblocked;
+    this.deferrable = deferrable;
     this.beads = unblocked.map((i) => (records[i] as LedgerRecord).bead);
     this.order = new ReadyOrder(this.beads, this.unblocked);
   }

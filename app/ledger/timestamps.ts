@@ -72,11 +72,23 @@ function parse(text: string): Parts | undefined {
     }
     offsetMinutes = (sign === "-" ? -1 : 1) * (oh * 60 + om);
   }
-  const local = Date.UTC(year, month - 1, day, hour, minute, second);
-  // Date.UTC maps years 0..99 to 1900..1999; RFC 3339 years are literal.
-  const epochMs = (year < 100 ? new Date(local).setUTCFullYear(year) : local) -
-    offsetMinutes * 60_000;
-  return { epochMs, fraction };
+  const minutes = (daysFromCivil(year, month, day) * 24 + hour) * 60 + minute - offsetMinutes;
+  return { epochMs: (minutes * 60 + second) * 1000, fraction };
+}
+
+/**
+ * Days from 1970-01-01 to a date of the proleptic Gregorian calendar (Howard Hinnant's
+ * `days_from_civil`). Arithmetic rather than Date.UTC: several times faster, which counts
+ * when a load reads half a million timestamps, and years 0..99 stay literal, as RFC 3339 has
+ * them (Date.UTC maps them to 1900..1999).
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
 }
 
 export function isTimestamp(text: string): boolean {
@@ -132,6 +144,8 @@ export interface Instant {
 export function instant(text: string): Instant | undefined {
   const parts = parse(text);
   if (!parts) return undefined;
+  // Whole seconds, as `bd` writes today: nothing to split.
+  if (parts.fraction === "") return { ms: parts.epochMs, nanos: 0 };
   const digits = parts.fraction.padEnd(9, "0");
   return { ms: parts.epochMs + Number(digits.slice(0, 3)), nanos: Number(digits.slice(3)) };
 }

@@ -1,5 +1,6 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareInstants, epochMillis, instantKey, isTimestamp, toUtc } from "../../app/ledger/timestamps.js";
+import { compareInstants, epochMillis, instant, instantKey, isTimestamp, toUtc } from "../../app/ledger/timestamps.js";
 
 describe("isTimestamp", () => {
   it.each([
@@ -69,3 +70,23 @@ describe("comparing instants", () => {
     expect(epochMillis("bad")).toBeUndefined();
   });
 });
+
+describe("instant", () => {
+  it("is the instant JavaScript's own ISO parser reads, for every date, time and offset", () => {
+    const two = (n: number) => String(n).padStart(2, "0");
+    fc.assert(fc.property(
+      fc.date({ min: new Date("0000-01-02T00:00:00Z"), max: new Date("9999-12-30T23:59:59Z"), noInvalidDate: true }),
+      fc.integer({ min: -23 * 60 - 59, max: 23 * 60 + 59 }),
+      fc.constantFrom("", ".5", ".123", ".123456789"),
+      (date, offset, fraction) => {
+        const local = new Date(date.getTime() + offset * 60_000).toISOString().slice(0, 19);
+        const sign = offset < 0 ? "-" : "+";
+        const zone = offset === 0 ? "Z" : `${sign}${two(Math.floor(Math.abs(offset) / 60))}:${two(Math.abs(offset) % 60)}`;
+        const text = `${local}${fraction}${zone}`;
+        const ms = Date.parse(`${local}${fraction.slice(0, 4)}${zone}`);
+        expect(instant(text)?.ms).toBe(ms);
+      },
+    ), { numRuns: 2000 });
+  });
+});
+
