@@ -15,6 +15,7 @@
 import { beadStatus, beadType, isEphemeral, TOMBSTONE, type Bead, type Dependency } from "./bead-schema.js";
 import type { Ledger, LedgerRecord } from "./ledger.js";
 import { grown, PoolIndex, StringPool } from "./string-pool.js";
+import { instant } from "./timestamps.js";
 
 /** An edge target the ledger does not hold (`bd import` drops such a dependency). */
 export const MISSING = -1;
@@ -69,6 +70,14 @@ export interface DependencyGraph {
   readonly status: Uint8Array;
   /** BeadFlag bits of each bead. */
   readonly flags: Uint8Array;
+  /**
+   * What ready work's orders compare (ready-sort.ts), for CLAIMABLE beads only (0 for the
+   * rest): the priority, P0 when absent as `bd import` has it, and created_at's instant, as
+   * the milliseconds a Date keeps (-Infinity when unreadable) and the nanoseconds past them.
+   */
+  readonly priority: Uint8Array;
+  readonly createdMs: Float64Array;
+  readonly createdNanos: Int32Array;
   /** n + 1 offsets: bead i's edges are edgeStart[i] .. edgeStart[i + 1] - 1. */
   readonly edgeStart: Int32Array;
   /** Each edge's target bead, or MISSING or EXTERNAL. */
@@ -123,7 +132,7 @@ export function isClaimable(bead: Bead): boolean {
 
 /**
  * Everything the graph needs of each bead, in the order added, with targets still named by
- * id: its status and flags, and per dependency the target and the kind. Only valid beads
+ * id: its status, flags and sort keys, and per dependency the target and the kind. Only valid beads
  * belong here (validate-bead.ts): the table trusts their shapes. Typed arrays sized up front,
  * as StringPool's are, for the same reason.
  */
@@ -132,6 +141,9 @@ export class DependencyTable {
   readonly targets: StringPool;
   status: Uint8Array;
   flags: Uint8Array;
+  priority: Uint8Array;
+  createdMs: Float64Array;
+  createdNanos: Int32Array;
   /** Bead k's dependencies are entries edgeEnd[k - 1] (or 0) .. edgeEnd[k] - 1. */
   edgeEnd: Int32Array;
   kinds: Uint8Array;
@@ -143,6 +155,9 @@ export class DependencyTable {
     this.targets = new StringPool(expected * DEPENDENCIES_PER_BEAD);
     this.status = new Uint8Array(expected);
     this.flags = new Uint8Array(expected);
+    this.priority = new Uint8Array(expected);
+    this.createdMs = new Float64Array(expected);
+    this.createdNanos = new Int32Array(expected);
     this.edgeEnd = new Int32Array(expected);
     this.kinds = new Uint8Array(expected * DEPENDENCIES_PER_BEAD);
   }
@@ -162,11 +177,22 @@ export class DependencyTable {
     if (k === this.status.length) {
       this.status = grown(this.status, k + 1);
       this.flags = grown(this.flags, k + 1);
+      this.priority = grown(this.priority, k + 1);
+      this.createdMs = grown(this.createdMs, k + 1);
+      this.createdNanos = grown(this.createdNanos, k + 1);
       this.edgeEnd = grown(this.edgeEnd, k + 1);
     }
     this.ids.add(bead.id);
     this.status[k] = statusClass(bead);
-    this.flags[k] = beadFlags(bead);
+    const flags = beadFlags(bead);
+    this.flags[k] = flags;
+    if ((flags & BeadFlag.CLAIMABLE) !== 0) {
+      // Only work that can be ready is ever sorted; the rest skip the timestamp's parse.
+      this.priority[k] = bead.priority ?? 0;
+      const created = instant(bead.created_at);
+      this.createdMs[k] = created?.ms ?? Number.NEGATIVE_INFINITY;
+      this.createdNanos[k] = created?.nanos ?? 0;
+    }
     const deps = bead.dependencies;
     if (deps !== undefined) {
       if (this.targets.size + deps.length > this.kinds.length) this.kinds = grown(this.kinds, this.targets.size + deps.length);
@@ -210,6 +236,9 @@ function buildGraph(records: readonly LedgerRecord[], table: DependencyTable): D
     records,
     status: table.status.subarray(0, n),
     flags: table.flags.subarray(0, n),
+    priority: table.priority.subarray(0, n),
+    createdMs: table.createdMs.subarray(0, n),
+    createdNanos: table.createdNanos.subarray(0, n),
     edgeStart,
     edgeTarget,
     edgeType,

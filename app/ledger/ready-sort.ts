@@ -1,7 +1,6 @@
 // The orders `bd ready --sort` offers (`internal/storage/issueops/ready_work.go`,
 // `buildReadyWorkOrder` and `sortReadyIssues`), with the id last so every order is total.
-import type { Bead } from "./bead-schema.js";
-import { instant } from "./timestamps.js";
+import type { DependencyGraph } from "./dependency-graph.js";
 
 export type ReadySort = "hybrid" | "priority" | "oldest";
 export const READY_SORTS: readonly ReadySort[] = ["hybrid", "priority", "oldest"];
@@ -9,7 +8,7 @@ export const READY_SORTS: readonly ReadySort[] = ["hybrid", "priority", "oldest"
 /** Under `hybrid`, beads created this recently go first, by priority. */
 const RECENT_MS = 48 * 60 * 60 * 1000;
 
-/** Everything a comparison needs, worked out once per bead rather than once per comparison. */
+/** Everything a comparison needs, read once per bead from the graph rather than once per comparison. */
 interface SortKey {
   /** Where the bead is in the list given to ReadyOrder. */
   readonly position: number;
@@ -31,12 +30,16 @@ export class ReadyOrder {
   private oldest: readonly SortKey[] | undefined;
   private priority: readonly SortKey[] | undefined;
 
-  /**
-   * `beads` in id order, with their indexes in the dependency graph; the orders are given as
-   * positions in that list.
-   */
-  constructor(beads: readonly Bead[], indexes: readonly number[]) {
-    this.keys = beads.map((bead, position) => sortKey(bead, position, indexes[position] as number));
+  /** `beads`: graph indexes in id order; the orders are given as positions in that list. */
+  constructor(graph: DependencyGraph, beads: readonly number[]) {
+    this.keys = beads.map((index, position) => ({
+      position,
+      index,
+      priority: graph.priority[index] as number,
+      createdMs: graph.createdMs[index] as number,
+      // SQLite-era beads carry nanoseconds, which order beads made in one millisecond.
+      createdNanos: graph.createdNanos[index] as number,
+    }));
   }
 
   /** Positions in the list of beads given, in the order `sort` puts them at `now`. */
@@ -69,20 +72,6 @@ export class ReadyOrder {
     const recent = oldest.slice(low).sort((a, b) => a.priority - b.priority);
     return recent.concat(oldest.slice(0, low));
   }
-}
-
-function sortKey(bead: Bead, position: number, index: number): SortKey {
-  // Text that is not a timestamp sorts before every instant, as `instantKey` has it.
-  const created = instant(bead.created_at);
-  return {
-    position,
-    index,
-    // `bd import` does not default a missing priority: it is P0.
-    priority: bead.priority ?? 0,
-    createdMs: created?.ms ?? Number.NEGATIVE_INFINITY,
-    // SQLite-era beads carry nanoseconds, which order beads made in one millisecond.
-    createdNanos: created?.nanos ?? 0,
-  };
 }
 
 function byCreated(a: SortKey, b: SortKey): number {

@@ -25,7 +25,7 @@ export function readyBeads(ledger: Ledger, options: ReadyOptions): Bead[] {
   for (const position of order) {
     const bead = work.unblocked[position] as number;
     if (deferred && (deferred[bead] === 1 || hasDeferredParent(work.graph, bead, deferred))) continue;
-    ready.push(work.beads[position] as Bead);
+    ready.push((work.graph.records[bead] as LedgerRecord).bead);
   }
   return ready;
 }
@@ -41,15 +41,13 @@ const works = new WeakMap<Ledger, ReadyWork>();
 class ReadyWork {
   /** Graph indexes of the claimable beads nothing blocks, in id order. */
   readonly unblocked: readonly number[];
-  /** The same beads, at the same positions. */
-  readonly beads: readonly Bead[];
   /** The same beads in each order, as positions in `unblocked`. */
   readonly order: ReadyOrder;
   /** Graph indexes of the beads with a `defer_until`. */
   readonly deferrable: readonly number[];
 
   private constructor(readonly graph: DependencyGraph, blocked: BlockedState) {
-    const { flags, records } = graph;
+    const { flags } = graph;
     const unblocked: number[] = [];
     const deferrable: number[] = [];
     for (let i = 0; i < flags.length; i++) {
@@ -59,8 +57,7 @@ class ReadyWork {
     }
     this.unblocked = unblocked;
     this.deferrable = deferrable;
-    this.beads = unblocked.map((i) => (records[i] as LedgerRecord).bead);
-    this.order = new ReadyOrder(this.beads, this.unblocked);
+    this.order = new ReadyOrder(graph, this.unblocked);
   }
 
   static of(ledger: Ledger): ReadyWork {

@@ -82,11 +82,11 @@ export class StringPool {
 }
 
 /** A copy of `array` at least `needed` long: twice as long, or more if that is not enough. */
-export function grown<T extends Uint8Array | Uint16Array | Int32Array>(array: T, needed: number): T {
+export function grown<T extends Uint8Array | Uint16Array | Int32Array | Float64Array>(array: T, needed: number): T {
   let size = Math.max(array.length * 2, 16);
   while (size < needed) size *= 2;
   const copy = new (array.constructor as new (size: number) => T)(size);
-  copy.set(array);
+  copy.set(array as never);
   return copy;
 }
 
