@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "./emulator.js";
-import { call, gitClient, startFixedEmulator } from "./testing.js";
+import { call, repoDeliveries, gitClient, startFixedEmulator } from "./testing.js";
 
 const POLECAT = `name: Gas Town polecat
 run-name: polecat \${{ inputs.polecat }} · \${{ inputs.bead }} · attempt \${{ inputs.attempt }}
@@ -69,7 +69,7 @@ async function dispatch(inputs: Record<string, unknown> = INPUTS, as = token): P
 }
 
 const runs = () => github.state.repos["octo/town"]?.runs ?? [];
-const webhooks = () => github.deliveries.map((d) => `${d.event}.${d.action ?? ""}`);
+const webhooks = () => repoDeliveries(github).map((d) => `${d.event}.${d.action ?? ""}`);
 
 describe("workflow_dispatch", () => {
   // https://docs.github.com/en/rest/actions/workflows#create-a-workflow-dispatch-event
@@ -170,7 +170,7 @@ describe("a run's life", () => {
       "workflow_job.completed",
       "workflow_run.completed",
     ]);
-    expect(github.deliveries.at(-1)?.payload).toMatchObject({ workflow_run: { id, conclusion: "failure", display_title: "polecat nux · gt-1 · attempt 1" }, workflow: { path: ".github/workflows/gastown-polecat.yml" } });
+    expect(repoDeliveries(github).at(-1)?.payload).toMatchObject({ workflow_run: { id, conclusion: "failure", display_title: "polecat nux · gt-1 · attempt 1" }, workflow: { path: ".github/workflows/gastown-polecat.yml" } });
   });
 
   it("cancels a run still going (202), and refuses to cancel a finished one (409)", async () => {
@@ -236,7 +236,7 @@ describe("what starts a run", () => {
       ["workflow_dispatch", "github-actions[bot]"],
       ["repository_dispatch", "github-actions[bot]"],
     ]);
-    const delivery = github.deliveries.find((d) => d.event === "repository_dispatch");
+    const delivery = repoDeliveries(github).find((d) => d.event === "repository_dispatch");
     expect(delivery?.payload).toMatchObject({ action: "gastown.mail", branch: "main", client_payload: { type: "POLECAT_DONE", bead: "gt-1" }, sender: { login: "github-actions[bot]" } });
   });
 
@@ -281,7 +281,7 @@ describe("pushes that start runs", () => {
       await github.settled();
 
       expect(runs()).toHaveLength(1);
-      expect(github.deliveries.filter((d) => d.event === "push").map((d) => (d.payload["sender"] as { login: string }).login)).toEqual(["gastown[bot]", "github-actions[bot]"]);
+      expect(repoDeliveries(github).filter((d) => d.event === "push").map((d) => (d.payload["sender"] as { login: string }).login)).toEqual(["gastown[bot]", "github-actions[bot]"]);
     } finally {
       await rm(work, { recursive: true, force: true });
     }

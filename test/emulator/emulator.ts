@@ -29,14 +29,14 @@ import type { Actor, DomainEvent } from "./state/events.js";
 import type { AccountType, AppPermissions, EmulatorState, Role, RunConclusion } from "./state/model.js";
 import type { Result } from "./state/result.js";
 import { completeJob, startJob } from "./state/runs.js";
-import { addAccount, addRepo, initialState, install, setCollaborator, type InstallSetup, type RepoSetup } from "./state/setup.js";
+import { addAccount, addRepo, changeInstallationRepositories, initialState, install, setCollaborator, type InstallSetup, type RepoSetup } from "./state/setup.js";
 import { addUserToken, mintInstallationToken } from "./state/tokens.js";
 import type { ViewContext } from "./views/context.js";
 import type { Urls } from "./views/urls.js";
 import { followPulls } from "./git/follow-pulls.js";
 import { pushEvent } from "./git/push-event.js";
 import { DeliveryQueue, type Delivery } from "./webhooks/deliveries.js";
-import { renderWebhook } from "./webhooks/payloads.js";
+import { renderInstallationWebhook, renderWebhook, type RenderedWebhook } from "./webhooks/payloads.js";
 import { validateWebhookPayload } from "../fidelity/webhook-payloads.js";
 
 export type EmulatorOptions = {
@@ -75,6 +75,9 @@ export const DEFAULT_APP_PERMISSIONS: AppPermissions = {
 
 export const DEFAULT_APP_EVENTS = [
   "check_run",
+  "check_suite",
+  "create",
+  "delete",
   "issue_comment",
   "issues",
   "label",
@@ -207,11 +210,34 @@ export class Emulator implements Core {
     this.current = setCollaborator(this.current, repo, login, role);
   }
 
-  /** Installs the App; returns the installation id. */
-  install(setup: InstallSetup): number {
+  /**
+   * Installs the App and sends `installation` created; returns the installation id. `by` is
+   * who installed it (the webhook's sender), the account itself unless given.
+   * https://docs.github.com/en/webhooks/webhook-events-and-payloads#installation
+   */
+  install(setup: InstallSetup & { by?: string }): number {
     const { state, installation } = install(this.current, setup, this.timestamp());
     this.current = state;
+    this.send(renderInstallationWebhook(this.view(), { event: "installation", action: "created", installationId: installation.id, sender: setup.by ?? setup.account }));
     return installation.id;
+  }
+
+  /**
+   * Adds repositories (names without owner) to a "selected" installation, or removes them,
+   * and sends `installation_repositories` added or removed.
+   * https://docs.github.com/en/webhooks/webhook-events-and-payloads#installation_repositories
+   */
+  changeInstallationRepositories(installationId: number, change: { add?: string[]; remove?: string[]; by?: string }): void {
+    const result = changeInstallationRepositories(this.current, installationId, change.add ?? [], change.remove ?? [], this.timestamp());
+    this.current = result.state;
+    const installation = this.current.installations.find((i) => i.id === installationId);
+    const sender = change.by ?? installation?.account ?? "";
+    if (result.added.length > 0) {
+      this.send(renderInstallationWebhook(this.view(), { event: "installation_repositories", action: "added", installationId, sender, added: result.added, removed: [] }));
+    }
+    if (result.removed.length > 0) {
+      this.send(renderInstallationWebhook(this.view(), { event: "installation_repositories", action: "removed", installationId, sender, added: [], removed: result.removed }));
+    }
   }
 
   /** An installation token minted directly, as if the App had asked for one. */
@@ -348,19 +374,21 @@ export class Emulator implements Core {
   private emit(events: readonly DomainEvent[]): void {
     for (const event of events) {
       const installation = this.current.installations.find((i) => i.repositories.includes(event.repo));
-      if (installation !== undefined && installation.events.includes(event.event)) {
-        const rendered = renderWebhook(this.view(), event, installation);
-        try {
-          validateWebhookPayload(rendered.event, rendered.action, rendered.payload);
-        } catch (error) {
-          this.problems.push(`webhook breaks the contract: ${(error as Error).message}`);
-        }
-        this.queue.enqueue(this.options.deliveryId?.() ?? randomUUID(), rendered.event, rendered.action, rendered.payload);
-      }
+      if (installation !== undefined && installation.events.includes(event.event)) this.send(renderWebhook(this.view(), event, installation));
       this.effects = this.effects.then(() => startTriggeredRuns(this, event)).catch((error: unknown) => {
         this.problems.push(`starting workflow runs failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       });
     }
+  }
+
+  /** Validates a webhook against GitHub's schemas (a breach is a problem) and queues it. */
+  private send(rendered: RenderedWebhook): void {
+    try {
+      validateWebhookPayload(rendered.event, rendered.action, rendered.payload);
+    } catch (error) {
+      this.problems.push(`webhook breaks the contract: ${(error as Error).message}`);
+    }
+    this.queue.enqueue(this.options.deliveryId?.() ?? randomUUID(), rendered.event, rendered.action, rendered.payload);
   }
 
   report(problem: string): void {
@@ -379,15 +407,20 @@ export class Emulator implements Core {
     return true;
   }
 
-  /** Records pushes (from the API or from git) as `push` events. */
+  /**
+   * Records pushes (from the API or from git) as `push` events, with `create` for a new branch
+   * or tag and `delete` for a removed one.
+   */
   async pushed(repo: string, updates: readonly { ref: string; before: string; after: string }[], actor: Actor): Promise<void> {
+    const tagsCreated = updates.filter((u) => u.ref.startsWith("refs/tags/") && u.before === ZERO_SHA).length;
     for (const update of updates) {
       const event = await pushEvent(this.git(repo), repo, update, actor);
+      const refEvents = refLifecycleEvents(repo, update, actor, tagsCreated);
       this.apply((state) => {
         const record = state.repos[repo];
         if (!record) return { ok: true, state, value: undefined, events: [] };
         const next = { ...state, repos: { ...state.repos, [repo]: { ...record, pushedAt: this.timestamp() } } };
-        return { ok: true, state: next, value: undefined, events: [event] };
+        return { ok: true, state: next, value: undefined, events: [event, ...refEvents] };
       });
       await followPulls(this, repo, update, actor);
     }
@@ -442,6 +475,18 @@ export class Emulator implements Core {
       report: (problem: string) => this.problems.push(problem),
     };
   }
+}
+
+// `create` is sent for a new branch or tag (not when more than three tags are pushed at once),
+// `delete` for a removed one.
+// https://docs.github.com/en/webhooks/webhook-events-and-payloads#create
+// https://docs.github.com/en/webhooks/webhook-events-and-payloads#delete
+function refLifecycleEvents(repo: string, update: { ref: string; before: string; after: string }, actor: Actor, tagsCreated: number): DomainEvent[] {
+  const refType = update.ref.startsWith("refs/heads/") ? "branch" : update.ref.startsWith("refs/tags/") ? "tag" : undefined;
+  if (refType === undefined) return [];
+  if (update.before === ZERO_SHA && update.after !== ZERO_SHA && !(refType === "tag" && tagsCreated > 3)) return [{ event: "create", repo, actor, ref: update.ref, refType }];
+  if (update.after === ZERO_SHA && update.before !== ZERO_SHA) return [{ event: "delete", repo, actor, ref: update.ref, refType }];
+  return [];
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer> {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "./emulator.js";
 import { totalRequests } from "./faults/counters.js";
 import { ProbotOctokit } from "probot";
-import { call, octokitFor, startFixedEmulator, startReceiver } from "./testing.js";
+import { call, repoDeliveries, octokitFor, startFixedEmulator, startReceiver } from "./testing.js";
 
 let github: Emulator;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -113,7 +113,7 @@ describe("delivery faults", () => {
     await call(github, "POST", "/repos/octo/town/issues", { token, body: { title: "Found" } });
     await github.settled();
 
-    expect(github.deliveries.slice(1).map((d) => [d.fate, (d.payload["issue"] as { title: string }).title])).toEqual([
+    expect(repoDeliveries(github).slice(1).map((d) => [d.fate, (d.payload["issue"] as { title: string }).title])).toEqual([
       ["dropped", "Lost"],
       ["sent", "Found"],
     ]);
@@ -130,7 +130,7 @@ describe("delivery faults", () => {
     const [first, second] = receiver.received;
     expect(second?.headers["x-github-delivery"]).toBe(first?.headers["x-github-delivery"]);
     expect(second?.body).toBe(first?.body);
-    expect(github.deliveries.at(-1)?.statuses).toEqual([202, 202]);
+    expect(repoDeliveries(github).at(-1)?.statuses).toEqual([202, 202]);
   });
 });
 

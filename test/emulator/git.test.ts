@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "./emulator.js";
-import { call, gitClient, gitClientFails, startFixedEmulator, startReceiver } from "./testing.js";
+import { call, repoDeliveries, gitClient, gitClientFails, startFixedEmulator, startReceiver } from "./testing.js";
 
 const git = gitClient;
 const gitFails = gitClientFails;
@@ -80,8 +80,8 @@ describe("the Git Data API and git clone", () => {
     expect(commit.body).toMatchObject({ sha: after, message: "Add notes\n", parents: [{ sha: before }], author: { name: "Nux", email: "nux@example.com", date: "2025-06-01T12:00:00Z" } });
     expect(await mainSha()).toBe(after);
 
-    expect(github.deliveries.map((d) => d.event)).toEqual(["push"]);
-    const push = github.deliveries[0];
+    expect(repoDeliveries(github).map((d) => d.event)).toEqual(["push"]);
+    const push = repoDeliveries(github)[0];
     expect(push?.payload).toMatchObject({
       ref: "refs/heads/main",
       before,
@@ -128,13 +128,13 @@ describe("ref updates", () => {
     expect(refused.status).toBe(422);
     expect(refused.body).toEqual({ message: "Update is not a fast forward", documentation_url: "https://docs.github.com/rest/git/refs#update-a-reference", status: "422" });
     expect(forced.status).toBe(200);
-    expect(github.deliveries.map((d) => [d.event, d.payload["forced"]])).toEqual([
+    expect(repoDeliveries(github).map((d) => [d.event, d.payload["forced"]])).toEqual([
       ["push", false],
       ["push", true],
     ]);
   });
 
-  it("creates and deletes branches, each a push", async () => {
+  it("creates and deletes branches, each a push with a create or delete", async () => {
     const base = await mainSha();
     const created = await call(github, "POST", "/repos/octo/town/git/refs", { token, body: { ref: "refs/heads/gastown/ledger", sha: base } });
     const again = await call(github, "POST", "/repos/octo/town/git/refs", { token, body: { ref: "refs/heads/gastown/ledger", sha: base } });
@@ -146,10 +146,19 @@ describe("ref updates", () => {
     expect([created.status, again.status, deleted.status, gone.status]).toEqual([201, 422, 204, 404]);
     expect((again.body as { message: string }).message).toBe("Reference already exists");
     expect((matching.body as { ref: string }[]).map((r) => r.ref)).toEqual(["refs/heads/gastown/ledger"]);
-    expect(github.deliveries.map((d) => [d.payload["ref"], d.payload["created"], d.payload["deleted"]])).toEqual([
+    expect(repoDeliveries(github).filter((d) => d.event === "push").map((d) => [d.payload["ref"], d.payload["created"], d.payload["deleted"]])).toEqual([
       ["refs/heads/gastown/ledger", true, false],
       ["refs/heads/gastown/ledger", false, true],
     ]);
+    // https://docs.github.com/en/webhooks/webhook-events-and-payloads#create
+    // https://docs.github.com/en/webhooks/webhook-events-and-payloads#delete
+    const lifecycle = repoDeliveries(github).filter((d) => d.event !== "push");
+    expect(lifecycle.map((d) => d.event)).toEqual(["create", "delete"]);
+    const { repository: _created, sender: createdBy, installation: _i1, ...create } = lifecycle[0]?.payload ?? {};
+    expect(create).toEqual({ ref: "gastown/ledger", ref_type: "branch", master_branch: "main", description: null, pusher_type: "user" });
+    expect(createdBy).toMatchObject({ login: "gastown[bot]" });
+    const { repository: _deleted, sender: _s2, installation: _i2, ...remove } = lifecycle[1]?.payload ?? {};
+    expect(remove).toEqual({ ref: "gastown/ledger", ref_type: "branch", pusher_type: "user" });
   });
 
   it("makes a planned lost race: a rival commit lands first and the update is refused", async () => {
@@ -192,7 +201,7 @@ describe("workflow files", () => {
     expect(stderr).toContain("[remote rejected] main -> main");
     expect(await mainSha()).toBe(before);
     await github.settled();
-    expect(github.deliveries).toEqual([]);
+    expect(repoDeliveries(github)).toEqual([]);
   });
 
   it("refuses it on a new branch too", async () => {

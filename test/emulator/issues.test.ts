@@ -3,7 +3,7 @@
 import { createHmac } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "./emulator.js";
-import { call, startFixedEmulator, startReceiver } from "./testing.js";
+import { call, repoDeliveries, startFixedEmulator, startReceiver } from "./testing.js";
 
 let github: Emulator;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -27,7 +27,7 @@ afterEach(async () => {
   expect(github.problems).toEqual([]);
 });
 
-const events = () => github.deliveries.map((d) => (d.action === undefined ? d.event : `${d.event}.${d.action}`));
+const events = () => repoDeliveries(github).map((d) => (d.action === undefined ? d.event : `${d.event}.${d.action}`));
 
 describe("collaborator permission", () => {
   // https://docs.github.com/en/rest/collaborators/collaborators#get-repository-permissions-for-a-user
@@ -78,7 +78,8 @@ describe("issues", () => {
     const expected = `sha256=${createHmac("sha256", "emulator-webhook-secret").update(delivery?.body ?? "").digest("hex")}`;
     expect(delivery?.headers).toMatchObject({
       "x-github-event": "issues",
-      "x-github-delivery": "00000000-0000-4000-8000-000000000001",
+      // The first delivery was the installation's own (sent when setup installed the App).
+      "x-github-delivery": "00000000-0000-4000-8000-000000000002",
       "x-hub-signature-256": expected,
       "x-github-hook-installation-target-type": "integration",
       "x-github-hook-installation-target-id": "4242",
@@ -104,7 +105,7 @@ describe("issues", () => {
     expect(closed.body).toMatchObject({ state: "closed", state_reason: "not_planned", closed_at: "2025-06-01T12:00:00Z", closed_by: { login: "gastown[bot]" } });
     expect(reopened.body).toMatchObject({ state: "open", state_reason: "reopened", closed_at: null });
     expect(events()).toEqual(["issues.opened", "issues.edited", "issues.closed", "issues.reopened"]);
-    expect(github.deliveries[1]?.payload["changes"]).toEqual({ title: { from: "Old" } });
+    expect(repoDeliveries(github)[1]?.payload["changes"]).toEqual({ title: { from: "Old" } });
   });
 
   it("adds, replaces and removes labels, creating missing ones as GitHub does", async () => {
@@ -131,7 +132,7 @@ describe("issues", () => {
       "issues.labeled",
       "issues.unlabeled",
     ]);
-    expect(github.deliveries.slice(2).map((d) => (d.payload["label"] as { name: string }).name)).toEqual([
+    expect(repoDeliveries(github).slice(2).map((d) => (d.payload["label"] as { name: string }).name)).toEqual([
       "gt:sling",
       "status::hooked",
       "gt:sling",
@@ -183,7 +184,7 @@ describe("issues", () => {
     expect((second.body as { id: number }).id).toBe((first.body as { id: number }).id);
     expect(listed.body).toMatchObject([{ id, body: "/peek", user: { login: "mayor" }, reactions: { total_count: 1, eyes: 1 } }]);
     expect(events()).toEqual(["issues.opened", "issue_comment.created", "issue_comment.edited"]);
-    expect(github.deliveries[2]?.payload["changes"]).toEqual({ body: { from: "/sling" } });
+    expect(repoDeliveries(github)[2]?.payload["changes"]).toEqual({ body: { from: "/sling" } });
   });
 
   it("links sub-issues and blocked-by dependencies by issue id", async () => {
@@ -223,7 +224,7 @@ describe("payload shapes", () => {
   it("renders an issue in an issues.opened payload exactly", async () => {
     await call(github, "POST", "/repos/octo/town/issues", { token: mayor, body: { title: "Fix the pumps", body: "They leak." } });
     await github.settled();
-    const delivery = github.deliveries[0];
+    const delivery = repoDeliveries(github)[0];
     const issue = JSON.parse((delivery?.body ?? "{}").replaceAll(github.urls.api, "http://emulator")) as { issue: unknown; sender: { login: string } };
     const mayorId = github.state.accounts["mayor"]?.id ?? 0;
     const id = github.state.repos["octo/town"]?.issues[0]?.id ?? 0;

@@ -6,7 +6,7 @@ import { pino } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "./emulator.js";
-import { call, testAppKey } from "./testing.js";
+import { call, repoDeliveries, testAppKey } from "./testing.js";
 
 let github: Emulator;
 let server: Server;
@@ -70,19 +70,19 @@ describe("a Probot App against the emulator", () => {
     await github.settled();
 
     expect(seen).toEqual([{ event: "issues", sender: "mayor", title: "Fix the pumps" }]);
-    expect(github.deliveries.map((d) => [d.event, d.action, d.statuses])).toEqual([
+    expect(repoDeliveries(github).map((d) => [d.event, d.action, d.statuses])).toEqual([
       ["issues", "opened", [200]],
       ["issues", "labeled", [200]],
     ]);
     expect(github.state.repos["octo/town"]?.issues[0]?.labels).toEqual(["gt:seen"]);
-    expect(github.deliveries.at(-1)?.payload).toMatchObject({ action: "labeled", sender: { login: "gastown[bot]" } });
+    expect(repoDeliveries(github).at(-1)?.payload).toMatchObject({ action: "labeled", sender: { login: "gastown[bot]" } });
     expect(Object.keys(github.counters).sort()).toEqual(["apps/create-installation-access-token", "issues/add-labels", "issues/create"]);
   });
 
   it("turns away a delivery whose signature does not match", async () => {
     await call(github, "POST", "/repos/octo/town/issues", { token: github.userToken("mayor"), body: { title: "Real" } });
     await github.settled();
-    const real = github.deliveries[0];
+    const real = repoDeliveries(github)[0];
     if (!real || github.webhookUrl === undefined) throw new Error("setup");
 
     const forged = await fetch(github.webhookUrl, {

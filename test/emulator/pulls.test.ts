@@ -2,7 +2,7 @@
 // reviews; and check runs, file contents and compare.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "./emulator.js";
-import { call, startFixedEmulator } from "./testing.js";
+import { call, repoDeliveries, startFixedEmulator } from "./testing.js";
 
 let github: Emulator;
 let token: string;
@@ -90,7 +90,7 @@ describe("pull requests", () => {
 
     const pull = (await call(github, "GET", "/repos/octo/town/pulls/1", { token })).body;
     expect(pull).toMatchObject({ head: { sha: after }, commits: 2, mergeable: false, mergeable_state: "dirty" });
-    const events = github.deliveries.filter((d) => d.event === "pull_request").map((d) => d.action);
+    const events = repoDeliveries(github).filter((d) => d.event === "pull_request").map((d) => d.action);
     expect(events).toEqual(["opened", "synchronize"]);
     const merge = await call(github, "PUT", "/repos/octo/town/pulls/1/merge", { token, body: { merge_method: "merge" } });
     expect([merge.status, (merge.body as { message: string }).message]).toEqual([405, "Pull Request is not mergeable"]);
@@ -116,8 +116,8 @@ describe("pull requests", () => {
     expect(commit.message).toBe({ merge: "Merge pull request #1 from octo/topic\n\nAdd a file\n", squash: "Add a file (#1)\n\n* Add a\n", rebase: "Add a" }[method]);
     expect(commit.committer.name).toBe("GitHub");
     expect(pull).toMatchObject({ state: "closed", merged: true, merge_commit_sha: tip, merged_by: { login: "gastown[bot]" }, commits: 1 });
-    expect(github.deliveries.filter((d) => d.event !== "push").map((d) => `${d.event}.${d.action}`)).toEqual(["pull_request.opened", "pull_request.closed"]);
-    expect(github.deliveries.at(-1)?.payload).toMatchObject({ action: "closed", pull_request: { merged: true } });
+    expect(repoDeliveries(github).filter((d) => !["push", "create", "delete"].includes(d.event)).map((d) => `${d.event}.${d.action}`)).toEqual(["pull_request.opened", "pull_request.closed"]);
+    expect(repoDeliveries(github).at(-1)?.payload).toMatchObject({ action: "closed", pull_request: { merged: true } });
   });
 
   it("answers 409 when the head moved since the sha the merge names", async () => {
@@ -147,7 +147,7 @@ describe("pull requests", () => {
     expect(reviews.body).toMatchObject([{ state: "APPROVED", user: { login: "mayor" } }]);
     expect(open.body).toEqual([]);
     expect(closed.body).toMatchObject([{ number: 1, title: "Better title", state: "closed", merged: false }]);
-    expect(github.deliveries.filter((d) => d.event !== "push").map((d) => `${d.event}.${d.action}`)).toEqual([
+    expect(repoDeliveries(github).filter((d) => !["push", "create", "delete"].includes(d.event)).map((d) => `${d.event}.${d.action}`)).toEqual([
       "pull_request.opened",
       "pull_request.edited",
       "pull_request_review.submitted",
@@ -172,7 +172,40 @@ describe("check runs", () => {
     expect(created.body).toMatchObject({ name: "gastown/polecat", status: "in_progress", conclusion: null, external_id: "gt-1@1", head_sha: head });
     expect(done.body).toMatchObject({ status: "completed", conclusion: "success", completed_at: "2025-06-01T12:00:00Z", output: { title: "working · step 2/3", summary: "beat" } });
     expect(listed.body).toMatchObject({ total_count: 1, check_runs: [{ id }] });
-    expect(github.deliveries.map((d) => `${d.event}.${d.action}`)).toEqual(["check_run.created", "check_run.completed"]);
+    expect(repoDeliveries(github).map((d) => `${d.event}.${d.action}`)).toEqual(["check_run.created", "check_run.completed", "check_suite.completed"]);
+    // The suite completes with its last run.
+    // https://docs.github.com/en/webhooks/webhook-events-and-payloads#check_suite
+    expect(repoDeliveries(github).at(-1)?.payload).toMatchObject({
+      action: "completed",
+      check_suite: {
+        id: (created.body as { check_suite: { id: number } }).check_suite.id,
+        head_branch: "main",
+        head_sha: head,
+        status: "completed",
+        conclusion: "success",
+        before: null,
+        after: head,
+        latest_check_runs_count: 1,
+        app: { slug: "gastown" },
+        head_commit: { id: head },
+      },
+      repository: { full_name: "octo/town" },
+      installation: {},
+    });
+  });
+
+  it("completes the suite only when its last run completes, with the most severe conclusion", async () => {
+    const head = await sha("heads/main");
+    const run = async (name: string) => ((await call(github, "POST", "/repos/octo/town/check-runs", { token, body: { name, head_sha: head } })).body as { id: number }).id;
+    const [first, second] = [await run("one"), await run("two")];
+    await call(github, "PATCH", `/repos/octo/town/check-runs/${first}`, { token, body: { conclusion: "failure" } });
+    await github.settled();
+    expect(repoDeliveries(github).map((d) => `${d.event}.${d.action}`)).toEqual(["check_run.created", "check_run.created", "check_run.completed"]);
+
+    await call(github, "PATCH", `/repos/octo/town/check-runs/${second}`, { token, body: { conclusion: "success" } });
+    await github.settled();
+    expect(repoDeliveries(github).slice(3).map((d) => `${d.event}.${d.action}`)).toEqual(["check_run.completed", "check_suite.completed"]);
+    expect(repoDeliveries(github).at(-1)?.payload).toMatchObject({ check_suite: { status: "completed", conclusion: "failure", latest_check_runs_count: 2 } });
   });
 
   it("refuses a check run on a commit that does not exist", async () => {
@@ -230,7 +263,7 @@ describe("pull requests through the issues API", () => {
     await github.settled();
 
     expect(issue.body).toMatchObject({ pull_request: { url: `${github.urls.api}/repos/octo/town/pulls/1` }, labels: [{ name: "gt:queue" }] });
-    expect(github.deliveries.filter((d) => d.event === "pull_request").map((d) => d.action)).toEqual(["opened", "labeled", "assigned"]);
-    expect(github.deliveries.at(-1)?.payload).toMatchObject({ assignee: { login: "mayor" }, pull_request: { assignees: [{ login: "mayor" }] } });
+    expect(repoDeliveries(github).filter((d) => d.event === "pull_request").map((d) => d.action)).toEqual(["opened", "labeled", "assigned"]);
+    expect(repoDeliveries(github).at(-1)?.payload).toMatchObject({ assignee: { login: "mayor" }, pull_request: { assignees: [{ login: "mayor" }] } });
   });
 });

@@ -5,6 +5,7 @@ import { createSign, generateKeyPairSync } from "node:crypto";
 import { promisify } from "node:util";
 import { ProbotOctokit } from "probot";
 import { startEmulator, type Emulator, type EmulatorOptions } from "./emulator.js";
+import type { Delivery } from "./webhooks/deliveries.js";
 
 /** The instant a fixed-clock emulator lives at, so timestamps can be asserted exactly. */
 export const FIXED_NOW = new Date("2025-06-01T12:00:00Z");
@@ -90,15 +91,27 @@ export async function call(
 
 export type Received = { headers: Record<string, string | string[] | undefined>; body: string };
 
-/** A webhook receiver on 127.0.0.1 that keeps what it is sent and answers 202. */
-export async function startReceiver(): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
+/** The installation's own events, sent when a test's setup installs the App. */
+export const INSTALLATION_EVENTS: readonly string[] = ["installation", "installation_repositories"];
+
+/** The deliveries a test's own actions caused: all but the installation's events. */
+export function repoDeliveries(github: Emulator): Delivery[] {
+  return github.deliveries.filter((d) => !INSTALLATION_EVENTS.includes(d.event));
+}
+
+/**
+ * A webhook receiver on 127.0.0.1 that answers 202 and keeps what it is sent, but for the
+ * events named in `ignore` (by default the installation's, which setup causes).
+ */
+export async function startReceiver(ignore: readonly string[] = INSTALLATION_EVENTS): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
   const { createServer } = await import("node:http");
   const received: Received[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.on("end", () => {
-      received.push({ headers: request.headers, body: Buffer.concat(chunks).toString("utf8") });
+      const event = request.headers["x-github-event"];
+      if (typeof event !== "string" || !ignore.includes(event)) received.push({ headers: request.headers, body: Buffer.concat(chunks).toString("utf8") });
       response.writeHead(202).end();
     });
   });

@@ -6,6 +6,19 @@ import { createCheckRun, updateCheckRun, type CheckRunInput } from "../state/che
 import { fail, notFound } from "../state/result.js";
 import { checkRunView } from "../views/check-run.js";
 import { body, fullName, numberParam, repoOf, respond } from "./respond.js";
+import type { Core } from "../http/handler.js";
+import type { CheckSuiteFacts } from "../state/model.js";
+import { commitSummary } from "../git/push-event.js";
+
+// A suite's head_branch is a branch whose tip is the commit, if any.
+// https://docs.github.com/en/rest/checks/suites#get-a-check-suite
+async function suiteFacts(core: Core, repo: string, sha: string): Promise<CheckSuiteFacts> {
+  const git = core.git(repo);
+  const defaultRef = `refs/heads/${core.state.repos[repo]?.defaultBranch ?? "main"}`;
+  const branches = [...(await git.refs()).entries()].filter(([name, tip]) => name.startsWith("refs/heads/") && tip === sha).map(([name]) => name);
+  const branch = branches.includes(defaultRef) ? defaultRef : branches[0];
+  return { headBranch: branch === undefined ? null : branch.slice("refs/heads/".length), headCommit: await commitSummary(git, sha), createdAt: core.timestamp() };
+}
 
 export const checkHandlers: Handlers = {
   "checks/create": async (request, core) => {
@@ -14,7 +27,8 @@ export const checkHandlers: Handlers = {
     if ((await core.git(fullName(request)).objectType(input.head_sha)) !== "commit") {
       return failure(fail(422, `No commit found for SHA: ${input.head_sha}`), request.documentationUrl);
     }
-    return respond(core, request, 201, (state) => createCheckRun(state, fullName(request), input, request.actor, core.timestamp()), (run) =>
+    const suite = await suiteFacts(core, fullName(request), input.head_sha);
+    return respond(core, request, 201, (state) => createCheckRun(state, fullName(request), input, suite, request.actor, core.timestamp()), (run) =>
       checkRunView(core.view(), repoOf(core, request), run),
     );
   },

@@ -169,11 +169,11 @@ export const issueHandlers: Handlers = {
 
   "issues/add-sub-issue": (request, core) => {
     const input = body<{ sub_issue_id: number; replace_parent?: boolean }>(request);
-    return respond(core, request, 201, (state) => addSubIssue(state, fullName(request), numberParam(request, "issue_number"), input.sub_issue_id, input.replace_parent === true, core.timestamp()), renderIssue(core, request));
+    return respond(core, request, 201, (state) => addSubIssue(state, fullName(request), numberParam(request, "issue_number"), input.sub_issue_id, input.replace_parent === true, request.actor, core.timestamp()), renderIssue(core, request));
   },
 
   "issues/remove-sub-issue": (request, core) =>
-    respond(core, request, 200, (state) => removeSubIssue(state, fullName(request), numberParam(request, "issue_number"), body<{ sub_issue_id: number }>(request).sub_issue_id, core.timestamp()), renderIssue(core, request)),
+    respond(core, request, 200, (state) => removeSubIssue(state, fullName(request), numberParam(request, "issue_number"), body<{ sub_issue_id: number }>(request).sub_issue_id, request.actor, core.timestamp()), renderIssue(core, request)),
 
   "issues/list-dependencies-blocked-by": (request, core) =>
     withIssue(core, request, (issue) => {
@@ -183,10 +183,10 @@ export const issueHandlers: Handlers = {
     }),
 
   "issues/add-blocked-by-dependency": (request, core) =>
-    respond(core, request, 201, (state) => addBlockedBy(state, fullName(request), numberParam(request, "issue_number"), body<{ issue_id: number }>(request).issue_id, core.timestamp()), renderIssueById(core)),
+    respond(core, request, 201, (state) => addBlockedBy(state, fullName(request), numberParam(request, "issue_number"), body<{ issue_id: number }>(request).issue_id, request.actor, core.timestamp()), renderIssueById(core)),
 
   "issues/remove-dependency-blocked-by": (request, core) =>
-    respond(core, request, 200, (state) => removeBlockedBy(state, fullName(request), numberParam(request, "issue_number"), numberParam(request, "issue_id"), core.timestamp()), renderIssueById(core)),
+    respond(core, request, 200, (state) => removeBlockedBy(state, fullName(request), numberParam(request, "issue_number"), numberParam(request, "issue_id"), request.actor, core.timestamp()), renderIssueById(core)),
 };
 
 function reactTo(core: Core, request: ApiRequest, target: ReactionTarget): ApiResponse {

@@ -2,8 +2,11 @@
 // an update that leaves it unfinished (a heartbeat, say) sends nothing.
 // https://docs.github.com/en/rest/checks/runs
 // https://docs.github.com/en/webhooks/webhook-events-and-payloads#check_run
-import type { Actor } from "./events.js";
-import type { CheckConclusion, CheckOutput, CheckRunRecord, CheckStatus, EmulatorState } from "./model.js";
+// When the last run of a suite completes, the suite completes and GitHub sends `check_suite`
+// completed.
+// https://docs.github.com/en/webhooks/webhook-events-and-payloads#check_suite
+import type { Actor, DomainEvent } from "./events.js";
+import type { CheckConclusion, CheckOutput, CheckRunRecord, CheckStatus, CheckSuiteFacts, EmulatorState, RepoRecord } from "./model.js";
 import { allocateId, nodeId, notFound, ok, produce, validationFailed, type Result } from "./result.js";
 
 export type CheckRunInput = {
@@ -40,13 +43,38 @@ function applyInput(run: CheckRunRecord, input: CheckRunInput, at: string): Resu
   return undefined;
 }
 
-export function createCheckRun(state: EmulatorState, fullName: string, input: CheckRunInput & { name: string; head_sha: string }, actor: Actor, at: string): Result<CheckRunRecord> {
+// The suite's conclusion is its runs' most severe one.
+// https://docs.github.com/en/rest/checks/suites
+const SEVERITY: readonly CheckConclusion[] = ["action_required", "timed_out", "cancelled", "failure", "stale", "neutral", "success", "skipped"];
+
+/** The suite's status and conclusion, summarised from its runs. */
+export function suiteSummary(repo: RepoRecord, checkSuiteId: number): { status: CheckStatus; conclusion: CheckConclusion | null; runs: CheckRunRecord[] } {
+  const runs = repo.checkRuns.filter((r) => r.checkSuiteId === checkSuiteId);
+  if (runs.some((r) => r.status !== "completed")) return { status: runs.some((r) => r.status === "in_progress") ? "in_progress" : "queued", conclusion: null, runs };
+  const conclusion = SEVERITY.find((c) => runs.some((r) => r.conclusion === c)) ?? null;
+  return { status: "completed", conclusion, runs };
+}
+
+/** `check_suite` completed when the run that just ended was its suite's last. */
+function suiteEvents(repo: RepoRecord, fullName: string, run: CheckRunRecord, actor: Actor): DomainEvent[] {
+  return suiteSummary(repo, run.checkSuiteId).status === "completed" ? [{ event: "check_suite", action: "completed", repo: fullName, actor, checkSuiteId: run.checkSuiteId }] : [];
+}
+
+export function createCheckRun(
+  state: EmulatorState,
+  fullName: string,
+  input: CheckRunInput & { name: string; head_sha: string },
+  suite: CheckSuiteFacts,
+  actor: Actor,
+  at: string,
+): Result<CheckRunRecord> {
   return produce(state, (draft) => {
     const repo = draft.repos[fullName];
     if (!repo) return notFound();
     const id = allocateId(draft);
     // Each App has one check suite per commit.
-    const checkSuiteId = repo.checkRuns.find((r) => r.headSha === input.head_sha)?.checkSuiteId ?? allocateId(draft);
+    const sibling = repo.checkRuns.find((r) => r.headSha === input.head_sha);
+    const checkSuiteId = sibling?.checkSuiteId ?? allocateId(draft);
     const run: CheckRunRecord = {
       id,
       nodeId: nodeId("CheckRun", id),
@@ -60,22 +88,27 @@ export function createCheckRun(state: EmulatorState, fullName: string, input: Ch
       completedAt: null,
       output: { title: null, summary: null, text: null },
       checkSuiteId,
+      suite: sibling?.suite ?? suite,
     };
     const refused = applyInput(run, input, at);
     if (refused && !refused.ok) return refused;
     repo.checkRuns.push(run);
-    return ok(draft, run, [{ event: "check_run", action: "created", repo: fullName, actor, checkRunId: id }]);
+    const created: DomainEvent = { event: "check_run", action: "created", repo: fullName, actor, checkRunId: id };
+    // A run created completed sends only `created` (already completed), and may end its suite.
+    return ok(draft, run, run.status === "completed" ? [created, ...suiteEvents(repo, fullName, run, actor)] : [created]);
   });
 }
 
 export function updateCheckRun(state: EmulatorState, fullName: string, id: number, input: CheckRunInput, actor: Actor, at: string): Result<CheckRunRecord> {
   return produce(state, (draft) => {
-    const run = draft.repos[fullName]?.checkRuns.find((r) => r.id === id);
-    if (!run) return notFound();
+    const repo = draft.repos[fullName];
+    const run = repo?.checkRuns.find((r) => r.id === id);
+    if (!repo || !run) return notFound();
     const wasCompleted = run.status === "completed";
     const refused = applyInput(run, input, at);
     if (refused && !refused.ok) return refused;
     const completes = !wasCompleted && run.status === "completed";
-    return ok(draft, run, completes ? [{ event: "check_run", action: "completed", repo: fullName, actor, checkRunId: id }] : []);
+    const completed: DomainEvent = { event: "check_run", action: "completed", repo: fullName, actor, checkRunId: id };
+    return ok(draft, run, completes ? [completed, ...suiteEvents(repo, fullName, run, actor)] : []);
   });
 }

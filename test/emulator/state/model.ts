@@ -163,7 +163,12 @@ export type CheckRunRecord = {
   completedAt: string | null;
   output: CheckOutput;
   checkSuiteId: number;
+  /** What the run's check suite shows; the same for every run of a suite. */
+  suite: CheckSuiteFacts;
 };
+
+/** A check suite's commit, read from git when its first run is made. */
+export type CheckSuiteFacts = { headBranch: string | null; headCommit: CommitSummary; createdAt: string };
 
 export type RunStatus = "queued" | "in_progress" | "completed";
 export type RunConclusion = "success" | "failure" | "cancelled" | "skipped" | "neutral" | "timed_out";

@@ -114,3 +114,31 @@ export function install(state: EmulatorState, setup: InstallSetup, at: string): 
   draft.installations.push(installation);
   return { state: draft, installation };
 }
+
+/**
+ * Adds and removes repositories (names without owner) of a "selected" installation; returns
+ * the full names that really changed.
+ */
+export function changeInstallationRepositories(
+  state: EmulatorState,
+  installationId: number,
+  add: readonly string[],
+  remove: readonly string[],
+  at: string,
+): { state: EmulatorState; added: string[]; removed: string[] } {
+  const draft = structuredClone(state);
+  const installation = draft.installations.find((i) => i.id === installationId);
+  if (!installation) throw new Error(`no installation ${installationId}`);
+  if (installation.repositorySelection !== "selected") throw new Error(`installation ${installationId} has all repositories`);
+  const named = (names: readonly string[]) =>
+    names.map((name) => {
+      const fullName = `${installation.account}/${name}`;
+      if (!draft.repos[fullName]) throw new Error(`no repository ${fullName}`);
+      return fullName;
+    });
+  const added = named(add).filter((r) => !installation.repositories.includes(r));
+  const removed = named(remove).filter((r) => installation.repositories.includes(r) && !added.includes(r));
+  installation.repositories = [...installation.repositories.filter((r) => !removed.includes(r)), ...added];
+  if (added.length + removed.length > 0) installation.updatedAt = at;
+  return { state: draft, added, removed };
+}

@@ -1,6 +1,10 @@
 // Sub-issues: a parent lists children by issue id; a child has one parent at most, and moving
 // it needs `replace_parent`. GitHub caps a parent at 100 sub-issues.
 // https://docs.github.com/en/rest/issues/sub-issues
+// Each change sends `sub_issues` twice: `sub_issue_added`/`_removed` to the parent's repository
+// and `parent_issue_added`/`_removed` to the child's.
+// https://docs.github.com/en/webhooks/webhook-events-and-payloads#sub_issues
+import type { Actor, DomainEvent } from "./events.js";
 import { findIssue } from "./issues.js";
 import type { EmulatorState, IssueRecord } from "./model.js";
 import { notFound, ok, produce, validationFailed, type Result } from "./result.js";
@@ -15,7 +19,20 @@ function issueWithId(state: EmulatorState, id: number): { repo: string; issue: I
   return undefined;
 }
 
-export function addSubIssue(state: EmulatorState, fullName: string, number: number, subIssueId: number, replaceParent: boolean, at: string): Result<IssueRecord> {
+function subIssueEvents(
+  change: "added" | "removed",
+  parent: { repo: string; id: number },
+  child: { repo: string; id: number },
+  actor: Actor,
+): DomainEvent[] {
+  const ids = { parentId: parent.id, subIssueId: child.id };
+  return [
+    { event: "sub_issues", action: `sub_issue_${change}`, repo: parent.repo, actor, ...ids },
+    { event: "sub_issues", action: `parent_issue_${change}`, repo: child.repo, actor, ...ids },
+  ];
+}
+
+export function addSubIssue(state: EmulatorState, fullName: string, number: number, subIssueId: number, replaceParent: boolean, actor: Actor, at: string): Result<IssueRecord> {
   return produce(state, (draft) => {
     const repo = draft.repos[fullName];
     const parent = repo && findIssue(repo, number);
@@ -27,18 +44,23 @@ export function addSubIssue(state: EmulatorState, fullName: string, number: numb
     if (parent.subIssues.includes(child.issue.id)) return validationFailed(undefined, "Issue may not contain duplicate sub-issues");
     if (child.issue.parentId !== null && !replaceParent) return validationFailed(undefined, "Issue may not contain duplicate sub-issues and Sub issue may only have one parent");
     if (parent.subIssues.length >= MAX_SUB_ISSUES) return validationFailed(undefined, `Parent cannot have more than ${MAX_SUB_ISSUES} sub-issues`);
+    const events: DomainEvent[] = [];
     if (child.issue.parentId !== null) {
       const previous = issueWithId(draft, child.issue.parentId);
-      if (previous) previous.issue.subIssues = previous.issue.subIssues.filter((id) => id !== child.issue.id);
+      if (previous) {
+        previous.issue.subIssues = previous.issue.subIssues.filter((id) => id !== child.issue.id);
+        events.push(...subIssueEvents("removed", { repo: previous.repo, id: previous.issue.id }, { repo: child.repo, id: child.issue.id }, actor));
+      }
     }
     child.issue.parentId = parent.id;
     parent.subIssues.push(child.issue.id);
     parent.updatedAt = at;
-    return ok(draft, parent);
+    events.push(...subIssueEvents("added", { repo: fullName, id: parent.id }, { repo: child.repo, id: child.issue.id }, actor));
+    return ok(draft, parent, events);
   });
 }
 
-export function removeSubIssue(state: EmulatorState, fullName: string, number: number, subIssueId: number, at: string): Result<IssueRecord> {
+export function removeSubIssue(state: EmulatorState, fullName: string, number: number, subIssueId: number, actor: Actor, at: string): Result<IssueRecord> {
   return produce(state, (draft) => {
     const repo = draft.repos[fullName];
     const parent = repo && findIssue(repo, number);
@@ -47,7 +69,7 @@ export function removeSubIssue(state: EmulatorState, fullName: string, number: n
     parent.subIssues = parent.subIssues.filter((id) => id !== subIssueId);
     child.issue.parentId = null;
     parent.updatedAt = at;
-    return ok(draft, parent);
+    return ok(draft, parent, subIssueEvents("removed", { repo: fullName, id: parent.id }, { repo: child.repo, id: subIssueId }, actor));
   });
 }
 

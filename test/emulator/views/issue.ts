@@ -6,15 +6,19 @@ import { fullNameOf, userView, type ViewContext } from "./context.js";
 import { labelView } from "./label.js";
 import { reactionRollup } from "./reactions.js";
 import { repoApi, repoWeb } from "./urls.js";
+import { issueWithId } from "../state/sub-issues.js";
 
-function issueById(repo: RepoRecord, id: number): IssueRecord | undefined {
-  return repo.issues.find((issue) => issue.id === id);
+// Sub-issues and dependencies may be in another repository of the same owner, so they are
+// found by id across the state.
+// https://docs.github.com/en/issues/tracking-your-work-with-issues/using-issues/adding-sub-issues
+function issueById(view: ViewContext, id: number): IssueRecord | undefined {
+  return issueWithId(view.state, id)?.issue;
 }
 
 /** Blocking counts go both ways: `blocking` is how many open issues list this one. */
-function dependencySummary(repo: RepoRecord, issue: IssueRecord): Record<string, number> {
-  const blockers = issue.blockedBy.map((id) => issueById(repo, id)).filter((i): i is IssueRecord => i !== undefined);
-  const blocked = repo.issues.filter((other) => other.blockedBy.includes(issue.id));
+function dependencySummary(view: ViewContext, issue: IssueRecord): Record<string, number> {
+  const blockers = issue.blockedBy.map((id) => issueById(view, id)).filter((i): i is IssueRecord => i !== undefined);
+  const blocked = Object.values(view.state.repos).flatMap((r) => r.issues.filter((other) => other.blockedBy.includes(issue.id)));
   return {
     blocked_by: blockers.filter((i) => i.state === "open").length,
     blocking: blocked.filter((i) => i.state === "open").length,
@@ -23,8 +27,8 @@ function dependencySummary(repo: RepoRecord, issue: IssueRecord): Record<string,
   };
 }
 
-function subIssueSummary(repo: RepoRecord, issue: IssueRecord): Record<string, number> {
-  const subs = issue.subIssues.map((id) => issueById(repo, id)).filter((i): i is IssueRecord => i !== undefined);
+function subIssueSummary(view: ViewContext, issue: IssueRecord): Record<string, number> {
+  const subs = issue.subIssues.map((id) => issueById(view, id)).filter((i): i is IssueRecord => i !== undefined);
   const completed = subs.filter((i) => i.state === "closed").length;
   return { total: subs.length, completed, percent_completed: subs.length === 0 ? 0 : Math.floor((completed * 100) / subs.length) };
 }
@@ -37,7 +41,7 @@ export function issueView(view: ViewContext, repo: RepoRecord, issue: IssueRecor
     .filter((label) => label !== undefined)
     .map((label) => labelView(view, fullName, label));
   const assignees = issue.assignees.map((login) => userView(view, login));
-  const parent = issue.parentId === null ? undefined : issueById(repo, issue.parentId);
+  const parent = issue.parentId === null ? undefined : issueWithId(view.state, issue.parentId);
   const rendered: Record<string, unknown> = {
     url: api,
     repository_url: repoApi(view.urls, fullName),
@@ -68,10 +72,10 @@ export function issueView(view: ViewContext, repo: RepoRecord, issue: IssueRecor
     timeline_url: `${api}/timeline`,
     performed_via_github_app: null,
     state_reason: issue.stateReason,
-    sub_issues_summary: subIssueSummary(repo, issue),
-    issue_dependencies_summary: dependencySummary(repo, issue),
+    sub_issues_summary: subIssueSummary(view, issue),
+    issue_dependencies_summary: dependencySummary(view, issue),
   };
-  if (parent !== undefined) rendered["parent_issue_url"] = `${repoApi(view.urls, fullName)}/issues/${parent.number}`;
+  if (parent !== undefined) rendered["parent_issue_url"] = `${repoApi(view.urls, parent.repo)}/issues/${parent.issue.number}`;
   if (issue.pull) {
     rendered["draft"] = issue.pull.draft;
     rendered["pull_request"] = {

@@ -5,8 +5,11 @@
 import type { DomainEvent } from "../state/events.js";
 import type { InstallationRecord, IssueRecord, RepoRecord } from "../state/model.js";
 import { jobView, runView, workflowView } from "../views/actions.js";
-import { simpleInstallation } from "../views/app.js";
+import { installationView, simpleInstallation } from "../views/app.js";
 import { checkRunView } from "../views/check-run.js";
+import { checkSuiteView } from "../views/check-suite.js";
+import { issueWithId } from "../state/sub-issues.js";
+import { accountFor } from "../views/context.js";
 import { repoRecord, userView, type ViewContext } from "../views/context.js";
 import { commentView, issueView } from "../views/issue.js";
 import { labelView } from "../views/label.js";
@@ -42,6 +45,42 @@ function pushRepository(view: ViewContext, repo: RepoRecord): Record<string, unk
     master_branch: repo.defaultBranch,
   };
 }
+
+/** An issue found by id in any repository, with its repository as a webhook shows it. */
+function issueAndRepo(view: ViewContext, id: number): { issue: Record<string, unknown>; repository: Record<string, unknown> } {
+  const found = issueWithId(view.state, id);
+  const repo = found && view.state.repos[found.repo];
+  if (!found || !repo) throw new Error(`webhook for unknown issue id ${id}`);
+  return { issue: issueView(view, repo, found.issue), repository: webhookRepository(view, repo) };
+}
+
+// Payloads of an organization's repositories carry the organization (`organization-simple`).
+// https://docs.github.com/en/webhooks/webhook-events-and-payloads#organization
+function organizationFields(view: ViewContext, repo: RepoRecord): Record<string, unknown> {
+  const account = accountFor(view, repo.owner);
+  if (account.type !== "Organization") return {};
+  const api = `${view.urls.api}/orgs/${account.login}`;
+  return {
+    organization: {
+      login: account.login,
+      id: account.id,
+      node_id: account.nodeId,
+      url: api,
+      repos_url: `${api}/repos`,
+      events_url: `${api}/events`,
+      hooks_url: `${api}/hooks`,
+      issues_url: `${api}/issues`,
+      members_url: `${api}/members{/member}`,
+      public_members_url: `${api}/public_members{/member}`,
+      avatar_url: `${view.urls.web}/avatars/u/${account.id}?v=4`,
+      description: null,
+    },
+  };
+}
+
+// `create` and `delete` name the ref without its `refs/heads/` or `refs/tags/` prefix.
+// https://docs.github.com/en/webhooks/webhook-events-and-payloads#create
+const shortRef = (ref: string): string => ref.replace(/^refs\/(heads|tags)\//, "");
 
 function body(view: ViewContext, event: DomainEvent): { action: string | undefined; fields: Record<string, unknown> } {
   const repo = repoRecord(view, event.repo);
@@ -83,6 +122,40 @@ function body(view: ViewContext, event: DomainEvent): { action: string | undefin
       if (!run) throw new Error(`webhook for unknown check run ${event.checkRunId}`);
       return { action: event.action, fields: { check_run: checkRunView(view, repo, run) } };
     }
+    case "check_suite":
+      return { action: event.action, fields: { check_suite: checkSuiteView(view, repo, event.checkSuiteId) } };
+    case "sub_issues": {
+      const parent = issueAndRepo(view, event.parentId);
+      const sub = issueAndRepo(view, event.subIssueId);
+      const other = event.action.startsWith("sub_issue") ? { sub_issue_repo: sub.repository } : { parent_issue_repo: parent.repository };
+      return {
+        action: event.action,
+        fields: { parent_issue_id: event.parentId, parent_issue: parent.issue, sub_issue_id: event.subIssueId, sub_issue: sub.issue, ...other, ...organizationFields(view, repo) },
+      };
+    }
+    case "issue_dependencies": {
+      const blocked = issueAndRepo(view, event.blockedId);
+      const blocking = issueAndRepo(view, event.blockingId);
+      const other = event.action.startsWith("blocked_by") ? { blocking_issue_repo: blocking.repository } : { blocked_issue_repo: blocked.repository };
+      return {
+        action: event.action,
+        fields: {
+          blocked_issue_id: event.blockedId,
+          blocked_issue: blocked.issue,
+          blocking_issue_id: event.blockingId,
+          blocking_issue: blocking.issue,
+          ...other,
+          ...organizationFields(view, repo),
+        },
+      };
+    }
+    case "create":
+      return {
+        action: undefined,
+        fields: { ref: shortRef(event.ref), ref_type: event.refType, master_branch: repo.defaultBranch, description: repo.description, pusher_type: "user" },
+      };
+    case "delete":
+      return { action: undefined, fields: { ref: shortRef(event.ref), ref_type: event.refType, pusher_type: "user" } };
     case "workflow_run": {
       const run = repo.runs.find((r) => r.id === event.runId);
       const workflow = run && repo.workflows.find((w) => w.id === run.workflowId);
@@ -149,4 +222,32 @@ export function renderWebhook(view: ViewContext, event: DomainEvent, installatio
   payload["sender"] = userView(view, event.actor.login);
   if (installation !== undefined) payload["installation"] = simpleInstallation(installation);
   return { event: event.event, action, payload };
+}
+
+/** What the App is told about its own installation; sent whatever it subscribes to. */
+export type InstallationEvent =
+  | { event: "installation"; action: "created"; installationId: number; sender: string }
+  | { event: "installation_repositories"; action: "added" | "removed"; installationId: number; sender: string; added: string[]; removed: string[] };
+
+// Repositories as installation payloads list them: id, node_id, name, full_name, private.
+// https://docs.github.com/en/webhooks/webhook-events-and-payloads#installation_repositories
+function installedRepository(view: ViewContext, fullName: string): Record<string, unknown> {
+  const repo = repoRecord(view, fullName);
+  return { id: repo.id, node_id: repo.nodeId, name: repo.name, full_name: fullName, private: repo.private };
+}
+
+export function renderInstallationWebhook(view: ViewContext, event: InstallationEvent): RenderedWebhook {
+  const installation = view.state.installations.find((i) => i.id === event.installationId);
+  if (!installation) throw new Error(`webhook for unknown installation ${event.installationId}`);
+  const fields: Record<string, unknown> =
+    event.event === "installation"
+      ? { repositories: installation.repositories.map((r) => installedRepository(view, r)), requester: null }
+      : {
+          repository_selection: installation.repositorySelection,
+          repositories_added: event.added.map((r) => installedRepository(view, r)),
+          repositories_removed: event.removed.map((r) => installedRepository(view, r)),
+          requester: null,
+        };
+  const payload = { action: event.action, installation: installationView(view, installation), ...fields, sender: userView(view, event.sender) };
+  return { event: event.event, action: event.action, payload };
 }
