@@ -83,6 +83,7 @@ export const DEFAULT_APP_EVENTS = [
   "label",
   "pull_request",
   "pull_request_review",
+  "pull_request_review_comment",
   "push",
   "repository_dispatch",
   "workflow_job",

@@ -267,3 +267,86 @@ describe("pull requests through the issues API", () => {
     expect(repoDeliveries(github).at(-1)?.payload).toMatchObject({ assignee: { login: "mayor" }, pull_request: { assignees: [{ login: "mayor" }] } });
   });
 });
+
+// https://docs.github.com/en/rest/pulls/reviews and https://docs.github.com/en/rest/pulls/comments
+describe("pending reviews and review comments", () => {
+  it("keeps a review without an event PENDING, seen only by its author, until it is submitted", async () => {
+    await commitOn("topic", { "a.txt": "a\n" }, "A");
+    await openPull("topic");
+
+    const pending = await call(github, "POST", "/repos/octo/town/pulls/1/reviews", { token: reviewer, body: { body: "Looks close" } });
+    const id = (pending.body as { id: number }).id;
+    const second = await call(github, "POST", "/repos/octo/town/pulls/1/reviews", { token: reviewer, body: {} });
+    const seenByOthers = await call(github, "GET", "/repos/octo/town/pulls/1/reviews", { token });
+    const seenByAuthor = await call(github, "GET", "/repos/octo/town/pulls/1/reviews", { token: reviewer });
+    const byOther = await call(github, "POST", `/repos/octo/town/pulls/1/reviews/${id}/events`, { token, body: { event: "COMMENT", body: "Mine now" } });
+    await github.settled();
+    expect(repoDeliveries(github).filter((d) => d.event === "pull_request_review")).toEqual([]);
+
+    const submitted = await call(github, "POST", `/repos/octo/town/pulls/1/reviews/${id}/events`, { token: reviewer, body: { event: "APPROVE" } });
+    const again = await call(github, "POST", `/repos/octo/town/pulls/1/reviews/${id}/events`, { token: reviewer, body: { event: "APPROVE" } });
+    await github.settled();
+
+    expect(pending.status).toBe(200);
+    expect(pending.body).toMatchObject({ id, state: "PENDING", body: "Looks close", user: { login: "mayor" } });
+    expect(pending.body).not.toHaveProperty("submitted_at");
+    expect([second.status, second.body]).toEqual([
+      422,
+      { message: "Unprocessable Entity", errors: ["User can only have one pending review per pull request"], documentation_url: "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request", status: "422" },
+    ]);
+    expect(seenByOthers.body).toEqual([]);
+    expect(seenByAuthor.body).toMatchObject([{ id, state: "PENDING" }]);
+    expect(byOther.status).toBe(404);
+    expect(submitted.status).toBe(200);
+    expect(submitted.body).toMatchObject({ id, state: "APPROVED", body: "Looks close", submitted_at: "2025-06-01T12:00:00Z" });
+    expect(again.status).toBe(422);
+    const reviews = repoDeliveries(github).filter((d) => d.event === "pull_request_review");
+    expect(reviews.map((d) => d.action)).toEqual(["submitted"]);
+    expect(reviews[0]?.payload).toMatchObject({ action: "submitted", review: { id, user: { login: "mayor" } }, pull_request: { number: 1 } });
+  });
+
+  it("comments on a line of the diff, with its hunk, and lists the comments", async () => {
+    const head = await commitOn("topic", { "pumps.txt": "fixed\nand tested\n" }, "Fix the pumps");
+    await openPull("topic");
+
+    const created = await call(github, "POST", "/repos/octo/town/pulls/1/comments", { token: reviewer, body: { body: "Tested how?", commit_id: head, path: "pumps.txt", line: 2 } });
+    const id = (created.body as { id: number }).id;
+    const outside = await call(github, "POST", "/repos/octo/town/pulls/1/comments", { token: reviewer, body: { body: "?", commit_id: head, path: "README.md", line: 1 } });
+    const notInPull = await call(github, "POST", "/repos/octo/town/pulls/1/comments", { token: reviewer, body: { body: "?", commit_id: await sha("heads/main"), path: "pumps.txt", line: 1 } });
+    const listed = await call(github, "GET", "/repos/octo/town/pulls/1/comments", { token });
+    const pull = await call(github, "GET", "/repos/octo/town/pulls/1", { token });
+    await github.settled();
+
+    const api = `${github.urls.api}/repos/octo/town/pulls`;
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      url: `${api}/comments/${id}`,
+      pull_request_review_id: null,
+      diff_hunk: "@@ -0,0 +1,2 @@\n+fixed\n+and tested",
+      path: "pumps.txt",
+      position: 2,
+      line: 2,
+      side: "RIGHT",
+      commit_id: head,
+      body: "Tested how?",
+      user: { login: "mayor" },
+      pull_request_url: `${api}/1`,
+      html_url: `${github.urls.web}/octo/town/pull/1#discussion_r${id}`,
+      created_at: "2025-06-01T12:00:00Z",
+    });
+    const documentation = "https://docs.github.com/rest/pulls/comments#create-a-review-comment-for-a-pull-request";
+    expect([outside.status, outside.body]).toEqual([
+      422,
+      { message: "Validation Failed", errors: [{ resource: "PullRequestReviewComment", code: "custom", field: "pull_request_review_thread.line", message: "could not be resolved" }], documentation_url: documentation, status: "422" },
+    ]);
+    expect([notInPull.status, (notInPull.body as { errors: unknown }).errors]).toEqual([
+      422,
+      [{ resource: "PullRequestReviewComment", code: "custom", field: "pull_request_review_thread.end_commit_oid", message: "pull_request_review_thread.end_commit_oid is not part of the pull request" }],
+    ]);
+    expect(listed.body).toEqual([created.body]);
+    expect(pull.body).toMatchObject({ review_comments: 1 });
+    const comments = repoDeliveries(github).filter((d) => d.event === "pull_request_review_comment");
+    expect(comments.map((d) => d.action)).toEqual(["created"]);
+    expect(comments[0]?.payload).toMatchObject({ action: "created", comment: { id, path: "pumps.txt", line: 2, diff_hunk: "@@ -0,0 +1,2 @@\n+fixed\n+and tested" }, pull_request: { number: 1 } });
+  });
+});

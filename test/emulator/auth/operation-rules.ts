@@ -112,6 +112,9 @@ export const OPERATION_RULES: Readonly<Record<string, OperationRule>> = {
   "pulls/merge": CONTENTS_WRITE,
   "pulls/list-reviews": PULLS_READ,
   "pulls/create-review": needs("read", ["pull_requests", "write"]),
+  "pulls/submit-review": needs("read", ["pull_requests", "write"]),
+  "pulls/list-review-comments": PULLS_READ,
+  "pulls/create-review-comment": needs("read", ["pull_requests", "write"]),
 
   // Check runs.
   "checks/create": CHECKS_WRITE,

@@ -6,14 +6,19 @@ import type { ApiRequest, Core, Handlers } from "../http/handler.js";
 import { paginate } from "../http/pagination.js";
 import { failure, json, type ApiResponse } from "../http/responses.js";
 import { findIssue } from "../state/issues.js";
-import type { IssueRecord } from "../state/model.js";
-import { createPull, markMerged, submitReview, updatePull, type ReviewEvent } from "../state/pulls.js";
+import type { IssueRecord, ReviewRecord } from "../state/model.js";
+import { diffPlace } from "../git/diff-hunk.js";
+import { createPull, createReviewComment, markMerged, submitPendingReview, submitReview, updatePull, type ReviewEvent } from "../state/pulls.js";
 import { fail, notFound, validationFailed } from "../state/result.js";
-import { pullView, reviewView } from "../views/pull.js";
+import { pullView, reviewCommentView, reviewView } from "../views/pull.js";
 import { body, fullName, numberParam, repoOf, respond } from "./respond.js";
 
 function renderPull(core: Core, request: ApiRequest) {
   return (issue: IssueRecord) => pullView(core.view(), repoOf(core, request), issue);
+}
+
+function renderReview(core: Core, request: ApiRequest, pull: IssueRecord) {
+  return (review: ReviewRecord) => reviewView(core.view(), repoOf(core, request), pull, review);
 }
 
 function findPull(core: Core, request: ApiRequest): IssueRecord | undefined {
@@ -126,6 +131,34 @@ async function merge(request: ApiRequest, core: Core): Promise<ApiResponse> {
   return json(200, { sha, merged: true, message: "Pull Request successfully merged" });
 }
 
+/**
+ * Comments on one line of the diff. The commit must be one of the pull request's, and the
+ * line must be in a hunk of the file's diff.
+ * https://docs.github.com/en/rest/pulls/comments#create-a-review-comment-for-a-pull-request
+ */
+async function createComment(request: ApiRequest, core: Core): Promise<ApiResponse> {
+  const found = findPull(core, request);
+  const pull = found?.pull;
+  if (!found || !pull) return failure(notFound(), request.documentationUrl);
+  const input = body<{ body: string; commit_id: string; path: string; line?: number; side?: "LEFT" | "RIGHT"; position?: number; start_line?: number; in_reply_to?: number; subject_type?: string }>(request);
+  if (input.line === undefined || input.position !== undefined || input.start_line !== undefined || input.in_reply_to !== undefined || input.subject_type === "file") {
+    core.report("pulls/create-review-comment: only single-line comments by `line` are implemented by the emulator");
+    return failure(validationFailed(undefined), request.documentationUrl);
+  }
+  const thread = (field: string, message: string) => failure(validationFailed([{ resource: "PullRequestReviewComment", code: "custom", field: `pull_request_review_thread.${field}`, message }]), request.documentationUrl);
+  const git = core.git(fullName(request));
+  if (!(await git.commitsBetween(pull.baseSha, pull.headSha)).includes(input.commit_id)) {
+    return thread("end_commit_oid", "pull_request_review_thread.end_commit_oid is not part of the pull request");
+  }
+  const side = input.side ?? "RIGHT";
+  const place = await diffPlace(git, pull.baseSha, input.commit_id, input.path, input.line, side);
+  if (!place) return thread("line", "could not be resolved");
+  return respond(core, request, 201, (state) =>
+    createReviewComment(state, fullName(request), found.number, { path: input.path, line: input.line as number, side, ...place, commitId: input.commit_id, body: input.body }, request.actor, core.timestamp()),
+    (comment) => reviewCommentView(core.view(), repoOf(core, request), found, comment),
+  );
+}
+
 export const pullHandlers: Handlers = {
   "pulls/list": (request, core) => {
     const state = request.query.get("state") ?? "open";
@@ -150,26 +183,47 @@ export const pullHandlers: Handlers = {
   "pulls/update": update,
   "pulls/merge": merge,
 
+  // Pending reviews are seen only by their author.
   "pulls/list-reviews": (request, core) => {
     const pull = findPull(core, request);
     if (!pull?.pull) return failure(notFound(), request.documentationUrl);
-    const page = paginate(pull.pull.reviews, request.query, request.url);
-    return json(200, page.items.map((review) => reviewView(core.view(), repoOf(core, request), pull, review)), page.headers);
+    const visible = pull.pull.reviews.filter((review) => review.state !== "PENDING" || review.user === request.actor.login);
+    const page = paginate(visible, request.query, request.url);
+    return json(200, page.items.map(renderReview(core, request, pull)), page.headers);
   },
 
   "pulls/create-review": (request, core) => {
     const input = body<{ event?: ReviewEvent; body?: string; commit_id?: string; comments?: unknown[] }>(request);
-    if (input.event === undefined || (input.comments ?? []).length > 0) {
-      core.report("pulls/create-review: pending reviews and review comments are not implemented by the emulator");
+    if ((input.comments ?? []).length > 0) {
+      core.report("pulls/create-review: review comments in a review are not implemented by the emulator");
       return failure(validationFailed(undefined, "Unprocessable Entity"), request.documentationUrl);
     }
     const number = numberParam(request, "pull_number");
     return respond(core, request, 200, (state) =>
-      submitReview(state, fullName(request), number, { event: input.event as ReviewEvent, body: input.body ?? "", ...(input.commit_id === undefined ? {} : { commitId: input.commit_id }) }, request.actor, core.timestamp()),
-      (review) => {
-        const pull = findIssue(repoOf(core, request), number) as IssueRecord;
-        return reviewView(core.view(), repoOf(core, request), pull, review);
-      },
+      submitReview(state, fullName(request), number, {
+        ...(input.event === undefined ? {} : { event: input.event }),
+        body: input.body ?? "",
+        ...(input.commit_id === undefined ? {} : { commitId: input.commit_id }),
+      }, request.actor, core.timestamp()),
+      (review) => renderReview(core, request, findIssue(repoOf(core, request), number) as IssueRecord)(review),
     );
   },
+
+  "pulls/submit-review": (request, core) => {
+    const input = body<{ event: ReviewEvent; body?: string }>(request);
+    const number = numberParam(request, "pull_number");
+    return respond(core, request, 200, (state) =>
+      submitPendingReview(state, fullName(request), number, numberParam(request, "review_id"), { event: input.event, ...(input.body === undefined ? {} : { body: input.body }) }, request.actor, core.timestamp()),
+      (review) => renderReview(core, request, findIssue(repoOf(core, request), number) as IssueRecord)(review),
+    );
+  },
+
+  "pulls/list-review-comments": (request, core) => {
+    const pull = findPull(core, request);
+    if (!pull?.pull) return failure(notFound(), request.documentationUrl);
+    const page = paginate(pull.pull.reviewComments, request.query, request.url);
+    return json(200, page.items.map((comment) => reviewCommentView(core.view(), repoOf(core, request), pull, comment)), page.headers);
+  },
+
+  "pulls/create-review-comment": createComment,
 };

@@ -33,6 +33,7 @@ export type DomainEvent =
       changes?: { title?: { from: string }; body?: { from: string }; base?: { ref: { from: string }; sha: { from: string } } };
     })
   | (Base & { event: "pull_request_review"; action: "submitted"; number: number; reviewId: number })
+  | (Base & { event: "pull_request_review_comment"; action: "created"; number: number; commentId: number })
   | (Base & { event: "check_run"; action: "created" | "completed"; checkRunId: number })
   | (Base & { event: "check_suite"; action: "completed"; checkSuiteId: number })
   | (Base & { event: "sub_issues"; action: "sub_issue_added" | "sub_issue_removed" | "parent_issue_added" | "parent_issue_removed"; parentId: number; subIssueId: number })

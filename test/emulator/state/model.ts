@@ -79,7 +79,8 @@ export type CommentRecord = {
   reactions: ReactionRecord[];
 };
 
-export type ReviewState = "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED";
+/** PENDING until its author submits it; only its author sees it meanwhile. */
+export type ReviewState = "PENDING" | "APPROVED" | "CHANGES_REQUESTED" | "COMMENTED";
 export type ReviewRecord = {
   id: number;
   nodeId: string;
@@ -87,7 +88,29 @@ export type ReviewRecord = {
   body: string;
   state: ReviewState;
   commitId: string;
-  submittedAt: string;
+  submittedAt: string | null;
+};
+
+/**
+ * A comment on a line of a pull request's diff. `diffHunk` and `position` are read from git at
+ * the edge when it is made.
+ * https://docs.github.com/en/rest/pulls/comments
+ */
+export type ReviewCommentRecord = {
+  id: number;
+  nodeId: string;
+  /** null for a lone comment (GitHub files it under a review of its own; the emulator does not). */
+  reviewId: number | null;
+  path: string;
+  line: number;
+  side: "LEFT" | "RIGHT";
+  position: number;
+  diffHunk: string;
+  commitId: string;
+  body: string;
+  user: string;
+  createdAt: string;
+  updatedAt: string;
 };
 
 /** What git says about a pull request, refreshed at the edge whenever its head or base moves. */
@@ -112,6 +135,7 @@ export type PullRecord = {
   mergeCommitSha: string | null;
   maintainerCanModify: boolean;
   reviews: ReviewRecord[];
+  reviewComments: ReviewCommentRecord[];
   facts: PullFacts;
 };
 

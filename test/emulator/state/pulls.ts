@@ -3,8 +3,21 @@
 // https://docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request
 import type { Actor, DomainEvent } from "./events.js";
 import { findIssue, issueChange, newIssue, setIssueState } from "./issues.js";
-import type { EmulatorState, IssueRecord, PullFacts, ReviewRecord, ReviewState } from "./model.js";
-import { allocateId, nodeId, notFound, ok, produce, validationFailed, type Result } from "./result.js";
+import type { EmulatorState, IssueRecord, PullFacts, PullRecord, ReviewCommentRecord, ReviewRecord, ReviewState } from "./model.js";
+import { allocateId, nodeId, notFound, ok, produce, validationFailed, type Failure, type Result } from "./result.js";
+
+type PullIssue = IssueRecord & { pull: PullRecord };
+
+const isPull = (issue: IssueRecord | undefined): issue is PullIssue => issue !== undefined && issue.pull !== null;
+
+/** Runs `change` on a copy of the state with pull request `number` found in it, or answers 404. */
+function onPull<T>(state: EmulatorState, fullName: string, number: number, change: (draft: EmulatorState, issue: PullIssue) => Result<T>): Result<T> {
+  return produce(state, (draft) => {
+    const repo = draft.repos[fullName];
+    const issue = repo && findIssue(repo, number);
+    return isPull(issue) ? change(draft, issue) : notFound();
+  });
+}
 
 export type PullInput = {
   title: string;
@@ -47,6 +60,7 @@ export function createPull(state: EmulatorState, fullName: string, input: PullIn
       mergeCommitSha: null,
       maintainerCanModify: input.maintainerCanModify,
       reviews: [],
+      reviewComments: [],
       facts: input.facts,
     };
     return ok(draft, issue, [{ event: "pull_request", action: "opened", repo: fullName, actor, number: issue.number }]);
@@ -56,10 +70,7 @@ export function createPull(state: EmulatorState, fullName: string, input: PullIn
 export type PullUpdate = { title?: string; body?: string | null; state?: "open" | "closed"; base?: string; baseSha?: string; maintainer_can_modify?: boolean; facts?: PullFacts };
 
 export function updatePull(state: EmulatorState, fullName: string, number: number, update: PullUpdate, actor: Actor, at: string): Result<IssueRecord> {
-  return produce(state, (draft) => {
-    const repo = draft.repos[fullName];
-    const issue = repo && findIssue(repo, number);
-    if (!repo || !issue?.pull) return notFound();
+  return onPull(state, fullName, number, (draft, issue) => {
     const pull = issue.pull;
     if (update.state === "open" && pull.merged) return validationFailed([{ resource: "PullRequest", code: "custom", field: "state", message: "state cannot be changed. The pull request cannot be reopened." }]);
     const events: DomainEvent[] = [];
@@ -104,10 +115,7 @@ export function followBranches(
   actor: Actor,
   at: string,
 ): Result<IssueRecord> {
-  return produce(state, (draft) => {
-    const repo = draft.repos[fullName];
-    const issue = repo && findIssue(repo, number);
-    if (!repo || !issue?.pull) return notFound();
+  return onPull(state, fullName, number, (draft, issue) => {
     const pull = issue.pull;
     const events: DomainEvent[] = [];
     const before = pull.headSha;
@@ -124,10 +132,7 @@ export function followBranches(
 
 /** Marks a pull request merged (the base branch has already moved) and closes it. */
 export function markMerged(state: EmulatorState, fullName: string, number: number, mergeCommitSha: string, actor: Actor, at: string): Result<IssueRecord> {
-  return produce(state, (draft) => {
-    const repo = draft.repos[fullName];
-    const issue = repo && findIssue(repo, number);
-    if (!repo || !issue?.pull) return notFound();
+  return onPull(state, fullName, number, (draft, issue) => {
     issue.pull.merged = true;
     issue.pull.mergedAt = at;
     issue.pull.mergedBy = actor.login;
@@ -144,25 +149,91 @@ export type ReviewEvent = "APPROVE" | "REQUEST_CHANGES" | "COMMENT";
 const REVIEW_STATES: Readonly<Record<ReviewEvent, ReviewState>> = { APPROVE: "APPROVED", REQUEST_CHANGES: "CHANGES_REQUESTED", COMMENT: "COMMENTED" };
 
 /**
- * Submits a review. GitHub refuses to let an author approve or request changes on their own
- * pull request, and wants a body to request changes or comment.
+ * Why GitHub refuses to submit a review, if it does: an author may not approve or request
+ * changes on their own pull request, and requesting changes or commenting wants a body.
  * https://docs.github.com/en/rest/pulls/reviews#create-a-review-for-a-pull-request
  */
-export function submitReview(state: EmulatorState, fullName: string, number: number, input: { event: ReviewEvent; body: string; commitId?: string }, actor: Actor, at: string): Result<ReviewRecord> {
+function reviewRefusal(issue: IssueRecord, event: ReviewEvent, body: string, actor: Actor): Failure | undefined {
+  if (issue.user === actor.login && event !== "COMMENT") {
+    const verb = event === "APPROVE" ? "approve" : "request changes on";
+    return validationFailed([`Can not ${verb} your own pull request`], "Unprocessable Entity");
+  }
+  if (event !== "APPROVE" && body.trim() === "") {
+    return validationFailed([`Review Can not ${event === "COMMENT" ? "comment" : "request changes"} without a body`], "Unprocessable Entity");
+  }
+  return undefined;
+}
+
+/**
+ * Submits a review, or with no `event` starts a PENDING one (no webhook until it is submitted).
+ * A person may have one pending review per pull request.
+ * https://docs.github.com/en/rest/pulls/reviews#create-a-review-for-a-pull-request
+ */
+export function submitReview(state: EmulatorState, fullName: string, number: number, input: { event?: ReviewEvent; body: string; commitId?: string }, actor: Actor, at: string): Result<ReviewRecord> {
+  return onPull(state, fullName, number, (draft, issue) => {
+    const pending = input.event === undefined;
+    if (pending && issue.pull.reviews.some((r) => r.state === "PENDING" && r.user === actor.login)) {
+      return validationFailed(["User can only have one pending review per pull request"], "Unprocessable Entity");
+    }
+    const refusal = input.event === undefined ? undefined : reviewRefusal(issue, input.event, input.body, actor);
+    if (refusal) return refusal;
+    const id = allocateId(draft);
+    const review: ReviewRecord = {
+      id,
+      nodeId: nodeId("PullRequestReview", id),
+      user: actor.login,
+      body: input.body,
+      state: input.event === undefined ? "PENDING" : REVIEW_STATES[input.event],
+      commitId: input.commitId ?? issue.pull.headSha,
+      submittedAt: pending ? null : at,
+    };
+    issue.pull.reviews.push(review);
+    return ok(draft, review, pending ? [] : [{ event: "pull_request_review", action: "submitted", repo: fullName, actor, number, reviewId: id }]);
+  });
+}
+
+/**
+ * Submits the caller's pending review. Someone else's review is not found; one already
+ * submitted is refused.
+ * https://docs.github.com/en/rest/pulls/reviews#submit-a-review-for-a-pull-request
+ */
+export function submitPendingReview(
+  state: EmulatorState,
+  fullName: string,
+  number: number,
+  reviewId: number,
+  input: { event: ReviewEvent; body?: string },
+  actor: Actor,
+  at: string,
+): Result<ReviewRecord> {
   return produce(state, (draft) => {
     const repo = draft.repos[fullName];
     const issue = repo && findIssue(repo, number);
-    if (!repo || !issue?.pull) return notFound();
-    if (issue.user === actor.login && input.event !== "COMMENT") {
-      const verb = input.event === "APPROVE" ? "approve" : "request changes on";
-      return validationFailed([`Can not ${verb} your own pull request`], "Unprocessable Entity");
-    }
-    if (input.event !== "APPROVE" && input.body.trim() === "") {
-      return validationFailed([`Review Can not ${input.event === "COMMENT" ? "comment" : "request changes"} without a body`], "Unprocessable Entity");
-    }
+    const review = issue?.pull?.reviews.find((r) => r.id === reviewId && (r.state !== "PENDING" || r.user === actor.login));
+    if (!repo || !issue || !review) return notFound();
+    if (review.state !== "PENDING") return validationFailed(undefined, "Unprocessable Entity");
+    const body = input.body ?? review.body;
+    const refusal = reviewRefusal(issue, input.event, body, actor);
+    if (refusal) return refusal;
+    review.body = body;
+    review.state = REVIEW_STATES[input.event];
+    review.submittedAt = at;
+    return ok(draft, review, [{ event: "pull_request_review", action: "submitted", repo: fullName, actor, number, reviewId }]);
+  });
+}
+
+export type ReviewCommentInput = Pick<ReviewCommentRecord, "path" | "line" | "side" | "position" | "diffHunk" | "commitId" | "body">;
+
+/**
+ * Comments on a line of the diff, on its own (not in a review).
+ * https://docs.github.com/en/rest/pulls/comments#create-a-review-comment-for-a-pull-request
+ */
+export function createReviewComment(state: EmulatorState, fullName: string, number: number, input: ReviewCommentInput, actor: Actor, at: string): Result<ReviewCommentRecord> {
+  return onPull(state, fullName, number, (draft, issue) => {
     const id = allocateId(draft);
-    const review: ReviewRecord = { id, nodeId: nodeId("PullRequestReview", id), user: actor.login, body: input.body, state: REVIEW_STATES[input.event], commitId: input.commitId ?? issue.pull.headSha, submittedAt: at };
-    issue.pull.reviews.push(review);
-    return ok(draft, review, [{ event: "pull_request_review", action: "submitted", repo: fullName, actor, number, reviewId: id }]);
+    const comment: ReviewCommentRecord = { ...input, id, nodeId: nodeId("PullRequestReviewComment", id), reviewId: null, user: actor.login, createdAt: at, updatedAt: at };
+    issue.pull.reviewComments.push(comment);
+    issue.updatedAt = at;
+    return ok(draft, comment, [{ event: "pull_request_review_comment", action: "created", repo: fullName, actor, number, commentId: id }]);
   });
 }

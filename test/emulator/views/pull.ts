@@ -1,9 +1,10 @@
 // A pull request as GitHub renders it (`pull-request`; lists use the same object) and its
 // reviews (`pull-request-review`).
-import type { IssueRecord, PullRecord, RepoRecord, ReviewRecord } from "../state/model.js";
+import type { IssueRecord, PullRecord, RepoRecord, ReviewCommentRecord, ReviewRecord } from "../state/model.js";
 import { authorAssociation } from "./association.js";
 import { fullNameOf, userView, type ViewContext } from "./context.js";
 import { labelView } from "./label.js";
+import { reactionRollup } from "./reactions.js";
 import { repositoryCore } from "./repository.js";
 import { repoApi, repoWeb } from "./urls.js";
 
@@ -86,7 +87,7 @@ export function pullView(view: ViewContext, repo: RepoRecord, issue: IssueRecord
     mergeable_state: mergeableState(pull),
     merged_by: pull.mergedBy === null ? null : userView(view, pull.mergedBy),
     comments: issue.comments.length,
-    review_comments: 0,
+    review_comments: pull.reviewComments.length,
     maintainer_can_modify: pull.maintainerCanModify,
     commits: pull.facts.commits,
     additions: pull.facts.additions,
@@ -108,8 +109,49 @@ export function reviewView(view: ViewContext, repo: RepoRecord, issue: IssueReco
     html_url: html,
     pull_request_url: pullApi,
     _links: { html: { href: html }, pull_request: { href: pullApi } },
-    submitted_at: review.submittedAt,
+    // A pending review has no `submitted_at` yet.
+    ...(review.submittedAt === null ? {} : { submitted_at: review.submittedAt }),
     commit_id: review.commitId,
     author_association: authorAssociation(repo, review.user),
+  };
+}
+
+/**
+ * A review comment (`pull-request-review-comment`); one on a single line, so the range fields
+ * are null and the original place is the place.
+ * https://docs.github.com/en/rest/pulls/comments#get-a-review-comment-for-a-pull-request
+ */
+export function reviewCommentView(view: ViewContext, repo: RepoRecord, issue: IssueRecord, comment: ReviewCommentRecord): Record<string, unknown> {
+  const fullName = fullNameOf(repo);
+  const api = `${repoApi(view.urls, fullName)}/pulls/comments/${comment.id}`;
+  const html = `${repoWeb(view.urls, fullName)}/pull/${issue.number}#discussion_r${comment.id}`;
+  const pullApi = `${repoApi(view.urls, fullName)}/pulls/${issue.number}`;
+  return {
+    url: api,
+    pull_request_review_id: comment.reviewId,
+    id: comment.id,
+    node_id: comment.nodeId,
+    diff_hunk: comment.diffHunk,
+    path: comment.path,
+    position: comment.position,
+    original_position: comment.position,
+    commit_id: comment.commitId,
+    original_commit_id: comment.commitId,
+    user: userView(view, comment.user),
+    body: comment.body,
+    created_at: comment.createdAt,
+    updated_at: comment.updatedAt,
+    html_url: html,
+    pull_request_url: pullApi,
+    author_association: authorAssociation(repo, comment.user),
+    _links: { self: { href: api }, html: { href: html }, pull_request: { href: pullApi } },
+    start_line: null,
+    original_start_line: null,
+    start_side: null,
+    line: comment.line,
+    original_line: comment.line,
+    side: comment.side,
+    subject_type: "line",
+    reactions: reactionRollup(`${api}/reactions`, []),
   };
 }

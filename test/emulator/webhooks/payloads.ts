@@ -13,7 +13,7 @@ import { accountFor } from "../views/context.js";
 import { repoRecord, userView, type ViewContext } from "../views/context.js";
 import { commentView, issueView } from "../views/issue.js";
 import { labelView } from "../views/label.js";
-import { pullView, reviewView } from "../views/pull.js";
+import { pullView, reviewCommentView, reviewView } from "../views/pull.js";
 import { repositoryCore } from "../views/repository.js";
 import { repoWeb } from "../views/urls.js";
 import { ZERO_SHA } from "../git/bare-repo.js";
@@ -116,6 +116,13 @@ function body(view: ViewContext, event: DomainEvent): { action: string | undefin
       const review = issue.pull?.reviews.find((r) => r.id === event.reviewId);
       if (!review) throw new Error(`webhook for unknown review ${event.reviewId}`);
       return { action: event.action, fields: { review: reviewView(view, repo, issue, review), pull_request: pullView(view, repo, issue) } };
+    }
+    // https://docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request_review_comment
+    case "pull_request_review_comment": {
+      const issue = issueOf(repo, event.number);
+      const comment = issue.pull?.reviewComments.find((c) => c.id === event.commentId);
+      if (!comment) throw new Error(`webhook for unknown review comment ${event.commentId}`);
+      return { action: event.action, fields: { comment: reviewCommentView(view, repo, issue, comment), pull_request: pullView(view, repo, issue) } };
     }
     case "check_run": {
       const run = repo.checkRuns.find((r) => r.id === event.checkRunId);
