@@ -2,8 +2,8 @@
 // file alone (names, duplicate step ids). Every problem carries its line and column: the YAML
 // is kept as a document so a path can be traced back to the text it came from. Checks that
 // need other formulas (extends, expansions, needs across them) are cook's.
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import type { z } from "zod";
+import { parseLocatedYaml } from "../yaml/located-yaml.js";
 import {
   fieldName, FormulaError, type FieldPath, type FormulaProblem,
 } from "./formula-problems.js";
@@ -21,20 +21,13 @@ export interface LoadedFormula {
 
 /** The formula in `text`, or a FormulaError listing every problem found in it. */
 export function parseFormula(text: string, file: string): LoadedFormula {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const problemAt = (path: FieldPath, message: string, key = false): FormulaProblem => {
-    const offset = offsetOf(doc, path, key);
-    const { line, col } = offset === undefined ? { line: 1, col: 1 } : lines.linePos(offset);
-    return { file, line, column: col, field: fieldName(path), message };
-  };
-  const syntax = doc.errors.map((error): FormulaProblem => {
-    const { line, col } = lines.linePos(error.pos[0]);
-    return { file, line, column: col, field: "", message: error.message.split("\n")[0] ?? error.message };
-  });
-  if (syntax.length > 0) throw new FormulaError(syntax);
-
-  const value: unknown = doc.toJS();
+  const yaml = parseLocatedYaml(text);
+  const problemAt = (path: FieldPath, message: string, key = false): FormulaProblem =>
+    ({ file, ...yaml.locate(path, key), field: fieldName(path), message });
+  if (yaml.errors.length > 0) {
+    throw new FormulaError(yaml.errors.map((error) => ({ file, line: error.line, column: error.column, field: "", message: error.message })));
+  }
+  const value = yaml.value;
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new FormulaError([problemAt([], "a formula is a mapping of fields (formula, steps, vars, …)")]);
   }
@@ -113,28 +106,4 @@ function* stepIdProblems(
     }
     seen.set(step.id, index);
   }
-}
-
-/** Where the node at `path` starts (its key's start with `key`); as near as the path exists. */
-function offsetOf(doc: Document, path: FieldPath, key: boolean): number | undefined {
-  let node: Node | null | undefined = doc.contents;
-  let offset = node?.range?.[0];
-  for (const [i, part] of path.entries()) {
-    const last = i === path.length - 1;
-    if (isMap(node)) {
-      const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === part);
-      if (!pair) break;
-      const keyNode = pair.key as Node | null;
-      if (last && key) return keyNode?.range?.[0] ?? offset;
-      node = pair.value as Node | null;
-      offset = node?.range?.[0] ?? keyNode?.range?.[0] ?? offset;
-    } else if (isSeq(node) && typeof part === "number") {
-      node = node.items[part] as Node | null | undefined;
-      if (!node) break;
-      offset = node.range?.[0] ?? offset;
-    } else {
-      break;
-    }
-  }
-  return offset;
 }

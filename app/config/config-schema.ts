@@ -1,0 +1,72 @@
+// `.github/gastown.yml`: a repository's Gas Town settings (DESIGN §7). Every key is optional;
+// what is left out takes the default written here, so an empty file is a complete config.
+import { z } from "zod";
+
+const NAME_POOL = [
+  "furiosa", "nux", "slit", "capable", "toast", "ace", "rictus", "dag", "cheedo", "angharad",
+] as const;
+
+const sling = z.strictObject({
+  label: z.string().min(1).default("gt:sling").describe("The label that slings an issue to a polecat."),
+  formula: z.string().min(1).default("mol-polecat-work").describe("The formula a sling pours when none is named."),
+}).describe("How work is slung.");
+
+const polecat = z.strictObject({
+  workflow: z.string().min(1).default("gastown-polecat.yml").describe("The polecat workflow file in .github/workflows."),
+  ref: z.string().min(1).nullable().default(null).describe("The ref the workflow runs from; null: the default branch."),
+  agent: z.string().min(1).default("claude").describe("The coding agent the polecat runs."),
+  model: z.string().min(1).nullable().default(null).describe("The agent's model; null: the agent's default."),
+  max_turns: z.number().int().min(1).default(80).describe("Most agent turns per run."),
+  timeout_minutes: z.number().int().min(1).max(360).default(60).describe("A run's time limit (GitHub stops jobs at 360)."),
+  max_cost_usd: z.number().min(0).default(10).describe("Most model spend per run, in US dollars."),
+  heartbeat_minutes: z.number().int().min(1).default(2).describe("How often a polecat reports its heartbeat."),
+  name_pool: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a polecat name is lower-case letters, digits and '-'"))
+    .min(1).default([...NAME_POOL]).describe("Names given to polecats; a bead keeps its polecat's name."),
+  max_diff_lines: z.number().int().min(1).default(5000).describe("Most changed lines a polecat may push."),
+  protected_paths: z.array(z.string().min(1)).default([".github/**", ".beads/formulas/**", "CODEOWNERS"])
+    .describe("Paths a polecat may not change."),
+}).describe("The polecat workflow and its limits.");
+
+const limits = z.strictObject({
+  max_polecats: z.number().int().min(1).default(3).describe("Most polecats running at once in the repository."),
+}).describe("Town-wide limits.");
+
+const witness = z.strictObject({
+  stuck_minutes: z.number().int().min(1).default(20).describe("Minutes without a heartbeat before a polecat counts as stuck."),
+  max_attempts: z.number().int().min(1).default(3).describe("Runs on one bead before the witness escalates instead."),
+}).describe("How the witness watches polecats.");
+
+const trust = z.strictObject({
+  permission: z.enum(["read", "triage", "write", "maintain", "admin"]).default("write")
+    .describe("The repository permission a person needs to drive the town."),
+  allowed_bots: z.array(z.string().min(1)).default([]).describe("Bot accounts allowed to drive the town."),
+}).describe("Who may drive the town.");
+
+const ledger = z.strictObject({
+  branch: z.string().min(1).default("gastown/ledger").describe("The branch the ledger lives on."),
+  prefix: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, "a prefix is letters, digits and '-'").nullable().default(null)
+    .describe("The bead id prefix; null: taken from the repository's name."),
+}).describe("Where the ledger lives.");
+
+/** A missing section is parsed as an empty one, so it gets its defaults (zod 4 hands `.default` back unparsed). */
+const section = <T extends z.ZodType>(schema: T) => schema.prefault({} as never);
+
+export const configSchema = z.strictObject({
+  _extends: z.string().min(1).optional().describe("Take another repository's file as defaults: `.github` for the organisation's."),
+  sling: section(sling),
+  polecat: section(polecat),
+  limits: section(limits),
+  witness: section(witness),
+  trust: section(trust),
+  ledger: section(ledger),
+  // Settings of parts still to come; accepted so a file written for them loads.
+  refinery: z.record(z.string(), z.unknown()).optional().describe("Merge queue settings."),
+  mirror: z.record(z.string(), z.unknown()).optional().describe("Issue mirror settings."),
+}).describe("Gas Town settings for one repository (.github/gastown.yml).");
+
+export type GastownConfig = z.infer<typeof configSchema>;
+
+/** The settings of an empty file. */
+export function defaultConfig(): GastownConfig {
+  return configSchema.parse({});
+}

@@ -1,0 +1,67 @@
+import { readFileSync } from "node:fs";
+import Ajv2020 from "ajv/dist/2020.js";
+import { describe, expect, it } from "vitest";
+import { defaultConfig } from "../../app/config/config-schema.js";
+import { configJsonSchemaText } from "../../app/config/json-schema.js";
+import { ConfigError, formatConfigProblem, parseConfig } from "../../app/config/read-config.js";
+
+function problems(text: string): string[] {
+  try {
+    parseConfig(text);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map(formatConfigProblem);
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe(".github/gastown.yml", () => {
+  it("is the built-in defaults when empty, as DESIGN §7 lists them", () => {
+    expect(parseConfig("")).toEqual(defaultConfig());
+    expect(parseConfig("# nothing but a comment\n")).toEqual(defaultConfig());
+    expect(defaultConfig()).toEqual({
+      sling: { label: "gt:sling", formula: "mol-polecat-work" },
+      polecat: {
+        workflow: "gastown-polecat.yml", ref: null, agent: "claude", model: null, max_turns: 80, timeout_minutes: 60,
+        max_cost_usd: 10, heartbeat_minutes: 2,
+        name_pool: ["furiosa", "nux", "slit", "capable", "toast", "ace", "rictus", "dag", "cheedo", "angharad"],
+        max_diff_lines: 5000, protected_paths: [".github/**", ".beads/formulas/**", "CODEOWNERS"],
+      },
+      limits: { max_polecats: 3 },
+      witness: { stuck_minutes: 20, max_attempts: 3 },
+      trust: { permission: "write", allowed_bots: [] },
+      ledger: { branch: "gastown/ledger", prefix: null },
+    });
+  });
+
+  it("fills what a file leaves out, section by section", () => {
+    const config = parseConfig("_extends: .github\npolecat:\n  max_turns: 40\nlimits: {max_polecats: 1}\n");
+    expect(config._extends).toBe(".github");
+    expect(config.polecat).toEqual({ ...defaultConfig().polecat, max_turns: 40 });
+    expect(config.limits).toEqual({ max_polecats: 1 });
+    expect(config.trust).toEqual(defaultConfig().trust);
+  });
+
+  it("names file, line, column and setting of every problem", () => {
+    expect(problems("polecat:\n  max_turns: 0\n  colour: red\nlimitz: 1\ntrust: {permission: owner}\n")).toEqual([
+      ".github/gastown.yml:2:14: polecat.max_turns: Too small: expected number to be >=1",
+      ".github/gastown.yml:3:3: polecat.colour: unknown setting (known here: workflow, ref, agent, model, max_turns, timeout_minutes, max_cost_usd, heartbeat_minutes, name_pool, max_diff_lines, protected_paths)",
+      ".github/gastown.yml:4:1: limitz: unknown setting (known here: _extends, sling, polecat, limits, witness, trust, ledger, refinery, mirror)",
+      '.github/gastown.yml:5:21: trust.permission: Invalid option: expected one of "read"|"triage"|"write"|"maintain"|"admin"',
+    ]);
+    expect(problems("polecat:\n  name_pool: [Furiosa]\n")).toEqual([
+      ".github/gastown.yml:2:15: polecat.name_pool[0]: a polecat name is lower-case letters, digits and '-'",
+    ]);
+    expect(problems("[1,2")).toEqual([".github/gastown.yml:1:5: Flow sequence must end with a ]"]);
+    expect(problems("- sling\n")).toEqual([".github/gastown.yml:1:1: the file must be a mapping of settings (sling, polecat, limits, …)"]);
+  });
+
+  it("has its JSON schema committed, up to date, accepting what the zod schema accepts", () => {
+    const committed = readFileSync(new URL("../../schemas/gastown.schema.json", import.meta.url), "utf8");
+    expect(committed, "schemas/gastown.schema.json is out of date: run `npm run schema`").toBe(configJsonSchemaText());
+    const validate = new Ajv2020.default({ strict: false }).compile(JSON.parse(committed) as object);
+    expect(validate({ polecat: { max_turns: 40 }, trust: { allowed_bots: ["renovate[bot]"] } })).toBe(true);
+    expect(validate({ polecat: { colour: "red" } })).toBe(false);
+    expect(validate({ limits: { max_polecats: 0 } })).toBe(false);
+  });
+});
