@@ -1,0 +1,163 @@
+// The ledger on its branch (DESIGN §7), read and written through the Git Data API with
+// compare-and-swap (invariant 3): read the ref, apply a pure mutation, write blob, tree and
+// commit on that parent, and move the ref without force. A lost race re-reads and applies the
+// mutation again after a jittered wait; nothing is ever forced, so no writer's update is lost.
+import { Ledger } from "../ledger/ledger.js";
+import { renderLedgerConfig } from "../ledger/ledger-config.js";
+import { loadLedger } from "../ledger/read-ledger.js";
+import { serializeLedger } from "../ledger/write-ledger.js";
+
+export const LEDGER_PATH = ".beads/issues.jsonl";
+export const LEDGER_CONFIG_PATH = ".beads/config.yaml";
+/** GitHub refuses blobs over 100 MB; warn well before, refuse with room to spare. */
+export const SIZE_WARNING_BYTES = 25_000_000;
+export const SIZE_LIMIT_BYTES = 90_000_000;
+
+/** The one Octokit method the store needs, so tests and callers pass any client. */
+export interface GitHubClient {
+  request(route: string, parameters?: Record<string, unknown>): Promise<{ data: unknown }>;
+}
+
+export interface LedgerStoreOptions {
+  readonly owner: string;
+  readonly repo: string;
+  /** `gastown/ledger` unless configured. */
+  readonly branch: string;
+  /** The id prefix written into `.beads/config.yaml` when the branch is made. */
+  readonly prefix: string;
+  readonly maxAttempts?: number;
+  /** Waits between attempts; tests pass one that does not really wait. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+  /** Told when the ledger passes the warning size. */
+  readonly warn?: (message: string) => void;
+  /** The sizes that warn and refuse; SIZE_WARNING_BYTES and SIZE_LIMIT_BYTES unless given. */
+  readonly sizes?: { readonly warning: number; readonly limit: number };
+}
+
+export interface LedgerState {
+  readonly ledger: Ledger;
+  /** The branch's commit; undefined when the branch does not exist yet. */
+  readonly commit: string | undefined;
+  readonly tree: string | undefined;
+}
+
+export interface Written {
+  readonly state: LedgerState;
+  /** False when the mutation changed nothing, so nothing was written. */
+  readonly changed: boolean;
+  readonly attempts: number;
+}
+
+export class LedgerStoreError extends Error {
+  override name = "LedgerStoreError";
+}
+
+export class LedgerStore {
+  constructor(private readonly github: GitHubClient, private readonly options: LedgerStoreOptions) {}
+
+  private get repoParams() {
+    return { owner: this.options.owner, repo: this.options.repo };
+  }
+
+  async read(): Promise<LedgerState> {
+    const commit = await this.branchCommit();
+    if (commit === undefined) return { ledger: Ledger.empty(), commit: undefined, tree: undefined };
+    const { data } = await this.github.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...this.repoParams, commit_sha: commit });
+    const tree = (data as { tree: { sha: string } }).tree.sha;
+    const listing = await this.github.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...this.repoParams, tree_sha: tree, recursive: "1" });
+    const entry = (listing.data as { tree: { path: string; sha: string }[] }).tree.find((e) => e.path === LEDGER_PATH);
+    if (!entry) return { ledger: Ledger.empty(), commit, tree };
+    const blob = await this.github.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { ...this.repoParams, file_sha: entry.sha });
+    const text = Buffer.from((blob.data as { content: string }).content, "base64").toString("utf8");
+    return { ledger: loadLedger(text, { file: `${this.options.branch}:${LEDGER_PATH}` }), commit, tree };
+  }
+
+  /**
+   * Applies `mutate` to the ledger as it is on the branch and commits the result; on a lost
+   * race, reads again and applies it again. `mutate` must be pure: it may run more than once.
+   */
+  async update(message: string, mutate: (ledger: Ledger) => Ledger): Promise<Written> {
+    const maxAttempts = this.options.maxAttempts ?? 8;
+    for (let attempt = 1; ; attempt++) {
+      const state = await this.read();
+      const next = mutate(state.ledger);
+      if (next === state.ledger) return { state, changed: false, attempts: attempt };
+      const written = await this.tryWrite(state, next, message);
+      if (written) return { state: written, changed: true, attempts: attempt };
+      if (attempt >= maxAttempts) {
+        throw new LedgerStoreError(`${this.options.branch}: gave up after ${attempt} attempts: other writers kept moving the branch`);
+      }
+      await this.backoff(attempt);
+    }
+  }
+
+  /** The new state, or undefined when another writer moved the branch first. */
+  private async tryWrite(state: LedgerState, next: Ledger, message: string): Promise<LedgerState | undefined> {
+    const text = serializeLedger(next);
+    this.checkSize(Buffer.byteLength(text));
+    const files = [{ path: LEDGER_PATH, content: text }];
+    // A new branch starts with the config that makes `bd import` accept Gas Town's types.
+    if (state.commit === undefined) files.push({ path: LEDGER_CONFIG_PATH, content: renderLedgerConfig(this.options.prefix) });
+    const entries = [];
+    for (const file of files) {
+      const { data } = await this.github.request("POST /repos/{owner}/{repo}/git/blobs", { ...this.repoParams, content: file.content, encoding: "utf-8" });
+      entries.push({ path: file.path, mode: "100644", type: "blob", sha: (data as { sha: string }).sha });
+    }
+    const tree = await this.github.request("POST /repos/{owner}/{repo}/git/trees", {
+      ...this.repoParams, tree: entries, ...(state.tree ? { base_tree: state.tree } : {}),
+    });
+    const treeSha = (tree.data as { sha: string }).sha;
+    const commit = await this.github.request("POST /repos/{owner}/{repo}/git/commits", {
+      ...this.repoParams, message, tree: treeSha, parents: state.commit ? [state.commit] : [],
+    });
+    const commitSha = (commit.data as { sha: string }).sha;
+    try {
+      if (state.commit === undefined) {
+        await this.github.request("POST /repos/{owner}/{repo}/git/refs", { ...this.repoParams, ref: `refs/heads/${this.options.branch}`, sha: commitSha });
+      } else {
+        await this.github.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ...this.repoParams, ref: `heads/${this.options.branch}`, sha: commitSha, force: false });
+      }
+    } catch (error) {
+      // 422: not a fast forward, or the branch was made meanwhile. Either way, someone else won.
+      if (statusOf(error) === 422) return undefined;
+      throw error;
+    }
+    return { ledger: next, commit: commitSha, tree: treeSha };
+  }
+
+  private async branchCommit(): Promise<string | undefined> {
+    try {
+      const { data } = await this.github.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...this.repoParams, ref: `heads/${this.options.branch}` });
+      return (data as { object: { sha: string } }).object.sha;
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  private checkSize(bytes: number): void {
+    const { warning, limit } = this.options.sizes ?? { warning: SIZE_WARNING_BYTES, limit: SIZE_LIMIT_BYTES };
+    const mb = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${n} bytes`);
+    if (bytes > limit) {
+      throw new LedgerStoreError(
+        `${LEDGER_PATH} would be ${mb(bytes)}, over the ${mb(limit)} limit (GitHub refuses files over 100 MB): ` +
+          "nothing was written",
+      );
+    }
+    if (bytes > warning) this.options.warn?.(`${LEDGER_PATH} is ${mb(bytes)}; it cannot grow past ${mb(limit)}`);
+  }
+
+  /** Jittered exponential backoff: 100 ms, 200 ms, … up to 5 s, each a random part of that. */
+  private async backoff(attempt: number): Promise<void> {
+    const sleep = this.options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    const random = this.options.random ?? Math.random;
+    const cap = Math.min(5000, 100 * 2 ** (attempt - 1));
+    await sleep(Math.round(cap / 2 + random() * (cap / 2)));
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === "number" ? status : undefined;
+}
