@@ -15,6 +15,16 @@ describe("the App permission table", () => {
     const samples: Record<string, [string, string]> = {
       "repos/get-collaborator-permission-level": ["GET", "/repos/o/r/collaborators/u/permission"],
       "issues/add-labels": ["POST", "/repos/o/r/issues/1/labels"],
+      "repos/get-content": ["GET", "/repos/o/r/contents/.github/gastown.yml"],
+      "git/get-ref": ["GET", "/repos/o/r/git/ref/heads/gastown/ledger"],
+      "git/get-commit": ["GET", "/repos/o/r/git/commits/abc"],
+      "git/get-tree": ["GET", "/repos/o/r/git/trees/abc"],
+      "git/get-blob": ["GET", "/repos/o/r/git/blobs/abc"],
+      "git/create-blob": ["POST", "/repos/o/r/git/blobs"],
+      "git/create-tree": ["POST", "/repos/o/r/git/trees"],
+      "git/create-commit": ["POST", "/repos/o/r/git/commits"],
+      "git/create-ref": ["POST", "/repos/o/r/git/refs"],
+      "git/update-ref": ["PATCH", "/repos/o/r/git/refs/heads/gastown/ledger"],
     };
     expect(Object.keys(samples).sort()).toEqual(Object.keys(APP_PERMISSIONS).sort());
     for (const [operationId, [method, path]] of Object.entries(samples)) {

@@ -19,6 +19,18 @@ export const APP_PERMISSIONS: Readonly<Record<string, PermissionNeed>> = {
   "repos/get-collaborator-permission-level": { permission: "metadata", access: "read" },
   // Labels are how people sling work and how state is shown.
   "issues/add-labels": { permission: "issues", access: "write" },
+  // `.github/gastown.yml`, the repository's and the organisation's (app/github/config-files.ts).
+  "repos/get-content": { permission: "contents", access: "read" },
+  // The ledger branch, read and written by compare-and-swap (app/github/ledger-store.ts).
+  "git/get-ref": { permission: "contents", access: "read" },
+  "git/get-commit": { permission: "contents", access: "read" },
+  "git/get-tree": { permission: "contents", access: "read" },
+  "git/get-blob": { permission: "contents", access: "read" },
+  "git/create-blob": { permission: "contents", access: "write" },
+  "git/create-tree": { permission: "contents", access: "write" },
+  "git/create-commit": { permission: "contents", access: "write" },
+  "git/create-ref": { permission: "contents", access: "write" },
+  "git/update-ref": { permission: "contents", access: "write" },
 };
 
 /** The permission `operationId` needs; a ContractError when the table does not list it. */

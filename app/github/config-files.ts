@@ -1,0 +1,28 @@
+// Fetching `.github/gastown.yml`: the repository's own, and the organisation's in its `.github`
+// repository, read apart (Probot's loader would fall back from one to the other, but only the
+// repository's own file switches it on). Only the texts are fetched here; repository-config.ts
+// decides.
+import type { ConfigTexts } from "../config/repository-config.js";
+import { CONFIG_FILE } from "../config/read-config.js";
+import type { GitHubClient } from "./ledger-store.js";
+
+export async function fetchConfigTexts(github: GitHubClient, owner: string, repo: string): Promise<ConfigTexts> {
+  const [repository, organisation] = await Promise.all([
+    fileText(github, owner, repo),
+    repo === ".github" ? Promise.resolve(undefined) : fileText(github, owner, ".github"),
+  ]);
+  return { repository, organisation, organisationFile: `${owner}/.github:${CONFIG_FILE}` };
+}
+
+/** The file's text on the default branch, or undefined when it (or the repository) is not there. */
+async function fileText(github: GitHubClient, owner: string, repo: string): Promise<string | undefined> {
+  try {
+    const { data } = await github.request("GET /repos/{owner}/{repo}/contents/{path}", { owner, repo, path: CONFIG_FILE });
+    const file = data as { type?: string; content?: string; encoding?: string };
+    if (file.type !== "file" || file.content === undefined) return undefined;
+    return Buffer.from(file.content, file.encoding === "base64" ? "base64" : "utf8").toString("utf8");
+  } catch (error) {
+    if ((error as { status?: unknown } | null)?.status === 404) return undefined;
+    throw error;
+  }
+}
