@@ -2,23 +2,15 @@
 // it is at (the merged object Probot's config loader hands back has none). An empty file is
 // the built-in defaults.
 import type { z } from "zod";
-import { parseLocatedYaml, type YamlPath } from "../yaml/located-yaml.js";
+import {
+  fieldName, formatLocatedProblem, parseLocatedYaml, type LocatedProblem, type YamlPath,
+} from "../yaml/located-yaml.js";
 import { configSchema, type GastownConfig } from "./config-schema.js";
 
 export const CONFIG_FILE = ".github/gastown.yml";
 
-export interface ConfigProblem {
-  readonly file: string;
-  readonly line: number;
-  readonly column: number;
-  /** `polecat.max_turns`; empty for the whole file. */
-  readonly field: string;
-  readonly message: string;
-}
-
-export function formatConfigProblem(problem: ConfigProblem): string {
-  return `${problem.file}:${problem.line}:${problem.column}:${problem.field ? ` ${problem.field}:` : ""} ${problem.message}`;
-}
+export type ConfigProblem = LocatedProblem;
+export const formatConfigProblem = formatLocatedProblem;
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly ConfigProblem[]) {
@@ -26,10 +18,6 @@ export class ConfigError extends Error {
     this.name = "ConfigError";
   }
 }
-
-/** `polecat.name_pool[0]`: how a path reads in a message. */
-const fieldName = (path: YamlPath) =>
-  path.reduce<string>((name, part) => (typeof part === "number" ? `${name}[${part}]` : name ? `${name}.${part}` : part), "");
 
 /** The settings `text` gives, defaults filled in; a ConfigError listing every problem. */
 export function parseConfig(text: string, file = CONFIG_FILE): GastownConfig {

@@ -4,7 +4,7 @@
 // decides.
 import type { ConfigTexts } from "../config/repository-config.js";
 import { CONFIG_FILE } from "../config/read-config.js";
-import type { GitHubClient } from "./ledger-store.js";
+import { statusOf, type GitHubClient } from "./github-client.js";
 
 export async function fetchConfigTexts(github: GitHubClient, owner: string, repo: string): Promise<ConfigTexts> {
   const [repository, organisation] = await Promise.all([
@@ -22,7 +22,7 @@ async function fileText(github: GitHubClient, owner: string, repo: string): Prom
     if (file.type !== "file" || file.content === undefined) return undefined;
     return Buffer.from(file.content, file.encoding === "base64" ? "base64" : "utf8").toString("utf8");
   } catch (error) {
-    if ((error as { status?: unknown } | null)?.status === 404) return undefined;
+    if (statusOf(error) === 404) return undefined;
     throw error;
   }
 }

@@ -6,17 +6,13 @@ import { Ledger } from "../ledger/ledger.js";
 import { renderLedgerConfig } from "../ledger/ledger-config.js";
 import { loadLedger } from "../ledger/read-ledger.js";
 import { serializeLedger } from "../ledger/write-ledger.js";
+import { statusOf, type GitHubClient } from "./github-client.js";
 
 export const LEDGER_PATH = ".beads/issues.jsonl";
 export const LEDGER_CONFIG_PATH = ".beads/config.yaml";
 /** GitHub refuses blobs over 100 MB; warn well before, refuse with room to spare. */
 export const SIZE_WARNING_BYTES = 25_000_000;
 export const SIZE_LIMIT_BYTES = 90_000_000;
-
-/** The one Octokit method the store needs, so tests and callers pass any client. */
-export interface GitHubClient {
-  request(route: string, parameters?: Record<string, unknown>): Promise<{ data: unknown }>;
-}
 
 export interface LedgerStoreOptions {
   readonly owner: string;
@@ -155,9 +151,4 @@ export class LedgerStore {
     const cap = Math.min(5000, 100 * 2 ** (attempt - 1));
     await sleep(Math.round(cap / 2 + random() * (cap / 2)));
   }
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === "number" ? status : undefined;
 }

@@ -1,5 +1,5 @@
 // The sender's role on a repository, for the trust check (app/town/trust.ts).
-import type { GitHubClient } from "./ledger-store.js";
+import { statusOf, type GitHubClient } from "./github-client.js";
 
 /** `role_name` (admin, maintain, write, triage, read or a custom role), or undefined when no collaborator. */
 export async function repositoryRole(github: GitHubClient, owner: string, repo: string, username: string): Promise<string | undefined> {
@@ -8,7 +8,7 @@ export async function repositoryRole(github: GitHubClient, owner: string, repo: 
     const { permission, role_name: role } = data as { permission?: string; role_name?: string };
     return permission === "none" ? undefined : role;
   } catch (error) {
-    if ((error as { status?: unknown } | null)?.status === 404) return undefined;
+    if (statusOf(error) === 404) return undefined;
     throw error;
   }
 }

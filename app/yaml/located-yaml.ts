@@ -5,6 +5,29 @@ import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } fr
 /** A path into the value: keys and list indexes. */
 export type YamlPath = readonly (string | number)[];
 
+/** What is wrong in a YAML file, and where: printed `FILE:LINE:COLUMN: field: message`. */
+export interface LocatedProblem {
+  readonly file: string;
+  /** 1-based; 0 when the problem has no place in a file (a file that does not exist). */
+  readonly line: number;
+  readonly column: number;
+  /** The field's path (`steps[2].needs[0]`); empty when the problem is the whole file. */
+  readonly field: string;
+  readonly message: string;
+}
+
+export function formatLocatedProblem(problem: LocatedProblem): string {
+  const where = problem.line > 0 ? `${problem.file}:${problem.line}:${problem.column}:` : `${problem.file}:`;
+  return `${where}${problem.field ? ` ${problem.field}:` : ""} ${problem.message}`;
+}
+
+/** `steps[2].needs[0]`: how a path reads in a message. */
+export function fieldName(path: YamlPath): string {
+  let name = "";
+  for (const part of path) name += typeof part === "number" ? `[${part}]` : name ? `.${part}` : part;
+  return name;
+}
+
 export interface Position {
   /** 1-based. */
   readonly line: number;
