@@ -2,6 +2,7 @@
 // compare-and-swap (invariant 3): read the ref, apply a pure mutation, write blob, tree and
 // commit on that parent, and move the ref without force. A lost race re-reads and applies the
 // mutation again after a jittered wait; nothing is ever forced, so no writer's update is lost.
+import { randomUUID } from "node:crypto";
 import { Ledger } from "../ledger/ledger.js";
 import { renderLedgerConfig } from "../ledger/ledger-config.js";
 import { loadLedger } from "../ledger/read-ledger.js";
@@ -27,6 +28,8 @@ export interface LedgerStoreOptions {
   readonly random?: () => number;
   /** Told when the ledger passes the warning size. */
   readonly warn?: (message: string) => void;
+  /** A fresh id for each write's commit (see tryWrite); random UUIDs unless given. */
+  readonly writeId?: () => string;
   /** The sizes that warn and refuse; SIZE_WARNING_BYTES and SIZE_LIMIT_BYTES unless given. */
   readonly sizes?: { readonly warning: number; readonly limit: number };
 }
@@ -43,6 +46,15 @@ export interface Written {
   /** False when the mutation changed nothing, so nothing was written. */
   readonly changed: boolean;
   readonly attempts: number;
+}
+
+export interface UpdateOptions {
+  /**
+   * The state to apply the mutation to first, when the caller has just read or written it: saves
+   * reading it again. If the branch has moved since, the write loses the race and the next
+   * attempt reads afresh, so a stale state costs a retry, never an update.
+   */
+  readonly from?: LedgerState;
 }
 
 export class LedgerStoreError extends Error {
@@ -72,14 +84,15 @@ export class LedgerStore {
   /**
    * Applies `mutate` to the ledger as it is on the branch and commits the result; on a lost
    * race, reads again and applies it again. `mutate` must be pure: it may run more than once.
+   * `message` may be a function, called after `mutate`, to describe what it did.
    */
-  async update(message: string, mutate: (ledger: Ledger) => Ledger): Promise<Written> {
+  async update(message: string | (() => string), mutate: (ledger: Ledger) => Ledger, options: UpdateOptions = {}): Promise<Written> {
     const maxAttempts = this.options.maxAttempts ?? 8;
     for (let attempt = 1; ; attempt++) {
-      const state = await this.read();
+      const state = attempt === 1 && options.from ? options.from : await this.read();
       const next = mutate(state.ledger);
       if (next === state.ledger) return { state, changed: false, attempts: attempt };
-      const written = await this.tryWrite(state, next, message);
+      const written = await this.tryWrite(state, next, typeof message === "string" ? message : message());
       if (written) return { state: written, changed: true, attempts: attempt };
       if (attempt >= maxAttempts) {
         throw new LedgerStoreError(`${this.options.branch}: gave up after ${attempt} attempts: other writers kept moving the branch`);
@@ -104,8 +117,13 @@ export class LedgerStore {
       ...this.repoParams, tree: entries, ...(state.tree ? { base_tree: state.tree } : {}),
     });
     const treeSha = (tree.data as { sha: string }).sha;
+    // Two writers applying the same mutation to the same parent at the same second would make
+    // byte-identical commits, and moving a ref to the commit it already points at succeeds: both
+    // would think they won, and both would dispatch. A trailer only this write has keeps each
+    // writer's commit its own, so exactly one of them moves the ref.
     const commit = await this.github.request("POST /repos/{owner}/{repo}/git/commits", {
-      ...this.repoParams, message, tree: treeSha, parents: state.commit ? [state.commit] : [],
+      ...this.repoParams, message: `${message}\n\nGastown-Write: ${(this.options.writeId ?? randomUUID)()}\n`, tree: treeSha,
+      parents: state.commit ? [state.commit] : [],
     });
     const commitSha = (commit.data as { sha: string }).sha;
     try {

@@ -60,7 +60,8 @@ export function wisp(wisps: Ledger, committed: Ledger, proto: Proto, options: Po
   return { ledger: wisps.withBeads(beads), root: (beads[0] as Bead).id, created: true };
 }
 
-function openMoleculeOf(ledger: Ledger, work: Bead) {
+/** The work bead's open molecule, if it has one. */
+export function openMoleculeOf(ledger: Ledger, work: Bead) {
   const id = gastownString(work, "molecule");
   if (id === undefined || !isMoleculeRoot(ledger.get(id))) return undefined;
   const molecule = readMolecule(ledger, id);

@@ -4,6 +4,7 @@ import { parse } from "yaml";
 import {
   APP_PERMISSIONS, manifestPermissionProblems, permissionFor, requiredPermissions,
 } from "./app-permissions.js";
+import { HANDLED_EVENTS } from "../../app/gastown-app.js";
 import { cleanContractNock, contractNock, GITHUB_API } from "./nock-contract.js";
 import { findOperation } from "./rest-contract.js";
 
@@ -15,7 +16,17 @@ describe("the App permission table", () => {
     const samples: Record<string, [string, string]> = {
       "repos/get-collaborator-permission-level": ["GET", "/repos/o/r/collaborators/u/permission"],
       "issues/add-labels": ["POST", "/repos/o/r/issues/1/labels"],
-      "repos/get-content": ["GET", "/repos/o/r/contents/.github/gastown.yml"],
+      "issues/remove-label": ["DELETE", "/repos/o/r/issues/1/labels/gt:sling"],
+      "issues/list-comments": ["GET", "/repos/o/r/issues/1/comments"],
+      "issues/create-comment": ["POST", "/repos/o/r/issues/1/comments"],
+      "issues/update-comment": ["PATCH", "/repos/o/r/issues/comments/2"],
+      "reactions/create-for-issue": ["POST", "/repos/o/r/issues/1/reactions"],
+      "reactions/create-for-issue-comment": ["POST", "/repos/o/r/issues/comments/2/reactions"],
+      "actions/create-workflow-dispatch": ["POST", "/repos/o/r/actions/workflows/gastown-polecat.yml/dispatches"],
+      "actions/list-workflow-runs": ["GET", "/repos/o/r/actions/workflows/gastown-polecat.yml/runs"],
+      "actions/get-workflow-run": ["GET", "/repos/o/r/actions/runs/3"],
+      "actions/cancel-workflow-run": ["POST", "/repos/o/r/actions/runs/3/cancel"],
+      "repos/get-content": ["GET", "/repos/o/r/contents/.beads/formulas"],
       "git/get-ref": ["GET", "/repos/o/r/git/ref/heads/gastown/ledger"],
       "git/get-commit": ["GET", "/repos/o/r/git/commits/abc"],
       "git/get-tree": ["GET", "/repos/o/r/git/trees/abc"],
@@ -59,6 +70,12 @@ describe("the App permission table", () => {
       "metadata: the App needs read, app.yml asks for nothing",
       "contents: app.yml asks for write, but no operation in use needs it",
     ]);
+  });
+
+  it("subscribes app.yml to exactly the events the App handles", () => {
+    const manifest = parse(readFileSync(new URL("../../app.yml", import.meta.url), "utf8")) as { default_events?: string[] };
+    const handled = [...new Set(HANDLED_EVENTS.map((name) => name.split(".")[0]))].sort();
+    expect([...(manifest.default_events ?? [])].sort()).toEqual(handled);
   });
 
   it("is what app.yml asks for: every permission the table needs and no other", () => {

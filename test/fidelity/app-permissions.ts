@@ -17,9 +17,24 @@ export interface PermissionNeed {
 export const APP_PERMISSIONS: Readonly<Record<string, PermissionNeed>> = {
   // Trust checks: whether the sender of a command may drive the town (DESIGN invariant 7).
   "repos/get-collaborator-permission-level": { permission: "metadata", access: "read" },
-  // Labels are how people sling work and how state is shown.
+  // Labels are how people sling work and how state is shown (app/github/issue-labels.ts).
   "issues/add-labels": { permission: "issues", access: "write" },
-  // `.github/gastown.yml`, the repository's and the organisation's (app/github/config-files.ts).
+  "issues/remove-label": { permission: "issues", access: "write" },
+  // The App's sticky status comment on an issue, and its replies (app/github/issue-comments.ts).
+  "issues/list-comments": { permission: "issues", access: "read" },
+  "issues/create-comment": { permission: "issues", access: "write" },
+  "issues/update-comment": { permission: "issues", access: "write" },
+  // Acknowledging a command or a sling with a reaction (app/github/reactions.ts).
+  "reactions/create-for-issue": { permission: "issues", access: "write" },
+  "reactions/create-for-issue-comment": { permission: "issues", access: "write" },
+  // Polecats are runs of the polecat workflow: dispatched, found, read and cancelled
+  // (app/github/polecat-runs.ts).
+  "actions/create-workflow-dispatch": { permission: "actions", access: "write" },
+  "actions/list-workflow-runs": { permission: "actions", access: "read" },
+  "actions/get-workflow-run": { permission: "actions", access: "read" },
+  "actions/cancel-workflow-run": { permission: "actions", access: "write" },
+  // `.github/gastown.yml`, the repository's and the organisation's (app/github/config-files.ts),
+  // and the repository's formulas in `.beads/formulas/` (app/github/repository-formulas.ts).
   "repos/get-content": { permission: "contents", access: "read" },
   // The ledger branch, read and written by compare-and-swap (app/github/ledger-store.ts).
   "git/get-ref": { permission: "contents", access: "read" },

@@ -76,6 +76,20 @@ describe("the ledger store", () => {
     expect((await store().read()).ledger.beads().map((b) => b.id)).toEqual(["town-0", "town-a", "town-b"]);
   });
 
+  it("lets only one of two writers making the very same change win, though their changes are alike byte for byte", async () => {
+    await store().update("Start", add("town-0"));
+    // Same mutation, same parent, same second: without a per-write trailer the two commits
+    // would be one object, and both writers would see their ref update succeed.
+    // The second starts from the state both read, as a writer that read it just before the
+    // first landed does.
+    const once = (ledger: Ledger) => (ledger.has("town-a") ? ledger : ledger.withBead(bead("town-a")));
+    const both = await store().read();
+    const first = await store().update("Same", once, { from: both });
+    const second = await store().update("Same", once, { from: both });
+    expect([first.changed, second.changed]).toEqual([true, false]);
+    expect(second.attempts).toBe(2);
+  });
+
   it("gives up, saying why, when it keeps losing", async () => {
     await store().update("Start", add("town-0"));
     github.inject({ kind: "lost-race", ref: "heads/gastown/ledger", times: 3 });

@@ -1,0 +1,27 @@
+// What the App takes from outside (STYLE §3): the clock, randomness, waiting, and how it loads
+// configuration and formulas. `index.ts` passes the real ones; tests pass a fixed clock and
+// waits that do not wait, so nothing is patched.
+import type { ConfigTexts } from "../config/repository-config.js";
+import { fetchConfigTexts } from "../github/config-files.js";
+import type { GitHubClient } from "../github/github-client.js";
+import { repositoryFormulaLibrary } from "../github/repository-formulas.js";
+import type { FormulaLibrary } from "../molecules/resolve-formula.js";
+
+export interface AppDependencies {
+  readonly clock: () => Date;
+  /** In [0, 1): the ledger store's backoff jitter. */
+  readonly random: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** The repository's and the organisation's `.github/gastown.yml`, read apart. */
+  readonly loadConfig: (github: GitHubClient, owner: string, repo: string) => Promise<ConfigTexts>;
+  /** The formulas `names` need: the repository's `.beads/formulas/`, then the shipped ones. */
+  readonly loadFormulas: (github: GitHubClient, repo: { owner: string; repo: string }, names: readonly string[]) => Promise<FormulaLibrary>;
+}
+
+export const realDependencies: AppDependencies = {
+  clock: () => new Date(),
+  random: Math.random,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  loadConfig: fetchConfigTexts,
+  loadFormulas: (github, repo, names) => repositoryFormulaLibrary(github, repo, names),
+};

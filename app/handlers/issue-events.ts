@@ -1,0 +1,175 @@
+// Issue events → sling and unsling: which event is a request, whether its sender may make it,
+// and the answer when they may not. What a sling or unsling then does lives in sling-issue.ts
+// and unsling-issue.ts.
+import { parseCommands, type Command } from "../commands/parse-commands.js";
+import type { GitHubClient } from "../github/github-client.js";
+import { replyToIssue } from "../github/issue-comments.js";
+import { addLabels, removeLabel } from "../github/issue-labels.js";
+import { repositoryRole } from "../github/permissions.js";
+import type { IssueSnapshot } from "../town/import-issue.js";
+import { readSlingLabel } from "../town/sling-label.js";
+import { mayDrive, type Sender, type TrustDecision } from "../town/trust.js";
+import type { AppDependencies } from "./app-dependencies.js";
+import { showStatus } from "./issue-status.js";
+import { openTown, type RepositoryRef, type Town } from "./repository-town.js";
+import { slingIssue } from "./sling-issue.js";
+import { unslingIssue } from "./unsling-issue.js";
+
+/** An event as any adapter hands it over: Probot's context, or a workflow's event file. */
+export interface GitHubEvent {
+  /** `issues`, `issue_comment`, … */
+  readonly name: string;
+  readonly payload: unknown;
+  readonly github: GitHubClient;
+}
+
+interface IssuePayload {
+  readonly html_url: string;
+  readonly number: number;
+  readonly title: string;
+  readonly body?: string | null;
+  readonly labels?: readonly ({ readonly name?: string } | string)[];
+  readonly state?: string;
+  readonly created_at: string;
+  readonly user: { readonly login: string } | null;
+  readonly pull_request?: unknown;
+}
+
+interface EventPayload {
+  readonly action?: string;
+  readonly issue?: IssuePayload;
+  readonly label?: { readonly name: string };
+  readonly comment?: { readonly id: number; readonly body?: string; readonly user: { readonly login: string; readonly type: string } | null };
+  readonly sender: Sender;
+  readonly repository: { readonly name: string; readonly owner: { readonly login: string }; readonly default_branch: string };
+}
+
+type TownEvent = Town & { readonly botLogin: string };
+
+/** The issue events the App takes: labels added and removed, comments made. */
+export async function handleIssueEvent(event: GitHubEvent, deps: AppDependencies, botLogin: string): Promise<void> {
+  const payload = event.payload as EventPayload;
+  const issue = payload.issue;
+  // The App's own labels and comments are its answers, never requests (no loops).
+  if (!issue || payload.sender.login === botLogin) return;
+  const ref = {
+    github: event.github, owner: payload.repository.owner.login, repo: payload.repository.name,
+    defaultBranch: payload.repository.default_branch, botLogin,
+  };
+  if (event.name === "issues" && (payload.action === "labeled" || payload.action === "unlabeled") && payload.label) {
+    await onLabel(ref, deps, payload, issue, payload.label.name, payload.action);
+  } else if (event.name === "issue_comment" && payload.action === "created" && payload.comment) {
+    await onComment(ref, deps, payload, issue, payload.comment);
+  }
+}
+
+/** Labels Gas Town sets itself to show state: never a request, so no need to read the config. */
+function isStateLabel(label: string): boolean {
+  return /^(status|priority|type)::/.test(label) || label === "gt:waiting" || label === "gt:escalated";
+}
+
+async function onLabel(
+  ref: RepositoryRef & { botLogin: string }, deps: AppDependencies, payload: EventPayload, issue: IssuePayload,
+  label: string, action: "labeled" | "unlabeled",
+): Promise<void> {
+  if (isStateLabel(label) || issue.pull_request !== undefined) return;
+  const snapshot = issueSnapshot(issue);
+  const town = await openTownOrExplain(ref, deps, snapshot, label.startsWith("gt:"));
+  if (!town) return;
+  const trigger = readSlingLabel(label, town.config.sling.label);
+  if (!trigger) return;
+  const trust = await checkTrust(town, payload.sender);
+  const issueRef = { owner: town.owner, repo: town.repo, issue_number: issue.number };
+  if (!trust.allowed) {
+    // Put the labels back as they were, so a sling label always means slung.
+    if (action === "labeled") await removeLabel(town.github, issueRef, label);
+    else await addLabels(town.github, issueRef, [label]);
+    await refuse(town, snapshot, trust.reason, action === "labeled" ? `label ${label} was taken off again` : `label ${label} was put back`);
+    return;
+  }
+  if (action === "labeled") {
+    await slingIssue(town, { issue: snapshot, formula: trigger.formula, vars: {}, sender: payload.sender.login, acknowledge: issueRef });
+  } else {
+    await unslingIssue(town, { issue: snapshot, abandon: false, sender: payload.sender.login });
+  }
+}
+
+/** The commands of this issue's part: sling and unsling (the rest come with their features). */
+const ISSUE_COMMANDS: ReadonlySet<Command["name"]> = new Set(["sling", "unsling"]);
+
+async function onComment(
+  ref: RepositoryRef & { botLogin: string }, deps: AppDependencies, payload: EventPayload, issue: IssuePayload,
+  comment: NonNullable<EventPayload["comment"]>,
+): Promise<void> {
+  const parsed = parseCommands(comment.body ?? "");
+  const commands = parsed.commands.filter((c) => ISSUE_COMMANDS.has(c.name));
+  const problems = parsed.problems.filter((p) => ISSUE_COMMANDS.has(p.word as Command["name"]));
+  if (commands.length === 0 && problems.length === 0) return;
+  const snapshot = issueSnapshot(issue);
+  const town = await openTownOrExplain(ref, deps, snapshot, true);
+  if (!town) return;
+  const issueRef = { owner: town.owner, repo: town.repo, issue_number: issue.number };
+  const trust = await checkTrust(town, payload.sender);
+  if (!trust.allowed) {
+    await refuse(town, snapshot, trust.reason, "nothing was done");
+    return;
+  }
+  if (problems.length > 0) {
+    const lines = problems.map((p) => `- line ${p.line}: ${p.message}`);
+    await replyToIssue(town.github, issueRef, [`@${payload.sender.login}, Gas Town could not read that:`, "", ...lines].join("\n"));
+    return;
+  }
+  if (issue.pull_request !== undefined) {
+    await replyToIssue(town.github, issueRef, `@${payload.sender.login}: only issues can be slung; this is a pull request.`);
+    return;
+  }
+  const acknowledge = { owner: town.owner, repo: town.repo, comment_id: comment.id };
+  for (const command of commands) {
+    if (command.name === "sling") {
+      await slingIssue(town, { issue: snapshot, formula: command.formula, vars: command.vars, sender: payload.sender.login, acknowledge });
+    } else if (command.name === "unsling") {
+      await unslingIssue(town, { issue: snapshot, abandon: command.abandon, sender: payload.sender.login, acknowledge });
+    }
+  }
+}
+
+/**
+ * The town, when the repository is switched on and its config reads. A broken config is shown
+ * on the issue when the event was meant for Gas Town, and nothing else is done.
+ */
+async function openTownOrExplain(
+  ref: RepositoryRef & { botLogin: string }, deps: AppDependencies, issue: IssueSnapshot, meantForUs: boolean,
+): Promise<TownEvent | undefined> {
+  const opened = await openTown(ref, deps);
+  if (opened.kind === "on") return { ...opened.town, botLogin: ref.botLogin };
+  if (opened.kind === "invalid" && meantForUs) {
+    await showStatus(ref, issue, {
+      state: "error", now: deps.clock(), detail: opened.error.message,
+      headline: "Gas Town's settings have problems, so it takes no action in this repository until they are fixed:",
+    });
+  }
+  return undefined;
+}
+
+async function checkTrust(town: Town, sender: Sender): Promise<TrustDecision> {
+  // A bot's standing is the config's list alone; a person's role is asked of GitHub every time.
+  const role = sender.type === "Bot" ? undefined : await repositoryRole(town.github, town.owner, town.repo, sender.login);
+  return mayDrive(sender, role, town.config.trust);
+}
+
+async function refuse(town: Town, issue: IssueSnapshot, reason: string, undone: string): Promise<void> {
+  await replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issue.number }, `${reason}, so ${undone}.`);
+}
+
+export function issueSnapshot(issue: IssuePayload): IssueSnapshot {
+  return {
+    url: issue.html_url,
+    number: issue.number,
+    title: issue.title,
+    body: issue.body ?? null,
+    labels: (issue.labels ?? []).map((label) => (typeof label === "string" ? label : label.name ?? "")).filter(Boolean),
+    state: issue.state === "closed" ? "closed" : "open",
+    createdAt: issue.created_at,
+    author: issue.user?.login ?? "ghost",
+  };
+}

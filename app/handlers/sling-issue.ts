@@ -1,0 +1,231 @@
+// Slinging an issue to a polecat, as a story:
+//   1. acknowledge (👀)
+//   2. read the ledger; if the bead is hooked, look at its run
+//   3. load the formula and write the sling in one compare-and-swap commit (app/town/sling.ts)
+//   4. only the writer of the hook dispatches the polecat workflow, then records the run
+//   5. show the outcome: the status comment and the state labels
+import { ConfigError } from "../config/read-config.js";
+import { replyToIssue } from "../github/issue-comments.js";
+import { react, type ReactionTarget } from "../github/reactions.js";
+import type { LedgerState } from "../github/ledger-store.js";
+import { DispatchError, dispatchWorkflow, findRunByName, getRun, isLiveRun, type RunSummary } from "../github/polecat-runs.js";
+import { beadStatus, type Bead } from "../ledger/bead-schema.js";
+import { beadByExternalRef } from "../ledger/external-ref.js";
+import { cook } from "../molecules/cook.js";
+import { FormulaError } from "../molecules/formula-problems.js";
+import { gastownMetadata, gastownString } from "../molecules/gastown-metadata.js";
+import { MoleculeError } from "../molecules/molecule.js";
+import type { FormulaLibrary } from "../molecules/resolve-formula.js";
+import { recordRun, releaseRefusedDispatch } from "../town/dispatch-records.js";
+import type { IssueSnapshot } from "../town/import-issue.js";
+import { polecatInputs, polecatRunName, type PolecatAssignment } from "../town/polecat-dispatch.js";
+import { attemptOf, sling, type SlingOutcome } from "../town/sling.js";
+import { slingLabelsOn } from "../town/sling-label.js";
+import { otherStatusLabels, showStatus } from "./issue-status.js";
+import type { Town } from "./repository-town.js";
+
+export const HOOKED_LABEL = "status::hooked";
+export const WAITING_LABEL = "gt:waiting";
+export const ESCALATED_LABEL = "gt:escalated";
+
+export interface SlingRequest {
+  readonly issue: IssueSnapshot;
+  /** Named by the label or the command; undefined: `sling.formula`. */
+  readonly formula: string | undefined;
+  readonly vars: Readonly<Record<string, string>>;
+  readonly sender: string;
+  /** What the 👀 goes on: the issue for a label, the comment for a command. */
+  readonly acknowledge: ReactionTarget;
+}
+
+type TownEvent = Town & { readonly botLogin: string };
+
+export async function slingIssue(town: TownEvent, request: SlingRequest): Promise<void> {
+  const { issue } = request;
+  const now = town.deps.clock();
+  await react(town.github, request.acknowledge, "eyes");
+
+  const read = await town.store.read();
+  const seen = beadByExternalRef(read.ledger, issue.url);
+  const observed = seen && beadStatus(seen) === "hooked" ? await observeRun(town, seen) : undefined;
+
+  const formula = request.formula ?? town.config.sling.formula;
+  let outcome: SlingOutcome | undefined;
+  const load = () => town.deps.loadFormulas(town.github, { owner: town.owner, repo: town.repo }, [formula]);
+  const write = (library: FormulaLibrary | undefined) => town.store.update(
+    () => commitMessage(issue, outcome),
+    (ledger) => {
+      const slung = sling(ledger, {
+        issue, formula, vars: request.vars, baseBranch: town.defaultBranch, slungBy: request.sender, now,
+        config: town.config, fallbackPrefix: town.fallbackPrefix, cook: cookWith(library),
+        ...(observed ? { observedRun: { attempt: observed.attempt, live: observed.live } } : {}),
+      });
+      outcome = slung.outcome;
+      return slung.ledger;
+    },
+    { from: read },
+  );
+  let written;
+  try {
+    // A bead already hooked is mostly left as it is, so its formulas are fetched only if needed.
+    try {
+      written = await write(observed ? undefined : await load());
+    } catch (error) {
+      if (!(error instanceof FormulasNotLoaded)) throw error;
+      written = await write(await load());
+    }
+  } catch (error) {
+    if (!(error instanceof FormulaError || error instanceof MoleculeError || error instanceof ConfigError)) throw error;
+    await showStatus(town, issue, {
+      state: "error", now, detail: error.message,
+      headline: `@${request.sender}, this issue could not be slung with \`${formula}\`:`,
+      ...(seen ? { bead: seen, ledger: read.ledger } : {}),
+    });
+    return;
+  }
+  if (outcome === undefined) throw new Error("the sling mutation never ran");
+  await settle(town, request, outcome, written.state, observed?.run);
+}
+
+/** The bead's current run: by its recorded id, else by the run-name its dispatch gave it. */
+async function observeRun(town: Town, bead: Bead): Promise<{ attempt: number; live: boolean; run: RunSummary | undefined }> {
+  const attempt = attemptOf(bead);
+  const runId = gastownMetadata(bead).run_id;
+  const repo = { owner: town.owner, repo: town.repo };
+  const polecat = gastownString(bead, "polecat") ?? "";
+  const run = typeof runId === "number"
+    ? await getRun(town.github, { ...repo, runId })
+    : await findRunByName(town.github, { ...repo, workflow: town.config.polecat.workflow, name: polecatRunName({ bead: bead.id, polecat, attempt }) });
+  return { attempt, live: run !== undefined && isLiveRun(run), run };
+}
+
+/** Thrown by the mutation when it needs formulas that were not fetched. */
+class FormulasNotLoaded extends Error {}
+
+function cookWith(library: FormulaLibrary | undefined) {
+  return (name: string, vars: Readonly<Record<string, string>>) => {
+    if (!library) throw new FormulasNotLoaded(name);
+    return cook(name, library, vars);
+  };
+}
+
+/** Steps 4 and 5, by outcome. */
+async function settle(town: TownEvent, request: SlingRequest, outcome: SlingOutcome, state: LedgerState, seenRun: RunSummary | undefined): Promise<void> {
+  const { issue } = request;
+  const now = town.deps.clock();
+  const view = { now, bead: outcome.bead, ledger: state.ledger };
+  const slingLabels = slingLabelsOn(issue.labels, town.config.sling.label);
+  switch (outcome.kind) {
+    case "dispatch": {
+      const dispatched = await dispatch(town, outcome.assignment, state);
+      if (dispatched.refused) {
+        await showStatus(town, issue, {
+          ...view, bead: dispatched.bead, ledger: dispatched.ledger, state: "error", detail: dispatched.refused,
+          headline: `The polecat workflow could not be started, so the hook was let go. Fix the workflow, then sling again.`,
+        }, { remove: [HOOKED_LABEL, ...slingLabels] });
+        return;
+      }
+      const { polecat, attempt } = outcome.assignment;
+      const how = outcome.reason === "retry" ? `No run was seen for the last attempt, so it was dispatched again` :
+        outcome.reason === "resume" ? `It resumes the open molecule from its first step not done` : `It is on its way`;
+      await showStatus(town, issue, {
+        ...view, bead: dispatched.bead, ledger: dispatched.ledger, state: "hooked",
+        headline: `Slung by @${request.sender} to polecat **${polecat}** (attempt ${attempt}). ${how}.`,
+        ...(dispatched.run ? { run: dispatched.run } : {}),
+      }, { add: [HOOKED_LABEL], remove: [WAITING_LABEL, ...otherStatusLabels(issue.labels, HOOKED_LABEL)] });
+      return;
+    }
+    case "already-hooked": {
+      const polecat = gastownString(outcome.bead, "polecat") ?? "?";
+      const run = seenRun ? ` ([run ${seenRun.id}](${seenRun.html_url}), ${seenRun.status})` : "";
+      const said = outcome.why === "running"
+        ? `already hooked: polecat **${polecat}** is running it${run}, so nothing more was started.`
+        : `already hooked: polecat **${polecat}** was dispatched moments ago, so nothing more was started.`;
+      // A person who asked gets one reply. A label seen again (a redelivery, a second replica)
+      // needs no answer: the writer of the hook shows the status.
+      if (request.acknowledge && "comment_id" in request.acknowledge) {
+        await replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issue.number }, `@${request.sender}: ${said}`);
+      }
+      return;
+    }
+    case "waiting":
+      await showStatus(town, issue, {
+        ...view, state: "waiting",
+        headline: `All ${outcome.hooked} polecats are busy (limits.max_polecats is ${town.config.limits.max_polecats}). ` +
+          `This issue waits for the next free one.`,
+      }, { add: [WAITING_LABEL] });
+      return;
+    case "escalate":
+      await showStatus(town, issue, {
+        ...view, state: "escalated",
+        headline: `No polecat run was seen after ${outcome.attempts} attempts, so the hook was let go. ` +
+          `Look at the polecat workflow's runs, then sling again.`,
+      }, { add: [ESCALATED_LABEL], remove: [HOOKED_LABEL, ...slingLabels] });
+      return;
+    case "closed":
+      await showStatus(town, issue, {
+        ...view, state: "error", headline: `This issue is closed, so it was not slung. Reopen it first.`,
+      }, { remove: slingLabels });
+      return;
+  }
+}
+
+interface Dispatched {
+  readonly bead: Bead;
+  readonly ledger: LedgerState["ledger"];
+  readonly run?: { readonly id: number; readonly url: string; readonly status?: string };
+  /** GitHub's refusal, when it refused. */
+  readonly refused?: string;
+}
+
+/** The polecat workflow dispatched for this attempt, and its run recorded on the bead. */
+async function dispatch(town: Town, assignment: PolecatAssignment, state: LedgerState): Promise<Dispatched> {
+  const repo = { owner: town.owner, repo: town.repo };
+  const { workflow, ref } = town.config.polecat;
+  const beadIn = (ledger: LedgerState["ledger"]) => ledger.get(assignment.bead) as Bead;
+  let started: { runId?: number; htmlUrl?: string };
+  try {
+    started = await dispatchWorkflow(town.github, { ...repo, workflow, ref: ref ?? town.defaultBranch, inputs: polecatInputs(assignment, town.config.polecat) });
+  } catch (error) {
+    if (!(error instanceof DispatchError)) throw error;
+    const now = town.deps.clock();
+    const released = await town.store.update(
+      `Release ${assignment.bead}: the polecat workflow was refused`,
+      (ledger) => releaseRefusedDispatch(ledger, assignment.bead, assignment.attempt, now),
+      { from: state },
+    );
+    return { bead: beadIn(released.state.ledger), ledger: released.state.ledger, refused: error.message };
+  }
+  let runId = started.runId;
+  let url = started.htmlUrl;
+  let status: string | undefined = "queued";
+  if (runId === undefined) {
+    // An older GitHub answers the dispatch without the run: find it by the name it was given.
+    const found = await findRunByName(town.github, { ...repo, workflow, name: polecatRunName(assignment) });
+    runId = found?.id;
+    url = found?.html_url;
+    status = found?.status;
+  }
+  if (runId === undefined || url === undefined) return { bead: beadIn(state.ledger), ledger: state.ledger };
+  const id = runId;
+  const recorded = await town.store.update(
+    `Record run ${id} of ${assignment.bead}, attempt ${assignment.attempt}`,
+    (ledger) => recordRun(ledger, assignment.bead, assignment.attempt, id),
+    { from: state },
+  );
+  return { bead: beadIn(recorded.state.ledger), ledger: recorded.state.ledger, run: { id, url, ...(status ? { status } : {}) } };
+}
+
+function commitMessage(issue: IssueSnapshot, outcome: SlingOutcome | undefined): string {
+  const bead = outcome?.bead?.id ?? "?";
+  switch (outcome?.kind) {
+    case "dispatch":
+      return `Sling #${issue.number} (${bead}) to polecat ${outcome.assignment.polecat}, attempt ${outcome.assignment.attempt}`;
+    case "waiting":
+      return `Sling #${issue.number} (${bead}): waiting for a free polecat`;
+    case "escalate":
+      return `Escalate #${issue.number} (${bead}): no run after ${outcome.attempts} attempts`;
+    default:
+      return `Sling #${issue.number} (${bead})`;
+  }
+}

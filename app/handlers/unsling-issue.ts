@@ -1,0 +1,54 @@
+// Unslinging an issue, as a story:
+//   1. acknowledge (👀) a command
+//   2. let the bead go in one compare-and-swap commit (app/town/unsling.ts)
+//   3. cancel its run
+//   4. show the outcome: the status comment, and labels that no longer say it is slung
+import { cancelRun } from "../github/polecat-runs.js";
+import { react, type ReactionTarget } from "../github/reactions.js";
+import { replyToIssue } from "../github/issue-comments.js";
+import type { IssueSnapshot } from "../town/import-issue.js";
+import { slingLabelsOn } from "../town/sling-label.js";
+import { unsling, type UnslingOutcome } from "../town/unsling.js";
+import { showStatus } from "./issue-status.js";
+import type { Town } from "./repository-town.js";
+import { HOOKED_LABEL, WAITING_LABEL } from "./sling-issue.js";
+
+export interface UnslingRequest {
+  readonly issue: IssueSnapshot;
+  readonly abandon: boolean;
+  readonly sender: string;
+  /** The comment to put 👀 on; undefined when a label was removed (the removal is its own answer). */
+  readonly acknowledge?: ReactionTarget;
+}
+
+export async function unslingIssue(town: Town & { readonly botLogin: string }, request: UnslingRequest): Promise<void> {
+  const { issue } = request;
+  const now = town.deps.clock();
+  if (request.acknowledge) await react(town.github, request.acknowledge, "eyes");
+
+  let outcome: UnslingOutcome | undefined;
+  const written = await town.store.update(
+    () => `Unsling #${issue.number} (${outcome?.bead?.id ?? "?"})${request.abandon ? ", abandoning its molecule" : ""}`,
+    (ledger) => {
+      const unslung = unsling(ledger, issue.url, { abandon: request.abandon, now });
+      outcome = unslung.outcome;
+      return unslung.ledger;
+    },
+  );
+  if (outcome === undefined) throw new Error("the unsling mutation never ran");
+
+  const issueRef = { owner: town.owner, repo: town.repo, issue_number: issue.number };
+  if (outcome.kind === "not-slung") {
+    // A label taken off work that was never slung needs no answer; a command gets one.
+    if (request.acknowledge) await replyToIssue(town.github, issueRef, `@${request.sender}: this issue is not slung, so there was nothing to unsling.`);
+    return;
+  }
+  const cancelled = outcome.runId === undefined ? "not-running" : await cancelRun(town.github, { owner: town.owner, repo: town.repo, runId: outcome.runId });
+  const stopped = cancelled === "cancelling" ? ` Its run ${outcome.runId} is being cancelled.` : "";
+  const headline = outcome.burned
+    ? `Unslung by @${request.sender}, and its molecule \`${outcome.burned}\` burned: a later sling starts over.${stopped}`
+    : `Unslung by @${request.sender}. Steps already done stay done: a later sling resumes from the first one not done.${stopped}`;
+  await showStatus(town, issue, { state: outcome.burned ? "abandoned" : "unslung", headline, bead: outcome.bead, ledger: written.state.ledger, now }, {
+    remove: [HOOKED_LABEL, WAITING_LABEL, ...slingLabelsOn(issue.labels, town.config.sling.label)],
+  });
+}

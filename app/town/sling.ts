@@ -1,0 +1,179 @@
+// Sling: what slinging an issue does to the ledger, decided from the ledger alone (DESIGN §7,
+// "Dispatch, exactly once"). It is the pure mutation of one compare-and-swap write, so it may
+// run again on a newer ledger after a lost race, and converges rather than assumes (invariant
+// 2): a bead already hooked is left alone while its run lives or its dispatch is fresh; one
+// hooked with no live run past the grace period gets its attempt bumped here, and only the
+// writer of that commit dispatches, so any number of App replicas start one polecat.
+import type { GastownConfig } from "../config/config-schema.js";
+import { beadStatus, type Bead } from "../ledger/bead-schema.js";
+import { beadByExternalRef } from "../ledger/external-ref.js";
+import { ledgerPrefix } from "../ledger/id-prefix.js";
+import type { Ledger } from "../ledger/ledger.js";
+import { gastownMetadata, gastownString, withGastownMetadata } from "../molecules/gastown-metadata.js";
+import { pour, timestamp } from "../molecules/pour.js";
+import type { Proto } from "../molecules/proto.js";
+import { beadFromIssue, type IssueSnapshot } from "./import-issue.js";
+import type { PolecatAssignment } from "./polecat-dispatch.js";
+import { freePolecatName, hookedBeads, namesInUse, POLECAT_ASSIGNEE_PREFIX, polecatBranch } from "./polecat-names.js";
+
+/**
+ * How long a hooked bead's dispatch counts as under way without a run to show for it. A
+ * dispatch answers at once, but a crash between the hook commit and the dispatch leaves a
+ * hooked bead with no run; after this long, the next sling or patrol dispatches again.
+ */
+export const DISPATCH_GRACE_MS = 2 * 60_000;
+
+export interface SlingInput {
+  readonly issue: IssueSnapshot;
+  /** The formula to pour: named by the label or command, else `sling.formula`. */
+  readonly formula: string;
+  /** `--var` values from the command. */
+  readonly vars: Readonly<Record<string, string>>;
+  /** The branch the pull request will target. */
+  readonly baseBranch: string;
+  /** Who slung it. */
+  readonly slungBy: string;
+  readonly now: Date;
+  readonly config: GastownConfig;
+  /** The prefix of new ids when neither the config nor the ledger gives one. */
+  readonly fallbackPrefix: string;
+  /** The formula cooked with these values; throws FormulaError when it cannot be. */
+  readonly cook: (formula: string, vars: Readonly<Record<string, string>>) => Proto;
+  /**
+   * What the handler saw of the bead's run before writing: whether a run of `attempt` is live.
+   * Undefined when it did not look (the bead was not hooked when it read the ledger).
+   */
+  readonly observedRun?: { readonly attempt: number; readonly live: boolean };
+}
+
+export type SlingOutcome =
+  /** This write hooked the bead: its writer, and only it, dispatches the polecat. */
+  | {
+      readonly kind: "dispatch";
+      readonly reason: "new" | "resume" | "retry";
+      readonly bead: Bead;
+      readonly assignment: PolecatAssignment;
+      readonly imported: boolean;
+    }
+  /** Hooked already, with a live run (`running`) or a dispatch still within its grace period. */
+  | { readonly kind: "already-hooked"; readonly bead: Bead; readonly why: "running" | "dispatching" }
+  /** At the concurrency cap: marked waiting, poured, not hooked. */
+  | { readonly kind: "waiting"; readonly bead: Bead; readonly imported: boolean; readonly hooked: number }
+  /** Hooked with no run after `witness.max_attempts` attempts: let go, for people to look at. */
+  | { readonly kind: "escalate"; readonly bead: Bead; readonly attempts: number }
+  /** The issue or its bead is closed: nothing to do. */
+  | { readonly kind: "closed"; readonly bead: Bead | undefined };
+
+export interface Slung {
+  readonly ledger: Ledger;
+  readonly outcome: SlingOutcome;
+}
+
+export function sling(ledger: Ledger, input: SlingInput): Slung {
+  const found = beadByExternalRef(ledger, input.issue.url);
+  if (input.issue.state === "closed" || (found && beadStatus(found) === "closed")) {
+    return { ledger, outcome: { kind: "closed", bead: found } };
+  }
+  const now = timestamp(input.now);
+  if (found && beadStatus(found) === "hooked") return slingHooked(ledger, found, input, now);
+
+  const imported = found === undefined;
+  const prefix = ledgerPrefix(input.config.ledger.prefix ?? undefined, ledger.records.keys()) ?? input.fallbackPrefix;
+  const bead = found ?? beadFromIssue(ledger, input.issue, { prefix, now: input.now, actor: input.slungBy });
+  const withBead = imported ? ledger.withBead(bead) : ledger;
+
+  const polecat = gastownString(bead, "polecat") ?? freePolecatName(input.config.polecat.name_pool, namesInUse(withBead));
+  const proto = input.cook(input.formula, {
+    ...input.vars,
+    issue: bead.id,
+    polecat,
+    branch: polecatBranch(polecat, bead.id),
+    base_branch: input.baseBranch,
+  });
+  const poured = pour(withBead, proto, bead.id, { now: input.now, actor: input.slungBy, prefix });
+  const pouredBead = poured.ledger.get(bead.id) as Bead;
+  const slungBy = { polecat, slung_by: input.slungBy, slung_at: now };
+
+  const hooked = hookedBeads(withBead).length;
+  if (hooked >= input.config.limits.max_polecats) {
+    // Waiting already, with its molecule: a second sling changes nothing.
+    if (gastownString(bead, "waiting_since") !== undefined && poured.ledger === withBead) {
+      return { ledger, outcome: { kind: "waiting", bead, imported, hooked } };
+    }
+    const waiting = withGastownMetadata(pouredBead, { ...slungBy, waiting_since: gastownString(bead, "waiting_since") ?? now });
+    return {
+      ledger: poured.ledger.withBead({ ...waiting, updated_at: now }),
+      outcome: { kind: "waiting", bead: waiting, imported, hooked },
+    };
+  }
+  const attempt = attemptOf(bead) + 1;
+  const hook = withGastownMetadata(
+    { ...pouredBead, status: "hooked", assignee: `${POLECAT_ASSIGNEE_PREFIX}${polecat}`, updated_at: now },
+    {
+      ...slungBy, attempt, dispatched_at: now,
+      run_id: undefined, waiting_since: undefined, exit: undefined, exit_reason: undefined,
+    },
+  );
+  return {
+    ledger: poured.ledger.withBead(hook),
+    outcome: {
+      kind: "dispatch",
+      reason: poured.created ? "new" : "resume",
+      bead: hook,
+      assignment: { bead: bead.id, molecule: poured.root, polecat, attempt },
+      imported,
+    },
+  };
+}
+
+/** A bead already hooked: leave it, dispatch it again, or give up on it. */
+function slingHooked(ledger: Ledger, bead: Bead, input: SlingInput, now: string): Slung {
+  const attempt = attemptOf(bead);
+  const observed = input.observedRun;
+  // What was seen is about this attempt only: a newer one is some other writer's to dispatch.
+  if (observed === undefined || observed.attempt !== attempt) return alreadyHooked(ledger, bead, "dispatching");
+  if (observed.live) return alreadyHooked(ledger, bead, "running");
+  const dispatchedAt = Date.parse(gastownString(bead, "dispatched_at") ?? "");
+  if (Number.isFinite(dispatchedAt) && input.now.getTime() - dispatchedAt < DISPATCH_GRACE_MS) {
+    return alreadyHooked(ledger, bead, "dispatching");
+  }
+  if (attempt >= input.config.witness.max_attempts) {
+    const released = withGastownMetadata(
+      { ...unhooked(bead), updated_at: now },
+      {
+        dispatched_at: undefined, run_id: undefined, exit: "ESCALATE",
+        exit_reason: `no polecat run was seen after ${attempt} attempt${attempt === 1 ? "" : "s"} (witness.max_attempts is ${input.config.witness.max_attempts})`,
+      },
+    );
+    return { ledger: ledger.withBead(released), outcome: { kind: "escalate", bead: released, attempts: attempt } };
+  }
+  const molecule = gastownString(bead, "molecule");
+  const polecat = gastownString(bead, "polecat");
+  if (molecule === undefined || polecat === undefined) {
+    throw new Error(`${bead.id} is hooked but its metadata.gastown has no ${molecule === undefined ? "molecule" : "polecat"}`);
+  }
+  const retried = withGastownMetadata({ ...bead, updated_at: now }, { attempt: attempt + 1, dispatched_at: now, run_id: undefined });
+  return {
+    ledger: ledger.withBead(retried),
+    outcome: {
+      kind: "dispatch", reason: "retry", bead: retried, imported: false,
+      assignment: { bead: bead.id, molecule, polecat, attempt: attempt + 1 },
+    },
+  };
+}
+
+function alreadyHooked(ledger: Ledger, bead: Bead, why: "running" | "dispatching"): Slung {
+  return { ledger, outcome: { kind: "already-hooked", bead, why } };
+}
+
+/** The bead's last attempt; 0 when it was never dispatched. */
+export function attemptOf(bead: Bead): number {
+  const attempt = gastownMetadata(bead).attempt;
+  return typeof attempt === "number" && Number.isInteger(attempt) && attempt > 0 ? attempt : 0;
+}
+
+/** The bead let go by its polecat: open and unassigned; its molecule and polecat name kept. */
+export function unhooked(bead: Bead): Bead {
+  const { assignee: _assignee, ...rest } = bead;
+  return { ...rest, status: "open" };
+}

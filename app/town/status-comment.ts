@@ -1,0 +1,107 @@
+// The sticky status comment: one per issue, edited in place, so an issue shows where its work
+// stands without a stream of comments. Built from the ledger alone (the bead, its molecule)
+// plus what the handler knows of the run; the bead id sits in a hidden marker so tools can
+// find the bead from the comment.
+import type { Bead } from "../ledger/bead-schema.js";
+import type { Ledger } from "../ledger/ledger.js";
+import { gastownMetadata, gastownString } from "../molecules/gastown-metadata.js";
+import { isMoleculeRoot, readMolecule } from "../molecules/molecule.js";
+import { progress } from "../molecules/next-steps.js";
+import { attemptOf } from "./sling.js";
+
+export type StatusState = "hooked" | "waiting" | "unslung" | "abandoned" | "escalated" | "error";
+
+export interface StatusView {
+  readonly state: StatusState;
+  /** One sentence saying what happened, in the App's words. */
+  readonly headline: string;
+  /** Text to show as data, fenced: error messages, which may quote what people wrote. */
+  readonly detail?: string;
+  readonly bead?: Bead;
+  /** The ledger the bead is in, to read its molecule. */
+  readonly ledger?: Ledger;
+  readonly run?: { readonly id: number; readonly url: string; readonly status?: string };
+  readonly now: Date;
+}
+
+const TITLES: Readonly<Record<StatusState, string>> = {
+  hooked: "🪝 Hooked",
+  waiting: "⏳ Waiting for a free polecat",
+  unslung: "Unslung",
+  abandoned: "Unslung and abandoned",
+  escalated: "🚨 Escalated",
+  error: "⚠️ Not slung",
+};
+
+export function beadMarker(bead: string): string {
+  return `<!-- gastown:bead ${bead} -->`;
+}
+
+/** The bead id a status comment names, if any. */
+export function beadIdFromStatus(body: string): string | undefined {
+  return /<!-- gastown:bead ([^\s]+) -->/.exec(body)?.[1];
+}
+
+export function renderStatusComment(view: StatusView): string {
+  const lines: string[] = [];
+  if (view.bead) lines.push(beadMarker(view.bead.id));
+  lines.push(`### Gas Town · ${TITLES[view.state]}`, "", view.headline);
+  if (view.detail !== undefined) lines.push("", fenced(view.detail));
+  if (view.bead) lines.push("", ...facts(view.bead, view.run), ...checklist(view.ledger, view.bead));
+  lines.push("", `<sub>Updated ${when(view.now)} · \`/gt help\` lists the commands.</sub>`);
+  return lines.join("\n") + "\n";
+}
+
+function facts(bead: Bead, run: StatusView["run"]): string[] {
+  const meta = gastownMetadata(bead);
+  const rows: [string, string][] = [["Bead", `\`${bead.id}\` (${bead.status ?? "open"})`]];
+  const polecat = gastownString(bead, "polecat");
+  const attempt = attemptOf(bead);
+  if (polecat !== undefined) rows.push(["Polecat", `**${polecat}**${attempt > 0 ? `, attempt ${attempt}` : ""}`]);
+  const formula = gastownString(bead, "formula");
+  const molecule = gastownString(bead, "molecule");
+  if (formula !== undefined) rows.push(["Formula", `\`${formula}\`${molecule !== undefined ? `, molecule \`${molecule}\`` : ""}`]);
+  if (run) rows.push(["Run", `[#${run.id}](${run.url})${run.status ? ` (${run.status})` : ""}`]);
+  const slungBy = gastownString(bead, "slung_by");
+  const slungAt = gastownString(bead, "slung_at");
+  if (slungBy !== undefined && slungAt !== undefined) rows.push(["Slung", `by @${slungBy}, ${when(new Date(slungAt))}`]);
+  const dispatchedAt = gastownString(bead, "dispatched_at");
+  if (dispatchedAt !== undefined) rows.push(["Dispatched", when(new Date(dispatchedAt))]);
+  const waitingSince = gastownString(bead, "waiting_since");
+  if (waitingSince !== undefined) rows.push(["Waiting since", when(new Date(waitingSince))]);
+  if (typeof meta.exit === "string") {
+    rows.push(["Exit", `${meta.exit}${typeof meta.exit_reason === "string" ? `: ${oneLine(meta.exit_reason)}` : ""}`]);
+  }
+  return ["| | |", "|---|---|", ...rows.map(([name, value]) => `| ${name} | ${value} |`)];
+}
+
+/** The molecule's steps, ticked when done, the ones to work on now marked. */
+function checklist(ledger: Ledger | undefined, bead: Bead): string[] {
+  const root = gastownString(bead, "molecule");
+  if (!ledger || root === undefined || !isMoleculeRoot(ledger.get(root))) return [];
+  const molecule = readMolecule(ledger, root);
+  const state = progress(ledger, molecule);
+  const next = new Set(state.next.map((step) => step.step));
+  return [
+    "",
+    `**Steps** (${state.done} of ${state.total} done)`,
+    "",
+    ...molecule.steps.map((step) => `- [${step.closed ? "x" : " "}] ${oneLine(step.bead.title)}${next.has(step.step) ? " ← next" : ""}`),
+  ];
+}
+
+/** Text as data: in a fence longer than any run of backticks inside it. */
+function fenced(text: string): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}text\n${text}\n${fence}`;
+}
+
+/** One table cell or list item's worth: no newlines or pipes to break the Markdown around it. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").replace(/\|/g, "\\|").trim();
+}
+
+function when(date: Date): string {
+  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}

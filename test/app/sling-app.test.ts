@@ -1,0 +1,442 @@
+// Slinging through the real App in Probot, against the emulator: exact requests, the ledger on
+// its branch, the dispatched run, the status comment.
+import { afterEach, describe, expect, it } from "vitest";
+import type { Bead } from "../../app/ledger/bead-schema.js";
+import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
+import { minutesAfter } from "../town/town-builders.js";
+import type { Delivery } from "../emulator/webhooks/deliveries.js";
+import { permissionFor } from "../fidelity/app-permissions.js";
+import { findOperation } from "../fidelity/rest-contract.js";
+import { REPO, startTown, type Town, type TownOptions } from "./app-harness.js";
+
+let town: Town;
+afterEach(async () => {
+  await town.close();
+  expect(town.github.problems).toEqual([]);
+  // Every request the App made is in the permission table, so app.yml asks for what it needs.
+  for (const { method, url } of town.sent) {
+    const operation = findOperation(method, url.replace(/\?.*$/, ""))?.operationId;
+    // The App's own identity is read with its JWT, which needs no installation permission.
+    if (operation !== "apps/get-authenticated") expect(() => permissionFor(operation ?? `${method} ${url}`)).not.toThrow();
+  }
+});
+
+async function start(options: TownOptions = {}): Promise<Town> {
+  town = await startTown(options);
+  await town.as("ann", "POST", "/repos/octo/town/issues", { title: "Fix the pumps", body: "They leak.", labels: ["priority::high"] });
+  await town.deliver();
+  town.sent.length = 0;
+  return town;
+}
+
+const label = (name: string, as = "mayor", issue = 1) =>
+  town.as(as, "POST", `/repos/octo/town/issues/${issue}/labels`, { labels: [name] });
+const unlabel = (name: string, as = "mayor", issue = 1) =>
+  town.as(as, "DELETE", `/repos/octo/town/issues/${issue}/labels/${encodeURIComponent(name)}`);
+const comment = (body: string, as = "mayor", issue = 1) =>
+  town.as(as, "POST", `/repos/octo/town/issues/${issue}/comments`, { body });
+const runs = () => town.github.state.repos[REPO]?.runs ?? [];
+const requests = () => town.sent.map((s) => `${s.method} ${s.url}`);
+const comments = (issue = 1) => town.issue(issue).comments.map((c) => ({ user: c.user, body: c.body }));
+const statusComments = (issue = 1) => comments(issue).filter((c) => c.body.startsWith("<!-- gastown:status -->"));
+
+/** The one delivery a person caused, as Probot receives it: the App's own answers left out. */
+function byPerson(deliveries: readonly Delivery[], login: string) {
+  const mine = deliveries.filter((d) => (d.payload as { sender?: { login?: string } }).sender?.login === login);
+  if (mine.length !== 1) throw new Error(`${mine.length} deliveries from ${login}`);
+  const [delivery] = mine as [Delivery];
+  return { id: delivery.id, name: delivery.event as never, payload: delivery.payload as never };
+}
+
+async function workBead(): Promise<Bead> {
+  const ledger = await town.ledger();
+  const found = ledger?.beads().find((b) => b.issue_type !== "molecule" && !b.id.includes("."));
+  if (!found) throw new Error("no work bead in the ledger");
+  return found;
+}
+
+describe("slinging by label", () => {
+  it("hooks the bead in one ledger commit, then dispatches the polecat and shows it", async () => {
+    await start();
+    await label("gt:sling");
+    await town.deliver();
+
+    expect(requests()).toEqual([
+      "GET /repos/octo/town/contents/.github%2Fgastown.yml",
+      "GET /repos/octo/.github/contents/.github%2Fgastown.yml",
+      "GET /repos/octo/town/collaborators/mayor/permission",
+      "POST /repos/octo/town/issues/1/reactions",
+      "GET /repos/octo/town/git/ref/heads%2Fgastown%2Fledger",
+      "GET /repos/octo/town/contents/.beads%2Fformulas",
+      // The branch is new: the ledger and its config, in one commit that makes the branch.
+      "POST /repos/octo/town/git/blobs",
+      "POST /repos/octo/town/git/blobs",
+      "POST /repos/octo/town/git/trees",
+      "POST /repos/octo/town/git/commits",
+      "POST /repos/octo/town/git/refs",
+      // Only after the hook has landed: the dispatch, and then its run recorded.
+      "POST /repos/octo/town/actions/workflows/gastown-polecat.yml/dispatches",
+      "POST /repos/octo/town/git/blobs",
+      "POST /repos/octo/town/git/trees",
+      "POST /repos/octo/town/git/commits",
+      "PATCH /repos/octo/town/git/refs/heads%2Fgastown%2Fledger",
+      "GET /repos/octo/town/issues/1/comments?per_page=100&page=1",
+      "POST /repos/octo/town/issues/1/comments",
+      "POST /repos/octo/town/issues/1/labels",
+    ]);
+    expect(town.sent.find((s) => s.url.endsWith("/reactions"))?.body).toEqual({ content: "eyes" });
+
+    const bead = await workBead();
+    const meta = gastownMetadata(bead);
+    const molecule = meta.molecule as string;
+    expect(bead).toMatchObject({
+      title: "Fix the pumps", description: "They leak.", status: "hooked", priority: 1, assignee: "polecat/furiosa",
+      external_ref: expect.stringMatching(/\/octo\/town\/issues\/1$/),
+    });
+    expect(meta).toEqual({
+      molecule, formula: "mol-polecat-work", polecat: "furiosa", slung_by: "mayor", slung_at: "2026-11-24T12:00:00Z",
+      attempt: 1, dispatched_at: "2026-11-24T12:00:00Z", run_id: runs()[0]?.id,
+    });
+
+    expect(runs().map((r) => [r.displayTitle, r.event, r.headBranch, r.inputs])).toEqual([[
+      `polecat furiosa · ${bead.id} · attempt 1`, "workflow_dispatch", "main",
+      {
+        bead: bead.id, molecule, polecat: "furiosa", attempt: "1",
+        limits: JSON.stringify({
+          agent: "claude", model: null, max_turns: 80, timeout_minutes: 60, max_cost_usd: 10, heartbeat_minutes: 2,
+          max_diff_lines: 5000, protected_paths: [".github/**", ".beads/formulas/**", "CODEOWNERS"],
+        }),
+      },
+    ]]);
+    expect(town.issue(1).labels).toEqual(["priority::high", "gt:sling", "status::hooked"]);
+    expect(town.issue(1).reactions.map((r) => [r.content, r.user])).toEqual([["eyes", "gastown[bot]"]]);
+    const run = runs()[0];
+    expect(comments()).toEqual([{
+      user: "gastown[bot]",
+      body: [
+        "<!-- gastown:status -->",
+        `<!-- gastown:bead ${bead.id} -->`,
+        "### Gas Town · 🪝 Hooked",
+        "",
+        "Slung by @mayor to polecat **furiosa** (attempt 1). It is on its way.",
+        "",
+        "| | |",
+        "|---|---|",
+        `| Bead | \`${bead.id}\` (hooked) |`,
+        "| Polecat | **furiosa**, attempt 1 |",
+        `| Formula | \`mol-polecat-work\`, molecule \`${molecule}\` |`,
+        `| Run | [#${run?.id}](${town.github.urls.web}/octo/town/actions/runs/${run?.id}) (queued) |`,
+        "| Slung | by @mayor, 2026-11-24 12:00 UTC |",
+        "| Dispatched | 2026-11-24 12:00 UTC |",
+        "",
+        "**Steps** (0 of 6 done)",
+        "",
+        `- [ ] Load the assignment for ${bead.id} ← next`,
+        `- [ ] Implement ${bead.id}`,
+        `- [ ] Review the change to ${bead.id}`,
+        `- [ ] Build and test ${bead.id}`,
+        `- [ ] Rebase ${bead.id} onto main and verify again`,
+        `- [ ] Submit ${bead.id}`,
+        "",
+        "<sub>Updated 2026-11-24 12:00 UTC · `/gt help` lists the commands.</sub>",
+        "",
+      ].join("\n"),
+    }]);
+  });
+
+  it("pours the formula a gt:sling/<formula> label names", async () => {
+    await start({ files: { ".beads/formulas/quick.formula.yaml": "formula: quick\nversion: 1\nsteps:\n  - id: only\n    title: Just do it\n" } });
+    await label("gt:sling/quick");
+    await town.deliver();
+    const ledger = await town.ledger();
+    const bead = await workBead();
+    const molecule = gastownMetadata(bead).molecule as string;
+    expect(ledger?.get(molecule)).toMatchObject({ source_formula: ".beads/formulas/quick.formula.yaml", bonded_from: [{ source_id: "quick@1", bond_type: "root" }] });
+    expect(runs()).toHaveLength(1);
+  });
+
+  it("gives one polecat for a duplicated delivery", async () => {
+    await start();
+    await label("gt:sling");
+    const event = byPerson(await town.newDeliveries(), "mayor");
+    // A redelivery keeps its id and payload; the App handles it as any other.
+    await town.app().receive(event);
+    town.sent.length = 0;
+    await town.app().receive(event);
+    expect(runs()).toHaveLength(1);
+    expect(statusComments()).toHaveLength(1);
+    // The second reads the ledger and its run, sees the bead hooked and running, and stops there.
+    expect(requests()).toEqual([
+      "GET /repos/octo/town/contents/.github%2Fgastown.yml",
+      "GET /repos/octo/.github/contents/.github%2Fgastown.yml",
+      "GET /repos/octo/town/collaborators/mayor/permission",
+      "POST /repos/octo/town/issues/1/reactions",
+      "GET /repos/octo/town/git/ref/heads%2Fgastown%2Fledger",
+      expect.stringMatching(/^GET \/repos\/octo\/town\/git\/commits\/[0-9a-f]{40}$/),
+      expect.stringMatching(/^GET \/repos\/octo\/town\/git\/trees\/[0-9a-f]{40}\?recursive=1$/),
+      expect.stringMatching(/^GET \/repos\/octo\/town\/git\/blobs\/[0-9a-f]{40}$/),
+      `GET /repos/octo/town/actions/runs/${runs()[0]?.id}`,
+    ]);
+  });
+
+  it("gives one polecat when two App instances take the same delivery at the same moment", async () => {
+    await start();
+    await label("gt:sling");
+    const event = byPerson(await town.newDeliveries(), "mayor");
+    await Promise.all([town.app(0).receive(event), town.app(1).receive(event)]);
+    await town.github.settled();
+    expect(runs()).toHaveLength(1);
+    expect((await workBead()).status).toBe("hooked");
+    expect(gastownMetadata(await workBead())).toMatchObject({ attempt: 1, run_id: runs()[0]?.id });
+  });
+
+  it("gives one polecat from two instances at once when a third writer moves the ledger too", async () => {
+    await start();
+    // The branch exists, so both instances update it; a rival commit makes the first try lose.
+    await label("gt:sling", "mayor");
+    await town.deliver();
+    await town.as("ann", "POST", "/repos/octo/town/issues", { title: "Second" });
+    await label("gt:sling", "mayor", 2);
+    const event = byPerson(await town.newDeliveries(), "mayor");
+    town.github.inject({ kind: "lost-race", ref: "heads/gastown/ledger" });
+    await Promise.all([town.app(0).receive(event), town.app(1).receive(event)]);
+    await town.github.settled();
+    expect(runs().map((r) => r.displayTitle)).toEqual([
+      expect.stringMatching(/^polecat furiosa · town-\w+ · attempt 1$/),
+      expect.stringMatching(/^polecat nux · town-\w+ · attempt 1$/),
+    ]);
+  });
+
+  it("repairs a crash between the hook commit and the dispatch after the grace period, once", async () => {
+    await start();
+    town.github.inject({ kind: "status", status: 500, operationId: "actions/create-workflow-dispatch" });
+    await label("gt:sling");
+    await expect(town.deliver()).rejects.toThrow();
+    expect(runs()).toHaveLength(0);
+    expect((await workBead()).status).toBe("hooked");
+
+    // Within the grace period, a second sling leaves it: the first may still be dispatching.
+    town.clock.now = minutesAfter(town.clock.now, 1);
+    await comment("/sling");
+    await town.deliver();
+    expect(runs()).toHaveLength(0);
+    expect(comments().at(-1)?.body).toMatch(/^@mayor: already hooked: polecat \*\*furiosa\*\* was dispatched moments ago/);
+
+    // Past it, two instances handle the next request together: one re-dispatches, as attempt 2.
+    town.clock.now = minutesAfter(town.clock.now, 2);
+    await comment("/sling");
+    const event = byPerson(await town.newDeliveries(), "mayor");
+    await Promise.all([town.app(0).receive(event), town.app(1).receive(event)]);
+    await town.github.settled();
+    expect(runs().map((r) => r.inputs?.attempt)).toEqual(["2"]);
+    expect(gastownMetadata(await workBead())).toMatchObject({ attempt: 2, dispatched_at: "2026-11-24T12:03:00Z", run_id: runs()[0]?.id });
+    expect(statusComments()[0]?.body).toContain("No run was seen for the last attempt, so it was dispatched again");
+  });
+
+  it("waits at the concurrency cap, with gt:waiting, and says so", async () => {
+    await start({ files: { ".github/gastown.yml": "limits:\n  max_polecats: 1\n" } });
+    await label("gt:sling");
+    await town.as("ann", "POST", "/repos/octo/town/issues", { title: "Second" });
+    await label("gt:sling", "mayor", 2);
+    await town.deliver();
+    expect(runs()).toHaveLength(1);
+    expect(town.issue(2).labels).toEqual(["gt:sling", "gt:waiting"]);
+    expect(statusComments(2)[0]?.body).toContain(
+      "All 1 polecats are busy (limits.max_polecats is 1). This issue waits for the next free one.",
+    );
+  });
+});
+
+describe("who may sling", () => {
+  it("refuses a sender below the configured permission, taking the label off again", async () => {
+    await start({ people: { tia: "triage", ann: "write" } });
+    await label("gt:sling", "tia");
+    await town.deliver();
+    expect(requests()).toEqual([
+      "GET /repos/octo/town/contents/.github%2Fgastown.yml",
+      "GET /repos/octo/.github/contents/.github%2Fgastown.yml",
+      "GET /repos/octo/town/collaborators/tia/permission",
+      "DELETE /repos/octo/town/issues/1/labels/gt%3Asling",
+      "POST /repos/octo/town/issues/1/comments",
+    ]);
+    expect(comments()).toEqual([{
+      user: "gastown[bot]",
+      body: "@tia has triage access to this repository; driving Gas Town here takes write (trust.permission in .github/gastown.yml), so label gt:sling was taken off again.",
+    }]);
+    expect(town.issue(1).labels).toEqual(["priority::high"]);
+    expect(await town.ledger()).toBeUndefined();
+  });
+
+  it("refuses a reader's /sling, and takes maintain and admin", async () => {
+    await start({ people: { rita: "read", mae: "maintain", ada: "admin", ann: "write" } });
+    await comment("/sling", "rita");
+    await town.deliver();
+    expect(comments().at(-1)?.body).toBe(
+      "@rita has read access to this repository; driving Gas Town here takes write (trust.permission in .github/gastown.yml), so nothing was done.",
+    );
+    await comment("/sling", "mae");
+    await town.deliver();
+    expect(runs()).toHaveLength(1);
+  });
+
+  it("takes a lower permission when the config names it", async () => {
+    await start({ people: { tia: "triage", ann: "write" }, files: { ".github/gastown.yml": "trust:\n  permission: triage\n" } });
+    await label("gt:sling", "tia");
+    await town.deliver();
+    expect(runs()).toHaveLength(1);
+  });
+});
+
+describe("opting in", () => {
+  it("leaves a repository without its own file alone, even when the organisation has one", async () => {
+    town = await startTown({ files: { ".github/gastown.yml": undefined } });
+    await town.github.addRepo({ owner: "octo", name: ".github", files: { ".github/gastown.yml": "limits:\n  max_polecats: 9\n" } });
+    await town.as("ann", "POST", "/repos/octo/town/issues", { title: "Untouched" });
+    await label("gt:sling");
+    town.sent.length = 0;
+    await town.deliver();
+    expect(requests()).toEqual([
+      "GET /app",
+      "GET /repos/octo/town/contents/.github%2Fgastown.yml",
+      "GET /repos/octo/.github/contents/.github%2Fgastown.yml",
+    ]);
+    expect(comments()).toEqual([]);
+  });
+
+  it("takes the organisation's settings under its own with _extends: .github", async () => {
+    town = await startTown({ files: { ".github/gastown.yml": "_extends: .github\npolecat:\n  agent: codex\n" } });
+    await town.github.addRepo({ owner: "octo", name: ".github", files: { ".github/gastown.yml": "sling:\n  label: town:go\npolecat:\n  max_turns: 12\n" } });
+    await town.as("ann", "POST", "/repos/octo/town/issues", { title: "Org" });
+    await label("gt:sling");
+    await town.deliver();
+    expect(runs()).toHaveLength(0);
+    await label("town:go");
+    await town.deliver();
+    expect(JSON.parse(runs()[0]?.inputs?.limits ?? "{}")).toMatchObject({ agent: "codex", max_turns: 12 });
+  });
+
+  it("shows a broken config where someone acted, with its line, and does nothing else", async () => {
+    await start({ files: { ".github/gastown.yml": "limits:\n  max_polecats: lots\n" } });
+    await label("gt:sling");
+    await town.deliver();
+    expect(requests()).toEqual([
+      "GET /repos/octo/town/contents/.github%2Fgastown.yml",
+      "GET /repos/octo/.github/contents/.github%2Fgastown.yml",
+      "GET /repos/octo/town/issues/1/comments?per_page=100&page=1",
+      "POST /repos/octo/town/issues/1/comments",
+    ]);
+    expect(statusComments()[0]?.body).toBe([
+      "<!-- gastown:status -->",
+      "### Gas Town · ⚠️ Not slung",
+      "",
+      "Gas Town's settings have problems, so it takes no action in this repository until they are fixed:",
+      "",
+      "```text",
+      ".github/gastown.yml:2:17: limits.max_polecats: Invalid input: expected number, received string",
+      "```",
+      "",
+      "<sub>Updated 2026-11-24 12:00 UTC · `/gt help` lists the commands.</sub>",
+      "",
+    ].join("\n"));
+    expect(await town.ledger()).toBeUndefined();
+    // Another try edits the same comment rather than adding one.
+    await comment("/sling");
+    await town.deliver();
+    expect(statusComments()).toHaveLength(1);
+    expect(runs()).toHaveLength(0);
+  });
+});
+
+describe("what cannot be slung", () => {
+  it("a formula that cannot be cooked: the error, with file and line, and nothing written", async () => {
+    await start();
+    await comment("/sling shiny");
+    await town.deliver();
+    expect(statusComments()[0]?.body).toContain("@mayor, this issue could not be slung with `shiny`:");
+    expect(statusComments()[0]?.body).toMatch(/formulas\/shiny\.formula\.yaml:\d+:\d+: vars\.feature: /);
+    expect(await town.ledger()).toBeUndefined();
+    expect(runs()).toHaveLength(0);
+  });
+
+  it("a polecat workflow GitHub refuses: the hook let go, the label taken off, the reason shown", async () => {
+    await start({ files: { ".github/workflows/gastown-polecat.yml": undefined } });
+    await label("gt:sling");
+    await town.deliver();
+    const bead = await workBead();
+    expect(bead.status).toBe("open");
+    expect(bead).not.toHaveProperty("assignee");
+    expect(town.issue(1).labels).toEqual(["priority::high"]);
+    expect(statusComments()[0]?.body).toContain("The polecat workflow could not be started, so the hook was let go.");
+    expect(statusComments()[0]?.body).toContain(".github/workflows/gastown-polecat.yml");
+  });
+
+  it("a usage error in the command gets one reply", async () => {
+    await start();
+    await comment("/sling --force");
+    await town.deliver();
+    expect(comments().at(-1)?.body).toMatch(/^@mayor, Gas Town could not read that:\n\n- line 1: /);
+    expect(await town.ledger()).toBeUndefined();
+  });
+});
+
+describe("unslinging", () => {
+  it("by taking the label off: the run cancelled, the bead let go, the status shown", async () => {
+    await start();
+    await label("gt:sling");
+    await town.deliver();
+    const run = runs()[0];
+    if (!run) throw new Error("no run");
+    town.github.startJob(REPO, run.id, "polecat");
+    town.sent.length = 0;
+    await unlabel("gt:sling");
+    await town.deliver();
+    const sha = (what: string) => expect.stringMatching(new RegExp(`^GET /repos/octo/town/git/${what}/[0-9a-f]{40}(\\?recursive=1)?$`));
+    expect(requests()).toEqual([
+      "GET /repos/octo/town/contents/.github%2Fgastown.yml",
+      "GET /repos/octo/.github/contents/.github%2Fgastown.yml",
+      "GET /repos/octo/town/collaborators/mayor/permission",
+      "GET /repos/octo/town/git/ref/heads%2Fgastown%2Fledger",
+      sha("commits"),
+      sha("trees"),
+      sha("blobs"),
+      "POST /repos/octo/town/git/blobs",
+      "POST /repos/octo/town/git/trees",
+      "POST /repos/octo/town/git/commits",
+      "PATCH /repos/octo/town/git/refs/heads%2Fgastown%2Fledger",
+      `POST /repos/octo/town/actions/runs/${run.id}/cancel`,
+      "GET /repos/octo/town/issues/1/comments?per_page=100&page=1",
+      expect.stringMatching(/^PATCH \/repos\/octo\/town\/issues\/comments\/\d+$/),
+      "DELETE /repos/octo/town/issues/1/labels/status%3A%3Ahooked",
+    ]);
+    const bead = await workBead();
+    expect(bead.status).toBe("open");
+    expect(bead).not.toHaveProperty("assignee");
+    expect(town.issue(1).labels).toEqual(["priority::high"]);
+    expect(statusComments()).toHaveLength(1);
+    expect(statusComments()[0]?.body).toContain(
+      "Unslung by @mayor. Steps already done stay done: a later sling resumes from the first one not done. " +
+        `Its run ${run.id} is being cancelled.`,
+    );
+    expect(runs()[0]?.conclusion).toBe("cancelled");
+  });
+
+  it("by /unsling --abandon: the molecule burned and the label taken off", async () => {
+    await start();
+    await label("gt:sling");
+    await town.deliver();
+    const molecule = gastownMetadata(await workBead()).molecule as string;
+    await comment("/unsling --abandon");
+    await town.deliver();
+    const ledger = await town.ledger();
+    expect(ledger?.get(molecule)).toMatchObject({ status: "closed", close_reason: "burned" });
+    expect(town.issue(1).labels).toEqual(["priority::high"]);
+    expect(statusComments()[0]?.body).toContain(`Unslung by @mayor, and its molecule \`${molecule}\` burned: a later sling starts over.`);
+  });
+
+  it("says so when there is nothing to unsling", async () => {
+    await start();
+    await comment("/unsling");
+    await town.deliver();
+    expect(comments().at(-1)).toEqual({ user: "gastown[bot]", body: "@mayor: this issue is not slung, so there was nothing to unsling." });
+  });
+});

@@ -1,0 +1,243 @@
+import { describe, expect, it } from "vitest";
+import type { Bead } from "../../app/ledger/bead-schema.js";
+import { Ledger } from "../../app/ledger/ledger.js";
+import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
+import { MoleculeError } from "../../app/molecules/molecule.js";
+import { closeStep } from "../../app/molecules/step-done.js";
+import { recordRun, releaseRefusedDispatch } from "../../app/town/dispatch-records.js";
+import { sling, type SlingOutcome } from "../../app/town/sling.js";
+import { unsling } from "../../app/town/unsling.js";
+import { bead } from "../ledger/ledger-builders.js";
+import { config, issue, minutesAfter, NOW, slingInput } from "./town-builders.js";
+
+function dispatched(outcome: SlingOutcome) {
+  if (outcome.kind !== "dispatch") throw new Error(`expected a dispatch, got ${outcome.kind}`);
+  return outcome;
+}
+
+/** A ledger with issue 7 slung once, at NOW. */
+function slungOnce() {
+  const first = sling(Ledger.empty(), slingInput());
+  return { ledger: first.ledger, outcome: dispatched(first.outcome) };
+}
+
+describe("slinging an issue the ledger does not have", () => {
+  it("imports it, pours the formula and hooks the bead in one change", () => {
+    const { ledger, outcome } = slungOnce();
+    const id = outcome.bead.id;
+    expect(id).toMatch(/^town-[0-9a-z]{3}$/);
+    const molecule = outcome.assignment.molecule;
+    expect(outcome).toEqual({
+      kind: "dispatch", reason: "new", imported: true, bead: ledger.get(id),
+      assignment: { bead: id, molecule, polecat: "furiosa", attempt: 1 },
+    });
+    expect(ledger.get(id)).toEqual({
+      id,
+      title: "Issue 7",
+      description: "Body of 7",
+      status: "hooked",
+      priority: 2,
+      issue_type: "task",
+      created_at: "2026-11-20T09:30:00Z",
+      created_by: "ann",
+      updated_at: "2026-11-24T12:00:00Z",
+      external_ref: "https://github.com/octo/town/issues/7",
+      assignee: "polecat/furiosa",
+      metadata: {
+        gastown: {
+          molecule, formula: "work", polecat: "furiosa", slung_by: "mayor", slung_at: "2026-11-24T12:00:00Z",
+          attempt: 1, dispatched_at: "2026-11-24T12:00:00Z",
+        },
+      },
+    });
+    expect(ledger.beads().map((b) => [b.id, b.status, b.title])).toEqual([
+      [id, "hooked", "Issue 7"],
+      [molecule, "open", "work: Issue 7"],
+      [`${molecule}.1`, "open", `Load ${id} on polecat/furiosa/${id}`],
+      [`${molecule}.2`, "open", "Implement"],
+    ]);
+    expect(gastownMetadata(ledger.get(molecule) as Bead)).toEqual({
+      bead: id, formula: "work", vars: { issue: id, polecat: "furiosa", branch: `polecat/furiosa/${id}`, base_branch: "main" },
+    });
+  });
+
+  it("maps priority, type and labels as bd github sync does, leaving Gas Town's labels off", () => {
+    const labelled = issue(8, { labels: ["gt:sling", "priority::high", "type::bug", "status::blocked", "ui", "api"], body: null });
+    const { ledger, outcome } = sling(Ledger.empty(), slingInput({ issue: labelled }));
+    expect(ledger.get(outcome.bead?.id as string)).toMatchObject({ priority: 1, issue_type: "bug", labels: ["api", "ui"] });
+    expect(ledger.get(outcome.bead?.id as string)).not.toHaveProperty("description");
+  });
+
+  it("takes the ledger's prefix over the repository's name, and the config's over both", () => {
+    const ledger = Ledger.of([bead("gt-abc")]);
+    expect(sling(ledger, slingInput()).outcome.bead?.id).toMatch(/^gt-/);
+    const configured = slingInput({ config: config((c) => ({ ...c, ledger: { ...c.ledger, prefix: "tw" } })) });
+    expect(sling(ledger, configured).outcome.bead?.id).toMatch(/^tw-/);
+  });
+});
+
+describe("slinging a bead already hooked", () => {
+  it("leaves it alone when nobody looked at its run: another writer just hooked it", () => {
+    const { ledger } = slungOnce();
+    const again = sling(ledger, slingInput());
+    expect(again.ledger).toBe(ledger);
+    expect(again.outcome).toMatchObject({ kind: "already-hooked", why: "dispatching" });
+  });
+
+  it("leaves it alone while its run lives", () => {
+    const { ledger } = slungOnce();
+    const later = minutesAfter(NOW, 30);
+    const again = sling(ledger, slingInput({ now: later, observedRun: { attempt: 1, live: true } }));
+    expect(again.ledger).toBe(ledger);
+    expect(again.outcome).toMatchObject({ kind: "already-hooked", why: "running" });
+  });
+
+  it("leaves it alone within the grace period, though no run shows yet", () => {
+    const { ledger } = slungOnce();
+    const again = sling(ledger, slingInput({ now: minutesAfter(NOW, 1.9), observedRun: { attempt: 1, live: false } }));
+    expect(again.outcome).toMatchObject({ kind: "already-hooked", why: "dispatching" });
+  });
+
+  it("dispatches it again as the next attempt past the grace period, same molecule and polecat", () => {
+    const { ledger, outcome } = slungOnce();
+    const withRun = recordRun(ledger, outcome.bead.id, 1, 991);
+    const later = minutesAfter(NOW, 2);
+    const again = sling(withRun, slingInput({ now: later, observedRun: { attempt: 1, live: false } }));
+    expect(dispatched(again.outcome)).toMatchObject({
+      reason: "retry", imported: false, assignment: { ...outcome.assignment, attempt: 2 },
+    });
+    const meta = gastownMetadata(again.ledger.get(outcome.bead.id) as Bead);
+    expect(meta).toMatchObject({ attempt: 2, dispatched_at: "2026-11-24T12:02:00Z", slung_at: "2026-11-24T12:00:00Z" });
+    expect(meta).not.toHaveProperty("run_id");
+  });
+
+  it("ignores what was seen of an earlier attempt: the later one is its writer's", () => {
+    const { ledger } = slungOnce();
+    const again = sling(ledger, slingInput({ now: minutesAfter(NOW, 10), observedRun: { attempt: 0, live: false } }));
+    expect(again.outcome).toMatchObject({ kind: "already-hooked", why: "dispatching" });
+  });
+
+  it("escalates past witness.max_attempts instead, letting the bead go", () => {
+    let { ledger } = slungOnce();
+    let now = NOW;
+    for (const attempt of [1, 2]) {
+      now = minutesAfter(now, 5);
+      ledger = sling(ledger, slingInput({ now, observedRun: { attempt, live: false } })).ledger;
+    }
+    now = minutesAfter(now, 5);
+    const escalated = sling(ledger, slingInput({ now, observedRun: { attempt: 3, live: false } }));
+    expect(escalated.outcome).toMatchObject({ kind: "escalate", attempts: 3 });
+    const released = escalated.ledger.get(escalated.outcome.bead?.id as string) as Bead;
+    expect(released.status).toBe("open");
+    expect(released).not.toHaveProperty("assignee");
+    expect(gastownMetadata(released)).toMatchObject({
+      attempt: 3, polecat: "furiosa", exit: "ESCALATE",
+      exit_reason: "no polecat run was seen after 3 attempts (witness.max_attempts is 3)",
+    });
+    expect(gastownMetadata(released)).not.toHaveProperty("dispatched_at");
+  });
+});
+
+describe("the concurrency cap", () => {
+  const busy = () => Ledger.of(["a", "b", "c"].map((x, i) => bead(`town-${x}`, {
+    status: "hooked", metadata: { gastown: { polecat: ["furiosa", "nux", "slit"][i], attempt: 1 } },
+  })));
+
+  it("marks the bead waiting at the cap, poured but not hooked, and says so once", () => {
+    const waiting = sling(busy(), slingInput());
+    expect(waiting.outcome).toMatchObject({ kind: "waiting", imported: true, hooked: 3 });
+    const id = waiting.outcome.bead?.id as string;
+    const held = waiting.ledger.get(id) as Bead;
+    expect(held.status).toBe("open");
+    expect(gastownMetadata(held)).toEqual({
+      molecule: expect.stringMatching(/^town-mol-/), formula: "work", polecat: "capable",
+      slung_by: "mayor", slung_at: "2026-11-24T12:00:00Z", waiting_since: "2026-11-24T12:00:00Z",
+    });
+    const again = sling(waiting.ledger, slingInput({ now: minutesAfter(NOW, 3) }));
+    expect(again.ledger).toBe(waiting.ledger);
+    expect(again.outcome).toMatchObject({ kind: "waiting", imported: false });
+  });
+
+  it("hooks a waiting bead once a polecat is free, resuming the molecule it was poured", () => {
+    const waiting = sling(busy(), slingInput());
+    const freed = waiting.ledger.update("town-a", (b) => ({ ...b, status: "closed", closed_at: "2026-11-24T12:01:00Z" }));
+    const hooked = dispatched(sling(freed, slingInput({ now: minutesAfter(NOW, 5) })).outcome);
+    expect(hooked).toMatchObject({ reason: "resume", assignment: { polecat: "capable", attempt: 1 } });
+    expect(gastownMetadata(hooked.bead)).not.toHaveProperty("waiting_since");
+  });
+
+  it("counts a config's own cap", () => {
+    const roomy = slingInput({ config: config((c) => ({ ...c, limits: { max_polecats: 4 } })) });
+    expect(sling(busy(), roomy).outcome.kind).toBe("dispatch");
+  });
+});
+
+describe("slinging again after an unsling", () => {
+  it("resumes the open molecule with the same polecat, closed steps kept, as the next attempt", () => {
+    const { ledger, outcome } = slungOnce();
+    const stepDone = closeStep(ledger, outcome.assignment.molecule, "load", NOW);
+    const released = unsling(stepDone, issue(7).url, { abandon: false, now: minutesAfter(NOW, 1) }).ledger;
+    // Another bead takes the first name meanwhile; this one keeps its own.
+    const other = sling(released, slingInput({ issue: issue(9) })).ledger;
+    const again = dispatched(sling(other, slingInput({ now: minutesAfter(NOW, 3) })).outcome);
+    expect(again).toMatchObject({ reason: "resume", assignment: { ...outcome.assignment, attempt: 2 } });
+    expect(again.bead.assignee).toBe("polecat/furiosa");
+    expect(other.get(`${outcome.assignment.molecule}.1`)?.status).toBe("closed");
+  });
+
+  it("refuses to pour a different formula over an open molecule, saying how to start over", () => {
+    const { ledger } = slungOnce();
+    const released = unsling(ledger, issue(7).url, { abandon: false, now: NOW }).ledger;
+    const other = slingInput({
+      formula: "other",
+      cook: (name, vars) => ({ ...slingInput().cook("work", vars), formula: name }),
+    });
+    expect(() => sling(released, other)).toThrow(MoleculeError);
+    expect(() => sling(released, other)).toThrow(/already has molecule town-mol-\w+ \(formula work\) open/);
+  });
+});
+
+describe("what is not slung", () => {
+  it("a closed issue, or a closed bead, changes nothing", () => {
+    const empty = Ledger.empty();
+    const closedIssue = sling(empty, slingInput({ issue: issue(7, { state: "closed" }) }));
+    expect(closedIssue.ledger).toBe(empty);
+    expect(closedIssue.outcome).toEqual({ kind: "closed", bead: undefined });
+    const done = Ledger.of([bead("town-x", { status: "closed", closed_at: "2026-11-23T00:00:00Z", external_ref: issue(7).url })]);
+    const closedBead = sling(done, slingInput());
+    expect(closedBead.ledger).toBe(done);
+    expect(closedBead.outcome).toEqual({ kind: "closed", bead: done.get("town-x") });
+  });
+});
+
+describe("polecat names", () => {
+  it("takes the first name no hooked bead holds, and numbers the first when all are taken", () => {
+    const pool = ["ace", "dag"];
+    const small = slingInput({ config: config((c) => ({ ...c, polecat: { ...c.polecat, name_pool: pool }, limits: { max_polecats: 5 } })) });
+    let ledger = Ledger.empty();
+    const names: string[] = [];
+    for (const n of [1, 2, 3, 4]) {
+      const slung = sling(ledger, { ...small, issue: issue(n) });
+      names.push(dispatched(slung.outcome).assignment.polecat);
+      ledger = slung.ledger;
+    }
+    expect(names).toEqual(["ace", "dag", "ace-2", "ace-3"]);
+  });
+});
+
+describe("records after a dispatch", () => {
+  it("record the run and release a refused dispatch only for the same hooked attempt", () => {
+    const { ledger, outcome } = slungOnce();
+    const id = outcome.bead.id;
+    expect(gastownMetadata(recordRun(ledger, id, 1, 5).get(id) as Bead).run_id).toBe(5);
+    expect(recordRun(ledger, id, 2, 5)).toBe(ledger);
+    expect(releaseRefusedDispatch(ledger, id, 2, NOW)).toBe(ledger);
+    const released = releaseRefusedDispatch(ledger, id, 1, minutesAfter(NOW, 1)).get(id) as Bead;
+    expect(released).toMatchObject({ status: "open", updated_at: "2026-11-24T12:01:00Z" });
+    expect(released).not.toHaveProperty("assignee");
+    expect(gastownMetadata(released)).toEqual({
+      molecule: outcome.assignment.molecule, formula: "work", polecat: "furiosa", slung_by: "mayor",
+      slung_at: "2026-11-24T12:00:00Z", attempt: 1,
+    });
+  });
+});
