@@ -13,6 +13,7 @@ export function gastownApp(deps: AppDependencies = realDependencies) {
     // The App's own login (`<slug>[bot]`), asked once: events it caused are its answers.
     let login: Promise<string> | undefined;
     const botLogin = (): Promise<string> => {
+      if (deps.botLogin !== undefined) return Promise.resolve(deps.botLogin);
       login ??= app.auth().then(async (octokit) => {
         const { data } = await octokit.request("GET /app");
         return `${(data as { slug: string }).slug}[bot]`;

@@ -16,6 +16,11 @@ export interface AppDependencies {
   readonly loadConfig: (github: GitHubClient, owner: string, repo: string) => Promise<ConfigTexts>;
   /** The formulas `names` need: the repository's `.beads/formulas/`, then the shipped ones. */
   readonly loadFormulas: (github: GitHubClient, repo: { owner: string; repo: string }, names: readonly string[]) => Promise<FormulaLibrary>;
+  /**
+   * The login the App acts as (`<slug>[bot]`), whose events are its own answers. Undefined: ask
+   * GitHub with the App's JWT (`GET /app`). A workflow token cannot, so Actions-only mode names it.
+   */
+  readonly botLogin?: string;
 }
 
 export const realDependencies: AppDependencies = {
