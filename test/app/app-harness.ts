@@ -3,7 +3,8 @@
 // themselves; the webhooks that causes are handed to one or more App instances, so a test
 // decides when (and how often, and how concurrently) each delivery is handled.
 import { pino } from "pino";
-import { Probot, ProbotOctokit } from "probot";
+import { createServer } from "node:net";
+import { Probot, ProbotOctokit, Server } from "probot";
 import { gastownApp } from "../../app/gastown-app.js";
 import { realDependencies, type AppDependencies } from "../../app/handlers/app-dependencies.js";
 import { LEDGER_PATH } from "../../app/github/ledger-store.js";
@@ -46,6 +47,11 @@ export interface Town {
   readonly clock: { now: Date };
   /** An App instance; `app(1)` is a second replica. */
   app(index?: number): Probot;
+  /**
+   * The App as `npm start` runs it: Probot's HTTP server, to which the emulator now sends its
+   * signed webhooks itself. Stopped by close().
+   */
+  serve(): Promise<void>;
   /** Acts as `login` through the API. */
   as(login: string, method: string, path: string, body?: unknown): Promise<unknown>;
   /** The deliveries made since the last call. */
@@ -123,6 +129,17 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
     }
     return apps[index] as Probot;
   };
+  let server: Server | undefined;
+  const serve = async () => {
+    const port = await freePort();
+    server = new Server({
+      port, host: "127.0.0.1", log, enableStaticFiles: false,
+      Probot: Probot.defaults({ appId: github.app.id, privateKey: github.app.privateKey, secret: "town-secret", baseUrl: base, log, Octokit: Unpaced as typeof ProbotOctokit }),
+    });
+    await server.load(gastownApp(deps));
+    await server.start();
+    github.webhookUrl = `http://127.0.0.1:${port}/api/github/webhooks`;
+  };
   let seen = repoDeliveries(github).length;
   const newDeliveries = async () => {
     await github.settled();
@@ -136,6 +153,7 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
     sent,
     clock,
     app,
+    serve,
     async as(login, method, path, body) {
       const answer = await call(github, method, path, { token: github.userToken(login), ...(body === undefined ? {} : { body }) });
       if (answer.status >= 400) throw new Error(`${method} ${path} as ${login}: ${answer.status} ${JSON.stringify(answer.body)}`);
@@ -160,7 +178,18 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
       return found;
     },
     async close() {
+      await server?.stop();
       await github.close();
     },
   };
+}
+
+/** A free port: Probot's Server reads port 0 as "the default, 3000". */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no free port");
+  return address.port;
 }

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { minutesAfter } from "../town/town-builders.js";
+import { call } from "../emulator/testing.js";
 import type { Delivery } from "../emulator/webhooks/deliveries.js";
 import { permissionFor } from "../fidelity/app-permissions.js";
 import { findOperation } from "../fidelity/rest-contract.js";
@@ -284,6 +285,39 @@ describe("who may sling", () => {
     await label("gt:sling", "tia");
     await town.deliver();
     expect(runs()).toHaveLength(1);
+  });
+});
+
+describe("bots", () => {
+  /** Labels issue 1 gt:sling as github-actions[bot], with a workflow run's GITHUB_TOKEN. */
+  async function labelAsWorkflow(): Promise<void> {
+    const inputs = { bead: "x", molecule: "m", polecat: "p", attempt: "1", limits: "{}" };
+    await town.as("mayor", "POST", "/repos/octo/town/actions/workflows/gastown-polecat.yml/dispatches", { ref: "main", inputs });
+    await town.github.settled();
+    const token = runs()[0]?.token as string;
+    const answer = await call(town.github, "POST", "/repos/octo/town/issues/1/labels", { token, body: { labels: ["gt:sling"] } });
+    expect(answer.status).toBe(200);
+  }
+
+  it("refuses a bot the config does not list", async () => {
+    await start();
+    await labelAsWorkflow();
+    await town.deliver();
+    expect(comments()).toEqual([{
+      user: "gastown[bot]",
+      body: "@github-actions[bot] is a bot; bots drive Gas Town only when listed in trust.allowed_bots, so label gt:sling was taken off again.",
+    }]);
+    expect(runs()).toHaveLength(1);
+    // A bot's standing is the config's alone: no permission is asked of GitHub.
+    expect(requests().filter((r) => r.includes("/permission"))).toEqual([]);
+  });
+
+  it("takes a bot the config lists", async () => {
+    await start({ files: { ".github/gastown.yml": "trust:\n  allowed_bots: ['github-actions[bot]']\n" } });
+    await labelAsWorkflow();
+    await town.deliver();
+    expect(runs().map((r) => r.displayTitle)).toEqual(["polecat p · x · attempt 1", expect.stringMatching(/^polecat furiosa · town-\w+ · attempt 1$/)]);
+    expect(gastownMetadata(await workBead())).toMatchObject({ slung_by: "github-actions[bot]", attempt: 1 });
   });
 });
 
