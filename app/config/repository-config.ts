@@ -41,6 +41,14 @@ export function repositoryConfig(texts: ConfigTexts): RepositoryConfig {
   return { enabled: true, config: configSchema.parse(merged) };
 }
 
+/**
+ * Whether the repository's own file takes the organisation's as defaults, so the organisation's
+ * has to be read at all: a repository without `_extends: .github` never needs it.
+ */
+export function extendsOrganisation(repositoryText: string): boolean {
+  return raw(repositoryText)._extends === ".github";
+}
+
 /** The file's settings as written, before defaults. */
 function raw(text: string): Record<string, unknown> {
   const value = parseLocatedYaml(text).value;

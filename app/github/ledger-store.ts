@@ -1,7 +1,8 @@
 // The ledger on its branch (DESIGN §7), read and written through the Git Data API with
-// compare-and-swap (invariant 3): read the ref, apply a pure mutation, write blob, tree and
-// commit on that parent, and move the ref without force. A lost race re-reads and applies the
-// mutation again after a jittered wait; nothing is ever forced, so no writer's update is lost.
+// compare-and-swap (invariant 3): read the ref, apply a pure mutation, write the tree (the
+// ledger inline) and the commit on that parent, and move the ref without force. A lost race
+// re-reads and applies the mutation again after a jittered wait; nothing is ever forced, so no
+// writer's update is lost.
 import { randomUUID } from "node:crypto";
 import { Ledger } from "../ledger/ledger.js";
 import { renderLedgerConfig } from "../ledger/ledger-config.js";
@@ -76,8 +77,13 @@ export class LedgerStore {
     const listing = await this.github.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...this.repoParams, tree_sha: tree, recursive: "1" });
     const entry = (listing.data as { tree: { path: string; sha: string }[] }).tree.find((e) => e.path === LEDGER_PATH);
     if (!entry) return { ledger: Ledger.empty(), commit, tree };
-    const blob = await this.github.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { ...this.repoParams, file_sha: entry.sha });
-    const text = Buffer.from((blob.data as { content: string }).content, "base64").toString("utf8");
+    // The raw media type: the bytes, not JSON. A ledger is one long JSON string in a blob's
+    // JSON answer, and Octokit's JSON parsing on Node 20 overflows its stack on strings of a few
+    // megabytes; raw also saves base64's third.
+    const blob = await this.github.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
+      ...this.repoParams, file_sha: entry.sha, headers: { accept: "application/vnd.github.raw+json" },
+    });
+    const text = rawText(blob.data);
     return { ledger: loadLedger(text, { file: `${this.options.branch}:${LEDGER_PATH}` }), commit, tree };
   }
 
@@ -108,11 +114,8 @@ export class LedgerStore {
     const files = [{ path: LEDGER_PATH, content: text }];
     // A new branch starts with the config that makes `bd import` accept Gas Town's types.
     if (state.commit === undefined) files.push({ path: LEDGER_CONFIG_PATH, content: renderLedgerConfig(this.options.prefix) });
-    const entries = [];
-    for (const file of files) {
-      const { data } = await this.github.request("POST /repos/{owner}/{repo}/git/blobs", { ...this.repoParams, content: file.content, encoding: "utf-8" });
-      entries.push({ path: file.path, mode: "100644", type: "blob", sha: (data as { sha: string }).sha });
-    }
+    // The files go inline in the tree: GitHub makes their blobs, a request saved per file.
+    const entries = files.map((file) => ({ path: file.path, mode: "100644", type: "blob", content: file.content }));
     const tree = await this.github.request("POST /repos/{owner}/{repo}/git/trees", {
       ...this.repoParams, tree: entries, ...(state.tree ? { base_tree: state.tree } : {}),
     });
@@ -169,4 +172,11 @@ export class LedgerStore {
     const cap = Math.min(5000, 100 * 2 ** (attempt - 1));
     await sleep(Math.round(cap / 2 + random() * (cap / 2)));
   }
+}
+
+/** A raw answer's text: Octokit gives a string for a text content type, else an ArrayBuffer. */
+function rawText(data: unknown): string {
+  if (typeof data === "string") return data;
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString("utf8");
+  throw new LedgerStoreError(`${LEDGER_PATH}: GitHub answered the raw blob with ${typeof data}, not its bytes`);
 }

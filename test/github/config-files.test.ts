@@ -26,12 +26,17 @@ async function configOf(files: { town?: string; org?: string }) {
 describe("fetching .github/gastown.yml", () => {
   it("switches nothing on without the repository's own file, even with the organisation's", async () => {
     const { texts, config } = await configOf({ org: "limits: {max_polecats: 9}\n" });
-    expect(texts).toEqual({ repository: undefined, organisation: "limits: {max_polecats: 9}\n", organisationFile: "octo/.github:.github/gastown.yml" });
+    expect(texts).toEqual({ repository: undefined, organisation: undefined, organisationFile: "octo/.github:.github/gastown.yml" });
     expect(config.enabled).toBe(false);
+    // Without a file of its own the organisation's is never asked for.
+    expect(github.counters["repos/get-content"]?.requests).toBe(1);
   });
 
-  it("reads an empty file as the defaults, and _extends as the organisation's under the repository's", async () => {
-    expect((await configOf({ town: "" })).config).toMatchObject({ enabled: true, config: { limits: { max_polecats: 3 } } });
+  it("reads an empty file as the defaults, without asking for the organisation's", async () => {
+    const { texts, config } = await configOf({ town: "", org: "limits: {max_polecats: 9}\n" });
+    expect(config).toMatchObject({ enabled: true, config: { limits: { max_polecats: 3 } } });
+    expect(texts.organisation).toBeUndefined();
+    expect(github.counters["repos/get-content"]?.requests).toBe(1);
   });
 
   it("merges the organisation's file under the repository's with _extends: .github", async () => {

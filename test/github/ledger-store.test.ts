@@ -90,6 +90,14 @@ describe("the ledger store", () => {
     expect(second.attempts).toBe(2);
   });
 
+  it("reads a ledger of many megabytes, which as one JSON string Octokit cannot parse on Node 20", async () => {
+    const big = Array.from({ length: 10_000 }, (_, i) => bead(`town-${i}`, { description: "x".repeat(1_000) }));
+    await store().update("Many", (ledger) => ledger.withBeads(big));
+    const read = await store().read();
+    expect(read.ledger.size).toBe(10_000);
+    expect(read.ledger.get("town-9999")?.description).toHaveLength(1_000);
+  });
+
   it("gives up, saying why, when it keeps losing", async () => {
     await store().update("Start", add("town-0"));
     github.inject({ kind: "lost-race", ref: "heads/gastown/ledger", times: 3 });

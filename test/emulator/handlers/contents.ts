@@ -4,7 +4,7 @@
 import { ZERO_SHA } from "../git/bare-repo.js";
 import { isWorkflowFile, workflowRefusal } from "../git/workflow-guard.js";
 import type { ApiRequest, Core, Handlers } from "../http/handler.js";
-import { failure, json, type ApiResponse } from "../http/responses.js";
+import { failure, json, type ApiResponse, raw, RAW_MEDIA_TYPE } from "../http/responses.js";
 import { splitBaseHead } from "../http/route-params.js";
 import { fail, notFound, validationFailed } from "../state/result.js";
 import { contentEntry, contentFile, diffEntryView, restCommit, type DiffEntry } from "../views/contents.js";
@@ -13,7 +13,6 @@ import { body, fullName, repoOf } from "./respond.js";
 
 // Asking for the raw media type returns the file's bytes instead of JSON.
 // https://docs.github.com/en/rest/repos/contents#get-repository-content (custom media types)
-const RAW_MEDIA_TYPE = /application\/vnd\.github(\.v3)?\.raw/;
 
 async function getContent(request: ApiRequest, core: Core): Promise<ApiResponse> {
   const repo = fullName(request);
@@ -33,7 +32,7 @@ async function getContent(request: ApiRequest, core: Core): Promise<ApiResponse>
     return json(200, children.map((child) => contentEntry(core.view(), repo, ref, { ...child, path: `${path}/${child.path}` })));
   }
   const content = await git.readBlob(entry.sha);
-  if (RAW_MEDIA_TYPE.test(request.accept)) return { status: 200, text: content.toString("utf8"), headers: { "content-type": "application/vnd.github.raw; charset=utf-8" } };
+  if (RAW_MEDIA_TYPE.test(request.accept)) return raw(content);
   return json(200, contentFile(core.view(), repo, ref, full, content));
 }
 

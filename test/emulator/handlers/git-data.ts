@@ -6,7 +6,7 @@ import type { BareRepo, TreeChange } from "../git/bare-repo.js";
 import { ZERO_SHA } from "../git/bare-repo.js";
 import { isWorkflowFile, workflowRefusal } from "../git/workflow-guard.js";
 import type { ApiRequest, Core, Handlers } from "../http/handler.js";
-import { empty, failure, json, type ApiResponse } from "../http/responses.js";
+import { empty, failure, json, raw, RAW_MEDIA_TYPE, type ApiResponse } from "../http/responses.js";
 import type { Actor } from "../state/events.js";
 import { fail, notFound, validationFailed } from "../state/result.js";
 import { blobView, gitCommitView, refView, treeView } from "../views/git.js";
@@ -152,7 +152,10 @@ export const gitDataHandlers: Handlers = {
     const git = core.git(fullName(request));
     const sha = request.params["file_sha"] ?? "";
     if ((await git.objectType(sha)) !== "blob") return failure(notFound(), request.documentationUrl);
-    return json(200, blobView(core.view(), fullName(request), sha, await git.readBlob(sha)));
+    const content = await git.readBlob(sha);
+    // https://docs.github.com/en/rest/git/blobs#get-a-blob — the raw media type answers the bytes.
+    if (RAW_MEDIA_TYPE.test(request.accept)) return raw(content);
+    return json(200, blobView(core.view(), fullName(request), sha, content));
   },
 
   "git/create-tree": async (request, core) => {

@@ -16,6 +16,14 @@ export function json(status: number, body: unknown, headers?: Record<string, str
   return headers === undefined ? { status, body } : { status, body, headers };
 }
 
+/** The Accept header that asks for a file's or a blob's bytes rather than JSON. */
+export const RAW_MEDIA_TYPE = /application\/vnd\.github(\.v3)?\.raw/;
+
+/** A file's or a blob's bytes, as GitHub answers the raw media type. */
+export function raw(content: Buffer): ApiResponse {
+  return { status: 200, text: content.toString("utf8"), headers: { "content-type": "application/vnd.github.raw; charset=utf-8" } };
+}
+
 export function empty(status: number, headers?: Record<string, string>): ApiResponse {
   return headers === undefined ? { status } : { status, headers };
 }
