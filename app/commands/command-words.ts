@@ -14,9 +14,10 @@ const USAGE: Readonly<Record<CommandWord, string>> = {
     "(default: sling.formula in .github/gastown.yml) and its variables; quote a value to include spaces",
   unsling: "/unsling [--abandon] — take the work off its polecat's hook; --abandon also burns its molecule, " +
     "so a later sling starts over",
-  peek: `/peek [n|all] — show the polecat's health and the last n lines of its output (1 to ${MAX_PEEK_LINES}), or all of it`,
+  peek: `/peek [n] — show the polecat's health and the last n lines of its output (1 to ${MAX_PEEK_LINES}); ` +
+    "/peek all — every polecat of the repository in one table",
   nudge: `/nudge <text> — leave the polecat a message it reads between steps (one line, at most ${MAX_TEXT_CHARS} characters)`,
-  retry: "/retry — dispatch the work again",
+  retry: "/retry — dispatch the polecat again as its next attempt, stopping a stuck run",
   escalate: `/escalate <text> — hand the work to humans, saying why (one line, at most ${MAX_TEXT_CHARS} characters)`,
   queue: "/queue — put this pull request in the merge queue",
   dequeue: "/dequeue — take this pull request out of the merge queue",

@@ -1,17 +1,21 @@
 // Issue events → sling and unsling: which event is a request, whether its sender may make it,
 // and the answer when they may not. What a sling or unsling then does lives in sling-issue.ts
 // and unsling-issue.ts.
-import { parseCommands, type Command } from "../commands/parse-commands.js";
+import { parseCommands, type Command, type CommandWord } from "../commands/parse-commands.js";
 import type { GitHubClient } from "../github/github-client.js";
 import { replyToIssue } from "../github/issue-comments.js";
 import { addLabels, removeLabel } from "../github/issue-labels.js";
 import { repositoryRole } from "../github/permissions.js";
 import type { IssueSnapshot } from "../town/import-issue.js";
+import { helpText, READ_COMMANDS } from "../town/help-text.js";
 import { readSlingLabel } from "../town/sling-label.js";
+import { isStateLabel } from "../town/state-labels.js";
 import { mayDrive, type Sender, type TrustDecision } from "../town/trust.js";
 import type { AppDependencies } from "./app-dependencies.js";
 import { showStatus } from "./issue-status.js";
-import { openTown, type RepositoryRef, type Town } from "./repository-town.js";
+import { openTown, type RepositoryRef, type Town, type TownEvent } from "./repository-town.js";
+import { escalateIssue, nudgeIssue } from "./message-commands.js";
+import { peekIssue } from "./peek-issue.js";
 import { slingIssue } from "./sling-issue.js";
 import { unslingIssue } from "./unsling-issue.js";
 
@@ -39,12 +43,15 @@ interface EventPayload {
   readonly action?: string;
   readonly issue?: IssuePayload;
   readonly label?: { readonly name: string };
-  readonly comment?: { readonly id: number; readonly body?: string; readonly user: { readonly login: string; readonly type: string } | null };
+  readonly comment?: {
+    readonly id: number;
+    readonly html_url: string;
+    readonly body?: string;
+    readonly user: { readonly login: string; readonly type: string } | null;
+  };
   readonly sender: Sender;
   readonly repository: { readonly name: string; readonly owner: { readonly login: string }; readonly default_branch: string };
 }
-
-type TownEvent = Town & { readonly botLogin: string };
 
 /** The issue events the App takes: labels added and removed, comments made. */
 export async function handleIssueEvent(event: GitHubEvent, deps: AppDependencies, botLogin: string): Promise<void> {
@@ -61,11 +68,6 @@ export async function handleIssueEvent(event: GitHubEvent, deps: AppDependencies
   } else if (event.name === "issue_comment" && payload.action === "created" && payload.comment) {
     await onComment(ref, deps, payload, issue, payload.comment);
   }
-}
-
-/** Labels Gas Town sets itself to show state: never a request, so no need to read the config. */
-function isStateLabel(label: string): boolean {
-  return /^(status|priority|type)::/.test(label) || label === "gt:waiting" || label === "gt:escalated";
 }
 
 async function onLabel(
@@ -94,43 +96,80 @@ async function onLabel(
   }
 }
 
-/** The commands of this issue's part: sling and unsling (the rest come with their features). */
-const ISSUE_COMMANDS: ReadonlySet<Command["name"]> = new Set(["sling", "unsling"]);
-
 async function onComment(
   ref: RepositoryRef & { botLogin: string }, deps: AppDependencies, payload: EventPayload, issue: IssuePayload,
   comment: NonNullable<EventPayload["comment"]>,
 ): Promise<void> {
   const parsed = parseCommands(comment.body ?? "");
-  const commands = parsed.commands.filter((c) => ISSUE_COMMANDS.has(c.name));
-  const problems = parsed.problems.filter((p) => ISSUE_COMMANDS.has(p.word as Command["name"]));
-  if (commands.length === 0 && problems.length === 0) return;
+  if (parsed.commands.length === 0 && parsed.problems.length === 0) return;
   const snapshot = issueSnapshot(issue);
   const town = await openTownOrExplain(ref, deps, snapshot, true);
   if (!town) return;
-  const issueRef = { owner: town.owner, repo: town.repo, issue_number: issue.number };
-  const trust = await checkTrust(town, payload.sender);
-  if (!trust.allowed) {
-    await refuse(town, snapshot, trust.reason, "nothing was done");
+  const sender = payload.sender;
+  const say = (body: string) => replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issue.number }, body);
+  if (parsed.problems.length > 0) {
+    const lines = parsed.problems.map((p) => `- line ${p.line}: ${p.message}`);
+    await say([`@${sender.login}, Gas Town could not read that, so it did nothing:`, "", ...lines].join("\n"));
     return;
   }
-  if (problems.length > 0) {
-    const lines = problems.map((p) => `- line ${p.line}: ${p.message}`);
-    await replyToIssue(town.github, issueRef, [`@${payload.sender.login}, Gas Town could not read that:`, "", ...lines].join("\n"));
-    return;
-  }
-  if (issue.pull_request !== undefined) {
-    await replyToIssue(town.github, issueRef, `@${payload.sender.login}: only issues can be slung; this is a pull request.`);
+  // A person's role is asked of GitHub once per comment; each command then needs its own level.
+  const role = sender.type === "Bot" ? undefined : await repositoryRole(town.github, town.owner, town.repo, sender.login);
+  const refused = parsed.commands.map((command) => mayDrive(sender, role, {
+    ...town.config.trust, ...(READ_COMMANDS.has(wordOf(command)) ? { permission: "read" as const } : {}),
+  })).find((decision) => !decision.allowed);
+  if (refused && !refused.allowed) {
+    await refuse(town, snapshot, refused.reason, "nothing was done");
     return;
   }
   const acknowledge = { owner: town.owner, repo: town.repo, comment_id: comment.id };
+  const onPullRequest = issue.pull_request !== undefined;
+  // One answer a command: a second /peek in the same comment would only repeat the first.
+  const commands = parsed.commands.filter((command, i, all) => command.name !== "peek" || all.findIndex((c) => c.name === "peek") === i);
   for (const command of commands) {
-    if (command.name === "sling") {
-      await slingIssue(town, { issue: snapshot, formula: command.formula, vars: command.vars, sender: payload.sender.login, acknowledge });
-    } else if (command.name === "unsling") {
-      await unslingIssue(town, { issue: snapshot, abandon: command.abandon, sender: payload.sender.login, acknowledge });
+    if (onPullRequest && ISSUE_ONLY.has(command.name)) {
+      await say(`@${sender.login}: \`/${command.name}\` works on issues; this is a pull request.`);
+      continue;
+    }
+    const message = { issue: snapshot, sender: sender.login, commentUrl: comment.html_url, acknowledge };
+    switch (command.name) {
+      case "sling":
+        await slingIssue(town, { issue: snapshot, formula: command.formula, vars: command.vars, sender: sender.login, acknowledge });
+        break;
+      case "retry":
+        await slingIssue(town, { issue: snapshot, formula: undefined, vars: {}, sender: sender.login, acknowledge, retry: true });
+        break;
+      case "unsling":
+        await unslingIssue(town, { issue: snapshot, abandon: command.abandon, sender: sender.login, acknowledge });
+        break;
+      case "nudge":
+        await nudgeIssue(town, { ...message, text: command.text });
+        break;
+      case "escalate":
+        await escalateIssue(town, { ...message, text: command.text });
+        break;
+      case "help":
+        await say(helpText(town.config));
+        break;
+      case "queue":
+      case "dequeue":
+        await say(`@${sender.login}: \`/${command.name}\` comes with the merge queue (the refinery), which is not running here yet.`);
+        break;
+      case "peek":
+        await peekIssue(town, {
+          issue: snapshot, pullRequest: onPullRequest, all: command.all, sender: sender.login, acknowledge,
+          ...(command.lines === undefined ? {} : { lines: command.lines }),
+        });
+        break;
     }
   }
+}
+
+/** Commands about an issue's own work, which a pull request's comment cannot name. */
+const ISSUE_ONLY: ReadonlySet<Command["name"]> = new Set(["sling", "unsling", "retry", "nudge", "escalate"]);
+
+/** The word a parsed command was written with. */
+function wordOf(command: Command): CommandWord {
+  return command.name === "help" ? "gt" : command.name;
 }
 
 /**

@@ -24,6 +24,9 @@ export interface Town extends RepositoryRef {
   readonly deps: AppDependencies;
 }
 
+/** A town as an event sees it: with the login the App acts as, whose events are its own. */
+export type TownEvent = Town & { readonly botLogin: string };
+
 export type TownOpening =
   | { readonly kind: "off"; readonly reason: string }
   | { readonly kind: "invalid"; readonly error: ConfigError }

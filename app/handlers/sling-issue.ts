@@ -8,12 +8,12 @@ import { ConfigError } from "../config/read-config.js";
 import { replyToIssue } from "../github/issue-comments.js";
 import { react, type ReactionTarget } from "../github/reactions.js";
 import type { LedgerState } from "../github/ledger-store.js";
-import { DispatchError, dispatchWorkflow, findRunByName, getRun, isLiveRun, type RunSummary } from "../github/polecat-runs.js";
+import { cancelRun, DispatchError, dispatchWorkflow, findRunByName, isLiveRun, type RunSummary } from "../github/polecat-runs.js";
 import { beadStatus, type Bead } from "../ledger/bead-schema.js";
 import { beadByExternalRef } from "../ledger/external-ref.js";
 import { cook } from "../molecules/cook.js";
 import { FormulaError } from "../molecules/formula-problems.js";
-import { gastownMetadata, gastownString } from "../molecules/gastown-metadata.js";
+import { gastownString } from "../molecules/gastown-metadata.js";
 import { MoleculeError } from "../molecules/molecule.js";
 import type { FormulaLibrary } from "../molecules/resolve-formula.js";
 import { recordRun, releaseRefusedDispatch } from "../town/dispatch-records.js";
@@ -21,12 +21,10 @@ import type { IssueSnapshot } from "../town/import-issue.js";
 import { polecatInputs, polecatRunName, type PolecatAssignment } from "../town/polecat-dispatch.js";
 import { attemptOf, sling, type SlingOutcome } from "../town/sling.js";
 import { slingLabelsOn } from "../town/sling-label.js";
+import { ESCALATED_LABEL, HOOKED_LABEL, WAITING_LABEL } from "../town/state-labels.js";
 import { otherStatusLabels, showStatus } from "./issue-status.js";
-import type { Town } from "./repository-town.js";
-
-export const HOOKED_LABEL = "status::hooked";
-export const WAITING_LABEL = "gt:waiting";
-export const ESCALATED_LABEL = "gt:escalated";
+import { findBeadRun } from "./observe-polecat.js";
+import type { Town, TownEvent } from "./repository-town.js";
 
 export interface SlingRequest {
   readonly issue: IssueSnapshot;
@@ -36,9 +34,9 @@ export interface SlingRequest {
   readonly sender: string;
   /** What the 👀 goes on: the issue for a label, the comment for a command. */
   readonly acknowledge: ReactionTarget;
+  /** `/retry`: the next attempt now, stopping the current run if it still looks alive. */
+  readonly retry?: boolean;
 }
-
-type TownEvent = Town & { readonly botLogin: string };
 
 export async function slingIssue(town: TownEvent, request: SlingRequest): Promise<void> {
   const { issue } = request;
@@ -48,8 +46,14 @@ export async function slingIssue(town: TownEvent, request: SlingRequest): Promis
   const read = await town.store.read();
   const seen = beadByExternalRef(read.ledger, issue.url);
   const observed = seen && beadStatus(seen) === "hooked" ? await observeRun(town, seen) : undefined;
+  if (request.retry && (!seen || attemptOf(seen) === 0)) {
+    await replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issue.number },
+      `@${request.sender}: this issue has never been slung, so there is nothing to retry; \`/sling\` it.`);
+    return;
+  }
 
-  const formula = request.formula ?? town.config.sling.formula;
+  // A retry goes on with the formula the bead was slung with.
+  const formula = request.formula ?? (request.retry && seen ? gastownString(seen, "formula") : undefined) ?? town.config.sling.formula;
   let outcome: SlingOutcome | undefined;
   const load = () => town.deps.loadFormulas(town.github, { owner: town.owner, repo: town.repo }, [formula]);
   const write = (library: FormulaLibrary | undefined) => town.store.update(
@@ -59,6 +63,7 @@ export async function slingIssue(town: TownEvent, request: SlingRequest): Promis
         issue, formula, vars: request.vars, baseBranch: town.defaultBranch, slungBy: request.sender, now,
         config: town.config, fallbackPrefix: town.fallbackPrefix, cook: cookWith(library),
         ...(observed ? { observedRun: { attempt: observed.attempt, live: observed.live } } : {}),
+        ...(request.retry ? { retry: true } : {}),
       });
       outcome = slung.outcome;
       return slung.ledger;
@@ -87,15 +92,10 @@ export async function slingIssue(town: TownEvent, request: SlingRequest): Promis
   await settle(town, request, outcome, written.state, observed?.run);
 }
 
-/** The bead's current run: by its recorded id, else by the run-name its dispatch gave it. */
+/** The bead's current attempt and whether its run is live. */
 async function observeRun(town: Town, bead: Bead): Promise<{ attempt: number; live: boolean; run: RunSummary | undefined }> {
   const attempt = attemptOf(bead);
-  const runId = gastownMetadata(bead).run_id;
-  const repo = { owner: town.owner, repo: town.repo };
-  const polecat = gastownString(bead, "polecat") ?? "";
-  const run = typeof runId === "number"
-    ? await getRun(town.github, { ...repo, runId })
-    : await findRunByName(town.github, { ...repo, workflow: town.config.polecat.workflow, name: polecatRunName({ bead: bead.id, polecat, attempt }) });
+  const run = await findBeadRun(town, bead, attempt);
   return { attempt, live: run !== undefined && isLiveRun(run), run };
 }
 
@@ -115,8 +115,14 @@ async function settle(town: TownEvent, request: SlingRequest, outcome: SlingOutc
   const now = town.deps.clock();
   const view = { now, bead: outcome.bead, ledger: state.ledger };
   const slingLabels = slingLabelsOn(issue.labels, town.config.sling.label);
+  // The sling label stays on while the bead is slung, whichever way it was slung, so taking it off unslings.
+  const missingSlingLabel = slingLabels.length === 0 ? [town.config.sling.label] : [];
   switch (outcome.kind) {
     case "dispatch": {
+      // The attempt it replaces stops on its own once it sees the ledger's; cancelling saves its minutes.
+      if (outcome.reason === "retry" && seenRun && isLiveRun(seenRun)) {
+        await cancelRun(town.github, { owner: town.owner, repo: town.repo, runId: seenRun.id });
+      }
       const dispatched = await dispatch(town, outcome.assignment, state);
       if (dispatched.refused) {
         await showStatus(town, issue, {
@@ -126,13 +132,16 @@ async function settle(town: TownEvent, request: SlingRequest, outcome: SlingOutc
         return;
       }
       const { polecat, attempt } = outcome.assignment;
-      const how = outcome.reason === "retry" ? `No run was seen for the last attempt, so it was dispatched again` :
+      const how = outcome.reason === "retry"
+        ? (request.retry ? `Retried by @${request.sender}: the last attempt was stopped and this one started` : `No run was seen for the last attempt, so it was dispatched again`) :
         outcome.reason === "resume" ? `It resumes the open molecule from its first step not done` : `It is on its way`;
       await showStatus(town, issue, {
         ...view, bead: dispatched.bead, ledger: dispatched.ledger, state: "hooked",
-        headline: `Slung by @${request.sender} to polecat **${polecat}** (attempt ${attempt}). ${how}.`,
+        headline: outcome.reason === "retry" && request.retry
+          ? `${how}: polecat **${polecat}**, attempt ${attempt}.`
+          : `Slung by @${request.sender} to polecat **${polecat}** (attempt ${attempt}). ${how}.`,
         ...(dispatched.run ? { run: dispatched.run } : {}),
-      }, { add: [HOOKED_LABEL], remove: [WAITING_LABEL, ...otherStatusLabels(issue.labels, HOOKED_LABEL)] });
+      }, { add: [HOOKED_LABEL, ...missingSlingLabel], remove: [WAITING_LABEL, ...otherStatusLabels(issue.labels, HOOKED_LABEL)] });
       return;
     }
     case "already-hooked": {
@@ -153,7 +162,7 @@ async function settle(town: TownEvent, request: SlingRequest, outcome: SlingOutc
         ...view, state: "waiting",
         headline: `All ${outcome.hooked} polecats are busy (limits.max_polecats is ${town.config.limits.max_polecats}). ` +
           `This issue waits for the next free one.`,
-      }, { add: [WAITING_LABEL] });
+      }, { add: [WAITING_LABEL, ...missingSlingLabel] });
       return;
     case "escalate":
       await showStatus(town, issue, {

@@ -8,10 +8,10 @@ import { react, type ReactionTarget } from "../github/reactions.js";
 import { replyToIssue } from "../github/issue-comments.js";
 import type { IssueSnapshot } from "../town/import-issue.js";
 import { slingLabelsOn } from "../town/sling-label.js";
+import { HOOKED_LABEL, WAITING_LABEL } from "../town/state-labels.js";
 import { unsling, type UnslingOutcome } from "../town/unsling.js";
 import { showStatus } from "./issue-status.js";
-import type { Town } from "./repository-town.js";
-import { HOOKED_LABEL, WAITING_LABEL } from "./sling-issue.js";
+import type { TownEvent } from "./repository-town.js";
 
 export interface UnslingRequest {
   readonly issue: IssueSnapshot;
@@ -21,7 +21,7 @@ export interface UnslingRequest {
   readonly acknowledge?: ReactionTarget;
 }
 
-export async function unslingIssue(town: Town & { readonly botLogin: string }, request: UnslingRequest): Promise<void> {
+export async function unslingIssue(town: TownEvent, request: UnslingRequest): Promise<void> {
   const { issue } = request;
   const now = town.deps.clock();
   if (request.acknowledge) await react(town.github, request.acknowledge, "eyes");

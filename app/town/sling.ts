@@ -44,6 +44,11 @@ export interface SlingInput {
    * Undefined when it did not look (the bead was not hooked when it read the ledger).
    */
   readonly observedRun?: { readonly attempt: number; readonly live: boolean };
+  /**
+   * `/retry`: a hooked bead is dispatched again as its next attempt even while its run still
+   * looks alive (a stuck polecat) and past `witness.max_attempts`, since a person asked.
+   */
+  readonly retry?: boolean;
 }
 
 export type SlingOutcome =
@@ -132,12 +137,15 @@ function slingHooked(ledger: Ledger, bead: Bead, input: SlingInput, now: string)
   const observed = input.observedRun;
   // What was seen is about this attempt only: a newer one is some other writer's to dispatch.
   if (observed === undefined || observed.attempt !== attempt) return alreadyHooked(ledger, bead, "dispatching");
-  if (observed.live) return alreadyHooked(ledger, bead, "running");
-  const dispatchedAt = Date.parse(gastownString(bead, "dispatched_at") ?? "");
-  if (Number.isFinite(dispatchedAt) && input.now.getTime() - dispatchedAt < DISPATCH_GRACE_MS) {
-    return alreadyHooked(ledger, bead, "dispatching");
+  // A person's /retry is the next attempt whatever the current one looks like.
+  if (!input.retry) {
+    if (observed.live) return alreadyHooked(ledger, bead, "running");
+    const dispatchedAt = Date.parse(gastownString(bead, "dispatched_at") ?? "");
+    if (Number.isFinite(dispatchedAt) && input.now.getTime() - dispatchedAt < DISPATCH_GRACE_MS) {
+      return alreadyHooked(ledger, bead, "dispatching");
+    }
   }
-  if (attempt >= input.config.witness.max_attempts) {
+  if (!input.retry && attempt >= input.config.witness.max_attempts) {
     const released = withGastownMetadata(
       { ...unhooked(bead), updated_at: now },
       {

@@ -5,8 +5,9 @@
 import type { Bead } from "../ledger/bead-schema.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { gastownMetadata, gastownString } from "../molecules/gastown-metadata.js";
-import { isMoleculeRoot, readMolecule } from "../molecules/molecule.js";
+import { isMoleculeRoot, readMolecule, type MoleculeStep } from "../molecules/molecule.js";
 import { progress } from "../molecules/next-steps.js";
+import { fenced } from "./fenced-text.js";
 import { attemptOf } from "./sling.js";
 
 export type StatusState = "hooked" | "waiting" | "unslung" | "abandoned" | "escalated" | "error";
@@ -75,33 +76,33 @@ function facts(bead: Bead, run: StatusView["run"]): string[] {
   return ["| | |", "|---|---|", ...rows.map(([name, value]) => `| ${name} | ${value} |`)];
 }
 
-/** The molecule's steps, ticked when done, the ones to work on now marked. */
-function checklist(ledger: Ledger | undefined, bead: Bead): string[] {
+/**
+ * The molecule's steps, ticked when done, the ones to work on now marked. `current` is the step a
+ * polecat says it is on (its formula step id, or its number n of `<root>.<n>`): that open step
+ * is marked "← now" instead. /peek shows the same list (peek-reply.ts).
+ */
+export function checklist(ledger: Ledger | undefined, bead: Bead, current?: string | number): string[] {
   const root = gastownString(bead, "molecule");
   if (!ledger || root === undefined || !isMoleculeRoot(ledger.get(root))) return [];
   const molecule = readMolecule(ledger, root);
   const state = progress(ledger, molecule);
   const next = new Set(state.next.map((step) => step.step));
+  const isCurrent = (step: MoleculeStep) => !step.closed && (typeof current === "number" ? step.n === current : step.step === current);
+  const marker = (step: MoleculeStep) => (isCurrent(step) ? " ← now" : next.has(step.step) ? " ← next" : "");
   return [
     "",
     `**Steps** (${state.done} of ${state.total} done)`,
     "",
-    ...molecule.steps.map((step) => `- [${step.closed ? "x" : " "}] ${oneLine(step.bead.title)}${next.has(step.step) ? " ← next" : ""}`),
+    ...molecule.steps.map((step) => `- [${step.closed ? "x" : " "}] ${oneLine(step.bead.title)}${marker(step)}`),
   ];
 }
 
-/** Text as data: in a fence longer than any run of backticks inside it. */
-function fenced(text: string): string {
-  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  return `${fence}text\n${text}\n${fence}`;
-}
-
 /** One table cell or list item's worth: no newlines or pipes to break the Markdown around it. */
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").replace(/\|/g, "\\|").trim();
 }
 
-function when(date: Date): string {
+/** A time as the App's comments show it: to the minute, in UTC. */
+export function when(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }

@@ -14,6 +14,8 @@ import { startEmulator, type Emulator } from "../emulator/emulator.js";
 import type { Role } from "../emulator/state/model.js";
 import { call, repoDeliveries, testAppKey } from "../emulator/testing.js";
 import type { Delivery } from "../emulator/webhooks/deliveries.js";
+import { permissionFor } from "../fidelity/app-permissions.js";
+import { findOperation } from "../fidelity/rest-contract.js";
 
 export const NOW = new Date("2026-11-24T12:00:00Z");
 
@@ -60,6 +62,7 @@ export interface Town {
   deliver(): Promise<Delivery[]>;
   ledger(): Promise<Ledger | undefined>;
   issue(number: number): NonNullable<Emulator["state"]["repos"][string]>["issues"][number];
+  /** Stops everything; throws if the App sent a request the permission table does not list. */
   close(): Promise<void>;
 }
 
@@ -180,6 +183,12 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
     async close() {
       await server?.stop();
       await github.close();
+      // Every request the App made is in the permission table, so app.yml asks for what it needs.
+      for (const { method, url } of sent) {
+        const operation = findOperation(method, url.replace(/\?.*$/, ""))?.operationId ?? `${method} ${url}`;
+        // The App's own identity is read with its JWT, which needs no installation permission.
+        if (operation !== "apps/get-authenticated") permissionFor(operation);
+      }
     },
   };
 }

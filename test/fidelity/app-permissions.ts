@@ -23,6 +23,8 @@ export const APP_PERMISSIONS: Readonly<Record<string, PermissionNeed>> = {
   // The App's sticky status comment on an issue, and its replies (app/github/issue-comments.ts).
   "issues/list-comments": { permission: "issues", access: "read" },
   "issues/create-comment": { permission: "issues", access: "write" },
+  // Escalations are issues that mention people (/escalate).
+  "issues/create": { permission: "issues", access: "write" },
   "issues/update-comment": { permission: "issues", access: "write" },
   // Acknowledging a command or a sling with a reaction (app/github/reactions.ts).
   "reactions/create-for-issue": { permission: "issues", access: "write" },
@@ -33,6 +35,13 @@ export const APP_PERMISSIONS: Readonly<Record<string, PermissionNeed>> = {
   "actions/list-workflow-runs": { permission: "actions", access: "read" },
   "actions/get-workflow-run": { permission: "actions", access: "read" },
   "actions/cancel-workflow-run": { permission: "actions", access: "write" },
+  // /peek: a polecat's heartbeat check run (app/github/heartbeat-check-runs.ts), its job's log
+  // (app/github/job-logs.ts), and the branch of a pull request it is asked on
+  // (app/github/pull-request-head.ts).
+  "checks/list-for-ref": { permission: "checks", access: "read" },
+  "actions/list-jobs-for-workflow-run": { permission: "actions", access: "read" },
+  "actions/download-job-logs-for-workflow-run": { permission: "actions", access: "read" },
+  "pulls/get": { permission: "pull_requests", access: "read" },
   // `.github/gastown.yml`, the repository's and the organisation's (app/github/config-files.ts),
   // and the repository's formulas in `.beads/formulas/` (app/github/repository-formulas.ts).
   "repos/get-content": { permission: "contents", access: "read" },
@@ -41,7 +50,6 @@ export const APP_PERMISSIONS: Readonly<Record<string, PermissionNeed>> = {
   "git/get-commit": { permission: "contents", access: "read" },
   "git/get-tree": { permission: "contents", access: "read" },
   "git/get-blob": { permission: "contents", access: "read" },
-  "git/create-blob": { permission: "contents", access: "write" },
   "git/create-tree": { permission: "contents", access: "write" },
   "git/create-commit": { permission: "contents", access: "write" },
   "git/create-ref": { permission: "contents", access: "write" },

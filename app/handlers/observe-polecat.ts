@@ -1,0 +1,74 @@
+// What GitHub shows of one polecat's current attempt, read when someone asks (/peek): its run
+// (by the id the ledger recorded, else by its run-name), its heartbeat check run on the polecat
+// branch, and the last lines of its output — the heartbeat's `output.text` while the run is
+// live, the job's log once it has completed (GitHub serves job logs only then). Its health is
+// then decided from all that by app/town/polecat-health.ts.
+import type { GitHubClient } from "../github/github-client.js";
+import { findCheckRun, type CheckRunSummary } from "../github/heartbeat-check-runs.js";
+import { jobLog, listRunJobs } from "../github/job-logs.js";
+import { findRunByName, getRun, isLiveRun, type RunSummary } from "../github/polecat-runs.js";
+import type { Bead } from "../ledger/bead-schema.js";
+import { gastownMetadata, gastownString } from "../molecules/gastown-metadata.js";
+import { HEARTBEAT_CHECK_NAME, heartbeatExternalId, parseHeartbeat } from "../town/heartbeat.js";
+import { jobLogTail, outputTail } from "../town/output-tail.js";
+import type { PolecatObservation } from "../town/peek-reply.js";
+import { polecatHealth, type Health } from "../town/polecat-health.js";
+import { polecatRunName } from "../town/polecat-dispatch.js";
+import { polecatBranch } from "../town/polecat-names.js";
+import { attemptOf } from "../town/sling.js";
+import type { Town } from "./repository-town.js";
+
+export interface Observed extends PolecatObservation {
+  readonly health: Health;
+}
+
+/**
+ * The polecat's run, heartbeat and health; with `lines`, also that many of its last output lines.
+ * A bead never dispatched (attempt 0) has nothing on GitHub to read.
+ */
+export async function observePolecat(town: Town, bead: Bead, options: { lines?: number } = {}): Promise<Observed> {
+  const attempt = attemptOf(bead);
+  const polecat = gastownString(bead, "polecat");
+  const repo = { owner: town.owner, repo: town.repo };
+  const run = attempt > 0 ? await findBeadRun(town, bead, attempt) : undefined;
+  const check = attempt > 0 && polecat !== undefined
+    ? await findCheckRun(town.github, { ...repo, ref: polecatBranch(polecat, bead.id), checkName: HEARTBEAT_CHECK_NAME, externalId: heartbeatExternalId(bead.id, attempt) })
+    : undefined;
+  const heartbeat = parseHeartbeat(check?.output.summary);
+  const live = run !== undefined && isLiveRun(run);
+  const health = polecatHealth({
+    bead, now: town.deps.clock(), stuckMinutes: town.config.witness.stuck_minutes, ...(heartbeat ? { heartbeat } : {}),
+    ...(run ? { run: { live, conclusion: run.conclusion, created_at: run.created_at } } : {}),
+  });
+  const output = options.lines === undefined ? undefined : await readOutput(town.github, { ...repo, run: live ? undefined : run, check, lines: options.lines });
+  return {
+    health,
+    ...(run ? { run: { id: run.id, url: run.html_url, status: run.status, conclusion: run.conclusion } } : {}),
+    ...(heartbeat ? { heartbeat } : {}),
+    ...(output ? { output } : {}),
+  };
+}
+
+/** The attempt's run: by the id the ledger recorded, else by the run-name its dispatch gave it. */
+export async function findBeadRun(town: Town, bead: Bead, attempt: number): Promise<RunSummary | undefined> {
+  const repo = { owner: town.owner, repo: town.repo };
+  const runId = gastownMetadata(bead).run_id;
+  if (typeof runId === "number") return getRun(town.github, { ...repo, runId });
+  const polecat = gastownString(bead, "polecat") ?? "";
+  return findRunByName(town.github, { ...repo, workflow: town.config.polecat.workflow, name: polecatRunName({ bead: bead.id, polecat, attempt }) });
+}
+
+/** The output's tail: from the job log of a completed run, else from the heartbeat. */
+async function readOutput(
+  github: GitHubClient,
+  at: { owner: string; repo: string; run: RunSummary | undefined; check: CheckRunSummary | undefined; lines: number },
+): Promise<PolecatObservation["output"]> {
+  if (at.run) {
+    // A polecat run has one job; a workflow with more shows its first completed one.
+    const job = (await listRunJobs(github, { owner: at.owner, repo: at.repo, runId: at.run.id })).find((j) => j.status === "completed");
+    const log = job ? await jobLog(github, { owner: at.owner, repo: at.repo, jobId: job.id }) : undefined;
+    if (log !== undefined) return { lines: jobLogTail(log, at.lines), source: "job log" };
+  }
+  const text = at.check?.output.text;
+  return typeof text === "string" ? { lines: outputTail(text, at.lines), source: "heartbeat" } : undefined;
+}

@@ -1,0 +1,7 @@
+// Text people wrote, shown in a comment as data: in a code fence longer than any run of
+// backticks inside it, so nothing in it can close the fence and turn into Markdown.
+export function fenced(text: string, language = "text"): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}${language}\n${text}\n${fence}`;
+}

@@ -1,0 +1,73 @@
+// A polecat's heartbeat (DESIGN §7): one `gastown/polecat` check run per attempt, `external_id`
+// `<bead>@<attempt>`, whose `output.summary` starts with
+// `<!-- gastown:heartbeat {"at":ISO,"state":…,"step":…,"attempt":n} -->`. GitHub sends no webhook
+// when a check run's output changes, so the App reads it when asked. Anyone who can write check
+// runs could write one, so the summary is untrusted: what does not parse is no heartbeat, and a
+// field that is not what the contract says is left out rather than shown.
+
+export const HEARTBEAT_CHECK_NAME = "gastown/polecat";
+
+export const HEARTBEAT_STATES = ["working", "stuck", "done", "crashed"] as const;
+export type HeartbeatState = (typeof HEARTBEAT_STATES)[number];
+
+export interface Heartbeat {
+  /** When the polecat last beat. */
+  readonly at: Date;
+  readonly state?: HeartbeatState;
+  /** The step it is on: its formula step id, or its number n (of `<root>.<n>`). */
+  readonly step?: string | number;
+  readonly attempt?: number;
+}
+
+/** The check run's `external_id` for one attempt on one bead. */
+export function heartbeatExternalId(bead: string, attempt: number): string {
+  return `${bead}@${attempt}`;
+}
+
+// The marker and its JSON are short; a summary may be up to 65,535 characters, so only its
+// start is read.
+const MAX_MARKER_CHARS = 2000;
+const MARKER = /^\s*<!-- gastown:heartbeat (.*?) -->/s;
+// RFC 3339 as the action writes it (`toISOString()`), with or without fractions or an offset.
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+// Formula step ids are identifiers; anything else is not shown.
+const STEP_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+// More steps than any formula has: a bigger number is garbage.
+const MAX_STEP_NUMBER = 10_000;
+
+/** The heartbeat in a check run's `output.summary`, or undefined when there is none to trust. */
+export function parseHeartbeat(summary: unknown): Heartbeat | undefined {
+  if (typeof summary !== "string") return undefined;
+  const match = MARKER.exec(summary.slice(0, MAX_MARKER_CHARS));
+  if (!match) return undefined;
+  let fields: unknown;
+  try {
+    fields = JSON.parse(match[1] ?? "");
+  } catch {
+    return undefined;
+  }
+  if (typeof fields !== "object" || fields === null || Array.isArray(fields)) return undefined;
+  const { at, state, step, attempt } = fields as Record<string, unknown>;
+  if (typeof at !== "string" || !ISO_TIME.test(at)) return undefined;
+  const time = Date.parse(at);
+  if (!Number.isFinite(time)) return undefined;
+  return {
+    at: new Date(time),
+    ...(isHeartbeatState(state) ? { state } : {}),
+    ...(isStep(step) ? { step } : {}),
+    ...(isPositiveInteger(attempt) ? { attempt } : {}),
+  };
+}
+
+function isHeartbeatState(value: unknown): value is HeartbeatState {
+  return typeof value === "string" && (HEARTBEAT_STATES as readonly string[]).includes(value);
+}
+
+function isStep(value: unknown): value is string | number {
+  if (typeof value === "string") return STEP_ID.test(value);
+  return isPositiveInteger(value) && value <= MAX_STEP_NUMBER;
+}
+
+function isPositiveInteger(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value > 0;
+}

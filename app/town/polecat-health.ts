@@ -1,0 +1,99 @@
+// A polecat's health, as /peek shows it: idle, working, stuck or done, decided from what the
+// ledger says of its bead, what GitHub shows of its run (for the bead's current attempt) and
+// the age of its last heartbeat. In order:
+//   1. A run that has completed: done, with the run's conclusion.
+//   2. A live run (queued, in progress, …):
+//      - its heartbeat says stuck or crashed: stuck (the polecat said so);
+//      - a heartbeat at most `witness.stuck_minutes` old: working; older: stuck;
+//      - no heartbeat yet: working until `stuck_minutes` have passed since the attempt was
+//        dispatched, stuck after (a run that never beats, or sits queued that long, is stuck).
+//   3. No run, bead hooked: working while the dispatch is within its grace period (the run is
+//      on its way, DISPATCH_GRACE_MS), stuck after (a lost dispatch the next sling repeats).
+//   4. No run, not hooked: done when the bead records an exit, idle otherwise (waiting for a
+//      free polecat, or unslung).
+// A heartbeat exactly `stuck_minutes` old still counts as fresh; a heartbeat from the future
+// (clock skew) counts as just now.
+import type { Bead } from "../ledger/bead-schema.js";
+import { beadStatus } from "../ledger/bead-schema.js";
+import { gastownString } from "../molecules/gastown-metadata.js";
+import type { Heartbeat } from "./heartbeat.js";
+import { DISPATCH_GRACE_MS } from "./sling.js";
+
+export type PolecatState = "idle" | "working" | "stuck" | "done";
+
+/** Why the state is what it is, with what the reply says about it. */
+export type HealthReason =
+  /** Working: a heartbeat within stuck_minutes. */
+  | { readonly kind: "fresh"; readonly heartbeatAgeMs: number }
+  /** Working: a live run, no heartbeat yet, dispatched within stuck_minutes. */
+  | { readonly kind: "starting"; readonly sinceDispatchMs: number | undefined }
+  /** Working: hooked, no run yet, dispatched within the grace period. */
+  | { readonly kind: "dispatching"; readonly sinceDispatchMs: number }
+  /** Stuck: the last heartbeat is older than stuck_minutes. */
+  | { readonly kind: "stale"; readonly heartbeatAgeMs: number }
+  /** Stuck: a live run that has not beaten since it was dispatched, longer than stuck_minutes ago. */
+  | { readonly kind: "silent"; readonly sinceDispatchMs: number }
+  /** Stuck: its heartbeat says it is stuck or crashed. */
+  | { readonly kind: "reported"; readonly heartbeatAgeMs: number; readonly said: "stuck" | "crashed" }
+  /** Stuck: hooked, yet no run past the grace period (or no dispatch time recorded). */
+  | { readonly kind: "lost"; readonly sinceDispatchMs: number | undefined }
+  /** Done: its run completed. */
+  | { readonly kind: "completed"; readonly conclusion: string | null }
+  /** Done: no run to show, but the bead records its exit. */
+  | { readonly kind: "exited"; readonly exit: string }
+  /** Idle: no run, not hooked. */
+  | { readonly kind: "not-hooked" };
+
+export interface Health {
+  readonly state: PolecatState;
+  readonly reason: HealthReason;
+}
+
+export interface HealthInput {
+  readonly bead: Bead;
+  /** The run of the bead's current attempt, if GitHub shows one. */
+  readonly run?: { readonly live: boolean; readonly conclusion: string | null; readonly created_at?: string };
+  /** The current attempt's heartbeat, if it has beaten. */
+  readonly heartbeat?: Heartbeat;
+  readonly now: Date;
+  /** `witness.stuck_minutes`. */
+  readonly stuckMinutes: number;
+}
+
+export function polecatHealth(input: HealthInput): Health {
+  const { bead, run, heartbeat, now } = input;
+  const stuckMs = input.stuckMinutes * 60_000;
+  // The attempt's dispatch, as the App recorded it with its own clock; else the run's start.
+  const dispatched = timeOf(gastownString(bead, "dispatched_at")) ?? timeOf(run?.created_at);
+  const sinceDispatchMs = dispatched === undefined ? undefined : Math.max(0, now.getTime() - dispatched);
+
+  if (run && !run.live) return { state: "done", reason: { kind: "completed", conclusion: run.conclusion } };
+  if (run) {
+    if (heartbeat) {
+      const heartbeatAgeMs = Math.max(0, now.getTime() - heartbeat.at.getTime());
+      if (heartbeat.state === "stuck" || heartbeat.state === "crashed") {
+        return { state: "stuck", reason: { kind: "reported", heartbeatAgeMs, said: heartbeat.state } };
+      }
+      return heartbeatAgeMs > stuckMs
+        ? { state: "stuck", reason: { kind: "stale", heartbeatAgeMs } }
+        : { state: "working", reason: { kind: "fresh", heartbeatAgeMs } };
+    }
+    return sinceDispatchMs !== undefined && sinceDispatchMs > stuckMs
+      ? { state: "stuck", reason: { kind: "silent", sinceDispatchMs } }
+      : { state: "working", reason: { kind: "starting", sinceDispatchMs } };
+  }
+  if (beadStatus(bead) === "hooked") {
+    return sinceDispatchMs !== undefined && sinceDispatchMs < DISPATCH_GRACE_MS
+      ? { state: "working", reason: { kind: "dispatching", sinceDispatchMs } }
+      : { state: "stuck", reason: { kind: "lost", sinceDispatchMs } };
+  }
+  const exit = gastownString(bead, "exit");
+  if (exit !== undefined) return { state: "done", reason: { kind: "exited", exit } };
+  return { state: "idle", reason: { kind: "not-hooked" } };
+}
+
+function timeOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const time = Date.parse(text);
+  return Number.isFinite(time) ? time : undefined;
+}

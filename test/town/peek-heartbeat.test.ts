@@ -1,0 +1,57 @@
+// The heartbeat in a check run's summary (DESIGN §7): read when it follows the contract, and
+// nothing trusted from one that does not.
+import { describe, expect, it } from "vitest";
+import { heartbeatExternalId, parseHeartbeat } from "../../app/town/heartbeat.js";
+
+const beat = (json: string, rest = "\n\nPolecat **furiosa** is working.") => `<!-- gastown:heartbeat ${json} -->${rest}`;
+
+describe("reading a heartbeat", () => {
+  it("reads the time, state, step and attempt", () => {
+    expect(parseHeartbeat(beat('{"at":"2026-11-24T11:57:00Z","state":"working","step":"implement","attempt":2}'))).toEqual({
+      at: new Date("2026-11-24T11:57:00Z"), state: "working", step: "implement", attempt: 2,
+    });
+    expect(parseHeartbeat(beat('{"at":"2026-11-24T11:57:00.123Z","state":"done","step":3}'))).toEqual({
+      at: new Date("2026-11-24T11:57:00.123Z"), state: "done", step: 3,
+    });
+    // An offset is a time like any other; leading whitespace before the marker is allowed.
+    expect(parseHeartbeat(`\n  ${beat('{"at":"2026-11-24T12:57:00+01:00"}')}`)).toEqual({ at: new Date("2026-11-24T11:57:00Z") });
+  });
+
+  it("takes every state of the contract", () => {
+    for (const state of ["working", "stuck", "done", "crashed"]) {
+      expect(parseHeartbeat(beat(`{"at":"2026-11-24T11:57:00Z","state":"${state}"}`))?.state).toBe(state);
+    }
+  });
+
+  it("is none without the marker at the start, or without a time it can read", () => {
+    for (const summary of [
+      undefined, null, 42, "", "no heartbeat here",
+      `Summary first. ${beat('{"at":"2026-11-24T11:57:00Z"}')}`,
+      "<!-- gastown:heartbeat {\"at\":\"2026-11-24T11:57:00Z\"}",
+      beat("not json"), beat("[1,2]"), beat("null"), beat('"2026-11-24T11:57:00Z"'),
+      beat("{}"), beat('{"at":1764000000000}'), beat('{"at":"yesterday"}'), beat('{"at":"2026-11-24"}'),
+      beat('{"at":"2026-13-45T99:99:99Z"}'), beat('{"at":"2026-11-24T11:57:00Z\\u0000"}'),
+    ]) {
+      expect(parseHeartbeat(summary), String(summary)).toBeUndefined();
+    }
+  });
+
+  it("leaves out fields that are not what the contract says, keeping the time", () => {
+    const at = new Date("2026-11-24T11:57:00Z");
+    expect(parseHeartbeat(beat('{"at":"2026-11-24T11:57:00Z","state":"dancing","step":"<img src=x>","attempt":-1}'))).toEqual({ at });
+    expect(parseHeartbeat(beat('{"at":"2026-11-24T11:57:00Z","state":["working"],"step":0,"attempt":1.5}'))).toEqual({ at });
+    expect(parseHeartbeat(beat('{"at":"2026-11-24T11:57:00Z","step":10001,"attempt":"2"}'))).toEqual({ at });
+    expect(parseHeartbeat(beat(`{"at":"2026-11-24T11:57:00Z","step":"${"s".repeat(101)}"}`))).toEqual({ at });
+    expect(parseHeartbeat(beat('{"at":"2026-11-24T11:57:00Z","step":"`code`"}'))).toEqual({ at });
+    expect(parseHeartbeat(beat('{"at":"2026-11-24T11:57:00Z","step":10000,"attempt":9007199254740991}'))).toEqual({ at, step: 10000, attempt: 9007199254740991 });
+  });
+
+  it("reads only the start of a long summary", () => {
+    expect(parseHeartbeat(beat('{"at":"2026-11-24T11:57:00Z"}', "x".repeat(70_000)))).toEqual({ at: new Date("2026-11-24T11:57:00Z") });
+    expect(parseHeartbeat(beat(`{"at":"2026-11-24T11:57:00Z","pad":"${"x".repeat(3000)}"}`))).toBeUndefined();
+  });
+
+  it("names the check run of an attempt", () => {
+    expect(heartbeatExternalId("town-a1b", 2)).toBe("town-a1b@2");
+  });
+});
