@@ -3,7 +3,6 @@
 // themselves; the webhooks that causes are handed to one or more App instances, so a test
 // decides when (and how often, and how concurrently) each delivery is handled.
 import { pino } from "pino";
-import { createServer } from "node:net";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { gastownApp } from "../../app/gastown-app.js";
 import { realDependencies, type AppDependencies } from "../../app/handlers/app-dependencies.js";
@@ -12,7 +11,7 @@ import { loadLedger } from "../../app/ledger/read-ledger.js";
 import type { Ledger } from "../../app/ledger/ledger.js";
 import { startEmulator, type Emulator } from "../emulator/emulator.js";
 import type { Role } from "../emulator/state/model.js";
-import { call, repoDeliveries, testAppKey } from "../emulator/testing.js";
+import { call, freePort, repoDeliveries, testAppKey } from "../emulator/testing.js";
 import type { Delivery } from "../emulator/webhooks/deliveries.js";
 import { permissionFor } from "../fidelity/app-permissions.js";
 import { findOperation } from "../fidelity/rest-contract.js";
@@ -193,12 +192,3 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
   };
 }
 
-/** A free port: Probot's Server reads port 0 as "the default, 3000". */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no free port");
-  return address.port;
-}

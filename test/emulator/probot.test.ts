@@ -1,26 +1,15 @@
 // A real Probot server, pointed at the emulator through its base-URL setting: it takes the
 // emulator's signed webhooks, acts back through the installation token it mints with the
 // App's JWT, and turns away a delivery with a wrong signature.
-import { createServer } from "node:net";
 import { pino } from "pino";
 import { Probot, ProbotOctokit, Server } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type Emulator } from "./emulator.js";
-import { call, repoDeliveries, testAppKey } from "./testing.js";
+import { call, freePort, repoDeliveries, testAppKey } from "./testing.js";
 
 let github: Emulator;
 let server: Server;
 let seen: { event: string; sender: string; title: string }[];
-
-// Probot's Server reads port 0 as "the default, 3000", so find a free one first.
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
 
 beforeEach(async () => {
   // Probot signs its JWTs with the real clock, so this emulator keeps the real clock too.

@@ -164,3 +164,14 @@ export async function gitClientFails(cwd: string, ...args: string[]): Promise<st
   }
   throw new Error(`git ${args.join(" ")} succeeded`);
 }
+
+/** A free port on 127.0.0.1: Probot's Server reads port 0 as "the default, 3000". */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import("node:net");
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  if (address === null || typeof address === "string") throw new Error("no free port");
+  return address.port;
+}

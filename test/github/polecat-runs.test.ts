@@ -7,22 +7,7 @@ import {
 } from "../../app/github/polecat-runs.js";
 import type { Emulator } from "../emulator/emulator.js";
 import { octokitFor, startFixedEmulator } from "../emulator/testing.js";
-
-const POLECAT = `name: Gas Town polecat
-run-name: "polecat \${{ inputs.polecat }} · \${{ inputs.bead }} · attempt \${{ inputs.attempt }}"
-on:
-  workflow_dispatch:
-    inputs:
-      bead: { required: true }
-      molecule: { required: true }
-      polecat: { required: true }
-      attempt: { required: true }
-      limits: { required: false, default: "{}" }
-jobs:
-  work:
-    runs-on: ubuntu-latest
-    steps: [{ run: "true" }]
-`;
+import { POLECAT_WORKFLOW as POLECAT } from "../app/app-harness.js";
 
 const TOWN = { owner: "octo", repo: "town" };
 const WORKFLOW = "gastown-polecat.yml";
@@ -139,7 +124,7 @@ describe("finding a run", () => {
 
   it("by id, undefined for one GitHub does not have", async () => {
     const { runId = 0 } = await dispatchWorkflow(app, { ...TOWN, workflow: WORKFLOW, ref: "main", inputs: inputs("nux", "1") });
-    github.startJob("octo/town", runId, "work");
+    github.startJob("octo/town", runId, "polecat");
 
     const run = await getRun(app, { ...TOWN, runId });
 
@@ -153,8 +138,8 @@ describe("cancelling a run", () => {
   it("cancels one still going, and says a finished or unknown one is not running", async () => {
     const live = await dispatchWorkflow(app, { ...TOWN, workflow: WORKFLOW, ref: "main", inputs: inputs("nux", "1") });
     const done = await dispatchWorkflow(app, { ...TOWN, workflow: WORKFLOW, ref: "main", inputs: inputs("slit", "1") });
-    github.startJob("octo/town", live.runId ?? 0, "work");
-    github.completeJob("octo/town", done.runId ?? 0, "work", "success");
+    github.startJob("octo/town", live.runId ?? 0, "polecat");
+    github.completeJob("octo/town", done.runId ?? 0, "polecat", "success");
 
     expect(await cancelRun(app, { ...TOWN, runId: live.runId ?? 0 })).toBe("cancelling");
     expect(await cancelRun(app, { ...TOWN, runId: done.runId ?? 0 })).toBe("not-running");
