@@ -2,6 +2,7 @@
 // and the answer when they may not. What a sling or unsling then does lives in sling-issue.ts
 // and unsling-issue.ts.
 import { parseCommands, type Command, type CommandWord } from "../commands/parse-commands.js";
+import type { GastownConfig } from "../config/config-schema.js";
 import type { GitHubClient } from "../github/github-client.js";
 import { replyToIssue } from "../github/issue-comments.js";
 import { addLabels, removeLabel } from "../github/issue-labels.js";
@@ -107,18 +108,20 @@ async function onComment(
   if (!town) return;
   const sender = payload.sender;
   const say = (body: string) => replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issue.number }, body);
+  // A person's role is asked of GitHub once per comment; each command then needs its own level,
+  // and even a command that does not read needs read access to be answered.
+  const role = sender.type === "Bot" ? undefined : await repositoryRole(town.github, town.owner, town.repo, sender.login);
+  const reading: GastownConfig["trust"] = { ...town.config.trust, permission: "read" };
+  const needs = parsed.problems.length > 0 ? [reading] : [];
+  for (const command of parsed.commands) needs.push(READ_COMMANDS.has(wordOf(command)) ? reading : town.config.trust);
+  const refused = needs.map((trust) => mayDrive(sender, role, trust)).find((decision) => !decision.allowed);
+  if (refused && !refused.allowed) {
+    await refuse(town, snapshot, refused.reason, "nothing was done");
+    return;
+  }
   if (parsed.problems.length > 0) {
     const lines = parsed.problems.map((p) => `- line ${p.line}: ${p.message}`);
     await say([`@${sender.login}, Gas Town could not read that, so it did nothing:`, "", ...lines].join("\n"));
-    return;
-  }
-  // A person's role is asked of GitHub once per comment; each command then needs its own level.
-  const role = sender.type === "Bot" ? undefined : await repositoryRole(town.github, town.owner, town.repo, sender.login);
-  const refused = parsed.commands.map((command) => mayDrive(sender, role, {
-    ...town.config.trust, ...(READ_COMMANDS.has(wordOf(command)) ? { permission: "read" as const } : {}),
-  })).find((decision) => !decision.allowed);
-  if (refused && !refused.allowed) {
-    await refuse(town, snapshot, refused.reason, "nothing was done");
     return;
   }
   const acknowledge = { owner: town.owner, repo: town.repo, comment_id: comment.id };

@@ -5,6 +5,7 @@ import type { Bead } from "../../app/ledger/bead-schema.js";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { helpText } from "../../app/town/help-text.js";
 import { defaultConfig } from "../../app/config/config-schema.js";
+import { call } from "../emulator/testing.js";
 import { REPO, startTown, type Town, type TownOptions } from "./app-harness.js";
 
 let town: Town;
@@ -160,6 +161,19 @@ describe("permissions and the rest", () => {
     await comment("/gt help\n/nudge psst", "rita");
     expect(replies()).toEqual([
       "@rita has read access to this repository; driving Gas Town here takes write (trust.permission in .github/gastown.yml), so nothing was done.",
+    ]);
+  });
+
+  it("tells a bot it may not drive the town, rather than how to write the command", async () => {
+    await start();
+    const inputs = { bead: "x", molecule: "m", polecat: "p", attempt: "1", limits: "{}" };
+    await town.as("mayor", "POST", "/repos/octo/town/actions/workflows/gastown-polecat.yml/dispatches", { ref: "main", inputs });
+    await town.github.settled();
+    const token = runs()[0]?.token as string;
+    await call(town.github, "POST", "/repos/octo/town/issues/1/comments", { token, body: { body: "/sling --force" } });
+    await town.deliver();
+    expect(replies()).toEqual([
+      "@github-actions[bot] is a bot; bots drive Gas Town only when listed in trust.allowed_bots, so nothing was done.",
     ]);
   });
 
