@@ -71182,18 +71182,18 @@ async function onComment(ref, deps, payload, issue3, comment) {
   if (!town) return;
   const sender = payload.sender;
   const say = (body) => replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issue3.number }, body);
+  const role = sender.type === "Bot" ? void 0 : await repositoryRole(town.github, town.owner, town.repo, sender.login);
+  const reading = { ...town.config.trust, permission: "read" };
+  const needs = parsed.problems.length > 0 ? [reading] : [];
+  for (const command of parsed.commands) needs.push(READ_COMMANDS.has(wordOf(command)) ? reading : town.config.trust);
+  const refused = needs.map((trust2) => mayDrive(sender, role, trust2)).find((decision) => !decision.allowed);
+  if (refused && !refused.allowed) {
+    await refuse(town, snapshot, refused.reason, "nothing was done");
+    return;
+  }
   if (parsed.problems.length > 0) {
     const lines = parsed.problems.map((p) => `- line ${p.line}: ${p.message}`);
     await say([`@${sender.login}, Gas Town could not read that, so it did nothing:`, "", ...lines].join("\n"));
-    return;
-  }
-  const role = sender.type === "Bot" ? void 0 : await repositoryRole(town.github, town.owner, town.repo, sender.login);
-  const refused = parsed.commands.map((command) => mayDrive(sender, role, {
-    ...town.config.trust,
-    ...READ_COMMANDS.has(wordOf(command)) ? { permission: "read" } : {}
-  })).find((decision) => !decision.allowed);
-  if (refused && !refused.allowed) {
-    await refuse(town, snapshot, refused.reason, "nothing was done");
     return;
   }
   const acknowledge = { owner: town.owner, repo: town.repo, comment_id: comment.id };
