@@ -3,7 +3,7 @@
 // themselves; the webhooks that causes are handed to one or more App instances, so a test
 // decides when (and how often, and how concurrently) each delivery is handled.
 import { pino } from "pino";
-import { Probot, ProbotOctokit, Server } from "probot";
+import { Probot, ProbotOctokit, Server, type ApplicationFunction } from "probot";
 import { gastownApp } from "../../app/gastown-app.js";
 import { realDependencies, type AppDependencies } from "../../app/handlers/app-dependencies.js";
 import { LEDGER_PATH } from "../../app/github/ledger-store.js";
@@ -50,9 +50,10 @@ export interface Town {
   app(index?: number): Probot;
   /**
    * The App as `npm start` runs it: Probot's HTTP server, to which the emulator now sends its
-   * signed webhooks itself. Stopped by close().
+   * signed webhooks itself. Stopped by close(). `appFn` puts another app function in the same
+   * server (a bench's bare app); the answer is the webhook URL.
    */
-  serve(): Promise<void>;
+  serve(appFn?: ApplicationFunction): Promise<string>;
   /** Acts as `login` through the API. */
   as(login: string, method: string, path: string, body?: unknown): Promise<unknown>;
   /** The deliveries made since the last call. */
@@ -71,6 +72,8 @@ export interface TownOptions {
   readonly deps?: Partial<AppDependencies>;
   /** Logins and their roles on octo/town; mayor (maintain) and ann (write) unless given. */
   readonly people?: Readonly<Record<string, Role>>;
+  /** The webhook events the installation subscribes to; the App's defaults (all) unless given. */
+  readonly events?: readonly string[];
 }
 
 export const REPO = "octo/town";
@@ -91,7 +94,7 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
     else files[path] = text;
   }
   await github.addRepo({ owner: "octo", name: "town", files });
-  github.install({ account: "octo" });
+  github.install({ account: "octo", ...(options.events === undefined ? {} : { events: [...options.events] }) });
   const people: Readonly<Record<string, Role>> = options.people ?? { mayor: "maintain", ann: "write" };
   for (const [login, role] of Object.entries(people)) github.setCollaborator(REPO, login, role);
 
@@ -132,15 +135,16 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
     return apps[index] as Probot;
   };
   let server: Server | undefined;
-  const serve = async () => {
+  const serve = async (appFn: ApplicationFunction = gastownApp(deps)) => {
     const port = await freePort();
     server = new Server({
       port, host: "127.0.0.1", log, enableStaticFiles: false,
       Probot: Probot.defaults({ appId: github.app.id, privateKey: github.app.privateKey, secret: "town-secret", baseUrl: base, log, Octokit: Unpaced as typeof ProbotOctokit }),
     });
-    await server.load(gastownApp(deps));
+    await server.load(appFn);
     await server.start();
     github.webhookUrl = `http://127.0.0.1:${port}/api/github/webhooks`;
+    return github.webhookUrl;
   };
   let seen = repoDeliveries(github).length;
   const newDeliveries = async () => {
