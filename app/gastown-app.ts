@@ -2,14 +2,17 @@
 // §3). Probot calls it in a server; anything else that can hand it a Probot-shaped `app` (the
 // Actions-only adapter, tests) runs the very same handlers.
 import type { Probot } from "probot";
+import { LedgerLanes } from "./github/ledger-lanes.js";
 import { realDependencies, type AppDependencies } from "./handlers/app-dependencies.js";
 import { handleIssueEvent } from "./handlers/issue-events.js";
 
 /** The webhook events the App handles; app.yml subscribes to exactly these (a test holds it). */
 export const HANDLED_EVENTS = ["issues.labeled", "issues.unlabeled", "issue_comment.created"] as const;
 
-export function gastownApp(deps: AppDependencies = realDependencies) {
+export function gastownApp(given: AppDependencies = realDependencies) {
   return (app: Probot): void => {
+    // The events this App handles at once write each ledger one after another.
+    const deps: AppDependencies = { ...given, ledgerLanes: given.ledgerLanes ?? new LedgerLanes() };
     // The App's own login (`<slug>[bot]`), asked once: events it caused are its answers.
     let login: Promise<string> | undefined;
     const botLogin = (): Promise<string> => {

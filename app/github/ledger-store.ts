@@ -9,6 +9,7 @@ import { renderLedgerConfig } from "../ledger/ledger-config.js";
 import { loadLedger } from "../ledger/read-ledger.js";
 import { serializeLedger } from "../ledger/write-ledger.js";
 import { statusOf, type GitHubClient } from "./github-client.js";
+import type { LedgerLanes } from "./ledger-lanes.js";
 
 export const LEDGER_PATH = ".beads/issues.jsonl";
 export const LEDGER_CONFIG_PATH = ".beads/config.yaml";
@@ -31,6 +32,8 @@ export interface LedgerStoreOptions {
   readonly warn?: (message: string) => void;
   /** A fresh id for each write's commit (see tryWrite); random UUIDs unless given. */
   readonly writeId?: () => string;
+  /** This process's writes to the branch, one after another (ledger-lanes.ts); none: each races. */
+  readonly lanes?: LedgerLanes;
   /** The sizes that warn and refuse; SIZE_WARNING_BYTES and SIZE_LIMIT_BYTES unless given. */
   readonly sizes?: { readonly warning: number; readonly limit: number };
 }
@@ -93,6 +96,14 @@ export class LedgerStore {
    * `message` may be a function, called after `mutate`, to describe what it did.
    */
   async update(message: string | (() => string), mutate: (ledger: Ledger) => Ledger, options: UpdateOptions = {}): Promise<Written> {
+    const lanes = this.options.lanes;
+    if (!lanes) return this.write(message, mutate, options);
+    const key = `${this.options.owner}/${this.options.repo}:${this.options.branch}`;
+    // In a lane, the state the write before left is newer than any this caller read before queueing.
+    return lanes.run(key, (last) => this.write(message, mutate, last ? { from: last } : options));
+  }
+
+  private async write(message: string | (() => string), mutate: (ledger: Ledger) => Ledger, options: UpdateOptions): Promise<Written> {
     const maxAttempts = this.options.maxAttempts ?? 8;
     for (let attempt = 1; ; attempt++) {
       const state = attempt === 1 && options.from ? options.from : await this.read();

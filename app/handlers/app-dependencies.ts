@@ -4,6 +4,7 @@
 import type { ConfigTexts } from "../config/repository-config.js";
 import { fetchConfigTexts } from "../github/config-files.js";
 import type { GitHubClient } from "../github/github-client.js";
+import type { LedgerLanes } from "../github/ledger-lanes.js";
 import { repositoryFormulaLibrary } from "../github/repository-formulas.js";
 import type { FormulaLibrary } from "../molecules/resolve-formula.js";
 
@@ -21,6 +22,8 @@ export interface AppDependencies {
    * GitHub with the App's JWT (`GET /app`). A workflow token cannot, so Actions-only mode names it.
    */
   readonly botLogin?: string;
+  /** One process's ledger writes, one after another per branch; gastownApp() makes them. */
+  readonly ledgerLanes?: LedgerLanes;
 }
 
 export const realDependencies: AppDependencies = {

@@ -51,6 +51,7 @@ export async function openTown(ref: RepositoryRef, deps: AppDependencies): Promi
     prefix: config.ledger.prefix ?? fallbackPrefix,
     sleep: deps.sleep,
     random: deps.random,
+    ...(deps.ledgerLanes ? { lanes: deps.ledgerLanes } : {}),
   });
   return { kind: "on", town: { ...ref, config, store, fallbackPrefix, deps } };
 }

@@ -1,6 +1,7 @@
 // The ledger store against the emulator: real Git Data API calls, held to GitHub's contract,
 // on a real bare repository.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { LedgerLanes } from "../../app/github/ledger-lanes.js";
 import { LedgerStore, LedgerStoreError, LEDGER_CONFIG_PATH, LEDGER_PATH } from "../../app/github/ledger-store.js";
 import { beadByExternalRef } from "../../app/ledger/external-ref.js";
 import { Ledger } from "../../app/ledger/ledger.js";
@@ -96,6 +97,32 @@ describe("the ledger store", () => {
     const read = await store().read();
     expect(read.ledger.size).toBe(10_000);
     expect(read.ledger.get("town-9999")?.description).toHaveLength(1_000);
+  });
+
+  it("in a lane, writes one after another from the state the last left: none loses, none reads again", async () => {
+    await store().update("Start", add("town-0"));
+    const lanes = new LedgerLanes();
+    github.resetCounters();
+    waits.length = 0;
+    const results = await Promise.all(["a", "b", "c"].map((x) => store({ lanes }).update(`Add ${x}`, add(`town-${x}`))));
+    expect(results.map((r) => [r.changed, r.attempts])).toEqual([[true, 1], [true, 1], [true, 1]]);
+    expect(waits).toEqual([]);
+    // Only the first write read the branch; the others started from the state before them.
+    expect(github.counters["git/get-ref"]?.requests).toBe(1);
+    expect(github.counters["git/update-ref"]?.requests).toBe(3);
+    expect((await store().read()).ledger.beads().map((b) => b.id)).toEqual(["town-0", "town-a", "town-b", "town-c"]);
+    expect(lanes.busy).toBe(0);
+  });
+
+  it("in a lane, still loses to another process's write and reads afresh", async () => {
+    const lanes = new LedgerLanes();
+    await store({ lanes }).update("Start", add("town-0"));
+    const [mine] = await Promise.all([
+      store({ lanes }).update("Mine", add("town-a")),
+      store().update("Theirs", add("town-b")),
+    ]);
+    expect(mine.changed).toBe(true);
+    expect((await store().read()).ledger.beads().map((b) => b.id)).toEqual(["town-0", "town-a", "town-b"]);
   });
 
   it("gives up, saying why, when it keeps losing", async () => {

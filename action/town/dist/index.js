@@ -67681,6 +67681,33 @@ var import_yaml3 = __toESM(require_dist(), 1);
 var textDecoder2 = new TextDecoder("utf-8", { fatal: false });
 var decode4 = textDecoder2.decode.bind(textDecoder2);
 
+// app/github/ledger-lanes.ts
+var LedgerLanes = class {
+  lanes = /* @__PURE__ */ new Map();
+  /** Runs `write` after every earlier write to `key`, handing it the state the last one left. */
+  async run(key, write) {
+    const lane = this.lanes.get(key) ?? { tail: Promise.resolve(), last: void 0 };
+    this.lanes.set(key, lane);
+    const mine = lane.tail.then(() => write(lane.last));
+    const settled = mine.then(
+      (written) => {
+        lane.last = written.state;
+      },
+      () => {
+        lane.last = void 0;
+      }
+    );
+    lane.tail = settled;
+    await settled;
+    if (lane.tail === settled) this.lanes.delete(key);
+    return mine;
+  }
+  /** Lanes with writes in them or waiting: for tests. */
+  get busy() {
+    return this.lanes.size;
+  }
+};
+
 // app/commands/command-words.ts
 var COMMAND_WORDS = ["sling", "unsling", "peek", "nudge", "retry", "escalate", "queue", "dequeue", "gt"];
 var MAX_PEEK_LINES = 1e3;
@@ -69745,6 +69772,12 @@ var LedgerStore = class {
    * `message` may be a function, called after `mutate`, to describe what it did.
    */
   async update(message, mutate, options2 = {}) {
+    const lanes = this.options.lanes;
+    if (!lanes) return this.write(message, mutate, options2);
+    const key = `${this.options.owner}/${this.options.repo}:${this.options.branch}`;
+    return lanes.run(key, (last) => this.write(message, mutate, last ? { from: last } : options2));
+  }
+  async write(message, mutate, options2) {
     const maxAttempts = this.options.maxAttempts ?? 8;
     for (let attempt = 1; ; attempt++) {
       const state = attempt === 1 && options2.from ? options2.from : await this.read();
@@ -69851,7 +69884,8 @@ async function openTown(ref, deps) {
     branch: config3.ledger.branch,
     prefix: config3.ledger.prefix ?? fallbackPrefix,
     sleep: deps.sleep,
-    random: deps.random
+    random: deps.random,
+    ...deps.ledgerLanes ? { lanes: deps.ledgerLanes } : {}
   });
   return { kind: "on", town: { ...ref, config: config3, store, fallbackPrefix, deps } };
 }
@@ -71280,8 +71314,9 @@ function issueSnapshot(issue3) {
 
 // app/gastown-app.ts
 var HANDLED_EVENTS = ["issues.labeled", "issues.unlabeled", "issue_comment.created"];
-function gastownApp(deps = realDependencies) {
+function gastownApp(given = realDependencies) {
   return (app) => {
+    const deps = { ...given, ledgerLanes: given.ledgerLanes ?? new LedgerLanes() };
     let login;
     const botLogin = () => {
       if (deps.botLogin !== void 0) return Promise.resolve(deps.botLogin);
