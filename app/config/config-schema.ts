@@ -7,7 +7,9 @@ const NAME_POOL = [
 ] as const;
 
 const sling = z.strictObject({
-  label: z.string().min(1).default("gt:sling").describe("The label that slings an issue to a polecat."),
+  // Gas Town's triggers are `gt:` labels (DESIGN §7), so any other label needs no config read.
+  label: z.string().regex(/^gt:./, "a trigger label starts with gt: (for example gt:go)").default("gt:sling")
+    .describe("The label that slings an issue to a polecat; it starts with gt:."),
   formula: z.string().min(1).default("mol-polecat-work").describe("The formula a sling pours when none is named."),
 }).describe("How work is slung.");
 

@@ -75,9 +75,10 @@ async function onLabel(
   ref: RepositoryRef & { botLogin: string }, deps: AppDependencies, payload: EventPayload, issue: IssuePayload,
   label: string, action: "labeled" | "unlabeled",
 ): Promise<void> {
-  if (isStateLabel(label) || issue.pull_request !== undefined) return;
+  // Triggers are gt: labels: any other is none of Gas Town's business, and costs no request.
+  if (!label.startsWith("gt:") || isStateLabel(label) || issue.pull_request !== undefined) return;
   const snapshot = issueSnapshot(issue);
-  const town = await openTownOrExplain(ref, deps, snapshot, label.startsWith("gt:"));
+  const town = await openTownOrExplain(ref, deps, snapshot, true);
   if (!town) return;
   const trigger = readSlingLabel(label, town.config.sling.label);
   if (!trigger) return;

@@ -146,6 +146,13 @@ describe("slinging by label", () => {
     }]);
   });
 
+  it("reads nothing for a label that is not a gt: label", async () => {
+    await start();
+    await label("bug");
+    await town.deliver();
+    expect(requests()).toEqual([]);
+  });
+
   it("pours the formula a gt:sling/<formula> label names", async () => {
     await start({ files: { ".beads/formulas/quick.formula.yaml": "formula: quick\nversion: 1\nsteps:\n  - id: only\n    title: Just do it\n" } });
     await label("gt:sling/quick");
@@ -337,12 +344,12 @@ describe("opting in", () => {
 
   it("takes the organisation's settings under its own with _extends: .github", async () => {
     town = await startTown({ files: { ".github/gastown.yml": "_extends: .github\npolecat:\n  agent: codex\n" } });
-    await town.github.addRepo({ owner: "octo", name: ".github", files: { ".github/gastown.yml": "sling:\n  label: town:go\npolecat:\n  max_turns: 12\n" } });
+    await town.github.addRepo({ owner: "octo", name: ".github", files: { ".github/gastown.yml": "sling:\n  label: gt:go\npolecat:\n  max_turns: 12\n" } });
     await town.as("ann", "POST", "/repos/octo/town/issues", { title: "Org" });
     await label("gt:sling");
     await town.deliver();
     expect(runs()).toHaveLength(0);
-    await label("town:go");
+    await label("gt:go");
     await town.deliver();
     expect(JSON.parse(runs()[0]?.inputs?.limits ?? "{}")).toMatchObject({ agent: "codex", max_turns: 12 });
   });

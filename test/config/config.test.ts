@@ -52,6 +52,9 @@ describe(".github/gastown.yml", () => {
     expect(problems("polecat:\n  name_pool: [Furiosa]\n")).toEqual([
       ".github/gastown.yml:2:15: polecat.name_pool[0]: a polecat name is lower-case letters, digits and '-'",
     ]);
+    expect(problems("sling:\n  label: go\n")).toEqual([
+      ".github/gastown.yml:2:10: sling.label: a trigger label starts with gt: (for example gt:go)",
+    ]);
     expect(problems("[1,2")).toEqual([".github/gastown.yml:1:5: Flow sequence must end with a ]"]);
     expect(problems("- sling\n")).toEqual([".github/gastown.yml:1:1: the file must be a mapping of settings (sling, polecat, limits, …)"]);
   });

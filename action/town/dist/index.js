@@ -59361,7 +59361,8 @@ var NAME_POOL = [
   "angharad"
 ];
 var sling = external_exports.strictObject({
-  label: external_exports.string().min(1).default("gt:sling").describe("The label that slings an issue to a polecat."),
+  // Gas Town's triggers are `gt:` labels (DESIGN §7), so any other label needs no config read.
+  label: external_exports.string().regex(/^gt:./, "a trigger label starts with gt: (for example gt:go)").default("gt:sling").describe("The label that slings an issue to a polecat; it starts with gt:."),
   formula: external_exports.string().min(1).default("mol-polecat-work").describe("The formula a sling pours when none is named.")
 }).describe("How work is slung.");
 var polecat = external_exports.strictObject({
@@ -71188,9 +71189,9 @@ async function handleIssueEvent(event, deps, botLogin) {
   }
 }
 async function onLabel(ref, deps, payload, issue3, label, action) {
-  if (isStateLabel(label) || issue3.pull_request !== void 0) return;
+  if (!label.startsWith("gt:") || isStateLabel(label) || issue3.pull_request !== void 0) return;
   const snapshot = issueSnapshot(issue3);
-  const town = await openTownOrExplain(ref, deps, snapshot, label.startsWith("gt:"));
+  const town = await openTownOrExplain(ref, deps, snapshot, true);
   if (!town) return;
   const trigger = readSlingLabel(label, town.config.sling.label);
   if (!trigger) return;
