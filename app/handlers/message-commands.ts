@@ -11,6 +11,7 @@ import { ledgerPrefix } from "../ledger/id-prefix.js";
 import { gastownString } from "../molecules/gastown-metadata.js";
 import { fenced } from "../town/fenced-text.js";
 import type { IssueSnapshot } from "../town/import-issue.js";
+import { slingLabelsOn } from "../town/sling-label.js";
 import { ESCALATED_LABEL } from "../town/state-labels.js";
 import { recordMessage, type MessageKind, type Recorded } from "../town/message-beads.js";
 import type { Town } from "./repository-town.js";
@@ -75,7 +76,12 @@ async function record(town: Town, kind: MessageKind, request: MessageCommand): P
     },
   );
   if (outcome === "not-slung") {
-    await reply(town, request, `@${request.sender}: this issue has never been slung, so there is no polecat to ${kind === "nudge" ? "nudge" : "escalate from"}.`);
+    const what = kind === "nudge" ? "nudge" : "escalate from";
+    // GitHub does not order deliveries: the sling label's may still be on its way.
+    const slinging = slingLabelsOn(request.issue.labels, town.config.sling.label).length > 0;
+    await reply(town, request, slinging
+      ? `@${request.sender}: this issue's sling has not reached the ledger yet, so there is no polecat to ${what}; try again in a moment.`
+      : `@${request.sender}: this issue has never been slung, so there is no polecat to ${what}.`);
     return undefined;
   }
   // Recorded by an earlier delivery of the same comment, which answered it.

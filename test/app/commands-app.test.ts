@@ -106,6 +106,14 @@ describe("/nudge", () => {
     await comment("/nudge hello");
     expect(replies()).toEqual(["@mayor: this issue has never been slung, so there is no polecat to nudge."]);
   });
+
+  it("says to try again when the sling label is on but its delivery has not been handled yet", async () => {
+    await start();
+    await town.as("mayor", "POST", "/repos/octo/town/issues/1/labels", { labels: ["gt:sling"] });
+    await town.newDeliveries();
+    await comment("/nudge hello");
+    expect(replies()).toEqual(["@mayor: this issue's sling has not reached the ledger yet, so there is no polecat to nudge; try again in a moment."]);
+  });
 });
 
 describe("/escalate", () => {
