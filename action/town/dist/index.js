@@ -70003,7 +70003,9 @@ async function record2(town, kind, request2) {
     }
   );
   if (outcome === "not-slung") {
-    await reply(town, request2, `@${request2.sender}: this issue has never been slung, so there is no polecat to ${kind === "nudge" ? "nudge" : "escalate from"}.`);
+    const what = kind === "nudge" ? "nudge" : "escalate from";
+    const slinging = slingLabelsOn(request2.issue.labels, town.config.sling.label).length > 0;
+    await reply(town, request2, slinging ? `@${request2.sender}: this issue's sling has not reached the ledger yet, so there is no polecat to ${what}; try again in a moment.` : `@${request2.sender}: this issue has never been slung, so there is no polecat to ${what}.`);
     return void 0;
   }
   return outcome?.created ? outcome : void 0;
