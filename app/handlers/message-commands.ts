@@ -13,7 +13,8 @@ import { fenced } from "../town/fenced-text.js";
 import type { IssueSnapshot } from "../town/import-issue.js";
 import { slingLabelsOn } from "../town/sling-label.js";
 import { ESCALATED_LABEL } from "../town/state-labels.js";
-import { recordMessage, type MessageKind, type Recorded } from "../town/message-beads.js";
+import { escalationIssueOf, recordEscalationIssue, recordMessage, type MessageKind, type Recorded } from "../town/message-beads.js";
+import { DISPATCH_GRACE_MS } from "../town/sling.js";
 import type { Town } from "./repository-town.js";
 
 export interface MessageCommand {
@@ -27,7 +28,8 @@ export interface MessageCommand {
 
 export async function nudgeIssue(town: Town, request: MessageCommand): Promise<void> {
   const recorded = await record(town, "nudge", request);
-  if (!recorded) return;
+  // Recorded by an earlier delivery of the same comment, which answered it.
+  if (!recorded?.created) return;
   const polecat = gastownString(recorded.bead, "polecat");
   await reply(town, request, `@${request.sender}: nudge recorded as \`${recorded.message.id}\`. ` +
     (polecat ? `Polecat **${polecat}** reads it before its next step, and so does every later attempt.` :
@@ -38,6 +40,12 @@ export async function escalateIssue(town: Town, request: MessageCommand): Promis
   const recorded = await record(town, "escalation", request);
   if (!recorded) return;
   const { bead, message } = recorded;
+  // A message already there belongs to an earlier delivery of this comment. It opened the issue
+  // unless it crashed first: one whose message is past the grace period without an issue did.
+  if (!recorded.created) {
+    const age = town.deps.clock().getTime() - Date.parse(message.created_at);
+    if (escalationIssueOf(message) !== undefined || age < DISPATCH_GRACE_MS) return;
+  }
   const slungBy = gastownString(bead, "slung_by") ?? request.issue.author;
   const polecat = gastownString(bead, "polecat");
   const body = [
@@ -51,12 +59,16 @@ export async function escalateIssue(town: Town, request: MessageCommand): Promis
   const created = await createIssue(town.github, { owner: town.owner, repo: town.repo }, {
     title: `Escalation: #${request.issue.number} needs a person`, body, labels: [ESCALATED_LABEL],
   });
+  await town.store.update(
+    `Record escalation issue #${created.number} on ${message.id}`,
+    (ledger) => recordEscalationIssue(ledger, message.id, created.number),
+  );
   const issueRef = { owner: town.owner, repo: town.repo, issue_number: request.issue.number };
   if (!request.issue.labels.includes(ESCALATED_LABEL)) await addLabels(town.github, issueRef, [ESCALATED_LABEL]);
   await reply(town, request, `@${request.sender}: escalated as #${created.number}, mentioning @${slungBy}.`);
 }
 
-/** The message written to the ledger, with its bead; undefined when there was nothing to do. */
+/** The comment's message in the ledger (new, or from an earlier delivery), with its bead; undefined when the issue has none. */
 async function record(town: Town, kind: MessageKind, request: MessageCommand): Promise<(Recorded & { bead: Bead }) | undefined> {
   await react(town.github, request.acknowledge, "eyes");
   const now = town.deps.clock();
@@ -84,8 +96,7 @@ async function record(town: Town, kind: MessageKind, request: MessageCommand): P
       : `@${request.sender}: this issue has never been slung, so there is no polecat to ${what}.`);
     return undefined;
   }
-  // Recorded by an earlier delivery of the same comment, which answered it.
-  return outcome?.created ? outcome : undefined;
+  return outcome;
 }
 
 function reply(town: Town, request: MessageCommand, body: string): Promise<unknown> {

@@ -7,6 +7,7 @@ import type { Bead } from "../ledger/bead-schema.js";
 import { beadByExternalRef } from "../ledger/external-ref.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { newBeadId } from "../ledger/new-bead-id.js";
+import { gastownMetadata, withGastownMetadata } from "../molecules/gastown-metadata.js";
 import { timestamp } from "../molecules/pour.js";
 
 export type MessageKind = "nudge" | "escalation";
@@ -59,6 +60,19 @@ export function recordMessage(ledger: Ledger, request: MessageRequest): Recorded
     metadata: { gastown: { [request.kind]: request.bead.id } },
   };
   return { ledger: ledger.withBead(message), message, created: true };
+}
+
+/** The escalation message with the number of the issue opened for it. */
+export function recordEscalationIssue(ledger: Ledger, message: string, issue: number): Ledger {
+  const found = ledger.get(message);
+  if (!found || escalationIssueOf(found) === issue) return ledger;
+  return ledger.withBead(withGastownMetadata(found, { issue }));
+}
+
+/** The issue opened for an escalation message, once recorded. */
+export function escalationIssueOf(message: Bead): number | undefined {
+  const issue = gastownMetadata(message).issue;
+  return typeof issue === "number" ? issue : undefined;
 }
 
 /** The nudges addressed to a work bead, oldest first. */

@@ -134,9 +134,29 @@ describe("/escalate", () => {
       "The work stays as it is; see its status on #1.",
       `<!-- gastown:escalation ${message?.id} -->`,
     ].join("\n"));
-    expect(message).toMatchObject({ assignee: "overseer", sender: "ann", labels: ["gt:escalation"] });
+    expect(message).toMatchObject({ assignee: "overseer", sender: "ann", labels: ["gt:escalation"], metadata: { gastown: { escalation: bead.id, issue: 2 } } });
     expect(town.issue(1).labels).toContain("gt:escalated");
     expect(replies().at(-1)).toBe("@ann: escalated as #2, mentioning @mayor.");
+  });
+});
+
+describe("/escalate, delivered again", () => {
+  it("opens its issue once; after a crash before the issue, a later delivery opens it", async () => {
+    await start();
+    await slung();
+    town.github.inject({ kind: "status", status: 500, operationId: "issues/create" });
+    const made = await town.as("ann", "POST", "/repos/octo/town/issues/1/comments", { body: "/escalate Stuck on the valve." }) as { id: number };
+    await expect(town.deliver()).rejects.toThrow();
+    const delivery = town.github.deliveries.find((d) => (d.payload as { comment?: { id: number } }).comment?.id === made.id);
+    const again = () => town.app().receive({ id: delivery?.id as string, name: "issue_comment" as never, payload: delivery?.payload as never });
+    // Within the grace period the message may be another replica's, still opening its issue.
+    await again();
+    expect(town.github.state.repos[REPO]?.issues).toHaveLength(1);
+    // Past it, no issue was recorded, so this delivery opens it; later ones find it recorded.
+    town.clock.now = new Date(town.clock.now.getTime() + 3 * 60_000);
+    await again();
+    await again();
+    expect(town.github.state.repos[REPO]?.issues.map((i) => i.title)).toEqual(["Fix the pumps", "Escalation: #1 needs a person"]);
   });
 });
 

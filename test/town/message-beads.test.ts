@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Ledger } from "../../app/ledger/ledger.js";
-import { nudgesFor, recordMessage } from "../../app/town/message-beads.js";
+import type { Bead } from "../../app/ledger/bead-schema.js";
+import { escalationIssueOf, nudgesFor, recordEscalationIssue, recordMessage } from "../../app/town/message-beads.js";
 import { bead } from "../ledger/ledger-builders.js";
 import { minutesAfter, NOW } from "./town-builders.js";
 
@@ -27,5 +28,13 @@ describe("message beads", () => {
     ledger = recordMessage(ledger, request("first", "c1")).ledger;
     ledger = recordMessage(ledger, { ...request("help", "c3"), kind: "escalation" }).ledger;
     expect(nudgesFor(ledger, "town-abc").map((b) => b.description)).toEqual(["first", "second"]);
+  });
+
+  it("records an escalation's issue once", () => {
+    const recorded = recordMessage(Ledger.of([work]), { ...request("help", "c9"), kind: "escalation" });
+    expect(escalationIssueOf(recorded.message)).toBeUndefined();
+    const withIssue = recordEscalationIssue(recorded.ledger, recorded.message.id, 12);
+    expect(escalationIssueOf(withIssue.get(recorded.message.id) as Bead)).toBe(12);
+    expect(recordEscalationIssue(withIssue, recorded.message.id, 12)).toBe(withIssue);
   });
 });

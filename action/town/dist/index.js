@@ -69949,6 +69949,15 @@ function recordMessage(ledger2, request2) {
   };
   return { ledger: ledger2.withBead(message), message, created: true };
 }
+function recordEscalationIssue(ledger2, message, issue3) {
+  const found = ledger2.get(message);
+  if (!found || escalationIssueOf(found) === issue3) return ledger2;
+  return ledger2.withBead(withGastownMetadata(found, { issue: issue3 }));
+}
+function escalationIssueOf(message) {
+  const issue3 = gastownMetadata(message).issue;
+  return typeof issue3 === "number" ? issue3 : void 0;
+}
 function shorten(text2) {
   const line = text2.replace(/\s+/g, " ").trim();
   return line.length <= SUBJECT_CHARS ? line : `${line.slice(0, SUBJECT_CHARS - 1)}\u2026`;
@@ -69957,7 +69966,7 @@ function shorten(text2) {
 // app/handlers/message-commands.ts
 async function nudgeIssue(town, request2) {
   const recorded = await record2(town, "nudge", request2);
-  if (!recorded) return;
+  if (!recorded?.created) return;
   const polecat2 = gastownString(recorded.bead, "polecat");
   await reply(town, request2, `@${request2.sender}: nudge recorded as \`${recorded.message.id}\`. ` + (polecat2 ? `Polecat **${polecat2}** reads it before its next step, and so does every later attempt.` : "The bead's polecat reads it when it starts."));
 }
@@ -69965,6 +69974,10 @@ async function escalateIssue(town, request2) {
   const recorded = await record2(town, "escalation", request2);
   if (!recorded) return;
   const { bead, message } = recorded;
+  if (!recorded.created) {
+    const age = town.deps.clock().getTime() - Date.parse(message.created_at);
+    if (escalationIssueOf(message) !== void 0 || age < DISPATCH_GRACE_MS) return;
+  }
   const slungBy = gastownString(bead, "slung_by") ?? request2.issue.author;
   const polecat2 = gastownString(bead, "polecat");
   const body = [
@@ -69980,6 +69993,10 @@ async function escalateIssue(town, request2) {
     body,
     labels: [ESCALATED_LABEL]
   });
+  await town.store.update(
+    `Record escalation issue #${created.number} on ${message.id}`,
+    (ledger2) => recordEscalationIssue(ledger2, message.id, created.number)
+  );
   const issueRef = { owner: town.owner, repo: town.repo, issue_number: request2.issue.number };
   if (!request2.issue.labels.includes(ESCALATED_LABEL)) await addLabels(town.github, issueRef, [ESCALATED_LABEL]);
   await reply(town, request2, `@${request2.sender}: escalated as #${created.number}, mentioning @${slungBy}.`);
@@ -70008,7 +70025,7 @@ async function record2(town, kind, request2) {
     await reply(town, request2, slinging ? `@${request2.sender}: this issue's sling has not reached the ledger yet, so there is no polecat to ${what}; try again in a moment.` : `@${request2.sender}: this issue has never been slung, so there is no polecat to ${what}.`);
     return void 0;
   }
-  return outcome?.created ? outcome : void 0;
+  return outcome;
 }
 function reply(town, request2, body) {
   return replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: request2.issue.number }, body);
