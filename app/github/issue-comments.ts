@@ -39,7 +39,9 @@ export async function upsertStatusComment(
   github: GitHubClient, issue: IssueRef, body: string, options: { botLogin?: string } = {},
 ): Promise<UpsertedComment> {
   const stored = body.startsWith(STATUS_MARKER) ? body : `${STATUS_MARKER}\n${body}`;
-  const existing = await findStatusComment(github, issue, options.botLogin);
+  const [existing, ...extra] = await findStatusComments(github, issue, options.botLogin);
+  // Two events landing at the same instant can each post one; the oldest stays, the rest go.
+  for (const duplicate of extra) await deleteComment(github, issue, duplicate.id);
   if (existing !== undefined) {
     if (existing.body === stored) return { id: existing.id, created: false, changed: false };
     try {
@@ -64,17 +66,29 @@ export async function replyToIssue(github: GitHubClient, issue: IssueRef, body: 
   return { id: (data as { id: number }).id };
 }
 
-/** The oldest bot comment that starts with the marker, reading page by page until found. */
-async function findStatusComment(github: GitHubClient, issue: IssueRef, botLogin: string | undefined): Promise<ListedComment | undefined> {
+/**
+ * The bot comments that start with the marker, oldest first, on the first page that has any
+ * (reading page by page until then): the status comment, and any duplicates beside it.
+ */
+async function findStatusComments(github: GitHubClient, issue: IssueRef, botLogin: string | undefined): Promise<ListedComment[]> {
   for (let page = 1; ; page++) {
     const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
       owner: issue.owner, repo: issue.repo, issue_number: issue.issue_number, per_page: PER_PAGE, page,
     });
     const comments = data as ListedComment[];
-    const found = comments.find((comment) =>
+    const found = comments.filter((comment) =>
       comment.body?.startsWith(STATUS_MARKER) === true &&
       comment.user?.type === "Bot" &&
       (botLogin === undefined || comment.user.login === botLogin));
-    if (found !== undefined || comments.length < PER_PAGE) return found;
+    if (found.length > 0 || comments.length < PER_PAGE) return found;
+  }
+}
+
+async function deleteComment(github: GitHubClient, issue: IssueRef, commentId: number): Promise<void> {
+  try {
+    await github.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: issue.owner, repo: issue.repo, comment_id: commentId });
+  } catch (error) {
+    // Gone already: another copy of the App cleaned it up.
+    if (statusOf(error) !== 404) throw error;
   }
 }

@@ -21,6 +21,7 @@ describe("the App permission table", () => {
       "issues/create-comment": ["POST", "/repos/o/r/issues/1/comments"],
       "issues/create": ["POST", "/repos/o/r/issues"],
       "issues/update-comment": ["PATCH", "/repos/o/r/issues/comments/2"],
+      "issues/delete-comment": ["DELETE", "/repos/o/r/issues/comments/2"],
       "reactions/create-for-issue": ["POST", "/repos/o/r/issues/1/reactions"],
       "reactions/create-for-issue-comment": ["POST", "/repos/o/r/issues/comments/2/reactions"],
       "actions/create-workflow-dispatch": ["POST", "/repos/o/r/actions/workflows/gastown-polecat.yml/dispatches"],

@@ -26,6 +26,8 @@ export const APP_PERMISSIONS: Readonly<Record<string, PermissionNeed>> = {
   // Escalations are issues that mention people (/escalate).
   "issues/create": { permission: "issues", access: "write" },
   "issues/update-comment": { permission: "issues", access: "write" },
+  // A second status comment, made when two events landed at once, is removed.
+  "issues/delete-comment": { permission: "issues", access: "write" },
   // Acknowledging a command or a sling with a reaction (app/github/reactions.ts).
   "reactions/create-for-issue": { permission: "issues", access: "write" },
   "reactions/create-for-issue-comment": { permission: "issues", access: "write" },

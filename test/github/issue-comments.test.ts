@@ -55,6 +55,18 @@ describe("the status comment", () => {
     expect(github.counters).toEqual({ "issues/list-comments": expect.objectContaining({ requests: 1 }) });
   });
 
+  it("keeps the oldest when two events each made one, and removes the other", async () => {
+    const oldest = await comment(appToken, `${STATUS_MARKER}\nHooked by nux.`);
+    await comment(appToken, `${STATUS_MARKER}\nHooked by nux.`);
+    const person = await comment(mayor, "Thanks!");
+    const upserted = await upsertStatusComment(app, ISSUE, "Running: attempt 1.", { botLogin: BOT });
+    expect(upserted).toEqual({ id: oldest, created: false, changed: true });
+    expect(comments()).toEqual([
+      { id: oldest, user: BOT, body: `${STATUS_MARKER}\nRunning: attempt 1.` },
+      { id: person, user: "mayor", body: "Thanks!" },
+    ]);
+  });
+
   it("keeps a body that already starts with the marker as it is", async () => {
     await upsertStatusComment(app, ISSUE, `${STATUS_MARKER}\n**Hooked**`, {});
 

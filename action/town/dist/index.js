@@ -67985,7 +67985,8 @@ var PER_PAGE = 100;
 async function upsertStatusComment(github, issue3, body, options2 = {}) {
   const stored = body.startsWith(STATUS_MARKER) ? body : `${STATUS_MARKER}
 ${body}`;
-  const existing = await findStatusComment(github, issue3, options2.botLogin);
+  const [existing, ...extra] = await findStatusComments(github, issue3, options2.botLogin);
+  for (const duplicate of extra) await deleteComment(github, issue3, duplicate.id);
   if (existing !== void 0) {
     if (existing.body === stored) return { id: existing.id, created: false, changed: false };
     try {
@@ -68012,7 +68013,7 @@ async function replyToIssue(github, issue3, body) {
   });
   return { id: data.id };
 }
-async function findStatusComment(github, issue3, botLogin) {
+async function findStatusComments(github, issue3, botLogin) {
   for (let page = 1; ; page++) {
     const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
       owner: issue3.owner,
@@ -68022,8 +68023,15 @@ async function findStatusComment(github, issue3, botLogin) {
       page
     });
     const comments = data;
-    const found = comments.find((comment) => comment.body?.startsWith(STATUS_MARKER) === true && comment.user?.type === "Bot" && (botLogin === void 0 || comment.user.login === botLogin));
-    if (found !== void 0 || comments.length < PER_PAGE) return found;
+    const found = comments.filter((comment) => comment.body?.startsWith(STATUS_MARKER) === true && comment.user?.type === "Bot" && (botLogin === void 0 || comment.user.login === botLogin));
+    if (found.length > 0 || comments.length < PER_PAGE) return found;
+  }
+}
+async function deleteComment(github, issue3, commentId) {
+  try {
+    await github.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: issue3.owner, repo: issue3.repo, comment_id: commentId });
+  } catch (error63) {
+    if (statusOf(error63) !== 404) throw error63;
   }
 }
 
