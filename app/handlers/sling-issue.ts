@@ -19,7 +19,7 @@ import type { FormulaLibrary } from "../molecules/resolve-formula.js";
 import { recordRun, releaseRefusedDispatch } from "../town/dispatch-records.js";
 import type { IssueSnapshot } from "../town/import-issue.js";
 import { polecatInputs, polecatRunName, type PolecatAssignment } from "../town/polecat-dispatch.js";
-import { attemptOf, sling, type SlingOutcome } from "../town/sling.js";
+import { attemptOf, dispatchedWithinGrace, sling, type SlingOutcome } from "../town/sling.js";
 import { slingLabelsOn } from "../town/sling-label.js";
 import { ESCALATED_LABEL, HOOKED_LABEL, WAITING_LABEL } from "../town/state-labels.js";
 import { otherStatusLabels, showStatus } from "./issue-status.js";
@@ -45,7 +45,9 @@ export async function slingIssue(town: TownEvent, request: SlingRequest): Promis
 
   const read = await town.store.read();
   const seen = beadByExternalRef(read.ledger, issue.url);
-  const observed = seen && beadStatus(seen) === "hooked" ? await observeRun(town, seen) : undefined;
+  const hooked = seen !== undefined && beadStatus(seen) === "hooked";
+  // A dispatch within its grace period is left alone whatever its run shows, so no need to look.
+  const observed = hooked && (request.retry || !dispatchedWithinGrace(seen, now)) ? await observeRun(town, seen) : undefined;
   if (request.retry && (!seen || attemptOf(seen) === 0)) {
     await replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issue.number },
       `@${request.sender}: this issue has never been slung, so there is nothing to retry; \`/sling\` it.`);
@@ -74,7 +76,7 @@ export async function slingIssue(town: TownEvent, request: SlingRequest): Promis
   try {
     // A bead already hooked is mostly left as it is, so its formulas are fetched only if needed.
     try {
-      written = await write(observed ? undefined : await load());
+      written = await write(hooked ? undefined : await load());
     } catch (error) {
       if (!(error instanceof FormulasNotLoaded)) throw error;
       written = await write(await load());

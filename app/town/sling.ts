@@ -140,10 +140,7 @@ function slingHooked(ledger: Ledger, bead: Bead, input: SlingInput, now: string)
   // A person's /retry is the next attempt whatever the current one looks like.
   if (!input.retry) {
     if (observed.live) return alreadyHooked(ledger, bead, "running");
-    const dispatchedAt = Date.parse(gastownString(bead, "dispatched_at") ?? "");
-    if (Number.isFinite(dispatchedAt) && input.now.getTime() - dispatchedAt < DISPATCH_GRACE_MS) {
-      return alreadyHooked(ledger, bead, "dispatching");
-    }
+    if (dispatchedWithinGrace(bead, input.now)) return alreadyHooked(ledger, bead, "dispatching");
   }
   if (!input.retry && attempt >= input.config.witness.max_attempts) {
     const released = withGastownMetadata(
@@ -172,6 +169,12 @@ function slingHooked(ledger: Ledger, bead: Bead, input: SlingInput, now: string)
 
 function alreadyHooked(ledger: Ledger, bead: Bead, why: "running" | "dispatching"): Slung {
   return { ledger, outcome: { kind: "already-hooked", bead, why } };
+}
+
+/** Whether the bead's last dispatch is recent enough that its run may still be on its way. */
+export function dispatchedWithinGrace(bead: Bead, now: Date): boolean {
+  const dispatchedAt = Date.parse(gastownString(bead, "dispatched_at") ?? "");
+  return Number.isFinite(dispatchedAt) && now.getTime() - dispatchedAt < DISPATCH_GRACE_MS;
 }
 
 /** The bead's last attempt; 0 when it was never dispatched. */

@@ -174,7 +174,7 @@ describe("slinging by label", () => {
     await town.app().receive(event);
     expect(runs()).toHaveLength(1);
     expect(statusComments()).toHaveLength(1);
-    // The second reads the ledger and its run, sees the bead hooked and running, and stops there.
+    // The second reads the ledger, sees the bead hooked moments ago, and stops there.
     expect(requests()).toEqual([
       "GET /repos/octo/town/contents/.github%2Fgastown.yml",
       "GET /repos/octo/town/collaborators/mayor/permission",
@@ -183,8 +183,23 @@ describe("slinging by label", () => {
       expect.stringMatching(/^GET \/repos\/octo\/town\/git\/commits\/[0-9a-f]{40}$/),
       expect.stringMatching(/^GET \/repos\/octo\/town\/git\/trees\/[0-9a-f]{40}\?recursive=1$/),
       expect.stringMatching(/^GET \/repos\/octo\/town\/git\/blobs\/[0-9a-f]{40}$/),
-      `GET /repos/octo/town/actions/runs/${runs()[0]?.id}`,
     ]);
+  });
+
+  it("says so when slung again while its polecat runs, and starts nothing", async () => {
+    await start();
+    await label("gt:sling");
+    await town.deliver();
+    const run = runs()[0];
+    if (!run) throw new Error("no run");
+    town.github.startJob(REPO, run.id, "polecat");
+    town.clock.now = minutesAfter(town.clock.now, 10);
+    await comment("/sling");
+    await town.deliver();
+    expect(runs()).toHaveLength(1);
+    expect(comments().at(-1)?.body).toBe(
+      `@mayor: already hooked: polecat **furiosa** is running it ([run ${run.id}](${town.github.urls.web}/octo/town/actions/runs/${run.id}), in_progress), so nothing more was started.`,
+    );
   });
 
   it("gives one polecat when two App instances take the same delivery at the same moment", async () => {

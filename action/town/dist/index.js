@@ -68952,10 +68952,7 @@ function slingHooked(ledger2, bead, input2, now) {
   if (observed === void 0 || observed.attempt !== attempt) return alreadyHooked(ledger2, bead, "dispatching");
   if (!input2.retry) {
     if (observed.live) return alreadyHooked(ledger2, bead, "running");
-    const dispatchedAt = Date.parse(gastownString(bead, "dispatched_at") ?? "");
-    if (Number.isFinite(dispatchedAt) && input2.now.getTime() - dispatchedAt < DISPATCH_GRACE_MS) {
-      return alreadyHooked(ledger2, bead, "dispatching");
-    }
+    if (dispatchedWithinGrace(bead, input2.now)) return alreadyHooked(ledger2, bead, "dispatching");
   }
   if (!input2.retry && attempt >= input2.config.witness.max_attempts) {
     const released = withGastownMetadata(
@@ -68988,6 +68985,10 @@ function slingHooked(ledger2, bead, input2, now) {
 }
 function alreadyHooked(ledger2, bead, why) {
   return { ledger: ledger2, outcome: { kind: "already-hooked", bead, why } };
+}
+function dispatchedWithinGrace(bead, now) {
+  const dispatchedAt = Date.parse(gastownString(bead, "dispatched_at") ?? "");
+  return Number.isFinite(dispatchedAt) && now.getTime() - dispatchedAt < DISPATCH_GRACE_MS;
 }
 function attemptOf(bead) {
   const attempt = gastownMetadata(bead).attempt;
@@ -70833,7 +70834,8 @@ async function slingIssue(town, request2) {
   await react(town.github, request2.acknowledge, "eyes");
   const read = await town.store.read();
   const seen = beadByExternalRef(read.ledger, issue3.url);
-  const observed = seen && beadStatus(seen) === "hooked" ? await observeRun(town, seen) : void 0;
+  const hooked = seen !== void 0 && beadStatus(seen) === "hooked";
+  const observed = hooked && (request2.retry || !dispatchedWithinGrace(seen, now)) ? await observeRun(town, seen) : void 0;
   if (request2.retry && (!seen || attemptOf(seen) === 0)) {
     await replyToIssue(
       town.github,
@@ -70869,7 +70871,7 @@ async function slingIssue(town, request2) {
   let written;
   try {
     try {
-      written = await write(observed ? void 0 : await load());
+      written = await write(hooked ? void 0 : await load());
     } catch (error63) {
       if (!(error63 instanceof FormulasNotLoaded)) throw error63;
       written = await write(await load());
