@@ -4,7 +4,7 @@
 // fetched here; repository-config.ts decides.
 import { extendsOrganisation, type ConfigTexts } from "../config/repository-config.js";
 import { CONFIG_FILE } from "../config/read-config.js";
-import { statusOf, type GitHubClient } from "./github-client.js";
+import { unlessAbsent, type GitHubClient } from "./github-client.js";
 
 export async function fetchConfigTexts(github: GitHubClient, owner: string, repo: string): Promise<ConfigTexts> {
   const organisationFile = `${owner}/.github:${CONFIG_FILE}`;
@@ -18,13 +18,8 @@ export async function fetchConfigTexts(github: GitHubClient, owner: string, repo
 
 /** The file's text on the default branch, or undefined when it (or the repository) is not there. */
 async function fileText(github: GitHubClient, owner: string, repo: string): Promise<string | undefined> {
-  try {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/contents/{path}", { owner, repo, path: CONFIG_FILE });
-    const file = data as { type?: string; content?: string; encoding?: string };
-    if (file.type !== "file" || file.content === undefined) return undefined;
-    return Buffer.from(file.content, file.encoding === "base64" ? "base64" : "utf8").toString("utf8");
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/contents/{path}", { owner, repo, path: CONFIG_FILE }), undefined);
+  const file = answer?.data as { type?: string; content?: string; encoding?: string } | undefined;
+  if (file?.type !== "file" || file.content === undefined) return undefined;
+  return Buffer.from(file.content, file.encoding === "base64" ? "base64" : "utf8").toString("utf8");
 }

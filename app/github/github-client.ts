@@ -10,3 +10,17 @@ export function statusOf(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === "number" ? status : undefined;
 }
+
+/**
+ * What `request` gives, or `absent` when GitHub answers one of `statuses` (404 unless named): the
+ * thing asked for is not there, which is an answer rather than a failure. Anything else throws.
+ */
+export async function unlessAbsent<T, A>(request: () => Promise<T>, absent: A, statuses: readonly number[] = [404]): Promise<T | A> {
+  try {
+    return await request();
+  } catch (error) {
+    const status = statusOf(error);
+    if (status !== undefined && statuses.includes(status)) return absent;
+    throw error;
+  }
+}

@@ -1,7 +1,7 @@
 // The heartbeat check runs polecats write (DESIGN §7), read back: GitHub sends no webhook when
 // a check run's output changes, so the App lists them when it wants to know. GitHub's answers
 // only; what a heartbeat says is app/town/heartbeat.ts's to read.
-import { statusOf, type GitHubClient } from "./github-client.js";
+import { unlessAbsent, type GitHubClient } from "./github-client.js";
 import type { RepoRef } from "./issue-comments.js";
 
 export interface CheckRunSummary {
@@ -26,18 +26,11 @@ const PER_PAGE = 100;
 export async function findCheckRun(
   github: GitHubClient, repo: RepoRef & { ref: string; checkName: string; externalId: string },
 ): Promise<CheckRunSummary | undefined> {
-  let runs: CheckRunSummary[];
-  try {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
-      owner: repo.owner, repo: repo.repo, ref: repo.ref, check_name: repo.checkName, filter: "all", per_page: PER_PAGE,
-    });
-    runs = (data as { check_runs: CheckRunSummary[] }).check_runs;
-  } catch (error) {
-    const status = statusOf(error);
-    if (status === 404 || status === 422) return undefined;
-    throw error;
-  }
-  return runs
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+    owner: repo.owner, repo: repo.repo, ref: repo.ref, check_name: repo.checkName, filter: "all", per_page: PER_PAGE,
+  }), undefined, [404, 422]);
+  if (answer === undefined) return undefined;
+  return (answer.data as { check_runs: CheckRunSummary[] }).check_runs
     .filter((run) => run.name === repo.checkName && run.external_id === repo.externalId)
     .reduce<CheckRunSummary | undefined>((newest, run) => (newest === undefined || run.id > newest.id ? run : newest), undefined);
 }

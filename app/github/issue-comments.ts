@@ -1,5 +1,5 @@
 // Comments on an issue: the App's one sticky status comment, edited in place, and plain replies.
-import { statusOf, type GitHubClient } from "./github-client.js";
+import { statusOf, unlessAbsent, type GitHubClient } from "./github-client.js";
 
 export interface RepoRef {
   readonly owner: string;
@@ -85,10 +85,8 @@ async function findStatusComments(github: GitHubClient, issue: IssueRef, botLogi
 }
 
 async function deleteComment(github: GitHubClient, issue: IssueRef, commentId: number): Promise<void> {
-  try {
-    await github.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: issue.owner, repo: issue.repo, comment_id: commentId });
-  } catch (error) {
-    // Gone already: another copy of the App cleaned it up.
-    if (statusOf(error) !== 404) throw error;
-  }
+  // Gone already (404): another copy of the App cleaned it up.
+  await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+    owner: issue.owner, repo: issue.repo, comment_id: commentId,
+  }), undefined);
 }

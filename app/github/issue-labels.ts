@@ -1,5 +1,5 @@
 // Labels on an issue: added (GitHub makes a label the repository lacks) and removed one by one.
-import { statusOf, type GitHubClient } from "./github-client.js";
+import { unlessAbsent, type GitHubClient } from "./github-client.js";
 import type { IssueRef } from "./issue-comments.js";
 
 /** Adds the labels to those the issue has; nothing is sent for none. */
@@ -12,13 +12,8 @@ export async function addLabels(github: GitHubClient, issue: IssueRef, labels: r
 
 /** Removes the label; false when the issue did not have it (GitHub answers 404). */
 export async function removeLabel(github: GitHubClient, issue: IssueRef, name: string): Promise<boolean> {
-  try {
-    await github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
-      owner: issue.owner, repo: issue.repo, issue_number: issue.issue_number, name,
-    });
-    return true;
-  } catch (error) {
-    if (statusOf(error) === 404) return false;
-    throw error;
-  }
+  const removed = await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
+    owner: issue.owner, repo: issue.repo, issue_number: issue.issue_number, name,
+  }), false);
+  return removed !== false;
 }

@@ -8,7 +8,7 @@ import { Ledger } from "../ledger/ledger.js";
 import { renderLedgerConfig } from "../ledger/ledger-config.js";
 import { loadLedger } from "../ledger/read-ledger.js";
 import { serializeLedger } from "../ledger/write-ledger.js";
-import { statusOf, type GitHubClient } from "./github-client.js";
+import { statusOf, unlessAbsent, type GitHubClient } from "./github-client.js";
 import type { LedgerLanes } from "./ledger-lanes.js";
 
 export const LEDGER_PATH = ".beads/issues.jsonl";
@@ -155,13 +155,10 @@ export class LedgerStore {
   }
 
   private async branchCommit(): Promise<string | undefined> {
-    try {
-      const { data } = await this.github.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...this.repoParams, ref: `heads/${this.options.branch}` });
-      return (data as { object: { sha: string } }).object.sha;
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
+    const answer = await unlessAbsent(
+      () => this.github.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...this.repoParams, ref: `heads/${this.options.branch}` }), undefined,
+    );
+    return (answer?.data as { object: { sha: string } } | undefined)?.object.sha;
   }
 
   private checkSize(bytes: number): void {

@@ -1,6 +1,6 @@
 // The polecat workflow's runs: dispatched with the bead's inputs, found again by run-name when
 // GitHub gives no id, read, and cancelled. GitHub's answers only; the witness decides.
-import { statusOf, type GitHubClient } from "./github-client.js";
+import { statusOf, unlessAbsent, type GitHubClient } from "./github-client.js";
 import type { RepoRef } from "./issue-comments.js";
 
 export interface RunSummary {
@@ -75,39 +75,26 @@ export async function dispatchWorkflow(
 export async function findRunByName(
   github: GitHubClient, repo: RepoRef & { workflow: string; name: string },
 ): Promise<RunSummary | undefined> {
-  try {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
-      owner: repo.owner, repo: repo.repo, workflow_id: repo.workflow, event: "workflow_dispatch", per_page: 100,
-    });
-    const run = (data as { workflow_runs: RawRun[] }).workflow_runs.find((r) => r.display_title === repo.name);
-    return run === undefined ? undefined : summaryOf(run);
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
+    owner: repo.owner, repo: repo.repo, workflow_id: repo.workflow, event: "workflow_dispatch", per_page: 100,
+  }), undefined);
+  const run = (answer?.data as { workflow_runs: RawRun[] } | undefined)?.workflow_runs.find((r) => r.display_title === repo.name);
+  return run === undefined ? undefined : summaryOf(run);
 }
 
 /** The run, or undefined when GitHub has none with that id. */
 export async function getRun(github: GitHubClient, repo: RepoRef & { runId: number }): Promise<RunSummary | undefined> {
-  try {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", { owner: repo.owner, repo: repo.repo, run_id: repo.runId });
-    return summaryOf(data as RawRun);
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", { owner: repo.owner, repo: repo.repo, run_id: repo.runId }), undefined);
+  return answer === undefined ? undefined : summaryOf(answer.data as RawRun);
 }
 
 /** Asks GitHub to cancel the run; "not-running" when it has already finished (409) or is gone. */
 export async function cancelRun(github: GitHubClient, repo: RepoRef & { runId: number }): Promise<"cancelling" | "not-running"> {
-  try {
-    await github.request("POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel", { owner: repo.owner, repo: repo.repo, run_id: repo.runId });
-    return "cancelling";
-  } catch (error) {
-    const status = statusOf(error);
-    if (status === 409 || status === 404) return "not-running";
-    throw error;
-  }
+  const answer = await unlessAbsent(
+    () => github.request("POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel", { owner: repo.owner, repo: repo.repo, run_id: repo.runId }),
+    "not-running" as const, [409, 404],
+  );
+  return answer === "not-running" ? answer : "cancelling";
 }
 
 // GitHub's description allows a null status.

@@ -1,6 +1,6 @@
 // The branch a pull request comes from: how a comment on a polecat's pull request leads back to
 // its polecat (the branch is `polecat/<name>/<bead>`).
-import { statusOf, type GitHubClient } from "./github-client.js";
+import { unlessAbsent, type GitHubClient } from "./github-client.js";
 import type { RepoRef } from "./issue-comments.js";
 
 export interface PullRequestHead {
@@ -12,14 +12,10 @@ export interface PullRequestHead {
 
 /** The pull request's head, or undefined when there is no such pull request. */
 export async function pullRequestHead(github: GitHubClient, repo: RepoRef & { pullNumber: number }): Promise<PullRequestHead | undefined> {
-  try {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
-      owner: repo.owner, repo: repo.repo, pull_number: repo.pullNumber,
-    });
-    const head = (data as { head: { ref: string; repo: { full_name: string } | null } }).head;
-    return { ref: head.ref, repository: head.repo?.full_name ?? null };
-  } catch (error) {
-    if (statusOf(error) === 404) return undefined;
-    throw error;
-  }
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+    owner: repo.owner, repo: repo.repo, pull_number: repo.pullNumber,
+  }), undefined);
+  if (answer === undefined) return undefined;
+  const head = (answer.data as { head: { ref: string; repo: { full_name: string } | null } }).head;
+  return { ref: head.ref, repository: head.repo?.full_name ?? null };
 }

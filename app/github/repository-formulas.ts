@@ -7,7 +7,7 @@ import { FormulaError } from "../molecules/formula-problems.js";
 import { FORMULA_FILE_SUFFIX, formulaFileName, parentsOf, type Formula } from "../molecules/formula-schema.js";
 import { parseFormula, type LoadedFormula } from "../molecules/read-formula.js";
 import type { FormulaLibrary } from "../molecules/resolve-formula.js";
-import { statusOf, type GitHubClient } from "./github-client.js";
+import { unlessAbsent, type GitHubClient } from "./github-client.js";
 import type { RepoRef } from "./issue-comments.js";
 
 const REPOSITORY_DIR = ".beads/formulas";
@@ -79,18 +79,13 @@ export async function repositoryFormulaLibrary(
 
 /** The formula files in the repository's `.beads/formulas`; none when there is no such directory. */
 async function listRepositoryFormulas(github: GitHubClient, repo: RepoRef & { ref?: string }): Promise<Set<string>> {
-  try {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/contents/{path}", {
-      owner: repo.owner, repo: repo.repo, path: REPOSITORY_DIR, ...(repo.ref !== undefined ? { ref: repo.ref } : {}),
-    });
-    // A file where the directory should be holds no formulas either.
-    if (!Array.isArray(data)) return new Set();
-    const entries = data as { name: string; type: string }[];
-    return new Set(entries.filter((e) => e.type === "file" && e.name.endsWith(FORMULA_FILE_SUFFIX)).map((e) => e.name));
-  } catch (error) {
-    if (statusOf(error) === 404) return new Set();
-    throw error;
-  }
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/contents/{path}", {
+    owner: repo.owner, repo: repo.repo, path: REPOSITORY_DIR, ...(repo.ref !== undefined ? { ref: repo.ref } : {}),
+  }), undefined);
+  // No directory, or a file where the directory should be: no formulas.
+  if (!Array.isArray(answer?.data)) return new Set();
+  const entries = answer.data as { name: string; type: string }[];
+  return new Set(entries.filter((e) => e.type === "file" && e.name.endsWith(FORMULA_FILE_SUFFIX)).map((e) => e.name));
 }
 
 /** The file's text; undefined when it is too large for the contents API to include. */
