@@ -16,7 +16,7 @@ import { gastownString } from "../molecules/gastown-metadata.js";
 import type { IssueSnapshot } from "../town/import-issue.js";
 import { DEFAULT_PEEK_LINES } from "../town/output-tail.js";
 import { renderNoPolecat, renderPeek, renderPeekAll, type NoPolecat, type PeekRow, type PeekSettings } from "../town/peek-reply.js";
-import { parsePolecatBranch } from "../town/polecat-branch-name.js";
+import { parsePolecatBranch } from "../town/polecat-names.js";
 import { polecatRoster } from "../town/polecat-roster.js";
 import { observePolecat } from "./observe-polecat.js";
 import type { Town } from "./repository-town.js";

@@ -36,3 +36,17 @@ export function hookedBeads(ledger: Ledger) {
 export function polecatBranch(polecat: string, bead: string): string {
   return `polecat/${polecat}/${bead}`;
 }
+
+export interface PolecatOnBranch {
+  readonly polecat: string;
+  readonly bead: string;
+}
+
+const BRANCH = /^polecat\/([^/\s]+)\/([^/\s]+)$/;
+
+/** The polecat and bead a branch name (or `refs/heads/…` ref) holds, so a pull request leads back to them; undefined for any other. */
+export function parsePolecatBranch(ref: string): PolecatOnBranch | undefined {
+  const branch = ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : ref;
+  const match = BRANCH.exec(branch);
+  return match ? { polecat: match[1] as string, bead: match[2] as string } : undefined;
+}

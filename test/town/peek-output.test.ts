@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { fenced } from "../../app/town/fenced-text.js";
 import { cleanLine, jobLogTail, MAX_LINE_CHARS, MAX_OUTPUT_CHARS, outputTail } from "../../app/town/output-tail.js";
-import { parsePolecatBranch } from "../../app/town/polecat-branch-name.js";
+import { parsePolecatBranch } from "../../app/town/polecat-names.js";
 
 describe("cleaning a line", () => {
   it("removes terminal escapes, controls but tab, and trailing space", () => {
