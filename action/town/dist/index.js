@@ -59502,6 +59502,15 @@ function statusOf(error63) {
   const status = error63?.status;
   return typeof status === "number" ? status : void 0;
 }
+async function unlessAbsent(request2, absent, statuses = [404]) {
+  try {
+    return await request2();
+  } catch (error63) {
+    const status = statusOf(error63);
+    if (status !== void 0 && statuses.includes(status)) return absent;
+    throw error63;
+  }
+}
 
 // app/github/config-files.ts
 async function fetchConfigTexts(github, owner, repo) {
@@ -59511,15 +59520,10 @@ async function fetchConfigTexts(github, owner, repo) {
   return { repository, organisation, organisationFile };
 }
 async function fileText(github, owner, repo) {
-  try {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/contents/{path}", { owner, repo, path: CONFIG_FILE });
-    const file2 = data;
-    if (file2.type !== "file" || file2.content === void 0) return void 0;
-    return Buffer.from(file2.content, file2.encoding === "base64" ? "base64" : "utf8").toString("utf8");
-  } catch (error63) {
-    if (statusOf(error63) === 404) return void 0;
-    throw error63;
-  }
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/contents/{path}", { owner, repo, path: CONFIG_FILE }), void 0);
+  const file2 = answer?.data;
+  if (file2?.type !== "file" || file2.content === void 0) return void 0;
+  return Buffer.from(file2.content, file2.encoding === "base64" ? "base64" : "utf8").toString("utf8");
 }
 
 // app/molecules/formula-files.ts
@@ -59784,20 +59788,15 @@ async function repositoryFormulaLibrary(github, repo, names) {
   };
 }
 async function listRepositoryFormulas(github, repo) {
-  try {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/contents/{path}", {
-      owner: repo.owner,
-      repo: repo.repo,
-      path: REPOSITORY_DIR,
-      ...repo.ref !== void 0 ? { ref: repo.ref } : {}
-    });
-    if (!Array.isArray(data)) return /* @__PURE__ */ new Set();
-    const entries = data;
-    return new Set(entries.filter((e) => e.type === "file" && e.name.endsWith(FORMULA_FILE_SUFFIX)).map((e) => e.name));
-  } catch (error63) {
-    if (statusOf(error63) === 404) return /* @__PURE__ */ new Set();
-    throw error63;
-  }
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/contents/{path}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    path: REPOSITORY_DIR,
+    ...repo.ref !== void 0 ? { ref: repo.ref } : {}
+  }), void 0);
+  if (!Array.isArray(answer?.data)) return /* @__PURE__ */ new Set();
+  const entries = answer.data;
+  return new Set(entries.filter((e) => e.type === "file" && e.name.endsWith(FORMULA_FILE_SUFFIX)).map((e) => e.name));
 }
 async function fileText2(github, repo, path2) {
   const { data } = await github.request("GET /repos/{owner}/{repo}/contents/{path}", {
@@ -68028,11 +68027,11 @@ async function findStatusComments(github, issue3, botLogin) {
   }
 }
 async function deleteComment(github, issue3, commentId) {
-  try {
-    await github.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: issue3.owner, repo: issue3.repo, comment_id: commentId });
-  } catch (error63) {
-    if (statusOf(error63) !== 404) throw error63;
-  }
+  await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    comment_id: commentId
+  }), void 0);
 }
 
 // app/github/issue-labels.ts
@@ -68046,32 +68045,23 @@ async function addLabels(github, issue3, labels) {
   });
 }
 async function removeLabel(github, issue3, name2) {
-  try {
-    await github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
-      owner: issue3.owner,
-      repo: issue3.repo,
-      issue_number: issue3.issue_number,
-      name: name2
-    });
-    return true;
-  } catch (error63) {
-    if (statusOf(error63) === 404) return false;
-    throw error63;
-  }
+  const removed = await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    name: name2
+  }), false);
+  return removed !== false;
 }
 
 // app/github/permissions.ts
 var STANDARD_ROLES = /* @__PURE__ */ new Set(["admin", "maintain", "write", "triage", "read"]);
 async function repositoryRole(github, owner, repo, username) {
-  try {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner, repo, username });
-    const { permission, role_name: role } = data;
-    if (permission === "none") return void 0;
-    return role !== void 0 && STANDARD_ROLES.has(role) ? role : permission;
-  } catch (error63) {
-    if (statusOf(error63) === 404) return void 0;
-    throw error63;
-  }
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner, repo, username }), void 0);
+  if (answer === void 0) return void 0;
+  const { permission, role_name: role } = answer.data;
+  if (permission === "none") return void 0;
+  return role !== void 0 && STANDARD_ROLES.has(role) ? role : permission;
 }
 
 // app/town/help-text.ts
@@ -68885,6 +68875,12 @@ function hookedBeads(ledger2) {
 }
 function polecatBranch(polecat2, bead) {
   return `polecat/${polecat2}/${bead}`;
+}
+var BRANCH = /^polecat\/([^/\s]+)\/([^/\s]+)$/;
+function parsePolecatBranch(ref) {
+  const branch = ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : ref;
+  const match = BRANCH.exec(branch);
+  return match ? { polecat: match[1], bead: match[2] } : void 0;
 }
 
 // app/town/sling.ts
@@ -69837,13 +69833,11 @@ Gastown-Write: ${(this.options.writeId ?? randomUUID)()}
     return { ledger: next, commit: commitSha, tree: treeSha };
   }
   async branchCommit() {
-    try {
-      const { data } = await this.github.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...this.repoParams, ref: `heads/${this.options.branch}` });
-      return data.object.sha;
-    } catch (error63) {
-      if (statusOf(error63) === 404) return void 0;
-      throw error63;
-    }
+    const answer = await unlessAbsent(
+      () => this.github.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...this.repoParams, ref: `heads/${this.options.branch}` }),
+      void 0
+    );
+    return answer?.data?.object.sha;
   }
   checkSize(bytes) {
     const { warning: warning2, limit } = this.options.sizes ?? { warning: SIZE_WARNING_BYTES, limit: SIZE_LIMIT_BYTES };
@@ -70042,18 +70036,14 @@ function reply(town, request2, body) {
 
 // app/github/pull-request-head.ts
 async function pullRequestHead(github, repo) {
-  try {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
-      owner: repo.owner,
-      repo: repo.repo,
-      pull_number: repo.pullNumber
-    });
-    const head = data.head;
-    return { ref: head.ref, repository: head.repo?.full_name ?? null };
-  } catch (error63) {
-    if (statusOf(error63) === 404) return void 0;
-    throw error63;
-  }
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    pull_number: repo.pullNumber
+  }), void 0);
+  if (answer === void 0) return void 0;
+  const head = answer.data.head;
+  return { ref: head.ref, repository: head.repo?.full_name ?? null };
 }
 
 // app/town/output-tail.ts
@@ -70255,65 +70245,39 @@ function plural2(n, unit) {
   return `${n} ${unit}${n === 1 ? "" : "s"}`;
 }
 
-// app/town/polecat-branch-name.ts
-var BRANCH = /^polecat\/([^/\s]+)\/([^/\s]+)$/;
-function parsePolecatBranch(ref) {
-  const branch = ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : ref;
-  const match = BRANCH.exec(branch);
-  return match ? { polecat: match[1], bead: match[2] } : void 0;
-}
-
 // app/github/heartbeat-check-runs.ts
 var PER_PAGE2 = 100;
 async function findCheckRun(github, repo) {
-  let runs;
-  try {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
-      owner: repo.owner,
-      repo: repo.repo,
-      ref: repo.ref,
-      check_name: repo.checkName,
-      filter: "all",
-      per_page: PER_PAGE2
-    });
-    runs = data.check_runs;
-  } catch (error63) {
-    const status = statusOf(error63);
-    if (status === 404 || status === 422) return void 0;
-    throw error63;
-  }
-  return runs.filter((run3) => run3.name === repo.checkName && run3.external_id === repo.externalId).reduce((newest, run3) => newest === void 0 || run3.id > newest.id ? run3 : newest, void 0);
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    ref: repo.ref,
+    check_name: repo.checkName,
+    filter: "all",
+    per_page: PER_PAGE2
+  }), void 0, [404, 422]);
+  if (answer === void 0) return void 0;
+  return answer.data.check_runs.filter((run3) => run3.name === repo.checkName && run3.external_id === repo.externalId).reduce((newest, run3) => newest === void 0 || run3.id > newest.id ? run3 : newest, void 0);
 }
 
 // app/github/job-logs.ts
 var PER_PAGE3 = 100;
 async function listRunJobs(github, repo) {
-  try {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs", {
-      owner: repo.owner,
-      repo: repo.repo,
-      run_id: repo.runId,
-      per_page: PER_PAGE3
-    });
-    return data.jobs;
-  } catch (error63) {
-    if (statusOf(error63) === 404) return [];
-    throw error63;
-  }
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    run_id: repo.runId,
+    per_page: PER_PAGE3
+  }), void 0);
+  return answer === void 0 ? [] : answer.data.jobs;
 }
 async function jobLog(github, repo) {
-  let data;
-  try {
-    ({ data } = await github.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", {
-      owner: repo.owner,
-      repo: repo.repo,
-      job_id: repo.jobId
-    }));
-  } catch (error63) {
-    const status = statusOf(error63);
-    if (status === 404 || status === 410) return void 0;
-    throw error63;
-  }
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    job_id: repo.jobId
+  }), void 0, [404, 410]);
+  const data = answer?.data;
   if (typeof data === "string") return data;
   if (data instanceof ArrayBuffer || data instanceof Uint8Array) return new TextDecoder().decode(data);
   return void 0;
@@ -70366,39 +70330,27 @@ async function dispatchWorkflow(github, repo) {
   }
 }
 async function findRunByName(github, repo) {
-  try {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
-      owner: repo.owner,
-      repo: repo.repo,
-      workflow_id: repo.workflow,
-      event: "workflow_dispatch",
-      per_page: 100
-    });
-    const run3 = data.workflow_runs.find((r) => r.display_title === repo.name);
-    return run3 === void 0 ? void 0 : summaryOf(run3);
-  } catch (error63) {
-    if (statusOf(error63) === 404) return void 0;
-    throw error63;
-  }
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    workflow_id: repo.workflow,
+    event: "workflow_dispatch",
+    per_page: 100
+  }), void 0);
+  const run3 = answer?.data?.workflow_runs.find((r) => r.display_title === repo.name);
+  return run3 === void 0 ? void 0 : summaryOf(run3);
 }
 async function getRun(github, repo) {
-  try {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", { owner: repo.owner, repo: repo.repo, run_id: repo.runId });
-    return summaryOf(data);
-  } catch (error63) {
-    if (statusOf(error63) === 404) return void 0;
-    throw error63;
-  }
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", { owner: repo.owner, repo: repo.repo, run_id: repo.runId }), void 0);
+  return answer === void 0 ? void 0 : summaryOf(answer.data);
 }
 async function cancelRun(github, repo) {
-  try {
-    await github.request("POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel", { owner: repo.owner, repo: repo.repo, run_id: repo.runId });
-    return "cancelling";
-  } catch (error63) {
-    const status = statusOf(error63);
-    if (status === 409 || status === 404) return "not-running";
-    throw error63;
-  }
+  const answer = await unlessAbsent(
+    () => github.request("POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel", { owner: repo.owner, repo: repo.repo, run_id: repo.runId }),
+    "not-running",
+    [409, 404]
+  );
+  return answer === "not-running" ? answer : "cancelling";
 }
 function summaryOf(run3) {
   return {
