@@ -14,7 +14,8 @@ import { pour, timestamp } from "../molecules/pour.js";
 import type { Proto } from "../molecules/proto.js";
 import { beadFromIssue, type IssueSnapshot } from "./import-issue.js";
 import type { PolecatAssignment } from "./polecat-dispatch.js";
-import { freePolecatName, hookedBeads, namesInUse, POLECAT_ASSIGNEE_PREFIX, polecatBranch } from "./polecat-names.js";
+import { freePolecatName, hookedBeads, namesInUse, POLECAT_ASSIGNEE_PREFIX } from "./polecat-names.js";
+import { slingVars } from "./sling-vars.js";
 
 /**
  * How long a hooked bead's dispatch counts as under way without a run to show for it. A
@@ -88,13 +89,9 @@ export function sling(ledger: Ledger, input: SlingInput): Slung {
   const withBead = imported ? ledger.withBead(bead) : ledger;
 
   const polecat = gastownString(bead, "polecat") ?? freePolecatName(input.config.polecat.name_pool, namesInUse(withBead));
-  const proto = input.cook(input.formula, {
-    ...input.vars,
-    issue: bead.id,
-    polecat,
-    branch: polecatBranch(polecat, bead.id),
-    base_branch: input.baseBranch,
-  });
+  const proto = input.cook(input.formula, slingVars({
+    issue: input.issue.number, bead, polecat, baseBranch: input.baseBranch, given: input.vars,
+  }));
   const poured = pour(withBead, proto, bead.id, { now: input.now, actor: input.slungBy, prefix });
   const pouredBead = poured.ledger.get(bead.id) as Bead;
   const slungBy = { polecat, slung_by: input.slungBy, slung_at: now };

@@ -48,6 +48,9 @@ async function workBead(): Promise<Bead> {
   return found;
 }
 
+/** A repository's formula that needs a var the App does not offer. */
+const ASK_FORMULA = "formula: ask\nversion: 1\nvars:\n  question: { description: What to ask, required: true }\nsteps:\n  - id: ask\n    title: Ask {{question}}\n";
+
 describe("slinging by label", () => {
   it("hooks the bead in one ledger commit, then dispatches the polecat and shows it", async () => {
     await start();
@@ -400,13 +403,38 @@ describe("opting in", () => {
   });
 });
 
+describe("the vars a sling offers", () => {
+  // The App offers issue, bead, branch, base_branch, polecat and feature (and pr once there is
+  // one); each formula takes those it declares. The issue's title is never among them.
+  it.each(["mol-polecat-work", "shiny", "shiny-enterprise"])("%s is slung from an issue with no --var", async (formula) => {
+    await start();
+    await comment(`/sling ${formula}`);
+    await town.deliver();
+    expect(runs()).toHaveLength(1);
+    const bead = await workBead();
+    const root = (await town.ledger())?.get(gastownMetadata(bead).molecule as string) as Bead;
+    const offered = {
+      issue: "1", bead: bead.id, polecat: "furiosa", branch: `polecat/furiosa/${bead.id}`, base_branch: "main", feature: "issue #1",
+    };
+    // What the root records: the offered values the formula declares, its defaults for the rest.
+    const checks = { setup_command: "", typecheck_command: "", lint_command: "", build_command: "", test_command: "" };
+    const recorded = formula === "mol-polecat-work"
+      ? { bead: offered.bead, branch: offered.branch, polecat: offered.polecat, base_branch: offered.base_branch, ...checks }
+      : { feature: offered.feature, assignee: "" };
+    expect(gastownMetadata(root).vars).toEqual(recorded);
+    const steps = (await town.ledger())?.beads().filter((b) => b.id.startsWith(`${root.id}.`)) ?? [];
+    expect(steps.length).toBeGreaterThan(1);
+    expect(steps.filter((b) => `${b.title}\n${b.description ?? ""}`.includes("Fix the pumps"))).toEqual([]);
+  });
+});
+
 describe("what cannot be slung", () => {
   it("a formula that cannot be cooked: the error, with file and line, and nothing written", async () => {
-    await start();
-    await comment("/sling shiny");
+    await start({ files: { ".beads/formulas/ask.formula.yaml": ASK_FORMULA } });
+    await comment("/sling ask");
     await town.deliver();
-    expect(statusComments()[0]?.body).toContain("@mayor, this issue could not be slung with `shiny`:");
-    expect(statusComments()[0]?.body).toMatch(/formulas\/shiny\.formula\.yaml:\d+:\d+: vars\.feature: /);
+    expect(statusComments()[0]?.body).toContain("@mayor, this issue could not be slung with `ask`:");
+    expect(statusComments()[0]?.body).toContain(".beads/formulas/ask.formula.yaml:4:3: vars.question: required var \"question\" has no value (pass --var question=…)");
     expect(await town.ledger()).toBeUndefined();
     expect(runs()).toHaveLength(0);
   });

@@ -290,7 +290,7 @@ describe("the formulas in formulas/", () => {
     const bad = stepsOf(formulaNamed(name)).flatMap(({ step }) =>
       commandsIn(step.description ?? "", "git")
         .filter((c) => /^git commit\b/.test(c))
-        .filter((c) => !/--trailer "Gastown-Bead: (\{\{issue\}\}|\$GASTOWN_BEAD)"/.test(c) ||
+        .filter((c) => !/--trailer "Gastown-Bead: (\{\{bead\}\}|\$GASTOWN_BEAD)"/.test(c) ||
           !(c.includes(`--trailer "Gastown-Step: ${step.id}"`) || c.includes('--trailer "Gastown-Step: <step id>"')))
         .map((c) => `${step.id}: ${c}`));
     expect(bad).toEqual([]);

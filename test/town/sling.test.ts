@@ -57,7 +57,7 @@ describe("slinging an issue the ledger does not have", () => {
       [`${molecule}.2`, "open", "Implement"],
     ]);
     expect(gastownMetadata(ledger.get(molecule) as Bead)).toEqual({
-      bead: id, formula: "work", vars: { issue: id, polecat: "furiosa", branch: `polecat/furiosa/${id}`, base_branch: "main" },
+      bead: id, formula: "work", vars: { bead: id, polecat: "furiosa", branch: `polecat/furiosa/${id}`, base_branch: "main" },
     });
   });
 

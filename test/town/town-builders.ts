@@ -26,13 +26,13 @@ export const WORK_FORMULA = `formula: work
 description: Do the work.
 version: 2
 vars:
-  issue: { description: The bead, required: true }
+  bead: { description: The bead, required: true }
   polecat: { description: The polecat, required: true }
   branch: { description: The branch, required: true }
   base_branch: { description: The base, default: main }
 steps:
   - id: load
-    title: Load {{issue}} on {{branch}}
+    title: Load {{bead}} on {{branch}}
   - id: implement
     title: Implement
     needs: [load]

@@ -68883,6 +68883,21 @@ function parsePolecatBranch(ref) {
   return match ? { polecat: match[1], bead: match[2] } : void 0;
 }
 
+// app/town/sling-vars.ts
+function slingVars(input2) {
+  const pr = gastownMetadata(input2.bead).pr;
+  return {
+    ...input2.given,
+    feature: input2.given.feature ?? `issue #${input2.issue}`,
+    issue: String(input2.issue),
+    bead: input2.bead.id,
+    polecat: input2.polecat,
+    branch: polecatBranch(input2.polecat, input2.bead.id),
+    base_branch: input2.baseBranch,
+    ...typeof pr === "number" && Number.isSafeInteger(pr) && pr > 0 ? { pr: String(pr) } : {}
+  };
+}
+
 // app/town/sling.ts
 var DISPATCH_GRACE_MS = 2 * 6e4;
 function sling2(ledger2, input2) {
@@ -68897,13 +68912,13 @@ function sling2(ledger2, input2) {
   const bead = found ?? beadFromIssue(ledger2, input2.issue, { prefix, now: input2.now, actor: input2.slungBy });
   const withBead = imported ? ledger2.withBead(bead) : ledger2;
   const polecat2 = gastownString(bead, "polecat") ?? freePolecatName(input2.config.polecat.name_pool, namesInUse(withBead));
-  const proto = input2.cook(input2.formula, {
-    ...input2.vars,
-    issue: bead.id,
+  const proto = input2.cook(input2.formula, slingVars({
+    issue: input2.issue.number,
+    bead,
     polecat: polecat2,
-    branch: polecatBranch(polecat2, bead.id),
-    base_branch: input2.baseBranch
-  });
+    baseBranch: input2.baseBranch,
+    given: input2.vars
+  }));
   const poured = pour(withBead, proto, bead.id, { now: input2.now, actor: input2.slungBy, prefix });
   const pouredBead = poured.ledger.get(bead.id);
   const slungBy = { polecat: polecat2, slung_by: input2.slungBy, slung_at: now };
