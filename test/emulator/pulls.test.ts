@@ -208,6 +208,30 @@ describe("check runs", () => {
     expect(repoDeliveries(github).at(-1)?.payload).toMatchObject({ check_suite: { status: "completed", conclusion: "failure", latest_check_runs_count: 2 } });
   });
 
+  it("belongs to the App that made it: GitHub Actions' for a run's GITHUB_TOKEN, which no other App may change", async () => {
+    // A workflow file needs the workflows permission, which the App lacks: a person adds it.
+    const workflow = "on: workflow_dispatch\njobs:\n  work:\n    runs-on: ubuntu-latest\n    steps: [{ run: 'true' }]\n";
+    await call(github, "PUT", "/repos/octo/town/contents/.github/workflows/work.yml", {
+      token: reviewer, body: { message: "Add a workflow", content: Buffer.from(workflow).toString("base64") },
+    });
+    await call(github, "POST", "/repos/octo/town/actions/workflows/work.yml/dispatches", { token: reviewer, body: { ref: "main" } });
+    await github.settled();
+    const runToken = github.state.repos["octo/town"]?.runs[0]?.token as string;
+    const head = await sha("heads/main");
+    const beat = await call(github, "POST", "/repos/octo/town/check-runs", { token: runToken, body: { name: "gastown/polecat", head_sha: head, status: "in_progress" } });
+    const id = (beat.body as { id: number }).id;
+    const mine = await call(github, "POST", "/repos/octo/town/check-runs", { token, body: { name: "gastown/queue", head_sha: head } });
+
+    expect((beat.body as { app: { slug: string; id: number } }).app).toMatchObject({ id: 15368, slug: "github-actions", owner: { login: "github" } });
+    expect((mine.body as { app: { slug: string } }).app.slug).toBe("gastown");
+    // Each App has its own check suite on a commit.
+    expect((mine.body as { check_suite: { id: number } }).check_suite.id).not.toBe((beat.body as { check_suite: { id: number } }).check_suite.id);
+    const taken = await call(github, "PATCH", `/repos/octo/town/check-runs/${id}`, { token, body: { conclusion: "success" } });
+    expect([taken.status, (taken.body as { message: string }).message]).toEqual([403, "Resource not accessible by integration"]);
+    const own = await call(github, "PATCH", `/repos/octo/town/check-runs/${id}`, { token: runToken, body: { conclusion: "neutral" } });
+    expect(own.body).toMatchObject({ status: "completed", conclusion: "neutral" });
+  });
+
   it("refuses a check run on a commit that does not exist", async () => {
     const answer = await call(github, "POST", "/repos/octo/town/check-runs", { token, body: { name: "x", head_sha: "0123456789012345678901234567890123456789" } });
 

@@ -6,8 +6,8 @@
 // completed.
 // https://docs.github.com/en/webhooks/webhook-events-and-payloads#check_suite
 import type { Actor, DomainEvent } from "./events.js";
-import type { CheckConclusion, CheckOutput, CheckRunRecord, CheckStatus, CheckSuiteFacts, EmulatorState, RepoRecord } from "./model.js";
-import { allocateId, nodeId, notFound, ok, produce, validationFailed, type Result } from "./result.js";
+import type { CheckConclusion, CheckOutput, CheckRunOwner, CheckRunRecord, CheckStatus, CheckSuiteFacts, EmulatorState, RepoRecord } from "./model.js";
+import { allocateId, fail, nodeId, notFound, ok, produce, validationFailed, type Result } from "./result.js";
 
 export type CheckRunInput = {
   name?: string;
@@ -72,8 +72,9 @@ export function createCheckRun(
     const repo = draft.repos[fullName];
     if (!repo) return notFound();
     const id = allocateId(draft);
+    const owner = ownerOf(actor);
     // Each App has one check suite per commit.
-    const sibling = repo.checkRuns.find((r) => r.headSha === input.head_sha);
+    const sibling = repo.checkRuns.find((r) => r.headSha === input.head_sha && r.owner === owner);
     const checkSuiteId = sibling?.checkSuiteId ?? allocateId(draft);
     const run: CheckRunRecord = {
       id,
@@ -89,6 +90,7 @@ export function createCheckRun(
       output: { title: null, summary: null, text: null },
       checkSuiteId,
       suite: sibling?.suite ?? suite,
+      owner,
     };
     const refused = applyInput(run, input, at);
     if (refused && !refused.ok) return refused;
@@ -104,6 +106,9 @@ export function updateCheckRun(state: EmulatorState, fullName: string, id: numbe
     const repo = draft.repos[fullName];
     const run = repo?.checkRuns.find((r) => r.id === id);
     if (!repo || !run) return notFound();
+    // Only the App that made a check run may change it.
+    // https://docs.github.com/en/rest/checks/runs#update-a-check-run
+    if (run.owner !== ownerOf(actor)) return fail(403, "Resource not accessible by integration");
     const wasCompleted = run.status === "completed";
     const refused = applyInput(run, input, at);
     if (refused && !refused.ok) return refused;
@@ -111,4 +116,9 @@ export function updateCheckRun(state: EmulatorState, fullName: string, id: numbe
     const completed: DomainEvent = { event: "check_run", action: "completed", repo: fullName, actor, checkRunId: id };
     return ok(draft, run, completes ? [completed, ...suiteEvents(repo, fullName, run, actor)] : []);
   });
+}
+
+/** A workflow's GITHUB_TOKEN acts as GitHub Actions; any other token as the installed App. */
+function ownerOf(actor: Actor): CheckRunOwner {
+  return actor.via === "actions" ? "actions" : "app";
 }

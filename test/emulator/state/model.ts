@@ -189,7 +189,14 @@ export type CheckRunRecord = {
   checkSuiteId: number;
   /** What the run's check suite shows; the same for every run of a suite. */
   suite: CheckSuiteFacts;
+  /**
+   * The App it belongs to, which alone may update it: the installed App, or GitHub Actions for a
+   * run made with a workflow's GITHUB_TOKEN.
+   */
+  owner: CheckRunOwner;
 };
+
+export type CheckRunOwner = "app" | "actions";
 
 /** A check suite's commit, read from git when its first run is made. */
 export type CheckSuiteFacts = { headBranch: string | null; headCommit: CommitSummary; createdAt: string };

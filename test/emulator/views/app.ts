@@ -23,6 +23,27 @@ export function integrationView(view: ViewContext): Record<string, unknown> {
   };
 }
 
+/**
+ * GitHub Actions' own App, which owns what a workflow's GITHUB_TOKEN makes (its check runs).
+ * Its id, slug and owner are the real ones, so readers can filter by them as they would on GitHub.
+ */
+export function actionsIntegrationView(view: ViewContext): Record<string, unknown> {
+  return {
+    id: 15368,
+    slug: "github-actions",
+    node_id: "MDM6QXBwMTUzNjg=",
+    owner: { ...userView(view, "github"), id: 9919, node_id: "MDEyOk9yZ2FuaXphdGlvbjk5MTk=", type: "Organization" },
+    name: "GitHub Actions",
+    description: "Automate your workflow from idea to production",
+    external_url: "https://help.github.com/en/actions",
+    html_url: `${view.urls.web}/apps/github-actions`,
+    created_at: "2018-07-30T09:30:17Z",
+    updated_at: "2024-04-10T20:33:16Z",
+    permissions: { actions: "write", checks: "write", contents: "write", issues: "write", metadata: "read", pull_requests: "write", statuses: "write" },
+    events: ["check_run", "check_suite", "push", "pull_request", "workflow_dispatch"],
+  };
+}
+
 export function installationView(view: ViewContext, installation: InstallationRecord): Record<string, unknown> {
   const account = accountFor(view, installation.account);
   return {

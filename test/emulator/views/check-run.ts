@@ -1,6 +1,6 @@
 // A check run as GitHub renders it (`check-run`).
 import type { CheckRunRecord, RepoRecord } from "../state/model.js";
-import { integrationView } from "./app.js";
+import { actionsIntegrationView, integrationView } from "./app.js";
 import { fullNameOf, type ViewContext } from "./context.js";
 import { repoApi, repoWeb } from "./urls.js";
 
@@ -23,7 +23,7 @@ export function checkRunView(view: ViewContext, repo: RepoRecord, run: CheckRunR
     output: { ...run.output, annotations_count: 0, annotations_url: `${api}/annotations` },
     name: run.name,
     check_suite: { id: run.checkSuiteId },
-    app: integrationView(view),
+    app: run.owner === "actions" ? actionsIntegrationView(view) : integrationView(view),
     pull_requests: [],
   };
 }

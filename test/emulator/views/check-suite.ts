@@ -3,7 +3,7 @@
 // https://docs.github.com/en/rest/checks/suites#get-a-check-suite
 import { suiteSummary } from "../state/check-runs.js";
 import type { RepoRecord } from "../state/model.js";
-import { integrationView } from "./app.js";
+import { actionsIntegrationView, integrationView } from "./app.js";
 import { fullNameOf, type ViewContext } from "./context.js";
 import { repoApi } from "./urls.js";
 
@@ -25,7 +25,7 @@ export function checkSuiteView(view: ViewContext, repo: RepoRecord, checkSuiteId
     before: null,
     after: first.headSha,
     pull_requests: [],
-    app: integrationView(view),
+    app: first.owner === "actions" ? actionsIntegrationView(view) : integrationView(view),
     created_at: first.suite.createdAt,
     updated_at: ended[ended.length - 1] ?? first.suite.createdAt,
     rerequestable: true,
