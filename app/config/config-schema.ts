@@ -6,6 +6,9 @@ const NAME_POOL = [
   "furiosa", "nux", "slit", "capable", "toast", "ace", "rictus", "dag", "cheedo", "angharad",
 ] as const;
 
+/** The coding agents a polecat can run; `command` is any executable the team names. */
+export const POLECAT_AGENTS = ["claude", "command"] as const;
+
 const sling = z.strictObject({
   // Gas Town's triggers are `gt:` labels (DESIGN §7), so any other label needs no config read.
   label: z.string().regex(/^gt:./, "a trigger label starts with gt: (for example gt:go)").default("gt:sling")
@@ -16,7 +19,8 @@ const sling = z.strictObject({
 const polecat = z.strictObject({
   workflow: z.string().min(1).default("gastown-polecat.yml").describe("The polecat workflow file in .github/workflows."),
   ref: z.string().min(1).nullable().default(null).describe("The ref the workflow runs from; null: the default branch."),
-  agent: z.string().min(1).default("claude").describe("The coding agent the polecat runs."),
+  agent: z.enum(POLECAT_AGENTS).default("claude")
+    .describe("The coding agent the polecat runs: claude (Claude Code), or command (polecat.command)."),
   model: z.string().min(1).nullable().default(null).describe("The agent's model; null: the agent's default."),
   max_turns: z.number().int().min(1).default(80).describe("Most agent turns per run."),
   timeout_minutes: z.number().int().min(1).max(360).default(60).describe("A run's time limit (GitHub stops jobs at 360)."),
@@ -25,8 +29,14 @@ const polecat = z.strictObject({
   name_pool: z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a polecat name is lower-case letters, digits and '-'"))
     .min(1).default([...NAME_POOL]).describe("Names given to polecats; a bead keeps its polecat's name."),
   max_diff_lines: z.number().int().min(1).default(5000).describe("Most changed lines a polecat may push."),
-  protected_paths: z.array(z.string().min(1)).default([".github/**", ".beads/formulas/**", "CODEOWNERS"])
+  protected_paths: z.array(z.string().min(1)).default([".github/**", ".beads/formulas/**", "**/CODEOWNERS"])
     .describe("Paths a polecat may not change."),
+  command: z.string().min(1).nullable().default(null)
+    .describe("The agent when agent is command: an executable in the repository (read from its default branch, never from the agent's clone) or an absolute path on the runner; it gets the prompt on stdin."),
+}).superRefine((settings, context) => {
+  if (settings.agent === "command" && settings.command === null) {
+    context.addIssue({ code: "custom", path: ["command"], message: "agent is command, so command must name the executable to run" });
+  }
 }).describe("The polecat workflow and its limits.");
 
 const limits = z.strictObject({

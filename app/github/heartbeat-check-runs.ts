@@ -7,6 +7,8 @@ import type { RepoRef } from "./issue-comments.js";
 export interface CheckRunSummary {
   id: number;
   name: string;
+  /** The App the check run belongs to; only it can change the run. */
+  app: { slug?: string } | null;
   external_id: string | null;
   status: string;
   conclusion: string | null;
@@ -18,19 +20,21 @@ export interface CheckRunSummary {
 const PER_PAGE = 100;
 
 /**
- * The newest check run named `checkName` with `external_id` `externalId` on the tip of `ref` (a
- * branch), or undefined when there is none, or no such branch yet (GitHub answers 422 for a ref
- * it cannot resolve). Every run of the name is listed (`filter: all`), not just the newest, so
- * an earlier attempt's heartbeat is still found on a commit a later attempt also beats on.
+ * The newest check run named `checkName` with `external_id` `externalId`, made by the App
+ * `appSlug`, on the tip of `ref` (a branch), or undefined when there is none, or no such branch
+ * yet (GitHub answers 422 for a ref it cannot resolve). Every run of the name is listed
+ * (`filter: all`), not just the newest, so an earlier attempt's heartbeat is still found on a
+ * commit a later attempt also beats on. The App matters: anyone who can write checks can make a
+ * run of any name, but only the App that made one can change it.
  */
 export async function findCheckRun(
-  github: GitHubClient, repo: RepoRef & { ref: string; checkName: string; externalId: string },
+  github: GitHubClient, repo: RepoRef & { ref: string; checkName: string; externalId: string; appSlug: string },
 ): Promise<CheckRunSummary | undefined> {
   const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
     owner: repo.owner, repo: repo.repo, ref: repo.ref, check_name: repo.checkName, filter: "all", per_page: PER_PAGE,
   }), undefined, [404, 422]);
   if (answer === undefined) return undefined;
   return (answer.data as { check_runs: CheckRunSummary[] }).check_runs
-    .filter((run) => run.name === repo.checkName && run.external_id === repo.externalId)
+    .filter((run) => run.name === repo.checkName && run.external_id === repo.externalId && run.app?.slug === repo.appSlug)
     .reduce<CheckRunSummary | undefined>((newest, run) => (newest === undefined || run.id > newest.id ? run : newest), undefined);
 }

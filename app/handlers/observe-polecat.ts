@@ -1,20 +1,20 @@
 // What GitHub shows of one polecat's current attempt, read when someone asks (/peek): its run
-// (by the id the ledger recorded, else by its run-name), its heartbeat check run on the polecat
-// branch, and the last lines of its output — the heartbeat's `output.text` while the run is
-// live, the job's log once it has completed (GitHub serves job logs only then). Its health is
-// then decided from all that by app/town/polecat-health.ts.
+// (by the id its claim recorded, else by its run-name), its heartbeat check run on the work
+// ref, and the last lines of its output — the heartbeat's `output.text` while the run is live,
+// the job's log once it has completed (GitHub serves job logs only then). Its health is then
+// decided from all that by app/town/polecat-health.ts.
 import type { GitHubClient } from "../github/github-client.js";
 import { findCheckRun, type CheckRunSummary } from "../github/heartbeat-check-runs.js";
 import { jobLog, listRunJobs } from "../github/job-logs.js";
 import { findRunByName, getRun, isLiveRun, type RunSummary } from "../github/polecat-runs.js";
 import type { Bead } from "../ledger/bead-schema.js";
 import { gastownMetadata, gastownString } from "../molecules/gastown-metadata.js";
-import { HEARTBEAT_CHECK_NAME, heartbeatExternalId, parseHeartbeat } from "../town/heartbeat.js";
+import { HEARTBEAT_APP_SLUG, HEARTBEAT_CHECK_NAME, heartbeatExternalId, parseHeartbeat } from "../town/heartbeat.js";
 import { jobLogTail, outputTail } from "../town/output-tail.js";
 import type { PolecatObservation } from "../town/peek-reply.js";
 import { polecatHealth, type Health } from "../town/polecat-health.js";
 import { polecatRunName } from "../town/polecat-dispatch.js";
-import { polecatBranch } from "../town/polecat-names.js";
+import { workRef } from "../town/polecat-names.js";
 import { attemptOf } from "../town/sling.js";
 import type { Town } from "./repository-town.js";
 
@@ -32,7 +32,9 @@ export async function observePolecat(town: Town, bead: Bead, options: { lines?: 
   const repo = { owner: town.owner, repo: town.repo };
   const run = attempt > 0 ? await findBeadRun(town, bead, attempt) : undefined;
   const check = attempt > 0 && polecat !== undefined
-    ? await findCheckRun(town.github, { ...repo, ref: polecatBranch(polecat, bead.id), checkName: HEARTBEAT_CHECK_NAME, externalId: heartbeatExternalId(bead.id, attempt) })
+    ? await findCheckRun(town.github, {
+      ...repo, ref: workRef(polecat, bead.id), checkName: HEARTBEAT_CHECK_NAME, externalId: heartbeatExternalId(bead.id, attempt), appSlug: HEARTBEAT_APP_SLUG,
+    })
     : undefined;
   const heartbeat = parseHeartbeat(check?.output.summary);
   const live = run !== undefined && isLiveRun(run);

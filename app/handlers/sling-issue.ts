@@ -16,7 +16,7 @@ import { FormulaError } from "../molecules/formula-problems.js";
 import { gastownString } from "../molecules/gastown-metadata.js";
 import { MoleculeError } from "../molecules/molecule.js";
 import type { FormulaLibrary } from "../molecules/resolve-formula.js";
-import { recordRun, releaseRefusedDispatch } from "../town/dispatch-records.js";
+import { releaseRefusedDispatch } from "../town/dispatch-records.js";
 import type { IssueSnapshot } from "../town/import-issue.js";
 import { polecatInputs, polecatRunName, type PolecatAssignment } from "../town/polecat-dispatch.js";
 import { attemptOf, dispatchedWithinGrace, sling, type SlingOutcome } from "../town/sling.js";
@@ -189,7 +189,11 @@ interface Dispatched {
   readonly refused?: string;
 }
 
-/** The polecat workflow dispatched for this attempt, and its run recorded on the bead. */
+/**
+ * The polecat workflow dispatched for this attempt. The ledger is not written again: the run
+ * claims the bead itself (app/town/polecat-claim.ts), and until it has, its run is found by the
+ * run-name, which carries the attempt.
+ */
 async function dispatch(town: Town, assignment: PolecatAssignment, state: LedgerState): Promise<Dispatched> {
   const repo = { owner: town.owner, repo: town.repo };
   const { workflow, ref } = town.config.polecat;
@@ -207,24 +211,14 @@ async function dispatch(town: Town, assignment: PolecatAssignment, state: Ledger
     );
     return { bead: beadIn(released.state.ledger), ledger: released.state.ledger, refused: error.message };
   }
-  let runId = started.runId;
-  let url = started.htmlUrl;
-  let status: string | undefined = "queued";
-  if (runId === undefined) {
+  const found = started.runId === undefined
     // An older GitHub answers the dispatch without the run: find it by the name it was given.
-    const found = await findRunByName(town.github, { ...repo, workflow, name: polecatRunName(assignment) });
-    runId = found?.id;
-    url = found?.html_url;
-    status = found?.status;
-  }
-  if (runId === undefined || url === undefined) return { bead: beadIn(state.ledger), ledger: state.ledger };
-  const id = runId;
-  const recorded = await town.store.update(
-    `Record run ${id} of ${assignment.bead}, attempt ${assignment.attempt}`,
-    (ledger) => recordRun(ledger, assignment.bead, assignment.attempt, id),
-    { from: state },
-  );
-  return { bead: beadIn(recorded.state.ledger), ledger: recorded.state.ledger, run: { id, url, ...(status ? { status } : {}) } };
+    ? await findRunByName(town.github, { ...repo, workflow, name: polecatRunName(assignment) })
+    : undefined;
+  const run = started.runId !== undefined && started.htmlUrl !== undefined
+    ? { id: started.runId, url: started.htmlUrl, status: "queued" }
+    : found ? { id: found.id, url: found.html_url, status: found.status } : undefined;
+  return { bead: beadIn(state.ledger), ledger: state.ledger, ...(run ? { run } : {}) };
 }
 
 function commitMessage(issue: IssueSnapshot, outcome: SlingOutcome | undefined): string {

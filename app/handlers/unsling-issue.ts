@@ -3,14 +3,17 @@
 //   2. let the bead go in one compare-and-swap commit (app/town/unsling.ts)
 //   3. cancel its run
 //   4. show the outcome: the status comment, and labels that no longer say it is slung
-import { cancelRun } from "../github/polecat-runs.js";
+import { cancelRun, isLiveRun } from "../github/polecat-runs.js";
+import type { Bead } from "../ledger/bead-schema.js";
 import { react, type ReactionTarget } from "../github/reactions.js";
 import { replyToIssue } from "../github/issue-comments.js";
 import type { IssueSnapshot } from "../town/import-issue.js";
 import { slingLabelsOn } from "../town/sling-label.js";
 import { HOOKED_LABEL, WAITING_LABEL } from "../town/state-labels.js";
+import { attemptOf } from "../town/sling.js";
 import { unsling, type UnslingOutcome } from "../town/unsling.js";
 import { showStatus } from "./issue-status.js";
+import { findBeadRun } from "./observe-polecat.js";
 import type { TownEvent } from "./repository-town.js";
 
 export interface UnslingRequest {
@@ -43,12 +46,19 @@ export async function unslingIssue(town: TownEvent, request: UnslingRequest): Pr
     if (request.acknowledge) await replyToIssue(town.github, issueRef, `@${request.sender}: this issue is not slung, so there was nothing to unsling.`);
     return;
   }
-  const cancelled = outcome.runId === undefined ? "not-running" : await cancelRun(town.github, { owner: town.owner, repo: town.repo, runId: outcome.runId });
-  const stopped = cancelled === "cancelling" ? ` Its run ${outcome.runId} is being cancelled.` : "";
+  // A run that has not claimed the bead yet (queued, waiting for a runner) is found by its run-name.
+  const runId = outcome.runId ?? (outcome.wasHooked ? await liveRunId(town, outcome.bead) : undefined);
+  const cancelled = runId === undefined ? "not-running" : await cancelRun(town.github, { owner: town.owner, repo: town.repo, runId });
+  const stopped = cancelled === "cancelling" ? ` Its run ${runId} is being cancelled.` : "";
   const headline = outcome.burned
     ? `Unslung by @${request.sender}, and its molecule \`${outcome.burned}\` burned: a later sling starts over.${stopped}`
     : `Unslung by @${request.sender}. Steps already done stay done: a later sling resumes from the first one not done.${stopped}`;
   await showStatus(town, issue, { state: outcome.burned ? "abandoned" : "unslung", headline, bead: outcome.bead, ledger: written.state.ledger, now }, {
     remove: [HOOKED_LABEL, WAITING_LABEL, ...slingLabelsOn(issue.labels, town.config.sling.label)],
   });
+}
+
+async function liveRunId(town: TownEvent, bead: Bead): Promise<number | undefined> {
+  const run = await findBeadRun(town, bead, attemptOf(bead));
+  return run !== undefined && isLiveRun(run) ? run.id : undefined;
 }

@@ -1,22 +1,16 @@
-// What the App writes after a dispatch, as mutations that change nothing unless the bead is
-// still hooked for the same attempt: by then another writer may have unslung it or moved it
-// on to a later attempt, and that writer's state stands.
+// What the App writes after a dispatch GitHub refused, as a mutation that changes nothing unless
+// the bead is still hooked for the same attempt: by then another writer may have unslung it or
+// moved it on to a later attempt, and that writer's state stands. (A dispatch that starts a run
+// writes nothing more: the run claims the bead itself, polecat-claim.ts.)
 import { beadStatus, type Bead } from "../ledger/bead-schema.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { withGastownMetadata } from "../molecules/gastown-metadata.js";
 import { timestamp } from "../molecules/pour.js";
-import { attemptOf, unhooked } from "./sling.js";
+import { attemptOf, UNCLAIMED, unhooked } from "./sling.js";
 
 function hookedFor(ledger: Ledger, bead: string, attempt: number): Bead | undefined {
   const found = ledger.get(bead);
   return found && beadStatus(found) === "hooked" && attemptOf(found) === attempt ? found : undefined;
-}
-
-/** The dispatched run's id, recorded so later events look the run up rather than search for it. */
-export function recordRun(ledger: Ledger, bead: string, attempt: number, runId: number): Ledger {
-  const found = hookedFor(ledger, bead, attempt);
-  if (!found) return ledger;
-  return ledger.withBead(withGastownMetadata(found, { run_id: runId }));
 }
 
 /**
@@ -26,6 +20,6 @@ export function recordRun(ledger: Ledger, bead: string, attempt: number, runId: 
 export function releaseRefusedDispatch(ledger: Ledger, bead: string, attempt: number, now: Date): Ledger {
   const found = hookedFor(ledger, bead, attempt);
   if (!found) return ledger;
-  const released = withGastownMetadata({ ...unhooked(found), updated_at: timestamp(now) }, { dispatched_at: undefined, run_id: undefined });
+  const released = withGastownMetadata({ ...unhooked(found), updated_at: timestamp(now) }, { dispatched_at: undefined, ...UNCLAIMED });
   return ledger.withBead(released);
 }

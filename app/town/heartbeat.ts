@@ -1,18 +1,25 @@
-// A polecat's heartbeat (DESIGN §7): one `gastown/polecat` check run per attempt, `external_id`
-// `<bead>@<attempt>`, whose `output.summary` starts with
-// `<!-- gastown:heartbeat {"at":ISO,"state":…,"step":…,"attempt":n} -->`. GitHub sends no webhook
+// A polecat's heartbeat (DESIGN §7): a `gastown/polecat` check run on the tip of the work ref,
+// `external_id` `<bead>@<attempt>`, whose `output.summary` starts with
+// `<!-- gastown:heartbeat {"at":ISO,"progress_at":ISO,"state":…,"step":…,"attempt":n} -->`. GitHub sends no webhook
 // when a check run's output changes, so the App reads it when asked. Anyone who can write check
 // runs could write one, so the summary is untrusted: what does not parse is no heartbeat, and a
 // field that is not what the contract says is left out rather than shown.
 
 export const HEARTBEAT_CHECK_NAME = "gastown/polecat";
+/**
+ * Whose heartbeats count: a polecat beats with its run's GITHUB_TOKEN, so its check runs belong
+ * to GitHub Actions, and only another workflow run can change them.
+ */
+export const HEARTBEAT_APP_SLUG = "github-actions";
 
 export const HEARTBEAT_STATES = ["working", "stuck", "done", "crashed"] as const;
 export type HeartbeatState = (typeof HEARTBEAT_STATES)[number];
 
 export interface Heartbeat {
-  /** When the polecat last beat. */
+  /** When the polecat last beat: the action beats on a timer, so this shows the action alive. */
   readonly at: Date;
+  /** The agent's last output, tool call or commit: stuck is judged by this. */
+  readonly progressAt?: Date;
   readonly state?: HeartbeatState;
   /** The step it is on: its formula step id, or its number n (of `<root>.<n>`). */
   readonly step?: string | number;
@@ -47,16 +54,35 @@ export function parseHeartbeat(summary: unknown): Heartbeat | undefined {
     return undefined;
   }
   if (typeof fields !== "object" || fields === null || Array.isArray(fields)) return undefined;
-  const { at, state, step, attempt } = fields as Record<string, unknown>;
-  if (typeof at !== "string" || !ISO_TIME.test(at)) return undefined;
-  const time = Date.parse(at);
-  if (!Number.isFinite(time)) return undefined;
+  const { at, progress_at: progressAt, state, step, attempt } = fields as Record<string, unknown>;
+  const time = isoTime(at);
+  if (time === undefined) return undefined;
+  const progress = isoTime(progressAt);
   return {
-    at: new Date(time),
+    at: time,
+    ...(progress ? { progressAt: progress } : {}),
     ...(isHeartbeatState(state) ? { state } : {}),
     ...(isStep(step) ? { step } : {}),
     ...(isPositiveInteger(attempt) ? { attempt } : {}),
   };
+}
+
+/** The heartbeat's marker, as a polecat writes it at the start of its check run's summary. */
+export function heartbeatMarker(heartbeat: Heartbeat & { readonly state: HeartbeatState; readonly step: string | number; readonly attempt: number }): string {
+  const fields = {
+    at: heartbeat.at.toISOString(),
+    progress_at: (heartbeat.progressAt ?? heartbeat.at).toISOString(),
+    state: heartbeat.state,
+    step: heartbeat.step,
+    attempt: heartbeat.attempt,
+  };
+  return `<!-- gastown:heartbeat ${JSON.stringify(fields)} -->`;
+}
+
+function isoTime(value: unknown): Date | undefined {
+  if (typeof value !== "string" || !ISO_TIME.test(value)) return undefined;
+  const time = Date.parse(value);
+  return Number.isFinite(time) ? new Date(time) : undefined;
 }
 
 function isHeartbeatState(value: unknown): value is HeartbeatState {

@@ -151,6 +151,8 @@ function explain(reason: HealthReason, bead: Bead, settings: PeekSettings): stri
         `its run is under way, with no heartbeat yet; it was dispatched ${ago(reason.sinceDispatchMs)}.`;
     case "dispatching":
       return `it was dispatched ${ago(reason.sinceDispatchMs)}; its run has not shown up yet.`;
+    case "idle":
+      return `its last heartbeat was ${ago(reason.heartbeatAgeMs)}, but its agent has shown no progress for ${duration(reason.progressAgeMs)} (${stuckSetting}).`;
     case "stale":
       return `no heartbeat for ${duration(reason.heartbeatAgeMs)} (${stuckSetting}).`;
     case "silent":

@@ -2,6 +2,7 @@
 // polecat's name, the attempt, and the limits as one JSON input, since the run must never read
 // settings from the checkout its agent edits. The run-name is how the App finds a run when
 // the dispatch answers without its id.
+import { createHash } from "node:crypto";
 import type { GastownConfig } from "../config/config-schema.js";
 
 export interface PolecatAssignment {
@@ -11,10 +12,31 @@ export interface PolecatAssignment {
   readonly attempt: number;
 }
 
-/** Every `polecat.*` setting the run needs, in a fixed order so the input is stable. */
+/**
+ * What a polecat job needs beyond its agent's time: installing the agent, cloning, and after the
+ * agent stops, taking its work, pushing and writing the ledger. Workflow expressions cannot add,
+ * so the App gives the job its whole limit as `job_timeout_minutes`.
+ */
+export const JOB_HEADROOM_MINUTES = 15;
+/** GitHub stops any job on its own runners after six hours. */
+export const MAX_JOB_MINUTES = 360;
+
+/** Every `polecat.*` setting the run needs, in a fixed order so the input, and its hash, are stable. */
 export function polecatLimits(polecat: GastownConfig["polecat"]): string {
-  const { agent, model, max_turns, timeout_minutes, max_cost_usd, heartbeat_minutes, max_diff_lines, protected_paths } = polecat;
-  return JSON.stringify({ agent, model, max_turns, timeout_minutes, max_cost_usd, heartbeat_minutes, max_diff_lines, protected_paths });
+  const { agent, model, max_turns, timeout_minutes, max_cost_usd, heartbeat_minutes, max_diff_lines, protected_paths, command } = polecat;
+  const job_timeout_minutes = Math.min(MAX_JOB_MINUTES, timeout_minutes + JOB_HEADROOM_MINUTES);
+  return JSON.stringify({
+    agent, model, max_turns, timeout_minutes, max_cost_usd, heartbeat_minutes, max_diff_lines, protected_paths, command, job_timeout_minutes,
+  });
+}
+
+/**
+ * The hash the hook records of the limits it dispatched with. Anyone with write access can
+ * dispatch the polecat workflow by hand, with limits of their own; a run whose `limits` input
+ * does not hash to the hook's stops before it claims the bead.
+ */
+export function limitsHash(limits: string): string {
+  return `sha256:${createHash("sha256").update(limits, "utf8").digest("hex")}`;
 }
 
 export function polecatInputs(assignment: PolecatAssignment, polecat: GastownConfig["polecat"]): Record<string, string> {

@@ -4,7 +4,8 @@
 //   1. A run that has completed: done, with the run's conclusion.
 //   2. A live run (queued, in progress, …):
 //      - its heartbeat says stuck or crashed: stuck (the polecat said so);
-//      - a heartbeat at most `witness.stuck_minutes` old: working; older: stuck;
+//      - a heartbeat at most `witness.stuck_minutes` old: working, unless the agent has shown no
+//        progress (`progress_at`) for longer than that: stuck; a heartbeat older: stuck;
 //      - no heartbeat yet: working until `stuck_minutes` have passed since the attempt was
 //        dispatched, stuck after (a run that never beats, or sits queued that long, is stuck).
 //   3. No run, bead hooked: working while the dispatch is within its grace period (the run is
@@ -29,6 +30,8 @@ export type HealthReason =
   | { readonly kind: "starting"; readonly sinceDispatchMs: number | undefined }
   /** Working: hooked, no run yet, dispatched within the grace period. */
   | { readonly kind: "dispatching"; readonly sinceDispatchMs: number }
+  /** Stuck: the action beats, but its agent has shown no progress for longer than stuck_minutes. */
+  | { readonly kind: "idle"; readonly heartbeatAgeMs: number; readonly progressAgeMs: number }
   /** Stuck: the last heartbeat is older than stuck_minutes. */
   | { readonly kind: "stale"; readonly heartbeatAgeMs: number }
   /** Stuck: a live run that has not beaten since it was dispatched, longer than stuck_minutes ago. */
@@ -74,8 +77,11 @@ export function polecatHealth(input: HealthInput): Health {
       if (heartbeat.state === "stuck" || heartbeat.state === "crashed") {
         return { state: "stuck", reason: { kind: "reported", heartbeatAgeMs, said: heartbeat.state } };
       }
-      return heartbeatAgeMs > stuckMs
-        ? { state: "stuck", reason: { kind: "stale", heartbeatAgeMs } }
+      if (heartbeatAgeMs > stuckMs) return { state: "stuck", reason: { kind: "stale", heartbeatAgeMs } };
+      // The action beats on a timer whatever its agent does; progress is the agent's own.
+      const progressAgeMs = heartbeat.progressAt === undefined ? undefined : Math.max(0, now.getTime() - heartbeat.progressAt.getTime());
+      return progressAgeMs !== undefined && progressAgeMs > stuckMs
+        ? { state: "stuck", reason: { kind: "idle", heartbeatAgeMs, progressAgeMs } }
         : { state: "working", reason: { kind: "fresh", heartbeatAgeMs } };
     }
     return sinceDispatchMs !== undefined && sinceDispatchMs > stuckMs

@@ -37,6 +37,14 @@ export function polecatBranch(polecat: string, bead: string): string {
   return `polecat/${polecat}/${bead}`;
 }
 
+/**
+ * The ref a polecat's run pushes its work to (DESIGN §7, "Branches and credentials"), the same
+ * for every attempt. Users' CI ignores `gastown/**`; only the publisher moves the PR branch.
+ */
+export function workRef(polecat: string, bead: string): string {
+  return `gastown/work/${polecat}/${bead}`;
+}
+
 export interface PolecatOnBranch {
   readonly polecat: string;
   readonly bead: string;

@@ -13,7 +13,7 @@ import { gastownMetadata, gastownString, withGastownMetadata } from "../molecule
 import { pour, timestamp } from "../molecules/pour.js";
 import type { Proto } from "../molecules/proto.js";
 import { beadFromIssue, type IssueSnapshot } from "./import-issue.js";
-import type { PolecatAssignment } from "./polecat-dispatch.js";
+import { limitsHash, polecatLimits, type PolecatAssignment } from "./polecat-dispatch.js";
 import { freePolecatName, hookedBeads, namesInUse, POLECAT_ASSIGNEE_PREFIX } from "./polecat-names.js";
 import { slingVars } from "./sling-vars.js";
 
@@ -112,8 +112,8 @@ export function sling(ledger: Ledger, input: SlingInput): Slung {
   const hook = withGastownMetadata(
     { ...pouredBead, status: "hooked", assignee: `${POLECAT_ASSIGNEE_PREFIX}${polecat}`, updated_at: now },
     {
-      ...slungBy, attempt, dispatched_at: now,
-      run_id: undefined, waiting_since: undefined, exit: undefined, exit_reason: undefined,
+      ...slungBy, attempt, dispatched_at: now, limits_hash: limitsHash(polecatLimits(input.config.polecat)),
+      ...UNCLAIMED, waiting_since: undefined, exit: undefined, exit_reason: undefined,
     },
   );
   return {
@@ -143,7 +143,7 @@ function slingHooked(ledger: Ledger, bead: Bead, input: SlingInput, now: string)
     const released = withGastownMetadata(
       { ...unhooked(bead), updated_at: now },
       {
-        dispatched_at: undefined, run_id: undefined, exit: "ESCALATE",
+        dispatched_at: undefined, ...UNCLAIMED, exit: "ESCALATE",
         exit_reason: `no polecat run was seen after ${attempt} attempt${attempt === 1 ? "" : "s"} (witness.max_attempts is ${input.config.witness.max_attempts})`,
       },
     );
@@ -154,7 +154,9 @@ function slingHooked(ledger: Ledger, bead: Bead, input: SlingInput, now: string)
   if (molecule === undefined || polecat === undefined) {
     throw new Error(`${bead.id} is hooked but its metadata.gastown has no ${molecule === undefined ? "molecule" : "polecat"}`);
   }
-  const retried = withGastownMetadata({ ...bead, updated_at: now }, { attempt: attempt + 1, dispatched_at: now, run_id: undefined });
+  const retried = withGastownMetadata({ ...bead, updated_at: now }, {
+    attempt: attempt + 1, dispatched_at: now, limits_hash: limitsHash(polecatLimits(input.config.polecat)), ...UNCLAIMED,
+  });
   return {
     ledger: ledger.withBead(retried),
     outcome: {
@@ -163,6 +165,9 @@ function slingHooked(ledger: Ledger, bead: Bead, input: SlingInput, now: string)
     },
   };
 }
+
+/** A new attempt, or a released bead, is nobody's until a run claims it (polecat-claim.ts). */
+export const UNCLAIMED = { run_id: undefined, run_url: undefined, started_at: undefined } as const;
 
 function alreadyHooked(ledger: Ledger, bead: Bead, why: "running" | "dispatching"): Slung {
   return { ledger, outcome: { kind: "already-hooked", bead, why } };

@@ -8,14 +8,16 @@ import type { Ledger } from "../ledger/ledger.js";
 import { gastownMetadata, gastownString, withGastownMetadata } from "../molecules/gastown-metadata.js";
 import { openMoleculeOf, timestamp } from "../molecules/pour.js";
 import { burn } from "../molecules/squash.js";
-import { unhooked } from "./sling.js";
+import { UNCLAIMED, unhooked } from "./sling.js";
 
 export type UnslingOutcome =
   | {
       readonly kind: "released";
       readonly bead: Bead;
-      /** The run to cancel, when the bead had one. */
+      /** The run to cancel, when one had claimed the bead. */
       readonly runId: number | undefined;
+      /** Whether it was hooked: a run dispatched but not yet claimed may still be queued. */
+      readonly wasHooked: boolean;
       /** The molecule burned by `--abandon`. */
       readonly burned: string | undefined;
     }
@@ -41,7 +43,7 @@ export function unsling(ledger: Ledger, issueUrl: string, options: { readonly ab
   if (hooked || waiting) {
     const released = withGastownMetadata(
       { ...(hooked ? unhooked(bead) : bead), updated_at: now },
-      { dispatched_at: undefined, run_id: undefined, waiting_since: undefined },
+      { dispatched_at: undefined, ...UNCLAIMED, waiting_since: undefined },
     );
     next = next.withBead(released);
   }
@@ -53,6 +55,7 @@ export function unsling(ledger: Ledger, issueUrl: string, options: { readonly ab
       kind: "released",
       bead: next.get(bead.id) as Bead,
       runId: typeof runId === "number" ? runId : undefined,
+      wasHooked: hooked,
       burned,
     },
   };

@@ -126,12 +126,13 @@ async function expectSlung(actingAs: string): Promise<void> {
   expect(polecatRuns().map((r) => [r.event, r.displayTitle, r.inputs?.bead, r.inputs?.attempt])).toEqual([
     ["workflow_dispatch", `polecat furiosa · ${bead.id} · attempt 1`, bead.id, "1"],
   ]);
-  expect(gastownMetadata(bead)).toMatchObject({ polecat: "furiosa", attempt: 1, run_id: polecat?.id, slung_by: "mayor" });
+  expect(gastownMetadata(bead)).toMatchObject({ polecat: "furiosa", attempt: 1, slung_by: "mayor" });
+  // One ledger commit: the run claims the bead itself.
   expect(await ledgerCommits()).toEqual([
-    { subject: `Record run ${polecat?.id} of ${bead.id}, attempt 1`, committer: actingAs },
     { subject: `Sling #1 (${bead.id}) to polecat furiosa, attempt 1`, committer: actingAs },
   ]);
   const status = town.issue(1).comments.filter((c) => c.body.startsWith("<!-- gastown:status -->"));
+  expect(status[0]?.body).toContain(`| Run | [#${polecat?.id}](`);
   expect(status.map((c) => c.user)).toEqual([actingAs]);
   expect(status[0]?.body).toContain(`<!-- gastown:bead ${bead.id} -->`);
   expect(status[0]?.body).toContain("Slung by @mayor to polecat **furiosa** (attempt 1). It is on its way.");
@@ -158,7 +159,7 @@ describe("with the workflow's GITHUB_TOKEN", () => {
   });
 
   it("cannot read a private organisation .github repository, so _extends takes nothing from it", async () => {
-    await start({ ".github/gastown.yml": "_extends: .github\npolecat:\n  agent: codex\n" });
+    await start({ ".github/gastown.yml": "_extends: .github\npolecat:\n  agent: command\n  command: bin/agent\n" });
     await town.github.addRepo({ owner: "octo", name: ".github", files: { ".github/gastown.yml": "polecat:\n  max_turns: 12\n" } });
     const { delivery, runId, token } = await labelledBySomeone();
     await run({ env: await runnerEnv(delivery, runId), inputs: { token, "github-token": token } }, dependencies());
@@ -168,7 +169,7 @@ describe("with the workflow's GITHUB_TOKEN", () => {
       "GET /repos/octo/town/contents/.github%2Fgastown.yml",
       "GET /repos/octo/.github/contents/.github%2Fgastown.yml",
     ]);
-    expect(JSON.parse(polecatRuns()[0]?.inputs?.limits ?? "{}")).toMatchObject({ agent: "codex", max_turns: 80 });
+    expect(JSON.parse(polecatRuns()[0]?.inputs?.limits ?? "{}")).toMatchObject({ agent: "command", command: "bin/agent", max_turns: 80 });
   });
 });
 

@@ -170,7 +170,8 @@ describe("/retry", () => {
     await comment("/retry");
     expect(runs().map((r) => [r.inputs?.attempt, r.conclusion])).toEqual([["1", "cancelled"], ["2", null]]);
     const after = (await town.ledger())?.get(bead.id) as Bead;
-    expect(gastownMetadata(after)).toMatchObject({ attempt: 2, polecat: "furiosa", run_id: runs()[1]?.id });
+    expect(gastownMetadata(after)).toMatchObject({ attempt: 2, polecat: "furiosa" });
+    expect(gastownMetadata(after)).not.toHaveProperty("run_id");
     const status = town.issue(1).comments.find((c) => c.body.startsWith("<!-- gastown:status"));
     expect(status?.body).toContain("Retried by @mayor: the last attempt was stopped and this one started: polecat **furiosa**, attempt 2.");
   });

@@ -9,8 +9,10 @@ import { realDependencies, type AppDependencies } from "../../app/handlers/app-d
 import { issueSnapshot } from "../../app/handlers/issue-events.js";
 import { peekIssue, type PeekRequest } from "../../app/handlers/peek-issue.js";
 import { openTown, type Town as RepositoryTown } from "../../app/handlers/repository-town.js";
+import { LedgerStore } from "../../app/github/ledger-store.js";
+import { restClient } from "../../app/github/rest-client.js";
 import type { Bead } from "../../app/ledger/bead-schema.js";
-import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
+import { claimBead } from "../../app/town/polecat-claim.js";
 import { minutesAfter } from "../town/town-builders.js";
 import { call } from "../emulator/testing.js";
 import { permissionFor } from "../fidelity/app-permissions.js";
@@ -37,15 +39,32 @@ const LEDGER_READ = [
   expect.stringMatching(/^GET \/repos\/octo\/town\/git\/blobs\/\w+$/),
 ];
 
-/** Issue 1, "Fix the pumps", slung by the mayor: its bead hooked to furiosa, its run dispatched. */
+/** Issue 1, "Fix the pumps", slung by the mayor: its bead hooked to furiosa, its run dispatched and claimed. */
 async function startSlung(): Promise<{ bead: Bead; runId: number }> {
   town = await startTown();
   await town.as("ann", "POST", "/repos/octo/town/issues", { title: "Fix the pumps", body: "They leak." });
   await town.deliver();
   await town.as("mayor", "POST", "/repos/octo/town/issues/1/labels", { labels: ["gt:sling"] });
   await town.deliver();
-  const bead = await workBead(1);
-  return { bead, runId: gastownMetadata(bead).run_id as number };
+  const runId = runs()[0]?.id as number;
+  await claimAsRun(runId);
+  return { bead: await workBead(1), runId };
+}
+
+/** The run's claim on its bead, written with the run's own token as the polecat action writes it. */
+async function claimAsRun(runId: number): Promise<void> {
+  const run = runs().find((r) => r.id === runId);
+  const inputs = run?.inputs ?? {};
+  const github = restClient({ token: run?.token as string, baseUrl: town.github.urls.api, retries: 0 });
+  const store = new LedgerStore(github, { owner: "octo", repo: "town", branch: "gastown/ledger", prefix: "town" });
+  await store.update("Claim", (ledger) => {
+    const claimed = claimBead(ledger, {
+      bead: inputs["bead"] ?? "", polecat: inputs["polecat"] ?? "", attempt: Number(inputs["attempt"]), limits: inputs["limits"] ?? "",
+      runId, runUrl: runUrl(runId),
+    }, town.clock.now);
+    if (!claimed.ok) throw new Error(claimed.refusal);
+    return claimed.ledger;
+  });
 }
 
 async function workBead(issue: number): Promise<Bead> {
@@ -54,10 +73,12 @@ async function workBead(issue: number): Promise<Bead> {
   return found;
 }
 
-/** The polecat's side: its branch, and its heartbeat check run, written with the run's token. */
-async function beat(runId: number, bead: string, heartbeat: { at: Date; state: string; step: string | number }, output: { text?: string; conclusion?: string } = {}) {
-  const token = runs().find((r) => r.id === runId)?.token as string;
-  const branch = `polecat/furiosa/${bead}`;
+/** The polecat's side: its work ref, and its heartbeat check run, written with the run's token. */
+async function beat(
+  runId: number, bead: string, heartbeat: { at: Date; state: string; step: string | number },
+  output: { text?: string; conclusion?: string } = {}, token = runs().find((r) => r.id === runId)?.token as string,
+) {
+  const branch = `gastown/work/furiosa/${bead}`;
   const act = async (method: string, path: string, body: unknown) => {
     const answer = await call(town.github, method, path, { token, body });
     if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
@@ -103,8 +124,8 @@ async function peek(body: string, fields: Partial<PeekRequest> = {}, number = 1,
 
 const runUrl = (id: number) => `${town.github.urls.web}/octo/town/actions/runs/${id}`;
 const issueUrl = (n: number) => `${town.github.urls.web}/octo/town/issues/${n}`;
-const checkRunsOf = (bead: string) =>
-  `GET /repos/octo/town/commits/polecat%2Ffuriosa%2F${bead}/check-runs?check_name=gastown%2Fpolecat&filter=all&per_page=100`;
+const checkRunsOf = (bead: string, polecat = "furiosa") =>
+  `GET /repos/octo/town/commits/gastown%2Fwork%2F${polecat}%2F${bead}/check-runs?check_name=gastown%2Fpolecat&filter=all&per_page=100`;
 
 const STEPS = (bead: string, now: string) => [
   "",
@@ -235,6 +256,20 @@ describe("/peek on a slung issue", () => {
   });
 });
 
+describe("/peek trusts only a polecat's own heartbeat", () => {
+  it("takes none made by any App but GitHub Actions, whatever its name and external id", async () => {
+    const { bead, runId } = await startSlung();
+    town.github.startJob(REPO, runId, "polecat");
+    const appToken = town.github.installationToken(town.github.state.installations[0]?.id as number);
+    await beat(runId, bead.id, { at: minutesAfter(NOW, 2), state: "working", step: "implement" }, { text: "forged\n" }, appToken);
+    town.clock.now = minutesAfter(NOW, 3);
+
+    const [reply] = await peek("/peek");
+    expect(reply).toContain("| Heartbeat | none yet |\n");
+    expect(reply).not.toContain("forged");
+  });
+});
+
 describe("/peek with no polecat", () => {
   it("says so plainly on an issue that was never slung", async () => {
     town = await startTown();
@@ -259,11 +294,14 @@ describe("/peek on a pull request", () => {
     town.github.startJob(REPO, runId, "polecat");
     await beat(runId, bead.id, { at: NOW, state: "working", step: "load" });
     const token = runs()[0]?.token as string;
-    await call(town.github, "PUT", `/repos/octo/town/contents/pumps.txt`, {
-      token, body: { message: "Fix the pumps", content: Buffer.from("fixed\n").toString("base64"), branch: `polecat/furiosa/${bead.id}` },
+    const pushed = await call(town.github, "PUT", `/repos/octo/town/contents/pumps.txt`, {
+      token, body: { message: "Fix the pumps", content: Buffer.from("fixed\n").toString("base64"), branch: `gastown/work/furiosa/${bead.id}` },
     });
     // After a push the polecat beats on the new tip: a check run stays with the commit it was made on.
     await beat(runId, bead.id, { at: NOW, state: "working", step: "implement" });
+    // The publisher moves the pull request's branch to the work ref's tip and opens it.
+    const tip = (pushed.body as { commit: { sha: string } }).commit.sha;
+    await town.as("mayor", "POST", "/repos/octo/town/git/refs", { ref: `refs/heads/polecat/furiosa/${bead.id}`, sha: tip });
     const pull = await town.as("mayor", "POST", "/repos/octo/town/pulls", { title: "Fix the pumps", head: `polecat/furiosa/${bead.id}`, base: "main" }) as { number: number };
     town.clock.now = minutesAfter(NOW, 1);
 
@@ -302,7 +340,8 @@ describe("/peek all", () => {
     await town.as("mayor", "POST", "/repos/octo/town/issues/2/labels", { labels: ["gt:sling"] });
     await town.deliver();
     const second = await workBead(2);
-    const secondRun = gastownMetadata(second).run_id as number;
+    // Its run waits for a runner: it has not claimed the bead, so the App finds it by its run-name.
+    const secondRun = runs()[1]?.id as number;
     town.clock.now = minutesAfter(NOW, 25);
 
     expect(await peek("/peek all", {}, 2)).toEqual([[
@@ -322,8 +361,8 @@ describe("/peek all", () => {
       expect.stringMatching(/^POST \/repos\/octo\/town\/issues\/comments\/\d+\/reactions$/),
       ...LEDGER_READ,
       // The most recently changed hooked bead first.
-      `GET /repos/octo/town/actions/runs/${secondRun}`,
-      `GET /repos/octo/town/commits/polecat%2Fnux%2F${second.id}/check-runs?check_name=gastown%2Fpolecat&filter=all&per_page=100`,
+      "GET /repos/octo/town/actions/workflows/gastown-polecat.yml/runs?event=workflow_dispatch&per_page=100",
+      checkRunsOf(second.id, "nux"),
       `GET /repos/octo/town/actions/runs/${runId}`,
       checkRunsOf(bead.id),
       "POST /repos/octo/town/issues/2/comments",

@@ -3,6 +3,7 @@
 // status comment.
 import { afterEach, expect, it } from "vitest";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
+import { limitsHash } from "../../app/town/polecat-dispatch.js";
 import { REPO, startTown, type Town } from "./app-harness.js";
 
 let town: Town;
@@ -25,7 +26,7 @@ it("slings an issue labelled gt:sling, over HTTP with signed webhooks", async ()
   expect(bead?.status).toBe("hooked");
   const runs = town.github.state.repos[REPO]?.runs ?? [];
   expect(runs.map((r) => [r.displayTitle, r.inputs?.bead])).toEqual([[`polecat furiosa · ${bead?.id} · attempt 1`, bead?.id]]);
-  expect(gastownMetadata(bead as NonNullable<typeof bead>).run_id).toBe(runs[0]?.id);
+  expect(gastownMetadata(bead as NonNullable<typeof bead>)).toMatchObject({ attempt: 1, limits_hash: limitsHash(runs[0]?.inputs?.["limits"] ?? "") });
   const status = town.issue(1).comments.find((c) => c.user === "gastown[bot]");
   expect(status?.body).toContain(`<!-- gastown:bead ${bead?.id} -->`);
   expect(status?.body).toContain("Slung by @mayor to polecat **furiosa** (attempt 1). It is on its way.");

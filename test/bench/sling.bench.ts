@@ -40,7 +40,7 @@ const commitWrites = (what: string): Needed[] => [
   { operationId: "git/create-commit", count: 1, why: `${what}: the commit` },
   { operationId: "git/update-ref", count: 1, why: `${what}: the ref moved without force (CAS)` },
 ];
-const DISPATCH: Needed = { operationId: "actions/create-workflow-dispatch", count: 1, why: "the polecat workflow, only after the hook has landed" };
+const DISPATCH: Needed = { operationId: "actions/create-workflow-dispatch", count: 1, why: "the polecat workflow, only after the hook has landed; its run claims the bead itself" };
 const STATUS: readonly Needed[] = [
   { operationId: "issues/list-comments", count: 1, why: "the sticky status comment, if there is one" },
   { operationId: "issues/create-comment", count: 1, why: "the status comment made" },
@@ -49,8 +49,7 @@ const LABEL: Needed = { operationId: "issues/add-labels", count: 1, why: "status
 
 /** The typical sling: the ledger branch exists, no `.beads/formulas`, no status comment yet. */
 const TYPICAL: readonly Needed[] = [
-  TOKEN, CONFIG, PERMISSION, REACTION, ...LEDGER_READS, FORMULAS, ...commitWrites("hook"), DISPATCH,
-  ...commitWrites("run id"), ...STATUS, LABEL,
+  TOKEN, CONFIG, PERMISSION, REACTION, ...LEDGER_READS, FORMULAS, ...commitWrites("hook"), DISPATCH, ...STATUS, LABEL,
 ];
 
 /** The first sling in a repository: the ref is not there, and the hook commit makes the branch. */
@@ -61,7 +60,7 @@ const FIRST: readonly Needed[] = [
   { operationId: "git/create-tree", count: 1, why: "hook: the tree, the ledger and .beads/config.yaml inline" },
   { operationId: "git/create-commit", count: 1, why: "hook: the first commit" },
   { operationId: "git/create-ref", count: 1, why: "hook: the branch made (CAS: fails if it exists)" },
-  DISPATCH, ...commitWrites("run id"), ...STATUS, LABEL,
+  DISPATCH, ...STATUS, LABEL,
 ];
 
 /** A label delivered again: the ledger shows the bead hooked, moments ago, and nothing is done. */
@@ -210,7 +209,7 @@ async function finish(town: Town): Promise<void> {
 {
   const { town, label } = await labelledTown(undefined);
   const counted = await countedSling(town, label);
-  report("first sling (no ledger branch)", 0, counted, FIRST, { read: undefined, written: await uploaded(town, 2) });
+  report("first sling (no ledger branch)", 0, counted, FIRST, { read: undefined, written: await uploaded(town, 1) });
   await finish(town);
 }
 
@@ -219,7 +218,7 @@ for (const beads of [0, 1_000, 10_000]) {
   const { town, label } = await labelledTown(beads);
   const read = await ledgerSize(town);
   const counted = await countedSling(town, label);
-  const written = counted.error === undefined ? await uploaded(town, 2) : [];
+  const written = counted.error === undefined ? await uploaded(town, 1) : [];
   report(`sling, ledger of ${beads.toLocaleString("en")} beads`, beads, counted, TYPICAL, { read, written });
   await finish(town);
 }

@@ -25,7 +25,7 @@ describe(".github/gastown.yml", () => {
         workflow: "gastown-polecat.yml", ref: null, agent: "claude", model: null, max_turns: 80, timeout_minutes: 60,
         max_cost_usd: 10, heartbeat_minutes: 2,
         name_pool: ["furiosa", "nux", "slit", "capable", "toast", "ace", "rictus", "dag", "cheedo", "angharad"],
-        max_diff_lines: 5000, protected_paths: [".github/**", ".beads/formulas/**", "CODEOWNERS"],
+        max_diff_lines: 5000, protected_paths: [".github/**", ".beads/formulas/**", "**/CODEOWNERS"], command: null,
       },
       limits: { max_polecats: 3 },
       witness: { stuck_minutes: 20, max_attempts: 3 },
@@ -45,7 +45,7 @@ describe(".github/gastown.yml", () => {
   it("names file, line, column and setting of every problem", () => {
     expect(problems("polecat:\n  max_turns: 0\n  colour: red\nlimitz: 1\ntrust: {permission: owner}\n")).toEqual([
       ".github/gastown.yml:2:14: polecat.max_turns: Too small: expected number to be >=1",
-      ".github/gastown.yml:3:3: polecat.colour: unknown setting (known here: workflow, ref, agent, model, max_turns, timeout_minutes, max_cost_usd, heartbeat_minutes, name_pool, max_diff_lines, protected_paths)",
+      ".github/gastown.yml:3:3: polecat.colour: unknown setting (known here: workflow, ref, agent, model, max_turns, timeout_minutes, max_cost_usd, heartbeat_minutes, name_pool, max_diff_lines, protected_paths, command)",
       ".github/gastown.yml:4:1: limitz: unknown setting (known here: _extends, sling, polecat, limits, witness, trust, ledger, refinery, mirror)",
       '.github/gastown.yml:5:21: trust.permission: Invalid option: expected one of "read"|"triage"|"write"|"maintain"|"admin"',
     ]);
@@ -54,6 +54,12 @@ describe(".github/gastown.yml", () => {
     ]);
     expect(problems("sling:\n  label: go\n")).toEqual([
       ".github/gastown.yml:2:10: sling.label: a trigger label starts with gt: (for example gt:go)",
+    ]);
+    expect(problems("polecat:\n  agent: command\n")).toEqual([
+      ".github/gastown.yml:2:3: polecat.command: agent is command, so command must name the executable to run",
+    ]);
+    expect(problems("polecat:\n  agent: cursor\n")).toEqual([
+      '.github/gastown.yml:2:10: polecat.agent: Invalid option: expected one of "claude"|"command"',
     ]);
     expect(problems("[1,2")).toEqual([".github/gastown.yml:1:5: Flow sequence must end with a ]"]);
     expect(problems("- sling\n")).toEqual([".github/gastown.yml:1:1: the file must be a mapping of settings (sling, polecat, limits, …)"]);

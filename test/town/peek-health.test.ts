@@ -29,6 +29,13 @@ describe("a polecat with a live run", () => {
     expect(at(20 * MINUTE + 1)).toEqual({ state: "stuck", reason: { kind: "stale", heartbeatAgeMs: 20 * MINUTE + 1 } });
   });
 
+  it("is stuck when its action beats but its agent has made no progress for stuck_minutes", () => {
+    const at = (progressMs: number) =>
+      health({ bead: hooked(30 * MINUTE), run: live, heartbeat: { at: ago(MINUTE), progressAt: ago(progressMs), state: "working" } });
+    expect(at(20 * MINUTE)).toEqual({ state: "working", reason: { kind: "fresh", heartbeatAgeMs: MINUTE } });
+    expect(at(20 * MINUTE + 1)).toEqual({ state: "stuck", reason: { kind: "idle", heartbeatAgeMs: MINUTE, progressAgeMs: 20 * MINUTE + 1 } });
+  });
+
   it("takes stuck_minutes from the config", () => {
     const input = { bead: hooked(30 * MINUTE), run: live, heartbeat: { at: ago(6 * MINUTE) } };
     expect(polecatHealth({ ...input, now: NOW, stuckMinutes: 5 }).state).toBe("stuck");

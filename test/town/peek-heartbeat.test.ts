@@ -1,7 +1,7 @@
 // The heartbeat in a check run's summary (DESIGN §7): read when it follows the contract, and
 // nothing trusted from one that does not.
 import { describe, expect, it } from "vitest";
-import { heartbeatExternalId, parseHeartbeat } from "../../app/town/heartbeat.js";
+import { heartbeatExternalId, heartbeatMarker, parseHeartbeat } from "../../app/town/heartbeat.js";
 
 const beat = (json: string, rest = "\n\nPolecat **furiosa** is working.") => `<!-- gastown:heartbeat ${json} -->${rest}`;
 
@@ -15,6 +15,16 @@ describe("reading a heartbeat", () => {
     });
     // An offset is a time like any other; leading whitespace before the marker is allowed.
     expect(parseHeartbeat(`\n  ${beat('{"at":"2026-11-24T12:57:00+01:00"}')}`)).toEqual({ at: new Date("2026-11-24T11:57:00Z") });
+  });
+
+  it("reads the agent's last progress, and writes the marker it reads", () => {
+    const heartbeat = { at: new Date("2026-11-24T11:57:00Z"), progressAt: new Date("2026-11-24T11:50:30Z"), state: "working" as const, step: "implement", attempt: 2 };
+    const marker = heartbeatMarker(heartbeat);
+    expect(marker).toBe(
+      '<!-- gastown:heartbeat {"at":"2026-11-24T11:57:00.000Z","progress_at":"2026-11-24T11:50:30.000Z","state":"working","step":"implement","attempt":2} -->',
+    );
+    expect(parseHeartbeat(`${marker}\n\nWorking on implement.`)).toEqual(heartbeat);
+    expect(parseHeartbeat(beat('{"at":"2026-11-24T11:57:00Z","progress_at":"soon"}'))).toEqual({ at: heartbeat.at });
   });
 
   it("takes every state of the contract", () => {

@@ -4,11 +4,12 @@ import { Ledger } from "../../app/ledger/ledger.js";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { MoleculeError } from "../../app/molecules/molecule.js";
 import { closeStep } from "../../app/molecules/step-done.js";
-import { recordRun, releaseRefusedDispatch } from "../../app/town/dispatch-records.js";
+import { releaseRefusedDispatch } from "../../app/town/dispatch-records.js";
+import { limitsHash, polecatLimits } from "../../app/town/polecat-dispatch.js";
 import { sling, type SlingOutcome } from "../../app/town/sling.js";
 import { unsling } from "../../app/town/unsling.js";
 import { bead } from "../ledger/ledger-builders.js";
-import { config, issue, minutesAfter, NOW, slingInput } from "./town-builders.js";
+import { claimedBy, config, issue, minutesAfter, NOW, slingInput } from "./town-builders.js";
 
 function dispatched(outcome: SlingOutcome) {
   if (outcome.kind !== "dispatch") throw new Error(`expected a dispatch, got ${outcome.kind}`);
@@ -46,7 +47,7 @@ describe("slinging an issue the ledger does not have", () => {
       metadata: {
         gastown: {
           molecule, formula: "work", polecat: "furiosa", slung_by: "mayor", slung_at: "2026-11-24T12:00:00Z",
-          attempt: 1, dispatched_at: "2026-11-24T12:00:00Z",
+          attempt: 1, dispatched_at: "2026-11-24T12:00:00Z", limits_hash: limitsHash(polecatLimits(config().polecat)),
         },
       },
     });
@@ -100,7 +101,7 @@ describe("slinging a bead already hooked", () => {
 
   it("dispatches it again as the next attempt past the grace period, same molecule and polecat", () => {
     const { ledger, outcome } = slungOnce();
-    const withRun = recordRun(ledger, outcome.bead.id, 1, 991);
+    const withRun = claimedBy(ledger, outcome.assignment, 991);
     const later = minutesAfter(NOW, 2);
     const again = sling(withRun, slingInput({ now: later, observedRun: { attempt: 1, live: false } }));
     expect(dispatched(again.outcome)).toMatchObject({
@@ -226,18 +227,16 @@ describe("polecat names", () => {
 });
 
 describe("records after a dispatch", () => {
-  it("record the run and release a refused dispatch only for the same hooked attempt", () => {
+  it("release a refused dispatch only for the same hooked attempt", () => {
     const { ledger, outcome } = slungOnce();
     const id = outcome.bead.id;
-    expect(gastownMetadata(recordRun(ledger, id, 1, 5).get(id) as Bead).run_id).toBe(5);
-    expect(recordRun(ledger, id, 2, 5)).toBe(ledger);
     expect(releaseRefusedDispatch(ledger, id, 2, NOW)).toBe(ledger);
     const released = releaseRefusedDispatch(ledger, id, 1, minutesAfter(NOW, 1)).get(id) as Bead;
     expect(released).toMatchObject({ status: "open", updated_at: "2026-11-24T12:01:00Z" });
     expect(released).not.toHaveProperty("assignee");
     expect(gastownMetadata(released)).toEqual({
       molecule: outcome.assignment.molecule, formula: "work", polecat: "furiosa", slung_by: "mayor",
-      slung_at: "2026-11-24T12:00:00Z", attempt: 1,
+      slung_at: "2026-11-24T12:00:00Z", attempt: 1, limits_hash: limitsHash(polecatLimits(config().polecat)),
     });
   });
 });

@@ -2,7 +2,10 @@
 // and a sling input with every field a test does not care about filled in.
 import { defaultConfig, type GastownConfig } from "../../app/config/config-schema.js";
 import { cook } from "../../app/molecules/cook.js";
+import type { Ledger } from "../../app/ledger/ledger.js";
 import type { IssueSnapshot } from "../../app/town/import-issue.js";
+import { claimBead } from "../../app/town/polecat-claim.js";
+import { polecatLimits, type PolecatAssignment } from "../../app/town/polecat-dispatch.js";
 import type { SlingInput } from "../../app/town/sling.js";
 import { memoryLibrary } from "../molecules/molecule-builders.js";
 
@@ -60,3 +63,13 @@ export function slingInput(fields: Partial<SlingInput> = {}): SlingInput {
 }
 
 export const minutesAfter = (date: Date, minutes: number) => new Date(date.getTime() + minutes * 60_000);
+
+/** The ledger once the dispatched run `runId` has claimed the assignment, with the default limits. */
+export function claimedBy(ledger: Ledger, assignment: PolecatAssignment, runId: number, now = NOW): Ledger {
+  const claimed = claimBead(ledger, {
+    bead: assignment.bead, polecat: assignment.polecat, attempt: assignment.attempt, limits: polecatLimits(config().polecat),
+    runId, runUrl: `https://github.com/octo/town/actions/runs/${runId}`,
+  }, now);
+  if (!claimed.ok) throw new Error(claimed.refusal);
+  return claimed.ledger;
+}

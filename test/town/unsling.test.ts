@@ -3,16 +3,16 @@ import type { Bead } from "../../app/ledger/bead-schema.js";
 import { Ledger } from "../../app/ledger/ledger.js";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { closeStep } from "../../app/molecules/step-done.js";
-import { recordRun } from "../../app/town/dispatch-records.js";
+import { limitsHash, polecatLimits } from "../../app/town/polecat-dispatch.js";
 import { sling } from "../../app/town/sling.js";
 import { unsling } from "../../app/town/unsling.js";
 import { bead } from "../ledger/ledger-builders.js";
-import { issue, minutesAfter, NOW, slingInput } from "./town-builders.js";
+import { claimedBy, config, issue, minutesAfter, NOW, slingInput } from "./town-builders.js";
 
 function slung() {
   const first = sling(Ledger.empty(), slingInput());
   if (first.outcome.kind !== "dispatch") throw new Error("setup");
-  return { ledger: recordRun(first.ledger, first.outcome.bead.id, 1, 4242), ...first.outcome.assignment };
+  return { ledger: claimedBy(first.ledger, first.outcome.assignment, 4242), ...first.outcome.assignment };
 }
 const later = minutesAfter(NOW, 10);
 
@@ -21,12 +21,13 @@ describe("unslinging", () => {
     const { ledger, bead: id, molecule } = slung();
     const stepped = closeStep(ledger, molecule, "load", NOW);
     const { ledger: next, outcome } = unsling(stepped, issue(7).url, { abandon: false, now: later });
-    expect(outcome).toEqual({ kind: "released", bead: next.get(id), runId: 4242, burned: undefined });
+    expect(outcome).toEqual({ kind: "released", bead: next.get(id), runId: 4242, wasHooked: true, burned: undefined });
     const released = next.get(id) as Bead;
     expect(released).toMatchObject({ status: "open", updated_at: "2026-11-24T12:10:00Z" });
     expect(released).not.toHaveProperty("assignee");
     expect(gastownMetadata(released)).toEqual({
       molecule, formula: "work", polecat: "furiosa", slung_by: "mayor", slung_at: "2026-11-24T12:00:00Z", attempt: 1,
+      limits_hash: limitsHash(polecatLimits(config().polecat)),
     });
     expect(next.get(`${molecule}.1`)?.status).toBe("closed");
     expect(next.get(molecule)?.status).toBe("open");

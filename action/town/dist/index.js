@@ -27488,7 +27488,7 @@ var require_time = __commonJS({
     var nullTime = () => "";
     var epochTime = () => `,"time":${Date.now()}`;
     var unixTime = () => `,"time":${Math.round(Date.now() / 1e3)}`;
-    var isoTime = () => `,"time":"${new Date(Date.now()).toISOString()}"`;
+    var isoTime2 = () => `,"time":"${new Date(Date.now()).toISOString()}"`;
     var NS_PER_MS = 1000000n;
     var NS_PER_SEC = 1000000000n;
     var startWallTimeNs = BigInt(Date.now()) * NS_PER_MS;
@@ -27508,7 +27508,7 @@ var require_time = __commonJS({
       const seconds = date5.getUTCSeconds().toString().padStart(2, "0");
       return `,"time":"${year}-${month}-${day}T${hours}:${minutes}:${seconds}.${nanosWithinSecond.toString().padStart(9, "0")}Z"`;
     };
-    module2.exports = { nullTime, epochTime, unixTime, isoTime, isoTimeNano };
+    module2.exports = { nullTime, epochTime, unixTime, isoTime: isoTime2, isoTimeNano };
   }
 });
 
@@ -59360,6 +59360,7 @@ var NAME_POOL = [
   "cheedo",
   "angharad"
 ];
+var POLECAT_AGENTS = ["claude", "command"];
 var sling = external_exports.strictObject({
   // Gas Town's triggers are `gt:` labels (DESIGN §7), so any other label needs no config read.
   label: external_exports.string().regex(/^gt:./, "a trigger label starts with gt: (for example gt:go)").default("gt:sling").describe("The label that slings an issue to a polecat; it starts with gt:."),
@@ -59368,7 +59369,7 @@ var sling = external_exports.strictObject({
 var polecat = external_exports.strictObject({
   workflow: external_exports.string().min(1).default("gastown-polecat.yml").describe("The polecat workflow file in .github/workflows."),
   ref: external_exports.string().min(1).nullable().default(null).describe("The ref the workflow runs from; null: the default branch."),
-  agent: external_exports.string().min(1).default("claude").describe("The coding agent the polecat runs."),
+  agent: external_exports.enum(POLECAT_AGENTS).default("claude").describe("The coding agent the polecat runs: claude (Claude Code), or command (polecat.command)."),
   model: external_exports.string().min(1).nullable().default(null).describe("The agent's model; null: the agent's default."),
   max_turns: external_exports.number().int().min(1).default(80).describe("Most agent turns per run."),
   timeout_minutes: external_exports.number().int().min(1).max(360).default(60).describe("A run's time limit (GitHub stops jobs at 360)."),
@@ -59376,7 +59377,12 @@ var polecat = external_exports.strictObject({
   heartbeat_minutes: external_exports.number().int().min(1).default(2).describe("How often a polecat reports its heartbeat."),
   name_pool: external_exports.array(external_exports.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a polecat name is lower-case letters, digits and '-'")).min(1).default([...NAME_POOL]).describe("Names given to polecats; a bead keeps its polecat's name."),
   max_diff_lines: external_exports.number().int().min(1).default(5e3).describe("Most changed lines a polecat may push."),
-  protected_paths: external_exports.array(external_exports.string().min(1)).default([".github/**", ".beads/formulas/**", "CODEOWNERS"]).describe("Paths a polecat may not change.")
+  protected_paths: external_exports.array(external_exports.string().min(1)).default([".github/**", ".beads/formulas/**", "**/CODEOWNERS"]).describe("Paths a polecat may not change."),
+  command: external_exports.string().min(1).nullable().default(null).describe("The agent when agent is command: an executable in the repository (read from its default branch, never from the agent's clone) or an absolute path on the runner; it gets the prompt on stdin.")
+}).superRefine((settings, context) => {
+  if (settings.agent === "command" && settings.command === null) {
+    context.addIssue({ code: "custom", path: ["command"], message: "agent is command, so command must name the executable to run" });
+  }
 }).describe("The polecat workflow and its limits.");
 var limits = external_exports.strictObject({
   max_polecats: external_exports.number().int().min(1).default(3).describe("Most polecats running at once in the repository.")
@@ -68853,6 +68859,42 @@ function beadFromIssue(ledger2, issue3, options2) {
   };
 }
 
+// app/town/polecat-dispatch.ts
+import { createHash as createHash2 } from "node:crypto";
+var JOB_HEADROOM_MINUTES = 15;
+var MAX_JOB_MINUTES = 360;
+function polecatLimits(polecat2) {
+  const { agent, model, max_turns, timeout_minutes, max_cost_usd, heartbeat_minutes, max_diff_lines, protected_paths, command } = polecat2;
+  const job_timeout_minutes = Math.min(MAX_JOB_MINUTES, timeout_minutes + JOB_HEADROOM_MINUTES);
+  return JSON.stringify({
+    agent,
+    model,
+    max_turns,
+    timeout_minutes,
+    max_cost_usd,
+    heartbeat_minutes,
+    max_diff_lines,
+    protected_paths,
+    command,
+    job_timeout_minutes
+  });
+}
+function limitsHash(limits2) {
+  return `sha256:${createHash2("sha256").update(limits2, "utf8").digest("hex")}`;
+}
+function polecatInputs(assignment, polecat2) {
+  return {
+    bead: assignment.bead,
+    molecule: assignment.molecule,
+    polecat: assignment.polecat,
+    attempt: String(assignment.attempt),
+    limits: polecatLimits(polecat2)
+  };
+}
+function polecatRunName(assignment) {
+  return `polecat ${assignment.polecat} \xB7 ${assignment.bead} \xB7 attempt ${assignment.attempt}`;
+}
+
 // app/town/polecat-names.ts
 var POLECAT_ASSIGNEE_PREFIX = "polecat/";
 function namesInUse(ledger2, except) {
@@ -68875,6 +68917,9 @@ function hookedBeads(ledger2) {
 }
 function polecatBranch(polecat2, bead) {
   return `polecat/${polecat2}/${bead}`;
+}
+function workRef(polecat2, bead) {
+  return `gastown/work/${polecat2}/${bead}`;
 }
 var BRANCH = /^polecat\/([^/\s]+)\/([^/\s]+)$/;
 function parsePolecatBranch(ref) {
@@ -68940,7 +68985,8 @@ function sling2(ledger2, input2) {
       ...slungBy,
       attempt,
       dispatched_at: now,
-      run_id: void 0,
+      limits_hash: limitsHash(polecatLimits(input2.config.polecat)),
+      ...UNCLAIMED,
       waiting_since: void 0,
       exit: void 0,
       exit_reason: void 0
@@ -68970,7 +69016,7 @@ function slingHooked(ledger2, bead, input2, now) {
       { ...unhooked(bead), updated_at: now },
       {
         dispatched_at: void 0,
-        run_id: void 0,
+        ...UNCLAIMED,
         exit: "ESCALATE",
         exit_reason: `no polecat run was seen after ${attempt} attempt${attempt === 1 ? "" : "s"} (witness.max_attempts is ${input2.config.witness.max_attempts})`
       }
@@ -68982,7 +69028,12 @@ function slingHooked(ledger2, bead, input2, now) {
   if (molecule === void 0 || polecat2 === void 0) {
     throw new Error(`${bead.id} is hooked but its metadata.gastown has no ${molecule === void 0 ? "molecule" : "polecat"}`);
   }
-  const retried = withGastownMetadata({ ...bead, updated_at: now }, { attempt: attempt + 1, dispatched_at: now, run_id: void 0 });
+  const retried = withGastownMetadata({ ...bead, updated_at: now }, {
+    attempt: attempt + 1,
+    dispatched_at: now,
+    limits_hash: limitsHash(polecatLimits(input2.config.polecat)),
+    ...UNCLAIMED
+  });
   return {
     ledger: ledger2.withBead(retried),
     outcome: {
@@ -68994,6 +69045,7 @@ function slingHooked(ledger2, bead, input2, now) {
     }
   };
 }
+var UNCLAIMED = { run_id: void 0, run_url: void 0, started_at: void 0 };
 function alreadyHooked(ledger2, bead, why) {
   return { ledger: ledger2, outcome: { kind: "already-hooked", bead, why } };
 }
@@ -70186,6 +70238,8 @@ function explain(reason, bead, settings) {
       return reason.sinceDispatchMs === void 0 ? "its run is under way, with no heartbeat yet." : `its run is under way, with no heartbeat yet; it was dispatched ${ago(reason.sinceDispatchMs)}.`;
     case "dispatching":
       return `it was dispatched ${ago(reason.sinceDispatchMs)}; its run has not shown up yet.`;
+    case "idle":
+      return `its last heartbeat was ${ago(reason.heartbeatAgeMs)}, but its agent has shown no progress for ${duration3(reason.progressAgeMs)} (${stuckSetting}).`;
     case "stale":
       return `no heartbeat for ${duration3(reason.heartbeatAgeMs)} (${stuckSetting}).`;
     case "silent":
@@ -70272,7 +70326,7 @@ async function findCheckRun(github, repo) {
     per_page: PER_PAGE2
   }), void 0, [404, 422]);
   if (answer === void 0) return void 0;
-  return answer.data.check_runs.filter((run3) => run3.name === repo.checkName && run3.external_id === repo.externalId).reduce((newest, run3) => newest === void 0 || run3.id > newest.id ? run3 : newest, void 0);
+  return answer.data.check_runs.filter((run3) => run3.name === repo.checkName && run3.external_id === repo.externalId && run3.app?.slug === repo.appSlug).reduce((newest, run3) => newest === void 0 || run3.id > newest.id ? run3 : newest, void 0);
 }
 
 // app/github/job-logs.ts
@@ -70384,6 +70438,7 @@ function githubMessage(error63) {
 
 // app/town/heartbeat.ts
 var HEARTBEAT_CHECK_NAME = "gastown/polecat";
+var HEARTBEAT_APP_SLUG = "github-actions";
 var HEARTBEAT_STATES = ["working", "stuck", "done", "crashed"];
 function heartbeatExternalId(bead, attempt) {
   return `${bead}@${attempt}`;
@@ -70404,16 +70459,22 @@ function parseHeartbeat(summary2) {
     return void 0;
   }
   if (typeof fields !== "object" || fields === null || Array.isArray(fields)) return void 0;
-  const { at, state, step, attempt } = fields;
-  if (typeof at !== "string" || !ISO_TIME.test(at)) return void 0;
-  const time3 = Date.parse(at);
-  if (!Number.isFinite(time3)) return void 0;
+  const { at, progress_at: progressAt, state, step, attempt } = fields;
+  const time3 = isoTime(at);
+  if (time3 === void 0) return void 0;
+  const progress2 = isoTime(progressAt);
   return {
-    at: new Date(time3),
+    at: time3,
+    ...progress2 ? { progressAt: progress2 } : {},
     ...isHeartbeatState(state) ? { state } : {},
     ...isStep(step) ? { step } : {},
     ...isPositiveInteger(attempt) ? { attempt } : {}
   };
+}
+function isoTime(value) {
+  if (typeof value !== "string" || !ISO_TIME.test(value)) return void 0;
+  const time3 = Date.parse(value);
+  return Number.isFinite(time3) ? new Date(time3) : void 0;
 }
 function isHeartbeatState(value) {
   return typeof value === "string" && HEARTBEAT_STATES.includes(value);
@@ -70439,7 +70500,9 @@ function polecatHealth(input2) {
       if (heartbeat.state === "stuck" || heartbeat.state === "crashed") {
         return { state: "stuck", reason: { kind: "reported", heartbeatAgeMs, said: heartbeat.state } };
       }
-      return heartbeatAgeMs > stuckMs ? { state: "stuck", reason: { kind: "stale", heartbeatAgeMs } } : { state: "working", reason: { kind: "fresh", heartbeatAgeMs } };
+      if (heartbeatAgeMs > stuckMs) return { state: "stuck", reason: { kind: "stale", heartbeatAgeMs } };
+      const progressAgeMs = heartbeat.progressAt === void 0 ? void 0 : Math.max(0, now.getTime() - heartbeat.progressAt.getTime());
+      return progressAgeMs !== void 0 && progressAgeMs > stuckMs ? { state: "stuck", reason: { kind: "idle", heartbeatAgeMs, progressAgeMs } } : { state: "working", reason: { kind: "fresh", heartbeatAgeMs } };
     }
     return sinceDispatchMs !== void 0 && sinceDispatchMs > stuckMs ? { state: "stuck", reason: { kind: "silent", sinceDispatchMs } } : { state: "working", reason: { kind: "starting", sinceDispatchMs } };
   }
@@ -70456,31 +70519,19 @@ function timeOf(text2) {
   return Number.isFinite(time3) ? time3 : void 0;
 }
 
-// app/town/polecat-dispatch.ts
-function polecatLimits(polecat2) {
-  const { agent, model, max_turns, timeout_minutes, max_cost_usd, heartbeat_minutes, max_diff_lines, protected_paths } = polecat2;
-  return JSON.stringify({ agent, model, max_turns, timeout_minutes, max_cost_usd, heartbeat_minutes, max_diff_lines, protected_paths });
-}
-function polecatInputs(assignment, polecat2) {
-  return {
-    bead: assignment.bead,
-    molecule: assignment.molecule,
-    polecat: assignment.polecat,
-    attempt: String(assignment.attempt),
-    limits: polecatLimits(polecat2)
-  };
-}
-function polecatRunName(assignment) {
-  return `polecat ${assignment.polecat} \xB7 ${assignment.bead} \xB7 attempt ${assignment.attempt}`;
-}
-
 // app/handlers/observe-polecat.ts
 async function observePolecat(town, bead, options2 = {}) {
   const attempt = attemptOf(bead);
   const polecat2 = gastownString(bead, "polecat");
   const repo = { owner: town.owner, repo: town.repo };
   const run3 = attempt > 0 ? await findBeadRun(town, bead, attempt) : void 0;
-  const check2 = attempt > 0 && polecat2 !== void 0 ? await findCheckRun(town.github, { ...repo, ref: polecatBranch(polecat2, bead.id), checkName: HEARTBEAT_CHECK_NAME, externalId: heartbeatExternalId(bead.id, attempt) }) : void 0;
+  const check2 = attempt > 0 && polecat2 !== void 0 ? await findCheckRun(town.github, {
+    ...repo,
+    ref: workRef(polecat2, bead.id),
+    checkName: HEARTBEAT_CHECK_NAME,
+    externalId: heartbeatExternalId(bead.id, attempt),
+    appSlug: HEARTBEAT_APP_SLUG
+  }) : void 0;
   const heartbeat = parseHeartbeat(check2?.output.summary);
   const live = run3 !== void 0 && isLiveRun(run3);
   const health = polecatHealth({
@@ -70782,15 +70833,10 @@ function hookedFor(ledger2, bead, attempt) {
   const found = ledger2.get(bead);
   return found && beadStatus(found) === "hooked" && attemptOf(found) === attempt ? found : void 0;
 }
-function recordRun(ledger2, bead, attempt, runId) {
-  const found = hookedFor(ledger2, bead, attempt);
-  if (!found) return ledger2;
-  return ledger2.withBead(withGastownMetadata(found, { run_id: runId }));
-}
 function releaseRefusedDispatch(ledger2, bead, attempt, now) {
   const found = hookedFor(ledger2, bead, attempt);
   if (!found) return ledger2;
-  const released = withGastownMetadata({ ...unhooked(found), updated_at: timestamp2(now) }, { dispatched_at: void 0, run_id: void 0 });
+  const released = withGastownMetadata({ ...unhooked(found), updated_at: timestamp2(now) }, { dispatched_at: void 0, ...UNCLAIMED });
   return ledger2.withBead(released);
 }
 
@@ -70954,23 +71000,9 @@ async function dispatch(town, assignment, state) {
     );
     return { bead: beadIn(released.state.ledger), ledger: released.state.ledger, refused: error63.message };
   }
-  let runId = started.runId;
-  let url2 = started.htmlUrl;
-  let status = "queued";
-  if (runId === void 0) {
-    const found = await findRunByName(town.github, { ...repo, workflow, name: polecatRunName(assignment) });
-    runId = found?.id;
-    url2 = found?.html_url;
-    status = found?.status;
-  }
-  if (runId === void 0 || url2 === void 0) return { bead: beadIn(state.ledger), ledger: state.ledger };
-  const id = runId;
-  const recorded = await town.store.update(
-    `Record run ${id} of ${assignment.bead}, attempt ${assignment.attempt}`,
-    (ledger2) => recordRun(ledger2, assignment.bead, assignment.attempt, id),
-    { from: state }
-  );
-  return { bead: beadIn(recorded.state.ledger), ledger: recorded.state.ledger, run: { id, url: url2, ...status ? { status } : {} } };
+  const found = started.runId === void 0 ? await findRunByName(town.github, { ...repo, workflow, name: polecatRunName(assignment) }) : void 0;
+  const run3 = started.runId !== void 0 && started.htmlUrl !== void 0 ? { id: started.runId, url: started.htmlUrl, status: "queued" } : found ? { id: found.id, url: found.html_url, status: found.status } : void 0;
+  return { bead: beadIn(state.ledger), ledger: state.ledger, ...run3 ? { run: run3 } : {} };
 }
 function commitMessage(issue3, outcome) {
   const bead = outcome?.bead?.id ?? "?";
@@ -71121,7 +71153,7 @@ function unsling(ledger2, issueUrl, options2) {
   if (hooked || waiting) {
     const released = withGastownMetadata(
       { ...hooked ? unhooked(bead) : bead, updated_at: now },
-      { dispatched_at: void 0, run_id: void 0, waiting_since: void 0 }
+      { dispatched_at: void 0, ...UNCLAIMED, waiting_since: void 0 }
     );
     next = next.withBead(released);
   }
@@ -71133,6 +71165,7 @@ function unsling(ledger2, issueUrl, options2) {
       kind: "released",
       bead: next.get(bead.id),
       runId: typeof runId === "number" ? runId : void 0,
+      wasHooked: hooked,
       burned
     }
   };
@@ -71158,12 +71191,17 @@ async function unslingIssue(town, request2) {
     if (request2.acknowledge) await replyToIssue(town.github, issueRef, `@${request2.sender}: this issue is not slung, so there was nothing to unsling.`);
     return;
   }
-  const cancelled = outcome.runId === void 0 ? "not-running" : await cancelRun(town.github, { owner: town.owner, repo: town.repo, runId: outcome.runId });
-  const stopped = cancelled === "cancelling" ? ` Its run ${outcome.runId} is being cancelled.` : "";
+  const runId = outcome.runId ?? (outcome.wasHooked ? await liveRunId(town, outcome.bead) : void 0);
+  const cancelled = runId === void 0 ? "not-running" : await cancelRun(town.github, { owner: town.owner, repo: town.repo, runId });
+  const stopped = cancelled === "cancelling" ? ` Its run ${runId} is being cancelled.` : "";
   const headline = outcome.burned ? `Unslung by @${request2.sender}, and its molecule \`${outcome.burned}\` burned: a later sling starts over.${stopped}` : `Unslung by @${request2.sender}. Steps already done stay done: a later sling resumes from the first one not done.${stopped}`;
   await showStatus(town, issue3, { state: outcome.burned ? "abandoned" : "unslung", headline, bead: outcome.bead, ledger: written.state.ledger, now }, {
     remove: [HOOKED_LABEL, WAITING_LABEL, ...slingLabelsOn(issue3.labels, town.config.sling.label)]
   });
+}
+async function liveRunId(town, bead) {
+  const run3 = await findBeadRun(town, bead, attemptOf(bead));
+  return run3 !== void 0 && isLiveRun(run3) ? run3.id : void 0;
 }
 
 // app/handlers/issue-events.ts
