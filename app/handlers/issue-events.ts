@@ -1,21 +1,23 @@
 // Issue events → sling and unsling: which event is a request, whether its sender may make it,
-// and the answer when they may not. What a sling or unsling then does lives in sling-issue.ts
-// and unsling-issue.ts.
+// and the answer when they may not, or when the ledger branch does not read. What a sling or
+// unsling then does lives in sling-issue.ts and unsling-issue.ts.
 import { parseCommands, type Command, type CommandWord } from "../commands/parse-commands.js";
 import type { GastownConfig } from "../config/config-schema.js";
 import type { GitHubClient } from "../github/github-client.js";
 import { replyToIssue } from "../github/issue-comments.js";
 import { addLabels, removeLabel } from "../github/issue-labels.js";
 import { repositoryRole } from "../github/permissions.js";
+import { LedgerReadError } from "../ledger/read-ledger.js";
 import type { IssueSnapshot } from "../town/import-issue.js";
 import { helpText, READ_COMMANDS } from "../town/help-text.js";
 import { readSlingLabel } from "../town/sling-label.js";
 import { isStateLabel } from "../town/state-labels.js";
 import { mayDrive, type Sender, type TrustDecision } from "../town/trust.js";
+import { renderUnreadableLedger } from "../town/unreadable-ledger.js";
 import type { AppDependencies } from "./app-dependencies.js";
 import { showStatus } from "./issue-status.js";
 import { openTown, type RepositoryRef, type Town, type TownEvent } from "./repository-town.js";
-import { escalateIssue, nudgeIssue } from "./message-commands.js";
+import { escalateIssue, nudgeIssue, type MessageCommand } from "./message-commands.js";
 import { peekIssue } from "./peek-issue.js";
 import { slingIssue } from "./sling-issue.js";
 import { unslingIssue } from "./unsling-issue.js";
@@ -91,10 +93,16 @@ async function onLabel(
     await refuse(town, snapshot, trust.reason, action === "labeled" ? `label ${label} was taken off again` : `label ${label} was put back`);
     return;
   }
-  if (action === "labeled") {
-    await slingIssue(town, { issue: snapshot, formula: trigger.formula, vars: {}, sender: payload.sender.login, acknowledge: issueRef });
-  } else {
-    await unslingIssue(town, { issue: snapshot, abandon: false, sender: payload.sender.login });
+  try {
+    if (action === "labeled") {
+      await slingIssue(town, { issue: snapshot, formula: trigger.formula, vars: {}, sender: payload.sender.login, acknowledge: issueRef });
+    } else {
+      await unslingIssue(town, { issue: snapshot, abandon: false, sender: payload.sender.login });
+    }
+  } catch (error) {
+    if (!(error instanceof LedgerReadError)) throw error;
+    const notDone = action === "labeled" ? "this issue was not slung" : "this issue was not unslung";
+    await answerUnreadableLedger(town, snapshot, payload.sender.login, notDone, error);
   }
 }
 
@@ -134,38 +142,63 @@ async function onComment(
       await say(`@${sender.login}: \`/${command.name}\` works on issues; this is a pull request.`);
       continue;
     }
-    const message = { issue: snapshot, sender: sender.login, commentUrl: comment.html_url, acknowledge };
-    switch (command.name) {
-      case "sling":
-        await slingIssue(town, { issue: snapshot, formula: command.formula, vars: command.vars, sender: sender.login, acknowledge });
-        break;
-      case "retry":
-        await slingIssue(town, { issue: snapshot, formula: undefined, vars: {}, sender: sender.login, acknowledge, retry: true });
-        break;
-      case "unsling":
-        await unslingIssue(town, { issue: snapshot, abandon: command.abandon, sender: sender.login, acknowledge });
-        break;
-      case "nudge":
-        await nudgeIssue(town, { ...message, text: command.text });
-        break;
-      case "escalate":
-        await escalateIssue(town, { ...message, text: command.text });
-        break;
-      case "help":
-        await say(helpText(town.config));
-        break;
-      case "queue":
-      case "dequeue":
-        await say(`@${sender.login}: \`/${command.name}\` comes with the merge queue (the refinery), which is not running here yet.`);
-        break;
-      case "peek":
-        await peekIssue(town, {
-          issue: snapshot, pullRequest: onPullRequest, all: command.all, sender: sender.login, acknowledge,
-          ...(command.lines === undefined ? {} : { lines: command.lines }),
-        });
-        break;
+    try {
+      await runCommand(town, command, { issue: snapshot, sender: sender.login, commentUrl: comment.html_url, acknowledge, onPullRequest, say });
+    } catch (error) {
+      if (!(error instanceof LedgerReadError)) throw error;
+      // The commands after it would meet the same ledger: one answer says it for all of them.
+      await answerUnreadableLedger(town, snapshot, sender.login, `\`/${wordOf(command)}\` was not done`, error);
+      return;
     }
   }
+}
+
+interface CommandContext extends Omit<MessageCommand, "text"> {
+  readonly onPullRequest: boolean;
+  readonly say: (body: string) => Promise<unknown>;
+}
+
+async function runCommand(town: TownEvent, command: Command, context: CommandContext): Promise<void> {
+  const { issue, sender, acknowledge, say } = context;
+  switch (command.name) {
+    case "sling":
+      await slingIssue(town, { issue, formula: command.formula, vars: command.vars, sender, acknowledge });
+      return;
+    case "retry":
+      await slingIssue(town, { issue, formula: undefined, vars: {}, sender, acknowledge, retry: true });
+      return;
+    case "unsling":
+      await unslingIssue(town, { issue, abandon: command.abandon, sender, acknowledge });
+      return;
+    case "nudge":
+      await nudgeIssue(town, { ...context, text: command.text });
+      return;
+    case "escalate":
+      await escalateIssue(town, { ...context, text: command.text });
+      return;
+    case "help":
+      await say(helpText(town.config));
+      return;
+    case "queue":
+    case "dequeue":
+      await say(`@${sender}: \`/${command.name}\` comes with the merge queue (the refinery), which is not running here yet.`);
+      return;
+    case "peek":
+      await peekIssue(town, {
+        issue, pullRequest: context.onPullRequest, all: command.all, sender, acknowledge,
+        ...(command.lines === undefined ? {} : { lines: command.lines }),
+      });
+      return;
+  }
+}
+
+/**
+ * A ledger branch that does not read: its errors, a few lines and a count, on the issue where the
+ * person acted, rather than an event that fails with no word to them. Nothing was written.
+ */
+async function answerUnreadableLedger(town: Town, issue: IssueSnapshot, sender: string, notDone: string, error: LedgerReadError): Promise<void> {
+  await replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issue.number },
+    renderUnreadableLedger({ sender, branch: town.config.ledger.branch, notDone, problems: error.problems }));
 }
 
 /** Commands about an issue's own work, which a pull request's comment cannot name. */

@@ -2,17 +2,26 @@
 // blocking dependencies that form a cycle. Warnings only; neither fails a read. Both are read
 // off the ledger's dependency graph, which ready work then reuses.
 import type { Dependency } from "./bead-schema.js";
-import {
-  dependencyGraph, EdgeKind, MISSING, REPEATED, type DependencyGraph,
-} from "./dependency-graph.js";
+import { findBlockingComponents, type BlockingComponent } from "./blocking-components.js";
+import { dependencyGraph, MISSING, type DependencyGraph } from "./dependency-graph.js";
 import type { Ledger, LedgerRecord } from "./ledger.js";
-import type { LedgerProblem } from "./read-ledger.js";
+import { thousands, type LedgerProblem } from "./ledger-problems.js";
 
-export function dependencyWarnings(ledger: Ledger, file = ".beads/issues.jsonl"): LedgerProblem[] {
+/** How many of a component's ids a warning names unless asked for all: enough to find it by. */
+export const IDS_NAMED = 5;
+
+export interface DependencyWarningOptions {
+  /** Name every bead of each cycle, not only the first IDS_NAMED. */
+  readonly allIds?: boolean;
+}
+
+/**
+ * One warning per missing target, and one per set of beads that block one another (a strongly
+ * connected component, or a bead that blocks itself), on the line of its smallest id. In line
+ * order; `file` is named in each.
+ */
+export function dependencyWarnings(ledger: Ledger, file = ".beads/issues.jsonl", options: DependencyWarningOptions = {}): LedgerProblem[] {
   const warnings: LedgerProblem[] = [];
-  const warn = (line: number, field: string, message: string) =>
-    warnings.push({ file, line, field, message, severity: "warning" });
-
   const graph = dependencyGraph(ledger);
   const { records, edgeStart, edgeTarget } = graph;
   // Every dependency as listed, repeats included; external targets are not missing.
@@ -24,80 +33,41 @@ export function dependencyWarnings(ledger: Ledger, file = ".beads/issues.jsonl")
       // Missing targets are rare: the bead itself has the text.
       const record = records[i] as LedgerRecord;
       const dep = record.bead.dependencies?.[e - first] as Dependency;
-      warn(record.line, `dependencies[${e - first}].depends_on_id`, `${dep.depends_on_id} is not in the ledger`);
+      warnings.push({
+        file, line: record.line, field: `dependencies[${e - first}].depends_on_id`,
+        message: `${dep.depends_on_id} is not in the ledger`, severity: "warning", kind: "missing-target",
+      });
     }
   }
-  for (const cycle of findCycles(graph)) {
-    const ids = cycle.map((i) => records[i]?.bead.id);
-    const line = records[cycle[0] as number]?.line ?? 0;
-    warn(line, "dependencies", `blocking dependencies form a cycle: ${[...ids, ids[0]].join(" → ")}`);
+  for (const component of findBlockingComponents(graph)) {
+    warnings.push({
+      file, line: (records[component.members[0] as number] as LedgerRecord).line, field: "dependencies",
+      message: cycleMessage(graph, component, options.allIds === true), severity: "warning", kind: "cycle",
+    });
   }
   return warnings.sort((a, b) => a.line - b.line);
 }
 
-/** Cycles of blocking dependencies, as lists of ids; see findCycles. */
-export function blockingCycles(ledger: Ledger): string[][] {
-  const graph = dependencyGraph(ledger);
-  return findCycles(graph).map((cycle) => cycle.map((i) => graph.records[i]?.bead.id as string));
-}
-
 /**
- * An edge the cycle search follows: any blocking type to a bead the ledger holds. Each
- * dependency counts as listed, a repeated target included, as `bd import` checks them.
+ * A single cycle as its path (`a → b → c → a`); a component of several cycles as its beads
+ * (`cycles through a, b, c, …`). Either way the first IDS_NAMED ids and the count, unless all.
  */
-function isBlockingEdge(graph: DependencyGraph, e: number): boolean {
-  return ((graph.edgeType[e] as number) & ~REPEATED) !== EdgeKind.OTHER && (graph.edgeTarget[e] as number) >= 0;
-}
-
-const UNSEEN = 0;
-const ON_PATH = 1;
-const DONE = 2;
-
-/**
- * At least one cycle through every knot of blocking dependencies, each starting at its
- * smallest id. The depth-first search is iterative (long `blocks` chains would overflow the
- * call stack) and works on indexes, since it visits every bead of a large ledger.
- */
-function findCycles(graph: DependencyGraph): number[][] {
-  const { edgeStart, edgeTarget } = graph;
-  const n = graph.records.length;
-  const state = new Uint8Array(n);
-  const cycles: number[][] = [];
-  const path: number[] = [];
-  /** For each bead on the path, the next of its edges to follow. */
-  const next: number[] = [];
-  for (let root = 0; root < n; root++) {
-    if (state[root] !== UNSEEN || edgeStart[root] === edgeStart[root + 1]) continue;
-    path.push(root);
-    next.push(edgeStart[root] as number);
-    state[root] = ON_PATH;
-    while (path.length > 0) {
-      const top = path.length - 1;
-      const node = path[top] as number;
-      const e = next[top] as number;
-      if (e >= (edgeStart[node + 1] as number)) {
-        state[node] = DONE;
-        path.pop();
-        next.pop();
-        continue;
-      }
-      next[top] = e + 1;
-      if (!isBlockingEdge(graph, e)) continue;
-      const target = edgeTarget[e] as number;
-      if (state[target] === ON_PATH) {
-        cycles.push(rotateToSmallest(path.slice(path.lastIndexOf(target))));
-      } else if (state[target] === UNSEEN) {
-        state[target] = ON_PATH;
-        path.push(target);
-        next.push(edgeStart[target] as number);
-      }
-    }
+function cycleMessage(graph: DependencyGraph, component: BlockingComponent, allIds: boolean): string {
+  const { members, cycle } = component;
+  const size = members.length;
+  const named = allIds ? size : Math.min(size, IDS_NAMED);
+  const idOf = (bead: number | undefined) => (graph.records[bead as number] as LedgerRecord).bead.id;
+  const ids = Array.from((cycle ?? members).subarray(0, named), idOf);
+  const count = size > IDS_NAMED ? ` (${thousands(size)} beads in all)` : "";
+  if (cycle) {
+    const path = named === size ? [...ids, ids[0]].join(" → ") : `${ids.join(" → ")} → …`;
+    return `blocking dependencies form a cycle: ${path}${count}`;
   }
-  return cycles;
+  return `blocking dependencies form cycles through ${ids.join(", ")}${named < size ? ", …" : ""}${count}`;
 }
 
-/** Records are in id order, so the smallest index is the smallest id. */
-function rotateToSmallest(cycle: number[]): number[] {
-  const start = cycle.indexOf(Math.min(...cycle));
-  return [...cycle.slice(start), ...cycle.slice(0, start)];
+/** Each set of beads that block one another, as their ids in id order; see findBlockingComponents. */
+export function blockingComponents(ledger: Ledger): string[][] {
+  const graph = dependencyGraph(ledger);
+  return findBlockingComponents(graph).map(({ members }) => Array.from(members, (i) => (graph.records[i] as LedgerRecord).bead.id));
 }

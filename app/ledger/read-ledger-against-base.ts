@@ -9,9 +9,8 @@
 // matched. Only when a side has lost step with the base (reordered) is the base indexed by
 // content, since hashing every line of a 100 MB ledger costs more than comparing in step.
 import { Ledger, type LedgerRecord } from "./ledger.js";
-import {
-  readLedger, splitLedgerLines, type LedgerProblem, type ReadOptions, type ReadResult,
-} from "./read-ledger.js";
+import type { LedgerProblem } from "./ledger-problems.js";
+import { readLedger, splitLedgerLines, type ReadOptions, type ReadResult } from "./read-ledger.js";
 
 /** A base ledger read without errors, by line: only then is a line of it known valid. */
 export interface BaseLines {

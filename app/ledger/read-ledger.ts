@@ -6,25 +6,8 @@ import type { Bead } from "./bead-schema.js";
 import { EMPTY_LEDGER_CONFIG, type LedgerConfig } from "./ledger-config.js";
 import { DependencyTable, gatheredWhileReading } from "./dependency-graph.js";
 import { compareIds, Ledger, type LedgerRecord } from "./ledger.js";
+import { problemSummary, type LedgerProblem } from "./ledger-problems.js";
 import { beadRules, validateBead } from "./validate-bead.js";
-
-export interface LedgerProblem {
-  readonly file: string;
-  /** 1-based line number. */
-  readonly line: number;
-  /** The field's path (`dependencies[2].type`); empty when the problem is the whole line. */
-  readonly field: string;
-  readonly message: string;
-  /** A warning is something Beads itself tolerates: it never fails a read. */
-  readonly severity: "error" | "warning";
-}
-
-export function formatProblem(problem: LedgerProblem): string {
-  const where = `${problem.file}:${problem.line}:`;
-  const level = problem.severity === "warning" ? " warning:" : "";
-  const field = problem.field ? ` ${problem.field}:` : "";
-  return `${where}${level}${field} ${problem.message}`;
-}
 
 export interface ReadOptions {
   /** Named in every problem; defaults to `.beads/issues.jsonl`. */
@@ -39,9 +22,13 @@ export interface ReadResult {
   readonly ok: boolean;
 }
 
+/** The most lines a LedgerReadError's message holds; `problems` has every one. */
+const MESSAGE_LINES = 20;
+
 export class LedgerReadError extends Error {
   constructor(readonly problems: readonly LedgerProblem[]) {
-    super(problems.filter((p) => p.severity === "error").map(formatProblem).join("\n"));
+    // Logs and a failed workflow's annotation show the message: a few errors and a count, not all.
+    super(problemSummary(problems.filter((p) => p.severity === "error"), MESSAGE_LINES).join("\n"));
     this.name = "LedgerReadError";
   }
 }

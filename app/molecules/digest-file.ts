@@ -2,7 +2,8 @@
 // digest goes in, appending one without ever touching the lines already there, and reading a
 // file back with every problem as FILE:LINE: field: message. Text in, text out: the caller
 // reads and writes the file.
-import { splitLedgerLines, type LedgerProblem } from "../ledger/read-ledger.js";
+import type { LedgerProblem } from "../ledger/ledger-problems.js";
+import { splitLedgerLines } from "../ledger/read-ledger.js";
 import { isTimestamp, toUtc } from "../ledger/timestamps.js";
 import { DigestError, digestLine, digestProblems, type Digest } from "./digest.js";
 

@@ -447,6 +447,43 @@ describe("what cannot be slung", () => {
     expect(statusComments()[0]?.body).toContain(".github/workflows/gastown-polecat.yml");
   });
 
+  it("a ledger branch that does not read: a few of its errors and a count, in one reply each time, and nothing written", async () => {
+    await start();
+    // Someone pushed a ledger whose every bead has a priority Beads refuses.
+    const beads = Array.from({ length: 40 }, (_, i) => JSON.stringify({
+      id: `town-${i}`, title: "Pumps", status: "open", priority: 9, issue_type: "task",
+      created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z",
+    }) + "\n").join("");
+    const tree = await town.as("mayor", "POST", "/repos/octo/town/git/trees", {
+      tree: [{ path: ".beads/issues.jsonl", mode: "100644", type: "blob", content: beads }],
+    }) as { sha: string };
+    const commit = await town.as("mayor", "POST", "/repos/octo/town/git/commits", { message: "Broken", tree: tree.sha, parents: [] }) as { sha: string };
+    await town.as("mayor", "POST", "/repos/octo/town/git/refs", { ref: "refs/heads/gastown/ledger", sha: commit.sha });
+    town.sent.length = 0;
+
+    await label("gt:sling");
+    await town.deliver();
+    await comment("/peek");
+    await town.deliver();
+    const errors = (from: number) => [0, 1, 2, 3].map((i) => `gastown/ledger:.beads/issues.jsonl:${from + i}: priority: must be at most 4 (got 9)`);
+    const answer = (notDone: string) => [
+      `@mayor: the ledger on \`gastown/ledger\` has 40 errors, so ${notDone}. ` +
+        "Fix them (`gt ledger validate` on the branch's `.beads/issues.jsonl` lists every one), then try again.",
+      "",
+      "```text",
+      ...errors(1),
+      "… and 36 more errors",
+      "```",
+    ].join("\n");
+    expect(comments()).toEqual([
+      { user: "gastown[bot]", body: answer("this issue was not slung") },
+      { user: "mayor", body: "/peek" },
+      { user: "gastown[bot]", body: answer("`/peek` was not done") },
+    ]);
+    expect(requests().filter((r) => r.startsWith("POST /repos/octo/town/git") || r.startsWith("PATCH"))).toEqual([]);
+    expect(runs()).toHaveLength(0);
+  });
+
   it("a usage error in the command gets one reply", async () => {
     await start();
     await comment("/sling --force");

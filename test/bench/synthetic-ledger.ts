@@ -96,3 +96,34 @@ export function syntheticBeads(count: number, seed = 1): Record<string, unknown>
 export function syntheticLedgerText(count: number, seed = 1): string {
   return syntheticBeads(count, seed).map((bead) => JSON.stringify(bead) + "\n").join("");
 }
+
+/**
+ * `count` open beads, each with two `blocks` dependencies on other beads picked at random: most of
+ * them then block one another, around cycles through one large set of beads (Beads accepts it). With
+ * `acyclic`, the same beads whose targets are picked among the beads before them instead, so
+ * nothing loops (the first two beads have fewer dependencies, having fewer beads before them).
+ */
+export function cycleLedgerText(count: number, options: { acyclic?: boolean; seed?: number } = {}): string {
+  const random = seededRandom(options.seed ?? 7);
+  const lines: string[] = [];
+  for (let n = 0; n < count; n++) {
+    const id = syntheticId(n);
+    // The beads a target is drawn from: every other bead, or those before this one.
+    const pool = options.acyclic ? n : count - 1;
+    const targets = new Set<number>();
+    while (targets.size < Math.min(2, pool)) {
+      const pick = Math.floor(random() * pool);
+      targets.add(options.acyclic || pick < n ? pick : pick + 1);
+    }
+    const dependencies = [...targets].map((target) => ({
+      issue_id: id, depends_on_id: syntheticId(target), type: "blocks",
+      created_at: "2026-01-01T00:00:00Z", created_by: "mayor",
+    }));
+    lines.push(JSON.stringify({
+      id, title: `Bead ${n}`, status: "open", priority: n % 5, issue_type: "task",
+      created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z",
+      ...(dependencies.length > 0 ? { dependencies } : {}),
+    }) + "\n");
+  }
+  return lines.join("");
+}

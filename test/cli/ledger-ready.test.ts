@@ -74,12 +74,26 @@ describe("gt ledger ready's checks", () => {
         bead("gt-3", { dependencies: [dep("gt-3", "gt-gone")] }),
       ]),
     });
+    expect(await gt(dir, ["ledger", "ready"])).toEqual({
+      code: 0,
+      stdout: "1 ready:\ngt-3  P2  task  Bead gt-3\n",
+      stderr:
+        ".beads/issues.jsonl:1: warning: dependencies: blocking dependencies form a cycle: gt-1 → gt-2 → gt-1\n" +
+        ".beads/issues.jsonl:3: warning: dependencies[0].depends_on_id: gt-gone is not in the ledger\n",
+    });
+    // With --json the warnings are JSON lines, and stdout is the beads alone.
     const { code, stderr, stdout } = await gt(dir, ["ledger", "ready", "--json"]);
     expect(code).toBe(0);
-    expect(stderr).toBe(
-      ".beads/issues.jsonl:1: warning: dependencies: blocking dependencies form a cycle: gt-1 → gt-2 → gt-1\n" +
-      ".beads/issues.jsonl:3: warning: dependencies[0].depends_on_id: gt-gone is not in the ledger\n",
-    );
+    expect(stderr.split("\n").filter(Boolean).map((line) => JSON.parse(line) as unknown)).toEqual([
+      {
+        file: ".beads/issues.jsonl", line: 1, severity: "warning", kind: "cycle", field: "dependencies",
+        message: "blocking dependencies form a cycle: gt-1 → gt-2 → gt-1",
+      },
+      {
+        file: ".beads/issues.jsonl", line: 3, severity: "warning", kind: "missing-target",
+        field: "dependencies[0].depends_on_id", message: "gt-gone is not in the ledger",
+      },
+    ]);
     expect((JSON.parse(stdout) as { id: string }[]).map((b) => b.id)).toEqual(["gt-3"]);
   });
 

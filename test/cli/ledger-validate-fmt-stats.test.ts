@@ -11,7 +11,7 @@ describe("gt ledger validate", () => {
     const dir = tempDir({ "issues.jsonl": V044 });
     expect(await gt(dir, ["ledger", "validate", "issues.jsonl"])).toEqual({
       code: 0,
-      stdout: "issues.jsonl: valid (980 beads, 0 errors, 1 warnings)\n",
+      stdout: "issues.jsonl: valid (980 beads, 0 errors, 1 warning: 1 missing target)\n",
       stderr: "issues.jsonl:964: warning: dependencies[0].depends_on_id: bd-eph-5h2 is not in the ledger\n",
     });
   });
@@ -45,7 +45,7 @@ describe("gt ledger validate", () => {
 
   it("finds the ledger through --ledger, $GASTOWN_LEDGER, then .beads/issues.jsonl", async () => {
     const dir = tempDir({ [LEDGER]: jsonl([bead("gt-1")]), "other.jsonl": jsonl([bead("gt-1"), bead("gt-2")]) });
-    expect((await gt(dir, ["ledger", "validate"])).stdout).toBe(".beads/issues.jsonl: valid (1 beads, 0 errors, 0 warnings)\n");
+    expect((await gt(dir, ["ledger", "validate"])).stdout).toBe(".beads/issues.jsonl: valid (1 bead, 0 errors, 0 warnings)\n");
     expect((await gt(dir, ["ledger", "validate"], { GASTOWN_LEDGER: "other.jsonl" })).stdout)
       .toBe("other.jsonl: valid (2 beads, 0 errors, 0 warnings)\n");
     expect((await gt(dir, ["ledger", "validate", "--ledger", "other.jsonl"])).stdout)
@@ -119,7 +119,8 @@ describe("gt itself", () => {
     expect(top.code).toBe(0);
     expect(top.stdout).toContain("gt ledger   read, check and merge the beads ledger");
     const group = await gt(tempDir(), ["ledger"]);
-    expect(group.stdout).toContain("gt ledger ready [FILE] [--json] [--sort hybrid|priority|oldest] [--now ISO] [--ledger FILE]");
+    expect(group.stdout).toContain("gt ledger validate [FILE] [--all] [--json] [--ledger FILE]");
+    expect(group.stdout).toContain("gt ledger ready [FILE] [--json] [--all] [--sort hybrid|priority|oldest] [--now ISO] [--ledger FILE]");
     expect((await gt(tempDir(), ["ledger", "fmt", "--help"])).stdout)
       .toBe("usage: gt ledger fmt [FILE] [--check] [--ledger FILE]\n\nrewrite the ledger canonically, as bd export writes it; --check only reports\n");
   });

@@ -7,7 +7,8 @@ import {
   type DependencyGraph,
 } from "../../app/ledger/dependency-graph.js";
 import { Ledger } from "../../app/ledger/ledger.js";
-import { formatProblem, readLedger } from "../../app/ledger/read-ledger.js";
+import { formatProblem } from "../../app/ledger/ledger-problems.js";
+import { readLedger } from "../../app/ledger/read-ledger.js";
 import { bead as someBead, jsonl } from "./ledger-builders.js";
 
 /** A bead depending on each [type, target] in turn. */

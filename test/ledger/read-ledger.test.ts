@@ -2,9 +2,8 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { dependencyWarnings } from "../../app/ledger/check-dependencies.js";
 import { parseLedgerConfig } from "../../app/ledger/ledger-config.js";
-import {
-  formatProblem, loadLedger, LedgerReadError, readLedger,
-} from "../../app/ledger/read-ledger.js";
+import { formatProblem } from "../../app/ledger/ledger-problems.js";
+import { loadLedger, LedgerReadError, readLedger } from "../../app/ledger/read-ledger.js";
 import { bead, jsonl } from "./ledger-builders.js";
 
 const fixture = (name: string) =>

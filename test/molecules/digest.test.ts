@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { formatProblem } from "../../app/ledger/read-ledger.js";
+import { formatProblem } from "../../app/ledger/ledger-problems.js";
 import {
   buildDigest, DIGEST_FIELDS, DigestError, digestId, digestLine, digestProblems, DigestSchema,
   type Digest, type DigestInput, type DigestKind,

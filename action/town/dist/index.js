@@ -68070,83 +68070,8 @@ async function repositoryRole(github, owner, repo, username) {
   return role !== void 0 && STANDARD_ROLES.has(role) ? role : permission;
 }
 
-// app/town/help-text.ts
-var READ_COMMANDS = /* @__PURE__ */ new Set(["peek", "gt"]);
-function helpText(config3) {
-  const who = (word) => READ_COMMANDS.has(word) ? "read" : config3.trust.permission;
-  const rows = COMMAND_WORDS.map((word) => {
-    const line = commandUsage(word);
-    const cut = line.indexOf(" \u2014 ");
-    const [usage, what] = cut < 0 ? [line, ""] : [line.slice(0, cut), line.slice(cut + 3)];
-    return `| \`${usage}\` | ${what.replace(/\|/g, "\\|")} | ${who(word)} |`;
-  });
-  return [
-    "### Gas Town commands",
-    "",
-    "A command is a line of a comment that starts with one of these words, outside code blocks and quotes.",
-    "",
-    "| command | does | needs |",
-    "|---|---|---|",
-    ...rows,
-    "",
-    `Labels work too: \`${config3.sling.label}\` slings an issue (\`${config3.sling.label}/<formula>\` with that formula), and taking it off unslings.`
-  ].join("\n");
-}
-
-// app/town/sling-label.ts
-function readSlingLabel(label, configured) {
-  if (label === configured) return { formula: void 0 };
-  if (label.startsWith(`${configured}/`) && label.length > configured.length + 1) return { formula: label.slice(configured.length + 1) };
-  return void 0;
-}
-function slingLabelsOn(labels, configured) {
-  return labels.filter((label) => readSlingLabel(label, configured) !== void 0);
-}
-
-// app/town/state-labels.ts
-var HOOKED_LABEL = "status::hooked";
-var WAITING_LABEL = "gt:waiting";
-var ESCALATED_LABEL = "gt:escalated";
-function isStateLabel(label) {
-  return /^(status|priority|type)::/.test(label) || label === WAITING_LABEL || label === ESCALATED_LABEL;
-}
-
-// app/town/trust.ts
-var RANK = { read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
-function mayDrive(sender, role, trust2) {
-  if (sender.type === "Bot" && !trust2.allowed_bots.includes(sender.login)) {
-    return { allowed: false, reason: `@${sender.login} is a bot; bots drive Gas Town only when listed in trust.allowed_bots` };
-  }
-  if (sender.type === "Bot") return { allowed: true };
-  const rank = role !== void 0 && role in RANK ? RANK[role] : 0;
-  if (rank >= RANK[trust2.permission]) return { allowed: true };
-  return {
-    allowed: false,
-    reason: `@${sender.login} has ${role === void 0 || rank === 0 ? "no" : role} access to this repository; driving Gas Town here takes ${trust2.permission} (trust.permission in .github/gastown.yml)`
-  };
-}
-
-// app/molecules/gastown-metadata.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function gastownMetadata(bead) {
-  const metadata = bead.metadata;
-  return isRecord(metadata) && isRecord(metadata.gastown) ? metadata.gastown : {};
-}
-function gastownString(bead, field) {
-  const value = gastownMetadata(bead)[field];
-  return typeof value === "string" ? value : void 0;
-}
-function withGastownMetadata(bead, patch) {
-  const metadata = isRecord(bead.metadata) ? bead.metadata : {};
-  const gastown = { ...gastownMetadata(bead) };
-  for (const [field, value] of Object.entries(patch)) {
-    if (value === void 0) delete gastown[field];
-    else gastown[field] = value;
-  }
-  return { ...bead, metadata: { ...metadata, gastown } };
-}
+// app/ledger/ledger-config.ts
+var import_yaml4 = __toESM(require_dist(), 1);
 
 // app/ledger/timestamps.ts
 var ZERO = 48;
@@ -68470,6 +68395,720 @@ function isEphemeral(bead) {
   return bead.ephemeral === true || bead.wisp === true;
 }
 
+// app/ledger/ledger-config.ts
+var EMPTY_LEDGER_CONFIG = {
+  prefix: void 0,
+  customTypes: [],
+  customStatuses: []
+};
+function renderLedgerConfig(prefix) {
+  return [
+    "# Beads configuration for the Gas Town ledger.",
+    `issue-prefix: ${JSON.stringify(prefix)}`,
+    "types:",
+    `  custom: ${JSON.stringify(GASTOWN_TYPES.join(","))}`,
+    ""
+  ].join("\n");
+}
+
+// app/ledger/string-pool.ts
+var StringPool = class {
+  units;
+  used = 0;
+  /** String k is units[starts[k]] .. units[starts[k + 1] - 1]. */
+  starts;
+  /** 30-bit FNV-1a of each string. */
+  hashArray;
+  count = 0;
+  /** `expected`: roughly how many strings will be added; only the first allocation uses it. */
+  constructor(expected = 64) {
+    this.starts = new Int32Array(expected + 1);
+    this.hashArray = new Int32Array(expected);
+    this.units = new Uint16Array(expected * 12);
+  }
+  get size() {
+    return this.count;
+  }
+  hash(k) {
+    return this.hashArray[k];
+  }
+  add(text2) {
+    if (this.count === this.hashArray.length) {
+      this.hashArray = grown(this.hashArray, this.count + 1);
+      this.starts = grown(this.starts, this.count + 2);
+    }
+    if (this.used + text2.length > this.units.length) this.units = grown(this.units, this.used + text2.length);
+    const units = this.units;
+    let at = this.used;
+    let hash2 = FNV_OFFSET;
+    for (let i = 0; i < text2.length; i++) {
+      const unit = text2.charCodeAt(i);
+      units[at++] = unit;
+      hash2 = Math.imul(hash2 ^ unit, FNV_PRIME);
+    }
+    this.used = at;
+    this.hashArray[this.count] = hash2 & HASH_MASK;
+    this.starts[++this.count] = at;
+  }
+  /** Whether strings k and j of this pool are the same text. */
+  equals(k, j) {
+    return this.equalsOther(k, this, j);
+  }
+  /** Whether string k of this pool and string j of `other` are the same text. */
+  equalsOther(k, other, j) {
+    const start = this.starts[k];
+    const length = this.starts[k + 1] - start;
+    const otherStart = other.starts[j];
+    if (other.starts[j + 1] - otherStart !== length) return false;
+    for (let i = 0; i < length; i++) {
+      if (this.units[start + i] !== other.units[otherStart + i]) return false;
+    }
+    return true;
+  }
+  equalsText(k, text2) {
+    const start = this.starts[k];
+    if (this.starts[k + 1] - start !== text2.length) return false;
+    for (let i = 0; i < text2.length; i++) if (this.units[start + i] !== text2.charCodeAt(i)) return false;
+    return true;
+  }
+};
+function grown(array2, needed) {
+  let size = Math.max(array2.length * 2, 16);
+  while (size < needed) size *= 2;
+  const copy = new array2.constructor(size);
+  copy.set(array2);
+  return copy;
+}
+var FNV_OFFSET = 2166136261;
+var FNV_PRIME = 16777619;
+var HASH_MASK = 1073741823;
+
+// app/ledger/dependency-graph.ts
+var EXTERNAL_PREFIX = "external:";
+var EdgeKind = {
+  OTHER: 0,
+  BLOCKS: 1,
+  CONDITIONAL_BLOCKS: 2,
+  PARENT_CHILD: 3,
+  /** `waits-for` with any gate but `any-children`, as Beads reads `$.gate` (the default). */
+  WAITS_FOR_ALL: 4,
+  WAITS_FOR_ANY: 5
+};
+var StatusClass = {
+  OPEN: 0,
+  /** in_progress, blocked, deferred, hooked and custom statuses. */
+  ACTIVE: 1,
+  CLOSED: 2,
+  PINNED: 3,
+  /** Beads ≤ 0.50's deleted record: absent to Beads today. */
+  TOMBSTONE: 4
+};
+var BeadFlag = {
+  /** Work to claim, by what the bead says of itself: see isClaimable. */
+  CLAIMABLE: 1,
+  /** Has `defer_until`: whether it is deferred depends on the clock. */
+  HAS_DEFER_UNTIL: 2,
+  /** The bead's own id starts with `external:`; such a target blocks whatever its status. */
+  EXTERNAL_ID: 4
+};
+var graphs = /* @__PURE__ */ new WeakMap();
+var gathered = /* @__PURE__ */ new WeakMap();
+function gatheredWhileReading(ledger2, table) {
+  if (table.size !== ledger2.size) throw new Error("the dependency table does not match the ledger");
+  if (!graphs.has(ledger2)) gathered.set(ledger2, table);
+}
+var NOT_WORK_TYPES = /* @__PURE__ */ new Set([
+  "merge-request",
+  "gate",
+  "molecule",
+  "message",
+  "agent",
+  "role",
+  "rig"
+]);
+function isClaimable(bead) {
+  return beadStatus(bead) === "open" && bead.pinned !== true && !isEphemeral(bead) && !NOT_WORK_TYPES.has(beadType(bead));
+}
+var DependencyTable = class _DependencyTable {
+  ids;
+  targets;
+  status;
+  flags;
+  priority;
+  createdMs;
+  createdNanos;
+  /** Bead k's dependencies are entries edgeEnd[k - 1] (or 0) .. edgeEnd[k] - 1. */
+  edgeEnd;
+  kinds;
+  count = 0;
+  /** `expected`: roughly how many beads will be added. */
+  constructor(expected = 64) {
+    this.ids = new StringPool(expected);
+    this.targets = new StringPool(expected * DEPENDENCIES_PER_BEAD);
+    this.status = new Uint8Array(expected);
+    this.flags = new Uint8Array(expected);
+    this.priority = new Uint8Array(expected);
+    this.createdMs = new Float64Array(expected);
+    this.createdNanos = new Int32Array(expected);
+    this.edgeEnd = new Int32Array(expected);
+    this.kinds = new Uint8Array(expected * DEPENDENCIES_PER_BEAD);
+  }
+  static of(records) {
+    const table = new _DependencyTable(records.length);
+    for (const record3 of records) table.add(record3.bead);
+    return table;
+  }
+  get size() {
+    return this.count;
+  }
+  add(bead) {
+    const k = this.count++;
+    if (k === this.status.length) {
+      this.status = grown(this.status, k + 1);
+      this.flags = grown(this.flags, k + 1);
+      this.priority = grown(this.priority, k + 1);
+      this.createdMs = grown(this.createdMs, k + 1);
+      this.createdNanos = grown(this.createdNanos, k + 1);
+      this.edgeEnd = grown(this.edgeEnd, k + 1);
+    }
+    this.ids.add(bead.id);
+    this.status[k] = statusClass(bead);
+    const flags = beadFlags(bead);
+    this.flags[k] = flags;
+    if ((flags & BeadFlag.CLAIMABLE) !== 0) {
+      this.priority[k] = bead.priority ?? 0;
+      const created = instant(bead.created_at);
+      this.createdMs[k] = created?.ms ?? Number.NEGATIVE_INFINITY;
+      this.createdNanos[k] = created?.nanos ?? 0;
+    }
+    const deps = bead.dependencies;
+    if (deps !== void 0) {
+      if (this.targets.size + deps.length > this.kinds.length) this.kinds = grown(this.kinds, this.targets.size + deps.length);
+      for (const dep of deps) {
+        this.kinds[this.targets.size] = edgeKind(dep);
+        this.targets.add(dep.depends_on_id);
+      }
+    }
+    this.edgeEnd[k] = this.targets.size;
+  }
+};
+var DEPENDENCIES_PER_BEAD = 4;
+function statusClass(bead) {
+  switch (beadStatus(bead)) {
+    case "open":
+      return StatusClass.OPEN;
+    case "closed":
+      return StatusClass.CLOSED;
+    case "pinned":
+      return StatusClass.PINNED;
+    case TOMBSTONE:
+      return StatusClass.TOMBSTONE;
+    default:
+      return StatusClass.ACTIVE;
+  }
+}
+function beadFlags(bead) {
+  let flags = 0;
+  if (isClaimable(bead)) flags |= BeadFlag.CLAIMABLE;
+  if (bead.defer_until !== void 0) flags |= BeadFlag.HAS_DEFER_UNTIL;
+  if (bead.id.startsWith(EXTERNAL_PREFIX)) flags |= BeadFlag.EXTERNAL_ID;
+  return flags;
+}
+function edgeKind(dep) {
+  switch (dep.type) {
+    case "blocks":
+      return EdgeKind.BLOCKS;
+    case "conditional-blocks":
+      return EdgeKind.CONDITIONAL_BLOCKS;
+    case "parent-child":
+      return EdgeKind.PARENT_CHILD;
+    case "waits-for":
+      return isAnyChildrenGate(dep.metadata) ? EdgeKind.WAITS_FOR_ANY : EdgeKind.WAITS_FOR_ALL;
+    default:
+      return EdgeKind.OTHER;
+  }
+}
+var ANY_CHILDREN = "any-children";
+function isAnyChildrenGate(metadata) {
+  if (metadata === void 0 || !metadata.includes(ANY_CHILDREN)) return false;
+  try {
+    const parsed = JSON.parse(metadata);
+    return typeof parsed === "object" && parsed !== null && parsed.gate === ANY_CHILDREN;
+  } catch {
+    return false;
+  }
+}
+
+// app/ledger/ledger.ts
+function compareIds(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+var Ledger = class _Ledger {
+  constructor(records, otherLines = [], inIdOrder) {
+    this.records = records;
+    this.otherLines = otherLines;
+    this.sortedCache = inIdOrder;
+  }
+  records;
+  otherLines;
+  sortedCache;
+  static of(beads) {
+    return _Ledger.empty().withBeads(beads);
+  }
+  static empty() {
+    return new _Ledger(/* @__PURE__ */ new Map());
+  }
+  get size() {
+    return this.records.size;
+  }
+  get(id) {
+    return this.records.get(id)?.bead;
+  }
+  has(id) {
+    return this.records.has(id);
+  }
+  /** Records in id order, the order the file is written in. */
+  sorted() {
+    this.sortedCache ??= [...this.records.values()].sort((a, b) => compareIds(a.bead.id, b.bead.id));
+    return this.sortedCache;
+  }
+  beads() {
+    return this.sorted().map((record3) => record3.bead);
+  }
+  /**
+   * A ledger with these beads added or replaced. A bead that is the very object already held
+   * is left as it was read; any other is written canonically. Beads are never mutated in
+   * place: build a new object (`{ ...bead, status: "closed" }`).
+   */
+  withBeads(beads) {
+    const records = new Map(this.records);
+    for (const bead of beads) {
+      const current = records.get(bead.id);
+      if (current?.bead === bead) continue;
+      records.set(bead.id, { bead, raw: void 0, line: current?.line ?? 0 });
+    }
+    return new _Ledger(records, this.otherLines);
+  }
+  withBead(bead) {
+    return this.withBeads([bead]);
+  }
+  /** Applies `change` to one bead; unknown ids are an error, since nothing can be changed. */
+  update(id, change) {
+    const bead = this.get(id);
+    if (!bead) throw new Error(`no bead ${id} in the ledger`);
+    return this.withBead(change(bead));
+  }
+};
+
+// app/ledger/ledger-problems.ts
+function formatProblem(problem) {
+  const where = `${problem.file}:${problem.line}:`;
+  const level = problem.severity === "warning" ? " warning:" : "";
+  const field = problem.field ? ` ${problem.field}:` : "";
+  return `${where}${level}${field} ${problem.message}`;
+}
+function counted(count2, one, many) {
+  return `${thousands(count2)} ${count2 === 1 ? one : many}`;
+}
+function thousands(n) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+function problemSummary(problems, maxLines) {
+  if (problems.length <= maxLines) return problems.map(formatProblem);
+  const shown = problems.slice(0, Math.max(0, maxLines - 1));
+  const rest = problems.slice(shown.length);
+  const severities = new Set(rest.map((p) => p.severity));
+  const noun = severities.size > 1 ? "problems" : severities.has("warning") ? "warnings" : "errors";
+  return [...shown.map(formatProblem), `\u2026 and ${thousands(rest.length)} more ${noun}`];
+}
+
+// app/ledger/compile-schema-check.ts
+function compileRule(def, path2) {
+  switch (def.check) {
+    case "min_length": {
+      const min = def.minimum;
+      return (v) => v.length >= min;
+    }
+    case "max_length": {
+      const max = def.maximum;
+      return (v) => v.length <= max;
+    }
+    case "number_format":
+      if (def.format === "safeint") return (v) => Number.isSafeInteger(v);
+      break;
+    case "greater_than": {
+      const limit = def.value;
+      return def.inclusive ? (v) => v >= limit : (v) => v > limit;
+    }
+    case "less_than": {
+      const limit = def.value;
+      return def.inclusive ? (v) => v <= limit : (v) => v < limit;
+    }
+    case "custom": {
+      const fn = def.fn;
+      return (v) => Boolean(fn(v));
+    }
+  }
+  throw new Error(`compileSchemaCheck: ${path2}: unsupported check "${def.check}"`);
+}
+function withRules(base, def, path2) {
+  const rules = (def.checks ?? []).map((c) => compileRule(c._zod.def, path2));
+  if (rules.length === 0) return base;
+  return (v) => {
+    if (!base(v)) return false;
+    for (const rule of rules) if (!rule(v)) return false;
+    return true;
+  };
+}
+function compile2(schema, path2) {
+  const def = schema._zod.def;
+  switch (def.type) {
+    case "string":
+      return withRules((v) => typeof v === "string", def, path2);
+    case "number":
+      return withRules((v) => typeof v === "number" && Number.isFinite(v), def, path2);
+    case "boolean":
+      return (v) => typeof v === "boolean";
+    case "unknown":
+      return () => true;
+    case "literal": {
+      const values = new Set(def.values);
+      return (v) => values.has(v);
+    }
+    case "enum": {
+      const values = new Set(Object.values(def.entries ?? {}));
+      return (v) => values.has(v);
+    }
+    case "optional": {
+      const inner = compile2(def.innerType, path2);
+      return (v) => v === void 0 || inner(v);
+    }
+    case "union": {
+      const options2 = (def.options ?? []).map((o) => compile2(o, path2));
+      return (v) => options2.some((option) => option(v));
+    }
+    case "array": {
+      const element = compile2(def.element, `${path2}[]`);
+      return withRules((v) => {
+        if (!Array.isArray(v)) return false;
+        for (const item of v) if (!element(item)) return false;
+        return true;
+      }, def, path2);
+    }
+    case "object": {
+      if (def.catchall && def.catchall._zod.def.type !== "unknown") {
+        throw new Error(`compileSchemaCheck: ${path2}: only loose objects are supported`);
+      }
+      const fields = Object.entries(def.shape ?? {}).map(
+        ([key, field]) => [key, compile2(field, path2 ? `${path2}.${key}` : key)]
+      );
+      return (v) => {
+        if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+        const record3 = v;
+        for (const [key, check2] of fields) if (!check2(record3[key])) return false;
+        return true;
+      };
+    }
+  }
+  throw new Error(`compileSchemaCheck: ${path2 || "(root)"}: unsupported schema type "${def.type}"`);
+}
+function compileSchemaCheck(schema) {
+  return compile2(schema, "");
+}
+
+// app/ledger/validate-bead.ts
+var MAX_TITLE_BYTES = 500;
+function titleBytesMayExceed(title) {
+  return title.length * 3 > MAX_TITLE_BYTES;
+}
+function beadRules(config3) {
+  return {
+    statuses: /* @__PURE__ */ new Set([...BUILTIN_STATUSES, TOMBSTONE, ...config3.customStatuses]),
+    types: /* @__PURE__ */ new Set([
+      ...BUILTIN_TYPES,
+      ...Object.keys(TYPE_ALIASES),
+      ...GASTOWN_TYPES,
+      ...config3.customTypes
+    ])
+  };
+}
+function fieldPath(path2) {
+  let out = "";
+  for (const key of path2) {
+    out += typeof key === "number" ? `[${key}]` : out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+function valueAt(record3, path2) {
+  let value = record3;
+  for (const key of path2) {
+    if (value === null || typeof value !== "object") return void 0;
+    value = value[key];
+  }
+  return value;
+}
+function describe3(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return JSON.stringify(value);
+}
+var EXPECTED = {
+  int: "an integer",
+  number: "a number",
+  string: "a string",
+  boolean: "true or false",
+  array: "a list",
+  object: "an object"
+};
+function issueMessage(issue3, record3) {
+  const value = valueAt(record3, issue3.path);
+  const got = ` (got ${describe3(value)})`;
+  switch (issue3.code) {
+    case "invalid_type":
+      return value === void 0 ? "is required" : `must be ${EXPECTED[issue3.expected] ?? issue3.expected}${got}`;
+    case "too_big":
+      return issue3.origin === "string" || issue3.origin === "array" ? `must have at most ${issue3.maximum} ${issue3.origin === "string" ? "characters" : "items"}` : `must be at most ${issue3.maximum}${got}`;
+    case "too_small":
+      return issue3.origin === "string" || issue3.origin === "array" ? `must not be empty` : `must be at least ${issue3.minimum}${got}`;
+    case "invalid_value":
+      return `must be one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}${got}`;
+    case "invalid_union":
+      return `has the wrong type${got}`;
+    default:
+      return `${issue3.message}${got}`;
+  }
+}
+function schemaProblems2(error63, record3) {
+  return error63.issues.map((issue3) => ({
+    field: fieldPath(issue3.path),
+    message: issueMessage(issue3, record3)
+  }));
+}
+var matchesSchema = compileSchemaCheck(beadSchema);
+function validateBead(record3, rules) {
+  if (!matchesSchema(record3)) {
+    const parsed = beadSchema.safeParse(record3);
+    if (!parsed.success) return schemaProblems2(parsed.error, record3);
+  }
+  const bead = record3;
+  const problems = [];
+  const status = bead.status || "open";
+  if (bead.title.length === 0) problems.push({ field: "title", message: "is required" });
+  else if (titleBytesMayExceed(bead.title) && Buffer.byteLength(bead.title) > MAX_TITLE_BYTES) {
+    problems.push({ field: "title", message: `must be at most ${MAX_TITLE_BYTES} bytes` });
+  }
+  if (!rules.statuses.has(status)) {
+    problems.push({
+      field: "status",
+      message: `unknown status "${status}" (add it to status.custom in .beads/config.yaml)`
+    });
+  }
+  const type = bead.issue_type || "task";
+  if (!rules.types.has(type)) {
+    problems.push({
+      field: "issue_type",
+      message: `unknown type "${type}" (add it to types.custom in .beads/config.yaml)`
+    });
+  }
+  if (status === "closed" && bead.closed_at === void 0) {
+    problems.push({ field: "closed_at", message: "is required when status is closed" });
+  }
+  if (status !== "closed" && status !== TOMBSTONE && bead.closed_at !== void 0) {
+    problems.push({ field: "closed_at", message: `must be absent when status is ${status}` });
+  }
+  if (bead.ephemeral === true && bead.no_history === true) {
+    problems.push({ field: "no_history", message: "cannot be true together with ephemeral" });
+  }
+  return problems;
+}
+
+// app/ledger/read-ledger.ts
+var MESSAGE_LINES = 20;
+var LedgerReadError = class extends Error {
+  constructor(problems) {
+    super(problemSummary(problems.filter((p) => p.severity === "error"), MESSAGE_LINES).join("\n"));
+    this.problems = problems;
+    this.name = "LedgerReadError";
+  }
+  problems;
+};
+function jsonError(error63) {
+  const message = error63 instanceof Error ? error63.message : String(error63);
+  return `not valid JSON (${message})`;
+}
+function splitLedgerLines(text2) {
+  const lines = [];
+  let start = 0;
+  while (start < text2.length) {
+    let end = text2.indexOf("\n", start);
+    if (end === -1) end = text2.length;
+    const raw2 = text2.slice(start, end);
+    lines.push(raw2.endsWith("\r") ? raw2.slice(0, -1) : raw2);
+    start = end + 1;
+  }
+  return lines;
+}
+function readLedger(text2, options2 = {}) {
+  const file2 = options2.file ?? ".beads/issues.jsonl";
+  const rules = beadRules(options2.config ?? EMPTY_LEDGER_CONFIG);
+  const records = /* @__PURE__ */ new Map();
+  const otherLines = [];
+  const problems = [];
+  const error63 = (line, field, message) => problems.push({ file: file2, line, field, message, severity: "error" });
+  let inIdOrder = [];
+  const lines = splitLedgerLines(text2);
+  let table = new DependencyTable(lines.length);
+  let lastId = "";
+  for (let i = 0; i < lines.length; i++) {
+    const raw2 = lines[i];
+    const line = i + 1;
+    if (raw2.trim() === "") continue;
+    let record3;
+    try {
+      record3 = JSON.parse(raw2);
+    } catch (cause) {
+      error63(line, "", jsonError(cause));
+      continue;
+    }
+    if (typeof record3 !== "object" || record3 === null || Array.isArray(record3)) {
+      error63(line, "", "each line must be one JSON object");
+      continue;
+    }
+    const kind = record3._type;
+    if (kind !== void 0 && kind !== "issue") {
+      otherLines.push(raw2);
+      continue;
+    }
+    const fieldProblems = validateBead(record3, rules);
+    for (const p of fieldProblems) error63(line, p.field, p.message);
+    const id = record3.id;
+    if (typeof id !== "string" || id === "") continue;
+    const earlier = records.get(id);
+    if (earlier) {
+      error63(line, "id", `${id} is already on line ${earlier.line}`);
+      continue;
+    }
+    const read = { bead: record3, raw: raw2, line };
+    records.set(id, read);
+    if (inIdOrder && compareIds(lastId, id) < 0) inIdOrder.push(read);
+    else inIdOrder = void 0;
+    lastId = id;
+    if (fieldProblems.length > 0 || !inIdOrder) table = void 0;
+    table?.add(read.bead);
+  }
+  const ok = !problems.some((p) => p.severity === "error");
+  const ledger2 = new Ledger(records, otherLines, inIdOrder);
+  if (ok && table) gatheredWhileReading(ledger2, table);
+  return { ledger: ledger2, problems, ok };
+}
+function loadLedger(text2, options2 = {}) {
+  const result = readLedger(text2, options2);
+  if (!result.ok) throw new LedgerReadError(result.problems);
+  return result.ledger;
+}
+
+// app/town/help-text.ts
+var READ_COMMANDS = /* @__PURE__ */ new Set(["peek", "gt"]);
+function helpText(config3) {
+  const who = (word) => READ_COMMANDS.has(word) ? "read" : config3.trust.permission;
+  const rows = COMMAND_WORDS.map((word) => {
+    const line = commandUsage(word);
+    const cut = line.indexOf(" \u2014 ");
+    const [usage, what] = cut < 0 ? [line, ""] : [line.slice(0, cut), line.slice(cut + 3)];
+    return `| \`${usage}\` | ${what.replace(/\|/g, "\\|")} | ${who(word)} |`;
+  });
+  return [
+    "### Gas Town commands",
+    "",
+    "A command is a line of a comment that starts with one of these words, outside code blocks and quotes.",
+    "",
+    "| command | does | needs |",
+    "|---|---|---|",
+    ...rows,
+    "",
+    `Labels work too: \`${config3.sling.label}\` slings an issue (\`${config3.sling.label}/<formula>\` with that formula), and taking it off unslings.`
+  ].join("\n");
+}
+
+// app/town/sling-label.ts
+function readSlingLabel(label, configured) {
+  if (label === configured) return { formula: void 0 };
+  if (label.startsWith(`${configured}/`) && label.length > configured.length + 1) return { formula: label.slice(configured.length + 1) };
+  return void 0;
+}
+function slingLabelsOn(labels, configured) {
+  return labels.filter((label) => readSlingLabel(label, configured) !== void 0);
+}
+
+// app/town/state-labels.ts
+var HOOKED_LABEL = "status::hooked";
+var WAITING_LABEL = "gt:waiting";
+var ESCALATED_LABEL = "gt:escalated";
+function isStateLabel(label) {
+  return /^(status|priority|type)::/.test(label) || label === WAITING_LABEL || label === ESCALATED_LABEL;
+}
+
+// app/town/trust.ts
+var RANK = { read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
+function mayDrive(sender, role, trust2) {
+  if (sender.type === "Bot" && !trust2.allowed_bots.includes(sender.login)) {
+    return { allowed: false, reason: `@${sender.login} is a bot; bots drive Gas Town only when listed in trust.allowed_bots` };
+  }
+  if (sender.type === "Bot") return { allowed: true };
+  const rank = role !== void 0 && role in RANK ? RANK[role] : 0;
+  if (rank >= RANK[trust2.permission]) return { allowed: true };
+  return {
+    allowed: false,
+    reason: `@${sender.login} has ${role === void 0 || rank === 0 ? "no" : role} access to this repository; driving Gas Town here takes ${trust2.permission} (trust.permission in .github/gastown.yml)`
+  };
+}
+
+// app/town/fenced-text.ts
+function fenced(text2, language = "text") {
+  const longest = Math.max(2, ...[...text2.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}${language}
+${text2}
+${fence}`;
+}
+
+// app/town/unreadable-ledger.ts
+var LEDGER_LINES_SHOWN = 5;
+var LEDGER_LINE_CHARS = 200;
+function renderUnreadableLedger(view) {
+  const errors = view.problems.filter((p) => p.severity === "error");
+  const lines = problemSummary(errors, LEDGER_LINES_SHOWN).map((line) => line.length > LEDGER_LINE_CHARS ? `${line.slice(0, LEDGER_LINE_CHARS - 1)}\u2026` : line);
+  return [
+    `@${view.sender}: the ledger on \`${view.branch}\` has ${counted(errors.length, "error", "errors")}, so ${view.notDone}. Fix them (\`gt ledger validate\` on the branch's \`.beads/issues.jsonl\` lists every one), then try again.`,
+    "",
+    // The lines quote what the ledger holds, which anyone who can push to the branch wrote.
+    fenced(lines.join("\n"))
+  ].join("\n");
+}
+
+// app/molecules/gastown-metadata.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function gastownMetadata(bead) {
+  const metadata = bead.metadata;
+  return isRecord(metadata) && isRecord(metadata.gastown) ? metadata.gastown : {};
+}
+function gastownString(bead, field) {
+  const value = gastownMetadata(bead)[field];
+  return typeof value === "string" ? value : void 0;
+}
+function withGastownMetadata(bead, patch) {
+  const metadata = isRecord(bead.metadata) ? bead.metadata : {};
+  const gastown = { ...gastownMetadata(bead) };
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === void 0) delete gastown[field];
+    else gastown[field] = value;
+  }
+  return { ...bead, metadata: { ...metadata, gastown } };
+}
+
 // app/ledger/child-id.ts
 var MAX_CHILD_NUMBER = Number.MAX_SAFE_INTEGER;
 function childNumber(id) {
@@ -68555,15 +69194,6 @@ function bondState(ledger2, root) {
   }
   if (waitingOn.length > 0) return { state: "waiting", waitingOn };
   return { state: skipped ? "skipped" : "running", waitingOn };
-}
-
-// app/town/fenced-text.ts
-function fenced(text2, language = "text") {
-  const longest = Math.max(2, ...[...text2.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  return `${fence}${language}
-${text2}
-${fence}`;
 }
 
 // app/ledger/external-ref.ts
@@ -69142,603 +69772,6 @@ function otherStatusLabels(labels, keep) {
 
 // app/github/ledger-store.ts
 import { randomUUID } from "node:crypto";
-
-// app/ledger/ledger.ts
-function compareIds(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-var Ledger = class _Ledger {
-  constructor(records, otherLines = [], inIdOrder) {
-    this.records = records;
-    this.otherLines = otherLines;
-    this.sortedCache = inIdOrder;
-  }
-  records;
-  otherLines;
-  sortedCache;
-  static of(beads) {
-    return _Ledger.empty().withBeads(beads);
-  }
-  static empty() {
-    return new _Ledger(/* @__PURE__ */ new Map());
-  }
-  get size() {
-    return this.records.size;
-  }
-  get(id) {
-    return this.records.get(id)?.bead;
-  }
-  has(id) {
-    return this.records.has(id);
-  }
-  /** Records in id order, the order the file is written in. */
-  sorted() {
-    this.sortedCache ??= [...this.records.values()].sort((a, b) => compareIds(a.bead.id, b.bead.id));
-    return this.sortedCache;
-  }
-  beads() {
-    return this.sorted().map((record3) => record3.bead);
-  }
-  /**
-   * A ledger with these beads added or replaced. A bead that is the very object already held
-   * is left as it was read; any other is written canonically. Beads are never mutated in
-   * place: build a new object (`{ ...bead, status: "closed" }`).
-   */
-  withBeads(beads) {
-    const records = new Map(this.records);
-    for (const bead of beads) {
-      const current = records.get(bead.id);
-      if (current?.bead === bead) continue;
-      records.set(bead.id, { bead, raw: void 0, line: current?.line ?? 0 });
-    }
-    return new _Ledger(records, this.otherLines);
-  }
-  withBead(bead) {
-    return this.withBeads([bead]);
-  }
-  /** Applies `change` to one bead; unknown ids are an error, since nothing can be changed. */
-  update(id, change) {
-    const bead = this.get(id);
-    if (!bead) throw new Error(`no bead ${id} in the ledger`);
-    return this.withBead(change(bead));
-  }
-};
-
-// app/ledger/ledger-config.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-var EMPTY_LEDGER_CONFIG = {
-  prefix: void 0,
-  customTypes: [],
-  customStatuses: []
-};
-function renderLedgerConfig(prefix) {
-  return [
-    "# Beads configuration for the Gas Town ledger.",
-    `issue-prefix: ${JSON.stringify(prefix)}`,
-    "types:",
-    `  custom: ${JSON.stringify(GASTOWN_TYPES.join(","))}`,
-    ""
-  ].join("\n");
-}
-
-// app/ledger/string-pool.ts
-var StringPool = class {
-  units;
-  used = 0;
-  /** String k is units[starts[k]] .. units[starts[k + 1] - 1]. */
-  starts;
-  /** 30-bit FNV-1a of each string. */
-  hashArray;
-  count = 0;
-  /** `expected`: roughly how many strings will be added; only the first allocation uses it. */
-  constructor(expected = 64) {
-    this.starts = new Int32Array(expected + 1);
-    this.hashArray = new Int32Array(expected);
-    this.units = new Uint16Array(expected * 12);
-  }
-  get size() {
-    return this.count;
-  }
-  hash(k) {
-    return this.hashArray[k];
-  }
-  add(text2) {
-    if (this.count === this.hashArray.length) {
-      this.hashArray = grown(this.hashArray, this.count + 1);
-      this.starts = grown(this.starts, this.count + 2);
-    }
-    if (this.used + text2.length > this.units.length) this.units = grown(this.units, this.used + text2.length);
-    const units = this.units;
-    let at = this.used;
-    let hash2 = FNV_OFFSET;
-    for (let i = 0; i < text2.length; i++) {
-      const unit = text2.charCodeAt(i);
-      units[at++] = unit;
-      hash2 = Math.imul(hash2 ^ unit, FNV_PRIME);
-    }
-    this.used = at;
-    this.hashArray[this.count] = hash2 & HASH_MASK;
-    this.starts[++this.count] = at;
-  }
-  /** Whether strings k and j of this pool are the same text. */
-  equals(k, j) {
-    return this.equalsOther(k, this, j);
-  }
-  /** Whether string k of this pool and string j of `other` are the same text. */
-  equalsOther(k, other, j) {
-    const start = this.starts[k];
-    const length = this.starts[k + 1] - start;
-    const otherStart = other.starts[j];
-    if (other.starts[j + 1] - otherStart !== length) return false;
-    for (let i = 0; i < length; i++) {
-      if (this.units[start + i] !== other.units[otherStart + i]) return false;
-    }
-    return true;
-  }
-  equalsText(k, text2) {
-    const start = this.starts[k];
-    if (this.starts[k + 1] - start !== text2.length) return false;
-    for (let i = 0; i < text2.length; i++) if (this.units[start + i] !== text2.charCodeAt(i)) return false;
-    return true;
-  }
-};
-function grown(array2, needed) {
-  let size = Math.max(array2.length * 2, 16);
-  while (size < needed) size *= 2;
-  const copy = new array2.constructor(size);
-  copy.set(array2);
-  return copy;
-}
-var FNV_OFFSET = 2166136261;
-var FNV_PRIME = 16777619;
-var HASH_MASK = 1073741823;
-
-// app/ledger/dependency-graph.ts
-var EXTERNAL_PREFIX = "external:";
-var EdgeKind = {
-  OTHER: 0,
-  BLOCKS: 1,
-  CONDITIONAL_BLOCKS: 2,
-  PARENT_CHILD: 3,
-  /** `waits-for` with any gate but `any-children`, as Beads reads `$.gate` (the default). */
-  WAITS_FOR_ALL: 4,
-  WAITS_FOR_ANY: 5
-};
-var StatusClass = {
-  OPEN: 0,
-  /** in_progress, blocked, deferred, hooked and custom statuses. */
-  ACTIVE: 1,
-  CLOSED: 2,
-  PINNED: 3,
-  /** Beads ≤ 0.50's deleted record: absent to Beads today. */
-  TOMBSTONE: 4
-};
-var BeadFlag = {
-  /** Work to claim, by what the bead says of itself: see isClaimable. */
-  CLAIMABLE: 1,
-  /** Has `defer_until`: whether it is deferred depends on the clock. */
-  HAS_DEFER_UNTIL: 2,
-  /** The bead's own id starts with `external:`; such a target blocks whatever its status. */
-  EXTERNAL_ID: 4
-};
-var graphs = /* @__PURE__ */ new WeakMap();
-var gathered = /* @__PURE__ */ new WeakMap();
-function gatheredWhileReading(ledger2, table) {
-  if (table.size !== ledger2.size) throw new Error("the dependency table does not match the ledger");
-  if (!graphs.has(ledger2)) gathered.set(ledger2, table);
-}
-var NOT_WORK_TYPES = /* @__PURE__ */ new Set([
-  "merge-request",
-  "gate",
-  "molecule",
-  "message",
-  "agent",
-  "role",
-  "rig"
-]);
-function isClaimable(bead) {
-  return beadStatus(bead) === "open" && bead.pinned !== true && !isEphemeral(bead) && !NOT_WORK_TYPES.has(beadType(bead));
-}
-var DependencyTable = class _DependencyTable {
-  ids;
-  targets;
-  status;
-  flags;
-  priority;
-  createdMs;
-  createdNanos;
-  /** Bead k's dependencies are entries edgeEnd[k - 1] (or 0) .. edgeEnd[k] - 1. */
-  edgeEnd;
-  kinds;
-  count = 0;
-  /** `expected`: roughly how many beads will be added. */
-  constructor(expected = 64) {
-    this.ids = new StringPool(expected);
-    this.targets = new StringPool(expected * DEPENDENCIES_PER_BEAD);
-    this.status = new Uint8Array(expected);
-    this.flags = new Uint8Array(expected);
-    this.priority = new Uint8Array(expected);
-    this.createdMs = new Float64Array(expected);
-    this.createdNanos = new Int32Array(expected);
-    this.edgeEnd = new Int32Array(expected);
-    this.kinds = new Uint8Array(expected * DEPENDENCIES_PER_BEAD);
-  }
-  static of(records) {
-    const table = new _DependencyTable(records.length);
-    for (const record3 of records) table.add(record3.bead);
-    return table;
-  }
-  get size() {
-    return this.count;
-  }
-  add(bead) {
-    const k = this.count++;
-    if (k === this.status.length) {
-      this.status = grown(this.status, k + 1);
-      this.flags = grown(this.flags, k + 1);
-      this.priority = grown(this.priority, k + 1);
-      this.createdMs = grown(this.createdMs, k + 1);
-      this.createdNanos = grown(this.createdNanos, k + 1);
-      this.edgeEnd = grown(this.edgeEnd, k + 1);
-    }
-    this.ids.add(bead.id);
-    this.status[k] = statusClass(bead);
-    const flags = beadFlags(bead);
-    this.flags[k] = flags;
-    if ((flags & BeadFlag.CLAIMABLE) !== 0) {
-      this.priority[k] = bead.priority ?? 0;
-      const created = instant(bead.created_at);
-      this.createdMs[k] = created?.ms ?? Number.NEGATIVE_INFINITY;
-      this.createdNanos[k] = created?.nanos ?? 0;
-    }
-    const deps = bead.dependencies;
-    if (deps !== void 0) {
-      if (this.targets.size + deps.length > this.kinds.length) this.kinds = grown(this.kinds, this.targets.size + deps.length);
-      for (const dep of deps) {
-        this.kinds[this.targets.size] = edgeKind(dep);
-        this.targets.add(dep.depends_on_id);
-      }
-    }
-    this.edgeEnd[k] = this.targets.size;
-  }
-};
-var DEPENDENCIES_PER_BEAD = 4;
-function statusClass(bead) {
-  switch (beadStatus(bead)) {
-    case "open":
-      return StatusClass.OPEN;
-    case "closed":
-      return StatusClass.CLOSED;
-    case "pinned":
-      return StatusClass.PINNED;
-    case TOMBSTONE:
-      return StatusClass.TOMBSTONE;
-    default:
-      return StatusClass.ACTIVE;
-  }
-}
-function beadFlags(bead) {
-  let flags = 0;
-  if (isClaimable(bead)) flags |= BeadFlag.CLAIMABLE;
-  if (bead.defer_until !== void 0) flags |= BeadFlag.HAS_DEFER_UNTIL;
-  if (bead.id.startsWith(EXTERNAL_PREFIX)) flags |= BeadFlag.EXTERNAL_ID;
-  return flags;
-}
-function edgeKind(dep) {
-  switch (dep.type) {
-    case "blocks":
-      return EdgeKind.BLOCKS;
-    case "conditional-blocks":
-      return EdgeKind.CONDITIONAL_BLOCKS;
-    case "parent-child":
-      return EdgeKind.PARENT_CHILD;
-    case "waits-for":
-      return isAnyChildrenGate(dep.metadata) ? EdgeKind.WAITS_FOR_ANY : EdgeKind.WAITS_FOR_ALL;
-    default:
-      return EdgeKind.OTHER;
-  }
-}
-var ANY_CHILDREN = "any-children";
-function isAnyChildrenGate(metadata) {
-  if (metadata === void 0 || !metadata.includes(ANY_CHILDREN)) return false;
-  try {
-    const parsed = JSON.parse(metadata);
-    return typeof parsed === "object" && parsed !== null && parsed.gate === ANY_CHILDREN;
-  } catch {
-    return false;
-  }
-}
-
-// app/ledger/compile-schema-check.ts
-function compileRule(def, path2) {
-  switch (def.check) {
-    case "min_length": {
-      const min = def.minimum;
-      return (v) => v.length >= min;
-    }
-    case "max_length": {
-      const max = def.maximum;
-      return (v) => v.length <= max;
-    }
-    case "number_format":
-      if (def.format === "safeint") return (v) => Number.isSafeInteger(v);
-      break;
-    case "greater_than": {
-      const limit = def.value;
-      return def.inclusive ? (v) => v >= limit : (v) => v > limit;
-    }
-    case "less_than": {
-      const limit = def.value;
-      return def.inclusive ? (v) => v <= limit : (v) => v < limit;
-    }
-    case "custom": {
-      const fn = def.fn;
-      return (v) => Boolean(fn(v));
-    }
-  }
-  throw new Error(`compileSchemaCheck: ${path2}: unsupported check "${def.check}"`);
-}
-function withRules(base, def, path2) {
-  const rules = (def.checks ?? []).map((c) => compileRule(c._zod.def, path2));
-  if (rules.length === 0) return base;
-  return (v) => {
-    if (!base(v)) return false;
-    for (const rule of rules) if (!rule(v)) return false;
-    return true;
-  };
-}
-function compile2(schema, path2) {
-  const def = schema._zod.def;
-  switch (def.type) {
-    case "string":
-      return withRules((v) => typeof v === "string", def, path2);
-    case "number":
-      return withRules((v) => typeof v === "number" && Number.isFinite(v), def, path2);
-    case "boolean":
-      return (v) => typeof v === "boolean";
-    case "unknown":
-      return () => true;
-    case "literal": {
-      const values = new Set(def.values);
-      return (v) => values.has(v);
-    }
-    case "enum": {
-      const values = new Set(Object.values(def.entries ?? {}));
-      return (v) => values.has(v);
-    }
-    case "optional": {
-      const inner = compile2(def.innerType, path2);
-      return (v) => v === void 0 || inner(v);
-    }
-    case "union": {
-      const options2 = (def.options ?? []).map((o) => compile2(o, path2));
-      return (v) => options2.some((option) => option(v));
-    }
-    case "array": {
-      const element = compile2(def.element, `${path2}[]`);
-      return withRules((v) => {
-        if (!Array.isArray(v)) return false;
-        for (const item of v) if (!element(item)) return false;
-        return true;
-      }, def, path2);
-    }
-    case "object": {
-      if (def.catchall && def.catchall._zod.def.type !== "unknown") {
-        throw new Error(`compileSchemaCheck: ${path2}: only loose objects are supported`);
-      }
-      const fields = Object.entries(def.shape ?? {}).map(
-        ([key, field]) => [key, compile2(field, path2 ? `${path2}.${key}` : key)]
-      );
-      return (v) => {
-        if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-        const record3 = v;
-        for (const [key, check2] of fields) if (!check2(record3[key])) return false;
-        return true;
-      };
-    }
-  }
-  throw new Error(`compileSchemaCheck: ${path2 || "(root)"}: unsupported schema type "${def.type}"`);
-}
-function compileSchemaCheck(schema) {
-  return compile2(schema, "");
-}
-
-// app/ledger/validate-bead.ts
-var MAX_TITLE_BYTES = 500;
-function titleBytesMayExceed(title) {
-  return title.length * 3 > MAX_TITLE_BYTES;
-}
-function beadRules(config3) {
-  return {
-    statuses: /* @__PURE__ */ new Set([...BUILTIN_STATUSES, TOMBSTONE, ...config3.customStatuses]),
-    types: /* @__PURE__ */ new Set([
-      ...BUILTIN_TYPES,
-      ...Object.keys(TYPE_ALIASES),
-      ...GASTOWN_TYPES,
-      ...config3.customTypes
-    ])
-  };
-}
-function fieldPath(path2) {
-  let out = "";
-  for (const key of path2) {
-    out += typeof key === "number" ? `[${key}]` : out ? `.${String(key)}` : String(key);
-  }
-  return out;
-}
-function valueAt(record3, path2) {
-  let value = record3;
-  for (const key of path2) {
-    if (value === null || typeof value !== "object") return void 0;
-    value = value[key];
-  }
-  return value;
-}
-function describe3(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "an object";
-  return JSON.stringify(value);
-}
-var EXPECTED = {
-  int: "an integer",
-  number: "a number",
-  string: "a string",
-  boolean: "true or false",
-  array: "a list",
-  object: "an object"
-};
-function issueMessage(issue3, record3) {
-  const value = valueAt(record3, issue3.path);
-  const got = ` (got ${describe3(value)})`;
-  switch (issue3.code) {
-    case "invalid_type":
-      return value === void 0 ? "is required" : `must be ${EXPECTED[issue3.expected] ?? issue3.expected}${got}`;
-    case "too_big":
-      return issue3.origin === "string" || issue3.origin === "array" ? `must have at most ${issue3.maximum} ${issue3.origin === "string" ? "characters" : "items"}` : `must be at most ${issue3.maximum}${got}`;
-    case "too_small":
-      return issue3.origin === "string" || issue3.origin === "array" ? `must not be empty` : `must be at least ${issue3.minimum}${got}`;
-    case "invalid_value":
-      return `must be one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}${got}`;
-    case "invalid_union":
-      return `has the wrong type${got}`;
-    default:
-      return `${issue3.message}${got}`;
-  }
-}
-function schemaProblems2(error63, record3) {
-  return error63.issues.map((issue3) => ({
-    field: fieldPath(issue3.path),
-    message: issueMessage(issue3, record3)
-  }));
-}
-var matchesSchema = compileSchemaCheck(beadSchema);
-function validateBead(record3, rules) {
-  if (!matchesSchema(record3)) {
-    const parsed = beadSchema.safeParse(record3);
-    if (!parsed.success) return schemaProblems2(parsed.error, record3);
-  }
-  const bead = record3;
-  const problems = [];
-  const status = bead.status || "open";
-  if (bead.title.length === 0) problems.push({ field: "title", message: "is required" });
-  else if (titleBytesMayExceed(bead.title) && Buffer.byteLength(bead.title) > MAX_TITLE_BYTES) {
-    problems.push({ field: "title", message: `must be at most ${MAX_TITLE_BYTES} bytes` });
-  }
-  if (!rules.statuses.has(status)) {
-    problems.push({
-      field: "status",
-      message: `unknown status "${status}" (add it to status.custom in .beads/config.yaml)`
-    });
-  }
-  const type = bead.issue_type || "task";
-  if (!rules.types.has(type)) {
-    problems.push({
-      field: "issue_type",
-      message: `unknown type "${type}" (add it to types.custom in .beads/config.yaml)`
-    });
-  }
-  if (status === "closed" && bead.closed_at === void 0) {
-    problems.push({ field: "closed_at", message: "is required when status is closed" });
-  }
-  if (status !== "closed" && status !== TOMBSTONE && bead.closed_at !== void 0) {
-    problems.push({ field: "closed_at", message: `must be absent when status is ${status}` });
-  }
-  if (bead.ephemeral === true && bead.no_history === true) {
-    problems.push({ field: "no_history", message: "cannot be true together with ephemeral" });
-  }
-  return problems;
-}
-
-// app/ledger/read-ledger.ts
-function formatProblem(problem) {
-  const where = `${problem.file}:${problem.line}:`;
-  const level = problem.severity === "warning" ? " warning:" : "";
-  const field = problem.field ? ` ${problem.field}:` : "";
-  return `${where}${level}${field} ${problem.message}`;
-}
-var LedgerReadError = class extends Error {
-  constructor(problems) {
-    super(problems.filter((p) => p.severity === "error").map(formatProblem).join("\n"));
-    this.problems = problems;
-    this.name = "LedgerReadError";
-  }
-  problems;
-};
-function jsonError(error63) {
-  const message = error63 instanceof Error ? error63.message : String(error63);
-  return `not valid JSON (${message})`;
-}
-function splitLedgerLines(text2) {
-  const lines = [];
-  let start = 0;
-  while (start < text2.length) {
-    let end = text2.indexOf("\n", start);
-    if (end === -1) end = text2.length;
-    const raw2 = text2.slice(start, end);
-    lines.push(raw2.endsWith("\r") ? raw2.slice(0, -1) : raw2);
-    start = end + 1;
-  }
-  return lines;
-}
-function readLedger(text2, options2 = {}) {
-  const file2 = options2.file ?? ".beads/issues.jsonl";
-  const rules = beadRules(options2.config ?? EMPTY_LEDGER_CONFIG);
-  const records = /* @__PURE__ */ new Map();
-  const otherLines = [];
-  const problems = [];
-  const error63 = (line, field, message) => problems.push({ file: file2, line, field, message, severity: "error" });
-  let inIdOrder = [];
-  const lines = splitLedgerLines(text2);
-  let table = new DependencyTable(lines.length);
-  let lastId = "";
-  for (let i = 0; i < lines.length; i++) {
-    const raw2 = lines[i];
-    const line = i + 1;
-    if (raw2.trim() === "") continue;
-    let record3;
-    try {
-      record3 = JSON.parse(raw2);
-    } catch (cause) {
-      error63(line, "", jsonError(cause));
-      continue;
-    }
-    if (typeof record3 !== "object" || record3 === null || Array.isArray(record3)) {
-      error63(line, "", "each line must be one JSON object");
-      continue;
-    }
-    const kind = record3._type;
-    if (kind !== void 0 && kind !== "issue") {
-      otherLines.push(raw2);
-      continue;
-    }
-    const fieldProblems = validateBead(record3, rules);
-    for (const p of fieldProblems) error63(line, p.field, p.message);
-    const id = record3.id;
-    if (typeof id !== "string" || id === "") continue;
-    const earlier = records.get(id);
-    if (earlier) {
-      error63(line, "id", `${id} is already on line ${earlier.line}`);
-      continue;
-    }
-    const read = { bead: record3, raw: raw2, line };
-    records.set(id, read);
-    if (inIdOrder && compareIds(lastId, id) < 0) inIdOrder.push(read);
-    else inIdOrder = void 0;
-    lastId = id;
-    if (fieldProblems.length > 0 || !inIdOrder) table = void 0;
-    table?.add(read.bead);
-  }
-  const ok = !problems.some((p) => p.severity === "error");
-  const ledger2 = new Ledger(records, otherLines, inIdOrder);
-  if (ok && table) gatheredWhileReading(ledger2, table);
-  return { ledger: ledger2, problems, ok };
-}
-function loadLedger(text2, options2 = {}) {
-  const result = readLedger(text2, options2);
-  if (!result.ok) throw new LedgerReadError(result.problems);
-  return result.ledger;
-}
 
 // app/ledger/write-ledger.ts
 var DEPENDENCY_FIELD_ORDER = [
@@ -71237,10 +71270,16 @@ async function onLabel(ref, deps, payload, issue3, label, action) {
     await refuse(town, snapshot, trust2.reason, action === "labeled" ? `label ${label} was taken off again` : `label ${label} was put back`);
     return;
   }
-  if (action === "labeled") {
-    await slingIssue(town, { issue: snapshot, formula: trigger.formula, vars: {}, sender: payload.sender.login, acknowledge: issueRef });
-  } else {
-    await unslingIssue(town, { issue: snapshot, abandon: false, sender: payload.sender.login });
+  try {
+    if (action === "labeled") {
+      await slingIssue(town, { issue: snapshot, formula: trigger.formula, vars: {}, sender: payload.sender.login, acknowledge: issueRef });
+    } else {
+      await unslingIssue(town, { issue: snapshot, abandon: false, sender: payload.sender.login });
+    }
+  } catch (error63) {
+    if (!(error63 instanceof LedgerReadError)) throw error63;
+    const notDone = action === "labeled" ? "this issue was not slung" : "this issue was not unslung";
+    await answerUnreadableLedger(town, snapshot, payload.sender.login, notDone, error63);
   }
 }
 async function onComment(ref, deps, payload, issue3, comment) {
@@ -71273,42 +71312,58 @@ async function onComment(ref, deps, payload, issue3, comment) {
       await say(`@${sender.login}: \`/${command.name}\` works on issues; this is a pull request.`);
       continue;
     }
-    const message = { issue: snapshot, sender: sender.login, commentUrl: comment.html_url, acknowledge };
-    switch (command.name) {
-      case "sling":
-        await slingIssue(town, { issue: snapshot, formula: command.formula, vars: command.vars, sender: sender.login, acknowledge });
-        break;
-      case "retry":
-        await slingIssue(town, { issue: snapshot, formula: void 0, vars: {}, sender: sender.login, acknowledge, retry: true });
-        break;
-      case "unsling":
-        await unslingIssue(town, { issue: snapshot, abandon: command.abandon, sender: sender.login, acknowledge });
-        break;
-      case "nudge":
-        await nudgeIssue(town, { ...message, text: command.text });
-        break;
-      case "escalate":
-        await escalateIssue(town, { ...message, text: command.text });
-        break;
-      case "help":
-        await say(helpText(town.config));
-        break;
-      case "queue":
-      case "dequeue":
-        await say(`@${sender.login}: \`/${command.name}\` comes with the merge queue (the refinery), which is not running here yet.`);
-        break;
-      case "peek":
-        await peekIssue(town, {
-          issue: snapshot,
-          pullRequest: onPullRequest,
-          all: command.all,
-          sender: sender.login,
-          acknowledge,
-          ...command.lines === void 0 ? {} : { lines: command.lines }
-        });
-        break;
+    try {
+      await runCommand(town, command, { issue: snapshot, sender: sender.login, commentUrl: comment.html_url, acknowledge, onPullRequest, say });
+    } catch (error63) {
+      if (!(error63 instanceof LedgerReadError)) throw error63;
+      await answerUnreadableLedger(town, snapshot, sender.login, `\`/${wordOf(command)}\` was not done`, error63);
+      return;
     }
   }
+}
+async function runCommand(town, command, context) {
+  const { issue: issue3, sender, acknowledge, say } = context;
+  switch (command.name) {
+    case "sling":
+      await slingIssue(town, { issue: issue3, formula: command.formula, vars: command.vars, sender, acknowledge });
+      return;
+    case "retry":
+      await slingIssue(town, { issue: issue3, formula: void 0, vars: {}, sender, acknowledge, retry: true });
+      return;
+    case "unsling":
+      await unslingIssue(town, { issue: issue3, abandon: command.abandon, sender, acknowledge });
+      return;
+    case "nudge":
+      await nudgeIssue(town, { ...context, text: command.text });
+      return;
+    case "escalate":
+      await escalateIssue(town, { ...context, text: command.text });
+      return;
+    case "help":
+      await say(helpText(town.config));
+      return;
+    case "queue":
+    case "dequeue":
+      await say(`@${sender}: \`/${command.name}\` comes with the merge queue (the refinery), which is not running here yet.`);
+      return;
+    case "peek":
+      await peekIssue(town, {
+        issue: issue3,
+        pullRequest: context.onPullRequest,
+        all: command.all,
+        sender,
+        acknowledge,
+        ...command.lines === void 0 ? {} : { lines: command.lines }
+      });
+      return;
+  }
+}
+async function answerUnreadableLedger(town, issue3, sender, notDone, error63) {
+  await replyToIssue(
+    town.github,
+    { owner: town.owner, repo: town.repo, issue_number: issue3.number },
+    renderUnreadableLedger({ sender, branch: town.config.ledger.branch, notDone, problems: error63.problems })
+  );
 }
 var ISSUE_ONLY = /* @__PURE__ */ new Set(["sling", "unsling", "retry", "nudge", "escalate"]);
 function wordOf(command) {

@@ -37,10 +37,11 @@ function asJson(bead: Bead): Record<string, unknown> {
 
 export const readyCommand: Command = {
   name: "ready",
-  usage: "[FILE] [--json] [--sort hybrid|priority|oldest] [--now ISO] [--ledger FILE]",
+  usage: "[FILE] [--json] [--all] [--sort hybrid|priority|oldest] [--now ISO] [--ledger FILE]",
   summary: "list the beads ready to work on: open, unblocked, not deferred",
   options: {
     json: { type: "boolean" },
+    all: { type: "boolean" },
     sort: { type: "string" },
     now: { type: "string" },
     ledger: { type: "string" },
@@ -50,11 +51,12 @@ export const readyCommand: Command = {
     const sort = parseSort(stringOption(args, "sort"));
     const now = parseNow(stringOption(args, "now"), io.now());
     const file = ledgerPath(args, io);
-    const { ledger, problems } = await openValidLedger(file, io);
+    const output = { all: args.values.all === true, json: args.values.json === true };
+    const { ledger, problems } = await openValidLedger(file, io, output);
     // The warnings bear on the answer: a cycle of blocking dependencies keeps its beads from
     // ever being ready, and a dependency on a missing bead is ignored. Said on stderr, so
     // `--json` output stays clean.
-    printProblems([...problems, ...dependencyWarnings(ledger, file)], io);
+    printProblems([...problems, ...dependencyWarnings(ledger, file, { allIds: output.all })], io, output);
     const ready = readyBeads(ledger, { now, sort });
     io.stdout(args.values.json ? JSON.stringify(ready.map(asJson), null, 2) + "\n" : readyTable(ready));
     return 0;
