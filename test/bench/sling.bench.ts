@@ -9,6 +9,7 @@ import { renderLedgerConfig } from "../../app/ledger/ledger-config.js";
 import { REPO, startTown, type Town } from "../app/app-harness.js";
 import type { Counters } from "../emulator/faults/counters.js";
 import { ZERO_SHA } from "../emulator/git/bare-repo.js";
+import { byOperation, DUPLICATE_SLING, FIRST_SLING, offMinimum, SLING, TOKEN, totalOf, type Needed } from "./request-minimums.js";
 import { syntheticBeads } from "./synthetic-ledger.js";
 
 const LEDGER_REF = "refs/heads/gastown/ledger";
@@ -16,61 +17,10 @@ const TARGET_RATIO = 1.5;
 /** A long-running App asks `GET /app` for its login once a process; no sling pays for it. */
 const BOT_LOGIN = "gastown[bot]";
 
-/** One line of the minimum: an operation, how many times, and why the design cannot do without. */
-interface Needed {
-  readonly operationId: string;
-  readonly count: number;
-  readonly why: string;
-}
-
-const TOKEN: Needed = { operationId: "apps/create-installation-access-token", count: 1, why: "the installation token every call below uses" };
-const CONFIG: Needed = { operationId: "repos/get-content", count: 1, why: "the repository's own .github/gastown.yml, which opts it in (the organisation's is read only when it says _extends: .github)" };
-const PERMISSION: Needed = { operationId: "repos/get-collaborator-permission-level", count: 1, why: "the sender's permission, checked on every command" };
-const REACTION: Needed = { operationId: "reactions/create-for-issue", count: 1, why: "acknowledge (👀)" };
-const LEDGER_READS: readonly Needed[] = [
-  { operationId: "git/get-ref", count: 1, why: "the ledger branch's commit, the parent of the CAS" },
-  { operationId: "git/get-commit", count: 1, why: "its tree" },
-  { operationId: "git/get-tree", count: 1, why: "the ledger file's blob" },
-  { operationId: "git/get-blob", count: 1, why: "the ledger, its raw bytes" },
-];
-const FORMULAS: Needed = { operationId: "repos/get-content", count: 1, why: ".beads/formulas, the repository's overrides of the built-in formulas" };
-/** One compare-and-swap commit: the tree with the ledger inline, the commit, the ref moved without force. */
-const commitWrites = (what: string): Needed[] => [
-  { operationId: "git/create-tree", count: 1, why: `${what}: the tree, the ledger uploaded inline` },
-  { operationId: "git/create-commit", count: 1, why: `${what}: the commit` },
-  { operationId: "git/update-ref", count: 1, why: `${what}: the ref moved without force (CAS)` },
-];
-const DISPATCH: Needed = { operationId: "actions/create-workflow-dispatch", count: 1, why: "the polecat workflow, only after the hook has landed; its run claims the bead itself" };
-const STATUS: readonly Needed[] = [
-  { operationId: "issues/list-comments", count: 1, why: "the sticky status comment, if there is one" },
-  { operationId: "issues/create-comment", count: 1, why: "the status comment made" },
-];
-const LABEL: Needed = { operationId: "issues/add-labels", count: 1, why: "status::hooked" };
-
-/** The typical sling: the ledger branch exists, no `.beads/formulas`, no status comment yet. */
-const TYPICAL: readonly Needed[] = [
-  TOKEN, CONFIG, PERMISSION, REACTION, ...LEDGER_READS, FORMULAS, ...commitWrites("hook"), DISPATCH, ...STATUS, LABEL,
-];
-
-/** The first sling in a repository: the ref is not there, and the hook commit makes the branch. */
-const FIRST: readonly Needed[] = [
-  TOKEN, CONFIG, PERMISSION, REACTION,
-  { operationId: "git/get-ref", count: 1, why: "the ledger branch: not there (404)" },
-  FORMULAS,
-  { operationId: "git/create-tree", count: 1, why: "hook: the tree, the ledger and .beads/config.yaml inline" },
-  { operationId: "git/create-commit", count: 1, why: "hook: the first commit" },
-  { operationId: "git/create-ref", count: 1, why: "hook: the branch made (CAS: fails if it exists)" },
-  DISPATCH, ...STATUS, LABEL,
-];
-
-/** A label delivered again: the ledger shows the bead hooked, moments ago, and nothing is done. */
-const DUPLICATE: readonly Needed[] = [TOKEN, CONFIG, PERMISSION, REACTION, ...LEDGER_READS];
-
-function byOperation(needed: readonly Needed[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const { operationId, count } of needed) counts[operationId] = (counts[operationId] ?? 0) + count;
-  return counts;
-}
+/** Each case starts a fresh App, so each asks for its installation token. */
+const TYPICAL: readonly Needed[] = [TOKEN, ...SLING];
+const FIRST: readonly Needed[] = [TOKEN, ...FIRST_SLING];
+const DUPLICATE: readonly Needed[] = [TOKEN, ...DUPLICATE_SLING];
 
 interface Ledgers {
   /** The ledger file the sling read, in bytes; undefined when there was no branch. */
@@ -83,18 +33,14 @@ function report(name: string, beads: number, { counters, error }: Counted, neede
   // A sling that failed is a finding, not a figure: the line says how, and the bench fails.
   if (error !== undefined) process.exitCode = 1;
   const minimum = byOperation(needed);
-  const minimumRequests = Object.values(minimum).reduce((sum, n) => sum + n, 0);
+  const minimumRequests = totalOf(needed);
   const operations = Object.entries(counters).sort(([a], [b]) => a.localeCompare(b));
   const requests = operations.reduce((sum, [, c]) => sum + c.requests, 0);
   const requestBytes = operations.reduce((sum, [, c]) => sum + c.requestBytes, 0);
   const responseBytes = operations.reduce((sum, [, c]) => sum + c.responseBytes, 0);
   // The least a sling can move: the ledger it read, once, down; each commit's files, up.
   const minimumBytes = (ledgers.read ?? 0) + ledgers.written.reduce((sum, n) => sum + n, 0);
-  const beyond: Record<string, number> = {};
-  for (const id of new Set([...Object.keys(minimum), ...Object.keys(counters)])) {
-    const extra = (counters[id]?.requests ?? 0) - (minimum[id] ?? 0);
-    if (extra !== 0) beyond[id] = extra;
-  }
+  const beyond = offMinimum(Object.fromEntries(operations.map(([id, c]) => [id, c.requests])), minimum);
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
   // What a failed sling sent is shown, but it is not set against a whole sling's minimum.
   const done = error === undefined;

@@ -73,6 +73,9 @@ export const DEFAULT_APP_PERMISSIONS: AppPermissions = {
   pull_requests: "write",
 };
 
+/** An HTTP request as it reached the emulator, before it was served. */
+export type Arrival = { readonly method: string; readonly url: string; readonly body: Buffer };
+
 export const DEFAULT_APP_EVENTS = [
   "check_run",
   "check_suite",
@@ -112,6 +115,7 @@ export class Emulator implements Core {
   private buckets: RateBuckets = {};
   private effects: Promise<void> = Promise.resolve();
   private readonly repos = new Map<string, BareRepo>();
+  private readonly arrivalListeners = new Set<(arrival: Arrival) => void>();
   private readonly queue: DeliveryQueue;
   private readonly rateLimits: RateLimits;
   private urlsValue: Urls = { api: "", web: "" };
@@ -299,6 +303,15 @@ export class Emulator implements Core {
     this.counted = {};
   }
 
+  /**
+   * Tells `listener` of each request the moment it has arrived whole, before it is served: when
+   * the App's request reached GitHub, for a bench that times the App by it. Returns the way to stop.
+   */
+  onArrival(listener: (arrival: Arrival) => void): () => void {
+    this.arrivalListeners.add(listener);
+    return () => this.arrivalListeners.delete(listener);
+  }
+
   // -------------------------------------------------------------------------------------------
   // Actions: the test plays the runner.
 
@@ -434,6 +447,7 @@ export class Emulator implements Core {
     try {
       const body = await readBody(request);
       const url = request.url ?? "/";
+      for (const listener of this.arrivalListeners) listener({ method: request.method ?? "GET", url, body });
       const headers = request.headers as Record<string, string | undefined>;
       const answer =
         (await serveGit(this.gitHost, { method: request.method ?? "GET", url, headers, body })) ??

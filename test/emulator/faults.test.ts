@@ -150,4 +150,14 @@ describe("counters", () => {
     expect(github.counters["issues/get"]?.requests).toBe(1);
     expect(totalRequests(github.counters)).toBe(2);
   });
+
+  it("tells a listener of each request as it arrives, until it stops listening", async () => {
+    const arrived: string[] = [];
+    const stop = github.onArrival(({ method, url, body }) => arrived.push(`${method} ${url} ${body.toString("utf8")}`));
+    await call(github, "POST", "/repos/octo/town/issues/1/labels", { token, body: { labels: ["gt:sling"] } });
+    stop();
+    await call(github, "GET", "/repos/octo/town/issues/1", { token });
+
+    expect(arrived).toEqual(['POST /repos/octo/town/issues/1/labels {"labels":["gt:sling"]}']);
+  });
 });

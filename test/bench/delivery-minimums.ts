@@ -1,0 +1,74 @@
+// The least GitHub requests each kind of delivery in the webhook bench's mix needs, by an App
+// that has its installation token and knows its own login (the two requests a process makes
+// once, below). The webhook bench fails, and so does test/app/requests-per-delivery.test.ts,
+// when a delivery makes other requests than these; the README's "Requests per delivery" table
+// mirrors this one, row for row.
+import type { Counters } from "../emulator/faults/counters.js";
+import {
+  byOperation, COMMENT_REACTION, commitWrites, CONFIG, FIRST_SLING, HEARTBEAT, LEDGER_READS, LOGIN, PERMISSION, REPLY, RUN_BY_NAME, SLING, TOKEN,
+  type Needed,
+} from "./request-minimums.js";
+import { SLING_KIND, type MixKind } from "./webhook-mix.js";
+
+export interface DeliveryMinimum {
+  /** Why the kind needs these requests and no fewer, or none at all. */
+  readonly why: string;
+  readonly needed: readonly Needed[];
+}
+
+const NOT_HANDLED = "the App does not subscribe to the event (app.yml); it is here as the rest of a busy installation's traffic";
+
+export const DELIVERY_MINIMUMS: Readonly<Record<MixKind, DeliveryMinimum>> = {
+  "issues.opened": { why: "the App acts on labels and comments; an issue opened asks nothing of it", needed: [] },
+  "issues.labeled (plain)": { why: "the payload names the label, and a label that is not a gt: label is none of Gas Town's business", needed: [] },
+  "issues.labeled (gt:sling)": {
+    why: "a sling, request by request as under Requests per sling, its token aside; the first in a repository needs 12, as the ledger branch is not there yet",
+    needed: SLING,
+  },
+  "issue_comment.created (no command)": { why: "the payload holds the comment, and the comment holds no command", needed: [] },
+  "issue_comment.created /peek": {
+    why: "settings, permission (read), 👀, the ledger for the issue's bead, its run by its run-name (a queued run has not claimed the bead yet, nor any job log to read), its heartbeat check run, the answer",
+    needed: [CONFIG, PERMISSION, COMMENT_REACTION, ...LEDGER_READS, RUN_BY_NAME, HEARTBEAT, REPLY],
+  },
+  "issue_comment.created /gt": {
+    why: "settings (which switch Gas Town on, and give the help its sling label and who may use each command), permission (only those who may read are answered), the answer",
+    needed: [CONFIG, PERMISSION, REPLY],
+  },
+  "issue_comment.created /nudge": {
+    why: "settings, permission (write), 👀, the ledger read and one compare-and-swap commit with the message bead, the answer",
+    needed: [CONFIG, PERMISSION, COMMENT_REACTION, ...LEDGER_READS, ...commitWrites("message"), REPLY],
+  },
+  "pull_request.opened": { why: NOT_HANDLED, needed: [] },
+  "pull_request.labeled": { why: NOT_HANDLED, needed: [] },
+  "pull_request.synchronize": { why: NOT_HANDLED, needed: [] },
+  "workflow_run.requested": { why: NOT_HANDLED, needed: [] },
+  "workflow_job.queued": { why: NOT_HANDLED, needed: [] },
+  "workflow_run.in_progress": { why: NOT_HANDLED, needed: [] },
+  "workflow_job.in_progress": { why: NOT_HANDLED, needed: [] },
+  "workflow_run.completed": { why: NOT_HANDLED, needed: [] },
+  "workflow_job.completed": { why: NOT_HANDLED, needed: [] },
+};
+
+/**
+ * Requests a process makes once, whichever delivery comes first: the installation token (kept
+ * for an hour) and the App's own login. Counted apart from the deliveries, at most once a run.
+ */
+export const ONCE_A_PROCESS: readonly Needed[] = [TOKEN, LOGIN];
+
+/** The kinds that need no GitHub request at all. */
+export const QUIET_KINDS: ReadonlySet<string> = new Set(
+  Object.entries(DELIVERY_MINIMUMS).filter(([, minimum]) => minimum.needed.length === 0).map(([kind]) => kind),
+);
+
+/** The least a delivery of `kind` needs, by operation; a sling without a ledger branch makes it. */
+export function minimumOf(kind: MixKind, ledgerBranch: boolean): Record<string, number> {
+  return byOperation(kind === SLING_KIND && !ledgerBranch ? FIRST_SLING : DELIVERY_MINIMUMS[kind].needed);
+}
+
+/** The requests one delivery made, by operation, without those a process makes once. */
+export function deliveryRequests(counters: Counters): Record<string, number> {
+  const once = new Set(ONCE_A_PROCESS.map((needed) => needed.operationId));
+  const out: Record<string, number> = {};
+  for (const [id, count] of Object.entries(counters)) if (!once.has(id) && count.requests > 0) out[id] = count.requests;
+  return out;
+}
