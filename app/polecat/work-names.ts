@@ -2,11 +2,11 @@
 // and the repository's URL. Each part is checked before it becomes a ref or a URL, so a bead id
 // or branch name from the ledger or the workflow's inputs cannot reach git as an option, a
 // refspec trick or a credential.
-import { polecatBranch } from "../town/polecat-names.js";
+import { polecatBranch, workRef } from "../town/polecat-names.js";
 
 /** `gastown/work/<polecat>/<bead>`: the branch a polecat pushes, made once, continued by later attempts. */
 export function workBranch(polecat: string, bead: string): string {
-  return `gastown/work/${refPart("polecat name", polecat)}/${refPart("bead id", bead)}`;
+  return workRef(refPart("polecat name", polecat), refPart("bead id", bead));
 }
 
 /** `polecat/<polecat>/<bead>`: the agent's local branch in its clone (and later the PR's branch). */
