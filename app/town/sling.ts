@@ -113,7 +113,7 @@ export function sling(ledger: Ledger, input: SlingInput): Slung {
     { ...pouredBead, status: "hooked", assignee: `${POLECAT_ASSIGNEE_PREFIX}${polecat}`, updated_at: now },
     {
       ...slungBy, attempt, dispatched_at: now,
-      run_id: undefined, waiting_since: undefined, exit: undefined, exit_reason: undefined,
+      run_id: undefined, waiting_since: undefined, exit: undefined, exit_reason: undefined, exit_blocker: undefined,
     },
   );
   return {
