@@ -68943,7 +68943,8 @@ function sling2(ledger2, input2) {
       run_id: void 0,
       waiting_since: void 0,
       exit: void 0,
-      exit_reason: void 0
+      exit_reason: void 0,
+      exit_blocker: void 0
     }
   );
   return {
