@@ -25,6 +25,18 @@ export interface RunnerCommand {
 export const EXITS = ["COMPLETED", "BLOCKED", "REFACTOR", "ESCALATE"] as const;
 export type Exit = (typeof EXITS)[number];
 
+/**
+ * The types of work an agent may file (`gt bead create --type`). Messages, molecules, gates,
+ * agents and the town's other types are the town's own records: a "message" bead would be mail
+ * past the mail cap, a "molecule" one would be read as a workflow.
+ */
+export const AGENT_BEAD_TYPES = ["bug", "feature", "task", "epic", "chore", "decision", "spike", "story"] as const;
+export type AgentBeadType = (typeof AGENT_BEAD_TYPES)[number];
+
+/** Who an agent may write to (`gt mail send --to`, DESIGN §7 Mail): the town's roles, never a person or a bead. */
+export const MAIL_ADDRESSES = ["overseer", "witness", "refinery", "mayor"] as const;
+export type MailAddress = (typeof MAIL_ADDRESSES)[number];
+
 const valued = (flag: string, values?: readonly string[]): RunnerFlag =>
   values === undefined ? { flag, takesValue: true } : { flag, takesValue: true, values };
 const boolean = (flag: string): RunnerFlag => ({ flag, takesValue: false });
@@ -37,20 +49,23 @@ export const RUNNER_COMMANDS: readonly RunnerCommand[] = [
   { path: ["step", "done"], usage: "[--notes TEXT]", flags: [valued("--notes")], maxArgs: 0 },
   {
     path: ["done"],
-    usage: `--exit ${EXITS.join("|")} --reason TEXT`,
-    flags: [valued("--exit", EXITS), valued("--reason")],
+    usage: `--exit ${EXITS.join("|")} --reason TEXT [--blocker BEAD]`,
+    flags: [valued("--exit", EXITS), valued("--reason"), valued("--blocker")],
     maxArgs: 0,
   },
   {
     path: ["bead", "create"],
-    usage: "--title TEXT --type TYPE [--parent BEAD] [--discovered-from BEAD]",
-    flags: [valued("--title"), valued("--type"), valued("--parent"), valued("--discovered-from")],
+    usage: `--title TEXT --type ${AGENT_BEAD_TYPES.join("|")} [--description TEXT] [--parent BEAD] [--discovered-from BEAD] [--blocks BEAD]`,
+    flags: [
+      valued("--title"), valued("--type", AGENT_BEAD_TYPES), valued("--description"), valued("--parent"),
+      valued("--discovered-from"), valued("--blocks"),
+    ],
     maxArgs: 0,
   },
   {
     path: ["mail", "send"],
-    usage: "--to WHO --subject TEXT --body TEXT",
-    flags: [valued("--to"), valued("--subject"), valued("--body")],
+    usage: `--to ${MAIL_ADDRESSES.join("|")} --subject TEXT --body TEXT`,
+    flags: [valued("--to", MAIL_ADDRESSES), valued("--subject"), valued("--body")],
     maxArgs: 0,
   },
   { path: ["nudges"], usage: "", flags: [], maxArgs: 0 },

@@ -113,7 +113,7 @@ export function sling(ledger: Ledger, input: SlingInput): Slung {
     { ...pouredBead, status: "hooked", assignee: `${POLECAT_ASSIGNEE_PREFIX}${polecat}`, updated_at: now },
     {
       ...slungBy, attempt, dispatched_at: now, limits_hash: limitsHash(polecatLimits(input.config.polecat)),
-      ...UNCLAIMED, waiting_since: undefined, exit: undefined, exit_reason: undefined,
+      ...UNCLAIMED, waiting_since: undefined, exit: undefined, exit_reason: undefined, exit_blocker: undefined,
     },
   );
   return {

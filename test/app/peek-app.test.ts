@@ -135,7 +135,7 @@ const STEPS = (bead: string, now: string) => [
   `- [ ] Implement ${bead}${now === "implement" ? " ← now" : ""}`,
   `- [ ] Review the change to ${bead}`,
   `- [ ] Build and test ${bead}`,
-  `- [ ] Rebase ${bead} onto main and verify again`,
+  `- [ ] Merge the latest main into ${bead} and verify again`,
   `- [ ] Submit ${bead}`,
 ];
 

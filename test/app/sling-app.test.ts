@@ -136,7 +136,7 @@ describe("slinging by label", () => {
         `- [ ] Implement ${bead.id}`,
         `- [ ] Review the change to ${bead.id}`,
         `- [ ] Build and test ${bead.id}`,
-        `- [ ] Rebase ${bead.id} onto main and verify again`,
+        `- [ ] Merge the latest main into ${bead.id} and verify again`,
         `- [ ] Submit ${bead.id}`,
         "",
         "<sub>Updated 2026-11-24 12:00 UTC · `/gt help` lists the commands.</sub>",
@@ -416,7 +416,7 @@ describe("the vars a sling offers", () => {
     const checks = { setup_command: "", typecheck_command: "", lint_command: "", build_command: "", test_command: "" };
     const recorded = formula === "mol-polecat-work"
       ? { bead: offered.bead, branch: offered.branch, polecat: offered.polecat, base_branch: offered.base_branch, ...checks }
-      : { feature: offered.feature, assignee: "" };
+      : { feature: offered.feature, bead: offered.bead, assignee: "" };
     expect(gastownMetadata(root).vars).toEqual(recorded);
     const steps = (await town.ledger())?.beads().filter((b) => b.id.startsWith(`${root.id}.`)) ?? [];
     expect(steps.length).toBeGreaterThan(1);

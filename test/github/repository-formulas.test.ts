@@ -100,7 +100,7 @@ describe("a repository's formulas", () => {
     await townWith({});
 
     const library = await repositoryFormulaLibrary(app, TOWN, ["shiny-enterprise"]);
-    const proto = cook("shiny-enterprise", library, { feature: "export" });
+    const proto = cook("shiny-enterprise", library, { feature: "export", bead: "town-w1" });
 
     expect(library.searched).toBe(".beads/formulas/ and formulas/");
     expect(library.find("shiny")?.file).toBe("formulas/shiny.formula.yaml");
@@ -113,7 +113,7 @@ describe("a repository's formulas", () => {
     const paths: string[] = [];
 
     const library = await repositoryFormulaLibrary(contentRequests(app, paths), TOWN, ["shiny-enterprise"]);
-    const proto = cook("shiny-enterprise", library, { feature: "export" });
+    const proto = cook("shiny-enterprise", library, { feature: "export", bead: "town-w1" });
 
     expect(paths).toEqual([".beads/formulas", ".beads/formulas/shiny.formula.yaml"]);
     expect(library.find("shiny")?.file).toBe(".beads/formulas/shiny.formula.yaml");

@@ -12,8 +12,8 @@ describe("RUNNER_COMMANDS", () => {
     expect(RUNNER_COMMANDS.map((c) => [c.path.join(" "), c.flags.map((f) => f.flag).join(" "), c.maxArgs])).toEqual([
       ["prime", "", 0],
       ["step done", "--notes", 0],
-      ["done", "--exit --reason", 0],
-      ["bead create", "--title --type --parent --discovered-from", 0],
+      ["done", "--exit --reason --blocker", 0],
+      ["bead create", "--title --type --description --parent --discovered-from --blocks", 0],
       ["mail send", "--to --subject --body", 0],
       ["nudges", "", 0],
       ["ledger validate", "--ledger", 1],
@@ -28,6 +28,13 @@ describe("RUNNER_COMMANDS", () => {
     const exit = RUNNER_COMMANDS.find((c) => c.path.join(" ") === "done")?.flags.find((f) => f.flag === "--exit");
     expect(exit?.values).toEqual(["COMPLETED", "BLOCKED", "REFACTOR", "ESCALATE"]);
     expect(exit?.values).toEqual(EXITS);
+  });
+
+  it("lets mail go only to the town's roles, and beads be only work", () => {
+    const flag = (path: string, name: string) =>
+      RUNNER_COMMANDS.find((c) => c.path.join(" ") === path)?.flags.find((f) => f.flag === name)?.values;
+    expect(flag("mail send", "--to")).toEqual(["overseer", "witness", "refinery", "mayor"]);
+    expect(flag("bead create", "--type")).toEqual(["bug", "feature", "task", "epic", "chore", "decision", "spike", "story"]);
   });
 });
 
@@ -151,7 +158,7 @@ describe("gtCommandProblem", () => {
         "gt mail send, gt nudges, gt ledger validate|ready|stats, gt mol status|next)",
     );
     expect(gtCommandProblem("gt bead create --title x --type task --priority 1")).toBe(
-      "gt bead create has no flag --priority (its flags: --title, --type, --parent, --discovered-from)",
+      "gt bead create has no flag --priority (its flags: --title, --type, --description, --parent, --discovered-from, --blocks)",
     );
     expect(gtCommandProblem("git status")).toBe('"git status" is not a gt command');
   });

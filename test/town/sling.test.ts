@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import { Ledger } from "../../app/ledger/ledger.js";
-import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
+import { gastownMetadata, withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { MoleculeError } from "../../app/molecules/molecule.js";
 import { closeStep } from "../../app/molecules/step-done.js";
 import { releaseRefusedDispatch } from "../../app/town/dispatch-records.js";
@@ -184,6 +184,15 @@ describe("slinging again after an unsling", () => {
     expect(again).toMatchObject({ reason: "resume", assignment: { ...outcome.assignment, attempt: 2 } });
     expect(again.bead.assignee).toBe("polecat/furiosa");
     expect(other.get(`${outcome.assignment.molecule}.1`)?.status).toBe("closed");
+  });
+
+  it("forgets the exit of the attempt before, its blocker too", () => {
+    const { ledger, outcome } = slungOnce();
+    const exited = ledger.update(outcome.bead.id, (b) =>
+      withGastownMetadata(b, { exit: "BLOCKED", exit_reason: "Needs the API", exit_blocker: "town-b1" }));
+    const released = unsling(exited, issue(7).url, { abandon: false, now: minutesAfter(NOW, 1) }).ledger;
+    const again = dispatched(sling(released, slingInput({ now: minutesAfter(NOW, 3) })).outcome);
+    expect(Object.keys(gastownMetadata(again.bead)).filter((key) => key.startsWith("exit"))).toEqual([]);
   });
 
   it("refuses to pour a different formula over an open molecule, saying how to start over", () => {

@@ -69619,7 +69619,8 @@ function sling2(ledger2, input2) {
       ...UNCLAIMED,
       waiting_since: void 0,
       exit: void 0,
-      exit_reason: void 0
+      exit_reason: void 0,
+      exit_blocker: void 0
     }
   );
   return {

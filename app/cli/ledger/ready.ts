@@ -5,6 +5,7 @@ import { isTimestamp } from "../../ledger/timestamps.js";
 import { canonicalBead } from "../../ledger/write-ledger.js";
 import { UsageError } from "../cli-io.js";
 import { stringOption, type Command } from "../command.js";
+import { runView } from "../runner/runner-env.js";
 import { ledgerPath, openValidLedger, printProblems } from "./open-ledger.js";
 
 function parseSort(value: string | undefined): ReadySort {
@@ -52,7 +53,9 @@ export const readyCommand: Command = {
     const now = parseNow(stringOption(args, "now"), io.now());
     const file = ledgerPath(args, io);
     const output = { all: args.values.all === true, json: args.values.json === true };
-    const { ledger, problems } = await openValidLedger(file, io, output);
+    const opened = await openValidLedger(file, io, output);
+    const ledger = await runView(opened.ledger, file, io);
+    const problems = opened.problems;
     // The warnings bear on the answer: a cycle of blocking dependencies keeps its beads from
     // ever being ready, and a dependency on a missing bead is ignored. Said on stderr, so
     // `--json` output stays clean.

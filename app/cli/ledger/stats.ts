@@ -1,6 +1,7 @@
 import { beadStatus, beadType } from "../../ledger/bead-schema.js";
 import type { Ledger } from "../../ledger/ledger.js";
 import type { Command } from "../command.js";
+import { runView } from "../runner/runner-env.js";
 import { ledgerPath, openValidLedger } from "./open-ledger.js";
 
 export interface LedgerStats {
@@ -40,7 +41,7 @@ export const statsCommand: Command = {
   positionals: { min: 0, max: 1 },
   async run(args, io) {
     const file = ledgerPath(args, io);
-    const stats = ledgerStats((await openValidLedger(file, io)).ledger);
+    const stats = ledgerStats(await runView((await openValidLedger(file, io)).ledger, file, io));
     if (args.values.json) {
       io.stdout(JSON.stringify(stats, null, 2) + "\n");
     } else {

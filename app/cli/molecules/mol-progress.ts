@@ -4,13 +4,15 @@ import { readMolecule, type Molecule } from "../../molecules/molecule.js";
 import { progress, type Progress } from "../../molecules/next-steps.js";
 import type { Command, ParsedArgs } from "../command.js";
 import type { CliIo } from "../cli-io.js";
+import { runView } from "../runner/runner-env.js";
 import { table } from "./formula-commands.js";
 import { explained, isWispId, LEDGER_OPTION, openMoleculeStore, WISPS_OPTION } from "./molecule-cli.js";
 
 async function moleculeAndProgress(args: ParsedArgs, io: CliIo): Promise<{ molecule: Molecule; progress: Progress }> {
   const store = await openMoleculeStore(args, io);
   const id = args.positionals[0] as string;
-  const ledger = isWispId(store, id) ? store.wisps : store.ledger;
+  // In a polecat's run, the molecule as the agent has left it: its outbox applied.
+  const ledger = isWispId(store, id) ? store.wisps : await runView(store.ledger, store.file, io);
   return explained(() => {
     const molecule = readMolecule(ledger, id);
     return { molecule, progress: progress(ledger, molecule) };
