@@ -9,8 +9,15 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** The actions bundled, by directory under action/. */
-export const ACTIONS = ["town"];
+/**
+ * The bundles, each an entry and the committed file it becomes. The polecat action also carries
+ * the `gt` command its agent runs (the runner's commands), copied where the agent's user can run it.
+ */
+export const BUNDLES = [
+  { entry: "action/town/main.ts", outfile: "action/town/dist/index.js" },
+  { entry: "action/polecat/main.ts", outfile: "action/polecat/dist/index.js" },
+  { entry: "app/cli/main.ts", outfile: "action/polecat/dist/gt.js" },
+];
 
 // The bundle is ESM; CommonJS packages in it (pino, @actions/http-client's tunnel, …) still
 // call require() and read __filename, which ESM lacks, so the banner makes them.
@@ -23,11 +30,11 @@ const BANNER = [
   "const __dirname = __gastownDirname(__filename);",
 ].join("\n");
 
-/** The bundle of one action, as text; the same sources and packages always give the same text. */
-export async function bundle(action) {
+/** One bundle, as text; the same sources and packages always give the same text. */
+export async function bundle({ entry, outfile }) {
   const result = await build({
     absWorkingDir: root,
-    entryPoints: [`action/${action}/main.ts`],
+    entryPoints: [entry],
     bundle: true,
     platform: "node",
     // The actions say `using: node24`; node20 keeps the bundle runnable where the tests run.
@@ -37,7 +44,7 @@ export async function bundle(action) {
     legalComments: "none",
     logLevel: "warning",
     write: false,
-    outfile: `action/${action}/dist/index.js`,
+    outfile,
   });
   const [file] = result.outputFiles;
   return { path: file.path, text: file.text };
@@ -45,8 +52,8 @@ export async function bundle(action) {
 
 async function main(check) {
   let stale = 0;
-  for (const action of ACTIONS) {
-    const { path, text } = await bundle(action);
+  for (const target of BUNDLES) {
+    const { path, text } = await bundle(target);
     const shown = relative(root, path);
     if (!check) {
       await mkdir(dirname(path), { recursive: true });

@@ -38,3 +38,44 @@ export async function findCheckRun(
     .filter((run) => run.name === repo.checkName && run.external_id === repo.externalId && run.app?.slug === repo.appSlug)
     .reduce<CheckRunSummary | undefined>((newest, run) => (newest === undefined || run.id > newest.id ? run : newest), undefined);
 }
+
+export interface CheckRunOutput {
+  readonly title: string;
+  readonly summary: string;
+  readonly text?: string;
+}
+
+/** A new check run, in progress, on commit `headSha`; its id. */
+export async function createCheckRun(
+  github: GitHubClient, repo: RepoRef & { name: string; headSha: string; externalId: string; detailsUrl?: string; output: CheckRunOutput },
+): Promise<number> {
+  const { data } = await github.request("POST /repos/{owner}/{repo}/check-runs", {
+    owner: repo.owner, repo: repo.repo, name: repo.name, head_sha: repo.headSha, external_id: repo.externalId, status: "in_progress",
+    ...(repo.detailsUrl ? { details_url: repo.detailsUrl } : {}), output: capOutput(repo.output),
+  });
+  return (data as { id: number }).id;
+}
+
+/** The check run's output changed, and, with a conclusion, the run completed. */
+export async function updateCheckRun(
+  github: GitHubClient, repo: RepoRef & { id: number; output: CheckRunOutput; conclusion?: "success" | "failure" | "neutral" | "cancelled" },
+): Promise<void> {
+  await github.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+    owner: repo.owner, repo: repo.repo, check_run_id: repo.id, output: capOutput(repo.output),
+    ...(repo.conclusion ? { conclusion: repo.conclusion } : {}),
+  });
+}
+
+// GitHub's limits on a check run's output fields.
+const TITLE_CHARS = 255;
+const OUTPUT_CHARS = 65_535;
+
+/** GitHub refuses a longer field; the text keeps its end, which is what a tail is for. */
+function capOutput(output: CheckRunOutput): CheckRunOutput {
+  const text = output.text;
+  return {
+    title: output.title.slice(0, TITLE_CHARS),
+    summary: output.summary.slice(0, OUTPUT_CHARS),
+    ...(text === undefined ? {} : { text: text.length > OUTPUT_CHARS ? text.slice(text.length - OUTPUT_CHARS) : text }),
+  };
+}

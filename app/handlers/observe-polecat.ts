@@ -10,6 +10,7 @@ import { findRunByName, getRun, isLiveRun, type RunSummary } from "../github/pol
 import type { Bead } from "../ledger/bead-schema.js";
 import { gastownMetadata, gastownString } from "../molecules/gastown-metadata.js";
 import { HEARTBEAT_APP_SLUG, HEARTBEAT_CHECK_NAME, heartbeatExternalId, parseHeartbeat } from "../town/heartbeat.js";
+import { unfenced } from "../town/fenced-text.js";
 import { jobLogTail, outputTail } from "../town/output-tail.js";
 import type { PolecatObservation } from "../town/peek-reply.js";
 import { polecatHealth, type Health } from "../town/polecat-health.js";
@@ -72,5 +73,6 @@ async function readOutput(
     if (log !== undefined) return { lines: jobLogTail(log, at.lines), source: "job log" };
   }
   const text = at.check?.output.text;
-  return typeof text === "string" ? { lines: outputTail(text, at.lines), source: "heartbeat" } : undefined;
+  // A polecat fences its output, so GitHub shows it as text on the check run's page.
+  return typeof text === "string" ? { lines: outputTail(unfenced(text), at.lines), source: "heartbeat" } : undefined;
 }

@@ -5,3 +5,9 @@ export function fenced(text: string, language = "text"): string {
   const fence = "`".repeat(longest + 1);
   return `${fence}${language}\n${text}\n${fence}`;
 }
+
+/** The text inside one fence as `fenced` writes it; any other text as it is. */
+export function unfenced(text: string): string {
+  const match = /^(`{3,})[^\n`]*\n([\s\S]*)\n\1\n?$/.exec(text);
+  return match ? (match[2] as string) : text;
+}

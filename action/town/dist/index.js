@@ -69072,6 +69072,10 @@ function fenced(text2, language = "text") {
 ${text2}
 ${fence}`;
 }
+function unfenced(text2) {
+  const match = /^(`{3,})[^\n`]*\n([\s\S]*)\n\1\n?$/.exec(text2);
+  return match ? match[2] : text2;
+}
 
 // app/town/unreadable-ledger.ts
 var LEDGER_LINES_SHOWN = 5;
@@ -70597,7 +70601,7 @@ async function readOutput(github, at) {
     if (log !== void 0) return { lines: jobLogTail(log, at.lines), source: "job log" };
   }
   const text2 = at.check?.output.text;
-  return typeof text2 === "string" ? { lines: outputTail(text2, at.lines), source: "heartbeat" } : void 0;
+  return typeof text2 === "string" ? { lines: outputTail(unfenced(text2), at.lines), source: "heartbeat" } : void 0;
 }
 
 // app/handlers/peek-issue.ts

@@ -1,0 +1,203 @@
+// The molecule's steps, one agent process each (DESIGN §7, "In the runner"). Before each step
+// the ledger is read again (to see nudges and other writers, and that the claim still holds) and
+// the molecules library picks the first open step. After it, every process of the agent's user
+// is gone; only then is its work taken: its commits through the quarantine's checks, its outbox
+// through the outbox's. A step is closed only when the agent said `gt step done` for it and its
+// commits passed: the action then adds its own marker, pushes fast-forward, and records the step
+// and the rest of the outbox in one ledger commit. A refusal runs the agent once more with the
+// reason; a second ends the run as ESCALATE, as do spent limits.
+import type { Ledger } from "../ledger/ledger.js";
+import { serializeLedger } from "../ledger/write-ledger.js";
+import { readMolecule } from "../molecules/molecule.js";
+import { progress } from "../molecules/next-steps.js";
+import { ACTION_IDENTITY } from "./action-identity.js";
+import type { ActionRepo } from "./action-repo.js";
+import type { AgentCgroup } from "./agent-cgroup.js";
+import { advanceAgentBranch } from "./agent-clone.js";
+import type { AgentUser } from "./agent-user.js";
+import { applyOutbox } from "./apply-outbox.js";
+import type { ClaimedLedger } from "./claimed-ledger.js";
+import { DEFAULT_MAX_FILE_BYTES } from "./commit-rules.js";
+import { markerPayload, recordActionExit, stepOutbox } from "./outbox-records.js";
+import { formatRefusal, parseOutbox } from "./outbox.js";
+import type { AgentProgram } from "./polecat-agent.js";
+import type { PolecatHeartbeat } from "./polecat-heartbeat.js";
+import { agentWallTimeMs } from "./polecat-limits.js";
+import type { PolecatOptions } from "./polecat-options.js";
+import { takeOutbox, writeStepFiles, type PolecatWorkspace } from "./polecat-workspace.js";
+import type { Redactor } from "./redact.js";
+import { runAgentStep, type AgentStepResult } from "./run-agent-step.js";
+import type { PolecatDependencies } from "./run-polecat.js";
+import { stepPrompt } from "./step-prompt.js";
+import { takeWork } from "./take-work.js";
+import { addMarker } from "./work-markers.js";
+
+/** Time the job keeps after its agent stops: taking the work, pushing, the ledger, the heartbeat. */
+export const EXIT_RESERVE_MINUTES = 10;
+/** How many times one step's agent runs in one attempt: once, and once more with the reason. */
+const TRIES_PER_STEP = 2;
+
+export type StepsEnd =
+  /** Every step is closed. */
+  | { readonly kind: "finished"; readonly steps: number }
+  /** The agent chose an exit (`gt done`), or the run had to escalate; recorded on the bead. */
+  | { readonly kind: "exited"; readonly exit: string; readonly reason: string };
+
+export interface StepsInput {
+  readonly options: PolecatOptions;
+  readonly deps: PolecatDependencies;
+  readonly ledger: ClaimedLedger;
+  readonly repo: ActionRepo;
+  readonly workspace: PolecatWorkspace;
+  readonly user: AgentUser;
+  readonly cgroup: AgentCgroup;
+  readonly heartbeat: PolecatHeartbeat;
+  readonly program: AgentProgram;
+  readonly redactor: Redactor;
+  readonly pushedTip: string;
+  readonly baseTip: string;
+}
+
+export async function workSteps(input: StepsInput): Promise<StepsEnd> {
+  const { options, deps, heartbeat } = input;
+  const deadline = deps.clock().getTime() + agentWallTimeMs(options.limits, EXIT_RESERVE_MINUTES);
+  const counted = { turns: 0, costUsd: 0 };
+  let pushedTip = input.pushedTip;
+  let note: string | undefined;
+  let tries = 0;
+  let lastStep: string | undefined;
+  let processes = 0;
+
+  for (;;) {
+    // 1. Where the molecule stands, from the ledger as it is now.
+    const { ledger } = await input.ledger.read();
+    const molecule = readMolecule(ledger, options.molecule);
+    const now = progress(ledger, molecule);
+    if (now.state === "finished") return { kind: "finished", steps: now.total };
+    if (now.state !== "running" || now.next.length === 0) {
+      return escalate(input, `the molecule ${options.molecule} cannot go on: it is ${now.state}`);
+    }
+    const step = now.next[0]!;
+    if (step.step !== lastStep) {
+      lastStep = step.step;
+      tries = 0;
+    }
+    if (tries >= TRIES_PER_STEP) {
+      return escalate(input, `step ${step.step} ended ${TRIES_PER_STEP} times without being done: ${note ?? "the agent never said gt step done"}`);
+    }
+    tries++;
+    processes++;
+    const run = { bead: options.bead, molecule: options.molecule, polecat: options.polecat, step: step.step };
+    const index = molecule.steps.indexOf(step) + 1;
+    heartbeat.onStep({ id: step.step, index, of: molecule.steps.length });
+    await heartbeat.beat();
+
+    // 2. The agent, for this step alone.
+    const prompt = stepPrompt({ ledger, run, ...(note === undefined ? {} : { note }) });
+    await writeStepFiles(input.workspace, { ledger: ledgerText(ledger), prompt });
+    deps.log.info(`Step ${index} of ${molecule.steps.length}, ${step.step}: ${input.program.describe}${tries > 1 ? " (again)" : ""}.`);
+    const result = await runAgentStep({
+      user: input.user, cgroup: input.cgroup, invocation: input.program.invocation(prompt), cwd: input.workspace.clone, deadline,
+      env: agentEnvironment(input.workspace, run), clock: deps.clock, before: { ...counted },
+      limits: { maxTurns: options.limits.max_turns, maxCostUsd: options.limits.max_cost_usd },
+      onProgress: (at) => heartbeat.progress(at),
+    });
+    counted.turns += result.turns;
+    counted.costUsd += result.costUsd;
+    heartbeat.progress(deps.clock(), result.tail);
+    deps.log.info(`The agent ended (${describeEnd(result)}); ${counted.turns} turns, $${counted.costUsd.toFixed(2)} by its stream so far. The end of its output:\n${input.redactor.redact(result.tail).trimEnd()}`);
+
+    // 3. Its outbox and its commits, now that nothing of its user runs.
+    const took = await takeOutbox(input.workspace, processes);
+    if (took.refused !== undefined) deps.log.warning(`The outbox was not read: ${took.refused}`);
+    const outbox = parseOutbox(took.text, "outbox.jsonl");
+    const taken = await takeWork({
+      git: input.repo.git, cloneDir: input.workspace.clone, branch: input.repo.agentBranch, pushedTip, baseTip: input.baseTip,
+      rules: {
+        bead: options.bead, protectedPaths: options.limits.protected_paths, maxDiffLines: options.limits.max_diff_lines,
+        maxFileBytes: DEFAULT_MAX_FILE_BYTES, identity: ACTION_IDENTITY,
+      },
+    });
+    if (taken.kind === "refused") {
+      deps.log.warning(`Refused the agent's work on ${step.step}: ${taken.problems.join("; ")}`);
+      heartbeat.note(`Refused: ${taken.problems.join("; ")}`);
+      if (tries >= TRIES_PER_STEP) return escalate(input, `the agent's work on step ${step.step} was refused twice: ${taken.problems.join("; ")}`);
+      note = taken.text;
+      continue;
+    }
+
+    // 4. The step closed only on the agent's word and the action's checks; then the push, then the ledger.
+    const applied = applyOutbox(ledger, outbox, run);
+    for (const refusal of applied.verdict.refused) deps.log.warning(`Refused from the outbox: ${formatRefusal(outbox.file, refusal)}`);
+    const done = applied.verdict.accepted.some(({ intent }) => intent.kind === "step" && intent.step === step.step);
+    const accepted = stepOutbox(outbox, applied.verdict);
+    let tip = taken.tip;
+    if (done) {
+      tip = await addMarker(input.repo.git, { tip, bead: options.bead, step: step.step, payload: markerPayload(accepted), at: deps.clock() });
+    }
+    if (tip !== pushedTip) {
+      await input.ledger.read();
+      await input.repo.push(tip);
+      if (done) {
+        await advanceAgentBranch({
+          git: input.repo.git, cloneDir: input.workspace.clone, branch: input.repo.agentBranch, from: taken.tip, to: tip,
+          owner: input.user, node: input.workspace.node,
+        });
+      }
+      pushedTip = tip;
+      await heartbeat.startOn(tip);
+    }
+    await input.ledger.write(commitMessage(options, step.step, done), (current) => applyOutbox(current, accepted, run).ledger);
+
+    // 5. What comes next.
+    const exit = applied.verdict.accepted.map(({ intent }) => intent).find((intent) => intent.kind === "exit");
+    if (exit?.kind === "exit") return { kind: "exited", exit: exit.exit, reason: exit.reason };
+    if (result.end.kind === "wall-time") return escalate(input, `the run's time ran out (polecat.timeout_minutes is ${options.limits.timeout_minutes})`);
+    if (result.end.kind === "limit") return escalate(input, result.end.message);
+    if (result.apiError !== null && !done) return escalate(input, `the model's API failed: ${result.apiError}`);
+    note = done ? undefined : "The last process for this step ended without `gt step done`. Finish the step, then run `gt step done --notes \"…\"`, or choose an exit with `gt done`.";
+  }
+}
+
+/** The run ends as ESCALATE, recorded on the bead: the action's own exit, for people to act on. */
+export async function escalate(
+  input: Pick<StepsInput, "options" | "deps" | "ledger" | "heartbeat">, reason: string,
+): Promise<StepsEnd> {
+  const { options, deps } = input;
+  await recordActionExit(input.ledger, options, "ESCALATE", reason, deps.clock());
+  deps.log.warning(`Escalated: ${reason}`);
+  input.heartbeat.note(`Escalated: ${reason}`);
+  return { kind: "exited", exit: "ESCALATE", reason };
+}
+
+/** The agent's whole environment, built from nothing: its tools, its home, the run's GASTOWN_*. */
+function agentEnvironment(workspace: PolecatWorkspace, run: { bead: string; molecule: string; step: string }): Record<string, string> {
+  return {
+    PATH: `${workspace.bin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+    HOME: workspace.home,
+    TMPDIR: workspace.tmp,
+    LANG: "C.UTF-8",
+    GASTOWN_LEDGER: workspace.ledgerCopy,
+    GASTOWN_OUTBOX: workspace.outbox,
+    GASTOWN_BEAD: run.bead,
+    GASTOWN_MOLECULE: run.molecule,
+    GASTOWN_STEP: run.step,
+    GASTOWN_PROMPT_FILE: workspace.prompt,
+  };
+}
+
+function ledgerText(ledger: Ledger): string {
+  return serializeLedger(ledger);
+}
+
+function describeEnd(result: AgentStepResult): string {
+  switch (result.end.kind) {
+    case "exited": return result.end.signal ? `signal ${result.end.signal}` : `exit ${String(result.end.code)}`;
+    case "wall-time": return "out of time";
+    case "limit": return result.end.message;
+  }
+}
+
+function commitMessage(options: PolecatOptions, step: string, done: boolean): string {
+  return `${options.bead}: ${done ? `step ${step} done` : `step ${step} worked`} by polecat ${options.polecat}, attempt ${options.attempt}`;
+}

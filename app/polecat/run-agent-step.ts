@@ -1,0 +1,117 @@
+// One step's agent process, from start to the moment every process of the agent's user is gone.
+// The action enforces the wall time itself, hard: when the run's time is up it ends every process
+// of the user, whatever the agent is doing. Turns and cost are counted from the agent's stream as
+// it goes, not from its final report, and the agent is stopped the moment they run out. Whatever
+// the agent's exit status says, it closes nothing (agents exit 0 after giving up): only the
+// outbox and the commits the action takes afterwards count.
+import { createInterface } from "node:readline";
+import type { AgentCgroup } from "./agent-cgroup.js";
+import { spawnAsAgent, stopAgentProcesses } from "./agent-user.js";
+import type { AgentInvocation } from "./agents/agent-invocation.js";
+import { ClaudeStreamParser } from "./agents/claude-stream.js";
+import { OutputTail } from "./agents/output-tail.js";
+import { limitReached, type UsageLimits } from "./agents/usage-limits.js";
+import type { UserIds } from "./user-processes.js";
+
+export interface AgentStepInput {
+  readonly user: UserIds;
+  readonly cgroup: AgentCgroup;
+  readonly invocation: AgentInvocation;
+  /** The run's own variables (PATH, HOME, TMPDIR, GASTOWN_*); the invocation's are added. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+  /** When the run's time is up, in epoch milliseconds. */
+  readonly deadline: number;
+  readonly limits: UsageLimits;
+  /** What earlier steps of this run counted: the limits are the run's, not the step's. */
+  readonly before: { readonly turns: number; readonly costUsd: number };
+  readonly clock: () => Date;
+  /** Told at every sign of progress: output, a tool call. */
+  readonly onProgress: (at: Date) => void;
+}
+
+export type StepEnd =
+  /** The process ended by itself. */
+  | { readonly kind: "exited"; readonly code: number | null; readonly signal: string | null }
+  /** The run's wall time ran out. */
+  | { readonly kind: "wall-time" }
+  /** Its turns or budget ran out. */
+  | { readonly kind: "limit"; readonly limit: "turns" | "cost"; readonly message: string };
+
+export interface AgentStepResult {
+  readonly end: StepEnd;
+  /** This step's own counts. */
+  readonly turns: number;
+  readonly costUsd: number;
+  /** The end of what the agent said and did (not yet redacted). */
+  readonly tail: string;
+  readonly malformedLines: number;
+  /** What the model API answered instead of a reply, when it failed. */
+  readonly apiError: string | null;
+}
+
+export async function runAgentStep(input: AgentStepInput): Promise<AgentStepResult> {
+  const { invocation } = input;
+  const parser = invocation.output === "claude-stream-json" ? new ClaudeStreamParser() : undefined;
+  const tail = new OutputTail();
+  let apiError: string | null = null;
+  let stopped: StepEnd | undefined;
+
+  const child = spawnAsAgent(input.user, {
+    argv: invocation.argv, env: { ...input.env, ...invocation.env }, cwd: input.cwd, cgroup: input.cgroup,
+  });
+  const exited = new Promise<StepEnd>((resolve) => {
+    child.on("close", (code, signal) => resolve({ kind: "exited", code, signal }));
+    child.on("error", () => resolve({ kind: "exited", code: null, signal: null }));
+  });
+  const stop = (end: StepEnd) => {
+    if (stopped !== undefined) return;
+    stopped = end;
+    void stopAgentProcesses(input.user, input.cgroup);
+  };
+
+  const timer = setTimeout(() => stop({ kind: "wall-time" }), Math.max(0, input.deadline - input.clock().getTime()));
+  const counted = () => {
+    const totals = parser?.totals();
+    return { turns: totals?.turns ?? 0, costUsd: totals?.costUsd ?? 0 };
+  };
+  const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
+  lines.on("line", (line) => {
+    input.onProgress(input.clock());
+    if (!parser) {
+      tail.appendLine(line);
+      return;
+    }
+    const news = parser.push(line);
+    apiError = news.apiError ?? apiError;
+    if (!news.turnStarted) return;
+    // A turn just began: the run may take it only if the turns before it left room.
+    const step = counted();
+    const reached = limitReached({ turns: input.before.turns + step.turns - 1, costUsd: input.before.costUsd + step.costUsd }, input.limits);
+    if (reached) stop({ kind: "limit", limit: reached.limit, message: reached.message });
+  });
+  child.stderr.on("data", (chunk: Buffer) => tail.append(chunk.toString("utf8")));
+  child.stdin.on("error", () => undefined);
+  child.stdin.end(invocation.stdin);
+
+  const exit = await exited;
+  clearTimeout(timer);
+  // Whatever ended the step, nothing of the agent's user may outlive it: not a detached process,
+  // not a child that kept a pipe open. Only then is anything it left taken.
+  await stopAgentProcesses(input.user, input.cgroup);
+  const step = counted();
+  // A limit is checked on each new turn; the last turn's cost arrives after it began.
+  const late = stopped === undefined
+    ? limitReached({ turns: input.before.turns + step.turns, costUsd: input.before.costUsd + step.costUsd }, input.limits)
+    : null;
+  const end = stopped ?? (late && late.limit === "cost" ? { kind: "limit" as const, limit: late.limit, message: late.message } : exit);
+  const said = parser ? parser.tail() : "";
+  return {
+    end,
+    turns: step.turns,
+    costUsd: step.costUsd,
+    tail: (said + tail.text()).slice(-8000),
+    malformedLines: parser?.totals().malformedLines ?? 0,
+    apiError,
+  };
+}

@@ -1,0 +1,220 @@
+// A polecat's run, as a story (DESIGN §7; vision Idea 7, nondeterministic idempotence):
+//   1. refuse a runner that is kept after the job, unless allowed
+//   2. claim the bead for this attempt in one ledger commit, or stop at once saying why
+//   3. make the workspace, the agent's user, the action's repository and the work ref, and beat
+//   4. close the steps an earlier attempt pushed but never recorded
+//   5. work the molecule, one agent process per step (polecat-steps.ts)
+//   6. say how it ended on the heartbeat, and leave nothing of the agent's behind
+// Every ledger write and every push checks the claim first; the first that finds it lost stops.
+import { repositoryConfig } from "../config/repository-config.js";
+import { fetchConfigTexts } from "../github/config-files.js";
+import type { GitHubClient } from "../github/github-client.js";
+import { LedgerStore } from "../github/ledger-store.js";
+import type { Ledger } from "../ledger/ledger.js";
+import { gastownMetadata } from "../molecules/gastown-metadata.js";
+import { moleculeVars, readMolecule } from "../molecules/molecule.js";
+import { prefixForRepository } from "../town/repository-prefix.js";
+import { ActionRepo } from "./action-repo.js";
+import { makeAgentCgroup, readCgroupMounts, removeAgentCgroup, type AgentCgroup } from "./agent-cgroup.js";
+import { makeAgentClone } from "./agent-clone.js";
+import { agentUserName, createAgentUser, removeAgentUser, stopAgentProcesses, type AgentUser } from "./agent-user.js";
+import { ClaimedLedger, ClaimLostError } from "./claimed-ledger.js";
+import { repairFromMarkers } from "./outbox-records.js";
+import { PolecatHeartbeat } from "./polecat-heartbeat.js";
+import type { PolecatOptions } from "./polecat-options.js";
+import { resolveAgentProgram, type AgentProgram } from "./polecat-agent.js";
+import { escalate, workSteps, type StepsEnd } from "./polecat-steps.js";
+import { agentHome, makeWorkspace, removeWorkspace, workspaceRoot, type PolecatWorkspace } from "./polecat-workspace.js";
+import { Redactor } from "./redact.js";
+import { runnerPolicy } from "./runner-environment.js";
+import { repositoryUrl } from "./work-names.js";
+import type { AgentPackage } from "./agent-packages.js";
+import type { InstalledAgent } from "./install-agent.js";
+
+export interface PolecatLog {
+  info(line: string): void;
+  warning(line: string): void;
+  /** Hides a secret in the job's log (`::add-mask::`). */
+  mask(secret: string): void;
+}
+
+export interface PolecatDependencies {
+  readonly github: GitHubClient;
+  readonly clock: () => Date;
+  readonly log: PolecatLog;
+  /** Where run workspaces are made; the agent's user must be able to search it. */
+  readonly workRoot: string;
+  /** The node the agent's `gt` runs on, and the bundled `gt`. */
+  readonly node: string;
+  readonly gtBundle: string;
+  readonly installAgent: (pkg: AgentPackage, cacheRoot: string | undefined) => Promise<InstalledAgent>;
+  /** A user made beforehand (the tests' own); otherwise the run makes one for itself. */
+  readonly agentUser?: AgentUser;
+  /** Calls `beat` every `ms` until the returned function is called. */
+  readonly every: (ms: number, beat: () => void) => () => void;
+  /** git, when not the one on PATH. */
+  readonly gitPath?: string;
+  /** Waits between ledger compare-and-swap attempts. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export type PolecatOutcome =
+  /** The run did not start: a kept runner, or no claim (a newer attempt, unslung, other limits). */
+  | { readonly kind: "refused"; readonly reason: string; readonly failed: boolean }
+  /** The run lost its claim midway and stopped. */
+  | { readonly kind: "claim-lost"; readonly reason: string }
+  | StepsEnd;
+
+export async function runPolecat(options: PolecatOptions, deps: PolecatDependencies): Promise<PolecatOutcome> {
+  const redactor = new Redactor([options.token, options.apiKey]);
+  for (const form of redactor.masks()) deps.log.mask(form);
+
+  // 1. The runner.
+  const policy = runnerPolicy(options.runnerEnvironment, options.allowPersistentRunner);
+  if (policy.kind === "refuse") return { kind: "refused", reason: policy.message, failed: true };
+
+  // 2. The claim.
+  const ledger = await claimedLedger(options, deps);
+  const claimed = await ledger.claim();
+  if (claimed.kind === "refused") {
+    // A run of a newer attempt, or one unslung, stops quietly; one dispatched with other limits is misuse.
+    const failed = /limits|claimed by run/.test(claimed.reason);
+    return { kind: "refused", reason: claimed.reason, failed };
+  }
+  deps.log.info(`Polecat ${options.polecat} claimed ${options.bead}, attempt ${options.attempt} (run ${options.runId}).`);
+
+  const started = new Started(options, deps, redactor, ledger);
+  try {
+    return await started.run(claimed.state.ledger);
+  } catch (error) {
+    if (!(error instanceof ClaimLostError)) {
+      await started.crashed(error).catch(() => undefined);
+      throw error;
+    }
+    deps.log.warning(error.message);
+    await started.heartbeat?.finish("done", "cancelled").catch(() => undefined);
+    return { kind: "claim-lost", reason: error.message };
+  } finally {
+    await started.cleanUp(policy.cleanUpAtEnd);
+  }
+}
+
+async function claimedLedger(options: PolecatOptions, deps: PolecatDependencies): Promise<ClaimedLedger> {
+  // The ledger's branch and prefix, from the repository's settings on its default branch: never
+  // from a checkout an agent edits.
+  const decided = repositoryConfig(await fetchConfigTexts(deps.github, options.owner, options.repo));
+  if (!decided.enabled) throw new Error(`Gas Town is not switched on in ${options.owner}/${options.repo}: ${decided.reason}`);
+  const { ledger } = decided.config;
+  const store = new LedgerStore(deps.github, {
+    owner: options.owner, repo: options.repo, branch: ledger.branch, prefix: ledger.prefix ?? prefixForRepository(options.repo),
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+  });
+  return new ClaimedLedger(store, {
+    bead: options.bead, polecat: options.polecat, attempt: options.attempt, limits: options.limitsText, runId: options.runId, runUrl: options.runUrl,
+  }, deps.clock);
+}
+
+/** A run that holds its claim: what it made, so the end can take it all away again. */
+class Started {
+  heartbeat: PolecatHeartbeat | undefined;
+  private workspace: PolecatWorkspace | undefined;
+  private user: AgentUser | undefined;
+  private madeUser = false;
+  private cgroup: AgentCgroup | undefined;
+
+  constructor(
+    private readonly options: PolecatOptions,
+    private readonly deps: PolecatDependencies,
+    private readonly redactor: Redactor,
+    private readonly ledger: ClaimedLedger,
+  ) {}
+
+  async run(claimedLedger: Ledger): Promise<PolecatOutcome> {
+    const { options, deps } = this;
+    const molecule = readMolecule(claimedLedger, options.molecule);
+    if (gastownMetadata(molecule.root).bead !== options.bead) {
+      throw new Error(`${options.molecule} is not the molecule of ${options.bead}`);
+    }
+    const base = moleculeVars(molecule).base_branch ?? "main";
+
+    // 3. The workspace, the agent's user, the work ref, the heartbeat.
+    const key = `${options.runId}-${options.runAttempt}`;
+    const root = workspaceRoot(deps.workRoot, key);
+    const user = this.deps.agentUser ?? await this.makeUser(key, agentHome(root));
+    this.user = user;
+    this.cgroup = await makeAgentCgroup(key, await readCgroupMounts());
+    const workspace = await makeWorkspace(root, user, { node: deps.node, gtBundle: deps.gtBundle });
+    this.workspace = workspace;
+    const repo = await ActionRepo.create({
+      actionDir: workspace.actionDir, remoteUrl: repositoryUrl(options.serverUrl, `${options.owner}/${options.repo}`),
+      token: options.token, base, polecat: options.polecat, bead: options.bead,
+      ...(deps.gitPath ? { gitPath: deps.gitPath } : {}),
+    });
+    const work = await repo.startWork(deps.clock());
+    const heartbeat = new PolecatHeartbeat({
+      github: deps.github, owner: options.owner, repo: options.repo, bead: options.bead, polecat: options.polecat,
+      attempt: options.attempt, runUrl: options.runUrl, redactor: this.redactor, clock: deps.clock,
+    }, { id: molecule.steps[0]?.step ?? "?", index: 1, of: molecule.steps.length });
+    this.heartbeat = heartbeat;
+    await heartbeat.startOn(work.work);
+    deps.log.info(`${work.created ? "Made" : "Continuing"} the work ref ${repo.workBranch} at ${work.work.slice(0, 12)}.`);
+
+    // A base that changed a workflow file since the work's branch point can never be merged into
+    // it and pushed (no token of the run may push such a change): a person has to.
+    const workflows = await repo.workflowChangesSinceBranchPoint();
+    if (workflows.length > 0) {
+      const reason = `${base} changed ${workflows.join(", ")} since this work branched from it; the polecat's token cannot push a change to workflow files, so a person must bring ${base} into ${repo.workBranch}`;
+      const end = await escalate({ options, deps, ledger: this.ledger, heartbeat }, reason);
+      await heartbeat.finish("done", "neutral");
+      return end;
+    }
+
+    // 4. Steps an earlier attempt pushed but never recorded (its runner died between push and ledger).
+    const repaired = await repairFromMarkers(this.ledger, repo, {
+      bead: options.bead, molecule: options.molecule, polecat: options.polecat, workTip: work.work, baseTip: work.base, now: deps.clock(),
+    });
+    if (repaired > 0) deps.log.info(`Recorded ${repaired} step${repaired === 1 ? "" : "s"} an earlier attempt had pushed but not recorded.`);
+
+    // 5. The molecule's steps.
+    const program: AgentProgram = await resolveAgentProgram(options, deps, repo, work.base, workspace);
+    await makeAgentClone({
+      repo, cloneDir: workspace.clone, baseTip: work.base, workTip: work.work, owner: user,
+      ...(deps.gitPath ? { gitPath: deps.gitPath } : {}),
+    });
+    const stop = deps.every(options.limits.heartbeat_minutes * 60_000, () => void heartbeat.beat().catch((error) => deps.log.warning(`heartbeat: ${String(error)}`)));
+    try {
+      const end = await workSteps({
+        options, deps, ledger: this.ledger, repo, workspace, user, cgroup: this.cgroup, heartbeat, program, redactor: this.redactor,
+        pushedTip: work.work, baseTip: work.base,
+      });
+      // 6. How it ended.
+      await heartbeat.finish("done", end.kind === "finished" ? "success" : "neutral");
+      return end;
+    } finally {
+      stop();
+    }
+  }
+
+  private async makeUser(key: string, home: string): Promise<AgentUser> {
+    const user = await createAgentUser(agentUserName(key), { home });
+    this.madeUser = true;
+    return user;
+  }
+
+  /** A step that threw: the heartbeat says crashed, so nobody takes it for a working polecat. */
+  async crashed(error: unknown): Promise<void> {
+    this.heartbeat?.note(`Crashed: ${this.redactor.redact(error instanceof Error ? error.message : String(error))}`);
+    await this.heartbeat?.finish("crashed", "failure");
+  }
+
+  /** Nothing of the agent's outlives the run; on a kept runner, neither its user nor its files. */
+  async cleanUp(removeEverything: boolean): Promise<void> {
+    if (this.user !== undefined && this.cgroup !== undefined) await stopAgentProcesses(this.user, this.cgroup);
+    if (this.cgroup !== undefined) await removeAgentCgroup(this.cgroup).catch(() => undefined);
+    if (!removeEverything) return;
+    if (this.user !== undefined && this.madeUser) {
+      await removeAgentUser(this.user, { paths: this.workspace ? [this.workspace.agentDir] : [] });
+    }
+    if (this.workspace !== undefined) await removeWorkspace(this.workspace);
+  }
+}
