@@ -43,7 +43,7 @@ export async function run(source: PolecatSource = actionSource(), overrides: Run
       github: restClient({ token: options.token, baseUrl: options.apiUrl, warn: core.warning }),
       clock: () => new Date(),
       log: { info, warning: core.warning, mask: core.setSecret },
-      workRoot: DEFAULT_WORK_ROOT,
+      workRoot: options.workRoot ?? DEFAULT_WORK_ROOT,
       node: process.execPath,
       gtBundle: join(here, "gt.js"),
       installAgent: (pkg, cacheRoot) => installAgent(pkg, { ...(cacheRoot ? { cacheRoot } : {}), log: info }),

@@ -38,6 +38,8 @@ export interface PolecatOptions {
   readonly allowPersistentRunner: boolean;
   /** Where the agent CLI is installed; install-agent.ts's default when not given. */
   readonly agentCache: string | undefined;
+  /** Where run workspaces go (GASTOWN_WORK_ROOT); the runner's default when not set. */
+  readonly workRoot: string | undefined;
 }
 
 export class PolecatOptionsError extends Error {
@@ -91,5 +93,6 @@ export function readPolecatOptions(source: PolecatSource): PolecatOptions {
     runnerEnvironment: source.env["RUNNER_ENVIRONMENT"],
     allowPersistentRunner: input("allow-persistent-runner", false) === "true",
     agentCache: agentCache === "" ? undefined : agentCache,
+    workRoot: source.env["GASTOWN_WORK_ROOT"]?.trim() || undefined,
   };
 }

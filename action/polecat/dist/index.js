@@ -52767,7 +52767,8 @@ function readPolecatOptions(source) {
     apiUrl: variable("GITHUB_API_URL", "https://api.github.com").replace(/\/+$/, ""),
     runnerEnvironment: source.env["RUNNER_ENVIRONMENT"],
     allowPersistentRunner: input2("allow-persistent-runner", false) === "true",
-    agentCache: agentCache === "" ? void 0 : agentCache
+    agentCache: agentCache === "" ? void 0 : agentCache,
+    workRoot: source.env["GASTOWN_WORK_ROOT"]?.trim() || void 0
   };
 }
 
@@ -56288,7 +56289,7 @@ function refusalText(branch, pushedTip, problems) {
 }
 
 // app/polecat/polecat-workspace.ts
-import { chmod as chmod5, chown, copyFile as copyFile3, link, mkdir as mkdir6, rename as rename4, rm as rm4, writeFile as writeFile6 } from "node:fs/promises";
+import { chmod as chmod5, chown, copyFile as copyFile3, link, mkdir as mkdir6, rename as rename4, rm as rm4, stat as stat3, writeFile as writeFile6 } from "node:fs/promises";
 import { dirname as dirname2, join as join9 } from "node:path";
 
 // app/polecat/outbox-file.ts
@@ -56316,9 +56317,9 @@ async function openSafely(path, flags, mode) {
     throw new OutboxFileError(path, `cannot be opened (${code ?? String(error63)})`);
   }
   try {
-    const stat3 = await handle.stat();
-    if (!stat3.isFile()) throw new OutboxFileError(path, "is not a regular file");
-    if (stat3.nlink !== 1) throw new OutboxFileError(path, `has ${stat3.nlink} names (a hard link); it is not used`);
+    const stat4 = await handle.stat();
+    if (!stat4.isFile()) throw new OutboxFileError(path, "is not a regular file");
+    if (stat4.nlink !== 1) throw new OutboxFileError(path, `has ${stat4.nlink} names (a hard link); it is not used`);
     return handle;
   } catch (error63) {
     await handle.close();
@@ -56353,7 +56354,11 @@ function agentHome(root) {
   return join9(root, "agent", "home");
 }
 async function makeWorkspace(root, owner, sources) {
-  await mkdir6(dirname2(root), { recursive: true, mode: 457 });
+  const parent = dirname2(root);
+  await mkdir6(parent, { recursive: true, mode: 457 });
+  if (((await stat3(parent)).mode & 1) === 0) {
+    throw new Error(`${parent} is not searchable by other users, so the agent's user could not reach its workspace in it`);
+  }
   await mkdir6(root, { mode: 457 });
   await chmod5(root, 457);
   const agentDir = join9(root, "agent");
@@ -57652,7 +57657,8 @@ async function workSteps(input2) {
     counted.turns += result.turns;
     counted.costUsd += result.costUsd;
     heartbeat.progress(deps.clock(), result.tail);
-    deps.log.info(`The agent ended (${describeEnd(result)}); ${counted.turns} turns, $${counted.costUsd.toFixed(2)} by its stream so far.`);
+    deps.log.info(`The agent ended (${describeEnd(result)}); ${counted.turns} turns, $${counted.costUsd.toFixed(2)} by its stream so far. The end of its output:
+${input2.redactor.redact(result.tail).trimEnd()}`);
     const took = await takeOutbox(input2.workspace, processes);
     if (took.refused !== void 0) deps.log.warning(`The outbox was not read: ${took.refused}`);
     const outbox = parseOutbox(took.text, "outbox.jsonl");
@@ -57950,7 +57956,7 @@ async function run3(source = actionSource(), overrides = {}) {
       github: restClient({ token: options.token, baseUrl: options.apiUrl, warn: warning }),
       clock: () => /* @__PURE__ */ new Date(),
       log: { info: info2, warning, mask: setSecret },
-      workRoot: DEFAULT_WORK_ROOT,
+      workRoot: options.workRoot ?? DEFAULT_WORK_ROOT,
       node: process.execPath,
       gtBundle: join13(here, "gt.js"),
       installAgent: (pkg, cacheRoot) => installAgent(pkg, { ...cacheRoot ? { cacheRoot } : {}, log: info2 }),
