@@ -6,6 +6,7 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { restClient } from "../../app/github/rest-client.js";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import type { Ledger } from "../../app/ledger/ledger.js";
 import type { AgentUser } from "../../app/polecat/agent-user.js";
@@ -46,7 +47,17 @@ export interface PolecatTown {
   /** The runs the App dispatched, newest last. */
   runs(): NonNullable<Town["github"]["state"]["repos"][string]>["runs"];
   /** The polecat action, for the newest run, as the runner starts it; `inputs` and `env` patch what it gets. */
-  runPolecat(options?: { inputs?: Partial<PolecatSource["inputs"]>; env?: Record<string, string>; overrides?: RunnerOverrides }): Promise<{ outcome: RunnerOutcome; log: string[] }>;
+  runPolecat(options?: {
+    inputs?: Partial<PolecatSource["inputs"]>; env?: Record<string, string>; overrides?: RunnerOverrides;
+    /** The run to be, by id; the newest dispatched unless given. */
+    run?: number;
+    /** Told each line the run logs, as it logs it. */
+    onLog?: (line: string) => void;
+  }): Promise<{ outcome: RunnerOutcome; log: string[] }>;
+  /** The run's job picked up by a runner, as before the action starts. */
+  startJob(runId: number): void;
+  /** A person's comment on issue 1, handed to the App. */
+  comment(body: string): Promise<void>;
   /** The commits on a branch of octo/town, oldest first: subject and trailers. */
   commits(branch: string): Promise<string[]>;
   close(): Promise<void>;
@@ -95,10 +106,11 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
       return found;
     },
     async runPolecat(patch = {}) {
-      const dispatched = runs().at(-1);
+      const dispatched = patch.run === undefined ? runs().at(-1) : runs().find((r) => r.id === patch.run);
       if (!dispatched?.inputs || !dispatched.token) throw new Error("no dispatched run");
-      town.github.startJob("octo/town", dispatched.id, "polecat");
-      const log: string[] = [];
+      if (dispatched.status === "queued") town.github.startJob("octo/town", dispatched.id, "polecat");
+      const lines: string[] = [];
+      const log = { push: (line: string) => { lines.push(line); patch.onLog?.(line); } };
       const source: PolecatSource = {
         inputs: { ...dispatched.inputs, token: dispatched.token, "api-key": "", ...patch.inputs },
         env: {
@@ -117,9 +129,18 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
         gtBundle: GT_BUNDLE,
         agentUser: user,
         every: () => () => undefined,
+        // The emulator needs no pacing of writes a second apart, as GitHub asks.
+        github: restClient({ token: source.inputs.token as string, baseUrl: town.github.urls.api, paced: false }),
         ...patch.overrides,
       });
-      return { outcome, log };
+      return { outcome, log: lines };
+    },
+    startJob(runId) {
+      town.github.startJob("octo/town", runId, "polecat");
+    },
+    async comment(body) {
+      await town.as("mayor", "POST", "/repos/octo/town/issues/1/comments", { body });
+      await town.deliver();
     },
     async commits(branch) {
       const git = town.github.git("octo/town");

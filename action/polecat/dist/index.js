@@ -32646,7 +32646,11 @@ function restClient(options) {
     baseUrl: options.baseUrl.replace(/\/+$/, ""),
     userAgent: "gastown-polecat",
     retry: { retries: options.retries ?? 3 },
-    throttle: { onRateLimit: waitOrFail("rate limit"), onSecondaryRateLimit: waitOrFail("secondary rate limit") },
+    throttle: {
+      onRateLimit: waitOrFail("rate limit"),
+      onSecondaryRateLimit: waitOrFail("secondary rate limit"),
+      ...options.paced === false ? { enabled: false } : {}
+    },
     // Octokit's own log would print every retry on the console; the warnings above say enough.
     log: { debug: () => void 0, info: () => void 0, warn: () => void 0, error: () => void 0 }
   });
@@ -53996,8 +54000,13 @@ var LedgerStore = class {
   get repoParams() {
     return { owner: this.options.owner, repo: this.options.repo };
   }
-  async read() {
+  /**
+   * The ledger on the branch now. With `known`, a state this store read or wrote before, the
+   * branch's ref alone is asked for when it has not moved since: one request rather than four.
+   */
+  async read(known) {
     const commit = await this.branchCommit();
+    if (known !== void 0 && commit !== void 0 && commit === known.commit) return known;
     if (commit === void 0) return { ledger: Ledger.empty(), commit: void 0, tree: void 0 };
     const { data } = await this.github.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...this.repoParams, commit_sha: commit });
     const tree = data.tree.sha;
@@ -55108,6 +55117,8 @@ var ClaimedLedger = class {
   store;
   run;
   clock;
+  /** The last state this run read or wrote: while the branch has not moved, reading it again costs one request. */
+  last;
   /** The claim, in one commit: the run's id, its URL and when it started. */
   async claim() {
     let refusal;
@@ -55119,20 +55130,24 @@ var ClaimedLedger = class {
         return claimed.ok ? claimed.ledger : ledger2;
       }
     );
+    this.last = written.state;
     return refusal === void 0 ? { kind: "claimed", state: written.state } : { kind: "refused", reason: refusal };
   }
   /** The ledger now, while the run still holds its claim. */
   async read() {
-    const state = await this.store.read();
+    const state = await this.store.read(this.last);
+    this.last = state;
     this.check(state.ledger);
     return state;
   }
   /** `mutate` applied in a compare-and-swap commit, each try only while the claim holds. */
-  async write(message, mutate, from) {
-    return this.store.update(message, (ledger2) => {
+  async write(message, mutate) {
+    const written = await this.store.update(message, (ledger2) => {
       this.check(ledger2);
       return mutate(ledger2);
-    }, from ? { from } : {});
+    }, this.last ? { from: this.last } : {});
+    this.last = written.state;
+    return written;
   }
   check(ledger2) {
     const lost = claimLost(ledger2, this.run);
