@@ -4,7 +4,8 @@
 // emulator, with git over smart HTTP, as root, with the agent under a user of its own.
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { restClient } from "../../app/github/rest-client.js";
 import type { Bead } from "../../app/ledger/bead-schema.js";
@@ -16,7 +17,8 @@ import { requireRoot } from "../agents/needs-root.js";
 import { createTestAgentUser, removeTestAgentUser } from "../agents/test-agent-users.js";
 import { startTown, type Town, type TownOptions } from "../app/app-harness.js";
 
-export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+/** The project's root: above test/, whether this runs from the sources or from build/ (the bench). */
+export const ROOT = projectRoot(fileURLToPath(new URL(".", import.meta.url)));
 /** The `gt` the agent's runs use: the committed bundle, as the action ships it. */
 export const GT_BUNDLE = join(ROOT, "action/polecat/dist/gt.js");
 export const AGENTS = join(ROOT, "test/fixtures/agents");
@@ -156,4 +158,9 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
       await rm(workRoot, { recursive: true, force: true });
     },
   };
+}
+
+function projectRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, "package.json"))) return dir;
+  throw new Error(`no package.json above ${from}`);
 }
