@@ -6,10 +6,12 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { restClient } from "../../app/github/rest-client.js";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import type { Ledger } from "../../app/ledger/ledger.js";
 import type { AgentUser } from "../../app/polecat/agent-user.js";
 import type { PolecatSource } from "../../app/polecat/polecat-options.js";
+import { workspaceRoot } from "../../app/polecat/polecat-workspace.js";
 import { run, type RunnerOutcome, type RunnerOverrides } from "../../action/polecat/runner.js";
 import { requireRoot } from "../agents/needs-root.js";
 import { createTestAgentUser, removeTestAgentUser } from "../agents/test-agent-users.js";
@@ -43,12 +45,22 @@ export interface PolecatTown {
   /** The work bead of issue 1. */
   bead(): Promise<Bead>;
   ledger(): Promise<Ledger>;
+  /** The newest run's agent directory in its workspace (its clone, tmp, …), while that run lives. */
+  agentDir(): string;
   /** The runs the App dispatched, newest last. */
   runs(): NonNullable<Town["github"]["state"]["repos"][string]>["runs"];
-  /** The polecat action, for the newest run, as the runner starts it; `inputs` and `env` patch what it gets. */
-  runPolecat(options?: { inputs?: Partial<PolecatSource["inputs"]>; env?: Record<string, string>; overrides?: RunnerOverrides }): Promise<{ outcome: RunnerOutcome; log: string[] }>;
+  /**
+   * The polecat action, for the newest run, as the runner starts it; `inputs` and `env` patch what
+   * it gets. `paced: false` gives it a GitHub client that does not pace its writes a second apart
+   * (the emulator needs no pacing), where a test has many to make.
+   */
+  runPolecat(options?: {
+    inputs?: Partial<PolecatSource["inputs"]>; env?: Record<string, string>; overrides?: RunnerOverrides; paced?: boolean;
+  }): Promise<{ outcome: RunnerOutcome; log: string[] }>;
   /** The commits on a branch of octo/town, oldest first: subject and trailers. */
   commits(branch: string): Promise<string[]>;
+  /** The same commits' ids. */
+  shas(branch: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -89,6 +101,12 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
   };
   return {
     town, user, workRoot, runs, ledger,
+    agentDir() {
+      const newest = runs().at(-1);
+      if (!newest) throw new Error("no dispatched run");
+      // The runner's run attempt is 1 (GITHUB_RUN_ATTEMPT below).
+      return join(workspaceRoot(workRoot, `${newest.id}-1`), "agent");
+    },
     async bead() {
       const found = (await ledger()).beads().find((b) => b.external_ref?.endsWith("/issues/1"));
       if (!found) throw new Error("no bead for issue 1");
@@ -117,6 +135,7 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
         gtBundle: GT_BUNDLE,
         agentUser: user,
         every: () => () => undefined,
+        ...(patch.paced === false ? { github: restClient({ token: dispatched.token, baseUrl: town.github.urls.api, paced: false }) } : {}),
         ...patch.overrides,
       });
       return { outcome, log };
@@ -128,6 +147,10 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
       const main = await git.resolveRef("refs/heads/main");
       const out = await git.git(["log", "--reverse", "--format=%s%n%(trailers:only,unfold)%x00", tip, `^${main}`]);
       return out.split("\0").map((entry) => entry.trim()).filter((entry) => entry !== "");
+    },
+    async shas(branch) {
+      const out = await town.github.git("octo/town").git(["rev-list", "--reverse", `refs/heads/${branch}`, "^refs/heads/main"]);
+      return out.split("\n").filter((sha) => sha !== "");
     },
     async close() {
       await town.close();
