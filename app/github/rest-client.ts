@@ -39,10 +39,9 @@ export function restClient(options: RestClientOptions): RestClient {
     baseUrl: options.baseUrl.replace(/\/+$/, ""),
     userAgent: "gastown-polecat",
     retry: { retries: options.retries ?? 3 },
-    throttle: {
-      onRateLimit: waitOrFail("rate limit"), onSecondaryRateLimit: waitOrFail("secondary rate limit"),
-      ...(options.paced === false ? { enabled: false } : {}),
-    },
+    throttle: options.paced === false
+      ? { enabled: false }
+      : { onRateLimit: waitOrFail("rate limit"), onSecondaryRateLimit: waitOrFail("secondary rate limit") },
     // Octokit's own log would print every retry on the console; the warnings above say enough.
     log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
   });

@@ -12,6 +12,7 @@ import type { Bead } from "../../app/ledger/bead-schema.js";
 import type { Ledger } from "../../app/ledger/ledger.js";
 import type { AgentUser } from "../../app/polecat/agent-user.js";
 import type { PolecatSource } from "../../app/polecat/polecat-options.js";
+import { workspaceRoot } from "../../app/polecat/polecat-workspace.js";
 import { run, type RunnerOutcome, type RunnerOverrides } from "../../action/polecat/runner.js";
 import { requireRoot } from "../agents/needs-root.js";
 import { createTestAgentUser, removeTestAgentUser } from "../agents/test-agent-users.js";
@@ -46,11 +47,17 @@ export interface PolecatTown {
   /** The work bead of issue 1. */
   bead(): Promise<Bead>;
   ledger(): Promise<Ledger>;
+  /** The newest run's agent directory in its workspace (its clone, tmp, …), while that run lives. */
+  agentDir(): string;
   /** The runs the App dispatched, newest last. */
   runs(): NonNullable<Town["github"]["state"]["repos"][string]>["runs"];
-  /** The polecat action, for the newest run, as the runner starts it; `inputs` and `env` patch what it gets. */
+  /**
+   * The polecat action, for the newest run, as the runner starts it; `inputs` and `env` patch what
+   * it gets. Its GitHub client does not pace its writes a second apart (the emulator needs no
+   * pacing) unless `paced` is true.
+   */
   runPolecat(options?: {
-    inputs?: Partial<PolecatSource["inputs"]>; env?: Record<string, string>; overrides?: RunnerOverrides;
+    inputs?: Partial<PolecatSource["inputs"]>; env?: Record<string, string>; overrides?: RunnerOverrides; paced?: boolean;
     /** The run to be, by id; the newest dispatched unless given. */
     run?: number;
     /** Told each line the run logs, as it logs it. */
@@ -62,6 +69,8 @@ export interface PolecatTown {
   comment(body: string): Promise<void>;
   /** The commits on a branch of octo/town, oldest first: subject and trailers. */
   commits(branch: string): Promise<string[]>;
+  /** The same commits' ids. */
+  shas(branch: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -102,6 +111,12 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
   };
   return {
     town, user, workRoot, runs, ledger,
+    agentDir() {
+      const newest = runs().at(-1);
+      if (!newest) throw new Error("no dispatched run");
+      // The runner's run attempt is 1 (GITHUB_RUN_ATTEMPT below).
+      return join(workspaceRoot(workRoot, `${newest.id}-1`), "agent");
+    },
     async bead() {
       const found = (await ledger()).beads().find((b) => b.external_ref?.endsWith("/issues/1"));
       if (!found) throw new Error("no bead for issue 1");
@@ -132,7 +147,7 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
         agentUser: user,
         every: () => () => undefined,
         // The emulator needs no pacing of writes a second apart, as GitHub asks.
-        github: restClient({ token: source.inputs.token as string, baseUrl: town.github.urls.api, paced: false }),
+        ...(patch.paced === true ? {} : { github: restClient({ token: dispatched.token, baseUrl: town.github.urls.api, paced: false }) }),
         ...patch.overrides,
       });
       return { outcome, log: lines };
@@ -151,6 +166,10 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
       const main = await git.resolveRef("refs/heads/main");
       const out = await git.git(["log", "--reverse", "--format=%s%n%(trailers:only,unfold)%x00", tip, `^${main}`]);
       return out.split("\0").map((entry) => entry.trim()).filter((entry) => entry !== "");
+    },
+    async shas(branch) {
+      const out = await town.github.git("octo/town").git(["rev-list", "--reverse", `refs/heads/${branch}`, "^refs/heads/main"]);
+      return out.split("\n").filter((sha) => sha !== "");
     },
     async close() {
       await town.close();

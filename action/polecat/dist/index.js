@@ -32646,11 +32646,7 @@ function restClient(options) {
     baseUrl: options.baseUrl.replace(/\/+$/, ""),
     userAgent: "gastown-polecat",
     retry: { retries: options.retries ?? 3 },
-    throttle: {
-      onRateLimit: waitOrFail("rate limit"),
-      onSecondaryRateLimit: waitOrFail("secondary rate limit"),
-      ...options.paced === false ? { enabled: false } : {}
-    },
+    throttle: options.paced === false ? { enabled: false } : { onRateLimit: waitOrFail("rate limit"), onSecondaryRateLimit: waitOrFail("secondary rate limit") },
     // Octokit's own log would print every retry on the console; the warnings above say enough.
     log: { debug: () => void 0, info: () => void 0, warn: () => void 0, error: () => void 0 }
   });
@@ -55163,6 +55159,7 @@ var valued = (flag, values) => values === void 0 ? { flag, takesValue: true } : 
 var boolean4 = (flag) => ({ flag, takesValue: false });
 var LEDGER = valued("--ledger");
 var JSON_FLAG = boolean4("--json");
+var ALL_FLAG = boolean4("--all");
 var RUNNER_COMMANDS = [
   { path: ["prime"], usage: "", flags: [], maxArgs: 0 },
   { path: ["step", "done"], usage: "[--notes TEXT]", flags: [valued("--notes")], maxArgs: 0 },
@@ -55192,11 +55189,11 @@ var RUNNER_COMMANDS = [
     maxArgs: 0
   },
   { path: ["nudges"], usage: "", flags: [], maxArgs: 0 },
-  { path: ["ledger", "validate"], usage: "[FILE] [--ledger FILE]", flags: [LEDGER], maxArgs: 1 },
+  { path: ["ledger", "validate"], usage: "[FILE] [--all] [--json] [--ledger FILE]", flags: [ALL_FLAG, JSON_FLAG, LEDGER], maxArgs: 1 },
   {
     path: ["ledger", "ready"],
-    usage: "[FILE] [--json] [--sort hybrid|priority|oldest] [--now ISO] [--ledger FILE]",
-    flags: [JSON_FLAG, valued("--sort", ["hybrid", "priority", "oldest"]), valued("--now"), LEDGER],
+    usage: "[FILE] [--json] [--all] [--sort hybrid|priority|oldest] [--now ISO] [--ledger FILE]",
+    flags: [JSON_FLAG, ALL_FLAG, valued("--sort", ["hybrid", "priority", "oldest"]), valued("--now"), LEDGER],
     maxArgs: 1
   },
   { path: ["ledger", "stats"], usage: "[FILE] [--json] [--ledger FILE]", flags: [JSON_FLAG, LEDGER], maxArgs: 1 },
@@ -56108,6 +56105,22 @@ async function repositoryCommand(repo, baseTip, path, workspace) {
   return executable;
 }
 
+// app/polecat/agents/usage-limits.ts
+var COST_MARGIN = 0.1;
+function limitReached(counted, limits2) {
+  if (counted.turns >= limits2.maxTurns) {
+    return { limit: "turns", message: `the agent has taken ${counted.turns} turns of its ${limits2.maxTurns}` };
+  }
+  const stopAt = limits2.maxCostUsd * (1 - COST_MARGIN);
+  if (counted.costUsd >= stopAt) {
+    return {
+      limit: "cost",
+      message: `the agent has spent $${counted.costUsd.toFixed(2)} by its stream's count, of its $${limits2.maxCostUsd.toFixed(2)} (stopped at $${stopAt.toFixed(2)}, ${COST_MARGIN * 100}% short, for what the stream does not show)`
+    };
+  }
+  return null;
+}
+
 // app/polecat/commit-rules.ts
 import { posix } from "node:path";
 
@@ -56808,22 +56821,6 @@ function summarize(input2) {
   return "";
 }
 
-// app/polecat/agents/usage-limits.ts
-var COST_MARGIN = 0.1;
-function limitReached(counted, limits2) {
-  if (counted.turns >= limits2.maxTurns) {
-    return { limit: "turns", message: `the agent has taken ${counted.turns} turns of its ${limits2.maxTurns}` };
-  }
-  const stopAt = limits2.maxCostUsd * (1 - COST_MARGIN);
-  if (counted.costUsd >= stopAt) {
-    return {
-      limit: "cost",
-      message: `the agent has spent $${counted.costUsd.toFixed(2)} by its stream's count, of its $${limits2.maxCostUsd.toFixed(2)} (stopped at $${stopAt.toFixed(2)}, ${COST_MARGIN * 100}% short, for what the stream does not show)`
-    };
-  }
-  return null;
-}
-
 // app/polecat/run-agent-step.ts
 async function runAgentStep(input2) {
   const { invocation } = input2;
@@ -56846,7 +56843,7 @@ async function runAgentStep(input2) {
     stopped = end2;
     void stopAgentProcesses(input2.user, input2.cgroup);
   };
-  const timer = setTimeout(() => stop({ kind: "wall-time" }), Math.max(0, input2.deadline - input2.clock().getTime()));
+  const cancelTimer = input2.after(Math.max(0, input2.deadline - input2.clock().getTime()), () => stop({ kind: "wall-time" }));
   const counted = () => {
     const totals = parser?.totals();
     return { turns: totals?.turns ?? 0, costUsd: totals?.costUsd ?? 0 };
@@ -56869,7 +56866,7 @@ async function runAgentStep(input2) {
   child.stdin.on("error", () => void 0);
   child.stdin.end(invocation.stdin);
   const exit = await exited;
-  clearTimeout(timer);
+  cancelTimer();
   await stopAgentProcesses(input2.user, input2.cgroup);
   const step = counted();
   const late = stopped === void 0 ? limitReached({ turns: input2.before.turns + step.turns, costUsd: input2.before.costUsd + step.costUsd }, input2.limits) : null;
@@ -57626,6 +57623,7 @@ var TRIES_PER_STEP = 2;
 async function workSteps(input2) {
   const { options, deps, heartbeat } = input2;
   const deadline = deps.clock().getTime() + agentWallTimeMs(options.limits, EXIT_RESERVE_MINUTES);
+  const limits2 = { maxTurns: options.limits.max_turns, maxCostUsd: options.limits.max_cost_usd };
   const counted = { turns: 0, costUsd: 0 };
   let pushedTip = input2.pushedTip;
   let note;
@@ -57645,6 +57643,9 @@ async function workSteps(input2) {
       lastStep = step.step;
       tries = 0;
     }
+    const reached = limitReached(counted, limits2);
+    if (reached !== null) return escalate(input2, reached.message);
+    if (deps.clock().getTime() >= deadline) return escalate(input2, timeRanOut(options));
     if (tries >= TRIES_PER_STEP) {
       return escalate(input2, `step ${step.step} ended ${TRIES_PER_STEP} times without being done: ${note ?? "the agent never said gt step done"}`);
     }
@@ -57665,8 +57666,9 @@ async function workSteps(input2) {
       deadline,
       env: agentEnvironment(input2.workspace, run4),
       clock: deps.clock,
+      after: deps.after,
       before: { ...counted },
-      limits: { maxTurns: options.limits.max_turns, maxCostUsd: options.limits.max_cost_usd },
+      limits: limits2,
       onProgress: (at) => heartbeat.progress(at)
     });
     counted.turns += result.turns;
@@ -57694,6 +57696,8 @@ ${input2.redactor.redact(result.tail).trimEnd()}`);
     if (taken.kind === "refused") {
       deps.log.warning(`Refused the agent's work on ${step.step}: ${taken.problems.join("; ")}`);
       heartbeat.note(`Refused: ${taken.problems.join("; ")}`);
+      const spent2 = spentBy(result.end, options);
+      if (spent2 !== void 0) return escalate(input2, `${spent2}, and its work on step ${step.step} was refused: ${taken.problems.join("; ")}`);
       if (tries >= TRIES_PER_STEP) return escalate(input2, `the agent's work on step ${step.step} was refused twice: ${taken.problems.join("; ")}`);
       note = taken.text;
       continue;
@@ -57726,8 +57730,8 @@ ${input2.redactor.redact(result.tail).trimEnd()}`);
     await input2.ledger.write(commitMessage(options, step.step, done), (current) => applyOutbox(current, accepted, run4).ledger);
     const exit = applied.verdict.accepted.map(({ intent }) => intent).find((intent) => intent.kind === "exit");
     if (exit?.kind === "exit") return { kind: "exited", exit: exit.exit, reason: exit.reason };
-    if (result.end.kind === "wall-time") return escalate(input2, `the run's time ran out (polecat.timeout_minutes is ${options.limits.timeout_minutes})`);
-    if (result.end.kind === "limit") return escalate(input2, result.end.message);
+    const spent = spentBy(result.end, options);
+    if (spent !== void 0) return escalate(input2, spent);
     if (result.apiError !== null && !done) return escalate(input2, `the model's API failed: ${result.apiError}`);
     note = done ? void 0 : 'The last process for this step ended without `gt step done`. Finish the step, then run `gt step done --notes "\u2026"`, or choose an exit with `gt done`.';
   }
@@ -57738,6 +57742,19 @@ async function escalate(input2, reason) {
   deps.log.warning(`Escalated: ${reason}`);
   input2.heartbeat.note(`Escalated: ${reason}`);
   return { kind: "exited", exit: "ESCALATE", reason };
+}
+function spentBy(end, options) {
+  switch (end.kind) {
+    case "wall-time":
+      return timeRanOut(options);
+    case "limit":
+      return end.message;
+    case "exited":
+      return void 0;
+  }
+}
+function timeRanOut(options) {
+  return `the run's time ran out (polecat.timeout_minutes is ${options.limits.timeout_minutes})`;
 }
 function agentEnvironment(workspace, run4) {
   return {
@@ -57924,7 +57941,8 @@ var Started = class {
         pushedTip: work.work,
         baseTip: work.base
       });
-      await heartbeat.finish("done", end.kind === "finished" ? "success" : "neutral");
+      const completed = end.kind === "finished" || end.exit === "COMPLETED";
+      await heartbeat.finish("done", completed ? "success" : "neutral");
       return end;
     } finally {
       stop();
@@ -57978,6 +57996,10 @@ async function run3(source = actionSource(), overrides = {}) {
       every: (ms, beat) => {
         const timer = setInterval(beat, ms);
         return () => clearInterval(timer);
+      },
+      after: (ms, fire) => {
+        const timer = setTimeout(fire, ms);
+        return () => clearTimeout(timer);
       },
       ...overrides
     };
