@@ -75,11 +75,9 @@ function say(outcome: PolecatOutcome, to: { info: (line: string) => void; notice
     case "claim-lost":
       to.notice(`This polecat run stopped: ${redactor.redact(outcome.reason)}`);
       return;
-    case "finished":
-      to.info(`Every step of the molecule is done (${outcome.steps}).`);
-      return;
     case "exited":
-      to.notice(`The polecat ended as ${outcome.exit}: ${redactor.redact(outcome.reason)}`);
+      if (outcome.exit === "COMPLETED") to.info(`The polecat ended as COMPLETED: ${redactor.redact(outcome.reason)}`);
+      else to.notice(`The polecat ended as ${outcome.exit}: ${redactor.redact(outcome.reason)}`);
       return;
   }
 }

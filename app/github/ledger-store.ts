@@ -59,6 +59,17 @@ export interface UpdateOptions {
    * attempt reads afresh, so a stale state costs a retry, never an update.
    */
   readonly from?: LedgerState;
+  /**
+   * Other files of the branch the same commit writes (a digest appended, say), made from the
+   * state the mutation was applied to: on a lost race they are made again from the new state.
+   */
+  readonly files?: (state: LedgerState, next: Ledger) => Promise<readonly LedgerFile[]>;
+}
+
+/** A file of the ledger branch, whole. */
+export interface LedgerFile {
+  readonly path: string;
+  readonly content: string;
 }
 
 export class LedgerStoreError extends Error {
@@ -105,7 +116,16 @@ export class LedgerStore {
     if (!lanes) return this.write(message, mutate, options);
     const key = `${this.options.owner}/${this.options.repo}:${this.options.branch}`;
     // In a lane, the state the write before left is newer than any this caller read before queueing.
-    return lanes.run(key, (last) => this.write(message, mutate, last ? { from: last } : options));
+    return lanes.run(key, (last) => this.write(message, mutate, last ? { ...options, from: last } : options));
+  }
+
+  /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
+  async readFile(state: LedgerState, path: string): Promise<string | undefined> {
+    if (state.commit === undefined) return undefined;
+    const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      ...this.repoParams, path, ref: state.commit, headers: { accept: "application/vnd.github.raw+json" },
+    }), undefined);
+    return answer === undefined ? undefined : rawText(answer.data);
   }
 
   private async write(message: string | (() => string), mutate: (ledger: Ledger) => Ledger, options: UpdateOptions): Promise<Written> {
@@ -114,7 +134,8 @@ export class LedgerStore {
       const state = attempt === 1 && options.from ? options.from : await this.read();
       const next = mutate(state.ledger);
       if (next === state.ledger) return { state, changed: false, attempts: attempt };
-      const written = await this.tryWrite(state, next, typeof message === "string" ? message : message());
+      const files = options.files ? await options.files(state, next) : [];
+      const written = await this.tryWrite(state, next, typeof message === "string" ? message : message(), files);
       if (written) return { state: written, changed: true, attempts: attempt };
       if (attempt >= maxAttempts) {
         throw new LedgerStoreError(`${this.options.branch}: gave up after ${attempt} attempts: other writers kept moving the branch`);
@@ -124,10 +145,10 @@ export class LedgerStore {
   }
 
   /** The new state, or undefined when another writer moved the branch first. */
-  private async tryWrite(state: LedgerState, next: Ledger, message: string): Promise<LedgerState | undefined> {
+  private async tryWrite(state: LedgerState, next: Ledger, message: string, extra: readonly LedgerFile[]): Promise<LedgerState | undefined> {
     const text = serializeLedger(next);
     this.checkSize(Buffer.byteLength(text));
-    const files = [{ path: LEDGER_PATH, content: text }];
+    const files: LedgerFile[] = [{ path: LEDGER_PATH, content: text }, ...extra];
     // A new branch starts with the config that makes `bd import` accept Gas Town's types.
     if (state.commit === undefined) files.push({ path: LEDGER_CONFIG_PATH, content: renderLedgerConfig(this.options.prefix) });
     // The files go inline in the tree: GitHub makes their blobs, a request saved per file.

@@ -2,7 +2,7 @@
 // mutation first checks that the run still holds its claim, and every read says whether it
 // does. An unslung or superseded run may live on for minutes while its cancel lands; the first
 // write or push it tries after that stops it, and writes nothing.
-import type { LedgerState, LedgerStore, Written } from "../github/ledger-store.js";
+import type { LedgerState, LedgerStore, UpdateOptions, Written } from "../github/ledger-store.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { claimBead, claimLost, type PolecatRun } from "../town/polecat-claim.js";
 
@@ -44,14 +44,22 @@ export class ClaimedLedger {
     return state;
   }
 
-  /** `mutate` applied in a compare-and-swap commit, each try only while the claim holds. */
-  async write(message: string, mutate: (ledger: Ledger) => Ledger): Promise<Written> {
+  /**
+   * `mutate` applied in a compare-and-swap commit, each try only while the claim holds, with the
+   * other files `files` makes from the state it was applied to.
+   */
+  async write(message: string, mutate: (ledger: Ledger) => Ledger, files?: UpdateOptions["files"]): Promise<Written> {
     const written = await this.store.update(message, (ledger) => {
       this.check(ledger);
       return mutate(ledger);
-    }, this.last ? { from: this.last } : {});
+    }, { ...(this.last ? { from: this.last } : {}), ...(files ? { files } : {}) });
     this.last = written.state;
     return written;
+  }
+
+  /** A file of the ledger branch at `state`'s commit. */
+  readFile(state: LedgerState, path: string): Promise<string | undefined> {
+    return this.store.readFile(state, path);
   }
 
   private check(ledger: Ledger): void {

@@ -2,7 +2,7 @@
 // `<state> · step <i>/<n>`, a summary that starts with the machine-read marker and then says the
 // same for people, and the tail of the agent's output as the text, every secret already redacted
 // by the caller.
-import { heartbeatMarker, type HeartbeatState } from "../town/heartbeat.js";
+import { heartbeatMarker, type HeartbeatExit, type HeartbeatState } from "../town/heartbeat.js";
 import type { CheckRunOutput } from "../github/heartbeat-check-runs.js";
 import { fenced } from "../town/fenced-text.js";
 
@@ -19,6 +19,8 @@ export interface HeartbeatView {
   readonly tail: string;
   /** What the run is doing besides (taking the work, a refusal, the limits), one line each. */
   readonly notes: readonly string[];
+  /** On the final beat: how the run ended, before the ledger records it. */
+  readonly exit?: HeartbeatExit;
 }
 
 const STATE_WORDS: Readonly<Record<HeartbeatState, string>> = {
@@ -27,7 +29,9 @@ const STATE_WORDS: Readonly<Record<HeartbeatState, string>> = {
 
 export function heartbeatOutput(view: HeartbeatView): CheckRunOutput {
   const { step } = view;
-  const marker = heartbeatMarker({ at: view.at, progressAt: view.progressAt, state: view.state, step: step.id, attempt: view.attempt });
+  const marker = heartbeatMarker({
+    at: view.at, progressAt: view.progressAt, state: view.state, step: step.id, attempt: view.attempt, ...(view.exit ? { exit: view.exit } : {}),
+  });
   const lines = [
     marker,
     "",
@@ -35,6 +39,7 @@ export function heartbeatOutput(view: HeartbeatView): CheckRunOutput {
     "",
     `Last heartbeat ${view.at.toISOString()}; the agent's last progress ${view.progressAt.toISOString()}.`,
     ...view.notes.map((note) => `- ${note}`),
+    ...(view.exit ? ["", `It ended as **${view.exit.exit}**, at \`${view.exit.workTip.slice(0, 12)}\`, for this reason:`, "", fenced(view.exit.reason)] : []),
   ];
   return {
     title: `${view.state} · step ${step.index}/${step.of}`,

@@ -1,7 +1,6 @@
 // The outbox as the action carries it beyond one step: the intents of a step that passed, put
 // in the step's marker commit so that a ledger write lost after the push (a runner that died
-// between the two) can be repaired from the work ref alone; the repair itself; and the action's
-// own exits, recorded as an exit intent would be.
+// between the two) can be repaired from the work ref alone; and the repair itself.
 import { parseOutbox, type ParsedOutbox } from "./outbox.js";
 import type { OutboxVerdict } from "./outbox-check.js";
 import { outboxLine, type IntentFields } from "./outbox-schema.js";
@@ -10,7 +9,6 @@ import type { ActionRepo } from "./action-repo.js";
 import type { ClaimedLedger } from "./claimed-ledger.js";
 import { readMolecule } from "../molecules/molecule.js";
 import { readMarkers } from "./work-markers.js";
-import type { Exit } from "../molecules/runner-commands.js";
 
 /** What a marker's body holds: the outbox lines of its step that the checks accepted. */
 interface MarkerPayload {
@@ -24,21 +22,6 @@ export function stepOutbox(outbox: ParsedOutbox, verdict: OutboxVerdict): Parsed
 
 export function markerPayload(accepted: ParsedOutbox): MarkerPayload {
   return { outbox: accepted.entries.map(({ intent }) => outboxLine(withoutVersion(intent)).trimEnd()) };
-}
-
-/** An outbox holding one exit, for an end the action itself decides (a refusal, spent limits). */
-export function exitIntentOutbox(exit: Exit, reason: string, at: Date): ParsedOutbox {
-  return parseOutbox(outboxLine({ kind: "exit", at: at.toISOString(), exit, reason }), "the action");
-}
-
-/** The action's own exit, recorded on the bead in one ledger commit as the agent's would be. */
-export async function recordActionExit(
-  ledger: ClaimedLedger, run: { readonly bead: string; readonly molecule: string; readonly polecat: string; readonly attempt: number },
-  exit: Exit, reason: string, at: Date,
-): Promise<void> {
-  const outbox = exitIntentOutbox(exit, reason, at);
-  await ledger.write(`${run.bead}: polecat ${run.polecat} ends attempt ${run.attempt} as ${exit}`, (current) =>
-    applyOutbox(current, outbox, { ...run, step: "" }).ledger);
 }
 
 export interface RepairInput {

@@ -4,7 +4,7 @@
 // starts on the new tip; readers take the newest. Everything it shows has passed the redactor.
 import type { GitHubClient } from "../github/github-client.js";
 import { createCheckRun, updateCheckRun } from "../github/heartbeat-check-runs.js";
-import { HEARTBEAT_CHECK_NAME, heartbeatExternalId, type HeartbeatState } from "../town/heartbeat.js";
+import { HEARTBEAT_CHECK_NAME, heartbeatExternalId, type HeartbeatExit, type HeartbeatState } from "../town/heartbeat.js";
 import { heartbeatOutput, type HeartbeatView } from "./heartbeat-output.js";
 import type { Redactor } from "./redact.js";
 
@@ -29,6 +29,7 @@ export class PolecatHeartbeat {
   private progressAt: Date;
   private tail = "";
   private notes: string[] = [];
+  private exit: HeartbeatExit | undefined;
 
   constructor(private readonly options: HeartbeatOptions, firstStep: HeartbeatStep) {
     this.step = firstStep;
@@ -69,9 +70,10 @@ export class PolecatHeartbeat {
     await updateCheckRun(this.options.github, { owner: this.options.owner, repo: this.options.repo, id: this.checkRun, output: this.output() });
   }
 
-  /** The last beat, which completes the check run. */
-  async finish(state: HeartbeatState, conclusion: "success" | "failure" | "neutral" | "cancelled"): Promise<void> {
+  /** The last beat, which completes the check run; with the exit the run is about to record. */
+  async finish(state: HeartbeatState, conclusion: "success" | "failure" | "neutral" | "cancelled", exit?: HeartbeatExit): Promise<void> {
     this.state = state;
+    this.exit = exit;
     if (this.checkRun === undefined) return;
     await updateCheckRun(this.options.github, { owner: this.options.owner, repo: this.options.repo, id: this.checkRun, output: this.output(), conclusion });
   }
@@ -82,6 +84,7 @@ export class PolecatHeartbeat {
       state: this.state, polecat: this.options.polecat, bead: this.options.bead, attempt: this.options.attempt,
       step: this.step, at: this.options.clock(), progressAt: this.progressAt,
       tail: redactor.redact(this.tail), notes: this.notes.map((line) => redactor.redact(line)),
+      ...(this.exit ? { exit: { ...this.exit, reason: redactor.redact(this.exit.reason) } } : {}),
     });
   }
 }

@@ -12,6 +12,7 @@ import { serializeLedger } from "../ledger/write-ledger.js";
 import { readMolecule } from "../molecules/molecule.js";
 import { progress } from "../molecules/next-steps.js";
 import { ACTION_IDENTITY } from "./action-identity.js";
+import type { Exit } from "../molecules/runner-commands.js";
 import type { ActionRepo } from "./action-repo.js";
 import type { AgentCgroup } from "./agent-cgroup.js";
 import { advanceAgentBranch } from "./agent-clone.js";
@@ -20,7 +21,7 @@ import { limitReached, type UsageLimits } from "./agents/usage-limits.js";
 import { applyOutbox } from "./apply-outbox.js";
 import type { ClaimedLedger } from "./claimed-ledger.js";
 import { DEFAULT_MAX_FILE_BYTES } from "./commit-rules.js";
-import { markerPayload, recordActionExit, stepOutbox } from "./outbox-records.js";
+import { markerPayload, stepOutbox } from "./outbox-records.js";
 import { formatRefusal, parseOutbox } from "./outbox.js";
 import type { AgentProgram } from "./polecat-agent.js";
 import type { PolecatHeartbeat } from "./polecat-heartbeat.js";
@@ -39,11 +40,19 @@ export const EXIT_RESERVE_MINUTES = 10;
 /** How many times one step's agent runs in one attempt: once, and once more with the reason. */
 const TRIES_PER_STEP = 2;
 
-export type StepsEnd =
-  /** Every step is closed. */
-  | { readonly kind: "finished"; readonly steps: number }
-  /** The agent chose an exit (`gt done`), or the run had to escalate; recorded on the bead. */
-  | { readonly kind: "exited"; readonly exit: string; readonly reason: string };
+/** How the steps ended, for the run to record: the exit and what the run had done by then. */
+export interface StepsEnd {
+  /** COMPLETED once every step is closed; else the agent's own exit, or the action's ESCALATE. */
+  readonly exit: Exit;
+  readonly reason: string;
+  /** BLOCKED's blocker, as the agent named it. */
+  readonly blocker?: string;
+  /** The work ref's tip the run last pushed. */
+  readonly workTip: string;
+  /** What the agent used, by its stream's count. */
+  readonly turns: number;
+  readonly costUsd: number;
+}
 
 export interface StepsInput {
   readonly options: PolecatOptions;
@@ -70,15 +79,23 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
   let tries = 0;
   let lastStep: string | undefined;
   let processes = 0;
+  let completedReason: string | undefined;
+  const end = (exit: Exit, reason: string, blocker?: string): StepsEnd =>
+    ({ exit, reason, ...(blocker ? { blocker } : {}), workTip: pushedTip, turns: counted.turns, costUsd: counted.costUsd });
+  const escalate = (reason: string): StepsEnd => {
+    deps.log.warning(`Escalated: ${reason}`);
+    heartbeat.note(`Escalated: ${reason}`);
+    return end("ESCALATE", reason);
+  };
 
   for (;;) {
     // 1. Where the molecule stands, from the ledger as it is now.
     const { ledger } = await input.ledger.read();
     const molecule = readMolecule(ledger, options.molecule);
     const now = progress(ledger, molecule);
-    if (now.state === "finished") return { kind: "finished", steps: now.total };
+    if (now.state === "finished") return end("COMPLETED", completedReason ?? `Every step of ${options.molecule} is done (${now.total}).`);
     if (now.state !== "running" || now.next.length === 0) {
-      return escalate(input, `the molecule ${options.molecule} cannot go on: it is ${now.state}`);
+      return escalate(`the molecule ${options.molecule} cannot go on: it is ${now.state}`);
     }
     const step = now.next[0]!;
     if (step.step !== lastStep) {
@@ -87,10 +104,10 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
     }
     // Turns, budget or time already spent: a process would only pay for a turn the run cannot take.
     const reached = limitReached(counted, limits);
-    if (reached !== null) return escalate(input, reached.message);
-    if (deps.clock().getTime() >= deadline) return escalate(input, timeRanOut(options));
+    if (reached !== null) return escalate(reached.message);
+    if (deps.clock().getTime() >= deadline) return escalate(timeRanOut(options));
     if (tries >= TRIES_PER_STEP) {
-      return escalate(input, `step ${step.step} ended ${TRIES_PER_STEP} times without being done: ${note ?? "the agent never said gt step done"}`);
+      return escalate(`step ${step.step} ended ${TRIES_PER_STEP} times without being done: ${note ?? "the agent never said gt step done"}`);
     }
     tries++;
     processes++;
@@ -128,8 +145,8 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
       deps.log.warning(`Refused the agent's work on ${step.step}: ${taken.problems.join("; ")}`);
       heartbeat.note(`Refused: ${taken.problems.join("; ")}`);
       const spent = spentBy(result.end, options);
-      if (spent !== undefined) return escalate(input, `${spent}, and its work on step ${step.step} was refused: ${taken.problems.join("; ")}`);
-      if (tries >= TRIES_PER_STEP) return escalate(input, `the agent's work on step ${step.step} was refused twice: ${taken.problems.join("; ")}`);
+      if (spent !== undefined) return escalate(`${spent}, and its work on step ${step.step} was refused: ${taken.problems.join("; ")}`);
+      if (tries >= TRIES_PER_STEP) return escalate(`the agent's work on step ${step.step} was refused twice: ${taken.problems.join("; ")}`);
       note = taken.text;
       continue;
     }
@@ -159,23 +176,16 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
 
     // 5. What comes next.
     const exit = applied.verdict.accepted.map(({ intent }) => intent).find((intent) => intent.kind === "exit");
-    if (exit?.kind === "exit") return { kind: "exited", exit: exit.exit, reason: exit.reason };
+    if (exit?.kind === "exit") {
+      // COMPLETED is the agent's word only once every step is closed, which the next look checks.
+      if (exit.exit !== "COMPLETED") return end(exit.exit, exit.reason, exit.blocker);
+      completedReason = exit.reason;
+    }
     const spent = spentBy(result.end, options);
-    if (spent !== undefined) return escalate(input, spent);
-    if (result.apiError !== null && !done) return escalate(input, `the model's API failed: ${result.apiError}`);
+    if (spent !== undefined) return escalate(spent);
+    if (result.apiError !== null && !done) return escalate(`the model's API failed: ${result.apiError}`);
     note = done ? undefined : "The last process for this step ended without `gt step done`. Finish the step, then run `gt step done --notes \"…\"`, or choose an exit with `gt done`.";
   }
-}
-
-/** The run ends as ESCALATE, recorded on the bead: the action's own exit, for people to act on. */
-export async function escalate(
-  input: Pick<StepsInput, "options" | "deps" | "ledger" | "heartbeat">, reason: string,
-): Promise<StepsEnd> {
-  const { options, deps } = input;
-  await recordActionExit(input.ledger, options, "ESCALATE", reason, deps.clock());
-  deps.log.warning(`Escalated: ${reason}`);
-  input.heartbeat.note(`Escalated: ${reason}`);
-  return { kind: "exited", exit: "ESCALATE", reason };
 }
 
 /** Why a process's end leaves the run no time, turns or budget for another, if it does. */

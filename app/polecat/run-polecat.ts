@@ -23,13 +23,18 @@ import { repairFromMarkers } from "./outbox-records.js";
 import { PolecatHeartbeat } from "./polecat-heartbeat.js";
 import type { PolecatOptions } from "./polecat-options.js";
 import { resolveAgentProgram, type AgentProgram } from "./polecat-agent.js";
-import { escalate, workSteps, type StepsEnd } from "./polecat-steps.js";
+import { workSteps, type StepsEnd } from "./polecat-steps.js";
 import { agentHome, makeWorkspace, removeWorkspace, workspaceRoot, type PolecatWorkspace } from "./polecat-workspace.js";
 import { Redactor } from "./redact.js";
 import { runnerPolicy } from "./runner-environment.js";
 import { repositoryUrl } from "./work-names.js";
 import type { AgentPackage } from "./agent-packages.js";
 import type { InstalledAgent } from "./install-agent.js";
+import { ringMail } from "../github/repository-dispatch.js";
+import { appendDigest, digestFileFor } from "../molecules/digest-file.js";
+import type { Exit } from "../molecules/runner-commands.js";
+import { polecatMail } from "../town/polecat-mail.js";
+import { recordPolecatExit, type PolecatExit } from "../town/polecat-exit.js";
 
 export interface PolecatLog {
   info(line: string): void;
@@ -65,7 +70,8 @@ export type PolecatOutcome =
   | { readonly kind: "refused"; readonly reason: string; readonly failed: boolean }
   /** The run lost its claim midway and stopped. */
   | { readonly kind: "claim-lost"; readonly reason: string }
-  | StepsEnd;
+  /** The run ended by one of the four exits, recorded on the bead, with the mail rung. */
+  | { readonly kind: "exited"; readonly exit: Exit; readonly reason: string };
 
 export async function runPolecat(options: PolecatOptions, deps: PolecatDependencies): Promise<PolecatOutcome> {
   const redactor = new Redactor([options.token, options.apiKey]);
@@ -166,9 +172,8 @@ class Started {
     const workflows = await repo.workflowChangesSinceBranchPoint();
     if (workflows.length > 0) {
       const reason = `${base} changed ${workflows.join(", ")} since this work branched from it; the polecat's token cannot push a change to workflow files, so a person must bring ${base} into ${repo.workBranch}`;
-      const end = await escalate({ options, deps, ledger: this.ledger, heartbeat }, reason);
-      await heartbeat.finish("done", "neutral");
-      return end;
+      deps.log.warning(`Escalated: ${reason}`);
+      return this.exit({ exit: "ESCALATE", reason, workTip: work.work, turns: 0, costUsd: 0 });
     }
 
     // 4. Steps an earlier attempt pushed but never recorded (its runner died between push and ledger).
@@ -189,14 +194,44 @@ class Started {
         options, deps, ledger: this.ledger, repo, workspace, user, cgroup: this.cgroup, heartbeat, program, redactor: this.redactor,
         pushedTip: work.work, baseTip: work.base,
       });
-      // 6. How it ended.
-      // A COMPLETED exit is accepted only with every step closed: the molecule is done either way.
-      const completed = end.kind === "finished" || end.exit === "COMPLETED";
-      await heartbeat.finish("done", completed ? "success" : "neutral");
-      return end;
+      return await this.exit(end);
     } finally {
       stop();
     }
+  }
+
+  /**
+   * 6. How it ended: the final heartbeat carries the exit first, then one ledger commit records it
+   * (the hook released; for COMPLETED the molecule squashed and its digest appended), then the
+   * mail rings, so whoever publishes looks now. A lost ledger write can be repaired from the
+   * heartbeat; a lost mail changes nothing the next look would not do.
+   */
+  private async exit(end: StepsEnd): Promise<PolecatOutcome> {
+    const { options, deps } = this;
+    const at = deps.clock();
+    const exit: PolecatExit = { exit: end.exit, reason: end.reason, workTip: end.workTip, at, ...(end.blocker ? { blocker: end.blocker } : {}) };
+    await this.heartbeat?.finish("done", end.exit === "COMPLETED" ? "success" : "neutral", {
+      exit: end.exit, reason: end.reason, attempt: options.attempt, workTip: end.workTip, ...(end.blocker ? { blocker: end.blocker } : {}),
+    });
+    const context = {
+      bead: options.bead, molecule: options.molecule, polecat: options.polecat, rig: `${options.owner}/${options.repo}`,
+      turns: end.turns, costUsd: end.costUsd,
+    };
+    await this.ledger.write(`${options.bead}: polecat ${options.polecat} ends attempt ${options.attempt} as ${end.exit}`,
+      (ledger) => recordPolecatExit(ledger, exit, context).ledger,
+      async (state, next) => {
+        // The digest of the molecule the mutation squashed: squashing it again gives it back.
+        const { digest } = recordPolecatExit(next, exit, context);
+        if (digest === undefined) return [];
+        const file = digestFileFor(digest.finished_at);
+        return [{ path: file, content: appendDigest(await this.ledger.readFile(state, file) ?? "", digest) }];
+      });
+    deps.log.info(`Recorded the exit on ${options.bead}: ${end.exit}.`);
+    await ringMail(deps.github, {
+      owner: options.owner, repo: options.repo,
+      payload: polecatMail({ exit: end.exit, bead: options.bead, attempt: options.attempt, polecat: options.polecat, runId: options.runId, reason: end.reason }),
+    }).catch((error: unknown) => deps.log.warning(`The mail did not ring (${this.redactor.redact(String(error))}); the next look will find the exit all the same.`));
+    return { kind: "exited", exit: end.exit, reason: end.reason };
   }
 
   private async makeUser(key: string, home: string): Promise<AgentUser> {

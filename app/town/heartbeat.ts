@@ -24,6 +24,20 @@ export interface Heartbeat {
   /** The step it is on: its formula step id, or its number n (of `<root>.<n>`). */
   readonly step?: string | number;
   readonly attempt?: number;
+  /**
+   * On the final heartbeat, the exit the run is about to record in the ledger, so a ledger write
+   * lost after it can be repaired from here.
+   */
+  readonly exit?: HeartbeatExit;
+}
+
+export interface HeartbeatExit {
+  readonly exit: "COMPLETED" | "BLOCKED" | "REFACTOR" | "ESCALATE";
+  readonly reason: string;
+  readonly attempt: number;
+  /** The work ref's tip the run last pushed. */
+  readonly workTip: string;
+  readonly blocker?: string;
 }
 
 /** The check run's `external_id` for one attempt on one bead. */
@@ -33,7 +47,9 @@ export function heartbeatExternalId(bead: string, attempt: number): string {
 
 // The marker and its JSON are short; a summary may be up to 65,535 characters, so only its
 // start is read.
-const MAX_MARKER_CHARS = 2000;
+const MAX_MARKER_CHARS = 4000;
+/** An exit's reason in the marker is cut to this: the marker is read from the summary's start, and the ledger has the whole. */
+const MARKER_REASON_CHARS = 1500;
 const MARKER = /^\s*<!-- gastown:heartbeat (.*?) -->/s;
 // RFC 3339 as the action writes it (`toISOString()`), with or without fractions or an offset.
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
@@ -54,7 +70,7 @@ export function parseHeartbeat(summary: unknown): Heartbeat | undefined {
     return undefined;
   }
   if (typeof fields !== "object" || fields === null || Array.isArray(fields)) return undefined;
-  const { at, progress_at: progressAt, state, step, attempt } = fields as Record<string, unknown>;
+  const { at, progress_at: progressAt, state, step, attempt, exit } = fields as Record<string, unknown>;
   const time = isoTime(at);
   if (time === undefined) return undefined;
   const progress = isoTime(progressAt);
@@ -64,7 +80,23 @@ export function parseHeartbeat(summary: unknown): Heartbeat | undefined {
     ...(isHeartbeatState(state) ? { state } : {}),
     ...(isStep(step) ? { step } : {}),
     ...(isPositiveInteger(attempt) ? { attempt } : {}),
+    ...(heartbeatExit(exit) ?? {}),
   };
+}
+
+const EXITS: readonly string[] = ["COMPLETED", "BLOCKED", "REFACTOR", "ESCALATE"];
+const SHA = /^[0-9a-f]{40}$/;
+const MAX_REASON_CHARS = 16_384;
+
+/** The exit an untrusted heartbeat says, when every field is what the contract says. */
+function heartbeatExit(value: unknown): { exit: HeartbeatExit } | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const { exit, reason, attempt, work_tip: workTip, blocker } = value as Record<string, unknown>;
+  if (typeof exit !== "string" || !EXITS.includes(exit)) return undefined;
+  if (typeof reason !== "string" || reason.length > MAX_REASON_CHARS) return undefined;
+  if (!isPositiveInteger(attempt) || typeof workTip !== "string" || !SHA.test(workTip)) return undefined;
+  if (blocker !== undefined && (typeof blocker !== "string" || !STEP_ID.test(blocker))) return undefined;
+  return { exit: { exit: exit as HeartbeatExit["exit"], reason, attempt, workTip, ...(typeof blocker === "string" ? { blocker } : {}) } };
 }
 
 /** The heartbeat's marker, as a polecat writes it at the start of its check run's summary. */
@@ -75,8 +107,16 @@ export function heartbeatMarker(heartbeat: Heartbeat & { readonly state: Heartbe
     state: heartbeat.state,
     step: heartbeat.step,
     attempt: heartbeat.attempt,
+    ...(heartbeat.exit ? {
+      exit: {
+        exit: heartbeat.exit.exit, reason: heartbeat.exit.reason.slice(0, MARKER_REASON_CHARS), attempt: heartbeat.exit.attempt,
+        work_tip: heartbeat.exit.workTip,
+        ...(heartbeat.exit.blocker ? { blocker: heartbeat.exit.blocker } : {}),
+      },
+    } : {}),
   };
-  return `<!-- gastown:heartbeat ${JSON.stringify(fields)} -->`;
+  // `<` and `>` escaped, so no text in it (an exit's reason) can end the HTML comment early.
+  return `<!-- gastown:heartbeat ${JSON.stringify(fields).replace(/</g, "\\u003c").replace(/>/g, "\\u003e")} -->`;
 }
 
 function isoTime(value: unknown): Date | undefined {

@@ -73,7 +73,7 @@ async function measure(steps: number): Promise<Measured> {
     polecat.town.github.resetCounters();
     const { outcome } = await polecat.runPolecat();
     stop();
-    if (outcome.kind !== "finished") throw new Error(`the run ended ${JSON.stringify(outcome)}`);
+    if (outcome.kind !== "exited" || outcome.exit !== "COMPLETED") throw new Error(`the run ended ${JSON.stringify(outcome)}`);
     const rest = Object.fromEntries(Object.entries(polecat.town.github.counters).map(([id, c]) => [id, c.requests]));
     return { rest, git };
   } finally {

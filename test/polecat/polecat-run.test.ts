@@ -28,6 +28,21 @@ async function steps(town: PolecatTown): Promise<[string, string, unknown][]> {
     .map((b: Bead) => [gastownMetadata(b).step as string, b.status ?? "open", gastownMetadata(b).notes]);
 }
 
+/** The digest lines on the ledger branch, parsed. */
+async function digests(town: PolecatTown): Promise<Record<string, unknown>[]> {
+  const git = town.town.github.git("octo/town");
+  const names = (await git.git(["ls-tree", "--name-only", "gastown/ledger", ".beads/digests/"])).split("\n").filter(Boolean);
+  const texts = await Promise.all(names.map((name) => git.git(["show", `gastown/ledger:${name}`])));
+  return texts.flatMap((text) => text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>));
+}
+
+/** The mail rung: the `client_payload` of each `gastown.mail` dispatch. */
+function mail(town: PolecatTown): unknown[] {
+  return town.town.github.deliveries
+    .filter((d) => d.event === "repository_dispatch" && (d.payload as { action?: string }).action === "gastown.mail")
+    .map((d) => (d.payload as { client_payload: unknown }).client_payload);
+}
+
 async function ledgerSubjects(town: PolecatTown): Promise<string[]> {
   const out = await town.town.github.git("octo/town").git(["log", "--reverse", "--format=%s", "gastown/ledger"]);
   return out.split("\n").filter((line) => line !== "");
@@ -45,10 +60,14 @@ describe("a polecat run", () => {
     const dispatched = polecat.runs().at(-1);
     const { outcome, log } = await polecat.runPolecat();
 
-    expect(outcome).toEqual({ kind: "finished", steps: 2 });
     const bead = await polecat.bead();
-    expect(bead).toMatchObject({ status: "hooked", assignee: "polecat/furiosa" });
+    const molecule = gastownMetadata(bead).molecule as string;
+    expect(outcome).toEqual({ kind: "exited", exit: "COMPLETED", reason: `Every step of ${molecule} is done (2).` });
+    // COMPLETED: the hook let go, the bead in progress until its pull request merges.
+    expect(bead.status).toBe("in_progress");
+    expect(bead).not.toHaveProperty("assignee");
     expect(gastownMetadata(bead)).toMatchObject({
+      exit: "COMPLETED", exit_reason: `Every step of ${molecule} is done (2).`, work_tip: (await polecat.shas(workRef(bead.id))).at(-1),
       attempt: 1, run_id: dispatched?.id, run_url: `${polecat.town.github.urls.web}/octo/town/actions/runs/${dispatched?.id}`,
       limits_hash: limitsHash(dispatched?.inputs?.["limits"] ?? ""), started_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     });
@@ -68,7 +87,19 @@ describe("a polecat run", () => {
       `Polecat furiosa claims ${bead.id}, attempt 1 (run ${dispatched?.id})`,
       `${bead.id}: step plan done by polecat furiosa, attempt 1`,
       `${bead.id}: step build done by polecat furiosa, attempt 1`,
+      `${bead.id}: polecat furiosa ends attempt 1 as COMPLETED`,
     ]);
+    // The molecule squashed into its work digest.
+    expect((await polecat.ledger()).get(molecule)).toMatchObject({ status: "closed", close_reason: "squashed" });
+    expect(await digests(polecat)).toEqual([expect.objectContaining({
+      id: `work:${molecule}`, kind: "work", molecule, bead: bead.id, agent: "furiosa", rig: "octo/town", exit: "COMPLETED",
+      steps_total: 2, steps_done: 2, attempts: 1, turns: 0, cost_usd: 0, summary: `Every step of ${molecule} is done (2).`,
+    })]);
+    // And the doorbell rung, for whoever publishes.
+    expect(mail(polecat)).toEqual([{
+      type: "MERGE_READY", bead: bead.id, attempt: 1, from: "polecat/furiosa", subject: `${bead.id}: COMPLETED`,
+      body: `Every step of ${molecule} is done (2).`, run_id: dispatched?.id,
+    }]);
     // A heartbeat on each tip the work ref had, GitHub Actions' own; the last says done.
     expect(heartbeats(polecat)).toEqual([
       { owner: "actions", external: `${bead.id}@1`, title: "working · step 1/2", conclusion: "neutral" },
@@ -78,15 +109,15 @@ describe("a polecat run", () => {
     // The agent ran as its own user, not as the action.
     expect(log.join("\n")).toContain(`Working on plan as ${polecat.user.name}`);
     expect(polecat.user.uid).not.toBe(process.getuid?.());
-    expect(log.at(-1)).toBe("Every step of the molecule is done (2).");
+    expect(log.at(-1)).toBe(`The polecat ended as COMPLETED: Every step of ${molecule} is done (2).`);
   });
 
   it("runs a step's agent again when its process dies mid-step, keeping what it had committed", async () => {
     polecat = await startPolecatTown({ command: `${AGENTS}/flaky.sh` });
     const { outcome, log } = await polecat.runPolecat();
 
-    expect(outcome).toEqual({ kind: "finished", steps: 2 });
     const bead = await polecat.bead();
+    expect(outcome).toMatchObject({ kind: "exited", exit: "COMPLETED" });
     expect(await polecat.commits(workRef(bead.id))).toEqual([
       `Gastown: start work on ${bead.id}\nGastown-Bead: ${bead.id}`,
       `Start plan\nGastown-Bead: ${bead.id}\nGastown-Step: plan`,
@@ -130,7 +161,7 @@ describe("a polecat run", () => {
     expect(second?.inputs?.["attempt"]).toBe("2");
     const { outcome, log } = await polecat.runPolecat({ overrides: { github: github(second?.token as string) } });
 
-    expect(outcome).toEqual({ kind: "finished", steps: 2 });
+    expect(outcome).toMatchObject({ kind: "exited", exit: "COMPLETED" });
     expect(log).toContain("Recorded 1 step an earlier attempt had pushed but not recorded.");
     // No agent ran: the marker closed the step, with the notes it carried.
     expect(log.filter((line) => line.startsWith("Step "))).toEqual([]);

@@ -24,8 +24,8 @@ var __commonJS = (cb, mod) => function __require2() {
   }
 };
 var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
+  for (var name2 in all)
+    __defProp(target, name2, { get: all[name2], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -1380,15 +1380,15 @@ var require_util = __commonJS({
         size: m[3] ? parseInt(m[3]) : null
       } : null;
     }
-    function addListener(obj, name, listener) {
+    function addListener(obj, name2, listener) {
       const listeners = obj[kListeners] ??= [];
-      listeners.push([name, listener]);
-      obj.on(name, listener);
+      listeners.push([name2, listener]);
+      obj.on(name2, listener);
       return obj;
     }
     function removeAllListeners(obj) {
-      for (const [name, listener] of obj[kListeners] ?? []) {
-        obj.removeListener(name, listener);
+      for (const [name2, listener] of obj[kListeners] ?? []) {
+        obj.removeListener(name2, listener);
       }
       obj[kListeners] = null;
     }
@@ -3556,9 +3556,9 @@ var require_data_url = __commonJS({
       assert2(mimeType !== "failure");
       const { parameters, essence } = mimeType;
       let serialization = essence;
-      for (let [name, value] of parameters.entries()) {
+      for (let [name2, value] of parameters.entries()) {
         serialization += ";";
-        serialization += name;
+        serialization += name2;
         serialization += "=";
         if (!HTTP_TOKEN_CODEPOINTS.test(value)) {
           value = value.replace(/(\\|")/g, "\\$1");
@@ -4006,11 +4006,11 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.TypedArray = function(V, T, prefix, name, opts) {
+    webidl.converters.TypedArray = function(V, T, prefix, name2, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isTypedArray(V) || V.constructor.name !== T.name) {
         throw webidl.errors.conversionFailed({
           prefix,
-          argument: `${name} ("${webidl.util.Stringify(V)}")`,
+          argument: `${name2} ("${webidl.util.Stringify(V)}")`,
           types: [T.name]
         });
       }
@@ -4028,11 +4028,11 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.DataView = function(V, prefix, name, opts) {
+    webidl.converters.DataView = function(V, prefix, name2, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isDataView(V)) {
         throw webidl.errors.exception({
           header: prefix,
-          message: `${name} is not a DataView.`
+          message: `${name2} is not a DataView.`
         });
       }
       if (opts?.allowShared === false && types.isSharedArrayBuffer(V.buffer)) {
@@ -4049,19 +4049,19 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.BufferSource = function(V, prefix, name, opts) {
+    webidl.converters.BufferSource = function(V, prefix, name2, opts) {
       if (types.isAnyArrayBuffer(V)) {
-        return webidl.converters.ArrayBuffer(V, prefix, name, { ...opts, allowShared: false });
+        return webidl.converters.ArrayBuffer(V, prefix, name2, { ...opts, allowShared: false });
       }
       if (types.isTypedArray(V)) {
-        return webidl.converters.TypedArray(V, V.constructor, prefix, name, { ...opts, allowShared: false });
+        return webidl.converters.TypedArray(V, V.constructor, prefix, name2, { ...opts, allowShared: false });
       }
       if (types.isDataView(V)) {
-        return webidl.converters.DataView(V, prefix, name, { ...opts, allowShared: false });
+        return webidl.converters.DataView(V, prefix, name2, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
         prefix,
-        argument: `${name} ("${webidl.util.Stringify(V)}")`,
+        argument: `${name2} ("${webidl.util.Stringify(V)}")`,
         types: ["BufferSource"]
       });
     };
@@ -4225,8 +4225,8 @@ var require_util2 = __commonJS({
         request2.headersList.append("origin", serializedOrigin, true);
       }
     }
-    function coarsenTime(timestamp4, crossOriginIsolatedCapability) {
-      return timestamp4;
+    function coarsenTime(timestamp5, crossOriginIsolatedCapability) {
+      return timestamp5;
     }
     function clampAndCoarsenConnectionTimingInfo(connectionTimingInfo, defaultStartTime, crossOriginIsolatedCapability) {
       if (!connectionTimingInfo?.startTime || connectionTimingInfo.startTime < defaultStartTime) {
@@ -4505,7 +4505,7 @@ var require_util2 = __commonJS({
       return result;
     }
     var esIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
-    function createIterator(name, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+    function createIterator(name2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
       class FastIterableIterator {
         /** @type {any} */
         #target;
@@ -4526,7 +4526,7 @@ var require_util2 = __commonJS({
         next() {
           if (typeof this !== "object" || this === null || !(#target in this)) {
             throw new TypeError(
-              `'next' called on an object that does not implement interface ${name} Iterator.`
+              `'next' called on an object that does not implement interface ${name2} Iterator.`
             );
           }
           const index = this.#index;
@@ -4565,7 +4565,7 @@ var require_util2 = __commonJS({
           writable: false,
           enumerable: false,
           configurable: true,
-          value: `${name} Iterator`
+          value: `${name2} Iterator`
         },
         next: { writable: true, enumerable: true, configurable: true }
       });
@@ -4573,8 +4573,8 @@ var require_util2 = __commonJS({
         return new FastIterableIterator(target, kind);
       };
     }
-    function iteratorMixin(name, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
-      const makeIterator = createIterator(name, kInternalIterator, keyIndex, valueIndex);
+    function iteratorMixin(name2, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+      const makeIterator = createIterator(name2, kInternalIterator, keyIndex, valueIndex);
       const properties = {
         keys: {
           writable: true,
@@ -4609,10 +4609,10 @@ var require_util2 = __commonJS({
           configurable: true,
           value: function forEach(callbackfn, thisArg = globalThis) {
             webidl.brandCheck(this, object2);
-            webidl.argumentLengthCheck(arguments, 1, `${name}.forEach`);
+            webidl.argumentLengthCheck(arguments, 1, `${name2}.forEach`);
             if (typeof callbackfn !== "function") {
               throw new TypeError(
-                `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
+                `Failed to execute 'forEach' on '${name2}': parameter 1 is not of type 'Function'.`
               );
             }
             for (const { 0: key, 1: value } of makeIterator(this, "key+value")) {
@@ -4864,8 +4864,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
+    function getDecodeSplit(name2, list) {
+      const value = list.get(name2, true);
       if (value === null) {
         return null;
       }
@@ -5052,7 +5052,7 @@ var require_formdata = __commonJS({
         }
         this[kState] = [];
       }
-      append(name, value, filename = void 0) {
+      append(name2, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.append";
         webidl.argumentLengthCheck(arguments, 2, prefix);
@@ -5061,45 +5061,45 @@ var require_formdata = __commonJS({
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix, "name");
+        name2 = webidl.converters.USVString(name2, prefix, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: false }) : webidl.converters.USVString(value, prefix, "value");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
-        const entry = makeEntry(name, value, filename);
+        const entry = makeEntry(name2, value, filename);
         this[kState].push(entry);
       }
-      delete(name) {
+      delete(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        this[kState] = this[kState].filter((entry) => entry.name !== name);
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        this[kState] = this[kState].filter((entry) => entry.name !== name2);
       }
-      get(name) {
+      get(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.get";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        const idx = this[kState].findIndex((entry) => entry.name === name);
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        const idx = this[kState].findIndex((entry) => entry.name === name2);
         if (idx === -1) {
           return null;
         }
         return this[kState][idx].value;
       }
-      getAll(name) {
+      getAll(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.getAll";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        return this[kState].filter((entry) => entry.name === name).map((entry) => entry.value);
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        return this[kState].filter((entry) => entry.name === name2).map((entry) => entry.value);
       }
-      has(name) {
+      has(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.has";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        return this[kState].findIndex((entry) => entry.name === name) !== -1;
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        return this[kState].findIndex((entry) => entry.name === name2) !== -1;
       }
-      set(name, value, filename = void 0) {
+      set(name2, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.set";
         webidl.argumentLengthCheck(arguments, 2, prefix);
@@ -5108,16 +5108,16 @@ var require_formdata = __commonJS({
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix, "name");
+        name2 = webidl.converters.USVString(name2, prefix, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: false }) : webidl.converters.USVString(value, prefix, "name");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
-        const entry = makeEntry(name, value, filename);
-        const idx = this[kState].findIndex((entry2) => entry2.name === name);
+        const entry = makeEntry(name2, value, filename);
+        const idx = this[kState].findIndex((entry2) => entry2.name === name2);
         if (idx !== -1) {
           this[kState] = [
             ...this[kState].slice(0, idx),
             entry,
-            ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name)
+            ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name2)
           ];
         } else {
           this[kState].push(entry);
@@ -5155,7 +5155,7 @@ var require_formdata = __commonJS({
         configurable: true
       }
     });
-    function makeEntry(name, value, filename) {
+    function makeEntry(name2, value, filename) {
       if (typeof value === "string") {
       } else {
         if (!isFileLike(value)) {
@@ -5169,7 +5169,7 @@ var require_formdata = __commonJS({
           value = value instanceof NativeFile ? new File2([value], filename, options) : new FileLike(value, filename, options);
         }
       }
-      return { name, value };
+      return { name: name2, value };
     }
     module.exports = { FormData, makeEntry };
   }
@@ -5248,7 +5248,7 @@ var require_formdata_parser = __commonJS({
         if (result === "failure") {
           return "failure";
         }
-        let { name, filename, contentType, encoding } = result;
+        let { name: name2, filename, contentType, encoding } = result;
         position.position += 2;
         let body;
         {
@@ -5277,22 +5277,22 @@ var require_formdata_parser = __commonJS({
         } else {
           value = utf8DecodeBytes(Buffer.from(body));
         }
-        assert2(isUSVString(name));
+        assert2(isUSVString(name2));
         assert2(typeof value === "string" && isUSVString(value) || isFileLike(value));
-        entryList.push(makeEntry(name, value, filename));
+        entryList.push(makeEntry(name2, value, filename));
       }
     }
     function parseMultipartFormDataHeaders(input2, position) {
-      let name = null;
+      let name2 = null;
       let filename = null;
       let contentType = null;
       let encoding = null;
       while (true) {
         if (input2[position.position] === 13 && input2[position.position + 1] === 10) {
-          if (name === null) {
+          if (name2 === null) {
             return "failure";
           }
-          return { name, filename, contentType, encoding };
+          return { name: name2, filename, contentType, encoding };
         }
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
@@ -5314,13 +5314,13 @@ var require_formdata_parser = __commonJS({
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
-            name = filename = null;
+            name2 = filename = null;
             if (!bufferStartsWith(input2, formDataNameBuffer, position)) {
               return "failure";
             }
             position.position += 17;
-            name = parseMultipartFormDataName(input2, position);
-            if (name === null) {
+            name2 = parseMultipartFormDataName(input2, position);
+            if (name2 === null) {
               return "failure";
             }
             if (bufferStartsWith(input2, filenameBuffer, position)) {
@@ -5377,7 +5377,7 @@ var require_formdata_parser = __commonJS({
     }
     function parseMultipartFormDataName(input2, position) {
       assert2(input2[position.position - 1] === 34);
-      let name = collectASequenceOfBytes(
+      let name2 = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
         input2,
         position
@@ -5387,8 +5387,8 @@ var require_formdata_parser = __commonJS({
       } else {
         position.position++;
       }
-      name = new TextDecoder().decode(name).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
-      return name;
+      name2 = new TextDecoder().decode(name2).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
+      return name2;
     }
     function collectASequenceOfBytes(condition, input2, position) {
       let start = position.position;
@@ -5515,16 +5515,16 @@ Content-Disposition: form-data`;
         const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name, value] of object2) {
+        for (const [name2, value] of object2) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name2))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name2))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -5668,8 +5668,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                 case "application/x-www-form-urlencoded": {
                   const entries = new URLSearchParams(value.toString());
                   const fd = new FormData();
-                  for (const [name, value2] of entries) {
-                    fd.append(name, value2);
+                  for (const [name2, value2] of entries) {
+                    fd.append(name2, value2);
                   }
                   return fd;
                 }
@@ -6925,13 +6925,13 @@ var require_client_h2 = __commonJS({
     } = http2;
     function parseH2Headers(headers) {
       const result = [];
-      for (const [name, value] of Object.entries(headers)) {
+      for (const [name2, value] of Object.entries(headers)) {
         if (Array.isArray(value)) {
           for (const subvalue of value) {
-            result.push(Buffer.from(name), Buffer.from(subvalue));
+            result.push(Buffer.from(name2), Buffer.from(subvalue));
           }
         } else {
-          result.push(Buffer.from(name), Buffer.from(value));
+          result.push(Buffer.from(name2), Buffer.from(value));
         }
       }
       return result;
@@ -7575,8 +7575,8 @@ var require_redirect_handler = __commonJS({
         return true;
       }
       if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util.headerNameToString(header);
-        return name === "authorization" || name === "cookie" || name === "proxy-authorization";
+        const name2 = util.headerNameToString(header);
+        return name2 === "authorization" || name2 === "cookie" || name2 === "proxy-authorization";
       }
       return false;
     }
@@ -10829,13 +10829,13 @@ var require_mock_utils = __commonJS({
       for (let i = 0; i < keys.length; ++i) {
         const key = keys[i];
         const value = data[key];
-        const name = Buffer.from(`${key}`);
+        const name2 = Buffer.from(`${key}`);
         if (Array.isArray(value)) {
           for (let j = 0; j < value.length; ++j) {
-            result.push(name, Buffer.from(`${value[j]}`));
+            result.push(name2, Buffer.from(`${value[j]}`));
           }
         } else {
-          result.push(name, Buffer.from(`${value}`));
+          result.push(name2, Buffer.from(`${value}`));
         }
       }
       return result;
@@ -11245,11 +11245,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural2;
       }
-      pluralize(count) {
-        const one = count === 1;
+      pluralize(count2) {
+        const one = count2 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count, noun };
+        return { ...keys, count: count2, noun };
       }
     };
   }
@@ -11801,10 +11801,10 @@ var require_dns = __commonJS({
         return ip;
       }
       setRecords(origin, addresses) {
-        const timestamp4 = Date.now();
+        const timestamp5 = Date.now();
         const records = { records: { 4: null, 6: null } };
         for (const record2 of addresses) {
-          record2.timestamp = timestamp4;
+          record2.timestamp = timestamp5;
           if (typeof record2.ttl === "number") {
             record2.ttl = Math.min(record2.ttl, this.#maxTTL);
           } else {
@@ -11985,12 +11985,12 @@ var require_headers = __commonJS({
         });
       }
     }
-    function appendHeader(headers, name, value) {
+    function appendHeader(headers, name2, value) {
       value = headerValueNormalize(value);
-      if (!isValidHeaderName(name)) {
+      if (!isValidHeaderName(name2)) {
         throw webidl.errors.invalidArgument({
           prefix: "Headers.append",
-          value: name,
+          value: name2,
           type: "header name"
         });
       } else if (!isValidHeaderValue(value)) {
@@ -12003,7 +12003,7 @@ var require_headers = __commonJS({
       if (getHeadersGuard(headers) === "immutable") {
         throw new TypeError("immutable");
       }
-      return getHeadersList(headers).append(name, value, false);
+      return getHeadersList(headers).append(name2, value, false);
     }
     function compareHeaderName(a, b) {
       return a[0] < b[0] ? -1 : 1;
@@ -12026,8 +12026,8 @@ var require_headers = __commonJS({
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      contains(name, isLowerCase) {
-        return this[kHeadersMap].has(isLowerCase ? name : name.toLowerCase());
+      contains(name2, isLowerCase) {
+        return this[kHeadersMap].has(isLowerCase ? name2 : name2.toLowerCase());
       }
       clear() {
         this[kHeadersMap].clear();
@@ -12040,9 +12040,9 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      append(name, value, isLowerCase) {
+      append(name2, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        const lowercaseName = isLowerCase ? name : name.toLowerCase();
+        const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
         const exists4 = this[kHeadersMap].get(lowercaseName);
         if (exists4) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
@@ -12051,7 +12051,7 @@ var require_headers = __commonJS({
             value: `${exists4.value}${delimiter}${value}`
           });
         } else {
-          this[kHeadersMap].set(lowercaseName, { name, value });
+          this[kHeadersMap].set(lowercaseName, { name: name2, value });
         }
         if (lowercaseName === "set-cookie") {
           (this.cookies ??= []).push(value);
@@ -12063,26 +12063,26 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      set(name, value, isLowerCase) {
+      set(name2, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        const lowercaseName = isLowerCase ? name : name.toLowerCase();
+        const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
         if (lowercaseName === "set-cookie") {
           this.cookies = [value];
         }
-        this[kHeadersMap].set(lowercaseName, { name, value });
+        this[kHeadersMap].set(lowercaseName, { name: name2, value });
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-delete
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      delete(name, isLowerCase) {
+      delete(name2, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        if (!isLowerCase) name = name.toLowerCase();
-        if (name === "set-cookie") {
+        if (!isLowerCase) name2 = name2.toLowerCase();
+        if (name2 === "set-cookie") {
           this.cookies = null;
         }
-        this[kHeadersMap].delete(name);
+        this[kHeadersMap].delete(name2);
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-get
@@ -12090,19 +12090,19 @@ var require_headers = __commonJS({
        * @param {boolean} isLowerCase
        * @returns {string | null}
        */
-      get(name, isLowerCase) {
-        return this[kHeadersMap].get(isLowerCase ? name : name.toLowerCase())?.value ?? null;
+      get(name2, isLowerCase) {
+        return this[kHeadersMap].get(isLowerCase ? name2 : name2.toLowerCase())?.value ?? null;
       }
       *[Symbol.iterator]() {
-        for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
-          yield [name, value];
+        for (const { 0: name2, 1: { value } } of this[kHeadersMap]) {
+          yield [name2, value];
         }
       }
       get entries() {
         const headers = {};
         if (this[kHeadersMap].size !== 0) {
-          for (const { name, value } of this[kHeadersMap].values()) {
-            headers[name] = value;
+          for (const { name: name2, value } of this[kHeadersMap].values()) {
+            headers[name2] = value;
           }
         }
         return headers;
@@ -12113,13 +12113,13 @@ var require_headers = __commonJS({
       get entriesList() {
         const headers = [];
         if (this[kHeadersMap].size !== 0) {
-          for (const { 0: lowerName, 1: { name, value } } of this[kHeadersMap]) {
+          for (const { 0: lowerName, 1: { name: name2, value } } of this[kHeadersMap]) {
             if (lowerName === "set-cookie") {
               for (const cookie of this.cookies) {
-                headers.push([name, cookie]);
+                headers.push([name2, cookie]);
               }
             } else {
-              headers.push([name, value]);
+              headers.push([name2, value]);
             }
           }
         }
@@ -12165,8 +12165,8 @@ var require_headers = __commonJS({
           return array2;
         } else {
           let i = 0;
-          for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
-            array2[i++] = [name, value];
+          for (const { 0: name2, 1: { value } } of this[kHeadersMap]) {
+            array2[i++] = [name2, value];
             assert2(value !== null);
           }
           return array2.sort(compareHeaderName);
@@ -12189,77 +12189,77 @@ var require_headers = __commonJS({
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
-      append(name, value) {
+      append(name2, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
         const prefix = "Headers.append";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
         value = webidl.converters.ByteString(value, prefix, "value");
-        return appendHeader(this, name, value);
+        return appendHeader(this, name2, value);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
-      delete(name) {
+      delete(name2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.delete");
         const prefix = "Headers.delete";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        if (!isValidHeaderName(name)) {
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix: "Headers.delete",
-            value: name,
+            value: name2,
             type: "header name"
           });
         }
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        if (!this.#headersList.contains(name, false)) {
+        if (!this.#headersList.contains(name2, false)) {
           return;
         }
-        this.#headersList.delete(name, false);
+        this.#headersList.delete(name2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-get
-      get(name) {
+      get(name2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.get");
         const prefix = "Headers.get";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        if (!isValidHeaderName(name)) {
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name,
+            value: name2,
             type: "header name"
           });
         }
-        return this.#headersList.get(name, false);
+        return this.#headersList.get(name2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-has
-      has(name) {
+      has(name2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.has");
         const prefix = "Headers.has";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        if (!isValidHeaderName(name)) {
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name,
+            value: name2,
             type: "header name"
           });
         }
-        return this.#headersList.contains(name, false);
+        return this.#headersList.contains(name2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-set
-      set(name, value) {
+      set(name2, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
         const prefix = "Headers.set";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
         value = webidl.converters.ByteString(value, prefix, "value");
         value = headerValueNormalize(value);
-        if (!isValidHeaderName(name)) {
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name,
+            value: name2,
             type: "header name"
           });
         } else if (!isValidHeaderValue(value)) {
@@ -12272,7 +12272,7 @@ var require_headers = __commonJS({
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        this.#headersList.set(name, value, false);
+        this.#headersList.set(name2, value, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
@@ -12295,13 +12295,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap] = names;
         }
         for (let i = 0; i < names.length; ++i) {
-          const { 0: name, 1: value } = names[i];
-          if (name === "set-cookie") {
+          const { 0: name2, 1: value } = names[i];
+          if (name2 === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
-              headers.push([name, cookies[j]]);
+              headers.push([name2, cookies[j]]);
             }
           } else {
-            headers.push([name, value]);
+            headers.push([name2, value]);
           }
         }
         return this.#headersList[kHeadersSortedMap] = headers;
@@ -12721,23 +12721,23 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name) {
+    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name2) {
       if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix, name);
+        return webidl.converters.USVString(V, prefix, name2);
       }
       if (isBlobLike(V)) {
-        return webidl.converters.Blob(V, prefix, name, { strict: false });
+        return webidl.converters.Blob(V, prefix, name2, { strict: false });
       }
       if (ArrayBuffer.isView(V) || types.isArrayBuffer(V)) {
-        return webidl.converters.BufferSource(V, prefix, name);
+        return webidl.converters.BufferSource(V, prefix, name2);
       }
       if (util.isFormDataLike(V)) {
-        return webidl.converters.FormData(V, prefix, name, { strict: false });
+        return webidl.converters.FormData(V, prefix, name2, { strict: false });
       }
       if (V instanceof URLSearchParams) {
-        return webidl.converters.URLSearchParams(V, prefix, name);
+        return webidl.converters.URLSearchParams(V, prefix, name2);
       }
-      return webidl.converters.DOMString(V, prefix, name);
+      return webidl.converters.DOMString(V, prefix, name2);
     };
     webidl.converters.BodyInit = function(V, prefix, argument) {
       if (V instanceof ReadableStream) {
@@ -13108,8 +13108,8 @@ var require_request2 = __commonJS({
           const headers = init.headers !== void 0 ? init.headers : new HeadersList(headersList);
           headersList.clear();
           if (headers instanceof HeadersList) {
-            for (const { name, value } of headers.rawValues()) {
-              headersList.append(name, value, false);
+            for (const { name: name2, value } of headers.rawValues()) {
+              headersList.append(name2, value, false);
             }
             headersList.cookies = headers.cookies;
           } else {
@@ -16113,9 +16113,9 @@ var require_util6 = __commonJS({
       }
       return false;
     }
-    function validateCookieName(name) {
-      for (let i = 0; i < name.length; ++i) {
-        const code = name.charCodeAt(i);
+    function validateCookieName(name2) {
+      for (let i = 0; i < name2.length; ++i) {
+        const code = name2.charCodeAt(i);
         if (code < 33 || // exclude CTLs (0-31), SP and HT
         code > 126 || // exclude non-ascii and DEL
         code === 34 || // "
@@ -16322,7 +16322,7 @@ var require_parse = __commonJS({
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
-      let name = "";
+      let name2 = "";
       let value = "";
       if (header.includes(";")) {
         const position = { position: 0 };
@@ -16335,20 +16335,20 @@ var require_parse = __commonJS({
         value = nameValuePair;
       } else {
         const position = { position: 0 };
-        name = collectASequenceOfCodePointsFast(
+        name2 = collectASequenceOfCodePointsFast(
           "=",
           nameValuePair,
           position
         );
         value = nameValuePair.slice(position.position + 1);
       }
-      name = name.trim();
+      name2 = name2.trim();
       value = value.trim();
-      if (name.length + value.length > maxNameValuePairSize) {
+      if (name2.length + value.length > maxNameValuePairSize) {
         return null;
       }
       return {
-        name,
+        name: name2,
         value,
         ...parseUnparsedAttributes(unparsedAttributes)
       };
@@ -16461,19 +16461,19 @@ var require_cookies = __commonJS({
         return out;
       }
       for (const piece of cookie.split(";")) {
-        const [name, ...value] = piece.split("=");
-        out[name.trim()] = value.join("=");
+        const [name2, ...value] = piece.split("=");
+        out[name2.trim()] = value.join("=");
       }
       return out;
     }
-    function deleteCookie(headers, name, attributes) {
+    function deleteCookie(headers, name2, attributes) {
       webidl.brandCheck(headers, Headers2, { strict: false });
       const prefix = "deleteCookie";
       webidl.argumentLengthCheck(arguments, 2, prefix);
-      name = webidl.converters.DOMString(name, prefix, "name");
+      name2 = webidl.converters.DOMString(name2, prefix, "name");
       attributes = webidl.converters.DeleteCookieAttributes(attributes);
       setCookie(headers, {
-        name,
+        name: name2,
         value: "",
         expires: /* @__PURE__ */ new Date(0),
         ...attributes
@@ -17035,9 +17035,9 @@ var require_util7 = __commonJS({
       const extensionList = /* @__PURE__ */ new Map();
       while (position.position < extensions.length) {
         const pair = collectASequenceOfCodePointsFast(";", extensions, position);
-        const [name, value = ""] = pair.split("=");
+        const [name2, value = ""] = pair.split("=");
         extensionList.set(
-          removeHTTPWhitespace(name, true, false),
+          removeHTTPWhitespace(name2, true, false),
           removeHTTPWhitespace(value, false, true)
         );
         position.position++;
@@ -18318,7 +18318,7 @@ var require_eventsource_stream = __commonJS({
     var buffer = __require("node:buffer");
     var { Transform } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
-    var BOM = [239, 187, 191];
+    var BOM2 = [239, 187, 191];
     var LF = 10;
     var CR = 13;
     var COLON = 58;
@@ -18668,15 +18668,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count) {
-        while (count > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count2) {
+        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count < remaining) {
-            this.linePos += count;
-            count = 0;
+          if (count2 < remaining) {
+            this.linePos += count2;
+            count2 = 0;
           } else {
-            count -= remaining;
+            count2 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -18690,20 +18690,20 @@ ${value}`;
         const second = this.peekBufferedByte(1);
         const third = this.peekBufferedByte(2);
         if (second === void 0) {
-          if (first === BOM[0]) {
+          if (first === BOM2[0]) {
             return true;
           }
           this.checkBOM = false;
           return true;
         }
         if (third === void 0) {
-          if (first === BOM[0] && second === BOM[1]) {
+          if (first === BOM2[0] && second === BOM2[1]) {
             return true;
           }
           this.checkBOM = false;
           return false;
         }
-        if (first === BOM[0] && second === BOM[1] && third === BOM[2]) {
+        if (first === BOM2[0] && second === BOM2[1] && third === BOM2[2]) {
           this.discardLeadingBytes(3);
         }
         this.checkBOM = false;
@@ -19282,48 +19282,48 @@ var require_light = __commonJS({
           if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
             throw new Error("An Emitter already exists for this object");
           }
-          this.instance.on = (name, cb) => {
-            return this._addListener(name, "many", cb);
+          this.instance.on = (name2, cb) => {
+            return this._addListener(name2, "many", cb);
           };
-          this.instance.once = (name, cb) => {
-            return this._addListener(name, "once", cb);
+          this.instance.once = (name2, cb) => {
+            return this._addListener(name2, "once", cb);
           };
-          this.instance.removeAllListeners = (name = null) => {
-            if (name != null) {
-              return delete this._events[name];
+          this.instance.removeAllListeners = (name2 = null) => {
+            if (name2 != null) {
+              return delete this._events[name2];
             } else {
               return this._events = {};
             }
           };
         }
-        _addListener(name, status, cb) {
+        _addListener(name2, status, cb) {
           var base;
-          if ((base = this._events)[name] == null) {
-            base[name] = [];
+          if ((base = this._events)[name2] == null) {
+            base[name2] = [];
           }
-          this._events[name].push({ cb, status });
+          this._events[name2].push({ cb, status });
           return this.instance;
         }
-        listenerCount(name) {
-          if (this._events[name] != null) {
-            return this._events[name].length;
+        listenerCount(name2) {
+          if (this._events[name2] != null) {
+            return this._events[name2].length;
           } else {
             return 0;
           }
         }
-        async trigger(name, ...args) {
+        async trigger(name2, ...args) {
           var e, promises3;
           try {
-            if (name !== "debug") {
-              this.trigger("debug", `Event triggered: ${name}`, args);
+            if (name2 !== "debug") {
+              this.trigger("debug", `Event triggered: ${name2}`, args);
             }
-            if (this._events[name] == null) {
+            if (this._events[name2] == null) {
               return;
             }
-            this._events[name] = this._events[name].filter(function(listener) {
+            this._events[name2] = this._events[name2].filter(function(listener) {
               return listener.status !== "none";
             });
-            promises3 = this._events[name].map(async (listener) => {
+            promises3 = this._events[name2].map(async (listener) => {
               var e2, returned;
               if (listener.status === "none") {
                 return;
@@ -19812,9 +19812,9 @@ var require_light = __commonJS({
       var DLList$2, Sync;
       DLList$2 = DLList_1;
       Sync = class Sync {
-        constructor(name, Promise2) {
+        constructor(name2, Promise2) {
           this.schedule = this.schedule.bind(this);
-          this.name = name;
+          this.name = name2;
           this.Promise = Promise2;
           this._running = 0;
           this._queue = new DLList$2();
@@ -20751,8 +20751,8 @@ var require_directives = __commonJS({
           this.atNextDocument = false;
         }
         const parts = line.trim().split(/[ \t]+/);
-        const name = parts.shift();
-        switch (name) {
+        const name2 = parts.shift();
+        switch (name2) {
           case "%TAG": {
             if (parts.length !== 2) {
               onError(0, "%TAG directive should contain exactly two parts");
@@ -20780,7 +20780,7 @@ var require_directives = __commonJS({
             }
           }
           default:
-            onError(0, `Unknown directive ${name}`, true);
+            onError(0, `Unknown directive ${name2}`, true);
             return false;
         }
       }
@@ -20889,9 +20889,9 @@ var require_anchors = __commonJS({
     }
     function findNewAnchor(prefix, exclude) {
       for (let i = 1; true; ++i) {
-        const name = `${prefix}${i}`;
-        if (!exclude.has(name))
-          return name;
+        const name2 = `${prefix}${i}`;
+        if (!exclude.has(name2))
+          return name2;
       }
     }
     function createNodeAnchors(doc, prefix) {
@@ -21045,8 +21045,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -21154,13 +21154,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity.isCollection(node2)) {
-        let count = 0;
+        let count2 = 0;
         for (const item of node2.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
+        return count2;
       } else if (identity.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -21928,8 +21928,8 @@ var require_stringify = __commonJS({
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       }
       if (!tagObj) {
-        const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
-        throw new Error(`Tag not resolved for ${name} value`);
+        const name2 = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        throw new Error(`Tag not resolved for ${name2} value`);
       }
       return tagObj;
     }
@@ -23555,7 +23555,7 @@ var require_timestamp = __commonJS({
       resolve: (str) => parseSexagesimal(str, false),
       stringify: stringifySexagesimal
     };
-    var timestamp4 = {
+    var timestamp5 = {
       identify: (value) => value instanceof Date,
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
@@ -23564,7 +23564,7 @@ var require_timestamp = __commonJS({
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
       resolve(str) {
-        const match = str.match(timestamp4.test);
+        const match = str.match(timestamp5.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -23583,7 +23583,7 @@ var require_timestamp = __commonJS({
     };
     exports.floatTime = floatTime;
     exports.intTime = intTime;
-    exports.timestamp = timestamp4;
+    exports.timestamp = timestamp5;
   }
 });
 
@@ -23603,7 +23603,7 @@ var require_schema3 = __commonJS({
     var omap = require_omap();
     var pairs = require_pairs();
     var set2 = require_set();
-    var timestamp4 = require_timestamp();
+    var timestamp5 = require_timestamp();
     var schema = [
       map2.map,
       seq.seq,
@@ -23623,9 +23623,9 @@ var require_schema3 = __commonJS({
       omap.omap,
       pairs.pairs,
       set2.set,
-      timestamp4.intTime,
-      timestamp4.floatTime,
-      timestamp4.timestamp
+      timestamp5.intTime,
+      timestamp5.floatTime,
+      timestamp5.timestamp
     ];
     exports.schema = schema;
   }
@@ -23650,7 +23650,7 @@ var require_tags = __commonJS({
     var pairs = require_pairs();
     var schema$2 = require_schema3();
     var set2 = require_set();
-    var timestamp4 = require_timestamp();
+    var timestamp5 = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
       ["core", schema.schema],
       ["failsafe", [map2.map, seq.seq, string4.string]],
@@ -23664,11 +23664,11 @@ var require_tags = __commonJS({
       float: float.float,
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
-      floatTime: timestamp4.floatTime,
+      floatTime: timestamp5.floatTime,
       int: int2.int,
       intHex: int2.intHex,
       intOct: int2.intOct,
-      intTime: timestamp4.intTime,
+      intTime: timestamp5.intTime,
       map: map2.map,
       merge: merge3.merge,
       null: _null4.nullTag,
@@ -23676,7 +23676,7 @@ var require_tags = __commonJS({
       pairs: pairs.pairs,
       seq: seq.seq,
       set: set2.set,
-      timestamp: timestamp4.timestamp
+      timestamp: timestamp5.timestamp
     };
     var coreKnownTags = {
       "tag:yaml.org,2002:binary": binary.binary,
@@ -23684,7 +23684,7 @@ var require_tags = __commonJS({
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
       "tag:yaml.org,2002:set": set2.set,
-      "tag:yaml.org,2002:timestamp": timestamp4.timestamp
+      "tag:yaml.org,2002:timestamp": timestamp5.timestamp
     };
     function getTags(customTags, schemaName, addMergeTag) {
       const schemaTags = schemas.get(schemaName);
@@ -23928,11 +23928,11 @@ var require_Document = __commonJS({
        * `name` will be used as a prefix for a new unique anchor.
        * If `name` is undefined, the generated anchor will use 'a' as a prefix.
        */
-      createAlias(node2, name) {
+      createAlias(node2, name2) {
         if (!node2.anchor) {
           const prev = anchors.anchorNames(this);
           node2.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-          !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
+          !name2 || prev.has(name2) ? anchors.findNewAnchor(name2 || "a", prev) : name2;
         }
         return new Alias.Alias(node2.anchor);
       }
@@ -24113,8 +24113,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -24151,9 +24151,9 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name2, pos, code, message) {
         super();
-        this.name = name;
+        this.name = name2;
         this.code = code;
         this.message = message;
         this.pos = pos;
@@ -24191,12 +24191,12 @@ var require_errors2 = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error63.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error63.message += `:
 
 ${lineStr}
@@ -24793,8 +24793,8 @@ var require_resolve_flow_collection = __commonJS({
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
       else {
-        const name = fcName[0].toUpperCase() + fcName.substring(1);
-        const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        const name2 = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot ? `${name2} must end with a ${expectedEnd}` : `${name2} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
           ee.unshift(ce);
@@ -26069,7 +26069,7 @@ var require_cst = __commonJS({
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
     var cstVisit = require_cst_visit();
-    var BOM = "\uFEFF";
+    var BOM2 = "\uFEFF";
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
@@ -26077,7 +26077,7 @@ var require_cst = __commonJS({
     var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
-        case BOM:
+        case BOM2:
           return "<BOM>";
         case DOCUMENT:
           return "<DOC>";
@@ -26091,7 +26091,7 @@ var require_cst = __commonJS({
     }
     function tokenType(source) {
       switch (source) {
-        case BOM:
+        case BOM2:
           return "byte-order-mark";
         case DOCUMENT:
           return "doc-mode";
@@ -26153,7 +26153,7 @@ var require_cst = __commonJS({
     exports.setScalarValue = cstScalar.setScalarValue;
     exports.stringify = cstStringify.stringify;
     exports.visit = cstVisit.visit;
-    exports.BOM = BOM;
+    exports.BOM = BOM2;
     exports.DOCUMENT = DOCUMENT;
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
@@ -28245,10 +28245,10 @@ var ExitCode;
 function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
 }
-function getInput(name, options) {
-  const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
+function getInput(name2, options) {
+  const val = process.env[`INPUT_${name2.replace(/ /g, "_").toUpperCase()}`] || "";
   if (options && options.required && !val) {
-    throw new Error(`Input required and not supplied: ${name}`);
+    throw new Error(`Input required and not supplied: ${name2}`);
   }
   if (options && options.trimWhitespace === false) {
     return val;
@@ -28633,33 +28633,33 @@ function getUserAgent() {
 }
 
 // node_modules/before-after-hook/lib/register.js
-function register(state, name, method, options) {
+function register(state, name2, method, options) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
   }
   if (!options) {
     options = {};
   }
-  if (Array.isArray(name)) {
-    return name.reverse().reduce((callback, name2) => {
-      return register.bind(null, state, name2, callback, options);
+  if (Array.isArray(name2)) {
+    return name2.reverse().reduce((callback, name3) => {
+      return register.bind(null, state, name3, callback, options);
     }, method)();
   }
   return Promise.resolve().then(() => {
-    if (!state.registry[name]) {
+    if (!state.registry[name2]) {
       return method(options);
     }
-    return state.registry[name].reduce((method2, registered) => {
+    return state.registry[name2].reduce((method2, registered) => {
       return registered.hook.bind(null, method2, options);
     }, method)();
   });
 }
 
 // node_modules/before-after-hook/lib/add.js
-function addHook(state, kind, name, hook2) {
+function addHook(state, kind, name2, hook2) {
   const orig = hook2;
-  if (!state.registry[name]) {
-    state.registry[name] = [];
+  if (!state.registry[name2]) {
+    state.registry[name2] = [];
   }
   if (kind === "before") {
     hook2 = (method, options) => {
@@ -28684,38 +28684,38 @@ function addHook(state, kind, name, hook2) {
       });
     };
   }
-  state.registry[name].push({
+  state.registry[name2].push({
     hook: hook2,
     orig
   });
 }
 
 // node_modules/before-after-hook/lib/remove.js
-function removeHook(state, name, method) {
-  if (!state.registry[name]) {
+function removeHook(state, name2, method) {
+  if (!state.registry[name2]) {
     return;
   }
-  const index = state.registry[name].map((registered) => {
+  const index = state.registry[name2].map((registered) => {
     return registered.orig;
   }).indexOf(method);
   if (index === -1) {
     return;
   }
-  state.registry[name].splice(index, 1);
+  state.registry[name2].splice(index, 1);
 }
 
 // node_modules/before-after-hook/index.js
 var bind = Function.bind;
 var bindable = bind.bind(bind);
-function bindApi(hook2, state, name) {
+function bindApi(hook2, state, name2) {
   const removeHookRef = bindable(removeHook, null).apply(
     null,
-    name ? [state, name] : [state]
+    name2 ? [state, name2] : [state]
   );
   hook2.api = { remove: removeHookRef };
   hook2.remove = removeHookRef;
   ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
+    const args = name2 ? [state, kind, name2] : [state, kind];
     hook2[kind] = hook2.api[kind] = bindable(addHook, null).apply(null, args);
   });
 }
@@ -28816,11 +28816,11 @@ function addQueryParameters(url2, parameters) {
   if (names.length === 0) {
     return url2;
   }
-  return url2 + separator + names.map((name) => {
-    if (name === "q") {
+  return url2 + separator + names.map((name2) => {
+    if (name2 === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
-    return `${name}=${encodeURIComponent(parameters[name])}`;
+    return `${name2}=${encodeURIComponent(parameters[name2])}`;
   }).join("&");
 }
 var urlVariableRegex = /\{[^{}}]+\}/g;
@@ -29255,8 +29255,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject2 = val !== null && typeof val === "object";
-    const hasToJSON = isObject2 && typeof val.toJSON === "function";
+    const isObject3 = val !== null && typeof val === "object";
+    const hasToJSON = isObject3 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
@@ -29597,8 +29597,8 @@ async function fetchWrapper(requestOptions) {
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
   const body = isPlainObject2(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name, value]) => [
-      name,
+    Object.entries(requestOptions.headers).map(([name2, value]) => [
+      name2,
       String(value)
     ])
   );
@@ -32585,17 +32585,17 @@ function decorate(octokit, scope, methodName, defaults, decorations) {
     }
     if (decorations.renamedParameters) {
       const options2 = requestWithDefaults.endpoint.merge(...args);
-      for (const [name, alias] of Object.entries(
+      for (const [name2, alias] of Object.entries(
         decorations.renamedParameters
       )) {
-        if (name in options2) {
+        if (name2 in options2) {
           octokit.log.warn(
-            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+            `"${name2}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
           );
           if (!(alias in options2)) {
-            options2[alias] = options2[name];
+            options2[alias] = options2[name2];
           }
-          delete options2[name];
+          delete options2[name2];
         }
       }
       return requestWithDefaults(options2);
@@ -32725,7 +32725,7 @@ function runForwardingSignals(command, args, env) {
     for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
     child.on("error", reject);
     child.on("exit", (code, signal) => {
-      for (const name of FORWARDED_SIGNALS) process.off(name, forward);
+      for (const name2 of FORWARDED_SIGNALS) process.off(name2, forward);
       resolvePromise(code ?? 128 + signalNumber(signal));
     });
   });
@@ -32832,7 +32832,7 @@ function installDirectoryName(pkg) {
   return `${pkg.name.replace(/^@/, "").replace(/\//g, "-")}@${pkg.version}`;
 }
 function npmEnvironment(env) {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => NPM_ENVIRONMENT.test(name)));
+  return Object.fromEntries(Object.entries(env).filter(([name2]) => NPM_ENVIRONMENT.test(name2)));
 }
 async function checkVersion(pkg, executable) {
   let output2;
@@ -34004,12 +34004,12 @@ function merge2(a, b) {
   });
   return clone(a, def);
 }
-function partial(Class2, schema, mask, name = "partial") {
+function partial(Class2, schema, mask, name2 = "partial") {
   const currDef = schema._zod.def;
   const checks = currDef.checks;
   const hasChecks = checks && checks.length > 0;
   if (hasChecks) {
-    throw new Error(`.${name}() cannot be used on object schemas containing refinements`);
+    throw new Error(`.${name2}() cannot be used on object schemas containing refinements`);
   }
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
@@ -34112,14 +34112,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count = units;
+  let count2 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
-      count--;
+      count2--;
       i++;
     }
   }
-  return count;
+  return count2;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -34349,7 +34349,7 @@ function newError(Definition) {
   return new Definition();
 }
 // @__NO_SIDE_EFFECTS__
-function $constructor(name, initializer3, proto, params) {
+function $constructor(name2, initializer3, proto, params) {
   const zodProto = {};
   function Internals(def) {
     this.def = def;
@@ -34367,10 +34367,10 @@ function $constructor(name, initializer3, proto, params) {
       } finally {
         _zodDesc.value = void 0;
       }
-    } else if (inst._zod.traits.has(name)) {
+    } else if (inst._zod.traits.has(name2)) {
       return;
     }
-    inst._zod.traits.add(name);
+    inst._zod.traits.add(name2);
     initializer3(inst, def);
     if (initialized) {
       const own2 = Object.getPrototypeOf(inst);
@@ -34396,7 +34396,7 @@ function $constructor(name, initializer3, proto, params) {
   const Parent = params?.Parent ?? Object;
   class Definition extends Parent {
   }
-  Object.defineProperty(Definition, "name", { value: name });
+  Object.defineProperty(Definition, "name", { value: name2 });
   function _(def) {
     const inst = params?.Parent ? newError(Definition) : this;
     init(inst, def);
@@ -34417,10 +34417,10 @@ function $constructor(name, initializer3, proto, params) {
     value: (inst) => {
       if (params?.Parent && inst instanceof params.Parent)
         return true;
-      return inst?._zod?.traits?.has(name);
+      return inst?._zod?.traits?.has(name2);
     }
   });
-  Object.defineProperty(_, "name", { value: name });
+  Object.defineProperty(_, "name", { value: name2 });
   return _;
 }
 var $brand = /* @__PURE__ */ Symbol("zod_brand");
@@ -34430,8 +34430,8 @@ var $ZodAsyncError = class extends Error {
   }
 };
 var $ZodEncodeError = class extends Error {
-  constructor(name) {
-    super(`Encountered unidirectional transform during encode: ${name}`);
+  constructor(name2) {
+    super(`Encountered unidirectional transform during encode: ${name2}`);
     this.name = "ZodEncodeError";
   }
 };
@@ -36447,7 +36447,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const catchall = def.catchall;
   let value;
   const memo2 = globalConfig.memoizer;
@@ -36455,7 +36455,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject3(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -36591,7 +36591,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -36600,7 +36600,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject3(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -38502,8 +38502,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getBelarusianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -41150,8 +41150,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count, one, many) {
-  return Math.abs(count) === 1 ? one : many;
+function getArmenianPlural(count2, one, many) {
+  return Math.abs(count2) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -43889,8 +43889,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getRussianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -45958,13 +45958,13 @@ ${code}
   return fn;
 }
 function addConstant(ctx, value) {
-  for (const [name2, v] of ctx.constants) {
+  for (const [name3, v] of ctx.constants) {
     if (v === value)
-      return name2;
+      return name3;
   }
-  const name = `c${ctx.constantCounter++}`;
-  ctx.constants.set(name, value);
-  return name;
+  const name2 = `c${ctx.constantCounter++}`;
+  ctx.constants.set(name2, value);
+  return name2;
 }
 function addUserConstant(ctx, fn) {
   ctx.definite = false;
@@ -52722,14 +52722,14 @@ var PolecatOptionsError = class extends Error {
   name = "PolecatOptionsError";
 };
 function readPolecatOptions(source) {
-  const input2 = (name, required2 = true) => {
-    const value = (source.inputs[name] ?? "").trim();
-    if (required2 && value === "") throw new PolecatOptionsError(`the input ${name} is required`);
+  const input2 = (name2, required2 = true) => {
+    const value = (source.inputs[name2] ?? "").trim();
+    if (required2 && value === "") throw new PolecatOptionsError(`the input ${name2} is required`);
     return value;
   };
-  const variable = (name, fallback) => {
-    const value = source.env[name]?.trim() || fallback;
-    if (value === void 0 || value === "") throw new PolecatOptionsError(`${name} is not set: run this action in a GitHub Actions job`);
+  const variable = (name2, fallback) => {
+    const value = source.env[name2]?.trim() || fallback;
+    if (value === void 0 || value === "") throw new PolecatOptionsError(`${name2} is not set: run this action in a GitHub Actions job`);
     return value;
   };
   const attempt = Number(input2("attempt"));
@@ -52825,9 +52825,9 @@ function formatLocatedProblem(problem) {
   return `${where}${problem.field ? ` ${problem.field}:` : ""} ${problem.message}`;
 }
 function fieldName(path) {
-  let name = "";
-  for (const part of path) name += typeof part === "number" ? `[${part}]` : name ? `.${part}` : part;
-  return name;
+  let name2 = "";
+  for (const part of path) name2 += typeof part === "number" ? `[${part}]` : name2 ? `.${part}` : part;
+  return name2;
 }
 function parseLocatedYaml(text3) {
   const lines = new import_yaml.LineCounter();
@@ -53124,6 +53124,18 @@ function toUtc(text3) {
   const seconds = new Date(parts.epochMs).toISOString().slice(0, 19);
   const fraction = parts.fraction.replace(/0+$/, "");
   return fraction ? `${seconds}.${fraction}Z` : `${seconds}Z`;
+}
+function instantKey(text3) {
+  if (text3 === void 0) return "";
+  const parts = parse6(text3);
+  if (!parts) return "";
+  const seconds = new Date(parts.epochMs).toISOString().slice(0, 19);
+  return `${seconds}.${parts.fraction.padEnd(9, "0")}`;
+}
+function compareInstants(a, b) {
+  const ka = instantKey(a);
+  const kb = instantKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 function instant(text3) {
   const parts = parse6(text3);
@@ -54026,7 +54038,18 @@ var LedgerStore = class {
     const lanes = this.options.lanes;
     if (!lanes) return this.write(message, mutate, options);
     const key = `${this.options.owner}/${this.options.repo}:${this.options.branch}`;
-    return lanes.run(key, (last) => this.write(message, mutate, last ? { from: last } : options));
+    return lanes.run(key, (last) => this.write(message, mutate, last ? { ...options, from: last } : options));
+  }
+  /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
+  async readFile(state, path) {
+    if (state.commit === void 0) return void 0;
+    const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      ...this.repoParams,
+      path,
+      ref: state.commit,
+      headers: { accept: "application/vnd.github.raw+json" }
+    }), void 0);
+    return answer === void 0 ? void 0 : rawText(answer.data);
   }
   async write(message, mutate, options) {
     const maxAttempts = this.options.maxAttempts ?? 8;
@@ -54034,7 +54057,8 @@ var LedgerStore = class {
       const state = attempt === 1 && options.from ? options.from : await this.read();
       const next = mutate(state.ledger);
       if (next === state.ledger) return { state, changed: false, attempts: attempt };
-      const written = await this.tryWrite(state, next, typeof message === "string" ? message : message());
+      const files = options.files ? await options.files(state, next) : [];
+      const written = await this.tryWrite(state, next, typeof message === "string" ? message : message(), files);
       if (written) return { state: written, changed: true, attempts: attempt };
       if (attempt >= maxAttempts) {
         throw new LedgerStoreError(`${this.options.branch}: gave up after ${attempt} attempts: other writers kept moving the branch`);
@@ -54043,10 +54067,10 @@ var LedgerStore = class {
     }
   }
   /** The new state, or undefined when another writer moved the branch first. */
-  async tryWrite(state, next, message) {
+  async tryWrite(state, next, message, extra) {
     const text3 = serializeLedger(next);
     this.checkSize(Buffer.byteLength(text3));
-    const files = [{ path: LEDGER_PATH, content: text3 }];
+    const files = [{ path: LEDGER_PATH, content: text3 }, ...extra];
     if (state.commit === void 0) files.push({ path: LEDGER_CONFIG_PATH, content: renderLedgerConfig(this.options.prefix) });
     const entries = files.map((file2) => ({ path: file2.path, mode: "100644", type: "blob", content: file2.content }));
     const tree = await this.github.request("POST /repos/{owner}/{repo}/git/trees", {
@@ -54188,14 +54212,14 @@ function moleculeVars(molecule) {
   const vars = gastownMetadata(molecule.root).vars;
   const recorded = {};
   if (typeof vars === "object" && vars !== null && !Array.isArray(vars)) {
-    for (const [name, value] of Object.entries(vars)) if (typeof value === "string") recorded[name] = value;
+    for (const [name2, value] of Object.entries(vars)) if (typeof value === "string") recorded[name2] = value;
   }
   return recorded;
 }
 
 // app/town/repository-prefix.ts
-function prefixForRepository(name) {
-  const prefix = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+function prefixForRepository(name2) {
+  const prefix = name2.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
   return prefix === "" ? "gt" : prefix;
 }
 
@@ -54617,10 +54641,10 @@ function unescapeMountPath(path) {
 async function readCgroupMounts() {
   return cgroupMounts(await readFile("/proc/self/mountinfo", "utf8"));
 }
-async function makeAgentCgroup(name, mounts) {
+async function makeAgentCgroup(name2, mounts) {
   const reasons = [];
   if (mounts.unified !== void 0) {
-    const path = join4(mounts.unified, `gastown-${name}`);
+    const path = join4(mounts.unified, `gastown-${name2}`);
     try {
       await mkdir4(path);
       try {
@@ -54637,7 +54661,7 @@ async function makeAgentCgroup(name, mounts) {
     reasons.push("no cgroup v2 hierarchy is mounted");
   }
   if (mounts.freezer !== void 0) {
-    const path = join4(mounts.freezer, `gastown-${name}`);
+    const path = join4(mounts.freezer, `gastown-${name2}`);
     try {
       await mkdir4(path);
       return { kind: "freezer", path };
@@ -54727,13 +54751,13 @@ async function copyObjects(from, to) {
   for (const entry of await readdir3(from, { withFileTypes: true })) {
     if (entry.isDirectory() && /^[0-9a-f]{2}$/.test(entry.name)) {
       await mkdir5(join5(to, entry.name), { recursive: true });
-      for (const name of await readdir3(join5(from, entry.name))) await copyFile2(join5(from, entry.name, name), join5(to, entry.name, name));
+      for (const name2 of await readdir3(join5(from, entry.name))) await copyFile2(join5(from, entry.name, name2), join5(to, entry.name, name2));
     }
   }
   await mkdir5(join5(to, "pack"), { recursive: true });
   const packs = await readdir3(join5(from, "pack")).catch(() => []);
-  for (const name of packs) {
-    if (/^pack-[0-9a-f]{40}\.(pack|idx)$/.test(name)) await copyFile2(join5(from, "pack", name), join5(to, "pack", name));
+  for (const name2 of packs) {
+    if (/^pack-[0-9a-f]{40}\.(pack|idx)$/.test(name2)) await copyFile2(join5(from, "pack", name2), join5(to, "pack", name2));
   }
 }
 async function chownTree(path, owner) {
@@ -54809,16 +54833,16 @@ import { promisify as promisify2 } from "node:util";
 import { accessSync, constants as constants4 } from "node:fs";
 import { join as join6 } from "node:path";
 var SYSTEM_DIRECTORIES = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"];
-function systemTool(name, directories = SYSTEM_DIRECTORIES) {
+function systemTool(name2, directories = SYSTEM_DIRECTORIES) {
   for (const directory of directories) {
-    const path = join6(directory, name);
+    const path = join6(directory, name2);
     try {
       accessSync(path, constants4.X_OK);
       return path;
     } catch {
     }
   }
-  throw new Error(`${name} is not installed (looked in ${directories.join(", ")}); the polecat action needs it to run the agent as a user of its own`);
+  throw new Error(`${name2} is not installed (looked in ${directories.join(", ")}); the polecat action needs it to run the agent as a user of its own`);
 }
 
 // app/polecat/user-processes.ts
@@ -54888,11 +54912,11 @@ function agentUserName(key) {
   return `${NAME_PREFIX}${key}`;
 }
 var SCHEDULER_DENY_FILES = ["/etc/cron.deny", "/etc/at.deny"];
-async function createAgentUser(name, options) {
-  if (!name.startsWith(NAME_PREFIX) || !KEY.test(name.slice(NAME_PREFIX.length))) {
-    throw new Error(`"${name}" is not an agent user name (see agentUserName)`);
+async function createAgentUser(name2, options) {
+  if (!name2.startsWith(NAME_PREFIX) || !KEY.test(name2.slice(NAME_PREFIX.length))) {
+    throw new Error(`"${name2}" is not an agent user name (see agentUserName)`);
   }
-  const createdDenyFiles = await denyScheduling(name, options.denyFiles ?? SCHEDULER_DENY_FILES);
+  const createdDenyFiles = await denyScheduling(name2, options.denyFiles ?? SCHEDULER_DENY_FILES);
   await run2(systemTool("useradd"), [
     "--system",
     "--user-group",
@@ -54903,12 +54927,12 @@ async function createAgentUser(name, options) {
     nologinShell(),
     "--comment",
     "Gas Town agent",
-    name
+    name2
   ], { env: {} });
-  const ids = await userIds(name);
+  const ids = await userIds(name2);
   return { ...ids, home: options.home, createdDenyFiles };
 }
-async function denyScheduling(name, files) {
+async function denyScheduling(name2, files) {
   const created = [];
   for (const file2 of files) {
     let text3;
@@ -54919,19 +54943,19 @@ async function denyScheduling(name, files) {
       text3 = null;
     }
     if (text3 === null) {
-      await writeFile4(file2, `${name}
+      await writeFile4(file2, `${name2}
 `, { mode: 420, flag: "wx" });
       created.push(file2);
-    } else if (!text3.split("\n").includes(name)) {
-      await appendFile2(file2, text3 === "" || text3.endsWith("\n") ? `${name}
+    } else if (!text3.split("\n").includes(name2)) {
+      await appendFile2(file2, text3 === "" || text3.endsWith("\n") ? `${name2}
 ` : `
-${name}
+${name2}
 `);
     }
   }
   return created;
 }
-async function allowScheduling(name, files, createdFiles) {
+async function allowScheduling(name2, files, createdFiles) {
   for (const file2 of files) {
     let text3;
     try {
@@ -54939,7 +54963,7 @@ async function allowScheduling(name, files, createdFiles) {
     } catch {
       continue;
     }
-    const kept = text3.split("\n").filter((line) => line !== name && line !== "");
+    const kept = text3.split("\n").filter((line) => line !== name2 && line !== "");
     if (kept.length === 0 && createdFiles.includes(file2)) {
       await rm3(file2, { force: true });
     } else {
@@ -54949,11 +54973,11 @@ async function allowScheduling(name, files, createdFiles) {
     }
   }
 }
-async function userIds(name) {
+async function userIds(name2) {
   const passwd = await readFile3("/etc/passwd", "utf8");
-  const entry = passwd.split("\n").map((line) => line.split(":")).find((fields) => fields[0] === name);
-  if (entry === void 0) throw new Error(`there is no user ${name} in /etc/passwd`);
-  return { name, uid: Number(entry[2]), gid: Number(entry[3]) };
+  const entry = passwd.split("\n").map((line) => line.split(":")).find((fields) => fields[0] === name2);
+  if (entry === void 0) throw new Error(`there is no user ${name2} in /etc/passwd`);
+  return { name: name2, uid: Number(entry[2]), gid: Number(entry[3]) };
 }
 function agentArgv(user, spec) {
   return argvInCgroup(spec.cgroup, [
@@ -55060,6 +55084,10 @@ function attemptOf(bead) {
   const attempt = gastownMetadata(bead).attempt;
   return typeof attempt === "number" && Number.isInteger(attempt) && attempt > 0 ? attempt : 0;
 }
+function unhooked(bead) {
+  const { assignee: _assignee, ...rest } = bead;
+  return { ...rest, status: "open" };
+}
 
 // app/town/polecat-claim.ts
 function claimBead(ledger2, run4, now) {
@@ -55136,14 +55164,21 @@ var ClaimedLedger = class {
     this.check(state.ledger);
     return state;
   }
-  /** `mutate` applied in a compare-and-swap commit, each try only while the claim holds. */
-  async write(message, mutate) {
+  /**
+   * `mutate` applied in a compare-and-swap commit, each try only while the claim holds, with the
+   * other files `files` makes from the state it was applied to.
+   */
+  async write(message, mutate, files) {
     const written = await this.store.update(message, (ledger2) => {
       this.check(ledger2);
       return mutate(ledger2);
-    }, this.last ? { from: this.last } : {});
+    }, { ...this.last ? { from: this.last } : {}, ...files ? { files } : {} });
     this.last = written.state;
     return written;
+  }
+  /** A file of the ledger branch at `state`'s commit. */
+  readFile(state, path) {
+    return this.store.readFile(state, path);
   }
   check(ledger2) {
     const lost = claimLost(ledger2, this.run);
@@ -55610,12 +55645,12 @@ function fileBead(ledger2, intent, run4) {
   if (intent.blocks === void 0) return ledger2.withBead(bead);
   const blocked = ledger2.get(intent.blocks);
   const has = (blocked.dependencies ?? []).some((d) => d.depends_on_id === intent.id && d.type === "blocks");
-  const withBlocker = has ? blocked : {
+  const withBlocker2 = has ? blocked : {
     ...blocked,
     dependencies: [...blocked.dependencies ?? [], dependency(blocked.id, intent.id, "blocks", at, run4)],
     updated_at: at
   };
-  return ledger2.withBeads([bead, withBlocker]);
+  return ledger2.withBeads([bead, withBlocker2]);
 }
 function messageBead(ledger2, intent, run4) {
   const at = intentTime(intent);
@@ -55811,13 +55846,6 @@ function stepOutbox(outbox, verdict) {
 function markerPayload2(accepted) {
   return { outbox: accepted.entries.map(({ intent }) => outboxLine(withoutVersion(intent)).trimEnd()) };
 }
-function exitIntentOutbox(exit, reason, at) {
-  return parseOutbox(outboxLine({ kind: "exit", at: at.toISOString(), exit, reason }), "the action");
-}
-async function recordActionExit(ledger2, run4, exit, reason, at) {
-  const outbox = exitIntentOutbox(exit, reason, at);
-  await ledger2.write(`${run4.bead}: polecat ${run4.polecat} ends attempt ${run4.attempt} as ${exit}`, (current) => applyOutbox(current, outbox, { ...run4, step: "" }).ledger);
-}
 async function repairFromMarkers(ledger2, repo, input2) {
   const markers = await readMarkers(repo.git, { workTip: input2.workTip, baseTip: input2.baseTip, bead: input2.bead });
   if (markers.length === 0) return 0;
@@ -55890,15 +55918,25 @@ var HEARTBEAT_CHECK_NAME = "gastown/polecat";
 function heartbeatExternalId(bead, attempt) {
   return `${bead}@${attempt}`;
 }
+var MARKER_REASON_CHARS = 1500;
 function heartbeatMarker(heartbeat) {
   const fields = {
     at: heartbeat.at.toISOString(),
     progress_at: (heartbeat.progressAt ?? heartbeat.at).toISOString(),
     state: heartbeat.state,
     step: heartbeat.step,
-    attempt: heartbeat.attempt
+    attempt: heartbeat.attempt,
+    ...heartbeat.exit ? {
+      exit: {
+        exit: heartbeat.exit.exit,
+        reason: heartbeat.exit.reason.slice(0, MARKER_REASON_CHARS),
+        attempt: heartbeat.exit.attempt,
+        work_tip: heartbeat.exit.workTip,
+        ...heartbeat.exit.blocker ? { blocker: heartbeat.exit.blocker } : {}
+      }
+    } : {}
   };
-  return `<!-- gastown:heartbeat ${JSON.stringify(fields)} -->`;
+  return `<!-- gastown:heartbeat ${JSON.stringify(fields).replace(/</g, "\\u003c").replace(/>/g, "\\u003e")} -->`;
 }
 
 // app/town/fenced-text.ts
@@ -55919,14 +55957,22 @@ var STATE_WORDS = {
 };
 function heartbeatOutput(view) {
   const { step } = view;
-  const marker = heartbeatMarker({ at: view.at, progressAt: view.progressAt, state: view.state, step: step.id, attempt: view.attempt });
+  const marker = heartbeatMarker({
+    at: view.at,
+    progressAt: view.progressAt,
+    state: view.state,
+    step: step.id,
+    attempt: view.attempt,
+    ...view.exit ? { exit: view.exit } : {}
+  });
   const lines = [
     marker,
     "",
     `Polecat **${view.polecat}** ${STATE_WORDS[view.state]} on \`${view.bead}\`, attempt ${view.attempt}: step ${step.index} of ${step.of}, \`${step.id}\`.`,
     "",
     `Last heartbeat ${view.at.toISOString()}; the agent's last progress ${view.progressAt.toISOString()}.`,
-    ...view.notes.map((note) => `- ${note}`)
+    ...view.notes.map((note) => `- ${note}`),
+    ...view.exit ? ["", `It ended as **${view.exit.exit}**, at \`${view.exit.workTip.slice(0, 12)}\`, for this reason:`, "", fenced(view.exit.reason)] : []
   ];
   return {
     title: `${view.state} \xB7 step ${step.index}/${step.of}`,
@@ -55950,6 +55996,7 @@ var PolecatHeartbeat = class {
   progressAt;
   tail = "";
   notes = [];
+  exit;
   /** Starts beating on `tip`, completing the check run of the tip before, if any. */
   async startOn(tip) {
     const previous = this.checkRun;
@@ -55984,9 +56031,10 @@ var PolecatHeartbeat = class {
     if (this.checkRun === void 0) return;
     await updateCheckRun(this.options.github, { owner: this.options.owner, repo: this.options.repo, id: this.checkRun, output: this.output() });
   }
-  /** The last beat, which completes the check run. */
-  async finish(state, conclusion) {
+  /** The last beat, which completes the check run; with the exit the run is about to record. */
+  async finish(state, conclusion, exit) {
     this.state = state;
+    this.exit = exit;
     if (this.checkRun === void 0) return;
     await updateCheckRun(this.options.github, { owner: this.options.owner, repo: this.options.repo, id: this.checkRun, output: this.output(), conclusion });
   }
@@ -56001,7 +56049,8 @@ var PolecatHeartbeat = class {
       at: this.options.clock(),
       progressAt: this.progressAt,
       tail: redactor.redact(this.tail),
-      notes: this.notes.map((line) => redactor.redact(line))
+      notes: this.notes.map((line) => redactor.redact(line)),
+      ...this.exit ? { exit: { ...this.exit, reason: redactor.redact(this.exit.reason) } } : {}
     });
   }
 };
@@ -56793,7 +56842,7 @@ function noUsage() {
 }
 function withMessage(sum, usage2, costUsd) {
   const totals = { requests: (sum?.requests ?? 0) + 1, costUsd: (sum?.costUsd ?? 0) + costUsd };
-  for (const count of TOKEN_COUNTS) totals[count] = (sum?.[count] ?? 0) + usage2[count];
+  for (const count2 of TOKEN_COUNTS) totals[count2] = (sum?.[count2] ?? 0) + usage2[count2];
   return totals;
 }
 function raise(counts, usage2) {
@@ -57066,20 +57115,20 @@ function browserTag(text3, at) {
   }
   return tag(text3.length, true);
 }
-function hidesContent(name, attributes) {
-  if (CONTENT_HIDDEN.has(name)) return true;
+function hidesContent(name2, attributes) {
+  if (CONTENT_HIDDEN.has(name2)) return true;
   if (/(?:^|\s)hidden(?:\s*=|\s|$)/i.test(attributes)) return true;
   const style = /\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/i.exec(attributes);
   return style !== null && HIDING_STYLE.test(style[1] ?? style[2] ?? style[3] ?? "");
 }
-function elementEnd(text3, name, from) {
-  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function elementEnd(text3, name2, from) {
+  const escaped = name2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const tags = new RegExp(String.raw`<(/?)${escaped}(?=[\s/>])[^>]*>`, "gi");
   tags.lastIndex = from;
   let depth = 1;
   for (let match = tags.exec(text3); match; match = tags.exec(text3)) {
     if (match[1] === "/") depth--;
-    else if (!RAW_TEXT.has(name) && !match[0].endsWith("/>")) depth++;
+    else if (!RAW_TEXT.has(name2) && !match[0].endsWith("/>")) depth++;
     if (depth === 0) return tags.lastIndex;
   }
   return text3.length;
@@ -57415,8 +57464,8 @@ function parseHead(text3) {
 }
 function packedRef(text3, ref) {
   for (const line of text3.split("\n")) {
-    const [sha, name] = line.replace(/\r$/, "").split(" ");
-    if (name === ref && sha !== void 0 && SHA.test(sha)) return sha;
+    const [sha, name2] = line.replace(/\r$/, "").split(" ");
+    if (name2 === ref && sha !== void 0 && SHA.test(sha)) return sha;
   }
   return void 0;
 }
@@ -57566,8 +57615,8 @@ ${fsck.stderr}`, quarantine.objects)}`);
 async function gatherFacts(input2, env, tip) {
   const git = (args) => input2.git.run(args, { env });
   const range = [tip, "--not", input2.pushedTip, input2.baseTip];
-  const count = Number((await git(["rev-list", "--count", ...range])).stdout.toString("utf8").trim());
-  if (count > MAX_NEW_COMMITS) throw new WorkRefusal(`the branch has ${count} new commits, more than the ${MAX_NEW_COMMITS} one run may push`);
+  const count2 = Number((await git(["rev-list", "--count", ...range])).stdout.toString("utf8").trim());
+  if (count2 > MAX_NEW_COMMITS) throw new WorkRefusal(`the branch has ${count2} new commits, more than the ${MAX_NEW_COMMITS} one run may push`);
   const shas = (await git(["rev-list", "--topo-order", "--reverse", ...range])).stdout.toString("utf8").split("\n").filter((sha) => sha !== "");
   const commits = await gatherCommits(input2.git, shas, env);
   const mergeBase = (await git(["merge-base", tip, input2.baseTip])).stdout.toString("utf8").trim();
@@ -57607,8 +57656,8 @@ async function moveIntoRepository(quarantine) {
     const target = join12(quarantine.realObjects, fanout);
     await mkdir8(target, { recursive: true });
     const existing = new Set(await readdir7(target));
-    for (const name of await readdir7(join12(quarantine.objects, fanout))) {
-      if (!existing.has(name)) await rename5(join12(quarantine.objects, fanout, name), join12(target, name));
+    for (const name2 of await readdir7(join12(quarantine.objects, fanout))) {
+      if (!existing.has(name2)) await rename5(join12(quarantine.objects, fanout, name2), join12(target, name2));
     }
   }
 }
@@ -57630,13 +57679,20 @@ async function workSteps(input2) {
   let tries = 0;
   let lastStep;
   let processes = 0;
+  let completedReason;
+  const end = (exit, reason, blocker) => ({ exit, reason, ...blocker ? { blocker } : {}, workTip: pushedTip, turns: counted.turns, costUsd: counted.costUsd });
+  const escalate = (reason) => {
+    deps.log.warning(`Escalated: ${reason}`);
+    heartbeat.note(`Escalated: ${reason}`);
+    return end("ESCALATE", reason);
+  };
   for (; ; ) {
     const { ledger: ledger2 } = await input2.ledger.read();
     const molecule = readMolecule(ledger2, options.molecule);
     const now = progress(ledger2, molecule);
-    if (now.state === "finished") return { kind: "finished", steps: now.total };
+    if (now.state === "finished") return end("COMPLETED", completedReason ?? `Every step of ${options.molecule} is done (${now.total}).`);
     if (now.state !== "running" || now.next.length === 0) {
-      return escalate(input2, `the molecule ${options.molecule} cannot go on: it is ${now.state}`);
+      return escalate(`the molecule ${options.molecule} cannot go on: it is ${now.state}`);
     }
     const step = now.next[0];
     if (step.step !== lastStep) {
@@ -57644,10 +57700,10 @@ async function workSteps(input2) {
       tries = 0;
     }
     const reached = limitReached(counted, limits2);
-    if (reached !== null) return escalate(input2, reached.message);
-    if (deps.clock().getTime() >= deadline) return escalate(input2, timeRanOut(options));
+    if (reached !== null) return escalate(reached.message);
+    if (deps.clock().getTime() >= deadline) return escalate(timeRanOut(options));
     if (tries >= TRIES_PER_STEP) {
-      return escalate(input2, `step ${step.step} ended ${TRIES_PER_STEP} times without being done: ${note ?? "the agent never said gt step done"}`);
+      return escalate(`step ${step.step} ended ${TRIES_PER_STEP} times without being done: ${note ?? "the agent never said gt step done"}`);
     }
     tries++;
     processes++;
@@ -57697,8 +57753,8 @@ ${input2.redactor.redact(result.tail).trimEnd()}`);
       deps.log.warning(`Refused the agent's work on ${step.step}: ${taken.problems.join("; ")}`);
       heartbeat.note(`Refused: ${taken.problems.join("; ")}`);
       const spent2 = spentBy(result.end, options);
-      if (spent2 !== void 0) return escalate(input2, `${spent2}, and its work on step ${step.step} was refused: ${taken.problems.join("; ")}`);
-      if (tries >= TRIES_PER_STEP) return escalate(input2, `the agent's work on step ${step.step} was refused twice: ${taken.problems.join("; ")}`);
+      if (spent2 !== void 0) return escalate(`${spent2}, and its work on step ${step.step} was refused: ${taken.problems.join("; ")}`);
+      if (tries >= TRIES_PER_STEP) return escalate(`the agent's work on step ${step.step} was refused twice: ${taken.problems.join("; ")}`);
       note = taken.text;
       continue;
     }
@@ -57729,19 +57785,15 @@ ${input2.redactor.redact(result.tail).trimEnd()}`);
     }
     await input2.ledger.write(commitMessage(options, step.step, done), (current) => applyOutbox(current, accepted, run4).ledger);
     const exit = applied.verdict.accepted.map(({ intent }) => intent).find((intent) => intent.kind === "exit");
-    if (exit?.kind === "exit") return { kind: "exited", exit: exit.exit, reason: exit.reason };
+    if (exit?.kind === "exit") {
+      if (exit.exit !== "COMPLETED") return end(exit.exit, exit.reason, exit.blocker);
+      completedReason = exit.reason;
+    }
     const spent = spentBy(result.end, options);
-    if (spent !== void 0) return escalate(input2, spent);
-    if (result.apiError !== null && !done) return escalate(input2, `the model's API failed: ${result.apiError}`);
+    if (spent !== void 0) return escalate(spent);
+    if (result.apiError !== null && !done) return escalate(`the model's API failed: ${result.apiError}`);
     note = done ? void 0 : 'The last process for this step ended without `gt step done`. Finish the step, then run `gt step done --notes "\u2026"`, or choose an exit with `gt done`.';
   }
-}
-async function escalate(input2, reason) {
-  const { options, deps } = input2;
-  await recordActionExit(input2.ledger, options, "ESCALATE", reason, deps.clock());
-  deps.log.warning(`Escalated: ${reason}`);
-  input2.heartbeat.note(`Escalated: ${reason}`);
-  return { kind: "exited", exit: "ESCALATE", reason };
 }
 function spentBy(end, options) {
   switch (end.kind) {
@@ -57796,6 +57848,363 @@ function runnerPolicy(runnerEnvironment, allowPersistentRunner) {
     kind: "refuse",
     message: `RUNNER_ENVIRONMENT is ${seen}: this runner may be kept after the job, and the polecat action runs an agent as a user of its own on it. Use a GitHub-hosted runner, or set the action's allow-persistent-runner input to true to run here and have the agent's user and files removed at the end.`
   };
+}
+
+// app/town/polecat-mail.ts
+var MAIL_EVENT_TYPE = "gastown.mail";
+var MAX_BODY_CHARS = 2e3;
+function polecatMail(ended) {
+  return {
+    type: ended.exit === "COMPLETED" ? "MERGE_READY" : "POLECAT_DONE",
+    bead: ended.bead,
+    attempt: ended.attempt,
+    from: `polecat/${ended.polecat}`,
+    subject: `${ended.bead}: ${ended.exit}`,
+    body: ended.reason.slice(0, MAX_BODY_CHARS),
+    run_id: ended.runId
+  };
+}
+
+// app/github/repository-dispatch.ts
+async function ringMail(github, repo) {
+  await github.request("POST /repos/{owner}/{repo}/dispatches", {
+    owner: repo.owner,
+    repo: repo.repo,
+    event_type: MAIL_EVENT_TYPE,
+    client_payload: { ...repo.payload }
+  });
+}
+
+// app/molecules/digest.ts
+var DIGEST_KINDS = ["work", "patrol", "merge"];
+var RIG = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+$/;
+var timestamp4 = external_exports.string().refine(isTimestamp, {
+  message: "must be an RFC 3339 timestamp such as 2026-04-18T16:19:12Z"
+});
+var count = external_exports.number().int().min(0);
+var name = external_exports.string().min(1);
+var digestShape = {
+  /**
+   * `work:<molecule>`, `patrol:<molecule>` or `merge:<owner>/<repo>#<pr>` (see digestId): the
+   * same event always gives the same id, so a digest already in the file is not written again.
+   */
+  id: name,
+  /** `work`: a polecat's molecule; `patrol`: one patrol cycle; `merge`: a PR the refinery landed. */
+  kind: external_exports.enum(DIGEST_KINDS),
+  /** The molecule root's id; null for a merge digest that has none. */
+  molecule: name.nullable(),
+  /**
+   * The formula the molecule was poured from, as its root's `bonded_from` names it:
+   * `<name>@<version>`. Not checked further, so a molecule Beads poured (its proto's id) can end.
+   */
+  formula: name.nullable(),
+  /** The work bead the molecule did. */
+  bead: name.nullable(),
+  /** The polecat's name, or the patrol's role (witness, refinery, …). */
+  agent: name.nullable(),
+  /** The repository, `owner/repo`. */
+  rig: external_exports.string().regex(RIG, "must be owner/repo, such as octo-org/widgets").nullable(),
+  /** When the molecule was poured, the patrol began, or the refinery took the PR up. */
+  started_at: timestamp4,
+  /** When it ended; never before `started_at`. The UTC month of this instant names the file. */
+  finished_at: timestamp4,
+  /**
+   * How it ended. Work: COMPLETED, BLOCKED, REFACTOR, ESCALATE or ABANDONED; patrol: OK;
+   * merge: MERGED. A string rather than a closed list, so a later exit can still be read.
+   */
+  exit: name.nullable(),
+  /** The molecule's steps. */
+  steps_total: count,
+  /** Steps closed as done before the squash; not those the squash itself closed. */
+  steps_done: count,
+  /** Runs it took: a work bead's dispatch attempts (1 when the first run finished it). */
+  attempts: count,
+  /** Commits on the branch; null when not known (as for every count below). */
+  commits: count.nullable(),
+  files_changed: count.nullable(),
+  lines_added: count.nullable(),
+  lines_removed: count.nullable(),
+  /** The pull request's number. */
+  pr: external_exports.number().int().min(1).nullable(),
+  /** When the PR was merged; null while it is not. */
+  merged_at: timestamp4.nullable(),
+  /** What the agent's model calls cost, in US dollars. */
+  cost_usd: external_exports.number().min(0).nullable(),
+  /** The agent's turns. */
+  turns: count.nullable(),
+  /** A few sentences on what was done, for people reading the history. */
+  summary: external_exports.string()
+};
+var DigestSchema = external_exports.strictObject(digestShape).superRefine((digest, ctx) => {
+  const problem = (field, message, showValue = true) => ctx.addIssue({ code: "custom", path: [field], message, input: digest[field], params: { showValue } });
+  const expectId = (id, from) => {
+    if (digest.id !== id) problem("id", `must be ${JSON.stringify(id)}, made from its ${from}`);
+  };
+  if (digest.steps_done > digest.steps_total) {
+    problem("steps_done", `must be at most steps_total, ${digest.steps_total}`);
+  }
+  if (isTimestamp(digest.started_at) && isTimestamp(digest.finished_at) && compareInstants(digest.finished_at, digest.started_at) < 0) {
+    problem("finished_at", `must not be before started_at, ${digest.started_at}`);
+  }
+  if (digest.kind === "merge") {
+    if (digest.rig === null) problem("rig", "is required for a merge digest", false);
+    if (digest.pr === null) problem("pr", "is required for a merge digest", false);
+    if (digest.merged_at === null) problem("merged_at", "is required for a merge digest", false);
+    if (digest.rig !== null && digest.pr !== null) {
+      expectId(digestId("merge", { repo: digest.rig, pr: digest.pr }), "kind, rig and pr");
+    }
+  } else if (digest.molecule === null) {
+    problem("molecule", `is required for a ${digest.kind} digest`, false);
+  } else if (digest.molecule !== "") {
+    expectId(digestId(digest.kind, digest.molecule), "kind and molecule");
+  }
+});
+var DIGEST_FIELDS = Object.keys(digestShape);
+function digestId(kind, of) {
+  if (kind === "merge") {
+    if (typeof of === "string") throw new Error("a merge digest's id is made from {repo, pr}, not a molecule id");
+    return `merge:${of.repo}#${of.pr}`;
+  }
+  if (typeof of !== "string" || of === "") throw new Error(`a ${kind} digest's id is made from its molecule id`);
+  return `${kind}:${of}`;
+}
+var DigestError = class extends Error {
+  constructor(problems) {
+    super(problems.map((p) => p.field ? `${p.field}: ${p.message}` : p.message).join("\n"));
+    this.problems = problems;
+    this.name = "DigestError";
+  }
+  problems;
+};
+function buildDigest(input2) {
+  const candidate = {
+    ...input2,
+    id: idFor(input2),
+    started_at: toUtc(input2.started_at),
+    finished_at: toUtc(input2.finished_at),
+    merged_at: input2.merged_at === null ? null : toUtc(input2.merged_at)
+  };
+  const parsed = DigestSchema.safeParse(candidate);
+  if (parsed.success) return inFieldOrder(parsed.data);
+  const problems = schemaProblems2(parsed.error, candidate);
+  throw new DigestError(candidate.id === "" ? problems.filter((p) => p.field !== "id") : problems);
+}
+function idFor(input2) {
+  if (input2.kind === "merge") {
+    return input2.rig === null || input2.pr === null ? "" : digestId("merge", { repo: input2.rig, pr: input2.pr });
+  }
+  return input2.molecule === null || input2.molecule === "" ? "" : digestId(input2.kind, input2.molecule);
+}
+function digestLine(digest) {
+  return `${JSON.stringify(inFieldOrder(checkedDigest(digest)))}
+`;
+}
+function checkedDigest(record2) {
+  const parsed = DigestSchema.safeParse(record2);
+  if (!parsed.success) throw new DigestError(schemaProblems2(parsed.error, record2));
+  return parsed.data;
+}
+function inFieldOrder(digest) {
+  const ordered2 = {};
+  for (const field of DIGEST_FIELDS) ordered2[field] = digest[field];
+  return ordered2;
+}
+var UNKNOWN_FIELD = "unknown field (a digest's fields are listed in docs/digests.md)";
+var EXPECTED2 = {
+  int: "an integer",
+  number: "a number",
+  string: "a string",
+  object: "an object"
+};
+var NULLABLE = /* @__PURE__ */ new Set();
+var INTEGER = /* @__PURE__ */ new Set();
+for (const [field, schema] of Object.entries(digestShape)) {
+  const inner = schema instanceof external_exports.ZodNullable ? schema.unwrap() : schema;
+  if (inner !== schema) NULLABLE.add(field);
+  if (inner instanceof external_exports.ZodNumber && inner.format === "safeint") INTEGER.add(field);
+}
+function describe4(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  return JSON.stringify(value);
+}
+function schemaProblems2(error63, record2) {
+  return error63.issues.flatMap((issue3) => {
+    if (issue3.code === "unrecognized_keys") {
+      return issue3.keys.map((key) => ({ field: key, message: UNKNOWN_FIELD }));
+    }
+    const field = issue3.path.map(String).join(".");
+    return [{ field, message: issueMessage2(issue3, field, record2) }];
+  });
+}
+function issueMessage2(issue3, field, record2) {
+  const value = field && typeof record2 === "object" && record2 !== null ? record2[field] : record2;
+  if (field === "" && issue3.code === "invalid_type") return "a digest must be a JSON object";
+  if (value === void 0) return "is required";
+  const got = ` (got ${describe4(value)})`;
+  switch (issue3.code) {
+    case "invalid_type": {
+      const expected = INTEGER.has(field) ? "int" : issue3.expected;
+      const orNull = NULLABLE.has(field) ? " or null" : "";
+      return `must be ${EXPECTED2[expected] ?? expected}${orNull}${got}`;
+    }
+    case "too_small":
+      return issue3.origin === "string" ? "must not be empty" : `must be at least ${issue3.minimum}${got}`;
+    case "too_big":
+      return `must be at most ${issue3.maximum}${got}`;
+    case "invalid_value":
+      return `must be one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}${got}`;
+    case "custom":
+      return issue3.params?.["showValue"] === false ? issue3.message : `${issue3.message}${got}`;
+    default:
+      return `${issue3.message}${got}`;
+  }
+}
+
+// app/molecules/digest-file.ts
+var DIGESTS_DIR = ".beads/digests";
+var BOM = "\uFEFF";
+function digestFileFor(finishedAt) {
+  const month = utcMonth(finishedAt);
+  if (month === void 0) {
+    throw new DigestError([{
+      field: "finished_at",
+      message: `must be an RFC 3339 timestamp such as 2026-04-18T16:19:12Z (got ${JSON.stringify(finishedAt)})`
+    }]);
+  }
+  return `${DIGESTS_DIR}/${month}.jsonl`;
+}
+function utcMonth(text3) {
+  if (!isTimestamp(text3)) return void 0;
+  return /^(\d{4}-\d{2})-/.exec(toUtc(text3))?.[1];
+}
+function appendDigest(fileText2, digest) {
+  const line = digestLine(digest);
+  if (lineWithId(fileText2, digest.id) !== void 0) return fileText2;
+  const separator = fileText2 === "" || fileText2.endsWith("\n") ? "" : "\n";
+  return `${fileText2}${separator}${line}`;
+}
+function lineWithId(text3, id) {
+  const lines = splitLedgerLines(text3);
+  for (let i = 0; i < lines.length; i++) {
+    let record2;
+    try {
+      record2 = JSON.parse(withoutBom(lines[i], i));
+    } catch {
+      continue;
+    }
+    if (isObject2(record2) && record2["id"] === id) return i + 1;
+  }
+  return void 0;
+}
+function withoutBom(raw2, index) {
+  return index === 0 && raw2.startsWith(BOM) ? raw2.slice(BOM.length) : raw2;
+}
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// app/molecules/squash.ts
+function squash(ledger2, rootId, options) {
+  const molecule = readMolecule(ledger2, rootId);
+  const squashedBefore = molecule.root.close_reason === CLOSE_REASONS.squashed || molecule.root.close_reason === CLOSE_REASONS.abandoned;
+  if (beadStatus(molecule.root) === "closed" && squashedBefore) {
+    return { ledger: ledger2, digest: digestOf(ledger2, molecule, options) };
+  }
+  openMolecule(ledger2, rootId, "squash");
+  const open5 = molecule.steps.filter((s) => !s.closed);
+  if (open5.length > 0 && options.abandon !== true) {
+    throw new MoleculeError(
+      `${rootId} has steps still open (${open5.map((s) => s.step).join(", ")}): finish them, or squash with --abandon to close them as squashed`
+    );
+  }
+  const rootReason = open5.length > 0 ? CLOSE_REASONS.abandoned : CLOSE_REASONS.squashed;
+  const squashed = ledger2.withBeads(closeAll(molecule, CLOSE_REASONS.squashed, timestamp2(options.now), rootReason));
+  return { ledger: squashed, digest: digestOf(squashed, readMolecule(squashed, rootId), options) };
+}
+function digestOf(ledger2, molecule, options) {
+  const { root, steps } = molecule;
+  const work = molecule.bead === void 0 ? void 0 : ledger2.get(molecule.bead);
+  const attempt = work ? gastownMetadata(work).attempt : void 0;
+  const stepsDone = steps.filter((s) => s.closed && s.bead.close_reason !== CLOSE_REASONS.squashed).length;
+  const kind = options.kind ?? (root.mol_type === "patrol" ? "patrol" : "work");
+  const metrics = options.metrics ?? {};
+  return buildDigest({
+    kind,
+    molecule: root.id,
+    formula: molecule.formulaRef ?? null,
+    bead: molecule.bead ?? null,
+    agent: options.agent ?? (work ? gastownString(work, "polecat") : void 0) ?? null,
+    rig: options.rig ?? null,
+    started_at: root.created_at,
+    finished_at: root.closed_at ?? timestamp2(options.now),
+    exit: options.exit ?? (stepsDone === steps.length ? kind === "patrol" ? "OK" : "COMPLETED" : "ABANDONED"),
+    steps_total: steps.length,
+    steps_done: stepsDone,
+    attempts: typeof attempt === "number" && Number.isInteger(attempt) && attempt >= 0 ? attempt : 0,
+    commits: metrics.commits ?? null,
+    files_changed: metrics.files_changed ?? null,
+    lines_added: metrics.lines_added ?? null,
+    lines_removed: metrics.lines_removed ?? null,
+    pr: metrics.pr ?? null,
+    merged_at: null,
+    cost_usd: metrics.cost_usd ?? null,
+    turns: metrics.turns ?? null,
+    summary: options.summary ?? `${stepsDone}/${steps.length} steps done`
+  });
+}
+function openMolecule(ledger2, rootId, verb) {
+  const molecule = readMolecule(ledger2, rootId);
+  if (beadStatus(molecule.root) === "closed") {
+    throw new MoleculeError(`${rootId} is already closed (${molecule.root.close_reason ?? "no reason given"}): nothing to ${verb}`);
+  }
+  return molecule;
+}
+function closeAll(molecule, reason, now, rootReason = reason) {
+  const close = (bead, why) => ({ ...bead, status: "closed", closed_at: now, close_reason: why, updated_at: now });
+  return [...molecule.steps.filter((s) => !s.closed).map((s) => close(s.bead, reason)), close(molecule.root, rootReason)];
+}
+
+// app/town/polecat-exit.ts
+var STATUS_AFTER_EXIT = {
+  // Its pull request is open until it merges.
+  COMPLETED: "in_progress",
+  BLOCKED: "blocked",
+  REFACTOR: "deferred",
+  ESCALATE: "open"
+};
+function recordPolecatExit(ledger2, exit, context) {
+  const work = ledger2.get(context.bead);
+  if (!work) throw new Error(`${context.bead} is not in the ledger`);
+  const at = timestamp2(exit.at);
+  const released = withGastownMetadata(
+    { ...beadStatus(work) === "hooked" ? unhooked(work) : work, status: STATUS_AFTER_EXIT[exit.exit], updated_at: at },
+    { exit: exit.exit, exit_reason: exit.reason, exit_at: at, exit_blocker: exit.blocker, work_tip: exit.workTip }
+  );
+  const blocked = exit.blocker === void 0 ? released : withBlocker(released, exit.blocker, at, context.polecat);
+  const next = ledger2.withBead(sameAs(work, blocked) ? work : blocked);
+  if (exit.exit !== "COMPLETED") return { ledger: next, digest: void 0 };
+  const squashed = squash(next, context.molecule, {
+    now: exit.at,
+    kind: "work",
+    exit: "COMPLETED",
+    summary: exit.reason,
+    agent: context.polecat,
+    rig: context.rig,
+    metrics: { turns: context.turns, cost_usd: Math.round(context.costUsd * 1e6) / 1e6 }
+  });
+  return { ledger: squashed.ledger, digest: squashed.digest };
+}
+function withBlocker(work, blocker, at, polecat2) {
+  const deps = work.dependencies ?? [];
+  if (deps.some((d) => d.depends_on_id === blocker && d.type === "blocks")) return work;
+  const dep = { issue_id: work.id, depends_on_id: blocker, type: "blocks", created_at: at, created_by: `polecat/${polecat2}` };
+  return { ...work, dependencies: [...deps, dep] };
+}
+function sameAs(before, after) {
+  return JSON.stringify({ ...before, updated_at: "" }) === JSON.stringify({ ...after, updated_at: "" });
 }
 
 // app/polecat/run-polecat.ts
@@ -57903,9 +58312,8 @@ var Started = class {
     const workflows = await repo.workflowChangesSinceBranchPoint();
     if (workflows.length > 0) {
       const reason = `${base} changed ${workflows.join(", ")} since this work branched from it; the polecat's token cannot push a change to workflow files, so a person must bring ${base} into ${repo.workBranch}`;
-      const end = await escalate({ options, deps, ledger: this.ledger, heartbeat }, reason);
-      await heartbeat.finish("done", "neutral");
-      return end;
+      deps.log.warning(`Escalated: ${reason}`);
+      return this.exit({ exit: "ESCALATE", reason, workTip: work.work, turns: 0, costUsd: 0 });
     }
     const repaired = await repairFromMarkers(this.ledger, repo, {
       bead: options.bead,
@@ -57941,12 +58349,53 @@ var Started = class {
         pushedTip: work.work,
         baseTip: work.base
       });
-      const completed = end.kind === "finished" || end.exit === "COMPLETED";
-      await heartbeat.finish("done", completed ? "success" : "neutral");
-      return end;
+      return await this.exit(end);
     } finally {
       stop();
     }
+  }
+  /**
+   * 6. How it ended: the final heartbeat carries the exit first, then one ledger commit records it
+   * (the hook released; for COMPLETED the molecule squashed and its digest appended), then the
+   * mail rings, so whoever publishes looks now. A lost ledger write can be repaired from the
+   * heartbeat; a lost mail changes nothing the next look would not do.
+   */
+  async exit(end) {
+    const { options, deps } = this;
+    const at = deps.clock();
+    const exit = { exit: end.exit, reason: end.reason, workTip: end.workTip, at, ...end.blocker ? { blocker: end.blocker } : {} };
+    await this.heartbeat?.finish("done", end.exit === "COMPLETED" ? "success" : "neutral", {
+      exit: end.exit,
+      reason: end.reason,
+      attempt: options.attempt,
+      workTip: end.workTip,
+      ...end.blocker ? { blocker: end.blocker } : {}
+    });
+    const context = {
+      bead: options.bead,
+      molecule: options.molecule,
+      polecat: options.polecat,
+      rig: `${options.owner}/${options.repo}`,
+      turns: end.turns,
+      costUsd: end.costUsd
+    };
+    await this.ledger.write(
+      `${options.bead}: polecat ${options.polecat} ends attempt ${options.attempt} as ${end.exit}`,
+      (ledger2) => recordPolecatExit(ledger2, exit, context).ledger,
+      async (state, next) => {
+        const { digest } = recordPolecatExit(next, exit, context);
+        if (digest === void 0) return [];
+        const file2 = digestFileFor(digest.finished_at);
+        return [{ path: file2, content: appendDigest(await this.ledger.readFile(state, file2) ?? "", digest) }];
+      }
+    );
+    deps.log.info(`Recorded the exit on ${options.bead}: ${end.exit}.`);
+    await ringMail(deps.github, {
+      owner: options.owner,
+      repo: options.repo,
+      payload: polecatMail({ exit: end.exit, bead: options.bead, attempt: options.attempt, polecat: options.polecat, runId: options.runId, reason: end.reason })
+    }).catch((error63) => deps.log.warning(`The mail did not ring (${this.redactor.redact(String(error63))}); the next look will find the exit all the same.`));
+    return { kind: "exited", exit: end.exit, reason: end.reason };
   }
   async makeUser(key, home) {
     const user = await createAgentUser(agentUserName(key), { home });
@@ -57973,7 +58422,7 @@ var Started = class {
 // action/polecat/runner.ts
 var DEFAULT_WORK_ROOT = "/var/lib/gastown";
 function actionSource() {
-  return { env: process.env, inputs: Object.fromEntries(POLECAT_INPUTS.map((name) => [name, getInput(name)])) };
+  return { env: process.env, inputs: Object.fromEntries(POLECAT_INPUTS.map((name2) => [name2, getInput(name2)])) };
 }
 async function run3(source = actionSource(), overrides = {}) {
   const info2 = overrides.info ?? info;
@@ -58020,11 +58469,9 @@ function say(outcome, to, redactor) {
     case "claim-lost":
       to.notice(`This polecat run stopped: ${redactor.redact(outcome.reason)}`);
       return;
-    case "finished":
-      to.info(`Every step of the molecule is done (${outcome.steps}).`);
-      return;
     case "exited":
-      to.notice(`The polecat ended as ${outcome.exit}: ${redactor.redact(outcome.reason)}`);
+      if (outcome.exit === "COMPLETED") to.info(`The polecat ended as COMPLETED: ${redactor.redact(outcome.reason)}`);
+      else to.notice(`The polecat ended as ${outcome.exit}: ${redactor.redact(outcome.reason)}`);
       return;
   }
 }

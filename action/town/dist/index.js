@@ -69891,7 +69891,18 @@ var LedgerStore = class {
     const lanes = this.options.lanes;
     if (!lanes) return this.write(message, mutate, options2);
     const key = `${this.options.owner}/${this.options.repo}:${this.options.branch}`;
-    return lanes.run(key, (last) => this.write(message, mutate, last ? { from: last } : options2));
+    return lanes.run(key, (last) => this.write(message, mutate, last ? { ...options2, from: last } : options2));
+  }
+  /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
+  async readFile(state, path2) {
+    if (state.commit === void 0) return void 0;
+    const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      ...this.repoParams,
+      path: path2,
+      ref: state.commit,
+      headers: { accept: "application/vnd.github.raw+json" }
+    }), void 0);
+    return answer === void 0 ? void 0 : rawText(answer.data);
   }
   async write(message, mutate, options2) {
     const maxAttempts = this.options.maxAttempts ?? 8;
@@ -69899,7 +69910,8 @@ var LedgerStore = class {
       const state = attempt === 1 && options2.from ? options2.from : await this.read();
       const next = mutate(state.ledger);
       if (next === state.ledger) return { state, changed: false, attempts: attempt };
-      const written = await this.tryWrite(state, next, typeof message === "string" ? message : message());
+      const files = options2.files ? await options2.files(state, next) : [];
+      const written = await this.tryWrite(state, next, typeof message === "string" ? message : message(), files);
       if (written) return { state: written, changed: true, attempts: attempt };
       if (attempt >= maxAttempts) {
         throw new LedgerStoreError(`${this.options.branch}: gave up after ${attempt} attempts: other writers kept moving the branch`);
@@ -69908,10 +69920,10 @@ var LedgerStore = class {
     }
   }
   /** The new state, or undefined when another writer moved the branch first. */
-  async tryWrite(state, next, message) {
+  async tryWrite(state, next, message, extra) {
     const text2 = serializeLedger(next);
     this.checkSize(Buffer.byteLength(text2));
-    const files = [{ path: LEDGER_PATH, content: text2 }];
+    const files = [{ path: LEDGER_PATH, content: text2 }, ...extra];
     if (state.commit === void 0) files.push({ path: LEDGER_CONFIG_PATH, content: renderLedgerConfig(this.options.prefix) });
     const entries = files.map((file2) => ({ path: file2.path, mode: "100644", type: "blob", content: file2.content }));
     const tree = await this.github.request("POST /repos/{owner}/{repo}/git/trees", {
@@ -70486,7 +70498,7 @@ var HEARTBEAT_STATES = ["working", "stuck", "done", "crashed"];
 function heartbeatExternalId(bead, attempt) {
   return `${bead}@${attempt}`;
 }
-var MAX_MARKER_CHARS = 2e3;
+var MAX_MARKER_CHARS = 4e3;
 var MARKER = /^\s*<!-- gastown:heartbeat (.*?) -->/s;
 var ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 var STEP_ID2 = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
@@ -70502,7 +70514,7 @@ function parseHeartbeat(summary2) {
     return void 0;
   }
   if (typeof fields !== "object" || fields === null || Array.isArray(fields)) return void 0;
-  const { at, progress_at: progressAt, state, step, attempt } = fields;
+  const { at, progress_at: progressAt, state, step, attempt, exit } = fields;
   const time3 = isoTime(at);
   if (time3 === void 0) return void 0;
   const progress2 = isoTime(progressAt);
@@ -70511,8 +70523,21 @@ function parseHeartbeat(summary2) {
     ...progress2 ? { progressAt: progress2 } : {},
     ...isHeartbeatState(state) ? { state } : {},
     ...isStep(step) ? { step } : {},
-    ...isPositiveInteger(attempt) ? { attempt } : {}
+    ...isPositiveInteger(attempt) ? { attempt } : {},
+    ...heartbeatExit(exit) ?? {}
   };
+}
+var EXITS = ["COMPLETED", "BLOCKED", "REFACTOR", "ESCALATE"];
+var SHA = /^[0-9a-f]{40}$/;
+var MAX_REASON_CHARS = 16384;
+function heartbeatExit(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
+  const { exit, reason, attempt, work_tip: workTip, blocker } = value;
+  if (typeof exit !== "string" || !EXITS.includes(exit)) return void 0;
+  if (typeof reason !== "string" || reason.length > MAX_REASON_CHARS) return void 0;
+  if (!isPositiveInteger(attempt) || typeof workTip !== "string" || !SHA.test(workTip)) return void 0;
+  if (blocker !== void 0 && (typeof blocker !== "string" || !STEP_ID2.test(blocker))) return void 0;
+  return { exit: { exit, reason, attempt, workTip, ...typeof blocker === "string" ? { blocker } : {} } };
 }
 function isoTime(value) {
   if (typeof value !== "string" || !ISO_TIME.test(value)) return void 0;
