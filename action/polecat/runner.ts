@@ -47,6 +47,7 @@ export async function run(source: PolecatSource = actionSource(), overrides: Run
       node: process.execPath,
       gtBundle: join(here, "gt.js"),
       installAgent: (pkg, cacheRoot) => installAgent(pkg, { ...(cacheRoot ? { cacheRoot } : {}), log: info }),
+      saveState: (name, value) => core.saveState(name, value),
       every: (ms, beat) => {
         const timer = setInterval(beat, ms);
         return () => clearInterval(timer);

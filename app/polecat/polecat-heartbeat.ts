@@ -18,6 +18,8 @@ export interface HeartbeatOptions {
   readonly runUrl: string;
   readonly redactor: Redactor;
   readonly clock: () => Date;
+  /** Told the check run and step each time either changes, so a post step can conclude it. */
+  readonly remember?: (checkRun: number, step: HeartbeatStep) => void;
 }
 
 export type HeartbeatStep = HeartbeatView["step"];
@@ -44,6 +46,7 @@ export class PolecatHeartbeat {
       owner, repo, name: HEARTBEAT_CHECK_NAME, headSha: tip, externalId: heartbeatExternalId(this.options.bead, this.options.attempt),
       detailsUrl: this.options.runUrl, output: this.output(),
     });
+    this.options.remember?.(this.checkRun, this.step);
     if (previous !== undefined) await updateCheckRun(this.options.github, { owner, repo, id: previous, output: this.output(), conclusion: "neutral" });
   }
 
@@ -58,6 +61,7 @@ export class PolecatHeartbeat {
     this.step = step;
     this.progressAt = this.options.clock();
     this.notes = [];
+    if (this.checkRun !== undefined) this.options.remember?.(this.checkRun, step);
   }
 
   note(line: string): void {

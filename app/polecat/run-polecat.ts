@@ -20,6 +20,7 @@ import { makeAgentClone } from "./agent-clone.js";
 import { agentUserName, createAgentUser, removeAgentUser, stopAgentProcesses, type AgentUser } from "./agent-user.js";
 import { ClaimedLedger, ClaimLostError } from "./claimed-ledger.js";
 import { repairFromMarkers } from "./outbox-records.js";
+import type { SavedName } from "./post-step.js";
 import { PolecatHeartbeat } from "./polecat-heartbeat.js";
 import type { PolecatOptions } from "./polecat-options.js";
 import { resolveAgentProgram, type AgentProgram } from "./polecat-agent.js";
@@ -63,6 +64,11 @@ export interface PolecatDependencies {
   readonly gitPath?: string;
   /** Waits between ledger compare-and-swap attempts. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Keeps what a post step needs should this process be killed (a job's timeout, a cancel): the
+   * action's `core.saveState`. See post-step.ts.
+   */
+  readonly saveState?: (name: SavedName, value: string) => void;
 }
 
 export type PolecatOutcome =
@@ -93,7 +99,7 @@ export async function runPolecat(options: PolecatOptions, deps: PolecatDependenc
 
   const started = new Started(options, deps, redactor, ledger);
   try {
-    return await started.run(claimed.state.ledger);
+    return await started.run(claimed.state.ledger, policy.cleanUpAtEnd);
   } catch (error) {
     if (!(error instanceof ClaimLostError)) {
       await started.crashed(error).catch(() => undefined);
@@ -103,23 +109,31 @@ export async function runPolecat(options: PolecatOptions, deps: PolecatDependenc
     await started.heartbeat?.finish("done", "cancelled").catch(() => undefined);
     return { kind: "claim-lost", reason: error.message };
   } finally {
+    // The post step has nothing left to do once this run has ended by itself, crashed or not.
+    deps.saveState?.("ended", "true");
     await started.cleanUp(policy.cleanUpAtEnd);
   }
 }
 
 async function claimedLedger(options: PolecatOptions, deps: PolecatDependencies): Promise<ClaimedLedger> {
-  // The ledger's branch and prefix, from the repository's settings on its default branch: never
-  // from a checkout an agent edits.
-  const decided = repositoryConfig(await fetchConfigTexts(deps.github, options.owner, options.repo));
-  if (!decided.enabled) throw new Error(`Gas Town is not switched on in ${options.owner}/${options.repo}: ${decided.reason}`);
-  const { ledger } = decided.config;
-  const store = new LedgerStore(deps.github, {
-    owner: options.owner, repo: options.repo, branch: ledger.branch, prefix: ledger.prefix ?? prefixForRepository(options.repo),
-    ...(deps.sleep ? { sleep: deps.sleep } : {}),
-  });
+  const store = await polecatLedgerStore(options, deps.github, deps.sleep);
   return new ClaimedLedger(store, {
     bead: options.bead, polecat: options.polecat, attempt: options.attempt, limits: options.limitsText, runId: options.runId, runUrl: options.runUrl,
   }, deps.clock);
+}
+
+/**
+ * The repository's ledger, by its settings on the default branch (the ledger's branch and prefix):
+ * never from a checkout an agent edits.
+ */
+export async function polecatLedgerStore(options: PolecatOptions, github: GitHubClient, sleep?: (ms: number) => Promise<void>): Promise<LedgerStore> {
+  const decided = repositoryConfig(await fetchConfigTexts(github, options.owner, options.repo));
+  if (!decided.enabled) throw new Error(`Gas Town is not switched on in ${options.owner}/${options.repo}: ${decided.reason}`);
+  const { ledger } = decided.config;
+  return new LedgerStore(github, {
+    owner: options.owner, repo: options.repo, branch: ledger.branch, prefix: ledger.prefix ?? prefixForRepository(options.repo),
+    ...(sleep ? { sleep } : {}),
+  });
 }
 
 /** A run that holds its claim: what it made, so the end can take it all away again. */
@@ -137,7 +151,7 @@ class Started {
     private readonly ledger: ClaimedLedger,
   ) {}
 
-  async run(claimedLedger: Ledger): Promise<PolecatOutcome> {
+  async run(claimedLedger: Ledger, removeEverything: boolean): Promise<PolecatOutcome> {
     const { options, deps } = this;
     const molecule = readMolecule(claimedLedger, options.molecule);
     if (gastownMetadata(molecule.root).bead !== options.bead) {
@@ -151,6 +165,7 @@ class Started {
     const user = this.deps.agentUser ?? await this.makeUser(key, agentHome(root));
     this.user = user;
     this.cgroup = await makeAgentCgroup(key, await readCgroupMounts());
+    deps.saveState?.("agent", JSON.stringify({ user, made: this.madeUser, cgroup: this.cgroup, workspace: root, cleanUp: removeEverything }));
     const workspace = await makeWorkspace(root, user, { node: deps.node, gtBundle: deps.gtBundle });
     this.workspace = workspace;
     const repo = await ActionRepo.create({
@@ -162,6 +177,7 @@ class Started {
     const heartbeat = new PolecatHeartbeat({
       github: deps.github, owner: options.owner, repo: options.repo, bead: options.bead, polecat: options.polecat,
       attempt: options.attempt, runUrl: options.runUrl, redactor: this.redactor, clock: deps.clock,
+      remember: (checkRun, step) => deps.saveState?.("heartbeat", JSON.stringify({ checkRun, step })),
     }, { id: molecule.steps[0]?.step ?? "?", index: 1, of: molecule.steps.length });
     this.heartbeat = heartbeat;
     await heartbeat.startOn(work.work);

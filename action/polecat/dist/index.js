@@ -4096,11 +4096,11 @@ var require_util2 = __commonJS({
     var { isUint8Array } = __require("node:util/types");
     var { webidl } = require_webidl();
     var supportedHashes = [];
-    var crypto;
+    var crypto2;
     try {
-      crypto = __require("node:crypto");
+      crypto2 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
+      supportedHashes = crypto2.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
     } catch {
     }
     function responseURL(response) {
@@ -4373,7 +4373,7 @@ var require_util2 = __commonJS({
       }
     }
     function bytesMatch(bytes, metadataList) {
-      if (crypto === void 0) {
+      if (crypto2 === void 0) {
         return true;
       }
       const parsedMetadata = parseMetadata(metadataList);
@@ -4388,7 +4388,7 @@ var require_util2 = __commonJS({
       for (const item of metadata) {
         const algorithm = item.algo;
         const expectedValue = item.hash;
-        let actualValue = crypto.createHash(algorithm).update(bytes).digest("base64");
+        let actualValue = crypto2.createHash(algorithm).update(bytes).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
             actualValue = actualValue.slice(0, -2);
@@ -5452,8 +5452,8 @@ var require_body = __commonJS({
     var { multipartFormDataParser } = require_formdata_parser();
     var random;
     try {
-      const crypto = __require("node:crypto");
-      random = (max) => crypto.randomInt(0, max);
+      const crypto2 = __require("node:crypto");
+      random = (max) => crypto2.randomInt(0, max);
     } catch {
       random = (max) => Math.floor(Math.random(max));
     }
@@ -17092,13 +17092,13 @@ var require_frame = __commonJS({
     "use strict";
     var { maxUnsigned16Bit } = require_constants5();
     var BUFFER_SIZE = 16386;
-    var crypto;
+    var crypto2;
     var buffer = null;
     var bufIdx = BUFFER_SIZE;
     try {
-      crypto = __require("node:crypto");
+      crypto2 = __require("node:crypto");
     } catch {
-      crypto = {
+      crypto2 = {
         // not full compatibility, but minimum.
         randomFillSync: function randomFillSync(buffer2, _offset, _size2) {
           for (let i = 0; i < buffer2.length; ++i) {
@@ -17111,7 +17111,7 @@ var require_frame = __commonJS({
     function generateMask() {
       if (bufIdx === BUFFER_SIZE) {
         bufIdx = 0;
-        crypto.randomFillSync(buffer ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
+        crypto2.randomFillSync(buffer ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
       }
       return [buffer[bufIdx++], buffer[bufIdx++], buffer[bufIdx++], buffer[bufIdx++]];
     }
@@ -17183,9 +17183,9 @@ var require_connection = __commonJS({
     var { Headers: Headers2, getHeadersList } = require_headers();
     var { getDecodeSplit } = require_util2();
     var { WebsocketFrameSend } = require_frame();
-    var crypto;
+    var crypto2;
     try {
-      crypto = __require("node:crypto");
+      crypto2 = __require("node:crypto");
     } catch {
     }
     function establishWebSocketConnection(url2, protocols, client, ws, onEstablish, options) {
@@ -17205,7 +17205,7 @@ var require_connection = __commonJS({
         const headersList = getHeadersList(new Headers2(options.headers));
         request2.headersList = headersList;
       }
-      const keyValue = crypto.randomBytes(16).toString("base64");
+      const keyValue = crypto2.randomBytes(16).toString("base64");
       request2.headersList.append("sec-websocket-key", keyValue);
       request2.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
@@ -17235,7 +17235,7 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto.createHash("sha1").update(keyValue + uid).digest("base64");
+          const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
           if (secWSAccept !== digest) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
@@ -27358,14 +27358,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs2 = this.flowScalar(this.type);
+              const fs3 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map2.items.push({ start, key: fs2, sep: [] });
+                map2.items.push({ start, key: fs3, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs2);
+                this.stack.push(fs3);
               } else {
-                Object.assign(it, { key: fs2, sep: [] });
+                Object.assign(it, { key: fs3, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -27493,13 +27493,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs2 = this.flowScalar(this.type);
+              const fs3 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs2, sep: [] });
+                fc.items.push({ start: [], key: fs3, sep: [] });
               else if (it.sep)
-                this.stack.push(fs2);
+                this.stack.push(fs3);
               else
-                Object.assign(it, { key: fs2, sep: [] });
+                Object.assign(it, { key: fs3, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -27878,8 +27878,36 @@ function escapeProperty(s) {
   return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
+// node_modules/@actions/core/lib/file-command.js
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os2 from "os";
+function issueFileCommand(command, message) {
+  const filePath = process.env[`GITHUB_${command}`];
+  if (!filePath) {
+    throw new Error(`Unable to find environment variable for file command ${command}`);
+  }
+  if (!fs.existsSync(filePath)) {
+    throw new Error(`Missing file at path: ${filePath}`);
+  }
+  fs.appendFileSync(filePath, `${toCommandValue(message)}${os2.EOL}`, {
+    encoding: "utf8"
+  });
+}
+function prepareKeyValueMessage(key, value) {
+  const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+  const convertedValue = toCommandValue(value);
+  if (key.includes(delimiter)) {
+    throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+  }
+  if (convertedValue.includes(delimiter)) {
+    throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+  }
+  return `${key}<<${delimiter}${os2.EOL}${convertedValue}${os2.EOL}${delimiter}`;
+}
+
 // node_modules/@actions/core/lib/core.js
-import * as os3 from "os";
+import * as os4 from "os";
 
 // node_modules/@actions/http-client/lib/index.js
 var tunnel = __toESM(require_tunnel2(), 1);
@@ -27937,7 +27965,7 @@ var HttpResponseRetryCodes = [
 ];
 
 // node_modules/@actions/core/lib/summary.js
-import { EOL as EOL2 } from "os";
+import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
@@ -28081,7 +28109,7 @@ var Summary = class {
    * @returns {Summary} summary instance
    */
   addEOL() {
-    return this.addRaw(EOL2);
+    return this.addRaw(EOL3);
   }
   /**
    * Adds an HTML codeblock to the summary buffer
@@ -28221,20 +28249,20 @@ var Summary = class {
 var _summary = new Summary();
 
 // node_modules/@actions/core/lib/platform.js
-import os2 from "os";
+import os3 from "os";
 
 // node_modules/@actions/io/lib/io-util.js
-import * as fs from "fs";
-var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs.promises;
+import * as fs2 from "fs";
+var { chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
-var READONLY = fs.constants.O_RDONLY;
+var READONLY = fs2.constants.O_RDONLY;
 
 // node_modules/@actions/exec/lib/toolrunner.js
 var IS_WINDOWS2 = process.platform === "win32";
 
 // node_modules/@actions/core/lib/platform.js
-var platform = os2.platform();
-var arch = os2.arch();
+var platform = os3.platform();
+var arch = os3.arch();
 
 // node_modules/@actions/core/lib/core.js
 var ExitCode;
@@ -28269,7 +28297,14 @@ function notice(message, properties = {}) {
   issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 function info(message) {
-  process.stdout.write(message + os3.EOL);
+  process.stdout.write(message + os4.EOL);
+}
+function saveState(name2, value) {
+  const filePath = process.env["GITHUB_STATE"] || "";
+  if (filePath) {
+    return issueFileCommand("STATE", prepareKeyValueMessage(name2, value));
+  }
+  issueCommand("save-state", { name: name2 }, toCommandValue(value));
 }
 
 // action/polecat/runner.ts
@@ -52988,7 +53023,7 @@ async function fileText(github, owner, repo) {
 }
 
 // app/github/ledger-store.ts
-import { randomUUID } from "node:crypto";
+import { randomUUID as randomUUID2 } from "node:crypto";
 
 // app/ledger/ledger.ts
 function compareIds(a, b) {
@@ -54083,7 +54118,7 @@ var LedgerStore = class {
       ...this.repoParams,
       message: `${message}
 
-Gastown-Write: ${(this.options.writeId ?? randomUUID)()}
+Gastown-Write: ${(this.options.writeId ?? randomUUID2)()}
 `,
       tree: treeSha,
       parents: state.commit ? [state.commit] : []
@@ -56010,6 +56045,7 @@ var PolecatHeartbeat = class {
       detailsUrl: this.options.runUrl,
       output: this.output()
     });
+    this.options.remember?.(this.checkRun, this.step);
     if (previous !== void 0) await updateCheckRun(this.options.github, { owner, repo, id: previous, output: this.output(), conclusion: "neutral" });
   }
   /** The agent did something: its output, a tool call, a commit. */
@@ -56022,6 +56058,7 @@ var PolecatHeartbeat = class {
     this.step = step;
     this.progressAt = this.options.clock();
     this.notes = [];
+    if (this.checkRun !== void 0) this.options.remember?.(this.checkRun, step);
   }
   note(line) {
     this.notes.push(line);
@@ -58222,7 +58259,7 @@ async function runPolecat(options, deps) {
   deps.log.info(`Polecat ${options.polecat} claimed ${options.bead}, attempt ${options.attempt} (run ${options.runId}).`);
   const started = new Started(options, deps, redactor, ledger2);
   try {
-    return await started.run(claimed.state.ledger);
+    return await started.run(claimed.state.ledger, policy.cleanUpAtEnd);
   } catch (error63) {
     if (!(error63 instanceof ClaimLostError)) {
       await started.crashed(error63).catch(() => void 0);
@@ -58232,20 +58269,12 @@ async function runPolecat(options, deps) {
     await started.heartbeat?.finish("done", "cancelled").catch(() => void 0);
     return { kind: "claim-lost", reason: error63.message };
   } finally {
+    deps.saveState?.("ended", "true");
     await started.cleanUp(policy.cleanUpAtEnd);
   }
 }
 async function claimedLedger(options, deps) {
-  const decided = repositoryConfig(await fetchConfigTexts(deps.github, options.owner, options.repo));
-  if (!decided.enabled) throw new Error(`Gas Town is not switched on in ${options.owner}/${options.repo}: ${decided.reason}`);
-  const { ledger: ledger2 } = decided.config;
-  const store = new LedgerStore(deps.github, {
-    owner: options.owner,
-    repo: options.repo,
-    branch: ledger2.branch,
-    prefix: ledger2.prefix ?? prefixForRepository(options.repo),
-    ...deps.sleep ? { sleep: deps.sleep } : {}
-  });
+  const store = await polecatLedgerStore(options, deps.github, deps.sleep);
   return new ClaimedLedger(store, {
     bead: options.bead,
     polecat: options.polecat,
@@ -58254,6 +58283,18 @@ async function claimedLedger(options, deps) {
     runId: options.runId,
     runUrl: options.runUrl
   }, deps.clock);
+}
+async function polecatLedgerStore(options, github, sleep3) {
+  const decided = repositoryConfig(await fetchConfigTexts(github, options.owner, options.repo));
+  if (!decided.enabled) throw new Error(`Gas Town is not switched on in ${options.owner}/${options.repo}: ${decided.reason}`);
+  const { ledger: ledger2 } = decided.config;
+  return new LedgerStore(github, {
+    owner: options.owner,
+    repo: options.repo,
+    branch: ledger2.branch,
+    prefix: ledger2.prefix ?? prefixForRepository(options.repo),
+    ...sleep3 ? { sleep: sleep3 } : {}
+  });
 }
 var Started = class {
   constructor(options, deps, redactor, ledger2) {
@@ -58271,7 +58312,7 @@ var Started = class {
   user;
   madeUser = false;
   cgroup;
-  async run(claimedLedger2) {
+  async run(claimedLedger2, removeEverything) {
     const { options, deps } = this;
     const molecule = readMolecule(claimedLedger2, options.molecule);
     if (gastownMetadata(molecule.root).bead !== options.bead) {
@@ -58283,6 +58324,7 @@ var Started = class {
     const user = this.deps.agentUser ?? await this.makeUser(key, agentHome(root));
     this.user = user;
     this.cgroup = await makeAgentCgroup(key, await readCgroupMounts());
+    deps.saveState?.("agent", JSON.stringify({ user, made: this.madeUser, cgroup: this.cgroup, workspace: root, cleanUp: removeEverything }));
     const workspace = await makeWorkspace(root, user, { node: deps.node, gtBundle: deps.gtBundle });
     this.workspace = workspace;
     const repo = await ActionRepo.create({
@@ -58304,7 +58346,8 @@ var Started = class {
       attempt: options.attempt,
       runUrl: options.runUrl,
       redactor: this.redactor,
-      clock: deps.clock
+      clock: deps.clock,
+      remember: (checkRun, step) => deps.saveState?.("heartbeat", JSON.stringify({ checkRun, step }))
     }, { id: molecule.steps[0]?.step ?? "?", index: 1, of: molecule.steps.length });
     this.heartbeat = heartbeat;
     await heartbeat.startOn(work.work);
@@ -58442,6 +58485,7 @@ async function run3(source = actionSource(), overrides = {}) {
       node: process.execPath,
       gtBundle: join13(here, "gt.js"),
       installAgent: (pkg, cacheRoot) => installAgent(pkg, { ...cacheRoot ? { cacheRoot } : {}, log: info2 }),
+      saveState: (name2, value) => saveState(name2, value),
       every: (ms, beat) => {
         const timer = setInterval(beat, ms);
         return () => clearInterval(timer);
