@@ -1,0 +1,113 @@
+// The polecat workflows as GitHub would run them: the caller a team copies, the reusable
+// workflow it calls, and the action that one runs. Their inputs are the App's dispatch inputs,
+// and the action is driven with exactly the `with:` the workflow maps, so a renamed input fails
+// here rather than in a user's run.
+import { readFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { defaultConfig } from "../../app/config/config-schema.js";
+import { polecatInputs } from "../../app/town/polecat-dispatch.js";
+import { AGENTS, startPolecatTown, type PolecatTown } from "../polecat/polecat-harness.js";
+
+interface Workflow {
+  on: Record<string, { inputs?: Record<string, unknown>; secrets?: Record<string, unknown> }>;
+  permissions?: Record<string, string>;
+  jobs: Record<string, {
+    uses?: string; with?: Record<string, string>; secrets?: Record<string, string>; "timeout-minutes"?: string;
+    concurrency?: { group: string; "cancel-in-progress": boolean };
+    steps?: { uses?: string; with?: Record<string, string> }[];
+  }>;
+}
+
+const read = <T>(path: string) => parse(readFileSync(new URL(`../../${path}`, import.meta.url), "utf8")) as T;
+const called = read<Workflow>(".github/workflows/gastown-polecat.yml");
+const caller = read<Workflow>("examples/workflows/gastown-polecat.yml");
+const action = read<{ inputs: Record<string, { required?: boolean; default?: string }> }>("action/polecat/action.yml");
+
+interface Contexts {
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly github: Readonly<Record<string, string>>;
+}
+
+/**
+ * A workflow value as GitHub renders it, for the few expressions these workflows use; any other
+ * expression fails the test, so nothing is taken on trust.
+ */
+function render(value: string, contexts: Contexts): string {
+  return value.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, expression: string) => {
+    const plain = /^(inputs|secrets|github)\.([A-Za-z_][\w-]*)$/.exec(expression);
+    if (plain) return contexts[plain[1] as keyof Contexts][plain[2] as string] ?? "";
+    const json = /^fromJSON\(inputs\.(\w+)\)\.(\w+)$/.exec(expression);
+    if (json) return String((JSON.parse(contexts.inputs[json[1] as string] ?? "{}") as Record<string, unknown>)[json[2] as string]);
+    throw new Error(`an expression this test does not know: ${expression}`);
+  });
+}
+
+const polecatStep = () => {
+  const steps = called.jobs["polecat"]?.steps ?? [];
+  const step = steps.find((s) => s.uses?.endsWith("/action/polecat@v1"));
+  if (!step) throw new Error("the reusable workflow runs no polecat action");
+  return step;
+};
+
+const DISPATCHED = Object.keys(polecatInputs({ bead: "b", molecule: "m", polecat: "p", attempt: 1 }, defaultConfig().polecat));
+
+describe("the polecat workflows", () => {
+  it("take exactly the inputs the App dispatches, on dispatch and on call", () => {
+    expect(Object.keys(called.on["workflow_dispatch"]?.inputs ?? {})).toEqual(DISPATCHED);
+    expect(Object.keys(called.on["workflow_call"]?.inputs ?? {})).toEqual(DISPATCHED);
+    expect(Object.keys(caller.on["workflow_dispatch"]?.inputs ?? {})).toEqual(DISPATCHED);
+    // The caller hands each on under its own name, and the key as the one secret declared.
+    expect(caller.jobs["polecat"]?.with).toEqual(Object.fromEntries(DISPATCHED.map((name) => [name, `\${{ inputs.${name} }}`])));
+    expect(Object.keys(caller.jobs["polecat"]?.secrets ?? {})).toEqual(Object.keys(called.on["workflow_call"]?.secrets ?? {}));
+    expect(caller.jobs["polecat"]?.uses).toBe("OWNER/gastown/.github/workflows/gastown-polecat.yml@v1");
+  });
+
+  it("give the action only inputs it declares, and every one it requires", () => {
+    const given = Object.keys(polecatStep().with ?? {});
+    expect(given.filter((name) => !(name in action.inputs))).toEqual([]);
+    const required = Object.entries(action.inputs).filter(([, input]) => input.required).map(([name]) => name);
+    expect(required.filter((name) => !given.includes(name))).toEqual([]);
+  });
+
+  it("grant least privilege, and a job limit and a group of its own per bead", () => {
+    expect(called.permissions).toEqual({ contents: "write", checks: "write" });
+    expect(caller.permissions).toEqual({ contents: "write", checks: "write" });
+    const job = called.jobs["polecat"];
+    const limits = polecatInputs({ bead: "town-a1b", molecule: "m", polecat: "p", attempt: 1 }, defaultConfig().polecat).limits as string;
+    const contexts = { inputs: { bead: "town-a1b", limits }, secrets: {}, github: {} };
+    expect(render(job?.["timeout-minutes"] ?? "", contexts)).toBe("75");
+    expect(render(job?.concurrency?.group ?? "", contexts)).toBe("gastown-polecat-town-a1b");
+    expect(job?.concurrency?.["cancel-in-progress"]).toBe(false);
+  });
+});
+
+describe("a run of the workflow", () => {
+  let polecat: PolecatTown | undefined;
+  afterEach(async () => {
+    await polecat?.close();
+    polecat = undefined;
+  });
+
+  it("drives the action with what the workflows map from a real dispatch, to the end of the molecule", async () => {
+    polecat = await startPolecatTown({ command: `${AGENTS}/diligent.sh` });
+    const dispatched = polecat.runs().at(-1);
+    // The caller's inputs become the called workflow's, which become the action's.
+    const callerContexts: Contexts = { inputs: dispatched?.inputs ?? {}, secrets: { ANTHROPIC_API_KEY: "sk-ant-test" }, github: {} };
+    const callInputs = Object.fromEntries(Object.entries(caller.jobs["polecat"]?.with ?? {}).map(([name, value]) => [name, render(value, callerContexts)]));
+    const callSecrets = Object.fromEntries(Object.entries(caller.jobs["polecat"]?.secrets ?? {}).map(([name, value]) => [name, render(value, callerContexts)]));
+    const withs = polecatStep().with ?? {};
+    const contexts: Contexts = { inputs: callInputs, secrets: callSecrets, github: { token: dispatched?.token ?? "" } };
+    const given = Object.fromEntries(Object.entries(withs).map(([name, value]) => [name, render(value, contexts)]));
+    // What the step leaves out, the runner fills from action.yml's defaults.
+    const inputs = Object.fromEntries(Object.entries(action.inputs).map(([name, input]) =>
+      [name, given[name] ?? render(input.default ?? "", contexts)]));
+
+    expect(inputs).toEqual({
+      ...dispatched?.inputs, "api-key": "sk-ant-test", token: dispatched?.token, "model-base-url": "", "allow-persistent-runner": "false", "agent-cache": "",
+    });
+    const { outcome } = await polecat.runPolecat({ inputs });
+    expect(outcome).toMatchObject({ kind: "exited", exit: "COMPLETED" });
+  });
+});
