@@ -18,6 +18,7 @@ import type { AgentUser } from "./agent-user.js";
 import { applyOutbox } from "./apply-outbox.js";
 import type { ClaimedLedger } from "./claimed-ledger.js";
 import { DEFAULT_MAX_FILE_BYTES } from "./commit-rules.js";
+import { filedWith, NOTHING_FILED, type Filed } from "./outbox-check.js";
 import { markerPayload, recordActionExit, stepOutbox } from "./outbox-records.js";
 import { formatRefusal, parseOutbox } from "./outbox.js";
 import type { AgentProgram } from "./polecat-agent.js";
@@ -26,6 +27,7 @@ import { agentWallTimeMs } from "./polecat-limits.js";
 import type { PolecatOptions } from "./polecat-options.js";
 import { takeOutbox, writeStepFiles, type PolecatWorkspace } from "./polecat-workspace.js";
 import type { Redactor } from "./redact.js";
+import { redactOutbox } from "./redacted-outbox.js";
 import { runAgentStep, type AgentStepResult } from "./run-agent-step.js";
 import type { PolecatDependencies } from "./run-polecat.js";
 import { stepPrompt } from "./step-prompt.js";
@@ -67,6 +69,7 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
   let tries = 0;
   let lastStep: string | undefined;
   let processes = 0;
+  let filed: Filed = NOTHING_FILED;
 
   for (;;) {
     // 1. Where the molecule stands, from the ledger as it is now.
@@ -110,7 +113,7 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
     // 3. Its outbox and its commits, now that nothing of its user runs.
     const took = await takeOutbox(input.workspace, processes);
     if (took.refused !== undefined) deps.log.warning(`The outbox was not read: ${took.refused}`);
-    const outbox = parseOutbox(took.text, "outbox.jsonl");
+    const outbox = redactOutbox(parseOutbox(took.text, "outbox.jsonl"), input.redactor);
     const taken = await takeWork({
       git: input.repo.git, cloneDir: input.workspace.clone, branch: input.repo.agentBranch, pushedTip, baseTip: input.baseTip,
       rules: {
@@ -127,7 +130,7 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
     }
 
     // 4. The step closed only on the agent's word and the action's checks; then the push, then the ledger.
-    const applied = applyOutbox(ledger, outbox, run);
+    const applied = applyOutbox(ledger, outbox, run, filed);
     for (const refusal of applied.verdict.refused) deps.log.warning(`Refused from the outbox: ${formatRefusal(outbox.file, refusal)}`);
     const done = applied.verdict.accepted.some(({ intent }) => intent.kind === "step" && intent.step === step.step);
     const accepted = stepOutbox(outbox, applied.verdict);
@@ -147,7 +150,9 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
       pushedTip = tip;
       await heartbeat.startOn(tip);
     }
-    await input.ledger.write(commitMessage(options, step.step, done), (current) => applyOutbox(current, accepted, run).ledger);
+    const before = filed;
+    await input.ledger.write(commitMessage(options, step.step, done), (current) => applyOutbox(current, accepted, run, before).ledger);
+    filed = filedWith(filed, accepted);
 
     // 5. What comes next.
     const exit = applied.verdict.accepted.map(({ intent }) => intent).find((intent) => intent.kind === "exit");
@@ -155,19 +160,23 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
     if (result.end.kind === "wall-time") return escalate(input, `the run's time ran out (polecat.timeout_minutes is ${options.limits.timeout_minutes})`);
     if (result.end.kind === "limit") return escalate(input, result.end.message);
     if (result.apiError !== null && !done) return escalate(input, `the model's API failed: ${result.apiError}`);
-    note = done ? undefined : "The last process for this step ended without `gt step done`. Finish the step, then run `gt step done --notes \"…\"`, or choose an exit with `gt done`.";
+    note = done ? undefined : notDoneNote(took.refused);
   }
 }
 
-/** The run ends as ESCALATE, recorded on the bead: the action's own exit, for people to act on. */
+/**
+ * The run ends as ESCALATE, recorded on the bead: the action's own exit, for people to act on.
+ * The reason may quote the agent (a refused commit's subject), so it is redacted first.
+ */
 export async function escalate(
-  input: Pick<StepsInput, "options" | "deps" | "ledger" | "heartbeat">, reason: string,
+  input: Pick<StepsInput, "options" | "deps" | "ledger" | "heartbeat" | "redactor">, reason: string,
 ): Promise<StepsEnd> {
   const { options, deps } = input;
-  await recordActionExit(input.ledger, options, "ESCALATE", reason, deps.clock());
-  deps.log.warning(`Escalated: ${reason}`);
-  input.heartbeat.note(`Escalated: ${reason}`);
-  return { kind: "exited", exit: "ESCALATE", reason };
+  const shown = input.redactor.redact(reason);
+  await recordActionExit(input.ledger, options, "ESCALATE", shown, deps.clock());
+  deps.log.warning(`Escalated: ${shown}`);
+  input.heartbeat.note(`Escalated: ${shown}`);
+  return { kind: "exited", exit: "ESCALATE", reason: shown };
 }
 
 /** The agent's whole environment, built from nothing: its tools, its home, the run's GASTOWN_*. */
@@ -184,6 +193,14 @@ function agentEnvironment(workspace: PolecatWorkspace, run: { bead: string; mole
     GASTOWN_STEP: run.step,
     GASTOWN_PROMPT_FILE: workspace.prompt,
   };
+}
+
+/** What the step's next process is told when the last one left it open. */
+function notDoneNote(outboxRefusal: string | undefined): string {
+  if (outboxRefusal !== undefined) {
+    return `Gas Town did not read the outbox, so nothing the last process recorded counts: ${outboxRefusal}. Leave the outbox to \`gt\`, finish the step, then run \`gt step done --notes "…"\` again, or choose an exit with \`gt done\`.`;
+  }
+  return "The last process for this step ended without `gt step done`. Finish the step, then run `gt step done --notes \"…\"`, or choose an exit with `gt done`.";
 }
 
 function ledgerText(ledger: Ledger): string {
