@@ -45,8 +45,11 @@ export interface PolecatTown {
   ledger(): Promise<Ledger>;
   /** The runs the App dispatched, newest last. */
   runs(): NonNullable<Town["github"]["state"]["repos"][string]>["runs"];
-  /** The polecat action, for the newest run, as the runner starts it; `inputs` and `env` patch what it gets. */
-  runPolecat(options?: { inputs?: Partial<PolecatSource["inputs"]>; env?: Record<string, string>; overrides?: RunnerOverrides }): Promise<{ outcome: RunnerOutcome; log: string[] }>;
+  /**
+   * The polecat action, for the newest run, as the runner starts it; `inputs` and `env` patch what
+   * it gets. `masks`: what it asked the runner to hide in the job's log.
+   */
+  runPolecat(options?: { inputs?: Partial<PolecatSource["inputs"]>; env?: Record<string, string>; overrides?: RunnerOverrides }): Promise<{ outcome: RunnerOutcome; log: string[]; masks: string[] }>;
   /** The commits on a branch of octo/town, oldest first: subject and trailers. */
   commits(branch: string): Promise<string[]>;
   close(): Promise<void>;
@@ -99,6 +102,7 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
       if (!dispatched?.inputs || !dispatched.token) throw new Error("no dispatched run");
       town.github.startJob("octo/town", dispatched.id, "polecat");
       const log: string[] = [];
+      const masks: string[] = [];
       const source: PolecatSource = {
         inputs: { ...dispatched.inputs, token: dispatched.token, "api-key": "", ...patch.inputs },
         env: {
@@ -112,14 +116,14 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
         info: (line) => log.push(line),
         notice: (line) => log.push(`notice: ${line}`),
         fail: (line) => log.push(`failed: ${line}`),
-        log: { info: (line) => log.push(line), warning: (line) => log.push(`warning: ${line}`), mask: () => undefined },
+        log: { info: (line) => log.push(line), warning: (line) => log.push(`warning: ${line}`), mask: (secret) => masks.push(secret) },
         workRoot,
         gtBundle: GT_BUNDLE,
         agentUser: user,
         every: () => () => undefined,
         ...patch.overrides,
       });
-      return { outcome, log };
+      return { outcome, log, masks };
     },
     async commits(branch) {
       const git = town.github.git("octo/town");
