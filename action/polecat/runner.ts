@@ -51,6 +51,10 @@ export async function run(source: PolecatSource = actionSource(), overrides: Run
         const timer = setInterval(beat, ms);
         return () => clearInterval(timer);
       },
+      after: (ms, fire) => {
+        const timer = setTimeout(fire, ms);
+        return () => clearTimeout(timer);
+      },
       ...overrides,
     };
     const outcome = await runPolecat(options, deps);

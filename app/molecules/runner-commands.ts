@@ -43,6 +43,7 @@ const boolean = (flag: string): RunnerFlag => ({ flag, takesValue: false });
 
 const LEDGER = valued("--ledger");
 const JSON_FLAG = boolean("--json");
+const ALL_FLAG = boolean("--all");
 
 export const RUNNER_COMMANDS: readonly RunnerCommand[] = [
   { path: ["prime"], usage: "", flags: [], maxArgs: 0 },
@@ -69,11 +70,11 @@ export const RUNNER_COMMANDS: readonly RunnerCommand[] = [
     maxArgs: 0,
   },
   { path: ["nudges"], usage: "", flags: [], maxArgs: 0 },
-  { path: ["ledger", "validate"], usage: "[FILE] [--ledger FILE]", flags: [LEDGER], maxArgs: 1 },
+  { path: ["ledger", "validate"], usage: "[FILE] [--all] [--json] [--ledger FILE]", flags: [ALL_FLAG, JSON_FLAG, LEDGER], maxArgs: 1 },
   {
     path: ["ledger", "ready"],
-    usage: "[FILE] [--json] [--sort hybrid|priority|oldest] [--now ISO] [--ledger FILE]",
-    flags: [JSON_FLAG, valued("--sort", ["hybrid", "priority", "oldest"]), valued("--now"), LEDGER],
+    usage: "[FILE] [--json] [--all] [--sort hybrid|priority|oldest] [--now ISO] [--ledger FILE]",
+    flags: [JSON_FLAG, ALL_FLAG, valued("--sort", ["hybrid", "priority", "oldest"]), valued("--now"), LEDGER],
     maxArgs: 1,
   },
   { path: ["ledger", "stats"], usage: "[FILE] [--json] [--ledger FILE]", flags: [JSON_FLAG, LEDGER], maxArgs: 1 },

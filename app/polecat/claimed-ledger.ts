@@ -16,6 +16,9 @@ export type ClaimOutcome =
   | { readonly kind: "refused"; readonly reason: string };
 
 export class ClaimedLedger {
+  /** The last state this run read or wrote: while the branch has not moved, reading it again costs one request. */
+  private last: LedgerState | undefined;
+
   constructor(private readonly store: LedgerStore, private readonly run: PolecatRun, private readonly clock: () => Date) {}
 
   /** The claim, in one commit: the run's id, its URL and when it started. */
@@ -29,22 +32,26 @@ export class ClaimedLedger {
         return claimed.ok ? claimed.ledger : ledger;
       },
     );
+    this.last = written.state;
     return refusal === undefined ? { kind: "claimed", state: written.state } : { kind: "refused", reason: refusal };
   }
 
   /** The ledger now, while the run still holds its claim. */
   async read(): Promise<LedgerState> {
-    const state = await this.store.read();
+    const state = await this.store.read(this.last);
+    this.last = state;
     this.check(state.ledger);
     return state;
   }
 
   /** `mutate` applied in a compare-and-swap commit, each try only while the claim holds. */
-  async write(message: string, mutate: (ledger: Ledger) => Ledger, from?: LedgerState): Promise<Written> {
-    return this.store.update(message, (ledger) => {
+  async write(message: string, mutate: (ledger: Ledger) => Ledger): Promise<Written> {
+    const written = await this.store.update(message, (ledger) => {
       this.check(ledger);
       return mutate(ledger);
-    }, from ? { from } : {});
+    }, this.last ? { from: this.last } : {});
+    this.last = written.state;
+    return written;
   }
 
   private check(ledger: Ledger): void {

@@ -5,7 +5,8 @@
 // through the outbox's. A step is closed only when the agent said `gt step done` for it and its
 // commits passed: the action then adds its own marker, pushes fast-forward, and records the step
 // and the rest of the outbox in one ledger commit. A refusal runs the agent once more with the
-// reason; a second ends the run as ESCALATE, as do spent limits.
+// reason; a second ends the run as ESCALATE, as do spent limits, which also start no process more:
+// a new one would pay for a turn the run cannot take.
 import type { Ledger } from "../ledger/ledger.js";
 import { serializeLedger } from "../ledger/write-ledger.js";
 import { readMolecule } from "../molecules/molecule.js";
@@ -15,6 +16,7 @@ import type { ActionRepo } from "./action-repo.js";
 import type { AgentCgroup } from "./agent-cgroup.js";
 import { advanceAgentBranch } from "./agent-clone.js";
 import type { AgentUser } from "./agent-user.js";
+import { limitReached, type UsageLimits } from "./agents/usage-limits.js";
 import { applyOutbox } from "./apply-outbox.js";
 import type { ClaimedLedger } from "./claimed-ledger.js";
 import { DEFAULT_MAX_FILE_BYTES } from "./commit-rules.js";
@@ -28,7 +30,7 @@ import type { PolecatOptions } from "./polecat-options.js";
 import { takeOutbox, writeStepFiles, type PolecatWorkspace } from "./polecat-workspace.js";
 import type { Redactor } from "./redact.js";
 import { redactOutbox } from "./redacted-outbox.js";
-import { runAgentStep, type AgentStepResult } from "./run-agent-step.js";
+import { runAgentStep, type AgentStepResult, type StepEnd } from "./run-agent-step.js";
 import type { PolecatDependencies } from "./run-polecat.js";
 import { stepPrompt } from "./step-prompt.js";
 import { takeWork } from "./take-work.js";
@@ -63,6 +65,7 @@ export interface StepsInput {
 export async function workSteps(input: StepsInput): Promise<StepsEnd> {
   const { options, deps, heartbeat } = input;
   const deadline = deps.clock().getTime() + agentWallTimeMs(options.limits, EXIT_RESERVE_MINUTES);
+  const limits: UsageLimits = { maxTurns: options.limits.max_turns, maxCostUsd: options.limits.max_cost_usd };
   const counted = { turns: 0, costUsd: 0 };
   let pushedTip = input.pushedTip;
   let note: string | undefined;
@@ -85,6 +88,10 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
       lastStep = step.step;
       tries = 0;
     }
+    // Turns, budget or time already spent: a process would only pay for a turn the run cannot take.
+    const reached = limitReached(counted, limits);
+    if (reached !== null) return escalate(input, reached.message);
+    if (deps.clock().getTime() >= deadline) return escalate(input, timeRanOut(options));
     if (tries >= TRIES_PER_STEP) {
       return escalate(input, `step ${step.step} ended ${TRIES_PER_STEP} times without being done: ${note ?? "the agent never said gt step done"}`);
     }
@@ -101,8 +108,7 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
     deps.log.info(`Step ${index} of ${molecule.steps.length}, ${step.step}: ${input.program.describe}${tries > 1 ? " (again)" : ""}.`);
     const result = await runAgentStep({
       user: input.user, cgroup: input.cgroup, invocation: input.program.invocation(prompt), cwd: input.workspace.clone, deadline,
-      env: agentEnvironment(input.workspace, run), clock: deps.clock, before: { ...counted },
-      limits: { maxTurns: options.limits.max_turns, maxCostUsd: options.limits.max_cost_usd },
+      env: agentEnvironment(input.workspace, run), clock: deps.clock, after: deps.after, before: { ...counted }, limits,
       onProgress: (at) => heartbeat.progress(at),
     });
     counted.turns += result.turns;
@@ -124,6 +130,8 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
     if (taken.kind === "refused") {
       deps.log.warning(`Refused the agent's work on ${step.step}: ${taken.problems.join("; ")}`);
       heartbeat.note(`Refused: ${taken.problems.join("; ")}`);
+      const spent = spentBy(result.end, options);
+      if (spent !== undefined) return escalate(input, `${spent}, and its work on step ${step.step} was refused: ${taken.problems.join("; ")}`);
       if (tries >= TRIES_PER_STEP) return escalate(input, `the agent's work on step ${step.step} was refused twice: ${taken.problems.join("; ")}`);
       note = taken.text;
       continue;
@@ -157,8 +165,8 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
     // 5. What comes next.
     const exit = applied.verdict.accepted.map(({ intent }) => intent).find((intent) => intent.kind === "exit");
     if (exit?.kind === "exit") return { kind: "exited", exit: exit.exit, reason: exit.reason };
-    if (result.end.kind === "wall-time") return escalate(input, `the run's time ran out (polecat.timeout_minutes is ${options.limits.timeout_minutes})`);
-    if (result.end.kind === "limit") return escalate(input, result.end.message);
+    const spent = spentBy(result.end, options);
+    if (spent !== undefined) return escalate(input, spent);
     if (result.apiError !== null && !done) return escalate(input, `the model's API failed: ${result.apiError}`);
     note = done ? undefined : notDoneNote(took.refused);
   }
@@ -177,6 +185,19 @@ export async function escalate(
   deps.log.warning(`Escalated: ${shown}`);
   input.heartbeat.note(`Escalated: ${shown}`);
   return { kind: "exited", exit: "ESCALATE", reason: shown };
+}
+
+/** Why a process's end leaves the run no time, turns or budget for another, if it does. */
+function spentBy(end: StepEnd, options: PolecatOptions): string | undefined {
+  switch (end.kind) {
+    case "wall-time": return timeRanOut(options);
+    case "limit": return end.message;
+    case "exited": return undefined;
+  }
+}
+
+function timeRanOut(options: PolecatOptions): string {
+  return `the run's time ran out (polecat.timeout_minutes is ${options.limits.timeout_minutes})`;
 }
 
 /** The agent's whole environment, built from nothing: its tools, its home, the run's GASTOWN_*. */

@@ -26,6 +26,8 @@ export interface AgentStepInput {
   /** What earlier steps of this run counted: the limits are the run's, not the step's. */
   readonly before: { readonly turns: number; readonly costUsd: number };
   readonly clock: () => Date;
+  /** Calls `fire` once after `ms`, unless the returned function is called first: the deadline's timer. */
+  readonly after: (ms: number, fire: () => void) => () => void;
   /** Told at every sign of progress: output, a tool call. */
   readonly onProgress: (at: Date) => void;
 }
@@ -78,7 +80,7 @@ export async function runAgentStep(input: AgentStepInput): Promise<AgentStepResu
     void stopAgentProcesses(input.user, input.cgroup);
   };
 
-  const timer = setTimeout(() => stop({ kind: "wall-time" }), Math.max(0, input.deadline - input.clock().getTime()));
+  const cancelTimer = input.after(Math.max(0, input.deadline - input.clock().getTime()), () => stop({ kind: "wall-time" }));
   const counted = () => {
     const totals = parser?.totals();
     return { turns: totals?.turns ?? 0, costUsd: totals?.costUsd ?? 0 };
@@ -103,7 +105,7 @@ export async function runAgentStep(input: AgentStepInput): Promise<AgentStepResu
   child.stdin.end(invocation.stdin);
 
   const exit = await exited;
-  clearTimeout(timer);
+  cancelTimer();
   // Whatever ended the step, nothing of the agent's user may outlive it: not a detached process,
   // not a child that kept a pipe open. Only then is anything it left taken.
   await stopAgentProcesses(input.user, input.cgroup);

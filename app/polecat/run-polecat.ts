@@ -52,6 +52,8 @@ export interface PolecatDependencies {
   readonly agentUser?: AgentUser;
   /** Calls `beat` every `ms` until the returned function is called. */
   readonly every: (ms: number, beat: () => void) => () => void;
+  /** Calls `fire` once after `ms`, unless the returned function is called first. */
+  readonly after: (ms: number, fire: () => void) => () => void;
   /** git, when not the one on PATH. */
   readonly gitPath?: string;
   /** Waits between ledger compare-and-swap attempts. */
@@ -201,7 +203,9 @@ class Started {
         pushedTip: work.work, baseTip: work.base,
       });
       // 6. How it ended.
-      await heartbeat.finish("done", end.kind === "finished" ? "success" : "neutral");
+      // A COMPLETED exit is accepted only with every step closed: the molecule is done either way.
+      const completed = end.kind === "finished" || end.exit === "COMPLETED";
+      await heartbeat.finish("done", completed ? "success" : "neutral");
       return end;
     } finally {
       stop();

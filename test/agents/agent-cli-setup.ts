@@ -33,7 +33,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   project.provide("agentRuntime", {
     ok: true,
-    claude: { executable: claude.executable, installed: claude.installed },
+    claude: { executable: claude.executable, prefix: claude.prefix, installed: claude.installed },
     user: { name: user.name, uid: user.uid, gid: user.gid, home },
     workRoot,
   });

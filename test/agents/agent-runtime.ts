@@ -3,7 +3,7 @@
 import { inject } from "vitest";
 
 export interface AgentRuntime {
-  readonly claude: { readonly executable: string; readonly installed: boolean };
+  readonly claude: { readonly executable: string; readonly prefix: string; readonly installed: boolean };
   readonly user: { readonly name: string; readonly uid: number; readonly gid: number; readonly home: string };
   /** A directory the tests make their workspaces in: root's, searchable by the agent's user. */
   readonly workRoot: string;

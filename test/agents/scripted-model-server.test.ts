@@ -82,6 +82,28 @@ describe("the scripted model server", () => {
     expect(turns).toEqual([0]);
   });
 
+  it("holds a reply after message_start when told, and sends the rest to a client still there", async () => {
+    await start(() => ({ content: [{ type: "text", text: "Done." }], holdMs: 200 }));
+    const held = await post("/v1/messages", request(MAIN, true));
+    const reader = held.body!.getReader();
+    const decoder = new TextDecoder();
+    const first = decoder.decode((await reader.read()).value);
+    let rest = "";
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += decoder.decode(chunk.value);
+    expect(events(first).map(([event]) => event)).toEqual(["message_start", "ping"]);
+    expect(events(rest).map(([event]) => event)).toEqual([
+      "content_block_start", "content_block_delta", "content_block_delta", "content_block_delta", "content_block_stop",
+      "message_delta", "message_stop",
+    ]);
+
+    // A client that hangs up in the pause gets nothing more.
+    const cut = await post("/v1/messages", request(MAIN, true));
+    const cutReader = cut.body!.getReader();
+    expect(events(decoder.decode((await cutReader.read()).value)).map(([event]) => event)).toEqual(["message_start", "ping"]);
+    await cutReader.cancel();
+    expect(server!.requests.map((each) => [each.route, each.status])).toEqual([["main", 200], ["main", 200]]);
+  });
+
   it("answers a request without streaming with the whole message", async () => {
     await start(() => ({ content: [{ type: "text", text: "Done." }] }));
     const response = await post("/v1/messages", request(MAIN, false));

@@ -4,8 +4,10 @@
 // short answer. Streaming replies are server-sent events in the API's own order and shapes:
 // message_start, ping, then per block content_block_start / content_block_delta (text_delta or
 // input_json_delta, in pieces) / content_block_stop, then message_delta with the stop reason and
-// usage, and message_stop. It checks the API key, so a test can prove which key the CLI used, and
-// records every request, so a test can assert what the CLI sent; anything else is answered 404.
+// usage, and message_stop; a reply may pause after message_start, as a model writing for a while
+// does, so a client can be stopped in the middle of one. It checks the API key, so a test can
+// prove which key the CLI used, and records every request, so a test can assert what the CLI
+// sent; anything else is answered 404.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -32,6 +34,11 @@ export interface ScriptedReply {
   /** `tool_use` when the content calls a tool, else `end_turn`, unless given. */
   readonly stopReason?: "end_turn" | "tool_use" | "max_tokens";
   readonly usage?: Partial<ReplyUsage>;
+  /**
+   * A streamed reply's pause after message_start, as a real model writes for a while before its
+   * reply is whole: a client that hangs up meanwhile gets nothing more of it.
+   */
+  readonly holdMs?: number;
 }
 
 export interface MessagesRequest {
@@ -143,7 +150,7 @@ export async function startScriptedModelServer(options: ScriptedModelServerOptio
       }
       record(route, 200);
       const message = messageOf(reply, body.model, ++replies);
-      if (body.stream === true) sendEvents(res, message);
+      if (body.stream === true) sendEvents(res, message, reply.holdMs ?? 0);
       else sendJson(res, 200, message);
     });
   });
@@ -188,7 +195,7 @@ function messageOf(reply: ScriptedReply, model: string, n: number): Message {
   };
 }
 
-function sendEvents(res: ServerResponse, message: Message): void {
+function sendEvents(res: ServerResponse, message: Message, holdMs: number): void {
   res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", "request-id": `req_${message.id}` });
   const event = (type: string, data: Record<string, unknown>) => {
     res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
@@ -202,31 +209,36 @@ function sendEvents(res: ServerResponse, message: Message): void {
     },
   });
   event("ping", {});
-  message.content.forEach((block, index) => {
-    if (block["type"] === "text") {
-      event("content_block_start", { index, content_block: { type: "text", text: "" } });
-      for (const piece of pieces(String(block["text"]))) {
-        event("content_block_delta", { index, delta: { type: "text_delta", text: piece } });
+  const finish = () => {
+    message.content.forEach((block, index) => {
+      if (block["type"] === "text") {
+        event("content_block_start", { index, content_block: { type: "text", text: "" } });
+        for (const piece of pieces(String(block["text"]))) {
+          event("content_block_delta", { index, delta: { type: "text_delta", text: piece } });
+        }
+      } else {
+        event("content_block_start", { index, content_block: { ...block, input: {} } });
+        for (const piece of ["", ...pieces(JSON.stringify(block["input"]))]) {
+          event("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: piece } });
+        }
       }
-    } else {
-      event("content_block_start", { index, content_block: { ...block, input: {} } });
-      for (const piece of ["", ...pieces(JSON.stringify(block["input"]))]) {
-        event("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: piece } });
-      }
-    }
-    event("content_block_stop", { index });
-  });
-  event("message_delta", {
-    delta: { stop_reason: message.stop_reason, stop_sequence: null },
-    usage: {
-      input_tokens: usage.input_tokens,
-      cache_creation_input_tokens: usage.cache_creation_input_tokens,
-      cache_read_input_tokens: usage.cache_read_input_tokens,
-      output_tokens: usage.output_tokens,
-    },
-  });
-  event("message_stop", {});
-  res.end();
+      event("content_block_stop", { index });
+    });
+    event("message_delta", {
+      delta: { stop_reason: message.stop_reason, stop_sequence: null },
+      usage: {
+        input_tokens: usage.input_tokens,
+        cache_creation_input_tokens: usage.cache_creation_input_tokens,
+        cache_read_input_tokens: usage.cache_read_input_tokens,
+        output_tokens: usage.output_tokens,
+      },
+    });
+    event("message_stop", {});
+    res.end();
+  };
+  if (holdMs <= 0) return finish();
+  const held = setTimeout(finish, holdMs);
+  res.on("close", () => clearTimeout(held));
 }
 
 /** Text in three pieces (fewer when short), as a stream delivers it. */

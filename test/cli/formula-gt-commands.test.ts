@@ -17,7 +17,8 @@ import { closeStep } from "../../app/molecules/step-done.js";
 import { NOW, WORK } from "../polecat/run-builders.js";
 import { tempDir } from "./run-gt.js";
 
-const CLI = fileURLToPath(new URL("../../build/app/cli/main.js", import.meta.url));
+/** The `gt` a polecat's agent runs: the bundle the action ships (it also starts faster than the build). */
+const CLI = fileURLToPath(new URL("../../action/polecat/dist/gt.js", import.meta.url));
 const library = diskFormulaLibrary([{ path: shippedFormulaDir(), label: "formulas/" }]);
 
 /** The formulas an agent follows; rule-of-five is followed through shiny-enterprise's implement step. */

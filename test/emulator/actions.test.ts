@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "./emulator.js";
+import { CANCEL_GRACE_MINUTES } from "./state/runs.js";
 import { call, repoDeliveries, gitClient, startFixedEmulator } from "./testing.js";
 
 const POLECAT = `name: Gas Town polecat
@@ -184,6 +185,22 @@ describe("a run's life", () => {
     expect([cancelled.status, cancelled.body]).toEqual([202, {}]);
     expect(again.status).toBe(409);
     expect(run).toMatchObject({ status: "completed", conclusion: "cancelled" });
+  });
+
+  it("leaves a job cancelled while it ran its token for a few minutes, as a runner winding down has; a queued one's dies at once", async () => {
+    const running = (await dispatch()).body["workflow_run_id"] as number;
+    github.startJob("octo/town", running, "work");
+    const queued = (await dispatch()).body["workflow_run_id"] as number;
+    const tokenOf = (id: number) => runs().find((r) => r.id === id)?.token ?? "";
+    await call(github, "POST", `/repos/octo/town/actions/runs/${running}/cancel`, { token });
+    await call(github, "POST", `/repos/octo/town/actions/runs/${queued}/cancel`, { token });
+
+    expect((await call(github, "GET", "/repos/octo/town", { token: tokenOf(running) })).status).toBe(200);
+    expect((await call(github, "GET", "/repos/octo/town", { token: tokenOf(queued) })).status).toBe(401);
+    const record = github.state.tokens[tokenOf(running)];
+    const expires = Date.parse(record?.kind === "actions" ? record.expiresAt : "");
+    const cancelledAt = Date.parse(runs().find((r) => r.id === running)?.updatedAt ?? "");
+    expect(expires - cancelledAt).toBe(CANCEL_GRACE_MINUTES * 60_000);
   });
 
   it("re-runs a finished run as its next attempt, with fresh jobs", async () => {

@@ -4,18 +4,22 @@
 // emulator, with git over smart HTTP, as root, with the agent under a user of its own.
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { restClient } from "../../app/github/rest-client.js";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import type { Ledger } from "../../app/ledger/ledger.js";
 import type { AgentUser } from "../../app/polecat/agent-user.js";
 import type { PolecatSource } from "../../app/polecat/polecat-options.js";
+import { workspaceRoot } from "../../app/polecat/polecat-workspace.js";
 import { run, type RunnerOutcome, type RunnerOverrides } from "../../action/polecat/runner.js";
 import { requireRoot } from "../agents/needs-root.js";
 import { createTestAgentUser, removeTestAgentUser } from "../agents/test-agent-users.js";
 import { startTown, type Town, type TownOptions } from "../app/app-harness.js";
 
-export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+/** The project's root: above test/, whether this runs from the sources or from build/ (the bench). */
+export const ROOT = projectRoot(fileURLToPath(new URL(".", import.meta.url)));
 /** The `gt` the agent's runs use: the committed bundle, as the action ships it. */
 export const GT_BUNDLE = join(ROOT, "action/polecat/dist/gt.js");
 export const AGENTS = join(ROOT, "test/fixtures/agents");
@@ -43,15 +47,30 @@ export interface PolecatTown {
   /** The work bead of issue 1. */
   bead(): Promise<Bead>;
   ledger(): Promise<Ledger>;
+  /** The newest run's agent directory in its workspace (its clone, tmp, …), while that run lives. */
+  agentDir(): string;
   /** The runs the App dispatched, newest last. */
   runs(): NonNullable<Town["github"]["state"]["repos"][string]>["runs"];
   /**
    * The polecat action, for the newest run, as the runner starts it; `inputs` and `env` patch what
-   * it gets. `masks`: what it asked the runner to hide in the job's log.
+   * it gets. Its GitHub client does not pace its writes a second apart (the emulator needs no
+   * pacing) unless `paced` is true. `masks`: what it asked the runner to hide in the job's log.
    */
-  runPolecat(options?: { inputs?: Partial<PolecatSource["inputs"]>; env?: Record<string, string>; overrides?: RunnerOverrides }): Promise<{ outcome: RunnerOutcome; log: string[]; masks: string[] }>;
+  runPolecat(options?: {
+    inputs?: Partial<PolecatSource["inputs"]>; env?: Record<string, string>; overrides?: RunnerOverrides; paced?: boolean;
+    /** The run to be, by id; the newest dispatched unless given. */
+    run?: number;
+    /** Told each line the run logs, as it logs it. */
+    onLog?: (line: string) => void;
+  }): Promise<{ outcome: RunnerOutcome; log: string[]; masks: string[] }>;
+  /** The run's job picked up by a runner, as before the action starts. */
+  startJob(runId: number): void;
+  /** A person's comment on issue 1, handed to the App. */
+  comment(body: string): Promise<void>;
   /** The commits on a branch of octo/town, oldest first: subject and trailers. */
   commits(branch: string): Promise<string[]>;
+  /** The same commits' ids. */
+  shas(branch: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -92,16 +111,23 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
   };
   return {
     town, user, workRoot, runs, ledger,
+    agentDir() {
+      const newest = runs().at(-1);
+      if (!newest) throw new Error("no dispatched run");
+      // The runner's run attempt is 1 (GITHUB_RUN_ATTEMPT below).
+      return join(workspaceRoot(workRoot, `${newest.id}-1`), "agent");
+    },
     async bead() {
       const found = (await ledger()).beads().find((b) => b.external_ref?.endsWith("/issues/1"));
       if (!found) throw new Error("no bead for issue 1");
       return found;
     },
     async runPolecat(patch = {}) {
-      const dispatched = runs().at(-1);
+      const dispatched = patch.run === undefined ? runs().at(-1) : runs().find((r) => r.id === patch.run);
       if (!dispatched?.inputs || !dispatched.token) throw new Error("no dispatched run");
-      town.github.startJob("octo/town", dispatched.id, "polecat");
-      const log: string[] = [];
+      if (dispatched.status === "queued") town.github.startJob("octo/town", dispatched.id, "polecat");
+      const lines: string[] = [];
+      const log = { push: (line: string) => { lines.push(line); patch.onLog?.(line); } };
       const masks: string[] = [];
       const source: PolecatSource = {
         inputs: { ...dispatched.inputs, token: dispatched.token, "api-key": "", ...patch.inputs },
@@ -121,9 +147,18 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
         gtBundle: GT_BUNDLE,
         agentUser: user,
         every: () => () => undefined,
+        // The emulator needs no pacing of writes a second apart, as GitHub asks.
+        ...(patch.paced === true ? {} : { github: restClient({ token: dispatched.token, baseUrl: town.github.urls.api, paced: false }) }),
         ...patch.overrides,
       });
-      return { outcome, log, masks };
+      return { outcome, log: lines, masks };
+    },
+    startJob(runId) {
+      town.github.startJob("octo/town", runId, "polecat");
+    },
+    async comment(body) {
+      await town.as("mayor", "POST", "/repos/octo/town/issues/1/comments", { body });
+      await town.deliver();
     },
     async commits(branch) {
       const git = town.github.git("octo/town");
@@ -133,10 +168,19 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
       const out = await git.git(["log", "--reverse", "--format=%s%n%(trailers:only,unfold)%x00", tip, `^${main}`]);
       return out.split("\0").map((entry) => entry.trim()).filter((entry) => entry !== "");
     },
+    async shas(branch) {
+      const out = await town.github.git("octo/town").git(["rev-list", "--reverse", `refs/heads/${branch}`, "^refs/heads/main"]);
+      return out.split("\n").filter((sha) => sha !== "");
+    },
     async close() {
       await town.close();
       await removeTestAgentUser(user);
       await rm(workRoot, { recursive: true, force: true });
     },
   };
+}
+
+function projectRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, "package.json"))) return dir;
+  throw new Error(`no package.json above ${from}`);
 }

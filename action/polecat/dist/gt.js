@@ -29717,6 +29717,7 @@ var valued = (flag, values) => values === void 0 ? { flag, takesValue: true } : 
 var boolean4 = (flag) => ({ flag, takesValue: false });
 var LEDGER = valued("--ledger");
 var JSON_FLAG = boolean4("--json");
+var ALL_FLAG = boolean4("--all");
 var RUNNER_COMMANDS = [
   { path: ["prime"], usage: "", flags: [], maxArgs: 0 },
   { path: ["step", "done"], usage: "[--notes TEXT]", flags: [valued("--notes")], maxArgs: 0 },
@@ -29746,11 +29747,11 @@ var RUNNER_COMMANDS = [
     maxArgs: 0
   },
   { path: ["nudges"], usage: "", flags: [], maxArgs: 0 },
-  { path: ["ledger", "validate"], usage: "[FILE] [--ledger FILE]", flags: [LEDGER], maxArgs: 1 },
+  { path: ["ledger", "validate"], usage: "[FILE] [--all] [--json] [--ledger FILE]", flags: [ALL_FLAG, JSON_FLAG, LEDGER], maxArgs: 1 },
   {
     path: ["ledger", "ready"],
-    usage: "[FILE] [--json] [--sort hybrid|priority|oldest] [--now ISO] [--ledger FILE]",
-    flags: [JSON_FLAG, valued("--sort", ["hybrid", "priority", "oldest"]), valued("--now"), LEDGER],
+    usage: "[FILE] [--json] [--all] [--sort hybrid|priority|oldest] [--now ISO] [--ledger FILE]",
+    flags: [JSON_FLAG, ALL_FLAG, valued("--sort", ["hybrid", "priority", "oldest"]), valued("--now"), LEDGER],
     maxArgs: 1
   },
   { path: ["ledger", "stats"], usage: "[FILE] [--json] [--ledger FILE]", flags: [JSON_FLAG, LEDGER], maxArgs: 1 },

@@ -32646,7 +32646,7 @@ function restClient(options) {
     baseUrl: options.baseUrl.replace(/\/+$/, ""),
     userAgent: "gastown-polecat",
     retry: { retries: options.retries ?? 3 },
-    throttle: { onRateLimit: waitOrFail("rate limit"), onSecondaryRateLimit: waitOrFail("secondary rate limit") },
+    throttle: options.paced === false ? { enabled: false } : { onRateLimit: waitOrFail("rate limit"), onSecondaryRateLimit: waitOrFail("secondary rate limit") },
     // Octokit's own log would print every retry on the console; the warnings above say enough.
     log: { debug: () => void 0, info: () => void 0, warn: () => void 0, error: () => void 0 }
   });
@@ -53996,8 +53996,13 @@ var LedgerStore = class {
   get repoParams() {
     return { owner: this.options.owner, repo: this.options.repo };
   }
-  async read() {
+  /**
+   * The ledger on the branch now. With `known`, a state this store read or wrote before, the
+   * branch's ref alone is asked for when it has not moved since: one request rather than four.
+   */
+  async read(known) {
     const commit = await this.branchCommit();
+    if (known !== void 0 && commit !== void 0 && commit === known.commit) return known;
     if (commit === void 0) return { ledger: Ledger.empty(), commit: void 0, tree: void 0 };
     const { data } = await this.github.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...this.repoParams, commit_sha: commit });
     const tree = data.tree.sha;
@@ -55230,6 +55235,8 @@ var ClaimedLedger = class {
   store;
   run;
   clock;
+  /** The last state this run read or wrote: while the branch has not moved, reading it again costs one request. */
+  last;
   /** The claim, in one commit: the run's id, its URL and when it started. */
   async claim() {
     let refusal;
@@ -55241,20 +55248,24 @@ var ClaimedLedger = class {
         return claimed.ok ? claimed.ledger : ledger2;
       }
     );
+    this.last = written.state;
     return refusal === void 0 ? { kind: "claimed", state: written.state } : { kind: "refused", reason: refusal };
   }
   /** The ledger now, while the run still holds its claim. */
   async read() {
-    const state = await this.store.read();
+    const state = await this.store.read(this.last);
+    this.last = state;
     this.check(state.ledger);
     return state;
   }
   /** `mutate` applied in a compare-and-swap commit, each try only while the claim holds. */
-  async write(message, mutate, from) {
-    return this.store.update(message, (ledger2) => {
+  async write(message, mutate) {
+    const written = await this.store.update(message, (ledger2) => {
       this.check(ledger2);
       return mutate(ledger2);
-    }, from ? { from } : {});
+    }, this.last ? { from: this.last } : {});
+    this.last = written.state;
+    return written;
   }
   check(ledger2) {
     const lost = claimLost(ledger2, this.run);
@@ -55270,6 +55281,7 @@ var valued = (flag, values) => values === void 0 ? { flag, takesValue: true } : 
 var boolean4 = (flag) => ({ flag, takesValue: false });
 var LEDGER = valued("--ledger");
 var JSON_FLAG = boolean4("--json");
+var ALL_FLAG = boolean4("--all");
 var RUNNER_COMMANDS = [
   { path: ["prime"], usage: "", flags: [], maxArgs: 0 },
   { path: ["step", "done"], usage: "[--notes TEXT]", flags: [valued("--notes")], maxArgs: 0 },
@@ -55299,11 +55311,11 @@ var RUNNER_COMMANDS = [
     maxArgs: 0
   },
   { path: ["nudges"], usage: "", flags: [], maxArgs: 0 },
-  { path: ["ledger", "validate"], usage: "[FILE] [--ledger FILE]", flags: [LEDGER], maxArgs: 1 },
+  { path: ["ledger", "validate"], usage: "[FILE] [--all] [--json] [--ledger FILE]", flags: [ALL_FLAG, JSON_FLAG, LEDGER], maxArgs: 1 },
   {
     path: ["ledger", "ready"],
-    usage: "[FILE] [--json] [--sort hybrid|priority|oldest] [--now ISO] [--ledger FILE]",
-    flags: [JSON_FLAG, valued("--sort", ["hybrid", "priority", "oldest"]), valued("--now"), LEDGER],
+    usage: "[FILE] [--json] [--all] [--sort hybrid|priority|oldest] [--now ISO] [--ledger FILE]",
+    flags: [JSON_FLAG, ALL_FLAG, valued("--sort", ["hybrid", "priority", "oldest"]), valued("--now"), LEDGER],
     maxArgs: 1
   },
   { path: ["ledger", "stats"], usage: "[FILE] [--json] [--ledger FILE]", flags: [JSON_FLAG, LEDGER], maxArgs: 1 },
@@ -56220,6 +56232,22 @@ async function repositoryCommand(repo, baseTip, path, workspace) {
   return executable;
 }
 
+// app/polecat/agents/usage-limits.ts
+var COST_MARGIN = 0.1;
+function limitReached(counted, limits2) {
+  if (counted.turns >= limits2.maxTurns) {
+    return { limit: "turns", message: `the agent has taken ${counted.turns} turns of its ${limits2.maxTurns}` };
+  }
+  const stopAt = limits2.maxCostUsd * (1 - COST_MARGIN);
+  if (counted.costUsd >= stopAt) {
+    return {
+      limit: "cost",
+      message: `the agent has spent $${counted.costUsd.toFixed(2)} by its stream's count, of its $${limits2.maxCostUsd.toFixed(2)} (stopped at $${stopAt.toFixed(2)}, ${COST_MARGIN * 100}% short, for what the stream does not show)`
+    };
+  }
+  return null;
+}
+
 // app/polecat/commit-rules.ts
 import { posix } from "node:path";
 
@@ -56938,22 +56966,6 @@ function summarize(input2) {
   return "";
 }
 
-// app/polecat/agents/usage-limits.ts
-var COST_MARGIN = 0.1;
-function limitReached(counted, limits2) {
-  if (counted.turns >= limits2.maxTurns) {
-    return { limit: "turns", message: `the agent has taken ${counted.turns} turns of its ${limits2.maxTurns}` };
-  }
-  const stopAt = limits2.maxCostUsd * (1 - COST_MARGIN);
-  if (counted.costUsd >= stopAt) {
-    return {
-      limit: "cost",
-      message: `the agent has spent $${counted.costUsd.toFixed(2)} by its stream's count, of its $${limits2.maxCostUsd.toFixed(2)} (stopped at $${stopAt.toFixed(2)}, ${COST_MARGIN * 100}% short, for what the stream does not show)`
-    };
-  }
-  return null;
-}
-
 // app/polecat/run-agent-step.ts
 async function runAgentStep(input2) {
   const { invocation } = input2;
@@ -56980,7 +56992,7 @@ async function runAgentStep(input2) {
     stopped = end2;
     void stopAgentProcesses(input2.user, input2.cgroup);
   };
-  const timer = setTimeout(() => stop({ kind: "wall-time" }), Math.max(0, input2.deadline - input2.clock().getTime()));
+  const cancelTimer = input2.after(Math.max(0, input2.deadline - input2.clock().getTime()), () => stop({ kind: "wall-time" }));
   const counted = () => {
     const totals = parser?.totals();
     return { turns: totals?.turns ?? 0, costUsd: totals?.costUsd ?? 0 };
@@ -57003,7 +57015,7 @@ async function runAgentStep(input2) {
   child.stdin.on("error", () => void 0);
   child.stdin.end(invocation.stdin);
   const exit = await exited;
-  clearTimeout(timer);
+  cancelTimer();
   await stopAgentProcesses(input2.user, input2.cgroup);
   await outputEnded;
   const step = counted();
@@ -57761,6 +57773,7 @@ var TRIES_PER_STEP = 2;
 async function workSteps(input2) {
   const { options, deps, heartbeat } = input2;
   const deadline = deps.clock().getTime() + agentWallTimeMs(options.limits, EXIT_RESERVE_MINUTES);
+  const limits2 = { maxTurns: options.limits.max_turns, maxCostUsd: options.limits.max_cost_usd };
   const counted = { turns: 0, costUsd: 0 };
   let pushedTip = input2.pushedTip;
   let note;
@@ -57781,6 +57794,9 @@ async function workSteps(input2) {
       lastStep = step.step;
       tries = 0;
     }
+    const reached = limitReached(counted, limits2);
+    if (reached !== null) return escalate(input2, reached.message);
+    if (deps.clock().getTime() >= deadline) return escalate(input2, timeRanOut(options));
     if (tries >= TRIES_PER_STEP) {
       return escalate(input2, `step ${step.step} ended ${TRIES_PER_STEP} times without being done: ${note ?? "the agent never said gt step done"}`);
     }
@@ -57801,8 +57817,9 @@ async function workSteps(input2) {
       deadline,
       env: agentEnvironment(input2.workspace, run4),
       clock: deps.clock,
+      after: deps.after,
       before: { ...counted },
-      limits: { maxTurns: options.limits.max_turns, maxCostUsd: options.limits.max_cost_usd },
+      limits: limits2,
       onProgress: (at) => heartbeat.progress(at)
     });
     counted.turns += result.turns;
@@ -57830,6 +57847,8 @@ ${input2.redactor.redact(result.tail).trimEnd()}`);
     if (taken.kind === "refused") {
       deps.log.warning(`Refused the agent's work on ${step.step}: ${taken.problems.join("; ")}`);
       heartbeat.note(`Refused: ${taken.problems.join("; ")}`);
+      const spent2 = spentBy(result.end, options);
+      if (spent2 !== void 0) return escalate(input2, `${spent2}, and its work on step ${step.step} was refused: ${taken.problems.join("; ")}`);
       if (tries >= TRIES_PER_STEP) return escalate(input2, `the agent's work on step ${step.step} was refused twice: ${taken.problems.join("; ")}`);
       note = taken.text;
       continue;
@@ -57864,8 +57883,8 @@ ${input2.redactor.redact(result.tail).trimEnd()}`);
     filed = filedWith(filed, accepted);
     const exit = applied.verdict.accepted.map(({ intent }) => intent).find((intent) => intent.kind === "exit");
     if (exit?.kind === "exit") return { kind: "exited", exit: exit.exit, reason: exit.reason };
-    if (result.end.kind === "wall-time") return escalate(input2, `the run's time ran out (polecat.timeout_minutes is ${options.limits.timeout_minutes})`);
-    if (result.end.kind === "limit") return escalate(input2, result.end.message);
+    const spent = spentBy(result.end, options);
+    if (spent !== void 0) return escalate(input2, spent);
     if (result.apiError !== null && !done) return escalate(input2, `the model's API failed: ${result.apiError}`);
     note = done ? void 0 : notDoneNote(took.refused);
   }
@@ -57877,6 +57896,19 @@ async function escalate(input2, reason) {
   deps.log.warning(`Escalated: ${shown}`);
   input2.heartbeat.note(`Escalated: ${shown}`);
   return { kind: "exited", exit: "ESCALATE", reason: shown };
+}
+function spentBy(end, options) {
+  switch (end.kind) {
+    case "wall-time":
+      return timeRanOut(options);
+    case "limit":
+      return end.message;
+    case "exited":
+      return void 0;
+  }
+}
+function timeRanOut(options) {
+  return `the run's time ran out (polecat.timeout_minutes is ${options.limits.timeout_minutes})`;
 }
 function agentEnvironment(workspace, run4) {
   return {
@@ -58078,7 +58110,8 @@ var Started = class {
         pushedTip: work.work,
         baseTip: work.base
       });
-      await heartbeat.finish("done", end.kind === "finished" ? "success" : "neutral");
+      const completed = end.kind === "finished" || end.exit === "COMPLETED";
+      await heartbeat.finish("done", completed ? "success" : "neutral");
       return end;
     } finally {
       stop();
@@ -58132,6 +58165,10 @@ async function run3(source = actionSource(), overrides = {}) {
       every: (ms, beat) => {
         const timer = setInterval(beat, ms);
         return () => clearInterval(timer);
+      },
+      after: (ms, fire) => {
+        const timer = setTimeout(fire, ms);
+        return () => clearTimeout(timer);
       },
       ...overrides
     };

@@ -79,7 +79,11 @@ function newJobs(draft: EmulatorState, jobs: readonly { key: string; name: strin
 }
 
 function addHours(iso: string, hours: number): string {
-  return new Date(Date.parse(iso) + hours * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+  return addMinutes(iso, hours * 60);
+}
+
+function addMinutes(iso: string, minutes: number): string {
+  return new Date(Date.parse(iso) + minutes * 60_000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 function queuedEvents(repo: string, run: RunRecord, cause: Actor): DomainEvent[] {
@@ -165,13 +169,21 @@ export function runConclusion(jobs: readonly JobRecord[]): RunConclusion {
   return "success";
 }
 
-function finishRunIfDone(draft: EmulatorState, repo: string, run: RunRecord, at: string, events: DomainEvent[]): void {
+/**
+ * How long a job cancelled while it ran still holds its GITHUB_TOKEN here. The emulator ends it
+ * at once, but on GitHub the runner only then gets the cancel, signals the job's processes,
+ * waits for them and runs its post steps, and the token lives until the job has stopped: a
+ * cancelled run may go on acting for a while, and what it does must be safe.
+ */
+export const CANCEL_GRACE_MINUTES = 5;
+
+function finishRunIfDone(draft: EmulatorState, repo: string, run: RunRecord, at: string, events: DomainEvent[], cancelledWhileRunning = false): void {
   if (!run.jobs.every((job) => job.status === "completed")) return;
   run.status = "completed";
   run.conclusion = runConclusion(run.jobs);
   run.updatedAt = at;
   const token = draft.tokens[run.token];
-  if (token && token.kind === "actions") token.expiresAt = at;
+  if (token && token.kind === "actions") token.expiresAt = cancelledWhileRunning ? addMinutes(at, CANCEL_GRACE_MINUTES) : at;
   events.push({ event: "workflow_run", action: "completed", repo, actor: RUNNER, runId: run.id });
 }
 
@@ -212,13 +224,14 @@ export function cancelRun(state: EmulatorState, repo: string, runId: number, act
     if (!run) return fail(404, "Not Found");
     if (run.status === "completed") return fail(409, "Cannot cancel a workflow run that is completed.");
     const events: DomainEvent[] = [];
+    const running = run.jobs.some((j) => j.status === "in_progress");
     for (const job of run.jobs.filter((j) => j.status !== "completed")) {
       job.status = "completed";
       job.conclusion = "cancelled";
       job.completedAt = at;
       events.push({ event: "workflow_job", action: "completed", repo, actor, runId, jobId: job.id });
     }
-    finishRunIfDone(draft, repo, run, at, events);
+    finishRunIfDone(draft, repo, run, at, events, running);
     const last = events[events.length - 1];
     if (last && last.event === "workflow_run") last.actor = actor;
     return ok(draft, run, events);
