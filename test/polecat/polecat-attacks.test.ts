@@ -78,6 +78,24 @@ function heartbeat(town: PolecatTown) {
   };
 }
 
+/** The log of a run whose agent did both steps, with the warnings the action gave on each. */
+async function finishedLog(town: PolecatTown, command: string, warnings: { plan?: string[]; build?: string[] } = {}): Promise<string[]> {
+  const facts = await runFacts(town);
+  return [
+    `Polecat furiosa claimed ${facts.bead}, attempt 1 (run ${facts.runId}).`,
+    `Made the work ref ${facts.branch} at ${(await workStart(town, facts.branch)).slice(0, 12)}.`,
+    `Step 1 of 2, plan: polecat.command ${command}.`,
+    AGENT_ENDED,
+    ...(warnings.plan ?? []).map((warning) => `warning: ${warning}`),
+    `Step 2 of 2, build: polecat.command ${command}.`,
+    AGENT_ENDED,
+    ...(warnings.build ?? []).map((warning) => `warning: ${warning}`),
+    "Every step of the molecule is done (2).",
+  ];
+}
+
+const FINISHED_HEARTBEAT = { title: "done · step 2/2", conclusion: "success", notes: [], text: null };
+
 /** The agent ran as the town's agent user, with nothing more than that user has. */
 function expectRanAsAgent(reports: readonly HostileReport[], user: { uid: number; gid: number; name: string }): void {
   expect(reports.length).toBeGreaterThan(0);
@@ -223,7 +241,8 @@ describe("a hostile agent against the action's files", () => {
     const { polecat, agent } = await attackedTown("git-traps");
     const { outcome, log } = await polecat.runPolecat();
     expect(outcome).toEqual({ kind: "finished", steps: 2 });
-    expect(log.filter((line) => line.startsWith("warning:"))).toEqual([]);
+    expect(log).toEqual(await finishedLog(polecat, agent.command));
+    expect(heartbeat(polecat)).toEqual(FINISHED_HEARTBEAT);
     const reports = await agent.reports(polecat.user.uid);
     expectRanAsAgent(reports, polecat.user);
     const facts = await runFacts(polecat);
@@ -253,11 +272,14 @@ describe("a hostile agent's outbox", () => {
     const { outcome, log } = await polecat.runPolecat();
     const facts = await runFacts(polecat);
     expect(outcome).toEqual({ kind: "finished", steps: 2 });
-    expect(log.filter((line) => line.startsWith("warning:"))).toEqual([
-      `warning: Refused from the outbox: outbox.jsonl:1: to: must be one of overseer, witness, refinery, mayor (got "${facts.molecule}")`,
-      `warning: Refused from the outbox: outbox.jsonl:2: parent: may name only this run's work bead, ${facts.bead} (got ${facts.molecule})`,
-      `warning: Refused from the outbox: outbox.jsonl:3: blocks: may name only this run's work bead, ${facts.bead} (got ${facts.molecule}.2)`,
-    ]);
+    expect(log).toEqual(await finishedLog(polecat, agent.command, {
+      plan: [
+        `Refused from the outbox: outbox.jsonl:1: to: must be one of overseer, witness, refinery, mayor (got "${facts.molecule}")`,
+        `Refused from the outbox: outbox.jsonl:2: parent: may name only this run's work bead, ${facts.bead} (got ${facts.molecule})`,
+        `Refused from the outbox: outbox.jsonl:3: blocks: may name only this run's work bead, ${facts.bead} (got ${facts.molecule}.2)`,
+      ],
+    }));
+    expect(heartbeat(polecat)).toEqual(FINISHED_HEARTBEAT);
     const reports = await agent.reports(polecat.user.uid);
     expectRanAsAgent(reports, polecat.user);
     expect(reports[0]?.["gt"]).toEqual({ status: 2, stderr: `gt: --to: must be one of overseer, witness, refinery, mayor (got "${facts.molecule}")` });
@@ -273,11 +295,14 @@ describe("a hostile agent's outbox", () => {
     const { polecat, agent } = await attackedTown("caps");
     const { outcome, log } = await polecat.runPolecat();
     expect(outcome).toEqual({ kind: "finished", steps: 2 });
-    expect(log.filter((line) => line.startsWith("warning:"))).toEqual([
-      "warning: Refused from the outbox: outbox.jsonl:1: a run may send at most 10 mail",
-      "warning: Refused from the outbox: outbox.jsonl:2: a run may file at most 20 beads",
-      "warning: Refused from the outbox: outbox.jsonl:4: the outbox is over its cap of 262144 bytes: this line and every one after it are refused",
-    ]);
+    expect(log).toEqual(await finishedLog(polecat, agent.command, {
+      build: [
+        "Refused from the outbox: outbox.jsonl:1: a run may send at most 10 mail",
+        "Refused from the outbox: outbox.jsonl:2: a run may file at most 20 beads",
+        "Refused from the outbox: outbox.jsonl:4: the outbox is over its cap of 262144 bytes: this line and every one after it are refused",
+      ],
+    }));
+    expect(heartbeat(polecat)).toEqual(FINISHED_HEARTBEAT);
     expectRanAsAgent(await agent.reports(polecat.user.uid), polecat.user);
     const filed = (await polecat.ledger()).beads().filter((b) => b.created_by === "polecat/furiosa").map((b) => b.id).sort();
     const ids = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `town-${prefix}plan${i + 1}`);
@@ -339,7 +364,8 @@ describe("a hostile agent that tries to outlive its step", () => {
     const { polecat, agent } = await attackedTown("detached", { polecat: "  timeout_minutes: 2\n" });
     const { outcome, log } = await polecat.runPolecat();
     expect(outcome).toEqual({ kind: "finished", steps: 2 });
-    expect(log.filter((line) => line.startsWith("The agent ended"))).toEqual([AGENT_ENDED, AGENT_ENDED]);
+    expect(log).toEqual(await finishedLog(polecat, agent.command));
+    expect(heartbeat(polecat)).toEqual(FINISHED_HEARTBEAT);
     const reports = await agent.reports(polecat.user.uid);
     expectRanAsAgent(reports, polecat.user);
     const [left, next] = reports;
