@@ -78,12 +78,19 @@ function heartbeat(town: PolecatTown) {
   };
 }
 
-/** The log of a run whose agent did both steps, with the warnings the action gave on each. */
-async function finishedLog(town: PolecatTown, command: string, warnings: { plan?: string[]; build?: string[] } = {}): Promise<string[]> {
+/** The first lines of a run's log: its claim, and the work ref it made. */
+async function startLog(town: PolecatTown): Promise<string[]> {
   const facts = await runFacts(town);
   return [
     `Polecat furiosa claimed ${facts.bead}, attempt 1 (run ${facts.runId}).`,
     `Made the work ref ${facts.branch} at ${(await workStart(town, facts.branch)).slice(0, 12)}.`,
+  ];
+}
+
+/** The log of a run whose agent did both steps, with the warnings the action gave on each. */
+async function finishedLog(town: PolecatTown, command: string, warnings: { plan?: string[]; build?: string[] } = {}): Promise<string[]> {
+  return [
+    ...await startLog(town),
     `Step 1 of 2, plan: polecat.command ${command}.`,
     AGENT_ENDED,
     ...(warnings.plan ?? []).map((warning) => `warning: ${warning}`),
@@ -91,6 +98,21 @@ async function finishedLog(town: PolecatTown, command: string, warnings: { plan?
     AGENT_ENDED,
     ...(warnings.build ?? []).map((warning) => `warning: ${warning}`),
     "Every step of the molecule is done (2).",
+  ];
+}
+
+/** The log of a run whose plan step the action would not take twice, for the same reason each time. */
+async function escalatedLog(town: PolecatTown, command: string, warning: string, reason: string): Promise<string[]> {
+  return [
+    ...await startLog(town),
+    `Step 1 of 2, plan: polecat.command ${command}.`,
+    AGENT_ENDED,
+    `warning: ${warning}`,
+    `Step 1 of 2, plan: polecat.command ${command} (again).`,
+    AGENT_ENDED,
+    `warning: ${warning}`,
+    `warning: Escalated: ${reason}`,
+    `notice: The polecat ended as ESCALATE: ${reason}`,
   ];
 }
 
@@ -134,18 +156,7 @@ async function expectRefusedTwice(
   const start = await workStart(town, facts.branch);
   const reason = `the agent's work on step plan was refused twice: ${refused.join("; ")}`;
   expect(run.outcome).toEqual({ kind: "exited", exit: "ESCALATE", reason });
-  expect(run.log).toEqual([
-    `Polecat furiosa claimed ${facts.bead}, attempt 1 (run ${facts.runId}).`,
-    `Made the work ref ${facts.branch} at ${start.slice(0, 12)}.`,
-    `Step 1 of 2, plan: polecat.command ${hostile.command}.`,
-    AGENT_ENDED,
-    `warning: Refused the agent's work on plan: ${refused.join("; ")}`,
-    `Step 1 of 2, plan: polecat.command ${hostile.command} (again).`,
-    AGENT_ENDED,
-    `warning: Refused the agent's work on plan: ${refused.join("; ")}`,
-    `warning: Escalated: ${reason}`,
-    `notice: The polecat ended as ESCALATE: ${reason}`,
-  ]);
+  expect(run.log).toEqual(await escalatedLog(town, hostile.command, `Refused the agent's work on plan: ${refused.join("; ")}`, reason));
   expect(reports.map((r) => [r.step, r.again, r.note])).toEqual([
     ["plan", false, undefined],
     ["plan", true, refusalNote(facts.agentBranch, start, refused)],
@@ -213,20 +224,8 @@ describe("a hostile agent against the action's files", () => {
     const unread = `${outbox} is a symbolic link; it is not followed`;
     const note = `Gas Town did not read the outbox, so nothing the last process recorded counts: ${unread}. Leave the outbox to \`gt\`, finish the step, then run \`gt step done --notes "…"\` again, or choose an exit with \`gt done\`.`;
     const reason = `step plan ended 2 times without being done: ${note}`;
-    const start = await workStart(polecat, facts.branch);
     expect(outcome).toEqual({ kind: "exited", exit: "ESCALATE", reason });
-    expect(log).toEqual([
-      `Polecat furiosa claimed ${facts.bead}, attempt 1 (run ${facts.runId}).`,
-      `Made the work ref ${facts.branch} at ${start.slice(0, 12)}.`,
-      `Step 1 of 2, plan: polecat.command ${agent.command}.`,
-      AGENT_ENDED,
-      `warning: The outbox was not read: ${unread}`,
-      `Step 1 of 2, plan: polecat.command ${agent.command} (again).`,
-      AGENT_ENDED,
-      `warning: The outbox was not read: ${unread}`,
-      `warning: Escalated: ${reason}`,
-      `notice: The polecat ended as ESCALATE: ${reason}`,
-    ]);
+    expect(log).toEqual(await escalatedLog(polecat, agent.command, `The outbox was not read: ${unread}`, reason));
     const reports = await agent.reports(polecat.user.uid);
     expectRanAsAgent(reports, polecat.user);
     const swaps = { prompt: "EACCES", promptNext: "EACCES", ledger: "EACCES", ledgerNext: "EACCES" };
