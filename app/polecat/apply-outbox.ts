@@ -8,7 +8,7 @@ import type { Ledger } from "../ledger/ledger.js";
 import { gastownMetadata, withGastownMetadata } from "../molecules/gastown-metadata.js";
 import { readMolecule } from "../molecules/molecule.js";
 import { closeStep } from "../molecules/step-done.js";
-import { checkOutbox, runActor, type OutboxRun, type OutboxVerdict } from "./outbox-check.js";
+import { checkOutbox, NOTHING_FILED, runActor, type Filed, type OutboxRun, type OutboxVerdict } from "./outbox-check.js";
 import type { ParsedOutbox } from "./outbox.js";
 import {
   intentTime, type ExitIntent, type MailIntent, type NewBeadIntent, type OutboxIntent, type StepDoneIntent,
@@ -23,8 +23,9 @@ export interface AppliedOutbox {
   readonly verdict: OutboxVerdict;
 }
 
-export function applyOutbox(ledger: Ledger, outbox: ParsedOutbox, run: OutboxRun): AppliedOutbox {
-  const verdict = checkOutbox(ledger, outbox, run);
+/** `before`: what the run filed in its earlier outboxes, which counts against its caps. */
+export function applyOutbox(ledger: Ledger, outbox: ParsedOutbox, run: OutboxRun, before: Filed = NOTHING_FILED): AppliedOutbox {
+  const verdict = checkOutbox(ledger, outbox, run, before);
   let applied = ledger;
   for (const { intent } of verdict.accepted) applied = applyIntent(applied, intent, run);
   return { ledger: applied, verdict };

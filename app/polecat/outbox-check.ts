@@ -31,6 +31,23 @@ export interface OutboxRun {
   readonly polecat: string;
 }
 
+/**
+ * What the run filed before this outbox, in its earlier steps and tries: the caps are the run's,
+ * and each step's outbox is a file of its own.
+ */
+export interface Filed {
+  readonly beads: number;
+  readonly mail: number;
+}
+
+export const NOTHING_FILED: Filed = { beads: 0, mail: 0 };
+
+/** `before` with the beads and mail of `outbox` added: what the run has filed once it is applied. */
+export function filedWith(before: Filed, outbox: ParsedOutbox): Filed {
+  const count = (kind: "bead" | "mail") => outbox.entries.filter(({ intent }) => intent.kind === kind).length;
+  return { beads: before.beads + count("bead"), mail: before.mail + count("mail") };
+}
+
 export interface OutboxVerdict {
   /** In line order; each may already be in the ledger, which applying then leaves as it is. */
   readonly accepted: readonly OutboxEntry[];
@@ -54,16 +71,17 @@ interface Seen {
   readonly created: Map<string, { readonly line: number; readonly kind: "bead" | "mail" }>;
   stepDoneLine: number | undefined;
   exitLine: number | undefined;
+  /** Beads and mail the run has filed so far, this outbox's accepted lines among them. */
   newBeads: number;
   mail: number;
 }
 
-export function checkOutbox(ledger: Ledger, outbox: ParsedOutbox, run: OutboxRun): OutboxVerdict {
+export function checkOutbox(ledger: Ledger, outbox: ParsedOutbox, run: OutboxRun, before: Filed = NOTHING_FILED): OutboxVerdict {
   const molecule = moleculeOf(ledger, run);
   const seen: Seen = {
     ledger, run, molecule,
     closedSteps: new Set(typeof molecule === "string" ? [] : molecule.steps.filter((s) => s.closed).map((s) => s.step)),
-    created: new Map(), stepDoneLine: undefined, exitLine: undefined, newBeads: 0, mail: 0,
+    created: new Map(), stepDoneLine: undefined, exitLine: undefined, newBeads: before.beads, mail: before.mail,
   };
   const accepted: OutboxEntry[] = [];
   const refused: OutboxRefusal[] = [...outbox.problems];

@@ -21,6 +21,7 @@ import { limitReached, type UsageLimits } from "./agents/usage-limits.js";
 import { applyOutbox } from "./apply-outbox.js";
 import type { ClaimedLedger } from "./claimed-ledger.js";
 import { DEFAULT_MAX_FILE_BYTES } from "./commit-rules.js";
+import { filedWith, NOTHING_FILED, type Filed } from "./outbox-check.js";
 import { markerPayload, stepOutbox } from "./outbox-records.js";
 import { formatRefusal, parseOutbox } from "./outbox.js";
 import type { AgentProgram } from "./polecat-agent.js";
@@ -29,6 +30,7 @@ import { agentWallTimeMs } from "./polecat-limits.js";
 import type { PolecatOptions } from "./polecat-options.js";
 import { takeOutbox, writeStepFiles, type PolecatWorkspace } from "./polecat-workspace.js";
 import type { Redactor } from "./redact.js";
+import { redactOutbox } from "./redacted-outbox.js";
 import { runAgentStep, type AgentStepResult, type StepEnd } from "./run-agent-step.js";
 import type { PolecatDependencies } from "./run-polecat.js";
 import { stepPrompt } from "./step-prompt.js";
@@ -80,12 +82,15 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
   let lastStep: string | undefined;
   let processes = 0;
   let completedReason: string | undefined;
+  let filed: Filed = NOTHING_FILED;
   const end = (exit: Exit, reason: string, blocker?: string): StepsEnd =>
     ({ exit, reason, ...(blocker ? { blocker } : {}), workTip: pushedTip, turns: counted.turns, costUsd: counted.costUsd });
+  // The reason may quote the agent (a refused commit's subject), so it is redacted first.
   const escalate = (reason: string): StepsEnd => {
-    deps.log.warning(`Escalated: ${reason}`);
-    heartbeat.note(`Escalated: ${reason}`);
-    return end("ESCALATE", reason);
+    const shown = input.redactor.redact(reason);
+    deps.log.warning(`Escalated: ${shown}`);
+    heartbeat.note(`Escalated: ${shown}`);
+    return end("ESCALATE", shown);
   };
 
   for (;;) {
@@ -133,7 +138,7 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
     // 3. Its outbox and its commits, now that nothing of its user runs.
     const took = await takeOutbox(input.workspace, processes);
     if (took.refused !== undefined) deps.log.warning(`The outbox was not read: ${took.refused}`);
-    const outbox = parseOutbox(took.text, "outbox.jsonl");
+    const outbox = redactOutbox(parseOutbox(took.text, "outbox.jsonl"), input.redactor);
     const taken = await takeWork({
       git: input.repo.git, cloneDir: input.workspace.clone, branch: input.repo.agentBranch, pushedTip, baseTip: input.baseTip,
       rules: {
@@ -152,7 +157,7 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
     }
 
     // 4. The step closed only on the agent's word and the action's checks; then the push, then the ledger.
-    const applied = applyOutbox(ledger, outbox, run);
+    const applied = applyOutbox(ledger, outbox, run, filed);
     for (const refusal of applied.verdict.refused) deps.log.warning(`Refused from the outbox: ${formatRefusal(outbox.file, refusal)}`);
     const done = applied.verdict.accepted.some(({ intent }) => intent.kind === "step" && intent.step === step.step);
     const accepted = stepOutbox(outbox, applied.verdict);
@@ -172,7 +177,9 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
       pushedTip = tip;
       await heartbeat.startOn(tip);
     }
-    await input.ledger.write(commitMessage(options, step.step, done), (current) => applyOutbox(current, accepted, run).ledger);
+    const before = filed;
+    await input.ledger.write(commitMessage(options, step.step, done), (current) => applyOutbox(current, accepted, run, before).ledger);
+    filed = filedWith(filed, accepted);
 
     // 5. What comes next.
     const exit = applied.verdict.accepted.map(({ intent }) => intent).find((intent) => intent.kind === "exit");
@@ -184,7 +191,7 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
     const spent = spentBy(result.end, options);
     if (spent !== undefined) return escalate(spent);
     if (result.apiError !== null && !done) return escalate(`the model's API failed: ${result.apiError}`);
-    note = done ? undefined : "The last process for this step ended without `gt step done`. Finish the step, then run `gt step done --notes \"…\"`, or choose an exit with `gt done`.";
+    note = done ? undefined : notDoneNote(took.refused);
   }
 }
 
@@ -215,6 +222,14 @@ function agentEnvironment(workspace: PolecatWorkspace, run: { bead: string; mole
     GASTOWN_STEP: run.step,
     GASTOWN_PROMPT_FILE: workspace.prompt,
   };
+}
+
+/** What the step's next process is told when the last one left it open. */
+function notDoneNote(outboxRefusal: string | undefined): string {
+  if (outboxRefusal !== undefined) {
+    return `Gas Town did not read the outbox, so nothing the last process recorded counts: ${outboxRefusal}. Leave the outbox to \`gt\`, finish the step, then run \`gt step done --notes "…"\` again, or choose an exit with \`gt done\`.`;
+  }
+  return "The last process for this step ended without `gt step done`. Finish the step, then run `gt step done --notes \"…\"`, or choose an exit with `gt done`.";
 }
 
 function ledgerText(ledger: Ledger): string {

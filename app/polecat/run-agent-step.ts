@@ -62,9 +62,17 @@ export async function runAgentStep(input: AgentStepInput): Promise<AgentStepResu
   const child = spawnAsAgent(input.user, {
     argv: invocation.argv, env: { ...input.env, ...invocation.env }, cwd: input.cwd, cgroup: input.cgroup,
   });
+  // The step ends when the agent's own process does: what it left running (a server started with
+  // `&`, still holding the output open) is stopped with the rest, not waited for until the run's
+  // time is up.
   const exited = new Promise<StepEnd>((resolve) => {
-    child.on("close", (code, signal) => resolve({ kind: "exited", code, signal }));
+    child.on("exit", (code, signal) => resolve({ kind: "exited", code, signal }));
     child.on("error", () => resolve({ kind: "exited", code: null, signal: null }));
+  });
+  // The output is whole once every process that held it open is gone.
+  const outputEnded = new Promise<void>((resolve) => {
+    child.on("close", () => resolve());
+    child.on("error", () => resolve());
   });
   const stop = (end: StepEnd) => {
     if (stopped !== undefined) return;
@@ -101,6 +109,7 @@ export async function runAgentStep(input: AgentStepInput): Promise<AgentStepResu
   // Whatever ended the step, nothing of the agent's user may outlive it: not a detached process,
   // not a child that kept a pipe open. Only then is anything it left taken.
   await stopAgentProcesses(input.user, input.cgroup);
+  await outputEnded;
   const step = counted();
   // A limit is checked on each new turn; the last turn's cost arrives after it began.
   const late = stopped === undefined

@@ -17,7 +17,7 @@ import { prefixForRepository } from "../town/repository-prefix.js";
 import { ActionRepo } from "./action-repo.js";
 import { makeAgentCgroup, readCgroupMounts, removeAgentCgroup, type AgentCgroup } from "./agent-cgroup.js";
 import { makeAgentClone } from "./agent-clone.js";
-import { agentUserName, createAgentUser, removeAgentUser, stopAgentProcesses, type AgentUser } from "./agent-user.js";
+import { agentUserName, checkAgentUserIsolated, createAgentUser, removeAgentUser, stopAgentProcesses, type AgentUser } from "./agent-user.js";
 import { ClaimedLedger, ClaimLostError } from "./claimed-ledger.js";
 import { repairFromMarkers } from "./outbox-records.js";
 import type { SavedName } from "./post-step.js";
@@ -79,9 +79,12 @@ export type PolecatOutcome =
   /** The run ended by one of the four exits, recorded on the bead, with the mail rung. */
   | { readonly kind: "exited"; readonly exit: Exit; readonly reason: string };
 
-export async function runPolecat(options: PolecatOptions, deps: PolecatDependencies): Promise<PolecatOutcome> {
+export async function runPolecat(options: PolecatOptions, given: PolecatDependencies): Promise<PolecatOutcome> {
   const redactor = new Redactor([options.token, options.apiKey]);
-  for (const form of redactor.masks()) deps.log.mask(form);
+  for (const form of redactor.masks()) given.log.mask(form);
+  // Lines quote the agent (its output, its commits' subjects, its outbox): none carries a secret,
+  // whether or not the runner masks it.
+  const deps: PolecatDependencies = { ...given, log: redactedLog(given.log, redactor) };
 
   // 1. The runner.
   const policy = runnerPolicy(options.runnerEnvironment, options.allowPersistentRunner);
@@ -113,6 +116,14 @@ export async function runPolecat(options: PolecatOptions, deps: PolecatDependenc
     deps.saveState?.("ended", "true");
     await started.cleanUp(policy.cleanUpAtEnd);
   }
+}
+
+function redactedLog(log: PolecatLog, redactor: Redactor): PolecatLog {
+  return {
+    info: (line) => log.info(redactor.redact(line)),
+    warning: (line) => log.warning(redactor.redact(line)),
+    mask: (secret) => log.mask(secret),
+  };
 }
 
 async function claimedLedger(options: PolecatOptions, deps: PolecatDependencies): Promise<ClaimedLedger> {
@@ -164,6 +175,8 @@ class Started {
     const root = workspaceRoot(deps.workRoot, key);
     const user = this.deps.agentUser ?? await this.makeUser(key, agentHome(root));
     this.user = user;
+    // A machine may hand every new user a group or a sudo rule; the agent's user gets neither.
+    await checkAgentUserIsolated(user);
     this.cgroup = await makeAgentCgroup(key, await readCgroupMounts());
     deps.saveState?.("agent", JSON.stringify({ user, made: this.madeUser, cgroup: this.cgroup, workspace: root, cleanUp: removeEverything }));
     const workspace = await makeWorkspace(root, user, { node: deps.node, gtBundle: deps.gtBundle });

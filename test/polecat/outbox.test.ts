@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { serializeLedger } from "../../app/ledger/write-ledger.js";
 import { applyOutbox } from "../../app/polecat/apply-outbox.js";
-import { checkOutbox, MAX_MAIL, MAX_NEW_BEADS } from "../../app/polecat/outbox-check.js";
+import { checkOutbox, filedWith, MAX_MAIL, MAX_NEW_BEADS } from "../../app/polecat/outbox-check.js";
 import { outboxLine, type IntentFields } from "../../app/polecat/outbox-schema.js";
 import { formatRefusal, MAX_OUTBOX_BYTES, parseOutbox } from "../../app/polecat/outbox.js";
 import { bead } from "../ledger/ledger-builders.js";
@@ -166,6 +166,17 @@ describe("checkOutbox", () => {
       `outbox.jsonl:${MAX_NEW_BEADS + 1}: a run may file at most ${MAX_NEW_BEADS} beads`,
       `outbox.jsonl:${MAX_NEW_BEADS + MAX_MAIL + 2}: a run may send at most ${MAX_MAIL} mail`,
     ]);
+  });
+
+  it("counts what the run filed in its earlier steps against the caps, and what this outbox adds to it", () => {
+    const { ledger, run } = runLedger("design");
+    const text = lines(newBead("gt-b01"), newBead("gt-b02"), mail("gt-m01"), mail("gt-m02"));
+    const before = { beads: MAX_NEW_BEADS - 1, mail: MAX_MAIL - 1 };
+    expect(checkOutbox(ledger, outbox(text), run, before).refused.map((r) => formatRefusal("outbox.jsonl", r))).toEqual([
+      `outbox.jsonl:2: a run may file at most ${MAX_NEW_BEADS} beads`,
+      `outbox.jsonl:4: a run may send at most ${MAX_MAIL} mail`,
+    ]);
+    expect(filedWith({ beads: 1, mail: 2 }, outbox(text))).toEqual({ beads: 3, mail: 4 });
   });
 
   it("puts unreadable lines and refused intents together, in line order", () => {

@@ -54,7 +54,7 @@ export interface PolecatTown {
   /**
    * The polecat action, for the newest run, as the runner starts it; `inputs` and `env` patch what
    * it gets. Its GitHub client does not pace its writes a second apart (the emulator needs no
-   * pacing) unless `paced` is true.
+   * pacing) unless `paced` is true. `masks`: what it asked the runner to hide in the job's log.
    */
   runPolecat(options?: {
     inputs?: Partial<PolecatSource["inputs"]>; env?: Record<string, string>; overrides?: RunnerOverrides; paced?: boolean;
@@ -62,7 +62,7 @@ export interface PolecatTown {
     run?: number;
     /** Told each line the run logs, as it logs it. */
     onLog?: (line: string) => void;
-  }): Promise<{ outcome: RunnerOutcome; log: string[] }>;
+  }): Promise<{ outcome: RunnerOutcome; log: string[]; masks: string[] }>;
   /** The run's job picked up by a runner, as before the action starts. */
   startJob(runId: number): void;
   /** A person's comment on issue 1, handed to the App. */
@@ -128,6 +128,7 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
       if (dispatched.status === "queued") town.github.startJob("octo/town", dispatched.id, "polecat");
       const lines: string[] = [];
       const log = { push: (line: string) => { lines.push(line); patch.onLog?.(line); } };
+      const masks: string[] = [];
       const source: PolecatSource = {
         inputs: { ...dispatched.inputs, token: dispatched.token, "api-key": "", ...patch.inputs },
         env: {
@@ -141,7 +142,7 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
         info: (line) => log.push(line),
         notice: (line) => log.push(`notice: ${line}`),
         fail: (line) => log.push(`failed: ${line}`),
-        log: { info: (line) => log.push(line), warning: (line) => log.push(`warning: ${line}`), mask: () => undefined },
+        log: { info: (line) => log.push(line), warning: (line) => log.push(`warning: ${line}`), mask: (secret) => masks.push(secret) },
         workRoot,
         gtBundle: GT_BUNDLE,
         agentUser: user,
@@ -150,7 +151,7 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
         ...(patch.paced === true ? {} : { github: restClient({ token: dispatched.token, baseUrl: town.github.urls.api, paced: false }) }),
         ...patch.overrides,
       });
-      return { outcome, log: lines };
+      return { outcome, log: lines, masks };
     },
     startJob(runId) {
       town.github.startJob("octo/town", runId, "polecat");

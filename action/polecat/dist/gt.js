@@ -29846,10 +29846,11 @@ function intentTime(intent) {
 // app/polecat/outbox-check.ts
 var MAX_NEW_BEADS = 20;
 var MAX_MAIL = 10;
+var NOTHING_FILED = { beads: 0, mail: 0 };
 function runActor(run) {
   return `${POLECAT_ASSIGNEE_PREFIX}${run.polecat}`;
 }
-function checkOutbox(ledger, outbox, run) {
+function checkOutbox(ledger, outbox, run, before = NOTHING_FILED) {
   const molecule = moleculeOf(ledger, run);
   const seen = {
     ledger,
@@ -29859,8 +29860,8 @@ function checkOutbox(ledger, outbox, run) {
     created: /* @__PURE__ */ new Map(),
     stepDoneLine: void 0,
     exitLine: void 0,
-    newBeads: 0,
-    mail: 0
+    newBeads: before.beads,
+    mail: before.mail
   };
   const accepted = [];
   const refused = [...outbox.problems];
@@ -29999,8 +30000,8 @@ function isMadeBy(bead, intent, run) {
 
 // app/polecat/apply-outbox.ts
 var MAIL_LABEL = "gt:mail";
-function applyOutbox(ledger, outbox, run) {
-  const verdict = checkOutbox(ledger, outbox, run);
+function applyOutbox(ledger, outbox, run, before = NOTHING_FILED) {
+  const verdict = checkOutbox(ledger, outbox, run, before);
   let applied = ledger;
   for (const { intent } of verdict.accepted) applied = applyIntent(applied, intent, run);
   return { ledger: applied, verdict };

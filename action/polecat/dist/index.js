@@ -28308,7 +28308,7 @@ function saveState(name2, value) {
 }
 
 // action/polecat/runner.ts
-import { dirname as dirname3, join as join13 } from "node:path";
+import { dirname as dirname4, join as join14 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
@@ -54860,8 +54860,8 @@ function runAsAgent(node2, cwd, owner, input2) {
 
 // app/polecat/agent-user.ts
 import { spawn as spawn5, execFile as execFile2 } from "node:child_process";
-import { appendFile as appendFile2, lstat as lstat3, readdir as readdir5, readFile as readFile3, rm as rm3, writeFile as writeFile4, rename as rename3 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { appendFile as appendFile2, lstat as lstat3, readdir as readdir6, readFile as readFile4, rm as rm3, writeFile as writeFile4, rename as rename3 } from "node:fs/promises";
+import { join as join8 } from "node:path";
 import { promisify as promisify2 } from "node:util";
 
 // app/polecat/system-tools.ts
@@ -54936,6 +54936,120 @@ function killMinusOneAs(user) {
   });
 }
 
+// app/polecat/user-privileges.ts
+import { readdir as readdir5, readFile as readFile3 } from "node:fs/promises";
+import { dirname as dirname2, join as join7 } from "node:path";
+function groupsListing(groupText, user) {
+  const groups2 = [];
+  for (const line of groupText.split("\n")) {
+    const [name2, , , members2 = ""] = line.split(":");
+    if (name2 && members2.split(",").map((member) => member.trim()).includes(user)) groups2.push(name2);
+  }
+  return groups2;
+}
+function sudoersIncludes(text3) {
+  const files = [];
+  const directories = [];
+  for (const line of logicalLines(text3)) {
+    const include = /^[@#]include\s+(\S+)/.exec(line);
+    const includeDir = /^[@#]includedir\s+(\S+)/.exec(line);
+    if (includeDir) directories.push(includeDir[1]);
+    else if (include) files.push(include[1]);
+  }
+  return { files, directories };
+}
+function sudoersRulesFor(files, who) {
+  const aliases = /* @__PURE__ */ new Map();
+  for (const file2 of files) {
+    for (const line of logicalLines(file2.text)) {
+      const alias = /^User_Alias\s+(.*)$/.exec(line);
+      if (!alias) continue;
+      for (const definition of alias[1].split(":")) {
+        const [name2, members2 = ""] = definition.split("=");
+        if (name2) aliases.set(name2.trim(), members2.split(",").map((member) => member.trim()));
+      }
+    }
+  }
+  const names = /* @__PURE__ */ new Set([
+    "ALL",
+    who.name,
+    `#${who.uid}`,
+    ...who.groups.flatMap((group) => [`%${group.name}`, `%#${group.gid}`])
+  ]);
+  const applies = (item, seen) => {
+    if (names.has(item)) return true;
+    const members2 = aliases.get(item);
+    return members2 !== void 0 && !seen.has(item) && members2.some((member) => applies(member, /* @__PURE__ */ new Set([...seen, item])));
+  };
+  const rules = [];
+  for (const file2 of files) {
+    for (const line of logicalLines(file2.text)) {
+      if (/^(Defaults|User_Alias|Runas_Alias|Host_Alias|Cmnd_Alias|Cmd_Alias)\b/.test(line) || /^[@#]include/.test(line)) continue;
+      const users = /^((?:[^\s,=]+)(?:\s*,\s*[^\s,=]+)*)\s+\S/.exec(line);
+      if (!users) continue;
+      const items = users[1].split(",").map((item) => item.trim()).filter((item) => !item.startsWith("!"));
+      if (items.some((item) => applies(item, /* @__PURE__ */ new Set()))) rules.push(`${file2.path}: ${line}`);
+    }
+  }
+  return rules;
+}
+async function readSudoers(path = "/etc/sudoers") {
+  const files = [];
+  const seen = /* @__PURE__ */ new Set();
+  const visit2 = async (file2) => {
+    if (seen.has(file2)) return;
+    seen.add(file2);
+    let text3;
+    try {
+      text3 = await readFile3(file2, "utf8");
+    } catch {
+      return;
+    }
+    files.push({ path: file2, text: text3 });
+    const { files: included, directories } = sudoersIncludes(text3);
+    for (const each of included) await visit2(each.startsWith("/") ? each : join7(dirname2(file2), each));
+    for (const directory of directories) {
+      const where = directory.startsWith("/") ? directory : join7(dirname2(file2), directory);
+      let entries;
+      try {
+        entries = await readdir5(where);
+      } catch {
+        continue;
+      }
+      for (const entry of entries.filter((name2) => !name2.includes(".") && !name2.endsWith("~")).sort()) {
+        await visit2(join7(where, entry));
+      }
+    }
+  };
+  await visit2(path);
+  return files;
+}
+async function userPrivileges(who, files = { group: "/etc/group", sudoers: "/etc/sudoers" }) {
+  let groupText = "";
+  try {
+    groupText = await readFile3(files.group, "utf8");
+  } catch {
+  }
+  return {
+    supplementaryGroups: groupsListing(groupText, who.name),
+    sudoersRules: sudoersRulesFor(await readSudoers(files.sudoers), who)
+  };
+}
+function logicalLines(text3) {
+  const joined = text3.replace(/\\\n/g, " ");
+  const lines = [];
+  for (const raw2 of joined.split("\n")) {
+    const line = raw2.trim();
+    if (/^#include(dir)?\s/.test(line)) {
+      lines.push(line);
+      continue;
+    }
+    const code = line.replace(/(^|[^%\w])#(?!\d)[^\n]*$/, "$1").trim();
+    if (code !== "") lines.push(code);
+  }
+  return lines;
+}
+
 // app/polecat/agent-user.ts
 var run2 = promisify2(execFile2);
 var NAME_PREFIX = "gtagent-";
@@ -54972,7 +55086,7 @@ async function denyScheduling(name2, files) {
   for (const file2 of files) {
     let text3;
     try {
-      text3 = await readFile3(file2, "utf8");
+      text3 = await readFile4(file2, "utf8");
     } catch (error63) {
       if (error63.code !== "ENOENT") throw error63;
       text3 = null;
@@ -54994,7 +55108,7 @@ async function allowScheduling(name2, files, createdFiles) {
   for (const file2 of files) {
     let text3;
     try {
-      text3 = await readFile3(file2, "utf8");
+      text3 = await readFile4(file2, "utf8");
     } catch {
       continue;
     }
@@ -55009,10 +55123,18 @@ async function allowScheduling(name2, files, createdFiles) {
   }
 }
 async function userIds(name2) {
-  const passwd = await readFile3("/etc/passwd", "utf8");
+  const passwd = await readFile4("/etc/passwd", "utf8");
   const entry = passwd.split("\n").map((line) => line.split(":")).find((fields) => fields[0] === name2);
   if (entry === void 0) throw new Error(`there is no user ${name2} in /etc/passwd`);
   return { name: name2, uid: Number(entry[2]), gid: Number(entry[3]) };
+}
+async function checkAgentUserIsolated(user) {
+  const privileges = await userPrivileges({ name: user.name, uid: user.uid, groups: [{ name: user.name, gid: user.gid }] });
+  const problems = [
+    ...privileges.supplementaryGroups.map((group) => `it is a member of the group ${group}`),
+    ...privileges.sudoersRules.map((rule) => `a sudoers rule applies to it (${rule})`)
+  ];
+  if (problems.length > 0) throw new Error(`The agent's user ${user.name} is not on its own: ${problems.join("; ")}.`);
 }
 function agentArgv(user, spec) {
   return argvInCgroup(spec.cgroup, [
@@ -55050,12 +55172,12 @@ async function removeAgentUser(user, options) {
   for (const directory of options.sharedDirectories ?? SHARED_DIRECTORIES) {
     let entries;
     try {
-      entries = await readdir5(directory);
+      entries = await readdir6(directory);
     } catch {
       continue;
     }
     for (const entry of entries) {
-      const path = join7(directory, entry);
+      const path = join8(directory, entry);
       const info2 = await lstat3(path).catch(() => null);
       if (info2?.uid !== user.uid) continue;
       await rm3(path, { recursive: true, force: true });
@@ -55471,10 +55593,15 @@ function closeStep(ledger2, rootId, stepId, now, notes) {
 // app/polecat/outbox-check.ts
 var MAX_NEW_BEADS = 20;
 var MAX_MAIL = 10;
+var NOTHING_FILED = { beads: 0, mail: 0 };
+function filedWith(before, outbox) {
+  const count2 = (kind) => outbox.entries.filter(({ intent }) => intent.kind === kind).length;
+  return { beads: before.beads + count2("bead"), mail: before.mail + count2("mail") };
+}
 function runActor(run4) {
   return `${POLECAT_ASSIGNEE_PREFIX}${run4.polecat}`;
 }
-function checkOutbox(ledger2, outbox, run4) {
+function checkOutbox(ledger2, outbox, run4, before = NOTHING_FILED) {
   const molecule = moleculeOf(ledger2, run4);
   const seen = {
     ledger: ledger2,
@@ -55484,8 +55611,8 @@ function checkOutbox(ledger2, outbox, run4) {
     created: /* @__PURE__ */ new Map(),
     stepDoneLine: void 0,
     exitLine: void 0,
-    newBeads: 0,
-    mail: 0
+    newBeads: before.beads,
+    mail: before.mail
   };
   const accepted = [];
   const refused = [...outbox.problems];
@@ -55624,8 +55751,8 @@ function isMadeBy(bead, intent, run4) {
 
 // app/polecat/apply-outbox.ts
 var MAIL_LABEL = "gt:mail";
-function applyOutbox(ledger2, outbox, run4) {
-  const verdict = checkOutbox(ledger2, outbox, run4);
+function applyOutbox(ledger2, outbox, run4, before = NOTHING_FILED) {
+  const verdict = checkOutbox(ledger2, outbox, run4, before);
   let applied = ledger2;
   for (const { intent } of verdict.accepted) applied = applyIntent(applied, intent, run4);
   return { ledger: applied, verdict };
@@ -56094,7 +56221,7 @@ var PolecatHeartbeat = class {
 
 // app/polecat/polecat-agent.ts
 import { access as access4, chmod as chmod4, constants as constants5, writeFile as writeFile5 } from "node:fs/promises";
-import { isAbsolute as isAbsolute2, join as join8 } from "node:path";
+import { isAbsolute as isAbsolute2, join as join9 } from "node:path";
 
 // app/polecat/agents/claude.ts
 function claudeInvocation(options) {
@@ -56185,7 +56312,7 @@ async function repositoryCommand(repo, baseTip, path, workspace) {
   }
   const body = await repo.git.run(["cat-file", "blob", spec]);
   if (body.stdout.length > MAX_COMMAND_BYTES) throw new Error(`polecat.command ${path} is larger than ${MAX_COMMAND_BYTES} bytes`);
-  const executable = join8(workspace.bin, "agent-command");
+  const executable = join9(workspace.bin, "agent-command");
   await writeFile5(executable, body.stdout, { mode: 493, flag: "wx" });
   await chmod4(executable, 493);
   return executable;
@@ -56404,7 +56531,7 @@ function refusalText(branch, pushedTip, problems) {
 
 // app/polecat/polecat-workspace.ts
 import { chmod as chmod5, chown, copyFile as copyFile3, link, mkdir as mkdir6, rename as rename4, rm as rm4, stat as stat3, writeFile as writeFile6 } from "node:fs/promises";
-import { dirname as dirname2, join as join9 } from "node:path";
+import { dirname as dirname3, join as join10 } from "node:path";
 
 // app/polecat/outbox-file.ts
 import { constants as constants6 } from "node:fs";
@@ -56462,45 +56589,45 @@ async function readOutboxFile(path) {
 
 // app/polecat/polecat-workspace.ts
 function workspaceRoot(parent, key) {
-  return join9(parent, `run-${key}`);
+  return join10(parent, `run-${key}`);
 }
 function agentHome(root) {
-  return join9(root, "agent", "home");
+  return join10(root, "agent", "home");
 }
 async function makeWorkspace(root, owner, sources) {
-  const parent = dirname2(root);
+  const parent = dirname3(root);
   await mkdir6(parent, { recursive: true, mode: 457 });
   if (((await stat3(parent)).mode & 1) === 0) {
     throw new Error(`${parent} is not searchable by other users, so the agent's user could not reach its workspace in it`);
   }
   await mkdir6(root, { mode: 457 });
   await chmod5(root, 457);
-  const agentDir = join9(root, "agent");
-  const bin = join9(agentDir, "bin");
+  const agentDir = join10(root, "agent");
+  const bin = join10(agentDir, "bin");
   const workspace = {
     root,
-    actionDir: join9(root, "action"),
+    actionDir: join10(root, "action"),
     agentDir,
     bin,
-    node: join9(bin, "node"),
-    gt: join9(bin, "gt"),
-    ledgerCopy: join9(agentDir, "ledger.jsonl"),
-    prompt: join9(agentDir, "prompt.md"),
+    node: join10(bin, "node"),
+    gt: join10(bin, "gt"),
+    ledgerCopy: join10(agentDir, "ledger.jsonl"),
+    prompt: join10(agentDir, "prompt.md"),
     home: agentHome(root),
-    clone: join9(agentDir, "clone"),
-    outboxDir: join9(agentDir, "outbox"),
-    outbox: join9(agentDir, "outbox", "outbox.jsonl"),
-    tmp: join9(agentDir, "tmp")
+    clone: join10(agentDir, "clone"),
+    outboxDir: join10(agentDir, "outbox"),
+    outbox: join10(agentDir, "outbox", "outbox.jsonl"),
+    tmp: join10(agentDir, "tmp")
   };
   await mkdir6(workspace.actionDir, { mode: 448 });
   await mkdir6(agentDir, { mode: 493 });
   await mkdir6(bin, { mode: 493 });
   await linkOrCopy(sources.node, workspace.node);
   await chmod5(workspace.node, 493);
-  await copyFile3(sources.gtBundle, join9(bin, "gt.js"));
-  await chmod5(join9(bin, "gt.js"), 420);
+  await copyFile3(sources.gtBundle, join10(bin, "gt.js"));
+  await chmod5(join10(bin, "gt.js"), 420);
   await writeFile6(workspace.gt, `#!/bin/sh
-exec ${shellWord(workspace.node)} ${shellWord(join9(bin, "gt.js"))} "$@"
+exec ${shellWord(workspace.node)} ${shellWord(join10(bin, "gt.js"))} "$@"
 `, { mode: 493 });
   for (const own2 of [workspace.home, workspace.outboxDir, workspace.tmp]) {
     await mkdir6(own2, { mode: 448 });
@@ -56520,7 +56647,7 @@ async function takeOutbox(workspace, step) {
     if (!(error63 instanceof OutboxFileError)) throw error63;
     taken = { text: "", refused: error63.message };
   }
-  await rename4(workspace.outbox, join9(workspace.actionDir, `outbox-${step}.jsonl`)).catch((error63) => {
+  await rename4(workspace.outbox, join10(workspace.actionDir, `outbox-${step}.jsonl`)).catch((error63) => {
     if (error63.code !== "ENOENT") throw error63;
   });
   return taken;
@@ -56543,6 +56670,24 @@ async function linkOrCopy(from, to) {
 }
 function shellWord(text3) {
   return `'${text3.replace(/'/g, `'\\''`)}'`;
+}
+
+// app/polecat/redacted-outbox.ts
+function redactOutbox(outbox, redactor) {
+  return { ...outbox, entries: outbox.entries.map(({ line, intent }) => ({ line, intent: redactIntent(intent, redactor) })) };
+}
+function redactIntent(intent, redactor) {
+  const redact = (text3) => redactor.redact(text3);
+  switch (intent.kind) {
+    case "step":
+      return intent.notes === void 0 ? intent : { ...intent, notes: redact(intent.notes) };
+    case "exit":
+      return { ...intent, reason: redact(intent.reason) };
+    case "bead":
+      return { ...intent, title: redact(intent.title), ...intent.description === void 0 ? {} : { description: redact(intent.description) } };
+    case "mail":
+      return { ...intent, subject: redact(intent.subject), body: redact(intent.body) };
+  }
 }
 
 // app/polecat/run-agent-step.ts
@@ -56921,8 +57066,12 @@ async function runAgentStep(input2) {
     cgroup: input2.cgroup
   });
   const exited = new Promise((resolve2) => {
-    child.on("close", (code, signal) => resolve2({ kind: "exited", code, signal }));
+    child.on("exit", (code, signal) => resolve2({ kind: "exited", code, signal }));
     child.on("error", () => resolve2({ kind: "exited", code: null, signal: null }));
+  });
+  const outputEnded = new Promise((resolve2) => {
+    child.on("close", () => resolve2());
+    child.on("error", () => resolve2());
   });
   const stop = (end2) => {
     if (stopped !== void 0) return;
@@ -56954,6 +57103,7 @@ async function runAgentStep(input2) {
   const exit = await exited;
   cancelTimer();
   await stopAgentProcesses(input2.user, input2.cgroup);
+  await outputEnded;
   const step = counted();
   const late = stopped === void 0 ? limitReached({ turns: input2.before.turns + step.turns, costUsd: input2.before.costUsd + step.costUsd }, input2.limits) : null;
   const end = stopped ?? (late && late.limit === "cost" ? { kind: "limit", limit: late.limit, message: late.message } : exit);
@@ -57406,13 +57556,13 @@ ${m.description}` : m.title)
 }
 
 // app/polecat/take-work.ts
-import { mkdir as mkdir8, mkdtemp as mkdtemp2, readdir as readdir7, rename as rename5, rm as rm5 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { mkdir as mkdir8, mkdtemp as mkdtemp2, readdir as readdir8, rename as rename5, rm as rm5 } from "node:fs/promises";
+import { join as join13 } from "node:path";
 
 // app/polecat/agent-files.ts
 import { constants as constants7 } from "node:fs";
 import { lstat as lstat4, open as open4 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 
 // app/polecat/work-refusal.ts
 var WorkRefusal = class extends Error {
@@ -57430,7 +57580,7 @@ async function lstatInside(root, relative2) {
   if (stats === void 0) return void 0;
   if (!stats.isDirectory()) throw new WorkRefusal(`${root} is not a directory`);
   for (const [i, part] of parts.entries()) {
-    path = join10(path, part);
+    path = join11(path, part);
     stats = await lstatOrUndefined(path);
     if (stats === void 0) return void 0;
     const shown = parts.slice(0, i + 1).join("/");
@@ -57444,7 +57594,7 @@ async function openInside(root, relative2) {
   if (stats === void 0) return void 0;
   if (!stats.isFile()) throw new WorkRefusal(`${relative2} is not a regular file`);
   if (stats.nlink > 1) throw new WorkRefusal(`${relative2} has other hard links`);
-  const handle = await open4(join10(root, relative2), constants7.O_RDONLY | constants7.O_NOFOLLOW | constants7.O_NONBLOCK);
+  const handle = await open4(join11(root, relative2), constants7.O_RDONLY | constants7.O_NOFOLLOW | constants7.O_NONBLOCK);
   const opened = await handle.stat();
   if (!opened.isFile() || opened.ino !== stats.ino || opened.dev !== stats.dev) {
     await handle.close();
@@ -57509,9 +57659,9 @@ function packedRef(text3, ref) {
 
 // app/polecat/copy-agent-objects.ts
 import { createWriteStream } from "node:fs";
-import { lstat as lstat5, mkdir as mkdir7, readdir as readdir6 } from "node:fs/promises";
+import { lstat as lstat5, mkdir as mkdir7, readdir as readdir7 } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 var DEFAULT_COPY_LIMITS = { maxBytes: 1024 * 1024 * 1024, maxLooseObjects: 1e5 };
 function quarantineEnvironment(quarantine) {
   return { GIT_OBJECT_DIRECTORY: quarantine.objects, GIT_ALTERNATE_OBJECT_DIRECTORIES: quarantine.realObjects };
@@ -57540,18 +57690,18 @@ var Budget = class {
 };
 async function copyLooseObjects(cloneDir, objectsDir, quarantine, budget, maxLooseObjects) {
   let copied = 0;
-  for (const fanout of await readdir6(objectsDir, { withFileTypes: true })) {
+  for (const fanout of await readdir7(objectsDir, { withFileTypes: true })) {
     if (!FANOUT.test(fanout.name)) continue;
     const dir = await agentDirectory(cloneDir, `.git/objects/${fanout.name}`);
     if (dir === void 0) continue;
-    for (const entry of await readdir6(dir, { withFileTypes: true })) {
+    for (const entry of await readdir7(dir, { withFileTypes: true })) {
       if (!LOOSE.test(entry.name)) continue;
       const relative2 = `.git/objects/${fanout.name}/${entry.name}`;
       refuseOddEntry(entry, relative2);
-      if (await exists3(join11(quarantine.realObjects, fanout.name, entry.name))) continue;
+      if (await exists3(join12(quarantine.realObjects, fanout.name, entry.name))) continue;
       if (++copied > maxLooseObjects) throw new WorkRefusal(`the clone has more than ${maxLooseObjects} new loose objects`);
-      await mkdir7(join11(quarantine.objects, fanout.name), { recursive: true, mode: 448 });
-      await withAgentFile(cloneDir, relative2, budget, (stream) => pipeline(stream, createWriteStream(join11(quarantine.objects, fanout.name, entry.name), { flags: "wx", mode: 292 })));
+      await mkdir7(join12(quarantine.objects, fanout.name), { recursive: true, mode: 448 });
+      await withAgentFile(cloneDir, relative2, budget, (stream) => pipeline(stream, createWriteStream(join12(quarantine.objects, fanout.name, entry.name), { flags: "wx", mode: 292 })));
     }
   }
   return copied;
@@ -57560,11 +57710,11 @@ async function unpackPacks(git, cloneDir, quarantine, budget) {
   const packDir = await agentDirectory(cloneDir, ".git/objects/pack");
   if (packDir === void 0) return 0;
   let unpacked = 0;
-  const entries = (await readdir6(packDir, { withFileTypes: true })).filter((entry) => PACK.test(entry.name)).sort((a, b) => a.name.localeCompare(b.name));
+  const entries = (await readdir7(packDir, { withFileTypes: true })).filter((entry) => PACK.test(entry.name)).sort((a, b) => a.name.localeCompare(b.name));
   for (const entry of entries) {
     const relative2 = `.git/objects/pack/${entry.name}`;
     refuseOddEntry(entry, relative2);
-    if (await exists3(join11(quarantine.realObjects, "pack", entry.name))) continue;
+    if (await exists3(join12(quarantine.realObjects, "pack", entry.name))) continue;
     unpacked++;
     try {
       await withAgentFile(cloneDir, relative2, budget, (stream) => git.run(["unpack-objects", "-q"], { input: stream, env: quarantineEnvironment(quarantine) }));
@@ -57589,7 +57739,7 @@ async function agentDirectory(cloneDir, relative2) {
   const stats = await lstatInside(cloneDir, relative2);
   if (stats === void 0) return void 0;
   if (!stats.isDirectory()) throw new WorkRefusal(`${relative2} is not a directory`);
-  return join11(cloneDir, relative2);
+  return join12(cloneDir, relative2);
 }
 function refuseOddEntry(entry, relative2) {
   if (entry.isSymbolicLink()) throw new WorkRefusal(`${relative2} is a symbolic link`);
@@ -57617,8 +57767,8 @@ async function takeWork(input2) {
     text: refusalText(input2.branch, input2.pushedTip, problems)
   });
   const quarantine = {
-    objects: await mkdtemp2(join12(input2.git.gitDir, "quarantine-")),
-    realObjects: join12(input2.git.gitDir, "objects")
+    objects: await mkdtemp2(join13(input2.git.gitDir, "quarantine-")),
+    realObjects: join13(input2.git.gitDir, "objects")
   };
   try {
     const tip = await readAgentBranchTip(input2.cloneDir, input2.branch);
@@ -57689,12 +57839,12 @@ async function gatherObjects(git, commits, env) {
   return facts;
 }
 async function moveIntoRepository(quarantine) {
-  for (const fanout of await readdir7(quarantine.objects)) {
-    const target = join12(quarantine.realObjects, fanout);
+  for (const fanout of await readdir8(quarantine.objects)) {
+    const target = join13(quarantine.realObjects, fanout);
     await mkdir8(target, { recursive: true });
-    const existing = new Set(await readdir7(target));
-    for (const name2 of await readdir7(join12(quarantine.objects, fanout))) {
-      if (!existing.has(name2)) await rename5(join12(quarantine.objects, fanout, name2), join12(target, name2));
+    const existing = new Set(await readdir8(target));
+    for (const name2 of await readdir8(join13(quarantine.objects, fanout))) {
+      if (!existing.has(name2)) await rename5(join13(quarantine.objects, fanout, name2), join13(target, name2));
     }
   }
 }
@@ -57717,11 +57867,13 @@ async function workSteps(input2) {
   let lastStep;
   let processes = 0;
   let completedReason;
+  let filed = NOTHING_FILED;
   const end = (exit, reason, blocker) => ({ exit, reason, ...blocker ? { blocker } : {}, workTip: pushedTip, turns: counted.turns, costUsd: counted.costUsd });
   const escalate = (reason) => {
-    deps.log.warning(`Escalated: ${reason}`);
-    heartbeat.note(`Escalated: ${reason}`);
-    return end("ESCALATE", reason);
+    const shown = input2.redactor.redact(reason);
+    deps.log.warning(`Escalated: ${shown}`);
+    heartbeat.note(`Escalated: ${shown}`);
+    return end("ESCALATE", shown);
   };
   for (; ; ) {
     const { ledger: ledger2 } = await input2.ledger.read();
@@ -57771,7 +57923,7 @@ async function workSteps(input2) {
 ${input2.redactor.redact(result.tail).trimEnd()}`);
     const took = await takeOutbox(input2.workspace, processes);
     if (took.refused !== void 0) deps.log.warning(`The outbox was not read: ${took.refused}`);
-    const outbox = parseOutbox(took.text, "outbox.jsonl");
+    const outbox = redactOutbox(parseOutbox(took.text, "outbox.jsonl"), input2.redactor);
     const taken = await takeWork({
       git: input2.repo.git,
       cloneDir: input2.workspace.clone,
@@ -57795,7 +57947,7 @@ ${input2.redactor.redact(result.tail).trimEnd()}`);
       note = taken.text;
       continue;
     }
-    const applied = applyOutbox(ledger2, outbox, run4);
+    const applied = applyOutbox(ledger2, outbox, run4, filed);
     for (const refusal of applied.verdict.refused) deps.log.warning(`Refused from the outbox: ${formatRefusal(outbox.file, refusal)}`);
     const done = applied.verdict.accepted.some(({ intent }) => intent.kind === "step" && intent.step === step.step);
     const accepted = stepOutbox(outbox, applied.verdict);
@@ -57820,7 +57972,9 @@ ${input2.redactor.redact(result.tail).trimEnd()}`);
       pushedTip = tip;
       await heartbeat.startOn(tip);
     }
-    await input2.ledger.write(commitMessage(options, step.step, done), (current) => applyOutbox(current, accepted, run4).ledger);
+    const before = filed;
+    await input2.ledger.write(commitMessage(options, step.step, done), (current) => applyOutbox(current, accepted, run4, before).ledger);
+    filed = filedWith(filed, accepted);
     const exit = applied.verdict.accepted.map(({ intent }) => intent).find((intent) => intent.kind === "exit");
     if (exit?.kind === "exit") {
       if (exit.exit !== "COMPLETED") return end(exit.exit, exit.reason, exit.blocker);
@@ -57829,7 +57983,7 @@ ${input2.redactor.redact(result.tail).trimEnd()}`);
     const spent = spentBy(result.end, options);
     if (spent !== void 0) return escalate(spent);
     if (result.apiError !== null && !done) return escalate(`the model's API failed: ${result.apiError}`);
-    note = done ? void 0 : 'The last process for this step ended without `gt step done`. Finish the step, then run `gt step done --notes "\u2026"`, or choose an exit with `gt done`.';
+    note = done ? void 0 : notDoneNote(took.refused);
   }
 }
 function spentBy(end, options) {
@@ -57858,6 +58012,12 @@ function agentEnvironment(workspace, run4) {
     GASTOWN_STEP: run4.step,
     GASTOWN_PROMPT_FILE: workspace.prompt
   };
+}
+function notDoneNote(outboxRefusal) {
+  if (outboxRefusal !== void 0) {
+    return `Gas Town did not read the outbox, so nothing the last process recorded counts: ${outboxRefusal}. Leave the outbox to \`gt\`, finish the step, then run \`gt step done --notes "\u2026"\` again, or choose an exit with \`gt done\`.`;
+  }
+  return 'The last process for this step ended without `gt step done`. Finish the step, then run `gt step done --notes "\u2026"`, or choose an exit with `gt done`.';
 }
 function ledgerText(ledger2) {
   return serializeLedger(ledger2);
@@ -58245,9 +58405,10 @@ function sameAs(before, after) {
 }
 
 // app/polecat/run-polecat.ts
-async function runPolecat(options, deps) {
+async function runPolecat(options, given) {
   const redactor = new Redactor([options.token, options.apiKey]);
-  for (const form of redactor.masks()) deps.log.mask(form);
+  for (const form of redactor.masks()) given.log.mask(form);
+  const deps = { ...given, log: redactedLog(given.log, redactor) };
   const policy = runnerPolicy(options.runnerEnvironment, options.allowPersistentRunner);
   if (policy.kind === "refuse") return { kind: "refused", reason: policy.message, failed: true };
   const ledger2 = await claimedLedger(options, deps);
@@ -58272,6 +58433,13 @@ async function runPolecat(options, deps) {
     deps.saveState?.("ended", "true");
     await started.cleanUp(policy.cleanUpAtEnd);
   }
+}
+function redactedLog(log, redactor) {
+  return {
+    info: (line) => log.info(redactor.redact(line)),
+    warning: (line) => log.warning(redactor.redact(line)),
+    mask: (secret) => log.mask(secret)
+  };
 }
 async function claimedLedger(options, deps) {
   const store = await polecatLedgerStore(options, deps.github, deps.sleep);
@@ -58323,6 +58491,7 @@ var Started = class {
     const root = workspaceRoot(deps.workRoot, key);
     const user = this.deps.agentUser ?? await this.makeUser(key, agentHome(root));
     this.user = user;
+    await checkAgentUserIsolated(user);
     this.cgroup = await makeAgentCgroup(key, await readCgroupMounts());
     deps.saveState?.("agent", JSON.stringify({ user, made: this.madeUser, cgroup: this.cgroup, workspace: root, cleanUp: removeEverything }));
     const workspace = await makeWorkspace(root, user, { node: deps.node, gtBundle: deps.gtBundle });
@@ -58476,14 +58645,14 @@ async function run3(source = actionSource(), overrides = {}) {
     await (overrides.privileged ?? ensurePrivileged)();
     const options = readPolecatOptions(source);
     redactor = new Redactor([options.token, options.apiKey]);
-    const here = dirname3(fileURLToPath(import.meta.url));
+    const here = dirname4(fileURLToPath(import.meta.url));
     const deps = {
       github: restClient({ token: options.token, baseUrl: options.apiUrl, warn: warning }),
       clock: () => /* @__PURE__ */ new Date(),
       log: { info: info2, warning, mask: setSecret },
       workRoot: options.workRoot ?? DEFAULT_WORK_ROOT,
       node: process.execPath,
-      gtBundle: join13(here, "gt.js"),
+      gtBundle: join14(here, "gt.js"),
       installAgent: (pkg, cacheRoot) => installAgent(pkg, { ...cacheRoot ? { cacheRoot } : {}, log: info2 }),
       saveState: (name2, value) => saveState(name2, value),
       every: (ms, beat) => {
