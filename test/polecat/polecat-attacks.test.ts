@@ -97,8 +97,24 @@ async function finishedLog(town: PolecatTown, command: string, warnings: { plan?
     `Step 2 of 2, build: polecat.command ${command}.`,
     AGENT_ENDED,
     ...(warnings.build ?? []).map((warning) => `warning: ${warning}`),
-    "Every step of the molecule is done (2).",
+    ...await completedLog(town),
   ];
+}
+
+/** The last lines of a run whose every step is done: the exit recorded, and said. */
+async function completedLog(town: PolecatTown): Promise<string[]> {
+  const facts = await runFacts(town);
+  return [
+    `Recorded the exit on ${facts.bead}: COMPLETED.`,
+    `The polecat ended as COMPLETED: ${completedReason(facts.molecule)}`,
+  ];
+}
+
+const completedReason = (molecule: string) => `Every step of ${molecule} is done (2).`;
+
+/** What a run whose every step is done comes to. */
+async function completed(town: PolecatTown) {
+  return { kind: "exited", exit: "COMPLETED", reason: completedReason((await runFacts(town)).molecule) };
 }
 
 /** The log of a run whose plan step the action would not take twice, for the same reason each time. */
@@ -112,6 +128,7 @@ async function escalatedLog(town: PolecatTown, command: string, warning: string,
     AGENT_ENDED,
     `warning: ${warning}`,
     `warning: Escalated: ${reason}`,
+    `Recorded the exit on ${(await runFacts(town)).bead}: ESCALATE.`,
     `notice: The polecat ended as ESCALATE: ${reason}`,
   ];
 }
@@ -239,7 +256,7 @@ describe("a hostile agent against the action's files", () => {
   it("hooks and configuration in its clone (core.fsmonitor, core.sshCommand, filters…) never run for the action", async () => {
     const { polecat, agent } = await attackedTown("git-traps");
     const { outcome, log } = await polecat.runPolecat();
-    expect(outcome).toEqual({ kind: "finished", steps: 2 });
+    expect(outcome).toEqual(await completed(polecat));
     expect(log).toEqual(await finishedLog(polecat, agent.command));
     expect(heartbeat(polecat)).toEqual(FINISHED_HEARTBEAT);
     const reports = await agent.reports(polecat.user.uid);
@@ -270,7 +287,7 @@ describe("a hostile agent's outbox", () => {
     const { polecat, agent } = await attackedTown("foreign-mail");
     const { outcome, log } = await polecat.runPolecat();
     const facts = await runFacts(polecat);
-    expect(outcome).toEqual({ kind: "finished", steps: 2 });
+    expect(outcome).toEqual(await completed(polecat));
     expect(log).toEqual(await finishedLog(polecat, agent.command, {
       plan: [
         `Refused from the outbox: outbox.jsonl:1: to: must be one of overseer, witness, refinery, mayor (got "${facts.molecule}")`,
@@ -293,7 +310,7 @@ describe("a hostile agent's outbox", () => {
   it("beads and mail are capped per run, not per step, and so is the outbox's size", async () => {
     const { polecat, agent } = await attackedTown("caps");
     const { outcome, log } = await polecat.runPolecat();
-    expect(outcome).toEqual({ kind: "finished", steps: 2 });
+    expect(outcome).toEqual(await completed(polecat));
     expect(log).toEqual(await finishedLog(polecat, agent.command, {
       build: [
         "Refused from the outbox: outbox.jsonl:1: a run may send at most 10 mail",
@@ -362,7 +379,7 @@ describe("a hostile agent that tries to outlive its step", () => {
     // Two minutes: were the step to wait for a process that holds its output, the run would escalate.
     const { polecat, agent } = await attackedTown("detached", { polecat: "  timeout_minutes: 2\n" });
     const { outcome, log } = await polecat.runPolecat();
-    expect(outcome).toEqual({ kind: "finished", steps: 2 });
+    expect(outcome).toEqual(await completed(polecat));
     expect(log).toEqual(await finishedLog(polecat, agent.command));
     expect(heartbeat(polecat)).toEqual(FINISHED_HEARTBEAT);
     const reports = await agent.reports(polecat.user.uid);
@@ -469,7 +486,7 @@ describe("the bundled action on a kept runner, as the runner starts it", () => {
       ...AGENT_ENDED.split("\n"),
       `Step 2 of 2, build: polecat.command ${agent.command}.`,
       ...AGENT_ENDED.split("\n"),
-      "Every step of the molecule is done (2).",
+      ...await completedLog(polecat),
     ]);
     // The run's token and the model key are masked in the job's log, in each form they can take.
     expect(lines.filter((line) => line.startsWith("::add-mask::")).map((line) => line.slice("::add-mask::".length)))
@@ -492,7 +509,12 @@ describe("the bundled action on a kept runner, as the runner starts it", () => {
       expect(report["docker"]).not.toBe("connected");
       expect(report["memberOf"]).toEqual([]);
     }
-    for (const file of Object.values(runnerFiles)) expect(await readFile(file, "utf8")).toBe("");
+    // The runner's files hold only what the action put there: its own state, for its post step.
+    for (const [name, file] of Object.entries(runnerFiles)) {
+      const text = await readFile(file, "utf8");
+      if (name !== "GITHUB_STATE") expect(text).toBe("");
+      else expect([...new Set([...text.matchAll(/^(\w+)<<ghadelimiter_/gm)].map((m) => m[1]))]).toEqual(["agent", "heartbeat", "ended"]);
+    }
 
     // No git the action ran, nor anything git started, had a credential on its command line; the
     // token went through the askpass helper.
