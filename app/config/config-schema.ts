@@ -7,7 +7,7 @@ const NAME_POOL = [
 ] as const;
 
 /** The coding agents a polecat can run; `command` is any executable the team names. */
-export const POLECAT_AGENTS = ["claude", "command"] as const;
+export const POLECAT_AGENTS = ["claude", "codex", "gemini", "command"] as const;
 
 const sling = z.strictObject({
   // Gas Town's triggers are `gt:` labels (DESIGN §7), so any other label needs no config read.
@@ -20,7 +20,7 @@ const polecat = z.strictObject({
   workflow: z.string().min(1).default("gastown-polecat.yml").describe("The polecat workflow file in .github/workflows."),
   ref: z.string().min(1).nullable().default(null).describe("The ref the workflow runs from; null: the default branch."),
   agent: z.enum(POLECAT_AGENTS).default("claude")
-    .describe("The coding agent the polecat runs: claude (Claude Code), or command (polecat.command)."),
+    .describe("The coding agent the polecat runs: claude (Claude Code), codex (OpenAI Codex CLI), gemini (Gemini CLI), or command (polecat.command)."),
   model: z.string().min(1).nullable().default(null).describe("The agent's model; null: the agent's default."),
   max_turns: z.number().int().min(1).default(80).describe("Most agent turns per run."),
   timeout_minutes: z.number().int().min(1).max(360).default(60).describe("A run's time limit (GitHub stops jobs at 360)."),

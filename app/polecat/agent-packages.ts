@@ -2,7 +2,7 @@
 // are never dependencies of the App (Claude Code is some 400 MB with its native binary): the action
 // installs the pinned version at run time (install-agent.ts), and the tests install the same one.
 
-export type AgentName = "claude";
+export type AgentName = "claude" | "codex" | "gemini";
 
 export interface Platform {
   readonly os: NodeJS.Platform;
@@ -23,6 +23,13 @@ export interface AgentPackage {
 }
 
 const CLAUDE_PLATFORMS = new Set(["linux-x64", "linux-arm64", "darwin-x64", "darwin-arm64"]);
+/** The Rust target each of Codex's platform packages is built for (Linux builds are static, musl). */
+const CODEX_TARGETS: Readonly<Record<string, string>> = {
+  "linux-x64": "x86_64-unknown-linux-musl",
+  "linux-arm64": "aarch64-unknown-linux-musl",
+  "darwin-x64": "x86_64-apple-darwin",
+  "darwin-arm64": "aarch64-apple-darwin",
+};
 
 export const AGENT_PACKAGES: Readonly<Record<AgentName, AgentPackage>> = {
   claude: {
@@ -37,6 +44,29 @@ export const AGENT_PACKAGES: Readonly<Record<AgentName, AgentPackage>> = {
       if (!CLAUDE_PLATFORMS.has(key)) return null;
       return `node_modules/@anthropic-ai/claude-code-${key}${platform.musl && platform.os === "linux" ? "-musl" : ""}/claude`;
     },
+    versionArgs: ["--version"],
+  },
+  codex: {
+    agent: "codex",
+    name: "@openai/codex",
+    // The release @openai/codex-sdk 0.163.0 is made for, whose event types the parser follows.
+    version: "0.163.0",
+    // bin/codex.js only finds and starts the native binary, which comes in a package per platform
+    // (an npm alias of @openai/codex@<version>-<platform>); it is run from there, as the SDK does.
+    executable(platform) {
+      const key = `${platform.os}-${platform.arch}`;
+      const target = CODEX_TARGETS[key];
+      return target === undefined ? null : `node_modules/@openai/codex-${key}/vendor/${target}/bin/codex`;
+    },
+    versionArgs: ["--version"],
+  },
+  gemini: {
+    agent: "gemini",
+    name: "@google/gemini-cli",
+    version: "0.61.0",
+    // One JavaScript bundle for every platform, started by the `node` on the agent's PATH (its
+    // shebang); its optional native packages (a pty, a keychain) serve the interactive mode only.
+    executable: () => "node_modules/@google/gemini-cli/bundle/gemini.js",
     versionArgs: ["--version"],
   },
 };

@@ -1,14 +1,16 @@
-// Which program each step's agent process is (`polecat.agent`): Claude Code at its pinned
-// version, installed by the action at run time, or the team's own `polecat.command`, taken from
-// the base branch as the run fetched it, or from the runner: never from the agent's clone, where
-// it would be code the agent wrote.
+// Which program each step's agent process is (`polecat.agent`): Claude Code, Codex or Gemini CLI
+// at its pinned version, installed by the action at run time, or the team's own
+// `polecat.command`, taken from the base branch as the run fetched it, or from the runner: never
+// from the agent's clone, where it would be code the agent wrote.
 import { access, chmod, constants, writeFile } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import type { ActionRepo } from "./action-repo.js";
 import { AGENT_PACKAGES } from "./agent-packages.js";
 import type { AgentInvocation } from "./agents/agent-invocation.js";
 import { claudeInvocation } from "./agents/claude.js";
+import { codexInvocation } from "./agents/codex.js";
 import { commandInvocation } from "./agents/command.js";
+import { GEMINI_SYSTEM_SETTINGS, geminiInvocation } from "./agents/gemini.js";
 import type { PolecatDependencies } from "./run-polecat.js";
 import type { PolecatOptions } from "./polecat-options.js";
 import type { PolecatWorkspace } from "./polecat-workspace.js";
@@ -26,16 +28,25 @@ export async function resolveAgentProgram(
   options: PolecatOptions, deps: Pick<PolecatDependencies, "installAgent" | "log">, repo: ActionRepo, baseTip: string, workspace: PolecatWorkspace,
 ): Promise<AgentProgram> {
   const { limits } = options;
-  if (limits.agent === "claude") {
-    const pkg = AGENT_PACKAGES.claude;
+  const agent = limits.agent;
+  if (agent !== "command") {
+    const pkg = AGENT_PACKAGES[agent];
     const installed = await deps.installAgent(pkg, options.agentCache);
     deps.log.info(`${installed.installed ? "Installed" : "Using"} ${pkg.name}@${pkg.version}.`);
+    const common = {
+      executable: installed.executable, apiKey: options.apiKey, model: limits.model,
+      ...(options.modelBaseUrl ? { baseUrl: options.modelBaseUrl } : {}),
+    };
+    const settingsFile = agent === "gemini" ? await geminiSettingsFile(workspace) : "";
     return {
       describe: `${pkg.name}@${pkg.version}`,
-      invocation: (prompt) => claudeInvocation({
-        executable: installed.executable, prompt, apiKey: options.apiKey, model: limits.model,
-        ...(options.modelBaseUrl ? { baseUrl: options.modelBaseUrl } : {}),
-      }),
+      invocation: (prompt) => {
+        switch (agent) {
+          case "claude": return claudeInvocation({ ...common, prompt });
+          case "codex": return codexInvocation({ ...common, prompt });
+          case "gemini": return geminiInvocation({ ...common, prompt, settingsFile });
+        }
+      },
     };
   }
   const command = limits.command as string;
@@ -44,6 +55,14 @@ export async function resolveAgentProgram(
     describe: `polecat.command ${command}`,
     invocation: (prompt) => commandInvocation({ executable, prompt, promptFile: workspace.prompt, agentClone: workspace.clone }),
   };
+}
+
+/** Gemini CLI's system settings, where the agent's user can read them and not change them. */
+async function geminiSettingsFile(workspace: PolecatWorkspace): Promise<string> {
+  const file = join(workspace.bin, "gemini-settings.json");
+  await writeFile(file, `${JSON.stringify(GEMINI_SYSTEM_SETTINGS, null, 2)}\n`, { mode: 0o644, flag: "wx" });
+  await chmod(file, 0o644);
+  return file;
 }
 
 async function runnerCommand(path: string): Promise<string> {

@@ -8,8 +8,8 @@ import { createInterface } from "node:readline";
 import type { AgentCgroup } from "./agent-cgroup.js";
 import { spawnAsAgent, stopAgentProcesses } from "./agent-user.js";
 import type { AgentInvocation } from "./agents/agent-invocation.js";
-import { ClaudeStreamParser } from "./agents/claude-stream.js";
 import { OutputTail } from "./agents/output-tail.js";
+import { streamParser } from "./agents/stream-parser.js";
 import { limitReached, type UsageLimits } from "./agents/usage-limits.js";
 import type { UserIds } from "./user-processes.js";
 
@@ -54,7 +54,7 @@ export interface AgentStepResult {
 
 export async function runAgentStep(input: AgentStepInput): Promise<AgentStepResult> {
   const { invocation } = input;
-  const parser = invocation.output === "claude-stream-json" ? new ClaudeStreamParser() : undefined;
+  const parser = streamParser(invocation);
   const tail = new OutputTail();
   let apiError: string | null = null;
   let stopped: StepEnd | undefined;

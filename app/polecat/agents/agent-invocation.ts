@@ -8,6 +8,8 @@ export interface AgentInvocation {
   readonly env: Readonly<Record<string, string>>;
   /** The step's prompt, written to stdin, which is then closed. */
   readonly stdin: string;
-  /** `claude-stream-json`: lines for the ClaudeStreamParser; `text`: plain output, kept as a tail. */
-  readonly output: "claude-stream-json" | "text";
+  /** Which parser reads its output by line (stream-parser.ts); `text`: plain output, kept as a tail. */
+  readonly output: "claude-stream-json" | "codex-json" | "gemini-stream-json" | "text";
+  /** The model its tokens are priced as, where its output does not name it (`codex-json`). */
+  readonly model?: string;
 }

@@ -21,7 +21,9 @@ import {
   assistantLine, isMessageDelta, isMessageStart, resultLine, streamEventLine, SYNTHETIC_MODEL, systemInitLine,
   textBlock, toolUseBlock, type ApiUsage,
 } from "./claude-stream-lines.js";
+import { toMicroDollars, typedJsonLine, type AgentStreamParser } from "./agent-output.js";
 import { OutputTail } from "./output-tail.js";
+import { summarizeToolInput } from "./tool-summary.js";
 
 export interface ToolCall {
   readonly id: string;
@@ -78,10 +80,8 @@ interface CountedMessage {
 const NOTHING: LineNews = { malformed: false, turnStarted: false, toolCalls: [], text: [], apiError: null };
 const MALFORMED: LineNews = { ...NOTHING, malformed: true };
 const MAIN_THREAD = "";
-const SUMMARY_FIELDS = ["description", "command", "file_path", "notebook_path", "path", "pattern", "url", "query"];
-const SUMMARY_CHARS = 160;
 
-export class ClaudeStreamParser {
+export class ClaudeStreamParser implements AgentStreamParser {
   readonly #messages = new Map<string, CountedMessage>();
   /** The message each thread's stream events belong to: message_delta names none. */
   readonly #openMessage = new Map<string, string>();
@@ -107,16 +107,9 @@ export class ClaudeStreamParser {
   }
 
   #read(line: string): LineNews {
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      return MALFORMED;
-    }
-    if (typeof value !== "object" || value === null || typeof (value as { type?: unknown }).type !== "string") {
-      return MALFORMED;
-    }
-    switch ((value as { type: string }).type) {
+    const value = typedJsonLine(line);
+    if (value === null) return MALFORMED;
+    switch (value.type) {
       case "assistant": return this.#assistant(value);
       case "stream_event": return this.#streamEvent(value);
       case "result": return this.#result(value);
@@ -137,7 +130,7 @@ export class ClaudeStreamParser {
       const call = toolUseBlock.safeParse(block);
       if (call.success && !this.#toolCallIds.has(call.data.id)) {
         this.#toolCallIds.add(call.data.id);
-        const toolCall = { id: call.data.id, name: call.data.name, summary: summarize(call.data.input) };
+        const toolCall = { id: call.data.id, name: call.data.name, summary: summarizeToolInput(call.data.input) };
         toolCalls.push(toolCall);
         this.#tail.appendLine(`▸ ${toolCall.name}${toolCall.summary === "" ? "" : `: ${toolCall.summary}`}`);
       }
@@ -256,21 +249,4 @@ function raise(counts: UsageCounts, usage: ApiUsage): void {
   counts.cacheReadTokens = more(counts.cacheReadTokens, usage.cache_read_input_tokens);
   counts.webSearchRequests = more(counts.webSearchRequests, usage.server_tool_use?.web_search_requests);
   counts.usOnlyInference ||= usage.inference_geo === "us";
-}
-
-function toMicroDollars(usd: number): number {
-  return Math.round(usd * 1_000_000) / 1_000_000;
-}
-
-/** The first telling string field of a tool call's input, on one line. */
-function summarize(input: unknown): string {
-  if (typeof input !== "object" || input === null) return "";
-  for (const field of SUMMARY_FIELDS) {
-    const value = (input as Record<string, unknown>)[field];
-    if (typeof value === "string" && value.trim() !== "") {
-      const line = value.trim().split("\n")[0]!;
-      return line.length > SUMMARY_CHARS ? `${line.slice(0, SUMMARY_CHARS - 1)}…` : line;
-    }
-  }
-  return "";
 }
