@@ -2,7 +2,7 @@
 // at its pinned version, installed by the action at run time, or the team's own
 // `polecat.command`, taken from the base branch as the run fetched it, or from the runner: never
 // from the agent's clone, where it would be code the agent wrote.
-import { access, chmod, constants, writeFile } from "node:fs/promises";
+import { access, chmod, constants, rename, writeFile } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import type { ActionRepo } from "./action-repo.js";
 import { AGENT_PACKAGES } from "./agent-packages.js";
@@ -37,7 +37,7 @@ export async function resolveAgentProgram(
       executable: installed.executable, apiKey: options.apiKey, model: limits.model,
       ...(options.modelBaseUrl ? { baseUrl: options.modelBaseUrl } : {}),
     };
-    const settingsFile = agent === "gemini" ? await geminiSettingsFile(workspace) : "";
+    const settingsFile = agent === "gemini" ? await geminiSettingsFile(installed.prefix) : "";
     return {
       describe: `${pkg.name}@${pkg.version}`,
       invocation: (prompt) => {
@@ -57,11 +57,16 @@ export async function resolveAgentProgram(
   };
 }
 
-/** Gemini CLI's system settings, where the agent's user can read them and not change them. */
-async function geminiSettingsFile(workspace: PolecatWorkspace): Promise<string> {
-  const file = join(workspace.bin, "gemini-settings.json");
-  await writeFile(file, `${JSON.stringify(GEMINI_SYSTEM_SETTINGS, null, 2)}\n`, { mode: 0o644, flag: "wx" });
-  await chmod(file, 0o644);
+/**
+ * Gemini CLI's system settings, beside its install in the agent cache: a path only root can
+ * write, which the CLI requires (the workspace may be under /tmp). Written whole, then renamed.
+ */
+async function geminiSettingsFile(installPrefix: string): Promise<string> {
+  const file = `${installPrefix}.settings.json`;
+  const staging = `${file}.${process.pid}`;
+  await writeFile(staging, `${JSON.stringify(GEMINI_SYSTEM_SETTINGS, null, 2)}\n`, { mode: 0o644 });
+  await chmod(staging, 0o644);
+  await rename(staging, file);
   return file;
 }
 

@@ -4,6 +4,10 @@
 // would need privileges (user namespaces) a runner's agent user does not have.
 import type { AgentInvocation } from "./agent-invocation.js";
 
+/** What the pinned CLI asks for when no model is named (its requests say so). */
+export const CODEX_DEFAULT_MODEL = "gpt-6.1-sol";
+const PROVIDER = "gastown";
+
 export interface CodexOptions {
   /** The installed native CLI (see install-agent.ts). */
   readonly executable: string;
@@ -25,12 +29,14 @@ export function codexInvocation(options: CodexOptions): AgentInvocation {
       "--dangerously-bypass-approvals-and-sandbox",
       // Session files would only pile up in the agent's home: a step never resumes one.
       "--ephemeral",
+      // Commands run in `bash -c`, not a login shell, whose profile would put the system's PATH
+      // in place of the run's (and its `gt`).
+      "--config", "allow_login_shell=false",
       // No update checks, usage analytics or feedback uploads from a runner.
       "--config", "check_for_update_on_startup=false",
       "--config", "analytics.enabled=false",
       "--config", "feedback.enabled=false",
-      // As @openai/codex-sdk passes a base URL: a config override, not a secret.
-      ...(options.baseUrl === undefined ? [] : ["--config", `openai_base_url=${JSON.stringify(options.baseUrl)}`]),
+      ...(options.baseUrl === undefined ? [] : providerAt(options.baseUrl)),
       ...(options.model ? ["--model", options.model] : []),
       // The prompt is read from stdin.
       "-",
@@ -40,5 +46,24 @@ export function codexInvocation(options: CodexOptions): AgentInvocation {
     env: { CODEX_API_KEY: options.apiKey },
     stdin: options.prompt,
     output: "codex-json",
+    // The events do not name the model, so its tokens are priced as the one asked for.
+    model: options.model || CODEX_DEFAULT_MODEL,
   };
+}
+
+/**
+ * Another endpoint, as a model provider of its own (config overrides, no secret): OpenAI's
+ * built-in provider speaks the Responses API over a WebSocket first, which a gateway need not
+ * serve; this one sends plain HTTP requests, with the key from CODEX_API_KEY.
+ */
+function providerAt(baseUrl: string): string[] {
+  const setting = (key: string, value: string | boolean) => ["--config", `model_providers.${PROVIDER}.${key}=${JSON.stringify(value)}`];
+  return [
+    "--config", `model_provider=${JSON.stringify(PROVIDER)}`,
+    ...setting("name", "Gas Town model endpoint"),
+    ...setting("base_url", baseUrl),
+    ...setting("env_key", "CODEX_API_KEY"),
+    ...setting("wire_api", "responses"),
+    ...setting("supports_websockets", false),
+  ];
 }

@@ -1,11 +1,15 @@
 // The `gemini` agent: Google's Gemini CLI in headless mode, its events as JSON lines, every tool
 // call approved (`yolo`: it runs as our unprivileged agent user inside our sandbox). What a flag
-// cannot switch off (usage statistics, update checks) is set in a system settings file, which
-// takes precedence over any settings file in the agent's clone or home.
+// cannot set (the key's kind, usage statistics, update checks) is in a system settings file,
+// which takes precedence over any settings file in the agent's clone or home. The CLI ignores
+// one with a directory writable by others on its path (even /tmp), so it lives in the agent cache.
 import type { AgentInvocation } from "./agent-invocation.js";
 
 /** The system settings every run gets (GEMINI_CLI_SYSTEM_SETTINGS_PATH). */
 export const GEMINI_SYSTEM_SETTINGS = {
+  // An API key, whatever the environment holds besides: without this, a base URL makes the CLI
+  // pick a "gateway" authentication that its headless mode refuses.
+  security: { auth: { selectedType: "gemini-api-key" } },
   general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
   privacy: { usageStatisticsEnabled: false },
   telemetry: { enabled: false },
@@ -21,7 +25,7 @@ export interface GeminiOptions {
   readonly model?: string | null;
   /** Another Gemini API endpoint (the tests' scripted server; a gateway). */
   readonly baseUrl?: string;
-  /** A file holding GEMINI_SYSTEM_SETTINGS, readable by the agent's user and not writable. */
+  /** A file holding GEMINI_SYSTEM_SETTINGS, readable by the agent's user, on a path only root can write. */
   readonly settingsFile: string;
 }
 
@@ -37,7 +41,6 @@ export function geminiInvocation(options: GeminiOptions): AgentInvocation {
     ],
     env: {
       GEMINI_API_KEY: options.apiKey,
-      // The CLI then authenticates as a gateway would have it: the same key, another endpoint.
       ...(options.baseUrl === undefined ? {} : { GOOGLE_GEMINI_BASE_URL: options.baseUrl }),
       GEMINI_CLI_SYSTEM_SETTINGS_PATH: options.settingsFile,
       GEMINI_TELEMETRY_ENABLED: "false",
