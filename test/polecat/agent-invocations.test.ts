@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { claudeInvocation } from "../../app/polecat/agents/claude.js";
+import { CODEX_DEFAULT_MODEL, codexInvocation } from "../../app/polecat/agents/codex.js";
 import { commandInvocation } from "../../app/polecat/agents/command.js";
+import { GEMINI_SYSTEM_SETTINGS, geminiInvocation } from "../../app/polecat/agents/gemini.js";
 
 const CLAUDE = "/var/cache/gastown/agents/anthropic-ai-claude-code@2.1.332/node_modules/@anthropic-ai/claude-code-linux-x64/claude";
 
@@ -55,5 +57,75 @@ describe("commandInvocation", () => {
       'polecat.command: "/var/lib/gastown/r1/agent/clone/scripts/agent.sh" is inside the agent\'s clone; the command must come from the default branch or the runner',
     );
     expect(() => commandInvocation({ ...options, executable: "/var/lib/gastown/r1/agent/clone/../clone/x" })).toThrow("is inside the agent's clone");
+  });
+});
+
+const CODEX = "/var/cache/gastown/agents/openai-codex@0.163.0/node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex";
+
+describe("codexInvocation", () => {
+  it("runs codex exec with JSON events, its sandbox and approvals off, no updates or analytics, the prompt on stdin and the key in the environment", () => {
+    expect(codexInvocation({ executable: CODEX, prompt: "Do the step.", apiKey: "sk-secret", model: "gpt-5.5", baseUrl: "http://127.0.0.1:8080/v1" })).toEqual({
+      argv: [
+        CODEX, "exec", "--json", "--dangerously-bypass-approvals-and-sandbox", "--ephemeral",
+        "--config", "allow_login_shell=false",
+        "--config", "check_for_update_on_startup=false", "--config", "analytics.enabled=false", "--config", "feedback.enabled=false",
+        "--config", 'model_provider="gastown"',
+        "--config", 'model_providers.gastown.name="Gas Town model endpoint"',
+        "--config", 'model_providers.gastown.base_url="http://127.0.0.1:8080/v1"',
+        "--config", 'model_providers.gastown.env_key="CODEX_API_KEY"',
+        "--config", 'model_providers.gastown.wire_api="responses"',
+        "--config", "model_providers.gastown.supports_websockets=false",
+        "--model", "gpt-5.5", "-",
+      ],
+      env: { CODEX_API_KEY: "sk-secret" },
+      stdin: "Do the step.",
+      output: "codex-json",
+      model: "gpt-5.5",
+    });
+  });
+
+  it("leaves the model and the endpoint to the CLI when not configured, and prices its tokens as the CLI's default model", () => {
+    const invocation = codexInvocation({ executable: CODEX, prompt: "p", apiKey: "sk-secret", model: null });
+    expect(invocation.argv).toEqual([
+      CODEX, "exec", "--json", "--dangerously-bypass-approvals-and-sandbox", "--ephemeral", "--config", "allow_login_shell=false",
+      "--config", "check_for_update_on_startup=false", "--config", "analytics.enabled=false", "--config", "feedback.enabled=false", "-",
+    ]);
+    expect(invocation.model).toBe(CODEX_DEFAULT_MODEL);
+    expect(invocation.argv.join(" ")).not.toContain("sk-secret");
+  });
+});
+
+const GEMINI = "/var/cache/gastown/agents/google-gemini-cli@0.61.0/node_modules/@google/gemini-cli/bundle/gemini.js";
+const SETTINGS = "/var/cache/gastown/agents/google-gemini-cli@0.61.0.settings.json";
+
+describe("geminiInvocation", () => {
+  it("runs Gemini CLI headless with stream-json output, every tool call approved, the prompt on stdin, the key in the environment and the system settings named there", () => {
+    expect(geminiInvocation({ executable: GEMINI, prompt: "Do the step.", apiKey: "gm-secret", model: "gemini-2.5-pro", baseUrl: "http://127.0.0.1:8080", settingsFile: SETTINGS })).toEqual({
+      argv: [GEMINI, "--output-format", "stream-json", "--approval-mode", "yolo", "--skip-trust", "--model", "gemini-2.5-pro"],
+      env: {
+        GEMINI_API_KEY: "gm-secret",
+        GOOGLE_GEMINI_BASE_URL: "http://127.0.0.1:8080",
+        GEMINI_CLI_SYSTEM_SETTINGS_PATH: SETTINGS,
+        GEMINI_TELEMETRY_ENABLED: "false",
+      },
+      stdin: "Do the step.",
+      output: "gemini-stream-json",
+    });
+  });
+
+  it("leaves the model and the endpoint to the CLI when not configured", () => {
+    const invocation = geminiInvocation({ executable: GEMINI, prompt: "p", apiKey: "gm-secret", model: null, settingsFile: SETTINGS });
+    expect(invocation.argv).toEqual([GEMINI, "--output-format", "stream-json", "--approval-mode", "yolo", "--skip-trust"]);
+    expect(Object.keys(invocation.env)).toEqual(["GEMINI_API_KEY", "GEMINI_CLI_SYSTEM_SETTINGS_PATH", "GEMINI_TELEMETRY_ENABLED"]);
+    expect(invocation.argv.join(" ")).not.toContain("gm-secret");
+  });
+
+  it("has system settings that take an API key and send no usage statistics, telemetry or update checks", () => {
+    expect(GEMINI_SYSTEM_SETTINGS).toEqual({
+      security: { auth: { selectedType: "gemini-api-key" } },
+      general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
+      privacy: { usageStatisticsEnabled: false },
+      telemetry: { enabled: false },
+    });
   });
 });
