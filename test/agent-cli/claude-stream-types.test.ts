@@ -5,20 +5,19 @@
 // into the tests' cache, and the compiler checks that every published line of each kind the parser
 // reads is a line its schema describes.
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rename, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import ts from "typescript";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AGENT_PACKAGES } from "../../app/polecat/agent-packages.js";
 import { requireRoot } from "../agents/needs-root.js";
+import { TYPES_CACHE, typeErrors } from "../agents/published-types.js";
 
 const run = promisify(execFile);
 
 const SDK = { name: "@anthropic-ai/claude-agent-sdk", version: "0.3.332" };
 /** The Messages API types the SDK's refer to (a peer dependency of it), at the version npm picks for it today. */
 const API = { name: "@anthropic-ai/sdk", version: "1.16.0" };
-const TYPES_CACHE = "/var/cache/gastown-tests/sdk-types";
 
 const prefix = join(TYPES_CACHE, `claude-agent-sdk@${SDK.version}+sdk@${API.version}`);
 const inPrefix = (path: string) => join(prefix, "node_modules", path);
@@ -39,28 +38,6 @@ async function installTypes(): Promise<void> {
     });
   } finally {
     await rm(staging, { recursive: true, force: true });
-  }
-}
-
-/** The compiler's complaints about a file, as `line: message`. */
-async function typeErrors(source: string): Promise<string[]> {
-  const dir = await mkdtemp(join(TYPES_CACHE, ".check-"));
-  try {
-    const file = join(dir, "check.ts");
-    await writeFile(file, source);
-    const program = ts.createProgram([file], {
-      strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2023,
-      module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      typeRoots: [resolve("node_modules/@types")], types: ["node"],
-    });
-    return ts.getPreEmitDiagnostics(program).map((diagnostic) => {
-      const line = diagnostic.file && diagnostic.start !== undefined
-        ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start).line + 1
-        : 0;
-      return `${line}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n").split("\n")[0]}`;
-    });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
   }
 }
 

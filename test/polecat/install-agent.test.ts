@@ -125,6 +125,28 @@ describe("the pinned packages", () => {
     ]);
   });
 
+  it("run Codex from the native binary of its platform package, built for the platform's Rust target", () => {
+    const codex = AGENT_PACKAGES.codex;
+    expect([codex.name, codex.version, installDirectoryName(codex)]).toEqual(["@openai/codex", "0.163.0", "openai-codex@0.163.0"]);
+    expect([
+      codex.executable({ os: "linux", arch: "x64", musl: false }),
+      codex.executable({ os: "linux", arch: "arm64", musl: true }),
+      codex.executable({ os: "darwin", arch: "x64", musl: false }),
+      codex.executable({ os: "win32", arch: "x64", musl: false }),
+    ]).toEqual([
+      "node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex",
+      "node_modules/@openai/codex-linux-arm64/vendor/aarch64-unknown-linux-musl/bin/codex",
+      "node_modules/@openai/codex-darwin-x64/vendor/x86_64-apple-darwin/bin/codex",
+      null,
+    ]);
+  });
+
+  it("run Gemini CLI from its one bundle on every platform", () => {
+    const gemini = AGENT_PACKAGES.gemini;
+    expect([gemini.name, gemini.version, installDirectoryName(gemini)]).toEqual(["@google/gemini-cli", "0.61.0", "google-gemini-cli@0.61.0"]);
+    expect(gemini.executable({ os: "linux", arch: "arm64", musl: true })).toBe("node_modules/@google/gemini-cli/bundle/gemini.js");
+  });
+
   it("give npm nothing of the action's environment but its own settings", () => {
     expect(npmEnvironment({
       PATH: "/usr/bin", HOME: "/root", GITHUB_TOKEN: "t", ANTHROPIC_API_KEY: "k", NPM_CONFIG_CACHE: "/c",
