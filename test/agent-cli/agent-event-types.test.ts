@@ -22,7 +22,6 @@ beforeAll(async () => {
   geminiCore = await unpackedPackage(GEMINI_CORE.name, GEMINI_CORE.version);
 }, 5 * 60_000);
 
-
 describe("the Codex parser's line schemas", () => {
   it("are checked against the SDK release made for the pinned CLI", async () => {
     const sdk = JSON.parse(await readFile(join(codexSdk, "package.json"), "utf8")) as { version: string; dependencies: Record<string, string> };

@@ -3,6 +3,8 @@
 // small-model side calls the CLI makes for itself (none in a plain run of the pinned Claude Code,
 // but WebFetch's page digests are one), and another process of the agent's user could write
 // into it. So the budget is taken as spent a margin early; turns are counted exactly as streamed.
+// Codex and Gemini CLI stream their tokens only at the end of each process, so for them the budget
+// can only be checked then (codex-events.ts, gemini-stream.ts).
 
 /** The share of `max_cost_usd` held back for what the stream does not show. */
 export const COST_MARGIN = 0.1;
