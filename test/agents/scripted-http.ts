@@ -1,7 +1,7 @@
 // The HTTP side of the scripted model servers for Codex (scripted-responses-server.ts) and Gemini
 // CLI (scripted-gemini-server.ts): 127.0.0.1, JSON bodies, every request recorded with the answer's
 // status, and an answer that is JSON or server-sent events.
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface RecordedHttpRequest {
@@ -37,16 +37,7 @@ export interface HttpRequestSeen {
 export async function startScriptedHttpServer(answer: (request: HttpRequestSeen) => HttpAnswer): Promise<ScriptedHttpServer> {
   const requests: RecordedHttpRequest[] = [];
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const text = Buffer.concat(chunks).toString("utf8");
-      let body: unknown = text;
-      try {
-        body = text === "" ? null : JSON.parse(text);
-      } catch {
-        // kept as text
-      }
+    withBody(req, (body) => {
       const path = new URL(req.url ?? "/", "http://localhost").pathname;
       const answered = answer({ method: req.method ?? "", path, headers: req.headers, body });
       requests.push({
@@ -61,11 +52,15 @@ export async function startScriptedHttpServer(answer: (request: HttpRequestSeen)
       res.end();
     });
   });
+  return { ...await listening(server), requests };
+}
+
+/** The server listening on a free port of 127.0.0.1: its URL, and how to close it with every connection. */
+export async function listening(server: Server): Promise<{ readonly url: string; close(): Promise<void> }> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    requests,
     close: () => new Promise((resolve, reject) => {
       server.closeAllConnections();
       server.close((error) => (error ? reject(error) : resolve()));
@@ -73,7 +68,23 @@ export async function startScriptedHttpServer(answer: (request: HttpRequestSeen)
   };
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+/** Calls `then` with the request's body: parsed JSON, null when empty, or the raw text. */
+export function withBody(req: IncomingMessage, then: (body: unknown) => void): void {
+  const chunks: Buffer[] = [];
+  req.on("data", (chunk: Buffer) => chunks.push(chunk));
+  req.on("end", () => {
+    const text = Buffer.concat(chunks).toString("utf8");
+    let body: unknown = text;
+    try {
+      body = text === "" ? null : JSON.parse(text);
+    } catch {
+      // kept as text
+    }
+    then(body);
+  });
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify(body));
 }

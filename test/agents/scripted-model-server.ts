@@ -9,7 +9,7 @@
 // prove which key the CLI used, and records every request, so a test can assert what the CLI
 // sent; anything else is answered 404.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listening, sendJson, withBody } from "./scripted-http.js";
 
 export interface ScriptedText {
   readonly type: "text";
@@ -100,16 +100,7 @@ export async function startScriptedModelServer(options: ScriptedModelServerOptio
   let replies = 0;
 
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
-      const text = Buffer.concat(chunks).toString("utf8");
-      let body: unknown = text;
-      try {
-        body = text === "" ? null : JSON.parse(text);
-      } catch {
-        // kept as text
-      }
+    withBody(req, (body) => {
       const record = (route: Route, status: number, scriptError?: string) => {
         requests.push({
           method: req.method ?? "", url: req.url ?? "", headers: req.headers, body, route, status,
@@ -154,16 +145,7 @@ export async function startScriptedModelServer(options: ScriptedModelServerOptio
       else sendJson(res, 200, message);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () => new Promise((resolve, reject) => {
-      server.closeAllConnections();
-      server.close((error) => (error ? reject(error) : resolve()));
-    }),
-  };
+  return { ...await listening(server), requests };
 }
 
 interface Message {
@@ -246,11 +228,6 @@ function pieces(text: string): string[] {
   if (text.length < 3) return [text];
   const third = Math.ceil(text.length / 3);
   return [text.slice(0, third), text.slice(third, 2 * third), text.slice(2 * third)];
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { "content-type": "application/json" });
-  res.end(JSON.stringify(body));
 }
 
 function sendError(res: ServerResponse, status: number, type: string, message: string): void {

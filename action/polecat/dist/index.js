@@ -56988,6 +56988,36 @@ function isMessageDelta(event) {
 // app/polecat/agents/agent-output.ts
 var QUIET = { malformed: false, turnStarted: false, apiError: null };
 var MALFORMED_LINE = { ...QUIET, malformed: true };
+var JsonLinesParser = class {
+  constructor(nothing, malformed, tailChars) {
+    this.nothing = nothing;
+    this.malformed = malformed;
+    this.said = new OutputTail(tailChars);
+  }
+  nothing;
+  malformed;
+  said;
+  #lines = 0;
+  #malformed = 0;
+  push(line) {
+    if (line.trim() === "") return this.nothing;
+    this.#lines++;
+    const value = typedJsonLine(line);
+    const news = value === null ? this.malformed : this.read(value);
+    if (news.malformed) this.#malformed++;
+    return news;
+  }
+  get lines() {
+    return this.#lines;
+  }
+  get malformedLines() {
+    return this.#malformed;
+  }
+  /** The end of what the agent said and did, for the heartbeat. */
+  tail() {
+    return this.said.text();
+  }
+};
 function typedJsonLine(line) {
   let value;
   try {
@@ -57030,31 +57060,19 @@ var TOKEN_COUNTS = [
 var NOTHING = { malformed: false, turnStarted: false, toolCalls: [], text: [], apiError: null };
 var MALFORMED = { ...NOTHING, malformed: true };
 var MAIN_THREAD = "";
-var ClaudeStreamParser = class {
+var ClaudeStreamParser = class extends JsonLinesParser {
   #messages = /* @__PURE__ */ new Map();
   /** The message each thread's stream events belong to: message_delta names none. */
   #openMessage = /* @__PURE__ */ new Map();
   #toolCallIds = /* @__PURE__ */ new Set();
-  #tail;
   #turns = 0;
   #subagentTurns = 0;
-  #lines = 0;
-  #malformed = 0;
   #session = null;
   #reported = null;
   constructor(tailChars) {
-    this.#tail = new OutputTail(tailChars);
+    super(NOTHING, MALFORMED, tailChars);
   }
-  push(line) {
-    if (line.trim() === "") return NOTHING;
-    this.#lines++;
-    const news = this.#read(line);
-    if (news.malformed) this.#malformed++;
-    return news;
-  }
-  #read(line) {
-    const value = typedJsonLine(line);
-    if (value === null) return MALFORMED;
+  read(value) {
     switch (value.type) {
       case "assistant":
         return this.#assistant(value);
@@ -57081,12 +57099,12 @@ var ClaudeStreamParser = class {
         this.#toolCallIds.add(call.data.id);
         const toolCall = { id: call.data.id, name: call.data.name, summary: summarizeToolInput(call.data.input) };
         toolCalls.push(toolCall);
-        this.#tail.appendLine(`\u25B8 ${toolCall.name}${toolCall.summary === "" ? "" : `: ${toolCall.summary}`}`);
+        this.said.appendLine(`\u25B8 ${toolCall.name}${toolCall.summary === "" ? "" : `: ${toolCall.summary}`}`);
       }
       const said = textBlock.safeParse(block);
       if (said.success && said.data.text.trim() !== "") {
         text3.push(said.data.text);
-        this.#tail.appendLine(said.data.text.trimEnd());
+        this.said.appendLine(said.data.text.trimEnd());
       }
     }
     return { malformed: false, turnStarted, toolCalls, text: text3, apiError: error63 ?? null };
@@ -57157,15 +57175,11 @@ var ClaudeStreamParser = class {
       costUsd: toMicroDollars(costUsd),
       unlistedModels: [...unlisted].sort(),
       toolCalls: this.#toolCallIds.size,
-      lines: this.#lines,
-      malformedLines: this.#malformed,
+      lines: this.lines,
+      malformedLines: this.malformedLines,
       session: this.#session,
       reported: this.#reported
     };
-  }
-  /** The end of what the agent said and did, for the heartbeat. */
-  tail() {
-    return this.#tail.text();
   }
 };
 function noUsage() {
@@ -57277,31 +57291,19 @@ var ReplyCounter = class {
 
 // app/polecat/agents/codex-events.ts
 var TOOL_ITEMS = /* @__PURE__ */ new Set(["command_execution", "file_change", "mcp_tool_call", "web_search"]);
-var CodexEventParser = class {
+var CodexEventParser = class extends JsonLinesParser {
   /** `model`: what the CLI was started with, since its events do not say. */
   constructor(model, tailChars) {
+    super(QUIET, MALFORMED_LINE, tailChars);
     this.model = model;
-    this.#tail = new OutputTail(tailChars);
   }
   model;
   #replies = new ReplyCounter();
   #seenItems = /* @__PURE__ */ new Set();
   #returnedTools = /* @__PURE__ */ new Set();
-  #tail;
   #tokens = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
   #toolCalls = 0;
-  #lines = 0;
-  #malformed = 0;
-  push(line) {
-    if (line.trim() === "") return QUIET;
-    this.#lines++;
-    const news = this.#read(line);
-    if (news.malformed) this.#malformed++;
-    return news;
-  }
-  #read(line) {
-    const value = typedJsonLine(line);
-    if (value === null) return MALFORMED_LINE;
+  read(value) {
     switch (value.type) {
       case "item.started":
       case "item.updated":
@@ -57344,7 +57346,7 @@ var CodexEventParser = class {
         this.#toolCalls++;
         const summary2 = toolSummary(raw2);
         if (summary2 === null) return { ...MALFORMED_LINE, turnStarted };
-        this.#tail.appendLine(`\u25B8 ${summary2}`);
+        this.said.appendLine(`\u25B8 ${summary2}`);
       }
       if (line.type === "item.completed" && !this.#returnedTools.has(id)) {
         this.#returnedTools.add(id);
@@ -57357,19 +57359,19 @@ var CodexEventParser = class {
       if (!said.success) return MALFORMED_LINE;
       if (firstSight) turnStarted = this.#replies.said();
       if (line.type === "item.completed" && type === "agent_message" && said.data.text.trim() !== "") {
-        this.#tail.appendLine(said.data.text.trimEnd());
+        this.said.appendLine(said.data.text.trimEnd());
       }
       return { ...QUIET, turnStarted };
     }
     if (type === "error" && line.type === "item.completed") {
       const error63 = errorItem.safeParse(raw2);
       if (!error63.success) return MALFORMED_LINE;
-      this.#tail.appendLine(`! ${oneLine(error63.data.message)}`);
+      this.said.appendLine(`! ${oneLine(error63.data.message)}`);
     }
     return QUIET;
   }
   #failed(message) {
-    this.#tail.appendLine(`! ${oneLine(message)}`);
+    this.said.appendLine(`! ${oneLine(message)}`);
     return { ...QUIET, apiError: message };
   }
   totals() {
@@ -57381,12 +57383,9 @@ var CodexEventParser = class {
       costUsd: toMicroDollars(tokenCostUsd(priced.rates, this.#tokens)),
       listed: priced.listed,
       toolCalls: this.#toolCalls,
-      lines: this.#lines,
-      malformedLines: this.#malformed
+      lines: this.lines,
+      malformedLines: this.malformedLines
     };
-  }
-  tail() {
-    return this.#tail.text();
   }
 };
 function toolSummary(item) {
@@ -57432,29 +57431,17 @@ var resultLine2 = external_exports.object({
 });
 
 // app/polecat/agents/gemini-stream.ts
-var GeminiStreamParser = class {
+var GeminiStreamParser = class extends JsonLinesParser {
   #replies = new ReplyCounter();
   #toolIds = /* @__PURE__ */ new Set();
-  #tail;
   #byModel = {};
   #model = null;
   /** The model's text is streamed in chunks: a line ends where something else comes. */
   #inText = false;
-  #lines = 0;
-  #malformed = 0;
   constructor(tailChars) {
-    this.#tail = new OutputTail(tailChars);
+    super(QUIET, MALFORMED_LINE, tailChars);
   }
-  push(line) {
-    if (line.trim() === "") return QUIET;
-    this.#lines++;
-    const news = this.#read(line);
-    if (news.malformed) this.#malformed++;
-    return news;
-  }
-  #read(line) {
-    const value = typedJsonLine(line);
-    if (value === null) return MALFORMED_LINE;
+  read(value) {
     if (value.type !== "message") this.#endText();
     switch (value.type) {
       case "init": {
@@ -57469,11 +57456,11 @@ var GeminiStreamParser = class {
         if (parsed.data.role !== "assistant") return QUIET;
         const turnStarted = this.#replies.said();
         if (parsed.data.delta === true) {
-          this.#tail.append(parsed.data.content);
+          this.said.append(parsed.data.content);
           this.#inText = true;
         } else if (parsed.data.content.trim() !== "") {
           this.#endText();
-          this.#tail.appendLine(parsed.data.content.trimEnd());
+          this.said.appendLine(parsed.data.content.trimEnd());
         }
         return { ...QUIET, turnStarted };
       }
@@ -57483,20 +57470,20 @@ var GeminiStreamParser = class {
         if (this.#toolIds.has(parsed.data.tool_id)) return QUIET;
         this.#toolIds.add(parsed.data.tool_id);
         const summary2 = summarizeToolInput(parsed.data.parameters);
-        this.#tail.appendLine(`\u25B8 ${parsed.data.tool_name}${summary2 === "" ? "" : `: ${summary2}`}`);
+        this.said.appendLine(`\u25B8 ${parsed.data.tool_name}${summary2 === "" ? "" : `: ${summary2}`}`);
         return { ...QUIET, turnStarted: this.#replies.said() };
       }
       case "tool_result": {
         const parsed = toolResultLine.safeParse(value);
         if (!parsed.success) return MALFORMED_LINE;
         this.#replies.toolReturned();
-        if (parsed.data.error) this.#tail.appendLine(`! ${oneLine(parsed.data.error.message)}`);
+        if (parsed.data.error) this.said.appendLine(`! ${oneLine(parsed.data.error.message)}`);
         return QUIET;
       }
       case "error": {
         const parsed = errorLine.safeParse(value);
         if (!parsed.success) return MALFORMED_LINE;
-        this.#tail.appendLine(`! ${oneLine(parsed.data.message)}`);
+        this.said.appendLine(`! ${oneLine(parsed.data.message)}`);
         return QUIET;
       }
       case "result": {
@@ -57512,7 +57499,7 @@ var GeminiStreamParser = class {
           };
         }
         const error63 = parsed.data.status === "error" ? parsed.data.error?.message ?? "the session failed" : null;
-        if (error63 !== null) this.#tail.appendLine(`! ${oneLine(error63)}`);
+        if (error63 !== null) this.said.appendLine(`! ${oneLine(error63)}`);
         return { ...QUIET, apiError: error63 };
       }
       default:
@@ -57522,7 +57509,7 @@ var GeminiStreamParser = class {
   #endText() {
     if (!this.#inText) return;
     this.#inText = false;
-    this.#tail.append("\n");
+    this.said.append("\n");
   }
   totals() {
     const byModel = {};
@@ -57539,12 +57526,9 @@ var GeminiStreamParser = class {
       costUsd: toMicroDollars(costUsd),
       model: this.#model,
       toolCalls: this.#toolIds.size,
-      lines: this.#lines,
-      malformedLines: this.#malformed
+      lines: this.lines,
+      malformedLines: this.malformedLines
     };
-  }
-  tail() {
-    return this.#tail.text();
   }
 };
 

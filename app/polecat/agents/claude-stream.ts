@@ -21,8 +21,7 @@ import {
   assistantLine, isMessageDelta, isMessageStart, resultLine, streamEventLine, SYNTHETIC_MODEL, systemInitLine,
   textBlock, toolUseBlock, type ApiUsage,
 } from "./claude-stream-lines.js";
-import { toMicroDollars, typedJsonLine, type AgentStreamParser } from "./agent-output.js";
-import { OutputTail } from "./output-tail.js";
+import { JsonLinesParser, toMicroDollars, type AgentStreamParser } from "./agent-output.js";
 import { summarizeToolInput } from "./tool-summary.js";
 
 export interface ToolCall {
@@ -81,34 +80,21 @@ const NOTHING: LineNews = { malformed: false, turnStarted: false, toolCalls: [],
 const MALFORMED: LineNews = { ...NOTHING, malformed: true };
 const MAIN_THREAD = "";
 
-export class ClaudeStreamParser implements AgentStreamParser {
+export class ClaudeStreamParser extends JsonLinesParser<LineNews> implements AgentStreamParser {
   readonly #messages = new Map<string, CountedMessage>();
   /** The message each thread's stream events belong to: message_delta names none. */
   readonly #openMessage = new Map<string, string>();
   readonly #toolCallIds = new Set<string>();
-  readonly #tail: OutputTail;
   #turns = 0;
   #subagentTurns = 0;
-  #lines = 0;
-  #malformed = 0;
   #session: ClaudeStreamTotals["session"] = null;
   #reported: ClaudeStreamTotals["reported"] = null;
 
   constructor(tailChars?: number) {
-    this.#tail = new OutputTail(tailChars);
+    super(NOTHING, MALFORMED, tailChars);
   }
 
-  push(line: string): LineNews {
-    if (line.trim() === "") return NOTHING;
-    this.#lines++;
-    const news = this.#read(line);
-    if (news.malformed) this.#malformed++;
-    return news;
-  }
-
-  #read(line: string): LineNews {
-    const value = typedJsonLine(line);
-    if (value === null) return MALFORMED;
+  protected read(value: { readonly type: string }): LineNews {
     switch (value.type) {
       case "assistant": return this.#assistant(value);
       case "stream_event": return this.#streamEvent(value);
@@ -132,12 +118,12 @@ export class ClaudeStreamParser implements AgentStreamParser {
         this.#toolCallIds.add(call.data.id);
         const toolCall = { id: call.data.id, name: call.data.name, summary: summarizeToolInput(call.data.input) };
         toolCalls.push(toolCall);
-        this.#tail.appendLine(`▸ ${toolCall.name}${toolCall.summary === "" ? "" : `: ${toolCall.summary}`}`);
+        this.said.appendLine(`▸ ${toolCall.name}${toolCall.summary === "" ? "" : `: ${toolCall.summary}`}`);
       }
       const said = textBlock.safeParse(block);
       if (said.success && said.data.text.trim() !== "") {
         text.push(said.data.text);
-        this.#tail.appendLine(said.data.text.trimEnd());
+        this.said.appendLine(said.data.text.trimEnd());
       }
     }
     return { malformed: false, turnStarted, toolCalls, text, apiError: error ?? null };
@@ -213,16 +199,11 @@ export class ClaudeStreamParser implements AgentStreamParser {
       costUsd: toMicroDollars(costUsd),
       unlistedModels: [...unlisted].sort(),
       toolCalls: this.#toolCallIds.size,
-      lines: this.#lines,
-      malformedLines: this.#malformed,
+      lines: this.lines,
+      malformedLines: this.malformedLines,
       session: this.#session,
       reported: this.#reported,
     };
-  }
-
-  /** The end of what the agent said and did, for the heartbeat. */
-  tail(): string {
-    return this.#tail.text();
   }
 }
 

@@ -11,12 +11,11 @@
 // - A line that is not a JSON object with a `type`, or whose shape is not the published one for
 //   its type, is counted as malformed and otherwise ignored; nothing here throws on input.
 import { tokenCostUsd, tokenRates, type TokenCounts } from "../token-prices.js";
-import { MALFORMED_LINE, QUIET, toMicroDollars, typedJsonLine, type AgentStreamParser, type StreamNews } from "./agent-output.js";
+import { JsonLinesParser, MALFORMED_LINE, QUIET, toMicroDollars, type AgentStreamParser, type StreamNews } from "./agent-output.js";
 import {
   commandItem, errorItem, fileChangeItem, itemLine, mcpToolCallItem, messageItem, threadErrorLine, turnCompletedLine,
   turnFailedLine, webSearchItem, type ItemLine,
 } from "./codex-event-lines.js";
-import { OutputTail } from "./output-tail.js";
 import { ReplyCounter } from "./reply-counter.js";
 import { oneLine } from "./tool-summary.js";
 
@@ -34,32 +33,19 @@ export interface CodexTotals extends TokenCounts {
 
 const TOOL_ITEMS = new Set(["command_execution", "file_change", "mcp_tool_call", "web_search"]);
 
-export class CodexEventParser implements AgentStreamParser {
+export class CodexEventParser extends JsonLinesParser<StreamNews> implements AgentStreamParser {
   readonly #replies = new ReplyCounter();
   readonly #seenItems = new Set<string>();
   readonly #returnedTools = new Set<string>();
-  readonly #tail: OutputTail;
   #tokens = { inputTokens: 0, cachedInputTokens: 0, outputTokens: 0 };
   #toolCalls = 0;
-  #lines = 0;
-  #malformed = 0;
 
   /** `model`: what the CLI was started with, since its events do not say. */
   constructor(private readonly model: string, tailChars?: number) {
-    this.#tail = new OutputTail(tailChars);
+    super(QUIET, MALFORMED_LINE, tailChars);
   }
 
-  push(line: string): StreamNews {
-    if (line.trim() === "") return QUIET;
-    this.#lines++;
-    const news = this.#read(line);
-    if (news.malformed) this.#malformed++;
-    return news;
-  }
-
-  #read(line: string): StreamNews {
-    const value = typedJsonLine(line);
-    if (value === null) return MALFORMED_LINE;
+  protected read(value: { readonly type: string }): StreamNews {
     switch (value.type) {
       case "item.started":
       case "item.updated":
@@ -102,7 +88,7 @@ export class CodexEventParser implements AgentStreamParser {
         this.#toolCalls++;
         const summary = toolSummary(raw);
         if (summary === null) return { ...MALFORMED_LINE, turnStarted };
-        this.#tail.appendLine(`▸ ${summary}`);
+        this.said.appendLine(`▸ ${summary}`);
       }
       if (line.type === "item.completed" && !this.#returnedTools.has(id)) {
         this.#returnedTools.add(id);
@@ -115,20 +101,20 @@ export class CodexEventParser implements AgentStreamParser {
       if (!said.success) return MALFORMED_LINE;
       if (firstSight) turnStarted = this.#replies.said();
       if (line.type === "item.completed" && type === "agent_message" && said.data.text.trim() !== "") {
-        this.#tail.appendLine(said.data.text.trimEnd());
+        this.said.appendLine(said.data.text.trimEnd());
       }
       return { ...QUIET, turnStarted };
     }
     if (type === "error" && line.type === "item.completed") {
       const error = errorItem.safeParse(raw);
       if (!error.success) return MALFORMED_LINE;
-      this.#tail.appendLine(`! ${oneLine(error.data.message)}`);
+      this.said.appendLine(`! ${oneLine(error.data.message)}`);
     }
     return QUIET;
   }
 
   #failed(message: string): StreamNews {
-    this.#tail.appendLine(`! ${oneLine(message)}`);
+    this.said.appendLine(`! ${oneLine(message)}`);
     return { ...QUIET, apiError: message };
   }
 
@@ -141,13 +127,9 @@ export class CodexEventParser implements AgentStreamParser {
       costUsd: toMicroDollars(tokenCostUsd(priced.rates, this.#tokens)),
       listed: priced.listed,
       toolCalls: this.#toolCalls,
-      lines: this.#lines,
-      malformedLines: this.#malformed,
+      lines: this.lines,
+      malformedLines: this.malformedLines,
     };
-  }
-
-  tail(): string {
-    return this.#tail.text();
   }
 }
 

@@ -11,9 +11,8 @@
 // - A line that is not a JSON object with a `type`, or whose shape is not the published one for
 //   its type, is counted as malformed and otherwise ignored; nothing here throws on input.
 import { tokenCostUsd, tokenRates, type TokenCounts } from "../token-prices.js";
-import { MALFORMED_LINE, QUIET, toMicroDollars, typedJsonLine, type AgentStreamParser, type StreamNews } from "./agent-output.js";
+import { JsonLinesParser, MALFORMED_LINE, QUIET, toMicroDollars, type AgentStreamParser, type StreamNews } from "./agent-output.js";
 import { errorLine, initLine, messageLine, resultLine, toolResultLine, toolUseLine } from "./gemini-stream-lines.js";
-import { OutputTail } from "./output-tail.js";
 import { ReplyCounter } from "./reply-counter.js";
 import { oneLine, summarizeToolInput } from "./tool-summary.js";
 
@@ -34,32 +33,19 @@ export interface GeminiTotals {
   readonly malformedLines: number;
 }
 
-export class GeminiStreamParser implements AgentStreamParser {
+export class GeminiStreamParser extends JsonLinesParser<StreamNews> implements AgentStreamParser {
   readonly #replies = new ReplyCounter();
   readonly #toolIds = new Set<string>();
-  readonly #tail: OutputTail;
   #byModel: Record<string, TokenCounts> = {};
   #model: string | null = null;
   /** The model's text is streamed in chunks: a line ends where something else comes. */
   #inText = false;
-  #lines = 0;
-  #malformed = 0;
 
   constructor(tailChars?: number) {
-    this.#tail = new OutputTail(tailChars);
+    super(QUIET, MALFORMED_LINE, tailChars);
   }
 
-  push(line: string): StreamNews {
-    if (line.trim() === "") return QUIET;
-    this.#lines++;
-    const news = this.#read(line);
-    if (news.malformed) this.#malformed++;
-    return news;
-  }
-
-  #read(line: string): StreamNews {
-    const value = typedJsonLine(line);
-    if (value === null) return MALFORMED_LINE;
+  protected read(value: { readonly type: string }): StreamNews {
     if (value.type !== "message") this.#endText();
     switch (value.type) {
       case "init": {
@@ -74,11 +60,11 @@ export class GeminiStreamParser implements AgentStreamParser {
         if (parsed.data.role !== "assistant") return QUIET;
         const turnStarted = this.#replies.said();
         if (parsed.data.delta === true) {
-          this.#tail.append(parsed.data.content);
+          this.said.append(parsed.data.content);
           this.#inText = true;
         } else if (parsed.data.content.trim() !== "") {
           this.#endText();
-          this.#tail.appendLine(parsed.data.content.trimEnd());
+          this.said.appendLine(parsed.data.content.trimEnd());
         }
         return { ...QUIET, turnStarted };
       }
@@ -88,20 +74,20 @@ export class GeminiStreamParser implements AgentStreamParser {
         if (this.#toolIds.has(parsed.data.tool_id)) return QUIET;
         this.#toolIds.add(parsed.data.tool_id);
         const summary = summarizeToolInput(parsed.data.parameters);
-        this.#tail.appendLine(`▸ ${parsed.data.tool_name}${summary === "" ? "" : `: ${summary}`}`);
+        this.said.appendLine(`▸ ${parsed.data.tool_name}${summary === "" ? "" : `: ${summary}`}`);
         return { ...QUIET, turnStarted: this.#replies.said() };
       }
       case "tool_result": {
         const parsed = toolResultLine.safeParse(value);
         if (!parsed.success) return MALFORMED_LINE;
         this.#replies.toolReturned();
-        if (parsed.data.error) this.#tail.appendLine(`! ${oneLine(parsed.data.error.message)}`);
+        if (parsed.data.error) this.said.appendLine(`! ${oneLine(parsed.data.error.message)}`);
         return QUIET;
       }
       case "error": {
         const parsed = errorLine.safeParse(value);
         if (!parsed.success) return MALFORMED_LINE;
-        this.#tail.appendLine(`! ${oneLine(parsed.data.message)}`);
+        this.said.appendLine(`! ${oneLine(parsed.data.message)}`);
         return QUIET;
       }
       case "result": {
@@ -118,7 +104,7 @@ export class GeminiStreamParser implements AgentStreamParser {
           };
         }
         const error = parsed.data.status === "error" ? parsed.data.error?.message ?? "the session failed" : null;
-        if (error !== null) this.#tail.appendLine(`! ${oneLine(error)}`);
+        if (error !== null) this.said.appendLine(`! ${oneLine(error)}`);
         return { ...QUIET, apiError: error };
       }
       default: return QUIET;
@@ -128,7 +114,7 @@ export class GeminiStreamParser implements AgentStreamParser {
   #endText(): void {
     if (!this.#inText) return;
     this.#inText = false;
-    this.#tail.append("\n");
+    this.said.append("\n");
   }
 
   totals(): GeminiTotals {
@@ -146,12 +132,8 @@ export class GeminiStreamParser implements AgentStreamParser {
       costUsd: toMicroDollars(costUsd),
       model: this.#model,
       toolCalls: this.#toolIds.size,
-      lines: this.#lines,
-      malformedLines: this.#malformed,
+      lines: this.lines,
+      malformedLines: this.malformedLines,
     };
-  }
-
-  tail(): string {
-    return this.#tail.text();
   }
 }
