@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { parseHeartbeat } from "../../app/town/heartbeat.js";
 import { processesOf } from "../../app/polecat/user-processes.js";
@@ -78,8 +78,10 @@ describe("the polecat action's post step", () => {
     const started = await startMain(polecat, env);
     main = started.child;
     const state = await savedState(stateFile);
-    const agent = JSON.parse(state["STATE_agent"] ?? "{}") as { user: { name: string; uid: number }; workspace: string };
+    const agent = JSON.parse(state["STATE_agent"] ?? "{}") as { user: { name: string; uid: number; home: string }; workspace: string };
     expect(agent.user.name).toBe(`gtagent-${polecat.runs().at(-1)?.id}-${env["GITHUB_RUN_ATTEMPT"]}`);
+    // Killed before it has said it waits, the agent's next write to its closed output would end it.
+    await vi.waitFor(() => expect(existsSync(join(agent.user.home, "waiting"))).toBe(true), { timeout: 30_000, interval: 50 });
     expect(await processesOf(agent.user.uid)).not.toEqual([]);
 
     const exited = new Promise((resolve) => main?.once("exit", resolve));
