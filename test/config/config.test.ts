@@ -59,7 +59,7 @@ describe(".github/gastown.yml", () => {
       ".github/gastown.yml:2:3: polecat.command: agent is command, so command must name the executable to run",
     ]);
     expect(problems("polecat:\n  agent: cursor\n")).toEqual([
-      '.github/gastown.yml:2:10: polecat.agent: Invalid option: expected one of "claude"|"command"',
+      '.github/gastown.yml:2:10: polecat.agent: Invalid option: expected one of "claude"|"codex"|"gemini"|"command"',
     ]);
     expect(problems("[1,2")).toEqual([".github/gastown.yml:1:5: Flow sequence must end with a ]"]);
     expect(problems("- sling\n")).toEqual([".github/gastown.yml:1:1: the file must be a mapping of settings (sling, polecat, limits, …)"]);
