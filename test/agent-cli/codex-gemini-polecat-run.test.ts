@@ -2,7 +2,8 @@
 // two-step formula in the emulator, then the polecat action runs it as the runner would, with the
 // CLI as the agent's user against a scripted model server of its vendor's API, one CLI process
 // per step. The script has the CLI do each step through its shell tool: the plan closed with
-// `gt step done`, then a file edited and committed with both trailers, and the step closed.
+// `gt step done`, then a file edited and committed with both trailers, and the step closed. A
+// key the server refuses ends the run as ESCALATE, with the CLI's own report of the failure.
 import { afterEach, describe, expect, it } from "vitest";
 import { gastownMetadata, gastownString } from "../../app/molecules/gastown-metadata.js";
 import { readMolecule } from "../../app/molecules/molecule.js";
@@ -17,7 +18,7 @@ import { startPolecatTown, type PolecatTown } from "../polecat/polecat-harness.j
 import { RUN_CLOCK } from "./claude-polecat.js";
 import { shellSteps } from "./shell-steps.js";
 
-/** Some 10 seconds on a quiet machine of two cores; room for a busy one. */
+/** Some 10 seconds on a quiet machine of two cores (15 for Codex's retries of a refused key); room for a busy one. */
 const RUN_TIMEOUT_MS = 120_000;
 /** Every request's usage. */
 const USAGE: ScriptedTokens = { input: 20_000, cached: 5_000, output: 1_000, reasoning: 500 };
@@ -37,6 +38,8 @@ interface Vendor {
   readonly costs: readonly [string, string];
   /** What the CLI writes to stderr on every run (kept in the tail). */
   readonly stderr: readonly string[];
+  /** A refused key: the requests the CLI makes, its exit status, and the failure it reports. */
+  readonly refused: { readonly requests: number; readonly exit: number; error(server: ScriptedHttpServer): string };
 }
 
 const VENDORS: readonly Vendor[] = [
@@ -50,6 +53,8 @@ const VENDORS: readonly Vendor[] = [
     // tokens, at GPT-5.5's $5, $1.25 and $30 a million: $0.11.
     costs: ["0.33", "0.67"],
     stderr: [],
+    // It tries five times more, then fails the turn.
+    refused: { requests: 6, exit: 1, error: (server) => `unexpected status 401 Unauthorized: invalid api key, url: ${server.url}/v1/responses` },
   },
   {
     agent: "gemini", model: "gemini-2.5-flash", apiKey: "gm-test-gemini-polecat-0123456789",
@@ -65,6 +70,7 @@ const VENDORS: readonly Vendor[] = [
       "YOLO mode is enabled. All tool calls will be automatically approved.",
       "Ripgrep is not available. Falling back to GrepTool.",
     ],
+    refused: { requests: 1, exit: 145, error: () => '[API Error: {"error":{"code":401,"message":"invalid api key","status":"UNAUTHENTICATED"}}]' },
   },
 ];
 
@@ -148,5 +154,36 @@ describe.each(VENDORS)("a slung issue worked by $agent", (vendor) => {
     const shas = await town.shas(work);
     const pumps = await town.town.github.git("octo/town").fileAt(shas.at(-1)!, "src/pumps.txt");
     expect(pumps?.content.toString("utf8")).toBe("sealed\n");
+  }, RUN_TIMEOUT_MS);
+
+  it("sends the key it is given, and escalates when the model server refuses it", async () => {
+    town = await startPolecatTown({ polecat: `  agent: ${vendor.agent}\n  model: ${vendor.model}\n` });
+    server = await vendor.start({ apiKey: vendor.apiKey, usage: USAGE, script: () => ({ say: "Never asked." }) });
+    const { [vendor.agent]: cli } = agentRuntime();
+
+    const { outcome, log } = await town.runPolecat({
+      inputs: { "api-key": "not-the-key", "model-base-url": vendor.baseUrl(server) },
+      paced: false,
+      overrides: {
+        clock: () => RUN_CLOCK,
+        installAgent: async () => ({ executable: cli.executable, prefix: cli.prefix, installed: false }),
+      },
+    });
+
+    const reason = `the model's API failed: ${vendor.refused.error(server)}`;
+    expect(outcome).toEqual({ kind: "exited", exit: "ESCALATE", reason });
+    expect(server.requests.map((request) => [request.status, vendor.keyHeader(request)]))
+      .toEqual(Array(vendor.refused.requests).fill([401, vendor.agent === "codex" ? "Bearer not-the-key" : "not-the-key"]));
+    const bead = await town.bead();
+    const pkg = AGENT_PACKAGES[vendor.agent];
+    expect(log.slice(3)).toEqual([
+      `Step 1 of 2, plan: ${pkg.name}@${pkg.version}.`,
+      expect.stringMatching(new RegExp(`^The agent ended \\(exit ${vendor.refused.exit}\\); 0 turns, \\$0\\.00 by its stream so far\\. The end of its output:\n`)) as unknown,
+      `warning: Escalated: ${reason}`,
+      `Recorded the exit on ${bead.id}: ESCALATE.`,
+      `notice: The polecat ended as ESCALATE: ${reason}`,
+    ]);
+    expect(log[4]).toContain(`! ${vendor.refused.error(server)}`);
+    expect(await processesOf(town.user.uid)).toEqual([]);
   }, RUN_TIMEOUT_MS);
 });

@@ -57,11 +57,12 @@ describe("CodexEventParser", () => {
     expect(parser.totals()).toMatchObject({ inputTokens: 1_000_000, outputTokens: 1_000_000, costUsd: 210, listed: false });
   });
 
-  it("reports a failed turn and a stream error as the API's failure, and counts lines that are not the published shapes as malformed", () => {
+  it("reports a failed turn as the API's failure, a retry only in the tail, and counts lines that are not the published shapes as malformed", () => {
     const parser = new CodexEventParser("gpt-5.5");
+    expect(parser.push(line({ type: "error", message: "Reconnecting... 1/5 (unexpected status 401 Unauthorized)" })))
+      .toEqual({ malformed: false, turnStarted: false, apiError: null });
     expect(parser.push(line({ type: "turn.failed", error: { message: "unexpected status 401 Unauthorized" } })))
       .toEqual({ malformed: false, turnStarted: false, apiError: "unexpected status 401 Unauthorized" });
-    expect(parser.push(line({ type: "error", message: "stream disconnected" })).apiError).toBe("stream disconnected");
     const malformed = [
       "not json",
       line({ no: "type" }),
@@ -74,6 +75,6 @@ describe("CodexEventParser", () => {
     expect(malformed).toEqual([true, true, true, true, true, true, true]);
     expect(parser.push("")).toEqual({ malformed: false, turnStarted: false, apiError: null });
     expect(parser.totals()).toMatchObject({ inputTokens: 0, costUsd: 0, lines: 9, malformedLines: 7 });
-    expect(parser.tail()).toBe("! unexpected status 401 Unauthorized\n! stream disconnected\n");
+    expect(parser.tail()).toBe("! Reconnecting... 1/5 (unexpected status 401 Unauthorized)\n! unexpected status 401 Unauthorized\n");
   });
 });

@@ -69,8 +69,12 @@ export class CodexEventParser extends JsonLinesParser<StreamNews> implements Age
         return parsed.success ? this.#failed(parsed.data.error.message) : MALFORMED_LINE;
       }
       case "error": {
+        // The CLI reports each retry of a failing request this way ("Reconnecting... 2/5"); only
+        // turn.failed says the request failed for good.
         const parsed = threadErrorLine.safeParse(value);
-        return parsed.success ? this.#failed(parsed.data.message) : MALFORMED_LINE;
+        if (!parsed.success) return MALFORMED_LINE;
+        this.said.appendLine(`! ${oneLine(parsed.data.message)}`);
+        return QUIET;
       }
       default: return QUIET;
     }
