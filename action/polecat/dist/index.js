@@ -57328,7 +57328,9 @@ var CodexEventParser = class extends JsonLinesParser {
       }
       case "error": {
         const parsed = threadErrorLine.safeParse(value);
-        return parsed.success ? this.#failed(parsed.data.message) : MALFORMED_LINE;
+        if (!parsed.success) return MALFORMED_LINE;
+        this.said.appendLine(`! ${oneLine(parsed.data.message)}`);
+        return QUIET;
       }
       default:
         return QUIET;
