@@ -23,7 +23,7 @@ const NPM_ENVIRONMENT = /^(PATH|HOME|npm_config_.*|(https?|no)_proxy|NODE_EXTRA_
 
 const NPM_TIMEOUT_MS = 10 * 60_000;
 const VERSION_TIMEOUT_MS = 30_000;
-const VERSION_CHECK_PATH = "/usr/local/bin:/usr/bin:/bin";
+const SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
 
 export interface InstallAgentOptions {
   readonly cacheRoot?: string;
@@ -108,9 +108,10 @@ export function npmEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 async function checkVersion(pkg: AgentPackage, executable: string): Promise<void> {
   let output: string;
   try {
-    // Nothing of the action's environment but a system PATH, where a CLI written in JavaScript
-    // finds `node` as it will on the agent's PATH.
-    output = (await run(executable, [...pkg.versionArgs], { timeout: VERSION_TIMEOUT_MS, env: { PATH: VERSION_CHECK_PATH } })).stdout;
+    // Nothing of the action's environment but a PATH, where a CLI written in JavaScript finds
+    // `node` as it will on the agent's PATH: the action's own first (the agent gets a copy).
+    const path = `${dirname(process.execPath)}:${SYSTEM_PATH}`;
+    output = (await run(executable, [...pkg.versionArgs], { timeout: VERSION_TIMEOUT_MS, env: { PATH: path } })).stdout;
   } catch (error) {
     throw new Error(`${pkg.name}@${pkg.version}: ${executable} does not run (${(error as Error).message.trim()})`);
   }

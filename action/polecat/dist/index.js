@@ -32837,7 +32837,7 @@ var DEFAULT_AGENT_CACHE = "/var/cache/gastown/agents";
 var NPM_ENVIRONMENT = /^(PATH|HOME|npm_config_.*|(https?|no)_proxy|NODE_EXTRA_CA_CERTS)$/i;
 var NPM_TIMEOUT_MS = 10 * 6e4;
 var VERSION_TIMEOUT_MS = 3e4;
-var VERSION_CHECK_PATH = "/usr/local/bin:/usr/bin:/bin";
+var SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin";
 async function installAgent(pkg, options = {}) {
   const cacheRoot = resolve(options.cacheRoot ?? DEFAULT_AGENT_CACHE);
   const relativeExecutable = pkg.executable(options.platform ?? currentPlatform());
@@ -32902,7 +32902,8 @@ function npmEnvironment(env) {
 async function checkVersion(pkg, executable) {
   let output2;
   try {
-    output2 = (await run(executable, [...pkg.versionArgs], { timeout: VERSION_TIMEOUT_MS, env: { PATH: VERSION_CHECK_PATH } })).stdout;
+    const path = `${dirname(process.execPath)}:${SYSTEM_PATH}`;
+    output2 = (await run(executable, [...pkg.versionArgs], { timeout: VERSION_TIMEOUT_MS, env: { PATH: path } })).stdout;
   } catch (error63) {
     throw new Error(`${pkg.name}@${pkg.version}: ${executable} does not run (${error63.message.trim()})`);
   }
