@@ -56367,7 +56367,7 @@ function geminiInvocation(options) {
       "stream-json",
       "--approval-mode",
       "yolo",
-      // Headless runs in a folder it has not been told to trust are refused.
+      // Headless, the CLI refuses a folder it has not been told to trust (and would drop yolo).
       "--skip-trust",
       ...options.model ? ["--model", options.model] : []
     ],

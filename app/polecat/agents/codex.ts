@@ -1,7 +1,7 @@
 // The `codex` agent: OpenAI's Codex CLI, `codex exec`, unattended, its events as JSON lines. Its
 // own sandbox is off and it asks no approvals: it runs as our unprivileged agent user inside our
-// sandbox, which is the "externally sandboxed" case the CLI's bypass flag is for; its own sandbox
-// would need privileges (user namespaces) a runner's agent user does not have.
+// sandbox, which is the "externally sandboxed" case the CLI's bypass flag is for. The config keys
+// below are ones the pinned CLI knows (`--strict-config` accepts them; it refuses a misspelt one).
 import type { AgentInvocation } from "./agent-invocation.js";
 
 /** What the pinned CLI asks for when no model is named (its requests say so). */

@@ -35,7 +35,7 @@ export function geminiInvocation(options: GeminiOptions): AgentInvocation {
       options.executable,
       "--output-format", "stream-json",
       "--approval-mode", "yolo",
-      // Headless runs in a folder it has not been told to trust are refused.
+      // Headless, the CLI refuses a folder it has not been told to trust (and would drop yolo).
       "--skip-trust",
       ...(options.model ? ["--model", options.model] : []),
     ],
