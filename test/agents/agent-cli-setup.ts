@@ -1,7 +1,7 @@
 // Global setup of the agent CLI tests (the `agent-cli` project in vitest.config.ts, so only a run
 // that includes them pays for it): installs the pinned Claude Code, Codex and Gemini CLI with the
 // action's own installer into a cache kept between runs on this machine (the first run downloads
-// some 400, 90 and 100 MB from the npm registry, later runs find them), and makes one agent user
+// some 400, 410 and 100 MB from the npm registry, later runs find them), and makes one agent user
 // for all the tests, removed at the end.
 // Without root it provides the reason instead, and every test that needs the runtime fails with it.
 import { chmod, chown, mkdir, mkdtemp } from "node:fs/promises";
