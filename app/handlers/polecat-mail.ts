@@ -64,7 +64,8 @@ export type PublishOutcome =
 
 /** One look at a bead: publishes its recorded exit, if it has one not yet published. */
 export async function publishExit(town: TownEvent, beadId: string): Promise<PublishOutcome> {
-  const { ledger } = await town.store.read();
+  const read = await town.store.read();
+  const ledger = read.ledger;
   const decision = exitToPublish(ledger.get(beadId));
   if (decision.kind === "nothing") return decision;
   const exit = decision.exit;
@@ -108,6 +109,7 @@ export async function publishExit(town: TownEvent, beadId: string): Promise<Publ
   await town.store.update(
     `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === undefined ? "" : ` as pull request #${pr}`}`,
     (current) => recordPublished(current, exit.bead.id, exit.attempt, pr),
+    { from: read },
   );
   return { kind: "published", exit, ...(pr === undefined ? {} : { pr }), ...(escalation === undefined ? {} : { escalation }) };
 }
