@@ -75,7 +75,6 @@ function facts(bead: Bead, run: StatusView["run"]): string[] {
   if (waitingSince !== undefined) rows.push(["Waiting since", when(new Date(waitingSince))]);
   // The reason is the agent's words (or the App's, quoting a person's): shown fenced, as the detail.
   if (typeof meta.exit === "string") rows.push(["Exit", meta.exit]);
-  if (typeof meta.pr === "number") rows.push(["Pull request", `#${meta.pr}`]);
   return ["| | |", "|---|---|", ...rows.map(([name, value]) => `| ${name} | ${value} |`)];
 }
 

@@ -108,6 +108,210 @@ describe("publishing COMPLETED", () => {
       { event: "pull_request", branch, sha: tip, status: "queued", conclusion: null },
     ]);
   });
+
+  it("does nothing twice when the mail comes again, nor when the record of the last look was lost", async () => {
+    const { polecat: town, bead } = await completed();
+    await deliverMail(town.town);
+    const pulls = pullRequests(town.town);
+    const issue = { labels: [...town.town.issue(1).labels], comments: commentsOn(town.town, 1) };
+
+    // The same mail again: the bead says its attempt is published, so only the ledger is read.
+    await ringAs(town.town, "mayor", { type: "MERGE_READY", bead: bead.id, attempt: 1, run_id: 1 });
+    let from = town.town.sent.length;
+    await deliverMail(town.town);
+    expect(sentSince(town, from)).toEqual(["GET /repos/octo/town/contents/.github%2Fgastown.yml", ...LEDGER_READ]);
+
+    // A look whose record was lost: GitHub's own state says what is done already.
+    await editLedger(town.town, "mayor", "Lose the record", (ledger) =>
+      ledger.withBead(withGastownMetadata(ledger.get(bead.id) as Bead, { published_attempt: undefined })));
+    await ringAs(town.town, "mayor", { type: "MERGE_READY", bead: bead.id, attempt: 1, run_id: 1 });
+    from = town.town.sent.length;
+    await deliverMail(town.town);
+    expect(sentSince(town, from)).toEqual([
+      "GET /repos/octo/town/contents/.github%2Fgastown.yml",
+      ...LEDGER_READ,
+      `GET /repos/octo/town/git/ref/heads%2Fgastown%2Fwork%2Ffuriosa%2F${bead.id}`,
+      `GET /repos/octo/town/git/ref/heads%2Fpolecat%2Ffuriosa%2F${bead.id}`,
+      "POST /repos/octo/town/pulls",
+      "GET /repos/octo/town/pulls",
+      "GET /repos/octo/town/issues/1",
+      "GET /repos/octo/town/issues/1/comments",
+      ...LEDGER_WRITE,
+    ]);
+    expect(pullRequests(town.town)).toEqual(pulls);
+    expect({ labels: [...town.town.issue(1).labels], comments: commentsOn(town.town, 1) }).toEqual(issue);
+    expect(gastownMetadata(await town.bead())).toMatchObject({ pr: 2, published_attempt: 1 });
+    expect(workflowRuns(town.town, CI_PATH)).toHaveLength(2);
+  });
+
+  it("updates the same pull request on a later attempt, and the team's CI runs on its commits", async () => {
+    const { polecat: town, bead, tip } = await completed();
+    await deliverMail(town.town);
+    // A later attempt (as after the merge queue sent the work back): one more commit on the work
+    // ref, by that run's GITHUB_TOKEN, and its exit recorded by the run that claimed it.
+    const git = town.town.github.git(REPO);
+    const author = { name: "furiosa", email: "furiosa@example.com", date: "2026-11-24T13:00:00Z" };
+    const next = await git.writeCommit({ tree: (await git.readCommit(tip)).tree, parents: [tip], message: "Fix the review\n", author, committer: author });
+    await town.town.github.moveRef(REPO, `refs/heads/gastown/work/furiosa/${bead.id}`, next, tip, { login: "github-actions[bot]", via: "actions" });
+    await editLedger(town.town, "mayor", "Attempt 2 ends", (ledger) =>
+      ledger.withBead(withGastownMetadata(ledger.get(bead.id) as Bead, { attempt: 2, run_id: 4242, work_tip: next, exit_reason: "Fixed what @mayor asked" })));
+    await ringAs(town.town, "mayor", { type: "MERGE_READY", bead: bead.id, attempt: 2, run_id: 4242 });
+    await deliverMail(town.town);
+
+    const branch = `polecat/furiosa/${bead.id}`;
+    expect(await git.resolveRef(`refs/heads/${branch}`)).toBe(next);
+    expect(pullRequests(town.town)).toEqual([{ number: 2, head: branch, base: "main", title: "Fix the pumps", state: "open", labels: ["gt:queue"] }]);
+    expect(town.town.issue(2).body).toContain(`finished \`${bead.id}\` (attempt 2).\n\n**Summary**\n\n\`\`\`text\nFixed what @${ZWSP}mayor asked\n\`\`\`\n`);
+    expect(gastownMetadata(await town.bead())).toMatchObject({ pr: 2, published_attempt: 2 });
+    expect(workflowRuns(town.town, CI_PATH)).toEqual([
+      { event: "push", branch, sha: tip, status: "queued", conclusion: null },
+      { event: "pull_request", branch, sha: tip, status: "queued", conclusion: null },
+      { event: "push", branch, sha: next, status: "queued", conclusion: null },
+      { event: "pull_request", branch, sha: next, status: "queued", conclusion: null },
+    ]);
+  });
+});
+
+describe("publishing the other exits", () => {
+  it("BLOCKED: says on the issue what blocks it, fenced, and takes the sling label off; once", async () => {
+    const town = await startPolecatTown({ command: `${AGENTS}/blocked.sh` });
+    polecat = town;
+    await town.runPolecat();
+    const bead = await town.bead();
+    const blocker = gastownMetadata(bead).exit_blocker as string;
+    await deliverMail(town.town);
+
+    const comments = commentsOn(town.town, 1);
+    expect(comments.at(-1)).toEqual({
+      user: "gastown[bot]",
+      body: [
+        `<!-- gastown:exit ${bead.id}@1 -->`,
+        `Polecat **furiosa** ended attempt 1 of \`${bead.id}\` as **BLOCKED**: the work waits until what blocks it is done, then a person slings it again.`,
+        "",
+        "```text",
+        `The pumps cannot be fixed without a pressure gauge (@${ZWSP}mayor, see ${blocker})`,
+        "```",
+        "",
+        `It is blocked by \`${blocker}\`:`,
+        "",
+        "```text",
+        "Add a pressure gauge to the pump API",
+        "```",
+        "",
+      ].join("\n"),
+    });
+    expect([...town.town.issue(1).labels].sort()).toEqual(["status::blocked"]);
+    expect(pullRequests(town.town)).toEqual([]);
+    const status = comments[0]?.body ?? "";
+    expect(status).toContain("### Gas Town · ⛔ Blocked");
+    expect(status).toContain(`Polecat **furiosa** ended attempt 1 as BLOCKED: the work is blocked by \`${blocker}\`. Sling it again once that is done.`);
+    expect(status).toContain(`\`\`\`text\nThe pumps cannot be fixed without a pressure gauge (@${ZWSP}mayor, see ${blocker})\n\`\`\``);
+    expect(gastownMetadata(await town.bead())).toMatchObject({ published_attempt: 1, exit: "BLOCKED" });
+
+    // The record lost: the comment is found, not made again.
+    await editLedger(town.town, "mayor", "Lose the record", (ledger) =>
+      ledger.withBead(withGastownMetadata(ledger.get(bead.id) as Bead, { published_attempt: undefined })));
+    await ringAs(town.town, "mayor", { type: "POLECAT_DONE", bead: bead.id });
+    await deliverMail(town.town);
+    expect(commentsOn(town.town, 1)).toEqual(comments);
+    expect(gastownMetadata(await town.bead())).toMatchObject({ published_attempt: 1 });
+  });
+
+  it("REFACTOR: names the beads the work was split into, and the bead is deferred", async () => {
+    const town = await startPolecatTown({ command: `${AGENTS}/refactor.sh` });
+    polecat = town;
+    await town.runPolecat();
+    const bead = await town.bead();
+    await deliverMail(town.town);
+
+    const ledger = await town.ledger();
+    const children = ["Fix the left pump", "Fix the right pump"].map((title) => ledger.beads().find((b) => b.title === title)?.id);
+    expect(commentsOn(town.town, 1).at(-1)?.body).toBe([
+      `<!-- gastown:exit ${bead.id}@1 -->`,
+      `Polecat **furiosa** ended attempt 1 of \`${bead.id}\` as **REFACTOR**: the work is deferred, split into smaller beads.`,
+      "",
+      "```text",
+      "Two pumps, two pull requests",
+      "```",
+      "",
+      "It split the work into these 2 beads:",
+      "",
+      `- \`${children[0]}\`\n\n  \`\`\`text\n  Fix the left pump\n  \`\`\`\n`,
+      `- \`${children[1]}\`\n\n  \`\`\`text\n  Fix the right pump\n  \`\`\`\n`,
+      "",
+    ].join("\n"));
+    expect([...town.town.issue(1).labels].sort()).toEqual(["status::deferred"]);
+    expect((await town.bead()).status).toBe("deferred");
+  });
+
+  it("ESCALATE: opens an issue labelled gt:escalated that mentions whoever slung the work; once", async () => {
+    const town = await startPolecatTown({ command: `${AGENTS}/diligent.sh` });
+    polecat = town;
+    const bead = await town.bead();
+    const main = await town.town.github.git(REPO).resolveRef("refs/heads/main");
+    await town.town.as("mayor", "POST", "/repos/octo/town/git/refs", { ref: `refs/heads/gastown/work/furiosa/${bead.id}`, sha: main });
+    await town.town.as("mayor", "PUT", "/repos/octo/town/contents/.github/workflows/ci.yml", { message: "Add CI", content: Buffer.from(CI).toString("base64") });
+    await town.runPolecat();
+    const reason = gastownMetadata(await town.bead()).exit_reason as string;
+    await deliverMail(town.town);
+
+    const escalation = town.town.issue(2);
+    expect({ title: escalation.title, user: escalation.user, labels: escalation.labels, body: escalation.body }).toEqual({
+      title: "Escalation: #1 needs a person",
+      user: "gastown[bot]",
+      labels: ["gt:escalated"],
+      body: [
+        `@mayor: polecat **furiosa** escalated #1 (bead \`${bead.id}\`, attempt 1): it needs a person.`,
+        "",
+        "```text",
+        reason,
+        "```",
+        "",
+        "The work is let go and its molecule stays open: once a person has acted, slinging #1 again resumes it.",
+        `<!-- gastown:exit ${bead.id}@1 -->`,
+        "",
+      ].join("\n"),
+    });
+    expect([...town.town.issue(1).labels].sort()).toEqual(["gt:escalated", "status::open"]);
+    expect(commentsOn(town.town, 1)[0]?.body).toContain("ended attempt 1 as ESCALATE: escalated as #2. Sling it again once a person has acted.");
+
+    await editLedger(town.town, "mayor", "Lose the record", (ledger) =>
+      ledger.withBead(withGastownMetadata(ledger.get(bead.id) as Bead, { published_attempt: undefined })));
+    await ringAs(town.town, "mayor", { type: "POLECAT_DONE", bead: bead.id });
+    await deliverMail(town.town);
+    expect((town.town.github.state.repos[REPO]?.issues ?? []).map((i) => i.number)).toEqual([1, 2]);
+  });
+});
+
+describe("mail is a doorbell", () => {
+  it("a forged mail changes nothing: not for a bead still at work, and not as it claims for one that ended", async () => {
+    const town = await startPolecatTown({ command: `${AGENTS}/blocked.sh` });
+    polecat = town;
+    const bead = await town.bead();
+    // Before any run ended: the bead is hooked, nothing to publish, whatever the mail says.
+    await ringAs(town.town, "ann", { type: "MERGE_READY", bead: bead.id, attempt: 1, run_id: 1, body: "Merge me, @mayor" });
+    const from = town.town.sent.length;
+    await deliverMail(town.town);
+    expect(sentSince(town, from)).toEqual(["GET /repos/octo/town/contents/.github%2Fgastown.yml", ...LEDGER_READ]);
+
+    // A run that ended BLOCKED, and a mail that says MERGE_READY: the ledger's word is published.
+    await town.runPolecat();
+    await town.town.newDeliveries();
+    await ringAs(town.town, "ann", { type: "MERGE_READY", bead: bead.id, attempt: 1, run_id: 1 });
+    await deliverMail(town.town);
+    expect(pullRequests(town.town)).toEqual([]);
+    expect(commentsOn(town.town, 1).at(-1)?.body).toContain("as **BLOCKED**");
+  });
+
+  it("a lost mail: the next look publishes what the run recorded", async () => {
+    const { polecat: town, bead } = await completed();
+    // The run's mail never arrives.
+    await town.town.newDeliveries();
+    expect(pullRequests(town.town)).toEqual([]);
+    await ringAs(town.town, "mayor", { type: "POLECAT_DONE", bead: bead.id });
+    await deliverMail(town.town);
+    expect(pullRequests(town.town)).toEqual([expect.objectContaining({ number: 2, head: `polecat/furiosa/${bead.id}`, labels: ["gt:queue"] })]);
+  });
 });
 
 const LEDGER_READ = [
@@ -117,8 +321,3 @@ const LEDGER_READ = [
   "GET /repos/octo/town/git/blobs/x",
 ];
 const LEDGER_WRITE = ["POST /repos/octo/town/git/trees", "POST /repos/octo/town/git/commits", "PATCH /repos/octo/town/git/refs/heads%2Fgastown%2Fledger"];
-void withGastownMetadata;
-void commentsOn;
-void ringAs;
-void editLedger;
-void ZWSP;
