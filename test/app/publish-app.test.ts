@@ -1,12 +1,15 @@
 // The publisher (DESIGN §7, "After a polecat exits", "Mail", "Branches and credentials"): a real
 // polecat run ends in the emulator and rings its mail; the App, handed the mail, publishes what
 // the run recorded on its bead and its work ref, and nothing twice when it looks again.
-import { afterEach, describe, expect, it } from "vitest";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import { gastownMetadata, withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { AGENTS, startPolecatTown, type PolecatTown } from "../polecat/polecat-harness.js";
 import { REPO } from "./app-harness.js";
-import { commentsOn, deliverMail, editLedger, pullRequests, ringAs, workflowRuns } from "./publish-harness.js";
+import { commentsOn, deliverMail, editLedger, publishInActions, pullRequests, ringAs, workflowRuns } from "./publish-harness.js";
 
 const CI = `name: CI
 on:
@@ -311,6 +314,83 @@ describe("mail is a doorbell", () => {
     await ringAs(town.town, "mayor", { type: "POLECAT_DONE", bead: bead.id });
     await deliverMail(town.town);
     expect(pullRequests(town.town)).toEqual([expect.objectContaining({ number: 2, head: `polecat/furiosa/${bead.id}`, labels: ["gt:queue"] })]);
+  });
+});
+
+describe("Actions-only mode: gastown-app.yml's job publishes", () => {
+  const APP_WORKFLOW = ".github/workflows/gastown-app.yml";
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "gastown-publish-"));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** A polecat run with `agent`, in a town with the team's CI and the copied gastown-app.yml; its mail and the run it started. */
+  async function endedInActions(agent: string) {
+    const town = await startPolecatTown({
+      command: `${AGENTS}/${agent}`,
+      files: { [CI_PATH]: CI, [APP_WORKFLOW]: await readFile(new URL("../../examples/workflows/gastown-app.yml", import.meta.url), "utf8") },
+    });
+    polecat = town;
+    await town.runPolecat({ run: town.runs().find((r) => r.event === "workflow_dispatch")?.id as number });
+    const mail = (await town.town.newDeliveries()).find((d) => d.event === "repository_dispatch");
+    const runs = town.town.github.state.repos[REPO]?.runs ?? [];
+    const started = runs.find((r) => r.event === "repository_dispatch");
+    if (!mail || !started) throw new Error("the mail started no gastown-app run");
+    return { town, mail, run: { id: started.id, token: started.token }, bead: await town.bead() };
+  }
+
+  it("with GITHUB_TOKEN: opens the pull request as github-actions[bot]; its push starts no CI and its pull request's runs wait for approval", async () => {
+    const { town, mail, run, bead } = await endedInActions("diligent.sh");
+    const tip = gastownMetadata(bead).work_tip as string;
+    const appRuns = workflowRuns(town.town, APP_WORKFLOW).length;
+    const outcome = await publishInActions(town.town, mail, { run, dir });
+    await town.town.github.settled();
+
+    expect(outcome).toEqual({ kind: "handled", event: "repository_dispatch.gastown.mail" });
+    const branch = `polecat/furiosa/${bead.id}`;
+    expect(await town.town.github.git(REPO).resolveRef(`refs/heads/${branch}`)).toBe(tip);
+    expect(pullRequests(town.town)).toEqual([{ number: 2, head: branch, base: "main", title: "Fix the pumps", state: "open", labels: ["gt:queue"] }]);
+    expect(town.town.issue(2).user).toBe("github-actions[bot]");
+    expect(gastownMetadata(await town.bead())).toMatchObject({ pr: 2, published_attempt: 1 });
+    expect(workflowRuns(town.town, CI_PATH)).toEqual([{ event: "pull_request", branch, sha: tip, status: "completed", conclusion: "action_required" }]);
+    // Its labels and comments started no run of gastown-app.yml.
+    expect(workflowRuns(town.town, APP_WORKFLOW)).toHaveLength(appRuns);
+  });
+
+  it("with GITHUB_TOKEN: BLOCKED takes the sling label off with no workflow started by it, so no loop", async () => {
+    const { town, mail, run } = await endedInActions("blocked.sh");
+    const appRuns = workflowRuns(town.town, APP_WORKFLOW).length;
+    await publishInActions(town.town, mail, { run, dir });
+    await town.town.github.settled();
+
+    expect([...town.town.issue(1).labels].sort()).toEqual(["status::blocked"]);
+    // The App server slung it here, so its status comment is not this login's own: the
+    // workflow makes one of its own beside the exit's comment.
+    expect(commentsOn(town.town, 1).map((c) => [c.user, c.body.split("\n")[0]])).toEqual([
+      ["gastown[bot]", "<!-- gastown:status -->"],
+      ["github-actions[bot]", `<!-- gastown:exit ${(await town.bead()).id}@1 -->`],
+      ["github-actions[bot]", "<!-- gastown:status -->"],
+    ]);
+    expect(workflowRuns(town.town, APP_WORKFLOW)).toHaveLength(appRuns);
+  });
+
+  it("with the App's token: its push and its pull request start the team's CI", async () => {
+    const { town, mail, run, bead } = await endedInActions("diligent.sh");
+    const tip = gastownMetadata(bead).work_tip as string;
+    const installation = town.town.github.state.installations[0]?.id as number;
+    const outcome = await publishInActions(town.town, mail, { run, app: { token: town.town.github.installationToken(installation), slug: "gastown" }, dir });
+    await town.town.github.settled();
+
+    expect(outcome).toEqual({ kind: "handled", event: "repository_dispatch.gastown.mail" });
+    const branch = `polecat/furiosa/${bead.id}`;
+    expect(town.town.issue(2).user).toBe("gastown[bot]");
+    expect(workflowRuns(town.town, CI_PATH)).toEqual([
+      { event: "push", branch, sha: tip, status: "queued", conclusion: null },
+      { event: "pull_request", branch, sha: tip, status: "queued", conclusion: null },
+    ]);
   });
 });
 

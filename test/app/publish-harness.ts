@@ -2,6 +2,12 @@
 // and what people then see on GitHub. A test that ends a real polecat run (startPolecatTown's
 // runPolecat, with a stand-in agent or the real one) calls deliverMail(town) to have the App
 // publish its exit.
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { pino } from "pino";
+import { ProbotOctokit } from "probot";
+import { run, type Outcome } from "../../action/town/runner.js";
+import { realDependencies } from "../../app/handlers/app-dependencies.js";
 import { restClient } from "../../app/github/rest-client.js";
 import { LedgerStore } from "../../app/github/ledger-store.js";
 import type { Ledger } from "../../app/ledger/ledger.js";
@@ -49,4 +55,36 @@ export function workflowRuns(town: Town, path: string) {
 /** The comments on an issue, by author and body. */
 export function commentsOn(town: Town, number: number) {
   return town.issue(number).comments.map((c) => ({ user: c.user, body: c.body }));
+}
+
+/**
+ * Actions-only mode: the copied `gastown-app.yml` run that `mail` started runs the town action, as
+ * the runner would, with that run's GITHUB_TOKEN, or with `app` (the App's installation token and
+ * slug, as actions/create-github-app-token gives them). Its Octokit does not pace writes (the
+ * emulator needs no pacing).
+ */
+export async function publishInActions(
+  town: Town, mail: Delivery, options: { run: { id: number; token: string }; app?: { token: string; slug: string }; dir: string },
+): Promise<Outcome> {
+  const { installation: _installation, ...payload } = mail.payload;
+  const path = join(options.dir, `event-${mail.id}.json`);
+  await writeFile(path, JSON.stringify(payload));
+  const Unpaced = class extends ProbotOctokit {
+    constructor(given: ConstructorParameters<typeof ProbotOctokit>[0] = {}) {
+      super({ ...given, throttle: { ...given.throttle, enabled: false }, retry: { enabled: false } } as never);
+    }
+  } as typeof ProbotOctokit;
+  return run({
+    env: {
+      GITHUB_EVENT_NAME: mail.event, GITHUB_EVENT_PATH: path, GITHUB_API_URL: town.github.urls.api,
+      GITHUB_RUN_ID: String(options.run.id), GITHUB_RUN_ATTEMPT: "1",
+    },
+    inputs: {
+      token: options.app?.token ?? options.run.token, "github-token": options.run.token,
+      ...(options.app === undefined ? {} : { "app-slug": options.app.slug }),
+    },
+  }, {
+    app: { ...realDependencies, clock: () => town.clock.now, random: () => 0.5, sleep: async () => undefined },
+    log: pino({ level: "silent" }), Octokit: Unpaced, info: () => undefined, fail: () => undefined,
+  });
 }
