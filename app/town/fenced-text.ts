@@ -12,9 +12,9 @@ export function unfenced(text: string): string {
   return match ? (match[2] as string) : text;
 }
 
-// A zero-width space after `@`, as Dependabot writes the handles it quotes: the text reads the
-// same, and GitHub links and notifies no one.
-const MENTION = /@(?=[A-Za-z0-9])/g;
+// A zero-width space after the `@` of a handle, as Dependabot writes the handles it quotes: the
+// text reads the same, and GitHub links and notifies no one. An address's `@` is no mention.
+const MENTION = /(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])/g;
 
 /** `text` with every `@handle` (and `@org/team`) left as plain text. */
 export function withoutMentions(text: string): string {

@@ -69089,7 +69089,7 @@ function unfenced(text2) {
   const match = /^(`{3,})[^\n`]*\n([\s\S]*)\n\1\n?$/.exec(text2);
   return match ? match[2] : text2;
 }
-var MENTION = /@(?=[A-Za-z0-9])/g;
+var MENTION = /(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])/g;
 function withoutMentions(text2) {
   return text2.replace(MENTION, "@\u200B");
 }
