@@ -8,19 +8,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import { gastownMetadata, withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { AGENTS, startPolecatTown, type PolecatTown } from "../polecat/polecat-harness.js";
+import { TEAM_CI as CI } from "../emulator/testing.js";
 import { REPO } from "./app-harness.js";
 import { commentsOn, deliverMail, editLedger, publishInActions, pullRequests, ringAs, workflowRuns } from "./publish-harness.js";
 
-const CI = `name: CI
-on:
-  push:
-    branches-ignore: ['gastown/**']
-  pull_request:
-jobs:
-  test:
-    runs-on: ubuntu-latest
-    steps: [{ run: "true" }]
-`;
 const CI_PATH = ".github/workflows/ci.yml";
 const ZWSP = "\u200b";
 
@@ -91,10 +82,7 @@ describe("publishing COMPLETED", () => {
     // The sling label stays while the pull request is open; the status follows the bead.
     expect([...town.town.issue(1).labels].sort()).toEqual(["gt:sling/two-steps", "status::in_progress"]);
     expect(sentSince(town, from)).toEqual([
-      "GET /repos/octo/town/contents/.github%2Fgastown.yml",
-      ...LEDGER_READ,
-      `GET /repos/octo/town/git/ref/heads%2Fgastown%2Fwork%2Ffuriosa%2F${bead.id}`,
-      `GET /repos/octo/town/git/ref/heads%2Fpolecat%2Ffuriosa%2F${bead.id}`,
+      ...completedLook(bead.id),
       "POST /repos/octo/town/git/refs",
       "POST /repos/octo/town/pulls",
       "POST /repos/octo/town/issues/2/labels",
@@ -131,10 +119,7 @@ describe("publishing COMPLETED", () => {
     from = town.town.sent.length;
     await deliverMail(town.town);
     expect(sentSince(town, from)).toEqual([
-      "GET /repos/octo/town/contents/.github%2Fgastown.yml",
-      ...LEDGER_READ,
-      `GET /repos/octo/town/git/ref/heads%2Fgastown%2Fwork%2Ffuriosa%2F${bead.id}`,
-      `GET /repos/octo/town/git/ref/heads%2Fpolecat%2Ffuriosa%2F${bead.id}`,
+      ...completedLook(bead.id),
       "POST /repos/octo/town/pulls",
       "GET /repos/octo/town/pulls",
       "GET /repos/octo/town/issues/1",
@@ -400,4 +385,13 @@ const LEDGER_READ = [
   "GET /repos/octo/town/git/trees/x",
   "GET /repos/octo/town/git/blobs/x",
 ];
+/** A look at a COMPLETED bead, up to what it publishes: settings, the ledger, the work ref and the PR branch. */
+function completedLook(bead: string): string[] {
+  return [
+    "GET /repos/octo/town/contents/.github%2Fgastown.yml",
+    ...LEDGER_READ,
+    `GET /repos/octo/town/git/ref/heads%2Fgastown%2Fwork%2Ffuriosa%2F${bead}`,
+    `GET /repos/octo/town/git/ref/heads%2Fpolecat%2Ffuriosa%2F${bead}`,
+  ];
+}
 const LEDGER_WRITE = ["POST /repos/octo/town/git/trees", "POST /repos/octo/town/git/commits", "PATCH /repos/octo/town/git/refs/heads%2Fgastown%2Fledger"];

@@ -5,18 +5,8 @@
 // or updates wait for a person's approval.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "./emulator.js";
-import { call, repoDeliveries, startFixedEmulator } from "./testing.js";
+import { call, repoDeliveries, startFixedEmulator, TEAM_CI as CI } from "./testing.js";
 
-const CI = `name: CI
-on:
-  push:
-    branches-ignore: ['gastown/**']
-  pull_request:
-jobs:
-  test:
-    runs-on: ubuntu-latest
-    steps: [{ run: "true" }]
-`;
 
 const SEED = `name: Seed
 on: workflow_dispatch
