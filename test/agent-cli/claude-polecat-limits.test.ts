@@ -62,6 +62,7 @@ describe("polecat.max_turns with Claude Code", () => {
       `The agent ended (${reason}); 5 turns, $0.00 by its stream so far. The end of its output:\n` +
         `▸ Write: ${clone}/NOTES.md\n▸ Bash: Commit the notes\n▸ Bash: Look again\n▸ Bash: Look again`,
       `warning: Escalated: ${reason}`,
+      `Recorded the exit on ${bead.id}: ESCALATE.`,
       `notice: The polecat ended as ESCALATE: ${reason}`,
     ]);
     expect(await processesOf(town.user.uid)).toEqual([]);
@@ -133,6 +134,7 @@ describe("polecat.max_cost_usd with Claude Code", () => {
         `▸ Read: ${settings}\n▸ Edit: ${settings}\n▸ Bash: Commit the budget`,
       `warning: Refused the agent's work on load-context: ${refusal}`,
       `warning: Escalated: ${reason}`,
+      `Recorded the exit on ${bead.id}: ESCALATE.`,
       `notice: The polecat ended as ESCALATE: ${reason}`,
     ]);
     expect(await processesOf(town.user.uid)).toEqual([]);

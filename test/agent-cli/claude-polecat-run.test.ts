@@ -115,7 +115,8 @@ describe("a slung issue worked by Claude Code", () => {
       ended(25, "0.30", "▸ Bash: Find the base's tip", "▸ Bash: Check the base's workflows", "▸ Bash: Merge the base", "▸ Bash: Close the step", "Up to date with main."),
       step(6, "submit"),
       ended(28, "0.34", "▸ Bash: Close the step", "▸ Bash: End the run", "Submitted."),
-      `notice: The polecat ended as COMPLETED: ${REASON}`,
+      `Recorded the exit on ${bead.id}: COMPLETED.`,
+      `The polecat ended as COMPLETED: ${REASON}`,
     ]);
 
     // The ledger: the claim, every step closed with the agent's notes, the exit on the bead.
@@ -139,6 +140,7 @@ describe("a slung issue worked by Claude Code", () => {
       `Record a nudge for ${bead.id} from @mayor`,
       `Polecat furiosa claims ${bead.id}, attempt 1 (run ${polecat.runs().at(-1)?.id})`,
       ...molecule.steps.map((s) => `${bead.id}: step ${s.step} done by polecat furiosa, attempt 1`),
+      `${bead.id}: polecat furiosa ends attempt 1 as COMPLETED`,
     ]);
 
     // The work ref: the agent's commits with its trailers, each step closed by the action's marker.
@@ -180,9 +182,11 @@ describe("a slung issue worked by Claude Code", () => {
     const at = RUN_CLOCK.toISOString();
     expect(checkRuns.at(-1)?.output).toEqual({
       title: "done · step 6/6",
-      summary: `<!-- gastown:heartbeat {"at":"${at}","progress_at":"${at}","state":"done","step":"submit","attempt":1} -->\n\n` +
+      summary: `<!-- gastown:heartbeat {"at":"${at}","progress_at":"${at}","state":"done","step":"submit","attempt":1,` +
+        `"exit":{"exit":"COMPLETED","reason":"${REASON}","attempt":1,"work_tip":"${shas.at(-1)}"}} -->\n\n` +
         `Polecat **furiosa** is done on \`${bead.id}\`, attempt 1: step 6 of 6, \`submit\`.\n\n` +
-        `Last heartbeat ${at}; the agent's last progress ${at}.\n`,
+        `Last heartbeat ${at}; the agent's last progress ${at}.\n\n` +
+        `It ended as **COMPLETED**, at \`${shas.at(-1)?.slice(0, 12)}\`, for this reason:\n\n\`\`\`text\n${REASON}\n\`\`\`\n`,
       text: "```text\n▸ Bash: Close the step\n▸ Bash: End the run\nSubmitted.\n\n```",
     });
   }, RUN_TIMEOUT_MS);

@@ -80,6 +80,7 @@ describe("a polecat run's wall time", () => {
       `Step 2 of 2, build: ${command}.`,
       "The agent ended (out of time); 0 turns, $0.00 by its stream so far. The end of its output:\nWaiting on build",
       `warning: Escalated: ${reason}`,
+      `Recorded the exit on ${bead.id}: ESCALATE.`,
       `notice: The polecat ended as ESCALATE: ${reason}`,
     ]);
     expect(gastownMetadata(bead)).toMatchObject({ exit: "ESCALATE", exit_reason: reason });
@@ -112,8 +113,8 @@ describe("a polecat run's wall time", () => {
     // The plan's process took the run's two minutes: the build's never starts.
     expect(timers).toEqual([2 * 60_000]);
     expect(log.filter((line) => line.startsWith("Step "))).toEqual([`Step 1 of 2, plan: polecat.command ${AGENTS}/diligent.sh.`]);
-    expect(log.slice(-2)).toEqual([`warning: Escalated: ${reason}`, `notice: The polecat ended as ESCALATE: ${reason}`]);
     const bead = await polecat.bead();
+    expect(log.slice(-3)).toEqual([`warning: Escalated: ${reason}`, `Recorded the exit on ${bead.id}: ESCALATE.`, `notice: The polecat ended as ESCALATE: ${reason}`]);
     expect(gastownMetadata(bead)).toMatchObject({ exit: "ESCALATE", exit_reason: reason });
   });
 });
