@@ -70375,7 +70375,7 @@ function runCell(run3) {
 function exitCell(bead, state) {
   const meta3 = gastownMetadata(bead);
   if (typeof meta3.exit !== "string") return state === "done" ? "none recorded" : "none yet";
-  return `${oneLine(meta3.exit)}${typeof meta3.exit_reason === "string" ? `: ${oneLine(meta3.exit_reason)}` : ""}`;
+  return `${oneLine(meta3.exit)}${typeof meta3.exit_reason === "string" ? `: ${withoutMentions(oneLine(meta3.exit_reason))}` : ""}`;
 }
 function attemptsCell(bead, settings) {
   const attempt = attemptOf(bead);
