@@ -34,7 +34,7 @@ export function gastownApp(given: AppDependencies = realDependencies) {
       await handleIssueEvent({ name: context.name, payload: context.payload, github: context.octokit }, deps, await botLogin());
     });
     app.on([...MAIL_EVENTS], async (context) => {
-      await handleMail({ name: context.name, payload: context.payload, github: context.octokit }, deps, await botLogin());
+      await handleMail({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
     });
   };
 }

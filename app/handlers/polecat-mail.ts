@@ -42,9 +42,12 @@ const BEAD_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*-[A-Za-z0-9][A-Za-z0-9.]*$/;
 /**
  * A `repository_dispatch`: a `gastown.mail` makes the publisher look at the bead it names. Mail is
  * never the App's own event to ignore: the polecat's run sends it, and in Actions-only mode with
- * `GITHUB_TOKEN` that run's login is the App's own.
+ * `GITHUB_TOKEN` that run's login is the App's own. The App's login is asked for only when a
+ * mail is one, since it costs a request the first time.
  */
-export async function handleMail(event: GitHubEvent, deps: AppDependencies, botLogin: string): Promise<PublishOutcome | undefined> {
+export async function handleMail(
+  event: GitHubEvent, deps: AppDependencies, botLogin: () => Promise<string>,
+): Promise<PublishOutcome | undefined> {
   const payload = event.payload as MailPayload;
   const bead = payload.client_payload?.bead;
   if (payload.action !== MAIL_EVENT_TYPE || typeof bead !== "string" || !BEAD_ID.test(bead)) return undefined;
@@ -55,7 +58,7 @@ export async function handleMail(event: GitHubEvent, deps: AppDependencies, botL
   const opened = await openTown(ref, deps);
   // A repository switched off, or whose settings do not read: the next look, once they do.
   if (opened.kind !== "on") return { kind: "nothing", why: opened.kind === "off" ? opened.reason : opened.error.message };
-  return publishExit({ ...opened.town, botLogin }, bead);
+  return publishExit({ ...opened.town, botLogin: await botLogin() }, bead);
 }
 
 export type PublishOutcome =
@@ -92,7 +95,7 @@ export async function publishExit(town: TownEvent, beadId: string): Promise<Publ
     case "ESCALATE": {
       const wanted = escalationIssue(exit);
       const found = await findMarkedIssue(town.github, repo, {
-        label: ESCALATED_LABEL, since: exit.at ?? new Date(0).toISOString(), marker: exitMarker(exit), creator: town.botLogin,
+        label: ESCALATED_LABEL, since: listedSince(exit.at), marker: exitMarker(exit), creator: town.botLogin,
       });
       escalation = (found ?? (await createIssue(town.github, repo, wanted))).number;
       break;
@@ -112,6 +115,15 @@ export async function publishExit(town: TownEvent, beadId: string): Promise<Publ
     { from: read },
   );
   return { kind: "published", exit, ...(pr === undefined ? {} : { pr }), ...(escalation === undefined ? {} : { escalation }) };
+}
+
+// The exit's time is the runner's clock, an issue's GitHub's: a margin for the two to disagree.
+const CLOCK_SKEW_MS = 10 * 60_000;
+
+/** Where to start listing for what a look at an exit of `at` may have opened. */
+function listedSince(at: string | undefined): string {
+  const time = Date.parse(at ?? "");
+  return new Date(Number.isFinite(time) ? time - CLOCK_SKEW_MS : 0).toISOString();
 }
 
 const STATUS_STATES: Readonly<Record<ExitToPublish["exit"], StatusState>> = {

@@ -9,7 +9,7 @@ import type { Bead } from "../../app/ledger/bead-schema.js";
 import { gastownMetadata, withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { AGENTS, startPolecatTown, type PolecatTown } from "../polecat/polecat-harness.js";
 import { TEAM_CI as CI } from "../emulator/testing.js";
-import { REPO } from "./app-harness.js";
+import { REPO, startTown } from "./app-harness.js";
 import { commentsOn, deliverMail, editLedger, publishInActions, pullRequests, ringAs, workflowRuns } from "./publish-harness.js";
 
 const CI_PATH = ".github/workflows/ci.yml";
@@ -289,6 +289,19 @@ describe("mail is a doorbell", () => {
     await deliverMail(town.town);
     expect(pullRequests(town.town)).toEqual([]);
     expect(commentsOn(town.town, 1).at(-1)?.body).toContain("as **BLOCKED**");
+  });
+
+  it("another kind of repository_dispatch, or a mail that names no bead, costs no request", async () => {
+    const town = await startTown();
+    try {
+      await town.as("mayor", "POST", `/repos/${REPO}/dispatches`, { event_type: "deploy", client_payload: { bead: "town-1" } });
+      await ringAs(town, "mayor", { type: "MERGE_READY" });
+      await ringAs(town, "mayor", { type: "MERGE_READY", bead: "../../refs" });
+      expect(await deliverMail(town)).toHaveLength(3);
+      expect(town.sent).toEqual([]);
+    } finally {
+      await town.close();
+    }
   });
 
   it("a lost mail: the next look publishes what the run recorded", async () => {

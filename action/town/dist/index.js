@@ -71727,7 +71727,7 @@ async function handleMail(event, deps, botLogin) {
   };
   const opened = await openTown(ref, deps);
   if (opened.kind !== "on") return { kind: "nothing", why: opened.kind === "off" ? opened.reason : opened.error.message };
-  return publishExit({ ...opened.town, botLogin }, bead);
+  return publishExit({ ...opened.town, botLogin: await botLogin() }, bead);
 }
 async function publishExit(town, beadId) {
   const read = await town.store.read();
@@ -71758,7 +71758,7 @@ async function publishExit(town, beadId) {
       const wanted = escalationIssue(exit);
       const found = await findMarkedIssue(town.github, repo, {
         label: ESCALATED_LABEL,
-        since: exit.at ?? (/* @__PURE__ */ new Date(0)).toISOString(),
+        since: listedSince(exit.at),
         marker: exitMarker(exit),
         creator: town.botLogin
       });
@@ -71783,6 +71783,11 @@ async function publishExit(town, beadId) {
     { from: read }
   );
   return { kind: "published", exit, ...pr === void 0 ? {} : { pr }, ...escalation === void 0 ? {} : { escalation } };
+}
+var CLOCK_SKEW_MS = 10 * 6e4;
+function listedSince(at) {
+  const time3 = Date.parse(at ?? "");
+  return new Date(Number.isFinite(time3) ? time3 - CLOCK_SKEW_MS : 0).toISOString();
 }
 var STATUS_STATES = {
   COMPLETED: "completed",
@@ -71828,7 +71833,7 @@ function gastownApp(given = realDependencies) {
       await handleIssueEvent({ name: context.name, payload: context.payload, github: context.octokit }, deps, await botLogin());
     });
     app.on([...MAIL_EVENTS], async (context) => {
-      await handleMail({ name: context.name, payload: context.payload, github: context.octokit }, deps, await botLogin());
+      await handleMail({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
     });
   };
 }
