@@ -10,6 +10,7 @@
 //   4. record on the bead which attempt was published (and the pull request)
 // Each effect is found on GitHub before it is made again, so a look whose record (4) was lost
 // does nothing twice.
+import { randomUUID } from "node:crypto";
 import { branchTip, moveBranch } from "../github/branch-refs.js";
 import { createIssue, findMarkedIssue } from "../github/create-issue.js";
 import { hasMarkedComment, replyToIssue } from "../github/issue-comments.js";
@@ -20,8 +21,8 @@ import { gastownString } from "../molecules/gastown-metadata.js";
 import { withoutMentions } from "../town/fenced-text.js";
 import { MAIL_EVENT_TYPE } from "../town/polecat-mail.js";
 import {
-  escalationIssue, exitComment, exitHeadline, exitLabels, exitMarker, exitToPublish, pullRequestText, QUEUE_LABEL,
-  recordPublished, type ExitToPublish,
+  claimPublishing, escalationIssue, exitComment, exitHeadline, exitLabels, exitMarker, exitToPublish, holdsClaim, pullRequestText,
+  QUEUE_LABEL, recordPublished, type ExitToPublish,
 } from "../town/publish-exit.js";
 import { ESCALATED_LABEL } from "../town/state-labels.js";
 import type { StatusState } from "../town/status-comment.js";
@@ -68,9 +69,19 @@ export type PublishOutcome =
 /** One look at a bead: publishes its recorded exit, if it has one not yet published. */
 export async function publishExit(town: TownEvent, beadId: string): Promise<PublishOutcome> {
   const read = await town.store.read();
-  const ledger = read.ledger;
-  const decision = exitToPublish(ledger.get(beadId));
+  const decision = exitToPublish(read.ledger.get(beadId));
   if (decision.kind === "nothing") return decision;
+  const claim = { id: randomUUID(), now: town.deps.clock() };
+  const claimed = await town.store.update(
+    `Claim publishing ${beadId}'s attempt ${decision.exit.attempt} (${decision.exit.exit})`,
+    (current) => claimPublishing(current, beadId, decision.exit.attempt, claim),
+    { from: read },
+  );
+  const ledger = claimed.state.ledger;
+  if (!holdsClaim(ledger.get(beadId), claim.id)) {
+    const again = exitToPublish(ledger.get(beadId));
+    return again.kind === "nothing" ? again : { kind: "nothing", why: `another look is publishing attempt ${decision.exit.attempt} of ${beadId}` };
+  }
   const exit = decision.exit;
   const repo = { owner: town.owner, repo: town.repo };
   const issueRef = { ...repo, issue_number: exit.issue };
@@ -112,7 +123,7 @@ export async function publishExit(town: TownEvent, beadId: string): Promise<Publ
   await town.store.update(
     `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === undefined ? "" : ` as pull request #${pr}`}`,
     (current) => recordPublished(current, exit.bead.id, exit.attempt, pr),
-    { from: read },
+    { from: claimed.state },
   );
   return { kind: "published", exit, ...(pr === undefined ? {} : { pr }), ...(escalation === undefined ? {} : { escalation }) };
 }

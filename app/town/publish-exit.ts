@@ -10,6 +10,7 @@ import { beadStatus, type Bead } from "../ledger/bead-schema.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { gastownMetadata, gastownString, withGastownMetadata } from "../molecules/gastown-metadata.js";
 import { isMoleculeRoot, readMolecule } from "../molecules/molecule.js";
+import { timestamp } from "../molecules/pour.js";
 import type { Exit } from "../molecules/runner-commands.js";
 import { agentText, withoutMentions } from "./fenced-text.js";
 import { polecatBranch, workRef } from "./polecat-names.js";
@@ -68,16 +69,58 @@ export function publishedAttempt(bead: Bead): number | undefined {
 }
 
 /**
- * Records that the exit of `attempt` is published (and COMPLETED's pull request), if the bead
- * still records that exit: a newer attempt's hook is left as it is.
+ * How long one look's claim on publishing an exit holds other looks off. Looks at one bead may
+ * overlap (a mail redelivered to another copy of the App, the patrol); the one whose claim lands
+ * publishes. A look that dies midway leaves its claim, and a look after this long takes it over
+ * and finds on GitHub what the first one made.
+ */
+export const PUBLISH_CLAIM_MS = 2 * 60_000;
+
+export interface PublishClaim {
+  /** Unique to one look. */
+  readonly id: string;
+  readonly now: Date;
+}
+
+/**
+ * The bead claimed for this look's publishing of `attempt`: unless its exit is published, or
+ * another look's claim on the same attempt is younger than PUBLISH_CLAIM_MS. Pure, for a
+ * compare-and-swap: a look that lost the race applies it again and finds the winner's claim.
+ */
+export function claimPublishing(ledger: Ledger, beadId: string, attempt: number, claim: PublishClaim): Ledger {
+  const bead = ledger.get(beadId);
+  const decision = exitToPublish(bead);
+  if (bead === undefined || decision.kind !== "publish" || decision.exit.attempt !== attempt) return ledger;
+  const held = publishingClaim(bead);
+  if (held?.by === claim.id) return ledger;
+  if (held !== undefined && held.attempt === attempt && claim.now.getTime() - Date.parse(held.at) < PUBLISH_CLAIM_MS) return ledger;
+  return ledger.withBead(withGastownMetadata(bead, { publishing: { attempt, by: claim.id, at: timestamp(claim.now) } }));
+}
+
+/** Whether the bead's publishing claim is the look's `id`. */
+export function holdsClaim(bead: Bead | undefined, id: string): boolean {
+  return bead !== undefined && publishingClaim(bead)?.by === id;
+}
+
+function publishingClaim(bead: Bead): { attempt: number; by: string; at: string } | undefined {
+  const value = gastownMetadata(bead).publishing as { attempt?: unknown; by?: unknown; at?: unknown } | undefined;
+  if (typeof value !== "object" || value === null) return undefined;
+  const { attempt, by, at } = value;
+  return typeof attempt === "number" && typeof by === "string" && typeof at === "string" ? { attempt, by, at } : undefined;
+}
+
+/**
+ * Records that the exit of `attempt` is published (and COMPLETED's pull request), letting the
+ * look's claim go, if the bead still records that exit: a newer attempt's hook is left as it is.
  */
 export function recordPublished(ledger: Ledger, beadId: string, attempt: number, pr?: number): Ledger {
   const bead = ledger.get(beadId);
   if (!bead) return ledger;
   const exit = recordedExit(bead);
   if (exit === undefined || exit.attempt !== attempt || beadStatus(bead) === "hooked") return ledger;
-  if (publishedAttempt(bead) === attempt && (pr === undefined || gastownMetadata(bead).pr === pr)) return ledger;
-  return ledger.withBead(withGastownMetadata(bead, { published_attempt: attempt, ...(pr === undefined ? {} : { pr }) }));
+  const unchanged = publishedAttempt(bead) === attempt && (pr === undefined || gastownMetadata(bead).pr === pr) && publishingClaim(bead) === undefined;
+  if (unchanged) return ledger;
+  return ledger.withBead(withGastownMetadata(bead, { published_attempt: attempt, publishing: undefined, ...(pr === undefined ? {} : { pr }) }));
 }
 
 /** Hidden in what the publisher writes for an exit, so a second look finds it instead of writing it again. */

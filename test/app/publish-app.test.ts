@@ -7,9 +7,10 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import { gastownMetadata, withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
+import { PUBLISH_CLAIM_MS } from "../../app/town/publish-exit.js";
 import { AGENTS, startPolecatTown, type PolecatTown } from "../polecat/polecat-harness.js";
 import { TEAM_CI as CI } from "../emulator/testing.js";
-import { REPO, startTown } from "./app-harness.js";
+import { NOW, REPO, startTown } from "./app-harness.js";
 import { commentsOn, deliverMail, editLedger, publishInActions, pullRequests, ringAs, workflowRuns } from "./publish-harness.js";
 
 const CI_PATH = ".github/workflows/ci.yml";
@@ -104,7 +105,7 @@ describe("publishing COMPLETED", () => {
     const { polecat: town, bead } = await completed();
     await deliverMail(town.town);
     const pulls = pullRequests(town.town);
-    const issue = { labels: [...town.town.issue(1).labels], comments: commentsOn(town.town, 1) };
+    const issue = { labels: [...town.town.issue(1).labels], comments: commentsOn(town.town, 1).map(firstLine) };
 
     // The same mail again: the bead says its attempt is published, so only the ledger is read.
     await ringAs(town.town, "mayor", { type: "MERGE_READY", bead: bead.id, attempt: 1, run_id: 1 });
@@ -112,9 +113,15 @@ describe("publishing COMPLETED", () => {
     await deliverMail(town.town);
     expect(sentSince(town, from)).toEqual(["GET /repos/octo/town/contents/.github%2Fgastown.yml", ...LEDGER_READ]);
 
-    // A look whose record was lost: GitHub's own state says what is done already.
-    await editLedger(town.town, "mayor", "Lose the record", (ledger) =>
-      ledger.withBead(withGastownMetadata(ledger.get(bead.id) as Bead, { published_attempt: undefined })));
+    // A look that died after its effects, before its record.
+    await loseRecord(town, bead.id);
+    // While the look that died might still be at it, its claim holds others off.
+    await ringAs(town.town, "mayor", { type: "MERGE_READY", bead: bead.id, attempt: 1, run_id: 1 });
+    from = town.town.sent.length;
+    await deliverMail(town.town);
+    expect(sentSince(town, from)).toEqual(["GET /repos/octo/town/contents/.github%2Fgastown.yml", ...LEDGER_READ]);
+    // After that, a look takes it over, and GitHub's own state says what is done already.
+    town.town.clock.now = new Date(NOW.getTime() + PUBLISH_CLAIM_MS);
     await ringAs(town.town, "mayor", { type: "MERGE_READY", bead: bead.id, attempt: 1, run_id: 1 });
     from = town.town.sent.length;
     await deliverMail(town.town);
@@ -124,10 +131,12 @@ describe("publishing COMPLETED", () => {
       "GET /repos/octo/town/pulls",
       "GET /repos/octo/town/issues/1",
       "GET /repos/octo/town/issues/1/comments",
+      // The status comment says when it was updated.
+      `PATCH /repos/octo/town/issues/comments/${town.town.issue(1).comments[0]?.id}`,
       ...LEDGER_WRITE,
     ]);
     expect(pullRequests(town.town)).toEqual(pulls);
-    expect({ labels: [...town.town.issue(1).labels], comments: commentsOn(town.town, 1) }).toEqual(issue);
+    expect({ labels: [...town.town.issue(1).labels], comments: commentsOn(town.town, 1).map(firstLine) }).toEqual(issue);
     expect(gastownMetadata(await town.bead())).toMatchObject({ pr: 2, published_attempt: 1 });
     expect(workflowRuns(town.town, CI_PATH)).toHaveLength(2);
   });
@@ -197,11 +206,12 @@ describe("publishing the other exits", () => {
     expect(gastownMetadata(await town.bead())).toMatchObject({ published_attempt: 1, exit: "BLOCKED" });
 
     // The record lost: the comment is found, not made again.
-    await editLedger(town.town, "mayor", "Lose the record", (ledger) =>
-      ledger.withBead(withGastownMetadata(ledger.get(bead.id) as Bead, { published_attempt: undefined })));
+    await loseRecord(town, bead.id);
+    town.town.clock.now = new Date(NOW.getTime() + PUBLISH_CLAIM_MS);
     await ringAs(town.town, "mayor", { type: "POLECAT_DONE", bead: bead.id });
     await deliverMail(town.town);
-    expect(commentsOn(town.town, 1)).toEqual(comments);
+    expect(commentsOn(town.town, 1).map(firstLine)).toEqual(comments.map(firstLine));
+    expect(commentsOn(town.town, 1).at(-1)).toEqual(comments.at(-1));
     expect(gastownMetadata(await town.bead())).toMatchObject({ published_attempt: 1 });
   });
 
@@ -263,8 +273,8 @@ describe("publishing the other exits", () => {
     expect([...town.town.issue(1).labels].sort()).toEqual(["gt:escalated", "status::open"]);
     expect(commentsOn(town.town, 1)[0]?.body).toContain("ended attempt 1 as ESCALATE: escalated as #2. Sling it again once a person has acted.");
 
-    await editLedger(town.town, "mayor", "Lose the record", (ledger) =>
-      ledger.withBead(withGastownMetadata(ledger.get(bead.id) as Bead, { published_attempt: undefined })));
+    await loseRecord(town, bead.id);
+    town.town.clock.now = new Date(NOW.getTime() + PUBLISH_CLAIM_MS);
     await ringAs(town.town, "mayor", { type: "POLECAT_DONE", bead: bead.id });
     await deliverMail(town.town);
     expect((town.town.github.state.repos[REPO]?.issues ?? []).map((i) => i.number)).toEqual([1, 2]);
@@ -302,6 +312,20 @@ describe("mail is a doorbell", () => {
     } finally {
       await town.close();
     }
+  });
+
+  it("two copies of the App handed the same mail at once: one publishes, the other finds its claim", async () => {
+    const town = await startPolecatTown({ command: `${AGENTS}/blocked.sh` });
+    polecat = town;
+    await town.runPolecat();
+    const [mail] = (await town.town.newDeliveries()).filter((d) => d.event === "repository_dispatch");
+    if (!mail) throw new Error("no mail");
+    const receive = (i: number) => town.town.app(i).receive({ id: mail.id, name: mail.event as never, payload: mail.payload as never });
+    await Promise.all([receive(0), receive(1)]);
+
+    expect(commentsOn(town.town, 1).filter((c) => c.body.startsWith("<!-- gastown:exit"))).toHaveLength(1);
+    expect(gastownMetadata(await town.bead())).toMatchObject({ published_attempt: 1 });
+    expect(gastownMetadata(await town.bead())).not.toHaveProperty("publishing");
   });
 
   it("a lost mail: the next look publishes what the run recorded", async () => {
@@ -398,13 +422,29 @@ const LEDGER_READ = [
   "GET /repos/octo/town/git/trees/x",
   "GET /repos/octo/town/git/blobs/x",
 ];
-/** A look at a COMPLETED bead, up to what it publishes: settings, the ledger, the work ref and the PR branch. */
+/** A look at a COMPLETED bead, up to what it publishes: settings, the ledger and its claim, the work ref and the PR branch. */
 function completedLook(bead: string): string[] {
   return [
     "GET /repos/octo/town/contents/.github%2Fgastown.yml",
     ...LEDGER_READ,
+    ...LEDGER_WRITE,
     `GET /repos/octo/town/git/ref/heads%2Fgastown%2Fwork%2Ffuriosa%2F${bead}`,
     `GET /repos/octo/town/git/ref/heads%2Fpolecat%2Ffuriosa%2F${bead}`,
   ];
+}
+
+/** A comment by its author and its first line (a marker, for the App's). */
+function firstLine(comment: { user: string; body: string }): string {
+  return `${comment.user}: ${comment.body.split("\n")[0]}`;
+}
+
+/**
+ * A look that died after its effects and before its record: the bead as that look's claim left
+ * it, with no record of what was published.
+ */
+async function loseRecord(town: PolecatTown, bead: string): Promise<void> {
+  await editLedger(town.town, "mayor", "A look dies before its record", (ledger) => ledger.withBead(withGastownMetadata(ledger.get(bead) as Bead, {
+    published_attempt: undefined, publishing: { attempt: 1, by: "a look that died", at: NOW.toISOString().replace(/\.\d{3}Z$/, "Z") },
+  })));
 }
 const LEDGER_WRITE = ["POST /repos/octo/town/git/trees", "POST /repos/octo/town/git/commits", "PATCH /repos/octo/town/git/refs/heads%2Fgastown%2Fledger"];

@@ -6,7 +6,9 @@ import { Ledger } from "../../app/ledger/ledger.js";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { agentText, withoutMentions } from "../../app/town/fenced-text.js";
 import { recordPolecatExit } from "../../app/town/polecat-exit.js";
-import { escalationIssue, exitLabels, exitToPublish, recordPublished, type ExitToPublish } from "../../app/town/publish-exit.js";
+import {
+  claimPublishing, escalationIssue, exitLabels, exitToPublish, holdsClaim, PUBLISH_CLAIM_MS, recordPublished, type ExitToPublish,
+} from "../../app/town/publish-exit.js";
 import { sling } from "../../app/town/sling.js";
 import { claimedBy, NOW, slingInput } from "./town-builders.js";
 
@@ -53,6 +55,28 @@ describe("an exit to publish", () => {
     expect(recordPublished(published, id, 1, 9)).toBe(published);
     // An attempt the bead no longer records (a newer one ended since) is left alone.
     expect(recordPublished(ledger, id, 2)).toBe(ledger);
+  });
+});
+
+describe("a look's claim on publishing", () => {
+  const later = (ms: number) => new Date(NOW.getTime() + ms);
+
+  it("is taken by the first look; another within PUBLISH_CLAIM_MS is held off, one after it takes over", () => {
+    const { ledger, id } = ended();
+    const first = claimPublishing(ledger, id, 1, { id: "one", now: NOW });
+    expect(gastownMetadata(first.get(id) as Bead).publishing).toEqual({ attempt: 1, by: "one", at: "2026-11-24T12:00:00Z" });
+    expect(holdsClaim(first.get(id), "one")).toBe(true);
+    expect(claimPublishing(first, id, 1, { id: "one", now: NOW })).toBe(first);
+    expect(claimPublishing(first, id, 1, { id: "two", now: later(PUBLISH_CLAIM_MS - 1000) })).toBe(first);
+    expect(holdsClaim(claimPublishing(first, id, 1, { id: "two", now: later(PUBLISH_CLAIM_MS) }).get(id), "two")).toBe(true);
+  });
+
+  it("is not taken for an exit published, or for an attempt the bead does not record", () => {
+    const { ledger, id } = ended();
+    expect(claimPublishing(ledger, id, 2, { id: "one", now: NOW })).toBe(ledger);
+    const published = recordPublished(claimPublishing(ledger, id, 1, { id: "one", now: NOW }), id, 1);
+    expect(gastownMetadata(published.get(id) as Bead)).not.toHaveProperty("publishing");
+    expect(claimPublishing(published, id, 1, { id: "two", now: NOW })).toBe(published);
   });
 });
 

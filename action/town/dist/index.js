@@ -71476,6 +71476,9 @@ function issueSnapshot(issue3) {
   };
 }
 
+// app/handlers/polecat-mail.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+
 // app/github/branch-refs.ts
 async function branchTip(github, repo, branch) {
   const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
@@ -71582,13 +71585,33 @@ function publishedAttempt(bead) {
   const value = gastownMetadata(bead).published_attempt;
   return typeof value === "number" && Number.isInteger(value) ? value : void 0;
 }
+var PUBLISH_CLAIM_MS = 2 * 6e4;
+function claimPublishing(ledger2, beadId, attempt, claim2) {
+  const bead = ledger2.get(beadId);
+  const decision = exitToPublish(bead);
+  if (bead === void 0 || decision.kind !== "publish" || decision.exit.attempt !== attempt) return ledger2;
+  const held = publishingClaim(bead);
+  if (held?.by === claim2.id) return ledger2;
+  if (held !== void 0 && held.attempt === attempt && claim2.now.getTime() - Date.parse(held.at) < PUBLISH_CLAIM_MS) return ledger2;
+  return ledger2.withBead(withGastownMetadata(bead, { publishing: { attempt, by: claim2.id, at: timestamp2(claim2.now) } }));
+}
+function holdsClaim(bead, id) {
+  return bead !== void 0 && publishingClaim(bead)?.by === id;
+}
+function publishingClaim(bead) {
+  const value = gastownMetadata(bead).publishing;
+  if (typeof value !== "object" || value === null) return void 0;
+  const { attempt, by, at } = value;
+  return typeof attempt === "number" && typeof by === "string" && typeof at === "string" ? { attempt, by, at } : void 0;
+}
 function recordPublished(ledger2, beadId, attempt, pr) {
   const bead = ledger2.get(beadId);
   if (!bead) return ledger2;
   const exit = recordedExit(bead);
   if (exit === void 0 || exit.attempt !== attempt || beadStatus(bead) === "hooked") return ledger2;
-  if (publishedAttempt(bead) === attempt && (pr === void 0 || gastownMetadata(bead).pr === pr)) return ledger2;
-  return ledger2.withBead(withGastownMetadata(bead, { published_attempt: attempt, ...pr === void 0 ? {} : { pr } }));
+  const unchanged = publishedAttempt(bead) === attempt && (pr === void 0 || gastownMetadata(bead).pr === pr) && publishingClaim(bead) === void 0;
+  if (unchanged) return ledger2;
+  return ledger2.withBead(withGastownMetadata(bead, { published_attempt: attempt, publishing: void 0, ...pr === void 0 ? {} : { pr } }));
 }
 function exitMarker(exit) {
   return `<!-- gastown:exit ${exit.bead.id}@${exit.attempt} -->`;
@@ -71731,9 +71754,19 @@ async function handleMail(event, deps, botLogin) {
 }
 async function publishExit(town, beadId) {
   const read = await town.store.read();
-  const ledger2 = read.ledger;
-  const decision = exitToPublish(ledger2.get(beadId));
+  const decision = exitToPublish(read.ledger.get(beadId));
   if (decision.kind === "nothing") return decision;
+  const claim2 = { id: randomUUID2(), now: town.deps.clock() };
+  const claimed = await town.store.update(
+    `Claim publishing ${beadId}'s attempt ${decision.exit.attempt} (${decision.exit.exit})`,
+    (current) => claimPublishing(current, beadId, decision.exit.attempt, claim2),
+    { from: read }
+  );
+  const ledger2 = claimed.state.ledger;
+  if (!holdsClaim(ledger2.get(beadId), claim2.id)) {
+    const again = exitToPublish(ledger2.get(beadId));
+    return again.kind === "nothing" ? again : { kind: "nothing", why: `another look is publishing attempt ${decision.exit.attempt} of ${beadId}` };
+  }
   const exit = decision.exit;
   const repo = { owner: town.owner, repo: town.repo };
   const issueRef = { ...repo, issue_number: exit.issue };
@@ -71780,7 +71813,7 @@ async function publishExit(town, beadId) {
   await town.store.update(
     `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === void 0 ? "" : ` as pull request #${pr}`}`,
     (current) => recordPublished(current, exit.bead.id, exit.attempt, pr),
-    { from: read }
+    { from: claimed.state }
   );
   return { kind: "published", exit, ...pr === void 0 ? {} : { pr }, ...escalation === void 0 ? {} : { escalation } };
 }
