@@ -20,9 +20,9 @@ import type { Ledger } from "../ledger/ledger.js";
 import { gastownString } from "../molecules/gastown-metadata.js";
 import { withoutMentions } from "../town/fenced-text.js";
 import { MAIL_EVENT_TYPE } from "../town/polecat-mail.js";
+import { escalationIssue, exitComment, exitHeadline, exitMarker, pullRequestText } from "../town/exit-texts.js";
 import {
-  claimPublishing, escalationIssue, exitComment, exitHeadline, exitLabels, exitMarker, exitToPublish, holdsClaim, pullRequestText,
-  QUEUE_LABEL, recordPublished, type ExitToPublish,
+  claimPublishing, exitLabels, exitToPublish, holdsClaim, QUEUE_LABEL, recordPublished, type ExitToPublish,
 } from "../town/publish-exit.js";
 import { ESCALATED_LABEL } from "../town/state-labels.js";
 import type { StatusState } from "../town/status-comment.js";

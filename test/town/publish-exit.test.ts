@@ -6,8 +6,9 @@ import { Ledger } from "../../app/ledger/ledger.js";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { agentText, withoutMentions } from "../../app/town/fenced-text.js";
 import { recordPolecatExit } from "../../app/town/polecat-exit.js";
+import { escalationIssue } from "../../app/town/exit-texts.js";
 import {
-  claimPublishing, escalationIssue, exitLabels, exitToPublish, holdsClaim, PUBLISH_CLAIM_MS, recordPublished, type ExitToPublish,
+  claimPublishing, exitLabels, exitToPublish, holdsClaim, PUBLISH_CLAIM_MS, recordPublished, type ExitToPublish,
 } from "../../app/town/publish-exit.js";
 import { sling } from "../../app/town/sling.js";
 import { claimedBy, NOW, slingInput } from "./town-builders.js";

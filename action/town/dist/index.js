@@ -71539,80 +71539,7 @@ async function openPullRequestFor(github, repo, branch) {
 // app/town/polecat-mail.ts
 var MAIL_EVENT_TYPE = "gastown.mail";
 
-// app/town/polecat-exit.ts
-var STATUS_AFTER_EXIT = {
-  // Its pull request is open until it merges.
-  COMPLETED: "in_progress",
-  BLOCKED: "blocked",
-  REFACTOR: "deferred",
-  ESCALATE: "open"
-};
-function recordedExit(bead) {
-  const meta3 = gastownMetadata(bead);
-  const exit = meta3.exit;
-  if (exit !== "COMPLETED" && exit !== "BLOCKED" && exit !== "REFACTOR" && exit !== "ESCALATE") return void 0;
-  return {
-    exit,
-    reason: gastownString(bead, "exit_reason") ?? "",
-    attempt: attemptOf(bead),
-    runId: typeof meta3.run_id === "number" ? meta3.run_id : void 0,
-    blocker: gastownString(bead, "exit_blocker"),
-    workTip: gastownString(bead, "work_tip"),
-    at: gastownString(bead, "exit_at")
-  };
-}
-
-// app/town/publish-exit.ts
-var QUEUE_LABEL = "gt:queue";
-function exitToPublish(bead) {
-  if (bead === void 0) return { kind: "nothing", why: "the ledger has no such bead" };
-  const exit = recordedExit(bead);
-  if (exit === void 0) return { kind: "nothing", why: `${bead.id} records no exit` };
-  if (beadStatus(bead) === "hooked") return { kind: "nothing", why: `${bead.id} is hooked again, attempt ${exit.attempt}` };
-  if (exit.runId === void 0) return { kind: "nothing", why: `no run claimed attempt ${exit.attempt} of ${bead.id}` };
-  const published = publishedAttempt(bead);
-  if (published !== void 0 && published >= exit.attempt) return { kind: "nothing", why: `attempt ${exit.attempt} of ${bead.id} is published` };
-  const polecat2 = gastownString(bead, "polecat");
-  const issue3 = issueNumberOf(bead);
-  if (polecat2 === void 0 || issue3 === void 0) return { kind: "nothing", why: `${bead.id} has no ${polecat2 === void 0 ? "polecat" : "issue"}` };
-  if (exit.exit === "COMPLETED" && exit.workTip === void 0) return { kind: "nothing", why: `${bead.id} records no work tip` };
-  return {
-    kind: "publish",
-    exit: { ...exit, runId: exit.runId, bead, polecat: polecat2, issue: issue3, branch: polecatBranch(polecat2, bead.id), workRef: workRef(polecat2, bead.id) }
-  };
-}
-function publishedAttempt(bead) {
-  const value = gastownMetadata(bead).published_attempt;
-  return typeof value === "number" && Number.isInteger(value) ? value : void 0;
-}
-var PUBLISH_CLAIM_MS = 2 * 6e4;
-function claimPublishing(ledger2, beadId, attempt, claim2) {
-  const bead = ledger2.get(beadId);
-  const decision = exitToPublish(bead);
-  if (bead === void 0 || decision.kind !== "publish" || decision.exit.attempt !== attempt) return ledger2;
-  const held = publishingClaim(bead);
-  if (held?.by === claim2.id) return ledger2;
-  if (held !== void 0 && held.attempt === attempt && claim2.now.getTime() - Date.parse(held.at) < PUBLISH_CLAIM_MS) return ledger2;
-  return ledger2.withBead(withGastownMetadata(bead, { publishing: { attempt, by: claim2.id, at: timestamp2(claim2.now) } }));
-}
-function holdsClaim(bead, id) {
-  return bead !== void 0 && publishingClaim(bead)?.by === id;
-}
-function publishingClaim(bead) {
-  const value = gastownMetadata(bead).publishing;
-  if (typeof value !== "object" || value === null) return void 0;
-  const { attempt, by, at } = value;
-  return typeof attempt === "number" && typeof by === "string" && typeof at === "string" ? { attempt, by, at } : void 0;
-}
-function recordPublished(ledger2, beadId, attempt, pr) {
-  const bead = ledger2.get(beadId);
-  if (!bead) return ledger2;
-  const exit = recordedExit(bead);
-  if (exit === void 0 || exit.attempt !== attempt || beadStatus(bead) === "hooked") return ledger2;
-  const unchanged = publishedAttempt(bead) === attempt && (pr === void 0 || gastownMetadata(bead).pr === pr) && publishingClaim(bead) === void 0;
-  if (unchanged) return ledger2;
-  return ledger2.withBead(withGastownMetadata(bead, { published_attempt: attempt, publishing: void 0, ...pr === void 0 ? {} : { pr } }));
-}
+// app/town/exit-texts.ts
 function exitMarker(exit) {
   return `<!-- gastown:exit ${exit.bead.id}@${exit.attempt} -->`;
 }
@@ -71698,6 +71625,100 @@ function escalationIssue(exit) {
   ].join("\n") + "\n";
   return { title: `Escalation: #${exit.issue} needs a person`, body, labels: [ESCALATED_LABEL] };
 }
+function exitHeadline(exit, published) {
+  const who = `Polecat **${exit.polecat}** ended attempt ${exit.attempt} as ${exit.exit}`;
+  switch (exit.exit) {
+    case "COMPLETED":
+      return `${who}: pull request #${published.pr ?? "?"} is open and queued.`;
+    case "BLOCKED":
+      return `${who}: the work is blocked${exit.blocker === void 0 ? "" : ` by \`${exit.blocker}\``}. Sling it again once that is done.`;
+    case "REFACTOR":
+      return `${who}: the work is deferred, split into smaller beads.`;
+    case "ESCALATE":
+      return `${who}: escalated as #${published.escalation ?? "?"}. Sling it again once a person has acted.`;
+  }
+}
+function oneLine2(text2) {
+  return text2.replace(/\s+/g, " ").trim();
+}
+function indent(text2) {
+  return text2.split("\n").map((line) => line === "" ? line : `  ${line}`).join("\n");
+}
+
+// app/town/polecat-exit.ts
+var STATUS_AFTER_EXIT = {
+  // Its pull request is open until it merges.
+  COMPLETED: "in_progress",
+  BLOCKED: "blocked",
+  REFACTOR: "deferred",
+  ESCALATE: "open"
+};
+function recordedExit(bead) {
+  const meta3 = gastownMetadata(bead);
+  const exit = meta3.exit;
+  if (exit !== "COMPLETED" && exit !== "BLOCKED" && exit !== "REFACTOR" && exit !== "ESCALATE") return void 0;
+  return {
+    exit,
+    reason: gastownString(bead, "exit_reason") ?? "",
+    attempt: attemptOf(bead),
+    runId: typeof meta3.run_id === "number" ? meta3.run_id : void 0,
+    blocker: gastownString(bead, "exit_blocker"),
+    workTip: gastownString(bead, "work_tip"),
+    at: gastownString(bead, "exit_at")
+  };
+}
+
+// app/town/publish-exit.ts
+var QUEUE_LABEL = "gt:queue";
+function exitToPublish(bead) {
+  if (bead === void 0) return { kind: "nothing", why: "the ledger has no such bead" };
+  const exit = recordedExit(bead);
+  if (exit === void 0) return { kind: "nothing", why: `${bead.id} records no exit` };
+  if (beadStatus(bead) === "hooked") return { kind: "nothing", why: `${bead.id} is hooked again, attempt ${exit.attempt}` };
+  if (exit.runId === void 0) return { kind: "nothing", why: `no run claimed attempt ${exit.attempt} of ${bead.id}` };
+  const published = publishedAttempt(bead);
+  if (published !== void 0 && published >= exit.attempt) return { kind: "nothing", why: `attempt ${exit.attempt} of ${bead.id} is published` };
+  const polecat2 = gastownString(bead, "polecat");
+  const issue3 = issueNumberOf(bead);
+  if (polecat2 === void 0 || issue3 === void 0) return { kind: "nothing", why: `${bead.id} has no ${polecat2 === void 0 ? "polecat" : "issue"}` };
+  if (exit.exit === "COMPLETED" && exit.workTip === void 0) return { kind: "nothing", why: `${bead.id} records no work tip` };
+  return {
+    kind: "publish",
+    exit: { ...exit, runId: exit.runId, bead, polecat: polecat2, issue: issue3, branch: polecatBranch(polecat2, bead.id), workRef: workRef(polecat2, bead.id) }
+  };
+}
+function publishedAttempt(bead) {
+  const value = gastownMetadata(bead).published_attempt;
+  return typeof value === "number" && Number.isInteger(value) ? value : void 0;
+}
+var PUBLISH_CLAIM_MS = 2 * 6e4;
+function claimPublishing(ledger2, beadId, attempt, claim2) {
+  const bead = ledger2.get(beadId);
+  const decision = exitToPublish(bead);
+  if (bead === void 0 || decision.kind !== "publish" || decision.exit.attempt !== attempt) return ledger2;
+  const held = publishingClaim(bead);
+  if (held?.by === claim2.id) return ledger2;
+  if (held !== void 0 && held.attempt === attempt && claim2.now.getTime() - Date.parse(held.at) < PUBLISH_CLAIM_MS) return ledger2;
+  return ledger2.withBead(withGastownMetadata(bead, { publishing: { attempt, by: claim2.id, at: timestamp2(claim2.now) } }));
+}
+function holdsClaim(bead, id) {
+  return bead !== void 0 && publishingClaim(bead)?.by === id;
+}
+function publishingClaim(bead) {
+  const value = gastownMetadata(bead).publishing;
+  if (typeof value !== "object" || value === null) return void 0;
+  const { attempt, by, at } = value;
+  return typeof attempt === "number" && typeof by === "string" && typeof at === "string" ? { attempt, by, at } : void 0;
+}
+function recordPublished(ledger2, beadId, attempt, pr) {
+  const bead = ledger2.get(beadId);
+  if (!bead) return ledger2;
+  const exit = recordedExit(bead);
+  if (exit === void 0 || exit.attempt !== attempt || beadStatus(bead) === "hooked") return ledger2;
+  const unchanged = publishedAttempt(bead) === attempt && (pr === void 0 || gastownMetadata(bead).pr === pr) && publishingClaim(bead) === void 0;
+  if (unchanged) return ledger2;
+  return ledger2.withBead(withGastownMetadata(bead, { published_attempt: attempt, publishing: void 0, ...pr === void 0 ? {} : { pr } }));
+}
 function exitLabels(exit, labels, slingLabel) {
   const status = `status::${STATUS_AFTER_EXIT[exit]}`;
   const add = [status, ...exit === "ESCALATE" ? [ESCALATED_LABEL] : []];
@@ -71712,28 +71733,9 @@ function exitLabels(exit, labels, slingLabel) {
     remove: [...new Set(remove)].filter((label) => labels.includes(label))
   };
 }
-function exitHeadline(exit, published) {
-  const who = `Polecat **${exit.polecat}** ended attempt ${exit.attempt} as ${exit.exit}`;
-  switch (exit.exit) {
-    case "COMPLETED":
-      return `${who}: pull request #${published.pr ?? "?"} is open and queued.`;
-    case "BLOCKED":
-      return `${who}: the work is blocked${exit.blocker === void 0 ? "" : ` by \`${exit.blocker}\``}. Sling it again once that is done.`;
-    case "REFACTOR":
-      return `${who}: the work is deferred, split into smaller beads.`;
-    case "ESCALATE":
-      return `${who}: escalated as #${published.escalation ?? "?"}. Sling it again once a person has acted.`;
-  }
-}
 function issueNumberOf(bead) {
   const match = /\/issues\/(\d+)$/.exec(bead.external_ref ?? "");
   return match ? Number(match[1]) : void 0;
-}
-function oneLine2(text2) {
-  return text2.replace(/\s+/g, " ").trim();
-}
-function indent(text2) {
-  return text2.split("\n").map((line) => line === "" ? line : `  ${line}`).join("\n");
 }
 
 // app/handlers/polecat-mail.ts
