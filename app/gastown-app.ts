@@ -5,9 +5,15 @@ import type { Probot } from "probot";
 import { LedgerLanes } from "./github/ledger-lanes.js";
 import { realDependencies, type AppDependencies } from "./handlers/app-dependencies.js";
 import { handleIssueEvent } from "./handlers/issue-events.js";
+import { handleMail } from "./handlers/polecat-mail.js";
+
+/** The issue events the App takes: requests from people, and its own answers, which it ignores. */
+const ISSUE_EVENTS = ["issues.labeled", "issues.unlabeled", "issue_comment.created"] as const;
+/** Mail from polecat runs (`gastown.mail`): the doorbell of the publisher. */
+const MAIL_EVENTS = ["repository_dispatch"] as const;
 
 /** The webhook events the App handles; app.yml subscribes to exactly these (a test holds it). */
-export const HANDLED_EVENTS = ["issues.labeled", "issues.unlabeled", "issue_comment.created"] as const;
+export const HANDLED_EVENTS = [...ISSUE_EVENTS, ...MAIL_EVENTS] as const;
 
 export function gastownApp(given: AppDependencies = realDependencies) {
   return (app: Probot): void => {
@@ -24,8 +30,11 @@ export function gastownApp(given: AppDependencies = realDependencies) {
       login.catch(() => { login = undefined; });
       return login;
     };
-    app.on([...HANDLED_EVENTS], async (context) => {
+    app.on([...ISSUE_EVENTS], async (context) => {
       await handleIssueEvent({ name: context.name, payload: context.payload, github: context.octokit }, deps, await botLogin());
+    });
+    app.on([...MAIL_EVENTS], async (context) => {
+      await handleMail({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
     });
   };
 }

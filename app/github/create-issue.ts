@@ -1,4 +1,5 @@
-// Opening an issue: escalations are issues people are mentioned in.
+// Opening an issue: escalations are issues people are mentioned in. One the App must open once
+// carries a marker, and is looked for before it is opened again.
 import type { GitHubClient } from "./github-client.js";
 import type { RepoRef } from "./issue-comments.js";
 
@@ -8,10 +9,43 @@ export interface NewIssue {
   readonly labels?: readonly string[];
 }
 
-export async function createIssue(github: GitHubClient, repo: RepoRef, issue: NewIssue): Promise<{ number: number; html_url: string }> {
+export interface OpenedIssue {
+  readonly number: number;
+  readonly html_url: string;
+}
+
+export async function createIssue(github: GitHubClient, repo: RepoRef, issue: NewIssue): Promise<OpenedIssue> {
   const { data } = await github.request("POST /repos/{owner}/{repo}/issues", {
     ...repo, title: issue.title, body: issue.body, ...(issue.labels && issue.labels.length > 0 ? { labels: [...issue.labels] } : {}),
   });
   const created = data as { number: number; html_url: string };
   return { number: created.number, html_url: created.html_url };
+}
+
+// GitHub's largest page.
+const PER_PAGE = 100;
+
+interface ListedIssue {
+  readonly number: number;
+  readonly html_url: string;
+  readonly body?: string | null;
+  readonly user: { readonly login: string } | null;
+}
+
+/**
+ * The issue `creator` opened with `label` since `since` whose body holds `marker`. Listed, not
+ * searched: search is eventually consistent and may miss what was opened a moment ago.
+ */
+export async function findMarkedIssue(
+  github: GitHubClient, repo: RepoRef, wanted: { label: string; since: string; marker: string; creator: string },
+): Promise<OpenedIssue | undefined> {
+  for (let page = 1; ; page++) {
+    const { data } = await github.request("GET /repos/{owner}/{repo}/issues", {
+      owner: repo.owner, repo: repo.repo, labels: wanted.label, state: "all", since: wanted.since, per_page: PER_PAGE, page,
+    });
+    const issues = data as ListedIssue[];
+    const found = issues.find((issue) => issue.user?.login === wanted.creator && issue.body?.includes(wanted.marker) === true);
+    if (found) return { number: found.number, html_url: found.html_url };
+    if (issues.length < PER_PAGE) return undefined;
+  }
 }

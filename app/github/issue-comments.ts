@@ -39,7 +39,7 @@ export async function upsertStatusComment(
   github: GitHubClient, issue: IssueRef, body: string, options: { botLogin?: string } = {},
 ): Promise<UpsertedComment> {
   const stored = body.startsWith(STATUS_MARKER) ? body : `${STATUS_MARKER}\n${body}`;
-  const [existing, ...extra] = await findStatusComments(github, issue, options.botLogin);
+  const [existing, ...extra] = await findMarkedComments(github, issue, STATUS_MARKER, options.botLogin);
   // Two events landing at the same instant can each post one; the oldest stays, the rest go.
   for (const duplicate of extra) await deleteComment(github, issue, duplicate.id);
   if (existing !== undefined) {
@@ -67,17 +67,25 @@ export async function replyToIssue(github: GitHubClient, issue: IssueRef, body: 
 }
 
 /**
+ * Whether the App already wrote a comment that starts with `marker` on the issue: what it writes
+ * once (an exit's comment) is looked for before it is written again.
+ */
+export async function hasMarkedComment(github: GitHubClient, issue: IssueRef, marker: string, botLogin: string): Promise<boolean> {
+  return (await findMarkedComments(github, issue, marker, botLogin)).length > 0;
+}
+
+/**
  * The bot comments that start with the marker, oldest first, on the first page that has any
  * (reading page by page until then): the status comment, and any duplicates beside it.
  */
-async function findStatusComments(github: GitHubClient, issue: IssueRef, botLogin: string | undefined): Promise<ListedComment[]> {
+async function findMarkedComments(github: GitHubClient, issue: IssueRef, marker: string, botLogin: string | undefined): Promise<ListedComment[]> {
   for (let page = 1; ; page++) {
     const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
       owner: issue.owner, repo: issue.repo, issue_number: issue.issue_number, per_page: PER_PAGE, page,
     });
     const comments = data as ListedComment[];
     const found = comments.filter((comment) =>
-      comment.body?.startsWith(STATUS_MARKER) === true &&
+      comment.body?.startsWith(marker) === true &&
       comment.user?.type === "Bot" &&
       (botLogin === undefined || comment.user.login === botLogin));
     if (found.length > 0 || comments.length < PER_PAGE) return found;

@@ -17,3 +17,13 @@ export async function removeLabel(github: GitHubClient, issue: IssueRef, name: s
   }), false);
   return removed !== false;
 }
+
+/** The issue's labels now, by name; undefined when there is no such issue. */
+export async function labelsOn(github: GitHubClient, issue: IssueRef): Promise<string[] | undefined> {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
+    owner: issue.owner, repo: issue.repo, issue_number: issue.issue_number,
+  }), undefined);
+  if (answer === undefined) return undefined;
+  const labels = (answer.data as { labels: ({ name?: string } | string)[] }).labels;
+  return labels.map((label) => (typeof label === "string" ? label : label.name ?? "")).filter(Boolean);
+}

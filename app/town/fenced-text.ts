@@ -11,3 +11,20 @@ export function unfenced(text: string): string {
   const match = /^(`{3,})[^\n`]*\n([\s\S]*)\n\1\n?$/.exec(text);
   return match ? (match[2] as string) : text;
 }
+
+// A zero-width space after the `@` of a handle, as Dependabot writes the handles it quotes: the
+// text reads the same, and GitHub links and notifies no one. An address's `@` is no mention.
+const MENTION = /(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])/g;
+
+/** `text` with every `@handle` (and `@org/team`) left as plain text. */
+export function withoutMentions(text: string): string {
+  return text.replace(MENTION, "@\u200b");
+}
+
+/**
+ * What an agent wrote (an exit's reason, a step's notes, a bead's title), shown to people: fenced,
+ * so it can be read as no Markdown and no command, with its mentions pinging no one.
+ */
+export function agentText(text: string): string {
+  return fenced(withoutMentions(text));
+}

@@ -7,7 +7,7 @@ import type { Ledger } from "../ledger/ledger.js";
 import { gastownMetadata, gastownString } from "../molecules/gastown-metadata.js";
 import { isMoleculeRoot, readMolecule } from "../molecules/molecule.js";
 import { progress } from "../molecules/next-steps.js";
-import { fenced } from "./fenced-text.js";
+import { fenced, withoutMentions } from "./fenced-text.js";
 import type { Heartbeat } from "./heartbeat.js";
 import type { Health, HealthReason, PolecatState } from "./polecat-health.js";
 import { STATE_ORDER } from "./polecat-roster.js";
@@ -205,7 +205,8 @@ function runCell(run: PolecatObservation["run"]): string {
 function exitCell(bead: Bead, state: PolecatState): string {
   const meta = gastownMetadata(bead);
   if (typeof meta.exit !== "string") return state === "done" ? "none recorded" : "none yet";
-  return `${oneLine(meta.exit)}${typeof meta.exit_reason === "string" ? `: ${oneLine(meta.exit_reason)}` : ""}`;
+  // The reason is the agent's words: in a table cell there is no fence, but it pings no one.
+  return `${oneLine(meta.exit)}${typeof meta.exit_reason === "string" ? `: ${withoutMentions(oneLine(meta.exit_reason))}` : ""}`;
 }
 
 function attemptsCell(bead: Bead, settings: PeekSettings): string {

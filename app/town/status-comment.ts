@@ -10,7 +10,7 @@ import { progress } from "../molecules/next-steps.js";
 import { fenced } from "./fenced-text.js";
 import { attemptOf } from "./sling.js";
 
-export type StatusState = "hooked" | "waiting" | "unslung" | "abandoned" | "escalated" | "error";
+export type StatusState = "hooked" | "waiting" | "unslung" | "abandoned" | "escalated" | "error" | "completed" | "blocked" | "deferred";
 
 export interface StatusView {
   readonly state: StatusState;
@@ -32,6 +32,9 @@ const TITLES: Readonly<Record<StatusState, string>> = {
   abandoned: "Unslung and abandoned",
   escalated: "🚨 Escalated",
   error: "⚠️ Not slung",
+  completed: "✅ Pull request open",
+  blocked: "⛔ Blocked",
+  deferred: "🪓 Split up",
 };
 
 export function beadMarker(bead: string): string {
@@ -70,9 +73,8 @@ function facts(bead: Bead, run: StatusView["run"]): string[] {
   if (dispatchedAt !== undefined) rows.push(["Dispatched", when(new Date(dispatchedAt))]);
   const waitingSince = gastownString(bead, "waiting_since");
   if (waitingSince !== undefined) rows.push(["Waiting since", when(new Date(waitingSince))]);
-  if (typeof meta.exit === "string") {
-    rows.push(["Exit", `${meta.exit}${typeof meta.exit_reason === "string" ? `: ${oneLine(meta.exit_reason)}` : ""}`]);
-  }
+  // The reason is the agent's words (or the App's, quoting a person's): shown fenced, as the detail.
+  if (typeof meta.exit === "string") rows.push(["Exit", meta.exit]);
   return ["| | |", "|---|---|", ...rows.map(([name, value]) => `| ${name} | ${value} |`)];
 }
 

@@ -417,7 +417,8 @@ export class Emulator implements Core {
   async moveRef(repo: string, ref: string, sha: string, expected: string, actor: Actor): Promise<boolean> {
     const bare = this.git(repo);
     if (!(await bare.compareAndSwapRef(ref, sha, expected))) return false;
-    await this.pushed(repo, [{ ref, before: expected, after: sha }], actor);
+    // A ref moved to the commit it already has: GitHub answers, and sends no event.
+    if (sha !== expected) await this.pushed(repo, [{ ref, before: expected, after: sha }], actor);
     return true;
   }
 

@@ -175,3 +175,15 @@ export async function freePort(): Promise<number> {
   if (address === null || typeof address === "string") throw new Error("no free port");
   return address.port;
 }
+
+/** A team's CI workflow: on every push but to Gas Town's own branches, and on pull requests. */
+export const TEAM_CI = `name: CI
+on:
+  push:
+    branches-ignore: ['gastown/**']
+  pull_request:
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps: [{ run: "true" }]
+`;

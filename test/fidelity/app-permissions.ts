@@ -44,6 +44,15 @@ export const APP_PERMISSIONS: Readonly<Record<string, PermissionNeed>> = {
   "actions/list-jobs-for-workflow-run": { permission: "actions", access: "read" },
   "actions/download-job-logs-for-workflow-run": { permission: "actions", access: "read" },
   "pulls/get": { permission: "pull_requests", access: "read" },
+  // The publisher: a polecat's pull request opened, found again by its branch, and updated
+  // (app/github/pull-requests.ts); the issue it closes read for its labels
+  // (app/github/issue-labels.ts); an escalation issue looked for before it is opened again
+  // (app/github/create-issue.ts).
+  "pulls/create": { permission: "pull_requests", access: "write" },
+  "pulls/list": { permission: "pull_requests", access: "read" },
+  "pulls/update": { permission: "pull_requests", access: "write" },
+  "issues/get": { permission: "issues", access: "read" },
+  "issues/list-for-repo": { permission: "issues", access: "read" },
   // `.github/gastown.yml`, the repository's and the organisation's (app/github/config-files.ts),
   // and the repository's formulas in `.beads/formulas/` (app/github/repository-formulas.ts).
   "repos/get-content": { permission: "contents", access: "read" },

@@ -20106,12 +20106,12 @@ var require_stringifyComment = __commonJS({
   "../main/node_modules/yaml/dist/stringify/stringifyComment.js"(exports2) {
     "use strict";
     var stringifyComment = (str) => str.replace(/^(?!$)(?: $)?/gm, "#");
-    function indentComment(comment, indent) {
+    function indentComment(comment, indent2) {
       if (/^\n+$/.test(comment))
         return comment.substring(1);
-      return indent ? comment.replace(/^(?! *$)/gm, indent) : comment;
+      return indent2 ? comment.replace(/^(?! *$)/gm, indent2) : comment;
     }
-    var lineComment = (str, indent, comment) => str.endsWith("\n") ? indentComment(comment, indent) : comment.includes("\n") ? "\n" + indentComment(comment, indent) : (str.endsWith(" ") ? "" : " ") + comment;
+    var lineComment = (str, indent2, comment) => str.endsWith("\n") ? indentComment(comment, indent2) : comment.includes("\n") ? "\n" + indentComment(comment, indent2) : (str.endsWith(" ") ? "" : " ") + comment;
     exports2.indentComment = indentComment;
     exports2.lineComment = lineComment;
     exports2.stringifyComment = stringifyComment;
@@ -20125,17 +20125,17 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text2, indent2, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
         return text2;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
-      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
+      const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent2.length);
       if (text2.length <= endStep)
         return text2;
       const folds = [];
       const escapedFolds = {};
-      let end = lineWidth - indent.length;
+      let end = lineWidth - indent2.length;
       if (typeof indentAtStart === "number") {
         if (indentAtStart > lineWidth - Math.max(2, minContentWidth))
           folds.push(0);
@@ -20149,7 +20149,7 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text2, i, indent.length);
+        i = consumeMoreIndentedLines(text2, i, indent2.length);
         if (i !== -1)
           end = i + endStep;
       }
@@ -20173,8 +20173,8 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text2, i, indent.length);
-          end = i + indent.length + endStep;
+            i = consumeMoreIndentedLines(text2, i, indent2.length);
+          end = i + indent2.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
@@ -20219,22 +20219,22 @@ var require_foldFlowLines = __commonJS({
         const end2 = folds[i2 + 1] || text2.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent2}${text2.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
             res += `${text2[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent2}${text2.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i, indent) {
+    function consumeMoreIndentedLines(text2, i, indent2) {
       let end = i;
       let start = i + 1;
       let ch = text2[start];
       while (ch === " " || ch === "	") {
-        if (i < start + indent) {
+        if (i < start + indent2) {
           ch = text2[++i];
         } else {
           do {
@@ -20290,7 +20290,7 @@ var require_stringifyString = __commonJS({
         return json2;
       const { implicitKey } = ctx;
       const minMultiLineLength = ctx.options.doubleQuotedMinMultiLineLength;
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str = "";
       let start = 0;
       for (let i = 0, ch = json2[i]; ch; ch = json2[++i]) {
@@ -20350,7 +20350,7 @@ var require_stringifyString = __commonJS({
                   str += "\n";
                   i += 2;
                 }
-                str += indent;
+                str += indent2;
                 if (json2[i + 2] === " ")
                   str += "\\";
                 i += 1;
@@ -20362,15 +20362,15 @@ var require_stringifyString = __commonJS({
           }
       }
       str = start ? str + json2.slice(start) : json2;
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
+      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent2, foldFlowLines.FOLD_QUOTED, getFoldOptions(ctx, false));
     }
     function singleQuotedString(value, ctx) {
       if (ctx.options.singleQuote === false || ctx.implicitKey && value.includes("\n") || /[ \t]\n|\n[ \t]/.test(value))
         return doubleQuotedString(value, ctx);
-      const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
+      const indent2 = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       const res = "'" + value.replace(/'/g, "''").replace(/\n+/g, `$&
-${indent}`) + "'";
-      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+${indent2}`) + "'";
+      return ctx.implicitKey ? res : foldFlowLines.foldFlowLines(res, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function quotedString(value, ctx) {
       const { singleQuote } = ctx.options;
@@ -20400,8 +20400,8 @@ ${indent}`) + "'";
       if (!blockQuote || /\n[\t ]+$/.test(value)) {
         return quotedString(value, ctx);
       }
-      const indent = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
-      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent.length);
+      const indent2 = ctx.indent || (ctx.forceBlockIndent || containsDocumentMarker(value) ? "  " : "");
+      const literal2 = blockQuote === "literal" ? true : blockQuote === "folded" || type === Scalar.Scalar.BLOCK_FOLDED ? false : type === Scalar.Scalar.BLOCK_LITERAL ? true : !lineLengthOverLimit(value, lineWidth, indent2.length);
       if (!value)
         return literal2 ? "|\n" : ">\n";
       let chomp;
@@ -20426,7 +20426,7 @@ ${indent}`) + "'";
         value = value.slice(0, -end.length);
         if (end[end.length - 1] === "\n")
           end = end.slice(0, -1);
-        end = end.replace(blockEndNewlines, `$&${indent}`);
+        end = end.replace(blockEndNewlines, `$&${indent2}`);
       }
       let startWithSpace = false;
       let startEnd;
@@ -20443,9 +20443,9 @@ ${indent}`) + "'";
       let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
       if (start) {
         value = value.substring(start.length);
-        start = start.replace(/\n+/g, `$&${indent}`);
+        start = start.replace(/\n+/g, `$&${indent2}`);
       }
-      const indentSize = indent ? "2" : "1";
+      const indentSize = indent2 ? "2" : "1";
       let header = (startWithSpace ? indentSize : "") + chomp;
       if (comment) {
         header += " " + commentString(comment.replace(/ ?[\r\n]+/g, " "));
@@ -20453,7 +20453,7 @@ ${indent}`) + "'";
           onComment2();
       }
       if (!literal2) {
-        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent}`);
+        const foldedValue = value.replace(/\n+/g, "\n$&").replace(/(?:^|\n)([\t ].*)(?:([\n\t ]*)\n(?![\n\t ]))?/g, "$1$2").replace(/\n+/g, `$&${indent2}`);
         let literalFallback = false;
         const foldOptions = getFoldOptions(ctx, true);
         if (blockQuote !== "folded" && type !== Scalar.Scalar.BLOCK_FOLDED) {
@@ -20461,18 +20461,18 @@ ${indent}`) + "'";
             literalFallback = true;
           };
         }
-        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent, foldFlowLines.FOLD_BLOCK, foldOptions);
+        const body = foldFlowLines.foldFlowLines(`${start}${foldedValue}${end}`, indent2, foldFlowLines.FOLD_BLOCK, foldOptions);
         if (!literalFallback)
           return `>${header}
-${indent}${body}`;
+${indent2}${body}`;
       }
-      value = value.replace(/\n+/g, `$&${indent}`);
+      value = value.replace(/\n+/g, `$&${indent2}`);
       return `|${header}
-${indent}${start}${value}${end}`;
+${indent2}${start}${value}${end}`;
     }
     function plainString(item, ctx, onComment2, onChompKeep) {
       const { type, value } = item;
-      const { actualString, implicitKey, indent, indentStep, inFlow } = ctx;
+      const { actualString, implicitKey, indent: indent2, indentStep, inFlow } = ctx;
       if (implicitKey && value.includes("\n") || inFlow && /[[\]{},]/.test(value)) {
         return quotedString(value, ctx);
       }
@@ -20483,22 +20483,22 @@ ${indent}${start}${value}${end}`;
         return blockString(item, ctx, onComment2, onChompKeep);
       }
       if (containsDocumentMarker(value)) {
-        if (indent === "") {
+        if (indent2 === "") {
           ctx.forceBlockIndent = true;
           return blockString(item, ctx, onComment2, onChompKeep);
-        } else if (implicitKey && indent === indentStep) {
+        } else if (implicitKey && indent2 === indentStep) {
           return quotedString(value, ctx);
         }
       }
       const str = value.replace(/\n+/g, `$&
-${indent}`);
+${indent2}`);
       if (actualString) {
         const test = (tag) => tag.default && tag.tag !== "tag:yaml.org,2002:str" && tag.test?.test(str);
         const { compat, tags } = ctx.doc.schema;
         if (tags.some(test) || compat?.some(test))
           return quotedString(value, ctx);
       }
-      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
+      return implicitKey ? str : foldFlowLines.foldFlowLines(str, indent2, foldFlowLines.FOLD_FLOW, getFoldOptions(ctx, false));
     }
     function stringifyString(item, ctx, onComment2, onChompKeep) {
       const { implicitKey, inFlow } = ctx;
@@ -20670,7 +20670,7 @@ var require_stringifyPair = __commonJS({
     var stringify = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment2, onChompKeep) {
-      const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
+      const { allNullValues, doc, indent: indent2, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
       let keyComment = identity.isNode(key) && key.comment || null;
       if (simpleKeys) {
         if (keyComment) {
@@ -20685,7 +20685,7 @@ var require_stringifyPair = __commonJS({
       ctx = Object.assign({}, ctx, {
         allNullValues: false,
         implicitKey: !explicitKey && (simpleKeys || !allNullValues),
-        indent: indent + indentStep
+        indent: indent2 + indentStep
       });
       let keyCommentDone = false;
       let chompKeep = false;
@@ -20715,7 +20715,7 @@ var require_stringifyPair = __commonJS({
         if (keyComment)
           str += stringifyComment.lineComment(str, ctx.indent, commentString(keyComment));
         str = `? ${str}
-${indent}:`;
+${indent2}:`;
       } else {
         str = `${str}:`;
         if (keyComment)
@@ -20993,7 +20993,7 @@ var require_stringifyCollection = __commonJS({
       return stringify2(collection, ctx, options2);
     }
     function stringifyBlockCollection({ comment, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment: onComment2 }) {
-      const { indent, options: { commentString } } = ctx;
+      const { indent: indent2, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines = [];
@@ -21030,11 +21030,11 @@ var require_stringifyCollection = __commonJS({
         for (let i = 1; i < lines.length; ++i) {
           const line = lines[i];
           str += line ? `
-${indent}${line}` : "\n";
+${indent2}${line}` : "\n";
         }
       }
       if (comment) {
-        str += "\n" + stringifyComment.indentComment(commentString(comment), indent);
+        str += "\n" + stringifyComment.indentComment(commentString(comment), indent2);
         if (onComment2)
           onComment2();
       } else if (chompKeep && onChompKeep)
@@ -21042,7 +21042,7 @@ ${indent}${line}` : "\n";
       return str;
     }
     function stringifyFlowCollection({ items }, ctx, { flowChars, itemIndent }) {
-      const { indent, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
+      const { indent: indent2, indentStep, flowCollectionPadding: fcPadding, options: { commentString } } = ctx;
       itemIndent += indentStep;
       const itemCtx = Object.assign({}, ctx, {
         indent: itemIndent,
@@ -21111,19 +21111,19 @@ ${indent}${line}` : "\n";
           let str = start;
           for (const line of lines)
             str += line ? `
-${indentStep}${indent}${line}` : "\n";
+${indentStep}${indent2}${line}` : "\n";
           return `${str}
-${indent}${end}`;
+${indent2}${end}`;
         } else {
           return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
         }
       }
     }
-    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    function addCommentBefore({ indent: indent2, options: { commentString } }, lines, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
-        const ic = stringifyComment.indentComment(commentString(comment), indent);
+        const ic = stringifyComment.indentComment(commentString(comment), indent2);
         lines.push(ic.trimStart());
       }
     }
@@ -23073,10 +23073,10 @@ var require_util_flow_indent_check = __commonJS({
   "../main/node_modules/yaml/dist/compose/util-flow-indent-check.js"(exports2) {
     "use strict";
     var utilContainsNewline = require_util_contains_newline();
-    function flowIndentCheck(indent, fc, onError) {
+    function flowIndentCheck(indent2, fc, onError) {
       if (fc?.type === "flow-collection") {
         const end = fc.end[0];
-        if (end.indent === indent && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
+        if (end.indent === indent2 && (end.source === "]" || end.source === "}") && utilContainsNewline.containsNewline(fc)) {
           const msg = "Flow end indicator should be more indented than parent";
           onError(end, "BAD_INDENT", msg, true);
         }
@@ -23594,17 +23594,17 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines[i];
+        const [indent2, content] = lines[i];
         if (content === "" || content === "\r") {
-          if (header.indent === 0 && indent.length > trimIndent)
-            trimIndent = indent.length;
+          if (header.indent === 0 && indent2.length > trimIndent)
+            trimIndent = indent2.length;
         } else {
-          if (indent.length < trimIndent) {
+          if (indent2.length < trimIndent) {
             const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message);
+            onError(offset + indent2.length, "MISSING_CHAR", message);
           }
           if (header.indent === 0)
-            trimIndent = indent.length;
+            trimIndent = indent2.length;
           contentStart = i;
           if (trimIndent === 0 && !ctx.atRoot) {
             const message = "Block scalar values in collections must be indented";
@@ -23612,7 +23612,7 @@ var require_resolve_block_scalar = __commonJS({
           }
           break;
         }
-        offset += indent.length + content.length + 1;
+        offset += indent2.length + content.length + 1;
       }
       for (let i = lines.length - 1; i >= chompStart; --i) {
         if (lines[i][0].length > trimIndent)
@@ -23624,26 +23624,26 @@ var require_resolve_block_scalar = __commonJS({
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines[i];
-        offset += indent.length + content.length + 1;
+        let [indent2, content] = lines[i];
+        offset += indent2.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
           content = content.slice(0, -1);
-        if (content && indent.length < trimIndent) {
+        if (content && indent2.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
           const message = `Block scalar lines must not be less indented than their ${src}`;
           onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
-          indent = "";
+          indent2 = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep2 + indent.slice(trimIndent) + content;
+          value += sep2 + indent2.slice(trimIndent) + content;
           sep2 = "\n";
-        } else if (indent.length > trimIndent || content[0] === "	") {
+        } else if (indent2.length > trimIndent || content[0] === "	") {
           if (sep2 === " ")
             sep2 = "\n";
           else if (!prevMoreIndented && sep2 === "\n")
             sep2 = "\n\n";
-          value += sep2 + indent.slice(trimIndent) + content;
+          value += sep2 + indent2.slice(trimIndent) + content;
           sep2 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
@@ -23679,7 +23679,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       const { source } = props[0];
       const mode = source[0];
-      let indent = 0;
+      let indent2 = 0;
       let chomp = "";
       let error63 = -1;
       for (let i = 1; i < source.length; ++i) {
@@ -23688,8 +23688,8 @@ var require_resolve_block_scalar = __commonJS({
           chomp = ch;
         else {
           const n = Number(ch);
-          if (!indent && n)
-            indent = n;
+          if (!indent2 && n)
+            indent2 = n;
           else if (error63 === -1)
             error63 = offset + i;
         }
@@ -23730,7 +23730,7 @@ var require_resolve_block_scalar = __commonJS({
           }
         }
       }
-      return { mode, indent, chomp, comment, length };
+      return { mode, indent: indent2, chomp, comment, length };
     }
     function splitLines(source) {
       const split = source.split(/\n( *)/);
@@ -24464,15 +24464,15 @@ var require_cst_scalar = __commonJS({
       return null;
     }
     function createScalarToken(value, context) {
-      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
+      const { implicitKey = false, indent: indent2, inFlow = false, offset = -1, type = "PLAIN" } = context;
       const source = stringifyString.stringifyString({ type, value }, {
         implicitKey,
-        indent: indent > 0 ? " ".repeat(indent) : "",
+        indent: indent2 > 0 ? " ".repeat(indent2) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
       const end = context.end ?? [
-        { type: "newline", offset: -1, indent, source: "\n" }
+        { type: "newline", offset: -1, indent: indent2, source: "\n" }
       ];
       switch (source[0]) {
         case "|":
@@ -24481,25 +24481,25 @@ var require_cst_scalar = __commonJS({
           const head = source.substring(0, he);
           const body = source.substring(he + 1) + "\n";
           const props = [
-            { type: "block-scalar-header", offset, indent, source: head }
+            { type: "block-scalar-header", offset, indent: indent2, source: head }
           ];
           if (!addEndtoBlockProps(props, end))
-            props.push({ type: "newline", offset: -1, indent, source: "\n" });
-          return { type: "block-scalar", offset, indent, props, source: body };
+            props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
+          return { type: "block-scalar", offset, indent: indent2, props, source: body };
         }
         case '"':
-          return { type: "double-quoted-scalar", offset, indent, source, end };
+          return { type: "double-quoted-scalar", offset, indent: indent2, source, end };
         case "'":
-          return { type: "single-quoted-scalar", offset, indent, source, end };
+          return { type: "single-quoted-scalar", offset, indent: indent2, source, end };
         default:
-          return { type: "scalar", offset, indent, source, end };
+          return { type: "scalar", offset, indent: indent2, source, end };
       }
     }
     function setScalarValue(token, value, context = {}) {
       let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
-      let indent = "indent" in token ? token.indent : null;
-      if (afterKey && typeof indent === "number")
-        indent += 2;
+      let indent2 = "indent" in token ? token.indent : null;
+      if (afterKey && typeof indent2 === "number")
+        indent2 += 2;
       if (!type)
         switch (token.type) {
           case "single-quoted-scalar":
@@ -24519,8 +24519,8 @@ var require_cst_scalar = __commonJS({
             type = "PLAIN";
         }
       const source = stringifyString.stringifyString({ type, value }, {
-        implicitKey: implicitKey || indent === null,
-        indent: indent !== null && indent > 0 ? " ".repeat(indent) : "",
+        implicitKey: implicitKey || indent2 === null,
+        indent: indent2 !== null && indent2 > 0 ? " ".repeat(indent2) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
@@ -24551,16 +24551,16 @@ var require_cst_scalar = __commonJS({
         token.source = body;
       } else {
         const { offset } = token;
-        const indent = "indent" in token ? token.indent : -1;
+        const indent2 = "indent" in token ? token.indent : -1;
         const props = [
-          { type: "block-scalar-header", offset, indent, source: head }
+          { type: "block-scalar-header", offset, indent: indent2, source: head }
         ];
         if (!addEndtoBlockProps(props, "end" in token ? token.end : void 0))
-          props.push({ type: "newline", offset: -1, indent, source: "\n" });
+          props.push({ type: "newline", offset: -1, indent: indent2, source: "\n" });
         for (const key of Object.keys(token))
           if (key !== "type" && key !== "offset")
             delete token[key];
-        Object.assign(token, { type: "block-scalar", indent, props, source: body });
+        Object.assign(token, { type: "block-scalar", indent: indent2, props, source: body });
       }
     }
     function addEndtoBlockProps(props, end) {
@@ -24605,12 +24605,12 @@ var require_cst_scalar = __commonJS({
           break;
         }
         default: {
-          const indent = "indent" in token ? token.indent : -1;
+          const indent2 = "indent" in token ? token.indent : -1;
           const end = "end" in token && Array.isArray(token.end) ? token.end.filter((st) => st.type === "space" || st.type === "comment" || st.type === "newline") : [];
           for (const key of Object.keys(token))
             if (key !== "type" && key !== "offset")
               delete token[key];
-          Object.assign(token, { type, indent, source, end });
+          Object.assign(token, { type, indent: indent2, source, end });
         }
       }
     }
@@ -24916,15 +24916,15 @@ var require_lexer = __commonJS({
       continueScalar(offset) {
         let ch = this.buffer[offset];
         if (this.indentNext > 0) {
-          let indent = 0;
+          let indent2 = 0;
           while (ch === " ")
-            ch = this.buffer[++indent + offset];
+            ch = this.buffer[++indent2 + offset];
           if (ch === "\r") {
-            const next = this.buffer[indent + offset + 1];
+            const next = this.buffer[indent2 + offset + 1];
             if (next === "\n" || !next && !this.atEnd)
-              return offset + indent + 1;
+              return offset + indent2 + 1;
           }
-          return ch === "\n" || indent >= this.indentNext || !ch && !this.atEnd ? offset + indent : -1;
+          return ch === "\n" || indent2 >= this.indentNext || !ch && !this.atEnd ? offset + indent2 : -1;
         }
         if (ch === "-" || ch === ".") {
           const dt = this.buffer.substr(offset, 3);
@@ -25093,12 +25093,12 @@ var require_lexer = __commonJS({
       }
       *parseFlowCollection() {
         let nl, sp;
-        let indent = -1;
+        let indent2 = -1;
         do {
           nl = yield* this.pushNewline();
           if (nl > 0) {
             sp = yield* this.pushSpaces(false);
-            this.indentValue = indent = sp;
+            this.indentValue = indent2 = sp;
           } else {
             sp = 0;
           }
@@ -25107,8 +25107,8 @@ var require_lexer = __commonJS({
         const line = this.getLine();
         if (line === null)
           return this.setNext("flow");
-        if (indent !== -1 && indent < this.indentNext && line[0] !== "#" || indent === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
-          const atFlowEndMarker = indent === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
+        if (indent2 !== -1 && indent2 < this.indentNext && line[0] !== "#" || indent2 === 0 && (line.startsWith("---") || line.startsWith("...")) && isEmpty(line[3])) {
+          const atFlowEndMarker = indent2 === this.indentNext - 1 && this.flowLevel === 1 && (line[0] === "]" || line[0] === "}");
           if (!atFlowEndMarker) {
             this.flowLevel = 0;
             yield cst.FLOW_END;
@@ -25216,16 +25216,16 @@ var require_lexer = __commonJS({
       }
       *parseBlockScalar() {
         let nl = this.pos - 1;
-        let indent = 0;
+        let indent2 = 0;
         let ch;
         loop: for (let i2 = this.pos; ch = this.buffer[i2]; ++i2) {
           switch (ch) {
             case " ":
-              indent += 1;
+              indent2 += 1;
               break;
             case "\n":
               nl = i2;
-              indent = 0;
+              indent2 = 0;
               break;
             case "\r": {
               const next = this.buffer[i2 + 1];
@@ -25241,9 +25241,9 @@ var require_lexer = __commonJS({
         }
         if (!ch && !this.atEnd)
           return this.setNext("block-scalar");
-        if (indent >= this.indentNext) {
+        if (indent2 >= this.indentNext) {
           if (this.blockScalarIndent === -1)
-            this.indentNext = indent;
+            this.indentNext = indent2;
           else {
             this.indentNext = this.blockScalarIndent + (this.indentNext === 0 ? 1 : this.indentNext);
           }
@@ -25276,7 +25276,7 @@ var require_lexer = __commonJS({
             const lastChar = i2;
             while (ch2 === " ")
               ch2 = this.buffer[--i2];
-            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent > lastChar)
+            if (ch2 === "\n" && i2 >= this.pos && i2 + 1 + indent2 > lastChar)
               nl = i2;
             else
               break;
@@ -26292,10 +26292,10 @@ var require_parser = __commonJS({
         }
         return null;
       }
-      atIndentedComment(start, indent) {
+      atIndentedComment(start, indent2) {
         if (this.type !== "comment")
           return false;
-        if (this.indent <= indent)
+        if (this.indent <= indent2)
           return false;
         return start.every((st) => st.type === "newline" || st.type === "space");
       }
@@ -26417,8 +26417,8 @@ var require_public_api = __commonJS({
       if (typeof options2 === "string")
         options2 = options2.length;
       if (typeof options2 === "number") {
-        const indent = Math.round(options2);
-        options2 = indent < 1 ? void 0 : indent > 8 ? { indent: 8 } : { indent };
+        const indent2 = Math.round(options2);
+        options2 = indent2 < 1 ? void 0 : indent2 > 8 ? { indent: 8 } : { indent: indent2 };
       }
       if (value === void 0) {
         const { keepUndefined } = options2 ?? replacer ?? {};
@@ -67754,14 +67754,14 @@ function proseLines(body) {
       if (end >= 0) inComment = opensComment(raw2.slice(end + 3));
       return;
     }
-    const indent = /^[ \t]*/.exec(raw2)?.[0] ?? "";
-    if (indent.length > 3 || indent.includes("	")) return;
-    const text2 = raw2.slice(indent.length);
+    const indent2 = /^[ \t]*/.exec(raw2)?.[0] ?? "";
+    if (indent2.length > 3 || indent2.includes("	")) return;
+    const text2 = raw2.slice(indent2.length);
     if (text2.startsWith(">")) return;
     const open3 = FENCE_OPEN.exec(text2);
     const [, marker = "", run3 = "", info2 = ""] = open3 ?? [];
     if (open3 && !(run3.startsWith("`") && info2.includes("`"))) {
-      fence = { char: run3.startsWith("`") ? "`" : "~", length: run3.length, contentIndent: marker ? indent.length + marker.length : 0 };
+      fence = { char: run3.startsWith("`") ? "`" : "~", length: run3.length, contentIndent: marker ? indent2.length + marker.length : 0 };
       return;
     }
     lines.push({ line: index + 1, text: text2 });
@@ -67773,9 +67773,9 @@ function endsListItem(raw2, fence) {
   return raw2.trim() !== "" && (/^ */.exec(raw2)?.[0].length ?? 0) < fence.contentIndent;
 }
 function closesFence(raw2, fence) {
-  const indent = /^ */.exec(raw2)?.[0].length ?? 0;
-  if (indent > fence.contentIndent + 3) return false;
-  const rest = raw2.slice(indent);
+  const indent2 = /^ */.exec(raw2)?.[0].length ?? 0;
+  if (indent2 > fence.contentIndent + 3) return false;
+  const rest = raw2.slice(indent2);
   let run3 = 0;
   while (rest[run3] === fence.char) run3++;
   return run3 >= fence.length && rest.slice(run3).trim() === "";
@@ -67990,7 +67990,7 @@ var PER_PAGE = 100;
 async function upsertStatusComment(github, issue3, body, options2 = {}) {
   const stored = body.startsWith(STATUS_MARKER) ? body : `${STATUS_MARKER}
 ${body}`;
-  const [existing, ...extra] = await findStatusComments(github, issue3, options2.botLogin);
+  const [existing, ...extra] = await findMarkedComments(github, issue3, STATUS_MARKER, options2.botLogin);
   for (const duplicate of extra) await deleteComment(github, issue3, duplicate.id);
   if (existing !== void 0) {
     if (existing.body === stored) return { id: existing.id, created: false, changed: false };
@@ -68018,7 +68018,10 @@ async function replyToIssue(github, issue3, body) {
   });
   return { id: data.id };
 }
-async function findStatusComments(github, issue3, botLogin) {
+async function hasMarkedComment(github, issue3, marker, botLogin) {
+  return (await findMarkedComments(github, issue3, marker, botLogin)).length > 0;
+}
+async function findMarkedComments(github, issue3, marker, botLogin) {
   for (let page = 1; ; page++) {
     const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
       owner: issue3.owner,
@@ -68028,7 +68031,7 @@ async function findStatusComments(github, issue3, botLogin) {
       page
     });
     const comments = data;
-    const found = comments.filter((comment) => comment.body?.startsWith(STATUS_MARKER) === true && comment.user?.type === "Bot" && (botLogin === void 0 || comment.user.login === botLogin));
+    const found = comments.filter((comment) => comment.body?.startsWith(marker) === true && comment.user?.type === "Bot" && (botLogin === void 0 || comment.user.login === botLogin));
     if (found.length > 0 || comments.length < PER_PAGE) return found;
   }
 }
@@ -68058,6 +68061,16 @@ async function removeLabel(github, issue3, name2) {
     name: name2
   }), false);
   return removed !== false;
+}
+async function labelsOn(github, issue3) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number
+  }), void 0);
+  if (answer === void 0) return void 0;
+  const labels = answer.data.labels;
+  return labels.map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
 }
 
 // app/github/permissions.ts
@@ -69076,6 +69089,13 @@ function unfenced(text2) {
   const match = /^(`{3,})[^\n`]*\n([\s\S]*)\n\1\n?$/.exec(text2);
   return match ? match[2] : text2;
 }
+var MENTION = /(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])/g;
+function withoutMentions(text2) {
+  return text2.replace(MENTION, "@\u200B");
+}
+function agentText(text2) {
+  return fenced(withoutMentions(text2));
+}
 
 // app/town/unreadable-ledger.ts
 var LEDGER_LINES_SHOWN = 5;
@@ -69704,7 +69724,10 @@ var TITLES = {
   unslung: "Unslung",
   abandoned: "Unslung and abandoned",
   escalated: "\u{1F6A8} Escalated",
-  error: "\u26A0\uFE0F Not slung"
+  error: "\u26A0\uFE0F Not slung",
+  completed: "\u2705 Pull request open",
+  blocked: "\u26D4 Blocked",
+  deferred: "\u{1FA93} Split up"
 };
 function beadMarker(bead) {
   return `<!-- gastown:bead ${bead} -->`;
@@ -69735,9 +69758,7 @@ function facts(bead, run3) {
   if (dispatchedAt !== void 0) rows.push(["Dispatched", when(new Date(dispatchedAt))]);
   const waitingSince = gastownString(bead, "waiting_since");
   if (waitingSince !== void 0) rows.push(["Waiting since", when(new Date(waitingSince))]);
-  if (typeof meta3.exit === "string") {
-    rows.push(["Exit", `${meta3.exit}${typeof meta3.exit_reason === "string" ? `: ${oneLine(meta3.exit_reason)}` : ""}`]);
-  }
+  if (typeof meta3.exit === "string") rows.push(["Exit", meta3.exit]);
   return ["| | |", "|---|---|", ...rows.map(([name2, value]) => `| ${name2} | ${value} |`)];
 }
 function checklist(ledger2, bead, current) {
@@ -70026,6 +70047,24 @@ async function createIssue(github, repo, issue3) {
   });
   const created = data;
   return { number: created.number, html_url: created.html_url };
+}
+var PER_PAGE2 = 100;
+async function findMarkedIssue(github, repo, wanted) {
+  for (let page = 1; ; page++) {
+    const { data } = await github.request("GET /repos/{owner}/{repo}/issues", {
+      owner: repo.owner,
+      repo: repo.repo,
+      labels: wanted.label,
+      state: "all",
+      since: wanted.since,
+      per_page: PER_PAGE2,
+      page
+    });
+    const issues = data;
+    const found = issues.find((issue3) => issue3.user?.login === wanted.creator && issue3.body?.includes(wanted.marker) === true);
+    if (found) return { number: found.number, html_url: found.html_url };
+    if (issues.length < PER_PAGE2) return void 0;
+  }
 }
 
 // app/github/reactions.ts
@@ -70336,7 +70375,7 @@ function runCell(run3) {
 function exitCell(bead, state) {
   const meta3 = gastownMetadata(bead);
   if (typeof meta3.exit !== "string") return state === "done" ? "none recorded" : "none yet";
-  return `${oneLine(meta3.exit)}${typeof meta3.exit_reason === "string" ? `: ${oneLine(meta3.exit_reason)}` : ""}`;
+  return `${oneLine(meta3.exit)}${typeof meta3.exit_reason === "string" ? `: ${withoutMentions(oneLine(meta3.exit_reason))}` : ""}`;
 }
 function attemptsCell(bead, settings) {
   const attempt = attemptOf(bead);
@@ -70370,7 +70409,7 @@ function plural2(n, unit) {
 }
 
 // app/github/heartbeat-check-runs.ts
-var PER_PAGE2 = 100;
+var PER_PAGE3 = 100;
 async function findCheckRun(github, repo) {
   const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
     owner: repo.owner,
@@ -70378,20 +70417,20 @@ async function findCheckRun(github, repo) {
     ref: repo.ref,
     check_name: repo.checkName,
     filter: "all",
-    per_page: PER_PAGE2
+    per_page: PER_PAGE3
   }), void 0, [404, 422]);
   if (answer === void 0) return void 0;
   return answer.data.check_runs.filter((run3) => run3.name === repo.checkName && run3.external_id === repo.externalId && run3.app?.slug === repo.appSlug).reduce((newest, run3) => newest === void 0 || run3.id > newest.id ? run3 : newest, void 0);
 }
 
 // app/github/job-logs.ts
-var PER_PAGE3 = 100;
+var PER_PAGE4 = 100;
 async function listRunJobs(github, repo) {
   const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs", {
     owner: repo.owner,
     repo: repo.repo,
     run_id: repo.runId,
-    per_page: PER_PAGE3
+    per_page: PER_PAGE4
   }), void 0);
   return answer === void 0 ? [] : answer.data.jobs;
 }
@@ -71437,8 +71476,379 @@ function issueSnapshot(issue3) {
   };
 }
 
+// app/handlers/polecat-mail.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+
+// app/github/branch-refs.ts
+async function branchTip(github, repo, branch) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    ref: `heads/${branch}`
+  }), void 0);
+  return answer === void 0 ? void 0 : answer.data.object.sha;
+}
+async function moveBranch(github, repo, branch, sha, current) {
+  if (current === sha) return "unchanged";
+  if (current === void 0) {
+    await github.request("POST /repos/{owner}/{repo}/git/refs", { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${branch}`, sha });
+    return "created";
+  }
+  await github.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner: repo.owner, repo: repo.repo, ref: `heads/${branch}`, sha, force: false });
+  return "moved";
+}
+
+// app/github/pull-requests.ts
+async function openOrUpdatePullRequest(github, repo, wanted) {
+  try {
+    const { data } = await github.request("POST /repos/{owner}/{repo}/pulls", {
+      owner: repo.owner,
+      repo: repo.repo,
+      head: wanted.head,
+      base: wanted.base,
+      title: wanted.title,
+      body: wanted.body
+    });
+    return { number: data.number, created: true, labels: [] };
+  } catch (error63) {
+    if (statusOf(error63) !== 422) throw error63;
+    const open3 = await openPullRequestFor(github, repo, wanted.head);
+    if (open3 === void 0) throw error63;
+    if (open3.title !== wanted.title || open3.body !== wanted.body) {
+      await github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+        owner: repo.owner,
+        repo: repo.repo,
+        pull_number: open3.number,
+        title: wanted.title,
+        body: wanted.body
+      });
+    }
+    return { number: open3.number, created: false, labels: open3.labels.map((label) => label.name) };
+  }
+}
+async function openPullRequestFor(github, repo, branch) {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/pulls", {
+    owner: repo.owner,
+    repo: repo.repo,
+    head: `${repo.owner}:${branch}`,
+    state: "open"
+  });
+  return data[0];
+}
+
+// app/town/polecat-mail.ts
+var MAIL_EVENT_TYPE = "gastown.mail";
+
+// app/town/exit-texts.ts
+function exitMarker(exit) {
+  return `<!-- gastown:exit ${exit.bead.id}@${exit.attempt} -->`;
+}
+function pullRequestText(ledger2, exit, runUrl) {
+  const lines = [
+    `Polecat **${exit.polecat}** finished \`${exit.bead.id}\` (attempt ${exit.attempt}).`,
+    "",
+    "**Summary**",
+    "",
+    agentText(exit.reason),
+    ...stepLines(ledger2, exit.bead),
+    "",
+    `Closes #${exit.issue}`,
+    "",
+    `Run: ${runUrl}`,
+    exitMarker(exit)
+  ];
+  return { title: withoutMentions(oneLine2(exit.bead.title)), body: lines.join("\n") + "\n" };
+}
+function stepLines(ledger2, bead) {
+  const root = gastownString(bead, "molecule");
+  if (root === void 0 || !isMoleculeRoot(ledger2.get(root))) return [];
+  const lines = ["", "**Steps**", ""];
+  for (const step of readMolecule(ledger2, root).steps) {
+    lines.push(`- [${step.closed ? "x" : " "}] ${oneLine2(step.bead.title)}`);
+    const notes = gastownString(step.bead, "notes");
+    if (notes !== void 0 && notes.trim() !== "") lines.push("", indent(agentText(notes)), "");
+  }
+  return lines;
+}
+function exitComment(ledger2, exit) {
+  const head = `Polecat **${exit.polecat}** ended attempt ${exit.attempt} of \`${exit.bead.id}\``;
+  if (exit.exit === "BLOCKED") {
+    const blocker = exit.blocker === void 0 ? void 0 : ledger2.get(exit.blocker);
+    const what = exit.blocker === void 0 ? [] : [
+      "",
+      `It is blocked by \`${exit.blocker}\`${blocker ? ":" : "."}`,
+      ...blocker ? ["", agentText(blocker.title)] : []
+    ];
+    return [
+      exitMarker(exit),
+      `${head} as **BLOCKED**: the work waits until what blocks it is done, then a person slings it again.`,
+      "",
+      agentText(exit.reason),
+      ...what
+    ].join("\n") + "\n";
+  }
+  if (exit.exit === "REFACTOR") {
+    const children = filedChildren(ledger2, exit);
+    const listed = children.length === 0 ? ["", "It filed no beads under it."] : [
+      "",
+      `It split the work into ${children.length === 1 ? "this bead" : `these ${children.length} beads`}:`,
+      "",
+      ...children.map((child) => `- \`${child.id}\`
+
+${indent(agentText(child.title))}
+`)
+    ];
+    return [
+      exitMarker(exit),
+      `${head} as **REFACTOR**: the work is deferred, split into smaller beads.`,
+      "",
+      agentText(exit.reason),
+      ...listed
+    ].join("\n") + "\n";
+  }
+  return void 0;
+}
+function filedChildren(ledger2, exit) {
+  const molecule = gastownString(exit.bead, "molecule");
+  return ledger2.beads().filter((bead) => bead.id !== molecule && bead.created_by === `polecat/${exit.polecat}` && (bead.dependencies ?? []).some((d) => d.type === "parent-child" && d.depends_on_id === exit.bead.id));
+}
+function escalationIssue(exit) {
+  const slungBy = gastownString(exit.bead, "slung_by");
+  const who = slungBy === void 0 ? "" : `@${slungBy}: `;
+  const body = [
+    `${who}polecat **${exit.polecat}** escalated #${exit.issue} (bead \`${exit.bead.id}\`, attempt ${exit.attempt}): it needs a person.`,
+    "",
+    agentText(exit.reason),
+    "",
+    `The work is let go and its molecule stays open: once a person has acted, slinging #${exit.issue} again resumes it.`,
+    exitMarker(exit)
+  ].join("\n") + "\n";
+  return { title: `Escalation: #${exit.issue} needs a person`, body, labels: [ESCALATED_LABEL] };
+}
+function exitHeadline(exit, published) {
+  const who = `Polecat **${exit.polecat}** ended attempt ${exit.attempt} as ${exit.exit}`;
+  switch (exit.exit) {
+    case "COMPLETED":
+      return `${who}: pull request #${published.pr ?? "?"} is open and queued.`;
+    case "BLOCKED":
+      return `${who}: the work is blocked${exit.blocker === void 0 ? "" : ` by \`${exit.blocker}\``}. Sling it again once that is done.`;
+    case "REFACTOR":
+      return `${who}: the work is deferred, split into smaller beads.`;
+    case "ESCALATE":
+      return `${who}: escalated as #${published.escalation ?? "?"}. Sling it again once a person has acted.`;
+  }
+}
+function oneLine2(text2) {
+  return text2.replace(/\s+/g, " ").trim();
+}
+function indent(text2) {
+  return text2.split("\n").map((line) => line === "" ? line : `  ${line}`).join("\n");
+}
+
+// app/town/polecat-exit.ts
+var STATUS_AFTER_EXIT = {
+  // Its pull request is open until it merges.
+  COMPLETED: "in_progress",
+  BLOCKED: "blocked",
+  REFACTOR: "deferred",
+  ESCALATE: "open"
+};
+function recordedExit(bead) {
+  const meta3 = gastownMetadata(bead);
+  const exit = meta3.exit;
+  if (exit !== "COMPLETED" && exit !== "BLOCKED" && exit !== "REFACTOR" && exit !== "ESCALATE") return void 0;
+  return {
+    exit,
+    reason: gastownString(bead, "exit_reason") ?? "",
+    attempt: attemptOf(bead),
+    runId: typeof meta3.run_id === "number" ? meta3.run_id : void 0,
+    blocker: gastownString(bead, "exit_blocker"),
+    workTip: gastownString(bead, "work_tip"),
+    at: gastownString(bead, "exit_at")
+  };
+}
+
+// app/town/publish-exit.ts
+var QUEUE_LABEL = "gt:queue";
+function exitToPublish(bead) {
+  if (bead === void 0) return { kind: "nothing", why: "the ledger has no such bead" };
+  const exit = recordedExit(bead);
+  if (exit === void 0) return { kind: "nothing", why: `${bead.id} records no exit` };
+  if (beadStatus(bead) === "hooked") return { kind: "nothing", why: `${bead.id} is hooked again, attempt ${exit.attempt}` };
+  if (exit.runId === void 0) return { kind: "nothing", why: `no run claimed attempt ${exit.attempt} of ${bead.id}` };
+  const published = publishedAttempt(bead);
+  if (published !== void 0 && published >= exit.attempt) return { kind: "nothing", why: `attempt ${exit.attempt} of ${bead.id} is published` };
+  const polecat2 = gastownString(bead, "polecat");
+  const issue3 = issueNumberOf(bead);
+  if (polecat2 === void 0 || issue3 === void 0) return { kind: "nothing", why: `${bead.id} has no ${polecat2 === void 0 ? "polecat" : "issue"}` };
+  if (exit.exit === "COMPLETED" && exit.workTip === void 0) return { kind: "nothing", why: `${bead.id} records no work tip` };
+  return {
+    kind: "publish",
+    exit: { ...exit, runId: exit.runId, bead, polecat: polecat2, issue: issue3, branch: polecatBranch(polecat2, bead.id), workRef: workRef(polecat2, bead.id) }
+  };
+}
+function publishedAttempt(bead) {
+  const value = gastownMetadata(bead).published_attempt;
+  return typeof value === "number" && Number.isInteger(value) ? value : void 0;
+}
+var PUBLISH_CLAIM_MS = 2 * 6e4;
+function claimPublishing(ledger2, beadId, attempt, claim2) {
+  const bead = ledger2.get(beadId);
+  const decision = exitToPublish(bead);
+  if (bead === void 0 || decision.kind !== "publish" || decision.exit.attempt !== attempt) return ledger2;
+  const held = publishingClaim(bead);
+  if (held?.by === claim2.id) return ledger2;
+  if (held !== void 0 && held.attempt === attempt && claim2.now.getTime() - Date.parse(held.at) < PUBLISH_CLAIM_MS) return ledger2;
+  return ledger2.withBead(withGastownMetadata(bead, { publishing: { attempt, by: claim2.id, at: timestamp2(claim2.now) } }));
+}
+function holdsClaim(bead, id) {
+  return bead !== void 0 && publishingClaim(bead)?.by === id;
+}
+function publishingClaim(bead) {
+  const value = gastownMetadata(bead).publishing;
+  if (typeof value !== "object" || value === null) return void 0;
+  const { attempt, by, at } = value;
+  return typeof attempt === "number" && typeof by === "string" && typeof at === "string" ? { attempt, by, at } : void 0;
+}
+function recordPublished(ledger2, beadId, attempt, pr) {
+  const bead = ledger2.get(beadId);
+  if (!bead) return ledger2;
+  const exit = recordedExit(bead);
+  if (exit === void 0 || exit.attempt !== attempt || beadStatus(bead) === "hooked") return ledger2;
+  const unchanged = publishedAttempt(bead) === attempt && (pr === void 0 || gastownMetadata(bead).pr === pr) && publishingClaim(bead) === void 0;
+  if (unchanged) return ledger2;
+  return ledger2.withBead(withGastownMetadata(bead, { published_attempt: attempt, publishing: void 0, ...pr === void 0 ? {} : { pr } }));
+}
+function exitLabels(exit, labels, slingLabel) {
+  const status = `status::${STATUS_AFTER_EXIT[exit]}`;
+  const add = [status, ...exit === "ESCALATE" ? [ESCALATED_LABEL] : []];
+  const remove = [
+    HOOKED_LABEL,
+    WAITING_LABEL,
+    ...labels.filter((label) => label.startsWith("status::") && label !== status),
+    ...exit === "COMPLETED" ? [] : slingLabelsOn(labels, slingLabel)
+  ];
+  return {
+    add: add.filter((label) => !labels.includes(label)),
+    remove: [...new Set(remove)].filter((label) => labels.includes(label))
+  };
+}
+function issueNumberOf(bead) {
+  const match = /\/issues\/(\d+)$/.exec(bead.external_ref ?? "");
+  return match ? Number(match[1]) : void 0;
+}
+
+// app/handlers/polecat-mail.ts
+var BEAD_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*-[A-Za-z0-9][A-Za-z0-9.]*$/;
+async function handleMail(event, deps, botLogin) {
+  const payload = event.payload;
+  const bead = payload.client_payload?.bead;
+  if (payload.action !== MAIL_EVENT_TYPE || typeof bead !== "string" || !BEAD_ID.test(bead)) return void 0;
+  const ref = {
+    github: event.github,
+    owner: payload.repository.owner.login,
+    repo: payload.repository.name,
+    defaultBranch: payload.repository.default_branch
+  };
+  const opened = await openTown(ref, deps);
+  if (opened.kind !== "on") return { kind: "nothing", why: opened.kind === "off" ? opened.reason : opened.error.message };
+  return publishExit({ ...opened.town, botLogin: await botLogin() }, bead);
+}
+async function publishExit(town, beadId) {
+  const read = await town.store.read();
+  const decision = exitToPublish(read.ledger.get(beadId));
+  if (decision.kind === "nothing") return decision;
+  const claim2 = { id: randomUUID2(), now: town.deps.clock() };
+  const claimed = await town.store.update(
+    `Claim publishing ${beadId}'s attempt ${decision.exit.attempt} (${decision.exit.exit})`,
+    (current) => claimPublishing(current, beadId, decision.exit.attempt, claim2),
+    { from: read }
+  );
+  const ledger2 = claimed.state.ledger;
+  if (!holdsClaim(ledger2.get(beadId), claim2.id)) {
+    const again = exitToPublish(ledger2.get(beadId));
+    return again.kind === "nothing" ? again : { kind: "nothing", why: `another look is publishing attempt ${decision.exit.attempt} of ${beadId}` };
+  }
+  const exit = decision.exit;
+  const repo = { owner: town.owner, repo: town.repo };
+  const issueRef = { ...repo, issue_number: exit.issue };
+  let pr;
+  let escalation;
+  switch (exit.exit) {
+    case "COMPLETED": {
+      const published = await publishPullRequest(town, ledger2, exit);
+      if (published.kind === "nothing") return published;
+      pr = published.pr;
+      break;
+    }
+    case "BLOCKED":
+    case "REFACTOR": {
+      const body = exitComment(ledger2, exit);
+      if (body !== void 0 && !await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin)) {
+        await replyToIssue(town.github, issueRef, body);
+      }
+      break;
+    }
+    case "ESCALATE": {
+      const wanted = escalationIssue(exit);
+      const found = await findMarkedIssue(town.github, repo, {
+        label: ESCALATED_LABEL,
+        since: listedSince(exit.at),
+        marker: exitMarker(exit),
+        creator: town.botLogin
+      });
+      escalation = (found ?? await createIssue(town.github, repo, wanted)).number;
+      break;
+    }
+  }
+  const labels = await labelsOn(town.github, issueRef);
+  if (labels !== void 0) {
+    await showStatus(town, { number: exit.issue, labels }, {
+      state: STATUS_STATES[exit.exit],
+      headline: exitHeadline(exit, { ...pr === void 0 ? {} : { pr }, ...escalation === void 0 ? {} : { escalation } }),
+      detail: withoutMentions(exit.reason),
+      bead: exit.bead,
+      ledger: ledger2,
+      now: town.deps.clock()
+    }, exitLabels(exit.exit, labels, town.config.sling.label));
+  }
+  await town.store.update(
+    `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === void 0 ? "" : ` as pull request #${pr}`}`,
+    (current) => recordPublished(current, exit.bead.id, exit.attempt, pr),
+    { from: claimed.state }
+  );
+  return { kind: "published", exit, ...pr === void 0 ? {} : { pr }, ...escalation === void 0 ? {} : { escalation } };
+}
+var CLOCK_SKEW_MS = 10 * 6e4;
+function listedSince(at) {
+  const time3 = Date.parse(at ?? "");
+  return new Date(Number.isFinite(time3) ? time3 - CLOCK_SKEW_MS : 0).toISOString();
+}
+var STATUS_STATES = {
+  COMPLETED: "completed",
+  BLOCKED: "blocked",
+  REFACTOR: "deferred",
+  ESCALATE: "escalated"
+};
+async function publishPullRequest(town, ledger2, exit) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const tip = exit.workTip;
+  const pushed = await branchTip(town.github, repo, exit.workRef);
+  if (pushed !== tip) {
+    return { kind: "nothing", why: `${exit.workRef} is ${pushed === void 0 ? "not there" : `at ${pushed}`}, not at the recorded tip ${tip}` };
+  }
+  await moveBranch(town.github, repo, exit.branch, tip, await branchTip(town.github, repo, exit.branch));
+  const runUrl = gastownString(exit.bead, "run_url") ?? `run ${exit.runId}`;
+  const text2 = pullRequestText(ledger2, exit, runUrl);
+  const pull = await openOrUpdatePullRequest(town.github, repo, { head: exit.branch, base: town.defaultBranch, ...text2 });
+  if (!pull.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
+  return { kind: "published", pr: pull.number };
+}
+
 // app/gastown-app.ts
-var HANDLED_EVENTS = ["issues.labeled", "issues.unlabeled", "issue_comment.created"];
+var ISSUE_EVENTS = ["issues.labeled", "issues.unlabeled", "issue_comment.created"];
+var MAIL_EVENTS = ["repository_dispatch"];
+var HANDLED_EVENTS = [...ISSUE_EVENTS, ...MAIL_EVENTS];
 function gastownApp(given = realDependencies) {
   return (app) => {
     const deps = { ...given, ledgerLanes: given.ledgerLanes ?? new LedgerLanes() };
@@ -71454,8 +71864,11 @@ function gastownApp(given = realDependencies) {
       });
       return login;
     };
-    app.on([...HANDLED_EVENTS], async (context) => {
+    app.on([...ISSUE_EVENTS], async (context) => {
       await handleIssueEvent({ name: context.name, payload: context.payload, github: context.octokit }, deps, await botLogin());
+    });
+    app.on([...MAIL_EVENTS], async (context) => {
+      await handleMail({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
     });
   };
 }

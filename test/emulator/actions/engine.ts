@@ -11,7 +11,7 @@ import { createRun } from "../state/runs.js";
 import { renderWebhook } from "../webhooks/payloads.js";
 import { checkDispatchInputs } from "./dispatch-inputs.js";
 import { renderRunName } from "./run-name.js";
-import { mayStartRuns, triggers, type TriggeringEvent } from "./triggers.js";
+import { awaitsApproval, mayStartRuns, triggers, type TriggeringEvent } from "./triggers.js";
 import { parseWorkflow, type WorkflowFile } from "./workflow-file.js";
 
 export const WORKFLOWS_PATH = ".github/workflows";
@@ -95,7 +95,10 @@ async function contextOf(core: Core, event: DomainEvent): Promise<Context | unde
   }
 }
 
-/** The runs an event starts (none for what a GITHUB_TOKEN did, but repository_dispatch). */
+/**
+ * The runs an event starts: none for what a GITHUB_TOKEN did but dispatches, and for its pull
+ * requests runs that wait for approval.
+ */
 export async function startTriggeredRuns(core: Core, event: DomainEvent): Promise<void> {
   const context = await contextOf(core, event);
   if (context === undefined || !mayStartRuns(context.triggering)) return;
@@ -121,6 +124,7 @@ export async function startTriggeredRuns(core: Core, event: DomainEvent): Promis
         tokenPermissions: workflow.permissions,
         cause: event.actor,
         at: core.timestamp(),
+        awaitingApproval: awaitsApproval(context.triggering),
       }),
     );
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { globMatches, mayStartRuns, triggers } from "./triggers.js";
+import { awaitsApproval, globMatches, mayStartRuns, triggers } from "./triggers.js";
 import { parseWorkflow } from "./workflow-file.js";
 
 const app = { login: "gastown[bot]", via: "app" as const };
@@ -44,5 +44,11 @@ describe("mayStartRuns", () => {
     expect(mayStartRuns({ event: "repository_dispatch", actor: actions })).toBe(true);
     expect(mayStartRuns({ event: "workflow_dispatch", actor: actions })).toBe(true);
     expect(mayStartRuns({ event: "push", actor: app })).toBe(true);
+  });
+
+  it("makes a GITHUB_TOKEN's pull_request runs wait for approval, and no one else's", () => {
+    expect([mayStartRuns({ event: "pull_request", actor: actions }), awaitsApproval({ event: "pull_request", actor: actions })]).toEqual([true, true]);
+    expect(awaitsApproval({ event: "pull_request", actor: app })).toBe(false);
+    expect(awaitsApproval({ event: "push", actor: actions })).toBe(false);
   });
 });

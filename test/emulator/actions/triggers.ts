@@ -21,11 +21,20 @@ const DEFAULT_TYPES: Readonly<Record<string, readonly string[]>> = {
 
 /**
  * Events caused by a workflow's GITHUB_TOKEN start no workflow runs, except workflow_dispatch
- * and repository_dispatch; an App's installation token and a person's token do start them.
+ * and repository_dispatch, and pull_request runs that wait for a person's approval (see
+ * awaitsApproval); an App's installation token and a person's token do start them.
  * https://docs.github.com/en/actions/writing-workflows/choosing-when-your-workflow-runs/triggering-a-workflow#triggering-a-workflow-from-a-workflow
  */
 export function mayStartRuns(event: TriggeringEvent): boolean {
-  return event.actor.via !== "actions" || event.event === "workflow_dispatch" || event.event === "repository_dispatch";
+  return event.actor.via !== "actions" || event.event === "workflow_dispatch" || event.event === "repository_dispatch" || event.event === "pull_request";
+}
+
+/**
+ * A pull request a GITHUB_TOKEN opened or updated: its `pull_request` runs are made, but wait
+ * for a person's approval (`action_required`) and do nothing until then.
+ */
+export function awaitsApproval(event: TriggeringEvent): boolean {
+  return event.actor.via === "actions" && event.event === "pull_request";
 }
 
 /** Glob matching of branch and tag filters: `*` stays within a path segment, `**` does not. */

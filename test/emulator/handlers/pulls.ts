@@ -159,6 +159,16 @@ async function createComment(request: ApiRequest, core: Core): Promise<ApiRespon
   );
 }
 
+/**
+ * A listed pull request (`pull-request-simple`) whose labels' descriptions are strings: GitHub's
+ * description says so there, though a label made by adding it to an issue has none (null, as
+ * `pulls/get` may say). The emulator answers "" to keep to the description it is held to.
+ */
+function withStringLabelDescriptions(pull: Record<string, unknown>): Record<string, unknown> {
+  const labels = pull["labels"] as Record<string, unknown>[];
+  return { ...pull, labels: labels.map((label) => ({ ...label, description: label["description"] ?? "" })) };
+}
+
 export const pullHandlers: Handlers = {
   "pulls/list": (request, core) => {
     const state = request.query.get("state") ?? "open";
@@ -171,7 +181,7 @@ export const pullHandlers: Handlers = {
       .filter((i) => base === null || i.pull?.baseRef === base)
       .sort((a, b) => (ascending ? a.number - b.number : b.number - a.number));
     const page = paginate(pulls, request.query, request.url);
-    return json(200, page.items.map(renderPull(core, request)), page.headers);
+    return json(200, page.items.map(renderPull(core, request)).map(withStringLabelDescriptions), page.headers);
   },
 
   "pulls/get": (request, core) => {

@@ -202,7 +202,8 @@ export type CheckRunOwner = "app" | "actions";
 export type CheckSuiteFacts = { headBranch: string | null; headCommit: CommitSummary; createdAt: string };
 
 export type RunStatus = "queued" | "in_progress" | "completed";
-export type RunConclusion = "success" | "failure" | "cancelled" | "skipped" | "neutral" | "timed_out";
+// `action_required`: a run waiting for a person to approve it, which never started.
+export type RunConclusion = "success" | "failure" | "cancelled" | "skipped" | "neutral" | "timed_out" | "action_required";
 
 export type JobRecord = {
   id: number;

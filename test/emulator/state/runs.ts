@@ -44,6 +44,8 @@ export type RunRequest = {
   /** Who caused the run, as the sender of its webhooks. */
   cause: Actor;
   at: string;
+  /** A run that waits for a person's approval: completed as `action_required`, with no jobs and no token. */
+  awaitingApproval?: boolean;
 };
 
 function findRepo(draft: EmulatorState, repo: string): RepoRecord | undefined {
@@ -100,6 +102,7 @@ export function createRun(state: EmulatorState, request: RunRequest): Result<Run
     const workflow = registerWorkflow(draft, repo, request.workflow.path, request.workflow.name, request.at);
     const id = allocateId(draft);
     const runNumber = repo.runs.filter((run) => run.workflowId === workflow.id).length + 1;
+    const waits = request.awaitingApproval === true;
     const run: RunRecord = {
       id,
       nodeId: nodeId("WorkflowRun", id),
@@ -112,17 +115,18 @@ export function createRun(state: EmulatorState, request: RunRequest): Result<Run
       headSha: request.headSha,
       actor: request.actor,
       triggeringActor: request.actor,
-      status: "queued",
-      conclusion: null,
+      status: waits ? "completed" : "queued",
+      conclusion: waits ? "action_required" : null,
       createdAt: request.at,
       updatedAt: request.at,
       runStartedAt: request.at,
       inputs: request.inputs,
       headCommit: request.headCommit,
-      jobs: newJobs(draft, request.jobs, 1, request.at),
+      jobs: waits ? [] : newJobs(draft, request.jobs, 1, request.at),
       token: request.token,
     };
     repo.runs.push(run);
+    if (waits) return ok(draft, run, queuedEvents(request.repo, run, request.cause));
     draft.tokens[request.token] = {
       kind: "actions",
       token: request.token,

@@ -1,0 +1,163 @@
+// The mail a polecat run rings (`repository_dispatch`, `gastown.mail`) and the publisher it wakes.
+// Mail is a doorbell: any workflow of the repository can send one and run ids are public, so it
+// only names the bead to look at. What is published is what the claimed run recorded on the bead
+// and the work ref it pushed, so a forged mail changes nothing the next look would not, and a
+// lost one is made good by the next look. The story of a look:
+//   1. read the ledger: the bead's recorded exit for its current attempt, unless published
+//   2. COMPLETED: move the PR branch to the work ref's tip, open or update the pull request, queue it
+//      BLOCKED, REFACTOR: say so on the issue; ESCALATE: open the escalation issue
+//   3. the status comment and the labels (the sling label off after any exit but COMPLETED)
+//   4. record on the bead which attempt was published (and the pull request)
+// Each effect is found on GitHub before it is made again, so a look whose record (4) was lost
+// does nothing twice.
+import { randomUUID } from "node:crypto";
+import { branchTip, moveBranch } from "../github/branch-refs.js";
+import { createIssue, findMarkedIssue } from "../github/create-issue.js";
+import { hasMarkedComment, replyToIssue } from "../github/issue-comments.js";
+import { addLabels, labelsOn } from "../github/issue-labels.js";
+import { openOrUpdatePullRequest } from "../github/pull-requests.js";
+import type { Ledger } from "../ledger/ledger.js";
+import { gastownString } from "../molecules/gastown-metadata.js";
+import { withoutMentions } from "../town/fenced-text.js";
+import { MAIL_EVENT_TYPE } from "../town/polecat-mail.js";
+import { escalationIssue, exitComment, exitHeadline, exitMarker, pullRequestText } from "../town/exit-texts.js";
+import {
+  claimPublishing, exitLabels, exitToPublish, holdsClaim, QUEUE_LABEL, recordPublished, type ExitToPublish,
+} from "../town/publish-exit.js";
+import { ESCALATED_LABEL } from "../town/state-labels.js";
+import type { StatusState } from "../town/status-comment.js";
+import type { AppDependencies } from "./app-dependencies.js";
+import type { GitHubEvent } from "./issue-events.js";
+import { showStatus } from "./issue-status.js";
+import { openTown, type TownEvent } from "./repository-town.js";
+
+interface MailPayload {
+  readonly action?: string;
+  readonly client_payload?: { readonly bead?: unknown } | null;
+  readonly repository: { readonly name: string; readonly owner: { readonly login: string }; readonly default_branch: string };
+}
+
+// A bead id as the ledger writes them: a prefix, a dash, a hash (and `.n` for children).
+const BEAD_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*-[A-Za-z0-9][A-Za-z0-9.]*$/;
+
+/**
+ * A `repository_dispatch`: a `gastown.mail` makes the publisher look at the bead it names. Mail is
+ * never the App's own event to ignore: the polecat's run sends it, and in Actions-only mode with
+ * `GITHUB_TOKEN` that run's login is the App's own. The App's login is asked for only when a
+ * mail is one, since it costs a request the first time.
+ */
+export async function handleMail(
+  event: GitHubEvent, deps: AppDependencies, botLogin: () => Promise<string>,
+): Promise<PublishOutcome | undefined> {
+  const payload = event.payload as MailPayload;
+  const bead = payload.client_payload?.bead;
+  if (payload.action !== MAIL_EVENT_TYPE || typeof bead !== "string" || !BEAD_ID.test(bead)) return undefined;
+  const ref = {
+    github: event.github, owner: payload.repository.owner.login, repo: payload.repository.name,
+    defaultBranch: payload.repository.default_branch,
+  };
+  const opened = await openTown(ref, deps);
+  // A repository switched off, or whose settings do not read: the next look, once they do.
+  if (opened.kind !== "on") return { kind: "nothing", why: opened.kind === "off" ? opened.reason : opened.error.message };
+  return publishExit({ ...opened.town, botLogin: await botLogin() }, bead);
+}
+
+export type PublishOutcome =
+  | { readonly kind: "nothing"; readonly why: string }
+  | { readonly kind: "published"; readonly exit: ExitToPublish; readonly pr?: number; readonly escalation?: number };
+
+/** One look at a bead: publishes its recorded exit, if it has one not yet published. */
+export async function publishExit(town: TownEvent, beadId: string): Promise<PublishOutcome> {
+  const read = await town.store.read();
+  const decision = exitToPublish(read.ledger.get(beadId));
+  if (decision.kind === "nothing") return decision;
+  const claim = { id: randomUUID(), now: town.deps.clock() };
+  const claimed = await town.store.update(
+    `Claim publishing ${beadId}'s attempt ${decision.exit.attempt} (${decision.exit.exit})`,
+    (current) => claimPublishing(current, beadId, decision.exit.attempt, claim),
+    { from: read },
+  );
+  const ledger = claimed.state.ledger;
+  if (!holdsClaim(ledger.get(beadId), claim.id)) {
+    const again = exitToPublish(ledger.get(beadId));
+    return again.kind === "nothing" ? again : { kind: "nothing", why: `another look is publishing attempt ${decision.exit.attempt} of ${beadId}` };
+  }
+  const exit = decision.exit;
+  const repo = { owner: town.owner, repo: town.repo };
+  const issueRef = { ...repo, issue_number: exit.issue };
+
+  let pr: number | undefined;
+  let escalation: number | undefined;
+  switch (exit.exit) {
+    case "COMPLETED": {
+      const published = await publishPullRequest(town, ledger, exit);
+      if (published.kind === "nothing") return published;
+      pr = published.pr;
+      break;
+    }
+    case "BLOCKED":
+    case "REFACTOR": {
+      const body = exitComment(ledger, exit);
+      if (body !== undefined && !(await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin))) {
+        await replyToIssue(town.github, issueRef, body);
+      }
+      break;
+    }
+    case "ESCALATE": {
+      const wanted = escalationIssue(exit);
+      const found = await findMarkedIssue(town.github, repo, {
+        label: ESCALATED_LABEL, since: listedSince(exit.at), marker: exitMarker(exit), creator: town.botLogin,
+      });
+      escalation = (found ?? (await createIssue(town.github, repo, wanted))).number;
+      break;
+    }
+  }
+
+  const labels = await labelsOn(town.github, issueRef);
+  if (labels !== undefined) {
+    await showStatus(town, { number: exit.issue, labels }, {
+      state: STATUS_STATES[exit.exit], headline: exitHeadline(exit, { ...(pr === undefined ? {} : { pr }), ...(escalation === undefined ? {} : { escalation }) }),
+      detail: withoutMentions(exit.reason), bead: exit.bead, ledger, now: town.deps.clock(),
+    }, exitLabels(exit.exit, labels, town.config.sling.label));
+  }
+  await town.store.update(
+    `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === undefined ? "" : ` as pull request #${pr}`}`,
+    (current) => recordPublished(current, exit.bead.id, exit.attempt, pr),
+    { from: claimed.state },
+  );
+  return { kind: "published", exit, ...(pr === undefined ? {} : { pr }), ...(escalation === undefined ? {} : { escalation }) };
+}
+
+// The exit's time is the runner's clock, an issue's GitHub's: a margin for the two to disagree.
+const CLOCK_SKEW_MS = 10 * 60_000;
+
+/** Where to start listing for what a look at an exit of `at` may have opened. */
+function listedSince(at: string | undefined): string {
+  const time = Date.parse(at ?? "");
+  return new Date(Number.isFinite(time) ? time - CLOCK_SKEW_MS : 0).toISOString();
+}
+
+const STATUS_STATES: Readonly<Record<ExitToPublish["exit"], StatusState>> = {
+  COMPLETED: "completed", BLOCKED: "blocked", REFACTOR: "deferred", ESCALATE: "escalated",
+};
+
+/**
+ * COMPLETED: the PR branch moved to the tip the run recorded (the work ref must still be there),
+ * the pull request opened or updated, and queued.
+ */
+async function publishPullRequest(
+  town: TownEvent, ledger: Ledger, exit: ExitToPublish,
+): Promise<{ kind: "published"; pr: number } | { kind: "nothing"; why: string }> {
+  const repo = { owner: town.owner, repo: town.repo };
+  const tip = exit.workTip as string;
+  const pushed = await branchTip(town.github, repo, exit.workRef);
+  if (pushed !== tip) {
+    return { kind: "nothing", why: `${exit.workRef} is ${pushed === undefined ? "not there" : `at ${pushed}`}, not at the recorded tip ${tip}` };
+  }
+  await moveBranch(town.github, repo, exit.branch, tip, await branchTip(town.github, repo, exit.branch));
+  const runUrl = gastownString(exit.bead, "run_url") ?? `run ${exit.runId}`;
+  const text = pullRequestText(ledger, exit, runUrl);
+  const pull = await openOrUpdatePullRequest(town.github, repo, { head: exit.branch, base: town.defaultBranch, ...text });
+  if (!pull.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
+  return { kind: "published", pr: pull.number };
+}
