@@ -12,6 +12,7 @@ import { readMolecule } from "../../app/molecules/molecule.js";
 import {
   agentClone, CLAUDE, claudeTowns, openingLines, requestsPerProcess, RUN_CLOCK, runWithClaude, watchingCommandLines,
 } from "./claude-polecat.js";
+import { deliverMail, pullRequests } from "../app/publish-harness.js";
 import { bash, edit, read, stepScript, write, type StepMoves } from "./step-script.js";
 
 const API_KEY = "sk-ant-test-polecat-run-0123456789";
@@ -189,5 +190,23 @@ describe("a slung issue worked by Claude Code", () => {
         `It ended as **COMPLETED**, at \`${shas.at(-1)?.slice(0, 12)}\`, for this reason:\n\n\`\`\`text\n${REASON}\n\`\`\`\n`,
       text: "```text\n▸ Bash: Close the step\n▸ Bash: End the run\nSubmitted.\n\n```",
     });
+
+    // The molecule squashed into its work digest, on the ledger branch.
+    const months = (await git.git(["ls-tree", "--name-only", "gastown/ledger", ".beads/digests/"])).split("\n").filter(Boolean);
+    const digests = (await Promise.all(months.map((m) => git.git(["show", `gastown/ledger:${m}`]))))
+      .flatMap((text) => text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>));
+    expect(digests).toEqual([expect.objectContaining({
+      kind: "work", molecule: molecule.root.id, bead: bead.id, exit: "COMPLETED", steps_total: 6, steps_done: 6, turns: 28, summary: REASON,
+    })]);
+
+    // The doorbell rang; the App publishes the work as a reviewable pull request, queued.
+    const mail = await deliverMail(polecat.town);
+    expect(mail.map((d) => (d.payload as { client_payload: { type: string } }).client_payload.type)).toEqual(["MERGE_READY"]);
+    const [pull] = pullRequests(polecat.town);
+    expect(pullRequests(polecat.town)).toEqual([{
+      number: pull?.number, head: `polecat/furiosa/${bead.id}`, base: "main", title: bead.title, state: "open", labels: ["gt:queue"],
+    }]);
+    expect(await git.resolveRef(`refs/heads/polecat/furiosa/${bead.id}`)).toBe(shas.at(-1));
+    expect(gastownMetadata(await polecat.bead())).toMatchObject({ pr: pull?.number, published_attempt: 1 });
   }, RUN_TIMEOUT_MS);
 });
