@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { configDefaults, defineConfig } from "vitest/config";
 
 // The tests that run a real agent CLI need it installed (some 400 MB from the npm registry the
@@ -9,6 +10,9 @@ export default defineConfig({
   test: {
     // The CLI tests run the compiled `gt`; `npm ci` builds it through `prepare`.
     testTimeout: 30_000,
+    // Most files wait on git, agent processes and the emulator as much as they compute, so even on
+    // two cores two files at once finish far sooner than the one worker vitest would pick there.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     reporters: ["default", "./test/summary-reporter.ts"],
     projects: [
       {

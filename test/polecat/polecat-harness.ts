@@ -147,6 +147,8 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
         gtBundle: GT_BUNDLE,
         agentUser: user,
         every: () => () => undefined,
+        // The post step's state is the runner's file; these runs have no post step to read it.
+        saveState: () => undefined,
         // The emulator needs no pacing of writes a second apart, as GitHub asks.
         ...(patch.paced === true ? {} : { github: restClient({ token: dispatched.token, baseUrl: town.github.urls.api, paced: false }) }),
         ...patch.overrides,
