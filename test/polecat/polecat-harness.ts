@@ -14,7 +14,7 @@ import type { AgentUser } from "../../app/polecat/agent-user.js";
 import type { PolecatSource } from "../../app/polecat/polecat-options.js";
 import { workspaceRoot } from "../../app/polecat/polecat-workspace.js";
 import { run, type RunnerOutcome, type RunnerOverrides } from "../../action/polecat/runner.js";
-import { requireRoot } from "../agents/needs-root.js";
+import { requireReachableByOthers, requireRoot } from "../agents/needs-root.js";
 import { createTestAgentUser, removeTestAgentUser } from "../agents/test-agent-users.js";
 import { startTown, type Town, type TownOptions } from "../app/app-harness.js";
 
@@ -85,6 +85,7 @@ export interface PolecatTownOptions extends TownOptions {
 
 export async function startPolecatTown(options: PolecatTownOptions = {}): Promise<PolecatTown> {
   requireRoot();
+  requireReachableByOthers(AGENTS);
   const agent = options.command === undefined ? "" : `  agent: command\n  command: ${options.command}\n`;
   const town = await startTown({
     ...options,
