@@ -25,7 +25,10 @@ export const RUN_START: readonly Needed[] = [
   ...LEDGER_COMMIT("the claim"),
   { operationId: "checks/create", count: 1, why: "the first heartbeat, on the work ref's tip" },
   { operationId: "git/get-ref", count: 1, why: "after the last step, the ledger read again: every step closed" },
-  { operationId: "checks/update", count: 1, why: "the last heartbeat: done" },
+  { operationId: "checks/update", count: 1, why: "the last heartbeat: done, with the exit" },
+  { operationId: "repos/get-content", count: 1, why: "COMPLETED: the month's digest file, to append the work digest to" },
+  ...LEDGER_COMMIT("the exit, the molecule squashed and its digest"),
+  { operationId: "repos/create-dispatch-event", count: 1, why: "the mail: MERGE_READY" },
 ];
 
 /** Each step. */
