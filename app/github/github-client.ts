@@ -11,6 +11,19 @@ export function statusOf(error: unknown): number | undefined {
   return typeof status === "number" ? status : undefined;
 }
 
+/** GitHub's words for a refused request: its message, and each validation error's. */
+export function refusalOf(error: unknown): string {
+  const data = (error as { response?: { data?: { message?: unknown; errors?: unknown } } } | null)?.response?.data;
+  const errors = Array.isArray(data?.errors)
+    ? data.errors.flatMap((e: unknown) => {
+      const message = (e as { message?: unknown } | null)?.message;
+      return typeof message === "string" ? [message] : [];
+    })
+    : [];
+  const message = typeof data?.message === "string" ? data.message : error instanceof Error ? error.message : String(error);
+  return [message, ...errors].join(": ");
+}
+
 /**
  * What `request` gives, or `absent` when GitHub answers one of `statuses` (404 unless named): the
  * thing asked for is not there, which is an answer rather than a failure. Anything else throws.

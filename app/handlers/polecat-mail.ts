@@ -5,6 +5,7 @@
 // lost one is made good by the next look. The story of a look:
 //   1. read the ledger: the bead's recorded exit for its current attempt, unless published
 //   2. COMPLETED: move the PR branch to the work ref's tip, open or update the pull request, queue it
+//      (where GitHub refuses either, say so on the issue and escalate to a person)
 //      BLOCKED, REFACTOR: say so on the issue; ESCALATE: open the escalation issue
 //   3. the status comment and the labels (the sling label off after any exit but COMPLETED)
 //   4. record on the bead which attempt was published (and the pull request)
@@ -15,14 +16,16 @@ import { branchTip, moveBranch } from "../github/branch-refs.js";
 import { createIssue, findMarkedIssue } from "../github/create-issue.js";
 import { hasMarkedComment, replyToIssue } from "../github/issue-comments.js";
 import { addLabels, labelsOn } from "../github/issue-labels.js";
+import { refusalOf, statusOf } from "../github/github-client.js";
 import { openOrUpdatePullRequest } from "../github/pull-requests.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { gastownString } from "../molecules/gastown-metadata.js";
 import { withoutMentions } from "../town/fenced-text.js";
 import { MAIL_EVENT_TYPE } from "../town/polecat-mail.js";
-import { escalationIssue, exitComment, exitHeadline, exitMarker, pullRequestText } from "../town/exit-texts.js";
+import { escalationIssue, exitComment, exitHeadline, exitMarker, pullRequestText, unpublishedComment } from "../town/exit-texts.js";
+import { slingLabelsOn } from "../town/sling-label.js";
 import {
-  claimPublishing, exitLabels, exitToPublish, holdsClaim, QUEUE_LABEL, recordPublished, type ExitToPublish,
+  claimPublishing, exitLabels, exitToPublish, holdsClaim, QUEUE_LABEL, recordPublished, type ExitToPublish, type LabelChanges,
 } from "../town/publish-exit.js";
 import { ESCALATED_LABEL } from "../town/state-labels.js";
 import type { StatusState } from "../town/status-comment.js";
@@ -88,10 +91,19 @@ export async function publishExit(town: TownEvent, beadId: string): Promise<Publ
 
   let pr: number | undefined;
   let escalation: number | undefined;
+  /** Why GitHub would not take COMPLETED work, when it would not. */
+  let unpublished: string | undefined;
   switch (exit.exit) {
     case "COMPLETED": {
       const published = await publishPullRequest(town, ledger, exit);
       if (published.kind === "nothing") return published;
+      if (published.kind === "refused") {
+        unpublished = published.why;
+        if (!(await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin))) {
+          await replyToIssue(town.github, issueRef, unpublishedComment(exit, published.why));
+        }
+        break;
+      }
       pr = published.pr;
       break;
     }
@@ -115,10 +127,14 @@ export async function publishExit(town: TownEvent, beadId: string): Promise<Publ
 
   const labels = await labelsOn(town.github, issueRef);
   if (labels !== undefined) {
+    const changes = exitLabels(exit.exit, labels, town.config.sling.label);
     await showStatus(town, { number: exit.issue, labels }, {
-      state: STATUS_STATES[exit.exit], headline: exitHeadline(exit, { ...(pr === undefined ? {} : { pr }), ...(escalation === undefined ? {} : { escalation }) }),
-      detail: withoutMentions(exit.reason), bead: exit.bead, ledger, now: town.deps.clock(),
-    }, exitLabels(exit.exit, labels, town.config.sling.label));
+      state: unpublished === undefined ? STATUS_STATES[exit.exit] : "escalated",
+      headline: exitHeadline(exit, {
+        ...(pr === undefined ? {} : { pr }), ...(escalation === undefined ? {} : { escalation }), ...(unpublished === undefined ? {} : { unpublished }),
+      }),
+      detail: withoutMentions(unpublished ?? exit.reason), bead: exit.bead, ledger, now: town.deps.clock(),
+    }, unpublished === undefined ? changes : withEscalated(changes, labels, town.config.sling.label));
   }
   await town.store.update(
     `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === undefined ? "" : ` as pull request #${pr}`}`,
@@ -137,6 +153,14 @@ function listedSince(at: string | undefined): string {
   return new Date(Number.isFinite(time) ? time - CLOCK_SKEW_MS : 0).toISOString();
 }
 
+/** COMPLETED's labels, and `gt:escalated` with the sling label off: a person has to act, then sling again. */
+function withEscalated(changes: LabelChanges, labels: readonly string[], slingLabel: string): LabelChanges {
+  return {
+    add: labels.includes(ESCALATED_LABEL) ? changes.add : [...changes.add, ESCALATED_LABEL],
+    remove: [...new Set([...changes.remove, ...slingLabelsOn(labels, slingLabel)])],
+  };
+}
+
 const STATUS_STATES: Readonly<Record<ExitToPublish["exit"], StatusState>> = {
   COMPLETED: "completed", BLOCKED: "blocked", REFACTOR: "deferred", ESCALATE: "escalated",
 };
@@ -147,17 +171,29 @@ const STATUS_STATES: Readonly<Record<ExitToPublish["exit"], StatusState>> = {
  */
 async function publishPullRequest(
   town: TownEvent, ledger: Ledger, exit: ExitToPublish,
-): Promise<{ kind: "published"; pr: number } | { kind: "nothing"; why: string }> {
+): Promise<{ kind: "published"; pr: number } | { kind: "nothing"; why: string } | { kind: "refused"; why: string }> {
   const repo = { owner: town.owner, repo: town.repo };
   const tip = exit.workTip as string;
   const pushed = await branchTip(town.github, repo, exit.workRef);
   if (pushed !== tip) {
     return { kind: "nothing", why: `${exit.workRef} is ${pushed === undefined ? "not there" : `at ${pushed}`}, not at the recorded tip ${tip}` };
   }
-  await moveBranch(town.github, repo, exit.branch, tip, await branchTip(town.github, repo, exit.branch));
+  // GitHub's 422s here are answers, not failures: looking again would get the same one.
+  try {
+    await moveBranch(town.github, repo, exit.branch, tip, await branchTip(town.github, repo, exit.branch));
+  } catch (error) {
+    if (statusOf(error) !== 422) throw error;
+    return { kind: "refused", why: `${exit.branch} has commits the work does not, and no polecat's work moves a branch by force (GitHub: ${refusalOf(error)})` };
+  }
   const runUrl = gastownString(exit.bead, "run_url") ?? `run ${exit.runId}`;
   const text = pullRequestText(ledger, exit, runUrl);
-  const pull = await openOrUpdatePullRequest(town.github, repo, { head: exit.branch, base: town.defaultBranch, ...text });
+  let pull: Awaited<ReturnType<typeof openOrUpdatePullRequest>>;
+  try {
+    pull = await openOrUpdatePullRequest(town.github, repo, { head: exit.branch, base: town.defaultBranch, ...text });
+  } catch (error) {
+    if (statusOf(error) !== 422) throw error;
+    return { kind: "refused", why: `GitHub would not open a pull request from ${exit.branch} to ${town.defaultBranch} (${refusalOf(error)})` };
+  }
   if (!pull.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
   return { kind: "published", pr: pull.number };
 }

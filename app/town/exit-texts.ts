@@ -115,11 +115,26 @@ export function escalationIssue(exit: ExitToPublish): EscalationIssue {
   return { title: `Escalation: #${exit.issue} needs a person`, body, labels: [ESCALATED_LABEL] };
 }
 
+/**
+ * COMPLETED work GitHub would not take (the PR branch moved by someone else, so it cannot be
+ * fast-forwarded; a pull request refused): the issue says why and asks for a person, who can
+ * bring the branch in line and sling again. `why` is the publisher's, with GitHub's words.
+ */
+export function unpublishedComment(exit: ExitToPublish, why: string): string {
+  return [
+    exitMarker(exit),
+    `Polecat **${exit.polecat}** ended attempt ${exit.attempt} of \`${exit.bead.id}\` as **COMPLETED**, but its work cannot be published: ${withoutMentions(why)}.`,
+    "",
+    `The work stays on \`${exit.workRef}\` at \`${(exit.workTip ?? "").slice(0, 12)}\`. Once a person has put \`${exit.branch}\` in order (or deleted it), slinging #${exit.issue} again publishes the next attempt.`,
+  ].join("\n") + "\n";
+}
+
 /** The status comment's headline after an exit. */
-export function exitHeadline(exit: ExitToPublish, published: { pr?: number; escalation?: number }): string {
+export function exitHeadline(exit: ExitToPublish, published: { pr?: number; escalation?: number; unpublished?: string }): string {
   const who = `Polecat **${exit.polecat}** ended attempt ${exit.attempt} as ${exit.exit}`;
   switch (exit.exit) {
     case "COMPLETED":
+      if (published.unpublished !== undefined) return `${who}, but its work cannot be published: it needs a person.`;
       return `${who}: pull request #${published.pr ?? "?"} is open and queued.`;
     case "BLOCKED":
       return `${who}: the work is blocked${exit.blocker === undefined ? "" : ` by \`${exit.blocker}\``}. Sling it again once that is done.`;

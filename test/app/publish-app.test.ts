@@ -167,6 +167,46 @@ describe("publishing COMPLETED", () => {
       { event: "pull_request", branch, sha: next, status: "queued", conclusion: null },
     ]);
   });
+
+  it("says on the issue and escalates, forcing nothing, when someone else moved the PR branch; once", async () => {
+    const { polecat: town, bead, tip } = await completed();
+    // A person pushed to the PR branch before the App published: a commit the work ref lacks.
+    const git = town.town.github.git(REPO);
+    const branch = `polecat/furiosa/${bead.id}`;
+    const main = await git.resolveRef("refs/heads/main");
+    const author = { name: "Ann", email: "ann@example.com", date: "2026-11-24T13:00:00Z" };
+    const theirs = await git.writeCommit({ tree: (await git.readCommit(main as string)).tree, parents: [main as string], message: "Mine\n", author, committer: author });
+    await town.town.github.moveRef(REPO, `refs/heads/${branch}`, theirs, "0".repeat(40), { login: "ann", via: "user" });
+    await ringAs(town.town, "mayor", { type: "MERGE_READY", bead: bead.id, attempt: 1, run_id: 1 });
+    await deliverMail(town.town);
+
+    expect(await git.resolveRef(`refs/heads/${branch}`)).toBe(theirs);
+    expect(pullRequests(town.town)).toEqual([]);
+    const comments = commentsOn(town.town, 1);
+    expect(comments.at(-1)).toEqual({
+      user: "gastown[bot]",
+      body: [
+        `<!-- gastown:exit ${bead.id}@1 -->`,
+        `Polecat **furiosa** ended attempt 1 of \`${bead.id}\` as **COMPLETED**, but its work cannot be published: ${branch} has commits the work does not, and no polecat's work moves a branch by force (GitHub: Update is not a fast forward).`,
+        "",
+        `The work stays on \`gastown/work/furiosa/${bead.id}\` at \`${tip.slice(0, 12)}\`. Once a person has put \`${branch}\` in order (or deleted it), slinging #1 again publishes the next attempt.`,
+        "",
+      ].join("\n"),
+    });
+    // A person has to act: escalated, and the sling label off, so they sling again when they have.
+    expect([...town.town.issue(1).labels].sort()).toEqual(["gt:escalated", "status::in_progress"]);
+    const status = comments[0]?.body ?? "";
+    expect(status).toContain("Polecat **furiosa** ended attempt 1 as COMPLETED, but its work cannot be published: it needs a person.");
+    expect(gastownMetadata(await town.bead())).toMatchObject({ published_attempt: 1, exit: "COMPLETED" });
+    expect(gastownMetadata(await town.bead())).not.toHaveProperty("pr");
+
+    // Looked at again: nothing more.
+    await ringAs(town.town, "mayor", { type: "MERGE_READY", bead: bead.id, attempt: 1, run_id: 1 });
+    const from = town.town.sent.length;
+    await deliverMail(town.town);
+    expect(sentSince(town, from)).toEqual(["GET /repos/octo/town/contents/.github%2Fgastown.yml", ...LEDGER_READ]);
+    expect(commentsOn(town.town, 1)).toEqual(comments);
+  });
 });
 
 describe("publishing the other exits", () => {

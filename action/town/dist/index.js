@@ -59508,6 +59508,15 @@ function statusOf(error63) {
   const status = error63?.status;
   return typeof status === "number" ? status : void 0;
 }
+function refusalOf(error63) {
+  const data = error63?.response?.data;
+  const errors = Array.isArray(data?.errors) ? data.errors.flatMap((e) => {
+    const message2 = e?.message;
+    return typeof message2 === "string" ? [message2] : [];
+  }) : [];
+  const message = typeof data?.message === "string" ? data.message : error63 instanceof Error ? error63.message : String(error63);
+  return [message, ...errors].join(": ");
+}
 async function unlessAbsent(request2, absent, statuses = [404]) {
   try {
     return await request2();
@@ -71625,10 +71634,19 @@ function escalationIssue(exit) {
   ].join("\n") + "\n";
   return { title: `Escalation: #${exit.issue} needs a person`, body, labels: [ESCALATED_LABEL] };
 }
+function unpublishedComment(exit, why) {
+  return [
+    exitMarker(exit),
+    `Polecat **${exit.polecat}** ended attempt ${exit.attempt} of \`${exit.bead.id}\` as **COMPLETED**, but its work cannot be published: ${withoutMentions(why)}.`,
+    "",
+    `The work stays on \`${exit.workRef}\` at \`${(exit.workTip ?? "").slice(0, 12)}\`. Once a person has put \`${exit.branch}\` in order (or deleted it), slinging #${exit.issue} again publishes the next attempt.`
+  ].join("\n") + "\n";
+}
 function exitHeadline(exit, published) {
   const who = `Polecat **${exit.polecat}** ended attempt ${exit.attempt} as ${exit.exit}`;
   switch (exit.exit) {
     case "COMPLETED":
+      if (published.unpublished !== void 0) return `${who}, but its work cannot be published: it needs a person.`;
       return `${who}: pull request #${published.pr ?? "?"} is open and queued.`;
     case "BLOCKED":
       return `${who}: the work is blocked${exit.blocker === void 0 ? "" : ` by \`${exit.blocker}\``}. Sling it again once that is done.`;
@@ -71774,10 +71792,18 @@ async function publishExit(town, beadId) {
   const issueRef = { ...repo, issue_number: exit.issue };
   let pr;
   let escalation;
+  let unpublished;
   switch (exit.exit) {
     case "COMPLETED": {
       const published = await publishPullRequest(town, ledger2, exit);
       if (published.kind === "nothing") return published;
+      if (published.kind === "refused") {
+        unpublished = published.why;
+        if (!await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin)) {
+          await replyToIssue(town.github, issueRef, unpublishedComment(exit, published.why));
+        }
+        break;
+      }
       pr = published.pr;
       break;
     }
@@ -71803,14 +71829,19 @@ async function publishExit(town, beadId) {
   }
   const labels = await labelsOn(town.github, issueRef);
   if (labels !== void 0) {
+    const changes = exitLabels(exit.exit, labels, town.config.sling.label);
     await showStatus(town, { number: exit.issue, labels }, {
-      state: STATUS_STATES[exit.exit],
-      headline: exitHeadline(exit, { ...pr === void 0 ? {} : { pr }, ...escalation === void 0 ? {} : { escalation } }),
-      detail: withoutMentions(exit.reason),
+      state: unpublished === void 0 ? STATUS_STATES[exit.exit] : "escalated",
+      headline: exitHeadline(exit, {
+        ...pr === void 0 ? {} : { pr },
+        ...escalation === void 0 ? {} : { escalation },
+        ...unpublished === void 0 ? {} : { unpublished }
+      }),
+      detail: withoutMentions(unpublished ?? exit.reason),
       bead: exit.bead,
       ledger: ledger2,
       now: town.deps.clock()
-    }, exitLabels(exit.exit, labels, town.config.sling.label));
+    }, unpublished === void 0 ? changes : withEscalated(changes, labels, town.config.sling.label));
   }
   await town.store.update(
     `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === void 0 ? "" : ` as pull request #${pr}`}`,
@@ -71823,6 +71854,12 @@ var CLOCK_SKEW_MS = 10 * 6e4;
 function listedSince(at) {
   const time3 = Date.parse(at ?? "");
   return new Date(Number.isFinite(time3) ? time3 - CLOCK_SKEW_MS : 0).toISOString();
+}
+function withEscalated(changes, labels, slingLabel) {
+  return {
+    add: labels.includes(ESCALATED_LABEL) ? changes.add : [...changes.add, ESCALATED_LABEL],
+    remove: [.../* @__PURE__ */ new Set([...changes.remove, ...slingLabelsOn(labels, slingLabel)])]
+  };
 }
 var STATUS_STATES = {
   COMPLETED: "completed",
@@ -71837,10 +71874,21 @@ async function publishPullRequest(town, ledger2, exit) {
   if (pushed !== tip) {
     return { kind: "nothing", why: `${exit.workRef} is ${pushed === void 0 ? "not there" : `at ${pushed}`}, not at the recorded tip ${tip}` };
   }
-  await moveBranch(town.github, repo, exit.branch, tip, await branchTip(town.github, repo, exit.branch));
+  try {
+    await moveBranch(town.github, repo, exit.branch, tip, await branchTip(town.github, repo, exit.branch));
+  } catch (error63) {
+    if (statusOf(error63) !== 422) throw error63;
+    return { kind: "refused", why: `${exit.branch} has commits the work does not, and no polecat's work moves a branch by force (GitHub: ${refusalOf(error63)})` };
+  }
   const runUrl = gastownString(exit.bead, "run_url") ?? `run ${exit.runId}`;
   const text2 = pullRequestText(ledger2, exit, runUrl);
-  const pull = await openOrUpdatePullRequest(town.github, repo, { head: exit.branch, base: town.defaultBranch, ...text2 });
+  let pull;
+  try {
+    pull = await openOrUpdatePullRequest(town.github, repo, { head: exit.branch, base: town.defaultBranch, ...text2 });
+  } catch (error63) {
+    if (statusOf(error63) !== 422) throw error63;
+    return { kind: "refused", why: `GitHub would not open a pull request from ${exit.branch} to ${town.defaultBranch} (${refusalOf(error63)})` };
+  }
   if (!pull.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
   return { kind: "published", pr: pull.number };
 }
