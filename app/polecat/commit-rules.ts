@@ -14,6 +14,9 @@
 // - Symbolic links are taken when they point inside the repository; one that is absolute, climbs
 //   out of the repository or points into `.git` is refused. The action never checks out what it
 //   takes, so a link cannot hurt it; the refusal protects whoever checks the branch out later.
+// - A file whose content looks like a secret (secret-scan.ts: the published formats of common
+//   credentials, and the run's own token and key) is refused: the push would publish it, and a
+//   prompt-injected agent holds the model's key. The refusal names the kind and line, never the secret.
 // - Missing `Gastown-Bead`/`Gastown-Step` trailers are noted, not refused: nothing trusts them
 //   (only the action's own marker closes a step), so a re-run to add them would cost a turn
 //   for bookkeeping alone. A `Gastown-Closed` line anywhere in an agent's message is refused,
@@ -23,6 +26,7 @@ import { posix } from "node:path";
 import type { GitPerson } from "./action-identity.js";
 import { subjectOf, trailersOf, trailerValues, type CommitObject } from "./commit-object.js";
 import { protectingPattern } from "./path-glob.js";
+import type { SecretFinding } from "./secret-scan.js";
 import { DELETED_MODE, GITLINK_MODE, SYMLINK_MODE, type TreeChange } from "./tree-changes.js";
 import { isWorkflowPath } from "./workflow-paths.js";
 
@@ -47,6 +51,8 @@ export interface WorkRules {
   readonly maxFileBytes: number;
   /** The action's identity, which no agent commit may use. */
   readonly identity: GitPerson;
+  /** The run's own secrets (its token, the model's key), which no file may carry. */
+  readonly canaries?: readonly string[];
 }
 
 export interface AgentCommit {
@@ -59,6 +65,8 @@ export interface ObjectFacts {
   readonly size: number;
   /** A symbolic link's target, for link blobs no longer than MAX_LINK_TARGET_BYTES. */
   readonly target?: string;
+  /** What looks like a secret in a file's content (secret-scan.ts). */
+  readonly secrets?: readonly SecretFinding[];
 }
 
 export interface WorkFacts {
@@ -147,6 +155,10 @@ function entryProblems(change: TreeChange, object: ObjectFacts | undefined, labe
   if (change.mode === SYMLINK_MODE) {
     const reason = linkProblem(change.path, object.target);
     if (reason !== undefined) return [`${label} adds ${change.path}, a symbolic link that ${reason}`];
+  }
+  if (object.secrets !== undefined && object.secrets.length > 0) {
+    const found = object.secrets.map((finding) => `${finding.kind} (line ${finding.line})`).join(", ");
+    return [`${label} puts what looks like a secret in ${change.path}: ${found}. No secret is pushed: take it out of every commit`];
   }
   return [];
 }

@@ -143,7 +143,7 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
       git: input.repo.git, cloneDir: input.workspace.clone, branch: input.repo.agentBranch, pushedTip, baseTip: input.baseTip,
       rules: {
         bead: options.bead, protectedPaths: options.limits.protected_paths, maxDiffLines: options.limits.max_diff_lines,
-        maxFileBytes: DEFAULT_MAX_FILE_BYTES, identity: ACTION_IDENTITY,
+        maxFileBytes: DEFAULT_MAX_FILE_BYTES, identity: ACTION_IDENTITY, canaries: [options.token, options.apiKey],
       },
     });
     if (taken.kind === "refused") {

@@ -14,7 +14,7 @@
 // The checks, in order: `git fsck --strict` on everything brought in (content matches names,
 // well-formed commits and trees, no `.git` in a tree, and everything reachable from the tip is
 // present); the tip is a commit that fast-forwards the pushed work ref; then the pure rules of
-// commit-rules.ts on the new commits (reachable from the tip, not from the pushed tip or the
+// commit-rules.ts on the new commits, their files scanned for secrets (reachable from the tip, not from the pushed tip or the
 // base). The answer is the tip with its commits, or a refusal a person and the agent can read.
 import { mkdir, mkdtemp, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -26,6 +26,7 @@ import {
 } from "./commit-rules.js";
 import { copyAgentObjects, DEFAULT_COPY_LIMITS, quarantineEnvironment, type CopyLimits, type Quarantine } from "./copy-agent-objects.js";
 import { nulFields, objectHeaders, readObjects } from "./git-objects.js";
+import { findSecrets } from "./secret-scan.js";
 import { WorkRefusal } from "./work-refusal.js";
 import { countChangedLines, GITLINK_MODE, DELETED_MODE, parseDiffTreeStdin, SYMLINK_MODE } from "./tree-changes.js";
 
@@ -111,7 +112,7 @@ async function gatherFacts(input: TakeWorkInput, env: Record<string, string>, ti
     tip,
     fastForward: true,
     commits,
-    objects: await gatherObjects(input.git, commits, env),
+    objects: await gatherObjects(input.git, commits, env, input.rules),
     mergeBase,
     changedLines: countChangedLines(nulFields((await git(["diff-tree", "-r", "-z", "--numstat", "-M", mergeBase, tip])).stdout)),
     pushPaths: nulFields((await git(["diff-tree", "-r", "-z", "--no-renames", "--name-only", input.pushedTip, tip])).stdout),
@@ -126,7 +127,9 @@ async function gatherCommits(git: ActionGit, shas: readonly string[], env: Recor
 }
 
 /** Type and size of every object the new commits put in a tree, and the targets of links. */
-async function gatherObjects(git: ActionGit, commits: readonly AgentCommit[], env: Record<string, string>): Promise<Map<string, ObjectFacts>> {
+async function gatherObjects(
+  git: ActionGit, commits: readonly AgentCommit[], env: Record<string, string>, rules: WorkRules,
+): Promise<Map<string, ObjectFacts>> {
   const entries = commits.flatMap(({ changes }) => changes).filter((change) => change.mode !== DELETED_MODE && change.mode !== GITLINK_MODE);
   const headers = await objectHeaders(git, [...new Set(entries.map((entry) => entry.object))], env);
   const facts = new Map<string, ObjectFacts>(headers.map((header) => [header.sha, { type: header.type, size: header.size }]));
@@ -136,6 +139,15 @@ async function gatherObjects(git: ActionGit, commits: readonly AgentCommit[], en
   });
   for (const object of await readObjects(git, links, env)) {
     facts.set(object.sha, { type: object.type, size: object.content.length, target: object.content.toString("utf8") });
+  }
+  // Files are scanned for secrets; one over the size limit is refused whatever it holds.
+  const files = [...new Set(entries.filter((entry) => entry.mode !== SYMLINK_MODE).map((entry) => entry.object))].filter((sha) => {
+    const file = facts.get(sha);
+    return file?.type === "blob" && file.size <= rules.maxFileBytes;
+  });
+  for (const object of await readObjects(git, files, env)) {
+    const secrets = findSecrets(object.content.toString("latin1"), rules.canaries ?? []);
+    if (secrets.length > 0) facts.set(object.sha, { type: object.type, size: object.content.length, secrets });
   }
   return facts;
 }

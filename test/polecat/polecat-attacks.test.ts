@@ -202,6 +202,14 @@ describe("a hostile agent's work refused", () => {
     ]);
   }, RUN_TIMEOUT_MS);
 
+  it("a planted token: the step stays open, nothing is pushed, the run escalates", async () => {
+    const { polecat, agent } = await attackedTown("planted-token");
+    const run = await polecat.runPolecat();
+    await expectRefusedTwice(polecat, agent, run, ([first]) => [
+      `commit ${String(first?.["head"]).slice(0, 7)} ("Plant a token") puts what looks like a secret in src/settings.ts: a GitHub token (line 1). No secret is pushed: take it out of every commit`,
+    ]);
+  }, RUN_TIMEOUT_MS);
+
   it("work on any ref but its own branch", async () => {
     const { polecat, agent } = await attackedTown("other-ref");
     const run = await polecat.runPolecat();

@@ -50,6 +50,22 @@ async function agentGitWithInput(input: string, ...args: string[]): Promise<stri
   return (await pending).stdout;
 }
 
+describe("secrets", () => {
+  it("refuses a file that carries the run's own key or a known credential, naming the kind and line, never the secret", async () => {
+    const key = "sk-ant-test-run-key-0123456789abcdef";
+    const first = await agentCommit(town, { "src/config.ts": `export const model = "claude";\nexport const key = "${key}";\n` }, "Keep the key");
+    const second = await agentCommit(town, { "deploy/aws.ini": "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n" }, "Add the deploy settings");
+
+    const problems = refused(await take({ rules: { ...RULES, canaries: ["ghs_the-runs-own-token-0123456789", key] } }));
+    expect(problems).toEqual([
+      `commit ${short(first)} ("Keep the key") puts what looks like a secret in src/config.ts: this run's own secret (line 2). No secret is pushed: take it out of every commit`,
+      `commit ${short(second)} ("Add the deploy settings") puts what looks like a secret in deploy/aws.ini: an AWS access key id (line 2). No secret is pushed: take it out of every commit`,
+    ]);
+    expect(problems.join("\n")).not.toContain(key);
+    expect(await inActionRepo(second)).toBe(false);
+  });
+});
+
 describe("the happy path", () => {
   it("takes two commits, adds the marker, pushes fast-forward and reads the marker back", async () => {
     const first = await agentCommit(town, { "src/a.ts": "export const a = 1;\n" }, "Add a");

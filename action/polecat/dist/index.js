@@ -56635,6 +56635,10 @@ function entryProblems(change, object2, label, maxFileBytes) {
     const reason = linkProblem(change.path, object2.target);
     if (reason !== void 0) return [`${label} adds ${change.path}, a symbolic link that ${reason}`];
   }
+  if (object2.secrets !== void 0 && object2.secrets.length > 0) {
+    const found = object2.secrets.map((finding) => `${finding.kind} (line ${finding.line})`).join(", ");
+    return [`${label} puts what looks like a secret in ${change.path}: ${found}. No secret is pushed: take it out of every commit`];
+  }
   return [];
 }
 function linkProblem(path, target) {
@@ -58255,6 +58259,34 @@ function firstLine(text3) {
   return text3.trim().split("\n")[0] ?? "";
 }
 
+// app/polecat/secret-scan.ts
+var FORMATS = [
+  { kind: "a GitHub token", pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{40,})/ },
+  { kind: "an Anthropic API key", pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/ },
+  { kind: "an OpenAI API key", pattern: /\bsk-(?:(?:proj|svcacct|admin)-)?(?!ant-)[A-Za-z0-9_-]{32,}/ },
+  { kind: "a Google API key", pattern: /\bAIza[0-9A-Za-z_-]{35}\b/ },
+  { kind: "an AWS access key id", pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/ },
+  { kind: "a Slack token", pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}/ },
+  { kind: "a private key", pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/ }
+];
+var MIN_CANARY_CHARS = 8;
+function findSecrets(text3, canaries) {
+  const findings = [];
+  const lineAt = (index) => text3.slice(0, index).split("\n").length;
+  for (const canary of canaries) {
+    if (canary.length < MIN_CANARY_CHARS) continue;
+    const at = text3.indexOf(canary);
+    if (at >= 0) findings.push({ kind: "this run's own secret", line: lineAt(at) });
+  }
+  for (const format of FORMATS) {
+    const match = format.pattern.exec(text3);
+    if (match && !canaries.some((canary) => canary.length >= MIN_CANARY_CHARS && match[0].includes(canary))) {
+      findings.push({ kind: format.kind, line: lineAt(match.index) });
+    }
+  }
+  return findings.sort((a, b) => a.line - b.line);
+}
+
 // app/polecat/take-work.ts
 var MAX_NEW_COMMITS = 1e3;
 async function takeWork(input2) {
@@ -58310,7 +58342,7 @@ async function gatherFacts(input2, env, tip) {
     tip,
     fastForward: true,
     commits,
-    objects: await gatherObjects(input2.git, commits, env),
+    objects: await gatherObjects(input2.git, commits, env, input2.rules),
     mergeBase,
     changedLines: countChangedLines(nulFields((await git(["diff-tree", "-r", "-z", "--numstat", "-M", mergeBase, tip])).stdout)),
     pushPaths: nulFields((await git(["diff-tree", "-r", "-z", "--no-renames", "--name-only", input2.pushedTip, tip])).stdout)
@@ -58323,7 +58355,7 @@ async function gatherCommits(git, shas, env) {
   const changes = parseDiffTreeStdin(nulFields(diffTree.stdout));
   return raw2.map((object2) => ({ commit: parseCommitObject(object2.sha, object2.content.toString("utf8")), changes: changes.get(object2.sha) ?? [] }));
 }
-async function gatherObjects(git, commits, env) {
+async function gatherObjects(git, commits, env, rules) {
   const entries = commits.flatMap(({ changes }) => changes).filter((change) => change.mode !== DELETED_MODE && change.mode !== GITLINK_MODE);
   const headers = await objectHeaders(git, [...new Set(entries.map((entry) => entry.object))], env);
   const facts = new Map(headers.map((header) => [header.sha, { type: header.type, size: header.size }]));
@@ -58333,6 +58365,14 @@ async function gatherObjects(git, commits, env) {
   });
   for (const object2 of await readObjects(git, links, env)) {
     facts.set(object2.sha, { type: object2.type, size: object2.content.length, target: object2.content.toString("utf8") });
+  }
+  const files = [...new Set(entries.filter((entry) => entry.mode !== SYMLINK_MODE).map((entry) => entry.object))].filter((sha) => {
+    const file2 = facts.get(sha);
+    return file2?.type === "blob" && file2.size <= rules.maxFileBytes;
+  });
+  for (const object2 of await readObjects(git, files, env)) {
+    const secrets = findSecrets(object2.content.toString("latin1"), rules.canaries ?? []);
+    if (secrets.length > 0) facts.set(object2.sha, { type: object2.type, size: object2.content.length, secrets });
   }
   return facts;
 }
@@ -58433,7 +58473,8 @@ ${input2.redactor.redact(result.tail).trimEnd()}`);
         protectedPaths: options.limits.protected_paths,
         maxDiffLines: options.limits.max_diff_lines,
         maxFileBytes: DEFAULT_MAX_FILE_BYTES,
-        identity: ACTION_IDENTITY
+        identity: ACTION_IDENTITY,
+        canaries: [options.token, options.apiKey]
       }
     });
     if (taken.kind === "refused") {
