@@ -2,12 +2,15 @@
 // reads untrusted text and holds the model's key (until a proxy holds it instead), so a
 // prompt-injected one may commit a key to publish it. The scan knows the published formats of the
 // credentials a repository's code most often leaks, and the run's own secrets as canaries; it
-// names what it found and where, never the secret itself. Pure.
+// names what it found and where, never the secret itself. The canaries are found in every form
+// redact.ts hides them in, so encoding one does not carry it out. Pure.
 //
 // Formats, as their issuers document them: GitHub's token prefixes (ghp_, gho_, ghu_, ghs_, ghr_,
 // github_pat_), Anthropic's `sk-ant-` keys, OpenAI's `sk-` keys (with or without a project,
 // service-account or admin tag), Google API keys (`AIza` and 35 more), AWS access key ids
 // (`AKIA`/`ASIA` and 16 more), Slack tokens (`xox?-`), and PEM private keys.
+
+import { secretForms } from "./redact.js";
 
 interface SecretFormat {
   readonly kind: string;
@@ -42,8 +45,10 @@ export function findSecrets(text: string, canaries: readonly string[]): SecretFi
   const lineAt = (index: number) => text.slice(0, index).split("\n").length;
   for (const canary of canaries) {
     if (canary.length < MIN_CANARY_CHARS) continue;
-    const at = text.indexOf(canary);
-    if (at >= 0) findings.push({ kind: "this run's own secret", line: lineAt(at) });
+    // As written, or in a form that hides it from a plain search (URL-encoded, base64 at any alignment).
+    const at = secretForms(canary).filter((form) => form.length >= MIN_CANARY_CHARS)
+      .map((form) => text.indexOf(form)).filter((index) => index >= 0);
+    if (at.length > 0) findings.push({ kind: "this run's own secret", line: lineAt(Math.min(...at)) });
   }
   for (const format of FORMATS) {
     const match = format.pattern.exec(text);

@@ -40,6 +40,13 @@ describe("the secret scan", () => {
     ]);
   });
 
+  it("finds the run's own secret encoded, as base64 inside a longer text or URL-encoded", () => {
+    const key = "sk-ant/canary+key=ABCDEF";
+    const base64 = Buffer.from(`prefix so the key sits off any alignment: ${key}`).toString("base64");
+    expect(findSecrets(`one\ntwo ${base64}\n`, [key])).toEqual([{ kind: "this run's own secret", line: 2 }]);
+    expect(findSecrets(`url=${encodeURIComponent(key)}`, [key])).toEqual([{ kind: "this run's own secret", line: 1 }]);
+  });
+
   it("leaves alone what only resembles a secret, and canaries too short to mean anything", () => {
     const text = [
       "Keys look like sk-ant-… or ghp_…; never commit one.",

@@ -58275,8 +58275,8 @@ function findSecrets(text3, canaries) {
   const lineAt = (index) => text3.slice(0, index).split("\n").length;
   for (const canary of canaries) {
     if (canary.length < MIN_CANARY_CHARS) continue;
-    const at = text3.indexOf(canary);
-    if (at >= 0) findings.push({ kind: "this run's own secret", line: lineAt(at) });
+    const at = secretForms(canary).filter((form) => form.length >= MIN_CANARY_CHARS).map((form) => text3.indexOf(form)).filter((index) => index >= 0);
+    if (at.length > 0) findings.push({ kind: "this run's own secret", line: lineAt(Math.min(...at)) });
   }
   for (const format of FORMATS) {
     const match = format.pattern.exec(text3);
