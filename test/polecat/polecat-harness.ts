@@ -4,7 +4,7 @@
 // emulator, with git over smart HTTP, as root, with the agent under a user of its own.
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { existsSync } from "node:fs";
+import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { restClient } from "../../app/github/rest-client.js";
@@ -14,7 +14,7 @@ import type { AgentUser } from "../../app/polecat/agent-user.js";
 import type { PolecatSource } from "../../app/polecat/polecat-options.js";
 import { workspaceRoot } from "../../app/polecat/polecat-workspace.js";
 import { run, type RunnerOutcome, type RunnerOverrides } from "../../action/polecat/runner.js";
-import { requireReachableByOthers, requireRoot } from "../agents/needs-root.js";
+import { requireRoot } from "../agents/needs-root.js";
 import { createTestAgentUser, removeTestAgentUser } from "../agents/test-agent-users.js";
 import { startTown, type Town, type TownOptions } from "../app/app-harness.js";
 
@@ -22,7 +22,20 @@ import { startTown, type Town, type TownOptions } from "../app/app-harness.js";
 export const ROOT = projectRoot(fileURLToPath(new URL(".", import.meta.url)));
 /** The `gt` the agent's runs use: the committed bundle, as the action ships it. */
 export const GT_BUNDLE = join(ROOT, "action/polecat/dist/gt.js");
-export const AGENTS = join(ROOT, "test/fixtures/agents");
+/**
+ * The stand-in agents, copied once per test process to a directory every user may enter: the
+ * agent's user runs them, and a checkout may sit where only its owner can go (`/root`, a
+ * directory `mktemp -d` made).
+ */
+export const AGENTS = reachableCopy(join(ROOT, "test/fixtures/agents"));
+
+function reachableCopy(source: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "gastown-agents-"));
+  chmodSync(dir, 0o755);
+  cpSync(source, dir, { recursive: true });
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 /** A two-step formula for runs that need no more. */
 export const TWO_STEPS = `formula: two-steps
@@ -85,7 +98,6 @@ export interface PolecatTownOptions extends TownOptions {
 
 export async function startPolecatTown(options: PolecatTownOptions = {}): Promise<PolecatTown> {
   requireRoot();
-  requireReachableByOthers(AGENTS);
   const agent = options.command === undefined ? "" : `  agent: command\n  command: ${options.command}\n`;
   const town = await startTown({
     ...options,
