@@ -10,6 +10,9 @@
 //   is. Both paths of a move count.
 // - A file is at most DEFAULT_MAX_FILE_BYTES: source code is rarely bigger, GitHub warns at
 //   50 MB and refuses 100 MB, and a change that needs bigger files needs a person.
+// - A binary file (a NUL byte in its first 8,000 bytes, git's own test) is at most
+//   DEFAULT_MAX_BINARY_BYTES: icons and fonts fit, while a build's output, an archive or data
+//   smuggled out as a blob do not; a change that needs one needs a person.
 // - Submodules (gitlinks) are refused: they pull in code from elsewhere that nothing here checks.
 // - Symbolic links are taken when they point inside the repository; one that is absolute, climbs
 //   out of the repository or points into `.git` is refused. The action never checks out what it
@@ -41,6 +44,16 @@ export const ALWAYS_PROTECTED_PATHS: readonly string[] = ["CODEOWNERS", ".github
 
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 
+export const DEFAULT_MAX_BINARY_BYTES = 1024 * 1024;
+
+/** How much of a file git reads to tell binary from text, and so do we. */
+export const BINARY_SNIFF_BYTES = 8000;
+
+/** Whether a file's content is binary as git judges it: a NUL byte near its start. */
+export function isBinaryContent(content: Buffer): boolean {
+  return content.subarray(0, BINARY_SNIFF_BYTES).includes(0);
+}
+
 /** The longest symbolic link target read; a real one is a short relative path. */
 export const MAX_LINK_TARGET_BYTES = 4096;
 
@@ -49,6 +62,8 @@ export interface WorkRules {
   readonly protectedPaths: readonly string[];
   readonly maxDiffLines: number;
   readonly maxFileBytes: number;
+  /** The most a binary file may be (isBinaryContent). */
+  readonly maxBinaryBytes: number;
   /** The action's identity, which no agent commit may use. */
   readonly identity: GitPerson;
   /** The run's own secrets (its token, the model's key), which no file may carry. */
@@ -67,6 +82,8 @@ export interface ObjectFacts {
   readonly target?: string;
   /** What looks like a secret in a file's content (secret-scan.ts). */
   readonly secrets?: readonly SecretFinding[];
+  /** Whether a file's content is binary (isBinaryContent); files over the size limit are not read. */
+  readonly binary?: boolean;
 }
 
 export interface WorkFacts {
@@ -107,7 +124,7 @@ export function checkWork(facts: WorkFacts, rules: WorkRules): WorkVerdict {
         problems.push(`${label} changes ${change.path}, a protected path (${pattern})`);
         reportedPaths.add(change.path);
       }
-      problems.push(...entryProblems(change, facts.objects.get(change.object), label, rules.maxFileBytes));
+      problems.push(...entryProblems(change, facts.objects.get(change.object), label, rules));
     }
   }
   if (facts.changedLines > rules.maxDiffLines) {
@@ -147,11 +164,15 @@ function trailerNotes(commit: CommitObject, label: string, bead: string): string
   return notes;
 }
 
-function entryProblems(change: TreeChange, object: ObjectFacts | undefined, label: string, maxFileBytes: number): string[] {
+function entryProblems(change: TreeChange, object: ObjectFacts | undefined, label: string, rules: WorkRules): string[] {
+  const { maxFileBytes, maxBinaryBytes } = rules;
   if (change.mode === DELETED_MODE) return [];
   if (change.mode === GITLINK_MODE) return [`${label} adds ${change.path} as a submodule, and submodules are not accepted`];
   if (object === undefined) return [`${label} puts ${change.path} in its tree, but its object ${short(change.object)} was not found`];
   if (object.size > maxFileBytes) return [`${label} makes ${change.path} ${formatBytes(object.size)}, over the limit of ${formatBytes(maxFileBytes)} per file`];
+  if (object.binary === true && object.size > maxBinaryBytes) {
+    return [`${label} makes ${change.path} a binary file of ${formatBytes(object.size)}, over the limit of ${formatBytes(maxBinaryBytes)} for binary files: build outputs and archives are not pushed`];
+  }
   if (change.mode === SYMLINK_MODE) {
     const reason = linkProblem(change.path, object.target);
     if (reason !== undefined) return [`${label} adds ${change.path}, a symbolic link that ${reason}`];

@@ -20,7 +20,7 @@ import type { AgentUser } from "./agent-user.js";
 import { limitReached, type UsageLimits } from "./agents/usage-limits.js";
 import { applyOutbox } from "./apply-outbox.js";
 import type { ClaimedLedger } from "./claimed-ledger.js";
-import { DEFAULT_MAX_FILE_BYTES } from "./commit-rules.js";
+import { DEFAULT_MAX_BINARY_BYTES, DEFAULT_MAX_FILE_BYTES } from "./commit-rules.js";
 import { filedWith, NOTHING_FILED, type Filed } from "./outbox-check.js";
 import { markerPayload, stepOutbox } from "./outbox-records.js";
 import { formatRefusal, parseOutbox } from "./outbox.js";
@@ -143,7 +143,7 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
       git: input.repo.git, cloneDir: input.workspace.clone, branch: input.repo.agentBranch, pushedTip, baseTip: input.baseTip,
       rules: {
         bead: options.bead, protectedPaths: options.limits.protected_paths, maxDiffLines: options.limits.max_diff_lines,
-        maxFileBytes: DEFAULT_MAX_FILE_BYTES, identity: ACTION_IDENTITY, canaries: [options.token, options.apiKey],
+        maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxBinaryBytes: DEFAULT_MAX_BINARY_BYTES, identity: ACTION_IDENTITY, canaries: [options.token, options.apiKey],
       },
     });
     if (taken.kind === "refused") {

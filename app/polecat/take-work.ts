@@ -22,7 +22,8 @@ import type { ActionGit } from "./action-git.js";
 import { readAgentBranchTip } from "./agent-branch-tip.js";
 import { parseCommitObject } from "./commit-object.js";
 import {
-  checkWork, fastForwardProblem, MAX_LINK_TARGET_BYTES, refusalText, short, type AgentCommit, type ObjectFacts, type WorkFacts, type WorkRules,
+  checkWork, fastForwardProblem, isBinaryContent, MAX_LINK_TARGET_BYTES, refusalText, short,
+  type AgentCommit, type ObjectFacts, type WorkFacts, type WorkRules,
 } from "./commit-rules.js";
 import { copyAgentObjects, DEFAULT_COPY_LIMITS, quarantineEnvironment, type CopyLimits, type Quarantine } from "./copy-agent-objects.js";
 import { nulFields, objectHeaders, readObjects } from "./git-objects.js";
@@ -147,7 +148,10 @@ async function gatherObjects(
   });
   for (const object of await readObjects(git, files, env)) {
     const secrets = findSecrets(object.content.toString("latin1"), rules.canaries ?? []);
-    if (secrets.length > 0) facts.set(object.sha, { type: object.type, size: object.content.length, secrets });
+    const binary = isBinaryContent(object.content);
+    if (secrets.length > 0 || binary) {
+      facts.set(object.sha, { type: object.type, size: object.content.length, ...(secrets.length > 0 ? { secrets } : {}), ...(binary ? { binary } : {}) });
+    }
   }
   return facts;
 }

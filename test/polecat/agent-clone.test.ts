@@ -110,7 +110,7 @@ async function markerOn(tip: string): Promise<string> {
     branch: repo.agentBranch,
     pushedTip: start.work,
     baseTip: start.base,
-    rules: { bead: BEAD, protectedPaths: DEFAULT_PROTECTED_PATHS, maxDiffLines: 5000, maxFileBytes: 1024, identity: ACTION_IDENTITY },
+    rules: { bead: BEAD, protectedPaths: DEFAULT_PROTECTED_PATHS, maxDiffLines: 5000, maxFileBytes: 1024, maxBinaryBytes: 1024, identity: ACTION_IDENTITY },
   });
   if (taken.kind !== "accepted" || taken.tip !== tip) throw new Error(JSON.stringify(taken));
   return addMarker(repo.git, { tip, bead: BEAD, step: "implement", at: AT });

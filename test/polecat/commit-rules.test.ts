@@ -1,10 +1,10 @@
 // The pure rules on an agent's commits, one by one, with the exact lines a person and the agent read.
 import { describe, expect, it } from "vitest";
 import { ACTION_IDENTITY, type GitPerson } from "../../app/polecat/action-identity.js";
-import { checkWork, DEFAULT_PROTECTED_PATHS, linkProblem, refusalText, type AgentCommit, type ObjectFacts, type WorkFacts, type WorkRules } from "../../app/polecat/commit-rules.js";
+import { checkWork, DEFAULT_PROTECTED_PATHS, isBinaryContent, linkProblem, refusalText, type AgentCommit, type ObjectFacts, type WorkFacts, type WorkRules } from "../../app/polecat/commit-rules.js";
 import type { TreeChange } from "../../app/polecat/tree-changes.js";
 
-const RULES: WorkRules = { bead: "gt-1", protectedPaths: DEFAULT_PROTECTED_PATHS, maxDiffLines: 100, maxFileBytes: 1024 * 1024, identity: ACTION_IDENTITY };
+const RULES: WorkRules = { bead: "gt-1", protectedPaths: DEFAULT_PROTECTED_PATHS, maxDiffLines: 100, maxFileBytes: 1024 * 1024, maxBinaryBytes: 1024, identity: ACTION_IDENTITY };
 const NUX: GitPerson = { name: "nux", email: "nux.polecat@gastown.invalid" };
 const TRAILERS = "\n\nGastown-Bead: gt-1\nGastown-Step: implement\n";
 const sha = (n: number) => String(n).repeat(40).slice(0, 40);
@@ -74,6 +74,14 @@ describe("checkWork", () => {
     ]);
   });
 
+  it("refuses a binary file over the binary limit, and takes a small one or a large text file", () => {
+    const changes = [added("dist/app.tar", blob(1)), added("icon.png", blob(2)), added("data.csv", blob(3))];
+    const objects = { [blob(1)]: { type: "blob", size: 1025, binary: true }, [blob(2)]: { type: "blob", size: 1024, binary: true }, [blob(3)]: { type: "blob", size: 4096 } };
+    expect(checkWork(facts([commit(2, `Build${TRAILERS}`, changes)], objects), RULES).problems).toEqual([
+      'commit 2222222 ("Build") makes dist/app.tar a binary file of 1025 bytes, over the limit of 1024 bytes for binary files: build outputs and archives are not pushed',
+    ]);
+  });
+
   it("refuses a Gastown-Closed line anywhere in an agent's message, and the action's identity", () => {
     const closed = commit(2, "Finish\n\nGastown-Bead: gt-1\ngastown-closed : implement\n", []);
     const buried = commit(3, "Finish\n\n  Gastown-Closed: review\n\nmore text", []);
@@ -108,6 +116,14 @@ describe("checkWork", () => {
       "the work changes 101 lines against the base (from 8888888), over the limit of 100 (max_diff_lines)",
       "the push would change .github/workflows/ci.yml, a workflow file (merged in from the base?), and GitHub refuses workflow changes from the polecat's token",
     ]);
+  });
+});
+
+describe("isBinaryContent", () => {
+  it("judges as git does: a NUL byte in the first 8,000 bytes", () => {
+    expect(isBinaryContent(Buffer.from("plain text\n"))).toBe(false);
+    expect(isBinaryContent(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00]))).toBe(true);
+    expect(isBinaryContent(Buffer.concat([Buffer.alloc(8000, "a"), Buffer.from([0])]))).toBe(false);
   });
 });
 

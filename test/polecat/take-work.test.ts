@@ -22,7 +22,7 @@ let repo: ActionRepo;
 let start: WorkStart;
 beforeEach(() => ({ town, repo, start } = context));
 
-const RULES: WorkRules = { bead: BEAD, protectedPaths: DEFAULT_PROTECTED_PATHS, maxDiffLines: 5000, maxFileBytes: 10 * 1024 * 1024, identity: ACTION_IDENTITY };
+const RULES: WorkRules = { bead: BEAD, protectedPaths: DEFAULT_PROTECTED_PATHS, maxDiffLines: 5000, maxFileBytes: 10 * 1024 * 1024, maxBinaryBytes: 1024 * 1024, identity: ACTION_IDENTITY };
 
 function take(overrides: Partial<TakeWorkInput> = {}): Promise<TakenWork> {
   return takeWork({ git: repo.git, cloneDir: town.cloneDir, branch: repo.agentBranch, pushedTip: start.work, baseTip: start.base, rules: RULES, ...overrides });
@@ -63,6 +63,17 @@ describe("secrets", () => {
     ]);
     expect(problems.join("\n")).not.toContain(key);
     expect(await inActionRepo(second)).toBe(false);
+  });
+});
+
+describe("binary files", () => {
+  it("refuses a binary file over 1 MiB and takes a small one beside it", async () => {
+    const tip = await agentCommit(town, { "dist/bundle.bin": `\0${"x".repeat(1536 * 1024)}`, "assets/icon.png": "\x89PNG\0small" }, "Ship the build");
+
+    expect(refused(await take())).toEqual([
+      `commit ${short(tip)} ("Ship the build") makes dist/bundle.bin a binary file of 1.5 MiB, over the limit of 1 MiB for binary files: build outputs and archives are not pushed`,
+    ]);
+    expect(await inActionRepo(tip)).toBe(false);
   });
 });
 
