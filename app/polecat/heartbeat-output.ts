@@ -21,6 +21,17 @@ export interface HeartbeatView {
   readonly notes: readonly string[];
   /** On the final beat: how the run ended, before the ledger records it. */
   readonly exit?: HeartbeatExit;
+  /** What the sandbox saw: the run's spend by its model proxy, and what its egress proxy refused. */
+  readonly sandbox?: SandboxView;
+}
+
+export interface SandboxView {
+  readonly turns: number;
+  readonly costUsd: number;
+  /** Connections the egress proxy refused, oldest first, as many as it kept. */
+  readonly refusals: readonly { readonly at: string; readonly host: string; readonly port: number; readonly reason: string }[];
+  /** Refusals beyond those it kept. */
+  readonly moreRefusals: number;
 }
 
 const STATE_WORDS: Readonly<Record<HeartbeatState, string>> = {
@@ -39,6 +50,7 @@ export function heartbeatOutput(view: HeartbeatView): CheckRunOutput {
     "",
     `Last heartbeat ${view.at.toISOString()}; the agent's last progress ${view.progressAt.toISOString()}.`,
     ...view.notes.map((note) => `- ${note}`),
+    ...(view.sandbox ? sandboxLines(view.sandbox) : []),
     ...(view.exit ? ["", `It ended as **${view.exit.exit}**, at \`${view.exit.workTip.slice(0, 12)}\`, for this reason:`, "", fenced(view.exit.reason)] : []),
   ];
   return {
@@ -47,4 +59,27 @@ export function heartbeatOutput(view: HeartbeatView): CheckRunOutput {
     // Fenced, so GitHub shows the agent's output as text on the check run's page, never as Markdown.
     ...(view.tail.length > 0 ? { text: fenced(view.tail) } : {}),
   };
+}
+
+/**
+ * The spend and the network refusals, under the notes. A refused host is written as code, so a
+ * name the agent chose cannot become a link or a mention; the reason is the proxy's own text.
+ */
+function sandboxLines(sandbox: SandboxView): string[] {
+  const lines = ["", `Spent so far, by the model proxy: ${sandbox.turns} turn${sandbox.turns === 1 ? "" : "s"}, $${sandbox.costUsd.toFixed(2)}.`];
+  const count = sandbox.refusals.length + sandbox.moreRefusals;
+  if (count === 0) return lines;
+  lines.push("", `The network proxy refused ${count} connection${count === 1 ? "" : "s"} (\`polecat.network\` in \`.github/gastown.yml\` says what may be reached):`);
+  for (const refusal of sandbox.refusals) lines.push(`* ${refusal.at} ${inlineCode(`${refusal.host}:${refusal.port}`)}: ${refusal.reason}`);
+  if (sandbox.moreRefusals > 0) lines.push(`* and ${sandbox.moreRefusals} more`);
+  return lines;
+}
+
+/** Text as inline code that no backtick in it can close early. */
+function inlineCode(text: string): string {
+  const clean = text.replace(/[\r\n]/g, " ").slice(0, 300);
+  const longest = Math.max(0, ...[...clean.matchAll(/`+/g)].map((run) => run[0].length));
+  if (longest === 0) return `\`${clean}\``;
+  const fence = "`".repeat(longest + 1);
+  return `${fence} ${clean} ${fence}`;
 }

@@ -5,7 +5,7 @@
 import type { GitHubClient } from "../github/github-client.js";
 import { createCheckRun, updateCheckRun } from "../github/heartbeat-check-runs.js";
 import { HEARTBEAT_CHECK_NAME, heartbeatExternalId, type HeartbeatExit, type HeartbeatState } from "../town/heartbeat.js";
-import { heartbeatOutput, type HeartbeatView } from "./heartbeat-output.js";
+import { heartbeatOutput, type HeartbeatView, type SandboxView } from "./heartbeat-output.js";
 import type { Redactor } from "./redact.js";
 
 export interface HeartbeatOptions {
@@ -32,6 +32,7 @@ export class PolecatHeartbeat {
   private tail = "";
   private notes: string[] = [];
   private exit: HeartbeatExit | undefined;
+  private sandbox: (() => SandboxView) | undefined;
 
   constructor(private readonly options: HeartbeatOptions, firstStep: HeartbeatStep) {
     this.step = firstStep;
@@ -64,6 +65,11 @@ export class PolecatHeartbeat {
     if (this.checkRun !== undefined) this.options.remember?.(this.checkRun, step);
   }
 
+  /** Where each beat reads the sandbox's spend and refusals from, once the proxies run. */
+  watchSandbox(view: () => SandboxView): void {
+    this.sandbox = view;
+  }
+
   note(line: string): void {
     this.notes.push(line);
   }
@@ -89,6 +95,12 @@ export class PolecatHeartbeat {
       step: this.step, at: this.options.clock(), progressAt: this.progressAt,
       tail: redactor.redact(this.tail), notes: this.notes.map((line) => redactor.redact(line)),
       ...(this.exit ? { exit: { ...this.exit, reason: redactor.redact(this.exit.reason) } } : {}),
+      ...(this.sandbox ? { sandbox: redactedSandbox(this.sandbox(), redactor) } : {}),
     });
   }
+}
+
+/** A refused host is the agent's choice: it could carry a secret, so it passes the redactor too. */
+function redactedSandbox(view: SandboxView, redactor: Redactor): SandboxView {
+  return { ...view, refusals: view.refusals.map((refusal) => ({ ...refusal, host: redactor.redact(refusal.host), reason: redactor.redact(refusal.reason) })) };
 }
