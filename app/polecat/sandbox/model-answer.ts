@@ -1,7 +1,7 @@
 // Reads a model answer's usage as its bytes pass through the proxy, without holding the answer:
 // a streamed answer's server-sent events one by one, or a JSON answer whole at its end (a Gemini
 // stream without `alt=sse` is a JSON array of chunks, read each in turn). Pure: fed by the proxy.
-import { mostOf, usageIn, type CallTokens } from "./model-usage.js";
+import { usageIn, withReading, type CallTokens } from "./model-usage.js";
 import type { ModelVendor } from "./model-vendors.js";
 
 /** The most of a JSON answer kept to read its usage; a bigger one is charged its reservation. */
@@ -59,7 +59,7 @@ export class AnswerUsage {
 
   #read(payload: unknown): void {
     const tokens = usageIn(this.#vendor, payload);
-    if (tokens !== null) this.#tokens = this.#tokens === null ? tokens : mostOf(this.#tokens, tokens);
+    if (tokens !== null) this.#tokens = withReading(this.#vendor, this.#tokens, tokens);
   }
 }
 

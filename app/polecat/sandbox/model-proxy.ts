@@ -13,7 +13,7 @@ import {
   estimatePromptTokens, ModelMeter, reservedOutputTokens, type MeterLimits, type ModelUsage, type Reservation,
 } from "./model-meter.js";
 import { modelRefusal, readModelRequest, type ModelRequest } from "./model-request.js";
-import { callCostUsd, NO_TOKENS, worstCaseUsd, type CallTokens } from "./model-usage.js";
+import { callCostUsd, worstCaseUsd, type CallTokens } from "./model-usage.js";
 import {
   DEFAULT_UPSTREAM, downstreamHeaders, endpointOf, errorBody, KEY_QUERY_PARAMETERS, presentedKey, upstreamHeaders,
   VENDOR_NAME, type Endpoint, type ModelVendor, type RefusalStatus,
@@ -146,9 +146,13 @@ export async function startModelProxy(options: ModelProxyOptions): Promise<Model
       else if (listening() && !res.write(chunk)) {
         // Slow down for a slow reader, but never stop reading for one that left.
         answer.pause();
-        const resume = () => answer.resume();
-        res.once("drain", resume);
-        res.once("close", resume);
+        const resume = () => {
+          res.off("drain", resume);
+          res.off("close", resume);
+          answer.resume();
+        };
+        res.on("drain", resume);
+        res.on("close", resume);
       }
     });
     let settled = false;

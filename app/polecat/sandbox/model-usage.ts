@@ -63,16 +63,21 @@ export function usageIn(vendor: ModelVendor, payload: unknown): CallTokens | nul
   }
 }
 
-/** Each count at the most either reading gives: a stream's later events repeat or raise the earlier ones. */
-export function mostOf(a: CallTokens, b: CallTokens): CallTokens {
+/**
+ * The call's usage after another reading: Anthropic's events each give part of the figures (the
+ * prompt's at the start, the output's at the end), so each count is the most either gives; OpenAI
+ * reports once, and each Gemini chunk gives the counts so far, so there the latest is the call's.
+ */
+export function withReading(vendor: ModelVendor, sofar: CallTokens | null, reading: CallTokens): CallTokens {
+  if (sofar === null || vendor !== "anthropic") return reading;
   return {
-    input: Math.max(a.input, b.input),
-    output: Math.max(a.output, b.output),
-    cacheWrite: Math.max(a.cacheWrite, b.cacheWrite),
-    cacheWrite1h: Math.max(a.cacheWrite1h, b.cacheWrite1h),
-    cacheRead: Math.max(a.cacheRead, b.cacheRead),
-    webSearches: Math.max(a.webSearches, b.webSearches),
-    usOnly: a.usOnly || b.usOnly,
+    input: Math.max(sofar.input, reading.input),
+    output: Math.max(sofar.output, reading.output),
+    cacheWrite: Math.max(sofar.cacheWrite, reading.cacheWrite),
+    cacheWrite1h: Math.max(sofar.cacheWrite1h, reading.cacheWrite1h),
+    cacheRead: Math.max(sofar.cacheRead, reading.cacheRead),
+    webSearches: Math.max(sofar.webSearches, reading.webSearches),
+    usOnly: sofar.usOnly || reading.usOnly,
   };
 }
 
