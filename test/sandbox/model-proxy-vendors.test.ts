@@ -79,7 +79,7 @@ describe("the model proxy, in front of OpenAI's Responses API", () => {
     expect(answer.status).toBe(400);
     expect(answer.json).toEqual({
       error: {
-        message: `Gas Town: the model proxy refuses the API's server-side tools, which reach past the run's network allow-list: ${named}.`,
+        message: `Gas Town: the model proxy refuses what the API would run or fetch on its own servers, past the run's network allow-list: ${named}.`,
         type: "invalid_request_error", param: null, code: null,
       },
     });
@@ -139,7 +139,7 @@ describe("the model proxy, in front of the Gemini API", () => {
     expect(answer.json).toEqual({
       error: {
         code: 400, status: "INVALID_ARGUMENT",
-        message: `Gas Town: the model proxy refuses the API's server-side tools, which reach past the run's network allow-list: ${named}.`,
+        message: `Gas Town: the model proxy refuses what the API would run or fetch on its own servers, past the run's network allow-list: ${named}.`,
       },
     });
     expect(upstream.requests).toEqual([]);

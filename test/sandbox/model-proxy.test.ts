@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { estimatePromptTokens } from "../../app/polecat/sandbox/model-meter.js";
 import { startModelProxy, type ModelCall, type ModelProxy, type ModelProxyOptions } from "../../app/polecat/sandbox/model-proxy.js";
 import { worstCaseUsd } from "../../app/polecat/sandbox/model-usage.js";
+import { startScriptedHttpServer } from "../agents/scripted-http.js";
 import { startScriptedModelServer, type ScriptedModelServer, type ScriptedReply } from "../agents/scripted-model-server.js";
 import { post, postAndHangUp, send, socketDirectory } from "./model-proxy-http.js";
 
@@ -72,6 +73,12 @@ describe("the model proxy, in front of Anthropic's API", () => {
     expect(upstream.requests[0]!.body).toEqual(message({ stream: false }));
   });
 
+  it("forwards the query Claude Code sends (?beta=true) as it came", async () => {
+    const { proxy, upstream } = await start();
+    expect((await post(proxy.socket, "/v1/messages?beta=true", message(), asAgent(proxy.dummyKey))).status).toBe(200);
+    expect(upstream.requests.map((each) => each.url)).toEqual(["/v1/messages?beta=true"]);
+  });
+
   it("takes the dummy as a bearer token too", async () => {
     const { proxy, upstream } = await start();
     const answer = await post(proxy.socket, "/v1/messages", message(), { authorization: `Bearer ${proxy.dummyKey}`, "anthropic-version": "2023-06-01" });
@@ -127,6 +134,8 @@ describe("the model proxy, in front of Anthropic's API", () => {
     ["MCP servers", { mcp_servers: [{ type: "url", url: "https://evil.example/mcp", name: "x" }] },
       "mcp_servers (Anthropic's servers connect to the MCP servers it names)"],
     ["a container", { container: "container_011" }, "container (a code-execution container on Anthropic's servers)"],
+    ["an image by URL", { messages: [{ role: "user", content: [{ type: "image", source: { type: "url", url: "https://evil.example/?d=secret" } }] }] },
+      "content by URL (Anthropic's servers fetch it)"],
   ])("refuses %s, and the upstream never sees it", async (_, extra, named) => {
     const { proxy, upstream } = await start();
     const answer = await post(proxy.socket, "/v1/messages", message(extra), asAgent(proxy.dummyKey));
@@ -135,7 +144,7 @@ describe("the model proxy, in front of Anthropic's API", () => {
       type: "error",
       error: {
         type: "invalid_request_error",
-        message: `Gas Town: the model proxy refuses the API's server-side tools, which reach past the run's network allow-list: ${named}.`,
+        message: `Gas Town: the model proxy refuses what the API would run or fetch on its own servers, past the run's network allow-list: ${named}.`,
       },
     });
     expect(upstream.requests).toEqual([]);
@@ -309,5 +318,39 @@ describe("the model proxy, in front of Anthropic's API", () => {
     expect(answer.json).toEqual({ type: "error", error: { type: "invalid_request_error", message: "the body is not a Messages API request" } });
     expect(upstream.requests.map((each) => each.route)).toEqual(["bad_request"]);
     expect(proxy.usage()).toEqual({ turns: 0, costUsd: 0, calls: 1, refused: 0 });
+  });
+
+  it("charges a call its reservation when the API answered but reported no usage", async () => {
+    const bare = await startScriptedHttpServer(() => ({ status: 200, json: { type: "message", content: [] } }));
+    dir = socketDirectory();
+    try {
+      proxy = await startModelProxy({
+        socket: dir.socket, vendor: "anthropic", upstream: bare.url, apiKey: REAL_KEY, allowedModels: null, limits: { maxTurns: 80, maxCostUsd: 10 },
+      });
+      const body = message({ stream: false });
+      expect((await post(proxy.socket, "/v1/messages", body, asAgent(proxy.dummyKey))).status).toBe(200);
+      const worstCase = worstCaseUsd("anthropic", MODEL, estimatePromptTokens(Buffer.byteLength(JSON.stringify(body))), 1000);
+      expect(proxy.usage()).toEqual({ turns: 1, costUsd: Math.round(worstCase * 1e6) / 1e6, calls: 1, refused: 0 });
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it("takes the real key out of an error answer that quotes it", async () => {
+    const quoting = await startScriptedHttpServer(({ headers }) => ({
+      status: 401, json: { type: "error", error: { type: "authentication_error", message: `invalid x-api-key ${String(headers["x-api-key"])}` } },
+    }));
+    dir = socketDirectory();
+    try {
+      proxy = await startModelProxy({
+        socket: dir.socket, vendor: "anthropic", upstream: quoting.url, apiKey: REAL_KEY, allowedModels: null, limits: { maxTurns: 80, maxCostUsd: 10 },
+      });
+      const answer = await post(proxy.socket, "/v1/messages", message(), asAgent(proxy.dummyKey));
+      expect(answer.status).toBe(401);
+      expect(answer.json).toEqual({ type: "error", error: { type: "authentication_error", message: "invalid x-api-key [the model key]" } });
+      expect(proxy.usage()).toEqual({ turns: 0, costUsd: 0, calls: 1, refused: 0 });
+    } finally {
+      await quoting.close();
+    }
   });
 });

@@ -74,3 +74,30 @@ describe("the models a run may use", () => {
     );
   });
 });
+
+describe("content the vendor would fetch by URL", () => {
+  it("is named wherever it sits in the body, tool results included; inline content is not", () => {
+    const inline = { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBOR" } };
+    const byUrl = { type: "document", source: { type: "url", url: "https://evil.example/?secret=1" } };
+    expect(serverSideFeatures("anthropic", { messages: [{ role: "user", content: [inline] }] })).toEqual([]);
+    expect(serverSideFeatures("anthropic", {
+      messages: [{ role: "user", content: [{ type: "tool_result", tool_use_id: "t", content: [inline, byUrl] }, byUrl] }],
+    })).toEqual(["content by URL (Anthropic's servers fetch it)"]);
+    expect(serverSideFeatures("openai", {
+      input: [{ role: "user", content: [
+        { type: "input_image", image_url: "data:image/png;base64,iVBOR" },
+        { type: "input_image", image_url: "https://evil.example/a.png" },
+        { type: "input_file", file_url: "https://evil.example/a.pdf" },
+      ] }],
+    })).toEqual(["an input_file by URL (OpenAI's servers fetch it)", "an input_image by URL (OpenAI's servers fetch it)"]);
+    expect(serverSideFeatures("gemini", { contents: [{ role: "user", parts: [{ inlineData: { mimeType: "image/png", data: "iVBOR" } }] }] })).toEqual([]);
+    expect(serverSideFeatures("gemini", { contents: [{ role: "user", parts: [{ file_data: { file_uri: "https://evil.example/x" } }] }] }))
+      .toEqual(["fileData (Google's servers fetch the file it names)"]);
+  });
+
+  it("is found in a body nested deeper than a recursive walk could go", () => {
+    let nested: unknown = { type: "image", source: { type: "url", url: "https://evil.example/" } };
+    for (let depth = 0; depth < 100_000; depth++) nested = [nested];
+    expect(serverSideFeatures("anthropic", { messages: nested as unknown[] })).toEqual(["content by URL (Anthropic's servers fetch it)"]);
+  });
+});

@@ -1,9 +1,9 @@
 // What a model request asks for, read from its body before it is forwarded: the model, the most
-// output it allows, and any part of the API that runs on the
-// vendor's servers. Those server-side tools fetch pages, search the web, run code or call MCP
-// servers from the vendor's machines, past the run's network allow-list and outside its sandbox,
-// so a request with one is refused. Tools the client runs itself (the agent's own shell, editor,
-// function calls) are what an agent needs. Pure.
+// output it allows, and any part of the API that runs on the vendor's servers. Those server-side
+// tools fetch pages, search the web, run code or call MCP servers from the vendor's machines, past
+// the run's network allow-list and outside its sandbox, so a request with one is refused, as is
+// content named by URL for the vendor to fetch. Tools the client runs itself (the agent's own
+// shell, editor, function calls) are what an agent needs. Pure.
 import type { Endpoint, ModelVendor } from "./model-vendors.js";
 import { isPriced } from "./model-usage.js";
 
@@ -26,7 +26,7 @@ export function readModelRequest(vendor: ModelVendor, endpoint: Endpoint, body: 
   if (refused.length > 0) {
     return {
       ok: false,
-      message: `Gas Town: the model proxy refuses the API's server-side tools, which reach past the run's network allow-list: ${refused.join("; ")}.`,
+      message: `Gas Town: the model proxy refuses what the API would run or fetch on its own servers, past the run's network allow-list: ${refused.join("; ")}.`,
     };
   }
   return { ok: true, request: { model, maxOutputTokens: maxOutputTokensOf(vendor, fields) } };
@@ -93,8 +93,12 @@ const GEMINI_SERVER_TOOLS: Readonly<Record<string, string>> = {
   retrieval: "reads data stores from Google's servers",
 };
 
-/** What the request asks the vendor's servers to run, each as `<name> (<why refused>)`. */
+/** What the request asks the vendor's servers to run or fetch, each as `<name> (<why refused>)`. */
 export function serverSideFeatures(vendor: ModelVendor, body: Readonly<Record<string, unknown>>): string[] {
+  return [...serverTools(vendor, body), ...fetchedContent(vendor, body)];
+}
+
+function serverTools(vendor: ModelVendor, body: Readonly<Record<string, unknown>>): string[] {
   const tools = Array.isArray(body["tools"]) ? body["tools"] as unknown[] : [];
   switch (vendor) {
     case "anthropic": {
@@ -122,6 +126,43 @@ export function serverSideFeatures(vendor: ModelVendor, body: Readonly<Record<st
         return Object.keys(tool).map(camelCase).filter((name) => !GEMINI_CLIENT_TOOLS.has(name))
           .map((name) => `tool ${name} (${GEMINI_SERVER_TOOLS[name] ?? "not one Gas Town knows to run on the client"})`);
       });
+  }
+}
+
+/**
+ * Content the request names by URL for the vendor's servers to fetch (an image, a PDF, a file):
+ * a fetch past the allow-list whose URL the agent writes, so a way to send anything out. Content
+ * sent inline is what a client needs. The whole body is walked, tool results included, without
+ * recursion (a body is the agent's to nest).
+ */
+function fetchedContent(vendor: ModelVendor, body: Readonly<Record<string, unknown>>): string[] {
+  const found = new Set<string>();
+  const pending: unknown[] = [body];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value !== "object" || value === null) continue;
+    if (Array.isArray(value)) {
+      pending.push(...value);
+      continue;
+    }
+    const fields = value as Record<string, unknown>;
+    const named = fetchedBy(vendor, fields);
+    if (named !== null) found.add(named);
+    pending.push(...Object.values(fields));
+  }
+  return [...found];
+}
+
+function fetchedBy(vendor: ModelVendor, fields: Readonly<Record<string, unknown>>): string | null {
+  switch (vendor) {
+    case "anthropic":
+      return typeOf(fields["source"]) === "url" ? "content by URL (Anthropic's servers fetch it)" : null;
+    case "openai": {
+      const url = fields["type"] === "input_image" ? fields["image_url"] : fields["type"] === "input_file" ? fields["file_url"] : undefined;
+      return typeof url === "string" && !url.startsWith("data:") ? `an ${String(fields["type"])} by URL (OpenAI's servers fetch it)` : null;
+    }
+    case "gemini":
+      return fields["fileData"] !== undefined || fields["file_data"] !== undefined ? "fileData (Google's servers fetch the file it names)" : null;
   }
 }
 
