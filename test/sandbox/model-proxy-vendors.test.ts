@@ -26,7 +26,8 @@ async function start(vendor: Exclude<ModelVendor, "anthropic">, calls: ModelCall
   upstream = vendor === "openai" ? await startScriptedResponsesServer(options) : await startScriptedGeminiServer(options);
   dir = socketDirectory();
   proxy = await startModelProxy({
-    socket: dir.socket, vendor, upstream: upstream.url, apiKey: REAL_KEY, allowedModels: null,
+    // The action's model-base-url for codex ends in /v1, as Codex's base_url does.
+    socket: dir.socket, vendor, upstream: vendor === "openai" ? `${upstream.url}/v1` : upstream.url, apiKey: REAL_KEY, allowedModels: null,
     limits: { maxTurns: 80, maxCostUsd: 10 }, clock: () => new Date("2026-12-03T07:00:00.000Z"), onCall: (call) => calls.push(call),
   });
   return { proxy, upstream };

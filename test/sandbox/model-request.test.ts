@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { modelRefusal, readModelRequest, serverSideFeatures } from "../../app/polecat/sandbox/model-request.js";
-import { endpointOf, presentedKey } from "../../app/polecat/sandbox/model-vendors.js";
+import { agentBaseUrl, endpointOf, presentedKey, upstreamUrl } from "../../app/polecat/sandbox/model-vendors.js";
 
 describe("what a model request asks for", () => {
   it("reads the model from the body, or from the path for Gemini, and the output limit in each vendor's field", () => {
@@ -30,6 +30,18 @@ describe("what a model request asks for", () => {
     expect(endpointOf("gemini", "POST", "/v1beta/tunedModels/x:generateContent")).toBeNull();
     expect(endpointOf("openai", "POST", "/v1/responses/resp_1/cancel")).toBeNull();
     expect(endpointOf("anthropic", "POST", "/v1/complete")).toBeNull();
+  });
+
+  it("gives each agent its base URL, and joins a call's path to the upstream's", () => {
+    expect(agentBaseUrl("openai", "http://127.0.0.1:4180")).toBe("http://127.0.0.1:4180/v1");
+    expect(agentBaseUrl("anthropic", "http://127.0.0.1:4180/")).toBe("http://127.0.0.1:4180");
+    const none = new URLSearchParams();
+    expect(upstreamUrl("openai", new URL("https://api.openai.com"), "/v1/responses", none).href).toBe("https://api.openai.com/v1/responses");
+    expect(upstreamUrl("openai", new URL("http://127.0.0.1:9/v1"), "/v1/responses", none).href).toBe("http://127.0.0.1:9/v1/responses");
+    expect(upstreamUrl("anthropic", new URL("https://gateway.example/anthropic/"), "/v1/messages", new URLSearchParams("beta=true")).href)
+      .toBe("https://gateway.example/anthropic/v1/messages?beta=true");
+    expect(upstreamUrl("gemini", new URL("https://generativelanguage.googleapis.com"), "/v1beta/models/m:countTokens", new URLSearchParams("key=k&alt=sse")).href)
+      .toBe("https://generativelanguage.googleapis.com/v1beta/models/m:countTokens?alt=sse");
   });
 
   it("finds the key where each vendor's clients put it", () => {

@@ -15,7 +15,7 @@ import {
 import { modelRefusal, readModelRequest, type ModelRequest } from "./model-request.js";
 import { callCostUsd, worstCaseUsd, type CallTokens } from "./model-usage.js";
 import {
-  DEFAULT_UPSTREAM, downstreamHeaders, endpointOf, errorBody, KEY_QUERY_PARAMETERS, presentedKey, upstreamHeaders,
+  DEFAULT_UPSTREAM, downstreamHeaders, endpointOf, errorBody, presentedKey, upstreamHeaders, upstreamUrl,
   VENDOR_NAME, type Endpoint, type ModelVendor, type RefusalStatus,
 } from "./model-vendors.js";
 
@@ -112,11 +112,7 @@ export async function startModelProxy(options: ModelProxyOptions): Promise<Model
   };
 
   const forward = (req: IncomingMessage, res: ServerResponse, url: URL, raw: Buffer, endpoint: Endpoint, request: ModelRequest, reservation: Reservation): void => {
-    const target = new URL(upstream.href);
-    target.pathname = `${upstream.pathname.replace(/\/+$/, "")}${url.pathname}`;
-    const query = new URLSearchParams(url.searchParams);
-    for (const name of KEY_QUERY_PARAMETERS[vendor]) query.delete(name);
-    target.search = query.toString();
+    const target = upstreamUrl(vendor, upstream, url.pathname, url.searchParams);
     const send = secure ? httpsRequest : httpRequest;
     const outgoing = send(target, { method: "POST", agent, headers: upstreamHeaders(vendor, req.headers, apiKey, raw.length) }, (answer) => {
       relay(answer, res, endpoint, request, reservation);

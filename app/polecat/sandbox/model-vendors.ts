@@ -19,6 +19,35 @@ export const DEFAULT_UPSTREAM: Readonly<Record<ModelVendor, string>> = {
   gemini: "https://generativelanguage.googleapis.com",
 };
 
+/**
+ * The path an agent's base URL ends in: Codex takes a Responses API base ending in `/v1` (and
+ * posts to `<base>/responses`); Claude Code and Gemini CLI take the bare origin.
+ */
+const BASE_PATH: Readonly<Record<ModelVendor, string>> = { anthropic: "", openai: "/v1", gemini: "" };
+
+/** The base URL to give the agent for the proxy at `origin` (its bridge, http://127.0.0.1:4180). */
+export function agentBaseUrl(vendor: ModelVendor, origin: string): string {
+  return `${origin.replace(/\/+$/, "")}${BASE_PATH[vendor]}`;
+}
+
+/** Query parameters that carry a key, dropped on the way out (the real key goes in a header). */
+const KEY_QUERY_PARAMETERS: Readonly<Record<ModelVendor, readonly string[]>> = { anthropic: [], openai: [], gemini: ["key"] };
+
+/**
+ * Where the proxy sends a call whose path is `path`: under the upstream's own path (a gateway's
+ * prefix), less the `/v1` a Codex base URL ends in, as the action's `model-base-url` for codex does.
+ */
+export function upstreamUrl(vendor: ModelVendor, upstream: URL, path: string, query: URLSearchParams): URL {
+  const target = new URL(upstream.href);
+  let prefix = upstream.pathname.replace(/\/+$/, "");
+  if (BASE_PATH[vendor] !== "" && prefix.endsWith(BASE_PATH[vendor])) prefix = prefix.slice(0, -BASE_PATH[vendor].length);
+  target.pathname = `${prefix}${path}`;
+  const kept = new URLSearchParams(query);
+  for (const name of KEY_QUERY_PARAMETERS[vendor]) kept.delete(name);
+  target.search = kept.toString();
+  return target;
+}
+
 /** The vendor's name in messages. */
 export const VENDOR_NAME: Readonly<Record<ModelVendor, string>> = { anthropic: "Anthropic", openai: "OpenAI", gemini: "Gemini" };
 
@@ -73,9 +102,6 @@ export function keyHeaders(vendor: ModelVendor, apiKey: string): Record<string, 
     case "gemini": return { "x-goog-api-key": apiKey };
   }
 }
-
-/** Query parameters that carry a key, dropped on the way out (the real key goes in a header). */
-export const KEY_QUERY_PARAMETERS: Readonly<Record<ModelVendor, readonly string[]>> = { anthropic: [], openai: [], gemini: ["key"] };
 
 /**
  * Request headers never forwarded: hop-by-hop ones, every header a client's key can travel in
