@@ -61,7 +61,11 @@ describe("the API's server-side tools", () => {
       "tool text_editor_code_execution (edits files in Anthropic's code-execution containers)",
       "tool bash_code_execution (runs commands in Anthropic's code-execution containers)",
     ]);
-    expect(serverSideFeatures("openai", { tools: [{ type: "function" }, { type: "custom" }, { type: "local_shell" }, { type: "apply_patch" }] })).toEqual([]);
+    expect(serverSideFeatures("openai", {
+      tools: [{ type: "function" }, { type: "custom" }, { type: "local_shell" }, { type: "apply_patch" }, { type: "namespace", tools: [{ type: "function" }] }],
+    })).toEqual([]);
+    expect(serverSideFeatures("openai", { tools: [{ type: "namespace", name: "x", tools: [{ type: "function" }, { type: "mcp" }] }] }))
+      .toEqual(["tool mcp (calls an MCP server from OpenAI's servers)"]);
     expect(serverSideFeatures("gemini", { tools: [{ function_declarations: [] }, { functionDeclarations: [] }] })).toEqual([]);
   });
 

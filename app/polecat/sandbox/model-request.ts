@@ -111,10 +111,7 @@ function serverTools(vendor: ModelVendor, body: Readonly<Record<string, unknown>
       return refused;
     }
     case "openai": {
-      const refused = tools.flatMap((tool) => {
-        const type = typeOf(tool) ?? "(none)";
-        return OPENAI_CLIENT_TOOLS.has(type) ? [] : [`tool ${type} (${why(OPENAI_SERVER_TOOLS, type)})`];
-      });
+      const refused = openaiServerTools(tools);
       // A background response runs out of the proxy's sight; its answer and usage would be
       // fetched from an endpoint the proxy does not forward.
       if (body["background"] === true) refused.push("background (the response would run where the proxy cannot meter it)");
@@ -164,6 +161,18 @@ function fetchedBy(vendor: ModelVendor, fields: Readonly<Record<string, unknown>
     case "gemini":
       return fields["fileData"] !== undefined || fields["file_data"] !== undefined ? "fileData (Google's servers fetch the file it names)" : null;
   }
+}
+
+/** A `namespace` tool groups others under a name (Codex's sub-agent tools): it is as its members are. */
+function openaiServerTools(tools: readonly unknown[]): string[] {
+  return tools.flatMap((tool) => {
+    const type = typeOf(tool) ?? "(none)";
+    if (type === "namespace") {
+      const members = (tool as Record<string, unknown>)["tools"];
+      return openaiServerTools(Array.isArray(members) ? members : []);
+    }
+    return OPENAI_CLIENT_TOOLS.has(type) ? [] : [`tool ${type} (${why(OPENAI_SERVER_TOOLS, type)})`];
+  });
 }
 
 function why(known: readonly (readonly [string, string])[], type: string): string {
