@@ -1,11 +1,12 @@
 // The model proxy in front of the scripted Anthropic server, over real HTTP on its Unix socket:
 // what the upstream sees, what is refused before it reaches the upstream, and what is metered.
+import { createServer as createHttpServer } from "node:http";
 import { createServer } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { estimatePromptTokens } from "../../app/polecat/sandbox/model-meter.js";
 import { startModelProxy, type ModelCall, type ModelProxy, type ModelProxyOptions } from "../../app/polecat/sandbox/model-proxy.js";
 import { worstCaseUsd } from "../../app/polecat/sandbox/model-usage.js";
-import { startScriptedHttpServer } from "../agents/scripted-http.js";
+import { listening, startScriptedHttpServer } from "../agents/scripted-http.js";
 import { startScriptedModelServer, type ScriptedModelServer, type ScriptedReply } from "../agents/scripted-model-server.js";
 import { post, postAndHangUp, send, socketDirectory } from "./model-proxy-http.js";
 
@@ -351,6 +352,29 @@ describe("the model proxy, in front of Anthropic's API", () => {
       expect(proxy.usage()).toEqual({ turns: 0, costUsd: 0, calls: 1, refused: 0 });
     } finally {
       await quoting.close();
+    }
+  });
+
+  it("cuts the agent's stream off when the upstream's is cut off, and counts what the upstream reported", async () => {
+    const cut = createHttpServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write(`event: message_start\ndata: ${JSON.stringify({ type: "message_start", message: { usage: { input_tokens: 1000, output_tokens: 1 } } })}\n\n`);
+        setImmediate(() => res.socket?.destroy());
+      });
+    });
+    const { url, close } = await listening(cut);
+    dir = socketDirectory();
+    try {
+      proxy = await startModelProxy({
+        socket: dir.socket, vendor: "anthropic", upstream: url, apiKey: REAL_KEY, allowedModels: null, limits: { maxTurns: 80, maxCostUsd: 10 },
+      });
+      await expect(post(proxy.socket, "/v1/messages", message(), asAgent(proxy.dummyKey))).rejects.toThrow();
+      // 1000 tokens in and 1 out at Sonnet 4.5's prices.
+      await vi.waitFor(() => expect(proxy!.usage()).toEqual({ turns: 1, costUsd: 0.003015, calls: 1, refused: 0 }));
+    } finally {
+      await close();
     }
   });
 });

@@ -114,17 +114,26 @@ export async function startModelProxy(options: ModelProxyOptions): Promise<Model
   const forward = (req: IncomingMessage, res: ServerResponse, url: URL, raw: Buffer, endpoint: Endpoint, request: ModelRequest, reservation: Reservation): void => {
     const target = upstreamUrl(vendor, upstream, url.pathname, url.searchParams);
     const send = secure ? httpsRequest : httpRequest;
-    const outgoing = send(target, { method: "POST", agent, headers: upstreamHeaders(vendor, req.headers, apiKey, raw.length) }, (answer) => {
-      relay(answer, res, endpoint, request, reservation);
-    });
-    outgoing.on("error", (error) => {
+    let answered = false;
+    const failed = (error: Error) => {
+      // Once an answer has begun, its own end settles the call (relay).
+      if (answered) return;
       meter.release(reservation);
       const message = `Gas Town: the model proxy could not reach ${target.origin}: ${error.message}`;
       options.onRefusal?.({ at: clock().toISOString(), status: 502, message });
-      if (!res.headersSent) sendJson(res, 502, errorBody(vendor, 502, message));
-      else res.destroy();
-    });
-    outgoing.end(raw);
+      sendJson(res, 502, errorBody(vendor, 502, message));
+    };
+    try {
+      const outgoing = send(target, { method: "POST", agent, headers: upstreamHeaders(vendor, req.headers, apiKey, raw.length) }, (answer) => {
+        answered = true;
+        relay(answer, res, endpoint, request, reservation);
+      });
+      outgoing.on("error", failed);
+      outgoing.end(raw);
+    } catch (error) {
+      // A header Node will not send on (the agent's to write): the call is never made.
+      failed(error as Error);
+    }
   };
 
   /** Passes the answer on while the agent listens, and reads it to its end regardless. */
@@ -161,8 +170,11 @@ export async function startModelProxy(options: ModelProxyOptions): Promise<Model
       meter.settle(reservation, costUsd, answered);
       options.onCall?.({ at: clock().toISOString(), endpoint: endpoint.kind, model: request.model, status, tokens, costUsd });
       if (!listening()) return;
-      if (answered) res.end();
-      else {
+      // An answer cut off upstream is cut off for the agent too, not ended as if whole.
+      if (answered) {
+        if (answer.complete) res.end();
+        else res.destroy();
+      } else {
         const headers = downstreamHeaders(answer.headers);
         delete headers["content-length"];
         res.writeHead(status, headers);
