@@ -28,6 +28,7 @@ describe("what a model request asks for", () => {
     expect(endpointOf("gemini", "POST", "/v1beta/models/gemini-2.5-pro:countTokens")).toEqual({ kind: "count", model: "gemini-2.5-pro" });
     expect(endpointOf("gemini", "POST", "/v1beta/models/gemini-2.5-pro:embedContent")).toBeNull();
     expect(endpointOf("gemini", "POST", "/v1beta/tunedModels/x:generateContent")).toBeNull();
+    expect(endpointOf("gemini", "POST", "/v1beta/models/%2E%2E%2Ffiles%2Fx:generateContent")).toBeNull();
     expect(endpointOf("openai", "POST", "/v1/responses/resp_1/cancel")).toBeNull();
     expect(endpointOf("anthropic", "POST", "/v1/complete")).toBeNull();
   });

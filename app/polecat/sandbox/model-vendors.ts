@@ -51,7 +51,8 @@ export function upstreamUrl(vendor: ModelVendor, upstream: URL, path: string, qu
 /** The vendor's name in messages. */
 export const VENDOR_NAME: Readonly<Record<ModelVendor, string>> = { anthropic: "Anthropic", openai: "OpenAI", gemini: "Gemini" };
 
-const GEMINI_CALL = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/;
+/** A model id is letters, digits, `.`, `-` and `_`: nothing a server could decode into another path. */
+const GEMINI_CALL = /^\/v1beta\/models\/([A-Za-z0-9._-]+):(generateContent|streamGenerateContent|countTokens)$/;
 
 /**
  * The endpoint a request is for, or null when the proxy does not forward it. Claude Code calls
@@ -70,8 +71,7 @@ export function endpointOf(vendor: ModelVendor, method: string, path: string): E
     case "gemini": {
       const call = GEMINI_CALL.exec(path);
       if (call === null) return null;
-      const model = decodeURIComponent(call[1]!);
-      return { kind: call[2] === "countTokens" ? "count" : "generate", model };
+      return { kind: call[2] === "countTokens" ? "count" : "generate", model: call[1]! };
     }
   }
 }
