@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { estimatePromptTokens } from "../../app/polecat/sandbox/model-meter.js";
 import { startModelProxy, type ModelCall, type ModelProxy, type ModelProxyOptions } from "../../app/polecat/sandbox/model-proxy.js";
-import { worstCaseUsd } from "../../app/polecat/sandbox/model-usage.js";
+import { callCostUsd, NO_TOKENS, worstCaseUsd } from "../../app/polecat/sandbox/model-usage.js";
 import { listening, startScriptedHttpServer } from "../agents/scripted-http.js";
 import { startScriptedModelServer, type ScriptedModelServer, type ScriptedReply } from "../agents/scripted-model-server.js";
 import { post, postAndHangUp, send, socketDirectory } from "./model-proxy-http.js";
@@ -178,14 +178,13 @@ describe("the model proxy, in front of Anthropic's API", () => {
     expect(upstream.requests).toEqual([]);
   });
 
-  it("refuses a model the price table does not list when the config allows any", async () => {
-    const { proxy, upstream } = await start(undefined, { allowedModels: null });
+  it("forwards a model the price table does not list when the config allows any, and meters it as the dearest", async () => {
+    const usage = { input_tokens: 1000, output_tokens: 500 };
+    const { proxy, upstream } = await start(() => ({ content: [{ type: "text", text: "done" }], usage }), { allowedModels: null });
     const unknown = await post(proxy.socket, "/v1/messages", message({ model: "claude-nimbus-9" }), asAgent(proxy.dummyKey));
-    expect(unknown.status).toBe(400);
-    expect((unknown.json as { error: { message: string } }).error.message).toBe(
-      "Gas Town: the model claude-nimbus-9 is not in Gas Town's price table, so its spend cannot be metered; set polecat.model in .github/gastown.yml to a listed model.",
-    );
-    expect(upstream.requests).toEqual([]);
+    expect(unknown.status).toBe(200);
+    expect(upstream.requests.map((each) => each.route)).toEqual(["side"]);
+    expect(proxy.usage().costUsd).toBe(callCostUsd("anthropic", "claude-opus-4-1", { ...NO_TOKENS, input: 1000, output: 500 }));
   });
 
   it("meters a streamed call from the usage the API reported, and passes the stream on as it came", async () => {

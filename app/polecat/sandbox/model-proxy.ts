@@ -100,7 +100,7 @@ export async function startModelProxy(options: ModelProxyOptions): Promise<Model
     const reading = readModelRequest(vendor, endpoint, parsed(raw));
     if (!reading.ok) return refuse(res, 400, reading.message);
     const { request } = reading;
-    const notAllowed = modelRefusal(vendor, request.model, allowedModels);
+    const notAllowed = modelRefusal(request.model, allowedModels);
     if (notAllowed !== null) return refuse(res, 400, notAllowed);
 
     const worstCase = endpoint.kind === "count"

@@ -5,7 +5,6 @@
 // content named by URL for the vendor to fetch. Tools the client runs itself (the agent's own
 // shell, editor, function calls) are what an agent needs. Pure.
 import type { Endpoint, ModelVendor } from "./model-vendors.js";
-import { isPriced } from "./model-usage.js";
 
 export interface ModelRequest {
   readonly model: string;
@@ -34,18 +33,13 @@ export function readModelRequest(vendor: ModelVendor, endpoint: Endpoint, body: 
 
 /**
  * Why the model is refused, or null when it is allowed: `allowedModels` is the list the config
- * names, matched exactly; null allows any model the vendor's price table lists, as an unlisted
- * one would be metered at a guess.
+ * names, matched exactly; null (the agent's own default) allows any model. One the price table
+ * does not list is metered as the vendor's dearest, as everywhere else: a budget is never
+ * under-counted for want of a row, and an agent's new default model still runs.
  */
-export function modelRefusal(vendor: ModelVendor, model: string, allowedModels: readonly string[] | null): string | null {
-  if (allowedModels === null) {
-    return isPriced(vendor, model)
-      ? null
-      : `Gas Town: the model ${model} is not in Gas Town's price table, so its spend cannot be metered; set polecat.model in .github/gastown.yml to a listed model.`;
-  }
-  return allowedModels.includes(model)
-    ? null
-    : `Gas Town: the model ${model} is not one this run may use (${allowedModels.join(", ")}); polecat.model in .github/gastown.yml names it.`;
+export function modelRefusal(model: string, allowedModels: readonly string[] | null): string | null {
+  if (allowedModels === null || allowedModels.includes(model)) return null;
+  return `Gas Town: the model ${model} is not one this run may use (${allowedModels.join(", ")}); polecat.model in .github/gastown.yml names it.`;
 }
 
 /**
