@@ -105,7 +105,8 @@ describe("slinging by label", () => {
         bead: bead.id, molecule, polecat: "furiosa", attempt: "1",
         limits: JSON.stringify({
           agent: "claude", model: null, max_turns: 80, timeout_minutes: 60, max_cost_usd: 10, heartbeat_minutes: 2,
-          max_diff_lines: 5000, protected_paths: [".github/**", ".beads/formulas/**", "**/CODEOWNERS"], command: null, job_timeout_minutes: 75,
+          max_diff_lines: 5000, protected_paths: [".github/**", ".beads/formulas/**", "**/CODEOWNERS"], command: null,
+          sandbox: "on", network: { allow: ["registry.npmjs.org", "pypi.org", "files.pythonhosted.org"] }, job_timeout_minutes: 75,
         }),
       },
     ]]);
