@@ -357,6 +357,22 @@ describe("opting in", () => {
     expect(comments()).toEqual([]);
   });
 
+  it("dispatches polecat.sandbox and polecat.network as written, and the status says the network is open", async () => {
+    await start({ files: { ".github/gastown.yml": "polecat:\n  sandbox: true\n  network: open\n" } });
+    await label("gt:sling");
+    await town.deliver();
+    const limits = runs()[0]?.inputs?.["limits"] ?? "";
+    expect(JSON.parse(limits)).toMatchObject({ sandbox: "on", network: "open" });
+    expect(gastownMetadata(await workBead())).toMatchObject({ limits_hash: limitsHash(limits) });
+    expect(statusComments()[0]?.body.split("\n").slice(2, 7)).toEqual([
+      "### Gas Town · 🪝 Hooked",
+      "",
+      "Slung by @mayor to polecat **furiosa** (attempt 1). It is on its way.",
+      "",
+      "⚠️ **Network open**: the agent can reach any public host (`polecat.network: open`).",
+    ]);
+  });
+
   it("takes the organisation's settings under its own with _extends: .github", async () => {
     town = await startTown({ files: { ".github/gastown.yml": "_extends: .github\npolecat:\n  agent: command\n  command: bin/agent\n" } });
     await town.github.addRepo({ owner: "octo", name: ".github", files: { ".github/gastown.yml": "sling:\n  label: gt:go\npolecat:\n  max_turns: 12\n" } });
