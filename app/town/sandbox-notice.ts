@@ -12,9 +12,9 @@ import type { GastownConfig } from "../config/config-schema.js";
 
 export type SandboxSettings = Pick<GastownConfig["polecat"], "sandbox" | "network">;
 
-export const SANDBOX_OFF_NOTICE =
+const SANDBOX_OFF_NOTICE =
   "⚠️ **Sandbox off**: the agent runs unisolated, with the model's key and the runner's network (`polecat.sandbox: off`).";
-export const NETWORK_OPEN_NOTICE =
+const NETWORK_OPEN_NOTICE =
   "⚠️ **Network open**: the agent can reach any public host (`polecat.network: open`).";
 
 /**
