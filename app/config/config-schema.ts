@@ -1,6 +1,7 @@
 // `.github/gastown.yml`: a repository's Gas Town settings (DESIGN §7). Every key is optional;
 // what is left out takes the default written here, so an empty file is a complete config.
 import { z } from "zod";
+import { allowEntryProblem, DEFAULT_NETWORK_ALLOW } from "../polecat/sandbox/egress-policy.js";
 
 const NAME_POOL = [
   "furiosa", "nux", "slit", "capable", "toast", "ace", "rictus", "dag", "cheedo", "angharad",
@@ -8,6 +9,25 @@ const NAME_POOL = [
 
 /** The coding agents a polecat can run; `command` is any executable the team names. */
 export const POLECAT_AGENTS = ["claude", "codex", "gemini", "command"] as const;
+
+/** `polecat.sandbox`: whether the agent runs isolated (issue 15); off only when a team says so. */
+export const SANDBOX_MODES = ["on", "off"] as const;
+
+/**
+ * `polecat.network`: `open` (any public host), or the hosts the egress proxy lets the agent reach,
+ * each a host name or `*.` and a host name. The dispatched limits carry it as it is written here.
+ */
+export const networkSetting = z.union([
+  z.literal("open"),
+  z.strictObject({
+    allow: z.array(z.string().superRefine((entry, context) => {
+      const problem = allowEntryProblem(entry);
+      if (problem !== null) context.addIssue({ code: "custom", message: problem });
+    })),
+  }),
+], { error: "network is open, or { allow: [host, *.suffix, …] }" });
+
+export type NetworkSetting = z.infer<typeof networkSetting>;
 
 const sling = z.strictObject({
   // Gas Town's triggers are `gt:` labels (DESIGN §7), so any other label needs no config read.
@@ -33,6 +53,14 @@ const polecat = z.strictObject({
     .describe("Paths a polecat may not change."),
   command: z.string().min(1).nullable().default(null)
     .describe("The agent when agent is command: an executable in the repository (read from its default branch, never from the agent's clone) or an absolute path on the runner; it gets the prompt on stdin."),
+  // YAML 1.2 reads `on` and `off` as words, but a person may write true or false: both are taken.
+  // A prefault, parsed like a written value, so the JSON schema still shows it (zod drops a
+  // plain default before a transform from the input's schema).
+  sandbox: z.union([z.enum(SANDBOX_MODES), z.boolean().transform((on) => (on ? "on" : "off"))], { error: "sandbox is on or off" })
+    .prefault("on")
+    .describe("on: the agent runs isolated, holding no credential, reaching only polecat.network. off: it runs with the model's key and the runner's network, and every status says so."),
+  network: networkSetting.default({ allow: [...DEFAULT_NETWORK_ALLOW] })
+    .describe("What the sandboxed agent may reach: { allow: [host or *.suffix, …] } (port 443, through the egress proxy), or open for any public host, which every status shows."),
 }).superRefine((settings, context) => {
   if (settings.agent === "command" && settings.command === null) {
     context.addIssue({ code: "custom", path: ["command"], message: "agent is command, so command must name the executable to run" });

@@ -220,7 +220,8 @@ async function openTownOrExplain(
   if (opened.kind === "on") return { ...opened.town, botLogin: ref.botLogin };
   if (opened.kind === "invalid" && meantForUs) {
     await showStatus(ref, issue, {
-      state: "error", now: deps.clock(), detail: opened.error.message,
+      // The settings do not read, so there is no sandbox setting to show (and no bead either).
+      state: "error", now: deps.clock(), detail: opened.error.message, sandbox: undefined,
       headline: "Gas Town's settings have problems, so it takes no action in this repository until they are fixed:",
     });
   }

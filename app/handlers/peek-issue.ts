@@ -84,5 +84,6 @@ async function findPolecatBead(town: Town, request: PeekRequest): Promise<{ bead
 }
 
 function settingsOf(town: Town): PeekSettings {
-  return { stuckMinutes: town.config.witness.stuck_minutes, maxAttempts: town.config.witness.max_attempts };
+  const { witness, polecat } = town.config;
+  return { stuckMinutes: witness.stuck_minutes, maxAttempts: witness.max_attempts, sandbox: polecat.sandbox, network: polecat.network };
 }

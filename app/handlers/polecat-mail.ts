@@ -100,7 +100,7 @@ export async function publishExit(town: TownEvent, beadId: string): Promise<Publ
       if (published.kind === "refused") {
         unpublished = published.why;
         if (!(await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin))) {
-          await replyToIssue(town.github, issueRef, unpublishedComment(exit, published.why));
+          await replyToIssue(town.github, issueRef, unpublishedComment(exit, published.why, town.config.polecat));
         }
         break;
       }
@@ -109,14 +109,14 @@ export async function publishExit(town: TownEvent, beadId: string): Promise<Publ
     }
     case "BLOCKED":
     case "REFACTOR": {
-      const body = exitComment(ledger, exit);
+      const body = exitComment(ledger, exit, town.config.polecat);
       if (body !== undefined && !(await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin))) {
         await replyToIssue(town.github, issueRef, body);
       }
       break;
     }
     case "ESCALATE": {
-      const wanted = escalationIssue(exit);
+      const wanted = escalationIssue(exit, town.config.polecat);
       const found = await findMarkedIssue(town.github, repo, {
         label: ESCALATED_LABEL, since: listedSince(exit.at), marker: exitMarker(exit), creator: town.botLogin,
       });
@@ -133,7 +133,7 @@ export async function publishExit(town: TownEvent, beadId: string): Promise<Publ
       headline: exitHeadline(exit, {
         ...(pr === undefined ? {} : { pr }), ...(escalation === undefined ? {} : { escalation }), ...(unpublished === undefined ? {} : { unpublished }),
       }),
-      detail: withoutMentions(unpublished ?? exit.reason), bead: exit.bead, ledger, now: town.deps.clock(),
+      detail: withoutMentions(unpublished ?? exit.reason), bead: exit.bead, ledger, sandbox: town.config.polecat, now: town.deps.clock(),
     }, unpublished === undefined ? changes : withEscalated(changes, labels, town.config.sling.label));
   }
   await town.store.update(
@@ -186,7 +186,7 @@ async function publishPullRequest(
     return { kind: "refused", why: `${exit.branch} has commits the work does not, and no polecat's work moves a branch by force (GitHub: ${refusalOf(error)})` };
   }
   const runUrl = gastownString(exit.bead, "run_url") ?? `run ${exit.runId}`;
-  const text = pullRequestText(ledger, exit, runUrl);
+  const text = pullRequestText(ledger, exit, runUrl, town.config.polecat);
   let pull: Awaited<ReturnType<typeof openOrUpdatePullRequest>>;
   try {
     pull = await openOrUpdatePullRequest(town.github, repo, { head: exit.branch, base: town.defaultBranch, ...text });

@@ -84,7 +84,7 @@ export async function slingIssue(town: TownEvent, request: SlingRequest): Promis
   } catch (error) {
     if (!(error instanceof FormulaError || error instanceof MoleculeError || error instanceof ConfigError)) throw error;
     await showStatus(town, issue, {
-      state: "error", now, detail: error.message,
+      state: "error", now, detail: error.message, sandbox: town.config.polecat,
       headline: `@${request.sender}, this issue could not be slung with \`${formula}\`:`,
       ...(seen ? { bead: seen, ledger: read.ledger } : {}),
     });
@@ -115,7 +115,7 @@ function cookWith(library: FormulaLibrary | undefined) {
 async function settle(town: TownEvent, request: SlingRequest, outcome: SlingOutcome, state: LedgerState, seenRun: RunSummary | undefined): Promise<void> {
   const { issue } = request;
   const now = town.deps.clock();
-  const view = { now, bead: outcome.bead, ledger: state.ledger };
+  const view = { now, bead: outcome.bead, ledger: state.ledger, sandbox: town.config.polecat };
   const slingLabels = slingLabelsOn(issue.labels, town.config.sling.label);
   // The sling label stays on while the bead is slung, whichever way it was slung, so taking it off unslings.
   const missingSlingLabel = slingLabels.length === 0 ? [town.config.sling.label] : [];

@@ -53,7 +53,7 @@ export async function unslingIssue(town: TownEvent, request: UnslingRequest): Pr
   const headline = outcome.burned
     ? `Unslung by @${request.sender}, and its molecule \`${outcome.burned}\` burned: a later sling starts over.${stopped}`
     : `Unslung by @${request.sender}. Steps already done stay done: a later sling resumes from the first one not done.${stopped}`;
-  await showStatus(town, issue, { state: outcome.burned ? "abandoned" : "unslung", headline, bead: outcome.bead, ledger: written.state.ledger, now }, {
+  await showStatus(town, issue, { state: outcome.burned ? "abandoned" : "unslung", headline, bead: outcome.bead, ledger: written.state.ledger, sandbox: town.config.polecat, now }, {
     remove: [HOOKED_LABEL, WAITING_LABEL, ...slingLabelsOn(issue.labels, town.config.sling.label)],
   });
 }

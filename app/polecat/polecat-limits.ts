@@ -3,7 +3,8 @@
 // run never reads settings from the checkout its agent edits, and the hook records a hash of
 // this exact text, so the run trusts it only once the claim has checked that hash.
 import { z } from "zod";
-import { POLECAT_AGENTS } from "../config/config-schema.js";
+import { networkSetting, POLECAT_AGENTS, SANDBOX_MODES } from "../config/config-schema.js";
+import { DEFAULT_NETWORK_ALLOW } from "./sandbox/egress-policy.js";
 
 const limitsSchema = z.object({
   agent: z.enum(POLECAT_AGENTS),
@@ -15,6 +16,9 @@ const limitsSchema = z.object({
   max_diff_lines: z.number().int().min(1),
   protected_paths: z.array(z.string().min(1)),
   command: z.string().min(1).nullable(),
+  // An App from before the sandbox sends neither: its runs get the defaults, never less isolation.
+  sandbox: z.enum(SANDBOX_MODES).default("on"),
+  network: networkSetting.default({ allow: [...DEFAULT_NETWORK_ALLOW] }),
   job_timeout_minutes: z.number().int().min(1).max(360),
 }).superRefine((limits, context) => {
   if (limits.agent === "command" && limits.command === null) {

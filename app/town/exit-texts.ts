@@ -3,13 +3,15 @@
 // slung the work, and the status comment's headline. What an agent wrote (its reason, step
 // notes, the titles of the beads it filed) is fenced with its mentions neutralised, so it pings
 // no one and reads as no command; each text the publisher writes once carries the exit's marker,
-// so a second look finds it instead of writing it again.
+// so a second look finds it instead of writing it again. Each says so when the repository has
+// weakened the polecat sandbox (sandbox-notice.ts), since the work was made that way.
 import type { Bead } from "../ledger/bead-schema.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { gastownString } from "../molecules/gastown-metadata.js";
 import { isMoleculeRoot, readMolecule } from "../molecules/molecule.js";
 import { agentText, withoutMentions } from "./fenced-text.js";
 import type { ExitToPublish } from "./publish-exit.js";
+import { sandboxParagraph, type SandboxSettings } from "./sandbox-notice.js";
 import { ESCALATED_LABEL } from "./state-labels.js";
 
 /** Hidden in what the publisher writes for an exit, so a second look finds it instead of writing it again. */
@@ -23,9 +25,10 @@ export interface PullRequestText {
 }
 
 /** COMPLETED's pull request: the bead's title; the summary, the steps, `Closes #N` and the run. */
-export function pullRequestText(ledger: Ledger, exit: ExitToPublish, runUrl: string): PullRequestText {
+export function pullRequestText(ledger: Ledger, exit: ExitToPublish, runUrl: string, sandbox: SandboxSettings): PullRequestText {
   const lines = [
     `Polecat **${exit.polecat}** finished \`${exit.bead.id}\` (attempt ${exit.attempt}).`,
+    ...sandboxParagraph(sandbox),
     "",
     "**Summary**",
     "",
@@ -57,7 +60,7 @@ function stepLines(ledger: Ledger, bead: Bead): string[] {
  * BLOCKED's and REFACTOR's comment on the issue, starting with the exit's marker; undefined for
  * the others, which say it elsewhere (the pull request, the escalation issue).
  */
-export function exitComment(ledger: Ledger, exit: ExitToPublish): string | undefined {
+export function exitComment(ledger: Ledger, exit: ExitToPublish, sandbox: SandboxSettings): string | undefined {
   const head = `Polecat **${exit.polecat}** ended attempt ${exit.attempt} of \`${exit.bead.id}\``;
   if (exit.exit === "BLOCKED") {
     const blocker = exit.blocker === undefined ? undefined : ledger.get(exit.blocker);
@@ -67,6 +70,7 @@ export function exitComment(ledger: Ledger, exit: ExitToPublish): string | undef
     return [
       exitMarker(exit),
       `${head} as **BLOCKED**: the work waits until what blocks it is done, then a person slings it again.`,
+      ...sandboxParagraph(sandbox),
       "", agentText(exit.reason), ...what,
     ].join("\n") + "\n";
   }
@@ -79,6 +83,7 @@ export function exitComment(ledger: Ledger, exit: ExitToPublish): string | undef
     return [
       exitMarker(exit),
       `${head} as **REFACTOR**: the work is deferred, split into smaller beads.`,
+      ...sandboxParagraph(sandbox),
       "", agentText(exit.reason), ...listed,
     ].join("\n") + "\n";
   }
@@ -101,11 +106,12 @@ export interface EscalationIssue {
 }
 
 /** ESCALATE's issue, mentioning whoever slung the work, as `/escalate` does. */
-export function escalationIssue(exit: ExitToPublish): EscalationIssue {
+export function escalationIssue(exit: ExitToPublish, sandbox: SandboxSettings): EscalationIssue {
   const slungBy = gastownString(exit.bead, "slung_by");
   const who = slungBy === undefined ? "" : `@${slungBy}: `;
   const body = [
     `${who}polecat **${exit.polecat}** escalated #${exit.issue} (bead \`${exit.bead.id}\`, attempt ${exit.attempt}): it needs a person.`,
+    ...sandboxParagraph(sandbox),
     "",
     agentText(exit.reason),
     "",
@@ -120,10 +126,11 @@ export function escalationIssue(exit: ExitToPublish): EscalationIssue {
  * fast-forwarded; a pull request refused): the issue says why and asks for a person, who can
  * bring the branch in line and sling again. `why` is the publisher's, with GitHub's words.
  */
-export function unpublishedComment(exit: ExitToPublish, why: string): string {
+export function unpublishedComment(exit: ExitToPublish, why: string, sandbox: SandboxSettings): string {
   return [
     exitMarker(exit),
     `Polecat **${exit.polecat}** ended attempt ${exit.attempt} of \`${exit.bead.id}\` as **COMPLETED**, but its work cannot be published: ${withoutMentions(why)}.`,
+    ...sandboxParagraph(sandbox),
     "",
     `The work stays on \`${exit.workRef}\` at \`${(exit.workTip ?? "").slice(0, 12)}\`. Once a person has put \`${exit.branch}\` in order (or deleted it), slinging #${exit.issue} again publishes the next attempt.`,
   ].join("\n") + "\n";

@@ -11,6 +11,7 @@ import { fenced, withoutMentions } from "./fenced-text.js";
 import type { Heartbeat } from "./heartbeat.js";
 import type { Health, HealthReason, PolecatState } from "./polecat-health.js";
 import { STATE_ORDER } from "./polecat-roster.js";
+import { sandboxParagraph, type SandboxSettings } from "./sandbox-notice.js";
 import { attemptOf } from "./sling.js";
 import { checklist, oneLine, when } from "./status-comment.js";
 
@@ -22,8 +23,8 @@ export interface PolecatObservation {
   readonly output?: { readonly lines: readonly string[]; readonly source: "heartbeat" | "job log" };
 }
 
-/** The settings a reply quotes. */
-export interface PeekSettings {
+/** The settings a reply quotes, and the sandbox's, said when weakened (sandbox-notice.ts). */
+export interface PeekSettings extends SandboxSettings {
   readonly stuckMinutes: number;
   readonly maxAttempts: number;
 }
@@ -78,6 +79,7 @@ export function renderPeek(view: PeekView): string {
     `### Gas Town · 🔭 Peek at polecat **${polecat}**`,
     "",
     `@${view.sender}: polecat **${polecat}** is ${STATE_LABELS[health.state]}: ${explain(health.reason, bead, view.settings)}`,
+    ...sandboxParagraph(view.settings),
     "",
     "| | |",
     "|---|---|",
@@ -104,6 +106,7 @@ export function renderPeekAll(view: PeekAllView): string {
     const count = rows.length + view.more;
     lines.push(
       `@${view.sender}: ${count} polecat${count === 1 ? "" : "s"}.`,
+      ...sandboxParagraph(view.settings),
       "",
       "| Polecat | Bead | State | Heartbeat | Run | Steps | Attempts |",
       "|---|---|---|---|---|---|---|",

@@ -23,10 +23,13 @@ export const MAX_JOB_MINUTES = 360;
 
 /** Every `polecat.*` setting the run needs, in a fixed order so the input, and its hash, are stable. */
 export function polecatLimits(polecat: GastownConfig["polecat"]): string {
-  const { agent, model, max_turns, timeout_minutes, max_cost_usd, heartbeat_minutes, max_diff_lines, protected_paths, command } = polecat;
+  const {
+    agent, model, max_turns, timeout_minutes, max_cost_usd, heartbeat_minutes, max_diff_lines, protected_paths, command, sandbox, network,
+  } = polecat;
   const job_timeout_minutes = Math.min(MAX_JOB_MINUTES, timeout_minutes + JOB_HEADROOM_MINUTES);
   return JSON.stringify({
-    agent, model, max_turns, timeout_minutes, max_cost_usd, heartbeat_minutes, max_diff_lines, protected_paths, command, job_timeout_minutes,
+    agent, model, max_turns, timeout_minutes, max_cost_usd, heartbeat_minutes, max_diff_lines, protected_paths, command, sandbox, network,
+    job_timeout_minutes,
   });
 }
 

@@ -8,6 +8,7 @@ import { gastownMetadata, gastownString } from "../molecules/gastown-metadata.js
 import { isMoleculeRoot, readMolecule, type MoleculeStep } from "../molecules/molecule.js";
 import { progress } from "../molecules/next-steps.js";
 import { fenced } from "./fenced-text.js";
+import { sandboxParagraph, type SandboxSettings } from "./sandbox-notice.js";
 import { attemptOf } from "./sling.js";
 
 export type StatusState = "hooked" | "waiting" | "unslung" | "abandoned" | "escalated" | "error" | "completed" | "blocked" | "deferred";
@@ -22,6 +23,11 @@ export interface StatusView {
   /** The ledger the bead is in, to read its molecule. */
   readonly ledger?: Ledger;
   readonly run?: { readonly id: number; readonly url: string; readonly status?: string };
+  /**
+   * The repository's `polecat.sandbox` and `polecat.network`, so a weakened sandbox is said on
+   * the bead's status (sandbox-notice.ts); undefined only where there are no settings to read.
+   */
+  readonly sandbox: SandboxSettings | undefined;
   readonly now: Date;
 }
 
@@ -50,6 +56,8 @@ export function renderStatusComment(view: StatusView): string {
   const lines: string[] = [];
   if (view.bead) lines.push(beadMarker(view.bead.id));
   lines.push(`### Gas Town · ${TITLES[view.state]}`, "", view.headline);
+  // Said where there is a bead: a status with none is an error about the settings or the issue.
+  if (view.bead) lines.push(...sandboxParagraph(view.sandbox));
   if (view.detail !== undefined) lines.push("", fenced(view.detail));
   if (view.bead) lines.push("", ...facts(view.bead, view.run), ...checklist(view.ledger, view.bead));
   lines.push("", `<sub>Updated ${when(view.now)} · \`/gt help\` lists the commands.</sub>`);

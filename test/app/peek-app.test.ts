@@ -17,7 +17,7 @@ import { minutesAfter } from "../town/town-builders.js";
 import { call } from "../emulator/testing.js";
 import { permissionFor } from "../fidelity/app-permissions.js";
 import { findOperation } from "../fidelity/rest-contract.js";
-import { NOW, REPO, startTown, type Town } from "./app-harness.js";
+import { NOW, REPO, startTown, type Town, type TownOptions } from "./app-harness.js";
 
 let town: Town;
 afterEach(async () => {
@@ -40,8 +40,8 @@ const LEDGER_READ = [
 ];
 
 /** Issue 1, "Fix the pumps", slung by the mayor: its bead hooked to furiosa, its run dispatched and claimed. */
-async function startSlung(): Promise<{ bead: Bead; runId: number }> {
-  town = await startTown();
+async function startSlung(options: TownOptions = {}): Promise<{ bead: Bead; runId: number }> {
+  town = await startTown(options);
   await town.as("ann", "POST", "/repos/octo/town/issues", { title: "Fix the pumps", body: "They leak." });
   await town.deliver();
   await town.as("mayor", "POST", "/repos/octo/town/issues/1/labels", { labels: ["gt:sling"] });
@@ -242,6 +242,21 @@ describe("/peek on a slung issue", () => {
       `GET /repos/octo/town/actions/jobs/${jobId}/logs`,
       "POST /repos/octo/town/issues/1/comments",
     ]);
+  });
+
+  it("says under the state, from the repository's settings, that the sandbox is off", async () => {
+    const { runId } = await startSlung({ files: { ".github/gastown.yml": "polecat:\n  sandbox: off\n" } });
+    town.clock.now = minutesAfter(NOW, 1);
+
+    const [reply] = await peek("/peek");
+    expect(reply?.split("\n").slice(2, 7)).toEqual([
+      "@ann: polecat **furiosa** is 🟢 working: its run is under way, with no heartbeat yet; it was dispatched 1 minute ago.",
+      "",
+      "⚠️ **Sandbox off**: the agent runs unisolated, with the model's key and the runner's network (`polecat.sandbox: off`).",
+      "",
+      "| | |",
+    ]);
+    expect(JSON.parse(runs().find((r) => r.id === runId)?.inputs?.["limits"] ?? "{}")).toMatchObject({ sandbox: "off" });
   });
 
   it("shows a polecat whose branch and heartbeat do not exist yet as starting", async () => {

@@ -255,6 +255,29 @@ describe("publishing the other exits", () => {
     expect(gastownMetadata(await town.bead())).toMatchObject({ published_attempt: 1 });
   });
 
+  it("with polecat.sandbox off: the exit's comment and the status say so under their first line", async () => {
+    const town = await startPolecatTown({ command: `${AGENTS}/blocked.sh`, polecat: "  sandbox: off\n" });
+    polecat = town;
+    await town.runPolecat();
+    const bead = await town.bead();
+    const blocker = gastownMetadata(bead).exit_blocker as string;
+    await deliverMail(town.town);
+
+    const notice = "⚠️ **Sandbox off**: the agent runs unisolated, with the model's key and the runner's network (`polecat.sandbox: off`).";
+    const comments = commentsOn(town.town, 1);
+    expect(comments.at(-1)?.body.split("\n").slice(0, 5)).toEqual([
+      `<!-- gastown:exit ${bead.id}@1 -->`,
+      `Polecat **furiosa** ended attempt 1 of \`${bead.id}\` as **BLOCKED**: the work waits until what blocks it is done, then a person slings it again.`,
+      "", notice, "",
+    ]);
+    expect(comments[0]?.body.split("\n").slice(2, 7)).toEqual([
+      "### Gas Town · ⛔ Blocked",
+      "",
+      `Polecat **furiosa** ended attempt 1 as BLOCKED: the work is blocked by \`${blocker}\`. Sling it again once that is done.`,
+      "", notice,
+    ]);
+  });
+
   it("REFACTOR: names the beads the work was split into, and the bead is deferred", async () => {
     const town = await startPolecatTown({ command: `${AGENTS}/refactor.sh` });
     polecat = town;

@@ -105,7 +105,8 @@ describe("slinging by label", () => {
         bead: bead.id, molecule, polecat: "furiosa", attempt: "1",
         limits: JSON.stringify({
           agent: "claude", model: null, max_turns: 80, timeout_minutes: 60, max_cost_usd: 10, heartbeat_minutes: 2,
-          max_diff_lines: 5000, protected_paths: [".github/**", ".beads/formulas/**", "**/CODEOWNERS"], command: null, job_timeout_minutes: 75,
+          max_diff_lines: 5000, protected_paths: [".github/**", ".beads/formulas/**", "**/CODEOWNERS"], command: null,
+          sandbox: "on", network: { allow: ["registry.npmjs.org", "pypi.org", "files.pythonhosted.org"] }, job_timeout_minutes: 75,
         }),
       },
     ]]);
@@ -354,6 +355,22 @@ describe("opting in", () => {
       "GET /repos/octo/town/contents/.github%2Fgastown.yml",
     ]);
     expect(comments()).toEqual([]);
+  });
+
+  it("dispatches polecat.sandbox and polecat.network as written, and the status says the network is open", async () => {
+    await start({ files: { ".github/gastown.yml": "polecat:\n  sandbox: true\n  network: open\n" } });
+    await label("gt:sling");
+    await town.deliver();
+    const limits = runs()[0]?.inputs?.["limits"] ?? "";
+    expect(JSON.parse(limits)).toMatchObject({ sandbox: "on", network: "open" });
+    expect(gastownMetadata(await workBead())).toMatchObject({ limits_hash: limitsHash(limits) });
+    expect(statusComments()[0]?.body.split("\n").slice(2, 7)).toEqual([
+      "### Gas Town · 🪝 Hooked",
+      "",
+      "Slung by @mayor to polecat **furiosa** (attempt 1). It is on its way.",
+      "",
+      "⚠️ **Network open**: the agent can reach any public host (`polecat.network: open`).",
+    ]);
   });
 
   it("takes the organisation's settings under its own with _extends: .github", async () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../app/config/config-schema.js";
 import { configJsonSchemaText } from "../../app/config/json-schema.js";
 import { ConfigError, formatConfigProblem, parseConfig } from "../../app/config/read-config.js";
+import { allowEntryProblem } from "../../app/polecat/sandbox/egress-policy.js";
 
 function problems(text: string): string[] {
   try {
@@ -26,6 +27,7 @@ describe(".github/gastown.yml", () => {
         max_cost_usd: 10, heartbeat_minutes: 2,
         name_pool: ["furiosa", "nux", "slit", "capable", "toast", "ace", "rictus", "dag", "cheedo", "angharad"],
         max_diff_lines: 5000, protected_paths: [".github/**", ".beads/formulas/**", "**/CODEOWNERS"], command: null,
+        sandbox: "on", network: { allow: ["registry.npmjs.org", "pypi.org", "files.pythonhosted.org"] },
       },
       limits: { max_polecats: 3 },
       witness: { stuck_minutes: 20, max_attempts: 3 },
@@ -45,7 +47,7 @@ describe(".github/gastown.yml", () => {
   it("names file, line, column and setting of every problem", () => {
     expect(problems("polecat:\n  max_turns: 0\n  colour: red\nlimitz: 1\ntrust: {permission: owner}\n")).toEqual([
       ".github/gastown.yml:2:14: polecat.max_turns: Too small: expected number to be >=1",
-      ".github/gastown.yml:3:3: polecat.colour: unknown setting (known here: workflow, ref, agent, model, max_turns, timeout_minutes, max_cost_usd, heartbeat_minutes, name_pool, max_diff_lines, protected_paths, command)",
+      ".github/gastown.yml:3:3: polecat.colour: unknown setting (known here: workflow, ref, agent, model, max_turns, timeout_minutes, max_cost_usd, heartbeat_minutes, name_pool, max_diff_lines, protected_paths, command, sandbox, network)",
       ".github/gastown.yml:4:1: limitz: unknown setting (known here: _extends, sling, polecat, limits, witness, trust, ledger, refinery, mirror)",
       '.github/gastown.yml:5:21: trust.permission: Invalid option: expected one of "read"|"triage"|"write"|"maintain"|"admin"',
     ]);
@@ -65,6 +67,33 @@ describe(".github/gastown.yml", () => {
     expect(problems("- sling\n")).toEqual([".github/gastown.yml:1:1: the file must be a mapping of settings (sling, polecat, limits, …)"]);
   });
 
+  it("takes polecat.sandbox as on or off, YAML's true and false read as on and off", () => {
+    const sandbox = (text: string) => parseConfig(`polecat:\n  sandbox: ${text}\n`).polecat.sandbox;
+    expect([sandbox("on"), sandbox("off"), sandbox("true"), sandbox("false"), sandbox('"off"')]).toEqual(["on", "off", "on", "off", "off"]);
+    expect(problems("polecat:\n  max_turns: 4\n  sandbox: maybe\n")).toEqual([
+      ".github/gastown.yml:3:12: polecat.sandbox: sandbox is on or off",
+    ]);
+    // YAML 1.2 reads `no` as a word, not false: refused rather than guessed.
+    expect(problems("polecat: {sandbox: no}\n")).toEqual([".github/gastown.yml:1:20: polecat.sandbox: sandbox is on or off"]);
+  });
+
+  it("takes polecat.network as open or an allow-list of hosts and *.suffixes, naming a bad entry by line and index", () => {
+    expect(parseConfig("polecat:\n  network: open\n").polecat.network).toBe("open");
+    expect(parseConfig("polecat:\n  network:\n    allow: [pypi.org, '*.githubusercontent.com']\n").polecat.network)
+      .toEqual({ allow: ["pypi.org", "*.githubusercontent.com"] });
+    expect(parseConfig("polecat:\n  network: {allow: []}\n").polecat.network).toEqual({ allow: [] });
+    expect(problems("polecat:\n  network:\n    allow:\n      - pypi.org\n      - https://example.com\n      - 10.0.0.1\n")).toEqual([
+      `.github/gastown.yml:5:9: polecat.network.allow[1]: ${allowEntryProblem("https://example.com")}`,
+      `.github/gastown.yml:6:9: polecat.network.allow[2]: ${allowEntryProblem("10.0.0.1")}`,
+    ]);
+    expect(problems("polecat:\n  network: closed\n")).toEqual([
+      ".github/gastown.yml:2:12: polecat.network: network is open, or { allow: [host, *.suffix, …] }",
+    ]);
+    expect(problems("polecat:\n  network: {deny: [pypi.org]}\n")).toEqual([
+      ".github/gastown.yml:2:12: polecat.network: network is open, or { allow: [host, *.suffix, …] }",
+    ]);
+  });
+
   it("has its JSON schema committed, up to date, accepting what the zod schema accepts", () => {
     const committed = readFileSync(new URL("../../schemas/gastown.schema.json", import.meta.url), "utf8");
     expect(committed, "schemas/gastown.schema.json is out of date: run `npm run schema`").toBe(configJsonSchemaText());
@@ -72,5 +101,9 @@ describe(".github/gastown.yml", () => {
     expect(validate({ polecat: { max_turns: 40 }, trust: { allowed_bots: ["renovate[bot]"] } })).toBe(true);
     expect(validate({ polecat: { colour: "red" } })).toBe(false);
     expect(validate({ limits: { max_polecats: 0 } })).toBe(false);
+    expect(validate({ polecat: { sandbox: false, network: "open" } })).toBe(true);
+    expect(validate({ polecat: { sandbox: "on", network: { allow: ["pypi.org"] } } })).toBe(true);
+    expect(validate({ polecat: { sandbox: "maybe" } })).toBe(false);
+    expect(validate({ polecat: { network: "closed" } })).toBe(false);
   });
 });

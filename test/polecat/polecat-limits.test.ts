@@ -1,18 +1,21 @@
-// The run's wall time: the action's own limit, hard. A run is given `polecat.timeout_minutes`
-// (never past the job's limit less the time the job needs after its agent stops), counted from
-// when its steps begin, for all its agent processes together; when it is up, every process of
-// the agent's user ends, whatever it does, and the run escalates. The deadline's timer and the
-// clock are the runner's dependencies, so a test of a five-minute limit takes seconds.
+// The limits a run is dispatched with, as the App writes them and the run reads them (the
+// sandbox's settings too, defaulted for an older App's), and the run's wall time: the action's
+// own limit, hard. A run is given `polecat.timeout_minutes` (never past the job's limit less the
+// time the job needs after its agent stops), counted from when its steps begin, for all its agent
+// processes together; when it is up, every process of the agent's user ends, whatever it does,
+// and the run escalates. The deadline's timer and the clock are the runner's dependencies, so a
+// test of a five-minute limit takes seconds.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { readMolecule } from "../../app/molecules/molecule.js";
-import { agentWallTimeMs, parseLimits } from "../../app/polecat/polecat-limits.js";
+import { agentWallTimeMs, LimitsError, parseLimits } from "../../app/polecat/polecat-limits.js";
 import { EXIT_RESERVE_MINUTES } from "../../app/polecat/polecat-steps.js";
 import { processesOf } from "../../app/polecat/user-processes.js";
 import { polecatLimits } from "../../app/town/polecat-dispatch.js";
 import { defaultConfig } from "../../app/config/config-schema.js";
+import { parseConfig } from "../../app/config/read-config.js";
 import { AGENTS, startPolecatTown, type PolecatTown } from "./polecat-harness.js";
 
 const START = Date.parse("2026-11-24T12:05:00Z");
@@ -23,6 +26,45 @@ let polecat: PolecatTown | undefined;
 afterEach(async () => {
   await polecat?.close();
   polecat = undefined;
+});
+
+describe("the limits input", () => {
+  it("carries every polecat setting the run needs, the sandbox's among them, in DESIGN §7's order", () => {
+    expect(polecatLimits(defaultConfig().polecat)).toBe(
+      '{"agent":"claude","model":null,"max_turns":80,"timeout_minutes":60,"max_cost_usd":10,"heartbeat_minutes":2,' +
+      '"max_diff_lines":5000,"protected_paths":[".github/**",".beads/formulas/**","**/CODEOWNERS"],"command":null,' +
+      '"sandbox":"on","network":{"allow":["registry.npmjs.org","pypi.org","files.pythonhosted.org"]},"job_timeout_minutes":75}',
+    );
+    const weakened = parseConfig("polecat:\n  sandbox: false\n  network: open\n").polecat;
+    expect(parseLimits(polecatLimits(weakened))).toMatchObject({ sandbox: "off", network: "open" });
+    const listed = parseConfig("polecat:\n  network: {allow: ['*.example.org']}\n").polecat;
+    expect(parseLimits(polecatLimits(listed))).toMatchObject({ sandbox: "on", network: { allow: ["*.example.org"] } });
+  });
+
+  it("reads limits from an App before the sandbox as sandboxed, with the default allow-list", () => {
+    const { sandbox: _sandbox, network: _network, ...older } = JSON.parse(polecatLimits(defaultConfig().polecat)) as Record<string, unknown>;
+    expect(parseLimits(JSON.stringify(older))).toMatchObject({
+      sandbox: "on", network: { allow: ["registry.npmjs.org", "pypi.org", "files.pythonhosted.org"] },
+    });
+  });
+
+  it("refuses a sandbox or network setting the App never writes", () => {
+    const given = JSON.parse(polecatLimits(defaultConfig().polecat)) as Record<string, unknown>;
+    const refusal = (fields: Record<string, unknown>) => {
+      try {
+        parseLimits(JSON.stringify({ ...given, ...fields }));
+      } catch (error) {
+        if (error instanceof LimitsError) return error.message;
+        throw error;
+      }
+      return undefined;
+    };
+    const problem = "the limits input is not what the App dispatches: ";
+    expect(refusal({ sandbox: false })).toBe(`${problem}limits.sandbox: Invalid option: expected one of "on"|"off"`);
+    expect(refusal({ network: "closed" })).toBe(`${problem}limits.network: network is open, or { allow: [host, *.suffix, …] }`);
+    expect(refusal({ network: { allow: ["169.254.169.254"] } }))
+      .toBe(`${problem}limits.network.allow.0: "169.254.169.254" is an IP address: write a host name`);
+  });
 });
 
 describe("agentWallTimeMs", () => {

@@ -1,5 +1,6 @@
 // The /peek reply and the /peek all table, exactly as posted.
 import { describe, expect, it } from "vitest";
+import { defaultConfig } from "../../app/config/config-schema.js";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import { Ledger } from "../../app/ledger/ledger.js";
 import { withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
@@ -10,7 +11,8 @@ import { polecatRoster } from "../../app/town/polecat-roster.js";
 import { sling } from "../../app/town/sling.js";
 import { issue, minutesAfter, NOW, slingInput } from "./town-builders.js";
 
-const SETTINGS = { stuckMinutes: 20, maxAttempts: 3 };
+const { sandbox, network } = defaultConfig().polecat;
+const SETTINGS = { stuckMinutes: 20, maxAttempts: 3, sandbox, network };
 const LATER = minutesAfter(NOW, 5);
 const RUN = { id: 31, url: "https://github.com/octo/town/actions/runs/31", status: "in_progress", conclusion: null };
 
@@ -62,6 +64,30 @@ describe("the /peek reply", () => {
       "<sub>As of 2026-11-24 12:05 UTC · `/peek <n>` shows the last n lines of output, `/peek all` every polecat.</sub>",
       "",
     ].join("\n"));
+  });
+
+  it("says, under the state, when the sandbox is off or the network open", () => {
+    const { bead, ledger } = slung();
+    const heartbeat = { at: minutesAfter(NOW, 2), state: "working" as const, step: "implement", attempt: 1 };
+    const health = polecatHealth({ bead, run: { live: true, conclusion: null }, heartbeat, now: LATER, stuckMinutes: 20 });
+    const head = (settings: Partial<typeof SETTINGS>) =>
+      renderPeek(view({ bead, ledger, health, heartbeat, run: RUN, settings: { ...SETTINGS, ...settings } })).split("\n").slice(0, 7);
+    expect(head({ sandbox: "off" })).toEqual([
+      "### Gas Town · 🔭 Peek at polecat **furiosa**",
+      "",
+      "@mayor: polecat **furiosa** is 🟢 working: its last heartbeat was 3 minutes ago.",
+      "",
+      "⚠️ **Sandbox off**: the agent runs unisolated, with the model's key and the runner's network (`polecat.sandbox: off`).",
+      "",
+      "| | |",
+    ]);
+    expect(head({ network: "open" }).slice(2, 7)).toEqual([
+      "@mayor: polecat **furiosa** is 🟢 working: its last heartbeat was 3 minutes ago.",
+      "",
+      "⚠️ **Network open**: the agent can reach any public host (`polecat.network: open`).",
+      "",
+      "| | |",
+    ]);
   });
 
   it("shows a stuck polecat and why, with the setting it was judged by", () => {
@@ -151,6 +177,24 @@ describe("the /peek all table", () => {
       "<sub>As of 2026-11-24 12:05 UTC · `/peek` on an issue or its pull request shows one polecat in full.</sub>",
       "",
     ].join("\n"));
+  });
+
+  it("says, under the count, when the sandbox is off or the network open", () => {
+    const { bead, ledger } = slung();
+    const rows = [{ bead, health: polecatHealth({ bead, now: NOW, stuckMinutes: 20 }) }];
+    const head = (settings: Partial<typeof SETTINGS>) =>
+      renderPeekAll({ sender: "mayor", ledger, settings: { ...SETTINGS, ...settings }, more: 0, now: LATER, rows }).split("\n").slice(0, 6);
+    expect(head({ network: "open" })).toEqual([
+      "### Gas Town · 🔭 Every polecat",
+      "",
+      "@mayor: 1 polecat.",
+      "",
+      "⚠️ **Network open**: the agent can reach any public host (`polecat.network: open`).",
+      "",
+    ]);
+    expect(head({ sandbox: "off", network: "open" })[4]).toBe(
+      "⚠️ **Sandbox off**: the agent runs unisolated, with the model's key and the runner's network (`polecat.sandbox: off`).",
+    );
   });
 
   it("says how many were left out, and says so plainly when there are none", () => {

@@ -1,12 +1,14 @@
 // What the publisher decides from a bead alone: whether there is an exit to publish, the labels
-// after it, the record of what was published, and agent-written text made harmless.
+// after it, the record of what was published, agent-written text made harmless, and a weakened
+// sandbox said on every text of an exit.
 import { describe, expect, it } from "vitest";
+import { defaultConfig } from "../../app/config/config-schema.js";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import { Ledger } from "../../app/ledger/ledger.js";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { agentText, withoutMentions } from "../../app/town/fenced-text.js";
 import { recordPolecatExit } from "../../app/town/polecat-exit.js";
-import { escalationIssue } from "../../app/town/exit-texts.js";
+import { escalationIssue, exitComment, pullRequestText, unpublishedComment } from "../../app/town/exit-texts.js";
 import {
   claimPublishing, exitLabels, exitToPublish, holdsClaim, PUBLISH_CLAIM_MS, recordPublished, type ExitToPublish,
 } from "../../app/town/publish-exit.js";
@@ -107,12 +109,64 @@ describe("agent-written text", () => {
 
   it("reaches the escalation issue fenced, beside the mention of whoever slung the work", () => {
     const { ledger, id } = ended("ESCALATE");
-    const issue = escalationIssue(publishable(ledger.get(id)));
+    const issue = escalationIssue(publishable(ledger.get(id)), defaultConfig().polecat);
     expect(issue.title).toBe("Escalation: #7 needs a person");
     expect(issue.labels).toEqual(["gt:escalated"]);
     expect(issue.body.split("\n").slice(0, 5)).toEqual([
       `@mayor: polecat **furiosa** escalated #7 (bead \`${id}\`, attempt 1): it needs a person.`,
       "", "```text", "Needs @\u200bmayor's call", "```",
     ]);
+  });
+});
+
+describe("the texts of an exit", () => {
+  const { network } = defaultConfig().polecat;
+  const SANDBOX_OFF = "⚠️ **Sandbox off**: the agent runs unisolated, with the model's key and the runner's network (`polecat.sandbox: off`).";
+  const NETWORK_OPEN = "⚠️ **Network open**: the agent can reach any public host (`polecat.network: open`).";
+
+  it("say, after their first line, when the sandbox was off or the network open", () => {
+    const blocked = ended("BLOCKED");
+    const exit = publishable(blocked.ledger.get(blocked.id));
+    const id = blocked.id;
+    expect(exitComment(blocked.ledger, exit, { sandbox: "off", network })).toBe([
+      `<!-- gastown:exit ${id}@1 -->`,
+      `Polecat **furiosa** ended attempt 1 of \`${id}\` as **BLOCKED**: the work waits until what blocks it is done, then a person slings it again.`,
+      "",
+      SANDBOX_OFF,
+      "",
+      "```text", "Needs @\u200bmayor's call", "```",
+      "",
+    ].join("\n"));
+    const refactor = ended("REFACTOR");
+    expect(exitComment(refactor.ledger, publishable(refactor.ledger.get(refactor.id)), { sandbox: "on", network: "open" })?.split("\n").slice(1, 5)).toEqual([
+      `Polecat **furiosa** ended attempt 1 of \`${refactor.id}\` as **REFACTOR**: the work is deferred, split into smaller beads.`,
+      "", NETWORK_OPEN, "",
+    ]);
+    const escalated = ended("ESCALATE");
+    expect(escalationIssue(publishable(escalated.ledger.get(escalated.id)), { sandbox: "on", network: "open" }).body.split("\n").slice(0, 4)).toEqual([
+      `@mayor: polecat **furiosa** escalated #7 (bead \`${escalated.id}\`, attempt 1): it needs a person.`,
+      "", NETWORK_OPEN, "",
+    ]);
+    const completed = { ...exit, exit: "COMPLETED" as const };
+    expect(pullRequestText(blocked.ledger, completed, "https://github.com/octo/town/actions/runs/4242", { sandbox: "off", network: "open" }).body.split("\n").slice(0, 6)).toEqual([
+      `Polecat **furiosa** finished \`${id}\` (attempt 1).`,
+      "", SANDBOX_OFF, "",
+      "**Summary**", "",
+    ]);
+    expect(unpublishedComment(completed, "the branch moved", { sandbox: "off", network }).split("\n").slice(1, 5)).toEqual([
+      `Polecat **furiosa** ended attempt 1 of \`${id}\` as **COMPLETED**, but its work cannot be published: the branch moved.`,
+      "", SANDBOX_OFF, "",
+    ]);
+  });
+
+  it("say nothing of the sandbox when it is whole", () => {
+    const { ledger, id } = ended("BLOCKED");
+    const exit = publishable(ledger.get(id));
+    const whole = defaultConfig().polecat;
+    const texts = [
+      exitComment(ledger, exit, whole), escalationIssue(exit, whole).body, unpublishedComment(exit, "no", whole),
+      pullRequestText(ledger, { ...exit, exit: "COMPLETED" }, "https://github.com/octo/town/actions/runs/4242", whole).body,
+    ];
+    expect(texts.filter((text) => text?.includes("⚠️"))).toEqual([]);
   });
 });

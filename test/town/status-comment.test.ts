@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { defaultConfig } from "../../app/config/config-schema.js";
 import { Ledger } from "../../app/ledger/ledger.js";
 import { closeStep } from "../../app/molecules/step-done.js";
 import { sling } from "../../app/town/sling.js";
@@ -14,7 +15,7 @@ describe("the status comment", () => {
     const body = renderStatusComment({
       state: "hooked", headline: "Slung by @mayor to polecat **furiosa** (attempt 1). It is on its way.",
       bead: ledger.get(id), ledger, run: { id: 31, url: "https://github.com/octo/town/actions/runs/31", status: "queued" },
-      now: minutesAfter(NOW, 1),
+      sandbox: defaultConfig().polecat, now: minutesAfter(NOW, 1),
     });
     expect(body).toBe([
       `<!-- gastown:bead ${id} -->`,
@@ -44,7 +45,7 @@ describe("the status comment", () => {
 
   it("fences error detail as data, in a fence longer than any backticks inside", () => {
     const body = renderStatusComment({
-      state: "error", headline: "Gas Town's settings have problems:", now: NOW,
+      state: "error", headline: "Gas Town's settings have problems:", now: NOW, sandbox: undefined,
       detail: ".github/gastown.yml:2:3: sling.label: ``` breaks | out",
     });
     expect(body).toBe([
@@ -60,5 +61,54 @@ describe("the status comment", () => {
       "",
     ].join("\n"));
     expect(beadIdFromStatus(body)).toBeUndefined();
+  });
+
+  it("says under the headline, for any state, when the sandbox is off or the network open", () => {
+    const slung = sling(Ledger.empty(), slingInput());
+    if (slung.outcome.kind !== "dispatch") throw new Error("setup");
+    const { bead: id, molecule } = slung.outcome.assignment;
+    const { ledger } = slung;
+    const { network } = defaultConfig().polecat;
+    const body = renderStatusComment({
+      state: "blocked", headline: "Polecat **furiosa** ended attempt 1 as BLOCKED: the work is blocked.", detail: "Waits on the pumps.",
+      bead: ledger.get(id), ledger, sandbox: { sandbox: "off", network }, now: NOW,
+    });
+    expect(body).toBe([
+      `<!-- gastown:bead ${id} -->`,
+      "### Gas Town · ⛔ Blocked",
+      "",
+      "Polecat **furiosa** ended attempt 1 as BLOCKED: the work is blocked.",
+      "",
+      "⚠️ **Sandbox off**: the agent runs unisolated, with the model's key and the runner's network (`polecat.sandbox: off`).",
+      "",
+      "```text",
+      "Waits on the pumps.",
+      "```",
+      "",
+      "| | |",
+      "|---|---|",
+      `| Bead | \`${id}\` (hooked) |`,
+      "| Polecat | **furiosa**, attempt 1 |",
+      `| Formula | \`work\`, molecule \`${molecule}\` |`,
+      "| Slung | by @mayor, 2026-11-24 12:00 UTC |",
+      "| Dispatched | 2026-11-24 12:00 UTC |",
+      "",
+      "**Steps** (0 of 2 done)",
+      "",
+      `- [ ] Load ${id} on polecat/furiosa/${id} ← next`,
+      "- [ ] Implement",
+      "",
+      "<sub>Updated 2026-11-24 12:00 UTC · `/gt help` lists the commands.</sub>",
+      "",
+    ].join("\n"));
+    const open = renderStatusComment({ state: "waiting", headline: "Waits.", bead: ledger.get(id), ledger, sandbox: { sandbox: "on", network: "open" }, now: NOW });
+    expect(open.split("\n").slice(1, 6)).toEqual([
+      "### Gas Town · ⏳ Waiting for a free polecat", "", "Waits.", "",
+      "⚠️ **Network open**: the agent can reach any public host (`polecat.network: open`).",
+    ]);
+    // A status with no bead is about the settings or the issue, and no polecat ran.
+    expect(renderStatusComment({ state: "error", headline: "Closed.", sandbox: { sandbox: "off", network }, now: NOW })).not.toContain("Sandbox off");
+    expect(renderStatusComment({ state: "hooked", headline: "On its way.", bead: ledger.get(id), ledger, sandbox: defaultConfig().polecat, now: NOW }))
+      .not.toContain("⚠️");
   });
 });
