@@ -179,12 +179,15 @@ describe("the model proxy, in front of Anthropic's API", () => {
   });
 
   it("forwards a model the price table does not list when the config allows any, and meters it as the dearest", async () => {
-    const usage = { input_tokens: 1000, output_tokens: 500 };
-    const { proxy, upstream } = await start(() => ({ content: [{ type: "text", text: "done" }], usage }), { allowedModels: null });
+    const { proxy, upstream, calls } = await start(undefined, { allowedModels: null });
     const unknown = await post(proxy.socket, "/v1/messages", message({ model: "claude-nimbus-9" }), asAgent(proxy.dummyKey));
     expect(unknown.status).toBe(200);
     expect(upstream.requests.map((each) => each.route)).toEqual(["side"]);
-    expect(proxy.usage().costUsd).toBe(callCostUsd("anthropic", "claude-opus-4-1", { ...NO_TOKENS, input: 1000, output: 500 }));
+    const [call] = calls;
+    expect(call?.model).toBe("claude-nimbus-9");
+    // Opus 4.1, at $15 in and $75 out per million, is the dearest row.
+    expect(call?.costUsd).toBe(callCostUsd("anthropic", "claude-opus-4-1", call!.tokens));
+    expect(call?.costUsd).toBeGreaterThan(callCostUsd("anthropic", MODEL, call!.tokens));
   });
 
   it("meters a streamed call from the usage the API reported, and passes the stream on as it came", async () => {
