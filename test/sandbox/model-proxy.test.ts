@@ -186,8 +186,8 @@ describe("the model proxy, in front of Anthropic's API", () => {
     const [call] = calls;
     expect(call?.model).toBe("claude-nimbus-9");
     // Opus 4.1, at $15 in and $75 out per million, is the dearest row.
-    expect(call?.costUsd).toBe(callCostUsd("anthropic", "claude-opus-4-1", call!.tokens));
-    expect(call?.costUsd).toBeGreaterThan(callCostUsd("anthropic", MODEL, call!.tokens));
+    expect(call?.costUsd).toBe(callCostUsd("anthropic", "claude-opus-4-1", call!.tokens!));
+    expect(call?.costUsd).toBeGreaterThan(callCostUsd("anthropic", MODEL, call!.tokens!));
   });
 
   it("meters a streamed call from the usage the API reported, and passes the stream on as it came", async () => {
