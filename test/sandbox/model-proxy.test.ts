@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { estimatePromptTokens } from "../../app/polecat/sandbox/model-meter.js";
 import { startModelProxy, type ModelCall, type ModelProxy, type ModelProxyOptions } from "../../app/polecat/sandbox/model-proxy.js";
-import { callCostUsd, NO_TOKENS, worstCaseUsd } from "../../app/polecat/sandbox/model-usage.js";
+import { callCostUsd, worstCaseUsd } from "../../app/polecat/sandbox/model-usage.js";
 import { listening, startScriptedHttpServer } from "../agents/scripted-http.js";
 import { startScriptedModelServer, type ScriptedModelServer, type ScriptedReply } from "../agents/scripted-model-server.js";
 import { post, postAndHangUp, send, socketDirectory } from "./model-proxy-http.js";
