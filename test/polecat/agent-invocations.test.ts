@@ -16,6 +16,9 @@ describe("claudeInvocation", () => {
       env: {
         ANTHROPIC_API_KEY: "sk-ant-secret",
         ANTHROPIC_BASE_URL: "http://127.0.0.1:8080",
+        ANTHROPIC_DEFAULT_HAIKU_MODEL: "claude-opus-4-7",
+        ANTHROPIC_SMALL_FAST_MODEL: "claude-opus-4-7",
+        CLAUDE_CODE_SUBAGENT_MODEL: "claude-opus-4-7",
         CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
         DISABLE_AUTOUPDATER: "1",
       },
@@ -68,7 +71,7 @@ describe("codexInvocation", () => {
       argv: [
         CODEX, "exec", "--json", "--dangerously-bypass-approvals-and-sandbox", "--ephemeral",
         "--config", "allow_login_shell=false",
-        "--config", "check_for_update_on_startup=false", "--config", "analytics.enabled=false", "--config", "feedback.enabled=false",
+        "--config", "check_for_update_on_startup=false", "--config", "analytics.enabled=false", "--config", "feedback.enabled=false", "--config", 'web_search="disabled"',
         "--config", 'model_provider="gastown"',
         "--config", 'model_providers.gastown.name="Gas Town model endpoint"',
         "--config", 'model_providers.gastown.base_url="http://127.0.0.1:8080/v1"',
@@ -88,7 +91,7 @@ describe("codexInvocation", () => {
     const invocation = codexInvocation({ executable: CODEX, prompt: "p", apiKey: "sk-secret", model: null });
     expect(invocation.argv).toEqual([
       CODEX, "exec", "--json", "--dangerously-bypass-approvals-and-sandbox", "--ephemeral", "--config", "allow_login_shell=false",
-      "--config", "check_for_update_on_startup=false", "--config", "analytics.enabled=false", "--config", "feedback.enabled=false", "-",
+      "--config", "check_for_update_on_startup=false", "--config", "analytics.enabled=false", "--config", "feedback.enabled=false", "--config", 'web_search="disabled"', "-",
     ]);
     expect(invocation.model).toBe(CODEX_DEFAULT_MODEL);
     expect(invocation.argv.join(" ")).not.toContain("sk-secret");
@@ -120,12 +123,13 @@ describe("geminiInvocation", () => {
     expect(invocation.argv.join(" ")).not.toContain("gm-secret");
   });
 
-  it("has system settings that take an API key and send no usage statistics, telemetry or update checks", () => {
+  it("has system settings that take an API key, send no usage statistics, telemetry or update checks, and offer no search or fetch on Google's servers", () => {
     expect(GEMINI_SYSTEM_SETTINGS).toEqual({
       security: { auth: { selectedType: "gemini-api-key" } },
       general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
       privacy: { usageStatisticsEnabled: false },
       telemetry: { enabled: false },
+      tools: { exclude: ["google_web_search", "web_fetch"] },
     });
   });
 });

@@ -33,6 +33,9 @@ export function claudeInvocation(options: ClaudeOptions): AgentInvocation {
     env: {
       ANTHROPIC_API_KEY: options.apiKey,
       ...(options.baseUrl === undefined ? {} : { ANTHROPIC_BASE_URL: options.baseUrl }),
+      // The CLI's background calls (titles, summaries, sub-agents) use a small model of its own
+      // choosing unless told; a run that names a model uses it alone, the one the proxy allows.
+      ...(options.model ? { ANTHROPIC_DEFAULT_HAIKU_MODEL: options.model, ANTHROPIC_SMALL_FAST_MODEL: options.model, CLAUDE_CODE_SUBAGENT_MODEL: options.model } : {}),
       // No telemetry, error reports or update checks from a runner; and no self-update of the pinned CLI.
       CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
       DISABLE_AUTOUPDATER: "1",

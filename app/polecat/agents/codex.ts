@@ -36,6 +36,9 @@ export function codexInvocation(options: CodexOptions): AgentInvocation {
       "--config", "check_for_update_on_startup=false",
       "--config", "analytics.enabled=false",
       "--config", "feedback.enabled=false",
+      // Web search runs on OpenAI's servers and fetches any URL, past the network allow-list:
+      // the model proxy refuses every call that offers it, so it is never offered.
+      "--config", 'web_search="disabled"',
       ...(options.baseUrl === undefined ? [] : providerAt(options.baseUrl)),
       ...(options.model ? ["--model", options.model] : []),
       // The prompt is read from stdin.

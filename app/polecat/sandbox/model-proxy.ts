@@ -51,7 +51,7 @@ export interface ModelProxyOptions {
   readonly upstream?: string;
   /** The real key: it goes to `upstream` only. */
   readonly apiKey: string;
-  /** The models the config allows; null allows any model the vendor's price table lists. */
+  /** The models the config allows; null (the agent's own default) allows any (model-request.ts). */
   readonly allowedModels: readonly string[] | null;
   readonly limits: MeterLimits;
   readonly clock?: () => Date;
