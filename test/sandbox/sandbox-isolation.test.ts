@@ -1,0 +1,326 @@
+// The agent's sandbox for real, as root, with a user of its own: what the agent's process sees
+// and reaches from inside (its own processes, read-only system, its own directories, a private
+// /tmp, a loopback with the bridge and nothing else), and that ending it leaves nothing behind.
+import type { ChildProcessWithoutNullStreams } from "node:child_process";
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AgentCgroup } from "../../app/polecat/agent-cgroup.js";
+import type { AgentUser } from "../../app/polecat/agent-user.js";
+import { agentHome, makeWorkspace, writeStepFiles, type PolecatWorkspace } from "../../app/polecat/polecat-workspace.js";
+import { prepareSandbox, probeSandbox, spawnInSandbox } from "../../app/polecat/sandbox/run-in-sandbox.js";
+import { EGRESS_BRIDGE_PORT, workspaceSandboxSpec, type SandboxSpec } from "../../app/polecat/sandbox/sandbox-plan.js";
+import { processesOf } from "../../app/polecat/user-processes.js";
+import { requireRoot } from "../agents/needs-root.js";
+import { createTestAgentUser, removeTestAgentUser, removeUsersOfDeadRuns } from "../agents/test-agent-users.js";
+
+const PROJECT = fileURLToPath(new URL("../../", import.meta.url));
+/** The committed bundles, as the action ships them. */
+const INIT_BUNDLE = join(PROJECT, "action/polecat/dist/sandbox-init.js");
+const GT_BUNDLE = join(PROJECT, "action/polecat/dist/gt.js");
+const NONE: AgentCgroup = { kind: "none", why: "not asked for" };
+
+interface Ended {
+  readonly code: number | null;
+  readonly signal: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+describe("the agent's sandbox", () => {
+  let dir: string;
+  let user: AgentUser;
+  let workspace: PolecatWorkspace;
+  let sockets: string;
+  let spec: SandboxSpec;
+  let bridged: Server;
+  let hostServer: Server;
+  let hostPort: number;
+  let hostConnections = 0;
+
+  beforeAll(async () => {
+    requireRoot();
+    await removeUsersOfDeadRuns();
+    dir = await mkdtemp(join(tmpdir(), "gastown-sandbox-"));
+    // The agent's user passes through to its workspace, as under /var/lib/gastown.
+    await chmod(dir, 0o711);
+    await writeFile(join(dir, "beside-the-run"), "the runner's\n");
+    const root = join(dir, "run-1");
+    user = await createTestAgentUser({ home: agentHome(root) });
+    workspace = await makeWorkspace(root, user, { node: process.execPath, gtBundle: GT_BUNDLE });
+    await mkdir(workspace.clone, { mode: 0o755 });
+    await chown(workspace.clone, user.uid, user.gid);
+    await writeStepFiles(workspace, { ledger: '{"id":"gt-1"}\n', prompt: "Fix the pumps.\n" });
+    sockets = join(workspace.actionDir, "sockets");
+    await mkdir(sockets, { mode: 0o700 });
+    const socket = join(sockets, "egress.sock");
+    bridged = await listening(createServer((connection) => {
+      connection.once("data", (data) => connection.end(`bridged: ${data.toString()}`));
+    }), socket);
+    hostServer = createServer((connection) => {
+      hostConnections += 1;
+      connection.end("the host's\n");
+    });
+    await new Promise<void>((resolve) => hostServer.listen(0, "127.0.0.1", resolve));
+    hostPort = (hostServer.address() as { port: number }).port;
+    spec = workspaceSandboxSpec(workspace, { readOnly: [], sockets, bridges: [{ port: EGRESS_BRIDGE_PORT, socket }] });
+    await prepareSandbox(workspace, spec, INIT_BUNDLE);
+  });
+
+  afterAll(async () => {
+    bridged?.close();
+    hostServer?.close();
+    if (user !== undefined) await removeTestAgentUser(user);
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  const ENV = () => ({ PATH: `${workspace.bin}:/usr/bin:/bin`, HOME: workspace.home, TMPDIR: workspace.tmp, MODEL_KEY: "gastown-dummy-0123abcd" });
+
+  function start(argv: readonly string[], env: Record<string, string> = ENV()): ChildProcessWithoutNullStreams {
+    return spawnInSandbox(user, { argv, env, cwd: workspace.clone, cgroup: NONE, sandbox: spec });
+  }
+
+  function sandboxed(argv: readonly string[], env?: Record<string, string>): Promise<Ended> {
+    return ended(start(argv, env));
+  }
+
+  /** Node code run as the agent inside; what it prints as JSON. */
+  async function agentNode(code: string): Promise<unknown> {
+    const end = await sandboxed([workspace.node, "--input-type=module", "-e", code]);
+    expect(end.stderr).toBe("");
+    expect(end.code).toBe(0);
+    return JSON.parse(end.stdout) as unknown;
+  }
+
+  it("can be made on this machine", async () => {
+    await expect(probeSandbox()).resolves.toEqual({ ok: true });
+  });
+
+  it("runs the agent as its user, with no groups, no capabilities, no way to gain any, in its clone", async () => {
+    const end = await sandboxed(["/bin/sh", "-c", "pwd; grep -E '^(Uid|Gid|Groups|NoNewPrivs|CapInh|CapPrm|CapEff|CapBnd|CapAmb):' /proc/self/status"]);
+    expect(end.stderr).toBe("");
+    expect(end.stdout.replace(/[ \t]+$/gm, "")).toBe([
+      workspace.clone,
+      `Uid:\t${user.uid}\t${user.uid}\t${user.uid}\t${user.uid}`,
+      `Gid:\t${user.gid}\t${user.gid}\t${user.gid}\t${user.gid}`,
+      "Groups:",
+      "CapInh:\t0000000000000000", "CapPrm:\t0000000000000000", "CapEff:\t0000000000000000",
+      "CapBnd:\t0000000000000000", "CapAmb:\t0000000000000000",
+      "NoNewPrivs:\t1",
+      "",
+    ].join("\n"));
+  });
+
+  it("gives the agent exactly the environment it is given, and nothing of the action's", async () => {
+    process.env["GASTOWN_TEST_CANARY"] = "the test's own";
+    try {
+      const env = ENV();
+      const end = await sandboxed(["/usr/bin/env"], env);
+      expect(end.stdout).toBe(Object.entries(env).map(([name, value]) => `${name}=${value}\n`).join(""));
+    } finally {
+      delete process.env["GASTOWN_TEST_CANARY"];
+    }
+  });
+
+  it("shows the agent its own processes only: the init as PID 1 and what the agent started", async () => {
+    const seen = await agentNode(`
+      import { readdirSync, readFileSync } from "node:fs";
+      const pids = readdirSync("/proc").filter((name) => /^\\d+$/.test(name)).map(Number).sort((a, b) => a - b);
+      const commands = pids.map((pid) => readFileSync("/proc/" + pid + "/cmdline", "utf8").split("\\0").filter(Boolean).join(" "));
+      console.log(JSON.stringify({ pids, commands, self: process.pid, runner: readdirSync("/proc").includes(String(${process.pid})) }));
+    `) as { pids: number[]; commands: string[]; self: number; runner: boolean };
+    expect(seen.pids).toEqual([1, seen.self]);
+    expect(seen.commands[0]).toBe(`${workspace.node} ${spec.init}`);
+    expect(seen.commands[1]).toMatch(new RegExp(`^${workspace.node} --input-type=module -e `));
+    expect(seen.runner).toBe(false);
+    // ps reads the same /proc.
+    const ps = await sandboxed(["/bin/sh", "-c", "ps -e -o uid=,comm="]);
+    expect(ps.stdout.trim().split("\n").map((line) => line.trim().replace(/\s+/, " ")).sort()).toEqual([
+      "0 node", `${user.uid} ps`, `${user.uid} sh`,
+    ]);
+  });
+
+  it("lets the agent write its clone, its home, its outbox, its tmp and /tmp, and nothing else", async () => {
+    const paths = {
+      clone: join(workspace.clone, "made"), home: join(workspace.home, "made"), outbox: workspace.outbox, tmp: join(workspace.tmp, "made"),
+      privateTmp: "/tmp/gastown-sandbox-made", usr: "/usr/made", etc: "/etc/passwd", root: "/made", ledger: workspace.ledgerCopy,
+      agentDir: join(workspace.agentDir, "made"), bin: join(workspace.bin, "node"), sockets: "/run/gastown/made", dev: "/dev/made",
+      varTmp: "/var/tmp/made", shm: "/dev/shm/made",
+    };
+    const result = await agentNode(`
+      import { writeFileSync } from "node:fs";
+      const paths = ${JSON.stringify(paths)};
+      const out = {};
+      for (const [name, path] of Object.entries(paths)) {
+        try { writeFileSync(path, "the agent's\\n"); out[name] = "written"; } catch (error) { out[name] = error.code; }
+      }
+      console.log(JSON.stringify(out));
+    `);
+    expect(result).toEqual({
+      clone: "written", home: "written", outbox: "written", tmp: "written", privateTmp: "written", varTmp: "written", shm: "written",
+      usr: "EROFS", etc: "EROFS", root: "EROFS", ledger: "EROFS", agentDir: "EROFS", bin: "EROFS", sockets: "EACCES", dev: "EACCES",
+    });
+    expect(await readFile(join(workspace.clone, "made"), "utf8")).toBe("the agent's\n");
+    expect(await readFile(workspace.outbox, "utf8")).toBe("the agent's\n");
+    expect(await readFile(workspace.ledgerCopy, "utf8")).toBe('{"id":"gt-1"}\n');
+    await rm(workspace.outbox);
+    // Its /tmp and /var/tmp were its own: the host's have no such file.
+    await expect(readFile("/tmp/gastown-sandbox-made")).rejects.toMatchObject({ code: "ENOENT" });
+    await expect(readFile("/var/tmp/made")).rejects.toMatchObject({ code: "ENOENT" });
+  });
+
+  it("hides the runner's directories: only the system, the workspace's agent directory and its own", async () => {
+    const seen = await agentNode(`
+      import { existsSync, readdirSync } from "node:fs";
+      const list = (path) => { try { return readdirSync(path).sort(); } catch (error) { return error.code; } };
+      console.log(JSON.stringify({
+        root: list("/"), var: list("/var"), run: list("/run"), tmp: list("/tmp"), testDir: list(${JSON.stringify(dir)}),
+        run1: list(${JSON.stringify(workspace.root)}),
+        absent: ["/root", "/home", "/opt", "/sys", "/var/lib", "/var/log", "/proc/1/root/root", ${JSON.stringify(workspace.actionDir)}].filter((path) => existsSync(path)),
+      }));
+    `) as Record<string, unknown>;
+    const systemLinks = (await Promise.all(["bin", "sbin", "lib", "lib32", "lib64", "libx32", "usr", "etc"].map(async (name) => {
+      try {
+        await readdir(join("/", name));
+        return [name];
+      } catch {
+        return [];
+      }
+    }))).flat();
+    expect(seen).toEqual({
+      root: [...systemLinks, "dev", "proc", "run", "tmp", "var"].sort(),
+      var: ["tmp"], run: ["gastown"], tmp: [dir.split("/").at(-1)], testDir: ["run-1"], run1: ["agent"], absent: [],
+    });
+  });
+
+  it("keeps the sockets directory from the agent", async () => {
+    const result = await agentNode(`
+      import { readdirSync } from "node:fs";
+      import { connect } from "node:net";
+      const out = {};
+      try { readdirSync("/run/gastown"); out.list = "listed"; } catch (error) { out.list = error.code; }
+      out.connect = await new Promise((resolve) => {
+        const socket = connect("/run/gastown/egress.sock");
+        socket.on("connect", () => { socket.destroy(); resolve("connected"); });
+        socket.on("error", (error) => resolve(error.code));
+      });
+      console.log(JSON.stringify(out));
+    `);
+    expect(result).toEqual({ list: "EACCES", connect: "EACCES" });
+  });
+
+  it("has only a loopback: the host's ports and the outside are out of reach, the bridge forwards to its socket", async () => {
+    const result = await agentNode(`
+      import { networkInterfaces } from "node:os";
+      import { connect } from "node:net";
+      const attempt = (port, host) => new Promise((resolve) => {
+        const socket = connect(port, host);
+        socket.setTimeout(5000, () => { socket.destroy(); resolve("timeout"); });
+        socket.on("connect", () => socket.end("hello"));
+        let said = "";
+        socket.on("data", (data) => { said += data; });
+        socket.on("end", () => resolve(said));
+        socket.on("error", (error) => resolve(error.code));
+      });
+      console.log(JSON.stringify({
+        interfaces: Object.keys(networkInterfaces()),
+        host: await attempt(${hostPort}, "127.0.0.1"),
+        outside: await attempt(443, "140.82.112.3"),
+        bridge: await attempt(${EGRESS_BRIDGE_PORT}, "127.0.0.1"),
+      }));
+    `);
+    expect(result).toEqual({ interfaces: ["lo"], host: "ECONNREFUSED", outside: "ENETUNREACH", bridge: "bridged: hello" });
+    expect(hostConnections).toBe(0);
+    const links = await sandboxed(["/usr/sbin/ip", "-o", "link", "show"]);
+    expect(links.stdout.split("\n").filter((line) => line !== "").map((line) => line.split(": ")[1])).toEqual(["lo"]);
+  });
+
+  it("passes the agent's exit status through, and a signal's as 128 + its number", async () => {
+    expect(await sandboxed(["/bin/sh", "-c", "exit 7"])).toMatchObject({ code: 7, signal: null });
+    expect(await sandboxed(["/bin/sh", "-c", "kill -TERM $$"])).toMatchObject({ code: 143, signal: null });
+    expect(await sandboxed(["/no/such/agent"])).toMatchObject({ code: 127 });
+  });
+
+  it("gives the agent its stdin, and fails with the reason when the sandbox cannot be made", async () => {
+    const child = start(["/bin/cat"]);
+    child.stdin.end("the prompt\n");
+    expect(await ended(child)).toMatchObject({ code: 0, stdout: "the prompt\n" });
+    const broken = await ended(spawnInSandbox(user, {
+      argv: ["/bin/true"], env: {}, cwd: "/", cgroup: NONE, sandbox: { ...spec, readOnly: [...spec.readOnly, join(dir, "missing")] },
+    }));
+    expect(broken.code).not.toBe(0);
+    expect(broken.stderr).toContain(join(dir, "missing"));
+    expect(await processesOf(user.uid)).toEqual([]);
+  });
+
+  it("leaves no process of the agent's when its top process is killed, whatever it started", async () => {
+    const child = start(["/bin/sh", "-c", "sleep 1000 & (sleep 1000 &) ; echo $$; wait"]);
+    const top = Number((await firstLine(child)).trim());
+    const hostPid = await hostPidOf(user.uid, top);
+    process.kill(hostPid, "SIGKILL");
+    expect(await ended(child)).toMatchObject({ code: 137 });
+    expect(await processesOf(user.uid)).toEqual([]);
+  });
+
+  it("leaves no process of the agent's when unshare itself is killed", async () => {
+    const child = start(["/bin/sh", "-c", "sleep 1000 & (sleep 1000 &) ; echo started; wait"]);
+    expect(await firstLine(child)).toBe("started\n");
+    expect((await processesOf(user.uid)).length).toBeGreaterThanOrEqual(3);
+    child.kill("SIGKILL");
+    expect(await ended(child)).toMatchObject({ code: null, signal: "SIGKILL" });
+    // unshare's death reaches the init through the kernel (--kill-child), and the init's ends the namespace.
+    expect(await untilNoProcessesOf(user.uid)).toEqual([]);
+  });
+});
+
+function listening(server: Server, path: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(path, () => resolve(server));
+  });
+}
+
+function ended(child: ChildProcessWithoutNullStreams): Promise<Ended> {
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString(); });
+  child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
+  return new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
+}
+
+function firstLine(child: ChildProcessWithoutNullStreams): Promise<string> {
+  return new Promise((resolve) => {
+    let text = "";
+    const take = (chunk: Buffer) => {
+      text += chunk.toString();
+      if (!text.includes("\n")) return;
+      child.stdout.off("data", take);
+      resolve(text);
+    };
+    child.stdout.on("data", take);
+  });
+}
+
+/** The host's pid of the user's process that is `nsPid` in its own PID namespace. */
+async function hostPidOf(uid: number, nsPid: number): Promise<number> {
+  for (const pid of await processesOf(uid)) {
+    const status = await readFile(`/proc/${pid}/status`, "utf8");
+    const ids = /^NSpid:\s+(.*)$/m.exec(status)?.[1]?.trim().split(/\s+/).map(Number);
+    if (ids?.at(-1) === nsPid) return pid;
+  }
+  throw new Error(`no process of uid ${uid} is pid ${nsPid} in its namespace`);
+}
+
+/** The kernel kills a PID namespace's processes as its init exits: a moment, not an instant. */
+async function untilNoProcessesOf(uid: number): Promise<number[]> {
+  for (let round = 0; round < 500; round += 1) {
+    const left = await processesOf(uid);
+    if (left.length === 0) return left;
+    await sleep(10);
+  }
+  return processesOf(uid);
+}
