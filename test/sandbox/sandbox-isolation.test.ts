@@ -2,27 +2,18 @@
 // and reaches from inside (its own processes, read-only system, its own directories, a private
 // /tmp, a loopback with the bridge and nothing else), and that ending it leaves nothing behind.
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
-import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AgentCgroup } from "../../app/polecat/agent-cgroup.js";
 import type { AgentUser } from "../../app/polecat/agent-user.js";
-import { agentHome, makeWorkspace, writeStepFiles, type PolecatWorkspace } from "../../app/polecat/polecat-workspace.js";
-import { prepareSandbox, probeSandbox, spawnInSandbox } from "../../app/polecat/sandbox/run-in-sandbox.js";
-import { EGRESS_BRIDGE_PORT, workspaceSandboxSpec, type SandboxSpec } from "../../app/polecat/sandbox/sandbox-plan.js";
+import type { PolecatWorkspace } from "../../app/polecat/polecat-workspace.js";
+import { probeSandbox, spawnInSandbox } from "../../app/polecat/sandbox/run-in-sandbox.js";
+import { EGRESS_BRIDGE_PORT, type SandboxSpec } from "../../app/polecat/sandbox/sandbox-plan.js";
+import { runAgentStep } from "../../app/polecat/run-agent-step.js";
 import { processesOf } from "../../app/polecat/user-processes.js";
-import { requireRoot } from "../agents/needs-root.js";
-import { createTestAgentUser, removeTestAgentUser, removeUsersOfDeadRuns } from "../agents/test-agent-users.js";
-
-const PROJECT = fileURLToPath(new URL("../../", import.meta.url));
-/** The committed bundles, as the action ships them. */
-const INIT_BUNDLE = join(PROJECT, "action/polecat/dist/sandbox-init.js");
-const GT_BUNDLE = join(PROJECT, "action/polecat/dist/gt.js");
-const NONE: AgentCgroup = { kind: "none", why: "not asked for" };
+import { makeSandboxWorkspace, NO_CGROUP, type SandboxWorkspace } from "./sandbox-workspace.js";
 
 interface Ended {
   readonly code: number | null;
@@ -32,10 +23,10 @@ interface Ended {
 }
 
 describe("the agent's sandbox", () => {
+  let made: SandboxWorkspace;
   let dir: string;
   let user: AgentUser;
   let workspace: PolecatWorkspace;
-  let sockets: string;
   let spec: SandboxSpec;
   let bridged: Server;
   let hostServer: Server;
@@ -43,45 +34,30 @@ describe("the agent's sandbox", () => {
   let hostConnections = 0;
 
   beforeAll(async () => {
-    requireRoot();
-    await removeUsersOfDeadRuns();
-    dir = await mkdtemp(join(tmpdir(), "gastown-sandbox-"));
-    // The agent's user passes through to its workspace, as under /var/lib/gastown.
-    await chmod(dir, 0o711);
+    made = await makeSandboxWorkspace((sockets) => [{ port: EGRESS_BRIDGE_PORT, socket: join(sockets, "egress.sock") }]);
+    ({ dir, user, workspace, spec } = made);
     await writeFile(join(dir, "beside-the-run"), "the runner's\n");
-    const root = join(dir, "run-1");
-    user = await createTestAgentUser({ home: agentHome(root) });
-    workspace = await makeWorkspace(root, user, { node: process.execPath, gtBundle: GT_BUNDLE });
-    await mkdir(workspace.clone, { mode: 0o755 });
-    await chown(workspace.clone, user.uid, user.gid);
-    await writeStepFiles(workspace, { ledger: '{"id":"gt-1"}\n', prompt: "Fix the pumps.\n" });
-    sockets = join(workspace.actionDir, "sockets");
-    await mkdir(sockets, { mode: 0o700 });
-    const socket = join(sockets, "egress.sock");
     bridged = await listening(createServer((connection) => {
       connection.once("data", (data) => connection.end(`bridged: ${data.toString()}`));
-    }), socket);
+    }), spec.bridges[0]!.socket);
     hostServer = createServer((connection) => {
       hostConnections += 1;
       connection.end("the host's\n");
     });
     await new Promise<void>((resolve) => hostServer.listen(0, "127.0.0.1", resolve));
     hostPort = (hostServer.address() as { port: number }).port;
-    spec = workspaceSandboxSpec(workspace, { readOnly: [], sockets, bridges: [{ port: EGRESS_BRIDGE_PORT, socket }] });
-    await prepareSandbox(workspace, spec, INIT_BUNDLE);
   });
 
   afterAll(async () => {
     bridged?.close();
     hostServer?.close();
-    if (user !== undefined) await removeTestAgentUser(user);
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    await made?.close();
   });
 
   const ENV = () => ({ PATH: `${workspace.bin}:/usr/bin:/bin`, HOME: workspace.home, TMPDIR: workspace.tmp, MODEL_KEY: "gastown-dummy-0123abcd" });
 
   function start(argv: readonly string[], env: Record<string, string> = ENV()): ChildProcessWithoutNullStreams {
-    return spawnInSandbox(user, { argv, env, cwd: workspace.clone, cgroup: NONE, sandbox: spec });
+    return spawnInSandbox(user, { argv, env, cwd: workspace.clone, cgroup: NO_CGROUP, sandbox: spec });
   }
 
   function sandboxed(argv: readonly string[], env?: Record<string, string>): Promise<Ended> {
@@ -197,6 +173,23 @@ describe("the agent's sandbox", () => {
     });
   });
 
+  it("mounts everything nosuid and nodev but the devices, and read-only but the agent's own directories and temporaries", async () => {
+    const end = await sandboxed(["/bin/cat", "/proc/self/mountinfo"]);
+    // <id> <parent> <major:minor> <root> <mount point> <options> …
+    const mounts = end.stdout.trim().split("\n").map((line) => line.split(" ")).map((fields) => ({ at: fields[4]!, options: fields[5]!.split(",") }));
+    const writable = new Set([workspace.clone, workspace.home, workspace.outboxDir, workspace.tmp, "/tmp", "/var/tmp", "/dev/shm", "/dev", "/proc"]);
+    const devices = new Set(["/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"]);
+    for (const { at, options } of mounts) {
+      expect({ at, nosuid: options.includes("nosuid") }).toEqual({ at, nosuid: true });
+      if (!devices.has(at)) expect({ at, nodev: options.includes("nodev") }).toEqual({ at, nodev: true });
+      if (!writable.has(at) && !devices.has(at)) expect({ at, ro: options.includes("ro") }).toEqual({ at, ro: true });
+    }
+    // The devices work all the same: each is a bind of its own.
+    const devicesUsed = await sandboxed(["/bin/sh", "-c", "echo gone > /dev/null && head -c 4 /dev/zero | od -An -tx1 && head -c 1 /dev/urandom | wc -c && readlink /dev/stdout && echo ok | cat /dev/stdin"]);
+    expect(devicesUsed).toMatchObject({ code: 0, stdout: " 00 00 00 00\n1\n/proc/self/fd/1\nok\n", stderr: "" });
+    expect(mounts.map((mount) => mount.at)).toEqual(expect.arrayContaining(["/", "/usr", "/etc", "/proc", "/dev/shm", "/tmp", "/var/tmp", "/run/gastown", workspace.agentDir, ...writable]));
+  });
+
   it("keeps the sockets directory from the agent", async () => {
     const result = await agentNode(`
       import { readdirSync } from "node:fs";
@@ -250,10 +243,26 @@ describe("the agent's sandbox", () => {
     child.stdin.end("the prompt\n");
     expect(await ended(child)).toMatchObject({ code: 0, stdout: "the prompt\n" });
     const broken = await ended(spawnInSandbox(user, {
-      argv: ["/bin/true"], env: {}, cwd: "/", cgroup: NONE, sandbox: { ...spec, readOnly: [...spec.readOnly, join(dir, "missing")] },
+      argv: ["/bin/true"], env: {}, cwd: "/", cgroup: NO_CGROUP, sandbox: { ...spec, readOnly: [...spec.readOnly, join(dir, "missing")] },
     }));
     expect(broken.code).not.toBe(0);
     expect(broken.stderr).toContain(join(dir, "missing"));
+    expect(await processesOf(user.uid)).toEqual([]);
+  });
+
+  it("runs a step's agent in it, and stops it with all it started when the run's time is up", async () => {
+    let timeUp = () => undefined as void;
+    const step = await runAgentStep({
+      user, cgroup: NO_CGROUP, sandbox: spec, env: ENV(), cwd: workspace.clone,
+      invocation: { argv: ["/bin/sh", "-c", "(sleep 1000 &); sleep 1000 & cat; echo working; exec sleep 1000"], env: { GASTOWN_STEP: "1" }, stdin: "the prompt\n", output: "text" },
+      deadline: Date.now() + 3_600_000, limits: { maxTurns: 10, maxCostUsd: 1 }, before: { turns: 0, costUsd: 0 }, clock: () => new Date(),
+      after: (_ms, fire) => {
+        timeUp = fire;
+        return () => undefined;
+      },
+      onProgress: () => timeUp(),
+    });
+    expect(step).toMatchObject({ end: { kind: "wall-time" }, tail: "the prompt\nworking\n" });
     expect(await processesOf(user.uid)).toEqual([]);
   });
 

@@ -104,8 +104,9 @@ export function sandboxScript(spec: SandboxSpec): string {
     "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
     // where(src, dst): dst made to bind src over, a directory or a file like it.
     'where() { if [ -d "$1" ]; then [ -d "$2" ] || mkdir -p "$2"; else [ -d "${2%/*}" ] || mkdir -p "${2%/*}"; [ -e "$2" ] || touch "$2"; fi; }',
-    'bind_ro() { where "$1" "$2"; mount -n --bind "$1" "$2"; mount -n -o remount,bind,ro,nosuid,nodev "$2"; }',
-    'bind_rw() { where "$1" "$2"; mount -n --bind "$1" "$2"; mount -n -o remount,bind,nosuid,nodev "$2"; }',
+    // util-linux applies a bind's ro, nosuid and nodev by remounting it at once (2.27 and later).
+    'bind_ro() { where "$1" "$2"; mount -n --bind -o ro,nosuid,nodev "$1" "$2"; }',
+    'bind_rw() { where "$1" "$2"; mount -n --bind -o nosuid,nodev "$1" "$2"; }',
     'system() { if [ -L "$1" ]; then ln -s "$(readlink "$1")" "$2"; elif [ -e "$1" ]; then bind_ro "$1" "$2"; fi; }',
     // No mount made here reaches the host's namespace, whatever the host's propagation.
     // -n everywhere: libmount would record bind mounts in the host's /run/mount/utab (a file, shared).
@@ -113,8 +114,8 @@ export function sandboxScript(spec: SandboxSpec): string {
     `mount -n -t tmpfs -o mode=0755,nosuid,nodev gastown-root ${q(root)}`,
     ...(spec.system ?? SYSTEM_PATHS).map((path) => `system ${q(path)} ${at(path)}`),
     `mkdir ${at("/dev")}`,
-    `mount -n -t tmpfs -o mode=0755,nosuid,noexec gastown-dev ${at("/dev")}`,
-    ...DEVICES.map((name) => `touch ${at(`/dev/${name}`)} && mount -n --bind ${q(`/dev/${name}`)} ${at(`/dev/${name}`)}`),
+    `mount -n -t tmpfs -o mode=0755,nosuid,nodev,noexec gastown-dev ${at("/dev")}`,
+    ...DEVICES.map((name) => `touch ${at(`/dev/${name}`)} && mount -n --bind -o nosuid,noexec ${q(`/dev/${name}`)} ${at(`/dev/${name}`)}`),
     ...DEVICE_LINKS.map(([name, target]) => `ln -s ${q(target)} ${at(`/dev/${name}`)}`),
     `mkdir ${at("/dev/shm")}`,
     `mount -n -t tmpfs -o mode=1777,nosuid,nodev gastown-shm ${at("/dev/shm")}`,
@@ -140,10 +141,10 @@ export function sandboxScript(spec: SandboxSpec): string {
 }
 
 function checkSpec(spec: SandboxSpec): void {
-  const writable = spec.writable.map(normal);
+  const writable = spec.writable;
   const all = [spec.root, spec.sockets, spec.node, spec.init, ...spec.readOnly, ...writable, ...(spec.system ?? [])];
   for (const path of all) {
-    if (!posix.isAbsolute(path) || normal(path) !== path.replace(/\/+$/, "") || path.includes("\n")) {
+    if (!posix.isAbsolute(path) || posix.normalize(path) !== path || (path !== "/" && path.endsWith("/"))) {
       throw new Error(`the sandbox's path "${path}" is not absolute and normal`);
     }
   }
@@ -164,10 +165,6 @@ function checkSpec(spec: SandboxSpec): void {
     socketInside(spec, bridge.socket);
   }
   if (new Set(spec.bridges.map((bridge) => bridge.port)).size !== spec.bridges.length) throw new Error("two bridges share a port");
-}
-
-function normal(path: string): string {
-  return posix.normalize(path).replace(/(.)\/+$/, "$1");
 }
 
 function inside(parent: string, path: string): boolean {
