@@ -2,7 +2,7 @@
 // and reaches from inside (its own processes, read-only system, its own directories, a private
 // /tmp, a loopback with the bridge and nothing else), and that ending it leaves nothing behind.
 import type { ChildProcessWithoutNullStreams } from "node:child_process";
-import { readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -32,6 +32,8 @@ describe("the agent's sandbox", () => {
   let hostServer: Server;
   let hostPort: number;
   let hostConnections = 0;
+  let hostAbstract: Server;
+  const ABSTRACT = `\0gastown-sandbox-test-${process.pid}`;
 
   beforeAll(async () => {
     made = await makeSandboxWorkspace((sockets) => [{ port: EGRESS_BRIDGE_PORT, socket: join(sockets, "egress.sock") }]);
@@ -46,11 +48,17 @@ describe("the agent's sandbox", () => {
     });
     await new Promise<void>((resolve) => hostServer.listen(0, "127.0.0.1", resolve));
     hostPort = (hostServer.address() as { port: number }).port;
+    // An abstract Unix socket (no file): the kind D-Bus and systemd listen on.
+    hostAbstract = await listening(createServer((connection) => {
+      hostConnections += 1;
+      connection.end("the host's\n");
+    }), ABSTRACT);
   });
 
   afterAll(async () => {
     bridged?.close();
     hostServer?.close();
+    hostAbstract?.close();
     await made?.close();
   });
 
@@ -223,13 +231,26 @@ describe("the agent's sandbox", () => {
         interfaces: Object.keys(networkInterfaces()),
         host: await attempt(${hostPort}, "127.0.0.1"),
         outside: await attempt(443, "140.82.112.3"),
+        abstract: await new Promise((resolve) => {
+          const socket = connect(${JSON.stringify(ABSTRACT)});
+          socket.on("connect", () => { socket.destroy(); resolve("connected"); });
+          socket.on("error", (error) => resolve(error.code));
+        }),
         bridge: await attempt(${EGRESS_BRIDGE_PORT}, "127.0.0.1"),
       }));
     `);
-    expect(result).toEqual({ interfaces: ["lo"], host: "ECONNREFUSED", outside: "ENETUNREACH", bridge: "bridged: hello" });
+    expect(result).toEqual({ interfaces: ["lo"], host: "ECONNREFUSED", outside: "ENETUNREACH", abstract: "ECONNREFUSED", bridge: "bridged: hello" });
     expect(hostConnections).toBe(0);
     const links = await sandboxed(["/usr/sbin/ip", "-o", "link", "show"]);
     expect(links.stdout.split("\n").filter((line) => line !== "").map((line) => line.split(": ")[1])).toEqual(["lo"]);
+  });
+
+  it("gives the agent System V IPC of its own", async () => {
+    const ipc = await sandboxed(["/usr/bin/readlink", "/proc/self/ns/ipc"]);
+    expect(ipc.stderr).toBe("");
+    const inside = ipc.stdout.trim();
+    expect(inside).toMatch(/^ipc:\[\d+\]$/);
+    expect(inside).not.toBe(await readlink("/proc/self/ns/ipc"));
   });
 
   it("passes the agent's exit status through, and a signal's as 128 + its number", async () => {

@@ -57668,7 +57668,7 @@ function q(text3) {
 
 // app/polecat/sandbox/run-in-sandbox.ts
 var run3 = promisify3(execFile3);
-var UNSHARE_OPTIONS = ["--pid", "--fork", "--kill-child", "--mount", "--net", "--propagation", "private"];
+var UNSHARE_OPTIONS = ["--pid", "--fork", "--kill-child", "--mount", "--net", "--ipc", "--propagation", "private"];
 function sandboxArgv(spec, cgroup) {
   return argvInCgroup(cgroup, [
     systemTool("unshare"),

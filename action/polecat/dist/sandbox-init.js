@@ -66,7 +66,12 @@ function listen(bridge) {
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(bridge.port, "127.0.0.1", () => resolve(server));
+    server.listen(bridge.port, "127.0.0.1", () => {
+      server.off("error", reject);
+      server.on("error", (error) => process.stderr.write(`gastown sandbox: the bridge on port ${bridge.port}: ${error.message}
+`));
+      resolve(server);
+    });
   });
 }
 function pipeBoth(a, b) {

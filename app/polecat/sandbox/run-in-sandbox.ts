@@ -1,5 +1,5 @@
-// Starts the agent's process in its sandbox: `unshare` (as root) makes new PID, mount and network
-// namespaces and runs the script sandbox-plan.ts builds, which makes the new root and becomes the
+// Starts the agent's process in its sandbox: `unshare` (as root) makes new PID, mount, network and
+// IPC namespaces and runs the script sandbox-plan.ts builds, which makes the new root and becomes the
 // init (sandbox-init.ts), which starts the agent as its user. The init's config, the agent's
 // environment with it, goes on a pipe (fd 3): the command line every user can read holds paths only.
 //
@@ -10,7 +10,7 @@
 //
 // AppArmor: `kernel.apparmor_restrict_unprivileged_userns` applies to creating a *user* namespace
 // without CAP_SYS_ADMIN. Here root, with CAP_SYS_ADMIN, makes PID, mount and network namespaces
-// and no user namespace, so nothing has to be lifted; probeSandbox says so when something else
+// (and IPC) and no user namespace, so nothing has to be lifted; probeSandbox says so when something else
 // (a container without CAP_SYS_ADMIN, a seccomp profile) refuses.
 import { execFile, execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { chmod, copyFile, mkdir } from "node:fs/promises";
@@ -27,8 +27,13 @@ import { SANDBOX_INIT_FILE, sandboxScript, socketInside, type SandboxSpec } from
 
 const run = promisify(execFile);
 
-/** unshare's options: the three namespaces, and the namespace's PID 1 killed if unshare dies. */
-const UNSHARE_OPTIONS = ["--pid", "--fork", "--kill-child", "--mount", "--net", "--propagation", "private"];
+/**
+ * unshare's options: the PID, mount and network namespaces, and the PID namespace's init killed if
+ * unshare dies. Also a new IPC namespace: the host's System V shared memory, semaphores and message
+ * queues are not the agent's to reach. (The network namespace also takes the host's abstract Unix
+ * sockets, D-Bus's and systemd's among them, out of reach.)
+ */
+const UNSHARE_OPTIONS = ["--pid", "--fork", "--kill-child", "--mount", "--net", "--ipc", "--propagation", "private"];
 
 /** The argv that builds the sandbox and runs its init, in the agent's cgroup. */
 export function sandboxArgv(spec: SandboxSpec, cgroup: AgentCgroup): string[] {

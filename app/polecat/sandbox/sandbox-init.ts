@@ -32,7 +32,12 @@ function listen(bridge: SandboxInitConfig["bridges"][number]): Promise<Server> {
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(bridge.port, "127.0.0.1", () => resolve(server));
+    server.listen(bridge.port, "127.0.0.1", () => {
+      server.off("error", reject);
+      // A connection it could not take (out of file descriptors) ends that connection, not the agent.
+      server.on("error", (error) => process.stderr.write(`gastown sandbox: the bridge on port ${bridge.port}: ${error.message}\n`));
+      resolve(server);
+    });
   });
 }
 
