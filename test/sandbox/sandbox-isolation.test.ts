@@ -84,17 +84,21 @@ describe("the agent's sandbox", () => {
     await expect(probeSandbox()).resolves.toEqual({ ok: true });
   });
 
-  it("runs the agent as its user, with no groups, no capabilities, no way to gain any, in its clone", async () => {
-    const end = await sandboxed(["/bin/sh", "-c", "pwd; grep -E '^(Uid|Gid|Groups|NoNewPrivs|CapInh|CapPrm|CapEff|CapBnd|CapAmb):' /proc/self/status"]);
+  it("runs the agent as its user, with no groups, no capabilities, no way to gain any, no file of the init's, in its clone", async () => {
+    const end = await sandboxed(["/bin/sh", "-c", "pwd; grep -E '^(Uid|Gid|Groups|SigIgn|NoNewPrivs|CapInh|CapPrm|CapEff|CapBnd|CapAmb):' /proc/self/status; ls /proc/self/fd"]);
     expect(end.stderr).toBe("");
     expect(end.stdout.replace(/[ \t]+$/gm, "")).toBe([
       workspace.clone,
       `Uid:\t${user.uid}\t${user.uid}\t${user.uid}\t${user.uid}`,
       `Gid:\t${user.gid}\t${user.gid}\t${user.gid}\t${user.gid}`,
       "Groups:",
+      // No signal ignored: not SIGINT or SIGQUIT, which the shell ignores in the init it starts in the background.
+      "SigIgn:\t0000000000000000",
       "CapInh:\t0000000000000000", "CapPrm:\t0000000000000000", "CapEff:\t0000000000000000",
       "CapBnd:\t0000000000000000", "CapAmb:\t0000000000000000",
       "NoNewPrivs:\t1",
+      // stdin, stdout, stderr, and the directory ls reads: not the init's config.
+      "0", "1", "2", "3",
       "",
     ].join("\n"));
   });
@@ -110,22 +114,27 @@ describe("the agent's sandbox", () => {
     }
   });
 
-  it("shows the agent its own processes only: the init as PID 1 and what the agent started", async () => {
+  it("shows the agent its own processes only: the sandbox's shell as PID 1, the init, and what the agent started", async () => {
     const seen = await agentNode(`
       import { readdirSync, readFileSync } from "node:fs";
       const pids = readdirSync("/proc").filter((name) => /^\\d+$/.test(name)).map(Number).sort((a, b) => a - b);
       const commands = pids.map((pid) => readFileSync("/proc/" + pid + "/cmdline", "utf8").split("\\0").filter(Boolean).join(" "));
       console.log(JSON.stringify({ pids, commands, self: process.pid, runner: readdirSync("/proc").includes(String(${process.pid})) }));
     `) as { pids: number[]; commands: string[]; self: number; runner: boolean };
-    expect(seen.pids).toEqual([1, seen.self]);
-    expect(seen.commands[0]).toBe(`${workspace.node} ${spec.init}`);
-    expect(seen.commands[1]).toMatch(new RegExp(`^${workspace.node} --input-type=module -e `));
+    expect(seen.pids).toEqual([1, seen.pids[1], seen.self]);
+    expect(seen.commands[0]).toMatch(/^\/(usr\/)?bin\/sh -c set -eu\n/);
+    expect(seen.commands[0]).toMatch(/ gastown-sandbox$/);
+    expect(seen.commands[1]).toBe(`${workspace.node} ${spec.init}`);
+    expect(seen.commands[2]).toMatch(new RegExp(`^${workspace.node} --input-type=module -e `));
     expect(seen.runner).toBe(false);
     // ps reads the same /proc.
     const ps = await sandboxed(["/bin/sh", "-c", "ps -e -o uid=,comm="]);
     expect(ps.stdout.trim().split("\n").map((line) => line.trim().replace(/\s+/, " ")).sort()).toEqual([
-      "0 node", `${user.uid} ps`, `${user.uid} sh`,
+      "0 node", "0 sh", `${user.uid} ps`, `${user.uid} sh`,
     ]);
+    // What the agent orphans is reaped as it ends, not left a zombie until the step ends.
+    const orphans = await sandboxed(["/bin/sh", "-c", "(sleep 0.1 &); (sleep 0.1 &); sleep 1; ps -e -o stat= | grep -c '^Z'"]);
+    expect(orphans.stdout).toBe("0\n");
   });
 
   it("lets the agent write its clone, its home, its outbox, its tmp and /tmp, and nothing else", async () => {

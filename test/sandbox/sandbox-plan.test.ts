@@ -65,7 +65,12 @@ describe("sandboxScript", () => {
       "rmdir /.old-root",
       "mount -n -o remount,bind,ro,nosuid,nodev /",
       "cd /",
-      "exec '/w/run-1/agent/bin/node' '/w/run-1/agent/bin/sandbox-init.js'",
+      "set +e",
+      "exec 4<&0",
+      "'/w/run-1/agent/bin/node' '/w/run-1/agent/bin/sandbox-init.js' 0<&4 4<&- &",
+      "exec 3<&- 4<&- 0</dev/null",
+      "wait $!",
+      "exit $?",
       "",
     ]);
   });

@@ -57628,7 +57628,16 @@ function sandboxScript(spec) {
     "rmdir /.old-root",
     "mount -n -o remount,bind,ro,nosuid,nodev /",
     "cd /",
-    `exec ${q(spec.node)} ${q(spec.init)}`
+    // The shell stays PID 1, for what node cannot do: reap the processes the agent orphans (its
+    // `wait` collects any child). It exits with the init's status when the init exits, and with
+    // it, PID 1, the namespace and all left in it. The init keeps the agent's stdin (a job in the
+    // background would get /dev/null for it, before its own redirections: hence fd 4).
+    "set +e",
+    "exec 4<&0",
+    `${q(spec.node)} ${q(spec.init)} 0<&4 4<&- &`,
+    `exec ${SANDBOX_CONFIG_FD}<&- 4<&- 0</dev/null`,
+    "wait $!",
+    "exit $?"
   ].join("\n") + "\n";
 }
 function checkSpec(spec) {

@@ -7,7 +7,7 @@ const __dirname = __gastownDirname(__filename);
 
 // app/polecat/sandbox/sandbox-init.ts
 import { spawn, execFileSync } from "node:child_process";
-import { closeSync, readFileSync } from "node:fs";
+import { closeSync, readdirSync, readFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { constants as constants2 } from "node:os";
 
@@ -50,14 +50,22 @@ function parseSandboxInitConfig(text) {
 }
 
 // app/polecat/sandbox/sandbox-init.ts
-var config = readConfig();
-execFileSync(systemTool("ip"), ["link", "set", "lo", "up"], { env: {}, stdio: ["ignore", "ignore", "inherit"] });
-await Promise.all(config.bridges.map(listen));
-startAgent(config);
+var CLOSE_ON_EXEC = 524288;
 function readConfig() {
   const text = readFileSync(SANDBOX_CONFIG_FD, "utf8");
   closeSync(SANDBOX_CONFIG_FD);
   return parseSandboxInitConfig(text);
+}
+function closeInheritedFiles() {
+  for (const entry of readdirSync("/proc/self/fd")) {
+    const fd = Number(entry);
+    if (fd <= 2) continue;
+    try {
+      const flags = /^flags:\s+([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"))?.[1];
+      if (flags !== void 0 && (parseInt(flags, 8) & CLOSE_ON_EXEC) === 0) closeSync(fd);
+    } catch {
+    }
+  }
 }
 function listen(bridge) {
   const server = createServer({ allowHalfOpen: true }, (agentSide) => {
@@ -95,3 +103,8 @@ function startAgent(agent) {
   });
   child.on("exit", (code, signal) => process.exit(code ?? 128 + (signal === null ? 0 : constants2.signals[signal])));
 }
+var config = readConfig();
+closeInheritedFiles();
+execFileSync(systemTool("ip"), ["link", "set", "lo", "up"], { env: {}, stdio: ["ignore", "ignore", "inherit"] });
+await Promise.all(config.bridges.map(listen));
+startAgent(config);

@@ -1,6 +1,6 @@
 // What the agent's sandbox is made of, as the shell script that makes it: run as root by `unshare`
 // in new PID, mount and network namespaces, it builds a new root from a tmpfs and bind mounts,
-// pivots into it, and becomes the init (sandbox-init.ts), which starts the agent as its user.
+// pivots into it, and runs the init (sandbox-init.ts), which starts the agent as its user.
 //
 // The new root holds the system (/usr, /etc and the usrmerge links), the paths the spec lists
 // (read-only, or writable: the clone, the home, the outbox, the agent's tmp), a minimal /dev, a
@@ -12,6 +12,7 @@
 // the init needs to start the agent (its environment) reaches it on a pipe (run-in-sandbox.ts).
 import { join, posix } from "node:path";
 import type { PolecatWorkspace } from "../polecat-workspace.js";
+import { SANDBOX_CONFIG_FD } from "./sandbox-init-config.js";
 
 /** The bridges' ports inside the sandbox's own network namespace (see sandbox-overview). */
 export const EGRESS_BRIDGE_PORT = 3128;
@@ -88,7 +89,7 @@ const DEVICE_LINKS: readonly (readonly [string, string])[] = [
   ["fd", "/proc/self/fd"], ["stdin", "/proc/self/fd/0"], ["stdout", "/proc/self/fd/1"], ["stderr", "/proc/self/fd/2"],
 ];
 
-/** The script `sh -c` runs inside the new namespaces, as root; it ends by exec'ing the init. */
+/** The script `sh -c` runs inside the new namespaces, as root; it ends by running the init and waiting for it. */
 export function sandboxScript(spec: SandboxSpec): string {
   checkSpec(spec);
   const root = spec.root;
@@ -136,7 +137,16 @@ export function sandboxScript(spec: SandboxSpec): string {
     "rmdir /.old-root",
     "mount -n -o remount,bind,ro,nosuid,nodev /",
     "cd /",
-    `exec ${q(spec.node)} ${q(spec.init)}`,
+    // The shell stays PID 1, for what node cannot do: reap the processes the agent orphans (its
+    // `wait` collects any child). It exits with the init's status when the init exits, and with
+    // it, PID 1, the namespace and all left in it. The init keeps the agent's stdin (a job in the
+    // background would get /dev/null for it, before its own redirections: hence fd 4).
+    "set +e",
+    "exec 4<&0",
+    `${q(spec.node)} ${q(spec.init)} 0<&4 4<&- &`,
+    `exec ${SANDBOX_CONFIG_FD}<&- 4<&- 0</dev/null`,
+    "wait $!",
+    "exit $?",
   ].join("\n") + "\n";
 }
 
