@@ -80,8 +80,15 @@ describe("the agent's sandbox", () => {
     return JSON.parse(end.stdout) as unknown;
   }
 
-  it("can be made on this machine", async () => {
+  it("can be made on this machine, and says why not where root lacks CAP_SYS_ADMIN (a container's root)", async () => {
     await expect(probeSandbox()).resolves.toEqual({ ok: true });
+    const refused = await probeSandbox({ under: ["/usr/bin/setpriv", "--bounding-set=-sys_admin", "--"] });
+    expect(refused).toEqual({
+      ok: false,
+      why: "this machine does not let root make the agent's sandbox (new PID, mount and network namespaces): "
+        + "unshare: unshare failed: Operation not permitted. "
+        + "A container needs CAP_SYS_ADMIN (docker run --privileged) for it; set `polecat.sandbox: off` to run the agent unisolated.",
+    });
   });
 
   it("runs the agent as its user, with no groups, no capabilities, no way to gain any, no file of the init's, in its clone", async () => {

@@ -98,13 +98,16 @@ const PROBE_TIMEOUT_MS = 10_000;
  * Whether this machine lets the action make the sandbox: root, the tools, and the kernel allowing
  * new PID, mount and network namespaces with a tmpfs and a fresh /proc in them.
  */
-export async function probeSandbox(): Promise<{ ok: true } | { ok: false; why: string }> {
+export async function probeSandbox(options: {
+  /** A command the probe runs under (the tests take CAP_SYS_ADMIN away with setpriv). */
+  readonly under?: readonly string[];
+} = {}): Promise<{ ok: true } | { ok: false; why: string }> {
   const uid = process.getuid?.() ?? 0;
   if (uid !== 0) return { ok: false, why: `the agent's sandbox is made by root, and the action runs as uid ${uid}` };
   let argv: string[];
   try {
     for (const tool of ["setpriv", "ip", "mount", "umount", "pivot_root"]) systemTool(tool);
-    argv = [systemTool("unshare"), ...UNSHARE_OPTIONS, "--", systemTool("sh"), "-c",
+    argv = [...(options.under ?? []), systemTool("unshare"), ...UNSHARE_OPTIONS, "--", systemTool("sh"), "-c",
       "mount -n --make-rprivate / && mount -n -t tmpfs gastown-probe /mnt && mount -n -t proc proc /proc", "gastown-probe"];
   } catch (error) {
     return { ok: false, why: (error as Error).message };
