@@ -1,17 +1,19 @@
 // Starts the agent's process in its sandbox: `unshare` (as root) makes new PID, mount, network and
-// IPC namespaces and runs the script sandbox-plan.ts builds, which makes the new root and becomes the
+// IPC namespaces and runs the script sandbox-plan.ts builds, which makes the new root and runs the
 // init (sandbox-init.ts), which starts the agent as its user. The init's config, the agent's
 // environment with it, goes on a pipe (fd 3): the command line every user can read holds paths only.
 //
 // util-linux and not bubblewrap: unshare, setpriv, mount and pivot_root are on every runner
-// (GitHub's images, this machine), so nothing is installed; and bwrap, as
-// @anthropic-ai/sandbox-runtime runs it, makes a user namespace as the calling user, which is what
-// GitHub's Ubuntu 24.04 runners restrict through AppArmor. Root makes the namespaces directly.
+// (GitHub's images, this machine), so nothing is installed. bwrap, as @anthropic-ai/sandbox-runtime
+// runs it, would run as the agent's user and make an unprivileged user namespace: that needs the
+// bubblewrap and socat packages installed, and the AppArmor restriction below lifted, on every
+// runner. Root making the namespaces directly needs neither.
 //
-// AppArmor: `kernel.apparmor_restrict_unprivileged_userns` applies to creating a *user* namespace
-// without CAP_SYS_ADMIN. Here root, with CAP_SYS_ADMIN, makes PID, mount and network namespaces
-// (and IPC) and no user namespace, so nothing has to be lifted; probeSandbox says so when something else
-// (a container without CAP_SYS_ADMIN, a seccomp profile) refuses.
+// AppArmor: `kernel.apparmor_restrict_unprivileged_userns` (GitHub's Ubuntu 24.04 runners) applies
+// to creating a *user* namespace without CAP_SYS_ADMIN. Here root, with CAP_SYS_ADMIN, makes PID,
+// mount, network and IPC namespaces and no user namespace, so nothing has to be lifted. Where
+// something else refuses (a container's root without CAP_SYS_ADMIN, a seccomp profile),
+// probeSandbox says what.
 import { execFile, execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { chmod, copyFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
