@@ -7,6 +7,7 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cgroupProcesses, killCgroup, makeAgentCgroup, readCgroupMounts, removeAgentCgroup } from "../../app/polecat/agent-cgroup.js";
 import type { AgentUser } from "../../app/polecat/agent-user.js";
 import type { PolecatWorkspace } from "../../app/polecat/polecat-workspace.js";
 import { probeSandbox, spawnInSandbox } from "../../app/polecat/sandbox/run-in-sandbox.js";
@@ -310,6 +311,25 @@ describe("the agent's sandbox", () => {
     process.kill(hostPid, "SIGKILL");
     expect(await ended(child)).toMatchObject({ code: 137 });
     expect(await processesOf(user.uid)).toEqual([]);
+  });
+
+  it("runs in the agent's cgroup, unshare and all it starts, so the cgroup ends it all at once", async () => {
+    const cgroup = await makeAgentCgroup(`sandbox-test-${process.pid}`, await readCgroupMounts());
+    expect(cgroup.kind).not.toBe("none");
+    try {
+      const child = spawnInSandbox(user, { argv: ["/bin/sh", "-c", "(sleep 1000 &); echo started; exec sleep 1000"], env: ENV(), cwd: workspace.clone, cgroup, sandbox: spec });
+      const end = ended(child);
+      expect(await firstLine(child)).toBe("started\n");
+      const inCgroup = await cgroupProcesses(cgroup);
+      // unshare, PID 1's shell, the init, and the agent's two sleeps.
+      expect(inCgroup).toEqual(expect.arrayContaining([child.pid!, ...await processesOf(user.uid)]));
+      expect(inCgroup.length).toBeGreaterThanOrEqual(5);
+      await killCgroup(cgroup);
+      expect(await end).toMatchObject({ signal: "SIGKILL" });
+      expect(await processesOf(user.uid)).toEqual([]);
+    } finally {
+      await removeAgentCgroup(cgroup);
+    }
   });
 
   it("leaves no process of the agent's when unshare itself is killed", async () => {
