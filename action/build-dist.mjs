@@ -11,13 +11,16 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /**
  * The bundles, each an entry and the committed file it becomes. The polecat action also carries
- * the `gt` command its agent runs (the runner's commands), copied where the agent's user can run it.
+ * the `gt` command its agent runs (the runner's commands), copied where the agent's user can run it,
+ * and the init of the agent's sandbox.
  */
 export const BUNDLES = [
   { entry: "action/town/main.ts", outfile: "action/town/dist/index.js" },
   { entry: "action/polecat/main.ts", outfile: "action/polecat/dist/index.js" },
   { entry: "action/polecat/post.ts", outfile: "action/polecat/dist/post.js" },
   { entry: "app/cli/main.ts", outfile: "action/polecat/dist/gt.js" },
+  // The agent's sandbox's init, run on the agent's node inside the sandbox (app/polecat/sandbox/).
+  { entry: "app/polecat/sandbox/sandbox-init.ts", outfile: "action/polecat/dist/sandbox-init.js" },
 ];
 
 // The bundle is ESM; CommonJS packages in it (pino, @actions/http-client's tunnel, …) still

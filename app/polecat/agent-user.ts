@@ -11,6 +11,8 @@ import { appendFile, lstat, readdir, readFile, rm, writeFile, rename } from "nod
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { argvInCgroup, killCgroup, type AgentCgroup } from "./agent-cgroup.js";
+import { setprivOptions } from "./sandbox/sandbox-init-config.js";
+import type { SandboxSpec } from "./sandbox/sandbox-plan.js";
 import { systemTool } from "./system-tools.js";
 import { killAllProcessesOf, processesOf, type UserIds } from "./user-processes.js";
 import { userPrivileges } from "./user-privileges.js";
@@ -120,13 +122,14 @@ export interface AgentSpawn {
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
   readonly cgroup: AgentCgroup;
+  /** The sandbox it runs in (sandbox/run-in-sandbox.ts); none with `polecat.sandbox: off`. */
+  readonly sandbox?: SandboxSpec;
 }
 
 /** setpriv's argv for running `argv` as the user, with no groups and no way to gain privileges. */
 export function agentArgv(user: UserIds, spec: Pick<AgentSpawn, "argv" | "cgroup">): string[] {
   return argvInCgroup(spec.cgroup, [
-    systemTool("setpriv"),
-    `--reuid=${user.uid}`, `--regid=${user.gid}`, "--clear-groups", "--no-new-privs",
+    systemTool("setpriv"), ...setprivOptions(user),
     // If the action dies, so does the agent's top process (the rest is the cgroup's or the sweep's).
     "--pdeathsig=KILL",
     "--", ...spec.argv,

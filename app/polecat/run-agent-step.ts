@@ -11,6 +11,8 @@ import type { AgentInvocation } from "./agents/agent-invocation.js";
 import { OutputTail } from "./agents/output-tail.js";
 import { streamParser } from "./agents/stream-parser.js";
 import { limitReached, type UsageLimits } from "./agents/usage-limits.js";
+import { spawnInSandbox } from "./sandbox/run-in-sandbox.js";
+import type { SandboxSpec } from "./sandbox/sandbox-plan.js";
 import type { UserIds } from "./user-processes.js";
 
 export interface AgentStepInput {
@@ -20,6 +22,8 @@ export interface AgentStepInput {
   /** The run's own variables (PATH, HOME, TMPDIR, GASTOWN_*); the invocation's are added. */
   readonly env: Readonly<Record<string, string>>;
   readonly cwd: string;
+  /** The sandbox the agent runs in; without one (`polecat.sandbox: off`) it runs as its user only. */
+  readonly sandbox?: SandboxSpec;
   /** When the run's time is up, in epoch milliseconds. */
   readonly deadline: number;
   readonly limits: UsageLimits;
@@ -59,9 +63,12 @@ export async function runAgentStep(input: AgentStepInput): Promise<AgentStepResu
   let apiError: string | null = null;
   let stopped: StepEnd | undefined;
 
-  const child = spawnAsAgent(input.user, {
+  const agentSpawn = {
     argv: invocation.argv, env: { ...input.env, ...invocation.env }, cwd: input.cwd, cgroup: input.cgroup,
-  });
+  };
+  const child = input.sandbox === undefined
+    ? spawnAsAgent(input.user, agentSpawn)
+    : spawnInSandbox(input.user, { ...agentSpawn, sandbox: input.sandbox });
   // The step ends when the agent's own process does: what it left running (a server started with
   // `&`, still holding the output open) is stopped with the rest, not waited for until the run's
   // time is up.

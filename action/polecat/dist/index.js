@@ -5123,7 +5123,7 @@ var require_formdata = __commonJS({
           this[kState].push(entry);
         }
       }
-      [nodeUtil.inspect.custom](depth, options) {
+      [nodeUtil.inspect.custom](depth2, options) {
         const state = this[kState].reduce((a, b) => {
           if (a[b.name]) {
             if (Array.isArray(a[b.name])) {
@@ -5136,7 +5136,7 @@ var require_formdata = __commonJS({
           }
           return a;
         }, { __proto__: null });
-        options.depth ??= depth;
+        options.depth ??= depth2;
         options.colors ??= true;
         const output2 = nodeUtil.formatWithOptions(options, state);
         return `FormData ${output2.slice(output2.indexOf("]") + 2)}`;
@@ -11122,7 +11122,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "../main/node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify: promisify3 } = __require("node:util");
+    var { promisify: promisify4 } = __require("node:util");
     var Client = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11162,7 +11162,7 @@ var require_mock_client = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify3(this[kOriginalClose])();
+        await promisify4(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -11175,7 +11175,7 @@ var require_mock_client = __commonJS({
 var require_mock_pool = __commonJS({
   "../main/node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify: promisify3 } = __require("node:util");
+    var { promisify: promisify4 } = __require("node:util");
     var Pool = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11215,7 +11215,7 @@ var require_mock_pool = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify3(this[kOriginalClose])();
+        await promisify4(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -12306,8 +12306,8 @@ var require_headers = __commonJS({
         }
         return this.#headersList[kHeadersSortedMap] = headers;
       }
-      [util.inspect.custom](depth, options) {
-        options.depth ??= depth;
+      [util.inspect.custom](depth2, options) {
+        options.depth ??= depth2;
         return `Headers ${util.formatWithOptions(options, this.#headersList.entries)}`;
       }
       static getHeadersGuard(o) {
@@ -12533,7 +12533,7 @@ var require_response = __commonJS({
         }
         return fromInnerResponse(clonedResponse, getHeadersGuard(this[kHeaders]));
       }
-      [nodeUtil.inspect.custom](depth, options) {
+      [nodeUtil.inspect.custom](depth2, options) {
         if (options.depth === null) {
           options.depth = 2;
         }
@@ -13302,7 +13302,7 @@ var require_request2 = __commonJS({
         }
         return fromInnerRequest(clonedRequest, ac.signal, getHeadersGuard(this[kHeaders]));
       }
-      [nodeUtil.inspect.custom](depth, options) {
+      [nodeUtil.inspect.custom](depth2, options) {
         if (options.depth === null) {
           options.depth = 2;
         }
@@ -19498,7 +19498,7 @@ var require_light = __commonJS({
           }
           return this.Events.trigger("scheduled", { args: this.args, options: this.options });
         }
-        async doExecute(chained, clearGlobalState, run4, free) {
+        async doExecute(chained, clearGlobalState, run5, free) {
           var error63, eventInfo, passed;
           if (this.retryCount === 0) {
             this._assertStatus("RUNNING");
@@ -19518,10 +19518,10 @@ var require_light = __commonJS({
             }
           } catch (error1) {
             error63 = error1;
-            return this._onFailure(error63, eventInfo, clearGlobalState, run4, free);
+            return this._onFailure(error63, eventInfo, clearGlobalState, run5, free);
           }
         }
-        doExpire(clearGlobalState, run4, free) {
+        doExpire(clearGlobalState, run5, free) {
           var error63, eventInfo;
           if (this._states.jobStatus(this.options.id === "RUNNING")) {
             this._states.next(this.options.id);
@@ -19529,9 +19529,9 @@ var require_light = __commonJS({
           this._assertStatus("EXECUTING");
           eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
           error63 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error63, eventInfo, clearGlobalState, run4, free);
+          return this._onFailure(error63, eventInfo, clearGlobalState, run5, free);
         }
-        async _onFailure(error63, eventInfo, clearGlobalState, run4, free) {
+        async _onFailure(error63, eventInfo, clearGlobalState, run5, free) {
           var retry2, retryAfter;
           if (clearGlobalState()) {
             retry2 = await this.Events.trigger("failed", error63, eventInfo);
@@ -19539,7 +19539,7 @@ var require_light = __commonJS({
               retryAfter = ~~retry2;
               this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
               this.retryCount++;
-              return run4(retryAfter);
+              return run5(retryAfter);
             } else {
               this.doDone(eventInfo);
               await free(this.options, eventInfo);
@@ -20177,17 +20177,17 @@ var require_light = __commonJS({
             }
           }
           _run(index, job, wait) {
-            var clearGlobalState, free, run4;
+            var clearGlobalState, free, run5;
             job.doRun();
             clearGlobalState = this._clearGlobalState.bind(this, index);
-            run4 = this._run.bind(this, index, job);
+            run5 = this._run.bind(this, index, job);
             free = this._free.bind(this, index, job);
             return this._scheduled[index] = {
               timeout: setTimeout(() => {
-                return job.doExecute(this._limiter, clearGlobalState, run4, free);
+                return job.doExecute(this._limiter, clearGlobalState, run5, free);
               }, wait),
               expiration: job.options.expiration != null ? setTimeout(function() {
-                return job.doExpire(clearGlobalState, run4, free);
+                return job.doExpire(clearGlobalState, run5, free);
               }, wait + job.options.expiration) : void 0,
               job
             };
@@ -28308,7 +28308,7 @@ function saveState(name2, value) {
 }
 
 // action/polecat/runner.ts
-import { dirname as dirname4, join as join14 } from "node:path";
+import { dirname as dirname4, join as join15 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // ../main/node_modules/@octokit/plugin-retry/dist-bundle/index.js
@@ -38247,10 +38247,10 @@ var memo = {
           return payload;
         }
         handoff = bucket;
-        const depth = open2.length;
+        const depth2 = open2.length;
         const result = base(payload, ctx);
         handoff = void 0;
-        const entry = open2.length > depth ? open2.pop() : void 0;
+        const entry = open2.length > depth2 ? open2.pop() : void 0;
         if (result instanceof Promise) {
           return result.then((r) => {
             if (entry)
@@ -52454,7 +52454,7 @@ function visit(schema, fnOrHandlers) {
     return h ? h(node2, rewritten) : node2;
   };
   const cache2 = /* @__PURE__ */ new Map();
-  function run4(s) {
+  function run5(s) {
     const cached2 = cache2.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
@@ -52480,21 +52480,21 @@ function visit(schema, fnOrHandlers) {
         let changed = false;
         const newShape = {};
         for (const k of keys) {
-          const mapped = run4(oldShape[k]);
+          const mapped = run5(oldShape[k]);
           if (mapped !== oldShape[k])
             changed = true;
           newShape[k] = mapped;
         }
         let newCatchall = def.catchall;
         if (def.catchall) {
-          newCatchall = run4(def.catchall);
+          newCatchall = run5(def.catchall);
           if (newCatchall !== def.catchall)
             changed = true;
         }
         return changed ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
       }
       case "array": {
-        const mapped = run4(def.element);
+        const mapped = run5(def.element);
         return mapped === def.element ? s : clone(s, { ...def, element: mapped });
       }
       case "tuple": {
@@ -52502,14 +52502,14 @@ function visit(schema, fnOrHandlers) {
         let changed = false;
         const newItems = [];
         for (const item of oldItems) {
-          const mapped = run4(item);
+          const mapped = run5(item);
           if (mapped !== item)
             changed = true;
           newItems.push(mapped);
         }
         let newRest = def.rest;
         if (def.rest) {
-          newRest = run4(def.rest);
+          newRest = run5(def.rest);
           if (newRest !== def.rest)
             changed = true;
         }
@@ -52517,12 +52517,12 @@ function visit(schema, fnOrHandlers) {
       }
       case "record":
       case "map": {
-        const newKey = run4(def.keyType);
-        const newVal = run4(def.valueType);
+        const newKey = run5(def.keyType);
+        const newVal = run5(def.valueType);
         return newKey === def.keyType && newVal === def.valueType ? s : clone(s, { ...def, keyType: newKey, valueType: newVal });
       }
       case "set": {
-        const newVal = run4(def.valueType);
+        const newVal = run5(def.valueType);
         return newVal === def.valueType ? s : clone(s, { ...def, valueType: newVal });
       }
       case "union": {
@@ -52530,7 +52530,7 @@ function visit(schema, fnOrHandlers) {
         let changed = false;
         const newOptions = [];
         for (const opt of oldOptions) {
-          const mapped = run4(opt);
+          const mapped = run5(opt);
           if (mapped !== opt)
             changed = true;
           newOptions.push(mapped);
@@ -52538,8 +52538,8 @@ function visit(schema, fnOrHandlers) {
         return changed ? clone(s, { ...def, options: newOptions }) : s;
       }
       case "intersection": {
-        const newLeft = run4(def.left);
-        const newRight = run4(def.right);
+        const newLeft = run5(def.left);
+        const newRight = run5(def.right);
         return newLeft === def.left && newRight === def.right ? s : clone(s, { ...def, left: newLeft, right: newRight });
       }
       case "optional":
@@ -52551,23 +52551,23 @@ function visit(schema, fnOrHandlers) {
       case "nonoptional":
       case "promise":
       case "success": {
-        const newInner = run4(def.innerType);
+        const newInner = run5(def.innerType);
         return newInner === def.innerType ? s : clone(s, { ...def, innerType: newInner });
       }
       case "pipe": {
-        const newIn = run4(def.in);
-        const newOut = run4(def.out);
+        const newIn = run5(def.in);
+        const newOut = run5(def.out);
         return newIn === def.in && newOut === def.out ? s : clone(s, { ...def, in: newIn, out: newOut });
       }
       case "function": {
-        const newInput = run4(def.input);
-        const newOutput = run4(def.output);
+        const newInput = run5(def.input);
+        const newOutput = run5(def.output);
         return newInput === def.input && newOutput === def.output ? s : clone(s, { ...def, input: newInput, output: newOutput });
       }
       case "lazy": {
         const original = def.getter;
         const { _cachedInner, ...rest } = def;
-        return clone(s, { ...rest, getter: () => run4(original()) });
+        return clone(s, { ...rest, getter: () => run5(original()) });
       }
       // A leaf by choice: `parts` are regex fragments, not data positions.
       case "template_literal":
@@ -52598,7 +52598,7 @@ function visit(schema, fnOrHandlers) {
       }
     }
   }
-  return run4(schema);
+  return run5(schema);
 }
 
 // ../main/node_modules/zod/v4/classic/deep-partial.js
@@ -54932,6 +54932,12 @@ import { appendFile as appendFile2, lstat as lstat3, readdir as readdir6, readFi
 import { join as join8 } from "node:path";
 import { promisify as promisify2 } from "node:util";
 
+// app/polecat/sandbox/sandbox-init-config.ts
+var SANDBOX_CONFIG_FD = 3;
+function setprivOptions(user) {
+  return [`--reuid=${user.uid}`, `--regid=${user.gid}`, "--clear-groups", "--no-new-privs"];
+}
+
 // app/polecat/system-tools.ts
 import { accessSync, constants as constants4 } from "node:fs";
 import { join as join6 } from "node:path";
@@ -55207,10 +55213,7 @@ async function checkAgentUserIsolated(user) {
 function agentArgv(user, spec) {
   return argvInCgroup(spec.cgroup, [
     systemTool("setpriv"),
-    `--reuid=${user.uid}`,
-    `--regid=${user.gid}`,
-    "--clear-groups",
-    "--no-new-privs",
+    ...setprivOptions(user),
     // If the action dies, so does the agent's top process (the rest is the cgroup's or the sweep's).
     "--pdeathsig=KILL",
     "--",
@@ -55315,42 +55318,42 @@ function unhooked(bead) {
 }
 
 // app/town/polecat-claim.ts
-function claimBead(ledger2, run4, now) {
-  const refusal = hookRefusal(ledger2, run4) ?? limitsRefusal(ledger2.get(run4.bead), run4);
+function claimBead(ledger2, run5, now) {
+  const refusal = hookRefusal(ledger2, run5) ?? limitsRefusal(ledger2.get(run5.bead), run5);
   if (refusal !== void 0) return { ok: false, refusal };
-  const bead = ledger2.get(run4.bead);
+  const bead = ledger2.get(run5.bead);
   const claimedBy = gastownMetadata(bead).run_id;
-  if (claimedBy === run4.runId) return { ok: true, ledger: ledger2, bead };
+  if (claimedBy === run5.runId) return { ok: true, ledger: ledger2, bead };
   if (claimedBy !== void 0) {
-    return { ok: false, refusal: `${run4.bead}'s attempt ${run4.attempt} was claimed by run ${String(claimedBy)}, not this run (${run4.runId})` };
+    return { ok: false, refusal: `${run5.bead}'s attempt ${run5.attempt} was claimed by run ${String(claimedBy)}, not this run (${run5.runId})` };
   }
-  const claimed = withGastownMetadata(bead, { run_id: run4.runId, run_url: run4.runUrl, started_at: timestamp2(now) });
+  const claimed = withGastownMetadata(bead, { run_id: run5.runId, run_url: run5.runUrl, started_at: timestamp2(now) });
   return { ok: true, ledger: ledger2.withBead(claimed), bead: claimed };
 }
-function claimLost(ledger2, run4) {
-  const refusal = hookRefusal(ledger2, run4);
+function claimLost(ledger2, run5) {
+  const refusal = hookRefusal(ledger2, run5);
   if (refusal !== void 0) return refusal;
-  const claimedBy = gastownMetadata(ledger2.get(run4.bead)).run_id;
-  return claimedBy === run4.runId ? void 0 : `${run4.bead}'s attempt ${run4.attempt} is claimed by ${claimedBy === void 0 ? "no run" : `run ${String(claimedBy)}`}, not this run (${run4.runId})`;
+  const claimedBy = gastownMetadata(ledger2.get(run5.bead)).run_id;
+  return claimedBy === run5.runId ? void 0 : `${run5.bead}'s attempt ${run5.attempt} is claimed by ${claimedBy === void 0 ? "no run" : `run ${String(claimedBy)}`}, not this run (${run5.runId})`;
 }
-function hookRefusal(ledger2, run4) {
-  const bead = ledger2.get(run4.bead);
-  if (!bead) return `${run4.bead} is not in the ledger`;
+function hookRefusal(ledger2, run5) {
+  const bead = ledger2.get(run5.bead);
+  if (!bead) return `${run5.bead} is not in the ledger`;
   const status = beadStatus(bead);
-  if (status !== "hooked") return `${run4.bead} is ${status}, not hooked: it was unslung or its work has ended`;
-  const assignee = `${POLECAT_ASSIGNEE_PREFIX}${run4.polecat}`;
-  if (bead.assignee !== assignee) return `${run4.bead} is hooked to ${bead.assignee ?? "nobody"}, not ${assignee}`;
+  if (status !== "hooked") return `${run5.bead} is ${status}, not hooked: it was unslung or its work has ended`;
+  const assignee = `${POLECAT_ASSIGNEE_PREFIX}${run5.polecat}`;
+  if (bead.assignee !== assignee) return `${run5.bead} is hooked to ${bead.assignee ?? "nobody"}, not ${assignee}`;
   const attempt = attemptOf(bead);
-  if (attempt !== run4.attempt) return `${run4.bead} is on attempt ${attempt}, and this run is attempt ${run4.attempt}`;
+  if (attempt !== run5.attempt) return `${run5.bead} is on attempt ${attempt}, and this run is attempt ${run5.attempt}`;
   return void 0;
 }
-function limitsRefusal(bead, run4) {
+function limitsRefusal(bead, run5) {
   const recorded = gastownString(bead, "limits_hash");
   if (recorded === void 0) {
-    return `${run4.bead} was hooked with no record of its limits, so this run cannot tell them from limits anyone could dispatch: comment /retry on its issue to dispatch an attempt that records them`;
+    return `${run5.bead} was hooked with no record of its limits, so this run cannot tell them from limits anyone could dispatch: comment /retry on its issue to dispatch an attempt that records them`;
   }
-  const given = limitsHash(run4.limits);
-  return given === recorded ? void 0 : `the limits this run was given (${given}) are not the ones ${run4.bead}'s hook recorded (${recorded}): it was not dispatched by the App for this attempt`;
+  const given = limitsHash(run5.limits);
+  return given === recorded ? void 0 : `the limits this run was given (${given}) are not the ones ${run5.bead}'s hook recorded (${recorded}): it was not dispatched by the App for this attempt`;
 }
 
 // app/polecat/claimed-ledger.ts
@@ -55358,9 +55361,9 @@ var ClaimLostError = class extends Error {
   name = "ClaimLostError";
 };
 var ClaimedLedger = class {
-  constructor(store, run4, clock) {
+  constructor(store, run5, clock) {
     this.store = store;
-    this.run = run4;
+    this.run = run5;
     this.clock = clock;
   }
   store;
@@ -55666,14 +55669,14 @@ function filedWith(before, outbox) {
   const count2 = (kind) => outbox.entries.filter(({ intent }) => intent.kind === kind).length;
   return { beads: before.beads + count2("bead"), mail: before.mail + count2("mail") };
 }
-function runActor(run4) {
-  return `${POLECAT_ASSIGNEE_PREFIX}${run4.polecat}`;
+function runActor(run5) {
+  return `${POLECAT_ASSIGNEE_PREFIX}${run5.polecat}`;
 }
-function checkOutbox(ledger2, outbox, run4, before = NOTHING_FILED) {
-  const molecule = moleculeOf(ledger2, run4);
+function checkOutbox(ledger2, outbox, run5, before = NOTHING_FILED) {
+  const molecule = moleculeOf(ledger2, run5);
   const seen = {
     ledger: ledger2,
-    run: run4,
+    run: run5,
     molecule,
     closedSteps: new Set(typeof molecule === "string" ? [] : molecule.steps.filter((s) => s.closed).map((s) => s.step)),
     created: /* @__PURE__ */ new Map(),
@@ -55684,19 +55687,19 @@ function checkOutbox(ledger2, outbox, run4, before = NOTHING_FILED) {
   };
   const accepted = [];
   const refused = [...outbox.problems];
-  const work = ledger2.get(run4.bead);
+  const work = ledger2.get(run5.bead);
   for (const entry of outbox.entries) {
-    const refusal = work === void 0 ? { field: "", reason: `the work bead ${run4.bead} is not in the ledger` } : refusalOf(entry, seen);
+    const refusal = work === void 0 ? { field: "", reason: `the work bead ${run5.bead} is not in the ledger` } : refusalOf(entry, seen);
     if (refusal === void 0) accepted.push(entry);
     else refused.push({ line: entry.line, ...refusal });
   }
   refused.sort((a, b) => a.line - b.line);
   return { accepted, refused };
 }
-function moleculeOf(ledger2, run4) {
+function moleculeOf(ledger2, run5) {
   try {
-    const molecule = readMolecule(ledger2, run4.molecule);
-    if (molecule.bead !== run4.bead) return `${run4.molecule} is not the molecule of ${run4.bead}`;
+    const molecule = readMolecule(ledger2, run5.molecule);
+    if (molecule.bead !== run5.bead) return `${run5.molecule} is not the molecule of ${run5.bead}`;
     return molecule;
   } catch (error63) {
     if (error63 instanceof MoleculeError) return error63.message;
@@ -55720,11 +55723,11 @@ function refusalOf(entry, seen) {
   }
 }
 function stepRefusal(line, intent, seen) {
-  const { run: run4, molecule } = seen;
-  if (intent.step !== run4.step) {
-    return { field: "step", reason: `gt step done closes only this process's step, "${run4.step}" (got "${intent.step}")` };
+  const { run: run5, molecule } = seen;
+  if (intent.step !== run5.step) {
+    return { field: "step", reason: `gt step done closes only this process's step, "${run5.step}" (got "${intent.step}")` };
   }
-  if (seen.stepDoneLine !== void 0) return { field: "step", reason: `step "${run4.step}" is already done on line ${seen.stepDoneLine}` };
+  if (seen.stepDoneLine !== void 0) return { field: "step", reason: `step "${run5.step}" is already done on line ${seen.stepDoneLine}` };
   if (typeof molecule === "string") return { field: "step", reason: molecule };
   const step = molecule.steps.find((s) => s.step === intent.step);
   if (step?.closed && isClosedBy(step.bead, intent)) {
@@ -55745,7 +55748,7 @@ function isClosedBy(step, intent) {
   return beadStatus(step) === "closed" && step.close_reason === CLOSE_REASONS.done && step.closed_at === intentTime(intent) && gastownString(step, "notes") === intent.notes;
 }
 function exitRefusal(line, intent, seen) {
-  const { run: run4, molecule } = seen;
+  const { run: run5, molecule } = seen;
   if (intent.exit === "COMPLETED") {
     if (typeof molecule === "string") return { field: "exit", reason: molecule };
     const open5 = molecule.steps.filter((s) => !seen.closedSteps.has(s.step)).map((s) => s.step);
@@ -55759,8 +55762,8 @@ function exitRefusal(line, intent, seen) {
   if (intent.blocker !== void 0) {
     if (intent.exit !== "BLOCKED") return { field: "blocker", reason: "only a BLOCKED exit names a blocker" };
     const blocker = intent.blocker;
-    const ownMolecule = blocker === run4.molecule || blocker.startsWith(`${run4.molecule}.`);
-    if (blocker === run4.bead || ownMolecule) {
+    const ownMolecule = blocker === run5.molecule || blocker.startsWith(`${run5.molecule}.`);
+    if (blocker === run5.bead || ownMolecule) {
       return { field: "blocker", reason: `${blocker} is this run's own ${ownMolecule ? "molecule" : "work bead"}, not what blocks it` };
     }
     if (!seen.ledger.has(blocker) && seen.created.get(blocker)?.kind !== "bead") {
@@ -55771,17 +55774,17 @@ function exitRefusal(line, intent, seen) {
   return void 0;
 }
 function beadRefusal(line, intent, seen) {
-  const { run: run4 } = seen;
+  const { run: run5 } = seen;
   if (seen.newBeads >= MAX_NEW_BEADS) return { field: "", reason: `a run may file at most ${MAX_NEW_BEADS} beads` };
   for (const field of ["parent", "blocks"]) {
     const named = intent[field];
-    if (named !== void 0 && named !== run4.bead) {
-      return { field, reason: `may name only this run's work bead, ${run4.bead} (got ${named})` };
+    if (named !== void 0 && named !== run5.bead) {
+      return { field, reason: `may name only this run's work bead, ${run5.bead} (got ${named})` };
     }
   }
   const from = intent.discovered_from;
-  if (from !== void 0 && from !== run4.bead && seen.created.get(from)?.kind !== "bead") {
-    return { field: "discovered_from", reason: `may name only this run's work bead, ${run4.bead}, or a bead it filed (got ${from})` };
+  if (from !== void 0 && from !== run5.bead && seen.created.get(from)?.kind !== "bead") {
+    return { field: "discovered_from", reason: `may name only this run's work bead, ${run5.bead}, or a bead it filed (got ${from})` };
   }
   const idRefusal = newIdRefusal(intent.id, intent.parent !== void 0, intent, seen);
   if (idRefusal !== void 0) return idRefusal;
@@ -55798,8 +55801,8 @@ function mailRefusal(line, intent, seen) {
   return void 0;
 }
 function newIdRefusal(id, child, intent, seen) {
-  const { run: run4 } = seen;
-  const head2 = child ? `${run4.bead}.` : `${issuePrefix(run4.bead)}-`;
+  const { run: run5 } = seen;
+  const head2 = child ? `${run5.bead}.` : `${issuePrefix(run5.bead)}-`;
   const tail = child ? /^[1-9][0-9]*$/ : /^[0-9a-z]{3,8}$/;
   if (!id.startsWith(head2) || !tail.test(id.slice(head2.length))) {
     return { field: "id", reason: `must be an id as gt mints it: ${head2}${child ? "<n>" : "<hash>"} (got ${id})` };
@@ -55807,57 +55810,57 @@ function newIdRefusal(id, child, intent, seen) {
   const earlier = seen.created.get(id);
   if (earlier !== void 0) return { field: "id", reason: `${id} is already used on line ${earlier.line}` };
   const existing = seen.ledger.get(id);
-  if (existing !== void 0 && !isMadeBy(existing, intent, run4)) {
+  if (existing !== void 0 && !isMadeBy(existing, intent, run5)) {
     return { field: "id", reason: `${id} is already a bead in the ledger` };
   }
   return void 0;
 }
-function isMadeBy(bead, intent, run4) {
+function isMadeBy(bead, intent, run5) {
   const title2 = intent.kind === "mail" ? intent.subject : intent.title;
-  return bead.created_by === runActor(run4) && bead.title === title2 && bead.created_at === intentTime(intent);
+  return bead.created_by === runActor(run5) && bead.title === title2 && bead.created_at === intentTime(intent);
 }
 
 // app/polecat/apply-outbox.ts
 var MAIL_LABEL = "gt:mail";
-function applyOutbox(ledger2, outbox, run4, before = NOTHING_FILED) {
-  const verdict = checkOutbox(ledger2, outbox, run4, before);
+function applyOutbox(ledger2, outbox, run5, before = NOTHING_FILED) {
+  const verdict = checkOutbox(ledger2, outbox, run5, before);
   let applied = ledger2;
-  for (const { intent } of verdict.accepted) applied = applyIntent(applied, intent, run4);
+  for (const { intent } of verdict.accepted) applied = applyIntent(applied, intent, run5);
   return { ledger: applied, verdict };
 }
-function applyIntent(ledger2, intent, run4) {
+function applyIntent(ledger2, intent, run5) {
   switch (intent.kind) {
     case "step":
-      return closeStepOnce(ledger2, intent, run4);
+      return closeStepOnce(ledger2, intent, run5);
     case "exit":
-      return recordExit(ledger2, intent, run4);
+      return recordExit(ledger2, intent, run5);
     case "bead":
-      return ledger2.has(intent.id) ? ledger2 : fileBead(ledger2, intent, run4);
+      return ledger2.has(intent.id) ? ledger2 : fileBead(ledger2, intent, run5);
     case "mail":
-      return ledger2.has(intent.id) ? ledger2 : ledger2.withBead(messageBead(ledger2, intent, run4));
+      return ledger2.has(intent.id) ? ledger2 : ledger2.withBead(messageBead(ledger2, intent, run5));
   }
 }
-function closeStepOnce(ledger2, intent, run4) {
-  const step = readMolecule(ledger2, run4.molecule).steps.find((s) => s.step === intent.step);
+function closeStepOnce(ledger2, intent, run5) {
+  const step = readMolecule(ledger2, run5.molecule).steps.find((s) => s.step === intent.step);
   if (step === void 0 || step.closed) return ledger2;
-  return closeStep(ledger2, run4.molecule, intent.step, new Date(intentTime(intent)), intent.notes);
+  return closeStep(ledger2, run5.molecule, intent.step, new Date(intentTime(intent)), intent.notes);
 }
-function recordExit(ledger2, intent, run4) {
-  const work = ledger2.get(run4.bead);
+function recordExit(ledger2, intent, run5) {
+  const work = ledger2.get(run5.bead);
   const patch = { exit: intent.exit, exit_reason: intent.reason, exit_blocker: intent.blocker };
   const current = gastownMetadata(work);
   if (Object.entries(patch).every(([field, value]) => current[field] === value)) return ledger2;
   return ledger2.withBead({ ...withGastownMetadata(work, patch), updated_at: intentTime(intent) });
 }
-function dependency(issue3, target, type, at, run4) {
-  return { issue_id: issue3, depends_on_id: target, type, created_at: at, created_by: runActor(run4) };
+function dependency(issue3, target, type, at, run5) {
+  return { issue_id: issue3, depends_on_id: target, type, created_at: at, created_by: runActor(run5) };
 }
-function fileBead(ledger2, intent, run4) {
-  const work = ledger2.get(run4.bead);
+function fileBead(ledger2, intent, run5) {
+  const work = ledger2.get(run5.bead);
   const at = intentTime(intent);
   const dependencies = [
-    ...intent.parent !== void 0 ? [dependency(intent.id, intent.parent, "parent-child", at, run4)] : [],
-    ...intent.discovered_from !== void 0 ? [dependency(intent.id, intent.discovered_from, "discovered-from", at, run4)] : []
+    ...intent.parent !== void 0 ? [dependency(intent.id, intent.parent, "parent-child", at, run5)] : [],
+    ...intent.discovered_from !== void 0 ? [dependency(intent.id, intent.discovered_from, "discovered-from", at, run5)] : []
   ];
   const bead = {
     id: intent.id,
@@ -55868,7 +55871,7 @@ function fileBead(ledger2, intent, run4) {
     priority: work.priority ?? 2,
     issue_type: intent.type,
     created_at: at,
-    created_by: runActor(run4),
+    created_by: runActor(run5),
     updated_at: at,
     ...dependencies.length > 0 ? { dependencies } : {}
   };
@@ -55877,27 +55880,27 @@ function fileBead(ledger2, intent, run4) {
   const has = (blocked.dependencies ?? []).some((d) => d.depends_on_id === intent.id && d.type === "blocks");
   const withBlocker2 = has ? blocked : {
     ...blocked,
-    dependencies: [...blocked.dependencies ?? [], dependency(blocked.id, intent.id, "blocks", at, run4)],
+    dependencies: [...blocked.dependencies ?? [], dependency(blocked.id, intent.id, "blocks", at, run5)],
     updated_at: at
   };
   return ledger2.withBeads([bead, withBlocker2]);
 }
-function messageBead(ledger2, intent, run4) {
+function messageBead(ledger2, intent, run5) {
   const at = intentTime(intent);
   return {
     id: intent.id,
     title: intent.subject,
     ...intent.body ? { description: intent.body } : {},
     status: "open",
-    priority: ledger2.get(run4.bead)?.priority ?? 2,
+    priority: ledger2.get(run5.bead)?.priority ?? 2,
     issue_type: "message",
     assignee: intent.to,
     created_at: at,
-    created_by: runActor(run4),
+    created_by: runActor(run5),
     updated_at: at,
-    sender: runActor(run4),
+    sender: runActor(run5),
     labels: [MAIL_LABEL],
-    metadata: { gastown: { mail: run4.bead } }
+    metadata: { gastown: { mail: run5.bead } }
   };
 }
 
@@ -56086,14 +56089,14 @@ async function repairFromMarkers(ledger2, repo, input2) {
     repaired = 0;
     for (const marker of markers) {
       if (!open5.has(marker.step)) continue;
-      const run4 = { bead: input2.bead, molecule: input2.molecule, polecat: input2.polecat, step: marker.step };
+      const run5 = { bead: input2.bead, molecule: input2.molecule, polecat: input2.polecat, step: marker.step };
       const outbox = parseOutbox(payloadLines(marker.payload).join("\n"), `marker ${marker.commit.slice(0, 12)}`);
       const stepDone = outbox.entries.some(({ intent }) => intent.kind === "step" && intent.step === marker.step);
       const withDone = stepDone ? outbox : parseOutbox(
         [...payloadLines(marker.payload), outboxLine({ kind: "step", at: input2.now.toISOString(), step: marker.step }).trimEnd()].join("\n"),
         outbox.file
       );
-      next = applyOutbox(next, withDone, run4).ledger;
+      next = applyOutbox(next, withDone, run5).ledger;
       repaired++;
     }
     return next;
@@ -56513,8 +56516,8 @@ function protectingPattern(patterns, path) {
   const segments = path.split("/");
   for (const pattern of patterns) {
     const parts = patternSegments(pattern);
-    for (let depth = segments.length; depth >= 1; depth--) {
-      if (matchSegments(parts, 0, segments.slice(0, depth), 0)) return pattern;
+    for (let depth2 = segments.length; depth2 >= 1; depth2--) {
+      if (matchSegments(parts, 0, segments.slice(0, depth2), 0)) return pattern;
     }
   }
   return void 0;
@@ -57591,6 +57594,168 @@ function streamParser(invocation) {
   }
 }
 
+// app/polecat/sandbox/run-in-sandbox.ts
+import { execFile as execFile3, execFileSync, spawn as spawn6 } from "node:child_process";
+import { promisify as promisify3 } from "node:util";
+
+// app/polecat/sandbox/sandbox-plan.ts
+import { join as join11, posix as posix2 } from "node:path";
+var SANDBOX_SOCKETS = "/run/gastown";
+var SYSTEM_PATHS = ["/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"];
+function socketInside(spec, socket) {
+  const relative2 = posix2.relative(spec.sockets, socket);
+  if (relative2 === "" || relative2.startsWith("..") || posix2.isAbsolute(relative2)) {
+    throw new Error(`the bridge's socket ${socket} is not in the sockets directory ${spec.sockets}`);
+  }
+  return posix2.join(SANDBOX_SOCKETS, relative2);
+}
+var OWN_PATHS = ["/dev", "/proc", SANDBOX_SOCKETS, "/", "/tmp", "/var/tmp"];
+var OWN_TREES = 3;
+var DEVICES = ["null", "zero", "full", "random", "urandom", "tty"];
+var DEVICE_LINKS = [
+  ["fd", "/proc/self/fd"],
+  ["stdin", "/proc/self/fd/0"],
+  ["stdout", "/proc/self/fd/1"],
+  ["stderr", "/proc/self/fd/2"]
+];
+function sandboxScript(spec) {
+  checkSpec(spec);
+  const root = spec.root;
+  const at = (path) => q(join11(root, path));
+  const binds = [
+    ...spec.readOnly.map((path) => ({ path, mode: "ro" })),
+    ...spec.writable.map((path) => ({ path, mode: "rw" }))
+  ].sort((a, b) => depth(a.path) - depth(b.path) || a.path.localeCompare(b.path));
+  return [
+    "set -eu",
+    "umask 022",
+    // Commands are looked up here only: the environment is empty, and nothing of the agent's is on it.
+    "PATH=/usr/sbin:/usr/bin:/sbin:/bin",
+    // where(src, dst): dst made to bind src over, a directory or a file like it.
+    'where() { if [ -d "$1" ]; then [ -d "$2" ] || mkdir -p "$2"; else [ -d "${2%/*}" ] || mkdir -p "${2%/*}"; [ -e "$2" ] || touch "$2"; fi; }',
+    // util-linux applies a bind's ro, nosuid and nodev by remounting it at once (2.27 and later).
+    'bind_ro() { where "$1" "$2"; mount -n --bind -o ro,nosuid,nodev "$1" "$2"; }',
+    'bind_rw() { where "$1" "$2"; mount -n --bind -o nosuid,nodev "$1" "$2"; }',
+    'system() { if [ -L "$1" ]; then ln -s "$(readlink "$1")" "$2"; elif [ -e "$1" ]; then bind_ro "$1" "$2"; fi; }',
+    // No mount made here reaches the host's namespace, whatever the host's propagation.
+    // -n everywhere: libmount would record bind mounts in the host's /run/mount/utab (a file, shared).
+    "mount -n --make-rprivate /",
+    `mount -n -t tmpfs -o mode=0755,nosuid,nodev gastown-root ${q(root)}`,
+    ...(spec.system ?? SYSTEM_PATHS).map((path) => `system ${q(path)} ${at(path)}`),
+    `mkdir ${at("/dev")}`,
+    `mount -n -t tmpfs -o mode=0755,nosuid,nodev,noexec gastown-dev ${at("/dev")}`,
+    ...DEVICES.map((name2) => `touch ${at(`/dev/${name2}`)} && mount -n --bind -o nosuid,noexec ${q(`/dev/${name2}`)} ${at(`/dev/${name2}`)}`),
+    ...DEVICE_LINKS.map(([name2, target]) => `ln -s ${q(target)} ${at(`/dev/${name2}`)}`),
+    `mkdir ${at("/dev/shm")}`,
+    `mount -n -t tmpfs -o mode=1777,nosuid,nodev gastown-shm ${at("/dev/shm")}`,
+    // The new PID namespace's own: it lists the sandbox's processes and no other.
+    `mkdir ${at("/proc")}`,
+    `mount -n -t proc -o nosuid,nodev,noexec proc ${at("/proc")}`,
+    // Before the binds: a bound path may lie under /tmp (a workspace in the runner's temp).
+    `mkdir -p ${at("/tmp")} ${at("/var/tmp")}`,
+    `mount -n -t tmpfs -o mode=1777,nosuid,nodev gastown-tmp ${at("/tmp")}`,
+    `mount -n -t tmpfs -o mode=1777,nosuid,nodev gastown-var-tmp ${at("/var/tmp")}`,
+    `bind_ro ${q(spec.sockets)} ${at(SANDBOX_SOCKETS)}`,
+    // Parents first, so a writable path inside a read-only one is bound over it.
+    ...binds.map(({ path, mode }) => `bind_${mode} ${q(path)} ${at(path)}`),
+    `mkdir ${at("/.old-root")}`,
+    `cd ${q(root)}`,
+    "pivot_root . .old-root",
+    "umount -n -l /.old-root",
+    "rmdir /.old-root",
+    "mount -n -o remount,bind,ro,nosuid,nodev /",
+    "cd /",
+    // The shell stays PID 1, for what node cannot do: reap the processes the agent orphans (its
+    // `wait` collects any child). It exits with the init's status when the init exits, and with
+    // it, PID 1, the namespace and all left in it. The init keeps the agent's stdin (a job in the
+    // background would get /dev/null for it, before its own redirections: hence fd 4).
+    "set +e",
+    "exec 4<&0",
+    `${q(spec.node)} ${q(spec.init)} 0<&4 4<&- &`,
+    `exec ${SANDBOX_CONFIG_FD}<&- 4<&- 0</dev/null`,
+    "wait $!",
+    "exit $?"
+  ].join("\n") + "\n";
+}
+function checkSpec(spec) {
+  const writable = spec.writable;
+  const all = [spec.root, spec.sockets, spec.node, spec.init, ...spec.readOnly, ...writable, ...spec.system ?? []];
+  for (const path of all) {
+    if (!posix2.isAbsolute(path) || posix2.normalize(path) !== path || path !== "/" && path.endsWith("/")) {
+      throw new Error(`the sandbox's path "${path}" is not absolute and normal`);
+    }
+  }
+  for (const path of [...spec.readOnly, ...writable]) {
+    const own2 = OWN_PATHS.find((mine, n) => path === mine || n < OWN_TREES && inside(mine, path));
+    if (own2 !== void 0) throw new Error(`the sandbox makes ${own2} itself; ${path} cannot be bound there`);
+    const under = writable.find((parent) => inside(parent, path));
+    if (under !== void 0) throw new Error(`${path} lies inside the writable ${under}; nothing is bound inside a writable path`);
+  }
+  const seen = /* @__PURE__ */ new Set();
+  for (const path of [...spec.readOnly, ...writable]) {
+    if (seen.has(path)) throw new Error(`${path} is bound twice`);
+    seen.add(path);
+  }
+  for (const bridge of spec.bridges) {
+    if (!Number.isInteger(bridge.port) || bridge.port < 1 || bridge.port > 65535) throw new Error(`the bridge's port ${bridge.port} is not a port`);
+    socketInside(spec, bridge.socket);
+  }
+  if (new Set(spec.bridges.map((bridge) => bridge.port)).size !== spec.bridges.length) throw new Error("two bridges share a port");
+}
+function inside(parent, path) {
+  return path.startsWith(`${parent}/`);
+}
+function depth(path) {
+  return path.split("/").length;
+}
+function q(text3) {
+  return `'${text3.replace(/'/g, `'\\''`)}'`;
+}
+
+// app/polecat/sandbox/run-in-sandbox.ts
+var run3 = promisify3(execFile3);
+var UNSHARE_OPTIONS = ["--pid", "--fork", "--kill-child", "--mount", "--net", "--ipc", "--propagation", "private"];
+function sandboxArgv(spec, cgroup) {
+  return argvInCgroup(cgroup, [
+    systemTool("unshare"),
+    ...UNSHARE_OPTIONS,
+    "--",
+    systemTool("sh"),
+    "-c",
+    sandboxScript(spec),
+    "gastown-sandbox"
+  ]);
+}
+function sandboxInitConfig(user, spec) {
+  return {
+    bridges: spec.sandbox.bridges.map((bridge) => ({ port: bridge.port, socket: socketInside(spec.sandbox, bridge.socket) })),
+    uid: user.uid,
+    gid: user.gid,
+    argv: spec.argv,
+    env: spec.env,
+    cwd: spec.cwd,
+    setpriv: systemTool("setpriv"),
+    dropCapabilities: setprivDropsCapabilities()
+  };
+}
+function spawnInSandbox(user, spec) {
+  const config2 = sandboxInitConfig(user, spec);
+  const [command, ...args] = sandboxArgv(spec.sandbox, spec.cgroup);
+  const child = spawn6(command, args, { env: {}, cwd: "/", stdio: ["pipe", "pipe", "pipe", "pipe"] });
+  const pipe2 = child.stdio[SANDBOX_CONFIG_FD];
+  pipe2.on("error", () => void 0);
+  pipe2.end(JSON.stringify(config2));
+  return child;
+}
+var dropsCapabilities;
+function setprivDropsCapabilities() {
+  if (dropsCapabilities === void 0) {
+    const help = execFileSync(systemTool("setpriv"), ["--help"], { encoding: "utf8", env: {} });
+    dropsCapabilities = help.includes("--inh-caps") && help.includes("--bounding-set");
+  }
+  return dropsCapabilities;
+}
+
 // app/polecat/run-agent-step.ts
 async function runAgentStep(input2) {
   const { invocation } = input2;
@@ -57598,12 +57763,13 @@ async function runAgentStep(input2) {
   const tail = new OutputTail();
   let apiError = null;
   let stopped;
-  const child = spawnAsAgent(input2.user, {
+  const agentSpawn = {
     argv: invocation.argv,
     env: { ...input2.env, ...invocation.env },
     cwd: input2.cwd,
     cgroup: input2.cgroup
-  });
+  };
+  const child = input2.sandbox === void 0 ? spawnAsAgent(input2.user, agentSpawn) : spawnInSandbox(input2.user, { ...agentSpawn, sandbox: input2.sandbox });
   const exited = new Promise((resolve2) => {
     child.on("exit", (code, signal) => resolve2({ kind: "exited", code, signal }));
     child.on("error", () => resolve2({ kind: "exited", code: null, signal: null }));
@@ -57851,11 +58017,11 @@ function elementEnd(text3, name2, from) {
   const escaped = name2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const tags = new RegExp(String.raw`<(/?)${escaped}(?=[\s/>])[^>]*>`, "gi");
   tags.lastIndex = from;
-  let depth = 1;
+  let depth2 = 1;
   for (let match = tags.exec(text3); match; match = tags.exec(text3)) {
-    if (match[1] === "/") depth--;
-    else if (!RAW_TEXT.has(name2) && !match[0].endsWith("/>")) depth++;
-    if (depth === 0) return tags.lastIndex;
+    if (match[1] === "/") depth2--;
+    else if (!RAW_TEXT.has(name2) && !match[0].endsWith("/>")) depth2++;
+    if (depth2 === 0) return tags.lastIndex;
   }
   return text3.length;
 }
@@ -57966,43 +58132,43 @@ function withoutImageText(text3) {
 var NOTE_HEADING = "## From the action";
 var BEAD_HEADING = "## The bead: ";
 function stepPrompt(input2) {
-  const { ledger: ledger2, run: run4 } = input2;
-  const work = ledger2.get(run4.bead);
-  if (work === void 0) throw new Error(`no bead ${run4.bead} in the ledger`);
-  const molecule = readMolecule(ledger2, run4.molecule);
+  const { ledger: ledger2, run: run5 } = input2;
+  const work = ledger2.get(run5.bead);
+  if (work === void 0) throw new Error(`no bead ${run5.bead} in the ledger`);
+  const molecule = readMolecule(ledger2, run5.molecule);
   const sections = [
-    roleSection(work, molecule, run4),
+    roleSection(work, molecule, run5),
     ...input2.note !== void 0 && input2.note.trim() !== "" ? [noteSection(input2.note)] : [],
     beadSection(work),
-    moleculeSection(ledger2, molecule, run4),
-    stepSection(molecule, run4),
-    notesSection(molecule, run4),
-    messagesText(ledger2, run4.bead)
+    moleculeSection(ledger2, molecule, run5),
+    stepSection(molecule, run5),
+    notesSection(molecule, run5),
+    messagesText(ledger2, run5.bead)
   ];
   return sections.filter((s) => s !== "").join("\n\n") + "\n";
 }
-function roleSection(work, molecule, run4) {
+function roleSection(work, molecule, run5) {
   const steps = molecule.steps;
-  const index = steps.findIndex((s) => s.step === run4.step);
+  const index = steps.findIndex((s) => s.step === run5.step);
   const place = index < 0 ? "" : ` (step ${index + 1} of ${steps.length})`;
-  const branch = moleculeVars(molecule).branch ?? polecatBranch(run4.polecat, run4.bead);
+  const branch = moleculeVars(molecule).branch ?? polecatBranch(run5.polecat, run5.bead);
   const attempt = gastownMetadata(work).attempt;
   const attemptText = typeof attempt === "number" && attempt > 1 ? `, attempt ${attempt}` : "";
   const lines = [
-    `# Polecat ${run4.polecat}: step \`${run4.step}\` of bead ${run4.bead}`,
+    `# Polecat ${run5.polecat}: step \`${run5.step}\` of bead ${run5.bead}`,
     "",
-    `You are **${run4.polecat}**, a polecat: an AI coding agent working on one bead, \`${run4.bead}\`, on a fresh GitHub Actions runner${attemptText}. Your working directory is your own clone of the repository, on the branch \`${branch}\`.`,
+    `You are **${run5.polecat}**, a polecat: an AI coding agent working on one bead, \`${run5.bead}\`, on a fresh GitHub Actions runner${attemptText}. Your working directory is your own clone of the repository, on the branch \`${branch}\`.`,
     "",
-    `This process is for one step of the molecule \`${molecule.root.id}\`: **\`${run4.step}\`**${place}. Do that step, and only that one.`,
+    `This process is for one step of the molecule \`${molecule.root.id}\`: **\`${run5.step}\`**${place}. Do that step, and only that one.`,
     "",
     `- When it is done, run \`gt step done --notes "\u2026"\` (what you did, for the steps after you and for reviewers) and stop. The next step is a new process, with a prompt of its own.`,
-    `- If the work cannot go on, end the run instead, then stop: \`gt done --exit BLOCKED|REFACTOR|ESCALATE --reason "\u2026"\`. For BLOCKED, file what blocks you first, with \`gt bead create --title "\u2026" --type task --blocks ${run4.bead}\`, and pass the id it prints as \`--blocker <id>\`. Only the last step ends with \`gt done --exit COMPLETED --reason "\u2026"\`.`,
+    `- If the work cannot go on, end the run instead, then stop: \`gt done --exit BLOCKED|REFACTOR|ESCALATE --reason "\u2026"\`. For BLOCKED, file what blocks you first, with \`gt bead create --title "\u2026" --type task --blocks ${run5.bead}\`, and pass the id it prints as \`--blocker <id>\`. Only the last step ends with \`gt done --exit COMPLETED --reason "\u2026"\`.`,
     "- You have no GitHub access: no token and no git credentials. Do not push or call GitHub's API; the action pushes your commits, fast-forward only, once you have stopped.",
-    `- Commit your work with both trailers: \`git commit -m "\u2026" --trailer "Gastown-Bead: ${run4.bead}" --trailer "Gastown-Step: ${run4.step}"\`. Never write a \`Gastown-Closed\` trailer: only the action does.`,
+    `- Commit your work with both trailers: \`git commit -m "\u2026" --trailer "Gastown-Bead: ${run5.bead}" --trailer "Gastown-Step: ${run5.step}"\`. Never write a \`Gastown-Closed\` trailer: only the action does.`,
     '- `gt prime` prints this again, `gt nudges` the messages people sent, and `gt mol status "$GASTOWN_MOLECULE"` the steps.'
   ];
   const exit = gastownString(work, "exit");
-  const step = steps.find((s) => s.step === run4.step);
+  const step = steps.find((s) => s.step === run5.step);
   if (exit !== void 0) lines.push("", `**This run has ended with \`gt done --exit ${exit}\`. Stop now: run nothing more.**`);
   else if (step?.closed) lines.push("", "**This step is done (`gt step done` recorded it). Stop now: the next step is another process's.**");
   return lines.join("\n");
@@ -58026,11 +58192,11 @@ ${work.description}` : work.title;
     fencedUntrusted(text3)
   ].join("\n");
 }
-function moleculeSection(ledger2, molecule, run4) {
+function moleculeSection(ledger2, molecule, run5) {
   const next = new Set(progress(ledger2, molecule).next.map((s) => s.step));
   const rows = molecule.steps.map((s) => {
     const mark = s.closed ? "[x]" : next.has(s.step) ? "[>]" : "[ ]";
-    return `- ${mark} \`${s.step}\`: ${s.bead.title}${s.step === run4.step ? " (this step)" : ""}`;
+    return `- ${mark} \`${s.step}\`: ${s.bead.title}${s.step === run5.step ? " (this step)" : ""}`;
   });
   const about = molecule.root.description?.trim();
   return [
@@ -58040,18 +58206,18 @@ function moleculeSection(ledger2, molecule, run4) {
     ...rows
   ].join("\n");
 }
-function stepSection(molecule, run4) {
-  const step = molecule.steps.find((s) => s.step === run4.step);
-  if (step === void 0) return `## This step: ${run4.step}
+function stepSection(molecule, run5) {
+  const step = molecule.steps.find((s) => s.step === run5.step);
+  if (step === void 0) return `## This step: ${run5.step}
 
 The molecule has no such step.`;
-  const lines = [`## This step: ${run4.step}`, "", `**${step.bead.title}**`];
+  const lines = [`## This step: ${run5.step}`, "", `**${step.bead.title}**`];
   if (step.bead.description?.trim()) lines.push("", step.bead.description.trimEnd());
   if (step.bead.acceptance_criteria?.trim()) lines.push("", `**Acceptance:** ${step.bead.acceptance_criteria.trim()}`);
   return lines.join("\n");
 }
-function notesSection(molecule, run4) {
-  const noted = molecule.steps.filter((s) => s.step !== run4.step && s.closed && gastownString(s.bead, "notes")?.trim());
+function notesSection(molecule, run5) {
+  const noted = molecule.steps.filter((s) => s.step !== run5.step && s.closed && gastownString(s.bead, "notes")?.trim());
   if (noted.length === 0) return "";
   return [
     "## Notes of earlier steps",
@@ -58096,12 +58262,12 @@ ${m.description}` : m.title)
 
 // app/polecat/take-work.ts
 import { mkdir as mkdir8, mkdtemp as mkdtemp2, readdir as readdir8, rename as rename6, rm as rm5 } from "node:fs/promises";
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 
 // app/polecat/agent-files.ts
 import { constants as constants7 } from "node:fs";
 import { lstat as lstat4, open as open4 } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 
 // app/polecat/work-refusal.ts
 var WorkRefusal = class extends Error {
@@ -58119,7 +58285,7 @@ async function lstatInside(root, relative2) {
   if (stats === void 0) return void 0;
   if (!stats.isDirectory()) throw new WorkRefusal(`${root} is not a directory`);
   for (const [i, part] of parts.entries()) {
-    path = join11(path, part);
+    path = join12(path, part);
     stats = await lstatOrUndefined(path);
     if (stats === void 0) return void 0;
     const shown = parts.slice(0, i + 1).join("/");
@@ -58133,7 +58299,7 @@ async function openInside(root, relative2) {
   if (stats === void 0) return void 0;
   if (!stats.isFile()) throw new WorkRefusal(`${relative2} is not a regular file`);
   if (stats.nlink > 1) throw new WorkRefusal(`${relative2} has other hard links`);
-  const handle = await open4(join11(root, relative2), constants7.O_RDONLY | constants7.O_NOFOLLOW | constants7.O_NONBLOCK);
+  const handle = await open4(join12(root, relative2), constants7.O_RDONLY | constants7.O_NOFOLLOW | constants7.O_NONBLOCK);
   const opened = await handle.stat();
   if (!opened.isFile() || opened.ino !== stats.ino || opened.dev !== stats.dev) {
     await handle.close();
@@ -58200,7 +58366,7 @@ function packedRef(text3, ref) {
 import { createWriteStream } from "node:fs";
 import { lstat as lstat5, mkdir as mkdir7, readdir as readdir7 } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 var DEFAULT_COPY_LIMITS = { maxBytes: 1024 * 1024 * 1024, maxLooseObjects: 1e5 };
 function quarantineEnvironment(quarantine) {
   return { GIT_OBJECT_DIRECTORY: quarantine.objects, GIT_ALTERNATE_OBJECT_DIRECTORIES: quarantine.realObjects };
@@ -58237,10 +58403,10 @@ async function copyLooseObjects(cloneDir, objectsDir, quarantine, budget, maxLoo
       if (!LOOSE.test(entry.name)) continue;
       const relative2 = `.git/objects/${fanout.name}/${entry.name}`;
       refuseOddEntry(entry, relative2);
-      if (await exists3(join12(quarantine.realObjects, fanout.name, entry.name))) continue;
+      if (await exists3(join13(quarantine.realObjects, fanout.name, entry.name))) continue;
       if (++copied > maxLooseObjects) throw new WorkRefusal(`the clone has more than ${maxLooseObjects} new loose objects`);
-      await mkdir7(join12(quarantine.objects, fanout.name), { recursive: true, mode: 448 });
-      await withAgentFile(cloneDir, relative2, budget, (stream) => pipeline(stream, createWriteStream(join12(quarantine.objects, fanout.name, entry.name), { flags: "wx", mode: 292 })));
+      await mkdir7(join13(quarantine.objects, fanout.name), { recursive: true, mode: 448 });
+      await withAgentFile(cloneDir, relative2, budget, (stream) => pipeline(stream, createWriteStream(join13(quarantine.objects, fanout.name, entry.name), { flags: "wx", mode: 292 })));
     }
   }
   return copied;
@@ -58253,7 +58419,7 @@ async function unpackPacks(git, cloneDir, quarantine, budget) {
   for (const entry of entries) {
     const relative2 = `.git/objects/pack/${entry.name}`;
     refuseOddEntry(entry, relative2);
-    if (await exists3(join12(quarantine.realObjects, "pack", entry.name))) continue;
+    if (await exists3(join13(quarantine.realObjects, "pack", entry.name))) continue;
     unpacked++;
     try {
       await withAgentFile(cloneDir, relative2, budget, (stream) => git.run(["unpack-objects", "-q"], { input: stream, env: quarantineEnvironment(quarantine) }));
@@ -58278,7 +58444,7 @@ async function agentDirectory(cloneDir, relative2) {
   const stats = await lstatInside(cloneDir, relative2);
   if (stats === void 0) return void 0;
   if (!stats.isDirectory()) throw new WorkRefusal(`${relative2} is not a directory`);
-  return join12(cloneDir, relative2);
+  return join13(cloneDir, relative2);
 }
 function refuseOddEntry(entry, relative2) {
   if (entry.isSymbolicLink()) throw new WorkRefusal(`${relative2} is a symbolic link`);
@@ -58334,8 +58500,8 @@ async function takeWork(input2) {
     text: refusalText(input2.branch, input2.pushedTip, problems)
   });
   const quarantine = {
-    objects: await mkdtemp2(join13(input2.git.gitDir, "quarantine-")),
-    realObjects: join13(input2.git.gitDir, "objects")
+    objects: await mkdtemp2(join14(input2.git.gitDir, "quarantine-")),
+    realObjects: join14(input2.git.gitDir, "objects")
   };
   try {
     const tip = await readAgentBranchTip(input2.cloneDir, input2.branch);
@@ -58415,11 +58581,11 @@ async function gatherObjects(git, commits, env, rules) {
 }
 async function moveIntoRepository(quarantine) {
   for (const fanout of await readdir8(quarantine.objects)) {
-    const target = join13(quarantine.realObjects, fanout);
+    const target = join14(quarantine.realObjects, fanout);
     await mkdir8(target, { recursive: true });
     const existing = new Set(await readdir8(target));
-    for (const name2 of await readdir8(join13(quarantine.objects, fanout))) {
-      if (!existing.has(name2)) await rename6(join13(quarantine.objects, fanout, name2), join13(target, name2));
+    for (const name2 of await readdir8(join14(quarantine.objects, fanout))) {
+      if (!existing.has(name2)) await rename6(join14(quarantine.objects, fanout, name2), join14(target, name2));
     }
   }
 }
@@ -58471,11 +58637,11 @@ async function workSteps(input2) {
     }
     tries++;
     processes++;
-    const run4 = { bead: options.bead, molecule: options.molecule, polecat: options.polecat, step: step.step };
+    const run5 = { bead: options.bead, molecule: options.molecule, polecat: options.polecat, step: step.step };
     const index = molecule.steps.indexOf(step) + 1;
     heartbeat.onStep({ id: step.step, index, of: molecule.steps.length });
     await heartbeat.beat();
-    const prompt = stepPrompt({ ledger: ledger2, run: run4, ...note === void 0 ? {} : { note } });
+    const prompt = stepPrompt({ ledger: ledger2, run: run5, ...note === void 0 ? {} : { note } });
     await writeStepFiles(input2.workspace, { ledger: ledgerText(ledger2), prompt });
     deps.log.info(`Step ${index} of ${molecule.steps.length}, ${step.step}: ${input2.program.describe}${tries > 1 ? " (again)" : ""}.`);
     const result = await runAgentStep({
@@ -58484,7 +58650,7 @@ async function workSteps(input2) {
       invocation: input2.program.invocation(prompt),
       cwd: input2.workspace.clone,
       deadline,
-      env: agentEnvironment(input2.workspace, run4),
+      env: agentEnvironment(input2.workspace, run5),
       clock: deps.clock,
       after: deps.after,
       before: { ...counted },
@@ -58523,7 +58689,7 @@ ${input2.redactor.redact(result.tail).trimEnd()}`);
       note = taken.text;
       continue;
     }
-    const applied = applyOutbox(ledger2, outbox, run4, filed);
+    const applied = applyOutbox(ledger2, outbox, run5, filed);
     for (const refusal of applied.verdict.refused) deps.log.warning(`Refused from the outbox: ${formatRefusal(outbox.file, refusal)}`);
     const done = applied.verdict.accepted.some(({ intent }) => intent.kind === "step" && intent.step === step.step);
     const accepted = stepOutbox(outbox, applied.verdict);
@@ -58549,7 +58715,7 @@ ${input2.redactor.redact(result.tail).trimEnd()}`);
       await heartbeat.startOn(tip);
     }
     const before = filed;
-    await input2.ledger.write(commitMessage(options, step.step, done), (current) => applyOutbox(current, accepted, run4, before).ledger);
+    await input2.ledger.write(commitMessage(options, step.step, done), (current) => applyOutbox(current, accepted, run5, before).ledger);
     filed = filedWith(filed, accepted);
     const exit = applied.verdict.accepted.map(({ intent }) => intent).find((intent) => intent.kind === "exit");
     if (exit?.kind === "exit") {
@@ -58575,7 +58741,7 @@ function spentBy(end, options) {
 function timeRanOut(options) {
   return `the run's time ran out (polecat.timeout_minutes is ${options.limits.timeout_minutes})`;
 }
-function agentEnvironment(workspace, run4) {
+function agentEnvironment(workspace, run5) {
   return {
     PATH: `${workspace.bin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
     HOME: workspace.home,
@@ -58583,9 +58749,9 @@ function agentEnvironment(workspace, run4) {
     LANG: "C.UTF-8",
     GASTOWN_LEDGER: workspace.ledgerCopy,
     GASTOWN_OUTBOX: workspace.outbox,
-    GASTOWN_BEAD: run4.bead,
-    GASTOWN_MOLECULE: run4.molecule,
-    GASTOWN_STEP: run4.step,
+    GASTOWN_BEAD: run5.bead,
+    GASTOWN_MOLECULE: run5.molecule,
+    GASTOWN_STEP: run5.step,
     GASTOWN_PROMPT_FILE: workspace.prompt
   };
 }
@@ -59212,7 +59378,7 @@ var DEFAULT_WORK_ROOT = "/var/lib/gastown";
 function actionSource() {
   return { env: process.env, inputs: Object.fromEntries(POLECAT_INPUTS.map((name2) => [name2, getInput(name2)])) };
 }
-async function run3(source = actionSource(), overrides = {}) {
+async function run4(source = actionSource(), overrides = {}) {
   const info2 = overrides.info ?? info;
   const notice2 = overrides.notice ?? notice;
   const fail = overrides.fail ?? setFailed;
@@ -59228,7 +59394,7 @@ async function run3(source = actionSource(), overrides = {}) {
       log: { info: info2, warning, mask: setSecret },
       workRoot: options.workRoot ?? DEFAULT_WORK_ROOT,
       node: process.execPath,
-      gtBundle: join14(here, "gt.js"),
+      gtBundle: join15(here, "gt.js"),
       installAgent: (pkg, cacheRoot) => installAgent(pkg, { ...cacheRoot ? { cacheRoot } : {}, log: info2 }),
       saveState: (name2, value) => saveState(name2, value),
       every: (ms, beat) => {
@@ -59266,4 +59432,4 @@ function say(outcome, to, redactor) {
 }
 
 // action/polecat/main.ts
-await run3();
+await run4();

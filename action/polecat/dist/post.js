@@ -11122,7 +11122,7 @@ var require_mock_interceptor = __commonJS({
 var require_mock_client = __commonJS({
   "../main/node_modules/undici/lib/mock/mock-client.js"(exports, module) {
     "use strict";
-    var { promisify: promisify3 } = __require("node:util");
+    var { promisify: promisify4 } = __require("node:util");
     var Client = require_client();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11162,7 +11162,7 @@ var require_mock_client = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify3(this[kOriginalClose])();
+        await promisify4(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -11175,7 +11175,7 @@ var require_mock_client = __commonJS({
 var require_mock_pool = __commonJS({
   "../main/node_modules/undici/lib/mock/mock-pool.js"(exports, module) {
     "use strict";
-    var { promisify: promisify3 } = __require("node:util");
+    var { promisify: promisify4 } = __require("node:util");
     var Pool = require_pool();
     var { buildMockDispatch } = require_mock_utils();
     var {
@@ -11215,7 +11215,7 @@ var require_mock_pool = __commonJS({
         return new MockInterceptor(opts, this[kDispatches]);
       }
       async [kClose]() {
-        await promisify3(this[kOriginalClose])();
+        await promisify4(this[kOriginalClose])();
         this[kConnected] = 0;
         this[kMockAgent][Symbols.kClients].delete(this[kOrigin]);
       }
@@ -19498,7 +19498,7 @@ var require_light = __commonJS({
           }
           return this.Events.trigger("scheduled", { args: this.args, options: this.options });
         }
-        async doExecute(chained, clearGlobalState, run3, free) {
+        async doExecute(chained, clearGlobalState, run4, free) {
           var error63, eventInfo, passed;
           if (this.retryCount === 0) {
             this._assertStatus("RUNNING");
@@ -19518,10 +19518,10 @@ var require_light = __commonJS({
             }
           } catch (error1) {
             error63 = error1;
-            return this._onFailure(error63, eventInfo, clearGlobalState, run3, free);
+            return this._onFailure(error63, eventInfo, clearGlobalState, run4, free);
           }
         }
-        doExpire(clearGlobalState, run3, free) {
+        doExpire(clearGlobalState, run4, free) {
           var error63, eventInfo;
           if (this._states.jobStatus(this.options.id === "RUNNING")) {
             this._states.next(this.options.id);
@@ -19529,9 +19529,9 @@ var require_light = __commonJS({
           this._assertStatus("EXECUTING");
           eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
           error63 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error63, eventInfo, clearGlobalState, run3, free);
+          return this._onFailure(error63, eventInfo, clearGlobalState, run4, free);
         }
-        async _onFailure(error63, eventInfo, clearGlobalState, run3, free) {
+        async _onFailure(error63, eventInfo, clearGlobalState, run4, free) {
           var retry2, retryAfter;
           if (clearGlobalState()) {
             retry2 = await this.Events.trigger("failed", error63, eventInfo);
@@ -19539,7 +19539,7 @@ var require_light = __commonJS({
               retryAfter = ~~retry2;
               this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
               this.retryCount++;
-              return run3(retryAfter);
+              return run4(retryAfter);
             } else {
               this.doDone(eventInfo);
               await free(this.options, eventInfo);
@@ -20177,17 +20177,17 @@ var require_light = __commonJS({
             }
           }
           _run(index, job, wait) {
-            var clearGlobalState, free, run3;
+            var clearGlobalState, free, run4;
             job.doRun();
             clearGlobalState = this._clearGlobalState.bind(this, index);
-            run3 = this._run.bind(this, index, job);
+            run4 = this._run.bind(this, index, job);
             free = this._free.bind(this, index, job);
             return this._scheduled[index] = {
               timeout: setTimeout(() => {
-                return job.doExecute(this._limiter, clearGlobalState, run3, free);
+                return job.doExecute(this._limiter, clearGlobalState, run4, free);
               }, wait),
               expiration: job.options.expiration != null ? setTimeout(function() {
-                return job.doExpire(clearGlobalState, run3, free);
+                return job.doExpire(clearGlobalState, run4, free);
               }, wait + job.options.expiration) : void 0,
               job
             };
@@ -52230,7 +52230,7 @@ function visit(schema, fnOrHandlers) {
     return h ? h(node2, rewritten) : node2;
   };
   const cache = /* @__PURE__ */ new Map();
-  function run3(s) {
+  function run4(s) {
     const cached2 = cache.get(s);
     if (cached2 === RESOLVING) {
       return new $ZodLazy({
@@ -52256,21 +52256,21 @@ function visit(schema, fnOrHandlers) {
         let changed = false;
         const newShape = {};
         for (const k of keys) {
-          const mapped = run3(oldShape[k]);
+          const mapped = run4(oldShape[k]);
           if (mapped !== oldShape[k])
             changed = true;
           newShape[k] = mapped;
         }
         let newCatchall = def.catchall;
         if (def.catchall) {
-          newCatchall = run3(def.catchall);
+          newCatchall = run4(def.catchall);
           if (newCatchall !== def.catchall)
             changed = true;
         }
         return changed ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
       }
       case "array": {
-        const mapped = run3(def.element);
+        const mapped = run4(def.element);
         return mapped === def.element ? s : clone(s, { ...def, element: mapped });
       }
       case "tuple": {
@@ -52278,14 +52278,14 @@ function visit(schema, fnOrHandlers) {
         let changed = false;
         const newItems = [];
         for (const item of oldItems) {
-          const mapped = run3(item);
+          const mapped = run4(item);
           if (mapped !== item)
             changed = true;
           newItems.push(mapped);
         }
         let newRest = def.rest;
         if (def.rest) {
-          newRest = run3(def.rest);
+          newRest = run4(def.rest);
           if (newRest !== def.rest)
             changed = true;
         }
@@ -52293,12 +52293,12 @@ function visit(schema, fnOrHandlers) {
       }
       case "record":
       case "map": {
-        const newKey = run3(def.keyType);
-        const newVal = run3(def.valueType);
+        const newKey = run4(def.keyType);
+        const newVal = run4(def.valueType);
         return newKey === def.keyType && newVal === def.valueType ? s : clone(s, { ...def, keyType: newKey, valueType: newVal });
       }
       case "set": {
-        const newVal = run3(def.valueType);
+        const newVal = run4(def.valueType);
         return newVal === def.valueType ? s : clone(s, { ...def, valueType: newVal });
       }
       case "union": {
@@ -52306,7 +52306,7 @@ function visit(schema, fnOrHandlers) {
         let changed = false;
         const newOptions = [];
         for (const opt of oldOptions) {
-          const mapped = run3(opt);
+          const mapped = run4(opt);
           if (mapped !== opt)
             changed = true;
           newOptions.push(mapped);
@@ -52314,8 +52314,8 @@ function visit(schema, fnOrHandlers) {
         return changed ? clone(s, { ...def, options: newOptions }) : s;
       }
       case "intersection": {
-        const newLeft = run3(def.left);
-        const newRight = run3(def.right);
+        const newLeft = run4(def.left);
+        const newRight = run4(def.right);
         return newLeft === def.left && newRight === def.right ? s : clone(s, { ...def, left: newLeft, right: newRight });
       }
       case "optional":
@@ -52327,23 +52327,23 @@ function visit(schema, fnOrHandlers) {
       case "nonoptional":
       case "promise":
       case "success": {
-        const newInner = run3(def.innerType);
+        const newInner = run4(def.innerType);
         return newInner === def.innerType ? s : clone(s, { ...def, innerType: newInner });
       }
       case "pipe": {
-        const newIn = run3(def.in);
-        const newOut = run3(def.out);
+        const newIn = run4(def.in);
+        const newOut = run4(def.out);
         return newIn === def.in && newOut === def.out ? s : clone(s, { ...def, in: newIn, out: newOut });
       }
       case "function": {
-        const newInput = run3(def.input);
-        const newOutput = run3(def.output);
+        const newInput = run4(def.input);
+        const newOutput = run4(def.output);
         return newInput === def.input && newOutput === def.output ? s : clone(s, { ...def, input: newInput, output: newOutput });
       }
       case "lazy": {
         const original = def.getter;
         const { _cachedInner, ...rest } = def;
-        return clone(s, { ...rest, getter: () => run3(original()) });
+        return clone(s, { ...rest, getter: () => run4(original()) });
       }
       // A leaf by choice: `parts` are regex fragments, not data positions.
       case "template_literal":
@@ -52374,7 +52374,7 @@ function visit(schema, fnOrHandlers) {
       }
     }
   }
-  return run3(schema);
+  return run4(schema);
 }
 
 // ../main/node_modules/zod/v4/classic/deep-partial.js
@@ -53039,21 +53039,21 @@ function attemptOf(bead) {
 }
 
 // app/town/polecat-claim.ts
-function claimLost(ledger2, run3) {
-  const refusal = hookRefusal(ledger2, run3);
+function claimLost(ledger2, run4) {
+  const refusal = hookRefusal(ledger2, run4);
   if (refusal !== void 0) return refusal;
-  const claimedBy = gastownMetadata(ledger2.get(run3.bead)).run_id;
-  return claimedBy === run3.runId ? void 0 : `${run3.bead}'s attempt ${run3.attempt} is claimed by ${claimedBy === void 0 ? "no run" : `run ${String(claimedBy)}`}, not this run (${run3.runId})`;
+  const claimedBy = gastownMetadata(ledger2.get(run4.bead)).run_id;
+  return claimedBy === run4.runId ? void 0 : `${run4.bead}'s attempt ${run4.attempt} is claimed by ${claimedBy === void 0 ? "no run" : `run ${String(claimedBy)}`}, not this run (${run4.runId})`;
 }
-function hookRefusal(ledger2, run3) {
-  const bead = ledger2.get(run3.bead);
-  if (!bead) return `${run3.bead} is not in the ledger`;
+function hookRefusal(ledger2, run4) {
+  const bead = ledger2.get(run4.bead);
+  if (!bead) return `${run4.bead} is not in the ledger`;
   const status = beadStatus(bead);
-  if (status !== "hooked") return `${run3.bead} is ${status}, not hooked: it was unslung or its work has ended`;
-  const assignee = `${POLECAT_ASSIGNEE_PREFIX}${run3.polecat}`;
-  if (bead.assignee !== assignee) return `${run3.bead} is hooked to ${bead.assignee ?? "nobody"}, not ${assignee}`;
+  if (status !== "hooked") return `${run4.bead} is ${status}, not hooked: it was unslung or its work has ended`;
+  const assignee = `${POLECAT_ASSIGNEE_PREFIX}${run4.polecat}`;
+  if (bead.assignee !== assignee) return `${run4.bead} is hooked to ${bead.assignee ?? "nobody"}, not ${assignee}`;
   const attempt = attemptOf(bead);
-  if (attempt !== run3.attempt) return `${run3.bead} is on attempt ${attempt}, and this run is attempt ${run3.attempt}`;
+  if (attempt !== run4.attempt) return `${run4.bead} is on attempt ${attempt}, and this run is attempt ${run4.attempt}`;
   return void 0;
 }
 
@@ -54769,6 +54769,11 @@ var resultLine2 = external_exports.object({
   stats: external_exports.object({ models: external_exports.record(external_exports.string(), modelStats) }).optional()
 });
 
+// app/polecat/sandbox/run-in-sandbox.ts
+import { execFile as execFile2, execFileSync, spawn as spawn4 } from "node:child_process";
+import { promisify as promisify2 } from "node:util";
+var run2 = promisify2(execFile2);
+
 // app/town/untrusted-text.ts
 var ATTRIBUTE = String.raw`\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>\x60]+|'[^']*'|"[^"]*"))?`;
 var OPEN_TAG = new RegExp(String.raw`<([A-Za-z][A-Za-z0-9-]*)((?:${ATTRIBUTE})*)\s*(/?)>`, "y");
@@ -54895,9 +54900,9 @@ async function polecatLedgerStore(options, github, sleep3) {
 }
 
 // app/polecat/install-agent.ts
-import { execFile as execFile2 } from "node:child_process";
-import { promisify as promisify2 } from "node:util";
-var run2 = promisify2(execFile2);
+import { execFile as execFile3 } from "node:child_process";
+import { promisify as promisify3 } from "node:util";
+var run3 = promisify3(execFile3);
 var NPM_TIMEOUT_MS = 10 * 6e4;
 
 // action/polecat/runner.ts
