@@ -340,6 +340,21 @@ describe("the egress proxy", () => {
       `host-${MAX_KEPT_REFUSALS + 1}.example is not in polecat.network.allow`));
   });
 
+  it("lets go of a connection that sends no request in time, and not of an idle tunnel", async () => {
+    const { proxy } = await start(allow("registry.npmjs.org"), NPM, { timeouts: { requestHeadMs: 250 } });
+    const tunnel = await openTunnel(proxy, "registry.npmjs.org:443");
+    const secure = tls.connect({ socket: tunnel.socket, servername: "registry.npmjs.org", ca: cert });
+    await new Promise<void>((resolve) => secure.on("secureConnect", () => resolve()));
+    const silent = net.connect(proxy.socket);
+    await closed(silent);
+    // Well past the head timeout and the server's checks of it (every 250 ms here), the tunnel still carries a request.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const answer = new Promise<string>((resolve) => secure.once("data", (chunk: Buffer) => resolve(chunk.toString())));
+    secure.write("GET /is-odd HTTP/1.1\r\nHost: registry.npmjs.org\r\nConnection: close\r\n\r\n");
+    expect(await answer).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nGET \/is-odd for registry\.npmjs\.org$/);
+    expect(proxy.refusals()).toEqual([]);
+  });
+
   it("ends every open tunnel and removes its socket when closed", async () => {
     const { proxy } = await start(allow("registry.npmjs.org"), NPM);
     const tunnel = await openTunnel(proxy, "registry.npmjs.org:443");

@@ -56,6 +56,8 @@ export const DEFAULT_NETWORK_ALLOW: readonly string[] = [
 ];
 
 const MAX_NAME_LENGTH = 253;
+/** Past a host's longest, what an agent sent is not repeated in full (it ends up in the heartbeat). */
+const MAX_SHOWN_CHARS = 260;
 const MAX_LABEL_LENGTH = 63;
 const LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
@@ -125,17 +127,16 @@ export function hostMatches(entry: string, host: string): boolean {
 export function requestRefusal(policy: NetworkPolicy, host: string, port: number): string | undefined {
   if (port !== EGRESS_PORT) return `port ${port} is not allowed: the sandbox reaches HTTPS on port ${EGRESS_PORT} only`;
   const problem = hostNameProblem(host);
-  if (problem !== undefined) return `${JSON.stringify(host)} ${problem}`;
+  if (problem !== undefined) return `${JSON.stringify(clip(host))} ${problem}`;
   if (policy.kind === "allow" && !policy.hosts.some((entry) => hostMatches(entry, host))) {
     return `${normalHost(host)} is not in ${NETWORK_ALLOW_SETTING}`;
   }
   return undefined;
 }
 
-/** Why a connection to `address` (as a resolver returns it) is refused, or undefined for a public unicast address. */
-export function addressRefusal(address: string): string | undefined {
-  const kind = refusedAddressKind(address);
-  return kind === undefined ? undefined : `${address} is ${kind}`;
+/** `text` as the proxy repeats it: agent-chosen, so at most a little over a host name's length. */
+export function clip(text: string): string {
+  return text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}…` : text;
 }
 
 /** What kind of address the agent must not reach `address` is, or undefined when it may. Unparsable: refused. */

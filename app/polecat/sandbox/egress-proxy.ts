@@ -16,7 +16,7 @@ import http from "node:http";
 import net from "node:net";
 import type { Duplex } from "node:stream";
 import {
-  EGRESS_PORT, NETWORK_ALLOW_SETTING, addressRefusal, normalHost, requestRefusal, type NetworkPolicy,
+  EGRESS_PORT, NETWORK_ALLOW_SETTING, clip, normalHost, refusedAddressKind, requestRefusal, type NetworkPolicy,
 } from "./egress-policy.js";
 import { readServerName, type ServerNameReading } from "./tls-server-name.js";
 
@@ -75,9 +75,6 @@ export const DEFAULT_EGRESS_TIMEOUTS: EgressTimeouts = { requestHeadMs: 10_000, 
 
 /** Far more than a package manager opens at once (npm's default is 15 per host); each costs the action file descriptors. */
 const MAX_CONNECTIONS = 256;
-
-/** A host is at most 253 characters; what an agent sends beyond that is not kept. */
-const MAX_SHOWN_HOST = 260;
 
 /** TLS fatal alert access_denied (RFC 8446 §6): a client told why, not just cut off. */
 const TLS_ACCESS_DENIED = Buffer.from([21, 3, 3, 0, 2, 2, 49]);
@@ -141,17 +138,24 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     connectionsCheckingInterval: Math.min(1000, timeouts.requestHeadMs),
   });
   server.maxConnections = MAX_CONNECTIONS;
-  server.on("connection", track);
+  server.on("connection", (socket: net.Socket) => {
+    track(socket);
+    // The server's own head timeout counts from a request's first byte; one that never sends any
+    // is let go here. A tunnel is not timed (a package manager keeps idle ones for reuse).
+    socket.setTimeout(timeouts.requestHeadMs, () => socket.destroy());
+  });
 
   server.on("request", (request: http.IncomingMessage, response: http.ServerResponse) => {
     const target = plainTarget(request);
     const reason = `plain HTTP (${clip(request.method ?? "")}) is not allowed: the sandbox reaches HTTPS only, through CONNECT`;
     refuse(target.host, target.port, reason);
     const body = refusalText(policy, `${clip(request.method ?? "")} ${clip(request.url ?? "")}`, reason);
+    response.sendDate = false;
     response.writeHead(403, textHeaders(body)).end(body);
   });
 
-  server.on("connect", (request: http.IncomingMessage, client: Duplex, head: Buffer) => {
+  server.on("connect", (request: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+    client.setTimeout(0);
     // Bytes sent before the 200 wait with the ClientHello; nothing is read until the host is known good.
     client.pause();
     tunnel(request.url ?? "", client, head).catch(() => client.destroy());
@@ -181,8 +185,10 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     if (found.length === 0) return fail(502, "Bad Gateway", "its name has no address");
     // Every address is checked, not only the one used: a name with one good address and one bad is
     // a name someone pointed inward.
-    const bad = found.map(addressRefusal).find((why) => why !== undefined);
-    if (bad !== undefined) return refuseRequest(host, target.port, `${host} resolves to ${bad}`);
+    for (const address of found) {
+      const kind = refusedAddressKind(address);
+      if (kind !== undefined) return refuseRequest(host, target.port, `${host} resolves to ${address}, ${kind}`);
+    }
 
     const upstream = await within(timeouts.connectMs, connect(found[0] as string, target.port), (late) => late.destroy());
     if (upstream === TIMED_OUT) return fail(504, "Gateway Timeout", `no connection within ${seconds(timeouts.connectMs)}`);
@@ -316,10 +322,6 @@ function plainTarget(request: http.IncomingMessage): { host: string; port: numbe
 function endWith(socket: Duplex, last: string | Buffer): void {
   if (!socket.writable) return void socket.destroy();
   socket.end(last, () => socket.destroy());
-}
-
-function clip(text: string): string {
-  return text.length > MAX_SHOWN_HOST ? `${text.slice(0, MAX_SHOWN_HOST)}…` : text;
 }
 
 function seconds(ms: number): string {
