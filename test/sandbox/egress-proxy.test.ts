@@ -355,6 +355,19 @@ describe("the egress proxy", () => {
     expect(proxy.refusals()).toEqual([]);
   });
 
+  it("ends the agent's side of a tunnel whose host resets it", async () => {
+    const resetting = net.createServer((socket) => socket.once("data", () => socket.resetAndDestroy()));
+    await new Promise<void>((resolve) => resetting.listen(0, "127.0.0.1", resolve));
+    const { proxy } = await start(allow("registry.npmjs.org"), NPM, {
+      connect: () => connectTcp("127.0.0.1", (resetting.address() as net.AddressInfo).port),
+    });
+    const tunnel = await openTunnel(proxy, "registry.npmjs.org:443");
+    expect(await tlsFailure(tunnel.socket, "registry.npmjs.org")).toBe("ECONNRESET");
+    await closed(tunnel.socket);
+    expect(proxy.refusals()).toEqual([]);
+    await new Promise<void>((resolve) => resetting.close(() => resolve()));
+  });
+
   it("ends every open tunnel and removes its socket when closed", async () => {
     const { proxy } = await start(allow("registry.npmjs.org"), NPM);
     const tunnel = await openTunnel(proxy, "registry.npmjs.org:443");

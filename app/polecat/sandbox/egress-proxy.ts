@@ -59,7 +59,7 @@ export interface EgressProxyOptions {
   /** A socket connected to `address:port`; default: TCP. Tests send a name to a local server. */
   readonly connect?: (address: string, port: number) => Promise<Duplex>;
   readonly clock?: () => Date;
-  /** Told of every refusal, the ones past MAX_KEPT_REFUSALS too. */
+  /** Told of every refusal, the ones past MAX_KEPT_REFUSALS too; it must not throw. */
   readonly onRefusal?: (refusal: EgressRefusal) => void;
   readonly timeouts?: Partial<EgressTimeouts>;
 }
@@ -211,6 +211,13 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       return refuseTunnel(`the TLS server name is ${JSON.stringify(clip(hello.reading.serverName))}, not ${host}`);
     }
     upstream.write(hello.bytes);
+    // An end is passed on (either side may half-close); a failure ends both.
+    const both = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on("error", both);
+    upstream.on("error", both);
     client.pipe(upstream);
     upstream.pipe(client);
     client.resume();
