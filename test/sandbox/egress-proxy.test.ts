@@ -11,7 +11,7 @@ import tls from "node:tls";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { NetworkPolicy } from "../../app/polecat/sandbox/egress-policy.js";
 import {
-  MAX_KEPT_REFUSALS, connectTcp, startEgressProxy, type EgressProxy, type EgressProxyOptions, type EgressRefusal,
+  MAX_KEPT_REFUSALS, connectTcp, resolveHost, startEgressProxy, type EgressProxy, type EgressProxyOptions, type EgressRefusal,
 } from "../../app/polecat/sandbox/egress-proxy.js";
 
 const AT = "2026-12-03T06:00:00.000Z";
@@ -187,6 +187,24 @@ describe("the egress proxy", () => {
     expect(served).toEqual(["registry.npmjs.org"]);
     expect(proxy.refusals()).toEqual([]);
     expect(told).toEqual([]);
+  });
+
+  it("connects to the next address when one fails", async () => {
+    const { proxy, connected } = await start(allow("registry.npmjs.org"), { "registry.npmjs.org": ["2606:4700::6810:123", "104.16.1.35"] }, {
+      connect: (address, port) => {
+        connected.push(`${address}:${port}`);
+        if (address.includes(":")) return Promise.reject(Object.assign(new Error("connect ENETUNREACH"), { code: "ENETUNREACH" }));
+        return connectTcp("127.0.0.1", registryPort);
+      },
+    });
+    const tunnel = await openTunnel(proxy, "registry.npmjs.org:443");
+    expect(await getOver(tunnel.socket, "registry.npmjs.org", "/")).toBe("200 GET / for registry.npmjs.org");
+    expect(connected).toEqual(["2606:4700::6810:123:443", "104.16.1.35:443"]);
+  });
+
+  it("resolves with the system's resolver by default (offline: /etc/hosts answers for localhost)", async () => {
+    const names = await Promise.all(["localhost", "localhost", "localhost"].map(resolveHost));
+    for (const addresses of names) expect(addresses).toContain("127.0.0.1");
   });
 
   it("refuses a host not on the list, without looking it up, and lists it", async () => {

@@ -79,10 +79,26 @@ const MAX_CONNECTIONS = 256;
 /** TLS fatal alert access_denied (RFC 8446 §6): a client told why, not just cut off. */
 const TLS_ACCESS_DENIED = Buffer.from([21, 3, 3, 0, 2, 2, 49]);
 
-/** The system's resolver, every address it has for `host`. */
+/**
+ * getaddrinfo runs on libuv's thread pool (4 threads), which the action's file system calls share;
+ * under `network: open` an agent could fill it with names that never answer. Lookups past this
+ * many wait their turn, so the agent slows only itself.
+ */
+const MAX_LOOKUPS_AT_ONCE = 2;
+let lookups = 0;
+const waitingLookups: Array<() => void> = [];
+
+/** The system's resolver, every address it has for `host`, in the order it prefers them. */
 export async function resolveHost(host: string): Promise<readonly string[]> {
-  const addresses = await dns.lookup(host, { all: true, verbatim: true });
-  return addresses.map((entry) => entry.address);
+  if (lookups >= MAX_LOOKUPS_AT_ONCE) await new Promise<void>((turn) => waitingLookups.push(turn));
+  lookups += 1;
+  try {
+    const addresses = await dns.lookup(host, { all: true, verbatim: true });
+    return addresses.map((entry) => entry.address);
+  } finally {
+    lookups -= 1;
+    waitingLookups.shift()?.();
+  }
 }
 
 /** A TCP connection to `address:port`, once it is open. */
@@ -190,7 +206,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       if (kind !== undefined) return refuseRequest(host, target.port, `${host} resolves to ${address}, ${kind}`);
     }
 
-    const upstream = await within(timeouts.connectMs, connect(found[0] as string, target.port), (late) => late.destroy());
+    const upstream = await within(timeouts.connectMs, connectToAny(connect, found, target.port), (late) => late.destroy());
     if (upstream === TIMED_OUT) return fail(504, "Gateway Timeout", `no connection within ${seconds(timeouts.connectMs)}`);
     if (upstream instanceof Error) return fail(502, "Bad Gateway", `the connection failed (${errorCode(upstream)})`);
     track(upstream);
@@ -279,6 +295,22 @@ function readClientHello(client: Duplex, head: Buffer, timeoutMs: number): Promi
     if (bytes.length > 0) check();
     client.resume();
   });
+}
+
+/**
+ * A connection to the first of `addresses` that takes one, in the resolver's order: a runner with
+ * no IPv6 route fails an IPv6 address at once and goes on to the next.
+ */
+async function connectToAny(connect: (address: string, port: number) => Promise<Duplex>, addresses: readonly string[], port: number): Promise<Duplex> {
+  let failure: unknown;
+  for (const address of addresses) {
+    try {
+      return await connect(address, port);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
 }
 
 const TIMED_OUT = Symbol("timed out");
