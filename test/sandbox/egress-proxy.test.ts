@@ -7,6 +7,7 @@ import https from "node:https";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Duplex } from "node:stream";
 import tls from "node:tls";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { NetworkPolicy } from "../../app/polecat/sandbox/egress-policy.js";
@@ -127,7 +128,7 @@ function openTunnel(proxy: EgressProxy, authority: string): Promise<{ head: stri
 }
 
 /** An HTTPS GET of `path` at `host` over `socket`, checked against the test's certificate. */
-function getOver(socket: net.Socket, host: string, path: string): Promise<string> {
+function getOver(socket: Duplex, host: string, path: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const secure = tls.connect({ socket, servername: host, ca: cert });
     secure.on("error", reject);
@@ -187,6 +188,41 @@ describe("the egress proxy", () => {
     expect(served).toEqual(["registry.npmjs.org"]);
     expect(proxy.refusals()).toEqual([]);
     expect(told).toEqual([]);
+  });
+
+  it("tunnels a client that sends its ClientHello with the CONNECT, not waiting for the 200", async () => {
+    const { proxy } = await start(allow("registry.npmjs.org"), NPM);
+    const raw = net.connect(proxy.socket);
+    await new Promise<void>((resolve) => raw.on("connect", () => resolve()));
+    let head: string | undefined;
+    let seen = "";
+    let first = true;
+    // What TLS writes goes out after the CONNECT in the same write; what comes back reaches TLS after the proxy's head.
+    const stream = new Duplex({
+      write(chunk: Buffer, _encoding, done) {
+        raw.write(first ? Buffer.concat([Buffer.from(connectRequest("registry.npmjs.org:443")), chunk]) : chunk, done);
+        first = false;
+      },
+      read() {},
+      final(done) {
+        raw.end();
+        done();
+      },
+    });
+    raw.on("data", (chunk: Buffer) => {
+      if (head !== undefined) return void stream.push(chunk);
+      seen += chunk.toString("latin1");
+      const end = seen.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      head = seen.slice(0, end + 4);
+      if (seen.length > end + 4) stream.push(Buffer.from(seen.slice(end + 4), "latin1"));
+    });
+    raw.on("end", () => stream.push(null));
+    raw.on("error", (error) => stream.destroy(error));
+    expect(await getOver(stream, "registry.npmjs.org", "/early")).toBe("200 GET /early for registry.npmjs.org");
+    expect(head).toBe("HTTP/1.1 200 Connection Established\r\n\r\n");
+    expect(served).toEqual(["registry.npmjs.org"]);
+    expect(proxy.refusals()).toEqual([]);
   });
 
   it("connects to the next address when one fails", async () => {

@@ -272,6 +272,9 @@ interface ClientHello {
 function readClientHello(client: Duplex, head: Buffer, timeoutMs: number): Promise<ClientHello> {
   return new Promise((resolve) => {
     if (client.destroyed) return resolve({ reading: undefined, bytes: head });
+    // A ClientHello sent with the CONNECT is whole already; the client stays paused for the pipe.
+    const early = readServerName(head);
+    if (head.length > 0 && early.kind !== "incomplete") return resolve({ reading: early, bytes: head });
     let bytes = head;
     const finish = (reading: ServerNameReading | undefined) => {
       clearTimeout(timer);
@@ -280,19 +283,15 @@ function readClientHello(client: Duplex, head: Buffer, timeoutMs: number): Promi
       client.pause();
       resolve({ reading, bytes });
     };
-    const check = () => {
-      const reading = readServerName(bytes);
-      if (reading.kind !== "incomplete") finish(reading);
-    };
     const onData = (chunk: Buffer) => {
       bytes = Buffer.concat([bytes, chunk]);
-      check();
+      const reading = readServerName(bytes);
+      if (reading.kind !== "incomplete") finish(reading);
     };
     const onClose = () => finish(undefined);
     const timer = setTimeout(() => finish({ kind: "incomplete" }), timeoutMs);
     client.on("data", onData);
     client.on("close", onClose);
-    if (bytes.length > 0) check();
     client.resume();
   });
 }
