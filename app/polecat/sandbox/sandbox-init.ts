@@ -16,14 +16,12 @@ import { parseSandboxInitConfig, sandboxedAgentArgv, SANDBOX_CONFIG_FD, type San
 // O_CLOEXEC in /proc/<pid>/fdinfo's octal `flags`.
 const CLOSE_ON_EXEC = 0o2000000;
 
-
 function readConfig(): SandboxInitConfig {
   const text = readFileSync(SANDBOX_CONFIG_FD, "utf8");
-  // Not passed on to the agent: the config holds its environment, which is its own, but no more.
+  // Closed, so it is not the agent's: read once, by the init.
   closeSync(SANDBOX_CONFIG_FD);
   return parseSandboxInitConfig(text);
 }
-
 
 /**
  * Closes what the init inherited beyond stdin, stdout and stderr (a pipe the runner leaves open
