@@ -46,6 +46,7 @@ export async function run(source: PolecatSource = actionSource(), overrides: Run
       workRoot: options.workRoot ?? DEFAULT_WORK_ROOT,
       node: process.execPath,
       gtBundle: join(here, "gt.js"),
+      sandboxInit: join(here, "sandbox-init.js"),
       installAgent: (pkg, cacheRoot) => installAgent(pkg, { ...(cacheRoot ? { cacheRoot } : {}), log: info }),
       saveState: (name, value) => core.saveState(name, value),
       every: (ms, beat) => {

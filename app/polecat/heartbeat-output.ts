@@ -4,7 +4,7 @@
 // by the caller.
 import { heartbeatMarker, type HeartbeatExit, type HeartbeatState } from "../town/heartbeat.js";
 import type { CheckRunOutput } from "../github/heartbeat-check-runs.js";
-import { fenced } from "../town/fenced-text.js";
+import { fenced, withoutMentions } from "../town/fenced-text.js";
 
 export interface HeartbeatView {
   readonly state: HeartbeatState;
@@ -70,7 +70,7 @@ function sandboxLines(sandbox: SandboxView): string[] {
   const count = sandbox.refusals.length + sandbox.moreRefusals;
   if (count === 0) return lines;
   lines.push("", `The network proxy refused ${count} connection${count === 1 ? "" : "s"} (\`polecat.network\` in \`.github/gastown.yml\` says what may be reached):`);
-  for (const refusal of sandbox.refusals) lines.push(`* ${refusal.at} ${inlineCode(`${refusal.host}:${refusal.port}`)}: ${refusal.reason}`);
+  for (const refusal of sandbox.refusals) lines.push(`* ${refusal.at} ${inlineCode(`${refusal.host}:${refusal.port}`)}: ${withoutMentions(refusal.reason.replace(/[\r\n]+/g, " "))}`);
   if (sandbox.moreRefusals > 0) lines.push(`* and ${sandbox.moreRefusals} more`);
   return lines;
 }

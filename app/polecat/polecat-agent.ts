@@ -14,18 +14,26 @@ import { GEMINI_SYSTEM_SETTINGS, geminiInvocation } from "./agents/gemini.js";
 import type { PolecatDependencies } from "./run-polecat.js";
 import type { PolecatOptions } from "./polecat-options.js";
 import type { PolecatWorkspace } from "./polecat-workspace.js";
+import type { ModelAccess } from "./sandbox/run-sandbox.js";
 
 /** The agent, ready to start for one step's prompt. */
 export interface AgentProgram {
   readonly describe: string;
+  /** What the sandbox must show it, read-only, beyond the workspace: the CLI's install, its settings, a runner's command. */
+  readonly paths: readonly string[];
   invocation(prompt: string): AgentInvocation;
 }
 
 /** The most a repository's command file may be. */
 const MAX_COMMAND_BYTES = 10 * 1024 * 1024;
 
+/**
+ * `model`: the key and base URL the agent is given: the model proxy's dummy and address in the
+ * sandbox, else the real key (and `model-base-url`); null when the run has no key.
+ */
 export async function resolveAgentProgram(
   options: PolecatOptions, deps: Pick<PolecatDependencies, "installAgent" | "log">, repo: ActionRepo, baseTip: string, workspace: PolecatWorkspace,
+  model: ModelAccess | null,
 ): Promise<AgentProgram> {
   const { limits } = options;
   const agent = limits.agent;
@@ -33,13 +41,15 @@ export async function resolveAgentProgram(
     const pkg = AGENT_PACKAGES[agent];
     const installed = await deps.installAgent(pkg, options.agentCache);
     deps.log.info(`${installed.installed ? "Installed" : "Using"} ${pkg.name}@${pkg.version}.`);
+    if (model === null) throw new Error(`polecat.agent is ${agent}, which needs its model vendor's key`);
     const common = {
-      executable: installed.executable, apiKey: options.apiKey, model: limits.model,
-      ...(options.modelBaseUrl ? { baseUrl: options.modelBaseUrl } : {}),
+      executable: installed.executable, apiKey: model.apiKey, model: limits.model,
+      ...(model.baseUrl === undefined ? {} : { baseUrl: model.baseUrl }),
     };
     const settingsFile = agent === "gemini" ? await geminiSettingsFile(installed.prefix) : "";
     return {
       describe: `${pkg.name}@${pkg.version}`,
+      paths: [installed.prefix, ...(settingsFile === "" ? [] : [settingsFile])],
       invocation: (prompt) => {
         switch (agent) {
           case "claude": return claudeInvocation({ ...common, prompt });
@@ -50,11 +60,25 @@ export async function resolveAgentProgram(
     };
   }
   const command = limits.command as string;
-  const executable = isAbsolute(command) ? await runnerCommand(command) : await repositoryCommand(repo, baseTip, command, workspace);
+  const onRunner = isAbsolute(command);
+  const executable = onRunner ? await runnerCommand(command) : await repositoryCommand(repo, baseTip, command, workspace);
   return {
     describe: `polecat.command ${command}`,
-    invocation: (prompt) => commandInvocation({ executable, prompt, promptFile: workspace.prompt, agentClone: workspace.clone }),
+    paths: onRunner ? [executable] : [],
+    invocation: (prompt) => {
+      const invocation = commandInvocation({ executable, prompt, promptFile: workspace.prompt, agentClone: workspace.clone });
+      return model === null ? invocation : { ...invocation, env: { ...invocation.env, ...commandModelEnvironment(model) } };
+    },
   };
+}
+
+/**
+ * A `command` agent, when the run has a key, gets Anthropic's Messages API as Claude Code would:
+ * in the sandbox the model proxy's address and dummy key; with `polecat.sandbox: off` the real key
+ * (and `model-base-url`), which is how a command that needs a key of its own runs.
+ */
+function commandModelEnvironment(model: ModelAccess): Record<string, string> {
+  return { ANTHROPIC_API_KEY: model.apiKey, ...(model.baseUrl === undefined ? {} : { ANTHROPIC_BASE_URL: model.baseUrl }) };
 }
 
 /**

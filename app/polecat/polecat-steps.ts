@@ -32,6 +32,8 @@ import { takeOutbox, writeStepFiles, type PolecatWorkspace } from "./polecat-wor
 import type { Redactor } from "./redact.js";
 import { redactOutbox } from "./redacted-outbox.js";
 import { runAgentStep, type AgentStepResult, type StepEnd } from "./run-agent-step.js";
+import type { RunSandbox } from "./sandbox/run-sandbox.js";
+import type { SandboxSpec } from "./sandbox/sandbox-plan.js";
 import type { PolecatDependencies } from "./run-polecat.js";
 import { stepPrompt } from "./step-prompt.js";
 import { takeWork } from "./take-work.js";
@@ -51,7 +53,7 @@ export interface StepsEnd {
   readonly blocker?: string;
   /** The work ref's tip the run last pushed. */
   readonly workTip: string;
-  /** What the agent used, by its stream's count. */
+  /** What the agent used: by the model proxy's meter in the sandbox, else by its stream's count. */
   readonly turns: number;
   readonly costUsd: number;
 }
@@ -69,6 +71,8 @@ export interface StepsInput {
   readonly redactor: Redactor;
   readonly pushedTip: string;
   readonly baseTip: string;
+  /** The run's sandbox and the spec each step's process is spawned in; none with `polecat.sandbox: off`. */
+  readonly sandbox?: { readonly run: RunSandbox; readonly spec: SandboxSpec };
 }
 
 export async function workSteps(input: StepsInput): Promise<StepsEnd> {
@@ -125,15 +129,22 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
     const prompt = stepPrompt({ ledger, run, ...(note === undefined ? {} : { note }) });
     await writeStepFiles(input.workspace, { ledger: ledgerText(ledger), prompt });
     deps.log.info(`Step ${index} of ${molecule.steps.length}, ${step.step}: ${input.program.describe}${tries > 1 ? " (again)" : ""}.`);
+    const { sandbox } = input;
+    const meter = sandbox?.run.meters() ? sandbox.run : undefined;
+    const metered = meter?.usage();
     const result = await runAgentStep({
       user: input.user, cgroup: input.cgroup, invocation: input.program.invocation(prompt), cwd: input.workspace.clone, deadline,
-      env: agentEnvironment(input.workspace, run), clock: deps.clock, after: deps.after, before: { ...counted }, limits,
-      onProgress: (at) => heartbeat.progress(at),
+      env: { ...agentEnvironment(input.workspace, run), ...sandbox?.run.environment() }, clock: deps.clock, after: deps.after,
+      before: { ...counted }, limits, onProgress: (at) => heartbeat.progress(at),
+      ...(sandbox ? { sandbox: sandbox.spec } : {}),
     });
-    counted.turns += result.turns;
-    counted.costUsd += result.costUsd;
+    // The model proxy's meter, where there is one, is the run's count: it saw every call, and the
+    // API's own usage figures, whatever the agent printed.
+    const used = meter && metered ? { turns: meter.usage().turns - metered.turns, costUsd: meter.usage().costUsd - metered.costUsd } : result;
+    counted.turns += used.turns;
+    counted.costUsd += used.costUsd;
     heartbeat.progress(deps.clock(), result.tail);
-    deps.log.info(`The agent ended (${describeEnd(result)}); ${counted.turns} turns, $${counted.costUsd.toFixed(2)} by its stream so far. The end of its output:\n${input.redactor.redact(result.tail).trimEnd()}`);
+    deps.log.info(`The agent ended (${describeEnd(result)}); ${counted.turns} turns, $${counted.costUsd.toFixed(2)} by ${meter ? "the model proxy" : "its stream"} so far. The end of its output:\n${input.redactor.redact(result.tail).trimEnd()}`);
 
     // 3. Its outbox and its commits, now that nothing of its user runs.
     const took = await takeOutbox(input.workspace, processes);
@@ -143,7 +154,9 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
       git: input.repo.git, cloneDir: input.workspace.clone, branch: input.repo.agentBranch, pushedTip, baseTip: input.baseTip,
       rules: {
         bead: options.bead, protectedPaths: options.limits.protected_paths, maxDiffLines: options.limits.max_diff_lines,
-        maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxBinaryBytes: DEFAULT_MAX_BINARY_BYTES, identity: ACTION_IDENTITY, canaries: [options.token, options.apiKey],
+        maxFileBytes: DEFAULT_MAX_FILE_BYTES, maxBinaryBytes: DEFAULT_MAX_BINARY_BYTES, identity: ACTION_IDENTITY,
+        // The dummy key too: worthless, but it is in the agent's environment, so a file that holds it copied it there.
+        canaries: [options.token, options.apiKey, input.sandbox?.run.modelAccess()?.apiKey ?? ""].filter((canary) => canary !== ""),
       },
     });
     if (taken.kind === "refused") {

@@ -36,6 +36,10 @@ import { appendDigest, digestFileFor } from "../molecules/digest-file.js";
 import type { Exit } from "../molecules/runner-commands.js";
 import { polecatMail } from "../town/polecat-mail.js";
 import { recordPolecatExit, type PolecatExit } from "../town/polecat-exit.js";
+import type { EgressProxyOptions } from "./sandbox/egress-proxy.js";
+import { prepareSandbox, probeSandbox } from "./sandbox/run-in-sandbox.js";
+import { RunSandbox, type ModelAccess } from "./sandbox/run-sandbox.js";
+import type { SandboxSpec } from "./sandbox/sandbox-plan.js";
 
 export interface PolecatLog {
   info(line: string): void;
@@ -53,6 +57,14 @@ export interface PolecatDependencies {
   /** The node the agent's `gt` runs on, and the bundled `gt`. */
   readonly node: string;
   readonly gtBundle: string;
+  /** The bundled init the sandbox runs as its PID 1 (action/polecat/dist/sandbox-init.js). */
+  readonly sandboxInit: string;
+  /** Whether this machine can make the sandbox; probeSandbox unless given. */
+  readonly probeSandbox?: () => Promise<{ ok: true } | { ok: false; why: string }>;
+  /** More to bind into the sandbox (the tests' stand-in agents and their report directories). */
+  readonly sandboxPaths?: { readonly readOnly: readonly string[]; readonly writable: readonly string[] };
+  /** Where the egress proxy resolves names and connects; the system's resolver and TCP unless given. */
+  readonly egress?: Pick<EgressProxyOptions, "resolve" | "connect">;
   readonly installAgent: (pkg: AgentPackage, cacheRoot: string | undefined) => Promise<InstalledAgent>;
   /** A user made beforehand (the tests' own); otherwise the run makes one for itself. */
   readonly agentUser?: AgentUser;
@@ -89,6 +101,13 @@ export async function runPolecat(options: PolecatOptions, given: PolecatDependen
   // 1. The runner.
   const policy = runnerPolicy(options.runnerEnvironment, options.allowPersistentRunner);
   if (policy.kind === "refuse") return { kind: "refused", reason: policy.message, failed: true };
+
+  // The sandbox, or a clear refusal before anything is claimed: the agent never runs unisolated
+  // unless the repository says `polecat.sandbox: off`.
+  if (options.limits.sandbox === "on") {
+    const probe = await (deps.probeSandbox ?? probeSandbox)();
+    if (!probe.ok) return { kind: "refused", reason: `The agent's sandbox cannot be made on this runner: ${probe.why}`, failed: true };
+  }
 
   // 2. The claim.
   const ledger = await claimedLedger(options, deps);
@@ -154,6 +173,7 @@ class Started {
   private user: AgentUser | undefined;
   private madeUser = false;
   private cgroup: AgentCgroup | undefined;
+  private sandbox: RunSandbox | undefined;
 
   constructor(
     private readonly options: PolecatOptions,
@@ -211,8 +231,31 @@ class Started {
     });
     if (repaired > 0) deps.log.info(`Recorded ${repaired} step${repaired === 1 ? "" : "s"} an earlier attempt had pushed but not recorded.`);
 
-    // 5. The molecule's steps.
-    const program: AgentProgram = await resolveAgentProgram(options, deps, repo, work.base, workspace);
+    // 5. The molecule's steps, in the sandbox unless it is off.
+    let model: ModelAccess | null = options.apiKey === ""
+      ? null
+      : { apiKey: options.apiKey, ...(options.modelBaseUrl ? { baseUrl: options.modelBaseUrl } : {}) };
+    if (options.limits.sandbox === "on") {
+      this.sandbox = await RunSandbox.start({
+        workspace, limits: options.limits, apiKey: options.apiKey, modelBaseUrl: options.modelBaseUrl, clock: deps.clock, log: deps.log,
+        ...(deps.egress ? { egress: deps.egress } : {}),
+      });
+      model = this.sandbox.modelAccess();
+      deps.log.info(`The agent runs in its sandbox, with ${this.sandbox.describe()}.`);
+    } else {
+      deps.log.warning("polecat.sandbox is off: the agent runs unisolated, with the model's key and the runner's network.");
+    }
+    const program: AgentProgram = await resolveAgentProgram(options, deps, repo, work.base, workspace, model);
+    let sandbox: { readonly run: RunSandbox; readonly spec: SandboxSpec } | undefined;
+    if (this.sandbox !== undefined) {
+      const spec = this.sandbox.spec({
+        readOnly: [...program.paths, ...deps.sandboxPaths?.readOnly ?? []], writable: deps.sandboxPaths?.writable ?? [],
+      });
+      await prepareSandbox(workspace, spec, deps.sandboxInit);
+      sandbox = { run: this.sandbox, spec };
+      const watched = this.sandbox;
+      heartbeat.watchSandbox(() => watched.view());
+    }
     await makeAgentClone({
       repo, cloneDir: workspace.clone, baseTip: work.base, workTip: work.work, owner: user,
       ...(deps.gitPath ? { gitPath: deps.gitPath } : {}),
@@ -221,7 +264,7 @@ class Started {
     try {
       const end = await workSteps({
         options, deps, ledger: this.ledger, repo, workspace, user, cgroup: this.cgroup, heartbeat, program, redactor: this.redactor,
-        pushedTip: work.work, baseTip: work.base,
+        pushedTip: work.work, baseTip: work.base, ...(sandbox ? { sandbox } : {}),
       });
       return await this.exit(end);
     } finally {
@@ -278,6 +321,7 @@ class Started {
   /** Nothing of the agent's outlives the run; on a kept runner, neither its user nor its files. */
   async cleanUp(removeEverything: boolean): Promise<void> {
     if (this.user !== undefined && this.cgroup !== undefined) await stopAgentProcesses(this.user, this.cgroup);
+    await this.sandbox?.close();
     if (this.cgroup !== undefined) await removeAgentCgroup(this.cgroup).catch(() => undefined);
     if (!removeEverything) return;
     if (this.user !== undefined && this.madeUser) {

@@ -40,7 +40,7 @@ const AGENT_ENDED = "The agent ended (exit 0); 0 turns, $0.00 by its stream so f
 /** A town whose issue 1 is slung, with the hostile agent set to `attack` as its polecat.command. */
 async function attackedTown(attack: string, options: PolecatTownOptions = {}): Promise<{ polecat: PolecatTown; agent: HostileAgent }> {
   agent = await hostileAgent(attack);
-  polecat = await startPolecatTown({ ...options, command: agent.command });
+  polecat = await startPolecatTown({ ...options, command: agent.command, sandboxWritable: [agent.reportDir] });
   await agent.handTo(polecat.user);
   return { polecat, agent };
 }

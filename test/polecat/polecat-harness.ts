@@ -22,6 +22,8 @@ import { startTown, type Town, type TownOptions } from "../app/app-harness.js";
 export const ROOT = projectRoot(fileURLToPath(new URL(".", import.meta.url)));
 /** The `gt` the agent's runs use: the committed bundle, as the action ships it. */
 export const GT_BUNDLE = join(ROOT, "action/polecat/dist/gt.js");
+/** The sandbox's init, likewise. */
+export const SANDBOX_INIT_BUNDLE = join(ROOT, "action/polecat/dist/sandbox-init.js");
 /**
  * The stand-in agents, copied once per test process to a directory every user may enter: the
  * agent's user runs them, and a checkout may sit where only its owner can go (`/root`, a
@@ -94,6 +96,8 @@ export interface PolecatTownOptions extends TownOptions {
   readonly polecat?: string;
   /** The formula label slung; `gt:sling/two-steps` by default. */
   readonly label?: string;
+  /** Directories the stand-in agent writes besides its own (a hostile agent's report), bound writable into its sandbox. */
+  readonly sandboxWritable?: readonly string[];
 }
 
 export async function startPolecatTown(options: PolecatTownOptions = {}): Promise<PolecatTown> {
@@ -158,6 +162,9 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
         log: { info: (line) => log.push(line), warning: (line) => log.push(`warning: ${line}`), mask: (secret) => masks.push(secret) },
         workRoot,
         gtBundle: GT_BUNDLE,
+        sandboxInit: SANDBOX_INIT_BUNDLE,
+        // The stand-in agents' scripts, which a runner's command may run; what they report goes beside them.
+        sandboxPaths: { readOnly: [AGENTS], writable: options.sandboxWritable ?? [] },
         agentUser: user,
         every: () => () => undefined,
         // The post step's state is the runner's file; these runs have no post step to read it.

@@ -209,7 +209,7 @@ describe("a polecat run that does not hold its bead", () => {
     polecat = await startPolecatTown({ command: `${AGENTS}/patient.sh` });
     const town = polecat.town;
     const runId = polecat.runs().at(-1)?.id;
-    const release = join(polecat.workRoot, `run-${runId}-1`, "release");
+    const release = join(polecat.workRoot, `run-${runId}-1`, "agent", "release");
     let unslung: Promise<void> | undefined;
     const { outcome } = await polecat.runPolecat({
       onLog: (line) => {
