@@ -22,7 +22,7 @@ export const networkSetting = z.union([
   z.strictObject({
     allow: z.array(z.string().superRefine((entry, context) => {
       const problem = allowEntryProblem(entry);
-      if (problem !== undefined) context.addIssue({ code: "custom", message: problem });
+      if (problem !== undefined) context.addIssue({ code: "custom", message: `${JSON.stringify(entry)} ${problem}` });
     })),
   }),
 ], { error: "network is open, or { allow: [host, *.suffix, …] }" });

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
+import { DEFAULT_NETWORK_ALLOW } from "../../app/polecat/sandbox/egress-policy.js";
 import { limitsHash } from "../../app/town/polecat-dispatch.js";
 import { minutesAfter } from "../town/town-builders.js";
 import { call } from "../emulator/testing.js";
@@ -106,7 +107,7 @@ describe("slinging by label", () => {
         limits: JSON.stringify({
           agent: "claude", model: null, max_turns: 80, timeout_minutes: 60, max_cost_usd: 10, heartbeat_minutes: 2,
           max_diff_lines: 5000, protected_paths: [".github/**", ".beads/formulas/**", "**/CODEOWNERS"], command: null,
-          sandbox: "on", network: { allow: ["registry.npmjs.org", "pypi.org", "files.pythonhosted.org"] }, job_timeout_minutes: 75,
+          sandbox: "on", network: { allow: [...DEFAULT_NETWORK_ALLOW] }, job_timeout_minutes: 75,
         }),
       },
     ]]);

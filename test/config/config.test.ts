@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../app/config/config-schema.js";
 import { configJsonSchemaText } from "../../app/config/json-schema.js";
 import { ConfigError, formatConfigProblem, parseConfig } from "../../app/config/read-config.js";
-import { allowEntryProblem } from "../../app/polecat/sandbox/egress-policy.js";
+import { allowEntryProblem, DEFAULT_NETWORK_ALLOW } from "../../app/polecat/sandbox/egress-policy.js";
 
 function problems(text: string): string[] {
   try {
@@ -27,7 +27,7 @@ describe(".github/gastown.yml", () => {
         max_cost_usd: 10, heartbeat_minutes: 2,
         name_pool: ["furiosa", "nux", "slit", "capable", "toast", "ace", "rictus", "dag", "cheedo", "angharad"],
         max_diff_lines: 5000, protected_paths: [".github/**", ".beads/formulas/**", "**/CODEOWNERS"], command: null,
-        sandbox: "on", network: { allow: ["registry.npmjs.org", "pypi.org", "files.pythonhosted.org"] },
+        sandbox: "on", network: { allow: [...DEFAULT_NETWORK_ALLOW] },
       },
       limits: { max_polecats: 3 },
       witness: { stuck_minutes: 20, max_attempts: 3 },
@@ -83,8 +83,8 @@ describe(".github/gastown.yml", () => {
       .toEqual({ allow: ["pypi.org", "*.githubusercontent.com"] });
     expect(parseConfig("polecat:\n  network: {allow: []}\n").polecat.network).toEqual({ allow: [] });
     expect(problems("polecat:\n  network:\n    allow:\n      - pypi.org\n      - https://example.com\n      - 10.0.0.1\n")).toEqual([
-      `.github/gastown.yml:5:9: polecat.network.allow[1]: ${allowEntryProblem("https://example.com")}`,
-      `.github/gastown.yml:6:9: polecat.network.allow[2]: ${allowEntryProblem("10.0.0.1")}`,
+      `.github/gastown.yml:5:9: polecat.network.allow[1]: "https://example.com" ${allowEntryProblem("https://example.com")}`,
+      `.github/gastown.yml:6:9: polecat.network.allow[2]: "10.0.0.1" ${allowEntryProblem("10.0.0.1")}`,
     ]);
     expect(problems("polecat:\n  network: closed\n")).toEqual([
       ".github/gastown.yml:2:12: polecat.network: network is open, or { allow: [host, *.suffix, …] }",

@@ -33,12 +33,12 @@ export interface HostileReport {
 }
 
 /**
- * The variables the action gives a `polecat.command` agent, and PWD, which the shell that puts
- * it into its cgroup exports.
+ * The variables the action gives a `polecat.command` agent in its sandbox (the proxies' among
+ * them), and PWD, which the shell of the test's command exports.
  */
 export const AGENT_ENVIRONMENT = [
   "GASTOWN_BEAD", "GASTOWN_LEDGER", "GASTOWN_MOLECULE", "GASTOWN_OUTBOX", "GASTOWN_PROMPT_FILE", "GASTOWN_STEP",
-  "HOME", "LANG", "PATH", "PWD", "TMPDIR",
+  "HOME", "HTTPS_PROXY", "HTTP_PROXY", "LANG", "NODE_USE_ENV_PROXY", "NO_PROXY", "PATH", "PWD", "TMPDIR", "http_proxy", "https_proxy", "no_proxy",
 ];
 
 export interface HostileAgent {

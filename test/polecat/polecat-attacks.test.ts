@@ -84,6 +84,7 @@ async function startLog(town: PolecatTown): Promise<string[]> {
   return [
     `Polecat furiosa claimed ${facts.bead}, attempt 1 (run ${facts.runId}).`,
     `Made the work ref ${facts.branch} at ${(await workStart(town, facts.branch)).slice(0, 12)}.`,
+    "The agent runs in its sandbox, with the network proxy and no model proxy (the run has no model key).",
   ];
 }
 

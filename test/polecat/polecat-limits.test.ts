@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { readMolecule } from "../../app/molecules/molecule.js";
+import { DEFAULT_NETWORK_ALLOW } from "../../app/polecat/sandbox/egress-policy.js";
 import { agentWallTimeMs, LimitsError, parseLimits } from "../../app/polecat/polecat-limits.js";
 import { EXIT_RESERVE_MINUTES } from "../../app/polecat/polecat-steps.js";
 import { processesOf } from "../../app/polecat/user-processes.js";
@@ -33,7 +34,7 @@ describe("the limits input", () => {
     expect(polecatLimits(defaultConfig().polecat)).toBe(
       '{"agent":"claude","model":null,"max_turns":80,"timeout_minutes":60,"max_cost_usd":10,"heartbeat_minutes":2,' +
       '"max_diff_lines":5000,"protected_paths":[".github/**",".beads/formulas/**","**/CODEOWNERS"],"command":null,' +
-      '"sandbox":"on","network":{"allow":["registry.npmjs.org","pypi.org","files.pythonhosted.org"]},"job_timeout_minutes":75}',
+      `"sandbox":"on","network":{"allow":${JSON.stringify(DEFAULT_NETWORK_ALLOW)}},"job_timeout_minutes":75}`,
     );
     const weakened = parseConfig("polecat:\n  sandbox: false\n  network: open\n").polecat;
     expect(parseLimits(polecatLimits(weakened))).toMatchObject({ sandbox: "off", network: "open" });
@@ -44,7 +45,7 @@ describe("the limits input", () => {
   it("reads limits from an App before the sandbox as sandboxed, with the default allow-list", () => {
     const { sandbox: _sandbox, network: _network, ...older } = JSON.parse(polecatLimits(defaultConfig().polecat)) as Record<string, unknown>;
     expect(parseLimits(JSON.stringify(older))).toMatchObject({
-      sandbox: "on", network: { allow: ["registry.npmjs.org", "pypi.org", "files.pythonhosted.org"] },
+      sandbox: "on", network: { allow: [...DEFAULT_NETWORK_ALLOW] },
     });
   });
 
@@ -63,7 +64,7 @@ describe("the limits input", () => {
     expect(refusal({ sandbox: false })).toBe(`${problem}limits.sandbox: Invalid option: expected one of "on"|"off"`);
     expect(refusal({ network: "closed" })).toBe(`${problem}limits.network: network is open, or { allow: [host, *.suffix, …] }`);
     expect(refusal({ network: { allow: ["169.254.169.254"] } }))
-      .toBe(`${problem}limits.network.allow.0: "169.254.169.254" is an IP address: write a host name`);
+      .toBe(`${problem}limits.network.allow.0: "169.254.169.254" is an IP address: the sandbox reaches host names only, which the proxy resolves itself`);
   });
 });
 
@@ -116,6 +117,7 @@ describe("a polecat run's wall time", () => {
     expect(log).toEqual([
       `Polecat furiosa claimed ${bead.id}, attempt 1 (run ${polecat.runs().at(-1)?.id}).`,
       `Made the work ref ${work} at ${start?.slice(0, 12)}.`,
+      "The agent runs in its sandbox, with the network proxy and no model proxy (the run has no model key).",
       `Step 1 of 2, plan: ${command}.`,
       "The agent ended (exit 0); 0 turns, $0.00 by its stream so far. The end of its output:\n" +
         `Working on plan as ${polecat.user.name}\nstep plan of ${gastownMetadata(bead).molecule} is done. Stop now: the next step is a new process.\nClosed plan`,
