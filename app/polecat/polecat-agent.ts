@@ -73,9 +73,9 @@ export async function resolveAgentProgram(
 }
 
 /**
- * A `command` agent, when the run has a key, gets Anthropic's Messages API as Claude Code would:
- * in the sandbox the model proxy's address and dummy key; with `polecat.sandbox: off` the real key
- * (and `model-base-url`), which is how a command that needs a key of its own runs.
+ * A `command` agent in the sandbox, when the run has a key, gets Anthropic's Messages API as
+ * Claude Code would: the model proxy's address and its dummy key. Outside the sandbox it is given
+ * no key at all.
  */
 function commandModelEnvironment(model: ModelAccess): Record<string, string> {
   return { ANTHROPIC_API_KEY: model.apiKey, ...(model.baseUrl === undefined ? {} : { ANTHROPIC_BASE_URL: model.baseUrl }) };

@@ -232,7 +232,8 @@ class Started {
     if (repaired > 0) deps.log.info(`Recorded ${repaired} step${repaired === 1 ? "" : "s"} an earlier attempt had pushed but not recorded.`);
 
     // 5. The molecule's steps, in the sandbox unless it is off.
-    let model: ModelAccess | null = options.apiKey === ""
+    // Outside the sandbox a `command` agent is given no key: the team's program holds no credential of the run.
+    let model: ModelAccess | null = options.apiKey === "" || options.limits.agent === "command"
       ? null
       : { apiKey: options.apiKey, ...(options.modelBaseUrl ? { baseUrl: options.modelBaseUrl } : {}) };
     if (options.limits.sandbox === "on") {

@@ -33,13 +33,19 @@ export interface HostileReport {
 }
 
 /**
- * The variables the action gives a `polecat.command` agent in its sandbox (the proxies' among
- * them), and PWD, which the shell of the test's command exports.
+ * The variables the action gives a `polecat.command` agent outside the sandbox, and PWD, which
+ * the shell of the test's command exports.
  */
-export const AGENT_ENVIRONMENT = [
+export const UNSANDBOXED_AGENT_ENVIRONMENT = [
   "GASTOWN_BEAD", "GASTOWN_LEDGER", "GASTOWN_MOLECULE", "GASTOWN_OUTBOX", "GASTOWN_PROMPT_FILE", "GASTOWN_STEP",
-  "HOME", "HTTPS_PROXY", "HTTP_PROXY", "LANG", "NODE_USE_ENV_PROXY", "NO_PROXY", "PATH", "PWD", "TMPDIR", "http_proxy", "https_proxy", "no_proxy",
+  "HOME", "LANG", "PATH", "PWD", "TMPDIR",
 ];
+
+/** The same in its sandbox: the proxies' variables besides. */
+export const AGENT_ENVIRONMENT = [
+  ...UNSANDBOXED_AGENT_ENVIRONMENT,
+  "HTTPS_PROXY", "HTTP_PROXY", "NODE_USE_ENV_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy",
+].sort();
 
 export interface HostileAgent {
   /** The test's `polecat.command`. */

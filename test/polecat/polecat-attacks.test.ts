@@ -18,7 +18,7 @@ import { Redactor, secretForms } from "../../app/polecat/redact.js";
 import { systemTool } from "../../app/polecat/system-tools.js";
 import { killAllProcessesOf, processesOf } from "../../app/polecat/user-processes.js";
 import { POLECAT_BUNDLE, runBundledPolecat } from "./bundled-polecat.js";
-import { AGENT_ENVIRONMENT, hostileAgent, type HostileAgent, type HostileReport } from "./hostile-agent.js";
+import { AGENT_ENVIRONMENT, hostileAgent, UNSANDBOXED_AGENT_ENVIRONMENT, type HostileAgent, type HostileReport } from "./hostile-agent.js";
 import { AGENTS, startPolecatTown, type PolecatTown, type PolecatTownOptions } from "./polecat-harness.js";
 
 let polecat: PolecatTown | undefined;
@@ -136,8 +136,12 @@ async function escalatedLog(town: PolecatTown, command: string, warning: string,
 
 const FINISHED_HEARTBEAT = { title: "done · step 2/2", conclusion: "success", notes: [], text: null };
 
-/** The agent ran as the town's agent user, with nothing more than that user has. */
-function expectRanAsAgent(reports: readonly HostileReport[], user: { uid: number; gid: number; name: string }): void {
+/**
+ * The agent ran as the town's agent user, with nothing more than that user has, and exactly the
+ * `environment` a sandboxed `command` agent gets (with the model proxy's dummy key and address
+ * besides when the run has a model key).
+ */
+function expectRanAsAgent(reports: readonly HostileReport[], user: { uid: number; gid: number; name: string }, environment = AGENT_ENVIRONMENT): void {
   expect(reports.length).toBeGreaterThan(0);
   expect(user.uid).not.toBe(0);
   expect(user.uid).not.toBe(process.getuid?.());
@@ -145,7 +149,7 @@ function expectRanAsAgent(reports: readonly HostileReport[], user: { uid: number
     expect(report.error).toBeUndefined();
     expect(report.identity).toEqual({
       uid: user.uid, gid: user.gid, groups: [user.gid], user: user.name,
-      noNewPrivs: "1", capEff: NO_CAPABILITIES, capPrm: NO_CAPABILITIES, environment: AGENT_ENVIRONMENT,
+      noNewPrivs: "1", capEff: NO_CAPABILITIES, capPrm: NO_CAPABILITIES, environment,
     });
   }
 }
@@ -254,7 +258,8 @@ describe("a hostile agent against the action's files", () => {
     expect(log).toEqual(await escalatedLog(polecat, agent.command, `The outbox was not read: ${unread}`, reason));
     const reports = await agent.reports(polecat.user.uid);
     expectRanAsAgent(reports, polecat.user);
-    const swaps = { prompt: "EACCES", promptNext: "EACCES", ledger: "EACCES", ledgerNext: "EACCES" };
+    // In the sandbox the agent's directory is a read-only mount (its own files too), and its home another mount.
+    const swaps = { prompt: "EXDEV", promptNext: "EROFS", ledger: "EROFS", ledgerNext: "EROFS" };
     expect(reports.map((r) => [r.again, r.note, r["swaps"]])).toEqual([[false, undefined, swaps], [true, note, swaps]]);
     expect(await steps(polecat)).toEqual({ plan: false, build: false });
     expect(gastownMetadata(await polecat.bead())).toMatchObject({ exit: "ESCALATE", exit_reason: reason });
@@ -348,7 +353,7 @@ describe("a hostile agent that leaks the run's secrets", () => {
     const facts = await runFacts(polecat);
     const hidden = Array(8).fill("***").join(" ");
     const reports = await agent.reports(polecat.user.uid);
-    expectRanAsAgent(reports, polecat.user);
+    expectRanAsAgent(reports, polecat.user, ["ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", ...AGENT_ENVIRONMENT].sort());
     const buildCommit = String(reports.at(-1)?.["head"]).slice(0, 7);
     const reason = `the agent's work on step build was refused twice: commit ${buildCommit} ("Leak ${hidden}") changes .github/workflows/leak.yml, a protected path (.github/**)`;
     expect(outcome).toEqual({ kind: "exited", exit: "ESCALATE", reason });
@@ -394,18 +399,17 @@ describe("a hostile agent that tries to outlive its step", () => {
     const reports = await agent.reports(polecat.user.uid);
     expectRanAsAgent(reports, polecat.user);
     const [left, next] = reports;
-    // Neither could leave the cgroup the action made for the step.
-    for (const attempts of Object.values(left?.["escapes"] as Record<string, string[]>)) {
-      expect(attempts.length).toBeGreaterThan(0);
-      for (const attempt of attempts) expect(attempt).toMatch(/cannot create \/sys\/fs\/cgroup\/.*cgroup\.procs: Permission denied$/);
-    }
+    // Neither could leave the cgroup the action made for the step: in the sandbox no cgroup
+    // hierarchy is mounted, so there is none to move to.
+    expect(left?.["escapes"]).toEqual({ holding: [""], detached: [""] });
     expect(left?.["denied"]).toEqual({ cron: true, at: true });
     const installed = (command: string) => spawnSync("/bin/sh", ["-c", `command -v ${command}`]).status === 0;
     if (installed("crontab")) expect(left?.["crontab"]).toMatchObject({ status: 1, stderr: expect.stringMatching(/not allowed/) });
     else expect(left?.["crontab"]).toEqual({ error: "ENOENT" });
     if (installed("at")) expect(left?.["at"]).toMatchObject({ status: 1, stderr: expect.stringMatching(/permission/) });
     else expect(left?.["at"]).toEqual({ error: "ENOENT" });
-    expect(left?.["spool"]).toBe(existsSync("/var/spool/cron/crontabs") ? "EACCES" : "ENOENT");
+    // The sandbox's /var holds only its own tmp.
+    expect(left?.["spool"]).toBe("ENOENT");
     // The next step's process finds nothing of the last one's.
     expect(next?.["survivors"]).toEqual([{ name: "holding", alive: false }, { name: "detached", alive: false }]);
     expect(await processesOf(polecat.user.uid)).toEqual([]);
@@ -430,10 +434,12 @@ describe("an agent user that is more than itself", () => {
   }, RUN_TIMEOUT_MS);
 });
 
-describe("the bundled action on a kept runner, as the runner starts it", () => {
+describe("the bundled action on a kept runner, as the runner starts it, with the sandbox off", () => {
+  // Without the sandbox the agent sees the runner as its user may: this is what keeps the
+  // credentials from it even then (the sandboxed run is sandbox-attacks.test.ts).
   it("keeps every credential out of the agent's reach and off every command line, then removes the agent's user and files", async () => {
     agent = await hostileAgent("canaries", { shared: true });
-    polecat = await startPolecatTown({ command: agent.command });
+    polecat = await startPolecatTown({ command: agent.command, polecat: "  sandbox: off\n" });
     const facts = await runFacts(polecat);
     const token = polecat.runs().at(-1)?.token as string;
     const canary = (name: string) => `canary-${name}-${randomBytes(12).toString("hex")}`;
@@ -491,6 +497,7 @@ describe("the bundled action on a kept runner, as the runner starts it", () => {
     expect(lines.filter((line) => !line.startsWith("::add-mask::"))).toEqual([
       `Polecat furiosa claimed ${facts.bead}, attempt 1 (run ${facts.runId}).`,
       `Made the work ref ${facts.branch} at ${(await workStart(polecat, facts.branch)).slice(0, 12)}.`,
+      "::warning::polecat.sandbox is off: the agent runs unisolated, with the model's key and the runner's network.",
       `Step 1 of 2, plan: polecat.command ${agent.command}.`,
       ...AGENT_ENDED.split("\n"),
       `Step 2 of 2, build: polecat.command ${agent.command}.`,
@@ -504,7 +511,7 @@ describe("the bundled action on a kept runner, as the runner starts it", () => {
     // The agent ran as a user the action made, and found nothing.
     const uid = await agent.reportWriter();
     const reports = await agent.reports(uid);
-    expectRanAsAgent(reports, { uid, gid: reports[0]?.identity.gid ?? -1, name: userName });
+    expectRanAsAgent(reports, { uid, gid: reports[0]?.identity.gid ?? -1, name: userName }, UNSANDBOXED_AGENT_ENVIRONMENT);
     const parentCommand = [process.execPath, POLECAT_BUNDLE];
     for (const report of reports) {
       expect(report["found"]).toEqual([]);

@@ -52860,7 +52860,7 @@ var networkSetting = external_exports.union([
   external_exports.strictObject({
     allow: external_exports.array(external_exports.string().superRefine((entry, context) => {
       const problem = allowEntryProblem(entry);
-      if (problem !== void 0) context.addIssue({ code: "custom", message: problem });
+      if (problem !== void 0) context.addIssue({ code: "custom", message: `${JSON.stringify(entry)} ${problem}` });
     }))
   })
 ], { error: "network is open, or { allow: [host, *.suffix, \u2026] }" });
@@ -60730,7 +60730,7 @@ var Started = class {
       now: deps.clock()
     });
     if (repaired > 0) deps.log.info(`Recorded ${repaired} step${repaired === 1 ? "" : "s"} an earlier attempt had pushed but not recorded.`);
-    let model = options.apiKey === "" ? null : { apiKey: options.apiKey, ...options.modelBaseUrl ? { baseUrl: options.modelBaseUrl } : {} };
+    let model = options.apiKey === "" || options.limits.agent === "command" ? null : { apiKey: options.apiKey, ...options.modelBaseUrl ? { baseUrl: options.modelBaseUrl } : {} };
     if (options.limits.sandbox === "on") {
       this.sandbox = await RunSandbox.start({
         workspace,

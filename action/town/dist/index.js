@@ -59465,7 +59465,7 @@ var networkSetting = external_exports.union([
   external_exports.strictObject({
     allow: external_exports.array(external_exports.string().superRefine((entry, context) => {
       const problem = allowEntryProblem(entry);
-      if (problem !== void 0) context.addIssue({ code: "custom", message: problem });
+      if (problem !== void 0) context.addIssue({ code: "custom", message: `${JSON.stringify(entry)} ${problem}` });
     }))
   })
 ], { error: "network is open, or { allow: [host, *.suffix, \u2026] }" });
