@@ -132,6 +132,7 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
     const { sandbox } = input;
     const meter = sandbox?.run.meters() ? sandbox.run : undefined;
     const metered = meter?.usage();
+    const refusedBefore = meter?.modelRefused().count ?? 0;
     const result = await runAgentStep({
       user: input.user, cgroup: input.cgroup, invocation: input.program.invocation(prompt), cwd: input.workspace.clone, deadline,
       env: { ...agentEnvironment(input.workspace, run), ...sandbox?.run.environment() }, clock: deps.clock, after: deps.after,
@@ -203,6 +204,10 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
     }
     const spent = spentBy(result.end, options);
     if (spent !== undefined) return escalate(spent);
+    // The model proxy refused a call (a limit, a model or a tool the run may not use): its reason,
+    // not the agent's account of the error, says why the step stopped short.
+    const refused = meter?.modelRefused();
+    if (refused?.last !== undefined && refused.count > refusedBefore && !done) return escalate(`the model proxy refused the agent's call: ${refused.last}`);
     if (result.apiError !== null && !done) return escalate(`the model's API failed: ${result.apiError}`);
     note = done ? undefined : notDoneNote(took.refused);
   }

@@ -4,7 +4,6 @@
 // it goes, not from its final report, and the agent is stopped the moment they run out. Whatever
 // the agent's exit status says, it closes nothing (agents exit 0 after giving up): only the
 // outbox and the commits the action takes afterwards count.
-import { constants } from "node:os";
 import { createInterface } from "node:readline";
 import type { AgentCgroup } from "./agent-cgroup.js";
 import { spawnAsAgent, stopAgentProcesses } from "./agent-user.js";
@@ -74,7 +73,7 @@ export async function runAgentStep(input: AgentStepInput): Promise<AgentStepResu
   // `&`, still holding the output open) is stopped with the rest, not waited for until the run's
   // time is up.
   const exited = new Promise<StepEnd>((resolve) => {
-    child.on("exit", (code, signal) => resolve(input.sandbox === undefined ? { kind: "exited", code, signal } : sandboxedEnd(code, signal)));
+    child.on("exit", (code, signal) => resolve({ kind: "exited", code, signal }));
     child.on("error", () => resolve({ kind: "exited", code: null, signal: null }));
   });
   // The output is whole once every process that held it open is gone.
@@ -135,15 +134,3 @@ export async function runAgentStep(input: AgentStepInput): Promise<AgentStepResu
   };
 }
 
-/**
- * The sandbox's PID 1 passes on the agent's end as a shell does, 128 + n for a process killed by
- * signal n: read back as that signal, as it would be outside the sandbox. (An agent that exits
- * 137 by itself reads as killed; either way the step's work is judged by its outbox and commits.)
- */
-function sandboxedEnd(code: number | null, signal: NodeJS.Signals | null): StepEnd {
-  if (code !== null && code > 128) {
-    const name = Object.entries(constants.signals).find(([, number]) => number === code - 128)?.[0];
-    if (name !== undefined) return { kind: "exited", code: null, signal: name };
-  }
-  return { kind: "exited", code, signal };
-}

@@ -123,13 +123,12 @@ describe("geminiInvocation", () => {
     expect(invocation.argv.join(" ")).not.toContain("gm-secret");
   });
 
-  it("has system settings that take an API key, send no usage statistics, telemetry or update checks, and offer no search or fetch on Google's servers", () => {
+  it("has system settings that take an API key and send no usage statistics, telemetry or update checks", () => {
     expect(GEMINI_SYSTEM_SETTINGS).toEqual({
       security: { auth: { selectedType: "gemini-api-key" } },
       general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
       privacy: { usageStatisticsEnabled: false },
       telemetry: { enabled: false },
-      tools: { exclude: ["google_web_search", "web_fetch"] },
     });
   });
 });

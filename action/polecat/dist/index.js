@@ -5794,7 +5794,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants9 = require_constants2();
+    var constants8 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5869,7 +5869,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants9.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants8.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5964,11 +5964,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants9.ERROR.OK) {
+          if (ret !== constants8.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants9.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants8.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants9.ERROR.PAUSED) {
+            } else if (ret === constants8.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5991,10 +5991,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants9.ERROR.OK) {
+        if (ret === constants8.ERROR.OK) {
           return null;
         }
-        if (ret === constants9.ERROR.PAUSED || ret === constants9.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants8.ERROR.PAUSED || ret === constants8.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6011,7 +6011,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants9.ERROR[ret], data);
+        return new HTTPParserError(message, constants8.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6191,7 +6191,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants9.ERROR.PAUSED : 0;
+        return pause ? constants8.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6213,7 +6213,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants9.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6249,13 +6249,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants9.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants9.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants9.ERROR.PAUSED;
+          return constants8.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -56587,10 +56587,7 @@ var GEMINI_SYSTEM_SETTINGS = {
   security: { auth: { selectedType: "gemini-api-key" } },
   general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
   privacy: { usageStatisticsEnabled: false },
-  telemetry: { enabled: false },
-  // Both search and fetch through the Gemini API's own tools, on Google's servers, past the
-  // network allow-list: the model proxy refuses those calls, so the tools are not offered.
-  tools: { exclude: ["google_web_search", "web_fetch"] }
+  telemetry: { enabled: false }
 };
 function geminiInvocation(options) {
   return {
@@ -57081,7 +57078,6 @@ function redactIntent(intent, redactor) {
 }
 
 // app/polecat/run-agent-step.ts
-import { constants as constants7 } from "node:os";
 import { createInterface } from "node:readline";
 
 // app/polecat/agents/output-tail.ts
@@ -58038,7 +58034,7 @@ async function runAgentStep(input2) {
   };
   const child = input2.sandbox === void 0 ? spawnAsAgent(input2.user, agentSpawn) : spawnInSandbox(input2.user, { ...agentSpawn, sandbox: input2.sandbox });
   const exited = new Promise((resolve2) => {
-    child.on("exit", (code, signal) => resolve2(input2.sandbox === void 0 ? { kind: "exited", code, signal } : sandboxedEnd(code, signal)));
+    child.on("exit", (code, signal) => resolve2({ kind: "exited", code, signal }));
     child.on("error", () => resolve2({ kind: "exited", code: null, signal: null }));
   });
   const outputEnded = new Promise((resolve2) => {
@@ -58088,13 +58084,6 @@ async function runAgentStep(input2) {
     malformedLines: parser?.totals().malformedLines ?? 0,
     apiError
   };
-}
-function sandboxedEnd(code, signal) {
-  if (code !== null && code > 128) {
-    const name2 = Object.entries(constants7.signals).find(([, number4]) => number4 === code - 128)?.[0];
-    if (name2 !== void 0) return { kind: "exited", code: null, signal: name2 };
-  }
-  return { kind: "exited", code, signal };
 }
 
 // app/town/message-beads.ts
@@ -58539,7 +58528,7 @@ import { mkdir as mkdir9, mkdtemp as mkdtemp2, readdir as readdir8, rename as re
 import { join as join15 } from "node:path";
 
 // app/polecat/agent-files.ts
-import { constants as constants8 } from "node:fs";
+import { constants as constants7 } from "node:fs";
 import { lstat as lstat4, open as open4 } from "node:fs/promises";
 import { join as join13 } from "node:path";
 
@@ -58573,7 +58562,7 @@ async function openInside(root, relative2) {
   if (stats === void 0) return void 0;
   if (!stats.isFile()) throw new WorkRefusal(`${relative2} is not a regular file`);
   if (stats.nlink > 1) throw new WorkRefusal(`${relative2} has other hard links`);
-  const handle = await open4(join13(root, relative2), constants8.O_RDONLY | constants8.O_NOFOLLOW | constants8.O_NONBLOCK);
+  const handle = await open4(join13(root, relative2), constants7.O_RDONLY | constants7.O_NOFOLLOW | constants7.O_NONBLOCK);
   const opened = await handle.stat();
   if (!opened.isFile() || opened.ino !== stats.ino || opened.dev !== stats.dev) {
     await handle.close();
@@ -58924,6 +58913,7 @@ async function workSteps(input2) {
     const { sandbox } = input2;
     const meter = sandbox?.run.meters() ? sandbox.run : void 0;
     const metered = meter?.usage();
+    const refusedBefore = meter?.modelRefused().count ?? 0;
     const result = await runAgentStep({
       user: input2.user,
       cgroup: input2.cgroup,
@@ -59008,6 +58998,8 @@ ${input2.redactor.redact(result.tail).trimEnd()}`);
     }
     const spent = spentBy(result.end, options);
     if (spent !== void 0) return escalate(spent);
+    const refused = meter?.modelRefused();
+    if (refused?.last !== void 0 && refused.count > refusedBefore && !done) return escalate(`the model proxy refused the agent's call: ${refused.last}`);
     if (result.apiError !== null && !done) return escalate(`the model's API failed: ${result.apiError}`);
     note = done ? void 0 : notDoneNote(took.refused);
   }
@@ -60069,7 +60061,7 @@ var ANTHROPIC_SERVER_TOOLS = [
   ["text_editor_code_execution", "edits files in Anthropic's code-execution containers"],
   ["mcp_toolset", "calls an MCP server from Anthropic's servers"]
 ];
-var OPENAI_CLIENT_TOOLS = /* @__PURE__ */ new Set(["function", "custom", "local_shell", "shell", "apply_patch"]);
+var OPENAI_CLIENT_TOOLS = /* @__PURE__ */ new Set(["function", "custom", "local_shell", "shell", "apply_patch", "tool_search"]);
 var OPENAI_SERVER_TOOLS = [
   ["web_search", "searches the web from OpenAI's servers"],
   ["file_search", "reads the account's vector stores, not the run's files"],
@@ -60489,18 +60481,20 @@ var AGENT_VENDOR = {
   command: "anthropic"
 };
 var RunSandbox = class _RunSandbox {
-  constructor(workspace, sockets, egress, model, vendor) {
+  constructor(workspace, sockets, egress, model, vendor, modelRefusals) {
     this.workspace = workspace;
     this.sockets = sockets;
     this.egress = egress;
     this.model = model;
     this.vendor = vendor;
+    this.modelRefusals = modelRefusals;
   }
   workspace;
   sockets;
   egress;
   model;
   vendor;
+  modelRefusals;
   static async start(options) {
     const sockets = join16(options.workspace.actionDir, "sockets");
     await mkdir10(sockets, { mode: 448 });
@@ -60514,6 +60508,7 @@ var RunSandbox = class _RunSandbox {
       onRefusal: (refusal) => log.warning(`The network proxy refused ${refusal.host}:${refusal.port}: ${refusal.reason}`)
     });
     const vendor = AGENT_VENDOR[options.limits.agent];
+    const modelRefusals = [];
     let model = null;
     try {
       model = options.apiKey === "" ? null : await startModelProxy({
@@ -60524,14 +60519,16 @@ var RunSandbox = class _RunSandbox {
         ...options.modelBaseUrl === void 0 ? {} : { upstream: options.modelBaseUrl },
         allowedModels: options.limits.model === null ? null : [options.limits.model],
         limits: { maxTurns: options.limits.max_turns, maxCostUsd: options.limits.max_cost_usd },
-        onCall: (call) => log.info(callLine(call)),
-        onRefusal: (refusal) => log.warning(`The model proxy refused a call (${refusal.status}): ${refusal.message}`)
+        onRefusal: (refusal) => {
+          modelRefusals.push(refusal);
+          log.warning(`The model proxy refused a call (${refusal.status}): ${refusal.message}`);
+        }
       });
     } catch (error63) {
       await egress.close();
       throw error63;
     }
-    return new _RunSandbox(options.workspace, sockets, egress, model, vendor);
+    return new _RunSandbox(options.workspace, sockets, egress, model, vendor, modelRefusals);
   }
   /** The agent's key and base URL: the proxy's dummy and address; null when the run has no model key. */
   modelAccess() {
@@ -60574,6 +60571,11 @@ var RunSandbox = class _RunSandbox {
   meters() {
     return this.model !== null;
   }
+  /** How many calls the model proxy has refused so far, and the last one's message. */
+  modelRefused() {
+    const last = this.modelRefusals.at(-1);
+    return { count: this.modelRefusals.length, ...last ? { last: last.message } : {} };
+  }
   usage() {
     return this.model?.usage() ?? { turns: 0, costUsd: 0, calls: 0, refused: 0 };
   }
@@ -60588,9 +60590,6 @@ var RunSandbox = class _RunSandbox {
 };
 function networkPolicy(network) {
   return network === "open" ? { kind: "open" } : { kind: "allow", hosts: network.allow };
-}
-function callLine(call) {
-  return `Model call: ${call.model}, ${call.endpoint}, answered ${call.status}, $${call.costUsd.toFixed(4)}.`;
 }
 
 // app/polecat/run-polecat.ts

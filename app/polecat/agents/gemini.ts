@@ -13,9 +13,6 @@ export const GEMINI_SYSTEM_SETTINGS = {
   general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
   privacy: { usageStatisticsEnabled: false },
   telemetry: { enabled: false },
-  // Both search and fetch through the Gemini API's own tools, on Google's servers, past the
-  // network allow-list: the model proxy refuses those calls, so the tools are not offered.
-  tools: { exclude: ["google_web_search", "web_fetch"] },
 } as const;
 
 export interface GeminiOptions {

@@ -61,7 +61,9 @@ const ANTHROPIC_SERVER_TOOLS: readonly (readonly [string, string])[] = [
 ];
 
 /** OpenAI tool types a client runs itself (Codex's shell and patch tools are among them). */
-const OPENAI_CLIENT_TOOLS = new Set(["function", "custom", "local_shell", "shell", "apply_patch"]);
+// `tool_search` runs on OpenAI's servers but, like Anthropic's tool search tool, searches only the
+// request's own deferred tool definitions; Codex offers it with every request.
+const OPENAI_CLIENT_TOOLS = new Set(["function", "custom", "local_shell", "shell", "apply_patch", "tool_search"]);
 
 const OPENAI_SERVER_TOOLS: readonly (readonly [string, string])[] = [
   ["web_search", "searches the web from OpenAI's servers"],

@@ -11,7 +11,7 @@ import type { PolecatWorkspace } from "../polecat-workspace.js";
 import type { NetworkPolicy } from "./egress-policy.js";
 import { startEgressProxy, type EgressProxy, type EgressProxyOptions, type EgressRefusal } from "./egress-proxy.js";
 import type { ModelUsage } from "./model-meter.js";
-import { startModelProxy, type ModelCall, type ModelProxy, type ModelRefusal } from "./model-proxy.js";
+import { startModelProxy, type ModelProxy, type ModelRefusal } from "./model-proxy.js";
 import { agentBaseUrl, VENDOR_NAME, type ModelVendor } from "./model-vendors.js";
 import { EGRESS_BRIDGE_PORT, MODEL_BRIDGE_PORT, workspaceSandboxSpec, type SandboxSpec } from "./sandbox-plan.js";
 
@@ -42,7 +42,7 @@ export interface RunSandboxOptions {
   /** The action's `model-base-url`: the model proxy's upstream in place of the vendor's own host. */
   readonly modelBaseUrl: string | undefined;
   readonly clock: () => Date;
-  /** Told of each model call and each refusal, for the run's log. */
+  /** Told of each refusal, for the run's log. */
   readonly log: { info(line: string): void; warning(line: string): void };
   /** Where the egress proxy resolves names and connects (tests send names to local servers). */
   readonly egress?: Pick<EgressProxyOptions, "resolve" | "connect">;
@@ -55,6 +55,7 @@ export class RunSandbox {
     private readonly egress: EgressProxy,
     private readonly model: ModelProxy | null,
     private readonly vendor: ModelVendor,
+    private readonly modelRefusals: readonly ModelRefusal[],
   ) {}
 
   static async start(options: RunSandboxOptions): Promise<RunSandbox> {
@@ -67,6 +68,7 @@ export class RunSandbox {
       onRefusal: (refusal: EgressRefusal) => log.warning(`The network proxy refused ${refusal.host}:${refusal.port}: ${refusal.reason}`),
     });
     const vendor = AGENT_VENDOR[options.limits.agent];
+    const modelRefusals: ModelRefusal[] = [];
     let model: ModelProxy | null = null;
     try {
       model = options.apiKey === "" ? null : await startModelProxy({
@@ -74,14 +76,16 @@ export class RunSandbox {
         ...(options.modelBaseUrl === undefined ? {} : { upstream: options.modelBaseUrl }),
         allowedModels: options.limits.model === null ? null : [options.limits.model],
         limits: { maxTurns: options.limits.max_turns, maxCostUsd: options.limits.max_cost_usd },
-        onCall: (call: ModelCall) => log.info(callLine(call)),
-        onRefusal: (refusal: ModelRefusal) => log.warning(`The model proxy refused a call (${refusal.status}): ${refusal.message}`),
+        onRefusal: (refusal: ModelRefusal) => {
+          modelRefusals.push(refusal);
+          log.warning(`The model proxy refused a call (${refusal.status}): ${refusal.message}`);
+        },
       });
     } catch (error) {
       await egress.close();
       throw error;
     }
-    return new RunSandbox(options.workspace, sockets, egress, model, vendor);
+    return new RunSandbox(options.workspace, sockets, egress, model, vendor, modelRefusals);
   }
 
   /** The agent's key and base URL: the proxy's dummy and address; null when the run has no model key. */
@@ -126,6 +130,12 @@ export class RunSandbox {
     return this.model !== null;
   }
 
+  /** How many calls the model proxy has refused so far, and the last one's message. */
+  modelRefused(): { readonly count: number; readonly last?: string } {
+    const last = this.modelRefusals.at(-1);
+    return { count: this.modelRefusals.length, ...(last ? { last: last.message } : {}) };
+  }
+
   usage(): ModelUsage {
     return this.model?.usage() ?? { turns: 0, costUsd: 0, calls: 0, refused: 0 };
   }
@@ -143,8 +153,4 @@ export class RunSandbox {
 
 function networkPolicy(network: PolecatLimits["network"]): NetworkPolicy {
   return network === "open" ? { kind: "open" } : { kind: "allow", hosts: network.allow };
-}
-
-function callLine(call: ModelCall): string {
-  return `Model call: ${call.model}, ${call.endpoint}, answered ${call.status}, $${call.costUsd.toFixed(4)}.`;
 }
