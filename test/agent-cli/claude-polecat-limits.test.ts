@@ -1,5 +1,6 @@
-// Turns and cost with the real Claude Code CLI: counted by the action from the CLI's stream as it
-// comes (a stopped CLI writes no final report), and spent ones stop the agent at once, start no
+// Turns and cost with the real Claude Code CLI and the sandbox off, where nothing but the CLI's
+// stream shows them: counted by the action from the stream as it comes (a stopped CLI writes no
+// final report), and spent ones stop the agent at once, start no
 // process more, and end the run as ESCALATE, recorded on the bead. Only work that passed the
 // action's checks is pushed. The model the action stops is slow to answer, as a real one is
 // while it writes, so the stop lands as its reply begins; the script has more turns for an agent
@@ -35,7 +36,7 @@ async function recorded(town: PolecatTown) {
 
 describe("polecat.max_turns with Claude Code", () => {
   it("stops an agent that never stops as its turn past the limit begins, pushes the work that passed, and escalates", async () => {
-    const town = await towns.sling("  max_turns: 4\n");
+    const town = await towns.sling("  max_turns: 4\n  sandbox: off\n");
     const clone = agentClone(town);
     const again = bash("git status --short", "Look again");
     const model = await towns.model(stepScript({
@@ -57,7 +58,7 @@ describe("polecat.max_turns with Claude Code", () => {
     expect(requestsPerProcess(model)).toEqual([5]);
     const bead = await town.bead();
     expect(log).toEqual([
-      ...await openingLines(town, bead.id),
+      ...await openingLines(town, bead.id, "off"),
       `Step 1 of 6, load-context: ${CLAUDE}.`,
       `The agent ended (${reason}); 5 turns, $0.00 by its stream so far. The end of its output:\n` +
         `▸ Write: ${clone}/NOTES.md\n▸ Bash: Commit the notes\n▸ Bash: Look again\n▸ Bash: Look again`,
@@ -77,7 +78,7 @@ describe("polecat.max_turns with Claude Code", () => {
   }, RUN_TIMEOUT_MS);
 
   it("starts no process more once a step has taken the last turn", async () => {
-    const town = await towns.sling("  max_turns: 2\n");
+    const town = await towns.sling("  max_turns: 2\n  sandbox: off\n");
     const model = await towns.model(stepScript({
       "load-context": () => [bash(`gt step done --notes "Nothing to plan"`, "Close the step"), { say: "Done." }],
       implement: () => [{ say: "This process should never have started." }],
@@ -102,7 +103,7 @@ describe("polecat.max_turns with Claude Code", () => {
 
 describe("polecat.max_cost_usd with Claude Code", () => {
   it("stops an agent that spends before it spends the budget, pushes none of its refused work, and escalates", async () => {
-    const town = await towns.sling("  max_cost_usd: 1\n");
+    const town = await towns.sling("  max_cost_usd: 1\n  sandbox: off\n");
     const settings = join(agentClone(town), ".github/gastown.yml");
     // $0.03 in and $0.27 out a turn at Sonnet 4.5's prices: the fourth turn's start passes $0.90.
     const usage = { input_tokens: 10_000, output_tokens: 18_000 };
@@ -128,7 +129,7 @@ describe("polecat.max_cost_usd with Claude Code", () => {
     expect(model.requests.flatMap((request) => request.scriptError ?? [])).toEqual([]);
     expect(requestsPerProcess(model)).toEqual([4]);
     expect(log).toEqual([
-      ...await openingLines(town, bead.id),
+      ...await openingLines(town, bead.id, "off"),
       `Step 1 of 6, load-context: ${CLAUDE}.`,
       `The agent ended (${spent}); 4 turns, $0.93 by its stream so far. The end of its output:\n` +
         `▸ Read: ${settings}\n▸ Edit: ${settings}\n▸ Bash: Commit the budget`,

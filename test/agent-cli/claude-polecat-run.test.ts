@@ -90,17 +90,18 @@ describe("a slung issue worked by Claude Code", () => {
     expect(server.requests.flatMap((request) => request.scriptError ?? [])).toEqual([]);
     expect(outcome).toEqual({ kind: "exited", exit: "COMPLETED", reason: REASON });
 
-    // One CLI process a step, each with the key given and none with it, or the token, in its argv.
+    // One CLI process a step, in the sandbox: each call reached the model with the key given,
+    // which the model proxy added (the CLI held only a dummy), and no command line held it or the token.
     expect(requestsPerProcess(server)).toEqual([5, 6, 6, 3, 5, 3]);
     expect(server.requests.map((request) => [request.route, request.headers["x-api-key"]])).toEqual(Array(28).fill(["main", API_KEY]));
     expect(watched.found).toEqual([]);
     expect(watched.cliSeen).toEqual(Array(28).fill(true));
 
-    // The log: every step's process, and the turns and cost counted from the stream so far.
+    // The log: every step's process, and the turns and cost the model proxy counted so far.
     const bead = await polecat.bead();
     const work = `gastown/work/furiosa/${bead.id}`;
     const ended = (turns: number, cost: string, ...tail: string[]) =>
-      `The agent ended (exit 0); ${turns} turns, $${cost} by its stream so far. The end of its output:\n${tail.join("\n")}`;
+      `The agent ended (exit 0); ${turns} turns, $${cost} by the model proxy so far. The end of its output:\n${tail.join("\n")}`;
     const step = (n: number, id: string) => `Step ${n} of 6, ${id}: ${CLAUDE}.`;
     expect(log).toEqual([
       ...await openingLines(polecat, bead.id),
@@ -187,6 +188,7 @@ describe("a slung issue worked by Claude Code", () => {
         `"exit":{"exit":"COMPLETED","reason":"${REASON}","attempt":1,"work_tip":"${shas.at(-1)}"}} -->\n\n` +
         `Polecat **furiosa** is done on \`${bead.id}\`, attempt 1: step 6 of 6, \`submit\`.\n\n` +
         `Last heartbeat ${at}; the agent's last progress ${at}.\n\n` +
+        "Spent so far, by the model proxy: 28 turns, $0.34.\n\n" +
         `It ended as **COMPLETED**, at \`${shas.at(-1)?.slice(0, 12)}\`, for this reason:\n\n\`\`\`text\n${REASON}\n\`\`\`\n`,
       text: "```text\n▸ Bash: Close the step\n▸ Bash: End the run\nSubmitted.\n\n```",
     });

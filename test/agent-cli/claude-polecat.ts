@@ -89,13 +89,16 @@ export function watchingCommandLines(
   };
 }
 
-/** The log's first lines for the newest run on `bead`: the claim, the work ref, the agent. */
-export async function openingLines(polecat: PolecatTown, bead: string): Promise<string[]> {
+/** The log's first lines for the newest run on `bead`: the claim, the work ref, the sandbox (or its absence), the agent. */
+export async function openingLines(polecat: PolecatTown, bead: string, sandbox: "on" | "off" = "on"): Promise<string[]> {
   const work = `gastown/work/furiosa/${bead}`;
   const [start] = await polecat.shas(work);
   return [
     `Polecat furiosa claimed ${bead}, attempt 1 (run ${polecat.runs().at(-1)?.id}).`,
     `Made the work ref ${work} at ${start?.slice(0, 12)}.`,
+    sandbox === "on"
+      ? "The agent runs in its sandbox, with the network proxy and the model proxy in front of Anthropic's API."
+      : "warning: polecat.sandbox is off: the agent runs unisolated, with the model's key and the runner's network.",
     `Using ${CLAUDE}.`,
   ];
 }

@@ -39,7 +39,9 @@ interface Vendor {
   /** What the CLI writes to stderr on every run (kept in the tail). */
   readonly stderr: readonly string[];
   /** A refused key: the requests the CLI makes, its exit status, and the failure it reports. */
-  readonly refused: { readonly requests: number; readonly exit: number; error(server: ScriptedHttpServer): string };
+  readonly refused: { readonly requests: number; readonly exit: number; readonly error: string };
+  /** The hosts it tries to reach on its own each step, which the sandbox's network proxy refuses. */
+  readonly phonesHome: readonly string[];
 }
 
 const VENDORS: readonly Vendor[] = [
@@ -54,7 +56,10 @@ const VENDORS: readonly Vendor[] = [
     costs: ["0.33", "0.67"],
     stderr: [],
     // It tries five times more, then fails the turn.
-    refused: { requests: 6, exit: 1, error: (server) => `unexpected status 401 Unauthorized: invalid api key, url: ${server.url}/v1/responses` },
+    // At the model proxy's address: the only one it knows.
+    refused: { requests: 6, exit: 1, error: "unexpected status 401 Unauthorized: invalid api key, url: http://127.0.0.1:4180/v1/responses" },
+    // GitHub (its plugins) and ChatGPT's backend (its remote settings): it works on without them.
+    phonesHome: ["api.github.com:443", "chatgpt.com:443", "github.com:443"],
   },
   {
     agent: "gemini", model: "gemini-2.5-flash", apiKey: "gm-test-gemini-polecat-0123456789",
@@ -70,7 +75,8 @@ const VENDORS: readonly Vendor[] = [
       "YOLO mode is enabled. All tool calls will be automatically approved.",
       "Ripgrep is not available. Falling back to GrepTool.",
     ],
-    refused: { requests: 1, exit: 145, error: () => '[API Error: {"error":{"code":401,"message":"invalid api key","status":"UNAUTHENTICATED"}}]' },
+    refused: { requests: 1, exit: 145, error: '[API Error: {"error":{"code":401,"message":"invalid api key","status":"UNAUTHENTICATED"}}]' },
+    phonesHome: [],
   },
 ];
 
@@ -126,11 +132,13 @@ describe.each(VENDORS)("a slung issue worked by $agent", (vendor) => {
     const bead = await town.bead();
     const pkg = AGENT_PACKAGES[vendor.agent];
     const ended = (turns: number, cost: string, ...tail: string[]) =>
-      `The agent ended (exit 0); ${turns} turns, $${cost} by its stream so far. The end of its output:\n${tail.join("\n")}`;
+      `The agent ended (exit 0); ${turns} turns, $${cost} by the model proxy so far. The end of its output:\n${tail.join("\n")}`;
     const molecule = readMolecule(await town.ledger(), String(gastownMetadata(bead).molecule));
     const reason = `Every step of ${molecule.root.id} is done (2).`;
     expect(outcome).toEqual({ kind: "exited", exit: "COMPLETED", reason });
-    expect(log.slice(3)).toEqual([
+    const refusedByProxy = (line: string) => line.startsWith("warning: The network proxy refused ");
+    expect([...new Set(log.filter(refusedByProxy).map((line) => line.split(" ")[5]?.replace(/:$/, "")))].sort()).toEqual(vendor.phonesHome);
+    expect(log.filter((line) => !refusedByProxy(line)).slice(4)).toEqual([
       `Step 1 of 2, plan: ${pkg.name}@${pkg.version}.`,
       ended(3, vendor.costs[0], vendor.ran("gt prime"), vendor.ran(`gt step done --notes "Plan: seal the pumps in src/pumps.txt"`), "Planned.", ...vendor.stderr),
       `Step 2 of 2, build: ${pkg.name}@${pkg.version}.`,
@@ -170,20 +178,21 @@ describe.each(VENDORS)("a slung issue worked by $agent", (vendor) => {
       },
     });
 
-    const reason = `the model's API failed: ${vendor.refused.error(server)}`;
+    const reason = `the model's API failed: ${vendor.refused.error}`;
     expect(outcome).toEqual({ kind: "exited", exit: "ESCALATE", reason });
     expect(server.requests.map((request) => [request.status, vendor.keyHeader(request)]))
       .toEqual(Array(vendor.refused.requests).fill([401, vendor.agent === "codex" ? "Bearer not-the-key" : "not-the-key"]));
     const bead = await town.bead();
     const pkg = AGENT_PACKAGES[vendor.agent];
-    expect(log.slice(3)).toEqual([
+    const said = log.filter((line) => !line.startsWith("warning: The network proxy refused ")).slice(4);
+    expect(said).toEqual([
       `Step 1 of 2, plan: ${pkg.name}@${pkg.version}.`,
-      expect.stringMatching(new RegExp(`^The agent ended \\(exit ${vendor.refused.exit}\\); 0 turns, \\$0\\.00 by its stream so far\\. The end of its output:\n`)) as unknown,
+      expect.stringMatching(new RegExp(`^The agent ended \\(exit ${vendor.refused.exit}\\); 0 turns, \\$0\\.00 by the model proxy so far\\. The end of its output:\n`)) as unknown,
       `warning: Escalated: ${reason}`,
       `Recorded the exit on ${bead.id}: ESCALATE.`,
       `notice: The polecat ended as ESCALATE: ${reason}`,
     ]);
-    expect(log[4]).toContain(`! ${vendor.refused.error(server)}`);
+    expect(said[1]).toContain(`! ${vendor.refused.error}`);
     expect(await processesOf(town.user.uid)).toEqual([]);
   }, RUN_TIMEOUT_MS);
 });
