@@ -42,6 +42,7 @@ export function heartbeatOutput(view: HeartbeatView): CheckRunOutput {
   const { step } = view;
   const marker = heartbeatMarker({
     at: view.at, progressAt: view.progressAt, state: view.state, step: step.id, attempt: view.attempt, ...(view.exit ? { exit: view.exit } : {}),
+    ...(view.sandbox ? { spent: { turns: view.sandbox.turns, costUsd: view.sandbox.costUsd } } : {}),
   });
   const lines = [
     marker,

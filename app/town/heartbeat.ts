@@ -1,6 +1,7 @@
 // A polecat's heartbeat (DESIGN §7): a `gastown/polecat` check run on the tip of the work ref,
 // `external_id` `<bead>@<attempt>`, whose `output.summary` starts with
-// `<!-- gastown:heartbeat {"at":ISO,"progress_at":ISO,"state":…,"step":…,"attempt":n} -->`. GitHub sends no webhook
+// `<!-- gastown:heartbeat {"at":ISO,"progress_at":ISO,"state":…,"step":…,"attempt":n} -->` (and, from a
+// sandboxed run, `"spent":{"turns":n,"cost_usd":x}` by its model proxy). GitHub sends no webhook
 // when a check run's output changes, so the App reads it when asked. Anyone who can write check
 // runs could write one, so the summary is untrusted: what does not parse is no heartbeat, and a
 // field that is not what the contract says is left out rather than shown.
@@ -29,6 +30,13 @@ export interface Heartbeat {
    * lost after it can be repaired from here.
    */
   readonly exit?: HeartbeatExit;
+  /** What the run has spent, by its model proxy's meter (a sandboxed run only). */
+  readonly spent?: HeartbeatSpend;
+}
+
+export interface HeartbeatSpend {
+  readonly turns: number;
+  readonly costUsd: number;
 }
 
 export interface HeartbeatExit {
@@ -70,7 +78,7 @@ export function parseHeartbeat(summary: unknown): Heartbeat | undefined {
     return undefined;
   }
   if (typeof fields !== "object" || fields === null || Array.isArray(fields)) return undefined;
-  const { at, progress_at: progressAt, state, step, attempt, exit } = fields as Record<string, unknown>;
+  const { at, progress_at: progressAt, state, step, attempt, exit, spent } = fields as Record<string, unknown>;
   const time = isoTime(at);
   if (time === undefined) return undefined;
   const progress = isoTime(progressAt);
@@ -81,7 +89,20 @@ export function parseHeartbeat(summary: unknown): Heartbeat | undefined {
     ...(isStep(step) ? { step } : {}),
     ...(isPositiveInteger(attempt) ? { attempt } : {}),
     ...(heartbeatExit(exit) ?? {}),
+    ...(heartbeatSpend(spent) ?? {}),
   };
+}
+
+/** The most a run could spend: a figure past it is garbage. */
+const MAX_SPEND_USD = 1_000_000;
+
+/** What an untrusted heartbeat says was spent, when both figures are what the contract says. */
+function heartbeatSpend(value: unknown): { spent: HeartbeatSpend } | undefined {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+  const { turns, cost_usd: costUsd } = value as Record<string, unknown>;
+  if (typeof turns !== "number" || !Number.isSafeInteger(turns) || turns < 0) return undefined;
+  if (typeof costUsd !== "number" || !Number.isFinite(costUsd) || costUsd < 0 || costUsd > MAX_SPEND_USD) return undefined;
+  return { spent: { turns, costUsd } };
 }
 
 const EXITS: readonly string[] = ["COMPLETED", "BLOCKED", "REFACTOR", "ESCALATE"];
@@ -114,6 +135,7 @@ export function heartbeatMarker(heartbeat: Heartbeat & { readonly state: Heartbe
         ...(heartbeat.exit.blocker ? { blocker: heartbeat.exit.blocker } : {}),
       },
     } : {}),
+    ...(heartbeat.spent ? { spent: { turns: heartbeat.spent.turns, cost_usd: Math.round(heartbeat.spent.costUsd * 1e6) / 1e6 } } : {}),
   };
   // `<` and `>` escaped, so no text in it (an exit's reason) can end the HTML comment early.
   return `<!-- gastown:heartbeat ${JSON.stringify(fields).replace(/</g, "\\u003c").replace(/>/g, "\\u003e")} -->`;

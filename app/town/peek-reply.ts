@@ -8,7 +8,7 @@ import { gastownMetadata, gastownString } from "../molecules/gastown-metadata.js
 import { isMoleculeRoot, readMolecule } from "../molecules/molecule.js";
 import { progress } from "../molecules/next-steps.js";
 import { fenced, withoutMentions } from "./fenced-text.js";
-import type { Heartbeat } from "./heartbeat.js";
+import type { Heartbeat, HeartbeatSpend } from "./heartbeat.js";
 import type { Health, HealthReason, PolecatState } from "./polecat-health.js";
 import { STATE_ORDER } from "./polecat-roster.js";
 import { sandboxParagraph, type SandboxSettings } from "./sandbox-notice.js";
@@ -85,6 +85,7 @@ export function renderPeek(view: PeekView): string {
     "|---|---|",
     `| Bead | ${beadCell(bead)} |`,
     `| Heartbeat | ${heartbeatCell(view.heartbeat, view.now)} |`,
+    ...(view.heartbeat?.spent ? [`| Spent | ${spentCell(view.heartbeat.spent)} |`] : []),
     `| Run | ${runCell(view.run)} |`,
     `| Exit | ${exitCell(bead, health.state)} |`,
     `| Attempts | ${attemptsCell(bead, view.settings)} |`,
@@ -187,6 +188,11 @@ const ISSUE_URL = /^https?:\/\/[^\s()<>|\]\\]+\/issues\/(\d+)$/;
 function issueLink(ref: string | undefined): string | undefined {
   const match = ref === undefined ? null : ISSUE_URL.exec(ref);
   return match ? `[#${match[1]}](${ref})` : undefined;
+}
+
+/** The run's spend as its model proxy metered it (only a sandboxed run's heartbeat says it). */
+function spentCell(spent: HeartbeatSpend): string {
+  return `${spent.turns} turn${spent.turns === 1 ? "" : "s"}, $${spent.costUsd.toFixed(2)} (metered by its model proxy)`;
 }
 
 function heartbeatCell(heartbeat: Heartbeat | undefined, now: Date): string {

@@ -27,6 +27,18 @@ describe("reading a heartbeat", () => {
     expect(parseHeartbeat(beat('{"at":"2026-11-24T11:57:00Z","progress_at":"soon"}'))).toEqual({ at: heartbeat.at });
   });
 
+  it("reads what a sandboxed run spent, by its model proxy, and drops a figure that is not a count or an amount", () => {
+    const heartbeat = { at: new Date("2026-11-24T11:57:00Z"), state: "working" as const, step: "implement", attempt: 1, spent: { turns: 12, costUsd: 0.4216 } };
+    const marker = heartbeatMarker(heartbeat);
+    expect(marker).toBe(
+      '<!-- gastown:heartbeat {"at":"2026-11-24T11:57:00.000Z","progress_at":"2026-11-24T11:57:00.000Z","state":"working","step":"implement","attempt":1,"spent":{"turns":12,"cost_usd":0.4216}} -->',
+    );
+    expect(parseHeartbeat(marker)?.spent).toEqual({ turns: 12, costUsd: 0.4216 });
+    for (const spent of ['{"turns":-1,"cost_usd":1}', '{"turns":1.5,"cost_usd":1}', '{"turns":1,"cost_usd":"1"}', '{"turns":1,"cost_usd":1e9}', "[1,2]"]) {
+      expect(parseHeartbeat(beat(`{"at":"2026-11-24T11:57:00Z","spent":${spent}}`))).toEqual({ at: new Date("2026-11-24T11:57:00Z") });
+    }
+  });
+
   it("takes every state of the contract", () => {
     for (const state of ["working", "stuck", "done", "crashed"]) {
       expect(parseHeartbeat(beat(`{"at":"2026-11-24T11:57:00Z","state":"${state}"}`))?.state).toBe(state);

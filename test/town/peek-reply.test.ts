@@ -66,6 +66,18 @@ describe("the /peek reply", () => {
     ].join("\n"));
   });
 
+  it("shows what a sandboxed run has spent, as its heartbeat says its model proxy metered it", () => {
+    const { ledger, bead } = slung();
+    const heartbeat = { at: minutesAfter(NOW, 2), state: "working" as const, step: "implement", attempt: 1, spent: { turns: 7, costUsd: 0.4216 } };
+    const health = polecatHealth({ bead, run: { live: true, conclusion: null }, heartbeat, now: LATER, stuckMinutes: 20 });
+    const rows = renderPeek(view({ bead, ledger, health, heartbeat, run: RUN })).split("\n").filter((line) => line.startsWith("| "));
+    expect(rows.slice(2, 5)).toEqual([
+      "| Heartbeat | 3 minutes ago (2026-11-24 12:02 UTC): working, step `implement` |",
+      "| Spent | 7 turns, $0.42 (metered by its model proxy) |",
+      "| Run | [#31](https://github.com/octo/town/actions/runs/31) (in_progress) |",
+    ]);
+  });
+
   it("says, under the state, when the sandbox is off or the network open", () => {
     const { bead, ledger } = slung();
     const heartbeat = { at: minutesAfter(NOW, 2), state: "working" as const, step: "implement", attempt: 1 };

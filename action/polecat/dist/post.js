@@ -53326,7 +53326,8 @@ function heartbeatMarker(heartbeat) {
         work_tip: heartbeat.exit.workTip,
         ...heartbeat.exit.blocker ? { blocker: heartbeat.exit.blocker } : {}
       }
-    } : {}
+    } : {},
+    ...heartbeat.spent ? { spent: { turns: heartbeat.spent.turns, cost_usd: Math.round(heartbeat.spent.costUsd * 1e6) / 1e6 } } : {}
   };
   return `<!-- gastown:heartbeat ${JSON.stringify(fields).replace(/</g, "\\u003c").replace(/>/g, "\\u003e")} -->`;
 }
@@ -53359,7 +53360,8 @@ function heartbeatOutput(view) {
     state: view.state,
     step: step.id,
     attempt: view.attempt,
-    ...view.exit ? { exit: view.exit } : {}
+    ...view.exit ? { exit: view.exit } : {},
+    ...view.sandbox ? { spent: { turns: view.sandbox.turns, costUsd: view.sandbox.costUsd } } : {}
   });
   const lines = [
     marker,

@@ -70419,6 +70419,7 @@ function renderPeek(view) {
     "|---|---|",
     `| Bead | ${beadCell(bead)} |`,
     `| Heartbeat | ${heartbeatCell(view.heartbeat, view.now)} |`,
+    ...view.heartbeat?.spent ? [`| Spent | ${spentCell(view.heartbeat.spent)} |`] : [],
     `| Run | ${runCell(view.run)} |`,
     `| Exit | ${exitCell(bead, health.state)} |`,
     `| Attempts | ${attemptsCell(bead, view.settings)} |`,
@@ -70510,6 +70511,9 @@ var ISSUE_URL = /^https?:\/\/[^\s()<>|\]\\]+\/issues\/(\d+)$/;
 function issueLink(ref) {
   const match = ref === void 0 ? null : ISSUE_URL.exec(ref);
   return match ? `[#${match[1]}](${ref})` : void 0;
+}
+function spentCell(spent) {
+  return `${spent.turns} turn${spent.turns === 1 ? "" : "s"}, $${spent.costUsd.toFixed(2)} (metered by its model proxy)`;
 }
 function heartbeatCell(heartbeat, now) {
   if (!heartbeat) return "none yet";
@@ -70705,7 +70709,7 @@ function parseHeartbeat(summary2) {
     return void 0;
   }
   if (typeof fields !== "object" || fields === null || Array.isArray(fields)) return void 0;
-  const { at, progress_at: progressAt, state, step, attempt, exit } = fields;
+  const { at, progress_at: progressAt, state, step, attempt, exit, spent } = fields;
   const time3 = isoTime(at);
   if (time3 === void 0) return void 0;
   const progress2 = isoTime(progressAt);
@@ -70715,8 +70719,17 @@ function parseHeartbeat(summary2) {
     ...isHeartbeatState(state) ? { state } : {},
     ...isStep(step) ? { step } : {},
     ...isPositiveInteger(attempt) ? { attempt } : {},
-    ...heartbeatExit(exit) ?? {}
+    ...heartbeatExit(exit) ?? {},
+    ...heartbeatSpend(spent) ?? {}
   };
+}
+var MAX_SPEND_USD = 1e6;
+function heartbeatSpend(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
+  const { turns, cost_usd: costUsd } = value;
+  if (typeof turns !== "number" || !Number.isSafeInteger(turns) || turns < 0) return void 0;
+  if (typeof costUsd !== "number" || !Number.isFinite(costUsd) || costUsd < 0 || costUsd > MAX_SPEND_USD) return void 0;
+  return { spent: { turns, costUsd } };
 }
 var EXITS = ["COMPLETED", "BLOCKED", "REFACTOR", "ESCALATE"];
 var SHA = /^[0-9a-f]{40}$/;
