@@ -56,7 +56,11 @@ export function recordPolecatExit(ledger: Ledger, exit: PolecatExit, context: Ex
   const at = timestamp(exit.at);
   const released = withGastownMetadata(
     { ...(beadStatus(work) === "hooked" ? unhooked(work) : work), status: STATUS_AFTER_EXIT[exit.exit], updated_at: at },
-    { exit: exit.exit, exit_reason: exit.reason, exit_at: at, exit_blocker: exit.blocker, work_tip: exit.workTip },
+    {
+      exit: exit.exit, exit_reason: exit.reason, exit_at: at, exit_blocker: exit.blocker, work_tip: exit.workTip,
+      // What the attempt spent: by its model proxy in the sandbox, else by the agent's stream.
+      exit_turns: context.turns, exit_cost_usd: Math.round(context.costUsd * 1e6) / 1e6,
+    },
   );
   const blocked = exit.blocker === undefined ? released : withBlocker(released, exit.blocker, at, context.polecat);
   const next = ledger.withBead(sameAs(work, blocked) ? work : blocked);

@@ -83,6 +83,9 @@ function facts(bead: Bead, run: StatusView["run"]): string[] {
   if (waitingSince !== undefined) rows.push(["Waiting since", when(new Date(waitingSince))]);
   // The reason is the agent's words (or the App's, quoting a person's): shown fenced, as the detail.
   if (typeof meta.exit === "string") rows.push(["Exit", meta.exit]);
+  const turns = meta["exit_turns"];
+  const cost = meta["exit_cost_usd"];
+  if (typeof turns === "number" && typeof cost === "number") rows.push(["Spent", `${turns} turn${turns === 1 ? "" : "s"}, $${cost.toFixed(2)}`]);
   return ["| | |", "|---|---|", ...rows.map(([name, value]) => `| ${name} | ${value} |`)];
 }
 

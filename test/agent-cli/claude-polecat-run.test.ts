@@ -185,7 +185,7 @@ describe("a slung issue worked by Claude Code", () => {
     expect(checkRuns.at(-1)?.output).toEqual({
       title: "done · step 6/6",
       summary: `<!-- gastown:heartbeat {"at":"${at}","progress_at":"${at}","state":"done","step":"submit","attempt":1,` +
-        `"exit":{"exit":"COMPLETED","reason":"${REASON}","attempt":1,"work_tip":"${shas.at(-1)}"}} -->\n\n` +
+        `"exit":{"exit":"COMPLETED","reason":"${REASON}","attempt":1,"work_tip":"${shas.at(-1)}"},"spent":{"turns":28,"cost_usd":0.336}} -->\n\n` +
         `Polecat **furiosa** is done on \`${bead.id}\`, attempt 1: step 6 of 6, \`submit\`.\n\n` +
         `Last heartbeat ${at}; the agent's last progress ${at}.\n\n` +
         "Spent so far, by the model proxy: 28 turns, $0.34.\n\n" +

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../app/config/config-schema.js";
 import { Ledger } from "../../app/ledger/ledger.js";
+import { withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { closeStep } from "../../app/molecules/step-done.js";
 import { sling } from "../../app/town/sling.js";
 import { beadIdFromStatus, renderStatusComment } from "../../app/town/status-comment.js";
@@ -41,6 +42,16 @@ describe("the status comment", () => {
       "",
     ].join("\n"));
     expect(beadIdFromStatus(body)).toBe(id);
+  });
+
+  it("shows the exit and what the attempt spent, as the run recorded them on the bead", () => {
+    const slung = sling(Ledger.empty(), slingInput());
+    if (slung.outcome.kind !== "dispatch") throw new Error("setup");
+    const { bead: id } = slung.outcome.assignment;
+    const bead = withGastownMetadata(slung.ledger.get(id)!, { exit: "ESCALATE", exit_turns: 12, exit_cost_usd: 0.4216 });
+    const rows = renderStatusComment({ state: "escalated", headline: "Escalated.", bead, ledger: slung.ledger.withBead(bead), sandbox: defaultConfig().polecat, now: NOW })
+      .split("\n").filter((line) => line.startsWith("| Exit") || line.startsWith("| Spent"));
+    expect(rows).toEqual(["| Exit | ESCALATE |", "| Spent | 12 turns, $0.42 |"]);
   });
 
   it("fences error detail as data, in a fence longer than any backticks inside", () => {

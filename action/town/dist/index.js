@@ -69909,6 +69909,9 @@ function facts(bead, run3) {
   const waitingSince = gastownString(bead, "waiting_since");
   if (waitingSince !== void 0) rows.push(["Waiting since", when(new Date(waitingSince))]);
   if (typeof meta3.exit === "string") rows.push(["Exit", meta3.exit]);
+  const turns = meta3["exit_turns"];
+  const cost = meta3["exit_cost_usd"];
+  if (typeof turns === "number" && typeof cost === "number") rows.push(["Spent", `${turns} turn${turns === 1 ? "" : "s"}, $${cost.toFixed(2)}`]);
   return ["| | |", "|---|---|", ...rows.map(([name2, value]) => `| ${name2} | ${value} |`)];
 }
 function checklist(ledger2, bead, current) {
