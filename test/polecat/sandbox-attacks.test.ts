@@ -147,4 +147,29 @@ describe("a hostile agent in the sandbox", () => {
     expect(digests.map((digest) => [digest["kind"], digest["turns"], digest["cost_usd"]])).toEqual([["work", 1, ONE_CALL_USD]]);
     expect(gastownMetadata(await polecat.bead())).toMatchObject({ exit: "COMPLETED" });
   }, RUN_TIMEOUT_MS);
+
+  it("cannot push even the dummy key it holds: the scan knows it as the run's own", async () => {
+    agent = await hostileAgent("planted-key");
+    polecat = await startPolecatTown({ command: agent.command, sandboxWritable: [agent.reportDir] });
+    await agent.handTo(polecat.user);
+    const { outcome } = await polecat.runPolecat({ inputs: { "api-key": `sk-ant-api03-${randomBytes(24).toString("hex")}` } });
+    const [first] = await agent.reports(polecat.user.uid);
+    const commit = String(first?.["head"]).slice(0, 7);
+    expect(outcome).toEqual({
+      kind: "exited", exit: "ESCALATE",
+      reason: `the agent's work on step plan was refused twice: commit ${commit} ("Keep the model key") puts what looks like a secret in src/model.ts: this run's own secret (line 1). No secret is pushed: take it out of every commit`,
+    });
+    const bead = await polecat.bead();
+    expect(await polecat.commits(`gastown/work/furiosa/${bead.id}`)).toEqual([`Gastown: start work on ${bead.id}\nGastown-Bead: ${bead.id}`]);
+  }, RUN_TIMEOUT_MS);
+
+  it("is never started where the sandbox cannot be made: the run fails before it claims the bead", async () => {
+    polecat = await startPolecatTown({ command: "/bin/true" });
+    const before = (await polecat.bead()).updated_at;
+    const { outcome, log } = await polecat.runPolecat({ overrides: { probeSandbox: async () => ({ ok: false, why: "no CAP_SYS_ADMIN here" }) } });
+    const reason = "The agent's sandbox cannot be made on this runner: no CAP_SYS_ADMIN here";
+    expect(outcome).toEqual({ kind: "refused", reason, failed: true });
+    expect(log).toEqual([`failed: This polecat run stops without working: ${reason}`]);
+    expect((await polecat.bead()).updated_at).toBe(before);
+  }, RUN_TIMEOUT_MS);
 });
