@@ -232,31 +232,7 @@ class Started {
     if (repaired > 0) deps.log.info(`Recorded ${repaired} step${repaired === 1 ? "" : "s"} an earlier attempt had pushed but not recorded.`);
 
     // 5. The molecule's steps, in the sandbox unless it is off.
-    // Outside the sandbox a `command` agent is given no key: the team's program holds no credential of the run.
-    let model: ModelAccess | null = options.apiKey === "" || options.limits.agent === "command"
-      ? null
-      : { apiKey: options.apiKey, ...(options.modelBaseUrl ? { baseUrl: options.modelBaseUrl } : {}) };
-    if (options.limits.sandbox === "on") {
-      this.sandbox = await RunSandbox.start({
-        workspace, limits: options.limits, apiKey: options.apiKey, modelBaseUrl: options.modelBaseUrl, clock: deps.clock, log: deps.log,
-        ...(deps.egress ? { egress: deps.egress } : {}),
-      });
-      model = this.sandbox.modelAccess();
-      deps.log.info(`The agent runs in its sandbox, with ${this.sandbox.describe()}.`);
-    } else {
-      deps.log.warning("polecat.sandbox is off: the agent runs unisolated, with the model's key and the runner's network.");
-    }
-    const program: AgentProgram = await resolveAgentProgram(options, deps, repo, work.base, workspace, model);
-    let sandbox: { readonly run: RunSandbox; readonly spec: SandboxSpec } | undefined;
-    if (this.sandbox !== undefined) {
-      const spec = this.sandbox.spec({
-        readOnly: [...program.paths, ...deps.sandboxPaths?.readOnly ?? []], writable: deps.sandboxPaths?.writable ?? [],
-      });
-      await prepareSandbox(workspace, spec, deps.sandboxInit);
-      sandbox = { run: this.sandbox, spec };
-      const watched = this.sandbox;
-      heartbeat.watchSandbox(() => watched.view());
-    }
+    const { program, sandbox } = await this.agentAndSandbox(repo, work.base, workspace, heartbeat);
     await makeAgentClone({
       repo, cloneDir: workspace.clone, baseTip: work.base, workTip: work.work, owner: user,
       ...(deps.gitPath ? { gitPath: deps.gitPath } : {}),
@@ -305,6 +281,36 @@ class Started {
       payload: polecatMail({ exit: end.exit, bead: options.bead, attempt: options.attempt, polecat: options.polecat, runId: options.runId, reason: end.reason }),
     }).catch((error: unknown) => deps.log.warning(`The mail did not ring (${this.redactor.redact(String(error))}); the next look will find the exit all the same.`));
     return { kind: "exited", exit: end.exit, reason: end.reason };
+  }
+
+  /**
+   * The agent's program and, unless `polecat.sandbox` is off, the sandbox it runs in: its proxies
+   * started, the dummy key and their addresses given to the agent in place of the real key, the
+   * heartbeat watching the spend and the refusals.
+   */
+  private async agentAndSandbox(
+    repo: ActionRepo, baseTip: string, workspace: PolecatWorkspace, heartbeat: PolecatHeartbeat,
+  ): Promise<{ program: AgentProgram; sandbox?: { readonly run: RunSandbox; readonly spec: SandboxSpec } }> {
+    const { options, deps } = this;
+    if (options.limits.sandbox === "off") {
+      deps.log.warning("polecat.sandbox is off: the agent runs unisolated, with the model's key and the runner's network.");
+      // A `command` agent is given no key: the team's program holds no credential of the run.
+      const model: ModelAccess | null = options.apiKey === "" || options.limits.agent === "command"
+        ? null
+        : { apiKey: options.apiKey, ...(options.modelBaseUrl ? { baseUrl: options.modelBaseUrl } : {}) };
+      return { program: await resolveAgentProgram(options, deps, repo, baseTip, workspace, model) };
+    }
+    const run = await RunSandbox.start({
+      workspace, limits: options.limits, apiKey: options.apiKey, modelBaseUrl: options.modelBaseUrl, clock: deps.clock, log: deps.log,
+      ...(deps.egress ? { egress: deps.egress } : {}),
+    });
+    this.sandbox = run;
+    deps.log.info(`The agent runs in its sandbox, with ${run.describe()}.`);
+    const program = await resolveAgentProgram(options, deps, repo, baseTip, workspace, run.modelAccess());
+    const spec = run.spec({ readOnly: [...program.paths, ...deps.sandboxPaths?.readOnly ?? []], writable: deps.sandboxPaths?.writable ?? [] });
+    await prepareSandbox(workspace, spec, deps.sandboxInit);
+    heartbeat.watchSandbox(() => run.view());
+    return { program, sandbox: { run, spec } };
   }
 
   private async makeUser(key: string, home: string): Promise<AgentUser> {

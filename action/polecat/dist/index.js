@@ -60740,34 +60740,7 @@ var Started = class {
       now: deps.clock()
     });
     if (repaired > 0) deps.log.info(`Recorded ${repaired} step${repaired === 1 ? "" : "s"} an earlier attempt had pushed but not recorded.`);
-    let model = options.apiKey === "" || options.limits.agent === "command" ? null : { apiKey: options.apiKey, ...options.modelBaseUrl ? { baseUrl: options.modelBaseUrl } : {} };
-    if (options.limits.sandbox === "on") {
-      this.sandbox = await RunSandbox.start({
-        workspace,
-        limits: options.limits,
-        apiKey: options.apiKey,
-        modelBaseUrl: options.modelBaseUrl,
-        clock: deps.clock,
-        log: deps.log,
-        ...deps.egress ? { egress: deps.egress } : {}
-      });
-      model = this.sandbox.modelAccess();
-      deps.log.info(`The agent runs in its sandbox, with ${this.sandbox.describe()}.`);
-    } else {
-      deps.log.warning("polecat.sandbox is off: the agent runs unisolated, with the model's key and the runner's network.");
-    }
-    const program = await resolveAgentProgram(options, deps, repo, work.base, workspace, model);
-    let sandbox;
-    if (this.sandbox !== void 0) {
-      const spec = this.sandbox.spec({
-        readOnly: [...program.paths, ...deps.sandboxPaths?.readOnly ?? []],
-        writable: deps.sandboxPaths?.writable ?? []
-      });
-      await prepareSandbox(workspace, spec, deps.sandboxInit);
-      sandbox = { run: this.sandbox, spec };
-      const watched = this.sandbox;
-      heartbeat.watchSandbox(() => watched.view());
-    }
+    const { program, sandbox } = await this.agentAndSandbox(repo, work.base, workspace, heartbeat);
     await makeAgentClone({
       repo,
       cloneDir: workspace.clone,
@@ -60840,6 +60813,35 @@ var Started = class {
       payload: polecatMail({ exit: end.exit, bead: options.bead, attempt: options.attempt, polecat: options.polecat, runId: options.runId, reason: end.reason })
     }).catch((error63) => deps.log.warning(`The mail did not ring (${this.redactor.redact(String(error63))}); the next look will find the exit all the same.`));
     return { kind: "exited", exit: end.exit, reason: end.reason };
+  }
+  /**
+   * The agent's program and, unless `polecat.sandbox` is off, the sandbox it runs in: its proxies
+   * started, the dummy key and their addresses given to the agent in place of the real key, the
+   * heartbeat watching the spend and the refusals.
+   */
+  async agentAndSandbox(repo, baseTip, workspace, heartbeat) {
+    const { options, deps } = this;
+    if (options.limits.sandbox === "off") {
+      deps.log.warning("polecat.sandbox is off: the agent runs unisolated, with the model's key and the runner's network.");
+      const model = options.apiKey === "" || options.limits.agent === "command" ? null : { apiKey: options.apiKey, ...options.modelBaseUrl ? { baseUrl: options.modelBaseUrl } : {} };
+      return { program: await resolveAgentProgram(options, deps, repo, baseTip, workspace, model) };
+    }
+    const run5 = await RunSandbox.start({
+      workspace,
+      limits: options.limits,
+      apiKey: options.apiKey,
+      modelBaseUrl: options.modelBaseUrl,
+      clock: deps.clock,
+      log: deps.log,
+      ...deps.egress ? { egress: deps.egress } : {}
+    });
+    this.sandbox = run5;
+    deps.log.info(`The agent runs in its sandbox, with ${run5.describe()}.`);
+    const program = await resolveAgentProgram(options, deps, repo, baseTip, workspace, run5.modelAccess());
+    const spec = run5.spec({ readOnly: [...program.paths, ...deps.sandboxPaths?.readOnly ?? []], writable: deps.sandboxPaths?.writable ?? [] });
+    await prepareSandbox(workspace, spec, deps.sandboxInit);
+    heartbeat.watchSandbox(() => run5.view());
+    return { program, sandbox: { run: run5, spec } };
   }
   async makeUser(key, home) {
     const user = await createAgentUser(agentUserName(key), { home });
