@@ -4,11 +4,16 @@
 // proxy does not allow, the model past the run's budget; and looks for the real model key, the
 // action's processes and the runner's files. The run has a real model key and a scripted model
 // server upstream of the model proxy, so what reached the model, with which key, is on record.
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import * as https from "node:https";
+import { tmpdir } from "node:os";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
+import { connectTcp, type EgressProxyOptions } from "../../app/polecat/sandbox/egress-proxy.js";
 import { startScriptedModelServer, type ScriptedModelServer } from "../agents/scripted-model-server.js";
 import { hostileAgent, type HostileAgent } from "./hostile-agent.js";
 import { startPolecatTown, type PolecatTown } from "./polecat-harness.js";
@@ -22,13 +27,47 @@ let polecat: PolecatTown | undefined;
 let agent: HostileAgent | undefined;
 let model: ScriptedModelServer | undefined;
 let runnerPort: Server | undefined;
+let registry: { readonly server: https.Server; readonly dir: string } | undefined;
 afterEach(async () => {
   await polecat?.close();
   await agent?.close();
   await model?.close();
   await new Promise((resolve) => runnerPort ? runnerPort.close(resolve) : resolve(undefined));
-  polecat = agent = model = runnerPort = undefined;
+  if (registry) {
+    await new Promise((resolve) => registry!.server.close(resolve));
+    rmSync(registry.dir, { recursive: true, force: true });
+  }
+  polecat = agent = model = runnerPort = registry = undefined;
 });
+
+/**
+ * A stand-in for registry.npmjs.org on 127.0.0.1, with a certificate of its own: the egress
+ * proxy is told the name resolves to a public address and connects there instead.
+ */
+async function fakeRegistry(): Promise<{ ca: string; egress: Pick<EgressProxyOptions, "resolve" | "connect">; served: string[] }> {
+  const dir = mkdtempSync(join(tmpdir(), "gastown-registry-"));
+  execFileSync("openssl", [
+    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+    "-subj", "/CN=registry.npmjs.org", "-addext", "subjectAltName=DNS:registry.npmjs.org",
+    "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"),
+  ], { stdio: "ignore" });
+  const ca = readFileSync(join(dir, "cert.pem"), "utf8");
+  const served: string[] = [];
+  const server = https.createServer({ key: readFileSync(join(dir, "key.pem")), cert: ca }, (request, response) => {
+    served.push(`${request.method} ${request.url} for ${request.headers.host}`);
+    response.end(`{"name":"left-pad"}`);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  registry = { server, dir };
+  const port = (server.address() as { port: number }).port;
+  return {
+    ca, served,
+    egress: {
+      resolve: async (host) => (host === "registry.npmjs.org" ? ["104.16.0.35"] : []),
+      connect: (address) => connectTcp(address === "104.16.0.35" ? "127.0.0.1" : address, port),
+    },
+  };
+}
 
 interface SandboxReport {
   readonly step: string;
@@ -42,6 +81,7 @@ interface SandboxReport {
   readonly dns: string;
   readonly proxied: Readonly<Record<string, { readonly status: number; readonly body: string }>>;
   readonly model: readonly { readonly status: number; readonly error?: string }[];
+  readonly allowed: unknown;
 }
 
 describe("a hostile agent in the sandbox", () => {
@@ -56,6 +96,7 @@ describe("a hostile agent in the sandbox", () => {
     await new Promise<void>((resolve) => runnerPort!.listen(0, "127.0.0.1", resolve));
     const port = (runnerPort.address() as { port: number }).port;
 
+    const npm = await fakeRegistry();
     agent = await hostileAgent("sandbox");
     polecat = await startPolecatTown({
       command: agent.command, sandboxWritable: [agent.reportDir], polecat: `  model: ${MODEL}\n  max_cost_usd: 0.05\n`,
@@ -73,9 +114,12 @@ describe("a hostile agent in the sandbox", () => {
       // A small call the budget has room for, then one whose worst case ($1.50 of output) it has not.
       model: MODEL,
       maxTokens: [16, 100_000],
+      allowed: { url: "https://registry.npmjs.org/left-pad", ca: npm.ca },
     });
 
-    const { outcome, log } = await polecat.runPolecat({ inputs: { "api-key": realKey, "model-base-url": model.url } });
+    const { outcome, log } = await polecat.runPolecat({
+      inputs: { "api-key": realKey, "model-base-url": model.url }, overrides: { egress: npm.egress },
+    });
     const [plan, build] = await agent.reports(polecat.user.uid) as unknown as SandboxReport[];
     expect(build?.error).toBeUndefined();
     expect(plan?.error).toBeUndefined();
@@ -101,7 +145,7 @@ describe("a hostile agent in the sandbox", () => {
     expect(runnerConnections).toBe(0);
     expect(report.dns).toBe("EAI_AGAIN");
 
-    // Through the proxy, only what polecat.network allows.
+    // Through the proxy, nothing polecat.network does not allow.
     const refusedBecause = (target: string, reason: string) => ({
       status: 403,
       body: `The sandbox's egress proxy refused CONNECT ${target}: ${reason}\nThe sandbox reaches only the hosts in polecat.network.allow in .github/gastown.yml (names or *.suffix), by HTTPS on port 443 through this proxy; IP addresses and loopback, private and link-local addresses are refused whatever the setting.`,
@@ -124,6 +168,10 @@ describe("a hostile agent in the sandbox", () => {
       '* <at> `169.254.169.254:443`: "169.254.169.254" is an IP address: the sandbox reaches host names only, which the proxy resolves itself',
       "* <at> `registry.npmjs.org:80`: port 80 is not allowed: the sandbox reaches HTTPS on port 443 only",
     ]);
+
+    // What is allowed gets through, by a client that honours HTTPS_PROXY, end to end over TLS.
+    expect(report.allowed).toEqual({ status: 0, stdout: '{"name":"left-pad"}', stderr: "" });
+    expect(npm.served).toEqual(["GET /left-pad for registry.npmjs.org"]);
 
     // The model: one call within the budget, with the real key added by the proxy; the next refused before it left.
     expect(report.model).toEqual([
