@@ -57,6 +57,8 @@ export function causeText(cause: RespawnCause, attempt: number, stuckMinutes: nu
   switch (cause.kind) {
     case "run-failed":
       return `attempt ${attempt}'s run ended (${cause.conclusion ?? "no conclusion"}) without recording an exit`;
+    case "steps-open":
+      return `attempt ${attempt}'s run said COMPLETED, but its steps ${cause.steps.join(", ")} are not closed in the ledger`;
     case "no-exit":
       return `attempt ${attempt}'s run completed without recording an exit`;
     case "dead-runner":

@@ -23,7 +23,7 @@ import { ledgerPrefix } from "../ledger/id-prefix.js";
 import type { Ledger } from "../ledger/ledger.js";
 import type { Digest } from "../molecules/digest.js";
 import { gastownMetadata, gastownString, withGastownMetadata } from "../molecules/gastown-metadata.js";
-import { timestamp } from "../molecules/pour.js";
+import { openMoleculeOf, timestamp } from "../molecules/pour.js";
 import type { Heartbeat, HeartbeatExit } from "./heartbeat.js";
 import { recordMessage } from "./message-beads.js";
 import type { PolecatAssignment } from "./polecat-dispatch.js";
@@ -74,6 +74,8 @@ export interface HookSeen {
 export type RespawnCause =
   /** Its run completed with failure, cancellation or a time-out. */
   | { readonly kind: "run-failed"; readonly conclusion: string | null }
+  /** Its final heartbeat says COMPLETED, but these steps are still open in the ledger. */
+  | { readonly kind: "steps-open"; readonly steps: readonly string[] }
   /** Its run completed successfully, yet its heartbeat carries no exit. */
   | { readonly kind: "no-exit" }
   /** Its run is live, but its heartbeat stopped, or it never beat: a dead runner. */
@@ -124,6 +126,10 @@ export function witnessLook(input: WitnessInput): WitnessDecision {
   if (run && !live) {
     const exit = heartbeat?.exit;
     if (exit && exit.attempt === seen.attempt) {
+      // COMPLETED squashes the molecule, which needs every step closed; a step close lost with
+      // the exit is left to the next attempt, which resumes at it.
+      const open = exit.exit === "COMPLETED" ? openSteps(input.ledger, bead) : [];
+      if (open.length > 0) return respawn(input, bead, seen, { kind: "steps-open", steps: open }, undefined);
       return {
         kind: "repair-exit", bead: bead.id, seen, exit, at: heartbeat.at,
         spent: { turns: heartbeat.spent?.turns ?? 0, costUsd: heartbeat.spent?.costUsd ?? 0 },
@@ -201,6 +207,11 @@ export function witnessMutation(ledger: Ledger, decision: WitnessDecision, input
       return { ledger: ledger.withBead(released), digest: undefined, applied: true };
     }
   }
+}
+
+/** The formula step ids of the bead's molecule not yet closed. */
+function openSteps(ledger: Ledger, bead: Bead): string[] {
+  return openMoleculeOf(ledger, bead)?.steps.filter((s) => !s.closed).map((s) => s.step) ?? [];
 }
 
 function hookSeen(bead: Bead): HookSeen {
