@@ -9,8 +9,8 @@
 // In order:
 //   1. A run of this bead that does not hold its hook (the bead unslung, a stale attempt, another
 //      run than the one that claimed it): cancelled while it lives, else left alone.
-//   2. A completed run whose final heartbeat carries its exit: the exit recorded as the run would
-//      have (its ledger write was lost). Completed otherwise (failure, cancellation, time-out, or
+//   2. A completed run whose final heartbeat carries its exit (or a live one that beat its exit and
+//      then stopped): the exit recorded as the run would have (its ledger write was lost). Completed otherwise (failure, cancellation, time-out, or
 //      success with no exit): respawned.
 //   3. A live run judged as /peek judges it (polecat-health.ts): a heartbeat that stopped, a run
 //      that never beat, or one whose polecat says it crashed is a dead runner: respawned, the old
@@ -93,7 +93,12 @@ export type NothingReason =
 export type WitnessDecision =
   | { readonly kind: "nothing"; readonly why: NothingReason; readonly detail: string }
   /** A completed run's exit that never reached the ledger: record it from its final heartbeat. */
-  | { readonly kind: "repair-exit"; readonly bead: string; readonly seen: HookSeen; readonly exit: HeartbeatExit; readonly at: Date; readonly spent: { readonly turns: number; readonly costUsd: number } }
+  | {
+      readonly kind: "repair-exit"; readonly bead: string; readonly seen: HookSeen; readonly exit: HeartbeatExit; readonly at: Date;
+      readonly spent: { readonly turns: number; readonly costUsd: number };
+      /** A run that beat its exit but still shows in progress, long after: cancelled after the commit. */
+      readonly cancelRunId: number | undefined;
+    }
   /**
    * The next attempt, hooked in the ledger commit, then dispatched by its writer, then the old
    * run (`cancelRunId`) cancelled. `note` is what the next attempt's prompt reads of why.
@@ -124,18 +129,8 @@ export function witnessLook(input: WitnessInput): WitnessDecision {
   const heartbeat = input.heartbeat && (input.heartbeat.attempt ?? seen.attempt) === seen.attempt ? input.heartbeat : undefined;
   const live = run !== undefined && run.status !== "completed";
   if (run && !live) {
-    const exit = heartbeat?.exit;
-    if (exit && exit.attempt === seen.attempt) {
-      // COMPLETED squashes the molecule, which needs every step closed; a step close lost with
-      // the exit is left to the next attempt, which resumes at it.
-      const open = exit.exit === "COMPLETED" ? openSteps(input.ledger, bead) : [];
-      if (open.length > 0) return respawn(input, bead, seen, { kind: "steps-open", steps: open }, undefined);
-      return {
-        kind: "repair-exit", bead: bead.id, seen, exit, at: heartbeat.at,
-        spent: { turns: heartbeat.spent?.turns ?? 0, costUsd: heartbeat.spent?.costUsd ?? 0 },
-      };
-    }
-    return respawn(input, bead, seen, run.conclusion === "success" ? { kind: "no-exit" } : { kind: "run-failed", conclusion: run.conclusion }, undefined);
+    return repairExit(input, bead, seen, heartbeat, undefined)
+      ?? respawn(input, bead, seen, run.conclusion === "success" ? { kind: "no-exit" } : { kind: "run-failed", conclusion: run.conclusion }, undefined);
   }
   const health = polecatHealth({
     bead, now: input.now, stuckMinutes: input.config.witness.stuck_minutes,
@@ -145,7 +140,8 @@ export function witnessLook(input: WitnessInput): WitnessDecision {
   const reason = health.reason;
   switch (reason.kind) {
     case "stale":
-      return respawn(input, bead, seen, { kind: "dead-runner", sinceMs: reason.heartbeatAgeMs }, run?.id);
+      // A run that beat its exit and then hung: the exit stands, the run is cancelled.
+      return repairExit(input, bead, seen, heartbeat, run?.id) ?? respawn(input, bead, seen, { kind: "dead-runner", sinceMs: reason.heartbeatAgeMs }, run?.id);
     case "silent":
       return respawn(input, bead, seen, { kind: "dead-runner", sinceMs: reason.sinceDispatchMs }, run?.id);
     case "reported":
@@ -207,6 +203,22 @@ export function witnessMutation(ledger: Ledger, decision: WitnessDecision, input
       return { ledger: ledger.withBead(released), digest: undefined, applied: true };
     }
   }
+}
+
+/**
+ * The exit the attempt's final heartbeat carries, to record as the run would have; undefined
+ * when it carries none. A COMPLETED exit squashes the molecule, which needs every step closed:
+ * when a step close was lost with the exit, the next attempt resumes at it instead.
+ */
+function repairExit(input: WitnessInput, bead: Bead, seen: HookSeen, heartbeat: Heartbeat | undefined, cancelRunId: number | undefined): WitnessDecision | undefined {
+  const exit = heartbeat?.exit;
+  if (!heartbeat || !exit || exit.attempt !== seen.attempt) return undefined;
+  const open = exit.exit === "COMPLETED" ? openSteps(input.ledger, bead) : [];
+  if (open.length > 0) return respawn(input, bead, seen, { kind: "steps-open", steps: open }, cancelRunId);
+  return {
+    kind: "repair-exit", bead: bead.id, seen, exit, at: heartbeat.at, cancelRunId,
+    spent: { turns: heartbeat.spent?.turns ?? 0, costUsd: heartbeat.spent?.costUsd ?? 0 },
+  };
 }
 
 /** The formula step ids of the bead's molecule not yet closed. */

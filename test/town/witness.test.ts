@@ -134,7 +134,7 @@ describe("a run that completed while its bead is still hooked to it", () => {
       heartbeat: beat(finished, { state: "done", exit, spent: { turns: 12, costUsd: 0.5 } }),
     });
     const { decision, ...applied } = decideAndApply(input);
-    expect(decision).toEqual({ kind: "repair-exit", bead: id, seen: seen1, exit, at: finished, spent: { turns: 12, costUsd: 0.5 } });
+    expect(decision).toEqual({ kind: "repair-exit", bead: id, seen: seen1, exit, at: finished, spent: { turns: 12, costUsd: 0.5 }, cancelRunId: undefined });
     const expected = recordPolecatExit(ledger, { exit: "COMPLETED", reason: "Added the thing.", workTip: WORK_TIP, at: finished }, {
       bead: id, molecule, polecat: "furiosa", rig: RIG, turns: 12, costUsd: 0.5,
     });
@@ -281,6 +281,18 @@ describe("a live run whose runner died", () => {
     const { ledger, id } = hookedAndClaimed();
     expect(witnessLook(look(ledger, id, { now: minutesAfter(NOW, 21), run: run({ status: "queued" }) })))
       .toMatchObject({ kind: "respawn", cause: { kind: "dead-runner", sinceMs: 21 * 60_000 }, cancelRunId: 101 });
+  });
+
+  it("repairs the exit of a run that beat it and then hung, and cancels the run", () => {
+    const { ledger, id } = hookedAndClaimed();
+    const exit = { exit: "REFACTOR" as const, reason: "Too big.", attempt: 1, workTip: WORK_TIP };
+    const now = minutesAfter(NOW, 50);
+    expect(witnessLook(look(ledger, id, { now, run: run(), heartbeat: beat(minutesAfter(NOW, 25), { state: "done", exit }) }))).toEqual({
+      kind: "repair-exit", bead: id, seen: seen1, exit, at: minutesAfter(NOW, 25), spent: { turns: 0, costUsd: 0 }, cancelRunId: 101,
+    });
+    // Before the heartbeat is stale, the run is still recording its exit: left alone.
+    expect(witnessLook(look(ledger, id, { now: minutesAfter(NOW, 30), run: run(), heartbeat: beat(minutesAfter(NOW, 25), { state: "done", exit }) })))
+      .toMatchObject({ kind: "nothing", why: "working" });
   });
 
   it("respawns a run whose heartbeat says it crashed", () => {
