@@ -81,7 +81,7 @@ export function sling(ledger: Ledger, input: SlingInput): Slung {
     return { ledger, outcome: { kind: "closed", bead: found } };
   }
   const now = timestamp(input.now);
-  if (found && beadStatus(found) === "hooked") return slingHooked(ledger, found, input, now);
+  if (found && beadStatus(found) === "hooked") return slingHooked(ledger, found, input);
 
   const imported = found === undefined;
   const prefix = ledgerPrefix(input.config.ledger.prefix ?? undefined, ledger.records.keys()) ?? input.fallbackPrefix;
@@ -129,7 +129,7 @@ export function sling(ledger: Ledger, input: SlingInput): Slung {
 }
 
 /** A bead already hooked: leave it, dispatch it again, or give up on it. */
-function slingHooked(ledger: Ledger, bead: Bead, input: SlingInput, now: string): Slung {
+function slingHooked(ledger: Ledger, bead: Bead, input: SlingInput): Slung {
   const attempt = attemptOf(bead);
   const observed = input.observedRun;
   // What was seen is about this attempt only: a newer one is some other writer's to dispatch.
@@ -140,30 +140,42 @@ function slingHooked(ledger: Ledger, bead: Bead, input: SlingInput, now: string)
     if (dispatchedWithinGrace(bead, input.now)) return alreadyHooked(ledger, bead, "dispatching");
   }
   if (!input.retry && attempt >= input.config.witness.max_attempts) {
-    const released = withGastownMetadata(
-      { ...unhooked(bead), updated_at: now },
-      {
-        dispatched_at: undefined, ...UNCLAIMED, exit: "ESCALATE",
-        exit_reason: `no polecat run was seen after ${attempt} attempt${attempt === 1 ? "" : "s"} (witness.max_attempts is ${input.config.witness.max_attempts})`,
-      },
-    );
+    const released = escalatedBead(bead, input.now,
+      `no polecat run was seen after ${attempt} attempt${attempt === 1 ? "" : "s"} (witness.max_attempts is ${input.config.witness.max_attempts})`);
     return { ledger: ledger.withBead(released), outcome: { kind: "escalate", bead: released, attempts: attempt } };
   }
+  const next = nextAttempt(bead, input.now, input.config);
+  return {
+    ledger: ledger.withBead(next.bead),
+    outcome: { kind: "dispatch", reason: "retry", bead: next.bead, imported: false, assignment: next.assignment },
+  };
+}
+
+/**
+ * The hooked bead's next attempt: the same polecat and molecule (so it resumes at its first open
+ * step), dispatched now and claimed by no run yet. Only the writer of the commit that records it
+ * dispatches it.
+ */
+export function nextAttempt(bead: Bead, now: Date, config: GastownConfig): { readonly bead: Bead; readonly assignment: PolecatAssignment } {
   const molecule = gastownString(bead, "molecule");
   const polecat = gastownString(bead, "polecat");
   if (molecule === undefined || polecat === undefined) {
     throw new Error(`${bead.id} is hooked but its metadata.gastown has no ${molecule === undefined ? "molecule" : "polecat"}`);
   }
-  const retried = withGastownMetadata({ ...bead, updated_at: now }, {
-    attempt: attempt + 1, dispatched_at: now, limits_hash: limitsHash(polecatLimits(input.config.polecat)), ...UNCLAIMED,
+  const attempt = attemptOf(bead) + 1;
+  const at = timestamp(now);
+  const next = withGastownMetadata({ ...bead, updated_at: at }, {
+    attempt, dispatched_at: at, limits_hash: limitsHash(polecatLimits(config.polecat)), ...UNCLAIMED,
   });
-  return {
-    ledger: ledger.withBead(retried),
-    outcome: {
-      kind: "dispatch", reason: "retry", bead: retried, imported: false,
-      assignment: { bead: bead.id, molecule, polecat, attempt: attempt + 1 },
-    },
-  };
+  return { bead: next, assignment: { bead: bead.id, molecule, polecat, attempt } };
+}
+
+/** The bead let go for people to look at, as the ESCALATE exit leaves it: open, unclaimed, with why. */
+export function escalatedBead(bead: Bead, now: Date, reason: string): Bead {
+  return withGastownMetadata(
+    { ...unhooked(bead), updated_at: timestamp(now) },
+    { dispatched_at: undefined, ...UNCLAIMED, exit: "ESCALATE", exit_reason: reason },
+  );
 }
 
 /** A new attempt, or a released bead, is nobody's until a run claims it (polecat-claim.ts). */

@@ -69754,7 +69754,7 @@ function sling2(ledger2, input2) {
     return { ledger: ledger2, outcome: { kind: "closed", bead: found } };
   }
   const now = timestamp2(input2.now);
-  if (found && beadStatus(found) === "hooked") return slingHooked(ledger2, found, input2, now);
+  if (found && beadStatus(found) === "hooked") return slingHooked(ledger2, found, input2);
   const imported = found === void 0;
   const prefix = ledgerPrefix(input2.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? input2.fallbackPrefix;
   const bead = found ?? beadFromIssue(ledger2, input2.issue, { prefix, now: input2.now, actor: input2.slungBy });
@@ -69807,7 +69807,7 @@ function sling2(ledger2, input2) {
     }
   };
 }
-function slingHooked(ledger2, bead, input2, now) {
+function slingHooked(ledger2, bead, input2) {
   const attempt = attemptOf(bead);
   const observed = input2.observedRun;
   if (observed === void 0 || observed.attempt !== attempt) return alreadyHooked(ledger2, bead, "dispatching");
@@ -69816,38 +69816,40 @@ function slingHooked(ledger2, bead, input2, now) {
     if (dispatchedWithinGrace(bead, input2.now)) return alreadyHooked(ledger2, bead, "dispatching");
   }
   if (!input2.retry && attempt >= input2.config.witness.max_attempts) {
-    const released = withGastownMetadata(
-      { ...unhooked(bead), updated_at: now },
-      {
-        dispatched_at: void 0,
-        ...UNCLAIMED,
-        exit: "ESCALATE",
-        exit_reason: `no polecat run was seen after ${attempt} attempt${attempt === 1 ? "" : "s"} (witness.max_attempts is ${input2.config.witness.max_attempts})`
-      }
+    const released = escalatedBead(
+      bead,
+      input2.now,
+      `no polecat run was seen after ${attempt} attempt${attempt === 1 ? "" : "s"} (witness.max_attempts is ${input2.config.witness.max_attempts})`
     );
     return { ledger: ledger2.withBead(released), outcome: { kind: "escalate", bead: released, attempts: attempt } };
   }
+  const next = nextAttempt(bead, input2.now, input2.config);
+  return {
+    ledger: ledger2.withBead(next.bead),
+    outcome: { kind: "dispatch", reason: "retry", bead: next.bead, imported: false, assignment: next.assignment }
+  };
+}
+function nextAttempt(bead, now, config3) {
   const molecule = gastownString(bead, "molecule");
   const polecat2 = gastownString(bead, "polecat");
   if (molecule === void 0 || polecat2 === void 0) {
     throw new Error(`${bead.id} is hooked but its metadata.gastown has no ${molecule === void 0 ? "molecule" : "polecat"}`);
   }
-  const retried = withGastownMetadata({ ...bead, updated_at: now }, {
-    attempt: attempt + 1,
-    dispatched_at: now,
-    limits_hash: limitsHash(polecatLimits(input2.config.polecat)),
+  const attempt = attemptOf(bead) + 1;
+  const at = timestamp2(now);
+  const next = withGastownMetadata({ ...bead, updated_at: at }, {
+    attempt,
+    dispatched_at: at,
+    limits_hash: limitsHash(polecatLimits(config3.polecat)),
     ...UNCLAIMED
   });
-  return {
-    ledger: ledger2.withBead(retried),
-    outcome: {
-      kind: "dispatch",
-      reason: "retry",
-      bead: retried,
-      imported: false,
-      assignment: { bead: bead.id, molecule, polecat: polecat2, attempt: attempt + 1 }
-    }
-  };
+  return { bead: next, assignment: { bead: bead.id, molecule, polecat: polecat2, attempt } };
+}
+function escalatedBead(bead, now, reason) {
+  return withGastownMetadata(
+    { ...unhooked(bead), updated_at: timestamp2(now) },
+    { dispatched_at: void 0, ...UNCLAIMED, exit: "ESCALATE", exit_reason: reason }
+  );
 }
 var UNCLAIMED = { run_id: void 0, run_url: void 0, started_at: void 0 };
 function alreadyHooked(ledger2, bead, why) {
