@@ -18,6 +18,7 @@ import { hasMarkedComment, replyToIssue } from "../github/issue-comments.js";
 import { addLabels, labelsOn } from "../github/issue-labels.js";
 import { refusalOf, statusOf } from "../github/github-client.js";
 import { openOrUpdatePullRequest } from "../github/pull-requests.js";
+import type { LedgerState } from "../github/ledger-store.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { gastownString } from "../molecules/gastown-metadata.js";
 import { withoutMentions } from "../town/fenced-text.js";
@@ -25,13 +26,15 @@ import { MAIL_EVENT_TYPE } from "../town/polecat-mail.js";
 import { escalationIssue, exitComment, exitHeadline, exitMarker, pullRequestText, unpublishedComment } from "../town/exit-texts.js";
 import { slingLabelsOn } from "../town/sling-label.js";
 import {
-  claimPublishing, exitLabels, exitToPublish, holdsClaim, QUEUE_LABEL, recordPublished, type ExitToPublish, type LabelChanges,
+  claimPublishing, exitLabels, exitToPublish, holdsClaim, issueNumberOf, QUEUE_LABEL, recordPublished, type ExitToPublish, type LabelChanges,
 } from "../town/publish-exit.js";
 import { ESCALATED_LABEL } from "../town/state-labels.js";
+import { promoteWaiting, type Promoted } from "../town/waiting.js";
 import type { StatusState } from "../town/status-comment.js";
 import type { AppDependencies } from "./app-dependencies.js";
 import type { GitHubEvent } from "./issue-events.js";
 import { showStatus } from "./issue-status.js";
+import { dispatchHooked } from "./sling-issue.js";
 import { openTown, type TownEvent } from "./repository-town.js";
 
 interface MailPayload {
@@ -67,7 +70,11 @@ export async function handleMail(
 
 export type PublishOutcome =
   | { readonly kind: "nothing"; readonly why: string }
-  | { readonly kind: "published"; readonly exit: ExitToPublish; readonly pr?: number; readonly escalation?: number };
+  | {
+      readonly kind: "published"; readonly exit: ExitToPublish; readonly pr?: number; readonly escalation?: number;
+      /** The waiting bead this look hooked in the slot the exit freed. */
+      readonly promoted?: string;
+    };
 
 /** One look at a bead: publishes its recorded exit, if it has one not yet published. */
 export async function publishExit(town: TownEvent, beadId: string): Promise<PublishOutcome> {
@@ -136,12 +143,34 @@ export async function publishExit(town: TownEvent, beadId: string): Promise<Publ
       detail: withoutMentions(unpublished ?? exit.reason), bead: exit.bead, ledger, sandbox: town.config.polecat, now: town.deps.clock(),
     }, unpublished === undefined ? changes : withEscalated(changes, labels, town.config.sling.label));
   }
-  await town.store.update(
-    `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === undefined ? "" : ` as pull request #${pr}`}`,
-    (current) => recordPublished(current, exit.bead.id, exit.attempt, pr),
+  // The exit let the bead go, so its slot is free: the sling that waits longest goes now, hooked
+  // in the same write, and only this look, its writer, dispatches it.
+  let promoted: Promoted["hooked"];
+  const recorded = await town.store.update(
+    () => `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === undefined ? "" : ` as pull request #${pr}`}` +
+      (promoted === undefined ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`),
+    (current) => {
+      const next = promoteWaiting(recordPublished(current, exit.bead.id, exit.attempt, pr), town.config, town.deps.clock());
+      promoted = next.hooked;
+      return next.ledger;
+    },
     { from: claimed.state },
   );
-  return { kind: "published", exit, ...(pr === undefined ? {} : { pr }), ...(escalation === undefined ? {} : { escalation }) };
+  if (promoted !== undefined) await dispatchPromoted(town, promoted, recorded.state);
+  return {
+    kind: "published", exit, ...(pr === undefined ? {} : { pr }), ...(escalation === undefined ? {} : { escalation }),
+    ...(promoted === undefined ? {} : { promoted: promoted.bead.id }),
+  };
+}
+
+/** The waiting bead hooked by this look: its polecat dispatched, its issue showing it, as a sling's. */
+async function dispatchPromoted(town: TownEvent, promoted: NonNullable<Promoted["hooked"]>, state: LedgerState): Promise<void> {
+  const number = issueNumberOf(promoted.bead);
+  const labels = number === undefined ? undefined : await labelsOn(town.github, { owner: town.owner, repo: town.repo, issue_number: number });
+  const { polecat, attempt } = promoted.assignment;
+  const slungBy = gastownString(promoted.bead, "slung_by");
+  await dispatchHooked(town, number === undefined || labels === undefined ? undefined : { number, labels }, promoted.assignment, state,
+    `A polecat came free: slung${slungBy === undefined ? "" : ` by @${slungBy}`} to polecat **${polecat}** (attempt ${attempt}). It is on its way.`);
 }
 
 // The exit's time is the runner's clock, an issue's GitHub's: a margin for the two to disagree.
