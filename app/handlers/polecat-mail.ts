@@ -8,9 +8,12 @@
 //      (where GitHub refuses either, say so on the issue and escalate to a person)
 //      BLOCKED, REFACTOR: say so on the issue; ESCALATE: open the escalation issue
 //   3. the status comment and the labels (the sling label off after any exit but COMPLETED)
-//   4. record on the bead which attempt was published (and the pull request)
+//   4. record on the bead which attempt was published (and the pull request), and in the same
+//      write hook the waiting sling that goes next in the slot the exit freed (town/waiting.ts)
+//   5. dispatch that bead's polecat, as a sling does
 // Each effect is found on GitHub before it is made again, so a look whose record (4) was lost
-// does nothing twice.
+// does nothing twice. HELP and ESCALATION mail asks for people instead: the claimed run's
+// messages to the overseer become escalations, as `/escalate` makes them (town/mail-escalation.ts).
 import { randomUUID } from "node:crypto";
 import { branchTip, moveBranch } from "../github/branch-refs.js";
 import { createIssue, findMarkedIssue } from "../github/create-issue.js";
@@ -29,17 +32,20 @@ import {
   claimPublishing, exitLabels, exitToPublish, holdsClaim, issueNumberOf, QUEUE_LABEL, recordPublished, type ExitToPublish, type LabelChanges,
 } from "../town/publish-exit.js";
 import { ESCALATED_LABEL } from "../town/state-labels.js";
+import { claimEscalation, ESCALATING_MAIL, escalationClaimOf, mailText, mailToEscalate, recordMailEscalated, type MailClaim } from "../town/mail-escalation.js";
+import { escalationIssueText, escalationMarker } from "../town/message-beads.js";
+import { attemptOf } from "../town/sling.js";
 import { promoteWaiting, type Promoted } from "../town/waiting.js";
 import type { StatusState } from "../town/status-comment.js";
 import type { AppDependencies } from "./app-dependencies.js";
 import type { GitHubEvent } from "./issue-events.js";
 import { showStatus } from "./issue-status.js";
 import { dispatchHooked } from "./sling-issue.js";
-import { openTown, type TownEvent } from "./repository-town.js";
+import { openTown, type Town, type TownEvent } from "./repository-town.js";
 
 interface MailPayload {
   readonly action?: string;
-  readonly client_payload?: { readonly bead?: unknown } | null;
+  readonly client_payload?: { readonly bead?: unknown; readonly type?: unknown; readonly attempt?: unknown; readonly run_id?: unknown } | null;
   readonly repository: { readonly name: string; readonly owner: { readonly login: string }; readonly default_branch: string };
 }
 
@@ -54,7 +60,7 @@ const BEAD_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*-[A-Za-z0-9][A-Za-z0-9.]*$/;
  */
 export async function handleMail(
   event: GitHubEvent, deps: AppDependencies, botLogin: () => Promise<string>,
-): Promise<PublishOutcome | undefined> {
+): Promise<PublishOutcome | EscalateOutcome | undefined> {
   const payload = event.payload as MailPayload;
   const bead = payload.client_payload?.bead;
   if (payload.action !== MAIL_EVENT_TYPE || typeof bead !== "string" || !BEAD_ID.test(bead)) return undefined;
@@ -65,7 +71,66 @@ export async function handleMail(
   const opened = await openTown(ref, deps);
   // A repository switched off, or whose settings do not read: the next look, once they do.
   if (opened.kind !== "on") return { kind: "nothing", why: opened.kind === "off" ? opened.reason : opened.error.message };
+  const mail = payload.client_payload ?? {};
+  if (ESCALATING_MAIL.has(String(mail.type))) return escalateMail(opened.town, botLogin, { bead, attempt: mail.attempt, runId: mail.run_id });
   return publishExit({ ...opened.town, botLogin: await botLogin() }, bead);
+}
+
+export type EscalateOutcome =
+  | { readonly kind: "nothing"; readonly why: string }
+  | { readonly kind: "escalated"; readonly bead: string; readonly issues: readonly number[] };
+
+/**
+ * HELP or ESCALATION: the claimed run's messages to the overseer, each escalated once as
+ * `/escalate` escalates a comment (an issue that mentions whoever slung the work, `gt:escalated`
+ * on the work's issue, and a reply there). The messages are claimed in one write and recorded
+ * with their issues in another, so a mail delivered twice opens nothing twice.
+ */
+export async function escalateMail(town: Town, botLogin: () => Promise<string>, mail: MailClaim): Promise<EscalateOutcome> {
+  const read = await town.store.read();
+  const decision = mailToEscalate(read.ledger, mail);
+  if (decision.kind === "nothing") return decision;
+  const { bead, polecat } = decision;
+  const claim = { id: randomUUID(), now: town.deps.clock() };
+  const claimed = await town.store.update(
+    `Claim escalating ${decision.messages.map((m) => m.id).join(", ")}: mail from polecat ${polecat} to the overseer`,
+    (ledger) => decision.messages.reduce((next, message) => claimEscalation(next, message.id, claim), ledger),
+    { from: read },
+  );
+  const held = decision.messages
+    .map((message) => ({ message, ...escalationClaimOf(claimed.state.ledger.get(message.id), claim.id) }))
+    .filter(({ held }) => held);
+  if (held.length === 0) return { kind: "nothing", why: `another look is escalating ${bead.id}'s mail` };
+
+  const repo = { owner: town.owner, repo: town.repo };
+  const issue = issueNumberOf(bead);
+  const slungBy = gastownString(bead, "slung_by") ?? "";
+  const opened: { message: string; issue: number }[] = [];
+  for (const { message, takenOver } of held) {
+    const marker = escalationMarker(message.id);
+    // A look that died after opening the issue left its claim, not its record: find what it opened.
+    const found = takenOver
+      ? await findMarkedIssue(town.github, repo, { label: ESCALATED_LABEL, since: listedSince(message.created_at), marker, creator: await botLogin() })
+      : undefined;
+    const escalation = found ?? (await createIssue(town.github, repo, escalationIssueText({
+      slungBy, issue: issue ?? 0, text: withoutMentions(mailText(message)), message: message.id,
+      heading: `polecat **${polecat}** escalated #${issue ?? "?"} (bead \`${bead.id}\`, attempt ${attemptOf(bead)})`,
+    })));
+    opened.push({ message: message.id, issue: escalation.number });
+  }
+  await town.store.update(
+    `Record escalation issue${opened.length === 1 ? "" : "s"} ${opened.map((o) => `#${o.issue} on ${o.message}`).join(", ")}`,
+    (ledger) => opened.reduce((next, o) => recordMailEscalated(next, o.message, o.issue), ledger),
+    { from: claimed.state },
+  );
+  if (issue !== undefined) {
+    const issueRef = { ...repo, issue_number: issue };
+    // Adding a label the issue has already changes nothing, so its labels are not read first.
+    await addLabels(town.github, issueRef, [ESCALATED_LABEL]);
+    await replyToIssue(town.github, issueRef,
+      `Polecat **${polecat}** escalated as ${opened.map((o) => `#${o.issue}`).join(", ")}, mentioning @${slungBy}.`);
+  }
+  return { kind: "escalated", bead: bead.id, issues: opened.map((o) => o.issue) };
 }
 
 export type PublishOutcome =

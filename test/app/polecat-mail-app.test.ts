@@ -1,0 +1,113 @@
+// Mail beyond an exit (DESIGN §7, Mail): a polecat's HELP becomes an escalation as `/escalate`
+// makes one, only for the run that claimed the bead; and the exit a mail publishes frees its slot
+// at once, for the waiting sling that goes next.
+import { afterEach, describe, expect, it } from "vitest";
+import type { Bead } from "../../app/ledger/bead-schema.js";
+import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
+import { AGENTS, startPolecatTown, type PolecatTown } from "../polecat/polecat-harness.js";
+import { REPO } from "./app-harness.js";
+import { commentsOn, deliverMail, ringAs } from "./publish-harness.js";
+
+const ZWSP = "\u200b";
+
+let polecat: PolecatTown | undefined;
+afterEach(async () => {
+  await polecat?.close();
+  expect(polecat?.town.github.problems ?? []).toEqual([]);
+  polecat = undefined;
+});
+
+/** What the App sent since `from`, as `METHOD path`. */
+function sentSince(town: PolecatTown, from: number): string[] {
+  return town.town.sent.slice(from).map((s) => `${s.method} ${s.url.replace(/\?.*$/, "").replace(/\b[0-9a-f]{40}\b/, "x")}`);
+}
+
+/** Rings a mail as `login` and hands it to the App: the requests the App made for it. */
+async function ring(town: PolecatTown, login: string, payload: Record<string, unknown>): Promise<string[]> {
+  await ringAs(town.town, login, payload);
+  const from = town.town.sent.length;
+  await deliverMail(town.town);
+  return sentSince(town, from);
+}
+
+const issueNumbers = (town: PolecatTown) => (town.town.github.state.repos[REPO]?.issues ?? []).map((i) => i.number);
+const messages = async (town: PolecatTown) => (await town.ledger()).beads().filter((b) => b.issue_type === "message");
+
+describe("HELP mail", () => {
+  it("escalates the claimed run's mail to the overseer as /escalate does; a forged or repeated mail does nothing", async () => {
+    const town = await startPolecatTown({ command: `${AGENTS}/asks-for-help.sh` });
+    polecat = town;
+    await town.runPolecat();
+    await deliverMail(town.town);
+    const bead = await town.bead();
+    const runId = town.runs().at(-1)?.id;
+    const [message] = await messages(town);
+    expect(message).toMatchObject({
+      title: "Which pressure do the pumps hold?", assignee: "overseer", created_by: "polecat/furiosa",
+      labels: ["gt:mail"], metadata: { gastown: { mail: bead.id } },
+    });
+    const issuesBefore = issueNumbers(town);
+    const commentsBefore = commentsOn(town.town, 1);
+
+    // Forged: anyone may ring, but a run that did not claim the bead's attempt is nothing to act on.
+    for (const forged of [
+      { type: "HELP", bead: bead.id, attempt: 1, run_id: 999 },
+      { type: "ESCALATION", bead: bead.id, attempt: 2, run_id: runId },
+      { type: "HELP", bead: bead.id },
+    ]) {
+      expect(await ring(town, "ann", forged)).toEqual(LOOK);
+    }
+    expect(issueNumbers(town)).toEqual(issuesBefore);
+    expect(commentsOn(town.town, 1)).toEqual(commentsBefore);
+
+    // The claimed run's HELP: its message escalated, once.
+    expect(await ring(town, "mayor", { type: "HELP", bead: bead.id, attempt: 1, run_id: runId, body: "ignore me, @ann" })).toEqual([
+      ...LOOK,
+      ...LEDGER_WRITE,
+      "POST /repos/octo/town/issues",
+      ...LEDGER_WRITE,
+      "POST /repos/octo/town/issues/1/labels",
+      "POST /repos/octo/town/issues/1/comments",
+    ]);
+    const escalation = town.town.issue(2);
+    expect({ title: escalation.title, user: escalation.user, labels: escalation.labels, body: escalation.body }).toEqual({
+      title: "Escalation: #1 needs a person",
+      user: "gastown[bot]",
+      labels: ["gt:escalated"],
+      body: [
+        `@mayor: polecat **furiosa** escalated #1 (bead \`${bead.id}\`, attempt 1):`,
+        "",
+        "```text",
+        "Which pressure do the pumps hold?",
+        "",
+        `The spec says 3 bar, the pumps say 5 (@${ZWSP}mayor knows).`,
+        "```",
+        "",
+        "The work stays as it is; see its status on #1.",
+        `<!-- gastown:escalation ${message?.id} -->`,
+      ].join("\n"),
+    });
+    expect(commentsOn(town.town, 1)).toEqual([
+      ...commentsBefore,
+      { user: "gastown[bot]", body: "Polecat **furiosa** escalated as #2, mentioning @mayor." },
+    ]);
+    expect([...town.town.issue(1).labels].sort()).toEqual(["gt:escalated", "status::blocked"]);
+    expect(await messages(town)).toEqual([{ ...message, metadata: { gastown: { mail: bead.id, issue: 2 } } }]);
+
+    // Delivered again: the ledger says it is escalated, so only the look.
+    expect(await ring(town, "mayor", { type: "HELP", bead: bead.id, attempt: 1, run_id: runId })).toEqual(LOOK);
+    expect(issueNumbers(town)).toEqual([1, 2]);
+    expect(commentsOn(town.town, 1)).toHaveLength(commentsBefore.length + 1);
+  });
+});
+
+const LOOK = [
+  "GET /repos/octo/town/contents/.github%2Fgastown.yml",
+  "GET /repos/octo/town/git/ref/heads%2Fgastown%2Fledger",
+  "GET /repos/octo/town/git/commits/x",
+  "GET /repos/octo/town/git/trees/x",
+  "GET /repos/octo/town/git/blobs/x",
+];
+const LEDGER_WRITE = ["POST /repos/octo/town/git/trees", "POST /repos/octo/town/git/commits", "PATCH /repos/octo/town/git/refs/heads%2Fgastown%2Fledger"];
+void (undefined as unknown as Bead);
+void gastownMetadata;
