@@ -231,10 +231,13 @@ export async function publishExit(town: TownEvent, beadId: string): Promise<Publ
 /** The waiting bead hooked by this look: its polecat dispatched, its issue showing it, as a sling's. */
 async function dispatchPromoted(town: TownEvent, promoted: NonNullable<Promoted["hooked"]>, state: LedgerState): Promise<void> {
   const number = issueNumberOf(promoted.bead);
-  const labels = number === undefined ? undefined : await labelsOn(town.github, { owner: town.owner, repo: town.repo, issue_number: number });
   const { polecat, attempt } = promoted.assignment;
   const slungBy = gastownString(promoted.bead, "slung_by");
-  await dispatchHooked(town, number === undefined || labels === undefined ? undefined : { number, labels }, promoted.assignment, state,
+  const issueOf = async () => {
+    const labels = number === undefined ? undefined : await labelsOn(town.github, { owner: town.owner, repo: town.repo, issue_number: number });
+    return number === undefined || labels === undefined ? undefined : { number, labels };
+  };
+  await dispatchHooked(town, issueOf, promoted.assignment, state,
     `A polecat came free: slung${slungBy === undefined ? "" : ` by @${slungBy}`} to polecat **${polecat}** (attempt ${attempt}). It is on its way.`);
 }
 

@@ -129,7 +129,7 @@ async function settle(town: TownEvent, request: SlingRequest, outcome: SlingOutc
       const how = outcome.reason === "retry"
         ? (request.retry ? `Retried by @${request.sender}: the last attempt was stopped and this one started` : `No run was seen for the last attempt, so it was dispatched again`) :
         outcome.reason === "resume" ? `It resumes the open molecule from its first step not done` : `It is on its way`;
-      await dispatchHooked(town, issue, outcome.assignment, state, outcome.reason === "retry" && request.retry
+      await dispatchHooked(town, async () => issue, outcome.assignment, state, outcome.reason === "retry" && request.retry
         ? `${how}: polecat **${polecat}**, attempt ${attempt}.`
         : `Slung by @${request.sender} to polecat **${polecat}** (attempt ${attempt}). ${how}.`, missingSlingLabel);
       return;
@@ -174,10 +174,12 @@ async function settle(town: TownEvent, request: SlingRequest, outcome: SlingOutc
  * showing it, or, where GitHub refused the dispatch, the hook let go and the issue saying why.
  */
 export async function dispatchHooked(
-  town: TownEvent, issue: IssueOnGitHub | undefined, assignment: PolecatAssignment, state: LedgerState, headline: string, addLabels: readonly string[] = [],
+  town: TownEvent, issueOf: () => Promise<IssueOnGitHub | undefined>, assignment: PolecatAssignment, state: LedgerState,
+  headline: string, addLabels: readonly string[] = [],
 ): Promise<void> {
   const dispatched = await dispatch(town, assignment, state);
-  // No issue to show it on (one deleted): the polecat runs all the same.
+  // The issue is looked at once the polecat is on its way; one gone leaves it running all the same.
+  const issue = await issueOf();
   if (issue === undefined) return;
   const view = { now: town.deps.clock(), bead: dispatched.bead, ledger: dispatched.ledger, sandbox: town.config.polecat };
   if (dispatched.refused) {

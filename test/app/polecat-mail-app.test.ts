@@ -19,7 +19,7 @@ afterEach(async () => {
 
 /** What the App sent since `from`, as `METHOD path`. */
 function sentSince(town: PolecatTown, from: number): string[] {
-  return town.town.sent.slice(from).map((s) => `${s.method} ${s.url.replace(/\?.*$/, "").replace(/\b[0-9a-f]{40}\b/, "x")}`);
+  return town.town.sent.slice(from).map((s) => `${s.method} ${s.url.replace(/\?.*$/, "").replace(/\b[0-9a-f]{40}\b/, "x").replace(/\/comments\/\d+$/, "/comments/x")}`);
 }
 
 /** Rings a mail as `login` and hands it to the App: the requests the App made for it. */
@@ -101,6 +101,90 @@ describe("HELP mail", () => {
   });
 });
 
+describe("a slot freed", () => {
+  it("POLECAT_DONE hooks the waiting sling of highest priority, then oldest, in the write that records the exit, and dispatches it", async () => {
+    const town = await startPolecatTown({ command: `${AGENTS}/blocked.sh`, polecat: "limits:\n  max_polecats: 1\n" });
+    polecat = town;
+    const github = town.town;
+    // Issue 2 waits first; issue 3, slung later, is more urgent.
+    await github.as("ann", "POST", "/repos/octo/town/issues", { title: "Paint the pumps" });
+    await github.as("mayor", "POST", "/repos/octo/town/issues/2/labels", { labels: ["gt:sling/two-steps"] });
+    await github.deliver();
+    await github.as("ann", "POST", "/repos/octo/town/issues", { title: "Stop the flood", labels: ["priority::high"] });
+    await github.as("mayor", "POST", "/repos/octo/town/issues/3/labels", { labels: ["gt:sling/two-steps"] });
+    await github.deliver();
+    expect(town.runs()).toHaveLength(1);
+    expect(github.issue(3).labels).toEqual(["priority::high", "gt:sling/two-steps", "gt:waiting"]);
+    const waiting = beadOf(await town.ledger(), 3);
+    expect(gastownMetadata(waiting)).toHaveProperty("waiting_since");
+
+    await town.runPolecat();
+    const from = github.sent.length;
+    await deliverMail(github);
+    const [, second] = town.runs();
+    expect(sentSince(town, from)).toEqual([
+      ...LOOK,
+      ...LEDGER_WRITE,
+      "GET /repos/octo/town/issues/1/comments",
+      "POST /repos/octo/town/issues/1/comments",
+      "GET /repos/octo/town/issues/1",
+      "GET /repos/octo/town/issues/1/comments",
+      "PATCH /repos/octo/town/issues/comments/x",
+      "POST /repos/octo/town/issues/1/labels",
+      "DELETE /repos/octo/town/issues/1/labels/status%3A%3Ahooked",
+      "DELETE /repos/octo/town/issues/1/labels/gt%3Asling%2Ftwo-steps",
+      ...LEDGER_WRITE,
+      "POST /repos/octo/town/actions/workflows/gastown-polecat.yml/dispatches",
+      "GET /repos/octo/town/issues/3",
+      "GET /repos/octo/town/issues/3/comments",
+      "PATCH /repos/octo/town/issues/comments/x",
+      "POST /repos/octo/town/issues/3/labels",
+      "DELETE /repos/octo/town/issues/3/labels/gt%3Awaiting",
+    ]);
+    expect(second?.inputs).toMatchObject({ bead: waiting.id, attempt: "1", polecat: gastownMetadata(waiting).polecat });
+
+    const ledger = await town.ledger();
+    const hooked = beadOf(ledger, 3);
+    expect(hooked).toEqual({
+      ...waiting,
+      status: "hooked", assignee: `polecat/${gastownMetadata(waiting).polecat as string}`, updated_at: "2026-11-24T12:00:00Z",
+      metadata: {
+        gastown: {
+          ...omit(gastownMetadata(waiting), "waiting_since"),
+          attempt: 1, dispatched_at: "2026-11-24T12:00:00Z", limits_hash: gastownMetadata(await town.bead()).limits_hash,
+        },
+      },
+    });
+    expect(gastownMetadata(beadOf(ledger, 2))).toHaveProperty("waiting_since");
+    expect(beadOf(ledger, 2).status).toBe("open");
+    // One write recorded the exit and hooked the next: no other can have taken the slot between.
+    const log = await github.github.git(REPO).git(["log", "-2", "--format=%s", "refs/heads/gastown/ledger"]);
+    expect(log.trim().split("\n")[0]).toBe(
+      `Record that ${(await town.bead()).id}'s attempt 1 (BLOCKED) is published; hook ${waiting.id} to polecat ${gastownMetadata(waiting).polecat as string}, attempt 1`,
+    );
+    expect([...github.issue(3).labels].sort()).toEqual(["gt:sling/two-steps", "priority::high", "status::hooked"]);
+    expect(github.issue(2).labels).toEqual(["gt:sling/two-steps", "gt:waiting"]);
+    expect(commentsOn(github, 3)[0]?.body).toContain(
+      `A polecat came free: slung by @mayor to polecat **${gastownMetadata(waiting).polecat as string}** (attempt 1). It is on its way.`,
+    );
+
+    // The same mail again: published already, so nothing is hooked twice.
+    expect(await ring(town, "mayor", { type: "POLECAT_DONE", bead: (await town.bead()).id })).toEqual(LOOK);
+    expect(town.runs()).toHaveLength(2);
+  });
+});
+
+function beadOf(ledger: Awaited<ReturnType<PolecatTown["ledger"]>>, issue: number): Bead {
+  const found = ledger.beads().find((b) => b.external_ref?.endsWith(`/issues/${issue}`));
+  if (!found) throw new Error(`no bead for issue ${issue}`);
+  return found;
+}
+
+function omit(record: Readonly<Record<string, unknown>>, key: string): Record<string, unknown> {
+  const { [key]: _omitted, ...rest } = record;
+  return rest;
+}
+
 const LOOK = [
   "GET /repos/octo/town/contents/.github%2Fgastown.yml",
   "GET /repos/octo/town/git/ref/heads%2Fgastown%2Fledger",
@@ -109,5 +193,3 @@ const LOOK = [
   "GET /repos/octo/town/git/blobs/x",
 ];
 const LEDGER_WRITE = ["POST /repos/octo/town/git/trees", "POST /repos/octo/town/git/commits", "PATCH /repos/octo/town/git/refs/heads%2Fgastown%2Fledger"];
-void (undefined as unknown as Bead);
-void gastownMetadata;
