@@ -69,7 +69,8 @@ export interface EscalationClaim {
 
 /**
  * The message claimed for this look's escalation: unless its issue is recorded, or another look's
- * claim is younger than ESCALATION_CLAIM_MS. `takenOver`: whether a stale claim was there.
+ * claim is younger than ESCALATION_CLAIM_MS. A stale claim taken over is named (`after`), so the
+ * look that takes it knows to look for the issue the dead one may have opened.
  */
 export function claimEscalation(ledger: Ledger, messageId: string, claim: EscalationClaim): Ledger {
   const message = ledger.get(messageId);
