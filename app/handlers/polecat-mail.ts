@@ -72,8 +72,13 @@ export async function handleMail(
   // A repository switched off, or whose settings do not read: the next look, once they do.
   if (opened.kind !== "on") return { kind: "nothing", why: opened.kind === "off" ? opened.reason : opened.error.message };
   const mail = payload.client_payload ?? {};
-  if (ESCALATING_MAIL.has(String(mail.type))) return escalateMail(opened.town, botLogin, { bead, attempt: mail.attempt, runId: mail.run_id });
-  return publishExit({ ...opened.town, botLogin: await botLogin() }, bead);
+  const claim = { bead, attempt: mail.attempt, runId: mail.run_id };
+  const read = await opened.town.store.read();
+  const escalated = await escalateMail(opened.town, botLogin, claim, read);
+  if (ESCALATING_MAIL.has(String(mail.type))) return escalated.outcome;
+  // The run's last mail: what its agent wrote to the overseer that no HELP rang for is escalated
+  // above, from the same read, and then its exit is published.
+  return publishExit({ ...opened.town, botLogin: await botLogin() }, bead, escalated.state);
 }
 
 export type EscalateOutcome =
@@ -86,10 +91,11 @@ export type EscalateOutcome =
  * on the work's issue, and a reply there). The messages are claimed in one write and recorded
  * with their issues in another, so a mail delivered twice opens nothing twice.
  */
-export async function escalateMail(town: Town, botLogin: () => Promise<string>, mail: MailClaim): Promise<EscalateOutcome> {
-  const read = await town.store.read();
+export async function escalateMail(
+  town: Town, botLogin: () => Promise<string>, mail: MailClaim, read: LedgerState,
+): Promise<{ outcome: EscalateOutcome; state: LedgerState }> {
   const decision = mailToEscalate(read.ledger, mail);
-  if (decision.kind === "nothing") return decision;
+  if (decision.kind === "nothing") return { outcome: decision, state: read };
   const { bead, polecat } = decision;
   const claim = { id: randomUUID(), now: town.deps.clock() };
   const claimed = await town.store.update(
@@ -100,7 +106,7 @@ export async function escalateMail(town: Town, botLogin: () => Promise<string>, 
   const held = decision.messages
     .map((message) => ({ message, ...escalationClaimOf(claimed.state.ledger.get(message.id), claim.id) }))
     .filter(({ held }) => held);
-  if (held.length === 0) return { kind: "nothing", why: `another look is escalating ${bead.id}'s mail` };
+  if (held.length === 0) return { outcome: { kind: "nothing", why: `another look is escalating ${bead.id}'s mail` }, state: claimed.state };
 
   const repo = { owner: town.owner, repo: town.repo };
   const issue = issueNumberOf(bead);
@@ -118,7 +124,7 @@ export async function escalateMail(town: Town, botLogin: () => Promise<string>, 
     })));
     opened.push({ message: message.id, issue: escalation.number });
   }
-  await town.store.update(
+  const recorded = await town.store.update(
     `Record escalation issue${opened.length === 1 ? "" : "s"} ${opened.map((o) => `#${o.issue} on ${o.message}`).join(", ")}`,
     (ledger) => opened.reduce((next, o) => recordMailEscalated(next, o.message, o.issue), ledger),
     { from: claimed.state },
@@ -130,7 +136,7 @@ export async function escalateMail(town: Town, botLogin: () => Promise<string>, 
     await replyToIssue(town.github, issueRef,
       `Polecat **${polecat}** escalated as ${opened.map((o) => `#${o.issue}`).join(", ")}, mentioning @${slungBy}.`);
   }
-  return { kind: "escalated", bead: bead.id, issues: opened.map((o) => o.issue) };
+  return { outcome: { kind: "escalated", bead: bead.id, issues: opened.map((o) => o.issue) }, state: recorded.state };
 }
 
 export type PublishOutcome =
@@ -141,9 +147,9 @@ export type PublishOutcome =
       readonly promoted?: string;
     };
 
-/** One look at a bead: publishes its recorded exit, if it has one not yet published. */
-export async function publishExit(town: TownEvent, beadId: string): Promise<PublishOutcome> {
-  const read = await town.store.read();
+/** One look at a bead: publishes its recorded exit, if it has one not yet published; `known`: the ledger just read. */
+export async function publishExit(town: TownEvent, beadId: string, known?: LedgerState): Promise<PublishOutcome> {
+  const read = known ?? (await town.store.read());
   const decision = exitToPublish(read.ledger.get(beadId));
   if (decision.kind === "nothing") return decision;
   const claim = { id: randomUUID(), now: town.deps.clock() };

@@ -38,7 +38,8 @@ describe("HELP mail", () => {
     const town = await startPolecatTown({ command: `${AGENTS}/asks-for-help.sh` });
     polecat = town;
     await town.runPolecat();
-    await deliverMail(town.town);
+    // The run's own POLECAT_DONE is lost, so only the HELP below looks.
+    await town.town.newDeliveries();
     const bead = await town.bead();
     const runId = town.runs().at(-1)?.id;
     const [message] = await messages(town);
@@ -91,13 +92,43 @@ describe("HELP mail", () => {
       ...commentsBefore,
       { user: "gastown[bot]", body: "Polecat **furiosa** escalated as #2, mentioning @mayor." },
     ]);
-    expect([...town.town.issue(1).labels].sort()).toEqual(["gt:escalated", "status::blocked"]);
+    // The exit is not published yet (its mail was lost): only gt:escalated is new.
+    expect([...town.town.issue(1).labels].sort()).toEqual(["gt:escalated", "gt:sling/two-steps", "status::hooked"]);
     expect(await messages(town)).toEqual([{ ...message, metadata: { gastown: { mail: bead.id, issue: 2 } } }]);
 
     // Delivered again: the ledger says it is escalated, so only the look.
     expect(await ring(town, "mayor", { type: "HELP", bead: bead.id, attempt: 1, run_id: runId })).toEqual(LOOK);
     expect(issueNumbers(town)).toEqual([1, 2]);
     expect(commentsOn(town.town, 1)).toHaveLength(commentsBefore.length + 1);
+
+    // The run's POLECAT_DONE, late: its exit is published, its mail not escalated again.
+    await ring(town, "mayor", { type: "POLECAT_DONE", bead: bead.id, attempt: 1, run_id: runId });
+    expect(issueNumbers(town)).toEqual([1, 2]);
+    expect(commentsOn(town.town, 1).at(-1)?.body).toContain("as **BLOCKED**");
+    expect([...town.town.issue(1).labels].sort()).toEqual(["gt:escalated", "status::blocked"]);
+  });
+
+  it("the run's last mail escalates what its agent wrote to the overseer when no HELP rang for it, then publishes the exit", async () => {
+    const town = await startPolecatTown({ command: `${AGENTS}/asks-for-help.sh` });
+    polecat = town;
+    await town.runPolecat();
+    const from = town.town.sent.length;
+    const [mail] = await deliverMail(town.town);
+    expect(mail?.payload).toMatchObject({ client_payload: { type: "POLECAT_DONE", attempt: 1, run_id: town.runs().at(-1)?.id } });
+    // One ledger read for both: the escalation's requests, then the publishing's from its claim on.
+    const escalating = [
+      ...LOOK, ...LEDGER_WRITE, "POST /repos/octo/town/issues", ...LEDGER_WRITE,
+      "POST /repos/octo/town/issues/1/labels", "POST /repos/octo/town/issues/1/comments",
+    ];
+    expect(sentSince(town, from).slice(0, escalating.length + LEDGER_WRITE.length)).toEqual([...escalating, ...LEDGER_WRITE]);
+    expect(issueNumbers(town)).toEqual([1, 2]);
+    expect(town.town.issue(2).body).toContain("Which pressure do the pumps hold?");
+    expect(commentsOn(town.town, 1).map((c) => c.body.split("\n")[0])).toEqual([
+      "<!-- gastown:status -->",
+      "Polecat **furiosa** escalated as #2, mentioning @mayor.",
+      `<!-- gastown:exit ${(await town.bead()).id}@1 -->`,
+    ]);
+    expect([...town.town.issue(1).labels].sort()).toEqual(["gt:escalated", "status::blocked"]);
   });
 });
 

@@ -72025,13 +72025,15 @@ async function handleMail(event, deps, botLogin) {
   const opened = await openTown(ref, deps);
   if (opened.kind !== "on") return { kind: "nothing", why: opened.kind === "off" ? opened.reason : opened.error.message };
   const mail = payload.client_payload ?? {};
-  if (ESCALATING_MAIL.has(String(mail.type))) return escalateMail(opened.town, botLogin, { bead, attempt: mail.attempt, runId: mail.run_id });
-  return publishExit({ ...opened.town, botLogin: await botLogin() }, bead);
+  const claim2 = { bead, attempt: mail.attempt, runId: mail.run_id };
+  const read = await opened.town.store.read();
+  const escalated = await escalateMail(opened.town, botLogin, claim2, read);
+  if (ESCALATING_MAIL.has(String(mail.type))) return escalated.outcome;
+  return publishExit({ ...opened.town, botLogin: await botLogin() }, bead, escalated.state);
 }
-async function escalateMail(town, botLogin, mail) {
-  const read = await town.store.read();
+async function escalateMail(town, botLogin, mail, read) {
   const decision = mailToEscalate(read.ledger, mail);
-  if (decision.kind === "nothing") return decision;
+  if (decision.kind === "nothing") return { outcome: decision, state: read };
   const { bead, polecat: polecat2 } = decision;
   const claim2 = { id: randomUUID2(), now: town.deps.clock() };
   const claimed = await town.store.update(
@@ -72040,7 +72042,7 @@ async function escalateMail(town, botLogin, mail) {
     { from: read }
   );
   const held = decision.messages.map((message) => ({ message, ...escalationClaimOf(claimed.state.ledger.get(message.id), claim2.id) })).filter(({ held: held2 }) => held2);
-  if (held.length === 0) return { kind: "nothing", why: `another look is escalating ${bead.id}'s mail` };
+  if (held.length === 0) return { outcome: { kind: "nothing", why: `another look is escalating ${bead.id}'s mail` }, state: claimed.state };
   const repo = { owner: town.owner, repo: town.repo };
   const issue3 = issueNumberOf(bead);
   const slungBy = gastownString(bead, "slung_by") ?? "";
@@ -72057,7 +72059,7 @@ async function escalateMail(town, botLogin, mail) {
     }));
     opened.push({ message: message.id, issue: escalation.number });
   }
-  await town.store.update(
+  const recorded = await town.store.update(
     `Record escalation issue${opened.length === 1 ? "" : "s"} ${opened.map((o) => `#${o.issue} on ${o.message}`).join(", ")}`,
     (ledger2) => opened.reduce((next, o) => recordMailEscalated(next, o.message, o.issue), ledger2),
     { from: claimed.state }
@@ -72071,10 +72073,10 @@ async function escalateMail(town, botLogin, mail) {
       `Polecat **${polecat2}** escalated as ${opened.map((o) => `#${o.issue}`).join(", ")}, mentioning @${slungBy}.`
     );
   }
-  return { kind: "escalated", bead: bead.id, issues: opened.map((o) => o.issue) };
+  return { outcome: { kind: "escalated", bead: bead.id, issues: opened.map((o) => o.issue) }, state: recorded.state };
 }
-async function publishExit(town, beadId) {
-  const read = await town.store.read();
+async function publishExit(town, beadId, known) {
+  const read = known ?? await town.store.read();
   const decision = exitToPublish(read.ledger.get(beadId));
   if (decision.kind === "nothing") return decision;
   const claim2 = { id: randomUUID2(), now: town.deps.clock() };
