@@ -53,7 +53,8 @@ interface MailPayload {
 const BEAD_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*-[A-Za-z0-9][A-Za-z0-9.]*$/;
 
 /**
- * A `repository_dispatch`: a `gastown.mail` makes the publisher look at the bead it names. Mail is
+ * A `repository_dispatch`: a `gastown.mail` makes the App look at the bead it names: at the claimed
+ * run's mail to the overseer (all a HELP or ESCALATION asks for), then at its exit to publish. Mail is
  * never the App's own event to ignore: the polecat's run sends it, and in Actions-only mode with
  * `GITHUB_TOKEN` that run's login is the App's own. The App's login is asked for only when a
  * mail is one, since it costs a request the first time.
