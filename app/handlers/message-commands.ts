@@ -9,11 +9,10 @@ import type { Bead } from "../ledger/bead-schema.js";
 import { beadByExternalRef } from "../ledger/external-ref.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
 import { gastownString } from "../molecules/gastown-metadata.js";
-import { fenced } from "../town/fenced-text.js";
 import type { IssueSnapshot } from "../town/import-issue.js";
 import { slingLabelsOn } from "../town/sling-label.js";
 import { ESCALATED_LABEL } from "../town/state-labels.js";
-import { escalationIssueOf, recordEscalationIssue, recordMessage, type MessageKind, type Recorded } from "../town/message-beads.js";
+import { escalationIssueOf, escalationIssueText, recordEscalationIssue, recordMessage, type MessageKind, type Recorded } from "../town/message-beads.js";
 import { DISPATCH_GRACE_MS } from "../town/sling.js";
 import type { Town } from "./repository-town.js";
 
@@ -48,17 +47,10 @@ export async function escalateIssue(town: Town, request: MessageCommand): Promis
   }
   const slungBy = gastownString(bead, "slung_by") ?? request.issue.author;
   const polecat = gastownString(bead, "polecat");
-  const body = [
-    `@${slungBy}: @${request.sender} escalated #${request.issue.number} (bead \`${bead.id}\`${polecat ? `, polecat **${polecat}**` : ""}):`,
-    "",
-    fenced(request.text),
-    "",
-    `The work stays as it is; see its status on #${request.issue.number}.`,
-    `<!-- gastown:escalation ${message.id} -->`,
-  ].join("\n");
-  const created = await createIssue(town.github, { owner: town.owner, repo: town.repo }, {
-    title: `Escalation: #${request.issue.number} needs a person`, body, labels: [ESCALATED_LABEL],
-  });
+  const created = await createIssue(town.github, { owner: town.owner, repo: town.repo }, escalationIssueText({
+    slungBy, issue: request.issue.number, text: request.text, message: message.id,
+    heading: `@${request.sender} escalated #${request.issue.number} (bead \`${bead.id}\`${polecat ? `, polecat **${polecat}**` : ""})`,
+  }));
   await town.store.update(
     `Record escalation issue #${created.number} on ${message.id}`,
     (ledger) => recordEscalationIssue(ledger, message.id, created.number),

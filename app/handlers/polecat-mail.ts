@@ -8,9 +8,12 @@
 //      (where GitHub refuses either, say so on the issue and escalate to a person)
 //      BLOCKED, REFACTOR: say so on the issue; ESCALATE: open the escalation issue
 //   3. the status comment and the labels (the sling label off after any exit but COMPLETED)
-//   4. record on the bead which attempt was published (and the pull request)
+//   4. record on the bead which attempt was published (and the pull request), and in the same
+//      write hook the waiting sling that goes next in the slot the exit freed (town/waiting.ts)
+//   5. dispatch that bead's polecat, as a sling does
 // Each effect is found on GitHub before it is made again, so a look whose record (4) was lost
-// does nothing twice.
+// does nothing twice. HELP and ESCALATION mail asks for people instead: the claimed run's
+// messages to the overseer become escalations, as `/escalate` makes them (town/mail-escalation.ts).
 import { randomUUID } from "node:crypto";
 import { branchTip, moveBranch } from "../github/branch-refs.js";
 import { createIssue, findMarkedIssue } from "../github/create-issue.js";
@@ -18,6 +21,7 @@ import { hasMarkedComment, replyToIssue } from "../github/issue-comments.js";
 import { addLabels, labelsOn } from "../github/issue-labels.js";
 import { refusalOf, statusOf } from "../github/github-client.js";
 import { openOrUpdatePullRequest } from "../github/pull-requests.js";
+import type { LedgerState } from "../github/ledger-store.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { gastownString } from "../molecules/gastown-metadata.js";
 import { withoutMentions } from "../town/fenced-text.js";
@@ -25,18 +29,23 @@ import { MAIL_EVENT_TYPE } from "../town/polecat-mail.js";
 import { escalationIssue, exitComment, exitHeadline, exitMarker, pullRequestText, unpublishedComment } from "../town/exit-texts.js";
 import { slingLabelsOn } from "../town/sling-label.js";
 import {
-  claimPublishing, exitLabels, exitToPublish, holdsClaim, QUEUE_LABEL, recordPublished, type ExitToPublish, type LabelChanges,
+  claimPublishing, exitLabels, exitToPublish, holdsClaim, issueNumberOf, QUEUE_LABEL, recordPublished, type ExitToPublish, type LabelChanges,
 } from "../town/publish-exit.js";
 import { ESCALATED_LABEL } from "../town/state-labels.js";
+import { claimEscalation, ESCALATING_MAIL, escalationClaimOf, mailText, mailToEscalate, recordMailEscalated, type MailClaim } from "../town/mail-escalation.js";
+import { escalationIssueText, escalationMarker } from "../town/message-beads.js";
+import { attemptOf } from "../town/sling.js";
+import { promoteWaiting, type Promoted } from "../town/waiting.js";
 import type { StatusState } from "../town/status-comment.js";
 import type { AppDependencies } from "./app-dependencies.js";
 import type { GitHubEvent } from "./issue-events.js";
 import { showStatus } from "./issue-status.js";
-import { openTown, type TownEvent } from "./repository-town.js";
+import { dispatchHooked } from "./sling-issue.js";
+import { openTown, type Town, type TownEvent } from "./repository-town.js";
 
 interface MailPayload {
   readonly action?: string;
-  readonly client_payload?: { readonly bead?: unknown } | null;
+  readonly client_payload?: { readonly bead?: unknown; readonly type?: unknown; readonly attempt?: unknown; readonly run_id?: unknown } | null;
   readonly repository: { readonly name: string; readonly owner: { readonly login: string }; readonly default_branch: string };
 }
 
@@ -44,14 +53,15 @@ interface MailPayload {
 const BEAD_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*-[A-Za-z0-9][A-Za-z0-9.]*$/;
 
 /**
- * A `repository_dispatch`: a `gastown.mail` makes the publisher look at the bead it names. Mail is
+ * A `repository_dispatch`: a `gastown.mail` makes the App look at the bead it names: at the claimed
+ * run's mail to the overseer (all a HELP or ESCALATION asks for), then at its exit to publish. Mail is
  * never the App's own event to ignore: the polecat's run sends it, and in Actions-only mode with
  * `GITHUB_TOKEN` that run's login is the App's own. The App's login is asked for only when a
  * mail is one, since it costs a request the first time.
  */
 export async function handleMail(
   event: GitHubEvent, deps: AppDependencies, botLogin: () => Promise<string>,
-): Promise<PublishOutcome | undefined> {
+): Promise<PublishOutcome | EscalateOutcome | undefined> {
   const payload = event.payload as MailPayload;
   const bead = payload.client_payload?.bead;
   if (payload.action !== MAIL_EVENT_TYPE || typeof bead !== "string" || !BEAD_ID.test(bead)) return undefined;
@@ -62,16 +72,85 @@ export async function handleMail(
   const opened = await openTown(ref, deps);
   // A repository switched off, or whose settings do not read: the next look, once they do.
   if (opened.kind !== "on") return { kind: "nothing", why: opened.kind === "off" ? opened.reason : opened.error.message };
-  return publishExit({ ...opened.town, botLogin: await botLogin() }, bead);
+  const mail = payload.client_payload ?? {};
+  const claim = { bead, attempt: mail.attempt, runId: mail.run_id };
+  const read = await opened.town.store.read();
+  const escalated = await escalateMail(opened.town, botLogin, claim, read);
+  if (ESCALATING_MAIL.has(String(mail.type))) return escalated.outcome;
+  // The run's last mail: what its agent wrote to the overseer that no HELP rang for is escalated
+  // above, from the same read, and then its exit is published.
+  return publishExit({ ...opened.town, botLogin: await botLogin() }, bead, escalated.state);
+}
+
+export type EscalateOutcome =
+  | { readonly kind: "nothing"; readonly why: string }
+  | { readonly kind: "escalated"; readonly bead: string; readonly issues: readonly number[] };
+
+/**
+ * HELP or ESCALATION: the claimed run's messages to the overseer, each escalated once as
+ * `/escalate` escalates a comment (an issue that mentions whoever slung the work, `gt:escalated`
+ * on the work's issue, and a reply there). The messages are claimed in one write and recorded
+ * with their issues in another, so a mail delivered twice opens nothing twice.
+ */
+export async function escalateMail(
+  town: Town, botLogin: () => Promise<string>, mail: MailClaim, read: LedgerState,
+): Promise<{ outcome: EscalateOutcome; state: LedgerState }> {
+  const decision = mailToEscalate(read.ledger, mail);
+  if (decision.kind === "nothing") return { outcome: decision, state: read };
+  const { bead, polecat } = decision;
+  const claim = { id: randomUUID(), now: town.deps.clock() };
+  const claimed = await town.store.update(
+    `Claim escalating ${decision.messages.map((m) => m.id).join(", ")}: mail from polecat ${polecat} to the overseer`,
+    (ledger) => decision.messages.reduce((next, message) => claimEscalation(next, message.id, claim), ledger),
+    { from: read },
+  );
+  const held = decision.messages
+    .map((message) => ({ message, ...escalationClaimOf(claimed.state.ledger.get(message.id), claim.id) }))
+    .filter(({ held }) => held);
+  if (held.length === 0) return { outcome: { kind: "nothing", why: `another look is escalating ${bead.id}'s mail` }, state: claimed.state };
+
+  const repo = { owner: town.owner, repo: town.repo };
+  const issue = issueNumberOf(bead);
+  const slungBy = gastownString(bead, "slung_by") ?? "";
+  const opened: { message: string; issue: number }[] = [];
+  for (const { message, takenOver } of held) {
+    const marker = escalationMarker(message.id);
+    // A look that died after opening the issue left its claim, not its record: find what it opened.
+    const found = takenOver
+      ? await findMarkedIssue(town.github, repo, { label: ESCALATED_LABEL, since: listedSince(message.created_at), marker, creator: await botLogin() })
+      : undefined;
+    const escalation = found ?? (await createIssue(town.github, repo, escalationIssueText({
+      slungBy, issue: issue ?? 0, text: withoutMentions(mailText(message)), message: message.id,
+      heading: `polecat **${polecat}** escalated #${issue ?? "?"} (bead \`${bead.id}\`, attempt ${attemptOf(bead)})`,
+    })));
+    opened.push({ message: message.id, issue: escalation.number });
+  }
+  const recorded = await town.store.update(
+    `Record escalation issue${opened.length === 1 ? "" : "s"} ${opened.map((o) => `#${o.issue} on ${o.message}`).join(", ")}`,
+    (ledger) => opened.reduce((next, o) => recordMailEscalated(next, o.message, o.issue), ledger),
+    { from: claimed.state },
+  );
+  if (issue !== undefined) {
+    const issueRef = { ...repo, issue_number: issue };
+    // Adding a label the issue has already changes nothing, so its labels are not read first.
+    await addLabels(town.github, issueRef, [ESCALATED_LABEL]);
+    await replyToIssue(town.github, issueRef,
+      `Polecat **${polecat}** escalated as ${opened.map((o) => `#${o.issue}`).join(", ")}, mentioning @${slungBy}.`);
+  }
+  return { outcome: { kind: "escalated", bead: bead.id, issues: opened.map((o) => o.issue) }, state: recorded.state };
 }
 
 export type PublishOutcome =
   | { readonly kind: "nothing"; readonly why: string }
-  | { readonly kind: "published"; readonly exit: ExitToPublish; readonly pr?: number; readonly escalation?: number };
+  | {
+      readonly kind: "published"; readonly exit: ExitToPublish; readonly pr?: number; readonly escalation?: number;
+      /** The waiting bead this look hooked in the slot the exit freed. */
+      readonly promoted?: string;
+    };
 
-/** One look at a bead: publishes its recorded exit, if it has one not yet published. */
-export async function publishExit(town: TownEvent, beadId: string): Promise<PublishOutcome> {
-  const read = await town.store.read();
+/** One look at a bead: publishes its recorded exit, if it has one not yet published; `known`: the ledger just read. */
+export async function publishExit(town: TownEvent, beadId: string, known?: LedgerState): Promise<PublishOutcome> {
+  const read = known ?? (await town.store.read());
   const decision = exitToPublish(read.ledger.get(beadId));
   if (decision.kind === "nothing") return decision;
   const claim = { id: randomUUID(), now: town.deps.clock() };
@@ -136,12 +215,37 @@ export async function publishExit(town: TownEvent, beadId: string): Promise<Publ
       detail: withoutMentions(unpublished ?? exit.reason), bead: exit.bead, ledger, sandbox: town.config.polecat, now: town.deps.clock(),
     }, unpublished === undefined ? changes : withEscalated(changes, labels, town.config.sling.label));
   }
-  await town.store.update(
-    `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === undefined ? "" : ` as pull request #${pr}`}`,
-    (current) => recordPublished(current, exit.bead.id, exit.attempt, pr),
+  // The exit let the bead go, so its slot is free: the sling that waits longest goes now, hooked
+  // in the same write, and only this look, its writer, dispatches it.
+  let promoted: Promoted["hooked"];
+  const recorded = await town.store.update(
+    () => `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === undefined ? "" : ` as pull request #${pr}`}` +
+      (promoted === undefined ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`),
+    (current) => {
+      const next = promoteWaiting(recordPublished(current, exit.bead.id, exit.attempt, pr), town.config, town.deps.clock());
+      promoted = next.hooked;
+      return next.ledger;
+    },
     { from: claimed.state },
   );
-  return { kind: "published", exit, ...(pr === undefined ? {} : { pr }), ...(escalation === undefined ? {} : { escalation }) };
+  if (promoted !== undefined) await dispatchPromoted(town, promoted, recorded.state);
+  return {
+    kind: "published", exit, ...(pr === undefined ? {} : { pr }), ...(escalation === undefined ? {} : { escalation }),
+    ...(promoted === undefined ? {} : { promoted: promoted.bead.id }),
+  };
+}
+
+/** The waiting bead hooked by this look: its polecat dispatched, its issue showing it, as a sling's. */
+async function dispatchPromoted(town: TownEvent, promoted: NonNullable<Promoted["hooked"]>, state: LedgerState): Promise<void> {
+  const number = issueNumberOf(promoted.bead);
+  const { polecat, attempt } = promoted.assignment;
+  const slungBy = gastownString(promoted.bead, "slung_by");
+  const issueOf = async () => {
+    const labels = number === undefined ? undefined : await labelsOn(town.github, { owner: town.owner, repo: town.repo, issue_number: number });
+    return number === undefined || labels === undefined ? undefined : { number, labels };
+  };
+  await dispatchHooked(town, issueOf, promoted.assignment, state,
+    `A polecat came free: slung${slungBy === undefined ? "" : ` by @${slungBy}`} to polecat **${polecat}** (attempt ${attempt}). It is on its way.`);
 }
 
 // The exit's time is the runner's clock, an issue's GitHub's: a margin for the two to disagree.

@@ -22,7 +22,7 @@ import { polecatInputs, polecatRunName, type PolecatAssignment } from "../town/p
 import { attemptOf, dispatchedWithinGrace, sling, type SlingOutcome } from "../town/sling.js";
 import { slingLabelsOn } from "../town/sling-label.js";
 import { ESCALATED_LABEL, HOOKED_LABEL, WAITING_LABEL } from "../town/state-labels.js";
-import { otherStatusLabels, showStatus } from "./issue-status.js";
+import { otherStatusLabels, showStatus, type IssueOnGitHub } from "./issue-status.js";
 import { findBeadRun } from "./observe-polecat.js";
 import type { Town, TownEvent } from "./repository-town.js";
 
@@ -125,25 +125,13 @@ async function settle(town: TownEvent, request: SlingRequest, outcome: SlingOutc
       if (outcome.reason === "retry" && seenRun && isLiveRun(seenRun)) {
         await cancelRun(town.github, { owner: town.owner, repo: town.repo, runId: seenRun.id });
       }
-      const dispatched = await dispatch(town, outcome.assignment, state);
-      if (dispatched.refused) {
-        await showStatus(town, issue, {
-          ...view, bead: dispatched.bead, ledger: dispatched.ledger, state: "error", detail: dispatched.refused,
-          headline: `The polecat workflow could not be started, so the hook was let go. Fix the workflow, then sling again.`,
-        }, { remove: [HOOKED_LABEL, ...slingLabels] });
-        return;
-      }
       const { polecat, attempt } = outcome.assignment;
       const how = outcome.reason === "retry"
         ? (request.retry ? `Retried by @${request.sender}: the last attempt was stopped and this one started` : `No run was seen for the last attempt, so it was dispatched again`) :
         outcome.reason === "resume" ? `It resumes the open molecule from its first step not done` : `It is on its way`;
-      await showStatus(town, issue, {
-        ...view, bead: dispatched.bead, ledger: dispatched.ledger, state: "hooked",
-        headline: outcome.reason === "retry" && request.retry
-          ? `${how}: polecat **${polecat}**, attempt ${attempt}.`
-          : `Slung by @${request.sender} to polecat **${polecat}** (attempt ${attempt}). ${how}.`,
-        ...(dispatched.run ? { run: dispatched.run } : {}),
-      }, { add: [HOOKED_LABEL, ...missingSlingLabel], remove: [WAITING_LABEL, ...otherStatusLabels(issue.labels, HOOKED_LABEL)] });
+      await dispatchHooked(town, async () => issue, outcome.assignment, state, outcome.reason === "retry" && request.retry
+        ? `${how}: polecat **${polecat}**, attempt ${attempt}.`
+        : `Slung by @${request.sender} to polecat **${polecat}** (attempt ${attempt}). ${how}.`, missingSlingLabel);
       return;
     }
     case "already-hooked": {
@@ -179,6 +167,31 @@ async function settle(town: TownEvent, request: SlingRequest, outcome: SlingOutc
       }, { remove: slingLabels });
       return;
   }
+}
+
+/**
+ * Steps 4 and 5 for a hook its caller wrote (a sling, or a freed slot's waiting bead): the polecat workflow dispatched and the issue
+ * showing it, or, where GitHub refused the dispatch, the hook let go and the issue saying why.
+ */
+export async function dispatchHooked(
+  town: TownEvent, issueOf: () => Promise<IssueOnGitHub | undefined>, assignment: PolecatAssignment, state: LedgerState,
+  headline: string, addLabels: readonly string[] = [],
+): Promise<void> {
+  const dispatched = await dispatch(town, assignment, state);
+  // The issue is looked at once the polecat is on its way; one gone leaves it running all the same.
+  const issue = await issueOf();
+  if (issue === undefined) return;
+  const view = { now: town.deps.clock(), bead: dispatched.bead, ledger: dispatched.ledger, sandbox: town.config.polecat };
+  if (dispatched.refused) {
+    await showStatus(town, issue, {
+      ...view, state: "error", detail: dispatched.refused,
+      headline: `The polecat workflow could not be started, so the hook was let go. Fix the workflow, then sling again.`,
+    }, { remove: [HOOKED_LABEL, ...slingLabelsOn(issue.labels, town.config.sling.label)] });
+    return;
+  }
+  await showStatus(town, issue, {
+    ...view, state: "hooked", headline, ...(dispatched.run ? { run: dispatched.run } : {}),
+  }, { add: [HOOKED_LABEL, ...addLabels], remove: [WAITING_LABEL, ...otherStatusLabels(issue.labels, HOOKED_LABEL)] });
 }
 
 interface Dispatched {

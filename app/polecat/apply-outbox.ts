@@ -8,14 +8,13 @@ import type { Ledger } from "../ledger/ledger.js";
 import { gastownMetadata, withGastownMetadata } from "../molecules/gastown-metadata.js";
 import { readMolecule } from "../molecules/molecule.js";
 import { closeStep } from "../molecules/step-done.js";
+import { MAIL_LABEL } from "../town/message-beads.js";
 import { checkOutbox, NOTHING_FILED, runActor, type Filed, type OutboxRun, type OutboxVerdict } from "./outbox-check.js";
 import type { ParsedOutbox } from "./outbox.js";
 import {
   intentTime, type ExitIntent, type MailIntent, type NewBeadIntent, type OutboxIntent, type StepDoneIntent,
 } from "./outbox-schema.js";
 
-/** Marks agents' mail apart from people's nudges, as `gt:nudge` marks those. */
-export const MAIL_LABEL = "gt:mail";
 
 export interface AppliedOutbox {
   readonly ledger: Ledger;

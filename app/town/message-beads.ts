@@ -9,6 +9,11 @@ import type { Ledger } from "../ledger/ledger.js";
 import { newBeadId } from "../ledger/new-bead-id.js";
 import { gastownMetadata, withGastownMetadata } from "../molecules/gastown-metadata.js";
 import { timestamp } from "../molecules/pour.js";
+import { fenced } from "./fenced-text.js";
+import { ESCALATED_LABEL } from "./state-labels.js";
+
+/** Marks agents' mail (`gt mail send`) apart from people's nudges, as `gt:nudge` marks those. */
+export const MAIL_LABEL = "gt:mail";
 
 export type MessageKind = "nudge" | "escalation";
 
@@ -67,6 +72,28 @@ export function recordEscalationIssue(ledger: Ledger, message: string, issue: nu
   const found = ledger.get(message);
   if (!found || escalationIssueOf(found) === issue) return ledger;
   return ledger.withBead(withGastownMetadata(found, { issue }));
+}
+
+/**
+ * The issue an escalation opens: `/escalate`'s for a comment, and a polecat's for its mail to the
+ * overseer. It mentions whoever slung the work; `heading` says who escalated what, `text` (written
+ * by a person or an agent) is fenced, and the marker names the message, so it can be found again.
+ */
+export function escalationIssueText(escalation: { slungBy: string; heading: string; issue: number; text: string; message: string }) {
+  const body = [
+    `@${escalation.slungBy}: ${escalation.heading}:`,
+    "",
+    fenced(escalation.text),
+    "",
+    `The work stays as it is; see its status on #${escalation.issue}.`,
+    escalationMarker(escalation.message),
+  ].join("\n");
+  return { title: `Escalation: #${escalation.issue} needs a person`, body, labels: [ESCALATED_LABEL] };
+}
+
+/** The marker an escalation issue carries: its message's id. */
+export function escalationMarker(message: string): string {
+  return `<!-- gastown:escalation ${message} -->`;
 }
 
 /** The issue opened for an escalation message, once recorded. */

@@ -108,24 +108,31 @@ export function sling(ledger: Ledger, input: SlingInput): Slung {
       outcome: { kind: "waiting", bead: waiting, imported, hooked },
     };
   }
-  const attempt = attemptOf(bead) + 1;
-  const hook = withGastownMetadata(
-    { ...pouredBead, status: "hooked", assignee: `${POLECAT_ASSIGNEE_PREFIX}${polecat}`, updated_at: now },
-    {
-      ...slungBy, attempt, dispatched_at: now, limits_hash: limitsHash(polecatLimits(input.config.polecat)),
-      ...UNCLAIMED, waiting_since: undefined, exit: undefined, exit_reason: undefined, exit_blocker: undefined,
-    },
-  );
+  const hook = hookedForNextAttempt(withGastownMetadata(pouredBead, slungBy), polecat, input.config, now);
   return {
     ledger: poured.ledger.withBead(hook),
     outcome: {
       kind: "dispatch",
       reason: poured.created ? "new" : "resume",
       bead: hook,
-      assignment: { bead: bead.id, molecule: poured.root, polecat, attempt },
+      assignment: { bead: bead.id, molecule: poured.root, polecat, attempt: attemptOf(hook) },
       imported,
     },
   };
+}
+
+/**
+ * The bead hooked to its polecat for its next attempt, no longer waiting and with no exit: what
+ * a sling writes, and what a freed slot writes for the bead that waited longest (waiting.ts).
+ */
+export function hookedForNextAttempt(bead: Bead, polecat: string, config: GastownConfig, now: string): Bead {
+  return withGastownMetadata(
+    { ...bead, status: "hooked", assignee: `${POLECAT_ASSIGNEE_PREFIX}${polecat}`, updated_at: now },
+    {
+      attempt: attemptOf(bead) + 1, dispatched_at: now, limits_hash: limitsHash(polecatLimits(config.polecat)),
+      ...UNCLAIMED, waiting_since: undefined, exit: undefined, exit_reason: undefined, exit_blocker: undefined,
+    },
+  );
 }
 
 /** A bead already hooked: leave it, dispatch it again, or give up on it. */
