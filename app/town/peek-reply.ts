@@ -14,6 +14,7 @@ import { STATE_ORDER } from "./polecat-roster.js";
 import { sandboxParagraph, type SandboxSettings } from "./sandbox-notice.js";
 import { attemptOf } from "./sling.js";
 import { checklist, oneLine, when } from "./status-comment.js";
+import { rungShown } from "./witness-ladder.js";
 
 /** What GitHub shows of a polecat's current attempt. */
 export interface PolecatObservation {
@@ -89,6 +90,7 @@ export function renderPeek(view: PeekView): string {
     `| Run | ${runCell(view.run)} |`,
     `| Exit | ${exitCell(bead, health.state)} |`,
     `| Attempts | ${attemptsCell(bead, view.settings)} |`,
+    ...witnessRow(bead),
     ...checklist(view.ledger, bead, current),
     "",
     ...outputSection(view.output),
@@ -188,6 +190,12 @@ const ISSUE_URL = /^https?:\/\/[^\s()<>|\]\\]+\/issues\/(\d+)$/;
 function issueLink(ref: string | undefined): string | undefined {
   const match = ref === undefined ? null : ISSUE_URL.exec(ref);
   return match ? `[#${match[1]}](${ref})` : undefined;
+}
+
+/** What the witness last did about a stuck polecat, when it did something. */
+function witnessRow(bead: Bead): string[] {
+  const shown = rungShown(bead, when);
+  return shown === undefined ? [] : [`| Witness | ${shown} |`];
 }
 
 /** The run's spend as its model proxy metered it (only a sandboxed run's heartbeat says it). */

@@ -9,6 +9,7 @@ import { isMoleculeRoot, readMolecule, type MoleculeStep } from "../molecules/mo
 import { progress } from "../molecules/next-steps.js";
 import { fenced } from "./fenced-text.js";
 import { sandboxParagraph, type SandboxSettings } from "./sandbox-notice.js";
+import { rungShown } from "./witness-ladder.js";
 import { attemptOf } from "./sling.js";
 
 export type StatusState = "hooked" | "waiting" | "unslung" | "abandoned" | "escalated" | "error" | "completed" | "blocked" | "deferred";
@@ -82,6 +83,8 @@ function facts(bead: Bead, run: StatusView["run"]): string[] {
   const waitingSince = gastownString(bead, "waiting_since");
   if (waitingSince !== undefined) rows.push(["Waiting since", when(new Date(waitingSince))]);
   // The reason is the agent's words (or the App's, quoting a person's): shown fenced, as the detail.
+  const witness = rungShown(bead, when);
+  if (witness !== undefined) rows.push(["Witness", witness]);
   if (typeof meta.exit === "string") rows.push(["Exit", meta.exit]);
   const turns = meta["exit_turns"];
   const cost = meta["exit_cost_usd"];

@@ -37,6 +37,14 @@ export function recordedRung(bead: Bead): { readonly rung: number; readonly at: 
   return { rung, at };
 }
 
+/** The rung recorded on the bead, as the status comment and /peek show it, with when it was taken. */
+export function rungShown(bead: Bead, when: (at: Date) => string): string | undefined {
+  const rung = recordedRung(bead);
+  if (rung === undefined) return undefined;
+  const what = rung.rung === 1 ? "nudged the agent (no progress)" : "cancelled and restarted it (no progress after a nudge)";
+  return `${what}, ${when(new Date(rung.at))}`;
+}
+
 /** What the ladder's nudge (rung 1) and escalation (rung 3) say. */
 export function ladderText(rung: 1 | 3, stuckMinutes: number): string {
   return rung === 1

@@ -78,6 +78,15 @@ describe("the /peek reply", () => {
     ]);
   });
 
+  it("shows what the witness last did about it, under its attempts", () => {
+    const { id, ledger } = slung();
+    const bead = withGastownMetadata(ledger.get(id)!, { witness_rung: 1, witness_at: minutesAfter(NOW, 3).toISOString() });
+    const heartbeat = { at: minutesAfter(NOW, 2), state: "working" as const, step: "implement", attempt: 1 };
+    const health = polecatHealth({ bead, run: { live: true, conclusion: null }, heartbeat, now: LATER, stuckMinutes: 20 });
+    const rows = renderPeek(view({ bead, ledger: ledger.withBead(bead), health, heartbeat, run: RUN })).split("\n").filter((line) => line.startsWith("| "));
+    expect(rows.slice(-2)).toEqual(["| Attempts | 1 of 3 |", "| Witness | nudged the agent (no progress), 2026-11-24 12:03 UTC |"]);
+  });
+
   it("says, under the state, when the sandbox is off or the network open", () => {
     const { bead, ledger } = slung();
     const heartbeat = { at: minutesAfter(NOW, 2), state: "working" as const, step: "implement", attempt: 1 };

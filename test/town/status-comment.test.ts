@@ -54,6 +54,23 @@ describe("the status comment", () => {
     expect(rows).toEqual(["| Exit | ESCALATE |", "| Spent | 12 turns, $0.42 |"]);
   });
 
+  it("shows what the witness last did about a stuck polecat, and when", () => {
+    const slung = sling(Ledger.empty(), slingInput());
+    if (slung.outcome.kind !== "dispatch") throw new Error("setup");
+    const { bead: id } = slung.outcome.assignment;
+    const row = (fields: Record<string, unknown>) => {
+      const bead = withGastownMetadata(slung.ledger.get(id)!, fields);
+      return renderStatusComment({ state: "hooked", headline: "On its way.", bead, ledger: slung.ledger.withBead(bead), sandbox: defaultConfig().polecat, now: NOW })
+        .split("\n").filter((line) => line.startsWith("| Witness"));
+    };
+    expect(row({ witness_rung: 1, witness_at: minutesAfter(NOW, 20).toISOString() })).toEqual(["| Witness | nudged the agent (no progress), 2026-11-24 12:20 UTC |"]);
+    expect(row({ witness_rung: 2, witness_at: minutesAfter(NOW, 40).toISOString() })).toEqual([
+      "| Witness | cancelled and restarted it (no progress after a nudge), 2026-11-24 12:40 UTC |",
+    ]);
+    // A rung from before the bead was slung again is history.
+    expect(row({ witness_rung: 1, witness_at: minutesAfter(NOW, -20).toISOString() })).toEqual([]);
+  });
+
   it("fences error detail as data, in a fence longer than any backticks inside", () => {
     const body = renderStatusComment({
       state: "error", headline: "Gas Town's settings have problems:", now: NOW, sandbox: undefined,

@@ -69355,6 +69355,22 @@ function sandboxParagraph(settings) {
   return notice === void 0 ? [] : ["", notice];
 }
 
+// app/town/witness-ladder.ts
+function recordedRung(bead) {
+  const rung = gastownMetadata(bead).witness_rung;
+  const at = Date.parse(gastownString(bead, "witness_at") ?? "");
+  if (typeof rung !== "number" || !Number.isInteger(rung) || rung < 1 || !Number.isFinite(at)) return void 0;
+  const slungAt = Date.parse(gastownString(bead, "slung_at") ?? "");
+  if (Number.isFinite(slungAt) && slungAt > at) return void 0;
+  return { rung, at };
+}
+function rungShown(bead, when2) {
+  const rung = recordedRung(bead);
+  if (rung === void 0) return void 0;
+  const what = rung.rung === 1 ? "nudged the agent (no progress)" : "cancelled and restarted it (no progress after a nudge)";
+  return `${what}, ${when2(new Date(rung.at))}`;
+}
+
 // app/ledger/external-ref.ts
 function beadByExternalRef(ledger2, ref) {
   for (const record3 of ledger2.sorted()) if (record3.bead.external_ref === ref) return record3.bead;
@@ -69911,6 +69927,8 @@ function facts(bead, run3) {
   if (dispatchedAt !== void 0) rows.push(["Dispatched", when(new Date(dispatchedAt))]);
   const waitingSince = gastownString(bead, "waiting_since");
   if (waitingSince !== void 0) rows.push(["Waiting since", when(new Date(waitingSince))]);
+  const witness2 = rungShown(bead, when);
+  if (witness2 !== void 0) rows.push(["Witness", witness2]);
   if (typeof meta3.exit === "string") rows.push(["Exit", meta3.exit]);
   const turns = meta3["exit_turns"];
   const cost = meta3["exit_cost_usd"];
@@ -70438,6 +70456,7 @@ function renderPeek(view) {
     `| Run | ${runCell(view.run)} |`,
     `| Exit | ${exitCell(bead, health.state)} |`,
     `| Attempts | ${attemptsCell(bead, view.settings)} |`,
+    ...witnessRow(bead),
     ...checklist(view.ledger, bead, current),
     "",
     ...outputSection(view.output),
@@ -70526,6 +70545,10 @@ var ISSUE_URL = /^https?:\/\/[^\s()<>|\]\\]+\/issues\/(\d+)$/;
 function issueLink(ref) {
   const match = ref === void 0 ? null : ISSUE_URL.exec(ref);
   return match ? `[#${match[1]}](${ref})` : void 0;
+}
+function witnessRow(bead) {
+  const shown = rungShown(bead, when);
+  return shown === void 0 ? [] : [`| Witness | ${shown} |`];
 }
 function spentCell(spent) {
   return `${spent.turns} turn${spent.turns === 1 ? "" : "s"}, $${spent.costUsd.toFixed(2)} (metered by its model proxy)`;
