@@ -141,7 +141,8 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
     });
     // The model proxy's meter, where there is one, is the run's count: it saw every call, and the
     // API's own usage figures, whatever the agent printed.
-    const used = meter && metered ? { turns: meter.usage().turns - metered.turns, costUsd: meter.usage().costUsd - metered.costUsd } : result;
+    const after = meter?.usage();
+    const used = after && metered ? { turns: after.turns - metered.turns, costUsd: after.costUsd - metered.costUsd } : result;
     counted.turns += used.turns;
     counted.costUsd += used.costUsd;
     heartbeat.progress(deps.clock(), result.tail);

@@ -58930,7 +58930,8 @@ async function workSteps(input2) {
       onProgress: (at) => heartbeat.progress(at),
       ...sandbox ? { sandbox: sandbox.spec } : {}
     });
-    const used = meter && metered ? { turns: meter.usage().turns - metered.turns, costUsd: meter.usage().costUsd - metered.costUsd } : result;
+    const after = meter?.usage();
+    const used = after && metered ? { turns: after.turns - metered.turns, costUsd: after.costUsd - metered.costUsd } : result;
     counted.turns += used.turns;
     counted.costUsd += used.costUsd;
     heartbeat.progress(deps.clock(), result.tail);
