@@ -11,6 +11,7 @@ import type { Bead } from "../../app/ledger/bead-schema.js";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { MAX_NUDGE_RESTARTS, midStepNudgeNote } from "../../app/polecat/mid-step-nudge.js";
 import { actionNoteIn, messagesText } from "../../app/polecat/step-prompt.js";
+import { processesOf } from "../../app/polecat/user-processes.js";
 import { nudgesFor } from "../../app/town/message-beads.js";
 import { AGENTS, startPolecatTown, type PolecatTown } from "./polecat-harness.js";
 
@@ -151,6 +152,25 @@ describe("a nudge that arrives while a step's agent works", () => {
       { title: "working · step 2/2", conclusion: "neutral", notes: [] },
       { title: "done · step 2/2", conclusion: "success", notes: [] },
     ]);
+  }, RUN_TIMEOUT_MS);
+
+  it("stops an agent that runs without the sandbox the same way, every process of its user with it", async () => {
+    polecat = await startPolecatTown({ command: COMMAND, polecat: "  sandbox: off\n" });
+    const run = tickedRun(polecat);
+    await run.waiting(1);
+    await polecat.comment("/nudge Use the metric wrench.");
+    run.tick();
+    await run.waiting(2);
+    // The first process is gone: only the second's shell and its wait remain of the agent's user.
+    const left = await Promise.all((await processesOf(polecat.user.uid)).map((pid) => readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")));
+    expect(left.filter((command) => command.includes("nudged.sh"))).toHaveLength(1);
+    await run.release();
+    const { outcome, log } = await run.running;
+    expect(outcome).toMatchObject({ kind: "exited", exit: "COMPLETED" });
+    expect(log.filter((line) => line.startsWith("The agent ended")).map((line) => line.split(";")[0]))
+      .toEqual(["The agent ended (stopped for a nudge)", "The agent ended (exit 0)", "The agent ended (exit 0)"]);
+    expect(actionNoteIn(await run.prompt(2))).toBe(midStepNudgeNote(nudgesFor(await polecat.ledger(), (await polecat.bead()).id)));
+    expect(await steps(polecat)).toEqual([["plan", "closed", "Did plan in process 2"], ["build", "closed", "Did build in process 3"]]);
   }, RUN_TIMEOUT_MS);
 
   it("restarts a step for nudges at most MAX_NUDGE_RESTARTS times; later nudges wait for the next process", async () => {
