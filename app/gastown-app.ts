@@ -2,9 +2,11 @@
 // §3). Probot calls it in a server; anything else that can hand it a Probot-shaped `app` (the
 // Actions-only adapter, tests) runs the very same handlers.
 import type { Probot } from "probot";
+import type { GitHubClient } from "./github/github-client.js";
 import { LedgerLanes } from "./github/ledger-lanes.js";
 import { realDependencies, type AppDependencies } from "./handlers/app-dependencies.js";
 import { handleIssueEvent } from "./handlers/issue-events.js";
+import { startPatrolClock } from "./handlers/patrol-clock.js";
 import { handleMail } from "./handlers/polecat-mail.js";
 import { handleRunEvent } from "./handlers/polecat-run-events.js";
 
@@ -19,7 +21,12 @@ const RUN_EVENTS = ["workflow_run", "workflow_job.completed"] as const;
 /** The webhook events the App handles; app.yml subscribes to exactly these (a test holds it). */
 export const HANDLED_EVENTS = [...ISSUE_EVENTS, ...MAIL_EVENTS, ...RUN_EVENTS] as const;
 
-export function gastownApp(given: AppDependencies = realDependencies) {
+export interface AppOptions {
+  /** Run the patrol clock (a server's): the average milliseconds between ticks. Off unless given. */
+  readonly patrolEveryMs?: number;
+}
+
+export function gastownApp(given: AppDependencies = realDependencies, options: AppOptions = {}) {
   return (app: Probot): void => {
     // The events this App handles at once write each ledger one after another.
     const deps: AppDependencies = { ...given, ledgerLanes: given.ledgerLanes ?? new LedgerLanes() };
@@ -43,5 +50,16 @@ export function gastownApp(given: AppDependencies = realDependencies) {
     app.on([...RUN_EVENTS], async (context) => {
       await handleRunEvent({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
     });
+    if (options.patrolEveryMs !== undefined) {
+      startPatrolClock({
+        botLogin,
+        installations: async () => {
+          const octokit = await app.auth();
+          const all = await octokit.paginate("GET /app/installations", { per_page: 100 });
+          return all.map((installation) => installation.id);
+        },
+        installationClient: async (id) => await app.auth(id) as unknown as GitHubClient,
+      }, deps, { everyMs: options.patrolEveryMs, log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) } });
+    }
   };
 }

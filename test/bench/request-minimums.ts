@@ -88,3 +88,15 @@ export function offMinimum(made: Readonly<Record<string, number>>, minimum: Read
   }
   return off;
 }
+
+/**
+ * A patrol pass that finds nothing to do, over a rig with `hooked` beads whose heartbeats are
+ * fresh: no run is read (a fresh heartbeat vouches for it), nothing is written.
+ */
+export function idlePatrol(hooked: number): Needed[] {
+  return [
+    CONFIG,
+    { ...LEDGER_PEEK, why: "the ledger, its raw bytes, in one request: an idle pass needs no commit to write on" },
+    ...(hooked > 0 ? [{ ...HEARTBEAT, count: hooked, why: "each hooked bead's heartbeat: GitHub sends no event when one changes" }] : []),
+  ];
+}
