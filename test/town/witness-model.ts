@@ -88,6 +88,8 @@ export class ModelTown {
   events: number[] = [];
   looks: PendingLook[] = [];
   slings: PendingSling[] = [];
+  /** Whether each issue's last sling or unsling that committed slung it: what people asked for. */
+  readonly slung = new Map<number, boolean>();
   /** Broken invariants seen while the town ran, with what happened before them. */
   readonly violations: string[] = [];
   readonly trace: string[] = [];
@@ -141,6 +143,7 @@ export class ModelTown {
     this.ledger = slung.ledger;
     const { outcome } = slung;
     this.trace.push(`  sling #${number}${retry ? " (retry)" : ""}: ${outcome.kind}`);
+    if (outcome.kind !== "closed") this.slung.set(number, true);
     if (outcome.kind !== "dispatch") return;
     if (outcome.reason === "retry" && seenRun?.live) this.cancel(seenRun.id, fault);
     this.dispatch(outcome.assignment, fault);
@@ -157,6 +160,7 @@ export class ModelTown {
     const { ledger, outcome } = unsling(this.ledger, issue(number).url, { abandon, now: this.now });
     this.ledger = ledger;
     this.trace.push(`  unsling #${number}: ${outcome.kind}`);
+    this.slung.set(number, false);
     if (outcome.kind !== "released") return;
     const live = outcome.wasHooked ? this.currentRun(outcome.bead) : undefined;
     const runId = outcome.runId ?? (live && live.status !== "completed" ? live.id : undefined);

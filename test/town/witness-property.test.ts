@@ -264,6 +264,14 @@ function checkEnd(town: ModelTown): void {
     const bead = town.ledger.get(run.bead) as Bead;
     if (beadStatus(bead) !== "hooked") town.violations.push(`at the end: run ${run.id} is live, and ${bead.id} is ${beadStatus(bead)}`);
   }
+  for (const [number, slung] of town.slung) {
+    const bead = town.beadOfIssue(number);
+    if (bead === undefined) continue;
+    const state = beadStatus(bead) === "hooked" ? "hooked" : gastownString(bead, "waiting_since") !== undefined ? "waiting"
+      : gastownString(bead, "exit") !== undefined ? `done (${gastownString(bead, "exit") ?? ""})` : "let go";
+    const fine = slung ? state !== "let go" : state === "let go" || state.startsWith("done");
+    if (!fine) town.violations.push(`at the end: issue #${number} was ${slung ? "slung" : "unslung"} last, and its bead ${bead.id} is ${state}`);
+  }
   const waiting = waitingBeads(town.ledger).filter((b) => gastownString(b, "molecule") !== undefined);
   if (waiting.length > 0 && hooked.length < CONFIG.limits.max_polecats) {
     town.violations.push(`at the end: ${waiting.map((b) => b.id).join(", ")} waiting with ${hooked.length} of ${CONFIG.limits.max_polecats} slots taken`);
