@@ -43,6 +43,8 @@ export interface ModelRun {
   readonly createdAt: Date;
   /** The runner vanished: GitHub still shows the run live, but nothing runs it or beats. */
   runnerDead: boolean;
+  /** Asked to cancel, still running: GitHub ends it a little later. */
+  cancelling: boolean;
   /** When it claimed its bead: its agent's progress until it beats some. */
   startedAt: Date | undefined;
 }
@@ -116,6 +118,13 @@ export class ModelTown {
     if (typeof claimed === "number") return this.runs.find((run) => run.id === claimed);
     const attempt = attemptOf(bead);
     return this.runs.filter((run) => run.bead === bead.id && run.attempt === attempt).at(-1);
+  }
+
+  /** Time passes; the cancels asked for land. */
+  advance(minutes: number): void {
+    this.now = new Date(this.now.getTime() + minutes * 60_000);
+    if (minutes === 0) return;
+    for (const run of this.liveRuns()) if (run.cancelling) this.complete(run, "cancelled");
   }
 
   // People
@@ -339,19 +348,21 @@ export class ModelTown {
   private newRun(of: Pick<PolecatAssignment, "bead" | "polecat" | "attempt">, byHand: boolean): ModelRun {
     const run: ModelRun = {
       id: this.nextRunId++, bead: of.bead, polecat: of.polecat, attempt: of.attempt, byHand,
-      status: "queued", conclusion: null, createdAt: this.now, runnerDead: false, startedAt: undefined,
+      status: "queued", conclusion: null, createdAt: this.now, runnerDead: false, cancelling: false, startedAt: undefined,
     };
     this.runs.push(run);
     return run;
   }
 
+  /** A cancel: a queued run ends at once; one in progress lives on, and may act, until the clock moves. */
   private cancel(runId: number, fault: Fault): void {
     if (fault === "cancel") {
       this.trace.push(`  cancel of run ${runId} lost`);
       return;
     }
     const run = this.runs.find((r) => r.id === runId);
-    if (run && run.status !== "completed") this.complete(run, "cancelled");
+    if (run?.status === "queued") this.complete(run, "cancelled");
+    else if (run?.status === "in_progress") run.cancelling = true;
   }
 
   private complete(run: ModelRun, conclusion: string): void {
@@ -361,9 +372,9 @@ export class ModelTown {
     this.trace.push(`  run ${run.id} (${run.bead}@${run.attempt}) completed: ${conclusion}`);
   }
 
-  /** A run that lost its claim stops at once and writes nothing: its job ends. */
+  /** A run refused its claim, or that lost it, stops at once and writes nothing: its job ends with a notice, as a success. */
   private stop(run: ModelRun): void {
-    this.complete(run, "failure");
+    this.complete(run, "success");
   }
 
   private holdsClaim(run: ModelRun): boolean {

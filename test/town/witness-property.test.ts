@@ -1,20 +1,22 @@
 // The witness's property (issue 16): random interleavings of slings, unslings, run outcomes,
 // crashes, lost webhooks and patrol passes always end, after a final pass, with every hooked bead
-// running exactly one live attempt, and every other bead done, escalated or let go; never two live
-// runs for one bead; and no waiting bead left behind a free slot. The town is ModelTown
-// (witness-model.ts): GitHub as data, the decisions as the App makes them.
+// running exactly one live attempt and every other bead done, escalated or let go as people last
+// asked; never two live runs for one bead; and no waiting bead left behind a free slot. The town
+// is ModelTown (witness-model.ts): GitHub as data, the decisions as the App makes them.
 //
-// What "after a final pass" means here. Once the random sequence ends, the faults stop (no lost
-// dispatch, cancel or write from then on) and every run settles: each live run gets a fate it
-// keeps (it works on, exits, crashes, times out, dies, or beats without progress), and late
-// commits and deliveries land or are dropped. Then, for a bounded number of rounds
-// (max_attempts * 3 + 3, enough for every ladder and every respawn), the clock passes
-// stuck_minutes (so also the dispatch grace period), the runs act on their fates, and a patrol
-// pass runs. After the last pass every hooked bead has exactly one live run, of its current
-// attempt, with a runner; a run the pass just dispatched counts, since nothing can be said of it
-// yet. Throughout, not only at the end: at most max_polecats beads hooked, each attempt
-// dispatched at most once, at most one live run per bead that could do work (hold its claim or
-// still take it), and no closed bead reopened.
+// What "after a final pass" means here. Once the random sequence ends, lookers stop dying (no
+// dispatch or cancel is lost from then on) and every run settles: each live run gets a fate it
+// keeps (it works on, exits, perhaps losing its ledger write, crashes, times out, dies, or beats
+// without progress), and late commits, slings and deliveries land or are dropped. Then, for a
+// bounded number of rounds (max_attempts * 3 + 3, enough for every ladder and every respawn),
+// the clock passes stuck_minutes (so also the dispatch grace period), the runs act on their
+// fates, and a patrol pass runs; after the last one, the cancels it asked for land. Then every
+// hooked bead has exactly one live run, of its current attempt, with a runner, and no other
+// run is live; a run the last pass dispatched counts, since nothing can be said of it yet.
+// Throughout, not only at the end: at most max_polecats beads hooked, each attempt dispatched by
+// the App at most once, at most one run per bead that could do work (holds its claim, or could
+// still take it), and no closed bead reopened. A failing case prints its trace; fast-check
+// prints the seed and path that replay it (`fc.assert(..., { seed, path })`).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { GastownConfig } from "../../app/config/config-schema.js";
@@ -142,9 +144,7 @@ function apply(town: ModelTown, step: Op): void {
       if (run) town.die(run);
       return;
     }
-    case "advance":
-      town.now = new Date(town.now.getTime() + step.minutes * 60_000);
-      return;
+    case "advance": return town.advance(step.minutes);
     case "deliver": {
       if (town.events.length === 0) return;
       const index = step.pick % town.events.length;
@@ -192,7 +192,7 @@ function settleAndPatrol(town: ModelTown, seed: number): void {
   const fates = new Map<number, Fate>();
   for (let round = 1; round <= ROUNDS; round++) {
     town.trace.push(`round ${round}`);
-    town.now = new Date(town.now.getTime() + (CONFIG.witness.stuck_minutes + 1) * 60_000);
+    town.advance(CONFIG.witness.stuck_minutes + 1);
     for (const run of town.activeRuns()) {
       const fate = fates.get(run.id) ?? choose(FATES);
       fates.set(run.id, fate);
@@ -202,6 +202,8 @@ function settleAndPatrol(town: ModelTown, seed: number): void {
     town.patrol("none");
     check(town, `after round ${round}`);
   }
+  // The last pass's cancels land.
+  town.advance(1);
 }
 
 function actOn(town: ModelTown, run: ModelRun, fate: Fate, choose: <T>(items: readonly T[]) => T): void {
