@@ -20,7 +20,7 @@ import { claimBead, claimLost, type PolecatRun } from "../../app/town/polecat-cl
 import { polecatLimits, type PolecatAssignment } from "../../app/town/polecat-dispatch.js";
 import { recordPolecatExit } from "../../app/town/polecat-exit.js";
 import { hookedBeads } from "../../app/town/polecat-names.js";
-import { recordPublished } from "../../app/town/publish-exit.js";
+import { exitToPublish, recordPublished } from "../../app/town/publish-exit.js";
 import { attemptOf, dispatchedWithinGrace, sling } from "../../app/town/sling.js";
 import { unsling } from "../../app/town/unsling.js";
 import { promoteWaiting } from "../../app/town/waiting.js";
@@ -318,6 +318,10 @@ export class ModelTown {
 
   /** The publisher, as polecat-mail.ts records it: the attempt published and the next waiting bead hooked in one commit, then dispatched. */
   private publish(bead: string, attempt: number, fault: Fault): void {
+    const decision = exitToPublish(this.ledger.get(bead));
+    if (decision.kind !== "publish" || decision.exit.attempt !== attempt) {
+      this.violations.push(`the exit of ${bead}@${attempt} cannot be published: ${decision.kind === "nothing" ? decision.why : `attempt ${decision.exit.attempt}`}`);
+    }
     const promoted = promoteWaiting(recordPublished(this.ledger, bead, attempt), this.config, this.now);
     this.ledger = promoted.ledger;
     if (promoted.hooked) this.dispatch(promoted.hooked.assignment, fault);
