@@ -11,9 +11,11 @@ import type { GastownConfig } from "../../app/config/config-schema.js";
 import { beadStatus, type Bead } from "../../app/ledger/bead-schema.js";
 import { beadByExternalRef } from "../../app/ledger/external-ref.js";
 import type { Ledger } from "../../app/ledger/ledger.js";
+import { cook } from "../../app/molecules/cook.js";
 import { gastownMetadata, gastownString } from "../../app/molecules/gastown-metadata.js";
 import { progress } from "../../app/molecules/next-steps.js";
 import { openMoleculeOf } from "../../app/molecules/pour.js";
+import type { Proto } from "../../app/molecules/proto.js";
 import { closeStep } from "../../app/molecules/step-done.js";
 import type { Heartbeat, HeartbeatExit, HeartbeatState } from "../../app/town/heartbeat.js";
 import { claimBead, claimLost, type PolecatRun } from "../../app/town/polecat-claim.js";
@@ -25,7 +27,7 @@ import { attemptOf, dispatchedWithinGrace, sling } from "../../app/town/sling.js
 import { unsling } from "../../app/town/unsling.js";
 import { promoteWaiting } from "../../app/town/waiting.js";
 import { witnessLook, witnessMutation, type WitnessDecision, type WitnessInput, type WitnessRun } from "../../app/town/witness.js";
-import { issue, slingInput } from "./town-builders.js";
+import { issue, library, slingInput } from "./town-builders.js";
 
 export const RIG = "octo/town";
 const WORK_TIP = "c".repeat(40);
@@ -147,7 +149,7 @@ export class ModelTown {
 
   commitSling({ number, retry, now, observedRun, seenRun }: PendingSling, fault: Fault): void {
     const slung = sling(this.ledger, slingInput({
-      issue: issue(number), now, config: this.config, ...(observedRun ? { observedRun } : {}), ...(retry ? { retry: true } : {}),
+      issue: issue(number), now, config: this.config, cook: cookOnce, ...(observedRun ? { observedRun } : {}), ...(retry ? { retry: true } : {}),
     }));
     this.ledger = slung.ledger;
     const { outcome } = slung;
@@ -403,6 +405,16 @@ export class ModelTown {
       runId: run.id, runUrl: `https://github.com/${RIG}/actions/runs/${run.id}`,
     };
   }
+}
+
+const cooked = new Map<string, Proto>();
+
+/** The work formula cooked once for each set of values: cooking is most of a sling's time, and the property slings thousands of times. */
+function cookOnce(name: string, vars: Readonly<Record<string, string>>): Proto {
+  const at = JSON.stringify([name, vars]);
+  const proto = cooked.get(at) ?? cook(name, library, vars);
+  cooked.set(at, proto);
+  return proto;
 }
 
 function key(bead: string, attempt: number): string {
