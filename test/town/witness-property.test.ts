@@ -7,12 +7,14 @@
 // What "after a final pass" means here. Once the random sequence ends, lookers stop dying (no
 // dispatch or cancel is lost from then on) and every run settles: each live run gets a fate it
 // keeps (it works on, exits, perhaps losing its ledger write, crashes, times out, dies, or beats
-// without progress), and late commits, slings and deliveries land or are dropped. Then, for a
-// bounded number of rounds (max_attempts * 3 + 3, enough for every ladder and every respawn),
-// the clock passes stuck_minutes (so also the dispatch grace period), the runs act on their
-// fates, and a patrol pass runs; after the last one, the cancels it asked for land. Then every
-// hooked bead has exactly one live run, of its current attempt, with a runner, and no other
-// run is live; a run the last pass dispatched counts, since nothing can be said of it yet.
+// without progress), and late commits, slings and deliveries land or are dropped. Then, round by
+// round, the clock passes stuck_minutes (so also the dispatch grace period), the runs act on
+// their fates, and a patrol pass runs, until the town has settled: every live run has claimed
+// its bead and works on for good, and none is left without a runner. (Until then nothing can be
+// said: a runner that beat its exit and died looks like a working one for stuck_minutes.) It
+// must settle within a bounded number of rounds, max_attempts * 3 + 3 for each bead. After that
+// final pass, and once the cancels it asked for land, every hooked bead has exactly one live
+// run, of its current attempt, and no other run is live.
 // Throughout, not only at the end: at most max_polecats beads hooked, each attempt dispatched by
 // the App at most once, at most one run per bead that could do work (holds its claim, or could
 // still take it), and no closed bead reopened. A failing case prints its trace; fast-check
@@ -37,7 +39,11 @@ const CONFIG: GastownConfig = config((c) => ({
   ...c, limits: { ...c.limits, max_polecats: 2 }, witness: { ...c.witness, stuck_minutes: 10, max_attempts: 3 },
 }));
 const ISSUES = 4;
-const ROUNDS = CONFIG.witness.max_attempts * 3 + 3;
+/**
+ * Enough final rounds for every bead: one bead's ladder and respawns end within max_attempts * 3
+ * + 3 rounds, and a bead that waits for a slot starts when one before it ends.
+ */
+const ROUNDS = ISSUES * (CONFIG.witness.max_attempts * 3 + 3);
 
 type Op =
   | { readonly kind: "sling"; readonly issue: number; readonly retry: boolean; readonly deferred: boolean; readonly fault: Fault }
@@ -201,9 +207,22 @@ function settleAndPatrol(town: ModelTown, seed: number): void {
     for (const runId of town.events.splice(0)) if (random() < 0.5) town.deliver(runId, false, "none");
     town.patrol("none");
     check(town, `after round ${round}`);
+    if (settled(town, fates)) {
+      // The last pass's cancels land.
+      town.advance(1);
+      return;
+    }
   }
-  // The last pass's cancels land.
-  town.advance(1);
+  town.violations.push(`the town has not settled after ${ROUNDS} rounds: runs ${describeRuns(town.liveRuns())}`);
+}
+
+/**
+ * Whether nothing is left to happen: every run still going has claimed its bead and works on
+ * for good, and no run without a runner is left live. A run that just died, or beat its exit
+ * and died, cannot be told from a working one until stuck_minutes pass, so it is not settled.
+ */
+function settled(town: ModelTown, fates: ReadonlyMap<number, Fate>): boolean {
+  return town.liveRuns().every((run) => !run.runnerDead && run.startedAt !== undefined && fates.get(run.id) === "work");
 }
 
 function actOn(town: ModelTown, run: ModelRun, fate: Fate, choose: <T>(items: readonly T[]) => T): void {
