@@ -1,0 +1,36 @@
+// The open issues with a label that the App opened: its escalations and its town health issue.
+// Listed, not searched (search is eventually consistent); `creator` keeps out anyone else's
+// issue that carries the same label.
+import type { GitHubClient } from "./github-client.js";
+import type { RepoRef } from "./issue-comments.js";
+
+// GitHub's largest page.
+const PER_PAGE = 100;
+
+export interface LabelledIssue {
+  readonly number: number;
+  readonly body: string;
+  readonly createdAt: string;
+}
+
+interface ListedIssue {
+  readonly number: number;
+  readonly body?: string | null;
+  readonly created_at: string;
+  readonly pull_request?: unknown;
+}
+
+/** Every open issue (pull requests left out) labelled `label` and opened by `creator`, page by page. */
+export async function openIssuesLabelled(github: GitHubClient, repo: RepoRef, wanted: { label: string; creator: string }): Promise<LabelledIssue[]> {
+  const issues: LabelledIssue[] = [];
+  for (let page = 1; ; page++) {
+    const { data } = await github.request("GET /repos/{owner}/{repo}/issues", {
+      owner: repo.owner, repo: repo.repo, labels: wanted.label, creator: wanted.creator, state: "open", per_page: PER_PAGE, page,
+    });
+    const listed = data as ListedIssue[];
+    for (const issue of listed) {
+      if (issue.pull_request === undefined) issues.push({ number: issue.number, body: issue.body ?? "", createdAt: issue.created_at });
+    }
+    if (listed.length < PER_PAGE) return issues;
+  }
+}
