@@ -1,6 +1,7 @@
 // The open issues with a label that the App opened: its escalations and its town health issue.
-// Listed, not searched (search is eventually consistent); `creator` keeps out anyone else's
-// issue that carries the same label.
+// Listed, not searched (search is eventually consistent). The opener is checked on each issue
+// listed, as findMarkedIssue does, rather than asked of the `creator` filter with a bot's
+// `<slug>[bot]` login: an issue someone else labelled the same is never the App's.
 import type { GitHubClient } from "./github-client.js";
 import type { RepoRef } from "./issue-comments.js";
 
@@ -17,6 +18,7 @@ interface ListedIssue {
   readonly number: number;
   readonly body?: string | null;
   readonly created_at: string;
+  readonly user: { readonly login: string } | null;
   readonly pull_request?: unknown;
 }
 
@@ -25,11 +27,11 @@ export async function openIssuesLabelled(github: GitHubClient, repo: RepoRef, wa
   const issues: LabelledIssue[] = [];
   for (let page = 1; ; page++) {
     const { data } = await github.request("GET /repos/{owner}/{repo}/issues", {
-      owner: repo.owner, repo: repo.repo, labels: wanted.label, creator: wanted.creator, state: "open", per_page: PER_PAGE, page,
+      owner: repo.owner, repo: repo.repo, labels: wanted.label, state: "open", per_page: PER_PAGE, page,
     });
     const listed = data as ListedIssue[];
     for (const issue of listed) {
-      if (issue.pull_request === undefined) issues.push({ number: issue.number, body: issue.body ?? "", createdAt: issue.created_at });
+      if (issue.pull_request === undefined && issue.user?.login === wanted.creator) issues.push({ number: issue.number, body: issue.body ?? "", createdAt: issue.created_at });
     }
     if (listed.length < PER_PAGE) return issues;
   }

@@ -45,9 +45,9 @@ const READS = [
   "GET /repos/octo/town/actions/workflows/gastown-polecat.yml",
   "GET /repos/octo/town/actions/workflows/gastown-patrol.yml",
   ...LEDGER_READ,
-  "GET /repos/octo/town/issues?labels=gt%3Aescalated&creator=gastown%5Bbot%5D&state=open&per_page=100&page=1",
+  "GET /repos/octo/town/issues?labels=gt%3Aescalated&state=open&per_page=100&page=1",
 ];
-const HEALTH_LIST = "GET /repos/octo/town/issues?labels=gt%3Atown-health&creator=gastown%5Bbot%5D&state=open&per_page=100&page=1";
+const HEALTH_LIST = "GET /repos/octo/town/issues?labels=gt%3Atown-health&state=open&per_page=100&page=1";
 
 /** The App's installation client, as the patrol clock would hand it over. */
 async function installationClient(): Promise<GitHubClient> {
@@ -163,12 +163,15 @@ describe("the deacon's town health issue", () => {
   it("leaves a repository that has not opted in alone, and looks after the others", async () => {
     town = await startTown({ files: { ".github/workflows/gastown-polecat.yml": undefined } });
     await town.github.addRepo({ owner: "octo", name: "mill", files: { "README.md": "# Mill\n" } });
+    // A person's issue with the label is not the App's to edit.
+    await town.as("ann", "POST", "/repos/octo/town/issues", { title: "Town health, by hand", body: "Mine.", labels: ["gt:town-health"] });
 
     expect(await pass()).toEqual({ rigs: [
-      rig({ findings: ["polecat-workflow-missing"], healthIssue: ["opened #1"] }),
+      rig({ findings: ["polecat-workflow-missing"], healthIssue: ["opened #2"] }),
       rig({ repository: "octo/mill", outcome: "off", reason: "the repository has no .github/gastown.yml of its own" }),
     ] });
     expect(requests().filter((r) => r.includes("/octo/mill/"))).toEqual(["GET /repos/octo/mill/contents/.github%2Fgastown.yml"]);
+    expect(issues().map((i) => [i.number, i.user, i.body?.slice(0, 28)])).toEqual([[1, "ann", "Mine."], [2, "gastown[bot]", "<!-- gastown:town-health -->"]]);
   });
 });
 
