@@ -54,10 +54,20 @@ export function reminderMarker(at: Date): string {
 
 /**
  * The escalations old enough that a reminder may be due: only their comments are worth reading.
- * One opened less than `hours` ago cannot be overdue, whatever its comments say.
+ * One opened less than `hours` ago cannot be overdue, whatever its comments say; nor can an
+ * issue that is no escalation.
  */
-export function pastReminderAge(listed: readonly ListedEscalation[], now: Date, hours: number): ListedEscalation[] {
-  return listed.filter((escalation) => ageMs(escalation.createdAt, now) >= hours * HOUR_MS);
+export function pastReminderAge<T extends ListedEscalation>(listed: readonly T[], now: Date, hours: number): T[] {
+  return listed.filter((escalation) => isEscalationIssue(escalation.body) && ageMs(escalation.createdAt, now) >= hours * HOUR_MS);
+}
+
+// The markers an escalation issue's body carries: `/escalate`'s and mail's (message-beads.ts),
+// and an ESCALATE exit's (exit-texts.ts). The work issue is labelled `gt:escalated` too, and is
+// no escalation to remind on, even one the App opened.
+const ESCALATION_MARKERS = ["<!-- gastown:escalation ", "<!-- gastown:exit "] as const;
+
+function isEscalationIssue(body: string): boolean {
+  return ESCALATION_MARKERS.some((marker) => body.includes(marker));
 }
 
 /**
@@ -71,8 +81,7 @@ export function decideEscalations(
   const { now, hours, botLogin } = options;
   const unanswered: Unanswered[] = [];
   const reminders: Reminder[] = [];
-  for (const escalation of [...escalations].sort((a, b) => a.number - b.number)) {
-    if (ageMs(escalation.createdAt, now) < hours * HOUR_MS) continue;
+  for (const escalation of pastReminderAge(escalations, now, hours).sort((a, b) => a.number - b.number)) {
     if (escalation.comments.some((comment) => comment.type === "User" && comment.login !== botLogin)) continue;
     const mention = mentionedIn(escalation.body);
     unanswered.push({ number: escalation.number, since: escalation.createdAt, mention });

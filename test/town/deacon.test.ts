@@ -148,9 +148,14 @@ describe("escalations left unanswered", () => {
   const hours = 24;
   const decideAt = (escalations: EscalationReading[], now = NOW) => decideEscalations(escalations, { now, hours, botLogin: BOT });
 
-  it("reads the comments only of escalations at least escalation_reminder_hours old", () => {
-    const listed = [escalation(1, { createdAt: "2026-11-24T12:00:00Z" }), escalation(2, { createdAt: "2026-11-24T12:00:01Z" })];
+  it("reads the comments only of escalations at least escalation_reminder_hours old, and of no work issue labelled gt:escalated", () => {
+    const listed = [
+      escalation(1, { createdAt: "2026-11-24T12:00:00Z" }),
+      escalation(2, { createdAt: "2026-11-24T12:00:01Z" }),
+      escalation(3, { body: "The pumps leak.\n\n<!-- gastown:status -->" }),
+    ];
     expect(pastReminderAge(listed, NOW, hours).map((e) => e.number)).toEqual([1]);
+    expect(decideAt(listed).unanswered.map((u) => u.number)).toEqual([1]);
   });
 
   it("mentions again whoever slung the work, once the escalation is past the age with no comment from a person", () => {
@@ -188,7 +193,7 @@ describe("escalations left unanswered", () => {
 
   it("takes no marker from anyone but the App, and reminds without a mention when the work names nobody", () => {
     const copied = { login: "mallory", type: "Organization", body: reminderMarker(new Date("2026-11-25T11:00:00Z")) };
-    const unnamed = escalation(8, { body: "polecat **nux** escalated #5 (bead `town-c3d`, attempt 2): it needs a person.", comments: [copied] });
+    const unnamed = escalation(8, { body: "polecat **nux** escalated #5 (bead `town-c3d`, attempt 2): it needs a person.\n<!-- gastown:exit town-c3d@2 -->", comments: [copied] });
     const decision = decideAt([unnamed]);
     expect(decision.unanswered).toEqual([{ number: 8, since: "2026-11-24T11:00:00Z", mention: undefined }]);
     expect(decision.reminders[0]?.body.split("\n")[1]).toMatch(/^This escalation has waited 25 hours for an answer from a person\./);
