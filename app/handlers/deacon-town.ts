@@ -1,7 +1,8 @@
 // The deacon's pass over an installation (issue 16, `mol-deacon-patrol`), called by the patrol
 // clock: for each repository that opted in, 1. open it as a town (a broken
-// `.github/gastown.yml` is itself a finding), 2. read the polecat and patrol workflows' states,
-// the ledger branch and the open escalations, 3. decide (town/deacon.ts), 4. remind on the
+// `.github/gastown.yml` is itself a finding), 2. read the polecat and patrol workflows' states
+// (and the polecat workflow's file, for what a dispatch needs), the ledger branch and the open
+// escalations, 3. decide (town/deacon.ts), 4. remind on the
 // escalations overdue, 5. bring the one `gt:town-health` issue in line: open it, edit it in
 // place, or close it. A rig with nothing wrong and no health issue costs reads only.
 import { replyToIssue, listIssueComments } from "../github/issue-comments.js";
@@ -10,7 +11,7 @@ import { refusalOf, statusOf, type GitHubClient } from "../github/github-client.
 import type { InstallationRepository } from "../github/installation-repositories.js";
 import { openIssuesLabelled } from "../github/labelled-issues.js";
 import { closeIssue, editIssueBody } from "../github/update-issue.js";
-import { workflowState } from "../github/workflow-state.js";
+import { workflowFileText, workflowState } from "../github/workflow-state.js";
 import { LedgerReadError } from "../ledger/read-ledger.js";
 import {
   decideRig, healthIssueActions, PATROL_WORKFLOW, type Finding, type HealthIssueAction, type RigReading, type WorkflowReading,
@@ -85,10 +86,18 @@ async function patrolRig(ref: RepositoryRef, deps: AppDependencies, botLogin: st
 
 async function readRig(town: Town, botLogin: string): Promise<RigReading> {
   const repo = { owner: town.owner, repo: town.repo };
+  const { workflow } = town.config.polecat;
+  const polecatWorkflow = await readWorkflow(town.github, repo, workflow);
+  // Only an active workflow is worth reading: a missing or disabled one is the finding already.
+  const ref = town.config.polecat.ref ?? town.defaultBranch;
+  const polecatWorkflowFile = polecatWorkflow.kind === "found" && polecatWorkflow.state === "active"
+    ? { ref, text: await workflowFileText(town.github, repo, workflow, ref) }
+    : undefined;
   return {
     kind: "on",
     config: town.config,
-    polecatWorkflow: await readWorkflow(town.github, repo, town.config.polecat.workflow),
+    polecatWorkflow,
+    ...(polecatWorkflowFile === undefined ? {} : { polecatWorkflowFile }),
     patrolWorkflow: await readWorkflow(town.github, repo, PATROL_WORKFLOW),
     ledgerErrors: await ledgerErrors(town),
     escalations: await overdueEscalations(town, botLogin),

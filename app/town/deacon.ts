@@ -7,6 +7,8 @@
 import type { ConfigProblem } from "../config/read-config.js";
 import type { GastownConfig } from "../config/config-schema.js";
 import type { LedgerProblem } from "../ledger/ledger-problems.js";
+import type { LocatedProblem } from "../yaml/located-yaml.js";
+import { dispatchRefusal } from "./polecat-workflow-check.js";
 import { decideEscalations, type EscalationReading, type Reminder, type Unanswered } from "./escalation-reminders.js";
 import { townHealthBody, TOWN_HEALTH_CLOSED, TOWN_HEALTH_LABEL, TOWN_HEALTH_TITLE } from "./town-health.js";
 
@@ -32,6 +34,11 @@ export type RigReading =
     readonly kind: "on";
     readonly config: GastownConfig;
     readonly polecatWorkflow: WorkflowReading;
+    /**
+     * The polecat workflow's file where a sling dispatches it (`polecat.ref`, else the default
+     * branch), read when the workflow is active; `text` undefined when it is not there.
+     */
+    readonly polecatWorkflowFile?: { readonly ref: string; readonly text: string | undefined };
     readonly patrolWorkflow: WorkflowReading;
     /** The ledger branch's errors when it does not read; none when it does. */
     readonly ledgerErrors: readonly LedgerProblem[];
@@ -45,6 +52,8 @@ export type Finding =
   | { readonly kind: "polecat-workflow-missing"; readonly file: string }
   | { readonly kind: "polecat-workflow-disabled"; readonly file: string; readonly state: string }
   | { readonly kind: "polecat-workflow-refused"; readonly file: string; readonly status: number; readonly message: string }
+  /** A dispatch GitHub would refuse: the file not on the ref, or `problem` in it. */
+  | { readonly kind: "polecat-workflow-undispatchable"; readonly file: string; readonly ref: string; readonly problem?: LocatedProblem }
   | { readonly kind: "patrol-workflow-disabled"; readonly file: string; readonly state: string }
   | { readonly kind: "ledger"; readonly branch: string; readonly errors: readonly LedgerProblem[] }
   | { readonly kind: "escalation"; readonly escalation: Unanswered; readonly hours: number };
@@ -60,7 +69,7 @@ export function decideRig(reading: RigReading, options: { now: Date; botLogin: s
   const { config } = reading;
   const findings: Finding[] = [];
   const polecat = workflowPath(config.polecat.workflow);
-  const polecatFinding = polecatWorkflowFinding(polecat, reading.polecatWorkflow);
+  const polecatFinding = polecatWorkflowFinding(polecat, reading.polecatWorkflow) ?? dispatchFinding(polecat, reading.polecatWorkflowFile);
   if (polecatFinding) findings.push(polecatFinding);
   const patrol = reading.patrolWorkflow;
   if (patrol.kind === "found" && isDisabled(patrol.state)) {
@@ -84,6 +93,13 @@ function polecatWorkflowFinding(file: string, reading: WorkflowReading): Finding
       if (reading.state === "deleted") return { kind: "polecat-workflow-missing", file };
       return isDisabled(reading.state) ? { kind: "polecat-workflow-disabled", file, state: reading.state } : undefined;
   }
+}
+
+function dispatchFinding(file: string, read: { ref: string; text: string | undefined } | undefined): Finding | undefined {
+  if (read === undefined) return undefined;
+  if (read.text === undefined) return { kind: "polecat-workflow-undispatchable", file, ref: read.ref };
+  const problem = dispatchRefusal(read.text, file);
+  return problem === undefined ? undefined : { kind: "polecat-workflow-undispatchable", file, ref: read.ref, problem };
 }
 
 /** Every state but `active` (and `deleted`, a file gone) starts no run: disabled by a person, by GitHub, or in a fork. */

@@ -5,6 +5,7 @@
 // is shown fenced or without its mentions, so the issue pings no one.
 import { CONFIG_FILE, formatConfigProblem } from "../config/read-config.js";
 import { counted } from "../ledger/ledger-problems.js";
+import { formatLocatedProblem } from "../yaml/located-yaml.js";
 import type { Finding } from "./deacon.js";
 import { fenced, withoutMentions } from "./fenced-text.js";
 import { ledgerErrorLines } from "./unreadable-ledger.js";
@@ -56,6 +57,23 @@ function section(finding: Finding): string[] {
         "",
         `Asked for \`${finding.file}\` (\`polecat.workflow\` in \`${CONFIG_FILE}\`), GitHub answered ${finding.status}: ${withoutMentions(finding.message)}. ` +
           "A sling cannot dispatch it either. Check that the App's installation covers this repository with the Actions permission (write).",
+      ];
+    case "polecat-workflow-undispatchable":
+      return [
+        "### GitHub would refuse to dispatch the polecat workflow",
+        "",
+        ...(finding.problem === undefined
+          ? [
+            `A sling dispatches \`${finding.file}\` on \`${finding.ref}\` (\`polecat.ref\` in \`${CONFIG_FILE}\`, else the default branch), ` +
+              `and it is not there, so GitHub refuses the dispatch. Put it on \`${finding.ref}\`, or set \`polecat.ref\` to a branch that has it.`,
+          ]
+          : [
+            `A sling dispatches \`${finding.file}\` on \`${finding.ref}\`, and GitHub would refuse it:`,
+            "",
+            fenced(formatLocatedProblem(finding.problem)),
+            "",
+            "Fix the workflow (the README's \"The polecat workflow and its secrets\" has one to copy).",
+          ]),
       ];
     case "patrol-workflow-disabled":
       return [

@@ -40,13 +40,17 @@ const POLECAT_MISSING = [
     "Add it (the README's \"The polecat workflow and its secrets\" has one to copy), or set `polecat.workflow` to the workflow file the repository has.",
 ];
 const LEDGER_READ = ["GET /repos/octo/town/git/ref/heads%2Fgastown%2Fledger"];
-const READS = [
-  "GET /repos/octo/town/contents/.github%2Fgastown.yml",
+const CONFIG_READ = "GET /repos/octo/town/contents/.github%2Fgastown.yml";
+/** An idle rig's reads: settings, the workflows (the polecat one's file too when it is active), the ledger's ref, escalations. */
+const reads = (polecatWorkflow: "active" | "missing") => [
+  CONFIG_READ,
   "GET /repos/octo/town/actions/workflows/gastown-polecat.yml",
+  ...(polecatWorkflow === "active" ? ["GET /repos/octo/town/contents/.github%2Fworkflows%2Fgastown-polecat.yml?ref=main"] : []),
   "GET /repos/octo/town/actions/workflows/gastown-patrol.yml",
   ...LEDGER_READ,
   "GET /repos/octo/town/issues?labels=gt%3Aescalated&state=open&per_page=100&page=1",
 ];
+const READS = reads("active");
 const HEALTH_LIST = "GET /repos/octo/town/issues?labels=gt%3Atown-health&state=open&per_page=100&page=1";
 
 /** The App's installation client, as the patrol clock would hand it over. */
@@ -80,13 +84,13 @@ describe("the deacon's town health issue", () => {
     town = await startTown({ files: { ".github/workflows/gastown-polecat.yml": undefined, ".github/workflows/gastown-patrol.yml": PATROL_WORKFLOW } });
 
     expect(await pass()).toEqual({ rigs: [rig({ findings: ["polecat-workflow-missing"], healthIssue: ["opened #1"] })] });
-    expect(requests()).toEqual([...READS, HEALTH_LIST, "POST /repos/octo/town/issues"]);
+    expect(requests()).toEqual([...reads("missing"), HEALTH_LIST, "POST /repos/octo/town/issues"]);
     expect(issues().map((i) => [i.number, i.user, i.title, i.labels, i.state])).toEqual([[1, "gastown[bot]", "Gas Town: town health", ["gt:town-health"], "open"]]);
     expect(town.issue(1).body).toBe(["<!-- gastown:town-health -->", INTRO("1 problem"), "", ...POLECAT_MISSING, ""].join("\n"));
 
     // Nothing changed: nothing written.
     expect(await pass()).toEqual({ rigs: [rig({ findings: ["polecat-workflow-missing"] })] });
-    expect(requests()).toEqual([...READS, HEALTH_LIST]);
+    expect(requests()).toEqual([...reads("missing"), HEALTH_LIST]);
 
     // GitHub disables the patrol's schedule: the same issue says so too.
     await town.github.setWorkflowState(REPO, "gastown-patrol.yml", "disabled_inactivity");
@@ -115,11 +119,26 @@ describe("the deacon's town health issue", () => {
     expect(requests()).toEqual([...READS, HEALTH_LIST]);
   });
 
+  it("reports a polecat workflow GitHub would refuse to dispatch, from its file on the default branch", async () => {
+    town = await startTown({ files: { ".github/workflows/gastown-polecat.yml": "name: Polecat\non: workflow_dispatch\njobs:\n  polecat:\n    runs-on: ubuntu-latest\n    steps: [{ run: 'true' }]\n" } });
+
+    expect(await pass()).toEqual({ rigs: [rig({ findings: ["polecat-workflow-undispatchable"], healthIssue: ["opened #1"] })] });
+    expect(requests()).toEqual([...READS, HEALTH_LIST, "POST /repos/octo/town/issues"]);
+    expect(town.issue(1).body?.split("\n").slice(3, 9)).toEqual([
+      "### GitHub would refuse to dispatch the polecat workflow",
+      "",
+      "A sling dispatches `.github/workflows/gastown-polecat.yml` on `main`, and GitHub would refuse it:",
+      "",
+      "```text",
+      ".github/workflows/gastown-polecat.yml:2:5: on.workflow_dispatch: does not declare the inputs bead, molecule, polecat, attempt, limits that a sling sends, so GitHub refuses the dispatch",
+    ]);
+  });
+
   it("reports a .github/gastown.yml that does not read, with its file, line and setting, and reads nothing else", async () => {
     town = await startTown({ files: { ".github/gastown.yml": "sling:\n  label: go\n" } });
 
     expect(await pass()).toEqual({ rigs: [rig({ findings: ["config"], healthIssue: ["opened #1"] })] });
-    expect(requests()).toEqual([...READS.slice(0, 1), HEALTH_LIST, "POST /repos/octo/town/issues"]);
+    expect(requests()).toEqual([CONFIG_READ, HEALTH_LIST, "POST /repos/octo/town/issues"]);
     // The section's words are test/town/deacon.test.ts's; here, the heading and the line found.
     const lines = town.issue(1).body?.split("\n") ?? [];
     expect([lines[3], ...lines.slice(7)]).toEqual([

@@ -87,6 +87,33 @@ describe("a rig's findings", () => {
     ]);
   });
 
+  it("reports an active polecat workflow GitHub would refuse to dispatch, from its file on polecat.ref", () => {
+    const config = parseConfig("polecat: {ref: release}\n");
+    const sections = (text: string | undefined) =>
+      body(healthy({ polecatWorkflowFile: { ref: "release", text } }, config)).split("\n").slice(3);
+    expect(decide(healthy({ polecatWorkflowFile: { ref: "main", text: "on: {workflow_dispatch: {inputs: {bead: {}, molecule: {}, polecat: {}, attempt: {}, limits: {}}}}\n" } })))
+      .toEqual({ findings: [], reminders: [] });
+    expect(sections("on: [push]\n")).toEqual([
+      "### GitHub would refuse to dispatch the polecat workflow",
+      "",
+      "A sling dispatches `.github/workflows/gastown-polecat.yml` on `release`, and GitHub would refuse it:",
+      "",
+      "```text",
+      ".github/workflows/gastown-polecat.yml:1:1: on: has no workflow_dispatch trigger, so GitHub refuses to dispatch it",
+      "```",
+      "",
+      "Fix the workflow (the README's \"The polecat workflow and its secrets\" has one to copy).",
+      "",
+    ]);
+    expect(sections(undefined)).toEqual([
+      "### GitHub would refuse to dispatch the polecat workflow",
+      "",
+      "A sling dispatches `.github/workflows/gastown-polecat.yml` on `release` (`polecat.ref` in `.github/gastown.yml`, else the default branch), " +
+        "and it is not there, so GitHub refuses the dispatch. Put it on `release`, or set `polecat.ref` to a branch that has it.",
+      "",
+    ]);
+  });
+
   it("reports a patrol workflow GitHub disabled, and none that is active or missing", () => {
     expect(decide(healthy({ patrolWorkflow: active })).findings).toEqual([]);
     expect(body(healthy({ patrolWorkflow: { kind: "found", state: "disabled_inactivity" } })).split("\n").slice(3)).toEqual([

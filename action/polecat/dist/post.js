@@ -53643,18 +53643,25 @@ function isMapping(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-// app/github/config-files.ts
-async function fetchConfigTexts(github, owner, repo) {
-  const organisationFile = `${owner}/.github:${CONFIG_FILE}`;
-  const repository = await fileText(github, owner, repo);
-  const organisation = repository !== void 0 && repo !== ".github" && extendsOrganisation(repository) ? await fileText(github, owner, ".github") : void 0;
-  return { repository, organisation, organisationFile };
-}
-async function fileText(github, owner, repo) {
-  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/contents/{path}", { owner, repo, path: CONFIG_FILE }), void 0);
+// app/github/file-text.ts
+async function fileText(github, repo, path, ref) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/contents/{path}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    path,
+    ...ref === void 0 ? {} : { ref }
+  }), void 0);
   const file2 = answer?.data;
   if (file2?.type !== "file" || file2.content === void 0) return void 0;
   return Buffer.from(file2.content, file2.encoding === "base64" ? "base64" : "utf8").toString("utf8");
+}
+
+// app/github/config-files.ts
+async function fetchConfigTexts(github, owner, repo) {
+  const organisationFile = `${owner}/.github:${CONFIG_FILE}`;
+  const repository = await fileText(github, { owner, repo }, CONFIG_FILE);
+  const organisation = repository !== void 0 && repo !== ".github" && extendsOrganisation(repository) ? await fileText(github, { owner, repo: ".github" }, CONFIG_FILE) : void 0;
+  return { repository, organisation, organisationFile };
 }
 
 // app/github/ledger-store.ts
