@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { GitHubClient } from "../../app/github/github-client.js";
 import { listInstallationRepositories } from "../../app/github/installation-repositories.js";
+import { restClient } from "../../app/github/rest-client.js";
 import { realDependencies, type AppDependencies } from "../../app/handlers/app-dependencies.js";
 import { deaconPass, type DeaconReport } from "../../app/handlers/deacon-town.js";
 import { escalationIssueText } from "../../app/town/message-beads.js";
@@ -132,6 +133,22 @@ describe("the deacon's town health issue", () => {
       "```text",
       ".github/workflows/gastown-polecat.yml:2:5: on.workflow_dispatch: does not declare the inputs bead, molecule, polecat, attempt, limits that a sling sends, so GitHub refuses the dispatch",
     ]);
+  });
+
+  it("reports GitHub refusing the App the polecat workflow (an installation without the Actions permission)", async () => {
+    town = await startTown();
+    const installation = town.github.state.installations[0]?.id as number;
+    const token = town.github.installationToken(installation, { permissions: { contents: "write", issues: "write", metadata: "read" } });
+    const github = restClient({ token, baseUrl: town.github.urls.api, retries: 0 });
+    const deps: AppDependencies = { ...realDependencies, clock: () => town.clock.now, random: () => 0.5, sleep: async () => undefined };
+
+    const report = await deaconPass({ github, repositories: [{ owner: "octo", repo: "town", defaultBranch: "main" }] }, deps, "gastown[bot]");
+    // The patrol workflow's state is refused too, which is no finding: only its being disabled is.
+    expect(report).toEqual({ rigs: [rig({ findings: ["polecat-workflow-refused"], healthIssue: ["opened #1"] })] });
+    expect(town.issue(1).body?.split("\n")[5]).toBe(
+      "Asked for `.github/workflows/gastown-polecat.yml` (`polecat.workflow` in `.github/gastown.yml`), GitHub answered 403: Resource not accessible by integration. " +
+        "A sling cannot dispatch it either. Check that the App's installation covers this repository with the Actions permission (write).",
+    );
   });
 
   it("reports a .github/gastown.yml that does not read, with its file, line and setting, and reads nothing else", async () => {
