@@ -16,6 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
  */
 export const BUNDLES = [
   { entry: "action/town/main.ts", outfile: "action/town/dist/index.js" },
+  { entry: "action/patrol/main.ts", outfile: "action/patrol/dist/index.js" },
   { entry: "action/polecat/main.ts", outfile: "action/polecat/dist/index.js" },
   { entry: "action/polecat/post.ts", outfile: "action/polecat/dist/post.js" },
   { entry: "app/cli/main.ts", outfile: "action/polecat/dist/gt.js" },

@@ -6,14 +6,18 @@ import { LedgerLanes } from "./github/ledger-lanes.js";
 import { realDependencies, type AppDependencies } from "./handlers/app-dependencies.js";
 import { handleIssueEvent } from "./handlers/issue-events.js";
 import { handleMail } from "./handlers/polecat-mail.js";
+import { handleRunEvent } from "./handlers/polecat-run-events.js";
 
 /** The issue events the App takes: requests from people, and its own answers, which it ignores. */
 const ISSUE_EVENTS = ["issues.labeled", "issues.unlabeled", "issue_comment.created"] as const;
 /** Mail from polecat runs (`gastown.mail`): the doorbell of the publisher. */
 const MAIL_EVENTS = ["repository_dispatch"] as const;
 
+/** Polecat runs starting and ending: the witness's events. */
+const RUN_EVENTS = ["workflow_run", "workflow_job.completed"] as const;
+
 /** The webhook events the App handles; app.yml subscribes to exactly these (a test holds it). */
-export const HANDLED_EVENTS = [...ISSUE_EVENTS, ...MAIL_EVENTS] as const;
+export const HANDLED_EVENTS = [...ISSUE_EVENTS, ...MAIL_EVENTS, ...RUN_EVENTS] as const;
 
 export function gastownApp(given: AppDependencies = realDependencies) {
   return (app: Probot): void => {
@@ -35,6 +39,9 @@ export function gastownApp(given: AppDependencies = realDependencies) {
     });
     app.on([...MAIL_EVENTS], async (context) => {
       await handleMail({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
+    });
+    app.on([...RUN_EVENTS], async (context) => {
+      await handleRunEvent({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
     });
   };
 }

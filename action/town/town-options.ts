@@ -54,7 +54,7 @@ export function readTownOptions(source: ActionSource): TownOptions {
   };
 }
 
-function botLoginOf(token: string, workflowToken: string | undefined, appSlug: string | undefined, botLogin: string | undefined): string {
+export function botLoginOf(token: string, workflowToken: string | undefined, appSlug: string | undefined, botLogin: string | undefined): string {
   const fromSlug = appSlug === undefined ? undefined : `${appSlug}[bot]`;
   if (fromSlug !== undefined && botLogin !== undefined && fromSlug !== botLogin) {
     throw new Error(`The inputs disagree: app-slug \`${appSlug}\` acts as ${fromSlug}, but bot-login is ${botLogin}. Give one of them.`);
@@ -72,7 +72,7 @@ function botLoginOf(token: string, workflowToken: string | undefined, appSlug: s
   return ACTIONS_BOT_LOGIN;
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
+export function nonEmpty(value: string | undefined): string | undefined {
   const trimmed = value?.trim();
   return trimmed === undefined || trimmed === "" ? undefined : trimmed;
 }

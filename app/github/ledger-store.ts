@@ -119,6 +119,18 @@ export class LedgerStore {
     return lanes.run(key, (last) => this.write(message, mutate, last ? { ...options, from: last } : options));
   }
 
+  /**
+   * The ledger on the branch now, in one request (the raw contents of the file serve it up to
+   * 100 MB), without the commit a write needs: for a look that usually writes nothing, such as
+   * a patrol pass. One that does write reads again through `update`.
+   */
+  async peek(): Promise<Ledger> {
+    const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      ...this.repoParams, path: LEDGER_PATH, ref: `refs/heads/${this.options.branch}`, headers: { accept: "application/vnd.github.raw+json" },
+    }), undefined);
+    return answer === undefined ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
+  }
+
   /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
   async readFile(state: LedgerState, path: string): Promise<string | undefined> {
     if (state.commit === undefined) return undefined;

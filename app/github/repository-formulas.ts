@@ -16,7 +16,8 @@ const SHIPPED_LABEL = "formulas/";
 
 // The shipped files do not change while the App runs; one library keeps each parsed once.
 let shippedLibrary: DiskFormulaLibrary | undefined;
-const shipped = (): DiskFormulaLibrary =>
+/** The formulas shipped with gastown alone: the patrols', which a repository does not override. */
+export const shippedFormulas = (): DiskFormulaLibrary =>
   (shippedLibrary ??= diskFormulaLibrary([{ path: shippedFormulaDir(), label: SHIPPED_LABEL }]));
 
 /** A repository file fetched: the formula, or the error parsing it gave (thrown when it is found). */
@@ -51,7 +52,7 @@ export async function repositoryFormulaLibrary(
       }
     } else {
       try {
-        formula = shipped().find(name);
+        formula = shippedFormulas().find(name);
       } catch {
         return; // A broken shipped file throws again when cook asks for it.
       }
@@ -72,7 +73,7 @@ export async function repositoryFormulaLibrary(
         // Only a caller that did not name the formula it cooks gets here.
         throw new Error(`${REPOSITORY_LABEL}${formulaFileName(name)} was not fetched: name "${name}" to repositoryFormulaLibrary`);
       }
-      return shipped().find(name);
+      return shippedFormulas().find(name);
     },
   };
 }

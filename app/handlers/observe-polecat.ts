@@ -9,7 +9,7 @@ import { jobLog, listRunJobs } from "../github/job-logs.js";
 import { findRunByName, getRun, isLiveRun, type RunSummary } from "../github/polecat-runs.js";
 import type { Bead } from "../ledger/bead-schema.js";
 import { gastownMetadata, gastownString } from "../molecules/gastown-metadata.js";
-import { HEARTBEAT_APP_SLUG, HEARTBEAT_CHECK_NAME, heartbeatExternalId, parseHeartbeat } from "../town/heartbeat.js";
+import { HEARTBEAT_APP_SLUG, HEARTBEAT_CHECK_NAME, heartbeatExternalId, parseHeartbeat, type Heartbeat } from "../town/heartbeat.js";
 import { unfenced } from "../town/fenced-text.js";
 import { jobLogTail, outputTail } from "../town/output-tail.js";
 import type { PolecatObservation } from "../town/peek-reply.js";
@@ -29,14 +29,9 @@ export interface Observed extends PolecatObservation {
  */
 export async function observePolecat(town: Town, bead: Bead, options: { lines?: number } = {}): Promise<Observed> {
   const attempt = attemptOf(bead);
-  const polecat = gastownString(bead, "polecat");
   const repo = { owner: town.owner, repo: town.repo };
   const run = attempt > 0 ? await findBeadRun(town, bead, attempt) : undefined;
-  const check = attempt > 0 && polecat !== undefined
-    ? await findCheckRun(town.github, {
-      ...repo, ref: workRef(polecat, bead.id), checkName: HEARTBEAT_CHECK_NAME, externalId: heartbeatExternalId(bead.id, attempt), appSlug: HEARTBEAT_APP_SLUG,
-    })
-    : undefined;
+  const check = attempt > 0 ? await findHeartbeat(town, bead, attempt) : undefined;
   const heartbeat = parseHeartbeat(check?.output.summary);
   const live = run !== undefined && isLiveRun(run);
   const health = polecatHealth({
@@ -50,6 +45,21 @@ export async function observePolecat(town: Town, bead: Bead, options: { lines?: 
     ...(heartbeat ? { heartbeat } : {}),
     ...(output ? { output } : {}),
   };
+}
+
+/** The newest heartbeat check run of the bead's attempt, on its work ref's tip. */
+export async function findHeartbeat(town: Town, bead: Bead, attempt: number): Promise<CheckRunSummary | undefined> {
+  const polecat = gastownString(bead, "polecat");
+  if (polecat === undefined) return undefined;
+  return findCheckRun(town.github, {
+    owner: town.owner, repo: town.repo, ref: workRef(polecat, bead.id), checkName: HEARTBEAT_CHECK_NAME,
+    externalId: heartbeatExternalId(bead.id, attempt), appSlug: HEARTBEAT_APP_SLUG,
+  });
+}
+
+/** The attempt's heartbeat, parsed: what it says, or undefined when it never beat or says nothing to trust. */
+export async function readHeartbeat(town: Town, bead: Bead, attempt: number): Promise<Heartbeat | undefined> {
+  return parseHeartbeat((await findHeartbeat(town, bead, attempt))?.output.summary);
 }
 
 /** The attempt's run: by the id the ledger recorded, else by the run-name its dispatch gave it. */

@@ -236,7 +236,7 @@ export async function publishExit(town: TownEvent, beadId: string, known?: Ledge
 }
 
 /** The waiting bead hooked by this look: its polecat dispatched, its issue showing it, as a sling's. */
-async function dispatchPromoted(town: TownEvent, promoted: NonNullable<Promoted["hooked"]>, state: LedgerState): Promise<void> {
+export async function dispatchPromoted(town: TownEvent, promoted: NonNullable<Promoted["hooked"]>, state: LedgerState): Promise<void> {
   const number = issueNumberOf(promoted.bead);
   const { polecat, attempt } = promoted.assignment;
   const slungBy = gastownString(promoted.bead, "slung_by");

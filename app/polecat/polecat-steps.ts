@@ -6,7 +6,10 @@
 // commits passed: the action then adds its own marker, pushes fast-forward, and records the step
 // and the rest of the outbox in one ledger commit. A refusal runs the agent once more with the
 // reason; a second ends the run as ESCALATE, as do spent limits, which also start no process more:
-// a new one would pay for a turn the run cannot take.
+// a new one would pay for a turn the run cannot take. A nudge that arrives while the agent works
+// stops it at the next heartbeat tick (nudge-watch.ts): its work is taken as after any end, and the
+// same step starts again with the nudge, a few times a step at most and never counted as a try.
+import type { Bead } from "../ledger/bead-schema.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { serializeLedger } from "../ledger/write-ledger.js";
 import { readMolecule } from "../molecules/molecule.js";
@@ -25,6 +28,8 @@ import { filedWith, NOTHING_FILED, type Filed } from "./outbox-check.js";
 import { markerPayload, stepOutbox } from "./outbox-records.js";
 import { formatRefusal, parseOutbox } from "./outbox.js";
 import type { AgentProgram } from "./polecat-agent.js";
+import { midStepNudgeNote, nudgeRestartedNote, promptedNudges } from "./mid-step-nudge.js";
+import type { NudgeWatch } from "./nudge-watch.js";
 import type { PolecatHeartbeat } from "./polecat-heartbeat.js";
 import { agentWallTimeMs } from "./polecat-limits.js";
 import type { PolecatOptions } from "./polecat-options.js";
@@ -67,6 +72,8 @@ export interface StepsInput {
   readonly user: AgentUser;
   readonly cgroup: AgentCgroup;
   readonly heartbeat: PolecatHeartbeat;
+  /** Looks for nudges at each heartbeat tick while a step's agent runs. */
+  readonly nudges: NudgeWatch;
   readonly program: AgentProgram;
   readonly redactor: Redactor;
   readonly pushedTip: string;
@@ -83,6 +90,9 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
   let pushedTip = input.pushedTip;
   let note: string | undefined;
   let tries = 0;
+  /** The step's agent processes stopped for nudges, and the nudges that stopped the last one. */
+  let nudgeRestarts = 0;
+  let nudged: readonly Bead[] | undefined;
   let lastStep: string | undefined;
   let processes = 0;
   let completedReason: string | undefined;
@@ -110,6 +120,8 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
     if (step.step !== lastStep) {
       lastStep = step.step;
       tries = 0;
+      nudgeRestarts = 0;
+      nudged = undefined;
     }
     // Turns, budget or time already spent: a process would only pay for a turn the run cannot take.
     const reached = limitReached(counted, limits);
@@ -123,22 +135,38 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
     const run = { bead: options.bead, molecule: options.molecule, polecat: options.polecat, step: step.step };
     const index = molecule.steps.indexOf(step) + 1;
     heartbeat.onStep({ id: step.step, index, of: molecule.steps.length });
+    if (nudged !== undefined) heartbeat.note(nudgeRestartedNote(nudged, nudgeRestarts));
     await heartbeat.beat();
 
     // 2. The agent, for this step alone.
     const prompt = stepPrompt({ ledger, run, ...(note === undefined ? {} : { note }) });
     await writeStepFiles(input.workspace, { ledger: ledgerText(ledger), prompt });
-    deps.log.info(`Step ${index} of ${molecule.steps.length}, ${step.step}: ${input.program.describe}${tries > 1 ? " (again)" : ""}.`);
+    const again = nudged !== undefined ? " (again, for a nudge)" : tries > 1 ? " (again)" : "";
+    deps.log.info(`Step ${index} of ${molecule.steps.length}, ${step.step}: ${input.program.describe}${again}.`);
     const { sandbox } = input;
     const meter = sandbox?.run.meters() ? sandbox.run : undefined;
     const metered = meter?.usage();
     const refusedBefore = meter?.modelRefused().count ?? 0;
-    const result = await runAgentStep({
-      user: input.user, cgroup: input.cgroup, invocation: input.program.invocation(prompt), cwd: input.workspace.clone, deadline,
-      env: { ...agentEnvironment(input.workspace, run), ...sandbox?.run.environment() }, clock: deps.clock, after: deps.after,
-      before: { ...counted }, limits, onProgress: (at) => heartbeat.progress(at),
-      ...(sandbox ? { sandbox: sandbox.spec } : {}),
-    });
+    const interrupt = new AbortController();
+    input.nudges.watch({ run, prompted: promptedNudges(ledger, options.bead), restarts: nudgeRestarts, interrupt: () => interrupt.abort() });
+    let result: AgentStepResult;
+    let stoppedFor: readonly Bead[] | undefined;
+    try {
+      result = await runAgentStep({
+        user: input.user, cgroup: input.cgroup, invocation: input.program.invocation(prompt), cwd: input.workspace.clone, deadline,
+        env: { ...agentEnvironment(input.workspace, run), ...sandbox?.run.environment() }, clock: deps.clock, after: deps.after,
+        before: { ...counted }, limits, onProgress: (at) => heartbeat.progress(at), interrupt: interrupt.signal,
+        ...(sandbox ? { sandbox: sandbox.spec } : {}),
+      });
+    } finally {
+      stoppedFor = await input.nudges.unwatch();
+    }
+    // Stopped for a nudge: the step starts again with it, and that process is no try of the step's.
+    nudged = result.end.kind === "interrupted" ? stoppedFor : undefined;
+    if (nudged !== undefined) {
+      tries--;
+      nudgeRestarts++;
+    }
     // The model proxy's meter, where there is one, is the run's count: it saw every call, and the
     // API's own usage figures, whatever the agent printed.
     const after = meter?.usage();
@@ -167,7 +195,7 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
       const spent = spentBy(result.end, options);
       if (spent !== undefined) return escalate(`${spent}, and its work on step ${step.step} was refused: ${taken.problems.join("; ")}`);
       if (tries >= TRIES_PER_STEP) return escalate(`the agent's work on step ${step.step} was refused twice: ${taken.problems.join("; ")}`);
-      note = taken.text;
+      note = nudged === undefined ? taken.text : `${midStepNudgeNote(nudged)}\n\n${taken.text}`;
       continue;
     }
 
@@ -210,7 +238,8 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
     const refused = meter?.modelRefused();
     if (refused?.last !== undefined && refused.count > refusedBefore && !done) return escalate(`the model proxy refused the agent's call: ${refused.last}`);
     if (result.apiError !== null && !done) return escalate(`the model's API failed: ${result.apiError}`);
-    note = done ? undefined : notDoneNote(took.refused);
+    note = done ? undefined : nudged === undefined ? notDoneNote(took.refused)
+      : [midStepNudgeNote(nudged), ...(took.refused === undefined ? [] : [notDoneNote(took.refused)])].join("\n\n");
   }
 }
 
@@ -219,7 +248,8 @@ function spentBy(end: StepEnd, options: PolecatOptions): string | undefined {
   switch (end.kind) {
     case "wall-time": return timeRanOut(options);
     case "limit": return end.message;
-    case "exited": return undefined;
+    case "exited":
+    case "interrupted": return undefined;
   }
 }
 
@@ -260,6 +290,7 @@ function describeEnd(result: AgentStepResult): string {
     case "exited": return result.end.signal ? `signal ${result.end.signal}` : `exit ${String(result.end.code)}`;
     case "wall-time": return "out of time";
     case "limit": return result.end.message;
+    case "interrupted": return "stopped for a nudge";
   }
 }
 

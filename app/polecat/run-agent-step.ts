@@ -1,6 +1,7 @@
 // One step's agent process, from start to the moment every process of the agent's user is gone.
 // The action enforces the wall time itself, hard: when the run's time is up it ends every process
-// of the user, whatever the agent is doing. Turns and cost are counted from the agent's stream as
+// of the user, whatever the agent is doing, and likewise when it is told to interrupt the agent
+// (a nudge arrived, to be read by the step's next process). Turns and cost are counted from the agent's stream as
 // it goes, not from its final report, and the agent is stopped the moment they run out. Whatever
 // the agent's exit status says, it closes nothing (agents exit 0 after giving up): only the
 // outbox and the commits the action takes afterwards count.
@@ -34,6 +35,8 @@ export interface AgentStepInput {
   readonly after: (ms: number, fire: () => void) => () => void;
   /** Told at every sign of progress: output, a tool call. */
   readonly onProgress: (at: Date) => void;
+  /** Aborted when the action stops the agent before it ends (a nudge arrived: nudge-watch.ts). */
+  readonly interrupt?: AbortSignal;
 }
 
 export type StepEnd =
@@ -42,7 +45,9 @@ export type StepEnd =
   /** The run's wall time ran out. */
   | { readonly kind: "wall-time" }
   /** Its turns or budget ran out. */
-  | { readonly kind: "limit"; readonly limit: "turns" | "cost"; readonly message: string };
+  | { readonly kind: "limit"; readonly limit: "turns" | "cost"; readonly message: string }
+  /** The action stopped it (`interrupt`), to start the step again. */
+  | { readonly kind: "interrupted" };
 
 export interface AgentStepResult {
   readonly end: StepEnd;
@@ -62,6 +67,7 @@ export async function runAgentStep(input: AgentStepInput): Promise<AgentStepResu
   const tail = new OutputTail();
   let apiError: string | null = null;
   let stopped: StepEnd | undefined;
+  let ended = false;
 
   const agentSpawn = {
     argv: invocation.argv, env: { ...input.env, ...invocation.env }, cwd: input.cwd, cgroup: input.cgroup,
@@ -73,8 +79,14 @@ export async function runAgentStep(input: AgentStepInput): Promise<AgentStepResu
   // `&`, still holding the output open) is stopped with the rest, not waited for until the run's
   // time is up.
   const exited = new Promise<StepEnd>((resolve) => {
-    child.on("exit", (code, signal) => resolve({ kind: "exited", code, signal }));
-    child.on("error", () => resolve({ kind: "exited", code: null, signal: null }));
+    child.on("exit", (code, signal) => {
+      ended = true;
+      resolve({ kind: "exited", code, signal });
+    });
+    child.on("error", () => {
+      ended = true;
+      resolve({ kind: "exited", code: null, signal: null });
+    });
   });
   // The output is whole once every process that held it open is gone.
   const outputEnded = new Promise<void>((resolve) => {
@@ -87,6 +99,11 @@ export async function runAgentStep(input: AgentStepInput): Promise<AgentStepResu
     void stopAgentProcesses(input.user, input.cgroup);
   };
 
+  // An agent that has ended by itself was not interrupted, whatever asks to stop it afterwards.
+  const interrupt = () => {
+    if (!ended) stop({ kind: "interrupted" });
+  };
+  input.interrupt?.addEventListener("abort", interrupt, { once: true });
   const cancelTimer = input.after(Math.max(0, input.deadline - input.clock().getTime()), () => stop({ kind: "wall-time" }));
   const counted = () => {
     const totals = parser?.totals();
@@ -113,6 +130,7 @@ export async function runAgentStep(input: AgentStepInput): Promise<AgentStepResu
 
   const exit = await exited;
   cancelTimer();
+  input.interrupt?.removeEventListener("abort", interrupt);
   // Whatever ended the step, nothing of the agent's user may outlive it: not a detached process,
   // not a child that kept a pipe open. Only then is anything it left taken.
   await stopAgentProcesses(input.user, input.cgroup);

@@ -19,6 +19,7 @@ import { makeAgentCgroup, readCgroupMounts, removeAgentCgroup, type AgentCgroup 
 import { makeAgentClone } from "./agent-clone.js";
 import { agentUserName, checkAgentUserIsolated, createAgentUser, removeAgentUser, stopAgentProcesses, type AgentUser } from "./agent-user.js";
 import { ClaimedLedger, ClaimLostError } from "./claimed-ledger.js";
+import { NudgeWatch } from "./nudge-watch.js";
 import { repairFromMarkers } from "./outbox-records.js";
 import type { SavedName } from "./post-step.js";
 import { PolecatHeartbeat } from "./polecat-heartbeat.js";
@@ -237,10 +238,14 @@ class Started {
       repo, cloneDir: workspace.clone, baseTip: work.base, workTip: work.work, owner: user,
       ...(deps.gitPath ? { gitPath: deps.gitPath } : {}),
     });
-    const stop = deps.every(options.limits.heartbeat_minutes * 60_000, () => void heartbeat.beat().catch((error) => deps.log.warning(`heartbeat: ${String(error)}`)));
+    const nudges = new NudgeWatch(async () => (await this.ledger.read()).ledger, deps.log);
+    const stop = deps.every(options.limits.heartbeat_minutes * 60_000, () => {
+      void heartbeat.beat().catch((error) => deps.log.warning(`heartbeat: ${String(error)}`));
+      nudges.tick();
+    });
     try {
       const end = await workSteps({
-        options, deps, ledger: this.ledger, repo, workspace, user, cgroup: this.cgroup, heartbeat, program, redactor: this.redactor,
+        options, deps, ledger: this.ledger, repo, workspace, user, cgroup: this.cgroup, heartbeat, nudges, program, redactor: this.redactor,
         pushedTip: work.work, baseTip: work.base, ...(sandbox ? { sandbox } : {}),
       });
       return await this.exit(end);

@@ -59,3 +59,15 @@ export function polecatInputs(assignment: PolecatAssignment, polecat: GastownCon
 export function polecatRunName(assignment: Pick<PolecatAssignment, "bead" | "polecat" | "attempt">): string {
   return `polecat ${assignment.polecat} · ${assignment.bead} · attempt ${assignment.attempt}`;
 }
+
+const RUN_NAME = /^polecat (\S+) · (\S+) · attempt ([1-9]\d{0,5})$/;
+
+/**
+ * What a run's title says it is, when it is a polecat run-name: anyone who can dispatch the
+ * workflow chooses its inputs, so this only names what to look at, never what to believe.
+ */
+export function parsePolecatRunName(title: string | null | undefined): { bead: string; polecat: string; attempt: number } | undefined {
+  const match = RUN_NAME.exec(title ?? "");
+  if (!match) return undefined;
+  return { polecat: match[1] as string, bead: match[2] as string, attempt: Number(match[3]) };
+}

@@ -11,6 +11,8 @@ import type { RespawnCause } from "./witness.js";
 
 /** Who the witness's notes to a work bead are from. */
 export const WITNESS_SENDER = "witness";
+/** How each of the witness's notes begins its `external_ref` (`gastown:witness/<bead>/<key>`). */
+export const WITNESS_NOTE_REF = "gastown:witness/";
 
 export type StuckRung =
   /** The last rung was taken less than `stuck_minutes` ago. */

@@ -30,7 +30,7 @@ import type { PolecatAssignment } from "./polecat-dispatch.js";
 import { recordPolecatExit } from "./polecat-exit.js";
 import { polecatHealth } from "./polecat-health.js";
 import { attemptOf, escalatedBead, nextAttempt } from "./sling.js";
-import { causeText, ladderText, respawnNote, stuckRung, WITNESS_SENDER, type StuckRung } from "./witness-ladder.js";
+import { causeText, ladderText, respawnNote, stuckRung, WITNESS_NOTE_REF, WITNESS_SENDER, type StuckRung } from "./witness-ladder.js";
 
 /** What GitHub shows of one polecat run of the bead. */
 export interface WitnessRun {
@@ -286,6 +286,6 @@ function climb(input: WitnessInput, bead: Bead, seen: HookSeen, runId: number | 
 function withNote(ledger: Ledger, bead: Bead, text: string, key: string, input: Pick<WitnessInput, "now" | "config">): Ledger {
   const prefix = ledgerPrefix(input.config.ledger.prefix ?? undefined, ledger.records.keys()) ?? bead.id.slice(0, bead.id.lastIndexOf("-"));
   return recordMessage(ledger, {
-    kind: "nudge", bead, text, sender: WITNESS_SENDER, ref: `gastown:witness/${bead.id}/${key}`, now: input.now, prefix,
+    kind: "nudge", bead, text, sender: WITNESS_SENDER, ref: `${WITNESS_NOTE_REF}${bead.id}/${key}`, now: input.now, prefix,
   }).ledger;
 }

@@ -519,6 +519,8 @@ describe("unslinging", () => {
     const run = runs()[0];
     if (!run) throw new Error("no run");
     town.github.startJob(REPO, run.id, "polecat");
+    // The run's start: the witness finds it holds its hook.
+    await town.deliver();
     town.sent.length = 0;
     await unlabel("gt:sling");
     await town.deliver();

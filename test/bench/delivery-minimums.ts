@@ -5,7 +5,7 @@
 // mirrors this one, row for row.
 import type { Counters } from "../emulator/faults/counters.js";
 import {
-  byOperation, COMMENT_REACTION, commitWrites, CONFIG, FIRST_SLING, HEARTBEAT, LEDGER_READS, LOGIN, PERMISSION, REPLY, RUN_BY_NAME, SLING, TOKEN,
+  byOperation, COMMENT_REACTION, commitWrites, CONFIG, FIRST_SLING, HEARTBEAT, LEDGER_PEEK, LEDGER_READS, LOGIN, PERMISSION, REPLY, RUN_BY_NAME, SLING, TOKEN,
   type Needed,
 } from "./request-minimums.js";
 import { SLING_KIND, type MixKind } from "./webhook-mix.js";
@@ -17,6 +17,7 @@ export interface DeliveryMinimum {
 }
 
 const NOT_HANDLED = "the App does not subscribe to the event (app.yml); it is here as the rest of a busy installation's traffic";
+const NOT_POLECAT_RUN = "the run's title is not a polecat run-name, so it is no polecat's: the payload says so without a request";
 
 export const DELIVERY_MINIMUMS: Readonly<Record<MixKind, DeliveryMinimum>> = {
   "issues.opened": { why: "the App acts on labels and comments; an issue opened asks nothing of it", needed: [] },
@@ -41,12 +42,15 @@ export const DELIVERY_MINIMUMS: Readonly<Record<MixKind, DeliveryMinimum>> = {
   "pull_request.opened": { why: NOT_HANDLED, needed: [] },
   "pull_request.labeled": { why: NOT_HANDLED, needed: [] },
   "pull_request.synchronize": { why: NOT_HANDLED, needed: [] },
-  "workflow_run.requested": { why: NOT_HANDLED, needed: [] },
-  "workflow_job.queued": { why: NOT_HANDLED, needed: [] },
-  "workflow_run.in_progress": { why: NOT_HANDLED, needed: [] },
-  "workflow_job.in_progress": { why: NOT_HANDLED, needed: [] },
-  "workflow_run.completed": { why: NOT_HANDLED, needed: [] },
-  "workflow_job.completed": { why: NOT_HANDLED, needed: [] },
+  "workflow_run.requested": { why: NOT_POLECAT_RUN, needed: [] },
+  "workflow_job.queued": { why: "the witness acts on a job's end, not its start", needed: [] },
+  "workflow_run.in_progress": { why: NOT_POLECAT_RUN, needed: [] },
+  "workflow_job.in_progress": { why: "the same", needed: [] },
+  "workflow_run.completed": { why: NOT_POLECAT_RUN, needed: [] },
+  "workflow_job.completed": {
+    why: "settings, and the ledger in one request (the raw contents of the file) to find the hooked bead its run claimed: a CI job's claims none",
+    needed: [CONFIG, LEDGER_PEEK],
+  },
 };
 
 /**

@@ -23,6 +23,8 @@ export const LEDGER_READS: readonly Needed[] = [
   { operationId: "git/get-tree", count: 1, why: "the ledger file's blob" },
   { operationId: "git/get-blob", count: 1, why: "the ledger, its raw bytes" },
 ];
+/** The ledger when nothing may need writing: the raw contents of the file, without its commit. */
+export const LEDGER_PEEK: Needed = { operationId: "repos/get-content", count: 1, why: "the ledger, its raw bytes, in one request" };
 export const FORMULAS: Needed = { operationId: "repos/get-content", count: 1, why: ".beads/formulas, the repository's overrides of the built-in formulas" };
 
 /** One compare-and-swap commit: the tree with the ledger inline, the commit, the ref moved without force. */

@@ -54393,6 +54393,20 @@ var LedgerStore = class {
     const key = `${this.options.owner}/${this.options.repo}:${this.options.branch}`;
     return lanes.run(key, (last) => this.write(message, mutate, last ? { ...options, from: last } : options));
   }
+  /**
+   * The ledger on the branch now, in one request (the raw contents of the file serve it up to
+   * 100 MB), without the commit a write needs: for a look that usually writes nothing, such as
+   * a patrol pass. One that does write reads again through `update`.
+   */
+  async peek() {
+    const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      ...this.repoParams,
+      path: LEDGER_PATH,
+      ref: `refs/heads/${this.options.branch}`,
+      headers: { accept: "application/vnd.github.raw+json" }
+    }), void 0);
+    return answer === void 0 ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
+  }
   /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
   async readFile(state, path) {
     if (state.commit === void 0) return void 0;
@@ -54503,6 +54517,10 @@ case "$1" in
   *) printf '%s\\n' "$${ASKPASS_TOKEN_VARIABLE}" ;;
 esac
 `;
+
+// app/molecules/next-steps.ts
+var ENDED_UNDONE = /* @__PURE__ */ new Set([CLOSE_REASONS.squashed, CLOSE_REASONS.burned]);
+var FAILED = /* @__PURE__ */ new Set([CLOSE_REASONS.failed, CLOSE_REASONS.burned, CLOSE_REASONS.abandoned]);
 
 // app/molecules/runner-commands.ts
 var EXITS = ["COMPLETED", "BLOCKED", "REFACTOR", "ESCALATE"];
@@ -54633,10 +54651,6 @@ var outboxIntentSchema = external_exports.discriminatedUnion("kind", [stepDoneSc
 
 // app/polecat/outbox.ts
 var MAX_OUTBOX_BYTES = 256 * 1024;
-
-// app/molecules/next-steps.ts
-var ENDED_UNDONE = /* @__PURE__ */ new Set([CLOSE_REASONS.squashed, CLOSE_REASONS.burned]);
-var FAILED = /* @__PURE__ */ new Set([CLOSE_REASONS.failed, CLOSE_REASONS.burned, CLOSE_REASONS.abandoned]);
 
 // app/molecules/formula-schema.ts
 var FORMULA_TYPES = ["workflow", "expansion", "aspect", "convoy"];

@@ -18318,7 +18318,7 @@ var require_eventsource_stream = __commonJS({
     var buffer = __require("node:buffer");
     var { Transform: Transform2 } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
-    var BOM = [239, 187, 191];
+    var BOM2 = [239, 187, 191];
     var LF = 10;
     var CR = 13;
     var COLON = 58;
@@ -18690,20 +18690,20 @@ ${value}`;
         const second = this.peekBufferedByte(1);
         const third = this.peekBufferedByte(2);
         if (second === void 0) {
-          if (first === BOM[0]) {
+          if (first === BOM2[0]) {
             return true;
           }
           this.checkBOM = false;
           return true;
         }
         if (third === void 0) {
-          if (first === BOM[0] && second === BOM[1]) {
+          if (first === BOM2[0] && second === BOM2[1]) {
             return true;
           }
           this.checkBOM = false;
           return false;
         }
-        if (first === BOM[0] && second === BOM[1] && third === BOM[2]) {
+        if (first === BOM2[0] && second === BOM2[1] && third === BOM2[2]) {
           this.discardLeadingBytes(3);
         }
         this.checkBOM = false;
@@ -24750,7 +24750,7 @@ var require_cst = __commonJS({
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
     var cstVisit = require_cst_visit();
-    var BOM = "\uFEFF";
+    var BOM2 = "\uFEFF";
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
@@ -24758,7 +24758,7 @@ var require_cst = __commonJS({
     var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
-        case BOM:
+        case BOM2:
           return "<BOM>";
         case DOCUMENT:
           return "<DOC>";
@@ -24772,7 +24772,7 @@ var require_cst = __commonJS({
     }
     function tokenType(source) {
       switch (source) {
-        case BOM:
+        case BOM2:
           return "byte-order-mark";
         case DOCUMENT:
           return "doc-mode";
@@ -24834,7 +24834,7 @@ var require_cst = __commonJS({
     exports2.setScalarValue = cstScalar.setScalarValue;
     exports2.stringify = cstStringify.stringify;
     exports2.visit = cstVisit.visit;
-    exports2.BOM = BOM;
+    exports2.BOM = BOM2;
     exports2.DOCUMENT = DOCUMENT;
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
@@ -27504,9 +27504,9 @@ var require_time = __commonJS({
       const month = (date5.getUTCMonth() + 1).toString().padStart(2, "0");
       const day = date5.getUTCDate().toString().padStart(2, "0");
       const hours = date5.getUTCHours().toString().padStart(2, "0");
-      const minutes = date5.getUTCMinutes().toString().padStart(2, "0");
+      const minutes2 = date5.getUTCMinutes().toString().padStart(2, "0");
       const seconds = date5.getUTCSeconds().toString().padStart(2, "0");
-      return `,"time":"${year}-${month}-${day}T${hours}:${minutes}:${seconds}.${nanosWithinSecond.toString().padStart(9, "0")}Z"`;
+      return `,"time":"${year}-${month}-${day}T${hours}:${minutes2}:${seconds}.${nanosWithinSecond.toString().padStart(9, "0")}Z"`;
     };
     module2.exports = { nullTime, epochTime, unixTime, isoTime: isoTime2, isoTimeNano };
   }
@@ -33641,8 +33641,8 @@ var require_interpret_conditionals = __commonJS({
 var require_is_object = __commonJS({
   "../main/node_modules/pino-pretty/lib/utils/is-object.js"(exports2, module2) {
     "use strict";
-    module2.exports = isObject2;
-    function isObject2(input2) {
+    module2.exports = isObject3;
+    function isObject3(input2) {
       return Object.prototype.toString.apply(input2) === "[object Object]";
     }
   }
@@ -34079,7 +34079,7 @@ var require_prettify_error_log = __commonJS({
     var {
       LOGGER_KEYS
     } = require_constants7();
-    var isObject2 = require_is_object();
+    var isObject3 = require_is_object();
     var joinLinesWithIndentation = require_join_lines_with_indentation();
     var prettifyObject = require_prettify_object();
     var stripUnsafeControlChars = require_strip_unsafe_control_chars();
@@ -34105,7 +34105,7 @@ var require_prettify_error_log = __commonJS({
           const key = propertiesToPrint[i];
           if (key in log === false) continue;
           const safeKey = stripUnsafeControlChars(key);
-          if (isObject2(log[key])) {
+          if (isObject3(log[key])) {
             const prettifiedObject = prettifyObject({
               log: log[key],
               excludeLoggerKeys: false,
@@ -34413,7 +34413,7 @@ var require_pretty = __commonJS({
     "use strict";
     module2.exports = pretty;
     var sjs = require_secure_json_parse();
-    var isObject2 = require_is_object();
+    var isObject3 = require_is_object();
     var prettifyErrorLog = require_prettify_error_log();
     var prettifyLevel = require_prettify_level();
     var prettifyMessage = require_prettify_message();
@@ -34435,9 +34435,9 @@ var require_pretty = __commonJS({
     };
     function pretty(inputData) {
       let log;
-      if (!isObject2(inputData)) {
+      if (!isObject3(inputData)) {
         const parsed = jsonParser(inputData);
-        if (parsed.err || !isObject2(parsed.value)) {
+        if (parsed.err || !isObject3(parsed.value)) {
           return inputData + this.EOL;
         }
         log = parsed.value;
@@ -43192,7 +43192,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const catchall = def.catchall;
   let value;
   const memo2 = globalConfig.memoizer;
@@ -43200,7 +43200,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject3(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -43336,7 +43336,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -43345,7 +43345,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject3(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -59882,7 +59882,7 @@ var REPOSITORY_DIR = ".beads/formulas";
 var REPOSITORY_LABEL = `${REPOSITORY_DIR}/`;
 var SHIPPED_LABEL = "formulas/";
 var shippedLibrary;
-var shipped = () => shippedLibrary ??= diskFormulaLibrary([{ path: shippedFormulaDir(), label: SHIPPED_LABEL }]);
+var shippedFormulas = () => shippedLibrary ??= diskFormulaLibrary([{ path: shippedFormulaDir(), label: SHIPPED_LABEL }]);
 async function repositoryFormulaLibrary(github, repo, names) {
   const own2 = await listRepositoryFormulas(github, repo);
   const fetched = /* @__PURE__ */ new Map();
@@ -59903,7 +59903,7 @@ async function repositoryFormulaLibrary(github, repo, names) {
       }
     } else {
       try {
-        formula = shipped().find(name2);
+        formula = shippedFormulas().find(name2);
       } catch {
         return;
       }
@@ -59922,7 +59922,7 @@ async function repositoryFormulaLibrary(github, repo, names) {
       if (own2.has(formulaFileName(name2))) {
         throw new Error(`${REPOSITORY_LABEL}${formulaFileName(name2)} was not fetched: name "${name2}" to repositoryFormulaLibrary`);
       }
-      return shipped().find(name2);
+      return shippedFormulas().find(name2);
     }
   };
 }
@@ -62063,8 +62063,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject2 = val !== null && typeof val === "object";
-    const hasToJSON = isObject2 && typeof val.toJSON === "function";
+    const isObject3 = val !== null && typeof val === "object";
+    const hasToJSON = isObject3 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
@@ -68268,8 +68268,8 @@ function parse5(text2) {
     }
     offsetMinutes = (sign2 === "-" ? -1 : 1) * (oh * 60 + om);
   }
-  const minutes = (daysFromCivil(year, month, day) * 24 + hour) * 60 + minute - offsetMinutes;
-  return { epochMs: (minutes * 60 + second) * 1e3, fraction };
+  const minutes2 = (daysFromCivil(year, month, day) * 24 + hour) * 60 + minute - offsetMinutes;
+  return { epochMs: (minutes2 * 60 + second) * 1e3, fraction };
 }
 function daysFromCivil(year, month, day) {
   const y = month <= 2 ? year - 1 : year;
@@ -69369,6 +69369,14 @@ function sandboxParagraph(settings) {
 }
 
 // app/town/witness-ladder.ts
+var WITNESS_SENDER = "witness";
+var WITNESS_NOTE_REF = "gastown:witness/";
+function stuckRung(bead, now, stuckMinutes) {
+  const rung = recordedRung(bead);
+  if (rung === void 0) return { kind: "nudge" };
+  if (now.getTime() - rung.at < stuckMinutes * 6e4) return { kind: "waiting", rung: rung.rung };
+  return rung.rung <= 1 ? { kind: "respawn" } : { kind: "escalate" };
+}
 function recordedRung(bead) {
   const rung = gastownMetadata(bead).witness_rung;
   const at = Date.parse(gastownString(bead, "witness_at") ?? "");
@@ -69382,6 +69390,33 @@ function rungShown(bead, when2) {
   if (rung === void 0) return void 0;
   const what = rung.rung === 1 ? "nudged the agent (no progress)" : "cancelled and restarted it (no progress after a nudge)";
   return `${what}, ${when2(new Date(rung.at))}`;
+}
+function ladderText(rung, stuckMinutes) {
+  return rung === 1 ? `The witness sees no progress from you for more than ${minutes(stuckMinutes)}. If you are waiting on something, say so with \`gt done --exit BLOCKED\` or \`gt mail send --to witness\`; otherwise carry on with the current step.` : `The polecat showed no progress for more than ${minutes(stuckMinutes)} after a nudge and after a fresh attempt, so the witness gives up on it.`;
+}
+function respawnNote(cause, attempt, stuckMinutes) {
+  return `The witness restarted this bead: ${causeText(cause, attempt, stuckMinutes)}. This attempt resumes at the first open step; check the work ref for what the last one left.`;
+}
+function causeText(cause, attempt, stuckMinutes) {
+  switch (cause.kind) {
+    case "run-failed":
+      return `attempt ${attempt}'s run ended (${cause.conclusion ?? "no conclusion"}) without recording an exit`;
+    case "steps-open":
+      return `attempt ${attempt}'s run said COMPLETED, but its steps ${cause.steps.join(", ")} are not closed in the ledger`;
+    case "no-exit":
+      return `attempt ${attempt}'s run completed without recording an exit`;
+    case "dead-runner":
+      return `attempt ${attempt}'s runner stopped: no heartbeat for more than ${minutes(stuckMinutes)} while its run showed in progress`;
+    case "crashed":
+      return `attempt ${attempt} crashed`;
+    case "stuck":
+      return `attempt ${attempt} showed no progress for more than ${minutes(stuckMinutes)}, even after a nudge, and was cancelled`;
+    case "lost":
+      return `attempt ${attempt} was dispatched, but no run of it was seen`;
+  }
+}
+function minutes(count2) {
+  return `${count2} minute${count2 === 1 ? "" : "s"}`;
 }
 
 // app/ledger/external-ref.ts
@@ -69725,6 +69760,12 @@ function polecatInputs(assignment, polecat2) {
 }
 function polecatRunName(assignment) {
   return `polecat ${assignment.polecat} \xB7 ${assignment.bead} \xB7 attempt ${assignment.attempt}`;
+}
+var RUN_NAME = /^polecat (\S+) · (\S+) · attempt ([1-9]\d{0,5})$/;
+function parsePolecatRunName(title) {
+  const match = RUN_NAME.exec(title ?? "");
+  if (!match) return void 0;
+  return { polecat: match[1], bead: match[2], attempt: Number(match[3]) };
 }
 
 // app/town/polecat-names.ts
@@ -70100,6 +70141,20 @@ var LedgerStore = class {
     if (!lanes) return this.write(message, mutate, options2);
     const key = `${this.options.owner}/${this.options.repo}:${this.options.branch}`;
     return lanes.run(key, (last) => this.write(message, mutate, last ? { ...options2, from: last } : options2));
+  }
+  /**
+   * The ledger on the branch now, in one request (the raw contents of the file serve it up to
+   * 100 MB), without the commit a write needs: for a look that usually writes nothing, such as
+   * a patrol pass. One that does write reads again through `update`.
+   */
+  async peek() {
+    const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      ...this.repoParams,
+      path: LEDGER_PATH,
+      ref: `refs/heads/${this.options.branch}`,
+      headers: { accept: "application/vnd.github.raw+json" }
+    }), void 0);
+    return answer === void 0 ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
   }
   /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
   async readFile(state, path2) {
@@ -70601,10 +70656,10 @@ function outputSection(output2) {
   return [`**Output** (the last ${count2 === 1 ? "line" : `${count2} lines`}, ${source})`, "", fenced(output2.lines.join("\n"))];
 }
 function duration3(ms) {
-  const minutes = Math.floor(Math.max(0, ms) / 6e4);
-  if (minutes < 1) return "less than a minute";
-  if (minutes < 120) return plural2(minutes, "minute");
-  const hours = Math.floor(minutes / 60);
+  const minutes2 = Math.floor(Math.max(0, ms) / 6e4);
+  if (minutes2 < 1) return "less than a minute";
+  if (minutes2 < 120) return plural2(minutes2, "minute");
+  const hours = Math.floor(minutes2 / 60);
   if (hours < 48) return plural2(hours, "hour");
   return plural2(Math.floor(hours / 24), "day");
 }
@@ -70845,16 +70900,9 @@ function timeOf(text2) {
 // app/handlers/observe-polecat.ts
 async function observePolecat(town, bead, options2 = {}) {
   const attempt = attemptOf(bead);
-  const polecat2 = gastownString(bead, "polecat");
   const repo = { owner: town.owner, repo: town.repo };
   const run3 = attempt > 0 ? await findBeadRun(town, bead, attempt) : void 0;
-  const check2 = attempt > 0 && polecat2 !== void 0 ? await findCheckRun(town.github, {
-    ...repo,
-    ref: workRef(polecat2, bead.id),
-    checkName: HEARTBEAT_CHECK_NAME,
-    externalId: heartbeatExternalId(bead.id, attempt),
-    appSlug: HEARTBEAT_APP_SLUG
-  }) : void 0;
+  const check2 = attempt > 0 ? await findHeartbeat(town, bead, attempt) : void 0;
   const heartbeat = parseHeartbeat(check2?.output.summary);
   const live = run3 !== void 0 && isLiveRun(run3);
   const health = polecatHealth({
@@ -70871,6 +70919,21 @@ async function observePolecat(town, bead, options2 = {}) {
     ...heartbeat ? { heartbeat } : {},
     ...output2 ? { output: output2 } : {}
   };
+}
+async function findHeartbeat(town, bead, attempt) {
+  const polecat2 = gastownString(bead, "polecat");
+  if (polecat2 === void 0) return void 0;
+  return findCheckRun(town.github, {
+    owner: town.owner,
+    repo: town.repo,
+    ref: workRef(polecat2, bead.id),
+    checkName: HEARTBEAT_CHECK_NAME,
+    externalId: heartbeatExternalId(bead.id, attempt),
+    appSlug: HEARTBEAT_APP_SLUG
+  });
+}
+async function readHeartbeat(town, bead, attempt) {
+  return parseHeartbeat((await findHeartbeat(town, bead, attempt))?.output.summary);
 }
 async function findBeadRun(town, bead, attempt) {
   const repo = { owner: town.owner, repo: town.repo };
@@ -71438,6 +71501,54 @@ function digestId(kind, of) {
   if (typeof of !== "string" || of === "") throw new Error(`a ${kind} digest's id is made from its molecule id`);
   return `${kind}:${of}`;
 }
+var DigestError = class extends Error {
+  constructor(problems) {
+    super(problems.map((p) => p.field ? `${p.field}: ${p.message}` : p.message).join("\n"));
+    this.problems = problems;
+    this.name = "DigestError";
+  }
+  problems;
+};
+function buildDigest(input2) {
+  const candidate = {
+    ...input2,
+    id: idFor(input2),
+    started_at: toUtc(input2.started_at),
+    finished_at: toUtc(input2.finished_at),
+    merged_at: input2.merged_at === null ? null : toUtc(input2.merged_at)
+  };
+  const parsed = DigestSchema.safeParse(candidate);
+  if (parsed.success) return inFieldOrder(parsed.data);
+  const problems = schemaProblems3(parsed.error, candidate);
+  throw new DigestError(candidate.id === "" ? problems.filter((p) => p.field !== "id") : problems);
+}
+function idFor(input2) {
+  if (input2.kind === "merge") {
+    return input2.rig === null || input2.pr === null ? "" : digestId("merge", { repo: input2.rig, pr: input2.pr });
+  }
+  return input2.molecule === null || input2.molecule === "" ? "" : digestId(input2.kind, input2.molecule);
+}
+function digestLine(digest) {
+  return `${JSON.stringify(inFieldOrder(checkedDigest(digest)))}
+`;
+}
+function checkedDigest(record3) {
+  const parsed = DigestSchema.safeParse(record3);
+  if (!parsed.success) throw new DigestError(schemaProblems3(parsed.error, record3));
+  return parsed.data;
+}
+function inFieldOrder(digest) {
+  const ordered2 = {};
+  for (const field of DIGEST_FIELDS) ordered2[field] = digest[field];
+  return ordered2;
+}
+var UNKNOWN_FIELD = "unknown field (a digest's fields are listed in docs/digests.md)";
+var EXPECTED2 = {
+  int: "an integer",
+  number: "a number",
+  string: "a string",
+  object: "an object"
+};
 var NULLABLE = /* @__PURE__ */ new Set();
 var INTEGER = /* @__PURE__ */ new Set();
 for (const [field, schema] of Object.entries(digestShape)) {
@@ -71445,8 +71556,95 @@ for (const [field, schema] of Object.entries(digestShape)) {
   if (inner !== schema) NULLABLE.add(field);
   if (inner instanceof external_exports.ZodNumber && inner.format === "safeint") INTEGER.add(field);
 }
+function describe4(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  return JSON.stringify(value);
+}
+function schemaProblems3(error63, record3) {
+  return error63.issues.flatMap((issue3) => {
+    if (issue3.code === "unrecognized_keys") {
+      return issue3.keys.map((key) => ({ field: key, message: UNKNOWN_FIELD }));
+    }
+    const field = issue3.path.map(String).join(".");
+    return [{ field, message: issueMessage2(issue3, field, record3) }];
+  });
+}
+function issueMessage2(issue3, field, record3) {
+  const value = field && typeof record3 === "object" && record3 !== null ? record3[field] : record3;
+  if (field === "" && issue3.code === "invalid_type") return "a digest must be a JSON object";
+  if (value === void 0) return "is required";
+  const got = ` (got ${describe4(value)})`;
+  switch (issue3.code) {
+    case "invalid_type": {
+      const expected = INTEGER.has(field) ? "int" : issue3.expected;
+      const orNull = NULLABLE.has(field) ? " or null" : "";
+      return `must be ${EXPECTED2[expected] ?? expected}${orNull}${got}`;
+    }
+    case "too_small":
+      return issue3.origin === "string" ? "must not be empty" : `must be at least ${issue3.minimum}${got}`;
+    case "too_big":
+      return `must be at most ${issue3.maximum}${got}`;
+    case "invalid_value":
+      return `must be one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}${got}`;
+    case "custom":
+      return issue3.params?.["showValue"] === false ? issue3.message : `${issue3.message}${got}`;
+    default:
+      return `${issue3.message}${got}`;
+  }
+}
 
 // app/molecules/squash.ts
+function squash(ledger2, rootId, options2) {
+  const molecule = readMolecule(ledger2, rootId);
+  const squashedBefore = molecule.root.close_reason === CLOSE_REASONS.squashed || molecule.root.close_reason === CLOSE_REASONS.abandoned;
+  if (beadStatus(molecule.root) === "closed" && squashedBefore) {
+    return { ledger: ledger2, digest: digestOf(ledger2, molecule, options2) };
+  }
+  openMolecule(ledger2, rootId, "squash");
+  const open3 = molecule.steps.filter((s) => !s.closed);
+  if (open3.length > 0 && options2.abandon !== true) {
+    throw new MoleculeError(
+      `${rootId} has steps still open (${open3.map((s) => s.step).join(", ")}): finish them, or squash with --abandon to close them as squashed`
+    );
+  }
+  const rootReason = open3.length > 0 ? CLOSE_REASONS.abandoned : CLOSE_REASONS.squashed;
+  const squashed = ledger2.withBeads(closeAll(molecule, CLOSE_REASONS.squashed, timestamp2(options2.now), rootReason));
+  return { ledger: squashed, digest: digestOf(squashed, readMolecule(squashed, rootId), options2) };
+}
+function digestOf(ledger2, molecule, options2) {
+  const { root, steps } = molecule;
+  const work = molecule.bead === void 0 ? void 0 : ledger2.get(molecule.bead);
+  const attempt = work ? gastownMetadata(work).attempt : void 0;
+  const stepsDone = steps.filter((s) => s.closed && s.bead.close_reason !== CLOSE_REASONS.squashed).length;
+  const kind = options2.kind ?? (root.mol_type === "patrol" ? "patrol" : "work");
+  const metrics = options2.metrics ?? {};
+  return buildDigest({
+    kind,
+    molecule: root.id,
+    formula: molecule.formulaRef ?? null,
+    bead: molecule.bead ?? null,
+    agent: options2.agent ?? (work ? gastownString(work, "polecat") : void 0) ?? null,
+    rig: options2.rig ?? null,
+    started_at: root.created_at,
+    finished_at: root.closed_at ?? timestamp2(options2.now),
+    exit: options2.exit ?? (stepsDone === steps.length ? kind === "patrol" ? "OK" : "COMPLETED" : "ABANDONED"),
+    steps_total: steps.length,
+    steps_done: stepsDone,
+    attempts: typeof attempt === "number" && Number.isInteger(attempt) && attempt >= 0 ? attempt : 0,
+    commits: metrics.commits ?? null,
+    files_changed: metrics.files_changed ?? null,
+    lines_added: metrics.lines_added ?? null,
+    lines_removed: metrics.lines_removed ?? null,
+    pr: metrics.pr ?? null,
+    merged_at: null,
+    cost_usd: metrics.cost_usd ?? null,
+    turns: metrics.turns ?? null,
+    summary: options2.summary ?? `${stepsDone}/${steps.length} steps done`
+  });
+}
 function burn(ledger2, rootId, now) {
   const molecule = openMolecule(ledger2, rootId, "burn");
   const closed = closeAll(molecule, CLOSE_REASONS.burned, timestamp2(now));
@@ -71889,6 +72087,37 @@ var STATUS_AFTER_EXIT = {
   REFACTOR: "deferred",
   ESCALATE: "open"
 };
+function recordPolecatExit(ledger2, exit, context) {
+  const work = ledger2.get(context.bead);
+  if (!work) throw new Error(`${context.bead} is not in the ledger`);
+  const at = timestamp2(exit.at);
+  const released = withGastownMetadata(
+    { ...beadStatus(work) === "hooked" ? unhooked(work) : work, status: STATUS_AFTER_EXIT[exit.exit], updated_at: at },
+    {
+      exit: exit.exit,
+      exit_reason: exit.reason,
+      exit_at: at,
+      exit_blocker: exit.blocker,
+      work_tip: exit.workTip,
+      // What the attempt spent: by its model proxy in the sandbox, else by the agent's stream.
+      exit_turns: context.turns,
+      exit_cost_usd: Math.round(context.costUsd * 1e6) / 1e6
+    }
+  );
+  const blocked = exit.blocker === void 0 ? released : withBlocker(released, exit.blocker, at, context.polecat);
+  const next = ledger2.withBead(sameAs(work, blocked) ? work : blocked);
+  if (exit.exit !== "COMPLETED") return { ledger: next, digest: void 0 };
+  const squashed = squash(next, context.molecule, {
+    now: exit.at,
+    kind: "work",
+    exit: "COMPLETED",
+    summary: exit.reason,
+    agent: context.polecat,
+    rig: context.rig,
+    metrics: { turns: context.turns, cost_usd: Math.round(context.costUsd * 1e6) / 1e6 }
+  });
+  return { ledger: squashed.ledger, digest: squashed.digest };
+}
 function recordedExit(bead) {
   const meta3 = gastownMetadata(bead);
   const exit = meta3.exit;
@@ -71902,6 +72131,15 @@ function recordedExit(bead) {
     workTip: gastownString(bead, "work_tip"),
     at: gastownString(bead, "exit_at")
   };
+}
+function withBlocker(work, blocker, at, polecat2) {
+  const deps = work.dependencies ?? [];
+  if (deps.some((d) => d.depends_on_id === blocker && d.type === "blocks")) return work;
+  const dep = { issue_id: work.id, depends_on_id: blocker, type: "blocks", created_at: at, created_by: `polecat/${polecat2}` };
+  return { ...work, dependencies: [...deps, dep] };
+}
+function sameAs(before, after) {
+  return JSON.stringify({ ...before, updated_at: "" }) === JSON.stringify({ ...after, updated_at: "" });
 }
 
 // app/town/publish-exit.ts
@@ -72263,10 +72501,433 @@ async function publishPullRequest(town, ledger2, exit) {
   return { kind: "published", pr: pull.number };
 }
 
+// app/town/witness.ts
+function witnessLook(input2) {
+  const { run: run3 } = input2;
+  const bead = input2.ledger.get(input2.bead);
+  if (!bead) return orphan(input2, "not-in-ledger", `${input2.bead} is not in the ledger`);
+  if (beadStatus(bead) !== "hooked") return orphan(input2, "not-hooked", `${bead.id} is ${beadStatus(bead)}, not hooked`);
+  const seen = hookSeen(bead);
+  if (run3 && run3.attempt !== seen.attempt) {
+    return orphan(input2, "other-attempt", `run ${run3.id} is attempt ${run3.attempt} of ${bead.id}, which is on attempt ${seen.attempt}`);
+  }
+  if (run3 && seen.runId !== void 0 && run3.id !== seen.runId) {
+    return orphan(input2, "other-run", `run ${run3.id} did not claim ${bead.id}'s attempt ${seen.attempt}: run ${seen.runId} did`);
+  }
+  const heartbeat = input2.heartbeat && (input2.heartbeat.attempt ?? seen.attempt) === seen.attempt ? input2.heartbeat : void 0;
+  const live = run3 !== void 0 && run3.status !== "completed";
+  if (run3 && !live) {
+    return repairExit(input2, bead, seen, heartbeat, void 0) ?? respawn(input2, bead, seen, run3.conclusion === "success" ? { kind: "no-exit" } : { kind: "run-failed", conclusion: run3.conclusion }, void 0);
+  }
+  const health = polecatHealth({
+    bead,
+    now: input2.now,
+    stuckMinutes: input2.config.witness.stuck_minutes,
+    ...heartbeat ? { heartbeat } : {},
+    ...run3 ? { run: { live, conclusion: run3.conclusion, ...run3.created_at ? { created_at: run3.created_at } : {} } } : {}
+  });
+  const reason = health.reason;
+  switch (reason.kind) {
+    case "stale":
+      return repairExit(input2, bead, seen, heartbeat, run3?.id) ?? respawn(input2, bead, seen, { kind: "dead-runner", sinceMs: reason.heartbeatAgeMs }, run3?.id);
+    case "silent":
+      return respawn(input2, bead, seen, { kind: "dead-runner", sinceMs: reason.sinceDispatchMs }, run3?.id);
+    case "reported":
+      if (reason.said === "crashed") return respawn(input2, bead, seen, { kind: "crashed" }, run3?.id);
+      return climb(input2, bead, seen, run3?.id);
+    case "idle":
+      return climb(input2, bead, seen, run3?.id);
+    case "lost":
+      return respawn(input2, bead, seen, { kind: "lost" }, void 0);
+    case "dispatching":
+      return nothing("dispatching", `${bead.id}'s attempt ${seen.attempt} was dispatched within the grace period`);
+    default:
+      return nothing("working", `${bead.id}'s attempt ${seen.attempt} is working (${reason.kind})`);
+  }
+}
+function witnessMutation(ledger2, decision, input2) {
+  if (decision.kind === "nothing" || decision.kind === "cancel-run") return { ledger: ledger2, digest: void 0, applied: true };
+  const bead = ledger2.get(decision.bead);
+  if (!bead || beadStatus(bead) !== "hooked" || !sameHook(hookSeen(bead), decision.seen)) return { ledger: ledger2, digest: void 0, applied: false };
+  const now = timestamp2(input2.now);
+  switch (decision.kind) {
+    case "repair-exit": {
+      const { exit } = decision;
+      const recorded = recordPolecatExit(ledger2, {
+        exit: exit.exit,
+        reason: exit.reason,
+        workTip: exit.workTip,
+        at: decision.at,
+        ...exit.blocker ? { blocker: exit.blocker } : {}
+      }, {
+        bead: bead.id,
+        molecule: gastownString(bead, "molecule") ?? "",
+        polecat: gastownString(bead, "polecat") ?? "",
+        rig: input2.rig,
+        turns: decision.spent.turns,
+        costUsd: decision.spent.costUsd
+      });
+      return { ledger: recorded.ledger, digest: recorded.digest, applied: true };
+    }
+    case "respawn": {
+      const next = nextAttempt(bead, input2.now, input2.config).bead;
+      const withRung = decision.rung === void 0 ? next : withGastownMetadata(next, { witness_rung: decision.rung, witness_at: now });
+      const noted = withNote(ledger2.withBead(withRung), withRung, decision.note, `respawn-${decision.seen.attempt}`, input2);
+      return { ledger: noted, digest: void 0, applied: true };
+    }
+    case "nudge": {
+      const rung = withGastownMetadata({ ...bead, updated_at: now }, { witness_rung: 1, witness_at: now });
+      return { ledger: withNote(ledger2.withBead(rung), rung, decision.text, `nudge-${now}`, input2), digest: void 0, applied: true };
+    }
+    case "escalate": {
+      const released = withGastownMetadata(escalatedBead(bead, input2.now, decision.reason), { witness_rung: void 0, witness_at: void 0 });
+      return { ledger: ledger2.withBead(released), digest: void 0, applied: true };
+    }
+  }
+}
+function repairExit(input2, bead, seen, heartbeat, cancelRunId) {
+  const exit = heartbeat?.exit;
+  if (!heartbeat || !exit || exit.attempt !== seen.attempt) return void 0;
+  const open3 = exit.exit === "COMPLETED" ? openSteps(input2.ledger, bead) : [];
+  if (open3.length > 0) return respawn(input2, bead, seen, { kind: "steps-open", steps: open3 }, cancelRunId);
+  return {
+    kind: "repair-exit",
+    bead: bead.id,
+    seen,
+    exit,
+    at: heartbeat.at,
+    cancelRunId,
+    spent: { turns: heartbeat.spent?.turns ?? 0, costUsd: heartbeat.spent?.costUsd ?? 0 }
+  };
+}
+function openSteps(ledger2, bead) {
+  return openMoleculeOf(ledger2, bead)?.steps.filter((s) => !s.closed).map((s) => s.step) ?? [];
+}
+function hookSeen(bead) {
+  const meta3 = gastownMetadata(bead);
+  return {
+    attempt: attemptOf(bead),
+    runId: typeof meta3.run_id === "number" ? meta3.run_id : void 0,
+    rung: typeof meta3.witness_rung === "number" ? meta3.witness_rung : void 0,
+    rungAt: gastownString(bead, "witness_at")
+  };
+}
+function sameHook(a, b) {
+  return a.attempt === b.attempt && a.runId === b.runId && a.rung === b.rung && a.rungAt === b.rungAt;
+}
+function nothing(why, detail) {
+  return { kind: "nothing", why, detail };
+}
+function orphan(input2, why, detail) {
+  const { run: run3 } = input2;
+  if (run3 && run3.status !== "completed") return { kind: "cancel-run", bead: input2.bead, runId: run3.id, why: detail };
+  return nothing(why, detail);
+}
+function respawn(input2, bead, seen, cause, cancelRunId, rung) {
+  const max = input2.config.witness.max_attempts;
+  const minutes2 = input2.config.witness.stuck_minutes;
+  if (seen.attempt >= max) {
+    return {
+      kind: "escalate",
+      bead: bead.id,
+      seen,
+      cancelRunId,
+      reason: `${causeText(cause, seen.attempt, minutes2)}, and witness.max_attempts is ${max}, so the witness gives up on it`
+    };
+  }
+  const note = respawnNote(cause, seen.attempt, minutes2);
+  const assignment = nextAttempt(bead, input2.now, input2.config).assignment;
+  return { kind: "respawn", bead: bead.id, seen, cause, assignment, note, rung, cancelRunId };
+}
+function climb(input2, bead, seen, runId) {
+  const rung = stuckRung(bead, input2.now, input2.config.witness.stuck_minutes);
+  const minutes2 = input2.config.witness.stuck_minutes;
+  switch (rung.kind) {
+    case "waiting":
+      return nothing("rung-waiting", `${bead.id} is stuck; rung ${rung.rung} was taken less than ${minutes2} minutes ago`);
+    case "nudge":
+      return { kind: "nudge", bead: bead.id, seen, text: ladderText(1, minutes2) };
+    case "respawn":
+      return respawn(input2, bead, seen, { kind: "stuck" }, runId, 2);
+    case "escalate":
+      return { kind: "escalate", bead: bead.id, seen, cancelRunId: runId, reason: ladderText(3, minutes2) };
+  }
+}
+function withNote(ledger2, bead, text2, key, input2) {
+  const prefix = ledgerPrefix(input2.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? bead.id.slice(0, bead.id.lastIndexOf("-"));
+  return recordMessage(ledger2, {
+    kind: "nudge",
+    bead,
+    text: text2,
+    sender: WITNESS_SENDER,
+    ref: `${WITNESS_NOTE_REF}${bead.id}/${key}`,
+    now: input2.now,
+    prefix
+  }).ledger;
+}
+
+// app/molecules/digest-file.ts
+var DIGESTS_DIR = ".beads/digests";
+var BOM = "\uFEFF";
+function digestFileFor(finishedAt) {
+  const month = utcMonth(finishedAt);
+  if (month === void 0) {
+    throw new DigestError([{
+      field: "finished_at",
+      message: `must be an RFC 3339 timestamp such as 2026-04-18T16:19:12Z (got ${JSON.stringify(finishedAt)})`
+    }]);
+  }
+  return `${DIGESTS_DIR}/${month}.jsonl`;
+}
+function utcMonth(text2) {
+  if (!isTimestamp(text2)) return void 0;
+  return /^(\d{4}-\d{2})-/.exec(toUtc(text2))?.[1];
+}
+function appendDigest(fileText3, digest) {
+  const line = digestLine(digest);
+  if (lineWithId(fileText3, digest.id) !== void 0) return fileText3;
+  const separator = fileText3 === "" || fileText3.endsWith("\n") ? "" : "\n";
+  return `${fileText3}${separator}${line}`;
+}
+function lineWithId(text2, id) {
+  const lines = splitLedgerLines(text2);
+  for (let i = 0; i < lines.length; i++) {
+    let record3;
+    try {
+      record3 = JSON.parse(withoutBom(lines[i], i));
+    } catch {
+      continue;
+    }
+    if (isObject2(record3) && record3["id"] === id) return i + 1;
+  }
+  return void 0;
+}
+function withoutBom(raw2, index) {
+  return index === 0 && raw2.startsWith(BOM) ? raw2.slice(BOM.length) : raw2;
+}
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// app/town/patrol.ts
+function patrolActionOf(decision) {
+  switch (decision.kind) {
+    case "nothing":
+      return void 0;
+    case "cancel-run":
+      return { bead: decision.bead, text: `cancelled run ${decision.runId} (${decision.why})` };
+    case "repair-exit":
+      return { bead: decision.bead, text: `recorded attempt ${decision.seen.attempt}'s lost exit ${decision.exit.exit}` };
+    case "respawn":
+      return { bead: decision.bead, text: `restarted it as attempt ${decision.assignment.attempt} (${decision.cause.kind})` };
+    case "nudge":
+      return { bead: decision.bead, text: `nudged attempt ${decision.seen.attempt} (no progress)` };
+    case "escalate":
+      return { bead: decision.bead, text: `escalated it after attempt ${decision.seen.attempt}` };
+  }
+}
+
+// app/handlers/witness-act.ts
+async function actOnWitness(town, decisions, options2) {
+  const cancels = decisions.filter((d) => d.kind === "cancel-run");
+  const mutations = decisions.filter((d) => d.kind !== "nothing" && d.kind !== "cancel-run");
+  const context = { now: town.deps.clock(), config: town.config, rig: `${town.owner}/${town.repo}` };
+  let applied = [];
+  let digests = [];
+  let promoted = [];
+  const written = await town.store.update(
+    () => commitMessage2(options2.why, applied, promoted),
+    (ledger2) => {
+      applied = [];
+      digests = [];
+      promoted = [];
+      let next = ledger2;
+      for (const decision of mutations) {
+        const result = witnessMutation(next, decision, context);
+        if (!result.applied) continue;
+        applied.push(decision);
+        next = result.ledger;
+        if (result.digest) digests.push(result.digest);
+      }
+      for (; ; ) {
+        const step = promoteWaiting(next, town.config, context.now);
+        if (step.hooked === void 0) break;
+        promoted.push(step.hooked);
+        next = step.ledger;
+      }
+      return next;
+    },
+    {
+      ...options2.from ? { from: options2.from } : {},
+      files: async (state2, next) => {
+        const patrol = options2.patrolDigest?.([...applied, ...cancels], promoted.map((p) => p.bead.id), next);
+        return digestFiles(town, state2, patrol ? [...digests, patrol] : digests);
+      }
+    }
+  );
+  if (!written.changed) applied = [];
+  const state = written.state;
+  for (const decision of applied) await actOn(town, decision, state);
+  for (const decision of cancels) await cancelRun(town.github, { owner: town.owner, repo: town.repo, runId: decision.runId });
+  for (const hooked of written.changed ? promoted : []) await dispatchPromoted(town, hooked, state);
+  return { acted: [...applied, ...cancels], promoted: written.changed ? promoted.map((p) => p.bead.id) : [] };
+}
+async function actOn(town, decision, state) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const bead = state.ledger.get(decision.bead);
+  const number4 = issueNumberOf(bead);
+  const polecat2 = gastownString(bead, "polecat") ?? "?";
+  const cancel = async (runId) => {
+    if (runId !== void 0) await cancelRun(town.github, { ...repo, runId });
+  };
+  const issueOf = async () => {
+    const labels = number4 === void 0 ? void 0 : await labelsOn(town.github, { ...repo, issue_number: number4 });
+    return number4 === void 0 || labels === void 0 ? void 0 : { number: number4, labels };
+  };
+  switch (decision.kind) {
+    case "respawn":
+      await dispatchHooked(
+        town,
+        issueOf,
+        decision.assignment,
+        state,
+        `The witness restarted polecat **${polecat2}** as attempt ${decision.assignment.attempt}. ${decision.note}`
+      );
+      await cancel(decision.cancelRunId);
+      return;
+    case "repair-exit":
+      await cancel(decision.cancelRunId);
+      await publishExit(town, decision.bead, state);
+      return;
+    case "nudge":
+      if (number4 !== void 0) {
+        await showStatus(town, { number: number4, labels: [] }, {
+          state: "hooked",
+          now: town.deps.clock(),
+          bead,
+          ledger: state.ledger,
+          sandbox: town.config.polecat,
+          headline: `The witness nudged polecat **${polecat2}**: it has shown no progress for more than ${town.config.witness.stuck_minutes} minutes.`
+        });
+      }
+      return;
+    case "escalate": {
+      await cancel(decision.cancelRunId);
+      const issue3 = await issueOf();
+      if (issue3 === void 0) return;
+      await showStatus(town, issue3, {
+        state: "escalated",
+        now: town.deps.clock(),
+        bead,
+        ledger: state.ledger,
+        sandbox: town.config.polecat,
+        headline: `The witness let the hook go: ${decision.reason}. Look at the polecat's runs, then sling again.`
+      }, { add: [ESCALATED_LABEL], remove: [HOOKED_LABEL, ...slingLabelsOn(issue3.labels, town.config.sling.label)] });
+      const slungBy = gastownString(bead, "slung_by");
+      if (slungBy !== void 0) {
+        await replyToIssue(town.github, { ...repo, issue_number: issue3.number }, `@${slungBy}: the witness gave up on polecat **${polecat2}** and escalated this issue to you.`);
+      }
+      return;
+    }
+  }
+}
+async function digestFiles(town, state, digests) {
+  const files = /* @__PURE__ */ new Map();
+  for (const digest of digests) {
+    const path2 = digestFileFor(digest.finished_at);
+    const before = files.get(path2) ?? await town.store.readFile(state, path2) ?? "";
+    files.set(path2, appendDigest(before, digest));
+  }
+  return [...files].map(([path2, content]) => ({ path: path2, content }));
+}
+function commitMessage2(why, applied, promoted) {
+  const lines = [
+    ...applied.map((d) => `- ${d.bead}: ${patrolActionOf(d)?.text ?? d.kind}`),
+    ...promoted.map((p) => `- ${p.bead.id}: hooked to polecat ${p.assignment.polecat}, attempt ${p.assignment.attempt} (a slot came free)`)
+  ];
+  return lines.length === 0 ? why : `${why}
+
+${lines.join("\n")}`;
+}
+
+// app/handlers/polecat-run-events.ts
+async function handleRunEvent(event, deps, botLogin) {
+  if (event.name === "workflow_run") return workflowRun(event, deps, botLogin);
+  return workflowJob(event, deps, botLogin);
+}
+async function workflowRun(event, deps, botLogin) {
+  const payload = event.payload;
+  const named = parsePolecatRunName(payload.workflow_run.display_title);
+  if (named === void 0) return { kind: "ignored", why: "not a polecat run" };
+  const town = await townOf(event, payload, deps, botLogin);
+  if (typeof town === "string") return { kind: "ignored", why: town };
+  if (payload.workflow_run.path !== `.github/workflows/${town.config.polecat.workflow}`) {
+    return { kind: "ignored", why: `${payload.workflow_run.path ?? "the run's workflow"} is not polecat.workflow` };
+  }
+  const { workflow_run: raw2 } = payload;
+  const run3 = {
+    id: raw2.id,
+    attempt: named.attempt,
+    status: raw2.status ?? "",
+    conclusion: raw2.conclusion,
+    ...raw2.created_at ? { created_at: raw2.created_at } : {}
+  };
+  return look(town, named.bead, run3);
+}
+async function workflowJob(event, deps, botLogin) {
+  const payload = event.payload;
+  const job = payload.workflow_job;
+  if (payload.action !== "completed") return { kind: "ignored", why: `a job ${payload.action ?? "event"} says nothing the witness acts on` };
+  const town = await townOf(event, payload, deps, botLogin);
+  if (typeof town === "string") return { kind: "ignored", why: town };
+  const bead = claimedBy(await town.store.peek(), job.run_id);
+  if (bead === void 0) return { kind: "ignored", why: `no hooked bead is claimed by run ${job.run_id}` };
+  return look(town, bead.id, { id: job.run_id, attempt: attemptOf(bead), status: "completed", conclusion: job.conclusion });
+}
+async function look(town, beadId, run3, known) {
+  const read = known ?? await town.store.read();
+  const bead = read.ledger.get(beadId);
+  const completed = run3.status === "completed";
+  const heartbeat = completed && bead !== void 0 && holdsHook(bead, run3) ? await readHeartbeat(town, bead, run3.attempt) : void 0;
+  const decision = witnessLook({
+    ledger: read.ledger,
+    bead: beadId,
+    run: run3,
+    now: town.deps.clock(),
+    config: town.config,
+    rig: `${town.owner}/${town.repo}`,
+    ...heartbeat ? { heartbeat } : {}
+  });
+  if (decision.kind === "nothing" || !completed && decision.kind !== "cancel-run") return { kind: "looked", decision, acted: void 0 };
+  const acted = await actOnWitness(town, [decision], { from: read, why: `Witness: run ${run3.id} of ${beadId} (attempt ${run3.attempt}) is ${run3.conclusion ?? run3.status}` });
+  return { kind: "looked", decision, acted };
+}
+function holdsHook(bead, run3) {
+  const claimed = gastownMetadata(bead).run_id;
+  return beadStatus(bead) === "hooked" && attemptOf(bead) === run3.attempt && (claimed === void 0 || claimed === run3.id);
+}
+function claimedBy(ledger2, runId) {
+  return hookedBeads(ledger2).find((bead) => gastownMetadata(bead).run_id === runId);
+}
+async function townOf(event, payload, deps, botLogin) {
+  const ref = {
+    github: event.github,
+    owner: payload.repository.owner.login,
+    repo: payload.repository.name,
+    defaultBranch: payload.repository.default_branch
+  };
+  const opened = await openTown(ref, deps);
+  if (opened.kind === "off") return opened.reason;
+  if (opened.kind === "invalid") return opened.error.message;
+  const town = opened.town;
+  return { ...town, botLogin: await botLogin() };
+}
+
 // app/gastown-app.ts
 var ISSUE_EVENTS = ["issues.labeled", "issues.unlabeled", "issue_comment.created"];
 var MAIL_EVENTS = ["repository_dispatch"];
-var HANDLED_EVENTS = [...ISSUE_EVENTS, ...MAIL_EVENTS];
+var RUN_EVENTS = ["workflow_run", "workflow_job.completed"];
+var HANDLED_EVENTS = [...ISSUE_EVENTS, ...MAIL_EVENTS, ...RUN_EVENTS];
 function gastownApp(given = realDependencies) {
   return (app) => {
     const deps = { ...given, ledgerLanes: given.ledgerLanes ?? new LedgerLanes() };
@@ -72288,6 +72949,9 @@ function gastownApp(given = realDependencies) {
     app.on([...MAIL_EVENTS], async (context) => {
       await handleMail({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
     });
+    app.on([...RUN_EVENTS], async (context) => {
+      await handleRunEvent({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
+    });
   };
 }
 
@@ -72306,7 +72970,7 @@ async function receiveWorkflowEvent(options2, deps) {
   try {
     await probot.receive({ id: options2.deliveryId, name: options2.eventName, payload });
   } catch (error63) {
-    throw new Error(`Gas Town failed on ${event}: ${describe4(error63)}`, { cause: error63 });
+    throw new Error(`Gas Town failed on ${event}: ${describe5(error63)}`, { cause: error63 });
   }
   return { kind: "handled", event };
 }
@@ -72319,21 +72983,21 @@ async function readEvent(path2) {
   try {
     text2 = await readFile(path2, "utf8");
   } catch (error63) {
-    throw new Error(`Cannot read the event file ${path2} (GITHUB_EVENT_PATH): ${describe4(error63)}`, { cause: error63 });
+    throw new Error(`Cannot read the event file ${path2} (GITHUB_EVENT_PATH): ${describe5(error63)}`, { cause: error63 });
   }
   let payload;
   try {
     payload = JSON.parse(text2);
   } catch (error63) {
-    throw new Error(`The event file ${path2} (GITHUB_EVENT_PATH) is not JSON: ${describe4(error63)}`, { cause: error63 });
+    throw new Error(`The event file ${path2} (GITHUB_EVENT_PATH) is not JSON: ${describe5(error63)}`, { cause: error63 });
   }
   if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
     throw new Error(`The event file ${path2} (GITHUB_EVENT_PATH) holds no event: expected a JSON object, found ${Array.isArray(payload) ? "an array" : JSON.stringify(payload)}.`);
   }
   return payload;
 }
-function describe4(error63) {
-  if (error63 instanceof AggregateError && error63.errors.length > 0) return error63.errors.map(describe4).join("; ");
+function describe5(error63) {
+  if (error63 instanceof AggregateError && error63.errors.length > 0) return error63.errors.map(describe5).join("; ");
   return error63 instanceof Error ? error63.message : String(error63);
 }
 

@@ -1,0 +1,86 @@
+// One patrol pass of the witness over one rig (issue 16), as the patrol workflow and the App's
+// own timer both run it. The story:
+//   1. the rig's settings (a repository switched off, or whose settings do not read, is left alone)
+//   2. the ledger, in one request
+//   3. per hooked bead past its dispatch grace: its heartbeat, and its run only when the
+//      heartbeat does not vouch for it (stale, stuck, crashed, an exit, no claim)
+//   4. the witness's look at each (app/town/witness.ts)
+//   5. when any look acts, or a waiting sling has a free slot: one commit of everything, with the
+//      round's `patrol` digest, and then the effects (witness-act.ts)
+// An idle pass costs the settings' request, the ledger's, and one per hooked bead, and writes
+// nothing. Two passes at once (two replicas, or the App and the workflow) act once: each commit
+// applies a look only while its bead shows the hook that look saw.
+import { shippedFormulas } from "../github/repository-formulas.js";
+import type { RunSummary } from "../github/polecat-runs.js";
+import type { Bead } from "../ledger/bead-schema.js";
+import { ledgerPrefix } from "../ledger/id-prefix.js";
+import { cook } from "../molecules/cook.js";
+import { patrolActionOf, patrolDigest, patrolTargets, runVouchedFor, WITNESS_PATROL_FORMULA, type PatrolAction } from "../town/patrol.js";
+import { attemptOf } from "../town/sling.js";
+import { promoteWaiting } from "../town/waiting.js";
+import { witnessLook, type WitnessDecision, type WitnessRun } from "../town/witness.js";
+import type { AppDependencies } from "./app-dependencies.js";
+import { findBeadRun, readHeartbeat } from "./observe-polecat.js";
+import { openTown, type RepositoryRef, type Town, type TownEvent } from "./repository-town.js";
+import { actOnWitness } from "./witness-act.js";
+
+export type PatrolReport =
+  | { readonly kind: "off"; readonly why: string }
+  | {
+      readonly kind: "patrolled"; readonly rig: string;
+      /** Hooked beads looked at. */
+      readonly looked: number;
+      readonly actions: readonly PatrolAction[];
+      /** Waiting beads hooked in freed slots. */
+      readonly promoted: readonly string[];
+    };
+
+export async function patrolRig(ref: RepositoryRef, deps: AppDependencies, botLogin: string): Promise<PatrolReport> {
+  const opened = await openTown(ref, deps);
+  if (opened.kind === "off") return { kind: "off", why: opened.reason };
+  if (opened.kind === "invalid") return { kind: "off", why: opened.error.message };
+  const town: TownEvent = { ...opened.town, botLogin };
+  const rig = `${town.owner}/${town.repo}`;
+  const startedAt = deps.clock();
+  const ledger = await town.store.peek();
+  const targets = patrolTargets(ledger, startedAt);
+  const decisions: WitnessDecision[] = [];
+  for (const bead of targets) {
+    const heartbeat = await readHeartbeat(town, bead, attemptOf(bead));
+    const run = runVouchedFor(bead, heartbeat, startedAt, town.config.witness.stuck_minutes) ?? await currentRun(town, bead);
+    decisions.push(witnessLook({
+      ledger, bead: bead.id, now: startedAt, config: town.config, rig, ...(run ? { run } : {}), ...(heartbeat ? { heartbeat } : {}),
+    }));
+  }
+  const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger, town.config, startedAt).hooked === undefined;
+  if (idle) return { kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [] };
+
+  const acted = await actOnWitness(town, decisions, {
+    why: `Witness patrol of ${rig}`,
+    patrolDigest: (done, promoted, next) => patrolDigest({
+      committed: next, proto: cook(WITNESS_PATROL_FORMULA, shippedFormulas(), patrolVars(town)),
+      prefix: ledgerPrefix(town.config.ledger.prefix ?? undefined, next.records.keys()) ?? town.fallbackPrefix,
+      rig, startedAt, finishedAt: deps.clock(), looked: targets.length,
+      actions: done.map(patrolActionOf).filter((a) => a !== undefined), promoted,
+    }),
+  });
+  return {
+    kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted,
+    actions: acted.acted.map(patrolActionOf).filter((a) => a !== undefined),
+  };
+}
+
+/** The bead's current attempt's run as GitHub shows it, or undefined when it shows none. */
+async function currentRun(town: Town, bead: Bead): Promise<WitnessRun | undefined> {
+  const run: RunSummary | undefined = await findBeadRun(town, bead, attemptOf(bead));
+  return run === undefined ? undefined : { id: run.id, attempt: attemptOf(bead), status: run.status, conclusion: run.conclusion, created_at: run.created_at };
+}
+
+/** The formula's vars, from the rig's settings, so its digest says what the round judged by. */
+function patrolVars(town: Town): Record<string, string> {
+  return {
+    stuck_minutes: String(town.config.witness.stuck_minutes),
+    max_attempts: String(town.config.witness.max_attempts),
+    heartbeat_minutes: String(town.config.polecat.heartbeat_minutes),
+  };
+}
