@@ -59,7 +59,7 @@ export async function deaconPass(installation: DeaconInstallation, deps: AppDepe
   for (const repository of installation.repositories) {
     const ref: RepositoryRef = { github: installation.github, ...repository };
     try {
-      rigs.push(await patrolRig(ref, deps, botLogin));
+      rigs.push(await lookAfterRig(ref, deps, botLogin));
     } catch (error) {
       rigs.push({ ...nothingDone(ref), outcome: "failed", reason: error instanceof Error ? error.message : String(error) });
     }
@@ -67,7 +67,7 @@ export async function deaconPass(installation: DeaconInstallation, deps: AppDepe
   return { rigs };
 }
 
-async function patrolRig(ref: RepositoryRef, deps: AppDependencies, botLogin: string): Promise<RigReport> {
+async function lookAfterRig(ref: RepositoryRef, deps: AppDependencies, botLogin: string): Promise<RigReport> {
   const opening = await openTown(ref, deps);
   if (opening.kind === "off") return { ...nothingDone(ref), outcome: "off", reason: opening.reason };
   const reading: RigReading = opening.kind === "invalid"
@@ -115,10 +115,10 @@ async function readWorkflow(github: GitHubClient, repo: { owner: string; repo: s
   }
 }
 
-/** The ledger branch's errors; none when it reads (warnings never fail a read). */
+/** The ledger branch's errors; none when it reads (warnings never fail a read). One request: the deacon writes nothing to it. */
 async function ledgerErrors(town: Town): Promise<LedgerReadError["problems"]> {
   try {
-    await town.store.read();
+    await town.store.peek();
     return [];
   } catch (error) {
     if (!(error instanceof LedgerReadError)) throw error;

@@ -40,7 +40,8 @@ const POLECAT_MISSING = [
   "`.github/workflows/gastown-polecat.yml` (`polecat.workflow` in `.github/gastown.yml`) is not in the repository, so no sling can start a polecat. " +
     "Add it (the README's \"The polecat workflow and its secrets\" has one to copy), or set `polecat.workflow` to the workflow file the repository has.",
 ];
-const LEDGER_READ = ["GET /repos/octo/town/git/ref/heads%2Fgastown%2Fledger"];
+/** The ledger, whole, in one request: the deacon writes nothing to it. */
+const LEDGER_READ = "GET /repos/octo/town/contents/.beads%2Fissues.jsonl?ref=refs%2Fheads%2Fgastown%2Fledger";
 const CONFIG_READ = "GET /repos/octo/town/contents/.github%2Fgastown.yml";
 /** An idle rig's reads: settings, the workflows (the polecat one's file too when it is active), the ledger's ref, escalations. */
 const reads = (polecatWorkflow: "active" | "missing") => [
@@ -48,7 +49,7 @@ const reads = (polecatWorkflow: "active" | "missing") => [
   "GET /repos/octo/town/actions/workflows/gastown-polecat.yml",
   ...(polecatWorkflow === "active" ? ["GET /repos/octo/town/contents/.github%2Fworkflows%2Fgastown-polecat.yml?ref=main"] : []),
   "GET /repos/octo/town/actions/workflows/gastown-patrol.yml",
-  ...LEDGER_READ,
+  LEDGER_READ,
   "GET /repos/octo/town/issues?labels=gt%3Aescalated&state=open&per_page=100&page=1",
 ];
 const READS = reads("active");
@@ -176,12 +177,8 @@ describe("the deacon's town health issue", () => {
     await town.as("mayor", "POST", "/repos/octo/town/git/refs", { ref: "refs/heads/gastown/ledger", sha: commit.sha });
 
     expect(await pass()).toEqual({ rigs: [rig({ findings: ["ledger"], healthIssue: ["opened #1"] })] });
-    expect(requests().filter((r) => r.includes("/git/"))).toEqual([
-      "GET /repos/octo/town/git/ref/heads%2Fgastown%2Fledger",
-      `GET /repos/octo/town/git/commits/${commit.sha}`,
-      `GET /repos/octo/town/git/trees/${tree.sha}?recursive=1`,
-      expect.stringMatching(/^GET \/repos\/octo\/town\/git\/blobs\/\w+$/),
-    ]);
+    expect(requests()).toEqual([...READS, HEALTH_LIST, "POST /repos/octo/town/issues"]);
+    expect(await town.github.git(REPO).resolveRef("refs/heads/gastown/ledger")).toBe(commit.sha);
     expect(town.issue(1).body?.split("\n").slice(3)).toEqual([
       "### The ledger does not validate",
       "",
