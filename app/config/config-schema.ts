@@ -76,6 +76,11 @@ const witness = z.strictObject({
   max_attempts: z.number().int().min(1).default(3).describe("Runs on one bead before the witness escalates instead."),
 }).describe("How the witness watches polecats.");
 
+const deacon = z.strictObject({
+  escalation_reminder_hours: z.number().min(1).default(24)
+    .describe("Hours an escalation may go without an answer from a person before the deacon mentions whoever slung the work again, and between reminders."),
+}).describe("How the deacon, the patrol over every repository of the installation, looks after this one.");
+
 const trust = z.strictObject({
   permission: z.enum(["read", "triage", "write", "maintain", "admin"]).default("write")
     .describe("The repository permission a person needs to drive the town."),
@@ -97,6 +102,7 @@ export const configSchema = z.strictObject({
   polecat: section(polecat),
   limits: section(limits),
   witness: section(witness),
+  deacon: section(deacon),
   trust: section(trust),
   ledger: section(ledger),
   // Settings of parts still to come; accepted so a file written for them loads.

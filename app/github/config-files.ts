@@ -4,22 +4,15 @@
 // fetched here; repository-config.ts decides.
 import { extendsOrganisation, type ConfigTexts } from "../config/repository-config.js";
 import { CONFIG_FILE } from "../config/read-config.js";
-import { unlessAbsent, type GitHubClient } from "./github-client.js";
+import { fileText } from "./file-text.js";
+import type { GitHubClient } from "./github-client.js";
 
 export async function fetchConfigTexts(github: GitHubClient, owner: string, repo: string): Promise<ConfigTexts> {
   const organisationFile = `${owner}/.github:${CONFIG_FILE}`;
-  const repository = await fileText(github, owner, repo);
+  const repository = await fileText(github, { owner, repo }, CONFIG_FILE);
   // The organisation's file matters only to a repository whose own file extends it.
   const organisation = repository !== undefined && repo !== ".github" && extendsOrganisation(repository)
-    ? await fileText(github, owner, ".github")
+    ? await fileText(github, { owner, repo: ".github" }, CONFIG_FILE)
     : undefined;
   return { repository, organisation, organisationFile };
-}
-
-/** The file's text on the default branch, or undefined when it (or the repository) is not there. */
-async function fileText(github: GitHubClient, owner: string, repo: string): Promise<string | undefined> {
-  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/contents/{path}", { owner, repo, path: CONFIG_FILE }), undefined);
-  const file = answer?.data as { type?: string; content?: string; encoding?: string } | undefined;
-  if (file?.type !== "file" || file.content === undefined) return undefined;
-  return Buffer.from(file.content, file.encoding === "base64" ? "base64" : "utf8").toString("utf8");
 }

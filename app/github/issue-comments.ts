@@ -66,6 +66,27 @@ export async function replyToIssue(github: GitHubClient, issue: IssueRef, body: 
   return { id: (data as { id: number }).id };
 }
 
+/** A comment as a reader of a whole thread needs it: who wrote it (and whether a person), and what. */
+export interface ThreadComment {
+  readonly login: string;
+  /** GitHub's account type: `User`, `Bot`, `Organization`. */
+  readonly type: string;
+  readonly body: string;
+}
+
+/** Every comment on the issue, oldest first, page by page. */
+export async function listIssueComments(github: GitHubClient, issue: IssueRef): Promise<ThreadComment[]> {
+  const all: ThreadComment[] = [];
+  for (let page = 1; ; page++) {
+    const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      owner: issue.owner, repo: issue.repo, issue_number: issue.issue_number, per_page: PER_PAGE, page,
+    });
+    const comments = data as ListedComment[];
+    for (const comment of comments) all.push({ login: comment.user?.login ?? "", type: comment.user?.type ?? "", body: comment.body ?? "" });
+    if (comments.length < PER_PAGE) return all;
+  }
+}
+
 /**
  * Whether the App already wrote a comment that starts with `marker` on the issue: what it writes
  * once (an exit's comment) is looked for before it is written again.

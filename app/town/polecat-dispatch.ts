@@ -42,7 +42,10 @@ export function limitsHash(limits: string): string {
   return `sha256:${createHash("sha256").update(limits, "utf8").digest("hex")}`;
 }
 
-export function polecatInputs(assignment: PolecatAssignment, polecat: GastownConfig["polecat"]): Record<string, string> {
+/** The inputs a dispatch sends; the polecat workflow must declare each of them. */
+export const POLECAT_INPUTS = ["bead", "molecule", "polecat", "attempt", "limits"] as const;
+
+export function polecatInputs(assignment: PolecatAssignment, polecat: GastownConfig["polecat"]): Record<(typeof POLECAT_INPUTS)[number], string> {
   return {
     bead: assignment.bead,
     molecule: assignment.molecule,

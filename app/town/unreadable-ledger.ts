@@ -19,13 +19,18 @@ export interface UnreadableLedger {
 
 export function renderUnreadableLedger(view: UnreadableLedger): string {
   const errors = view.problems.filter((p) => p.severity === "error");
-  const lines = problemSummary(errors, LEDGER_LINES_SHOWN).map((line) =>
-    line.length > LEDGER_LINE_CHARS ? `${line.slice(0, LEDGER_LINE_CHARS - 1)}…` : line);
   return [
     `@${view.sender}: the ledger on \`${view.branch}\` has ${counted(errors.length, "error", "errors")}, so ${view.notDone}. ` +
       `Fix them (\`gt ledger validate\` on the branch's \`.beads/issues.jsonl\` lists every one), then try again.`,
     "",
-    // The lines quote what the ledger holds, which anyone who can push to the branch wrote.
-    fenced(lines.join("\n")),
+    ledgerErrorLines(errors),
   ].join("\n");
+}
+
+/** A ledger's errors as a comment shows them: a few lines, the rest counted, fenced. */
+export function ledgerErrorLines(errors: readonly LedgerProblem[]): string {
+  const lines = problemSummary(errors, LEDGER_LINES_SHOWN).map((line) =>
+    line.length > LEDGER_LINE_CHARS ? `${line.slice(0, LEDGER_LINE_CHARS - 1)}…` : line);
+  // The lines quote what the ledger holds, which anyone who can push to the branch wrote.
+  return fenced(lines.join("\n"));
 }

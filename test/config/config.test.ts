@@ -31,6 +31,7 @@ describe(".github/gastown.yml", () => {
       },
       limits: { max_polecats: 3 },
       witness: { stuck_minutes: 20, max_attempts: 3 },
+      deacon: { escalation_reminder_hours: 24 },
       trust: { permission: "write", allowed_bots: [] },
       ledger: { branch: "gastown/ledger", prefix: null },
     });
@@ -48,7 +49,7 @@ describe(".github/gastown.yml", () => {
     expect(problems("polecat:\n  max_turns: 0\n  colour: red\nlimitz: 1\ntrust: {permission: owner}\n")).toEqual([
       ".github/gastown.yml:2:14: polecat.max_turns: Too small: expected number to be >=1",
       ".github/gastown.yml:3:3: polecat.colour: unknown setting (known here: workflow, ref, agent, model, max_turns, timeout_minutes, max_cost_usd, heartbeat_minutes, name_pool, max_diff_lines, protected_paths, command, sandbox, network)",
-      ".github/gastown.yml:4:1: limitz: unknown setting (known here: _extends, sling, polecat, limits, witness, trust, ledger, refinery, mirror)",
+      ".github/gastown.yml:4:1: limitz: unknown setting (known here: _extends, sling, polecat, limits, witness, deacon, trust, ledger, refinery, mirror)",
       '.github/gastown.yml:5:21: trust.permission: Invalid option: expected one of "read"|"triage"|"write"|"maintain"|"admin"',
     ]);
     expect(problems("polecat:\n  name_pool: [Furiosa]\n")).toEqual([

@@ -142,6 +142,37 @@ describe("workflow_dispatch", () => {
   });
 });
 
+describe("disabled workflows", () => {
+  // https://docs.github.com/en/rest/actions/workflows#disable-a-workflow
+  it("shows the state a PUT disable or enable sets, and refuses to dispatch a disabled workflow", async () => {
+    const state = async () => ((await call(github, "GET", "/repos/octo/town/actions/workflows/gastown-polecat.yml", { token })).body as { state: string }).state;
+    expect(await state()).toBe("active");
+
+    const disabled = await call(github, "PUT", "/repos/octo/town/actions/workflows/gastown-polecat.yml/disable", { token });
+    const refused = await dispatch();
+    expect([disabled.status, await state()]).toEqual([204, "disabled_manually"]);
+    expect([refused.status, refused.body["message"]]).toEqual([422, "Cannot trigger a 'workflow_dispatch' on a disabled workflow"]);
+
+    const enabled = await call(github, "PUT", "/repos/octo/town/actions/workflows/gastown-polecat.yml/enable", { token });
+    expect([enabled.status, await state(), (await dispatch()).status]).toEqual([204, "active", 200]);
+    const missing = await call(github, "PUT", "/repos/octo/town/actions/workflows/missing.yml/disable", { token });
+    expect(missing.status).toBe(404);
+  });
+
+  it("starts no run of a workflow GitHub disabled for inactivity", async () => {
+    await github.setWorkflowState("octo/town", "triggered.yml", "disabled_inactivity");
+    await call(github, "POST", "/repos/octo/town/issues", { token, body: { title: "nobody listens" } });
+    await github.settled();
+
+    const listed = (await call(github, "GET", "/repos/octo/town/actions/workflows", { token })).body as { workflows: { path: string; state: string }[] };
+    expect(listed.workflows.map((w) => [w.path, w.state])).toEqual([
+      [".github/workflows/gastown-polecat.yml", "active"],
+      [".github/workflows/triggered.yml", "disabled_inactivity"],
+    ]);
+    expect(runs()).toEqual([]);
+  });
+});
+
 describe("a run's life", () => {
   it("advances as the test runs its jobs, serving each job's log only once it has completed", async () => {
     const id = (await dispatch()).body["workflow_run_id"] as number;

@@ -14,7 +14,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startTriggeredRuns } from "./actions/engine.js";
+import { registerDefaultBranchWorkflows, startTriggeredRuns, WORKFLOWS_PATH } from "./actions/engine.js";
 import { bucketOf, charge, DEFAULT_RATE_LIMITS, type RateBuckets, type RateLimits } from "./auth/rate-limit.js";
 import type { Principal } from "./auth/principal.js";
 import { countRequest, type Counters } from "./faults/counters.js";
@@ -26,11 +26,12 @@ import type { Core } from "./http/handler.js";
 import { ALL_HANDLERS } from "./handlers/all.js";
 import { serveInternal } from "./http/internal-route.js";
 import type { Actor, DomainEvent } from "./state/events.js";
-import type { AccountType, AppPermissions, EmulatorState, Role, RunConclusion } from "./state/model.js";
+import type { AccountType, AppPermissions, EmulatorState, Role, RunConclusion, WorkflowState } from "./state/model.js";
 import type { Result } from "./state/result.js";
 import { completeJob, startJob } from "./state/runs.js";
 import { addAccount, addRepo, changeInstallationRepositories, initialState, install, setCollaborator, type InstallSetup, type RepoSetup } from "./state/setup.js";
 import { addUserToken, mintInstallationToken } from "./state/tokens.js";
+import { setWorkflowState } from "./state/workflow-states.js";
 import type { ViewContext } from "./views/context.js";
 import type { Urls } from "./views/urls.js";
 import { followPulls } from "./git/follow-pulls.js";
@@ -321,6 +322,16 @@ export class Emulator implements Core {
 
   completeJob(repo: string, runId: number, jobKey: string, conclusion: RunConclusion, log = ""): void {
     this.applyOrThrow((state) => completeJob(state, repo, runId, jobKey, conclusion, log, this.timestamp()));
+  }
+
+  /**
+   * Puts `.github/workflows/<file>` of the default branch in `state`, as a person on the Actions
+   * page would, or GitHub itself (`disabled_inactivity`: a scheduled workflow in a public
+   * repository after 60 days without activity).
+   */
+  async setWorkflowState(repo: string, file: string, state: WorkflowState): Promise<void> {
+    await registerDefaultBranchWorkflows(this, repo);
+    this.applyOrThrow((current) => setWorkflowState(current, repo, `${WORKFLOWS_PATH}/${file}`, state, this.timestamp()));
   }
 
   /** Resolves once every started effect is done: workflow runs made, webhooks sent. */

@@ -46,6 +46,9 @@ describe("the App permission table", () => {
       "git/create-commit": ["POST", "/repos/o/r/git/commits"],
       "git/create-ref": ["POST", "/repos/o/r/git/refs"],
       "git/update-ref": ["PATCH", "/repos/o/r/git/refs/heads/gastown/ledger"],
+      "apps/list-repos-accessible-to-installation": ["GET", "/installation/repositories"],
+      "actions/get-workflow": ["GET", "/repos/o/r/actions/workflows/gastown-polecat.yml"],
+      "issues/update": ["PATCH", "/repos/o/r/issues/1"],
     };
     expect(Object.keys(samples).sort()).toEqual(Object.keys(APP_PERMISSIONS).sort());
     for (const [operationId, [method, path]] of Object.entries(samples)) {

@@ -65,6 +65,13 @@ export const APP_PERMISSIONS: Readonly<Record<string, PermissionNeed>> = {
   "git/create-commit": { permission: "contents", access: "write" },
   "git/create-ref": { permission: "contents", access: "write" },
   "git/update-ref": { permission: "contents", access: "write" },
+  // The deacon (app/handlers/deacon-town.ts): the installation's repositories
+  // (app/github/installation-repositories.ts), the polecat and patrol workflows' states
+  // (app/github/workflow-state.ts), and the town health issue edited in place and closed
+  // (app/github/update-issue.ts).
+  "apps/list-repos-accessible-to-installation": { permission: "metadata", access: "read" },
+  "actions/get-workflow": { permission: "actions", access: "read" },
+  "issues/update": { permission: "issues", access: "write" },
 };
 
 /** The permission `operationId` needs; a ContractError when the table does not list it. */

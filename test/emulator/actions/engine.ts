@@ -7,7 +7,8 @@ import type { Core } from "../http/handler.js";
 import type { Actor, DomainEvent } from "../state/events.js";
 import type { RunRecord } from "../state/model.js";
 import { fail, type Result } from "../state/result.js";
-import { createRun } from "../state/runs.js";
+import { createRun, registerWorkflows } from "../state/runs.js";
+import { isActive } from "../state/workflow-states.js";
 import { renderWebhook } from "../webhooks/payloads.js";
 import { checkDispatchInputs } from "./dispatch-inputs.js";
 import { renderRunName } from "./run-name.js";
@@ -43,6 +44,22 @@ async function readWorkflows(git: BareRepo, commit: string): Promise<WorkflowFil
     }
   }
   return workflows;
+}
+
+/** Gives the workflow files on the default branch their ids, as GitHub does when it first sees them. */
+export async function registerDefaultBranchWorkflows(core: Core, repo: string): Promise<void> {
+  const record = core.state.repos[repo];
+  if (!record) return;
+  const tip = await core.git(repo).resolveRef(`refs/heads/${record.defaultBranch}`);
+  if (tip === undefined) return;
+  const files = (await workflowsAt(core.git(repo), tip)).map((w) => ({ path: w.path, name: w.name }));
+  core.apply((state) => registerWorkflows(state, repo, files, core.timestamp()));
+}
+
+/** Whether the workflow at `path` is disabled; one GitHub has not seen yet is active. */
+function isDisabled(core: Core, repo: string, path: string): boolean {
+  const workflow = core.state.repos[repo]?.workflows.find((w) => w.path === path);
+  return workflow !== undefined && !isActive(workflow);
 }
 
 type Context = { commit: string; headBranch: string; triggering: TriggeringEvent; title: string | undefined };
@@ -102,7 +119,8 @@ async function contextOf(core: Core, event: DomainEvent): Promise<Context | unde
 export async function startTriggeredRuns(core: Core, event: DomainEvent): Promise<void> {
   const context = await contextOf(core, event);
   if (context === undefined || !mayStartRuns(context.triggering)) return;
-  const workflows = (await workflowsAt(core.git(event.repo), context.commit)).filter((workflow) => triggers(workflow, context.triggering));
+  const workflows = (await workflowsAt(core.git(event.repo), context.commit))
+    .filter((workflow) => triggers(workflow, context.triggering) && !isDisabled(core, event.repo, workflow.path));
   for (const workflow of workflows) {
     const payload = renderWebhook(core.view(), event, undefined).payload;
     const github = { event_name: event.event, actor: event.actor.login, ref_name: context.headBranch, sha: context.commit, event: payload };
@@ -137,8 +155,8 @@ export function workflowPathFor(core: Core, repo: string, workflowId: string): s
 }
 
 /**
- * workflow_dispatch: the workflow file at `ref` must exist and have the trigger, the inputs
- * must pass; then a run starts, whoever dispatched it (a GITHUB_TOKEN included).
+ * workflow_dispatch: the workflow file at `ref` must exist and have the trigger, the workflow
+ * must not be disabled, the inputs must pass; then a run starts, whoever dispatched it (a GITHUB_TOKEN included).
  * https://docs.github.com/en/rest/actions/workflows#create-a-workflow-dispatch-event
  */
 export async function dispatchWorkflow(
@@ -164,6 +182,7 @@ export async function dispatchWorkflow(
     return fail(422, `Workflow does not have 'workflow_dispatch' trigger`);
   }
   if (!workflow.on.has("workflow_dispatch")) return fail(422, "Workflow does not have 'workflow_dispatch' trigger");
+  if (isDisabled(core, repo, path)) return fail(422, "Cannot trigger a 'workflow_dispatch' on a disabled workflow");
   const checked = checkDispatchInputs(workflow.inputs, given);
   if (!checked.ok) return fail(422, checked.message);
   const github = { event_name: "workflow_dispatch", actor: actor.login, ref_name: branch, ref: `refs/heads/${branch}`, sha: commit, event: { inputs: checked.inputs, ref } };

@@ -126,6 +126,8 @@ export const OPERATION_RULES: Readonly<Record<string, OperationRule>> = {
   "actions/list-repo-workflows": ACTIONS_READ,
   "actions/get-workflow": ACTIONS_READ,
   "actions/create-workflow-dispatch": ACTIONS_WRITE,
+  "actions/disable-workflow": ACTIONS_WRITE,
+  "actions/enable-workflow": ACTIONS_WRITE,
   "actions/list-workflow-runs": ACTIONS_READ,
   "actions/list-workflow-runs-for-repo": ACTIONS_READ,
   "actions/get-workflow-run": ACTIONS_READ,

@@ -1,6 +1,6 @@
 // GitHub Actions through the API: workflows, dispatches, runs, jobs and their logs, cancel and
 // re-run; and repository_dispatch. The test plays the runner (Emulator.startJob/completeJob).
-import { dispatchWorkflow, workflowPathFor, workflowsAt } from "../actions/engine.js";
+import { dispatchWorkflow, registerDefaultBranchWorkflows, workflowPathFor } from "../actions/engine.js";
 import type { ApiRequest, Core, Handlers } from "../http/handler.js";
 import { jobLogUrl } from "../http/internal-route.js";
 import { paginate } from "../http/pagination.js";
@@ -8,7 +8,9 @@ import { empty, failure, json, type ApiResponse } from "../http/responses.js";
 import type { RepoRecord, RunRecord } from "../state/model.js";
 import { repositoryDispatch } from "../state/repository-dispatch.js";
 import { notFound } from "../state/result.js";
-import { cancelRun, registerWorkflows, rerunRun } from "../state/runs.js";
+import type { WorkflowState } from "../state/model.js";
+import { cancelRun, rerunRun } from "../state/runs.js";
+import { setWorkflowState } from "../state/workflow-states.js";
 import { jobView, runView, workflowView } from "../views/actions.js";
 import { body, fullName, numberParam, repoOf } from "./respond.js";
 
@@ -18,11 +20,7 @@ function findRun(repo: RepoRecord, request: ApiRequest): RunRecord | undefined {
 
 /** Registers the workflow files on the default branch, so each has its id. */
 async function registerDefaultWorkflows(core: Core, request: ApiRequest): Promise<void> {
-  const repo = repoOf(core, request);
-  const tip = await core.git(fullName(request)).resolveRef(`refs/heads/${repo.defaultBranch}`);
-  if (tip === undefined) return;
-  const files = (await workflowsAt(core.git(fullName(request)), tip)).map((w) => ({ path: w.path, name: w.name }));
-  core.apply((state) => registerWorkflows(state, fullName(request), files, core.timestamp()));
+  await registerDefaultBranchWorkflows(core, fullName(request));
 }
 
 // The run filters GitHub applies; `status` takes a status or a conclusion.
@@ -43,6 +41,13 @@ function listRuns(core: Core, request: ApiRequest, runs: readonly RunRecord[]): 
   return json(200, { total_count: matching.length, workflow_runs: page.items.map((run) => runView(core.view(), repo, run)) }, page.headers);
 }
 
+async function changeWorkflowState(request: ApiRequest, core: Core, state: WorkflowState): Promise<ApiResponse> {
+  await registerDefaultWorkflows(core, request);
+  const path = workflowPathFor(core, fullName(request), request.params["workflow_id"] ?? "") ?? "";
+  const result = core.apply((current) => setWorkflowState(current, fullName(request), path, state, core.timestamp()));
+  return result.ok ? empty(204) : failure(result, request.documentationUrl);
+}
+
 export const actionsHandlers: Handlers = {
   "actions/list-repo-workflows": async (request, core) => {
     await registerDefaultWorkflows(core, request);
@@ -58,6 +63,10 @@ export const actionsHandlers: Handlers = {
     const workflow = repo.workflows.find((w) => w.path === path);
     return workflow ? json(200, workflowView(core.view(), repo, workflow)) : failure(notFound(), request.documentationUrl);
   },
+
+  // https://docs.github.com/en/rest/actions/workflows#disable-a-workflow
+  "actions/disable-workflow": (request, core) => changeWorkflowState(request, core, "disabled_manually"),
+  "actions/enable-workflow": (request, core) => changeWorkflowState(request, core, "active"),
 
   // https://docs.github.com/en/rest/actions/workflows#create-a-workflow-dispatch-event
   "actions/create-workflow-dispatch": async (request, core) => {

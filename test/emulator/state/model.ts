@@ -255,7 +255,13 @@ export type CommitSummary = {
   committer: { name: string; email: string };
 };
 
-export type WorkflowRecord = { id: number; nodeId: string; path: string; name: string; createdAt: string };
+/**
+ * A workflow's state as the API shows it: a person (or the API) disables one by hand, and GitHub
+ * disables a scheduled one itself after 60 days without activity in a public repository.
+ */
+export type WorkflowState = "active" | "disabled_manually" | "disabled_inactivity";
+
+export type WorkflowRecord = { id: number; nodeId: string; path: string; name: string; createdAt: string; updatedAt: string; state: WorkflowState };
 
 export type RepoRecord = {
   id: number;

@@ -59,7 +59,7 @@ function registerWorkflow(draft: EmulatorState, repo: RepoRecord, path: string, 
     return existing;
   }
   const id = allocateId(draft);
-  const workflow: WorkflowRecord = { id, nodeId: nodeId("Workflow", id), path, name, createdAt: at };
+  const workflow: WorkflowRecord = { id, nodeId: nodeId("Workflow", id), path, name, createdAt: at, updatedAt: at, state: "active" };
   repo.workflows.push(workflow);
   return workflow;
 }
