@@ -7,6 +7,9 @@
 //   4. the witness's look at each (app/town/witness.ts)
 //   5. when any look acts, or a waiting sling has a free slot: one commit of everything, with the
 //      round's `patrol` digest, and then the effects (witness-act.ts)
+//   6. what lost mail should have done (town/patrol.ts lostMail): a claimed run's mail to the
+//      overseer escalated (a HELP lost, or written mid-run), an exit its mail never published
+//      published, each as the mail's own look does it
 // An idle pass costs the settings' request, the ledger's, and one per hooked bead, and writes
 // nothing. Two passes at once (two replicas, or the App and the workflow) act once: each commit
 // applies a look only while its bead shows the hook that look saw.
@@ -15,12 +18,15 @@ import type { RunSummary } from "../github/polecat-runs.js";
 import type { Bead } from "../ledger/bead-schema.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
 import { cook } from "../molecules/cook.js";
-import { patrolActionOf, patrolDigest, patrolTargets, runVouchedFor, WITNESS_PATROL_FORMULA, type PatrolAction } from "../town/patrol.js";
+import {
+  lostMail, patrolActionOf, patrolDigest, patrolTargets, runVouchedFor, WITNESS_PATROL_FORMULA, type LostMail, type PatrolAction,
+} from "../town/patrol.js";
 import { attemptOf } from "../town/sling.js";
 import { promoteWaiting } from "../town/waiting.js";
 import { witnessLook, type WitnessDecision, type WitnessRun } from "../town/witness.js";
 import type { AppDependencies } from "./app-dependencies.js";
 import { findBeadRun, readHeartbeat } from "./observe-polecat.js";
+import { escalateMail, publishExit } from "./polecat-mail.js";
 import { openTown, type RepositoryRef, type Town, type TownEvent } from "./repository-town.js";
 import { actOnWitness } from "./witness-act.js";
 
@@ -52,7 +58,9 @@ export async function patrolRig(ref: RepositoryRef, deps: AppDependencies, botLo
       ledger, bead: bead.id, now: startedAt, config: town.config, rig, ...(run ? { run } : {}), ...(heartbeat ? { heartbeat } : {}),
     }));
   }
-  const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger, town.config, startedAt).hooked === undefined;
+  const mail = lostMail(ledger, startedAt);
+  const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger, town.config, startedAt).hooked === undefined &&
+    mail.publish.length === 0 && mail.overseer.length === 0;
   if (idle) return { kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [] };
 
   const acted = await actOnWitness(town, decisions, {
@@ -66,8 +74,32 @@ export async function patrolRig(ref: RepositoryRef, deps: AppDependencies, botLo
   });
   return {
     kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted,
-    actions: acted.acted.map(patrolActionOf).filter((a) => a !== undefined),
+    actions: [...acted.acted.map(patrolActionOf).filter((a) => a !== undefined), ...await deliverLostMail(town, mail)],
   };
+}
+
+/**
+ * What lost mail should have done, done now as its look would have: the claimed runs' mail to the
+ * overseer escalated, then the unpublished exits published (each look makes its own commits, and
+ * finds on GitHub what an earlier one made).
+ */
+async function deliverLostMail(town: TownEvent, mail: LostMail): Promise<PatrolAction[]> {
+  const actions: PatrolAction[] = [];
+  if (mail.overseer.length === 0 && mail.publish.length === 0) return actions;
+  const botLogin = () => Promise.resolve(town.botLogin);
+  let state = await town.store.read();
+  for (const claim of mail.overseer) {
+    const escalated = await escalateMail(town, botLogin, claim, state);
+    state = escalated.state;
+    if (escalated.outcome.kind === "escalated") {
+      actions.push({ bead: claim.bead, text: `escalated its polecat's mail to the overseer as ${escalated.outcome.issues.map((n) => `#${n}`).join(", ")}` });
+    }
+  }
+  for (const bead of mail.publish) {
+    const published = await publishExit(town, bead);
+    if (published.kind === "published") actions.push({ bead, text: `published attempt ${published.exit.attempt}'s exit ${published.exit.exit}, whose mail was lost` });
+  }
+  return actions;
 }
 
 /** The bead's current attempt's run as GitHub shows it, or undefined when it shows none. */

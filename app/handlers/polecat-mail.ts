@@ -40,7 +40,7 @@ import type { StatusState } from "../town/status-comment.js";
 import type { AppDependencies } from "./app-dependencies.js";
 import type { GitHubEvent } from "./issue-events.js";
 import { showStatus } from "./issue-status.js";
-import { dispatchHooked } from "./sling-issue.js";
+import { dispatchPromoted } from "./sling-issue.js";
 import { openTown, type Town, type TownEvent } from "./repository-town.js";
 
 interface MailPayload {
@@ -233,19 +233,6 @@ export async function publishExit(town: TownEvent, beadId: string, known?: Ledge
     kind: "published", exit, ...(pr === undefined ? {} : { pr }), ...(escalation === undefined ? {} : { escalation }),
     ...(promoted === undefined ? {} : { promoted: promoted.bead.id }),
   };
-}
-
-/** The waiting bead hooked by this look: its polecat dispatched, its issue showing it, as a sling's. */
-export async function dispatchPromoted(town: TownEvent, promoted: NonNullable<Promoted["hooked"]>, state: LedgerState): Promise<void> {
-  const number = issueNumberOf(promoted.bead);
-  const { polecat, attempt } = promoted.assignment;
-  const slungBy = gastownString(promoted.bead, "slung_by");
-  const issueOf = async () => {
-    const labels = number === undefined ? undefined : await labelsOn(town.github, { owner: town.owner, repo: town.repo, issue_number: number });
-    return number === undefined || labels === undefined ? undefined : { number, labels };
-  };
-  await dispatchHooked(town, issueOf, promoted.assignment, state,
-    `A polecat came free: slung${slungBy === undefined ? "" : ` by @${slungBy}`} to polecat **${polecat}** (attempt ${attempt}). It is on its way.`);
 }
 
 // The exit's time is the runner's clock, an issue's GitHub's: a margin for the two to disagree.

@@ -6,6 +6,7 @@
 //   5. show the outcome: the status comment and the state labels
 import { ConfigError } from "../config/read-config.js";
 import { replyToIssue } from "../github/issue-comments.js";
+import { labelsOn } from "../github/issue-labels.js";
 import { react, type ReactionTarget } from "../github/reactions.js";
 import type { LedgerState } from "../github/ledger-store.js";
 import { cancelRun, DispatchError, dispatchWorkflow, findRunByName, isLiveRun, type RunSummary } from "../github/polecat-runs.js";
@@ -19,9 +20,11 @@ import type { FormulaLibrary } from "../molecules/resolve-formula.js";
 import { releaseRefusedDispatch } from "../town/dispatch-records.js";
 import type { IssueSnapshot } from "../town/import-issue.js";
 import { polecatInputs, polecatRunName, type PolecatAssignment } from "../town/polecat-dispatch.js";
+import { issueNumberOf } from "../town/publish-exit.js";
 import { attemptOf, dispatchedWithinGrace, sling, type SlingOutcome } from "../town/sling.js";
 import { slingLabelsOn } from "../town/sling-label.js";
 import { ESCALATED_LABEL, HOOKED_LABEL, WAITING_LABEL } from "../town/state-labels.js";
+import { promoteWaiting, type Promoted } from "../town/waiting.js";
 import { otherStatusLabels, showStatus, type IssueOnGitHub } from "./issue-status.js";
 import { findBeadRun } from "./observe-polecat.js";
 import type { Town, TownEvent } from "./repository-town.js";
@@ -57,9 +60,10 @@ export async function slingIssue(town: TownEvent, request: SlingRequest): Promis
   // A retry goes on with the formula the bead was slung with.
   const formula = request.formula ?? (request.retry && seen ? gastownString(seen, "formula") : undefined) ?? town.config.sling.formula;
   let outcome: SlingOutcome | undefined;
+  let promoted: Promoted["hooked"];
   const load = () => town.deps.loadFormulas(town.github, { owner: town.owner, repo: town.repo }, [formula]);
   const write = (library: FormulaLibrary | undefined) => town.store.update(
-    () => commitMessage(issue, outcome),
+    () => commitMessage(issue, outcome, promoted),
     (ledger) => {
       const slung = sling(ledger, {
         issue, formula, vars: request.vars, baseBranch: town.defaultBranch, slungBy: request.sender, now,
@@ -68,7 +72,10 @@ export async function slingIssue(town: TownEvent, request: SlingRequest): Promis
         ...(request.retry ? { retry: true } : {}),
       });
       outcome = slung.outcome;
-      return slung.ledger;
+      // A hook let go at last (no run after every attempt) frees its slot for the sling that waits longest.
+      const next = slung.outcome.kind === "escalate" ? promoteWaiting(slung.ledger, town.config, now) : { ledger: slung.ledger };
+      promoted = next.hooked;
+      return next.ledger;
     },
     { from: read },
   );
@@ -92,6 +99,7 @@ export async function slingIssue(town: TownEvent, request: SlingRequest): Promis
   }
   if (outcome === undefined) throw new Error("the sling mutation never ran");
   await settle(town, request, outcome, written.state, observed?.run);
+  if (promoted !== undefined && written.changed) await dispatchPromoted(town, promoted, written.state);
 }
 
 /** The bead's current attempt and whether its run is live. */
@@ -194,6 +202,23 @@ export async function dispatchHooked(
   }, { add: [HOOKED_LABEL, ...addLabels], remove: [WAITING_LABEL, ...otherStatusLabels(issue.labels, HOOKED_LABEL)] });
 }
 
+/** The issue the bead mirrors, with its labels as GitHub has them now; undefined when it has none, or GitHub no longer does. */
+export function issueOfBead(town: Town, bead: Bead): () => Promise<IssueOnGitHub | undefined> {
+  const number = issueNumberOf(bead);
+  return async () => {
+    const labels = number === undefined ? undefined : await labelsOn(town.github, { owner: town.owner, repo: town.repo, issue_number: number });
+    return number === undefined || labels === undefined ? undefined : { number, labels };
+  };
+}
+
+/** A waiting bead hooked in a freed slot: its polecat dispatched, its issue showing it, as a sling's. */
+export async function dispatchPromoted(town: TownEvent, promoted: NonNullable<Promoted["hooked"]>, state: LedgerState): Promise<void> {
+  const { polecat, attempt } = promoted.assignment;
+  const slungBy = gastownString(promoted.bead, "slung_by");
+  await dispatchHooked(town, issueOfBead(town, promoted.bead), promoted.assignment, state,
+    `A polecat came free: slung${slungBy === undefined ? "" : ` by @${slungBy}`} to polecat **${polecat}** (attempt ${attempt}). It is on its way.`);
+}
+
 interface Dispatched {
   readonly bead: Bead;
   readonly ledger: LedgerState["ledger"];
@@ -234,7 +259,12 @@ async function dispatch(town: Town, assignment: PolecatAssignment, state: Ledger
   return { bead: beadIn(state.ledger), ledger: state.ledger, ...(run ? { run } : {}) };
 }
 
-function commitMessage(issue: IssueSnapshot, outcome: SlingOutcome | undefined): string {
+function commitMessage(issue: IssueSnapshot, outcome: SlingOutcome | undefined, promoted: Promoted["hooked"]): string {
+  const hooked = promoted === undefined ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`;
+  return slingMessage(issue, outcome) + hooked;
+}
+
+function slingMessage(issue: IssueSnapshot, outcome: SlingOutcome | undefined): string {
   const bead = outcome?.bead?.id ?? "?";
   switch (outcome?.kind) {
     case "dispatch":

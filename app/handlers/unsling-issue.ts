@@ -3,6 +3,7 @@
 //   2. let the bead go in one compare-and-swap commit (app/town/unsling.ts)
 //   3. cancel its run
 //   4. show the outcome: the status comment, and labels that no longer say it is slung
+//   5. the slot it freed: the waiting sling that goes next, hooked in the same commit (2), dispatched
 import { cancelRun, isLiveRun } from "../github/polecat-runs.js";
 import type { Bead } from "../ledger/bead-schema.js";
 import { react, type ReactionTarget } from "../github/reactions.js";
@@ -12,7 +13,9 @@ import { slingLabelsOn } from "../town/sling-label.js";
 import { HOOKED_LABEL, WAITING_LABEL } from "../town/state-labels.js";
 import { attemptOf } from "../town/sling.js";
 import { unsling, type UnslingOutcome } from "../town/unsling.js";
+import { promoteWaiting, type Promoted } from "../town/waiting.js";
 import { showStatus } from "./issue-status.js";
+import { dispatchPromoted } from "./sling-issue.js";
 import { findBeadRun } from "./observe-polecat.js";
 import type { TownEvent } from "./repository-town.js";
 
@@ -30,12 +33,19 @@ export async function unslingIssue(town: TownEvent, request: UnslingRequest): Pr
   if (request.acknowledge) await react(town.github, request.acknowledge, "eyes");
 
   let outcome: UnslingOutcome | undefined;
+  let promoted: Promoted["hooked"];
   const written = await town.store.update(
-    () => `Unsling #${issue.number} (${outcome?.bead?.id ?? "?"})${request.abandon ? ", abandoning its molecule" : ""}`,
+    () => `Unsling #${issue.number} (${outcome?.bead?.id ?? "?"})${request.abandon ? ", abandoning its molecule" : ""}` +
+      (promoted === undefined ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`),
     (ledger) => {
       const unslung = unsling(ledger, issue.url, { abandon: request.abandon, now });
       outcome = unslung.outcome;
-      return unslung.ledger;
+      // A hooked bead let go frees its slot for the sling that waits longest.
+      const next = unslung.outcome.kind !== "not-slung" && unslung.outcome.wasHooked
+        ? promoteWaiting(unslung.ledger, town.config, now)
+        : { ledger: unslung.ledger };
+      promoted = next.hooked;
+      return next.ledger;
     },
   );
   if (outcome === undefined) throw new Error("the unsling mutation never ran");
@@ -56,6 +66,7 @@ export async function unslingIssue(town: TownEvent, request: UnslingRequest): Pr
   await showStatus(town, issue, { state: outcome.burned ? "abandoned" : "unslung", headline, bead: outcome.bead, ledger: written.state.ledger, sandbox: town.config.polecat, now }, {
     remove: [HOOKED_LABEL, WAITING_LABEL, ...slingLabelsOn(issue.labels, town.config.sling.label)],
   });
+  if (promoted !== undefined && written.changed) await dispatchPromoted(town, promoted, written.state);
 }
 
 async function liveRunId(town: TownEvent, bead: Bead): Promise<number | undefined> {

@@ -11,7 +11,6 @@
 // that does not hold its bead's hook is cancelled without a commit.
 import type { LedgerFile, LedgerState } from "../github/ledger-store.js";
 import { replyToIssue } from "../github/issue-comments.js";
-import { labelsOn } from "../github/issue-labels.js";
 import { cancelRun } from "../github/polecat-runs.js";
 import type { Bead } from "../ledger/bead-schema.js";
 import type { Ledger } from "../ledger/ledger.js";
@@ -25,9 +24,9 @@ import { ESCALATED_LABEL, HOOKED_LABEL } from "../town/state-labels.js";
 import { promoteWaiting, type Promoted } from "../town/waiting.js";
 import { witnessMutation, type WitnessDecision } from "../town/witness.js";
 import { showStatus } from "./issue-status.js";
-import { dispatchPromoted, publishExit } from "./polecat-mail.js";
+import { publishExit } from "./polecat-mail.js";
 import type { TownEvent } from "./repository-town.js";
-import { dispatchHooked } from "./sling-issue.js";
+import { dispatchHooked, dispatchPromoted, issueOfBead } from "./sling-issue.js";
 
 /** A decision whose ledger side was committed (or that needed none), and so was acted on. */
 export type Acted = Exclude<WitnessDecision, { kind: "nothing" }>;
@@ -107,10 +106,7 @@ async function actOn(town: TownEvent, decision: Mutating, state: LedgerState): P
   const cancel = async (runId: number | undefined) => {
     if (runId !== undefined) await cancelRun(town.github, { ...repo, runId });
   };
-  const issueOf = async () => {
-    const labels = number === undefined ? undefined : await labelsOn(town.github, { ...repo, issue_number: number });
-    return number === undefined || labels === undefined ? undefined : { number, labels };
-  };
+  const issueOf = issueOfBead(town, bead);
   switch (decision.kind) {
     case "respawn":
       // The new attempt first: cancelling first would leave nothing running if the dispatch failed.

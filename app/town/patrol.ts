@@ -2,7 +2,7 @@
 // at, when a polecat's heartbeat stands for its run (so an idle pass reads no run), and the
 // round's record: `mol-witness-patrol` poured as a wisp, its steps closed, squashed into the one
 // `patrol` digest the pass commits with what it did. A pass that changes nothing writes nothing.
-import type { Bead } from "../ledger/bead-schema.js";
+import { beadStatus, type Bead } from "../ledger/bead-schema.js";
 import { Ledger } from "../ledger/ledger.js";
 import type { Digest } from "../molecules/digest.js";
 import { gastownMetadata } from "../molecules/gastown-metadata.js";
@@ -13,6 +13,8 @@ import type { Proto } from "../molecules/proto.js";
 import { squash } from "../molecules/squash.js";
 import { closeStep } from "../molecules/step-done.js";
 import type { Heartbeat } from "./heartbeat.js";
+import { mailToEscalate, type MailClaim } from "./mail-escalation.js";
+import { exitToPublish } from "./publish-exit.js";
 import { hookedBeads } from "./polecat-names.js";
 import { attemptOf, dispatchedWithinGrace } from "./sling.js";
 import { WITNESS_SENDER } from "./witness-ladder.js";
@@ -41,6 +43,39 @@ export function runVouchedFor(bead: Bead, heartbeat: Heartbeat | undefined, now:
   if ((heartbeat.attempt ?? attempt) !== attempt || (heartbeat.state !== undefined && heartbeat.state !== "working")) return undefined;
   if (now.getTime() - heartbeat.at.getTime() > stuckMinutes * 60_000) return undefined;
   return { id: runId, attempt, status: "in_progress", conclusion: null };
+}
+
+/** How long a recorded exit waits for its own mail before a pass publishes it instead. */
+export const MAIL_GRACE_MS = 2 * 60_000;
+
+export interface LostMail {
+  /** Beads whose recorded exit is unpublished past the mail's grace: its mail was lost. */
+  readonly publish: readonly string[];
+  /**
+   * The claimed runs whose agents wrote to the overseer with no escalation yet: a HELP whose mail
+   * was lost, or one written mid-run, which rings no mail until the run ends.
+   */
+  readonly overseer: readonly MailClaim[];
+}
+
+/** What the mail should have made happen and has not, as the ledger shows it (DESIGN §7, Mail). */
+export function lostMail(ledger: Ledger, now: Date): LostMail {
+  const publish: string[] = [];
+  const overseer: MailClaim[] = [];
+  for (const bead of ledger.beads()) {
+    if (bead.issue_type === "message" || bead.issue_type === "molecule") continue;
+    const decision = exitToPublish(bead);
+    // An exit of unknown time has waited long enough.
+    const lost = decision.kind === "publish" && !(now.getTime() - Date.parse(decision.exit.at ?? "") < MAIL_GRACE_MS);
+    if (lost) publish.push(bead.id);
+    // Only a claimed run's mail counts: the hooked beads', and the exits about to be published
+    // (as the run's last mail escalates first). Any other bead's run has been looked at already.
+    const runId = gastownMetadata(bead).run_id;
+    if (typeof runId !== "number" || !(lost || beadStatus(bead) === "hooked")) continue;
+    const claim = { bead: bead.id, attempt: attemptOf(bead), runId };
+    if (mailToEscalate(ledger, claim).kind === "escalate") overseer.push(claim);
+  }
+  return { publish, overseer };
 }
 
 /** One thing a pass did, as its digest and its commit say it. */

@@ -4,6 +4,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { minutesAfter } from "../town/town-builders.js";
 import { REPO, startTown, type Town } from "./app-harness.js";
 import type { Bead } from "../../app/ledger/bead-schema.js";
+import { recordPolecatExit } from "../../app/town/polecat-exit.js";
+import { bead as ledgerBead } from "../ledger/ledger-builders.js";
 import { gastownMetadata, withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { commentsOn, editLedger } from "./publish-harness.js";
 import type { Delivery } from "../emulator/webhooks/deliveries.js";
@@ -276,5 +278,64 @@ describe("a patrol racing an event", () => {
     expect(writes.filter((r) => r.endsWith("/dispatches"))).toHaveLength(1);
     expect(witnessOf(await beadOf(town, 1))).toMatchObject({ attempt: 2, status: "hooked" });
     expect(runStates().filter((r) => r.status !== "completed")).toHaveLength(1);
+  });
+});
+
+describe("lost mail", () => {
+  it("an exit recorded but never published (its mail lost) is published by the pass after the mail's grace", async () => {
+    await start();
+    const { bead, runId } = await slungIssue(town);
+    await startAndClaim(town, runId);
+    await beat(town, runId);
+    const tip = await town.github.git(REPO).resolveRef(`refs/heads/gastown/work/furiosa/${bead.id}`) as string;
+    await editLedger(town, "mayor", "the run's exit", (ledger) => recordPolecatExit(ledger,
+      { exit: "BLOCKED", reason: "Waiting on the pump spec.", workTip: tip, at: town.clock.now },
+      { bead: bead.id, molecule: "", polecat: "furiosa", rig: REPO, turns: 3, costUsd: 0.5 }).ledger);
+    // Within the grace its own mail may still come: the pass leaves it.
+    later(1);
+    expect(await patrol(town)).toEqual({ kind: "patrolled", rig: REPO, looked: 0, actions: [], promoted: [] });
+    later(2);
+    expect((await patrol(town) as { actions: unknown }).actions).toEqual([{ bead: bead.id, text: "published attempt 1's exit BLOCKED, whose mail was lost" }]);
+    expect([...town.issue(1).labels].sort()).toEqual(["status::blocked"]);
+    expect(gastownMetadata(await beadOf(town, 1)).published_attempt).toBe(1);
+    // Published: the next pass is idle again.
+    expect((await patrol(town) as { actions: unknown }).actions).toEqual([]);
+  });
+
+  it("an agent's mail to the overseer, written mid-run, is escalated by the next pass, once", async () => {
+    await start();
+    const { bead, runId } = await slungIssue(town);
+    await startAndClaim(town, runId);
+    await beat(town, runId);
+    await editLedger(town, "mayor", "the run's step: its agent's mail", (ledger) => ledger.withBead(ledgerBead("town-m1", {
+      title: "Which pressure?", description: "The spec says 3 bar, @ann says 5.", issue_type: "message", assignee: "overseer",
+      labels: ["gt:mail"], created_by: "polecat/furiosa", metadata: { gastown: { mail: bead.id } },
+    })));
+    later(1);
+    await beat(town, runId);
+    expect((await patrol(town) as { actions: unknown }).actions).toEqual([{ bead: bead.id, text: "escalated its polecat's mail to the overseer as #2" }]);
+    expect(town.issue(2)).toMatchObject({ title: "Escalation: #1 needs a person", labels: ["gt:escalated"] });
+    expect(town.issue(2).body).toContain("@mayor: polecat **furiosa** escalated #1");
+    expect((await patrol(town) as { actions: unknown }).actions).toEqual([]);
+  });
+});
+
+describe("a slot freed by an unsling", () => {
+  it("goes to the waiting sling in the unsling's own commit, which is then dispatched", async () => {
+    await start("limits:\n  max_polecats: 1\n");
+    const { bead } = await slungIssue(town);
+    const waiting = await beadOf(town, await openAndSling(town, "Paint the tanks"));
+    expect(waiting.status).not.toBe("hooked");
+    const commits = town.sent.filter((s) => s.url.endsWith("/git/commits")).length;
+    await town.as("mayor", "DELETE", `/repos/${REPO}/issues/1/labels/gt%3Asling`);
+    await town.deliver();
+    expect(town.sent.filter((s) => s.url.endsWith("/git/commits")).length).toBe(commits + 1);
+    expect((await beadOf(town, 1)).status).toBe("open");
+    const promoted = await beadOf(town, 2);
+    expect(witnessOf(promoted)).toMatchObject({ attempt: 1, status: "hooked" });
+    expect(runStates().map((r) => `${r.title}: ${r.conclusion ?? r.status}`)).toEqual([
+      `polecat furiosa · ${bead.id} · attempt 1: cancelled`, `polecat nux · ${promoted.id} · attempt 1: queued`,
+    ]);
+    expect(lastComment(2)).toContain("A polecat came free: slung by @mayor to polecat **nux** (attempt 1). It is on its way.");
   });
 });

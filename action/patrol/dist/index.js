@@ -53273,89 +53273,6 @@ function bindVars(resolved, values) {
   return bound;
 }
 
-// app/ledger/ledger.ts
-function compareIds(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-var Ledger = class _Ledger {
-  constructor(records, otherLines = [], inIdOrder) {
-    this.records = records;
-    this.otherLines = otherLines;
-    this.sortedCache = inIdOrder;
-  }
-  records;
-  otherLines;
-  sortedCache;
-  static of(beads) {
-    return _Ledger.empty().withBeads(beads);
-  }
-  static empty() {
-    return new _Ledger(/* @__PURE__ */ new Map());
-  }
-  get size() {
-    return this.records.size;
-  }
-  get(id) {
-    return this.records.get(id)?.bead;
-  }
-  has(id) {
-    return this.records.has(id);
-  }
-  /** Records in id order, the order the file is written in. */
-  sorted() {
-    this.sortedCache ??= [...this.records.values()].sort((a, b) => compareIds(a.bead.id, b.bead.id));
-    return this.sortedCache;
-  }
-  beads() {
-    return this.sorted().map((record2) => record2.bead);
-  }
-  /**
-   * A ledger with these beads added or replaced. A bead that is the very object already held
-   * is left as it was read; any other is written canonically. Beads are never mutated in
-   * place: build a new object (`{ ...bead, status: "closed" }`).
-   */
-  withBeads(beads) {
-    const records = new Map(this.records);
-    for (const bead of beads) {
-      const current = records.get(bead.id);
-      if (current?.bead === bead) continue;
-      records.set(bead.id, { bead, raw: void 0, line: current?.line ?? 0 });
-    }
-    return new _Ledger(records, this.otherLines);
-  }
-  withBead(bead) {
-    return this.withBeads([bead]);
-  }
-  /** Applies `change` to one bead; unknown ids are an error, since nothing can be changed. */
-  update(id, change) {
-    const bead = this.get(id);
-    if (!bead) throw new Error(`no bead ${id} in the ledger`);
-    return this.withBead(change(bead));
-  }
-};
-
-// app/molecules/gastown-metadata.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function gastownMetadata(bead) {
-  const metadata = bead.metadata;
-  return isRecord(metadata) && isRecord(metadata.gastown) ? metadata.gastown : {};
-}
-function gastownString(bead, field) {
-  const value = gastownMetadata(bead)[field];
-  return typeof value === "string" ? value : void 0;
-}
-function withGastownMetadata(bead, patch) {
-  const metadata = isRecord(bead.metadata) ? bead.metadata : {};
-  const gastown = { ...gastownMetadata(bead) };
-  for (const [field, value] of Object.entries(patch)) {
-    if (value === void 0) delete gastown[field];
-    else gastown[field] = value;
-  }
-  return { ...bead, metadata: { ...metadata, gastown } };
-}
-
 // app/ledger/timestamps.ts
 var ZERO = 48;
 var DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -53676,6 +53593,89 @@ function beadType(bead) {
 }
 function isEphemeral(bead) {
   return bead.ephemeral === true || bead.wisp === true;
+}
+
+// app/ledger/ledger.ts
+function compareIds(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+var Ledger = class _Ledger {
+  constructor(records, otherLines = [], inIdOrder) {
+    this.records = records;
+    this.otherLines = otherLines;
+    this.sortedCache = inIdOrder;
+  }
+  records;
+  otherLines;
+  sortedCache;
+  static of(beads) {
+    return _Ledger.empty().withBeads(beads);
+  }
+  static empty() {
+    return new _Ledger(/* @__PURE__ */ new Map());
+  }
+  get size() {
+    return this.records.size;
+  }
+  get(id) {
+    return this.records.get(id)?.bead;
+  }
+  has(id) {
+    return this.records.has(id);
+  }
+  /** Records in id order, the order the file is written in. */
+  sorted() {
+    this.sortedCache ??= [...this.records.values()].sort((a, b) => compareIds(a.bead.id, b.bead.id));
+    return this.sortedCache;
+  }
+  beads() {
+    return this.sorted().map((record2) => record2.bead);
+  }
+  /**
+   * A ledger with these beads added or replaced. A bead that is the very object already held
+   * is left as it was read; any other is written canonically. Beads are never mutated in
+   * place: build a new object (`{ ...bead, status: "closed" }`).
+   */
+  withBeads(beads) {
+    const records = new Map(this.records);
+    for (const bead of beads) {
+      const current = records.get(bead.id);
+      if (current?.bead === bead) continue;
+      records.set(bead.id, { bead, raw: void 0, line: current?.line ?? 0 });
+    }
+    return new _Ledger(records, this.otherLines);
+  }
+  withBead(bead) {
+    return this.withBeads([bead]);
+  }
+  /** Applies `change` to one bead; unknown ids are an error, since nothing can be changed. */
+  update(id, change) {
+    const bead = this.get(id);
+    if (!bead) throw new Error(`no bead ${id} in the ledger`);
+    return this.withBead(change(bead));
+  }
+};
+
+// app/molecules/gastown-metadata.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function gastownMetadata(bead) {
+  const metadata = bead.metadata;
+  return isRecord(metadata) && isRecord(metadata.gastown) ? metadata.gastown : {};
+}
+function gastownString(bead, field) {
+  const value = gastownMetadata(bead)[field];
+  return typeof value === "string" ? value : void 0;
+}
+function withGastownMetadata(bead, patch) {
+  const metadata = isRecord(bead.metadata) ? bead.metadata : {};
+  const gastown = { ...gastownMetadata(bead) };
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === void 0) delete gastown[field];
+    else gastown[field] = value;
+  }
+  return { ...bead, metadata: { ...metadata, gastown } };
 }
 
 // app/ledger/child-id.ts
@@ -54232,6 +54232,87 @@ function closeStep(ledger2, rootId, stepId, now, notes) {
   return ledger2.withBead({ ...bead, status: "closed", closed_at: at, close_reason: CLOSE_REASONS.done, updated_at: at });
 }
 
+// app/ledger/external-ref.ts
+function beadByExternalRef(ledger2, ref) {
+  for (const record2 of ledger2.sorted()) if (record2.bead.external_ref === ref) return record2.bead;
+  return void 0;
+}
+
+// app/town/fenced-text.ts
+function fenced(text2, language = "text") {
+  const longest = Math.max(2, ...[...text2.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}${language}
+${text2}
+${fence}`;
+}
+var MENTION = /(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])/g;
+function withoutMentions(text2) {
+  return text2.replace(MENTION, "@\u200B");
+}
+function agentText(text2) {
+  return fenced(withoutMentions(text2));
+}
+
+// app/town/state-labels.ts
+var HOOKED_LABEL = "status::hooked";
+var WAITING_LABEL = "gt:waiting";
+var ESCALATED_LABEL = "gt:escalated";
+
+// app/town/message-beads.ts
+var MAIL_LABEL = "gt:mail";
+var SUBJECT_CHARS = 60;
+function recordMessage(ledger2, request2) {
+  const existing = beadByExternalRef(ledger2, request2.ref);
+  if (existing) return { ledger: ledger2, message: existing, created: false };
+  const subject = `${request2.kind === "nudge" ? "Nudge" : "Escalation"} for ${request2.bead.id}: ${shorten(request2.text)}`;
+  const id = newBeadId(
+    { prefix: request2.prefix, title: subject, description: request2.text, creator: request2.sender, createdAt: request2.now },
+    ledger2.records
+  );
+  const now = timestamp2(request2.now);
+  const message = {
+    id,
+    title: subject,
+    description: request2.text,
+    status: "open",
+    priority: request2.bead.priority ?? 2,
+    issue_type: "message",
+    created_at: now,
+    created_by: request2.sender,
+    updated_at: now,
+    // An escalation is for the people who look after the town, not for the polecat.
+    assignee: request2.kind === "nudge" ? request2.bead.id : "overseer",
+    sender: request2.sender,
+    external_ref: request2.ref,
+    labels: [`gt:${request2.kind}`],
+    metadata: { gastown: { [request2.kind]: request2.bead.id } }
+  };
+  return { ledger: ledger2.withBead(message), message, created: true };
+}
+function escalationIssueText(escalation) {
+  const body = [
+    `@${escalation.slungBy}: ${escalation.heading}:`,
+    "",
+    fenced(escalation.text),
+    "",
+    `The work stays as it is; see its status on #${escalation.issue}.`,
+    escalationMarker(escalation.message)
+  ].join("\n");
+  return { title: `Escalation: #${escalation.issue} needs a person`, body, labels: [ESCALATED_LABEL] };
+}
+function escalationMarker(message) {
+  return `<!-- gastown:escalation ${message} -->`;
+}
+function escalationIssueOf(message) {
+  const issue3 = gastownMetadata(message).issue;
+  return typeof issue3 === "number" ? issue3 : void 0;
+}
+function shorten(text2) {
+  const line = text2.replace(/\s+/g, " ").trim();
+  return line.length <= SUBJECT_CHARS ? line : `${line.slice(0, SUBJECT_CHARS - 1)}\u2026`;
+}
+
 // app/town/polecat-names.ts
 var POLECAT_ASSIGNEE_PREFIX = "polecat/";
 function hookedBeads(ledger2) {
@@ -54242,12 +54323,6 @@ function polecatBranch(polecat2, bead) {
 }
 function workRef(polecat2, bead) {
   return `gastown/work/${polecat2}/${bead}`;
-}
-
-// app/ledger/external-ref.ts
-function beadByExternalRef(ledger2, ref) {
-  for (const record2 of ledger2.sorted()) if (record2.bead.external_ref === ref) return record2.bead;
-  return void 0;
 }
 
 // app/town/polecat-dispatch.ts
@@ -54353,6 +54428,200 @@ function unhooked(bead) {
   return { ...rest, status: "open" };
 }
 
+// app/town/mail-escalation.ts
+function mailToEscalate(ledger2, mail) {
+  const bead = ledger2.get(mail.bead);
+  if (bead === void 0) return { kind: "nothing", why: "the ledger has no such bead" };
+  const attempt = attemptOf(bead);
+  const runId = gastownMetadata(bead).run_id;
+  if (typeof runId !== "number" || mail.attempt !== attempt || mail.runId !== runId) {
+    return { kind: "nothing", why: `the mail does not name the run that claimed attempt ${attempt} of ${bead.id}` };
+  }
+  const polecat2 = gastownString(bead, "polecat");
+  if (polecat2 === void 0) return { kind: "nothing", why: `${bead.id} has no polecat` };
+  const messages = ledger2.beads().filter((b) => isOverseerMail(b, bead.id, polecat2) && escalationIssueOf(b) === void 0).sort((a, b) => a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0);
+  if (messages.length === 0) return { kind: "nothing", why: `${bead.id}'s polecat has no mail to the overseer left to escalate` };
+  return { kind: "escalate", bead, polecat: polecat2, messages };
+}
+function isOverseerMail(message, bead, polecat2) {
+  return message.issue_type === "message" && message.assignee === "overseer" && (message.labels ?? []).includes(MAIL_LABEL) && gastownString(message, "mail") === bead && message.created_by === `${POLECAT_ASSIGNEE_PREFIX}${polecat2}`;
+}
+var ESCALATION_CLAIM_MS = 2 * 6e4;
+function claimEscalation(ledger2, messageId, claim2) {
+  const message = ledger2.get(messageId);
+  if (message === void 0 || escalationIssueOf(message) !== void 0) return ledger2;
+  const held = escalatingClaim(message);
+  if (held?.by === claim2.id) return ledger2;
+  if (held !== void 0 && claim2.now.getTime() - Date.parse(held.at) < ESCALATION_CLAIM_MS) return ledger2;
+  return ledger2.withBead(withGastownMetadata(message, {
+    escalating: { by: claim2.id, at: timestamp2(claim2.now), ...held === void 0 ? {} : { after: held.by } }
+  }));
+}
+function escalationClaimOf(message, id) {
+  const claim2 = message === void 0 ? void 0 : escalatingClaim(message);
+  return { held: claim2?.by === id, takenOver: claim2?.by === id && claim2.after !== void 0 };
+}
+function escalatingClaim(message) {
+  const value = gastownMetadata(message).escalating;
+  if (typeof value !== "object" || value === null) return void 0;
+  const { by, at, after } = value;
+  if (typeof by !== "string" || typeof at !== "string") return void 0;
+  return { by, at, ...typeof after === "string" ? { after } : {} };
+}
+function recordMailEscalated(ledger2, messageId, issue3) {
+  const message = ledger2.get(messageId);
+  if (message === void 0 || escalationIssueOf(message) === issue3 && escalatingClaim(message) === void 0) return ledger2;
+  return ledger2.withBead(withGastownMetadata(message, { issue: issue3, escalating: void 0 }));
+}
+function mailText(message) {
+  return message.description ? `${message.title}
+
+${message.description}` : message.title;
+}
+
+// app/town/polecat-exit.ts
+var STATUS_AFTER_EXIT = {
+  // Its pull request is open until it merges.
+  COMPLETED: "in_progress",
+  BLOCKED: "blocked",
+  REFACTOR: "deferred",
+  ESCALATE: "open"
+};
+function recordPolecatExit(ledger2, exit, context) {
+  const work = ledger2.get(context.bead);
+  if (!work) throw new Error(`${context.bead} is not in the ledger`);
+  const at = timestamp2(exit.at);
+  const released = withGastownMetadata(
+    { ...beadStatus(work) === "hooked" ? unhooked(work) : work, status: STATUS_AFTER_EXIT[exit.exit], updated_at: at },
+    {
+      exit: exit.exit,
+      exit_reason: exit.reason,
+      exit_at: at,
+      exit_blocker: exit.blocker,
+      work_tip: exit.workTip,
+      // What the attempt spent: by its model proxy in the sandbox, else by the agent's stream.
+      exit_turns: context.turns,
+      exit_cost_usd: Math.round(context.costUsd * 1e6) / 1e6
+    }
+  );
+  const blocked = exit.blocker === void 0 ? released : withBlocker(released, exit.blocker, at, context.polecat);
+  const next = ledger2.withBead(sameAs(work, blocked) ? work : blocked);
+  if (exit.exit !== "COMPLETED") return { ledger: next, digest: void 0 };
+  const squashed = squash(next, context.molecule, {
+    now: exit.at,
+    kind: "work",
+    exit: "COMPLETED",
+    summary: exit.reason,
+    agent: context.polecat,
+    rig: context.rig,
+    metrics: { turns: context.turns, cost_usd: Math.round(context.costUsd * 1e6) / 1e6 }
+  });
+  return { ledger: squashed.ledger, digest: squashed.digest };
+}
+function recordedExit(bead) {
+  const meta3 = gastownMetadata(bead);
+  const exit = meta3.exit;
+  if (exit !== "COMPLETED" && exit !== "BLOCKED" && exit !== "REFACTOR" && exit !== "ESCALATE") return void 0;
+  return {
+    exit,
+    reason: gastownString(bead, "exit_reason") ?? "",
+    attempt: attemptOf(bead),
+    runId: typeof meta3.run_id === "number" ? meta3.run_id : void 0,
+    blocker: gastownString(bead, "exit_blocker"),
+    workTip: gastownString(bead, "work_tip"),
+    at: gastownString(bead, "exit_at")
+  };
+}
+function withBlocker(work, blocker, at, polecat2) {
+  const deps = work.dependencies ?? [];
+  if (deps.some((d) => d.depends_on_id === blocker && d.type === "blocks")) return work;
+  const dep = { issue_id: work.id, depends_on_id: blocker, type: "blocks", created_at: at, created_by: `polecat/${polecat2}` };
+  return { ...work, dependencies: [...deps, dep] };
+}
+function sameAs(before, after) {
+  return JSON.stringify({ ...before, updated_at: "" }) === JSON.stringify({ ...after, updated_at: "" });
+}
+
+// app/town/sling-label.ts
+function readSlingLabel(label, configured) {
+  if (label === configured) return { formula: void 0 };
+  if (label.startsWith(`${configured}/`) && label.length > configured.length + 1) return { formula: label.slice(configured.length + 1) };
+  return void 0;
+}
+function slingLabelsOn(labels, configured) {
+  return labels.filter((label) => readSlingLabel(label, configured) !== void 0);
+}
+
+// app/town/publish-exit.ts
+var QUEUE_LABEL = "gt:queue";
+function exitToPublish(bead) {
+  if (bead === void 0) return { kind: "nothing", why: "the ledger has no such bead" };
+  const exit = recordedExit(bead);
+  if (exit === void 0) return { kind: "nothing", why: `${bead.id} records no exit` };
+  if (beadStatus(bead) === "hooked") return { kind: "nothing", why: `${bead.id} is hooked again, attempt ${exit.attempt}` };
+  if (exit.runId === void 0) return { kind: "nothing", why: `no run claimed attempt ${exit.attempt} of ${bead.id}` };
+  const published = publishedAttempt(bead);
+  if (published !== void 0 && published >= exit.attempt) return { kind: "nothing", why: `attempt ${exit.attempt} of ${bead.id} is published` };
+  const polecat2 = gastownString(bead, "polecat");
+  const issue3 = issueNumberOf(bead);
+  if (polecat2 === void 0 || issue3 === void 0) return { kind: "nothing", why: `${bead.id} has no ${polecat2 === void 0 ? "polecat" : "issue"}` };
+  if (exit.exit === "COMPLETED" && exit.workTip === void 0) return { kind: "nothing", why: `${bead.id} records no work tip` };
+  return {
+    kind: "publish",
+    exit: { ...exit, runId: exit.runId, bead, polecat: polecat2, issue: issue3, branch: polecatBranch(polecat2, bead.id), workRef: workRef(polecat2, bead.id) }
+  };
+}
+function publishedAttempt(bead) {
+  const value = gastownMetadata(bead).published_attempt;
+  return typeof value === "number" && Number.isInteger(value) ? value : void 0;
+}
+var PUBLISH_CLAIM_MS = 2 * 6e4;
+function claimPublishing(ledger2, beadId, attempt, claim2) {
+  const bead = ledger2.get(beadId);
+  const decision = exitToPublish(bead);
+  if (bead === void 0 || decision.kind !== "publish" || decision.exit.attempt !== attempt) return ledger2;
+  const held = publishingClaim(bead);
+  if (held?.by === claim2.id) return ledger2;
+  if (held !== void 0 && held.attempt === attempt && claim2.now.getTime() - Date.parse(held.at) < PUBLISH_CLAIM_MS) return ledger2;
+  return ledger2.withBead(withGastownMetadata(bead, { publishing: { attempt, by: claim2.id, at: timestamp2(claim2.now) } }));
+}
+function holdsClaim(bead, id) {
+  return bead !== void 0 && publishingClaim(bead)?.by === id;
+}
+function publishingClaim(bead) {
+  const value = gastownMetadata(bead).publishing;
+  if (typeof value !== "object" || value === null) return void 0;
+  const { attempt, by, at } = value;
+  return typeof attempt === "number" && typeof by === "string" && typeof at === "string" ? { attempt, by, at } : void 0;
+}
+function recordPublished(ledger2, beadId, attempt, pr) {
+  const bead = ledger2.get(beadId);
+  if (!bead) return ledger2;
+  const exit = recordedExit(bead);
+  if (exit === void 0 || exit.attempt !== attempt || beadStatus(bead) === "hooked") return ledger2;
+  const unchanged = publishedAttempt(bead) === attempt && (pr === void 0 || gastownMetadata(bead).pr === pr) && publishingClaim(bead) === void 0;
+  if (unchanged) return ledger2;
+  return ledger2.withBead(withGastownMetadata(bead, { published_attempt: attempt, publishing: void 0, ...pr === void 0 ? {} : { pr } }));
+}
+function exitLabels(exit, labels, slingLabel) {
+  const status = `status::${STATUS_AFTER_EXIT[exit]}`;
+  const add = [status, ...exit === "ESCALATE" ? [ESCALATED_LABEL] : []];
+  const remove = [
+    HOOKED_LABEL,
+    WAITING_LABEL,
+    ...labels.filter((label) => label.startsWith("status::") && label !== status),
+    ...exit === "COMPLETED" ? [] : slingLabelsOn(labels, slingLabel)
+  ];
+  return {
+    add: add.filter((label) => !labels.includes(label)),
+    remove: [...new Set(remove)].filter((label) => labels.includes(label))
+  };
+}
+function issueNumberOf(bead) {
+  const match = /\/issues\/(\d+)$/.exec(bead.external_ref ?? "");
+  return match ? Number(match[1]) : void 0;
+}
+
 // app/town/witness-ladder.ts
 var WITNESS_SENDER = "witness";
 var WITNESS_NOTE_REF = "gastown:witness/";
@@ -54417,6 +54686,22 @@ function runVouchedFor(bead, heartbeat, now, stuckMinutes) {
   if (now.getTime() - heartbeat.at.getTime() > stuckMinutes * 6e4) return void 0;
   return { id: runId, attempt, status: "in_progress", conclusion: null };
 }
+var MAIL_GRACE_MS = 2 * 6e4;
+function lostMail(ledger2, now) {
+  const publish = [];
+  const overseer = [];
+  for (const bead of ledger2.beads()) {
+    if (bead.issue_type === "message" || bead.issue_type === "molecule") continue;
+    const decision = exitToPublish(bead);
+    const lost = decision.kind === "publish" && !(now.getTime() - Date.parse(decision.exit.at ?? "") < MAIL_GRACE_MS);
+    if (lost) publish.push(bead.id);
+    const runId = gastownMetadata(bead).run_id;
+    if (typeof runId !== "number" || !(lost || beadStatus(bead) === "hooked")) continue;
+    const claim2 = { bead: bead.id, attempt: attemptOf(bead), runId };
+    if (mailToEscalate(ledger2, claim2).kind === "escalate") overseer.push(claim2);
+  }
+  return { publish, overseer };
+}
 function patrolActionOf(decision) {
   switch (decision.kind) {
     case "nothing":
@@ -54478,125 +54763,6 @@ function promoteWaiting(ledger2, config2, now) {
 }
 function compare(a, b) {
   return (a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0;
-}
-
-// app/town/fenced-text.ts
-function fenced(text2, language = "text") {
-  const longest = Math.max(2, ...[...text2.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  return `${fence}${language}
-${text2}
-${fence}`;
-}
-var MENTION = /(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])/g;
-function withoutMentions(text2) {
-  return text2.replace(MENTION, "@\u200B");
-}
-function agentText(text2) {
-  return fenced(withoutMentions(text2));
-}
-
-// app/town/state-labels.ts
-var HOOKED_LABEL = "status::hooked";
-var WAITING_LABEL = "gt:waiting";
-var ESCALATED_LABEL = "gt:escalated";
-
-// app/town/message-beads.ts
-var SUBJECT_CHARS = 60;
-function recordMessage(ledger2, request2) {
-  const existing = beadByExternalRef(ledger2, request2.ref);
-  if (existing) return { ledger: ledger2, message: existing, created: false };
-  const subject = `${request2.kind === "nudge" ? "Nudge" : "Escalation"} for ${request2.bead.id}: ${shorten(request2.text)}`;
-  const id = newBeadId(
-    { prefix: request2.prefix, title: subject, description: request2.text, creator: request2.sender, createdAt: request2.now },
-    ledger2.records
-  );
-  const now = timestamp2(request2.now);
-  const message = {
-    id,
-    title: subject,
-    description: request2.text,
-    status: "open",
-    priority: request2.bead.priority ?? 2,
-    issue_type: "message",
-    created_at: now,
-    created_by: request2.sender,
-    updated_at: now,
-    // An escalation is for the people who look after the town, not for the polecat.
-    assignee: request2.kind === "nudge" ? request2.bead.id : "overseer",
-    sender: request2.sender,
-    external_ref: request2.ref,
-    labels: [`gt:${request2.kind}`],
-    metadata: { gastown: { [request2.kind]: request2.bead.id } }
-  };
-  return { ledger: ledger2.withBead(message), message, created: true };
-}
-function shorten(text2) {
-  const line = text2.replace(/\s+/g, " ").trim();
-  return line.length <= SUBJECT_CHARS ? line : `${line.slice(0, SUBJECT_CHARS - 1)}\u2026`;
-}
-
-// app/town/polecat-exit.ts
-var STATUS_AFTER_EXIT = {
-  // Its pull request is open until it merges.
-  COMPLETED: "in_progress",
-  BLOCKED: "blocked",
-  REFACTOR: "deferred",
-  ESCALATE: "open"
-};
-function recordPolecatExit(ledger2, exit, context) {
-  const work = ledger2.get(context.bead);
-  if (!work) throw new Error(`${context.bead} is not in the ledger`);
-  const at = timestamp2(exit.at);
-  const released = withGastownMetadata(
-    { ...beadStatus(work) === "hooked" ? unhooked(work) : work, status: STATUS_AFTER_EXIT[exit.exit], updated_at: at },
-    {
-      exit: exit.exit,
-      exit_reason: exit.reason,
-      exit_at: at,
-      exit_blocker: exit.blocker,
-      work_tip: exit.workTip,
-      // What the attempt spent: by its model proxy in the sandbox, else by the agent's stream.
-      exit_turns: context.turns,
-      exit_cost_usd: Math.round(context.costUsd * 1e6) / 1e6
-    }
-  );
-  const blocked = exit.blocker === void 0 ? released : withBlocker(released, exit.blocker, at, context.polecat);
-  const next = ledger2.withBead(sameAs(work, blocked) ? work : blocked);
-  if (exit.exit !== "COMPLETED") return { ledger: next, digest: void 0 };
-  const squashed = squash(next, context.molecule, {
-    now: exit.at,
-    kind: "work",
-    exit: "COMPLETED",
-    summary: exit.reason,
-    agent: context.polecat,
-    rig: context.rig,
-    metrics: { turns: context.turns, cost_usd: Math.round(context.costUsd * 1e6) / 1e6 }
-  });
-  return { ledger: squashed.ledger, digest: squashed.digest };
-}
-function recordedExit(bead) {
-  const meta3 = gastownMetadata(bead);
-  const exit = meta3.exit;
-  if (exit !== "COMPLETED" && exit !== "BLOCKED" && exit !== "REFACTOR" && exit !== "ESCALATE") return void 0;
-  return {
-    exit,
-    reason: gastownString(bead, "exit_reason") ?? "",
-    attempt: attemptOf(bead),
-    runId: typeof meta3.run_id === "number" ? meta3.run_id : void 0,
-    blocker: gastownString(bead, "exit_blocker"),
-    workTip: gastownString(bead, "work_tip"),
-    at: gastownString(bead, "exit_at")
-  };
-}
-function withBlocker(work, blocker, at, polecat2) {
-  const deps = work.dependencies ?? [];
-  if (deps.some((d) => d.depends_on_id === blocker && d.type === "blocks")) return work;
-  const dep = { issue_id: work.id, depends_on_id: blocker, type: "blocks", created_at: at, created_by: `polecat/${polecat2}` };
-  return { ...work, dependencies: [...deps, dep] };
-}
-function sameAs(before, after) {
-  return JSON.stringify({ ...before, updated_at: "" }) === JSON.stringify({ ...after, updated_at: "" });
 }
 
 // app/town/polecat-health.ts
@@ -54986,6 +55152,477 @@ async function findBeadRun(town, bead, attempt) {
   if (typeof runId === "number") return getRun(town.github, { ...repo, runId });
   const polecat2 = gastownString(bead, "polecat") ?? "";
   return findRunByName(town.github, { ...repo, workflow: town.config.polecat.workflow, name: polecatRunName({ bead: bead.id, polecat: polecat2, attempt }) });
+}
+
+// app/handlers/polecat-mail.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+
+// app/github/branch-refs.ts
+async function branchTip(github, repo, branch) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    ref: `heads/${branch}`
+  }), void 0);
+  return answer === void 0 ? void 0 : answer.data.object.sha;
+}
+async function moveBranch(github, repo, branch, sha, current) {
+  if (current === sha) return "unchanged";
+  if (current === void 0) {
+    await github.request("POST /repos/{owner}/{repo}/git/refs", { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${branch}`, sha });
+    return "created";
+  }
+  await github.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner: repo.owner, repo: repo.repo, ref: `heads/${branch}`, sha, force: false });
+  return "moved";
+}
+
+// app/github/create-issue.ts
+async function createIssue(github, repo, issue3) {
+  const { data } = await github.request("POST /repos/{owner}/{repo}/issues", {
+    ...repo,
+    title: issue3.title,
+    body: issue3.body,
+    ...issue3.labels && issue3.labels.length > 0 ? { labels: [...issue3.labels] } : {}
+  });
+  const created = data;
+  return { number: created.number, html_url: created.html_url };
+}
+var PER_PAGE2 = 100;
+async function findMarkedIssue(github, repo, wanted) {
+  for (let page = 1; ; page++) {
+    const { data } = await github.request("GET /repos/{owner}/{repo}/issues", {
+      owner: repo.owner,
+      repo: repo.repo,
+      labels: wanted.label,
+      state: "all",
+      since: wanted.since,
+      per_page: PER_PAGE2,
+      page
+    });
+    const issues = data;
+    const found = issues.find((issue3) => issue3.user?.login === wanted.creator && issue3.body?.includes(wanted.marker) === true);
+    if (found) return { number: found.number, html_url: found.html_url };
+    if (issues.length < PER_PAGE2) return void 0;
+  }
+}
+
+// app/github/issue-comments.ts
+var STATUS_MARKER = "<!-- gastown:status -->";
+var PER_PAGE3 = 100;
+async function upsertStatusComment(github, issue3, body, options = {}) {
+  const stored = body.startsWith(STATUS_MARKER) ? body : `${STATUS_MARKER}
+${body}`;
+  const [existing, ...extra] = await findMarkedComments(github, issue3, STATUS_MARKER, options.botLogin);
+  for (const duplicate of extra) await deleteComment(github, issue3, duplicate.id);
+  if (existing !== void 0) {
+    if (existing.body === stored) return { id: existing.id, created: false, changed: false };
+    try {
+      await github.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+        owner: issue3.owner,
+        repo: issue3.repo,
+        comment_id: existing.id,
+        body: stored
+      });
+      return { id: existing.id, created: false, changed: true };
+    } catch (error63) {
+      if (statusOf(error63) !== 404) throw error63;
+    }
+  }
+  const { id } = await replyToIssue(github, issue3, stored);
+  return { id, created: true, changed: true };
+}
+async function replyToIssue(github, issue3, body) {
+  const { data } = await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    body
+  });
+  return { id: data.id };
+}
+async function hasMarkedComment(github, issue3, marker, botLogin) {
+  return (await findMarkedComments(github, issue3, marker, botLogin)).length > 0;
+}
+async function findMarkedComments(github, issue3, marker, botLogin) {
+  for (let page = 1; ; page++) {
+    const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      owner: issue3.owner,
+      repo: issue3.repo,
+      issue_number: issue3.issue_number,
+      per_page: PER_PAGE3,
+      page
+    });
+    const comments = data;
+    const found = comments.filter((comment) => comment.body?.startsWith(marker) === true && comment.user?.type === "Bot" && (botLogin === void 0 || comment.user.login === botLogin));
+    if (found.length > 0 || comments.length < PER_PAGE3) return found;
+  }
+}
+async function deleteComment(github, issue3, commentId) {
+  await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    comment_id: commentId
+  }), void 0);
+}
+
+// app/github/issue-labels.ts
+async function addLabels(github, issue3, labels) {
+  if (labels.length === 0) return;
+  await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    labels: [...labels]
+  });
+}
+async function removeLabel(github, issue3, name2) {
+  const removed = await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    name: name2
+  }), false);
+  return removed !== false;
+}
+async function labelsOn(github, issue3) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number
+  }), void 0);
+  if (answer === void 0) return void 0;
+  const labels = answer.data.labels;
+  return labels.map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
+}
+
+// app/github/pull-requests.ts
+async function openOrUpdatePullRequest(github, repo, wanted) {
+  try {
+    const { data } = await github.request("POST /repos/{owner}/{repo}/pulls", {
+      owner: repo.owner,
+      repo: repo.repo,
+      head: wanted.head,
+      base: wanted.base,
+      title: wanted.title,
+      body: wanted.body
+    });
+    return { number: data.number, created: true, labels: [] };
+  } catch (error63) {
+    if (statusOf(error63) !== 422) throw error63;
+    const open3 = await openPullRequestFor(github, repo, wanted.head);
+    if (open3 === void 0) throw error63;
+    if (open3.title !== wanted.title || open3.body !== wanted.body) {
+      await github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+        owner: repo.owner,
+        repo: repo.repo,
+        pull_number: open3.number,
+        title: wanted.title,
+        body: wanted.body
+      });
+    }
+    return { number: open3.number, created: false, labels: open3.labels.map((label) => label.name) };
+  }
+}
+async function openPullRequestFor(github, repo, branch) {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/pulls", {
+    owner: repo.owner,
+    repo: repo.repo,
+    head: `${repo.owner}:${branch}`,
+    state: "open"
+  });
+  return data[0];
+}
+
+// app/town/sandbox-notice.ts
+var SANDBOX_OFF_NOTICE = "\u26A0\uFE0F **Sandbox off**: the agent runs unisolated, with the model's key and the runner's network (`polecat.sandbox: off`).";
+var NETWORK_OPEN_NOTICE = "\u26A0\uFE0F **Network open**: the agent can reach any public host (`polecat.network: open`).";
+function sandboxNotice(settings) {
+  if (settings === void 0) return void 0;
+  if (settings.sandbox === "off") return SANDBOX_OFF_NOTICE;
+  return settings.network === "open" ? NETWORK_OPEN_NOTICE : void 0;
+}
+function sandboxParagraph(settings) {
+  const notice = sandboxNotice(settings);
+  return notice === void 0 ? [] : ["", notice];
+}
+
+// app/town/exit-texts.ts
+function exitMarker(exit) {
+  return `<!-- gastown:exit ${exit.bead.id}@${exit.attempt} -->`;
+}
+function pullRequestText(ledger2, exit, runUrl, sandbox) {
+  const lines = [
+    `Polecat **${exit.polecat}** finished \`${exit.bead.id}\` (attempt ${exit.attempt}).`,
+    ...sandboxParagraph(sandbox),
+    "",
+    "**Summary**",
+    "",
+    agentText(exit.reason),
+    ...stepLines(ledger2, exit.bead),
+    "",
+    `Closes #${exit.issue}`,
+    "",
+    `Run: ${runUrl}`,
+    exitMarker(exit)
+  ];
+  return { title: withoutMentions(oneLine(exit.bead.title)), body: lines.join("\n") + "\n" };
+}
+function stepLines(ledger2, bead) {
+  const root = gastownString(bead, "molecule");
+  if (root === void 0 || !isMoleculeRoot(ledger2.get(root))) return [];
+  const lines = ["", "**Steps**", ""];
+  for (const step of readMolecule(ledger2, root).steps) {
+    lines.push(`- [${step.closed ? "x" : " "}] ${oneLine(step.bead.title)}`);
+    const notes = gastownString(step.bead, "notes");
+    if (notes !== void 0 && notes.trim() !== "") lines.push("", indent(agentText(notes)), "");
+  }
+  return lines;
+}
+function exitComment(ledger2, exit, sandbox) {
+  const head = `Polecat **${exit.polecat}** ended attempt ${exit.attempt} of \`${exit.bead.id}\``;
+  if (exit.exit === "BLOCKED") {
+    const blocker = exit.blocker === void 0 ? void 0 : ledger2.get(exit.blocker);
+    const what = exit.blocker === void 0 ? [] : [
+      "",
+      `It is blocked by \`${exit.blocker}\`${blocker ? ":" : "."}`,
+      ...blocker ? ["", agentText(blocker.title)] : []
+    ];
+    return [
+      exitMarker(exit),
+      `${head} as **BLOCKED**: the work waits until what blocks it is done, then a person slings it again.`,
+      ...sandboxParagraph(sandbox),
+      "",
+      agentText(exit.reason),
+      ...what
+    ].join("\n") + "\n";
+  }
+  if (exit.exit === "REFACTOR") {
+    const children = filedChildren(ledger2, exit);
+    const listed = children.length === 0 ? ["", "It filed no beads under it."] : [
+      "",
+      `It split the work into ${children.length === 1 ? "this bead" : `these ${children.length} beads`}:`,
+      "",
+      ...children.map((child) => `- \`${child.id}\`
+
+${indent(agentText(child.title))}
+`)
+    ];
+    return [
+      exitMarker(exit),
+      `${head} as **REFACTOR**: the work is deferred, split into smaller beads.`,
+      ...sandboxParagraph(sandbox),
+      "",
+      agentText(exit.reason),
+      ...listed
+    ].join("\n") + "\n";
+  }
+  return void 0;
+}
+function filedChildren(ledger2, exit) {
+  const molecule = gastownString(exit.bead, "molecule");
+  return ledger2.beads().filter((bead) => bead.id !== molecule && bead.created_by === `polecat/${exit.polecat}` && (bead.dependencies ?? []).some((d) => d.type === "parent-child" && d.depends_on_id === exit.bead.id));
+}
+function escalationIssue(exit, sandbox) {
+  const slungBy = gastownString(exit.bead, "slung_by");
+  const who = slungBy === void 0 ? "" : `@${slungBy}: `;
+  const body = [
+    `${who}polecat **${exit.polecat}** escalated #${exit.issue} (bead \`${exit.bead.id}\`, attempt ${exit.attempt}): it needs a person.`,
+    ...sandboxParagraph(sandbox),
+    "",
+    agentText(exit.reason),
+    "",
+    `The work is let go and its molecule stays open: once a person has acted, slinging #${exit.issue} again resumes it.`,
+    exitMarker(exit)
+  ].join("\n") + "\n";
+  return { title: `Escalation: #${exit.issue} needs a person`, body, labels: [ESCALATED_LABEL] };
+}
+function unpublishedComment(exit, why, sandbox) {
+  return [
+    exitMarker(exit),
+    `Polecat **${exit.polecat}** ended attempt ${exit.attempt} of \`${exit.bead.id}\` as **COMPLETED**, but its work cannot be published: ${withoutMentions(why)}.`,
+    ...sandboxParagraph(sandbox),
+    "",
+    `The work stays on \`${exit.workRef}\` at \`${(exit.workTip ?? "").slice(0, 12)}\`. Once a person has put \`${exit.branch}\` in order (or deleted it), slinging #${exit.issue} again publishes the next attempt.`
+  ].join("\n") + "\n";
+}
+function exitHeadline(exit, published) {
+  const who = `Polecat **${exit.polecat}** ended attempt ${exit.attempt} as ${exit.exit}`;
+  switch (exit.exit) {
+    case "COMPLETED":
+      if (published.unpublished !== void 0) return `${who}, but its work cannot be published: it needs a person.`;
+      return `${who}: pull request #${published.pr ?? "?"} is open and queued.`;
+    case "BLOCKED":
+      return `${who}: the work is blocked${exit.blocker === void 0 ? "" : ` by \`${exit.blocker}\``}. Sling it again once that is done.`;
+    case "REFACTOR":
+      return `${who}: the work is deferred, split into smaller beads.`;
+    case "ESCALATE":
+      return `${who}: escalated as #${published.escalation ?? "?"}. Sling it again once a person has acted.`;
+  }
+}
+function oneLine(text2) {
+  return text2.replace(/\s+/g, " ").trim();
+}
+function indent(text2) {
+  return text2.split("\n").map((line) => line === "" ? line : `  ${line}`).join("\n");
+}
+
+// app/town/status-comment.ts
+var TITLES = {
+  hooked: "\u{1FA9D} Hooked",
+  waiting: "\u23F3 Waiting for a free polecat",
+  unslung: "Unslung",
+  abandoned: "Unslung and abandoned",
+  escalated: "\u{1F6A8} Escalated",
+  error: "\u26A0\uFE0F Not slung",
+  completed: "\u2705 Pull request open",
+  blocked: "\u26D4 Blocked",
+  deferred: "\u{1FA93} Split up"
+};
+function beadMarker(bead) {
+  return `<!-- gastown:bead ${bead} -->`;
+}
+function renderStatusComment(view) {
+  const lines = [];
+  if (view.bead) lines.push(beadMarker(view.bead.id));
+  lines.push(`### Gas Town \xB7 ${TITLES[view.state]}`, "", view.headline);
+  if (view.bead) lines.push(...sandboxParagraph(view.sandbox));
+  if (view.detail !== void 0) lines.push("", fenced(view.detail));
+  if (view.bead) lines.push("", ...facts(view.bead, view.run), ...checklist(view.ledger, view.bead));
+  lines.push("", `<sub>Updated ${when(view.now)} \xB7 \`/gt help\` lists the commands.</sub>`);
+  return lines.join("\n") + "\n";
+}
+function facts(bead, run2) {
+  const meta3 = gastownMetadata(bead);
+  const rows = [["Bead", `\`${bead.id}\` (${bead.status ?? "open"})`]];
+  const polecat2 = gastownString(bead, "polecat");
+  const attempt = attemptOf(bead);
+  if (polecat2 !== void 0) rows.push(["Polecat", `**${polecat2}**${attempt > 0 ? `, attempt ${attempt}` : ""}`]);
+  const formula = gastownString(bead, "formula");
+  const molecule = gastownString(bead, "molecule");
+  if (formula !== void 0) rows.push(["Formula", `\`${formula}\`${molecule !== void 0 ? `, molecule \`${molecule}\`` : ""}`]);
+  if (run2) rows.push(["Run", `[#${run2.id}](${run2.url})${run2.status ? ` (${run2.status})` : ""}`]);
+  const slungBy = gastownString(bead, "slung_by");
+  const slungAt = gastownString(bead, "slung_at");
+  if (slungBy !== void 0 && slungAt !== void 0) rows.push(["Slung", `by @${slungBy}, ${when(new Date(slungAt))}`]);
+  const dispatchedAt = gastownString(bead, "dispatched_at");
+  if (dispatchedAt !== void 0) rows.push(["Dispatched", when(new Date(dispatchedAt))]);
+  const waitingSince = gastownString(bead, "waiting_since");
+  if (waitingSince !== void 0) rows.push(["Waiting since", when(new Date(waitingSince))]);
+  const witness2 = rungShown(bead, when);
+  if (witness2 !== void 0) rows.push(["Witness", witness2]);
+  if (typeof meta3.exit === "string") rows.push(["Exit", meta3.exit]);
+  const turns = meta3["exit_turns"];
+  const cost = meta3["exit_cost_usd"];
+  if (typeof turns === "number" && typeof cost === "number") rows.push(["Spent", `${turns} turn${turns === 1 ? "" : "s"}, $${cost.toFixed(2)}`]);
+  return ["| | |", "|---|---|", ...rows.map(([name2, value]) => `| ${name2} | ${value} |`)];
+}
+function checklist(ledger2, bead, current) {
+  const root = gastownString(bead, "molecule");
+  if (!ledger2 || root === void 0 || !isMoleculeRoot(ledger2.get(root))) return [];
+  const molecule = readMolecule(ledger2, root);
+  const state = progress(ledger2, molecule);
+  const next = new Set(state.next.map((step) => step.step));
+  const isCurrent = (step) => !step.closed && (typeof current === "number" ? step.n === current : step.step === current);
+  const marker = (step) => isCurrent(step) ? " \u2190 now" : next.has(step.step) ? " \u2190 next" : "";
+  return [
+    "",
+    `**Steps** (${state.done} of ${state.total} done)`,
+    "",
+    ...molecule.steps.map((step) => `- [${step.closed ? "x" : " "}] ${oneLine2(step.bead.title)}${marker(step)}`)
+  ];
+}
+function oneLine2(text2) {
+  return text2.replace(/\s+/g, " ").replace(/\|/g, "\\|").trim();
+}
+function when(date5) {
+  return `${date5.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+// app/handlers/issue-status.ts
+async function showStatus(ref, issue3, view, labels = {}) {
+  const issueRef = { owner: ref.owner, repo: ref.repo, issue_number: issue3.number };
+  const add = (labels.add ?? []).filter((label) => !issue3.labels.includes(label));
+  const remove = (labels.remove ?? []).filter((label) => issue3.labels.includes(label));
+  await upsertStatusComment(ref.github, issueRef, renderStatusComment(view), { botLogin: ref.botLogin });
+  await addLabels(ref.github, issueRef, add);
+  for (const label of remove) await removeLabel(ref.github, issueRef, label);
+}
+function otherStatusLabels(labels, keep) {
+  return labels.filter((label) => label.startsWith("status::") && label !== keep);
+}
+
+// app/town/dispatch-records.ts
+function hookedFor(ledger2, bead, attempt) {
+  const found = ledger2.get(bead);
+  return found && beadStatus(found) === "hooked" && attemptOf(found) === attempt ? found : void 0;
+}
+function releaseRefusedDispatch(ledger2, bead, attempt, now) {
+  const found = hookedFor(ledger2, bead, attempt);
+  if (!found) return ledger2;
+  const released = withGastownMetadata({ ...unhooked(found), updated_at: timestamp2(now) }, { dispatched_at: void 0, ...UNCLAIMED });
+  return ledger2.withBead(released);
+}
+
+// app/handlers/sling-issue.ts
+async function dispatchHooked(town, issueOf, assignment, state, headline, addLabels2 = []) {
+  const dispatched = await dispatch(town, assignment, state);
+  const issue3 = await issueOf();
+  if (issue3 === void 0) return;
+  const view = { now: town.deps.clock(), bead: dispatched.bead, ledger: dispatched.ledger, sandbox: town.config.polecat };
+  if (dispatched.refused) {
+    await showStatus(town, issue3, {
+      ...view,
+      state: "error",
+      detail: dispatched.refused,
+      headline: `The polecat workflow could not be started, so the hook was let go. Fix the workflow, then sling again.`
+    }, { remove: [HOOKED_LABEL, ...slingLabelsOn(issue3.labels, town.config.sling.label)] });
+    return;
+  }
+  await showStatus(town, issue3, {
+    ...view,
+    state: "hooked",
+    headline,
+    ...dispatched.run ? { run: dispatched.run } : {}
+  }, { add: [HOOKED_LABEL, ...addLabels2], remove: [WAITING_LABEL, ...otherStatusLabels(issue3.labels, HOOKED_LABEL)] });
+}
+function issueOfBead(town, bead) {
+  const number4 = issueNumberOf(bead);
+  return async () => {
+    const labels = number4 === void 0 ? void 0 : await labelsOn(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 });
+    return number4 === void 0 || labels === void 0 ? void 0 : { number: number4, labels };
+  };
+}
+async function dispatchPromoted(town, promoted, state) {
+  const { polecat: polecat2, attempt } = promoted.assignment;
+  const slungBy = gastownString(promoted.bead, "slung_by");
+  await dispatchHooked(
+    town,
+    issueOfBead(town, promoted.bead),
+    promoted.assignment,
+    state,
+    `A polecat came free: slung${slungBy === void 0 ? "" : ` by @${slungBy}`} to polecat **${polecat2}** (attempt ${attempt}). It is on its way.`
+  );
+}
+async function dispatch(town, assignment, state) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const { workflow, ref } = town.config.polecat;
+  const beadIn = (ledger2) => ledger2.get(assignment.bead);
+  let started;
+  try {
+    started = await dispatchWorkflow(town.github, { ...repo, workflow, ref: ref ?? town.defaultBranch, inputs: polecatInputs(assignment, town.config.polecat) });
+  } catch (error63) {
+    if (!(error63 instanceof DispatchError)) throw error63;
+    const now = town.deps.clock();
+    const released = await town.store.update(
+      `Release ${assignment.bead}: the polecat workflow was refused`,
+      (ledger2) => releaseRefusedDispatch(ledger2, assignment.bead, assignment.attempt, now),
+      { from: state }
+    );
+    return { bead: beadIn(released.state.ledger), ledger: released.state.ledger, refused: error63.message };
+  }
+  const found = started.runId === void 0 ? await findRunByName(town.github, { ...repo, workflow, name: polecatRunName(assignment) }) : void 0;
+  const run2 = started.runId !== void 0 && started.htmlUrl !== void 0 ? { id: started.runId, url: started.htmlUrl, status: "queued" } : found ? { id: found.id, url: found.html_url, status: found.status } : void 0;
+  return { bead: beadIn(state.ledger), ledger: state.ledger, ...run2 ? { run: run2 } : {} };
 }
 
 // app/github/ledger-store.ts
@@ -55793,586 +56430,51 @@ async function openTown(ref, deps) {
   return { kind: "on", town: { ...ref, config: config2, store, fallbackPrefix, deps } };
 }
 
-// app/github/issue-comments.ts
-var STATUS_MARKER = "<!-- gastown:status -->";
-var PER_PAGE2 = 100;
-async function upsertStatusComment(github, issue3, body, options = {}) {
-  const stored = body.startsWith(STATUS_MARKER) ? body : `${STATUS_MARKER}
-${body}`;
-  const [existing, ...extra] = await findMarkedComments(github, issue3, STATUS_MARKER, options.botLogin);
-  for (const duplicate of extra) await deleteComment(github, issue3, duplicate.id);
-  if (existing !== void 0) {
-    if (existing.body === stored) return { id: existing.id, created: false, changed: false };
-    try {
-      await github.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
-        owner: issue3.owner,
-        repo: issue3.repo,
-        comment_id: existing.id,
-        body: stored
-      });
-      return { id: existing.id, created: false, changed: true };
-    } catch (error63) {
-      if (statusOf(error63) !== 404) throw error63;
-    }
-  }
-  const { id } = await replyToIssue(github, issue3, stored);
-  return { id, created: true, changed: true };
-}
-async function replyToIssue(github, issue3, body) {
-  const { data } = await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-    owner: issue3.owner,
-    repo: issue3.repo,
-    issue_number: issue3.issue_number,
-    body
-  });
-  return { id: data.id };
-}
-async function hasMarkedComment(github, issue3, marker, botLogin) {
-  return (await findMarkedComments(github, issue3, marker, botLogin)).length > 0;
-}
-async function findMarkedComments(github, issue3, marker, botLogin) {
-  for (let page = 1; ; page++) {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      owner: issue3.owner,
-      repo: issue3.repo,
-      issue_number: issue3.issue_number,
-      per_page: PER_PAGE2,
-      page
-    });
-    const comments = data;
-    const found = comments.filter((comment) => comment.body?.startsWith(marker) === true && comment.user?.type === "Bot" && (botLogin === void 0 || comment.user.login === botLogin));
-    if (found.length > 0 || comments.length < PER_PAGE2) return found;
-  }
-}
-async function deleteComment(github, issue3, commentId) {
-  await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
-    owner: issue3.owner,
-    repo: issue3.repo,
-    comment_id: commentId
-  }), void 0);
-}
-
-// app/github/issue-labels.ts
-async function addLabels(github, issue3, labels) {
-  if (labels.length === 0) return;
-  await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
-    owner: issue3.owner,
-    repo: issue3.repo,
-    issue_number: issue3.issue_number,
-    labels: [...labels]
-  });
-}
-async function removeLabel(github, issue3, name2) {
-  const removed = await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
-    owner: issue3.owner,
-    repo: issue3.repo,
-    issue_number: issue3.issue_number,
-    name: name2
-  }), false);
-  return removed !== false;
-}
-async function labelsOn(github, issue3) {
-  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
-    owner: issue3.owner,
-    repo: issue3.repo,
-    issue_number: issue3.issue_number
-  }), void 0);
-  if (answer === void 0) return void 0;
-  const labels = answer.data.labels;
-  return labels.map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
-}
-
-// app/molecules/digest-file.ts
-var DIGESTS_DIR = ".beads/digests";
-var BOM = "\uFEFF";
-function digestFileFor(finishedAt) {
-  const month = utcMonth(finishedAt);
-  if (month === void 0) {
-    throw new DigestError([{
-      field: "finished_at",
-      message: `must be an RFC 3339 timestamp such as 2026-04-18T16:19:12Z (got ${JSON.stringify(finishedAt)})`
-    }]);
-  }
-  return `${DIGESTS_DIR}/${month}.jsonl`;
-}
-function utcMonth(text2) {
-  if (!isTimestamp(text2)) return void 0;
-  return /^(\d{4}-\d{2})-/.exec(toUtc(text2))?.[1];
-}
-function appendDigest(fileText3, digest) {
-  const line = digestLine(digest);
-  if (lineWithId(fileText3, digest.id) !== void 0) return fileText3;
-  const separator = fileText3 === "" || fileText3.endsWith("\n") ? "" : "\n";
-  return `${fileText3}${separator}${line}`;
-}
-function lineWithId(text2, id) {
-  const lines = splitLedgerLines(text2);
-  for (let i = 0; i < lines.length; i++) {
-    let record2;
-    try {
-      record2 = JSON.parse(withoutBom(lines[i], i));
-    } catch {
-      continue;
-    }
-    if (isObject2(record2) && record2["id"] === id) return i + 1;
-  }
-  return void 0;
-}
-function withoutBom(raw2, index) {
-  return index === 0 && raw2.startsWith(BOM) ? raw2.slice(BOM.length) : raw2;
-}
-function isObject2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-// app/town/sling-label.ts
-function readSlingLabel(label, configured) {
-  if (label === configured) return { formula: void 0 };
-  if (label.startsWith(`${configured}/`) && label.length > configured.length + 1) return { formula: label.slice(configured.length + 1) };
-  return void 0;
-}
-function slingLabelsOn(labels, configured) {
-  return labels.filter((label) => readSlingLabel(label, configured) !== void 0);
-}
-
-// app/town/publish-exit.ts
-var QUEUE_LABEL = "gt:queue";
-function exitToPublish(bead) {
-  if (bead === void 0) return { kind: "nothing", why: "the ledger has no such bead" };
-  const exit = recordedExit(bead);
-  if (exit === void 0) return { kind: "nothing", why: `${bead.id} records no exit` };
-  if (beadStatus(bead) === "hooked") return { kind: "nothing", why: `${bead.id} is hooked again, attempt ${exit.attempt}` };
-  if (exit.runId === void 0) return { kind: "nothing", why: `no run claimed attempt ${exit.attempt} of ${bead.id}` };
-  const published = publishedAttempt(bead);
-  if (published !== void 0 && published >= exit.attempt) return { kind: "nothing", why: `attempt ${exit.attempt} of ${bead.id} is published` };
-  const polecat2 = gastownString(bead, "polecat");
-  const issue3 = issueNumberOf(bead);
-  if (polecat2 === void 0 || issue3 === void 0) return { kind: "nothing", why: `${bead.id} has no ${polecat2 === void 0 ? "polecat" : "issue"}` };
-  if (exit.exit === "COMPLETED" && exit.workTip === void 0) return { kind: "nothing", why: `${bead.id} records no work tip` };
-  return {
-    kind: "publish",
-    exit: { ...exit, runId: exit.runId, bead, polecat: polecat2, issue: issue3, branch: polecatBranch(polecat2, bead.id), workRef: workRef(polecat2, bead.id) }
-  };
-}
-function publishedAttempt(bead) {
-  const value = gastownMetadata(bead).published_attempt;
-  return typeof value === "number" && Number.isInteger(value) ? value : void 0;
-}
-var PUBLISH_CLAIM_MS = 2 * 6e4;
-function claimPublishing(ledger2, beadId, attempt, claim2) {
-  const bead = ledger2.get(beadId);
-  const decision = exitToPublish(bead);
-  if (bead === void 0 || decision.kind !== "publish" || decision.exit.attempt !== attempt) return ledger2;
-  const held = publishingClaim(bead);
-  if (held?.by === claim2.id) return ledger2;
-  if (held !== void 0 && held.attempt === attempt && claim2.now.getTime() - Date.parse(held.at) < PUBLISH_CLAIM_MS) return ledger2;
-  return ledger2.withBead(withGastownMetadata(bead, { publishing: { attempt, by: claim2.id, at: timestamp2(claim2.now) } }));
-}
-function holdsClaim(bead, id) {
-  return bead !== void 0 && publishingClaim(bead)?.by === id;
-}
-function publishingClaim(bead) {
-  const value = gastownMetadata(bead).publishing;
-  if (typeof value !== "object" || value === null) return void 0;
-  const { attempt, by, at } = value;
-  return typeof attempt === "number" && typeof by === "string" && typeof at === "string" ? { attempt, by, at } : void 0;
-}
-function recordPublished(ledger2, beadId, attempt, pr) {
-  const bead = ledger2.get(beadId);
-  if (!bead) return ledger2;
-  const exit = recordedExit(bead);
-  if (exit === void 0 || exit.attempt !== attempt || beadStatus(bead) === "hooked") return ledger2;
-  const unchanged = publishedAttempt(bead) === attempt && (pr === void 0 || gastownMetadata(bead).pr === pr) && publishingClaim(bead) === void 0;
-  if (unchanged) return ledger2;
-  return ledger2.withBead(withGastownMetadata(bead, { published_attempt: attempt, publishing: void 0, ...pr === void 0 ? {} : { pr } }));
-}
-function exitLabels(exit, labels, slingLabel) {
-  const status = `status::${STATUS_AFTER_EXIT[exit]}`;
-  const add = [status, ...exit === "ESCALATE" ? [ESCALATED_LABEL] : []];
-  const remove = [
-    HOOKED_LABEL,
-    WAITING_LABEL,
-    ...labels.filter((label) => label.startsWith("status::") && label !== status),
-    ...exit === "COMPLETED" ? [] : slingLabelsOn(labels, slingLabel)
-  ];
-  return {
-    add: add.filter((label) => !labels.includes(label)),
-    remove: [...new Set(remove)].filter((label) => labels.includes(label))
-  };
-}
-function issueNumberOf(bead) {
-  const match = /\/issues\/(\d+)$/.exec(bead.external_ref ?? "");
-  return match ? Number(match[1]) : void 0;
-}
-
-// app/town/sandbox-notice.ts
-var SANDBOX_OFF_NOTICE = "\u26A0\uFE0F **Sandbox off**: the agent runs unisolated, with the model's key and the runner's network (`polecat.sandbox: off`).";
-var NETWORK_OPEN_NOTICE = "\u26A0\uFE0F **Network open**: the agent can reach any public host (`polecat.network: open`).";
-function sandboxNotice(settings) {
-  if (settings === void 0) return void 0;
-  if (settings.sandbox === "off") return SANDBOX_OFF_NOTICE;
-  return settings.network === "open" ? NETWORK_OPEN_NOTICE : void 0;
-}
-function sandboxParagraph(settings) {
-  const notice = sandboxNotice(settings);
-  return notice === void 0 ? [] : ["", notice];
-}
-
-// app/town/status-comment.ts
-var TITLES = {
-  hooked: "\u{1FA9D} Hooked",
-  waiting: "\u23F3 Waiting for a free polecat",
-  unslung: "Unslung",
-  abandoned: "Unslung and abandoned",
-  escalated: "\u{1F6A8} Escalated",
-  error: "\u26A0\uFE0F Not slung",
-  completed: "\u2705 Pull request open",
-  blocked: "\u26D4 Blocked",
-  deferred: "\u{1FA93} Split up"
-};
-function beadMarker(bead) {
-  return `<!-- gastown:bead ${bead} -->`;
-}
-function renderStatusComment(view) {
-  const lines = [];
-  if (view.bead) lines.push(beadMarker(view.bead.id));
-  lines.push(`### Gas Town \xB7 ${TITLES[view.state]}`, "", view.headline);
-  if (view.bead) lines.push(...sandboxParagraph(view.sandbox));
-  if (view.detail !== void 0) lines.push("", fenced(view.detail));
-  if (view.bead) lines.push("", ...facts(view.bead, view.run), ...checklist(view.ledger, view.bead));
-  lines.push("", `<sub>Updated ${when(view.now)} \xB7 \`/gt help\` lists the commands.</sub>`);
-  return lines.join("\n") + "\n";
-}
-function facts(bead, run2) {
-  const meta3 = gastownMetadata(bead);
-  const rows = [["Bead", `\`${bead.id}\` (${bead.status ?? "open"})`]];
-  const polecat2 = gastownString(bead, "polecat");
-  const attempt = attemptOf(bead);
-  if (polecat2 !== void 0) rows.push(["Polecat", `**${polecat2}**${attempt > 0 ? `, attempt ${attempt}` : ""}`]);
-  const formula = gastownString(bead, "formula");
-  const molecule = gastownString(bead, "molecule");
-  if (formula !== void 0) rows.push(["Formula", `\`${formula}\`${molecule !== void 0 ? `, molecule \`${molecule}\`` : ""}`]);
-  if (run2) rows.push(["Run", `[#${run2.id}](${run2.url})${run2.status ? ` (${run2.status})` : ""}`]);
-  const slungBy = gastownString(bead, "slung_by");
-  const slungAt = gastownString(bead, "slung_at");
-  if (slungBy !== void 0 && slungAt !== void 0) rows.push(["Slung", `by @${slungBy}, ${when(new Date(slungAt))}`]);
-  const dispatchedAt = gastownString(bead, "dispatched_at");
-  if (dispatchedAt !== void 0) rows.push(["Dispatched", when(new Date(dispatchedAt))]);
-  const waitingSince = gastownString(bead, "waiting_since");
-  if (waitingSince !== void 0) rows.push(["Waiting since", when(new Date(waitingSince))]);
-  const witness2 = rungShown(bead, when);
-  if (witness2 !== void 0) rows.push(["Witness", witness2]);
-  if (typeof meta3.exit === "string") rows.push(["Exit", meta3.exit]);
-  const turns = meta3["exit_turns"];
-  const cost = meta3["exit_cost_usd"];
-  if (typeof turns === "number" && typeof cost === "number") rows.push(["Spent", `${turns} turn${turns === 1 ? "" : "s"}, $${cost.toFixed(2)}`]);
-  return ["| | |", "|---|---|", ...rows.map(([name2, value]) => `| ${name2} | ${value} |`)];
-}
-function checklist(ledger2, bead, current) {
-  const root = gastownString(bead, "molecule");
-  if (!ledger2 || root === void 0 || !isMoleculeRoot(ledger2.get(root))) return [];
-  const molecule = readMolecule(ledger2, root);
-  const state = progress(ledger2, molecule);
-  const next = new Set(state.next.map((step) => step.step));
-  const isCurrent = (step) => !step.closed && (typeof current === "number" ? step.n === current : step.step === current);
-  const marker = (step) => isCurrent(step) ? " \u2190 now" : next.has(step.step) ? " \u2190 next" : "";
-  return [
-    "",
-    `**Steps** (${state.done} of ${state.total} done)`,
-    "",
-    ...molecule.steps.map((step) => `- [${step.closed ? "x" : " "}] ${oneLine(step.bead.title)}${marker(step)}`)
-  ];
-}
-function oneLine(text2) {
-  return text2.replace(/\s+/g, " ").replace(/\|/g, "\\|").trim();
-}
-function when(date5) {
-  return `${date5.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
-// app/handlers/issue-status.ts
-async function showStatus(ref, issue3, view, labels = {}) {
-  const issueRef = { owner: ref.owner, repo: ref.repo, issue_number: issue3.number };
-  const add = (labels.add ?? []).filter((label) => !issue3.labels.includes(label));
-  const remove = (labels.remove ?? []).filter((label) => issue3.labels.includes(label));
-  await upsertStatusComment(ref.github, issueRef, renderStatusComment(view), { botLogin: ref.botLogin });
-  await addLabels(ref.github, issueRef, add);
-  for (const label of remove) await removeLabel(ref.github, issueRef, label);
-}
-function otherStatusLabels(labels, keep) {
-  return labels.filter((label) => label.startsWith("status::") && label !== keep);
-}
-
 // app/handlers/polecat-mail.ts
-import { randomUUID as randomUUID2 } from "node:crypto";
-
-// app/github/branch-refs.ts
-async function branchTip(github, repo, branch) {
-  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
-    owner: repo.owner,
-    repo: repo.repo,
-    ref: `heads/${branch}`
-  }), void 0);
-  return answer === void 0 ? void 0 : answer.data.object.sha;
-}
-async function moveBranch(github, repo, branch, sha, current) {
-  if (current === sha) return "unchanged";
-  if (current === void 0) {
-    await github.request("POST /repos/{owner}/{repo}/git/refs", { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${branch}`, sha });
-    return "created";
-  }
-  await github.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner: repo.owner, repo: repo.repo, ref: `heads/${branch}`, sha, force: false });
-  return "moved";
-}
-
-// app/github/create-issue.ts
-async function createIssue(github, repo, issue3) {
-  const { data } = await github.request("POST /repos/{owner}/{repo}/issues", {
-    ...repo,
-    title: issue3.title,
-    body: issue3.body,
-    ...issue3.labels && issue3.labels.length > 0 ? { labels: [...issue3.labels] } : {}
-  });
-  const created = data;
-  return { number: created.number, html_url: created.html_url };
-}
-var PER_PAGE3 = 100;
-async function findMarkedIssue(github, repo, wanted) {
-  for (let page = 1; ; page++) {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/issues", {
-      owner: repo.owner,
-      repo: repo.repo,
-      labels: wanted.label,
-      state: "all",
-      since: wanted.since,
-      per_page: PER_PAGE3,
-      page
-    });
-    const issues = data;
-    const found = issues.find((issue3) => issue3.user?.login === wanted.creator && issue3.body?.includes(wanted.marker) === true);
-    if (found) return { number: found.number, html_url: found.html_url };
-    if (issues.length < PER_PAGE3) return void 0;
-  }
-}
-
-// app/github/pull-requests.ts
-async function openOrUpdatePullRequest(github, repo, wanted) {
-  try {
-    const { data } = await github.request("POST /repos/{owner}/{repo}/pulls", {
-      owner: repo.owner,
-      repo: repo.repo,
-      head: wanted.head,
-      base: wanted.base,
-      title: wanted.title,
-      body: wanted.body
-    });
-    return { number: data.number, created: true, labels: [] };
-  } catch (error63) {
-    if (statusOf(error63) !== 422) throw error63;
-    const open3 = await openPullRequestFor(github, repo, wanted.head);
-    if (open3 === void 0) throw error63;
-    if (open3.title !== wanted.title || open3.body !== wanted.body) {
-      await github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
-        owner: repo.owner,
-        repo: repo.repo,
-        pull_number: open3.number,
-        title: wanted.title,
-        body: wanted.body
-      });
-    }
-    return { number: open3.number, created: false, labels: open3.labels.map((label) => label.name) };
-  }
-}
-async function openPullRequestFor(github, repo, branch) {
-  const { data } = await github.request("GET /repos/{owner}/{repo}/pulls", {
-    owner: repo.owner,
-    repo: repo.repo,
-    head: `${repo.owner}:${branch}`,
-    state: "open"
-  });
-  return data[0];
-}
-
-// app/town/exit-texts.ts
-function exitMarker(exit) {
-  return `<!-- gastown:exit ${exit.bead.id}@${exit.attempt} -->`;
-}
-function pullRequestText(ledger2, exit, runUrl, sandbox) {
-  const lines = [
-    `Polecat **${exit.polecat}** finished \`${exit.bead.id}\` (attempt ${exit.attempt}).`,
-    ...sandboxParagraph(sandbox),
-    "",
-    "**Summary**",
-    "",
-    agentText(exit.reason),
-    ...stepLines(ledger2, exit.bead),
-    "",
-    `Closes #${exit.issue}`,
-    "",
-    `Run: ${runUrl}`,
-    exitMarker(exit)
-  ];
-  return { title: withoutMentions(oneLine2(exit.bead.title)), body: lines.join("\n") + "\n" };
-}
-function stepLines(ledger2, bead) {
-  const root = gastownString(bead, "molecule");
-  if (root === void 0 || !isMoleculeRoot(ledger2.get(root))) return [];
-  const lines = ["", "**Steps**", ""];
-  for (const step of readMolecule(ledger2, root).steps) {
-    lines.push(`- [${step.closed ? "x" : " "}] ${oneLine2(step.bead.title)}`);
-    const notes = gastownString(step.bead, "notes");
-    if (notes !== void 0 && notes.trim() !== "") lines.push("", indent(agentText(notes)), "");
-  }
-  return lines;
-}
-function exitComment(ledger2, exit, sandbox) {
-  const head = `Polecat **${exit.polecat}** ended attempt ${exit.attempt} of \`${exit.bead.id}\``;
-  if (exit.exit === "BLOCKED") {
-    const blocker = exit.blocker === void 0 ? void 0 : ledger2.get(exit.blocker);
-    const what = exit.blocker === void 0 ? [] : [
-      "",
-      `It is blocked by \`${exit.blocker}\`${blocker ? ":" : "."}`,
-      ...blocker ? ["", agentText(blocker.title)] : []
-    ];
-    return [
-      exitMarker(exit),
-      `${head} as **BLOCKED**: the work waits until what blocks it is done, then a person slings it again.`,
-      ...sandboxParagraph(sandbox),
-      "",
-      agentText(exit.reason),
-      ...what
-    ].join("\n") + "\n";
-  }
-  if (exit.exit === "REFACTOR") {
-    const children = filedChildren(ledger2, exit);
-    const listed = children.length === 0 ? ["", "It filed no beads under it."] : [
-      "",
-      `It split the work into ${children.length === 1 ? "this bead" : `these ${children.length} beads`}:`,
-      "",
-      ...children.map((child) => `- \`${child.id}\`
-
-${indent(agentText(child.title))}
-`)
-    ];
-    return [
-      exitMarker(exit),
-      `${head} as **REFACTOR**: the work is deferred, split into smaller beads.`,
-      ...sandboxParagraph(sandbox),
-      "",
-      agentText(exit.reason),
-      ...listed
-    ].join("\n") + "\n";
-  }
-  return void 0;
-}
-function filedChildren(ledger2, exit) {
-  const molecule = gastownString(exit.bead, "molecule");
-  return ledger2.beads().filter((bead) => bead.id !== molecule && bead.created_by === `polecat/${exit.polecat}` && (bead.dependencies ?? []).some((d) => d.type === "parent-child" && d.depends_on_id === exit.bead.id));
-}
-function escalationIssue(exit, sandbox) {
-  const slungBy = gastownString(exit.bead, "slung_by");
-  const who = slungBy === void 0 ? "" : `@${slungBy}: `;
-  const body = [
-    `${who}polecat **${exit.polecat}** escalated #${exit.issue} (bead \`${exit.bead.id}\`, attempt ${exit.attempt}): it needs a person.`,
-    ...sandboxParagraph(sandbox),
-    "",
-    agentText(exit.reason),
-    "",
-    `The work is let go and its molecule stays open: once a person has acted, slinging #${exit.issue} again resumes it.`,
-    exitMarker(exit)
-  ].join("\n") + "\n";
-  return { title: `Escalation: #${exit.issue} needs a person`, body, labels: [ESCALATED_LABEL] };
-}
-function unpublishedComment(exit, why, sandbox) {
-  return [
-    exitMarker(exit),
-    `Polecat **${exit.polecat}** ended attempt ${exit.attempt} of \`${exit.bead.id}\` as **COMPLETED**, but its work cannot be published: ${withoutMentions(why)}.`,
-    ...sandboxParagraph(sandbox),
-    "",
-    `The work stays on \`${exit.workRef}\` at \`${(exit.workTip ?? "").slice(0, 12)}\`. Once a person has put \`${exit.branch}\` in order (or deleted it), slinging #${exit.issue} again publishes the next attempt.`
-  ].join("\n") + "\n";
-}
-function exitHeadline(exit, published) {
-  const who = `Polecat **${exit.polecat}** ended attempt ${exit.attempt} as ${exit.exit}`;
-  switch (exit.exit) {
-    case "COMPLETED":
-      if (published.unpublished !== void 0) return `${who}, but its work cannot be published: it needs a person.`;
-      return `${who}: pull request #${published.pr ?? "?"} is open and queued.`;
-    case "BLOCKED":
-      return `${who}: the work is blocked${exit.blocker === void 0 ? "" : ` by \`${exit.blocker}\``}. Sling it again once that is done.`;
-    case "REFACTOR":
-      return `${who}: the work is deferred, split into smaller beads.`;
-    case "ESCALATE":
-      return `${who}: escalated as #${published.escalation ?? "?"}. Sling it again once a person has acted.`;
-  }
-}
-function oneLine2(text2) {
-  return text2.replace(/\s+/g, " ").trim();
-}
-function indent(text2) {
-  return text2.split("\n").map((line) => line === "" ? line : `  ${line}`).join("\n");
-}
-
-// app/town/mail-escalation.ts
-var ESCALATION_CLAIM_MS = 2 * 6e4;
-
-// app/town/dispatch-records.ts
-function hookedFor(ledger2, bead, attempt) {
-  const found = ledger2.get(bead);
-  return found && beadStatus(found) === "hooked" && attemptOf(found) === attempt ? found : void 0;
-}
-function releaseRefusedDispatch(ledger2, bead, attempt, now) {
-  const found = hookedFor(ledger2, bead, attempt);
-  if (!found) return ledger2;
-  const released = withGastownMetadata({ ...unhooked(found), updated_at: timestamp2(now) }, { dispatched_at: void 0, ...UNCLAIMED });
-  return ledger2.withBead(released);
-}
-
-// app/handlers/sling-issue.ts
-async function dispatchHooked(town, issueOf, assignment, state, headline, addLabels2 = []) {
-  const dispatched = await dispatch(town, assignment, state);
-  const issue3 = await issueOf();
-  if (issue3 === void 0) return;
-  const view = { now: town.deps.clock(), bead: dispatched.bead, ledger: dispatched.ledger, sandbox: town.config.polecat };
-  if (dispatched.refused) {
-    await showStatus(town, issue3, {
-      ...view,
-      state: "error",
-      detail: dispatched.refused,
-      headline: `The polecat workflow could not be started, so the hook was let go. Fix the workflow, then sling again.`
-    }, { remove: [HOOKED_LABEL, ...slingLabelsOn(issue3.labels, town.config.sling.label)] });
-    return;
-  }
-  await showStatus(town, issue3, {
-    ...view,
-    state: "hooked",
-    headline,
-    ...dispatched.run ? { run: dispatched.run } : {}
-  }, { add: [HOOKED_LABEL, ...addLabels2], remove: [WAITING_LABEL, ...otherStatusLabels(issue3.labels, HOOKED_LABEL)] });
-}
-async function dispatch(town, assignment, state) {
+async function escalateMail(town, botLogin, mail, read) {
+  const decision = mailToEscalate(read.ledger, mail);
+  if (decision.kind === "nothing") return { outcome: decision, state: read };
+  const { bead, polecat: polecat2 } = decision;
+  const claim2 = { id: randomUUID2(), now: town.deps.clock() };
+  const claimed = await town.store.update(
+    `Claim escalating ${decision.messages.map((m) => m.id).join(", ")}: mail from polecat ${polecat2} to the overseer`,
+    (ledger2) => decision.messages.reduce((next, message) => claimEscalation(next, message.id, claim2), ledger2),
+    { from: read }
+  );
+  const held = decision.messages.map((message) => ({ message, ...escalationClaimOf(claimed.state.ledger.get(message.id), claim2.id) })).filter(({ held: held2 }) => held2);
+  if (held.length === 0) return { outcome: { kind: "nothing", why: `another look is escalating ${bead.id}'s mail` }, state: claimed.state };
   const repo = { owner: town.owner, repo: town.repo };
-  const { workflow, ref } = town.config.polecat;
-  const beadIn = (ledger2) => ledger2.get(assignment.bead);
-  let started;
-  try {
-    started = await dispatchWorkflow(town.github, { ...repo, workflow, ref: ref ?? town.defaultBranch, inputs: polecatInputs(assignment, town.config.polecat) });
-  } catch (error63) {
-    if (!(error63 instanceof DispatchError)) throw error63;
-    const now = town.deps.clock();
-    const released = await town.store.update(
-      `Release ${assignment.bead}: the polecat workflow was refused`,
-      (ledger2) => releaseRefusedDispatch(ledger2, assignment.bead, assignment.attempt, now),
-      { from: state }
-    );
-    return { bead: beadIn(released.state.ledger), ledger: released.state.ledger, refused: error63.message };
+  const issue3 = issueNumberOf(bead);
+  const slungBy = gastownString(bead, "slung_by") ?? "";
+  const opened = [];
+  for (const { message, takenOver } of held) {
+    const marker = escalationMarker(message.id);
+    const found = takenOver ? await findMarkedIssue(town.github, repo, { label: ESCALATED_LABEL, since: listedSince(message.created_at), marker, creator: await botLogin() }) : void 0;
+    const escalation = found ?? await createIssue(town.github, repo, escalationIssueText({
+      slungBy,
+      issue: issue3 ?? 0,
+      text: withoutMentions(mailText(message)),
+      message: message.id,
+      heading: `polecat **${polecat2}** escalated #${issue3 ?? "?"} (bead \`${bead.id}\`, attempt ${attemptOf(bead)})`
+    }));
+    opened.push({ message: message.id, issue: escalation.number });
   }
-  const found = started.runId === void 0 ? await findRunByName(town.github, { ...repo, workflow, name: polecatRunName(assignment) }) : void 0;
-  const run2 = started.runId !== void 0 && started.htmlUrl !== void 0 ? { id: started.runId, url: started.htmlUrl, status: "queued" } : found ? { id: found.id, url: found.html_url, status: found.status } : void 0;
-  return { bead: beadIn(state.ledger), ledger: state.ledger, ...run2 ? { run: run2 } : {} };
+  const recorded = await town.store.update(
+    `Record escalation issue${opened.length === 1 ? "" : "s"} ${opened.map((o) => `#${o.issue} on ${o.message}`).join(", ")}`,
+    (ledger2) => opened.reduce((next, o) => recordMailEscalated(next, o.message, o.issue), ledger2),
+    { from: claimed.state }
+  );
+  if (issue3 !== void 0) {
+    const issueRef = { ...repo, issue_number: issue3 };
+    await addLabels(town.github, issueRef, [ESCALATED_LABEL]);
+    await replyToIssue(
+      town.github,
+      issueRef,
+      `Polecat **${polecat2}** escalated as ${opened.map((o) => `#${o.issue}`).join(", ")}, mentioning @${slungBy}.`
+    );
+  }
+  return { outcome: { kind: "escalated", bead: bead.id, issues: opened.map((o) => o.issue) }, state: recorded.state };
 }
-
-// app/handlers/polecat-mail.ts
 async function publishExit(town, beadId, known) {
   const read = known ?? await town.store.read();
   const decision = exitToPublish(read.ledger.get(beadId));
@@ -56464,22 +56566,6 @@ async function publishExit(town, beadId, known) {
     ...promoted === void 0 ? {} : { promoted: promoted.bead.id }
   };
 }
-async function dispatchPromoted(town, promoted, state) {
-  const number4 = issueNumberOf(promoted.bead);
-  const { polecat: polecat2, attempt } = promoted.assignment;
-  const slungBy = gastownString(promoted.bead, "slung_by");
-  const issueOf = async () => {
-    const labels = number4 === void 0 ? void 0 : await labelsOn(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 });
-    return number4 === void 0 || labels === void 0 ? void 0 : { number: number4, labels };
-  };
-  await dispatchHooked(
-    town,
-    issueOf,
-    promoted.assignment,
-    state,
-    `A polecat came free: slung${slungBy === void 0 ? "" : ` by @${slungBy}`} to polecat **${polecat2}** (attempt ${attempt}). It is on its way.`
-  );
-}
 var CLOCK_SKEW_MS = 10 * 6e4;
 function listedSince(at) {
   const time3 = Date.parse(at ?? "");
@@ -56521,6 +56607,49 @@ async function publishPullRequest(town, ledger2, exit) {
   }
   if (!pull.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
   return { kind: "published", pr: pull.number };
+}
+
+// app/molecules/digest-file.ts
+var DIGESTS_DIR = ".beads/digests";
+var BOM = "\uFEFF";
+function digestFileFor(finishedAt) {
+  const month = utcMonth(finishedAt);
+  if (month === void 0) {
+    throw new DigestError([{
+      field: "finished_at",
+      message: `must be an RFC 3339 timestamp such as 2026-04-18T16:19:12Z (got ${JSON.stringify(finishedAt)})`
+    }]);
+  }
+  return `${DIGESTS_DIR}/${month}.jsonl`;
+}
+function utcMonth(text2) {
+  if (!isTimestamp(text2)) return void 0;
+  return /^(\d{4}-\d{2})-/.exec(toUtc(text2))?.[1];
+}
+function appendDigest(fileText3, digest) {
+  const line = digestLine(digest);
+  if (lineWithId(fileText3, digest.id) !== void 0) return fileText3;
+  const separator = fileText3 === "" || fileText3.endsWith("\n") ? "" : "\n";
+  return `${fileText3}${separator}${line}`;
+}
+function lineWithId(text2, id) {
+  const lines = splitLedgerLines(text2);
+  for (let i = 0; i < lines.length; i++) {
+    let record2;
+    try {
+      record2 = JSON.parse(withoutBom(lines[i], i));
+    } catch {
+      continue;
+    }
+    if (isObject2(record2) && record2["id"] === id) return i + 1;
+  }
+  return void 0;
+}
+function withoutBom(raw2, index) {
+  return index === 0 && raw2.startsWith(BOM) ? raw2.slice(BOM.length) : raw2;
+}
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // app/handlers/witness-act.ts
@@ -56576,10 +56705,7 @@ async function actOn(town, decision, state) {
   const cancel = async (runId) => {
     if (runId !== void 0) await cancelRun(town.github, { ...repo, runId });
   };
-  const issueOf = async () => {
-    const labels = number4 === void 0 ? void 0 : await labelsOn(town.github, { ...repo, issue_number: number4 });
-    return number4 === void 0 || labels === void 0 ? void 0 : { number: number4, labels };
-  };
+  const issueOf = issueOfBead(town, bead);
   switch (decision.kind) {
     case "respawn":
       await dispatchHooked(
@@ -56670,7 +56796,8 @@ async function patrolRig(ref, deps, botLogin) {
       ...heartbeat ? { heartbeat } : {}
     }));
   }
-  const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger2, town.config, startedAt).hooked === void 0;
+  const mail = lostMail(ledger2, startedAt);
+  const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger2, town.config, startedAt).hooked === void 0 && mail.publish.length === 0 && mail.overseer.length === 0;
   if (idle) return { kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [] };
   const acted = await actOnWitness(town, decisions, {
     why: `Witness patrol of ${rig}`,
@@ -56691,8 +56818,26 @@ async function patrolRig(ref, deps, botLogin) {
     rig,
     looked: targets.length,
     promoted: acted.promoted,
-    actions: acted.acted.map(patrolActionOf).filter((a) => a !== void 0)
+    actions: [...acted.acted.map(patrolActionOf).filter((a) => a !== void 0), ...await deliverLostMail(town, mail)]
   };
+}
+async function deliverLostMail(town, mail) {
+  const actions = [];
+  if (mail.overseer.length === 0 && mail.publish.length === 0) return actions;
+  const botLogin = () => Promise.resolve(town.botLogin);
+  let state = await town.store.read();
+  for (const claim2 of mail.overseer) {
+    const escalated = await escalateMail(town, botLogin, claim2, state);
+    state = escalated.state;
+    if (escalated.outcome.kind === "escalated") {
+      actions.push({ bead: claim2.bead, text: `escalated its polecat's mail to the overseer as ${escalated.outcome.issues.map((n) => `#${n}`).join(", ")}` });
+    }
+  }
+  for (const bead of mail.publish) {
+    const published = await publishExit(town, bead);
+    if (published.kind === "published") actions.push({ bead, text: `published attempt ${published.exit.attempt}'s exit ${published.exit.exit}, whose mail was lost` });
+  }
+  return actions;
 }
 async function currentRun(town, bead) {
   const run2 = await findBeadRun(town, bead, attemptOf(bead));

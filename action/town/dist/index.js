@@ -71250,187 +71250,6 @@ function releaseRefusedDispatch(ledger2, bead, attempt, now) {
   return ledger2.withBead(released);
 }
 
-// app/handlers/sling-issue.ts
-async function slingIssue(town, request2) {
-  const { issue: issue3 } = request2;
-  const now = town.deps.clock();
-  await react(town.github, request2.acknowledge, "eyes");
-  const read = await town.store.read();
-  const seen = beadByExternalRef(read.ledger, issue3.url);
-  const hooked = seen !== void 0 && beadStatus(seen) === "hooked";
-  const observed = hooked && (request2.retry || !dispatchedWithinGrace(seen, now)) ? await observeRun(town, seen) : void 0;
-  if (request2.retry && (!seen || attemptOf(seen) === 0)) {
-    await replyToIssue(
-      town.github,
-      { owner: town.owner, repo: town.repo, issue_number: issue3.number },
-      `@${request2.sender}: this issue has never been slung, so there is nothing to retry; \`/sling\` it.`
-    );
-    return;
-  }
-  const formula = request2.formula ?? (request2.retry && seen ? gastownString(seen, "formula") : void 0) ?? town.config.sling.formula;
-  let outcome;
-  const load = () => town.deps.loadFormulas(town.github, { owner: town.owner, repo: town.repo }, [formula]);
-  const write = (library) => town.store.update(
-    () => commitMessage(issue3, outcome),
-    (ledger2) => {
-      const slung = sling2(ledger2, {
-        issue: issue3,
-        formula,
-        vars: request2.vars,
-        baseBranch: town.defaultBranch,
-        slungBy: request2.sender,
-        now,
-        config: town.config,
-        fallbackPrefix: town.fallbackPrefix,
-        cook: cookWith(library),
-        ...observed ? { observedRun: { attempt: observed.attempt, live: observed.live } } : {},
-        ...request2.retry ? { retry: true } : {}
-      });
-      outcome = slung.outcome;
-      return slung.ledger;
-    },
-    { from: read }
-  );
-  let written;
-  try {
-    try {
-      written = await write(hooked ? void 0 : await load());
-    } catch (error63) {
-      if (!(error63 instanceof FormulasNotLoaded)) throw error63;
-      written = await write(await load());
-    }
-  } catch (error63) {
-    if (!(error63 instanceof FormulaError || error63 instanceof MoleculeError || error63 instanceof ConfigError)) throw error63;
-    await showStatus(town, issue3, {
-      state: "error",
-      now,
-      detail: error63.message,
-      sandbox: town.config.polecat,
-      headline: `@${request2.sender}, this issue could not be slung with \`${formula}\`:`,
-      ...seen ? { bead: seen, ledger: read.ledger } : {}
-    });
-    return;
-  }
-  if (outcome === void 0) throw new Error("the sling mutation never ran");
-  await settle2(town, request2, outcome, written.state, observed?.run);
-}
-async function observeRun(town, bead) {
-  const attempt = attemptOf(bead);
-  const run3 = await findBeadRun(town, bead, attempt);
-  return { attempt, live: run3 !== void 0 && isLiveRun(run3), run: run3 };
-}
-var FormulasNotLoaded = class extends Error {
-};
-function cookWith(library) {
-  return (name2, vars) => {
-    if (!library) throw new FormulasNotLoaded(name2);
-    return cook(name2, library, vars);
-  };
-}
-async function settle2(town, request2, outcome, state, seenRun) {
-  const { issue: issue3 } = request2;
-  const now = town.deps.clock();
-  const view = { now, bead: outcome.bead, ledger: state.ledger, sandbox: town.config.polecat };
-  const slingLabels = slingLabelsOn(issue3.labels, town.config.sling.label);
-  const missingSlingLabel = slingLabels.length === 0 ? [town.config.sling.label] : [];
-  switch (outcome.kind) {
-    case "dispatch": {
-      if (outcome.reason === "retry" && seenRun && isLiveRun(seenRun)) {
-        await cancelRun(town.github, { owner: town.owner, repo: town.repo, runId: seenRun.id });
-      }
-      const { polecat: polecat2, attempt } = outcome.assignment;
-      const how = outcome.reason === "retry" ? request2.retry ? `Retried by @${request2.sender}: the last attempt was stopped and this one started` : `No run was seen for the last attempt, so it was dispatched again` : outcome.reason === "resume" ? `It resumes the open molecule from its first step not done` : `It is on its way`;
-      await dispatchHooked(town, async () => issue3, outcome.assignment, state, outcome.reason === "retry" && request2.retry ? `${how}: polecat **${polecat2}**, attempt ${attempt}.` : `Slung by @${request2.sender} to polecat **${polecat2}** (attempt ${attempt}). ${how}.`, missingSlingLabel);
-      return;
-    }
-    case "already-hooked": {
-      const polecat2 = gastownString(outcome.bead, "polecat") ?? "?";
-      const run3 = seenRun ? ` ([run ${seenRun.id}](${seenRun.html_url}), ${seenRun.status})` : "";
-      const said = outcome.why === "running" ? `already hooked: polecat **${polecat2}** is running it${run3}, so nothing more was started.` : `already hooked: polecat **${polecat2}** was dispatched moments ago, so nothing more was started.`;
-      if (request2.acknowledge && "comment_id" in request2.acknowledge) {
-        await replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issue3.number }, `@${request2.sender}: ${said}`);
-      }
-      return;
-    }
-    case "waiting":
-      await showStatus(town, issue3, {
-        ...view,
-        state: "waiting",
-        headline: `All ${outcome.hooked} polecats are busy (limits.max_polecats is ${town.config.limits.max_polecats}). This issue waits for the next free one.`
-      }, { add: [WAITING_LABEL, ...missingSlingLabel] });
-      return;
-    case "escalate":
-      await showStatus(town, issue3, {
-        ...view,
-        state: "escalated",
-        headline: `No polecat run was seen after ${outcome.attempts} attempts, so the hook was let go. Look at the polecat workflow's runs, then sling again.`
-      }, { add: [ESCALATED_LABEL], remove: [HOOKED_LABEL, ...slingLabels] });
-      return;
-    case "closed":
-      await showStatus(town, issue3, {
-        ...view,
-        state: "error",
-        headline: `This issue is closed, so it was not slung. Reopen it first.`
-      }, { remove: slingLabels });
-      return;
-  }
-}
-async function dispatchHooked(town, issueOf, assignment, state, headline, addLabels2 = []) {
-  const dispatched = await dispatch(town, assignment, state);
-  const issue3 = await issueOf();
-  if (issue3 === void 0) return;
-  const view = { now: town.deps.clock(), bead: dispatched.bead, ledger: dispatched.ledger, sandbox: town.config.polecat };
-  if (dispatched.refused) {
-    await showStatus(town, issue3, {
-      ...view,
-      state: "error",
-      detail: dispatched.refused,
-      headline: `The polecat workflow could not be started, so the hook was let go. Fix the workflow, then sling again.`
-    }, { remove: [HOOKED_LABEL, ...slingLabelsOn(issue3.labels, town.config.sling.label)] });
-    return;
-  }
-  await showStatus(town, issue3, {
-    ...view,
-    state: "hooked",
-    headline,
-    ...dispatched.run ? { run: dispatched.run } : {}
-  }, { add: [HOOKED_LABEL, ...addLabels2], remove: [WAITING_LABEL, ...otherStatusLabels(issue3.labels, HOOKED_LABEL)] });
-}
-async function dispatch(town, assignment, state) {
-  const repo = { owner: town.owner, repo: town.repo };
-  const { workflow, ref } = town.config.polecat;
-  const beadIn = (ledger2) => ledger2.get(assignment.bead);
-  let started;
-  try {
-    started = await dispatchWorkflow(town.github, { ...repo, workflow, ref: ref ?? town.defaultBranch, inputs: polecatInputs(assignment, town.config.polecat) });
-  } catch (error63) {
-    if (!(error63 instanceof DispatchError)) throw error63;
-    const now = town.deps.clock();
-    const released = await town.store.update(
-      `Release ${assignment.bead}: the polecat workflow was refused`,
-      (ledger2) => releaseRefusedDispatch(ledger2, assignment.bead, assignment.attempt, now),
-      { from: state }
-    );
-    return { bead: beadIn(released.state.ledger), ledger: released.state.ledger, refused: error63.message };
-  }
-  const found = started.runId === void 0 ? await findRunByName(town.github, { ...repo, workflow, name: polecatRunName(assignment) }) : void 0;
-  const run3 = started.runId !== void 0 && started.htmlUrl !== void 0 ? { id: started.runId, url: started.htmlUrl, status: "queued" } : found ? { id: found.id, url: found.html_url, status: found.status } : void 0;
-  return { bead: beadIn(state.ledger), ledger: state.ledger, ...run3 ? { run: run3 } : {} };
-}
-function commitMessage(issue3, outcome) {
-  const bead = outcome?.bead?.id ?? "?";
-  switch (outcome?.kind) {
-    case "dispatch":
-      return `Sling #${issue3.number} (${bead}) to polecat ${outcome.assignment.polecat}, attempt ${outcome.assignment.attempt}`;
-    case "waiting":
-      return `Sling #${issue3.number} (${bead}): waiting for a free polecat`;
-    case "escalate":
-      return `Escalate #${issue3.number} (${bead}): no run after ${outcome.attempts} attempts`;
-    default:
-      return `Sling #${issue3.number} (${bead})`;
-  }
-}
-
 // app/molecules/digest.ts
 var DIGEST_KINDS = ["work", "patrol", "merge"];
 var RIG = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+$/;
@@ -71687,6 +71506,368 @@ function closeAll(molecule, reason, now, rootReason = reason) {
   return [...molecule.steps.filter((s) => !s.closed).map((s) => close(s.bead, reason)), close(molecule.root, rootReason)];
 }
 
+// app/town/polecat-exit.ts
+var STATUS_AFTER_EXIT = {
+  // Its pull request is open until it merges.
+  COMPLETED: "in_progress",
+  BLOCKED: "blocked",
+  REFACTOR: "deferred",
+  ESCALATE: "open"
+};
+function recordPolecatExit(ledger2, exit, context) {
+  const work = ledger2.get(context.bead);
+  if (!work) throw new Error(`${context.bead} is not in the ledger`);
+  const at = timestamp2(exit.at);
+  const released = withGastownMetadata(
+    { ...beadStatus(work) === "hooked" ? unhooked(work) : work, status: STATUS_AFTER_EXIT[exit.exit], updated_at: at },
+    {
+      exit: exit.exit,
+      exit_reason: exit.reason,
+      exit_at: at,
+      exit_blocker: exit.blocker,
+      work_tip: exit.workTip,
+      // What the attempt spent: by its model proxy in the sandbox, else by the agent's stream.
+      exit_turns: context.turns,
+      exit_cost_usd: Math.round(context.costUsd * 1e6) / 1e6
+    }
+  );
+  const blocked = exit.blocker === void 0 ? released : withBlocker(released, exit.blocker, at, context.polecat);
+  const next = ledger2.withBead(sameAs(work, blocked) ? work : blocked);
+  if (exit.exit !== "COMPLETED") return { ledger: next, digest: void 0 };
+  const squashed = squash(next, context.molecule, {
+    now: exit.at,
+    kind: "work",
+    exit: "COMPLETED",
+    summary: exit.reason,
+    agent: context.polecat,
+    rig: context.rig,
+    metrics: { turns: context.turns, cost_usd: Math.round(context.costUsd * 1e6) / 1e6 }
+  });
+  return { ledger: squashed.ledger, digest: squashed.digest };
+}
+function recordedExit(bead) {
+  const meta3 = gastownMetadata(bead);
+  const exit = meta3.exit;
+  if (exit !== "COMPLETED" && exit !== "BLOCKED" && exit !== "REFACTOR" && exit !== "ESCALATE") return void 0;
+  return {
+    exit,
+    reason: gastownString(bead, "exit_reason") ?? "",
+    attempt: attemptOf(bead),
+    runId: typeof meta3.run_id === "number" ? meta3.run_id : void 0,
+    blocker: gastownString(bead, "exit_blocker"),
+    workTip: gastownString(bead, "work_tip"),
+    at: gastownString(bead, "exit_at")
+  };
+}
+function withBlocker(work, blocker, at, polecat2) {
+  const deps = work.dependencies ?? [];
+  if (deps.some((d) => d.depends_on_id === blocker && d.type === "blocks")) return work;
+  const dep = { issue_id: work.id, depends_on_id: blocker, type: "blocks", created_at: at, created_by: `polecat/${polecat2}` };
+  return { ...work, dependencies: [...deps, dep] };
+}
+function sameAs(before, after) {
+  return JSON.stringify({ ...before, updated_at: "" }) === JSON.stringify({ ...after, updated_at: "" });
+}
+
+// app/town/publish-exit.ts
+var QUEUE_LABEL = "gt:queue";
+function exitToPublish(bead) {
+  if (bead === void 0) return { kind: "nothing", why: "the ledger has no such bead" };
+  const exit = recordedExit(bead);
+  if (exit === void 0) return { kind: "nothing", why: `${bead.id} records no exit` };
+  if (beadStatus(bead) === "hooked") return { kind: "nothing", why: `${bead.id} is hooked again, attempt ${exit.attempt}` };
+  if (exit.runId === void 0) return { kind: "nothing", why: `no run claimed attempt ${exit.attempt} of ${bead.id}` };
+  const published = publishedAttempt(bead);
+  if (published !== void 0 && published >= exit.attempt) return { kind: "nothing", why: `attempt ${exit.attempt} of ${bead.id} is published` };
+  const polecat2 = gastownString(bead, "polecat");
+  const issue3 = issueNumberOf(bead);
+  if (polecat2 === void 0 || issue3 === void 0) return { kind: "nothing", why: `${bead.id} has no ${polecat2 === void 0 ? "polecat" : "issue"}` };
+  if (exit.exit === "COMPLETED" && exit.workTip === void 0) return { kind: "nothing", why: `${bead.id} records no work tip` };
+  return {
+    kind: "publish",
+    exit: { ...exit, runId: exit.runId, bead, polecat: polecat2, issue: issue3, branch: polecatBranch(polecat2, bead.id), workRef: workRef(polecat2, bead.id) }
+  };
+}
+function publishedAttempt(bead) {
+  const value = gastownMetadata(bead).published_attempt;
+  return typeof value === "number" && Number.isInteger(value) ? value : void 0;
+}
+var PUBLISH_CLAIM_MS = 2 * 6e4;
+function claimPublishing(ledger2, beadId, attempt, claim2) {
+  const bead = ledger2.get(beadId);
+  const decision = exitToPublish(bead);
+  if (bead === void 0 || decision.kind !== "publish" || decision.exit.attempt !== attempt) return ledger2;
+  const held = publishingClaim(bead);
+  if (held?.by === claim2.id) return ledger2;
+  if (held !== void 0 && held.attempt === attempt && claim2.now.getTime() - Date.parse(held.at) < PUBLISH_CLAIM_MS) return ledger2;
+  return ledger2.withBead(withGastownMetadata(bead, { publishing: { attempt, by: claim2.id, at: timestamp2(claim2.now) } }));
+}
+function holdsClaim(bead, id) {
+  return bead !== void 0 && publishingClaim(bead)?.by === id;
+}
+function publishingClaim(bead) {
+  const value = gastownMetadata(bead).publishing;
+  if (typeof value !== "object" || value === null) return void 0;
+  const { attempt, by, at } = value;
+  return typeof attempt === "number" && typeof by === "string" && typeof at === "string" ? { attempt, by, at } : void 0;
+}
+function recordPublished(ledger2, beadId, attempt, pr) {
+  const bead = ledger2.get(beadId);
+  if (!bead) return ledger2;
+  const exit = recordedExit(bead);
+  if (exit === void 0 || exit.attempt !== attempt || beadStatus(bead) === "hooked") return ledger2;
+  const unchanged = publishedAttempt(bead) === attempt && (pr === void 0 || gastownMetadata(bead).pr === pr) && publishingClaim(bead) === void 0;
+  if (unchanged) return ledger2;
+  return ledger2.withBead(withGastownMetadata(bead, { published_attempt: attempt, publishing: void 0, ...pr === void 0 ? {} : { pr } }));
+}
+function exitLabels(exit, labels, slingLabel) {
+  const status = `status::${STATUS_AFTER_EXIT[exit]}`;
+  const add = [status, ...exit === "ESCALATE" ? [ESCALATED_LABEL] : []];
+  const remove = [
+    HOOKED_LABEL,
+    WAITING_LABEL,
+    ...labels.filter((label) => label.startsWith("status::") && label !== status),
+    ...exit === "COMPLETED" ? [] : slingLabelsOn(labels, slingLabel)
+  ];
+  return {
+    add: add.filter((label) => !labels.includes(label)),
+    remove: [...new Set(remove)].filter((label) => labels.includes(label))
+  };
+}
+function issueNumberOf(bead) {
+  const match = /\/issues\/(\d+)$/.exec(bead.external_ref ?? "");
+  return match ? Number(match[1]) : void 0;
+}
+
+// app/town/waiting.ts
+function waitingBeads(ledger2) {
+  return ledger2.beads().filter((bead) => gastownString(bead, "waiting_since") !== void 0 && beadStatus(bead) !== "hooked" && beadStatus(bead) !== "closed").sort((a, b) => (a.priority ?? 2) - (b.priority ?? 2) || compare(gastownString(a, "waiting_since"), gastownString(b, "waiting_since")) || compare(a.id, b.id));
+}
+function promoteWaiting(ledger2, config3, now) {
+  if (hookedBeads(ledger2).length >= config3.limits.max_polecats) return { ledger: ledger2 };
+  for (const bead of waitingBeads(ledger2)) {
+    const polecat2 = gastownString(bead, "polecat");
+    const molecule = gastownString(bead, "molecule");
+    if (polecat2 === void 0 || molecule === void 0) continue;
+    const hooked = hookedForNextAttempt(bead, polecat2, config3, timestamp2(now));
+    return {
+      ledger: ledger2.withBead(hooked),
+      hooked: { bead: hooked, assignment: { bead: bead.id, molecule, polecat: polecat2, attempt: attemptOf(hooked) } }
+    };
+  }
+  return { ledger: ledger2 };
+}
+function compare(a, b) {
+  return (a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0;
+}
+
+// app/handlers/sling-issue.ts
+async function slingIssue(town, request2) {
+  const { issue: issue3 } = request2;
+  const now = town.deps.clock();
+  await react(town.github, request2.acknowledge, "eyes");
+  const read = await town.store.read();
+  const seen = beadByExternalRef(read.ledger, issue3.url);
+  const hooked = seen !== void 0 && beadStatus(seen) === "hooked";
+  const observed = hooked && (request2.retry || !dispatchedWithinGrace(seen, now)) ? await observeRun(town, seen) : void 0;
+  if (request2.retry && (!seen || attemptOf(seen) === 0)) {
+    await replyToIssue(
+      town.github,
+      { owner: town.owner, repo: town.repo, issue_number: issue3.number },
+      `@${request2.sender}: this issue has never been slung, so there is nothing to retry; \`/sling\` it.`
+    );
+    return;
+  }
+  const formula = request2.formula ?? (request2.retry && seen ? gastownString(seen, "formula") : void 0) ?? town.config.sling.formula;
+  let outcome;
+  let promoted;
+  const load = () => town.deps.loadFormulas(town.github, { owner: town.owner, repo: town.repo }, [formula]);
+  const write = (library) => town.store.update(
+    () => commitMessage(issue3, outcome, promoted),
+    (ledger2) => {
+      const slung = sling2(ledger2, {
+        issue: issue3,
+        formula,
+        vars: request2.vars,
+        baseBranch: town.defaultBranch,
+        slungBy: request2.sender,
+        now,
+        config: town.config,
+        fallbackPrefix: town.fallbackPrefix,
+        cook: cookWith(library),
+        ...observed ? { observedRun: { attempt: observed.attempt, live: observed.live } } : {},
+        ...request2.retry ? { retry: true } : {}
+      });
+      outcome = slung.outcome;
+      const next = slung.outcome.kind === "escalate" ? promoteWaiting(slung.ledger, town.config, now) : { ledger: slung.ledger };
+      promoted = next.hooked;
+      return next.ledger;
+    },
+    { from: read }
+  );
+  let written;
+  try {
+    try {
+      written = await write(hooked ? void 0 : await load());
+    } catch (error63) {
+      if (!(error63 instanceof FormulasNotLoaded)) throw error63;
+      written = await write(await load());
+    }
+  } catch (error63) {
+    if (!(error63 instanceof FormulaError || error63 instanceof MoleculeError || error63 instanceof ConfigError)) throw error63;
+    await showStatus(town, issue3, {
+      state: "error",
+      now,
+      detail: error63.message,
+      sandbox: town.config.polecat,
+      headline: `@${request2.sender}, this issue could not be slung with \`${formula}\`:`,
+      ...seen ? { bead: seen, ledger: read.ledger } : {}
+    });
+    return;
+  }
+  if (outcome === void 0) throw new Error("the sling mutation never ran");
+  await settle2(town, request2, outcome, written.state, observed?.run);
+  if (promoted !== void 0 && written.changed) await dispatchPromoted(town, promoted, written.state);
+}
+async function observeRun(town, bead) {
+  const attempt = attemptOf(bead);
+  const run3 = await findBeadRun(town, bead, attempt);
+  return { attempt, live: run3 !== void 0 && isLiveRun(run3), run: run3 };
+}
+var FormulasNotLoaded = class extends Error {
+};
+function cookWith(library) {
+  return (name2, vars) => {
+    if (!library) throw new FormulasNotLoaded(name2);
+    return cook(name2, library, vars);
+  };
+}
+async function settle2(town, request2, outcome, state, seenRun) {
+  const { issue: issue3 } = request2;
+  const now = town.deps.clock();
+  const view = { now, bead: outcome.bead, ledger: state.ledger, sandbox: town.config.polecat };
+  const slingLabels = slingLabelsOn(issue3.labels, town.config.sling.label);
+  const missingSlingLabel = slingLabels.length === 0 ? [town.config.sling.label] : [];
+  switch (outcome.kind) {
+    case "dispatch": {
+      if (outcome.reason === "retry" && seenRun && isLiveRun(seenRun)) {
+        await cancelRun(town.github, { owner: town.owner, repo: town.repo, runId: seenRun.id });
+      }
+      const { polecat: polecat2, attempt } = outcome.assignment;
+      const how = outcome.reason === "retry" ? request2.retry ? `Retried by @${request2.sender}: the last attempt was stopped and this one started` : `No run was seen for the last attempt, so it was dispatched again` : outcome.reason === "resume" ? `It resumes the open molecule from its first step not done` : `It is on its way`;
+      await dispatchHooked(town, async () => issue3, outcome.assignment, state, outcome.reason === "retry" && request2.retry ? `${how}: polecat **${polecat2}**, attempt ${attempt}.` : `Slung by @${request2.sender} to polecat **${polecat2}** (attempt ${attempt}). ${how}.`, missingSlingLabel);
+      return;
+    }
+    case "already-hooked": {
+      const polecat2 = gastownString(outcome.bead, "polecat") ?? "?";
+      const run3 = seenRun ? ` ([run ${seenRun.id}](${seenRun.html_url}), ${seenRun.status})` : "";
+      const said = outcome.why === "running" ? `already hooked: polecat **${polecat2}** is running it${run3}, so nothing more was started.` : `already hooked: polecat **${polecat2}** was dispatched moments ago, so nothing more was started.`;
+      if (request2.acknowledge && "comment_id" in request2.acknowledge) {
+        await replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issue3.number }, `@${request2.sender}: ${said}`);
+      }
+      return;
+    }
+    case "waiting":
+      await showStatus(town, issue3, {
+        ...view,
+        state: "waiting",
+        headline: `All ${outcome.hooked} polecats are busy (limits.max_polecats is ${town.config.limits.max_polecats}). This issue waits for the next free one.`
+      }, { add: [WAITING_LABEL, ...missingSlingLabel] });
+      return;
+    case "escalate":
+      await showStatus(town, issue3, {
+        ...view,
+        state: "escalated",
+        headline: `No polecat run was seen after ${outcome.attempts} attempts, so the hook was let go. Look at the polecat workflow's runs, then sling again.`
+      }, { add: [ESCALATED_LABEL], remove: [HOOKED_LABEL, ...slingLabels] });
+      return;
+    case "closed":
+      await showStatus(town, issue3, {
+        ...view,
+        state: "error",
+        headline: `This issue is closed, so it was not slung. Reopen it first.`
+      }, { remove: slingLabels });
+      return;
+  }
+}
+async function dispatchHooked(town, issueOf, assignment, state, headline, addLabels2 = []) {
+  const dispatched = await dispatch(town, assignment, state);
+  const issue3 = await issueOf();
+  if (issue3 === void 0) return;
+  const view = { now: town.deps.clock(), bead: dispatched.bead, ledger: dispatched.ledger, sandbox: town.config.polecat };
+  if (dispatched.refused) {
+    await showStatus(town, issue3, {
+      ...view,
+      state: "error",
+      detail: dispatched.refused,
+      headline: `The polecat workflow could not be started, so the hook was let go. Fix the workflow, then sling again.`
+    }, { remove: [HOOKED_LABEL, ...slingLabelsOn(issue3.labels, town.config.sling.label)] });
+    return;
+  }
+  await showStatus(town, issue3, {
+    ...view,
+    state: "hooked",
+    headline,
+    ...dispatched.run ? { run: dispatched.run } : {}
+  }, { add: [HOOKED_LABEL, ...addLabels2], remove: [WAITING_LABEL, ...otherStatusLabels(issue3.labels, HOOKED_LABEL)] });
+}
+function issueOfBead(town, bead) {
+  const number4 = issueNumberOf(bead);
+  return async () => {
+    const labels = number4 === void 0 ? void 0 : await labelsOn(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 });
+    return number4 === void 0 || labels === void 0 ? void 0 : { number: number4, labels };
+  };
+}
+async function dispatchPromoted(town, promoted, state) {
+  const { polecat: polecat2, attempt } = promoted.assignment;
+  const slungBy = gastownString(promoted.bead, "slung_by");
+  await dispatchHooked(
+    town,
+    issueOfBead(town, promoted.bead),
+    promoted.assignment,
+    state,
+    `A polecat came free: slung${slungBy === void 0 ? "" : ` by @${slungBy}`} to polecat **${polecat2}** (attempt ${attempt}). It is on its way.`
+  );
+}
+async function dispatch(town, assignment, state) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const { workflow, ref } = town.config.polecat;
+  const beadIn = (ledger2) => ledger2.get(assignment.bead);
+  let started;
+  try {
+    started = await dispatchWorkflow(town.github, { ...repo, workflow, ref: ref ?? town.defaultBranch, inputs: polecatInputs(assignment, town.config.polecat) });
+  } catch (error63) {
+    if (!(error63 instanceof DispatchError)) throw error63;
+    const now = town.deps.clock();
+    const released = await town.store.update(
+      `Release ${assignment.bead}: the polecat workflow was refused`,
+      (ledger2) => releaseRefusedDispatch(ledger2, assignment.bead, assignment.attempt, now),
+      { from: state }
+    );
+    return { bead: beadIn(released.state.ledger), ledger: released.state.ledger, refused: error63.message };
+  }
+  const found = started.runId === void 0 ? await findRunByName(town.github, { ...repo, workflow, name: polecatRunName(assignment) }) : void 0;
+  const run3 = started.runId !== void 0 && started.htmlUrl !== void 0 ? { id: started.runId, url: started.htmlUrl, status: "queued" } : found ? { id: found.id, url: found.html_url, status: found.status } : void 0;
+  return { bead: beadIn(state.ledger), ledger: state.ledger, ...run3 ? { run: run3 } : {} };
+}
+function commitMessage(issue3, outcome, promoted) {
+  const hooked = promoted === void 0 ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`;
+  return slingMessage(issue3, outcome) + hooked;
+}
+function slingMessage(issue3, outcome) {
+  const bead = outcome?.bead?.id ?? "?";
+  switch (outcome?.kind) {
+    case "dispatch":
+      return `Sling #${issue3.number} (${bead}) to polecat ${outcome.assignment.polecat}, attempt ${outcome.assignment.attempt}`;
+    case "waiting":
+      return `Sling #${issue3.number} (${bead}): waiting for a free polecat`;
+    case "escalate":
+      return `Escalate #${issue3.number} (${bead}): no run after ${outcome.attempts} attempts`;
+    default:
+      return `Sling #${issue3.number} (${bead})`;
+  }
+}
+
 // app/town/unsling.ts
 function unsling(ledger2, issueUrl, options2) {
   const bead = beadByExternalRef(ledger2, issueUrl);
@@ -71725,12 +71906,15 @@ async function unslingIssue(town, request2) {
   const now = town.deps.clock();
   if (request2.acknowledge) await react(town.github, request2.acknowledge, "eyes");
   let outcome;
+  let promoted;
   const written = await town.store.update(
-    () => `Unsling #${issue3.number} (${outcome?.bead?.id ?? "?"})${request2.abandon ? ", abandoning its molecule" : ""}`,
+    () => `Unsling #${issue3.number} (${outcome?.bead?.id ?? "?"})${request2.abandon ? ", abandoning its molecule" : ""}` + (promoted === void 0 ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`),
     (ledger2) => {
       const unslung = unsling(ledger2, issue3.url, { abandon: request2.abandon, now });
       outcome = unslung.outcome;
-      return unslung.ledger;
+      const next = unslung.outcome.kind !== "not-slung" && unslung.outcome.wasHooked ? promoteWaiting(unslung.ledger, town.config, now) : { ledger: unslung.ledger };
+      promoted = next.hooked;
+      return next.ledger;
     }
   );
   if (outcome === void 0) throw new Error("the unsling mutation never ran");
@@ -71746,6 +71930,7 @@ async function unslingIssue(town, request2) {
   await showStatus(town, issue3, { state: outcome.burned ? "abandoned" : "unslung", headline, bead: outcome.bead, ledger: written.state.ledger, sandbox: town.config.polecat, now }, {
     remove: [HOOKED_LABEL, WAITING_LABEL, ...slingLabelsOn(issue3.labels, town.config.sling.label)]
   });
+  if (promoted !== void 0 && written.changed) await dispatchPromoted(town, promoted, written.state);
 }
 async function liveRunId(town, bead) {
   const run3 = await findBeadRun(town, bead, attemptOf(bead));
@@ -72328,6 +72513,58 @@ function closeStep(ledger2, rootId, stepId, now, notes) {
   return ledger2.withBead({ ...bead, status: "closed", closed_at: at, close_reason: CLOSE_REASONS.done, updated_at: at });
 }
 
+// app/town/mail-escalation.ts
+var ESCALATING_MAIL = /* @__PURE__ */ new Set(["HELP", "ESCALATION"]);
+function mailToEscalate(ledger2, mail) {
+  const bead = ledger2.get(mail.bead);
+  if (bead === void 0) return { kind: "nothing", why: "the ledger has no such bead" };
+  const attempt = attemptOf(bead);
+  const runId = gastownMetadata(bead).run_id;
+  if (typeof runId !== "number" || mail.attempt !== attempt || mail.runId !== runId) {
+    return { kind: "nothing", why: `the mail does not name the run that claimed attempt ${attempt} of ${bead.id}` };
+  }
+  const polecat2 = gastownString(bead, "polecat");
+  if (polecat2 === void 0) return { kind: "nothing", why: `${bead.id} has no polecat` };
+  const messages = ledger2.beads().filter((b) => isOverseerMail(b, bead.id, polecat2) && escalationIssueOf(b) === void 0).sort((a, b) => a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0);
+  if (messages.length === 0) return { kind: "nothing", why: `${bead.id}'s polecat has no mail to the overseer left to escalate` };
+  return { kind: "escalate", bead, polecat: polecat2, messages };
+}
+function isOverseerMail(message, bead, polecat2) {
+  return message.issue_type === "message" && message.assignee === "overseer" && (message.labels ?? []).includes(MAIL_LABEL) && gastownString(message, "mail") === bead && message.created_by === `${POLECAT_ASSIGNEE_PREFIX}${polecat2}`;
+}
+var ESCALATION_CLAIM_MS = 2 * 6e4;
+function claimEscalation(ledger2, messageId, claim2) {
+  const message = ledger2.get(messageId);
+  if (message === void 0 || escalationIssueOf(message) !== void 0) return ledger2;
+  const held = escalatingClaim(message);
+  if (held?.by === claim2.id) return ledger2;
+  if (held !== void 0 && claim2.now.getTime() - Date.parse(held.at) < ESCALATION_CLAIM_MS) return ledger2;
+  return ledger2.withBead(withGastownMetadata(message, {
+    escalating: { by: claim2.id, at: timestamp2(claim2.now), ...held === void 0 ? {} : { after: held.by } }
+  }));
+}
+function escalationClaimOf(message, id) {
+  const claim2 = message === void 0 ? void 0 : escalatingClaim(message);
+  return { held: claim2?.by === id, takenOver: claim2?.by === id && claim2.after !== void 0 };
+}
+function escalatingClaim(message) {
+  const value = gastownMetadata(message).escalating;
+  if (typeof value !== "object" || value === null) return void 0;
+  const { by, at, after } = value;
+  if (typeof by !== "string" || typeof at !== "string") return void 0;
+  return { by, at, ...typeof after === "string" ? { after } : {} };
+}
+function recordMailEscalated(ledger2, messageId, issue3) {
+  const message = ledger2.get(messageId);
+  if (message === void 0 || escalationIssueOf(message) === issue3 && escalatingClaim(message) === void 0) return ledger2;
+  return ledger2.withBead(withGastownMetadata(message, { issue: issue3, escalating: void 0 }));
+}
+function mailText(message) {
+  return message.description ? `${message.title}
+
+${message.description}` : message.title;
+}
+
 // app/town/patrol.ts
 var WITNESS_PATROL_FORMULA = "mol-witness-patrol";
 function patrolTargets(ledger2, now) {
@@ -72340,6 +72577,22 @@ function runVouchedFor(bead, heartbeat, now, stuckMinutes) {
   if ((heartbeat.attempt ?? attempt) !== attempt || heartbeat.state !== void 0 && heartbeat.state !== "working") return void 0;
   if (now.getTime() - heartbeat.at.getTime() > stuckMinutes * 6e4) return void 0;
   return { id: runId, attempt, status: "in_progress", conclusion: null };
+}
+var MAIL_GRACE_MS = 2 * 6e4;
+function lostMail(ledger2, now) {
+  const publish = [];
+  const overseer = [];
+  for (const bead of ledger2.beads()) {
+    if (bead.issue_type === "message" || bead.issue_type === "molecule") continue;
+    const decision = exitToPublish(bead);
+    const lost = decision.kind === "publish" && !(now.getTime() - Date.parse(decision.exit.at ?? "") < MAIL_GRACE_MS);
+    if (lost) publish.push(bead.id);
+    const runId = gastownMetadata(bead).run_id;
+    if (typeof runId !== "number" || !(lost || beadStatus(bead) === "hooked")) continue;
+    const claim2 = { bead: bead.id, attempt: attemptOf(bead), runId };
+    if (mailToEscalate(ledger2, claim2).kind === "escalate") overseer.push(claim2);
+  }
+  return { publish, overseer };
 }
 function patrolActionOf(decision) {
   switch (decision.kind) {
@@ -72380,91 +72633,6 @@ function patrolSummary(round) {
     ...round.promoted.map((bead) => `${bead} hooked from the waiting slings`)
   ];
   return did.length === 0 ? `${looked}; nothing to do.` : `${looked}: ${did.join("; ")}.`;
-}
-
-// app/town/waiting.ts
-function waitingBeads(ledger2) {
-  return ledger2.beads().filter((bead) => gastownString(bead, "waiting_since") !== void 0 && beadStatus(bead) !== "hooked" && beadStatus(bead) !== "closed").sort((a, b) => (a.priority ?? 2) - (b.priority ?? 2) || compare(gastownString(a, "waiting_since"), gastownString(b, "waiting_since")) || compare(a.id, b.id));
-}
-function promoteWaiting(ledger2, config3, now) {
-  if (hookedBeads(ledger2).length >= config3.limits.max_polecats) return { ledger: ledger2 };
-  for (const bead of waitingBeads(ledger2)) {
-    const polecat2 = gastownString(bead, "polecat");
-    const molecule = gastownString(bead, "molecule");
-    if (polecat2 === void 0 || molecule === void 0) continue;
-    const hooked = hookedForNextAttempt(bead, polecat2, config3, timestamp2(now));
-    return {
-      ledger: ledger2.withBead(hooked),
-      hooked: { bead: hooked, assignment: { bead: bead.id, molecule, polecat: polecat2, attempt: attemptOf(hooked) } }
-    };
-  }
-  return { ledger: ledger2 };
-}
-function compare(a, b) {
-  return (a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0;
-}
-
-// app/town/polecat-exit.ts
-var STATUS_AFTER_EXIT = {
-  // Its pull request is open until it merges.
-  COMPLETED: "in_progress",
-  BLOCKED: "blocked",
-  REFACTOR: "deferred",
-  ESCALATE: "open"
-};
-function recordPolecatExit(ledger2, exit, context) {
-  const work = ledger2.get(context.bead);
-  if (!work) throw new Error(`${context.bead} is not in the ledger`);
-  const at = timestamp2(exit.at);
-  const released = withGastownMetadata(
-    { ...beadStatus(work) === "hooked" ? unhooked(work) : work, status: STATUS_AFTER_EXIT[exit.exit], updated_at: at },
-    {
-      exit: exit.exit,
-      exit_reason: exit.reason,
-      exit_at: at,
-      exit_blocker: exit.blocker,
-      work_tip: exit.workTip,
-      // What the attempt spent: by its model proxy in the sandbox, else by the agent's stream.
-      exit_turns: context.turns,
-      exit_cost_usd: Math.round(context.costUsd * 1e6) / 1e6
-    }
-  );
-  const blocked = exit.blocker === void 0 ? released : withBlocker(released, exit.blocker, at, context.polecat);
-  const next = ledger2.withBead(sameAs(work, blocked) ? work : blocked);
-  if (exit.exit !== "COMPLETED") return { ledger: next, digest: void 0 };
-  const squashed = squash(next, context.molecule, {
-    now: exit.at,
-    kind: "work",
-    exit: "COMPLETED",
-    summary: exit.reason,
-    agent: context.polecat,
-    rig: context.rig,
-    metrics: { turns: context.turns, cost_usd: Math.round(context.costUsd * 1e6) / 1e6 }
-  });
-  return { ledger: squashed.ledger, digest: squashed.digest };
-}
-function recordedExit(bead) {
-  const meta3 = gastownMetadata(bead);
-  const exit = meta3.exit;
-  if (exit !== "COMPLETED" && exit !== "BLOCKED" && exit !== "REFACTOR" && exit !== "ESCALATE") return void 0;
-  return {
-    exit,
-    reason: gastownString(bead, "exit_reason") ?? "",
-    attempt: attemptOf(bead),
-    runId: typeof meta3.run_id === "number" ? meta3.run_id : void 0,
-    blocker: gastownString(bead, "exit_blocker"),
-    workTip: gastownString(bead, "work_tip"),
-    at: gastownString(bead, "exit_at")
-  };
-}
-function withBlocker(work, blocker, at, polecat2) {
-  const deps = work.dependencies ?? [];
-  if (deps.some((d) => d.depends_on_id === blocker && d.type === "blocks")) return work;
-  const dep = { issue_id: work.id, depends_on_id: blocker, type: "blocks", created_at: at, created_by: `polecat/${polecat2}` };
-  return { ...work, dependencies: [...deps, dep] };
-}
-function sameAs(before, after) {
-  return JSON.stringify({ ...before, updated_at: "" }) === JSON.stringify({ ...after, updated_at: "" });
 }
 
 // app/town/witness.ts
@@ -72630,119 +72798,6 @@ function withNote(ledger2, bead, text2, key, input2) {
     now: input2.now,
     prefix
   }).ledger;
-}
-
-// app/molecules/digest-file.ts
-var DIGESTS_DIR = ".beads/digests";
-var BOM = "\uFEFF";
-function digestFileFor(finishedAt) {
-  const month = utcMonth(finishedAt);
-  if (month === void 0) {
-    throw new DigestError([{
-      field: "finished_at",
-      message: `must be an RFC 3339 timestamp such as 2026-04-18T16:19:12Z (got ${JSON.stringify(finishedAt)})`
-    }]);
-  }
-  return `${DIGESTS_DIR}/${month}.jsonl`;
-}
-function utcMonth(text2) {
-  if (!isTimestamp(text2)) return void 0;
-  return /^(\d{4}-\d{2})-/.exec(toUtc(text2))?.[1];
-}
-function appendDigest(fileText3, digest) {
-  const line = digestLine(digest);
-  if (lineWithId(fileText3, digest.id) !== void 0) return fileText3;
-  const separator = fileText3 === "" || fileText3.endsWith("\n") ? "" : "\n";
-  return `${fileText3}${separator}${line}`;
-}
-function lineWithId(text2, id) {
-  const lines = splitLedgerLines(text2);
-  for (let i = 0; i < lines.length; i++) {
-    let record3;
-    try {
-      record3 = JSON.parse(withoutBom(lines[i], i));
-    } catch {
-      continue;
-    }
-    if (isObject2(record3) && record3["id"] === id) return i + 1;
-  }
-  return void 0;
-}
-function withoutBom(raw2, index) {
-  return index === 0 && raw2.startsWith(BOM) ? raw2.slice(BOM.length) : raw2;
-}
-function isObject2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-// app/town/publish-exit.ts
-var QUEUE_LABEL = "gt:queue";
-function exitToPublish(bead) {
-  if (bead === void 0) return { kind: "nothing", why: "the ledger has no such bead" };
-  const exit = recordedExit(bead);
-  if (exit === void 0) return { kind: "nothing", why: `${bead.id} records no exit` };
-  if (beadStatus(bead) === "hooked") return { kind: "nothing", why: `${bead.id} is hooked again, attempt ${exit.attempt}` };
-  if (exit.runId === void 0) return { kind: "nothing", why: `no run claimed attempt ${exit.attempt} of ${bead.id}` };
-  const published = publishedAttempt(bead);
-  if (published !== void 0 && published >= exit.attempt) return { kind: "nothing", why: `attempt ${exit.attempt} of ${bead.id} is published` };
-  const polecat2 = gastownString(bead, "polecat");
-  const issue3 = issueNumberOf(bead);
-  if (polecat2 === void 0 || issue3 === void 0) return { kind: "nothing", why: `${bead.id} has no ${polecat2 === void 0 ? "polecat" : "issue"}` };
-  if (exit.exit === "COMPLETED" && exit.workTip === void 0) return { kind: "nothing", why: `${bead.id} records no work tip` };
-  return {
-    kind: "publish",
-    exit: { ...exit, runId: exit.runId, bead, polecat: polecat2, issue: issue3, branch: polecatBranch(polecat2, bead.id), workRef: workRef(polecat2, bead.id) }
-  };
-}
-function publishedAttempt(bead) {
-  const value = gastownMetadata(bead).published_attempt;
-  return typeof value === "number" && Number.isInteger(value) ? value : void 0;
-}
-var PUBLISH_CLAIM_MS = 2 * 6e4;
-function claimPublishing(ledger2, beadId, attempt, claim2) {
-  const bead = ledger2.get(beadId);
-  const decision = exitToPublish(bead);
-  if (bead === void 0 || decision.kind !== "publish" || decision.exit.attempt !== attempt) return ledger2;
-  const held = publishingClaim(bead);
-  if (held?.by === claim2.id) return ledger2;
-  if (held !== void 0 && held.attempt === attempt && claim2.now.getTime() - Date.parse(held.at) < PUBLISH_CLAIM_MS) return ledger2;
-  return ledger2.withBead(withGastownMetadata(bead, { publishing: { attempt, by: claim2.id, at: timestamp2(claim2.now) } }));
-}
-function holdsClaim(bead, id) {
-  return bead !== void 0 && publishingClaim(bead)?.by === id;
-}
-function publishingClaim(bead) {
-  const value = gastownMetadata(bead).publishing;
-  if (typeof value !== "object" || value === null) return void 0;
-  const { attempt, by, at } = value;
-  return typeof attempt === "number" && typeof by === "string" && typeof at === "string" ? { attempt, by, at } : void 0;
-}
-function recordPublished(ledger2, beadId, attempt, pr) {
-  const bead = ledger2.get(beadId);
-  if (!bead) return ledger2;
-  const exit = recordedExit(bead);
-  if (exit === void 0 || exit.attempt !== attempt || beadStatus(bead) === "hooked") return ledger2;
-  const unchanged = publishedAttempt(bead) === attempt && (pr === void 0 || gastownMetadata(bead).pr === pr) && publishingClaim(bead) === void 0;
-  if (unchanged) return ledger2;
-  return ledger2.withBead(withGastownMetadata(bead, { published_attempt: attempt, publishing: void 0, ...pr === void 0 ? {} : { pr } }));
-}
-function exitLabels(exit, labels, slingLabel) {
-  const status = `status::${STATUS_AFTER_EXIT[exit]}`;
-  const add = [status, ...exit === "ESCALATE" ? [ESCALATED_LABEL] : []];
-  const remove = [
-    HOOKED_LABEL,
-    WAITING_LABEL,
-    ...labels.filter((label) => label.startsWith("status::") && label !== status),
-    ...exit === "COMPLETED" ? [] : slingLabelsOn(labels, slingLabel)
-  ];
-  return {
-    add: add.filter((label) => !labels.includes(label)),
-    remove: [...new Set(remove)].filter((label) => labels.includes(label))
-  };
-}
-function issueNumberOf(bead) {
-  const match = /\/issues\/(\d+)$/.exec(bead.external_ref ?? "");
-  return match ? Number(match[1]) : void 0;
 }
 
 // app/handlers/polecat-mail.ts
@@ -72928,58 +72983,6 @@ function indent(text2) {
   return text2.split("\n").map((line) => line === "" ? line : `  ${line}`).join("\n");
 }
 
-// app/town/mail-escalation.ts
-var ESCALATING_MAIL = /* @__PURE__ */ new Set(["HELP", "ESCALATION"]);
-function mailToEscalate(ledger2, mail) {
-  const bead = ledger2.get(mail.bead);
-  if (bead === void 0) return { kind: "nothing", why: "the ledger has no such bead" };
-  const attempt = attemptOf(bead);
-  const runId = gastownMetadata(bead).run_id;
-  if (typeof runId !== "number" || mail.attempt !== attempt || mail.runId !== runId) {
-    return { kind: "nothing", why: `the mail does not name the run that claimed attempt ${attempt} of ${bead.id}` };
-  }
-  const polecat2 = gastownString(bead, "polecat");
-  if (polecat2 === void 0) return { kind: "nothing", why: `${bead.id} has no polecat` };
-  const messages = ledger2.beads().filter((b) => isOverseerMail(b, bead.id, polecat2) && escalationIssueOf(b) === void 0).sort((a, b) => a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0);
-  if (messages.length === 0) return { kind: "nothing", why: `${bead.id}'s polecat has no mail to the overseer left to escalate` };
-  return { kind: "escalate", bead, polecat: polecat2, messages };
-}
-function isOverseerMail(message, bead, polecat2) {
-  return message.issue_type === "message" && message.assignee === "overseer" && (message.labels ?? []).includes(MAIL_LABEL) && gastownString(message, "mail") === bead && message.created_by === `${POLECAT_ASSIGNEE_PREFIX}${polecat2}`;
-}
-var ESCALATION_CLAIM_MS = 2 * 6e4;
-function claimEscalation(ledger2, messageId, claim2) {
-  const message = ledger2.get(messageId);
-  if (message === void 0 || escalationIssueOf(message) !== void 0) return ledger2;
-  const held = escalatingClaim(message);
-  if (held?.by === claim2.id) return ledger2;
-  if (held !== void 0 && claim2.now.getTime() - Date.parse(held.at) < ESCALATION_CLAIM_MS) return ledger2;
-  return ledger2.withBead(withGastownMetadata(message, {
-    escalating: { by: claim2.id, at: timestamp2(claim2.now), ...held === void 0 ? {} : { after: held.by } }
-  }));
-}
-function escalationClaimOf(message, id) {
-  const claim2 = message === void 0 ? void 0 : escalatingClaim(message);
-  return { held: claim2?.by === id, takenOver: claim2?.by === id && claim2.after !== void 0 };
-}
-function escalatingClaim(message) {
-  const value = gastownMetadata(message).escalating;
-  if (typeof value !== "object" || value === null) return void 0;
-  const { by, at, after } = value;
-  if (typeof by !== "string" || typeof at !== "string") return void 0;
-  return { by, at, ...typeof after === "string" ? { after } : {} };
-}
-function recordMailEscalated(ledger2, messageId, issue3) {
-  const message = ledger2.get(messageId);
-  if (message === void 0 || escalationIssueOf(message) === issue3 && escalatingClaim(message) === void 0) return ledger2;
-  return ledger2.withBead(withGastownMetadata(message, { issue: issue3, escalating: void 0 }));
-}
-function mailText(message) {
-  return message.description ? `${message.title}
-
-${message.description}` : message.title;
-}
-
 // app/handlers/polecat-mail.ts
 var BEAD_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*-[A-Za-z0-9][A-Za-z0-9.]*$/;
 async function handleMail(event, deps, botLogin) {
@@ -73136,22 +73139,6 @@ async function publishExit(town, beadId, known) {
     ...promoted === void 0 ? {} : { promoted: promoted.bead.id }
   };
 }
-async function dispatchPromoted(town, promoted, state) {
-  const number4 = issueNumberOf(promoted.bead);
-  const { polecat: polecat2, attempt } = promoted.assignment;
-  const slungBy = gastownString(promoted.bead, "slung_by");
-  const issueOf = async () => {
-    const labels = number4 === void 0 ? void 0 : await labelsOn(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 });
-    return number4 === void 0 || labels === void 0 ? void 0 : { number: number4, labels };
-  };
-  await dispatchHooked(
-    town,
-    issueOf,
-    promoted.assignment,
-    state,
-    `A polecat came free: slung${slungBy === void 0 ? "" : ` by @${slungBy}`} to polecat **${polecat2}** (attempt ${attempt}). It is on its way.`
-  );
-}
 var CLOCK_SKEW_MS = 10 * 6e4;
 function listedSince(at) {
   const time3 = Date.parse(at ?? "");
@@ -73193,6 +73180,49 @@ async function publishPullRequest(town, ledger2, exit) {
   }
   if (!pull.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
   return { kind: "published", pr: pull.number };
+}
+
+// app/molecules/digest-file.ts
+var DIGESTS_DIR = ".beads/digests";
+var BOM = "\uFEFF";
+function digestFileFor(finishedAt) {
+  const month = utcMonth(finishedAt);
+  if (month === void 0) {
+    throw new DigestError([{
+      field: "finished_at",
+      message: `must be an RFC 3339 timestamp such as 2026-04-18T16:19:12Z (got ${JSON.stringify(finishedAt)})`
+    }]);
+  }
+  return `${DIGESTS_DIR}/${month}.jsonl`;
+}
+function utcMonth(text2) {
+  if (!isTimestamp(text2)) return void 0;
+  return /^(\d{4}-\d{2})-/.exec(toUtc(text2))?.[1];
+}
+function appendDigest(fileText3, digest) {
+  const line = digestLine(digest);
+  if (lineWithId(fileText3, digest.id) !== void 0) return fileText3;
+  const separator = fileText3 === "" || fileText3.endsWith("\n") ? "" : "\n";
+  return `${fileText3}${separator}${line}`;
+}
+function lineWithId(text2, id) {
+  const lines = splitLedgerLines(text2);
+  for (let i = 0; i < lines.length; i++) {
+    let record3;
+    try {
+      record3 = JSON.parse(withoutBom(lines[i], i));
+    } catch {
+      continue;
+    }
+    if (isObject2(record3) && record3["id"] === id) return i + 1;
+  }
+  return void 0;
+}
+function withoutBom(raw2, index) {
+  return index === 0 && raw2.startsWith(BOM) ? raw2.slice(BOM.length) : raw2;
+}
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // app/handlers/witness-act.ts
@@ -73248,10 +73278,7 @@ async function actOn(town, decision, state) {
   const cancel = async (runId) => {
     if (runId !== void 0) await cancelRun(town.github, { ...repo, runId });
   };
-  const issueOf = async () => {
-    const labels = number4 === void 0 ? void 0 : await labelsOn(town.github, { ...repo, issue_number: number4 });
-    return number4 === void 0 || labels === void 0 ? void 0 : { number: number4, labels };
-  };
+  const issueOf = issueOfBead(town, bead);
   switch (decision.kind) {
     case "respawn":
       await dispatchHooked(
@@ -73342,7 +73369,8 @@ async function patrolRig(ref, deps, botLogin) {
       ...heartbeat ? { heartbeat } : {}
     }));
   }
-  const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger2, town.config, startedAt).hooked === void 0;
+  const mail = lostMail(ledger2, startedAt);
+  const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger2, town.config, startedAt).hooked === void 0 && mail.publish.length === 0 && mail.overseer.length === 0;
   if (idle) return { kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [] };
   const acted = await actOnWitness(town, decisions, {
     why: `Witness patrol of ${rig}`,
@@ -73363,8 +73391,26 @@ async function patrolRig(ref, deps, botLogin) {
     rig,
     looked: targets.length,
     promoted: acted.promoted,
-    actions: acted.acted.map(patrolActionOf).filter((a) => a !== void 0)
+    actions: [...acted.acted.map(patrolActionOf).filter((a) => a !== void 0), ...await deliverLostMail(town, mail)]
   };
+}
+async function deliverLostMail(town, mail) {
+  const actions = [];
+  if (mail.overseer.length === 0 && mail.publish.length === 0) return actions;
+  const botLogin = () => Promise.resolve(town.botLogin);
+  let state = await town.store.read();
+  for (const claim2 of mail.overseer) {
+    const escalated = await escalateMail(town, botLogin, claim2, state);
+    state = escalated.state;
+    if (escalated.outcome.kind === "escalated") {
+      actions.push({ bead: claim2.bead, text: `escalated its polecat's mail to the overseer as ${escalated.outcome.issues.map((n) => `#${n}`).join(", ")}` });
+    }
+  }
+  for (const bead of mail.publish) {
+    const published = await publishExit(town, bead);
+    if (published.kind === "published") actions.push({ bead, text: `published attempt ${published.exit.attempt}'s exit ${published.exit.exit}, whose mail was lost` });
+  }
+  return actions;
 }
 async function currentRun(town, bead) {
   const run3 = await findBeadRun(town, bead, attemptOf(bead));
