@@ -27,7 +27,8 @@ export async function run(source: PatrolSource = actionSource(), overrides: Part
   try {
     const options = await readPatrolOptions(source);
     const github = deps.client?.(options.token, options.apiUrl) ?? restClient({ token: options.token, baseUrl: options.apiUrl, warn: core.warning });
-    const report = await patrolRig({ github, owner: options.owner, repo: options.repo, defaultBranch: options.defaultBranch }, deps.app, options.botLogin);
+    // A workflow's pass is rare and pays a runner-minute anyway: one request more sweeps for runs that hold no hook.
+    const report = await patrolRig({ github, owner: options.owner, repo: options.repo, defaultBranch: options.defaultBranch }, deps.app, options.botLogin, { sweepRuns: true });
     deps.info(describe(report));
     return report;
   } catch (error) {

@@ -82,6 +82,17 @@ export async function findRunByName(
   return run === undefined ? undefined : summaryOf(run);
 }
 
+/**
+ * The workflow's runs that are not completed, among its newest hundred (one request: GitHub's
+ * `status` filter takes one status, and a live run is queued, waiting or in progress).
+ */
+export async function listLiveRuns(github: GitHubClient, repo: RepoRef & { workflow: string }): Promise<RunSummary[]> {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
+    owner: repo.owner, repo: repo.repo, workflow_id: repo.workflow, per_page: 100,
+  }), undefined);
+  return ((answer?.data as { workflow_runs: RawRun[] } | undefined)?.workflow_runs ?? []).map(summaryOf).filter(isLiveRun);
+}
+
 /** The run, or undefined when GitHub has none with that id. */
 export async function getRun(github: GitHubClient, repo: RepoRef & { runId: number }): Promise<RunSummary | undefined> {
   const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", { owner: repo.owner, repo: repo.repo, run_id: repo.runId }), undefined);

@@ -37,7 +37,8 @@ export async function patrolTick(app: PatrolApp, deps: AppDependencies, deacon: 
     for (const repository of repositories) {
       const name = `${repository.owner}/${repository.repo}`;
       try {
-        rigs.push({ installation, repository: name, report: await patrolRig({ github, ...repository }, deps, botLogin) });
+        // The deacon's ticks also sweep for runs that hold no hook: rare, and one request more a rig.
+        rigs.push({ installation, repository: name, report: await patrolRig({ github, ...repository }, deps, botLogin, { sweepRuns: deacon }) });
       } catch (error) {
         // One rig's failure is its own: the others are still patrolled, and the next tick tries it again.
         rigs.push({ installation, repository: name, report: { kind: "failed", why: error instanceof Error ? error.message : String(error) } });

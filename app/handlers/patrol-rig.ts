@@ -14,13 +14,15 @@
 // nothing. Two passes at once (two replicas, or the App and the workflow) act once: each commit
 // applies a look only while its bead shows the hook that look saw.
 import { shippedFormulas } from "../github/repository-formulas.js";
-import type { RunSummary } from "../github/polecat-runs.js";
+import { listLiveRuns, type RunSummary } from "../github/polecat-runs.js";
 import type { Bead } from "../ledger/bead-schema.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
 import { cook } from "../molecules/cook.js";
 import {
   lostMail, patrolActionOf, patrolDigest, patrolTargets, runVouchedFor, WITNESS_PATROL_FORMULA, type LostMail, type PatrolAction,
 } from "../town/patrol.js";
+import type { Ledger } from "../ledger/ledger.js";
+import { parsePolecatRunName } from "../town/polecat-dispatch.js";
 import { attemptOf } from "../town/sling.js";
 import { promoteWaiting } from "../town/waiting.js";
 import { witnessLook, type WitnessDecision, type WitnessRun } from "../town/witness.js";
@@ -41,7 +43,16 @@ export type PatrolReport =
       readonly promoted: readonly string[];
     };
 
-export async function patrolRig(ref: RepositoryRef, deps: AppDependencies, botLogin: string): Promise<PatrolReport> {
+export interface PatrolOptions {
+  /**
+   * Also list the polecat workflow's live runs (one request more) and cancel those that hold no
+   * hook: a run whose bead was let go while its runner was gone, which nothing else stops before
+   * GitHub's own time-out. Events cancel the others as they start.
+   */
+  readonly sweepRuns?: boolean;
+}
+
+export async function patrolRig(ref: RepositoryRef, deps: AppDependencies, botLogin: string, options: PatrolOptions = {}): Promise<PatrolReport> {
   const opened = await openTown(ref, deps);
   if (opened.kind === "off") return { kind: "off", why: opened.reason };
   if (opened.kind === "invalid") return { kind: "off", why: opened.error.message };
@@ -58,6 +69,7 @@ export async function patrolRig(ref: RepositoryRef, deps: AppDependencies, botLo
       ledger, bead: bead.id, now: startedAt, config: town.config, rig, ...(run ? { run } : {}), ...(heartbeat ? { heartbeat } : {}),
     }));
   }
+  if (options.sweepRuns) decisions.push(...await orphanRuns(town, ledger, startedAt));
   const mail = lostMail(ledger, startedAt);
   const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger, town.config, startedAt).hooked === undefined &&
     mail.publish.length === 0 && mail.overseer.length === 0;
@@ -100,6 +112,21 @@ async function deliverLostMail(town: TownEvent, mail: LostMail): Promise<PatrolA
     if (published.kind === "published") actions.push({ bead, text: `published attempt ${published.exit.attempt}'s exit ${published.exit.exit}, whose mail was lost` });
   }
   return actions;
+}
+
+/** Cancel decisions for the polecat workflow's live runs that hold no hook. */
+async function orphanRuns(town: Town, ledger: Ledger, now: Date): Promise<WitnessDecision[]> {
+  const live = await listLiveRuns(town.github, { owner: town.owner, repo: town.repo, workflow: town.config.polecat.workflow });
+  return live.flatMap((run) => {
+    const named = parsePolecatRunName(run.display_title);
+    if (named === undefined) return [];
+    const decision = witnessLook({
+      ledger, bead: named.bead, now, config: town.config, rig: `${town.owner}/${town.repo}`,
+      run: { id: run.id, attempt: named.attempt, status: run.status, conclusion: run.conclusion, created_at: run.created_at },
+    });
+    // A live run's health needs its heartbeat: the looks above judged those that hold their hooks.
+    return decision.kind === "cancel-run" ? [decision] : [];
+  });
 }
 
 /** The bead's current attempt's run as GitHub shows it, or undefined when it shows none. */

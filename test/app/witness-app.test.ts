@@ -183,6 +183,22 @@ describe("the patrol pass", () => {
 });
 
 describe("runs that hold no hook", () => {
+  it("a live run whose bead was let go behind its back is cancelled by a sweeping pass, and only by one", async () => {
+    await start();
+    const { bead, runId } = await slungIssue(town);
+    await startAndClaim(town, runId);
+    // Unslung, and the unsling's cancel was lost: the ledger lets the bead go, the run goes on.
+    await editLedger(town, "mayor", "let it go", (ledger) => ledger.withBead({ ...(ledger.get(bead.id) as Bead), status: "open" }));
+    expect(await patrol(town)).toEqual({ kind: "patrolled", rig: REPO, looked: 0, actions: [], promoted: [] });
+    const from = town.sent.length;
+    expect((await patrol(town, 0, { sweepRuns: true }) as { actions: unknown }).actions).toEqual([
+      { bead: bead.id, text: `cancelled run ${runId} (${bead.id} is open, not hooked)` },
+    ]);
+    expect(requests(town, from).filter((r) => r.startsWith("POST"))).toEqual([`POST /repos/octo/town/actions/runs/${runId}/cancel`]);
+    await town.github.settled();
+    expect(runs(town).find((r) => r.id === runId)?.conclusion).toBe("cancelled");
+  });
+
   it("a run dispatched by hand for a stale attempt, or for a bead not slung, is cancelled as it starts", async () => {
     await start();
     const { bead } = await slungIssue(town);

@@ -3,7 +3,7 @@
 // with the App's installation client, as its timer or the patrol workflow runs one.
 import type { GitHubClient } from "../../app/github/github-client.js";
 import { realDependencies } from "../../app/handlers/app-dependencies.js";
-import { patrolRig, type PatrolReport } from "../../app/handlers/patrol-rig.js";
+import { patrolRig, type PatrolOptions, type PatrolReport } from "../../app/handlers/patrol-rig.js";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import { gastownMetadata, gastownString } from "../../app/molecules/gastown-metadata.js";
 import { claimBead } from "../../app/town/polecat-claim.js";
@@ -132,11 +132,11 @@ export async function installationClient(town: Town, index = 0): Promise<GitHubC
 }
 
 /** One patrol pass over octo/town with the App's installation client. */
-export async function patrol(town: Town, index = 0): Promise<PatrolReport> {
+export async function patrol(town: Town, index = 0, options: PatrolOptions = {}): Promise<PatrolReport> {
   const github = await installationClient(town, index);
   return patrolRig({ github, owner: "octo", repo: "town", defaultBranch: "main" }, {
     ...realDependencies, clock: () => town.clock.now, random: () => 0.5, sleep: async () => undefined,
-  }, "gastown[bot]");
+  }, "gastown[bot]", options);
 }
 
 /** What the witness recorded on the bead. */
