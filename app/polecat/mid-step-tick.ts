@@ -6,8 +6,7 @@
 // holds its claim looks for nudges (mid-step-nudge.ts). The agent cannot sway this: it runs as
 // another user, without the token the action reads the ledger with, and writes nothing to the
 // ledger while it runs.
-import type { PolecatRun } from "../town/polecat-claim.js";
-import { claimLost } from "../town/polecat-claim.js";
+import { claimLost, type PolecatRun } from "../town/polecat-claim.js";
 import { midStepNudge, type NudgeCheck, type NudgeDecision } from "./mid-step-nudge.js";
 
 /** Who holds the claim the run started with: its bead, polecat, attempt and run id. */
