@@ -1,7 +1,8 @@
 // The ledger as a polecat run writes it: every write is a compare-and-swap (invariant 3) whose
 // mutation first checks that the run still holds its claim, and every read says whether it
 // does. An unslung or superseded run may live on for minutes while its cancel lands; the first
-// write or push it tries after that stops it, and writes nothing.
+// write or push it tries after that stops it, and writes nothing; so does the heartbeat's tick
+// while a step's agent runs (mid-step-tick.ts), which reads the ledger as it is and decides itself.
 import type { LedgerState, LedgerStore, UpdateOptions, Written } from "../github/ledger-store.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { claimBead, claimLost, type PolecatRun } from "../town/polecat-claim.js";
@@ -9,6 +10,11 @@ import { claimBead, claimLost, type PolecatRun } from "../town/polecat-claim.js"
 /** The run no longer holds its bead: it stops, and writes nothing more. */
 export class ClaimLostError extends Error {
   override name = "ClaimLostError";
+
+  /** `reason`: claimLost's, why the run no longer holds it. */
+  constructor(reason: string) {
+    super(`this run no longer holds its claim: ${reason}`);
+  }
 }
 
 export type ClaimOutcome =
@@ -19,7 +25,7 @@ export class ClaimedLedger {
   /** The last state this run read or wrote: while the branch has not moved, reading it again costs one request. */
   private last: LedgerState | undefined;
 
-  constructor(private readonly store: LedgerStore, private readonly run: PolecatRun, private readonly clock: () => Date) {}
+  constructor(private readonly store: LedgerStore, readonly run: PolecatRun, private readonly clock: () => Date) {}
 
   /** The claim, in one commit: the run's id, its URL and when it started. */
   async claim(): Promise<ClaimOutcome> {
@@ -38,9 +44,15 @@ export class ClaimedLedger {
 
   /** The ledger now, while the run still holds its claim. */
   async read(): Promise<LedgerState> {
+    const state = await this.readAsIs();
+    this.check(state.ledger);
+    return state;
+  }
+
+  /** The ledger now, whether or not the run still holds its claim: for a reader that decides itself what a lost one means. */
+  async readAsIs(): Promise<LedgerState> {
     const state = await this.store.read(this.last);
     this.last = state;
-    this.check(state.ledger);
     return state;
   }
 
@@ -64,6 +76,6 @@ export class ClaimedLedger {
 
   private check(ledger: Ledger): void {
     const lost = claimLost(ledger, this.run);
-    if (lost !== undefined) throw new ClaimLostError(`this run no longer holds its claim: ${lost}`);
+    if (lost !== undefined) throw new ClaimLostError(lost);
   }
 }

@@ -8,7 +8,8 @@
 // reason; a second ends the run as ESCALATE, as do spent limits, which also start no process more:
 // a new one would pay for a turn the run cannot take. A nudge that arrives while the agent works
 // stops it at the next heartbeat tick (nudge-watch.ts): its work is taken as after any end, and the
-// same step starts again with the nudge, a few times a step at most and never counted as a try.
+// same step starts again with the nudge, a few times a step at most and never counted as a try. A
+// tick that finds the run's claim lost stops the agent too, and then nothing of it is taken.
 import type { Bead } from "../ledger/bead-schema.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { serializeLedger } from "../ledger/write-ledger.js";
@@ -22,14 +23,14 @@ import { advanceAgentBranch } from "./agent-clone.js";
 import type { AgentUser } from "./agent-user.js";
 import { limitReached, type UsageLimits } from "./agents/usage-limits.js";
 import { applyOutbox } from "./apply-outbox.js";
-import type { ClaimedLedger } from "./claimed-ledger.js";
+import { ClaimLostError, type ClaimedLedger } from "./claimed-ledger.js";
 import { DEFAULT_MAX_BINARY_BYTES, DEFAULT_MAX_FILE_BYTES } from "./commit-rules.js";
 import { filedWith, NOTHING_FILED, type Filed } from "./outbox-check.js";
 import { markerPayload, stepOutbox } from "./outbox-records.js";
 import { formatRefusal, parseOutbox } from "./outbox.js";
 import type { AgentProgram } from "./polecat-agent.js";
 import { midStepNudgeNote, nudgeRestartedNote, promptedNudges } from "./mid-step-nudge.js";
-import type { NudgeWatch } from "./nudge-watch.js";
+import type { MidStepStop, NudgeWatch } from "./nudge-watch.js";
 import type { PolecatHeartbeat } from "./polecat-heartbeat.js";
 import { agentWallTimeMs } from "./polecat-limits.js";
 import type { PolecatOptions } from "./polecat-options.js";
@@ -72,7 +73,7 @@ export interface StepsInput {
   readonly user: AgentUser;
   readonly cgroup: AgentCgroup;
   readonly heartbeat: PolecatHeartbeat;
-  /** Looks for nudges at each heartbeat tick while a step's agent runs. */
+  /** Looks at the ledger at each heartbeat tick while a step's agent runs: for nudges, and that the claim holds. */
   readonly nudges: NudgeWatch;
   readonly program: AgentProgram;
   readonly redactor: Redactor;
@@ -150,7 +151,7 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
     const interrupt = new AbortController();
     input.nudges.watch({ run, prompted: promptedNudges(ledger, options.bead), restarts: nudgeRestarts, interrupt: () => interrupt.abort() });
     let result: AgentStepResult;
-    let stoppedFor: readonly Bead[] | undefined;
+    let stopped: MidStepStop | undefined;
     try {
       result = await runAgentStep({
         user: input.user, cgroup: input.cgroup, invocation: input.program.invocation(prompt), cwd: input.workspace.clone, deadline,
@@ -159,10 +160,10 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
         ...(sandbox ? { sandbox: sandbox.spec } : {}),
       });
     } finally {
-      stoppedFor = await input.nudges.unwatch();
+      stopped = await input.nudges.unwatch();
     }
     // Stopped for a nudge: the step starts again with it, and that process is no try of the step's.
-    nudged = result.end.kind === "interrupted" ? stoppedFor : undefined;
+    nudged = result.end.kind === "interrupted" && stopped?.kind === "nudged" ? stopped.nudges : undefined;
     if (nudged !== undefined) {
       tries--;
       nudgeRestarts++;
@@ -174,7 +175,10 @@ export async function workSteps(input: StepsInput): Promise<StepsEnd> {
     counted.turns += used.turns;
     counted.costUsd += used.costUsd;
     heartbeat.progress(deps.clock(), result.tail);
-    deps.log.info(`The agent ended (${describeEnd(result)}); ${counted.turns} turns, $${counted.costUsd.toFixed(2)} by ${meter ? "the model proxy" : "its stream"} so far. The end of its output:\n${input.redactor.redact(result.tail).trimEnd()}`);
+    deps.log.info(`The agent ended (${describeEnd(result, stopped)}); ${counted.turns} turns, $${counted.costUsd.toFixed(2)} by ${meter ? "the model proxy" : "its stream"} so far. The end of its output:\n${input.redactor.redact(result.tail).trimEnd()}`);
+    // The run no longer holds its bead, whether or not the agent ended by itself first: its
+    // commits and its outbox are not taken, and the run ends as a lost claim does.
+    if (stopped?.kind === "claim-lost") throw new ClaimLostError(stopped.reason);
 
     // 3. Its outbox and its commits, now that nothing of its user runs.
     const took = await takeOutbox(input.workspace, processes);
@@ -285,12 +289,12 @@ function ledgerText(ledger: Ledger): string {
   return serializeLedger(ledger);
 }
 
-function describeEnd(result: AgentStepResult): string {
+function describeEnd(result: AgentStepResult, stopped: MidStepStop | undefined): string {
   switch (result.end.kind) {
     case "exited": return result.end.signal ? `signal ${result.end.signal}` : `exit ${String(result.end.code)}`;
     case "wall-time": return "out of time";
     case "limit": return result.end.message;
-    case "interrupted": return "stopped for a nudge";
+    case "interrupted": return stopped?.kind === "claim-lost" ? "stopped: the run lost its claim" : "stopped for a nudge";
   }
 }
 

@@ -1,10 +1,10 @@
 // One step's agent process, from start to the moment every process of the agent's user is gone.
 // The action enforces the wall time itself, hard: when the run's time is up it ends every process
 // of the user, whatever the agent is doing, and likewise when it is told to interrupt the agent
-// (a nudge arrived, to be read by the step's next process). Turns and cost are counted from the agent's stream as
-// it goes, not from its final report, and the agent is stopped the moment they run out. Whatever
-// the agent's exit status says, it closes nothing (agents exit 0 after giving up): only the
-// outbox and the commits the action takes afterwards count.
+// (a nudge arrived, to be read by the step's next process; or the run lost its claim). Turns and
+// cost are counted from the agent's stream as it goes, not from its final report, and the agent
+// is stopped the moment they run out. Whatever the agent's exit status says, it closes nothing
+// (agents exit 0 after giving up): only the outbox and the commits the action takes afterwards count.
 import { createInterface } from "node:readline";
 import type { AgentCgroup } from "./agent-cgroup.js";
 import { spawnAsAgent, stopAgentProcesses } from "./agent-user.js";
@@ -35,7 +35,7 @@ export interface AgentStepInput {
   readonly after: (ms: number, fire: () => void) => () => void;
   /** Told at every sign of progress: output, a tool call. */
   readonly onProgress: (at: Date) => void;
-  /** Aborted when the action stops the agent before it ends (a nudge arrived: nudge-watch.ts). */
+  /** Aborted when the action stops the agent before it ends (a nudge arrived, or the claim was lost: nudge-watch.ts). */
   readonly interrupt?: AbortSignal;
 }
 
@@ -46,7 +46,7 @@ export type StepEnd =
   | { readonly kind: "wall-time" }
   /** Its turns or budget ran out. */
   | { readonly kind: "limit"; readonly limit: "turns" | "cost"; readonly message: string }
-  /** The action stopped it (`interrupt`), to start the step again. */
+  /** The action stopped it (`interrupt`): to start the step again, or because the run lost its claim. */
   | { readonly kind: "interrupted" };
 
 export interface AgentStepResult {

@@ -5,7 +5,8 @@
 //   4. close the steps an earlier attempt pushed but never recorded
 //   5. work the molecule, one agent process per step (polecat-steps.ts)
 //   6. say how it ended on the heartbeat, and leave nothing of the agent's behind
-// Every ledger write and every push checks the claim first; the first that finds it lost stops.
+// Every ledger write and every push checks the claim first; the first that finds it lost stops,
+// as does the heartbeat's tick while the agent works, stopping the agent with it.
 import { repositoryConfig } from "../config/repository-config.js";
 import { fetchConfigTexts } from "../github/config-files.js";
 import type { GitHubClient } from "../github/github-client.js";
@@ -238,7 +239,7 @@ class Started {
       repo, cloneDir: workspace.clone, baseTip: work.base, workTip: work.work, owner: user,
       ...(deps.gitPath ? { gitPath: deps.gitPath } : {}),
     });
-    const nudges = new NudgeWatch(async () => (await this.ledger.read()).ledger, deps.log);
+    const nudges = new NudgeWatch(async () => (await this.ledger.readAsIs()).ledger, this.ledger.run, deps.log);
     const stop = deps.every(options.limits.heartbeat_minutes * 60_000, () => {
       void heartbeat.beat().catch((error) => deps.log.warning(`heartbeat: ${String(error)}`));
       nudges.tick();

@@ -2,7 +2,8 @@
 // ledger (through the App, in the emulator) while the stand-in agent waits in its plan step; at the
 // next heartbeat tick (the run's `every`, driven by the test) the action sees it, stops the agent,
 // takes what it committed, and starts the plan step again with the nudge in its prompt. A flood
-// of nudges restarts a step at most MAX_NUDGE_RESTARTS times.
+// of nudges restarts a step at most MAX_NUDGE_RESTARTS times. A bead unslung while the agent
+// works stops the agent at the next tick in the same way, and the run ends taking nothing of it.
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -232,5 +233,67 @@ describe("a nudge that arrives while a step's agent works", () => {
     expect(build).toContain("Nudge number 4.");
     // Restarts for nudges are no tries of the step's: it closed on the fourth process's word.
     expect(await steps(polecat)).toEqual([["plan", "closed", "Did plan in process 4"], ["build", "closed", "Did build in process 5"]]);
+  }, RUN_TIMEOUT_MS);
+});
+
+describe("a run that loses its claim while a step's agent works", () => {
+  const UNSLUNG = `${AGENTS}/unslung.sh`;
+
+  it("stops the agent at the next heartbeat tick and ends, taking nothing of its work", async () => {
+    polecat = await startPolecatTown({ command: UNSLUNG });
+    const run = tickedRun(polecat);
+    await run.waiting(1);
+    const bead = await polecat.bead();
+    const runId = polecat.runs().at(-1)?.id;
+    await polecat.comment("/unsling");
+    const unslung = await ledgerSubjects(polecat);
+    run.tick();
+    // Its agent is never released: the run ends only because the tick stopped it.
+    const { outcome, log } = await run.running;
+
+    const lost = `this run no longer holds its claim: ${bead.id} is open, not hooked: it was unslung or its work has ended`;
+    expect(outcome).toEqual({ kind: "claim-lost", reason: lost });
+    const work = `gastown/work/furiosa/${bead.id}`;
+    const [start] = await polecat.shas(work);
+    expect(log).toEqual([
+      `Polecat furiosa claimed ${bead.id}, attempt 1 (run ${runId}).`,
+      `Made the work ref ${work} at ${start?.slice(0, 12)}.`,
+      "The agent runs in its sandbox, with the network proxy and no model proxy (the run has no model key).",
+      `Step 1 of 2, plan: polecat.command ${UNSLUNG}.`,
+      "warning: The run lost its claim while the agent worked on plan: stopping the agent now, and taking nothing of its work.",
+      // No "Refused from the outbox" line: its outbox was never read.
+      "The agent ended (stopped: the run lost its claim); 0 turns, $0.00 by its stream so far. The end of its output:\nWaiting",
+      `warning: ${lost}`,
+      `notice: This polecat run stopped: ${lost}`,
+    ]);
+    // The agent's commit was not pushed, and the run wrote nothing to the ledger after the unsling.
+    expect(await polecat.commits(work)).toEqual([`Gastown: start work on ${bead.id}\nGastown-Bead: ${bead.id}`]);
+    expect(unslung).toEqual([
+      `Sling #1 (${bead.id}) to polecat furiosa, attempt 1`,
+      `Polecat furiosa claims ${bead.id}, attempt 1 (run ${runId})`,
+      `Unsling #1 (${bead.id})`,
+    ]);
+    expect(await ledgerSubjects(polecat)).toEqual(unslung);
+    expect(await steps(polecat)).toEqual([["plan", "open", undefined], ["build", "open", undefined]]);
+    expect(heartbeats(polecat)).toEqual([{ title: "done · step 1/2", conclusion: "cancelled", notes: [] }]);
+    expect(await processesOf(polecat.user.uid)).toEqual([]);
+  }, RUN_TIMEOUT_MS);
+
+  it("stops an agent that runs without the sandbox the same way", async () => {
+    polecat = await startPolecatTown({ command: UNSLUNG, polecat: "  sandbox: off\n" });
+    const run = tickedRun(polecat);
+    await run.waiting(1);
+    await polecat.comment("/unsling");
+    run.tick();
+    const { outcome, log } = await run.running;
+    const bead = await polecat.bead();
+    expect(outcome).toEqual({ kind: "claim-lost", reason: `this run no longer holds its claim: ${bead.id} is open, not hooked: it was unslung or its work has ended` });
+    expect(log.filter((line) => line.includes("its claim")).map((line) => line.split(";")[0])).toEqual([
+      "warning: The run lost its claim while the agent worked on plan: stopping the agent now, and taking nothing of its work.",
+      "The agent ended (stopped: the run lost its claim)",
+      `warning: this run no longer holds its claim: ${bead.id} is open, not hooked: it was unslung or its work has ended`,
+      `notice: This polecat run stopped: this run no longer holds its claim: ${bead.id} is open, not hooked: it was unslung or its work has ended`,
+    ]);
+    expect(await polecat.commits(`gastown/work/furiosa/${bead.id}`)).toEqual([`Gastown: start work on ${bead.id}\nGastown-Bead: ${bead.id}`]);
   }, RUN_TIMEOUT_MS);
 });

@@ -55537,6 +55537,10 @@ function limitsRefusal(bead, run5) {
 // app/polecat/claimed-ledger.ts
 var ClaimLostError = class extends Error {
   name = "ClaimLostError";
+  /** `reason`: claimLost's, why the run no longer holds it. */
+  constructor(reason) {
+    super(`this run no longer holds its claim: ${reason}`);
+  }
 };
 var ClaimedLedger = class {
   constructor(store, run5, clock) {
@@ -55565,9 +55569,14 @@ var ClaimedLedger = class {
   }
   /** The ledger now, while the run still holds its claim. */
   async read() {
+    const state = await this.readAsIs();
+    this.check(state.ledger);
+    return state;
+  }
+  /** The ledger now, whether or not the run still holds its claim: for a reader that decides itself what a lost one means. */
+  async readAsIs() {
     const state = await this.store.read(this.last);
     this.last = state;
-    this.check(state.ledger);
     return state;
   }
   /**
@@ -55588,7 +55597,7 @@ var ClaimedLedger = class {
   }
   check(ledger2) {
     const lost = claimLost(ledger2, this.run);
-    if (lost !== void 0) throw new ClaimLostError(`this run no longer holds its claim: ${lost}`);
+    if (lost !== void 0) throw new ClaimLostError(lost);
   }
 };
 
@@ -55984,48 +55993,64 @@ function nudgeName(nudge) {
   return `${nudge.id} from ${nudge.sender ?? nudge.created_by ?? "someone"}`;
 }
 
+// app/polecat/mid-step-tick.ts
+function midStepTick(check2) {
+  const lost = claimLost(check2.ledger, check2.claim);
+  return lost === void 0 ? midStepNudge(check2) : { kind: "claim-lost", reason: lost };
+}
+function claimLostStopLine(step) {
+  return `The run lost its claim while the agent worked on ${step}: stopping the agent now, and taking nothing of its work.`;
+}
+
 // app/polecat/nudge-watch.ts
 var NudgeWatch = class {
-  constructor(read, log) {
+  /** `read`: the ledger as it is, whether or not the run still holds `claim`. */
+  constructor(read, claim2, log) {
     this.read = read;
+    this.claim = claim2;
     this.log = log;
   }
   read;
+  claim;
   log;
   watched;
-  /** The nudges the watched process was stopped for. */
-  stoppedFor;
+  stopped;
   saidBound = false;
   looking;
-  /** From now until `unwatch`, each tick looks for nudges `process` was not given. */
+  /** From now until `unwatch`, each tick looks at the ledger for `process`. */
   watch(process2) {
     this.watched = process2;
-    this.stoppedFor = void 0;
+    this.stopped = void 0;
     this.saidBound = false;
   }
   /** The heartbeat's tick. */
   tick() {
     const process2 = this.watched;
-    if (process2 === void 0 || this.stoppedFor !== void 0 || this.looking !== void 0) return;
-    this.looking = this.look(process2).catch((error63) => this.log.warning(`The look for nudges failed: ${error63 instanceof Error ? error63.message : String(error63)}`)).finally(() => {
+    if (process2 === void 0 || this.stopped !== void 0 || this.looking !== void 0) return;
+    this.looking = this.look(process2).catch((error63) => this.log.warning(`The tick's look at the ledger failed: ${error63 instanceof Error ? error63.message : String(error63)}`)).finally(() => {
       this.looking = void 0;
     });
   }
-  /** The process has ended: no more looks for it. The nudges it was stopped for, if it was. */
+  /** The process has ended: no more looks for it. Why a tick stopped it, if one did. */
   async unwatch() {
     this.watched = void 0;
     await this.looking;
-    return this.stoppedFor;
+    return this.stopped;
   }
   async look(process2) {
     const ledger2 = await this.read();
     if (this.watched !== process2) return;
-    const decision = midStepNudge({ ledger: ledger2, run: process2.run, prompted: process2.prompted, restarts: process2.restarts });
+    const decision = midStepTick({ ledger: ledger2, claim: this.claim, run: process2.run, prompted: process2.prompted, restarts: process2.restarts });
     switch (decision.kind) {
       case "none":
         return;
+      case "claim-lost":
+        this.stopped = { kind: "claim-lost", reason: decision.reason };
+        this.log.warning(claimLostStopLine(process2.run.step));
+        process2.interrupt();
+        return;
       case "restart":
-        this.stoppedFor = decision.nudges;
+        this.stopped = { kind: "nudged", nudges: decision.nudges };
         this.log.info(nudgeRestartLine(process2.run.step, decision.nudges, process2.restarts + 1));
         process2.interrupt();
         return;
@@ -59055,7 +59080,7 @@ async function workSteps(input2) {
     const interrupt = new AbortController();
     input2.nudges.watch({ run: run5, prompted: promptedNudges(ledger2, options.bead), restarts: nudgeRestarts, interrupt: () => interrupt.abort() });
     let result;
-    let stoppedFor;
+    let stopped;
     try {
       result = await runAgentStep({
         user: input2.user,
@@ -59073,9 +59098,9 @@ async function workSteps(input2) {
         ...sandbox ? { sandbox: sandbox.spec } : {}
       });
     } finally {
-      stoppedFor = await input2.nudges.unwatch();
+      stopped = await input2.nudges.unwatch();
     }
-    nudged = result.end.kind === "interrupted" ? stoppedFor : void 0;
+    nudged = result.end.kind === "interrupted" && stopped?.kind === "nudged" ? stopped.nudges : void 0;
     if (nudged !== void 0) {
       tries--;
       nudgeRestarts++;
@@ -59085,8 +59110,9 @@ async function workSteps(input2) {
     counted.turns += used.turns;
     counted.costUsd += used.costUsd;
     heartbeat.progress(deps.clock(), result.tail);
-    deps.log.info(`The agent ended (${describeEnd(result)}); ${counted.turns} turns, $${counted.costUsd.toFixed(2)} by ${meter ? "the model proxy" : "its stream"} so far. The end of its output:
+    deps.log.info(`The agent ended (${describeEnd(result, stopped)}); ${counted.turns} turns, $${counted.costUsd.toFixed(2)} by ${meter ? "the model proxy" : "its stream"} so far. The end of its output:
 ${input2.redactor.redact(result.tail).trimEnd()}`);
+    if (stopped?.kind === "claim-lost") throw new ClaimLostError(stopped.reason);
     const took = await takeOutbox(input2.workspace, processes);
     if (took.refused !== void 0) deps.log.warning(`The outbox was not read: ${took.refused}`);
     const outbox = redactOutbox(parseOutbox(took.text, "outbox.jsonl"), input2.redactor);
@@ -59196,7 +59222,7 @@ function notDoneNote(outboxRefusal) {
 function ledgerText(ledger2) {
   return serializeLedger(ledger2);
 }
-function describeEnd(result) {
+function describeEnd(result, stopped) {
   switch (result.end.kind) {
     case "exited":
       return result.end.signal ? `signal ${result.end.signal}` : `exit ${String(result.end.code)}`;
@@ -59205,7 +59231,7 @@ function describeEnd(result) {
     case "limit":
       return result.end.message;
     case "interrupted":
-      return "stopped for a nudge";
+      return stopped?.kind === "claim-lost" ? "stopped: the run lost its claim" : "stopped for a nudge";
   }
 }
 function commitMessage(options, step, done) {
@@ -60905,7 +60931,7 @@ var Started = class {
       owner: user,
       ...deps.gitPath ? { gitPath: deps.gitPath } : {}
     });
-    const nudges = new NudgeWatch(async () => (await this.ledger.read()).ledger, deps.log);
+    const nudges = new NudgeWatch(async () => (await this.ledger.readAsIs()).ledger, this.ledger.run, deps.log);
     const stop = deps.every(options.limits.heartbeat_minutes * 6e4, () => {
       void heartbeat.beat().catch((error63) => deps.log.warning(`heartbeat: ${String(error63)}`));
       nudges.tick();
