@@ -53026,6 +53026,99 @@ function restClient(options) {
   });
 }
 
+// app/github/polecat-runs.ts
+var LIVE_STATUSES = /* @__PURE__ */ new Set(["queued", "in_progress", "waiting", "requested", "pending"]);
+function isLiveRun(run2) {
+  return LIVE_STATUSES.has(run2.status);
+}
+var DispatchError = class extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+  status;
+  name = "DispatchError";
+};
+async function dispatchWorkflow(github, repo) {
+  const file2 = `.github/workflows/${repo.workflow}`;
+  try {
+    const { data } = await github.request("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
+      owner: repo.owner,
+      repo: repo.repo,
+      workflow_id: repo.workflow,
+      ref: repo.ref,
+      inputs: repo.inputs,
+      return_run_details: true
+    });
+    const details = data;
+    if (typeof details !== "object" || details === null || typeof details.workflow_run_id !== "number") return {};
+    return { runId: details.workflow_run_id, ...typeof details.html_url === "string" ? { htmlUrl: details.html_url } : {} };
+  } catch (error63) {
+    const status = statusOf(error63);
+    const at = `${repo.owner}/${repo.repo}`;
+    if (status === 404) {
+      throw new DispatchError(
+        `${file2} was not found on ${repo.ref} in ${at} (GitHub answered 404 ${githubMessage(error63)}): add the polecat workflow there, or name another with polecat.workflow in .github/gastown.yml`,
+        status
+      );
+    }
+    if (status === 422) {
+      const inputs = Object.keys(repo.inputs);
+      throw new DispatchError(
+        `GitHub refused to dispatch ${file2} on ${repo.ref} in ${at}: ${githubMessage(error63)}. It must be on ${repo.ref} with a workflow_dispatch trigger that declares the inputs ${inputs.length > 0 ? inputs.join(", ") : "(none)"}`,
+        status
+      );
+    }
+    throw error63;
+  }
+}
+async function findRunByName(github, repo) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    workflow_id: repo.workflow,
+    event: "workflow_dispatch",
+    per_page: 100
+  }), void 0);
+  const run2 = answer?.data?.workflow_runs.find((r) => r.display_title === repo.name);
+  return run2 === void 0 ? void 0 : summaryOf(run2);
+}
+async function listLiveRuns(github, repo) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    workflow_id: repo.workflow,
+    per_page: 100
+  }), void 0);
+  return (answer?.data?.workflow_runs ?? []).map(summaryOf).filter(isLiveRun);
+}
+async function getRun(github, repo) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", { owner: repo.owner, repo: repo.repo, run_id: repo.runId }), void 0);
+  return answer === void 0 ? void 0 : summaryOf(answer.data);
+}
+async function cancelRun(github, repo) {
+  const answer = await unlessAbsent(
+    () => github.request("POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel", { owner: repo.owner, repo: repo.repo, run_id: repo.runId }),
+    "not-running",
+    [409, 404]
+  );
+  return answer === "not-running" ? answer : "cancelling";
+}
+function summaryOf(run2) {
+  return {
+    id: run2.id,
+    status: run2.status ?? "",
+    conclusion: run2.conclusion,
+    html_url: run2.html_url,
+    display_title: run2.display_title,
+    created_at: run2.created_at
+  };
+}
+function githubMessage(error63) {
+  const message = error63.response?.data?.message;
+  return typeof message === "string" ? message : error63 instanceof Error ? error63.message : String(error63);
+}
+
 // app/ledger/id-prefix.ts
 var MIN_HASH = 3;
 var MAX_HASH = 8;
@@ -54374,6 +54467,12 @@ function polecatInputs(assignment, polecat2) {
 function polecatRunName(assignment) {
   return `polecat ${assignment.polecat} \xB7 ${assignment.bead} \xB7 attempt ${assignment.attempt}`;
 }
+var RUN_NAME = /^polecat (\S+) · (\S+) · attempt ([1-9]\d{0,5})$/;
+function parsePolecatRunName(title) {
+  const match = RUN_NAME.exec(title ?? "");
+  if (!match) return void 0;
+  return { polecat: match[1], bead: match[2], attempt: Number(match[3]) };
+}
 
 // app/town/sling.ts
 var DISPATCH_GRACE_MS = 2 * 6e4;
@@ -54975,86 +55074,6 @@ async function findCheckRun(github, repo) {
   }), void 0, [404, 422]);
   if (answer === void 0) return void 0;
   return answer.data.check_runs.filter((run2) => run2.name === repo.checkName && run2.external_id === repo.externalId && run2.app?.slug === repo.appSlug).reduce((newest, run2) => newest === void 0 || run2.id > newest.id ? run2 : newest, void 0);
-}
-
-// app/github/polecat-runs.ts
-var DispatchError = class extends Error {
-  constructor(message, status) {
-    super(message);
-    this.status = status;
-  }
-  status;
-  name = "DispatchError";
-};
-async function dispatchWorkflow(github, repo) {
-  const file2 = `.github/workflows/${repo.workflow}`;
-  try {
-    const { data } = await github.request("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
-      owner: repo.owner,
-      repo: repo.repo,
-      workflow_id: repo.workflow,
-      ref: repo.ref,
-      inputs: repo.inputs,
-      return_run_details: true
-    });
-    const details = data;
-    if (typeof details !== "object" || details === null || typeof details.workflow_run_id !== "number") return {};
-    return { runId: details.workflow_run_id, ...typeof details.html_url === "string" ? { htmlUrl: details.html_url } : {} };
-  } catch (error63) {
-    const status = statusOf(error63);
-    const at = `${repo.owner}/${repo.repo}`;
-    if (status === 404) {
-      throw new DispatchError(
-        `${file2} was not found on ${repo.ref} in ${at} (GitHub answered 404 ${githubMessage(error63)}): add the polecat workflow there, or name another with polecat.workflow in .github/gastown.yml`,
-        status
-      );
-    }
-    if (status === 422) {
-      const inputs = Object.keys(repo.inputs);
-      throw new DispatchError(
-        `GitHub refused to dispatch ${file2} on ${repo.ref} in ${at}: ${githubMessage(error63)}. It must be on ${repo.ref} with a workflow_dispatch trigger that declares the inputs ${inputs.length > 0 ? inputs.join(", ") : "(none)"}`,
-        status
-      );
-    }
-    throw error63;
-  }
-}
-async function findRunByName(github, repo) {
-  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
-    owner: repo.owner,
-    repo: repo.repo,
-    workflow_id: repo.workflow,
-    event: "workflow_dispatch",
-    per_page: 100
-  }), void 0);
-  const run2 = answer?.data?.workflow_runs.find((r) => r.display_title === repo.name);
-  return run2 === void 0 ? void 0 : summaryOf(run2);
-}
-async function getRun(github, repo) {
-  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", { owner: repo.owner, repo: repo.repo, run_id: repo.runId }), void 0);
-  return answer === void 0 ? void 0 : summaryOf(answer.data);
-}
-async function cancelRun(github, repo) {
-  const answer = await unlessAbsent(
-    () => github.request("POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel", { owner: repo.owner, repo: repo.repo, run_id: repo.runId }),
-    "not-running",
-    [409, 404]
-  );
-  return answer === "not-running" ? answer : "cancelling";
-}
-function summaryOf(run2) {
-  return {
-    id: run2.id,
-    status: run2.status ?? "",
-    conclusion: run2.conclusion,
-    html_url: run2.html_url,
-    display_title: run2.display_title,
-    created_at: run2.created_at
-  };
-}
-function githubMessage(error63) {
-  const message = error63.response?.data?.message;
-  return typeof message === "string" ? message : error63 instanceof Error ? error63.message : String(error63);
 }
 
 // app/town/heartbeat.ts
@@ -56773,7 +56792,7 @@ ${lines.join("\n")}`;
 }
 
 // app/handlers/patrol-rig.ts
-async function patrolRig(ref, deps, botLogin) {
+async function patrolRig(ref, deps, botLogin, options = {}) {
   const opened = await openTown(ref, deps);
   if (opened.kind === "off") return { kind: "off", why: opened.reason };
   if (opened.kind === "invalid") return { kind: "off", why: opened.error.message };
@@ -56796,6 +56815,7 @@ async function patrolRig(ref, deps, botLogin) {
       ...heartbeat ? { heartbeat } : {}
     }));
   }
+  if (options.sweepRuns) decisions.push(...await orphanRuns(town, ledger2, startedAt));
   const mail = lostMail(ledger2, startedAt);
   const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger2, town.config, startedAt).hooked === void 0 && mail.publish.length === 0 && mail.overseer.length === 0;
   if (idle) return { kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [] };
@@ -56838,6 +56858,22 @@ async function deliverLostMail(town, mail) {
     if (published.kind === "published") actions.push({ bead, text: `published attempt ${published.exit.attempt}'s exit ${published.exit.exit}, whose mail was lost` });
   }
   return actions;
+}
+async function orphanRuns(town, ledger2, now) {
+  const live = await listLiveRuns(town.github, { owner: town.owner, repo: town.repo, workflow: town.config.polecat.workflow });
+  return live.flatMap((run2) => {
+    const named = parsePolecatRunName(run2.display_title);
+    if (named === void 0) return [];
+    const decision = witnessLook({
+      ledger: ledger2,
+      bead: named.bead,
+      now,
+      config: town.config,
+      rig: `${town.owner}/${town.repo}`,
+      run: { id: run2.id, attempt: named.attempt, status: run2.status, conclusion: run2.conclusion, created_at: run2.created_at }
+    });
+    return decision.kind === "cancel-run" ? [decision] : [];
+  });
 }
 async function currentRun(town, bead) {
   const run2 = await findBeadRun(town, bead, attemptOf(bead));
@@ -56915,7 +56951,7 @@ async function run(source = actionSource(), overrides = {}) {
   try {
     const options = await readPatrolOptions(source);
     const github = deps.client?.(options.token, options.apiUrl) ?? restClient({ token: options.token, baseUrl: options.apiUrl, warn: warning });
-    const report = await patrolRig({ github, owner: options.owner, repo: options.repo, defaultBranch: options.defaultBranch }, deps.app, options.botLogin);
+    const report = await patrolRig({ github, owner: options.owner, repo: options.repo, defaultBranch: options.defaultBranch }, deps.app, options.botLogin, { sweepRuns: true });
     deps.info(describe5(report));
     return report;
   } catch (error63) {

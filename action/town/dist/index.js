@@ -70788,6 +70788,15 @@ async function findRunByName(github, repo) {
   const run3 = answer?.data?.workflow_runs.find((r) => r.display_title === repo.name);
   return run3 === void 0 ? void 0 : summaryOf(run3);
 }
+async function listLiveRuns(github, repo) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    workflow_id: repo.workflow,
+    per_page: 100
+  }), void 0);
+  return (answer?.data?.workflow_runs ?? []).map(summaryOf).filter(isLiveRun);
+}
 async function getRun(github, repo) {
   const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", { owner: repo.owner, repo: repo.repo, run_id: repo.runId }), void 0);
   return answer === void 0 ? void 0 : summaryOf(answer.data);
@@ -73346,7 +73355,7 @@ ${lines.join("\n")}`;
 }
 
 // app/handlers/patrol-rig.ts
-async function patrolRig(ref, deps, botLogin) {
+async function patrolRig(ref, deps, botLogin, options2 = {}) {
   const opened = await openTown(ref, deps);
   if (opened.kind === "off") return { kind: "off", why: opened.reason };
   if (opened.kind === "invalid") return { kind: "off", why: opened.error.message };
@@ -73369,6 +73378,7 @@ async function patrolRig(ref, deps, botLogin) {
       ...heartbeat ? { heartbeat } : {}
     }));
   }
+  if (options2.sweepRuns) decisions.push(...await orphanRuns(town, ledger2, startedAt));
   const mail = lostMail(ledger2, startedAt);
   const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger2, town.config, startedAt).hooked === void 0 && mail.publish.length === 0 && mail.overseer.length === 0;
   if (idle) return { kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [] };
@@ -73412,6 +73422,22 @@ async function deliverLostMail(town, mail) {
   }
   return actions;
 }
+async function orphanRuns(town, ledger2, now) {
+  const live = await listLiveRuns(town.github, { owner: town.owner, repo: town.repo, workflow: town.config.polecat.workflow });
+  return live.flatMap((run3) => {
+    const named = parsePolecatRunName(run3.display_title);
+    if (named === void 0) return [];
+    const decision = witnessLook({
+      ledger: ledger2,
+      bead: named.bead,
+      now,
+      config: town.config,
+      rig: `${town.owner}/${town.repo}`,
+      run: { id: run3.id, attempt: named.attempt, status: run3.status, conclusion: run3.conclusion, created_at: run3.created_at }
+    });
+    return decision.kind === "cancel-run" ? [decision] : [];
+  });
+}
 async function currentRun(town, bead) {
   const run3 = await findBeadRun(town, bead, attemptOf(bead));
   return run3 === void 0 ? void 0 : { id: run3.id, attempt: attemptOf(bead), status: run3.status, conclusion: run3.conclusion, created_at: run3.created_at };
@@ -73436,7 +73462,7 @@ async function patrolTick(app, deps, deacon2) {
     for (const repository of repositories) {
       const name2 = `${repository.owner}/${repository.repo}`;
       try {
-        rigs.push({ installation, repository: name2, report: await patrolRig({ github, ...repository }, deps, botLogin) });
+        rigs.push({ installation, repository: name2, report: await patrolRig({ github, ...repository }, deps, botLogin, { sweepRuns: deacon2 }) });
       } catch (error63) {
         rigs.push({ installation, repository: name2, report: { kind: "failed", why: error63 instanceof Error ? error63.message : String(error63) } });
       }
