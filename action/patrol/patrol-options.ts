@@ -2,15 +2,10 @@
 // object, as the town action's are (../town/town-options.ts), whose naming of the token's login
 // this shares.
 import { readFile } from "node:fs/promises";
-import { botLoginOf, nonEmpty } from "../town/town-options.js";
+import { botLoginOf, nonEmpty, type ActionSource, type TownInput } from "../town/town-options.js";
 
-export interface PatrolSource {
-  readonly env: Readonly<Record<string, string | undefined>>;
-  readonly inputs: Readonly<Partial<Record<PatrolInput, string>>>;
-}
-
-export type PatrolInput = "token" | "app-slug" | "bot-login" | "github-token";
-export const PATROL_INPUTS: readonly PatrolInput[] = ["token", "app-slug", "bot-login", "github-token"];
+/** The same inputs as the town action's: who the token acts as is decided the same way. */
+export { TOWN_INPUTS as PATROL_INPUTS, type ActionSource as PatrolSource } from "../town/town-options.js";
 
 export interface PatrolOptions {
   readonly owner: string;
@@ -26,9 +21,9 @@ export interface PatrolOptions {
 const DEFAULT_API_URL = "https://api.github.com";
 
 /** The options, or an Error that says which input or variable is wrong and what to do. */
-export async function readPatrolOptions(source: PatrolSource): Promise<PatrolOptions> {
+export async function readPatrolOptions(source: ActionSource): Promise<PatrolOptions> {
   const env = (name: string): string | undefined => nonEmpty(source.env[name]);
-  const input = (name: PatrolInput): string | undefined => nonEmpty(source.inputs[name]);
+  const input = (name: TownInput): string | undefined => nonEmpty(source.inputs[name]);
   const [owner, repo, ...rest] = (env("GITHUB_REPOSITORY") ?? "").split("/");
   if (!owner || !repo || rest.length > 0) {
     throw new Error("GITHUB_REPOSITORY is not set to owner/repo: the Gas Town patrol runs as a step of a GitHub Actions workflow.");
