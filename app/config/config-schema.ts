@@ -73,7 +73,7 @@ const limits = z.strictObject({
 
 const witness = z.strictObject({
   stuck_minutes: z.number().int().min(1).default(20).describe("Minutes without a heartbeat before a polecat counts as stuck."),
-  max_attempts: z.number().int().min(1).default(3).describe("Runs on one bead before the witness escalates instead."),
+  max_attempts: z.number().int().min(1).default(3).describe("Attempts on one bead since it was last slung (or retried) before the witness escalates instead."),
 }).describe("How the witness watches polecats.");
 
 const deacon = z.strictObject({

@@ -36,7 +36,7 @@ export async function observePolecat(town: Town, bead: Bead, options: { lines?: 
   const live = run !== undefined && isLiveRun(run);
   const health = polecatHealth({
     bead, now: town.deps.clock(), stuckMinutes: town.config.witness.stuck_minutes, ...(heartbeat ? { heartbeat } : {}),
-    ...(run ? { run: { live, conclusion: run.conclusion, created_at: run.created_at } } : {}),
+    ...(run ? { run: { live, status: run.status, conclusion: run.conclusion, created_at: run.created_at } } : {}),
   });
   const output = options.lines === undefined ? undefined : await readOutput(town.github, { ...repo, run: live ? undefined : run, check, lines: options.lines });
   return {

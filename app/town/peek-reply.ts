@@ -12,7 +12,7 @@ import type { Heartbeat, HeartbeatSpend } from "./heartbeat.js";
 import type { Health, HealthReason, PolecatState } from "./polecat-health.js";
 import { STATE_ORDER } from "./polecat-roster.js";
 import { sandboxParagraph, type SandboxSettings } from "./sandbox-notice.js";
-import { attemptOf } from "./sling.js";
+import { attemptOf, attemptsSinceSling } from "./sling.js";
 import { checklist, oneLine, when } from "./status-comment.js";
 import { rungShown } from "./witness-ladder.js";
 
@@ -160,9 +160,11 @@ function explain(reason: HealthReason, bead: Bead, settings: PeekSettings): stri
     case "idle":
       return `its last heartbeat was ${ago(reason.heartbeatAgeMs)}, but its agent has shown no progress for ${duration(reason.progressAgeMs)} (${stuckSetting}).`;
     case "stale":
-      return `no heartbeat for ${duration(reason.heartbeatAgeMs)} (${stuckSetting}).`;
+      return `its heartbeat is stale: none for ${duration(reason.heartbeatAgeMs)} (${stuckSetting}), so its runner looks gone.`;
     case "silent":
       return `no heartbeat since it was dispatched ${ago(reason.sinceDispatchMs)} (${stuckSetting}).`;
+    case "queued":
+      return `its run waits for a runner: GitHub has not started it since it was dispatched ${ago(reason.sinceDispatchMs)} (${stuckSetting}).`;
     case "reported":
       return `its last heartbeat, ${ago(reason.heartbeatAgeMs)}, says it has ${reason.said === "stuck" ? "got stuck" : "crashed"}.`;
     case "lost":
@@ -226,9 +228,12 @@ function exitCell(bead: Bead, state: PolecatState): string {
   return `${oneLine(meta.exit)}${typeof meta.exit_reason === "string" ? `: ${withoutMentions(oneLine(meta.exit_reason))}` : ""}`;
 }
 
+/** The attempts witness.max_attempts counts (since the last sling), and the attempt number when earlier slings made more. */
 function attemptsCell(bead: Bead, settings: PeekSettings): string {
   const attempt = attemptOf(bead);
-  return attempt === 0 ? "none yet" : `${attempt} of ${settings.maxAttempts}`;
+  const counted = attemptsSinceSling(bead);
+  if (attempt === 0) return "none yet";
+  return counted === attempt ? `${attempt} of ${settings.maxAttempts}` : `${counted} of ${settings.maxAttempts} since it was slung (attempt ${attempt})`;
 }
 
 function stepsCell(ledger: Ledger, bead: Bead): string {

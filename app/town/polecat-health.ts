@@ -3,11 +3,14 @@
 // the age of its last heartbeat. In order:
 //   1. A run that has completed: done, with the run's conclusion.
 //   2. A live run (queued, in progress, …):
-//      - its heartbeat says stuck or crashed: stuck (the polecat said so);
-//      - a heartbeat at most `witness.stuck_minutes` old: working, unless the agent has shown no
-//        progress (`progress_at`) for longer than that: stuck; a heartbeat older: stuck;
+//      - a heartbeat older than `witness.stuck_minutes`: stuck, its runner gone, whatever the
+//        heartbeat last said (a runner that died just after beating "stuck" is dead, not stuck);
+//      - a fresher heartbeat that says stuck or crashed: stuck (the polecat said so);
+//      - else working, unless the agent has shown no progress (`progress_at`) for longer than
+//        `stuck_minutes`: stuck;
 //      - no heartbeat yet: working until `stuck_minutes` have passed since the attempt was
-//        dispatched, stuck after (a run that never beats, or sits queued that long, is stuck).
+//        dispatched; after, stuck: waiting for a runner while GitHub still shows the run queued
+//        (or waiting, pending, requested), silent (a runner that never beats) once it started.
 //   3. No run, bead hooked: working while the dispatch is within its grace period (the run is
 //      on its way, DISPATCH_GRACE_MS), stuck after (a lost dispatch the next sling repeats).
 //   4. No run, not hooked: done when the bead records an exit, idle otherwise (waiting for a
@@ -19,6 +22,9 @@ import { beadStatus } from "../ledger/bead-schema.js";
 import { gastownString } from "../molecules/gastown-metadata.js";
 import type { Heartbeat } from "./heartbeat.js";
 import { DISPATCH_GRACE_MS } from "./sling.js";
+
+/** GitHub's statuses of a run not yet given a runner (`in_progress` once it has one). */
+const BEFORE_RUNNER: ReadonlySet<string> = new Set(["queued", "waiting", "pending", "requested"]);
 
 export type PolecatState = "idle" | "working" | "stuck" | "done";
 
@@ -36,7 +42,9 @@ export type HealthReason =
   | { readonly kind: "stale"; readonly heartbeatAgeMs: number }
   /** Stuck: a live run that has not beaten since it was dispatched, longer than stuck_minutes ago. */
   | { readonly kind: "silent"; readonly sinceDispatchMs: number }
-  /** Stuck: its heartbeat says it is stuck or crashed. */
+  /** Stuck: a run dispatched longer than stuck_minutes ago that GitHub has not yet given a runner. */
+  | { readonly kind: "queued"; readonly sinceDispatchMs: number }
+  /** Stuck: its heartbeat, within stuck_minutes, says it is stuck or crashed. */
   | { readonly kind: "reported"; readonly heartbeatAgeMs: number; readonly said: "stuck" | "crashed" }
   /** Stuck: hooked, yet no run past the grace period (or no dispatch time recorded). */
   | { readonly kind: "lost"; readonly sinceDispatchMs: number | undefined }
@@ -54,8 +62,8 @@ export interface Health {
 
 export interface HealthInput {
   readonly bead: Bead;
-  /** The run of the bead's current attempt, if GitHub shows one. */
-  readonly run?: { readonly live: boolean; readonly conclusion: string | null; readonly created_at?: string };
+  /** The run of the bead's current attempt, if GitHub shows one, with GitHub's status (queued, in_progress, …). */
+  readonly run?: { readonly live: boolean; readonly status: string; readonly conclusion: string | null; readonly created_at?: string };
   /** The current attempt's heartbeat, if it has beaten. */
   readonly heartbeat?: Heartbeat;
   readonly now: Date;
@@ -74,19 +82,22 @@ export function polecatHealth(input: HealthInput): Health {
   if (run) {
     if (heartbeat) {
       const heartbeatAgeMs = Math.max(0, now.getTime() - heartbeat.at.getTime());
+      // Age first: what a heartbeat said only holds while its runner still beats.
+      if (heartbeatAgeMs > stuckMs) return { state: "stuck", reason: { kind: "stale", heartbeatAgeMs } };
       if (heartbeat.state === "stuck" || heartbeat.state === "crashed") {
         return { state: "stuck", reason: { kind: "reported", heartbeatAgeMs, said: heartbeat.state } };
       }
-      if (heartbeatAgeMs > stuckMs) return { state: "stuck", reason: { kind: "stale", heartbeatAgeMs } };
       // The action beats on a timer whatever its agent does; progress is the agent's own.
       const progressAgeMs = heartbeat.progressAt === undefined ? undefined : Math.max(0, now.getTime() - heartbeat.progressAt.getTime());
       return progressAgeMs !== undefined && progressAgeMs > stuckMs
         ? { state: "stuck", reason: { kind: "idle", heartbeatAgeMs, progressAgeMs } }
         : { state: "working", reason: { kind: "fresh", heartbeatAgeMs } };
     }
-    return sinceDispatchMs !== undefined && sinceDispatchMs > stuckMs
-      ? { state: "stuck", reason: { kind: "silent", sinceDispatchMs } }
-      : { state: "working", reason: { kind: "starting", sinceDispatchMs } };
+    if (sinceDispatchMs === undefined || sinceDispatchMs <= stuckMs) return { state: "working", reason: { kind: "starting", sinceDispatchMs } };
+    // A run with no runner yet cannot have beaten; another dispatch would only queue behind it.
+    return BEFORE_RUNNER.has(run.status)
+      ? { state: "stuck", reason: { kind: "queued", sinceDispatchMs } }
+      : { state: "stuck", reason: { kind: "silent", sinceDispatchMs } };
   }
   if (beadStatus(bead) === "hooked") {
     return sinceDispatchMs !== undefined && sinceDispatchMs < DISPATCH_GRACE_MS

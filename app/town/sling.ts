@@ -47,7 +47,8 @@ export interface SlingInput {
   readonly observedRun?: { readonly attempt: number; readonly live: boolean };
   /**
    * `/retry`: a hooked bead is dispatched again as its next attempt even while its run still
-   * looks alive (a stuck polecat) and past `witness.max_attempts`, since a person asked.
+   * looks alive (a stuck polecat) and past `witness.max_attempts`, since a person asked; the
+   * attempts `witness.max_attempts` counts start again from it, as from a sling.
    */
   readonly retry?: boolean;
 }
@@ -65,7 +66,7 @@ export type SlingOutcome =
   | { readonly kind: "already-hooked"; readonly bead: Bead; readonly why: "running" | "dispatching" }
   /** At the concurrency cap: marked waiting, poured, not hooked. */
   | { readonly kind: "waiting"; readonly bead: Bead; readonly imported: boolean; readonly hooked: number }
-  /** Hooked with no run after `witness.max_attempts` attempts: let go, for people to look at. */
+  /** Hooked with no run after `witness.max_attempts` attempts since it was slung: let go, for people to look at. */
   | { readonly kind: "escalate"; readonly bead: Bead; readonly attempts: number }
   /** The issue or its bead is closed: nothing to do. */
   | { readonly kind: "closed"; readonly bead: Bead | undefined };
@@ -94,7 +95,10 @@ export function sling(ledger: Ledger, input: SlingInput): Slung {
   }));
   const poured = pour(withBead, proto, bead.id, { now: input.now, actor: input.slungBy, prefix });
   const pouredBead = poured.ledger.get(bead.id) as Bead;
-  const slungBy = { polecat, slung_by: input.slungBy, slung_at: now };
+  // A person's sling starts a new count of attempts against witness.max_attempts (none is
+  // recorded for a first sling: it counts from 0); the promotion of a waiting bead (waiting.ts)
+  // is this sling going ahead, so it keeps the count.
+  const slungBy = { polecat, slung_by: input.slungBy, slung_at: now, attempts_before_sling: attemptOf(bead) || undefined };
 
   const hooked = hookedBeads(withBead).length;
   if (hooked >= input.config.limits.max_polecats) {
@@ -146,15 +150,17 @@ function slingHooked(ledger: Ledger, bead: Bead, input: SlingInput): Slung {
     if (observed.live) return alreadyHooked(ledger, bead, "running");
     if (dispatchedWithinGrace(bead, input.now)) return alreadyHooked(ledger, bead, "dispatching");
   }
-  if (!input.retry && attempt >= input.config.witness.max_attempts) {
-    const released = escalatedBead(bead, input.now,
-      `no polecat run was seen after ${attempt} attempt${attempt === 1 ? "" : "s"} (witness.max_attempts is ${input.config.witness.max_attempts})`);
-    return { ledger: ledger.withBead(released), outcome: { kind: "escalate", bead: released, attempts: attempt } };
+  const attempts = attemptsSinceSling(bead);
+  if (!input.retry && attempts >= input.config.witness.max_attempts) {
+    const released = escalatedBead(bead, input.now, `no polecat run was seen ${afterAttemptsText(attempts, input.config)}`);
+    return { ledger: ledger.withBead(released), outcome: { kind: "escalate", bead: released, attempts } };
   }
   const next = nextAttempt(bead, input.now, input.config);
+  // A /retry is a person asking again: the attempts counted against max_attempts start from it.
+  const retried = input.retry ? withGastownMetadata(next.bead, { attempts_before_sling: attempt || undefined }) : next.bead;
   return {
-    ledger: ledger.withBead(next.bead),
-    outcome: { kind: "dispatch", reason: "retry", bead: next.bead, imported: false, assignment: next.assignment },
+    ledger: ledger.withBead(retried),
+    outcome: { kind: "dispatch", reason: "retry", bead: retried, imported: false, assignment: next.assignment },
   };
 }
 
@@ -202,6 +208,22 @@ export function dispatchedWithinGrace(bead: Bead, now: Date): boolean {
 export function attemptOf(bead: Bead): number {
   const attempt = gastownMetadata(bead).attempt;
   return typeof attempt === "number" && Number.isInteger(attempt) && attempt > 0 ? attempt : 0;
+}
+
+/**
+ * The attempts made since a person last slung the bead (or asked for a /retry): what
+ * `witness.max_attempts` limits. The sling records the attempt it started from
+ * (`attempts_before_sling`); a bead slung before that was recorded counts from 0.
+ */
+export function attemptsSinceSling(bead: Bead): number {
+  const before = gastownMetadata(bead).attempts_before_sling;
+  const base = typeof before === "number" && Number.isInteger(before) && before > 0 ? before : 0;
+  return Math.max(0, attemptOf(bead) - base);
+}
+
+/** "after N attempts since it was slung (witness.max_attempts is M)", for an escalation's reason. */
+export function afterAttemptsText(attempts: number, config: GastownConfig): string {
+  return `after ${attempts} attempt${attempts === 1 ? "" : "s"} since it was slung (witness.max_attempts is ${config.witness.max_attempts})`;
 }
 
 /** The bead let go by its polecat: open and unassigned; its molecule and polecat name kept. */

@@ -14,9 +14,13 @@
 //      success with no exit): respawned.
 //   3. A live run judged as /peek judges it (polecat-health.ts): a heartbeat that stopped, a run
 //      that never beat, or one whose polecat says it crashed is a dead runner: respawned, the old
-//      run cancelled. An agent that shows no progress, or says it is stuck, climbs the ladder.
+//      run cancelled. An agent that shows no progress, or says it is stuck, climbs the ladder. A
+//      run GitHub still shows queued waits for a runner: left alone, since a respawn would only
+//      queue another (GitHub cancels a job no runner has taken after 24 to 48 hours; its run
+//      then completes, and is answered as any other).
 //   4. No run, hooked past the dispatch grace period: lost, dispatched again (the sling path's rule).
-// A respawn past `witness.max_attempts` escalates instead.
+// A respawn past `witness.max_attempts` attempts since the bead was slung (sling.ts,
+// attemptsSinceSling) escalates instead.
 import type { GastownConfig } from "../config/config-schema.js";
 import { beadStatus, type Bead } from "../ledger/bead-schema.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
@@ -29,7 +33,7 @@ import { recordMessage } from "./message-beads.js";
 import type { PolecatAssignment } from "./polecat-dispatch.js";
 import { recordPolecatExit } from "./polecat-exit.js";
 import { polecatHealth } from "./polecat-health.js";
-import { attemptOf, escalatedBead, nextAttempt } from "./sling.js";
+import { afterAttemptsText, attemptOf, attemptsSinceSling, escalatedBead, nextAttempt } from "./sling.js";
 import { causeText, ladderText, respawnNote, stuckRung, WITNESS_NOTE_REF, WITNESS_SENDER, type StuckRung } from "./witness-ladder.js";
 
 /** What GitHub shows of one polecat run of the bead. */
@@ -88,7 +92,7 @@ export type RespawnCause =
   | { readonly kind: "lost" };
 
 export type NothingReason =
-  | "not-in-ledger" | "not-hooked" | "other-attempt" | "other-run" | "working" | "dispatching" | "rung-waiting";
+  | "not-in-ledger" | "not-hooked" | "other-attempt" | "other-run" | "working" | "dispatching" | "queued" | "rung-waiting";
 
 export type WitnessDecision =
   | { readonly kind: "nothing"; readonly why: NothingReason; readonly detail: string }
@@ -135,7 +139,7 @@ export function witnessLook(input: WitnessInput): WitnessDecision {
   const health = polecatHealth({
     bead, now: input.now, stuckMinutes: input.config.witness.stuck_minutes,
     ...(heartbeat ? { heartbeat } : {}),
-    ...(run ? { run: { live, conclusion: run.conclusion, ...(run.created_at ? { created_at: run.created_at } : {}) } } : {}),
+    ...(run ? { run: { live, status: run.status, conclusion: run.conclusion, ...(run.created_at ? { created_at: run.created_at } : {}) } } : {}),
   });
   const reason = health.reason;
   switch (reason.kind) {
@@ -153,6 +157,8 @@ export function witnessLook(input: WitnessInput): WitnessDecision {
       return respawn(input, bead, seen, { kind: "lost" }, undefined);
     case "dispatching":
       return nothing("dispatching", `${bead.id}'s attempt ${seen.attempt} was dispatched within the grace period`);
+    case "queued":
+      return nothing("queued", `${bead.id}'s attempt ${seen.attempt} is queued: its run ${run?.id ?? "?"} waits for a runner`);
     default:
       return nothing("working", `${bead.id}'s attempt ${seen.attempt} is working (${reason.kind})`);
   }
@@ -251,14 +257,14 @@ function orphan(input: WitnessInput, why: NothingReason, detail: string): Witnes
   return nothing(why, detail);
 }
 
-/** The next attempt, or past `witness.max_attempts` an escalation. */
+/** The next attempt, or past `witness.max_attempts` attempts since the bead was slung an escalation. */
 function respawn(input: WitnessInput, bead: Bead, seen: HookSeen, cause: RespawnCause, cancelRunId: number | undefined, rung?: number): WitnessDecision {
-  const max = input.config.witness.max_attempts;
   const minutes = input.config.witness.stuck_minutes;
-  if (seen.attempt >= max) {
+  const attempts = attemptsSinceSling(bead);
+  if (attempts >= input.config.witness.max_attempts) {
     return {
       kind: "escalate", bead: bead.id, seen, cancelRunId,
-      reason: `${causeText(cause, seen.attempt, minutes)}, and witness.max_attempts is ${max}, so the witness gives up on it`,
+      reason: `${causeText(cause, seen.attempt, minutes)}; ${afterAttemptsText(attempts, input.config)}, the witness gives up on it`,
     };
   }
   const note = respawnNote(cause, seen.attempt, minutes);

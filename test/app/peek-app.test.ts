@@ -194,7 +194,7 @@ describe("/peek on a slung issue", () => {
     expect(reply?.split("\n").slice(0, 11)).toEqual([
       "### Gas Town · 🔭 Peek at polecat **furiosa**",
       "",
-      "@ann: polecat **furiosa** is 🔴 stuck: no heartbeat for 25 minutes (witness.stuck_minutes is 20).",
+      "@ann: polecat **furiosa** is 🔴 stuck: its heartbeat is stale: none for 25 minutes (witness.stuck_minutes is 20), so its runner looks gone.",
       "",
       "| | |",
       "|---|---|",

@@ -119,6 +119,18 @@ describe("the patrol pass", () => {
     });
   });
 
+  it("a run still queued past stuck_minutes waits for a runner: nothing dispatched, nothing cancelled, nothing written", async () => {
+    await start();
+    const { bead, runId } = await slungIssue(town);
+    later(90);
+    const from = town.sent.length;
+    const ledgerBefore = await town.ledger();
+    expect(await patrol(town)).toEqual({ kind: "patrolled", rig: REPO, looked: 1, actions: [], promoted: [] });
+    expect(requests(town, from).filter((r) => !r.startsWith("GET"))).toEqual([]);
+    expect(await town.ledger()).toEqual(ledgerBefore);
+    expect(runStates()).toEqual([{ id: runId, title: `polecat furiosa · ${bead.id} · attempt 1`, status: "queued", conclusion: null }]);
+  });
+
   it("a silent agent climbs the ladder: a nudge, then a fresh attempt with the old run cancelled, then an escalation", async () => {
     await start();
     const { bead, runId } = await slungIssue(town);
@@ -257,11 +269,46 @@ describe("past witness.max_attempts", () => {
     expect([...town.issue(1).labels].sort()).toEqual(["gt:escalated"]);
     expect(lastComment(1)).toBe("@mayor: the witness gave up on polecat **furiosa** and escalated this issue to you.");
     expect(commentsOn(town, 1).find((c) => c.body.startsWith("<!-- gastown:status -->"))?.body).toContain(
-      `The witness let the hook go: attempt 1's run ended (failure) without recording an exit, and witness.max_attempts is 1, so the witness gives up on it.`,
+      `The witness let the hook go: attempt 1's run ended (failure) without recording an exit; after 1 attempt since it was slung (witness.max_attempts is 1), the witness gives up on it.`,
     );
     const promoted = await beadOf(town, 2);
     expect(witnessOf(promoted)).toMatchObject({ attempt: 1, status: "hooked" });
     expect(runStates().map((r) => r.title)).toEqual([`polecat furiosa · ${bead.id} · attempt 1`, `polecat nux · ${promoted.id} · attempt 1`]);
+  });
+});
+
+describe("slung again after an escalation", () => {
+  it("counts witness.max_attempts from the new sling: its first failure is restarted, not escalated", async () => {
+    await start("witness:\n  max_attempts: 2\n");
+    const { bead } = await slungIssue(town);
+    /** The current attempt's run starts, claims its bead and fails; its end is delivered. */
+    const fails = async () => {
+      const runId = runOf(town, await beadOf(town, 1)).id;
+      await startAndClaim(town, runId);
+      town.github.completeJob(REPO, runId, "polecat", "failure");
+      await deliverRunEvents(town, (event) => event === "workflow_run");
+    };
+    await fails();
+    expect(witnessOf(await beadOf(town, 1))).toMatchObject({ attempt: 2, status: "hooked" });
+    await fails();
+    expect(witnessOf(await beadOf(town, 1))).toMatchObject({ attempt: 2, status: "open" });
+    // The mayor slings it again: attempt 3, the first since this sling.
+    await town.as("mayor", "POST", `/repos/${REPO}/issues/1/labels`, { labels: ["gt:sling"] });
+    await town.deliver();
+    await town.deliver();
+    const slung = await beadOf(town, 1);
+    expect(witnessOf(slung)).toMatchObject({ attempt: 3, status: "hooked" });
+    expect(gastownMetadata(slung).attempts_before_sling).toBe(2);
+    await fails();
+    expect(witnessOf(await beadOf(town, 1))).toMatchObject({ attempt: 4, status: "hooked" });
+    await fails();
+    expect(witnessOf(await beadOf(town, 1))).toMatchObject({ attempt: 4, status: "open" });
+    expect(commentsOn(town, 1).find((c) => c.body.startsWith("<!-- gastown:status -->"))?.body).toContain(
+      "The witness let the hook go: attempt 4's run ended (failure) without recording an exit; after 2 attempts since it was slung (witness.max_attempts is 2), the witness gives up on it.",
+    );
+    expect(runStates().map((r) => `${r.title}: ${r.status}/${r.conclusion}`)).toEqual(
+      [1, 2, 3, 4].map((attempt) => `polecat furiosa · ${bead.id} · attempt ${attempt}: completed/failure`),
+    );
   });
 });
 

@@ -18,7 +18,7 @@ function bead(status: string, gastown: Record<string, unknown> = {}): Bead {
 
 const hooked = (dispatchedMsAgo: number | undefined) =>
   bead("hooked", dispatchedMsAgo === undefined ? {} : { dispatched_at: ago(dispatchedMsAgo).toISOString() });
-const live = { live: true, conclusion: null };
+const live = { live: true, status: "in_progress", conclusion: null };
 const health = (fields: Partial<HealthInput> & Pick<HealthInput, "bead">) => polecatHealth({ now: NOW, stuckMinutes: 20, ...fields });
 
 describe("a polecat with a live run", () => {
@@ -56,9 +56,29 @@ describe("a polecat with a live run", () => {
     expect(health({ bead: hooked(MINUTE), run: live, heartbeat: { at: ago(MINUTE), state: "done" } }).state).toBe("working");
   });
 
+  it("is stale once its heartbeat is older than stuck_minutes, whatever it last said: the runner is gone", () => {
+    for (const said of ["stuck", "crashed", "working"] as const) {
+      expect(health({ bead: hooked(30 * MINUTE), run: live, heartbeat: { at: ago(20 * MINUTE + 1), state: said } }))
+        .toEqual({ state: "stuck", reason: { kind: "stale", heartbeatAgeMs: 20 * MINUTE + 1 } });
+      // At stuck_minutes exactly it is still fresh, so what it said still counts.
+      expect(health({ bead: hooked(30 * MINUTE), run: live, heartbeat: { at: ago(20 * MINUTE), state: said } }).reason.kind)
+        .toBe(said === "working" ? "fresh" : "reported");
+    }
+  });
+
   it("with no heartbeat yet, is working until stuck_minutes after dispatch, stuck after", () => {
     expect(health({ bead: hooked(20 * MINUTE), run: live })).toEqual({ state: "working", reason: { kind: "starting", sinceDispatchMs: 20 * MINUTE } });
     expect(health({ bead: hooked(20 * MINUTE + 1), run: live })).toEqual({ state: "stuck", reason: { kind: "silent", sinceDispatchMs: 20 * MINUTE + 1 } });
+  });
+
+  it("with no heartbeat, waits for a runner while GitHub has not started its run, past stuck_minutes too", () => {
+    for (const status of ["queued", "waiting", "pending", "requested"]) {
+      const waiting = { ...live, status };
+      expect(health({ bead: hooked(20 * MINUTE), run: waiting })).toEqual({ state: "working", reason: { kind: "starting", sinceDispatchMs: 20 * MINUTE } });
+      expect(health({ bead: hooked(20 * MINUTE + 1), run: waiting })).toEqual({ state: "stuck", reason: { kind: "queued", sinceDispatchMs: 20 * MINUTE + 1 } });
+    }
+    // Started and still silent: a runner that never beats.
+    expect(health({ bead: hooked(20 * MINUTE + 1), run: { ...live, status: "in_progress" } }).reason.kind).toBe("silent");
   });
 
   it("without a dispatch time, counts from the run's creation, and without either is starting", () => {
@@ -78,7 +98,7 @@ describe("a polecat with a live run", () => {
 describe("a polecat whose run has completed", () => {
   it("is done with the run's conclusion, whatever the heartbeat says", () => {
     for (const conclusion of ["success", "failure", "cancelled", null]) {
-      expect(health({ bead: hooked(90 * MINUTE), run: { live: false, conclusion }, heartbeat: { at: ago(80 * MINUTE), state: "working" } }))
+      expect(health({ bead: hooked(90 * MINUTE), run: { live: false, status: "completed", conclusion }, heartbeat: { at: ago(80 * MINUTE), state: "working" } }))
         .toEqual({ state: "done", reason: { kind: "completed", conclusion } });
     }
   });

@@ -33,7 +33,7 @@ describe("the /peek reply", () => {
   it("shows a working polecat: heartbeat, run, steps with the current one, the output fenced", () => {
     const { id, ledger, bead } = slung();
     const heartbeat = { at: minutesAfter(NOW, 2), state: "working" as const, step: "implement", attempt: 1 };
-    const health = polecatHealth({ bead, run: { live: true, conclusion: null }, heartbeat, now: LATER, stuckMinutes: 20 });
+    const health = polecatHealth({ bead, run: { live: true, status: "in_progress", conclusion: null }, heartbeat, now: LATER, stuckMinutes: 20 });
     const body = renderPeek(view({ bead, ledger, health, heartbeat, run: RUN, output: { lines: ["$ npm test", "```", "ok 12 tests"], source: "heartbeat" } }));
     expect(body).toBe([
       "### Gas Town · 🔭 Peek at polecat **furiosa**",
@@ -69,7 +69,7 @@ describe("the /peek reply", () => {
   it("shows what a sandboxed run has spent, as its heartbeat says its model proxy metered it", () => {
     const { ledger, bead } = slung();
     const heartbeat = { at: minutesAfter(NOW, 2), state: "working" as const, step: "implement", attempt: 1, spent: { turns: 7, costUsd: 0.4216 } };
-    const health = polecatHealth({ bead, run: { live: true, conclusion: null }, heartbeat, now: LATER, stuckMinutes: 20 });
+    const health = polecatHealth({ bead, run: { live: true, status: "in_progress", conclusion: null }, heartbeat, now: LATER, stuckMinutes: 20 });
     const rows = renderPeek(view({ bead, ledger, health, heartbeat, run: RUN })).split("\n").filter((line) => line.startsWith("| "));
     expect(rows.slice(2, 5)).toEqual([
       "| Heartbeat | 3 minutes ago (2026-11-24 12:02 UTC): working, step `implement` |",
@@ -82,15 +82,23 @@ describe("the /peek reply", () => {
     const { id, ledger } = slung();
     const bead = withGastownMetadata(ledger.get(id)!, { witness_rung: 1, witness_at: minutesAfter(NOW, 3).toISOString() });
     const heartbeat = { at: minutesAfter(NOW, 2), state: "working" as const, step: "implement", attempt: 1 };
-    const health = polecatHealth({ bead, run: { live: true, conclusion: null }, heartbeat, now: LATER, stuckMinutes: 20 });
+    const health = polecatHealth({ bead, run: { live: true, status: "in_progress", conclusion: null }, heartbeat, now: LATER, stuckMinutes: 20 });
     const rows = renderPeek(view({ bead, ledger: ledger.withBead(bead), health, heartbeat, run: RUN })).split("\n").filter((line) => line.startsWith("| "));
     expect(rows.slice(-2)).toEqual(["| Attempts | 1 of 3 |", "| Witness | nudged the agent (no progress), 2026-11-24 12:03 UTC |"]);
+  });
+
+  it("counts the attempts since the bead was slung against witness.max_attempts, with the attempt number after earlier slings", () => {
+    const { id, ledger } = slung();
+    const bead = withGastownMetadata(ledger.get(id)!, { attempt: 5, attempts_before_sling: 3 });
+    const health = polecatHealth({ bead, now: LATER, stuckMinutes: 20 });
+    const rows = renderPeek(view({ bead, ledger: ledger.withBead(bead), health })).split("\n").filter((line) => line.startsWith("| Attempts"));
+    expect(rows).toEqual(["| Attempts | 2 of 3 since it was slung (attempt 5) |"]);
   });
 
   it("says, under the state, when the sandbox is off or the network open", () => {
     const { bead, ledger } = slung();
     const heartbeat = { at: minutesAfter(NOW, 2), state: "working" as const, step: "implement", attempt: 1 };
-    const health = polecatHealth({ bead, run: { live: true, conclusion: null }, heartbeat, now: LATER, stuckMinutes: 20 });
+    const health = polecatHealth({ bead, run: { live: true, status: "in_progress", conclusion: null }, heartbeat, now: LATER, stuckMinutes: 20 });
     const head = (settings: Partial<typeof SETTINGS>) =>
       renderPeek(view({ bead, ledger, health, heartbeat, run: RUN, settings: { ...SETTINGS, ...settings } })).split("\n").slice(0, 7);
     expect(head({ sandbox: "off" })).toEqual([
@@ -114,9 +122,9 @@ describe("the /peek reply", () => {
   it("shows a stuck polecat and why, with the setting it was judged by", () => {
     const { bead, ledger } = slung();
     const heartbeat = { at: minutesAfter(LATER, -45), step: 2 };
-    const health = polecatHealth({ bead, run: { live: true, conclusion: null }, heartbeat, now: LATER, stuckMinutes: 20 });
+    const health = polecatHealth({ bead, run: { live: true, status: "in_progress", conclusion: null }, heartbeat, now: LATER, stuckMinutes: 20 });
     const body = renderPeek(view({ bead, ledger, health, heartbeat, run: RUN }));
-    expect(body).toContain("@mayor: polecat **furiosa** is 🔴 stuck: no heartbeat for 45 minutes (witness.stuck_minutes is 20).\n");
+    expect(body).toContain("@mayor: polecat **furiosa** is 🔴 stuck: its heartbeat is stale: none for 45 minutes (witness.stuck_minutes is 20), so its runner looks gone.\n");
     expect(body).toContain("| Heartbeat | 45 minutes ago (2026-11-24 11:20 UTC): step 2 |\n");
     // The step number marks the step `<root>.2`.
     expect(body).toContain("- [ ] Implement ← now\n");
@@ -126,7 +134,7 @@ describe("the /peek reply", () => {
   it("shows a finished polecat: its exit, the run's conclusion, the ledger's next step, the job log", () => {
     const { bead: hooked, ledger } = slung();
     const bead = withGastownMetadata({ ...hooked, status: "in_progress" }, { exit: "COMPLETED", exit_reason: "PR #9 opened | queued" });
-    const health = polecatHealth({ bead, run: { live: false, conclusion: "success" }, now: LATER, stuckMinutes: 20 });
+    const health = polecatHealth({ bead, run: { live: false, status: "completed", conclusion: "success" }, now: LATER, stuckMinutes: 20 });
     const body = renderPeek(view({
       bead, ledger: ledger.withBead(bead), health, heartbeat: { at: minutesAfter(NOW, 4), state: "done", step: "implement" },
       run: { ...RUN, status: "completed", conclusion: "success" }, output: { lines: ["pushed"], source: "job log" },
@@ -145,16 +153,21 @@ describe("the /peek reply", () => {
       const health = polecatHealth({ bead: b, now: LATER, stuckMinutes: 20, ...input });
       return /^@mayor: (.*)$/m.exec(renderPeek(view({ bead: b, ledger, health })))?.[1];
     };
-    const live = { live: true, conclusion: null };
+    const live = { live: true, status: "in_progress", conclusion: null };
     expect(sentence(bead, { run: live })).toBe("polecat **furiosa** is 🟢 working: its run is under way, with no heartbeat yet; it was dispatched 5 minutes ago.");
     expect(sentence(bead, { run: live, now: minutesAfter(NOW, 21) })).toBe("polecat **furiosa** is 🔴 stuck: no heartbeat since it was dispatched 21 minutes ago (witness.stuck_minutes is 20).");
     expect(sentence(bead, { run: live, heartbeat: { at: NOW, state: "crashed" } })).toBe("polecat **furiosa** is 🔴 stuck: its last heartbeat, 5 minutes ago, says it has crashed.");
+    // A heartbeat past stuck_minutes is stale whatever it last said: its runner is gone.
+    expect(sentence(bead, { run: live, heartbeat: { at: NOW, state: "stuck" }, now: minutesAfter(NOW, 21) }))
+      .toBe("polecat **furiosa** is 🔴 stuck: its heartbeat is stale: none for 21 minutes (witness.stuck_minutes is 20), so its runner looks gone.");
+    expect(sentence(bead, { run: { ...live, status: "queued" }, now: minutesAfter(NOW, 21) }))
+      .toBe("polecat **furiosa** is 🔴 stuck: its run waits for a runner: GitHub has not started it since it was dispatched 21 minutes ago (witness.stuck_minutes is 20).");
     expect(sentence(bead, { now: minutesAfter(NOW, 1) })).toBe("polecat **furiosa** is 🟢 working: it was dispatched 1 minute ago; its run has not shown up yet.");
     expect(sentence(bead)).toBe("polecat **furiosa** is 🔴 stuck: it is hooked, but no run has shown up since it was dispatched 5 minutes ago.");
     expect(sentence({ ...bead, status: "blocked" })).toBe("polecat **furiosa** is 💤 idle: it is not hooked, so no run is under way.");
     expect(sentence(withGastownMetadata({ ...bead, status: "open" }, { waiting_since: "2026-11-24T11:00:00Z" }))).toBe("polecat **furiosa** is 💤 idle: it waits for a free polecat (limits.max_polecats).");
     expect(sentence(withGastownMetadata({ ...bead, status: "blocked" }, { exit: "BLOCKED" }))).toBe("polecat **furiosa** is 🏁 done: it exited BLOCKED.");
-    expect(sentence(bead, { run: { live: false, conclusion: null } })).toBe("polecat **furiosa** is 🏁 done: its run has completed.");
+    expect(sentence(bead, { run: { live: false, status: "completed", conclusion: null } })).toBe("polecat **furiosa** is 🏁 done: its run has completed.");
   });
 
   it("says plainly when there is no polecat", () => {
@@ -181,7 +194,7 @@ describe("the /peek all table", () => {
     const body = renderPeekAll({
       sender: "mayor", ledger, settings: SETTINGS, more: 0, now: LATER,
       rows: [
-        { bead: a, health: polecatHealth({ bead: a, run: { live: true, conclusion: null }, heartbeat: { at: minutesAfter(NOW, 4) }, now: LATER, stuckMinutes: 20 }), heartbeat: { at: minutesAfter(NOW, 4) }, run: RUN },
+        { bead: a, health: polecatHealth({ bead: a, run: { live: true, status: "in_progress", conclusion: null }, heartbeat: { at: minutesAfter(NOW, 4) }, now: LATER, stuckMinutes: 20 }), heartbeat: { at: minutesAfter(NOW, 4) }, run: RUN },
         { bead: b, health: polecatHealth({ bead: b, now: LATER, stuckMinutes: 20 }) },
       ],
     });

@@ -3,10 +3,12 @@ import type { Bead } from "../../app/ledger/bead-schema.js";
 import { Ledger } from "../../app/ledger/ledger.js";
 import { gastownMetadata, withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { MoleculeError } from "../../app/molecules/molecule.js";
+import { timestamp } from "../../app/molecules/pour.js";
 import { closeStep } from "../../app/molecules/step-done.js";
 import { releaseRefusedDispatch } from "../../app/town/dispatch-records.js";
 import { limitsHash, polecatLimits } from "../../app/town/polecat-dispatch.js";
 import { sling, type SlingOutcome } from "../../app/town/sling.js";
+import { promoteWaiting } from "../../app/town/waiting.js";
 import { unsling } from "../../app/town/unsling.js";
 import { bead } from "../ledger/ledger-builders.js";
 import { claimedBy, config, issue, minutesAfter, NOW, slingInput } from "./town-builders.js";
@@ -133,9 +135,85 @@ describe("slinging a bead already hooked", () => {
     expect(released).not.toHaveProperty("assignee");
     expect(gastownMetadata(released)).toMatchObject({
       attempt: 3, polecat: "furiosa", exit: "ESCALATE",
-      exit_reason: "no polecat run was seen after 3 attempts (witness.max_attempts is 3)",
+      exit_reason: "no polecat run was seen after 3 attempts since it was slung (witness.max_attempts is 3)",
     });
     expect(gastownMetadata(released)).not.toHaveProperty("dispatched_at");
+  });
+});
+
+describe("attempts counted per sling (witness.max_attempts)", () => {
+  /** Issue 7 slung at NOW, then dispatched again as if each dispatch were lost, until it escalates at attempt 3. */
+  function escalatedAtThree() {
+    let { ledger } = slungOnce();
+    let now = NOW;
+    for (const attempt of [1, 2, 3]) {
+      now = minutesAfter(now, 5);
+      ledger = sling(ledger, slingInput({ now, observedRun: { attempt, live: false } })).ledger;
+    }
+    return { ledger, now };
+  }
+  const metaOf = (ledger: Ledger) => gastownMetadata(ledger.beads().find((b) => b.external_ref === issue(7).url) as Bead);
+
+  it("records no count on a first sling: it counts from 0", () => {
+    expect(metaOf(slungOnce().ledger)).not.toHaveProperty("attempts_before_sling");
+  });
+
+  it("starts again when a person slings an escalated bead: its lost dispatches escalate only after max_attempts more", () => {
+    const { ledger: escalated, now: escalatedAt } = escalatedAtThree();
+    expect(metaOf(escalated)).toMatchObject({ attempt: 3, exit: "ESCALATE" });
+    let now = minutesAfter(escalatedAt, 10);
+    let ledger = sling(escalated, slingInput({ now })).ledger;
+    expect(metaOf(ledger)).toMatchObject({ attempt: 4, attempts_before_sling: 3, slung_at: timestamp(now) });
+    for (const attempt of [4, 5]) {
+      now = minutesAfter(now, 5);
+      const again = sling(ledger, slingInput({ now, observedRun: { attempt, live: false } }));
+      expect(dispatched(again.outcome).assignment.attempt).toBe(attempt + 1);
+      ledger = again.ledger;
+    }
+    // A dispatch again (not a person's sling) keeps the count.
+    expect(metaOf(ledger)).toMatchObject({ attempt: 6, attempts_before_sling: 3 });
+    now = minutesAfter(now, 5);
+    const third = sling(ledger, slingInput({ now, observedRun: { attempt: 6, live: false } }));
+    expect(third.outcome).toMatchObject({ kind: "escalate", attempts: 3 });
+    expect(metaOf(third.ledger)).toMatchObject({
+      attempt: 6, exit: "ESCALATE", exit_reason: "no polecat run was seen after 3 attempts since it was slung (witness.max_attempts is 3)",
+    });
+  });
+
+  it("starts again at a /retry: a person asking again", () => {
+    const { ledger } = slungOnce();
+    const retried = sling(ledger, slingInput({ now: minutesAfter(NOW, 1), observedRun: { attempt: 1, live: true }, retry: true }));
+    expect(dispatched(retried.outcome).assignment.attempt).toBe(2);
+    expect(metaOf(retried.ledger)).toMatchObject({ attempt: 2, attempts_before_sling: 1 });
+    // Two more lost dispatches (attempts 3 and 4) are 3 since the /retry; the next escalates.
+    let next = retried.ledger;
+    let now = minutesAfter(NOW, 1);
+    for (const attempt of [2, 3]) {
+      now = minutesAfter(now, 5);
+      next = sling(next, slingInput({ now, observedRun: { attempt, live: false } })).ledger;
+    }
+    now = minutesAfter(now, 5);
+    expect(sling(next, slingInput({ now, observedRun: { attempt: 4, live: false } })).outcome).toMatchObject({ kind: "escalate", attempts: 3 });
+  });
+
+  it("keeps the count a waiting sling recorded when the freed slot hooks it", () => {
+    const { ledger: escalated, now } = escalatedAtThree();
+    const full = escalated.withBead(bead("town-z", { status: "hooked", metadata: { gastown: { polecat: "nux", attempt: 1 } } }));
+    const one = config((c) => ({ ...c, limits: { max_polecats: 1 } }));
+    const waiting = sling(full, slingInput({ now: minutesAfter(now, 1), config: one }));
+    expect(waiting.outcome.kind).toBe("waiting");
+    expect(metaOf(waiting.ledger)).toMatchObject({ attempt: 3, attempts_before_sling: 3 });
+    const freed = waiting.ledger.update("town-z", (b) => ({ ...b, status: "closed", closed_at: "2026-11-24T13:00:00Z" }));
+    const promoted = promoteWaiting(freed, one, minutesAfter(now, 2));
+    expect(promoted.hooked?.assignment.attempt).toBe(4);
+    expect(metaOf(promoted.ledger)).toMatchObject({ attempt: 4, attempts_before_sling: 3 });
+  });
+
+  it("counts an older bead, slung before the count was recorded, from 0", () => {
+    const { ledger, outcome } = slungOnce();
+    const old = ledger.update(outcome.bead.id, (b) => withGastownMetadata(b, { attempt: 3, attempts_before_sling: undefined }));
+    expect(sling(old, slingInput({ now: minutesAfter(NOW, 5), observedRun: { attempt: 3, live: false } })).outcome)
+      .toMatchObject({ kind: "escalate", attempts: 3 });
   });
 });
 

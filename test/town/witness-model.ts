@@ -228,7 +228,12 @@ export class ModelTown {
     this.complete(run, conclusion);
   }
 
+  /**
+   * The runner vanishes. A queued run has none to lose: it is given one (and claims its bead)
+   * first. A run GitHub leaves queued is waiting, not dead, and the witness leaves it so.
+   */
   die(run: ModelRun): void {
+    if (run.status === "queued" && !this.start(run)) return;
     run.runnerDead = true;
   }
 

@@ -239,7 +239,7 @@ describe("a run that completed while its bead is still hooked to it", () => {
     const now = minutesAfter(NOW, 30);
     const input = look(third, id, { now, run: run({ id: 303, attempt: 3, status: "completed", conclusion: "timed_out" }) });
     const { decision, ...applied } = decideAndApply(input);
-    const reason = "attempt 3's run ended (timed_out) without recording an exit, and witness.max_attempts is 3, so the witness gives up on it";
+    const reason = "attempt 3's run ended (timed_out) without recording an exit; after 3 attempts since it was slung (witness.max_attempts is 3), the witness gives up on it";
     expect(decision).toEqual({
       kind: "escalate", bead: id, seen: { attempt: 3, runId: 303, rung: undefined, rungAt: undefined }, reason, cancelRunId: undefined,
     });
@@ -252,6 +252,29 @@ describe("a run that completed while its bead is still hooked to it", () => {
     });
     expect(applied.digest).toBeUndefined();
     expect(witnessLook({ ...input, ledger: applied.ledger })).toEqual({ kind: "nothing", why: "not-hooked", detail: `${id} is open, not hooked` });
+  });
+
+  it("counts attempts since a person last slung the bead: slung again after an escalation, its first failure is respawned", () => {
+    const { ledger, id, molecule } = hookedAndClaimed();
+    const failed = (attempt: number, runId: number) => run({ id: runId, attempt, status: "completed", conclusion: "failure" });
+    const escalated = decideAndApply(look(atAttempt(ledger, id, 3, 303), id, { now: minutesAfter(NOW, 30), run: failed(3, 303) }));
+    expect(escalated.decision.kind).toBe("escalate");
+    // A person slings it again: attempt 4, the count starting from 3.
+    const slungAgain = sling(escalated.ledger, slingInput({ now: minutesAfter(NOW, 40) }));
+    if (slungAgain.outcome.kind !== "dispatch") throw new Error(slungAgain.outcome.kind);
+    expect(slungAgain.outcome.assignment.attempt).toBe(4);
+    let town = claimedBy(slungAgain.ledger, slungAgain.outcome.assignment, 404, minutesAfter(NOW, 41));
+    for (const attempt of [4, 5]) {
+      const { decision, ...applied } = decideAndApply(look(town, id, { now: minutesAfter(NOW, 40 + attempt), run: failed(attempt, attempt * 101) }));
+      expect(decision).toMatchObject({ kind: "respawn", assignment: { bead: id, molecule, polecat: "furiosa", attempt: attempt + 1 } });
+      town = claimedBy(applied.ledger, { bead: id, molecule, polecat: "furiosa", attempt: attempt + 1 }, (attempt + 1) * 101, minutesAfter(NOW, 41 + attempt));
+    }
+    // A respawn keeps the count the sling started: attempt 6 is the third since it was slung.
+    expect(gastownMetadata(beadIn(town, id))).toMatchObject({ attempt: 6, attempts_before_sling: 3 });
+    expect(witnessLook(look(town, id, { now: minutesAfter(NOW, 50), run: failed(6, 606) }))).toEqual({
+      kind: "escalate", bead: id, seen: { attempt: 6, runId: 606, rung: undefined, rungAt: undefined }, cancelRunId: undefined,
+      reason: "attempt 6's run ended (failure) without recording an exit; after 3 attempts since it was slung (witness.max_attempts is 3), the witness gives up on it",
+    });
   });
 
   it("respawns below the limit a custom witness.max_attempts sets", () => {
@@ -277,10 +300,33 @@ describe("a live run whose runner died", () => {
     });
   });
 
-  it("respawns a live run that never beat, stuck_minutes after its dispatch", () => {
+  it("respawns a live run that started and never beat, stuck_minutes after its dispatch", () => {
     const { ledger, id } = hookedAndClaimed();
-    expect(witnessLook(look(ledger, id, { now: minutesAfter(NOW, 21), run: run({ status: "queued" }) })))
+    expect(witnessLook(look(ledger, id, { now: minutesAfter(NOW, 21), run: run({ status: "in_progress" }) })))
       .toMatchObject({ kind: "respawn", cause: { kind: "dead-runner", sinceMs: 21 * 60_000 }, cancelRunId: 101 });
+  });
+
+  it("leaves a run GitHub still shows queued past stuck_minutes: it waits for a runner, and another dispatch would queue behind it", () => {
+    const { ledger, id } = hookedAndClaimed();
+    for (const status of ["queued", "waiting", "pending", "requested"]) {
+      const input = look(ledger, id, { now: minutesAfter(NOW, 90), run: run({ status }) });
+      const decision = witnessLook(input);
+      expect(decision).toEqual({ kind: "nothing", why: "queued", detail: `${id}'s attempt 1 is queued: its run 101 waits for a runner` });
+      expect(witnessMutation(ledger, decision, input)).toEqual({ ledger, digest: undefined, applied: true });
+    }
+  });
+
+  it("respawns a runner that died just after beating stuck or crashed, once its heartbeat is stale", () => {
+    const { ledger, id, molecule } = hookedAndClaimed();
+    for (const state of ["stuck", "crashed"] as const) {
+      expect(witnessLook(look(ledger, id, { now: minutesAfter(NOW, 50), run: run(), heartbeat: beat(minutesAfter(NOW, 29), { state }) }))).toEqual({
+        kind: "respawn", bead: id, seen: seen1, cause: { kind: "dead-runner", sinceMs: 21 * 60_000 },
+        assignment: { bead: id, molecule, polecat: "furiosa", attempt: 2 },
+        note: "The witness restarted this bead: attempt 1's runner stopped: no heartbeat for more than 20 minutes while its run showed in progress. " +
+          "This attempt resumes at the first open step; check the work ref for what the last one left.",
+        rung: undefined, cancelRunId: 101,
+      });
+    }
   });
 
   it("repairs the exit of a run that beat it and then hung, and cancels the run", () => {
@@ -327,8 +373,37 @@ describe("a lost dispatch", () => {
     const { ledger, id } = hookedAndClaimed();
     expect(witnessLook(look(atAttempt(ledger, id, 3, 303), id, { now: minutesAfter(NOW, 3) }))).toEqual({
       kind: "escalate", bead: id, seen: { attempt: 3, runId: 303, rung: undefined, rungAt: undefined }, cancelRunId: undefined,
-      reason: "attempt 3 was dispatched, but no run of it was seen, and witness.max_attempts is 3, so the witness gives up on it",
+      reason: "attempt 3 was dispatched, but no run of it was seen; after 3 attempts since it was slung (witness.max_attempts is 3), the witness gives up on it",
     });
+  });
+});
+
+describe("the count of attempts since the bead was slung", () => {
+  /** The bead on attempt `attempt`, slung again by a person after attempt `before`. */
+  const slungAfter = (ledger: Ledger, id: string, attempt: number, before: number) =>
+    ledger.withBead(withGastownMetadata(beadIn(ledger, id), { attempt, run_id: attempt * 101, attempts_before_sling: before }));
+
+  it("bounds a lost dispatch too", () => {
+    const { ledger, id } = hookedAndClaimed();
+    expect(witnessLook(look(slungAfter(ledger, id, 5, 3), id, { now: minutesAfter(NOW, 3) })))
+      .toMatchObject({ kind: "respawn", cause: { kind: "lost" }, assignment: { attempt: 6 } });
+    expect(witnessLook(look(slungAfter(ledger, id, 6, 3), id, { now: minutesAfter(NOW, 3) }))).toMatchObject({
+      kind: "escalate",
+      reason: "attempt 6 was dispatched, but no run of it was seen; after 3 attempts since it was slung (witness.max_attempts is 3), the witness gives up on it",
+    });
+  });
+
+  it("bounds the ladder's respawn (rung 2) too", () => {
+    const { ledger, id } = hookedAndClaimed();
+    const nudged = (attempt: number) => ledger.withBead(withGastownMetadata(beadIn(slungAfter(ledger, id, attempt, 3), id), {
+      witness_rung: 1, witness_at: timestamp(minutesAfter(NOW, 5)),
+    }));
+    const stuck = (attempt: number): Partial<WitnessInput> => ({
+      now: minutesAfter(NOW, 30), run: run({ id: attempt * 101, attempt }),
+      heartbeat: beat(minutesAfter(NOW, 29), { attempt, progressAt: minutesAfter(NOW, 1) }),
+    });
+    expect(witnessLook(look(nudged(4), id, stuck(4)))).toMatchObject({ kind: "respawn", cause: { kind: "stuck" }, rung: 2, assignment: { attempt: 5 } });
+    expect(witnessLook(look(nudged(6), id, stuck(6)))).toMatchObject({ kind: "escalate", cancelRunId: 606 });
   });
 });
 
@@ -428,7 +503,7 @@ describe("the stuck ladder", () => {
     const rung1 = third.withBead(withGastownMetadata(beadIn(third, id), { witness_rung: 1, witness_at: timestamp(minutesAfter(NOW, 5)) }));
     expect(witnessLook(look(rung1, id, idle(minutesAfter(NOW, 30), 3, 303)))).toMatchObject({
       kind: "escalate", cancelRunId: 303,
-      reason: "attempt 3 showed no progress for more than 20 minutes, even after a nudge, and was cancelled, and witness.max_attempts is 3, so the witness gives up on it",
+      reason: "attempt 3 showed no progress for more than 20 minutes, even after a nudge, and was cancelled; after 3 attempts since it was slung (witness.max_attempts is 3), the witness gives up on it",
     });
   });
 });

@@ -48188,7 +48188,7 @@ var limits = external_exports.strictObject({
 }).describe("Town-wide limits.");
 var witness = external_exports.strictObject({
   stuck_minutes: external_exports.number().int().min(1).default(20).describe("Minutes without a heartbeat before a polecat counts as stuck."),
-  max_attempts: external_exports.number().int().min(1).default(3).describe("Runs on one bead before the witness escalates instead.")
+  max_attempts: external_exports.number().int().min(1).default(3).describe("Attempts on one bead since it was last slung (or retried) before the witness escalates instead.")
 }).describe("How the witness watches polecats.");
 var deacon = external_exports.strictObject({
   escalation_reminder_hours: external_exports.number().min(1).default(24).describe("Hours an escalation may go without an answer from a person before the deacon mentions whoever slung the work again, and between reminders.")
@@ -54522,6 +54522,14 @@ function attemptOf(bead) {
   const attempt = gastownMetadata(bead).attempt;
   return typeof attempt === "number" && Number.isInteger(attempt) && attempt > 0 ? attempt : 0;
 }
+function attemptsSinceSling(bead) {
+  const before = gastownMetadata(bead).attempts_before_sling;
+  const base = typeof before === "number" && Number.isInteger(before) && before > 0 ? before : 0;
+  return Math.max(0, attemptOf(bead) - base);
+}
+function afterAttemptsText(attempts, config2) {
+  return `after ${attempts} attempt${attempts === 1 ? "" : "s"} since it was slung (witness.max_attempts is ${config2.witness.max_attempts})`;
+}
 function unhooked(bead) {
   const { assignee: _assignee, ...rest } = bead;
   return { ...rest, status: "open" };
@@ -54865,6 +54873,7 @@ function compare(a, b) {
 }
 
 // app/town/polecat-health.ts
+var BEFORE_RUNNER = /* @__PURE__ */ new Set(["queued", "waiting", "pending", "requested"]);
 function polecatHealth(input2) {
   const { bead, run: run2, heartbeat, now } = input2;
   const stuckMs = input2.stuckMinutes * 6e4;
@@ -54874,14 +54883,15 @@ function polecatHealth(input2) {
   if (run2) {
     if (heartbeat) {
       const heartbeatAgeMs = Math.max(0, now.getTime() - heartbeat.at.getTime());
+      if (heartbeatAgeMs > stuckMs) return { state: "stuck", reason: { kind: "stale", heartbeatAgeMs } };
       if (heartbeat.state === "stuck" || heartbeat.state === "crashed") {
         return { state: "stuck", reason: { kind: "reported", heartbeatAgeMs, said: heartbeat.state } };
       }
-      if (heartbeatAgeMs > stuckMs) return { state: "stuck", reason: { kind: "stale", heartbeatAgeMs } };
       const progressAgeMs = heartbeat.progressAt === void 0 ? void 0 : Math.max(0, now.getTime() - heartbeat.progressAt.getTime());
       return progressAgeMs !== void 0 && progressAgeMs > stuckMs ? { state: "stuck", reason: { kind: "idle", heartbeatAgeMs, progressAgeMs } } : { state: "working", reason: { kind: "fresh", heartbeatAgeMs } };
     }
-    return sinceDispatchMs !== void 0 && sinceDispatchMs > stuckMs ? { state: "stuck", reason: { kind: "silent", sinceDispatchMs } } : { state: "working", reason: { kind: "starting", sinceDispatchMs } };
+    if (sinceDispatchMs === void 0 || sinceDispatchMs <= stuckMs) return { state: "working", reason: { kind: "starting", sinceDispatchMs } };
+    return BEFORE_RUNNER.has(run2.status) ? { state: "stuck", reason: { kind: "queued", sinceDispatchMs } } : { state: "stuck", reason: { kind: "silent", sinceDispatchMs } };
   }
   if (beadStatus(bead) === "hooked") {
     return sinceDispatchMs !== void 0 && sinceDispatchMs < DISPATCH_GRACE_MS ? { state: "working", reason: { kind: "dispatching", sinceDispatchMs } } : { state: "stuck", reason: { kind: "lost", sinceDispatchMs } };
@@ -54919,7 +54929,7 @@ function witnessLook(input2) {
     now: input2.now,
     stuckMinutes: input2.config.witness.stuck_minutes,
     ...heartbeat ? { heartbeat } : {},
-    ...run2 ? { run: { live, conclusion: run2.conclusion, ...run2.created_at ? { created_at: run2.created_at } : {} } } : {}
+    ...run2 ? { run: { live, status: run2.status, conclusion: run2.conclusion, ...run2.created_at ? { created_at: run2.created_at } : {} } } : {}
   });
   const reason = health.reason;
   switch (reason.kind) {
@@ -54936,6 +54946,8 @@ function witnessLook(input2) {
       return respawn(input2, bead, seen, { kind: "lost" }, void 0);
     case "dispatching":
       return nothing("dispatching", `${bead.id}'s attempt ${seen.attempt} was dispatched within the grace period`);
+    case "queued":
+      return nothing("queued", `${bead.id}'s attempt ${seen.attempt} is queued: its run ${run2?.id ?? "?"} waits for a runner`);
     default:
       return nothing("working", `${bead.id}'s attempt ${seen.attempt} is working (${reason.kind})`);
   }
@@ -55019,15 +55031,15 @@ function orphan(input2, why, detail) {
   return nothing(why, detail);
 }
 function respawn(input2, bead, seen, cause, cancelRunId, rung) {
-  const max = input2.config.witness.max_attempts;
   const minutes2 = input2.config.witness.stuck_minutes;
-  if (seen.attempt >= max) {
+  const attempts = attemptsSinceSling(bead);
+  if (attempts >= input2.config.witness.max_attempts) {
     return {
       kind: "escalate",
       bead: bead.id,
       seen,
       cancelRunId,
-      reason: `${causeText(cause, seen.attempt, minutes2)}, and witness.max_attempts is ${max}, so the witness gives up on it`
+      reason: `${causeText(cause, seen.attempt, minutes2)}; ${afterAttemptsText(attempts, input2.config)}, the witness gives up on it`
     };
   }
   const note = respawnNote(cause, seen.attempt, minutes2);

@@ -52599,7 +52599,7 @@ var limits = external_exports.strictObject({
 }).describe("Town-wide limits.");
 var witness = external_exports.strictObject({
   stuck_minutes: external_exports.number().int().min(1).default(20).describe("Minutes without a heartbeat before a polecat counts as stuck."),
-  max_attempts: external_exports.number().int().min(1).default(3).describe("Runs on one bead before the witness escalates instead.")
+  max_attempts: external_exports.number().int().min(1).default(3).describe("Attempts on one bead since it was last slung (or retried) before the witness escalates instead.")
 }).describe("How the witness watches polecats.");
 var deacon = external_exports.strictObject({
   escalation_reminder_hours: external_exports.number().min(1).default(24).describe("Hours an escalation may go without an answer from a person before the deacon mentions whoever slung the work again, and between reminders.")

@@ -59502,7 +59502,7 @@ var limits = external_exports.strictObject({
 }).describe("Town-wide limits.");
 var witness = external_exports.strictObject({
   stuck_minutes: external_exports.number().int().min(1).default(20).describe("Minutes without a heartbeat before a polecat counts as stuck."),
-  max_attempts: external_exports.number().int().min(1).default(3).describe("Runs on one bead before the witness escalates instead.")
+  max_attempts: external_exports.number().int().min(1).default(3).describe("Attempts on one bead since it was last slung (or retried) before the witness escalates instead.")
 }).describe("How the witness watches polecats.");
 var deacon = external_exports.strictObject({
   escalation_reminder_hours: external_exports.number().min(1).default(24).describe("Hours an escalation may go without an answer from a person before the deacon mentions whoever slung the work again, and between reminders.")
@@ -69862,7 +69862,7 @@ function sling2(ledger2, input2) {
   }));
   const poured = pour(withBead, proto, bead.id, { now: input2.now, actor: input2.slungBy, prefix });
   const pouredBead = poured.ledger.get(bead.id);
-  const slungBy = { polecat: polecat2, slung_by: input2.slungBy, slung_at: now };
+  const slungBy = { polecat: polecat2, slung_by: input2.slungBy, slung_at: now, attempts_before_sling: attemptOf(bead) || void 0 };
   const hooked = hookedBeads(withBead).length;
   if (hooked >= input2.config.limits.max_polecats) {
     if (gastownString(bead, "waiting_since") !== void 0 && poured.ledger === withBead) {
@@ -69909,18 +69909,16 @@ function slingHooked(ledger2, bead, input2) {
     if (observed.live) return alreadyHooked(ledger2, bead, "running");
     if (dispatchedWithinGrace(bead, input2.now)) return alreadyHooked(ledger2, bead, "dispatching");
   }
-  if (!input2.retry && attempt >= input2.config.witness.max_attempts) {
-    const released = escalatedBead(
-      bead,
-      input2.now,
-      `no polecat run was seen after ${attempt} attempt${attempt === 1 ? "" : "s"} (witness.max_attempts is ${input2.config.witness.max_attempts})`
-    );
-    return { ledger: ledger2.withBead(released), outcome: { kind: "escalate", bead: released, attempts: attempt } };
+  const attempts = attemptsSinceSling(bead);
+  if (!input2.retry && attempts >= input2.config.witness.max_attempts) {
+    const released = escalatedBead(bead, input2.now, `no polecat run was seen ${afterAttemptsText(attempts, input2.config)}`);
+    return { ledger: ledger2.withBead(released), outcome: { kind: "escalate", bead: released, attempts } };
   }
   const next = nextAttempt(bead, input2.now, input2.config);
+  const retried = input2.retry ? withGastownMetadata(next.bead, { attempts_before_sling: attempt || void 0 }) : next.bead;
   return {
-    ledger: ledger2.withBead(next.bead),
-    outcome: { kind: "dispatch", reason: "retry", bead: next.bead, imported: false, assignment: next.assignment }
+    ledger: ledger2.withBead(retried),
+    outcome: { kind: "dispatch", reason: "retry", bead: retried, imported: false, assignment: next.assignment }
   };
 }
 function nextAttempt(bead, now, config3) {
@@ -69956,6 +69954,14 @@ function dispatchedWithinGrace(bead, now) {
 function attemptOf(bead) {
   const attempt = gastownMetadata(bead).attempt;
   return typeof attempt === "number" && Number.isInteger(attempt) && attempt > 0 ? attempt : 0;
+}
+function attemptsSinceSling(bead) {
+  const before = gastownMetadata(bead).attempts_before_sling;
+  const base = typeof before === "number" && Number.isInteger(before) && before > 0 ? before : 0;
+  return Math.max(0, attemptOf(bead) - base);
+}
+function afterAttemptsText(attempts, config3) {
+  return `after ${attempts} attempt${attempts === 1 ? "" : "s"} since it was slung (witness.max_attempts is ${config3.witness.max_attempts})`;
 }
 function unhooked(bead) {
   const { assignee: _assignee, ...rest } = bead;
@@ -70613,9 +70619,11 @@ function explain(reason, bead, settings) {
     case "idle":
       return `its last heartbeat was ${ago(reason.heartbeatAgeMs)}, but its agent has shown no progress for ${duration3(reason.progressAgeMs)} (${stuckSetting}).`;
     case "stale":
-      return `no heartbeat for ${duration3(reason.heartbeatAgeMs)} (${stuckSetting}).`;
+      return `its heartbeat is stale: none for ${duration3(reason.heartbeatAgeMs)} (${stuckSetting}), so its runner looks gone.`;
     case "silent":
       return `no heartbeat since it was dispatched ${ago(reason.sinceDispatchMs)} (${stuckSetting}).`;
+    case "queued":
+      return `its run waits for a runner: GitHub has not started it since it was dispatched ${ago(reason.sinceDispatchMs)} (${stuckSetting}).`;
     case "reported":
       return `its last heartbeat, ${ago(reason.heartbeatAgeMs)}, says it has ${reason.said === "stuck" ? "got stuck" : "crashed"}.`;
     case "lost":
@@ -70664,7 +70672,9 @@ function exitCell(bead, state) {
 }
 function attemptsCell(bead, settings) {
   const attempt = attemptOf(bead);
-  return attempt === 0 ? "none yet" : `${attempt} of ${settings.maxAttempts}`;
+  const counted2 = attemptsSinceSling(bead);
+  if (attempt === 0) return "none yet";
+  return counted2 === attempt ? `${attempt} of ${settings.maxAttempts}` : `${counted2} of ${settings.maxAttempts} since it was slung (attempt ${attempt})`;
 }
 function stepsCell(ledger2, bead) {
   const root = gastownString(bead, "molecule");
@@ -70898,6 +70908,7 @@ function isPositiveInteger(value) {
 }
 
 // app/town/polecat-health.ts
+var BEFORE_RUNNER = /* @__PURE__ */ new Set(["queued", "waiting", "pending", "requested"]);
 function polecatHealth(input2) {
   const { bead, run: run3, heartbeat, now } = input2;
   const stuckMs = input2.stuckMinutes * 6e4;
@@ -70907,14 +70918,15 @@ function polecatHealth(input2) {
   if (run3) {
     if (heartbeat) {
       const heartbeatAgeMs = Math.max(0, now.getTime() - heartbeat.at.getTime());
+      if (heartbeatAgeMs > stuckMs) return { state: "stuck", reason: { kind: "stale", heartbeatAgeMs } };
       if (heartbeat.state === "stuck" || heartbeat.state === "crashed") {
         return { state: "stuck", reason: { kind: "reported", heartbeatAgeMs, said: heartbeat.state } };
       }
-      if (heartbeatAgeMs > stuckMs) return { state: "stuck", reason: { kind: "stale", heartbeatAgeMs } };
       const progressAgeMs = heartbeat.progressAt === void 0 ? void 0 : Math.max(0, now.getTime() - heartbeat.progressAt.getTime());
       return progressAgeMs !== void 0 && progressAgeMs > stuckMs ? { state: "stuck", reason: { kind: "idle", heartbeatAgeMs, progressAgeMs } } : { state: "working", reason: { kind: "fresh", heartbeatAgeMs } };
     }
-    return sinceDispatchMs !== void 0 && sinceDispatchMs > stuckMs ? { state: "stuck", reason: { kind: "silent", sinceDispatchMs } } : { state: "working", reason: { kind: "starting", sinceDispatchMs } };
+    if (sinceDispatchMs === void 0 || sinceDispatchMs <= stuckMs) return { state: "working", reason: { kind: "starting", sinceDispatchMs } };
+    return BEFORE_RUNNER.has(run3.status) ? { state: "stuck", reason: { kind: "queued", sinceDispatchMs } } : { state: "stuck", reason: { kind: "silent", sinceDispatchMs } };
   }
   if (beadStatus(bead) === "hooked") {
     return sinceDispatchMs !== void 0 && sinceDispatchMs < DISPATCH_GRACE_MS ? { state: "working", reason: { kind: "dispatching", sinceDispatchMs } } : { state: "stuck", reason: { kind: "lost", sinceDispatchMs } };
@@ -70942,7 +70954,7 @@ async function observePolecat(town, bead, options2 = {}) {
     now: town.deps.clock(),
     stuckMinutes: town.config.witness.stuck_minutes,
     ...heartbeat ? { heartbeat } : {},
-    ...run3 ? { run: { live, conclusion: run3.conclusion, created_at: run3.created_at } } : {}
+    ...run3 ? { run: { live, status: run3.status, conclusion: run3.conclusion, created_at: run3.created_at } } : {}
   });
   const output2 = options2.lines === void 0 ? void 0 : await readOutput(town.github, { ...repo, run: live ? void 0 : run3, check: check2, lines: options2.lines });
   return {
@@ -72667,7 +72679,7 @@ function witnessLook(input2) {
     now: input2.now,
     stuckMinutes: input2.config.witness.stuck_minutes,
     ...heartbeat ? { heartbeat } : {},
-    ...run3 ? { run: { live, conclusion: run3.conclusion, ...run3.created_at ? { created_at: run3.created_at } : {} } } : {}
+    ...run3 ? { run: { live, status: run3.status, conclusion: run3.conclusion, ...run3.created_at ? { created_at: run3.created_at } : {} } } : {}
   });
   const reason = health.reason;
   switch (reason.kind) {
@@ -72684,6 +72696,8 @@ function witnessLook(input2) {
       return respawn(input2, bead, seen, { kind: "lost" }, void 0);
     case "dispatching":
       return nothing("dispatching", `${bead.id}'s attempt ${seen.attempt} was dispatched within the grace period`);
+    case "queued":
+      return nothing("queued", `${bead.id}'s attempt ${seen.attempt} is queued: its run ${run3?.id ?? "?"} waits for a runner`);
     default:
       return nothing("working", `${bead.id}'s attempt ${seen.attempt} is working (${reason.kind})`);
   }
@@ -72767,15 +72781,15 @@ function orphan(input2, why, detail) {
   return nothing(why, detail);
 }
 function respawn(input2, bead, seen, cause, cancelRunId, rung) {
-  const max = input2.config.witness.max_attempts;
   const minutes2 = input2.config.witness.stuck_minutes;
-  if (seen.attempt >= max) {
+  const attempts = attemptsSinceSling(bead);
+  if (attempts >= input2.config.witness.max_attempts) {
     return {
       kind: "escalate",
       bead: bead.id,
       seen,
       cancelRunId,
-      reason: `${causeText(cause, seen.attempt, minutes2)}, and witness.max_attempts is ${max}, so the witness gives up on it`
+      reason: `${causeText(cause, seen.attempt, minutes2)}; ${afterAttemptsText(attempts, input2.config)}, the witness gives up on it`
     };
   }
   const note = respawnNote(cause, seen.attempt, minutes2);
