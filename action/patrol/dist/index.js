@@ -56903,6 +56903,7 @@ function patrolVars(town) {
 import { readFile } from "node:fs/promises";
 
 // action/town/town-options.ts
+var TOWN_INPUTS = ["token", "app-slug", "bot-login", "github-token"];
 var ACTIONS_BOT_LOGIN = "github-actions[bot]";
 function botLoginOf(token, workflowToken, appSlug, botLogin) {
   const fromSlug = appSlug === void 0 ? void 0 : `${appSlug}[bot]`;
@@ -56924,7 +56925,6 @@ function nonEmpty(value) {
 }
 
 // action/patrol/patrol-options.ts
-var PATROL_INPUTS = ["token", "app-slug", "bot-login", "github-token"];
 var DEFAULT_API_URL = "https://api.github.com";
 async function readPatrolOptions(source) {
   const env = (name2) => nonEmpty(source.env[name2]);
@@ -56956,7 +56956,7 @@ async function defaultBranchOf(eventPath, refName) {
 
 // action/patrol/runner.ts
 function actionSource() {
-  return { env: process.env, inputs: Object.fromEntries(PATROL_INPUTS.map((name2) => [name2, getInput(name2)])) };
+  return { env: process.env, inputs: Object.fromEntries(TOWN_INPUTS.map((name2) => [name2, getInput(name2)])) };
 }
 async function run(source = actionSource(), overrides = {}) {
   const deps = { app: realDependencies, info, fail: setFailed, ...overrides };
