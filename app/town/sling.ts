@@ -156,8 +156,11 @@ function slingHooked(ledger: Ledger, bead: Bead, input: SlingInput): Slung {
     return { ledger: ledger.withBead(released), outcome: { kind: "escalate", bead: released, attempts } };
   }
   const next = nextAttempt(bead, input.now, input.config);
-  // A /retry is a person asking again: the attempts counted against max_attempts start from it.
-  const retried = input.retry ? withGastownMetadata(next.bead, { attempts_before_sling: attempt || undefined }) : next.bead;
+  // A /retry is a person asking again: the attempts counted against max_attempts start from it,
+  // and so does the witness's stuck ladder.
+  const retried = input.retry
+    ? withGastownMetadata(next.bead, { attempts_before_sling: attempt || undefined, witness_rung: undefined, witness_at: undefined })
+    : next.bead;
   return {
     ledger: ledger.withBead(retried),
     outcome: { kind: "dispatch", reason: "retry", bead: retried, imported: false, assignment: next.assignment },

@@ -196,6 +196,15 @@ describe("attempts counted per sling (witness.max_attempts)", () => {
     expect(sling(next, slingInput({ now, observedRun: { attempt: 4, live: false } })).outcome).toMatchObject({ kind: "escalate", attempts: 3 });
   });
 
+  it("starts the witness's stuck ladder again at a /retry", () => {
+    const { ledger } = slungOnce();
+    const bead = ledger.beads().find((b) => b.external_ref === issue(7).url) as Bead;
+    const laddered = ledger.withBead(withGastownMetadata(bead, { witness_rung: 2, witness_at: "2026-11-24T12:00:30Z" }));
+    const retried = sling(laddered, slingInput({ now: minutesAfter(NOW, 1), observedRun: { attempt: 1, live: true }, retry: true }));
+    const meta = metaOf(retried.ledger);
+    expect([meta.attempt, meta.witness_rung, meta.witness_at]).toEqual([2, undefined, undefined]);
+  });
+
   it("keeps the count a waiting sling recorded when the freed slot hooks it", () => {
     const { ledger: escalated, now } = escalatedAtThree();
     const full = escalated.withBead(bead("town-z", { status: "hooked", metadata: { gastown: { polecat: "nux", attempt: 1 } } }));
