@@ -69915,7 +69915,7 @@ function slingHooked(ledger2, bead, input2) {
     return { ledger: ledger2.withBead(released), outcome: { kind: "escalate", bead: released, attempts } };
   }
   const next = nextAttempt(bead, input2.now, input2.config);
-  const retried = input2.retry ? withGastownMetadata(next.bead, { attempts_before_sling: attempt || void 0 }) : next.bead;
+  const retried = input2.retry ? withGastownMetadata(next.bead, { attempts_before_sling: attempt || void 0, witness_rung: void 0, witness_at: void 0 }) : next.bead;
   return {
     ledger: ledger2.withBead(retried),
     outcome: { kind: "dispatch", reason: "retry", bead: retried, imported: false, assignment: next.assignment }
