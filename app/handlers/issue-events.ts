@@ -19,6 +19,7 @@ import { showStatus } from "./issue-status.js";
 import { openTown, type RepositoryRef, type Town, type TownEvent } from "./repository-town.js";
 import { escalateIssue, nudgeIssue, type MessageCommand } from "./message-commands.js";
 import { peekIssue } from "./peek-issue.js";
+import { dequeuePullRequest, queuePullRequest } from "./queue-pull.js";
 import { slingIssue } from "./sling-issue.js";
 import { unslingIssue } from "./unsling-issue.js";
 
@@ -181,7 +182,11 @@ async function runCommand(town: TownEvent, command: Command, context: CommandCon
       return;
     case "queue":
     case "dequeue":
-      await say(`@${sender}: \`/${command.name}\` comes with the merge queue (the refinery), which is not running here yet.`);
+      if (!context.onPullRequest) {
+        await say(`@${sender}: \`/${command.name}\` works on pull requests; this is an issue.`);
+        return;
+      }
+      await (command.name === "queue" ? queuePullRequest : dequeuePullRequest)(town, { issue, sender, acknowledge });
       return;
     case "peek":
       await peekIssue(town, {

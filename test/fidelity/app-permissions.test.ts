@@ -32,6 +32,7 @@ describe("the App permission table", () => {
       "actions/list-jobs-for-workflow-run": ["GET", "/repos/o/r/actions/runs/3/jobs"],
       "actions/download-job-logs-for-workflow-run": ["GET", "/repos/o/r/actions/jobs/4/logs"],
       "pulls/get": ["GET", "/repos/o/r/pulls/5"],
+      "repos/compare-commits-with-basehead": ["GET", "/repos/o/r/compare/main...fix"],
       "pulls/create": ["POST", "/repos/o/r/pulls"],
       "pulls/list": ["GET", "/repos/o/r/pulls"],
       "pulls/update": ["PATCH", "/repos/o/r/pulls/5"],

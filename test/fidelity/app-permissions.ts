@@ -56,6 +56,7 @@ export const APP_PERMISSIONS: Readonly<Record<string, PermissionNeed>> = {
   // `.github/gastown.yml`, the repository's and the organisation's (app/github/config-files.ts),
   // and the repository's formulas in `.beads/formulas/` (app/github/repository-formulas.ts).
   "repos/get-content": { permission: "contents", access: "read" },
+  "repos/compare-commits-with-basehead": { permission: "contents", access: "read" },
   // The ledger branch, read and written by compare-and-swap (app/github/ledger-store.ts).
   "git/get-ref": { permission: "contents", access: "read" },
   "git/get-commit": { permission: "contents", access: "read" },

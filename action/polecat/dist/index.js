@@ -52910,6 +52910,21 @@ var ledger = external_exports.strictObject({
   branch: external_exports.string().min(1).default("gastown/ledger").describe("The branch the ledger lives on."),
   prefix: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, "a prefix is letters, digits and '-'").nullable().default(null).describe("The bead id prefix; null: taken from the repository's name.")
 }).describe("Where the ledger lives.");
+var refinery = external_exports.strictObject({
+  mode: external_exports.enum(["review", "direct"]).default("review").describe('review: a refinery pull request from the staging branch, which people approve before it lands. direct: the base branch moved to the tested staging commit (needs the App to bypass "require a pull request"; see the README).'),
+  gates: external_exports.strictObject({
+    commands: external_exports.array(external_exports.string().min(1)).default([]).describe("Commands run on the staging commit, with contents: read and no secrets; each must exit 0."),
+    checks: external_exports.enum(["required", "none"]).default("required").describe("required: wait for the base branch's required checks on the staging commit (the refinery pull request's in review mode). none: only the commands.")
+  }).superRefine((gates, context) => {
+    if (gates.commands.length === 0 && gates.checks === "none") {
+      context.addIssue({ code: "custom", path: ["checks"], message: "with no commands, checks must be required: the refinery lands nothing untested" });
+    }
+  }).prefault({}).describe("What a batch must pass before it lands: commands, the required checks, or both."),
+  batch: external_exports.number().int().min(1).max(100).default(8).describe("Most pull requests tested and landed together; fewer when recent batches failed."),
+  merge_method: external_exports.enum(["merge", "squash", "rebase"]).default("merge").describe("How a batch lands. merge keeps every batched pull request's commits, so GitHub marks each merged; squash and rebase close them with a link instead."),
+  retries_for_flakes: external_exports.number().int().min(0).max(5).default(1).describe("Runs of the same tree after a red one, before a failure is believed and the batch bisected."),
+  max_fix_attempts: external_exports.number().int().min(0).max(10).default(2).describe("Times a polecat's failed or conflicting pull request goes back to a polecat to fix before a person is asked.")
+}).describe("The merge queue: how queued pull requests are batched, tested and landed.");
 var section = (schema) => schema.prefault({});
 var configSchema = external_exports.strictObject({
   _extends: external_exports.string().min(1).optional().describe("Take another repository's file as defaults: `.github` for the organisation's."),
@@ -52920,8 +52935,8 @@ var configSchema = external_exports.strictObject({
   deacon: section(deacon),
   trust: section(trust),
   ledger: section(ledger),
+  refinery: section(refinery),
   // Settings of parts still to come; accepted so a file written for them loads.
-  refinery: external_exports.record(external_exports.string(), external_exports.unknown()).optional().describe("Merge queue settings."),
   mirror: external_exports.record(external_exports.string(), external_exports.unknown()).optional().describe("Issue mirror settings.")
 }).describe("Gas Town settings for one repository (.github/gastown.yml).");
 

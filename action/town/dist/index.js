@@ -59515,6 +59515,21 @@ var ledger = external_exports.strictObject({
   branch: external_exports.string().min(1).default("gastown/ledger").describe("The branch the ledger lives on."),
   prefix: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, "a prefix is letters, digits and '-'").nullable().default(null).describe("The bead id prefix; null: taken from the repository's name.")
 }).describe("Where the ledger lives.");
+var refinery = external_exports.strictObject({
+  mode: external_exports.enum(["review", "direct"]).default("review").describe('review: a refinery pull request from the staging branch, which people approve before it lands. direct: the base branch moved to the tested staging commit (needs the App to bypass "require a pull request"; see the README).'),
+  gates: external_exports.strictObject({
+    commands: external_exports.array(external_exports.string().min(1)).default([]).describe("Commands run on the staging commit, with contents: read and no secrets; each must exit 0."),
+    checks: external_exports.enum(["required", "none"]).default("required").describe("required: wait for the base branch's required checks on the staging commit (the refinery pull request's in review mode). none: only the commands.")
+  }).superRefine((gates, context) => {
+    if (gates.commands.length === 0 && gates.checks === "none") {
+      context.addIssue({ code: "custom", path: ["checks"], message: "with no commands, checks must be required: the refinery lands nothing untested" });
+    }
+  }).prefault({}).describe("What a batch must pass before it lands: commands, the required checks, or both."),
+  batch: external_exports.number().int().min(1).max(100).default(8).describe("Most pull requests tested and landed together; fewer when recent batches failed."),
+  merge_method: external_exports.enum(["merge", "squash", "rebase"]).default("merge").describe("How a batch lands. merge keeps every batched pull request's commits, so GitHub marks each merged; squash and rebase close them with a link instead."),
+  retries_for_flakes: external_exports.number().int().min(0).max(5).default(1).describe("Runs of the same tree after a red one, before a failure is believed and the batch bisected."),
+  max_fix_attempts: external_exports.number().int().min(0).max(10).default(2).describe("Times a polecat's failed or conflicting pull request goes back to a polecat to fix before a person is asked.")
+}).describe("The merge queue: how queued pull requests are batched, tested and landed.");
 var section = (schema) => schema.prefault({});
 var configSchema = external_exports.strictObject({
   _extends: external_exports.string().min(1).optional().describe("Take another repository's file as defaults: `.github` for the organisation's."),
@@ -59525,8 +59540,8 @@ var configSchema = external_exports.strictObject({
   deacon: section(deacon),
   trust: section(trust),
   ledger: section(ledger),
+  refinery: section(refinery),
   // Settings of parts still to come; accepted so a file written for them loads.
-  refinery: external_exports.record(external_exports.string(), external_exports.unknown()).optional().describe("Merge queue settings."),
   mirror: external_exports.record(external_exports.string(), external_exports.unknown()).optional().describe("Issue mirror settings.")
 }).describe("Gas Town settings for one repository (.github/gastown.yml).");
 
@@ -71043,232 +71058,150 @@ function settingsOf(town) {
   return { stuckMinutes: witness2.stuck_minutes, maxAttempts: witness2.max_attempts, sandbox: polecat2.sandbox, network: polecat2.network };
 }
 
-// app/molecules/placeholders.ts
-var PLACEHOLDER = /\{\{([A-Za-z_][A-Za-z0-9_-]*)\}\}/g;
-function placeholdersIn(text2) {
-  const names = /* @__PURE__ */ new Set();
-  for (const match of text2.matchAll(PLACEHOLDER)) names.add(match[1]);
-  return [...names];
-}
-function substitute(text2, values) {
-  return text2.replace(PLACEHOLDER, (whole, name2) => values.get(name2) ?? whole);
-}
-
-// app/molecules/resolve-formula.ts
-function resolveFormula(name2, library) {
-  const source = library.find(name2);
-  if (!source) throw notFound(name2, library);
-  const resolved = new Resolver(library).resolve(source, [name2]);
-  const problems = [...needProblems(resolved.steps), ...placeholderProblems(resolved)];
-  if (problems.length > 0) throw new FormulaError(problems);
-  return resolved;
-}
-function notFound(name2, library, at) {
-  const message = `no formula named "${name2}" (looked in ${library.searched})`;
-  return new FormulaError([at ? { ...at, message } : { file: name2, line: 0, column: 0, field: "", message }]);
-}
-var Resolver = class {
-  constructor(library) {
-    this.library = library;
-  }
-  library;
-  resolve(source, chain) {
-    const { formula } = source;
-    const vars = /* @__PURE__ */ new Map();
-    let steps = [];
-    const extendsPath = (i) => typeof formula.extends === "string" ? ["extends"] : ["extends", i];
-    for (const [i, parentName] of parentsOf(formula).entries()) {
-      const parent = this.formulaAt(parentName, chain, source.problem(extendsPath(i), ""));
-      for (const [varName, v] of parent.vars) vars.set(varName, v);
-      steps = withSteps(steps, parent.steps);
-    }
-    for (const [varName, v] of Object.entries(formula.vars ?? {})) {
-      vars.set(varName, resolvedVar(v, { source, path: ["vars", varName] }));
-    }
-    steps = withSteps(steps, (formula.steps ?? []).map((step, i) => ({
-      // A need written twice is one need: pour writes one dependency per need.
-      step,
-      needs: [...new Set(step.needs ?? [])],
-      origin: { source, path: ["steps", i] }
-    })));
-    const expansions = formula.compose?.expand ?? [];
-    for (let i = 0; i < expansions.length; i++) steps = this.expand(source, steps, vars, i, chain);
-    return { source, vars, steps };
-  }
-  /** A formula named from within `chain`'s last formula, at `at`. */
-  formulaAt(name2, chain, at) {
-    if (chain.includes(name2)) {
-      throw new FormulaError([{ ...at, message: `extends form a cycle: ${[...chain, name2].join(" \u2192 ")}` }]);
-    }
-    const found = this.library.find(name2);
-    if (!found) throw notFound(name2, this.library, at);
-    return this.resolve(found, [...chain, name2]);
-  }
-  /** Step `compose.expand[i].target` replaced by the expansion's template steps. */
-  expand(source, steps, vars, i, chain) {
-    const { target: targetId, with: expansionName } = (source.formula.compose?.expand ?? [])[i];
-    const at = (field) => source.problem(["compose", "expand", i, field], "");
-    const position = steps.findIndex((s) => s.step.id === targetId);
-    if (position < 0) {
-      throw new FormulaError([{ ...at("target"), message: `no step "${targetId}" to expand (steps: ${steps.map((s) => s.step.id).join(", ")})` }]);
-    }
-    const expansion = this.formulaAt(expansionName, chain, at("with"));
-    if (!isExpansion(expansion.source.formula)) {
-      throw new FormulaError([{ ...at("with"), message: `${expansionName} is not an expansion (it has no template)` }]);
-    }
-    const target = steps[position];
-    const template = expansion.source.formula.template ?? [];
-    const expanded = template.map((t, k) => {
-      const fill = (text2) => text2 === void 0 ? void 0 : expandTarget(text2, target.step);
-      const step = {
-        ...t,
-        id: fill(t.id),
-        title: fill(t.title),
-        ...t.description !== void 0 ? { description: fill(t.description) } : {},
-        ...t.acceptance !== void 0 ? { acceptance: fill(t.acceptance) } : {}
-      };
-      const needs = t.needs ? t.needs.map((n) => expandTarget(n, target.step)) : target.needs;
-      return { step, needs, origin: { source: expansion.source, path: ["template", k] } };
-    });
-    const ids = new Set(expanded.map((s) => s.step.id));
-    const clash = steps.find((s, k) => k !== position && ids.has(s.step.id));
-    if (clash) {
-      throw new FormulaError([{ ...at("with"), message: `expanding "${targetId}" makes a second step "${clash.step.id}"` }]);
-    }
-    const needed = new Set(expanded.flatMap((s) => s.needs));
-    const last = expanded.filter((s) => !needed.has(s.step.id)).map((s) => s.step.id);
-    const rewired = steps.map((s) => s.needs.includes(targetId) ? { ...s, needs: [...new Set(s.needs.flatMap((n) => n === targetId ? last : [n]))] } : s);
-    for (const [varName, v] of expansion.vars) if (!vars.has(varName)) vars.set(varName, v);
-    return [...rewired.slice(0, position), ...expanded, ...rewired.slice(position + 1)];
-  }
-};
-function expandTarget(text2, target) {
-  return text2.replace(/\{target(?:\.(title|description))?\}/g, (_, part) => part === "title" ? target.title : part === "description" ? target.description ?? "" : target.id);
-}
-function withSteps(steps, added) {
-  const result = [...steps];
-  for (const step of added) {
-    const at = result.findIndex((s) => s.step.id === step.step.id);
-    if (at >= 0) result[at] = step;
-    else result.push(step);
-  }
-  return result;
-}
-function resolvedVar(v, origin) {
-  if (typeof v === "string") return { description: "", required: false, default: v, origin };
-  return { description: v.description ?? "", required: v.required === true, default: v.default, origin };
-}
-function* needProblems(steps) {
-  const ids = new Map(steps.map((s, i) => [s.step.id, i]));
-  for (const s of steps) {
-    for (const [k, need] of s.needs.entries()) {
-      if (ids.has(need)) continue;
-      const written = s.step.needs?.[k] === need;
-      yield s.origin.source.problem(written ? [...s.origin.path, "needs", k] : s.origin.path, `no step "${need}" to need`);
-    }
-  }
-  const cycle = needsCycle(steps, ids);
-  if (cycle) {
-    const first = steps[cycle[0]];
-    const names = cycle.map((i) => steps[i]?.step.id);
-    yield first.origin.source.problem([...first.origin.path, "needs"], `needs form a cycle: ${[...names, names[0]].join(" \u2192 ")}`);
-  }
-}
-function needsCycle(steps, ids) {
-  const state = new Uint8Array(steps.length);
-  for (let start = 0; start < steps.length; start++) {
-    if (state[start] !== 0) continue;
-    const path2 = [start];
-    const next = [0];
-    state[start] = 1;
-    while (path2.length > 0) {
-      const at = path2[path2.length - 1];
-      const needs = steps[at].needs;
-      const k = next[next.length - 1];
-      if (k >= needs.length) {
-        state[at] = 2;
-        path2.pop();
-        next.pop();
-        continue;
-      }
-      next[next.length - 1] = k + 1;
-      const need = ids.get(needs[k]);
-      if (need === void 0 || state[need] === 2) continue;
-      if (state[need] === 1) return path2.slice(path2.indexOf(need));
-      state[need] = 1;
-      path2.push(need);
-      next.push(0);
-    }
-  }
-  return void 0;
-}
-var TEXT_FIELDS = ["title", "description", "acceptance"];
-function* placeholderProblems(resolved) {
-  for (const s of resolved.steps) {
-    for (const field of TEXT_FIELDS) {
-      for (const name2 of placeholdersIn(s.step[field] ?? "")) {
-        if (resolved.vars.has(name2)) continue;
-        yield s.origin.source.problem([...s.origin.path, field], `{{${name2}}} is not a declared var (declare it under vars)`);
-      }
-    }
-  }
-}
-
-// app/molecules/cook.ts
-function cook(name2, library, values = {}) {
-  const resolved = resolveFormula(name2, library);
-  const { formula, file: file2 } = resolved.source;
-  if (isExpansion(formula)) {
-    throw new FormulaError([resolved.source.problem(
-      ["type"],
-      `${name2} is an expansion: it has no steps of its own; name it in another formula's compose.expand`
-    )]);
-  }
-  const vars = bindVars(resolved, values);
-  const lookup = new Map(Object.entries(vars));
-  const steps = resolved.steps.map(({ step, needs }) => ({
-    id: step.id,
-    title: substitute(step.title, lookup),
-    description: substitute(step.description ?? "", lookup),
-    acceptance: substitute(step.acceptance ?? "", lookup),
-    needs,
-    parallel: step.parallel === true,
-    ...step.gate !== void 0 ? { gate: step.gate } : {}
-  }));
+// app/github/pull-request-facts.ts
+async function readPullRequest(github, repo) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    pull_number: repo.pullNumber
+  }), void 0);
+  if (answer === void 0) return void 0;
+  const pull = answer.data;
   return {
-    formula: formula.formula,
-    version: formula.version ?? 1,
-    file: file2,
-    description: formula.description ?? "",
-    type: formula.type ?? "workflow",
-    vars,
-    steps
+    number: pull.number,
+    title: pull.title,
+    state: pull.state === "closed" ? "closed" : "open",
+    merged: pull.merged ?? pull.merged_at !== null,
+    author: pull.user?.login ?? "ghost",
+    head: { ref: pull.head.ref, sha: pull.head.sha, repository: pull.head.repo?.full_name ?? null },
+    base: { ref: pull.base.ref, sha: pull.base.sha }
   };
 }
-function bindVars(resolved, values) {
-  const bound = {};
-  const missing = [];
-  for (const [name2, v] of resolved.vars) {
-    const value = Object.hasOwn(values, name2) ? values[name2] : v.default;
-    if (value === void 0 && v.required) {
-      missing.push(v.origin.source.problem(v.origin.path, `required var "${name2}" has no value (pass --var ${name2}=\u2026)`, { key: true }));
-    }
-    bound[name2] = value ?? "";
-  }
-  if (missing.length > 0) throw new FormulaError(missing);
-  return bound;
+var COMPARE_FILES_LIMIT = 300;
+async function changedPaths(github, repo) {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/compare/{basehead}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    basehead: `${repo.base}...${repo.head}`
+  });
+  const files = data.files ?? [];
+  const paths = files.flatMap((file2) => file2.previous_filename ? [file2.filename, file2.previous_filename] : [file2.filename]);
+  return { paths: [...new Set(paths)], complete: files.length < COMPARE_FILES_LIMIT };
 }
 
-// app/town/dispatch-records.ts
-function hookedFor(ledger2, bead, attempt) {
-  const found = ledger2.get(bead);
-  return found && beadStatus(found) === "hooked" && attemptOf(found) === attempt ? found : void 0;
+// app/town/merge-queue.ts
+var MERGE_REQUEST_TYPE = "merge-request";
+function queueRef(repo, number4) {
+  return `gastown:queue/${repo}#${number4}`;
 }
-function releaseRefusedDispatch(ledger2, bead, attempt, now) {
-  const found = hookedFor(ledger2, bead, attempt);
-  if (!found) return ledger2;
-  const released = withGastownMetadata({ ...unhooked(found), updated_at: timestamp2(now) }, { dispatched_at: void 0, ...UNCLAIMED });
-  return ledger2.withBead(released);
+function queuePull(ledger2, pull, input2) {
+  const ref = queueRef(pull.repo, pull.number);
+  const found = beadByExternalRef(ledger2, ref);
+  const now = timestamp2(input2.now);
+  if (found !== void 0 && beadStatus(found) !== "closed") {
+    const request3 = mergeRequestOf(found);
+    if (request3 === void 0 || request3.headSha === pull.headSha) {
+      return { ledger: ledger2, outcome: { kind: "already", request: request3 ?? fromPull(found.id, pull, input2.by, now) } };
+    }
+    const moved = withGastownMetadata({ ...found, updated_at: now }, { head: pull.head, head_sha: pull.headSha, base: pull.base });
+    return { ledger: ledger2.withBead(moved), outcome: { kind: "moved", request: mergeRequestOf(moved), from: request3.headSha } };
+  }
+  const title = `Merge #${pull.number}: ${pull.title}`.slice(0, 200);
+  const id = found?.id ?? newBeadId({ prefix: input2.prefix, title, description: ref, creator: input2.by, createdAt: input2.now }, ledger2.records);
+  const request2 = fromPull(id, pull, input2.by, now);
+  const bead = withGastownMetadata({
+    id,
+    title,
+    description: `Pull request #${pull.number} (${pull.head} into ${pull.base}), queued by ${input2.by}.`,
+    status: "open",
+    priority: request2.priority,
+    issue_type: MERGE_REQUEST_TYPE,
+    created_at: found?.created_at ?? now,
+    created_by: input2.by,
+    updated_at: now,
+    external_ref: ref,
+    labels: ["gt:queue"]
+  }, {
+    pr: pull.number,
+    repo: pull.repo,
+    head: pull.head,
+    head_sha: pull.headSha,
+    base: pull.base,
+    bead: pull.bead,
+    polecat: pull.polecat,
+    convoy_at: pull.convoyAt,
+    tries: 0,
+    queued_at: now,
+    queued_by: input2.by
+  });
+  return { ledger: ledger2.withBead(bead), outcome: { kind: "queued", request: request2 } };
+}
+function fromPull(id, pull, by, now) {
+  return {
+    id,
+    repo: pull.repo,
+    number: pull.number,
+    head: pull.head,
+    headSha: pull.headSha,
+    base: pull.base,
+    bead: pull.bead,
+    polecat: pull.polecat,
+    priority: pull.priority ?? 2,
+    convoyAt: pull.convoyAt,
+    tries: 0,
+    queuedAt: now,
+    queuedBy: by
+  };
+}
+function mergeRequestOf(bead) {
+  if (bead.issue_type !== MERGE_REQUEST_TYPE) return void 0;
+  const meta3 = gastownMetadata(bead);
+  const text2 = (key) => gastownString(bead, key);
+  const [repo, head, headSha, base, queuedAt, queuedBy] = [text2("repo"), text2("head"), text2("head_sha"), text2("base"), text2("queued_at"), text2("queued_by")];
+  if (typeof meta3.pr !== "number" || !repo || !head || !headSha || !base || !queuedAt || !queuedBy) return void 0;
+  return {
+    id: bead.id,
+    repo,
+    number: meta3.pr,
+    head,
+    headSha,
+    base,
+    bead: text2("bead"),
+    polecat: text2("polecat"),
+    priority: bead.priority ?? 2,
+    convoyAt: text2("convoy_at"),
+    tries: typeof meta3.tries === "number" ? meta3.tries : 0,
+    queuedAt,
+    queuedBy
+  };
+}
+function queueOrder(ledger2, base) {
+  return ledger2.beads().filter((bead) => bead.issue_type === MERGE_REQUEST_TYPE && beadStatus(bead) !== "closed").map(mergeRequestOf).filter((request2) => request2 !== void 0 && request2.base === base).sort((a, b) => a.priority - b.priority || convoyFirst(a.convoyAt, b.convoyAt) || a.tries - b.tries || compare(a.queuedAt, b.queuedAt) || a.number - b.number);
+}
+function queuePosition(ledger2, repo, number4) {
+  const found = beadByExternalRef(ledger2, queueRef(repo, number4));
+  const request2 = found && beadStatus(found) !== "closed" ? mergeRequestOf(found) : void 0;
+  if (request2 === void 0) return void 0;
+  const queue = queueOrder(ledger2, request2.base);
+  return { position: queue.findIndex((r) => r.id === request2.id) + 1, of: queue.length };
+}
+function leaveQueue(ledger2, repo, number4, leave) {
+  const found = beadByExternalRef(ledger2, queueRef(repo, number4));
+  if (found === void 0 || beadStatus(found) === "closed") return ledger2;
+  const now = timestamp2(leave.now);
+  return ledger2.withBead(withGastownMetadata(
+    { ...found, status: "closed", closed_at: now, close_reason: leave.reason, updated_at: now },
+    { left_why: leave.why }
+  ));
+}
+function convoyFirst(a, b) {
+  if (a === b) return 0;
+  if (a === void 0) return 1;
+  if (b === void 0) return -1;
+  return compare(a, b);
+}
+function compare(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // app/molecules/digest.ts
@@ -71660,9 +71593,312 @@ function issueNumberOf(bead) {
   return match ? Number(match[1]) : void 0;
 }
 
+// app/town/queue-guard.ts
+var WORKFLOWS = /^\.github\/workflows\//;
+function queueRefusal(pull, changes) {
+  if (pull.state !== "open") return { kind: "closed" };
+  const workflows = changes.paths.filter((path2) => WORKFLOWS.test(path2)).sort();
+  if (workflows.length > 0) return { kind: "workflows", paths: workflows };
+  if (!changes.complete) return { kind: "too-big" };
+  return void 0;
+}
+function queueRefusalText(refusal, number4) {
+  switch (refusal.kind) {
+    case "closed":
+      return `#${number4} is closed, so it was not queued.`;
+    case "workflows":
+      return `#${number4} changes ${refusal.paths.map((p) => `\`${p}\``).join(", ")}. GitHub lets no App merge a change to \`.github/workflows/\` without the \`workflows\` permission, which Gas Town does not hold on purpose, so it was not queued: a person must merge it.`;
+    case "too-big":
+      return `#${number4} changes more files than GitHub lists in one comparison, so Gas Town cannot tell that none is under \`.github/workflows/\` (which it could not merge); it was not queued: a person must merge it, or split it.`;
+  }
+}
+
+// app/handlers/queue-pull.ts
+var NOT_RUNNING = "The refinery that tests and lands the queue is not running here yet; until it does, the queue is kept and nothing lands on its own.";
+async function queuePullRequest(town, request2) {
+  const { issue: issue3, sender } = request2;
+  const repo = { owner: town.owner, repo: town.repo };
+  const say = (body) => replyToIssue(town.github, { ...repo, issue_number: issue3.number }, `@${sender}: ${body}`);
+  await react(town.github, request2.acknowledge, "eyes");
+  const pull = await readPullRequest(town.github, { ...repo, pullNumber: issue3.number });
+  if (pull === void 0) {
+    await say(`#${issue3.number} is not a pull request GitHub knows, so nothing was queued.`);
+    return;
+  }
+  const refusal = queueRefusal(pull, await changedPaths(town.github, { ...repo, base: pull.base.sha, head: pull.head.sha }));
+  if (refusal !== void 0) {
+    await say(queueRefusalText(refusal, pull.number));
+    return;
+  }
+  const rig = `${town.owner}/${town.repo}`;
+  const polecat2 = pull.head.repository === rig ? parsePolecatBranch(pull.head.ref) : void 0;
+  let outcome;
+  const written = await town.store.update(
+    () => `Queue #${pull.number} (${pull.head.ref} at ${pull.head.sha.slice(0, 12)}) into ${pull.base.ref}`,
+    (ledger2) => {
+      const work = polecat2 === void 0 ? void 0 : ledger2.get(polecat2.bead);
+      const queued = queuePull(ledger2, {
+        repo: rig,
+        number: pull.number,
+        title: pull.title,
+        head: pull.head.ref,
+        headSha: pull.head.sha,
+        base: pull.base.ref,
+        ...work && polecat2 ? { bead: work.id, polecat: polecat2.polecat, priority: work.priority ?? 2 } : {}
+      }, { by: sender, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? town.fallbackPrefix });
+      outcome = queued.outcome;
+      return queued.ledger;
+    }
+  );
+  if (!issue3.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
+  const place = queuePosition(written.state.ledger, rig, pull.number);
+  const where = place === void 0 ? "" : ` It is number ${place.position} of ${place.of} in the queue into \`${pull.base.ref}\`.`;
+  const what = outcome?.kind === "already" ? `#${pull.number} was queued already, at this head.` : outcome?.kind === "moved" ? `#${pull.number} stays queued, now at its new head \`${pull.head.sha.slice(0, 12)}\`.` : `#${pull.number} is queued.`;
+  await say(`${what}${where} ${NOT_RUNNING}`);
+}
+async function dequeuePullRequest(town, request2) {
+  const { issue: issue3, sender } = request2;
+  const repo = { owner: town.owner, repo: town.repo };
+  await react(town.github, request2.acknowledge, "eyes");
+  const written = await town.store.update(
+    `Dequeue #${issue3.number}, by ${sender}`,
+    (ledger2) => leaveQueue(ledger2, `${town.owner}/${town.repo}`, issue3.number, { reason: "dequeued", why: `taken out by @${sender}`, now: town.deps.clock() })
+  );
+  if (issue3.labels.includes(QUEUE_LABEL)) await removeLabel(town.github, { ...repo, issue_number: issue3.number }, QUEUE_LABEL);
+  await replyToIssue(town.github, { ...repo, issue_number: issue3.number }, written.changed ? `@${sender}: #${issue3.number} is out of the merge queue. \`/queue\` puts it back.` : `@${sender}: #${issue3.number} was not in the merge queue, so there was nothing to take out.`);
+}
+
+// app/molecules/placeholders.ts
+var PLACEHOLDER = /\{\{([A-Za-z_][A-Za-z0-9_-]*)\}\}/g;
+function placeholdersIn(text2) {
+  const names = /* @__PURE__ */ new Set();
+  for (const match of text2.matchAll(PLACEHOLDER)) names.add(match[1]);
+  return [...names];
+}
+function substitute(text2, values) {
+  return text2.replace(PLACEHOLDER, (whole, name2) => values.get(name2) ?? whole);
+}
+
+// app/molecules/resolve-formula.ts
+function resolveFormula(name2, library) {
+  const source = library.find(name2);
+  if (!source) throw notFound(name2, library);
+  const resolved = new Resolver(library).resolve(source, [name2]);
+  const problems = [...needProblems(resolved.steps), ...placeholderProblems(resolved)];
+  if (problems.length > 0) throw new FormulaError(problems);
+  return resolved;
+}
+function notFound(name2, library, at) {
+  const message = `no formula named "${name2}" (looked in ${library.searched})`;
+  return new FormulaError([at ? { ...at, message } : { file: name2, line: 0, column: 0, field: "", message }]);
+}
+var Resolver = class {
+  constructor(library) {
+    this.library = library;
+  }
+  library;
+  resolve(source, chain) {
+    const { formula } = source;
+    const vars = /* @__PURE__ */ new Map();
+    let steps = [];
+    const extendsPath = (i) => typeof formula.extends === "string" ? ["extends"] : ["extends", i];
+    for (const [i, parentName] of parentsOf(formula).entries()) {
+      const parent = this.formulaAt(parentName, chain, source.problem(extendsPath(i), ""));
+      for (const [varName, v] of parent.vars) vars.set(varName, v);
+      steps = withSteps(steps, parent.steps);
+    }
+    for (const [varName, v] of Object.entries(formula.vars ?? {})) {
+      vars.set(varName, resolvedVar(v, { source, path: ["vars", varName] }));
+    }
+    steps = withSteps(steps, (formula.steps ?? []).map((step, i) => ({
+      // A need written twice is one need: pour writes one dependency per need.
+      step,
+      needs: [...new Set(step.needs ?? [])],
+      origin: { source, path: ["steps", i] }
+    })));
+    const expansions = formula.compose?.expand ?? [];
+    for (let i = 0; i < expansions.length; i++) steps = this.expand(source, steps, vars, i, chain);
+    return { source, vars, steps };
+  }
+  /** A formula named from within `chain`'s last formula, at `at`. */
+  formulaAt(name2, chain, at) {
+    if (chain.includes(name2)) {
+      throw new FormulaError([{ ...at, message: `extends form a cycle: ${[...chain, name2].join(" \u2192 ")}` }]);
+    }
+    const found = this.library.find(name2);
+    if (!found) throw notFound(name2, this.library, at);
+    return this.resolve(found, [...chain, name2]);
+  }
+  /** Step `compose.expand[i].target` replaced by the expansion's template steps. */
+  expand(source, steps, vars, i, chain) {
+    const { target: targetId, with: expansionName } = (source.formula.compose?.expand ?? [])[i];
+    const at = (field) => source.problem(["compose", "expand", i, field], "");
+    const position = steps.findIndex((s) => s.step.id === targetId);
+    if (position < 0) {
+      throw new FormulaError([{ ...at("target"), message: `no step "${targetId}" to expand (steps: ${steps.map((s) => s.step.id).join(", ")})` }]);
+    }
+    const expansion = this.formulaAt(expansionName, chain, at("with"));
+    if (!isExpansion(expansion.source.formula)) {
+      throw new FormulaError([{ ...at("with"), message: `${expansionName} is not an expansion (it has no template)` }]);
+    }
+    const target = steps[position];
+    const template = expansion.source.formula.template ?? [];
+    const expanded = template.map((t, k) => {
+      const fill = (text2) => text2 === void 0 ? void 0 : expandTarget(text2, target.step);
+      const step = {
+        ...t,
+        id: fill(t.id),
+        title: fill(t.title),
+        ...t.description !== void 0 ? { description: fill(t.description) } : {},
+        ...t.acceptance !== void 0 ? { acceptance: fill(t.acceptance) } : {}
+      };
+      const needs = t.needs ? t.needs.map((n) => expandTarget(n, target.step)) : target.needs;
+      return { step, needs, origin: { source: expansion.source, path: ["template", k] } };
+    });
+    const ids = new Set(expanded.map((s) => s.step.id));
+    const clash = steps.find((s, k) => k !== position && ids.has(s.step.id));
+    if (clash) {
+      throw new FormulaError([{ ...at("with"), message: `expanding "${targetId}" makes a second step "${clash.step.id}"` }]);
+    }
+    const needed = new Set(expanded.flatMap((s) => s.needs));
+    const last = expanded.filter((s) => !needed.has(s.step.id)).map((s) => s.step.id);
+    const rewired = steps.map((s) => s.needs.includes(targetId) ? { ...s, needs: [...new Set(s.needs.flatMap((n) => n === targetId ? last : [n]))] } : s);
+    for (const [varName, v] of expansion.vars) if (!vars.has(varName)) vars.set(varName, v);
+    return [...rewired.slice(0, position), ...expanded, ...rewired.slice(position + 1)];
+  }
+};
+function expandTarget(text2, target) {
+  return text2.replace(/\{target(?:\.(title|description))?\}/g, (_, part) => part === "title" ? target.title : part === "description" ? target.description ?? "" : target.id);
+}
+function withSteps(steps, added) {
+  const result = [...steps];
+  for (const step of added) {
+    const at = result.findIndex((s) => s.step.id === step.step.id);
+    if (at >= 0) result[at] = step;
+    else result.push(step);
+  }
+  return result;
+}
+function resolvedVar(v, origin) {
+  if (typeof v === "string") return { description: "", required: false, default: v, origin };
+  return { description: v.description ?? "", required: v.required === true, default: v.default, origin };
+}
+function* needProblems(steps) {
+  const ids = new Map(steps.map((s, i) => [s.step.id, i]));
+  for (const s of steps) {
+    for (const [k, need] of s.needs.entries()) {
+      if (ids.has(need)) continue;
+      const written = s.step.needs?.[k] === need;
+      yield s.origin.source.problem(written ? [...s.origin.path, "needs", k] : s.origin.path, `no step "${need}" to need`);
+    }
+  }
+  const cycle = needsCycle(steps, ids);
+  if (cycle) {
+    const first = steps[cycle[0]];
+    const names = cycle.map((i) => steps[i]?.step.id);
+    yield first.origin.source.problem([...first.origin.path, "needs"], `needs form a cycle: ${[...names, names[0]].join(" \u2192 ")}`);
+  }
+}
+function needsCycle(steps, ids) {
+  const state = new Uint8Array(steps.length);
+  for (let start = 0; start < steps.length; start++) {
+    if (state[start] !== 0) continue;
+    const path2 = [start];
+    const next = [0];
+    state[start] = 1;
+    while (path2.length > 0) {
+      const at = path2[path2.length - 1];
+      const needs = steps[at].needs;
+      const k = next[next.length - 1];
+      if (k >= needs.length) {
+        state[at] = 2;
+        path2.pop();
+        next.pop();
+        continue;
+      }
+      next[next.length - 1] = k + 1;
+      const need = ids.get(needs[k]);
+      if (need === void 0 || state[need] === 2) continue;
+      if (state[need] === 1) return path2.slice(path2.indexOf(need));
+      state[need] = 1;
+      path2.push(need);
+      next.push(0);
+    }
+  }
+  return void 0;
+}
+var TEXT_FIELDS = ["title", "description", "acceptance"];
+function* placeholderProblems(resolved) {
+  for (const s of resolved.steps) {
+    for (const field of TEXT_FIELDS) {
+      for (const name2 of placeholdersIn(s.step[field] ?? "")) {
+        if (resolved.vars.has(name2)) continue;
+        yield s.origin.source.problem([...s.origin.path, field], `{{${name2}}} is not a declared var (declare it under vars)`);
+      }
+    }
+  }
+}
+
+// app/molecules/cook.ts
+function cook(name2, library, values = {}) {
+  const resolved = resolveFormula(name2, library);
+  const { formula, file: file2 } = resolved.source;
+  if (isExpansion(formula)) {
+    throw new FormulaError([resolved.source.problem(
+      ["type"],
+      `${name2} is an expansion: it has no steps of its own; name it in another formula's compose.expand`
+    )]);
+  }
+  const vars = bindVars(resolved, values);
+  const lookup = new Map(Object.entries(vars));
+  const steps = resolved.steps.map(({ step, needs }) => ({
+    id: step.id,
+    title: substitute(step.title, lookup),
+    description: substitute(step.description ?? "", lookup),
+    acceptance: substitute(step.acceptance ?? "", lookup),
+    needs,
+    parallel: step.parallel === true,
+    ...step.gate !== void 0 ? { gate: step.gate } : {}
+  }));
+  return {
+    formula: formula.formula,
+    version: formula.version ?? 1,
+    file: file2,
+    description: formula.description ?? "",
+    type: formula.type ?? "workflow",
+    vars,
+    steps
+  };
+}
+function bindVars(resolved, values) {
+  const bound = {};
+  const missing = [];
+  for (const [name2, v] of resolved.vars) {
+    const value = Object.hasOwn(values, name2) ? values[name2] : v.default;
+    if (value === void 0 && v.required) {
+      missing.push(v.origin.source.problem(v.origin.path, `required var "${name2}" has no value (pass --var ${name2}=\u2026)`, { key: true }));
+    }
+    bound[name2] = value ?? "";
+  }
+  if (missing.length > 0) throw new FormulaError(missing);
+  return bound;
+}
+
+// app/town/dispatch-records.ts
+function hookedFor(ledger2, bead, attempt) {
+  const found = ledger2.get(bead);
+  return found && beadStatus(found) === "hooked" && attemptOf(found) === attempt ? found : void 0;
+}
+function releaseRefusedDispatch(ledger2, bead, attempt, now) {
+  const found = hookedFor(ledger2, bead, attempt);
+  if (!found) return ledger2;
+  const released = withGastownMetadata({ ...unhooked(found), updated_at: timestamp2(now) }, { dispatched_at: void 0, ...UNCLAIMED });
+  return ledger2.withBead(released);
+}
+
 // app/town/waiting.ts
 function waitingBeads(ledger2) {
-  return ledger2.beads().filter((bead) => gastownString(bead, "waiting_since") !== void 0 && beadStatus(bead) !== "hooked" && beadStatus(bead) !== "closed").sort((a, b) => (a.priority ?? 2) - (b.priority ?? 2) || compare(gastownString(a, "waiting_since"), gastownString(b, "waiting_since")) || compare(a.id, b.id));
+  return ledger2.beads().filter((bead) => gastownString(bead, "waiting_since") !== void 0 && beadStatus(bead) !== "hooked" && beadStatus(bead) !== "closed").sort((a, b) => (a.priority ?? 2) - (b.priority ?? 2) || compare2(gastownString(a, "waiting_since"), gastownString(b, "waiting_since")) || compare2(a.id, b.id));
 }
 function promoteWaiting(ledger2, config3, now) {
   if (hookedBeads(ledger2).length >= config3.limits.max_polecats) return { ledger: ledger2 };
@@ -71678,7 +71914,7 @@ function promoteWaiting(ledger2, config3, now) {
   }
   return { ledger: ledger2 };
 }
-function compare(a, b) {
+function compare2(a, b) {
   return (a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0;
 }
 
@@ -72065,7 +72301,11 @@ async function runCommand(town, command, context) {
       return;
     case "queue":
     case "dequeue":
-      await say(`@${sender}: \`/${command.name}\` comes with the merge queue (the refinery), which is not running here yet.`);
+      if (!context.onPullRequest) {
+        await say(`@${sender}: \`/${command.name}\` works on pull requests; this is an issue.`);
+        return;
+      }
+      await (command.name === "queue" ? queuePullRequest : dequeuePullRequest)(town, { issue: issue3, sender, acknowledge });
       return;
     case "peek":
       await peekIssue(town, {
