@@ -212,9 +212,9 @@ describe("permissions and the rest", () => {
     expect(town.issue(1).labels).toEqual(["status::hooked", "gt:sling"]);
   });
 
-  it("answers /queue that the merge queue is not running yet", async () => {
+  it("answers /queue on an issue that it works on pull requests", async () => {
     await start();
     await comment("/queue");
-    expect(replies()).toEqual(["@mayor: `/queue` comes with the merge queue (the refinery), which is not running here yet."]);
+    expect(replies()).toEqual(["@mayor: `/queue` works on pull requests; this is an issue."]);
   });
 });
