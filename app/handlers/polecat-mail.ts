@@ -9,7 +9,8 @@
 //      BLOCKED, REFACTOR: say so on the issue; ESCALATE: open the escalation issue
 //   3. the status comment and the labels (the sling label off after any exit but COMPLETED)
 //   4. record on the bead which attempt was published (and the pull request), and in the same
-//      write hook the waiting sling that goes next in the slot the exit freed (town/waiting.ts)
+//      write queue the pull request (town/merge-queue.ts) and hook the waiting sling that goes
+//      next in the slot the exit freed (town/waiting.ts)
 //   5. dispatch that bead's polecat, as a sling does
 // Each effect is found on GitHub before it is made again, so a look whose record (4) was lost
 // does nothing twice. HELP and ESCALATION mail asks for people instead: the claimed run's
@@ -36,6 +37,8 @@ import { claimEscalation, ESCALATING_MAIL, escalationClaimOf, mailText, mailToEs
 import { escalationIssueText, escalationMarker } from "../town/message-beads.js";
 import { attemptOf } from "../town/sling.js";
 import { promoteWaiting, type Promoted } from "../town/waiting.js";
+import { queuePull } from "../town/merge-queue.js";
+import { ledgerPrefix } from "../ledger/id-prefix.js";
 import type { StatusState } from "../town/status-comment.js";
 import type { AppDependencies } from "./app-dependencies.js";
 import type { GitHubEvent } from "./issue-events.js";
@@ -222,7 +225,14 @@ export async function publishExit(town: TownEvent, beadId: string, known?: Ledge
     () => `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === undefined ? "" : ` as pull request #${pr}`}` +
       (promoted === undefined ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`),
     (current) => {
-      const next = promoteWaiting(recordPublished(current, exit.bead.id, exit.attempt, pr), town.config, town.deps.clock());
+      const published = recordPublished(current, exit.bead.id, exit.attempt, pr);
+      // A polecat's pull request is queued by itself, as `/queue` would; it changes no workflow
+      // (its run could not have pushed one).
+      const queued = pr === undefined ? published : queuePull(published, {
+        repo: `${town.owner}/${town.repo}`, number: pr, title: exit.bead.title, head: exit.branch, headSha: exit.workTip as string,
+        base: town.defaultBranch, bead: exit.bead.id, polecat: exit.polecat, priority: exit.bead.priority ?? 2,
+      }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? undefined, published.records.keys()) ?? town.fallbackPrefix }).ledger;
+      const next = promoteWaiting(queued, town.config, town.deps.clock());
       promoted = next.hooked;
       return next.ledger;
     },

@@ -80,6 +80,13 @@ describe("publishing COMPLETED", () => {
     ].join("\n"));
     const after = await town.bead();
     expect(gastownMetadata(after)).toMatchObject({ pr: 2, published_attempt: 1, exit: "COMPLETED" });
+    // Queued in the same write: the merge queue's bead for the pull request, at the work's tip.
+    const queued = (await town.ledger()).beads().filter((b) => b.issue_type === "merge-request");
+    expect(queued.map((b) => [b.title, b.created_by, gastownMetadata(b)])).toEqual([[
+      "Merge #2: Fix the pumps", "gastown[bot]",
+      { pr: 2, repo: "octo/town", head: `polecat/furiosa/${bead.id}`, head_sha: gastownMetadata(after).work_tip, base: "main", bead: bead.id,
+        polecat: "furiosa", tries: 0, queued_at: expect.any(String), queued_by: "gastown[bot]" },
+    ]]);
     // The sling label stays while the pull request is open; the status follows the bead.
     expect([...town.town.issue(1).labels].sort()).toEqual(["gt:sling/two-steps", "status::in_progress"]);
     expect(sentSince(town, from)).toEqual([
@@ -160,6 +167,8 @@ describe("publishing COMPLETED", () => {
     expect(pullRequests(town.town)).toEqual([{ number: 2, head: branch, base: "main", title: "Fix the pumps", state: "open", labels: ["gt:queue"] }]);
     expect(town.town.issue(2).body).toContain(`finished \`${bead.id}\` (attempt 2).\n\n**Summary**\n\n\`\`\`text\nFixed what @${ZWSP}mayor asked\n\`\`\`\n`);
     expect(gastownMetadata(await town.bead())).toMatchObject({ pr: 2, published_attempt: 2 });
+    // Still one merge request, moved to the new head.
+    expect((await town.ledger()).beads().filter((b) => b.issue_type === "merge-request").map((b) => gastownMetadata(b).head_sha)).toEqual([next]);
     expect(workflowRuns(town.town, CI_PATH)).toEqual([
       { event: "push", branch, sha: tip, status: "queued", conclusion: null },
       { event: "pull_request", branch, sha: tip, status: "queued", conclusion: null },

@@ -55512,6 +55512,93 @@ function indent(text2) {
   return text2.split("\n").map((line) => line === "" ? line : `  ${line}`).join("\n");
 }
 
+// app/town/merge-queue.ts
+var MERGE_REQUEST_TYPE = "merge-request";
+function queueRef(repo, number4) {
+  return `gastown:queue/${repo}#${number4}`;
+}
+function queuePull(ledger2, pull, input2) {
+  const ref = queueRef(pull.repo, pull.number);
+  const found = beadByExternalRef(ledger2, ref);
+  const now = timestamp2(input2.now);
+  if (found !== void 0 && beadStatus(found) !== "closed") {
+    const request3 = mergeRequestOf(found);
+    if (request3 === void 0 || request3.headSha === pull.headSha) {
+      return { ledger: ledger2, outcome: { kind: "already", request: request3 ?? fromPull(found.id, pull, input2.by, now) } };
+    }
+    const moved = withGastownMetadata({ ...found, updated_at: now }, { head: pull.head, head_sha: pull.headSha, base: pull.base });
+    return { ledger: ledger2.withBead(moved), outcome: { kind: "moved", request: mergeRequestOf(moved), from: request3.headSha } };
+  }
+  const title = `Merge #${pull.number}: ${pull.title}`.slice(0, 200);
+  const id = found?.id ?? newBeadId({ prefix: input2.prefix, title, description: ref, creator: input2.by, createdAt: input2.now }, ledger2.records);
+  const request2 = fromPull(id, pull, input2.by, now);
+  const bead = withGastownMetadata({
+    id,
+    title,
+    description: `Pull request #${pull.number} (${pull.head} into ${pull.base}), queued by ${input2.by}.`,
+    status: "open",
+    priority: request2.priority,
+    issue_type: MERGE_REQUEST_TYPE,
+    created_at: found?.created_at ?? now,
+    created_by: input2.by,
+    updated_at: now,
+    external_ref: ref,
+    labels: ["gt:queue"]
+  }, {
+    pr: pull.number,
+    repo: pull.repo,
+    head: pull.head,
+    head_sha: pull.headSha,
+    base: pull.base,
+    bead: pull.bead,
+    polecat: pull.polecat,
+    convoy_at: pull.convoyAt,
+    tries: 0,
+    queued_at: now,
+    queued_by: input2.by
+  });
+  return { ledger: ledger2.withBead(bead), outcome: { kind: "queued", request: request2 } };
+}
+function fromPull(id, pull, by, now) {
+  return {
+    id,
+    repo: pull.repo,
+    number: pull.number,
+    head: pull.head,
+    headSha: pull.headSha,
+    base: pull.base,
+    bead: pull.bead,
+    polecat: pull.polecat,
+    priority: pull.priority ?? 2,
+    convoyAt: pull.convoyAt,
+    tries: 0,
+    queuedAt: now,
+    queuedBy: by
+  };
+}
+function mergeRequestOf(bead) {
+  if (bead.issue_type !== MERGE_REQUEST_TYPE) return void 0;
+  const meta3 = gastownMetadata(bead);
+  const text2 = (key) => gastownString(bead, key);
+  const [repo, head, headSha, base, queuedAt, queuedBy] = [text2("repo"), text2("head"), text2("head_sha"), text2("base"), text2("queued_at"), text2("queued_by")];
+  if (typeof meta3.pr !== "number" || !repo || !head || !headSha || !base || !queuedAt || !queuedBy) return void 0;
+  return {
+    id: bead.id,
+    repo,
+    number: meta3.pr,
+    head,
+    headSha,
+    base,
+    bead: text2("bead"),
+    polecat: text2("polecat"),
+    priority: bead.priority ?? 2,
+    convoyAt: text2("convoy_at"),
+    tries: typeof meta3.tries === "number" ? meta3.tries : 0,
+    queuedAt,
+    queuedBy
+  };
+}
+
 // app/town/status-comment.ts
 var TITLES = {
   hooked: "\u{1FA9D} Hooked",
@@ -56597,7 +56684,19 @@ async function publishExit(town, beadId, known) {
   const recorded = await town.store.update(
     () => `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === void 0 ? "" : ` as pull request #${pr}`}` + (promoted === void 0 ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`),
     (current) => {
-      const next = promoteWaiting(recordPublished(current, exit.bead.id, exit.attempt, pr), town.config, town.deps.clock());
+      const published = recordPublished(current, exit.bead.id, exit.attempt, pr);
+      const queued = pr === void 0 ? published : queuePull(published, {
+        repo: `${town.owner}/${town.repo}`,
+        number: pr,
+        title: exit.bead.title,
+        head: exit.branch,
+        headSha: exit.workTip,
+        base: town.defaultBranch,
+        bead: exit.bead.id,
+        polecat: exit.polecat,
+        priority: exit.bead.priority ?? 2
+      }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, published.records.keys()) ?? town.fallbackPrefix }).ledger;
+      const next = promoteWaiting(queued, town.config, town.deps.clock());
       promoted = next.hooked;
       return next.ledger;
     },

@@ -73387,7 +73387,19 @@ async function publishExit(town, beadId, known) {
   const recorded = await town.store.update(
     () => `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === void 0 ? "" : ` as pull request #${pr}`}` + (promoted === void 0 ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`),
     (current) => {
-      const next = promoteWaiting(recordPublished(current, exit.bead.id, exit.attempt, pr), town.config, town.deps.clock());
+      const published = recordPublished(current, exit.bead.id, exit.attempt, pr);
+      const queued = pr === void 0 ? published : queuePull(published, {
+        repo: `${town.owner}/${town.repo}`,
+        number: pr,
+        title: exit.bead.title,
+        head: exit.branch,
+        headSha: exit.workTip,
+        base: town.defaultBranch,
+        bead: exit.bead.id,
+        polecat: exit.polecat,
+        priority: exit.bead.priority ?? 2
+      }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, published.records.keys()) ?? town.fallbackPrefix }).ledger;
+      const next = promoteWaiting(queued, town.config, town.deps.clock());
       promoted = next.hooked;
       return next.ledger;
     },
