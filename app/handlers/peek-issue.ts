@@ -16,6 +16,7 @@ import { gastownString } from "../molecules/gastown-metadata.js";
 import type { IssueSnapshot } from "../town/import-issue.js";
 import { DEFAULT_PEEK_LINES } from "../town/output-tail.js";
 import { renderNoPolecat, renderPeek, renderPeekAll, type NoPolecat, type PeekRow, type PeekSettings } from "../town/peek-reply.js";
+import { queueLine } from "../town/merge-queue.js";
 import { parsePolecatBranch } from "../town/polecat-names.js";
 import { polecatRoster } from "../town/polecat-roster.js";
 import { observePolecat } from "./observe-polecat.js";
@@ -49,10 +50,17 @@ export async function peekIssue(town: Town, request: PeekRequest): Promise<void>
 
 async function peekOne(town: Town, request: PeekRequest): Promise<string> {
   const found = await findPolecatBead(town, request);
-  if ("none" in found) return renderNoPolecat(request.sender, found.none);
-  const { bead, ledger } = found;
-  const observed = await observePolecat(town, bead, { lines: request.lines ?? DEFAULT_PEEK_LINES });
-  return renderPeek({ ...observed, sender: request.sender, bead, ledger, settings: settingsOf(town), now: town.deps.clock() });
+  const answer = "none" in found
+    ? renderNoPolecat(request.sender, found.none)
+    : renderPeek({
+      ...(await observePolecat(town, found.bead, { lines: request.lines ?? DEFAULT_PEEK_LINES })),
+      sender: request.sender, bead: found.bead, ledger: found.ledger, settings: settingsOf(town), now: town.deps.clock(),
+    });
+  if (!request.pullRequest) return answer;
+  // A pull request's place in the merge queue, a person's as much as a polecat's.
+  const ledger = "none" in found ? await town.store.peek() : found.ledger;
+  const queued = queueLine(ledger, `${town.owner}/${town.repo}`, request.issue.number);
+  return queued === undefined ? answer : `${answer.trimEnd()}\n\n${queued}\n`;
 }
 
 async function peekAll(town: Town, request: PeekRequest): Promise<string> {

@@ -135,6 +135,16 @@ export function queuePosition(ledger: Ledger, repo: string, number: number): { r
   return { position: queue.findIndex((r) => r.id === request.id) + 1, of: queue.length };
 }
 
+/** Where the pull request stands, as `/peek` on it says; undefined when it is not queued. */
+export function queueLine(ledger: Ledger, repo: string, number: number): string | undefined {
+  const found = beadByExternalRef(ledger, queueRef(repo, number));
+  const request = found && beadStatus(found) !== "closed" ? mergeRequestOf(found) : undefined;
+  const place = queuePosition(ledger, repo, number);
+  if (request === undefined || place === undefined) return undefined;
+  const tries = request.tries === 0 ? "" : `, after ${request.tries} failed batch${request.tries === 1 ? "" : "es"}`;
+  return `**Merge queue:** number ${place.position} of ${place.of} into \`${request.base}\`${tries}, at \`${request.headSha.slice(0, 12)}\`.`;
+}
+
 /** How a pull request left the queue. */
 export type LeaveReason = "dequeued" | "landed" | "ejected" | "closed";
 

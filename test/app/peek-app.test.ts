@@ -340,7 +340,12 @@ describe("/peek on a pull request", () => {
     expect(await peek("/peek", { pullRequest: true }, pull.number)).toEqual([
       "@ann: this pull request is not a polecat's (its branch is not `polecat/<name>/<bead>` in this repository), so there is no polecat to peek at.\n",
     ]);
-    expect(requests().slice(1)).toEqual([`GET /repos/octo/town/pulls/${pull.number}`, `POST /repos/octo/town/issues/${pull.number}/comments`]);
+    // The ledger, in one request, for the pull request's place in the merge queue: it has none.
+    expect(requests().slice(1)).toEqual([
+      `GET /repos/octo/town/pulls/${pull.number}`,
+      "GET /repos/octo/town/contents/.beads%2Fissues.jsonl?ref=refs%2Fheads%2Fgastown%2Fledger",
+      `POST /repos/octo/town/issues/${pull.number}/comments`,
+    ]);
   });
 });
 

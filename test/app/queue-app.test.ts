@@ -50,6 +50,9 @@ describe("/queue", () => {
     });
     await command("/queue", first);
     expect(lastComment(first)).toContain(`#${first} was queued already, at this head. It is number 1 of 2`);
+    // /peek on it says where it stands, though no polecat made it.
+    await command("/peek", second, "ann");
+    expect(lastComment(second).split("\n\n").at(-1)?.trim()).toBe(`**Merge queue:** number 2 of 2 into \`main\`, at \`${town.issue(second).pull?.headSha?.slice(0, 12)}\`.`);
     expect(await mergeRequests()).toHaveLength(2);
   });
 

@@ -70718,6 +70718,129 @@ function plural2(n, unit) {
   return `${n} ${unit}${n === 1 ? "" : "s"}`;
 }
 
+// app/town/merge-queue.ts
+var MERGE_REQUEST_TYPE = "merge-request";
+function queueRef(repo, number4) {
+  return `gastown:queue/${repo}#${number4}`;
+}
+function queuePull(ledger2, pull, input2) {
+  const ref = queueRef(pull.repo, pull.number);
+  const found = beadByExternalRef(ledger2, ref);
+  const now = timestamp2(input2.now);
+  if (found !== void 0 && beadStatus(found) !== "closed") {
+    const request3 = mergeRequestOf(found);
+    if (request3 === void 0 || request3.headSha === pull.headSha) {
+      return { ledger: ledger2, outcome: { kind: "already", request: request3 ?? fromPull(found.id, pull, input2.by, now) } };
+    }
+    const moved = withGastownMetadata({ ...found, updated_at: now }, { head: pull.head, head_sha: pull.headSha, base: pull.base });
+    return { ledger: ledger2.withBead(moved), outcome: { kind: "moved", request: mergeRequestOf(moved), from: request3.headSha } };
+  }
+  const title = `Merge #${pull.number}: ${pull.title}`.slice(0, 200);
+  const id = found?.id ?? newBeadId({ prefix: input2.prefix, title, description: ref, creator: input2.by, createdAt: input2.now }, ledger2.records);
+  const request2 = fromPull(id, pull, input2.by, now);
+  const bead = withGastownMetadata({
+    id,
+    title,
+    description: `Pull request #${pull.number} (${pull.head} into ${pull.base}), queued by ${input2.by}.`,
+    status: "open",
+    priority: request2.priority,
+    issue_type: MERGE_REQUEST_TYPE,
+    created_at: found?.created_at ?? now,
+    created_by: input2.by,
+    updated_at: now,
+    external_ref: ref,
+    labels: ["gt:queue"]
+  }, {
+    pr: pull.number,
+    repo: pull.repo,
+    head: pull.head,
+    head_sha: pull.headSha,
+    base: pull.base,
+    bead: pull.bead,
+    polecat: pull.polecat,
+    convoy_at: pull.convoyAt,
+    tries: 0,
+    queued_at: now,
+    queued_by: input2.by
+  });
+  return { ledger: ledger2.withBead(bead), outcome: { kind: "queued", request: request2 } };
+}
+function fromPull(id, pull, by, now) {
+  return {
+    id,
+    repo: pull.repo,
+    number: pull.number,
+    head: pull.head,
+    headSha: pull.headSha,
+    base: pull.base,
+    bead: pull.bead,
+    polecat: pull.polecat,
+    priority: pull.priority ?? 2,
+    convoyAt: pull.convoyAt,
+    tries: 0,
+    queuedAt: now,
+    queuedBy: by
+  };
+}
+function mergeRequestOf(bead) {
+  if (bead.issue_type !== MERGE_REQUEST_TYPE) return void 0;
+  const meta3 = gastownMetadata(bead);
+  const text2 = (key) => gastownString(bead, key);
+  const [repo, head, headSha, base, queuedAt, queuedBy] = [text2("repo"), text2("head"), text2("head_sha"), text2("base"), text2("queued_at"), text2("queued_by")];
+  if (typeof meta3.pr !== "number" || !repo || !head || !headSha || !base || !queuedAt || !queuedBy) return void 0;
+  return {
+    id: bead.id,
+    repo,
+    number: meta3.pr,
+    head,
+    headSha,
+    base,
+    bead: text2("bead"),
+    polecat: text2("polecat"),
+    priority: bead.priority ?? 2,
+    convoyAt: text2("convoy_at"),
+    tries: typeof meta3.tries === "number" ? meta3.tries : 0,
+    queuedAt,
+    queuedBy
+  };
+}
+function queueOrder(ledger2, base) {
+  return ledger2.beads().filter((bead) => bead.issue_type === MERGE_REQUEST_TYPE && beadStatus(bead) !== "closed").map(mergeRequestOf).filter((request2) => request2 !== void 0 && request2.base === base).sort((a, b) => a.priority - b.priority || convoyFirst(a.convoyAt, b.convoyAt) || a.tries - b.tries || compare(a.queuedAt, b.queuedAt) || a.number - b.number);
+}
+function queuePosition(ledger2, repo, number4) {
+  const found = beadByExternalRef(ledger2, queueRef(repo, number4));
+  const request2 = found && beadStatus(found) !== "closed" ? mergeRequestOf(found) : void 0;
+  if (request2 === void 0) return void 0;
+  const queue = queueOrder(ledger2, request2.base);
+  return { position: queue.findIndex((r) => r.id === request2.id) + 1, of: queue.length };
+}
+function queueLine(ledger2, repo, number4) {
+  const found = beadByExternalRef(ledger2, queueRef(repo, number4));
+  const request2 = found && beadStatus(found) !== "closed" ? mergeRequestOf(found) : void 0;
+  const place = queuePosition(ledger2, repo, number4);
+  if (request2 === void 0 || place === void 0) return void 0;
+  const tries = request2.tries === 0 ? "" : `, after ${request2.tries} failed batch${request2.tries === 1 ? "" : "es"}`;
+  return `**Merge queue:** number ${place.position} of ${place.of} into \`${request2.base}\`${tries}, at \`${request2.headSha.slice(0, 12)}\`.`;
+}
+function leaveQueue(ledger2, repo, number4, leave) {
+  const found = beadByExternalRef(ledger2, queueRef(repo, number4));
+  if (found === void 0 || beadStatus(found) === "closed") return ledger2;
+  const now = timestamp2(leave.now);
+  return ledger2.withBead(withGastownMetadata(
+    { ...found, status: "closed", closed_at: now, close_reason: leave.reason, updated_at: now },
+    { left_why: leave.why }
+  ));
+}
+function convoyFirst(a, b) {
+  if (a === b) return 0;
+  if (a === void 0) return 1;
+  if (b === void 0) return -1;
+  return compare(a, b);
+}
+function compare(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 // app/github/heartbeat-check-runs.ts
 var PER_PAGE3 = 100;
 async function findCheckRun(github, repo) {
@@ -71020,10 +71143,21 @@ async function peekIssue(town, request2) {
 }
 async function peekOne(town, request2) {
   const found = await findPolecatBead(town, request2);
-  if ("none" in found) return renderNoPolecat(request2.sender, found.none);
-  const { bead, ledger: ledger2 } = found;
-  const observed = await observePolecat(town, bead, { lines: request2.lines ?? DEFAULT_PEEK_LINES });
-  return renderPeek({ ...observed, sender: request2.sender, bead, ledger: ledger2, settings: settingsOf(town), now: town.deps.clock() });
+  const answer = "none" in found ? renderNoPolecat(request2.sender, found.none) : renderPeek({
+    ...await observePolecat(town, found.bead, { lines: request2.lines ?? DEFAULT_PEEK_LINES }),
+    sender: request2.sender,
+    bead: found.bead,
+    ledger: found.ledger,
+    settings: settingsOf(town),
+    now: town.deps.clock()
+  });
+  if (!request2.pullRequest) return answer;
+  const ledger2 = "none" in found ? await town.store.peek() : found.ledger;
+  const queued = queueLine(ledger2, `${town.owner}/${town.repo}`, request2.issue.number);
+  return queued === void 0 ? answer : `${answer.trimEnd()}
+
+${queued}
+`;
 }
 async function peekAll(town, request2) {
   const { ledger: ledger2 } = await town.store.read();
@@ -71087,121 +71221,6 @@ async function changedPaths(github, repo) {
   const files = data.files ?? [];
   const paths = files.flatMap((file2) => file2.previous_filename ? [file2.filename, file2.previous_filename] : [file2.filename]);
   return { paths: [...new Set(paths)], complete: files.length < COMPARE_FILES_LIMIT };
-}
-
-// app/town/merge-queue.ts
-var MERGE_REQUEST_TYPE = "merge-request";
-function queueRef(repo, number4) {
-  return `gastown:queue/${repo}#${number4}`;
-}
-function queuePull(ledger2, pull, input2) {
-  const ref = queueRef(pull.repo, pull.number);
-  const found = beadByExternalRef(ledger2, ref);
-  const now = timestamp2(input2.now);
-  if (found !== void 0 && beadStatus(found) !== "closed") {
-    const request3 = mergeRequestOf(found);
-    if (request3 === void 0 || request3.headSha === pull.headSha) {
-      return { ledger: ledger2, outcome: { kind: "already", request: request3 ?? fromPull(found.id, pull, input2.by, now) } };
-    }
-    const moved = withGastownMetadata({ ...found, updated_at: now }, { head: pull.head, head_sha: pull.headSha, base: pull.base });
-    return { ledger: ledger2.withBead(moved), outcome: { kind: "moved", request: mergeRequestOf(moved), from: request3.headSha } };
-  }
-  const title = `Merge #${pull.number}: ${pull.title}`.slice(0, 200);
-  const id = found?.id ?? newBeadId({ prefix: input2.prefix, title, description: ref, creator: input2.by, createdAt: input2.now }, ledger2.records);
-  const request2 = fromPull(id, pull, input2.by, now);
-  const bead = withGastownMetadata({
-    id,
-    title,
-    description: `Pull request #${pull.number} (${pull.head} into ${pull.base}), queued by ${input2.by}.`,
-    status: "open",
-    priority: request2.priority,
-    issue_type: MERGE_REQUEST_TYPE,
-    created_at: found?.created_at ?? now,
-    created_by: input2.by,
-    updated_at: now,
-    external_ref: ref,
-    labels: ["gt:queue"]
-  }, {
-    pr: pull.number,
-    repo: pull.repo,
-    head: pull.head,
-    head_sha: pull.headSha,
-    base: pull.base,
-    bead: pull.bead,
-    polecat: pull.polecat,
-    convoy_at: pull.convoyAt,
-    tries: 0,
-    queued_at: now,
-    queued_by: input2.by
-  });
-  return { ledger: ledger2.withBead(bead), outcome: { kind: "queued", request: request2 } };
-}
-function fromPull(id, pull, by, now) {
-  return {
-    id,
-    repo: pull.repo,
-    number: pull.number,
-    head: pull.head,
-    headSha: pull.headSha,
-    base: pull.base,
-    bead: pull.bead,
-    polecat: pull.polecat,
-    priority: pull.priority ?? 2,
-    convoyAt: pull.convoyAt,
-    tries: 0,
-    queuedAt: now,
-    queuedBy: by
-  };
-}
-function mergeRequestOf(bead) {
-  if (bead.issue_type !== MERGE_REQUEST_TYPE) return void 0;
-  const meta3 = gastownMetadata(bead);
-  const text2 = (key) => gastownString(bead, key);
-  const [repo, head, headSha, base, queuedAt, queuedBy] = [text2("repo"), text2("head"), text2("head_sha"), text2("base"), text2("queued_at"), text2("queued_by")];
-  if (typeof meta3.pr !== "number" || !repo || !head || !headSha || !base || !queuedAt || !queuedBy) return void 0;
-  return {
-    id: bead.id,
-    repo,
-    number: meta3.pr,
-    head,
-    headSha,
-    base,
-    bead: text2("bead"),
-    polecat: text2("polecat"),
-    priority: bead.priority ?? 2,
-    convoyAt: text2("convoy_at"),
-    tries: typeof meta3.tries === "number" ? meta3.tries : 0,
-    queuedAt,
-    queuedBy
-  };
-}
-function queueOrder(ledger2, base) {
-  return ledger2.beads().filter((bead) => bead.issue_type === MERGE_REQUEST_TYPE && beadStatus(bead) !== "closed").map(mergeRequestOf).filter((request2) => request2 !== void 0 && request2.base === base).sort((a, b) => a.priority - b.priority || convoyFirst(a.convoyAt, b.convoyAt) || a.tries - b.tries || compare(a.queuedAt, b.queuedAt) || a.number - b.number);
-}
-function queuePosition(ledger2, repo, number4) {
-  const found = beadByExternalRef(ledger2, queueRef(repo, number4));
-  const request2 = found && beadStatus(found) !== "closed" ? mergeRequestOf(found) : void 0;
-  if (request2 === void 0) return void 0;
-  const queue = queueOrder(ledger2, request2.base);
-  return { position: queue.findIndex((r) => r.id === request2.id) + 1, of: queue.length };
-}
-function leaveQueue(ledger2, repo, number4, leave) {
-  const found = beadByExternalRef(ledger2, queueRef(repo, number4));
-  if (found === void 0 || beadStatus(found) === "closed") return ledger2;
-  const now = timestamp2(leave.now);
-  return ledger2.withBead(withGastownMetadata(
-    { ...found, status: "closed", closed_at: now, close_reason: leave.reason, updated_at: now },
-    { left_why: leave.why }
-  ));
-}
-function convoyFirst(a, b) {
-  if (a === b) return 0;
-  if (a === void 0) return 1;
-  if (b === void 0) return -1;
-  return compare(a, b);
-}
-function compare(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // app/molecules/digest.ts
