@@ -215,6 +215,24 @@ describe("workflow files", () => {
     expect(await github.git("octo/town").resolveRef("refs/heads/polecat/nux/gt-1")).toBeUndefined();
   });
 
+  it("refuses a new branch that merges in a base whose workflow changed", async () => {
+    await git(work, "clone", "--quiet", github.gitUrl("octo/town", token), "town");
+    const clone = join(work, "town");
+    await git(clone, "checkout", "--quiet", "-b", "topic");
+    await writeFile(join(clone, "notes.txt"), "notes\n");
+    await git(clone, "add", "notes.txt");
+    await git(clone, "commit", "--quiet", "-m", "Add notes");
+    github.setCollaborator("octo/town", "mayor", "write");
+    const ci = "on: workflow_dispatch\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: [{ run: 'true' }]\n";
+    await call(github, "PUT", "/repos/octo/town/contents/.github/workflows/ci.yml", { token: github.userToken("mayor"), body: { message: "Add CI", content: Buffer.from(ci).toString("base64") } });
+    await git(clone, "pull", "--quiet", "--no-rebase", "--no-edit", "origin", "main");
+
+    const stderr = await gitFails(clone, "push", "origin", "HEAD:refs/heads/topic");
+
+    expect(stderr).toContain("refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission");
+    expect(await github.git("octo/town").resolveRef("refs/heads/topic")).toBeUndefined();
+  });
+
   it("takes the same push from an App installed with the workflows permission", async () => {
     const privileged = await startFixedEmulator({ app: { permissions: { contents: "write", workflows: "write" } } });
     try {
