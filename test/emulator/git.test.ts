@@ -215,6 +215,24 @@ describe("workflow files", () => {
     expect(await github.git("octo/town").resolveRef("refs/heads/polecat/nux/gt-1")).toBeUndefined();
   });
 
+  it("refuses a new branch that merges in a base whose workflow changed", async () => {
+    await git(work, "clone", "--quiet", github.gitUrl("octo/town", token), "town");
+    const clone = join(work, "town");
+    await git(clone, "checkout", "--quiet", "-b", "topic");
+    await writeFile(join(clone, "notes.txt"), "notes\n");
+    await git(clone, "add", "notes.txt");
+    await git(clone, "commit", "--quiet", "-m", "Add notes");
+    github.setCollaborator("octo/town", "mayor", "write");
+    const ci = "on: workflow_dispatch\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: [{ run: 'true' }]\n";
+    await call(github, "PUT", "/repos/octo/town/contents/.github/workflows/ci.yml", { token: github.userToken("mayor"), body: { message: "Add CI", content: Buffer.from(ci).toString("base64") } });
+    await git(clone, "pull", "--quiet", "--no-rebase", "--no-edit", "origin", "main");
+
+    const stderr = await gitFails(clone, "push", "origin", "HEAD:refs/heads/topic");
+
+    expect(stderr).toContain("refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission");
+    expect(await github.git("octo/town").resolveRef("refs/heads/topic")).toBeUndefined();
+  });
+
   it("takes the same push from an App installed with the workflows permission", async () => {
     const privileged = await startFixedEmulator({ app: { permissions: { contents: "write", workflows: "write" } } });
     try {
@@ -231,5 +249,77 @@ describe("workflow files", () => {
     } finally {
       await privileged.close();
     }
+  });
+});
+
+// The same guard on the Git Data API: what a ref's move would bring, not how it was made.
+describe("workflow files through the Git Data API", () => {
+  const refusal = "refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission";
+  const workflow = "on: workflow_dispatch\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps: [{ run: 'true' }]\n";
+
+  async function commitWith(parents: string[], path: string, content: string, message: string): Promise<string> {
+    const tree = await call(github, "POST", "/repos/octo/town/git/trees", { token, body: { base_tree: parents[parents.length - 1], tree: [{ path, mode: "100644", type: "blob", content }] } });
+    const commit = await call(github, "POST", "/repos/octo/town/git/commits", { token, body: { message, tree: (tree.body as { sha: string }).sha, parents } });
+    return (commit.body as { sha: string }).sha;
+  }
+
+  it("refuses to move a branch to a commit that adds a workflow file, and takes one that does not", async () => {
+    const base = await mainSha();
+    const withWorkflow = await commitWith([base], ".github/workflows/ci.yml", workflow, "Add CI");
+    const plain = await commitWith([base], "notes.txt", "notes\n", "Add notes");
+
+    const refused = await call(github, "PATCH", "/repos/octo/town/git/refs/heads/main", { token, body: { sha: withWorkflow } });
+    const forced = await call(github, "PATCH", "/repos/octo/town/git/refs/heads/main", { token, body: { sha: withWorkflow, force: true } });
+    expect(await mainSha()).toBe(base);
+    const moved = await call(github, "PATCH", "/repos/octo/town/git/refs/heads/main", { token, body: { sha: plain } });
+
+    expect([refused.status, (refused.body as { message: string }).message]).toEqual([422, refusal]);
+    expect([forced.status, (forced.body as { message: string }).message]).toEqual([422, refusal]);
+    expect(moved.status).toBe(200);
+    expect(await mainSha()).toBe(plain);
+  });
+
+  it("refuses it to a workflow's GITHUB_TOKEN too, and lets a person move the branch", async () => {
+    const mayor = github.userToken("mayor");
+    github.setCollaborator("octo/town", "mayor", "write");
+    const added = await call(github, "PUT", "/repos/octo/town/contents/.github/workflows/ci.yml", { token: mayor, body: { message: "Add CI", content: Buffer.from(workflow).toString("base64") } });
+    await call(github, "POST", "/repos/octo/town/actions/workflows/ci.yml/dispatches", { token, body: { ref: "main" } });
+    await github.settled();
+    const githubToken = github.state.repos["octo/town"]?.runs[0]?.token ?? "";
+    const base = await mainSha();
+    const changed = await commitWith([base], ".github/workflows/ci.yml", `${workflow}# changed\n`, "Change CI");
+
+    const byWorkflow = await call(github, "PATCH", "/repos/octo/town/git/refs/heads/main", { token: githubToken, body: { sha: changed } });
+    const byPerson = await call(github, "PATCH", "/repos/octo/town/git/refs/heads/main", { token: mayor, body: { sha: changed } });
+
+    expect(added.status).toBe(201);
+    expect([byWorkflow.status, (byWorkflow.body as { message: string }).message]).toEqual([422, refusal]);
+    expect(byPerson.status).toBe(200);
+    expect(await mainSha()).toBe(changed);
+  });
+
+  it("creates a branch at a commit another branch has, and refuses one at a commit that brings a workflow change", async () => {
+    const base = await mainSha();
+    const mayor = github.userToken("mayor");
+    github.setCollaborator("octo/town", "mayor", "write");
+    const withWorkflow = await commitWith([base], ".github/workflows/ci.yml", workflow, "Add CI");
+    await call(github, "PATCH", "/repos/octo/town/git/refs/heads/main", { token: mayor, body: { sha: withWorkflow } });
+    const topic = await commitWith([base], "notes.txt", "notes\n", "Add notes");
+    await call(github, "POST", "/repos/octo/town/git/refs", { token, body: { ref: "refs/heads/topic", sha: topic } });
+    // Merging main into the topic brings main's workflow change onto the topic's line.
+    const merged = await commitWith([topic, withWorkflow], "notes.txt", "notes\n", "Merge main");
+    const another = await commitWith([base], ".github/workflows/ci.yml", `${workflow}# again\n`, "Change CI");
+
+    const atMain = await call(github, "POST", "/repos/octo/town/git/refs", { token, body: { ref: "refs/heads/copy-of-main", sha: withWorkflow } });
+    const atNew = await call(github, "POST", "/repos/octo/town/git/refs", { token, body: { ref: "refs/heads/ci", sha: another } });
+    const atMerge = await call(github, "POST", "/repos/octo/town/git/refs", { token, body: { ref: "refs/heads/topic-merged", sha: merged } });
+    const topicMoved = await call(github, "PATCH", "/repos/octo/town/git/refs/heads/topic", { token, body: { sha: merged } });
+
+    expect(atMain.status).toBe(201);
+    expect([atNew.status, (atNew.body as { message: string }).message]).toEqual([422, refusal]);
+    expect([atMerge.status, (atMerge.body as { message: string }).message]).toEqual([422, refusal]);
+    expect([topicMoved.status, (topicMoved.body as { message: string }).message]).toEqual([422, refusal]);
+    expect(await github.git("octo/town").resolveRef("refs/heads/ci")).toBeUndefined();
+    expect(await github.git("octo/town").resolveRef("refs/heads/topic-merged")).toBeUndefined();
   });
 });

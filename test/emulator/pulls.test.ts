@@ -25,18 +25,18 @@ async function sha(ref: string): Promise<string> {
   return (((await call(github, "GET", `/repos/octo/town/git/ref/${ref}`, { token })).body as { object: { sha: string } }).object.sha);
 }
 
-/** Commits `files` on top of `branch` (made from main when missing) through the API. */
-async function commitOn(branch: string, files: Record<string, string>, message: string): Promise<string> {
-  const exists = (await call(github, "GET", `/repos/octo/town/git/ref/heads/${branch}`, { token })).status === 200;
+/** Commits `files` on top of `branch` (made from main when missing) through the API, as `as`. */
+async function commitOn(branch: string, files: Record<string, string>, message: string, as = token): Promise<string> {
+  const exists = (await call(github, "GET", `/repos/octo/town/git/ref/heads/${branch}`, { token: as })).status === 200;
   const parent = await sha(exists ? `heads/${branch}` : "heads/main");
   const tree = await call(github, "POST", "/repos/octo/town/git/trees", {
-    token,
+    token: as,
     body: { base_tree: parent, tree: Object.entries(files).map(([path, content]) => ({ path, mode: "100644", type: "blob", content })) },
   });
-  const commit = await call(github, "POST", "/repos/octo/town/git/commits", { token, body: { message, tree: (tree.body as { sha: string }).sha, parents: [parent] } });
+  const commit = await call(github, "POST", "/repos/octo/town/git/commits", { token: as, body: { message, tree: (tree.body as { sha: string }).sha, parents: [parent] } });
   const next = (commit.body as { sha: string }).sha;
-  if (exists) await call(github, "PATCH", `/repos/octo/town/git/refs/heads/${branch}`, { token, body: { sha: next } });
-  else await call(github, "POST", "/repos/octo/town/git/refs", { token, body: { ref: `refs/heads/${branch}`, sha: next } });
+  if (exists) await call(github, "PATCH", `/repos/octo/town/git/refs/heads/${branch}`, { token: as, body: { sha: next } });
+  else await call(github, "POST", "/repos/octo/town/git/refs", { token: as, body: { ref: `refs/heads/${branch}`, sha: next } });
   return next;
 }
 
@@ -153,6 +153,48 @@ describe("pull requests", () => {
       "pull_request_review.submitted",
       "pull_request.closed",
     ]);
+  });
+});
+
+// GitHub refuses to let an App without the workflows permission land a change to
+// .github/workflows/, by merge as by push; a person's token may.
+describe("merging a change to a workflow file", () => {
+  const workflow = "on: workflow_dispatch\njobs:\n  work:\n    runs-on: ubuntu-latest\n    steps: [{ run: 'true' }]\n";
+
+  it.each(["merge", "squash", "rebase"])("refuses the App's %s, merging nothing", async (method) => {
+    const base = await sha("heads/main");
+    await commitOn("topic", { ".github/workflows/work.yml": workflow, "a.txt": "a\n" }, "Add a workflow", reviewer);
+    await openPull("topic", "Add a workflow");
+
+    const merge = await call(github, "PUT", "/repos/octo/town/pulls/1/merge", { token, body: { merge_method: method } });
+    const pull = (await call(github, "GET", "/repos/octo/town/pulls/1", { token })).body;
+    await github.settled();
+
+    expect([merge.status, (merge.body as { message: string }).message]).toEqual([403, "refusing to allow a GitHub App to create or update workflow `.github/workflows/work.yml` without `workflows` permission"]);
+    expect(await sha("heads/main")).toBe(base);
+    expect(pull).toMatchObject({ state: "open", merged: false, merge_commit_sha: null });
+    expect(repoDeliveries(github).filter((d) => d.event === "pull_request").map((d) => d.action)).toEqual(["opened"]);
+  });
+
+  it("takes the same merge from a person", async () => {
+    await commitOn("topic", { ".github/workflows/work.yml": workflow }, "Add a workflow", reviewer);
+    await openPull("topic", "Add a workflow");
+
+    const merge = await call(github, "PUT", "/repos/octo/town/pulls/1/merge", { token: reviewer, body: { merge_method: "merge" } });
+
+    expect(merge.status).toBe(200);
+    expect(await sha("heads/main")).toBe((merge.body as { sha: string }).sha);
+    expect((await github.git("octo/town").fileAt(await sha("heads/main"), ".github/workflows/work.yml"))?.content.toString()).toBe(workflow);
+  });
+
+  it("lets the App merge a pull request that leaves workflows alone, though main changed one since it branched", async () => {
+    await commitOn("topic", { "a.txt": "a\n" }, "Add a");
+    await openPull("topic");
+    await commitOn("main", { ".github/workflows/work.yml": workflow }, "Add a workflow", reviewer);
+
+    const merge = await call(github, "PUT", "/repos/octo/town/pulls/1/merge", { token, body: { merge_method: "merge" } });
+
+    expect(merge.status).toBe(200);
   });
 });
 

@@ -1,6 +1,7 @@
 // File contents (read, and create or update through a commit) and comparing commits.
 // https://docs.github.com/en/rest/repos/contents
 // https://docs.github.com/en/rest/commits/commits#compare-two-commits
+import { workflowCredential } from "../auth/workflows-permission.js";
 import { ZERO_SHA } from "../git/bare-repo.js";
 import { isWorkflowFile, workflowRefusal } from "../git/workflow-guard.js";
 import type { ApiRequest, Core, Handlers } from "../http/handler.js";
@@ -36,21 +37,13 @@ async function getContent(request: ApiRequest, core: Core): Promise<ApiResponse>
   return json(200, contentFile(core.view(), repo, ref, full, content));
 }
 
-function mayWriteWorkflows(request: ApiRequest): boolean {
-  if (request.principal.kind !== "token") return false;
-  const token = request.principal.token;
-  return token.kind === "user" || (token.kind === "installation" && token.permissions["workflows"] === "write");
-}
-
 async function putContent(request: ApiRequest, core: Core): Promise<ApiResponse> {
   const repo = fullName(request);
   const git = core.git(repo);
   const input = body<{ message: string; content: string; sha?: string; branch?: string; author?: { name: string; email: string; date?: string }; committer?: { name: string; email: string; date?: string } }>(request);
   const path = request.params["path"] ?? "";
-  if (isWorkflowFile(path) && !mayWriteWorkflows(request)) {
-    const credential = request.principal.kind === "token" && request.principal.token.kind === "user" ? "token" : "app";
-    return failure(fail(422, workflowRefusal(path, credential)), request.documentationUrl);
-  }
+  const credential = workflowCredential(request.principal);
+  if (isWorkflowFile(path) && !credential.mayWrite) return failure(fail(422, workflowRefusal(path, credential.kind)), request.documentationUrl);
   const branch = input.branch ?? repoOf(core, request).defaultBranch;
   const ref = `refs/heads/${branch}`;
   const tip = await git.resolveRef(ref);

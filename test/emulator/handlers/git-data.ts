@@ -1,10 +1,13 @@
 // The Git Data API over the repository's real bare repository: blobs, trees, commits and refs.
 // A ref update without `force` must be a fast-forward (422 otherwise), and moves the ref with
-// git's compare-and-swap, so two writers never both win.
+// git's compare-and-swap, so two writers never both win. Creating or moving a ref so that it
+// changes workflow files needs the right to (../git/workflow-guard.ts), 422 with GitHub's
+// refusal otherwise.
 // https://docs.github.com/en/rest/git
+import { workflowCredential } from "../auth/workflows-permission.js";
 import type { BareRepo, TreeChange } from "../git/bare-repo.js";
 import { ZERO_SHA } from "../git/bare-repo.js";
-import { isWorkflowFile, workflowRefusal } from "../git/workflow-guard.js";
+import { workflowMoveRefusal } from "../git/workflow-guard.js";
 import type { ApiRequest, Core, Handlers } from "../http/handler.js";
 import { empty, failure, json, raw, RAW_MEDIA_TYPE, type ApiResponse } from "../http/responses.js";
 import type { Actor } from "../state/events.js";
@@ -26,35 +29,6 @@ function fullRef(ref: string): string {
 
 async function typeOf(git: BareRepo, sha: string): Promise<string> {
   return (await git.objectType(sha)) ?? "commit";
-}
-
-/**
- * The credential's right to change workflow files, as for git pushes (see
- * ../git/workflow-guard.ts): an App token needs `workflows: write`, a GITHUB_TOKEN never has it.
- */
-function mayWriteWorkflows(request: ApiRequest): boolean {
-  if (request.principal.kind !== "token") return false;
-  const token = request.principal.token;
-  return token.kind === "user" || (token.kind === "installation" && token.permissions["workflows"] === "write");
-}
-
-/** The first workflow file a move from `before` to `after` changes, when the caller may not. */
-async function workflowChange(git: BareRepo, request: ApiRequest, before: string | undefined, after: string): Promise<string | undefined> {
-  if (mayWriteWorkflows(request)) return undefined;
-  let changed: string[];
-  if (before === undefined) {
-    // A new ref brings the commits no other ref has.
-    const out = await git.git(["log", "--format=", "--name-only", after, "--not", "--all", "--", ".github/workflows"]);
-    changed = out.split("\n").filter(Boolean);
-  } else {
-    const changes = await git.changedFiles(before, after);
-    changed = [...changes.added, ...changes.modified, ...changes.removed];
-  }
-  return changed.find(isWorkflowFile);
-}
-
-function credentialKind(request: ApiRequest): "app" | "token" {
-  return request.principal.kind === "token" && request.principal.token.kind === "user" ? "token" : "app";
 }
 
 async function renderRef(core: Core, repo: string, ref: string, sha: string): Promise<Record<string, unknown>> {
@@ -84,8 +58,8 @@ async function updateRef(request: ApiRequest, core: Core): Promise<ApiResponse> 
   // https://docs.github.com/en/rest/git/refs#update-a-reference — without force, only a
   // fast-forward is accepted.
   if (force !== true && !(await git.isAncestor(current, sha))) return refuse(request, 422, "Update is not a fast forward");
-  const workflow = await workflowChange(git, request, current, sha);
-  if (workflow !== undefined) return refuse(request, 422, workflowRefusal(workflow, credentialKind(request)));
+  const workflows = await workflowMoveRefusal(git, workflowCredential(request.principal), current, sha);
+  if (workflows !== undefined) return refuse(request, 422, workflows);
   if (!(await core.moveRef(repo, ref, sha, current, request.actor))) return refuse(request, 422, "Update is not a fast forward");
   return json(200, await renderRef(core, repo, ref, sha));
 }
@@ -124,8 +98,8 @@ export const gitDataHandlers: Handlers = {
     if (!/^refs\/[^/]+\/.+/.test(ref)) return refuse(request, 422, `${ref} is not a valid ref name.`);
     if ((await git.objectType(sha)) === undefined) return refuse(request, 422, "Object does not exist");
     if ((await git.resolveRef(ref)) !== undefined) return refuse(request, 422, "Reference already exists");
-    const workflow = await workflowChange(git, request, undefined, sha);
-    if (workflow !== undefined) return refuse(request, 422, workflowRefusal(workflow, credentialKind(request)));
+    const workflows = await workflowMoveRefusal(git, workflowCredential(request.principal), undefined, sha);
+    if (workflows !== undefined) return refuse(request, 422, workflows);
     if (!(await core.moveRef(repo, ref, sha, ZERO_SHA, request.actor))) return refuse(request, 422, "Reference already exists");
     return json(201, await renderRef(core, repo, ref, sha));
   },

@@ -1,6 +1,8 @@
 // Pull requests and reviews. Git does the work (facts, merges); transitions keep the record.
+import { workflowCredential } from "../auth/workflows-permission.js";
 import { ZERO_SHA } from "../git/bare-repo.js";
 import { mergeCommit, type MergeMethod } from "../git/merge-pull.js";
+import { workflowMoveRefusal } from "../git/workflow-guard.js";
 import { pullFacts } from "../git/pull-facts.js";
 import type { ApiRequest, Core, Handlers } from "../http/handler.js";
 import { paginate } from "../http/pagination.js";
@@ -86,7 +88,8 @@ async function update(request: ApiRequest, core: Core): Promise<ApiResponse> {
 
 /**
  * Merges with the method asked for. A closed or conflicting pull request is 405; a `sha` that
- * is not the head any more is 409.
+ * is not the head any more is 409; a merge that changes workflow files, by a credential that
+ * may not, 403.
  * https://docs.github.com/en/rest/pulls/pulls#merge-a-pull-request
  */
 async function merge(request: ApiRequest, core: Core): Promise<ApiResponse> {
@@ -121,6 +124,11 @@ async function merge(request: ApiRequest, core: Core): Promise<ApiResponse> {
     merger,
   });
   if (sha === undefined) return failure(fail(405, "Pull Request is not mergeable"), request.documentationUrl);
+  // GitHub refuses to let a credential without the workflows permission land a change to
+  // .github/workflows/ (../git/workflow-guard.ts), with the message its pushes get. The status
+  // for a merge is not documented; 403, the description's "Forbidden", is assumed here.
+  const workflows = await workflowMoveRefusal(git, workflowCredential(request.principal), baseSha, sha);
+  if (workflows !== undefined) return failure(fail(403, workflows), request.documentationUrl);
   if (!(await git.compareAndSwapRef(baseRef, sha, baseSha))) return failure(fail(409, "Base branch was modified. Review and try the merge again."), request.documentationUrl);
   const facts = pull.facts;
   await core.pushed(repo, [{ ref: baseRef, before: baseSha, after: sha }], request.actor);

@@ -4,6 +4,7 @@
 // https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/authenticating-as-a-github-app-installation#about-authentication-as-a-github-app-installation
 import { authenticate } from "../auth/principal.js";
 import { grants } from "../auth/operation-rules.js";
+import { workflowCredential } from "../auth/workflows-permission.js";
 import { roleOf } from "../state/collaborators.js";
 import type { Actor } from "../state/events.js";
 import type { Core } from "./handler.js";
@@ -53,8 +54,6 @@ export async function serveGit(host: GitHost, request: RawRequest): Promise<RawR
   if ("ok" in principal || principal.kind === "app") return text(401, "Invalid username or token. Password authentication is not supported for Git operations.", CHALLENGE);
 
   let actor: Actor = { login: "ghost", via: "user" };
-  let workflowsAllowed = false;
-  let credential: "app" | "token" = "token";
   if (principal.kind === "token") {
     const token = principal.token;
     actor = principal.actor;
@@ -64,16 +63,13 @@ export async function serveGit(host: GitHost, request: RawRequest): Promise<RawR
       const mayRead = role !== null || !record.private;
       const mayWrite = role === "write" || role === "maintain" || role === "admin";
       if (!(isPush ? mayWrite : mayRead)) return text(403, `Permission to ${repo}.git denied to ${token.login}.`);
-      // A person's token is taken to carry the `workflow` scope.
-      workflowsAllowed = true;
     } else {
       const reachable = token.kind === "installation" ? token.repositories.includes(repo) : token.repository === repo;
       if (!reachable) return text(404, "Repository not found.");
       if (!grants(token.permissions, need)) return text(403, `Permission to ${repo}.git denied to ${actor.login}.`);
-      workflowsAllowed = token.permissions["workflows"] === "write";
-      credential = "app";
     }
   }
+  const workflows = workflowCredential(principal);
 
   const git = host.core.git(repo);
   const before = isPush ? await git.refs() : undefined;
@@ -85,7 +81,7 @@ export async function serveGit(host: GitHost, request: RawRequest): Promise<RawR
     headers: request.headers,
     body: request.body,
     remoteUser: actor.login,
-    env: { EMULATOR_WORKFLOWS_ALLOWED: workflowsAllowed ? "1" : "0", EMULATOR_CREDENTIAL: credential },
+    env: { EMULATOR_WORKFLOWS_ALLOWED: workflows.mayWrite ? "1" : "0", EMULATOR_CREDENTIAL: workflows.kind },
   });
   if (before !== undefined && request.method === "POST") {
     const after = await git.refs();
