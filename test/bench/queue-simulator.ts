@@ -24,6 +24,8 @@ export interface QueueScenario {
   /** The refinery's `retries_for_flakes`. */
   readonly retriesForFlakes: number;
   readonly seed: number;
+  /** PRs already queued when the simulation starts (the rest arrive after them); none unless given. */
+  readonly queuedAtStart?: number;
 }
 
 export const STRATEGIES = ["serial", "bors", "merge-groups", "refinery"] as const;
@@ -63,7 +65,8 @@ export function arrivals(scenario: QueueScenario): readonly Pr[] {
   const prs: Pr[] = [];
   let time = 0;
   for (let id = 0; id < scenario.prs; id++) {
-    time += -Math.log(1 - random()) / scenario.arrivalsPerT;
+    const gap = -Math.log(1 - random()) / scenario.arrivalsPerT;
+    if (id >= (scenario.queuedAtStart ?? 0)) time += gap;
     prs.push({ id, arrival: time, bad: random() < scenario.failureRate });
   }
   return prs;
