@@ -53,18 +53,26 @@ function runsToBisect(size: number, p: number): number {
 }
 
 /**
- * Whether a red batch of `size` is likelier a flake than a failure, at failure rate `p` and flake
- * rate `flakeRate` (the ledger's record of flaky gates): only then is running the same tree again
- * cheaper than bisecting it, since a bisection finds a flake too (the half it blames tests green).
+ * How much likelier than a failure a flake must be before a red tree is run again. A retry of a
+ * real failure is a run spent for nothing, while a bisection finds a flake anyway (the half it
+ * blames tests green, and a single PR is run on its own before it is ejected), so a retry must
+ * be nearly sure to pay: nine to one.
  */
-export function flakeLikelierThanFailure(size: number, p: number, flakeRate: number): boolean {
+const FLAKE_ODDS_TO_RETRY = 9;
+
+/**
+ * Whether a red batch of `size` is so much likelier a flake than a failure, at failure rate `p`
+ * and flake rate `flakeRate` (the ledger's record of flaky gates), that running the same tree
+ * again is cheaper than bisecting it.
+ */
+export function redLikelyAFlake(size: number, p: number, flakeRate: number): boolean {
   const allGood = (1 - p) ** size;
-  return allGood * flakeRate > 1 - allGood;
+  return allGood * flakeRate > FLAKE_ODDS_TO_RETRY * (1 - allGood);
 }
 
-/** How many times a red batch's tree is run again before bisecting: `retriesForFlakes` when a flake is likelier, else none. */
+/** How many times a red batch's tree is run again before bisecting: `retriesForFlakes` when the red is likely a flake, else none. */
 export function retriesFor(size: number, p: number, flakeRate: number, retriesForFlakes: number): number {
-  return flakeLikelierThanFailure(size, p, flakeRate) ? retriesForFlakes : 0;
+  return redLikelyAFlake(size, p, flakeRate) ? retriesForFlakes : 0;
 }
 
 /**

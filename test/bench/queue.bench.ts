@@ -1,19 +1,21 @@
-// `npm run bench`, the merge queue's part: the queue simulator (queue-simulator.ts) over a busy
-// queue at three failure rates, one JSON line per failure rate and strategy, set against the
+// `npm run bench`, the merge queue's part: the queue simulator (queue-simulator.ts) at three
+// failure rates and two loads (half a PR per CI time T, and two: more than one run at a time can
+// test one by one), one JSON line per load, failure rate and strategy, set against the
 // information bound H(p) runs per PR. The refinery's strategy must need no more CI runs per landed
 // PR than bors' fixed batches at every rate, and land no bad PR; the bench fails otherwise.
 import { binaryEntropy, simulateQueue, STRATEGIES, type QueueScenario, type StrategyResult } from "./queue-simulator.js";
 
 const FAILURE_RATES = [0.02, 0.1, 0.3];
-const BASE: Omit<QueueScenario, "failureRate"> = {
-  prs: 2000, flakeRate: 0.02, arrivalsPerT: 2, slots: 4, batch: 8, retriesForFlakes: 1, seed: 17,
+const LOADS = [0.5, 2];
+const BASE: Omit<QueueScenario, "failureRate" | "arrivalsPerT"> = {
+  prs: 20_000, flakeRate: 0.02, slots: 4, batch: 8, retriesForFlakes: 1, seed: 17,
 };
 
 const round = (n: number, places = 3) => Math.round(n * 10 ** places) / 10 ** places;
 
 const failures: string[] = [];
-for (const failureRate of FAILURE_RATES) {
-  const scenario = { ...BASE, failureRate };
+for (const [arrivalsPerT, failureRate] of LOADS.flatMap((load) => FAILURE_RATES.map((p) => [load, p] as const))) {
+  const scenario = { ...BASE, failureRate, arrivalsPerT };
   const results = new Map<string, StrategyResult>();
   for (const strategy of STRATEGIES) {
     const result = simulateQueue(scenario, strategy);
@@ -28,8 +30,8 @@ for (const failureRate of FAILURE_RATES) {
   }
   const refinery = results.get("refinery") as StrategyResult;
   const bors = results.get("bors") as StrategyResult;
-  if (refinery.runsPerLandedPr > bors.runsPerLandedPr) failures.push(`p=${failureRate}: refinery ${round(refinery.runsPerLandedPr)} runs per landed PR, bors ${round(bors.runsPerLandedPr)}`);
-  for (const result of results.values()) if (result.badLanded > 0) failures.push(`p=${failureRate}: ${result.strategy} landed ${result.badLanded} bad PRs`);
+  if (refinery.runsPerLandedPr > bors.runsPerLandedPr) failures.push(`${arrivalsPerT}/T, p=${failureRate}: refinery ${round(refinery.runsPerLandedPr)} runs per landed PR, bors ${round(bors.runsPerLandedPr)}`);
+  for (const result of results.values()) if (result.badLanded > 0) failures.push(`${arrivalsPerT}/T, p=${failureRate}: ${result.strategy} landed ${result.badLanded} bad PRs`);
 }
 if (failures.length > 0) process.exitCode = 1;
 console.log(JSON.stringify({

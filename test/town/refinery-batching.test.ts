@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import {
   afterTrial, bestBatchSize, estimateFailureRate, expectedRunsForBatch, expectedRunsPerLanded, firstHalf,
-  flakeLikelierThanFailure, nextTrial, retriesFor, secondHalf, type Trial,
+  redLikelyAFlake, nextTrial, retriesFor, secondHalf, type Trial,
 } from "../../app/town/refinery-batching.js";
 
 /** Follows the plan from `first` to its end against a CI where `red(tree)` says a run fails; the trees run, in order. */
@@ -56,9 +56,12 @@ describe("the batch size", () => {
     expect(bestBatchSize(1, 0, 8, 1)).toBe(1);
   });
 
-  it("retries a red tree only when a flake is likelier than a failure", () => {
-    expect(flakeLikelierThanFailure(1, 0.001, 0.02)).toBe(true);
-    expect(flakeLikelierThanFailure(8, 0.02, 0.02)).toBe(false);
+  it("retries a red tree only when a flake is at least nine times likelier than a failure", () => {
+    expect(redLikelyAFlake(1, 0.001, 0.02)).toBe(true);
+    expect(redLikelyAFlake(1, 0.0022, 0.02)).toBe(true);
+    expect(redLikelyAFlake(1, 0.0023, 0.02)).toBe(false);
+    expect(redLikelyAFlake(1, 0.01, 0.02)).toBe(false);
+    expect(redLikelyAFlake(8, 0.02, 0.02)).toBe(false);
     expect(retriesFor(1, 0.001, 0.02, 2)).toBe(2);
     expect(retriesFor(8, 0.02, 0.02, 2)).toBe(0);
   });
