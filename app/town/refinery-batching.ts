@@ -2,8 +2,8 @@
 // when a batch is red, what to test next until each PR has landed or been ejected. The batch size
 // adapts to the recent failure rate: with few failures a big batch lands many PRs on one CI run;
 // with many, a batch is mostly red and its bisection costs more than testing PRs one by one. The
-// size chosen is the one that needs the fewest expected CI runs per landed PR under exactly the
-// plan `afterTrial` follows, so the two stay one strategy (the queue simulator,
+// size chosen is the one that needs the fewest expected CI runs per landed PR (flakes aside) under
+// the plan `afterTrial` follows, so the two stay one strategy (the queue simulator,
 // test/bench/queue-simulator.ts, measures it against bors, GitHub's merge groups and the bound).
 
 /** What the refinery assumes of a queue it knows nothing about yet: one PR in ten fails. */
