@@ -1,6 +1,6 @@
 // `npm run bench`, the merge queue's part: the queue simulator (queue-simulator.ts) at three
-// failure rates and two loads (half a PR per CI time T, and two: more than one run at a time can
-// test one by one), one JSON line per load, failure rate and strategy, set against the
+// failure rates and two loads (half a PR per CI time T, and two: more than a queue testing PRs one
+// by one can keep up with), one JSON line per load, failure rate and strategy, set against the
 // information bound H(p) runs per PR. The refinery's strategy must need no more CI runs per landed
 // PR than bors' fixed batches at every rate, and land no bad PR; the bench fails otherwise.
 import { binaryEntropy, simulateQueue, STRATEGIES, type QueueScenario, type StrategyResult } from "./queue-simulator.js";
