@@ -34,6 +34,7 @@ import { attemptOf } from "../../app/town/sling.js";
 import { waitingBeads } from "../../app/town/waiting.js";
 import { config, NOW } from "./town-builders.js";
 import { ModelTown, type ExitKind, type ExitOptions, type Fault, type ModelRun } from "./witness-model.js";
+import { seededRandom } from "../bench/synthetic-ledger.js";
 
 const CONFIG: GastownConfig = config((c) => ({
   ...c, limits: { ...c.limits, max_polecats: 2 }, witness: { ...c.witness, stuck_minutes: 10, max_attempts: 3 },
@@ -175,20 +176,9 @@ function apply(town: ModelTown, step: Op): void {
 type Fate = "work" | "idle" | "exit" | "crash" | "time-out" | "die";
 const FATES: readonly Fate[] = ["work", "work", "work", "idle", "exit", "exit", "crash", "time-out", "die"];
 
-/** mulberry32: a small seeded generator for the final phase's choices, so a failing case replays from its seed. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function settleAndPatrol(town: ModelTown, seed: number): void {
-  const random = generator(seed);
+  // The final phase's choices, seeded, so a failing case replays from its seed.
+  const random = seededRandom(seed);
   const choose = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   // Late commits land or their lookers died; deliveries not made are made or lost.
   for (const look of [...town.looks]) if (random() < 0.5) town.finishLook(town.looks.indexOf(look), "none");
