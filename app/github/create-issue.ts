@@ -2,6 +2,7 @@
 // carries a marker, and is looked for before it is opened again.
 import type { GitHubClient } from "./github-client.js";
 import type { RepoRef } from "./issue-comments.js";
+import { pages, PER_PAGE } from "./pages.js";
 
 export interface NewIssue {
   readonly title: string;
@@ -22,9 +23,6 @@ export async function createIssue(github: GitHubClient, repo: RepoRef, issue: Ne
   return { number: created.number, html_url: created.html_url };
 }
 
-// GitHub's largest page.
-const PER_PAGE = 100;
-
 interface ListedIssue {
   readonly number: number;
   readonly html_url: string;
@@ -39,13 +37,11 @@ interface ListedIssue {
 export async function findMarkedIssue(
   github: GitHubClient, repo: RepoRef, wanted: { label: string; since: string; marker: string; creator: string },
 ): Promise<OpenedIssue | undefined> {
-  for (let page = 1; ; page++) {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/issues", {
-      owner: repo.owner, repo: repo.repo, labels: wanted.label, state: "all", since: wanted.since, per_page: PER_PAGE, page,
-    });
-    const issues = data as ListedIssue[];
+  for await (const issues of pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
+    owner: repo.owner, repo: repo.repo, labels: wanted.label, state: "all", since: wanted.since, per_page: PER_PAGE, page,
+  })).data as ListedIssue[])) {
     const found = issues.find((issue) => issue.user?.login === wanted.creator && issue.body?.includes(wanted.marker) === true);
     if (found) return { number: found.number, html_url: found.html_url };
-    if (issues.length < PER_PAGE) return undefined;
   }
+  return undefined;
 }

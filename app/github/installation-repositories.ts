@@ -1,15 +1,13 @@
 // The repositories an installation covers, for the deacon's pass over the town: every one the
 // App was installed on, whether or not it has switched Gas Town on (openTown decides that).
 import type { GitHubClient } from "./github-client.js";
+import { pages, PER_PAGE } from "./pages.js";
 
 export interface InstallationRepository {
   readonly owner: string;
   readonly repo: string;
   readonly defaultBranch: string;
 }
-
-// GitHub's largest page.
-const PER_PAGE = 100;
 
 interface ListedRepository {
   readonly name: string;
@@ -25,13 +23,12 @@ interface ListedRepository {
  */
 export async function listInstallationRepositories(github: GitHubClient): Promise<InstallationRepository[]> {
   const repositories: InstallationRepository[] = [];
-  for (let page = 1; ; page++) {
-    const { data } = await github.request("GET /installation/repositories", { per_page: PER_PAGE, page });
-    const listed = (data as { repositories: ListedRepository[] }).repositories;
+  for await (const listed of pages(async (page) =>
+    ((await github.request("GET /installation/repositories", { per_page: PER_PAGE, page })).data as { repositories: ListedRepository[] }).repositories)) {
     for (const repository of listed) {
       if (repository.archived === true || repository.disabled === true) continue;
       repositories.push({ owner: repository.owner.login, repo: repository.name, defaultBranch: repository.default_branch ?? "main" });
     }
-    if (listed.length < PER_PAGE) return repositories;
   }
+  return repositories;
 }

@@ -1,5 +1,6 @@
 // Comments on an issue: the App's one sticky status comment, edited in place, and plain replies.
 import { statusOf, unlessAbsent, type GitHubClient } from "./github-client.js";
+import { pages, PER_PAGE } from "./pages.js";
 
 export interface RepoRef {
   readonly owner: string;
@@ -12,9 +13,6 @@ export interface IssueRef extends RepoRef {
 
 /** Starts the body of the App's status comment on an issue, so the App finds it again. */
 export const STATUS_MARKER = "<!-- gastown:status -->";
-
-// GitHub's largest page.
-const PER_PAGE = 100;
 
 interface ListedComment {
   id: number;
@@ -77,14 +75,10 @@ export interface ThreadComment {
 /** Every comment on the issue, oldest first, page by page. */
 export async function listIssueComments(github: GitHubClient, issue: IssueRef): Promise<ThreadComment[]> {
   const all: ThreadComment[] = [];
-  for (let page = 1; ; page++) {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      owner: issue.owner, repo: issue.repo, issue_number: issue.issue_number, per_page: PER_PAGE, page,
-    });
-    const comments = data as ListedComment[];
+  for await (const comments of commentPages(github, issue)) {
     for (const comment of comments) all.push({ login: comment.user?.login ?? "", type: comment.user?.type ?? "", body: comment.body ?? "" });
-    if (comments.length < PER_PAGE) return all;
   }
+  return all;
 }
 
 /**
@@ -100,17 +94,21 @@ export async function hasMarkedComment(github: GitHubClient, issue: IssueRef, ma
  * (reading page by page until then): the status comment, and any duplicates beside it.
  */
 async function findMarkedComments(github: GitHubClient, issue: IssueRef, marker: string, botLogin: string | undefined): Promise<ListedComment[]> {
-  for (let page = 1; ; page++) {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      owner: issue.owner, repo: issue.repo, issue_number: issue.issue_number, per_page: PER_PAGE, page,
-    });
-    const comments = data as ListedComment[];
+  for await (const comments of commentPages(github, issue)) {
     const found = comments.filter((comment) =>
       comment.body?.startsWith(marker) === true &&
       comment.user?.type === "Bot" &&
       (botLogin === undefined || comment.user.login === botLogin));
-    if (found.length > 0 || comments.length < PER_PAGE) return found;
+    if (found.length > 0) return found;
   }
+  return [];
+}
+
+/** The issue's comments, oldest first, a page at a time. */
+function commentPages(github: GitHubClient, issue: IssueRef): AsyncGenerator<readonly ListedComment[]> {
+  return pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    owner: issue.owner, repo: issue.repo, issue_number: issue.issue_number, per_page: PER_PAGE, page,
+  })).data as ListedComment[]);
 }
 
 async function deleteComment(github: GitHubClient, issue: IssueRef, commentId: number): Promise<void> {

@@ -4,9 +4,7 @@
 // `<slug>[bot]` login: an issue someone else labelled the same is never the App's.
 import type { GitHubClient } from "./github-client.js";
 import type { RepoRef } from "./issue-comments.js";
-
-// GitHub's largest page.
-const PER_PAGE = 100;
+import { pages, PER_PAGE } from "./pages.js";
 
 export interface LabelledIssue {
   readonly number: number;
@@ -25,14 +23,12 @@ interface ListedIssue {
 /** Every open issue (pull requests left out) labelled `label` and opened by `creator`, page by page. */
 export async function openIssuesLabelled(github: GitHubClient, repo: RepoRef, wanted: { label: string; creator: string }): Promise<LabelledIssue[]> {
   const issues: LabelledIssue[] = [];
-  for (let page = 1; ; page++) {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/issues", {
-      owner: repo.owner, repo: repo.repo, labels: wanted.label, state: "open", per_page: PER_PAGE, page,
-    });
-    const listed = data as ListedIssue[];
+  for await (const listed of pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
+    owner: repo.owner, repo: repo.repo, labels: wanted.label, state: "open", per_page: PER_PAGE, page,
+  })).data as ListedIssue[])) {
     for (const issue of listed) {
       if (issue.pull_request === undefined && issue.user?.login === wanted.creator) issues.push({ number: issue.number, body: issue.body ?? "", createdAt: issue.created_at });
     }
-    if (listed.length < PER_PAGE) return issues;
   }
+  return issues;
 }

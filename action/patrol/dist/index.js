@@ -55222,6 +55222,16 @@ async function moveBranch(github, repo, branch, sha, current) {
   return "moved";
 }
 
+// app/github/pages.ts
+var PER_PAGE2 = 100;
+async function* pages(fetchPage) {
+  for (let page = 1; ; page++) {
+    const items = await fetchPage(page);
+    yield items;
+    if (items.length < PER_PAGE2) return;
+  }
+}
+
 // app/github/create-issue.ts
 async function createIssue(github, repo, issue3) {
   const { data } = await github.request("POST /repos/{owner}/{repo}/issues", {
@@ -55233,28 +55243,24 @@ async function createIssue(github, repo, issue3) {
   const created = data;
   return { number: created.number, html_url: created.html_url };
 }
-var PER_PAGE2 = 100;
 async function findMarkedIssue(github, repo, wanted) {
-  for (let page = 1; ; page++) {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/issues", {
-      owner: repo.owner,
-      repo: repo.repo,
-      labels: wanted.label,
-      state: "all",
-      since: wanted.since,
-      per_page: PER_PAGE2,
-      page
-    });
-    const issues = data;
+  for await (const issues of pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
+    owner: repo.owner,
+    repo: repo.repo,
+    labels: wanted.label,
+    state: "all",
+    since: wanted.since,
+    per_page: PER_PAGE2,
+    page
+  })).data)) {
     const found = issues.find((issue3) => issue3.user?.login === wanted.creator && issue3.body?.includes(wanted.marker) === true);
     if (found) return { number: found.number, html_url: found.html_url };
-    if (issues.length < PER_PAGE2) return void 0;
   }
+  return void 0;
 }
 
 // app/github/issue-comments.ts
 var STATUS_MARKER = "<!-- gastown:status -->";
-var PER_PAGE3 = 100;
 async function upsertStatusComment(github, issue3, body, options = {}) {
   const stored = body.startsWith(STATUS_MARKER) ? body : `${STATUS_MARKER}
 ${body}`;
@@ -55290,18 +55296,20 @@ async function hasMarkedComment(github, issue3, marker, botLogin) {
   return (await findMarkedComments(github, issue3, marker, botLogin)).length > 0;
 }
 async function findMarkedComments(github, issue3, marker, botLogin) {
-  for (let page = 1; ; page++) {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      owner: issue3.owner,
-      repo: issue3.repo,
-      issue_number: issue3.issue_number,
-      per_page: PER_PAGE3,
-      page
-    });
-    const comments = data;
+  for await (const comments of commentPages(github, issue3)) {
     const found = comments.filter((comment) => comment.body?.startsWith(marker) === true && comment.user?.type === "Bot" && (botLogin === void 0 || comment.user.login === botLogin));
-    if (found.length > 0 || comments.length < PER_PAGE3) return found;
+    if (found.length > 0) return found;
   }
+  return [];
+}
+function commentPages(github, issue3) {
+  return pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    per_page: PER_PAGE2,
+    page
+  })).data);
 }
 async function deleteComment(github, issue3, commentId) {
   await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {

@@ -68132,9 +68132,18 @@ function quoted(text2) {
   return JSON.stringify(text2.length > QUOTED_CHARS ? `${text2.slice(0, QUOTED_CHARS)}\u2026` : text2);
 }
 
+// app/github/pages.ts
+var PER_PAGE = 100;
+async function* pages(fetchPage) {
+  for (let page = 1; ; page++) {
+    const items = await fetchPage(page);
+    yield items;
+    if (items.length < PER_PAGE) return;
+  }
+}
+
 // app/github/issue-comments.ts
 var STATUS_MARKER = "<!-- gastown:status -->";
-var PER_PAGE = 100;
 async function upsertStatusComment(github, issue3, body, options2 = {}) {
   const stored = body.startsWith(STATUS_MARKER) ? body : `${STATUS_MARKER}
 ${body}`;
@@ -68168,35 +68177,29 @@ async function replyToIssue(github, issue3, body) {
 }
 async function listIssueComments(github, issue3) {
   const all = [];
-  for (let page = 1; ; page++) {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      owner: issue3.owner,
-      repo: issue3.repo,
-      issue_number: issue3.issue_number,
-      per_page: PER_PAGE,
-      page
-    });
-    const comments = data;
+  for await (const comments of commentPages(github, issue3)) {
     for (const comment of comments) all.push({ login: comment.user?.login ?? "", type: comment.user?.type ?? "", body: comment.body ?? "" });
-    if (comments.length < PER_PAGE) return all;
   }
+  return all;
 }
 async function hasMarkedComment(github, issue3, marker, botLogin) {
   return (await findMarkedComments(github, issue3, marker, botLogin)).length > 0;
 }
 async function findMarkedComments(github, issue3, marker, botLogin) {
-  for (let page = 1; ; page++) {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      owner: issue3.owner,
-      repo: issue3.repo,
-      issue_number: issue3.issue_number,
-      per_page: PER_PAGE,
-      page
-    });
-    const comments = data;
+  for await (const comments of commentPages(github, issue3)) {
     const found = comments.filter((comment) => comment.body?.startsWith(marker) === true && comment.user?.type === "Bot" && (botLogin === void 0 || comment.user.login === botLogin));
-    if (found.length > 0 || comments.length < PER_PAGE) return found;
+    if (found.length > 0) return found;
   }
+  return [];
+}
+function commentPages(github, issue3) {
+  return pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    per_page: PER_PAGE,
+    page
+  })).data);
 }
 async function deleteComment(github, issue3, commentId) {
   await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
@@ -70334,23 +70337,20 @@ async function createIssue(github, repo, issue3) {
   const created = data;
   return { number: created.number, html_url: created.html_url };
 }
-var PER_PAGE2 = 100;
 async function findMarkedIssue(github, repo, wanted) {
-  for (let page = 1; ; page++) {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/issues", {
-      owner: repo.owner,
-      repo: repo.repo,
-      labels: wanted.label,
-      state: "all",
-      since: wanted.since,
-      per_page: PER_PAGE2,
-      page
-    });
-    const issues = data;
+  for await (const issues of pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
+    owner: repo.owner,
+    repo: repo.repo,
+    labels: wanted.label,
+    state: "all",
+    since: wanted.since,
+    per_page: PER_PAGE,
+    page
+  })).data)) {
     const found = issues.find((issue3) => issue3.user?.login === wanted.creator && issue3.body?.includes(wanted.marker) === true);
     if (found) return { number: found.number, html_url: found.html_url };
-    if (issues.length < PER_PAGE2) return void 0;
   }
+  return void 0;
 }
 
 // app/github/reactions.ts
@@ -70842,7 +70842,7 @@ function compare(a, b) {
 }
 
 // app/github/heartbeat-check-runs.ts
-var PER_PAGE3 = 100;
+var PER_PAGE2 = 100;
 async function findCheckRun(github, repo) {
   const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
     owner: repo.owner,
@@ -70850,20 +70850,20 @@ async function findCheckRun(github, repo) {
     ref: repo.ref,
     check_name: repo.checkName,
     filter: "all",
-    per_page: PER_PAGE3
+    per_page: PER_PAGE2
   }), void 0, [404, 422]);
   if (answer === void 0) return void 0;
   return answer.data.check_runs.filter((run3) => run3.name === repo.checkName && run3.external_id === repo.externalId && run3.app?.slug === repo.appSlug).reduce((newest, run3) => newest === void 0 || run3.id > newest.id ? run3 : newest, void 0);
 }
 
 // app/github/job-logs.ts
-var PER_PAGE4 = 100;
+var PER_PAGE3 = 100;
 async function listRunJobs(github, repo) {
   const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs", {
     owner: repo.owner,
     repo: repo.repo,
     run_id: repo.runId,
-    per_page: PER_PAGE4
+    per_page: PER_PAGE3
   }), void 0);
   return answer === void 0 ? [] : answer.data.jobs;
 }
@@ -72385,39 +72385,33 @@ function issueSnapshot(issue3) {
 }
 
 // app/github/installation-repositories.ts
-var PER_PAGE5 = 100;
 async function listInstallationRepositories(github) {
   const repositories = [];
-  for (let page = 1; ; page++) {
-    const { data } = await github.request("GET /installation/repositories", { per_page: PER_PAGE5, page });
-    const listed = data.repositories;
+  for await (const listed of pages(async (page) => (await github.request("GET /installation/repositories", { per_page: PER_PAGE, page })).data.repositories)) {
     for (const repository of listed) {
       if (repository.archived === true || repository.disabled === true) continue;
       repositories.push({ owner: repository.owner.login, repo: repository.name, defaultBranch: repository.default_branch ?? "main" });
     }
-    if (listed.length < PER_PAGE5) return repositories;
   }
+  return repositories;
 }
 
 // app/github/labelled-issues.ts
-var PER_PAGE6 = 100;
 async function openIssuesLabelled(github, repo, wanted) {
   const issues = [];
-  for (let page = 1; ; page++) {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/issues", {
-      owner: repo.owner,
-      repo: repo.repo,
-      labels: wanted.label,
-      state: "open",
-      per_page: PER_PAGE6,
-      page
-    });
-    const listed = data;
+  for await (const listed of pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
+    owner: repo.owner,
+    repo: repo.repo,
+    labels: wanted.label,
+    state: "open",
+    per_page: PER_PAGE,
+    page
+  })).data)) {
     for (const issue3 of listed) {
       if (issue3.pull_request === void 0 && issue3.user?.login === wanted.creator) issues.push({ number: issue3.number, body: issue3.body ?? "", createdAt: issue3.created_at });
     }
-    if (listed.length < PER_PAGE6) return issues;
   }
+  return issues;
 }
 
 // app/github/update-issue.ts
