@@ -41,7 +41,8 @@ export async function run(source: PatrolSource = actionSource(), overrides: Part
 function describe(report: PatrolReport): string {
   if (report.kind === "off") return `Gas Town is not on here, so there is nothing to patrol: ${report.why}`;
   const did = [...report.actions.map((a) => `${a.bead}: ${a.text}`), ...report.promoted.map((bead) => `${bead}: hooked from the waiting slings`)];
-  return did.length === 0
+  const refinery = report.refinery.length === 0 ? "" : `\nThe refinery:\n${report.refinery.map((line) => `- ${line}`).join("\n")}`;
+  return (did.length === 0
     ? `The witness looked at ${report.looked} hooked bead${report.looked === 1 ? "" : "s"} of ${report.rig}; all is well.`
-    : `The witness looked at ${report.looked} hooked bead${report.looked === 1 ? "" : "s"} of ${report.rig}:\n${did.map((d) => `- ${d}`).join("\n")}`;
+    : `The witness looked at ${report.looked} hooked bead${report.looked === 1 ? "" : "s"} of ${report.rig}:\n${did.map((d) => `- ${d}`).join("\n")}`) + refinery;
 }

@@ -30,6 +30,7 @@ import type { AppDependencies } from "./app-dependencies.js";
 import { findBeadRun, readHeartbeat } from "./observe-polecat.js";
 import { escalateMail, publishExit } from "./polecat-mail.js";
 import { openTown, type RepositoryRef, type Town, type TownEvent } from "./repository-town.js";
+import { refineTown } from "./refinery-run.js";
 import { actOnWitness } from "./witness-act.js";
 
 export type PatrolReport =
@@ -41,6 +42,8 @@ export type PatrolReport =
       readonly actions: readonly PatrolAction[];
       /** Waiting beads hooked in freed slots. */
       readonly promoted: readonly string[];
+      /** What the refinery did with the merge queue, when anything was queued. */
+      readonly refinery: readonly string[];
     };
 
 export interface PatrolOptions {
@@ -73,7 +76,7 @@ export async function patrolRig(ref: RepositoryRef, deps: AppDependencies, botLo
   const mail = lostMail(ledger, startedAt);
   const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger, town.config, startedAt).hooked === undefined &&
     mail.publish.length === 0 && mail.overseer.length === 0;
-  if (idle) return { kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [] };
+  if (idle) return { kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [], refinery: await refineTown(town, ledger) };
 
   const acted = await actOnWitness(town, decisions, {
     why: `Witness patrol of ${rig}`,
@@ -84,10 +87,9 @@ export async function patrolRig(ref: RepositoryRef, deps: AppDependencies, botLo
       actions: done.map(patrolActionOf).filter((a) => a !== undefined), promoted,
     }),
   });
-  return {
-    kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted,
-    actions: [...acted.acted.map(patrolActionOf).filter((a) => a !== undefined), ...await deliverLostMail(town, mail)],
-  };
+  const actions = [...acted.acted.map(patrolActionOf).filter((a) => a !== undefined), ...await deliverLostMail(town, mail)];
+  // The refinery's waits are level-triggered: in Actions-only mode no event wakes it, so each pass carries the queue on.
+  return { kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted, actions, refinery: await refineTown(town, ledger) };
 }
 
 /**

@@ -59,10 +59,15 @@ export async function runRefinery(ref: RepositoryRef, deps: AppDependencies, bot
   if (opened.kind === "invalid") return { kind: "off", why: opened.error.message };
   const town: TownEvent = { ...opened.town, botLogin };
   const rig = `${town.owner}/${town.repo}`;
-  const bases = wake.base !== undefined ? [wake.base] : basesWithWork(await town.store.peek(), rig);
+  if (wake.base !== undefined) return { kind: "refined", rig, said: await new BaseRefinery(town, wake.base).carryOn() };
+  return { kind: "refined", rig, said: await refineTown(town, await town.store.peek()) };
+}
+
+/** The refinery carried on for every base with work in `ledger`; nothing, and no request, when none has. */
+export async function refineTown(town: TownEvent, ledger: Ledger): Promise<string[]> {
   const said: string[] = [];
-  for (const base of bases) said.push(...await new BaseRefinery(town, base).carryOn());
-  return { kind: "refined", rig, said };
+  for (const base of basesWithWork(ledger, `${town.owner}/${town.repo}`)) said.push(...await new BaseRefinery(town, base).carryOn());
+  return said;
 }
 
 /** The bases with a queued pull request or a batch under way. */

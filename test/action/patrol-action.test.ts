@@ -57,7 +57,7 @@ describe("the patrol action", () => {
     });
     expect(failures).toEqual([]);
     expect(outcome).toEqual({
-      kind: "patrolled", rig: REPO, looked: 1, promoted: [], actions: [{ bead: bead.id, text: "restarted it as attempt 2 (dead-runner)" }],
+      kind: "patrolled", rig: REPO, looked: 1, promoted: [], refinery: [], actions: [{ bead: bead.id, text: "restarted it as attempt 2 (dead-runner)" }],
     });
     expect(infos).toEqual([`The witness looked at 1 hooked bead of ${REPO}:\n- ${bead.id}: restarted it as attempt 2 (dead-runner)`]);
     const after = await beadOf(town, 1);

@@ -70,7 +70,7 @@ describe("the patrol pass", () => {
     await beat(town, runId);
     const from = town.sent.length;
     const ledgerBefore = await town.ledger();
-    expect(await patrol(town)).toEqual({ kind: "patrolled", rig: REPO, looked: 1, actions: [], promoted: [] });
+    expect(await patrol(town)).toEqual({ kind: "patrolled", rig: REPO, looked: 1, actions: [], promoted: [], refinery: [] });
     expect(requests(town, from).map((r) => r.replace(/\?.*$/, ""))).toEqual([
       "GET /repos/octo/town/contents/.github%2Fgastown.yml",
       "GET /repos/octo/town/contents/.beads%2Fissues.jsonl",
@@ -88,7 +88,7 @@ describe("the patrol pass", () => {
     const from = town.sent.length;
     const report = await patrol(town);
     expect(report).toEqual({
-      kind: "patrolled", rig: REPO, looked: 1, promoted: [], actions: [{ bead: bead.id, text: "restarted it as attempt 2 (dead-runner)" }],
+      kind: "patrolled", rig: REPO, looked: 1, promoted: [], refinery: [], actions: [{ bead: bead.id, text: "restarted it as attempt 2 (dead-runner)" }],
     });
     const sent = requests(town, from).map((r) => r.replace(/\?.*$/, ""));
     // The run is read only because the heartbeat is stale; the commit, then the dispatch, then the cancel.
@@ -125,7 +125,7 @@ describe("the patrol pass", () => {
     later(90);
     const from = town.sent.length;
     const ledgerBefore = await town.ledger();
-    expect(await patrol(town)).toEqual({ kind: "patrolled", rig: REPO, looked: 1, actions: [], promoted: [] });
+    expect(await patrol(town)).toEqual({ kind: "patrolled", rig: REPO, looked: 1, actions: [], promoted: [], refinery: [] });
     expect(requests(town, from).filter((r) => !r.startsWith("GET"))).toEqual([]);
     expect(await town.ledger()).toEqual(ledgerBefore);
     expect(runStates()).toEqual([{ id: runId, title: `polecat furiosa · ${bead.id} · attempt 1`, status: "queued", conclusion: null }]);
@@ -153,7 +153,7 @@ describe("the patrol pass", () => {
     // Within the rung's minutes: nothing more.
     later(10);
     await beat(town, runId, { progressAt: stalled });
-    expect(await patrol(town)).toEqual({ kind: "patrolled", rig: REPO, looked: 1, actions: [], promoted: [] });
+    expect(await patrol(town)).toEqual({ kind: "patrolled", rig: REPO, looked: 1, actions: [], promoted: [], refinery: [] });
 
     // Still stuck: cancel and restart.
     later(11);
@@ -201,7 +201,7 @@ describe("runs that hold no hook", () => {
     await startAndClaim(town, runId);
     // Unslung, and the unsling's cancel was lost: the ledger lets the bead go, the run goes on.
     await editLedger(town, "mayor", "let it go", (ledger) => ledger.withBead({ ...(ledger.get(bead.id) as Bead), status: "open" }));
-    expect(await patrol(town)).toEqual({ kind: "patrolled", rig: REPO, looked: 0, actions: [], promoted: [] });
+    expect(await patrol(town)).toEqual({ kind: "patrolled", rig: REPO, looked: 0, actions: [], promoted: [], refinery: [] });
     const from = town.sent.length;
     expect((await patrol(town, 0, { sweepRuns: true }) as { actions: unknown }).actions).toEqual([
       { bead: bead.id, text: `cancelled run ${runId} (${bead.id} is open, not hooked)` },
@@ -356,7 +356,7 @@ describe("lost mail", () => {
       { bead: bead.id, molecule: "", polecat: "furiosa", rig: REPO, turns: 3, costUsd: 0.5 }).ledger);
     // Within the grace its own mail may still come: the pass leaves it.
     later(1);
-    expect(await patrol(town)).toEqual({ kind: "patrolled", rig: REPO, looked: 0, actions: [], promoted: [] });
+    expect(await patrol(town)).toEqual({ kind: "patrolled", rig: REPO, looked: 0, actions: [], promoted: [], refinery: [] });
     later(2);
     expect((await patrol(town) as { actions: unknown }).actions).toEqual([{ bead: bead.id, text: "published attempt 1's exit BLOCKED, whose mail was lost" }]);
     expect([...town.issue(1).labels].sort()).toEqual(["status::blocked"]);

@@ -1,0 +1,171 @@
+// The refinery against the emulator, with real git: queued pull requests built into a staging
+// branch (one merge commit each), tested by the command gates the test plays the runner of, and
+// landed through an approved refinery pull request, or directly; red batches bisected, flakes run
+// again, failures and conflicts sent back with their evidence; two refinery runs racing act once.
+import { afterEach, describe, expect, it } from "vitest";
+import type { Bead } from "../../app/ledger/bead-schema.js";
+import { beadByExternalRef } from "../../app/ledger/external-ref.js";
+import { gastownMetadata, gastownString, withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
+import { squash } from "../../app/molecules/squash.js";
+import { polecatBranch } from "../../app/town/polecat-names.js";
+import { unhooked } from "../../app/town/sling.js";
+import { queueRef } from "../../app/town/merge-queue.js";
+import { slotRef } from "../../app/town/refinery.js";
+import { REPO, startTown, type Town } from "./app-harness.js";
+import { commentsOn, editLedger, workflowRuns } from "./publish-harness.js";
+import { GATES_WORKFLOW, openPull, parentsOf, refine, refineSaid, runGates, tipOf } from "./refinery-harness.js";
+import { beadOf, runs, slungIssue } from "./witness-harness.js";
+
+let town: Town;
+afterEach(async () => {
+  await town.close();
+  expect(town.github.problems).toEqual([]);
+});
+
+const settings = (refinery: string) => ({
+  ".github/gastown.yml": `refinery:\n${refinery}`,
+  ".github/workflows/gastown-gates.yml": GATES_WORKFLOW,
+});
+const COMMAND_GATES = "  gates: { commands: [npm test], checks: none }\n";
+
+const command = async (body: string, number: number, as = "mayor") => {
+  await town.as(as, "POST", `/repos/${REPO}/issues/${number}/comments`, { body });
+  await town.deliver();
+};
+const lastComment = (number: number) => commentsOn(town, number).at(-1)?.body ?? "";
+const mergeRequest = async (number: number) => beadByExternalRef((await town.ledger()) as never, queueRef(REPO, number));
+const headOf = (number: number) => town.issue(number).pull?.headSha as string;
+
+describe("review mode", () => {
+  it("lands a batch through the refinery pull request once it is green and approved", async () => {
+    town = await startTown({ files: settings(COMMAND_GATES) });
+    const first = await openPull(town, "ann", "fix/pumps", "pumps.txt");
+    const second = await openPull(town, "ann", "fix/tanks", "tanks.txt");
+    const base = await tipOf(town, "main");
+    await command("/queue", first);
+    await command("/queue", second);
+
+    expect(await refineSaid(town)).toEqual([
+      `main: batch 1 (#${first}, #${second}) built on \`gastown-refinery/main/1\` at ${(await tipOf(town, "gastown-refinery/main/1"))?.slice(0, 12)}.`,
+      "main: batch 1 waits: `gates` is running.",
+    ]);
+    // One merge commit per pull request, on the base's tip: each head a parent.
+    const staging = await tipOf(town, "gastown-refinery/main/1") as string;
+    const [mergedFirst, secondHead] = await parentsOf(town, staging);
+    expect(secondHead).toBe(headOf(second));
+    expect(await parentsOf(town, mergedFirst as string)).toEqual([base, headOf(first)]);
+    const refineryPull = town.github.state.repos[REPO]?.issues.find((i) => i.pull?.headRef === "gastown-refinery/main/1");
+    expect(refineryPull).toMatchObject({ title: `Refinery: land #${first}, #${second} into main`, state: "open" });
+    expect(refineryPull?.body).toContain("**Testing.**");
+    const gatesRun = town.github.state.repos[REPO]?.runs.at(-1);
+    expect(gatesRun).toMatchObject({ event: "workflow_dispatch", headBranch: "gastown-refinery/main/1", headSha: staging, inputs: { commands: "[\"npm test\"]", attempt: "1", base: "main" } });
+
+    expect(await runGates(town)).toEqual(["1: green"]);
+    expect(await refineSaid(town)).toEqual([`main: batch 1 (#${first}, #${second}) is green.`]);
+    expect(town.issue(refineryPull?.number as number).body).toContain("**Green: ready for review.**");
+    // Not approved yet: it waits, and says nothing new.
+    expect(await refineSaid(town)).toEqual([]);
+
+    await town.as("mayor", "POST", `/repos/${REPO}/pulls/${refineryPull?.number}/reviews`, { event: "APPROVE", body: "" });
+    expect(await refineSaid(town)).toEqual([`main: batch 1 landed in #${refineryPull?.number}: #${first}, #${second}.`]);
+    await town.github.settled();
+    const main = await tipOf(town, "main") as string;
+    expect(await parentsOf(town, main)).toEqual([base, staging]);
+    expect(town.issue(first)).toMatchObject({ state: "closed", pull: { merged: true } });
+    expect(town.issue(second)).toMatchObject({ state: "closed", pull: { merged: true } });
+    expect(lastComment(first)).toBe(`Landed in #${refineryPull?.number} (\`${main.slice(0, 12)}\`) by the merge queue.`);
+    expect(await mergeRequest(first)).toMatchObject({ status: "closed", close_reason: "landed" });
+    const ledger = await town.ledger();
+    const slot = ledger?.beads().find((b) => b.external_ref === slotRef(REPO, "main"));
+    expect(slot).toMatchObject({ status: "open", metadata: { gastown: { attempt: 1, plan: [], runs: 1, recent: ["landed", "landed"] } } });
+    const digests = await town.github.git(REPO).fileAt(await tipOf(town, "gastown/ledger") as string, ".beads/digests/2026-11.jsonl");
+    expect(digests?.content.toString("utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([first, second].map((pr) => ({
+      id: `merge:${REPO}#${pr}`, kind: "merge", molecule: null, formula: null, bead: null, agent: null, rig: REPO,
+      started_at: "2026-11-24T12:00:00Z", finished_at: "2026-11-24T12:00:00Z", exit: "MERGED", steps_total: 0, steps_done: 0, attempts: 1,
+      commits: null, files_changed: null, lines_added: null, lines_removed: null, pr, merged_at: "2026-11-24T12:00:00Z", cost_usd: null, turns: null,
+      summary: `#${pr} landed in #${refineryPull?.number} after 0 failed batches.`,
+    })));
+    // Nothing more to do: a step costs its two reads and writes nothing.
+    expect(await refineSaid(town)).toEqual([]);
+  });
+});
+
+describe("direct mode", () => {
+  it("finds the one bad pull request of a batch by bisection, lands the rest, and ejects it with the evidence", async () => {
+    town = await startTown({ files: settings(`  mode: direct\n${COMMAND_GATES}  batch: 4\n`) });
+    const numbers = [];
+    for (const [i, path] of ["a.txt", "b.txt", "red.txt", "d.txt"].entries()) numbers.push(await openPull(town, "ann", `change/${i}`, path));
+    for (const number of numbers) await command("/queue", number);
+    const played: string[] = [];
+    for (let round = 0; round < 12; round++) {
+      await refine(town);
+      const gates = await runGates(town);
+      if (gates.length === 0) break;
+      played.push(...gates);
+    }
+    expect(played).toEqual(["1: red", "2: green", "3: red", "4: red", "5: green"]);
+    const bad = numbers[2] as number;
+    expect(town.issue(bad)).toMatchObject({ state: "open", labels: [] });
+    for (const number of numbers.filter((n) => n !== bad)) expect(town.issue(number)).toMatchObject({ state: "closed", pull: { merged: true } });
+    expect(lastComment(bad)).toBe([
+      `#${bad} is out of the merge queue: it failed the gates.`,
+      "",
+      `Red on the staging commit \`${town.github.state.repos[REPO]?.runs.filter((r) => r.inputs?.attempt === "4")[0]?.headSha.slice(0, 12)}\` (the base with this pull request merged in):`,
+      `- \`gates\` (${town.github.state.repos[REPO]?.runs.filter((r) => r.inputs?.attempt === "4")[0] ? "" : ""}`,
+    ].join("\n").slice(0, 10));
+    expect(lastComment(bad)).toContain("The end of the failing log:");
+    expect(lastComment(bad)).toContain("✗ tanks: expected 3, got 4");
+    expect(lastComment(bad)).not.toContain("@mayor");
+    expect(lastComment(bad).endsWith("Fix it, then `/queue` it again.")).toBe(true);
+    expect(await mergeRequest(bad)).toMatchObject({ status: "closed", close_reason: "ejected", metadata: { gastown: { left_why: "failed: gates", tries: 1 } } });
+  });
+});
+
+describe("back to a polecat", () => {
+  it("sends a polecat's failing pull request back to its polecat with mol-polecat-fix and the fenced evidence", async () => {
+    town = await startTown({ files: settings(`  mode: direct\n${COMMAND_GATES}`) });
+    const { bead } = await slungIssue(town);
+    const polecat = gastownString(bead, "polecat") as string;
+    const number = await openPull(town, "ann", polecatBranch(polecat, bead.id), "red.txt");
+    // The polecat finished: its molecule squashed, the bead in progress with its pull request.
+    await editLedger(town, "mayor", "completed", (ledger) => {
+      const squashed = squash(ledger, gastownString(bead, "molecule") as string, { now: town.clock.now, abandon: true }).ledger;
+      const work = squashed.get(bead.id) as Bead;
+      return squashed.withBead(withGastownMetadata({ ...unhooked(work), status: "in_progress" }, { exit: "COMPLETED", pr: number }));
+    });
+    await command("/queue", number);
+    const runsBefore = runs(town).length;
+    await refine(town);
+    expect(await runGates(town)).toEqual(["1: red"]);
+    await refine(town);
+    // A lone pull request is run again before it is blamed.
+    expect(await runGates(town)).toEqual(["2: red"]);
+    await refine(town);
+    expect(town.issue(number).labels).toEqual(["gt:fix-needed"]);
+    expect(lastComment(number).split("\n").at(-1)).toBe(
+      `It goes back to polecat **${polecat}** with \`mol-polecat-fix\` (fix 1 of 2), and comes back into the queue when the polecat is done.`);
+    const work = await beadOf(town, town.issue(number - 1).number);
+    expect(work).toMatchObject({ status: "hooked", metadata: { gastown: { formula: "mol-polecat-fix", fix_attempts: 1, attempt: 2 } } });
+    const root = (await town.ledger())?.get(gastownString(work, "molecule") as string);
+    const vars = gastownMetadata(root as Bead).vars as Record<string, string>;
+    expect(vars.pr).toBe(String(number));
+    expect(vars.failure_summary).toContain("✗ tanks: expected 3, got 4");
+    // The log's own fence line is gone, so it cannot close the formula's fence around it.
+    expect(vars.failure_summary?.split("\n").some((line) => /^\s*(`{3}|~{3})/.test(line))).toBe(false);
+    const dispatched = runs(town).slice(runsBefore).filter((r) => r.displayTitle.startsWith("polecat "));
+    expect(dispatched.map((r) => r.displayTitle)).toEqual([`polecat ${polecat} · ${bead.id} · attempt 2`]);
+  });
+});
+
+describe("two refinery runs on one base", () => {
+  it("act once: one staging branch, one refinery pull request, one gates run", async () => {
+    town = await startTown({ files: settings(COMMAND_GATES) });
+    const first = await openPull(town, "ann", "fix/pumps", "pumps.txt");
+    await command("/queue", first);
+    await Promise.all([refine(town), refine(town)]);
+    await town.github.settled();
+    const branches = [...(town.github.state.repos[REPO]?.issues ?? [])].filter((i) => i.pull?.headRef.startsWith("gastown-refinery/"));
+    expect(branches.map((i) => i.pull?.headRef)).toEqual(["gastown-refinery/main/1"]);
+    expect(workflowRuns(town, ".github/workflows/gastown-gates.yml")).toHaveLength(1);
+  });
+});
