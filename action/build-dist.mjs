@@ -17,6 +17,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const BUNDLES = [
   { entry: "action/town/main.ts", outfile: "action/town/dist/index.js" },
   { entry: "action/patrol/main.ts", outfile: "action/patrol/dist/index.js" },
+  { entry: "action/refinery/main.ts", outfile: "action/refinery/dist/index.js" },
+  { entry: "action/gates/main.ts", outfile: "action/gates/dist/index.js" },
   { entry: "action/polecat/main.ts", outfile: "action/polecat/dist/index.js" },
   { entry: "action/polecat/post.ts", outfile: "action/polecat/dist/post.js" },
   { entry: "app/cli/main.ts", outfile: "action/polecat/dist/gt.js" },
