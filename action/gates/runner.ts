@@ -34,7 +34,11 @@ export function actionSource(): GatesSource {
 const realDependencies: GatesDependencies = {
   info: core.info,
   write: (chunk) => process.stdout.write(chunk),
-  summary: async (markdown) => { await core.summary.addRaw(markdown).write(); },
+  // A summary that cannot be written (no GITHUB_STEP_SUMMARY outside a runner) costs a warning,
+  // never the gates' own verdict.
+  summary: async (markdown) => {
+    await core.summary.addRaw(markdown).write().catch((error: unknown) => core.warning(`The job summary was not written: ${error instanceof Error ? error.message : String(error)}`));
+  },
   fail: core.setFailed,
 };
 

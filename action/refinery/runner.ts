@@ -15,6 +15,8 @@ export interface RefineryDependencies {
   readonly fail: (message: string) => void;
   /** The client for a token; the rest client unless given (tests switch off its pacing). */
   readonly client?: (token: string, apiUrl: string) => GitHubClient;
+  /** The refinery's step; runRefinery unless given (tests of what the action says). */
+  readonly refine: typeof runRefinery;
 }
 
 export type RefineryOutcome = RefineryReport | { readonly kind: "failed"; readonly message: string };
@@ -24,12 +26,12 @@ export function actionSource(): RefinerySource {
 }
 
 export async function run(source: RefinerySource = actionSource(), overrides: Partial<RefineryDependencies> = {}): Promise<RefineryOutcome> {
-  const deps: RefineryDependencies = { app: realDependencies, info: core.info, fail: core.setFailed, ...overrides };
+  const deps: RefineryDependencies = { app: realDependencies, info: core.info, fail: core.setFailed, refine: runRefinery, ...overrides };
   try {
     const options = await readRefineryOptions(source);
     const github = deps.client?.(options.token, options.apiUrl) ?? restClient({ token: options.token, baseUrl: options.apiUrl, warn: core.warning });
     const ref = { github, owner: options.owner, repo: options.repo, defaultBranch: options.defaultBranch };
-    const report = await runRefinery(ref, deps.app, options.botLogin, options.base === undefined ? {} : { base: options.base });
+    const report = await deps.refine(ref, deps.app, options.botLogin, options.base === undefined ? {} : { base: options.base });
     deps.info(describe(report, options.base));
     return report;
   } catch (error) {

@@ -57048,12 +57048,12 @@ function nonEmpty(value) {
 
 // action/patrol/patrol-options.ts
 var DEFAULT_API_URL = "https://api.github.com";
-async function readPatrolOptions(source) {
+async function readPatrolOptions(source, action = "the Gas Town patrol") {
   const env = (name2) => nonEmpty(source.env[name2]);
   const input2 = (name2) => nonEmpty(source.inputs[name2]);
   const [owner, repo, ...rest] = (env("GITHUB_REPOSITORY") ?? "").split("/");
   if (!owner || !repo || rest.length > 0) {
-    throw new Error("GITHUB_REPOSITORY is not set to owner/repo: the Gas Town patrol runs as a step of a GitHub Actions workflow.");
+    throw new Error(`GITHUB_REPOSITORY is not set to owner/repo: ${action} runs as a step of a GitHub Actions workflow.`);
   }
   const token = input2("token");
   if (token === void 0) {
