@@ -47,10 +47,18 @@ export async function run(source: GatesSource = actionSource(), overrides: Parti
   const results: GateResult[] = [];
   try {
     const commands = parseGateCommands(source.inputs.commands);
-    const options = { cwd: source.env["GITHUB_WORKSPACE"] ?? process.cwd(), env: gateEnvironment(source.env), write: deps.write };
+    let lineOpen = false;
+    const write = (chunk: string) => {
+      deps.write(chunk);
+      if (chunk !== "") lineOpen = !chunk.endsWith("\n");
+    };
+    const options = { cwd: source.env["GITHUB_WORKSPACE"] ?? process.cwd(), env: gateEnvironment(source.env), write };
     for (const command of commands) {
       deps.info(`$ ${command}`);
       const result = await runGateCommand(command, options);
+      // Output left without its last newline would swallow the next line, and a workflow
+      // command (the failure's `::error::`) is read only at the start of one.
+      if (lineOpen) write("\n");
       results.push(result);
       if (!passed(result)) break;
     }

@@ -28,9 +28,13 @@ it("the gates bundle runs the commands in the workspace, writes the job summary 
   await writeFile(join(dir, "tree.txt"), "the staging tree\n");
   // The runner makes the file before the step.
   await writeFile(summary, "");
-  const ran = await bundle("gates", { INPUT_COMMANDS: '["cat tree.txt", "exit 3", "echo never"]', GITHUB_WORKSPACE: dir, GITHUB_STEP_SUMMARY: summary });
-  expect(ran).toMatchObject({ code: 1, stdout: "$ cat tree.txt\nthe staging tree\n$ exit 3\n::error::The gate `exit 3` failed: exit code 3.\n" });
-  expect(await readFile(summary, "utf8")).toBe("### Gates failed\n\n- ✅ `cat tree.txt`\n- ❌ `exit 3`: exit code 3\n- ⏭️ `echo never`: not run\n\n`exit 3` printed nothing.\n");
+  const ran = await bundle("gates", { INPUT_COMMANDS: '["cat tree.txt", "printf unfinished; exit 3", "echo never"]', GITHUB_WORKSPACE: dir, GITHUB_STEP_SUMMARY: summary });
+  expect(ran).toMatchObject({ code: 1, stdout: "$ cat tree.txt\nthe staging tree\n$ printf unfinished; exit 3\nunfinished\n::error::The gate `printf unfinished; exit 3` failed: exit code 3.\n",
+  });
+  expect(await readFile(summary, "utf8")).toBe([
+    "### Gates failed", "", "- ✅ `cat tree.txt`", "- ❌ `printf unfinished; exit 3`: exit code 3", "- ⏭️ `echo never`: not run", "",
+    "The end of `printf unfinished; exit 3`'s output:", "", "```text", "unfinished", "```", "",
+  ].join("\n"));
 });
 
 it("the gates bundle warns when it cannot write the summary, and still passes on its commands' verdict", async () => {

@@ -19762,10 +19762,16 @@ async function run(source = actionSource(), overrides = {}) {
   const results = [];
   try {
     const commands = parseGateCommands(source.inputs.commands);
-    const options = { cwd: source.env["GITHUB_WORKSPACE"] ?? process.cwd(), env: gateEnvironment(source.env), write: deps.write };
+    let lineOpen = false;
+    const write = (chunk) => {
+      deps.write(chunk);
+      if (chunk !== "") lineOpen = !chunk.endsWith("\n");
+    };
+    const options = { cwd: source.env["GITHUB_WORKSPACE"] ?? process.cwd(), env: gateEnvironment(source.env), write };
     for (const command of commands) {
       deps.info(`$ ${command}`);
       const result = await runGateCommand(command, options);
+      if (lineOpen) write("\n");
       results.push(result);
       if (!passed(result)) break;
     }
