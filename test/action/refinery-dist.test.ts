@@ -29,7 +29,10 @@ it("the gates bundle runs the commands in the workspace, writes the job summary 
   // The runner makes the file before the step.
   await writeFile(summary, "");
   const ran = await bundle("gates", { INPUT_COMMANDS: '["cat tree.txt", "printf unfinished; exit 3", "echo never"]', GITHUB_WORKSPACE: dir, GITHUB_STEP_SUMMARY: summary });
-  expect(ran).toMatchObject({ code: 1, stdout: "$ cat tree.txt\nthe staging tree\n$ printf unfinished; exit 3\nunfinished\n::error::The gate `printf unfinished; exit 3` failed: exit code 3.\n",
+  expect(ran).toMatchObject({
+    code: 1,
+    // The output left unfinished gets its newline, so the failure's annotation starts a line.
+    stdout: "$ cat tree.txt\nthe staging tree\n$ printf unfinished; exit 3\nunfinished\n::error::The gate `printf unfinished; exit 3` failed: exit code 3.\n",
   });
   expect(await readFile(summary, "utf8")).toBe([
     "### Gates failed", "", "- ✅ `cat tree.txt`", "- ❌ `printf unfinished; exit 3`: exit code 3", "- ⏭️ `echo never`: not run", "",
