@@ -49,6 +49,9 @@ export async function bundle({ entry, outfile }) {
     format: "esm",
     banner: { js: BANNER },
     legalComments: "none",
+    // Paths named in the bundle stay `node_modules/…` when node_modules is a symbolic link (a git
+    // worktree sharing another checkout's), so every checkout gives the same text.
+    preserveSymlinks: true,
     logLevel: "warning",
     write: false,
     outfile,
