@@ -99,6 +99,8 @@ const refinery = z.strictObject({
   gates: z.strictObject({
     commands: z.array(z.string().min(1)).default([])
       .describe("Commands run on the staging commit, with contents: read and no secrets; each must exit 0."),
+    workflow: z.string().regex(/^[\w.-]+\.ya?ml$/, "must be a file name in .github/workflows, such as gastown-gates.yml").default("gastown-gates.yml")
+      .describe("The workflow the commands run in, dispatched at the staging branch with contents: read (copy examples/workflows/gastown-gates.yml)."),
     checks: z.enum(["required", "none"]).default("required")
       .describe("required: wait for the base branch's required checks on the staging commit (the refinery pull request's in review mode). none: only the commands."),
   }).superRefine((gates, context) => {
@@ -110,6 +112,8 @@ const refinery = z.strictObject({
   merge_method: z.enum(["merge", "squash", "rebase"]).default("merge")
     .describe("How a batch lands. merge keeps every batched pull request's commits, so GitHub marks each merged; squash and rebase close them with a link instead."),
   retries_for_flakes: z.number().int().min(0).max(5).default(1).describe("Runs of the same tree after a red one, before a failure is believed and the batch bisected."),
+  timeout_minutes: z.number().int().min(5).max(1440).default(120)
+    .describe("How long a batch waits for its gates, or a green refinery pull request for approval, before the refinery gives the wait up and says why."),
   max_fix_attempts: z.number().int().min(0).max(10).default(2)
     .describe("Times a polecat's failed or conflicting pull request goes back to a polecat to fix before a person is asked."),
 }).describe("The merge queue: how queued pull requests are batched, tested and landed.");

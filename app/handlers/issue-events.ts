@@ -31,7 +31,7 @@ export interface GitHubEvent {
   readonly github: GitHubClient;
 }
 
-interface IssuePayload {
+export interface IssuePayload {
   readonly html_url: string;
   readonly number: number;
   readonly title: string;

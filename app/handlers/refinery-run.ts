@@ -1,9 +1,42 @@
 // One level-triggered step of the refinery over one rig's merge queue (issue 17): whatever woke it
 // (a queued pull request, a check or status on a staging commit, a review of a refinery pull
 // request, the refinery workflow or the patrol clock), it reads the queue and the batch under test
-// from the ledger and carries them on as far as it can without waiting.
+// from the ledger and carries them on as far as it can without waiting:
+//   1. no batch: the next one begun (app/town/refinery.ts startTrial), its staging branch built
+//      through the API, one merge commit per pull request (staging-build.ts); what does not merge
+//      is ejected; in review mode the refinery pull request opened; command gates dispatched
+//   2. testing: the verdict read from the staging commit (staging-verdict.ts); pending waits
+//      for the next wake, past `refinery.timeout_minutes` it is given up and said
+//   3. green: review mode waits for approval on the refinery pull request; direct mode lands
+//   4. landing: the refinery pull request merged, or the base moved to the staging commit
+//      without force (refused by a rule: the batch falls back to a refinery pull request), then
+//      the landed pull requests' beads closed and `merge` digests written
+//   5. red: the same tree again, a bisection, or the culprit ejected and sent back
+// Every change to the ledger is one compare-and-swap commit made before the effect it permits,
+// and applies only while the slot shows the trial its writer saw, so two refinery runs racing on
+// one base act once. The job that does this runs no repository code and trusts only the gates'
+// verdict; text it shows from them is fenced.
+import { branchTip } from "../github/branch-refs.js";
+import { replyToIssue } from "../github/issue-comments.js";
+import { dispatchWorkflow } from "../github/polecat-runs.js";
+import { buildStaging, deleteStaging } from "../github/staging-build.js";
+import { checkRunsOn, gatesRunOn, requiredChecks, statusesOn } from "../github/staging-facts.js";
+import { beadStatus } from "../ledger/bead-schema.js";
+import { ledgerPrefix } from "../ledger/id-prefix.js";
+import type { Ledger } from "../ledger/ledger.js";
+import { MERGE_REQUEST_TYPE, mergeRequestOf, queueOrder, type MergeRequest } from "../town/merge-queue.js";
+import {
+  abandonTrial, advanceTrial, dequeueTrial, ejectAtBuild, rebuildTrial, recordLanded, recordVerdict, slotOf, startTrial,
+  trialOutdated, trialRequests, type TrialState,
+} from "../town/refinery.js";
+import { gatesText, mergeDigest, refineryPullBody, refineryPullTitle, type BatchLine, type RefineryPullState } from "../town/refinery-texts.js";
+import { stagingBranch } from "../town/staging-branch.js";
+import { stagingVerdict, type StagingVerdict } from "../town/staging-verdict.js";
 import type { AppDependencies } from "./app-dependencies.js";
-import type { RepositoryRef } from "./repository-town.js";
+import { sendBackEjected, tellLanded } from "./refinery-outcomes.js";
+import { landBatch, readRefineryPull, type RefineryPull } from "./refinery-landing.js";
+import { openTown, type RepositoryRef, type TownEvent } from "./repository-town.js";
+import { appendDigests } from "./ledger-digests.js";
 
 export interface RefineryWake {
   /** The base branch whose queue to carry on; every base with queued pull requests when left out. */
@@ -14,7 +47,347 @@ export type RefineryReport =
   | { readonly kind: "off"; readonly why: string }
   | { readonly kind: "refined"; readonly rig: string; readonly said: readonly string[] };
 
+/** Moves one step may make on a base: enough to go from a verdict through landing to the next batch's start. */
+const MOST_MOVES = 8;
+
+/** A batch still `building` this long after it began lost its builder (a runner gone): it is built again. */
+const BUILD_GRACE_MS = 10 * 60_000;
+
 export async function runRefinery(ref: RepositoryRef, deps: AppDependencies, botLogin: string, wake: RefineryWake = {}): Promise<RefineryReport> {
-  void deps; void botLogin; void wake;
-  return { kind: "refined", rig: `${ref.owner}/${ref.repo}`, said: [] };
+  const opened = await openTown(ref, deps);
+  if (opened.kind === "off") return { kind: "off", why: opened.reason };
+  if (opened.kind === "invalid") return { kind: "off", why: opened.error.message };
+  const town: TownEvent = { ...opened.town, botLogin };
+  const rig = `${town.owner}/${town.repo}`;
+  const bases = wake.base !== undefined ? [wake.base] : basesWithWork(await town.store.peek(), rig);
+  const said: string[] = [];
+  for (const base of bases) said.push(...await new BaseRefinery(town, base).carryOn());
+  return { kind: "refined", rig, said };
 }
+
+/** The bases with a queued pull request or a batch under way. */
+function basesWithWork(ledger: Ledger, rig: string): string[] {
+  const bases = new Set<string>();
+  for (const bead of ledger.beads()) {
+    if (bead.issue_type !== MERGE_REQUEST_TYPE || beadStatus(bead) === "closed") continue;
+    const request = mergeRequestOf(bead);
+    if (request !== undefined && request.repo === rig) bases.add(request.base);
+  }
+  for (const bead of ledger.beads()) {
+    const base = bead.external_ref?.startsWith(`gastown:refinery/${rig}@`) ? bead.external_ref.slice(`gastown:refinery/${rig}@`.length) : undefined;
+    if (base !== undefined && slotOf(ledger, rig, base).trial !== undefined) bases.add(base);
+  }
+  return [...bases].sort();
+}
+
+/** The refinery of one base, for one step. */
+class BaseRefinery {
+  private readonly said: string[] = [];
+  private readonly rig: string;
+  private readonly repo: { owner: string; repo: string };
+  private required: string[] | undefined;
+
+  constructor(private readonly town: TownEvent, private readonly base: string) {
+    this.rig = `${town.owner}/${town.repo}`;
+    this.repo = { owner: town.owner, repo: town.repo };
+  }
+
+  async carryOn(): Promise<string[]> {
+    for (let move = 0; move < MOST_MOVES; move++) {
+      const ledger = (await this.town.store.read()).ledger;
+      const slot = slotOf(ledger, this.rig, this.base);
+      const trial = slot.trial;
+      const moved = trial === undefined ? await this.begin(ledger) : await this.advance(ledger, trial);
+      if (!moved) break;
+    }
+    return this.said;
+  }
+
+  private get now(): Date {
+    return this.town.deps.clock();
+  }
+
+  private write(ledger: Ledger) {
+    return { now: this.now, prefix: ledgerPrefix(this.town.config.ledger.prefix ?? undefined, ledger.records.keys()) ?? this.town.fallbackPrefix, actor: this.town.botLogin };
+  }
+
+  private update(trial: Pick<TrialState, "attempt" | "stage">) {
+    return { repo: this.rig, base: this.base, seen: { attempt: trial.attempt, stage: trial.stage } };
+  }
+
+  /** A commit of one mutation; whether it changed the ledger (false: another run got there first). */
+  private async commit(message: string, mutate: (ledger: Ledger) => Ledger): Promise<{ changed: boolean; ledger: Ledger }> {
+    const written = await this.town.store.update(message, mutate);
+    return { changed: written.changed, ledger: written.state.ledger };
+  }
+
+  /** 1. The next batch begun and built; false when nothing is queued. */
+  private async begin(ledger: Ledger): Promise<boolean> {
+    if (queueOrder(ledger, this.base).every((request) => request.repo !== this.rig)) return false;
+    const baseSha = await branchTip(this.town.github, this.repo, this.base);
+    if (baseSha === undefined) {
+      this.said.push(`${this.base}: the base branch is gone, so its queue waits.`);
+      return false;
+    }
+    let begun: TrialState | undefined;
+    const { changed } = await this.commit(`Refinery: begin a batch into ${this.base}`, (current) => {
+      const started = startTrial(current, { repo: this.rig, base: this.base, baseSha, config: this.town.config, ...this.write(current) });
+      begun = started.trial;
+      return started.ledger;
+    });
+    if (!changed || begun === undefined) return changed;
+    await this.build(begun);
+    return true;
+  }
+
+  /** The staging branch of a trial in `building`, its refinery pull request and gates under way. */
+  private async build(trial: TrialState): Promise<void> {
+    const ledger = (await this.town.store.read()).ledger;
+    const branch = stagingBranch(this.base, trial.attempt);
+    const heads = trialRequests(ledger, trial).map((request) => ({ id: request.id, number: request.number, sha: trial.heads[request.id] ?? request.headSha, title: titleOf(ledger, request) }));
+    const built = await buildStaging(this.town.github, this.repo, { branch, baseSha: trial.baseSha, heads });
+    let ejected: Awaited<ReturnType<typeof ejectAtBuild>>["ejected"] = [];
+    const { ledger: after } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built at ${built.sha.slice(0, 12)}`, (current) => {
+      const out = ejectAtBuild(current, { ...this.update(trial), ...this.write(current), ejected: built.leftOut });
+      ejected = out.ejected;
+      const still = slotOf(out.ledger, this.rig, this.base).trial;
+      if (still === undefined || still.attempt !== trial.attempt) return out.ledger;
+      return advanceTrial(out.ledger, { ...this.update(trial), ...this.write(current), to: "testing", set: { stagingSha: built.sha } });
+    });
+    for (const out of ejected) await sendBackEjected(this.town, out, built.leftOut.find((l) => l.id === out.request.id)?.text ?? "", after);
+    const testing = slotOf(after, this.rig, this.base).trial;
+    if (testing === undefined || testing.attempt !== trial.attempt || testing.stage !== "testing") {
+      await deleteStaging(this.town.github, this.repo, branch);
+      return;
+    }
+    this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(after, testing)}) built on \`${branch}\` at ${built.sha.slice(0, 12)}.`);
+    if (this.town.config.refinery.mode === "review") await this.openRefineryPull(after, testing, { kind: "testing" });
+    const { commands, workflow } = this.town.config.refinery.gates;
+    if (commands.length > 0) {
+      await dispatchWorkflow(this.town.github, {
+        ...this.repo, workflow, ref: branch,
+        inputs: { commands: JSON.stringify(commands), attempt: String(trial.attempt), base: this.base },
+      });
+    }
+  }
+
+  /** Opens (or refreshes) the refinery pull request of a trial, and records its number. */
+  private async openRefineryPull(ledger: Ledger, trial: TrialState, state: RefineryPullState): Promise<number> {
+    const lines = this.lines(ledger, trial);
+    const body = refineryPullBody({ base: this.base, trial, lines, state, gates: await this.gates() });
+    if (trial.pr !== undefined) {
+      await this.town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.repo, pull_number: trial.pr, body });
+      return trial.pr;
+    }
+    const { data } = await this.town.github.request("POST /repos/{owner}/{repo}/pulls", {
+      ...this.repo, head: stagingBranch(this.base, trial.attempt), base: this.base, title: refineryPullTitle(this.base, lines), body,
+    });
+    const number = (data as { number: number }).number;
+    await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} is pull request #${number}`, (current) =>
+      advanceTrial(current, { ...this.update(trial), ...this.write(current), to: trial.stage, set: { pr: number } }));
+    return number;
+  }
+
+  private lines(ledger: Ledger, trial: TrialState): BatchLine[] {
+    return trialRequests(ledger, trial).map((request) => ({ request, title: titleOf(ledger, request) }));
+  }
+
+  private numbers(ledger: Ledger, trial: TrialState): string {
+    return trialRequests(ledger, trial).map((request) => `#${request.number}`).join(", ");
+  }
+
+  private async requiredContexts(): Promise<string[]> {
+    this.required ??= await requiredChecks(this.town.github, this.repo, this.base);
+    return this.required;
+  }
+
+  private async gates(): Promise<string> {
+    const { gates } = this.town.config.refinery;
+    const checks = gates.checks === "required";
+    return gatesText({ checks, required: checks ? await this.requiredContexts() : [], commands: gates.commands, workflow: gates.workflow });
+  }
+
+  /** 2–5: carries a trial on by its stage; false when it waits for something else. */
+  private async advance(ledger: Ledger, trial: TrialState): Promise<boolean> {
+    const waited = this.now.getTime() - Date.parse(trial.since);
+    switch (trial.stage) {
+      case "building":
+        if (waited < BUILD_GRACE_MS) return false;
+        return await this.rebuild(ledger, trial, `its build was never finished`);
+      case "testing": {
+        const outdated = trialOutdated(ledger, trial);
+        if (outdated !== undefined) return await this.rebuild(ledger, trial, outdated);
+        const verdict = await this.verdict(trial);
+        return await this.onVerdict(ledger, trial, verdict, waited);
+      }
+      case "review": {
+        const outdated = trialOutdated(ledger, trial);
+        if (outdated !== undefined) return await this.rebuild(ledger, trial, outdated);
+        const pull = trial.pr === undefined ? undefined : await readRefineryPull(this.town, trial.pr);
+        if (pull?.merged) return await this.landed(trial, pull.mergeSha ?? trial.stagingSha ?? "", `#${trial.pr}`);
+        if (pull?.state === "closed") return await this.closedByPerson(trial, pull);
+        const baseSha = await branchTip(this.town.github, this.repo, this.base);
+        if (baseSha !== undefined && baseSha !== trial.baseSha) return await this.rebuild(ledger, trial, `\`${this.base}\` moved to ${baseSha.slice(0, 12)}`);
+        if (pull === undefined || !pull.approved) {
+          if (waited < this.town.config.refinery.timeout_minutes * 60_000) return false;
+          return await this.giveUp(trial, `the refinery pull request #${trial.pr ?? "?"} was not approved within ${this.town.config.refinery.timeout_minutes} minutes`);
+        }
+        const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} approved, landing`, (current) =>
+          advanceTrial(current, { ...this.update(trial), ...this.write(current), to: "landing" }));
+        return changed;
+      }
+      case "landing":
+        return await this.land(ledger, trial);
+    }
+  }
+
+  private async verdict(trial: TrialState): Promise<StagingVerdict> {
+    const sha = trial.stagingSha as string;
+    const { gates } = this.town.config.refinery;
+    const checks = gates.checks === "required";
+    const [checkRuns, statuses, required] = checks
+      ? [await checkRunsOn(this.town.github, this.repo, sha), await statusesOn(this.town.github, this.repo, sha), await this.requiredContexts()]
+      : [[], [], []];
+    const commands = gates.commands.length > 0;
+    const gatesRun = commands ? await gatesRunOn(this.town.github, this.repo, gates.workflow, sha) : undefined;
+    return stagingVerdict({ checkRuns, statuses, required, checks, commands, ...(gatesRun ? { gatesRun } : {}) });
+  }
+
+  private async onVerdict(ledger: Ledger, trial: TrialState, verdict: StagingVerdict, waited: number): Promise<boolean> {
+    if (verdict.kind === "pending" || verdict.kind === "person") {
+      if (waited < this.town.config.refinery.timeout_minutes * 60_000) {
+        this.said.push(`${this.base}: batch ${trial.attempt} waits: ${verdict.waiting}.`);
+        return false;
+      }
+      return await this.giveUp(trial, `its gates had no verdict within ${this.town.config.refinery.timeout_minutes} minutes (${verdict.waiting})`);
+    }
+    let outcome: ReturnType<typeof recordVerdict> | undefined;
+    const { changed, ledger: after } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} is ${verdict.kind}`, (current) => {
+      outcome = recordVerdict(current, { ...this.update(trial), ...this.write(current), config: this.town.config,
+        verdict: verdict.kind === "green" ? { kind: "green" } : { kind: "red", failing: verdict.red.map((gate) => gate.name) } });
+      return outcome.ledger;
+    });
+    if (!changed || outcome === undefined) return changed;
+    if (verdict.kind === "green") {
+      this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(ledger, trial)}) is green.`);
+      const green = outcome.trial;
+      if (green?.stage === "review") await this.openRefineryPull(after, green, { kind: "green" });
+      return true;
+    }
+    const numbers = this.numbers(ledger, trial);
+    this.said.push(`${this.base}: batch ${trial.attempt} (${numbers}) is red (${verdict.red.map((g) => g.name).join(", ")}); ` +
+      (outcome.retried ? "the same tree is tested again." : outcome.ejected.length > 0 ? `${outcome.ejected.map((e) => `#${e.request.number}`).join(", ")} ejected.` : "bisecting."));
+    await this.retire(trial, outcome.retried ? `Red (${verdict.red.map((g) => g.name).join(", ")}): the same tree is tested again in a fresh batch, to tell a flake from a failure.`
+      : outcome.ejected.length > 0 ? `Red: ${outcome.ejected.map((e) => `#${e.request.number}`).join(", ")} failed and left the queue.`
+      : `Red: the batch is split in two to find the pull request that fails.`);
+    for (const out of outcome.ejected) await sendBackEjected(this.town, out, { red: verdict.red, stagingSha: trial.stagingSha as string }, after);
+    return true;
+  }
+
+  /** A trial's staging branch and refinery pull request put away once a later attempt or verdict replaced it. */
+  private async retire(trial: TrialState, why: string): Promise<void> {
+    if (trial.pr !== undefined) {
+      await replyToIssue(this.town.github, { ...this.repo, issue_number: trial.pr }, why);
+      await this.town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.repo, pull_number: trial.pr, state: "closed" });
+    }
+    await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
+  }
+
+  private async rebuild(ledger: Ledger, trial: TrialState, why: string): Promise<boolean> {
+    const baseSha = await branchTip(this.town.github, this.repo, this.base);
+    if (baseSha === undefined) return false;
+    let rebuilt: TrialState | undefined;
+    const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built again: ${why}`, (current) => {
+      const out = rebuildTrial(current, { ...this.update(trial), ...this.write(current), baseSha });
+      rebuilt = out.trial;
+      return out.ledger;
+    });
+    if (!changed) return false;
+    this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(ledger, trial)}) is built again: ${why}.`);
+    await this.retire(trial, `Superseded: ${why}, so the batch is built again${rebuilt ? ` as batch ${rebuilt.attempt}` : ""}.`);
+    if (rebuilt !== undefined) await this.build(rebuilt);
+    return true;
+  }
+
+  private async giveUp(trial: TrialState, why: string): Promise<boolean> {
+    const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} given up: ${why}`, (current) =>
+      abandonTrial(current, { ...this.update(trial), ...this.write(current), why }));
+    if (!changed) return false;
+    this.said.push(`${this.base}: batch ${trial.attempt} given up: ${why}.`);
+    await this.retire(trial, `Given up: ${why}. Its pull requests stay queued and go into the next batch.`);
+    // Given up, the queue would start the same batch at once; the next wake (a pass, an event) does.
+    return false;
+  }
+
+  private async closedByPerson(trial: TrialState, pull: RefineryPull): Promise<boolean> {
+    const why = `the refinery pull request #${pull.number} was closed unmerged`;
+    let dequeued: MergeRequest[] = [];
+    const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} closed by hand`, (current) => {
+      const out = dequeueTrial(current, { ...this.update(trial), ...this.write(current), why });
+      dequeued = out.dequeued;
+      return out.ledger;
+    });
+    if (!changed) return false;
+    for (const request of dequeued) {
+      await replyToIssue(this.town.github, { ...this.repo, issue_number: request.number }, `#${request.number} is out of the merge queue: ${why}. \`/queue\` puts it back.`);
+    }
+    await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
+    return true;
+  }
+
+  /** 4. The green batch landed, or already landed by a person or an earlier step. */
+  private async land(ledger: Ledger, trial: TrialState): Promise<boolean> {
+    const landing = await landBatch(this.town, { base: this.base, trial, ledger, lines: this.lines(ledger, trial) });
+    switch (landing.kind) {
+      case "landed":
+        return await this.landed(trial, landing.sha, landing.where);
+      case "base-moved":
+        return await this.rebuild(ledger, trial, `\`${this.base}\` moved before the batch landed`);
+      case "to-review": {
+        const { changed, ledger: after } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} needs a pull request: ${landing.why}`, (current) =>
+          advanceTrial(current, { ...this.update(trial), ...this.write(current), to: "review" }));
+        if (!changed) return false;
+        this.said.push(`${this.base}: batch ${trial.attempt} could not move \`${this.base}\` (${landing.why}); it waits for review on a refinery pull request instead.`);
+        const review = slotOf(after, this.rig, this.base).trial;
+        if (review !== undefined) await this.openRefineryPull(after, review, { kind: "waiting", why: `\`${this.base}\` could not be moved directly (${landing.why}), so the green batch waits for approval here.` });
+        return true;
+      }
+      case "refused":
+        this.said.push(`${this.base}: batch ${trial.attempt} cannot land yet: ${landing.why}.`);
+        return await this.backToReview(trial, landing.why);
+    }
+  }
+
+  private async backToReview(trial: TrialState, why: string): Promise<boolean> {
+    const { changed, ledger } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} waits: ${why}`, (current) =>
+      advanceTrial(current, { ...this.update(trial), ...this.write(current), to: "review" }));
+    const review = slotOf(ledger, this.rig, this.base).trial;
+    if (changed && review !== undefined && review.pr !== undefined) await this.openRefineryPull(ledger, review, { kind: "waiting", why: `GitHub would not merge it yet: ${why}.` });
+    return false;
+  }
+
+  private async landed(trial: TrialState, sha: string, where: string): Promise<boolean> {
+    const mergedAt = this.now;
+    let landed: ReturnType<typeof recordLanded>["landed"] = [];
+    const written = await this.town.store.update(`Refinery: batch ${trial.attempt} into ${this.base} landed at ${sha.slice(0, 12)}`, (current) => {
+      const out = recordLanded(current, { ...this.update(trial), ...this.write(current), where });
+      landed = out.landed;
+      return out.ledger;
+    }, {
+      // Made from the same state the mutation just was, so `landed` is this attempt's.
+      files: (state) => appendDigests(this.town.store, state, landed.map((l) => mergeDigest({ request: l.request, ...(l.work ? { work: l.work } : {}), mergedAt, where }))),
+    });
+    if (!written.changed) return false;
+    this.said.push(`${this.base}: batch ${trial.attempt} landed in ${where}: ${landed.map((l) => `#${l.request.number}`).join(", ")}.`);
+    // A merge commit keeps every head reachable, so GitHub marks each pull request merged; a squash or rebase does not.
+    await tellLanded(this.town, { landed, where, sha, closeEach: trial.pr !== undefined && this.town.config.refinery.merge_method !== "merge" });
+    if (trial.pr === undefined) await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
+    return true;
+  }
+}
+
+/** The merge request bead's title (`Merge #N: <title>`). */
+function titleOf(ledger: Ledger, request: MergeRequest): string {
+  return ledger.get(request.id)?.title ?? `Merge #${request.number}`;
+}
+

@@ -9,13 +9,13 @@
 //   3. the promoted waiting slings dispatched
 // A decision that no longer applies (another look got there first) does nothing at all. A run
 // that does not hold its bead's hook is cancelled without a commit.
-import type { LedgerFile, LedgerState } from "../github/ledger-store.js";
+import type { LedgerState } from "../github/ledger-store.js";
+import { appendDigests } from "./ledger-digests.js";
 import { replyToIssue } from "../github/issue-comments.js";
 import { cancelRun } from "../github/polecat-runs.js";
 import type { Bead } from "../ledger/bead-schema.js";
 import type { Ledger } from "../ledger/ledger.js";
 import type { Digest } from "../molecules/digest.js";
-import { appendDigest, digestFileFor } from "../molecules/digest-file.js";
 import { gastownString } from "../molecules/gastown-metadata.js";
 import { patrolActionOf } from "../town/patrol.js";
 import { issueNumberOf } from "../town/publish-exit.js";
@@ -83,7 +83,7 @@ export async function actOnWitness(town: TownEvent, decisions: readonly WitnessD
       ...(options.from ? { from: options.from } : {}),
       files: async (state, next) => {
         const patrol = options.patrolDigest?.([...applied, ...cancels], promoted.map((p) => p.bead.id), next);
-        return digestFiles(town, state, patrol ? [...digests, patrol] : digests);
+        return appendDigests(town.store, state, patrol ? [...digests, patrol] : digests);
       },
     },
   );
@@ -142,17 +142,6 @@ async function actOn(town: TownEvent, decision: Mutating, state: LedgerState): P
       return;
     }
   }
-}
-
-/** The digests appended to their months' files, as they are at `state`'s commit. */
-async function digestFiles(town: TownEvent, state: LedgerState, digests: readonly Digest[]): Promise<LedgerFile[]> {
-  const files = new Map<string, string>();
-  for (const digest of digests) {
-    const path = digestFileFor(digest.finished_at);
-    const before = files.get(path) ?? (await town.store.readFile(state, path)) ?? "";
-    files.set(path, appendDigest(before, digest));
-  }
-  return [...files].map(([path, content]) => ({ path, content }));
 }
 
 function commitMessage(why: string, applied: readonly Acted[], promoted: readonly NonNullable<Promoted["hooked"]>[]): string {

@@ -1,0 +1,62 @@
+// The staging branch built on GitHub through the REST API, so the refinery never checks out,
+// runs or rewrites repository code: the branch made at the base's tip (`POST …/git/refs`), then
+// one merge commit per pull request (`POST …/merges`, which GitHub makes and moves the branch to,
+// fast-forward). Each pull request's head is a parent of its merge commit, so when the batch lands
+// GitHub sees every head reachable from the base and marks each pull request merged. A head that
+// conflicts (409) or that GitHub refuses to merge (403: a change to a workflow file, which no
+// token of ours may push) is left out and reported; the rest go on.
+// https://docs.github.com/en/rest/branches/branches#merge-a-branch
+import { refusalOf, statusOf, type GitHubClient } from "./github-client.js";
+import type { RepoRef } from "./issue-comments.js";
+
+export interface StagingHead {
+  /** The merge request's bead id, to report against. */
+  readonly id: string;
+  readonly number: number;
+  readonly sha: string;
+  readonly title: string;
+}
+
+export interface LeftOut {
+  readonly id: string;
+  readonly why: "conflict" | "refused";
+  readonly text: string;
+}
+
+export interface StagingBuilt {
+  /** The staging branch's tip: the base's, when every head was left out. */
+  readonly sha: string;
+  readonly leftOut: readonly LeftOut[];
+}
+
+export async function buildStaging(github: GitHubClient, repo: RepoRef, staging: { readonly branch: string; readonly baseSha: string; readonly heads: readonly StagingHead[] }): Promise<StagingBuilt> {
+  await github.request("POST /repos/{owner}/{repo}/git/refs", { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${staging.branch}`, sha: staging.baseSha });
+  let sha = staging.baseSha;
+  const leftOut: LeftOut[] = [];
+  for (const head of staging.heads) {
+    try {
+      const answer = await github.request("POST /repos/{owner}/{repo}/merges", {
+        owner: repo.owner, repo: repo.repo, base: staging.branch, head: head.sha,
+        commit_message: `Merge #${head.number}: ${head.title}`.slice(0, 200),
+      });
+      // 204: the head is in the branch already (merged into the base before), so nothing moved.
+      const made = answer.data as { sha?: unknown } | undefined;
+      if (typeof made?.sha === "string") sha = made.sha;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 409) leftOut.push({ id: head.id, why: "conflict", text: `#${head.number} does not merge cleanly with the others and the base (GitHub answered 409: ${refusalOf(error)})` });
+      else if (status === 403 || status === 422) leftOut.push({ id: head.id, why: "refused", text: `GitHub refused to merge #${head.number} (${status}: ${refusalOf(error)})` });
+      else throw error;
+    }
+  }
+  return { sha, leftOut };
+}
+
+/** The staging branch removed once its attempt is over; one already gone is fine. */
+export async function deleteStaging(github: GitHubClient, repo: RepoRef, branch: string): Promise<void> {
+  try {
+    await github.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", { owner: repo.owner, repo: repo.repo, ref: `heads/${branch}` });
+  } catch (error) {
+    if (statusOf(error) !== 422 && statusOf(error) !== 404) throw error;
+  }
+}

@@ -1,0 +1,116 @@
+// What the refinery does on GitHub once the ledger has recorded a pull request leaving the queue:
+//   - ejected: the evidence on the pull request (the red gates, the end of the failing log,
+//     fenced), the `gt:queue` label off; a polecat's pull request goes back to a polecat with
+//     `mol-polecat-fix` (a failure, the evidence as `failure_summary`) or
+//     `mol-polecat-conflict-resolve` (a conflict), labelled `gt:fix-needed`, up to
+//     `refinery.max_fix_attempts` times, then escalated to whoever slung it; a person's pull
+//     request is theirs to fix and queue again
+//   - landed: each pull request told where it landed; where the landing left its head
+//     unreachable (a squash or rebase of the refinery pull request) it is closed with a link, and
+//     its issue closed
+import { replyToIssue } from "../github/issue-comments.js";
+import { addLabels, removeLabel } from "../github/issue-labels.js";
+import { jobLog, listRunJobs } from "../github/job-logs.js";
+import { closeIssue } from "../github/update-issue.js";
+import type { Bead } from "../ledger/bead-schema.js";
+import type { Ledger } from "../ledger/ledger.js";
+import { cook } from "../molecules/cook.js";
+import { gastownMetadata, gastownString, withGastownMetadata } from "../molecules/gastown-metadata.js";
+import type { Ejected, Landed } from "../town/refinery.js";
+import { ejectedComment, failureEvidence, failureSummaryVar } from "../town/refinery-texts.js";
+import { issueNumberOf, QUEUE_LABEL } from "../town/publish-exit.js";
+import { escalatedBead, sling, type SlingOutcome } from "../town/sling.js";
+import { ESCALATED_LABEL } from "../town/state-labels.js";
+import type { RedGate } from "../town/staging-verdict.js";
+import { issueSnapshot, type IssuePayload } from "./issue-events.js";
+import type { TownEvent } from "./repository-town.js";
+import { dispatchHooked, issueOfBead } from "./sling-issue.js";
+
+export const FIX_NEEDED_LABEL = "gt:fix-needed";
+export const FIX_FORMULA = "mol-polecat-fix";
+export const CONFLICT_FORMULA = "mol-polecat-conflict-resolve";
+
+/** Evidence of a red batch: its red gates and staging commit; or, for a build's refusal, GitHub's words. */
+export type Evidence = string | { readonly red: readonly RedGate[]; readonly stagingSha: string };
+
+export async function sendBackEjected(town: TownEvent, ejected: Ejected, evidence: Evidence, ledger: Ledger): Promise<void> {
+  const { request } = ejected;
+  const repo = { owner: town.owner, repo: town.repo };
+  const text = typeof evidence === "string" ? evidence : failureEvidence({ ...evidence, ...await failingLog(town, evidence.red) });
+  const work = request.bead === undefined ? undefined : ledger.get(request.bead);
+  const say = (next: string) => replyToIssue(town.github, { ...repo, issue_number: request.number }, ejectedComment({ number: request.number, reason: ejected.why, evidence: text, next }));
+  await removeLabel(town.github, { ...repo, issue_number: request.number }, QUEUE_LABEL);
+  if (work === undefined || request.polecat === undefined || ejected.why === "refused") {
+    await say(work === undefined ? "Fix it, then `/queue` it again." : "A polecat cannot fix this; a person must, then `/queue` it again.");
+    return;
+  }
+  const fixes = typeof gastownMetadata(work).fix_attempts === "number" ? gastownMetadata(work).fix_attempts as number : 0;
+  const max = town.config.refinery.max_fix_attempts;
+  if (fixes >= max) {
+    await escalate(town, work, `its pull request #${request.number} failed in the merge queue after ${fixes} fix${fixes === 1 ? "" : "es"} (refinery.max_fix_attempts is ${max})`);
+    await say(`It has gone back to a polecat ${fixes} time${fixes === 1 ? "" : "s"} already, so it is escalated to the people who slung it.`);
+    return;
+  }
+  const formula = ejected.why === "conflict" ? CONFLICT_FORMULA : FIX_FORMULA;
+  await addLabels(town.github, { ...repo, issue_number: request.number }, [FIX_NEEDED_LABEL]);
+  await say(`It goes back to polecat **${request.polecat}** with \`${formula}\` (fix ${fixes + 1} of ${max}), and comes back into the queue when the polecat is done.`);
+  await resling(town, work, { formula, pr: request.number, summary: failureSummaryVar(text), fixes: fixes + 1, base: request.base });
+}
+
+/** The end of the gates workflow's failing job's log, when a red gate is the gates workflow. */
+async function failingLog(town: TownEvent, red: readonly RedGate[]): Promise<{ log?: string }> {
+  const runId = red.find((gate) => gate.gatesRunId !== undefined)?.gatesRunId;
+  if (runId === undefined) return {};
+  const jobs = await listRunJobs(town.github, { owner: town.owner, repo: town.repo, runId });
+  const failed = jobs.find((job) => job.conclusion === "failure") ?? jobs[0];
+  const log = failed === undefined ? undefined : await jobLog(town.github, { owner: town.owner, repo: town.repo, jobId: failed.id });
+  return log === undefined ? {} : { log };
+}
+
+/** The work bead slung again with a fix formula, on its own pull request's branch. */
+async function resling(town: TownEvent, work: Bead, fix: { readonly formula: string; readonly pr: number; readonly summary: string; readonly fixes: number; readonly base: string }): Promise<void> {
+  const number = issueNumberOf(work);
+  if (number === undefined) return;
+  const { data } = await town.github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: town.owner, repo: town.repo, issue_number: number });
+  const issue = issueSnapshot(data as IssuePayload);
+  const library = await town.deps.loadFormulas(town.github, { owner: town.owner, repo: town.repo }, [fix.formula]);
+  let outcome: SlingOutcome | undefined;
+  const written = await town.store.update(`Refinery: ${work.id} back to its polecat with ${fix.formula} for #${fix.pr}`, (ledger) => {
+    const slung = sling(ledger, {
+      issue, formula: fix.formula, vars: { failure_summary: fix.summary, pr: String(fix.pr) }, baseBranch: fix.base,
+      slungBy: gastownString(work, "slung_by") ?? town.botLogin, now: town.deps.clock(), config: town.config, fallbackPrefix: town.fallbackPrefix,
+      cook: (name, values) => cook(name, library, values),
+    });
+    outcome = slung.outcome;
+    const bead = slung.ledger.get(work.id);
+    return bead === undefined ? slung.ledger : slung.ledger.withBead(withGastownMetadata(bead, { fix_attempts: fix.fixes }));
+  });
+  if (outcome?.kind !== "dispatch" || !written.changed) return;
+  const { polecat, attempt } = outcome.assignment;
+  await dispatchHooked(town, issueOfBead(town, outcome.bead), outcome.assignment, written.state,
+    `The merge queue sent pull request #${fix.pr} back: polecat **${polecat}** works on it with \`${fix.formula}\` (attempt ${attempt}).`);
+}
+
+async function escalate(town: TownEvent, work: Bead, reason: string): Promise<void> {
+  await town.store.update(`Refinery: ${work.id} escalated: ${reason}`, (ledger) => {
+    const bead = ledger.get(work.id);
+    return bead === undefined ? ledger : ledger.withBead(escalatedBead(bead, town.deps.clock(), reason));
+  });
+  const number = issueNumberOf(work);
+  if (number === undefined) return;
+  const slungBy = gastownString(work, "slung_by");
+  await addLabels(town.github, { owner: town.owner, repo: town.repo, issue_number: number }, [ESCALATED_LABEL]);
+  await replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: number },
+    `${slungBy === undefined ? "" : `@${slungBy}: `}the refinery escalated this issue to you: ${reason}.`);
+}
+
+export async function tellLanded(town: TownEvent, landing: { readonly landed: readonly Landed[]; readonly where: string; readonly sha: string; readonly closeEach: boolean }): Promise<void> {
+  const repo = { owner: town.owner, repo: town.repo };
+  for (const { request, work } of landing.landed) {
+    await replyToIssue(town.github, { ...repo, issue_number: request.number }, `Landed in ${landing.where} (\`${landing.sha.slice(0, 12)}\`) by the merge queue.`);
+    if (!landing.closeEach) continue;
+    await town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: request.number, state: "closed" });
+    const issue = work === undefined ? undefined : issueNumberOf(work);
+    if (issue !== undefined) await closeIssue(town.github, { ...repo, issue_number: issue });
+  }
+}
