@@ -24,8 +24,8 @@ var __commonJS = (cb, mod) => function __require2() {
   }
 };
 var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
+  for (var name2 in all)
+    __defProp(target, name2, { get: all[name2], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -1380,15 +1380,15 @@ var require_util = __commonJS({
         size: m[3] ? parseInt(m[3]) : null
       } : null;
     }
-    function addListener(obj, name, listener) {
+    function addListener(obj, name2, listener) {
       const listeners = obj[kListeners] ??= [];
-      listeners.push([name, listener]);
-      obj.on(name, listener);
+      listeners.push([name2, listener]);
+      obj.on(name2, listener);
       return obj;
     }
     function removeAllListeners(obj) {
-      for (const [name, listener] of obj[kListeners] ?? []) {
-        obj.removeListener(name, listener);
+      for (const [name2, listener] of obj[kListeners] ?? []) {
+        obj.removeListener(name2, listener);
       }
       obj[kListeners] = null;
     }
@@ -2071,7 +2071,7 @@ var require_dispatcher = __commonJS({
       }
       compose(...args) {
         const interceptors = Array.isArray(args[0]) ? args[0] : args;
-        let dispatch = this.dispatch.bind(this);
+        let dispatch2 = this.dispatch.bind(this);
         for (const interceptor of interceptors) {
           if (interceptor == null) {
             continue;
@@ -2079,21 +2079,21 @@ var require_dispatcher = __commonJS({
           if (typeof interceptor !== "function") {
             throw new TypeError(`invalid interceptor, expected function received ${typeof interceptor}`);
           }
-          dispatch = interceptor(dispatch);
-          if (dispatch == null || typeof dispatch !== "function" || dispatch.length !== 2) {
+          dispatch2 = interceptor(dispatch2);
+          if (dispatch2 == null || typeof dispatch2 !== "function" || dispatch2.length !== 2) {
             throw new TypeError("invalid interceptor");
           }
         }
-        return new ComposedDispatcher(this, dispatch);
+        return new ComposedDispatcher(this, dispatch2);
       }
     };
     var ComposedDispatcher = class extends Dispatcher {
       #dispatcher = null;
       #dispatch = null;
-      constructor(dispatcher, dispatch) {
+      constructor(dispatcher, dispatch2) {
         super();
         this.#dispatcher = dispatcher;
-        this.#dispatch = dispatch;
+        this.#dispatch = dispatch2;
       }
       dispatch(...args) {
         this.#dispatch(...args);
@@ -2251,12 +2251,12 @@ var require_dispatcher_base = __commonJS({
           this[kInterceptedDispatch] = this[kDispatch];
           return this[kDispatch](opts, handler2);
         }
-        let dispatch = this[kDispatch].bind(this);
+        let dispatch2 = this[kDispatch].bind(this);
         for (let i = this[kInterceptors].length - 1; i >= 0; i--) {
-          dispatch = this[kInterceptors][i](dispatch);
+          dispatch2 = this[kInterceptors][i](dispatch2);
         }
-        this[kInterceptedDispatch] = dispatch;
-        return dispatch(opts, handler2);
+        this[kInterceptedDispatch] = dispatch2;
+        return dispatch2(opts, handler2);
       }
       dispatch(opts, handler2) {
         if (!handler2 || typeof handler2 !== "object") {
@@ -3556,9 +3556,9 @@ var require_data_url = __commonJS({
       assert2(mimeType !== "failure");
       const { parameters, essence } = mimeType;
       let serialization = essence;
-      for (let [name, value] of parameters.entries()) {
+      for (let [name2, value] of parameters.entries()) {
         serialization += ";";
-        serialization += name;
+        serialization += name2;
         serialization += "=";
         if (!HTTP_TOKEN_CODEPOINTS.test(value)) {
           value = value.replace(/(\\|")/g, "\\$1");
@@ -4006,11 +4006,11 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.TypedArray = function(V, T, prefix, name, opts) {
+    webidl.converters.TypedArray = function(V, T, prefix, name2, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isTypedArray(V) || V.constructor.name !== T.name) {
         throw webidl.errors.conversionFailed({
           prefix,
-          argument: `${name} ("${webidl.util.Stringify(V)}")`,
+          argument: `${name2} ("${webidl.util.Stringify(V)}")`,
           types: [T.name]
         });
       }
@@ -4028,11 +4028,11 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.DataView = function(V, prefix, name, opts) {
+    webidl.converters.DataView = function(V, prefix, name2, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isDataView(V)) {
         throw webidl.errors.exception({
           header: prefix,
-          message: `${name} is not a DataView.`
+          message: `${name2} is not a DataView.`
         });
       }
       if (opts?.allowShared === false && types.isSharedArrayBuffer(V.buffer)) {
@@ -4049,19 +4049,19 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.BufferSource = function(V, prefix, name, opts) {
+    webidl.converters.BufferSource = function(V, prefix, name2, opts) {
       if (types.isAnyArrayBuffer(V)) {
-        return webidl.converters.ArrayBuffer(V, prefix, name, { ...opts, allowShared: false });
+        return webidl.converters.ArrayBuffer(V, prefix, name2, { ...opts, allowShared: false });
       }
       if (types.isTypedArray(V)) {
-        return webidl.converters.TypedArray(V, V.constructor, prefix, name, { ...opts, allowShared: false });
+        return webidl.converters.TypedArray(V, V.constructor, prefix, name2, { ...opts, allowShared: false });
       }
       if (types.isDataView(V)) {
-        return webidl.converters.DataView(V, prefix, name, { ...opts, allowShared: false });
+        return webidl.converters.DataView(V, prefix, name2, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
         prefix,
-        argument: `${name} ("${webidl.util.Stringify(V)}")`,
+        argument: `${name2} ("${webidl.util.Stringify(V)}")`,
         types: ["BufferSource"]
       });
     };
@@ -4225,8 +4225,8 @@ var require_util2 = __commonJS({
         request2.headersList.append("origin", serializedOrigin, true);
       }
     }
-    function coarsenTime(timestamp, crossOriginIsolatedCapability) {
-      return timestamp;
+    function coarsenTime(timestamp4, crossOriginIsolatedCapability) {
+      return timestamp4;
     }
     function clampAndCoarsenConnectionTimingInfo(connectionTimingInfo, defaultStartTime, crossOriginIsolatedCapability) {
       if (!connectionTimingInfo?.startTime || connectionTimingInfo.startTime < defaultStartTime) {
@@ -4505,7 +4505,7 @@ var require_util2 = __commonJS({
       return result;
     }
     var esIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
-    function createIterator(name, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+    function createIterator(name2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
       class FastIterableIterator {
         /** @type {any} */
         #target;
@@ -4526,7 +4526,7 @@ var require_util2 = __commonJS({
         next() {
           if (typeof this !== "object" || this === null || !(#target in this)) {
             throw new TypeError(
-              `'next' called on an object that does not implement interface ${name} Iterator.`
+              `'next' called on an object that does not implement interface ${name2} Iterator.`
             );
           }
           const index = this.#index;
@@ -4565,7 +4565,7 @@ var require_util2 = __commonJS({
           writable: false,
           enumerable: false,
           configurable: true,
-          value: `${name} Iterator`
+          value: `${name2} Iterator`
         },
         next: { writable: true, enumerable: true, configurable: true }
       });
@@ -4573,8 +4573,8 @@ var require_util2 = __commonJS({
         return new FastIterableIterator(target, kind);
       };
     }
-    function iteratorMixin(name, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
-      const makeIterator = createIterator(name, kInternalIterator, keyIndex, valueIndex);
+    function iteratorMixin(name2, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+      const makeIterator = createIterator(name2, kInternalIterator, keyIndex, valueIndex);
       const properties = {
         keys: {
           writable: true,
@@ -4609,10 +4609,10 @@ var require_util2 = __commonJS({
           configurable: true,
           value: function forEach(callbackfn, thisArg = globalThis) {
             webidl.brandCheck(this, object2);
-            webidl.argumentLengthCheck(arguments, 1, `${name}.forEach`);
+            webidl.argumentLengthCheck(arguments, 1, `${name2}.forEach`);
             if (typeof callbackfn !== "function") {
               throw new TypeError(
-                `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
+                `Failed to execute 'forEach' on '${name2}': parameter 1 is not of type 'Function'.`
               );
             }
             for (const { 0: key, 1: value } of makeIterator(this, "key+value")) {
@@ -4864,8 +4864,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
+    function getDecodeSplit(name2, list) {
+      const value = list.get(name2, true);
       if (value === null) {
         return null;
       }
@@ -5052,7 +5052,7 @@ var require_formdata = __commonJS({
         }
         this[kState] = [];
       }
-      append(name, value, filename = void 0) {
+      append(name2, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.append";
         webidl.argumentLengthCheck(arguments, 2, prefix);
@@ -5061,45 +5061,45 @@ var require_formdata = __commonJS({
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix, "name");
+        name2 = webidl.converters.USVString(name2, prefix, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: false }) : webidl.converters.USVString(value, prefix, "value");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
-        const entry = makeEntry(name, value, filename);
+        const entry = makeEntry(name2, value, filename);
         this[kState].push(entry);
       }
-      delete(name) {
+      delete(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        this[kState] = this[kState].filter((entry) => entry.name !== name);
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        this[kState] = this[kState].filter((entry) => entry.name !== name2);
       }
-      get(name) {
+      get(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.get";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        const idx = this[kState].findIndex((entry) => entry.name === name);
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        const idx = this[kState].findIndex((entry) => entry.name === name2);
         if (idx === -1) {
           return null;
         }
         return this[kState][idx].value;
       }
-      getAll(name) {
+      getAll(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.getAll";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        return this[kState].filter((entry) => entry.name === name).map((entry) => entry.value);
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        return this[kState].filter((entry) => entry.name === name2).map((entry) => entry.value);
       }
-      has(name) {
+      has(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.has";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        return this[kState].findIndex((entry) => entry.name === name) !== -1;
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        return this[kState].findIndex((entry) => entry.name === name2) !== -1;
       }
-      set(name, value, filename = void 0) {
+      set(name2, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.set";
         webidl.argumentLengthCheck(arguments, 2, prefix);
@@ -5108,16 +5108,16 @@ var require_formdata = __commonJS({
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix, "name");
+        name2 = webidl.converters.USVString(name2, prefix, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: false }) : webidl.converters.USVString(value, prefix, "name");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
-        const entry = makeEntry(name, value, filename);
-        const idx = this[kState].findIndex((entry2) => entry2.name === name);
+        const entry = makeEntry(name2, value, filename);
+        const idx = this[kState].findIndex((entry2) => entry2.name === name2);
         if (idx !== -1) {
           this[kState] = [
             ...this[kState].slice(0, idx),
             entry,
-            ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name)
+            ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name2)
           ];
         } else {
           this[kState].push(entry);
@@ -5155,7 +5155,7 @@ var require_formdata = __commonJS({
         configurable: true
       }
     });
-    function makeEntry(name, value, filename) {
+    function makeEntry(name2, value, filename) {
       if (typeof value === "string") {
       } else {
         if (!isFileLike(value)) {
@@ -5169,7 +5169,7 @@ var require_formdata = __commonJS({
           value = value instanceof NativeFile ? new File2([value], filename, options) : new FileLike(value, filename, options);
         }
       }
-      return { name, value };
+      return { name: name2, value };
     }
     module.exports = { FormData, makeEntry };
   }
@@ -5248,7 +5248,7 @@ var require_formdata_parser = __commonJS({
         if (result === "failure") {
           return "failure";
         }
-        let { name, filename, contentType, encoding } = result;
+        let { name: name2, filename, contentType, encoding } = result;
         position.position += 2;
         let body;
         {
@@ -5277,22 +5277,22 @@ var require_formdata_parser = __commonJS({
         } else {
           value = utf8DecodeBytes(Buffer.from(body));
         }
-        assert2(isUSVString(name));
+        assert2(isUSVString(name2));
         assert2(typeof value === "string" && isUSVString(value) || isFileLike(value));
-        entryList.push(makeEntry(name, value, filename));
+        entryList.push(makeEntry(name2, value, filename));
       }
     }
     function parseMultipartFormDataHeaders(input2, position) {
-      let name = null;
+      let name2 = null;
       let filename = null;
       let contentType = null;
       let encoding = null;
       while (true) {
         if (input2[position.position] === 13 && input2[position.position + 1] === 10) {
-          if (name === null) {
+          if (name2 === null) {
             return "failure";
           }
-          return { name, filename, contentType, encoding };
+          return { name: name2, filename, contentType, encoding };
         }
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
@@ -5314,13 +5314,13 @@ var require_formdata_parser = __commonJS({
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
-            name = filename = null;
+            name2 = filename = null;
             if (!bufferStartsWith(input2, formDataNameBuffer, position)) {
               return "failure";
             }
             position.position += 17;
-            name = parseMultipartFormDataName(input2, position);
-            if (name === null) {
+            name2 = parseMultipartFormDataName(input2, position);
+            if (name2 === null) {
               return "failure";
             }
             if (bufferStartsWith(input2, filenameBuffer, position)) {
@@ -5377,7 +5377,7 @@ var require_formdata_parser = __commonJS({
     }
     function parseMultipartFormDataName(input2, position) {
       assert2(input2[position.position - 1] === 34);
-      let name = collectASequenceOfBytes(
+      let name2 = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
         input2,
         position
@@ -5387,8 +5387,8 @@ var require_formdata_parser = __commonJS({
       } else {
         position.position++;
       }
-      name = new TextDecoder().decode(name).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
-      return name;
+      name2 = new TextDecoder().decode(name2).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
+      return name2;
     }
     function collectASequenceOfBytes(condition, input2, position) {
       let start = position.position;
@@ -5515,16 +5515,16 @@ Content-Disposition: form-data`;
         const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name, value] of object2) {
+        for (const [name2, value] of object2) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name2))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name2))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -5668,8 +5668,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                 case "application/x-www-form-urlencoded": {
                   const entries = new URLSearchParams(value.toString());
                   const fd = new FormData();
-                  for (const [name, value2] of entries) {
-                    fd.append(name, value2);
+                  for (const [name2, value2] of entries) {
+                    fd.append(name2, value2);
                   }
                   return fd;
                 }
@@ -6925,13 +6925,13 @@ var require_client_h2 = __commonJS({
     } = http2;
     function parseH2Headers(headers) {
       const result = [];
-      for (const [name, value] of Object.entries(headers)) {
+      for (const [name2, value] of Object.entries(headers)) {
         if (Array.isArray(value)) {
           for (const subvalue of value) {
-            result.push(Buffer.from(name), Buffer.from(subvalue));
+            result.push(Buffer.from(name2), Buffer.from(subvalue));
           }
         } else {
-          result.push(Buffer.from(name), Buffer.from(value));
+          result.push(Buffer.from(name2), Buffer.from(value));
         }
       }
       return result;
@@ -7467,12 +7467,12 @@ var require_redirect_handler = __commonJS({
       }
     };
     var RedirectHandler = class {
-      constructor(dispatch, maxRedirections, opts, handler2) {
+      constructor(dispatch2, maxRedirections, opts, handler2) {
         if (maxRedirections != null && (!Number.isInteger(maxRedirections) || maxRedirections < 0)) {
           throw new InvalidArgumentError("maxRedirections must be a positive number");
         }
         util.validateHandler(handler2, opts.method, opts.upgrade);
-        this.dispatch = dispatch;
+        this.dispatch = dispatch2;
         this.location = null;
         this.abort = null;
         this.opts = { ...opts, maxRedirections: 0 };
@@ -7575,8 +7575,8 @@ var require_redirect_handler = __commonJS({
         return true;
       }
       if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util.headerNameToString(header);
-        return name === "authorization" || name === "cookie" || name === "proxy-authorization";
+        const name2 = util.headerNameToString(header);
+        return name2 === "authorization" || name2 === "cookie" || name2 === "proxy-authorization";
       }
       return false;
     }
@@ -7609,15 +7609,15 @@ var require_redirect_interceptor = __commonJS({
     "use strict";
     var RedirectHandler = require_redirect_handler();
     function createRedirectInterceptor({ maxRedirections: defaultMaxRedirections }) {
-      return (dispatch) => {
+      return (dispatch2) => {
         return function Intercept(opts, handler2) {
           const { maxRedirections = defaultMaxRedirections } = opts;
           if (!maxRedirections) {
-            return dispatch(opts, handler2);
+            return dispatch2(opts, handler2);
           }
-          const redirectHandler = new RedirectHandler(dispatch, maxRedirections, opts, handler2);
+          const redirectHandler = new RedirectHandler(dispatch2, maxRedirections, opts, handler2);
           opts = { ...opts, maxRedirections: 0 };
-          return dispatch(opts, redirectHandler);
+          return dispatch2(opts, redirectHandler);
         };
       };
     }
@@ -10803,11 +10803,11 @@ var require_mock_utils = __commonJS({
       return newMockDispatch;
     }
     function deleteMockDispatch(mockDispatches, key) {
-      const index = mockDispatches.findIndex((dispatch) => {
-        if (!dispatch.consumed) {
+      const index = mockDispatches.findIndex((dispatch2) => {
+        if (!dispatch2.consumed) {
           return false;
         }
-        return matchKey(dispatch, key);
+        return matchKey(dispatch2, key);
       });
       if (index !== -1) {
         mockDispatches.splice(index, 1);
@@ -10829,13 +10829,13 @@ var require_mock_utils = __commonJS({
       for (let i = 0; i < keys.length; ++i) {
         const key = keys[i];
         const value = data[key];
-        const name = Buffer.from(`${key}`);
+        const name2 = Buffer.from(`${key}`);
         if (Array.isArray(value)) {
           for (let j = 0; j < value.length; ++j) {
-            result.push(name, Buffer.from(`${value[j]}`));
+            result.push(name2, Buffer.from(`${value[j]}`));
           }
         } else {
-          result.push(name, Buffer.from(`${value}`));
+          result.push(name2, Buffer.from(`${value}`));
         }
       }
       return result;
@@ -10897,7 +10897,7 @@ var require_mock_utils = __commonJS({
       const agent = this[kMockAgent];
       const origin = this[kOrigin];
       const originalDispatch = this[kOriginalDispatch];
-      return function dispatch(opts, handler2) {
+      return function dispatch2(opts, handler2) {
         if (agent.isMockActive) {
           try {
             mockDispatch.call(this, opts, handler2);
@@ -11245,11 +11245,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural2;
       }
-      pluralize(count) {
-        const one = count === 1;
+      pluralize(count2) {
+        const one = count2 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count, noun };
+        return { ...keys, count: count2, noun };
       }
     };
   }
@@ -11407,7 +11407,7 @@ var require_mock_agent = __commonJS({
       }
       pendingInterceptors() {
         const mockAgentClients = this[kClients];
-        return Array.from(mockAgentClients.entries()).flatMap(([origin, scope]) => scope[kDispatches].map((dispatch) => ({ ...dispatch, origin }))).filter(({ pending }) => pending);
+        return Array.from(mockAgentClients.entries()).flatMap(([origin, scope]) => scope[kDispatches].map((dispatch2) => ({ ...dispatch2, origin }))).filter(({ pending }) => pending);
       }
       assertNoPendingInterceptors({ pendingInterceptorsFormatter = new PendingInterceptorsFormatter() } = {}) {
         const pending = this.pendingInterceptors();
@@ -11504,19 +11504,19 @@ var require_redirect = __commonJS({
     var RedirectHandler = require_redirect_handler();
     module.exports = (opts) => {
       const globalMaxRedirections = opts?.maxRedirections;
-      return (dispatch) => {
+      return (dispatch2) => {
         return function redirectInterceptor(opts2, handler2) {
           const { maxRedirections = globalMaxRedirections, ...baseOpts } = opts2;
           if (!maxRedirections) {
-            return dispatch(opts2, handler2);
+            return dispatch2(opts2, handler2);
           }
           const redirectHandler = new RedirectHandler(
-            dispatch,
+            dispatch2,
             maxRedirections,
             opts2,
             handler2
           );
-          return dispatch(baseOpts, redirectHandler);
+          return dispatch2(baseOpts, redirectHandler);
         };
       };
     };
@@ -11529,15 +11529,15 @@ var require_retry = __commonJS({
     "use strict";
     var RetryHandler = require_retry_handler();
     module.exports = (globalOpts) => {
-      return (dispatch) => {
+      return (dispatch2) => {
         return function retryInterceptor(opts, handler2) {
-          return dispatch(
+          return dispatch2(
             opts,
             new RetryHandler(
               { ...opts, retryOptions: { ...globalOpts, ...opts.retryOptions } },
               {
                 handler: handler2,
-                dispatch
+                dispatch: dispatch2
               }
             )
           );
@@ -11630,14 +11630,14 @@ var require_dump = __commonJS({
     function createDumpInterceptor({ maxSize: defaultMaxSize } = {
       maxSize: 1024 * 1024
     }) {
-      return (dispatch) => {
+      return (dispatch2) => {
         return function Intercept(opts, handler2) {
           const { dumpMaxSize = defaultMaxSize } = opts;
           const dumpHandler = new DumpHandler(
             { maxSize: dumpMaxSize },
             handler2
           );
-          return dispatch(opts, dumpHandler);
+          return dispatch2(opts, dumpHandler);
         };
       };
     }
@@ -11801,10 +11801,10 @@ var require_dns = __commonJS({
         return ip;
       }
       setRecords(origin, addresses) {
-        const timestamp = Date.now();
+        const timestamp4 = Date.now();
         const records = { records: { 4: null, 6: null } };
         for (const record2 of addresses) {
-          record2.timestamp = timestamp;
+          record2.timestamp = timestamp4;
           if (typeof record2.ttl === "number") {
             record2.ttl = Math.min(record2.ttl, this.#maxTTL);
           } else {
@@ -11826,13 +11826,13 @@ var require_dns = __commonJS({
       #dispatch = null;
       #handler = null;
       #origin = null;
-      constructor(state, { origin, handler: handler2, dispatch }, opts) {
+      constructor(state, { origin, handler: handler2, dispatch: dispatch2 }, opts) {
         super(handler2);
         this.#origin = origin;
         this.#handler = handler2;
         this.#opts = { ...opts };
         this.#state = state;
-        this.#dispatch = dispatch;
+        this.#dispatch = dispatch2;
       }
       onError(err) {
         switch (err.code) {
@@ -11901,11 +11901,11 @@ var require_dns = __commonJS({
         maxItems: interceptorOpts?.maxItems ?? Infinity
       };
       const instance = new DNSInstance(opts);
-      return (dispatch) => {
+      return (dispatch2) => {
         return function dnsInterceptor(origDispatchOpts, handler2) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
           if (isIP(origin.hostname) !== 0) {
-            return dispatch(origDispatchOpts, handler2);
+            return dispatch2(origDispatchOpts, handler2);
           }
           instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
             if (err) {
@@ -11922,9 +11922,9 @@ var require_dns = __commonJS({
                 ...origDispatchOpts.headers
               }
             };
-            dispatch(
+            dispatch2(
               dispatchOpts,
-              instance.getHandler({ origin, dispatch, handler: handler2 }, origDispatchOpts)
+              instance.getHandler({ origin, dispatch: dispatch2, handler: handler2 }, origDispatchOpts)
             );
           });
           return true;
@@ -11985,12 +11985,12 @@ var require_headers = __commonJS({
         });
       }
     }
-    function appendHeader(headers, name, value) {
+    function appendHeader(headers, name2, value) {
       value = headerValueNormalize(value);
-      if (!isValidHeaderName(name)) {
+      if (!isValidHeaderName(name2)) {
         throw webidl.errors.invalidArgument({
           prefix: "Headers.append",
-          value: name,
+          value: name2,
           type: "header name"
         });
       } else if (!isValidHeaderValue(value)) {
@@ -12003,7 +12003,7 @@ var require_headers = __commonJS({
       if (getHeadersGuard(headers) === "immutable") {
         throw new TypeError("immutable");
       }
-      return getHeadersList(headers).append(name, value, false);
+      return getHeadersList(headers).append(name2, value, false);
     }
     function compareHeaderName(a, b) {
       return a[0] < b[0] ? -1 : 1;
@@ -12026,8 +12026,8 @@ var require_headers = __commonJS({
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      contains(name, isLowerCase) {
-        return this[kHeadersMap].has(isLowerCase ? name : name.toLowerCase());
+      contains(name2, isLowerCase) {
+        return this[kHeadersMap].has(isLowerCase ? name2 : name2.toLowerCase());
       }
       clear() {
         this[kHeadersMap].clear();
@@ -12040,9 +12040,9 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      append(name, value, isLowerCase) {
+      append(name2, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        const lowercaseName = isLowerCase ? name : name.toLowerCase();
+        const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
@@ -12051,7 +12051,7 @@ var require_headers = __commonJS({
             value: `${exists2.value}${delimiter}${value}`
           });
         } else {
-          this[kHeadersMap].set(lowercaseName, { name, value });
+          this[kHeadersMap].set(lowercaseName, { name: name2, value });
         }
         if (lowercaseName === "set-cookie") {
           (this.cookies ??= []).push(value);
@@ -12063,26 +12063,26 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      set(name, value, isLowerCase) {
+      set(name2, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        const lowercaseName = isLowerCase ? name : name.toLowerCase();
+        const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
         if (lowercaseName === "set-cookie") {
           this.cookies = [value];
         }
-        this[kHeadersMap].set(lowercaseName, { name, value });
+        this[kHeadersMap].set(lowercaseName, { name: name2, value });
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-delete
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      delete(name, isLowerCase) {
+      delete(name2, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        if (!isLowerCase) name = name.toLowerCase();
-        if (name === "set-cookie") {
+        if (!isLowerCase) name2 = name2.toLowerCase();
+        if (name2 === "set-cookie") {
           this.cookies = null;
         }
-        this[kHeadersMap].delete(name);
+        this[kHeadersMap].delete(name2);
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-get
@@ -12090,19 +12090,19 @@ var require_headers = __commonJS({
        * @param {boolean} isLowerCase
        * @returns {string | null}
        */
-      get(name, isLowerCase) {
-        return this[kHeadersMap].get(isLowerCase ? name : name.toLowerCase())?.value ?? null;
+      get(name2, isLowerCase) {
+        return this[kHeadersMap].get(isLowerCase ? name2 : name2.toLowerCase())?.value ?? null;
       }
       *[Symbol.iterator]() {
-        for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
-          yield [name, value];
+        for (const { 0: name2, 1: { value } } of this[kHeadersMap]) {
+          yield [name2, value];
         }
       }
       get entries() {
         const headers = {};
         if (this[kHeadersMap].size !== 0) {
-          for (const { name, value } of this[kHeadersMap].values()) {
-            headers[name] = value;
+          for (const { name: name2, value } of this[kHeadersMap].values()) {
+            headers[name2] = value;
           }
         }
         return headers;
@@ -12113,13 +12113,13 @@ var require_headers = __commonJS({
       get entriesList() {
         const headers = [];
         if (this[kHeadersMap].size !== 0) {
-          for (const { 0: lowerName, 1: { name, value } } of this[kHeadersMap]) {
+          for (const { 0: lowerName, 1: { name: name2, value } } of this[kHeadersMap]) {
             if (lowerName === "set-cookie") {
               for (const cookie of this.cookies) {
-                headers.push([name, cookie]);
+                headers.push([name2, cookie]);
               }
             } else {
-              headers.push([name, value]);
+              headers.push([name2, value]);
             }
           }
         }
@@ -12165,8 +12165,8 @@ var require_headers = __commonJS({
           return array2;
         } else {
           let i = 0;
-          for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
-            array2[i++] = [name, value];
+          for (const { 0: name2, 1: { value } } of this[kHeadersMap]) {
+            array2[i++] = [name2, value];
             assert2(value !== null);
           }
           return array2.sort(compareHeaderName);
@@ -12189,77 +12189,77 @@ var require_headers = __commonJS({
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
-      append(name, value) {
+      append(name2, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
         const prefix = "Headers.append";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
         value = webidl.converters.ByteString(value, prefix, "value");
-        return appendHeader(this, name, value);
+        return appendHeader(this, name2, value);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
-      delete(name) {
+      delete(name2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.delete");
         const prefix = "Headers.delete";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        if (!isValidHeaderName(name)) {
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix: "Headers.delete",
-            value: name,
+            value: name2,
             type: "header name"
           });
         }
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        if (!this.#headersList.contains(name, false)) {
+        if (!this.#headersList.contains(name2, false)) {
           return;
         }
-        this.#headersList.delete(name, false);
+        this.#headersList.delete(name2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-get
-      get(name) {
+      get(name2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.get");
         const prefix = "Headers.get";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        if (!isValidHeaderName(name)) {
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name,
+            value: name2,
             type: "header name"
           });
         }
-        return this.#headersList.get(name, false);
+        return this.#headersList.get(name2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-has
-      has(name) {
+      has(name2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.has");
         const prefix = "Headers.has";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        if (!isValidHeaderName(name)) {
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name,
+            value: name2,
             type: "header name"
           });
         }
-        return this.#headersList.contains(name, false);
+        return this.#headersList.contains(name2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-set
-      set(name, value) {
+      set(name2, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
         const prefix = "Headers.set";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
         value = webidl.converters.ByteString(value, prefix, "value");
         value = headerValueNormalize(value);
-        if (!isValidHeaderName(name)) {
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name,
+            value: name2,
             type: "header name"
           });
         } else if (!isValidHeaderValue(value)) {
@@ -12272,7 +12272,7 @@ var require_headers = __commonJS({
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        this.#headersList.set(name, value, false);
+        this.#headersList.set(name2, value, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
@@ -12295,13 +12295,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap] = names;
         }
         for (let i = 0; i < names.length; ++i) {
-          const { 0: name, 1: value } = names[i];
-          if (name === "set-cookie") {
+          const { 0: name2, 1: value } = names[i];
+          if (name2 === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
-              headers.push([name, cookies[j]]);
+              headers.push([name2, cookies[j]]);
             }
           } else {
-            headers.push([name, value]);
+            headers.push([name2, value]);
           }
         }
         return this.#headersList[kHeadersSortedMap] = headers;
@@ -12721,23 +12721,23 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name) {
+    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name2) {
       if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix, name);
+        return webidl.converters.USVString(V, prefix, name2);
       }
       if (isBlobLike(V)) {
-        return webidl.converters.Blob(V, prefix, name, { strict: false });
+        return webidl.converters.Blob(V, prefix, name2, { strict: false });
       }
       if (ArrayBuffer.isView(V) || types.isArrayBuffer(V)) {
-        return webidl.converters.BufferSource(V, prefix, name);
+        return webidl.converters.BufferSource(V, prefix, name2);
       }
       if (util.isFormDataLike(V)) {
-        return webidl.converters.FormData(V, prefix, name, { strict: false });
+        return webidl.converters.FormData(V, prefix, name2, { strict: false });
       }
       if (V instanceof URLSearchParams) {
-        return webidl.converters.URLSearchParams(V, prefix, name);
+        return webidl.converters.URLSearchParams(V, prefix, name2);
       }
-      return webidl.converters.DOMString(V, prefix, name);
+      return webidl.converters.DOMString(V, prefix, name2);
     };
     webidl.converters.BodyInit = function(V, prefix, argument) {
       if (V instanceof ReadableStream) {
@@ -13108,8 +13108,8 @@ var require_request2 = __commonJS({
           const headers = init.headers !== void 0 ? init.headers : new HeadersList(headersList);
           headersList.clear();
           if (headers instanceof HeadersList) {
-            for (const { name, value } of headers.rawValues()) {
-              headersList.append(name, value, false);
+            for (const { name: name2, value } of headers.rawValues()) {
+              headersList.append(name2, value, false);
             }
             headersList.cookies = headers.cookies;
           } else {
@@ -14336,7 +14336,7 @@ var require_fetch = __commonJS({
         })();
       }
       try {
-        const { body, status, statusText, headersList, socket } = await dispatch({ body: requestBody });
+        const { body, status, statusText, headersList, socket } = await dispatch2({ body: requestBody });
         if (socket) {
           response = makeResponse({ status, statusText, headersList, socket });
         } else {
@@ -14436,7 +14436,7 @@ var require_fetch = __commonJS({
         fetchParams.controller.connection.destroy();
       }
       return response;
-      function dispatch({ body }) {
+      function dispatch2({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
         return new Promise((resolve, reject) => agent.dispatch(
@@ -16113,9 +16113,9 @@ var require_util6 = __commonJS({
       }
       return false;
     }
-    function validateCookieName(name) {
-      for (let i = 0; i < name.length; ++i) {
-        const code = name.charCodeAt(i);
+    function validateCookieName(name2) {
+      for (let i = 0; i < name2.length; ++i) {
+        const code = name2.charCodeAt(i);
         if (code < 33 || // exclude CTLs (0-31), SP and HT
         code > 126 || // exclude non-ascii and DEL
         code === 34 || // "
@@ -16322,7 +16322,7 @@ var require_parse = __commonJS({
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
-      let name = "";
+      let name2 = "";
       let value = "";
       if (header.includes(";")) {
         const position = { position: 0 };
@@ -16335,20 +16335,20 @@ var require_parse = __commonJS({
         value = nameValuePair;
       } else {
         const position = { position: 0 };
-        name = collectASequenceOfCodePointsFast(
+        name2 = collectASequenceOfCodePointsFast(
           "=",
           nameValuePair,
           position
         );
         value = nameValuePair.slice(position.position + 1);
       }
-      name = name.trim();
+      name2 = name2.trim();
       value = value.trim();
-      if (name.length + value.length > maxNameValuePairSize) {
+      if (name2.length + value.length > maxNameValuePairSize) {
         return null;
       }
       return {
-        name,
+        name: name2,
         value,
         ...parseUnparsedAttributes(unparsedAttributes)
       };
@@ -16461,19 +16461,19 @@ var require_cookies = __commonJS({
         return out;
       }
       for (const piece of cookie.split(";")) {
-        const [name, ...value] = piece.split("=");
-        out[name.trim()] = value.join("=");
+        const [name2, ...value] = piece.split("=");
+        out[name2.trim()] = value.join("=");
       }
       return out;
     }
-    function deleteCookie(headers, name, attributes) {
+    function deleteCookie(headers, name2, attributes) {
       webidl.brandCheck(headers, Headers2, { strict: false });
       const prefix = "deleteCookie";
       webidl.argumentLengthCheck(arguments, 2, prefix);
-      name = webidl.converters.DOMString(name, prefix, "name");
+      name2 = webidl.converters.DOMString(name2, prefix, "name");
       attributes = webidl.converters.DeleteCookieAttributes(attributes);
       setCookie(headers, {
-        name,
+        name: name2,
         value: "",
         expires: /* @__PURE__ */ new Date(0),
         ...attributes
@@ -17035,9 +17035,9 @@ var require_util7 = __commonJS({
       const extensionList = /* @__PURE__ */ new Map();
       while (position.position < extensions.length) {
         const pair = collectASequenceOfCodePointsFast(";", extensions, position);
-        const [name, value = ""] = pair.split("=");
+        const [name2, value = ""] = pair.split("=");
         extensionList.set(
-          removeHTTPWhitespace(name, true, false),
+          removeHTTPWhitespace(name2, true, false),
           removeHTTPWhitespace(value, false, true)
         );
         position.position++;
@@ -18318,7 +18318,7 @@ var require_eventsource_stream = __commonJS({
     var buffer = __require("node:buffer");
     var { Transform } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
-    var BOM = [239, 187, 191];
+    var BOM2 = [239, 187, 191];
     var LF = 10;
     var CR = 13;
     var COLON = 58;
@@ -18668,15 +18668,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count) {
-        while (count > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count2) {
+        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count < remaining) {
-            this.linePos += count;
-            count = 0;
+          if (count2 < remaining) {
+            this.linePos += count2;
+            count2 = 0;
           } else {
-            count -= remaining;
+            count2 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -18690,20 +18690,20 @@ ${value}`;
         const second = this.peekBufferedByte(1);
         const third = this.peekBufferedByte(2);
         if (second === void 0) {
-          if (first === BOM[0]) {
+          if (first === BOM2[0]) {
             return true;
           }
           this.checkBOM = false;
           return true;
         }
         if (third === void 0) {
-          if (first === BOM[0] && second === BOM[1]) {
+          if (first === BOM2[0] && second === BOM2[1]) {
             return true;
           }
           this.checkBOM = false;
           return false;
         }
-        if (first === BOM[0] && second === BOM[1] && third === BOM[2]) {
+        if (first === BOM2[0] && second === BOM2[1] && third === BOM2[2]) {
           this.discardLeadingBytes(3);
         }
         this.checkBOM = false;
@@ -19432,8 +19432,8 @@ var require_directives = __commonJS({
           this.atNextDocument = false;
         }
         const parts = line.trim().split(/[ \t]+/);
-        const name = parts.shift();
-        switch (name) {
+        const name2 = parts.shift();
+        switch (name2) {
           case "%TAG": {
             if (parts.length !== 2) {
               onError(0, "%TAG directive should contain exactly two parts");
@@ -19461,7 +19461,7 @@ var require_directives = __commonJS({
             }
           }
           default:
-            onError(0, `Unknown directive ${name}`, true);
+            onError(0, `Unknown directive ${name2}`, true);
             return false;
         }
       }
@@ -19570,9 +19570,9 @@ var require_anchors = __commonJS({
     }
     function findNewAnchor(prefix, exclude) {
       for (let i = 1; true; ++i) {
-        const name = `${prefix}${i}`;
-        if (!exclude.has(name))
-          return name;
+        const name2 = `${prefix}${i}`;
+        if (!exclude.has(name2))
+          return name2;
       }
     }
     function createNodeAnchors(doc, prefix) {
@@ -19726,8 +19726,8 @@ var require_Node = __commonJS({
         };
         const res = toJS.toJS(this, "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
     };
@@ -19835,13 +19835,13 @@ var require_Alias = __commonJS({
         const anchor2 = anchors2 && source && anchors2.get(source);
         return anchor2 ? anchor2.count * anchor2.aliasCount : 0;
       } else if (identity.isCollection(node2)) {
-        let count = 0;
+        let count2 = 0;
         for (const item of node2.items) {
           const c = getAliasCount(doc, item, anchors2);
-          if (c > count)
-            count = c;
+          if (c > count2)
+            count2 = c;
         }
-        return count;
+        return count2;
       } else if (identity.isPair(node2)) {
         const kc = getAliasCount(doc, node2.key, anchors2);
         const vc = getAliasCount(doc, node2.value, anchors2);
@@ -20609,8 +20609,8 @@ var require_stringify = __commonJS({
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       }
       if (!tagObj) {
-        const name = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
-        throw new Error(`Tag not resolved for ${name} value`);
+        const name2 = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        throw new Error(`Tag not resolved for ${name2} value`);
       }
       return tagObj;
     }
@@ -21695,7 +21695,7 @@ var require_schema2 = __commonJS({
         stringify: stringifyJSON
       }
     ];
-    var jsonError = {
+    var jsonError2 = {
       default: true,
       tag: "",
       test: /^/,
@@ -21704,7 +21704,7 @@ var require_schema2 = __commonJS({
         return str;
       }
     };
-    var schema = [map2.map, seq.seq].concat(jsonScalars, jsonError);
+    var schema = [map2.map, seq.seq].concat(jsonScalars, jsonError2);
     exports.schema = schema;
   }
 });
@@ -22236,7 +22236,7 @@ var require_timestamp = __commonJS({
       resolve: (str) => parseSexagesimal(str, false),
       stringify: stringifySexagesimal
     };
-    var timestamp = {
+    var timestamp4 = {
       identify: (value) => value instanceof Date,
       default: true,
       tag: "tag:yaml.org,2002:timestamp",
@@ -22245,7 +22245,7 @@ var require_timestamp = __commonJS({
       // assumed to be 00:00:00Z (start of day, UTC).
       test: RegExp("^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \\t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\\.[0-9]+)?)(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$"),
       resolve(str) {
-        const match = str.match(timestamp.test);
+        const match = str.match(timestamp4.test);
         if (!match)
           throw new Error("!!timestamp expects a date, starting with yyyy-mm-dd");
         const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -22264,7 +22264,7 @@ var require_timestamp = __commonJS({
     };
     exports.floatTime = floatTime;
     exports.intTime = intTime;
-    exports.timestamp = timestamp;
+    exports.timestamp = timestamp4;
   }
 });
 
@@ -22284,7 +22284,7 @@ var require_schema3 = __commonJS({
     var omap = require_omap();
     var pairs = require_pairs();
     var set2 = require_set();
-    var timestamp = require_timestamp();
+    var timestamp4 = require_timestamp();
     var schema = [
       map2.map,
       seq.seq,
@@ -22304,9 +22304,9 @@ var require_schema3 = __commonJS({
       omap.omap,
       pairs.pairs,
       set2.set,
-      timestamp.intTime,
-      timestamp.floatTime,
-      timestamp.timestamp
+      timestamp4.intTime,
+      timestamp4.floatTime,
+      timestamp4.timestamp
     ];
     exports.schema = schema;
   }
@@ -22331,7 +22331,7 @@ var require_tags = __commonJS({
     var pairs = require_pairs();
     var schema$2 = require_schema3();
     var set2 = require_set();
-    var timestamp = require_timestamp();
+    var timestamp4 = require_timestamp();
     var schemas = /* @__PURE__ */ new Map([
       ["core", schema.schema],
       ["failsafe", [map2.map, seq.seq, string4.string]],
@@ -22345,11 +22345,11 @@ var require_tags = __commonJS({
       float: float.float,
       floatExp: float.floatExp,
       floatNaN: float.floatNaN,
-      floatTime: timestamp.floatTime,
+      floatTime: timestamp4.floatTime,
       int: int2.int,
       intHex: int2.intHex,
       intOct: int2.intOct,
-      intTime: timestamp.intTime,
+      intTime: timestamp4.intTime,
       map: map2.map,
       merge: merge3.merge,
       null: _null4.nullTag,
@@ -22357,7 +22357,7 @@ var require_tags = __commonJS({
       pairs: pairs.pairs,
       seq: seq.seq,
       set: set2.set,
-      timestamp: timestamp.timestamp
+      timestamp: timestamp4.timestamp
     };
     var coreKnownTags = {
       "tag:yaml.org,2002:binary": binary.binary,
@@ -22365,7 +22365,7 @@ var require_tags = __commonJS({
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
       "tag:yaml.org,2002:set": set2.set,
-      "tag:yaml.org,2002:timestamp": timestamp.timestamp
+      "tag:yaml.org,2002:timestamp": timestamp4.timestamp
     };
     function getTags(customTags, schemaName, addMergeTag) {
       const schemaTags = schemas.get(schemaName);
@@ -22609,11 +22609,11 @@ var require_Document = __commonJS({
        * `name` will be used as a prefix for a new unique anchor.
        * If `name` is undefined, the generated anchor will use 'a' as a prefix.
        */
-      createAlias(node2, name) {
+      createAlias(node2, name2) {
         if (!node2.anchor) {
           const prev = anchors.anchorNames(this);
           node2.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-          !name || prev.has(name) ? anchors.findNewAnchor(name || "a", prev) : name;
+          !name2 || prev.has(name2) ? anchors.findNewAnchor(name2 || "a", prev) : name2;
         }
         return new Alias.Alias(node2.anchor);
       }
@@ -22794,8 +22794,8 @@ var require_Document = __commonJS({
         };
         const res = toJS.toJS(this.contents, jsonArg ?? "", ctx);
         if (typeof onAnchor === "function")
-          for (const { count, res: res2 } of ctx.anchors.values())
-            onAnchor(res2, count);
+          for (const { count: count2, res: res2 } of ctx.anchors.values())
+            onAnchor(res2, count2);
         return typeof reviver === "function" ? applyReviver.applyReviver(reviver, { "": res }, "", res) : res;
       }
       /**
@@ -22832,9 +22832,9 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name2, pos, code, message) {
         super();
-        this.name = name;
+        this.name = name2;
         this.code = code;
         this.message = message;
         this.pos = pos;
@@ -22872,12 +22872,12 @@ var require_errors2 = __commonJS({
         lineStr = prev + lineStr;
       }
       if (/[^ ]/.test(lineStr)) {
-        let count = 1;
+        let count2 = 1;
         const end = error63.linePos[1];
         if (end?.line === line && end.col > col) {
-          count = Math.max(1, Math.min(end.col - col, 80 - ci));
+          count2 = Math.max(1, Math.min(end.col - col, 80 - ci));
         }
-        const pointer = " ".repeat(ci) + "^".repeat(count);
+        const pointer = " ".repeat(ci) + "^".repeat(count2);
         error63.message += `:
 
 ${lineStr}
@@ -23474,8 +23474,8 @@ var require_resolve_flow_collection = __commonJS({
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
       else {
-        const name = fcName[0].toUpperCase() + fcName.substring(1);
-        const msg = atRoot ? `${name} must end with a ${expectedEnd}` : `${name} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        const name2 = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot ? `${name2} must end with a ${expectedEnd}` : `${name2} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
           ee.unshift(ce);
@@ -24750,7 +24750,7 @@ var require_cst = __commonJS({
     var cstScalar = require_cst_scalar();
     var cstStringify = require_cst_stringify();
     var cstVisit = require_cst_visit();
-    var BOM = "\uFEFF";
+    var BOM2 = "\uFEFF";
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
@@ -24758,7 +24758,7 @@ var require_cst = __commonJS({
     var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
-        case BOM:
+        case BOM2:
           return "<BOM>";
         case DOCUMENT:
           return "<DOC>";
@@ -24772,7 +24772,7 @@ var require_cst = __commonJS({
     }
     function tokenType(source) {
       switch (source) {
-        case BOM:
+        case BOM2:
           return "byte-order-mark";
         case DOCUMENT:
           return "doc-mode";
@@ -24834,7 +24834,7 @@ var require_cst = __commonJS({
     exports.setScalarValue = cstScalar.setScalarValue;
     exports.stringify = cstStringify.stringify;
     exports.visit = cstVisit.visit;
-    exports.BOM = BOM;
+    exports.BOM = BOM2;
     exports.DOCUMENT = DOCUMENT;
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
@@ -25438,7 +25438,7 @@ var require_lexer = __commonJS({
 var require_line_counter = __commonJS({
   "node_modules/yaml/dist/parse/line-counter.js"(exports) {
     "use strict";
-    var LineCounter2 = class {
+    var LineCounter3 = class {
       constructor() {
         this.lineStarts = [];
         this.addNewLine = (offset) => this.lineStarts.push(offset);
@@ -25461,7 +25461,7 @@ var require_line_counter = __commonJS({
         };
       }
     };
-    exports.LineCounter = LineCounter2;
+    exports.LineCounter = LineCounter3;
   }
 });
 
@@ -26369,7 +26369,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument3(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -26388,14 +26388,14 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse6(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument3(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning2) => log.warn(doc.options.logLevel, warning2));
@@ -26429,9 +26429,9 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse6;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument3;
     exports.stringify = stringify;
   }
 });
@@ -26612,48 +26612,48 @@ var require_light = __commonJS({
           if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
             throw new Error("An Emitter already exists for this object");
           }
-          this.instance.on = (name, cb) => {
-            return this._addListener(name, "many", cb);
+          this.instance.on = (name2, cb) => {
+            return this._addListener(name2, "many", cb);
           };
-          this.instance.once = (name, cb) => {
-            return this._addListener(name, "once", cb);
+          this.instance.once = (name2, cb) => {
+            return this._addListener(name2, "once", cb);
           };
-          this.instance.removeAllListeners = (name = null) => {
-            if (name != null) {
-              return delete this._events[name];
+          this.instance.removeAllListeners = (name2 = null) => {
+            if (name2 != null) {
+              return delete this._events[name2];
             } else {
               return this._events = {};
             }
           };
         }
-        _addListener(name, status, cb) {
+        _addListener(name2, status, cb) {
           var base;
-          if ((base = this._events)[name] == null) {
-            base[name] = [];
+          if ((base = this._events)[name2] == null) {
+            base[name2] = [];
           }
-          this._events[name].push({ cb, status });
+          this._events[name2].push({ cb, status });
           return this.instance;
         }
-        listenerCount(name) {
-          if (this._events[name] != null) {
-            return this._events[name].length;
+        listenerCount(name2) {
+          if (this._events[name2] != null) {
+            return this._events[name2].length;
           } else {
             return 0;
           }
         }
-        async trigger(name, ...args) {
+        async trigger(name2, ...args) {
           var e, promises3;
           try {
-            if (name !== "debug") {
-              this.trigger("debug", `Event triggered: ${name}`, args);
+            if (name2 !== "debug") {
+              this.trigger("debug", `Event triggered: ${name2}`, args);
             }
-            if (this._events[name] == null) {
+            if (this._events[name2] == null) {
               return;
             }
-            this._events[name] = this._events[name].filter(function(listener) {
+            this._events[name2] = this._events[name2].filter(function(listener) {
               return listener.status !== "none";
             });
-            promises3 = this._events[name].map(async (listener) => {
+            promises3 = this._events[name2].map(async (listener) => {
               var e2, returned;
               if (listener.status === "none") {
                 return;
@@ -26754,9 +26754,9 @@ var require_light = __commonJS({
       BottleneckError = class BottleneckError extends Error {
       };
       var BottleneckError_1 = BottleneckError;
-      var BottleneckError$1, DEFAULT_PRIORITY, Job, NUM_PRIORITIES, parser$1;
+      var BottleneckError$1, DEFAULT_PRIORITY2, Job, NUM_PRIORITIES, parser$1;
       NUM_PRIORITIES = 10;
-      DEFAULT_PRIORITY = 5;
+      DEFAULT_PRIORITY2 = 5;
       parser$1 = parser;
       BottleneckError$1 = BottleneckError_1;
       Job = class Job {
@@ -26780,7 +26780,7 @@ var require_light = __commonJS({
         }
         _sanitizePriority(priority) {
           var sProperty;
-          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY : priority;
+          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY2 : priority;
           if (sProperty < 0) {
             return 0;
           } else if (sProperty > NUM_PRIORITIES - 1) {
@@ -27142,9 +27142,9 @@ var require_light = __commonJS({
       var DLList$2, Sync;
       DLList$2 = DLList_1;
       Sync = class Sync {
-        constructor(name, Promise2) {
+        constructor(name2, Promise2) {
           this.schedule = this.schedule.bind(this);
-          this.name = name;
+          this.name = name2;
           this.Promise = Promise2;
           this._running = 0;
           this._queue = new DLList$2();
@@ -28104,8 +28104,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addList(items, ordered = false) {
-    const tag = ordered ? "ol" : "ul";
+  addList(items, ordered2 = false) {
+    const tag = ordered2 ? "ol" : "ul";
     const listItems = items.map((item) => this.wrap("li", item)).join("");
     const element = this.wrap(tag, listItems);
     return this.addRaw(element).addEOL();
@@ -28242,10 +28242,10 @@ var ExitCode;
   ExitCode2[ExitCode2["Success"] = 0] = "Success";
   ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
 })(ExitCode || (ExitCode = {}));
-function getInput(name, options) {
-  const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
+function getInput(name2, options) {
+  const val = process.env[`INPUT_${name2.replace(/ /g, "_").toUpperCase()}`] || "";
   if (options && options.required && !val) {
-    throw new Error(`Input required and not supplied: ${name}`);
+    throw new Error(`Input required and not supplied: ${name2}`);
   }
   if (options && options.trimWhitespace === false) {
     return val;
@@ -28273,9 +28273,9 @@ function formatLocatedProblem(problem) {
   return `${where}${problem.field ? ` ${problem.field}:` : ""} ${problem.message}`;
 }
 function fieldName(path) {
-  let name = "";
-  for (const part of path) name += typeof part === "number" ? `[${part}]` : name ? `.${part}` : part;
-  return name;
+  let name2 = "";
+  for (const part of path) name2 += typeof part === "number" ? `[${part}]` : name2 ? `.${part}` : part;
+  return name2;
 }
 function parseLocatedYaml(text2) {
   const lines = new import_yaml.LineCounter();
@@ -29435,12 +29435,12 @@ function merge(a, b) {
   });
   return clone(a, def);
 }
-function partial(Class2, schema, mask, name = "partial") {
+function partial(Class2, schema, mask, name2 = "partial") {
   const currDef = schema._zod.def;
   const checks = currDef.checks;
   const hasChecks = checks && checks.length > 0;
   if (hasChecks) {
-    throw new Error(`.${name}() cannot be used on object schemas containing refinements`);
+    throw new Error(`.${name2}() cannot be used on object schemas containing refinements`);
   }
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
@@ -29543,14 +29543,14 @@ function codePointLength(str) {
   const units = str.length;
   if (!highSurrogate.test(str))
     return units;
-  let count = units;
+  let count2 = units;
   for (let i = 0; i < units - 1; i++) {
     if ((str.charCodeAt(i) & 64512) === 55296 && (str.charCodeAt(i + 1) & 64512) === 56320) {
-      count--;
+      count2--;
       i++;
     }
   }
-  return count;
+  return count2;
 }
 function getLengthableOrigin(input2) {
   if (Array.isArray(input2))
@@ -29780,7 +29780,7 @@ function newError(Definition) {
   return new Definition();
 }
 // @__NO_SIDE_EFFECTS__
-function $constructor(name, initializer3, proto, params) {
+function $constructor(name2, initializer3, proto, params) {
   const zodProto = {};
   function Internals(def) {
     this.def = def;
@@ -29798,10 +29798,10 @@ function $constructor(name, initializer3, proto, params) {
       } finally {
         _zodDesc.value = void 0;
       }
-    } else if (inst._zod.traits.has(name)) {
+    } else if (inst._zod.traits.has(name2)) {
       return;
     }
-    inst._zod.traits.add(name);
+    inst._zod.traits.add(name2);
     initializer3(inst, def);
     if (initialized) {
       const own2 = Object.getPrototypeOf(inst);
@@ -29827,7 +29827,7 @@ function $constructor(name, initializer3, proto, params) {
   const Parent = params?.Parent ?? Object;
   class Definition extends Parent {
   }
-  Object.defineProperty(Definition, "name", { value: name });
+  Object.defineProperty(Definition, "name", { value: name2 });
   function _(def) {
     const inst = params?.Parent ? newError(Definition) : this;
     init(inst, def);
@@ -29848,10 +29848,10 @@ function $constructor(name, initializer3, proto, params) {
     value: (inst) => {
       if (params?.Parent && inst instanceof params.Parent)
         return true;
-      return inst?._zod?.traits?.has(name);
+      return inst?._zod?.traits?.has(name2);
     }
   });
-  Object.defineProperty(_, "name", { value: name });
+  Object.defineProperty(_, "name", { value: name2 });
   return _;
 }
 var $brand = /* @__PURE__ */ Symbol("zod_brand");
@@ -29861,8 +29861,8 @@ var $ZodAsyncError = class extends Error {
   }
 };
 var $ZodEncodeError = class extends Error {
-  constructor(name) {
-    super(`Encountered unidirectional transform during encode: ${name}`);
+  constructor(name2) {
+    super(`Encountered unidirectional transform during encode: ${name2}`);
     this.name = "ZodEncodeError";
   }
 };
@@ -30174,18 +30174,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema, value, ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse6 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse6(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -31382,12 +31382,12 @@ var $ZodE164 = /* @__PURE__ */ $constructor("$ZodE164", (inst, def) => {
   $ZodStringFormat.init(inst, def);
 });
 var CC_SANITIZE = /[- ]/g;
-function isLuhnAlgo(digits) {
-  let length = digits.length;
+function isLuhnAlgo(digits2) {
+  let length = digits2.length;
   let bit = 1;
   let sum = 0;
   while (length) {
-    const value = digits.charCodeAt(--length) - 48;
+    const value = digits2.charCodeAt(--length) - 48;
     bit ^= 1;
     sum += bit ? [0, 2, 4, 6, 8, 1, 3, 5, 7, 9][value] : value;
   }
@@ -31680,7 +31680,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const parse6 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -31694,7 +31694,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse6(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -31878,7 +31878,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     }
     return propValues;
   });
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const catchall = def.catchall;
   let value;
   const memo2 = globalConfig.memoizer;
@@ -31886,7 +31886,7 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject3(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -32022,7 +32022,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     return doc.compile();
   };
   let fastpass;
-  const isObject2 = isObject;
+  const isObject3 = isObject;
   const jit = !globalConfig.jitless;
   const allowsEval2 = allowsEval;
   const fastEnabled = jit && allowsEval2.value;
@@ -32031,7 +32031,7 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
   inst._zod.parse = (payload, ctx) => {
     value ?? (value = _normalized.value);
     const input2 = payload.value;
-    if (!isObject2(input2)) {
+    if (!isObject3(input2)) {
       payload.issues.push({
         expected: "object",
         code: "invalid_type",
@@ -33933,8 +33933,8 @@ function az_default() {
 }
 
 // node_modules/zod/v4/locales/be.js
-function getBelarusianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getBelarusianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -36581,8 +36581,8 @@ function hu_default() {
 }
 
 // node_modules/zod/v4/locales/hy.js
-function getArmenianPlural(count, one, many) {
-  return Math.abs(count) === 1 ? one : many;
+function getArmenianPlural(count2, one, many) {
+  return Math.abs(count2) === 1 ? one : many;
 }
 function withDefiniteArticle(word) {
   if (!word)
@@ -39320,8 +39320,8 @@ function ro_default() {
 }
 
 // node_modules/zod/v4/locales/ru.js
-function getRussianPlural(count, one, few, many) {
-  const absCount = Math.abs(count);
+function getRussianPlural(count2, one, few, many) {
+  const absCount = Math.abs(count2);
   const lastDigit = absCount % 10;
   const lastTwoDigits = absCount % 100;
   if (lastTwoDigits >= 11 && lastTwoDigits <= 19) {
@@ -41389,13 +41389,13 @@ ${code}
   return fn;
 }
 function addConstant(ctx, value) {
-  for (const [name2, v] of ctx.constants) {
+  for (const [name3, v] of ctx.constants) {
     if (v === value)
-      return name2;
+      return name3;
   }
-  const name = `c${ctx.constantCounter++}`;
-  ctx.constants.set(name, value);
-  return name;
+  const name2 = `c${ctx.constantCounter++}`;
+  ctx.constants.set(name2, value);
+  return name2;
 }
 function addUserConstant(ctx, fn) {
   ctx.definite = false;
@@ -48070,9 +48070,9 @@ function normalHost(host) {
   return host.toLowerCase().replace(/\.$/, "");
 }
 function isIpLiteral(host) {
-  const name = normalHost(host);
-  if (name.startsWith("[") || name.includes(":")) return true;
-  const last = name.split(".").pop() ?? "";
+  const name2 = normalHost(host);
+  if (name2.startsWith("[") || name2.includes(":")) return true;
+  const last = name2.split(".").pop() ?? "";
   return /^(?:0x[0-9a-f]*|[0-9]+)$/.test(last);
 }
 function hostNameProblem(host) {
@@ -48081,9 +48081,9 @@ function hostNameProblem(host) {
     return /[^\p{ASCII}]/u.test(host) ? "is not ASCII: write an international name in its xn-- form" : "has a space or control character";
   }
   if (isIpLiteral(host)) return "is an IP address: the sandbox reaches host names only, which the proxy resolves itself";
-  const name = normalHost(host);
-  if (name.length > MAX_NAME_LENGTH) return `is longer than ${MAX_NAME_LENGTH} characters`;
-  const labels = name.split(".");
+  const name2 = normalHost(host);
+  if (name2.length > MAX_NAME_LENGTH) return `is longer than ${MAX_NAME_LENGTH} characters`;
+  const labels = name2.split(".");
   if (labels.length < 2) return "is a single label: write the full name, such as registry.npmjs.org";
   const bad = labels.find((label) => label.length > MAX_LABEL_LENGTH || !LABEL.test(label));
   if (bad !== void 0) {
@@ -48097,10 +48097,10 @@ function allowEntryProblem(entry) {
   if (/^[^/]+\/./.test(entry)) return "has a path: hosts are allowed whole, so write the host name alone";
   if (entry === "*" || entry === "*.") return "allows every host: write `polecat.network: open` to lift the list";
   const wildcard = entry.startsWith("*.");
-  const name = wildcard ? entry.slice(2) : entry;
-  if (name.includes("*")) return "has a * that is not a leading `*.`: write a host name or *.suffix";
-  if (wildcard && /^[a-z0-9-]+\.?$/i.test(name)) return "allows a whole top-level domain";
-  return hostNameProblem(name);
+  const name2 = wildcard ? entry.slice(2) : entry;
+  if (name2.includes("*")) return "has a * that is not a leading `*.`: write a host name or *.suffix";
+  if (wildcard && /^[a-z0-9-]+\.?$/i.test(name2)) return "allows a whole top-level domain";
+  return hostNameProblem(name2);
 }
 var v4 = (dotted, bits, kind) => ({ base: parseIpv4(dotted), bits, kind });
 var IPV4_REFUSED = [
@@ -48205,6 +48205,7 @@ var refinery = external_exports.strictObject({
   mode: external_exports.enum(["review", "direct"]).default("review").describe('review: a refinery pull request from the staging branch, which people approve before it lands. direct: the base branch moved to the tested staging commit (needs the App to bypass "require a pull request"; see the README).'),
   gates: external_exports.strictObject({
     commands: external_exports.array(external_exports.string().min(1)).default([]).describe("Commands run on the staging commit, with contents: read and no secrets; each must exit 0."),
+    workflow: external_exports.string().regex(/^[\w.-]+\.ya?ml$/, "must be a file name in .github/workflows, such as gastown-gates.yml").default("gastown-gates.yml").describe("The workflow the commands run in, dispatched at the staging branch with contents: read (copy examples/workflows/gastown-gates.yml)."),
     checks: external_exports.enum(["required", "none"]).default("required").describe("required: wait for the base branch's required checks on the staging commit (the refinery pull request's in review mode). none: only the commands.")
   }).superRefine((gates, context) => {
     if (gates.commands.length === 0 && gates.checks === "none") {
@@ -48214,6 +48215,7 @@ var refinery = external_exports.strictObject({
   batch: external_exports.number().int().min(1).max(100).default(8).describe("Most pull requests tested and landed together; fewer when recent batches failed."),
   merge_method: external_exports.enum(["merge", "squash", "rebase"]).default("merge").describe("How a batch lands. merge keeps every batched pull request's commits, so GitHub marks each merged; squash and rebase close them with a link instead."),
   retries_for_flakes: external_exports.number().int().min(0).max(5).default(1).describe("Runs of the same tree after a red one, before a failure is believed and the batch bisected."),
+  timeout_minutes: external_exports.number().int().min(5).max(1440).default(120).describe("How long a batch waits for its gates, or a green refinery pull request for approval, before the refinery gives the wait up and says why."),
   max_fix_attempts: external_exports.number().int().min(0).max(10).default(2).describe("Times a polecat's failed or conflicting pull request goes back to a polecat to fix before a person is asked.")
 }).describe("The merge queue: how queued pull requests are batched, tested and landed.");
 var section = (schema) => schema.prefault({});
@@ -48233,8 +48235,75 @@ var configSchema = external_exports.strictObject({
 
 // app/config/read-config.ts
 var CONFIG_FILE = ".github/gastown.yml";
+var formatConfigProblem = formatLocatedProblem;
+var ConfigError = class extends Error {
+  constructor(problems) {
+    super(problems.map(formatConfigProblem).join("\n"));
+    this.problems = problems;
+    this.name = "ConfigError";
+  }
+  problems;
+};
+function parseConfig(text2, file2 = CONFIG_FILE) {
+  const yaml = parseLocatedYaml(text2);
+  const at = (path, message, key = false) => ({ file: file2, ...yaml.locate(path, key), field: fieldName(path), message });
+  if (yaml.errors.length > 0) {
+    throw new ConfigError(yaml.errors.map((e) => ({ file: file2, line: e.line, column: e.column, field: "", message: e.message })));
+  }
+  const value = yaml.value ?? {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ConfigError([at([], "the file must be a mapping of settings (sling, polecat, limits, \u2026)")]);
+  }
+  const parsed = configSchema.safeParse(value, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(parsed.error.issues.flatMap((issue3) => problemsOf(issue3, at)).sort((a, b) => a.line - b.line || a.column - b.column));
+}
+function problemsOf(issue3, at) {
+  const path = issue3.path.filter((part) => typeof part !== "symbol");
+  if (issue3.code === "unrecognized_keys") {
+    return issue3.keys.map((key) => at([...path, key], `unknown setting (known here: ${knownKeys(path).join(", ")})`, true));
+  }
+  return [at(path, issue3.message)];
+}
+function knownKeys(path) {
+  let schema = configSchema;
+  for (const part of path) {
+    const inner = unwrap(schema);
+    const shape2 = inner.shape;
+    const next = shape2?.[String(part)];
+    if (!next) return [];
+    schema = next;
+  }
+  const shape = unwrap(schema).shape;
+  return Object.keys(shape ?? {});
+}
+function unwrap(schema) {
+  let current = schema;
+  while (current.def.innerType) current = current.def.innerType;
+  return current;
+}
 
 // app/config/repository-config.ts
+function repositoryConfig(texts) {
+  if (texts.repository === void 0) {
+    return { enabled: false, reason: `the repository has no ${CONFIG_FILE} of its own` };
+  }
+  const own2 = parseConfig(texts.repository);
+  if (own2._extends === void 0) return { enabled: true, config: own2 };
+  if (own2._extends !== ".github") {
+    throw new ConfigError([{
+      file: CONFIG_FILE,
+      ...parseLocatedYaml(texts.repository).locate(["_extends"]),
+      field: "_extends",
+      message: `only ".github" (the organisation's .github repository) can be extended (got "${own2._extends}")`
+    }]);
+  }
+  if (texts.organisation === void 0) return { enabled: true, config: own2 };
+  const orgFile = texts.organisationFile ?? `.github:${CONFIG_FILE}`;
+  parseConfig(texts.organisation, orgFile);
+  const merged = deepMerge(raw(texts.organisation), raw(texts.repository));
+  return { enabled: true, config: configSchema.parse(merged) };
+}
 function extendsOrganisation(repositoryText) {
   return raw(repositoryText)._extends === ".github";
 }
@@ -48242,11 +48311,31 @@ function raw(text2) {
   const value = parseLocatedYaml(text2).value;
   return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
 }
+function deepMerge(under, over) {
+  const merged = { ...under };
+  for (const [key, value] of Object.entries(over)) {
+    const below = merged[key];
+    merged[key] = isMapping(value) && isMapping(below) ? deepMerge(below, value) : value;
+  }
+  return merged;
+}
+function isMapping(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
 
 // app/github/github-client.ts
 function statusOf(error63) {
   const status = error63?.status;
   return typeof status === "number" ? status : void 0;
+}
+function refusalOf(error63) {
+  const data = error63?.response?.data;
+  const errors = Array.isArray(data?.errors) ? data.errors.flatMap((e) => {
+    const message2 = e?.message;
+    return typeof message2 === "string" ? [message2] : [];
+  }) : [];
+  const message = typeof data?.message === "string" ? data.message : error63 instanceof Error ? error63.message : String(error63);
+  return [message, ...errors].join(": ");
 }
 async function unlessAbsent(request2, absent, statuses = [404]) {
   try {
@@ -48347,13 +48436,16 @@ var formulaSchema = external_exports.strictObject({
   synthesis: external_exports.unknown().optional(),
   presets: external_exports.unknown().optional()
 });
-function formulaFileName(name) {
-  return `${name}.formula.yaml`;
+function formulaFileName(name2) {
+  return `${name2}.formula.yaml`;
 }
 var FORMULA_FILE_SUFFIX = ".formula.yaml";
 function parentsOf(formula) {
   if (formula.extends === void 0) return [];
   return typeof formula.extends === "string" ? [formula.extends] : formula.extends;
+}
+function isExpansion(formula) {
+  return formula.type === "expansion" || formula.type === void 0 && formula.template !== void 0;
 }
 
 // app/molecules/formula-problems.ts
@@ -48421,9 +48513,9 @@ function* namingProblems(formula, file2, problemAt) {
   if (base.endsWith(FORMULA_FILE_SUFFIX) && base !== `${formula.formula}${FORMULA_FILE_SUFFIX}`) {
     yield problemAt(["formula"], `is "${formula.formula}" but the file is ${base}: name the file ${formula.formula}${FORMULA_FILE_SUFFIX}`);
   }
-  for (const name of Object.keys(formula.vars ?? {})) {
-    if (!VAR_NAME.test(name)) {
-      yield problemAt(["vars", name], "a var's name is letters, digits, '_' or '-', starting with a letter or '_'", true);
+  for (const name2 of Object.keys(formula.vars ?? {})) {
+    if (!VAR_NAME.test(name2)) {
+      yield problemAt(["vars", name2], "a var's name is letters, digits, '_' or '-', starting with a letter or '_'", true);
     }
   }
   yield* stepIdProblems(formula.steps, "steps", problemAt, false);
@@ -48432,8 +48524,8 @@ function* namingProblems(formula, file2, problemAt) {
 function* stepIdProblems(steps, field, problemAt, template) {
   const seen = /* @__PURE__ */ new Map();
   for (const [index, step] of (steps ?? []).entries()) {
-    const plain = template ? step.id.replaceAll("{target}", "target") : step.id;
-    if (!STEP_ID.test(plain)) {
+    const plain2 = template ? step.id.replaceAll("{target}", "target") : step.id;
+    if (!STEP_ID.test(plain2)) {
       yield problemAt([field, index, "id"], "a step id is letters, digits, '.', '-' or '_'");
     }
     const earlier = seen.get(step.id);
@@ -48456,23 +48548,23 @@ function shippedFormulaDir() {
 }
 function diskFormulaLibrary(dirs) {
   const loaded = /* @__PURE__ */ new Map();
-  const listing = (name) => {
+  const listing = (name2) => {
     for (const dir of dirs) {
-      const base = formulaFileName(name);
-      if (existsSync(join(dir.path, base))) return { name, file: `${dir.label}${base}`, dir };
+      const base = formulaFileName(name2);
+      if (existsSync(join(dir.path, base))) return { name: name2, file: `${dir.label}${base}`, dir };
     }
     return void 0;
   };
   return {
     searched: dirs.map((d) => d.label).join(" and "),
-    find(name) {
-      const cached2 = loaded.get(name);
+    find(name2) {
+      const cached2 = loaded.get(name2);
       if (cached2) return cached2;
-      const found = listing(name);
+      const found = listing(name2);
       if (!found) return void 0;
-      const text2 = readFileSync(join(found.dir.path, formulaFileName(name)), "utf8");
+      const text2 = readFileSync(join(found.dir.path, formulaFileName(name2)), "utf8");
       const formula = parseFormula(text2, found.file);
-      loaded.set(name, formula);
+      loaded.set(name2, formula);
       return formula;
     },
     list() {
@@ -48483,7 +48575,7 @@ function diskFormulaLibrary(dirs) {
           if (entry.endsWith(FORMULA_FILE_SUFFIX)) names.add(entry.slice(0, -FORMULA_FILE_SUFFIX.length));
         }
       }
-      return [...names].sort().map((name) => listing(name));
+      return [...names].sort().map((name2) => listing(name2));
     }
   };
 }
@@ -48498,23 +48590,23 @@ async function repositoryFormulaLibrary(github, repo, names) {
   const own2 = await listRepositoryFormulas(github, repo);
   const fetched = /* @__PURE__ */ new Map();
   const visited = /* @__PURE__ */ new Set();
-  const visit2 = async (name) => {
-    if (visited.has(name)) return;
-    visited.add(name);
+  const visit2 = async (name2) => {
+    if (visited.has(name2)) return;
+    visited.add(name2);
     let formula;
-    if (own2.has(formulaFileName(name))) {
-      const file2 = `${REPOSITORY_LABEL}${formulaFileName(name)}`;
+    if (own2.has(formulaFileName(name2))) {
+      const file2 = `${REPOSITORY_LABEL}${formulaFileName(name2)}`;
       const text2 = await fileText2(github, repo, file2);
       try {
         formula = text2 === void 0 ? tooLarge(file2) : parseFormula(text2, file2);
-        fetched.set(name, { formula });
+        fetched.set(name2, { formula });
       } catch (error63) {
-        fetched.set(name, { error: error63 });
+        fetched.set(name2, { error: error63 });
         return;
       }
     } else {
       try {
-        formula = shippedFormulas().find(name);
+        formula = shippedFormulas().find(name2);
       } catch {
         return;
       }
@@ -48524,16 +48616,16 @@ async function repositoryFormulaLibrary(github, repo, names) {
   if (own2.size > 0) await Promise.all(names.map(visit2));
   return {
     searched: `${REPOSITORY_LABEL} and ${SHIPPED_LABEL}`,
-    find(name) {
-      const found = fetched.get(name);
+    find(name2) {
+      const found = fetched.get(name2);
       if (found !== void 0) {
         if ("error" in found) throw found.error;
         return found.formula;
       }
-      if (own2.has(formulaFileName(name))) {
-        throw new Error(`${REPOSITORY_LABEL}${formulaFileName(name)} was not fetched: name "${name}" to repositoryFormulaLibrary`);
+      if (own2.has(formulaFileName(name2))) {
+        throw new Error(`${REPOSITORY_LABEL}${formulaFileName(name2)} was not fetched: name "${name2}" to repositoryFormulaLibrary`);
       }
-      return shippedFormulas().find(name);
+      return shippedFormulas().find(name2);
     }
   };
 }
@@ -48932,33 +49024,33 @@ function getUserAgent() {
 }
 
 // node_modules/before-after-hook/lib/register.js
-function register(state, name, method, options) {
+function register(state, name2, method, options) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
   }
   if (!options) {
     options = {};
   }
-  if (Array.isArray(name)) {
-    return name.reverse().reduce((callback, name2) => {
-      return register.bind(null, state, name2, callback, options);
+  if (Array.isArray(name2)) {
+    return name2.reverse().reduce((callback, name3) => {
+      return register.bind(null, state, name3, callback, options);
     }, method)();
   }
   return Promise.resolve().then(() => {
-    if (!state.registry[name]) {
+    if (!state.registry[name2]) {
       return method(options);
     }
-    return state.registry[name].reduce((method2, registered) => {
+    return state.registry[name2].reduce((method2, registered) => {
       return registered.hook.bind(null, method2, options);
     }, method)();
   });
 }
 
 // node_modules/before-after-hook/lib/add.js
-function addHook(state, kind, name, hook2) {
+function addHook(state, kind, name2, hook2) {
   const orig = hook2;
-  if (!state.registry[name]) {
-    state.registry[name] = [];
+  if (!state.registry[name2]) {
+    state.registry[name2] = [];
   }
   if (kind === "before") {
     hook2 = (method, options) => {
@@ -48983,38 +49075,38 @@ function addHook(state, kind, name, hook2) {
       });
     };
   }
-  state.registry[name].push({
+  state.registry[name2].push({
     hook: hook2,
     orig
   });
 }
 
 // node_modules/before-after-hook/lib/remove.js
-function removeHook(state, name, method) {
-  if (!state.registry[name]) {
+function removeHook(state, name2, method) {
+  if (!state.registry[name2]) {
     return;
   }
-  const index = state.registry[name].map((registered) => {
+  const index = state.registry[name2].map((registered) => {
     return registered.orig;
   }).indexOf(method);
   if (index === -1) {
     return;
   }
-  state.registry[name].splice(index, 1);
+  state.registry[name2].splice(index, 1);
 }
 
 // node_modules/before-after-hook/index.js
 var bind = Function.bind;
 var bindable = bind.bind(bind);
-function bindApi(hook2, state, name) {
+function bindApi(hook2, state, name2) {
   const removeHookRef = bindable(removeHook, null).apply(
     null,
-    name ? [state, name] : [state]
+    name2 ? [state, name2] : [state]
   );
   hook2.api = { remove: removeHookRef };
   hook2.remove = removeHookRef;
   ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
+    const args = name2 ? [state, kind, name2] : [state, kind];
     hook2[kind] = hook2.api[kind] = bindable(addHook, null).apply(null, args);
   });
 }
@@ -49115,11 +49207,11 @@ function addQueryParameters(url2, parameters) {
   if (names.length === 0) {
     return url2;
   }
-  return url2 + separator + names.map((name) => {
-    if (name === "q") {
+  return url2 + separator + names.map((name2) => {
+    if (name2 === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
-    return `${name}=${encodeURIComponent(parameters[name])}`;
+    return `${name2}=${encodeURIComponent(parameters[name2])}`;
   }).join("&");
 }
 var urlVariableRegex = /\{[^{}}]+\}/g;
@@ -49554,8 +49646,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject2 = val !== null && typeof val === "object";
-    const hasToJSON = isObject2 && typeof val.toJSON === "function";
+    const isObject3 = val !== null && typeof val === "object";
+    const hasToJSON = isObject3 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
@@ -49838,12 +49930,12 @@ var applyReviverIteratively = (parsed, userReviver) => {
 var serializeBigInts = (text2) => {
   return text2.replace(
     stringsOrLargeNumbers,
-    (match, digits, fractional, exponential) => {
+    (match, digits2, fractional, exponential) => {
       const isString = match[0] === '"';
       const isNoise = isString && noiseValueWithQuotes.test(match);
       if (isNoise) return match.substring(0, match.length - 1) + 'n"';
       const hasFractionalOrExponential = fractional || exponential;
-      const isLessThanMaxSafeInt = digits && (digits.length < MAX_DIGITS || digits.length === MAX_DIGITS && digits <= MAX_INT);
+      const isLessThanMaxSafeInt = digits2 && (digits2.length < MAX_DIGITS || digits2.length === MAX_DIGITS && digits2 <= MAX_INT);
       const isStandardValue = isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
       if (isStandardValue) return match;
       return '"' + match + 'n"';
@@ -49896,8 +49988,8 @@ async function fetchWrapper(requestOptions) {
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
   const body = isPlainObject3(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name, value]) => [
-      name,
+    Object.entries(requestOptions.headers).map(([name2, value]) => [
+      name2,
       String(value)
     ])
   );
@@ -52884,17 +52976,17 @@ function decorate(octokit, scope, methodName, defaults, decorations) {
     }
     if (decorations.renamedParameters) {
       const options2 = requestWithDefaults.endpoint.merge(...args);
-      for (const [name, alias] of Object.entries(
+      for (const [name2, alias] of Object.entries(
         decorations.renamedParameters
       )) {
-        if (name in options2) {
+        if (name2 in options2) {
           octokit.log.warn(
-            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+            `"${name2}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
           );
           if (!(alias in options2)) {
-            options2[alias] = options2[name];
+            options2[alias] = options2[name2];
           }
-          delete options2[name];
+          delete options2[name2];
         }
       }
       return requestWithDefaults(options2);
@@ -52951,12 +53043,4088 @@ function restClient(options) {
   });
 }
 
+// app/github/branch-refs.ts
+async function branchTip(github, repo, branch) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    ref: `heads/${branch}`
+  }), void 0);
+  return answer === void 0 ? void 0 : answer.data.object.sha;
+}
+
+// app/github/pages.ts
+var PER_PAGE = 100;
+async function* pages(fetchPage) {
+  for (let page = 1; ; page++) {
+    const items = await fetchPage(page);
+    yield items;
+    if (items.length < PER_PAGE) return;
+  }
+}
+
+// app/github/issue-comments.ts
+var STATUS_MARKER = "<!-- gastown:status -->";
+async function upsertStatusComment(github, issue3, body, options = {}) {
+  const stored = body.startsWith(STATUS_MARKER) ? body : `${STATUS_MARKER}
+${body}`;
+  const [existing, ...extra] = await findMarkedComments(github, issue3, STATUS_MARKER, options.botLogin);
+  for (const duplicate of extra) await deleteComment(github, issue3, duplicate.id);
+  if (existing !== void 0) {
+    if (existing.body === stored) return { id: existing.id, created: false, changed: false };
+    try {
+      await github.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+        owner: issue3.owner,
+        repo: issue3.repo,
+        comment_id: existing.id,
+        body: stored
+      });
+      return { id: existing.id, created: false, changed: true };
+    } catch (error63) {
+      if (statusOf(error63) !== 404) throw error63;
+    }
+  }
+  const { id } = await replyToIssue(github, issue3, stored);
+  return { id, created: true, changed: true };
+}
+async function replyToIssue(github, issue3, body) {
+  const { data } = await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    body
+  });
+  return { id: data.id };
+}
+async function findMarkedComments(github, issue3, marker, botLogin) {
+  for await (const comments of commentPages(github, issue3)) {
+    const found = comments.filter((comment) => comment.body?.startsWith(marker) === true && comment.user?.type === "Bot" && (botLogin === void 0 || comment.user.login === botLogin));
+    if (found.length > 0) return found;
+  }
+  return [];
+}
+function commentPages(github, issue3) {
+  return pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    per_page: PER_PAGE,
+    page
+  })).data);
+}
+async function deleteComment(github, issue3, commentId) {
+  await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    comment_id: commentId
+  }), void 0);
+}
+
+// app/github/polecat-runs.ts
+var DispatchError = class extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+  status;
+  name = "DispatchError";
+};
+async function dispatchWorkflow(github, repo) {
+  const file2 = `.github/workflows/${repo.workflow}`;
+  try {
+    const { data } = await github.request("POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches", {
+      owner: repo.owner,
+      repo: repo.repo,
+      workflow_id: repo.workflow,
+      ref: repo.ref,
+      inputs: repo.inputs,
+      return_run_details: true
+    });
+    const details = data;
+    if (typeof details !== "object" || details === null || typeof details.workflow_run_id !== "number") return {};
+    return { runId: details.workflow_run_id, ...typeof details.html_url === "string" ? { htmlUrl: details.html_url } : {} };
+  } catch (error63) {
+    const status = statusOf(error63);
+    const at = `${repo.owner}/${repo.repo}`;
+    if (status === 404) {
+      throw new DispatchError(
+        `${file2} was not found on ${repo.ref} in ${at} (GitHub answered 404 ${githubMessage(error63)}): add the polecat workflow there, or name another with polecat.workflow in .github/gastown.yml`,
+        status
+      );
+    }
+    if (status === 422) {
+      const inputs = Object.keys(repo.inputs);
+      throw new DispatchError(
+        `GitHub refused to dispatch ${file2} on ${repo.ref} in ${at}: ${githubMessage(error63)}. It must be on ${repo.ref} with a workflow_dispatch trigger that declares the inputs ${inputs.length > 0 ? inputs.join(", ") : "(none)"}`,
+        status
+      );
+    }
+    throw error63;
+  }
+}
+async function findRunByName(github, repo) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    workflow_id: repo.workflow,
+    event: "workflow_dispatch",
+    per_page: 100
+  }), void 0);
+  const run2 = answer?.data?.workflow_runs.find((r) => r.display_title === repo.name);
+  return run2 === void 0 ? void 0 : summaryOf(run2);
+}
+function summaryOf(run2) {
+  return {
+    id: run2.id,
+    status: run2.status ?? "",
+    conclusion: run2.conclusion,
+    html_url: run2.html_url,
+    display_title: run2.display_title,
+    created_at: run2.created_at
+  };
+}
+function githubMessage(error63) {
+  const message = error63.response?.data?.message;
+  return typeof message === "string" ? message : error63 instanceof Error ? error63.message : String(error63);
+}
+
+// app/github/staging-build.ts
+async function buildStaging(github, repo, staging) {
+  await github.request("POST /repos/{owner}/{repo}/git/refs", { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${staging.branch}`, sha: staging.baseSha });
+  let sha = staging.baseSha;
+  const leftOut = [];
+  for (const head of staging.heads) {
+    try {
+      const answer = await github.request("POST /repos/{owner}/{repo}/merges", {
+        owner: repo.owner,
+        repo: repo.repo,
+        base: staging.branch,
+        head: head.sha,
+        commit_message: `Merge #${head.number}: ${head.title}`.slice(0, 200)
+      });
+      const made = answer.data;
+      if (typeof made?.sha === "string") sha = made.sha;
+    } catch (error63) {
+      const status = statusOf(error63);
+      if (status === 409) leftOut.push({ id: head.id, why: "conflict", text: `#${head.number} does not merge cleanly with the others and the base (GitHub answered 409: ${refusalOf(error63)})` });
+      else if (status === 403 || status === 422) leftOut.push({ id: head.id, why: "refused", text: `GitHub refused to merge #${head.number} (${status}: ${refusalOf(error63)})` });
+      else throw error63;
+    }
+  }
+  return { sha, leftOut };
+}
+async function deleteStaging(github, repo, branch) {
+  try {
+    await github.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", { owner: repo.owner, repo: repo.repo, ref: `heads/${branch}` });
+  } catch (error63) {
+    if (statusOf(error63) !== 422 && statusOf(error63) !== 404) throw error63;
+  }
+}
+
+// app/github/staging-facts.ts
+async function requiredChecks(github, repo, branch) {
+  const rules = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/rules/branches/{branch}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    branch,
+    per_page: PER_PAGE
+  }), void 0);
+  const named = /* @__PURE__ */ new Set();
+  for (const rule of rules?.data ?? []) {
+    if (rule.type === "required_status_checks") for (const check2 of rule.parameters?.required_status_checks ?? []) named.add(check2.context);
+  }
+  const branchAnswer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/branches/{branch}", { owner: repo.owner, repo: repo.repo, branch }), void 0);
+  const protection = branchAnswer?.data?.protection;
+  for (const context of protection?.required_status_checks?.contexts ?? []) named.add(context);
+  for (const check2 of protection?.required_status_checks?.checks ?? []) named.add(check2.context);
+  return [...named];
+}
+async function checkRunsOn(github, repo, sha) {
+  const all = [];
+  for await (const page of pages(async (page2) => {
+    const { data } = await github.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { owner: repo.owner, repo: repo.repo, ref: sha, per_page: PER_PAGE, page: page2, filter: "latest" });
+    return data.check_runs;
+  })) {
+    for (const run2 of page) {
+      all.push({
+        id: run2.id,
+        name: run2.name,
+        status: run2.status,
+        conclusion: run2.conclusion,
+        ...run2.html_url ? { url: run2.html_url } : {},
+        ...run2.output?.title ? { summary: run2.output.title } : {}
+      });
+    }
+  }
+  return all;
+}
+async function statusesOn(github, repo, sha) {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/commits/{ref}/status", { owner: repo.owner, repo: repo.repo, ref: sha, per_page: PER_PAGE });
+  return data.statuses.map((status) => ({
+    context: status.context,
+    state: status.state,
+    ...status.target_url ? { url: status.target_url } : {},
+    ...status.description ? { description: status.description } : {}
+  }));
+}
+async function gatesRunOn(github, repo, workflow, sha) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    workflow_id: workflow,
+    head_sha: sha,
+    per_page: 10
+  }), void 0);
+  const runs = (answer?.data?.workflow_runs ?? []).slice().sort((a, b) => b.id - a.id);
+  const newest = runs[0];
+  return newest === void 0 ? void 0 : { id: newest.id, status: newest.status, conclusion: newest.conclusion, url: newest.html_url };
+}
+
+// app/ledger/timestamps.ts
+var ZERO = 48;
+var DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function isLeapYear(year) {
+  return year % 4 === 0 && year % 100 !== 0 || year % 400 === 0;
+}
+function digits(text2, at, width) {
+  let value = 0;
+  for (let i = at; i < at + width; i++) {
+    const d = text2.charCodeAt(i) - ZERO;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
+  }
+  return value;
+}
+function parse5(text2) {
+  if (text2.length < 20) return void 0;
+  const year = digits(text2, 0, 4);
+  const month = digits(text2, 5, 2);
+  const day = digits(text2, 8, 2);
+  const hour = digits(text2, 11, 2);
+  const minute = digits(text2, 14, 2);
+  const second = digits(text2, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || text2[4] !== "-" || text2[7] !== "-" || text2[10] !== "T" || text2[13] !== ":" || text2[16] !== ":") {
+    return void 0;
+  }
+  const monthDays = month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1];
+  if (day > monthDays) return void 0;
+  let at = 19;
+  let fraction = "";
+  if (text2[at] === ".") {
+    let end = at + 1;
+    while (end < text2.length && digits(text2, end, 1) >= 0) end++;
+    if (end === at + 1 || end - at - 1 > 9) return void 0;
+    fraction = text2.slice(at + 1, end);
+    at = end;
+  }
+  let offsetMinutes = 0;
+  if (text2[at] === "Z") {
+    if (at + 1 !== text2.length) return void 0;
+  } else {
+    const sign = text2[at];
+    const oh = digits(text2, at + 1, 2);
+    const om = digits(text2, at + 4, 2);
+    if (sign !== "+" && sign !== "-" || text2[at + 3] !== ":" || at + 6 !== text2.length || oh < 0 || oh > 23 || om < 0 || om > 59) {
+      return void 0;
+    }
+    offsetMinutes = (sign === "-" ? -1 : 1) * (oh * 60 + om);
+  }
+  const minutes = (daysFromCivil(year, month, day) * 24 + hour) * 60 + minute - offsetMinutes;
+  return { epochMs: (minutes * 60 + second) * 1e3, fraction };
+}
+function daysFromCivil(year, month, day) {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+function isTimestamp(text2) {
+  return parse5(text2) !== void 0;
+}
+function toUtc(text2) {
+  if (text2.endsWith("Z") && !text2.includes(".")) return text2;
+  const parts = parse5(text2);
+  if (!parts) return text2;
+  const seconds = new Date(parts.epochMs).toISOString().slice(0, 19);
+  const fraction = parts.fraction.replace(/0+$/, "");
+  return fraction ? `${seconds}.${fraction}Z` : `${seconds}Z`;
+}
+function instantKey(text2) {
+  if (text2 === void 0) return "";
+  const parts = parse5(text2);
+  if (!parts) return "";
+  const seconds = new Date(parts.epochMs).toISOString().slice(0, 19);
+  return `${seconds}.${parts.fraction.padEnd(9, "0")}`;
+}
+function compareInstants(a, b) {
+  const ka = instantKey(a);
+  const kb = instantKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+function instant(text2) {
+  const parts = parse5(text2);
+  if (!parts) return void 0;
+  if (parts.fraction === "") return { ms: parts.epochMs, nanos: 0 };
+  const digits2 = parts.fraction.padEnd(9, "0");
+  return { ms: parts.epochMs + Number(digits2.slice(0, 3)), nanos: Number(digits2.slice(3)) };
+}
+
+// app/ledger/bead-schema.ts
+var BUILTIN_STATUSES = [
+  "open",
+  "in_progress",
+  "blocked",
+  "deferred",
+  "closed",
+  "pinned",
+  "hooked"
+];
+var TOMBSTONE = "tombstone";
+var BUILTIN_TYPES = [
+  "bug",
+  "feature",
+  "task",
+  "epic",
+  "chore",
+  "decision",
+  "message",
+  "molecule",
+  "gate",
+  "spike",
+  "story",
+  "milestone",
+  "event"
+];
+var TYPE_ALIASES = {
+  enhancement: "feature",
+  feat: "feature",
+  dec: "decision",
+  adr: "decision",
+  investigation: "spike",
+  timebox: "spike",
+  "user-story": "story",
+  ms: "milestone"
+};
+var GASTOWN_TYPES = [
+  "agent",
+  "role",
+  "rig",
+  "convoy",
+  "merge-request",
+  "slot",
+  "event"
+];
+var WISP_TYPES = [
+  "heartbeat",
+  "ping",
+  "patrol",
+  "gc_report",
+  "recovery",
+  "error",
+  "escalation"
+];
+var BOND_TYPES = ["sequential", "parallel", "conditional", "root"];
+var MOL_TYPES = ["swarm", "patrol", "work"];
+var WORK_TYPES = ["mutex", "open_competition"];
+var timestamp = external_exports.string().refine(isTimestamp, {
+  message: "must be an RFC 3339 timestamp such as 2026-04-18T16:19:12Z"
+});
+var nonNegativeInt = external_exports.number().int().nonnegative();
+var dependencySchema = external_exports.looseObject({
+  issue_id: external_exports.string().min(1),
+  depends_on_id: external_exports.string().min(1),
+  type: external_exports.string().min(1).max(50),
+  created_at: timestamp.optional(),
+  created_by: external_exports.string().optional(),
+  metadata: external_exports.string().optional(),
+  thread_id: external_exports.string().optional()
+});
+var commentSchema = external_exports.looseObject({
+  // A UUID since Beads 1.0; an integer before.
+  id: external_exports.union([external_exports.string(), external_exports.number().int()]).optional(),
+  issue_id: external_exports.string().optional(),
+  author: external_exports.string(),
+  text: external_exports.string(),
+  created_at: timestamp
+});
+var bondSchema = external_exports.looseObject({
+  source_id: external_exports.string().optional(),
+  // The pre-1.0 name of `source_id`.
+  proto_id: external_exports.string().optional(),
+  bond_type: external_exports.enum(BOND_TYPES),
+  bond_point: external_exports.string().optional()
+});
+var beadShape = {
+  _type: external_exports.literal("issue").optional(),
+  id: external_exports.string().min(1),
+  title: external_exports.string(),
+  description: external_exports.string().optional(),
+  design: external_exports.string().optional(),
+  acceptance_criteria: external_exports.string().optional(),
+  notes: external_exports.string().optional(),
+  spec_id: external_exports.string().optional(),
+  status: external_exports.string().optional(),
+  priority: external_exports.number().int().min(0).max(4).optional(),
+  issue_type: external_exports.string().optional(),
+  assignee: external_exports.string().optional(),
+  owner: external_exports.string().optional(),
+  estimated_minutes: nonNegativeInt.optional(),
+  created_at: timestamp,
+  created_by: external_exports.string().optional(),
+  updated_at: timestamp,
+  started_at: timestamp.optional(),
+  closed_at: timestamp.optional(),
+  close_reason: external_exports.string().optional(),
+  closed_by_session: external_exports.string().optional(),
+  due_at: timestamp.optional(),
+  defer_until: timestamp.optional(),
+  external_ref: external_exports.string().optional(),
+  source_system: external_exports.string().optional(),
+  metadata: external_exports.unknown().optional(),
+  compaction_level: nonNegativeInt.optional(),
+  compacted_at: timestamp.optional(),
+  compacted_at_commit: external_exports.string().optional(),
+  original_size: nonNegativeInt.optional(),
+  labels: external_exports.array(external_exports.string()).optional(),
+  dependencies: external_exports.array(dependencySchema).optional(),
+  comments: external_exports.array(commentSchema).optional(),
+  sender: external_exports.string().optional(),
+  ephemeral: external_exports.boolean().optional(),
+  no_history: external_exports.boolean().optional(),
+  wisp_type: external_exports.enum(WISP_TYPES).optional(),
+  pinned: external_exports.boolean().optional(),
+  is_template: external_exports.boolean().optional(),
+  bonded_from: external_exports.array(bondSchema).optional(),
+  await_type: external_exports.string().optional(),
+  await_id: external_exports.string().optional(),
+  // Go's time.Duration: integer nanoseconds.
+  timeout: external_exports.number().int().optional(),
+  waiters: external_exports.array(external_exports.string()).optional(),
+  source_formula: external_exports.string().optional(),
+  source_location: external_exports.string().optional(),
+  mol_type: external_exports.enum(MOL_TYPES).optional(),
+  work_type: external_exports.enum(WORK_TYPES).optional(),
+  event_kind: external_exports.string().optional(),
+  actor: external_exports.string().optional(),
+  target: external_exports.string().optional(),
+  payload: external_exports.string().optional(),
+  // Legacy (Beads ≤ 0.50): tombstones and the ephemeral flag's old name.
+  deleted_at: timestamp.optional(),
+  deleted_by: external_exports.string().optional(),
+  delete_reason: external_exports.string().optional(),
+  original_type: external_exports.string().optional(),
+  wisp: external_exports.boolean().optional()
+};
+var beadSchema = external_exports.looseObject(beadShape);
+var EXPORT_FIELD_ORDER = [
+  "_type",
+  "id",
+  "title",
+  "description",
+  "design",
+  "acceptance_criteria",
+  "notes",
+  "spec_id",
+  "status",
+  "priority",
+  "issue_type",
+  "assignee",
+  "owner",
+  "estimated_minutes",
+  "created_at",
+  "created_by",
+  "updated_at",
+  "started_at",
+  "closed_at",
+  "close_reason",
+  "closed_by_session",
+  "due_at",
+  "defer_until",
+  "external_ref",
+  "source_system",
+  "metadata",
+  "compaction_level",
+  "compacted_at",
+  "compacted_at_commit",
+  "original_size",
+  "labels",
+  "dependencies",
+  "comments",
+  "deleted_at",
+  "deleted_by",
+  "delete_reason",
+  "original_type",
+  "sender",
+  "ephemeral",
+  "no_history",
+  "wisp_type",
+  "pinned",
+  "is_template",
+  "bonded_from",
+  "await_type",
+  "await_id",
+  "timeout",
+  "waiters",
+  "source_formula",
+  "source_location",
+  "mol_type",
+  "work_type",
+  "event_kind",
+  "actor",
+  "target",
+  "payload"
+];
+var EXPORT_ONLY_FIELDS = [
+  "dependency_count",
+  "dependent_count",
+  "comment_count"
+];
+var TIMESTAMP_FIELDS = [
+  "created_at",
+  "updated_at",
+  "started_at",
+  "closed_at",
+  "due_at",
+  "defer_until",
+  "compacted_at",
+  "deleted_at"
+];
+function beadStatus(bead) {
+  return bead.status || "open";
+}
+function beadType(bead) {
+  const type = bead.issue_type || "task";
+  return TYPE_ALIASES[type] ?? type;
+}
+function isEphemeral(bead) {
+  return bead.ephemeral === true || bead.wisp === true;
+}
+
+// app/ledger/id-prefix.ts
+var MIN_HASH = 3;
+var MAX_HASH = 8;
+function isNumeric(text2) {
+  return /^[0-9]+$/.test(text2);
+}
+function isLikelyHash(text2) {
+  if (text2.length < MIN_HASH || text2.length > MAX_HASH || !/^[0-9a-zA-Z]+$/.test(text2)) return false;
+  return text2.length === MIN_HASH || /[0-9]/.test(text2);
+}
+function guessPrefix(id) {
+  const lastHyphen = id.lastIndexOf("-");
+  if (lastHyphen <= 0) return "";
+  const suffix = id.slice(lastHyphen + 1);
+  if (suffix === "") return id.slice(0, lastHyphen);
+  const dot = suffix.indexOf(".");
+  const base = dot > 0 ? suffix.slice(0, dot) : suffix;
+  if (isNumeric(base) || isLikelyHash(base)) return id.slice(0, lastHyphen);
+  return id.slice(0, id.indexOf("-"));
+}
+function normalizePrefix(prefix) {
+  const trimmed = prefix.trim();
+  return trimmed.endsWith("-") ? trimmed.slice(0, -1) : trimmed;
+}
+function ledgerPrefix(configPrefix, ids) {
+  const configured = normalizePrefix(configPrefix ?? "");
+  if (configured) return configured;
+  for (const id of ids) return guessPrefix(id) || void 0;
+  return void 0;
+}
+
+// app/ledger/external-ref.ts
+function beadByExternalRef(ledger2, ref) {
+  for (const record2 of ledger2.sorted()) if (record2.bead.external_ref === ref) return record2.bead;
+  return void 0;
+}
+
+// app/ledger/adaptive-id-length.ts
+var DEFAULT_MAX_COLLISION_PROBABILITY = 0.25;
+var DEFAULT_MIN_ID_LENGTH = 3;
+var DEFAULT_MAX_ID_LENGTH = 8;
+var ALPHABET_SIZE = 36;
+function adaptiveIdLength(topLevelCount, options = {}) {
+  if (!Number.isInteger(topLevelCount) || topLevelCount < 0) {
+    throw new RangeError(`the number of ids must be a whole number of at least 0, got ${topLevelCount}`);
+  }
+  const maxProbability = options.maxCollisionProbability ?? DEFAULT_MAX_COLLISION_PROBABILITY;
+  const minLength = options.minLength ?? DEFAULT_MIN_ID_LENGTH;
+  const maxLength = options.maxLength ?? DEFAULT_MAX_ID_LENGTH;
+  for (let length = minLength; length <= maxLength; length++) {
+    const possibilities = ALPHABET_SIZE ** length;
+    const probability = 1 - Math.exp(-(topLevelCount * topLevelCount) / (2 * possibilities));
+    if (probability <= maxProbability) return length;
+  }
+  return maxLength;
+}
+function countTopLevelIds(prefix, ids) {
+  const head = `${prefix}-`;
+  let count2 = 0;
+  for (const id of ids) {
+    if (id.startsWith(head) && !id.includes(".", head.length)) count2++;
+  }
+  return count2;
+}
+
+// app/ledger/hash-id.ts
+import { createHash } from "node:crypto";
+var BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz";
+var NANOS_PER_MILLI = 1000000n;
+var HASH_BYTES = { 3: 2, 4: 3, 5: 4, 6: 4, 7: 5, 8: 5 };
+var DEFAULT_HASH_BYTES = 3;
+function encodeBase36(bytes, length) {
+  let value = 0n;
+  for (const byte of bytes) value = value << 8n | BigInt(byte);
+  let digits2 = "";
+  while (value > 0n) {
+    digits2 = BASE36[Number(value % 36n)] + digits2;
+    value /= 36n;
+  }
+  return digits2.length < length ? digits2.padStart(length, "0") : digits2.slice(digits2.length - length);
+}
+function unixNano(time3, subMillisecondNanos = 0) {
+  if (!Number.isInteger(subMillisecondNanos) || subMillisecondNanos < 0 || subMillisecondNanos > 999999) {
+    throw new RangeError(
+      `createdAtNanos must be a whole number of nanoseconds from 0 to 999999, got ${subMillisecondNanos}`
+    );
+  }
+  if (time3 instanceof Date) {
+    const ms = time3.getTime();
+    if (Number.isNaN(ms)) throw new RangeError("createdAt is an invalid Date");
+    return BigInt(ms) * NANOS_PER_MILLI + BigInt(subMillisecondNanos);
+  }
+  if (subMillisecondNanos !== 0) {
+    throw new RangeError("createdAtNanos applies to a Date only; write the fraction in the timestamp");
+  }
+  const at = instant(time3);
+  if (at === void 0) {
+    throw new RangeError(
+      `createdAt ${JSON.stringify(time3)} is not an RFC 3339 timestamp; write it like 2026-04-18T16:19:12.123456789Z`
+    );
+  }
+  return BigInt(at.ms) * NANOS_PER_MILLI + BigInt(at.nanos);
+}
+function hashId(input2) {
+  const { length, nonce = 0 } = input2;
+  if (!Number.isInteger(length) || length < 1) {
+    throw new RangeError(`an id's hash length must be a whole number of at least 1, got ${length}`);
+  }
+  if (!Number.isInteger(nonce) || nonce < 0) {
+    throw new RangeError(`a nonce must be a whole number of at least 0, got ${nonce}`);
+  }
+  const nanos = unixNano(input2.createdAt, input2.createdAtNanos);
+  const content = `${input2.title}|${input2.description ?? ""}|${input2.creator}|${nanos}|${nonce}`;
+  const hash2 = createHash("sha256").update(content, "utf8").digest();
+  const bytes = hash2.subarray(0, HASH_BYTES[length] ?? DEFAULT_HASH_BYTES);
+  return `${input2.prefix}-${encodeBase36(bytes, length)}`;
+}
+
+// app/ledger/new-bead-id.ts
+var NONCES_PER_LENGTH = 10;
+var ID_INFIXES = { mol: "mol", wisp: "wisp" };
+var BeadIdError = class extends Error {
+};
+function mintHashId(base, isTaken, lengths) {
+  const maxLength = lengths.maxLength ?? DEFAULT_MAX_ID_LENGTH;
+  const baseLength = Math.min(lengths.baseLength, maxLength);
+  for (let length = baseLength; length <= maxLength; length++) {
+    for (let nonce = 0; nonce < NONCES_PER_LENGTH; nonce++) {
+      const candidate = hashId({ ...base, length, nonce });
+      if (!isTaken(candidate)) return candidate;
+    }
+  }
+  throw new BeadIdError(
+    `could not mint an id for ${JSON.stringify(base.title)} with prefix ${base.prefix}: every candidate of lengths ${baseLength}-${maxLength} with nonces 0-${NONCES_PER_LENGTH - 1} is taken; change the title or the creation time and try again`
+  );
+}
+function idPrefixFor(prefix, kind = "work") {
+  const base = prefix.endsWith("-") ? prefix.slice(0, -1) : prefix;
+  if (!base) {
+    throw new BeadIdError(
+      "a bead id needs a prefix: set issue-prefix in .beads/config.yaml (or ledger.prefix in .github/gastown.yml)"
+    );
+  }
+  return kind === "work" ? base : `${base}-${ID_INFIXES[kind]}`;
+}
+function newBeadId(input2, existingIds, options = {}) {
+  const { kind, ...hashInput } = input2;
+  const prefix = idPrefixFor(input2.prefix, kind);
+  const baseLength = adaptiveIdLength(countTopLevelIds(prefix, existingIds.keys()), options);
+  return mintHashId({ ...hashInput, prefix }, (id) => existingIds.has(id), {
+    baseLength,
+    maxLength: options.maxLength ?? DEFAULT_MAX_ID_LENGTH
+  });
+}
+
+// app/molecules/gastown-metadata.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function gastownMetadata(bead) {
+  const metadata = bead.metadata;
+  return isRecord(metadata) && isRecord(metadata.gastown) ? metadata.gastown : {};
+}
+function gastownString(bead, field) {
+  const value = gastownMetadata(bead)[field];
+  return typeof value === "string" ? value : void 0;
+}
+function withGastownMetadata(bead, patch) {
+  const metadata = isRecord(bead.metadata) ? bead.metadata : {};
+  const gastown = { ...gastownMetadata(bead) };
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === void 0) delete gastown[field];
+    else gastown[field] = value;
+  }
+  return { ...bead, metadata: { ...metadata, gastown } };
+}
+
+// app/ledger/child-id.ts
+var MAX_CHILD_NUMBER = Number.MAX_SAFE_INTEGER;
+function childNumber(id) {
+  const lastDot = id.lastIndexOf(".");
+  if (lastDot < 0) return void 0;
+  const digits2 = /^[+-]?\d+/.exec(id.slice(lastDot + 1))?.[0];
+  if (digits2 === void 0) return void 0;
+  const value = Number(digits2);
+  return Math.abs(value) <= MAX_CHILD_NUMBER ? value : void 0;
+}
+
+// app/molecules/molecule.ts
+var MoleculeError = class extends Error {
+  name = "MoleculeError";
+};
+var CLOSE_REASONS = {
+  done: "done",
+  /** A step or root the squash closed. */
+  squashed: "squashed",
+  /** The root of a molecule squashed with steps still open (`--abandon`). */
+  abandoned: "abandoned",
+  burned: "burned",
+  failed: "failed"
+};
+function isMoleculeRoot(bead) {
+  return bead !== void 0 && beadType(bead) === "molecule";
+}
+function readMolecule(ledger2, rootId) {
+  const root = ledger2.get(rootId);
+  if (!root) throw new MoleculeError(`no bead ${rootId} in the ledger`);
+  if (!isMoleculeRoot(root)) {
+    throw new MoleculeError(`${rootId} is not a molecule (its type is ${beadType(root)})`);
+  }
+  const head = `${rootId}.`;
+  const stepBeads = ledger2.beads().filter((b) => b.id.startsWith(head) && !b.id.includes(".", head.length));
+  const stepIdOf = new Map(stepBeads.map((b) => [b.id, gastownString(b, "step") ?? b.id.slice(head.length)]));
+  const steps = stepBeads.map((bead) => ({
+    bead,
+    step: stepIdOf.get(bead.id),
+    n: childNumber(bead.id) ?? 0,
+    needs: (bead.dependencies ?? []).filter((d) => d.type === "blocks" && stepIdOf.has(d.depends_on_id)).map((d) => stepIdOf.get(d.depends_on_id)),
+    closed: beadStatus(bead) === "closed"
+  })).sort((a, b) => a.n - b.n);
+  const rootBond = root.bonded_from?.find((bond) => bond.bond_type === "root");
+  const formulaRef2 = rootBond?.source_id ?? rootBond?.proto_id;
+  return {
+    root,
+    steps,
+    bead: gastownString(root, "bead"),
+    formulaRef: formulaRef2,
+    formula: gastownString(root, "formula") ?? formulaRef2?.replace(/@[^@]*$/, ""),
+    ephemeral: root.ephemeral === true || root.wisp === true
+  };
+}
+function isOpen(molecule) {
+  return beadStatus(molecule.root) !== "closed";
+}
+
+// app/molecules/proto.ts
+function formulaRef(proto) {
+  return `${proto.formula}@${proto.version}`;
+}
+
+// app/molecules/pour.ts
+function pour(ledger2, proto, on, options) {
+  const work = ledger2.get(on);
+  if (!work) throw new MoleculeError(`no bead ${on} in the ledger to pour ${proto.formula} onto`);
+  if (isMoleculeRoot(work)) throw new MoleculeError(`${on} is a molecule; pour onto the work bead it belongs to`);
+  const open3 = openMoleculeOf(ledger2, work);
+  if (open3) {
+    if (open3.formula === proto.formula) return { ledger: ledger2, root: open3.root.id, created: false };
+    throw new MoleculeError(
+      `${on} already has molecule ${open3.root.id} (formula ${open3.formula ?? "unknown"}) open; to start over with ${proto.formula}, abandon it first: gt mol burn ${open3.root.id}`
+    );
+  }
+  const beads = moleculeBeads(proto, ledger2.records, { ...options, kind: "mol", work });
+  const root = beads[0];
+  const linked = withGastownMetadata(work, { molecule: root.id, formula: proto.formula });
+  return {
+    ledger: ledger2.withBeads([...beads, { ...linked, updated_at: timestamp2(options.now) }]),
+    root: root.id,
+    created: true
+  };
+}
+function openMoleculeOf(ledger2, work) {
+  const id = gastownString(work, "molecule");
+  if (id === void 0 || !isMoleculeRoot(ledger2.get(id))) return void 0;
+  const molecule = readMolecule(ledger2, id);
+  return isOpen(molecule) ? molecule : void 0;
+}
+function moleculeBeads(proto, taken, options) {
+  const { work, kind, actor, bond } = options;
+  const now = timestamp2(options.now);
+  const title = work ? `${proto.formula}: ${work.title}` : proto.formula;
+  const rootId = newBeadId(
+    { prefix: options.prefix, kind, title, description: proto.description, creator: actor, createdAt: options.now },
+    taken
+  );
+  const ephemeral = kind === "wisp" ? { ephemeral: true } : {};
+  const priority = work?.priority ?? bond?.root.priority ?? 2;
+  const dep = (issue3, target, type) => ({ issue_id: issue3, depends_on_id: target, type, created_at: now, created_by: actor });
+  const root = {
+    id: rootId,
+    title,
+    ...proto.description ? { description: proto.description } : {},
+    status: "open",
+    priority,
+    issue_type: "molecule",
+    mol_type: proto.formula.includes("patrol") ? "patrol" : "work",
+    created_at: now,
+    created_by: actor,
+    updated_at: now,
+    source_formula: proto.file,
+    bonded_from: [
+      { source_id: formulaRef(proto), bond_type: "root" },
+      ...bond ? [{ source_id: bond.root.id, bond_type: bond.type }] : []
+    ],
+    metadata: { gastown: { ...work ? { bead: work.id } : {}, formula: proto.formula, vars: proto.vars } },
+    ...work || bond ? {
+      dependencies: [
+        ...work ? [dep(rootId, work.id, "parent-child")] : [],
+        ...bond ? [dep(rootId, bond.root.id, bond.dependency)] : []
+      ]
+    } : {},
+    ...ephemeral
+  };
+  const stepIds = new Map(proto.steps.map((step, i) => [step.id, `${rootId}.${i + 1}`]));
+  const steps = proto.steps.map((step, i) => {
+    const id = `${rootId}.${i + 1}`;
+    return {
+      id,
+      title: step.title,
+      ...step.description ? { description: step.description } : {},
+      ...step.acceptance ? { acceptance_criteria: step.acceptance } : {},
+      status: "open",
+      priority,
+      issue_type: "task",
+      created_at: now,
+      created_by: actor,
+      updated_at: now,
+      metadata: { gastown: { step: step.id, ...step.parallel ? { parallel: true } : {}, ...step.gate ? { gate: step.gate } : {} } },
+      dependencies: [
+        dep(id, rootId, "parent-child"),
+        ...step.needs.map((need) => dep(id, stepIds.get(need), "blocks"))
+      ],
+      ...ephemeral
+    };
+  });
+  return [root, ...steps];
+}
+function timestamp2(now) {
+  return toUtc(now.toISOString().replace(".000Z", "Z"));
+}
+
+// app/town/merge-queue.ts
+var MERGE_REQUEST_TYPE = "merge-request";
+function queueRef(repo, number4) {
+  return `gastown:queue/${repo}#${number4}`;
+}
+function mergeRequestOf(bead) {
+  if (bead.issue_type !== MERGE_REQUEST_TYPE) return void 0;
+  const meta3 = gastownMetadata(bead);
+  const text2 = (key) => gastownString(bead, key);
+  const [repo, head, headSha, base, queuedAt, queuedBy] = [text2("repo"), text2("head"), text2("head_sha"), text2("base"), text2("queued_at"), text2("queued_by")];
+  if (typeof meta3.pr !== "number" || !repo || !head || !headSha || !base || !queuedAt || !queuedBy) return void 0;
+  return {
+    id: bead.id,
+    repo,
+    number: meta3.pr,
+    head,
+    headSha,
+    base,
+    bead: text2("bead"),
+    polecat: text2("polecat"),
+    priority: bead.priority ?? 2,
+    convoyAt: text2("convoy_at"),
+    tries: typeof meta3.tries === "number" ? meta3.tries : 0,
+    queuedAt,
+    queuedBy
+  };
+}
+function queueOrder(ledger2, base) {
+  return ledger2.beads().filter((bead) => bead.issue_type === MERGE_REQUEST_TYPE && beadStatus(bead) !== "closed").map(mergeRequestOf).filter((request2) => request2 !== void 0 && request2.base === base).sort((a, b) => a.priority - b.priority || convoyFirst(a.convoyAt, b.convoyAt) || a.tries - b.tries || compare(a.queuedAt, b.queuedAt) || a.number - b.number);
+}
+function leaveQueue(ledger2, repo, number4, leave) {
+  const found = beadByExternalRef(ledger2, queueRef(repo, number4));
+  if (found === void 0 || beadStatus(found) === "closed") return ledger2;
+  const now = timestamp2(leave.now);
+  return ledger2.withBead(withGastownMetadata(
+    { ...found, status: "closed", closed_at: now, close_reason: leave.reason, updated_at: now },
+    { left_why: leave.why }
+  ));
+}
+function recordTry(ledger2, id, now) {
+  const found = ledger2.get(id);
+  const request2 = found && mergeRequestOf(found);
+  if (found === void 0 || request2 === void 0) return ledger2;
+  return ledger2.withBead(withGastownMetadata({ ...found, updated_at: timestamp2(now) }, { tries: request2.tries + 1 }));
+}
+function convoyFirst(a, b) {
+  if (a === b) return 0;
+  if (a === void 0) return 1;
+  if (b === void 0) return -1;
+  return compare(a, b);
+}
+function compare(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// app/town/refinery-batching.ts
+var PRIOR_FAILURE_RATE = 0.1;
+var PRIOR_WEIGHT = 10;
+function estimateFailureRate(recent) {
+  const ejected = recent.filter((outcome) => outcome === "ejected").length;
+  return (ejected + PRIOR_FAILURE_RATE * PRIOR_WEIGHT) / (recent.length + PRIOR_WEIGHT);
+}
+function firstHalf(group) {
+  return group.slice(0, Math.ceil(group.length / 2));
+}
+function secondHalf(group) {
+  return group.slice(Math.ceil(group.length / 2));
+}
+function runsToBisect(size, p) {
+  if (size <= 1) return 0;
+  const q = 1 - p;
+  const first = Math.ceil(size / 2);
+  const second = size - first;
+  const firstGreen = q ** first * (1 - q ** second);
+  const firstRed = 1 - q ** first;
+  const inferred = second === 1 ? 1 : runsToBisect(second, p);
+  const fresh = 1 + (1 - q ** second) * runsToBisect(second, p);
+  return 1 + (firstGreen * inferred + firstRed * (runsToBisect(first, p) + fresh)) / (1 - q ** size);
+}
+var FLAKE_ODDS_TO_RETRY = 9;
+function redLikelyAFlake(size, p, flakeRate) {
+  const allGood = (1 - p) ** size;
+  return allGood * flakeRate > FLAKE_ODDS_TO_RETRY * (1 - allGood);
+}
+function retriesFor(size, p, flakeRate, retriesForFlakes) {
+  return redLikelyAFlake(size, p, flakeRate) ? retriesForFlakes : 0;
+}
+function expectedRunsForBatch(size, p, retries) {
+  const red = 1 - (1 - p) ** size;
+  return 1 + (red === 0 ? 0 : red * (retries + runsToBisect(size, p)));
+}
+function expectedRunsPerLanded(size, p, retries) {
+  return expectedRunsForBatch(size, p, retries) / (size * (1 - p));
+}
+function bestBatchSize(p, flakeRate, maxBatch, retriesForFlakes) {
+  if (p >= 1) return 1;
+  const cost = (size) => expectedRunsPerLanded(size, p, retriesFor(size, p, flakeRate, retriesForFlakes));
+  let best = 1;
+  for (let size = 2; size <= maxBatch; size++) if (cost(size) < cost(best) - 1e-12) best = size;
+  return best;
+}
+function nextTrial(queue, inputs) {
+  const { failureRate, flakeRate, maxBatch, retriesForFlakes } = inputs;
+  const batch = queue.slice(0, bestBatchSize(failureRate, flakeRate, maxBatch, retriesForFlakes));
+  return { prs: batch, retries: retriesFor(batch.length, failureRate, flakeRate, retriesForFlakes) };
+}
+function bisect(group) {
+  if (group.length === 1) return [{ prs: group, retries: 0 }];
+  return [{ prs: firstHalf(group), retries: 0, sibling: secondHalf(group) }];
+}
+function afterTrial(trial, green, rest) {
+  if (green) {
+    const inferred = trial.sibling ? bisect(trial.sibling) : [];
+    return { land: trial.prs, eject: [], next: [...inferred, ...rest] };
+  }
+  if (trial.retries > 0) return { land: [], eject: [], next: [{ ...trial, retries: trial.retries - 1 }, ...rest] };
+  const fresh = trial.sibling ? [{ prs: trial.sibling, retries: 0 }] : [];
+  if (trial.prs.length === 1) return { land: [], eject: trial.prs, next: [...fresh, ...rest] };
+  return { land: [], eject: [], next: [...bisect(trial.prs), ...fresh, ...rest] };
+}
+
+// app/town/refinery.ts
+var REFINERY_SLOT_TYPE = "slot";
+var RECENT_OUTCOMES = 30;
+function slotRef(repo, base) {
+  return `gastown:refinery/${repo}@${base}`;
+}
+function slotOf(ledger2, repo, base) {
+  const bead = beadByExternalRef(ledger2, slotRef(repo, base));
+  const meta3 = bead === void 0 ? {} : gastownMetadata(bead);
+  const number4 = (value) => typeof value === "number" && Number.isFinite(value) ? value : 0;
+  return {
+    repo,
+    base,
+    attempt: number4(meta3.attempt),
+    ...isTrial(meta3.trial) ? { trial: meta3.trial } : {},
+    plan: Array.isArray(meta3.plan) ? meta3.plan : [],
+    recent: Array.isArray(meta3.recent) ? meta3.recent : [],
+    runs: number4(meta3.runs),
+    flakes: number4(meta3.flakes),
+    flaky: typeof meta3.flaky === "object" && meta3.flaky !== null ? meta3.flaky : {},
+    ...typeof meta3.stalled === "string" ? { stalled: meta3.stalled } : {}
+  };
+}
+function isTrial(value) {
+  const trial = value;
+  return typeof trial === "object" && trial !== null && typeof trial.attempt === "number" && Array.isArray(trial.prs) && typeof trial.stage === "string" && typeof trial.baseSha === "string" && typeof trial.since === "string";
+}
+function withSlot(ledger2, slot, write) {
+  const ref = slotRef(slot.repo, slot.base);
+  const found = beadByExternalRef(ledger2, ref);
+  const now = timestamp2(write.now);
+  const title = `Refinery of ${slot.repo} into ${slot.base}`;
+  const bead = found ?? {
+    id: newBeadId({ prefix: write.prefix, title, description: ref, creator: write.actor, createdAt: write.now }, ledger2.records),
+    title,
+    description: `The merge queue's batch under test into ${slot.base}, and what the refinery has learnt of its gates.`,
+    status: "open",
+    priority: 2,
+    issue_type: REFINERY_SLOT_TYPE,
+    created_at: now,
+    created_by: write.actor,
+    updated_at: now,
+    external_ref: ref
+  };
+  return ledger2.withBead(withGastownMetadata({ ...bead, status: slot.trial ? "in_progress" : "open", updated_at: now }, {
+    base: slot.base,
+    repo: slot.repo,
+    attempt: slot.attempt,
+    trial: slot.trial,
+    plan: slot.plan,
+    recent: slot.recent,
+    runs: slot.runs,
+    flakes: slot.flakes,
+    flaky: slot.flaky,
+    stalled: slot.stalled
+  }));
+}
+function sameTrial(slot, seen) {
+  return slot.trial !== void 0 && slot.trial.attempt === seen.attempt && slot.trial.stage === seen.stage;
+}
+function batching(slot, config2) {
+  return {
+    failureRate: estimateFailureRate(slot.recent),
+    flakeRate: slot.runs === 0 ? 0 : slot.flakes / slot.runs,
+    maxBatch: config2.refinery.batch,
+    retriesForFlakes: config2.refinery.retries_for_flakes
+  };
+}
+function startTrial(ledger2, input2) {
+  const slot = slotOf(ledger2, input2.repo, input2.base);
+  if (slot.trial !== void 0) return { ledger: ledger2 };
+  const queued = queueOrder(ledger2, input2.base).filter((request2) => request2.repo === input2.repo);
+  const open3 = new Map(queued.map((request2) => [request2.id, request2]));
+  const plan = slot.plan.map((trial2) => ({ ...trial2, prs: trial2.prs.filter((id) => open3.has(id)), ...trial2.sibling ? { sibling: trial2.sibling.filter((id) => open3.has(id)) } : {} }));
+  let next;
+  while (plan.length > 0 && next === void 0) {
+    const first = plan.shift();
+    if (first.prs.length > 0) next = first;
+  }
+  next ??= queued.length === 0 ? void 0 : nextTrial(queued.map((request2) => request2.id), batching(slot, input2.config));
+  if (next === void 0) return { ledger: slot.plan.length === 0 ? ledger2 : withSlot(ledger2, { ...slot, plan: [] }, input2) };
+  const trial = begun(next, slot.attempt + 1, open3, input2.baseSha, timestamp2(input2.now), next.redBefore);
+  const { stalled: _, ...rest } = slot;
+  return { ledger: withSlot(ledger2, { ...rest, attempt: trial.attempt, trial, plan }, input2), trial };
+}
+function begun(trial, attempt, open3, baseSha, since, redBefore) {
+  return {
+    attempt,
+    prs: trial.prs,
+    retries: trial.retries,
+    ...trial.sibling && trial.sibling.length > 0 ? { sibling: trial.sibling } : {},
+    heads: Object.fromEntries(trial.prs.map((id) => [id, open3.get(id)?.headSha ?? ""])),
+    stage: "building",
+    baseSha,
+    since,
+    ...redBefore && redBefore.length > 0 ? { redBefore } : {}
+  };
+}
+function trialRequests(ledger2, trial) {
+  return trial.prs.map((id) => ledger2.get(id)).filter((bead) => bead !== void 0 && beadStatus(bead) !== "closed").map(mergeRequestOf).filter((request2) => request2 !== void 0);
+}
+function trialOutdated(ledger2, trial) {
+  const open3 = new Map(trialRequests(ledger2, trial).map((request2) => [request2.id, request2]));
+  for (const id of trial.prs) {
+    const request2 = open3.get(id);
+    if (request2 === void 0) return `a pull request in it left the queue`;
+    if (request2.headSha !== trial.heads[id]) return `#${request2.number} was pushed to (now at ${request2.headSha.slice(0, 12)})`;
+  }
+  return void 0;
+}
+function advanceTrial(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  if (!sameTrial(slot, update.seen) || slot.trial === void 0) return ledger2;
+  const trial = { ...slot.trial, ...update.set, stage: update.to, since: timestamp2(update.now) };
+  return withSlot(ledger2, { ...slot, trial }, update);
+}
+function rebuildTrial(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  if (!sameTrial(slot, update.seen) || slot.trial === void 0) return { ledger: ledger2 };
+  const open3 = new Map(trialRequests(ledger2, slot.trial).map((request2) => [request2.id, request2]));
+  const prs = slot.trial.prs.filter((id) => open3.has(id));
+  if (prs.length === 0) {
+    const { trial: _, ...rest } = slot;
+    return { ledger: withSlot(ledger2, rest, update) };
+  }
+  const sibling = slot.trial.sibling?.filter((id) => open3.has(id));
+  const trial = begun({ prs, retries: slot.trial.retries, ...sibling ? { sibling } : {} }, slot.attempt + 1, open3, update.baseSha, timestamp2(update.now));
+  return { ledger: withSlot(ledger2, { ...slot, attempt: trial.attempt, trial }, update), trial };
+}
+function abandonTrial(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  if (!sameTrial(slot, update.seen)) return ledger2;
+  const { trial: _, ...rest } = slot;
+  return withSlot(ledger2, { ...rest, stalled: update.why }, update);
+}
+function ejectAtBuild(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  if (!sameTrial(slot, update.seen) || slot.trial === void 0 || update.ejected.length === 0) return { ledger: ledger2, ejected: [] };
+  let next = ledger2;
+  const ejected = [];
+  for (const { id, why, text: text2 } of update.ejected) {
+    const request2 = mergeRequestOf(next.get(id));
+    if (request2 === void 0) continue;
+    next = leaveQueue(next, request2.repo, request2.number, { reason: "ejected", why: text2, now: update.now });
+    ejected.push({ request: request2, why });
+  }
+  const gone = new Set(update.ejected.map((e) => e.id));
+  const trial = { ...slot.trial, prs: slot.trial.prs.filter((id) => !gone.has(id)) };
+  const recent = remember(slot.recent, ejected.map(() => "ejected"));
+  if (trial.prs.length === 0) {
+    const { trial: _, ...rest } = slot;
+    return { ledger: withSlot(next, { ...rest, recent }, update), ejected };
+  }
+  return { ledger: withSlot(next, { ...slot, trial, recent }, update), ejected };
+}
+function recordVerdict(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  const trial = slot.trial;
+  if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, ejected: [], retried: false };
+  const now = timestamp2(update.now);
+  if (update.verdict.kind === "green") {
+    const flaked = trial.redBefore ?? [];
+    const flaky = { ...slot.flaky };
+    for (const name2 of flaked) flaky[name2] = (flaky[name2] ?? 0) + 1;
+    const stage = update.config.refinery.mode === "review" || trial.pr !== void 0 ? "review" : "landing";
+    const { redBefore: _2, ...rest2 } = trial;
+    const green = { ...rest2, stage, since: now };
+    return {
+      ledger: withSlot(ledger2, { ...slot, trial: green, runs: slot.runs + 1, flakes: slot.flakes + (flaked.length > 0 ? 1 : 0), flaky }, update),
+      trial: green,
+      ejected: [],
+      retried: false
+    };
+  }
+  const failing = update.verdict.failing;
+  const knownFlaky = failing.length > 0 && failing.every((name2) => (slot.flaky[name2] ?? 0) > 0) && trial.redBefore === void 0;
+  const lone = trial.prs.length === 1 && trial.redBefore === void 0 ? update.config.refinery.retries_for_flakes : 0;
+  const retries = Math.max(trial.retries, knownFlaky ? 1 : 0, lone);
+  const decision = afterTrial({ prs: trial.prs, retries, ...trial.sibling ? { sibling: trial.sibling } : {} }, false, slot.plan);
+  const { trial: _, ...rest } = slot;
+  const recorded = { ...rest, runs: slot.runs + 1 };
+  if (retries > 0) {
+    const [again, ...plan] = decision.next;
+    const retry2 = { ...again, redBefore: failing };
+    return { ledger: withSlot(ledger2, { ...recorded, plan: [retry2, ...plan] }, update), ejected: [], retried: true };
+  }
+  let next = ledger2;
+  const ejected = [];
+  for (const id of decision.eject) {
+    const request2 = mergeRequestOf(next.get(id));
+    if (request2 === void 0) continue;
+    next = leaveQueue(recordTry(next, id, update.now), request2.repo, request2.number, { reason: "ejected", why: `failed: ${failing.join(", ") || "the gates"}`, now: update.now });
+    ejected.push({ request: request2, why: "failed" });
+  }
+  return {
+    ledger: withSlot(next, { ...recorded, plan: decision.next, recent: remember(slot.recent, ejected.map(() => "ejected")) }, update),
+    ejected,
+    retried: false
+  };
+}
+function recordLanded(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  const trial = slot.trial;
+  if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, landed: [] };
+  const now = timestamp2(update.now);
+  let next = ledger2;
+  const landed = [];
+  for (const request2 of trialRequests(ledger2, trial)) {
+    next = leaveQueue(next, request2.repo, request2.number, { reason: "landed", why: `landed in ${update.where}`, now: update.now });
+    const work = request2.bead === void 0 ? void 0 : next.get(request2.bead);
+    if (work !== void 0 && beadStatus(work) !== "closed") {
+      const closed = { ...work, status: "closed", closed_at: now, close_reason: "merged", updated_at: now };
+      next = next.withBead(closed);
+      landed.push({ request: request2, work: closed });
+    } else landed.push({ request: request2 });
+  }
+  const decision = afterTrial({ prs: trial.prs, retries: 0, ...trial.sibling ? { sibling: trial.sibling } : {} }, true, slot.plan);
+  const { trial: _, ...rest } = slot;
+  return { ledger: withSlot(next, { ...rest, plan: decision.next, recent: remember(slot.recent, landed.map(() => "landed")) }, update), landed };
+}
+function dequeueTrial(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  const trial = slot.trial;
+  if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, dequeued: [] };
+  let next = ledger2;
+  const dequeued = trialRequests(ledger2, trial);
+  for (const request2 of dequeued) next = leaveQueue(next, request2.repo, request2.number, { reason: "dequeued", why: update.why, now: update.now });
+  const { trial: _, ...rest } = slot;
+  return { ledger: withSlot(next, rest, update), dequeued };
+}
+function remember(recent, more) {
+  return [...recent, ...more].slice(-RECENT_OUTCOMES);
+}
+
+// app/molecules/digest.ts
+var DIGEST_KINDS = ["work", "patrol", "merge"];
+var RIG = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+$/;
+var timestamp3 = external_exports.string().refine(isTimestamp, {
+  message: "must be an RFC 3339 timestamp such as 2026-04-18T16:19:12Z"
+});
+var count = external_exports.number().int().min(0);
+var name = external_exports.string().min(1);
+var digestShape = {
+  /**
+   * `work:<molecule>`, `patrol:<molecule>` or `merge:<owner>/<repo>#<pr>` (see digestId): the
+   * same event always gives the same id, so a digest already in the file is not written again.
+   */
+  id: name,
+  /** `work`: a polecat's molecule; `patrol`: one patrol cycle; `merge`: a PR the refinery landed. */
+  kind: external_exports.enum(DIGEST_KINDS),
+  /** The molecule root's id; null for a merge digest that has none. */
+  molecule: name.nullable(),
+  /**
+   * The formula the molecule was poured from, as its root's `bonded_from` names it:
+   * `<name>@<version>`. Not checked further, so a molecule Beads poured (its proto's id) can end.
+   */
+  formula: name.nullable(),
+  /** The work bead the molecule did. */
+  bead: name.nullable(),
+  /** The polecat's name, or the patrol's role (witness, refinery, …). */
+  agent: name.nullable(),
+  /** The repository, `owner/repo`. */
+  rig: external_exports.string().regex(RIG, "must be owner/repo, such as octo-org/widgets").nullable(),
+  /** When the molecule was poured, the patrol began, or the refinery took the PR up. */
+  started_at: timestamp3,
+  /** When it ended; never before `started_at`. The UTC month of this instant names the file. */
+  finished_at: timestamp3,
+  /**
+   * How it ended. Work: COMPLETED, BLOCKED, REFACTOR, ESCALATE or ABANDONED; patrol: OK;
+   * merge: MERGED. A string rather than a closed list, so a later exit can still be read.
+   */
+  exit: name.nullable(),
+  /** The molecule's steps. */
+  steps_total: count,
+  /** Steps closed as done before the squash; not those the squash itself closed. */
+  steps_done: count,
+  /** Runs it took: a work bead's dispatch attempts (1 when the first run finished it). */
+  attempts: count,
+  /** Commits on the branch; null when not known (as for every count below). */
+  commits: count.nullable(),
+  files_changed: count.nullable(),
+  lines_added: count.nullable(),
+  lines_removed: count.nullable(),
+  /** The pull request's number. */
+  pr: external_exports.number().int().min(1).nullable(),
+  /** When the PR was merged; null while it is not. */
+  merged_at: timestamp3.nullable(),
+  /** What the agent's model calls cost, in US dollars. */
+  cost_usd: external_exports.number().min(0).nullable(),
+  /** The agent's turns. */
+  turns: count.nullable(),
+  /** A few sentences on what was done, for people reading the history. */
+  summary: external_exports.string()
+};
+var DigestSchema = external_exports.strictObject(digestShape).superRefine((digest, ctx) => {
+  const problem = (field, message, showValue = true) => ctx.addIssue({ code: "custom", path: [field], message, input: digest[field], params: { showValue } });
+  const expectId = (id, from) => {
+    if (digest.id !== id) problem("id", `must be ${JSON.stringify(id)}, made from its ${from}`);
+  };
+  if (digest.steps_done > digest.steps_total) {
+    problem("steps_done", `must be at most steps_total, ${digest.steps_total}`);
+  }
+  if (isTimestamp(digest.started_at) && isTimestamp(digest.finished_at) && compareInstants(digest.finished_at, digest.started_at) < 0) {
+    problem("finished_at", `must not be before started_at, ${digest.started_at}`);
+  }
+  if (digest.kind === "merge") {
+    if (digest.rig === null) problem("rig", "is required for a merge digest", false);
+    if (digest.pr === null) problem("pr", "is required for a merge digest", false);
+    if (digest.merged_at === null) problem("merged_at", "is required for a merge digest", false);
+    if (digest.rig !== null && digest.pr !== null) {
+      expectId(digestId("merge", { repo: digest.rig, pr: digest.pr }), "kind, rig and pr");
+    }
+  } else if (digest.molecule === null) {
+    problem("molecule", `is required for a ${digest.kind} digest`, false);
+  } else if (digest.molecule !== "") {
+    expectId(digestId(digest.kind, digest.molecule), "kind and molecule");
+  }
+});
+var DIGEST_FIELDS = Object.keys(digestShape);
+function digestId(kind, of) {
+  if (kind === "merge") {
+    if (typeof of === "string") throw new Error("a merge digest's id is made from {repo, pr}, not a molecule id");
+    return `merge:${of.repo}#${of.pr}`;
+  }
+  if (typeof of !== "string" || of === "") throw new Error(`a ${kind} digest's id is made from its molecule id`);
+  return `${kind}:${of}`;
+}
+var DigestError = class extends Error {
+  constructor(problems) {
+    super(problems.map((p) => p.field ? `${p.field}: ${p.message}` : p.message).join("\n"));
+    this.problems = problems;
+    this.name = "DigestError";
+  }
+  problems;
+};
+function digestLine(digest) {
+  return `${JSON.stringify(inFieldOrder(checkedDigest(digest)))}
+`;
+}
+function checkedDigest(record2) {
+  const parsed = DigestSchema.safeParse(record2);
+  if (!parsed.success) throw new DigestError(schemaProblems2(parsed.error, record2));
+  return parsed.data;
+}
+function inFieldOrder(digest) {
+  const ordered2 = {};
+  for (const field of DIGEST_FIELDS) ordered2[field] = digest[field];
+  return ordered2;
+}
+var UNKNOWN_FIELD = "unknown field (a digest's fields are listed in docs/digests.md)";
+var EXPECTED = {
+  int: "an integer",
+  number: "a number",
+  string: "a string",
+  object: "an object"
+};
+var NULLABLE = /* @__PURE__ */ new Set();
+var INTEGER = /* @__PURE__ */ new Set();
+for (const [field, schema] of Object.entries(digestShape)) {
+  const inner = schema instanceof external_exports.ZodNullable ? schema.unwrap() : schema;
+  if (inner !== schema) NULLABLE.add(field);
+  if (inner instanceof external_exports.ZodNumber && inner.format === "safeint") INTEGER.add(field);
+}
+function describe3(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  return JSON.stringify(value);
+}
+function schemaProblems2(error63, record2) {
+  return error63.issues.flatMap((issue3) => {
+    if (issue3.code === "unrecognized_keys") {
+      return issue3.keys.map((key) => ({ field: key, message: UNKNOWN_FIELD }));
+    }
+    const field = issue3.path.map(String).join(".");
+    return [{ field, message: issueMessage(issue3, field, record2) }];
+  });
+}
+function issueMessage(issue3, field, record2) {
+  const value = field && typeof record2 === "object" && record2 !== null ? record2[field] : record2;
+  if (field === "" && issue3.code === "invalid_type") return "a digest must be a JSON object";
+  if (value === void 0) return "is required";
+  const got = ` (got ${describe3(value)})`;
+  switch (issue3.code) {
+    case "invalid_type": {
+      const expected = INTEGER.has(field) ? "int" : issue3.expected;
+      const orNull = NULLABLE.has(field) ? " or null" : "";
+      return `must be ${EXPECTED[expected] ?? expected}${orNull}${got}`;
+    }
+    case "too_small":
+      return issue3.origin === "string" ? "must not be empty" : `must be at least ${issue3.minimum}${got}`;
+    case "too_big":
+      return `must be at most ${issue3.maximum}${got}`;
+    case "invalid_value":
+      return `must be one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}${got}`;
+    case "custom":
+      return issue3.params?.["showValue"] === false ? issue3.message : `${issue3.message}${got}`;
+    default:
+      return `${issue3.message}${got}`;
+  }
+}
+
+// app/town/fenced-text.ts
+function fenced(text2, language = "text") {
+  const longest = Math.max(2, ...[...text2.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}${language}
+${text2}
+${fence}`;
+}
+var MENTION = /(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])/g;
+function withoutMentions(text2) {
+  return text2.replace(MENTION, "@\u200B");
+}
+
+// app/town/hidden-characters.ts
+var HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\u180B-\u180F\u3164\uFFA0\u{E0000}-\u{E007F}]|\u034F|\u115F|\u1160/u;
+var TAB = 9;
+var NEWLINE = 10;
+var PRESENTATION_SELECTORS = /* @__PURE__ */ new Set([65038, 65039]);
+function isVariationSelector(codePoint) {
+  return codePoint >= 65024 && codePoint <= 65039 || codePoint >= 917760 && codePoint <= 917999;
+}
+function isHiddenCodePoint(codePoint) {
+  if (codePoint > 1114111) return true;
+  if (codePoint === TAB || codePoint === NEWLINE) return false;
+  return isVariationSelector(codePoint) || HIDDEN.test(String.fromCodePoint(codePoint));
+}
+function normalizeNewlines(text2) {
+  return text2.replace(/\r\n?|[\u0085\u2028\u2029]/g, "\n");
+}
+function withoutHiddenCharacters(text2) {
+  let out = "";
+  let previous;
+  for (const char of normalizeNewlines(text2)) {
+    const codePoint = char.codePointAt(0);
+    if (isVariationSelector(codePoint)) {
+      const keep = PRESENTATION_SELECTORS.has(codePoint) && previous !== void 0 && !/\s/u.test(previous) && !isVariationSelector(previous.codePointAt(0));
+      if (keep) out += char;
+      previous = char;
+      continue;
+    }
+    if (char !== "	" && char !== "\n" && HIDDEN.test(char)) continue;
+    out += char;
+    previous = char;
+  }
+  return out;
+}
+var HIDDEN_ENTITY_NAMES = /* @__PURE__ */ new Set([
+  "shy",
+  "zwj",
+  "zwnj",
+  "lrm",
+  "rlm",
+  "ZeroWidthSpace",
+  "NegativeVeryThinSpace",
+  "NegativeThinSpace",
+  "NegativeMediumSpace",
+  "NegativeThickSpace",
+  "NoBreak",
+  "ApplyFunction",
+  "af",
+  "InvisibleTimes",
+  "it",
+  "InvisibleComma",
+  "ic"
+]);
+function isHiddenEntity(entity) {
+  const body = entity.slice(1, -1);
+  if (!body.startsWith("#")) return HIDDEN_ENTITY_NAMES.has(body);
+  const hex3 = body[1] === "x" || body[1] === "X";
+  const codePoint = Number.parseInt(body.slice(hex3 ? 2 : 1), hex3 ? 16 : 10);
+  return Number.isFinite(codePoint) && codePoint > 0 && codePoint <= 1114111 && isHiddenCodePoint(codePoint);
+}
+
+// app/town/untrusted-text.ts
+var SANITIZE_PASSES = 4;
+function sanitizeUntrusted(text2) {
+  let current = text2;
+  for (let pass = 0; pass < SANITIZE_PASSES; pass++) {
+    const next = sanitizeOnce(current);
+    if (next === current) return current;
+    current = next;
+  }
+  return sanitizeOnce(current.replace(/[<&]/g, ""));
+}
+function sanitizeOnce(text2) {
+  return withoutImageText(withoutReferenceDefinitions(withoutMarkup(withoutHiddenCharacters(text2))));
+}
+var CONTENT_HIDDEN = /* @__PURE__ */ new Set([
+  "script",
+  "style",
+  "template",
+  "noscript",
+  "noembed",
+  "noframes",
+  "iframe",
+  "object",
+  "svg",
+  "math",
+  "title",
+  "textarea",
+  "xmp",
+  "plaintext"
+]);
+var RAW_TEXT = /* @__PURE__ */ new Set(["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"]);
+var VOID = /* @__PURE__ */ new Set([
+  "area",
+  "base",
+  "br",
+  "col",
+  "embed",
+  "hr",
+  "img",
+  "input",
+  "link",
+  "meta",
+  "param",
+  "source",
+  "track",
+  "wbr"
+]);
+var HIDING_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d])|opacity\s*:\s*0(?![.\d])/i;
+var ATTRIBUTE = String.raw`\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>\x60]+|'[^']*'|"[^"]*"))?`;
+var OPEN_TAG = new RegExp(String.raw`<([A-Za-z][A-Za-z0-9-]*)((?:${ATTRIBUTE})*)\s*(/?)>`, "y");
+var CLOSE_TAG = /<\/([A-Za-z][A-Za-z0-9-]*)\s*>/y;
+var TAG_NAME = /<(\/?)([A-Za-z][^\s/>]*)/y;
+var QUOTED_VALUE = /\s*(?:"[^"]*"|'[^']*')/y;
+var BLANK_LINE = /[ \t]*(?:\n|$)/y;
+var ENTITY = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/y;
+var ENCLOSED = [
+  // `<!-->` and `<!--->` are whole comments, so the end is looked for from the second dash.
+  { open: /<!--/y, close: "-->", from: 2 },
+  { open: /<\?/y, close: "?>", from: 2 },
+  { open: /<!\[CDATA\[/y, close: "]]>", from: 9 },
+  { open: /<![A-Za-z]/y, close: ">", from: 2 }
+];
+function matchAt(pattern, text2, at) {
+  pattern.lastIndex = at;
+  return pattern.exec(text2);
+}
+function markupEnd(text2, at, lenient) {
+  if (text2[at] === "&") {
+    const entity = matchAt(ENTITY, text2, at);
+    return entity && isHiddenEntity(entity[0]) ? at + entity[0].length : -1;
+  }
+  for (const { open: open3, close, from } of ENCLOSED) {
+    if (!matchAt(open3, text2, at)) continue;
+    const end = text2.indexOf(close, at + from);
+    return end < 0 ? text2.length : end + close.length;
+  }
+  const tag = lenient ? browserTag(text2, at) : commonMarkTag(text2, at);
+  if (!tag) return -1;
+  const selfClosing = tag.closing || tag.selfClosing || VOID.has(tag.name);
+  return !selfClosing && hidesContent(tag.name, tag.attributes) ? elementEnd(text2, tag.name, tag.end) : tag.end;
+}
+function commonMarkTag(text2, at) {
+  const closing = matchAt(CLOSE_TAG, text2, at);
+  if (closing) {
+    return { name: closing[1].toLowerCase(), attributes: "", closing: true, selfClosing: false, end: at + closing[0].length };
+  }
+  const open3 = matchAt(OPEN_TAG, text2, at);
+  if (!open3) return void 0;
+  return {
+    name: open3[1].toLowerCase(),
+    attributes: open3[2],
+    closing: false,
+    selfClosing: open3[3] === "/",
+    end: at + open3[0].length
+  };
+}
+function browserTag(text2, at) {
+  const head = matchAt(TAG_NAME, text2, at);
+  if (!head) return void 0;
+  const tag = (end, selfClosing) => ({
+    name: head[2].toLowerCase(),
+    attributes: text2.slice(at + head[0].length, end - 1),
+    closing: head[1] === "/",
+    selfClosing,
+    end
+  });
+  for (let i = at + head[0].length; i < text2.length; i++) {
+    const c = text2[i];
+    if (c === ">") return tag(i + 1, text2[i - 1] === "/");
+    if (c === "\n" && matchAt(BLANK_LINE, text2, i + 1)) return tag(i, true);
+    if (c !== "=") continue;
+    const quote = matchAt(QUOTED_VALUE, text2, i + 1);
+    if (quote) i += quote[0].length;
+  }
+  return tag(text2.length, true);
+}
+function hidesContent(name2, attributes) {
+  if (CONTENT_HIDDEN.has(name2)) return true;
+  if (/(?:^|\s)hidden(?:\s*=|\s|$)/i.test(attributes)) return true;
+  const style = /\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/i.exec(attributes);
+  return style !== null && HIDING_STYLE.test(style[1] ?? style[2] ?? style[3] ?? "");
+}
+function elementEnd(text2, name2, from) {
+  const escaped = name2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const tags = new RegExp(String.raw`<(/?)${escaped}(?=[\s/>])[^>]*>`, "gi");
+  tags.lastIndex = from;
+  let depth = 1;
+  for (let match = tags.exec(text2); match; match = tags.exec(text2)) {
+    if (match[1] === "/") depth--;
+    else if (!RAW_TEXT.has(name2) && !match[0].endsWith("/>")) depth++;
+    if (depth === 0) return tags.lastIndex;
+  }
+  return text2.length;
+}
+function withoutMarkup(text2) {
+  const blocks = htmlBlocks(text2);
+  let block = 0;
+  let out = "";
+  let from = 0;
+  const starts = /[<&]/g;
+  for (let match = starts.exec(text2); match; match = starts.exec(text2)) {
+    const at = match.index;
+    while (block < blocks.length && blocks[block].end <= at) block++;
+    const inBlock = block < blocks.length && blocks[block].start <= at;
+    const end = markupEnd(text2, at, inBlock);
+    if (end < 0) continue;
+    out += text2.slice(from, at);
+    from = end;
+    starts.lastIndex = end;
+  }
+  return out + text2.slice(from);
+}
+var RAW_BLOCK = /^ {0,3}<(pre|textarea|script|style)(?=[\s>]|$)/i;
+var BLOCK_START = /^ {0,3}<\/?[A-Za-z]/;
+function htmlBlocks(text2) {
+  const blocks = [];
+  let lineStart = 0;
+  let open3;
+  while (lineStart <= text2.length) {
+    const newline = text2.indexOf("\n", lineStart);
+    const lineEnd = newline < 0 ? text2.length : newline;
+    const line = text2.slice(lineStart, lineEnd);
+    if (open3 === void 0) {
+      const raw2 = RAW_BLOCK.exec(line);
+      if (raw2) open3 = { start: lineStart, close: new RegExp(`</${raw2[1]}>`, "i") };
+      else if (BLOCK_START.test(line)) open3 = { start: lineStart, close: void 0 };
+    }
+    if (open3 !== void 0) {
+      const ends = open3.close === void 0 ? line.trim() === "" : open3.close.test(line);
+      if (ends || newline < 0) {
+        blocks.push({ start: open3.start, end: lineEnd + 1 });
+        open3 = void 0;
+      }
+    }
+    if (newline < 0) break;
+    lineStart = newline + 1;
+  }
+  return blocks;
+}
+var DEFINITION_START = /^ {0,3}\[(?!\^)(?:[^\\\]\n]|\\.)+\]:/;
+var TITLE_CLOSE = { '"': '"', "'": "'", "(": ")" };
+function withoutReferenceDefinitions(text2) {
+  const lines = text2.split("\n");
+  const kept = [];
+  for (let i = 0; i < lines.length; i++) {
+    const start = DEFINITION_START.exec(lines[i]);
+    if (!start) {
+      kept.push(lines[i]);
+      continue;
+    }
+    let rest = lines[i].slice(start[0].length).trim();
+    const nextIsText = () => i + 1 < lines.length && lines[i + 1].trim() !== "";
+    if (rest === "" && nextIsText()) rest = lines[++i].trim();
+    rest = rest.replace(/^(?:<[^>\n]*>|\S+)\s*/, "");
+    if (rest === "" && nextIsText() && /^\s*["'(]/.test(lines[i + 1])) rest = lines[++i].trim();
+    const opener = rest[0];
+    if (opener === void 0 || !(opener in TITLE_CLOSE)) continue;
+    const close = TITLE_CLOSE[opener];
+    let title = rest.slice(1);
+    while (!title.includes(close) && nextIsText()) title = lines[++i];
+  }
+  return kept.join("\n");
+}
+function matchingBrackets(text2) {
+  const match = new Int32Array(text2.length).fill(-1);
+  const open3 = [];
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2[i];
+    if (c === "\\") i++;
+    else if (c === "[") open3.push(i);
+    else if (c === "]" && open3.length > 0) match[open3.pop()] = i;
+  }
+  return match;
+}
+var IMAGE_SOURCE = /\(\s*(<[^>\n]*>|[^\s()]+)?\s*(?:"[^"]*"|'[^']*'|\([^)]*\))?\s*\)/y;
+function withoutImageText(text2) {
+  if (!text2.includes("![")) return text2;
+  const brackets = matchingBrackets(text2);
+  let out = "";
+  let from = 0;
+  for (let at = text2.indexOf("![", from); at >= 0; at = text2.indexOf("![", Math.max(at + 1, from))) {
+    const close = brackets[at + 1];
+    const after = text2[close + 1];
+    if (close < 0 || after !== "(" && after !== "[") continue;
+    out += text2.slice(from, at + 2);
+    from = close;
+    if (after === "(") {
+      const destination = matchAt(IMAGE_SOURCE, text2, close + 1);
+      if (destination) {
+        out += `](${destination[1] ?? ""})`;
+        from = close + 1 + destination[0].length;
+      }
+    }
+  }
+  return out + text2.slice(from);
+}
+
+// app/town/refinery-texts.ts
+var REFINERY_MARKER = "<!-- gastown:refinery -->";
+function plain(text2) {
+  return withoutMentions(sanitizeUntrusted(text2)).replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|").trim();
+}
+function refineryPullTitle(base, lines) {
+  return `Refinery: land ${lines.map((line) => `#${line.request.number}`).join(", ")} into ${base}`.slice(0, 250);
+}
+function refineryPullBody(input2) {
+  const { base, trial, lines, state } = input2;
+  const rows = lines.map(({ request: request2, title }) => `| #${request2.number} | ${request2.bead === void 0 ? "\u2014" : `\`${request2.bead}\``} | ${plain(title.replace(/^Merge #\d+: /, ""))} | \`${request2.headSha.slice(0, 12)}\` |`);
+  const now = state.kind === "testing" ? "**Testing.** The gates are running on this branch's tip; nothing to review yet." : state.kind === "green" ? "**Green: ready for review.** Approve this pull request to land the batch." : `**Waiting:** ${state.why}`;
+  return [
+    REFINERY_MARKER,
+    `The merge queue's batch ${trial.attempt} into \`${base}\`: the base at \`${trial.baseSha.slice(0, 12)}\` with one merge commit per pull request below, exactly the tree that lands.`,
+    "",
+    now,
+    "",
+    "| Pull request | Bead | Title | Head |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    "",
+    `Gates: ${input2.gates}.`,
+    "",
+    "Once it is approved and green the refinery merges it with a merge commit, so each pull request above shows as merged. Closing it unmerged takes its pull requests out of the queue; `/queue` on one puts it back."
+  ].join("\n");
+}
+function gatesText(input2) {
+  const parts = [];
+  if (input2.checks) {
+    parts.push(input2.required.length > 0 ? `the required checks ${input2.required.map((name2) => `\`${name2}\``).join(", ")}` : "every check reported on the staging commit");
+  }
+  if (input2.commands.length > 0) parts.push(`the commands ${input2.commands.map((command) => `\`${command.replace(/`/g, "'")}\``).join(", ")} in \`${input2.workflow}\``);
+  return parts.join(" and ");
+}
+var EVIDENCE_LOG_LINES = 60;
+function failureEvidence(input2) {
+  const gates = input2.red.map((gate) => `- \`${plain(gate.name)}\`${gate.summary ? `: ${plain(gate.summary)}` : ""}${gate.url ? ` (${gate.url})` : ""}`);
+  const tail = input2.log === void 0 ? [] : ["", "The end of the failing log:", "", fenced(logTail(input2.log))];
+  return [`Red on the staging commit \`${input2.stagingSha.slice(0, 12)}\` (the base with this pull request merged in):`, ...gates, ...tail].join("\n");
+}
+function logTail(log) {
+  const lines = sanitizeUntrusted(log).replace(/\r/g, "").trimEnd().split("\n");
+  return lines.slice(-EVIDENCE_LOG_LINES).join("\n");
+}
+function failureSummaryVar(evidence) {
+  return sanitizeUntrusted(evidence).split("\n").filter((line) => !/^\s*(?:`{3,}|~{3,})/.test(line)).join("\n");
+}
+function ejectedComment(input2) {
+  const what = input2.reason === "failed" ? "it failed the gates" : input2.reason === "conflict" ? "it conflicts with the base or the pull requests ahead of it" : "GitHub refused to merge it";
+  return [`#${input2.number} is out of the merge queue: ${what}.`, "", input2.evidence, "", input2.next].join("\n");
+}
+function mergeDigest(input2) {
+  const { request: request2, work } = input2;
+  const at = timestamp2(input2.mergedAt);
+  return {
+    id: digestId("merge", { repo: request2.repo, pr: request2.number }),
+    kind: "merge",
+    molecule: null,
+    formula: null,
+    bead: work?.id ?? request2.bead ?? null,
+    agent: request2.polecat ?? null,
+    rig: request2.repo,
+    started_at: request2.queuedAt < at ? request2.queuedAt : at,
+    finished_at: at,
+    exit: "MERGED",
+    steps_total: 0,
+    steps_done: 0,
+    attempts: request2.tries + 1,
+    commits: null,
+    files_changed: null,
+    lines_added: null,
+    lines_removed: null,
+    pr: request2.number,
+    merged_at: at,
+    cost_usd: null,
+    turns: null,
+    summary: `#${request2.number} landed in ${input2.where} after ${request2.tries} failed batch${request2.tries === 1 ? "" : "es"}.`
+  };
+}
+
+// app/town/staging-branch.ts
+var STAGING_PREFIX = "gastown-refinery/";
+function stagingBranch(base, attempt) {
+  return `${STAGING_PREFIX}${base}/${attempt}`;
+}
+
+// app/town/staging-verdict.ts
+var COMMAND_GATES = "gates";
+var PASSING = /* @__PURE__ */ new Set(["success", "neutral", "skipped"]);
+function checkRunResult(run2) {
+  if (run2.status !== "completed") return "pending";
+  if (run2.conclusion !== null && PASSING.has(run2.conclusion)) return "pass";
+  return run2.conclusion === "action_required" ? "person" : "fail";
+}
+function statusResult(status) {
+  return status.state === "success" ? "pass" : status.state === "pending" ? "pending" : "fail";
+}
+function stagingVerdict(facts2) {
+  const gates = [];
+  const waiting = [];
+  if (facts2.checks) {
+    const runs = latestBy(facts2.checkRuns.filter((run2) => !run2.name.startsWith("gastown/")), (run2) => run2.name);
+    const statuses = new Map(facts2.statuses.map((status) => [status.context, status]));
+    const names = facts2.required.length > 0 ? facts2.required : [.../* @__PURE__ */ new Set([...runs.keys(), ...statuses.keys()])];
+    if (names.length === 0) waiting.push("no check has reported on the staging commit yet");
+    for (const name2 of names) {
+      const run2 = runs.get(name2);
+      const status = statuses.get(name2);
+      if (run2 !== void 0) {
+        gates.push({ name: name2, result: checkRunResult(run2), red: { name: name2, ...run2.url ? { url: run2.url } : {}, ...run2.summary ? { summary: run2.summary } : {} } });
+      } else if (status !== void 0) {
+        gates.push({ name: name2, result: statusResult(status), red: { name: name2, ...status.url ? { url: status.url } : {}, ...status.description ? { summary: status.description } : {} } });
+      } else waiting.push(`the required check \`${name2}\` has not reported`);
+    }
+  }
+  if (facts2.commands) {
+    const run2 = facts2.gatesRun;
+    if (run2 === void 0) waiting.push("the gates workflow has not started");
+    else {
+      const result = run2.status !== "completed" ? "pending" : run2.conclusion === "success" ? "pass" : run2.conclusion === "action_required" ? "person" : "fail";
+      gates.push({ name: COMMAND_GATES, result, red: { name: COMMAND_GATES, url: run2.url, gatesRunId: run2.id } });
+    }
+  }
+  const red = gates.filter((gate) => gate.result === "fail").map((gate) => gate.red);
+  if (red.length > 0) return { kind: "red", red };
+  const person = gates.filter((gate) => gate.result === "person").map((gate) => `\`${gate.name}\``);
+  if (person.length > 0) return { kind: "person", waiting: `${person.join(", ")} waits for a person to approve its run` };
+  waiting.push(...gates.filter((gate) => gate.result === "pending").map((gate) => `\`${gate.name}\` is running`));
+  return waiting.length > 0 ? { kind: "pending", waiting: waiting.join("; ") } : { kind: "green" };
+}
+function latestBy(items, key) {
+  const latest = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const seen = latest.get(key(item));
+    if (seen === void 0 || item.id > seen.id) latest.set(key(item), item);
+  }
+  return latest;
+}
+
+// app/github/issue-labels.ts
+async function addLabels(github, issue3, labels) {
+  if (labels.length === 0) return;
+  await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    labels: [...labels]
+  });
+}
+async function removeLabel(github, issue3, name2) {
+  const removed = await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    name: name2
+  }), false);
+  return removed !== false;
+}
+async function labelsOn(github, issue3) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number
+  }), void 0);
+  if (answer === void 0) return void 0;
+  const labels = answer.data.labels;
+  return labels.map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
+}
+
+// app/github/job-logs.ts
+var PER_PAGE2 = 100;
+async function listRunJobs(github, repo) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    run_id: repo.runId,
+    per_page: PER_PAGE2
+  }), void 0);
+  return answer === void 0 ? [] : answer.data.jobs;
+}
+async function jobLog(github, repo) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    job_id: repo.jobId
+  }), void 0, [404, 410]);
+  const data = answer?.data;
+  if (typeof data === "string") return data;
+  if (data instanceof ArrayBuffer || data instanceof Uint8Array) return new TextDecoder().decode(data);
+  return void 0;
+}
+
+// app/github/update-issue.ts
+async function closeIssue(github, issue3) {
+  await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    state: "closed",
+    state_reason: "completed"
+  });
+}
+
+// app/molecules/placeholders.ts
+var PLACEHOLDER = /\{\{([A-Za-z_][A-Za-z0-9_-]*)\}\}/g;
+function placeholdersIn(text2) {
+  const names = /* @__PURE__ */ new Set();
+  for (const match of text2.matchAll(PLACEHOLDER)) names.add(match[1]);
+  return [...names];
+}
+function substitute(text2, values) {
+  return text2.replace(PLACEHOLDER, (whole, name2) => values.get(name2) ?? whole);
+}
+
+// app/molecules/resolve-formula.ts
+function resolveFormula(name2, library) {
+  const source = library.find(name2);
+  if (!source) throw notFound(name2, library);
+  const resolved = new Resolver(library).resolve(source, [name2]);
+  const problems = [...needProblems(resolved.steps), ...placeholderProblems(resolved)];
+  if (problems.length > 0) throw new FormulaError(problems);
+  return resolved;
+}
+function notFound(name2, library, at) {
+  const message = `no formula named "${name2}" (looked in ${library.searched})`;
+  return new FormulaError([at ? { ...at, message } : { file: name2, line: 0, column: 0, field: "", message }]);
+}
+var Resolver = class {
+  constructor(library) {
+    this.library = library;
+  }
+  library;
+  resolve(source, chain) {
+    const { formula } = source;
+    const vars = /* @__PURE__ */ new Map();
+    let steps = [];
+    const extendsPath = (i) => typeof formula.extends === "string" ? ["extends"] : ["extends", i];
+    for (const [i, parentName] of parentsOf(formula).entries()) {
+      const parent = this.formulaAt(parentName, chain, source.problem(extendsPath(i), ""));
+      for (const [varName, v] of parent.vars) vars.set(varName, v);
+      steps = withSteps(steps, parent.steps);
+    }
+    for (const [varName, v] of Object.entries(formula.vars ?? {})) {
+      vars.set(varName, resolvedVar(v, { source, path: ["vars", varName] }));
+    }
+    steps = withSteps(steps, (formula.steps ?? []).map((step, i) => ({
+      // A need written twice is one need: pour writes one dependency per need.
+      step,
+      needs: [...new Set(step.needs ?? [])],
+      origin: { source, path: ["steps", i] }
+    })));
+    const expansions = formula.compose?.expand ?? [];
+    for (let i = 0; i < expansions.length; i++) steps = this.expand(source, steps, vars, i, chain);
+    return { source, vars, steps };
+  }
+  /** A formula named from within `chain`'s last formula, at `at`. */
+  formulaAt(name2, chain, at) {
+    if (chain.includes(name2)) {
+      throw new FormulaError([{ ...at, message: `extends form a cycle: ${[...chain, name2].join(" \u2192 ")}` }]);
+    }
+    const found = this.library.find(name2);
+    if (!found) throw notFound(name2, this.library, at);
+    return this.resolve(found, [...chain, name2]);
+  }
+  /** Step `compose.expand[i].target` replaced by the expansion's template steps. */
+  expand(source, steps, vars, i, chain) {
+    const { target: targetId, with: expansionName } = (source.formula.compose?.expand ?? [])[i];
+    const at = (field) => source.problem(["compose", "expand", i, field], "");
+    const position = steps.findIndex((s) => s.step.id === targetId);
+    if (position < 0) {
+      throw new FormulaError([{ ...at("target"), message: `no step "${targetId}" to expand (steps: ${steps.map((s) => s.step.id).join(", ")})` }]);
+    }
+    const expansion = this.formulaAt(expansionName, chain, at("with"));
+    if (!isExpansion(expansion.source.formula)) {
+      throw new FormulaError([{ ...at("with"), message: `${expansionName} is not an expansion (it has no template)` }]);
+    }
+    const target = steps[position];
+    const template = expansion.source.formula.template ?? [];
+    const expanded = template.map((t, k) => {
+      const fill = (text2) => text2 === void 0 ? void 0 : expandTarget(text2, target.step);
+      const step = {
+        ...t,
+        id: fill(t.id),
+        title: fill(t.title),
+        ...t.description !== void 0 ? { description: fill(t.description) } : {},
+        ...t.acceptance !== void 0 ? { acceptance: fill(t.acceptance) } : {}
+      };
+      const needs = t.needs ? t.needs.map((n) => expandTarget(n, target.step)) : target.needs;
+      return { step, needs, origin: { source: expansion.source, path: ["template", k] } };
+    });
+    const ids = new Set(expanded.map((s) => s.step.id));
+    const clash = steps.find((s, k) => k !== position && ids.has(s.step.id));
+    if (clash) {
+      throw new FormulaError([{ ...at("with"), message: `expanding "${targetId}" makes a second step "${clash.step.id}"` }]);
+    }
+    const needed = new Set(expanded.flatMap((s) => s.needs));
+    const last = expanded.filter((s) => !needed.has(s.step.id)).map((s) => s.step.id);
+    const rewired = steps.map((s) => s.needs.includes(targetId) ? { ...s, needs: [...new Set(s.needs.flatMap((n) => n === targetId ? last : [n]))] } : s);
+    for (const [varName, v] of expansion.vars) if (!vars.has(varName)) vars.set(varName, v);
+    return [...rewired.slice(0, position), ...expanded, ...rewired.slice(position + 1)];
+  }
+};
+function expandTarget(text2, target) {
+  return text2.replace(/\{target(?:\.(title|description))?\}/g, (_, part) => part === "title" ? target.title : part === "description" ? target.description ?? "" : target.id);
+}
+function withSteps(steps, added) {
+  const result = [...steps];
+  for (const step of added) {
+    const at = result.findIndex((s) => s.step.id === step.step.id);
+    if (at >= 0) result[at] = step;
+    else result.push(step);
+  }
+  return result;
+}
+function resolvedVar(v, origin) {
+  if (typeof v === "string") return { description: "", required: false, default: v, origin };
+  return { description: v.description ?? "", required: v.required === true, default: v.default, origin };
+}
+function* needProblems(steps) {
+  const ids = new Map(steps.map((s, i) => [s.step.id, i]));
+  for (const s of steps) {
+    for (const [k, need] of s.needs.entries()) {
+      if (ids.has(need)) continue;
+      const written = s.step.needs?.[k] === need;
+      yield s.origin.source.problem(written ? [...s.origin.path, "needs", k] : s.origin.path, `no step "${need}" to need`);
+    }
+  }
+  const cycle = needsCycle(steps, ids);
+  if (cycle) {
+    const first = steps[cycle[0]];
+    const names = cycle.map((i) => steps[i]?.step.id);
+    yield first.origin.source.problem([...first.origin.path, "needs"], `needs form a cycle: ${[...names, names[0]].join(" \u2192 ")}`);
+  }
+}
+function needsCycle(steps, ids) {
+  const state = new Uint8Array(steps.length);
+  for (let start = 0; start < steps.length; start++) {
+    if (state[start] !== 0) continue;
+    const path = [start];
+    const next = [0];
+    state[start] = 1;
+    while (path.length > 0) {
+      const at = path[path.length - 1];
+      const needs = steps[at].needs;
+      const k = next[next.length - 1];
+      if (k >= needs.length) {
+        state[at] = 2;
+        path.pop();
+        next.pop();
+        continue;
+      }
+      next[next.length - 1] = k + 1;
+      const need = ids.get(needs[k]);
+      if (need === void 0 || state[need] === 2) continue;
+      if (state[need] === 1) return path.slice(path.indexOf(need));
+      state[need] = 1;
+      path.push(need);
+      next.push(0);
+    }
+  }
+  return void 0;
+}
+var TEXT_FIELDS = ["title", "description", "acceptance"];
+function* placeholderProblems(resolved) {
+  for (const s of resolved.steps) {
+    for (const field of TEXT_FIELDS) {
+      for (const name2 of placeholdersIn(s.step[field] ?? "")) {
+        if (resolved.vars.has(name2)) continue;
+        yield s.origin.source.problem([...s.origin.path, field], `{{${name2}}} is not a declared var (declare it under vars)`);
+      }
+    }
+  }
+}
+
+// app/molecules/cook.ts
+function cook(name2, library, values = {}) {
+  const resolved = resolveFormula(name2, library);
+  const { formula, file: file2 } = resolved.source;
+  if (isExpansion(formula)) {
+    throw new FormulaError([resolved.source.problem(
+      ["type"],
+      `${name2} is an expansion: it has no steps of its own; name it in another formula's compose.expand`
+    )]);
+  }
+  const vars = bindVars(resolved, values);
+  const lookup = new Map(Object.entries(vars));
+  const steps = resolved.steps.map(({ step, needs }) => ({
+    id: step.id,
+    title: substitute(step.title, lookup),
+    description: substitute(step.description ?? "", lookup),
+    acceptance: substitute(step.acceptance ?? "", lookup),
+    needs,
+    parallel: step.parallel === true,
+    ...step.gate !== void 0 ? { gate: step.gate } : {}
+  }));
+  return {
+    formula: formula.formula,
+    version: formula.version ?? 1,
+    file: file2,
+    description: formula.description ?? "",
+    type: formula.type ?? "workflow",
+    vars,
+    steps
+  };
+}
+function bindVars(resolved, values) {
+  const bound = {};
+  const missing = [];
+  for (const [name2, v] of resolved.vars) {
+    const value = Object.hasOwn(values, name2) ? values[name2] : v.default;
+    if (value === void 0 && v.required) {
+      missing.push(v.origin.source.problem(v.origin.path, `required var "${name2}" has no value (pass --var ${name2}=\u2026)`, { key: true }));
+    }
+    bound[name2] = value ?? "";
+  }
+  if (missing.length > 0) throw new FormulaError(missing);
+  return bound;
+}
+
+// app/town/polecat-names.ts
+var POLECAT_ASSIGNEE_PREFIX = "polecat/";
+function namesInUse(ledger2, except) {
+  const used = /* @__PURE__ */ new Set();
+  for (const bead of hookedBeads(ledger2)) {
+    if (bead.id === except) continue;
+    const name2 = gastownString(bead, "polecat");
+    if (name2 !== void 0) used.add(name2);
+  }
+  return used;
+}
+function freePolecatName(pool, inUse) {
+  const free = pool.find((name2) => !inUse.has(name2));
+  if (free !== void 0) return free;
+  const first = pool[0] ?? "polecat";
+  for (let n = 2; ; n++) if (!inUse.has(`${first}-${n}`)) return `${first}-${n}`;
+}
+function hookedBeads(ledger2) {
+  return ledger2.beads().filter((bead) => beadStatus(bead) === "hooked");
+}
+function polecatBranch(polecat2, bead) {
+  return `polecat/${polecat2}/${bead}`;
+}
+
+// app/ledger/ledger.ts
+function compareIds(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+var Ledger = class _Ledger {
+  constructor(records, otherLines = [], inIdOrder) {
+    this.records = records;
+    this.otherLines = otherLines;
+    this.sortedCache = inIdOrder;
+  }
+  records;
+  otherLines;
+  sortedCache;
+  static of(beads) {
+    return _Ledger.empty().withBeads(beads);
+  }
+  static empty() {
+    return new _Ledger(/* @__PURE__ */ new Map());
+  }
+  get size() {
+    return this.records.size;
+  }
+  get(id) {
+    return this.records.get(id)?.bead;
+  }
+  has(id) {
+    return this.records.has(id);
+  }
+  /** Records in id order, the order the file is written in. */
+  sorted() {
+    this.sortedCache ??= [...this.records.values()].sort((a, b) => compareIds(a.bead.id, b.bead.id));
+    return this.sortedCache;
+  }
+  beads() {
+    return this.sorted().map((record2) => record2.bead);
+  }
+  /**
+   * A ledger with these beads added or replaced. A bead that is the very object already held
+   * is left as it was read; any other is written canonically. Beads are never mutated in
+   * place: build a new object (`{ ...bead, status: "closed" }`).
+   */
+  withBeads(beads) {
+    const records = new Map(this.records);
+    for (const bead of beads) {
+      const current = records.get(bead.id);
+      if (current?.bead === bead) continue;
+      records.set(bead.id, { bead, raw: void 0, line: current?.line ?? 0 });
+    }
+    return new _Ledger(records, this.otherLines);
+  }
+  withBead(bead) {
+    return this.withBeads([bead]);
+  }
+  /** Applies `change` to one bead; unknown ids are an error, since nothing can be changed. */
+  update(id, change) {
+    const bead = this.get(id);
+    if (!bead) throw new Error(`no bead ${id} in the ledger`);
+    return this.withBead(change(bead));
+  }
+};
+
+// app/town/import-issue.ts
+var PRIORITY_NAMES = ["critical", "high", "medium", "low", "none"];
+var DEFAULT_PRIORITY = 2;
+var BARE_TYPES = { bug: "bug", feature: "feature", enhancement: "feature" };
+var SCOPED = /^(priority|status|type)::/;
+function priorityFromLabels(labels) {
+  for (const label of labels) {
+    if (!label.startsWith("priority::")) continue;
+    const named = PRIORITY_NAMES.indexOf(label.slice("priority::".length));
+    if (named >= 0) return named;
+  }
+  return DEFAULT_PRIORITY;
+}
+function typeFromLabels(labels) {
+  for (const label of labels) if (label.startsWith("type::") && label.length > "type::".length) return label.slice("type::".length);
+  for (const label of labels) if (BARE_TYPES[label]) return BARE_TYPES[label];
+  return "task";
+}
+function workLabels(labels) {
+  return [...new Set(labels.filter((l) => !SCOPED.test(l) && !l.startsWith("gt:")))].sort();
+}
+function beadFromIssue(ledger2, issue3, options) {
+  const id = newBeadId(
+    { prefix: options.prefix, title: issue3.title, description: issue3.body ?? "", creator: options.actor, createdAt: options.now },
+    ledger2.records
+  );
+  const labels = workLabels(issue3.labels);
+  return {
+    id,
+    title: issue3.title,
+    ...issue3.body ? { description: issue3.body } : {},
+    status: "open",
+    priority: priorityFromLabels(issue3.labels),
+    issue_type: typeFromLabels(issue3.labels),
+    created_at: timestamp2(new Date(issue3.createdAt)),
+    created_by: issue3.author,
+    updated_at: timestamp2(options.now),
+    external_ref: issue3.url,
+    ...labels.length > 0 ? { labels } : {}
+  };
+}
+
+// app/town/polecat-dispatch.ts
+import { createHash as createHash2 } from "node:crypto";
+var JOB_HEADROOM_MINUTES = 15;
+var MAX_JOB_MINUTES = 360;
+function polecatLimits(polecat2) {
+  const {
+    agent,
+    model,
+    max_turns,
+    timeout_minutes,
+    max_cost_usd,
+    heartbeat_minutes,
+    max_diff_lines,
+    protected_paths,
+    command,
+    sandbox,
+    network
+  } = polecat2;
+  const job_timeout_minutes = Math.min(MAX_JOB_MINUTES, timeout_minutes + JOB_HEADROOM_MINUTES);
+  return JSON.stringify({
+    agent,
+    model,
+    max_turns,
+    timeout_minutes,
+    max_cost_usd,
+    heartbeat_minutes,
+    max_diff_lines,
+    protected_paths,
+    command,
+    sandbox,
+    network,
+    job_timeout_minutes
+  });
+}
+function limitsHash(limits2) {
+  return `sha256:${createHash2("sha256").update(limits2, "utf8").digest("hex")}`;
+}
+function polecatInputs(assignment, polecat2) {
+  return {
+    bead: assignment.bead,
+    molecule: assignment.molecule,
+    polecat: assignment.polecat,
+    attempt: String(assignment.attempt),
+    limits: polecatLimits(polecat2)
+  };
+}
+function polecatRunName(assignment) {
+  return `polecat ${assignment.polecat} \xB7 ${assignment.bead} \xB7 attempt ${assignment.attempt}`;
+}
+
+// app/town/sling-vars.ts
+function slingVars(input2) {
+  const pr = gastownMetadata(input2.bead).pr;
+  return {
+    ...input2.given,
+    feature: input2.given.feature ?? `issue #${input2.issue}`,
+    issue: String(input2.issue),
+    bead: input2.bead.id,
+    polecat: input2.polecat,
+    branch: polecatBranch(input2.polecat, input2.bead.id),
+    base_branch: input2.baseBranch,
+    ...typeof pr === "number" && Number.isSafeInteger(pr) && pr > 0 ? { pr: String(pr) } : {}
+  };
+}
+
+// app/town/sling.ts
+var DISPATCH_GRACE_MS = 2 * 6e4;
+function sling2(ledger2, input2) {
+  const found = beadByExternalRef(ledger2, input2.issue.url);
+  if (input2.issue.state === "closed" || found && beadStatus(found) === "closed") {
+    return { ledger: ledger2, outcome: { kind: "closed", bead: found } };
+  }
+  const now = timestamp2(input2.now);
+  if (found && beadStatus(found) === "hooked") return slingHooked(ledger2, found, input2);
+  const imported = found === void 0;
+  const prefix = ledgerPrefix(input2.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? input2.fallbackPrefix;
+  const bead = found ?? beadFromIssue(ledger2, input2.issue, { prefix, now: input2.now, actor: input2.slungBy });
+  const withBead = imported ? ledger2.withBead(bead) : ledger2;
+  const polecat2 = gastownString(bead, "polecat") ?? freePolecatName(input2.config.polecat.name_pool, namesInUse(withBead));
+  const proto = input2.cook(input2.formula, slingVars({
+    issue: input2.issue.number,
+    bead,
+    polecat: polecat2,
+    baseBranch: input2.baseBranch,
+    given: input2.vars
+  }));
+  const poured = pour(withBead, proto, bead.id, { now: input2.now, actor: input2.slungBy, prefix });
+  const pouredBead = poured.ledger.get(bead.id);
+  const slungBy = { polecat: polecat2, slung_by: input2.slungBy, slung_at: now, attempts_before_sling: attemptOf(bead) || void 0 };
+  const hooked = hookedBeads(withBead).length;
+  if (hooked >= input2.config.limits.max_polecats) {
+    if (gastownString(bead, "waiting_since") !== void 0 && poured.ledger === withBead) {
+      return { ledger: ledger2, outcome: { kind: "waiting", bead, imported, hooked } };
+    }
+    const waiting = withGastownMetadata(pouredBead, { ...slungBy, waiting_since: gastownString(bead, "waiting_since") ?? now });
+    return {
+      ledger: poured.ledger.withBead({ ...waiting, updated_at: now }),
+      outcome: { kind: "waiting", bead: waiting, imported, hooked }
+    };
+  }
+  const hook2 = hookedForNextAttempt(withGastownMetadata(pouredBead, slungBy), polecat2, input2.config, now);
+  return {
+    ledger: poured.ledger.withBead(hook2),
+    outcome: {
+      kind: "dispatch",
+      reason: poured.created ? "new" : "resume",
+      bead: hook2,
+      assignment: { bead: bead.id, molecule: poured.root, polecat: polecat2, attempt: attemptOf(hook2) },
+      imported
+    }
+  };
+}
+function hookedForNextAttempt(bead, polecat2, config2, now) {
+  return withGastownMetadata(
+    { ...bead, status: "hooked", assignee: `${POLECAT_ASSIGNEE_PREFIX}${polecat2}`, updated_at: now },
+    {
+      attempt: attemptOf(bead) + 1,
+      dispatched_at: now,
+      limits_hash: limitsHash(polecatLimits(config2.polecat)),
+      ...UNCLAIMED,
+      waiting_since: void 0,
+      exit: void 0,
+      exit_reason: void 0,
+      exit_blocker: void 0
+    }
+  );
+}
+function slingHooked(ledger2, bead, input2) {
+  const attempt = attemptOf(bead);
+  const observed = input2.observedRun;
+  if (observed === void 0 || observed.attempt !== attempt) return alreadyHooked(ledger2, bead, "dispatching");
+  if (!input2.retry) {
+    if (observed.live) return alreadyHooked(ledger2, bead, "running");
+    if (dispatchedWithinGrace(bead, input2.now)) return alreadyHooked(ledger2, bead, "dispatching");
+  }
+  const attempts = attemptsSinceSling(bead);
+  if (!input2.retry && attempts >= input2.config.witness.max_attempts) {
+    const released = escalatedBead(bead, input2.now, `no polecat run was seen ${afterAttemptsText(attempts, input2.config)}`);
+    return { ledger: ledger2.withBead(released), outcome: { kind: "escalate", bead: released, attempts } };
+  }
+  const next = nextAttempt(bead, input2.now, input2.config);
+  const retried = input2.retry ? withGastownMetadata(next.bead, { attempts_before_sling: attempt || void 0, witness_rung: void 0, witness_at: void 0 }) : next.bead;
+  return {
+    ledger: ledger2.withBead(retried),
+    outcome: { kind: "dispatch", reason: "retry", bead: retried, imported: false, assignment: next.assignment }
+  };
+}
+function nextAttempt(bead, now, config2) {
+  const molecule = gastownString(bead, "molecule");
+  const polecat2 = gastownString(bead, "polecat");
+  if (molecule === void 0 || polecat2 === void 0) {
+    throw new Error(`${bead.id} is hooked but its metadata.gastown has no ${molecule === void 0 ? "molecule" : "polecat"}`);
+  }
+  const attempt = attemptOf(bead) + 1;
+  const at = timestamp2(now);
+  const next = withGastownMetadata({ ...bead, updated_at: at }, {
+    attempt,
+    dispatched_at: at,
+    limits_hash: limitsHash(polecatLimits(config2.polecat)),
+    ...UNCLAIMED
+  });
+  return { bead: next, assignment: { bead: bead.id, molecule, polecat: polecat2, attempt } };
+}
+function escalatedBead(bead, now, reason) {
+  return withGastownMetadata(
+    { ...unhooked(bead), updated_at: timestamp2(now) },
+    { dispatched_at: void 0, ...UNCLAIMED, exit: "ESCALATE", exit_reason: reason }
+  );
+}
+var UNCLAIMED = { run_id: void 0, run_url: void 0, started_at: void 0 };
+function alreadyHooked(ledger2, bead, why) {
+  return { ledger: ledger2, outcome: { kind: "already-hooked", bead, why } };
+}
+function dispatchedWithinGrace(bead, now) {
+  const dispatchedAt = Date.parse(gastownString(bead, "dispatched_at") ?? "");
+  return Number.isFinite(dispatchedAt) && now.getTime() - dispatchedAt < DISPATCH_GRACE_MS;
+}
+function attemptOf(bead) {
+  const attempt = gastownMetadata(bead).attempt;
+  return typeof attempt === "number" && Number.isInteger(attempt) && attempt > 0 ? attempt : 0;
+}
+function attemptsSinceSling(bead) {
+  const before = gastownMetadata(bead).attempts_before_sling;
+  const base = typeof before === "number" && Number.isInteger(before) && before > 0 ? before : 0;
+  return Math.max(0, attemptOf(bead) - base);
+}
+function afterAttemptsText(attempts, config2) {
+  return `after ${attempts} attempt${attempts === 1 ? "" : "s"} since it was slung (witness.max_attempts is ${config2.witness.max_attempts})`;
+}
+function unhooked(bead) {
+  const { assignee: _assignee, ...rest } = bead;
+  return { ...rest, status: "open" };
+}
+
+// app/town/sling-label.ts
+function readSlingLabel(label, configured) {
+  if (label === configured) return { formula: void 0 };
+  if (label.startsWith(`${configured}/`) && label.length > configured.length + 1) return { formula: label.slice(configured.length + 1) };
+  return void 0;
+}
+function slingLabelsOn(labels, configured) {
+  return labels.filter((label) => readSlingLabel(label, configured) !== void 0);
+}
+
+// app/town/state-labels.ts
+var HOOKED_LABEL = "status::hooked";
+var WAITING_LABEL = "gt:waiting";
+var ESCALATED_LABEL = "gt:escalated";
+
+// app/town/publish-exit.ts
+var QUEUE_LABEL = "gt:queue";
+var PUBLISH_CLAIM_MS = 2 * 6e4;
+function issueNumberOf(bead) {
+  const match = /\/issues\/(\d+)$/.exec(bead.external_ref ?? "");
+  return match ? Number(match[1]) : void 0;
+}
+
+// app/commands/command-words.ts
+var MAX_PEEK_LINES = 1e3;
+var MAX_TEXT_CHARS = 2e3;
+var USAGE = {
+  sling: "/sling [formula] [--var k=v]... \u2014 hook this issue to a polecat, with a formula (default: sling.formula in .github/gastown.yml) and its variables; quote a value to include spaces",
+  unsling: "/unsling [--abandon] \u2014 take the work off its polecat's hook; --abandon also burns its molecule, so a later sling starts over",
+  peek: `/peek [n] \u2014 show the polecat's health and the last n lines of its output (1 to ${MAX_PEEK_LINES}); /peek all \u2014 every polecat of the repository in one table`,
+  nudge: `/nudge <text> \u2014 leave the polecat a message it reads between steps (one line, at most ${MAX_TEXT_CHARS} characters)`,
+  retry: "/retry \u2014 dispatch the polecat again as its next attempt, stopping a stuck run",
+  escalate: `/escalate <text> \u2014 hand the work to humans, saying why (one line, at most ${MAX_TEXT_CHARS} characters)`,
+  queue: "/queue \u2014 put this pull request in the merge queue",
+  dequeue: "/dequeue \u2014 take this pull request out of the merge queue",
+  gt: "/gt help \u2014 list these commands"
+};
+
+// app/github/permissions.ts
+var STANDARD_ROLES = /* @__PURE__ */ new Set(["admin", "maintain", "write", "triage", "read"]);
+async function repositoryRole(github, owner, repo, username) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner, repo, username }), void 0);
+  if (answer === void 0) return void 0;
+  const { permission, role_name: role } = answer.data;
+  if (permission === "none") return void 0;
+  return role !== void 0 && STANDARD_ROLES.has(role) ? role : permission;
+}
+
+// app/ledger/ledger-config.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+var EMPTY_LEDGER_CONFIG = {
+  prefix: void 0,
+  customTypes: [],
+  customStatuses: []
+};
+function renderLedgerConfig(prefix) {
+  return [
+    "# Beads configuration for the Gas Town ledger.",
+    `issue-prefix: ${JSON.stringify(prefix)}`,
+    "types:",
+    `  custom: ${JSON.stringify(GASTOWN_TYPES.join(","))}`,
+    ""
+  ].join("\n");
+}
+
+// app/ledger/string-pool.ts
+var StringPool = class {
+  units;
+  used = 0;
+  /** String k is units[starts[k]] .. units[starts[k + 1] - 1]. */
+  starts;
+  /** 30-bit FNV-1a of each string. */
+  hashArray;
+  count = 0;
+  /** `expected`: roughly how many strings will be added; only the first allocation uses it. */
+  constructor(expected = 64) {
+    this.starts = new Int32Array(expected + 1);
+    this.hashArray = new Int32Array(expected);
+    this.units = new Uint16Array(expected * 12);
+  }
+  get size() {
+    return this.count;
+  }
+  hash(k) {
+    return this.hashArray[k];
+  }
+  add(text2) {
+    if (this.count === this.hashArray.length) {
+      this.hashArray = grown(this.hashArray, this.count + 1);
+      this.starts = grown(this.starts, this.count + 2);
+    }
+    if (this.used + text2.length > this.units.length) this.units = grown(this.units, this.used + text2.length);
+    const units = this.units;
+    let at = this.used;
+    let hash2 = FNV_OFFSET;
+    for (let i = 0; i < text2.length; i++) {
+      const unit = text2.charCodeAt(i);
+      units[at++] = unit;
+      hash2 = Math.imul(hash2 ^ unit, FNV_PRIME);
+    }
+    this.used = at;
+    this.hashArray[this.count] = hash2 & HASH_MASK;
+    this.starts[++this.count] = at;
+  }
+  /** Whether strings k and j of this pool are the same text. */
+  equals(k, j) {
+    return this.equalsOther(k, this, j);
+  }
+  /** Whether string k of this pool and string j of `other` are the same text. */
+  equalsOther(k, other, j) {
+    const start = this.starts[k];
+    const length = this.starts[k + 1] - start;
+    const otherStart = other.starts[j];
+    if (other.starts[j + 1] - otherStart !== length) return false;
+    for (let i = 0; i < length; i++) {
+      if (this.units[start + i] !== other.units[otherStart + i]) return false;
+    }
+    return true;
+  }
+  equalsText(k, text2) {
+    const start = this.starts[k];
+    if (this.starts[k + 1] - start !== text2.length) return false;
+    for (let i = 0; i < text2.length; i++) if (this.units[start + i] !== text2.charCodeAt(i)) return false;
+    return true;
+  }
+};
+function grown(array2, needed) {
+  let size = Math.max(array2.length * 2, 16);
+  while (size < needed) size *= 2;
+  const copy = new array2.constructor(size);
+  copy.set(array2);
+  return copy;
+}
+var FNV_OFFSET = 2166136261;
+var FNV_PRIME = 16777619;
+var HASH_MASK = 1073741823;
+
+// app/ledger/dependency-graph.ts
+var EXTERNAL_PREFIX = "external:";
+var EdgeKind = {
+  OTHER: 0,
+  BLOCKS: 1,
+  CONDITIONAL_BLOCKS: 2,
+  PARENT_CHILD: 3,
+  /** `waits-for` with any gate but `any-children`, as Beads reads `$.gate` (the default). */
+  WAITS_FOR_ALL: 4,
+  WAITS_FOR_ANY: 5
+};
+var StatusClass = {
+  OPEN: 0,
+  /** in_progress, blocked, deferred, hooked and custom statuses. */
+  ACTIVE: 1,
+  CLOSED: 2,
+  PINNED: 3,
+  /** Beads ≤ 0.50's deleted record: absent to Beads today. */
+  TOMBSTONE: 4
+};
+var BeadFlag = {
+  /** Work to claim, by what the bead says of itself: see isClaimable. */
+  CLAIMABLE: 1,
+  /** Has `defer_until`: whether it is deferred depends on the clock. */
+  HAS_DEFER_UNTIL: 2,
+  /** The bead's own id starts with `external:`; such a target blocks whatever its status. */
+  EXTERNAL_ID: 4
+};
+var graphs = /* @__PURE__ */ new WeakMap();
+var gathered = /* @__PURE__ */ new WeakMap();
+function gatheredWhileReading(ledger2, table) {
+  if (table.size !== ledger2.size) throw new Error("the dependency table does not match the ledger");
+  if (!graphs.has(ledger2)) gathered.set(ledger2, table);
+}
+var NOT_WORK_TYPES = /* @__PURE__ */ new Set([
+  "merge-request",
+  "gate",
+  "molecule",
+  "message",
+  "agent",
+  "role",
+  "rig"
+]);
+function isClaimable(bead) {
+  return beadStatus(bead) === "open" && bead.pinned !== true && !isEphemeral(bead) && !NOT_WORK_TYPES.has(beadType(bead));
+}
+var DependencyTable = class _DependencyTable {
+  ids;
+  targets;
+  status;
+  flags;
+  priority;
+  createdMs;
+  createdNanos;
+  /** Bead k's dependencies are entries edgeEnd[k - 1] (or 0) .. edgeEnd[k] - 1. */
+  edgeEnd;
+  kinds;
+  count = 0;
+  /** `expected`: roughly how many beads will be added. */
+  constructor(expected = 64) {
+    this.ids = new StringPool(expected);
+    this.targets = new StringPool(expected * DEPENDENCIES_PER_BEAD);
+    this.status = new Uint8Array(expected);
+    this.flags = new Uint8Array(expected);
+    this.priority = new Uint8Array(expected);
+    this.createdMs = new Float64Array(expected);
+    this.createdNanos = new Int32Array(expected);
+    this.edgeEnd = new Int32Array(expected);
+    this.kinds = new Uint8Array(expected * DEPENDENCIES_PER_BEAD);
+  }
+  static of(records) {
+    const table = new _DependencyTable(records.length);
+    for (const record2 of records) table.add(record2.bead);
+    return table;
+  }
+  get size() {
+    return this.count;
+  }
+  add(bead) {
+    const k = this.count++;
+    if (k === this.status.length) {
+      this.status = grown(this.status, k + 1);
+      this.flags = grown(this.flags, k + 1);
+      this.priority = grown(this.priority, k + 1);
+      this.createdMs = grown(this.createdMs, k + 1);
+      this.createdNanos = grown(this.createdNanos, k + 1);
+      this.edgeEnd = grown(this.edgeEnd, k + 1);
+    }
+    this.ids.add(bead.id);
+    this.status[k] = statusClass(bead);
+    const flags = beadFlags(bead);
+    this.flags[k] = flags;
+    if ((flags & BeadFlag.CLAIMABLE) !== 0) {
+      this.priority[k] = bead.priority ?? 0;
+      const created = instant(bead.created_at);
+      this.createdMs[k] = created?.ms ?? Number.NEGATIVE_INFINITY;
+      this.createdNanos[k] = created?.nanos ?? 0;
+    }
+    const deps = bead.dependencies;
+    if (deps !== void 0) {
+      if (this.targets.size + deps.length > this.kinds.length) this.kinds = grown(this.kinds, this.targets.size + deps.length);
+      for (const dep of deps) {
+        this.kinds[this.targets.size] = edgeKind(dep);
+        this.targets.add(dep.depends_on_id);
+      }
+    }
+    this.edgeEnd[k] = this.targets.size;
+  }
+};
+var DEPENDENCIES_PER_BEAD = 4;
+function statusClass(bead) {
+  switch (beadStatus(bead)) {
+    case "open":
+      return StatusClass.OPEN;
+    case "closed":
+      return StatusClass.CLOSED;
+    case "pinned":
+      return StatusClass.PINNED;
+    case TOMBSTONE:
+      return StatusClass.TOMBSTONE;
+    default:
+      return StatusClass.ACTIVE;
+  }
+}
+function beadFlags(bead) {
+  let flags = 0;
+  if (isClaimable(bead)) flags |= BeadFlag.CLAIMABLE;
+  if (bead.defer_until !== void 0) flags |= BeadFlag.HAS_DEFER_UNTIL;
+  if (bead.id.startsWith(EXTERNAL_PREFIX)) flags |= BeadFlag.EXTERNAL_ID;
+  return flags;
+}
+function edgeKind(dep) {
+  switch (dep.type) {
+    case "blocks":
+      return EdgeKind.BLOCKS;
+    case "conditional-blocks":
+      return EdgeKind.CONDITIONAL_BLOCKS;
+    case "parent-child":
+      return EdgeKind.PARENT_CHILD;
+    case "waits-for":
+      return isAnyChildrenGate(dep.metadata) ? EdgeKind.WAITS_FOR_ANY : EdgeKind.WAITS_FOR_ALL;
+    default:
+      return EdgeKind.OTHER;
+  }
+}
+var ANY_CHILDREN = "any-children";
+function isAnyChildrenGate(metadata) {
+  if (metadata === void 0 || !metadata.includes(ANY_CHILDREN)) return false;
+  try {
+    const parsed = JSON.parse(metadata);
+    return typeof parsed === "object" && parsed !== null && parsed.gate === ANY_CHILDREN;
+  } catch {
+    return false;
+  }
+}
+
+// app/ledger/ledger-problems.ts
+function formatProblem(problem) {
+  const where = `${problem.file}:${problem.line}:`;
+  const level = problem.severity === "warning" ? " warning:" : "";
+  const field = problem.field ? ` ${problem.field}:` : "";
+  return `${where}${level}${field} ${problem.message}`;
+}
+function thousands(n) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+function problemSummary(problems, maxLines) {
+  if (problems.length <= maxLines) return problems.map(formatProblem);
+  const shown = problems.slice(0, Math.max(0, maxLines - 1));
+  const rest = problems.slice(shown.length);
+  const severities = new Set(rest.map((p) => p.severity));
+  const noun = severities.size > 1 ? "problems" : severities.has("warning") ? "warnings" : "errors";
+  return [...shown.map(formatProblem), `\u2026 and ${thousands(rest.length)} more ${noun}`];
+}
+
+// app/ledger/compile-schema-check.ts
+function compileRule(def, path) {
+  switch (def.check) {
+    case "min_length": {
+      const min = def.minimum;
+      return (v) => v.length >= min;
+    }
+    case "max_length": {
+      const max = def.maximum;
+      return (v) => v.length <= max;
+    }
+    case "number_format":
+      if (def.format === "safeint") return (v) => Number.isSafeInteger(v);
+      break;
+    case "greater_than": {
+      const limit = def.value;
+      return def.inclusive ? (v) => v >= limit : (v) => v > limit;
+    }
+    case "less_than": {
+      const limit = def.value;
+      return def.inclusive ? (v) => v <= limit : (v) => v < limit;
+    }
+    case "custom": {
+      const fn = def.fn;
+      return (v) => Boolean(fn(v));
+    }
+  }
+  throw new Error(`compileSchemaCheck: ${path}: unsupported check "${def.check}"`);
+}
+function withRules(base, def, path) {
+  const rules = (def.checks ?? []).map((c) => compileRule(c._zod.def, path));
+  if (rules.length === 0) return base;
+  return (v) => {
+    if (!base(v)) return false;
+    for (const rule of rules) if (!rule(v)) return false;
+    return true;
+  };
+}
+function compile2(schema, path) {
+  const def = schema._zod.def;
+  switch (def.type) {
+    case "string":
+      return withRules((v) => typeof v === "string", def, path);
+    case "number":
+      return withRules((v) => typeof v === "number" && Number.isFinite(v), def, path);
+    case "boolean":
+      return (v) => typeof v === "boolean";
+    case "unknown":
+      return () => true;
+    case "literal": {
+      const values = new Set(def.values);
+      return (v) => values.has(v);
+    }
+    case "enum": {
+      const values = new Set(Object.values(def.entries ?? {}));
+      return (v) => values.has(v);
+    }
+    case "optional": {
+      const inner = compile2(def.innerType, path);
+      return (v) => v === void 0 || inner(v);
+    }
+    case "union": {
+      const options = (def.options ?? []).map((o) => compile2(o, path));
+      return (v) => options.some((option) => option(v));
+    }
+    case "array": {
+      const element = compile2(def.element, `${path}[]`);
+      return withRules((v) => {
+        if (!Array.isArray(v)) return false;
+        for (const item of v) if (!element(item)) return false;
+        return true;
+      }, def, path);
+    }
+    case "object": {
+      if (def.catchall && def.catchall._zod.def.type !== "unknown") {
+        throw new Error(`compileSchemaCheck: ${path}: only loose objects are supported`);
+      }
+      const fields = Object.entries(def.shape ?? {}).map(
+        ([key, field]) => [key, compile2(field, path ? `${path}.${key}` : key)]
+      );
+      return (v) => {
+        if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+        const record2 = v;
+        for (const [key, check2] of fields) if (!check2(record2[key])) return false;
+        return true;
+      };
+    }
+  }
+  throw new Error(`compileSchemaCheck: ${path || "(root)"}: unsupported schema type "${def.type}"`);
+}
+function compileSchemaCheck(schema) {
+  return compile2(schema, "");
+}
+
+// app/ledger/validate-bead.ts
+var MAX_TITLE_BYTES = 500;
+function titleBytesMayExceed(title) {
+  return title.length * 3 > MAX_TITLE_BYTES;
+}
+function beadRules(config2) {
+  return {
+    statuses: /* @__PURE__ */ new Set([...BUILTIN_STATUSES, TOMBSTONE, ...config2.customStatuses]),
+    types: /* @__PURE__ */ new Set([
+      ...BUILTIN_TYPES,
+      ...Object.keys(TYPE_ALIASES),
+      ...GASTOWN_TYPES,
+      ...config2.customTypes
+    ])
+  };
+}
+function fieldPath(path) {
+  let out = "";
+  for (const key of path) {
+    out += typeof key === "number" ? `[${key}]` : out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+function valueAt(record2, path) {
+  let value = record2;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return void 0;
+    value = value[key];
+  }
+  return value;
+}
+function describe4(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return JSON.stringify(value);
+}
+var EXPECTED2 = {
+  int: "an integer",
+  number: "a number",
+  string: "a string",
+  boolean: "true or false",
+  array: "a list",
+  object: "an object"
+};
+function issueMessage2(issue3, record2) {
+  const value = valueAt(record2, issue3.path);
+  const got = ` (got ${describe4(value)})`;
+  switch (issue3.code) {
+    case "invalid_type":
+      return value === void 0 ? "is required" : `must be ${EXPECTED2[issue3.expected] ?? issue3.expected}${got}`;
+    case "too_big":
+      return issue3.origin === "string" || issue3.origin === "array" ? `must have at most ${issue3.maximum} ${issue3.origin === "string" ? "characters" : "items"}` : `must be at most ${issue3.maximum}${got}`;
+    case "too_small":
+      return issue3.origin === "string" || issue3.origin === "array" ? `must not be empty` : `must be at least ${issue3.minimum}${got}`;
+    case "invalid_value":
+      return `must be one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}${got}`;
+    case "invalid_union":
+      return `has the wrong type${got}`;
+    default:
+      return `${issue3.message}${got}`;
+  }
+}
+function schemaProblems3(error63, record2) {
+  return error63.issues.map((issue3) => ({
+    field: fieldPath(issue3.path),
+    message: issueMessage2(issue3, record2)
+  }));
+}
+var matchesSchema = compileSchemaCheck(beadSchema);
+function validateBead(record2, rules) {
+  if (!matchesSchema(record2)) {
+    const parsed = beadSchema.safeParse(record2);
+    if (!parsed.success) return schemaProblems3(parsed.error, record2);
+  }
+  const bead = record2;
+  const problems = [];
+  const status = bead.status || "open";
+  if (bead.title.length === 0) problems.push({ field: "title", message: "is required" });
+  else if (titleBytesMayExceed(bead.title) && Buffer.byteLength(bead.title) > MAX_TITLE_BYTES) {
+    problems.push({ field: "title", message: `must be at most ${MAX_TITLE_BYTES} bytes` });
+  }
+  if (!rules.statuses.has(status)) {
+    problems.push({
+      field: "status",
+      message: `unknown status "${status}" (add it to status.custom in .beads/config.yaml)`
+    });
+  }
+  const type = bead.issue_type || "task";
+  if (!rules.types.has(type)) {
+    problems.push({
+      field: "issue_type",
+      message: `unknown type "${type}" (add it to types.custom in .beads/config.yaml)`
+    });
+  }
+  if (status === "closed" && bead.closed_at === void 0) {
+    problems.push({ field: "closed_at", message: "is required when status is closed" });
+  }
+  if (status !== "closed" && status !== TOMBSTONE && bead.closed_at !== void 0) {
+    problems.push({ field: "closed_at", message: `must be absent when status is ${status}` });
+  }
+  if (bead.ephemeral === true && bead.no_history === true) {
+    problems.push({ field: "no_history", message: "cannot be true together with ephemeral" });
+  }
+  return problems;
+}
+
+// app/ledger/read-ledger.ts
+var MESSAGE_LINES = 20;
+var LedgerReadError = class extends Error {
+  constructor(problems) {
+    super(problemSummary(problems.filter((p) => p.severity === "error"), MESSAGE_LINES).join("\n"));
+    this.problems = problems;
+    this.name = "LedgerReadError";
+  }
+  problems;
+};
+function jsonError(error63) {
+  const message = error63 instanceof Error ? error63.message : String(error63);
+  return `not valid JSON (${message})`;
+}
+function splitLedgerLines(text2) {
+  const lines = [];
+  let start = 0;
+  while (start < text2.length) {
+    let end = text2.indexOf("\n", start);
+    if (end === -1) end = text2.length;
+    const raw2 = text2.slice(start, end);
+    lines.push(raw2.endsWith("\r") ? raw2.slice(0, -1) : raw2);
+    start = end + 1;
+  }
+  return lines;
+}
+function readLedger(text2, options = {}) {
+  const file2 = options.file ?? ".beads/issues.jsonl";
+  const rules = beadRules(options.config ?? EMPTY_LEDGER_CONFIG);
+  const records = /* @__PURE__ */ new Map();
+  const otherLines = [];
+  const problems = [];
+  const error63 = (line, field, message) => problems.push({ file: file2, line, field, message, severity: "error" });
+  let inIdOrder = [];
+  const lines = splitLedgerLines(text2);
+  let table = new DependencyTable(lines.length);
+  let lastId = "";
+  for (let i = 0; i < lines.length; i++) {
+    const raw2 = lines[i];
+    const line = i + 1;
+    if (raw2.trim() === "") continue;
+    let record2;
+    try {
+      record2 = JSON.parse(raw2);
+    } catch (cause) {
+      error63(line, "", jsonError(cause));
+      continue;
+    }
+    if (typeof record2 !== "object" || record2 === null || Array.isArray(record2)) {
+      error63(line, "", "each line must be one JSON object");
+      continue;
+    }
+    const kind = record2._type;
+    if (kind !== void 0 && kind !== "issue") {
+      otherLines.push(raw2);
+      continue;
+    }
+    const fieldProblems = validateBead(record2, rules);
+    for (const p of fieldProblems) error63(line, p.field, p.message);
+    const id = record2.id;
+    if (typeof id !== "string" || id === "") continue;
+    const earlier = records.get(id);
+    if (earlier) {
+      error63(line, "id", `${id} is already on line ${earlier.line}`);
+      continue;
+    }
+    const read = { bead: record2, raw: raw2, line };
+    records.set(id, read);
+    if (inIdOrder && compareIds(lastId, id) < 0) inIdOrder.push(read);
+    else inIdOrder = void 0;
+    lastId = id;
+    if (fieldProblems.length > 0 || !inIdOrder) table = void 0;
+    table?.add(read.bead);
+  }
+  const ok = !problems.some((p) => p.severity === "error");
+  const ledger2 = new Ledger(records, otherLines, inIdOrder);
+  if (ok && table) gatheredWhileReading(ledger2, table);
+  return { ledger: ledger2, problems, ok };
+}
+function loadLedger(text2, options = {}) {
+  const result = readLedger(text2, options);
+  if (!result.ok) throw new LedgerReadError(result.problems);
+  return result.ledger;
+}
+
+// app/town/trust.ts
+var RANK = { read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
+function mayDrive(sender, role, trust2) {
+  if (sender.type === "Bot" && !trust2.allowed_bots.includes(sender.login)) {
+    return { allowed: false, reason: `@${sender.login} is a bot; bots drive Gas Town only when listed in trust.allowed_bots` };
+  }
+  if (sender.type === "Bot") return { allowed: true };
+  const rank = role !== void 0 && role in RANK ? RANK[role] : 0;
+  if (rank >= RANK[trust2.permission]) return { allowed: true };
+  return {
+    allowed: false,
+    reason: `@${sender.login} has ${role === void 0 || rank === 0 ? "no" : role} access to this repository; driving Gas Town here takes ${trust2.permission} (trust.permission in .github/gastown.yml)`
+  };
+}
+
+// app/molecules/next-steps.ts
+var ENDED_UNDONE = /* @__PURE__ */ new Set([CLOSE_REASONS.squashed, CLOSE_REASONS.burned]);
+var FAILED = /* @__PURE__ */ new Set([CLOSE_REASONS.failed, CLOSE_REASONS.burned, CLOSE_REASONS.abandoned]);
+function progress(ledger2, molecule) {
+  const total = molecule.steps.length;
+  const closedCount = molecule.steps.filter((s) => s.closed).length;
+  const done = molecule.steps.filter((s) => s.closed && !ENDED_UNDONE.has(s.bead.close_reason ?? "")).length;
+  const result = (state, next = [], waitingOn = []) => ({ state, next, waitingOn, done, total });
+  if (beadStatus(molecule.root) === "closed") return result("closed");
+  const bond = bondState(ledger2, molecule.root);
+  if (bond.state !== "running") return result(bond.state, [], bond.waitingOn);
+  if (closedCount === total) return result("finished");
+  const closed = new Set(molecule.steps.filter((s) => s.closed).map((s) => s.step));
+  return result("running", molecule.steps.filter((s) => !s.closed && s.needs.every((n) => closed.has(n))));
+}
+function bondState(ledger2, root) {
+  const waitingOn = [];
+  let skipped = false;
+  for (const dep of root.dependencies ?? []) {
+    if (dep.type !== "blocks" && dep.type !== "conditional-blocks") continue;
+    const other = ledger2.get(dep.depends_on_id);
+    if (!other) continue;
+    if (beadStatus(other) !== "closed") waitingOn.push(other.id);
+    else if (dep.type === "conditional-blocks" && !FAILED.has(other.close_reason ?? "")) skipped = true;
+  }
+  if (waitingOn.length > 0) return { state: "waiting", waitingOn };
+  return { state: skipped ? "skipped" : "running", waitingOn };
+}
+
+// app/town/sandbox-notice.ts
+var SANDBOX_OFF_NOTICE = "\u26A0\uFE0F **Sandbox off**: the agent runs unisolated, with the model's key and the runner's network (`polecat.sandbox: off`).";
+var NETWORK_OPEN_NOTICE = "\u26A0\uFE0F **Network open**: the agent can reach any public host (`polecat.network: open`).";
+function sandboxNotice(settings) {
+  if (settings === void 0) return void 0;
+  if (settings.sandbox === "off") return SANDBOX_OFF_NOTICE;
+  return settings.network === "open" ? NETWORK_OPEN_NOTICE : void 0;
+}
+function sandboxParagraph(settings) {
+  const notice = sandboxNotice(settings);
+  return notice === void 0 ? [] : ["", notice];
+}
+
+// app/town/witness-ladder.ts
+function recordedRung(bead) {
+  const rung = gastownMetadata(bead).witness_rung;
+  const at = Date.parse(gastownString(bead, "witness_at") ?? "");
+  if (typeof rung !== "number" || !Number.isInteger(rung) || rung < 1 || !Number.isFinite(at)) return void 0;
+  const slungAt = Date.parse(gastownString(bead, "slung_at") ?? "");
+  if (Number.isFinite(slungAt) && slungAt > at) return void 0;
+  return { rung, at };
+}
+function rungShown(bead, when2) {
+  const rung = recordedRung(bead);
+  if (rung === void 0) return void 0;
+  const what = rung.rung === 1 ? "nudged the agent (no progress)" : "cancelled and restarted it (no progress after a nudge)";
+  return `${what}, ${when2(new Date(rung.at))}`;
+}
+
+// app/town/status-comment.ts
+var TITLES = {
+  hooked: "\u{1FA9D} Hooked",
+  waiting: "\u23F3 Waiting for a free polecat",
+  unslung: "Unslung",
+  abandoned: "Unslung and abandoned",
+  escalated: "\u{1F6A8} Escalated",
+  error: "\u26A0\uFE0F Not slung",
+  completed: "\u2705 Pull request open",
+  blocked: "\u26D4 Blocked",
+  deferred: "\u{1FA93} Split up"
+};
+function beadMarker(bead) {
+  return `<!-- gastown:bead ${bead} -->`;
+}
+function renderStatusComment(view) {
+  const lines = [];
+  if (view.bead) lines.push(beadMarker(view.bead.id));
+  lines.push(`### Gas Town \xB7 ${TITLES[view.state]}`, "", view.headline);
+  if (view.bead) lines.push(...sandboxParagraph(view.sandbox));
+  if (view.detail !== void 0) lines.push("", fenced(view.detail));
+  if (view.bead) lines.push("", ...facts(view.bead, view.run), ...checklist(view.ledger, view.bead));
+  lines.push("", `<sub>Updated ${when(view.now)} \xB7 \`/gt help\` lists the commands.</sub>`);
+  return lines.join("\n") + "\n";
+}
+function facts(bead, run2) {
+  const meta3 = gastownMetadata(bead);
+  const rows = [["Bead", `\`${bead.id}\` (${bead.status ?? "open"})`]];
+  const polecat2 = gastownString(bead, "polecat");
+  const attempt = attemptOf(bead);
+  if (polecat2 !== void 0) rows.push(["Polecat", `**${polecat2}**${attempt > 0 ? `, attempt ${attempt}` : ""}`]);
+  const formula = gastownString(bead, "formula");
+  const molecule = gastownString(bead, "molecule");
+  if (formula !== void 0) rows.push(["Formula", `\`${formula}\`${molecule !== void 0 ? `, molecule \`${molecule}\`` : ""}`]);
+  if (run2) rows.push(["Run", `[#${run2.id}](${run2.url})${run2.status ? ` (${run2.status})` : ""}`]);
+  const slungBy = gastownString(bead, "slung_by");
+  const slungAt = gastownString(bead, "slung_at");
+  if (slungBy !== void 0 && slungAt !== void 0) rows.push(["Slung", `by @${slungBy}, ${when(new Date(slungAt))}`]);
+  const dispatchedAt = gastownString(bead, "dispatched_at");
+  if (dispatchedAt !== void 0) rows.push(["Dispatched", when(new Date(dispatchedAt))]);
+  const waitingSince = gastownString(bead, "waiting_since");
+  if (waitingSince !== void 0) rows.push(["Waiting since", when(new Date(waitingSince))]);
+  const witness2 = rungShown(bead, when);
+  if (witness2 !== void 0) rows.push(["Witness", witness2]);
+  if (typeof meta3.exit === "string") rows.push(["Exit", meta3.exit]);
+  const turns = meta3["exit_turns"];
+  const cost = meta3["exit_cost_usd"];
+  if (typeof turns === "number" && typeof cost === "number") rows.push(["Spent", `${turns} turn${turns === 1 ? "" : "s"}, $${cost.toFixed(2)}`]);
+  return ["| | |", "|---|---|", ...rows.map(([name2, value]) => `| ${name2} | ${value} |`)];
+}
+function checklist(ledger2, bead, current) {
+  const root = gastownString(bead, "molecule");
+  if (!ledger2 || root === void 0 || !isMoleculeRoot(ledger2.get(root))) return [];
+  const molecule = readMolecule(ledger2, root);
+  const state = progress(ledger2, molecule);
+  const next = new Set(state.next.map((step) => step.step));
+  const isCurrent = (step) => !step.closed && (typeof current === "number" ? step.n === current : step.step === current);
+  const marker = (step) => isCurrent(step) ? " \u2190 now" : next.has(step.step) ? " \u2190 next" : "";
+  return [
+    "",
+    `**Steps** (${state.done} of ${state.total} done)`,
+    "",
+    ...molecule.steps.map((step) => `- [${step.closed ? "x" : " "}] ${oneLine(step.bead.title)}${marker(step)}`)
+  ];
+}
+function oneLine(text2) {
+  return text2.replace(/\s+/g, " ").replace(/\|/g, "\\|").trim();
+}
+function when(date5) {
+  return `${date5.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+// app/handlers/issue-status.ts
+async function showStatus(ref, issue3, view, labels = {}) {
+  const issueRef = { owner: ref.owner, repo: ref.repo, issue_number: issue3.number };
+  const add = (labels.add ?? []).filter((label) => !issue3.labels.includes(label));
+  const remove = (labels.remove ?? []).filter((label) => issue3.labels.includes(label));
+  await upsertStatusComment(ref.github, issueRef, renderStatusComment(view), { botLogin: ref.botLogin });
+  await addLabels(ref.github, issueRef, add);
+  for (const label of remove) await removeLabel(ref.github, issueRef, label);
+}
+function otherStatusLabels(labels, keep) {
+  return labels.filter((label) => label.startsWith("status::") && label !== keep);
+}
+
+// app/github/ledger-store.ts
+import { randomUUID } from "node:crypto";
+
+// app/ledger/write-ledger.ts
+var DEPENDENCY_FIELD_ORDER = [
+  "issue_id",
+  "depends_on_id",
+  "type",
+  "created_at",
+  "created_by",
+  "metadata",
+  "thread_id"
+];
+var COMMENT_FIELD_ORDER = ["id", "issue_id", "author", "text", "created_at"];
+var EXPORT_ONLY = new Set(EXPORT_ONLY_FIELDS);
+var TIMESTAMPS = new Set(TIMESTAMP_FIELDS);
+function ordered(record2, order, skip) {
+  const out = {};
+  for (const key of order) if (record2[key] !== void 0) out[key] = record2[key];
+  for (const key of Object.keys(record2)) {
+    if (!(key in out) && !skip?.has(key) && record2[key] !== void 0) out[key] = record2[key];
+  }
+  return out;
+}
+function withUtcTimestamps(record2, fields) {
+  for (const key of fields) {
+    const value = record2[key];
+    if (typeof value === "string") record2[key] = toUtc(value);
+  }
+  return record2;
+}
+var NESTED_TIMESTAMPS = ["created_at"];
+function canonicalBead(bead) {
+  const record2 = { ...bead, priority: bead.priority ?? 0 };
+  const out = withUtcTimestamps(ordered(record2, EXPORT_FIELD_ORDER, EXPORT_ONLY), TIMESTAMPS);
+  if (Array.isArray(bead.labels)) out.labels = [...bead.labels].sort();
+  if (Array.isArray(bead.dependencies)) {
+    out.dependencies = bead.dependencies.map((dep) => withUtcTimestamps(ordered(dep, DEPENDENCY_FIELD_ORDER), NESTED_TIMESTAMPS));
+  }
+  if (Array.isArray(bead.comments)) {
+    out.comments = bead.comments.map((comment) => withUtcTimestamps(ordered(comment, COMMENT_FIELD_ORDER), NESTED_TIMESTAMPS));
+  }
+  return out;
+}
+var GO_ESCAPED = /[<>&\u2028\u2029]/g;
+var HAS_GO_ESCAPED = /[<>&\u2028\u2029]/;
+var GO_ESCAPES = {
+  "<": "\\u003c",
+  ">": "\\u003e",
+  "&": "\\u0026",
+  "\u2028": "\\u2028",
+  "\u2029": "\\u2029"
+};
+function goJson(value) {
+  const json2 = JSON.stringify(value);
+  return HAS_GO_ESCAPED.test(json2) ? json2.replace(GO_ESCAPED, (c) => GO_ESCAPES[c]) : json2;
+}
+function canonicalLine(bead) {
+  return goJson(canonicalBead(bead));
+}
+function join2(lines) {
+  return lines.length === 0 ? "" : lines.join("\n") + "\n";
+}
+function serializeLedger(ledger2) {
+  const lines = ledger2.sorted().map((record2) => record2.raw ?? canonicalLine(record2.bead));
+  return join2([...lines, ...ledger2.otherLines]);
+}
+
+// app/github/ledger-store.ts
+var LEDGER_PATH = ".beads/issues.jsonl";
+var LEDGER_CONFIG_PATH = ".beads/config.yaml";
+var SIZE_WARNING_BYTES = 25e6;
+var SIZE_LIMIT_BYTES = 9e7;
+var LedgerStoreError = class extends Error {
+  name = "LedgerStoreError";
+};
+var LedgerStore = class {
+  constructor(github, options) {
+    this.github = github;
+    this.options = options;
+  }
+  github;
+  options;
+  get repoParams() {
+    return { owner: this.options.owner, repo: this.options.repo };
+  }
+  /**
+   * The ledger on the branch now. With `known`, a state this store read or wrote before, the
+   * branch's ref alone is asked for when it has not moved since: one request rather than four.
+   */
+  async read(known) {
+    const commit = await this.branchCommit();
+    if (known !== void 0 && commit !== void 0 && commit === known.commit) return known;
+    if (commit === void 0) return { ledger: Ledger.empty(), commit: void 0, tree: void 0 };
+    const { data } = await this.github.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...this.repoParams, commit_sha: commit });
+    const tree = data.tree.sha;
+    const listing = await this.github.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...this.repoParams, tree_sha: tree, recursive: "1" });
+    const entry = listing.data.tree.find((e) => e.path === LEDGER_PATH);
+    if (!entry) return { ledger: Ledger.empty(), commit, tree };
+    const blob = await this.github.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
+      ...this.repoParams,
+      file_sha: entry.sha,
+      headers: { accept: "application/vnd.github.raw+json" }
+    });
+    const text2 = rawText(blob.data);
+    return { ledger: loadLedger(text2, { file: `${this.options.branch}:${LEDGER_PATH}` }), commit, tree };
+  }
+  /**
+   * Applies `mutate` to the ledger as it is on the branch and commits the result; on a lost
+   * race, reads again and applies it again. `mutate` must be pure: it may run more than once.
+   * `message` may be a function, called after `mutate`, to describe what it did.
+   */
+  async update(message, mutate, options = {}) {
+    const lanes = this.options.lanes;
+    if (!lanes) return this.write(message, mutate, options);
+    const key = `${this.options.owner}/${this.options.repo}:${this.options.branch}`;
+    return lanes.run(key, (last) => this.write(message, mutate, last ? { ...options, from: last } : options));
+  }
+  /**
+   * The ledger on the branch now, in one request (the raw contents of the file serve it up to
+   * 100 MB), without the commit a write needs: for a look that usually writes nothing, such as
+   * a patrol pass. One that does write reads again through `update`.
+   */
+  async peek() {
+    const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      ...this.repoParams,
+      path: LEDGER_PATH,
+      ref: `refs/heads/${this.options.branch}`,
+      headers: { accept: "application/vnd.github.raw+json" }
+    }), void 0);
+    return answer === void 0 ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
+  }
+  /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
+  async readFile(state, path) {
+    if (state.commit === void 0) return void 0;
+    const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      ...this.repoParams,
+      path,
+      ref: state.commit,
+      headers: { accept: "application/vnd.github.raw+json" }
+    }), void 0);
+    return answer === void 0 ? void 0 : rawText(answer.data);
+  }
+  async write(message, mutate, options) {
+    const maxAttempts = this.options.maxAttempts ?? 8;
+    for (let attempt = 1; ; attempt++) {
+      const state = attempt === 1 && options.from ? options.from : await this.read();
+      const next = mutate(state.ledger);
+      if (next === state.ledger) return { state, changed: false, attempts: attempt };
+      const files = options.files ? await options.files(state, next) : [];
+      const written = await this.tryWrite(state, next, typeof message === "string" ? message : message(), files);
+      if (written) return { state: written, changed: true, attempts: attempt };
+      if (attempt >= maxAttempts) {
+        throw new LedgerStoreError(`${this.options.branch}: gave up after ${attempt} attempts: other writers kept moving the branch`);
+      }
+      await this.backoff(attempt);
+    }
+  }
+  /** The new state, or undefined when another writer moved the branch first. */
+  async tryWrite(state, next, message, extra) {
+    const text2 = serializeLedger(next);
+    this.checkSize(Buffer.byteLength(text2));
+    const files = [{ path: LEDGER_PATH, content: text2 }, ...extra];
+    if (state.commit === void 0) files.push({ path: LEDGER_CONFIG_PATH, content: renderLedgerConfig(this.options.prefix) });
+    const entries = files.map((file2) => ({ path: file2.path, mode: "100644", type: "blob", content: file2.content }));
+    const tree = await this.github.request("POST /repos/{owner}/{repo}/git/trees", {
+      ...this.repoParams,
+      tree: entries,
+      ...state.tree ? { base_tree: state.tree } : {}
+    });
+    const treeSha = tree.data.sha;
+    const commit = await this.github.request("POST /repos/{owner}/{repo}/git/commits", {
+      ...this.repoParams,
+      message: `${message}
+
+Gastown-Write: ${(this.options.writeId ?? randomUUID)()}
+`,
+      tree: treeSha,
+      parents: state.commit ? [state.commit] : []
+    });
+    const commitSha = commit.data.sha;
+    try {
+      if (state.commit === void 0) {
+        await this.github.request("POST /repos/{owner}/{repo}/git/refs", { ...this.repoParams, ref: `refs/heads/${this.options.branch}`, sha: commitSha });
+      } else {
+        await this.github.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ...this.repoParams, ref: `heads/${this.options.branch}`, sha: commitSha, force: false });
+      }
+    } catch (error63) {
+      if (statusOf(error63) === 422) return void 0;
+      throw error63;
+    }
+    return { ledger: next, commit: commitSha, tree: treeSha };
+  }
+  async branchCommit() {
+    const answer = await unlessAbsent(
+      () => this.github.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...this.repoParams, ref: `heads/${this.options.branch}` }),
+      void 0
+    );
+    return answer?.data?.object.sha;
+  }
+  checkSize(bytes) {
+    const { warning: warning2, limit } = this.options.sizes ?? { warning: SIZE_WARNING_BYTES, limit: SIZE_LIMIT_BYTES };
+    const mb = (n) => n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${n} bytes`;
+    if (bytes > limit) {
+      throw new LedgerStoreError(
+        `${LEDGER_PATH} would be ${mb(bytes)}, over the ${mb(limit)} limit (GitHub refuses files over 100 MB): nothing was written`
+      );
+    }
+    if (bytes > warning2) this.options.warn?.(`${LEDGER_PATH} is ${mb(bytes)}; it cannot grow past ${mb(limit)}`);
+  }
+  /** Jittered exponential backoff: 100 ms, 200 ms, … up to 5 s, each a random part of that. */
+  async backoff(attempt) {
+    const sleep = this.options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const random = this.options.random ?? Math.random;
+    const cap = Math.min(5e3, 100 * 2 ** (attempt - 1));
+    await sleep(Math.round(cap / 2 + random() * (cap / 2)));
+  }
+};
+function rawText(data) {
+  if (typeof data === "string") return data;
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString("utf8");
+  throw new LedgerStoreError(`${LEDGER_PATH}: GitHub answered the raw blob with ${typeof data}, not its bytes`);
+}
+
+// app/town/repository-prefix.ts
+function prefixForRepository(name2) {
+  const prefix = name2.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  return prefix === "" ? "gt" : prefix;
+}
+
+// app/handlers/repository-town.ts
+async function openTown(ref, deps) {
+  const texts = await deps.loadConfig(ref.github, ref.owner, ref.repo);
+  let decided;
+  try {
+    decided = repositoryConfig(texts);
+  } catch (error63) {
+    if (error63 instanceof ConfigError) return { kind: "invalid", error: error63 };
+    throw error63;
+  }
+  if (!decided.enabled) return { kind: "off", reason: decided.reason };
+  const config2 = decided.config;
+  const fallbackPrefix = prefixForRepository(ref.repo);
+  const store = new LedgerStore(ref.github, {
+    owner: ref.owner,
+    repo: ref.repo,
+    branch: config2.ledger.branch,
+    prefix: config2.ledger.prefix ?? fallbackPrefix,
+    sleep: deps.sleep,
+    random: deps.random,
+    ...deps.ledgerLanes ? { lanes: deps.ledgerLanes } : {}
+  });
+  return { kind: "on", town: { ...ref, config: config2, store, fallbackPrefix, deps } };
+}
+
+// app/town/dispatch-records.ts
+function hookedFor(ledger2, bead, attempt) {
+  const found = ledger2.get(bead);
+  return found && beadStatus(found) === "hooked" && attemptOf(found) === attempt ? found : void 0;
+}
+function releaseRefusedDispatch(ledger2, bead, attempt, now) {
+  const found = hookedFor(ledger2, bead, attempt);
+  if (!found) return ledger2;
+  const released = withGastownMetadata({ ...unhooked(found), updated_at: timestamp2(now) }, { dispatched_at: void 0, ...UNCLAIMED });
+  return ledger2.withBead(released);
+}
+
+// app/handlers/sling-issue.ts
+async function dispatchHooked(town, issueOf, assignment, state, headline, addLabels2 = []) {
+  const dispatched = await dispatch(town, assignment, state);
+  const issue3 = await issueOf();
+  if (issue3 === void 0) return;
+  const view = { now: town.deps.clock(), bead: dispatched.bead, ledger: dispatched.ledger, sandbox: town.config.polecat };
+  if (dispatched.refused) {
+    await showStatus(town, issue3, {
+      ...view,
+      state: "error",
+      detail: dispatched.refused,
+      headline: `The polecat workflow could not be started, so the hook was let go. Fix the workflow, then sling again.`
+    }, { remove: [HOOKED_LABEL, ...slingLabelsOn(issue3.labels, town.config.sling.label)] });
+    return;
+  }
+  await showStatus(town, issue3, {
+    ...view,
+    state: "hooked",
+    headline,
+    ...dispatched.run ? { run: dispatched.run } : {}
+  }, { add: [HOOKED_LABEL, ...addLabels2], remove: [WAITING_LABEL, ...otherStatusLabels(issue3.labels, HOOKED_LABEL)] });
+}
+function issueOfBead(town, bead) {
+  const number4 = issueNumberOf(bead);
+  return async () => {
+    const labels = number4 === void 0 ? void 0 : await labelsOn(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 });
+    return number4 === void 0 || labels === void 0 ? void 0 : { number: number4, labels };
+  };
+}
+async function dispatch(town, assignment, state) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const { workflow, ref } = town.config.polecat;
+  const beadIn = (ledger2) => ledger2.get(assignment.bead);
+  let started;
+  try {
+    started = await dispatchWorkflow(town.github, { ...repo, workflow, ref: ref ?? town.defaultBranch, inputs: polecatInputs(assignment, town.config.polecat) });
+  } catch (error63) {
+    if (!(error63 instanceof DispatchError)) throw error63;
+    const now = town.deps.clock();
+    const released = await town.store.update(
+      `Release ${assignment.bead}: the polecat workflow was refused`,
+      (ledger2) => releaseRefusedDispatch(ledger2, assignment.bead, assignment.attempt, now),
+      { from: state }
+    );
+    return { bead: beadIn(released.state.ledger), ledger: released.state.ledger, refused: error63.message };
+  }
+  const found = started.runId === void 0 ? await findRunByName(town.github, { ...repo, workflow, name: polecatRunName(assignment) }) : void 0;
+  const run2 = started.runId !== void 0 && started.htmlUrl !== void 0 ? { id: started.runId, url: started.htmlUrl, status: "queued" } : found ? { id: found.id, url: found.html_url, status: found.status } : void 0;
+  return { bead: beadIn(state.ledger), ledger: state.ledger, ...run2 ? { run: run2 } : {} };
+}
+
+// app/handlers/issue-events.ts
+function issueSnapshot(issue3) {
+  return {
+    url: issue3.html_url,
+    number: issue3.number,
+    title: issue3.title,
+    body: issue3.body ?? null,
+    labels: (issue3.labels ?? []).map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean),
+    state: issue3.state === "closed" ? "closed" : "open",
+    createdAt: issue3.created_at,
+    author: issue3.user?.login ?? "ghost"
+  };
+}
+
+// app/handlers/refinery-outcomes.ts
+var FIX_NEEDED_LABEL = "gt:fix-needed";
+var FIX_FORMULA = "mol-polecat-fix";
+var CONFLICT_FORMULA = "mol-polecat-conflict-resolve";
+async function sendBackEjected(town, ejected, evidence, ledger2) {
+  const { request: request2 } = ejected;
+  const repo = { owner: town.owner, repo: town.repo };
+  const text2 = typeof evidence === "string" ? evidence : failureEvidence({ ...evidence, ...await failingLog(town, evidence.red) });
+  const work = request2.bead === void 0 ? void 0 : ledger2.get(request2.bead);
+  const say = (next) => replyToIssue(town.github, { ...repo, issue_number: request2.number }, ejectedComment({ number: request2.number, reason: ejected.why, evidence: text2, next }));
+  await removeLabel(town.github, { ...repo, issue_number: request2.number }, QUEUE_LABEL);
+  if (work === void 0 || request2.polecat === void 0 || ejected.why === "refused") {
+    await say(work === void 0 ? "Fix it, then `/queue` it again." : "A polecat cannot fix this; a person must, then `/queue` it again.");
+    return;
+  }
+  const fixes = typeof gastownMetadata(work).fix_attempts === "number" ? gastownMetadata(work).fix_attempts : 0;
+  const max = town.config.refinery.max_fix_attempts;
+  if (fixes >= max) {
+    await escalate(town, work, `its pull request #${request2.number} failed in the merge queue after ${fixes} fix${fixes === 1 ? "" : "es"} (refinery.max_fix_attempts is ${max})`);
+    await say(`It has gone back to a polecat ${fixes} time${fixes === 1 ? "" : "s"} already, so it is escalated to the people who slung it.`);
+    return;
+  }
+  const formula = ejected.why === "conflict" ? CONFLICT_FORMULA : FIX_FORMULA;
+  await addLabels(town.github, { ...repo, issue_number: request2.number }, [FIX_NEEDED_LABEL]);
+  await say(`It goes back to polecat **${request2.polecat}** with \`${formula}\` (fix ${fixes + 1} of ${max}), and comes back into the queue when the polecat is done.`);
+  await resling(town, work, { formula, pr: request2.number, summary: failureSummaryVar(text2), fixes: fixes + 1, base: request2.base });
+}
+async function failingLog(town, red) {
+  const runId = red.find((gate) => gate.gatesRunId !== void 0)?.gatesRunId;
+  if (runId === void 0) return {};
+  const jobs = await listRunJobs(town.github, { owner: town.owner, repo: town.repo, runId });
+  const failed = jobs.find((job) => job.conclusion === "failure") ?? jobs[0];
+  const log = failed === void 0 ? void 0 : await jobLog(town.github, { owner: town.owner, repo: town.repo, jobId: failed.id });
+  return log === void 0 ? {} : { log };
+}
+async function resling(town, work, fix) {
+  const number4 = issueNumberOf(work);
+  if (number4 === void 0) return;
+  const { data } = await town.github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: town.owner, repo: town.repo, issue_number: number4 });
+  const issue3 = issueSnapshot(data);
+  const library = await town.deps.loadFormulas(town.github, { owner: town.owner, repo: town.repo }, [fix.formula]);
+  let outcome;
+  const written = await town.store.update(`Refinery: ${work.id} back to its polecat with ${fix.formula} for #${fix.pr}`, (ledger2) => {
+    const slung = sling2(ledger2, {
+      issue: issue3,
+      formula: fix.formula,
+      vars: { failure_summary: fix.summary, pr: String(fix.pr) },
+      baseBranch: fix.base,
+      slungBy: gastownString(work, "slung_by") ?? town.botLogin,
+      now: town.deps.clock(),
+      config: town.config,
+      fallbackPrefix: town.fallbackPrefix,
+      cook: (name2, values) => cook(name2, library, values)
+    });
+    outcome = slung.outcome;
+    const bead = slung.ledger.get(work.id);
+    return bead === void 0 ? slung.ledger : slung.ledger.withBead(withGastownMetadata(bead, { fix_attempts: fix.fixes }));
+  });
+  if (outcome?.kind !== "dispatch" || !written.changed) return;
+  const { polecat: polecat2, attempt } = outcome.assignment;
+  await dispatchHooked(
+    town,
+    issueOfBead(town, outcome.bead),
+    outcome.assignment,
+    written.state,
+    `The merge queue sent pull request #${fix.pr} back: polecat **${polecat2}** works on it with \`${fix.formula}\` (attempt ${attempt}).`
+  );
+}
+async function escalate(town, work, reason) {
+  await town.store.update(`Refinery: ${work.id} escalated: ${reason}`, (ledger2) => {
+    const bead = ledger2.get(work.id);
+    return bead === void 0 ? ledger2 : ledger2.withBead(escalatedBead(bead, town.deps.clock(), reason));
+  });
+  const number4 = issueNumberOf(work);
+  if (number4 === void 0) return;
+  const slungBy = gastownString(work, "slung_by");
+  await addLabels(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 }, [ESCALATED_LABEL]);
+  await replyToIssue(
+    town.github,
+    { owner: town.owner, repo: town.repo, issue_number: number4 },
+    `${slungBy === void 0 ? "" : `@${slungBy}: `}the refinery escalated this issue to you: ${reason}.`
+  );
+}
+async function tellLanded(town, landing) {
+  const repo = { owner: town.owner, repo: town.repo };
+  for (const { request: request2, work } of landing.landed) {
+    await replyToIssue(town.github, { ...repo, issue_number: request2.number }, `Landed in ${landing.where} (\`${landing.sha.slice(0, 12)}\`) by the merge queue.`);
+    if (!landing.closeEach) continue;
+    await town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: request2.number, state: "closed" });
+    const issue3 = work === void 0 ? void 0 : issueNumberOf(work);
+    if (issue3 !== void 0) await closeIssue(town.github, { ...repo, issue_number: issue3 });
+  }
+}
+
+// app/handlers/refinery-landing.ts
+async function readRefineryPull(town, number4) {
+  const repo = { owner: town.owner, repo: town.repo };
+  let pull;
+  try {
+    pull = (await town.github.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: number4 })).data;
+  } catch (error63) {
+    if (statusOf(error63) === 404) return void 0;
+    throw error63;
+  }
+  const merged = pull.merged === true;
+  const base = { number: number4, state: pull.state === "closed" ? "closed" : "open", merged, ...merged && pull.merge_commit_sha ? { mergeSha: pull.merge_commit_sha } : {} };
+  if (pull.state === "closed") return { ...base, approved: false };
+  return { ...base, approved: await approvedByTrusted(town, number4) };
+}
+async function approvedByTrusted(town, number4) {
+  const { data } = await town.github.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { owner: town.owner, repo: town.repo, pull_number: number4, per_page: 100 });
+  const latest = /* @__PURE__ */ new Map();
+  for (const review of data) {
+    if (review.user === null || review.state === "COMMENTED" || review.state === "PENDING") continue;
+    latest.set(review.user.login, { state: review.state, type: review.user.type });
+  }
+  if ([...latest.values()].some((review) => review.state === "CHANGES_REQUESTED")) return false;
+  for (const [login, review] of latest) {
+    if (review.state !== "APPROVED") continue;
+    const role = review.type === "Bot" ? void 0 : await repositoryRole(town.github, town.owner, town.repo, login);
+    if (mayDrive({ login, type: review.type }, role, town.config.trust).allowed) return true;
+  }
+  return false;
+}
+async function landBatch(town, batch) {
+  const { trial, base } = batch;
+  const repo = { owner: town.owner, repo: town.repo };
+  const staging = trial.stagingSha;
+  if (trial.pr !== void 0) {
+    const pull = await readRefineryPull(town, trial.pr);
+    if (pull?.merged) return { kind: "landed", sha: pull.mergeSha ?? staging, where: `#${trial.pr}` };
+    if (await branchTip(town.github, repo, base) !== trial.baseSha) return { kind: "base-moved" };
+    try {
+      const { data } = await town.github.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", {
+        ...repo,
+        pull_number: trial.pr,
+        sha: staging,
+        merge_method: town.config.refinery.merge_method,
+        commit_title: `Land ${batch.lines.map((line) => `#${line.request.number}`).join(", ")} (refinery batch ${trial.attempt}, #${trial.pr})`.slice(0, 250)
+      });
+      return { kind: "landed", sha: data.sha, where: `#${trial.pr}` };
+    } catch (error63) {
+      const status = statusOf(error63);
+      if (status === 405) return { kind: "refused", why: refusalOf(error63) };
+      if (status === 409) return { kind: "base-moved" };
+      throw error63;
+    }
+  }
+  const tip = await branchTip(town.github, repo, base);
+  if (tip === staging) return { kind: "landed", sha: staging, where: `\`${base}\` at ${staging.slice(0, 12)}` };
+  if (tip !== trial.baseSha) return { kind: "base-moved" };
+  try {
+    await town.github.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ...repo, ref: `heads/${base}`, sha: staging, force: false });
+    return { kind: "landed", sha: staging, where: `\`${base}\` at ${staging.slice(0, 12)}` };
+  } catch (error63) {
+    const status = statusOf(error63);
+    const why = refusalOf(error63);
+    if (status === 422 && /fast.forward/i.test(why)) return { kind: "base-moved" };
+    if (status === 422 || status === 403 || status === 409) return { kind: "to-review", why };
+    throw error63;
+  }
+}
+
+// app/molecules/digest-file.ts
+var DIGESTS_DIR = ".beads/digests";
+var BOM = "\uFEFF";
+function digestFileFor(finishedAt) {
+  const month = utcMonth(finishedAt);
+  if (month === void 0) {
+    throw new DigestError([{
+      field: "finished_at",
+      message: `must be an RFC 3339 timestamp such as 2026-04-18T16:19:12Z (got ${JSON.stringify(finishedAt)})`
+    }]);
+  }
+  return `${DIGESTS_DIR}/${month}.jsonl`;
+}
+function utcMonth(text2) {
+  if (!isTimestamp(text2)) return void 0;
+  return /^(\d{4}-\d{2})-/.exec(toUtc(text2))?.[1];
+}
+function appendDigest(fileText3, digest) {
+  const line = digestLine(digest);
+  if (lineWithId(fileText3, digest.id) !== void 0) return fileText3;
+  const separator = fileText3 === "" || fileText3.endsWith("\n") ? "" : "\n";
+  return `${fileText3}${separator}${line}`;
+}
+function lineWithId(text2, id) {
+  const lines = splitLedgerLines(text2);
+  for (let i = 0; i < lines.length; i++) {
+    let record2;
+    try {
+      record2 = JSON.parse(withoutBom(lines[i], i));
+    } catch {
+      continue;
+    }
+    if (isObject2(record2) && record2["id"] === id) return i + 1;
+  }
+  return void 0;
+}
+function withoutBom(raw2, index) {
+  return index === 0 && raw2.startsWith(BOM) ? raw2.slice(BOM.length) : raw2;
+}
+function isObject2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// app/handlers/ledger-digests.ts
+async function appendDigests(store, state, digests) {
+  const files = /* @__PURE__ */ new Map();
+  for (const digest of digests) {
+    const path = digestFileFor(digest.finished_at);
+    const before = files.get(path) ?? await store.readFile(state, path) ?? "";
+    files.set(path, appendDigest(before, digest));
+  }
+  return [...files].map(([path, content]) => ({ path, content }));
+}
+
 // app/handlers/refinery-run.ts
+var MOST_MOVES = 8;
+var BUILD_GRACE_MS = 10 * 6e4;
 async function runRefinery(ref, deps, botLogin, wake = {}) {
-  void deps;
-  void botLogin;
-  void wake;
-  return { kind: "refined", rig: `${ref.owner}/${ref.repo}`, said: [] };
+  const opened = await openTown(ref, deps);
+  if (opened.kind === "off") return { kind: "off", why: opened.reason };
+  if (opened.kind === "invalid") return { kind: "off", why: opened.error.message };
+  const town = { ...opened.town, botLogin };
+  const rig = `${town.owner}/${town.repo}`;
+  const bases = wake.base !== void 0 ? [wake.base] : basesWithWork(await town.store.peek(), rig);
+  const said = [];
+  for (const base of bases) said.push(...await new BaseRefinery(town, base).carryOn());
+  return { kind: "refined", rig, said };
+}
+function basesWithWork(ledger2, rig) {
+  const bases = /* @__PURE__ */ new Set();
+  for (const bead of ledger2.beads()) {
+    if (bead.issue_type !== MERGE_REQUEST_TYPE || beadStatus(bead) === "closed") continue;
+    const request2 = mergeRequestOf(bead);
+    if (request2 !== void 0 && request2.repo === rig) bases.add(request2.base);
+  }
+  for (const bead of ledger2.beads()) {
+    const base = bead.external_ref?.startsWith(`gastown:refinery/${rig}@`) ? bead.external_ref.slice(`gastown:refinery/${rig}@`.length) : void 0;
+    if (base !== void 0 && slotOf(ledger2, rig, base).trial !== void 0) bases.add(base);
+  }
+  return [...bases].sort();
+}
+var BaseRefinery = class {
+  constructor(town, base) {
+    this.town = town;
+    this.base = base;
+    this.rig = `${town.owner}/${town.repo}`;
+    this.repo = { owner: town.owner, repo: town.repo };
+  }
+  town;
+  base;
+  said = [];
+  rig;
+  repo;
+  required;
+  async carryOn() {
+    for (let move = 0; move < MOST_MOVES; move++) {
+      const ledger2 = (await this.town.store.read()).ledger;
+      const slot = slotOf(ledger2, this.rig, this.base);
+      const trial = slot.trial;
+      const moved = trial === void 0 ? await this.begin(ledger2) : await this.advance(ledger2, trial);
+      if (!moved) break;
+    }
+    return this.said;
+  }
+  get now() {
+    return this.town.deps.clock();
+  }
+  write(ledger2) {
+    return { now: this.now, prefix: ledgerPrefix(this.town.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? this.town.fallbackPrefix, actor: this.town.botLogin };
+  }
+  update(trial) {
+    return { repo: this.rig, base: this.base, seen: { attempt: trial.attempt, stage: trial.stage } };
+  }
+  /** A commit of one mutation; whether it changed the ledger (false: another run got there first). */
+  async commit(message, mutate) {
+    const written = await this.town.store.update(message, mutate);
+    return { changed: written.changed, ledger: written.state.ledger };
+  }
+  /** 1. The next batch begun and built; false when nothing is queued. */
+  async begin(ledger2) {
+    if (queueOrder(ledger2, this.base).every((request2) => request2.repo !== this.rig)) return false;
+    const baseSha = await branchTip(this.town.github, this.repo, this.base);
+    if (baseSha === void 0) {
+      this.said.push(`${this.base}: the base branch is gone, so its queue waits.`);
+      return false;
+    }
+    let begun2;
+    const { changed } = await this.commit(`Refinery: begin a batch into ${this.base}`, (current) => {
+      const started = startTrial(current, { repo: this.rig, base: this.base, baseSha, config: this.town.config, ...this.write(current) });
+      begun2 = started.trial;
+      return started.ledger;
+    });
+    if (!changed || begun2 === void 0) return changed;
+    await this.build(begun2);
+    return true;
+  }
+  /** The staging branch of a trial in `building`, its refinery pull request and gates under way. */
+  async build(trial) {
+    const ledger2 = (await this.town.store.read()).ledger;
+    const branch = stagingBranch(this.base, trial.attempt);
+    const heads = trialRequests(ledger2, trial).map((request2) => ({ id: request2.id, number: request2.number, sha: trial.heads[request2.id] ?? request2.headSha, title: titleOf(ledger2, request2) }));
+    const built = await buildStaging(this.town.github, this.repo, { branch, baseSha: trial.baseSha, heads });
+    let ejected = [];
+    const { ledger: after } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built at ${built.sha.slice(0, 12)}`, (current) => {
+      const out = ejectAtBuild(current, { ...this.update(trial), ...this.write(current), ejected: built.leftOut });
+      ejected = out.ejected;
+      const still = slotOf(out.ledger, this.rig, this.base).trial;
+      if (still === void 0 || still.attempt !== trial.attempt) return out.ledger;
+      return advanceTrial(out.ledger, { ...this.update(trial), ...this.write(current), to: "testing", set: { stagingSha: built.sha } });
+    });
+    for (const out of ejected) await sendBackEjected(this.town, out, built.leftOut.find((l) => l.id === out.request.id)?.text ?? "", after);
+    const testing = slotOf(after, this.rig, this.base).trial;
+    if (testing === void 0 || testing.attempt !== trial.attempt || testing.stage !== "testing") {
+      await deleteStaging(this.town.github, this.repo, branch);
+      return;
+    }
+    this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(after, testing)}) built on \`${branch}\` at ${built.sha.slice(0, 12)}.`);
+    if (this.town.config.refinery.mode === "review") await this.openRefineryPull(after, testing, { kind: "testing" });
+    const { commands, workflow } = this.town.config.refinery.gates;
+    if (commands.length > 0) {
+      await dispatchWorkflow(this.town.github, {
+        ...this.repo,
+        workflow,
+        ref: branch,
+        inputs: { commands: JSON.stringify(commands), attempt: String(trial.attempt), base: this.base }
+      });
+    }
+  }
+  /** Opens (or refreshes) the refinery pull request of a trial, and records its number. */
+  async openRefineryPull(ledger2, trial, state) {
+    const lines = this.lines(ledger2, trial);
+    const body = refineryPullBody({ base: this.base, trial, lines, state, gates: await this.gates() });
+    if (trial.pr !== void 0) {
+      await this.town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.repo, pull_number: trial.pr, body });
+      return trial.pr;
+    }
+    const { data } = await this.town.github.request("POST /repos/{owner}/{repo}/pulls", {
+      ...this.repo,
+      head: stagingBranch(this.base, trial.attempt),
+      base: this.base,
+      title: refineryPullTitle(this.base, lines),
+      body
+    });
+    const number4 = data.number;
+    await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} is pull request #${number4}`, (current) => advanceTrial(current, { ...this.update(trial), ...this.write(current), to: trial.stage, set: { pr: number4 } }));
+    return number4;
+  }
+  lines(ledger2, trial) {
+    return trialRequests(ledger2, trial).map((request2) => ({ request: request2, title: titleOf(ledger2, request2) }));
+  }
+  numbers(ledger2, trial) {
+    return trialRequests(ledger2, trial).map((request2) => `#${request2.number}`).join(", ");
+  }
+  async requiredContexts() {
+    this.required ??= await requiredChecks(this.town.github, this.repo, this.base);
+    return this.required;
+  }
+  async gates() {
+    const { gates } = this.town.config.refinery;
+    const checks = gates.checks === "required";
+    return gatesText({ checks, required: checks ? await this.requiredContexts() : [], commands: gates.commands, workflow: gates.workflow });
+  }
+  /** 2–5: carries a trial on by its stage; false when it waits for something else. */
+  async advance(ledger2, trial) {
+    const waited = this.now.getTime() - Date.parse(trial.since);
+    switch (trial.stage) {
+      case "building":
+        if (waited < BUILD_GRACE_MS) return false;
+        return await this.rebuild(ledger2, trial, `its build was never finished`);
+      case "testing": {
+        const outdated = trialOutdated(ledger2, trial);
+        if (outdated !== void 0) return await this.rebuild(ledger2, trial, outdated);
+        const verdict = await this.verdict(trial);
+        return await this.onVerdict(ledger2, trial, verdict, waited);
+      }
+      case "review": {
+        const outdated = trialOutdated(ledger2, trial);
+        if (outdated !== void 0) return await this.rebuild(ledger2, trial, outdated);
+        const pull = trial.pr === void 0 ? void 0 : await readRefineryPull(this.town, trial.pr);
+        if (pull?.merged) return await this.landed(trial, pull.mergeSha ?? trial.stagingSha ?? "", `#${trial.pr}`);
+        if (pull?.state === "closed") return await this.closedByPerson(trial, pull);
+        const baseSha = await branchTip(this.town.github, this.repo, this.base);
+        if (baseSha !== void 0 && baseSha !== trial.baseSha) return await this.rebuild(ledger2, trial, `\`${this.base}\` moved to ${baseSha.slice(0, 12)}`);
+        if (pull === void 0 || !pull.approved) {
+          if (waited < this.town.config.refinery.timeout_minutes * 6e4) return false;
+          return await this.giveUp(trial, `the refinery pull request #${trial.pr ?? "?"} was not approved within ${this.town.config.refinery.timeout_minutes} minutes`);
+        }
+        const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} approved, landing`, (current) => advanceTrial(current, { ...this.update(trial), ...this.write(current), to: "landing" }));
+        return changed;
+      }
+      case "landing":
+        return await this.land(ledger2, trial);
+    }
+  }
+  async verdict(trial) {
+    const sha = trial.stagingSha;
+    const { gates } = this.town.config.refinery;
+    const checks = gates.checks === "required";
+    const [checkRuns, statuses, required2] = checks ? [await checkRunsOn(this.town.github, this.repo, sha), await statusesOn(this.town.github, this.repo, sha), await this.requiredContexts()] : [[], [], []];
+    const commands = gates.commands.length > 0;
+    const gatesRun = commands ? await gatesRunOn(this.town.github, this.repo, gates.workflow, sha) : void 0;
+    return stagingVerdict({ checkRuns, statuses, required: required2, checks, commands, ...gatesRun ? { gatesRun } : {} });
+  }
+  async onVerdict(ledger2, trial, verdict, waited) {
+    if (verdict.kind === "pending" || verdict.kind === "person") {
+      if (waited < this.town.config.refinery.timeout_minutes * 6e4) {
+        this.said.push(`${this.base}: batch ${trial.attempt} waits: ${verdict.waiting}.`);
+        return false;
+      }
+      return await this.giveUp(trial, `its gates had no verdict within ${this.town.config.refinery.timeout_minutes} minutes (${verdict.waiting})`);
+    }
+    let outcome;
+    const { changed, ledger: after } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} is ${verdict.kind}`, (current) => {
+      outcome = recordVerdict(current, {
+        ...this.update(trial),
+        ...this.write(current),
+        config: this.town.config,
+        verdict: verdict.kind === "green" ? { kind: "green" } : { kind: "red", failing: verdict.red.map((gate) => gate.name) }
+      });
+      return outcome.ledger;
+    });
+    if (!changed || outcome === void 0) return changed;
+    if (verdict.kind === "green") {
+      this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(ledger2, trial)}) is green.`);
+      const green = outcome.trial;
+      if (green?.stage === "review") await this.openRefineryPull(after, green, { kind: "green" });
+      return true;
+    }
+    const numbers = this.numbers(ledger2, trial);
+    this.said.push(`${this.base}: batch ${trial.attempt} (${numbers}) is red (${verdict.red.map((g) => g.name).join(", ")}); ` + (outcome.retried ? "the same tree is tested again." : outcome.ejected.length > 0 ? `${outcome.ejected.map((e) => `#${e.request.number}`).join(", ")} ejected.` : "bisecting."));
+    await this.retire(trial, outcome.retried ? `Red (${verdict.red.map((g) => g.name).join(", ")}): the same tree is tested again in a fresh batch, to tell a flake from a failure.` : outcome.ejected.length > 0 ? `Red: ${outcome.ejected.map((e) => `#${e.request.number}`).join(", ")} failed and left the queue.` : `Red: the batch is split in two to find the pull request that fails.`);
+    for (const out of outcome.ejected) await sendBackEjected(this.town, out, { red: verdict.red, stagingSha: trial.stagingSha }, after);
+    return true;
+  }
+  /** A trial's staging branch and refinery pull request put away once a later attempt or verdict replaced it. */
+  async retire(trial, why) {
+    if (trial.pr !== void 0) {
+      await replyToIssue(this.town.github, { ...this.repo, issue_number: trial.pr }, why);
+      await this.town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.repo, pull_number: trial.pr, state: "closed" });
+    }
+    await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
+  }
+  async rebuild(ledger2, trial, why) {
+    const baseSha = await branchTip(this.town.github, this.repo, this.base);
+    if (baseSha === void 0) return false;
+    let rebuilt;
+    const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built again: ${why}`, (current) => {
+      const out = rebuildTrial(current, { ...this.update(trial), ...this.write(current), baseSha });
+      rebuilt = out.trial;
+      return out.ledger;
+    });
+    if (!changed) return false;
+    this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(ledger2, trial)}) is built again: ${why}.`);
+    await this.retire(trial, `Superseded: ${why}, so the batch is built again${rebuilt ? ` as batch ${rebuilt.attempt}` : ""}.`);
+    if (rebuilt !== void 0) await this.build(rebuilt);
+    return true;
+  }
+  async giveUp(trial, why) {
+    const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} given up: ${why}`, (current) => abandonTrial(current, { ...this.update(trial), ...this.write(current), why }));
+    if (!changed) return false;
+    this.said.push(`${this.base}: batch ${trial.attempt} given up: ${why}.`);
+    await this.retire(trial, `Given up: ${why}. Its pull requests stay queued and go into the next batch.`);
+    return false;
+  }
+  async closedByPerson(trial, pull) {
+    const why = `the refinery pull request #${pull.number} was closed unmerged`;
+    let dequeued = [];
+    const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} closed by hand`, (current) => {
+      const out = dequeueTrial(current, { ...this.update(trial), ...this.write(current), why });
+      dequeued = out.dequeued;
+      return out.ledger;
+    });
+    if (!changed) return false;
+    for (const request2 of dequeued) {
+      await replyToIssue(this.town.github, { ...this.repo, issue_number: request2.number }, `#${request2.number} is out of the merge queue: ${why}. \`/queue\` puts it back.`);
+    }
+    await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
+    return true;
+  }
+  /** 4. The green batch landed, or already landed by a person or an earlier step. */
+  async land(ledger2, trial) {
+    const landing = await landBatch(this.town, { base: this.base, trial, ledger: ledger2, lines: this.lines(ledger2, trial) });
+    switch (landing.kind) {
+      case "landed":
+        return await this.landed(trial, landing.sha, landing.where);
+      case "base-moved":
+        return await this.rebuild(ledger2, trial, `\`${this.base}\` moved before the batch landed`);
+      case "to-review": {
+        const { changed, ledger: after } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} needs a pull request: ${landing.why}`, (current) => advanceTrial(current, { ...this.update(trial), ...this.write(current), to: "review" }));
+        if (!changed) return false;
+        this.said.push(`${this.base}: batch ${trial.attempt} could not move \`${this.base}\` (${landing.why}); it waits for review on a refinery pull request instead.`);
+        const review = slotOf(after, this.rig, this.base).trial;
+        if (review !== void 0) await this.openRefineryPull(after, review, { kind: "waiting", why: `\`${this.base}\` could not be moved directly (${landing.why}), so the green batch waits for approval here.` });
+        return true;
+      }
+      case "refused":
+        this.said.push(`${this.base}: batch ${trial.attempt} cannot land yet: ${landing.why}.`);
+        return await this.backToReview(trial, landing.why);
+    }
+  }
+  async backToReview(trial, why) {
+    const { changed, ledger: ledger2 } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} waits: ${why}`, (current) => advanceTrial(current, { ...this.update(trial), ...this.write(current), to: "review" }));
+    const review = slotOf(ledger2, this.rig, this.base).trial;
+    if (changed && review !== void 0 && review.pr !== void 0) await this.openRefineryPull(ledger2, review, { kind: "waiting", why: `GitHub would not merge it yet: ${why}.` });
+    return false;
+  }
+  async landed(trial, sha, where) {
+    const mergedAt = this.now;
+    let landed = [];
+    const written = await this.town.store.update(`Refinery: batch ${trial.attempt} into ${this.base} landed at ${sha.slice(0, 12)}`, (current) => {
+      const out = recordLanded(current, { ...this.update(trial), ...this.write(current), where });
+      landed = out.landed;
+      return out.ledger;
+    }, {
+      // Made from the same state the mutation just was, so `landed` is this attempt's.
+      files: (state) => appendDigests(this.town.store, state, landed.map((l) => mergeDigest({ request: l.request, ...l.work ? { work: l.work } : {}, mergedAt, where })))
+    });
+    if (!written.changed) return false;
+    this.said.push(`${this.base}: batch ${trial.attempt} landed in ${where}: ${landed.map((l) => `#${l.request.number}`).join(", ")}.`);
+    await tellLanded(this.town, { landed, where, sha, closeEach: trial.pr !== void 0 && this.town.config.refinery.merge_method !== "merge" });
+    if (trial.pr === void 0) await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
+    return true;
+  }
+};
+function titleOf(ledger2, request2) {
+  return ledger2.get(request2.id)?.title ?? `Merge #${request2.number}`;
 }
 
 // action/patrol/patrol-options.ts
@@ -52987,8 +57155,8 @@ function nonEmpty(value) {
 // action/patrol/patrol-options.ts
 var DEFAULT_API_URL = "https://api.github.com";
 async function readPatrolOptions(source, action = "the Gas Town patrol") {
-  const env = (name) => nonEmpty(source.env[name]);
-  const input2 = (name) => nonEmpty(source.inputs[name]);
+  const env = (name2) => nonEmpty(source.env[name2]);
+  const input2 = (name2) => nonEmpty(source.inputs[name2]);
   const [owner, repo, ...rest] = (env("GITHUB_REPOSITORY") ?? "").split("/");
   if (!owner || !repo || rest.length > 0) {
     throw new Error(`GITHUB_REPOSITORY is not set to owner/repo: ${action} runs as a step of a GitHub Actions workflow.`);
@@ -53022,7 +57190,7 @@ async function readRefineryOptions(source) {
 
 // action/refinery/runner.ts
 function actionSource() {
-  return { env: process.env, inputs: Object.fromEntries(REFINERY_INPUTS.map((name) => [name, getInput(name)])) };
+  return { env: process.env, inputs: Object.fromEntries(REFINERY_INPUTS.map((name2) => [name2, getInput(name2)])) };
 }
 async function run(source = actionSource(), overrides = {}) {
   const deps = { app: realDependencies, info, fail: setFailed, refine: runRefinery, ...overrides };
@@ -53031,7 +57199,7 @@ async function run(source = actionSource(), overrides = {}) {
     const github = deps.client?.(options.token, options.apiUrl) ?? restClient({ token: options.token, baseUrl: options.apiUrl, warn: warning });
     const ref = { github, owner: options.owner, repo: options.repo, defaultBranch: options.defaultBranch };
     const report = await deps.refine(ref, deps.app, options.botLogin, options.base === void 0 ? {} : { base: options.base });
-    deps.info(describe3(report, options.base));
+    deps.info(describe5(report, options.base));
     return report;
   } catch (error63) {
     const message = error63 instanceof Error ? error63.message : String(error63);
@@ -53039,7 +57207,7 @@ async function run(source = actionSource(), overrides = {}) {
     return { kind: "failed", message };
   }
 }
-function describe3(report, base) {
+function describe5(report, base) {
   if (report.kind === "off") return `Gas Town is not on here, so there is no queue to carry on: ${report.why}`;
   const queue = base === void 0 ? `the merge queue of ${report.rig}` : `the merge queue of ${report.rig} into ${base}`;
   return report.said.length === 0 ? `The refinery looked at ${queue}: nothing to do.` : `The refinery carried on ${queue}:
