@@ -17,6 +17,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const BUNDLES = [
   { entry: "action/town/main.ts", outfile: "action/town/dist/index.js" },
   { entry: "action/patrol/main.ts", outfile: "action/patrol/dist/index.js" },
+  { entry: "action/refinery/main.ts", outfile: "action/refinery/dist/index.js" },
+  { entry: "action/gates/main.ts", outfile: "action/gates/dist/index.js" },
   { entry: "action/polecat/main.ts", outfile: "action/polecat/dist/index.js" },
   { entry: "action/polecat/post.ts", outfile: "action/polecat/dist/post.js" },
   { entry: "app/cli/main.ts", outfile: "action/polecat/dist/gt.js" },
@@ -47,6 +49,9 @@ export async function bundle({ entry, outfile }) {
     format: "esm",
     banner: { js: BANNER },
     legalComments: "none",
+    // Paths named in the bundle stay `node_modules/…` when node_modules is a symbolic link (a git
+    // worktree sharing another checkout's), so every checkout gives the same text.
+    preserveSymlinks: true,
     logLevel: "warning",
     write: false,
     outfile,

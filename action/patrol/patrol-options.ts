@@ -20,13 +20,17 @@ export interface PatrolOptions {
 
 const DEFAULT_API_URL = "https://api.github.com";
 
-/** The options, or an Error that says which input or variable is wrong and what to do. */
-export async function readPatrolOptions(source: ActionSource): Promise<PatrolOptions> {
+/**
+ * The options, or an Error that says which input or variable is wrong and what to do. The
+ * refinery action reads the same (../refinery/refinery-options.ts); `action` names the one
+ * running in that error.
+ */
+export async function readPatrolOptions(source: ActionSource, action = "the Gas Town patrol"): Promise<PatrolOptions> {
   const env = (name: string): string | undefined => nonEmpty(source.env[name]);
   const input = (name: TownInput): string | undefined => nonEmpty(source.inputs[name]);
   const [owner, repo, ...rest] = (env("GITHUB_REPOSITORY") ?? "").split("/");
   if (!owner || !repo || rest.length > 0) {
-    throw new Error("GITHUB_REPOSITORY is not set to owner/repo: the Gas Town patrol runs as a step of a GitHub Actions workflow.");
+    throw new Error(`GITHUB_REPOSITORY is not set to owner/repo: ${action} runs as a step of a GitHub Actions workflow.`);
   }
   const token = input("token");
   if (token === undefined) {

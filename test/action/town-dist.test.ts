@@ -11,7 +11,7 @@ import { expect, it } from "vitest";
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-it("every committed bundle (action/town, action/polecat and its gt) is what `npm run dist` gives from the sources", async () => {
+it("every committed bundle (action/town, patrol, refinery, gates, polecat and its gt) is what `npm run dist` gives from the sources", async () => {
   // Fails with the file and the command to run when it is stale.
   await expect(run(process.execPath, ["action/build-dist.mjs", "--check"], { cwd: root })).resolves.toMatchObject({ stderr: "" });
 });

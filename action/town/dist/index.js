@@ -59519,6 +59519,7 @@ var refinery = external_exports.strictObject({
   mode: external_exports.enum(["review", "direct"]).default("review").describe('review: a refinery pull request from the staging branch, which people approve before it lands. direct: the base branch moved to the tested staging commit (needs the App to bypass "require a pull request"; see the README).'),
   gates: external_exports.strictObject({
     commands: external_exports.array(external_exports.string().min(1)).default([]).describe("Commands run on the staging commit, with contents: read and no secrets; each must exit 0."),
+    workflow: external_exports.string().regex(/^[\w.-]+\.ya?ml$/, "must be a file name in .github/workflows, such as gastown-gates.yml").default("gastown-gates.yml").describe("The workflow the commands run in, dispatched at the staging branch with contents: read (copy examples/workflows/gastown-gates.yml)."),
     checks: external_exports.enum(["required", "none"]).default("required").describe("required: wait for the base branch's required checks on the staging commit (the refinery pull request's in review mode). none: only the commands.")
   }).superRefine((gates, context) => {
     if (gates.commands.length === 0 && gates.checks === "none") {
@@ -59528,6 +59529,7 @@ var refinery = external_exports.strictObject({
   batch: external_exports.number().int().min(1).max(100).default(8).describe("Most pull requests tested and landed together; fewer when recent batches failed."),
   merge_method: external_exports.enum(["merge", "squash", "rebase"]).default("merge").describe("How a batch lands. merge keeps every batched pull request's commits, so GitHub marks each merged; squash and rebase close them with a link instead."),
   retries_for_flakes: external_exports.number().int().min(0).max(5).default(1).describe("Runs of the same tree after a red one, before a failure is believed and the batch bisected."),
+  timeout_minutes: external_exports.number().int().min(5).max(1440).default(120).describe("How long a batch waits for its gates, or a green refinery pull request for approval, before the refinery gives the wait up and says why."),
   max_fix_attempts: external_exports.number().int().min(0).max(10).default(2).describe("Times a polecat's failed or conflicting pull request goes back to a polecat to fix before a person is asked.")
 }).describe("The merge queue: how queued pull requests are batched, tested and landed.");
 var section = (schema) => schema.prefault({});
@@ -73513,6 +73515,17 @@ function isObject2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+// app/handlers/ledger-digests.ts
+async function appendDigests(store, state, digests) {
+  const files = /* @__PURE__ */ new Map();
+  for (const digest of digests) {
+    const path2 = digestFileFor(digest.finished_at);
+    const before = files.get(path2) ?? await store.readFile(state, path2) ?? "";
+    files.set(path2, appendDigest(before, digest));
+  }
+  return [...files].map(([path2, content]) => ({ path: path2, content }));
+}
+
 // app/handlers/witness-act.ts
 async function actOnWitness(town, decisions, options2) {
   const cancels = decisions.filter((d) => d.kind === "cancel-run");
@@ -73547,7 +73560,7 @@ async function actOnWitness(town, decisions, options2) {
       ...options2.from ? { from: options2.from } : {},
       files: async (state2, next) => {
         const patrol = options2.patrolDigest?.([...applied, ...cancels], promoted.map((p) => p.bead.id), next);
-        return digestFiles(town, state2, patrol ? [...digests, patrol] : digests);
+        return appendDigests(town.store, state2, patrol ? [...digests, patrol] : digests);
       }
     }
   );
@@ -73613,15 +73626,6 @@ async function actOn(town, decision, state) {
       return;
     }
   }
-}
-async function digestFiles(town, state, digests) {
-  const files = /* @__PURE__ */ new Map();
-  for (const digest of digests) {
-    const path2 = digestFileFor(digest.finished_at);
-    const before = files.get(path2) ?? await town.store.readFile(state, path2) ?? "";
-    files.set(path2, appendDigest(before, digest));
-  }
-  return [...files].map(([path2, content]) => ({ path: path2, content }));
 }
 function commitMessage2(why, applied, promoted) {
   const lines = [
