@@ -56822,10 +56822,13 @@ async function runRefinery(ref, deps, botLogin, wake = {}) {
   if (opened.kind === "invalid") return { kind: "off", why: opened.error.message };
   const town = { ...opened.town, botLogin };
   const rig = `${town.owner}/${town.repo}`;
-  const bases = wake.base !== void 0 ? [wake.base] : basesWithWork(await town.store.peek(), rig);
+  if (wake.base !== void 0) return { kind: "refined", rig, said: await new BaseRefinery(town, wake.base).carryOn() };
+  return { kind: "refined", rig, said: await refineTown(town, await town.store.peek()) };
+}
+async function refineTown(town, ledger2) {
   const said = [];
-  for (const base of bases) said.push(...await new BaseRefinery(town, base).carryOn());
-  return { kind: "refined", rig, said };
+  for (const base of basesWithWork(ledger2, `${town.owner}/${town.repo}`)) said.push(...await new BaseRefinery(town, base).carryOn());
+  return said;
 }
 function basesWithWork(ledger2, rig) {
   const bases = /* @__PURE__ */ new Set();

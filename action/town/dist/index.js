@@ -31880,7 +31880,7 @@ var require_colors = __commonJS({
   "node_modules/pino-pretty/lib/colors.js"(exports2, module2) {
     "use strict";
     var nocolor = (input2) => input2;
-    var plain = {
+    var plain2 = {
       default: nocolor,
       60: nocolor,
       50: nocolor,
@@ -31926,11 +31926,11 @@ var require_colors = __commonJS({
     function plainColorizer(useOnlyCustomProps) {
       const newPlainColorizer = colorizeLevel(useOnlyCustomProps);
       const customColoredColorizer = function(level, opts) {
-        return newPlainColorizer(level, plain, opts);
+        return newPlainColorizer(level, plain2, opts);
       };
-      customColoredColorizer.message = plain.message;
-      customColoredColorizer.greyMessage = plain.greyMessage;
-      customColoredColorizer.property = plain.property;
+      customColoredColorizer.message = plain2.message;
+      customColoredColorizer.greyMessage = plain2.greyMessage;
+      customColoredColorizer.property = plain2.property;
       customColoredColorizer.colors = createColors({ useColor: false });
       return customColoredColorizer;
     }
@@ -34033,25 +34033,25 @@ var require_prettify_object = __commonJS({
       const keysToIgnore = [].concat(skipKeys);
       if (excludeLoggerKeys === true) Array.prototype.push.apply(keysToIgnore, LOGGER_KEYS);
       let result = "";
-      const { plain, errors } = Object.entries(log).reduce(({ plain: plain2, errors: errors2 }, [k, v]) => {
+      const { plain: plain2, errors } = Object.entries(log).reduce(({ plain: plain3, errors: errors2 }, [k, v]) => {
         if (keysToIgnore.includes(k) === false) {
           const pretty = typeof customPrettifiers[k] === "function" ? customPrettifiers[k](v, k, log, { colors: colorizer.colors }) : v;
           if (errorLikeKeys.includes(k)) {
             errors2[k] = pretty;
           } else {
-            plain2[k] = pretty;
+            plain3[k] = pretty;
           }
         }
-        return { plain: plain2, errors: errors2 };
+        return { plain: plain3, errors: errors2 };
       }, { plain: {}, errors: {} });
       if (singleLine) {
-        if (Object.keys(plain).length > 0) {
-          result += objectColorizer.greyMessage(stringifySafe(plain));
+        if (Object.keys(plain2).length > 0) {
+          result += objectColorizer.greyMessage(stringifySafe(plain2));
         }
         result += eol;
         result = result.replace(/\\\\/gi, "\\");
       } else {
-        Object.entries(plain).forEach(([keyName, keyValue]) => {
+        Object.entries(plain2).forEach(([keyName, keyValue]) => {
           let lines = typeof customPrettifiers[keyName] === "function" ? keyValue : stringifySafe(keyValue, null, 2);
           if (lines === void 0) return;
           lines = lines.replace(/\\\\/gi, "\\");
@@ -59838,8 +59838,8 @@ function* namingProblems(formula, file2, problemAt) {
 function* stepIdProblems(steps, field, problemAt, template) {
   const seen = /* @__PURE__ */ new Map();
   for (const [index, step] of (steps ?? []).entries()) {
-    const plain = template ? step.id.replaceAll("{target}", "target") : step.id;
-    if (!STEP_ID.test(plain)) {
+    const plain2 = template ? step.id.replaceAll("{target}", "target") : step.id;
+    if (!STEP_ID.test(plain2)) {
       yield problemAt([field, index, "id"], "a step id is letters, digits, '.', '-' or '_'");
     }
     const earlier = seen.get(step.id);
@@ -70833,6 +70833,12 @@ function leaveQueue(ledger2, repo, number4, leave) {
     { left_why: leave.why }
   ));
 }
+function recordTry(ledger2, id, now) {
+  const found = ledger2.get(id);
+  const request2 = found && mergeRequestOf(found);
+  if (found === void 0 || request2 === void 0) return ledger2;
+  return ledger2.withBead(withGastownMetadata({ ...found, updated_at: timestamp2(now) }, { tries: request2.tries + 1 }));
+}
 function convoyFirst(a, b) {
   if (a === b) return 0;
   if (a === void 0) return 1;
@@ -73472,6 +73478,998 @@ async function publishPullRequest(town, ledger2, exit) {
   return { kind: "published", pr: pull.number };
 }
 
+// app/github/staging-build.ts
+async function buildStaging(github, repo, staging) {
+  await github.request("POST /repos/{owner}/{repo}/git/refs", { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${staging.branch}`, sha: staging.baseSha });
+  let sha = staging.baseSha;
+  const leftOut = [];
+  for (const head of staging.heads) {
+    try {
+      const answer = await github.request("POST /repos/{owner}/{repo}/merges", {
+        owner: repo.owner,
+        repo: repo.repo,
+        base: staging.branch,
+        head: head.sha,
+        commit_message: `Merge #${head.number}: ${head.title}`.slice(0, 200)
+      });
+      const made = answer.data;
+      if (typeof made?.sha === "string") sha = made.sha;
+    } catch (error63) {
+      const status = statusOf(error63);
+      if (status === 409) leftOut.push({ id: head.id, why: "conflict", text: `#${head.number} does not merge cleanly with the others and the base (GitHub answered 409: ${refusalOf(error63)})` });
+      else if (status === 403 || status === 422) leftOut.push({ id: head.id, why: "refused", text: `GitHub refused to merge #${head.number} (${status}: ${refusalOf(error63)})` });
+      else throw error63;
+    }
+  }
+  return { sha, leftOut };
+}
+async function deleteStaging(github, repo, branch) {
+  try {
+    await github.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", { owner: repo.owner, repo: repo.repo, ref: `heads/${branch}` });
+  } catch (error63) {
+    if (statusOf(error63) !== 422 && statusOf(error63) !== 404) throw error63;
+  }
+}
+
+// app/github/staging-facts.ts
+async function requiredChecks(github, repo, branch) {
+  const rules = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/rules/branches/{branch}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    branch,
+    per_page: PER_PAGE
+  }), void 0);
+  const named = /* @__PURE__ */ new Set();
+  for (const rule of rules?.data ?? []) {
+    if (rule.type === "required_status_checks") for (const check2 of rule.parameters?.required_status_checks ?? []) named.add(check2.context);
+  }
+  const branchAnswer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/branches/{branch}", { owner: repo.owner, repo: repo.repo, branch }), void 0);
+  const protection = branchAnswer?.data?.protection;
+  for (const context of protection?.required_status_checks?.contexts ?? []) named.add(context);
+  for (const check2 of protection?.required_status_checks?.checks ?? []) named.add(check2.context);
+  return [...named];
+}
+async function checkRunsOn(github, repo, sha) {
+  const all = [];
+  for await (const page of pages(async (page2) => {
+    const { data } = await github.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { owner: repo.owner, repo: repo.repo, ref: sha, per_page: PER_PAGE, page: page2, filter: "latest" });
+    return data.check_runs;
+  })) {
+    for (const run3 of page) {
+      all.push({
+        id: run3.id,
+        name: run3.name,
+        status: run3.status,
+        conclusion: run3.conclusion,
+        ...run3.html_url ? { url: run3.html_url } : {},
+        ...run3.output?.title ? { summary: run3.output.title } : {}
+      });
+    }
+  }
+  return all;
+}
+async function statusesOn(github, repo, sha) {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/commits/{ref}/status", { owner: repo.owner, repo: repo.repo, ref: sha, per_page: PER_PAGE });
+  return data.statuses.map((status) => ({
+    context: status.context,
+    state: status.state,
+    ...status.target_url ? { url: status.target_url } : {},
+    ...status.description ? { description: status.description } : {}
+  }));
+}
+async function gatesRunOn(github, repo, workflow, sha) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    workflow_id: workflow,
+    head_sha: sha,
+    per_page: 10
+  }), void 0);
+  const runs = (answer?.data?.workflow_runs ?? []).slice().sort((a, b) => b.id - a.id);
+  const newest = runs[0];
+  return newest === void 0 ? void 0 : { id: newest.id, status: newest.status, conclusion: newest.conclusion, url: newest.html_url };
+}
+
+// app/town/refinery-batching.ts
+var PRIOR_FAILURE_RATE = 0.1;
+var PRIOR_WEIGHT = 10;
+function estimateFailureRate(recent) {
+  const ejected = recent.filter((outcome) => outcome === "ejected").length;
+  return (ejected + PRIOR_FAILURE_RATE * PRIOR_WEIGHT) / (recent.length + PRIOR_WEIGHT);
+}
+function firstHalf(group) {
+  return group.slice(0, Math.ceil(group.length / 2));
+}
+function secondHalf(group) {
+  return group.slice(Math.ceil(group.length / 2));
+}
+function runsToBisect(size, p) {
+  if (size <= 1) return 0;
+  const q = 1 - p;
+  const first = Math.ceil(size / 2);
+  const second = size - first;
+  const firstGreen = q ** first * (1 - q ** second);
+  const firstRed = 1 - q ** first;
+  const inferred = second === 1 ? 1 : runsToBisect(second, p);
+  const fresh = 1 + (1 - q ** second) * runsToBisect(second, p);
+  return 1 + (firstGreen * inferred + firstRed * (runsToBisect(first, p) + fresh)) / (1 - q ** size);
+}
+var FLAKE_ODDS_TO_RETRY = 9;
+function redLikelyAFlake(size, p, flakeRate) {
+  const allGood = (1 - p) ** size;
+  return allGood * flakeRate > FLAKE_ODDS_TO_RETRY * (1 - allGood);
+}
+function retriesFor(size, p, flakeRate, retriesForFlakes) {
+  return redLikelyAFlake(size, p, flakeRate) ? retriesForFlakes : 0;
+}
+function expectedRunsForBatch(size, p, retries) {
+  const red = 1 - (1 - p) ** size;
+  return 1 + (red === 0 ? 0 : red * (retries + runsToBisect(size, p)));
+}
+function expectedRunsPerLanded(size, p, retries) {
+  return expectedRunsForBatch(size, p, retries) / (size * (1 - p));
+}
+function bestBatchSize(p, flakeRate, maxBatch, retriesForFlakes) {
+  if (p >= 1) return 1;
+  const cost = (size) => expectedRunsPerLanded(size, p, retriesFor(size, p, flakeRate, retriesForFlakes));
+  let best = 1;
+  for (let size = 2; size <= maxBatch; size++) if (cost(size) < cost(best) - 1e-12) best = size;
+  return best;
+}
+function nextTrial(queue, inputs) {
+  const { failureRate, flakeRate, maxBatch, retriesForFlakes } = inputs;
+  const batch = queue.slice(0, bestBatchSize(failureRate, flakeRate, maxBatch, retriesForFlakes));
+  return { prs: batch, retries: retriesFor(batch.length, failureRate, flakeRate, retriesForFlakes) };
+}
+function bisect(group) {
+  if (group.length === 1) return [{ prs: group, retries: 0 }];
+  return [{ prs: firstHalf(group), retries: 0, sibling: secondHalf(group) }];
+}
+function afterTrial(trial, green, rest) {
+  if (green) {
+    const inferred = trial.sibling ? bisect(trial.sibling) : [];
+    return { land: trial.prs, eject: [], next: [...inferred, ...rest] };
+  }
+  if (trial.retries > 0) return { land: [], eject: [], next: [{ ...trial, retries: trial.retries - 1 }, ...rest] };
+  const fresh = trial.sibling ? [{ prs: trial.sibling, retries: 0 }] : [];
+  if (trial.prs.length === 1) return { land: [], eject: trial.prs, next: [...fresh, ...rest] };
+  return { land: [], eject: [], next: [...bisect(trial.prs), ...fresh, ...rest] };
+}
+
+// app/town/refinery.ts
+var REFINERY_SLOT_TYPE = "slot";
+var RECENT_OUTCOMES = 30;
+function slotRef(repo, base) {
+  return `gastown:refinery/${repo}@${base}`;
+}
+function slotOf(ledger2, repo, base) {
+  const bead = beadByExternalRef(ledger2, slotRef(repo, base));
+  const meta3 = bead === void 0 ? {} : gastownMetadata(bead);
+  const number4 = (value) => typeof value === "number" && Number.isFinite(value) ? value : 0;
+  return {
+    repo,
+    base,
+    attempt: number4(meta3.attempt),
+    ...isTrial(meta3.trial) ? { trial: meta3.trial } : {},
+    plan: Array.isArray(meta3.plan) ? meta3.plan : [],
+    recent: Array.isArray(meta3.recent) ? meta3.recent : [],
+    runs: number4(meta3.runs),
+    flakes: number4(meta3.flakes),
+    flaky: typeof meta3.flaky === "object" && meta3.flaky !== null ? meta3.flaky : {},
+    ...typeof meta3.stalled === "string" ? { stalled: meta3.stalled } : {}
+  };
+}
+function isTrial(value) {
+  const trial = value;
+  return typeof trial === "object" && trial !== null && typeof trial.attempt === "number" && Array.isArray(trial.prs) && typeof trial.stage === "string" && typeof trial.baseSha === "string" && typeof trial.since === "string";
+}
+function withSlot(ledger2, slot, write) {
+  const ref = slotRef(slot.repo, slot.base);
+  const found = beadByExternalRef(ledger2, ref);
+  const now = timestamp2(write.now);
+  const title = `Refinery of ${slot.repo} into ${slot.base}`;
+  const bead = found ?? {
+    id: newBeadId({ prefix: write.prefix, title, description: ref, creator: write.actor, createdAt: write.now }, ledger2.records),
+    title,
+    description: `The merge queue's batch under test into ${slot.base}, and what the refinery has learnt of its gates.`,
+    status: "open",
+    priority: 2,
+    issue_type: REFINERY_SLOT_TYPE,
+    created_at: now,
+    created_by: write.actor,
+    updated_at: now,
+    external_ref: ref
+  };
+  return ledger2.withBead(withGastownMetadata({ ...bead, status: slot.trial ? "in_progress" : "open", updated_at: now }, {
+    base: slot.base,
+    repo: slot.repo,
+    attempt: slot.attempt,
+    trial: slot.trial,
+    plan: slot.plan,
+    recent: slot.recent,
+    runs: slot.runs,
+    flakes: slot.flakes,
+    flaky: slot.flaky,
+    stalled: slot.stalled
+  }));
+}
+function sameTrial(slot, seen) {
+  return slot.trial !== void 0 && slot.trial.attempt === seen.attempt && slot.trial.stage === seen.stage;
+}
+function batching(slot, config3) {
+  return {
+    failureRate: estimateFailureRate(slot.recent),
+    flakeRate: slot.runs === 0 ? 0 : slot.flakes / slot.runs,
+    maxBatch: config3.refinery.batch,
+    retriesForFlakes: config3.refinery.retries_for_flakes
+  };
+}
+function startTrial(ledger2, input2) {
+  const slot = slotOf(ledger2, input2.repo, input2.base);
+  if (slot.trial !== void 0) return { ledger: ledger2 };
+  const queued = queueOrder(ledger2, input2.base).filter((request2) => request2.repo === input2.repo);
+  const open3 = new Map(queued.map((request2) => [request2.id, request2]));
+  const plan = slot.plan.map((trial2) => ({ ...trial2, prs: trial2.prs.filter((id) => open3.has(id)), ...trial2.sibling ? { sibling: trial2.sibling.filter((id) => open3.has(id)) } : {} }));
+  let next;
+  while (plan.length > 0 && next === void 0) {
+    const first = plan.shift();
+    if (first.prs.length > 0) next = first;
+  }
+  next ??= queued.length === 0 ? void 0 : nextTrial(queued.map((request2) => request2.id), batching(slot, input2.config));
+  if (next === void 0) return { ledger: slot.plan.length === 0 ? ledger2 : withSlot(ledger2, { ...slot, plan: [] }, input2) };
+  const trial = begun(next, slot.attempt + 1, open3, input2.baseSha, timestamp2(input2.now), next.redBefore);
+  const { stalled: _, ...rest } = slot;
+  return { ledger: withSlot(ledger2, { ...rest, attempt: trial.attempt, trial, plan }, input2), trial };
+}
+function begun(trial, attempt, open3, baseSha, since, redBefore) {
+  return {
+    attempt,
+    prs: trial.prs,
+    retries: trial.retries,
+    ...trial.sibling && trial.sibling.length > 0 ? { sibling: trial.sibling } : {},
+    heads: Object.fromEntries(trial.prs.map((id) => [id, open3.get(id)?.headSha ?? ""])),
+    stage: "building",
+    baseSha,
+    since,
+    ...redBefore && redBefore.length > 0 ? { redBefore } : {}
+  };
+}
+function trialRequests(ledger2, trial) {
+  return trial.prs.map((id) => ledger2.get(id)).filter((bead) => bead !== void 0 && beadStatus(bead) !== "closed").map(mergeRequestOf).filter((request2) => request2 !== void 0);
+}
+function trialOutdated(ledger2, trial) {
+  const open3 = new Map(trialRequests(ledger2, trial).map((request2) => [request2.id, request2]));
+  for (const id of trial.prs) {
+    const request2 = open3.get(id);
+    if (request2 === void 0) return `a pull request in it left the queue`;
+    if (request2.headSha !== trial.heads[id]) return `#${request2.number} was pushed to (now at ${request2.headSha.slice(0, 12)})`;
+  }
+  return void 0;
+}
+function advanceTrial(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  if (!sameTrial(slot, update.seen) || slot.trial === void 0) return ledger2;
+  const trial = { ...slot.trial, ...update.set, stage: update.to, since: timestamp2(update.now) };
+  return withSlot(ledger2, { ...slot, trial }, update);
+}
+function rebuildTrial(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  if (!sameTrial(slot, update.seen) || slot.trial === void 0) return { ledger: ledger2 };
+  const open3 = new Map(trialRequests(ledger2, slot.trial).map((request2) => [request2.id, request2]));
+  const prs = slot.trial.prs.filter((id) => open3.has(id));
+  if (prs.length === 0) {
+    const { trial: _, ...rest } = slot;
+    return { ledger: withSlot(ledger2, rest, update) };
+  }
+  const sibling = slot.trial.sibling?.filter((id) => open3.has(id));
+  const trial = begun({ prs, retries: slot.trial.retries, ...sibling ? { sibling } : {} }, slot.attempt + 1, open3, update.baseSha, timestamp2(update.now));
+  return { ledger: withSlot(ledger2, { ...slot, attempt: trial.attempt, trial }, update), trial };
+}
+function abandonTrial(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  if (!sameTrial(slot, update.seen)) return ledger2;
+  const { trial: _, ...rest } = slot;
+  return withSlot(ledger2, { ...rest, stalled: update.why }, update);
+}
+function ejectAtBuild(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  if (!sameTrial(slot, update.seen) || slot.trial === void 0 || update.ejected.length === 0) return { ledger: ledger2, ejected: [] };
+  let next = ledger2;
+  const ejected = [];
+  for (const { id, why, text: text2 } of update.ejected) {
+    const request2 = mergeRequestOf(next.get(id));
+    if (request2 === void 0) continue;
+    next = leaveQueue(next, request2.repo, request2.number, { reason: "ejected", why: text2, now: update.now });
+    ejected.push({ request: request2, why });
+  }
+  const gone = new Set(update.ejected.map((e) => e.id));
+  const trial = { ...slot.trial, prs: slot.trial.prs.filter((id) => !gone.has(id)) };
+  const recent = remember(slot.recent, ejected.map(() => "ejected"));
+  if (trial.prs.length === 0) {
+    const { trial: _, ...rest } = slot;
+    return { ledger: withSlot(next, { ...rest, recent }, update), ejected };
+  }
+  return { ledger: withSlot(next, { ...slot, trial, recent }, update), ejected };
+}
+function recordVerdict(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  const trial = slot.trial;
+  if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, ejected: [], retried: false };
+  const now = timestamp2(update.now);
+  if (update.verdict.kind === "green") {
+    const flaked = trial.redBefore ?? [];
+    const flaky = { ...slot.flaky };
+    for (const name2 of flaked) flaky[name2] = (flaky[name2] ?? 0) + 1;
+    const stage = update.config.refinery.mode === "review" || trial.pr !== void 0 ? "review" : "landing";
+    const { redBefore: _2, ...rest2 } = trial;
+    const green = { ...rest2, stage, since: now };
+    return {
+      ledger: withSlot(ledger2, { ...slot, trial: green, runs: slot.runs + 1, flakes: slot.flakes + (flaked.length > 0 ? 1 : 0), flaky }, update),
+      trial: green,
+      ejected: [],
+      retried: false
+    };
+  }
+  const failing = update.verdict.failing;
+  const knownFlaky = failing.length > 0 && failing.every((name2) => (slot.flaky[name2] ?? 0) > 0) && trial.redBefore === void 0;
+  const lone = trial.prs.length === 1 && trial.redBefore === void 0 ? update.config.refinery.retries_for_flakes : 0;
+  const retries = Math.max(trial.retries, knownFlaky ? 1 : 0, lone);
+  const decision = afterTrial({ prs: trial.prs, retries, ...trial.sibling ? { sibling: trial.sibling } : {} }, false, slot.plan);
+  const { trial: _, ...rest } = slot;
+  const recorded = { ...rest, runs: slot.runs + 1 };
+  if (retries > 0) {
+    const [again, ...plan] = decision.next;
+    const retry2 = { ...again, redBefore: failing };
+    return { ledger: withSlot(ledger2, { ...recorded, plan: [retry2, ...plan] }, update), ejected: [], retried: true };
+  }
+  let next = ledger2;
+  const ejected = [];
+  for (const id of decision.eject) {
+    const request2 = mergeRequestOf(next.get(id));
+    if (request2 === void 0) continue;
+    next = leaveQueue(recordTry(next, id, update.now), request2.repo, request2.number, { reason: "ejected", why: `failed: ${failing.join(", ") || "the gates"}`, now: update.now });
+    ejected.push({ request: request2, why: "failed" });
+  }
+  return {
+    ledger: withSlot(next, { ...recorded, plan: decision.next, recent: remember(slot.recent, ejected.map(() => "ejected")) }, update),
+    ejected,
+    retried: false
+  };
+}
+function recordLanded(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  const trial = slot.trial;
+  if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, landed: [] };
+  const now = timestamp2(update.now);
+  let next = ledger2;
+  const landed = [];
+  for (const request2 of trialRequests(ledger2, trial)) {
+    next = leaveQueue(next, request2.repo, request2.number, { reason: "landed", why: `landed in ${update.where}`, now: update.now });
+    const work = request2.bead === void 0 ? void 0 : next.get(request2.bead);
+    if (work !== void 0 && beadStatus(work) !== "closed") {
+      const closed = { ...work, status: "closed", closed_at: now, close_reason: "merged", updated_at: now };
+      next = next.withBead(closed);
+      landed.push({ request: request2, work: closed });
+    } else landed.push({ request: request2 });
+  }
+  const decision = afterTrial({ prs: trial.prs, retries: 0, ...trial.sibling ? { sibling: trial.sibling } : {} }, true, slot.plan);
+  const { trial: _, ...rest } = slot;
+  return { ledger: withSlot(next, { ...rest, plan: decision.next, recent: remember(slot.recent, landed.map(() => "landed")) }, update), landed };
+}
+function dequeueTrial(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  const trial = slot.trial;
+  if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, dequeued: [] };
+  let next = ledger2;
+  const dequeued = trialRequests(ledger2, trial);
+  for (const request2 of dequeued) next = leaveQueue(next, request2.repo, request2.number, { reason: "dequeued", why: update.why, now: update.now });
+  const { trial: _, ...rest } = slot;
+  return { ledger: withSlot(next, rest, update), dequeued };
+}
+function remember(recent, more) {
+  return [...recent, ...more].slice(-RECENT_OUTCOMES);
+}
+
+// app/town/hidden-characters.ts
+var HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\u180B-\u180F\u3164\uFFA0\u{E0000}-\u{E007F}]|\u034F|\u115F|\u1160/u;
+var TAB = 9;
+var NEWLINE = 10;
+var PRESENTATION_SELECTORS = /* @__PURE__ */ new Set([65038, 65039]);
+function isVariationSelector(codePoint) {
+  return codePoint >= 65024 && codePoint <= 65039 || codePoint >= 917760 && codePoint <= 917999;
+}
+function isHiddenCodePoint(codePoint) {
+  if (codePoint > 1114111) return true;
+  if (codePoint === TAB || codePoint === NEWLINE) return false;
+  return isVariationSelector(codePoint) || HIDDEN.test(String.fromCodePoint(codePoint));
+}
+function normalizeNewlines(text2) {
+  return text2.replace(/\r\n?|[\u0085\u2028\u2029]/g, "\n");
+}
+function withoutHiddenCharacters(text2) {
+  let out = "";
+  let previous;
+  for (const char of normalizeNewlines(text2)) {
+    const codePoint = char.codePointAt(0);
+    if (isVariationSelector(codePoint)) {
+      const keep = PRESENTATION_SELECTORS.has(codePoint) && previous !== void 0 && !/\s/u.test(previous) && !isVariationSelector(previous.codePointAt(0));
+      if (keep) out += char;
+      previous = char;
+      continue;
+    }
+    if (char !== "	" && char !== "\n" && HIDDEN.test(char)) continue;
+    out += char;
+    previous = char;
+  }
+  return out;
+}
+var HIDDEN_ENTITY_NAMES = /* @__PURE__ */ new Set([
+  "shy",
+  "zwj",
+  "zwnj",
+  "lrm",
+  "rlm",
+  "ZeroWidthSpace",
+  "NegativeVeryThinSpace",
+  "NegativeThinSpace",
+  "NegativeMediumSpace",
+  "NegativeThickSpace",
+  "NoBreak",
+  "ApplyFunction",
+  "af",
+  "InvisibleTimes",
+  "it",
+  "InvisibleComma",
+  "ic"
+]);
+function isHiddenEntity(entity) {
+  const body = entity.slice(1, -1);
+  if (!body.startsWith("#")) return HIDDEN_ENTITY_NAMES.has(body);
+  const hex3 = body[1] === "x" || body[1] === "X";
+  const codePoint = Number.parseInt(body.slice(hex3 ? 2 : 1), hex3 ? 16 : 10);
+  return Number.isFinite(codePoint) && codePoint > 0 && codePoint <= 1114111 && isHiddenCodePoint(codePoint);
+}
+
+// app/town/untrusted-text.ts
+var SANITIZE_PASSES = 4;
+function sanitizeUntrusted(text2) {
+  let current = text2;
+  for (let pass = 0; pass < SANITIZE_PASSES; pass++) {
+    const next = sanitizeOnce(current);
+    if (next === current) return current;
+    current = next;
+  }
+  return sanitizeOnce(current.replace(/[<&]/g, ""));
+}
+function sanitizeOnce(text2) {
+  return withoutImageText(withoutReferenceDefinitions(withoutMarkup(withoutHiddenCharacters(text2))));
+}
+var CONTENT_HIDDEN = /* @__PURE__ */ new Set([
+  "script",
+  "style",
+  "template",
+  "noscript",
+  "noembed",
+  "noframes",
+  "iframe",
+  "object",
+  "svg",
+  "math",
+  "title",
+  "textarea",
+  "xmp",
+  "plaintext"
+]);
+var RAW_TEXT = /* @__PURE__ */ new Set(["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"]);
+var VOID = /* @__PURE__ */ new Set([
+  "area",
+  "base",
+  "br",
+  "col",
+  "embed",
+  "hr",
+  "img",
+  "input",
+  "link",
+  "meta",
+  "param",
+  "source",
+  "track",
+  "wbr"
+]);
+var HIDING_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d])|opacity\s*:\s*0(?![.\d])/i;
+var ATTRIBUTE = String.raw`\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>\x60]+|'[^']*'|"[^"]*"))?`;
+var OPEN_TAG = new RegExp(String.raw`<([A-Za-z][A-Za-z0-9-]*)((?:${ATTRIBUTE})*)\s*(/?)>`, "y");
+var CLOSE_TAG = /<\/([A-Za-z][A-Za-z0-9-]*)\s*>/y;
+var TAG_NAME = /<(\/?)([A-Za-z][^\s/>]*)/y;
+var QUOTED_VALUE = /\s*(?:"[^"]*"|'[^']*')/y;
+var BLANK_LINE = /[ \t]*(?:\n|$)/y;
+var ENTITY = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/y;
+var ENCLOSED = [
+  // `<!-->` and `<!--->` are whole comments, so the end is looked for from the second dash.
+  { open: /<!--/y, close: "-->", from: 2 },
+  { open: /<\?/y, close: "?>", from: 2 },
+  { open: /<!\[CDATA\[/y, close: "]]>", from: 9 },
+  { open: /<![A-Za-z]/y, close: ">", from: 2 }
+];
+function matchAt(pattern, text2, at) {
+  pattern.lastIndex = at;
+  return pattern.exec(text2);
+}
+function markupEnd(text2, at, lenient) {
+  if (text2[at] === "&") {
+    const entity = matchAt(ENTITY, text2, at);
+    return entity && isHiddenEntity(entity[0]) ? at + entity[0].length : -1;
+  }
+  for (const { open: open3, close, from } of ENCLOSED) {
+    if (!matchAt(open3, text2, at)) continue;
+    const end = text2.indexOf(close, at + from);
+    return end < 0 ? text2.length : end + close.length;
+  }
+  const tag = lenient ? browserTag(text2, at) : commonMarkTag(text2, at);
+  if (!tag) return -1;
+  const selfClosing = tag.closing || tag.selfClosing || VOID.has(tag.name);
+  return !selfClosing && hidesContent(tag.name, tag.attributes) ? elementEnd(text2, tag.name, tag.end) : tag.end;
+}
+function commonMarkTag(text2, at) {
+  const closing = matchAt(CLOSE_TAG, text2, at);
+  if (closing) {
+    return { name: closing[1].toLowerCase(), attributes: "", closing: true, selfClosing: false, end: at + closing[0].length };
+  }
+  const open3 = matchAt(OPEN_TAG, text2, at);
+  if (!open3) return void 0;
+  return {
+    name: open3[1].toLowerCase(),
+    attributes: open3[2],
+    closing: false,
+    selfClosing: open3[3] === "/",
+    end: at + open3[0].length
+  };
+}
+function browserTag(text2, at) {
+  const head = matchAt(TAG_NAME, text2, at);
+  if (!head) return void 0;
+  const tag = (end, selfClosing) => ({
+    name: head[2].toLowerCase(),
+    attributes: text2.slice(at + head[0].length, end - 1),
+    closing: head[1] === "/",
+    selfClosing,
+    end
+  });
+  for (let i = at + head[0].length; i < text2.length; i++) {
+    const c = text2[i];
+    if (c === ">") return tag(i + 1, text2[i - 1] === "/");
+    if (c === "\n" && matchAt(BLANK_LINE, text2, i + 1)) return tag(i, true);
+    if (c !== "=") continue;
+    const quote = matchAt(QUOTED_VALUE, text2, i + 1);
+    if (quote) i += quote[0].length;
+  }
+  return tag(text2.length, true);
+}
+function hidesContent(name2, attributes) {
+  if (CONTENT_HIDDEN.has(name2)) return true;
+  if (/(?:^|\s)hidden(?:\s*=|\s|$)/i.test(attributes)) return true;
+  const style = /\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/i.exec(attributes);
+  return style !== null && HIDING_STYLE.test(style[1] ?? style[2] ?? style[3] ?? "");
+}
+function elementEnd(text2, name2, from) {
+  const escaped = name2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const tags = new RegExp(String.raw`<(/?)${escaped}(?=[\s/>])[^>]*>`, "gi");
+  tags.lastIndex = from;
+  let depth = 1;
+  for (let match = tags.exec(text2); match; match = tags.exec(text2)) {
+    if (match[1] === "/") depth--;
+    else if (!RAW_TEXT.has(name2) && !match[0].endsWith("/>")) depth++;
+    if (depth === 0) return tags.lastIndex;
+  }
+  return text2.length;
+}
+function withoutMarkup(text2) {
+  const blocks = htmlBlocks(text2);
+  let block = 0;
+  let out = "";
+  let from = 0;
+  const starts = /[<&]/g;
+  for (let match = starts.exec(text2); match; match = starts.exec(text2)) {
+    const at = match.index;
+    while (block < blocks.length && blocks[block].end <= at) block++;
+    const inBlock = block < blocks.length && blocks[block].start <= at;
+    const end = markupEnd(text2, at, inBlock);
+    if (end < 0) continue;
+    out += text2.slice(from, at);
+    from = end;
+    starts.lastIndex = end;
+  }
+  return out + text2.slice(from);
+}
+var RAW_BLOCK = /^ {0,3}<(pre|textarea|script|style)(?=[\s>]|$)/i;
+var BLOCK_START = /^ {0,3}<\/?[A-Za-z]/;
+function htmlBlocks(text2) {
+  const blocks = [];
+  let lineStart = 0;
+  let open3;
+  while (lineStart <= text2.length) {
+    const newline = text2.indexOf("\n", lineStart);
+    const lineEnd = newline < 0 ? text2.length : newline;
+    const line = text2.slice(lineStart, lineEnd);
+    if (open3 === void 0) {
+      const raw2 = RAW_BLOCK.exec(line);
+      if (raw2) open3 = { start: lineStart, close: new RegExp(`</${raw2[1]}>`, "i") };
+      else if (BLOCK_START.test(line)) open3 = { start: lineStart, close: void 0 };
+    }
+    if (open3 !== void 0) {
+      const ends = open3.close === void 0 ? line.trim() === "" : open3.close.test(line);
+      if (ends || newline < 0) {
+        blocks.push({ start: open3.start, end: lineEnd + 1 });
+        open3 = void 0;
+      }
+    }
+    if (newline < 0) break;
+    lineStart = newline + 1;
+  }
+  return blocks;
+}
+var DEFINITION_START = /^ {0,3}\[(?!\^)(?:[^\\\]\n]|\\.)+\]:/;
+var TITLE_CLOSE = { '"': '"', "'": "'", "(": ")" };
+function withoutReferenceDefinitions(text2) {
+  const lines = text2.split("\n");
+  const kept = [];
+  for (let i = 0; i < lines.length; i++) {
+    const start = DEFINITION_START.exec(lines[i]);
+    if (!start) {
+      kept.push(lines[i]);
+      continue;
+    }
+    let rest = lines[i].slice(start[0].length).trim();
+    const nextIsText = () => i + 1 < lines.length && lines[i + 1].trim() !== "";
+    if (rest === "" && nextIsText()) rest = lines[++i].trim();
+    rest = rest.replace(/^(?:<[^>\n]*>|\S+)\s*/, "");
+    if (rest === "" && nextIsText() && /^\s*["'(]/.test(lines[i + 1])) rest = lines[++i].trim();
+    const opener = rest[0];
+    if (opener === void 0 || !(opener in TITLE_CLOSE)) continue;
+    const close = TITLE_CLOSE[opener];
+    let title = rest.slice(1);
+    while (!title.includes(close) && nextIsText()) title = lines[++i];
+  }
+  return kept.join("\n");
+}
+function matchingBrackets(text2) {
+  const match = new Int32Array(text2.length).fill(-1);
+  const open3 = [];
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2[i];
+    if (c === "\\") i++;
+    else if (c === "[") open3.push(i);
+    else if (c === "]" && open3.length > 0) match[open3.pop()] = i;
+  }
+  return match;
+}
+var IMAGE_SOURCE = /\(\s*(<[^>\n]*>|[^\s()]+)?\s*(?:"[^"]*"|'[^']*'|\([^)]*\))?\s*\)/y;
+function withoutImageText(text2) {
+  if (!text2.includes("![")) return text2;
+  const brackets = matchingBrackets(text2);
+  let out = "";
+  let from = 0;
+  for (let at = text2.indexOf("![", from); at >= 0; at = text2.indexOf("![", Math.max(at + 1, from))) {
+    const close = brackets[at + 1];
+    const after = text2[close + 1];
+    if (close < 0 || after !== "(" && after !== "[") continue;
+    out += text2.slice(from, at + 2);
+    from = close;
+    if (after === "(") {
+      const destination = matchAt(IMAGE_SOURCE, text2, close + 1);
+      if (destination) {
+        out += `](${destination[1] ?? ""})`;
+        from = close + 1 + destination[0].length;
+      }
+    }
+  }
+  return out + text2.slice(from);
+}
+
+// app/town/refinery-texts.ts
+var REFINERY_MARKER = "<!-- gastown:refinery -->";
+function plain(text2) {
+  return withoutMentions(sanitizeUntrusted(text2)).replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|").trim();
+}
+function refineryPullTitle(base, lines) {
+  return `Refinery: land ${lines.map((line) => `#${line.request.number}`).join(", ")} into ${base}`.slice(0, 250);
+}
+function refineryPullBody(input2) {
+  const { base, trial, lines, state } = input2;
+  const rows = lines.map(({ request: request2, title }) => `| #${request2.number} | ${request2.bead === void 0 ? "\u2014" : `\`${request2.bead}\``} | ${plain(title.replace(/^Merge #\d+: /, ""))} | \`${request2.headSha.slice(0, 12)}\` |`);
+  const now = state.kind === "testing" ? "**Testing.** The gates are running on this branch's tip; nothing to review yet." : state.kind === "green" ? "**Green: ready for review.** Approve this pull request to land the batch." : `**Waiting:** ${state.why}`;
+  return [
+    REFINERY_MARKER,
+    `The merge queue's batch ${trial.attempt} into \`${base}\`: the base at \`${trial.baseSha.slice(0, 12)}\` with one merge commit per pull request below, exactly the tree that lands.`,
+    "",
+    now,
+    "",
+    "| Pull request | Bead | Title | Head |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    "",
+    `Gates: ${input2.gates}.`,
+    "",
+    "Once it is approved and green the refinery merges it with a merge commit, so each pull request above shows as merged. Closing it unmerged takes its pull requests out of the queue; `/queue` on one puts it back."
+  ].join("\n");
+}
+function gatesText(input2) {
+  const parts = [];
+  if (input2.checks) {
+    parts.push(input2.required.length > 0 ? `the required checks ${input2.required.map((name2) => `\`${name2}\``).join(", ")}` : "every check reported on the staging commit");
+  }
+  if (input2.commands.length > 0) parts.push(`the commands ${input2.commands.map((command) => `\`${command.replace(/`/g, "'")}\``).join(", ")} in \`${input2.workflow}\``);
+  return parts.join(" and ");
+}
+var EVIDENCE_LOG_LINES = 60;
+function failureEvidence(input2) {
+  const gates = input2.red.map((gate) => `- \`${plain(gate.name)}\`${gate.summary ? `: ${plain(gate.summary)}` : ""}${gate.url ? ` (${gate.url})` : ""}`);
+  const tail = input2.log === void 0 ? [] : ["", "The end of the failing log:", "", fenced(logTail(input2.log))];
+  return [`Red on the staging commit \`${input2.stagingSha.slice(0, 12)}\` (the base with this pull request merged in):`, ...gates, ...tail].join("\n");
+}
+function logTail(log) {
+  const lines = sanitizeUntrusted(log).replace(/\r/g, "").trimEnd().split("\n");
+  return lines.slice(-EVIDENCE_LOG_LINES).join("\n");
+}
+function failureSummaryVar(evidence) {
+  return sanitizeUntrusted(evidence).split("\n").filter((line) => !/^\s*(?:`{3,}|~{3,})/.test(line)).join("\n");
+}
+function ejectedComment(input2) {
+  const what = input2.reason === "failed" ? "it failed the gates" : input2.reason === "conflict" ? "it conflicts with the base or the pull requests ahead of it" : "GitHub refused to merge it";
+  return [`#${input2.number} is out of the merge queue: ${what}.`, "", input2.evidence, "", input2.next].join("\n");
+}
+function mergeDigest(input2) {
+  const { request: request2, work } = input2;
+  const at = timestamp2(input2.mergedAt);
+  return {
+    id: digestId("merge", { repo: request2.repo, pr: request2.number }),
+    kind: "merge",
+    molecule: null,
+    formula: null,
+    bead: work?.id ?? request2.bead ?? null,
+    agent: request2.polecat ?? null,
+    rig: request2.repo,
+    started_at: request2.queuedAt < at ? request2.queuedAt : at,
+    finished_at: at,
+    exit: "MERGED",
+    steps_total: 0,
+    steps_done: 0,
+    attempts: request2.tries + 1,
+    commits: null,
+    files_changed: null,
+    lines_added: null,
+    lines_removed: null,
+    pr: request2.number,
+    merged_at: at,
+    cost_usd: null,
+    turns: null,
+    summary: `#${request2.number} landed in ${input2.where} after ${request2.tries} failed batch${request2.tries === 1 ? "" : "es"}.`
+  };
+}
+
+// app/town/staging-branch.ts
+var STAGING_PREFIX = "gastown-refinery/";
+function stagingBranch(base, attempt) {
+  return `${STAGING_PREFIX}${base}/${attempt}`;
+}
+
+// app/town/staging-verdict.ts
+var COMMAND_GATES = "gates";
+var PASSING = /* @__PURE__ */ new Set(["success", "neutral", "skipped"]);
+function checkRunResult(run3) {
+  if (run3.status !== "completed") return "pending";
+  if (run3.conclusion !== null && PASSING.has(run3.conclusion)) return "pass";
+  return run3.conclusion === "action_required" ? "person" : "fail";
+}
+function statusResult(status) {
+  return status.state === "success" ? "pass" : status.state === "pending" ? "pending" : "fail";
+}
+function stagingVerdict(facts2) {
+  const gates = [];
+  const waiting = [];
+  if (facts2.checks) {
+    const runs = latestBy(facts2.checkRuns.filter((run3) => !run3.name.startsWith("gastown/")), (run3) => run3.name);
+    const statuses = new Map(facts2.statuses.map((status) => [status.context, status]));
+    const names = facts2.required.length > 0 ? facts2.required : [.../* @__PURE__ */ new Set([...runs.keys(), ...statuses.keys()])];
+    if (names.length === 0) waiting.push("no check has reported on the staging commit yet");
+    for (const name2 of names) {
+      const run3 = runs.get(name2);
+      const status = statuses.get(name2);
+      if (run3 !== void 0) {
+        gates.push({ name: name2, result: checkRunResult(run3), red: { name: name2, ...run3.url ? { url: run3.url } : {}, ...run3.summary ? { summary: run3.summary } : {} } });
+      } else if (status !== void 0) {
+        gates.push({ name: name2, result: statusResult(status), red: { name: name2, ...status.url ? { url: status.url } : {}, ...status.description ? { summary: status.description } : {} } });
+      } else waiting.push(`the required check \`${name2}\` has not reported`);
+    }
+  }
+  if (facts2.commands) {
+    const run3 = facts2.gatesRun;
+    if (run3 === void 0) waiting.push("the gates workflow has not started");
+    else {
+      const result = run3.status !== "completed" ? "pending" : run3.conclusion === "success" ? "pass" : run3.conclusion === "action_required" ? "person" : "fail";
+      gates.push({ name: COMMAND_GATES, result, red: { name: COMMAND_GATES, url: run3.url, gatesRunId: run3.id } });
+    }
+  }
+  const red = gates.filter((gate) => gate.result === "fail").map((gate) => gate.red);
+  if (red.length > 0) return { kind: "red", red };
+  const person = gates.filter((gate) => gate.result === "person").map((gate) => `\`${gate.name}\``);
+  if (person.length > 0) return { kind: "person", waiting: `${person.join(", ")} waits for a person to approve its run` };
+  waiting.push(...gates.filter((gate) => gate.result === "pending").map((gate) => `\`${gate.name}\` is running`));
+  return waiting.length > 0 ? { kind: "pending", waiting: waiting.join("; ") } : { kind: "green" };
+}
+function latestBy(items, key) {
+  const latest = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const seen = latest.get(key(item));
+    if (seen === void 0 || item.id > seen.id) latest.set(key(item), item);
+  }
+  return latest;
+}
+
+// app/handlers/refinery-outcomes.ts
+var FIX_NEEDED_LABEL = "gt:fix-needed";
+var FIX_FORMULA = "mol-polecat-fix";
+var CONFLICT_FORMULA = "mol-polecat-conflict-resolve";
+async function sendBackEjected(town, ejected, evidence, ledger2) {
+  const { request: request2 } = ejected;
+  const repo = { owner: town.owner, repo: town.repo };
+  const text2 = typeof evidence === "string" ? evidence : failureEvidence({ ...evidence, ...await failingLog(town, evidence.red) });
+  const work = request2.bead === void 0 ? void 0 : ledger2.get(request2.bead);
+  const say = (next) => replyToIssue(town.github, { ...repo, issue_number: request2.number }, ejectedComment({ number: request2.number, reason: ejected.why, evidence: text2, next }));
+  await removeLabel(town.github, { ...repo, issue_number: request2.number }, QUEUE_LABEL);
+  if (work === void 0 || request2.polecat === void 0 || ejected.why === "refused") {
+    await say(work === void 0 ? "Fix it, then `/queue` it again." : "A polecat cannot fix this; a person must, then `/queue` it again.");
+    return;
+  }
+  const fixes = typeof gastownMetadata(work).fix_attempts === "number" ? gastownMetadata(work).fix_attempts : 0;
+  const max = town.config.refinery.max_fix_attempts;
+  if (fixes >= max) {
+    await escalate(town, work, `its pull request #${request2.number} failed in the merge queue after ${fixes} fix${fixes === 1 ? "" : "es"} (refinery.max_fix_attempts is ${max})`);
+    await say(`It has gone back to a polecat ${fixes} time${fixes === 1 ? "" : "s"} already, so it is escalated to the people who slung it.`);
+    return;
+  }
+  const formula = ejected.why === "conflict" ? CONFLICT_FORMULA : FIX_FORMULA;
+  await addLabels(town.github, { ...repo, issue_number: request2.number }, [FIX_NEEDED_LABEL]);
+  await say(`It goes back to polecat **${request2.polecat}** with \`${formula}\` (fix ${fixes + 1} of ${max}), and comes back into the queue when the polecat is done.`);
+  await resling(town, work, { formula, pr: request2.number, summary: failureSummaryVar(text2), fixes: fixes + 1, base: request2.base });
+}
+async function failingLog(town, red) {
+  const runId = red.find((gate) => gate.gatesRunId !== void 0)?.gatesRunId;
+  if (runId === void 0) return {};
+  const jobs = await listRunJobs(town.github, { owner: town.owner, repo: town.repo, runId });
+  const failed = jobs.find((job) => job.conclusion === "failure") ?? jobs[0];
+  const log = failed === void 0 ? void 0 : await jobLog(town.github, { owner: town.owner, repo: town.repo, jobId: failed.id });
+  return log === void 0 ? {} : { log };
+}
+async function resling(town, work, fix) {
+  const number4 = issueNumberOf(work);
+  if (number4 === void 0) return;
+  const { data } = await town.github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: town.owner, repo: town.repo, issue_number: number4 });
+  const issue3 = issueSnapshot(data);
+  const library = await town.deps.loadFormulas(town.github, { owner: town.owner, repo: town.repo }, [fix.formula]);
+  let outcome;
+  const written = await town.store.update(`Refinery: ${work.id} back to its polecat with ${fix.formula} for #${fix.pr}`, (ledger2) => {
+    const slung = sling2(ledger2, {
+      issue: issue3,
+      formula: fix.formula,
+      vars: { failure_summary: fix.summary, pr: String(fix.pr) },
+      baseBranch: fix.base,
+      slungBy: gastownString(work, "slung_by") ?? town.botLogin,
+      now: town.deps.clock(),
+      config: town.config,
+      fallbackPrefix: town.fallbackPrefix,
+      cook: (name2, values) => cook(name2, library, values)
+    });
+    outcome = slung.outcome;
+    const bead = slung.ledger.get(work.id);
+    return bead === void 0 ? slung.ledger : slung.ledger.withBead(withGastownMetadata(bead, { fix_attempts: fix.fixes }));
+  });
+  if (outcome?.kind !== "dispatch" || !written.changed) return;
+  const { polecat: polecat2, attempt } = outcome.assignment;
+  await dispatchHooked(
+    town,
+    issueOfBead(town, outcome.bead),
+    outcome.assignment,
+    written.state,
+    `The merge queue sent pull request #${fix.pr} back: polecat **${polecat2}** works on it with \`${fix.formula}\` (attempt ${attempt}).`
+  );
+}
+async function escalate(town, work, reason) {
+  await town.store.update(`Refinery: ${work.id} escalated: ${reason}`, (ledger2) => {
+    const bead = ledger2.get(work.id);
+    return bead === void 0 ? ledger2 : ledger2.withBead(escalatedBead(bead, town.deps.clock(), reason));
+  });
+  const number4 = issueNumberOf(work);
+  if (number4 === void 0) return;
+  const slungBy = gastownString(work, "slung_by");
+  await addLabels(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 }, [ESCALATED_LABEL]);
+  await replyToIssue(
+    town.github,
+    { owner: town.owner, repo: town.repo, issue_number: number4 },
+    `${slungBy === void 0 ? "" : `@${slungBy}: `}the refinery escalated this issue to you: ${reason}.`
+  );
+}
+async function tellLanded(town, landing) {
+  const repo = { owner: town.owner, repo: town.repo };
+  for (const { request: request2, work } of landing.landed) {
+    await replyToIssue(town.github, { ...repo, issue_number: request2.number }, `Landed in ${landing.where} (\`${landing.sha.slice(0, 12)}\`) by the merge queue.`);
+    if (!landing.closeEach) continue;
+    await town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: request2.number, state: "closed" });
+    const issue3 = work === void 0 ? void 0 : issueNumberOf(work);
+    if (issue3 !== void 0) await closeIssue(town.github, { ...repo, issue_number: issue3 });
+  }
+}
+
+// app/handlers/refinery-landing.ts
+async function readRefineryPull(town, number4) {
+  const repo = { owner: town.owner, repo: town.repo };
+  let pull;
+  try {
+    pull = (await town.github.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: number4 })).data;
+  } catch (error63) {
+    if (statusOf(error63) === 404) return void 0;
+    throw error63;
+  }
+  const merged = pull.merged === true;
+  const base = { number: number4, state: pull.state === "closed" ? "closed" : "open", merged, ...merged && pull.merge_commit_sha ? { mergeSha: pull.merge_commit_sha } : {} };
+  if (pull.state === "closed") return { ...base, approved: false };
+  return { ...base, approved: await approvedByTrusted(town, number4) };
+}
+async function approvedByTrusted(town, number4) {
+  const { data } = await town.github.request("GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews", { owner: town.owner, repo: town.repo, pull_number: number4, per_page: 100 });
+  const latest = /* @__PURE__ */ new Map();
+  for (const review of data) {
+    if (review.user === null || review.state === "COMMENTED" || review.state === "PENDING") continue;
+    latest.set(review.user.login, { state: review.state, type: review.user.type });
+  }
+  if ([...latest.values()].some((review) => review.state === "CHANGES_REQUESTED")) return false;
+  for (const [login, review] of latest) {
+    if (review.state !== "APPROVED") continue;
+    const role = review.type === "Bot" ? void 0 : await repositoryRole(town.github, town.owner, town.repo, login);
+    if (mayDrive({ login, type: review.type }, role, town.config.trust).allowed) return true;
+  }
+  return false;
+}
+async function landBatch(town, batch) {
+  const { trial, base } = batch;
+  const repo = { owner: town.owner, repo: town.repo };
+  const staging = trial.stagingSha;
+  if (trial.pr !== void 0) {
+    const pull = await readRefineryPull(town, trial.pr);
+    if (pull?.merged) return { kind: "landed", sha: pull.mergeSha ?? staging, where: `#${trial.pr}` };
+    if (await branchTip(town.github, repo, base) !== trial.baseSha) return { kind: "base-moved" };
+    try {
+      const { data } = await town.github.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", {
+        ...repo,
+        pull_number: trial.pr,
+        sha: staging,
+        merge_method: town.config.refinery.merge_method,
+        commit_title: `Land ${batch.lines.map((line) => `#${line.request.number}`).join(", ")} (refinery batch ${trial.attempt}, #${trial.pr})`.slice(0, 250)
+      });
+      return { kind: "landed", sha: data.sha, where: `#${trial.pr}` };
+    } catch (error63) {
+      const status = statusOf(error63);
+      if (status === 405) return { kind: "refused", why: refusalOf(error63) };
+      if (status === 409) return { kind: "base-moved" };
+      throw error63;
+    }
+  }
+  const tip = await branchTip(town.github, repo, base);
+  if (tip === staging) return { kind: "landed", sha: staging, where: `\`${base}\` at ${staging.slice(0, 12)}` };
+  if (tip !== trial.baseSha) return { kind: "base-moved" };
+  try {
+    await town.github.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ...repo, ref: `heads/${base}`, sha: staging, force: false });
+    return { kind: "landed", sha: staging, where: `\`${base}\` at ${staging.slice(0, 12)}` };
+  } catch (error63) {
+    const status = statusOf(error63);
+    const why = refusalOf(error63);
+    if (status === 422 && /fast.forward/i.test(why)) return { kind: "base-moved" };
+    if (status === 422 || status === 403 || status === 409) return { kind: "to-review", why };
+    throw error63;
+  }
+}
+
 // app/molecules/digest-file.ts
 var DIGESTS_DIR = ".beads/digests";
 var BOM = "\uFEFF";
@@ -73524,6 +74522,314 @@ async function appendDigests(store, state, digests) {
     files.set(path2, appendDigest(before, digest));
   }
   return [...files].map(([path2, content]) => ({ path: path2, content }));
+}
+
+// app/handlers/refinery-run.ts
+var MOST_MOVES = 8;
+var BUILD_GRACE_MS = 10 * 6e4;
+async function refineTown(town, ledger2) {
+  const said = [];
+  for (const base of basesWithWork(ledger2, `${town.owner}/${town.repo}`)) said.push(...await new BaseRefinery(town, base).carryOn());
+  return said;
+}
+function basesWithWork(ledger2, rig) {
+  const bases = /* @__PURE__ */ new Set();
+  for (const bead of ledger2.beads()) {
+    if (bead.issue_type !== MERGE_REQUEST_TYPE || beadStatus(bead) === "closed") continue;
+    const request2 = mergeRequestOf(bead);
+    if (request2 !== void 0 && request2.repo === rig) bases.add(request2.base);
+  }
+  for (const bead of ledger2.beads()) {
+    const base = bead.external_ref?.startsWith(`gastown:refinery/${rig}@`) ? bead.external_ref.slice(`gastown:refinery/${rig}@`.length) : void 0;
+    if (base !== void 0 && slotOf(ledger2, rig, base).trial !== void 0) bases.add(base);
+  }
+  return [...bases].sort();
+}
+var BaseRefinery = class {
+  constructor(town, base) {
+    this.town = town;
+    this.base = base;
+    this.rig = `${town.owner}/${town.repo}`;
+    this.repo = { owner: town.owner, repo: town.repo };
+  }
+  town;
+  base;
+  said = [];
+  rig;
+  repo;
+  required;
+  async carryOn() {
+    for (let move = 0; move < MOST_MOVES; move++) {
+      const ledger2 = (await this.town.store.read()).ledger;
+      const slot = slotOf(ledger2, this.rig, this.base);
+      const trial = slot.trial;
+      const moved = trial === void 0 ? await this.begin(ledger2) : await this.advance(ledger2, trial);
+      if (!moved) break;
+    }
+    return this.said;
+  }
+  get now() {
+    return this.town.deps.clock();
+  }
+  write(ledger2) {
+    return { now: this.now, prefix: ledgerPrefix(this.town.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? this.town.fallbackPrefix, actor: this.town.botLogin };
+  }
+  update(trial) {
+    return { repo: this.rig, base: this.base, seen: { attempt: trial.attempt, stage: trial.stage } };
+  }
+  /** A commit of one mutation; whether it changed the ledger (false: another run got there first). */
+  async commit(message, mutate) {
+    const written = await this.town.store.update(message, mutate);
+    return { changed: written.changed, ledger: written.state.ledger };
+  }
+  /** 1. The next batch begun and built; false when nothing is queued. */
+  async begin(ledger2) {
+    if (queueOrder(ledger2, this.base).every((request2) => request2.repo !== this.rig)) return false;
+    const baseSha = await branchTip(this.town.github, this.repo, this.base);
+    if (baseSha === void 0) {
+      this.said.push(`${this.base}: the base branch is gone, so its queue waits.`);
+      return false;
+    }
+    let begun2;
+    const { changed } = await this.commit(`Refinery: begin a batch into ${this.base}`, (current) => {
+      const started = startTrial(current, { repo: this.rig, base: this.base, baseSha, config: this.town.config, ...this.write(current) });
+      begun2 = started.trial;
+      return started.ledger;
+    });
+    if (!changed || begun2 === void 0) return changed;
+    await this.build(begun2);
+    return true;
+  }
+  /** The staging branch of a trial in `building`, its refinery pull request and gates under way. */
+  async build(trial) {
+    const ledger2 = (await this.town.store.read()).ledger;
+    const branch = stagingBranch(this.base, trial.attempt);
+    const heads = trialRequests(ledger2, trial).map((request2) => ({ id: request2.id, number: request2.number, sha: trial.heads[request2.id] ?? request2.headSha, title: titleOf(ledger2, request2) }));
+    const built = await buildStaging(this.town.github, this.repo, { branch, baseSha: trial.baseSha, heads });
+    let ejected = [];
+    const { ledger: after } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built at ${built.sha.slice(0, 12)}`, (current) => {
+      const out = ejectAtBuild(current, { ...this.update(trial), ...this.write(current), ejected: built.leftOut });
+      ejected = out.ejected;
+      const still = slotOf(out.ledger, this.rig, this.base).trial;
+      if (still === void 0 || still.attempt !== trial.attempt) return out.ledger;
+      return advanceTrial(out.ledger, { ...this.update(trial), ...this.write(current), to: "testing", set: { stagingSha: built.sha } });
+    });
+    for (const out of ejected) await sendBackEjected(this.town, out, built.leftOut.find((l) => l.id === out.request.id)?.text ?? "", after);
+    const testing = slotOf(after, this.rig, this.base).trial;
+    if (testing === void 0 || testing.attempt !== trial.attempt || testing.stage !== "testing") {
+      await deleteStaging(this.town.github, this.repo, branch);
+      return;
+    }
+    this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(after, testing)}) built on \`${branch}\` at ${built.sha.slice(0, 12)}.`);
+    if (this.town.config.refinery.mode === "review") await this.openRefineryPull(after, testing, { kind: "testing" });
+    const { commands, workflow } = this.town.config.refinery.gates;
+    if (commands.length > 0) {
+      await dispatchWorkflow(this.town.github, {
+        ...this.repo,
+        workflow,
+        ref: branch,
+        inputs: { commands: JSON.stringify(commands), attempt: String(trial.attempt), base: this.base }
+      });
+    }
+  }
+  /** Opens (or refreshes) the refinery pull request of a trial, and records its number. */
+  async openRefineryPull(ledger2, trial, state) {
+    const lines = this.lines(ledger2, trial);
+    const body = refineryPullBody({ base: this.base, trial, lines, state, gates: await this.gates() });
+    if (trial.pr !== void 0) {
+      await this.town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.repo, pull_number: trial.pr, body });
+      return trial.pr;
+    }
+    const { data } = await this.town.github.request("POST /repos/{owner}/{repo}/pulls", {
+      ...this.repo,
+      head: stagingBranch(this.base, trial.attempt),
+      base: this.base,
+      title: refineryPullTitle(this.base, lines),
+      body
+    });
+    const number4 = data.number;
+    await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} is pull request #${number4}`, (current) => advanceTrial(current, { ...this.update(trial), ...this.write(current), to: trial.stage, set: { pr: number4 } }));
+    return number4;
+  }
+  lines(ledger2, trial) {
+    return trialRequests(ledger2, trial).map((request2) => ({ request: request2, title: titleOf(ledger2, request2) }));
+  }
+  numbers(ledger2, trial) {
+    return trialRequests(ledger2, trial).map((request2) => `#${request2.number}`).join(", ");
+  }
+  async requiredContexts() {
+    this.required ??= await requiredChecks(this.town.github, this.repo, this.base);
+    return this.required;
+  }
+  async gates() {
+    const { gates } = this.town.config.refinery;
+    const checks = gates.checks === "required";
+    return gatesText({ checks, required: checks ? await this.requiredContexts() : [], commands: gates.commands, workflow: gates.workflow });
+  }
+  /** 2–5: carries a trial on by its stage; false when it waits for something else. */
+  async advance(ledger2, trial) {
+    const waited = this.now.getTime() - Date.parse(trial.since);
+    switch (trial.stage) {
+      case "building":
+        if (waited < BUILD_GRACE_MS) return false;
+        return await this.rebuild(ledger2, trial, `its build was never finished`);
+      case "testing": {
+        const outdated = trialOutdated(ledger2, trial);
+        if (outdated !== void 0) return await this.rebuild(ledger2, trial, outdated);
+        const verdict = await this.verdict(trial);
+        return await this.onVerdict(ledger2, trial, verdict, waited);
+      }
+      case "review": {
+        const outdated = trialOutdated(ledger2, trial);
+        if (outdated !== void 0) return await this.rebuild(ledger2, trial, outdated);
+        const pull = trial.pr === void 0 ? void 0 : await readRefineryPull(this.town, trial.pr);
+        if (pull?.merged) return await this.landed(trial, pull.mergeSha ?? trial.stagingSha ?? "", `#${trial.pr}`);
+        if (pull?.state === "closed") return await this.closedByPerson(trial, pull);
+        const baseSha = await branchTip(this.town.github, this.repo, this.base);
+        if (baseSha !== void 0 && baseSha !== trial.baseSha) return await this.rebuild(ledger2, trial, `\`${this.base}\` moved to ${baseSha.slice(0, 12)}`);
+        if (pull === void 0 || !pull.approved) {
+          if (waited < this.town.config.refinery.timeout_minutes * 6e4) return false;
+          return await this.giveUp(trial, `the refinery pull request #${trial.pr ?? "?"} was not approved within ${this.town.config.refinery.timeout_minutes} minutes`);
+        }
+        const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} approved, landing`, (current) => advanceTrial(current, { ...this.update(trial), ...this.write(current), to: "landing" }));
+        return changed;
+      }
+      case "landing":
+        return await this.land(ledger2, trial);
+    }
+  }
+  async verdict(trial) {
+    const sha = trial.stagingSha;
+    const { gates } = this.town.config.refinery;
+    const checks = gates.checks === "required";
+    const [checkRuns, statuses, required2] = checks ? [await checkRunsOn(this.town.github, this.repo, sha), await statusesOn(this.town.github, this.repo, sha), await this.requiredContexts()] : [[], [], []];
+    const commands = gates.commands.length > 0;
+    const gatesRun = commands ? await gatesRunOn(this.town.github, this.repo, gates.workflow, sha) : void 0;
+    return stagingVerdict({ checkRuns, statuses, required: required2, checks, commands, ...gatesRun ? { gatesRun } : {} });
+  }
+  async onVerdict(ledger2, trial, verdict, waited) {
+    if (verdict.kind === "pending" || verdict.kind === "person") {
+      if (waited < this.town.config.refinery.timeout_minutes * 6e4) {
+        this.said.push(`${this.base}: batch ${trial.attempt} waits: ${verdict.waiting}.`);
+        return false;
+      }
+      return await this.giveUp(trial, `its gates had no verdict within ${this.town.config.refinery.timeout_minutes} minutes (${verdict.waiting})`);
+    }
+    let outcome;
+    const { changed, ledger: after } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} is ${verdict.kind}`, (current) => {
+      outcome = recordVerdict(current, {
+        ...this.update(trial),
+        ...this.write(current),
+        config: this.town.config,
+        verdict: verdict.kind === "green" ? { kind: "green" } : { kind: "red", failing: verdict.red.map((gate) => gate.name) }
+      });
+      return outcome.ledger;
+    });
+    if (!changed || outcome === void 0) return changed;
+    if (verdict.kind === "green") {
+      this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(ledger2, trial)}) is green.`);
+      const green = outcome.trial;
+      if (green?.stage === "review") await this.openRefineryPull(after, green, { kind: "green" });
+      return true;
+    }
+    const numbers = this.numbers(ledger2, trial);
+    this.said.push(`${this.base}: batch ${trial.attempt} (${numbers}) is red (${verdict.red.map((g) => g.name).join(", ")}); ` + (outcome.retried ? "the same tree is tested again." : outcome.ejected.length > 0 ? `${outcome.ejected.map((e) => `#${e.request.number}`).join(", ")} ejected.` : "bisecting."));
+    await this.retire(trial, outcome.retried ? `Red (${verdict.red.map((g) => g.name).join(", ")}): the same tree is tested again in a fresh batch, to tell a flake from a failure.` : outcome.ejected.length > 0 ? `Red: ${outcome.ejected.map((e) => `#${e.request.number}`).join(", ")} failed and left the queue.` : `Red: the batch is split in two to find the pull request that fails.`);
+    for (const out of outcome.ejected) await sendBackEjected(this.town, out, { red: verdict.red, stagingSha: trial.stagingSha }, after);
+    return true;
+  }
+  /** A trial's staging branch and refinery pull request put away once a later attempt or verdict replaced it. */
+  async retire(trial, why) {
+    if (trial.pr !== void 0) {
+      await replyToIssue(this.town.github, { ...this.repo, issue_number: trial.pr }, why);
+      await this.town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.repo, pull_number: trial.pr, state: "closed" });
+    }
+    await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
+  }
+  async rebuild(ledger2, trial, why) {
+    const baseSha = await branchTip(this.town.github, this.repo, this.base);
+    if (baseSha === void 0) return false;
+    let rebuilt;
+    const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built again: ${why}`, (current) => {
+      const out = rebuildTrial(current, { ...this.update(trial), ...this.write(current), baseSha });
+      rebuilt = out.trial;
+      return out.ledger;
+    });
+    if (!changed) return false;
+    this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(ledger2, trial)}) is built again: ${why}.`);
+    await this.retire(trial, `Superseded: ${why}, so the batch is built again${rebuilt ? ` as batch ${rebuilt.attempt}` : ""}.`);
+    if (rebuilt !== void 0) await this.build(rebuilt);
+    return true;
+  }
+  async giveUp(trial, why) {
+    const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} given up: ${why}`, (current) => abandonTrial(current, { ...this.update(trial), ...this.write(current), why }));
+    if (!changed) return false;
+    this.said.push(`${this.base}: batch ${trial.attempt} given up: ${why}.`);
+    await this.retire(trial, `Given up: ${why}. Its pull requests stay queued and go into the next batch.`);
+    return false;
+  }
+  async closedByPerson(trial, pull) {
+    const why = `the refinery pull request #${pull.number} was closed unmerged`;
+    let dequeued = [];
+    const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} closed by hand`, (current) => {
+      const out = dequeueTrial(current, { ...this.update(trial), ...this.write(current), why });
+      dequeued = out.dequeued;
+      return out.ledger;
+    });
+    if (!changed) return false;
+    for (const request2 of dequeued) {
+      await replyToIssue(this.town.github, { ...this.repo, issue_number: request2.number }, `#${request2.number} is out of the merge queue: ${why}. \`/queue\` puts it back.`);
+    }
+    await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
+    return true;
+  }
+  /** 4. The green batch landed, or already landed by a person or an earlier step. */
+  async land(ledger2, trial) {
+    const landing = await landBatch(this.town, { base: this.base, trial, ledger: ledger2, lines: this.lines(ledger2, trial) });
+    switch (landing.kind) {
+      case "landed":
+        return await this.landed(trial, landing.sha, landing.where);
+      case "base-moved":
+        return await this.rebuild(ledger2, trial, `\`${this.base}\` moved before the batch landed`);
+      case "to-review": {
+        const { changed, ledger: after } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} needs a pull request: ${landing.why}`, (current) => advanceTrial(current, { ...this.update(trial), ...this.write(current), to: "review" }));
+        if (!changed) return false;
+        this.said.push(`${this.base}: batch ${trial.attempt} could not move \`${this.base}\` (${landing.why}); it waits for review on a refinery pull request instead.`);
+        const review = slotOf(after, this.rig, this.base).trial;
+        if (review !== void 0) await this.openRefineryPull(after, review, { kind: "waiting", why: `\`${this.base}\` could not be moved directly (${landing.why}), so the green batch waits for approval here.` });
+        return true;
+      }
+      case "refused":
+        this.said.push(`${this.base}: batch ${trial.attempt} cannot land yet: ${landing.why}.`);
+        return await this.backToReview(trial, landing.why);
+    }
+  }
+  async backToReview(trial, why) {
+    const { changed, ledger: ledger2 } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} waits: ${why}`, (current) => advanceTrial(current, { ...this.update(trial), ...this.write(current), to: "review" }));
+    const review = slotOf(ledger2, this.rig, this.base).trial;
+    if (changed && review !== void 0 && review.pr !== void 0) await this.openRefineryPull(ledger2, review, { kind: "waiting", why: `GitHub would not merge it yet: ${why}.` });
+    return false;
+  }
+  async landed(trial, sha, where) {
+    const mergedAt = this.now;
+    let landed = [];
+    const written = await this.town.store.update(`Refinery: batch ${trial.attempt} into ${this.base} landed at ${sha.slice(0, 12)}`, (current) => {
+      const out = recordLanded(current, { ...this.update(trial), ...this.write(current), where });
+      landed = out.landed;
+      return out.ledger;
+    }, {
+      // Made from the same state the mutation just was, so `landed` is this attempt's.
+      files: (state) => appendDigests(this.town.store, state, landed.map((l) => mergeDigest({ request: l.request, ...l.work ? { work: l.work } : {}, mergedAt, where })))
+    });
+    if (!written.changed) return false;
+    this.said.push(`${this.base}: batch ${trial.attempt} landed in ${where}: ${landed.map((l) => `#${l.request.number}`).join(", ")}.`);
+    await tellLanded(this.town, { landed, where, sha, closeEach: trial.pr !== void 0 && this.town.config.refinery.merge_method !== "merge" });
+    if (trial.pr === void 0) await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
+    return true;
+  }
+};
+function titleOf(ledger2, request2) {
+  return ledger2.get(request2.id)?.title ?? `Merge #${request2.number}`;
 }
 
 // app/handlers/witness-act.ts
@@ -73664,7 +74970,7 @@ async function patrolRig(ref, deps, botLogin, options2 = {}) {
   if (options2.sweepRuns) decisions.push(...await orphanRuns(town, ledger2, startedAt));
   const mail = lostMail(ledger2, startedAt);
   const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger2, town.config, startedAt).hooked === void 0 && mail.publish.length === 0 && mail.overseer.length === 0;
-  if (idle) return { kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [] };
+  if (idle) return { kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [], refinery: await refineTown(town, ledger2) };
   const acted = await actOnWitness(town, decisions, {
     why: `Witness patrol of ${rig}`,
     patrolDigest: (done, promoted, next) => patrolDigest({
@@ -73679,13 +74985,8 @@ async function patrolRig(ref, deps, botLogin, options2 = {}) {
       promoted
     })
   });
-  return {
-    kind: "patrolled",
-    rig,
-    looked: targets.length,
-    promoted: acted.promoted,
-    actions: [...acted.acted.map(patrolActionOf).filter((a) => a !== void 0), ...await deliverLostMail(town, mail)]
-  };
+  const actions = [...acted.acted.map(patrolActionOf).filter((a) => a !== void 0), ...await deliverLostMail(town, mail)];
+  return { kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted, actions, refinery: await refineTown(town, ledger2) };
 }
 async function deliverLostMail(town, mail) {
   const actions = [];
