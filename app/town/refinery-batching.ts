@@ -131,6 +131,8 @@ export interface Trial<T> {
   readonly retries: number;
   /** PRs whose parent tree was red: if this tree is green, the culprit is among them. */
   readonly sibling?: readonly T[];
+  /** This same tree was red before: this run is a retry. */
+  readonly rerun?: boolean;
 }
 
 /** What a finished run decides: PRs to land now, PRs to eject, and the runs still to make in order. */
@@ -150,15 +152,18 @@ function bisect<T>(group: readonly T[]): Trial<T>[] {
  * After a run of `trial` (`rest` the runs planned after it): green lands its PRs, and when its
  * parent was red the sibling holds the culprit, so the sibling is bisected without a run of its own
  * (a single PR gets one run: one red run of its own is the evidence it is ejected on). Red with
- * retries left runs the same tree again; red otherwise ejects a single PR, or bisects the group,
- * with the sibling, no longer known to hold a culprit, tested afresh after it.
+ * retries left runs the same tree again; so does a lone PR's first red, `confirmRetries` times
+ * (`refinery.retries_for_flakes`), since ejecting it sends its work back to an agent and one more
+ * run is cheap beside that. Red otherwise ejects a single PR, or bisects the group, with the
+ * sibling, no longer known to hold a culprit, tested afresh after it.
  */
-export function afterTrial<T>(trial: Trial<T>, green: boolean, rest: readonly Trial<T>[]): TrialDecision<T> {
+export function afterTrial<T>(trial: Trial<T>, green: boolean, rest: readonly Trial<T>[], confirmRetries = 0): TrialDecision<T> {
   if (green) {
     const inferred = trial.sibling ? bisect(trial.sibling) : [];
     return { land: trial.prs, eject: [], next: [...inferred, ...rest] };
   }
-  if (trial.retries > 0) return { land: [], eject: [], next: [{ ...trial, retries: trial.retries - 1 }, ...rest] };
+  const retries = trial.prs.length === 1 && trial.rerun !== true ? Math.max(trial.retries, confirmRetries) : trial.retries;
+  if (retries > 0) return { land: [], eject: [], next: [{ ...trial, retries: retries - 1, rerun: true }, ...rest] };
   const fresh: Trial<T>[] = trial.sibling ? [{ prs: trial.sibling, retries: 0 }] : [];
   if (trial.prs.length === 1) return { land: [], eject: trial.prs, next: [...fresh, ...rest] };
   return { land: [], eject: [], next: [...bisect(trial.prs), ...fresh, ...rest] };

@@ -178,7 +178,7 @@ function begun(trial: PlannedTrial, attempt: number, open: ReadonlyMap<string, M
   return {
     attempt, prs: trial.prs, retries: trial.retries, ...(trial.sibling && trial.sibling.length > 0 ? { sibling: trial.sibling } : {}),
     heads: Object.fromEntries(trial.prs.map((id) => [id, open.get(id)?.headSha ?? ""])),
-    stage: "building", baseSha, since, ...(redBefore && redBefore.length > 0 ? { redBefore } : {}),
+    stage: "building", baseSha, since, ...(redBefore ? { redBefore } : {}),
   };
 }
 
@@ -319,18 +319,19 @@ export function recordVerdict(ledger: Ledger, update: TrialUpdate & { readonly v
     };
   }
   const failing = update.verdict.failing;
+  const rerun = trial.redBefore !== undefined;
   // A red of gates all seen to flake before is run again once before anyone is blamed.
-  const knownFlaky = failing.length > 0 && failing.every((name) => (slot.flaky[name] ?? 0) > 0) && trial.redBefore === undefined;
-  const lone = trial.prs.length === 1 && trial.redBefore === undefined ? update.config.refinery.retries_for_flakes : 0;
-  const retries = Math.max(trial.retries, knownFlaky ? 1 : 0, lone);
-  const decision = afterTrial<string>({ prs: trial.prs, retries, ...(trial.sibling ? { sibling: trial.sibling } : {}) }, false, slot.plan);
+  const knownFlaky = failing.length > 0 && failing.every((name) => (slot.flaky[name] ?? 0) > 0) && !rerun;
+  const decision = afterTrial<string>({
+    prs: trial.prs, retries: Math.max(trial.retries, knownFlaky ? 1 : 0), rerun, ...(trial.sibling ? { sibling: trial.sibling } : {}),
+  }, false, slot.plan, update.config.refinery.retries_for_flakes);
   const { trial: _, ...rest } = slot;
   const recorded = { ...rest, runs: slot.runs + 1 };
-  if (retries > 0) {
-    // The same tree again, on a fresh staging branch: the plan's first is this trial, one retry spent.
-    const [again, ...plan] = decision.next;
-    const retry: PlannedTrial = { ...(again as Trial<string>), redBefore: failing };
-    return { ledger: withSlot(ledger, { ...recorded, plan: [retry, ...plan] }, update), ejected: [], retried: true };
+  const [again, ...later] = decision.next;
+  if (again?.rerun === true && again.prs === trial.prs) {
+    // The same tree again, on a fresh staging branch, carrying the gates that were red.
+    const retry: PlannedTrial = { ...again, redBefore: failing };
+    return { ledger: withSlot(ledger, { ...recorded, plan: [retry, ...later] }, update), ejected: [], retried: true };
   }
   let next = ledger;
   const ejected: Ejected[] = [];

@@ -1,28 +1,14 @@
 // The refinery's side of a town in the emulator: pull requests to queue, the refinery's steps
 // run as the App's clock or the refinery workflow runs them, and the test playing the runner of
 // the command gates (the tree the gates ran on decides their verdict).
+import { readFileSync } from "node:fs";
 import { realDependencies } from "../../app/handlers/app-dependencies.js";
 import { runRefinery, type RefineryReport } from "../../app/handlers/refinery-run.js";
 import { REPO, type Town } from "./app-harness.js";
 import { installationClient } from "./witness-harness.js";
 
-/** The gates workflow as a team copies it: dispatched at the staging branch, read-only. */
-export const GATES_WORKFLOW = `name: Gas Town gates
-run-name: gates · \${{ inputs.base }} · attempt \${{ inputs.attempt }}
-on:
-  workflow_dispatch:
-    inputs:
-      commands: { required: true, type: string }
-      attempt: { required: true, type: string }
-      base: { required: true, type: string }
-permissions:
-  contents: read
-jobs:
-  gates:
-    runs-on: ubuntu-latest
-    steps:
-      - run: echo gates
-`;
+/** The gates workflow as a team copies it from examples/: dispatched at the staging branch, read-only. */
+export const GATES_WORKFLOW = readFileSync(new URL("../../examples/workflows/gastown-gates.yml", import.meta.url), "utf8");
 
 /** `login`'s pull request from `branch` into main, adding `path` with `content`: its number. */
 export async function openPull(town: Town, login: string, branch: string, path: string, content = `${path}\n`, base?: string): Promise<number> {

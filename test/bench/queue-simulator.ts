@@ -132,7 +132,7 @@ function oneAtATime(scenario: QueueScenario, strategy: Strategy): OneAtATime {
           maxBatch: scenario.batch,
           retriesForFlakes: scenario.retriesForFlakes,
         }),
-        after: afterTrial,
+        after: (trial, green, rest) => afterTrial(trial, green, rest, scenario.retriesForFlakes),
       };
     default:
       throw new Error(`${strategy} runs more than one run at a time`);

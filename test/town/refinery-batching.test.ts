@@ -7,7 +7,7 @@ import {
 } from "../../app/town/refinery-batching.js";
 
 /** Follows the plan from `first` to its end against a CI where `red(tree)` says a run fails; the trees run, in order. */
-function follow(first: Trial<string>, red: (tree: readonly string[], run: number) => boolean) {
+function follow(first: Trial<string>, red: (tree: readonly string[], run: number) => boolean, confirmRetries = 0) {
   const runs: string[] = [];
   const landed: string[] = [];
   const ejected: string[] = [];
@@ -15,7 +15,7 @@ function follow(first: Trial<string>, red: (tree: readonly string[], run: number
   while (trials.length > 0) {
     const [trial, ...rest] = trials as [Trial<string>, ...Trial<string>[]];
     runs.push(trial.prs.join(""));
-    const decision = afterTrial(trial, !red(trial.prs, runs.length), rest);
+    const decision = afterTrial(trial, !red(trial.prs, runs.length), rest, confirmRetries);
     landed.push(...decision.land);
     ejected.push(...decision.eject);
     trials = decision.next;
@@ -99,5 +99,13 @@ describe("a red batch", () => {
   it("ejects nobody when its red was a flake: the PR the bisection blames is run before it is ejected", () => {
     const result = follow({ prs: [..."abcd"], retries: 0 }, (_tree, run) => run === 1);
     expect(result).toEqual({ runs: ["abcd", "ab", "c", "d"], landed: "abcd", ejected: "" });
+  });
+
+  it("runs a lone PR's red tree again retries_for_flakes times before it is ejected, and not a batch's", () => {
+    expect(follow({ prs: [..."abcd"], retries: 0 }, (tree) => tree.includes("c"), 1))
+      .toEqual({ runs: ["abcd", "ab", "c", "c", "d"], landed: "abd", ejected: "c" });
+    // A flake that blames a lone PR is found by its run again.
+    expect(follow({ prs: ["a"], retries: 0 }, (_tree, run) => run === 1, 2)).toEqual({ runs: ["a", "a"], landed: "a", ejected: "" });
+    expect(follow({ prs: ["a"], retries: 0 }, () => true, 2)).toEqual({ runs: ["a", "a", "a"], landed: "", ejected: "a" });
   });
 });
