@@ -41,6 +41,8 @@ import { DeliveryQueue, type Delivery } from "./webhooks/deliveries.js";
 import { renderInstallationWebhook, renderWebhook, type RenderedWebhook } from "./webhooks/payloads.js";
 import { validateWebhookPayload } from "../fidelity/webhook-payloads.js";
 
+export type { BranchRule } from "./state/model.js";
+
 export type EmulatorOptions = {
   app?: {
     id?: number;

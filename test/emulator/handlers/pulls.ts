@@ -134,10 +134,16 @@ async function merge(request: ApiRequest, core: Core): Promise<ApiResponse> {
   const workflows = await workflowMoveRefusal(git, workflowCredential(request.principal), baseSha, sha);
   if (workflows !== undefined) return failure(fail(403, workflows), request.documentationUrl);
   if (!(await git.compareAndSwapRef(baseRef, sha, baseSha))) return failure(fail(409, "Base branch was modified. Review and try the merge again."), request.documentationUrl);
-  // Marked merged before the push is followed, which would otherwise find its head in the base.
-  const merged = core.apply((state) => markMerged(state, repo, found.number, sha, request.actor, core.timestamp()));
-  if (!merged.ok) return failure(merged, request.documentationUrl);
+  const facts = pull.facts;
   await core.pushed(repo, [{ ref: baseRef, before: baseSha, after: sha }], request.actor);
+  // A merge commit brings the head into the base, so following the push has marked the pull
+  // request merged already (../git/follow-pulls.ts); a squash or a rebase does not.
+  if (findPull(core, request)?.pull?.merged !== true) {
+    const merged = core.apply((state) => markMerged(state, repo, found.number, sha, request.actor, core.timestamp()));
+    if (!merged.ok) return failure(merged, request.documentationUrl);
+  }
+  // The facts stay those of the pull request as merged, not of its now-merged branches.
+  core.apply((state) => updatePull(state, repo, found.number, { facts }, request.actor, core.timestamp()));
   return json(200, { sha, merged: true, message: "Pull Request successfully merged" });
 }
 
