@@ -2,12 +2,13 @@
 // credential may write workflows (an App's `workflows` permission, a token's `workflow` scope);
 // GITHUB_TOKEN never may. The same rule holds for the Git Data API and the contents API.
 // https://docs.github.com/en/apps/creating-github-apps/registering-a-github-app/choosing-permissions-for-a-github-app#choosing-permissions-for-git-access
-// For git pushes the check runs in the bare repository's pre-receive hook (WORKFLOW_HOOK_CHECK), told by the
-// environment whether the pusher may (../git/pre-receive.ts); for the API (contents, Git Data refs, merging a pull
-// request) it is workflowMoveRefusal(). Both compare the same way: a ref that exists, its old tip
-// with its new one (so a branch rebased onto, or merged with, a base whose workflows changed
-// carries that change); a new ref, the commits it brings that no ref has yet, each against its
-// first parent (so a new branch at a commit already on another one brings nothing).
+// For git pushes the check runs in the bare repository's pre-receive hook (WORKFLOW_HOOK_CHECK in
+// ./pre-receive.ts), told by the environment whether the pusher may; for the API (contents, Git
+// Data refs, merging a pull request, the merges API) it is workflowMoveRefusal(). Both compare
+// the same way: a ref that exists, its old tip with its new one (so a branch rebased onto, or
+// merged with, a base whose workflows changed carries that change); a new ref, the commits it
+// brings that no ref has yet, each against its first parent (so a new branch at a commit already
+// on another one brings nothing).
 import type { BareRepo } from "./bare-repo.js";
 
 /** Whether a credential may change workflow files, and how GitHub's refusal names it. */
@@ -44,7 +45,7 @@ export async function workflowMoveRefusal(git: BareRepo, credential: WorkflowCre
 }
 
 /**
- * The pre-receive hook's part (../git/pre-receive.ts): for each `old new ref` line in
+ * The pre-receive hook's part (./pre-receive.ts): for each `old new ref` line in
  * $updates, refuses each workflow file changed, unless EMULATOR_WORKFLOWS_ALLOWED=1.
  */
 export const WORKFLOW_HOOK_CHECK = `
