@@ -26,7 +26,8 @@ import type { Core } from "./http/handler.js";
 import { ALL_HANDLERS } from "./handlers/all.js";
 import { serveInternal } from "./http/internal-route.js";
 import type { Actor, DomainEvent } from "./state/events.js";
-import type { AccountType, AppPermissions, EmulatorState, Role, RunConclusion, WorkflowState } from "./state/model.js";
+import { setBranchRules } from "./state/branch-rules.js";
+import type { AccountType, AppPermissions, BranchRule, EmulatorState, Role, RunConclusion, WorkflowState } from "./state/model.js";
 import type { Result } from "./state/result.js";
 import { completeJob, startJob } from "./state/runs.js";
 import { addAccount, addRepo, changeInstallationRepositories, initialState, install, setCollaborator, type InstallSetup, type RepoSetup } from "./state/setup.js";
@@ -39,6 +40,8 @@ import { pushEvent } from "./git/push-event.js";
 import { DeliveryQueue, type Delivery } from "./webhooks/deliveries.js";
 import { renderInstallationWebhook, renderWebhook, type RenderedWebhook } from "./webhooks/payloads.js";
 import { validateWebhookPayload } from "../fidelity/webhook-payloads.js";
+
+export type { BranchRule } from "./state/model.js";
 
 export type EmulatorOptions = {
   app?: {
@@ -90,6 +93,7 @@ export const DEFAULT_APP_EVENTS = [
   "pull_request_review_comment",
   "push",
   "repository_dispatch",
+  "status",
   "workflow_job",
   "workflow_run",
 ];
@@ -214,6 +218,19 @@ export class Emulator implements Core {
 
   setCollaborator(repo: string, login: string, role: Role | null): void {
     this.current = setCollaborator(this.current, repo, login, role);
+  }
+
+  /**
+   * Puts rules on `branch`, as a repository ruleset would, replacing any it had (an empty list
+   * removes them), in GitHub's REST shapes:
+   * `{ type: "pull_request", parameters: { required_approving_review_count: 1 } }`,
+   * `{ type: "required_status_checks", parameters: { strict_required_status_checks_policy: false, required_status_checks: [{ context: "ci" }] } }`,
+   * `{ type: "required_linear_history" }`, `{ type: "non_fast_forward" }`. `bypass` lists App
+   * slugs and user logins the rules do not hold. See state/branch-rules.ts for what they refuse.
+   * https://docs.github.com/en/rest/repos/rules
+   */
+  setBranchRules(repo: string, branch: string, rules: readonly BranchRule[], options: { bypass?: readonly string[] } = {}): void {
+    this.current = setBranchRules(this.current, repo, branch, rules, options.bypass ?? []);
   }
 
   /**

@@ -2,7 +2,7 @@
 // reviews; and check runs, file contents and compare.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Emulator } from "./emulator.js";
-import { call, repoDeliveries, startFixedEmulator } from "./testing.js";
+import { call, commitOnBranch, refSha, repoDeliveries, startFixedEmulator } from "./testing.js";
 
 let github: Emulator;
 let token: string;
@@ -22,22 +22,12 @@ afterEach(async () => {
 });
 
 async function sha(ref: string): Promise<string> {
-  return (((await call(github, "GET", `/repos/octo/town/git/ref/${ref}`, { token })).body as { object: { sha: string } }).object.sha);
+  return refSha(github, "octo/town", token, ref);
 }
 
 /** Commits `files` on top of `branch` (made from main when missing) through the API, as `as`. */
-async function commitOn(branch: string, files: Record<string, string>, message: string, as = token): Promise<string> {
-  const exists = (await call(github, "GET", `/repos/octo/town/git/ref/heads/${branch}`, { token: as })).status === 200;
-  const parent = await sha(exists ? `heads/${branch}` : "heads/main");
-  const tree = await call(github, "POST", "/repos/octo/town/git/trees", {
-    token: as,
-    body: { base_tree: parent, tree: Object.entries(files).map(([path, content]) => ({ path, mode: "100644", type: "blob", content })) },
-  });
-  const commit = await call(github, "POST", "/repos/octo/town/git/commits", { token: as, body: { message, tree: (tree.body as { sha: string }).sha, parents: [parent] } });
-  const next = (commit.body as { sha: string }).sha;
-  if (exists) await call(github, "PATCH", `/repos/octo/town/git/refs/heads/${branch}`, { token: as, body: { sha: next } });
-  else await call(github, "POST", "/repos/octo/town/git/refs", { token: as, body: { ref: `refs/heads/${branch}`, sha: next } });
-  return next;
+function commitOn(branch: string, files: Record<string, string>, message: string, as = token): Promise<string> {
+  return commitOnBranch(github, "octo/town", as, { branch, files, message });
 }
 
 async function openPull(branch: string, title = "Polecat work"): Promise<{ status: number; body: Record<string, unknown> }> {

@@ -187,3 +187,31 @@ jobs:
     runs-on: ubuntu-latest
     steps: [{ run: "true" }]
 `;
+
+/** The commit a ref ("heads/main") of `repo` points at, read through the API. */
+export async function refSha(emulator: Emulator, repo: string, token: string, ref: string): Promise<string> {
+  return ((await call(emulator, "GET", `/repos/${repo}/git/ref/${ref}`, { token })).body as { object: { sha: string } }).object.sha;
+}
+
+/**
+ * Commits `files` on top of `branch` of `repo` (made from `from` when missing) through the Git
+ * Data API, and moves the branch there; returns the commit.
+ */
+export async function commitOnBranch(
+  emulator: Emulator,
+  repo: string,
+  token: string,
+  change: { branch: string; files: Record<string, string>; message: string; from?: string },
+): Promise<string> {
+  const exists = (await call(emulator, "GET", `/repos/${repo}/git/ref/heads/${change.branch}`, { token })).status === 200;
+  const parent = await refSha(emulator, repo, token, `heads/${exists ? change.branch : (change.from ?? "main")}`);
+  const tree = await call(emulator, "POST", `/repos/${repo}/git/trees`, {
+    token,
+    body: { base_tree: parent, tree: Object.entries(change.files).map(([path, content]) => ({ path, mode: "100644", type: "blob", content })) },
+  });
+  const commit = await call(emulator, "POST", `/repos/${repo}/git/commits`, { token, body: { message: change.message, tree: (tree.body as { sha: string }).sha, parents: [parent] } });
+  const next = (commit.body as { sha: string }).sha;
+  if (exists) await call(emulator, "PATCH", `/repos/${repo}/git/refs/heads/${change.branch}`, { token, body: { sha: next } });
+  else await call(emulator, "POST", `/repos/${repo}/git/refs`, { token, body: { ref: `refs/heads/${change.branch}`, sha: next } });
+  return next;
+}

@@ -84,6 +84,33 @@ const DESCRIPTION_FIXES: readonly { where: string; why: string; apply: (document
       }
     },
   },
+  {
+    where: "POST /repos/{owner}/{repo}/merges 404 and 409",
+    why:
+      "declares them with a description only, but GitHub answers its error body there " +
+      '("Base does not exist", "Head does not exist", "Merge conflict")',
+    apply: (document) => {
+      const responses = (document.paths["/repos/{owner}/{repo}/merges"]?.["post"] as OperationObject | undefined)?.responses;
+      for (const status of ["404", "409"]) {
+        const response = responses?.[status] as ResponseObject | undefined;
+        if (response && response.content === undefined) response.content = { "application/json": { schema: { $ref: "#/components/schemas/basic-error" } } };
+      }
+    },
+  },
+  {
+    where: "PUT /repos/{owner}/{repo}/contents/{path} 409",
+    why:
+      "says oneOf [basic-error, repository-rule-violation-error], two schemas with no required " +
+      "field that every error body matches both of, so no body can pass; anyOf is what it means",
+    apply: (document) => {
+      const response = (document.paths["/repos/{owner}/{repo}/contents/{path}"]?.["put"] as OperationObject | undefined)?.responses?.["409"] as ResponseObject | undefined;
+      const schema = response?.content?.["application/json"]?.schema as Json | undefined;
+      if (schema && Array.isArray(schema["oneOf"])) {
+        schema["anyOf"] = schema["oneOf"];
+        delete schema["oneOf"];
+      }
+    },
+  },
 ];
 
 function loadAjv(): Ajv {

@@ -55,6 +55,14 @@ export const OPERATION_RULES: Readonly<Record<string, OperationRule>> = {
   "repos/compare-commits-with-basehead": CONTENTS_READ,
   "repos/compare-commits": CONTENTS_READ,
   "repos/create-dispatch-event": CONTENTS_WRITE,
+  "repos/get-branch": CONTENTS_READ,
+  "repos/merge": CONTENTS_WRITE,
+  "repos/get-branch-rules": META,
+
+  // Commit statuses.
+  "repos/create-commit-status": needs("write", ["statuses", "write"]),
+  "repos/get-combined-status-for-ref": needs("read", ["statuses", "read"]),
+  "repos/list-commit-statuses-for-ref": needs("read", ["statuses", "read"]),
 
   // Labels.
   "issues/list-labels-for-repo": ISSUES_READ,

@@ -6,7 +6,7 @@ import { chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { decodeTree, encodeTree, ObjectReader, writeLooseObject, type TreeItem } from "./object-io.js";
 import { git, runGit } from "./run-git.js";
-import { PRE_RECEIVE_HOOK } from "./workflow-guard.js";
+import { PRE_RECEIVE_HOOK } from "./pre-receive.js";
 
 export const ZERO_SHA = "0000000000000000000000000000000000000000";
 

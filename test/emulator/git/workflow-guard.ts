@@ -2,12 +2,13 @@
 // credential may write workflows (an App's `workflows` permission, a token's `workflow` scope);
 // GITHUB_TOKEN never may. The same rule holds for the Git Data API and the contents API.
 // https://docs.github.com/en/apps/creating-github-apps/registering-a-github-app/choosing-permissions-for-a-github-app#choosing-permissions-for-git-access
-// For git pushes the check runs as the bare repository's pre-receive hook (below), told by the
-// environment whether the pusher may; for the API (contents, Git Data refs, merging a pull
-// request) it is workflowMoveRefusal(). Both compare the same way: a ref that exists, its old tip
-// with its new one (so a branch rebased onto, or merged with, a base whose workflows changed
-// carries that change); a new ref, the commits it brings that no ref has yet, each against its
-// first parent (so a new branch at a commit already on another one brings nothing).
+// For git pushes the check runs in the bare repository's pre-receive hook (WORKFLOW_HOOK_CHECK in
+// ./pre-receive.ts), told by the environment whether the pusher may; for the API (contents, Git
+// Data refs, merging a pull request, the merges API) it is workflowMoveRefusal(). Both compare
+// the same way: a ref that exists, its old tip with its new one (so a branch rebased onto, or
+// merged with, a base whose workflows changed carries that change); a new ref, the commits it
+// brings that no ref has yet, each against its first parent (so a new branch at a commit already
+// on another one brings nothing).
 import type { BareRepo } from "./bare-repo.js";
 
 /** Whether a credential may change workflow files, and how GitHub's refusal names it. */
@@ -43,30 +44,32 @@ export async function workflowMoveRefusal(git: BareRepo, credential: WorkflowCre
   return first === undefined ? undefined : workflowRefusal(first, credential.kind);
 }
 
-/** The pre-receive hook: reads `old new ref` lines and refuses each workflow file changed. */
-export const PRE_RECEIVE_HOOK = `#!/bin/sh
-# Written by the GitHub emulator (test/emulator/git/workflow-guard.ts): refuses pushes that
-# change .github/workflows/ unless EMULATOR_WORKFLOWS_ALLOWED=1.
-[ "$EMULATOR_WORKFLOWS_ALLOWED" = "1" ] && exit 0
-zero=0000000000000000000000000000000000000000
-refused=0
-while read -r old new ref; do
-  [ "$new" = "$zero" ] && continue
-  if [ "$old" = "$zero" ]; then
-    files=$(git log --format= --name-only --diff-merges=first-parent "$new" --not --all | grep '^\\.github/workflows/' | sort -u)
-  else
-    files=$(git diff --name-only "$old" "$new" -- .github/workflows/)
-  fi
-  if [ -n "$files" ]; then
-    refused=1
-    printf '%s\\n' "$files" | while IFS= read -r file; do
-      if [ "$EMULATOR_CREDENTIAL" = "app" ]; then
-        echo "refusing to allow a GitHub App to create or update workflow \\\`$file\\\` without \\\`workflows\\\` permission" >&2
-      else
-        echo "refusing to allow a Personal Access Token to create or update workflow \\\`$file\\\` without \\\`workflow\\\` scope" >&2
-      fi
-    done
-  fi
-done
-exit $refused
+/**
+ * The pre-receive hook's part (./pre-receive.ts): for each `old new ref` line in
+ * $updates, refuses each workflow file changed, unless EMULATOR_WORKFLOWS_ALLOWED=1.
+ */
+export const WORKFLOW_HOOK_CHECK = `
+if [ "$EMULATOR_WORKFLOWS_ALLOWED" != "1" ]; then
+  while read -r old new ref; do
+    [ -z "$ref" ] && continue
+    [ "$new" = "$zero" ] && continue
+    if [ "$old" = "$zero" ]; then
+      files=$(git log --format= --name-only --diff-merges=first-parent "$new" --not --all | grep '^\\.github/workflows/' | sort -u)
+    else
+      files=$(git diff --name-only "$old" "$new" -- .github/workflows/)
+    fi
+    if [ -n "$files" ]; then
+      refused=1
+      printf '%s\\n' "$files" | while IFS= read -r file; do
+        if [ "$EMULATOR_CREDENTIAL" = "app" ]; then
+          echo "refusing to allow a GitHub App to create or update workflow \\\`$file\\\` without \\\`workflows\\\` permission" >&2
+        else
+          echo "refusing to allow a Personal Access Token to create or update workflow \\\`$file\\\` without \\\`workflow\\\` scope" >&2
+        fi
+      done
+    fi
+  done <<UPDATES
+$updates
+UPDATES
+fi
 `;

@@ -3,17 +3,23 @@
 import type { Handlers } from "../http/handler.js";
 import { actionsHandlers } from "./actions.js";
 import { appHandlers } from "./app.js";
+import { branchHandlers } from "./branches.js";
 import { checkHandlers } from "./checks.js";
 import { contentHandlers } from "./contents.js";
 import { gitDataHandlers } from "./git-data.js";
 import { issueHandlers } from "./issues.js";
 import { labelHandlers } from "./labels.js";
+import { mergeHandlers } from "./merges.js";
 import { pullHandlers } from "./pulls.js";
 import { repoHandlers } from "./repos.js";
+import { statusHandlers } from "./statuses.js";
 
 export const ALL_HANDLERS: Handlers = {
   ...appHandlers,
   ...repoHandlers,
+  ...branchHandlers,
+  ...mergeHandlers,
+  ...statusHandlers,
   ...labelHandlers,
   ...issueHandlers,
   ...gitDataHandlers,

@@ -2,7 +2,7 @@
 import type { Handlers } from "../http/handler.js";
 import { paginate } from "../http/pagination.js";
 import { failure, json } from "../http/responses.js";
-import { createCheckRun, updateCheckRun, type CheckRunInput } from "../state/check-runs.js";
+import { checkRunAppId, createCheckRun, updateCheckRun, type CheckRunInput } from "../state/check-runs.js";
 import { fail, notFound } from "../state/result.js";
 import { checkRunView } from "../views/check-run.js";
 import { body, fullName, numberParam, repoOf, respond } from "./respond.js";
@@ -48,9 +48,10 @@ export const checkHandlers: Handlers = {
     if (sha === undefined) return failure(fail(422, `No commit found for SHA: ${request.params["ref"] ?? ""}`), request.documentationUrl);
     const name = request.query.get("check_name");
     const status = request.query.get("status");
+    const appId = request.query.get("app_id");
     // filter=latest (the default) keeps the newest run of each name.
     const latest = request.query.get("filter") !== "all";
-    let runs = repoOf(core, request).checkRuns.filter((r) => r.headSha === sha && (name === null || r.name === name) && (status === null || r.status === status));
+    let runs = repoOf(core, request).checkRuns.filter((r) => r.headSha === sha && (name === null || r.name === name) && (status === null || r.status === status) && (appId === null || checkRunAppId(core.state, r) === Number(appId)));
     if (latest) runs = runs.filter((r) => !runs.some((other) => other.name === r.name && other.id > r.id));
     runs = [...runs].sort((a, b) => b.id - a.id);
     const page = paginate(runs, request.query, request.url);

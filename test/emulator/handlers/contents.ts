@@ -3,6 +3,7 @@
 // https://docs.github.com/en/rest/commits/commits#compare-two-commits
 import { workflowCredential } from "../auth/workflows-permission.js";
 import { ZERO_SHA } from "../git/bare-repo.js";
+import { branchRuleRefusal } from "../git/branch-rules-guard.js";
 import { isWorkflowFile, workflowRefusal } from "../git/workflow-guard.js";
 import type { ApiRequest, Core, Handlers } from "../http/handler.js";
 import { failure, json, type ApiResponse, raw, RAW_MEDIA_TYPE } from "../http/responses.js";
@@ -10,7 +11,7 @@ import { splitBaseHead } from "../http/route-params.js";
 import { fail, notFound, validationFailed } from "../state/result.js";
 import { contentEntry, contentFile, diffEntryView, restCommit, type DiffEntry } from "../views/contents.js";
 import { gitCommitView } from "../views/git.js";
-import { body, fullName, repoOf } from "./respond.js";
+import { authorOf, body, fullName, repoOf } from "./respond.js";
 
 // Asking for the raw media type returns the file's bytes instead of JSON.
 // https://docs.github.com/en/rest/repos/contents#get-repository-content (custom media types)
@@ -53,11 +54,13 @@ async function putContent(request: ApiRequest, core: Core): Promise<ApiResponse>
   const blob = await git.writeBlob(Buffer.from(input.content, "base64"));
   const baseTree = tip === undefined ? undefined : (await git.readCommit(tip)).tree;
   const tree = await git.writeTree(baseTree, [{ path, mode: "100644", type: "blob", sha: blob }]);
-  const account = core.state.accounts[request.actor.login];
-  const me = { name: request.actor.login, email: `${account?.id ?? 0}+${request.actor.login.replace(/\[bot\]$/, "-bot")}@users.noreply.github.com`, date: core.timestamp() };
+  const me = authorOf(core, request.actor);
   const author = { ...me, ...input.author, date: input.author?.date ?? me.date };
   const committer = { ...author, ...input.committer, date: input.committer?.date ?? author.date };
   const sha = await git.writeCommit({ tree, parents: tip === undefined ? [] : [tip], message: input.message, author, committer });
+  // A branch whose rules refuse the move: 409, as GitHub answers the contents API.
+  const rules = await branchRuleRefusal(core, repo, ref, tip, sha, request.actor);
+  if (rules !== undefined) return failure(fail(409, rules), request.documentationUrl);
   if (!(await core.moveRef(repo, ref, sha, tip ?? ZERO_SHA, request.actor))) {
     return failure(fail(409, `${path} does not match ${input.sha ?? ""}`), request.documentationUrl);
   }

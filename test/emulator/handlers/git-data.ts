@@ -1,19 +1,19 @@
 // The Git Data API over the repository's real bare repository: blobs, trees, commits and refs.
 // A ref update without `force` must be a fast-forward (422 otherwise), and moves the ref with
 // git's compare-and-swap, so two writers never both win. Creating or moving a ref so that it
-// changes workflow files needs the right to (../git/workflow-guard.ts), 422 with GitHub's
-// refusal otherwise.
+// changes workflow files needs the right to (../git/workflow-guard.ts), and a branch's move must
+// keep its rules (../git/branch-rules-guard.ts): 422 with GitHub's refusal otherwise.
 // https://docs.github.com/en/rest/git
 import { workflowCredential } from "../auth/workflows-permission.js";
 import type { BareRepo, TreeChange } from "../git/bare-repo.js";
 import { ZERO_SHA } from "../git/bare-repo.js";
+import { branchRuleRefusal } from "../git/branch-rules-guard.js";
 import { workflowMoveRefusal } from "../git/workflow-guard.js";
 import type { ApiRequest, Core, Handlers } from "../http/handler.js";
 import { empty, failure, json, raw, RAW_MEDIA_TYPE, type ApiResponse } from "../http/responses.js";
-import type { Actor } from "../state/events.js";
 import { fail, notFound, validationFailed } from "../state/result.js";
 import { blobView, gitCommitView, refView, treeView } from "../views/git.js";
-import { fullName } from "./respond.js";
+import { authorOf, fullName } from "./respond.js";
 
 type TreeItem = { path: string; mode: string; type: "blob" | "tree" | "commit"; sha?: string | null; content?: string };
 type PersonInput = { name: string; email: string; date?: string };
@@ -35,17 +35,6 @@ async function renderRef(core: Core, repo: string, ref: string, sha: string): Pr
   return refView(core.view(), repo, ref, sha, await typeOf(core.git(repo), sha));
 }
 
-/**
- * The author a commit gets when the request names none: the caller, at the emulator's now.
- * GitHub writes a bot's address as `<id>+<slug>[bot]@users.noreply.github.com`, which the
- * webhook schemas' email format refuses, so the emulator leaves the brackets out.
- */
-function defaultPerson(core: Core, actor: Actor): PersonInput {
-  const account = core.state.accounts[actor.login];
-  const local = actor.login.replace(/\[bot\]$/, "-bot");
-  return { name: actor.login, email: `${account?.id ?? 0}+${local}@users.noreply.github.com`, date: core.timestamp() };
-}
-
 async function updateRef(request: ApiRequest, core: Core): Promise<ApiResponse> {
   const repo = fullName(request);
   const git = core.git(repo);
@@ -60,6 +49,8 @@ async function updateRef(request: ApiRequest, core: Core): Promise<ApiResponse> 
   if (force !== true && !(await git.isAncestor(current, sha))) return refuse(request, 422, "Update is not a fast forward");
   const workflows = await workflowMoveRefusal(git, workflowCredential(request.principal), current, sha);
   if (workflows !== undefined) return refuse(request, 422, workflows);
+  const rules = await branchRuleRefusal(core, repo, ref, current, sha, request.actor);
+  if (rules !== undefined) return refuse(request, 422, rules);
   if (!(await core.moveRef(repo, ref, sha, current, request.actor))) return refuse(request, 422, "Update is not a fast forward");
   return json(200, await renderRef(core, repo, ref, sha));
 }
@@ -100,6 +91,8 @@ export const gitDataHandlers: Handlers = {
     if ((await git.resolveRef(ref)) !== undefined) return refuse(request, 422, "Reference already exists");
     const workflows = await workflowMoveRefusal(git, workflowCredential(request.principal), undefined, sha);
     if (workflows !== undefined) return refuse(request, 422, workflows);
+    const rules = await branchRuleRefusal(core, repo, ref, undefined, sha, request.actor);
+    if (rules !== undefined) return refuse(request, 422, rules);
     if (!(await core.moveRef(repo, ref, sha, ZERO_SHA, request.actor))) return refuse(request, 422, "Reference already exists");
     return json(201, await renderRef(core, repo, ref, sha));
   },
@@ -168,7 +161,7 @@ export const gitDataHandlers: Handlers = {
       if ((await git.objectType(parent)) !== "commit") return refuse(request, 422, "Parent SHA does not exist or is not a commit object");
     }
     // The committer defaults to the author, the author to the caller, dates to now.
-    const author = { ...defaultPerson(core, request.actor), ...input.author };
+    const author = { ...authorOf(core, request.actor), ...input.author };
     const committer = { ...author, ...input.committer, date: input.committer?.date ?? author.date };
     const sha = await git.writeCommit({
       tree: input.tree,

@@ -11,9 +11,10 @@ import { findIssue } from "../state/issues.js";
 import type { IssueRecord, ReviewRecord } from "../state/model.js";
 import { diffPlace } from "../git/diff-hunk.js";
 import { createPull, createReviewComment, markMerged, submitPendingReview, submitReview, updatePull, type ReviewEvent } from "../state/pulls.js";
+import { pullMergeViolations, ruleViolationMessage } from "../state/branch-rules.js";
 import { fail, notFound, validationFailed } from "../state/result.js";
 import { pullView, reviewCommentView, reviewView } from "../views/pull.js";
-import { body, fullName, numberParam, repoOf, respond } from "./respond.js";
+import { authorOf, body, fullName, numberParam, repoOf, respond } from "./respond.js";
 
 function renderPull(core: Core, request: ApiRequest) {
   return (issue: IssueRecord) => pullView(core.view(), repoOf(core, request), issue);
@@ -87,9 +88,10 @@ async function update(request: ApiRequest, core: Core): Promise<ApiResponse> {
 }
 
 /**
- * Merges with the method asked for. A closed or conflicting pull request is 405; a `sha` that
- * is not the head any more is 409; a merge that changes workflow files, by a credential that
- * may not, 403.
+ * Merges with the method asked for. A closed or conflicting pull request is 405, and so is one
+ * the base branch's rules do not let merge yet (../state/branch-rules.ts); a `sha` that is not
+ * the head any more is 409; a merge that changes workflow files, by a credential that may not,
+ * 403.
  * https://docs.github.com/en/rest/pulls/pulls#merge-a-pull-request
  */
 async function merge(request: ApiRequest, core: Core): Promise<ApiResponse> {
@@ -106,6 +108,9 @@ async function merge(request: ApiRequest, core: Core): Promise<ApiResponse> {
   const baseRef = `refs/heads/${pull.baseRef}`;
   const baseSha = (await git.resolveRef(baseRef)) ?? ZERO_SHA;
   const method = input.merge_method ?? "merge";
+  const headContainsBase = await git.isAncestor(baseSha, pull.headSha);
+  const violations = pullMergeViolations(core.state, repoOf(core, request), pull, method, request.actor, { headContainsBase });
+  if (violations.length > 0) return failure(fail(405, ruleViolationMessage(violations)), request.documentationUrl);
   const messages = await Promise.all((await git.commitsBetween(baseSha, pull.headSha)).map(async (sha) => (await git.readCommit(sha)).message.split("\n")[0] ?? ""));
   const defaults: Record<MergeMethod, [string, string]> = {
     merge: [`Merge pull request #${found.number} from ${repoOf(core, request).owner}/${pull.headRef}`, found.title],
@@ -113,8 +118,7 @@ async function merge(request: ApiRequest, core: Core): Promise<ApiResponse> {
     rebase: ["", ""],
   };
   const [defaultTitle, defaultMessage] = defaults[method];
-  const account = core.state.accounts[request.actor.login];
-  const merger = { name: request.actor.login, email: `${account?.id ?? 0}+${request.actor.login.replace(/\[bot\]$/, "-bot")}@users.noreply.github.com`, date: core.timestamp() };
+  const merger = authorOf(core, request.actor);
   const sha = await mergeCommit(git, {
     method,
     baseSha,
@@ -132,8 +136,12 @@ async function merge(request: ApiRequest, core: Core): Promise<ApiResponse> {
   if (!(await git.compareAndSwapRef(baseRef, sha, baseSha))) return failure(fail(409, "Base branch was modified. Review and try the merge again."), request.documentationUrl);
   const facts = pull.facts;
   await core.pushed(repo, [{ ref: baseRef, before: baseSha, after: sha }], request.actor);
-  const merged = core.apply((state) => markMerged(state, repo, found.number, sha, request.actor, core.timestamp()));
-  if (!merged.ok) return failure(merged, request.documentationUrl);
+  // A merge commit brings the head into the base, so following the push has marked the pull
+  // request merged already (../git/follow-pulls.ts); a squash or a rebase does not.
+  if (findPull(core, request)?.pull?.merged !== true) {
+    const merged = core.apply((state) => markMerged(state, repo, found.number, sha, request.actor, core.timestamp()));
+    if (!merged.ok) return failure(merged, request.documentationUrl);
+  }
   // The facts stay those of the pull request as merged, not of its now-merged branches.
   core.apply((state) => updatePull(state, repo, found.number, { facts }, request.actor, core.timestamp()));
   return json(200, { sha, merged: true, message: "Pull Request successfully merged" });

@@ -1,5 +1,7 @@
 // Small helpers the handlers share: turn a transition's result into an answer.
+import type { Person } from "../git/bare-repo.js";
 import type { ApiRequest, Core } from "../http/handler.js";
+import type { Actor } from "../state/events.js";
 import { failure, json, type ApiResponse } from "../http/responses.js";
 import type { EmulatorState, RepoRecord } from "../state/model.js";
 import type { Result } from "../state/result.js";
@@ -34,4 +36,15 @@ export function respond<T>(
 
 export function body<T>(request: ApiRequest): T {
   return (request.body ?? {}) as T;
+}
+
+/**
+ * The author a commit the caller makes gets (a file written, a merge): the caller, at the
+ * emulator's now. GitHub writes a bot's address as `<id>+<slug>[bot]@users.noreply.github.com`,
+ * which the webhook schemas' email format refuses, so the emulator leaves the brackets out.
+ */
+export function authorOf(core: Core, actor: Actor): Person {
+  const account = core.state.accounts[actor.login];
+  const local = actor.login.replace(/\[bot\]$/, "-bot");
+  return { name: actor.login, email: `${account?.id ?? 0}+${local}@users.noreply.github.com`, date: core.timestamp() };
 }

@@ -1,12 +1,15 @@
 // git over HTTP at `<web>/<owner>/<repo>.git`, with GitHub's token auth: the token is the
 // Basic-auth password (any username, conventionally x-access-token). Reading needs contents
-// read, pushing contents write; changing workflow files needs more (../git/workflow-guard.ts).
+// read, pushing contents write; changing workflow files needs more (../git/workflow-guard.ts),
+// and a branch's rules may refuse the push (../git/pre-receive.ts).
 // https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/authenticating-as-a-github-app-installation#about-authentication-as-a-github-app-installation
 import { authenticate } from "../auth/principal.js";
 import { grants } from "../auth/operation-rules.js";
 import { workflowCredential } from "../auth/workflows-permission.js";
+import { pushRuleLines } from "../state/branch-rules.js";
 import { roleOf } from "../state/collaborators.js";
 import type { Actor } from "../state/events.js";
+import { repoWeb } from "../views/urls.js";
 import type { Core } from "./handler.js";
 import type { RawRequest, RawResponse } from "./api.js";
 import { runHttpBackend } from "./git-http.js";
@@ -81,7 +84,12 @@ export async function serveGit(host: GitHost, request: RawRequest): Promise<RawR
     headers: request.headers,
     body: request.body,
     remoteUser: actor.login,
-    env: { EMULATOR_WORKFLOWS_ALLOWED: workflows.mayWrite ? "1" : "0", EMULATOR_CREDENTIAL: workflows.kind },
+    env: {
+      EMULATOR_WORKFLOWS_ALLOWED: workflows.mayWrite ? "1" : "0",
+      EMULATOR_CREDENTIAL: workflows.kind,
+      EMULATOR_BRANCH_RULES: pushRuleLines(record, actor),
+      EMULATOR_RULES_URL: `${repoWeb(host.core.urls, repo)}/rules`,
+    },
   });
   if (before !== undefined && request.method === "POST") {
     const after = await git.refs();

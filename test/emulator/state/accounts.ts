@@ -11,6 +11,9 @@ export const ACTIONS_BOT: Readonly<Account> = Object.freeze({
   type: "Bot",
 });
 
+/** The id of GitHub Actions' own App on github.com, which owns what a GITHUB_TOKEN makes. */
+export const ACTIONS_APP_ID = 15368;
+
 /** Adds an account to a draft (no-op if the login exists) and returns it. */
 export function ensureAccount(draft: EmulatorState, login: string, type: AccountType = "User"): Account {
   const existing = draft.accounts[login];

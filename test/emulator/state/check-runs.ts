@@ -7,6 +7,7 @@
 // https://docs.github.com/en/webhooks/webhook-events-and-payloads#check_suite
 import type { Actor, DomainEvent } from "./events.js";
 import type { CheckConclusion, CheckOutput, CheckRunOwner, CheckRunRecord, CheckStatus, CheckSuiteFacts, EmulatorState, RepoRecord } from "./model.js";
+import { ACTIONS_APP_ID } from "./accounts.js";
 import { allocateId, fail, nodeId, notFound, ok, produce, validationFailed, type Result } from "./result.js";
 
 export type CheckRunInput = {
@@ -116,6 +117,11 @@ export function updateCheckRun(state: EmulatorState, fullName: string, id: numbe
     const completed: DomainEvent = { event: "check_run", action: "completed", repo: fullName, actor, checkRunId: id };
     return ok(draft, run, completes ? [completed, ...suiteEvents(repo, fullName, run, actor)] : []);
   });
+}
+
+/** The id of the App a check run belongs to, as `app.id` shows it and `app_id` filters by. */
+export function checkRunAppId(state: EmulatorState, run: CheckRunRecord): number {
+  return run.owner === "actions" ? ACTIONS_APP_ID : state.app.id;
 }
 
 /** A workflow's GITHUB_TOKEN acts as GitHub Actions; any other token as the installed App. */

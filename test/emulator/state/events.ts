@@ -1,6 +1,7 @@
 // The things that happen in the emulator, one per webhook GitHub would send. Transitions emit
 // them; ../webhooks/payloads.ts renders each into a payload from the state right after it, and
 // ../actions/triggers.ts decides which workflows it starts.
+import type { CommitObject } from "../git/bare-repo.js";
 import type { CommentRecord, CommitSummary, LabelRecord } from "./model.js";
 
 /**
@@ -36,6 +37,8 @@ export type DomainEvent =
   | (Base & { event: "pull_request_review_comment"; action: "created"; number: number; commentId: number })
   | (Base & { event: "check_run"; action: "created" | "completed"; checkRunId: number })
   | (Base & { event: "check_suite"; action: "completed"; checkSuiteId: number })
+  // `commit` and `branches` (whose tip it is, when the status was made) are read from git.
+  | (Base & { event: "status"; statusId: number; commit: CommitObject; branches: string[] })
   | (Base & { event: "sub_issues"; action: "sub_issue_added" | "sub_issue_removed" | "parent_issue_added" | "parent_issue_removed"; parentId: number; subIssueId: number })
   | (Base & { event: "issue_dependencies"; action: "blocked_by_added" | "blocked_by_removed" | "blocking_added" | "blocking_removed"; blockedId: number; blockingId: number })
   | (Base & { event: "create" | "delete"; ref: string; refType: "branch" | "tag" })

@@ -261,6 +261,57 @@ export type CommitSummary = {
  */
 export type WorkflowState = "active" | "disabled_manually" | "disabled_inactivity";
 
+/**
+ * A commit status, as a CI system reports one (a person's or an App's token).
+ * https://docs.github.com/en/rest/commits/statuses
+ */
+export type CommitStatusState = "error" | "failure" | "pending" | "success";
+export type CommitStatusRecord = {
+  id: number;
+  nodeId: string;
+  sha: string;
+  state: CommitStatusState;
+  targetUrl: string | null;
+  description: string | null;
+  context: string;
+  creator: string;
+  createdAt: string;
+  updatedAt: string;
+};
+
+/**
+ * A branch rule as GitHub's REST describes it (`repository-rule-*`); the emulator enforces these
+ * four (see ./branch-rules.ts).
+ * https://docs.github.com/en/rest/repos/rules
+ */
+export type BranchRule =
+  | {
+      type: "required_status_checks";
+      parameters: { strict_required_status_checks_policy: boolean; required_status_checks: { context: string; integration_id?: number }[]; do_not_enforce_on_create?: boolean };
+    }
+  | {
+      type: "pull_request";
+      parameters: {
+        required_approving_review_count: number;
+        dismiss_stale_reviews_on_push?: boolean;
+        require_code_owner_review?: boolean;
+        require_last_push_approval?: boolean;
+        required_review_thread_resolution?: boolean;
+        allowed_merge_methods?: ("merge" | "squash" | "rebase")[];
+      };
+    }
+  | { type: "required_linear_history" }
+  | { type: "non_fast_forward" };
+
+/** The rules on one branch, as a repository ruleset holds them, and who may bypass them. */
+export type BranchRuleset = {
+  id: number;
+  branch: string;
+  rules: BranchRule[];
+  /** App slugs ("gastown", "github-actions") and user logins that bypass the rules. */
+  bypass: string[];
+};
+
 export type WorkflowRecord = { id: number; nodeId: string; path: string; name: string; createdAt: string; updatedAt: string; state: WorkflowState };
 
 export type RepoRecord = {
@@ -282,6 +333,9 @@ export type RepoRecord = {
   /** Workflows by path, registered the first time a run of them is made. */
   workflows: WorkflowRecord[];
   runs: RunRecord[];
+  statuses: CommitStatusRecord[];
+  /** One ruleset per branch that has rules (Emulator.setBranchRules). */
+  rulesets: BranchRuleset[];
 };
 
 export type EmulatorState = {

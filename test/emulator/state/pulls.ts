@@ -2,8 +2,9 @@
 // https://docs.github.com/en/rest/pulls/pulls
 // https://docs.github.com/en/webhooks/webhook-events-and-payloads#pull_request
 import type { Actor, DomainEvent } from "./events.js";
+import { closeLinkedIssues } from "./closing-issues.js";
 import { findIssue, issueChange, newIssue, setIssueState } from "./issues.js";
-import type { EmulatorState, IssueRecord, PullFacts, PullRecord, ReviewCommentRecord, ReviewRecord, ReviewState } from "./model.js";
+import type { EmulatorState, IssueRecord, PullFacts, PullRecord, RepoRecord, ReviewCommentRecord, ReviewRecord, ReviewState } from "./model.js";
 import { allocateId, nodeId, notFound, ok, produce, validationFailed, type Failure, type Result } from "./result.js";
 
 type PullIssue = IssueRecord & { pull: PullRecord };
@@ -130,7 +131,10 @@ export function followBranches(
   });
 }
 
-/** Marks a pull request merged (the base branch has already moved) and closes it. */
+/**
+ * Marks a pull request merged (the base branch has already moved) and closes it, with the
+ * issues it closes when merged into the default branch (./closing-issues.ts).
+ */
 export function markMerged(state: EmulatorState, fullName: string, number: number, mergeCommitSha: string, actor: Actor, at: string): Result<IssueRecord> {
   return onPull(state, fullName, number, (draft, issue) => {
     issue.pull.merged = true;
@@ -140,7 +144,8 @@ export function markMerged(state: EmulatorState, fullName: string, number: numbe
     setIssueState(issue, "closed", null, actor, at);
     issue.stateReason = null;
     issue.updatedAt = at;
-    return ok(draft, issue, [{ event: "pull_request", action: "closed", repo: fullName, actor, number }]);
+    const closed = closeLinkedIssues(draft.repos[fullName] as RepoRecord, fullName, issue, actor, at);
+    return ok(draft, issue, [{ event: "pull_request", action: "closed", repo: fullName, actor, number }, ...closed]);
   });
 }
 

@@ -68,6 +68,8 @@ export function addRepo(state: EmulatorState, setup: RepoSetup, at: string): Emu
     checkRuns: [],
     workflows: [],
     runs: [],
+    statuses: [],
+    rulesets: [],
   };
   draft.repos[fullName] = repo;
   for (const installation of draft.installations) {

@@ -1,5 +1,6 @@
 // The App and its installations as GitHub renders them (`integration`, `installation`).
 import type { InstallationRecord } from "../state/model.js";
+import { ACTIONS_APP_ID } from "../state/accounts.js";
 import { accountFor, userView, type ViewContext } from "./context.js";
 import { simpleUser } from "./users.js";
 
@@ -29,7 +30,7 @@ export function integrationView(view: ViewContext): Record<string, unknown> {
  */
 export function actionsIntegrationView(view: ViewContext): Record<string, unknown> {
   return {
-    id: 15368,
+    id: ACTIONS_APP_ID,
     slug: "github-actions",
     node_id: "MDM6QXBwMTUzNjg=",
     owner: { ...userView(view, "github"), id: 9919, node_id: "MDEyOk9yZ2FuaXphdGlvbjk5MTk=", type: "Organization" },

@@ -15,7 +15,9 @@ import { commentView, issueView } from "../views/issue.js";
 import { labelView } from "../views/label.js";
 import { pullView, reviewCommentView, reviewView } from "../views/pull.js";
 import { repositoryCore } from "../views/repository.js";
-import { repoWeb } from "../views/urls.js";
+import { repoApi, repoWeb } from "../views/urls.js";
+import { restCommit } from "../views/contents.js";
+import { rulesetFor } from "../state/branch-rules.js";
 import { ZERO_SHA } from "../git/bare-repo.js";
 
 export type RenderedWebhook = { event: string; action: string | undefined; payload: Record<string, unknown> };
@@ -131,6 +133,8 @@ function body(view: ViewContext, event: DomainEvent): { action: string | undefin
     }
     case "check_suite":
       return { action: event.action, fields: { check_suite: checkSuiteView(view, repo, event.checkSuiteId) } };
+    case "status":
+      return { action: undefined, fields: statusFields(view, repo, event) };
     case "sub_issues": {
       const parent = issueAndRepo(view, event.parentId);
       const sub = issueAndRepo(view, event.subIssueId);
@@ -180,6 +184,28 @@ function body(view: ViewContext, event: DomainEvent): { action: string | undefin
     case "push":
       return { action: undefined, fields: pushFields(view, repo, event) };
   }
+}
+
+// https://docs.github.com/en/webhooks/webhook-events-and-payloads#status
+function statusFields(view: ViewContext, repo: RepoRecord, event: Extract<DomainEvent, { event: "status" }>): Record<string, unknown> {
+  const status = repo.statuses.find((s) => s.id === event.statusId);
+  if (!status) throw new Error(`webhook for unknown status ${event.statusId}`);
+  const fullName = `${repo.owner}/${repo.name}`;
+  const commit = restCommit(view, fullName, event.commit);
+  return {
+    id: status.id,
+    sha: status.sha,
+    name: fullName,
+    target_url: status.targetUrl,
+    avatar_url: userView(view, status.creator).avatar_url,
+    context: status.context,
+    description: status.description,
+    state: status.state,
+    commit,
+    branches: event.branches.map((name) => ({ name, commit: { sha: status.sha, url: `${repoApi(view.urls, fullName)}/commits/${status.sha}` }, protected: rulesetFor(repo, name) !== undefined })),
+    created_at: status.createdAt,
+    updated_at: status.updatedAt,
+  };
 }
 
 function pushFields(view: ViewContext, repo: RepoRecord, event: Extract<DomainEvent, { event: "push" }>): Record<string, unknown> {
