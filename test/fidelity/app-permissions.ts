@@ -73,6 +73,17 @@ export const APP_PERMISSIONS: Readonly<Record<string, PermissionNeed>> = {
   "apps/list-repos-accessible-to-installation": { permission: "metadata", access: "read" },
   "actions/get-workflow": { permission: "actions", access: "read" },
   "issues/update": { permission: "issues", access: "write" },
+  // The refinery (app/handlers/refinery-run.ts): staging branches built with one merge commit per
+  // pull request and removed after (app/github/staging-build.ts), the checks, statuses and rules
+  // a staging commit is judged by (app/github/staging-facts.ts), the refinery pull request's
+  // reviews and merge (app/handlers/refinery-landing.ts).
+  "repos/merge": { permission: "contents", access: "write" },
+  "git/delete-ref": { permission: "contents", access: "write" },
+  "repos/get-branch": { permission: "contents", access: "read" },
+  "repos/get-branch-rules": { permission: "metadata", access: "read" },
+  "repos/get-combined-status-for-ref": { permission: "statuses", access: "read" },
+  "pulls/list-reviews": { permission: "pull_requests", access: "read" },
+  "pulls/merge": { permission: "contents", access: "write" },
 };
 
 /** The permission `operationId` needs; a ContractError when the table does not list it. */
