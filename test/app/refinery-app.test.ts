@@ -11,6 +11,7 @@ import { polecatBranch } from "../../app/town/polecat-names.js";
 import { unhooked } from "../../app/town/sling.js";
 import { queueRef } from "../../app/town/merge-queue.js";
 import { slotRef } from "../../app/town/refinery.js";
+import { call, commitOnBranch } from "../emulator/testing.js";
 import { REPO, startTown, type Town } from "./app-harness.js";
 import { commentsOn, editLedger, workflowRuns } from "./publish-harness.js";
 import { GATES_WORKFLOW, openPull, parentsOf, refine, refineSaid, runGates, tipOf } from "./refinery-harness.js";
@@ -35,6 +36,8 @@ const command = async (body: string, number: number, as = "mayor") => {
 const lastComment = (number: number) => commentsOn(town, number).at(-1)?.body ?? "";
 const mergeRequest = async (number: number) => beadByExternalRef((await town.ledger()) as never, queueRef(REPO, number));
 const headOf = (number: number) => town.issue(number).pull?.headSha as string;
+/** The number of the pull request from `branch`. */
+const pullFrom = (branch: string) => (town.github.state.repos[REPO]?.issues.find((i) => i.pull?.headRef === branch)?.number) as number;
 
 describe("review mode", () => {
   it("lands a batch through the refinery pull request once it is green and approved", async () => {
@@ -171,5 +174,110 @@ describe("two refinery runs on one base", () => {
     const branches = [...(town.github.state.repos[REPO]?.issues ?? [])].filter((i) => i.pull?.headRef.startsWith("gastown-refinery/"));
     expect(branches.map((i) => i.pull?.headRef)).toEqual(["gastown-refinery/main/1"]);
     expect(workflowRuns(town, ".github/workflows/gastown-gates.yml")).toHaveLength(1);
+  });
+});
+
+describe("what moves under a batch", () => {
+  it("builds a green batch again when its base moved before it landed, closing the old refinery pull request", async () => {
+    town = await startTown({ files: settings(COMMAND_GATES) });
+    const first = await openPull(town, "ann", "fix/pumps", "pumps.txt");
+    await command("/queue", first);
+    await refine(town);
+    await runGates(town);
+    await refine(town);
+    const old = pullFrom("gastown-refinery/main/1");
+    await town.as("mayor", "POST", `/repos/${REPO}/pulls/${old}/reviews`, { event: "APPROVE", body: "" });
+    // Someone lands something else first.
+    await commitOnBranch(town.github, REPO, town.github.userToken("mayor"), { branch: "main", files: { "other.txt": "x\n" }, message: "Other work" });
+    expect(await refineSaid(town)).toEqual([
+      `main: batch 1 (#${first}) is built again: \`main\` moved to ${(await tipOf(town, "main"))?.slice(0, 12)}.`,
+      `main: batch 2 (#${first}) built on \`gastown-refinery/main/2\` at ${(await tipOf(town, "gastown-refinery/main/2"))?.slice(0, 12)}.`,
+      "main: batch 2 waits: `gates` is running.",
+    ]);
+    expect(town.issue(old)).toMatchObject({ state: "closed", pull: { merged: false } });
+    expect(lastComment(old)).toBe(`Superseded: \`main\` moved to ${(await tipOf(town, "main"))?.slice(0, 12)}, so the batch is built again as batch 2.`);
+    expect(await tipOf(town, "gastown-refinery/main/1")).toBeUndefined();
+    // The new staging branch is built on the new tip.
+    expect((await parentsOf(town, await tipOf(town, "gastown-refinery/main/2") as string))[0]).toBe(await tipOf(town, "main"));
+  });
+
+  it("ejects a pull request that conflicts, at the build, and tests the rest", async () => {
+    town = await startTown({ files: settings(`  mode: direct\n${COMMAND_GATES}`) });
+    const first = await openPull(town, "ann", "fix/pumps", "README.md", "# Pumps\n");
+    const second = await openPull(town, "ann", "fix/tanks", "tanks.txt");
+    await commitOnBranch(town.github, REPO, town.github.userToken("mayor"), { branch: "main", files: { "README.md": "# Tanks\n" }, message: "Retitle" });
+    await command("/queue", first);
+    await command("/queue", second);
+    const said = await refineSaid(town);
+    expect(said[0]).toBe(`main: batch 1 (#${second}) built on \`gastown-refinery/main/1\` at ${(await tipOf(town, "gastown-refinery/main/1"))?.slice(0, 12)}.`);
+    expect(lastComment(first)).toBe([
+      `#${first} is out of the merge queue: it conflicts with the base or the pull requests ahead of it.`,
+      "",
+      `#${first} does not merge cleanly with the others and the base (GitHub answered 409: Merge conflict)`,
+      "",
+      "Fix it, then `/queue` it again.",
+    ].join("\n"));
+    expect(await mergeRequest(first)).toMatchObject({ status: "closed", close_reason: "ejected" });
+    await runGates(town);
+    await refine(town);
+    expect(town.issue(second)).toMatchObject({ state: "closed", pull: { merged: true } });
+  });
+
+  it("runs a flaky red again rather than ejecting, and records the gate as flaky", async () => {
+    town = await startTown({ files: settings(`  mode: direct\n${COMMAND_GATES}`) });
+    const first = await openPull(town, "ann", "fix/pumps", "pumps.txt");
+    await command("/queue", first);
+    await refine(town);
+    expect(await runGates(town, (attempt) => attempt === "1")).toEqual(["1: red"]);
+    expect(await refineSaid(town)).toEqual([
+      `main: batch 1 (#${first}) is red (gates); the same tree is tested again.`,
+      `main: batch 2 (#${first}) built on \`gastown-refinery/main/2\` at ${(await tipOf(town, "gastown-refinery/main/2"))?.slice(0, 12)}.`,
+      "main: batch 2 waits: `gates` is running.",
+    ]);
+    expect(await runGates(town)).toEqual(["2: green"]);
+    await refine(town);
+    expect(town.issue(first)).toMatchObject({ state: "closed", pull: { merged: true } });
+    const slot = (await town.ledger())?.beads().find((b) => b.external_ref === slotRef(REPO, "main"));
+    expect(slot).toMatchObject({ metadata: { gastown: { runs: 2, flakes: 1, flaky: { gates: 1 } } } });
+  });
+});
+
+describe("protected base", () => {
+  it("falls back to a refinery pull request when a rule refuses moving the base directly", async () => {
+    town = await startTown({ files: settings(`  mode: direct\n${COMMAND_GATES}`) });
+    town.github.setBranchRules(REPO, "main", [{ type: "pull_request", parameters: { required_approving_review_count: 1 } }]);
+    const first = await openPull(town, "ann", "fix/pumps", "pumps.txt");
+    await command("/queue", first);
+    await refine(town);
+    await runGates(town);
+    const said = await refineSaid(town);
+    expect(said[0]).toBe(`main: batch 1 (#${first}) is green.`);
+    expect(said[1]).toMatch(/^main: batch 1 could not move `main` \(Repository rule violations found.*Changes must be made through a pull request/s);
+    const pull = pullFrom("gastown-refinery/main/1");
+    expect(town.issue(pull).body).toContain("**Waiting:** `main` could not be moved directly");
+    await town.as("mayor", "POST", `/repos/${REPO}/pulls/${pull}/reviews`, { event: "APPROVE", body: "" });
+    expect(await refineSaid(town)).toEqual([`main: batch 1 landed in #${pull}: #${first}.`]);
+    expect(town.issue(first)).toMatchObject({ state: "closed", pull: { merged: true } });
+  });
+});
+
+describe("the gates' reach", () => {
+  it("gives the code under test a read-only token: it can move no branch and open no pull request", async () => {
+    town = await startTown({ files: settings(COMMAND_GATES) });
+    const first = await openPull(town, "ann", "fix/pumps", "pumps.txt");
+    await command("/queue", first);
+    await refine(town);
+    const gates = town.github.state.repos[REPO]?.runs.at(-1);
+    const token = gates?.token as string;
+    const staging = await tipOf(town, "gastown-refinery/main/1") as string;
+    const tries = [
+      await call(town.github, "PATCH", `/repos/${REPO}/git/refs/heads/main`, { token, body: { sha: staging, force: false } }),
+      await call(town.github, "POST", `/repos/${REPO}/merges`, { token, body: { base: "main", head: staging } }),
+      await call(town.github, "PUT", `/repos/${REPO}/pulls/${pullFrom("gastown-refinery/main/1")}/merge`, { token, body: {} }),
+      await call(town.github, "POST", `/repos/${REPO}/git/refs`, { token, body: { ref: "refs/heads/evil", sha: staging } }),
+      await call(town.github, "POST", `/repos/${REPO}/statuses/${staging}`, { token, body: { state: "success", context: "gates" } }),
+      await call(town.github, "POST", `/repos/${REPO}/check-runs`, { token, body: { name: "gates", head_sha: staging, status: "completed", conclusion: "success" } }),
+    ];
+    expect(tries.map((answer) => answer.status)).toEqual([403, 403, 403, 403, 403, 403]);
   });
 });
