@@ -11,20 +11,29 @@ import { unlessAbsent, type GitHubClient } from "./github-client.js";
 import type { RepoRef } from "./issue-comments.js";
 import { pages, PER_PAGE } from "./pages.js";
 
-/** The contexts the base branch requires to pass: its rules' and its classic protection's. */
-export async function requiredChecks(github: GitHubClient, repo: RepoRef, branch: string): Promise<string[]> {
+/** What the base branch's rules and protection ask of what lands on it. */
+export interface BaseRules {
+  /** The contexts that must pass: its rules' and its classic protection's. */
+  readonly required: readonly string[];
+  /** No merge commits may land (`required_linear_history`). */
+  readonly linear: boolean;
+}
+
+export async function baseRules(github: GitHubClient, repo: RepoRef, branch: string): Promise<BaseRules> {
   const rules = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/rules/branches/{branch}", {
     owner: repo.owner, repo: repo.repo, branch, per_page: PER_PAGE,
   }), undefined);
   const named = new Set<string>();
+  let linear = false;
   for (const rule of (rules?.data ?? []) as { type: string; parameters?: { required_status_checks?: { context: string }[] } }[]) {
     if (rule.type === "required_status_checks") for (const check of rule.parameters?.required_status_checks ?? []) named.add(check.context);
+    if (rule.type === "required_linear_history") linear = true;
   }
   const branchAnswer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/branches/{branch}", { owner: repo.owner, repo: repo.repo, branch }), undefined);
   const protection = (branchAnswer?.data as { protection?: { required_status_checks?: { contexts?: string[]; checks?: { context: string }[] } } } | undefined)?.protection;
   for (const context of protection?.required_status_checks?.contexts ?? []) named.add(context);
   for (const check of protection?.required_status_checks?.checks ?? []) named.add(check.context);
-  return [...named];
+  return { required: [...named], linear };
 }
 
 /** Every check run on the commit. */

@@ -12,7 +12,6 @@
 import { branchTip } from "../github/branch-refs.js";
 import { refusalOf, statusOf } from "../github/github-client.js";
 import { repositoryRole } from "../github/permissions.js";
-import type { Ledger } from "../ledger/ledger.js";
 import type { TrialState } from "../town/refinery.js";
 import type { BatchLine } from "../town/refinery-texts.js";
 import { mayDrive } from "../town/trust.js";
@@ -67,7 +66,7 @@ export type Landing =
   /** GitHub will not merge the refinery pull request yet. */
   | { readonly kind: "refused"; readonly why: string };
 
-export async function landBatch(town: TownEvent, batch: { readonly base: string; readonly trial: TrialState; readonly ledger: Ledger; readonly lines: readonly BatchLine[] }): Promise<Landing> {
+export async function landBatch(town: TownEvent, batch: { readonly base: string; readonly trial: TrialState; readonly lines: readonly BatchLine[]; readonly method: "merge" | "squash" | "rebase" }): Promise<Landing> {
   const { trial, base } = batch;
   const repo = { owner: town.owner, repo: town.repo };
   const staging = trial.stagingSha as string;
@@ -77,7 +76,7 @@ export async function landBatch(town: TownEvent, batch: { readonly base: string;
     if ((await branchTip(town.github, repo, base)) !== trial.baseSha) return { kind: "base-moved" };
     try {
       const { data } = await town.github.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", {
-        ...repo, pull_number: trial.pr, sha: staging, merge_method: town.config.refinery.merge_method,
+        ...repo, pull_number: trial.pr, sha: staging, merge_method: batch.method,
         commit_title: `Land ${batch.lines.map((line) => `#${line.request.number}`).join(", ")} (refinery batch ${trial.attempt}, #${trial.pr})`.slice(0, 250),
       });
       return { kind: "landed", sha: (data as { sha: string }).sha, where: `#${trial.pr}` };

@@ -9,7 +9,7 @@
 //     unreachable (a squash or rebase of the refinery pull request) it is closed with a link, and
 //     its issue closed
 import { replyToIssue } from "../github/issue-comments.js";
-import { addLabels, removeLabel } from "../github/issue-labels.js";
+import { addLabels, labelsOn, removeLabel } from "../github/issue-labels.js";
 import { jobLog, listRunJobs } from "../github/job-logs.js";
 import { closeIssue } from "../github/update-issue.js";
 import type { Bead } from "../ledger/bead-schema.js";
@@ -20,6 +20,7 @@ import type { Ejected, Landed } from "../town/refinery.js";
 import { ejectedComment, failureEvidence, failureSummaryVar } from "../town/refinery-texts.js";
 import { issueNumberOf, QUEUE_LABEL } from "../town/publish-exit.js";
 import { escalatedBead, sling, type SlingOutcome } from "../town/sling.js";
+import { slingLabelsOn } from "../town/sling-label.js";
 import { ESCALATED_LABEL } from "../town/state-labels.js";
 import type { RedGate } from "../town/staging-verdict.js";
 import { issueSnapshot, type IssuePayload } from "./issue-events.js";
@@ -48,7 +49,9 @@ export async function sendBackEjected(town: TownEvent, ejected: Ejected, evidenc
   const max = town.config.refinery.max_fix_attempts;
   if (fixes >= max) {
     await escalate(town, work, `its pull request #${request.number} failed in the merge queue after ${fixes} fix${fixes === 1 ? "" : "es"} (refinery.max_fix_attempts is ${max})`);
-    await say(`It has gone back to a polecat ${fixes} time${fixes === 1 ? "" : "s"} already, so it is escalated to the people who slung it.`);
+    await say(fixes === 0
+      ? `Sending it back to a polecat is off (refinery.max_fix_attempts is 0), so it is escalated to the people who slung it.`
+      : `It has gone back to a polecat ${fixes} time${fixes === 1 ? "" : "s"} already, so it is escalated to the people who slung it.`);
     return;
   }
   const formula = ejected.why === "conflict" ? CONFLICT_FORMULA : FIX_FORMULA;
@@ -99,7 +102,10 @@ async function escalate(town: TownEvent, work: Bead, reason: string): Promise<vo
   const number = issueNumberOf(work);
   if (number === undefined) return;
   const slungBy = gastownString(work, "slung_by");
-  await addLabels(town.github, { owner: town.owner, repo: town.repo, issue_number: number }, [ESCALATED_LABEL]);
+  const issue = { owner: town.owner, repo: town.repo, issue_number: number };
+  await addLabels(town.github, issue, [ESCALATED_LABEL]);
+  // As after an ESCALATE exit, the sling label comes off: a person slings again once they have acted.
+  for (const label of slingLabelsOn(await labelsOn(town.github, issue) ?? [], town.config.sling.label)) await removeLabel(town.github, issue, label);
   await replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: number },
     `${slungBy === undefined ? "" : `@${slungBy}: `}the refinery escalated this issue to you: ${reason}.`);
 }

@@ -20,7 +20,7 @@ import { branchTip } from "../github/branch-refs.js";
 import { replyToIssue } from "../github/issue-comments.js";
 import { dispatchWorkflow } from "../github/polecat-runs.js";
 import { buildStaging, deleteStaging } from "../github/staging-build.js";
-import { checkRunsOn, gatesRunOn, requiredChecks, statusesOn } from "../github/staging-facts.js";
+import { baseRules, checkRunsOn, gatesRunOn, statusesOn, type BaseRules } from "../github/staging-facts.js";
 import { beadStatus } from "../ledger/bead-schema.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
 import type { Ledger } from "../ledger/ledger.js";
@@ -90,7 +90,7 @@ class BaseRefinery {
   private readonly said: string[] = [];
   private readonly rig: string;
   private readonly repo: { owner: string; repo: string };
-  private required: string[] | undefined;
+  private rules: BaseRules | undefined;
 
   constructor(private readonly town: TownEvent, private readonly base: string) {
     this.rig = `${town.owner}/${town.repo}`;
@@ -201,9 +201,30 @@ class BaseRefinery {
     return trialRequests(ledger, trial).map((request) => `#${request.number}`).join(", ");
   }
 
-  private async requiredContexts(): Promise<string[]> {
-    this.required ??= await requiredChecks(this.town.github, this.repo, this.base);
-    return this.required;
+  /** The base's rules, read once a step. */
+  private async baseRules(): Promise<BaseRules> {
+    this.rules ??= await baseRules(this.town.github, this.repo, this.base);
+    return this.rules;
+  }
+
+  /** Whether the commit that landed a batch keeps the staging commit (and so every head) as a parent: a merge, not a squash or rebase. */
+  private async keptHeads(trial: TrialState, landed: string): Promise<boolean> {
+    const { data } = await this.town.github.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...this.repo, commit_sha: landed });
+    return (data as { parents: { sha: string }[] }).parents.some((parent) => parent.sha === trial.stagingSha);
+  }
+
+  private async requiredContexts(): Promise<readonly string[]> {
+    return (await this.baseRules()).required;
+  }
+
+  /**
+   * How the refinery pull request merges: `refinery.merge_method`, except that a base that takes no
+   * merge commits gets the batch squashed (a rebase cannot replay its merge commits), which lands
+   * the same tested tree.
+   */
+  private async mergeMethod(): Promise<"merge" | "squash" | "rebase"> {
+    const method = this.town.config.refinery.merge_method;
+    return method === "merge" && (await this.baseRules()).linear ? "squash" : method;
   }
 
   private async gates(): Promise<string> {
@@ -229,7 +250,8 @@ class BaseRefinery {
         const outdated = trialOutdated(ledger, trial);
         if (outdated !== undefined) return await this.rebuild(ledger, trial, outdated);
         const pull = trial.pr === undefined ? undefined : await readRefineryPull(this.town, trial.pr);
-        if (pull?.merged) return await this.landed(trial, pull.mergeSha ?? trial.stagingSha ?? "", `#${trial.pr}`);
+        // Merged by a person: whether its heads stayed reachable is read from how GitHub merged it.
+        if (pull?.merged) return await this.landed(trial, pull.mergeSha ?? trial.stagingSha ?? "", `#${trial.pr}`, pull.mergeSha !== undefined && await this.keptHeads(trial, pull.mergeSha) ? "merge" : "squash");
         if (pull?.state === "closed") return await this.closedByPerson(trial, pull);
         const baseSha = await branchTip(this.town.github, this.repo, this.base);
         if (baseSha !== undefined && baseSha !== trial.baseSha) return await this.rebuild(ledger, trial, `\`${this.base}\` moved to ${baseSha.slice(0, 12)}`);
@@ -342,10 +364,11 @@ class BaseRefinery {
 
   /** 4. The green batch landed, or already landed by a person or an earlier step. */
   private async land(ledger: Ledger, trial: TrialState): Promise<boolean> {
-    const landing = await landBatch(this.town, { base: this.base, trial, ledger, lines: this.lines(ledger, trial) });
+    const method = await this.mergeMethod();
+    const landing = await landBatch(this.town, { base: this.base, trial, lines: this.lines(ledger, trial), method });
     switch (landing.kind) {
       case "landed":
-        return await this.landed(trial, landing.sha, landing.where);
+        return await this.landed(trial, landing.sha, landing.where, method);
       case "base-moved":
         return await this.rebuild(ledger, trial, `\`${this.base}\` moved before the batch landed`);
       case "to-review": {
@@ -371,7 +394,7 @@ class BaseRefinery {
     return false;
   }
 
-  private async landed(trial: TrialState, sha: string, where: string): Promise<boolean> {
+  private async landed(trial: TrialState, sha: string, where: string, method: "merge" | "squash" | "rebase" = "merge"): Promise<boolean> {
     const mergedAt = this.now;
     let landed: ReturnType<typeof recordLanded>["landed"] = [];
     const written = await this.town.store.update(`Refinery: batch ${trial.attempt} into ${this.base} landed at ${sha.slice(0, 12)}`, (current) => {
@@ -385,7 +408,7 @@ class BaseRefinery {
     if (!written.changed) return false;
     this.said.push(`${this.base}: batch ${trial.attempt} landed in ${where}: ${landed.map((l) => `#${l.request.number}`).join(", ")}.`);
     // A merge commit keeps every head reachable, so GitHub marks each pull request merged; a squash or rebase does not.
-    await tellLanded(this.town, { landed, where, sha, closeEach: trial.pr !== undefined && this.town.config.refinery.merge_method !== "merge" });
+    await tellLanded(this.town, { landed, where, sha, closeEach: trial.pr !== undefined && method !== "merge" });
     if (trial.pr === undefined) await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
     return true;
   }

@@ -129,17 +129,22 @@ describe("direct mode", () => {
 });
 
 describe("back to a polecat", () => {
-  it("sends a polecat's failing pull request back to its polecat with mol-polecat-fix and the fenced evidence", async () => {
-    town = await startTown({ files: settings(`  mode: direct\n${COMMAND_GATES}`) });
+  /** A slung issue whose polecat finished: its molecule squashed, the bead in progress with its pull request adding `path`. */
+  async function completedPolecat(path: string, content?: string) {
     const { bead } = await slungIssue(town);
     const polecat = gastownString(bead, "polecat") as string;
-    const number = await openPull(town, "ann", polecatBranch(polecat, bead.id), "red.txt");
-    // The polecat finished: its molecule squashed, the bead in progress with its pull request.
+    const number = await openPull(town, "ann", polecatBranch(polecat, bead.id), path, content);
     await editLedger(town, "mayor", "completed", (ledger) => {
       const squashed = squash(ledger, gastownString(bead, "molecule") as string, { now: town.clock.now, abandon: true }).ledger;
       const work = squashed.get(bead.id) as Bead;
       return squashed.withBead(withGastownMetadata({ ...unhooked(work), status: "in_progress" }, { exit: "COMPLETED", pr: number }));
     });
+    return { bead, polecat, number };
+  }
+
+  it("sends a polecat's failing pull request back to its polecat with mol-polecat-fix and the fenced evidence", async () => {
+    town = await startTown({ files: settings(`  mode: direct\n${COMMAND_GATES}`) });
+    const { bead, polecat, number } = await completedPolecat("red.txt");
     await command("/queue", number);
     const runsBefore = runs(town).length;
     await refine(town);
@@ -161,6 +166,35 @@ describe("back to a polecat", () => {
     expect(vars.failure_summary?.split("\n").some((line) => /^\s*(`{3}|~{3})/.test(line))).toBe(false);
     const dispatched = runs(town).slice(runsBefore).filter((r) => r.displayTitle.startsWith("polecat "));
     expect(dispatched.map((r) => r.displayTitle)).toEqual([`polecat ${polecat} · ${bead.id} · attempt 2`]);
+  });
+
+  it("sends a polecat's conflicting pull request back with mol-polecat-conflict-resolve", async () => {
+    town = await startTown({ files: settings(`  mode: direct\n${COMMAND_GATES}`) });
+    const { polecat, number } = await completedPolecat("README.md", "# Pumps\n");
+    await commitOnBranch(town.github, REPO, town.github.userToken("mayor"), { branch: "main", files: { "README.md": "# Tanks\n" }, message: "Retitle" });
+    await command("/queue", number);
+    await refine(town);
+    expect(lastComment(number).split("\n").at(-1)).toBe(
+      `It goes back to polecat **${polecat}** with \`mol-polecat-conflict-resolve\` (fix 1 of 2), and comes back into the queue when the polecat is done.`);
+    const work = await beadOf(town, number - 1);
+    expect(work).toMatchObject({ status: "hooked", metadata: { gastown: { formula: "mol-polecat-conflict-resolve", fix_attempts: 1 } } });
+  });
+
+  it("escalates to whoever slung it once max_fix_attempts is spent", async () => {
+    town = await startTown({ files: settings(`  mode: direct\n${COMMAND_GATES}  max_fix_attempts: 0\n`) });
+    const { bead, number } = await completedPolecat("red.txt");
+    await command("/queue", number);
+    for (let round = 0; round < 3; round++) {
+      await refine(town);
+      await runGates(town);
+    }
+    await refine(town);
+    expect(lastComment(number).split("\n").at(-1)).toBe("Sending it back to a polecat is off (refinery.max_fix_attempts is 0), so it is escalated to the people who slung it.");
+    const issue = number - 1;
+    expect(town.issue(issue).labels).toContain("gt:escalated");
+    expect(town.issue(issue).labels).not.toContain("gt:sling");
+    expect(lastComment(issue)).toBe(`@mayor: the refinery escalated this issue to you: its pull request #${number} failed in the merge queue after 0 fixes (refinery.max_fix_attempts is 0).`);
+    expect(await beadOf(town, issue)).toMatchObject({ id: bead.id, status: "open", metadata: { gastown: { exit: "ESCALATE" } } });
   });
 });
 
@@ -279,5 +313,27 @@ describe("the gates' reach", () => {
       await call(town.github, "POST", `/repos/${REPO}/check-runs`, { token, body: { name: "gates", head_sha: staging, status: "completed", conclusion: "success" } }),
     ];
     expect(tries.map((answer) => answer.status)).toEqual([403, 403, 403, 403, 403, 403]);
+  });
+});
+
+describe("a base that takes no merge commits", () => {
+  it("squashes the approved batch, then closes each pull request itself with a link to what landed", async () => {
+    town = await startTown({ files: settings(COMMAND_GATES) });
+    town.github.setBranchRules(REPO, "main", [{ type: "required_linear_history" }]);
+    const first = await openPull(town, "ann", "fix/pumps", "pumps.txt");
+    await command("/queue", first);
+    await refine(town);
+    await runGates(town);
+    await refine(town);
+    const pull = pullFrom("gastown-refinery/main/1");
+    const staging = await tipOf(town, "gastown-refinery/main/1") as string;
+    await town.as("mayor", "POST", `/repos/${REPO}/pulls/${pull}/reviews`, { event: "APPROVE", body: "" });
+    expect(await refineSaid(town)).toEqual([`main: batch 1 landed in #${pull}: #${first}.`]);
+    const main = await tipOf(town, "main") as string;
+    expect(await parentsOf(town, main)).toHaveLength(1);
+    const tree = async (sha: string) => ((await town.as("mayor", "GET", `/repos/${REPO}/git/commits/${sha}`)) as { tree: { sha: string } }).tree.sha;
+    expect(await tree(main)).toBe(await tree(staging));
+    expect(town.issue(first)).toMatchObject({ state: "closed", pull: { merged: false } });
+    expect(lastComment(first)).toBe(`Landed in #${pull} (\`${main.slice(0, 12)}\`) by the merge queue.`);
   });
 });
