@@ -15,6 +15,11 @@ export interface QueueStateTarget extends RepoRef {
   readonly display: QueueDisplay;
   /** The login the App acts as (`<slug>[bot]`): only its own check run can be edited. */
   readonly botLogin: string;
+  /**
+   * The ledger write just queued this head (a new merge request, or one moved to a new head), so
+   * no check run of the queue's can be on it in progress yet: it is made without looking first.
+   */
+  readonly queuedNow?: boolean;
 }
 
 /** Shows `display` on the pull request: its check run's id. */
@@ -23,7 +28,7 @@ export async function showQueueState(github: GitHubClient, target: QueueStateTar
   const check = queueCheck(target.display);
   const output = { title: check.title, summary: check.summary };
   const externalId = queueRef(`${owner}/${repo}`, target.number);
-  const found = await findCheckRun(github, {
+  const found = target.queuedNow === true ? undefined : await findCheckRun(github, {
     owner, repo, ref: headSha, checkName: QUEUE_CHECK_NAME, externalId, appSlug: target.botLogin.replace(/\[bot\]$/, ""),
   });
   // A completed check run is not put back in progress: a pull request queued again gets a new

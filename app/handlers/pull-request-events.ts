@@ -6,16 +6,17 @@
 //       closed, or merged outside the refinery: it leaves the queue (its bead closed with why),
 //         its `gastown/queue` check run says so, and a comment says so on the pull request; the
 //         label is left as GitHub leaves it
-//       synchronize: its merge-request bead moves to the new head (a polecat's keeps its bead),
-//         whose check run shows its place
+//       synchronize: its merge-request bead moves to the head it has now (a polecat's keeps its
+//         bead), whose check run shows its place
 //       reopened: nothing; `/queue` queues it again
 // What the App did itself is its own: it lands pull requests (a merge shows as `closed` by it,
 // and the refinery records the landing) and moves polecats' branches (the publisher queues the
 // new head), so those events are left alone. A bead already closed (landed, dequeued, ejected)
 // is not closed again, so a late or repeated delivery says nothing twice.
 import { replyToIssue } from "../github/issue-comments.js";
+import { readPullRequest } from "../github/pull-request-facts.js";
 import { showQueueState } from "../github/queue-check-run.js";
-import { mergeRequestFor, leaveQueue, queuePosition, queuePull } from "../town/merge-queue.js";
+import { leaveQueue, mergeRequestFor, queuePosition, queuePull, type Queued } from "../town/merge-queue.js";
 import { QUEUE_LABEL } from "../town/publish-exit.js";
 import { queuedDisplay } from "../town/queue-display.js";
 import { parseStagingBranch } from "../town/staging-branch.js";
@@ -88,22 +89,33 @@ async function closed(town: TownEvent, payload: PullRequestPayload): Promise<Pul
   return { kind: "left", number: pull.number };
 }
 
-/** A new head pushed: the queue's bead follows it, and its check run shows the place there. */
+/**
+ * A new head pushed: the queue's bead follows the head the pull request has now (read again, so
+ * two pushes' deliveries handled out of order never move it back), and its check run shows the
+ * place there.
+ */
 async function moved(town: TownEvent, payload: PullRequestPayload): Promise<PullRequestOutcome> {
-  const pull = payload.pull_request;
   const rig = `${town.owner}/${town.repo}`;
+  const pull = await readPullRequest(town.github, { owner: town.owner, repo: town.repo, pullNumber: payload.pull_request.number });
+  if (pull === undefined || pull.state !== "open") return { kind: "ignored", why: `#${payload.pull_request.number} is not open` };
+  let outcome: Queued["kind"] | undefined;
   const written = await town.store.update(
     `#${pull.number} stays queued at its new head ${pull.head.sha.slice(0, 12)}`,
     (ledger) => {
+      outcome = undefined;
       // Only a pull request still queued moves: the label may outlive its place in the queue.
       if (queuePosition(ledger, rig, pull.number) === undefined) return ledger;
-      return queuePull(ledger, { repo: rig, number: pull.number, title: pull.title, head: pull.head.ref, headSha: pull.head.sha, base: pull.base.ref }, {
+      const queued = queuePull(ledger, { repo: rig, number: pull.number, title: pull.title, head: pull.head.ref, headSha: pull.head.sha, base: pull.base.ref }, {
         by: payload.sender.login, now: town.deps.clock(), prefix: town.fallbackPrefix,
-      }).ledger;
+      });
+      outcome = queued.outcome.kind;
+      return queued.ledger;
     },
   );
   const queued = queuedDisplay(written.state.ledger, rig, pull.number);
-  if (queued === undefined || queued.headSha !== pull.head.sha) return { kind: "ignored", why: `#${pull.number} is not in the merge queue` };
-  await showQueueState(town.github, { owner: town.owner, repo: town.repo, number: pull.number, headSha: queued.headSha, botLogin: town.botLogin, display: queued.display });
+  if (outcome === undefined || queued === undefined) return { kind: "ignored", why: `#${pull.number} is not in the merge queue` };
+  await showQueueState(town.github, {
+    owner: town.owner, repo: town.repo, number: pull.number, headSha: queued.headSha, botLogin: town.botLogin, display: queued.display, queuedNow: outcome === "moved",
+  });
   return { kind: "moved", number: pull.number, headSha: pull.head.sha };
 }

@@ -60,7 +60,11 @@ export async function queuePullRequest(town: TownEvent, request: QueueRequest): 
   );
   if (!issue.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
   const queued = queuedDisplay(written.state.ledger, rig, pull.number);
-  if (queued !== undefined) await showQueueState(town.github, { ...repo, number: pull.number, headSha: queued.headSha, botLogin: town.botLogin, display: queued.display });
+  if (queued !== undefined) {
+    await showQueueState(town.github, {
+      ...repo, number: pull.number, headSha: queued.headSha, botLogin: town.botLogin, display: queued.display, queuedNow: outcome?.kind !== "already",
+    });
+  }
   const place = queued?.display;
   const where = place === undefined ? "" : ` It is number ${place.position} of ${place.of} in the queue into \`${pull.base.ref}\`.`;
   const what = outcome?.kind === "already" ? `#${pull.number} was queued already, at this head.`

@@ -100,8 +100,7 @@ describe("publishing COMPLETED", () => {
       "POST /repos/octo/town/issues/1/labels",
       "DELETE /repos/octo/town/issues/1/labels/status%3A%3Ahooked",
       ...LEDGER_WRITE,
-      // Its place in the queue, on the pull request's head.
-      "GET /repos/octo/town/commits/x/check-runs",
+      // Its place in the queue, on the pull request's head, where the write just queued it.
       "POST /repos/octo/town/check-runs",
     ]);
     expect(town.town.github.state.repos[REPO]?.checkRuns.filter((r) => r.name === "gastown/queue").map((r) => [r.headSha, r.externalId, r.status, r.output.title])).toEqual([

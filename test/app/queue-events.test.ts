@@ -32,6 +32,15 @@ function refinerySpy(): { woken: Woken[]; refinery: NonNullable<AppDependencies[
   };
 }
 
+/** One ledger read, and one compare-and-swap commit, as the App makes them. */
+const LEDGER_READ = [
+  "GET /repos/octo/town/git/ref/heads%2Fgastown%2Fledger",
+  expect.stringMatching(/^GET \/repos\/octo\/town\/git\/commits\/[0-9a-f]{40}$/),
+  expect.stringMatching(/^GET \/repos\/octo\/town\/git\/trees\/[0-9a-f]{40}\?recursive=1$/),
+  expect.stringMatching(/^GET \/repos\/octo\/town\/git\/blobs\/[0-9a-f]{40}$/),
+];
+const LEDGER_WRITE = ["POST /repos/octo/town/git/trees", "POST /repos/octo/town/git/commits", "PATCH /repos/octo/town/git/refs/heads%2Fgastown%2Fledger"];
+
 const command = async (body: string, number: number, as = "mayor") => {
   await town.as(as, "POST", `/repos/${REPO}/issues/${number}/comments`, { body });
   await town.deliver();
@@ -53,15 +62,18 @@ describe("the gastown/queue check run", () => {
     town = await startTown();
     const first = await pullRequest(town, "fix/pumps", "pumps.txt");
     const second = await pullRequest(town, "fix/tanks", "tanks.txt");
+    let from = town.sent.length;
     await command("/queue", first);
     const sha = headOf(first);
+    // Queued just now, so no check run of the queue's can be on the head: made without looking.
+    expect(sentSince(from).filter((s) => s.includes("check-runs"))).toEqual([`POST /repos/${REPO}/check-runs`]);
     expect(queueChecks()).toEqual([{
       id: expect.any(Number), headSha: sha, externalId: queueRef(REPO, first), status: "in_progress", conclusion: null,
       title: "Queued: 1 of 1 into main", summary: "Number 1 of 1 in the merge queue into `main`. No batch has failed with it yet.",
     }]);
     const [made] = queueChecks();
     await command("/queue", second);
-    let from = town.sent.length;
+    from = town.sent.length;
     await command("/queue", first);
     expect(sentSince(from).filter((s) => s.includes("check-runs"))).toEqual([
       `GET ${checkRunsOf(sha)}`,
@@ -105,13 +117,8 @@ describe("a queued pull request", () => {
     expect(pullRequestKinds(await town.deliver())).toEqual(["pull_request.closed"]);
     expect(sentSince(from)).toEqual([
       "GET /repos/octo/town/contents/.github%2Fgastown.yml",
-      "GET /repos/octo/town/git/ref/heads%2Fgastown%2Fledger",
-      expect.stringMatching(/^GET \/repos\/octo\/town\/git\/commits\/[0-9a-f]{40}$/),
-      expect.stringMatching(/^GET \/repos\/octo\/town\/git\/trees\/[0-9a-f]{40}\?recursive=1$/),
-      expect.stringMatching(/^GET \/repos\/octo\/town\/git\/blobs\/[0-9a-f]{40}$/),
-      "POST /repos/octo/town/git/trees",
-      "POST /repos/octo/town/git/commits",
-      "PATCH /repos/octo/town/git/refs/heads%2Fgastown%2Fledger",
+      ...LEDGER_READ,
+      ...LEDGER_WRITE,
       `GET ${checkRunsOf(sha)}`,
       `PATCH /repos/${REPO}/check-runs/${made?.id}`,
       `POST /repos/${REPO}/issues/${number}/comments`,
@@ -199,7 +206,15 @@ describe("a queued pull request", () => {
     const after = await commitOn(town, "fix/pumps", "pumps.txt", "second try\n");
     const from = town.sent.length;
     expect(pullRequestKinds(await town.deliver())).toEqual(["pull_request.synchronize"]);
-    expect(sentSince(from).slice(-2)).toEqual([`GET ${checkRunsOf(after)}`, `POST /repos/${REPO}/check-runs`]);
+    // The head read again (deliveries of two pushes may come in either order), the bead moved in
+    // one commit, and a check run made on the new head without looking: no other can be there.
+    expect(sentSince(from)).toEqual([
+      "GET /repos/octo/town/contents/.github%2Fgastown.yml",
+      `GET /repos/${REPO}/pulls/${number}`,
+      ...LEDGER_READ,
+      ...LEDGER_WRITE,
+      `POST /repos/${REPO}/check-runs`,
+    ]);
     const bead = await mergeRequest(number);
     expect(bead?.status).toBe("open");
     expect(bead && gastownMetadata(bead)).toMatchObject({ head_sha: after, head: "fix/pumps", bead: "town-w1", polecat: "nux", tries: 0 });

@@ -55742,7 +55742,7 @@ async function showQueueState(github, target) {
   const check2 = queueCheck(target.display);
   const output2 = { title: check2.title, summary: check2.summary };
   const externalId = queueRef(`${owner}/${repo}`, target.number);
-  const found = await findCheckRun(github, {
+  const found = target.queuedNow === true ? void 0 : await findCheckRun(github, {
     owner,
     repo,
     ref: headSha,
@@ -56847,11 +56847,12 @@ async function publishExit(town, beadId, known) {
     }, unpublished === void 0 ? changes : withEscalated(changes, labels, town.config.sling.label));
   }
   let promoted;
+  let queuedNow = false;
   const recorded = await town.store.update(
     () => `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === void 0 ? "" : ` as pull request #${pr}`}` + (promoted === void 0 ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`),
     (current) => {
       const published = recordPublished(current, exit.bead.id, exit.attempt, pr);
-      const queued = pr === void 0 ? published : queuePull(published, {
+      const queued = pr === void 0 ? void 0 : queuePull(published, {
         repo: `${town.owner}/${town.repo}`,
         number: pr,
         title: exit.bead.title,
@@ -56861,14 +56862,15 @@ async function publishExit(town, beadId, known) {
         bead: exit.bead.id,
         polecat: exit.polecat,
         priority: exit.bead.priority ?? 2
-      }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, published.records.keys()) ?? town.fallbackPrefix }).ledger;
-      const next = promoteWaiting(queued, town.config, town.deps.clock());
+      }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, published.records.keys()) ?? town.fallbackPrefix });
+      queuedNow = queued !== void 0 && queued.outcome.kind !== "already";
+      const next = promoteWaiting(queued?.ledger ?? published, town.config, town.deps.clock());
       promoted = next.hooked;
       return next.ledger;
     },
     { from: claimed.state }
   );
-  if (pr !== void 0) await showQueued(town, recorded.state.ledger, pr);
+  if (pr !== void 0) await showQueued(town, recorded.state.ledger, pr, queuedNow);
   if (promoted !== void 0) await dispatchPromoted(town, promoted, recorded.state);
   return {
     kind: "published",
@@ -56878,10 +56880,18 @@ async function publishExit(town, beadId, known) {
     ...promoted === void 0 ? {} : { promoted: promoted.bead.id }
   };
 }
-async function showQueued(town, ledger2, pr) {
+async function showQueued(town, ledger2, pr, queuedNow) {
   const queued = queuedDisplay(ledger2, `${town.owner}/${town.repo}`, pr);
   if (queued === void 0) return;
-  await showQueueState(town.github, { owner: town.owner, repo: town.repo, number: pr, headSha: queued.headSha, botLogin: town.botLogin, display: queued.display });
+  await showQueueState(town.github, {
+    owner: town.owner,
+    repo: town.repo,
+    number: pr,
+    headSha: queued.headSha,
+    botLogin: town.botLogin,
+    display: queued.display,
+    queuedNow
+  });
 }
 var CLOCK_SKEW_MS = 10 * 6e4;
 function listedSince(at) {

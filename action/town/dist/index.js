@@ -71339,7 +71339,7 @@ async function showQueueState(github, target) {
   const check2 = queueCheck(target.display);
   const output2 = { title: check2.title, summary: check2.summary };
   const externalId = queueRef(`${owner}/${repo}`, target.number);
-  const found = await findCheckRun(github, {
+  const found = target.queuedNow === true ? void 0 : await findCheckRun(github, {
     owner,
     repo,
     ref: headSha,
@@ -71809,7 +71809,16 @@ async function queuePullRequest(town, request2) {
   );
   if (!issue3.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
   const queued = queuedDisplay(written.state.ledger, rig, pull.number);
-  if (queued !== void 0) await showQueueState(town.github, { ...repo, number: pull.number, headSha: queued.headSha, botLogin: town.botLogin, display: queued.display });
+  if (queued !== void 0) {
+    await showQueueState(town.github, {
+      ...repo,
+      number: pull.number,
+      headSha: queued.headSha,
+      botLogin: town.botLogin,
+      display: queued.display,
+      queuedNow: outcome?.kind !== "already"
+    });
+  }
   const place = queued?.display;
   const where = place === void 0 ? "" : ` It is number ${place.position} of ${place.of} in the queue into \`${pull.base.ref}\`.`;
   const what = outcome?.kind === "already" ? `#${pull.number} was queued already, at this head.` : outcome?.kind === "moved" ? `#${pull.number} stays queued, now at its new head \`${pull.head.sha.slice(0, 12)}\`.` : `#${pull.number} is queued.`;
@@ -73541,11 +73550,12 @@ async function publishExit(town, beadId, known) {
     }, unpublished === void 0 ? changes : withEscalated(changes, labels, town.config.sling.label));
   }
   let promoted;
+  let queuedNow = false;
   const recorded = await town.store.update(
     () => `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === void 0 ? "" : ` as pull request #${pr}`}` + (promoted === void 0 ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`),
     (current) => {
       const published = recordPublished(current, exit.bead.id, exit.attempt, pr);
-      const queued = pr === void 0 ? published : queuePull(published, {
+      const queued = pr === void 0 ? void 0 : queuePull(published, {
         repo: `${town.owner}/${town.repo}`,
         number: pr,
         title: exit.bead.title,
@@ -73555,14 +73565,15 @@ async function publishExit(town, beadId, known) {
         bead: exit.bead.id,
         polecat: exit.polecat,
         priority: exit.bead.priority ?? 2
-      }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, published.records.keys()) ?? town.fallbackPrefix }).ledger;
-      const next = promoteWaiting(queued, town.config, town.deps.clock());
+      }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, published.records.keys()) ?? town.fallbackPrefix });
+      queuedNow = queued !== void 0 && queued.outcome.kind !== "already";
+      const next = promoteWaiting(queued?.ledger ?? published, town.config, town.deps.clock());
       promoted = next.hooked;
       return next.ledger;
     },
     { from: claimed.state }
   );
-  if (pr !== void 0) await showQueued(town, recorded.state.ledger, pr);
+  if (pr !== void 0) await showQueued(town, recorded.state.ledger, pr, queuedNow);
   if (promoted !== void 0) await dispatchPromoted(town, promoted, recorded.state);
   return {
     kind: "published",
@@ -73572,10 +73583,18 @@ async function publishExit(town, beadId, known) {
     ...promoted === void 0 ? {} : { promoted: promoted.bead.id }
   };
 }
-async function showQueued(town, ledger2, pr) {
+async function showQueued(town, ledger2, pr, queuedNow) {
   const queued = queuedDisplay(ledger2, `${town.owner}/${town.repo}`, pr);
   if (queued === void 0) return;
-  await showQueueState(town.github, { owner: town.owner, repo: town.repo, number: pr, headSha: queued.headSha, botLogin: town.botLogin, display: queued.display });
+  await showQueueState(town.github, {
+    owner: town.owner,
+    repo: town.repo,
+    number: pr,
+    headSha: queued.headSha,
+    botLogin: town.botLogin,
+    display: queued.display,
+    queuedNow
+  });
 }
 var CLOCK_SKEW_MS = 10 * 6e4;
 function listedSince(at) {
@@ -74102,22 +74121,35 @@ async function closed(town, payload) {
   return { kind: "left", number: pull.number };
 }
 async function moved(town, payload) {
-  const pull = payload.pull_request;
   const rig = `${town.owner}/${town.repo}`;
+  const pull = await readPullRequest(town.github, { owner: town.owner, repo: town.repo, pullNumber: payload.pull_request.number });
+  if (pull === void 0 || pull.state !== "open") return { kind: "ignored", why: `#${payload.pull_request.number} is not open` };
+  let outcome;
   const written = await town.store.update(
     `#${pull.number} stays queued at its new head ${pull.head.sha.slice(0, 12)}`,
     (ledger2) => {
+      outcome = void 0;
       if (queuePosition(ledger2, rig, pull.number) === void 0) return ledger2;
-      return queuePull(ledger2, { repo: rig, number: pull.number, title: pull.title, head: pull.head.ref, headSha: pull.head.sha, base: pull.base.ref }, {
+      const queued2 = queuePull(ledger2, { repo: rig, number: pull.number, title: pull.title, head: pull.head.ref, headSha: pull.head.sha, base: pull.base.ref }, {
         by: payload.sender.login,
         now: town.deps.clock(),
         prefix: town.fallbackPrefix
-      }).ledger;
+      });
+      outcome = queued2.outcome.kind;
+      return queued2.ledger;
     }
   );
   const queued = queuedDisplay(written.state.ledger, rig, pull.number);
-  if (queued === void 0 || queued.headSha !== pull.head.sha) return { kind: "ignored", why: `#${pull.number} is not in the merge queue` };
-  await showQueueState(town.github, { owner: town.owner, repo: town.repo, number: pull.number, headSha: queued.headSha, botLogin: town.botLogin, display: queued.display });
+  if (outcome === void 0 || queued === void 0) return { kind: "ignored", why: `#${pull.number} is not in the merge queue` };
+  await showQueueState(town.github, {
+    owner: town.owner,
+    repo: town.repo,
+    number: pull.number,
+    headSha: queued.headSha,
+    botLogin: town.botLogin,
+    display: queued.display,
+    queuedNow: outcome === "moved"
+  });
   return { kind: "moved", number: pull.number, headSha: pull.head.sha };
 }
 
