@@ -9,17 +9,23 @@ import { handleIssueEvent } from "./handlers/issue-events.js";
 import { startPatrolClock } from "./handlers/patrol-clock.js";
 import { handleMail } from "./handlers/polecat-mail.js";
 import { handleRunEvent } from "./handlers/polecat-run-events.js";
+import { handlePullRequestEvent } from "./handlers/pull-request-events.js";
+import { wakeRefinery } from "./handlers/refinery-wake.js";
 
 /** The issue events the App takes: requests from people, and its own answers, which it ignores. */
 const ISSUE_EVENTS = ["issues.labeled", "issues.unlabeled", "issue_comment.created"] as const;
 /** Mail from polecat runs (`gastown.mail`): the doorbell of the publisher. */
 const MAIL_EVENTS = ["repository_dispatch"] as const;
 
-/** Polecat runs starting and ending: the witness's events. */
+/** Polecat runs starting and ending: the witness's events; a run on a staging branch ending wakes the refinery. */
 const RUN_EVENTS = ["workflow_run", "workflow_job.completed"] as const;
+/** Queued pull requests closed or pushed to, and whatever people do to refinery pull requests. */
+const PULL_REQUEST_EVENTS = ["pull_request.closed", "pull_request.synchronize", "pull_request.reopened"] as const;
+/** Outcomes on staging commits, and reviews of refinery pull requests: they wake the refinery. */
+const REFINERY_EVENTS = ["pull_request_review.submitted", "check_suite.completed", "check_run.completed", "status"] as const;
 
 /** The webhook events the App handles; app.yml subscribes to exactly these (a test holds it). */
-export const HANDLED_EVENTS = [...ISSUE_EVENTS, ...MAIL_EVENTS, ...RUN_EVENTS] as const;
+export const HANDLED_EVENTS = [...ISSUE_EVENTS, ...MAIL_EVENTS, ...RUN_EVENTS, ...PULL_REQUEST_EVENTS, ...REFINERY_EVENTS] as const;
 
 export interface AppOptions {
   /** Run the patrol clock (a server's): the average milliseconds between ticks. Off unless given. */
@@ -48,7 +54,15 @@ export function gastownApp(given: AppDependencies = realDependencies, options: A
       await handleMail({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
     });
     app.on([...RUN_EVENTS], async (context) => {
-      await handleRunEvent({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
+      const event = { name: context.name, payload: context.payload, github: context.octokit };
+      // A staging branch's run is the refinery's; any other is looked at as a polecat's.
+      if (!(await wakeRefinery(event, deps, botLogin))) await handleRunEvent(event, deps, botLogin);
+    });
+    app.on([...PULL_REQUEST_EVENTS], async (context) => {
+      await handlePullRequestEvent({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
+    });
+    app.on([...REFINERY_EVENTS], async (context) => {
+      await wakeRefinery({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
     });
     if (options.patrolEveryMs !== undefined) {
       startPatrolClock({

@@ -21,16 +21,23 @@ export type Received =
   | { readonly kind: "handled"; readonly event: string }
   | { readonly kind: "ignored"; readonly event: string };
 
+/**
+ * The webhook an Actions event is: `pull_request_target` carries a `pull_request` payload (the
+ * workflow takes it so as to run the base branch's copy with a token that can write).
+ */
+const WEBHOOK_OF: Readonly<Record<string, string>> = { pull_request_target: "pull_request" };
+
 export async function receiveWorkflowEvent(options: TownOptions, deps: ReceiveDependencies): Promise<Received> {
   const payload = await readEvent(options.eventPath);
-  const event = typeof payload["action"] === "string" ? `${options.eventName}.${payload["action"]}` : options.eventName;
-  if (!isHandled(options.eventName, event)) return { kind: "ignored", event };
+  const name = WEBHOOK_OF[options.eventName] ?? options.eventName;
+  const event = typeof payload["action"] === "string" ? `${name}.${payload["action"]}` : name;
+  if (!isHandled(name, event)) return { kind: "ignored", event };
   const probot = new Probot({
     githubToken: options.token, baseUrl: options.apiUrl, log: deps.log, ...(deps.Octokit ? { Octokit: deps.Octokit } : {}),
   });
   await probot.load(gastownApp({ ...deps.app, botLogin: options.botLogin }));
   try {
-    await probot.receive({ id: options.deliveryId, name: options.eventName as never, payload: payload as never });
+    await probot.receive({ id: options.deliveryId, name: name as never, payload: payload as never });
   } catch (error) {
     throw new Error(`Gas Town failed on ${event}: ${describe(error)}`, { cause: error });
   }

@@ -45,12 +45,16 @@ export interface CheckRunOutput {
   readonly text?: string;
 }
 
-/** A new check run, in progress, on commit `headSha`; its id. */
+export type CheckConclusion = "success" | "failure" | "neutral" | "cancelled";
+
+/** A new check run on commit `headSha`, in progress, or completed with `conclusion`; its id. */
 export async function createCheckRun(
-  github: GitHubClient, repo: RepoRef & { name: string; headSha: string; externalId: string; detailsUrl?: string; output: CheckRunOutput },
+  github: GitHubClient,
+  repo: RepoRef & { name: string; headSha: string; externalId: string; detailsUrl?: string; output: CheckRunOutput; conclusion?: CheckConclusion },
 ): Promise<number> {
   const { data } = await github.request("POST /repos/{owner}/{repo}/check-runs", {
-    owner: repo.owner, repo: repo.repo, name: repo.name, head_sha: repo.headSha, external_id: repo.externalId, status: "in_progress",
+    owner: repo.owner, repo: repo.repo, name: repo.name, head_sha: repo.headSha, external_id: repo.externalId,
+    ...(repo.conclusion ? { status: "completed", conclusion: repo.conclusion } : { status: "in_progress" }),
     ...(repo.detailsUrl ? { details_url: repo.detailsUrl } : {}), output: capOutput(repo.output),
   });
   return (data as { id: number }).id;
@@ -58,7 +62,7 @@ export async function createCheckRun(
 
 /** The check run's output changed, and, with a conclusion, the run completed. */
 export async function updateCheckRun(
-  github: GitHubClient, repo: RepoRef & { id: number; output: CheckRunOutput; conclusion?: "success" | "failure" | "neutral" | "cancelled" },
+  github: GitHubClient, repo: RepoRef & { id: number; output: CheckRunOutput; conclusion?: CheckConclusion },
 ): Promise<void> {
   await github.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
     owner: repo.owner, repo: repo.repo, check_run_id: repo.id, output: capOutput(repo.output),

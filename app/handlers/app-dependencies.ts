@@ -7,6 +7,7 @@ import type { GitHubClient } from "../github/github-client.js";
 import type { LedgerLanes } from "../github/ledger-lanes.js";
 import { repositoryFormulaLibrary } from "../github/repository-formulas.js";
 import type { FormulaLibrary } from "../molecules/resolve-formula.js";
+import type { runRefinery } from "./refinery-run.js";
 
 export interface AppDependencies {
   readonly clock: () => Date;
@@ -24,6 +25,8 @@ export interface AppDependencies {
   readonly botLogin?: string;
   /** One process's ledger writes, one after another per branch; gastownApp() makes them. */
   readonly ledgerLanes?: LedgerLanes;
+  /** The refinery's step an event wakes (handlers/refinery-run.ts) unless given; tests pass a spy. */
+  readonly refinery?: typeof runRefinery;
 }
 
 export const realDependencies: AppDependencies = {

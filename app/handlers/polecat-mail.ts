@@ -11,7 +11,8 @@
 //   4. record on the bead which attempt was published (and the pull request), and in the same
 //      write queue the pull request (town/merge-queue.ts) and hook the waiting sling that goes
 //      next in the slot the exit freed (town/waiting.ts)
-//   5. dispatch that bead's polecat, as a sling does
+//   5. the pull request's place in the queue on its `gastown/queue` check run
+//   6. dispatch that bead's polecat, as a sling does
 // Each effect is found on GitHub before it is made again, so a look whose record (4) was lost
 // does nothing twice. HELP and ESCALATION mail asks for people instead: the claimed run's
 // messages to the overseer become escalations, as `/escalate` makes them (town/mail-escalation.ts).
@@ -38,6 +39,8 @@ import { escalationIssueText, escalationMarker } from "../town/message-beads.js"
 import { attemptOf } from "../town/sling.js";
 import { promoteWaiting, type Promoted } from "../town/waiting.js";
 import { queuePull } from "../town/merge-queue.js";
+import { queuedDisplay } from "../town/queue-display.js";
+import { showQueueState } from "../github/queue-check-run.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
 import type { StatusState } from "../town/status-comment.js";
 import type { AppDependencies } from "./app-dependencies.js";
@@ -221,6 +224,7 @@ export async function publishExit(town: TownEvent, beadId: string, known?: Ledge
   // The exit let the bead go, so its slot is free: the sling that waits longest goes now, hooked
   // in the same write, and only this look, its writer, dispatches it.
   let promoted: Promoted["hooked"];
+  let queuedNow = false;
   const recorded = await town.store.update(
     () => `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === undefined ? "" : ` as pull request #${pr}`}` +
       (promoted === undefined ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`),
@@ -228,21 +232,32 @@ export async function publishExit(town: TownEvent, beadId: string, known?: Ledge
       const published = recordPublished(current, exit.bead.id, exit.attempt, pr);
       // A polecat's pull request is queued by itself, as `/queue` would; it changes no workflow
       // (its run could not have pushed one).
-      const queued = pr === undefined ? published : queuePull(published, {
+      const queued = pr === undefined ? undefined : queuePull(published, {
         repo: `${town.owner}/${town.repo}`, number: pr, title: exit.bead.title, head: exit.branch, headSha: exit.workTip as string,
         base: town.defaultBranch, bead: exit.bead.id, polecat: exit.polecat, priority: exit.bead.priority ?? 2,
-      }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? undefined, published.records.keys()) ?? town.fallbackPrefix }).ledger;
-      const next = promoteWaiting(queued, town.config, town.deps.clock());
+      }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? undefined, published.records.keys()) ?? town.fallbackPrefix });
+      queuedNow = queued !== undefined && queued.outcome.kind !== "already";
+      const next = promoteWaiting(queued?.ledger ?? published, town.config, town.deps.clock());
       promoted = next.hooked;
       return next.ledger;
     },
     { from: claimed.state },
   );
+  if (pr !== undefined) await showQueued(town, recorded.state.ledger, pr, queuedNow);
   if (promoted !== undefined) await dispatchPromoted(town, promoted, recorded.state);
   return {
     kind: "published", exit, ...(pr === undefined ? {} : { pr }), ...(escalation === undefined ? {} : { escalation }),
     ...(promoted === undefined ? {} : { promoted: promoted.bead.id }),
   };
+}
+
+/** The polecat's pull request's place in the queue, on its `gastown/queue` check run. */
+async function showQueued(town: TownEvent, ledger: Ledger, pr: number, queuedNow: boolean): Promise<void> {
+  const queued = queuedDisplay(ledger, `${town.owner}/${town.repo}`, pr);
+  if (queued === undefined) return;
+  await showQueueState(town.github, {
+    owner: town.owner, repo: town.repo, number: pr, headSha: queued.headSha, botLogin: town.botLogin, display: queued.display, queuedNow,
+  });
 }
 
 // The exit's time is the runner's clock, an issue's GitHub's: a margin for the two to disagree.

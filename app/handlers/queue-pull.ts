@@ -3,7 +3,8 @@
 //   2. read the pull request and the paths it changes; refuse what the App could never merge
 //      (a change to `.github/workflows/`) or what is closed, saying why
 //   3. queue it, or take it out, in one compare-and-swap commit (app/town/merge-queue.ts)
-//   4. the `gt:queue` label on or off, and an answer with its place in the queue
+//   4. the `gt:queue` label on or off, the `gastown/queue` check run on its head showing its
+//      place (or that it left), and an answer with its place in the queue
 // Who may: the command needs `trust.permission`, checked before it runs. A fork's pull request
 // is queued only this way, by a person, never by itself.
 import { replyToIssue } from "../github/issue-comments.js";
@@ -12,7 +13,9 @@ import { changedPaths, readPullRequest } from "../github/pull-request-facts.js";
 import { react, type ReactionTarget } from "../github/reactions.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
 import type { IssueSnapshot } from "../town/import-issue.js";
-import { leaveQueue, queuePosition, queuePull, type Queued } from "../town/merge-queue.js";
+import { showQueueState } from "../github/queue-check-run.js";
+import { leaveQueue, mergeRequestFor, queuePull, type Queued } from "../town/merge-queue.js";
+import { queuedDisplay } from "../town/queue-display.js";
 import { parsePolecatBranch } from "../town/polecat-names.js";
 import { QUEUE_LABEL } from "../town/publish-exit.js";
 import { queueRefusal, queueRefusalText } from "../town/queue-guard.js";
@@ -23,9 +26,6 @@ export interface QueueRequest {
   readonly sender: string;
   readonly acknowledge: ReactionTarget;
 }
-
-/** Until the refinery runs, a queued pull request waits: said with every answer, so nobody waits for nothing. */
-const NOT_RUNNING = "The refinery that tests and lands the queue is not running here yet; until it does, the queue is kept and nothing lands on its own.";
 
 export async function queuePullRequest(town: TownEvent, request: QueueRequest): Promise<void> {
   const { issue, sender } = request;
@@ -59,12 +59,18 @@ export async function queuePullRequest(town: TownEvent, request: QueueRequest): 
     },
   );
   if (!issue.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
-  const place = queuePosition(written.state.ledger, rig, pull.number);
+  const queued = queuedDisplay(written.state.ledger, rig, pull.number);
+  if (queued !== undefined) {
+    await showQueueState(town.github, {
+      ...repo, number: pull.number, headSha: queued.headSha, botLogin: town.botLogin, display: queued.display, queuedNow: outcome?.kind !== "already",
+    });
+  }
+  const place = queued?.display;
   const where = place === undefined ? "" : ` It is number ${place.position} of ${place.of} in the queue into \`${pull.base.ref}\`.`;
   const what = outcome?.kind === "already" ? `#${pull.number} was queued already, at this head.`
     : outcome?.kind === "moved" ? `#${pull.number} stays queued, now at its new head \`${pull.head.sha.slice(0, 12)}\`.`
     : `#${pull.number} is queued.`;
-  await say(`${what}${where} ${NOT_RUNNING}`);
+  await say(`${what}${where}`);
 }
 
 export async function dequeuePullRequest(town: TownEvent, request: QueueRequest): Promise<void> {
@@ -76,6 +82,11 @@ export async function dequeuePullRequest(town: TownEvent, request: QueueRequest)
     (ledger) => leaveQueue(ledger, `${town.owner}/${town.repo}`, issue.number, { reason: "dequeued", why: `taken out by @${sender}`, now: town.deps.clock() }),
   );
   if (issue.labels.includes(QUEUE_LABEL)) await removeLabel(town.github, { ...repo, issue_number: issue.number }, QUEUE_LABEL);
+  // The check run sits on the head it was queued at, which the bead keeps.
+  const left = written.changed ? mergeRequestFor(written.state.ledger, `${town.owner}/${town.repo}`, issue.number) : undefined;
+  if (left !== undefined) {
+    await showQueueState(town.github, { ...repo, number: issue.number, headSha: left.headSha, botLogin: town.botLogin, display: { kind: "dequeued", by: sender } });
+  }
   await replyToIssue(town.github, { ...repo, issue_number: issue.number }, written.changed
     ? `@${sender}: #${issue.number} is out of the merge queue. \`/queue\` puts it back.`
     : `@${sender}: #${issue.number} was not in the merge queue, so there was nothing to take out.`);

@@ -126,6 +126,12 @@ export function queueOrder(ledger: Ledger, base: string): MergeRequest[] {
       compare(a.queuedAt, b.queuedAt) || a.number - b.number);
 }
 
+/** The pull request's merge request, queued or not any more (the head it was queued at), or undefined. */
+export function mergeRequestFor(ledger: Ledger, repo: string, number: number): MergeRequest | undefined {
+  const found = beadByExternalRef(ledger, queueRef(repo, number));
+  return found && mergeRequestOf(found);
+}
+
 /** Where the pull request stands in its base's queue (1 is next), or undefined when it is not queued. */
 export function queuePosition(ledger: Ledger, repo: string, number: number): { readonly position: number; readonly of: number } | undefined {
   const found = beadByExternalRef(ledger, queueRef(repo, number));

@@ -15,6 +15,7 @@ import type { Bead } from "../../app/ledger/bead-schema.js";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { NOW, REPO, startTown, type Town } from "../app/app-harness.js";
 import type { Delivery } from "../emulator/webhooks/deliveries.js";
+import { pullRequest } from "../app/queue-harness.js";
 
 const EXAMPLE_WORKFLOW = new URL("../../examples/workflows/gastown-app.yml", import.meta.url);
 const APP_WORKFLOW = ".github/workflows/gastown-app.yml";
@@ -198,6 +199,27 @@ describe("with the App's installation token", () => {
     expect(again).toEqual({ kind: "handled", event: "issues.labeled" });
     expect(sent).toEqual([]);
     expect(failures).toEqual([]);
+  });
+});
+
+describe("the merge queue", () => {
+  it("takes pull_request_target as the pull_request it carries: a queued pull request closed by a person leaves the queue", async () => {
+    await start();
+    const number = await pullRequest(town, "fix/pumps", "pumps.txt");
+    await town.as("mayor", "POST", `/repos/${REPO}/issues/${number}/comments`, { body: "/queue" });
+    await town.deliver();
+    await town.as("ann", "PATCH", `/repos/${REPO}/pulls/${number}`, { state: "closed" });
+    const closed = (await town.newDeliveries()).find((d) => d.event === "pull_request" && d.action === "closed");
+    if (closed === undefined) throw new Error("no pull_request.closed delivery");
+    const appToken = town.github.installationToken(town.github.state.installations[0]?.id as number);
+
+    const outcome = await run({ env: await runnerEnv({ ...closed, event: "pull_request_target" }, 9), inputs: { token: appToken, "app-slug": "gastown" } }, dependencies());
+    expect(failures).toEqual([]);
+    expect(outcome).toEqual({ kind: "handled", event: "pull_request.closed" });
+    expect((await town.ledger())?.beads().find((b) => b.issue_type === "merge-request")).toMatchObject({ status: "closed", close_reason: "closed" });
+    expect(town.issue(number).comments.at(-1)).toMatchObject({
+      user: "gastown[bot]", body: expect.stringContaining(`#${number} left the merge queue: \`ann\` closed it`),
+    });
   });
 });
 

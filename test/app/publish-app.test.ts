@@ -100,6 +100,11 @@ describe("publishing COMPLETED", () => {
       "POST /repos/octo/town/issues/1/labels",
       "DELETE /repos/octo/town/issues/1/labels/status%3A%3Ahooked",
       ...LEDGER_WRITE,
+      // Its place in the queue, on the pull request's head, where the write just queued it.
+      "POST /repos/octo/town/check-runs",
+    ]);
+    expect(town.town.github.state.repos[REPO]?.checkRuns.filter((r) => r.name === "gastown/queue").map((r) => [r.headSha, r.externalId, r.status, r.output.title])).toEqual([
+      [tip, "gastown:queue/octo/town#2", "in_progress", "Queued: 1 of 1 into main"],
     ]);
     // The team's CI ran on the published commit: the App's push of the branch, and the pull request.
     expect(workflowRuns(town.town, CI_PATH)).toEqual([
@@ -141,7 +146,11 @@ describe("publishing COMPLETED", () => {
       // The status comment says when it was updated.
       `PATCH /repos/octo/town/issues/comments/${town.town.issue(1).comments[0]?.id}`,
       ...LEDGER_WRITE,
+      // The queue's check run, found again and edited in place.
+      "GET /repos/octo/town/commits/x/check-runs",
+      expect.stringMatching(/^PATCH \/repos\/octo\/town\/check-runs\/\d+$/),
     ]);
+    expect(town.town.github.state.repos[REPO]?.checkRuns.filter((r) => r.name === "gastown/queue")).toHaveLength(1);
     expect(pullRequests(town.town)).toEqual(pulls);
     expect({ labels: [...town.town.issue(1).labels], comments: commentsOn(town.town, 1).map(firstLine) }).toEqual(issue);
     expect(gastownMetadata(await town.bead())).toMatchObject({ pr: 2, published_attempt: 1 });

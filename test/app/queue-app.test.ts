@@ -5,23 +5,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { queueRef } from "../../app/town/merge-queue.js";
 import { REPO, startTown, type Town } from "./app-harness.js";
 import { commentsOn } from "./publish-harness.js";
+import { pullRequest as openPullRequest } from "./queue-harness.js";
 
 let town: Town;
+const pullRequest = (branch: string, path: string) => openPullRequest(town, branch, path);
 afterEach(async () => {
   await town.close();
   expect(town.github.problems).toEqual([]);
 });
-
-/** ann's pull request from `branch`, changing `path`: its number. */
-async function pullRequest(branch: string, path: string): Promise<number> {
-  const main = (await town.as("ann", "GET", `/repos/${REPO}/git/ref/heads/main`)) as { object: { sha: string } };
-  const tree = (await town.as("ann", "POST", `/repos/${REPO}/git/trees`, { base_tree: main.object.sha, tree: [{ path, mode: "100644", type: "blob", content: "on: push\n" }] })) as { sha: string };
-  const commit = (await town.as("ann", "POST", `/repos/${REPO}/git/commits`, { message: `Change ${path}`, tree: tree.sha, parents: [main.object.sha] })) as { sha: string };
-  await town.as("ann", "POST", `/repos/${REPO}/git/refs`, { ref: `refs/heads/${branch}`, sha: commit.sha });
-  const pull = (await town.as("ann", "POST", `/repos/${REPO}/pulls`, { title: `Change ${path}`, head: branch, base: "main", body: "" })) as { number: number };
-  await town.deliver();
-  return pull.number;
-}
 
 const command = async (body: string, number: number, as = "mayor") => {
   await town.as(as, "POST", `/repos/${REPO}/issues/${number}/comments`, { body });
@@ -37,10 +28,7 @@ describe("/queue", () => {
     const second = await pullRequest("fix/tanks", "tanks.txt");
     await command("/queue", first);
     await command("/queue", second);
-    expect(lastComment(first)).toBe(
-      `@mayor: #${first} is queued. It is number 1 of 1 in the queue into \`main\`. ` +
-        "The refinery that tests and lands the queue is not running here yet; until it does, the queue is kept and nothing lands on its own.",
-    );
+    expect(lastComment(first)).toBe(`@mayor: #${first} is queued. It is number 1 of 1 in the queue into \`main\`.`);
     expect(lastComment(second)).toContain(`#${second} is queued. It is number 2 of 2 in the queue into \`main\`.`);
     expect(town.issue(first).labels).toEqual(["gt:queue"]);
     const bead = (await mergeRequests()).find((b) => b.external_ref === queueRef(REPO, first));

@@ -16,7 +16,8 @@ export interface DeliveryMinimum {
   readonly needed: readonly Needed[];
 }
 
-const NOT_HANDLED = "the App does not subscribe to the event (app.yml); it is here as the rest of a busy installation's traffic";
+const NOT_QUEUE_ACTION = "the App takes a pull request's closing, pushes and reopening (app.yml subscribes to pull_request for those), not this action: Probot routes it nowhere";
+const NOT_QUEUED = "the pull request has no gt:queue label and its branch is no staging branch, so it is neither queued nor the refinery's: the payload says so without a request";
 const NOT_POLECAT_RUN = "the run's title is not a polecat run-name, so it is no polecat's: the payload says so without a request";
 
 export const DELIVERY_MINIMUMS: Readonly<Record<MixKind, DeliveryMinimum>> = {
@@ -39,9 +40,9 @@ export const DELIVERY_MINIMUMS: Readonly<Record<MixKind, DeliveryMinimum>> = {
     why: "settings, permission (write), 👀, the ledger read and one compare-and-swap commit with the message bead, the answer",
     needed: [CONFIG, PERMISSION, COMMENT_REACTION, ...LEDGER_READS, ...commitWrites("message"), REPLY],
   },
-  "pull_request.opened": { why: NOT_HANDLED, needed: [] },
-  "pull_request.labeled": { why: NOT_HANDLED, needed: [] },
-  "pull_request.synchronize": { why: NOT_HANDLED, needed: [] },
+  "pull_request.opened": { why: NOT_QUEUE_ACTION, needed: [] },
+  "pull_request.labeled": { why: "the same", needed: [] },
+  "pull_request.synchronize": { why: NOT_QUEUED, needed: [] },
   "workflow_run.requested": { why: NOT_POLECAT_RUN, needed: [] },
   "workflow_job.queued": { why: "the witness acts on a job's end, not its start", needed: [] },
   "workflow_run.in_progress": { why: NOT_POLECAT_RUN, needed: [] },

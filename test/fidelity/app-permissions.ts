@@ -41,6 +41,10 @@ export const APP_PERMISSIONS: Readonly<Record<string, PermissionNeed>> = {
   // (app/github/job-logs.ts), and the branch of a pull request it is asked on
   // (app/github/pull-request-head.ts).
   "checks/list-for-ref": { permission: "checks", access: "read" },
+  // The merge queue's place on each queued pull request, its `gastown/queue` check run, made and
+  // edited in place (app/github/queue-check-run.ts).
+  "checks/create": { permission: "checks", access: "write" },
+  "checks/update": { permission: "checks", access: "write" },
   "actions/list-jobs-for-workflow-run": { permission: "actions", access: "read" },
   "actions/download-job-logs-for-workflow-run": { permission: "actions", access: "read" },
   "pulls/get": { permission: "pull_requests", access: "read" },
@@ -81,7 +85,6 @@ export const APP_PERMISSIONS: Readonly<Record<string, PermissionNeed>> = {
   "git/delete-ref": { permission: "contents", access: "write" },
   "repos/get-branch": { permission: "contents", access: "read" },
   "repos/get-branch-rules": { permission: "metadata", access: "read" },
-  "repos/get-combined-status-for-ref": { permission: "statuses", access: "read" },
   "pulls/list-reviews": { permission: "pull_requests", access: "read" },
   "pulls/merge": { permission: "contents", access: "write" },
 };

@@ -55264,6 +55264,38 @@ async function findCheckRun(github, repo) {
   if (answer === void 0) return void 0;
   return answer.data.check_runs.filter((run2) => run2.name === repo.checkName && run2.external_id === repo.externalId && run2.app?.slug === repo.appSlug).reduce((newest, run2) => newest === void 0 || run2.id > newest.id ? run2 : newest, void 0);
 }
+async function createCheckRun(github, repo) {
+  const { data } = await github.request("POST /repos/{owner}/{repo}/check-runs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    name: repo.name,
+    head_sha: repo.headSha,
+    external_id: repo.externalId,
+    ...repo.conclusion ? { status: "completed", conclusion: repo.conclusion } : { status: "in_progress" },
+    ...repo.detailsUrl ? { details_url: repo.detailsUrl } : {},
+    output: capOutput(repo.output)
+  });
+  return data.id;
+}
+async function updateCheckRun(github, repo) {
+  await github.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    check_run_id: repo.id,
+    output: capOutput(repo.output),
+    ...repo.conclusion ? { conclusion: repo.conclusion } : {}
+  });
+}
+var TITLE_CHARS = 255;
+var OUTPUT_CHARS = 65535;
+function capOutput(output2) {
+  const text2 = output2.text;
+  return {
+    title: output2.title.slice(0, TITLE_CHARS),
+    summary: output2.summary.slice(0, OUTPUT_CHARS),
+    ...text2 === void 0 ? {} : { text: text2.length > OUTPUT_CHARS ? text2.slice(text2.length - OUTPUT_CHARS) : text2 }
+  };
+}
 
 // app/github/job-logs.ts
 var PER_PAGE2 = 100;
@@ -55794,6 +55826,17 @@ function mergeRequestOf(bead) {
 function queueOrder(ledger2, base) {
   return ledger2.beads().filter((bead) => bead.issue_type === MERGE_REQUEST_TYPE && beadStatus(bead) !== "closed").map(mergeRequestOf).filter((request2) => request2 !== void 0 && request2.base === base).sort((a, b) => a.priority - b.priority || convoyFirst(a.convoyAt, b.convoyAt) || a.tries - b.tries || compare2(a.queuedAt, b.queuedAt) || a.number - b.number);
 }
+function mergeRequestFor(ledger2, repo, number4) {
+  const found = beadByExternalRef(ledger2, queueRef(repo, number4));
+  return found && mergeRequestOf(found);
+}
+function queuePosition(ledger2, repo, number4) {
+  const found = beadByExternalRef(ledger2, queueRef(repo, number4));
+  const request2 = found && beadStatus(found) !== "closed" ? mergeRequestOf(found) : void 0;
+  if (request2 === void 0) return void 0;
+  const queue = queueOrder(ledger2, request2.base);
+  return { position: queue.findIndex((r) => r.id === request2.id) + 1, of: queue.length };
+}
 function leaveQueue(ledger2, repo, number4, leave) {
   const found = beadByExternalRef(ledger2, queueRef(repo, number4));
   if (found === void 0 || beadStatus(found) === "closed") return ledger2;
@@ -55817,6 +55860,109 @@ function convoyFirst(a, b) {
 }
 function compare2(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// app/town/queue-display.ts
+var QUEUE_CHECK_NAME = "gastown/queue";
+function queuedDisplay(ledger2, repo, number4) {
+  const place = queuePosition(ledger2, repo, number4);
+  const request2 = mergeRequestFor(ledger2, repo, number4);
+  if (place === void 0 || request2 === void 0) return void 0;
+  return { headSha: request2.headSha, display: { kind: "queued", base: request2.base, position: place.position, of: place.of, tries: request2.tries } };
+}
+function queueCheck(display) {
+  switch (display.kind) {
+    case "queued": {
+      const tries = display.tries === 0 ? "No batch has failed with it yet." : `It has failed in ${display.tries} batch${display.tries === 1 ? "" : "es"}, so it waits behind those that have not.`;
+      return inProgress(
+        `Queued: ${display.position} of ${display.of} into ${display.base}`,
+        `Number ${display.position} of ${display.of} in the merge queue into \`${display.base}\`. ${tries}`
+      );
+    }
+    case "testing": {
+      const pull = display.refineryPull === void 0 ? "" : `, as refinery pull request ${link(display.refineryPull)}`;
+      return inProgress(
+        `Testing: batch attempt ${display.attempt} into ${display.base}`,
+        `Being tested with its batch in attempt ${display.attempt} on the staging branch \`${display.staging}\`${pull}. What is tested there is the tree that lands.`
+      );
+    }
+    case "awaiting-review":
+      return inProgress(
+        `Green: refinery PR #${display.refineryPull.number} awaits approval`,
+        `Its batch passed. Refinery pull request ${link(display.refineryPull)} into \`${display.base}\` awaits a reviewer's approval; once approved it lands.`
+      );
+    case "landed": {
+      const pull = display.refineryPull === void 0 ? "" : `, through refinery pull request ${link(display.refineryPull)}`;
+      return completed(
+        "success",
+        `Landed in ${display.base}`,
+        `Landed in \`${display.base}\` as commit \`${display.commit.slice(0, 12)}\`${pull}.`
+      );
+    }
+    case "ejected":
+      return completed(
+        "failure",
+        `Left the queue: ${firstLine(display.why)}`,
+        [`The refinery took it out of the merge queue: ${display.why}`, ...display.evidence === void 0 ? [] : ["", display.evidence]].join("\n")
+      );
+    case "dequeued":
+      return completed(
+        "neutral",
+        `Dequeued by ${display.by}`,
+        `Taken out of the merge queue by \`${display.by}\`. \`/queue\` puts it back.`
+      );
+    case "closed":
+      return display.merged ? completed(
+        "neutral",
+        `Merged by ${display.by}, outside the queue`,
+        `Merged by \`${display.by}\` outside the refinery, so it left the merge queue.`
+      ) : completed(
+        "neutral",
+        `Closed by ${display.by}, out of the queue`,
+        `Closed by \`${display.by}\`, so it left the merge queue. Reopening it does not queue it again: \`/queue\` does.`
+      );
+  }
+}
+function inProgress(title, summary2) {
+  return { status: "in_progress", title, summary: summary2 };
+}
+function completed(conclusion, title, summary2) {
+  return { status: "completed", conclusion, title, summary: summary2 };
+}
+function link(pull) {
+  return `[#${pull.number}](${pull.url})`;
+}
+function firstLine(text2) {
+  return text2.split("\n", 1)[0];
+}
+
+// app/github/queue-check-run.ts
+async function showQueueState(github, target) {
+  const { owner, repo, headSha } = target;
+  const check2 = queueCheck(target.display);
+  const output2 = { title: check2.title, summary: check2.summary };
+  const externalId = queueRef(`${owner}/${repo}`, target.number);
+  const found = target.queuedNow === true ? void 0 : await findCheckRun(github, {
+    owner,
+    repo,
+    ref: headSha,
+    checkName: QUEUE_CHECK_NAME,
+    externalId,
+    appSlug: target.botLogin.replace(/\[bot\]$/, "")
+  });
+  if (found === void 0 || found.status === "completed" && check2.conclusion === void 0) {
+    return createCheckRun(github, {
+      owner,
+      repo,
+      name: QUEUE_CHECK_NAME,
+      headSha,
+      externalId,
+      output: output2,
+      ...check2.conclusion ? { conclusion: check2.conclusion } : {}
+    });
+  }
+  await updateCheckRun(github, { owner, repo, id: found.id, output: output2, ...check2.conclusion ? { conclusion: check2.conclusion } : {} });
+  return found.id;
 }
 
 // app/town/status-comment.ts
@@ -56901,11 +57047,12 @@ async function publishExit(town, beadId, known) {
     }, unpublished === void 0 ? changes : withEscalated(changes, labels, town.config.sling.label));
   }
   let promoted;
+  let queuedNow = false;
   const recorded = await town.store.update(
     () => `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === void 0 ? "" : ` as pull request #${pr}`}` + (promoted === void 0 ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`),
     (current) => {
       const published = recordPublished(current, exit.bead.id, exit.attempt, pr);
-      const queued = pr === void 0 ? published : queuePull(published, {
+      const queued = pr === void 0 ? void 0 : queuePull(published, {
         repo: `${town.owner}/${town.repo}`,
         number: pr,
         title: exit.bead.title,
@@ -56915,13 +57062,15 @@ async function publishExit(town, beadId, known) {
         bead: exit.bead.id,
         polecat: exit.polecat,
         priority: exit.bead.priority ?? 2
-      }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, published.records.keys()) ?? town.fallbackPrefix }).ledger;
-      const next = promoteWaiting(queued, town.config, town.deps.clock());
+      }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, published.records.keys()) ?? town.fallbackPrefix });
+      queuedNow = queued !== void 0 && queued.outcome.kind !== "already";
+      const next = promoteWaiting(queued?.ledger ?? published, town.config, town.deps.clock());
       promoted = next.hooked;
       return next.ledger;
     },
     { from: claimed.state }
   );
+  if (pr !== void 0) await showQueued(town, recorded.state.ledger, pr, queuedNow);
   if (promoted !== void 0) await dispatchPromoted(town, promoted, recorded.state);
   return {
     kind: "published",
@@ -56930,6 +57079,19 @@ async function publishExit(town, beadId, known) {
     ...escalation === void 0 ? {} : { escalation },
     ...promoted === void 0 ? {} : { promoted: promoted.bead.id }
   };
+}
+async function showQueued(town, ledger2, pr, queuedNow) {
+  const queued = queuedDisplay(ledger2, `${town.owner}/${town.repo}`, pr);
+  if (queued === void 0) return;
+  await showQueueState(town.github, {
+    owner: town.owner,
+    repo: town.repo,
+    number: pr,
+    headSha: queued.headSha,
+    botLogin: town.botLogin,
+    display: queued.display,
+    queuedNow
+  });
 }
 var CLOCK_SKEW_MS = 10 * 6e4;
 function listedSince(at) {
@@ -57008,7 +57170,7 @@ async function deleteStaging(github, repo, branch) {
 }
 
 // app/github/staging-facts.ts
-async function requiredChecks(github, repo, branch) {
+async function baseRules(github, repo, branch) {
   const rules = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/rules/branches/{branch}", {
     owner: repo.owner,
     repo: repo.repo,
@@ -57016,14 +57178,16 @@ async function requiredChecks(github, repo, branch) {
     per_page: PER_PAGE3
   }), void 0);
   const named = /* @__PURE__ */ new Set();
+  let linear = false;
   for (const rule of rules?.data ?? []) {
     if (rule.type === "required_status_checks") for (const check2 of rule.parameters?.required_status_checks ?? []) named.add(check2.context);
+    if (rule.type === "required_linear_history") linear = true;
   }
   const branchAnswer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/branches/{branch}", { owner: repo.owner, repo: repo.repo, branch }), void 0);
   const protection = branchAnswer?.data?.protection;
   for (const context of protection?.required_status_checks?.contexts ?? []) named.add(context);
   for (const check2 of protection?.required_status_checks?.checks ?? []) named.add(check2.context);
-  return [...named];
+  return { required: [...named], linear };
 }
 async function checkRunsOn(github, repo, sha) {
   const all = [];
@@ -57121,12 +57285,13 @@ function bisect(group) {
   if (group.length === 1) return [{ prs: group, retries: 0 }];
   return [{ prs: firstHalf(group), retries: 0, sibling: secondHalf(group) }];
 }
-function afterTrial(trial, green, rest) {
+function afterTrial(trial, green, rest, confirmRetries = 0) {
   if (green) {
     const inferred = trial.sibling ? bisect(trial.sibling) : [];
     return { land: trial.prs, eject: [], next: [...inferred, ...rest] };
   }
-  if (trial.retries > 0) return { land: [], eject: [], next: [{ ...trial, retries: trial.retries - 1 }, ...rest] };
+  const retries = trial.prs.length === 1 && trial.rerun !== true ? Math.max(trial.retries, confirmRetries) : trial.retries;
+  if (retries > 0) return { land: [], eject: [], next: [{ ...trial, retries: retries - 1, rerun: true }, ...rest] };
   const fresh = trial.sibling ? [{ prs: trial.sibling, retries: 0 }] : [];
   if (trial.prs.length === 1) return { land: [], eject: trial.prs, next: [...fresh, ...rest] };
   return { land: [], eject: [], next: [...bisect(trial.prs), ...fresh, ...rest] };
@@ -57227,7 +57392,7 @@ function begun(trial, attempt, open3, baseSha, since, redBefore) {
     stage: "building",
     baseSha,
     since,
-    ...redBefore && redBefore.length > 0 ? { redBefore } : {}
+    ...redBefore ? { redBefore } : {}
   };
 }
 function trialRequests(ledger2, trial) {
@@ -57307,16 +57472,20 @@ function recordVerdict(ledger2, update) {
     };
   }
   const failing = update.verdict.failing;
-  const knownFlaky = failing.length > 0 && failing.every((name2) => (slot.flaky[name2] ?? 0) > 0) && trial.redBefore === void 0;
-  const lone = trial.prs.length === 1 && trial.redBefore === void 0 ? update.config.refinery.retries_for_flakes : 0;
-  const retries = Math.max(trial.retries, knownFlaky ? 1 : 0, lone);
-  const decision = afterTrial({ prs: trial.prs, retries, ...trial.sibling ? { sibling: trial.sibling } : {} }, false, slot.plan);
+  const rerun = trial.redBefore !== void 0;
+  const knownFlaky = failing.length > 0 && failing.every((name2) => (slot.flaky[name2] ?? 0) > 0) && !rerun;
+  const decision = afterTrial({
+    prs: trial.prs,
+    retries: Math.max(trial.retries, knownFlaky ? 1 : 0),
+    rerun,
+    ...trial.sibling ? { sibling: trial.sibling } : {}
+  }, false, slot.plan, update.config.refinery.retries_for_flakes);
   const { trial: _, ...rest } = slot;
   const recorded = { ...rest, runs: slot.runs + 1 };
-  if (retries > 0) {
-    const [again, ...plan] = decision.next;
+  const [again, ...later] = decision.next;
+  if (again?.rerun === true && again.prs === trial.prs) {
     const retry2 = { ...again, redBefore: failing };
-    return { ledger: withSlot(ledger2, { ...recorded, plan: [retry2, ...plan] }, update), ejected: [], retried: true };
+    return { ledger: withSlot(ledger2, { ...recorded, plan: [retry2, ...later] }, update), ejected: [], retried: true };
   }
   let next = ledger2;
   const ejected = [];
@@ -57887,7 +58056,7 @@ async function sendBackEjected(town, ejected, evidence, ledger2) {
   const max = town.config.refinery.max_fix_attempts;
   if (fixes >= max) {
     await escalate(town, work, `its pull request #${request2.number} failed in the merge queue after ${fixes} fix${fixes === 1 ? "" : "es"} (refinery.max_fix_attempts is ${max})`);
-    await say(`It has gone back to a polecat ${fixes} time${fixes === 1 ? "" : "s"} already, so it is escalated to the people who slung it.`);
+    await say(fixes === 0 ? `Sending it back to a polecat is off (refinery.max_fix_attempts is 0), so it is escalated to the people who slung it.` : `It has gone back to a polecat ${fixes} time${fixes === 1 ? "" : "s"} already, so it is escalated to the people who slung it.`);
     return;
   }
   const formula = ejected.why === "conflict" ? CONFLICT_FORMULA : FIX_FORMULA;
@@ -57944,7 +58113,9 @@ async function escalate(town, work, reason) {
   const number4 = issueNumberOf(work);
   if (number4 === void 0) return;
   const slungBy = gastownString(work, "slung_by");
-  await addLabels(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 }, [ESCALATED_LABEL]);
+  const issue3 = { owner: town.owner, repo: town.repo, issue_number: number4 };
+  await addLabels(town.github, issue3, [ESCALATED_LABEL]);
+  for (const label of slingLabelsOn(await labelsOn(town.github, issue3) ?? [], town.config.sling.label)) await removeLabel(town.github, issue3, label);
   await replyToIssue(
     town.github,
     { owner: town.owner, repo: town.repo, issue_number: number4 },
@@ -58005,7 +58176,7 @@ async function landBatch(town, batch) {
         ...repo,
         pull_number: trial.pr,
         sha: staging,
-        merge_method: town.config.refinery.merge_method,
+        merge_method: batch.method,
         commit_title: `Land ${batch.lines.map((line) => `#${line.request.number}`).join(", ")} (refinery batch ${trial.attempt}, #${trial.pr})`.slice(0, 250)
       });
       return { kind: "landed", sha: data.sha, where: `#${trial.pr}` };
@@ -58118,7 +58289,7 @@ var BaseRefinery = class {
   said = [];
   rig;
   repo;
-  required;
+  rules;
   async carryOn() {
     for (let move = 0; move < MOST_MOVES; move++) {
       const ledger2 = (await this.town.store.read()).ledger;
@@ -58218,9 +58389,27 @@ var BaseRefinery = class {
   numbers(ledger2, trial) {
     return trialRequests(ledger2, trial).map((request2) => `#${request2.number}`).join(", ");
   }
+  /** The base's rules, read once a step. */
+  async baseRules() {
+    this.rules ??= await baseRules(this.town.github, this.repo, this.base);
+    return this.rules;
+  }
+  /** Whether the commit that landed a batch keeps the staging commit (and so every head) as a parent: a merge, not a squash or rebase. */
+  async keptHeads(trial, landed) {
+    const { data } = await this.town.github.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...this.repo, commit_sha: landed });
+    return data.parents.some((parent) => parent.sha === trial.stagingSha);
+  }
   async requiredContexts() {
-    this.required ??= await requiredChecks(this.town.github, this.repo, this.base);
-    return this.required;
+    return (await this.baseRules()).required;
+  }
+  /**
+   * How the refinery pull request merges: `refinery.merge_method`, except that a base that takes no
+   * merge commits gets the batch squashed (a rebase cannot replay its merge commits), which lands
+   * the same tested tree.
+   */
+  async mergeMethod() {
+    const method = this.town.config.refinery.merge_method;
+    return method === "merge" && (await this.baseRules()).linear ? "squash" : method;
   }
   async gates() {
     const { gates } = this.town.config.refinery;
@@ -58244,7 +58433,7 @@ var BaseRefinery = class {
         const outdated = trialOutdated(ledger2, trial);
         if (outdated !== void 0) return await this.rebuild(ledger2, trial, outdated);
         const pull = trial.pr === void 0 ? void 0 : await readRefineryPull(this.town, trial.pr);
-        if (pull?.merged) return await this.landed(trial, pull.mergeSha ?? trial.stagingSha ?? "", `#${trial.pr}`);
+        if (pull?.merged) return await this.landed(trial, pull.mergeSha ?? trial.stagingSha ?? "", `#${trial.pr}`, pull.mergeSha !== void 0 && await this.keptHeads(trial, pull.mergeSha) ? "merge" : "squash");
         if (pull?.state === "closed") return await this.closedByPerson(trial, pull);
         const baseSha = await branchTip(this.town.github, this.repo, this.base);
         if (baseSha !== void 0 && baseSha !== trial.baseSha) return await this.rebuild(ledger2, trial, `\`${this.base}\` moved to ${baseSha.slice(0, 12)}`);
@@ -58346,10 +58535,11 @@ var BaseRefinery = class {
   }
   /** 4. The green batch landed, or already landed by a person or an earlier step. */
   async land(ledger2, trial) {
-    const landing = await landBatch(this.town, { base: this.base, trial, ledger: ledger2, lines: this.lines(ledger2, trial) });
+    const method = await this.mergeMethod();
+    const landing = await landBatch(this.town, { base: this.base, trial, lines: this.lines(ledger2, trial), method });
     switch (landing.kind) {
       case "landed":
-        return await this.landed(trial, landing.sha, landing.where);
+        return await this.landed(trial, landing.sha, landing.where, method);
       case "base-moved":
         return await this.rebuild(ledger2, trial, `\`${this.base}\` moved before the batch landed`);
       case "to-review": {
@@ -58371,7 +58561,7 @@ var BaseRefinery = class {
     if (changed && review !== void 0 && review.pr !== void 0) await this.openRefineryPull(ledger2, review, { kind: "waiting", why: `GitHub would not merge it yet: ${why}.` });
     return false;
   }
-  async landed(trial, sha, where) {
+  async landed(trial, sha, where, method = "merge") {
     const mergedAt = this.now;
     let landed = [];
     const written = await this.town.store.update(`Refinery: batch ${trial.attempt} into ${this.base} landed at ${sha.slice(0, 12)}`, (current) => {
@@ -58384,7 +58574,7 @@ var BaseRefinery = class {
     });
     if (!written.changed) return false;
     this.said.push(`${this.base}: batch ${trial.attempt} landed in ${where}: ${landed.map((l) => `#${l.request.number}`).join(", ")}.`);
-    await tellLanded(this.town, { landed, where, sha, closeEach: trial.pr !== void 0 && this.town.config.refinery.merge_method !== "merge" });
+    await tellLanded(this.town, { landed, where, sha, closeEach: trial.pr !== void 0 && method !== "merge" });
     if (trial.pr === void 0) await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
     return true;
   }

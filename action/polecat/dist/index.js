@@ -56445,7 +56445,7 @@ async function createCheckRun(github, repo) {
     name: repo.name,
     head_sha: repo.headSha,
     external_id: repo.externalId,
-    status: "in_progress",
+    ...repo.conclusion ? { status: "completed", conclusion: repo.conclusion } : { status: "in_progress" },
     ...repo.detailsUrl ? { details_url: repo.detailsUrl } : {},
     output: capOutput(repo.output)
   });

@@ -53222,7 +53222,7 @@ async function deleteStaging(github, repo, branch) {
 }
 
 // app/github/staging-facts.ts
-async function requiredChecks(github, repo, branch) {
+async function baseRules(github, repo, branch) {
   const rules = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/rules/branches/{branch}", {
     owner: repo.owner,
     repo: repo.repo,
@@ -53230,14 +53230,16 @@ async function requiredChecks(github, repo, branch) {
     per_page: PER_PAGE
   }), void 0);
   const named = /* @__PURE__ */ new Set();
+  let linear = false;
   for (const rule of rules?.data ?? []) {
     if (rule.type === "required_status_checks") for (const check2 of rule.parameters?.required_status_checks ?? []) named.add(check2.context);
+    if (rule.type === "required_linear_history") linear = true;
   }
   const branchAnswer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/branches/{branch}", { owner: repo.owner, repo: repo.repo, branch }), void 0);
   const protection = branchAnswer?.data?.protection;
   for (const context of protection?.required_status_checks?.contexts ?? []) named.add(context);
   for (const check2 of protection?.required_status_checks?.checks ?? []) named.add(check2.context);
-  return [...named];
+  return { required: [...named], linear };
 }
 async function checkRunsOn(github, repo, sha) {
   const all = [];
@@ -54043,12 +54045,13 @@ function bisect(group) {
   if (group.length === 1) return [{ prs: group, retries: 0 }];
   return [{ prs: firstHalf(group), retries: 0, sibling: secondHalf(group) }];
 }
-function afterTrial(trial, green, rest) {
+function afterTrial(trial, green, rest, confirmRetries = 0) {
   if (green) {
     const inferred = trial.sibling ? bisect(trial.sibling) : [];
     return { land: trial.prs, eject: [], next: [...inferred, ...rest] };
   }
-  if (trial.retries > 0) return { land: [], eject: [], next: [{ ...trial, retries: trial.retries - 1 }, ...rest] };
+  const retries = trial.prs.length === 1 && trial.rerun !== true ? Math.max(trial.retries, confirmRetries) : trial.retries;
+  if (retries > 0) return { land: [], eject: [], next: [{ ...trial, retries: retries - 1, rerun: true }, ...rest] };
   const fresh = trial.sibling ? [{ prs: trial.sibling, retries: 0 }] : [];
   if (trial.prs.length === 1) return { land: [], eject: trial.prs, next: [...fresh, ...rest] };
   return { land: [], eject: [], next: [...bisect(trial.prs), ...fresh, ...rest] };
@@ -54149,7 +54152,7 @@ function begun(trial, attempt, open3, baseSha, since, redBefore) {
     stage: "building",
     baseSha,
     since,
-    ...redBefore && redBefore.length > 0 ? { redBefore } : {}
+    ...redBefore ? { redBefore } : {}
   };
 }
 function trialRequests(ledger2, trial) {
@@ -54229,16 +54232,20 @@ function recordVerdict(ledger2, update) {
     };
   }
   const failing = update.verdict.failing;
-  const knownFlaky = failing.length > 0 && failing.every((name2) => (slot.flaky[name2] ?? 0) > 0) && trial.redBefore === void 0;
-  const lone = trial.prs.length === 1 && trial.redBefore === void 0 ? update.config.refinery.retries_for_flakes : 0;
-  const retries = Math.max(trial.retries, knownFlaky ? 1 : 0, lone);
-  const decision = afterTrial({ prs: trial.prs, retries, ...trial.sibling ? { sibling: trial.sibling } : {} }, false, slot.plan);
+  const rerun = trial.redBefore !== void 0;
+  const knownFlaky = failing.length > 0 && failing.every((name2) => (slot.flaky[name2] ?? 0) > 0) && !rerun;
+  const decision = afterTrial({
+    prs: trial.prs,
+    retries: Math.max(trial.retries, knownFlaky ? 1 : 0),
+    rerun,
+    ...trial.sibling ? { sibling: trial.sibling } : {}
+  }, false, slot.plan, update.config.refinery.retries_for_flakes);
   const { trial: _, ...rest } = slot;
   const recorded = { ...rest, runs: slot.runs + 1 };
-  if (retries > 0) {
-    const [again, ...plan] = decision.next;
+  const [again, ...later] = decision.next;
+  if (again?.rerun === true && again.prs === trial.prs) {
     const retry2 = { ...again, redBefore: failing };
-    return { ledger: withSlot(ledger2, { ...recorded, plan: [retry2, ...plan] }, update), ejected: [], retried: true };
+    return { ledger: withSlot(ledger2, { ...recorded, plan: [retry2, ...later] }, update), ejected: [], retried: true };
   }
   let next = ledger2;
   const ejected = [];
@@ -56615,7 +56622,7 @@ async function sendBackEjected(town, ejected, evidence, ledger2) {
   const max = town.config.refinery.max_fix_attempts;
   if (fixes >= max) {
     await escalate(town, work, `its pull request #${request2.number} failed in the merge queue after ${fixes} fix${fixes === 1 ? "" : "es"} (refinery.max_fix_attempts is ${max})`);
-    await say(`It has gone back to a polecat ${fixes} time${fixes === 1 ? "" : "s"} already, so it is escalated to the people who slung it.`);
+    await say(fixes === 0 ? `Sending it back to a polecat is off (refinery.max_fix_attempts is 0), so it is escalated to the people who slung it.` : `It has gone back to a polecat ${fixes} time${fixes === 1 ? "" : "s"} already, so it is escalated to the people who slung it.`);
     return;
   }
   const formula = ejected.why === "conflict" ? CONFLICT_FORMULA : FIX_FORMULA;
@@ -56672,7 +56679,9 @@ async function escalate(town, work, reason) {
   const number4 = issueNumberOf(work);
   if (number4 === void 0) return;
   const slungBy = gastownString(work, "slung_by");
-  await addLabels(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 }, [ESCALATED_LABEL]);
+  const issue3 = { owner: town.owner, repo: town.repo, issue_number: number4 };
+  await addLabels(town.github, issue3, [ESCALATED_LABEL]);
+  for (const label of slingLabelsOn(await labelsOn(town.github, issue3) ?? [], town.config.sling.label)) await removeLabel(town.github, issue3, label);
   await replyToIssue(
     town.github,
     { owner: town.owner, repo: town.repo, issue_number: number4 },
@@ -56733,7 +56742,7 @@ async function landBatch(town, batch) {
         ...repo,
         pull_number: trial.pr,
         sha: staging,
-        merge_method: town.config.refinery.merge_method,
+        merge_method: batch.method,
         commit_title: `Land ${batch.lines.map((line) => `#${line.request.number}`).join(", ")} (refinery batch ${trial.attempt}, #${trial.pr})`.slice(0, 250)
       });
       return { kind: "landed", sha: data.sha, where: `#${trial.pr}` };
@@ -56855,7 +56864,7 @@ var BaseRefinery = class {
   said = [];
   rig;
   repo;
-  required;
+  rules;
   async carryOn() {
     for (let move = 0; move < MOST_MOVES; move++) {
       const ledger2 = (await this.town.store.read()).ledger;
@@ -56955,9 +56964,27 @@ var BaseRefinery = class {
   numbers(ledger2, trial) {
     return trialRequests(ledger2, trial).map((request2) => `#${request2.number}`).join(", ");
   }
+  /** The base's rules, read once a step. */
+  async baseRules() {
+    this.rules ??= await baseRules(this.town.github, this.repo, this.base);
+    return this.rules;
+  }
+  /** Whether the commit that landed a batch keeps the staging commit (and so every head) as a parent: a merge, not a squash or rebase. */
+  async keptHeads(trial, landed) {
+    const { data } = await this.town.github.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...this.repo, commit_sha: landed });
+    return data.parents.some((parent) => parent.sha === trial.stagingSha);
+  }
   async requiredContexts() {
-    this.required ??= await requiredChecks(this.town.github, this.repo, this.base);
-    return this.required;
+    return (await this.baseRules()).required;
+  }
+  /**
+   * How the refinery pull request merges: `refinery.merge_method`, except that a base that takes no
+   * merge commits gets the batch squashed (a rebase cannot replay its merge commits), which lands
+   * the same tested tree.
+   */
+  async mergeMethod() {
+    const method = this.town.config.refinery.merge_method;
+    return method === "merge" && (await this.baseRules()).linear ? "squash" : method;
   }
   async gates() {
     const { gates } = this.town.config.refinery;
@@ -56981,7 +57008,7 @@ var BaseRefinery = class {
         const outdated = trialOutdated(ledger2, trial);
         if (outdated !== void 0) return await this.rebuild(ledger2, trial, outdated);
         const pull = trial.pr === void 0 ? void 0 : await readRefineryPull(this.town, trial.pr);
-        if (pull?.merged) return await this.landed(trial, pull.mergeSha ?? trial.stagingSha ?? "", `#${trial.pr}`);
+        if (pull?.merged) return await this.landed(trial, pull.mergeSha ?? trial.stagingSha ?? "", `#${trial.pr}`, pull.mergeSha !== void 0 && await this.keptHeads(trial, pull.mergeSha) ? "merge" : "squash");
         if (pull?.state === "closed") return await this.closedByPerson(trial, pull);
         const baseSha = await branchTip(this.town.github, this.repo, this.base);
         if (baseSha !== void 0 && baseSha !== trial.baseSha) return await this.rebuild(ledger2, trial, `\`${this.base}\` moved to ${baseSha.slice(0, 12)}`);
@@ -57083,10 +57110,11 @@ var BaseRefinery = class {
   }
   /** 4. The green batch landed, or already landed by a person or an earlier step. */
   async land(ledger2, trial) {
-    const landing = await landBatch(this.town, { base: this.base, trial, ledger: ledger2, lines: this.lines(ledger2, trial) });
+    const method = await this.mergeMethod();
+    const landing = await landBatch(this.town, { base: this.base, trial, lines: this.lines(ledger2, trial), method });
     switch (landing.kind) {
       case "landed":
-        return await this.landed(trial, landing.sha, landing.where);
+        return await this.landed(trial, landing.sha, landing.where, method);
       case "base-moved":
         return await this.rebuild(ledger2, trial, `\`${this.base}\` moved before the batch landed`);
       case "to-review": {
@@ -57108,7 +57136,7 @@ var BaseRefinery = class {
     if (changed && review !== void 0 && review.pr !== void 0) await this.openRefineryPull(ledger2, review, { kind: "waiting", why: `GitHub would not merge it yet: ${why}.` });
     return false;
   }
-  async landed(trial, sha, where) {
+  async landed(trial, sha, where, method = "merge") {
     const mergedAt = this.now;
     let landed = [];
     const written = await this.town.store.update(`Refinery: batch ${trial.attempt} into ${this.base} landed at ${sha.slice(0, 12)}`, (current) => {
@@ -57121,7 +57149,7 @@ var BaseRefinery = class {
     });
     if (!written.changed) return false;
     this.said.push(`${this.base}: batch ${trial.attempt} landed in ${where}: ${landed.map((l) => `#${l.request.number}`).join(", ")}.`);
-    await tellLanded(this.town, { landed, where, sha, closeEach: trial.pr !== void 0 && this.town.config.refinery.merge_method !== "merge" });
+    await tellLanded(this.town, { landed, where, sha, closeEach: trial.pr !== void 0 && method !== "merge" });
     if (trial.pr === void 0) await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
     return true;
   }

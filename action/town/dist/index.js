@@ -6354,9 +6354,9 @@ var require_client_h1 = __commonJS({
         client2.emit("disconnect", client2[kUrl], [client2], err);
         client2[kResume]();
       });
-      let closed = false;
+      let closed2 = false;
       socket.on("close", () => {
-        closed = true;
+        closed2 = true;
       });
       return {
         version: "h1",
@@ -6368,7 +6368,7 @@ var require_client_h1 = __commonJS({
           resumeH1(client);
         },
         destroy(err, callback) {
-          if (closed) {
+          if (closed2) {
             queueMicrotask(callback);
           } else {
             socket.destroy(err).on("close", callback);
@@ -6994,9 +6994,9 @@ var require_client_h2 = __commonJS({
         client.emit("disconnect", client[kUrl], [client], err);
         client[kResume]();
       });
-      let closed = false;
+      let closed2 = false;
       socket.on("close", () => {
-        closed = true;
+        closed2 = true;
       });
       return {
         version: "h2",
@@ -7008,7 +7008,7 @@ var require_client_h2 = __commonJS({
           resumeH2(client);
         },
         destroy(err, callback) {
-          if (closed) {
+          if (closed2) {
             queueMicrotask(callback);
           } else {
             socket.destroy(err).on("close", callback);
@@ -31539,18 +31539,18 @@ var require_pump = __commonJS({
     };
     var destroyer = function(stream, reading, writing, callback) {
       callback = once(callback);
-      var closed = false;
+      var closed2 = false;
       stream.on("close", function() {
-        closed = true;
+        closed2 = true;
       });
       eos(stream, { readable: reading, writable: writing }, function(err) {
         if (err) return callback(err);
-        closed = true;
+        closed2 = true;
         callback();
       });
       var destroyed = false;
       return function(err) {
-        if (closed) return;
+        if (closed2) return;
         if (destroyed) return;
         destroyed = true;
         if (isFS(stream)) return stream.close(noop4);
@@ -32353,7 +32353,7 @@ var require_sonic_boom2 = __commonJS({
     function callFlushCallbackOnDrain(cb) {
       this._flushPending++;
       let waiting = true;
-      let completed = false;
+      let completed2 = false;
       let flushing = false;
       const stopWaiting = () => {
         if (!waiting) return false;
@@ -32363,8 +32363,8 @@ var require_sonic_boom2 = __commonJS({
         return true;
       };
       const complete = (err, finish = true) => {
-        if (completed) return;
-        completed = true;
+        if (completed2) return;
+        completed2 = true;
         if (flushing) this._flushInProgress--;
         try {
           cb(err);
@@ -42190,11 +42190,11 @@ var $ZodCheckOverwrite = /* @__PURE__ */ $constructor("$ZodCheckOverwrite", (ins
 
 // node_modules/zod/v4/core/doc.js
 var Doc = class {
-  constructor(args = [], closed = {}) {
+  constructor(args = [], closed2 = {}) {
     this.content = [];
     this.indent = 0;
     this.args = args;
-    this.closed = closed;
+    this.closed = closed2;
   }
   // the compiler catches a child's throw and keeps writing into this doc, so the indent has to unwind with it
   indented(fn) {
@@ -69373,8 +69373,8 @@ function progress(ledger2, molecule) {
   const bond = bondState(ledger2, molecule.root);
   if (bond.state !== "running") return result(bond.state, [], bond.waitingOn);
   if (closedCount === total) return result("finished");
-  const closed = new Set(molecule.steps.filter((s) => s.closed).map((s) => s.step));
-  return result("running", molecule.steps.filter((s) => !s.closed && s.needs.every((n) => closed.has(n))));
+  const closed2 = new Set(molecule.steps.filter((s) => s.closed).map((s) => s.step));
+  return result("running", molecule.steps.filter((s) => !s.closed && s.needs.every((n) => closed2.has(n))));
 }
 function bondState(ledger2, root) {
   const waitingOn = [];
@@ -70734,8 +70734,8 @@ function queuePull(ledger2, pull, input2) {
     if (request3 === void 0 || request3.headSha === pull.headSha) {
       return { ledger: ledger2, outcome: { kind: "already", request: request3 ?? fromPull(found.id, pull, input2.by, now) } };
     }
-    const moved = withGastownMetadata({ ...found, updated_at: now }, { head: pull.head, head_sha: pull.headSha, base: pull.base });
-    return { ledger: ledger2.withBead(moved), outcome: { kind: "moved", request: mergeRequestOf(moved), from: request3.headSha } };
+    const moved2 = withGastownMetadata({ ...found, updated_at: now }, { head: pull.head, head_sha: pull.headSha, base: pull.base });
+    return { ledger: ledger2.withBead(moved2), outcome: { kind: "moved", request: mergeRequestOf(moved2), from: request3.headSha } };
   }
   const title = `Merge #${pull.number}: ${pull.title}`.slice(0, 200);
   const id = found?.id ?? newBeadId({ prefix: input2.prefix, title, description: ref, creator: input2.by, createdAt: input2.now }, ledger2.records);
@@ -70809,6 +70809,10 @@ function mergeRequestOf(bead) {
 function queueOrder(ledger2, base) {
   return ledger2.beads().filter((bead) => bead.issue_type === MERGE_REQUEST_TYPE && beadStatus(bead) !== "closed").map(mergeRequestOf).filter((request2) => request2 !== void 0 && request2.base === base).sort((a, b) => a.priority - b.priority || convoyFirst(a.convoyAt, b.convoyAt) || a.tries - b.tries || compare(a.queuedAt, b.queuedAt) || a.number - b.number);
 }
+function mergeRequestFor(ledger2, repo, number4) {
+  const found = beadByExternalRef(ledger2, queueRef(repo, number4));
+  return found && mergeRequestOf(found);
+}
 function queuePosition(ledger2, repo, number4) {
   const found = beadByExternalRef(ledger2, queueRef(repo, number4));
   const request2 = found && beadStatus(found) !== "closed" ? mergeRequestOf(found) : void 0;
@@ -70862,6 +70866,38 @@ async function findCheckRun(github, repo) {
   }), void 0, [404, 422]);
   if (answer === void 0) return void 0;
   return answer.data.check_runs.filter((run3) => run3.name === repo.checkName && run3.external_id === repo.externalId && run3.app?.slug === repo.appSlug).reduce((newest, run3) => newest === void 0 || run3.id > newest.id ? run3 : newest, void 0);
+}
+async function createCheckRun(github, repo) {
+  const { data } = await github.request("POST /repos/{owner}/{repo}/check-runs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    name: repo.name,
+    head_sha: repo.headSha,
+    external_id: repo.externalId,
+    ...repo.conclusion ? { status: "completed", conclusion: repo.conclusion } : { status: "in_progress" },
+    ...repo.detailsUrl ? { details_url: repo.detailsUrl } : {},
+    output: capOutput(repo.output)
+  });
+  return data.id;
+}
+async function updateCheckRun(github, repo) {
+  await github.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    check_run_id: repo.id,
+    output: capOutput(repo.output),
+    ...repo.conclusion ? { conclusion: repo.conclusion } : {}
+  });
+}
+var TITLE_CHARS = 255;
+var OUTPUT_CHARS = 65535;
+function capOutput(output2) {
+  const text2 = output2.text;
+  return {
+    title: output2.title.slice(0, TITLE_CHARS),
+    summary: output2.summary.slice(0, OUTPUT_CHARS),
+    ...text2 === void 0 ? {} : { text: text2.length > OUTPUT_CHARS ? text2.slice(text2.length - OUTPUT_CHARS) : text2 }
+  };
 }
 
 // app/github/job-logs.ts
@@ -71231,6 +71267,109 @@ async function changedPaths(github, repo) {
   return { paths: [...new Set(paths)], complete: files.length < COMPARE_FILES_LIMIT };
 }
 
+// app/town/queue-display.ts
+var QUEUE_CHECK_NAME = "gastown/queue";
+function queuedDisplay(ledger2, repo, number4) {
+  const place = queuePosition(ledger2, repo, number4);
+  const request2 = mergeRequestFor(ledger2, repo, number4);
+  if (place === void 0 || request2 === void 0) return void 0;
+  return { headSha: request2.headSha, display: { kind: "queued", base: request2.base, position: place.position, of: place.of, tries: request2.tries } };
+}
+function queueCheck(display) {
+  switch (display.kind) {
+    case "queued": {
+      const tries = display.tries === 0 ? "No batch has failed with it yet." : `It has failed in ${display.tries} batch${display.tries === 1 ? "" : "es"}, so it waits behind those that have not.`;
+      return inProgress(
+        `Queued: ${display.position} of ${display.of} into ${display.base}`,
+        `Number ${display.position} of ${display.of} in the merge queue into \`${display.base}\`. ${tries}`
+      );
+    }
+    case "testing": {
+      const pull = display.refineryPull === void 0 ? "" : `, as refinery pull request ${link(display.refineryPull)}`;
+      return inProgress(
+        `Testing: batch attempt ${display.attempt} into ${display.base}`,
+        `Being tested with its batch in attempt ${display.attempt} on the staging branch \`${display.staging}\`${pull}. What is tested there is the tree that lands.`
+      );
+    }
+    case "awaiting-review":
+      return inProgress(
+        `Green: refinery PR #${display.refineryPull.number} awaits approval`,
+        `Its batch passed. Refinery pull request ${link(display.refineryPull)} into \`${display.base}\` awaits a reviewer's approval; once approved it lands.`
+      );
+    case "landed": {
+      const pull = display.refineryPull === void 0 ? "" : `, through refinery pull request ${link(display.refineryPull)}`;
+      return completed(
+        "success",
+        `Landed in ${display.base}`,
+        `Landed in \`${display.base}\` as commit \`${display.commit.slice(0, 12)}\`${pull}.`
+      );
+    }
+    case "ejected":
+      return completed(
+        "failure",
+        `Left the queue: ${firstLine(display.why)}`,
+        [`The refinery took it out of the merge queue: ${display.why}`, ...display.evidence === void 0 ? [] : ["", display.evidence]].join("\n")
+      );
+    case "dequeued":
+      return completed(
+        "neutral",
+        `Dequeued by ${display.by}`,
+        `Taken out of the merge queue by \`${display.by}\`. \`/queue\` puts it back.`
+      );
+    case "closed":
+      return display.merged ? completed(
+        "neutral",
+        `Merged by ${display.by}, outside the queue`,
+        `Merged by \`${display.by}\` outside the refinery, so it left the merge queue.`
+      ) : completed(
+        "neutral",
+        `Closed by ${display.by}, out of the queue`,
+        `Closed by \`${display.by}\`, so it left the merge queue. Reopening it does not queue it again: \`/queue\` does.`
+      );
+  }
+}
+function inProgress(title, summary2) {
+  return { status: "in_progress", title, summary: summary2 };
+}
+function completed(conclusion, title, summary2) {
+  return { status: "completed", conclusion, title, summary: summary2 };
+}
+function link(pull) {
+  return `[#${pull.number}](${pull.url})`;
+}
+function firstLine(text2) {
+  return text2.split("\n", 1)[0];
+}
+
+// app/github/queue-check-run.ts
+async function showQueueState(github, target) {
+  const { owner, repo, headSha } = target;
+  const check2 = queueCheck(target.display);
+  const output2 = { title: check2.title, summary: check2.summary };
+  const externalId = queueRef(`${owner}/${repo}`, target.number);
+  const found = target.queuedNow === true ? void 0 : await findCheckRun(github, {
+    owner,
+    repo,
+    ref: headSha,
+    checkName: QUEUE_CHECK_NAME,
+    externalId,
+    appSlug: target.botLogin.replace(/\[bot\]$/, "")
+  });
+  if (found === void 0 || found.status === "completed" && check2.conclusion === void 0) {
+    return createCheckRun(github, {
+      owner,
+      repo,
+      name: QUEUE_CHECK_NAME,
+      headSha,
+      externalId,
+      output: output2,
+      ...check2.conclusion ? { conclusion: check2.conclusion } : {}
+    });
+  }
+  await updateCheckRun(github, { owner, repo, id: found.id, output: output2, ...check2.conclusion ? { conclusion: check2.conclusion } : {} });
+  return found.id;
+}
+
 // app/molecules/digest.ts
 var DIGEST_KINDS = ["work", "patrol", "merge"];
 var RIG = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+$/;
@@ -71470,10 +71609,10 @@ function digestOf(ledger2, molecule, options2) {
 }
 function burn(ledger2, rootId, now) {
   const molecule = openMolecule(ledger2, rootId, "burn");
-  const closed = closeAll(molecule, CLOSE_REASONS.burned, timestamp2(now));
+  const closed2 = closeAll(molecule, CLOSE_REASONS.burned, timestamp2(now));
   const work = molecule.bead === void 0 ? void 0 : ledger2.get(molecule.bead);
   const released = work && gastownString(work, "molecule") === rootId ? [{ ...withGastownMetadata(work, { molecule: void 0, formula: void 0 }), updated_at: timestamp2(now) }] : [];
-  return ledger2.withBeads([...closed, ...released]);
+  return ledger2.withBeads([...closed2, ...released]);
 }
 function openMolecule(ledger2, rootId, verb) {
   const molecule = readMolecule(ledger2, rootId);
@@ -71641,7 +71780,6 @@ function queueRefusalText(refusal, number4) {
 }
 
 // app/handlers/queue-pull.ts
-var NOT_RUNNING = "The refinery that tests and lands the queue is not running here yet; until it does, the queue is kept and nothing lands on its own.";
 async function queuePullRequest(town, request2) {
   const { issue: issue3, sender } = request2;
   const repo = { owner: town.owner, repo: town.repo };
@@ -71664,7 +71802,7 @@ async function queuePullRequest(town, request2) {
     () => `Queue #${pull.number} (${pull.head.ref} at ${pull.head.sha.slice(0, 12)}) into ${pull.base.ref}`,
     (ledger2) => {
       const work = polecat2 === void 0 ? void 0 : ledger2.get(polecat2.bead);
-      const queued = queuePull(ledger2, {
+      const queued2 = queuePull(ledger2, {
         repo: rig,
         number: pull.number,
         title: pull.title,
@@ -71673,15 +71811,26 @@ async function queuePullRequest(town, request2) {
         base: pull.base.ref,
         ...work && polecat2 ? { bead: work.id, polecat: polecat2.polecat, priority: work.priority ?? 2 } : {}
       }, { by: sender, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? town.fallbackPrefix });
-      outcome = queued.outcome;
-      return queued.ledger;
+      outcome = queued2.outcome;
+      return queued2.ledger;
     }
   );
   if (!issue3.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
-  const place = queuePosition(written.state.ledger, rig, pull.number);
+  const queued = queuedDisplay(written.state.ledger, rig, pull.number);
+  if (queued !== void 0) {
+    await showQueueState(town.github, {
+      ...repo,
+      number: pull.number,
+      headSha: queued.headSha,
+      botLogin: town.botLogin,
+      display: queued.display,
+      queuedNow: outcome?.kind !== "already"
+    });
+  }
+  const place = queued?.display;
   const where = place === void 0 ? "" : ` It is number ${place.position} of ${place.of} in the queue into \`${pull.base.ref}\`.`;
   const what = outcome?.kind === "already" ? `#${pull.number} was queued already, at this head.` : outcome?.kind === "moved" ? `#${pull.number} stays queued, now at its new head \`${pull.head.sha.slice(0, 12)}\`.` : `#${pull.number} is queued.`;
-  await say(`${what}${where} ${NOT_RUNNING}`);
+  await say(`${what}${where}`);
 }
 async function dequeuePullRequest(town, request2) {
   const { issue: issue3, sender } = request2;
@@ -71692,6 +71841,10 @@ async function dequeuePullRequest(town, request2) {
     (ledger2) => leaveQueue(ledger2, `${town.owner}/${town.repo}`, issue3.number, { reason: "dequeued", why: `taken out by @${sender}`, now: town.deps.clock() })
   );
   if (issue3.labels.includes(QUEUE_LABEL)) await removeLabel(town.github, { ...repo, issue_number: issue3.number }, QUEUE_LABEL);
+  const left = written.changed ? mergeRequestFor(written.state.ledger, `${town.owner}/${town.repo}`, issue3.number) : void 0;
+  if (left !== void 0) {
+    await showQueueState(town.github, { ...repo, number: issue3.number, headSha: left.headSha, botLogin: town.botLogin, display: { kind: "dequeued", by: sender } });
+  }
   await replyToIssue(town.github, { ...repo, issue_number: issue3.number }, written.changed ? `@${sender}: #${issue3.number} is out of the merge queue. \`/queue\` puts it back.` : `@${sender}: #${issue3.number} was not in the merge queue, so there was nothing to take out.`);
 }
 
@@ -73405,11 +73558,12 @@ async function publishExit(town, beadId, known) {
     }, unpublished === void 0 ? changes : withEscalated(changes, labels, town.config.sling.label));
   }
   let promoted;
+  let queuedNow = false;
   const recorded = await town.store.update(
     () => `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === void 0 ? "" : ` as pull request #${pr}`}` + (promoted === void 0 ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`),
     (current) => {
       const published = recordPublished(current, exit.bead.id, exit.attempt, pr);
-      const queued = pr === void 0 ? published : queuePull(published, {
+      const queued = pr === void 0 ? void 0 : queuePull(published, {
         repo: `${town.owner}/${town.repo}`,
         number: pr,
         title: exit.bead.title,
@@ -73419,13 +73573,15 @@ async function publishExit(town, beadId, known) {
         bead: exit.bead.id,
         polecat: exit.polecat,
         priority: exit.bead.priority ?? 2
-      }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, published.records.keys()) ?? town.fallbackPrefix }).ledger;
-      const next = promoteWaiting(queued, town.config, town.deps.clock());
+      }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, published.records.keys()) ?? town.fallbackPrefix });
+      queuedNow = queued !== void 0 && queued.outcome.kind !== "already";
+      const next = promoteWaiting(queued?.ledger ?? published, town.config, town.deps.clock());
       promoted = next.hooked;
       return next.ledger;
     },
     { from: claimed.state }
   );
+  if (pr !== void 0) await showQueued(town, recorded.state.ledger, pr, queuedNow);
   if (promoted !== void 0) await dispatchPromoted(town, promoted, recorded.state);
   return {
     kind: "published",
@@ -73434,6 +73590,19 @@ async function publishExit(town, beadId, known) {
     ...escalation === void 0 ? {} : { escalation },
     ...promoted === void 0 ? {} : { promoted: promoted.bead.id }
   };
+}
+async function showQueued(town, ledger2, pr, queuedNow) {
+  const queued = queuedDisplay(ledger2, `${town.owner}/${town.repo}`, pr);
+  if (queued === void 0) return;
+  await showQueueState(town.github, {
+    owner: town.owner,
+    repo: town.repo,
+    number: pr,
+    headSha: queued.headSha,
+    botLogin: town.botLogin,
+    display: queued.display,
+    queuedNow
+  });
 }
 var CLOCK_SKEW_MS = 10 * 6e4;
 function listedSince(at) {
@@ -73512,7 +73681,7 @@ async function deleteStaging(github, repo, branch) {
 }
 
 // app/github/staging-facts.ts
-async function requiredChecks(github, repo, branch) {
+async function baseRules(github, repo, branch) {
   const rules = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/rules/branches/{branch}", {
     owner: repo.owner,
     repo: repo.repo,
@@ -73520,14 +73689,16 @@ async function requiredChecks(github, repo, branch) {
     per_page: PER_PAGE
   }), void 0);
   const named = /* @__PURE__ */ new Set();
+  let linear = false;
   for (const rule of rules?.data ?? []) {
     if (rule.type === "required_status_checks") for (const check2 of rule.parameters?.required_status_checks ?? []) named.add(check2.context);
+    if (rule.type === "required_linear_history") linear = true;
   }
   const branchAnswer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/branches/{branch}", { owner: repo.owner, repo: repo.repo, branch }), void 0);
   const protection = branchAnswer?.data?.protection;
   for (const context of protection?.required_status_checks?.contexts ?? []) named.add(context);
   for (const check2 of protection?.required_status_checks?.checks ?? []) named.add(check2.context);
-  return [...named];
+  return { required: [...named], linear };
 }
 async function checkRunsOn(github, repo, sha) {
   const all = [];
@@ -73625,12 +73796,13 @@ function bisect(group) {
   if (group.length === 1) return [{ prs: group, retries: 0 }];
   return [{ prs: firstHalf(group), retries: 0, sibling: secondHalf(group) }];
 }
-function afterTrial(trial, green, rest) {
+function afterTrial(trial, green, rest, confirmRetries = 0) {
   if (green) {
     const inferred = trial.sibling ? bisect(trial.sibling) : [];
     return { land: trial.prs, eject: [], next: [...inferred, ...rest] };
   }
-  if (trial.retries > 0) return { land: [], eject: [], next: [{ ...trial, retries: trial.retries - 1 }, ...rest] };
+  const retries = trial.prs.length === 1 && trial.rerun !== true ? Math.max(trial.retries, confirmRetries) : trial.retries;
+  if (retries > 0) return { land: [], eject: [], next: [{ ...trial, retries: retries - 1, rerun: true }, ...rest] };
   const fresh = trial.sibling ? [{ prs: trial.sibling, retries: 0 }] : [];
   if (trial.prs.length === 1) return { land: [], eject: trial.prs, next: [...fresh, ...rest] };
   return { land: [], eject: [], next: [...bisect(trial.prs), ...fresh, ...rest] };
@@ -73731,7 +73903,7 @@ function begun(trial, attempt, open3, baseSha, since, redBefore) {
     stage: "building",
     baseSha,
     since,
-    ...redBefore && redBefore.length > 0 ? { redBefore } : {}
+    ...redBefore ? { redBefore } : {}
   };
 }
 function trialRequests(ledger2, trial) {
@@ -73811,16 +73983,20 @@ function recordVerdict(ledger2, update) {
     };
   }
   const failing = update.verdict.failing;
-  const knownFlaky = failing.length > 0 && failing.every((name2) => (slot.flaky[name2] ?? 0) > 0) && trial.redBefore === void 0;
-  const lone = trial.prs.length === 1 && trial.redBefore === void 0 ? update.config.refinery.retries_for_flakes : 0;
-  const retries = Math.max(trial.retries, knownFlaky ? 1 : 0, lone);
-  const decision = afterTrial({ prs: trial.prs, retries, ...trial.sibling ? { sibling: trial.sibling } : {} }, false, slot.plan);
+  const rerun = trial.redBefore !== void 0;
+  const knownFlaky = failing.length > 0 && failing.every((name2) => (slot.flaky[name2] ?? 0) > 0) && !rerun;
+  const decision = afterTrial({
+    prs: trial.prs,
+    retries: Math.max(trial.retries, knownFlaky ? 1 : 0),
+    rerun,
+    ...trial.sibling ? { sibling: trial.sibling } : {}
+  }, false, slot.plan, update.config.refinery.retries_for_flakes);
   const { trial: _, ...rest } = slot;
   const recorded = { ...rest, runs: slot.runs + 1 };
-  if (retries > 0) {
-    const [again, ...plan] = decision.next;
+  const [again, ...later] = decision.next;
+  if (again?.rerun === true && again.prs === trial.prs) {
     const retry2 = { ...again, redBefore: failing };
-    return { ledger: withSlot(ledger2, { ...recorded, plan: [retry2, ...plan] }, update), ejected: [], retried: true };
+    return { ledger: withSlot(ledger2, { ...recorded, plan: [retry2, ...later] }, update), ejected: [], retried: true };
   }
   let next = ledger2;
   const ejected = [];
@@ -73847,9 +74023,9 @@ function recordLanded(ledger2, update) {
     next = leaveQueue(next, request2.repo, request2.number, { reason: "landed", why: `landed in ${update.where}`, now: update.now });
     const work = request2.bead === void 0 ? void 0 : next.get(request2.bead);
     if (work !== void 0 && beadStatus(work) !== "closed") {
-      const closed = { ...work, status: "closed", closed_at: now, close_reason: "merged", updated_at: now };
-      next = next.withBead(closed);
-      landed.push({ request: request2, work: closed });
+      const closed2 = { ...work, status: "closed", closed_at: now, close_reason: "merged", updated_at: now };
+      next = next.withBead(closed2);
+      landed.push({ request: request2, work: closed2 });
     } else landed.push({ request: request2 });
   }
   const decision = afterTrial({ prs: trial.prs, retries: 0, ...trial.sibling ? { sibling: trial.sibling } : {} }, true, slot.plan);
@@ -74253,6 +74429,12 @@ var STAGING_PREFIX = "gastown-refinery/";
 function stagingBranch(base, attempt) {
   return `${STAGING_PREFIX}${base}/${attempt}`;
 }
+function parseStagingBranch(branch) {
+  const name2 = branch.startsWith("refs/heads/") ? branch.slice("refs/heads/".length) : branch;
+  const match = /^gastown-refinery\/(.+)\/([1-9][0-9]*)$/.exec(name2);
+  if (match === null) return void 0;
+  return { base: match[1], attempt: Number(match[2]) };
+}
 
 // app/town/staging-verdict.ts
 var COMMAND_GATES = "gates";
@@ -74326,7 +74508,7 @@ async function sendBackEjected(town, ejected, evidence, ledger2) {
   const max = town.config.refinery.max_fix_attempts;
   if (fixes >= max) {
     await escalate(town, work, `its pull request #${request2.number} failed in the merge queue after ${fixes} fix${fixes === 1 ? "" : "es"} (refinery.max_fix_attempts is ${max})`);
-    await say(`It has gone back to a polecat ${fixes} time${fixes === 1 ? "" : "s"} already, so it is escalated to the people who slung it.`);
+    await say(fixes === 0 ? `Sending it back to a polecat is off (refinery.max_fix_attempts is 0), so it is escalated to the people who slung it.` : `It has gone back to a polecat ${fixes} time${fixes === 1 ? "" : "s"} already, so it is escalated to the people who slung it.`);
     return;
   }
   const formula = ejected.why === "conflict" ? CONFLICT_FORMULA : FIX_FORMULA;
@@ -74383,7 +74565,9 @@ async function escalate(town, work, reason) {
   const number4 = issueNumberOf(work);
   if (number4 === void 0) return;
   const slungBy = gastownString(work, "slung_by");
-  await addLabels(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 }, [ESCALATED_LABEL]);
+  const issue3 = { owner: town.owner, repo: town.repo, issue_number: number4 };
+  await addLabels(town.github, issue3, [ESCALATED_LABEL]);
+  for (const label of slingLabelsOn(await labelsOn(town.github, issue3) ?? [], town.config.sling.label)) await removeLabel(town.github, issue3, label);
   await replyToIssue(
     town.github,
     { owner: town.owner, repo: town.repo, issue_number: number4 },
@@ -74444,7 +74628,7 @@ async function landBatch(town, batch) {
         ...repo,
         pull_number: trial.pr,
         sha: staging,
-        merge_method: town.config.refinery.merge_method,
+        merge_method: batch.method,
         commit_title: `Land ${batch.lines.map((line) => `#${line.request.number}`).join(", ")} (refinery batch ${trial.attempt}, #${trial.pr})`.slice(0, 250)
       });
       return { kind: "landed", sha: data.sha, where: `#${trial.pr}` };
@@ -74527,6 +74711,15 @@ async function appendDigests(store, state, digests) {
 // app/handlers/refinery-run.ts
 var MOST_MOVES = 8;
 var BUILD_GRACE_MS = 10 * 6e4;
+async function runRefinery(ref, deps, botLogin, wake = {}) {
+  const opened = await openTown(ref, deps);
+  if (opened.kind === "off") return { kind: "off", why: opened.reason };
+  if (opened.kind === "invalid") return { kind: "off", why: opened.error.message };
+  const town = { ...opened.town, botLogin };
+  const rig = `${town.owner}/${town.repo}`;
+  if (wake.base !== void 0) return { kind: "refined", rig, said: await new BaseRefinery(town, wake.base).carryOn() };
+  return { kind: "refined", rig, said: await refineTown(town, await town.store.peek()) };
+}
 async function refineTown(town, ledger2) {
   const said = [];
   for (const base of basesWithWork(ledger2, `${town.owner}/${town.repo}`)) said.push(...await new BaseRefinery(town, base).carryOn());
@@ -74557,14 +74750,14 @@ var BaseRefinery = class {
   said = [];
   rig;
   repo;
-  required;
+  rules;
   async carryOn() {
     for (let move = 0; move < MOST_MOVES; move++) {
       const ledger2 = (await this.town.store.read()).ledger;
       const slot = slotOf(ledger2, this.rig, this.base);
       const trial = slot.trial;
-      const moved = trial === void 0 ? await this.begin(ledger2) : await this.advance(ledger2, trial);
-      if (!moved) break;
+      const moved2 = trial === void 0 ? await this.begin(ledger2) : await this.advance(ledger2, trial);
+      if (!moved2) break;
     }
     return this.said;
   }
@@ -74657,9 +74850,27 @@ var BaseRefinery = class {
   numbers(ledger2, trial) {
     return trialRequests(ledger2, trial).map((request2) => `#${request2.number}`).join(", ");
   }
+  /** The base's rules, read once a step. */
+  async baseRules() {
+    this.rules ??= await baseRules(this.town.github, this.repo, this.base);
+    return this.rules;
+  }
+  /** Whether the commit that landed a batch keeps the staging commit (and so every head) as a parent: a merge, not a squash or rebase. */
+  async keptHeads(trial, landed) {
+    const { data } = await this.town.github.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...this.repo, commit_sha: landed });
+    return data.parents.some((parent) => parent.sha === trial.stagingSha);
+  }
   async requiredContexts() {
-    this.required ??= await requiredChecks(this.town.github, this.repo, this.base);
-    return this.required;
+    return (await this.baseRules()).required;
+  }
+  /**
+   * How the refinery pull request merges: `refinery.merge_method`, except that a base that takes no
+   * merge commits gets the batch squashed (a rebase cannot replay its merge commits), which lands
+   * the same tested tree.
+   */
+  async mergeMethod() {
+    const method = this.town.config.refinery.merge_method;
+    return method === "merge" && (await this.baseRules()).linear ? "squash" : method;
   }
   async gates() {
     const { gates } = this.town.config.refinery;
@@ -74683,7 +74894,7 @@ var BaseRefinery = class {
         const outdated = trialOutdated(ledger2, trial);
         if (outdated !== void 0) return await this.rebuild(ledger2, trial, outdated);
         const pull = trial.pr === void 0 ? void 0 : await readRefineryPull(this.town, trial.pr);
-        if (pull?.merged) return await this.landed(trial, pull.mergeSha ?? trial.stagingSha ?? "", `#${trial.pr}`);
+        if (pull?.merged) return await this.landed(trial, pull.mergeSha ?? trial.stagingSha ?? "", `#${trial.pr}`, pull.mergeSha !== void 0 && await this.keptHeads(trial, pull.mergeSha) ? "merge" : "squash");
         if (pull?.state === "closed") return await this.closedByPerson(trial, pull);
         const baseSha = await branchTip(this.town.github, this.repo, this.base);
         if (baseSha !== void 0 && baseSha !== trial.baseSha) return await this.rebuild(ledger2, trial, `\`${this.base}\` moved to ${baseSha.slice(0, 12)}`);
@@ -74785,10 +74996,11 @@ var BaseRefinery = class {
   }
   /** 4. The green batch landed, or already landed by a person or an earlier step. */
   async land(ledger2, trial) {
-    const landing = await landBatch(this.town, { base: this.base, trial, ledger: ledger2, lines: this.lines(ledger2, trial) });
+    const method = await this.mergeMethod();
+    const landing = await landBatch(this.town, { base: this.base, trial, lines: this.lines(ledger2, trial), method });
     switch (landing.kind) {
       case "landed":
-        return await this.landed(trial, landing.sha, landing.where);
+        return await this.landed(trial, landing.sha, landing.where, method);
       case "base-moved":
         return await this.rebuild(ledger2, trial, `\`${this.base}\` moved before the batch landed`);
       case "to-review": {
@@ -74810,7 +75022,7 @@ var BaseRefinery = class {
     if (changed && review !== void 0 && review.pr !== void 0) await this.openRefineryPull(ledger2, review, { kind: "waiting", why: `GitHub would not merge it yet: ${why}.` });
     return false;
   }
-  async landed(trial, sha, where) {
+  async landed(trial, sha, where, method = "merge") {
     const mergedAt = this.now;
     let landed = [];
     const written = await this.town.store.update(`Refinery: batch ${trial.attempt} into ${this.base} landed at ${sha.slice(0, 12)}`, (current) => {
@@ -74823,7 +75035,7 @@ var BaseRefinery = class {
     });
     if (!written.changed) return false;
     this.said.push(`${this.base}: batch ${trial.attempt} landed in ${where}: ${landed.map((l) => `#${l.request.number}`).join(", ")}.`);
-    await tellLanded(this.town, { landed, where, sha, closeEach: trial.pr !== void 0 && this.town.config.refinery.merge_method !== "merge" });
+    await tellLanded(this.town, { landed, where, sha, closeEach: trial.pr !== void 0 && method !== "merge" });
     if (trial.pr === void 0) await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
     return true;
   }
@@ -75124,8 +75336,8 @@ async function workflowJob(event, deps, botLogin) {
 async function look(town, beadId, run3, known) {
   const read = known ?? await town.store.read();
   const bead = read.ledger.get(beadId);
-  const completed = run3.status === "completed";
-  const heartbeat = completed && bead !== void 0 && holdsHook(bead, run3) ? await readHeartbeat(town, bead, run3.attempt) : void 0;
+  const completed2 = run3.status === "completed";
+  const heartbeat = completed2 && bead !== void 0 && holdsHook(bead, run3) ? await readHeartbeat(town, bead, run3.attempt) : void 0;
   const decision = witnessLook({
     ledger: read.ledger,
     bead: beadId,
@@ -75135,7 +75347,7 @@ async function look(town, beadId, run3, known) {
     rig: `${town.owner}/${town.repo}`,
     ...heartbeat ? { heartbeat } : {}
   });
-  if (decision.kind === "nothing" || !completed && decision.kind !== "cancel-run") return { kind: "looked", decision, acted: void 0 };
+  if (decision.kind === "nothing" || !completed2 && decision.kind !== "cancel-run") return { kind: "looked", decision, acted: void 0 };
   const acted = await actOnWitness(town, [decision], { from: read, why: `Witness: run ${run3.id} of ${beadId} (attempt ${run3.attempt}) is ${run3.conclusion ?? run3.status}` });
   return { kind: "looked", decision, acted };
 }
@@ -75160,11 +75372,126 @@ async function townOf(event, payload, deps, botLogin) {
   return { ...town, botLogin: await botLogin() };
 }
 
+// app/town/refinery-wake.ts
+function refineryWakeOf(name2, payload) {
+  switch (name2) {
+    case "check_suite":
+      return payload.action === "completed" ? baseOf(payload.check_suite?.head_branch) : void 0;
+    case "check_run":
+      if (payload.action !== "completed" || (payload.check_run?.name ?? "").startsWith("gastown/")) return void 0;
+      return baseOf(payload.check_run?.check_suite?.head_branch);
+    case "workflow_run":
+      return payload.action === "completed" ? baseOf(payload.workflow_run?.head_branch) : void 0;
+    case "status":
+      if (payload.state === "pending") return void 0;
+      return (payload.branches ?? []).map((branch) => baseOf(branch.name)).find((base) => base !== void 0);
+    case "pull_request_review":
+      return payload.action === "submitted" ? baseOf(payload.pull_request?.head?.ref) : void 0;
+    default:
+      return void 0;
+  }
+}
+function baseOf(branch) {
+  return branch ? parseStagingBranch(branch)?.base : void 0;
+}
+
+// app/handlers/refinery-wake.ts
+async function wakeRefinery(event, deps, botLogin) {
+  const payload = event.payload;
+  const base = refineryWakeOf(event.name, payload);
+  if (base === void 0) return false;
+  await refineBase(repositoryRef(event, payload), deps, await botLogin(), base);
+  return true;
+}
+async function refineBase(ref, deps, botLogin, base) {
+  await (deps.refinery ?? runRefinery)(ref, deps, botLogin, { base });
+}
+function repositoryRef(event, payload) {
+  return { github: event.github, owner: payload.repository.owner.login, repo: payload.repository.name, defaultBranch: payload.repository.default_branch };
+}
+
+// app/handlers/pull-request-events.ts
+async function handlePullRequestEvent(event, deps, botLogin) {
+  const payload = event.payload;
+  const pull = payload.pull_request;
+  const staging = parseStagingBranch(pull.head.ref);
+  const queued = (pull.labels ?? []).some((label) => label.name === QUEUE_LABEL);
+  if (staging === void 0 && !queued) return { kind: "ignored", why: `#${pull.number} is neither queued nor a refinery pull request` };
+  if (payload.action !== "closed" && payload.action !== "synchronize" && staging === void 0) {
+    return { kind: "ignored", why: `a queued pull request ${payload.action ?? "event"} changes nothing in the queue` };
+  }
+  const login = await botLogin();
+  if (payload.sender.login === login) return { kind: "ignored", why: "the App's own act" };
+  const ref = repositoryRef(event, payload);
+  if (staging !== void 0) {
+    await refineBase(ref, deps, login, staging.base);
+    return { kind: "refinery", base: staging.base };
+  }
+  const opened = await openTown(ref, deps);
+  if (opened.kind !== "on") return { kind: "ignored", why: opened.kind === "off" ? opened.reason : opened.error.message };
+  const town = { ...opened.town, botLogin: login };
+  return payload.action === "closed" ? closed(town, payload) : moved(town, payload);
+}
+async function closed(town, payload) {
+  const pull = payload.pull_request;
+  const rig = `${town.owner}/${town.repo}`;
+  const merged = pull.merged === true;
+  const by = (merged ? pull.merged_by?.login : void 0) ?? payload.sender.login;
+  const written = await town.store.update(
+    `#${pull.number} leaves the merge queue: ${merged ? "merged" : "closed"} by ${by}`,
+    (ledger2) => leaveQueue(ledger2, rig, pull.number, {
+      reason: "closed",
+      why: merged ? `merged by @${by} outside the refinery` : `closed by @${by}`,
+      now: town.deps.clock()
+    })
+  );
+  const left = written.changed ? mergeRequestFor(written.state.ledger, rig, pull.number) : void 0;
+  if (left === void 0) return { kind: "ignored", why: `#${pull.number} was not in the merge queue` };
+  const repo = { owner: town.owner, repo: town.repo };
+  await showQueueState(town.github, { ...repo, number: pull.number, headSha: left.headSha, botLogin: town.botLogin, display: { kind: "closed", merged, by } });
+  await replyToIssue(town.github, { ...repo, issue_number: pull.number }, merged ? `#${pull.number} left the merge queue: \`${by}\` merged it outside the refinery, so there is nothing left for the queue to land.` : `#${pull.number} left the merge queue: \`${by}\` closed it, so the refinery will not test or land it. Reopen it and comment \`/queue\` to queue it again.`);
+  return { kind: "left", number: pull.number };
+}
+async function moved(town, payload) {
+  const rig = `${town.owner}/${town.repo}`;
+  const pull = await readPullRequest(town.github, { owner: town.owner, repo: town.repo, pullNumber: payload.pull_request.number });
+  if (pull === void 0 || pull.state !== "open") return { kind: "ignored", why: `#${payload.pull_request.number} is not open` };
+  let outcome;
+  const written = await town.store.update(
+    `#${pull.number} stays queued at its new head ${pull.head.sha.slice(0, 12)}`,
+    (ledger2) => {
+      outcome = void 0;
+      if (queuePosition(ledger2, rig, pull.number) === void 0) return ledger2;
+      const queued2 = queuePull(ledger2, { repo: rig, number: pull.number, title: pull.title, head: pull.head.ref, headSha: pull.head.sha, base: pull.base.ref }, {
+        by: payload.sender.login,
+        now: town.deps.clock(),
+        prefix: town.fallbackPrefix
+      });
+      outcome = queued2.outcome.kind;
+      return queued2.ledger;
+    }
+  );
+  const queued = queuedDisplay(written.state.ledger, rig, pull.number);
+  if (outcome === void 0 || queued === void 0) return { kind: "ignored", why: `#${pull.number} is not in the merge queue` };
+  await showQueueState(town.github, {
+    owner: town.owner,
+    repo: town.repo,
+    number: pull.number,
+    headSha: queued.headSha,
+    botLogin: town.botLogin,
+    display: queued.display,
+    queuedNow: outcome === "moved"
+  });
+  return { kind: "moved", number: pull.number, headSha: pull.head.sha };
+}
+
 // app/gastown-app.ts
 var ISSUE_EVENTS = ["issues.labeled", "issues.unlabeled", "issue_comment.created"];
 var MAIL_EVENTS = ["repository_dispatch"];
 var RUN_EVENTS = ["workflow_run", "workflow_job.completed"];
-var HANDLED_EVENTS = [...ISSUE_EVENTS, ...MAIL_EVENTS, ...RUN_EVENTS];
+var PULL_REQUEST_EVENTS = ["pull_request.closed", "pull_request.synchronize", "pull_request.reopened"];
+var REFINERY_EVENTS = ["pull_request_review.submitted", "check_suite.completed", "check_run.completed", "status"];
+var HANDLED_EVENTS = [...ISSUE_EVENTS, ...MAIL_EVENTS, ...RUN_EVENTS, ...PULL_REQUEST_EVENTS, ...REFINERY_EVENTS];
 function gastownApp(given = realDependencies, options2 = {}) {
   return (app) => {
     const deps = { ...given, ledgerLanes: given.ledgerLanes ?? new LedgerLanes() };
@@ -75187,7 +75514,14 @@ function gastownApp(given = realDependencies, options2 = {}) {
       await handleMail({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
     });
     app.on([...RUN_EVENTS], async (context) => {
-      await handleRunEvent({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
+      const event = { name: context.name, payload: context.payload, github: context.octokit };
+      if (!await wakeRefinery(event, deps, botLogin)) await handleRunEvent(event, deps, botLogin);
+    });
+    app.on([...PULL_REQUEST_EVENTS], async (context) => {
+      await handlePullRequestEvent({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
+    });
+    app.on([...REFINERY_EVENTS], async (context) => {
+      await wakeRefinery({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
     });
     if (options2.patrolEveryMs !== void 0) {
       startPatrolClock({
@@ -75204,10 +75538,12 @@ function gastownApp(given = realDependencies, options2 = {}) {
 }
 
 // action/town/receive-workflow-event.ts
+var WEBHOOK_OF = { pull_request_target: "pull_request" };
 async function receiveWorkflowEvent(options2, deps) {
   const payload = await readEvent(options2.eventPath);
-  const event = typeof payload["action"] === "string" ? `${options2.eventName}.${payload["action"]}` : options2.eventName;
-  if (!isHandled(options2.eventName, event)) return { kind: "ignored", event };
+  const name2 = WEBHOOK_OF[options2.eventName] ?? options2.eventName;
+  const event = typeof payload["action"] === "string" ? `${name2}.${payload["action"]}` : name2;
+  if (!isHandled(name2, event)) return { kind: "ignored", event };
   const probot = new Probot({
     githubToken: options2.token,
     baseUrl: options2.apiUrl,
@@ -75216,7 +75552,7 @@ async function receiveWorkflowEvent(options2, deps) {
   });
   await probot.load(gastownApp({ ...deps.app, botLogin: options2.botLogin }));
   try {
-    await probot.receive({ id: options2.deliveryId, name: options2.eventName, payload });
+    await probot.receive({ id: options2.deliveryId, name: name2, payload });
   } catch (error63) {
     throw new Error(`Gas Town failed on ${event}: ${describe5(error63)}`, { cause: error63 });
   }
