@@ -87,6 +87,7 @@ export const APP_PERMISSIONS: Readonly<Record<string, PermissionNeed>> = {
   "repos/get-branch-rules": { permission: "metadata", access: "read" },
   "pulls/list-reviews": { permission: "pull_requests", access: "read" },
   "pulls/merge": { permission: "contents", access: "write" },
+  "repos/get-combined-status-for-ref": { permission: "statuses", access: "read" },
 };
 
 /** The permission `operationId` needs; a ContractError when the table does not list it. */
