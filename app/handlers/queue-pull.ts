@@ -19,6 +19,7 @@ import { queuedDisplay } from "../town/queue-display.js";
 import { parsePolecatBranch } from "../town/polecat-names.js";
 import { QUEUE_LABEL } from "../town/publish-exit.js";
 import { queueRefusal, queueRefusalText } from "../town/queue-guard.js";
+import { refineBase } from "./refinery-wake.js";
 import type { TownEvent } from "./repository-town.js";
 
 export interface QueueRequest {
@@ -71,6 +72,8 @@ export async function queuePullRequest(town: TownEvent, request: QueueRequest): 
     : outcome?.kind === "moved" ? `#${pull.number} stays queued, now at its new head \`${pull.head.sha.slice(0, 12)}\`.`
     : `#${pull.number} is queued.`;
   await say(`${what}${where}`);
+  // Queued anew: the refinery need not wait for its clock to start a batch.
+  if (outcome?.kind !== "already") await refineBase(town, town.deps, town.botLogin, pull.base.ref);
 }
 
 export async function dequeuePullRequest(town: TownEvent, request: QueueRequest): Promise<void> {

@@ -9,6 +9,7 @@
 //     unreachable (a squash or rebase of the refinery pull request) it is closed with a link, and
 //     its issue closed
 import { replyToIssue } from "../github/issue-comments.js";
+import { showQueueState } from "../github/queue-check-run.js";
 import { addLabels, labelsOn, removeLabel } from "../github/issue-labels.js";
 import { jobLog, listRunJobs } from "../github/job-logs.js";
 import { closeIssue } from "../github/update-issue.js";
@@ -34,13 +35,20 @@ export const CONFLICT_FORMULA = "mol-polecat-conflict-resolve";
 /** Evidence of a red batch: its red gates and staging commit; or, for a build's refusal, GitHub's words. */
 export type Evidence = string | { readonly red: readonly RedGate[]; readonly stagingSha: string };
 
+const EJECTED_WHY: Readonly<Record<Ejected["why"], string>> = {
+  failed: "it failed the gates",
+  conflict: "it conflicts with the base or the pull requests ahead of it",
+  refused: "GitHub refused to merge it",
+};
+
 export async function sendBackEjected(town: TownEvent, ejected: Ejected, evidence: Evidence, ledger: Ledger): Promise<void> {
   const { request } = ejected;
   const repo = { owner: town.owner, repo: town.repo };
   const text = typeof evidence === "string" ? evidence : failureEvidence({ ...evidence, ...await failingLog(town, evidence.red) });
   const work = request.bead === undefined ? undefined : ledger.get(request.bead);
-  const say = (next: string) => replyToIssue(town.github, { ...repo, issue_number: request.number }, ejectedComment({ number: request.number, reason: ejected.why, evidence: text, next }));
+  const say = (next: string) => replyToIssue(town.github, { ...repo, issue_number: request.number }, ejectedComment({ number: request.number, why: EJECTED_WHY[ejected.why], evidence: text, next }));
   await removeLabel(town.github, { ...repo, issue_number: request.number }, QUEUE_LABEL);
+  await showQueueState(town.github, { ...repo, number: request.number, headSha: request.headSha, botLogin: town.botLogin, display: { kind: "ejected", why: EJECTED_WHY[ejected.why], evidence: text } });
   if (work === undefined || request.polecat === undefined || ejected.why === "refused") {
     await say(work === undefined ? "Fix it, then `/queue` it again." : "A polecat cannot fix this; a person must, then `/queue` it again.");
     return;

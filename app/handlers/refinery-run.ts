@@ -19,6 +19,7 @@
 import { branchTip } from "../github/branch-refs.js";
 import { replyToIssue } from "../github/issue-comments.js";
 import { dispatchWorkflow } from "../github/polecat-runs.js";
+import { showQueueState } from "../github/queue-check-run.js";
 import { buildStaging, deleteStaging } from "../github/staging-build.js";
 import { baseRules, checkRunsOn, gatesRunOn, statusesOn, type BaseRules } from "../github/staging-facts.js";
 import { beadStatus } from "../ledger/bead-schema.js";
@@ -30,6 +31,7 @@ import {
   trialOutdated, trialRequests, type TrialState,
 } from "../town/refinery.js";
 import { gatesText, mergeDigest, refineryPullBody, refineryPullTitle, type BatchLine, type RefineryPullState } from "../town/refinery-texts.js";
+import type { QueueDisplay, RefineryPull as RefineryPullLink } from "../town/queue-display.js";
 import { stagingBranch } from "../town/staging-branch.js";
 import { stagingVerdict, type StagingVerdict } from "../town/staging-verdict.js";
 import type { AppDependencies } from "./app-dependencies.js";
@@ -166,7 +168,8 @@ class BaseRefinery {
       return;
     }
     this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(after, testing)}) built on \`${branch}\` at ${built.sha.slice(0, 12)}.`);
-    if (this.town.config.refinery.mode === "review") await this.openRefineryPull(after, testing, { kind: "testing" });
+    const pull = this.town.config.refinery.mode === "review" ? await this.openRefineryPull(after, testing, { kind: "testing" }) : undefined;
+    await this.show(testing, { kind: "testing", base: this.base, attempt: testing.attempt, staging: branch, ...(pull ? { refineryPull: pull } : {}) }, trialRequests(after, testing));
     const { commands, workflow } = this.town.config.refinery.gates;
     if (commands.length > 0) {
       await dispatchWorkflow(this.town.github, {
@@ -176,21 +179,28 @@ class BaseRefinery {
     }
   }
 
-  /** Opens (or refreshes) the refinery pull request of a trial, and records its number. */
-  private async openRefineryPull(ledger: Ledger, trial: TrialState, state: RefineryPullState): Promise<number> {
+  /** Opens (or refreshes) the refinery pull request of a trial, and records it. */
+  private async openRefineryPull(ledger: Ledger, trial: TrialState, state: RefineryPullState): Promise<RefineryPullLink> {
     const lines = this.lines(ledger, trial);
     const body = refineryPullBody({ base: this.base, trial, lines, state, gates: await this.gates() });
     if (trial.pr !== undefined) {
-      await this.town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.repo, pull_number: trial.pr, body });
-      return trial.pr;
+      const { data } = await this.town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.repo, pull_number: trial.pr, body });
+      return { number: trial.pr, url: trial.prUrl ?? (data as { html_url: string }).html_url };
     }
     const { data } = await this.town.github.request("POST /repos/{owner}/{repo}/pulls", {
       ...this.repo, head: stagingBranch(this.base, trial.attempt), base: this.base, title: refineryPullTitle(this.base, lines), body,
     });
-    const number = (data as { number: number }).number;
-    await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} is pull request #${number}`, (current) =>
-      advanceTrial(current, { ...this.update(trial), ...this.write(current), to: trial.stage, set: { pr: number } }));
-    return number;
+    const pull = { number: (data as { number: number }).number, url: (data as { html_url: string }).html_url };
+    await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} is pull request #${pull.number}`, (current) =>
+      advanceTrial(current, { ...this.update(trial), ...this.write(current), to: trial.stage, set: { pr: pull.number, prUrl: pull.url } }));
+    return pull;
+  }
+
+  /** The queue's check run on each pull request of the trial, at the head it was tested at. */
+  private async show(trial: TrialState, display: QueueDisplay, requests: readonly MergeRequest[]): Promise<void> {
+    for (const request of requests) {
+      await showQueueState(this.town.github, { ...this.repo, number: request.number, headSha: trial.heads[request.id] ?? request.headSha, display, botLogin: this.town.botLogin });
+    }
   }
 
   private lines(ledger: Ledger, trial: TrialState): BatchLine[] {
@@ -298,7 +308,10 @@ class BaseRefinery {
     if (verdict.kind === "green") {
       this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(ledger, trial)}) is green.`);
       const green = outcome.trial;
-      if (green?.stage === "review") await this.openRefineryPull(after, green, { kind: "green" });
+      if (green?.stage === "review") {
+        const pull = await this.openRefineryPull(after, green, { kind: "green" });
+        await this.show(green, { kind: "awaiting-review", base: this.base, refineryPull: pull }, trialRequests(after, green));
+      }
       return true;
     }
     const numbers = this.numbers(ledger, trial);
@@ -347,7 +360,9 @@ class BaseRefinery {
   }
 
   private async closedByPerson(trial: TrialState, pull: RefineryPull): Promise<boolean> {
-    const why = `the refinery pull request #${pull.number} was closed unmerged`;
+    const { data } = await this.town.github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...this.repo, issue_number: pull.number });
+    const by = (data as { closed_by?: { login: string } | null }).closed_by?.login;
+    const why = `the refinery pull request #${pull.number} was closed unmerged${by === undefined ? "" : ` by @${by}`}`;
     let dequeued: MergeRequest[] = [];
     const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} closed by hand`, (current) => {
       const out = dequeueTrial(current, { ...this.update(trial), ...this.write(current), why });
@@ -358,6 +373,7 @@ class BaseRefinery {
     for (const request of dequeued) {
       await replyToIssue(this.town.github, { ...this.repo, issue_number: request.number }, `#${request.number} is out of the merge queue: ${why}. \`/queue\` puts it back.`);
     }
+    await this.show(trial, { kind: "dequeued", by: by ?? "closing its refinery pull request" }, dequeued);
     await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
     return true;
   }
@@ -377,7 +393,10 @@ class BaseRefinery {
         if (!changed) return false;
         this.said.push(`${this.base}: batch ${trial.attempt} could not move \`${this.base}\` (${landing.why}); it waits for review on a refinery pull request instead.`);
         const review = slotOf(after, this.rig, this.base).trial;
-        if (review !== undefined) await this.openRefineryPull(after, review, { kind: "waiting", why: `\`${this.base}\` could not be moved directly (${landing.why}), so the green batch waits for approval here.` });
+        if (review !== undefined) {
+          const pull = await this.openRefineryPull(after, review, { kind: "waiting", why: `\`${this.base}\` could not be moved directly (${landing.why}), so the green batch waits for approval here.` });
+          await this.show(review, { kind: "awaiting-review", base: this.base, refineryPull: pull }, trialRequests(after, review));
+        }
         return true;
       }
       case "refused":
@@ -407,6 +426,8 @@ class BaseRefinery {
     });
     if (!written.changed) return false;
     this.said.push(`${this.base}: batch ${trial.attempt} landed in ${where}: ${landed.map((l) => `#${l.request.number}`).join(", ")}.`);
+    const pull = trial.pr === undefined ? undefined : { number: trial.pr, url: trial.prUrl ?? "" };
+    await this.show(trial, { kind: "landed", base: this.base, commit: sha, ...(pull ? { refineryPull: pull } : {}) }, landed.map((l) => l.request));
     // A merge commit keeps every head reachable, so GitHub marks each pull request merged; a squash or rebase does not.
     await tellLanded(this.town, { landed, where, sha, closeEach: trial.pr !== undefined && method !== "merge" });
     if (trial.pr === undefined) await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));

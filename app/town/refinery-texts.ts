@@ -96,9 +96,8 @@ export function failureSummaryVar(evidence: string): string {
 }
 
 /** The comment on a pull request the queue let go of, saying why and what now. */
-export function ejectedComment(input: { readonly number: number; readonly reason: "failed" | "conflict" | "refused"; readonly evidence: string; readonly next: string }): string {
-  const what = input.reason === "failed" ? "it failed the gates" : input.reason === "conflict" ? "it conflicts with the base or the pull requests ahead of it" : "GitHub refused to merge it";
-  return [`#${input.number} is out of the merge queue: ${what}.`, "", input.evidence, "", input.next].join("\n");
+export function ejectedComment(input: { readonly number: number; readonly why: string; readonly evidence: string; readonly next: string }): string {
+  return [`#${input.number} is out of the merge queue: ${input.why}.`, "", input.evidence, "", input.next].join("\n");
 }
 
 /** The `merge` digest of a pull request the refinery landed. */

@@ -46,8 +46,9 @@ export interface TrialState {
   /** The base's tip the staging branch was built on. */
   readonly baseSha: string;
   readonly stagingSha?: string;
-  /** The refinery pull request (review mode, or direct mode fallen back to review). */
+  /** The refinery pull request (review mode, or direct mode fallen back to review), and its page. */
   readonly pr?: number;
+  readonly prUrl?: string;
   /** When this stage began: a wait past its limit is given up with its reason. */
   readonly since: string;
   /** The gates that were red on the last run of this same tree: if it is green now, they flaked. */
@@ -210,7 +211,7 @@ interface TrialUpdate extends SlotWrite {
 }
 
 /** The trial moved on a stage, with what its caller learnt; unchanged when the slot moved on without it. */
-export function advanceTrial(ledger: Ledger, update: TrialUpdate & { readonly to: TrialStage; readonly set?: Partial<Pick<TrialState, "stagingSha" | "pr">> }): Ledger {
+export function advanceTrial(ledger: Ledger, update: TrialUpdate & { readonly to: TrialStage; readonly set?: Partial<Pick<TrialState, "stagingSha" | "pr" | "prUrl">> }): Ledger {
   const slot = slotOf(ledger, update.repo, update.base);
   if (!sameTrial(slot, update.seen) || slot.trial === undefined) return ledger;
   const trial: TrialState = { ...slot.trial, ...update.set, stage: update.to, since: timestamp(update.now) };

@@ -119,6 +119,8 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
   const clock = { now: NOW };
   const deps: AppDependencies = {
     ...realDependencies,
+    // The refinery's steps are the refinery's tests' (refinery-harness.ts runs them): a wake elsewhere does nothing.
+    refinery: async (ref) => ({ kind: "refined", rig: `${ref.owner}/${ref.repo}`, said: [] }),
     clock: () => clock.now,
     random: () => 0.5,
     sleep: async () => undefined,

@@ -337,3 +337,25 @@ describe("a base that takes no merge commits", () => {
     expect(lastComment(first)).toBe(`Landed in #${pull} (\`${main.slice(0, 12)}\`) by the merge queue.`);
   });
 });
+
+describe("waking", () => {
+  it("starts a batch as soon as a pull request is queued, and carries it on when its gates' run ends", async () => {
+    town = await startTown({ files: settings(COMMAND_GATES), deps: { refinery: undefined } });
+    const first = await openPull(town, "ann", "fix/pumps", "pumps.txt");
+    await command("/queue", first);
+    expect(await tipOf(town, "gastown-refinery/main/1")).toBeDefined();
+    expect(await runGates(town)).toEqual(["1: green"]);
+    // The gates' `workflow_run.completed` on the staging branch is the doorbell.
+    await town.deliver();
+    const pull = pullFrom("gastown-refinery/main/1");
+    expect(town.issue(pull).body).toContain("**Green: ready for review.**");
+    const check = (await town.as("mayor", "GET", `/repos/${REPO}/commits/${headOf(first)}/check-runs?check_name=gastown/queue`)) as { check_runs: { status: string; output: { title: string } }[] };
+    expect(check.check_runs.map((run) => [run.status, run.output.title])).toEqual([["in_progress", `Green: refinery PR #${pull} awaits approval`]]);
+    // The approval is the next doorbell, and the batch lands.
+    await town.as("mayor", "POST", `/repos/${REPO}/pulls/${pull}/reviews`, { event: "APPROVE", body: "" });
+    await town.deliver();
+    expect(town.issue(first)).toMatchObject({ state: "closed", pull: { merged: true } });
+    const landed = (await town.as("mayor", "GET", `/repos/${REPO}/commits/${headOf(first)}/check-runs?check_name=gastown/queue`)) as { check_runs: { status: string; conclusion: string; output: { title: string } }[] };
+    expect(landed.check_runs.map((run) => [run.status, run.conclusion, run.output.title])).toEqual([["completed", "success", "Landed in main"]]);
+  });
+});

@@ -56124,1018 +56124,6 @@ async function dispatch(town, assignment, state) {
   return { bead: beadIn(state.ledger), ledger: state.ledger, ...run2 ? { run: run2 } : {} };
 }
 
-// app/github/ledger-store.ts
-import { randomUUID } from "node:crypto";
-
-// app/ledger/ledger-config.ts
-var import_yaml2 = __toESM(require_dist(), 1);
-var EMPTY_LEDGER_CONFIG = {
-  prefix: void 0,
-  customTypes: [],
-  customStatuses: []
-};
-function renderLedgerConfig(prefix) {
-  return [
-    "# Beads configuration for the Gas Town ledger.",
-    `issue-prefix: ${JSON.stringify(prefix)}`,
-    "types:",
-    `  custom: ${JSON.stringify(GASTOWN_TYPES.join(","))}`,
-    ""
-  ].join("\n");
-}
-
-// app/ledger/string-pool.ts
-var StringPool = class {
-  units;
-  used = 0;
-  /** String k is units[starts[k]] .. units[starts[k + 1] - 1]. */
-  starts;
-  /** 30-bit FNV-1a of each string. */
-  hashArray;
-  count = 0;
-  /** `expected`: roughly how many strings will be added; only the first allocation uses it. */
-  constructor(expected = 64) {
-    this.starts = new Int32Array(expected + 1);
-    this.hashArray = new Int32Array(expected);
-    this.units = new Uint16Array(expected * 12);
-  }
-  get size() {
-    return this.count;
-  }
-  hash(k) {
-    return this.hashArray[k];
-  }
-  add(text2) {
-    if (this.count === this.hashArray.length) {
-      this.hashArray = grown(this.hashArray, this.count + 1);
-      this.starts = grown(this.starts, this.count + 2);
-    }
-    if (this.used + text2.length > this.units.length) this.units = grown(this.units, this.used + text2.length);
-    const units = this.units;
-    let at = this.used;
-    let hash2 = FNV_OFFSET;
-    for (let i = 0; i < text2.length; i++) {
-      const unit = text2.charCodeAt(i);
-      units[at++] = unit;
-      hash2 = Math.imul(hash2 ^ unit, FNV_PRIME);
-    }
-    this.used = at;
-    this.hashArray[this.count] = hash2 & HASH_MASK;
-    this.starts[++this.count] = at;
-  }
-  /** Whether strings k and j of this pool are the same text. */
-  equals(k, j) {
-    return this.equalsOther(k, this, j);
-  }
-  /** Whether string k of this pool and string j of `other` are the same text. */
-  equalsOther(k, other, j) {
-    const start = this.starts[k];
-    const length = this.starts[k + 1] - start;
-    const otherStart = other.starts[j];
-    if (other.starts[j + 1] - otherStart !== length) return false;
-    for (let i = 0; i < length; i++) {
-      if (this.units[start + i] !== other.units[otherStart + i]) return false;
-    }
-    return true;
-  }
-  equalsText(k, text2) {
-    const start = this.starts[k];
-    if (this.starts[k + 1] - start !== text2.length) return false;
-    for (let i = 0; i < text2.length; i++) if (this.units[start + i] !== text2.charCodeAt(i)) return false;
-    return true;
-  }
-};
-function grown(array2, needed) {
-  let size = Math.max(array2.length * 2, 16);
-  while (size < needed) size *= 2;
-  const copy = new array2.constructor(size);
-  copy.set(array2);
-  return copy;
-}
-var FNV_OFFSET = 2166136261;
-var FNV_PRIME = 16777619;
-var HASH_MASK = 1073741823;
-
-// app/ledger/dependency-graph.ts
-var EXTERNAL_PREFIX = "external:";
-var EdgeKind = {
-  OTHER: 0,
-  BLOCKS: 1,
-  CONDITIONAL_BLOCKS: 2,
-  PARENT_CHILD: 3,
-  /** `waits-for` with any gate but `any-children`, as Beads reads `$.gate` (the default). */
-  WAITS_FOR_ALL: 4,
-  WAITS_FOR_ANY: 5
-};
-var StatusClass = {
-  OPEN: 0,
-  /** in_progress, blocked, deferred, hooked and custom statuses. */
-  ACTIVE: 1,
-  CLOSED: 2,
-  PINNED: 3,
-  /** Beads ≤ 0.50's deleted record: absent to Beads today. */
-  TOMBSTONE: 4
-};
-var BeadFlag = {
-  /** Work to claim, by what the bead says of itself: see isClaimable. */
-  CLAIMABLE: 1,
-  /** Has `defer_until`: whether it is deferred depends on the clock. */
-  HAS_DEFER_UNTIL: 2,
-  /** The bead's own id starts with `external:`; such a target blocks whatever its status. */
-  EXTERNAL_ID: 4
-};
-var graphs = /* @__PURE__ */ new WeakMap();
-var gathered = /* @__PURE__ */ new WeakMap();
-function gatheredWhileReading(ledger2, table) {
-  if (table.size !== ledger2.size) throw new Error("the dependency table does not match the ledger");
-  if (!graphs.has(ledger2)) gathered.set(ledger2, table);
-}
-var NOT_WORK_TYPES = /* @__PURE__ */ new Set([
-  "merge-request",
-  "gate",
-  "molecule",
-  "message",
-  "agent",
-  "role",
-  "rig"
-]);
-function isClaimable(bead) {
-  return beadStatus(bead) === "open" && bead.pinned !== true && !isEphemeral(bead) && !NOT_WORK_TYPES.has(beadType(bead));
-}
-var DependencyTable = class _DependencyTable {
-  ids;
-  targets;
-  status;
-  flags;
-  priority;
-  createdMs;
-  createdNanos;
-  /** Bead k's dependencies are entries edgeEnd[k - 1] (or 0) .. edgeEnd[k] - 1. */
-  edgeEnd;
-  kinds;
-  count = 0;
-  /** `expected`: roughly how many beads will be added. */
-  constructor(expected = 64) {
-    this.ids = new StringPool(expected);
-    this.targets = new StringPool(expected * DEPENDENCIES_PER_BEAD);
-    this.status = new Uint8Array(expected);
-    this.flags = new Uint8Array(expected);
-    this.priority = new Uint8Array(expected);
-    this.createdMs = new Float64Array(expected);
-    this.createdNanos = new Int32Array(expected);
-    this.edgeEnd = new Int32Array(expected);
-    this.kinds = new Uint8Array(expected * DEPENDENCIES_PER_BEAD);
-  }
-  static of(records) {
-    const table = new _DependencyTable(records.length);
-    for (const record2 of records) table.add(record2.bead);
-    return table;
-  }
-  get size() {
-    return this.count;
-  }
-  add(bead) {
-    const k = this.count++;
-    if (k === this.status.length) {
-      this.status = grown(this.status, k + 1);
-      this.flags = grown(this.flags, k + 1);
-      this.priority = grown(this.priority, k + 1);
-      this.createdMs = grown(this.createdMs, k + 1);
-      this.createdNanos = grown(this.createdNanos, k + 1);
-      this.edgeEnd = grown(this.edgeEnd, k + 1);
-    }
-    this.ids.add(bead.id);
-    this.status[k] = statusClass(bead);
-    const flags = beadFlags(bead);
-    this.flags[k] = flags;
-    if ((flags & BeadFlag.CLAIMABLE) !== 0) {
-      this.priority[k] = bead.priority ?? 0;
-      const created = instant(bead.created_at);
-      this.createdMs[k] = created?.ms ?? Number.NEGATIVE_INFINITY;
-      this.createdNanos[k] = created?.nanos ?? 0;
-    }
-    const deps = bead.dependencies;
-    if (deps !== void 0) {
-      if (this.targets.size + deps.length > this.kinds.length) this.kinds = grown(this.kinds, this.targets.size + deps.length);
-      for (const dep of deps) {
-        this.kinds[this.targets.size] = edgeKind(dep);
-        this.targets.add(dep.depends_on_id);
-      }
-    }
-    this.edgeEnd[k] = this.targets.size;
-  }
-};
-var DEPENDENCIES_PER_BEAD = 4;
-function statusClass(bead) {
-  switch (beadStatus(bead)) {
-    case "open":
-      return StatusClass.OPEN;
-    case "closed":
-      return StatusClass.CLOSED;
-    case "pinned":
-      return StatusClass.PINNED;
-    case TOMBSTONE:
-      return StatusClass.TOMBSTONE;
-    default:
-      return StatusClass.ACTIVE;
-  }
-}
-function beadFlags(bead) {
-  let flags = 0;
-  if (isClaimable(bead)) flags |= BeadFlag.CLAIMABLE;
-  if (bead.defer_until !== void 0) flags |= BeadFlag.HAS_DEFER_UNTIL;
-  if (bead.id.startsWith(EXTERNAL_PREFIX)) flags |= BeadFlag.EXTERNAL_ID;
-  return flags;
-}
-function edgeKind(dep) {
-  switch (dep.type) {
-    case "blocks":
-      return EdgeKind.BLOCKS;
-    case "conditional-blocks":
-      return EdgeKind.CONDITIONAL_BLOCKS;
-    case "parent-child":
-      return EdgeKind.PARENT_CHILD;
-    case "waits-for":
-      return isAnyChildrenGate(dep.metadata) ? EdgeKind.WAITS_FOR_ANY : EdgeKind.WAITS_FOR_ALL;
-    default:
-      return EdgeKind.OTHER;
-  }
-}
-var ANY_CHILDREN = "any-children";
-function isAnyChildrenGate(metadata) {
-  if (metadata === void 0 || !metadata.includes(ANY_CHILDREN)) return false;
-  try {
-    const parsed = JSON.parse(metadata);
-    return typeof parsed === "object" && parsed !== null && parsed.gate === ANY_CHILDREN;
-  } catch {
-    return false;
-  }
-}
-
-// app/ledger/ledger-problems.ts
-function formatProblem(problem) {
-  const where = `${problem.file}:${problem.line}:`;
-  const level = problem.severity === "warning" ? " warning:" : "";
-  const field = problem.field ? ` ${problem.field}:` : "";
-  return `${where}${level}${field} ${problem.message}`;
-}
-function thousands(n) {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-function problemSummary(problems, maxLines) {
-  if (problems.length <= maxLines) return problems.map(formatProblem);
-  const shown = problems.slice(0, Math.max(0, maxLines - 1));
-  const rest = problems.slice(shown.length);
-  const severities = new Set(rest.map((p) => p.severity));
-  const noun = severities.size > 1 ? "problems" : severities.has("warning") ? "warnings" : "errors";
-  return [...shown.map(formatProblem), `\u2026 and ${thousands(rest.length)} more ${noun}`];
-}
-
-// app/ledger/compile-schema-check.ts
-function compileRule(def, path) {
-  switch (def.check) {
-    case "min_length": {
-      const min = def.minimum;
-      return (v) => v.length >= min;
-    }
-    case "max_length": {
-      const max = def.maximum;
-      return (v) => v.length <= max;
-    }
-    case "number_format":
-      if (def.format === "safeint") return (v) => Number.isSafeInteger(v);
-      break;
-    case "greater_than": {
-      const limit = def.value;
-      return def.inclusive ? (v) => v >= limit : (v) => v > limit;
-    }
-    case "less_than": {
-      const limit = def.value;
-      return def.inclusive ? (v) => v <= limit : (v) => v < limit;
-    }
-    case "custom": {
-      const fn = def.fn;
-      return (v) => Boolean(fn(v));
-    }
-  }
-  throw new Error(`compileSchemaCheck: ${path}: unsupported check "${def.check}"`);
-}
-function withRules(base, def, path) {
-  const rules = (def.checks ?? []).map((c) => compileRule(c._zod.def, path));
-  if (rules.length === 0) return base;
-  return (v) => {
-    if (!base(v)) return false;
-    for (const rule of rules) if (!rule(v)) return false;
-    return true;
-  };
-}
-function compile2(schema, path) {
-  const def = schema._zod.def;
-  switch (def.type) {
-    case "string":
-      return withRules((v) => typeof v === "string", def, path);
-    case "number":
-      return withRules((v) => typeof v === "number" && Number.isFinite(v), def, path);
-    case "boolean":
-      return (v) => typeof v === "boolean";
-    case "unknown":
-      return () => true;
-    case "literal": {
-      const values = new Set(def.values);
-      return (v) => values.has(v);
-    }
-    case "enum": {
-      const values = new Set(Object.values(def.entries ?? {}));
-      return (v) => values.has(v);
-    }
-    case "optional": {
-      const inner = compile2(def.innerType, path);
-      return (v) => v === void 0 || inner(v);
-    }
-    case "union": {
-      const options = (def.options ?? []).map((o) => compile2(o, path));
-      return (v) => options.some((option) => option(v));
-    }
-    case "array": {
-      const element = compile2(def.element, `${path}[]`);
-      return withRules((v) => {
-        if (!Array.isArray(v)) return false;
-        for (const item of v) if (!element(item)) return false;
-        return true;
-      }, def, path);
-    }
-    case "object": {
-      if (def.catchall && def.catchall._zod.def.type !== "unknown") {
-        throw new Error(`compileSchemaCheck: ${path}: only loose objects are supported`);
-      }
-      const fields = Object.entries(def.shape ?? {}).map(
-        ([key, field]) => [key, compile2(field, path ? `${path}.${key}` : key)]
-      );
-      return (v) => {
-        if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
-        const record2 = v;
-        for (const [key, check2] of fields) if (!check2(record2[key])) return false;
-        return true;
-      };
-    }
-  }
-  throw new Error(`compileSchemaCheck: ${path || "(root)"}: unsupported schema type "${def.type}"`);
-}
-function compileSchemaCheck(schema) {
-  return compile2(schema, "");
-}
-
-// app/ledger/validate-bead.ts
-var MAX_TITLE_BYTES = 500;
-function titleBytesMayExceed(title) {
-  return title.length * 3 > MAX_TITLE_BYTES;
-}
-function beadRules(config2) {
-  return {
-    statuses: /* @__PURE__ */ new Set([...BUILTIN_STATUSES, TOMBSTONE, ...config2.customStatuses]),
-    types: /* @__PURE__ */ new Set([
-      ...BUILTIN_TYPES,
-      ...Object.keys(TYPE_ALIASES),
-      ...GASTOWN_TYPES,
-      ...config2.customTypes
-    ])
-  };
-}
-function fieldPath(path) {
-  let out = "";
-  for (const key of path) {
-    out += typeof key === "number" ? `[${key}]` : out ? `.${String(key)}` : String(key);
-  }
-  return out;
-}
-function valueAt(record2, path) {
-  let value = record2;
-  for (const key of path) {
-    if (value === null || typeof value !== "object") return void 0;
-    value = value[key];
-  }
-  return value;
-}
-function describe4(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "an object";
-  return JSON.stringify(value);
-}
-var EXPECTED2 = {
-  int: "an integer",
-  number: "a number",
-  string: "a string",
-  boolean: "true or false",
-  array: "a list",
-  object: "an object"
-};
-function issueMessage2(issue3, record2) {
-  const value = valueAt(record2, issue3.path);
-  const got = ` (got ${describe4(value)})`;
-  switch (issue3.code) {
-    case "invalid_type":
-      return value === void 0 ? "is required" : `must be ${EXPECTED2[issue3.expected] ?? issue3.expected}${got}`;
-    case "too_big":
-      return issue3.origin === "string" || issue3.origin === "array" ? `must have at most ${issue3.maximum} ${issue3.origin === "string" ? "characters" : "items"}` : `must be at most ${issue3.maximum}${got}`;
-    case "too_small":
-      return issue3.origin === "string" || issue3.origin === "array" ? `must not be empty` : `must be at least ${issue3.minimum}${got}`;
-    case "invalid_value":
-      return `must be one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}${got}`;
-    case "invalid_union":
-      return `has the wrong type${got}`;
-    default:
-      return `${issue3.message}${got}`;
-  }
-}
-function schemaProblems3(error63, record2) {
-  return error63.issues.map((issue3) => ({
-    field: fieldPath(issue3.path),
-    message: issueMessage2(issue3, record2)
-  }));
-}
-var matchesSchema = compileSchemaCheck(beadSchema);
-function validateBead(record2, rules) {
-  if (!matchesSchema(record2)) {
-    const parsed = beadSchema.safeParse(record2);
-    if (!parsed.success) return schemaProblems3(parsed.error, record2);
-  }
-  const bead = record2;
-  const problems = [];
-  const status = bead.status || "open";
-  if (bead.title.length === 0) problems.push({ field: "title", message: "is required" });
-  else if (titleBytesMayExceed(bead.title) && Buffer.byteLength(bead.title) > MAX_TITLE_BYTES) {
-    problems.push({ field: "title", message: `must be at most ${MAX_TITLE_BYTES} bytes` });
-  }
-  if (!rules.statuses.has(status)) {
-    problems.push({
-      field: "status",
-      message: `unknown status "${status}" (add it to status.custom in .beads/config.yaml)`
-    });
-  }
-  const type = bead.issue_type || "task";
-  if (!rules.types.has(type)) {
-    problems.push({
-      field: "issue_type",
-      message: `unknown type "${type}" (add it to types.custom in .beads/config.yaml)`
-    });
-  }
-  if (status === "closed" && bead.closed_at === void 0) {
-    problems.push({ field: "closed_at", message: "is required when status is closed" });
-  }
-  if (status !== "closed" && status !== TOMBSTONE && bead.closed_at !== void 0) {
-    problems.push({ field: "closed_at", message: `must be absent when status is ${status}` });
-  }
-  if (bead.ephemeral === true && bead.no_history === true) {
-    problems.push({ field: "no_history", message: "cannot be true together with ephemeral" });
-  }
-  return problems;
-}
-
-// app/ledger/read-ledger.ts
-var MESSAGE_LINES = 20;
-var LedgerReadError = class extends Error {
-  constructor(problems) {
-    super(problemSummary(problems.filter((p) => p.severity === "error"), MESSAGE_LINES).join("\n"));
-    this.problems = problems;
-    this.name = "LedgerReadError";
-  }
-  problems;
-};
-function jsonError(error63) {
-  const message = error63 instanceof Error ? error63.message : String(error63);
-  return `not valid JSON (${message})`;
-}
-function splitLedgerLines(text2) {
-  const lines = [];
-  let start = 0;
-  while (start < text2.length) {
-    let end = text2.indexOf("\n", start);
-    if (end === -1) end = text2.length;
-    const raw2 = text2.slice(start, end);
-    lines.push(raw2.endsWith("\r") ? raw2.slice(0, -1) : raw2);
-    start = end + 1;
-  }
-  return lines;
-}
-function readLedger(text2, options = {}) {
-  const file2 = options.file ?? ".beads/issues.jsonl";
-  const rules = beadRules(options.config ?? EMPTY_LEDGER_CONFIG);
-  const records = /* @__PURE__ */ new Map();
-  const otherLines = [];
-  const problems = [];
-  const error63 = (line, field, message) => problems.push({ file: file2, line, field, message, severity: "error" });
-  let inIdOrder = [];
-  const lines = splitLedgerLines(text2);
-  let table = new DependencyTable(lines.length);
-  let lastId = "";
-  for (let i = 0; i < lines.length; i++) {
-    const raw2 = lines[i];
-    const line = i + 1;
-    if (raw2.trim() === "") continue;
-    let record2;
-    try {
-      record2 = JSON.parse(raw2);
-    } catch (cause) {
-      error63(line, "", jsonError(cause));
-      continue;
-    }
-    if (typeof record2 !== "object" || record2 === null || Array.isArray(record2)) {
-      error63(line, "", "each line must be one JSON object");
-      continue;
-    }
-    const kind = record2._type;
-    if (kind !== void 0 && kind !== "issue") {
-      otherLines.push(raw2);
-      continue;
-    }
-    const fieldProblems = validateBead(record2, rules);
-    for (const p of fieldProblems) error63(line, p.field, p.message);
-    const id = record2.id;
-    if (typeof id !== "string" || id === "") continue;
-    const earlier = records.get(id);
-    if (earlier) {
-      error63(line, "id", `${id} is already on line ${earlier.line}`);
-      continue;
-    }
-    const read = { bead: record2, raw: raw2, line };
-    records.set(id, read);
-    if (inIdOrder && compareIds(lastId, id) < 0) inIdOrder.push(read);
-    else inIdOrder = void 0;
-    lastId = id;
-    if (fieldProblems.length > 0 || !inIdOrder) table = void 0;
-    table?.add(read.bead);
-  }
-  const ok = !problems.some((p) => p.severity === "error");
-  const ledger2 = new Ledger(records, otherLines, inIdOrder);
-  if (ok && table) gatheredWhileReading(ledger2, table);
-  return { ledger: ledger2, problems, ok };
-}
-function loadLedger(text2, options = {}) {
-  const result = readLedger(text2, options);
-  if (!result.ok) throw new LedgerReadError(result.problems);
-  return result.ledger;
-}
-
-// app/ledger/write-ledger.ts
-var DEPENDENCY_FIELD_ORDER = [
-  "issue_id",
-  "depends_on_id",
-  "type",
-  "created_at",
-  "created_by",
-  "metadata",
-  "thread_id"
-];
-var COMMENT_FIELD_ORDER = ["id", "issue_id", "author", "text", "created_at"];
-var EXPORT_ONLY = new Set(EXPORT_ONLY_FIELDS);
-var TIMESTAMPS = new Set(TIMESTAMP_FIELDS);
-function ordered(record2, order, skip) {
-  const out = {};
-  for (const key of order) if (record2[key] !== void 0) out[key] = record2[key];
-  for (const key of Object.keys(record2)) {
-    if (!(key in out) && !skip?.has(key) && record2[key] !== void 0) out[key] = record2[key];
-  }
-  return out;
-}
-function withUtcTimestamps(record2, fields) {
-  for (const key of fields) {
-    const value = record2[key];
-    if (typeof value === "string") record2[key] = toUtc(value);
-  }
-  return record2;
-}
-var NESTED_TIMESTAMPS = ["created_at"];
-function canonicalBead(bead) {
-  const record2 = { ...bead, priority: bead.priority ?? 0 };
-  const out = withUtcTimestamps(ordered(record2, EXPORT_FIELD_ORDER, EXPORT_ONLY), TIMESTAMPS);
-  if (Array.isArray(bead.labels)) out.labels = [...bead.labels].sort();
-  if (Array.isArray(bead.dependencies)) {
-    out.dependencies = bead.dependencies.map((dep) => withUtcTimestamps(ordered(dep, DEPENDENCY_FIELD_ORDER), NESTED_TIMESTAMPS));
-  }
-  if (Array.isArray(bead.comments)) {
-    out.comments = bead.comments.map((comment) => withUtcTimestamps(ordered(comment, COMMENT_FIELD_ORDER), NESTED_TIMESTAMPS));
-  }
-  return out;
-}
-var GO_ESCAPED = /[<>&\u2028\u2029]/g;
-var HAS_GO_ESCAPED = /[<>&\u2028\u2029]/;
-var GO_ESCAPES = {
-  "<": "\\u003c",
-  ">": "\\u003e",
-  "&": "\\u0026",
-  "\u2028": "\\u2028",
-  "\u2029": "\\u2029"
-};
-function goJson(value) {
-  const json2 = JSON.stringify(value);
-  return HAS_GO_ESCAPED.test(json2) ? json2.replace(GO_ESCAPED, (c) => GO_ESCAPES[c]) : json2;
-}
-function canonicalLine(bead) {
-  return goJson(canonicalBead(bead));
-}
-function join2(lines) {
-  return lines.length === 0 ? "" : lines.join("\n") + "\n";
-}
-function serializeLedger(ledger2) {
-  const lines = ledger2.sorted().map((record2) => record2.raw ?? canonicalLine(record2.bead));
-  return join2([...lines, ...ledger2.otherLines]);
-}
-
-// app/github/ledger-store.ts
-var LEDGER_PATH = ".beads/issues.jsonl";
-var LEDGER_CONFIG_PATH = ".beads/config.yaml";
-var SIZE_WARNING_BYTES = 25e6;
-var SIZE_LIMIT_BYTES = 9e7;
-var LedgerStoreError = class extends Error {
-  name = "LedgerStoreError";
-};
-var LedgerStore = class {
-  constructor(github, options) {
-    this.github = github;
-    this.options = options;
-  }
-  github;
-  options;
-  get repoParams() {
-    return { owner: this.options.owner, repo: this.options.repo };
-  }
-  /**
-   * The ledger on the branch now. With `known`, a state this store read or wrote before, the
-   * branch's ref alone is asked for when it has not moved since: one request rather than four.
-   */
-  async read(known) {
-    const commit = await this.branchCommit();
-    if (known !== void 0 && commit !== void 0 && commit === known.commit) return known;
-    if (commit === void 0) return { ledger: Ledger.empty(), commit: void 0, tree: void 0 };
-    const { data } = await this.github.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...this.repoParams, commit_sha: commit });
-    const tree = data.tree.sha;
-    const listing = await this.github.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...this.repoParams, tree_sha: tree, recursive: "1" });
-    const entry = listing.data.tree.find((e) => e.path === LEDGER_PATH);
-    if (!entry) return { ledger: Ledger.empty(), commit, tree };
-    const blob = await this.github.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
-      ...this.repoParams,
-      file_sha: entry.sha,
-      headers: { accept: "application/vnd.github.raw+json" }
-    });
-    const text2 = rawText(blob.data);
-    return { ledger: loadLedger(text2, { file: `${this.options.branch}:${LEDGER_PATH}` }), commit, tree };
-  }
-  /**
-   * Applies `mutate` to the ledger as it is on the branch and commits the result; on a lost
-   * race, reads again and applies it again. `mutate` must be pure: it may run more than once.
-   * `message` may be a function, called after `mutate`, to describe what it did.
-   */
-  async update(message, mutate, options = {}) {
-    const lanes = this.options.lanes;
-    if (!lanes) return this.write(message, mutate, options);
-    const key = `${this.options.owner}/${this.options.repo}:${this.options.branch}`;
-    return lanes.run(key, (last) => this.write(message, mutate, last ? { ...options, from: last } : options));
-  }
-  /**
-   * The ledger on the branch now, in one request (the raw contents of the file serve it up to
-   * 100 MB), without the commit a write needs: for a look that usually writes nothing, such as
-   * a patrol pass. One that does write reads again through `update`.
-   */
-  async peek() {
-    const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
-      ...this.repoParams,
-      path: LEDGER_PATH,
-      ref: `refs/heads/${this.options.branch}`,
-      headers: { accept: "application/vnd.github.raw+json" }
-    }), void 0);
-    return answer === void 0 ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
-  }
-  /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
-  async readFile(state, path) {
-    if (state.commit === void 0) return void 0;
-    const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
-      ...this.repoParams,
-      path,
-      ref: state.commit,
-      headers: { accept: "application/vnd.github.raw+json" }
-    }), void 0);
-    return answer === void 0 ? void 0 : rawText(answer.data);
-  }
-  async write(message, mutate, options) {
-    const maxAttempts = this.options.maxAttempts ?? 8;
-    for (let attempt = 1; ; attempt++) {
-      const state = attempt === 1 && options.from ? options.from : await this.read();
-      const next = mutate(state.ledger);
-      if (next === state.ledger) return { state, changed: false, attempts: attempt };
-      const files = options.files ? await options.files(state, next) : [];
-      const written = await this.tryWrite(state, next, typeof message === "string" ? message : message(), files);
-      if (written) return { state: written, changed: true, attempts: attempt };
-      if (attempt >= maxAttempts) {
-        throw new LedgerStoreError(`${this.options.branch}: gave up after ${attempt} attempts: other writers kept moving the branch`);
-      }
-      await this.backoff(attempt);
-    }
-  }
-  /** The new state, or undefined when another writer moved the branch first. */
-  async tryWrite(state, next, message, extra) {
-    const text2 = serializeLedger(next);
-    this.checkSize(Buffer.byteLength(text2));
-    const files = [{ path: LEDGER_PATH, content: text2 }, ...extra];
-    if (state.commit === void 0) files.push({ path: LEDGER_CONFIG_PATH, content: renderLedgerConfig(this.options.prefix) });
-    const entries = files.map((file2) => ({ path: file2.path, mode: "100644", type: "blob", content: file2.content }));
-    const tree = await this.github.request("POST /repos/{owner}/{repo}/git/trees", {
-      ...this.repoParams,
-      tree: entries,
-      ...state.tree ? { base_tree: state.tree } : {}
-    });
-    const treeSha = tree.data.sha;
-    const commit = await this.github.request("POST /repos/{owner}/{repo}/git/commits", {
-      ...this.repoParams,
-      message: `${message}
-
-Gastown-Write: ${(this.options.writeId ?? randomUUID)()}
-`,
-      tree: treeSha,
-      parents: state.commit ? [state.commit] : []
-    });
-    const commitSha = commit.data.sha;
-    try {
-      if (state.commit === void 0) {
-        await this.github.request("POST /repos/{owner}/{repo}/git/refs", { ...this.repoParams, ref: `refs/heads/${this.options.branch}`, sha: commitSha });
-      } else {
-        await this.github.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ...this.repoParams, ref: `heads/${this.options.branch}`, sha: commitSha, force: false });
-      }
-    } catch (error63) {
-      if (statusOf(error63) === 422) return void 0;
-      throw error63;
-    }
-    return { ledger: next, commit: commitSha, tree: treeSha };
-  }
-  async branchCommit() {
-    const answer = await unlessAbsent(
-      () => this.github.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...this.repoParams, ref: `heads/${this.options.branch}` }),
-      void 0
-    );
-    return answer?.data?.object.sha;
-  }
-  checkSize(bytes) {
-    const { warning: warning2, limit } = this.options.sizes ?? { warning: SIZE_WARNING_BYTES, limit: SIZE_LIMIT_BYTES };
-    const mb = (n) => n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${n} bytes`;
-    if (bytes > limit) {
-      throw new LedgerStoreError(
-        `${LEDGER_PATH} would be ${mb(bytes)}, over the ${mb(limit)} limit (GitHub refuses files over 100 MB): nothing was written`
-      );
-    }
-    if (bytes > warning2) this.options.warn?.(`${LEDGER_PATH} is ${mb(bytes)}; it cannot grow past ${mb(limit)}`);
-  }
-  /** Jittered exponential backoff: 100 ms, 200 ms, … up to 5 s, each a random part of that. */
-  async backoff(attempt) {
-    const sleep = this.options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    const random = this.options.random ?? Math.random;
-    const cap = Math.min(5e3, 100 * 2 ** (attempt - 1));
-    await sleep(Math.round(cap / 2 + random() * (cap / 2)));
-  }
-};
-function rawText(data) {
-  if (typeof data === "string") return data;
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString("utf8");
-  throw new LedgerStoreError(`${LEDGER_PATH}: GitHub answered the raw blob with ${typeof data}, not its bytes`);
-}
-
-// app/town/repository-prefix.ts
-function prefixForRepository(name2) {
-  const prefix = name2.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
-  return prefix === "" ? "gt" : prefix;
-}
-
-// app/handlers/repository-town.ts
-async function openTown(ref, deps) {
-  const texts = await deps.loadConfig(ref.github, ref.owner, ref.repo);
-  let decided;
-  try {
-    decided = repositoryConfig(texts);
-  } catch (error63) {
-    if (error63 instanceof ConfigError) return { kind: "invalid", error: error63 };
-    throw error63;
-  }
-  if (!decided.enabled) return { kind: "off", reason: decided.reason };
-  const config2 = decided.config;
-  const fallbackPrefix = prefixForRepository(ref.repo);
-  const store = new LedgerStore(ref.github, {
-    owner: ref.owner,
-    repo: ref.repo,
-    branch: config2.ledger.branch,
-    prefix: config2.ledger.prefix ?? fallbackPrefix,
-    sleep: deps.sleep,
-    random: deps.random,
-    ...deps.ledgerLanes ? { lanes: deps.ledgerLanes } : {}
-  });
-  return { kind: "on", town: { ...ref, config: config2, store, fallbackPrefix, deps } };
-}
-
-// app/handlers/polecat-mail.ts
-async function escalateMail(town, botLogin, mail, read) {
-  const decision = mailToEscalate(read.ledger, mail);
-  if (decision.kind === "nothing") return { outcome: decision, state: read };
-  const { bead, polecat: polecat2 } = decision;
-  const claim2 = { id: randomUUID2(), now: town.deps.clock() };
-  const claimed = await town.store.update(
-    `Claim escalating ${decision.messages.map((m) => m.id).join(", ")}: mail from polecat ${polecat2} to the overseer`,
-    (ledger2) => decision.messages.reduce((next, message) => claimEscalation(next, message.id, claim2), ledger2),
-    { from: read }
-  );
-  const held = decision.messages.map((message) => ({ message, ...escalationClaimOf(claimed.state.ledger.get(message.id), claim2.id) })).filter(({ held: held2 }) => held2);
-  if (held.length === 0) return { outcome: { kind: "nothing", why: `another look is escalating ${bead.id}'s mail` }, state: claimed.state };
-  const repo = { owner: town.owner, repo: town.repo };
-  const issue3 = issueNumberOf(bead);
-  const slungBy = gastownString(bead, "slung_by") ?? "";
-  const opened = [];
-  for (const { message, takenOver } of held) {
-    const marker = escalationMarker(message.id);
-    const found = takenOver ? await findMarkedIssue(town.github, repo, { label: ESCALATED_LABEL, since: listedSince(message.created_at), marker, creator: await botLogin() }) : void 0;
-    const escalation = found ?? await createIssue(town.github, repo, escalationIssueText({
-      slungBy,
-      issue: issue3 ?? 0,
-      text: withoutMentions(mailText(message)),
-      message: message.id,
-      heading: `polecat **${polecat2}** escalated #${issue3 ?? "?"} (bead \`${bead.id}\`, attempt ${attemptOf(bead)})`
-    }));
-    opened.push({ message: message.id, issue: escalation.number });
-  }
-  const recorded = await town.store.update(
-    `Record escalation issue${opened.length === 1 ? "" : "s"} ${opened.map((o) => `#${o.issue} on ${o.message}`).join(", ")}`,
-    (ledger2) => opened.reduce((next, o) => recordMailEscalated(next, o.message, o.issue), ledger2),
-    { from: claimed.state }
-  );
-  if (issue3 !== void 0) {
-    const issueRef = { ...repo, issue_number: issue3 };
-    await addLabels(town.github, issueRef, [ESCALATED_LABEL]);
-    await replyToIssue(
-      town.github,
-      issueRef,
-      `Polecat **${polecat2}** escalated as ${opened.map((o) => `#${o.issue}`).join(", ")}, mentioning @${slungBy}.`
-    );
-  }
-  return { outcome: { kind: "escalated", bead: bead.id, issues: opened.map((o) => o.issue) }, state: recorded.state };
-}
-async function publishExit(town, beadId, known) {
-  const read = known ?? await town.store.read();
-  const decision = exitToPublish(read.ledger.get(beadId));
-  if (decision.kind === "nothing") return decision;
-  const claim2 = { id: randomUUID2(), now: town.deps.clock() };
-  const claimed = await town.store.update(
-    `Claim publishing ${beadId}'s attempt ${decision.exit.attempt} (${decision.exit.exit})`,
-    (current) => claimPublishing(current, beadId, decision.exit.attempt, claim2),
-    { from: read }
-  );
-  const ledger2 = claimed.state.ledger;
-  if (!holdsClaim(ledger2.get(beadId), claim2.id)) {
-    const again = exitToPublish(ledger2.get(beadId));
-    return again.kind === "nothing" ? again : { kind: "nothing", why: `another look is publishing attempt ${decision.exit.attempt} of ${beadId}` };
-  }
-  const exit = decision.exit;
-  const repo = { owner: town.owner, repo: town.repo };
-  const issueRef = { ...repo, issue_number: exit.issue };
-  let pr;
-  let escalation;
-  let unpublished;
-  switch (exit.exit) {
-    case "COMPLETED": {
-      const published = await publishPullRequest(town, ledger2, exit);
-      if (published.kind === "nothing") return published;
-      if (published.kind === "refused") {
-        unpublished = published.why;
-        if (!await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin)) {
-          await replyToIssue(town.github, issueRef, unpublishedComment(exit, published.why, town.config.polecat));
-        }
-        break;
-      }
-      pr = published.pr;
-      break;
-    }
-    case "BLOCKED":
-    case "REFACTOR": {
-      const body = exitComment(ledger2, exit, town.config.polecat);
-      if (body !== void 0 && !await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin)) {
-        await replyToIssue(town.github, issueRef, body);
-      }
-      break;
-    }
-    case "ESCALATE": {
-      const wanted = escalationIssue(exit, town.config.polecat);
-      const found = await findMarkedIssue(town.github, repo, {
-        label: ESCALATED_LABEL,
-        since: listedSince(exit.at),
-        marker: exitMarker(exit),
-        creator: town.botLogin
-      });
-      escalation = (found ?? await createIssue(town.github, repo, wanted)).number;
-      break;
-    }
-  }
-  const labels = await labelsOn(town.github, issueRef);
-  if (labels !== void 0) {
-    const changes = exitLabels(exit.exit, labels, town.config.sling.label);
-    await showStatus(town, { number: exit.issue, labels }, {
-      state: unpublished === void 0 ? STATUS_STATES[exit.exit] : "escalated",
-      headline: exitHeadline(exit, {
-        ...pr === void 0 ? {} : { pr },
-        ...escalation === void 0 ? {} : { escalation },
-        ...unpublished === void 0 ? {} : { unpublished }
-      }),
-      detail: withoutMentions(unpublished ?? exit.reason),
-      bead: exit.bead,
-      ledger: ledger2,
-      sandbox: town.config.polecat,
-      now: town.deps.clock()
-    }, unpublished === void 0 ? changes : withEscalated(changes, labels, town.config.sling.label));
-  }
-  let promoted;
-  let queuedNow = false;
-  const recorded = await town.store.update(
-    () => `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === void 0 ? "" : ` as pull request #${pr}`}` + (promoted === void 0 ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`),
-    (current) => {
-      const published = recordPublished(current, exit.bead.id, exit.attempt, pr);
-      const queued = pr === void 0 ? void 0 : queuePull(published, {
-        repo: `${town.owner}/${town.repo}`,
-        number: pr,
-        title: exit.bead.title,
-        head: exit.branch,
-        headSha: exit.workTip,
-        base: town.defaultBranch,
-        bead: exit.bead.id,
-        polecat: exit.polecat,
-        priority: exit.bead.priority ?? 2
-      }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, published.records.keys()) ?? town.fallbackPrefix });
-      queuedNow = queued !== void 0 && queued.outcome.kind !== "already";
-      const next = promoteWaiting(queued?.ledger ?? published, town.config, town.deps.clock());
-      promoted = next.hooked;
-      return next.ledger;
-    },
-    { from: claimed.state }
-  );
-  if (pr !== void 0) await showQueued(town, recorded.state.ledger, pr, queuedNow);
-  if (promoted !== void 0) await dispatchPromoted(town, promoted, recorded.state);
-  return {
-    kind: "published",
-    exit,
-    ...pr === void 0 ? {} : { pr },
-    ...escalation === void 0 ? {} : { escalation },
-    ...promoted === void 0 ? {} : { promoted: promoted.bead.id }
-  };
-}
-async function showQueued(town, ledger2, pr, queuedNow) {
-  const queued = queuedDisplay(ledger2, `${town.owner}/${town.repo}`, pr);
-  if (queued === void 0) return;
-  await showQueueState(town.github, {
-    owner: town.owner,
-    repo: town.repo,
-    number: pr,
-    headSha: queued.headSha,
-    botLogin: town.botLogin,
-    display: queued.display,
-    queuedNow
-  });
-}
-var CLOCK_SKEW_MS = 10 * 6e4;
-function listedSince(at) {
-  const time3 = Date.parse(at ?? "");
-  return new Date(Number.isFinite(time3) ? time3 - CLOCK_SKEW_MS : 0).toISOString();
-}
-function withEscalated(changes, labels, slingLabel) {
-  return {
-    add: labels.includes(ESCALATED_LABEL) ? changes.add : [...changes.add, ESCALATED_LABEL],
-    remove: [.../* @__PURE__ */ new Set([...changes.remove, ...slingLabelsOn(labels, slingLabel)])]
-  };
-}
-var STATUS_STATES = {
-  COMPLETED: "completed",
-  BLOCKED: "blocked",
-  REFACTOR: "deferred",
-  ESCALATE: "escalated"
-};
-async function publishPullRequest(town, ledger2, exit) {
-  const repo = { owner: town.owner, repo: town.repo };
-  const tip = exit.workTip;
-  const pushed = await branchTip(town.github, repo, exit.workRef);
-  if (pushed !== tip) {
-    return { kind: "nothing", why: `${exit.workRef} is ${pushed === void 0 ? "not there" : `at ${pushed}`}, not at the recorded tip ${tip}` };
-  }
-  try {
-    await moveBranch(town.github, repo, exit.branch, tip, await branchTip(town.github, repo, exit.branch));
-  } catch (error63) {
-    if (statusOf(error63) !== 422) throw error63;
-    return { kind: "refused", why: `${exit.branch} has commits the work does not, and no polecat's work moves a branch by force (GitHub: ${refusalOf(error63)})` };
-  }
-  const runUrl = gastownString(exit.bead, "run_url") ?? `run ${exit.runId}`;
-  const text2 = pullRequestText(ledger2, exit, runUrl, town.config.polecat);
-  let pull;
-  try {
-    pull = await openOrUpdatePullRequest(town.github, repo, { head: exit.branch, base: town.defaultBranch, ...text2 });
-  } catch (error63) {
-    if (statusOf(error63) !== 422) throw error63;
-    return { kind: "refused", why: `GitHub would not open a pull request from ${exit.branch} to ${town.defaultBranch} (${refusalOf(error63)})` };
-  }
-  if (!pull.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
-  return { kind: "published", pr: pull.number };
-}
-
 // app/github/staging-build.ts
 async function buildStaging(github, repo, staging) {
   await github.request("POST /repos/{owner}/{repo}/git/refs", { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${staging.branch}`, sha: staging.baseSha });
@@ -57881,8 +56869,7 @@ function failureSummaryVar(evidence) {
   return sanitizeUntrusted(evidence).split("\n").filter((line) => !/^\s*(?:`{3,}|~{3,})/.test(line)).join("\n");
 }
 function ejectedComment(input2) {
-  const what = input2.reason === "failed" ? "it failed the gates" : input2.reason === "conflict" ? "it conflicts with the base or the pull requests ahead of it" : "GitHub refused to merge it";
-  return [`#${input2.number} is out of the merge queue: ${what}.`, "", input2.evidence, "", input2.next].join("\n");
+  return [`#${input2.number} is out of the merge queue: ${input2.why}.`, "", input2.evidence, "", input2.next].join("\n");
 }
 function mergeDigest(input2) {
   const { request: request2, work } = input2;
@@ -58008,6 +56995,556 @@ async function repositoryRole(github, owner, repo, username) {
   return role !== void 0 && STANDARD_ROLES.has(role) ? role : permission;
 }
 
+// app/ledger/ledger-config.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+var EMPTY_LEDGER_CONFIG = {
+  prefix: void 0,
+  customTypes: [],
+  customStatuses: []
+};
+function renderLedgerConfig(prefix) {
+  return [
+    "# Beads configuration for the Gas Town ledger.",
+    `issue-prefix: ${JSON.stringify(prefix)}`,
+    "types:",
+    `  custom: ${JSON.stringify(GASTOWN_TYPES.join(","))}`,
+    ""
+  ].join("\n");
+}
+
+// app/ledger/string-pool.ts
+var StringPool = class {
+  units;
+  used = 0;
+  /** String k is units[starts[k]] .. units[starts[k + 1] - 1]. */
+  starts;
+  /** 30-bit FNV-1a of each string. */
+  hashArray;
+  count = 0;
+  /** `expected`: roughly how many strings will be added; only the first allocation uses it. */
+  constructor(expected = 64) {
+    this.starts = new Int32Array(expected + 1);
+    this.hashArray = new Int32Array(expected);
+    this.units = new Uint16Array(expected * 12);
+  }
+  get size() {
+    return this.count;
+  }
+  hash(k) {
+    return this.hashArray[k];
+  }
+  add(text2) {
+    if (this.count === this.hashArray.length) {
+      this.hashArray = grown(this.hashArray, this.count + 1);
+      this.starts = grown(this.starts, this.count + 2);
+    }
+    if (this.used + text2.length > this.units.length) this.units = grown(this.units, this.used + text2.length);
+    const units = this.units;
+    let at = this.used;
+    let hash2 = FNV_OFFSET;
+    for (let i = 0; i < text2.length; i++) {
+      const unit = text2.charCodeAt(i);
+      units[at++] = unit;
+      hash2 = Math.imul(hash2 ^ unit, FNV_PRIME);
+    }
+    this.used = at;
+    this.hashArray[this.count] = hash2 & HASH_MASK;
+    this.starts[++this.count] = at;
+  }
+  /** Whether strings k and j of this pool are the same text. */
+  equals(k, j) {
+    return this.equalsOther(k, this, j);
+  }
+  /** Whether string k of this pool and string j of `other` are the same text. */
+  equalsOther(k, other, j) {
+    const start = this.starts[k];
+    const length = this.starts[k + 1] - start;
+    const otherStart = other.starts[j];
+    if (other.starts[j + 1] - otherStart !== length) return false;
+    for (let i = 0; i < length; i++) {
+      if (this.units[start + i] !== other.units[otherStart + i]) return false;
+    }
+    return true;
+  }
+  equalsText(k, text2) {
+    const start = this.starts[k];
+    if (this.starts[k + 1] - start !== text2.length) return false;
+    for (let i = 0; i < text2.length; i++) if (this.units[start + i] !== text2.charCodeAt(i)) return false;
+    return true;
+  }
+};
+function grown(array2, needed) {
+  let size = Math.max(array2.length * 2, 16);
+  while (size < needed) size *= 2;
+  const copy = new array2.constructor(size);
+  copy.set(array2);
+  return copy;
+}
+var FNV_OFFSET = 2166136261;
+var FNV_PRIME = 16777619;
+var HASH_MASK = 1073741823;
+
+// app/ledger/dependency-graph.ts
+var EXTERNAL_PREFIX = "external:";
+var EdgeKind = {
+  OTHER: 0,
+  BLOCKS: 1,
+  CONDITIONAL_BLOCKS: 2,
+  PARENT_CHILD: 3,
+  /** `waits-for` with any gate but `any-children`, as Beads reads `$.gate` (the default). */
+  WAITS_FOR_ALL: 4,
+  WAITS_FOR_ANY: 5
+};
+var StatusClass = {
+  OPEN: 0,
+  /** in_progress, blocked, deferred, hooked and custom statuses. */
+  ACTIVE: 1,
+  CLOSED: 2,
+  PINNED: 3,
+  /** Beads ≤ 0.50's deleted record: absent to Beads today. */
+  TOMBSTONE: 4
+};
+var BeadFlag = {
+  /** Work to claim, by what the bead says of itself: see isClaimable. */
+  CLAIMABLE: 1,
+  /** Has `defer_until`: whether it is deferred depends on the clock. */
+  HAS_DEFER_UNTIL: 2,
+  /** The bead's own id starts with `external:`; such a target blocks whatever its status. */
+  EXTERNAL_ID: 4
+};
+var graphs = /* @__PURE__ */ new WeakMap();
+var gathered = /* @__PURE__ */ new WeakMap();
+function gatheredWhileReading(ledger2, table) {
+  if (table.size !== ledger2.size) throw new Error("the dependency table does not match the ledger");
+  if (!graphs.has(ledger2)) gathered.set(ledger2, table);
+}
+var NOT_WORK_TYPES = /* @__PURE__ */ new Set([
+  "merge-request",
+  "gate",
+  "molecule",
+  "message",
+  "agent",
+  "role",
+  "rig"
+]);
+function isClaimable(bead) {
+  return beadStatus(bead) === "open" && bead.pinned !== true && !isEphemeral(bead) && !NOT_WORK_TYPES.has(beadType(bead));
+}
+var DependencyTable = class _DependencyTable {
+  ids;
+  targets;
+  status;
+  flags;
+  priority;
+  createdMs;
+  createdNanos;
+  /** Bead k's dependencies are entries edgeEnd[k - 1] (or 0) .. edgeEnd[k] - 1. */
+  edgeEnd;
+  kinds;
+  count = 0;
+  /** `expected`: roughly how many beads will be added. */
+  constructor(expected = 64) {
+    this.ids = new StringPool(expected);
+    this.targets = new StringPool(expected * DEPENDENCIES_PER_BEAD);
+    this.status = new Uint8Array(expected);
+    this.flags = new Uint8Array(expected);
+    this.priority = new Uint8Array(expected);
+    this.createdMs = new Float64Array(expected);
+    this.createdNanos = new Int32Array(expected);
+    this.edgeEnd = new Int32Array(expected);
+    this.kinds = new Uint8Array(expected * DEPENDENCIES_PER_BEAD);
+  }
+  static of(records) {
+    const table = new _DependencyTable(records.length);
+    for (const record2 of records) table.add(record2.bead);
+    return table;
+  }
+  get size() {
+    return this.count;
+  }
+  add(bead) {
+    const k = this.count++;
+    if (k === this.status.length) {
+      this.status = grown(this.status, k + 1);
+      this.flags = grown(this.flags, k + 1);
+      this.priority = grown(this.priority, k + 1);
+      this.createdMs = grown(this.createdMs, k + 1);
+      this.createdNanos = grown(this.createdNanos, k + 1);
+      this.edgeEnd = grown(this.edgeEnd, k + 1);
+    }
+    this.ids.add(bead.id);
+    this.status[k] = statusClass(bead);
+    const flags = beadFlags(bead);
+    this.flags[k] = flags;
+    if ((flags & BeadFlag.CLAIMABLE) !== 0) {
+      this.priority[k] = bead.priority ?? 0;
+      const created = instant(bead.created_at);
+      this.createdMs[k] = created?.ms ?? Number.NEGATIVE_INFINITY;
+      this.createdNanos[k] = created?.nanos ?? 0;
+    }
+    const deps = bead.dependencies;
+    if (deps !== void 0) {
+      if (this.targets.size + deps.length > this.kinds.length) this.kinds = grown(this.kinds, this.targets.size + deps.length);
+      for (const dep of deps) {
+        this.kinds[this.targets.size] = edgeKind(dep);
+        this.targets.add(dep.depends_on_id);
+      }
+    }
+    this.edgeEnd[k] = this.targets.size;
+  }
+};
+var DEPENDENCIES_PER_BEAD = 4;
+function statusClass(bead) {
+  switch (beadStatus(bead)) {
+    case "open":
+      return StatusClass.OPEN;
+    case "closed":
+      return StatusClass.CLOSED;
+    case "pinned":
+      return StatusClass.PINNED;
+    case TOMBSTONE:
+      return StatusClass.TOMBSTONE;
+    default:
+      return StatusClass.ACTIVE;
+  }
+}
+function beadFlags(bead) {
+  let flags = 0;
+  if (isClaimable(bead)) flags |= BeadFlag.CLAIMABLE;
+  if (bead.defer_until !== void 0) flags |= BeadFlag.HAS_DEFER_UNTIL;
+  if (bead.id.startsWith(EXTERNAL_PREFIX)) flags |= BeadFlag.EXTERNAL_ID;
+  return flags;
+}
+function edgeKind(dep) {
+  switch (dep.type) {
+    case "blocks":
+      return EdgeKind.BLOCKS;
+    case "conditional-blocks":
+      return EdgeKind.CONDITIONAL_BLOCKS;
+    case "parent-child":
+      return EdgeKind.PARENT_CHILD;
+    case "waits-for":
+      return isAnyChildrenGate(dep.metadata) ? EdgeKind.WAITS_FOR_ANY : EdgeKind.WAITS_FOR_ALL;
+    default:
+      return EdgeKind.OTHER;
+  }
+}
+var ANY_CHILDREN = "any-children";
+function isAnyChildrenGate(metadata) {
+  if (metadata === void 0 || !metadata.includes(ANY_CHILDREN)) return false;
+  try {
+    const parsed = JSON.parse(metadata);
+    return typeof parsed === "object" && parsed !== null && parsed.gate === ANY_CHILDREN;
+  } catch {
+    return false;
+  }
+}
+
+// app/ledger/ledger-problems.ts
+function formatProblem(problem) {
+  const where = `${problem.file}:${problem.line}:`;
+  const level = problem.severity === "warning" ? " warning:" : "";
+  const field = problem.field ? ` ${problem.field}:` : "";
+  return `${where}${level}${field} ${problem.message}`;
+}
+function thousands(n) {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+function problemSummary(problems, maxLines) {
+  if (problems.length <= maxLines) return problems.map(formatProblem);
+  const shown = problems.slice(0, Math.max(0, maxLines - 1));
+  const rest = problems.slice(shown.length);
+  const severities = new Set(rest.map((p) => p.severity));
+  const noun = severities.size > 1 ? "problems" : severities.has("warning") ? "warnings" : "errors";
+  return [...shown.map(formatProblem), `\u2026 and ${thousands(rest.length)} more ${noun}`];
+}
+
+// app/ledger/compile-schema-check.ts
+function compileRule(def, path) {
+  switch (def.check) {
+    case "min_length": {
+      const min = def.minimum;
+      return (v) => v.length >= min;
+    }
+    case "max_length": {
+      const max = def.maximum;
+      return (v) => v.length <= max;
+    }
+    case "number_format":
+      if (def.format === "safeint") return (v) => Number.isSafeInteger(v);
+      break;
+    case "greater_than": {
+      const limit = def.value;
+      return def.inclusive ? (v) => v >= limit : (v) => v > limit;
+    }
+    case "less_than": {
+      const limit = def.value;
+      return def.inclusive ? (v) => v <= limit : (v) => v < limit;
+    }
+    case "custom": {
+      const fn = def.fn;
+      return (v) => Boolean(fn(v));
+    }
+  }
+  throw new Error(`compileSchemaCheck: ${path}: unsupported check "${def.check}"`);
+}
+function withRules(base, def, path) {
+  const rules = (def.checks ?? []).map((c) => compileRule(c._zod.def, path));
+  if (rules.length === 0) return base;
+  return (v) => {
+    if (!base(v)) return false;
+    for (const rule of rules) if (!rule(v)) return false;
+    return true;
+  };
+}
+function compile2(schema, path) {
+  const def = schema._zod.def;
+  switch (def.type) {
+    case "string":
+      return withRules((v) => typeof v === "string", def, path);
+    case "number":
+      return withRules((v) => typeof v === "number" && Number.isFinite(v), def, path);
+    case "boolean":
+      return (v) => typeof v === "boolean";
+    case "unknown":
+      return () => true;
+    case "literal": {
+      const values = new Set(def.values);
+      return (v) => values.has(v);
+    }
+    case "enum": {
+      const values = new Set(Object.values(def.entries ?? {}));
+      return (v) => values.has(v);
+    }
+    case "optional": {
+      const inner = compile2(def.innerType, path);
+      return (v) => v === void 0 || inner(v);
+    }
+    case "union": {
+      const options = (def.options ?? []).map((o) => compile2(o, path));
+      return (v) => options.some((option) => option(v));
+    }
+    case "array": {
+      const element = compile2(def.element, `${path}[]`);
+      return withRules((v) => {
+        if (!Array.isArray(v)) return false;
+        for (const item of v) if (!element(item)) return false;
+        return true;
+      }, def, path);
+    }
+    case "object": {
+      if (def.catchall && def.catchall._zod.def.type !== "unknown") {
+        throw new Error(`compileSchemaCheck: ${path}: only loose objects are supported`);
+      }
+      const fields = Object.entries(def.shape ?? {}).map(
+        ([key, field]) => [key, compile2(field, path ? `${path}.${key}` : key)]
+      );
+      return (v) => {
+        if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+        const record2 = v;
+        for (const [key, check2] of fields) if (!check2(record2[key])) return false;
+        return true;
+      };
+    }
+  }
+  throw new Error(`compileSchemaCheck: ${path || "(root)"}: unsupported schema type "${def.type}"`);
+}
+function compileSchemaCheck(schema) {
+  return compile2(schema, "");
+}
+
+// app/ledger/validate-bead.ts
+var MAX_TITLE_BYTES = 500;
+function titleBytesMayExceed(title) {
+  return title.length * 3 > MAX_TITLE_BYTES;
+}
+function beadRules(config2) {
+  return {
+    statuses: /* @__PURE__ */ new Set([...BUILTIN_STATUSES, TOMBSTONE, ...config2.customStatuses]),
+    types: /* @__PURE__ */ new Set([
+      ...BUILTIN_TYPES,
+      ...Object.keys(TYPE_ALIASES),
+      ...GASTOWN_TYPES,
+      ...config2.customTypes
+    ])
+  };
+}
+function fieldPath(path) {
+  let out = "";
+  for (const key of path) {
+    out += typeof key === "number" ? `[${key}]` : out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+function valueAt(record2, path) {
+  let value = record2;
+  for (const key of path) {
+    if (value === null || typeof value !== "object") return void 0;
+    value = value[key];
+  }
+  return value;
+}
+function describe4(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return JSON.stringify(value);
+}
+var EXPECTED2 = {
+  int: "an integer",
+  number: "a number",
+  string: "a string",
+  boolean: "true or false",
+  array: "a list",
+  object: "an object"
+};
+function issueMessage2(issue3, record2) {
+  const value = valueAt(record2, issue3.path);
+  const got = ` (got ${describe4(value)})`;
+  switch (issue3.code) {
+    case "invalid_type":
+      return value === void 0 ? "is required" : `must be ${EXPECTED2[issue3.expected] ?? issue3.expected}${got}`;
+    case "too_big":
+      return issue3.origin === "string" || issue3.origin === "array" ? `must have at most ${issue3.maximum} ${issue3.origin === "string" ? "characters" : "items"}` : `must be at most ${issue3.maximum}${got}`;
+    case "too_small":
+      return issue3.origin === "string" || issue3.origin === "array" ? `must not be empty` : `must be at least ${issue3.minimum}${got}`;
+    case "invalid_value":
+      return `must be one of ${issue3.values.map((v) => JSON.stringify(v)).join(", ")}${got}`;
+    case "invalid_union":
+      return `has the wrong type${got}`;
+    default:
+      return `${issue3.message}${got}`;
+  }
+}
+function schemaProblems3(error63, record2) {
+  return error63.issues.map((issue3) => ({
+    field: fieldPath(issue3.path),
+    message: issueMessage2(issue3, record2)
+  }));
+}
+var matchesSchema = compileSchemaCheck(beadSchema);
+function validateBead(record2, rules) {
+  if (!matchesSchema(record2)) {
+    const parsed = beadSchema.safeParse(record2);
+    if (!parsed.success) return schemaProblems3(parsed.error, record2);
+  }
+  const bead = record2;
+  const problems = [];
+  const status = bead.status || "open";
+  if (bead.title.length === 0) problems.push({ field: "title", message: "is required" });
+  else if (titleBytesMayExceed(bead.title) && Buffer.byteLength(bead.title) > MAX_TITLE_BYTES) {
+    problems.push({ field: "title", message: `must be at most ${MAX_TITLE_BYTES} bytes` });
+  }
+  if (!rules.statuses.has(status)) {
+    problems.push({
+      field: "status",
+      message: `unknown status "${status}" (add it to status.custom in .beads/config.yaml)`
+    });
+  }
+  const type = bead.issue_type || "task";
+  if (!rules.types.has(type)) {
+    problems.push({
+      field: "issue_type",
+      message: `unknown type "${type}" (add it to types.custom in .beads/config.yaml)`
+    });
+  }
+  if (status === "closed" && bead.closed_at === void 0) {
+    problems.push({ field: "closed_at", message: "is required when status is closed" });
+  }
+  if (status !== "closed" && status !== TOMBSTONE && bead.closed_at !== void 0) {
+    problems.push({ field: "closed_at", message: `must be absent when status is ${status}` });
+  }
+  if (bead.ephemeral === true && bead.no_history === true) {
+    problems.push({ field: "no_history", message: "cannot be true together with ephemeral" });
+  }
+  return problems;
+}
+
+// app/ledger/read-ledger.ts
+var MESSAGE_LINES = 20;
+var LedgerReadError = class extends Error {
+  constructor(problems) {
+    super(problemSummary(problems.filter((p) => p.severity === "error"), MESSAGE_LINES).join("\n"));
+    this.problems = problems;
+    this.name = "LedgerReadError";
+  }
+  problems;
+};
+function jsonError(error63) {
+  const message = error63 instanceof Error ? error63.message : String(error63);
+  return `not valid JSON (${message})`;
+}
+function splitLedgerLines(text2) {
+  const lines = [];
+  let start = 0;
+  while (start < text2.length) {
+    let end = text2.indexOf("\n", start);
+    if (end === -1) end = text2.length;
+    const raw2 = text2.slice(start, end);
+    lines.push(raw2.endsWith("\r") ? raw2.slice(0, -1) : raw2);
+    start = end + 1;
+  }
+  return lines;
+}
+function readLedger(text2, options = {}) {
+  const file2 = options.file ?? ".beads/issues.jsonl";
+  const rules = beadRules(options.config ?? EMPTY_LEDGER_CONFIG);
+  const records = /* @__PURE__ */ new Map();
+  const otherLines = [];
+  const problems = [];
+  const error63 = (line, field, message) => problems.push({ file: file2, line, field, message, severity: "error" });
+  let inIdOrder = [];
+  const lines = splitLedgerLines(text2);
+  let table = new DependencyTable(lines.length);
+  let lastId = "";
+  for (let i = 0; i < lines.length; i++) {
+    const raw2 = lines[i];
+    const line = i + 1;
+    if (raw2.trim() === "") continue;
+    let record2;
+    try {
+      record2 = JSON.parse(raw2);
+    } catch (cause) {
+      error63(line, "", jsonError(cause));
+      continue;
+    }
+    if (typeof record2 !== "object" || record2 === null || Array.isArray(record2)) {
+      error63(line, "", "each line must be one JSON object");
+      continue;
+    }
+    const kind = record2._type;
+    if (kind !== void 0 && kind !== "issue") {
+      otherLines.push(raw2);
+      continue;
+    }
+    const fieldProblems = validateBead(record2, rules);
+    for (const p of fieldProblems) error63(line, p.field, p.message);
+    const id = record2.id;
+    if (typeof id !== "string" || id === "") continue;
+    const earlier = records.get(id);
+    if (earlier) {
+      error63(line, "id", `${id} is already on line ${earlier.line}`);
+      continue;
+    }
+    const read = { bead: record2, raw: raw2, line };
+    records.set(id, read);
+    if (inIdOrder && compareIds(lastId, id) < 0) inIdOrder.push(read);
+    else inIdOrder = void 0;
+    lastId = id;
+    if (fieldProblems.length > 0 || !inIdOrder) table = void 0;
+    table?.add(read.bead);
+  }
+  const ok = !problems.some((p) => p.severity === "error");
+  const ledger2 = new Ledger(records, otherLines, inIdOrder);
+  if (ok && table) gatheredWhileReading(ledger2, table);
+  return { ledger: ledger2, problems, ok };
+}
+function loadLedger(text2, options = {}) {
+  const result = readLedger(text2, options);
+  if (!result.ok) throw new LedgerReadError(result.problems);
+  return result.ledger;
+}
+
 // app/town/trust.ts
 var RANK = { read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
 function mayDrive(sender, role, trust2) {
@@ -58021,6 +57558,261 @@ function mayDrive(sender, role, trust2) {
     allowed: false,
     reason: `@${sender.login} has ${role === void 0 || rank === 0 ? "no" : role} access to this repository; driving Gas Town here takes ${trust2.permission} (trust.permission in .github/gastown.yml)`
   };
+}
+
+// app/github/ledger-store.ts
+import { randomUUID } from "node:crypto";
+
+// app/ledger/write-ledger.ts
+var DEPENDENCY_FIELD_ORDER = [
+  "issue_id",
+  "depends_on_id",
+  "type",
+  "created_at",
+  "created_by",
+  "metadata",
+  "thread_id"
+];
+var COMMENT_FIELD_ORDER = ["id", "issue_id", "author", "text", "created_at"];
+var EXPORT_ONLY = new Set(EXPORT_ONLY_FIELDS);
+var TIMESTAMPS = new Set(TIMESTAMP_FIELDS);
+function ordered(record2, order, skip) {
+  const out = {};
+  for (const key of order) if (record2[key] !== void 0) out[key] = record2[key];
+  for (const key of Object.keys(record2)) {
+    if (!(key in out) && !skip?.has(key) && record2[key] !== void 0) out[key] = record2[key];
+  }
+  return out;
+}
+function withUtcTimestamps(record2, fields) {
+  for (const key of fields) {
+    const value = record2[key];
+    if (typeof value === "string") record2[key] = toUtc(value);
+  }
+  return record2;
+}
+var NESTED_TIMESTAMPS = ["created_at"];
+function canonicalBead(bead) {
+  const record2 = { ...bead, priority: bead.priority ?? 0 };
+  const out = withUtcTimestamps(ordered(record2, EXPORT_FIELD_ORDER, EXPORT_ONLY), TIMESTAMPS);
+  if (Array.isArray(bead.labels)) out.labels = [...bead.labels].sort();
+  if (Array.isArray(bead.dependencies)) {
+    out.dependencies = bead.dependencies.map((dep) => withUtcTimestamps(ordered(dep, DEPENDENCY_FIELD_ORDER), NESTED_TIMESTAMPS));
+  }
+  if (Array.isArray(bead.comments)) {
+    out.comments = bead.comments.map((comment) => withUtcTimestamps(ordered(comment, COMMENT_FIELD_ORDER), NESTED_TIMESTAMPS));
+  }
+  return out;
+}
+var GO_ESCAPED = /[<>&\u2028\u2029]/g;
+var HAS_GO_ESCAPED = /[<>&\u2028\u2029]/;
+var GO_ESCAPES = {
+  "<": "\\u003c",
+  ">": "\\u003e",
+  "&": "\\u0026",
+  "\u2028": "\\u2028",
+  "\u2029": "\\u2029"
+};
+function goJson(value) {
+  const json2 = JSON.stringify(value);
+  return HAS_GO_ESCAPED.test(json2) ? json2.replace(GO_ESCAPED, (c) => GO_ESCAPES[c]) : json2;
+}
+function canonicalLine(bead) {
+  return goJson(canonicalBead(bead));
+}
+function join2(lines) {
+  return lines.length === 0 ? "" : lines.join("\n") + "\n";
+}
+function serializeLedger(ledger2) {
+  const lines = ledger2.sorted().map((record2) => record2.raw ?? canonicalLine(record2.bead));
+  return join2([...lines, ...ledger2.otherLines]);
+}
+
+// app/github/ledger-store.ts
+var LEDGER_PATH = ".beads/issues.jsonl";
+var LEDGER_CONFIG_PATH = ".beads/config.yaml";
+var SIZE_WARNING_BYTES = 25e6;
+var SIZE_LIMIT_BYTES = 9e7;
+var LedgerStoreError = class extends Error {
+  name = "LedgerStoreError";
+};
+var LedgerStore = class {
+  constructor(github, options) {
+    this.github = github;
+    this.options = options;
+  }
+  github;
+  options;
+  get repoParams() {
+    return { owner: this.options.owner, repo: this.options.repo };
+  }
+  /**
+   * The ledger on the branch now. With `known`, a state this store read or wrote before, the
+   * branch's ref alone is asked for when it has not moved since: one request rather than four.
+   */
+  async read(known) {
+    const commit = await this.branchCommit();
+    if (known !== void 0 && commit !== void 0 && commit === known.commit) return known;
+    if (commit === void 0) return { ledger: Ledger.empty(), commit: void 0, tree: void 0 };
+    const { data } = await this.github.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...this.repoParams, commit_sha: commit });
+    const tree = data.tree.sha;
+    const listing = await this.github.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...this.repoParams, tree_sha: tree, recursive: "1" });
+    const entry = listing.data.tree.find((e) => e.path === LEDGER_PATH);
+    if (!entry) return { ledger: Ledger.empty(), commit, tree };
+    const blob = await this.github.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
+      ...this.repoParams,
+      file_sha: entry.sha,
+      headers: { accept: "application/vnd.github.raw+json" }
+    });
+    const text2 = rawText(blob.data);
+    return { ledger: loadLedger(text2, { file: `${this.options.branch}:${LEDGER_PATH}` }), commit, tree };
+  }
+  /**
+   * Applies `mutate` to the ledger as it is on the branch and commits the result; on a lost
+   * race, reads again and applies it again. `mutate` must be pure: it may run more than once.
+   * `message` may be a function, called after `mutate`, to describe what it did.
+   */
+  async update(message, mutate, options = {}) {
+    const lanes = this.options.lanes;
+    if (!lanes) return this.write(message, mutate, options);
+    const key = `${this.options.owner}/${this.options.repo}:${this.options.branch}`;
+    return lanes.run(key, (last) => this.write(message, mutate, last ? { ...options, from: last } : options));
+  }
+  /**
+   * The ledger on the branch now, in one request (the raw contents of the file serve it up to
+   * 100 MB), without the commit a write needs: for a look that usually writes nothing, such as
+   * a patrol pass. One that does write reads again through `update`.
+   */
+  async peek() {
+    const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      ...this.repoParams,
+      path: LEDGER_PATH,
+      ref: `refs/heads/${this.options.branch}`,
+      headers: { accept: "application/vnd.github.raw+json" }
+    }), void 0);
+    return answer === void 0 ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
+  }
+  /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
+  async readFile(state, path) {
+    if (state.commit === void 0) return void 0;
+    const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      ...this.repoParams,
+      path,
+      ref: state.commit,
+      headers: { accept: "application/vnd.github.raw+json" }
+    }), void 0);
+    return answer === void 0 ? void 0 : rawText(answer.data);
+  }
+  async write(message, mutate, options) {
+    const maxAttempts = this.options.maxAttempts ?? 8;
+    for (let attempt = 1; ; attempt++) {
+      const state = attempt === 1 && options.from ? options.from : await this.read();
+      const next = mutate(state.ledger);
+      if (next === state.ledger) return { state, changed: false, attempts: attempt };
+      const files = options.files ? await options.files(state, next) : [];
+      const written = await this.tryWrite(state, next, typeof message === "string" ? message : message(), files);
+      if (written) return { state: written, changed: true, attempts: attempt };
+      if (attempt >= maxAttempts) {
+        throw new LedgerStoreError(`${this.options.branch}: gave up after ${attempt} attempts: other writers kept moving the branch`);
+      }
+      await this.backoff(attempt);
+    }
+  }
+  /** The new state, or undefined when another writer moved the branch first. */
+  async tryWrite(state, next, message, extra) {
+    const text2 = serializeLedger(next);
+    this.checkSize(Buffer.byteLength(text2));
+    const files = [{ path: LEDGER_PATH, content: text2 }, ...extra];
+    if (state.commit === void 0) files.push({ path: LEDGER_CONFIG_PATH, content: renderLedgerConfig(this.options.prefix) });
+    const entries = files.map((file2) => ({ path: file2.path, mode: "100644", type: "blob", content: file2.content }));
+    const tree = await this.github.request("POST /repos/{owner}/{repo}/git/trees", {
+      ...this.repoParams,
+      tree: entries,
+      ...state.tree ? { base_tree: state.tree } : {}
+    });
+    const treeSha = tree.data.sha;
+    const commit = await this.github.request("POST /repos/{owner}/{repo}/git/commits", {
+      ...this.repoParams,
+      message: `${message}
+
+Gastown-Write: ${(this.options.writeId ?? randomUUID)()}
+`,
+      tree: treeSha,
+      parents: state.commit ? [state.commit] : []
+    });
+    const commitSha = commit.data.sha;
+    try {
+      if (state.commit === void 0) {
+        await this.github.request("POST /repos/{owner}/{repo}/git/refs", { ...this.repoParams, ref: `refs/heads/${this.options.branch}`, sha: commitSha });
+      } else {
+        await this.github.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ...this.repoParams, ref: `heads/${this.options.branch}`, sha: commitSha, force: false });
+      }
+    } catch (error63) {
+      if (statusOf(error63) === 422) return void 0;
+      throw error63;
+    }
+    return { ledger: next, commit: commitSha, tree: treeSha };
+  }
+  async branchCommit() {
+    const answer = await unlessAbsent(
+      () => this.github.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...this.repoParams, ref: `heads/${this.options.branch}` }),
+      void 0
+    );
+    return answer?.data?.object.sha;
+  }
+  checkSize(bytes) {
+    const { warning: warning2, limit } = this.options.sizes ?? { warning: SIZE_WARNING_BYTES, limit: SIZE_LIMIT_BYTES };
+    const mb = (n) => n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${n} bytes`;
+    if (bytes > limit) {
+      throw new LedgerStoreError(
+        `${LEDGER_PATH} would be ${mb(bytes)}, over the ${mb(limit)} limit (GitHub refuses files over 100 MB): nothing was written`
+      );
+    }
+    if (bytes > warning2) this.options.warn?.(`${LEDGER_PATH} is ${mb(bytes)}; it cannot grow past ${mb(limit)}`);
+  }
+  /** Jittered exponential backoff: 100 ms, 200 ms, … up to 5 s, each a random part of that. */
+  async backoff(attempt) {
+    const sleep = this.options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const random = this.options.random ?? Math.random;
+    const cap = Math.min(5e3, 100 * 2 ** (attempt - 1));
+    await sleep(Math.round(cap / 2 + random() * (cap / 2)));
+  }
+};
+function rawText(data) {
+  if (typeof data === "string") return data;
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString("utf8");
+  throw new LedgerStoreError(`${LEDGER_PATH}: GitHub answered the raw blob with ${typeof data}, not its bytes`);
+}
+
+// app/town/repository-prefix.ts
+function prefixForRepository(name2) {
+  const prefix = name2.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  return prefix === "" ? "gt" : prefix;
+}
+
+// app/handlers/repository-town.ts
+async function openTown(ref, deps) {
+  const texts = await deps.loadConfig(ref.github, ref.owner, ref.repo);
+  let decided;
+  try {
+    decided = repositoryConfig(texts);
+  } catch (error63) {
+    if (error63 instanceof ConfigError) return { kind: "invalid", error: error63 };
+    throw error63;
+  }
+  if (!decided.enabled) return { kind: "off", reason: decided.reason };
+  const config2 = decided.config;
+  const fallbackPrefix = prefixForRepository(ref.repo);
+  const store = new LedgerStore(ref.github, {
+    owner: ref.owner,
+    repo: ref.repo,
+    branch: config2.ledger.branch,
+    prefix: config2.ledger.prefix ?? fallbackPrefix,
+    sleep: deps.sleep,
+    random: deps.random,
+    ...deps.ledgerLanes ? { lanes: deps.ledgerLanes } : {}
+  });
+  return { kind: "on", town: { ...ref, config: config2, store, fallbackPrefix, deps } };
 }
 
 // app/handlers/issue-events.ts
@@ -58041,13 +57833,19 @@ function issueSnapshot(issue3) {
 var FIX_NEEDED_LABEL = "gt:fix-needed";
 var FIX_FORMULA = "mol-polecat-fix";
 var CONFLICT_FORMULA = "mol-polecat-conflict-resolve";
+var EJECTED_WHY = {
+  failed: "it failed the gates",
+  conflict: "it conflicts with the base or the pull requests ahead of it",
+  refused: "GitHub refused to merge it"
+};
 async function sendBackEjected(town, ejected, evidence, ledger2) {
   const { request: request2 } = ejected;
   const repo = { owner: town.owner, repo: town.repo };
   const text2 = typeof evidence === "string" ? evidence : failureEvidence({ ...evidence, ...await failingLog(town, evidence.red) });
   const work = request2.bead === void 0 ? void 0 : ledger2.get(request2.bead);
-  const say = (next) => replyToIssue(town.github, { ...repo, issue_number: request2.number }, ejectedComment({ number: request2.number, reason: ejected.why, evidence: text2, next }));
+  const say = (next) => replyToIssue(town.github, { ...repo, issue_number: request2.number }, ejectedComment({ number: request2.number, why: EJECTED_WHY[ejected.why], evidence: text2, next }));
   await removeLabel(town.github, { ...repo, issue_number: request2.number }, QUEUE_LABEL);
+  await showQueueState(town.github, { ...repo, number: request2.number, headSha: request2.headSha, botLogin: town.botLogin, display: { kind: "ejected", why: EJECTED_WHY[ejected.why], evidence: text2 } });
   if (work === void 0 || request2.polecat === void 0 || ejected.why === "refused") {
     await say(work === void 0 ? "Fix it, then `/queue` it again." : "A polecat cannot fix this; a person must, then `/queue` it again.");
     return;
@@ -58259,6 +58057,15 @@ async function appendDigests(store, state, digests) {
 // app/handlers/refinery-run.ts
 var MOST_MOVES = 8;
 var BUILD_GRACE_MS = 10 * 6e4;
+async function runRefinery(ref, deps, botLogin, wake = {}) {
+  const opened = await openTown(ref, deps);
+  if (opened.kind === "off") return { kind: "off", why: opened.reason };
+  if (opened.kind === "invalid") return { kind: "off", why: opened.error.message };
+  const town = { ...opened.town, botLogin };
+  const rig = `${town.owner}/${town.repo}`;
+  if (wake.base !== void 0) return { kind: "refined", rig, said: await new BaseRefinery(town, wake.base).carryOn() };
+  return { kind: "refined", rig, said: await refineTown(town, await town.store.peek()) };
+}
 async function refineTown(town, ledger2) {
   const said = [];
   for (const base of basesWithWork(ledger2, `${town.owner}/${town.repo}`)) said.push(...await new BaseRefinery(town, base).carryOn());
@@ -58353,7 +58160,8 @@ var BaseRefinery = class {
       return;
     }
     this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(after, testing)}) built on \`${branch}\` at ${built.sha.slice(0, 12)}.`);
-    if (this.town.config.refinery.mode === "review") await this.openRefineryPull(after, testing, { kind: "testing" });
+    const pull = this.town.config.refinery.mode === "review" ? await this.openRefineryPull(after, testing, { kind: "testing" }) : void 0;
+    await this.show(testing, { kind: "testing", base: this.base, attempt: testing.attempt, staging: branch, ...pull ? { refineryPull: pull } : {} }, trialRequests(after, testing));
     const { commands, workflow } = this.town.config.refinery.gates;
     if (commands.length > 0) {
       await dispatchWorkflow(this.town.github, {
@@ -58364,13 +58172,13 @@ var BaseRefinery = class {
       });
     }
   }
-  /** Opens (or refreshes) the refinery pull request of a trial, and records its number. */
+  /** Opens (or refreshes) the refinery pull request of a trial, and records it. */
   async openRefineryPull(ledger2, trial, state) {
     const lines = this.lines(ledger2, trial);
     const body = refineryPullBody({ base: this.base, trial, lines, state, gates: await this.gates() });
     if (trial.pr !== void 0) {
-      await this.town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.repo, pull_number: trial.pr, body });
-      return trial.pr;
+      const { data: data2 } = await this.town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.repo, pull_number: trial.pr, body });
+      return { number: trial.pr, url: trial.prUrl ?? data2.html_url };
     }
     const { data } = await this.town.github.request("POST /repos/{owner}/{repo}/pulls", {
       ...this.repo,
@@ -58379,9 +58187,15 @@ var BaseRefinery = class {
       title: refineryPullTitle(this.base, lines),
       body
     });
-    const number4 = data.number;
-    await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} is pull request #${number4}`, (current) => advanceTrial(current, { ...this.update(trial), ...this.write(current), to: trial.stage, set: { pr: number4 } }));
-    return number4;
+    const pull = { number: data.number, url: data.html_url };
+    await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} is pull request #${pull.number}`, (current) => advanceTrial(current, { ...this.update(trial), ...this.write(current), to: trial.stage, set: { pr: pull.number, prUrl: pull.url } }));
+    return pull;
+  }
+  /** The queue's check run on each pull request of the trial, at the head it was tested at. */
+  async show(trial, display, requests) {
+    for (const request2 of requests) {
+      await showQueueState(this.town.github, { ...this.repo, number: request2.number, headSha: trial.heads[request2.id] ?? request2.headSha, display, botLogin: this.town.botLogin });
+    }
   }
   lines(ledger2, trial) {
     return trialRequests(ledger2, trial).map((request2) => ({ request: request2, title: titleOf(ledger2, request2) }));
@@ -58479,7 +58293,10 @@ var BaseRefinery = class {
     if (verdict.kind === "green") {
       this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(ledger2, trial)}) is green.`);
       const green = outcome.trial;
-      if (green?.stage === "review") await this.openRefineryPull(after, green, { kind: "green" });
+      if (green?.stage === "review") {
+        const pull = await this.openRefineryPull(after, green, { kind: "green" });
+        await this.show(green, { kind: "awaiting-review", base: this.base, refineryPull: pull }, trialRequests(after, green));
+      }
       return true;
     }
     const numbers = this.numbers(ledger2, trial);
@@ -58519,7 +58336,9 @@ var BaseRefinery = class {
     return false;
   }
   async closedByPerson(trial, pull) {
-    const why = `the refinery pull request #${pull.number} was closed unmerged`;
+    const { data } = await this.town.github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...this.repo, issue_number: pull.number });
+    const by = data.closed_by?.login;
+    const why = `the refinery pull request #${pull.number} was closed unmerged${by === void 0 ? "" : ` by @${by}`}`;
     let dequeued = [];
     const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} closed by hand`, (current) => {
       const out = dequeueTrial(current, { ...this.update(trial), ...this.write(current), why });
@@ -58530,6 +58349,7 @@ var BaseRefinery = class {
     for (const request2 of dequeued) {
       await replyToIssue(this.town.github, { ...this.repo, issue_number: request2.number }, `#${request2.number} is out of the merge queue: ${why}. \`/queue\` puts it back.`);
     }
+    await this.show(trial, { kind: "dequeued", by: by ?? "closing its refinery pull request" }, dequeued);
     await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
     return true;
   }
@@ -58547,7 +58367,10 @@ var BaseRefinery = class {
         if (!changed) return false;
         this.said.push(`${this.base}: batch ${trial.attempt} could not move \`${this.base}\` (${landing.why}); it waits for review on a refinery pull request instead.`);
         const review = slotOf(after, this.rig, this.base).trial;
-        if (review !== void 0) await this.openRefineryPull(after, review, { kind: "waiting", why: `\`${this.base}\` could not be moved directly (${landing.why}), so the green batch waits for approval here.` });
+        if (review !== void 0) {
+          const pull = await this.openRefineryPull(after, review, { kind: "waiting", why: `\`${this.base}\` could not be moved directly (${landing.why}), so the green batch waits for approval here.` });
+          await this.show(review, { kind: "awaiting-review", base: this.base, refineryPull: pull }, trialRequests(after, review));
+        }
         return true;
       }
       case "refused":
@@ -58574,6 +58397,8 @@ var BaseRefinery = class {
     });
     if (!written.changed) return false;
     this.said.push(`${this.base}: batch ${trial.attempt} landed in ${where}: ${landed.map((l) => `#${l.request.number}`).join(", ")}.`);
+    const pull = trial.pr === void 0 ? void 0 : { number: trial.pr, url: trial.prUrl ?? "" };
+    await this.show(trial, { kind: "landed", base: this.base, commit: sha, ...pull ? { refineryPull: pull } : {} }, landed.map((l) => l.request));
     await tellLanded(this.town, { landed, where, sha, closeEach: trial.pr !== void 0 && method !== "merge" });
     if (trial.pr === void 0) await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
     return true;
@@ -58581,6 +58406,219 @@ var BaseRefinery = class {
 };
 function titleOf(ledger2, request2) {
   return ledger2.get(request2.id)?.title ?? `Merge #${request2.number}`;
+}
+
+// app/handlers/refinery-wake.ts
+async function refineBase(ref, deps, botLogin, base) {
+  await (deps.refinery ?? runRefinery)(ref, deps, botLogin, { base });
+}
+
+// app/handlers/polecat-mail.ts
+async function escalateMail(town, botLogin, mail, read) {
+  const decision = mailToEscalate(read.ledger, mail);
+  if (decision.kind === "nothing") return { outcome: decision, state: read };
+  const { bead, polecat: polecat2 } = decision;
+  const claim2 = { id: randomUUID2(), now: town.deps.clock() };
+  const claimed = await town.store.update(
+    `Claim escalating ${decision.messages.map((m) => m.id).join(", ")}: mail from polecat ${polecat2} to the overseer`,
+    (ledger2) => decision.messages.reduce((next, message) => claimEscalation(next, message.id, claim2), ledger2),
+    { from: read }
+  );
+  const held = decision.messages.map((message) => ({ message, ...escalationClaimOf(claimed.state.ledger.get(message.id), claim2.id) })).filter(({ held: held2 }) => held2);
+  if (held.length === 0) return { outcome: { kind: "nothing", why: `another look is escalating ${bead.id}'s mail` }, state: claimed.state };
+  const repo = { owner: town.owner, repo: town.repo };
+  const issue3 = issueNumberOf(bead);
+  const slungBy = gastownString(bead, "slung_by") ?? "";
+  const opened = [];
+  for (const { message, takenOver } of held) {
+    const marker = escalationMarker(message.id);
+    const found = takenOver ? await findMarkedIssue(town.github, repo, { label: ESCALATED_LABEL, since: listedSince(message.created_at), marker, creator: await botLogin() }) : void 0;
+    const escalation = found ?? await createIssue(town.github, repo, escalationIssueText({
+      slungBy,
+      issue: issue3 ?? 0,
+      text: withoutMentions(mailText(message)),
+      message: message.id,
+      heading: `polecat **${polecat2}** escalated #${issue3 ?? "?"} (bead \`${bead.id}\`, attempt ${attemptOf(bead)})`
+    }));
+    opened.push({ message: message.id, issue: escalation.number });
+  }
+  const recorded = await town.store.update(
+    `Record escalation issue${opened.length === 1 ? "" : "s"} ${opened.map((o) => `#${o.issue} on ${o.message}`).join(", ")}`,
+    (ledger2) => opened.reduce((next, o) => recordMailEscalated(next, o.message, o.issue), ledger2),
+    { from: claimed.state }
+  );
+  if (issue3 !== void 0) {
+    const issueRef = { ...repo, issue_number: issue3 };
+    await addLabels(town.github, issueRef, [ESCALATED_LABEL]);
+    await replyToIssue(
+      town.github,
+      issueRef,
+      `Polecat **${polecat2}** escalated as ${opened.map((o) => `#${o.issue}`).join(", ")}, mentioning @${slungBy}.`
+    );
+  }
+  return { outcome: { kind: "escalated", bead: bead.id, issues: opened.map((o) => o.issue) }, state: recorded.state };
+}
+async function publishExit(town, beadId, known) {
+  const read = known ?? await town.store.read();
+  const decision = exitToPublish(read.ledger.get(beadId));
+  if (decision.kind === "nothing") return decision;
+  const claim2 = { id: randomUUID2(), now: town.deps.clock() };
+  const claimed = await town.store.update(
+    `Claim publishing ${beadId}'s attempt ${decision.exit.attempt} (${decision.exit.exit})`,
+    (current) => claimPublishing(current, beadId, decision.exit.attempt, claim2),
+    { from: read }
+  );
+  const ledger2 = claimed.state.ledger;
+  if (!holdsClaim(ledger2.get(beadId), claim2.id)) {
+    const again = exitToPublish(ledger2.get(beadId));
+    return again.kind === "nothing" ? again : { kind: "nothing", why: `another look is publishing attempt ${decision.exit.attempt} of ${beadId}` };
+  }
+  const exit = decision.exit;
+  const repo = { owner: town.owner, repo: town.repo };
+  const issueRef = { ...repo, issue_number: exit.issue };
+  let pr;
+  let escalation;
+  let unpublished;
+  switch (exit.exit) {
+    case "COMPLETED": {
+      const published = await publishPullRequest(town, ledger2, exit);
+      if (published.kind === "nothing") return published;
+      if (published.kind === "refused") {
+        unpublished = published.why;
+        if (!await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin)) {
+          await replyToIssue(town.github, issueRef, unpublishedComment(exit, published.why, town.config.polecat));
+        }
+        break;
+      }
+      pr = published.pr;
+      break;
+    }
+    case "BLOCKED":
+    case "REFACTOR": {
+      const body = exitComment(ledger2, exit, town.config.polecat);
+      if (body !== void 0 && !await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin)) {
+        await replyToIssue(town.github, issueRef, body);
+      }
+      break;
+    }
+    case "ESCALATE": {
+      const wanted = escalationIssue(exit, town.config.polecat);
+      const found = await findMarkedIssue(town.github, repo, {
+        label: ESCALATED_LABEL,
+        since: listedSince(exit.at),
+        marker: exitMarker(exit),
+        creator: town.botLogin
+      });
+      escalation = (found ?? await createIssue(town.github, repo, wanted)).number;
+      break;
+    }
+  }
+  const labels = await labelsOn(town.github, issueRef);
+  if (labels !== void 0) {
+    const changes = exitLabels(exit.exit, labels, town.config.sling.label);
+    await showStatus(town, { number: exit.issue, labels }, {
+      state: unpublished === void 0 ? STATUS_STATES[exit.exit] : "escalated",
+      headline: exitHeadline(exit, {
+        ...pr === void 0 ? {} : { pr },
+        ...escalation === void 0 ? {} : { escalation },
+        ...unpublished === void 0 ? {} : { unpublished }
+      }),
+      detail: withoutMentions(unpublished ?? exit.reason),
+      bead: exit.bead,
+      ledger: ledger2,
+      sandbox: town.config.polecat,
+      now: town.deps.clock()
+    }, unpublished === void 0 ? changes : withEscalated(changes, labels, town.config.sling.label));
+  }
+  let promoted;
+  let queuedNow = false;
+  const recorded = await town.store.update(
+    () => `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === void 0 ? "" : ` as pull request #${pr}`}` + (promoted === void 0 ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`),
+    (current) => {
+      const published = recordPublished(current, exit.bead.id, exit.attempt, pr);
+      const queued = pr === void 0 ? void 0 : queuePull(published, {
+        repo: `${town.owner}/${town.repo}`,
+        number: pr,
+        title: exit.bead.title,
+        head: exit.branch,
+        headSha: exit.workTip,
+        base: town.defaultBranch,
+        bead: exit.bead.id,
+        polecat: exit.polecat,
+        priority: exit.bead.priority ?? 2
+      }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, published.records.keys()) ?? town.fallbackPrefix });
+      queuedNow = queued !== void 0 && queued.outcome.kind !== "already";
+      const next = promoteWaiting(queued?.ledger ?? published, town.config, town.deps.clock());
+      promoted = next.hooked;
+      return next.ledger;
+    },
+    { from: claimed.state }
+  );
+  if (pr !== void 0) await showQueued(town, recorded.state.ledger, pr, queuedNow);
+  if (promoted !== void 0) await dispatchPromoted(town, promoted, recorded.state);
+  return {
+    kind: "published",
+    exit,
+    ...pr === void 0 ? {} : { pr },
+    ...escalation === void 0 ? {} : { escalation },
+    ...promoted === void 0 ? {} : { promoted: promoted.bead.id }
+  };
+}
+async function showQueued(town, ledger2, pr, queuedNow) {
+  const queued = queuedDisplay(ledger2, `${town.owner}/${town.repo}`, pr);
+  if (queued === void 0) return;
+  await showQueueState(town.github, {
+    owner: town.owner,
+    repo: town.repo,
+    number: pr,
+    headSha: queued.headSha,
+    botLogin: town.botLogin,
+    display: queued.display,
+    queuedNow
+  });
+  if (queuedNow) await refineBase(town, town.deps, town.botLogin, queued.display.base);
+}
+var CLOCK_SKEW_MS = 10 * 6e4;
+function listedSince(at) {
+  const time3 = Date.parse(at ?? "");
+  return new Date(Number.isFinite(time3) ? time3 - CLOCK_SKEW_MS : 0).toISOString();
+}
+function withEscalated(changes, labels, slingLabel) {
+  return {
+    add: labels.includes(ESCALATED_LABEL) ? changes.add : [...changes.add, ESCALATED_LABEL],
+    remove: [.../* @__PURE__ */ new Set([...changes.remove, ...slingLabelsOn(labels, slingLabel)])]
+  };
+}
+var STATUS_STATES = {
+  COMPLETED: "completed",
+  BLOCKED: "blocked",
+  REFACTOR: "deferred",
+  ESCALATE: "escalated"
+};
+async function publishPullRequest(town, ledger2, exit) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const tip = exit.workTip;
+  const pushed = await branchTip(town.github, repo, exit.workRef);
+  if (pushed !== tip) {
+    return { kind: "nothing", why: `${exit.workRef} is ${pushed === void 0 ? "not there" : `at ${pushed}`}, not at the recorded tip ${tip}` };
+  }
+  try {
+    await moveBranch(town.github, repo, exit.branch, tip, await branchTip(town.github, repo, exit.branch));
+  } catch (error63) {
+    if (statusOf(error63) !== 422) throw error63;
+    return { kind: "refused", why: `${exit.branch} has commits the work does not, and no polecat's work moves a branch by force (GitHub: ${refusalOf(error63)})` };
+  }
+  const runUrl = gastownString(exit.bead, "run_url") ?? `run ${exit.runId}`;
+  const text2 = pullRequestText(ledger2, exit, runUrl, town.config.polecat);
+  let pull;
+  try {
+    pull = await openOrUpdatePullRequest(town.github, repo, { head: exit.branch, base: town.defaultBranch, ...text2 });
+  } catch (error63) {
+    if (statusOf(error63) !== 422) throw error63;
+    return { kind: "refused", why: `GitHub would not open a pull request from ${exit.branch} to ${town.defaultBranch} (${refusalOf(error63)})` };
+  }
+  if (!pull.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
+  return { kind: "published", pr: pull.number };
 }
 
 // app/handlers/witness-act.ts

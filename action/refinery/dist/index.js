@@ -53188,98 +53188,51 @@ function githubMessage(error63) {
   return typeof message === "string" ? message : error63 instanceof Error ? error63.message : String(error63);
 }
 
-// app/github/staging-build.ts
-async function buildStaging(github, repo, staging) {
-  await github.request("POST /repos/{owner}/{repo}/git/refs", { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${staging.branch}`, sha: staging.baseSha });
-  let sha = staging.baseSha;
-  const leftOut = [];
-  for (const head of staging.heads) {
-    try {
-      const answer = await github.request("POST /repos/{owner}/{repo}/merges", {
-        owner: repo.owner,
-        repo: repo.repo,
-        base: staging.branch,
-        head: head.sha,
-        commit_message: `Merge #${head.number}: ${head.title}`.slice(0, 200)
-      });
-      const made = answer.data;
-      if (typeof made?.sha === "string") sha = made.sha;
-    } catch (error63) {
-      const status = statusOf(error63);
-      if (status === 409) leftOut.push({ id: head.id, why: "conflict", text: `#${head.number} does not merge cleanly with the others and the base (GitHub answered 409: ${refusalOf(error63)})` });
-      else if (status === 403 || status === 422) leftOut.push({ id: head.id, why: "refused", text: `GitHub refused to merge #${head.number} (${status}: ${refusalOf(error63)})` });
-      else throw error63;
-    }
-  }
-  return { sha, leftOut };
-}
-async function deleteStaging(github, repo, branch) {
-  try {
-    await github.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", { owner: repo.owner, repo: repo.repo, ref: `heads/${branch}` });
-  } catch (error63) {
-    if (statusOf(error63) !== 422 && statusOf(error63) !== 404) throw error63;
-  }
-}
-
-// app/github/staging-facts.ts
-async function baseRules(github, repo, branch) {
-  const rules = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/rules/branches/{branch}", {
+// app/github/heartbeat-check-runs.ts
+var PER_PAGE2 = 100;
+async function findCheckRun(github, repo) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
     owner: repo.owner,
     repo: repo.repo,
-    branch,
-    per_page: PER_PAGE
-  }), void 0);
-  const named = /* @__PURE__ */ new Set();
-  let linear = false;
-  for (const rule of rules?.data ?? []) {
-    if (rule.type === "required_status_checks") for (const check2 of rule.parameters?.required_status_checks ?? []) named.add(check2.context);
-    if (rule.type === "required_linear_history") linear = true;
-  }
-  const branchAnswer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/branches/{branch}", { owner: repo.owner, repo: repo.repo, branch }), void 0);
-  const protection = branchAnswer?.data?.protection;
-  for (const context of protection?.required_status_checks?.contexts ?? []) named.add(context);
-  for (const check2 of protection?.required_status_checks?.checks ?? []) named.add(check2.context);
-  return { required: [...named], linear };
+    ref: repo.ref,
+    check_name: repo.checkName,
+    filter: "all",
+    per_page: PER_PAGE2
+  }), void 0, [404, 422]);
+  if (answer === void 0) return void 0;
+  return answer.data.check_runs.filter((run2) => run2.name === repo.checkName && run2.external_id === repo.externalId && run2.app?.slug === repo.appSlug).reduce((newest, run2) => newest === void 0 || run2.id > newest.id ? run2 : newest, void 0);
 }
-async function checkRunsOn(github, repo, sha) {
-  const all = [];
-  for await (const page of pages(async (page2) => {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { owner: repo.owner, repo: repo.repo, ref: sha, per_page: PER_PAGE, page: page2, filter: "latest" });
-    return data.check_runs;
-  })) {
-    for (const run2 of page) {
-      all.push({
-        id: run2.id,
-        name: run2.name,
-        status: run2.status,
-        conclusion: run2.conclusion,
-        ...run2.html_url ? { url: run2.html_url } : {},
-        ...run2.output?.title ? { summary: run2.output.title } : {}
-      });
-    }
-  }
-  return all;
-}
-async function statusesOn(github, repo, sha) {
-  const { data } = await github.request("GET /repos/{owner}/{repo}/commits/{ref}/status", { owner: repo.owner, repo: repo.repo, ref: sha, per_page: PER_PAGE });
-  return data.statuses.map((status) => ({
-    context: status.context,
-    state: status.state,
-    ...status.target_url ? { url: status.target_url } : {},
-    ...status.description ? { description: status.description } : {}
-  }));
-}
-async function gatesRunOn(github, repo, workflow, sha) {
-  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
+async function createCheckRun(github, repo) {
+  const { data } = await github.request("POST /repos/{owner}/{repo}/check-runs", {
     owner: repo.owner,
     repo: repo.repo,
-    workflow_id: workflow,
-    head_sha: sha,
-    per_page: 10
-  }), void 0);
-  const runs = (answer?.data?.workflow_runs ?? []).slice().sort((a, b) => b.id - a.id);
-  const newest = runs[0];
-  return newest === void 0 ? void 0 : { id: newest.id, status: newest.status, conclusion: newest.conclusion, url: newest.html_url };
+    name: repo.name,
+    head_sha: repo.headSha,
+    external_id: repo.externalId,
+    ...repo.conclusion ? { status: "completed", conclusion: repo.conclusion } : { status: "in_progress" },
+    ...repo.detailsUrl ? { details_url: repo.detailsUrl } : {},
+    output: capOutput(repo.output)
+  });
+  return data.id;
+}
+async function updateCheckRun(github, repo) {
+  await github.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    check_run_id: repo.id,
+    output: capOutput(repo.output),
+    ...repo.conclusion ? { conclusion: repo.conclusion } : {}
+  });
+}
+var TITLE_CHARS = 255;
+var OUTPUT_CHARS = 65535;
+function capOutput(output2) {
+  const text2 = output2.text;
+  return {
+    title: output2.title.slice(0, TITLE_CHARS),
+    summary: output2.summary.slice(0, OUTPUT_CHARS),
+    ...text2 === void 0 ? {} : { text: text2.length > OUTPUT_CHARS ? text2.slice(text2.length - OUTPUT_CHARS) : text2 }
+  };
 }
 
 // app/ledger/timestamps.ts
@@ -53602,37 +53555,6 @@ function beadType(bead) {
 }
 function isEphemeral(bead) {
   return bead.ephemeral === true || bead.wisp === true;
-}
-
-// app/ledger/id-prefix.ts
-var MIN_HASH = 3;
-var MAX_HASH = 8;
-function isNumeric(text2) {
-  return /^[0-9]+$/.test(text2);
-}
-function isLikelyHash(text2) {
-  if (text2.length < MIN_HASH || text2.length > MAX_HASH || !/^[0-9a-zA-Z]+$/.test(text2)) return false;
-  return text2.length === MIN_HASH || /[0-9]/.test(text2);
-}
-function guessPrefix(id) {
-  const lastHyphen = id.lastIndexOf("-");
-  if (lastHyphen <= 0) return "";
-  const suffix = id.slice(lastHyphen + 1);
-  if (suffix === "") return id.slice(0, lastHyphen);
-  const dot = suffix.indexOf(".");
-  const base = dot > 0 ? suffix.slice(0, dot) : suffix;
-  if (isNumeric(base) || isLikelyHash(base)) return id.slice(0, lastHyphen);
-  return id.slice(0, id.indexOf("-"));
-}
-function normalizePrefix(prefix) {
-  const trimmed = prefix.trim();
-  return trimmed.endsWith("-") ? trimmed.slice(0, -1) : trimmed;
-}
-function ledgerPrefix(configPrefix, ids) {
-  const configured = normalizePrefix(configPrefix ?? "");
-  if (configured) return configured;
-  for (const id of ids) return guessPrefix(id) || void 0;
-  return void 0;
 }
 
 // app/ledger/external-ref.ts
@@ -53988,6 +53910,228 @@ function convoyFirst(a, b) {
 }
 function compare(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// app/town/queue-display.ts
+var QUEUE_CHECK_NAME = "gastown/queue";
+function queueCheck(display) {
+  switch (display.kind) {
+    case "queued": {
+      const tries = display.tries === 0 ? "No batch has failed with it yet." : `It has failed in ${display.tries} batch${display.tries === 1 ? "" : "es"}, so it waits behind those that have not.`;
+      return inProgress(
+        `Queued: ${display.position} of ${display.of} into ${display.base}`,
+        `Number ${display.position} of ${display.of} in the merge queue into \`${display.base}\`. ${tries}`
+      );
+    }
+    case "testing": {
+      const pull = display.refineryPull === void 0 ? "" : `, as refinery pull request ${link(display.refineryPull)}`;
+      return inProgress(
+        `Testing: batch attempt ${display.attempt} into ${display.base}`,
+        `Being tested with its batch in attempt ${display.attempt} on the staging branch \`${display.staging}\`${pull}. What is tested there is the tree that lands.`
+      );
+    }
+    case "awaiting-review":
+      return inProgress(
+        `Green: refinery PR #${display.refineryPull.number} awaits approval`,
+        `Its batch passed. Refinery pull request ${link(display.refineryPull)} into \`${display.base}\` awaits a reviewer's approval; once approved it lands.`
+      );
+    case "landed": {
+      const pull = display.refineryPull === void 0 ? "" : `, through refinery pull request ${link(display.refineryPull)}`;
+      return completed(
+        "success",
+        `Landed in ${display.base}`,
+        `Landed in \`${display.base}\` as commit \`${display.commit.slice(0, 12)}\`${pull}.`
+      );
+    }
+    case "ejected":
+      return completed(
+        "failure",
+        `Left the queue: ${firstLine(display.why)}`,
+        [`The refinery took it out of the merge queue: ${display.why}`, ...display.evidence === void 0 ? [] : ["", display.evidence]].join("\n")
+      );
+    case "dequeued":
+      return completed(
+        "neutral",
+        `Dequeued by ${display.by}`,
+        `Taken out of the merge queue by \`${display.by}\`. \`/queue\` puts it back.`
+      );
+    case "closed":
+      return display.merged ? completed(
+        "neutral",
+        `Merged by ${display.by}, outside the queue`,
+        `Merged by \`${display.by}\` outside the refinery, so it left the merge queue.`
+      ) : completed(
+        "neutral",
+        `Closed by ${display.by}, out of the queue`,
+        `Closed by \`${display.by}\`, so it left the merge queue. Reopening it does not queue it again: \`/queue\` does.`
+      );
+  }
+}
+function inProgress(title, summary2) {
+  return { status: "in_progress", title, summary: summary2 };
+}
+function completed(conclusion, title, summary2) {
+  return { status: "completed", conclusion, title, summary: summary2 };
+}
+function link(pull) {
+  return `[#${pull.number}](${pull.url})`;
+}
+function firstLine(text2) {
+  return text2.split("\n", 1)[0];
+}
+
+// app/github/queue-check-run.ts
+async function showQueueState(github, target) {
+  const { owner, repo, headSha } = target;
+  const check2 = queueCheck(target.display);
+  const output2 = { title: check2.title, summary: check2.summary };
+  const externalId = queueRef(`${owner}/${repo}`, target.number);
+  const found = target.queuedNow === true ? void 0 : await findCheckRun(github, {
+    owner,
+    repo,
+    ref: headSha,
+    checkName: QUEUE_CHECK_NAME,
+    externalId,
+    appSlug: target.botLogin.replace(/\[bot\]$/, "")
+  });
+  if (found === void 0 || found.status === "completed" && check2.conclusion === void 0) {
+    return createCheckRun(github, {
+      owner,
+      repo,
+      name: QUEUE_CHECK_NAME,
+      headSha,
+      externalId,
+      output: output2,
+      ...check2.conclusion ? { conclusion: check2.conclusion } : {}
+    });
+  }
+  await updateCheckRun(github, { owner, repo, id: found.id, output: output2, ...check2.conclusion ? { conclusion: check2.conclusion } : {} });
+  return found.id;
+}
+
+// app/github/staging-build.ts
+async function buildStaging(github, repo, staging) {
+  await github.request("POST /repos/{owner}/{repo}/git/refs", { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${staging.branch}`, sha: staging.baseSha });
+  let sha = staging.baseSha;
+  const leftOut = [];
+  for (const head of staging.heads) {
+    try {
+      const answer = await github.request("POST /repos/{owner}/{repo}/merges", {
+        owner: repo.owner,
+        repo: repo.repo,
+        base: staging.branch,
+        head: head.sha,
+        commit_message: `Merge #${head.number}: ${head.title}`.slice(0, 200)
+      });
+      const made = answer.data;
+      if (typeof made?.sha === "string") sha = made.sha;
+    } catch (error63) {
+      const status = statusOf(error63);
+      if (status === 409) leftOut.push({ id: head.id, why: "conflict", text: `#${head.number} does not merge cleanly with the others and the base (GitHub answered 409: ${refusalOf(error63)})` });
+      else if (status === 403 || status === 422) leftOut.push({ id: head.id, why: "refused", text: `GitHub refused to merge #${head.number} (${status}: ${refusalOf(error63)})` });
+      else throw error63;
+    }
+  }
+  return { sha, leftOut };
+}
+async function deleteStaging(github, repo, branch) {
+  try {
+    await github.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", { owner: repo.owner, repo: repo.repo, ref: `heads/${branch}` });
+  } catch (error63) {
+    if (statusOf(error63) !== 422 && statusOf(error63) !== 404) throw error63;
+  }
+}
+
+// app/github/staging-facts.ts
+async function baseRules(github, repo, branch) {
+  const rules = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/rules/branches/{branch}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    branch,
+    per_page: PER_PAGE
+  }), void 0);
+  const named = /* @__PURE__ */ new Set();
+  let linear = false;
+  for (const rule of rules?.data ?? []) {
+    if (rule.type === "required_status_checks") for (const check2 of rule.parameters?.required_status_checks ?? []) named.add(check2.context);
+    if (rule.type === "required_linear_history") linear = true;
+  }
+  const branchAnswer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/branches/{branch}", { owner: repo.owner, repo: repo.repo, branch }), void 0);
+  const protection = branchAnswer?.data?.protection;
+  for (const context of protection?.required_status_checks?.contexts ?? []) named.add(context);
+  for (const check2 of protection?.required_status_checks?.checks ?? []) named.add(check2.context);
+  return { required: [...named], linear };
+}
+async function checkRunsOn(github, repo, sha) {
+  const all = [];
+  for await (const page of pages(async (page2) => {
+    const { data } = await github.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { owner: repo.owner, repo: repo.repo, ref: sha, per_page: PER_PAGE, page: page2, filter: "latest" });
+    return data.check_runs;
+  })) {
+    for (const run2 of page) {
+      all.push({
+        id: run2.id,
+        name: run2.name,
+        status: run2.status,
+        conclusion: run2.conclusion,
+        ...run2.html_url ? { url: run2.html_url } : {},
+        ...run2.output?.title ? { summary: run2.output.title } : {}
+      });
+    }
+  }
+  return all;
+}
+async function statusesOn(github, repo, sha) {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/commits/{ref}/status", { owner: repo.owner, repo: repo.repo, ref: sha, per_page: PER_PAGE });
+  return data.statuses.map((status) => ({
+    context: status.context,
+    state: status.state,
+    ...status.target_url ? { url: status.target_url } : {},
+    ...status.description ? { description: status.description } : {}
+  }));
+}
+async function gatesRunOn(github, repo, workflow, sha) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    workflow_id: workflow,
+    head_sha: sha,
+    per_page: 10
+  }), void 0);
+  const runs = (answer?.data?.workflow_runs ?? []).slice().sort((a, b) => b.id - a.id);
+  const newest = runs[0];
+  return newest === void 0 ? void 0 : { id: newest.id, status: newest.status, conclusion: newest.conclusion, url: newest.html_url };
+}
+
+// app/ledger/id-prefix.ts
+var MIN_HASH = 3;
+var MAX_HASH = 8;
+function isNumeric(text2) {
+  return /^[0-9]+$/.test(text2);
+}
+function isLikelyHash(text2) {
+  if (text2.length < MIN_HASH || text2.length > MAX_HASH || !/^[0-9a-zA-Z]+$/.test(text2)) return false;
+  return text2.length === MIN_HASH || /[0-9]/.test(text2);
+}
+function guessPrefix(id) {
+  const lastHyphen = id.lastIndexOf("-");
+  if (lastHyphen <= 0) return "";
+  const suffix = id.slice(lastHyphen + 1);
+  if (suffix === "") return id.slice(0, lastHyphen);
+  const dot = suffix.indexOf(".");
+  const base = dot > 0 ? suffix.slice(0, dot) : suffix;
+  if (isNumeric(base) || isLikelyHash(base)) return id.slice(0, lastHyphen);
+  return id.slice(0, id.indexOf("-"));
+}
+function normalizePrefix(prefix) {
+  const trimmed = prefix.trim();
+  return trimmed.endsWith("-") ? trimmed.slice(0, -1) : trimmed;
+}
+function ledgerPrefix(configPrefix, ids) {
+  const configured = normalizePrefix(configPrefix ?? "");
+  if (configured) return configured;
+  for (const id of ids) return guessPrefix(id) || void 0;
+  return void 0;
 }
 
 // app/town/refinery-batching.ts
@@ -54823,8 +54967,7 @@ function failureSummaryVar(evidence) {
   return sanitizeUntrusted(evidence).split("\n").filter((line) => !/^\s*(?:`{3,}|~{3,})/.test(line)).join("\n");
 }
 function ejectedComment(input2) {
-  const what = input2.reason === "failed" ? "it failed the gates" : input2.reason === "conflict" ? "it conflicts with the base or the pull requests ahead of it" : "GitHub refused to merge it";
-  return [`#${input2.number} is out of the merge queue: ${what}.`, "", input2.evidence, "", input2.next].join("\n");
+  return [`#${input2.number} is out of the merge queue: ${input2.why}.`, "", input2.evidence, "", input2.next].join("\n");
 }
 function mergeDigest(input2) {
   const { request: request2, work } = input2;
@@ -54945,13 +55088,13 @@ async function labelsOn(github, issue3) {
 }
 
 // app/github/job-logs.ts
-var PER_PAGE2 = 100;
+var PER_PAGE3 = 100;
 async function listRunJobs(github, repo) {
   const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs", {
     owner: repo.owner,
     repo: repo.repo,
     run_id: repo.runId,
-    per_page: PER_PAGE2
+    per_page: PER_PAGE3
   }), void 0);
   return answer === void 0 ? [] : answer.data.jobs;
 }
@@ -56607,13 +56750,19 @@ function issueSnapshot(issue3) {
 var FIX_NEEDED_LABEL = "gt:fix-needed";
 var FIX_FORMULA = "mol-polecat-fix";
 var CONFLICT_FORMULA = "mol-polecat-conflict-resolve";
+var EJECTED_WHY = {
+  failed: "it failed the gates",
+  conflict: "it conflicts with the base or the pull requests ahead of it",
+  refused: "GitHub refused to merge it"
+};
 async function sendBackEjected(town, ejected, evidence, ledger2) {
   const { request: request2 } = ejected;
   const repo = { owner: town.owner, repo: town.repo };
   const text2 = typeof evidence === "string" ? evidence : failureEvidence({ ...evidence, ...await failingLog(town, evidence.red) });
   const work = request2.bead === void 0 ? void 0 : ledger2.get(request2.bead);
-  const say = (next) => replyToIssue(town.github, { ...repo, issue_number: request2.number }, ejectedComment({ number: request2.number, reason: ejected.why, evidence: text2, next }));
+  const say = (next) => replyToIssue(town.github, { ...repo, issue_number: request2.number }, ejectedComment({ number: request2.number, why: EJECTED_WHY[ejected.why], evidence: text2, next }));
   await removeLabel(town.github, { ...repo, issue_number: request2.number }, QUEUE_LABEL);
+  await showQueueState(town.github, { ...repo, number: request2.number, headSha: request2.headSha, botLogin: town.botLogin, display: { kind: "ejected", why: EJECTED_WHY[ejected.why], evidence: text2 } });
   if (work === void 0 || request2.polecat === void 0 || ejected.why === "refused") {
     await say(work === void 0 ? "Fix it, then `/queue` it again." : "A polecat cannot fix this; a person must, then `/queue` it again.");
     return;
@@ -56928,7 +57077,8 @@ var BaseRefinery = class {
       return;
     }
     this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(after, testing)}) built on \`${branch}\` at ${built.sha.slice(0, 12)}.`);
-    if (this.town.config.refinery.mode === "review") await this.openRefineryPull(after, testing, { kind: "testing" });
+    const pull = this.town.config.refinery.mode === "review" ? await this.openRefineryPull(after, testing, { kind: "testing" }) : void 0;
+    await this.show(testing, { kind: "testing", base: this.base, attempt: testing.attempt, staging: branch, ...pull ? { refineryPull: pull } : {} }, trialRequests(after, testing));
     const { commands, workflow } = this.town.config.refinery.gates;
     if (commands.length > 0) {
       await dispatchWorkflow(this.town.github, {
@@ -56939,13 +57089,13 @@ var BaseRefinery = class {
       });
     }
   }
-  /** Opens (or refreshes) the refinery pull request of a trial, and records its number. */
+  /** Opens (or refreshes) the refinery pull request of a trial, and records it. */
   async openRefineryPull(ledger2, trial, state) {
     const lines = this.lines(ledger2, trial);
     const body = refineryPullBody({ base: this.base, trial, lines, state, gates: await this.gates() });
     if (trial.pr !== void 0) {
-      await this.town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.repo, pull_number: trial.pr, body });
-      return trial.pr;
+      const { data: data2 } = await this.town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.repo, pull_number: trial.pr, body });
+      return { number: trial.pr, url: trial.prUrl ?? data2.html_url };
     }
     const { data } = await this.town.github.request("POST /repos/{owner}/{repo}/pulls", {
       ...this.repo,
@@ -56954,9 +57104,15 @@ var BaseRefinery = class {
       title: refineryPullTitle(this.base, lines),
       body
     });
-    const number4 = data.number;
-    await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} is pull request #${number4}`, (current) => advanceTrial(current, { ...this.update(trial), ...this.write(current), to: trial.stage, set: { pr: number4 } }));
-    return number4;
+    const pull = { number: data.number, url: data.html_url };
+    await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} is pull request #${pull.number}`, (current) => advanceTrial(current, { ...this.update(trial), ...this.write(current), to: trial.stage, set: { pr: pull.number, prUrl: pull.url } }));
+    return pull;
+  }
+  /** The queue's check run on each pull request of the trial, at the head it was tested at. */
+  async show(trial, display, requests) {
+    for (const request2 of requests) {
+      await showQueueState(this.town.github, { ...this.repo, number: request2.number, headSha: trial.heads[request2.id] ?? request2.headSha, display, botLogin: this.town.botLogin });
+    }
   }
   lines(ledger2, trial) {
     return trialRequests(ledger2, trial).map((request2) => ({ request: request2, title: titleOf(ledger2, request2) }));
@@ -57054,7 +57210,10 @@ var BaseRefinery = class {
     if (verdict.kind === "green") {
       this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(ledger2, trial)}) is green.`);
       const green = outcome.trial;
-      if (green?.stage === "review") await this.openRefineryPull(after, green, { kind: "green" });
+      if (green?.stage === "review") {
+        const pull = await this.openRefineryPull(after, green, { kind: "green" });
+        await this.show(green, { kind: "awaiting-review", base: this.base, refineryPull: pull }, trialRequests(after, green));
+      }
       return true;
     }
     const numbers = this.numbers(ledger2, trial);
@@ -57094,7 +57253,9 @@ var BaseRefinery = class {
     return false;
   }
   async closedByPerson(trial, pull) {
-    const why = `the refinery pull request #${pull.number} was closed unmerged`;
+    const { data } = await this.town.github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...this.repo, issue_number: pull.number });
+    const by = data.closed_by?.login;
+    const why = `the refinery pull request #${pull.number} was closed unmerged${by === void 0 ? "" : ` by @${by}`}`;
     let dequeued = [];
     const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} closed by hand`, (current) => {
       const out = dequeueTrial(current, { ...this.update(trial), ...this.write(current), why });
@@ -57105,6 +57266,7 @@ var BaseRefinery = class {
     for (const request2 of dequeued) {
       await replyToIssue(this.town.github, { ...this.repo, issue_number: request2.number }, `#${request2.number} is out of the merge queue: ${why}. \`/queue\` puts it back.`);
     }
+    await this.show(trial, { kind: "dequeued", by: by ?? "closing its refinery pull request" }, dequeued);
     await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
     return true;
   }
@@ -57122,7 +57284,10 @@ var BaseRefinery = class {
         if (!changed) return false;
         this.said.push(`${this.base}: batch ${trial.attempt} could not move \`${this.base}\` (${landing.why}); it waits for review on a refinery pull request instead.`);
         const review = slotOf(after, this.rig, this.base).trial;
-        if (review !== void 0) await this.openRefineryPull(after, review, { kind: "waiting", why: `\`${this.base}\` could not be moved directly (${landing.why}), so the green batch waits for approval here.` });
+        if (review !== void 0) {
+          const pull = await this.openRefineryPull(after, review, { kind: "waiting", why: `\`${this.base}\` could not be moved directly (${landing.why}), so the green batch waits for approval here.` });
+          await this.show(review, { kind: "awaiting-review", base: this.base, refineryPull: pull }, trialRequests(after, review));
+        }
         return true;
       }
       case "refused":
@@ -57149,6 +57314,8 @@ var BaseRefinery = class {
     });
     if (!written.changed) return false;
     this.said.push(`${this.base}: batch ${trial.attempt} landed in ${where}: ${landed.map((l) => `#${l.request.number}`).join(", ")}.`);
+    const pull = trial.pr === void 0 ? void 0 : { number: trial.pr, url: trial.prUrl ?? "" };
+    await this.show(trial, { kind: "landed", base: this.base, commit: sha, ...pull ? { refineryPull: pull } : {} }, landed.map((l) => l.request));
     await tellLanded(this.town, { landed, where, sha, closeEach: trial.pr !== void 0 && method !== "merge" });
     if (trial.pr === void 0) await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
     return true;

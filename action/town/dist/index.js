@@ -71779,1467 +71779,6 @@ function queueRefusalText(refusal, number4) {
   }
 }
 
-// app/handlers/queue-pull.ts
-async function queuePullRequest(town, request2) {
-  const { issue: issue3, sender } = request2;
-  const repo = { owner: town.owner, repo: town.repo };
-  const say = (body) => replyToIssue(town.github, { ...repo, issue_number: issue3.number }, `@${sender}: ${body}`);
-  await react(town.github, request2.acknowledge, "eyes");
-  const pull = await readPullRequest(town.github, { ...repo, pullNumber: issue3.number });
-  if (pull === void 0) {
-    await say(`#${issue3.number} is not a pull request GitHub knows, so nothing was queued.`);
-    return;
-  }
-  const refusal = queueRefusal(pull, await changedPaths(town.github, { ...repo, base: pull.base.sha, head: pull.head.sha }));
-  if (refusal !== void 0) {
-    await say(queueRefusalText(refusal, pull.number));
-    return;
-  }
-  const rig = `${town.owner}/${town.repo}`;
-  const polecat2 = pull.head.repository === rig ? parsePolecatBranch(pull.head.ref) : void 0;
-  let outcome;
-  const written = await town.store.update(
-    () => `Queue #${pull.number} (${pull.head.ref} at ${pull.head.sha.slice(0, 12)}) into ${pull.base.ref}`,
-    (ledger2) => {
-      const work = polecat2 === void 0 ? void 0 : ledger2.get(polecat2.bead);
-      const queued2 = queuePull(ledger2, {
-        repo: rig,
-        number: pull.number,
-        title: pull.title,
-        head: pull.head.ref,
-        headSha: pull.head.sha,
-        base: pull.base.ref,
-        ...work && polecat2 ? { bead: work.id, polecat: polecat2.polecat, priority: work.priority ?? 2 } : {}
-      }, { by: sender, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? town.fallbackPrefix });
-      outcome = queued2.outcome;
-      return queued2.ledger;
-    }
-  );
-  if (!issue3.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
-  const queued = queuedDisplay(written.state.ledger, rig, pull.number);
-  if (queued !== void 0) {
-    await showQueueState(town.github, {
-      ...repo,
-      number: pull.number,
-      headSha: queued.headSha,
-      botLogin: town.botLogin,
-      display: queued.display,
-      queuedNow: outcome?.kind !== "already"
-    });
-  }
-  const place = queued?.display;
-  const where = place === void 0 ? "" : ` It is number ${place.position} of ${place.of} in the queue into \`${pull.base.ref}\`.`;
-  const what = outcome?.kind === "already" ? `#${pull.number} was queued already, at this head.` : outcome?.kind === "moved" ? `#${pull.number} stays queued, now at its new head \`${pull.head.sha.slice(0, 12)}\`.` : `#${pull.number} is queued.`;
-  await say(`${what}${where}`);
-}
-async function dequeuePullRequest(town, request2) {
-  const { issue: issue3, sender } = request2;
-  const repo = { owner: town.owner, repo: town.repo };
-  await react(town.github, request2.acknowledge, "eyes");
-  const written = await town.store.update(
-    `Dequeue #${issue3.number}, by ${sender}`,
-    (ledger2) => leaveQueue(ledger2, `${town.owner}/${town.repo}`, issue3.number, { reason: "dequeued", why: `taken out by @${sender}`, now: town.deps.clock() })
-  );
-  if (issue3.labels.includes(QUEUE_LABEL)) await removeLabel(town.github, { ...repo, issue_number: issue3.number }, QUEUE_LABEL);
-  const left = written.changed ? mergeRequestFor(written.state.ledger, `${town.owner}/${town.repo}`, issue3.number) : void 0;
-  if (left !== void 0) {
-    await showQueueState(town.github, { ...repo, number: issue3.number, headSha: left.headSha, botLogin: town.botLogin, display: { kind: "dequeued", by: sender } });
-  }
-  await replyToIssue(town.github, { ...repo, issue_number: issue3.number }, written.changed ? `@${sender}: #${issue3.number} is out of the merge queue. \`/queue\` puts it back.` : `@${sender}: #${issue3.number} was not in the merge queue, so there was nothing to take out.`);
-}
-
-// app/molecules/placeholders.ts
-var PLACEHOLDER = /\{\{([A-Za-z_][A-Za-z0-9_-]*)\}\}/g;
-function placeholdersIn(text2) {
-  const names = /* @__PURE__ */ new Set();
-  for (const match of text2.matchAll(PLACEHOLDER)) names.add(match[1]);
-  return [...names];
-}
-function substitute(text2, values) {
-  return text2.replace(PLACEHOLDER, (whole, name2) => values.get(name2) ?? whole);
-}
-
-// app/molecules/resolve-formula.ts
-function resolveFormula(name2, library) {
-  const source = library.find(name2);
-  if (!source) throw notFound(name2, library);
-  const resolved = new Resolver(library).resolve(source, [name2]);
-  const problems = [...needProblems(resolved.steps), ...placeholderProblems(resolved)];
-  if (problems.length > 0) throw new FormulaError(problems);
-  return resolved;
-}
-function notFound(name2, library, at) {
-  const message = `no formula named "${name2}" (looked in ${library.searched})`;
-  return new FormulaError([at ? { ...at, message } : { file: name2, line: 0, column: 0, field: "", message }]);
-}
-var Resolver = class {
-  constructor(library) {
-    this.library = library;
-  }
-  library;
-  resolve(source, chain) {
-    const { formula } = source;
-    const vars = /* @__PURE__ */ new Map();
-    let steps = [];
-    const extendsPath = (i) => typeof formula.extends === "string" ? ["extends"] : ["extends", i];
-    for (const [i, parentName] of parentsOf(formula).entries()) {
-      const parent = this.formulaAt(parentName, chain, source.problem(extendsPath(i), ""));
-      for (const [varName, v] of parent.vars) vars.set(varName, v);
-      steps = withSteps(steps, parent.steps);
-    }
-    for (const [varName, v] of Object.entries(formula.vars ?? {})) {
-      vars.set(varName, resolvedVar(v, { source, path: ["vars", varName] }));
-    }
-    steps = withSteps(steps, (formula.steps ?? []).map((step, i) => ({
-      // A need written twice is one need: pour writes one dependency per need.
-      step,
-      needs: [...new Set(step.needs ?? [])],
-      origin: { source, path: ["steps", i] }
-    })));
-    const expansions = formula.compose?.expand ?? [];
-    for (let i = 0; i < expansions.length; i++) steps = this.expand(source, steps, vars, i, chain);
-    return { source, vars, steps };
-  }
-  /** A formula named from within `chain`'s last formula, at `at`. */
-  formulaAt(name2, chain, at) {
-    if (chain.includes(name2)) {
-      throw new FormulaError([{ ...at, message: `extends form a cycle: ${[...chain, name2].join(" \u2192 ")}` }]);
-    }
-    const found = this.library.find(name2);
-    if (!found) throw notFound(name2, this.library, at);
-    return this.resolve(found, [...chain, name2]);
-  }
-  /** Step `compose.expand[i].target` replaced by the expansion's template steps. */
-  expand(source, steps, vars, i, chain) {
-    const { target: targetId, with: expansionName } = (source.formula.compose?.expand ?? [])[i];
-    const at = (field) => source.problem(["compose", "expand", i, field], "");
-    const position = steps.findIndex((s) => s.step.id === targetId);
-    if (position < 0) {
-      throw new FormulaError([{ ...at("target"), message: `no step "${targetId}" to expand (steps: ${steps.map((s) => s.step.id).join(", ")})` }]);
-    }
-    const expansion = this.formulaAt(expansionName, chain, at("with"));
-    if (!isExpansion(expansion.source.formula)) {
-      throw new FormulaError([{ ...at("with"), message: `${expansionName} is not an expansion (it has no template)` }]);
-    }
-    const target = steps[position];
-    const template = expansion.source.formula.template ?? [];
-    const expanded = template.map((t, k) => {
-      const fill = (text2) => text2 === void 0 ? void 0 : expandTarget(text2, target.step);
-      const step = {
-        ...t,
-        id: fill(t.id),
-        title: fill(t.title),
-        ...t.description !== void 0 ? { description: fill(t.description) } : {},
-        ...t.acceptance !== void 0 ? { acceptance: fill(t.acceptance) } : {}
-      };
-      const needs = t.needs ? t.needs.map((n) => expandTarget(n, target.step)) : target.needs;
-      return { step, needs, origin: { source: expansion.source, path: ["template", k] } };
-    });
-    const ids = new Set(expanded.map((s) => s.step.id));
-    const clash = steps.find((s, k) => k !== position && ids.has(s.step.id));
-    if (clash) {
-      throw new FormulaError([{ ...at("with"), message: `expanding "${targetId}" makes a second step "${clash.step.id}"` }]);
-    }
-    const needed = new Set(expanded.flatMap((s) => s.needs));
-    const last = expanded.filter((s) => !needed.has(s.step.id)).map((s) => s.step.id);
-    const rewired = steps.map((s) => s.needs.includes(targetId) ? { ...s, needs: [...new Set(s.needs.flatMap((n) => n === targetId ? last : [n]))] } : s);
-    for (const [varName, v] of expansion.vars) if (!vars.has(varName)) vars.set(varName, v);
-    return [...rewired.slice(0, position), ...expanded, ...rewired.slice(position + 1)];
-  }
-};
-function expandTarget(text2, target) {
-  return text2.replace(/\{target(?:\.(title|description))?\}/g, (_, part) => part === "title" ? target.title : part === "description" ? target.description ?? "" : target.id);
-}
-function withSteps(steps, added) {
-  const result = [...steps];
-  for (const step of added) {
-    const at = result.findIndex((s) => s.step.id === step.step.id);
-    if (at >= 0) result[at] = step;
-    else result.push(step);
-  }
-  return result;
-}
-function resolvedVar(v, origin) {
-  if (typeof v === "string") return { description: "", required: false, default: v, origin };
-  return { description: v.description ?? "", required: v.required === true, default: v.default, origin };
-}
-function* needProblems(steps) {
-  const ids = new Map(steps.map((s, i) => [s.step.id, i]));
-  for (const s of steps) {
-    for (const [k, need] of s.needs.entries()) {
-      if (ids.has(need)) continue;
-      const written = s.step.needs?.[k] === need;
-      yield s.origin.source.problem(written ? [...s.origin.path, "needs", k] : s.origin.path, `no step "${need}" to need`);
-    }
-  }
-  const cycle = needsCycle(steps, ids);
-  if (cycle) {
-    const first = steps[cycle[0]];
-    const names = cycle.map((i) => steps[i]?.step.id);
-    yield first.origin.source.problem([...first.origin.path, "needs"], `needs form a cycle: ${[...names, names[0]].join(" \u2192 ")}`);
-  }
-}
-function needsCycle(steps, ids) {
-  const state = new Uint8Array(steps.length);
-  for (let start = 0; start < steps.length; start++) {
-    if (state[start] !== 0) continue;
-    const path2 = [start];
-    const next = [0];
-    state[start] = 1;
-    while (path2.length > 0) {
-      const at = path2[path2.length - 1];
-      const needs = steps[at].needs;
-      const k = next[next.length - 1];
-      if (k >= needs.length) {
-        state[at] = 2;
-        path2.pop();
-        next.pop();
-        continue;
-      }
-      next[next.length - 1] = k + 1;
-      const need = ids.get(needs[k]);
-      if (need === void 0 || state[need] === 2) continue;
-      if (state[need] === 1) return path2.slice(path2.indexOf(need));
-      state[need] = 1;
-      path2.push(need);
-      next.push(0);
-    }
-  }
-  return void 0;
-}
-var TEXT_FIELDS = ["title", "description", "acceptance"];
-function* placeholderProblems(resolved) {
-  for (const s of resolved.steps) {
-    for (const field of TEXT_FIELDS) {
-      for (const name2 of placeholdersIn(s.step[field] ?? "")) {
-        if (resolved.vars.has(name2)) continue;
-        yield s.origin.source.problem([...s.origin.path, field], `{{${name2}}} is not a declared var (declare it under vars)`);
-      }
-    }
-  }
-}
-
-// app/molecules/cook.ts
-function cook(name2, library, values = {}) {
-  const resolved = resolveFormula(name2, library);
-  const { formula, file: file2 } = resolved.source;
-  if (isExpansion(formula)) {
-    throw new FormulaError([resolved.source.problem(
-      ["type"],
-      `${name2} is an expansion: it has no steps of its own; name it in another formula's compose.expand`
-    )]);
-  }
-  const vars = bindVars(resolved, values);
-  const lookup = new Map(Object.entries(vars));
-  const steps = resolved.steps.map(({ step, needs }) => ({
-    id: step.id,
-    title: substitute(step.title, lookup),
-    description: substitute(step.description ?? "", lookup),
-    acceptance: substitute(step.acceptance ?? "", lookup),
-    needs,
-    parallel: step.parallel === true,
-    ...step.gate !== void 0 ? { gate: step.gate } : {}
-  }));
-  return {
-    formula: formula.formula,
-    version: formula.version ?? 1,
-    file: file2,
-    description: formula.description ?? "",
-    type: formula.type ?? "workflow",
-    vars,
-    steps
-  };
-}
-function bindVars(resolved, values) {
-  const bound = {};
-  const missing = [];
-  for (const [name2, v] of resolved.vars) {
-    const value = Object.hasOwn(values, name2) ? values[name2] : v.default;
-    if (value === void 0 && v.required) {
-      missing.push(v.origin.source.problem(v.origin.path, `required var "${name2}" has no value (pass --var ${name2}=\u2026)`, { key: true }));
-    }
-    bound[name2] = value ?? "";
-  }
-  if (missing.length > 0) throw new FormulaError(missing);
-  return bound;
-}
-
-// app/town/dispatch-records.ts
-function hookedFor(ledger2, bead, attempt) {
-  const found = ledger2.get(bead);
-  return found && beadStatus(found) === "hooked" && attemptOf(found) === attempt ? found : void 0;
-}
-function releaseRefusedDispatch(ledger2, bead, attempt, now) {
-  const found = hookedFor(ledger2, bead, attempt);
-  if (!found) return ledger2;
-  const released = withGastownMetadata({ ...unhooked(found), updated_at: timestamp2(now) }, { dispatched_at: void 0, ...UNCLAIMED });
-  return ledger2.withBead(released);
-}
-
-// app/town/waiting.ts
-function waitingBeads(ledger2) {
-  return ledger2.beads().filter((bead) => gastownString(bead, "waiting_since") !== void 0 && beadStatus(bead) !== "hooked" && beadStatus(bead) !== "closed").sort((a, b) => (a.priority ?? 2) - (b.priority ?? 2) || compare2(gastownString(a, "waiting_since"), gastownString(b, "waiting_since")) || compare2(a.id, b.id));
-}
-function promoteWaiting(ledger2, config3, now) {
-  if (hookedBeads(ledger2).length >= config3.limits.max_polecats) return { ledger: ledger2 };
-  for (const bead of waitingBeads(ledger2)) {
-    const polecat2 = gastownString(bead, "polecat");
-    const molecule = gastownString(bead, "molecule");
-    if (polecat2 === void 0 || molecule === void 0) continue;
-    const hooked = hookedForNextAttempt(bead, polecat2, config3, timestamp2(now));
-    return {
-      ledger: ledger2.withBead(hooked),
-      hooked: { bead: hooked, assignment: { bead: bead.id, molecule, polecat: polecat2, attempt: attemptOf(hooked) } }
-    };
-  }
-  return { ledger: ledger2 };
-}
-function compare2(a, b) {
-  return (a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0;
-}
-
-// app/handlers/sling-issue.ts
-async function slingIssue(town, request2) {
-  const { issue: issue3 } = request2;
-  const now = town.deps.clock();
-  await react(town.github, request2.acknowledge, "eyes");
-  const read = await town.store.read();
-  const seen = beadByExternalRef(read.ledger, issue3.url);
-  const hooked = seen !== void 0 && beadStatus(seen) === "hooked";
-  const observed = hooked && (request2.retry || !dispatchedWithinGrace(seen, now)) ? await observeRun(town, seen) : void 0;
-  if (request2.retry && (!seen || attemptOf(seen) === 0)) {
-    await replyToIssue(
-      town.github,
-      { owner: town.owner, repo: town.repo, issue_number: issue3.number },
-      `@${request2.sender}: this issue has never been slung, so there is nothing to retry; \`/sling\` it.`
-    );
-    return;
-  }
-  const formula = request2.formula ?? (request2.retry && seen ? gastownString(seen, "formula") : void 0) ?? town.config.sling.formula;
-  let outcome;
-  let promoted;
-  const load = () => town.deps.loadFormulas(town.github, { owner: town.owner, repo: town.repo }, [formula]);
-  const write = (library) => town.store.update(
-    () => commitMessage(issue3, outcome, promoted),
-    (ledger2) => {
-      const slung = sling2(ledger2, {
-        issue: issue3,
-        formula,
-        vars: request2.vars,
-        baseBranch: town.defaultBranch,
-        slungBy: request2.sender,
-        now,
-        config: town.config,
-        fallbackPrefix: town.fallbackPrefix,
-        cook: cookWith(library),
-        ...observed ? { observedRun: { attempt: observed.attempt, live: observed.live } } : {},
-        ...request2.retry ? { retry: true } : {}
-      });
-      outcome = slung.outcome;
-      const next = slung.outcome.kind === "escalate" ? promoteWaiting(slung.ledger, town.config, now) : { ledger: slung.ledger };
-      promoted = next.hooked;
-      return next.ledger;
-    },
-    { from: read }
-  );
-  let written;
-  try {
-    try {
-      written = await write(hooked ? void 0 : await load());
-    } catch (error63) {
-      if (!(error63 instanceof FormulasNotLoaded)) throw error63;
-      written = await write(await load());
-    }
-  } catch (error63) {
-    if (!(error63 instanceof FormulaError || error63 instanceof MoleculeError || error63 instanceof ConfigError)) throw error63;
-    await showStatus(town, issue3, {
-      state: "error",
-      now,
-      detail: error63.message,
-      sandbox: town.config.polecat,
-      headline: `@${request2.sender}, this issue could not be slung with \`${formula}\`:`,
-      ...seen ? { bead: seen, ledger: read.ledger } : {}
-    });
-    return;
-  }
-  if (outcome === void 0) throw new Error("the sling mutation never ran");
-  await settle2(town, request2, outcome, written.state, observed?.run);
-  if (promoted !== void 0 && written.changed) await dispatchPromoted(town, promoted, written.state);
-}
-async function observeRun(town, bead) {
-  const attempt = attemptOf(bead);
-  const run3 = await findBeadRun(town, bead, attempt);
-  return { attempt, live: run3 !== void 0 && isLiveRun(run3), run: run3 };
-}
-var FormulasNotLoaded = class extends Error {
-};
-function cookWith(library) {
-  return (name2, vars) => {
-    if (!library) throw new FormulasNotLoaded(name2);
-    return cook(name2, library, vars);
-  };
-}
-async function settle2(town, request2, outcome, state, seenRun) {
-  const { issue: issue3 } = request2;
-  const now = town.deps.clock();
-  const view = { now, bead: outcome.bead, ledger: state.ledger, sandbox: town.config.polecat };
-  const slingLabels = slingLabelsOn(issue3.labels, town.config.sling.label);
-  const missingSlingLabel = slingLabels.length === 0 ? [town.config.sling.label] : [];
-  switch (outcome.kind) {
-    case "dispatch": {
-      if (outcome.reason === "retry" && seenRun && isLiveRun(seenRun)) {
-        await cancelRun(town.github, { owner: town.owner, repo: town.repo, runId: seenRun.id });
-      }
-      const { polecat: polecat2, attempt } = outcome.assignment;
-      const how = outcome.reason === "retry" ? request2.retry ? `Retried by @${request2.sender}: the last attempt was stopped and this one started` : `No run was seen for the last attempt, so it was dispatched again` : outcome.reason === "resume" ? `It resumes the open molecule from its first step not done` : `It is on its way`;
-      await dispatchHooked(town, async () => issue3, outcome.assignment, state, outcome.reason === "retry" && request2.retry ? `${how}: polecat **${polecat2}**, attempt ${attempt}.` : `Slung by @${request2.sender} to polecat **${polecat2}** (attempt ${attempt}). ${how}.`, missingSlingLabel);
-      return;
-    }
-    case "already-hooked": {
-      const polecat2 = gastownString(outcome.bead, "polecat") ?? "?";
-      const run3 = seenRun ? ` ([run ${seenRun.id}](${seenRun.html_url}), ${seenRun.status})` : "";
-      const said = outcome.why === "running" ? `already hooked: polecat **${polecat2}** is running it${run3}, so nothing more was started.` : `already hooked: polecat **${polecat2}** was dispatched moments ago, so nothing more was started.`;
-      if (request2.acknowledge && "comment_id" in request2.acknowledge) {
-        await replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issue3.number }, `@${request2.sender}: ${said}`);
-      }
-      return;
-    }
-    case "waiting":
-      await showStatus(town, issue3, {
-        ...view,
-        state: "waiting",
-        headline: `All ${outcome.hooked} polecats are busy (limits.max_polecats is ${town.config.limits.max_polecats}). This issue waits for the next free one.`
-      }, { add: [WAITING_LABEL, ...missingSlingLabel] });
-      return;
-    case "escalate":
-      await showStatus(town, issue3, {
-        ...view,
-        state: "escalated",
-        headline: `No polecat run was seen after ${outcome.attempts} attempts, so the hook was let go. Look at the polecat workflow's runs, then sling again.`
-      }, { add: [ESCALATED_LABEL], remove: [HOOKED_LABEL, ...slingLabels] });
-      return;
-    case "closed":
-      await showStatus(town, issue3, {
-        ...view,
-        state: "error",
-        headline: `This issue is closed, so it was not slung. Reopen it first.`
-      }, { remove: slingLabels });
-      return;
-  }
-}
-async function dispatchHooked(town, issueOf, assignment, state, headline, addLabels2 = []) {
-  const dispatched = await dispatch(town, assignment, state);
-  const issue3 = await issueOf();
-  if (issue3 === void 0) return;
-  const view = { now: town.deps.clock(), bead: dispatched.bead, ledger: dispatched.ledger, sandbox: town.config.polecat };
-  if (dispatched.refused) {
-    await showStatus(town, issue3, {
-      ...view,
-      state: "error",
-      detail: dispatched.refused,
-      headline: `The polecat workflow could not be started, so the hook was let go. Fix the workflow, then sling again.`
-    }, { remove: [HOOKED_LABEL, ...slingLabelsOn(issue3.labels, town.config.sling.label)] });
-    return;
-  }
-  await showStatus(town, issue3, {
-    ...view,
-    state: "hooked",
-    headline,
-    ...dispatched.run ? { run: dispatched.run } : {}
-  }, { add: [HOOKED_LABEL, ...addLabels2], remove: [WAITING_LABEL, ...otherStatusLabels(issue3.labels, HOOKED_LABEL)] });
-}
-function issueOfBead(town, bead) {
-  const number4 = issueNumberOf(bead);
-  return async () => {
-    const labels = number4 === void 0 ? void 0 : await labelsOn(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 });
-    return number4 === void 0 || labels === void 0 ? void 0 : { number: number4, labels };
-  };
-}
-async function dispatchPromoted(town, promoted, state) {
-  const { polecat: polecat2, attempt } = promoted.assignment;
-  const slungBy = gastownString(promoted.bead, "slung_by");
-  await dispatchHooked(
-    town,
-    issueOfBead(town, promoted.bead),
-    promoted.assignment,
-    state,
-    `A polecat came free: slung${slungBy === void 0 ? "" : ` by @${slungBy}`} to polecat **${polecat2}** (attempt ${attempt}). It is on its way.`
-  );
-}
-async function dispatch(town, assignment, state) {
-  const repo = { owner: town.owner, repo: town.repo };
-  const { workflow, ref } = town.config.polecat;
-  const beadIn = (ledger2) => ledger2.get(assignment.bead);
-  let started;
-  try {
-    started = await dispatchWorkflow(town.github, { ...repo, workflow, ref: ref ?? town.defaultBranch, inputs: polecatInputs(assignment, town.config.polecat) });
-  } catch (error63) {
-    if (!(error63 instanceof DispatchError)) throw error63;
-    const now = town.deps.clock();
-    const released = await town.store.update(
-      `Release ${assignment.bead}: the polecat workflow was refused`,
-      (ledger2) => releaseRefusedDispatch(ledger2, assignment.bead, assignment.attempt, now),
-      { from: state }
-    );
-    return { bead: beadIn(released.state.ledger), ledger: released.state.ledger, refused: error63.message };
-  }
-  const found = started.runId === void 0 ? await findRunByName(town.github, { ...repo, workflow, name: polecatRunName(assignment) }) : void 0;
-  const run3 = started.runId !== void 0 && started.htmlUrl !== void 0 ? { id: started.runId, url: started.htmlUrl, status: "queued" } : found ? { id: found.id, url: found.html_url, status: found.status } : void 0;
-  return { bead: beadIn(state.ledger), ledger: state.ledger, ...run3 ? { run: run3 } : {} };
-}
-function commitMessage(issue3, outcome, promoted) {
-  const hooked = promoted === void 0 ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`;
-  return slingMessage(issue3, outcome) + hooked;
-}
-function slingMessage(issue3, outcome) {
-  const bead = outcome?.bead?.id ?? "?";
-  switch (outcome?.kind) {
-    case "dispatch":
-      return `Sling #${issue3.number} (${bead}) to polecat ${outcome.assignment.polecat}, attempt ${outcome.assignment.attempt}`;
-    case "waiting":
-      return `Sling #${issue3.number} (${bead}): waiting for a free polecat`;
-    case "escalate":
-      return `Escalate #${issue3.number} (${bead}): no run after ${outcome.attempts} attempts`;
-    default:
-      return `Sling #${issue3.number} (${bead})`;
-  }
-}
-
-// app/town/unsling.ts
-function unsling(ledger2, issueUrl, options2) {
-  const bead = beadByExternalRef(ledger2, issueUrl);
-  if (!bead) return { ledger: ledger2, outcome: { kind: "not-slung", bead } };
-  const hooked = beadStatus(bead) === "hooked";
-  const waiting = gastownString(bead, "waiting_since") !== void 0;
-  const molecule = openMoleculeOf(ledger2, bead)?.root.id;
-  if (!hooked && !waiting && !(options2.abandon && molecule)) return { ledger: ledger2, outcome: { kind: "not-slung", bead } };
-  const now = timestamp2(options2.now);
-  const runId = gastownMetadata(bead).run_id;
-  let next = ledger2;
-  if (hooked || waiting) {
-    const released = withGastownMetadata(
-      { ...hooked ? unhooked(bead) : bead, updated_at: now },
-      { dispatched_at: void 0, ...UNCLAIMED, waiting_since: void 0 }
-    );
-    next = next.withBead(released);
-  }
-  const burned = options2.abandon ? molecule : void 0;
-  if (burned) next = burn(next, burned, options2.now);
-  return {
-    ledger: next,
-    outcome: {
-      kind: "released",
-      bead: next.get(bead.id),
-      runId: typeof runId === "number" ? runId : void 0,
-      wasHooked: hooked,
-      burned
-    }
-  };
-}
-
-// app/handlers/unsling-issue.ts
-async function unslingIssue(town, request2) {
-  const { issue: issue3 } = request2;
-  const now = town.deps.clock();
-  if (request2.acknowledge) await react(town.github, request2.acknowledge, "eyes");
-  let outcome;
-  let promoted;
-  const written = await town.store.update(
-    () => `Unsling #${issue3.number} (${outcome?.bead?.id ?? "?"})${request2.abandon ? ", abandoning its molecule" : ""}` + (promoted === void 0 ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`),
-    (ledger2) => {
-      const unslung = unsling(ledger2, issue3.url, { abandon: request2.abandon, now });
-      outcome = unslung.outcome;
-      const next = unslung.outcome.kind !== "not-slung" && unslung.outcome.wasHooked ? promoteWaiting(unslung.ledger, town.config, now) : { ledger: unslung.ledger };
-      promoted = next.hooked;
-      return next.ledger;
-    }
-  );
-  if (outcome === void 0) throw new Error("the unsling mutation never ran");
-  const issueRef = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
-  if (outcome.kind === "not-slung") {
-    if (request2.acknowledge) await replyToIssue(town.github, issueRef, `@${request2.sender}: this issue is not slung, so there was nothing to unsling.`);
-    return;
-  }
-  const runId = outcome.runId ?? (outcome.wasHooked ? await liveRunId(town, outcome.bead) : void 0);
-  const cancelled = runId === void 0 ? "not-running" : await cancelRun(town.github, { owner: town.owner, repo: town.repo, runId });
-  const stopped = cancelled === "cancelling" ? ` Its run ${runId} is being cancelled.` : "";
-  const headline = outcome.burned ? `Unslung by @${request2.sender}, and its molecule \`${outcome.burned}\` burned: a later sling starts over.${stopped}` : `Unslung by @${request2.sender}. Steps already done stay done: a later sling resumes from the first one not done.${stopped}`;
-  await showStatus(town, issue3, { state: outcome.burned ? "abandoned" : "unslung", headline, bead: outcome.bead, ledger: written.state.ledger, sandbox: town.config.polecat, now }, {
-    remove: [HOOKED_LABEL, WAITING_LABEL, ...slingLabelsOn(issue3.labels, town.config.sling.label)]
-  });
-  if (promoted !== void 0 && written.changed) await dispatchPromoted(town, promoted, written.state);
-}
-async function liveRunId(town, bead) {
-  const run3 = await findBeadRun(town, bead, attemptOf(bead));
-  return run3 !== void 0 && isLiveRun(run3) ? run3.id : void 0;
-}
-
-// app/handlers/issue-events.ts
-async function handleIssueEvent(event, deps, botLogin) {
-  const payload = event.payload;
-  const issue3 = payload.issue;
-  if (!issue3 || payload.sender.login === botLogin) return;
-  const ref = {
-    github: event.github,
-    owner: payload.repository.owner.login,
-    repo: payload.repository.name,
-    defaultBranch: payload.repository.default_branch,
-    botLogin
-  };
-  if (event.name === "issues" && (payload.action === "labeled" || payload.action === "unlabeled") && payload.label) {
-    await onLabel(ref, deps, payload, issue3, payload.label.name, payload.action);
-  } else if (event.name === "issue_comment" && payload.action === "created" && payload.comment) {
-    await onComment(ref, deps, payload, issue3, payload.comment);
-  }
-}
-async function onLabel(ref, deps, payload, issue3, label, action) {
-  if (!label.startsWith("gt:") || isStateLabel(label) || issue3.pull_request !== void 0) return;
-  const snapshot = issueSnapshot(issue3);
-  const town = await openTownOrExplain(ref, deps, snapshot, true);
-  if (!town) return;
-  const trigger = readSlingLabel(label, town.config.sling.label);
-  if (!trigger) return;
-  const trust2 = await checkTrust(town, payload.sender);
-  const issueRef = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
-  if (!trust2.allowed) {
-    if (action === "labeled") await removeLabel(town.github, issueRef, label);
-    else await addLabels(town.github, issueRef, [label]);
-    await refuse(town, snapshot, trust2.reason, action === "labeled" ? `label ${label} was taken off again` : `label ${label} was put back`);
-    return;
-  }
-  try {
-    if (action === "labeled") {
-      await slingIssue(town, { issue: snapshot, formula: trigger.formula, vars: {}, sender: payload.sender.login, acknowledge: issueRef });
-    } else {
-      await unslingIssue(town, { issue: snapshot, abandon: false, sender: payload.sender.login });
-    }
-  } catch (error63) {
-    if (!(error63 instanceof LedgerReadError)) throw error63;
-    const notDone = action === "labeled" ? "this issue was not slung" : "this issue was not unslung";
-    await answerUnreadableLedger(town, snapshot, payload.sender.login, notDone, error63);
-  }
-}
-async function onComment(ref, deps, payload, issue3, comment) {
-  const parsed = parseCommands(comment.body ?? "");
-  if (parsed.commands.length === 0 && parsed.problems.length === 0) return;
-  const snapshot = issueSnapshot(issue3);
-  const town = await openTownOrExplain(ref, deps, snapshot, true);
-  if (!town) return;
-  const sender = payload.sender;
-  const say = (body) => replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issue3.number }, body);
-  const role = sender.type === "Bot" ? void 0 : await repositoryRole(town.github, town.owner, town.repo, sender.login);
-  const reading = { ...town.config.trust, permission: "read" };
-  const needs = parsed.problems.length > 0 ? [reading] : [];
-  for (const command of parsed.commands) needs.push(READ_COMMANDS.has(wordOf(command)) ? reading : town.config.trust);
-  const refused = needs.map((trust2) => mayDrive(sender, role, trust2)).find((decision) => !decision.allowed);
-  if (refused && !refused.allowed) {
-    await refuse(town, snapshot, refused.reason, "nothing was done");
-    return;
-  }
-  if (parsed.problems.length > 0) {
-    const lines = parsed.problems.map((p) => `- line ${p.line}: ${p.message}`);
-    await say([`@${sender.login}, Gas Town could not read that, so it did nothing:`, "", ...lines].join("\n"));
-    return;
-  }
-  const acknowledge = { owner: town.owner, repo: town.repo, comment_id: comment.id };
-  const onPullRequest = issue3.pull_request !== void 0;
-  const commands = parsed.commands.filter((command, i, all) => command.name !== "peek" || all.findIndex((c) => c.name === "peek") === i);
-  for (const command of commands) {
-    if (onPullRequest && ISSUE_ONLY.has(command.name)) {
-      await say(`@${sender.login}: \`/${command.name}\` works on issues; this is a pull request.`);
-      continue;
-    }
-    try {
-      await runCommand(town, command, { issue: snapshot, sender: sender.login, commentUrl: comment.html_url, acknowledge, onPullRequest, say });
-    } catch (error63) {
-      if (!(error63 instanceof LedgerReadError)) throw error63;
-      await answerUnreadableLedger(town, snapshot, sender.login, `\`/${wordOf(command)}\` was not done`, error63);
-      return;
-    }
-  }
-}
-async function runCommand(town, command, context) {
-  const { issue: issue3, sender, acknowledge, say } = context;
-  switch (command.name) {
-    case "sling":
-      await slingIssue(town, { issue: issue3, formula: command.formula, vars: command.vars, sender, acknowledge });
-      return;
-    case "retry":
-      await slingIssue(town, { issue: issue3, formula: void 0, vars: {}, sender, acknowledge, retry: true });
-      return;
-    case "unsling":
-      await unslingIssue(town, { issue: issue3, abandon: command.abandon, sender, acknowledge });
-      return;
-    case "nudge":
-      await nudgeIssue(town, { ...context, text: command.text });
-      return;
-    case "escalate":
-      await escalateIssue(town, { ...context, text: command.text });
-      return;
-    case "help":
-      await say(helpText(town.config));
-      return;
-    case "queue":
-    case "dequeue":
-      if (!context.onPullRequest) {
-        await say(`@${sender}: \`/${command.name}\` works on pull requests; this is an issue.`);
-        return;
-      }
-      await (command.name === "queue" ? queuePullRequest : dequeuePullRequest)(town, { issue: issue3, sender, acknowledge });
-      return;
-    case "peek":
-      await peekIssue(town, {
-        issue: issue3,
-        pullRequest: context.onPullRequest,
-        all: command.all,
-        sender,
-        acknowledge,
-        ...command.lines === void 0 ? {} : { lines: command.lines }
-      });
-      return;
-  }
-}
-async function answerUnreadableLedger(town, issue3, sender, notDone, error63) {
-  await replyToIssue(
-    town.github,
-    { owner: town.owner, repo: town.repo, issue_number: issue3.number },
-    renderUnreadableLedger({ sender, branch: town.config.ledger.branch, notDone, problems: error63.problems })
-  );
-}
-var ISSUE_ONLY = /* @__PURE__ */ new Set(["sling", "unsling", "retry", "nudge", "escalate"]);
-function wordOf(command) {
-  return command.name === "help" ? "gt" : command.name;
-}
-async function openTownOrExplain(ref, deps, issue3, meantForUs) {
-  const opened = await openTown(ref, deps);
-  if (opened.kind === "on") return { ...opened.town, botLogin: ref.botLogin };
-  if (opened.kind === "invalid" && meantForUs) {
-    await showStatus(ref, issue3, {
-      // The settings do not read, so there is no sandbox setting to show (and no bead either).
-      state: "error",
-      now: deps.clock(),
-      detail: opened.error.message,
-      sandbox: void 0,
-      headline: "Gas Town's settings have problems, so it takes no action in this repository until they are fixed:"
-    });
-  }
-  return void 0;
-}
-async function checkTrust(town, sender) {
-  const role = sender.type === "Bot" ? void 0 : await repositoryRole(town.github, town.owner, town.repo, sender.login);
-  return mayDrive(sender, role, town.config.trust);
-}
-async function refuse(town, issue3, reason, undone) {
-  await replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issue3.number }, `${reason}, so ${undone}.`);
-}
-function issueSnapshot(issue3) {
-  return {
-    url: issue3.html_url,
-    number: issue3.number,
-    title: issue3.title,
-    body: issue3.body ?? null,
-    labels: (issue3.labels ?? []).map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean),
-    state: issue3.state === "closed" ? "closed" : "open",
-    createdAt: issue3.created_at,
-    author: issue3.user?.login ?? "ghost"
-  };
-}
-
-// app/github/installation-repositories.ts
-async function listInstallationRepositories(github) {
-  const repositories = [];
-  for await (const listed of pages(async (page) => (await github.request("GET /installation/repositories", { per_page: PER_PAGE, page })).data.repositories)) {
-    for (const repository of listed) {
-      if (repository.archived === true || repository.disabled === true) continue;
-      repositories.push({ owner: repository.owner.login, repo: repository.name, defaultBranch: repository.default_branch ?? "main" });
-    }
-  }
-  return repositories;
-}
-
-// app/github/labelled-issues.ts
-async function openIssuesLabelled(github, repo, wanted) {
-  const issues = [];
-  for await (const listed of pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
-    owner: repo.owner,
-    repo: repo.repo,
-    labels: wanted.label,
-    state: "open",
-    per_page: PER_PAGE,
-    page
-  })).data)) {
-    for (const issue3 of listed) {
-      if (issue3.pull_request === void 0 && issue3.user?.login === wanted.creator) issues.push({ number: issue3.number, body: issue3.body ?? "", createdAt: issue3.created_at });
-    }
-  }
-  return issues;
-}
-
-// app/github/update-issue.ts
-async function editIssueBody(github, issue3, body) {
-  await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: issue3.owner, repo: issue3.repo, issue_number: issue3.issue_number, body });
-}
-async function closeIssue(github, issue3) {
-  await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
-    owner: issue3.owner,
-    repo: issue3.repo,
-    issue_number: issue3.issue_number,
-    state: "closed",
-    state_reason: "completed"
-  });
-}
-
-// app/github/workflow-state.ts
-async function workflowState(github, repo, file2) {
-  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}", {
-    owner: repo.owner,
-    repo: repo.repo,
-    workflow_id: file2
-  }), void 0);
-  return answer === void 0 ? void 0 : answer.data.state;
-}
-async function workflowFileText(github, repo, file2, ref) {
-  return fileText(github, repo, `.github/workflows/${file2}`, ref);
-}
-
-// app/town/polecat-workflow-check.ts
-function dispatchRefusal(text2, file2) {
-  const yaml3 = parseLocatedYaml(text2);
-  const at = (path2, message, key = false) => ({ file: file2, ...yaml3.locate(path2, key), field: fieldName(path2), message });
-  const syntax = yaml3.errors[0];
-  if (syntax) return { file: file2, line: syntax.line, column: syntax.column, field: "", message: `does not parse as YAML (${syntax.message}), so GitHub runs nothing from it` };
-  const on = yaml3.value?.on;
-  if (!hasDispatchTrigger(on)) {
-    return at(on === void 0 ? [] : ["on"], "has no workflow_dispatch trigger, so GitHub refuses to dispatch it", on !== void 0);
-  }
-  const inputs = dispatchInputs(on);
-  const missing = POLECAT_INPUTS.filter((name2) => !(name2 in inputs));
-  if (missing.length > 0) {
-    const path2 = Object.keys(inputs).length > 0 ? ["on", "workflow_dispatch", "inputs"] : ["on", "workflow_dispatch"];
-    return at(path2, `does not declare the input${missing.length === 1 ? "" : "s"} ${missing.join(", ")} that a sling sends, so GitHub refuses the dispatch`, true);
-  }
-  const sent = new Set(POLECAT_INPUTS);
-  const required2 = Object.entries(inputs).find(([name2, spec]) => !sent.has(name2) && isRequiredWithoutDefault(spec));
-  if (required2) {
-    return at(["on", "workflow_dispatch", "inputs", required2[0]], "is required, with no default, and a sling does not send it, so GitHub refuses the dispatch", true);
-  }
-  return void 0;
-}
-function hasDispatchTrigger(on) {
-  if (typeof on === "string") return on === "workflow_dispatch";
-  if (Array.isArray(on)) return on.includes("workflow_dispatch");
-  return typeof on === "object" && on !== null && "workflow_dispatch" in on;
-}
-function dispatchInputs(on) {
-  const trigger = typeof on === "object" && on !== null && !Array.isArray(on) ? on["workflow_dispatch"] : void 0;
-  const inputs = trigger?.inputs;
-  return typeof inputs === "object" && inputs !== null && !Array.isArray(inputs) ? inputs : {};
-}
-function isRequiredWithoutDefault(spec) {
-  const input2 = spec;
-  return input2?.required === true && input2.default === void 0;
-}
-
-// app/town/escalation-reminders.ts
-var HOUR_MS = 36e5;
-var REMINDER_PREFIX = "<!-- gastown:escalation-reminder ";
-function reminderMarker(at) {
-  return `${REMINDER_PREFIX}${at.toISOString()} -->`;
-}
-function pastReminderAge(listed, now, hours) {
-  return listed.filter((escalation) => isEscalationIssue(escalation.body) && ageMs(escalation.createdAt, now) >= hours * HOUR_MS);
-}
-var ESCALATION_MARKERS = ["<!-- gastown:escalation ", "<!-- gastown:exit "];
-function isEscalationIssue(body) {
-  return ESCALATION_MARKERS.some((marker) => body.includes(marker));
-}
-function decideEscalations(escalations, options2) {
-  const { now, hours, botLogin } = options2;
-  const unanswered = [];
-  const reminders = [];
-  for (const escalation of pastReminderAge(escalations, now, hours).sort((a, b) => a.number - b.number)) {
-    if (escalation.comments.some((comment) => comment.type === "User" && comment.login !== botLogin)) continue;
-    const mention = mentionedIn(escalation.body);
-    unanswered.push({ number: escalation.number, since: escalation.createdAt, mention });
-    const last = lastReminder(escalation.comments, botLogin);
-    if (last !== void 0 && now.getTime() - last.getTime() < hours * HOUR_MS) continue;
-    reminders.push({ number: escalation.number, body: reminderText(escalation, mention, now, hours) });
-  }
-  return { unanswered, reminders };
-}
-function reminderText(escalation, mention, now, hours) {
-  const waited = Math.floor(ageMs(escalation.createdAt, now) / HOUR_MS);
-  const who = mention === void 0 ? "This escalation" : `@${mention}: this escalation`;
-  return [
-    reminderMarker(now),
-    `${who} has waited ${waited} hours for an answer from a person. Answer here, or close this issue once the work is in hand; until then Gas Town reminds again every ${hours} hours (\`deacon.escalation_reminder_hours\` in \`.github/gastown.yml\`).`
-  ].join("\n");
-}
-function mentionedIn(body) {
-  return /^@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?):/.exec(body)?.[1];
-}
-function lastReminder(comments, botLogin) {
-  let last;
-  for (const comment of comments) {
-    if (comment.login !== botLogin || !comment.body.startsWith(REMINDER_PREFIX)) continue;
-    const at = Date.parse(comment.body.slice(REMINDER_PREFIX.length).split(" ")[0] ?? "");
-    if (!Number.isNaN(at) && (last === void 0 || at > last)) last = at;
-  }
-  return last === void 0 ? void 0 : new Date(last);
-}
-function ageMs(iso, now) {
-  return now.getTime() - Date.parse(iso);
-}
-
-// app/town/town-health.ts
-var TOWN_HEALTH_LABEL = "gt:town-health";
-var TOWN_HEALTH_MARKER = "<!-- gastown:town-health -->";
-var TOWN_HEALTH_TITLE = "Gas Town: town health";
-var TOWN_HEALTH_CLOSED = "All clear: the deacon's last pass found nothing wrong here, so this issue is closed. It opens a new one if something goes wrong again.";
-function townHealthBody(findings) {
-  return [
-    TOWN_HEALTH_MARKER,
-    `The deacon, Gas Town's patrol over every repository of the installation, found ${counted(findings.length, "problem", "problems")} here that a person must fix. It brings this issue up to date on each pass, and closes it once all is well.`,
-    ...findings.flatMap((finding) => ["", ...section2(finding)])
-  ].join("\n") + "\n";
-}
-function section2(finding) {
-  switch (finding.kind) {
-    case "config":
-      return [
-        `### \`${CONFIG_FILE}\` does not read`,
-        "",
-        "Gas Town does nothing in this repository until it does: no sling, no command, no patrol. Fix these settings (each line names the file, line, column and setting):",
-        "",
-        fenced(finding.problems.map(formatConfigProblem).join("\n"))
-      ];
-    case "polecat-workflow-missing":
-      return [
-        "### The polecat workflow is missing",
-        "",
-        `\`${finding.file}\` (\`polecat.workflow\` in \`${CONFIG_FILE}\`) is not in the repository, so no sling can start a polecat. Add it (the README's "The polecat workflow and its secrets" has one to copy), or set \`polecat.workflow\` to the workflow file the repository has.`
-      ];
-    case "polecat-workflow-disabled":
-      return [
-        "### The polecat workflow is disabled",
-        "",
-        `\`${finding.file}\` (\`polecat.workflow\` in \`${CONFIG_FILE}\`) is \`${finding.state}\`: ${disabledWhy(finding.state)}. GitHub refuses to dispatch it, so no sling can start a polecat. Enable it on the repository's Actions page.`
-      ];
-    case "polecat-workflow-refused":
-      return [
-        "### GitHub refuses the polecat workflow",
-        "",
-        `Asked for \`${finding.file}\` (\`polecat.workflow\` in \`${CONFIG_FILE}\`), GitHub answered ${finding.status}: ${withoutMentions(finding.message)}. A sling cannot dispatch it either. Check that the App's installation covers this repository with the Actions permission (write).`
-      ];
-    case "polecat-workflow-undispatchable":
-      return [
-        "### GitHub would refuse to dispatch the polecat workflow",
-        "",
-        ...finding.problem === void 0 ? [
-          `A sling dispatches \`${finding.file}\` on \`${finding.ref}\` (\`polecat.ref\` in \`${CONFIG_FILE}\`, else the default branch), and it is not there, so GitHub refuses the dispatch. Put it on \`${finding.ref}\`, or set \`polecat.ref\` to a branch that has it.`
-        ] : [
-          `A sling dispatches \`${finding.file}\` on \`${finding.ref}\`, and GitHub would refuse it:`,
-          "",
-          fenced(formatLocatedProblem(finding.problem)),
-          "",
-          `Fix the workflow (the README's "The polecat workflow and its secrets" has one to copy).`
-        ]
-      ];
-    case "patrol-workflow-disabled":
-      return [
-        "### The patrol workflow is disabled",
-        "",
-        `\`${finding.file}\` is \`${finding.state}\`: ${disabledWhy(finding.state)}. Its schedule no longer runs the witness's patrol here, so stuck and crashed polecats wait for the next event to be noticed. Enable it on the repository's Actions page.`
-      ];
-    case "ledger":
-      return [
-        "### The ledger does not validate",
-        "",
-        `\`.beads/issues.jsonl\` on \`${finding.branch}\` (\`ledger.branch\` in \`${CONFIG_FILE}\`) has ${counted(finding.errors.length, "error", "errors")}, so Gas Town can neither sling nor record anything here. Fix them on the branch (\`gt ledger validate\` lists every one); Gas Town rewrites nothing:`,
-        "",
-        ledgerErrorLines(finding.errors)
-      ];
-    case "escalation":
-      return [
-        `### Escalation #${finding.escalation.number} has no answer`,
-        "",
-        `#${finding.escalation.number} has waited for an answer from a person since ${finding.escalation.since}. Gas Town reminds on it every ${finding.hours} hours${finding.escalation.mention === void 0 ? "" : ", mentioning whoever slung the work"} (\`deacon.escalation_reminder_hours\` in \`${CONFIG_FILE}\`). Answer there, or close it once the work is in hand.`
-      ];
-  }
-}
-function disabledWhy(state) {
-  switch (state) {
-    case "disabled_manually":
-      return "someone disabled it";
-    case "disabled_inactivity":
-      return "GitHub disabled it after 60 days without activity in the repository";
-    case "disabled_fork":
-      return "GitHub disables a fork's workflows until someone enables them";
-    default:
-      return "GitHub shows it as not active";
-  }
-}
-
-// app/town/deacon.ts
-var PATROL_WORKFLOW = "gastown-patrol.yml";
-function decideRig(reading, options2) {
-  if (reading.kind === "invalid") return { findings: [{ kind: "config", problems: reading.problems }], reminders: [] };
-  const { config: config3 } = reading;
-  const findings = [];
-  const polecat2 = workflowPath(config3.polecat.workflow);
-  const polecatFinding = polecatWorkflowFinding(polecat2, reading.polecatWorkflow) ?? dispatchFinding(polecat2, reading.polecatWorkflowFile);
-  if (polecatFinding) findings.push(polecatFinding);
-  const patrol = reading.patrolWorkflow;
-  if (patrol.kind === "found" && isDisabled(patrol.state)) {
-    findings.push({ kind: "patrol-workflow-disabled", file: workflowPath(PATROL_WORKFLOW), state: patrol.state });
-  }
-  if (reading.ledgerErrors.length > 0) findings.push({ kind: "ledger", branch: config3.ledger.branch, errors: reading.ledgerErrors });
-  const hours = config3.deacon.escalation_reminder_hours;
-  const escalations = decideEscalations(reading.escalations, { ...options2, hours });
-  for (const escalation of escalations.unanswered) findings.push({ kind: "escalation", escalation, hours });
-  return { findings, reminders: escalations.reminders };
-}
-function polecatWorkflowFinding(file2, reading) {
-  switch (reading.kind) {
-    case "missing":
-      return { kind: "polecat-workflow-missing", file: file2 };
-    case "refused":
-      return { kind: "polecat-workflow-refused", file: file2, status: reading.status, message: reading.message };
-    case "found":
-      if (reading.state === "deleted") return { kind: "polecat-workflow-missing", file: file2 };
-      return isDisabled(reading.state) ? { kind: "polecat-workflow-disabled", file: file2, state: reading.state } : void 0;
-  }
-}
-function dispatchFinding(file2, read) {
-  if (read === void 0) return void 0;
-  if (read.text === void 0) return { kind: "polecat-workflow-undispatchable", file: file2, ref: read.ref };
-  const problem = dispatchRefusal(read.text, file2);
-  return problem === void 0 ? void 0 : { kind: "polecat-workflow-undispatchable", file: file2, ref: read.ref, problem };
-}
-function isDisabled(state) {
-  return state !== "active" && state !== "deleted";
-}
-function workflowPath(file2) {
-  return `.github/workflows/${file2}`;
-}
-function healthIssueActions(findings, open3) {
-  const [kept, ...extra] = [...open3].sort((a, b) => a.number - b.number);
-  const duplicates = extra.map((issue3) => ({
-    kind: "close",
-    number: issue3.number,
-    comment: `Gas Town keeps one town health issue per repository: #${kept?.number ?? "?"} is it.`
-  }));
-  if (findings.length === 0) {
-    return kept === void 0 ? [] : [{ kind: "close", number: kept.number, comment: TOWN_HEALTH_CLOSED }, ...duplicates];
-  }
-  const body = townHealthBody(findings);
-  if (kept === void 0) return [{ kind: "open", title: TOWN_HEALTH_TITLE, body, labels: [TOWN_HEALTH_LABEL] }];
-  return [...kept.body === body ? [] : [{ kind: "edit", number: kept.number, body }], ...duplicates];
-}
-
-// app/handlers/deacon-town.ts
-async function deaconPass(installation, deps, botLogin) {
-  const rigs = [];
-  for (const repository of installation.repositories) {
-    const ref = { github: installation.github, ...repository };
-    try {
-      rigs.push(await lookAfterRig(ref, deps, botLogin));
-    } catch (error63) {
-      rigs.push({ ...nothingDone(ref), outcome: "failed", reason: error63 instanceof Error ? error63.message : String(error63) });
-    }
-  }
-  return { rigs };
-}
-async function lookAfterRig(ref, deps, botLogin) {
-  const opening = await openTown(ref, deps);
-  if (opening.kind === "off") return { ...nothingDone(ref), outcome: "off", reason: opening.reason };
-  const reading = opening.kind === "invalid" ? { kind: "invalid", problems: opening.error.problems } : await readRig(opening.town, botLogin);
-  const decision = decideRig(reading, { now: deps.clock(), botLogin });
-  const repo = { owner: ref.owner, repo: ref.repo };
-  for (const reminder of decision.reminders) await replyToIssue(ref.github, { ...repo, issue_number: reminder.number }, reminder.body);
-  const open3 = await openIssuesLabelled(ref.github, repo, { label: TOWN_HEALTH_LABEL, creator: botLogin });
-  const healthIssue = [];
-  for (const action of healthIssueActions(decision.findings, open3)) healthIssue.push(await apply(ref, action));
-  return {
-    ...nothingDone(ref),
-    outcome: "checked",
-    findings: decision.findings.map((f) => f.kind),
-    reminded: decision.reminders.map((r) => r.number),
-    healthIssue
-  };
-}
-async function readRig(town, botLogin) {
-  const repo = { owner: town.owner, repo: town.repo };
-  const { workflow } = town.config.polecat;
-  const polecatWorkflow = await readWorkflow(town.github, repo, workflow);
-  const ref = town.config.polecat.ref ?? town.defaultBranch;
-  const polecatWorkflowFile = polecatWorkflow.kind === "found" && polecatWorkflow.state === "active" ? { ref, text: await workflowFileText(town.github, repo, workflow, ref) } : void 0;
-  return {
-    kind: "on",
-    config: town.config,
-    polecatWorkflow,
-    ...polecatWorkflowFile === void 0 ? {} : { polecatWorkflowFile },
-    patrolWorkflow: await readWorkflow(town.github, repo, PATROL_WORKFLOW),
-    ledgerErrors: await ledgerErrors(town),
-    escalations: await overdueEscalations(town, botLogin)
-  };
-}
-async function readWorkflow(github, repo, file2) {
-  try {
-    const state = await workflowState(github, repo, file2);
-    return state === void 0 ? { kind: "missing" } : { kind: "found", state };
-  } catch (error63) {
-    if (statusOf(error63) === 403) return { kind: "refused", status: 403, message: refusalOf(error63) };
-    throw error63;
-  }
-}
-async function ledgerErrors(town) {
-  try {
-    await town.store.peek();
-    return [];
-  } catch (error63) {
-    if (!(error63 instanceof LedgerReadError)) throw error63;
-    return error63.problems.filter((problem) => problem.severity === "error");
-  }
-}
-async function overdueEscalations(town, botLogin) {
-  const repo = { owner: town.owner, repo: town.repo };
-  const listed = await openIssuesLabelled(town.github, repo, { label: ESCALATED_LABEL, creator: botLogin });
-  const readings = [];
-  for (const escalation of pastReminderAge(listed, town.deps.clock(), town.config.deacon.escalation_reminder_hours)) {
-    readings.push({ ...escalation, comments: await listIssueComments(town.github, { ...repo, issue_number: escalation.number }) });
-  }
-  return readings;
-}
-async function apply(ref, action) {
-  const repo = { owner: ref.owner, repo: ref.repo };
-  switch (action.kind) {
-    case "open": {
-      const opened = await createIssue(ref.github, repo, action);
-      return `opened #${opened.number}`;
-    }
-    case "edit":
-      await editIssueBody(ref.github, { ...repo, issue_number: action.number }, action.body);
-      return `edited #${action.number}`;
-    case "close":
-      await replyToIssue(ref.github, { ...repo, issue_number: action.number }, action.comment);
-      await closeIssue(ref.github, { ...repo, issue_number: action.number });
-      return `closed #${action.number}`;
-  }
-}
-function nothingDone(ref) {
-  return { repository: `${ref.owner}/${ref.repo}`, outcome: "checked", findings: [], reminded: [], healthIssue: [] };
-}
-
-// app/molecules/step-done.ts
-function closeStep(ledger2, rootId, stepId, now, notes) {
-  const molecule = readMolecule(ledger2, rootId);
-  const step = molecule.steps.find((s) => s.step === stepId);
-  if (!step) throw new MoleculeError(`${rootId} has no step "${stepId}" (steps: ${molecule.steps.map((s) => s.step).join(", ")})`);
-  if (step.closed) throw new MoleculeError(`step "${stepId}" of ${rootId} is already closed`);
-  const { next, state } = progress(ledger2, molecule);
-  if (!next.includes(step)) {
-    const open3 = step.needs.filter((need) => molecule.steps.some((s) => s.step === need && !s.closed));
-    const why = state !== "running" ? `the molecule is ${state}` : `it needs ${open3.join(", ")} first`;
-    throw new MoleculeError(`step "${stepId}" of ${rootId} cannot close yet: ${why}`);
-  }
-  const at = timestamp2(now);
-  const bead = notes === void 0 ? step.bead : withGastownMetadata(step.bead, { notes });
-  return ledger2.withBead({ ...bead, status: "closed", closed_at: at, close_reason: CLOSE_REASONS.done, updated_at: at });
-}
-
-// app/town/mail-escalation.ts
-var ESCALATING_MAIL = /* @__PURE__ */ new Set(["HELP", "ESCALATION"]);
-function mailToEscalate(ledger2, mail) {
-  const bead = ledger2.get(mail.bead);
-  if (bead === void 0) return { kind: "nothing", why: "the ledger has no such bead" };
-  const attempt = attemptOf(bead);
-  const runId = gastownMetadata(bead).run_id;
-  if (typeof runId !== "number" || mail.attempt !== attempt || mail.runId !== runId) {
-    return { kind: "nothing", why: `the mail does not name the run that claimed attempt ${attempt} of ${bead.id}` };
-  }
-  const polecat2 = gastownString(bead, "polecat");
-  if (polecat2 === void 0) return { kind: "nothing", why: `${bead.id} has no polecat` };
-  const messages = ledger2.beads().filter((b) => isOverseerMail(b, bead.id, polecat2) && escalationIssueOf(b) === void 0).sort((a, b) => a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0);
-  if (messages.length === 0) return { kind: "nothing", why: `${bead.id}'s polecat has no mail to the overseer left to escalate` };
-  return { kind: "escalate", bead, polecat: polecat2, messages };
-}
-function isOverseerMail(message, bead, polecat2) {
-  return message.issue_type === "message" && message.assignee === "overseer" && (message.labels ?? []).includes(MAIL_LABEL) && gastownString(message, "mail") === bead && message.created_by === `${POLECAT_ASSIGNEE_PREFIX}${polecat2}`;
-}
-var ESCALATION_CLAIM_MS = 2 * 6e4;
-function claimEscalation(ledger2, messageId, claim2) {
-  const message = ledger2.get(messageId);
-  if (message === void 0 || escalationIssueOf(message) !== void 0) return ledger2;
-  const held = escalatingClaim(message);
-  if (held?.by === claim2.id) return ledger2;
-  if (held !== void 0 && claim2.now.getTime() - Date.parse(held.at) < ESCALATION_CLAIM_MS) return ledger2;
-  return ledger2.withBead(withGastownMetadata(message, {
-    escalating: { by: claim2.id, at: timestamp2(claim2.now), ...held === void 0 ? {} : { after: held.by } }
-  }));
-}
-function escalationClaimOf(message, id) {
-  const claim2 = message === void 0 ? void 0 : escalatingClaim(message);
-  return { held: claim2?.by === id, takenOver: claim2?.by === id && claim2.after !== void 0 };
-}
-function escalatingClaim(message) {
-  const value = gastownMetadata(message).escalating;
-  if (typeof value !== "object" || value === null) return void 0;
-  const { by, at, after } = value;
-  if (typeof by !== "string" || typeof at !== "string") return void 0;
-  return { by, at, ...typeof after === "string" ? { after } : {} };
-}
-function recordMailEscalated(ledger2, messageId, issue3) {
-  const message = ledger2.get(messageId);
-  if (message === void 0 || escalationIssueOf(message) === issue3 && escalatingClaim(message) === void 0) return ledger2;
-  return ledger2.withBead(withGastownMetadata(message, { issue: issue3, escalating: void 0 }));
-}
-function mailText(message) {
-  return message.description ? `${message.title}
-
-${message.description}` : message.title;
-}
-
-// app/town/patrol.ts
-var WITNESS_PATROL_FORMULA = "mol-witness-patrol";
-function patrolTargets(ledger2, now) {
-  return hookedBeads(ledger2).filter((bead) => attemptOf(bead) > 0 && !dispatchedWithinGrace(bead, now));
-}
-function runVouchedFor(bead, heartbeat, now, stuckMinutes) {
-  const runId = gastownMetadata(bead).run_id;
-  const attempt = attemptOf(bead);
-  if (typeof runId !== "number" || heartbeat === void 0 || heartbeat.exit !== void 0) return void 0;
-  if ((heartbeat.attempt ?? attempt) !== attempt || heartbeat.state !== void 0 && heartbeat.state !== "working") return void 0;
-  if (now.getTime() - heartbeat.at.getTime() > stuckMinutes * 6e4) return void 0;
-  return { id: runId, attempt, status: "in_progress", conclusion: null };
-}
-var MAIL_GRACE_MS = 2 * 6e4;
-function lostMail(ledger2, now) {
-  const publish = [];
-  const overseer = [];
-  for (const bead of ledger2.beads()) {
-    if (bead.issue_type === "message" || bead.issue_type === "molecule") continue;
-    const decision = exitToPublish(bead);
-    const lost = decision.kind === "publish" && !(now.getTime() - Date.parse(decision.exit.at ?? "") < MAIL_GRACE_MS);
-    if (lost) publish.push(bead.id);
-    const runId = gastownMetadata(bead).run_id;
-    if (typeof runId !== "number" || !(lost || beadStatus(bead) === "hooked")) continue;
-    const claim2 = { bead: bead.id, attempt: attemptOf(bead), runId };
-    if (mailToEscalate(ledger2, claim2).kind === "escalate") overseer.push(claim2);
-  }
-  return { publish, overseer };
-}
-function patrolActionOf(decision) {
-  switch (decision.kind) {
-    case "nothing":
-      return void 0;
-    case "cancel-run":
-      return { bead: decision.bead, text: `cancelled run ${decision.runId} (${decision.why})` };
-    case "repair-exit":
-      return { bead: decision.bead, text: `recorded attempt ${decision.seen.attempt}'s lost exit ${decision.exit.exit}` };
-    case "respawn":
-      return { bead: decision.bead, text: `restarted it as attempt ${decision.assignment.attempt} (${decision.cause.kind})` };
-    case "nudge":
-      return { bead: decision.bead, text: `nudged attempt ${decision.seen.attempt} (no progress)` };
-    case "escalate":
-      return { bead: decision.bead, text: `escalated it after attempt ${decision.seen.attempt}` };
-  }
-}
-function patrolDigest(round) {
-  const poured = wisp(Ledger.empty(), round.committed, round.proto, { now: round.startedAt, actor: WITNESS_SENDER, prefix: round.prefix });
-  let wisps = poured.ledger;
-  for (; ; ) {
-    const { next } = progress(wisps, readMolecule(wisps, poured.root));
-    if (next.length === 0) break;
-    for (const step of next) wisps = closeStep(wisps, poured.root, step.step, round.finishedAt);
-  }
-  return squash(wisps, poured.root, {
-    now: round.finishedAt,
-    kind: "patrol",
-    agent: WITNESS_SENDER,
-    rig: round.rig,
-    summary: patrolSummary(round)
-  }).digest;
-}
-function patrolSummary(round) {
-  const looked = `Looked at ${round.looked} hooked bead${round.looked === 1 ? "" : "s"}`;
-  const did = [
-    ...round.actions.map((a) => `${a.bead} ${a.text}`),
-    ...round.promoted.map((bead) => `${bead} hooked from the waiting slings`)
-  ];
-  return did.length === 0 ? `${looked}; nothing to do.` : `${looked}: ${did.join("; ")}.`;
-}
-
-// app/town/witness.ts
-function witnessLook(input2) {
-  const { run: run3 } = input2;
-  const bead = input2.ledger.get(input2.bead);
-  if (!bead) return orphan(input2, "not-in-ledger", `${input2.bead} is not in the ledger`);
-  if (beadStatus(bead) !== "hooked") return orphan(input2, "not-hooked", `${bead.id} is ${beadStatus(bead)}, not hooked`);
-  const seen = hookSeen(bead);
-  if (run3 && run3.attempt !== seen.attempt) {
-    return orphan(input2, "other-attempt", `run ${run3.id} is attempt ${run3.attempt} of ${bead.id}, which is on attempt ${seen.attempt}`);
-  }
-  if (run3 && seen.runId !== void 0 && run3.id !== seen.runId) {
-    return orphan(input2, "other-run", `run ${run3.id} did not claim ${bead.id}'s attempt ${seen.attempt}: run ${seen.runId} did`);
-  }
-  const heartbeat = input2.heartbeat && (input2.heartbeat.attempt ?? seen.attempt) === seen.attempt ? input2.heartbeat : void 0;
-  const live = run3 !== void 0 && run3.status !== "completed";
-  if (run3 && !live) {
-    return repairExit(input2, bead, seen, heartbeat, void 0) ?? respawn(input2, bead, seen, run3.conclusion === "success" ? { kind: "no-exit" } : { kind: "run-failed", conclusion: run3.conclusion }, void 0);
-  }
-  const health = polecatHealth({
-    bead,
-    now: input2.now,
-    stuckMinutes: input2.config.witness.stuck_minutes,
-    ...heartbeat ? { heartbeat } : {},
-    ...run3 ? { run: { live, status: run3.status, conclusion: run3.conclusion, ...run3.created_at ? { created_at: run3.created_at } : {} } } : {}
-  });
-  const reason = health.reason;
-  switch (reason.kind) {
-    case "stale":
-      return repairExit(input2, bead, seen, heartbeat, run3?.id) ?? respawn(input2, bead, seen, { kind: "dead-runner", sinceMs: reason.heartbeatAgeMs }, run3?.id);
-    case "silent":
-      return respawn(input2, bead, seen, { kind: "dead-runner", sinceMs: reason.sinceDispatchMs }, run3?.id);
-    case "reported":
-      if (reason.said === "crashed") return respawn(input2, bead, seen, { kind: "crashed" }, run3?.id);
-      return climb(input2, bead, seen, run3?.id);
-    case "idle":
-      return climb(input2, bead, seen, run3?.id);
-    case "lost":
-      return respawn(input2, bead, seen, { kind: "lost" }, void 0);
-    case "dispatching":
-      return nothing("dispatching", `${bead.id}'s attempt ${seen.attempt} was dispatched within the grace period`);
-    case "queued":
-      return nothing("queued", `${bead.id}'s attempt ${seen.attempt} is queued: its run ${run3?.id ?? "?"} waits for a runner`);
-    default:
-      return nothing("working", `${bead.id}'s attempt ${seen.attempt} is working (${reason.kind})`);
-  }
-}
-function witnessMutation(ledger2, decision, input2) {
-  if (decision.kind === "nothing" || decision.kind === "cancel-run") return { ledger: ledger2, digest: void 0, applied: true };
-  const bead = ledger2.get(decision.bead);
-  if (!bead || beadStatus(bead) !== "hooked" || !sameHook(hookSeen(bead), decision.seen)) return { ledger: ledger2, digest: void 0, applied: false };
-  const now = timestamp2(input2.now);
-  switch (decision.kind) {
-    case "repair-exit": {
-      const { exit } = decision;
-      const recorded = recordPolecatExit(ledger2, {
-        exit: exit.exit,
-        reason: exit.reason,
-        workTip: exit.workTip,
-        at: decision.at,
-        ...exit.blocker ? { blocker: exit.blocker } : {}
-      }, {
-        bead: bead.id,
-        molecule: gastownString(bead, "molecule") ?? "",
-        polecat: gastownString(bead, "polecat") ?? "",
-        rig: input2.rig,
-        turns: decision.spent.turns,
-        costUsd: decision.spent.costUsd
-      });
-      return { ledger: recorded.ledger, digest: recorded.digest, applied: true };
-    }
-    case "respawn": {
-      const next = nextAttempt(bead, input2.now, input2.config).bead;
-      const withRung = decision.rung === void 0 ? next : withGastownMetadata(next, { witness_rung: decision.rung, witness_at: now });
-      const noted = withNote(ledger2.withBead(withRung), withRung, decision.note, `respawn-${decision.seen.attempt}`, input2);
-      return { ledger: noted, digest: void 0, applied: true };
-    }
-    case "nudge": {
-      const rung = withGastownMetadata({ ...bead, updated_at: now }, { witness_rung: 1, witness_at: now });
-      return { ledger: withNote(ledger2.withBead(rung), rung, decision.text, `nudge-${now}`, input2), digest: void 0, applied: true };
-    }
-    case "escalate": {
-      const released = withGastownMetadata(escalatedBead(bead, input2.now, decision.reason), { witness_rung: void 0, witness_at: void 0 });
-      return { ledger: ledger2.withBead(released), digest: void 0, applied: true };
-    }
-  }
-}
-function repairExit(input2, bead, seen, heartbeat, cancelRunId) {
-  const exit = heartbeat?.exit;
-  if (!heartbeat || !exit || exit.attempt !== seen.attempt) return void 0;
-  const open3 = exit.exit === "COMPLETED" ? openSteps(input2.ledger, bead) : [];
-  if (open3.length > 0) return respawn(input2, bead, seen, { kind: "steps-open", steps: open3 }, cancelRunId);
-  return {
-    kind: "repair-exit",
-    bead: bead.id,
-    seen,
-    exit,
-    at: heartbeat.at,
-    cancelRunId,
-    spent: { turns: heartbeat.spent?.turns ?? 0, costUsd: heartbeat.spent?.costUsd ?? 0 }
-  };
-}
-function openSteps(ledger2, bead) {
-  return openMoleculeOf(ledger2, bead)?.steps.filter((s) => !s.closed).map((s) => s.step) ?? [];
-}
-function hookSeen(bead) {
-  const meta3 = gastownMetadata(bead);
-  return {
-    attempt: attemptOf(bead),
-    runId: typeof meta3.run_id === "number" ? meta3.run_id : void 0,
-    rung: typeof meta3.witness_rung === "number" ? meta3.witness_rung : void 0,
-    rungAt: gastownString(bead, "witness_at")
-  };
-}
-function sameHook(a, b) {
-  return a.attempt === b.attempt && a.runId === b.runId && a.rung === b.rung && a.rungAt === b.rungAt;
-}
-function nothing(why, detail) {
-  return { kind: "nothing", why, detail };
-}
-function orphan(input2, why, detail) {
-  const { run: run3 } = input2;
-  if (run3 && run3.status !== "completed") return { kind: "cancel-run", bead: input2.bead, runId: run3.id, why: detail };
-  return nothing(why, detail);
-}
-function respawn(input2, bead, seen, cause, cancelRunId, rung) {
-  const minutes2 = input2.config.witness.stuck_minutes;
-  const attempts = attemptsSinceSling(bead);
-  if (attempts >= input2.config.witness.max_attempts) {
-    return {
-      kind: "escalate",
-      bead: bead.id,
-      seen,
-      cancelRunId,
-      reason: `${causeText(cause, seen.attempt, minutes2)}; ${afterAttemptsText(attempts, input2.config)}, the witness gives up on it`
-    };
-  }
-  const note = respawnNote(cause, seen.attempt, minutes2);
-  const assignment = nextAttempt(bead, input2.now, input2.config).assignment;
-  return { kind: "respawn", bead: bead.id, seen, cause, assignment, note, rung, cancelRunId };
-}
-function climb(input2, bead, seen, runId) {
-  const rung = stuckRung(bead, input2.now, input2.config.witness.stuck_minutes);
-  const minutes2 = input2.config.witness.stuck_minutes;
-  switch (rung.kind) {
-    case "waiting":
-      return nothing("rung-waiting", `${bead.id} is stuck; rung ${rung.rung} was taken less than ${minutes2} minutes ago`);
-    case "nudge":
-      return { kind: "nudge", bead: bead.id, seen, text: ladderText(1, minutes2) };
-    case "respawn":
-      return respawn(input2, bead, seen, { kind: "stuck" }, runId, 2);
-    case "escalate":
-      return { kind: "escalate", bead: bead.id, seen, cancelRunId: runId, reason: ladderText(3, minutes2) };
-  }
-}
-function withNote(ledger2, bead, text2, key, input2) {
-  const prefix = ledgerPrefix(input2.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? bead.id.slice(0, bead.id.lastIndexOf("-"));
-  return recordMessage(ledger2, {
-    kind: "nudge",
-    bead,
-    text: text2,
-    sender: WITNESS_SENDER,
-    ref: `${WITNESS_NOTE_REF}${bead.id}/${key}`,
-    now: input2.now,
-    prefix
-  }).ledger;
-}
-
-// app/handlers/polecat-mail.ts
-import { randomUUID as randomUUID2 } from "node:crypto";
-
 // app/github/branch-refs.ts
 async function branchTip(github, repo, branch) {
   const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
@@ -73257,394 +71796,6 @@ async function moveBranch(github, repo, branch, sha, current) {
   }
   await github.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner: repo.owner, repo: repo.repo, ref: `heads/${branch}`, sha, force: false });
   return "moved";
-}
-
-// app/github/pull-requests.ts
-async function openOrUpdatePullRequest(github, repo, wanted) {
-  try {
-    const { data } = await github.request("POST /repos/{owner}/{repo}/pulls", {
-      owner: repo.owner,
-      repo: repo.repo,
-      head: wanted.head,
-      base: wanted.base,
-      title: wanted.title,
-      body: wanted.body
-    });
-    return { number: data.number, created: true, labels: [] };
-  } catch (error63) {
-    if (statusOf(error63) !== 422) throw error63;
-    const open3 = await openPullRequestFor(github, repo, wanted.head);
-    if (open3 === void 0) throw error63;
-    if (open3.title !== wanted.title || open3.body !== wanted.body) {
-      await github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
-        owner: repo.owner,
-        repo: repo.repo,
-        pull_number: open3.number,
-        title: wanted.title,
-        body: wanted.body
-      });
-    }
-    return { number: open3.number, created: false, labels: open3.labels.map((label) => label.name) };
-  }
-}
-async function openPullRequestFor(github, repo, branch) {
-  const { data } = await github.request("GET /repos/{owner}/{repo}/pulls", {
-    owner: repo.owner,
-    repo: repo.repo,
-    head: `${repo.owner}:${branch}`,
-    state: "open"
-  });
-  return data[0];
-}
-
-// app/town/polecat-mail.ts
-var MAIL_EVENT_TYPE = "gastown.mail";
-
-// app/town/exit-texts.ts
-function exitMarker(exit) {
-  return `<!-- gastown:exit ${exit.bead.id}@${exit.attempt} -->`;
-}
-function pullRequestText(ledger2, exit, runUrl, sandbox) {
-  const lines = [
-    `Polecat **${exit.polecat}** finished \`${exit.bead.id}\` (attempt ${exit.attempt}).`,
-    ...sandboxParagraph(sandbox),
-    "",
-    "**Summary**",
-    "",
-    agentText(exit.reason),
-    ...stepLines(ledger2, exit.bead),
-    "",
-    `Closes #${exit.issue}`,
-    "",
-    `Run: ${runUrl}`,
-    exitMarker(exit)
-  ];
-  return { title: withoutMentions(oneLine2(exit.bead.title)), body: lines.join("\n") + "\n" };
-}
-function stepLines(ledger2, bead) {
-  const root = gastownString(bead, "molecule");
-  if (root === void 0 || !isMoleculeRoot(ledger2.get(root))) return [];
-  const lines = ["", "**Steps**", ""];
-  for (const step of readMolecule(ledger2, root).steps) {
-    lines.push(`- [${step.closed ? "x" : " "}] ${oneLine2(step.bead.title)}`);
-    const notes = gastownString(step.bead, "notes");
-    if (notes !== void 0 && notes.trim() !== "") lines.push("", indent(agentText(notes)), "");
-  }
-  return lines;
-}
-function exitComment(ledger2, exit, sandbox) {
-  const head = `Polecat **${exit.polecat}** ended attempt ${exit.attempt} of \`${exit.bead.id}\``;
-  if (exit.exit === "BLOCKED") {
-    const blocker = exit.blocker === void 0 ? void 0 : ledger2.get(exit.blocker);
-    const what = exit.blocker === void 0 ? [] : [
-      "",
-      `It is blocked by \`${exit.blocker}\`${blocker ? ":" : "."}`,
-      ...blocker ? ["", agentText(blocker.title)] : []
-    ];
-    return [
-      exitMarker(exit),
-      `${head} as **BLOCKED**: the work waits until what blocks it is done, then a person slings it again.`,
-      ...sandboxParagraph(sandbox),
-      "",
-      agentText(exit.reason),
-      ...what
-    ].join("\n") + "\n";
-  }
-  if (exit.exit === "REFACTOR") {
-    const children = filedChildren(ledger2, exit);
-    const listed = children.length === 0 ? ["", "It filed no beads under it."] : [
-      "",
-      `It split the work into ${children.length === 1 ? "this bead" : `these ${children.length} beads`}:`,
-      "",
-      ...children.map((child) => `- \`${child.id}\`
-
-${indent(agentText(child.title))}
-`)
-    ];
-    return [
-      exitMarker(exit),
-      `${head} as **REFACTOR**: the work is deferred, split into smaller beads.`,
-      ...sandboxParagraph(sandbox),
-      "",
-      agentText(exit.reason),
-      ...listed
-    ].join("\n") + "\n";
-  }
-  return void 0;
-}
-function filedChildren(ledger2, exit) {
-  const molecule = gastownString(exit.bead, "molecule");
-  return ledger2.beads().filter((bead) => bead.id !== molecule && bead.created_by === `polecat/${exit.polecat}` && (bead.dependencies ?? []).some((d) => d.type === "parent-child" && d.depends_on_id === exit.bead.id));
-}
-function escalationIssue(exit, sandbox) {
-  const slungBy = gastownString(exit.bead, "slung_by");
-  const who = slungBy === void 0 ? "" : `@${slungBy}: `;
-  const body = [
-    `${who}polecat **${exit.polecat}** escalated #${exit.issue} (bead \`${exit.bead.id}\`, attempt ${exit.attempt}): it needs a person.`,
-    ...sandboxParagraph(sandbox),
-    "",
-    agentText(exit.reason),
-    "",
-    `The work is let go and its molecule stays open: once a person has acted, slinging #${exit.issue} again resumes it.`,
-    exitMarker(exit)
-  ].join("\n") + "\n";
-  return { title: `Escalation: #${exit.issue} needs a person`, body, labels: [ESCALATED_LABEL] };
-}
-function unpublishedComment(exit, why, sandbox) {
-  return [
-    exitMarker(exit),
-    `Polecat **${exit.polecat}** ended attempt ${exit.attempt} of \`${exit.bead.id}\` as **COMPLETED**, but its work cannot be published: ${withoutMentions(why)}.`,
-    ...sandboxParagraph(sandbox),
-    "",
-    `The work stays on \`${exit.workRef}\` at \`${(exit.workTip ?? "").slice(0, 12)}\`. Once a person has put \`${exit.branch}\` in order (or deleted it), slinging #${exit.issue} again publishes the next attempt.`
-  ].join("\n") + "\n";
-}
-function exitHeadline(exit, published) {
-  const who = `Polecat **${exit.polecat}** ended attempt ${exit.attempt} as ${exit.exit}`;
-  switch (exit.exit) {
-    case "COMPLETED":
-      if (published.unpublished !== void 0) return `${who}, but its work cannot be published: it needs a person.`;
-      return `${who}: pull request #${published.pr ?? "?"} is open and queued.`;
-    case "BLOCKED":
-      return `${who}: the work is blocked${exit.blocker === void 0 ? "" : ` by \`${exit.blocker}\``}. Sling it again once that is done.`;
-    case "REFACTOR":
-      return `${who}: the work is deferred, split into smaller beads.`;
-    case "ESCALATE":
-      return `${who}: escalated as #${published.escalation ?? "?"}. Sling it again once a person has acted.`;
-  }
-}
-function oneLine2(text2) {
-  return text2.replace(/\s+/g, " ").trim();
-}
-function indent(text2) {
-  return text2.split("\n").map((line) => line === "" ? line : `  ${line}`).join("\n");
-}
-
-// app/handlers/polecat-mail.ts
-var BEAD_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*-[A-Za-z0-9][A-Za-z0-9.]*$/;
-async function handleMail(event, deps, botLogin) {
-  const payload = event.payload;
-  const bead = payload.client_payload?.bead;
-  if (payload.action !== MAIL_EVENT_TYPE || typeof bead !== "string" || !BEAD_ID.test(bead)) return void 0;
-  const ref = {
-    github: event.github,
-    owner: payload.repository.owner.login,
-    repo: payload.repository.name,
-    defaultBranch: payload.repository.default_branch
-  };
-  const opened = await openTown(ref, deps);
-  if (opened.kind !== "on") return { kind: "nothing", why: opened.kind === "off" ? opened.reason : opened.error.message };
-  const mail = payload.client_payload ?? {};
-  const claim2 = { bead, attempt: mail.attempt, runId: mail.run_id };
-  const read = await opened.town.store.read();
-  const escalated = await escalateMail(opened.town, botLogin, claim2, read);
-  if (ESCALATING_MAIL.has(String(mail.type))) return escalated.outcome;
-  return publishExit({ ...opened.town, botLogin: await botLogin() }, bead, escalated.state);
-}
-async function escalateMail(town, botLogin, mail, read) {
-  const decision = mailToEscalate(read.ledger, mail);
-  if (decision.kind === "nothing") return { outcome: decision, state: read };
-  const { bead, polecat: polecat2 } = decision;
-  const claim2 = { id: randomUUID2(), now: town.deps.clock() };
-  const claimed = await town.store.update(
-    `Claim escalating ${decision.messages.map((m) => m.id).join(", ")}: mail from polecat ${polecat2} to the overseer`,
-    (ledger2) => decision.messages.reduce((next, message) => claimEscalation(next, message.id, claim2), ledger2),
-    { from: read }
-  );
-  const held = decision.messages.map((message) => ({ message, ...escalationClaimOf(claimed.state.ledger.get(message.id), claim2.id) })).filter(({ held: held2 }) => held2);
-  if (held.length === 0) return { outcome: { kind: "nothing", why: `another look is escalating ${bead.id}'s mail` }, state: claimed.state };
-  const repo = { owner: town.owner, repo: town.repo };
-  const issue3 = issueNumberOf(bead);
-  const slungBy = gastownString(bead, "slung_by") ?? "";
-  const opened = [];
-  for (const { message, takenOver } of held) {
-    const marker = escalationMarker(message.id);
-    const found = takenOver ? await findMarkedIssue(town.github, repo, { label: ESCALATED_LABEL, since: listedSince(message.created_at), marker, creator: await botLogin() }) : void 0;
-    const escalation = found ?? await createIssue(town.github, repo, escalationIssueText({
-      slungBy,
-      issue: issue3 ?? 0,
-      text: withoutMentions(mailText(message)),
-      message: message.id,
-      heading: `polecat **${polecat2}** escalated #${issue3 ?? "?"} (bead \`${bead.id}\`, attempt ${attemptOf(bead)})`
-    }));
-    opened.push({ message: message.id, issue: escalation.number });
-  }
-  const recorded = await town.store.update(
-    `Record escalation issue${opened.length === 1 ? "" : "s"} ${opened.map((o) => `#${o.issue} on ${o.message}`).join(", ")}`,
-    (ledger2) => opened.reduce((next, o) => recordMailEscalated(next, o.message, o.issue), ledger2),
-    { from: claimed.state }
-  );
-  if (issue3 !== void 0) {
-    const issueRef = { ...repo, issue_number: issue3 };
-    await addLabels(town.github, issueRef, [ESCALATED_LABEL]);
-    await replyToIssue(
-      town.github,
-      issueRef,
-      `Polecat **${polecat2}** escalated as ${opened.map((o) => `#${o.issue}`).join(", ")}, mentioning @${slungBy}.`
-    );
-  }
-  return { outcome: { kind: "escalated", bead: bead.id, issues: opened.map((o) => o.issue) }, state: recorded.state };
-}
-async function publishExit(town, beadId, known) {
-  const read = known ?? await town.store.read();
-  const decision = exitToPublish(read.ledger.get(beadId));
-  if (decision.kind === "nothing") return decision;
-  const claim2 = { id: randomUUID2(), now: town.deps.clock() };
-  const claimed = await town.store.update(
-    `Claim publishing ${beadId}'s attempt ${decision.exit.attempt} (${decision.exit.exit})`,
-    (current) => claimPublishing(current, beadId, decision.exit.attempt, claim2),
-    { from: read }
-  );
-  const ledger2 = claimed.state.ledger;
-  if (!holdsClaim(ledger2.get(beadId), claim2.id)) {
-    const again = exitToPublish(ledger2.get(beadId));
-    return again.kind === "nothing" ? again : { kind: "nothing", why: `another look is publishing attempt ${decision.exit.attempt} of ${beadId}` };
-  }
-  const exit = decision.exit;
-  const repo = { owner: town.owner, repo: town.repo };
-  const issueRef = { ...repo, issue_number: exit.issue };
-  let pr;
-  let escalation;
-  let unpublished;
-  switch (exit.exit) {
-    case "COMPLETED": {
-      const published = await publishPullRequest(town, ledger2, exit);
-      if (published.kind === "nothing") return published;
-      if (published.kind === "refused") {
-        unpublished = published.why;
-        if (!await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin)) {
-          await replyToIssue(town.github, issueRef, unpublishedComment(exit, published.why, town.config.polecat));
-        }
-        break;
-      }
-      pr = published.pr;
-      break;
-    }
-    case "BLOCKED":
-    case "REFACTOR": {
-      const body = exitComment(ledger2, exit, town.config.polecat);
-      if (body !== void 0 && !await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin)) {
-        await replyToIssue(town.github, issueRef, body);
-      }
-      break;
-    }
-    case "ESCALATE": {
-      const wanted = escalationIssue(exit, town.config.polecat);
-      const found = await findMarkedIssue(town.github, repo, {
-        label: ESCALATED_LABEL,
-        since: listedSince(exit.at),
-        marker: exitMarker(exit),
-        creator: town.botLogin
-      });
-      escalation = (found ?? await createIssue(town.github, repo, wanted)).number;
-      break;
-    }
-  }
-  const labels = await labelsOn(town.github, issueRef);
-  if (labels !== void 0) {
-    const changes = exitLabels(exit.exit, labels, town.config.sling.label);
-    await showStatus(town, { number: exit.issue, labels }, {
-      state: unpublished === void 0 ? STATUS_STATES[exit.exit] : "escalated",
-      headline: exitHeadline(exit, {
-        ...pr === void 0 ? {} : { pr },
-        ...escalation === void 0 ? {} : { escalation },
-        ...unpublished === void 0 ? {} : { unpublished }
-      }),
-      detail: withoutMentions(unpublished ?? exit.reason),
-      bead: exit.bead,
-      ledger: ledger2,
-      sandbox: town.config.polecat,
-      now: town.deps.clock()
-    }, unpublished === void 0 ? changes : withEscalated(changes, labels, town.config.sling.label));
-  }
-  let promoted;
-  let queuedNow = false;
-  const recorded = await town.store.update(
-    () => `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === void 0 ? "" : ` as pull request #${pr}`}` + (promoted === void 0 ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`),
-    (current) => {
-      const published = recordPublished(current, exit.bead.id, exit.attempt, pr);
-      const queued = pr === void 0 ? void 0 : queuePull(published, {
-        repo: `${town.owner}/${town.repo}`,
-        number: pr,
-        title: exit.bead.title,
-        head: exit.branch,
-        headSha: exit.workTip,
-        base: town.defaultBranch,
-        bead: exit.bead.id,
-        polecat: exit.polecat,
-        priority: exit.bead.priority ?? 2
-      }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, published.records.keys()) ?? town.fallbackPrefix });
-      queuedNow = queued !== void 0 && queued.outcome.kind !== "already";
-      const next = promoteWaiting(queued?.ledger ?? published, town.config, town.deps.clock());
-      promoted = next.hooked;
-      return next.ledger;
-    },
-    { from: claimed.state }
-  );
-  if (pr !== void 0) await showQueued(town, recorded.state.ledger, pr, queuedNow);
-  if (promoted !== void 0) await dispatchPromoted(town, promoted, recorded.state);
-  return {
-    kind: "published",
-    exit,
-    ...pr === void 0 ? {} : { pr },
-    ...escalation === void 0 ? {} : { escalation },
-    ...promoted === void 0 ? {} : { promoted: promoted.bead.id }
-  };
-}
-async function showQueued(town, ledger2, pr, queuedNow) {
-  const queued = queuedDisplay(ledger2, `${town.owner}/${town.repo}`, pr);
-  if (queued === void 0) return;
-  await showQueueState(town.github, {
-    owner: town.owner,
-    repo: town.repo,
-    number: pr,
-    headSha: queued.headSha,
-    botLogin: town.botLogin,
-    display: queued.display,
-    queuedNow
-  });
-}
-var CLOCK_SKEW_MS = 10 * 6e4;
-function listedSince(at) {
-  const time3 = Date.parse(at ?? "");
-  return new Date(Number.isFinite(time3) ? time3 - CLOCK_SKEW_MS : 0).toISOString();
-}
-function withEscalated(changes, labels, slingLabel) {
-  return {
-    add: labels.includes(ESCALATED_LABEL) ? changes.add : [...changes.add, ESCALATED_LABEL],
-    remove: [.../* @__PURE__ */ new Set([...changes.remove, ...slingLabelsOn(labels, slingLabel)])]
-  };
-}
-var STATUS_STATES = {
-  COMPLETED: "completed",
-  BLOCKED: "blocked",
-  REFACTOR: "deferred",
-  ESCALATE: "escalated"
-};
-async function publishPullRequest(town, ledger2, exit) {
-  const repo = { owner: town.owner, repo: town.repo };
-  const tip = exit.workTip;
-  const pushed = await branchTip(town.github, repo, exit.workRef);
-  if (pushed !== tip) {
-    return { kind: "nothing", why: `${exit.workRef} is ${pushed === void 0 ? "not there" : `at ${pushed}`}, not at the recorded tip ${tip}` };
-  }
-  try {
-    await moveBranch(town.github, repo, exit.branch, tip, await branchTip(town.github, repo, exit.branch));
-  } catch (error63) {
-    if (statusOf(error63) !== 422) throw error63;
-    return { kind: "refused", why: `${exit.branch} has commits the work does not, and no polecat's work moves a branch by force (GitHub: ${refusalOf(error63)})` };
-  }
-  const runUrl = gastownString(exit.bead, "run_url") ?? `run ${exit.runId}`;
-  const text2 = pullRequestText(ledger2, exit, runUrl, town.config.polecat);
-  let pull;
-  try {
-    pull = await openOrUpdatePullRequest(town.github, repo, { head: exit.branch, base: town.defaultBranch, ...text2 });
-  } catch (error63) {
-    if (statusOf(error63) !== 422) throw error63;
-    return { kind: "refused", why: `GitHub would not open a pull request from ${exit.branch} to ${town.defaultBranch} (${refusalOf(error63)})` };
-  }
-  if (!pull.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
-  return { kind: "published", pr: pull.number };
 }
 
 // app/github/staging-build.ts
@@ -74392,8 +72543,7 @@ function failureSummaryVar(evidence) {
   return sanitizeUntrusted(evidence).split("\n").filter((line) => !/^\s*(?:`{3,}|~{3,})/.test(line)).join("\n");
 }
 function ejectedComment(input2) {
-  const what = input2.reason === "failed" ? "it failed the gates" : input2.reason === "conflict" ? "it conflicts with the base or the pull requests ahead of it" : "GitHub refused to merge it";
-  return [`#${input2.number} is out of the merge queue: ${what}.`, "", input2.evidence, "", input2.next].join("\n");
+  return [`#${input2.number} is out of the merge queue: ${input2.why}.`, "", input2.evidence, "", input2.next].join("\n");
 }
 function mergeDigest(input2) {
   const { request: request2, work } = input2;
@@ -74489,17 +72639,494 @@ function latestBy(items, key) {
   return latest;
 }
 
+// app/github/update-issue.ts
+async function editIssueBody(github, issue3, body) {
+  await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: issue3.owner, repo: issue3.repo, issue_number: issue3.issue_number, body });
+}
+async function closeIssue(github, issue3) {
+  await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    state: "closed",
+    state_reason: "completed"
+  });
+}
+
+// app/molecules/placeholders.ts
+var PLACEHOLDER = /\{\{([A-Za-z_][A-Za-z0-9_-]*)\}\}/g;
+function placeholdersIn(text2) {
+  const names = /* @__PURE__ */ new Set();
+  for (const match of text2.matchAll(PLACEHOLDER)) names.add(match[1]);
+  return [...names];
+}
+function substitute(text2, values) {
+  return text2.replace(PLACEHOLDER, (whole, name2) => values.get(name2) ?? whole);
+}
+
+// app/molecules/resolve-formula.ts
+function resolveFormula(name2, library) {
+  const source = library.find(name2);
+  if (!source) throw notFound(name2, library);
+  const resolved = new Resolver(library).resolve(source, [name2]);
+  const problems = [...needProblems(resolved.steps), ...placeholderProblems(resolved)];
+  if (problems.length > 0) throw new FormulaError(problems);
+  return resolved;
+}
+function notFound(name2, library, at) {
+  const message = `no formula named "${name2}" (looked in ${library.searched})`;
+  return new FormulaError([at ? { ...at, message } : { file: name2, line: 0, column: 0, field: "", message }]);
+}
+var Resolver = class {
+  constructor(library) {
+    this.library = library;
+  }
+  library;
+  resolve(source, chain) {
+    const { formula } = source;
+    const vars = /* @__PURE__ */ new Map();
+    let steps = [];
+    const extendsPath = (i) => typeof formula.extends === "string" ? ["extends"] : ["extends", i];
+    for (const [i, parentName] of parentsOf(formula).entries()) {
+      const parent = this.formulaAt(parentName, chain, source.problem(extendsPath(i), ""));
+      for (const [varName, v] of parent.vars) vars.set(varName, v);
+      steps = withSteps(steps, parent.steps);
+    }
+    for (const [varName, v] of Object.entries(formula.vars ?? {})) {
+      vars.set(varName, resolvedVar(v, { source, path: ["vars", varName] }));
+    }
+    steps = withSteps(steps, (formula.steps ?? []).map((step, i) => ({
+      // A need written twice is one need: pour writes one dependency per need.
+      step,
+      needs: [...new Set(step.needs ?? [])],
+      origin: { source, path: ["steps", i] }
+    })));
+    const expansions = formula.compose?.expand ?? [];
+    for (let i = 0; i < expansions.length; i++) steps = this.expand(source, steps, vars, i, chain);
+    return { source, vars, steps };
+  }
+  /** A formula named from within `chain`'s last formula, at `at`. */
+  formulaAt(name2, chain, at) {
+    if (chain.includes(name2)) {
+      throw new FormulaError([{ ...at, message: `extends form a cycle: ${[...chain, name2].join(" \u2192 ")}` }]);
+    }
+    const found = this.library.find(name2);
+    if (!found) throw notFound(name2, this.library, at);
+    return this.resolve(found, [...chain, name2]);
+  }
+  /** Step `compose.expand[i].target` replaced by the expansion's template steps. */
+  expand(source, steps, vars, i, chain) {
+    const { target: targetId, with: expansionName } = (source.formula.compose?.expand ?? [])[i];
+    const at = (field) => source.problem(["compose", "expand", i, field], "");
+    const position = steps.findIndex((s) => s.step.id === targetId);
+    if (position < 0) {
+      throw new FormulaError([{ ...at("target"), message: `no step "${targetId}" to expand (steps: ${steps.map((s) => s.step.id).join(", ")})` }]);
+    }
+    const expansion = this.formulaAt(expansionName, chain, at("with"));
+    if (!isExpansion(expansion.source.formula)) {
+      throw new FormulaError([{ ...at("with"), message: `${expansionName} is not an expansion (it has no template)` }]);
+    }
+    const target = steps[position];
+    const template = expansion.source.formula.template ?? [];
+    const expanded = template.map((t, k) => {
+      const fill = (text2) => text2 === void 0 ? void 0 : expandTarget(text2, target.step);
+      const step = {
+        ...t,
+        id: fill(t.id),
+        title: fill(t.title),
+        ...t.description !== void 0 ? { description: fill(t.description) } : {},
+        ...t.acceptance !== void 0 ? { acceptance: fill(t.acceptance) } : {}
+      };
+      const needs = t.needs ? t.needs.map((n) => expandTarget(n, target.step)) : target.needs;
+      return { step, needs, origin: { source: expansion.source, path: ["template", k] } };
+    });
+    const ids = new Set(expanded.map((s) => s.step.id));
+    const clash = steps.find((s, k) => k !== position && ids.has(s.step.id));
+    if (clash) {
+      throw new FormulaError([{ ...at("with"), message: `expanding "${targetId}" makes a second step "${clash.step.id}"` }]);
+    }
+    const needed = new Set(expanded.flatMap((s) => s.needs));
+    const last = expanded.filter((s) => !needed.has(s.step.id)).map((s) => s.step.id);
+    const rewired = steps.map((s) => s.needs.includes(targetId) ? { ...s, needs: [...new Set(s.needs.flatMap((n) => n === targetId ? last : [n]))] } : s);
+    for (const [varName, v] of expansion.vars) if (!vars.has(varName)) vars.set(varName, v);
+    return [...rewired.slice(0, position), ...expanded, ...rewired.slice(position + 1)];
+  }
+};
+function expandTarget(text2, target) {
+  return text2.replace(/\{target(?:\.(title|description))?\}/g, (_, part) => part === "title" ? target.title : part === "description" ? target.description ?? "" : target.id);
+}
+function withSteps(steps, added) {
+  const result = [...steps];
+  for (const step of added) {
+    const at = result.findIndex((s) => s.step.id === step.step.id);
+    if (at >= 0) result[at] = step;
+    else result.push(step);
+  }
+  return result;
+}
+function resolvedVar(v, origin) {
+  if (typeof v === "string") return { description: "", required: false, default: v, origin };
+  return { description: v.description ?? "", required: v.required === true, default: v.default, origin };
+}
+function* needProblems(steps) {
+  const ids = new Map(steps.map((s, i) => [s.step.id, i]));
+  for (const s of steps) {
+    for (const [k, need] of s.needs.entries()) {
+      if (ids.has(need)) continue;
+      const written = s.step.needs?.[k] === need;
+      yield s.origin.source.problem(written ? [...s.origin.path, "needs", k] : s.origin.path, `no step "${need}" to need`);
+    }
+  }
+  const cycle = needsCycle(steps, ids);
+  if (cycle) {
+    const first = steps[cycle[0]];
+    const names = cycle.map((i) => steps[i]?.step.id);
+    yield first.origin.source.problem([...first.origin.path, "needs"], `needs form a cycle: ${[...names, names[0]].join(" \u2192 ")}`);
+  }
+}
+function needsCycle(steps, ids) {
+  const state = new Uint8Array(steps.length);
+  for (let start = 0; start < steps.length; start++) {
+    if (state[start] !== 0) continue;
+    const path2 = [start];
+    const next = [0];
+    state[start] = 1;
+    while (path2.length > 0) {
+      const at = path2[path2.length - 1];
+      const needs = steps[at].needs;
+      const k = next[next.length - 1];
+      if (k >= needs.length) {
+        state[at] = 2;
+        path2.pop();
+        next.pop();
+        continue;
+      }
+      next[next.length - 1] = k + 1;
+      const need = ids.get(needs[k]);
+      if (need === void 0 || state[need] === 2) continue;
+      if (state[need] === 1) return path2.slice(path2.indexOf(need));
+      state[need] = 1;
+      path2.push(need);
+      next.push(0);
+    }
+  }
+  return void 0;
+}
+var TEXT_FIELDS = ["title", "description", "acceptance"];
+function* placeholderProblems(resolved) {
+  for (const s of resolved.steps) {
+    for (const field of TEXT_FIELDS) {
+      for (const name2 of placeholdersIn(s.step[field] ?? "")) {
+        if (resolved.vars.has(name2)) continue;
+        yield s.origin.source.problem([...s.origin.path, field], `{{${name2}}} is not a declared var (declare it under vars)`);
+      }
+    }
+  }
+}
+
+// app/molecules/cook.ts
+function cook(name2, library, values = {}) {
+  const resolved = resolveFormula(name2, library);
+  const { formula, file: file2 } = resolved.source;
+  if (isExpansion(formula)) {
+    throw new FormulaError([resolved.source.problem(
+      ["type"],
+      `${name2} is an expansion: it has no steps of its own; name it in another formula's compose.expand`
+    )]);
+  }
+  const vars = bindVars(resolved, values);
+  const lookup = new Map(Object.entries(vars));
+  const steps = resolved.steps.map(({ step, needs }) => ({
+    id: step.id,
+    title: substitute(step.title, lookup),
+    description: substitute(step.description ?? "", lookup),
+    acceptance: substitute(step.acceptance ?? "", lookup),
+    needs,
+    parallel: step.parallel === true,
+    ...step.gate !== void 0 ? { gate: step.gate } : {}
+  }));
+  return {
+    formula: formula.formula,
+    version: formula.version ?? 1,
+    file: file2,
+    description: formula.description ?? "",
+    type: formula.type ?? "workflow",
+    vars,
+    steps
+  };
+}
+function bindVars(resolved, values) {
+  const bound = {};
+  const missing = [];
+  for (const [name2, v] of resolved.vars) {
+    const value = Object.hasOwn(values, name2) ? values[name2] : v.default;
+    if (value === void 0 && v.required) {
+      missing.push(v.origin.source.problem(v.origin.path, `required var "${name2}" has no value (pass --var ${name2}=\u2026)`, { key: true }));
+    }
+    bound[name2] = value ?? "";
+  }
+  if (missing.length > 0) throw new FormulaError(missing);
+  return bound;
+}
+
+// app/town/dispatch-records.ts
+function hookedFor(ledger2, bead, attempt) {
+  const found = ledger2.get(bead);
+  return found && beadStatus(found) === "hooked" && attemptOf(found) === attempt ? found : void 0;
+}
+function releaseRefusedDispatch(ledger2, bead, attempt, now) {
+  const found = hookedFor(ledger2, bead, attempt);
+  if (!found) return ledger2;
+  const released = withGastownMetadata({ ...unhooked(found), updated_at: timestamp2(now) }, { dispatched_at: void 0, ...UNCLAIMED });
+  return ledger2.withBead(released);
+}
+
+// app/town/waiting.ts
+function waitingBeads(ledger2) {
+  return ledger2.beads().filter((bead) => gastownString(bead, "waiting_since") !== void 0 && beadStatus(bead) !== "hooked" && beadStatus(bead) !== "closed").sort((a, b) => (a.priority ?? 2) - (b.priority ?? 2) || compare2(gastownString(a, "waiting_since"), gastownString(b, "waiting_since")) || compare2(a.id, b.id));
+}
+function promoteWaiting(ledger2, config3, now) {
+  if (hookedBeads(ledger2).length >= config3.limits.max_polecats) return { ledger: ledger2 };
+  for (const bead of waitingBeads(ledger2)) {
+    const polecat2 = gastownString(bead, "polecat");
+    const molecule = gastownString(bead, "molecule");
+    if (polecat2 === void 0 || molecule === void 0) continue;
+    const hooked = hookedForNextAttempt(bead, polecat2, config3, timestamp2(now));
+    return {
+      ledger: ledger2.withBead(hooked),
+      hooked: { bead: hooked, assignment: { bead: bead.id, molecule, polecat: polecat2, attempt: attemptOf(hooked) } }
+    };
+  }
+  return { ledger: ledger2 };
+}
+function compare2(a, b) {
+  return (a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0;
+}
+
+// app/handlers/sling-issue.ts
+async function slingIssue(town, request2) {
+  const { issue: issue3 } = request2;
+  const now = town.deps.clock();
+  await react(town.github, request2.acknowledge, "eyes");
+  const read = await town.store.read();
+  const seen = beadByExternalRef(read.ledger, issue3.url);
+  const hooked = seen !== void 0 && beadStatus(seen) === "hooked";
+  const observed = hooked && (request2.retry || !dispatchedWithinGrace(seen, now)) ? await observeRun(town, seen) : void 0;
+  if (request2.retry && (!seen || attemptOf(seen) === 0)) {
+    await replyToIssue(
+      town.github,
+      { owner: town.owner, repo: town.repo, issue_number: issue3.number },
+      `@${request2.sender}: this issue has never been slung, so there is nothing to retry; \`/sling\` it.`
+    );
+    return;
+  }
+  const formula = request2.formula ?? (request2.retry && seen ? gastownString(seen, "formula") : void 0) ?? town.config.sling.formula;
+  let outcome;
+  let promoted;
+  const load = () => town.deps.loadFormulas(town.github, { owner: town.owner, repo: town.repo }, [formula]);
+  const write = (library) => town.store.update(
+    () => commitMessage(issue3, outcome, promoted),
+    (ledger2) => {
+      const slung = sling2(ledger2, {
+        issue: issue3,
+        formula,
+        vars: request2.vars,
+        baseBranch: town.defaultBranch,
+        slungBy: request2.sender,
+        now,
+        config: town.config,
+        fallbackPrefix: town.fallbackPrefix,
+        cook: cookWith(library),
+        ...observed ? { observedRun: { attempt: observed.attempt, live: observed.live } } : {},
+        ...request2.retry ? { retry: true } : {}
+      });
+      outcome = slung.outcome;
+      const next = slung.outcome.kind === "escalate" ? promoteWaiting(slung.ledger, town.config, now) : { ledger: slung.ledger };
+      promoted = next.hooked;
+      return next.ledger;
+    },
+    { from: read }
+  );
+  let written;
+  try {
+    try {
+      written = await write(hooked ? void 0 : await load());
+    } catch (error63) {
+      if (!(error63 instanceof FormulasNotLoaded)) throw error63;
+      written = await write(await load());
+    }
+  } catch (error63) {
+    if (!(error63 instanceof FormulaError || error63 instanceof MoleculeError || error63 instanceof ConfigError)) throw error63;
+    await showStatus(town, issue3, {
+      state: "error",
+      now,
+      detail: error63.message,
+      sandbox: town.config.polecat,
+      headline: `@${request2.sender}, this issue could not be slung with \`${formula}\`:`,
+      ...seen ? { bead: seen, ledger: read.ledger } : {}
+    });
+    return;
+  }
+  if (outcome === void 0) throw new Error("the sling mutation never ran");
+  await settle2(town, request2, outcome, written.state, observed?.run);
+  if (promoted !== void 0 && written.changed) await dispatchPromoted(town, promoted, written.state);
+}
+async function observeRun(town, bead) {
+  const attempt = attemptOf(bead);
+  const run3 = await findBeadRun(town, bead, attempt);
+  return { attempt, live: run3 !== void 0 && isLiveRun(run3), run: run3 };
+}
+var FormulasNotLoaded = class extends Error {
+};
+function cookWith(library) {
+  return (name2, vars) => {
+    if (!library) throw new FormulasNotLoaded(name2);
+    return cook(name2, library, vars);
+  };
+}
+async function settle2(town, request2, outcome, state, seenRun) {
+  const { issue: issue3 } = request2;
+  const now = town.deps.clock();
+  const view = { now, bead: outcome.bead, ledger: state.ledger, sandbox: town.config.polecat };
+  const slingLabels = slingLabelsOn(issue3.labels, town.config.sling.label);
+  const missingSlingLabel = slingLabels.length === 0 ? [town.config.sling.label] : [];
+  switch (outcome.kind) {
+    case "dispatch": {
+      if (outcome.reason === "retry" && seenRun && isLiveRun(seenRun)) {
+        await cancelRun(town.github, { owner: town.owner, repo: town.repo, runId: seenRun.id });
+      }
+      const { polecat: polecat2, attempt } = outcome.assignment;
+      const how = outcome.reason === "retry" ? request2.retry ? `Retried by @${request2.sender}: the last attempt was stopped and this one started` : `No run was seen for the last attempt, so it was dispatched again` : outcome.reason === "resume" ? `It resumes the open molecule from its first step not done` : `It is on its way`;
+      await dispatchHooked(town, async () => issue3, outcome.assignment, state, outcome.reason === "retry" && request2.retry ? `${how}: polecat **${polecat2}**, attempt ${attempt}.` : `Slung by @${request2.sender} to polecat **${polecat2}** (attempt ${attempt}). ${how}.`, missingSlingLabel);
+      return;
+    }
+    case "already-hooked": {
+      const polecat2 = gastownString(outcome.bead, "polecat") ?? "?";
+      const run3 = seenRun ? ` ([run ${seenRun.id}](${seenRun.html_url}), ${seenRun.status})` : "";
+      const said = outcome.why === "running" ? `already hooked: polecat **${polecat2}** is running it${run3}, so nothing more was started.` : `already hooked: polecat **${polecat2}** was dispatched moments ago, so nothing more was started.`;
+      if (request2.acknowledge && "comment_id" in request2.acknowledge) {
+        await replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issue3.number }, `@${request2.sender}: ${said}`);
+      }
+      return;
+    }
+    case "waiting":
+      await showStatus(town, issue3, {
+        ...view,
+        state: "waiting",
+        headline: `All ${outcome.hooked} polecats are busy (limits.max_polecats is ${town.config.limits.max_polecats}). This issue waits for the next free one.`
+      }, { add: [WAITING_LABEL, ...missingSlingLabel] });
+      return;
+    case "escalate":
+      await showStatus(town, issue3, {
+        ...view,
+        state: "escalated",
+        headline: `No polecat run was seen after ${outcome.attempts} attempts, so the hook was let go. Look at the polecat workflow's runs, then sling again.`
+      }, { add: [ESCALATED_LABEL], remove: [HOOKED_LABEL, ...slingLabels] });
+      return;
+    case "closed":
+      await showStatus(town, issue3, {
+        ...view,
+        state: "error",
+        headline: `This issue is closed, so it was not slung. Reopen it first.`
+      }, { remove: slingLabels });
+      return;
+  }
+}
+async function dispatchHooked(town, issueOf, assignment, state, headline, addLabels2 = []) {
+  const dispatched = await dispatch(town, assignment, state);
+  const issue3 = await issueOf();
+  if (issue3 === void 0) return;
+  const view = { now: town.deps.clock(), bead: dispatched.bead, ledger: dispatched.ledger, sandbox: town.config.polecat };
+  if (dispatched.refused) {
+    await showStatus(town, issue3, {
+      ...view,
+      state: "error",
+      detail: dispatched.refused,
+      headline: `The polecat workflow could not be started, so the hook was let go. Fix the workflow, then sling again.`
+    }, { remove: [HOOKED_LABEL, ...slingLabelsOn(issue3.labels, town.config.sling.label)] });
+    return;
+  }
+  await showStatus(town, issue3, {
+    ...view,
+    state: "hooked",
+    headline,
+    ...dispatched.run ? { run: dispatched.run } : {}
+  }, { add: [HOOKED_LABEL, ...addLabels2], remove: [WAITING_LABEL, ...otherStatusLabels(issue3.labels, HOOKED_LABEL)] });
+}
+function issueOfBead(town, bead) {
+  const number4 = issueNumberOf(bead);
+  return async () => {
+    const labels = number4 === void 0 ? void 0 : await labelsOn(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 });
+    return number4 === void 0 || labels === void 0 ? void 0 : { number: number4, labels };
+  };
+}
+async function dispatchPromoted(town, promoted, state) {
+  const { polecat: polecat2, attempt } = promoted.assignment;
+  const slungBy = gastownString(promoted.bead, "slung_by");
+  await dispatchHooked(
+    town,
+    issueOfBead(town, promoted.bead),
+    promoted.assignment,
+    state,
+    `A polecat came free: slung${slungBy === void 0 ? "" : ` by @${slungBy}`} to polecat **${polecat2}** (attempt ${attempt}). It is on its way.`
+  );
+}
+async function dispatch(town, assignment, state) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const { workflow, ref } = town.config.polecat;
+  const beadIn = (ledger2) => ledger2.get(assignment.bead);
+  let started;
+  try {
+    started = await dispatchWorkflow(town.github, { ...repo, workflow, ref: ref ?? town.defaultBranch, inputs: polecatInputs(assignment, town.config.polecat) });
+  } catch (error63) {
+    if (!(error63 instanceof DispatchError)) throw error63;
+    const now = town.deps.clock();
+    const released = await town.store.update(
+      `Release ${assignment.bead}: the polecat workflow was refused`,
+      (ledger2) => releaseRefusedDispatch(ledger2, assignment.bead, assignment.attempt, now),
+      { from: state }
+    );
+    return { bead: beadIn(released.state.ledger), ledger: released.state.ledger, refused: error63.message };
+  }
+  const found = started.runId === void 0 ? await findRunByName(town.github, { ...repo, workflow, name: polecatRunName(assignment) }) : void 0;
+  const run3 = started.runId !== void 0 && started.htmlUrl !== void 0 ? { id: started.runId, url: started.htmlUrl, status: "queued" } : found ? { id: found.id, url: found.html_url, status: found.status } : void 0;
+  return { bead: beadIn(state.ledger), ledger: state.ledger, ...run3 ? { run: run3 } : {} };
+}
+function commitMessage(issue3, outcome, promoted) {
+  const hooked = promoted === void 0 ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`;
+  return slingMessage(issue3, outcome) + hooked;
+}
+function slingMessage(issue3, outcome) {
+  const bead = outcome?.bead?.id ?? "?";
+  switch (outcome?.kind) {
+    case "dispatch":
+      return `Sling #${issue3.number} (${bead}) to polecat ${outcome.assignment.polecat}, attempt ${outcome.assignment.attempt}`;
+    case "waiting":
+      return `Sling #${issue3.number} (${bead}): waiting for a free polecat`;
+    case "escalate":
+      return `Escalate #${issue3.number} (${bead}): no run after ${outcome.attempts} attempts`;
+    default:
+      return `Sling #${issue3.number} (${bead})`;
+  }
+}
+
 // app/handlers/refinery-outcomes.ts
 var FIX_NEEDED_LABEL = "gt:fix-needed";
 var FIX_FORMULA = "mol-polecat-fix";
 var CONFLICT_FORMULA = "mol-polecat-conflict-resolve";
+var EJECTED_WHY = {
+  failed: "it failed the gates",
+  conflict: "it conflicts with the base or the pull requests ahead of it",
+  refused: "GitHub refused to merge it"
+};
 async function sendBackEjected(town, ejected, evidence, ledger2) {
   const { request: request2 } = ejected;
   const repo = { owner: town.owner, repo: town.repo };
   const text2 = typeof evidence === "string" ? evidence : failureEvidence({ ...evidence, ...await failingLog(town, evidence.red) });
   const work = request2.bead === void 0 ? void 0 : ledger2.get(request2.bead);
-  const say = (next) => replyToIssue(town.github, { ...repo, issue_number: request2.number }, ejectedComment({ number: request2.number, reason: ejected.why, evidence: text2, next }));
+  const say = (next) => replyToIssue(town.github, { ...repo, issue_number: request2.number }, ejectedComment({ number: request2.number, why: EJECTED_WHY[ejected.why], evidence: text2, next }));
   await removeLabel(town.github, { ...repo, issue_number: request2.number }, QUEUE_LABEL);
+  await showQueueState(town.github, { ...repo, number: request2.number, headSha: request2.headSha, botLogin: town.botLogin, display: { kind: "ejected", why: EJECTED_WHY[ejected.why], evidence: text2 } });
   if (work === void 0 || request2.polecat === void 0 || ejected.why === "refused") {
     await say(work === void 0 ? "Fix it, then `/queue` it again." : "A polecat cannot fix this; a person must, then `/queue` it again.");
     return;
@@ -74814,7 +73441,8 @@ var BaseRefinery = class {
       return;
     }
     this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(after, testing)}) built on \`${branch}\` at ${built.sha.slice(0, 12)}.`);
-    if (this.town.config.refinery.mode === "review") await this.openRefineryPull(after, testing, { kind: "testing" });
+    const pull = this.town.config.refinery.mode === "review" ? await this.openRefineryPull(after, testing, { kind: "testing" }) : void 0;
+    await this.show(testing, { kind: "testing", base: this.base, attempt: testing.attempt, staging: branch, ...pull ? { refineryPull: pull } : {} }, trialRequests(after, testing));
     const { commands, workflow } = this.town.config.refinery.gates;
     if (commands.length > 0) {
       await dispatchWorkflow(this.town.github, {
@@ -74825,13 +73453,13 @@ var BaseRefinery = class {
       });
     }
   }
-  /** Opens (or refreshes) the refinery pull request of a trial, and records its number. */
+  /** Opens (or refreshes) the refinery pull request of a trial, and records it. */
   async openRefineryPull(ledger2, trial, state) {
     const lines = this.lines(ledger2, trial);
     const body = refineryPullBody({ base: this.base, trial, lines, state, gates: await this.gates() });
     if (trial.pr !== void 0) {
-      await this.town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.repo, pull_number: trial.pr, body });
-      return trial.pr;
+      const { data: data2 } = await this.town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.repo, pull_number: trial.pr, body });
+      return { number: trial.pr, url: trial.prUrl ?? data2.html_url };
     }
     const { data } = await this.town.github.request("POST /repos/{owner}/{repo}/pulls", {
       ...this.repo,
@@ -74840,9 +73468,15 @@ var BaseRefinery = class {
       title: refineryPullTitle(this.base, lines),
       body
     });
-    const number4 = data.number;
-    await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} is pull request #${number4}`, (current) => advanceTrial(current, { ...this.update(trial), ...this.write(current), to: trial.stage, set: { pr: number4 } }));
-    return number4;
+    const pull = { number: data.number, url: data.html_url };
+    await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} is pull request #${pull.number}`, (current) => advanceTrial(current, { ...this.update(trial), ...this.write(current), to: trial.stage, set: { pr: pull.number, prUrl: pull.url } }));
+    return pull;
+  }
+  /** The queue's check run on each pull request of the trial, at the head it was tested at. */
+  async show(trial, display, requests) {
+    for (const request2 of requests) {
+      await showQueueState(this.town.github, { ...this.repo, number: request2.number, headSha: trial.heads[request2.id] ?? request2.headSha, display, botLogin: this.town.botLogin });
+    }
   }
   lines(ledger2, trial) {
     return trialRequests(ledger2, trial).map((request2) => ({ request: request2, title: titleOf(ledger2, request2) }));
@@ -74940,7 +73574,10 @@ var BaseRefinery = class {
     if (verdict.kind === "green") {
       this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(ledger2, trial)}) is green.`);
       const green = outcome.trial;
-      if (green?.stage === "review") await this.openRefineryPull(after, green, { kind: "green" });
+      if (green?.stage === "review") {
+        const pull = await this.openRefineryPull(after, green, { kind: "green" });
+        await this.show(green, { kind: "awaiting-review", base: this.base, refineryPull: pull }, trialRequests(after, green));
+      }
       return true;
     }
     const numbers = this.numbers(ledger2, trial);
@@ -74980,7 +73617,9 @@ var BaseRefinery = class {
     return false;
   }
   async closedByPerson(trial, pull) {
-    const why = `the refinery pull request #${pull.number} was closed unmerged`;
+    const { data } = await this.town.github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...this.repo, issue_number: pull.number });
+    const by = data.closed_by?.login;
+    const why = `the refinery pull request #${pull.number} was closed unmerged${by === void 0 ? "" : ` by @${by}`}`;
     let dequeued = [];
     const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} closed by hand`, (current) => {
       const out = dequeueTrial(current, { ...this.update(trial), ...this.write(current), why });
@@ -74991,6 +73630,7 @@ var BaseRefinery = class {
     for (const request2 of dequeued) {
       await replyToIssue(this.town.github, { ...this.repo, issue_number: request2.number }, `#${request2.number} is out of the merge queue: ${why}. \`/queue\` puts it back.`);
     }
+    await this.show(trial, { kind: "dequeued", by: by ?? "closing its refinery pull request" }, dequeued);
     await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
     return true;
   }
@@ -75008,7 +73648,10 @@ var BaseRefinery = class {
         if (!changed) return false;
         this.said.push(`${this.base}: batch ${trial.attempt} could not move \`${this.base}\` (${landing.why}); it waits for review on a refinery pull request instead.`);
         const review = slotOf(after, this.rig, this.base).trial;
-        if (review !== void 0) await this.openRefineryPull(after, review, { kind: "waiting", why: `\`${this.base}\` could not be moved directly (${landing.why}), so the green batch waits for approval here.` });
+        if (review !== void 0) {
+          const pull = await this.openRefineryPull(after, review, { kind: "waiting", why: `\`${this.base}\` could not be moved directly (${landing.why}), so the green batch waits for approval here.` });
+          await this.show(review, { kind: "awaiting-review", base: this.base, refineryPull: pull }, trialRequests(after, review));
+        }
         return true;
       }
       case "refused":
@@ -75035,6 +73678,8 @@ var BaseRefinery = class {
     });
     if (!written.changed) return false;
     this.said.push(`${this.base}: batch ${trial.attempt} landed in ${where}: ${landed.map((l) => `#${l.request.number}`).join(", ")}.`);
+    const pull = trial.pr === void 0 ? void 0 : { number: trial.pr, url: trial.prUrl ?? "" };
+    await this.show(trial, { kind: "landed", base: this.base, commit: sha, ...pull ? { refineryPull: pull } : {} }, landed.map((l) => l.request));
     await tellLanded(this.town, { landed, where, sha, closeEach: trial.pr !== void 0 && method !== "merge" });
     if (trial.pr === void 0) await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
     return true;
@@ -75042,6 +73687,1424 @@ var BaseRefinery = class {
 };
 function titleOf(ledger2, request2) {
   return ledger2.get(request2.id)?.title ?? `Merge #${request2.number}`;
+}
+
+// app/town/refinery-wake.ts
+function refineryWakeOf(name2, payload) {
+  switch (name2) {
+    case "check_suite":
+      return payload.action === "completed" ? baseOf(payload.check_suite?.head_branch) : void 0;
+    case "check_run":
+      if (payload.action !== "completed" || (payload.check_run?.name ?? "").startsWith("gastown/")) return void 0;
+      return baseOf(payload.check_run?.check_suite?.head_branch);
+    case "workflow_run":
+      return payload.action === "completed" ? baseOf(payload.workflow_run?.head_branch) : void 0;
+    case "status":
+      if (payload.state === "pending") return void 0;
+      return (payload.branches ?? []).map((branch) => baseOf(branch.name)).find((base) => base !== void 0);
+    case "pull_request_review":
+      return payload.action === "submitted" ? baseOf(payload.pull_request?.head?.ref) : void 0;
+    default:
+      return void 0;
+  }
+}
+function baseOf(branch) {
+  return branch ? parseStagingBranch(branch)?.base : void 0;
+}
+
+// app/handlers/refinery-wake.ts
+async function wakeRefinery(event, deps, botLogin) {
+  const payload = event.payload;
+  const base = refineryWakeOf(event.name, payload);
+  if (base === void 0) return false;
+  await refineBase(repositoryRef(event, payload), deps, await botLogin(), base);
+  return true;
+}
+async function refineBase(ref, deps, botLogin, base) {
+  await (deps.refinery ?? runRefinery)(ref, deps, botLogin, { base });
+}
+function repositoryRef(event, payload) {
+  return { github: event.github, owner: payload.repository.owner.login, repo: payload.repository.name, defaultBranch: payload.repository.default_branch };
+}
+
+// app/handlers/queue-pull.ts
+async function queuePullRequest(town, request2) {
+  const { issue: issue3, sender } = request2;
+  const repo = { owner: town.owner, repo: town.repo };
+  const say = (body) => replyToIssue(town.github, { ...repo, issue_number: issue3.number }, `@${sender}: ${body}`);
+  await react(town.github, request2.acknowledge, "eyes");
+  const pull = await readPullRequest(town.github, { ...repo, pullNumber: issue3.number });
+  if (pull === void 0) {
+    await say(`#${issue3.number} is not a pull request GitHub knows, so nothing was queued.`);
+    return;
+  }
+  const refusal = queueRefusal(pull, await changedPaths(town.github, { ...repo, base: pull.base.sha, head: pull.head.sha }));
+  if (refusal !== void 0) {
+    await say(queueRefusalText(refusal, pull.number));
+    return;
+  }
+  const rig = `${town.owner}/${town.repo}`;
+  const polecat2 = pull.head.repository === rig ? parsePolecatBranch(pull.head.ref) : void 0;
+  let outcome;
+  const written = await town.store.update(
+    () => `Queue #${pull.number} (${pull.head.ref} at ${pull.head.sha.slice(0, 12)}) into ${pull.base.ref}`,
+    (ledger2) => {
+      const work = polecat2 === void 0 ? void 0 : ledger2.get(polecat2.bead);
+      const queued2 = queuePull(ledger2, {
+        repo: rig,
+        number: pull.number,
+        title: pull.title,
+        head: pull.head.ref,
+        headSha: pull.head.sha,
+        base: pull.base.ref,
+        ...work && polecat2 ? { bead: work.id, polecat: polecat2.polecat, priority: work.priority ?? 2 } : {}
+      }, { by: sender, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? town.fallbackPrefix });
+      outcome = queued2.outcome;
+      return queued2.ledger;
+    }
+  );
+  if (!issue3.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
+  const queued = queuedDisplay(written.state.ledger, rig, pull.number);
+  if (queued !== void 0) {
+    await showQueueState(town.github, {
+      ...repo,
+      number: pull.number,
+      headSha: queued.headSha,
+      botLogin: town.botLogin,
+      display: queued.display,
+      queuedNow: outcome?.kind !== "already"
+    });
+  }
+  const place = queued?.display;
+  const where = place === void 0 ? "" : ` It is number ${place.position} of ${place.of} in the queue into \`${pull.base.ref}\`.`;
+  const what = outcome?.kind === "already" ? `#${pull.number} was queued already, at this head.` : outcome?.kind === "moved" ? `#${pull.number} stays queued, now at its new head \`${pull.head.sha.slice(0, 12)}\`.` : `#${pull.number} is queued.`;
+  await say(`${what}${where}`);
+  if (outcome?.kind !== "already") await refineBase(town, town.deps, town.botLogin, pull.base.ref);
+}
+async function dequeuePullRequest(town, request2) {
+  const { issue: issue3, sender } = request2;
+  const repo = { owner: town.owner, repo: town.repo };
+  await react(town.github, request2.acknowledge, "eyes");
+  const written = await town.store.update(
+    `Dequeue #${issue3.number}, by ${sender}`,
+    (ledger2) => leaveQueue(ledger2, `${town.owner}/${town.repo}`, issue3.number, { reason: "dequeued", why: `taken out by @${sender}`, now: town.deps.clock() })
+  );
+  if (issue3.labels.includes(QUEUE_LABEL)) await removeLabel(town.github, { ...repo, issue_number: issue3.number }, QUEUE_LABEL);
+  const left = written.changed ? mergeRequestFor(written.state.ledger, `${town.owner}/${town.repo}`, issue3.number) : void 0;
+  if (left !== void 0) {
+    await showQueueState(town.github, { ...repo, number: issue3.number, headSha: left.headSha, botLogin: town.botLogin, display: { kind: "dequeued", by: sender } });
+  }
+  await replyToIssue(town.github, { ...repo, issue_number: issue3.number }, written.changed ? `@${sender}: #${issue3.number} is out of the merge queue. \`/queue\` puts it back.` : `@${sender}: #${issue3.number} was not in the merge queue, so there was nothing to take out.`);
+}
+
+// app/town/unsling.ts
+function unsling(ledger2, issueUrl, options2) {
+  const bead = beadByExternalRef(ledger2, issueUrl);
+  if (!bead) return { ledger: ledger2, outcome: { kind: "not-slung", bead } };
+  const hooked = beadStatus(bead) === "hooked";
+  const waiting = gastownString(bead, "waiting_since") !== void 0;
+  const molecule = openMoleculeOf(ledger2, bead)?.root.id;
+  if (!hooked && !waiting && !(options2.abandon && molecule)) return { ledger: ledger2, outcome: { kind: "not-slung", bead } };
+  const now = timestamp2(options2.now);
+  const runId = gastownMetadata(bead).run_id;
+  let next = ledger2;
+  if (hooked || waiting) {
+    const released = withGastownMetadata(
+      { ...hooked ? unhooked(bead) : bead, updated_at: now },
+      { dispatched_at: void 0, ...UNCLAIMED, waiting_since: void 0 }
+    );
+    next = next.withBead(released);
+  }
+  const burned = options2.abandon ? molecule : void 0;
+  if (burned) next = burn(next, burned, options2.now);
+  return {
+    ledger: next,
+    outcome: {
+      kind: "released",
+      bead: next.get(bead.id),
+      runId: typeof runId === "number" ? runId : void 0,
+      wasHooked: hooked,
+      burned
+    }
+  };
+}
+
+// app/handlers/unsling-issue.ts
+async function unslingIssue(town, request2) {
+  const { issue: issue3 } = request2;
+  const now = town.deps.clock();
+  if (request2.acknowledge) await react(town.github, request2.acknowledge, "eyes");
+  let outcome;
+  let promoted;
+  const written = await town.store.update(
+    () => `Unsling #${issue3.number} (${outcome?.bead?.id ?? "?"})${request2.abandon ? ", abandoning its molecule" : ""}` + (promoted === void 0 ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`),
+    (ledger2) => {
+      const unslung = unsling(ledger2, issue3.url, { abandon: request2.abandon, now });
+      outcome = unslung.outcome;
+      const next = unslung.outcome.kind !== "not-slung" && unslung.outcome.wasHooked ? promoteWaiting(unslung.ledger, town.config, now) : { ledger: unslung.ledger };
+      promoted = next.hooked;
+      return next.ledger;
+    }
+  );
+  if (outcome === void 0) throw new Error("the unsling mutation never ran");
+  const issueRef = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
+  if (outcome.kind === "not-slung") {
+    if (request2.acknowledge) await replyToIssue(town.github, issueRef, `@${request2.sender}: this issue is not slung, so there was nothing to unsling.`);
+    return;
+  }
+  const runId = outcome.runId ?? (outcome.wasHooked ? await liveRunId(town, outcome.bead) : void 0);
+  const cancelled = runId === void 0 ? "not-running" : await cancelRun(town.github, { owner: town.owner, repo: town.repo, runId });
+  const stopped = cancelled === "cancelling" ? ` Its run ${runId} is being cancelled.` : "";
+  const headline = outcome.burned ? `Unslung by @${request2.sender}, and its molecule \`${outcome.burned}\` burned: a later sling starts over.${stopped}` : `Unslung by @${request2.sender}. Steps already done stay done: a later sling resumes from the first one not done.${stopped}`;
+  await showStatus(town, issue3, { state: outcome.burned ? "abandoned" : "unslung", headline, bead: outcome.bead, ledger: written.state.ledger, sandbox: town.config.polecat, now }, {
+    remove: [HOOKED_LABEL, WAITING_LABEL, ...slingLabelsOn(issue3.labels, town.config.sling.label)]
+  });
+  if (promoted !== void 0 && written.changed) await dispatchPromoted(town, promoted, written.state);
+}
+async function liveRunId(town, bead) {
+  const run3 = await findBeadRun(town, bead, attemptOf(bead));
+  return run3 !== void 0 && isLiveRun(run3) ? run3.id : void 0;
+}
+
+// app/handlers/issue-events.ts
+async function handleIssueEvent(event, deps, botLogin) {
+  const payload = event.payload;
+  const issue3 = payload.issue;
+  if (!issue3 || payload.sender.login === botLogin) return;
+  const ref = {
+    github: event.github,
+    owner: payload.repository.owner.login,
+    repo: payload.repository.name,
+    defaultBranch: payload.repository.default_branch,
+    botLogin
+  };
+  if (event.name === "issues" && (payload.action === "labeled" || payload.action === "unlabeled") && payload.label) {
+    await onLabel(ref, deps, payload, issue3, payload.label.name, payload.action);
+  } else if (event.name === "issue_comment" && payload.action === "created" && payload.comment) {
+    await onComment(ref, deps, payload, issue3, payload.comment);
+  }
+}
+async function onLabel(ref, deps, payload, issue3, label, action) {
+  if (!label.startsWith("gt:") || isStateLabel(label) || issue3.pull_request !== void 0) return;
+  const snapshot = issueSnapshot(issue3);
+  const town = await openTownOrExplain(ref, deps, snapshot, true);
+  if (!town) return;
+  const trigger = readSlingLabel(label, town.config.sling.label);
+  if (!trigger) return;
+  const trust2 = await checkTrust(town, payload.sender);
+  const issueRef = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
+  if (!trust2.allowed) {
+    if (action === "labeled") await removeLabel(town.github, issueRef, label);
+    else await addLabels(town.github, issueRef, [label]);
+    await refuse(town, snapshot, trust2.reason, action === "labeled" ? `label ${label} was taken off again` : `label ${label} was put back`);
+    return;
+  }
+  try {
+    if (action === "labeled") {
+      await slingIssue(town, { issue: snapshot, formula: trigger.formula, vars: {}, sender: payload.sender.login, acknowledge: issueRef });
+    } else {
+      await unslingIssue(town, { issue: snapshot, abandon: false, sender: payload.sender.login });
+    }
+  } catch (error63) {
+    if (!(error63 instanceof LedgerReadError)) throw error63;
+    const notDone = action === "labeled" ? "this issue was not slung" : "this issue was not unslung";
+    await answerUnreadableLedger(town, snapshot, payload.sender.login, notDone, error63);
+  }
+}
+async function onComment(ref, deps, payload, issue3, comment) {
+  const parsed = parseCommands(comment.body ?? "");
+  if (parsed.commands.length === 0 && parsed.problems.length === 0) return;
+  const snapshot = issueSnapshot(issue3);
+  const town = await openTownOrExplain(ref, deps, snapshot, true);
+  if (!town) return;
+  const sender = payload.sender;
+  const say = (body) => replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issue3.number }, body);
+  const role = sender.type === "Bot" ? void 0 : await repositoryRole(town.github, town.owner, town.repo, sender.login);
+  const reading = { ...town.config.trust, permission: "read" };
+  const needs = parsed.problems.length > 0 ? [reading] : [];
+  for (const command of parsed.commands) needs.push(READ_COMMANDS.has(wordOf(command)) ? reading : town.config.trust);
+  const refused = needs.map((trust2) => mayDrive(sender, role, trust2)).find((decision) => !decision.allowed);
+  if (refused && !refused.allowed) {
+    await refuse(town, snapshot, refused.reason, "nothing was done");
+    return;
+  }
+  if (parsed.problems.length > 0) {
+    const lines = parsed.problems.map((p) => `- line ${p.line}: ${p.message}`);
+    await say([`@${sender.login}, Gas Town could not read that, so it did nothing:`, "", ...lines].join("\n"));
+    return;
+  }
+  const acknowledge = { owner: town.owner, repo: town.repo, comment_id: comment.id };
+  const onPullRequest = issue3.pull_request !== void 0;
+  const commands = parsed.commands.filter((command, i, all) => command.name !== "peek" || all.findIndex((c) => c.name === "peek") === i);
+  for (const command of commands) {
+    if (onPullRequest && ISSUE_ONLY.has(command.name)) {
+      await say(`@${sender.login}: \`/${command.name}\` works on issues; this is a pull request.`);
+      continue;
+    }
+    try {
+      await runCommand(town, command, { issue: snapshot, sender: sender.login, commentUrl: comment.html_url, acknowledge, onPullRequest, say });
+    } catch (error63) {
+      if (!(error63 instanceof LedgerReadError)) throw error63;
+      await answerUnreadableLedger(town, snapshot, sender.login, `\`/${wordOf(command)}\` was not done`, error63);
+      return;
+    }
+  }
+}
+async function runCommand(town, command, context) {
+  const { issue: issue3, sender, acknowledge, say } = context;
+  switch (command.name) {
+    case "sling":
+      await slingIssue(town, { issue: issue3, formula: command.formula, vars: command.vars, sender, acknowledge });
+      return;
+    case "retry":
+      await slingIssue(town, { issue: issue3, formula: void 0, vars: {}, sender, acknowledge, retry: true });
+      return;
+    case "unsling":
+      await unslingIssue(town, { issue: issue3, abandon: command.abandon, sender, acknowledge });
+      return;
+    case "nudge":
+      await nudgeIssue(town, { ...context, text: command.text });
+      return;
+    case "escalate":
+      await escalateIssue(town, { ...context, text: command.text });
+      return;
+    case "help":
+      await say(helpText(town.config));
+      return;
+    case "queue":
+    case "dequeue":
+      if (!context.onPullRequest) {
+        await say(`@${sender}: \`/${command.name}\` works on pull requests; this is an issue.`);
+        return;
+      }
+      await (command.name === "queue" ? queuePullRequest : dequeuePullRequest)(town, { issue: issue3, sender, acknowledge });
+      return;
+    case "peek":
+      await peekIssue(town, {
+        issue: issue3,
+        pullRequest: context.onPullRequest,
+        all: command.all,
+        sender,
+        acknowledge,
+        ...command.lines === void 0 ? {} : { lines: command.lines }
+      });
+      return;
+  }
+}
+async function answerUnreadableLedger(town, issue3, sender, notDone, error63) {
+  await replyToIssue(
+    town.github,
+    { owner: town.owner, repo: town.repo, issue_number: issue3.number },
+    renderUnreadableLedger({ sender, branch: town.config.ledger.branch, notDone, problems: error63.problems })
+  );
+}
+var ISSUE_ONLY = /* @__PURE__ */ new Set(["sling", "unsling", "retry", "nudge", "escalate"]);
+function wordOf(command) {
+  return command.name === "help" ? "gt" : command.name;
+}
+async function openTownOrExplain(ref, deps, issue3, meantForUs) {
+  const opened = await openTown(ref, deps);
+  if (opened.kind === "on") return { ...opened.town, botLogin: ref.botLogin };
+  if (opened.kind === "invalid" && meantForUs) {
+    await showStatus(ref, issue3, {
+      // The settings do not read, so there is no sandbox setting to show (and no bead either).
+      state: "error",
+      now: deps.clock(),
+      detail: opened.error.message,
+      sandbox: void 0,
+      headline: "Gas Town's settings have problems, so it takes no action in this repository until they are fixed:"
+    });
+  }
+  return void 0;
+}
+async function checkTrust(town, sender) {
+  const role = sender.type === "Bot" ? void 0 : await repositoryRole(town.github, town.owner, town.repo, sender.login);
+  return mayDrive(sender, role, town.config.trust);
+}
+async function refuse(town, issue3, reason, undone) {
+  await replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issue3.number }, `${reason}, so ${undone}.`);
+}
+function issueSnapshot(issue3) {
+  return {
+    url: issue3.html_url,
+    number: issue3.number,
+    title: issue3.title,
+    body: issue3.body ?? null,
+    labels: (issue3.labels ?? []).map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean),
+    state: issue3.state === "closed" ? "closed" : "open",
+    createdAt: issue3.created_at,
+    author: issue3.user?.login ?? "ghost"
+  };
+}
+
+// app/github/installation-repositories.ts
+async function listInstallationRepositories(github) {
+  const repositories = [];
+  for await (const listed of pages(async (page) => (await github.request("GET /installation/repositories", { per_page: PER_PAGE, page })).data.repositories)) {
+    for (const repository of listed) {
+      if (repository.archived === true || repository.disabled === true) continue;
+      repositories.push({ owner: repository.owner.login, repo: repository.name, defaultBranch: repository.default_branch ?? "main" });
+    }
+  }
+  return repositories;
+}
+
+// app/github/labelled-issues.ts
+async function openIssuesLabelled(github, repo, wanted) {
+  const issues = [];
+  for await (const listed of pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
+    owner: repo.owner,
+    repo: repo.repo,
+    labels: wanted.label,
+    state: "open",
+    per_page: PER_PAGE,
+    page
+  })).data)) {
+    for (const issue3 of listed) {
+      if (issue3.pull_request === void 0 && issue3.user?.login === wanted.creator) issues.push({ number: issue3.number, body: issue3.body ?? "", createdAt: issue3.created_at });
+    }
+  }
+  return issues;
+}
+
+// app/github/workflow-state.ts
+async function workflowState(github, repo, file2) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    workflow_id: file2
+  }), void 0);
+  return answer === void 0 ? void 0 : answer.data.state;
+}
+async function workflowFileText(github, repo, file2, ref) {
+  return fileText(github, repo, `.github/workflows/${file2}`, ref);
+}
+
+// app/town/polecat-workflow-check.ts
+function dispatchRefusal(text2, file2) {
+  const yaml3 = parseLocatedYaml(text2);
+  const at = (path2, message, key = false) => ({ file: file2, ...yaml3.locate(path2, key), field: fieldName(path2), message });
+  const syntax = yaml3.errors[0];
+  if (syntax) return { file: file2, line: syntax.line, column: syntax.column, field: "", message: `does not parse as YAML (${syntax.message}), so GitHub runs nothing from it` };
+  const on = yaml3.value?.on;
+  if (!hasDispatchTrigger(on)) {
+    return at(on === void 0 ? [] : ["on"], "has no workflow_dispatch trigger, so GitHub refuses to dispatch it", on !== void 0);
+  }
+  const inputs = dispatchInputs(on);
+  const missing = POLECAT_INPUTS.filter((name2) => !(name2 in inputs));
+  if (missing.length > 0) {
+    const path2 = Object.keys(inputs).length > 0 ? ["on", "workflow_dispatch", "inputs"] : ["on", "workflow_dispatch"];
+    return at(path2, `does not declare the input${missing.length === 1 ? "" : "s"} ${missing.join(", ")} that a sling sends, so GitHub refuses the dispatch`, true);
+  }
+  const sent = new Set(POLECAT_INPUTS);
+  const required2 = Object.entries(inputs).find(([name2, spec]) => !sent.has(name2) && isRequiredWithoutDefault(spec));
+  if (required2) {
+    return at(["on", "workflow_dispatch", "inputs", required2[0]], "is required, with no default, and a sling does not send it, so GitHub refuses the dispatch", true);
+  }
+  return void 0;
+}
+function hasDispatchTrigger(on) {
+  if (typeof on === "string") return on === "workflow_dispatch";
+  if (Array.isArray(on)) return on.includes("workflow_dispatch");
+  return typeof on === "object" && on !== null && "workflow_dispatch" in on;
+}
+function dispatchInputs(on) {
+  const trigger = typeof on === "object" && on !== null && !Array.isArray(on) ? on["workflow_dispatch"] : void 0;
+  const inputs = trigger?.inputs;
+  return typeof inputs === "object" && inputs !== null && !Array.isArray(inputs) ? inputs : {};
+}
+function isRequiredWithoutDefault(spec) {
+  const input2 = spec;
+  return input2?.required === true && input2.default === void 0;
+}
+
+// app/town/escalation-reminders.ts
+var HOUR_MS = 36e5;
+var REMINDER_PREFIX = "<!-- gastown:escalation-reminder ";
+function reminderMarker(at) {
+  return `${REMINDER_PREFIX}${at.toISOString()} -->`;
+}
+function pastReminderAge(listed, now, hours) {
+  return listed.filter((escalation) => isEscalationIssue(escalation.body) && ageMs(escalation.createdAt, now) >= hours * HOUR_MS);
+}
+var ESCALATION_MARKERS = ["<!-- gastown:escalation ", "<!-- gastown:exit "];
+function isEscalationIssue(body) {
+  return ESCALATION_MARKERS.some((marker) => body.includes(marker));
+}
+function decideEscalations(escalations, options2) {
+  const { now, hours, botLogin } = options2;
+  const unanswered = [];
+  const reminders = [];
+  for (const escalation of pastReminderAge(escalations, now, hours).sort((a, b) => a.number - b.number)) {
+    if (escalation.comments.some((comment) => comment.type === "User" && comment.login !== botLogin)) continue;
+    const mention = mentionedIn(escalation.body);
+    unanswered.push({ number: escalation.number, since: escalation.createdAt, mention });
+    const last = lastReminder(escalation.comments, botLogin);
+    if (last !== void 0 && now.getTime() - last.getTime() < hours * HOUR_MS) continue;
+    reminders.push({ number: escalation.number, body: reminderText(escalation, mention, now, hours) });
+  }
+  return { unanswered, reminders };
+}
+function reminderText(escalation, mention, now, hours) {
+  const waited = Math.floor(ageMs(escalation.createdAt, now) / HOUR_MS);
+  const who = mention === void 0 ? "This escalation" : `@${mention}: this escalation`;
+  return [
+    reminderMarker(now),
+    `${who} has waited ${waited} hours for an answer from a person. Answer here, or close this issue once the work is in hand; until then Gas Town reminds again every ${hours} hours (\`deacon.escalation_reminder_hours\` in \`.github/gastown.yml\`).`
+  ].join("\n");
+}
+function mentionedIn(body) {
+  return /^@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\[bot\])?):/.exec(body)?.[1];
+}
+function lastReminder(comments, botLogin) {
+  let last;
+  for (const comment of comments) {
+    if (comment.login !== botLogin || !comment.body.startsWith(REMINDER_PREFIX)) continue;
+    const at = Date.parse(comment.body.slice(REMINDER_PREFIX.length).split(" ")[0] ?? "");
+    if (!Number.isNaN(at) && (last === void 0 || at > last)) last = at;
+  }
+  return last === void 0 ? void 0 : new Date(last);
+}
+function ageMs(iso, now) {
+  return now.getTime() - Date.parse(iso);
+}
+
+// app/town/town-health.ts
+var TOWN_HEALTH_LABEL = "gt:town-health";
+var TOWN_HEALTH_MARKER = "<!-- gastown:town-health -->";
+var TOWN_HEALTH_TITLE = "Gas Town: town health";
+var TOWN_HEALTH_CLOSED = "All clear: the deacon's last pass found nothing wrong here, so this issue is closed. It opens a new one if something goes wrong again.";
+function townHealthBody(findings) {
+  return [
+    TOWN_HEALTH_MARKER,
+    `The deacon, Gas Town's patrol over every repository of the installation, found ${counted(findings.length, "problem", "problems")} here that a person must fix. It brings this issue up to date on each pass, and closes it once all is well.`,
+    ...findings.flatMap((finding) => ["", ...section2(finding)])
+  ].join("\n") + "\n";
+}
+function section2(finding) {
+  switch (finding.kind) {
+    case "config":
+      return [
+        `### \`${CONFIG_FILE}\` does not read`,
+        "",
+        "Gas Town does nothing in this repository until it does: no sling, no command, no patrol. Fix these settings (each line names the file, line, column and setting):",
+        "",
+        fenced(finding.problems.map(formatConfigProblem).join("\n"))
+      ];
+    case "polecat-workflow-missing":
+      return [
+        "### The polecat workflow is missing",
+        "",
+        `\`${finding.file}\` (\`polecat.workflow\` in \`${CONFIG_FILE}\`) is not in the repository, so no sling can start a polecat. Add it (the README's "The polecat workflow and its secrets" has one to copy), or set \`polecat.workflow\` to the workflow file the repository has.`
+      ];
+    case "polecat-workflow-disabled":
+      return [
+        "### The polecat workflow is disabled",
+        "",
+        `\`${finding.file}\` (\`polecat.workflow\` in \`${CONFIG_FILE}\`) is \`${finding.state}\`: ${disabledWhy(finding.state)}. GitHub refuses to dispatch it, so no sling can start a polecat. Enable it on the repository's Actions page.`
+      ];
+    case "polecat-workflow-refused":
+      return [
+        "### GitHub refuses the polecat workflow",
+        "",
+        `Asked for \`${finding.file}\` (\`polecat.workflow\` in \`${CONFIG_FILE}\`), GitHub answered ${finding.status}: ${withoutMentions(finding.message)}. A sling cannot dispatch it either. Check that the App's installation covers this repository with the Actions permission (write).`
+      ];
+    case "polecat-workflow-undispatchable":
+      return [
+        "### GitHub would refuse to dispatch the polecat workflow",
+        "",
+        ...finding.problem === void 0 ? [
+          `A sling dispatches \`${finding.file}\` on \`${finding.ref}\` (\`polecat.ref\` in \`${CONFIG_FILE}\`, else the default branch), and it is not there, so GitHub refuses the dispatch. Put it on \`${finding.ref}\`, or set \`polecat.ref\` to a branch that has it.`
+        ] : [
+          `A sling dispatches \`${finding.file}\` on \`${finding.ref}\`, and GitHub would refuse it:`,
+          "",
+          fenced(formatLocatedProblem(finding.problem)),
+          "",
+          `Fix the workflow (the README's "The polecat workflow and its secrets" has one to copy).`
+        ]
+      ];
+    case "patrol-workflow-disabled":
+      return [
+        "### The patrol workflow is disabled",
+        "",
+        `\`${finding.file}\` is \`${finding.state}\`: ${disabledWhy(finding.state)}. Its schedule no longer runs the witness's patrol here, so stuck and crashed polecats wait for the next event to be noticed. Enable it on the repository's Actions page.`
+      ];
+    case "ledger":
+      return [
+        "### The ledger does not validate",
+        "",
+        `\`.beads/issues.jsonl\` on \`${finding.branch}\` (\`ledger.branch\` in \`${CONFIG_FILE}\`) has ${counted(finding.errors.length, "error", "errors")}, so Gas Town can neither sling nor record anything here. Fix them on the branch (\`gt ledger validate\` lists every one); Gas Town rewrites nothing:`,
+        "",
+        ledgerErrorLines(finding.errors)
+      ];
+    case "escalation":
+      return [
+        `### Escalation #${finding.escalation.number} has no answer`,
+        "",
+        `#${finding.escalation.number} has waited for an answer from a person since ${finding.escalation.since}. Gas Town reminds on it every ${finding.hours} hours${finding.escalation.mention === void 0 ? "" : ", mentioning whoever slung the work"} (\`deacon.escalation_reminder_hours\` in \`${CONFIG_FILE}\`). Answer there, or close it once the work is in hand.`
+      ];
+  }
+}
+function disabledWhy(state) {
+  switch (state) {
+    case "disabled_manually":
+      return "someone disabled it";
+    case "disabled_inactivity":
+      return "GitHub disabled it after 60 days without activity in the repository";
+    case "disabled_fork":
+      return "GitHub disables a fork's workflows until someone enables them";
+    default:
+      return "GitHub shows it as not active";
+  }
+}
+
+// app/town/deacon.ts
+var PATROL_WORKFLOW = "gastown-patrol.yml";
+function decideRig(reading, options2) {
+  if (reading.kind === "invalid") return { findings: [{ kind: "config", problems: reading.problems }], reminders: [] };
+  const { config: config3 } = reading;
+  const findings = [];
+  const polecat2 = workflowPath(config3.polecat.workflow);
+  const polecatFinding = polecatWorkflowFinding(polecat2, reading.polecatWorkflow) ?? dispatchFinding(polecat2, reading.polecatWorkflowFile);
+  if (polecatFinding) findings.push(polecatFinding);
+  const patrol = reading.patrolWorkflow;
+  if (patrol.kind === "found" && isDisabled(patrol.state)) {
+    findings.push({ kind: "patrol-workflow-disabled", file: workflowPath(PATROL_WORKFLOW), state: patrol.state });
+  }
+  if (reading.ledgerErrors.length > 0) findings.push({ kind: "ledger", branch: config3.ledger.branch, errors: reading.ledgerErrors });
+  const hours = config3.deacon.escalation_reminder_hours;
+  const escalations = decideEscalations(reading.escalations, { ...options2, hours });
+  for (const escalation of escalations.unanswered) findings.push({ kind: "escalation", escalation, hours });
+  return { findings, reminders: escalations.reminders };
+}
+function polecatWorkflowFinding(file2, reading) {
+  switch (reading.kind) {
+    case "missing":
+      return { kind: "polecat-workflow-missing", file: file2 };
+    case "refused":
+      return { kind: "polecat-workflow-refused", file: file2, status: reading.status, message: reading.message };
+    case "found":
+      if (reading.state === "deleted") return { kind: "polecat-workflow-missing", file: file2 };
+      return isDisabled(reading.state) ? { kind: "polecat-workflow-disabled", file: file2, state: reading.state } : void 0;
+  }
+}
+function dispatchFinding(file2, read) {
+  if (read === void 0) return void 0;
+  if (read.text === void 0) return { kind: "polecat-workflow-undispatchable", file: file2, ref: read.ref };
+  const problem = dispatchRefusal(read.text, file2);
+  return problem === void 0 ? void 0 : { kind: "polecat-workflow-undispatchable", file: file2, ref: read.ref, problem };
+}
+function isDisabled(state) {
+  return state !== "active" && state !== "deleted";
+}
+function workflowPath(file2) {
+  return `.github/workflows/${file2}`;
+}
+function healthIssueActions(findings, open3) {
+  const [kept, ...extra] = [...open3].sort((a, b) => a.number - b.number);
+  const duplicates = extra.map((issue3) => ({
+    kind: "close",
+    number: issue3.number,
+    comment: `Gas Town keeps one town health issue per repository: #${kept?.number ?? "?"} is it.`
+  }));
+  if (findings.length === 0) {
+    return kept === void 0 ? [] : [{ kind: "close", number: kept.number, comment: TOWN_HEALTH_CLOSED }, ...duplicates];
+  }
+  const body = townHealthBody(findings);
+  if (kept === void 0) return [{ kind: "open", title: TOWN_HEALTH_TITLE, body, labels: [TOWN_HEALTH_LABEL] }];
+  return [...kept.body === body ? [] : [{ kind: "edit", number: kept.number, body }], ...duplicates];
+}
+
+// app/handlers/deacon-town.ts
+async function deaconPass(installation, deps, botLogin) {
+  const rigs = [];
+  for (const repository of installation.repositories) {
+    const ref = { github: installation.github, ...repository };
+    try {
+      rigs.push(await lookAfterRig(ref, deps, botLogin));
+    } catch (error63) {
+      rigs.push({ ...nothingDone(ref), outcome: "failed", reason: error63 instanceof Error ? error63.message : String(error63) });
+    }
+  }
+  return { rigs };
+}
+async function lookAfterRig(ref, deps, botLogin) {
+  const opening = await openTown(ref, deps);
+  if (opening.kind === "off") return { ...nothingDone(ref), outcome: "off", reason: opening.reason };
+  const reading = opening.kind === "invalid" ? { kind: "invalid", problems: opening.error.problems } : await readRig(opening.town, botLogin);
+  const decision = decideRig(reading, { now: deps.clock(), botLogin });
+  const repo = { owner: ref.owner, repo: ref.repo };
+  for (const reminder of decision.reminders) await replyToIssue(ref.github, { ...repo, issue_number: reminder.number }, reminder.body);
+  const open3 = await openIssuesLabelled(ref.github, repo, { label: TOWN_HEALTH_LABEL, creator: botLogin });
+  const healthIssue = [];
+  for (const action of healthIssueActions(decision.findings, open3)) healthIssue.push(await apply(ref, action));
+  return {
+    ...nothingDone(ref),
+    outcome: "checked",
+    findings: decision.findings.map((f) => f.kind),
+    reminded: decision.reminders.map((r) => r.number),
+    healthIssue
+  };
+}
+async function readRig(town, botLogin) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const { workflow } = town.config.polecat;
+  const polecatWorkflow = await readWorkflow(town.github, repo, workflow);
+  const ref = town.config.polecat.ref ?? town.defaultBranch;
+  const polecatWorkflowFile = polecatWorkflow.kind === "found" && polecatWorkflow.state === "active" ? { ref, text: await workflowFileText(town.github, repo, workflow, ref) } : void 0;
+  return {
+    kind: "on",
+    config: town.config,
+    polecatWorkflow,
+    ...polecatWorkflowFile === void 0 ? {} : { polecatWorkflowFile },
+    patrolWorkflow: await readWorkflow(town.github, repo, PATROL_WORKFLOW),
+    ledgerErrors: await ledgerErrors(town),
+    escalations: await overdueEscalations(town, botLogin)
+  };
+}
+async function readWorkflow(github, repo, file2) {
+  try {
+    const state = await workflowState(github, repo, file2);
+    return state === void 0 ? { kind: "missing" } : { kind: "found", state };
+  } catch (error63) {
+    if (statusOf(error63) === 403) return { kind: "refused", status: 403, message: refusalOf(error63) };
+    throw error63;
+  }
+}
+async function ledgerErrors(town) {
+  try {
+    await town.store.peek();
+    return [];
+  } catch (error63) {
+    if (!(error63 instanceof LedgerReadError)) throw error63;
+    return error63.problems.filter((problem) => problem.severity === "error");
+  }
+}
+async function overdueEscalations(town, botLogin) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const listed = await openIssuesLabelled(town.github, repo, { label: ESCALATED_LABEL, creator: botLogin });
+  const readings = [];
+  for (const escalation of pastReminderAge(listed, town.deps.clock(), town.config.deacon.escalation_reminder_hours)) {
+    readings.push({ ...escalation, comments: await listIssueComments(town.github, { ...repo, issue_number: escalation.number }) });
+  }
+  return readings;
+}
+async function apply(ref, action) {
+  const repo = { owner: ref.owner, repo: ref.repo };
+  switch (action.kind) {
+    case "open": {
+      const opened = await createIssue(ref.github, repo, action);
+      return `opened #${opened.number}`;
+    }
+    case "edit":
+      await editIssueBody(ref.github, { ...repo, issue_number: action.number }, action.body);
+      return `edited #${action.number}`;
+    case "close":
+      await replyToIssue(ref.github, { ...repo, issue_number: action.number }, action.comment);
+      await closeIssue(ref.github, { ...repo, issue_number: action.number });
+      return `closed #${action.number}`;
+  }
+}
+function nothingDone(ref) {
+  return { repository: `${ref.owner}/${ref.repo}`, outcome: "checked", findings: [], reminded: [], healthIssue: [] };
+}
+
+// app/molecules/step-done.ts
+function closeStep(ledger2, rootId, stepId, now, notes) {
+  const molecule = readMolecule(ledger2, rootId);
+  const step = molecule.steps.find((s) => s.step === stepId);
+  if (!step) throw new MoleculeError(`${rootId} has no step "${stepId}" (steps: ${molecule.steps.map((s) => s.step).join(", ")})`);
+  if (step.closed) throw new MoleculeError(`step "${stepId}" of ${rootId} is already closed`);
+  const { next, state } = progress(ledger2, molecule);
+  if (!next.includes(step)) {
+    const open3 = step.needs.filter((need) => molecule.steps.some((s) => s.step === need && !s.closed));
+    const why = state !== "running" ? `the molecule is ${state}` : `it needs ${open3.join(", ")} first`;
+    throw new MoleculeError(`step "${stepId}" of ${rootId} cannot close yet: ${why}`);
+  }
+  const at = timestamp2(now);
+  const bead = notes === void 0 ? step.bead : withGastownMetadata(step.bead, { notes });
+  return ledger2.withBead({ ...bead, status: "closed", closed_at: at, close_reason: CLOSE_REASONS.done, updated_at: at });
+}
+
+// app/town/mail-escalation.ts
+var ESCALATING_MAIL = /* @__PURE__ */ new Set(["HELP", "ESCALATION"]);
+function mailToEscalate(ledger2, mail) {
+  const bead = ledger2.get(mail.bead);
+  if (bead === void 0) return { kind: "nothing", why: "the ledger has no such bead" };
+  const attempt = attemptOf(bead);
+  const runId = gastownMetadata(bead).run_id;
+  if (typeof runId !== "number" || mail.attempt !== attempt || mail.runId !== runId) {
+    return { kind: "nothing", why: `the mail does not name the run that claimed attempt ${attempt} of ${bead.id}` };
+  }
+  const polecat2 = gastownString(bead, "polecat");
+  if (polecat2 === void 0) return { kind: "nothing", why: `${bead.id} has no polecat` };
+  const messages = ledger2.beads().filter((b) => isOverseerMail(b, bead.id, polecat2) && escalationIssueOf(b) === void 0).sort((a, b) => a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0);
+  if (messages.length === 0) return { kind: "nothing", why: `${bead.id}'s polecat has no mail to the overseer left to escalate` };
+  return { kind: "escalate", bead, polecat: polecat2, messages };
+}
+function isOverseerMail(message, bead, polecat2) {
+  return message.issue_type === "message" && message.assignee === "overseer" && (message.labels ?? []).includes(MAIL_LABEL) && gastownString(message, "mail") === bead && message.created_by === `${POLECAT_ASSIGNEE_PREFIX}${polecat2}`;
+}
+var ESCALATION_CLAIM_MS = 2 * 6e4;
+function claimEscalation(ledger2, messageId, claim2) {
+  const message = ledger2.get(messageId);
+  if (message === void 0 || escalationIssueOf(message) !== void 0) return ledger2;
+  const held = escalatingClaim(message);
+  if (held?.by === claim2.id) return ledger2;
+  if (held !== void 0 && claim2.now.getTime() - Date.parse(held.at) < ESCALATION_CLAIM_MS) return ledger2;
+  return ledger2.withBead(withGastownMetadata(message, {
+    escalating: { by: claim2.id, at: timestamp2(claim2.now), ...held === void 0 ? {} : { after: held.by } }
+  }));
+}
+function escalationClaimOf(message, id) {
+  const claim2 = message === void 0 ? void 0 : escalatingClaim(message);
+  return { held: claim2?.by === id, takenOver: claim2?.by === id && claim2.after !== void 0 };
+}
+function escalatingClaim(message) {
+  const value = gastownMetadata(message).escalating;
+  if (typeof value !== "object" || value === null) return void 0;
+  const { by, at, after } = value;
+  if (typeof by !== "string" || typeof at !== "string") return void 0;
+  return { by, at, ...typeof after === "string" ? { after } : {} };
+}
+function recordMailEscalated(ledger2, messageId, issue3) {
+  const message = ledger2.get(messageId);
+  if (message === void 0 || escalationIssueOf(message) === issue3 && escalatingClaim(message) === void 0) return ledger2;
+  return ledger2.withBead(withGastownMetadata(message, { issue: issue3, escalating: void 0 }));
+}
+function mailText(message) {
+  return message.description ? `${message.title}
+
+${message.description}` : message.title;
+}
+
+// app/town/patrol.ts
+var WITNESS_PATROL_FORMULA = "mol-witness-patrol";
+function patrolTargets(ledger2, now) {
+  return hookedBeads(ledger2).filter((bead) => attemptOf(bead) > 0 && !dispatchedWithinGrace(bead, now));
+}
+function runVouchedFor(bead, heartbeat, now, stuckMinutes) {
+  const runId = gastownMetadata(bead).run_id;
+  const attempt = attemptOf(bead);
+  if (typeof runId !== "number" || heartbeat === void 0 || heartbeat.exit !== void 0) return void 0;
+  if ((heartbeat.attempt ?? attempt) !== attempt || heartbeat.state !== void 0 && heartbeat.state !== "working") return void 0;
+  if (now.getTime() - heartbeat.at.getTime() > stuckMinutes * 6e4) return void 0;
+  return { id: runId, attempt, status: "in_progress", conclusion: null };
+}
+var MAIL_GRACE_MS = 2 * 6e4;
+function lostMail(ledger2, now) {
+  const publish = [];
+  const overseer = [];
+  for (const bead of ledger2.beads()) {
+    if (bead.issue_type === "message" || bead.issue_type === "molecule") continue;
+    const decision = exitToPublish(bead);
+    const lost = decision.kind === "publish" && !(now.getTime() - Date.parse(decision.exit.at ?? "") < MAIL_GRACE_MS);
+    if (lost) publish.push(bead.id);
+    const runId = gastownMetadata(bead).run_id;
+    if (typeof runId !== "number" || !(lost || beadStatus(bead) === "hooked")) continue;
+    const claim2 = { bead: bead.id, attempt: attemptOf(bead), runId };
+    if (mailToEscalate(ledger2, claim2).kind === "escalate") overseer.push(claim2);
+  }
+  return { publish, overseer };
+}
+function patrolActionOf(decision) {
+  switch (decision.kind) {
+    case "nothing":
+      return void 0;
+    case "cancel-run":
+      return { bead: decision.bead, text: `cancelled run ${decision.runId} (${decision.why})` };
+    case "repair-exit":
+      return { bead: decision.bead, text: `recorded attempt ${decision.seen.attempt}'s lost exit ${decision.exit.exit}` };
+    case "respawn":
+      return { bead: decision.bead, text: `restarted it as attempt ${decision.assignment.attempt} (${decision.cause.kind})` };
+    case "nudge":
+      return { bead: decision.bead, text: `nudged attempt ${decision.seen.attempt} (no progress)` };
+    case "escalate":
+      return { bead: decision.bead, text: `escalated it after attempt ${decision.seen.attempt}` };
+  }
+}
+function patrolDigest(round) {
+  const poured = wisp(Ledger.empty(), round.committed, round.proto, { now: round.startedAt, actor: WITNESS_SENDER, prefix: round.prefix });
+  let wisps = poured.ledger;
+  for (; ; ) {
+    const { next } = progress(wisps, readMolecule(wisps, poured.root));
+    if (next.length === 0) break;
+    for (const step of next) wisps = closeStep(wisps, poured.root, step.step, round.finishedAt);
+  }
+  return squash(wisps, poured.root, {
+    now: round.finishedAt,
+    kind: "patrol",
+    agent: WITNESS_SENDER,
+    rig: round.rig,
+    summary: patrolSummary(round)
+  }).digest;
+}
+function patrolSummary(round) {
+  const looked = `Looked at ${round.looked} hooked bead${round.looked === 1 ? "" : "s"}`;
+  const did = [
+    ...round.actions.map((a) => `${a.bead} ${a.text}`),
+    ...round.promoted.map((bead) => `${bead} hooked from the waiting slings`)
+  ];
+  return did.length === 0 ? `${looked}; nothing to do.` : `${looked}: ${did.join("; ")}.`;
+}
+
+// app/town/witness.ts
+function witnessLook(input2) {
+  const { run: run3 } = input2;
+  const bead = input2.ledger.get(input2.bead);
+  if (!bead) return orphan(input2, "not-in-ledger", `${input2.bead} is not in the ledger`);
+  if (beadStatus(bead) !== "hooked") return orphan(input2, "not-hooked", `${bead.id} is ${beadStatus(bead)}, not hooked`);
+  const seen = hookSeen(bead);
+  if (run3 && run3.attempt !== seen.attempt) {
+    return orphan(input2, "other-attempt", `run ${run3.id} is attempt ${run3.attempt} of ${bead.id}, which is on attempt ${seen.attempt}`);
+  }
+  if (run3 && seen.runId !== void 0 && run3.id !== seen.runId) {
+    return orphan(input2, "other-run", `run ${run3.id} did not claim ${bead.id}'s attempt ${seen.attempt}: run ${seen.runId} did`);
+  }
+  const heartbeat = input2.heartbeat && (input2.heartbeat.attempt ?? seen.attempt) === seen.attempt ? input2.heartbeat : void 0;
+  const live = run3 !== void 0 && run3.status !== "completed";
+  if (run3 && !live) {
+    return repairExit(input2, bead, seen, heartbeat, void 0) ?? respawn(input2, bead, seen, run3.conclusion === "success" ? { kind: "no-exit" } : { kind: "run-failed", conclusion: run3.conclusion }, void 0);
+  }
+  const health = polecatHealth({
+    bead,
+    now: input2.now,
+    stuckMinutes: input2.config.witness.stuck_minutes,
+    ...heartbeat ? { heartbeat } : {},
+    ...run3 ? { run: { live, status: run3.status, conclusion: run3.conclusion, ...run3.created_at ? { created_at: run3.created_at } : {} } } : {}
+  });
+  const reason = health.reason;
+  switch (reason.kind) {
+    case "stale":
+      return repairExit(input2, bead, seen, heartbeat, run3?.id) ?? respawn(input2, bead, seen, { kind: "dead-runner", sinceMs: reason.heartbeatAgeMs }, run3?.id);
+    case "silent":
+      return respawn(input2, bead, seen, { kind: "dead-runner", sinceMs: reason.sinceDispatchMs }, run3?.id);
+    case "reported":
+      if (reason.said === "crashed") return respawn(input2, bead, seen, { kind: "crashed" }, run3?.id);
+      return climb(input2, bead, seen, run3?.id);
+    case "idle":
+      return climb(input2, bead, seen, run3?.id);
+    case "lost":
+      return respawn(input2, bead, seen, { kind: "lost" }, void 0);
+    case "dispatching":
+      return nothing("dispatching", `${bead.id}'s attempt ${seen.attempt} was dispatched within the grace period`);
+    case "queued":
+      return nothing("queued", `${bead.id}'s attempt ${seen.attempt} is queued: its run ${run3?.id ?? "?"} waits for a runner`);
+    default:
+      return nothing("working", `${bead.id}'s attempt ${seen.attempt} is working (${reason.kind})`);
+  }
+}
+function witnessMutation(ledger2, decision, input2) {
+  if (decision.kind === "nothing" || decision.kind === "cancel-run") return { ledger: ledger2, digest: void 0, applied: true };
+  const bead = ledger2.get(decision.bead);
+  if (!bead || beadStatus(bead) !== "hooked" || !sameHook(hookSeen(bead), decision.seen)) return { ledger: ledger2, digest: void 0, applied: false };
+  const now = timestamp2(input2.now);
+  switch (decision.kind) {
+    case "repair-exit": {
+      const { exit } = decision;
+      const recorded = recordPolecatExit(ledger2, {
+        exit: exit.exit,
+        reason: exit.reason,
+        workTip: exit.workTip,
+        at: decision.at,
+        ...exit.blocker ? { blocker: exit.blocker } : {}
+      }, {
+        bead: bead.id,
+        molecule: gastownString(bead, "molecule") ?? "",
+        polecat: gastownString(bead, "polecat") ?? "",
+        rig: input2.rig,
+        turns: decision.spent.turns,
+        costUsd: decision.spent.costUsd
+      });
+      return { ledger: recorded.ledger, digest: recorded.digest, applied: true };
+    }
+    case "respawn": {
+      const next = nextAttempt(bead, input2.now, input2.config).bead;
+      const withRung = decision.rung === void 0 ? next : withGastownMetadata(next, { witness_rung: decision.rung, witness_at: now });
+      const noted = withNote(ledger2.withBead(withRung), withRung, decision.note, `respawn-${decision.seen.attempt}`, input2);
+      return { ledger: noted, digest: void 0, applied: true };
+    }
+    case "nudge": {
+      const rung = withGastownMetadata({ ...bead, updated_at: now }, { witness_rung: 1, witness_at: now });
+      return { ledger: withNote(ledger2.withBead(rung), rung, decision.text, `nudge-${now}`, input2), digest: void 0, applied: true };
+    }
+    case "escalate": {
+      const released = withGastownMetadata(escalatedBead(bead, input2.now, decision.reason), { witness_rung: void 0, witness_at: void 0 });
+      return { ledger: ledger2.withBead(released), digest: void 0, applied: true };
+    }
+  }
+}
+function repairExit(input2, bead, seen, heartbeat, cancelRunId) {
+  const exit = heartbeat?.exit;
+  if (!heartbeat || !exit || exit.attempt !== seen.attempt) return void 0;
+  const open3 = exit.exit === "COMPLETED" ? openSteps(input2.ledger, bead) : [];
+  if (open3.length > 0) return respawn(input2, bead, seen, { kind: "steps-open", steps: open3 }, cancelRunId);
+  return {
+    kind: "repair-exit",
+    bead: bead.id,
+    seen,
+    exit,
+    at: heartbeat.at,
+    cancelRunId,
+    spent: { turns: heartbeat.spent?.turns ?? 0, costUsd: heartbeat.spent?.costUsd ?? 0 }
+  };
+}
+function openSteps(ledger2, bead) {
+  return openMoleculeOf(ledger2, bead)?.steps.filter((s) => !s.closed).map((s) => s.step) ?? [];
+}
+function hookSeen(bead) {
+  const meta3 = gastownMetadata(bead);
+  return {
+    attempt: attemptOf(bead),
+    runId: typeof meta3.run_id === "number" ? meta3.run_id : void 0,
+    rung: typeof meta3.witness_rung === "number" ? meta3.witness_rung : void 0,
+    rungAt: gastownString(bead, "witness_at")
+  };
+}
+function sameHook(a, b) {
+  return a.attempt === b.attempt && a.runId === b.runId && a.rung === b.rung && a.rungAt === b.rungAt;
+}
+function nothing(why, detail) {
+  return { kind: "nothing", why, detail };
+}
+function orphan(input2, why, detail) {
+  const { run: run3 } = input2;
+  if (run3 && run3.status !== "completed") return { kind: "cancel-run", bead: input2.bead, runId: run3.id, why: detail };
+  return nothing(why, detail);
+}
+function respawn(input2, bead, seen, cause, cancelRunId, rung) {
+  const minutes2 = input2.config.witness.stuck_minutes;
+  const attempts = attemptsSinceSling(bead);
+  if (attempts >= input2.config.witness.max_attempts) {
+    return {
+      kind: "escalate",
+      bead: bead.id,
+      seen,
+      cancelRunId,
+      reason: `${causeText(cause, seen.attempt, minutes2)}; ${afterAttemptsText(attempts, input2.config)}, the witness gives up on it`
+    };
+  }
+  const note = respawnNote(cause, seen.attempt, minutes2);
+  const assignment = nextAttempt(bead, input2.now, input2.config).assignment;
+  return { kind: "respawn", bead: bead.id, seen, cause, assignment, note, rung, cancelRunId };
+}
+function climb(input2, bead, seen, runId) {
+  const rung = stuckRung(bead, input2.now, input2.config.witness.stuck_minutes);
+  const minutes2 = input2.config.witness.stuck_minutes;
+  switch (rung.kind) {
+    case "waiting":
+      return nothing("rung-waiting", `${bead.id} is stuck; rung ${rung.rung} was taken less than ${minutes2} minutes ago`);
+    case "nudge":
+      return { kind: "nudge", bead: bead.id, seen, text: ladderText(1, minutes2) };
+    case "respawn":
+      return respawn(input2, bead, seen, { kind: "stuck" }, runId, 2);
+    case "escalate":
+      return { kind: "escalate", bead: bead.id, seen, cancelRunId: runId, reason: ladderText(3, minutes2) };
+  }
+}
+function withNote(ledger2, bead, text2, key, input2) {
+  const prefix = ledgerPrefix(input2.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? bead.id.slice(0, bead.id.lastIndexOf("-"));
+  return recordMessage(ledger2, {
+    kind: "nudge",
+    bead,
+    text: text2,
+    sender: WITNESS_SENDER,
+    ref: `${WITNESS_NOTE_REF}${bead.id}/${key}`,
+    now: input2.now,
+    prefix
+  }).ledger;
+}
+
+// app/handlers/polecat-mail.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+
+// app/github/pull-requests.ts
+async function openOrUpdatePullRequest(github, repo, wanted) {
+  try {
+    const { data } = await github.request("POST /repos/{owner}/{repo}/pulls", {
+      owner: repo.owner,
+      repo: repo.repo,
+      head: wanted.head,
+      base: wanted.base,
+      title: wanted.title,
+      body: wanted.body
+    });
+    return { number: data.number, created: true, labels: [] };
+  } catch (error63) {
+    if (statusOf(error63) !== 422) throw error63;
+    const open3 = await openPullRequestFor(github, repo, wanted.head);
+    if (open3 === void 0) throw error63;
+    if (open3.title !== wanted.title || open3.body !== wanted.body) {
+      await github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+        owner: repo.owner,
+        repo: repo.repo,
+        pull_number: open3.number,
+        title: wanted.title,
+        body: wanted.body
+      });
+    }
+    return { number: open3.number, created: false, labels: open3.labels.map((label) => label.name) };
+  }
+}
+async function openPullRequestFor(github, repo, branch) {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/pulls", {
+    owner: repo.owner,
+    repo: repo.repo,
+    head: `${repo.owner}:${branch}`,
+    state: "open"
+  });
+  return data[0];
+}
+
+// app/town/polecat-mail.ts
+var MAIL_EVENT_TYPE = "gastown.mail";
+
+// app/town/exit-texts.ts
+function exitMarker(exit) {
+  return `<!-- gastown:exit ${exit.bead.id}@${exit.attempt} -->`;
+}
+function pullRequestText(ledger2, exit, runUrl, sandbox) {
+  const lines = [
+    `Polecat **${exit.polecat}** finished \`${exit.bead.id}\` (attempt ${exit.attempt}).`,
+    ...sandboxParagraph(sandbox),
+    "",
+    "**Summary**",
+    "",
+    agentText(exit.reason),
+    ...stepLines(ledger2, exit.bead),
+    "",
+    `Closes #${exit.issue}`,
+    "",
+    `Run: ${runUrl}`,
+    exitMarker(exit)
+  ];
+  return { title: withoutMentions(oneLine2(exit.bead.title)), body: lines.join("\n") + "\n" };
+}
+function stepLines(ledger2, bead) {
+  const root = gastownString(bead, "molecule");
+  if (root === void 0 || !isMoleculeRoot(ledger2.get(root))) return [];
+  const lines = ["", "**Steps**", ""];
+  for (const step of readMolecule(ledger2, root).steps) {
+    lines.push(`- [${step.closed ? "x" : " "}] ${oneLine2(step.bead.title)}`);
+    const notes = gastownString(step.bead, "notes");
+    if (notes !== void 0 && notes.trim() !== "") lines.push("", indent(agentText(notes)), "");
+  }
+  return lines;
+}
+function exitComment(ledger2, exit, sandbox) {
+  const head = `Polecat **${exit.polecat}** ended attempt ${exit.attempt} of \`${exit.bead.id}\``;
+  if (exit.exit === "BLOCKED") {
+    const blocker = exit.blocker === void 0 ? void 0 : ledger2.get(exit.blocker);
+    const what = exit.blocker === void 0 ? [] : [
+      "",
+      `It is blocked by \`${exit.blocker}\`${blocker ? ":" : "."}`,
+      ...blocker ? ["", agentText(blocker.title)] : []
+    ];
+    return [
+      exitMarker(exit),
+      `${head} as **BLOCKED**: the work waits until what blocks it is done, then a person slings it again.`,
+      ...sandboxParagraph(sandbox),
+      "",
+      agentText(exit.reason),
+      ...what
+    ].join("\n") + "\n";
+  }
+  if (exit.exit === "REFACTOR") {
+    const children = filedChildren(ledger2, exit);
+    const listed = children.length === 0 ? ["", "It filed no beads under it."] : [
+      "",
+      `It split the work into ${children.length === 1 ? "this bead" : `these ${children.length} beads`}:`,
+      "",
+      ...children.map((child) => `- \`${child.id}\`
+
+${indent(agentText(child.title))}
+`)
+    ];
+    return [
+      exitMarker(exit),
+      `${head} as **REFACTOR**: the work is deferred, split into smaller beads.`,
+      ...sandboxParagraph(sandbox),
+      "",
+      agentText(exit.reason),
+      ...listed
+    ].join("\n") + "\n";
+  }
+  return void 0;
+}
+function filedChildren(ledger2, exit) {
+  const molecule = gastownString(exit.bead, "molecule");
+  return ledger2.beads().filter((bead) => bead.id !== molecule && bead.created_by === `polecat/${exit.polecat}` && (bead.dependencies ?? []).some((d) => d.type === "parent-child" && d.depends_on_id === exit.bead.id));
+}
+function escalationIssue(exit, sandbox) {
+  const slungBy = gastownString(exit.bead, "slung_by");
+  const who = slungBy === void 0 ? "" : `@${slungBy}: `;
+  const body = [
+    `${who}polecat **${exit.polecat}** escalated #${exit.issue} (bead \`${exit.bead.id}\`, attempt ${exit.attempt}): it needs a person.`,
+    ...sandboxParagraph(sandbox),
+    "",
+    agentText(exit.reason),
+    "",
+    `The work is let go and its molecule stays open: once a person has acted, slinging #${exit.issue} again resumes it.`,
+    exitMarker(exit)
+  ].join("\n") + "\n";
+  return { title: `Escalation: #${exit.issue} needs a person`, body, labels: [ESCALATED_LABEL] };
+}
+function unpublishedComment(exit, why, sandbox) {
+  return [
+    exitMarker(exit),
+    `Polecat **${exit.polecat}** ended attempt ${exit.attempt} of \`${exit.bead.id}\` as **COMPLETED**, but its work cannot be published: ${withoutMentions(why)}.`,
+    ...sandboxParagraph(sandbox),
+    "",
+    `The work stays on \`${exit.workRef}\` at \`${(exit.workTip ?? "").slice(0, 12)}\`. Once a person has put \`${exit.branch}\` in order (or deleted it), slinging #${exit.issue} again publishes the next attempt.`
+  ].join("\n") + "\n";
+}
+function exitHeadline(exit, published) {
+  const who = `Polecat **${exit.polecat}** ended attempt ${exit.attempt} as ${exit.exit}`;
+  switch (exit.exit) {
+    case "COMPLETED":
+      if (published.unpublished !== void 0) return `${who}, but its work cannot be published: it needs a person.`;
+      return `${who}: pull request #${published.pr ?? "?"} is open and queued.`;
+    case "BLOCKED":
+      return `${who}: the work is blocked${exit.blocker === void 0 ? "" : ` by \`${exit.blocker}\``}. Sling it again once that is done.`;
+    case "REFACTOR":
+      return `${who}: the work is deferred, split into smaller beads.`;
+    case "ESCALATE":
+      return `${who}: escalated as #${published.escalation ?? "?"}. Sling it again once a person has acted.`;
+  }
+}
+function oneLine2(text2) {
+  return text2.replace(/\s+/g, " ").trim();
+}
+function indent(text2) {
+  return text2.split("\n").map((line) => line === "" ? line : `  ${line}`).join("\n");
+}
+
+// app/handlers/polecat-mail.ts
+var BEAD_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*-[A-Za-z0-9][A-Za-z0-9.]*$/;
+async function handleMail(event, deps, botLogin) {
+  const payload = event.payload;
+  const bead = payload.client_payload?.bead;
+  if (payload.action !== MAIL_EVENT_TYPE || typeof bead !== "string" || !BEAD_ID.test(bead)) return void 0;
+  const ref = {
+    github: event.github,
+    owner: payload.repository.owner.login,
+    repo: payload.repository.name,
+    defaultBranch: payload.repository.default_branch
+  };
+  const opened = await openTown(ref, deps);
+  if (opened.kind !== "on") return { kind: "nothing", why: opened.kind === "off" ? opened.reason : opened.error.message };
+  const mail = payload.client_payload ?? {};
+  const claim2 = { bead, attempt: mail.attempt, runId: mail.run_id };
+  const read = await opened.town.store.read();
+  const escalated = await escalateMail(opened.town, botLogin, claim2, read);
+  if (ESCALATING_MAIL.has(String(mail.type))) return escalated.outcome;
+  return publishExit({ ...opened.town, botLogin: await botLogin() }, bead, escalated.state);
+}
+async function escalateMail(town, botLogin, mail, read) {
+  const decision = mailToEscalate(read.ledger, mail);
+  if (decision.kind === "nothing") return { outcome: decision, state: read };
+  const { bead, polecat: polecat2 } = decision;
+  const claim2 = { id: randomUUID2(), now: town.deps.clock() };
+  const claimed = await town.store.update(
+    `Claim escalating ${decision.messages.map((m) => m.id).join(", ")}: mail from polecat ${polecat2} to the overseer`,
+    (ledger2) => decision.messages.reduce((next, message) => claimEscalation(next, message.id, claim2), ledger2),
+    { from: read }
+  );
+  const held = decision.messages.map((message) => ({ message, ...escalationClaimOf(claimed.state.ledger.get(message.id), claim2.id) })).filter(({ held: held2 }) => held2);
+  if (held.length === 0) return { outcome: { kind: "nothing", why: `another look is escalating ${bead.id}'s mail` }, state: claimed.state };
+  const repo = { owner: town.owner, repo: town.repo };
+  const issue3 = issueNumberOf(bead);
+  const slungBy = gastownString(bead, "slung_by") ?? "";
+  const opened = [];
+  for (const { message, takenOver } of held) {
+    const marker = escalationMarker(message.id);
+    const found = takenOver ? await findMarkedIssue(town.github, repo, { label: ESCALATED_LABEL, since: listedSince(message.created_at), marker, creator: await botLogin() }) : void 0;
+    const escalation = found ?? await createIssue(town.github, repo, escalationIssueText({
+      slungBy,
+      issue: issue3 ?? 0,
+      text: withoutMentions(mailText(message)),
+      message: message.id,
+      heading: `polecat **${polecat2}** escalated #${issue3 ?? "?"} (bead \`${bead.id}\`, attempt ${attemptOf(bead)})`
+    }));
+    opened.push({ message: message.id, issue: escalation.number });
+  }
+  const recorded = await town.store.update(
+    `Record escalation issue${opened.length === 1 ? "" : "s"} ${opened.map((o) => `#${o.issue} on ${o.message}`).join(", ")}`,
+    (ledger2) => opened.reduce((next, o) => recordMailEscalated(next, o.message, o.issue), ledger2),
+    { from: claimed.state }
+  );
+  if (issue3 !== void 0) {
+    const issueRef = { ...repo, issue_number: issue3 };
+    await addLabels(town.github, issueRef, [ESCALATED_LABEL]);
+    await replyToIssue(
+      town.github,
+      issueRef,
+      `Polecat **${polecat2}** escalated as ${opened.map((o) => `#${o.issue}`).join(", ")}, mentioning @${slungBy}.`
+    );
+  }
+  return { outcome: { kind: "escalated", bead: bead.id, issues: opened.map((o) => o.issue) }, state: recorded.state };
+}
+async function publishExit(town, beadId, known) {
+  const read = known ?? await town.store.read();
+  const decision = exitToPublish(read.ledger.get(beadId));
+  if (decision.kind === "nothing") return decision;
+  const claim2 = { id: randomUUID2(), now: town.deps.clock() };
+  const claimed = await town.store.update(
+    `Claim publishing ${beadId}'s attempt ${decision.exit.attempt} (${decision.exit.exit})`,
+    (current) => claimPublishing(current, beadId, decision.exit.attempt, claim2),
+    { from: read }
+  );
+  const ledger2 = claimed.state.ledger;
+  if (!holdsClaim(ledger2.get(beadId), claim2.id)) {
+    const again = exitToPublish(ledger2.get(beadId));
+    return again.kind === "nothing" ? again : { kind: "nothing", why: `another look is publishing attempt ${decision.exit.attempt} of ${beadId}` };
+  }
+  const exit = decision.exit;
+  const repo = { owner: town.owner, repo: town.repo };
+  const issueRef = { ...repo, issue_number: exit.issue };
+  let pr;
+  let escalation;
+  let unpublished;
+  switch (exit.exit) {
+    case "COMPLETED": {
+      const published = await publishPullRequest(town, ledger2, exit);
+      if (published.kind === "nothing") return published;
+      if (published.kind === "refused") {
+        unpublished = published.why;
+        if (!await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin)) {
+          await replyToIssue(town.github, issueRef, unpublishedComment(exit, published.why, town.config.polecat));
+        }
+        break;
+      }
+      pr = published.pr;
+      break;
+    }
+    case "BLOCKED":
+    case "REFACTOR": {
+      const body = exitComment(ledger2, exit, town.config.polecat);
+      if (body !== void 0 && !await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin)) {
+        await replyToIssue(town.github, issueRef, body);
+      }
+      break;
+    }
+    case "ESCALATE": {
+      const wanted = escalationIssue(exit, town.config.polecat);
+      const found = await findMarkedIssue(town.github, repo, {
+        label: ESCALATED_LABEL,
+        since: listedSince(exit.at),
+        marker: exitMarker(exit),
+        creator: town.botLogin
+      });
+      escalation = (found ?? await createIssue(town.github, repo, wanted)).number;
+      break;
+    }
+  }
+  const labels = await labelsOn(town.github, issueRef);
+  if (labels !== void 0) {
+    const changes = exitLabels(exit.exit, labels, town.config.sling.label);
+    await showStatus(town, { number: exit.issue, labels }, {
+      state: unpublished === void 0 ? STATUS_STATES[exit.exit] : "escalated",
+      headline: exitHeadline(exit, {
+        ...pr === void 0 ? {} : { pr },
+        ...escalation === void 0 ? {} : { escalation },
+        ...unpublished === void 0 ? {} : { unpublished }
+      }),
+      detail: withoutMentions(unpublished ?? exit.reason),
+      bead: exit.bead,
+      ledger: ledger2,
+      sandbox: town.config.polecat,
+      now: town.deps.clock()
+    }, unpublished === void 0 ? changes : withEscalated(changes, labels, town.config.sling.label));
+  }
+  let promoted;
+  let queuedNow = false;
+  const recorded = await town.store.update(
+    () => `Record that ${exit.bead.id}'s attempt ${exit.attempt} (${exit.exit}) is published${pr === void 0 ? "" : ` as pull request #${pr}`}` + (promoted === void 0 ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`),
+    (current) => {
+      const published = recordPublished(current, exit.bead.id, exit.attempt, pr);
+      const queued = pr === void 0 ? void 0 : queuePull(published, {
+        repo: `${town.owner}/${town.repo}`,
+        number: pr,
+        title: exit.bead.title,
+        head: exit.branch,
+        headSha: exit.workTip,
+        base: town.defaultBranch,
+        bead: exit.bead.id,
+        polecat: exit.polecat,
+        priority: exit.bead.priority ?? 2
+      }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, published.records.keys()) ?? town.fallbackPrefix });
+      queuedNow = queued !== void 0 && queued.outcome.kind !== "already";
+      const next = promoteWaiting(queued?.ledger ?? published, town.config, town.deps.clock());
+      promoted = next.hooked;
+      return next.ledger;
+    },
+    { from: claimed.state }
+  );
+  if (pr !== void 0) await showQueued(town, recorded.state.ledger, pr, queuedNow);
+  if (promoted !== void 0) await dispatchPromoted(town, promoted, recorded.state);
+  return {
+    kind: "published",
+    exit,
+    ...pr === void 0 ? {} : { pr },
+    ...escalation === void 0 ? {} : { escalation },
+    ...promoted === void 0 ? {} : { promoted: promoted.bead.id }
+  };
+}
+async function showQueued(town, ledger2, pr, queuedNow) {
+  const queued = queuedDisplay(ledger2, `${town.owner}/${town.repo}`, pr);
+  if (queued === void 0) return;
+  await showQueueState(town.github, {
+    owner: town.owner,
+    repo: town.repo,
+    number: pr,
+    headSha: queued.headSha,
+    botLogin: town.botLogin,
+    display: queued.display,
+    queuedNow
+  });
+  if (queuedNow) await refineBase(town, town.deps, town.botLogin, queued.display.base);
+}
+var CLOCK_SKEW_MS = 10 * 6e4;
+function listedSince(at) {
+  const time3 = Date.parse(at ?? "");
+  return new Date(Number.isFinite(time3) ? time3 - CLOCK_SKEW_MS : 0).toISOString();
+}
+function withEscalated(changes, labels, slingLabel) {
+  return {
+    add: labels.includes(ESCALATED_LABEL) ? changes.add : [...changes.add, ESCALATED_LABEL],
+    remove: [.../* @__PURE__ */ new Set([...changes.remove, ...slingLabelsOn(labels, slingLabel)])]
+  };
+}
+var STATUS_STATES = {
+  COMPLETED: "completed",
+  BLOCKED: "blocked",
+  REFACTOR: "deferred",
+  ESCALATE: "escalated"
+};
+async function publishPullRequest(town, ledger2, exit) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const tip = exit.workTip;
+  const pushed = await branchTip(town.github, repo, exit.workRef);
+  if (pushed !== tip) {
+    return { kind: "nothing", why: `${exit.workRef} is ${pushed === void 0 ? "not there" : `at ${pushed}`}, not at the recorded tip ${tip}` };
+  }
+  try {
+    await moveBranch(town.github, repo, exit.branch, tip, await branchTip(town.github, repo, exit.branch));
+  } catch (error63) {
+    if (statusOf(error63) !== 422) throw error63;
+    return { kind: "refused", why: `${exit.branch} has commits the work does not, and no polecat's work moves a branch by force (GitHub: ${refusalOf(error63)})` };
+  }
+  const runUrl = gastownString(exit.bead, "run_url") ?? `run ${exit.runId}`;
+  const text2 = pullRequestText(ledger2, exit, runUrl, town.config.polecat);
+  let pull;
+  try {
+    pull = await openOrUpdatePullRequest(town.github, repo, { head: exit.branch, base: town.defaultBranch, ...text2 });
+  } catch (error63) {
+    if (statusOf(error63) !== 422) throw error63;
+    return { kind: "refused", why: `GitHub would not open a pull request from ${exit.branch} to ${town.defaultBranch} (${refusalOf(error63)})` };
+  }
+  if (!pull.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
+  return { kind: "published", pr: pull.number };
 }
 
 // app/handlers/witness-act.ts
@@ -75370,44 +75433,6 @@ async function townOf(event, payload, deps, botLogin) {
   if (opened.kind === "invalid") return opened.error.message;
   const town = opened.town;
   return { ...town, botLogin: await botLogin() };
-}
-
-// app/town/refinery-wake.ts
-function refineryWakeOf(name2, payload) {
-  switch (name2) {
-    case "check_suite":
-      return payload.action === "completed" ? baseOf(payload.check_suite?.head_branch) : void 0;
-    case "check_run":
-      if (payload.action !== "completed" || (payload.check_run?.name ?? "").startsWith("gastown/")) return void 0;
-      return baseOf(payload.check_run?.check_suite?.head_branch);
-    case "workflow_run":
-      return payload.action === "completed" ? baseOf(payload.workflow_run?.head_branch) : void 0;
-    case "status":
-      if (payload.state === "pending") return void 0;
-      return (payload.branches ?? []).map((branch) => baseOf(branch.name)).find((base) => base !== void 0);
-    case "pull_request_review":
-      return payload.action === "submitted" ? baseOf(payload.pull_request?.head?.ref) : void 0;
-    default:
-      return void 0;
-  }
-}
-function baseOf(branch) {
-  return branch ? parseStagingBranch(branch)?.base : void 0;
-}
-
-// app/handlers/refinery-wake.ts
-async function wakeRefinery(event, deps, botLogin) {
-  const payload = event.payload;
-  const base = refineryWakeOf(event.name, payload);
-  if (base === void 0) return false;
-  await refineBase(repositoryRef(event, payload), deps, await botLogin(), base);
-  return true;
-}
-async function refineBase(ref, deps, botLogin, base) {
-  await (deps.refinery ?? runRefinery)(ref, deps, botLogin, { base });
-}
-function repositoryRef(event, payload) {
-  return { github: event.github, owner: payload.repository.owner.login, repo: payload.repository.name, defaultBranch: payload.repository.default_branch };
 }
 
 // app/handlers/pull-request-events.ts
