@@ -53,9 +53,14 @@ export async function checkRunsOn(github: GitHubClient, repo: RepoRef, sha: stri
   return all;
 }
 
-/** The latest status of each context on the commit. */
-export async function statusesOn(github: GitHubClient, repo: RepoRef, sha: string): Promise<StatusFact[]> {
-  const { data } = await github.request("GET /repos/{owner}/{repo}/commits/{ref}/status", { owner: repo.owner, repo: repo.repo, ref: sha, per_page: PER_PAGE });
+/**
+ * The latest status of each context on the commit; undefined when GitHub refuses (403): an
+ * installation that has not yet accepted the App's `statuses: read` permission.
+ */
+export async function statusesOn(github: GitHubClient, repo: RepoRef, sha: string): Promise<StatusFact[] | undefined> {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/commits/{ref}/status", { owner: repo.owner, repo: repo.repo, ref: sha, per_page: PER_PAGE }), undefined, [403]);
+  if (answer === undefined) return undefined;
+  const { data } = answer;
   return (data as { statuses: { context: string; state: string; target_url: string | null; description: string | null }[] }).statuses.map((status) => ({
     context: status.context, state: status.state, ...(status.target_url ? { url: status.target_url } : {}), ...(status.description ? { description: status.description } : {}),
   }));

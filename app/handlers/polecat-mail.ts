@@ -47,7 +47,7 @@ import type { AppDependencies } from "./app-dependencies.js";
 import type { GitHubEvent } from "./issue-events.js";
 import { showStatus } from "./issue-status.js";
 import { dispatchPromoted } from "./sling-issue.js";
-import { refineBase } from "./refinery-wake.js";
+import { refineSoon } from "./refinery-wake.js";
 import { openTown, type Town, type TownEvent } from "./repository-town.js";
 
 interface MailPayload {
@@ -260,7 +260,7 @@ async function showQueued(town: TownEvent, ledger: Ledger, pr: number, queuedNow
     owner: town.owner, repo: town.repo, number: pr, headSha: queued.headSha, botLogin: town.botLogin, display: queued.display, queuedNow,
   });
   // Queued anew: the refinery need not wait for its clock to start a batch.
-  if (queuedNow) await refineBase(town, town.deps, town.botLogin, queued.display.base);
+  if (queuedNow) await refineSoon(town, queued.display.base);
 }
 
 // The exit's time is the runner's clock, an issue's GitHub's: a margin for the two to disagree.

@@ -19,7 +19,7 @@ import { queuedDisplay } from "../town/queue-display.js";
 import { parsePolecatBranch } from "../town/polecat-names.js";
 import { QUEUE_LABEL } from "../town/publish-exit.js";
 import { queueRefusal, queueRefusalText } from "../town/queue-guard.js";
-import { refineBase } from "./refinery-wake.js";
+import { refineSoon } from "./refinery-wake.js";
 import type { TownEvent } from "./repository-town.js";
 
 export interface QueueRequest {
@@ -73,7 +73,7 @@ export async function queuePullRequest(town: TownEvent, request: QueueRequest): 
     : `#${pull.number} is queued.`;
   await say(`${what}${where}`);
   // Queued anew: the refinery need not wait for its clock to start a batch.
-  if (outcome?.kind !== "already") await refineBase(town, town.deps, town.botLogin, pull.base.ref);
+  if (outcome?.kind !== "already") await refineSoon(town, pull.base.ref);
 }
 
 export async function dequeuePullRequest(town: TownEvent, request: QueueRequest): Promise<void> {

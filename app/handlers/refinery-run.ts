@@ -282,12 +282,15 @@ class BaseRefinery {
     const sha = trial.stagingSha as string;
     const { gates } = this.town.config.refinery;
     const checks = gates.checks === "required";
-    const [checkRuns, statuses, required] = checks
-      ? [await checkRunsOn(this.town.github, this.repo, sha), await statusesOn(this.town.github, this.repo, sha), await this.requiredContexts()]
-      : [[], [], []];
+    const checkRuns = checks ? await checkRunsOn(this.town.github, this.repo, sha) : [];
+    const statuses = checks ? await statusesOn(this.town.github, this.repo, sha) : [];
+    if (statuses === undefined) {
+      this.said.push(`${this.base}: GitHub refused to show commit statuses: accept the App's \`statuses: read\` permission, or external CI's statuses are never seen.`);
+    }
+    const required = checks ? await this.requiredContexts() : [];
     const commands = gates.commands.length > 0;
     const gatesRun = commands ? await gatesRunOn(this.town.github, this.repo, gates.workflow, sha) : undefined;
-    return stagingVerdict({ checkRuns, statuses, required, checks, commands, ...(gatesRun ? { gatesRun } : {}) });
+    return stagingVerdict({ checkRuns, statuses: statuses ?? [], required, checks, commands, ...(gatesRun ? { gatesRun } : {}) });
   }
 
   private async onVerdict(ledger: Ledger, trial: TrialState, verdict: StagingVerdict, waited: number): Promise<boolean> {

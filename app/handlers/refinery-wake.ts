@@ -24,6 +24,15 @@ export async function refineBase(ref: RepositoryRef, deps: AppDependencies, botL
   await (deps.refinery ?? runRefinery)(ref, deps, botLogin, { base });
 }
 
+/**
+ * The refinery's step after something was queued, so a batch need not wait for the clock. It is a
+ * courtesy: a failure of the refinery's is not the queueing's, which has already been answered,
+ * and the patrol's next pass carries the queue on (and fails where it can be seen).
+ */
+export async function refineSoon(town: RepositoryRef & { readonly deps: AppDependencies; readonly botLogin: string }, base: string): Promise<void> {
+  await refineBase(town, town.deps, town.botLogin, base).catch(() => undefined);
+}
+
 export function repositoryRef(event: GitHubEvent, payload: RepositoryPayload): RepositoryRef {
   return { github: event.github, owner: payload.repository.owner.login, repo: payload.repository.name, defaultBranch: payload.repository.default_branch };
 }

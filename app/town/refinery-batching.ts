@@ -23,6 +23,35 @@ export function estimateFailureRate(recent: readonly QueueOutcome[]): number {
   return (ejected + PRIOR_FAILURE_RATE * PRIOR_WEIGHT) / (recent.length + PRIOR_WEIGHT);
 }
 
+/** What the refinery assumes of gates it knows nothing about yet: one run in fifty flakes. */
+const PRIOR_FLAKE_RATE = 0.02;
+/** How many runs' worth of belief that prior carries. */
+const PRIOR_FLAKE_WEIGHT = 50;
+
+/** The flake rate to plan with: flakes seen over runs made, pulled towards one in fifty while there are few. */
+export function estimateFlakeRate(flakes: number, runs: number): number {
+  return (flakes + PRIOR_FLAKE_RATE * PRIOR_FLAKE_WEIGHT) / (runs + PRIOR_FLAKE_WEIGHT);
+}
+
+/**
+ * What ejecting a good PR costs, in CI runs: it goes back to an agent (a run of a model on a
+ * runner, longer than a CI run, for a fix it does not need) or to a person, comes back, and is
+ * tested again later.
+ */
+export const WRONG_EJECTION_RUNS = 10;
+
+/**
+ * Whether a lone PR's red run is worth running again before the PR is ejected: when the chance
+ * that it was a flake, at failure rate `p` and flake rate `flakeRate`, times what ejecting a good
+ * PR costs, is more than two runs. Two, not one: a lone PR is mostly run because its batch was
+ * red, which makes its own red likelier real than its rate alone says (the queue simulator finds
+ * one run too low a bar). Often, then, where PRs seldom fail; not where a red is nearly always real.
+ */
+export function worthConfirming(p: number, flakeRate: number): boolean {
+  const flaked = (1 - p) * flakeRate;
+  return flaked + p === 0 ? false : (flaked / (flaked + p)) * WRONG_EJECTION_RUNS > 2;
+}
+
 /** The first half of a group to bisect (the larger when odd), tested first. */
 export function firstHalf<T>(group: readonly T[]): readonly T[] {
   return group.slice(0, Math.ceil(group.length / 2));
@@ -153,8 +182,8 @@ function bisect<T>(group: readonly T[]): Trial<T>[] {
  * parent was red the sibling holds the culprit, so the sibling is bisected without a run of its own
  * (a single PR gets one run: one red run of its own is the evidence it is ejected on). Red with
  * retries left runs the same tree again; so does a lone PR's first red, `confirmRetries` times
- * (`refinery.retries_for_flakes`), since ejecting it sends its work back to an agent and one more
- * run is cheap beside that. Red otherwise ejects a single PR, or bisects the group, with the
+ * (`refinery.retries_for_flakes`, when `worthConfirming` says a flake is likely enough that one
+ * more run is cheaper than ejecting a good PR). Red otherwise ejects a single PR, or bisects the group, with the
  * sibling, no longer known to hold a culprit, tested afresh after it.
  */
 export function afterTrial<T>(trial: Trial<T>, green: boolean, rest: readonly Trial<T>[], confirmRetries = 0): TrialDecision<T> {

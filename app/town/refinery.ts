@@ -21,7 +21,7 @@ import { newBeadId } from "../ledger/new-bead-id.js";
 import { gastownMetadata, withGastownMetadata } from "../molecules/gastown-metadata.js";
 import { timestamp } from "../molecules/pour.js";
 import { leaveQueue, mergeRequestOf, queueOrder, recordTry, type MergeRequest } from "./merge-queue.js";
-import { afterTrial, estimateFailureRate, nextTrial, type QueueOutcome, type Trial } from "./refinery-batching.js";
+import { afterTrial, estimateFailureRate, estimateFlakeRate, nextTrial, worthConfirming, type QueueOutcome, type Trial } from "./refinery-batching.js";
 
 export const REFINERY_SLOT_TYPE = "slot";
 
@@ -138,7 +138,7 @@ export function sameTrial(slot: RefinerySlot, seen: Pick<TrialState, "attempt" |
 function batching(slot: RefinerySlot, config: GastownConfig) {
   return {
     failureRate: estimateFailureRate(slot.recent),
-    flakeRate: slot.runs === 0 ? 0 : slot.flakes / slot.runs,
+    flakeRate: estimateFlakeRate(slot.flakes, slot.runs),
     maxBatch: config.refinery.batch,
     retriesForFlakes: config.refinery.retries_for_flakes,
   };
@@ -325,7 +325,7 @@ export function recordVerdict(ledger: Ledger, update: TrialUpdate & { readonly v
   const knownFlaky = failing.length > 0 && failing.every((name) => (slot.flaky[name] ?? 0) > 0) && !rerun;
   const decision = afterTrial<string>({
     prs: trial.prs, retries: Math.max(trial.retries, knownFlaky ? 1 : 0), rerun, ...(trial.sibling ? { sibling: trial.sibling } : {}),
-  }, false, slot.plan, update.config.refinery.retries_for_flakes);
+  }, false, slot.plan, worthConfirming(estimateFailureRate(slot.recent), estimateFlakeRate(slot.flakes, slot.runs)) ? update.config.refinery.retries_for_flakes : 0);
   const { trial: _, ...rest } = slot;
   const recorded = { ...rest, runs: slot.runs + 1 };
   const [again, ...later] = decision.next;

@@ -84,7 +84,11 @@ export async function publishInActions(
       ...(options.app === undefined ? {} : { "app-slug": options.app.slug }),
     },
   }, {
-    app: { ...realDependencies, clock: () => town.clock.now, random: () => 0.5, sleep: async () => undefined },
+    app: {
+      ...realDependencies, clock: () => town.clock.now, random: () => 0.5, sleep: async () => undefined,
+      // As the town's App instances: the refinery's steps are the refinery's tests'.
+      refinery: async (ref) => ({ kind: "refined", rig: `${ref.owner}/${ref.repo}`, said: [] }),
+    },
     log: pino({ level: "silent" }), Octokit: Unpaced, info: () => undefined, fail: () => undefined,
   });
 }

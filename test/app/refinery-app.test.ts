@@ -10,7 +10,7 @@ import { squash } from "../../app/molecules/squash.js";
 import { polecatBranch } from "../../app/town/polecat-names.js";
 import { unhooked } from "../../app/town/sling.js";
 import { queueRef } from "../../app/town/merge-queue.js";
-import { slotRef } from "../../app/town/refinery.js";
+import { slotOf, slotRef, withSlot } from "../../app/town/refinery.js";
 import { call, commitOnBranch } from "../emulator/testing.js";
 import { REPO, startTown, type Town } from "./app-harness.js";
 import { commentsOn, editLedger, workflowRuns } from "./publish-harness.js";
@@ -106,11 +106,12 @@ describe("direct mode", () => {
       if (gates.length === 0) break;
       played.push(...gates);
     }
-    expect(played).toEqual(["1: red", "2: green", "3: red", "4: red", "5: green"]);
+    // A new queue believes a lone red: one in ten of its pull requests is thought to fail until more land.
+    expect(played).toEqual(["1: red", "2: green", "3: red", "4: green"]);
     const bad = numbers[2] as number;
     expect(town.issue(bad)).toMatchObject({ state: "open", labels: [] });
     for (const number of numbers.filter((n) => n !== bad)) expect(town.issue(number)).toMatchObject({ state: "closed", pull: { merged: true } });
-    const failed = town.github.state.repos[REPO]?.runs.find((r) => r.inputs?.attempt === "4");
+    const failed = town.github.state.repos[REPO]?.runs.find((r) => r.inputs?.attempt === "3");
     expect(lastComment(bad)).toBe([
       `#${bad} is out of the merge queue: it failed the gates.`,
       "",
@@ -149,9 +150,6 @@ describe("back to a polecat", () => {
     const runsBefore = runs(town).length;
     await refine(town);
     expect(await runGates(town)).toEqual(["1: red"]);
-    await refine(town);
-    // A lone pull request is run again before it is blamed.
-    expect(await runGates(town)).toEqual(["2: red"]);
     await refine(town);
     expect(town.issue(number).labels).toEqual(["gt:fix-needed"]);
     expect(lastComment(number).split("\n").at(-1)).toBe(
@@ -257,8 +255,11 @@ describe("what moves under a batch", () => {
     expect(town.issue(second)).toMatchObject({ state: "closed", pull: { merged: true } });
   });
 
-  it("runs a flaky red again rather than ejecting, and records the gate as flaky", async () => {
+  it("where pull requests seldom fail, runs a flaky red again rather than ejecting, and records the gate as flaky", async () => {
     town = await startTown({ files: settings(`  mode: direct\n${COMMAND_GATES}`) });
+    // Twenty pull requests landed before.
+    await editLedger(town, "mayor", "history", (ledger) =>
+      withSlot(ledger, { ...slotOf(ledger, REPO, "main"), recent: Array(20).fill("landed") }, { now: town.clock.now, prefix: "town", actor: "mayor" }));
     const first = await openPull(town, "ann", "fix/pumps", "pumps.txt");
     await command("/queue", first);
     await refine(town);

@@ -5,7 +5,9 @@
 // time to land is set against the information bound: finding which of N PRs fail, each failing
 // with probability p, takes at least N·H(p) pass/fail answers, H the binary entropy.
 // Pure and seeded: one scenario gives the same figures on every machine.
-import { afterTrial, estimateFailureRate, firstHalf, nextTrial, secondHalf, type QueueOutcome, type Trial, type TrialDecision } from "../../app/town/refinery-batching.js";
+import {
+  afterTrial, estimateFailureRate, firstHalf, nextTrial, secondHalf, worthConfirming, WRONG_EJECTION_RUNS, type QueueOutcome, type Trial, type TrialDecision,
+} from "../../app/town/refinery-batching.js";
 import { seededRandom } from "./synthetic-ledger.js";
 
 export interface QueueScenario {
@@ -41,6 +43,8 @@ export interface StrategyResult {
   /** Bad PRs that landed: none, or the strategy is broken. */
   readonly badLanded: number;
   readonly runsPerLandedPr: number;
+  /** CI runs and good PRs ejected, each of those counted as WRONG_EJECTION_RUNS runs, per landed PR. */
+  readonly costPerLandedPr: number;
   readonly runsPerPr: number;
   /** From arrival to landing, in CI times T. */
   readonly meanTimeToLand: number;
@@ -70,6 +74,48 @@ export function arrivals(scenario: QueueScenario): readonly Pr[] {
     prs.push({ id, arrival: time, bad: random() < scenario.failureRate });
   }
   return prs;
+}
+
+/**
+ * How long a good PR that a flake got ejected takes to come back, in CI times T: whoever it went
+ * back to (its polecat, or a person) finds nothing wrong and queues it again. It still has to
+ * land, so a strategy that ejects good PRs pays for it in runs and in time to land.
+ */
+export const REQUEUE_T = 2;
+
+/** The PRs as they reach the queue: in arrival order, and good PRs ejected on a flake, back after REQUEUE_T. */
+class Arrivals {
+  private next = 0;
+  private readonly back: { readonly pr: Pr; readonly at: number }[] = [];
+
+  constructor(private readonly prs: readonly Pr[]) {}
+
+  /** Moves into `queue` every PR that has reached it by `now`, in the order they did. */
+  admit(queue: Pr[], now: number): void {
+    for (;;) {
+      const first = this.prs[this.next];
+      const returning = this.back[0];
+      const firstAt = first?.arrival ?? Infinity;
+      const returningAt = returning?.at ?? Infinity;
+      if (Math.min(firstAt, returningAt) > now) return;
+      if (firstAt <= returningAt) {
+        queue.push(first as Pr);
+        this.next++;
+      } else {
+        queue.push((this.back.shift() as { pr: Pr }).pr);
+      }
+    }
+  }
+
+  /** When the next PR reaches the queue; Infinity when none will. */
+  nextAt(): number {
+    return Math.min(this.prs[this.next]?.arrival ?? Infinity, this.back[0]?.at ?? Infinity);
+  }
+
+  /** The good ones among `ejected` come back REQUEUE_T after `now`. */
+  requeue(ejected: readonly Pr[], now: number): void {
+    for (const pr of ejected) if (!pr.bad) this.back.push({ pr, at: now + REQUEUE_T });
+  }
 }
 
 /** What happened to each PR, and the runs made. */
@@ -102,6 +148,7 @@ class Tally {
       wronglyEjected: this.ejected.filter((pr) => !pr.bad).length,
       badLanded: all.filter((pr) => pr.bad && this.landedAt.has(pr.id)).length,
       runsPerLandedPr: landed === 0 ? Infinity : this.runs / landed,
+      costPerLandedPr: landed === 0 ? Infinity : (this.runs + WRONG_EJECTION_RUNS * this.ejected.filter((pr) => !pr.bad).length) / landed,
       runsPerPr: this.runs / all.length,
       meanTimeToLand: landed === 0 ? NaN : times.reduce((sum, t) => sum + t, 0) / landed,
       p95TimeToLand: landed === 0 ? NaN : (times[Math.min(landed - 1, Math.ceil(0.95 * landed) - 1)] as number),
@@ -112,7 +159,7 @@ class Tally {
 /** A strategy that makes one run at a time: which run starts a batch, and what follows a run. */
 interface OneAtATime {
   start(queue: readonly Pr[], tally: Tally): Trial<Pr>;
-  after(trial: Trial<Pr>, green: boolean, rest: readonly Trial<Pr>[]): TrialDecision<Pr>;
+  after(trial: Trial<Pr>, green: boolean, rest: readonly Trial<Pr>[], tally: Tally): TrialDecision<Pr>;
 }
 
 /** How many recent outcomes the refinery estimates its failure rate from. */
@@ -121,7 +168,7 @@ const RECENT_OUTCOMES = 50;
 function oneAtATime(scenario: QueueScenario, strategy: Strategy): OneAtATime {
   switch (strategy) {
     case "serial":
-      return { start: (queue) => ({ prs: queue.slice(0, 1), retries: 0 }), after: afterTrial };
+      return { start: (queue) => ({ prs: queue.slice(0, 1), retries: 0 }), after: (trial, green, rest) => afterTrial(trial, green, rest) };
     case "bors":
       return { start: (queue) => ({ prs: queue.slice(0, scenario.batch), retries: 0 }), after: borsAfter };
     case "refinery":
@@ -132,7 +179,8 @@ function oneAtATime(scenario: QueueScenario, strategy: Strategy): OneAtATime {
           maxBatch: scenario.batch,
           retriesForFlakes: scenario.retriesForFlakes,
         }),
-        after: (trial, green, rest) => afterTrial(trial, green, rest, scenario.retriesForFlakes),
+        after: (trial, green, rest, tally) => afterTrial(trial, green, rest,
+          worthConfirming(estimateFailureRate(tally.recent.slice(-RECENT_OUTCOMES)), scenario.flakeRate) ? scenario.retriesForFlakes : 0),
       };
     default:
       throw new Error(`${strategy} runs more than one run at a time`);
@@ -153,18 +201,15 @@ function simulateOneAtATime(scenario: QueueScenario, strategy: Strategy, prs: re
   const flake = seededRandom(scenario.seed + 1);
   const tally = new Tally();
   const queue: Pr[] = [];
-  let arrived = 0;
+  const arrivals = new Arrivals(prs);
   let now = 0;
   let trials: readonly Trial<Pr>[] = [];
-  const admit = () => {
-    while (arrived < prs.length && (prs[arrived] as Pr).arrival <= now) queue.push(prs[arrived++] as Pr);
-  };
   for (;;) {
-    admit();
+    arrivals.admit(queue, now);
     if (trials.length === 0) {
       if (queue.length === 0) {
-        if (arrived === prs.length) break;
-        now = (prs[arrived] as Pr).arrival;
+        if (arrivals.nextAt() === Infinity) break;
+        now = arrivals.nextAt();
         continue;
       }
       const trial = plan.start(queue, tally);
@@ -175,9 +220,10 @@ function simulateOneAtATime(scenario: QueueScenario, strategy: Strategy, prs: re
     tally.runs++;
     const green = !trial.prs.some((pr) => pr.bad) && !(flake() < scenario.flakeRate);
     now += 1;
-    const decision = plan.after(trial, green, rest);
+    const decision = plan.after(trial, green, rest, tally);
     tally.land(decision.land, now);
     tally.eject(decision.eject);
+    arrivals.requeue(decision.eject, now);
     trials = decision.next;
   }
   return tally.result(strategy, prs);
@@ -199,16 +245,16 @@ function simulateMergeGroups(scenario: QueueScenario, prs: readonly Pr[]): Strat
   const flake = seededRandom(scenario.seed + 1);
   const tally = new Tally();
   const queue: Pr[] = [];
+  const arrivals = new Arrivals(prs);
   let inFlight: InFlight[] = [];
-  let arrived = 0;
   let now = 0;
   for (;;) {
-    while (arrived < prs.length && (prs[arrived] as Pr).arrival <= now) queue.push(prs[arrived++] as Pr);
+    arrivals.admit(queue, now);
     while (inFlight.length < scenario.slots && queue.length > 0) {
       tally.runs++;
       inFlight.push({ pr: queue.shift() as Pr, finishAt: now + 1, flaky: flake() < scenario.flakeRate });
     }
-    const nextArrival = arrived < prs.length ? (prs[arrived] as Pr).arrival : Infinity;
+    const nextArrival = arrivals.nextAt();
     const head = inFlight[0];
     if (!head) {
       if (nextArrival === Infinity) break;
@@ -222,6 +268,7 @@ function simulateMergeGroups(scenario: QueueScenario, prs: readonly Pr[]): Strat
     now = head.finishAt;
     if (head.pr.bad || head.flaky) {
       tally.eject([head.pr]);
+      arrivals.requeue([head.pr], now);
       queue.unshift(...inFlight.slice(1).map((entry) => entry.pr));
       inFlight = [];
     } else {

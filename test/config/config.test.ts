@@ -34,7 +34,7 @@ describe(".github/gastown.yml", () => {
       deacon: { escalation_reminder_hours: 24 },
       trust: { permission: "write", allowed_bots: [] },
       ledger: { branch: "gastown/ledger", prefix: null },
-      refinery: { mode: "review", gates: { commands: [], checks: "required" }, batch: 8, merge_method: "merge", retries_for_flakes: 1, max_fix_attempts: 2 },
+      refinery: { mode: "review", gates: { commands: [], workflow: "gastown-gates.yml", checks: "required" }, batch: 8, merge_method: "merge", retries_for_flakes: 1, timeout_minutes: 120, max_fix_attempts: 2 },
     });
   });
 
@@ -98,7 +98,7 @@ describe(".github/gastown.yml", () => {
 
   it("takes the refinery's settings, and refuses gates that test nothing, by line", () => {
     expect(parseConfig("refinery:\n  mode: direct\n  gates:\n    commands: [npm test]\n    checks: none\n  batch: 4\n").refinery).toEqual({
-      mode: "direct", gates: { commands: ["npm test"], checks: "none" }, batch: 4, merge_method: "merge", retries_for_flakes: 1, max_fix_attempts: 2,
+      mode: "direct", gates: { commands: ["npm test"], workflow: "gastown-gates.yml", checks: "none" }, batch: 4, merge_method: "merge", retries_for_flakes: 1, timeout_minutes: 120, max_fix_attempts: 2,
     });
     expect(problems("refinery:\n  gates:\n    checks: none\n  batch: 0\n  merge_method: octopus\n")).toEqual([
       ".github/gastown.yml:3:13: refinery.gates.checks: with no commands, checks must be required: the refinery lands nothing untested",

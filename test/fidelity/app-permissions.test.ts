@@ -53,6 +53,12 @@ describe("the App permission table", () => {
       "apps/list-repos-accessible-to-installation": ["GET", "/installation/repositories"],
       "actions/get-workflow": ["GET", "/repos/o/r/actions/workflows/gastown-polecat.yml"],
       "issues/update": ["PATCH", "/repos/o/r/issues/1"],
+      "repos/merge": ["POST", "/repos/o/r/merges"],
+      "git/delete-ref": ["DELETE", "/repos/o/r/git/refs/heads/gastown-refinery/main/1"],
+      "repos/get-branch": ["GET", "/repos/o/r/branches/main"],
+      "repos/get-branch-rules": ["GET", "/repos/o/r/rules/branches/main"],
+      "pulls/list-reviews": ["GET", "/repos/o/r/pulls/5/reviews"],
+      "pulls/merge": ["PUT", "/repos/o/r/pulls/5/merge"],
     };
     expect(Object.keys(samples).sort()).toEqual(Object.keys(APP_PERMISSIONS).sort());
     for (const [operationId, [method, path]] of Object.entries(samples)) {

@@ -7,7 +7,7 @@ import { defaultConfig, type GastownConfig } from "../../app/config/config-schem
 import { Ledger } from "../../app/ledger/ledger.js";
 import { mergeRequestOf, queuePull, queueRef, type QueuedPull } from "../../app/town/merge-queue.js";
 import {
-  abandonTrial, advanceTrial, recordLanded, recordVerdict, rebuildTrial, slotOf, startTrial, trialOutdated, trialRequests, type TrialState,
+  abandonTrial, advanceTrial, recordLanded, recordVerdict, rebuildTrial, slotOf, startTrial, trialOutdated, trialRequests, withSlot, type TrialState,
 } from "../../app/town/refinery.js";
 import { beadByExternalRef } from "../../app/ledger/external-ref.js";
 import { minutesAfter, NOW } from "./town-builders.js";
@@ -28,6 +28,9 @@ function queued(numbers: readonly number[], extra: (n: number) => Partial<Queued
   });
   return ledger;
 }
+
+/** The slot with twenty landed pull requests behind it: a queue where few fail. */
+const seasoned = (ledger: Ledger) => withSlot(ledger, { ...slotOf(ledger, REPO, "main"), recent: Array(20).fill("landed") }, write(0));
 
 const numbersOf = (ledger: Ledger, trial: TrialState) => trialRequests(ledger, trial).map((r) => r.number);
 const seen = (trial: TrialState) => ({ repo: REPO, base: "main", seen: { attempt: trial.attempt, stage: trial.stage } });
@@ -77,7 +80,7 @@ describe("a queue run to the end", () => {
     expect(slot.trial).toBeUndefined();
   });
 
-  it("finds the one bad pull request in a batch of eight by bisection, retrying it alone once before blaming it", () => {
+  it("finds the one bad pull request in a batch of eight by bisection, and, five having landed, runs it alone again before blaming it", () => {
     const { runs, landed, ejected, ledger } = drain(queued([1, 2, 3, 4, 5, 6, 7, 8]), config({ mode: "direct" }), new Set([6]));
     expect(runs).toEqual([
       "1,2,3,4,5,6,7,8 red",
@@ -94,11 +97,21 @@ describe("a queue run to the end", () => {
     expect(six).toMatchObject({ status: "closed", close_reason: "ejected", metadata: { gastown: { left_why: "failed: ci", tries: 1 } } });
   });
 
-  it("runs a red tree again when it is a flake, lands it, and records the gate as flaky", () => {
-    const { runs, landed, ledger } = drain(queued([1]), config({ mode: "direct" }), new Set(), new Set([1]));
+  it("where pull requests seldom fail, runs a lone one's red tree again before blaming it: a flake lands and its gate is recorded", () => {
+    const { runs, landed, ledger } = drain(seasoned(queued([1])), config({ mode: "direct" }), new Set(), new Set([1]));
     expect(runs).toEqual(["1 red", "1 green"]);
     expect(landed).toEqual([1]);
     expect(slotOf(ledger, REPO, "main")).toMatchObject({ runs: 2, flakes: 1, flaky: { ci: 1 } });
+    // Where failures are common, a red of a gate on the record as flaky is still run again once.
+    const common = withSlot(ledger, { ...slotOf(ledger, REPO, "main"), recent: Array(20).fill("ejected") }, write(50));
+    const again = queuePull(common, { repo: REPO, number: 2, title: "Change 2", head: "b2", headSha: sha(2), base: "main" }, { by: "mayor", now: minutesAfter(NOW, 50), prefix: "gt" }).ledger;
+    expect(drain(again, config({ mode: "direct" }), new Set([2])).runs).toEqual(["2 red", "2 red"]);
+  });
+
+  it("where pull requests often fail, believes a lone one's red: a real failure costs one run", () => {
+    const { runs, ejected } = drain(queued([1]), config({ mode: "direct" }), new Set([1]));
+    expect(runs).toEqual(["1 red"]);
+    expect(ejected).toEqual([1]);
   });
 
   it("in review mode waits for review once green", () => {

@@ -56197,7 +56197,9 @@ async function checkRunsOn(github, repo, sha) {
   return all;
 }
 async function statusesOn(github, repo, sha) {
-  const { data } = await github.request("GET /repos/{owner}/{repo}/commits/{ref}/status", { owner: repo.owner, repo: repo.repo, ref: sha, per_page: PER_PAGE3 });
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/commits/{ref}/status", { owner: repo.owner, repo: repo.repo, ref: sha, per_page: PER_PAGE3 }), void 0, [403]);
+  if (answer === void 0) return void 0;
+  const { data } = answer;
   return data.statuses.map((status) => ({
     context: status.context,
     state: status.state,
@@ -56224,6 +56226,16 @@ var PRIOR_WEIGHT = 10;
 function estimateFailureRate(recent) {
   const ejected = recent.filter((outcome) => outcome === "ejected").length;
   return (ejected + PRIOR_FAILURE_RATE * PRIOR_WEIGHT) / (recent.length + PRIOR_WEIGHT);
+}
+var PRIOR_FLAKE_RATE = 0.02;
+var PRIOR_FLAKE_WEIGHT = 50;
+function estimateFlakeRate(flakes, runs) {
+  return (flakes + PRIOR_FLAKE_RATE * PRIOR_FLAKE_WEIGHT) / (runs + PRIOR_FLAKE_WEIGHT);
+}
+var WRONG_EJECTION_RUNS = 10;
+function worthConfirming(p, flakeRate) {
+  const flaked = (1 - p) * flakeRate;
+  return flaked + p === 0 ? false : flaked / (flaked + p) * WRONG_EJECTION_RUNS > 2;
 }
 function firstHalf(group) {
   return group.slice(0, Math.ceil(group.length / 2));
@@ -56348,7 +56360,7 @@ function sameTrial(slot, seen) {
 function batching(slot, config2) {
   return {
     failureRate: estimateFailureRate(slot.recent),
-    flakeRate: slot.runs === 0 ? 0 : slot.flakes / slot.runs,
+    flakeRate: estimateFlakeRate(slot.flakes, slot.runs),
     maxBatch: config2.refinery.batch,
     retriesForFlakes: config2.refinery.retries_for_flakes
   };
@@ -56467,7 +56479,7 @@ function recordVerdict(ledger2, update) {
     retries: Math.max(trial.retries, knownFlaky ? 1 : 0),
     rerun,
     ...trial.sibling ? { sibling: trial.sibling } : {}
-  }, false, slot.plan, update.config.refinery.retries_for_flakes);
+  }, false, slot.plan, worthConfirming(estimateFailureRate(slot.recent), estimateFlakeRate(slot.flakes, slot.runs)) ? update.config.refinery.retries_for_flakes : 0);
   const { trial: _, ...rest } = slot;
   const recorded = { ...rest, runs: slot.runs + 1 };
   const [again, ...later] = decision.next;
@@ -58266,10 +58278,15 @@ var BaseRefinery = class {
     const sha = trial.stagingSha;
     const { gates } = this.town.config.refinery;
     const checks = gates.checks === "required";
-    const [checkRuns, statuses, required2] = checks ? [await checkRunsOn(this.town.github, this.repo, sha), await statusesOn(this.town.github, this.repo, sha), await this.requiredContexts()] : [[], [], []];
+    const checkRuns = checks ? await checkRunsOn(this.town.github, this.repo, sha) : [];
+    const statuses = checks ? await statusesOn(this.town.github, this.repo, sha) : [];
+    if (statuses === void 0) {
+      this.said.push(`${this.base}: GitHub refused to show commit statuses: accept the App's \`statuses: read\` permission, or external CI's statuses are never seen.`);
+    }
+    const required2 = checks ? await this.requiredContexts() : [];
     const commands = gates.commands.length > 0;
     const gatesRun = commands ? await gatesRunOn(this.town.github, this.repo, gates.workflow, sha) : void 0;
-    return stagingVerdict({ checkRuns, statuses, required: required2, checks, commands, ...gatesRun ? { gatesRun } : {} });
+    return stagingVerdict({ checkRuns, statuses: statuses ?? [], required: required2, checks, commands, ...gatesRun ? { gatesRun } : {} });
   }
   async onVerdict(ledger2, trial, verdict, waited) {
     if (verdict.kind === "pending" || verdict.kind === "person") {
@@ -58411,6 +58428,9 @@ function titleOf(ledger2, request2) {
 // app/handlers/refinery-wake.ts
 async function refineBase(ref, deps, botLogin, base) {
   await (deps.refinery ?? runRefinery)(ref, deps, botLogin, { base });
+}
+async function refineSoon(town, base) {
+  await refineBase(town, town.deps, town.botLogin, base).catch(() => void 0);
 }
 
 // app/handlers/polecat-mail.ts
@@ -58576,7 +58596,7 @@ async function showQueued(town, ledger2, pr, queuedNow) {
     display: queued.display,
     queuedNow
   });
-  if (queuedNow) await refineBase(town, town.deps, town.botLogin, queued.display.base);
+  if (queuedNow) await refineSoon(town, queued.display.base);
 }
 var CLOCK_SKEW_MS = 10 * 6e4;
 function listedSince(at) {
