@@ -134,7 +134,8 @@ describe("back to a polecat", () => {
   async function completedPolecat(path: string, content?: string) {
     const { bead } = await slungIssue(town);
     const polecat = gastownString(bead, "polecat") as string;
-    const number = await openPull(town, "ann", polecatBranch(polecat, bead.id), path, content);
+    const issue = Number(/\/issues\/(\d+)$/.exec(bead.external_ref ?? "")?.[1]);
+    const number = await openPull(town, "ann", polecatBranch(polecat, bead.id), path, content, `Closes #${issue}`);
     await editLedger(town, "mayor", "completed", (ledger) => {
       const squashed = squash(ledger, gastownString(bead, "molecule") as string, { now: town.clock.now, abandon: true }).ledger;
       const work = squashed.get(bead.id) as Bead;
@@ -142,6 +143,27 @@ describe("back to a polecat", () => {
     });
     return { bead, polecat, number };
   }
+
+  it("lands a polecat's pull request through an approved refinery pull request: its bead closed, its issue closed, its merge digest", async () => {
+    town = await startTown({ files: settings(COMMAND_GATES) });
+    const { bead, polecat, number } = await completedPolecat("pumps.txt");
+    await command("/queue", number);
+    await refine(town);
+    await runGates(town);
+    await refine(town);
+    const pull = pullFrom("gastown-refinery/main/1");
+    expect(town.issue(pull).body).toContain(`| #${number} | \`${bead.id}\` | Add pumps.txt |`);
+    await town.as("mayor", "POST", `/repos/${REPO}/pulls/${pull}/reviews`, { event: "APPROVE", body: "" });
+    await refine(town);
+    await town.github.settled();
+    expect(town.issue(number)).toMatchObject({ state: "closed", pull: { merged: true } });
+    // GitHub closes the issue the pull request's `Closes #N` names, as it was merged into the default branch.
+    expect(town.issue(number - 1)).toMatchObject({ state: "closed", stateReason: "completed" });
+    expect(await beadOf(town, number - 1)).toMatchObject({ id: bead.id, status: "closed", close_reason: "merged" });
+    const digests = await town.github.git(REPO).fileAt(await tipOf(town, "gastown/ledger") as string, ".beads/digests/2026-11.jsonl");
+    const merge = digests?.content.toString("utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>).find((d) => d.kind === "merge");
+    expect(merge).toMatchObject({ id: `merge:${REPO}#${number}`, bead: bead.id, agent: polecat, pr: number, exit: "MERGED", merged_at: "2026-11-24T12:00:00Z" });
+  });
 
   it("sends a polecat's failing pull request back to its polecat with mol-polecat-fix and the fenced evidence", async () => {
     town = await startTown({ files: settings(`  mode: direct\n${COMMAND_GATES}`) });

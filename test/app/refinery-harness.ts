@@ -11,12 +11,12 @@ import { installationClient } from "./witness-harness.js";
 export const GATES_WORKFLOW = readFileSync(new URL("../../examples/workflows/gastown-gates.yml", import.meta.url), "utf8");
 
 /** `login`'s pull request from `branch` into main, adding `path` with `content`: its number. */
-export async function openPull(town: Town, login: string, branch: string, path: string, content = `${path}\n`, base?: string): Promise<number> {
+export async function openPull(town: Town, login: string, branch: string, path: string, content = `${path}\n`, body = ""): Promise<number> {
   const main = (await town.as(login, "GET", `/repos/${REPO}/git/ref/heads/main`)) as { object: { sha: string } };
   const tree = (await town.as(login, "POST", `/repos/${REPO}/git/trees`, { base_tree: main.object.sha, tree: [{ path, mode: "100644", type: "blob", content }] })) as { sha: string };
-  const commit = (await town.as(login, "POST", `/repos/${REPO}/git/commits`, { message: `Add ${path}`, tree: tree.sha, parents: [base ?? main.object.sha] })) as { sha: string };
+  const commit = (await town.as(login, "POST", `/repos/${REPO}/git/commits`, { message: `Add ${path}`, tree: tree.sha, parents: [main.object.sha] })) as { sha: string };
   await town.as(login, "POST", `/repos/${REPO}/git/refs`, { ref: `refs/heads/${branch}`, sha: commit.sha });
-  const pull = (await town.as(login, "POST", `/repos/${REPO}/pulls`, { title: `Add ${path}`, head: branch, base: "main", body: "" })) as { number: number };
+  const pull = (await town.as(login, "POST", `/repos/${REPO}/pulls`, { title: `Add ${path}`, head: branch, base: "main", body })) as { number: number };
   await town.deliver();
   return pull.number;
 }
