@@ -17,7 +17,8 @@ import type { IssueSnapshot } from "../town/import-issue.js";
 import { DEFAULT_PEEK_LINES } from "../town/output-tail.js";
 import { renderNoPolecat, renderPeek, renderPeekAll, type NoPolecat, type PeekRow, type PeekSettings } from "../town/peek-reply.js";
 import { queueLine } from "../town/merge-queue.js";
-import { parsePolecatBranch } from "../town/polecat-names.js";
+import { batchOf } from "../town/refinery.js";
+import { polecatOfPull } from "../town/polecat-names.js";
 import { polecatRoster } from "../town/polecat-roster.js";
 import { observePolecat } from "./observe-polecat.js";
 import type { Town } from "./repository-town.js";
@@ -59,7 +60,8 @@ async function peekOne(town: Town, request: PeekRequest): Promise<string> {
   if (!request.pullRequest) return answer;
   // A pull request's place in the merge queue, a person's as much as a polecat's.
   const ledger = "none" in found ? await town.store.peek() : found.ledger;
-  const queued = queueLine(ledger, `${town.owner}/${town.repo}`, request.issue.number);
+  const rig = `${town.owner}/${town.repo}`;
+  const queued = queueLine(ledger, rig, request.issue.number, batchOf(ledger, rig, request.issue.number));
   return queued === undefined ? answer : `${answer.trimEnd()}\n\n${queued}\n`;
 }
 
@@ -83,8 +85,7 @@ async function findPolecatBead(town: Town, request: PeekRequest): Promise<{ bead
   }
   const head = await pullRequestHead(town.github, { owner: town.owner, repo: town.repo, pullNumber: request.issue.number });
   // A fork's branch may be named like a polecat's; only this repository's branches are.
-  const here = `${town.owner}/${town.repo}`.toLowerCase();
-  const branch = head && head.repository?.toLowerCase() === here ? parsePolecatBranch(head.ref) : undefined;
+  const branch = head === undefined ? undefined : polecatOfPull(head, `${town.owner}/${town.repo}`);
   if (!branch) return { none: "pull-request" };
   const { ledger } = await town.store.read();
   const bead = ledger.get(branch.bead);

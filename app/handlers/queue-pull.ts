@@ -16,7 +16,7 @@ import type { IssueSnapshot } from "../town/import-issue.js";
 import { showQueueState } from "../github/queue-check-run.js";
 import { leaveQueue, mergeRequestFor, queuePull, type Queued } from "../town/merge-queue.js";
 import { queuedDisplay } from "../town/queue-display.js";
-import { parsePolecatBranch } from "../town/polecat-names.js";
+import { polecatOfPull } from "../town/polecat-names.js";
 import { QUEUE_LABEL } from "../town/publish-exit.js";
 import { queueRefusal, queueRefusalText } from "../town/queue-guard.js";
 import { refineSoon } from "./refinery-wake.js";
@@ -45,7 +45,7 @@ export async function queuePullRequest(town: TownEvent, request: QueueRequest): 
   }
   const rig = `${town.owner}/${town.repo}`;
   // A polecat's branch in this repository leads back to its bead, whose priority it takes.
-  const polecat = pull.head.repository === rig ? parsePolecatBranch(pull.head.ref) : undefined;
+  const polecat = polecatOfPull(pull.head, rig);
   let outcome: Queued | undefined;
   const written = await town.store.update(
     () => `Queue #${pull.number} (${pull.head.ref} at ${pull.head.sha.slice(0, 12)}) into ${pull.base.ref}`,

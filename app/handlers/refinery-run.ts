@@ -31,7 +31,7 @@ import {
   trialOutdated, trialRequests, type TrialState,
 } from "../town/refinery.js";
 import { gatesText, mergeDigest, refineryPullBody, refineryPullTitle, type BatchLine, type RefineryPullState } from "../town/refinery-texts.js";
-import type { QueueDisplay, RefineryPull as RefineryPullLink } from "../town/queue-display.js";
+import { queuedDisplay, type QueueDisplay, type RefineryPull as RefineryPullLink } from "../town/queue-display.js";
 import { stagingBranch } from "../town/staging-branch.js";
 import { stagingVerdict, type StagingVerdict } from "../town/staging-verdict.js";
 import type { AppDependencies } from "./app-dependencies.js";
@@ -353,11 +353,15 @@ class BaseRefinery {
   }
 
   private async giveUp(trial: TrialState, why: string): Promise<boolean> {
-    const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} given up: ${why}`, (current) =>
+    const { changed, ledger } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} given up: ${why}`, (current) =>
       abandonTrial(current, { ...this.update(trial), ...this.write(current), why }));
     if (!changed) return false;
     this.said.push(`${this.base}: batch ${trial.attempt} given up: ${why}.`);
     await this.retire(trial, `Given up: ${why}. Its pull requests stay queued and go into the next batch.`);
+    for (const request of trialRequests(ledger, trial)) {
+      const queued = queuedDisplay(ledger, this.rig, request.number);
+      if (queued !== undefined) await this.show(trial, { ...queued.display, stalled: why }, [request]);
+    }
     // Given up, the queue would start the same batch at once; the next wake (a pass, an event) does.
     return false;
   }

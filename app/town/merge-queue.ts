@@ -141,15 +141,25 @@ export function queuePosition(ledger: Ledger, repo: string, number: number): { r
   return { position: queue.findIndex((r) => r.id === request.id) + 1, of: queue.length };
 }
 
-/** Where the pull request stands, as `/peek` on it says; undefined when it is not queued. */
-export function queueLine(ledger: Ledger, repo: string, number: number): string | undefined {
+/**
+ * Where the pull request stands, as `/peek` on it says; undefined when it is not queued. `batch`,
+ * when the refinery is testing it: its attempt, its stage, and the refinery pull request.
+ */
+export function queueLine(ledger: Ledger, repo: string, number: number, batch?: { readonly attempt: number; readonly stage: string; readonly pr?: number }): string | undefined {
   const found = beadByExternalRef(ledger, queueRef(repo, number));
   const request = found && beadStatus(found) !== "closed" ? mergeRequestOf(found) : undefined;
   const place = queuePosition(ledger, repo, number);
   if (request === undefined || place === undefined) return undefined;
   const tries = request.tries === 0 ? "" : `, after ${request.tries} failed batch${request.tries === 1 ? "" : "es"}`;
-  return `**Merge queue:** number ${place.position} of ${place.of} into \`${request.base}\`${tries}, at \`${request.headSha.slice(0, 12)}\`.`;
+  const where = batch === undefined ? `number ${place.position} of ${place.of}`
+    : `in batch ${batch.attempt} (${BATCH_STAGES[batch.stage] ?? batch.stage}${batch.pr === undefined ? "" : `, refinery pull request #${batch.pr}`})`;
+  return `**Merge queue:** ${where} into \`${request.base}\`${tries}, at \`${request.headSha.slice(0, 12)}\`.`;
 }
+
+/** A batch's stage as people read it. */
+const BATCH_STAGES: Readonly<Record<string, string>> = {
+  building: "being built", testing: "being tested", review: "green, awaiting approval", landing: "landing",
+};
 
 /** How a pull request left the queue. */
 export type LeaveReason = "dequeued" | "landed" | "ejected" | "closed";

@@ -52,6 +52,15 @@ export interface PolecatOnBranch {
 
 const BRANCH = /^polecat\/([^/\s]+)\/([^/\s]+)$/;
 
+/**
+ * The polecat and bead a pull request comes from: its head branch must be a polecat's in this
+ * repository (`rig`, `owner/repo`). A fork's branch is never one, whatever it is named: a fork's
+ * pull request is nobody's polecat's, and is queued only when a person asks.
+ */
+export function polecatOfPull(head: { readonly ref: string; readonly repository?: string | null }, rig: string): PolecatOnBranch | undefined {
+  return head.repository?.toLowerCase() === rig.toLowerCase() ? parsePolecatBranch(head.ref) : undefined;
+}
+
 /** The polecat and bead a branch name (or `refs/heads/…` ref) holds, so a pull request leads back to them; undefined for any other. */
 export function parsePolecatBranch(ref: string): PolecatOnBranch | undefined {
   const branch = ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : ref;

@@ -15,7 +15,7 @@ export interface RefineryPull {
 
 export type QueueDisplay =
   /** Waiting its turn: `position` of `of` into `base`, after `tries` failed batches. */
-  | { readonly kind: "queued"; readonly base: string; readonly position: number; readonly of: number; readonly tries: number }
+  | { readonly kind: "queued"; readonly base: string; readonly position: number; readonly of: number; readonly tries: number; readonly stalled?: string }
   /** In a batch under test: attempt `attempt` on staging branch `staging`. */
   | { readonly kind: "testing"; readonly base: string; readonly attempt: number; readonly staging: string; readonly refineryPull?: RefineryPull }
   /** Its batch is green; the refinery pull request waits for a person's approval. */
@@ -54,8 +54,9 @@ export function queueCheck(display: QueueDisplay): QueueCheck {
     case "queued": {
       const tries = display.tries === 0 ? "No batch has failed with it yet."
         : `It has failed in ${display.tries} batch${display.tries === 1 ? "" : "es"}, so it waits behind those that have not.`;
+      const stalled = display.stalled === undefined ? "" : ` Its last batch was given up: ${display.stalled}.`;
       return inProgress(`Queued: ${display.position} of ${display.of} into ${display.base}`,
-        `Number ${display.position} of ${display.of} in the merge queue into \`${display.base}\`. ${tries}`);
+        `Number ${display.position} of ${display.of} in the merge queue into \`${display.base}\`. ${tries}${stalled}`);
     }
     case "testing": {
       const pull = display.refineryPull === undefined ? "" : `, as refinery pull request ${link(display.refineryPull)}`;

@@ -20,7 +20,7 @@ import type { Ledger } from "../ledger/ledger.js";
 import { newBeadId } from "../ledger/new-bead-id.js";
 import { gastownMetadata, withGastownMetadata } from "../molecules/gastown-metadata.js";
 import { timestamp } from "../molecules/pour.js";
-import { leaveQueue, mergeRequestOf, queueOrder, recordTry, type MergeRequest } from "./merge-queue.js";
+import { leaveQueue, mergeRequestFor, mergeRequestOf, queueOrder, recordTry, type MergeRequest } from "./merge-queue.js";
 import { afterTrial, estimateFailureRate, estimateFlakeRate, nextTrial, worthConfirming, type QueueOutcome, type Trial } from "./refinery-batching.js";
 
 export const REFINERY_SLOT_TYPE = "slot";
@@ -110,6 +110,13 @@ export interface SlotWrite {
   /** The prefix of a new slot bead's id. */
   readonly prefix: string;
   readonly actor: string;
+}
+
+/** The batch under test a queued pull request is in, if it is in one. */
+export function batchOf(ledger: Ledger, repo: string, number: number): TrialState | undefined {
+  const request = mergeRequestFor(ledger, repo, number);
+  const trial = request === undefined ? undefined : slotOf(ledger, repo, request.base).trial;
+  return trial !== undefined && request !== undefined && trial.prs.includes(request.id) ? trial : undefined;
 }
 
 /** The ledger with the slot written back (its bead made the first time). */

@@ -60,6 +60,10 @@ describe("review mode", () => {
     const refineryPull = town.github.state.repos[REPO]?.issues.find((i) => i.pull?.headRef === "gastown-refinery/main/1");
     expect(refineryPull).toMatchObject({ title: `Refinery: land #${first}, #${second} into main`, state: "open" });
     expect(refineryPull?.body).toContain("**Testing.**");
+    // /peek on a batched pull request says where its batch stands.
+    await command("/peek", first, "ann");
+    expect(lastComment(first).split("\n\n").at(-1)?.trim()).toBe(
+      `**Merge queue:** in batch 1 (being tested, refinery pull request #${refineryPull?.number}) into \`main\`, at \`${headOf(first).slice(0, 12)}\`.`);
     const gatesRun = town.github.state.repos[REPO]?.runs.at(-1);
     expect(gatesRun).toMatchObject({ event: "workflow_dispatch", headBranch: "gastown-refinery/main/1", headSha: staging, inputs: { commands: "[\"npm test\"]", attempt: "1", base: "main" } });
 
@@ -380,5 +384,24 @@ describe("waking", () => {
     expect(town.issue(first)).toMatchObject({ state: "closed", pull: { merged: true } });
     const landed = (await town.as("mayor", "GET", `/repos/${REPO}/commits/${headOf(first)}/check-runs?check_name=gastown/queue`)) as { check_runs: { status: string; conclusion: string; output: { title: string } }[] };
     expect(landed.check_runs.map((run) => [run.status, run.conclusion, run.output.title])).toEqual([["completed", "success", "Landed in main"]]);
+  });
+});
+
+describe("a wait that ends", () => {
+  it("gives up a batch whose gates give no verdict in time, says why on each pull request, and tries again", async () => {
+    town = await startTown({ files: settings(`  mode: direct\n${COMMAND_GATES}  timeout_minutes: 30\n`) });
+    const first = await openPull(town, "ann", "fix/pumps", "pumps.txt");
+    await command("/queue", first);
+    await refine(town);
+    town.clock.now = new Date(town.clock.now.getTime() + 31 * 60_000);
+    expect(await refineSaid(town)).toEqual(["main: batch 1 given up: its gates had no verdict within 30 minutes (`gates` is running)."]);
+    const check = (await town.as("mayor", "GET", `/repos/${REPO}/commits/${headOf(first)}/check-runs?check_name=gastown/queue`)) as { check_runs: { status: string; output: { title: string; summary: string } }[] };
+    expect(check.check_runs.map((run) => [run.status, run.output.title, run.output.summary])).toEqual([[
+      "in_progress", "Queued: 1 of 1 into main",
+      "Number 1 of 1 in the merge queue into `main`. No batch has failed with it yet. Its last batch was given up: its gates had no verdict within 30 minutes (`gates` is running).",
+    ]]);
+    expect(await tipOf(town, "gastown-refinery/main/1")).toBeUndefined();
+    // The next wake starts it again, on a fresh staging branch.
+    expect((await refineSaid(town))[0]).toMatch(/^main: batch 2 \(#\d+\) built on `gastown-refinery\/main\/2`/);
   });
 });

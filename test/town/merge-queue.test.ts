@@ -7,6 +7,7 @@ import { beadRules, validateBead } from "../../app/ledger/validate-bead.js";
 import {
   leaveQueue, mergeRequestOf, queueOrder, queuePosition, queuePull, queueRef, recordTry, type QueuedPull,
 } from "../../app/town/merge-queue.js";
+import { polecatOfPull } from "../../app/town/polecat-names.js";
 import { minutesAfter, NOW } from "./town-builders.js";
 
 const REPO = "octo/town";
@@ -86,5 +87,14 @@ describe("leaving", () => {
     expect(numbers(ledger)).toEqual([]);
     expect(queuePosition(ledger, REPO, 7)).toBeUndefined();
     expect(mergeRequestOf({ ...bead, issue_type: "task" } as never)).toBeUndefined();
+  });
+});
+
+describe("whose pull request", () => {
+  it("is a polecat's only from a polecat's branch in this repository: a fork's is nobody's, whatever its branch is called", () => {
+    expect(polecatOfPull({ ref: "polecat/nux/gt-7", repository: "Octo/Town" }, REPO)).toEqual({ polecat: "nux", bead: "gt-7" });
+    expect(polecatOfPull({ ref: "polecat/nux/gt-7", repository: "mallory/town" }, REPO)).toBeUndefined();
+    expect(polecatOfPull({ ref: "polecat/nux/gt-7", repository: null }, REPO)).toBeUndefined();
+    expect(polecatOfPull({ ref: "fix/pumps", repository: REPO }, REPO)).toBeUndefined();
   });
 });

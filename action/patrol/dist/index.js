@@ -55874,9 +55874,10 @@ function queueCheck(display) {
   switch (display.kind) {
     case "queued": {
       const tries = display.tries === 0 ? "No batch has failed with it yet." : `It has failed in ${display.tries} batch${display.tries === 1 ? "" : "es"}, so it waits behind those that have not.`;
+      const stalled = display.stalled === void 0 ? "" : ` Its last batch was given up: ${display.stalled}.`;
       return inProgress(
         `Queued: ${display.position} of ${display.of} into ${display.base}`,
-        `Number ${display.position} of ${display.of} in the merge queue into \`${display.base}\`. ${tries}`
+        `Number ${display.position} of ${display.of} in the merge queue into \`${display.base}\`. ${tries}${stalled}`
       );
     }
     case "testing": {
@@ -58346,10 +58347,14 @@ var BaseRefinery = class {
     return true;
   }
   async giveUp(trial, why) {
-    const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} given up: ${why}`, (current) => abandonTrial(current, { ...this.update(trial), ...this.write(current), why }));
+    const { changed, ledger: ledger2 } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} given up: ${why}`, (current) => abandonTrial(current, { ...this.update(trial), ...this.write(current), why }));
     if (!changed) return false;
     this.said.push(`${this.base}: batch ${trial.attempt} given up: ${why}.`);
     await this.retire(trial, `Given up: ${why}. Its pull requests stay queued and go into the next batch.`);
+    for (const request2 of trialRequests(ledger2, trial)) {
+      const queued = queuedDisplay(ledger2, this.rig, request2.number);
+      if (queued !== void 0) await this.show(trial, { ...queued.display, stalled: why }, [request2]);
+    }
     return false;
   }
   async closedByPerson(trial, pull) {

@@ -53887,6 +53887,17 @@ function mergeRequestOf(bead) {
 function queueOrder(ledger2, base) {
   return ledger2.beads().filter((bead) => bead.issue_type === MERGE_REQUEST_TYPE && beadStatus(bead) !== "closed").map(mergeRequestOf).filter((request2) => request2 !== void 0 && request2.base === base).sort((a, b) => a.priority - b.priority || convoyFirst(a.convoyAt, b.convoyAt) || a.tries - b.tries || compare(a.queuedAt, b.queuedAt) || a.number - b.number);
 }
+function mergeRequestFor(ledger2, repo, number4) {
+  const found = beadByExternalRef(ledger2, queueRef(repo, number4));
+  return found && mergeRequestOf(found);
+}
+function queuePosition(ledger2, repo, number4) {
+  const found = beadByExternalRef(ledger2, queueRef(repo, number4));
+  const request2 = found && beadStatus(found) !== "closed" ? mergeRequestOf(found) : void 0;
+  if (request2 === void 0) return void 0;
+  const queue = queueOrder(ledger2, request2.base);
+  return { position: queue.findIndex((r) => r.id === request2.id) + 1, of: queue.length };
+}
 function leaveQueue(ledger2, repo, number4, leave) {
   const found = beadByExternalRef(ledger2, queueRef(repo, number4));
   if (found === void 0 || beadStatus(found) === "closed") return ledger2;
@@ -53914,13 +53925,20 @@ function compare(a, b) {
 
 // app/town/queue-display.ts
 var QUEUE_CHECK_NAME = "gastown/queue";
+function queuedDisplay(ledger2, repo, number4) {
+  const place = queuePosition(ledger2, repo, number4);
+  const request2 = mergeRequestFor(ledger2, repo, number4);
+  if (place === void 0 || request2 === void 0) return void 0;
+  return { headSha: request2.headSha, display: { kind: "queued", base: request2.base, position: place.position, of: place.of, tries: request2.tries } };
+}
 function queueCheck(display) {
   switch (display.kind) {
     case "queued": {
       const tries = display.tries === 0 ? "No batch has failed with it yet." : `It has failed in ${display.tries} batch${display.tries === 1 ? "" : "es"}, so it waits behind those that have not.`;
+      const stalled = display.stalled === void 0 ? "" : ` Its last batch was given up: ${display.stalled}.`;
       return inProgress(
         `Queued: ${display.position} of ${display.of} into ${display.base}`,
-        `Number ${display.position} of ${display.of} in the merge queue into \`${display.base}\`. ${tries}`
+        `Number ${display.position} of ${display.of} in the merge queue into \`${display.base}\`. ${tries}${stalled}`
       );
     }
     case "testing": {
@@ -57263,10 +57281,14 @@ var BaseRefinery = class {
     return true;
   }
   async giveUp(trial, why) {
-    const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} given up: ${why}`, (current) => abandonTrial(current, { ...this.update(trial), ...this.write(current), why }));
+    const { changed, ledger: ledger2 } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} given up: ${why}`, (current) => abandonTrial(current, { ...this.update(trial), ...this.write(current), why }));
     if (!changed) return false;
     this.said.push(`${this.base}: batch ${trial.attempt} given up: ${why}.`);
     await this.retire(trial, `Given up: ${why}. Its pull requests stay queued and go into the next batch.`);
+    for (const request2 of trialRequests(ledger2, trial)) {
+      const queued = queuedDisplay(ledger2, this.rig, request2.number);
+      if (queued !== void 0) await this.show(trial, { ...queued.display, stalled: why }, [request2]);
+    }
     return false;
   }
   async closedByPerson(trial, pull) {

@@ -69838,6 +69838,9 @@ function workRef(polecat2, bead) {
   return `gastown/work/${polecat2}/${bead}`;
 }
 var BRANCH = /^polecat\/([^/\s]+)\/([^/\s]+)$/;
+function polecatOfPull(head, rig) {
+  return head.repository?.toLowerCase() === rig.toLowerCase() ? parsePolecatBranch(head.ref) : void 0;
+}
 function parsePolecatBranch(ref) {
   const branch = ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : ref;
   const match = BRANCH.exec(branch);
@@ -70820,14 +70823,21 @@ function queuePosition(ledger2, repo, number4) {
   const queue = queueOrder(ledger2, request2.base);
   return { position: queue.findIndex((r) => r.id === request2.id) + 1, of: queue.length };
 }
-function queueLine(ledger2, repo, number4) {
+function queueLine(ledger2, repo, number4, batch) {
   const found = beadByExternalRef(ledger2, queueRef(repo, number4));
   const request2 = found && beadStatus(found) !== "closed" ? mergeRequestOf(found) : void 0;
   const place = queuePosition(ledger2, repo, number4);
   if (request2 === void 0 || place === void 0) return void 0;
   const tries = request2.tries === 0 ? "" : `, after ${request2.tries} failed batch${request2.tries === 1 ? "" : "es"}`;
-  return `**Merge queue:** number ${place.position} of ${place.of} into \`${request2.base}\`${tries}, at \`${request2.headSha.slice(0, 12)}\`.`;
+  const where = batch === void 0 ? `number ${place.position} of ${place.of}` : `in batch ${batch.attempt} (${BATCH_STAGES[batch.stage] ?? batch.stage}${batch.pr === void 0 ? "" : `, refinery pull request #${batch.pr}`})`;
+  return `**Merge queue:** ${where} into \`${request2.base}\`${tries}, at \`${request2.headSha.slice(0, 12)}\`.`;
 }
+var BATCH_STAGES = {
+  building: "being built",
+  testing: "being tested",
+  review: "green, awaiting approval",
+  landing: "landing"
+};
 function leaveQueue(ledger2, repo, number4, leave) {
   const found = beadByExternalRef(ledger2, queueRef(repo, number4));
   if (found === void 0 || beadStatus(found) === "closed") return ledger2;
@@ -70851,6 +70861,326 @@ function convoyFirst(a, b) {
 }
 function compare(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// app/town/refinery-batching.ts
+var PRIOR_FAILURE_RATE = 0.1;
+var PRIOR_WEIGHT = 10;
+function estimateFailureRate(recent) {
+  const ejected = recent.filter((outcome) => outcome === "ejected").length;
+  return (ejected + PRIOR_FAILURE_RATE * PRIOR_WEIGHT) / (recent.length + PRIOR_WEIGHT);
+}
+var PRIOR_FLAKE_RATE = 0.02;
+var PRIOR_FLAKE_WEIGHT = 50;
+function estimateFlakeRate(flakes, runs) {
+  return (flakes + PRIOR_FLAKE_RATE * PRIOR_FLAKE_WEIGHT) / (runs + PRIOR_FLAKE_WEIGHT);
+}
+var WRONG_EJECTION_RUNS = 10;
+function worthConfirming(p, flakeRate) {
+  const flaked = (1 - p) * flakeRate;
+  return flaked + p === 0 ? false : flaked / (flaked + p) * WRONG_EJECTION_RUNS > 2;
+}
+function firstHalf(group) {
+  return group.slice(0, Math.ceil(group.length / 2));
+}
+function secondHalf(group) {
+  return group.slice(Math.ceil(group.length / 2));
+}
+function runsToBisect(size, p) {
+  if (size <= 1) return 0;
+  const q = 1 - p;
+  const first = Math.ceil(size / 2);
+  const second = size - first;
+  const firstGreen = q ** first * (1 - q ** second);
+  const firstRed = 1 - q ** first;
+  const inferred = second === 1 ? 1 : runsToBisect(second, p);
+  const fresh = 1 + (1 - q ** second) * runsToBisect(second, p);
+  return 1 + (firstGreen * inferred + firstRed * (runsToBisect(first, p) + fresh)) / (1 - q ** size);
+}
+var FLAKE_ODDS_TO_RETRY = 9;
+function redLikelyAFlake(size, p, flakeRate) {
+  const allGood = (1 - p) ** size;
+  return allGood * flakeRate > FLAKE_ODDS_TO_RETRY * (1 - allGood);
+}
+function retriesFor(size, p, flakeRate, retriesForFlakes) {
+  return redLikelyAFlake(size, p, flakeRate) ? retriesForFlakes : 0;
+}
+function expectedRunsForBatch(size, p, retries) {
+  const red = 1 - (1 - p) ** size;
+  return 1 + (red === 0 ? 0 : red * (retries + runsToBisect(size, p)));
+}
+function expectedRunsPerLanded(size, p, retries) {
+  return expectedRunsForBatch(size, p, retries) / (size * (1 - p));
+}
+function bestBatchSize(p, flakeRate, maxBatch, retriesForFlakes) {
+  if (p >= 1) return 1;
+  const cost = (size) => expectedRunsPerLanded(size, p, retriesFor(size, p, flakeRate, retriesForFlakes));
+  let best = 1;
+  for (let size = 2; size <= maxBatch; size++) if (cost(size) < cost(best) - 1e-12) best = size;
+  return best;
+}
+function nextTrial(queue, inputs) {
+  const { failureRate, flakeRate, maxBatch, retriesForFlakes } = inputs;
+  const batch = queue.slice(0, bestBatchSize(failureRate, flakeRate, maxBatch, retriesForFlakes));
+  return { prs: batch, retries: retriesFor(batch.length, failureRate, flakeRate, retriesForFlakes) };
+}
+function bisect(group) {
+  if (group.length === 1) return [{ prs: group, retries: 0 }];
+  return [{ prs: firstHalf(group), retries: 0, sibling: secondHalf(group) }];
+}
+function afterTrial(trial, green, rest, confirmRetries = 0) {
+  if (green) {
+    const inferred = trial.sibling ? bisect(trial.sibling) : [];
+    return { land: trial.prs, eject: [], next: [...inferred, ...rest] };
+  }
+  const retries = trial.prs.length === 1 && trial.rerun !== true ? Math.max(trial.retries, confirmRetries) : trial.retries;
+  if (retries > 0) return { land: [], eject: [], next: [{ ...trial, retries: retries - 1, rerun: true }, ...rest] };
+  const fresh = trial.sibling ? [{ prs: trial.sibling, retries: 0 }] : [];
+  if (trial.prs.length === 1) return { land: [], eject: trial.prs, next: [...fresh, ...rest] };
+  return { land: [], eject: [], next: [...bisect(trial.prs), ...fresh, ...rest] };
+}
+
+// app/town/refinery.ts
+var REFINERY_SLOT_TYPE = "slot";
+var RECENT_OUTCOMES = 30;
+function slotRef(repo, base) {
+  return `gastown:refinery/${repo}@${base}`;
+}
+function slotOf(ledger2, repo, base) {
+  const bead = beadByExternalRef(ledger2, slotRef(repo, base));
+  const meta3 = bead === void 0 ? {} : gastownMetadata(bead);
+  const number4 = (value) => typeof value === "number" && Number.isFinite(value) ? value : 0;
+  return {
+    repo,
+    base,
+    attempt: number4(meta3.attempt),
+    ...isTrial(meta3.trial) ? { trial: meta3.trial } : {},
+    plan: Array.isArray(meta3.plan) ? meta3.plan : [],
+    recent: Array.isArray(meta3.recent) ? meta3.recent : [],
+    runs: number4(meta3.runs),
+    flakes: number4(meta3.flakes),
+    flaky: typeof meta3.flaky === "object" && meta3.flaky !== null ? meta3.flaky : {},
+    ...typeof meta3.stalled === "string" ? { stalled: meta3.stalled } : {}
+  };
+}
+function isTrial(value) {
+  const trial = value;
+  return typeof trial === "object" && trial !== null && typeof trial.attempt === "number" && Array.isArray(trial.prs) && typeof trial.stage === "string" && typeof trial.baseSha === "string" && typeof trial.since === "string";
+}
+function batchOf(ledger2, repo, number4) {
+  const request2 = mergeRequestFor(ledger2, repo, number4);
+  const trial = request2 === void 0 ? void 0 : slotOf(ledger2, repo, request2.base).trial;
+  return trial !== void 0 && request2 !== void 0 && trial.prs.includes(request2.id) ? trial : void 0;
+}
+function withSlot(ledger2, slot, write) {
+  const ref = slotRef(slot.repo, slot.base);
+  const found = beadByExternalRef(ledger2, ref);
+  const now = timestamp2(write.now);
+  const title = `Refinery of ${slot.repo} into ${slot.base}`;
+  const bead = found ?? {
+    id: newBeadId({ prefix: write.prefix, title, description: ref, creator: write.actor, createdAt: write.now }, ledger2.records),
+    title,
+    description: `The merge queue's batch under test into ${slot.base}, and what the refinery has learnt of its gates.`,
+    status: "open",
+    priority: 2,
+    issue_type: REFINERY_SLOT_TYPE,
+    created_at: now,
+    created_by: write.actor,
+    updated_at: now,
+    external_ref: ref
+  };
+  return ledger2.withBead(withGastownMetadata({ ...bead, status: slot.trial ? "in_progress" : "open", updated_at: now }, {
+    base: slot.base,
+    repo: slot.repo,
+    attempt: slot.attempt,
+    trial: slot.trial,
+    plan: slot.plan,
+    recent: slot.recent,
+    runs: slot.runs,
+    flakes: slot.flakes,
+    flaky: slot.flaky,
+    stalled: slot.stalled
+  }));
+}
+function sameTrial(slot, seen) {
+  return slot.trial !== void 0 && slot.trial.attempt === seen.attempt && slot.trial.stage === seen.stage;
+}
+function batching(slot, config3) {
+  return {
+    failureRate: estimateFailureRate(slot.recent),
+    flakeRate: estimateFlakeRate(slot.flakes, slot.runs),
+    maxBatch: config3.refinery.batch,
+    retriesForFlakes: config3.refinery.retries_for_flakes
+  };
+}
+function startTrial(ledger2, input2) {
+  const slot = slotOf(ledger2, input2.repo, input2.base);
+  if (slot.trial !== void 0) return { ledger: ledger2 };
+  const queued = queueOrder(ledger2, input2.base).filter((request2) => request2.repo === input2.repo);
+  const open3 = new Map(queued.map((request2) => [request2.id, request2]));
+  const plan = slot.plan.map((trial2) => ({ ...trial2, prs: trial2.prs.filter((id) => open3.has(id)), ...trial2.sibling ? { sibling: trial2.sibling.filter((id) => open3.has(id)) } : {} }));
+  let next;
+  while (plan.length > 0 && next === void 0) {
+    const first = plan.shift();
+    if (first.prs.length > 0) next = first;
+  }
+  next ??= queued.length === 0 ? void 0 : nextTrial(queued.map((request2) => request2.id), batching(slot, input2.config));
+  if (next === void 0) return { ledger: slot.plan.length === 0 ? ledger2 : withSlot(ledger2, { ...slot, plan: [] }, input2) };
+  const trial = begun(next, slot.attempt + 1, open3, input2.baseSha, timestamp2(input2.now), next.redBefore);
+  const { stalled: _, ...rest } = slot;
+  return { ledger: withSlot(ledger2, { ...rest, attempt: trial.attempt, trial, plan }, input2), trial };
+}
+function begun(trial, attempt, open3, baseSha, since, redBefore) {
+  return {
+    attempt,
+    prs: trial.prs,
+    retries: trial.retries,
+    ...trial.sibling && trial.sibling.length > 0 ? { sibling: trial.sibling } : {},
+    heads: Object.fromEntries(trial.prs.map((id) => [id, open3.get(id)?.headSha ?? ""])),
+    stage: "building",
+    baseSha,
+    since,
+    ...redBefore ? { redBefore } : {}
+  };
+}
+function trialRequests(ledger2, trial) {
+  return trial.prs.map((id) => ledger2.get(id)).filter((bead) => bead !== void 0 && beadStatus(bead) !== "closed").map(mergeRequestOf).filter((request2) => request2 !== void 0);
+}
+function trialOutdated(ledger2, trial) {
+  const open3 = new Map(trialRequests(ledger2, trial).map((request2) => [request2.id, request2]));
+  for (const id of trial.prs) {
+    const request2 = open3.get(id);
+    if (request2 === void 0) return `a pull request in it left the queue`;
+    if (request2.headSha !== trial.heads[id]) return `#${request2.number} was pushed to (now at ${request2.headSha.slice(0, 12)})`;
+  }
+  return void 0;
+}
+function advanceTrial(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  if (!sameTrial(slot, update.seen) || slot.trial === void 0) return ledger2;
+  const trial = { ...slot.trial, ...update.set, stage: update.to, since: timestamp2(update.now) };
+  return withSlot(ledger2, { ...slot, trial }, update);
+}
+function rebuildTrial(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  if (!sameTrial(slot, update.seen) || slot.trial === void 0) return { ledger: ledger2 };
+  const open3 = new Map(trialRequests(ledger2, slot.trial).map((request2) => [request2.id, request2]));
+  const prs = slot.trial.prs.filter((id) => open3.has(id));
+  if (prs.length === 0) {
+    const { trial: _, ...rest } = slot;
+    return { ledger: withSlot(ledger2, rest, update) };
+  }
+  const sibling = slot.trial.sibling?.filter((id) => open3.has(id));
+  const trial = begun({ prs, retries: slot.trial.retries, ...sibling ? { sibling } : {} }, slot.attempt + 1, open3, update.baseSha, timestamp2(update.now));
+  return { ledger: withSlot(ledger2, { ...slot, attempt: trial.attempt, trial }, update), trial };
+}
+function abandonTrial(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  if (!sameTrial(slot, update.seen)) return ledger2;
+  const { trial: _, ...rest } = slot;
+  return withSlot(ledger2, { ...rest, stalled: update.why }, update);
+}
+function ejectAtBuild(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  if (!sameTrial(slot, update.seen) || slot.trial === void 0 || update.ejected.length === 0) return { ledger: ledger2, ejected: [] };
+  let next = ledger2;
+  const ejected = [];
+  for (const { id, why, text: text2 } of update.ejected) {
+    const request2 = mergeRequestOf(next.get(id));
+    if (request2 === void 0) continue;
+    next = leaveQueue(next, request2.repo, request2.number, { reason: "ejected", why: text2, now: update.now });
+    ejected.push({ request: request2, why });
+  }
+  const gone = new Set(update.ejected.map((e) => e.id));
+  const trial = { ...slot.trial, prs: slot.trial.prs.filter((id) => !gone.has(id)) };
+  const recent = remember(slot.recent, ejected.map(() => "ejected"));
+  if (trial.prs.length === 0) {
+    const { trial: _, ...rest } = slot;
+    return { ledger: withSlot(next, { ...rest, recent }, update), ejected };
+  }
+  return { ledger: withSlot(next, { ...slot, trial, recent }, update), ejected };
+}
+function recordVerdict(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  const trial = slot.trial;
+  if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, ejected: [], retried: false };
+  const now = timestamp2(update.now);
+  if (update.verdict.kind === "green") {
+    const flaked = trial.redBefore ?? [];
+    const flaky = { ...slot.flaky };
+    for (const name2 of flaked) flaky[name2] = (flaky[name2] ?? 0) + 1;
+    const stage = update.config.refinery.mode === "review" || trial.pr !== void 0 ? "review" : "landing";
+    const { redBefore: _2, ...rest2 } = trial;
+    const green = { ...rest2, stage, since: now };
+    return {
+      ledger: withSlot(ledger2, { ...slot, trial: green, runs: slot.runs + 1, flakes: slot.flakes + (flaked.length > 0 ? 1 : 0), flaky }, update),
+      trial: green,
+      ejected: [],
+      retried: false
+    };
+  }
+  const failing = update.verdict.failing;
+  const rerun = trial.redBefore !== void 0;
+  const knownFlaky = failing.length > 0 && failing.every((name2) => (slot.flaky[name2] ?? 0) > 0) && !rerun;
+  const decision = afterTrial({
+    prs: trial.prs,
+    retries: Math.max(trial.retries, knownFlaky ? 1 : 0),
+    rerun,
+    ...trial.sibling ? { sibling: trial.sibling } : {}
+  }, false, slot.plan, worthConfirming(estimateFailureRate(slot.recent), estimateFlakeRate(slot.flakes, slot.runs)) ? update.config.refinery.retries_for_flakes : 0);
+  const { trial: _, ...rest } = slot;
+  const recorded = { ...rest, runs: slot.runs + 1 };
+  const [again, ...later] = decision.next;
+  if (again?.rerun === true && again.prs === trial.prs) {
+    const retry2 = { ...again, redBefore: failing };
+    return { ledger: withSlot(ledger2, { ...recorded, plan: [retry2, ...later] }, update), ejected: [], retried: true };
+  }
+  let next = ledger2;
+  const ejected = [];
+  for (const id of decision.eject) {
+    const request2 = mergeRequestOf(next.get(id));
+    if (request2 === void 0) continue;
+    next = leaveQueue(recordTry(next, id, update.now), request2.repo, request2.number, { reason: "ejected", why: `failed: ${failing.join(", ") || "the gates"}`, now: update.now });
+    ejected.push({ request: request2, why: "failed" });
+  }
+  return {
+    ledger: withSlot(next, { ...recorded, plan: decision.next, recent: remember(slot.recent, ejected.map(() => "ejected")) }, update),
+    ejected,
+    retried: false
+  };
+}
+function recordLanded(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  const trial = slot.trial;
+  if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, landed: [] };
+  const now = timestamp2(update.now);
+  let next = ledger2;
+  const landed = [];
+  for (const request2 of trialRequests(ledger2, trial)) {
+    next = leaveQueue(next, request2.repo, request2.number, { reason: "landed", why: `landed in ${update.where}`, now: update.now });
+    const work = request2.bead === void 0 ? void 0 : next.get(request2.bead);
+    if (work !== void 0 && beadStatus(work) !== "closed") {
+      const closed2 = { ...work, status: "closed", closed_at: now, close_reason: "merged", updated_at: now };
+      next = next.withBead(closed2);
+      landed.push({ request: request2, work: closed2 });
+    } else landed.push({ request: request2 });
+  }
+  const decision = afterTrial({ prs: trial.prs, retries: 0, ...trial.sibling ? { sibling: trial.sibling } : {} }, true, slot.plan);
+  const { trial: _, ...rest } = slot;
+  return { ledger: withSlot(next, { ...rest, plan: decision.next, recent: remember(slot.recent, landed.map(() => "landed")) }, update), landed };
+}
+function dequeueTrial(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  const trial = slot.trial;
+  if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, dequeued: [] };
+  let next = ledger2;
+  const dequeued = trialRequests(ledger2, trial);
+  for (const request2 of dequeued) next = leaveQueue(next, request2.repo, request2.number, { reason: "dequeued", why: update.why, now: update.now });
+  const { trial: _, ...rest } = slot;
+  return { ledger: withSlot(next, rest, update), dequeued };
+}
+function remember(recent, more) {
+  return [...recent, ...more].slice(-RECENT_OUTCOMES);
 }
 
 // app/github/heartbeat-check-runs.ts
@@ -71197,7 +71527,8 @@ async function peekOne(town, request2) {
   });
   if (!request2.pullRequest) return answer;
   const ledger2 = "none" in found ? await town.store.peek() : found.ledger;
-  const queued = queueLine(ledger2, `${town.owner}/${town.repo}`, request2.issue.number);
+  const rig = `${town.owner}/${town.repo}`;
+  const queued = queueLine(ledger2, rig, request2.issue.number, batchOf(ledger2, rig, request2.issue.number));
   return queued === void 0 ? answer : `${answer.trimEnd()}
 
 ${queued}
@@ -71224,8 +71555,7 @@ async function findPolecatBead(town, request2) {
     return bead2 && gastownString(bead2, "polecat") !== void 0 ? { bead: bead2, ledger: ledger3 } : { none: "issue" };
   }
   const head = await pullRequestHead(town.github, { owner: town.owner, repo: town.repo, pullNumber: request2.issue.number });
-  const here = `${town.owner}/${town.repo}`.toLowerCase();
-  const branch = head && head.repository?.toLowerCase() === here ? parsePolecatBranch(head.ref) : void 0;
+  const branch = head === void 0 ? void 0 : polecatOfPull(head, `${town.owner}/${town.repo}`);
   if (!branch) return { none: "pull-request" };
   const { ledger: ledger2 } = await town.store.read();
   const bead = ledger2.get(branch.bead);
@@ -71279,9 +71609,10 @@ function queueCheck(display) {
   switch (display.kind) {
     case "queued": {
       const tries = display.tries === 0 ? "No batch has failed with it yet." : `It has failed in ${display.tries} batch${display.tries === 1 ? "" : "es"}, so it waits behind those that have not.`;
+      const stalled = display.stalled === void 0 ? "" : ` Its last batch was given up: ${display.stalled}.`;
       return inProgress(
         `Queued: ${display.position} of ${display.of} into ${display.base}`,
-        `Number ${display.position} of ${display.of} in the merge queue into \`${display.base}\`. ${tries}`
+        `Number ${display.position} of ${display.of} in the merge queue into \`${display.base}\`. ${tries}${stalled}`
       );
     }
     case "testing": {
@@ -71892,321 +72223,6 @@ async function gatesRunOn(github, repo, workflow, sha) {
   const runs = (answer?.data?.workflow_runs ?? []).slice().sort((a, b) => b.id - a.id);
   const newest = runs[0];
   return newest === void 0 ? void 0 : { id: newest.id, status: newest.status, conclusion: newest.conclusion, url: newest.html_url };
-}
-
-// app/town/refinery-batching.ts
-var PRIOR_FAILURE_RATE = 0.1;
-var PRIOR_WEIGHT = 10;
-function estimateFailureRate(recent) {
-  const ejected = recent.filter((outcome) => outcome === "ejected").length;
-  return (ejected + PRIOR_FAILURE_RATE * PRIOR_WEIGHT) / (recent.length + PRIOR_WEIGHT);
-}
-var PRIOR_FLAKE_RATE = 0.02;
-var PRIOR_FLAKE_WEIGHT = 50;
-function estimateFlakeRate(flakes, runs) {
-  return (flakes + PRIOR_FLAKE_RATE * PRIOR_FLAKE_WEIGHT) / (runs + PRIOR_FLAKE_WEIGHT);
-}
-var WRONG_EJECTION_RUNS = 10;
-function worthConfirming(p, flakeRate) {
-  const flaked = (1 - p) * flakeRate;
-  return flaked + p === 0 ? false : flaked / (flaked + p) * WRONG_EJECTION_RUNS > 2;
-}
-function firstHalf(group) {
-  return group.slice(0, Math.ceil(group.length / 2));
-}
-function secondHalf(group) {
-  return group.slice(Math.ceil(group.length / 2));
-}
-function runsToBisect(size, p) {
-  if (size <= 1) return 0;
-  const q = 1 - p;
-  const first = Math.ceil(size / 2);
-  const second = size - first;
-  const firstGreen = q ** first * (1 - q ** second);
-  const firstRed = 1 - q ** first;
-  const inferred = second === 1 ? 1 : runsToBisect(second, p);
-  const fresh = 1 + (1 - q ** second) * runsToBisect(second, p);
-  return 1 + (firstGreen * inferred + firstRed * (runsToBisect(first, p) + fresh)) / (1 - q ** size);
-}
-var FLAKE_ODDS_TO_RETRY = 9;
-function redLikelyAFlake(size, p, flakeRate) {
-  const allGood = (1 - p) ** size;
-  return allGood * flakeRate > FLAKE_ODDS_TO_RETRY * (1 - allGood);
-}
-function retriesFor(size, p, flakeRate, retriesForFlakes) {
-  return redLikelyAFlake(size, p, flakeRate) ? retriesForFlakes : 0;
-}
-function expectedRunsForBatch(size, p, retries) {
-  const red = 1 - (1 - p) ** size;
-  return 1 + (red === 0 ? 0 : red * (retries + runsToBisect(size, p)));
-}
-function expectedRunsPerLanded(size, p, retries) {
-  return expectedRunsForBatch(size, p, retries) / (size * (1 - p));
-}
-function bestBatchSize(p, flakeRate, maxBatch, retriesForFlakes) {
-  if (p >= 1) return 1;
-  const cost = (size) => expectedRunsPerLanded(size, p, retriesFor(size, p, flakeRate, retriesForFlakes));
-  let best = 1;
-  for (let size = 2; size <= maxBatch; size++) if (cost(size) < cost(best) - 1e-12) best = size;
-  return best;
-}
-function nextTrial(queue, inputs) {
-  const { failureRate, flakeRate, maxBatch, retriesForFlakes } = inputs;
-  const batch = queue.slice(0, bestBatchSize(failureRate, flakeRate, maxBatch, retriesForFlakes));
-  return { prs: batch, retries: retriesFor(batch.length, failureRate, flakeRate, retriesForFlakes) };
-}
-function bisect(group) {
-  if (group.length === 1) return [{ prs: group, retries: 0 }];
-  return [{ prs: firstHalf(group), retries: 0, sibling: secondHalf(group) }];
-}
-function afterTrial(trial, green, rest, confirmRetries = 0) {
-  if (green) {
-    const inferred = trial.sibling ? bisect(trial.sibling) : [];
-    return { land: trial.prs, eject: [], next: [...inferred, ...rest] };
-  }
-  const retries = trial.prs.length === 1 && trial.rerun !== true ? Math.max(trial.retries, confirmRetries) : trial.retries;
-  if (retries > 0) return { land: [], eject: [], next: [{ ...trial, retries: retries - 1, rerun: true }, ...rest] };
-  const fresh = trial.sibling ? [{ prs: trial.sibling, retries: 0 }] : [];
-  if (trial.prs.length === 1) return { land: [], eject: trial.prs, next: [...fresh, ...rest] };
-  return { land: [], eject: [], next: [...bisect(trial.prs), ...fresh, ...rest] };
-}
-
-// app/town/refinery.ts
-var REFINERY_SLOT_TYPE = "slot";
-var RECENT_OUTCOMES = 30;
-function slotRef(repo, base) {
-  return `gastown:refinery/${repo}@${base}`;
-}
-function slotOf(ledger2, repo, base) {
-  const bead = beadByExternalRef(ledger2, slotRef(repo, base));
-  const meta3 = bead === void 0 ? {} : gastownMetadata(bead);
-  const number4 = (value) => typeof value === "number" && Number.isFinite(value) ? value : 0;
-  return {
-    repo,
-    base,
-    attempt: number4(meta3.attempt),
-    ...isTrial(meta3.trial) ? { trial: meta3.trial } : {},
-    plan: Array.isArray(meta3.plan) ? meta3.plan : [],
-    recent: Array.isArray(meta3.recent) ? meta3.recent : [],
-    runs: number4(meta3.runs),
-    flakes: number4(meta3.flakes),
-    flaky: typeof meta3.flaky === "object" && meta3.flaky !== null ? meta3.flaky : {},
-    ...typeof meta3.stalled === "string" ? { stalled: meta3.stalled } : {}
-  };
-}
-function isTrial(value) {
-  const trial = value;
-  return typeof trial === "object" && trial !== null && typeof trial.attempt === "number" && Array.isArray(trial.prs) && typeof trial.stage === "string" && typeof trial.baseSha === "string" && typeof trial.since === "string";
-}
-function withSlot(ledger2, slot, write) {
-  const ref = slotRef(slot.repo, slot.base);
-  const found = beadByExternalRef(ledger2, ref);
-  const now = timestamp2(write.now);
-  const title = `Refinery of ${slot.repo} into ${slot.base}`;
-  const bead = found ?? {
-    id: newBeadId({ prefix: write.prefix, title, description: ref, creator: write.actor, createdAt: write.now }, ledger2.records),
-    title,
-    description: `The merge queue's batch under test into ${slot.base}, and what the refinery has learnt of its gates.`,
-    status: "open",
-    priority: 2,
-    issue_type: REFINERY_SLOT_TYPE,
-    created_at: now,
-    created_by: write.actor,
-    updated_at: now,
-    external_ref: ref
-  };
-  return ledger2.withBead(withGastownMetadata({ ...bead, status: slot.trial ? "in_progress" : "open", updated_at: now }, {
-    base: slot.base,
-    repo: slot.repo,
-    attempt: slot.attempt,
-    trial: slot.trial,
-    plan: slot.plan,
-    recent: slot.recent,
-    runs: slot.runs,
-    flakes: slot.flakes,
-    flaky: slot.flaky,
-    stalled: slot.stalled
-  }));
-}
-function sameTrial(slot, seen) {
-  return slot.trial !== void 0 && slot.trial.attempt === seen.attempt && slot.trial.stage === seen.stage;
-}
-function batching(slot, config3) {
-  return {
-    failureRate: estimateFailureRate(slot.recent),
-    flakeRate: estimateFlakeRate(slot.flakes, slot.runs),
-    maxBatch: config3.refinery.batch,
-    retriesForFlakes: config3.refinery.retries_for_flakes
-  };
-}
-function startTrial(ledger2, input2) {
-  const slot = slotOf(ledger2, input2.repo, input2.base);
-  if (slot.trial !== void 0) return { ledger: ledger2 };
-  const queued = queueOrder(ledger2, input2.base).filter((request2) => request2.repo === input2.repo);
-  const open3 = new Map(queued.map((request2) => [request2.id, request2]));
-  const plan = slot.plan.map((trial2) => ({ ...trial2, prs: trial2.prs.filter((id) => open3.has(id)), ...trial2.sibling ? { sibling: trial2.sibling.filter((id) => open3.has(id)) } : {} }));
-  let next;
-  while (plan.length > 0 && next === void 0) {
-    const first = plan.shift();
-    if (first.prs.length > 0) next = first;
-  }
-  next ??= queued.length === 0 ? void 0 : nextTrial(queued.map((request2) => request2.id), batching(slot, input2.config));
-  if (next === void 0) return { ledger: slot.plan.length === 0 ? ledger2 : withSlot(ledger2, { ...slot, plan: [] }, input2) };
-  const trial = begun(next, slot.attempt + 1, open3, input2.baseSha, timestamp2(input2.now), next.redBefore);
-  const { stalled: _, ...rest } = slot;
-  return { ledger: withSlot(ledger2, { ...rest, attempt: trial.attempt, trial, plan }, input2), trial };
-}
-function begun(trial, attempt, open3, baseSha, since, redBefore) {
-  return {
-    attempt,
-    prs: trial.prs,
-    retries: trial.retries,
-    ...trial.sibling && trial.sibling.length > 0 ? { sibling: trial.sibling } : {},
-    heads: Object.fromEntries(trial.prs.map((id) => [id, open3.get(id)?.headSha ?? ""])),
-    stage: "building",
-    baseSha,
-    since,
-    ...redBefore ? { redBefore } : {}
-  };
-}
-function trialRequests(ledger2, trial) {
-  return trial.prs.map((id) => ledger2.get(id)).filter((bead) => bead !== void 0 && beadStatus(bead) !== "closed").map(mergeRequestOf).filter((request2) => request2 !== void 0);
-}
-function trialOutdated(ledger2, trial) {
-  const open3 = new Map(trialRequests(ledger2, trial).map((request2) => [request2.id, request2]));
-  for (const id of trial.prs) {
-    const request2 = open3.get(id);
-    if (request2 === void 0) return `a pull request in it left the queue`;
-    if (request2.headSha !== trial.heads[id]) return `#${request2.number} was pushed to (now at ${request2.headSha.slice(0, 12)})`;
-  }
-  return void 0;
-}
-function advanceTrial(ledger2, update) {
-  const slot = slotOf(ledger2, update.repo, update.base);
-  if (!sameTrial(slot, update.seen) || slot.trial === void 0) return ledger2;
-  const trial = { ...slot.trial, ...update.set, stage: update.to, since: timestamp2(update.now) };
-  return withSlot(ledger2, { ...slot, trial }, update);
-}
-function rebuildTrial(ledger2, update) {
-  const slot = slotOf(ledger2, update.repo, update.base);
-  if (!sameTrial(slot, update.seen) || slot.trial === void 0) return { ledger: ledger2 };
-  const open3 = new Map(trialRequests(ledger2, slot.trial).map((request2) => [request2.id, request2]));
-  const prs = slot.trial.prs.filter((id) => open3.has(id));
-  if (prs.length === 0) {
-    const { trial: _, ...rest } = slot;
-    return { ledger: withSlot(ledger2, rest, update) };
-  }
-  const sibling = slot.trial.sibling?.filter((id) => open3.has(id));
-  const trial = begun({ prs, retries: slot.trial.retries, ...sibling ? { sibling } : {} }, slot.attempt + 1, open3, update.baseSha, timestamp2(update.now));
-  return { ledger: withSlot(ledger2, { ...slot, attempt: trial.attempt, trial }, update), trial };
-}
-function abandonTrial(ledger2, update) {
-  const slot = slotOf(ledger2, update.repo, update.base);
-  if (!sameTrial(slot, update.seen)) return ledger2;
-  const { trial: _, ...rest } = slot;
-  return withSlot(ledger2, { ...rest, stalled: update.why }, update);
-}
-function ejectAtBuild(ledger2, update) {
-  const slot = slotOf(ledger2, update.repo, update.base);
-  if (!sameTrial(slot, update.seen) || slot.trial === void 0 || update.ejected.length === 0) return { ledger: ledger2, ejected: [] };
-  let next = ledger2;
-  const ejected = [];
-  for (const { id, why, text: text2 } of update.ejected) {
-    const request2 = mergeRequestOf(next.get(id));
-    if (request2 === void 0) continue;
-    next = leaveQueue(next, request2.repo, request2.number, { reason: "ejected", why: text2, now: update.now });
-    ejected.push({ request: request2, why });
-  }
-  const gone = new Set(update.ejected.map((e) => e.id));
-  const trial = { ...slot.trial, prs: slot.trial.prs.filter((id) => !gone.has(id)) };
-  const recent = remember(slot.recent, ejected.map(() => "ejected"));
-  if (trial.prs.length === 0) {
-    const { trial: _, ...rest } = slot;
-    return { ledger: withSlot(next, { ...rest, recent }, update), ejected };
-  }
-  return { ledger: withSlot(next, { ...slot, trial, recent }, update), ejected };
-}
-function recordVerdict(ledger2, update) {
-  const slot = slotOf(ledger2, update.repo, update.base);
-  const trial = slot.trial;
-  if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, ejected: [], retried: false };
-  const now = timestamp2(update.now);
-  if (update.verdict.kind === "green") {
-    const flaked = trial.redBefore ?? [];
-    const flaky = { ...slot.flaky };
-    for (const name2 of flaked) flaky[name2] = (flaky[name2] ?? 0) + 1;
-    const stage = update.config.refinery.mode === "review" || trial.pr !== void 0 ? "review" : "landing";
-    const { redBefore: _2, ...rest2 } = trial;
-    const green = { ...rest2, stage, since: now };
-    return {
-      ledger: withSlot(ledger2, { ...slot, trial: green, runs: slot.runs + 1, flakes: slot.flakes + (flaked.length > 0 ? 1 : 0), flaky }, update),
-      trial: green,
-      ejected: [],
-      retried: false
-    };
-  }
-  const failing = update.verdict.failing;
-  const rerun = trial.redBefore !== void 0;
-  const knownFlaky = failing.length > 0 && failing.every((name2) => (slot.flaky[name2] ?? 0) > 0) && !rerun;
-  const decision = afterTrial({
-    prs: trial.prs,
-    retries: Math.max(trial.retries, knownFlaky ? 1 : 0),
-    rerun,
-    ...trial.sibling ? { sibling: trial.sibling } : {}
-  }, false, slot.plan, worthConfirming(estimateFailureRate(slot.recent), estimateFlakeRate(slot.flakes, slot.runs)) ? update.config.refinery.retries_for_flakes : 0);
-  const { trial: _, ...rest } = slot;
-  const recorded = { ...rest, runs: slot.runs + 1 };
-  const [again, ...later] = decision.next;
-  if (again?.rerun === true && again.prs === trial.prs) {
-    const retry2 = { ...again, redBefore: failing };
-    return { ledger: withSlot(ledger2, { ...recorded, plan: [retry2, ...later] }, update), ejected: [], retried: true };
-  }
-  let next = ledger2;
-  const ejected = [];
-  for (const id of decision.eject) {
-    const request2 = mergeRequestOf(next.get(id));
-    if (request2 === void 0) continue;
-    next = leaveQueue(recordTry(next, id, update.now), request2.repo, request2.number, { reason: "ejected", why: `failed: ${failing.join(", ") || "the gates"}`, now: update.now });
-    ejected.push({ request: request2, why: "failed" });
-  }
-  return {
-    ledger: withSlot(next, { ...recorded, plan: decision.next, recent: remember(slot.recent, ejected.map(() => "ejected")) }, update),
-    ejected,
-    retried: false
-  };
-}
-function recordLanded(ledger2, update) {
-  const slot = slotOf(ledger2, update.repo, update.base);
-  const trial = slot.trial;
-  if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, landed: [] };
-  const now = timestamp2(update.now);
-  let next = ledger2;
-  const landed = [];
-  for (const request2 of trialRequests(ledger2, trial)) {
-    next = leaveQueue(next, request2.repo, request2.number, { reason: "landed", why: `landed in ${update.where}`, now: update.now });
-    const work = request2.bead === void 0 ? void 0 : next.get(request2.bead);
-    if (work !== void 0 && beadStatus(work) !== "closed") {
-      const closed2 = { ...work, status: "closed", closed_at: now, close_reason: "merged", updated_at: now };
-      next = next.withBead(closed2);
-      landed.push({ request: request2, work: closed2 });
-    } else landed.push({ request: request2 });
-  }
-  const decision = afterTrial({ prs: trial.prs, retries: 0, ...trial.sibling ? { sibling: trial.sibling } : {} }, true, slot.plan);
-  const { trial: _, ...rest } = slot;
-  return { ledger: withSlot(next, { ...rest, plan: decision.next, recent: remember(slot.recent, landed.map(() => "landed")) }, update), landed };
-}
-function dequeueTrial(ledger2, update) {
-  const slot = slotOf(ledger2, update.repo, update.base);
-  const trial = slot.trial;
-  if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, dequeued: [] };
-  let next = ledger2;
-  const dequeued = trialRequests(ledger2, trial);
-  for (const request2 of dequeued) next = leaveQueue(next, request2.repo, request2.number, { reason: "dequeued", why: update.why, now: update.now });
-  const { trial: _, ...rest } = slot;
-  return { ledger: withSlot(next, rest, update), dequeued };
-}
-function remember(recent, more) {
-  return [...recent, ...more].slice(-RECENT_OUTCOMES);
 }
 
 // app/town/hidden-characters.ts
@@ -73627,10 +73643,14 @@ var BaseRefinery = class {
     return true;
   }
   async giveUp(trial, why) {
-    const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} given up: ${why}`, (current) => abandonTrial(current, { ...this.update(trial), ...this.write(current), why }));
+    const { changed, ledger: ledger2 } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} given up: ${why}`, (current) => abandonTrial(current, { ...this.update(trial), ...this.write(current), why }));
     if (!changed) return false;
     this.said.push(`${this.base}: batch ${trial.attempt} given up: ${why}.`);
     await this.retire(trial, `Given up: ${why}. Its pull requests stay queued and go into the next batch.`);
+    for (const request2 of trialRequests(ledger2, trial)) {
+      const queued = queuedDisplay(ledger2, this.rig, request2.number);
+      if (queued !== void 0) await this.show(trial, { ...queued.display, stalled: why }, [request2]);
+    }
     return false;
   }
   async closedByPerson(trial, pull) {
@@ -73764,7 +73784,7 @@ async function queuePullRequest(town, request2) {
     return;
   }
   const rig = `${town.owner}/${town.repo}`;
-  const polecat2 = pull.head.repository === rig ? parsePolecatBranch(pull.head.ref) : void 0;
+  const polecat2 = polecatOfPull(pull.head, rig);
   let outcome;
   const written = await town.store.update(
     () => `Queue #${pull.number} (${pull.head.ref} at ${pull.head.sha.slice(0, 12)}) into ${pull.base.ref}`,
