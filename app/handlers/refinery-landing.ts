@@ -82,7 +82,7 @@ export async function landBatch(town: TownEvent, batch: { readonly base: string;
       return { kind: "landed", sha: (data as { sha: string }).sha, where: `#${trial.pr}` };
     } catch (error) {
       const status = statusOf(error);
-      if (status === 405) return { kind: "refused", why: refusalOf(error) };
+      if (status === 405) return { kind: "refused", why: oneLine(refusalOf(error)) };
       if (status === 409) return { kind: "base-moved" };
       throw error;
     }
@@ -95,9 +95,14 @@ export async function landBatch(town: TownEvent, batch: { readonly base: string;
     return { kind: "landed", sha: staging, where: `\`${base}\` at ${staging.slice(0, 12)}` };
   } catch (error) {
     const status = statusOf(error);
-    const why = refusalOf(error);
+    const why = oneLine(refusalOf(error));
     if (status === 422 && /fast.forward/i.test(why)) return { kind: "base-moved" };
     if (status === 422 || status === 403 || status === 409) return { kind: "to-review", why };
     throw error;
   }
+}
+
+/** GitHub's message on one line, as it is said in a sentence (rule violations come in paragraphs). */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim().replace(/\.+$/, "");
 }

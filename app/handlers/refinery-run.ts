@@ -27,7 +27,7 @@ import { ledgerPrefix } from "../ledger/id-prefix.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { MERGE_REQUEST_TYPE, mergeRequestOf, queueOrder, type MergeRequest } from "../town/merge-queue.js";
 import {
-  abandonTrial, advanceTrial, dequeueTrial, ejectAtBuild, rebuildTrial, recordLanded, recordVerdict, slotOf, startTrial,
+  abandonTrial, advanceTrial, dequeueTrial, ejectAtBuild, noteTrial, rebuildTrial, recordLanded, recordVerdict, slotOf, startTrial,
   trialOutdated, trialRequests, type TrialState,
 } from "../town/refinery.js";
 import { gatesText, mergeDigest, refineryPullBody, refineryPullTitle, type BatchLine, type RefineryPullState } from "../town/refinery-texts.js";
@@ -269,9 +269,9 @@ class BaseRefinery {
           if (waited < this.town.config.refinery.timeout_minutes * 60_000) return false;
           return await this.giveUp(trial, `the refinery pull request #${trial.pr ?? "?"} was not approved within ${this.town.config.refinery.timeout_minutes} minutes`);
         }
-        const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} approved, landing`, (current) =>
-          advanceTrial(current, { ...this.update(trial), ...this.write(current), to: "landing" }));
-        return changed;
+        // Approved: merged now. Merging a pull request is its own record, so no stage is written first:
+        // a step that dies after the merge finds it merged.
+        return await this.land(ledger, trial);
       }
       case "landing":
         return await this.land(ledger, trial);
@@ -407,16 +407,18 @@ class BaseRefinery {
         return true;
       }
       case "refused":
-        this.said.push(`${this.base}: batch ${trial.attempt} cannot land yet: ${landing.why}.`);
-        return await this.backToReview(trial, landing.why);
+        return await this.refused(trial, landing.why);
     }
   }
 
-  private async backToReview(trial: TrialState, why: string): Promise<boolean> {
+  /** GitHub would not merge the approved refinery pull request yet: said once, on it, until it changes. */
+  private async refused(trial: TrialState, why: string): Promise<boolean> {
+    if (trial.refused === why) return false;
+    this.said.push(`${this.base}: batch ${trial.attempt} cannot land yet: ${why}.`);
     const { changed, ledger } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} waits: ${why}`, (current) =>
-      advanceTrial(current, { ...this.update(trial), ...this.write(current), to: "review" }));
+      noteTrial(current, { ...this.update(trial), ...this.write(current), set: { refused: why } }));
     const review = slotOf(ledger, this.rig, this.base).trial;
-    if (changed && review !== undefined && review.pr !== undefined) await this.openRefineryPull(ledger, review, { kind: "waiting", why: `GitHub would not merge it yet: ${why}.` });
+    if (changed && review !== undefined) await this.openRefineryPull(ledger, review, { kind: "waiting", why: `GitHub would not merge it yet: ${why}.` });
     return false;
   }
 

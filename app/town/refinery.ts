@@ -53,6 +53,8 @@ export interface TrialState {
   readonly since: string;
   /** The gates that were red on the last run of this same tree: if it is green now, they flaked. */
   readonly redBefore?: readonly string[];
+  /** Why GitHub last refused to merge the refinery pull request, so a refusal is said once. */
+  readonly refused?: string;
 }
 
 /** A trial still to make; a retry of a red tree carries the gates that were red. */
@@ -223,6 +225,13 @@ export function advanceTrial(ledger: Ledger, update: TrialUpdate & { readonly to
   if (!sameTrial(slot, update.seen) || slot.trial === undefined) return ledger;
   const trial: TrialState = { ...slot.trial, ...update.set, stage: update.to, since: timestamp(update.now) };
   return withSlot(ledger, { ...slot, trial }, update);
+}
+
+/** What the caller learnt of the trial recorded, at the same stage and with the same wait. */
+export function noteTrial(ledger: Ledger, update: TrialUpdate & { readonly set: Partial<Pick<TrialState, "refused">> }): Ledger {
+  const slot = slotOf(ledger, update.repo, update.base);
+  if (!sameTrial(slot, update.seen) || slot.trial === undefined) return ledger;
+  return withSlot(ledger, { ...slot, trial: { ...slot.trial, ...update.set } }, update);
 }
 
 /**

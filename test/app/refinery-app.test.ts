@@ -405,3 +405,27 @@ describe("a wait that ends", () => {
     expect((await refineSaid(town))[0]).toMatch(/^main: batch 2 \(#\d+\) built on `gastown-refinery\/main\/2`/);
   });
 });
+
+describe("GitHub's rules above the refinery's", () => {
+  it("says once why GitHub will not merge an approved batch yet, and lands it when the rule is met", async () => {
+    town = await startTown({ files: settings(COMMAND_GATES) });
+    town.github.setBranchRules(REPO, "main", [{ type: "required_status_checks", parameters: { strict_required_status_checks_policy: false, required_status_checks: [{ context: "ci" }] } }]);
+    const first = await openPull(town, "ann", "fix/pumps", "pumps.txt");
+    await command("/queue", first);
+    await refine(town);
+    await runGates(town);
+    await refine(town);
+    const pull = pullFrom("gastown-refinery/main/1");
+    await town.as("mayor", "POST", `/repos/${REPO}/pulls/${pull}/reviews`, { event: "APPROVE", body: "" });
+    const said = await refineSaid(town);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^main: batch 1 cannot land yet: .*ci/);
+    expect(town.issue(pull).body).toContain("**Waiting:** GitHub would not merge it yet:");
+    const ledgerTip = await tipOf(town, "gastown/ledger");
+    // Asked again with nothing changed, it says nothing and writes nothing.
+    expect(await refineSaid(town)).toEqual([]);
+    expect(await tipOf(town, "gastown/ledger")).toBe(ledgerTip);
+    await town.as("mayor", "POST", `/repos/${REPO}/statuses/${await tipOf(town, "gastown-refinery/main/1")}`, { state: "success", context: "ci" });
+    expect(await refineSaid(town)).toEqual([`main: batch 1 landed in #${pull}: #${first}.`]);
+  });
+});

@@ -54347,6 +54347,11 @@ function advanceTrial(ledger2, update) {
   const trial = { ...slot.trial, ...update.set, stage: update.to, since: timestamp2(update.now) };
   return withSlot(ledger2, { ...slot, trial }, update);
 }
+function noteTrial(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  if (!sameTrial(slot, update.seen) || slot.trial === void 0) return ledger2;
+  return withSlot(ledger2, { ...slot, trial: { ...slot.trial, ...update.set } }, update);
+}
 function rebuildTrial(ledger2, update) {
   const slot = slotOf(ledger2, update.repo, update.base);
   if (!sameTrial(slot, update.seen) || slot.trial === void 0) return { ledger: ledger2 };
@@ -56927,7 +56932,7 @@ async function landBatch(town, batch) {
       return { kind: "landed", sha: data.sha, where: `#${trial.pr}` };
     } catch (error63) {
       const status = statusOf(error63);
-      if (status === 405) return { kind: "refused", why: refusalOf(error63) };
+      if (status === 405) return { kind: "refused", why: oneLine2(refusalOf(error63)) };
       if (status === 409) return { kind: "base-moved" };
       throw error63;
     }
@@ -56940,11 +56945,14 @@ async function landBatch(town, batch) {
     return { kind: "landed", sha: staging, where: `\`${base}\` at ${staging.slice(0, 12)}` };
   } catch (error63) {
     const status = statusOf(error63);
-    const why = refusalOf(error63);
+    const why = oneLine2(refusalOf(error63));
     if (status === 422 && /fast.forward/i.test(why)) return { kind: "base-moved" };
     if (status === 422 || status === 403 || status === 409) return { kind: "to-review", why };
     throw error63;
   }
+}
+function oneLine2(text2) {
+  return text2.replace(/\s+/g, " ").trim().replace(/\.+$/, "");
 }
 
 // app/molecules/digest-file.ts
@@ -57202,8 +57210,7 @@ var BaseRefinery = class {
           if (waited < this.town.config.refinery.timeout_minutes * 6e4) return false;
           return await this.giveUp(trial, `the refinery pull request #${trial.pr ?? "?"} was not approved within ${this.town.config.refinery.timeout_minutes} minutes`);
         }
-        const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} approved, landing`, (current) => advanceTrial(current, { ...this.update(trial), ...this.write(current), to: "landing" }));
-        return changed;
+        return await this.land(ledger2, trial);
       }
       case "landing":
         return await this.land(ledger2, trial);
@@ -57330,14 +57337,16 @@ var BaseRefinery = class {
         return true;
       }
       case "refused":
-        this.said.push(`${this.base}: batch ${trial.attempt} cannot land yet: ${landing.why}.`);
-        return await this.backToReview(trial, landing.why);
+        return await this.refused(trial, landing.why);
     }
   }
-  async backToReview(trial, why) {
-    const { changed, ledger: ledger2 } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} waits: ${why}`, (current) => advanceTrial(current, { ...this.update(trial), ...this.write(current), to: "review" }));
+  /** GitHub would not merge the approved refinery pull request yet: said once, on it, until it changes. */
+  async refused(trial, why) {
+    if (trial.refused === why) return false;
+    this.said.push(`${this.base}: batch ${trial.attempt} cannot land yet: ${why}.`);
+    const { changed, ledger: ledger2 } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} waits: ${why}`, (current) => noteTrial(current, { ...this.update(trial), ...this.write(current), set: { refused: why } }));
     const review = slotOf(ledger2, this.rig, this.base).trial;
-    if (changed && review !== void 0 && review.pr !== void 0) await this.openRefineryPull(ledger2, review, { kind: "waiting", why: `GitHub would not merge it yet: ${why}.` });
+    if (changed && review !== void 0) await this.openRefineryPull(ledger2, review, { kind: "waiting", why: `GitHub would not merge it yet: ${why}.` });
     return false;
   }
   async landed(trial, sha, where, method = "merge") {
