@@ -6,6 +6,7 @@
 // instant with another offset counts as a change: simple, and the same on every machine.
 import type { Bead, Dependency } from "./bead-schema.js";
 import { jsonEqual } from "./json-equal.js";
+import { mergeSets } from "./merge-sets.js";
 import { compareInstants } from "./timestamps.js";
 
 type Fields = Readonly<Record<string, unknown>>;
@@ -74,17 +75,23 @@ const concatenateNotes: Rule = (key, { ours, theirs }) => {
   return o + NOTES_SEPARATOR + t;
 };
 
-/** A close is deliberate: it beats any other status change, so finished work stays finished. */
-const closedWins: Rule = (key, { ours, theirs }) =>
-  own(theirs, key) === "closed" ? "closed" : own(ours, key);
+/**
+ * A status both sides changed. A close is deliberate: it beats any other status change, so
+ * finished work stays finished; otherwise ours' stands.
+ */
+export function closedWins<T>(ours: T, theirs: T): T | "closed" {
+  return theirs === "closed" ? "closed" : ours;
+}
 
-/** The more urgent priority wins. A missing priority is P0, as `bd import` reads it. */
-const moreUrgent: Rule = (key, { ours, theirs }) => {
-  const o = own(ours, key);
-  const t = own(theirs, key);
+/** A priority both sides changed: the more urgent wins. A missing one is P0, as `bd import` reads it. */
+export function moreUrgent<T>(ours: T, theirs: T): T {
   const rank = (value: unknown) => (typeof value === "number" ? value : 0);
-  return rank(t) < rank(o) ? t : o;
-};
+  return rank(theirs) < rank(ours) ? theirs : ours;
+}
+
+const closedWinsRule: Rule = (key, { ours, theirs }) => closedWins(own(ours, key), own(theirs, key));
+
+const moreUrgentRule: Rule = (key, { ours, theirs }) => moreUrgent(own(ours, key), own(theirs, key));
 
 /** A flag either side raised stays raised. */
 const eitherFlag: Rule = (key, { ours, theirs }) =>
@@ -103,8 +110,8 @@ const RULES = new Map<string, Rule>([
   ["description", fromLaterUpdate],
   ["metadata", fromLaterUpdate],
   ["notes", concatenateNotes],
-  ["status", closedWins],
-  ["priority", moreUrgent],
+  ["status", closedWinsRule],
+  ["priority", moreUrgentRule],
   ["updated_at", laterInstant],
   ["due_at", laterInstant],
   ["defer_until", laterInstant],
@@ -162,43 +169,18 @@ function dependencyKey(dep: Dependency): string {
   return `${dep.issue_id}\u0000${dep.depends_on_id}\u0000${dep.type}`;
 }
 
-/** Dependencies by (issue_id, depends_on_id, type); the first of any repeats. */
-function byKey(list: readonly Dependency[] | undefined): Map<string, Dependency> {
-  const map = new Map<string, Dependency>();
-  for (const dep of list ?? []) {
-    const key = dependencyKey(dep);
-    if (!map.has(key)) map.set(key, dep);
-  }
-  return map;
-}
-
 /** One edge both sides kept: its own fields (type aside) merge 3-way, ours on a conflict. */
 function mergeEdge(base: Dependency | undefined, ours: Dependency, theirs: Dependency): Dependency {
   if (jsonEqual(ours, theirs)) return ours;
   return base !== undefined && jsonEqual(base, ours) ? theirs : ours;
 }
 
-/**
- * Dependencies as a set of edges. An edge in the base that either side removed is gone: a
- * removal is a decision, while keeping an edge is only the absence of one. An edge either side
- * added is kept. Ours' edges come first in ours' order, then theirs' additions in theirs'.
- */
+/** Dependencies as a set of edges (merge-sets.ts), keyed by (issue_id, depends_on_id, type). */
 export function mergeDependencies(
   base: readonly Dependency[] | undefined,
   ours: readonly Dependency[] | undefined,
   theirs: readonly Dependency[] | undefined,
 ): Dependency[] | undefined {
-  const b = byKey(base);
-  const o = byKey(ours);
-  const t = byKey(theirs);
-  const merged: Dependency[] = [];
-  for (const [key, dep] of o) {
-    const kept = t.get(key);
-    if (kept !== undefined) merged.push(mergeEdge(b.get(key), dep, kept));
-    else if (!b.has(key)) merged.push(dep);
-  }
-  for (const [key, dep] of t) {
-    if (!o.has(key) && !b.has(key)) merged.push(dep);
-  }
+  const merged = mergeSets(base, ours, theirs, dependencyKey, mergeEdge);
   return merged.length > 0 ? merged : undefined;
 }
