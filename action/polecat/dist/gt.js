@@ -28473,6 +28473,31 @@ function jsonEqual(a, b) {
   return defined === 0;
 }
 
+// app/ledger/merge-sets.ts
+function byKey(list, keyOf) {
+  const map2 = /* @__PURE__ */ new Map();
+  for (const element of list ?? []) {
+    const key = keyOf(element);
+    if (!map2.has(key)) map2.set(key, element);
+  }
+  return map2;
+}
+function mergeSets(base, ours, theirs, keyOf, mergeKept = (_base, o) => o) {
+  const b = byKey(base, keyOf);
+  const o = byKey(ours, keyOf);
+  const t = byKey(theirs, keyOf);
+  const merged = [];
+  for (const [key, element] of o) {
+    const kept = t.get(key);
+    if (kept !== void 0) merged.push(mergeKept(b.get(key), element, kept));
+    else if (!b.has(key)) merged.push(element);
+  }
+  for (const [key, element] of t) {
+    if (!o.has(key) && !b.has(key)) merged.push(element);
+  }
+  return merged;
+}
+
 // app/ledger/merge-fields.ts
 var EMPTY = {};
 var NOTES_SEPARATOR = "\n\n---\n\n";
@@ -28503,13 +28528,15 @@ var concatenateNotes = (key, { ours, theirs }) => {
   if (!t) return o;
   return o + NOTES_SEPARATOR + t;
 };
-var closedWins = (key, { ours, theirs }) => own2(theirs, key) === "closed" ? "closed" : own2(ours, key);
-var moreUrgent = (key, { ours, theirs }) => {
-  const o = own2(ours, key);
-  const t = own2(theirs, key);
+function closedWins(ours, theirs) {
+  return theirs === "closed" ? "closed" : ours;
+}
+function moreUrgent(ours, theirs) {
   const rank = (value) => typeof value === "number" ? value : 0;
-  return rank(t) < rank(o) ? t : o;
-};
+  return rank(theirs) < rank(ours) ? theirs : ours;
+}
+var closedWinsRule = (key, { ours, theirs }) => closedWins(own2(ours, key), own2(theirs, key));
+var moreUrgentRule = (key, { ours, theirs }) => moreUrgent(own2(ours, key), own2(theirs, key));
 var eitherFlag = (key, { ours, theirs }) => own2(ours, key) === true || own2(theirs, key) === true ? true : own2(ours, key);
 var mergeDependencyField = (key, { base, ours, theirs }) => mergeDependencies(
   own2(base, key),
@@ -28521,8 +28548,8 @@ var RULES = /* @__PURE__ */ new Map([
   ["description", fromLaterUpdate],
   ["metadata", fromLaterUpdate],
   ["notes", concatenateNotes],
-  ["status", closedWins],
-  ["priority", moreUrgent],
+  ["status", closedWinsRule],
+  ["priority", moreUrgentRule],
   ["updated_at", laterInstant],
   ["due_at", laterInstant],
   ["defer_until", laterInstant],
@@ -28571,31 +28598,12 @@ function mergeFields(base, ours, theirs) {
 function dependencyKey(dep) {
   return `${dep.issue_id}\0${dep.depends_on_id}\0${dep.type}`;
 }
-function byKey(list) {
-  const map2 = /* @__PURE__ */ new Map();
-  for (const dep of list ?? []) {
-    const key = dependencyKey(dep);
-    if (!map2.has(key)) map2.set(key, dep);
-  }
-  return map2;
-}
 function mergeEdge(base, ours, theirs) {
   if (jsonEqual(ours, theirs)) return ours;
   return base !== void 0 && jsonEqual(base, ours) ? theirs : ours;
 }
 function mergeDependencies(base, ours, theirs) {
-  const b = byKey(base);
-  const o = byKey(ours);
-  const t = byKey(theirs);
-  const merged = [];
-  for (const [key, dep] of o) {
-    const kept = t.get(key);
-    if (kept !== void 0) merged.push(mergeEdge(b.get(key), dep, kept));
-    else if (!b.has(key)) merged.push(dep);
-  }
-  for (const [key, dep] of t) {
-    if (!o.has(key) && !b.has(key)) merged.push(dep);
-  }
+  const merged = mergeSets(base, ours, theirs, dependencyKey, mergeEdge);
   return merged.length > 0 ? merged : void 0;
 }
 
