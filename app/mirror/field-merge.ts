@@ -50,7 +50,10 @@ export interface Conflict {
   readonly ledger: string;
   readonly github: string;
   readonly chosen: "github";
-  /** Markdown for the bead's notes or a comment: what happened, and both versions fenced. */
+  /**
+   * Markdown for the bead's notes or a comment: what happened, and both versions fenced. Two
+   * long bodies can pass GitHub's 65,536 characters for a comment; the bead's notes hold any.
+   */
   readonly note: string;
 }
 
