@@ -2,8 +2,8 @@
 // maps them (reference/beads-format.md §6, DESIGN §5) so a team that syncs with Beads sees the
 // same issue: title, body, open or closed, `status::`, `priority::` and `type::` labels and the
 // bead's plain ones. Beyond `bd`: the body carries the bead's marker (issue-body.ts), a closed
-// issue says whether the work was done or not planned, and assignees are set where the bead's
-// assignee is a GitHub user (a polecat, `polecat/<name>`, is not). Which beads are mirrored at all
+// issue says whether the work was done or not planned, and the assignee is set where the bead's
+// is a GitHub user (a polecat, `polecat/<name>`, is not). Which beads are mirrored at all
 // is the repository's `mirror:` config; Gas Town's machinery never is.
 import { NEVER_MIRRORED_TYPES, type MirrorSettings } from "../config/config-schema.js";
 import { beadStatus, beadType, isEphemeral, TOMBSTONE, TYPE_ALIASES, type Bead } from "../ledger/bead-schema.js";
@@ -22,7 +22,11 @@ export interface IssueShape {
   readonly state_reason: StateReason | null;
   /** `type::`, `priority::`, `status::` (not for open or closed) in the order `bd github sync` writes them, then the bead's own, sorted. */
   readonly labels: readonly string[];
-  readonly assignees: readonly string[];
+  /**
+   * The bead's assignee when it is a GitHub user, [] when it has none; undefined when it is
+   * assigned to someone GitHub does not know (a polecat), so a person assigned on GitHub stays.
+   */
+  readonly assignees: readonly string[] | undefined;
 }
 
 // A login: letters, digits and single hyphens inside, at most 39 characters (GitHub's rule for
@@ -49,9 +53,10 @@ export function stateReason(closeReason: string | undefined): StateReason {
   return NOT_PLANNED.test((closeReason ?? "").trim()) ? "not_planned" : "completed";
 }
 
-/** The bead's assignee as GitHub assignees: none when it is not a GitHub user. */
-export function issueAssignees(bead: Bead): string[] {
-  return bead.assignee !== undefined && isGitHubLogin(bead.assignee) ? [bead.assignee] : [];
+/** The bead's assignee as the issue's assignees (IssueShape.assignees). */
+export function issueAssignees(bead: Bead): string[] | undefined {
+  if (bead.assignee === undefined || bead.assignee === "") return [];
+  return isGitHubLogin(bead.assignee) ? [bead.assignee] : undefined;
 }
 
 /** The labels of the issue that mirrors `bead`. */
@@ -128,6 +133,11 @@ export function issueFields(issue: GitHubIssue, customStatuses: readonly string[
   };
 }
 
+/** A proto, as Beads marks one: a template to pour, not work. */
+function isTemplate(bead: Bead): boolean {
+  return bead.is_template === true || (bead.labels ?? []).includes("template");
+}
+
 function canonicalType(type: string): string {
   return TYPE_ALIASES[type] ?? type;
 }
@@ -135,14 +145,14 @@ function canonicalType(type: string): string {
 /**
  * Whether `bead` is mirrored to a GitHub issue: a work bead of one of the configured types, never
  * Gas Town's machinery (molecules and their steps, wisps, messages, events, agents, merge
- * requests, slots, convoys), a template or a deleted record.
+ * requests, slots, convoys), a template (a proto) or a deleted record.
  */
 export function isMirrored(bead: Bead, mirror: MirrorSettings): boolean {
   if (!mirror.enabled) return false;
   const type = beadType(bead);
   if ((NEVER_MIRRORED_TYPES as readonly string[]).includes(type)) return false;
   if (!mirror.types.some((configured) => canonicalType(configured) === type)) return false;
-  if (beadStatus(bead) === TOMBSTONE || isEphemeral(bead) || bead.is_template === true) return false;
+  if (beadStatus(bead) === TOMBSTONE || isEphemeral(bead) || isTemplate(bead)) return false;
   return gastownString(bead, "step") === undefined && !MOLECULE_CHILD.test(bead.id);
 }
 

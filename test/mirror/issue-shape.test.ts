@@ -64,7 +64,7 @@ describe("a work bead as a GitHub issue", () => {
     });
     // Hooked to a Beads polecat: the status shows as a label, and the polecat is nobody on GitHub.
     expect(issueShape(realBead("bd-11lm"))).toMatchObject({
-      state: "open", state_reason: null, labels: ["type::bug", "priority::medium", "status::hooked"], assignees: [],
+      state: "open", state_reason: null, labels: ["type::bug", "priority::medium", "status::hooked"], assignees: undefined,
     });
     expect(issueShape(realBead("bd-main-idj"))).toMatchObject({
       title: "Pattern-collapse pass: mechanical cruft inventory and reduction",
@@ -105,7 +105,9 @@ describe("a work bead as a GitHub issue", () => {
     const names = ["octocat", "Mona-Lisa", "a", "x".repeat(39), "polecat/nux", "beads/crew/dave", "alice@example.com",
       "matt wilkie", "-lead", "trail-", "dou--ble", "x".repeat(40), "renovate[bot]", "overseer", ""];
     expect(names.filter(isGitHubLogin)).toEqual(["octocat", "Mona-Lisa", "a", "x".repeat(39), "overseer"]);
-    expect(issueShape(work({ assignee: "polecat/nux" })).assignees).toEqual([]);
+    // A polecat's bead leaves GitHub's assignees as they are; an unassigned bead has none.
+    expect(issueShape(work({ assignee: "polecat/nux" })).assignees).toBeUndefined();
+    expect([issueShape(work()).assignees, issueShape(work({ assignee: "" })).assignees]).toEqual([[], []]);
   });
 });
 
@@ -214,8 +216,8 @@ describe("an issue's fields as a bead's", () => {
       const shape = issueShape(bead);
       const mirrored = issuePayload("edited", {
         title: shape.title, body: shape.body, state: shape.state, state_reason: shape.state_reason,
-        labels: shape.labels.map((name) => ({ name })), assignees: shape.assignees.map((login) => ({ login })),
-        assignee: shape.assignees[0] === undefined ? null : { login: shape.assignees[0] },
+        labels: shape.labels.map((name) => ({ name })), assignees: (shape.assignees ?? []).map((login) => ({ login })),
+        assignee: shape.assignees?.[0] === undefined ? null : { login: shape.assignees[0] },
       });
       const fields = issueFields(mirrored);
       expect({
@@ -245,8 +247,8 @@ describe("which beads are mirrored, and which issues imported", () => {
     expect(mirrored({ metadata: { gastown: { step: "implement" } } })).toBe(false);
     // A REFACTOR's child is work.
     expect(mirrored({ id: "gt-a1b.3" })).toBe(true);
-    expect([mirrored({ ephemeral: true }), mirrored({ wisp: true }), mirrored({ status: "tombstone" }), mirrored({ is_template: true })])
-      .toEqual([false, false, false, false]);
+    expect([mirrored({ ephemeral: true }), mirrored({ wisp: true }), mirrored({ status: "tombstone" }), mirrored({ is_template: true }),
+      mirrored({ labels: ["molecule", "template"] })]).toEqual([false, false, false, false, false]);
     expect(mirrored({ status: "closed" })).toBe(true);
     const custom = { ...MIRROR, types: ["spike", "feat", "story"] };
     expect(["spike", "feature", "story", "task"].map((issue_type) => mirrored({ issue_type }, custom))).toEqual([true, true, true, false]);
