@@ -134,7 +134,7 @@ const mirror = z.strictObject({
     if ((NEVER_MIRRORED_TYPES as readonly string[]).includes(type)) {
       context.addIssue({ code: "custom", message: `${type} beads are Gas Town's own and never mirrored` });
     }
-  })).default(["task", "bug", "feature", "epic", "chore"])
+  }).meta({ not: { enum: [...NEVER_MIRRORED_TYPES] } })).default(["task", "bug", "feature", "epic", "chore"])
     .describe("The bead types mirrored to GitHub issues, built-in or the ledger's custom ones; never Gas Town's own (molecules, messages, convoys, …)."),
 }).describe("The mirror: which work beads become GitHub issues, and which issues become beads.");
 

@@ -135,6 +135,7 @@ describe(".github/gastown.yml", () => {
     expect(validate({ polecat: { network: "closed" } })).toBe(false);
     expect(validate({ mirror: { issues: "labelled", types: ["task", "spike"] } })).toBe(true);
     expect(validate({ mirror: { issues: "some" } })).toBe(false);
+    expect(validate({ mirror: { types: ["task", "convoy"] } })).toBe(false);
     expect(validate({ mirror: { colour: "red" } })).toBe(false);
   });
 });

@@ -52650,7 +52650,7 @@ var mirror = external_exports.strictObject({
     if (NEVER_MIRRORED_TYPES.includes(type)) {
       context.addIssue({ code: "custom", message: `${type} beads are Gas Town's own and never mirrored` });
     }
-  })).default(["task", "bug", "feature", "epic", "chore"]).describe("The bead types mirrored to GitHub issues, built-in or the ledger's custom ones; never Gas Town's own (molecules, messages, convoys, \u2026).")
+  }).meta({ not: { enum: [...NEVER_MIRRORED_TYPES] } })).default(["task", "bug", "feature", "epic", "chore"]).describe("The bead types mirrored to GitHub issues, built-in or the ledger's custom ones; never Gas Town's own (molecules, messages, convoys, \u2026).")
 }).describe("The mirror: which work beads become GitHub issues, and which issues become beads.");
 var section = (schema) => schema.prefault({});
 var configSchema = external_exports.strictObject({
