@@ -3,7 +3,8 @@
 // crash between creating the issue and recording it in the ledger the App finds the issue again
 // among its own. Agents write descriptions, so every `@` mention is neutralised on the way out
 // and restored on the way in: the bead holds the text as written, and a mirrored body read back
-// is the description it came from.
+// is the description it came from (unless the description itself already held `@` and a
+// zero-width space before a handle, which read back as a plain `@`).
 import { withoutMentions } from "../town/fenced-text.js";
 
 /** GitHub's limit on an issue body, in characters. */
