@@ -118,6 +118,26 @@ const refinery = z.strictObject({
     .describe("Times a polecat's failed or conflicting pull request goes back to a polecat to fix before a person is asked."),
 }).describe("The merge queue: how queued pull requests are batched, tested and landed.");
 
+/** Bead types that are Gas Town's machinery, never work a person tracks: no config mirrors them. */
+export const NEVER_MIRRORED_TYPES = [
+  "molecule", "message", "event", "agent", "role", "rig", "gate", "merge-request", "slot", "convoy",
+] as const;
+
+const mirror = z.strictObject({
+  enabled: z.boolean().default(true).describe("Whether work beads and issues are mirrored both ways at all."),
+  issues: z.enum(["all", "labelled"]).default("all")
+    .describe("Which issues become beads: all, or labelled (only those carrying mirror.label)."),
+  // A trigger like sling.label, so an issue's other labels need no config read.
+  label: z.string().regex(/^gt:./, "a trigger label starts with gt: (for example gt:mirror)").default("gt:mirror")
+    .describe("With issues: labelled, the label that brings an issue into the ledger; it starts with gt:."),
+  types: z.array(z.string().min(1).superRefine((type, context) => {
+    if ((NEVER_MIRRORED_TYPES as readonly string[]).includes(type)) {
+      context.addIssue({ code: "custom", message: `${type} beads are Gas Town's own and never mirrored` });
+    }
+  }).meta({ not: { enum: [...NEVER_MIRRORED_TYPES] } })).default(["task", "bug", "feature", "epic", "chore"])
+    .describe("The bead types mirrored to GitHub issues, built-in or the ledger's custom ones; never Gas Town's own (molecules, messages, convoys, …)."),
+}).describe("The mirror: which work beads become GitHub issues, and which issues become beads.");
+
 /** A missing section is parsed as an empty one, so it gets its defaults (zod 4 hands `.default` back unparsed). */
 const section = <T extends z.ZodType>(schema: T) => schema.prefault({} as never);
 
@@ -131,11 +151,11 @@ export const configSchema = z.strictObject({
   trust: section(trust),
   ledger: section(ledger),
   refinery: section(refinery),
-  // Settings of parts still to come; accepted so a file written for them loads.
-  mirror: z.record(z.string(), z.unknown()).optional().describe("Issue mirror settings."),
+  mirror: section(mirror),
 }).describe("Gas Town settings for one repository (.github/gastown.yml).");
 
 export type GastownConfig = z.infer<typeof configSchema>;
+export type MirrorSettings = GastownConfig["mirror"];
 
 /** The settings of an empty file. */
 export function defaultConfig(): GastownConfig {

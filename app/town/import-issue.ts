@@ -6,6 +6,7 @@
 import type { Bead } from "../ledger/bead-schema.js";
 import { newBeadId } from "../ledger/new-bead-id.js";
 import type { Ledger } from "../ledger/ledger.js";
+import { priorityFromLabels, typeFromLabels, workLabels } from "../mirror/sync-labels.js";
 import { timestamp } from "../molecules/pour.js";
 
 /** What the App knows of an issue from a webhook payload. */
@@ -19,32 +20,6 @@ export interface IssueSnapshot {
   readonly state: "open" | "closed";
   readonly createdAt: string;
   readonly author: string;
-}
-
-export const PRIORITY_NAMES = ["critical", "high", "medium", "low", "none"] as const;
-const DEFAULT_PRIORITY = 2;
-/** Bare labels `bd github sync` reads as a type. */
-const BARE_TYPES: Readonly<Record<string, string>> = { bug: "bug", feature: "feature", enhancement: "feature" };
-const SCOPED = /^(priority|status|type)::/;
-
-export function priorityFromLabels(labels: readonly string[]): number {
-  for (const label of labels) {
-    if (!label.startsWith("priority::")) continue;
-    const named = (PRIORITY_NAMES as readonly string[]).indexOf(label.slice("priority::".length));
-    if (named >= 0) return named;
-  }
-  return DEFAULT_PRIORITY;
-}
-
-export function typeFromLabels(labels: readonly string[]): string {
-  for (const label of labels) if (label.startsWith("type::") && label.length > "type::".length) return label.slice("type::".length);
-  for (const label of labels) if (BARE_TYPES[label]) return BARE_TYPES[label];
-  return "task";
-}
-
-/** The labels the bead keeps: not the scoped ones it holds as fields, not Gas Town's triggers. */
-export function workLabels(labels: readonly string[]): string[] {
-  return [...new Set(labels.filter((l) => !SCOPED.test(l) && !l.startsWith("gt:")))].sort();
 }
 
 /** The issue as a new bead with a fresh id in `ledger`. */

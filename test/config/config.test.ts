@@ -35,6 +35,7 @@ describe(".github/gastown.yml", () => {
       trust: { permission: "write", allowed_bots: [] },
       ledger: { branch: "gastown/ledger", prefix: null },
       refinery: { mode: "review", gates: { commands: [], workflow: "gastown-gates.yml", checks: "required" }, batch: 8, merge_method: "merge", retries_for_flakes: 1, timeout_minutes: 120, max_fix_attempts: 2 },
+      mirror: { enabled: true, issues: "all", label: "gt:mirror", types: ["task", "bug", "feature", "epic", "chore"] },
     });
   });
 
@@ -107,6 +108,20 @@ describe(".github/gastown.yml", () => {
     ]);
   });
 
+  it("takes the mirror's settings, and refuses a trigger label without gt: and Gas Town's own types, by line", () => {
+    expect(parseConfig("mirror:\n  issues: labelled\n  types: [task, bug, spike]\n").mirror).toEqual({
+      enabled: true, issues: "labelled", label: "gt:mirror", types: ["task", "bug", "spike"],
+    });
+    expect(parseConfig("mirror: {enabled: false}\n").mirror).toEqual({ ...defaultConfig().mirror, enabled: false });
+    expect(problems("mirror:\n  issues: some\n  label: mirrored\n  types:\n    - task\n    - convoy\n    - molecule\n  colour: red\n")).toEqual([
+      '.github/gastown.yml:2:11: mirror.issues: Invalid option: expected one of "all"|"labelled"',
+      ".github/gastown.yml:3:10: mirror.label: a trigger label starts with gt: (for example gt:mirror)",
+      ".github/gastown.yml:6:7: mirror.types[1]: convoy beads are Gas Town's own and never mirrored",
+      ".github/gastown.yml:7:7: mirror.types[2]: molecule beads are Gas Town's own and never mirrored",
+      ".github/gastown.yml:8:3: mirror.colour: unknown setting (known here: enabled, issues, label, types)",
+    ]);
+  });
+
   it("has its JSON schema committed, up to date, accepting what the zod schema accepts", () => {
     const committed = readFileSync(new URL("../../schemas/gastown.schema.json", import.meta.url), "utf8");
     expect(committed, "schemas/gastown.schema.json is out of date: run `npm run schema`").toBe(configJsonSchemaText());
@@ -118,5 +133,9 @@ describe(".github/gastown.yml", () => {
     expect(validate({ polecat: { sandbox: "on", network: { allow: ["pypi.org"] } } })).toBe(true);
     expect(validate({ polecat: { sandbox: "maybe" } })).toBe(false);
     expect(validate({ polecat: { network: "closed" } })).toBe(false);
+    expect(validate({ mirror: { issues: "labelled", types: ["task", "spike"] } })).toBe(true);
+    expect(validate({ mirror: { issues: "some" } })).toBe(false);
+    expect(validate({ mirror: { types: ["task", "convoy"] } })).toBe(false);
+    expect(validate({ mirror: { colour: "red" } })).toBe(false);
   });
 });

@@ -29684,6 +29684,10 @@ ${text4}
 ${fence}`;
 }
 
+// app/mirror/sync-labels.ts
+var STATE_STATUSES = /* @__PURE__ */ new Set(["open", "closed"]);
+var LABEL_STATUSES = new Set(BUILTIN_STATUSES.filter((status) => !STATE_STATUSES.has(status)));
+
 // app/town/message-beads.ts
 var MAIL_LABEL = "gt:mail";
 function nudgesFor(ledger, bead) {

@@ -48218,6 +48218,29 @@ var refinery = external_exports.strictObject({
   timeout_minutes: external_exports.number().int().min(5).max(1440).default(120).describe("How long a batch waits for its gates, or a green refinery pull request for approval, before the refinery gives the wait up and says why."),
   max_fix_attempts: external_exports.number().int().min(0).max(10).default(2).describe("Times a polecat's failed or conflicting pull request goes back to a polecat to fix before a person is asked.")
 }).describe("The merge queue: how queued pull requests are batched, tested and landed.");
+var NEVER_MIRRORED_TYPES = [
+  "molecule",
+  "message",
+  "event",
+  "agent",
+  "role",
+  "rig",
+  "gate",
+  "merge-request",
+  "slot",
+  "convoy"
+];
+var mirror = external_exports.strictObject({
+  enabled: external_exports.boolean().default(true).describe("Whether work beads and issues are mirrored both ways at all."),
+  issues: external_exports.enum(["all", "labelled"]).default("all").describe("Which issues become beads: all, or labelled (only those carrying mirror.label)."),
+  // A trigger like sling.label, so an issue's other labels need no config read.
+  label: external_exports.string().regex(/^gt:./, "a trigger label starts with gt: (for example gt:mirror)").default("gt:mirror").describe("With issues: labelled, the label that brings an issue into the ledger; it starts with gt:."),
+  types: external_exports.array(external_exports.string().min(1).superRefine((type, context) => {
+    if (NEVER_MIRRORED_TYPES.includes(type)) {
+      context.addIssue({ code: "custom", message: `${type} beads are Gas Town's own and never mirrored` });
+    }
+  }).meta({ not: { enum: [...NEVER_MIRRORED_TYPES] } })).default(["task", "bug", "feature", "epic", "chore"]).describe("The bead types mirrored to GitHub issues, built-in or the ledger's custom ones; never Gas Town's own (molecules, messages, convoys, \u2026).")
+}).describe("The mirror: which work beads become GitHub issues, and which issues become beads.");
 var section = (schema) => schema.prefault({});
 var configSchema = external_exports.strictObject({
   _extends: external_exports.string().min(1).optional().describe("Take another repository's file as defaults: `.github` for the organisation's."),
@@ -48229,8 +48252,7 @@ var configSchema = external_exports.strictObject({
   trust: section(trust),
   ledger: section(ledger),
   refinery: section(refinery),
-  // Settings of parts still to come; accepted so a file written for them loads.
-  mirror: external_exports.record(external_exports.string(), external_exports.unknown()).optional().describe("Issue mirror settings.")
+  mirror: section(mirror)
 }).describe("Gas Town settings for one repository (.github/gastown.yml).");
 
 // app/config/read-config.ts
@@ -55457,11 +55479,16 @@ var Ledger = class _Ledger {
   }
 };
 
-// app/town/import-issue.ts
+// app/mirror/sync-labels.ts
 var PRIORITY_NAMES = ["critical", "high", "medium", "low", "none"];
 var DEFAULT_PRIORITY = 2;
 var BARE_TYPES = { bug: "bug", feature: "feature", enhancement: "feature" };
 var SCOPED = /^(priority|status|type)::/;
+var STATE_STATUSES = /* @__PURE__ */ new Set(["open", "closed"]);
+var LABEL_STATUSES = new Set(BUILTIN_STATUSES.filter((status) => !STATE_STATUSES.has(status)));
+function isScopedLabel(label) {
+  return SCOPED.test(label);
+}
 function priorityFromLabels(labels) {
   for (const label of labels) {
     if (!label.startsWith("priority::")) continue;
@@ -55476,8 +55503,10 @@ function typeFromLabels(labels) {
   return "task";
 }
 function workLabels(labels) {
-  return [...new Set(labels.filter((l) => !SCOPED.test(l) && !l.startsWith("gt:")))].sort();
+  return [...new Set(labels.filter((l) => !isScopedLabel(l) && !l.startsWith("gt:")))].sort();
 }
+
+// app/town/import-issue.ts
 function beadFromIssue(ledger2, issue3, options) {
   const id = newBeadId(
     { prefix: options.prefix, title: issue3.title, description: issue3.body ?? "", creator: options.actor, createdAt: options.now },
