@@ -36,6 +36,16 @@ const command = async (body: string, number: number, as = "mayor") => {
 const lastComment = (number: number) => commentsOn(town, number).at(-1)?.body ?? "";
 const mergeRequest = async (number: number) => beadByExternalRef((await town.ledger()) as never, queueRef(REPO, number));
 const headOf = (number: number) => town.issue(number).pull?.headSha as string;
+/** #number queued, its batch built and its gates run green: the refinery pull request's number. */
+async function greenBatch(number: number): Promise<number> {
+  await command("/queue", number);
+  await refine(town);
+  await runGates(town);
+  await refine(town);
+  return pullFrom("gastown-refinery/main/1");
+}
+const approve = (pull: number) => town.as("mayor", "POST", `/repos/${REPO}/pulls/${pull}/reviews`, { event: "APPROVE", body: "" });
+
 /** The number of the pull request from `branch`. */
 const pullFrom = (branch: string) => (town.github.state.repos[REPO]?.issues.find((i) => i.pull?.headRef === branch)?.number) as number;
 
@@ -153,13 +163,9 @@ describe("back to a polecat", () => {
   it("lands a polecat's pull request through an approved refinery pull request: its bead closed, its issue closed, its merge digest", async () => {
     town = await startTown({ files: settings(COMMAND_GATES) });
     const { bead, polecat, number } = await completedPolecat("pumps.txt");
-    await command("/queue", number);
-    await refine(town);
-    await runGates(town);
-    await refine(town);
-    const pull = pullFrom("gastown-refinery/main/1");
+    const pull = await greenBatch(number);
     expect(town.issue(pull).body).toContain(`| #${number} | \`${bead.id}\` | Add pumps.txt |`);
-    await town.as("mayor", "POST", `/repos/${REPO}/pulls/${pull}/reviews`, { event: "APPROVE", body: "" });
+    await approve(pull);
     await refine(town);
     await town.github.settled();
     expect(town.issue(number)).toMatchObject({ state: "closed", pull: { merged: true } });
@@ -241,12 +247,8 @@ describe("what moves under a batch", () => {
   it("builds a green batch again when its base moved before it landed, closing the old refinery pull request", async () => {
     town = await startTown({ files: settings(COMMAND_GATES) });
     const first = await openPull(town, "ann", "fix/pumps", "pumps.txt");
-    await command("/queue", first);
-    await refine(town);
-    await runGates(town);
-    await refine(town);
-    const old = pullFrom("gastown-refinery/main/1");
-    await town.as("mayor", "POST", `/repos/${REPO}/pulls/${old}/reviews`, { event: "APPROVE", body: "" });
+    const old = await greenBatch(first);
+    await approve(old);
     // Someone lands something else first.
     await commitOnBranch(town.github, REPO, town.github.userToken("mayor"), { branch: "main", files: { "other.txt": "x\n" }, message: "Other work" });
     expect(await refineSaid(town)).toEqual([
@@ -350,13 +352,9 @@ describe("a base that takes no merge commits", () => {
     town = await startTown({ files: settings(COMMAND_GATES) });
     town.github.setBranchRules(REPO, "main", [{ type: "required_linear_history" }]);
     const first = await openPull(town, "ann", "fix/pumps", "pumps.txt");
-    await command("/queue", first);
-    await refine(town);
-    await runGates(town);
-    await refine(town);
-    const pull = pullFrom("gastown-refinery/main/1");
+    const pull = await greenBatch(first);
     const staging = await tipOf(town, "gastown-refinery/main/1") as string;
-    await town.as("mayor", "POST", `/repos/${REPO}/pulls/${pull}/reviews`, { event: "APPROVE", body: "" });
+    await approve(pull);
     expect(await refineSaid(town)).toEqual([`main: batch 1 landed in #${pull}: #${first}.`]);
     const main = await tipOf(town, "main") as string;
     expect(await parentsOf(town, main)).toHaveLength(1);
@@ -413,12 +411,8 @@ describe("GitHub's rules above the refinery's", () => {
     town = await startTown({ files: settings(COMMAND_GATES) });
     town.github.setBranchRules(REPO, "main", [{ type: "required_status_checks", parameters: { strict_required_status_checks_policy: false, required_status_checks: [{ context: "ci" }] } }]);
     const first = await openPull(town, "ann", "fix/pumps", "pumps.txt");
-    await command("/queue", first);
-    await refine(town);
-    await runGates(town);
-    await refine(town);
-    const pull = pullFrom("gastown-refinery/main/1");
-    await town.as("mayor", "POST", `/repos/${REPO}/pulls/${pull}/reviews`, { event: "APPROVE", body: "" });
+    const pull = await greenBatch(first);
+    await approve(pull);
     const said = await refineSaid(town);
     expect(said).toHaveLength(1);
     expect(said[0]).toMatch(/^main: batch 1 cannot land yet: .*ci/);
