@@ -8,6 +8,7 @@ import { Ledger } from "../ledger/ledger.js";
 import { renderLedgerConfig } from "../ledger/ledger-config.js";
 import { loadLedger } from "../ledger/read-ledger.js";
 import { serializeLedger } from "../ledger/write-ledger.js";
+import { changedBeadIds, formatChangedBeads } from "../mirror/changed-beads-trailer.js";
 import { statusOf, unlessAbsent, type GitHubClient } from "./github-client.js";
 import type { LedgerLanes } from "./ledger-lanes.js";
 
@@ -147,7 +148,7 @@ export class LedgerStore {
       const next = mutate(state.ledger);
       if (next === state.ledger) return { state, changed: false, attempts: attempt };
       const files = options.files ? await options.files(state, next) : [];
-      const written = await this.tryWrite(state, next, typeof message === "string" ? message : message(), files);
+      const written = await this.tryWrite(state, next, typeof message === "string" ? message : message(), files, changedBeadIds(state.ledger, next));
       if (written) return { state: written, changed: true, attempts: attempt };
       if (attempt >= maxAttempts) {
         throw new LedgerStoreError(`${this.options.branch}: gave up after ${attempt} attempts: other writers kept moving the branch`);
@@ -157,7 +158,7 @@ export class LedgerStore {
   }
 
   /** The new state, or undefined when another writer moved the branch first. */
-  private async tryWrite(state: LedgerState, next: Ledger, message: string, extra: readonly LedgerFile[]): Promise<LedgerState | undefined> {
+  private async tryWrite(state: LedgerState, next: Ledger, message: string, extra: readonly LedgerFile[], changed: readonly string[]): Promise<LedgerState | undefined> {
     const text = serializeLedger(next);
     this.checkSize(Buffer.byteLength(text));
     const files: LedgerFile[] = [{ path: LEDGER_PATH, content: text }, ...extra];
@@ -172,9 +173,10 @@ export class LedgerStore {
     // Two writers applying the same mutation to the same parent at the same second would make
     // byte-identical commits, and moving a ref to the commit it already points at succeeds: both
     // would think they won, and both would dispatch. A trailer only this write has keeps each
-    // writer's commit its own, so exactly one of them moves the ref.
+    // writer's commit its own, so exactly one of them moves the ref. The beads it changed are named
+    // too, so the mirror reads what changed from the commit instead of diffing two whole ledgers.
     const commit = await this.github.request("POST /repos/{owner}/{repo}/git/commits", {
-      ...this.repoParams, message: `${message}\n\nGastown-Write: ${(this.options.writeId ?? randomUUID)()}\n`, tree: treeSha,
+      ...this.repoParams, message: `${message}\n\n${formatChangedBeads(changed)}\nGastown-Write: ${(this.options.writeId ?? randomUUID)()}\n`, tree: treeSha,
       parents: state.commit ? [state.commit] : [],
     });
     const commitSha = (commit.data as { sha: string }).sha;

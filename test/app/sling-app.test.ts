@@ -86,7 +86,7 @@ describe("slinging by label", () => {
     expect(hookTree).not.toHaveProperty("base_tree");
     const [hookCommit] = town.sent.filter((s) => s.url.endsWith("/git/commits")).map((s) => s.body as { message: string; parents: string[] });
     expect(hookCommit?.parents).toEqual([]);
-    expect(hookCommit?.message).toMatch(/^Sling #1 \(town-\w+\) to polecat furiosa, attempt 1\n\nGastown-Write: [0-9a-f-]{36}\n$/);
+    expect(hookCommit?.message).toMatch(/^Sling #1 \(town-\w+\) to polecat furiosa, attempt 1\n\nGastown-Beads: town-\w+( town-[\w.-]+)*\n(Gastown-Beads: [\w. -]+\n)*Gastown-Write: [0-9a-f-]{36}\n$/);
 
     const bead = await workBead();
     const meta = gastownMetadata(bead);

@@ -7,6 +7,7 @@ import { beadByExternalRef } from "../../app/ledger/external-ref.js";
 import { Ledger } from "../../app/ledger/ledger.js";
 import type { Emulator } from "../emulator/emulator.js";
 import { octokitFor, startFixedEmulator } from "../emulator/testing.js";
+import { parseChangedBeads } from "../../app/mirror/changed-beads-trailer.js";
 import { bead } from "../ledger/ledger-builders.js";
 
 let github: Emulator;
@@ -48,6 +49,16 @@ describe("the ledger store", () => {
     });
     expect(data.parents).toEqual([]);
     expect((await store().read()).ledger.beads().map((b) => b.id)).toEqual(["town-1"]);
+  });
+
+  it("names in each commit the beads it changed, for the mirror to read instead of diffing the ledger", async () => {
+    await store().update("Add town-1", add("town-1"));
+    const written = await store().update("Add two, change one", (ledger) => ledger.withBead(bead("town-3")).withBead(bead("town-2")).withBead({ ...bead("town-1"), title: "Changed" }));
+    const { data } = await octokitFor(github, token).request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", {
+      owner: "octo", repo: "town", commit_sha: written.state.commit as string,
+    });
+    expect(data.message).toMatch(/^Add two, change one\n\nGastown-Beads: town-1 town-2 town-3\nGastown-Write: [0-9a-f-]{36}\n$/);
+    expect(parseChangedBeads(data.message)).toEqual(["town-1", "town-2", "town-3"]);
   });
 
   it("commits on the branch's tip, and writes nothing when the mutation changes nothing", async () => {

@@ -54296,6 +54296,106 @@ function serializeLedger(ledger2) {
   return join2([...lines, ...ledger2.otherLines]);
 }
 
+// app/ledger/json-equal.ts
+function jsonEqual(a, b) {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  const left = a;
+  const right = b;
+  let defined = 0;
+  for (const key of Object.keys(left)) {
+    if (left[key] === void 0) continue;
+    defined++;
+    if (!Object.hasOwn(right, key) || !jsonEqual(left[key], right[key])) return false;
+  }
+  for (const key of Object.keys(right)) if (right[key] !== void 0) defined--;
+  return defined === 0;
+}
+
+// app/polecat/commit-object.ts
+function parseCommitObject(sha, raw2) {
+  const split = raw2.indexOf("\n\n");
+  const head2 = split < 0 ? raw2 : raw2.slice(0, split);
+  const message = split < 0 ? "" : raw2.slice(split + 2);
+  let tree;
+  const parents = [];
+  let author;
+  let committer;
+  for (const line of head2.split("\n")) {
+    if (line.startsWith(" ")) continue;
+    const space = line.indexOf(" ");
+    const key = space < 0 ? line : line.slice(0, space);
+    const value = space < 0 ? "" : line.slice(space + 1);
+    if (key === "tree") tree = value;
+    else if (key === "parent") parents.push(value);
+    else if (key === "author") author ??= parsePerson(value);
+    else if (key === "committer") committer ??= parsePerson(value);
+  }
+  if (tree === void 0 || author === void 0 || committer === void 0) throw new Error(`commit ${sha} has no tree, author or committer`);
+  return { sha, tree, parents, author, committer, message };
+}
+function parsePerson(value) {
+  const open5 = value.indexOf("<");
+  const close = value.indexOf(">", open5);
+  if (open5 < 0 || close < 0) return { name: value.trim(), email: "" };
+  return { name: value.slice(0, open5).trim(), email: value.slice(open5 + 1, close) };
+}
+function subjectOf(message) {
+  return message.split("\n", 1)[0] ?? "";
+}
+var TRAILER_LINE = /^([A-Za-z0-9][A-Za-z0-9-]*):[ \t]*(.*)$/;
+function trailersOf(message) {
+  const paragraphs = message.replace(/\s+$/, "").split(/\n[ \t]*\n/);
+  if (paragraphs.length < 2) return [];
+  const lines = paragraphs.at(-1).split("\n");
+  const trailers = [];
+  for (const line of lines) {
+    const match = TRAILER_LINE.exec(line);
+    if (!match) return [];
+    trailers.push({ key: match[1], value: match[2].trim() });
+  }
+  return trailers;
+}
+function trailerValues(trailers, key) {
+  return trailers.filter((trailer) => trailer.key.toLowerCase() === key.toLowerCase()).map((trailer) => trailer.value);
+}
+
+// app/mirror/changed-beads-trailer.ts
+var CHANGED_BEADS_TRAILER = "Gastown-Beads";
+var NO_BEADS = "none";
+var MAX_LINE = 72;
+function formatChangedBeads(ids) {
+  const sorted = [...new Set(ids)].sort(compareIds);
+  const head2 = `${CHANGED_BEADS_TRAILER}: `;
+  if (sorted.length === 0) return `${head2}${NO_BEADS}`;
+  const lines = [];
+  let line = "";
+  for (const id of sorted) {
+    if (line !== "" && head2.length + line.length + 1 + id.length > MAX_LINE) {
+      lines.push(head2 + line);
+      line = "";
+    }
+    line = line === "" ? id : `${line} ${id}`;
+  }
+  lines.push(head2 + line);
+  return lines.join("\n");
+}
+function changedBeadIds(before, after) {
+  const changed = [];
+  for (const [id, record2] of after.records) {
+    const old = before.records.get(id);
+    if (!old) changed.push(id);
+    else if (old !== record2 && !(old.raw !== void 0 && old.raw === record2.raw) && !jsonEqual(old.bead, record2.bead)) changed.push(id);
+  }
+  for (const id of before.records.keys()) if (!after.has(id)) changed.push(id);
+  return changed.sort(compareIds);
+}
+
 // app/github/ledger-store.ts
 var LEDGER_PATH = ".beads/issues.jsonl";
 var LEDGER_CONFIG_PATH = ".beads/config.yaml";
@@ -54378,7 +54478,7 @@ var LedgerStore = class {
       const next = mutate(state.ledger);
       if (next === state.ledger) return { state, changed: false, attempts: attempt };
       const files = options.files ? await options.files(state, next) : [];
-      const written = await this.tryWrite(state, next, typeof message === "string" ? message : message(), files);
+      const written = await this.tryWrite(state, next, typeof message === "string" ? message : message(), files, changedBeadIds(state.ledger, next));
       if (written) return { state: written, changed: true, attempts: attempt };
       if (attempt >= maxAttempts) {
         throw new LedgerStoreError(`${this.options.branch}: gave up after ${attempt} attempts: other writers kept moving the branch`);
@@ -54387,7 +54487,7 @@ var LedgerStore = class {
     }
   }
   /** The new state, or undefined when another writer moved the branch first. */
-  async tryWrite(state, next, message, extra) {
+  async tryWrite(state, next, message, extra, changed) {
     const text3 = serializeLedger(next);
     this.checkSize(Buffer.byteLength(text3));
     const files = [{ path: LEDGER_PATH, content: text3 }, ...extra];
@@ -54403,6 +54503,7 @@ var LedgerStore = class {
       ...this.repoParams,
       message: `${message}
 
+${formatChangedBeads(changed)}
 Gastown-Write: ${(this.options.writeId ?? randomUUID2)()}
 `,
       tree: treeSha,
@@ -56317,54 +56418,6 @@ var formulaSchema = external_exports.strictObject({
   synthesis: external_exports.unknown().optional(),
   presets: external_exports.unknown().optional()
 });
-
-// app/polecat/commit-object.ts
-function parseCommitObject(sha, raw2) {
-  const split = raw2.indexOf("\n\n");
-  const head2 = split < 0 ? raw2 : raw2.slice(0, split);
-  const message = split < 0 ? "" : raw2.slice(split + 2);
-  let tree;
-  const parents = [];
-  let author;
-  let committer;
-  for (const line of head2.split("\n")) {
-    if (line.startsWith(" ")) continue;
-    const space = line.indexOf(" ");
-    const key = space < 0 ? line : line.slice(0, space);
-    const value = space < 0 ? "" : line.slice(space + 1);
-    if (key === "tree") tree = value;
-    else if (key === "parent") parents.push(value);
-    else if (key === "author") author ??= parsePerson(value);
-    else if (key === "committer") committer ??= parsePerson(value);
-  }
-  if (tree === void 0 || author === void 0 || committer === void 0) throw new Error(`commit ${sha} has no tree, author or committer`);
-  return { sha, tree, parents, author, committer, message };
-}
-function parsePerson(value) {
-  const open5 = value.indexOf("<");
-  const close = value.indexOf(">", open5);
-  if (open5 < 0 || close < 0) return { name: value.trim(), email: "" };
-  return { name: value.slice(0, open5).trim(), email: value.slice(open5 + 1, close) };
-}
-function subjectOf(message) {
-  return message.split("\n", 1)[0] ?? "";
-}
-var TRAILER_LINE = /^([A-Za-z0-9][A-Za-z0-9-]*):[ \t]*(.*)$/;
-function trailersOf(message) {
-  const paragraphs = message.replace(/\s+$/, "").split(/\n[ \t]*\n/);
-  if (paragraphs.length < 2) return [];
-  const lines = paragraphs.at(-1).split("\n");
-  const trailers = [];
-  for (const line of lines) {
-    const match = TRAILER_LINE.exec(line);
-    if (!match) return [];
-    trailers.push({ key: match[1], value: match[2].trim() });
-  }
-  return trailers;
-}
-function trailerValues(trailers, key) {
-  return trailers.filter((trailer) => trailer.key.toLowerCase() === key.toLowerCase()).map((trailer) => trailer.value);
-}
 
 // app/polecat/work-markers.ts
 var CLOSED_TRAILER = "Gastown-Closed";

@@ -54386,6 +54386,58 @@ function serializeLedger(ledger2) {
   return join5([...lines, ...ledger2.otherLines]);
 }
 
+// app/ledger/json-equal.ts
+function jsonEqual(a, b) {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  const left = a;
+  const right = b;
+  let defined = 0;
+  for (const key of Object.keys(left)) {
+    if (left[key] === void 0) continue;
+    defined++;
+    if (!Object.hasOwn(right, key) || !jsonEqual(left[key], right[key])) return false;
+  }
+  for (const key of Object.keys(right)) if (right[key] !== void 0) defined--;
+  return defined === 0;
+}
+
+// app/mirror/changed-beads-trailer.ts
+var CHANGED_BEADS_TRAILER = "Gastown-Beads";
+var NO_BEADS = "none";
+var MAX_LINE = 72;
+function formatChangedBeads(ids) {
+  const sorted = [...new Set(ids)].sort(compareIds);
+  const head2 = `${CHANGED_BEADS_TRAILER}: `;
+  if (sorted.length === 0) return `${head2}${NO_BEADS}`;
+  const lines = [];
+  let line = "";
+  for (const id of sorted) {
+    if (line !== "" && head2.length + line.length + 1 + id.length > MAX_LINE) {
+      lines.push(head2 + line);
+      line = "";
+    }
+    line = line === "" ? id : `${line} ${id}`;
+  }
+  lines.push(head2 + line);
+  return lines.join("\n");
+}
+function changedBeadIds(before, after) {
+  const changed = [];
+  for (const [id, record2] of after.records) {
+    const old = before.records.get(id);
+    if (!old) changed.push(id);
+    else if (old !== record2 && !(old.raw !== void 0 && old.raw === record2.raw) && !jsonEqual(old.bead, record2.bead)) changed.push(id);
+  }
+  for (const id of before.records.keys()) if (!after.has(id)) changed.push(id);
+  return changed.sort(compareIds);
+}
+
 // app/github/ledger-store.ts
 var LEDGER_PATH = ".beads/issues.jsonl";
 var LEDGER_CONFIG_PATH = ".beads/config.yaml";
@@ -54468,7 +54520,7 @@ var LedgerStore = class {
       const next = mutate(state.ledger);
       if (next === state.ledger) return { state, changed: false, attempts: attempt };
       const files = options.files ? await options.files(state, next) : [];
-      const written = await this.tryWrite(state, next, typeof message === "string" ? message : message(), files);
+      const written = await this.tryWrite(state, next, typeof message === "string" ? message : message(), files, changedBeadIds(state.ledger, next));
       if (written) return { state: written, changed: true, attempts: attempt };
       if (attempt >= maxAttempts) {
         throw new LedgerStoreError(`${this.options.branch}: gave up after ${attempt} attempts: other writers kept moving the branch`);
@@ -54477,7 +54529,7 @@ var LedgerStore = class {
     }
   }
   /** The new state, or undefined when another writer moved the branch first. */
-  async tryWrite(state, next, message, extra) {
+  async tryWrite(state, next, message, extra, changed) {
     const text3 = serializeLedger(next);
     this.checkSize(Buffer.byteLength(text3));
     const files = [{ path: LEDGER_PATH, content: text3 }, ...extra];
@@ -54493,6 +54545,7 @@ var LedgerStore = class {
       ...this.repoParams,
       message: `${message}
 
+${formatChangedBeads(changed)}
 Gastown-Write: ${(this.options.writeId ?? randomUUID)()}
 `,
       tree: treeSha,
