@@ -137,19 +137,18 @@ class BaseRefinery {
       return false;
     }
     let begun: TrialState | undefined;
-    const { changed } = await this.commit(`Refinery: begin a batch into ${this.base}`, (current) => {
+    const { changed, ledger: begunIn } = await this.commit(`Refinery: begin a batch into ${this.base}`, (current) => {
       const started = startTrial(current, { repo: this.rig, base: this.base, baseSha, config: this.town.config, ...this.write(current) });
       begun = started.trial;
       return started.ledger;
     });
     if (!changed || begun === undefined) return changed;
-    await this.build(begun);
+    await this.build(begun, begunIn);
     return true;
   }
 
-  /** The staging branch of a trial in `building`, its refinery pull request and gates under way. */
-  private async build(trial: TrialState): Promise<void> {
-    const ledger = (await this.town.store.read()).ledger;
+  /** The staging branch of a trial in `building` (as `ledger`, just written, has it), its refinery pull request and gates under way. */
+  private async build(trial: TrialState, ledger: Ledger): Promise<void> {
     const branch = stagingBranch(this.base, trial.attempt);
     const heads = trialRequests(ledger, trial).map((request) => ({ id: request.id, number: request.number, sha: trial.heads[request.id] ?? request.headSha, title: titleOf(ledger, request) }));
     const built = await buildStaging(this.town.github, this.repo, { branch, baseSha: trial.baseSha, heads });
@@ -340,7 +339,7 @@ class BaseRefinery {
     const baseSha = await branchTip(this.town.github, this.repo, this.base);
     if (baseSha === undefined) return false;
     let rebuilt: TrialState | undefined;
-    const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built again: ${why}`, (current) => {
+    const { changed, ledger: rebuiltIn } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built again: ${why}`, (current) => {
       const out = rebuildTrial(current, { ...this.update(trial), ...this.write(current), baseSha });
       rebuilt = out.trial;
       return out.ledger;
@@ -348,7 +347,7 @@ class BaseRefinery {
     if (!changed) return false;
     this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(ledger, trial)}) is built again: ${why}.`);
     await this.retire(trial, `Superseded: ${why}, so the batch is built again${rebuilt ? ` as batch ${rebuilt.attempt}` : ""}.`);
-    if (rebuilt !== undefined) await this.build(rebuilt);
+    if (rebuilt !== undefined) await this.build(rebuilt, rebuiltIn);
     return true;
   }
 

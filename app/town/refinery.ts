@@ -138,6 +138,12 @@ export function withSlot(ledger: Ledger, slot: RefinerySlot, write: SlotWrite): 
   }));
 }
 
+/** The slot with no trial under way. */
+function withoutTrial(slot: RefinerySlot): RefinerySlot {
+  const { trial: _, ...rest } = slot;
+  return rest;
+}
+
 /** Whether the slot still shows the trial the caller saw: the same attempt at the same stage. */
 export function sameTrial(slot: RefinerySlot, seen: Pick<TrialState, "attempt" | "stage">): boolean {
   return slot.trial !== undefined && slot.trial.attempt === seen.attempt && slot.trial.stage === seen.stage;
@@ -245,8 +251,7 @@ export function rebuildTrial(ledger: Ledger, update: TrialUpdate & { readonly ba
   const open = new Map(trialRequests(ledger, slot.trial).map((request) => [request.id, request]));
   const prs = slot.trial.prs.filter((id) => open.has(id));
   if (prs.length === 0) {
-    const { trial: _, ...rest } = slot;
-    return { ledger: withSlot(ledger, rest, update) };
+    return { ledger: withSlot(ledger, withoutTrial(slot), update) };
   }
   const sibling = slot.trial.sibling?.filter((id) => open.has(id));
   const trial = begun({ prs, retries: slot.trial.retries, ...(sibling ? { sibling } : {}) }, slot.attempt + 1, open, update.baseSha, timestamp(update.now));
@@ -261,8 +266,7 @@ export function rebuildTrial(ledger: Ledger, update: TrialUpdate & { readonly ba
 export function abandonTrial(ledger: Ledger, update: TrialUpdate & { readonly why: string }): Ledger {
   const slot = slotOf(ledger, update.repo, update.base);
   if (!sameTrial(slot, update.seen)) return ledger;
-  const { trial: _, ...rest } = slot;
-  return withSlot(ledger, { ...rest, stalled: update.why }, update);
+  return withSlot(ledger, { ...withoutTrial(slot), stalled: update.why }, update);
 }
 
 /** A merge request that left the queue in a red trial or at its build, with why. */
@@ -290,8 +294,7 @@ export function ejectAtBuild(ledger: Ledger, update: TrialUpdate & { readonly ej
   const trial = { ...slot.trial, prs: slot.trial.prs.filter((id) => !gone.has(id)) };
   const recent = remember(slot.recent, ejected.map(() => "ejected" as const));
   if (trial.prs.length === 0) {
-    const { trial: _, ...rest } = slot;
-    return { ledger: withSlot(next, { ...rest, recent }, update), ejected };
+    return { ledger: withSlot(next, { ...withoutTrial(slot), recent }, update), ejected };
   }
   return { ledger: withSlot(next, { ...slot, trial, recent }, update), ejected };
 }
@@ -342,8 +345,7 @@ export function recordVerdict(ledger: Ledger, update: TrialUpdate & { readonly v
   const decision = afterTrial<string>({
     prs: trial.prs, retries: Math.max(trial.retries, knownFlaky ? 1 : 0), rerun, ...(trial.sibling ? { sibling: trial.sibling } : {}),
   }, false, slot.plan, worthConfirming(estimateFailureRate(slot.recent), estimateFlakeRate(slot.flakes, slot.runs)) ? update.config.refinery.retries_for_flakes : 0);
-  const { trial: _, ...rest } = slot;
-  const recorded = { ...rest, runs: slot.runs + 1 };
+  const recorded = { ...withoutTrial(slot), runs: slot.runs + 1 };
   const [again, ...later] = decision.next;
   if (again?.rerun === true && again.prs === trial.prs) {
     // The same tree again, on a fresh staging branch, carrying the gates that were red.
@@ -392,8 +394,7 @@ export function recordLanded(ledger: Ledger, update: TrialUpdate & { readonly wh
     } else landed.push({ request });
   }
   const decision = afterTrial<string>({ prs: trial.prs, retries: 0, ...(trial.sibling ? { sibling: trial.sibling } : {}) }, true, slot.plan);
-  const { trial: _, ...rest } = slot;
-  return { ledger: withSlot(next, { ...rest, plan: decision.next, recent: remember(slot.recent, landed.map(() => "landed" as const)) }, update), landed };
+  return { ledger: withSlot(next, { ...withoutTrial(slot), plan: decision.next, recent: remember(slot.recent, landed.map(() => "landed" as const)) }, update), landed };
 }
 
 /** The trial's pull requests taken out of the queue by a person's hand on the refinery pull request. */
@@ -404,8 +405,7 @@ export function dequeueTrial(ledger: Ledger, update: TrialUpdate & { readonly wh
   let next = ledger;
   const dequeued = trialRequests(ledger, trial);
   for (const request of dequeued) next = leaveQueue(next, request.repo, request.number, { reason: "dequeued", why: update.why, now: update.now });
-  const { trial: _, ...rest } = slot;
-  return { ledger: withSlot(next, rest, update), dequeued };
+  return { ledger: withSlot(next, withoutTrial(slot), update), dequeued };
 }
 
 function remember(recent: readonly QueueOutcome[], more: readonly QueueOutcome[]): QueueOutcome[] {

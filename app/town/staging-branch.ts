@@ -13,7 +13,7 @@ export function stagingBranch(base: string, attempt: number): string {
 /** The base and attempt a staging branch was made for, or undefined when the branch is none. */
 export function parseStagingBranch(branch: string): { readonly base: string; readonly attempt: number } | undefined {
   const name = branch.startsWith("refs/heads/") ? branch.slice("refs/heads/".length) : branch;
-  const match = /^gastown-refinery\/(.+)\/([1-9][0-9]*)$/.exec(name);
+  const match = name.startsWith(STAGING_PREFIX) ? /^(.+)\/([1-9][0-9]*)$/.exec(name.slice(STAGING_PREFIX.length)) : null;
   if (match === null) return undefined;
   return { base: match[1] as string, attempt: Number(match[2]) };
 }

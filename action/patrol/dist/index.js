@@ -56384,6 +56384,10 @@ function withSlot(ledger2, slot, write) {
     stalled: slot.stalled
   }));
 }
+function withoutTrial(slot) {
+  const { trial: _, ...rest } = slot;
+  return rest;
+}
 function sameTrial(slot, seen) {
   return slot.trial !== void 0 && slot.trial.attempt === seen.attempt && slot.trial.stage === seen.stage;
 }
@@ -56454,8 +56458,7 @@ function rebuildTrial(ledger2, update) {
   const open3 = new Map(trialRequests(ledger2, slot.trial).map((request2) => [request2.id, request2]));
   const prs = slot.trial.prs.filter((id) => open3.has(id));
   if (prs.length === 0) {
-    const { trial: _, ...rest } = slot;
-    return { ledger: withSlot(ledger2, rest, update) };
+    return { ledger: withSlot(ledger2, withoutTrial(slot), update) };
   }
   const sibling = slot.trial.sibling?.filter((id) => open3.has(id));
   const trial = begun({ prs, retries: slot.trial.retries, ...sibling ? { sibling } : {} }, slot.attempt + 1, open3, update.baseSha, timestamp2(update.now));
@@ -56464,8 +56467,7 @@ function rebuildTrial(ledger2, update) {
 function abandonTrial(ledger2, update) {
   const slot = slotOf(ledger2, update.repo, update.base);
   if (!sameTrial(slot, update.seen)) return ledger2;
-  const { trial: _, ...rest } = slot;
-  return withSlot(ledger2, { ...rest, stalled: update.why }, update);
+  return withSlot(ledger2, { ...withoutTrial(slot), stalled: update.why }, update);
 }
 function ejectAtBuild(ledger2, update) {
   const slot = slotOf(ledger2, update.repo, update.base);
@@ -56482,8 +56484,7 @@ function ejectAtBuild(ledger2, update) {
   const trial = { ...slot.trial, prs: slot.trial.prs.filter((id) => !gone.has(id)) };
   const recent = remember(slot.recent, ejected.map(() => "ejected"));
   if (trial.prs.length === 0) {
-    const { trial: _, ...rest } = slot;
-    return { ledger: withSlot(next, { ...rest, recent }, update), ejected };
+    return { ledger: withSlot(next, { ...withoutTrial(slot), recent }, update), ejected };
   }
   return { ledger: withSlot(next, { ...slot, trial, recent }, update), ejected };
 }
@@ -56497,8 +56498,8 @@ function recordVerdict(ledger2, update) {
     const flaky = { ...slot.flaky };
     for (const name2 of flaked) flaky[name2] = (flaky[name2] ?? 0) + 1;
     const stage = update.config.refinery.mode === "review" || trial.pr !== void 0 ? "review" : "landing";
-    const { redBefore: _2, ...rest2 } = trial;
-    const green = { ...rest2, stage, since: now };
+    const { redBefore: _, ...rest } = trial;
+    const green = { ...rest, stage, since: now };
     return {
       ledger: withSlot(ledger2, { ...slot, trial: green, runs: slot.runs + 1, flakes: slot.flakes + (flaked.length > 0 ? 1 : 0), flaky }, update),
       trial: green,
@@ -56515,8 +56516,7 @@ function recordVerdict(ledger2, update) {
     rerun,
     ...trial.sibling ? { sibling: trial.sibling } : {}
   }, false, slot.plan, worthConfirming(estimateFailureRate(slot.recent), estimateFlakeRate(slot.flakes, slot.runs)) ? update.config.refinery.retries_for_flakes : 0);
-  const { trial: _, ...rest } = slot;
-  const recorded = { ...rest, runs: slot.runs + 1 };
+  const recorded = { ...withoutTrial(slot), runs: slot.runs + 1 };
   const [again, ...later] = decision.next;
   if (again?.rerun === true && again.prs === trial.prs) {
     const retry2 = { ...again, redBefore: failing };
@@ -56553,8 +56553,7 @@ function recordLanded(ledger2, update) {
     } else landed.push({ request: request2 });
   }
   const decision = afterTrial({ prs: trial.prs, retries: 0, ...trial.sibling ? { sibling: trial.sibling } : {} }, true, slot.plan);
-  const { trial: _, ...rest } = slot;
-  return { ledger: withSlot(next, { ...rest, plan: decision.next, recent: remember(slot.recent, landed.map(() => "landed")) }, update), landed };
+  return { ledger: withSlot(next, { ...withoutTrial(slot), plan: decision.next, recent: remember(slot.recent, landed.map(() => "landed")) }, update), landed };
 }
 function dequeueTrial(ledger2, update) {
   const slot = slotOf(ledger2, update.repo, update.base);
@@ -56563,8 +56562,7 @@ function dequeueTrial(ledger2, update) {
   let next = ledger2;
   const dequeued = trialRequests(ledger2, trial);
   for (const request2 of dequeued) next = leaveQueue(next, request2.repo, request2.number, { reason: "dequeued", why: update.why, now: update.now });
-  const { trial: _, ...rest } = slot;
-  return { ledger: withSlot(next, rest, update), dequeued };
+  return { ledger: withSlot(next, withoutTrial(slot), update), dequeued };
 }
 function remember(recent, more) {
   return [...recent, ...more].slice(-RECENT_OUTCOMES);
@@ -58233,18 +58231,17 @@ var BaseRefinery = class {
       return false;
     }
     let begun2;
-    const { changed } = await this.commit(`Refinery: begin a batch into ${this.base}`, (current) => {
+    const { changed, ledger: begunIn } = await this.commit(`Refinery: begin a batch into ${this.base}`, (current) => {
       const started = startTrial(current, { repo: this.rig, base: this.base, baseSha, config: this.town.config, ...this.write(current) });
       begun2 = started.trial;
       return started.ledger;
     });
     if (!changed || begun2 === void 0) return changed;
-    await this.build(begun2);
+    await this.build(begun2, begunIn);
     return true;
   }
-  /** The staging branch of a trial in `building`, its refinery pull request and gates under way. */
-  async build(trial) {
-    const ledger2 = (await this.town.store.read()).ledger;
+  /** The staging branch of a trial in `building` (as `ledger`, just written, has it), its refinery pull request and gates under way. */
+  async build(trial, ledger2) {
     const branch = stagingBranch(this.base, trial.attempt);
     const heads = trialRequests(ledger2, trial).map((request2) => ({ id: request2.id, number: request2.number, sha: trial.heads[request2.id] ?? request2.headSha, title: titleOf(ledger2, request2) }));
     const built = await buildStaging(this.town.github, this.repo, { branch, baseSha: trial.baseSha, heads });
@@ -58424,7 +58421,7 @@ var BaseRefinery = class {
     const baseSha = await branchTip(this.town.github, this.repo, this.base);
     if (baseSha === void 0) return false;
     let rebuilt;
-    const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built again: ${why}`, (current) => {
+    const { changed, ledger: rebuiltIn } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built again: ${why}`, (current) => {
       const out = rebuildTrial(current, { ...this.update(trial), ...this.write(current), baseSha });
       rebuilt = out.trial;
       return out.ledger;
@@ -58432,7 +58429,7 @@ var BaseRefinery = class {
     if (!changed) return false;
     this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(ledger2, trial)}) is built again: ${why}.`);
     await this.retire(trial, `Superseded: ${why}, so the batch is built again${rebuilt ? ` as batch ${rebuilt.attempt}` : ""}.`);
-    if (rebuilt !== void 0) await this.build(rebuilt);
+    if (rebuilt !== void 0) await this.build(rebuilt, rebuiltIn);
     return true;
   }
   async giveUp(trial, why) {
