@@ -44,5 +44,6 @@ function describe(report: PatrolReport): string {
   const refinery = report.refinery.length === 0 ? "" : `\nThe refinery:\n${report.refinery.map((line) => `- ${line}`).join("\n")}`;
   return (did.length === 0
     ? `The witness looked at ${report.looked} hooked bead${report.looked === 1 ? "" : "s"} of ${report.rig}; all is well.`
-    : `The witness looked at ${report.looked} hooked bead${report.looked === 1 ? "" : "s"} of ${report.rig}:\n${did.map((d) => `- ${d}`).join("\n")}`) + refinery;
+    : `The witness looked at ${report.looked} hooked bead${report.looked === 1 ? "" : "s"} of ${report.rig}:\n${did.map((d) => `- ${d}`).join("\n")}`) + refinery +
+    (report.mirror === undefined ? "" : `\n${report.mirror}`);
 }

@@ -10,9 +10,12 @@
 //   6. what lost mail should have done (town/patrol.ts lostMail): a claimed run's mail to the
 //      overseer escalated (a HELP lost, or written mid-run), an exit its mail never published
 //      published, each as the mail's own look does it
+//   7. the mirror's backlog continued: issues opened for work beads that have none, as far as
+//      GitHub's secondary limits allow (mirror-beads.ts)
 // An idle pass costs the settings' request, the ledger's, and one per hooked bead, and writes
-// nothing. Two passes at once (two replicas, or the App and the workflow) act once: each commit
-// applies a look only while its bead shows the hook that look saw.
+// nothing (a mirror with no backlog costs nothing more). Two passes at once (two replicas, or
+// the App and the workflow) act once: each commit applies a look only while its bead shows the
+// hook that look saw.
 import { shippedFormulas } from "../github/repository-formulas.js";
 import { listLiveRuns, type RunSummary } from "../github/polecat-runs.js";
 import type { Bead } from "../ledger/bead-schema.js";
@@ -27,6 +30,7 @@ import { attemptOf } from "../town/sling.js";
 import { promoteWaiting } from "../town/waiting.js";
 import { witnessLook, type WitnessDecision, type WitnessRun } from "../town/witness.js";
 import type { AppDependencies } from "./app-dependencies.js";
+import { mirrorPending } from "./mirror-beads.js";
 import { findBeadRun, readHeartbeat } from "./observe-polecat.js";
 import { escalateMail, publishExit } from "./polecat-mail.js";
 import { openTown, type RepositoryRef, type Town, type TownEvent } from "./repository-town.js";
@@ -44,6 +48,8 @@ export type PatrolReport =
       readonly promoted: readonly string[];
       /** What the refinery did with the merge queue, when anything was queued. */
       readonly refinery: readonly string[];
+      /** What the mirror opened of its backlog, and what is left (mirror-beads.ts), when there was any. */
+      readonly mirror?: string;
     };
 
 export interface PatrolOptions {
@@ -76,7 +82,7 @@ export async function patrolRig(ref: RepositoryRef, deps: AppDependencies, botLo
   const mail = lostMail(ledger, startedAt);
   const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger, town.config, startedAt).hooked === undefined &&
     mail.publish.length === 0 && mail.overseer.length === 0;
-  if (idle) return { kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [], refinery: await refineTown(town, ledger) };
+  if (idle) return withMirror({ kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [], refinery: await refineTown(town, ledger) }, await mirrorPending(town, ledger));
 
   const acted = await actOnWitness(town, decisions, {
     why: `Witness patrol of ${rig}`,
@@ -89,7 +95,11 @@ export async function patrolRig(ref: RepositoryRef, deps: AppDependencies, botLo
   });
   const actions = [...acted.acted.map(patrolActionOf).filter((a) => a !== undefined), ...await deliverLostMail(town, mail)];
   // The refinery's waits are level-triggered: in Actions-only mode no event wakes it, so each pass carries the queue on.
-  return { kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted, actions, refinery: await refineTown(town, ledger) };
+  return withMirror({ kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted, actions, refinery: await refineTown(town, ledger) }, await mirrorPending(town, ledger));
+}
+
+function withMirror<R extends PatrolReport>(report: R, mirror: string | undefined): R {
+  return mirror === undefined ? report : { ...report, mirror };
 }
 
 /**

@@ -1,0 +1,56 @@
+// The issues that mirror work beads: opened from a bead's shape, read, edited, and found again
+// by their bead's marker among the App's own issues after a crash.
+import type { IssueEdit } from "../mirror/bead-issue-sync.js";
+import { markerBeadId } from "../mirror/issue-body.js";
+import type { GitHubIssue, IssueShape } from "../mirror/issue-shape.js";
+import { issuesOpenedSince } from "./create-issue.js";
+import type { GitHubClient } from "./github-client.js";
+import type { IssueRef, RepoRef } from "./issue-comments.js";
+
+/** An issue as the mirror reads it: the fields it syncs, its database id, its parent's API URL. */
+export interface MirrorIssue extends GitHubIssue {
+  readonly id: number;
+  readonly parent_issue_url?: string | null;
+}
+
+/** Opens the issue `shape` describes; a closed bead's issue is opened, then closed with its reason. */
+export async function openMirrorIssue(github: GitHubClient, repo: RepoRef, shape: IssueShape): Promise<MirrorIssue> {
+  const { data } = await github.request("POST /repos/{owner}/{repo}/issues", {
+    ...repo, title: shape.title, body: shape.body,
+    ...(shape.labels.length > 0 ? { labels: [...shape.labels] } : {}),
+    ...(shape.assignees !== undefined && shape.assignees.length > 0 ? { assignees: [...shape.assignees] } : {}),
+  });
+  const opened = data as MirrorIssue;
+  if (shape.state === "closed") return await editMirrorIssue(github, { ...repo, issue_number: opened.number }, { state: "closed", state_reason: shape.state_reason ?? "completed" });
+  return opened;
+}
+
+export async function getMirrorIssue(github: GitHubClient, issue: IssueRef): Promise<MirrorIssue> {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...issue });
+  return data as MirrorIssue;
+}
+
+/** Sends `edit`; the answer is the issue as it now is. */
+export async function editMirrorIssue(github: GitHubClient, issue: IssueRef, edit: IssueEdit): Promise<MirrorIssue> {
+  const { data } = await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue, ...edit });
+  return data as MirrorIssue;
+}
+
+/**
+ * The issues `creator` opened since `since` whose body's marker names one of `beadIds`, by bead:
+ * one listing for every bead a crash left half opened.
+ */
+export async function findMirrorIssues(
+  github: GitHubClient, repo: RepoRef, wanted: { creator: string; since: string; beadIds: ReadonlySet<string> },
+): Promise<Map<string, MirrorIssue>> {
+  const found = new Map<string, MirrorIssue>();
+  for await (const issues of issuesOpenedSince<MirrorIssue & { user: { login: string } | null; pull_request?: unknown }>(github, repo, { creator: wanted.creator, since: wanted.since })) {
+    for (const issue of issues) {
+      const bead = markerBeadId(issue.body);
+      if (bead === undefined || !wanted.beadIds.has(bead) || found.has(bead)) continue;
+      if (issue.pull_request === undefined && issue.user?.login === wanted.creator) found.set(bead, issue);
+    }
+    if (found.size === wanted.beadIds.size) break;
+  }
+  return found;
+}
