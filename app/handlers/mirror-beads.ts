@@ -49,15 +49,16 @@ export interface MirrorReport {
 
 const NOTHING: MirrorReport = { opened: [], recovered: [], updated: [], linked: 0, commented: 0, notes: [] };
 
-/** One line for the patrol's report; undefined when the pass did and leaves nothing. */
+/** What the pass did and left, for the patrol's report; undefined when it did and leaves nothing. */
 export function describeMirror(report: MirrorReport): string | undefined {
-  const parts: string[] = [];
-  if (report.opened.length > 0) parts.push(`opened ${report.opened.map((o) => `#${o.number} (${o.bead})`).join(", ")}`);
-  if (report.recovered.length > 0) parts.push(`found ${report.recovered.map((o) => `#${o.number} (${o.bead})`).join(", ")} opened before a crash`);
-  if (report.updated.length > 0) parts.push(`updated the issues of ${report.updated.join(", ")}`);
-  if (report.backlog !== undefined && report.backlog.pending > 0) parts.push(backlogLine(report.backlog));
-  parts.push(...report.notes);
-  return parts.length === 0 ? undefined : `The mirror ${parts.join("; ")}.`;
+  const did: string[] = [];
+  if (report.opened.length > 0) did.push(`opened ${report.opened.map((o) => `#${o.number} (${o.bead})`).join(", ")}`);
+  if (report.recovered.length > 0) did.push(`found ${report.recovered.map((o) => `#${o.number} (${o.bead})`).join(", ")}, opened before a crash`);
+  if (report.updated.length > 0) did.push(`updated the issues of ${report.updated.join(", ")}`);
+  const sentences = did.length === 0 ? [] : [`The mirror ${did.join("; ")}.`];
+  if (report.backlog !== undefined && report.backlog.pending > 0) sentences.push(`${backlogLine(report.backlog)}, as GitHub's secondary limits allow.`);
+  sentences.push(...report.notes);
+  return sentences.length === 0 ? undefined : sentences.join(" ");
 }
 
 /** Per bead, what the pass learnt and sent, applied to the bead as the recording commit finds it. */
@@ -77,7 +78,8 @@ export async function mirrorBeads(town: TownEvent, ids: Iterable<string>, seen: 
   const mirror = config.mirror;
   const now = deps.clock();
   const mirrored = (bead: Bead) => isMirrored(bead, mirror);
-  const work = mirrorWork(seen, ids, mirror, repo, now);
+  const wanted = [...ids];
+  let work = mirrorWork(seen, wanted, mirror, repo, now);
   const opening = new Set([...work.open, ...work.recover].map((bead) => bead.id));
   // Beads whose links wait on an issue about to be opened.
   const relink = beadsLinkingTo(seen, opening).filter((id) => {
@@ -117,6 +119,10 @@ export async function mirrorBeads(town: TownEvent, ids: Iterable<string>, seen: 
     view = written.state.ledger;
     deferred = intents?.deferred ?? 0;
     claimed = intents?.claimed ?? [];
+    // The rest judged again on the newest ledger: a bead another pass opened, or half opened
+    // before a crash, since the ledger this pass was given is synced or recovered, not opened.
+    const again = mirrorWork(view, wanted, mirror, repo, now);
+    work = { open: [], recover: again.recover, sync: again.sync };
   }
 
   try {
@@ -182,7 +188,9 @@ export async function mirrorPending(town: TownEvent, ledger: Ledger): Promise<st
   const backlog = mirrorBacklog(ledger, town.config.mirror);
   if (backlog.pending === 0) return undefined;
   const report = await mirrorBeads(town, backlog.ids, ledger);
-  return describeMirror(report.backlog === undefined && report.opened.length === 0 ? { ...report, backlog } : report);
+  // A pass that could do nothing (every bead in flight, or the budget spent) still says what waits.
+  const idle = report.opened.length === 0 && report.recovered.length === 0 && report.backlog === undefined;
+  return describeMirror(idle ? { ...report, backlog } : report);
 }
 
 function issueRef(town: TownEvent, bead: Bead): IssueRef {

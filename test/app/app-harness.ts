@@ -74,6 +74,12 @@ export interface TownOptions {
   readonly people?: Readonly<Record<string, Role>>;
   /** The webhook events the installation subscribes to; the App's defaults (all) unless given. */
   readonly events?: readonly string[];
+  /**
+   * Whether deliver() hands the App `push` deliveries, which the mirror takes (issue 18). Off
+   * unless asked: the other tests are about other things, and each of their ledger commits would
+   * otherwise start a mirror pass whose requests are the mirror's tests' to count.
+   */
+  readonly pushes?: boolean;
 }
 
 export const REPO = "octo/town";
@@ -170,7 +176,9 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
     newDeliveries,
     async deliver() {
       const fresh = await newDeliveries();
-      for (const d of fresh) await app(0).receive({ id: d.id, name: d.event as never, payload: d.payload as never });
+      for (const d of fresh) {
+        if (d.event !== "push" || options.pushes === true) await app(0).receive({ id: d.id, name: d.event as never, payload: d.payload as never });
+      }
       return fresh;
     },
     async ledger() {

@@ -88,6 +88,12 @@ export const APP_PERMISSIONS: Readonly<Record<string, PermissionNeed>> = {
   "pulls/list-reviews": { permission: "pull_requests", access: "read" },
   "pulls/merge": { permission: "contents", access: "write" },
   "repos/get-combined-status-for-ref": { permission: "statuses", access: "read" },
+  // The mirror (app/handlers/mirror-beads.ts): a bead's parent-child link as a sub-issue, its
+  // `blocks` links as blocked-by dependencies (app/github/issue-links.ts).
+  "issues/add-sub-issue": { permission: "issues", access: "write" },
+  "issues/remove-sub-issue": { permission: "issues", access: "write" },
+  "issues/add-blocked-by-dependency": { permission: "issues", access: "write" },
+  "issues/remove-dependency-blocked-by": { permission: "issues", access: "write" },
 };
 
 /** The permission `operationId` needs; a ContractError when the table does not list it. */
