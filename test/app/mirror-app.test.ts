@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import { syncedAtCreation } from "../../app/mirror/bead-issue-sync.js";
 import { mirrorSlotRef } from "../../app/mirror/mirror-budget.js";
-import { withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
+import { gastownMetadata, withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { commitOnBranch } from "../emulator/testing.js";
 import { REPO, type Town } from "./app-harness.js";
 import { agentWrites, blocks, parentOf, personPushes, sentSince, startMirrorTown, T, workBead } from "./mirror-harness.js";
@@ -21,6 +21,7 @@ const issues = () => (town.github.state.repos[REPO]?.issues ?? []).map((i) => ({
 }));
 const url = (n: number) => `${town.github.urls.web}/octo/town/issues/${n}`;
 const issueId = (n: number) => town.issue(n).id;
+const syncedLinksOf = (b: Bead | undefined) => (b === undefined ? undefined : gastownMetadata(b).synced_links);
 const beads = async () => (await town.ledger())?.beads() ?? [];
 /** The bead as the mirror records it right after opening its issue. */
 function opened(bead: Bead, n: number, gastown: Record<string, unknown> = {}): Bead {
@@ -234,6 +235,45 @@ describe("sub-issues past GitHub's limit", () => {
     await agentWrites(town, (ledger) => ledger.update("gt-x1", (b) => ({ ...b, priority: 1 })), "Polecat nux: more urgent");
     await town.deliver();
     expect(sentSince(town, from).filter((r) => r.includes("sub_issues"))).toEqual([]);
+  });
+});
+
+describe("a parent moved in the ledger", () => {
+  it("moves the sub-issue; from a parent someone set on GitHub meanwhile, the ledger wins and says why", async () => {
+    town = await startMirrorTown();
+    const epics = [workBead("gt-p1", "First epic", { issue_type: "epic" }), workBead("gt-p2", "Second epic", { issue_type: "epic" })];
+    await agentWrites(town, (ledger) => ledger.withBeads([...epics, workBead("gt-c", "The part", { dependencies: [parentOf("gt-c", "gt-p1")] })]));
+    await town.deliver();
+    await town.deliver();
+    expect(town.issue(2).subIssues).toEqual([issueId(1)]);
+    // Someone moves it on GitHub (the GitHub→ledger direction is not what this test is about).
+    await town.as("mayor", "POST", "/repos/octo/town/issues/3/sub_issues", { sub_issue_id: issueId(1), replace_parent: true });
+    await town.newDeliveries();
+
+    // The ledger gives it a third parent since the last sync: the ledger's change wins.
+    await agentWrites(town, (ledger) => ledger.withBead(workBead("gt-p3", "Third epic", { issue_type: "epic" }))
+      .update("gt-c", (b) => ({ ...b, dependencies: [parentOf("gt-c", "gt-p3")] })), "Polecat nux: regrouped");
+    let from = town.sent.length;
+    await town.deliver();
+    expect(town.sent.slice(from).filter((r) => r.url.endsWith("/sub_issues") || r.url.endsWith("/comments")).map((r) => [r.url, r.body])).toEqual([
+      ["/repos/octo/town/issues/4/sub_issues", { sub_issue_id: issueId(1), replace_parent: true }],
+      ["/repos/octo/town/issues/1/comments", {
+        body: "Gas Town moved this issue from #3 to #4: its bead's parent changed in the ledger since the mirror last synced it, and a change made in the ledger since the last sync wins. Make the change in the ledger (or move it back here) to keep another parent.",
+      }],
+    ]);
+    expect([town.issue(2).subIssues, town.issue(3).subIssues, town.issue(4).subIssues]).toEqual([[], [], [issueId(1)]]);
+    expect(syncedLinksOf((await town.ledger())?.get("gt-c"))).toEqual({ parent: "gt-p3" });
+
+    // Moved again, from the parent both sides agreed on: moved, and nothing to explain.
+    await town.deliver();
+    await agentWrites(town, (ledger) => ledger.update("gt-c", (b) => ({ ...b, dependencies: [parentOf("gt-c", "gt-p1")] })), "Polecat nux: back");
+    from = town.sent.length;
+    await town.deliver();
+    expect(town.sent.slice(from).filter((r) => r.url.endsWith("/sub_issues") || r.url.endsWith("/comments")).map((r) => [r.url, r.body])).toEqual([
+      ["/repos/octo/town/issues/2/sub_issues", { sub_issue_id: issueId(1), replace_parent: true }],
+    ]);
+    expect([town.issue(2).subIssues, town.issue(4).subIssues]).toEqual([[issueId(1)], []]);
+    expect(town.issue(1).comments).toHaveLength(1);
   });
 });
 
