@@ -198,6 +198,10 @@ describe("the budget", () => {
     // Still the same minute: the patrol opens nothing and says what waits.
     expect(await patrol(town)).toMatchObject({ mirror: "1 of 3 beads still to open on GitHub, as GitHub's secondary limits allow." });
     expect(issues()).toHaveLength(2);
+    // And `/peek all` says so too.
+    await town.as("mayor", "POST", "/repos/octo/town/issues/1/comments", { body: "/peek all" });
+    await town.deliver();
+    expect(town.issue(1).comments.at(-1)?.body).toMatch(/\n\nThe mirror: 1 of 3 beads still to open on GitHub\.\n$/);
 
     town.clock.now = new Date("2026-11-24T12:00:31Z");
     expect(await patrol(town)).toMatchObject({ mirror: "The mirror opened #3 (gt-a3)." });
