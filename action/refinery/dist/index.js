@@ -36056,13 +36056,13 @@ var error21 = () => {
     // no unit
   };
   const typeEntry = (t) => t ? TypeNames[t] : void 0;
-  const typeLabel = (t) => {
+  const typeLabel2 = (t) => {
     const e = typeEntry(t);
     if (e)
       return e.label;
     return t ?? TypeNames.unknown.label;
   };
-  const withDefinite = (t) => `\u05D4${typeLabel(t)}`;
+  const withDefinite = (t) => `\u05D4${typeLabel2(t)}`;
   const verbFor = (t) => {
     const e = typeEntry(t);
     const gender = e?.gender ?? "m";
@@ -36119,7 +36119,7 @@ var error21 = () => {
     switch (issue3.code) {
       case "invalid_type": {
         const expectedKey = issue3.expected;
-        const expected = TypeDictionary[expectedKey ?? ""] ?? typeLabel(expectedKey);
+        const expected = TypeDictionary[expectedKey ?? ""] ?? typeLabel2(expectedKey);
         const receivedType = parsedType(issue3.input);
         const received = TypeDictionary[receivedType] ?? TypeNames[receivedType]?.label ?? receivedType;
         if (/^[A-Z]/.test(issue3.expected)) {
@@ -56660,6 +56660,14 @@ var LedgerStore = class {
     }), void 0);
     return answer === void 0 ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
   }
+  /**
+   * The ledger as it was at `commit` (any commit of the branch, in one request): what a push
+   * changed is read from the ledgers at its `before` and `after`.
+   */
+  async readAt(commit) {
+    const text2 = await this.readFile({ ledger: Ledger.empty(), commit, tree: void 0 }, LEDGER_PATH);
+    return text2 === void 0 ? Ledger.empty() : loadLedger(text2, { file: `${commit.slice(0, 12)}:${LEDGER_PATH}` });
+  }
   /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
   async readFile(state, path) {
     if (state.commit === void 0) return void 0;
@@ -56783,6 +56791,13 @@ async function openTown(ref, deps) {
   });
   return { kind: "on", town: { ...ref, config: config2, store, fallbackPrefix, deps } };
 }
+
+// app/mirror/mirror-budget.ts
+var MINUTE_MS = 6e4;
+var HOUR_MS = 60 * MINUTE_MS;
+
+// app/mirror/mirror-work.ts
+var OPENING_GRACE_MS = 2 * 6e4;
 
 // app/town/dispatch-records.ts
 function hookedFor(ledger2, bead, attempt) {

@@ -47370,13 +47370,13 @@ var error21 = () => {
     // no unit
   };
   const typeEntry = (t) => t ? TypeNames[t] : void 0;
-  const typeLabel = (t) => {
+  const typeLabel2 = (t) => {
     const e = typeEntry(t);
     if (e)
       return e.label;
     return t ?? TypeNames.unknown.label;
   };
-  const withDefinite = (t) => `\u05D4${typeLabel(t)}`;
+  const withDefinite = (t) => `\u05D4${typeLabel2(t)}`;
   const verbFor = (t) => {
     const e = typeEntry(t);
     const gender = e?.gender ?? "m";
@@ -47433,7 +47433,7 @@ var error21 = () => {
     switch (issue3.code) {
       case "invalid_type": {
         const expectedKey = issue3.expected;
-        const expected = TypeDictionary[expectedKey ?? ""] ?? typeLabel(expectedKey);
+        const expected = TypeDictionary[expectedKey ?? ""] ?? typeLabel2(expectedKey);
         const receivedType = parsedType(issue3.input);
         const received = TypeDictionary[receivedType] ?? TypeNames[receivedType]?.label ?? receivedType;
         if (/^[A-Z]/.test(issue3.expected)) {
@@ -69251,6 +69251,7 @@ var BARE_TYPES = { bug: "bug", feature: "feature", enhancement: "feature" };
 var SCOPED = /^(priority|status|type)::/;
 var STATE_STATUSES = /* @__PURE__ */ new Set(["open", "closed"]);
 var LABEL_STATUSES = new Set(BUILTIN_STATUSES.filter((status) => !STATE_STATUSES.has(status)));
+var STATUS_SPELLINGS = { "in-progress": "in_progress" };
 function isScopedLabel(label) {
   return SCOPED.test(label);
 }
@@ -69267,8 +69268,27 @@ function typeFromLabels(labels) {
   for (const label of labels) if (BARE_TYPES[label]) return BARE_TYPES[label];
   return "task";
 }
+function statusFromIssue(state, labels, customStatuses = []) {
+  if (state === "closed") return "closed";
+  for (const label of labels) {
+    if (!label.startsWith("status::")) continue;
+    const named = label.slice("status::".length);
+    const status = STATUS_SPELLINGS[named] ?? named;
+    if (LABEL_STATUSES.has(status) || customStatuses.includes(status)) return status;
+  }
+  return "open";
+}
 function workLabels(labels) {
   return [...new Set(labels.filter((l) => !isScopedLabel(l) && !l.startsWith("gt:")))].sort();
+}
+function priorityLabel(priority) {
+  return `priority::${PRIORITY_NAMES[priority ?? 0] ?? PRIORITY_NAMES[DEFAULT_PRIORITY]}`;
+}
+function typeLabel(type) {
+  return `type::${type}`;
+}
+function statusLabel(status) {
+  return STATE_STATUSES.has(status) ? void 0 : `status::${status}`;
 }
 
 // app/town/state-labels.ts
@@ -70094,12 +70114,12 @@ function when(date5) {
 
 // app/handlers/issue-status.ts
 async function showStatus(ref, issue3, view, labels = {}) {
-  const issueRef = { owner: ref.owner, repo: ref.repo, issue_number: issue3.number };
+  const issueRef2 = { owner: ref.owner, repo: ref.repo, issue_number: issue3.number };
   const add = (labels.add ?? []).filter((label) => !issue3.labels.includes(label));
   const remove = (labels.remove ?? []).filter((label) => issue3.labels.includes(label));
-  await upsertStatusComment(ref.github, issueRef, renderStatusComment(view), { botLogin: ref.botLogin });
-  await addLabels(ref.github, issueRef, add);
-  for (const label of remove) await removeLabel(ref.github, issueRef, label);
+  await upsertStatusComment(ref.github, issueRef2, renderStatusComment(view), { botLogin: ref.botLogin });
+  await addLabels(ref.github, issueRef2, add);
+  for (const label of remove) await removeLabel(ref.github, issueRef2, label);
 }
 function otherStatusLabels(labels, keep) {
   return labels.filter((label) => label.startsWith("status::") && label !== keep);
@@ -70194,10 +70214,29 @@ function jsonEqual(a, b) {
   return defined === 0;
 }
 
+// app/polecat/commit-object.ts
+var TRAILER_LINE = /^([A-Za-z0-9][A-Za-z0-9-]*):[ \t]*(.*)$/;
+function trailersOf(message) {
+  const paragraphs = message.replace(/\s+$/, "").split(/\n[ \t]*\n/);
+  if (paragraphs.length < 2) return [];
+  const lines = paragraphs.at(-1).split("\n");
+  const trailers = [];
+  for (const line of lines) {
+    const match = TRAILER_LINE.exec(line);
+    if (!match) return [];
+    trailers.push({ key: match[1], value: match[2].trim() });
+  }
+  return trailers;
+}
+function trailerValues(trailers, key) {
+  return trailers.filter((trailer) => trailer.key.toLowerCase() === key.toLowerCase()).map((trailer) => trailer.value);
+}
+
 // app/mirror/changed-beads-trailer.ts
 var CHANGED_BEADS_TRAILER = "Gastown-Beads";
 var NO_BEADS = "none";
 var MAX_LINE = 72;
+var BEAD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 function formatChangedBeads(ids) {
   const sorted = [...new Set(ids)].sort(compareIds);
   const head = `${CHANGED_BEADS_TRAILER}: `;
@@ -70213,6 +70252,14 @@ function formatChangedBeads(ids) {
   }
   lines.push(head + line);
   return lines.join("\n");
+}
+function parseChangedBeads(commitMessage3) {
+  const values = trailerValues(trailersOf(commitMessage3), CHANGED_BEADS_TRAILER);
+  if (values.length === 0) return void 0;
+  const tokens = values.flatMap((value) => value.split(/[ \t]+/).filter(Boolean));
+  if (tokens.length === 1 && tokens[0] === NO_BEADS) return [];
+  if (tokens.length === 0 || tokens.some((token) => !BEAD_ID.test(token) || token === NO_BEADS)) return void 0;
+  return [...new Set(tokens)].sort(compareIds);
 }
 function changedBeadIds(before, after) {
   const changed = [];
@@ -70288,6 +70335,14 @@ var LedgerStore = class {
       headers: { accept: "application/vnd.github.raw+json" }
     }), void 0);
     return answer === void 0 ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
+  }
+  /**
+   * The ledger as it was at `commit` (any commit of the branch, in one request): what a push
+   * changed is read from the ledgers at its `before` and `after`.
+   */
+  async readAt(commit) {
+    const text2 = await this.readFile({ ledger: Ledger.empty(), commit, tree: void 0 }, LEDGER_PATH);
+    return text2 === void 0 ? Ledger.empty() : loadLedger(text2, { file: `${commit.slice(0, 12)}:${LEDGER_PATH}` });
   }
   /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
   async readFile(state, path2) {
@@ -70424,16 +70479,20 @@ async function createIssue(github, repo, issue3) {
   const created = data;
   return { number: created.number, html_url: created.html_url };
 }
-async function findMarkedIssue(github, repo, wanted) {
-  for await (const issues of pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
+function issuesOpenedSince(github, repo, wanted) {
+  return pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
     owner: repo.owner,
     repo: repo.repo,
-    labels: wanted.label,
+    ...wanted.label !== void 0 ? { labels: wanted.label } : {},
+    ...wanted.creator !== void 0 ? { creator: wanted.creator } : {},
     state: "all",
     since: wanted.since,
     per_page: PER_PAGE,
     page
-  })).data)) {
+  })).data);
+}
+async function findMarkedIssue(github, repo, wanted) {
+  for await (const issues of issuesOpenedSince(github, repo, { label: wanted.label, since: wanted.since })) {
     const found = issues.find((issue3) => issue3.user?.login === wanted.creator && issue3.body?.includes(wanted.marker) === true);
     if (found) return { number: found.number, html_url: found.html_url };
   }
@@ -70543,8 +70602,8 @@ async function escalateIssue(town, request2) {
     `Record escalation issue #${created.number} on ${message.id}`,
     (ledger2) => recordEscalationIssue(ledger2, message.id, created.number)
   );
-  const issueRef = { owner: town.owner, repo: town.repo, issue_number: request2.issue.number };
-  if (!request2.issue.labels.includes(ESCALATED_LABEL)) await addLabels(town.github, issueRef, [ESCALATED_LABEL]);
+  const issueRef2 = { owner: town.owner, repo: town.repo, issue_number: request2.issue.number };
+  if (!request2.issue.labels.includes(ESCALATED_LABEL)) await addLabels(town.github, issueRef2, [ESCALATED_LABEL]);
   await reply(town, request2, `@${request2.sender}: escalated as #${created.number}, mentioning @${slungBy}.`);
 }
 async function record2(town, kind, request2) {
@@ -70587,6 +70646,657 @@ async function pullRequestHead(github, repo) {
   if (answer === void 0) return void 0;
   const head = answer.data.head;
   return { ref: head.ref, repository: head.repo?.full_name ?? null };
+}
+
+// app/ledger/merge-sets.ts
+function byKey(list, keyOf) {
+  const map2 = /* @__PURE__ */ new Map();
+  for (const element of list ?? []) {
+    const key = keyOf(element);
+    if (!map2.has(key)) map2.set(key, element);
+  }
+  return map2;
+}
+function mergeSets(base, ours, theirs, keyOf, mergeKept = (_base, o) => o) {
+  const b = byKey(base, keyOf);
+  const o = byKey(ours, keyOf);
+  const t = byKey(theirs, keyOf);
+  const merged = [];
+  for (const [key, element] of o) {
+    const kept = t.get(key);
+    if (kept !== void 0) merged.push(mergeKept(b.get(key), element, kept));
+    else if (!b.has(key)) merged.push(element);
+  }
+  for (const [key, element] of t) {
+    if (!o.has(key) && !b.has(key)) merged.push(element);
+  }
+  return merged;
+}
+
+// app/ledger/merge-fields.ts
+function closedWins(ours, theirs) {
+  return theirs === "closed" ? "closed" : ours;
+}
+function moreUrgent(ours, theirs) {
+  const rank = (value) => typeof value === "number" ? value : 0;
+  return rank(theirs) < rank(ours) ? theirs : ours;
+}
+
+// app/mirror/mirrored-fields.ts
+var MIRRORED_FIELDS = ["title", "body", "state", "priority", "type", "labels", "assignees"];
+function isSetField(field) {
+  return field === "labels" || field === "assignees";
+}
+function isTextField(field) {
+  return field === "title" || field === "body";
+}
+function canonicalSet(values) {
+  return [...new Set(values)].sort();
+}
+function canonicalValue(field, value) {
+  return isSetField(field) ? canonicalSet(value) : value;
+}
+function sameValue(field, a, b) {
+  if (!isSetField(field)) return a === b;
+  const left = canonicalSet(a);
+  const right = canonicalSet(b);
+  return left.length === right.length && left.every((value, i) => value === right[i]);
+}
+function isFieldValue(field, value) {
+  if (isSetField(field)) return Array.isArray(value) && value.every((element) => typeof element === "string");
+  if (field === "priority") return typeof value === "number" && Number.isInteger(value);
+  return typeof value === "string";
+}
+
+// app/mirror/synced-state.ts
+import { createHash as createHash3 } from "node:crypto";
+var SYNCED_KEY = "synced";
+var HASH_HEX_CHARS = 16;
+var MAX_STORED_TITLE = 256;
+function fieldHash(field, value) {
+  const text2 = JSON.stringify(canonicalValue(field, value));
+  return createHash3("sha256").update(text2, "utf8").digest("hex").slice(0, HASH_HEX_CHARS);
+}
+function keepsValue(field, value) {
+  if (field === "body") return false;
+  if (field === "title") return value.length <= MAX_STORED_TITLE;
+  return true;
+}
+function syncedField(field, value) {
+  const hash2 = fieldHash(field, value);
+  return keepsValue(field, value) ? { hash: hash2, value: canonicalValue(field, value) } : { hash: hash2 };
+}
+function syncedHolds(record3, field, value) {
+  return record3 !== void 0 && record3.hash === fieldHash(field, value);
+}
+function syncedState(fields) {
+  const state = {};
+  for (const field of MIRRORED_FIELDS) state[field] = syncedField(field, fields[field]);
+  return state;
+}
+function isRecord2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function readField(field, stored) {
+  if (!isRecord2(stored) || typeof stored.hash !== "string" || !/^[0-9a-f]{16}$/.test(stored.hash)) {
+    return void 0;
+  }
+  if (stored.value === void 0) return { hash: stored.hash };
+  const value = stored.value;
+  if (!isFieldValue(field, value) || fieldHash(field, value) !== stored.hash) return void 0;
+  return { hash: stored.hash, value: canonicalValue(field, value) };
+}
+function readSynced(bead) {
+  const stored = gastownMetadata(bead)[SYNCED_KEY];
+  if (!isRecord2(stored)) return {};
+  const state = {};
+  for (const field of MIRRORED_FIELDS) {
+    const record3 = Object.hasOwn(stored, field) ? readField(field, stored[field]) : void 0;
+    if (record3 !== void 0) state[field] = record3;
+  }
+  return state;
+}
+function withSynced(bead, state) {
+  if (jsonEqual(gastownMetadata(bead)[SYNCED_KEY], state)) return bead;
+  return withGastownMetadata(bead, { [SYNCED_KEY]: state });
+}
+
+// app/mirror/field-merge.ts
+var FIELD_NAMES = { title: "title", body: "description" };
+function conflictNote(field, ledger2, github) {
+  return [
+    `The ${FIELD_NAMES[field]} was changed both in the ledger and on GitHub since the mirror last synced them. GitHub's version, a person's edit, is kept; the ledger's version was:`,
+    agentText(ledger2),
+    "GitHub's version, now on both sides:",
+    agentText(github)
+  ].join("\n\n");
+}
+function decideByRule(field, base, ledger2, github) {
+  if (isSetField(field)) {
+    const merged = mergeSets(
+      base?.value,
+      ledger2,
+      github,
+      (element) => element
+    );
+    return { value: merged };
+  }
+  if (isTextField(field)) {
+    const conflict = {
+      field,
+      ledger: ledger2,
+      github,
+      chosen: "github",
+      note: conflictNote(field, ledger2, github)
+    };
+    return { value: github, conflict };
+  }
+  switch (field) {
+    case "state":
+      return { value: closedWins(ledger2, github) };
+    case "priority":
+      return { value: moreUrgent(ledger2, github) };
+    default:
+      return { value: github };
+  }
+}
+function editedFrom(field, edited) {
+  return isTextField(field) ? edited?.[field]?.from : void 0;
+}
+function decide(field, base, ledger2, github, edited) {
+  if (sameValue(field, ledger2, github)) return { value: ledger2 };
+  const before = editedFrom(field, edited);
+  const ledgerChanged = !syncedHolds(base, field, ledger2) && ledger2 !== before;
+  const githubChanged = before !== void 0 ? github !== before : !syncedHolds(base, field, github);
+  if (!ledgerChanged && githubChanged) return { value: github };
+  if (ledgerChanged && !githubChanged) return { value: ledger2 };
+  return decideByRule(field, base, ledger2, github);
+}
+function mergeMirroredFields({ synced, ledger: ledger2, github, edited }) {
+  const toGitHub = {};
+  const toLedger = {};
+  const next = {};
+  const conflicts = [];
+  const decideField = (field) => {
+    const base = synced[field];
+    const { value, conflict } = decide(field, base, ledger2[field], github[field], edited);
+    if (!sameValue(field, value, ledger2[field])) toLedger[field] = value;
+    if (!sameValue(field, value, github[field])) toGitHub[field] = value;
+    next[field] = syncedHolds(base, field, value) ? base : syncedField(field, value);
+    if (conflict !== void 0) conflicts.push(conflict);
+  };
+  for (const field of MIRRORED_FIELDS) decideField(field);
+  const nextSynced = next;
+  return {
+    toGitHub,
+    toLedger,
+    synced: nextSynced,
+    syncedChanged: !jsonEqual(synced, nextSynced),
+    conflicts
+  };
+}
+
+// app/mirror/issue-body.ts
+var MAX_BODY_CHARACTERS = 65536;
+var MARKER = /^<!-- gastown:bead ([A-Za-z0-9][A-Za-z0-9._-]*) -->$/;
+var NEUTRALISED_MENTION = /(?<![A-Za-z0-9_])@\u200b(?=[A-Za-z0-9])/g;
+function markerLine(beadId) {
+  return `<!-- gastown:bead ${beadId} -->`;
+}
+function cutNotice(beadId) {
+  return `*(Cut at GitHub's limit of ${MAX_BODY_CHARACTERS.toLocaleString("en")} characters: the whole text is bead ${beadId}'s description in the ledger.)*`;
+}
+function issueBody(beadId, description) {
+  const marker = markerLine(beadId);
+  const text2 = withoutMentions(description ?? "");
+  if (text2 === "") return marker;
+  const whole = `${text2}
+
+${marker}`;
+  if (whole.length <= MAX_BODY_CHARACTERS) return whole;
+  const tail = `
+
+${cutNotice(beadId)}
+
+${marker}`;
+  let cut = text2.slice(0, MAX_BODY_CHARACTERS - tail.length);
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}${tail}`;
+}
+function markerBeadId(body) {
+  const lastLine = (body ?? "").replace(/\s+$/, "").split("\n").at(-1) ?? "";
+  return MARKER.exec(lastLine.replace(/\r$/, ""))?.[1];
+}
+function descriptionFromBody(body) {
+  let text2 = body ?? "";
+  const id = markerBeadId(text2);
+  if (id !== void 0) {
+    text2 = text2.replace(/\s+$/, "").slice(0, -markerLine(id).length);
+    text2 = text2.endsWith("\n\n") ? text2.slice(0, -2) : text2.replace(/[\r\n]+$/, "");
+  }
+  const notice = id === void 0 ? void 0 : `
+
+${cutNotice(id)}`;
+  const cut = notice !== void 0 && text2.endsWith(notice);
+  if (cut) text2 = text2.slice(0, -notice.length);
+  return { description: text2.replace(NEUTRALISED_MENTION, "@"), cut };
+}
+
+// app/mirror/issue-shape.ts
+var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+var NOT_PLANNED = /^(?:not[ _-]?planned|won'?t[ _-]?(?:fix|do)|wontfix|duplicate|obsolete|invalid|abandoned|burned|cancell?ed|rejected|stale|spurious|superseded)\b/i;
+var MOLECULE_CHILD = /-(?:mol|wisp)-[a-z0-9]+\.\d/;
+function isGitHubLogin(name2) {
+  return GITHUB_LOGIN.test(name2);
+}
+function stateReason(closeReason) {
+  return NOT_PLANNED.test((closeReason ?? "").trim()) ? "not_planned" : "completed";
+}
+function issueAssignees(bead) {
+  if (bead.assignee === void 0 || bead.assignee === "") return [];
+  return isGitHubLogin(bead.assignee) ? [bead.assignee] : void 0;
+}
+function issueLabels(bead) {
+  const status = statusLabel(beadStatus(bead));
+  return [typeLabel(beadType(bead)), priorityLabel(bead.priority), ...status ? [status] : [], ...workLabels(bead.labels ?? [])];
+}
+function issueShape(bead) {
+  const closed2 = beadStatus(bead) === "closed";
+  return {
+    title: bead.title,
+    body: issueBody(bead.id, bead.description),
+    state: closed2 ? "closed" : "open",
+    state_reason: closed2 ? stateReason(bead.close_reason) : null,
+    labels: issueLabels(bead),
+    assignees: issueAssignees(bead)
+  };
+}
+function issueLabelNames(issue3) {
+  return (issue3.labels ?? []).map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
+}
+function issueFields(issue3, customStatuses = []) {
+  const labels = issueLabelNames(issue3);
+  const state = issue3.state === "closed" ? "closed" : "open";
+  const { description, cut } = descriptionFromBody(issue3.body);
+  return {
+    title: issue3.title,
+    description,
+    descriptionCut: cut,
+    status: statusFromIssue(state, labels, customStatuses),
+    close_reason: state === "closed" ? issue3.state_reason ?? void 0 : void 0,
+    priority: priorityFromLabels(labels),
+    issue_type: typeFromLabels(labels),
+    labels: workLabels(labels),
+    assignee: issue3.assignees?.[0]?.login ?? issue3.assignee?.login,
+    external_ref: issue3.html_url
+  };
+}
+function isTemplate(bead) {
+  return bead.is_template === true || (bead.labels ?? []).includes("template");
+}
+function canonicalType(type) {
+  return TYPE_ALIASES[type] ?? type;
+}
+function isMirrored(bead, mirror2) {
+  if (!mirror2.enabled) return false;
+  const type = beadType(bead);
+  if (NEVER_MIRRORED_TYPES.includes(type)) return false;
+  if (!mirror2.types.some((configured) => canonicalType(configured) === type)) return false;
+  if (beadStatus(bead) === TOMBSTONE || isEphemeral(bead) || isTemplate(bead)) return false;
+  return gastownString(bead, "step") === void 0 && !MOLECULE_CHILD.test(bead.id);
+}
+
+// app/mirror/bead-issue-sync.ts
+function keepsGitHubAssignees(bead) {
+  return issueAssignees(bead) === void 0;
+}
+function ledgerFields(bead) {
+  return {
+    title: bead.title,
+    body: bead.description ?? "",
+    state: beadStatus(bead),
+    // A missing priority labels as P0 (sync-labels.ts), so it compares as 0.
+    priority: bead.priority ?? 0,
+    type: beadType(bead),
+    labels: workLabels(bead.labels ?? []),
+    assignees: issueAssignees(bead) ?? []
+  };
+}
+function githubFields(issue3, bead, customStatuses = []) {
+  const statuses = bead === void 0 ? customStatuses : [...customStatuses, beadStatus(bead)];
+  const fields = issueFields(issue3, statuses);
+  const logins = issue3.assignees?.map((user) => user.login) ?? (issue3.assignee ? [issue3.assignee.login] : []);
+  return {
+    title: fields.title,
+    body: fields.descriptionCut && bead !== void 0 ? bead.description ?? "" : fields.description,
+    state: fields.status,
+    priority: fields.priority,
+    type: fields.issue_type,
+    labels: fields.labels,
+    assignees: canonicalSet(logins)
+  };
+}
+function beadWithFields(bead, fields, closeReason, now) {
+  if (Object.keys(fields).length === 0) return bead;
+  const next = { ...bead };
+  const set3 = (key, value, empty) => {
+    if (empty) delete next[key];
+    else next[key] = value;
+  };
+  if (fields.title !== void 0) next.title = fields.title;
+  if (fields.body !== void 0) set3("description", fields.body, fields.body === "");
+  if (fields.priority !== void 0) next.priority = fields.priority;
+  if (fields.type !== void 0) next.issue_type = fields.type;
+  if (fields.labels !== void 0) set3("labels", canonicalSet(fields.labels), fields.labels.length === 0);
+  if (fields.assignees !== void 0) set3("assignee", canonicalSet(fields.assignees)[0], fields.assignees.length === 0);
+  if (fields.state !== void 0) {
+    const wasClosed = beadStatus(bead) === "closed";
+    next.status = fields.state;
+    if (fields.state === "closed" && !wasClosed) {
+      next.closed_at = timestamp2(now);
+      next.close_reason = closeReason ?? "completed";
+    } else if (fields.state !== "closed" && wasClosed) {
+      delete next.closed_at;
+      delete next.close_reason;
+    }
+  }
+  next.updated_at = timestamp2(now);
+  return next;
+}
+function withConflictNotes(bead, conflicts) {
+  if (conflicts.length === 0) return bead;
+  const notes = [bead.notes ?? "", ...conflicts.map((conflict) => conflict.note)].filter((text2) => text2 !== "");
+  return { ...bead, notes: notes.join("\n\n---\n\n") };
+}
+function issueOwnLabels(issue3) {
+  return issueLabelNames(issue3).filter((label) => label.startsWith("gt:"));
+}
+function issueEdit(bead, issue3, toGitHub) {
+  const shape = issueShape(bead);
+  const edit = {};
+  if (toGitHub.title !== void 0) edit.title = shape.title;
+  if (toGitHub.body !== void 0) edit.body = issueBody(bead.id, bead.description);
+  const labelled = ["state", "priority", "type", "labels"].some((field) => Object.hasOwn(toGitHub, field));
+  if (toGitHub.state !== void 0) {
+    const open3 = issue3.state !== "closed";
+    if (shape.state === "closed" && open3) {
+      edit.state = "closed";
+      edit.state_reason = stateReason(bead.close_reason);
+    } else if (shape.state === "open" && !open3) {
+      edit.state = "open";
+      edit.state_reason = "reopened";
+    }
+  }
+  if (labelled) {
+    const labels = [...shape.labels, ...issueOwnLabels(issue3)];
+    const current = issueLabelNames(issue3);
+    const same = canonicalSet(labels).join("\n") === canonicalSet(current).join("\n");
+    if (!same) edit.labels = labels;
+  }
+  if (toGitHub.assignees !== void 0) edit.assignees = canonicalSet(toGitHub.assignees);
+  return Object.keys(edit).length === 0 ? void 0 : edit;
+}
+function syncBeadAndIssue(bead, issue3, options2) {
+  const github = githubFields(issue3, bead, options2.customStatuses);
+  const polecats = keepsGitHubAssignees(bead);
+  const ledger2 = polecats ? { ...ledgerFields(bead), assignees: github.assignees } : ledgerFields(bead);
+  const plan = mergeMirroredFields({ synced: readSynced(bead), ledger: ledger2, github, ...options2.edited ? { edited: options2.edited } : {} });
+  const closeReason = issue3.state === "closed" ? issue3.state_reason ?? void 0 : void 0;
+  let next = beadWithFields(bead, plan.toLedger, closeReason, options2.now);
+  next = withConflictNotes(next, plan.conflicts);
+  next = withSynced(next, plan.synced);
+  return { bead: next, edit: issueEdit(next, issue3, plan.toGitHub), conflicts: plan.conflicts, plan };
+}
+function syncedAtCreation(bead) {
+  return withSynced(bead, syncedState(ledgerFields(bead)));
+}
+
+// app/mirror/mirror-budget.ts
+var MIRROR_SLOT_TYPE = "slot";
+var SECONDARY_LIMITS = { perMinute: 80, perHour: 500 };
+var MINUTE_MS = 6e4;
+var HOUR_MS = 60 * MINUTE_MS;
+function mirrorSlotRef(owner, repo) {
+  return `gastown:mirror/${owner}/${repo}`;
+}
+function readWindow(value) {
+  const window2 = value;
+  if (typeof window2 !== "object" || window2 === null) return void 0;
+  if (typeof window2.since !== "string" || Number.isNaN(Date.parse(window2.since)) || typeof window2.used !== "number" || !(window2.used >= 0)) return void 0;
+  return { since: window2.since, used: window2.used };
+}
+function budgetOf(ledger2, owner, repo) {
+  const slot = beadByExternalRef(ledger2, mirrorSlotRef(owner, repo));
+  const meta3 = slot === void 0 ? {} : gastownMetadata(slot);
+  const minute = readWindow(meta3.minute);
+  const hour = readWindow(meta3.hour);
+  return { ...minute ? { minute } : {}, ...hour ? { hour } : {} };
+}
+function usedIn(window2, now, length) {
+  if (window2 === void 0) return 0;
+  const age = now.getTime() - Date.parse(window2.since);
+  return age >= 0 && age < length ? window2.used : 0;
+}
+function allowance(budget, now) {
+  return Math.max(0, Math.min(
+    SECONDARY_LIMITS.perMinute - usedIn(budget.minute, now, MINUTE_MS),
+    SECONDARY_LIMITS.perHour - usedIn(budget.hour, now, HOUR_MS)
+  ));
+}
+function spendIn(window2, now, length, requests) {
+  const age = window2 === void 0 ? Infinity : now.getTime() - Date.parse(window2.since);
+  return window2 !== void 0 && age >= 0 && age < length ? { since: window2.since, used: window2.used + requests } : { since: timestamp2(now), used: requests };
+}
+function spend(budget, now, requests) {
+  if (requests <= 0) return budget;
+  return { minute: spendIn(budget.minute, now, MINUTE_MS, requests), hour: spendIn(budget.hour, now, HOUR_MS, requests) };
+}
+function withMirrorBudget(ledger2, owner, repo, budget, write) {
+  const ref = mirrorSlotRef(owner, repo);
+  const now = timestamp2(write.now);
+  const title = `Mirror of ${owner}/${repo} to GitHub issues`;
+  const bead = beadByExternalRef(ledger2, ref) ?? {
+    id: newBeadId({ prefix: write.prefix, title, description: ref, creator: write.actor, createdAt: write.now }, ledger2.records),
+    title,
+    description: "What the mirror has spent of GitHub's secondary limits (80 content-creating requests a minute, 500 an hour) while it opens issues for work beads.",
+    status: "open",
+    priority: 4,
+    issue_type: MIRROR_SLOT_TYPE,
+    created_at: now,
+    created_by: write.actor,
+    updated_at: now,
+    external_ref: ref
+  };
+  return ledger2.withBead(withGastownMetadata({ ...bead, updated_at: now }, { minute: budget.minute, hour: budget.hour }));
+}
+
+// app/mirror/mirror-comments.ts
+var MARKER2 = /<!-- gastown:comment ([^\s>]+) -->\s*$/;
+function commentMarker(commentId) {
+  return `<!-- gastown:comment ${commentId} -->`;
+}
+function markerCommentId(body) {
+  return MARKER2.exec(body ?? "")?.[1];
+}
+function commentKey(comment) {
+  return comment.id === void 0 ? void 0 : String(comment.id);
+}
+function githubIdOf(comment) {
+  const id = comment.github_id;
+  return typeof id === "number" ? id : void 0;
+}
+function commentsToPost(bead) {
+  return (bead.comments ?? []).filter((comment) => githubIdOf(comment) === void 0 && commentKey(comment) !== void 0);
+}
+function mirroredCommentBody(comment) {
+  const author = withoutMentions(comment.author.trim() === "" ? "someone" : comment.author);
+  return `${withoutMentions(comment.text)}
+
+<sub>${author}, in the ledger</sub>
+
+${commentMarker(commentKey(comment) ?? "")}`;
+}
+function withCommentGitHubIds(bead, ids) {
+  let changed = false;
+  const comments = (bead.comments ?? []).map((comment) => {
+    const key = commentKey(comment);
+    const githubId = key === void 0 ? void 0 : ids.get(key);
+    if (githubId === void 0 || githubIdOf(comment) !== void 0) return comment;
+    changed = true;
+    return { ...comment, github_id: githubId };
+  });
+  return changed ? { ...bead, comments } : bead;
+}
+
+// app/mirror/mirror-links.ts
+var SYNCED_LINKS_KEY = "synced_links";
+var UNLINKED_KEY = "mirror_unlinked";
+var NO_LINKS = { blocked_by: [] };
+function ledgerLinks(ledger2, bead, mirrored) {
+  const parents = [];
+  const blockers = /* @__PURE__ */ new Set();
+  for (const dependency of bead.dependencies ?? []) {
+    if (dependency.issue_id !== bead.id || dependency.depends_on_id === bead.id) continue;
+    const other = ledger2.get(dependency.depends_on_id);
+    if (other === void 0 || !mirrored(other)) continue;
+    if (dependency.type === "parent-child") parents.push(other.id);
+    else if (dependency.type === "blocks") blockers.add(other.id);
+  }
+  const parent = parents.sort(compareIds)[0];
+  return { ...parent !== void 0 ? { parent } : {}, blocked_by: [...blockers].sort(compareIds) };
+}
+function isIdList(value) {
+  return Array.isArray(value) && value.every((id) => typeof id === "string");
+}
+function syncedLinks(bead) {
+  const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY];
+  if (typeof stored !== "object" || stored === null) return NO_LINKS;
+  const parent = typeof stored.parent === "string" ? stored.parent : void 0;
+  const blockedBy = isIdList(stored.blocked_by) ? [...new Set(stored.blocked_by)].sort(compareIds) : [];
+  return { ...parent !== void 0 ? { parent } : {}, blocked_by: blockedBy };
+}
+function storedLinks(links) {
+  const stored = {};
+  if (links.parent !== void 0) stored.parent = links.parent;
+  if (links.blocked_by.length > 0) stored.blocked_by = [...links.blocked_by].sort(compareIds);
+  return Object.keys(stored).length === 0 ? void 0 : stored;
+}
+function withSyncedLinks(bead, links) {
+  const stored = storedLinks(links);
+  const current = gastownMetadata(bead)[SYNCED_LINKS_KEY];
+  if (jsonEqual(current ?? null, stored ?? null)) return bead;
+  return withGastownMetadata(bead, { [SYNCED_LINKS_KEY]: stored });
+}
+function unlinkedParent(bead) {
+  const stored = gastownMetadata(bead)[UNLINKED_KEY];
+  return typeof stored === "object" && stored !== null && typeof stored.parent === "string" ? stored.parent : void 0;
+}
+function noLinkChanges(changes) {
+  return changes.parent.add === void 0 && changes.parent.remove === void 0 && changes.blockedBy.add.length === 0 && changes.blockedBy.remove.length === 0;
+}
+function linkChanges(ledger2, synced, unlinkable) {
+  let parent = {};
+  if (ledger2.parent !== synced.parent) {
+    const add = ledger2.parent !== void 0 && ledger2.parent !== unlinkable ? ledger2.parent : void 0;
+    parent = { ...add !== void 0 ? { add } : {}, ...synced.parent !== void 0 ? { remove: synced.parent } : {} };
+  }
+  const had = new Set(synced.blocked_by);
+  const has = new Set(ledger2.blocked_by);
+  return {
+    parent,
+    blockedBy: { add: ledger2.blocked_by.filter((id) => !had.has(id)), remove: synced.blocked_by.filter((id) => !has.has(id)) }
+  };
+}
+function beadsLinkingTo(ledger2, ids) {
+  const found = [];
+  for (const bead of ledger2.beads()) {
+    const links = bead.dependencies ?? [];
+    if (links.some((d) => d.issue_id === bead.id && (d.type === "parent-child" || d.type === "blocks") && ids.has(d.depends_on_id))) found.push(bead.id);
+  }
+  return found;
+}
+
+// app/mirror/mirror-work.ts
+var MIRROR_OPENING_KEY = "mirror_opening";
+var ISSUE_ID_KEY = "issue_id";
+var OPENING_GRACE_MS = 2 * 6e4;
+function issueNumberOf(ref, repo) {
+  const match = /\/([^/]+)\/([^/]+)\/issues\/(\d+)$/.exec(ref ?? "");
+  if (!match || match[1]?.toLowerCase() !== repo.owner.toLowerCase() || match[2]?.toLowerCase() !== repo.repo.toLowerCase()) return void 0;
+  return Number(match[3]);
+}
+function issueIdOf(bead) {
+  const id = gastownMetadata(bead)[ISSUE_ID_KEY];
+  return typeof id === "number" && Number.isInteger(id) ? id : void 0;
+}
+function openingAt(bead) {
+  return gastownString(bead, MIRROR_OPENING_KEY);
+}
+function mirrorWork(ledger2, ids, mirror2, repo, now) {
+  const open3 = [];
+  const recover = [];
+  const sync = [];
+  for (const id of new Set(ids)) {
+    const bead = ledger2.get(id);
+    if (bead === void 0 || !isMirrored(bead, mirror2)) continue;
+    if (bead.external_ref !== void 0 && bead.external_ref !== "") {
+      if (issueNumberOf(bead.external_ref, repo) !== void 0) sync.push(bead);
+      continue;
+    }
+    const opening = openingAt(bead);
+    if (opening === void 0) open3.push(bead);
+    else if (!(now.getTime() - Date.parse(opening) < OPENING_GRACE_MS)) recover.push(bead);
+  }
+  return { open: open3, recover, sync };
+}
+function mirrorBacklog(ledger2, mirror2) {
+  const ids = [];
+  let total = 0;
+  for (const bead of ledger2.beads()) {
+    if (!isMirrored(bead, mirror2)) continue;
+    total++;
+    if (bead.external_ref === void 0 || bead.external_ref === "") ids.push(bead.id);
+  }
+  return { pending: ids.length, total, ids };
+}
+function backlogLine(backlog) {
+  return `${backlog.pending} of ${backlog.total} bead${backlog.total === 1 ? "" : "s"} still to open on GitHub`;
+}
+function openingCost(ledger2, bead, mirror2) {
+  const links = ledgerLinks(ledger2, bead, (other) => isMirrored(other, mirror2));
+  return 1 + (beadStatus(bead) === "closed" ? 1 : 0) + (links.parent !== void 0 ? 1 : 0) + links.blocked_by.length + commentsToPost(bead).length;
+}
+function withOpeningIntents(ledger2, input2) {
+  const now = input2.slot.now;
+  let budget = budgetOf(ledger2, input2.owner, input2.repo);
+  let left = allowance(budget, now);
+  const claimed = [];
+  let deferred = 0;
+  let spent = 0;
+  for (const id of input2.candidates) {
+    const bead = ledger2.get(id);
+    if (bead === void 0 || !isMirrored(bead, input2.mirror) || (bead.external_ref ?? "") !== "" || openingAt(bead) !== void 0) continue;
+    const cost = openingCost(ledger2, bead, input2.mirror);
+    if (deferred > 0 || cost > left) {
+      deferred++;
+      continue;
+    }
+    left -= cost;
+    spent += cost;
+    claimed.push(withGastownMetadata(bead, { [MIRROR_OPENING_KEY]: timestamp2(now) }));
+  }
+  if (claimed.length === 0) return { ledger: ledger2, claimed, deferred };
+  budget = spend(budget, now, spent);
+  const next = withMirrorBudget(ledger2.withBeads(claimed), input2.owner, input2.repo, budget, input2.slot);
+  return { ledger: next, claimed, deferred };
+}
+function withOpenedIssue(current, sent, issue3) {
+  if ((current.external_ref ?? "") !== "") return current;
+  const linked = withGastownMetadata({ ...current, external_ref: issue3.html_url }, { [ISSUE_ID_KEY]: issue3.id, [MIRROR_OPENING_KEY]: void 0 });
+  return withSynced(linked, readSynced(syncedAtCreation(sent)));
+}
+function withIssueId(current, id) {
+  return issueIdOf(current) === id ? current : withGastownMetadata(current, { [ISSUE_ID_KEY]: id });
 }
 
 // app/town/output-tail.ts
@@ -71439,13 +72149,13 @@ function heartbeatExternalId(bead, attempt) {
   return `${bead}@${attempt}`;
 }
 var MAX_MARKER_CHARS = 4e3;
-var MARKER = /^\s*<!-- gastown:heartbeat (.*?) -->/s;
+var MARKER3 = /^\s*<!-- gastown:heartbeat (.*?) -->/s;
 var ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 var STEP_ID2 = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 var MAX_STEP_NUMBER = 1e4;
-function parseHeartbeat(summary2) {
-  if (typeof summary2 !== "string") return void 0;
-  const match = MARKER.exec(summary2.slice(0, MAX_MARKER_CHARS));
+function parseHeartbeat(summary3) {
+  if (typeof summary3 !== "string") return void 0;
+  const match = MARKER3.exec(summary3.slice(0, MAX_MARKER_CHARS));
   if (!match) return void 0;
   let fields;
   try {
@@ -71624,7 +72334,7 @@ async function peekAll(town, request2) {
   const roster = polecatRoster(ledger2);
   const rows = [];
   for (const bead of roster.slice(0, MAX_PEEK_ALL)) rows.push({ ...await observePolecat(town, bead), bead });
-  return renderPeekAll({
+  const answer = renderPeekAll({
     sender: request2.sender,
     rows,
     ledger: ledger2,
@@ -71632,6 +72342,11 @@ async function peekAll(town, request2) {
     more: Math.max(0, roster.length - MAX_PEEK_ALL),
     now: town.deps.clock()
   });
+  const backlog = town.config.mirror.enabled ? mirrorBacklog(ledger2, town.config.mirror) : void 0;
+  return backlog === void 0 || backlog.pending === 0 ? answer : `${answer.trimEnd()}
+
+The mirror: ${backlogLine(backlog)}.
+`;
 }
 async function findPolecatBead(town, request2) {
   if (!request2.pullRequest) {
@@ -71744,11 +72459,11 @@ function queueCheck(display) {
       );
   }
 }
-function inProgress(title, summary2) {
-  return { status: "in_progress", title, summary: summary2 };
+function inProgress(title, summary3) {
+  return { status: "in_progress", title, summary: summary3 };
 }
-function completed(conclusion, title, summary2) {
-  return { status: "completed", conclusion, title, summary: summary2 };
+function completed(conclusion, title, summary3) {
+  return { status: "completed", conclusion, title, summary: summary3 };
 }
 function link(pull) {
   return `[#${pull.number}](${pull.url})`;
@@ -72116,7 +72831,7 @@ function exitToPublish(bead) {
   const published = publishedAttempt(bead);
   if (published !== void 0 && published >= exit.attempt) return { kind: "nothing", why: `attempt ${exit.attempt} of ${bead.id} is published` };
   const polecat2 = gastownString(bead, "polecat");
-  const issue3 = issueNumberOf(bead);
+  const issue3 = issueNumberOf2(bead);
   if (polecat2 === void 0 || issue3 === void 0) return { kind: "nothing", why: `${bead.id} has no ${polecat2 === void 0 ? "polecat" : "issue"}` };
   if (exit.exit === "COMPLETED" && exit.workTip === void 0) return { kind: "nothing", why: `${bead.id} records no work tip` };
   return {
@@ -72170,7 +72885,7 @@ function exitLabels(exit, labels, slingLabel) {
     remove: [...new Set(remove)].filter((label) => labels.includes(label))
   };
 }
-function issueNumberOf(bead) {
+function issueNumberOf2(bead) {
   const match = /\/issues\/(\d+)$/.exec(bead.external_ref ?? "");
   return match ? Number(match[1]) : void 0;
 }
@@ -73167,7 +73882,7 @@ async function dispatchHooked(town, issueOf, assignment, state, headline, addLab
   }, { add: [HOOKED_LABEL, ...addLabels2], remove: [WAITING_LABEL, ...otherStatusLabels(issue3.labels, HOOKED_LABEL)] });
 }
 function issueOfBead(town, bead) {
-  const number4 = issueNumberOf(bead);
+  const number4 = issueNumberOf2(bead);
   return async () => {
     const labels = number4 === void 0 ? void 0 : await labelsOn(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 });
     return number4 === void 0 || labels === void 0 ? void 0 : { number: number4, labels };
@@ -73265,7 +73980,7 @@ async function failingLog(town, red) {
   return log === void 0 ? {} : { log };
 }
 async function resling(town, work, fix) {
-  const number4 = issueNumberOf(work);
+  const number4 = issueNumberOf2(work);
   if (number4 === void 0) return;
   const { data } = await town.github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: town.owner, repo: town.repo, issue_number: number4 });
   const issue3 = issueSnapshot(data);
@@ -73302,7 +74017,7 @@ async function escalate(town, work, reason) {
     const bead = ledger2.get(work.id);
     return bead === void 0 ? ledger2 : ledger2.withBead(escalatedBead(bead, town.deps.clock(), reason));
   });
-  const number4 = issueNumberOf(work);
+  const number4 = issueNumberOf2(work);
   if (number4 === void 0) return;
   const slungBy = gastownString(work, "slung_by");
   const issue3 = { owner: town.owner, repo: town.repo, issue_number: number4 };
@@ -73320,7 +74035,7 @@ async function tellLanded(town, landing) {
     await replyToIssue(town.github, { ...repo, issue_number: request2.number }, `Landed in ${landing.where} (\`${landing.sha.slice(0, 12)}\`) by the merge queue.`);
     if (!landing.closeEach) continue;
     await town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: request2.number, state: "closed" });
-    const issue3 = work === void 0 ? void 0 : issueNumberOf(work);
+    const issue3 = work === void 0 ? void 0 : issueNumberOf2(work);
     if (issue3 !== void 0) await closeIssue(town.github, { ...repo, issue_number: issue3 });
   }
 }
@@ -73975,9 +74690,9 @@ async function unslingIssue(town, request2) {
     }
   );
   if (outcome === void 0) throw new Error("the unsling mutation never ran");
-  const issueRef = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
+  const issueRef2 = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
   if (outcome.kind === "not-slung") {
-    if (request2.acknowledge) await replyToIssue(town.github, issueRef, `@${request2.sender}: this issue is not slung, so there was nothing to unsling.`);
+    if (request2.acknowledge) await replyToIssue(town.github, issueRef2, `@${request2.sender}: this issue is not slung, so there was nothing to unsling.`);
     return;
   }
   const runId = outcome.runId ?? (outcome.wasHooked ? await liveRunId(town, outcome.bead) : void 0);
@@ -74020,16 +74735,16 @@ async function onLabel(ref, deps, payload, issue3, label, action) {
   const trigger = readSlingLabel(label, town.config.sling.label);
   if (!trigger) return;
   const trust2 = await checkTrust(town, payload.sender);
-  const issueRef = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
+  const issueRef2 = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
   if (!trust2.allowed) {
-    if (action === "labeled") await removeLabel(town.github, issueRef, label);
-    else await addLabels(town.github, issueRef, [label]);
+    if (action === "labeled") await removeLabel(town.github, issueRef2, label);
+    else await addLabels(town.github, issueRef2, [label]);
     await refuse(town, snapshot, trust2.reason, action === "labeled" ? `label ${label} was taken off again` : `label ${label} was put back`);
     return;
   }
   try {
     if (action === "labeled") {
-      await slingIssue(town, { issue: snapshot, formula: trigger.formula, vars: {}, sender: payload.sender.login, acknowledge: issueRef });
+      await slingIssue(town, { issue: snapshot, formula: trigger.formula, vars: {}, sender: payload.sender.login, acknowledge: issueRef2 });
     } else {
       await unslingIssue(town, { issue: snapshot, abandon: false, sender: payload.sender.login });
     }
@@ -74165,6 +74880,409 @@ function issueSnapshot(issue3) {
   };
 }
 
+// app/mirror/ledger-push.ts
+var MAX_LISTED_COMMITS = 20;
+var MIRROR_COMMIT_PREFIX = "Mirror: ";
+var ZERO_SHA = "0000000000000000000000000000000000000000";
+function isMirrorCommit(message) {
+  return message.startsWith(MIRROR_COMMIT_PREFIX) && /^Gastown-Write: /m.test(message);
+}
+function touches(commit, path2) {
+  if (commit.added === void 0 && commit.removed === void 0 && commit.modified === void 0) return true;
+  return [commit.added, commit.removed, commit.modified].some((files) => files?.includes(path2) === true);
+}
+function readLedgerPush(push, path2) {
+  if (push.deleted === true || push.after === ZERO_SHA) return { kind: "none", why: "the branch was deleted" };
+  const commits = push.commits ?? [];
+  if (push.forced === true) return { kind: "diff", why: "a forced push" };
+  if (commits.length >= MAX_LISTED_COMMITS) return { kind: "diff", why: `GitHub lists at most ${MAX_LISTED_COMMITS} of a push's commits` };
+  const relevant = commits.filter((commit) => touches(commit, path2) && !isMirrorCommit(commit.message));
+  if (relevant.length === 0) return { kind: "none", why: "no commit but the mirror's own changed the ledger" };
+  const ids = /* @__PURE__ */ new Set();
+  for (const commit of relevant) {
+    const named = parseChangedBeads(commit.message);
+    if (named === void 0) return { kind: "diff", why: "a commit names no beads it changed (a person's push)" };
+    for (const id of named) ids.add(id);
+  }
+  return { kind: "named", ids: [...ids] };
+}
+
+// app/github/issue-links.ts
+var ALREADY = /duplicate sub-issues|already blocked by/i;
+async function link2(request2) {
+  try {
+    await request2();
+    return { kind: "linked" };
+  } catch (error63) {
+    if (statusOf(error63) !== 422) throw error63;
+    const why = refusalOf(error63);
+    if (ALREADY.test(why) && !/only have one parent/i.test(why)) return { kind: "linked" };
+    return { kind: "refused", why };
+  }
+}
+function addSubIssue(github, parent, childId, replaceParent = false) {
+  return link2(() => github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues", {
+    ...parent,
+    sub_issue_id: childId,
+    ...replaceParent ? { replace_parent: true } : {}
+  }));
+}
+async function removeSubIssue(github, parent, childId) {
+  await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue", { ...parent, sub_issue_id: childId }), void 0);
+}
+function addBlockedBy(github, issue3, blockerId) {
+  return link2(() => github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by", { ...issue3, issue_id: blockerId }));
+}
+async function removeBlockedBy(github, issue3, blockerId) {
+  await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}", { ...issue3, issue_id: blockerId }), void 0);
+}
+
+// app/github/mirrored-issues.ts
+async function openMirrorIssue(github, repo, shape) {
+  const { data } = await github.request("POST /repos/{owner}/{repo}/issues", {
+    ...repo,
+    title: shape.title,
+    body: shape.body,
+    ...shape.labels.length > 0 ? { labels: [...shape.labels] } : {},
+    ...shape.assignees !== void 0 && shape.assignees.length > 0 ? { assignees: [...shape.assignees] } : {}
+  });
+  const opened = data;
+  if (shape.state === "closed") return await editMirrorIssue(github, { ...repo, issue_number: opened.number }, { state: "closed", state_reason: shape.state_reason ?? "completed" });
+  return opened;
+}
+async function getMirrorIssue(github, issue3) {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...issue3 });
+  return data;
+}
+async function editMirrorIssue(github, issue3, edit) {
+  const { data } = await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue3, ...edit });
+  return data;
+}
+async function findMirrorIssues(github, repo, wanted) {
+  const found = /* @__PURE__ */ new Map();
+  for await (const issues of issuesOpenedSince(github, repo, { creator: wanted.creator, since: wanted.since })) {
+    for (const issue3 of issues) {
+      const bead = markerBeadId(issue3.body);
+      if (bead === void 0 || !wanted.beadIds.has(bead) || found.has(bead)) continue;
+      if (issue3.pull_request === void 0 && issue3.user?.login === wanted.creator) found.set(bead, issue3);
+    }
+    if (found.size === wanted.beadIds.size) break;
+  }
+  return found;
+}
+
+// app/github/mirrored-comments.ts
+async function postedLedgerComments(github, issue3, since, botLogin) {
+  const found = /* @__PURE__ */ new Map();
+  for await (const comments of pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    ...issue3,
+    since,
+    per_page: PER_PAGE,
+    page
+  })).data)) {
+    for (const comment of comments) {
+      const key = markerCommentId(comment.body);
+      if (key !== void 0 && comment.user?.login === botLogin && !found.has(key)) found.set(key, comment.id);
+    }
+  }
+  return found;
+}
+
+// app/handlers/mirror-beads.ts
+var NOTHING = { opened: [], recovered: [], updated: [], linked: 0, commented: 0, notes: [] };
+function describeMirror(report) {
+  const did = [];
+  if (report.opened.length > 0) did.push(`opened ${report.opened.map((o) => `#${o.number} (${o.bead})`).join(", ")}`);
+  if (report.recovered.length > 0) did.push(`found ${report.recovered.map((o) => `#${o.number} (${o.bead})`).join(", ")}, opened before a crash`);
+  if (report.updated.length > 0) did.push(`updated the issues of ${report.updated.join(", ")}`);
+  const sentences = did.length === 0 ? [] : [`The mirror ${did.join("; ")}.`];
+  if (report.backlog !== void 0 && report.backlog.pending > 0) sentences.push(`${backlogLine(report.backlog)}, as GitHub's secondary limits allow.`);
+  sentences.push(...report.notes);
+  return sentences.length === 0 ? void 0 : sentences.join(" ");
+}
+async function mirrorBeads(town, ids, seen, depth = 0) {
+  const { github, config: config3, deps } = town;
+  const repo = { owner: town.owner, repo: town.repo };
+  const mirror2 = config3.mirror;
+  const now = deps.clock();
+  const mirrored = (bead) => isMirrored(bead, mirror2);
+  const wanted = [...ids];
+  let work = mirrorWork(seen, wanted, mirror2, repo, now);
+  const opening = new Set([...work.open, ...work.recover].map((bead) => bead.id));
+  const relink = beadsLinkingTo(seen, opening).filter((id) => {
+    const bead = seen.get(id);
+    return bead !== void 0 && mirrored(bead) && issueNumberOf(bead.external_ref, repo) !== void 0 && !work.sync.some((b) => b.id === id);
+  });
+  if (work.open.length === 0 && work.recover.length === 0 && work.sync.length === 0 && relink.length === 0) return NOTHING;
+  const outcomes = /* @__PURE__ */ new Map();
+  const outcome = (id) => {
+    let found = outcomes.get(id);
+    if (!found) outcomes.set(id, found = {});
+    return found;
+  };
+  const notes = [];
+  const report = { opened: [], recovered: [], updated: [], linked: 0, commented: 0 };
+  const issues = /* @__PURE__ */ new Map();
+  let state;
+  let view = seen;
+  let deferred = 0;
+  let claimed = [];
+  if (work.open.length > 0) {
+    let intents;
+    const written = await town.store.update(
+      () => `${MIRROR_COMMIT_PREFIX}opening issues for ${(intents?.claimed ?? []).map((b) => b.id).join(" ")}`,
+      (ledger2) => {
+        intents = withOpeningIntents(ledger2, {
+          ...repo,
+          candidates: work.open.map((b) => b.id),
+          mirror: mirror2,
+          slot: { now, actor: town.botLogin, prefix: ledgerPrefix(config3.ledger.prefix ?? void 0, ledger2.records.keys()) ?? town.fallbackPrefix }
+        });
+        return intents.ledger;
+      }
+    );
+    state = written.state;
+    view = written.state.ledger;
+    deferred = intents?.deferred ?? 0;
+    claimed = intents?.claimed ?? [];
+    const again = mirrorWork(view, wanted, mirror2, repo, now);
+    work = { open: [], recover: again.recover, sync: again.sync };
+  }
+  try {
+    for (const bead of claimed) {
+      const issue3 = await openMirrorIssue(github, repo, issueShape(bead));
+      issues.set(bead.id, issue3);
+      outcome(bead.id).opened = { sent: bead, issue: issue3 };
+      report.opened.push({ bead: bead.id, number: issue3.number });
+    }
+    if (work.recover.length > 0) await recoverOpenings(town, work.recover, issues, outcome, report);
+    for (const bead of [...work.sync, ...work.recover.filter((b) => outcomes.get(b.id)?.synced !== void 0)]) {
+      const current = view.get(bead.id) ?? bead;
+      const issue3 = issues.get(bead.id) ?? await getMirrorIssue(github, issueRef(town, current));
+      const linked = current.external_ref ? current : { ...current, external_ref: issue3.html_url };
+      const { edit } = syncBeadAndIssue(linked, issue3, { now });
+      const after = edit === void 0 ? issue3 : await editMirrorIssue(github, { ...repo, issue_number: issue3.number }, edit);
+      if (edit !== void 0) report.updated.push(bead.id);
+      issues.set(bead.id, after);
+      outcome(bead.id).synced = after;
+      if (issueIdOf(current) !== after.id) outcome(bead.id).issueId = after.id;
+    }
+    const linking = [.../* @__PURE__ */ new Set([...issues.keys(), ...relink])].sort();
+    for (const id of linking) await sendLinks(town, view, id, issues, outcome, notes, report, mirrored);
+    for (const id of [...issues.keys()].sort()) await sendComments(town, view.get(id), issues.get(id), outcomes.get(id)?.opened !== void 0, outcome, report);
+  } finally {
+    if (outcomes.size > 0) {
+      const written = await town.store.update(() => `${MIRROR_COMMIT_PREFIX}${summary2(report)}`, (ledger2) => recordOutcomes(ledger2, outcomes, now), state ? { from: state } : {});
+      state = written.state;
+    }
+  }
+  const changedSince = [...outcomes].filter(([id, o]) => {
+    const bead = state?.ledger.get(id);
+    return o.opened !== void 0 && bead !== void 0 && !jsonEqual(ledgerFields(bead), ledgerFields(o.opened.sent));
+  }).map(([id]) => id);
+  let follow = NOTHING;
+  if (changedSince.length > 0 && depth === 0 && state) follow = await mirrorBeads(town, changedSince, state.ledger, 1);
+  const backlog = deferred > 0 && state ? mirrorBacklog(state.ledger, mirror2) : void 0;
+  return {
+    opened: report.opened,
+    recovered: report.recovered,
+    updated: [...report.updated, ...follow.updated],
+    linked: report.linked + follow.linked,
+    commented: report.commented + follow.commented,
+    notes: [...notes, ...follow.notes],
+    ...backlog ? { backlog: { pending: backlog.pending, total: backlog.total } } : {}
+  };
+}
+async function mirrorPending(town, ledger2) {
+  if (!town.config.mirror.enabled) return void 0;
+  const backlog = mirrorBacklog(ledger2, town.config.mirror);
+  if (backlog.pending === 0) return void 0;
+  const report = await mirrorBeads(town, backlog.ids, ledger2);
+  const idle = report.opened.length === 0 && report.recovered.length === 0 && report.backlog === void 0;
+  return describeMirror(idle ? { ...report, backlog } : report);
+}
+function issueRef(town, bead) {
+  const number4 = issueNumberOf(bead.external_ref, town);
+  if (number4 === void 0) throw new Error(`${bead.id}: ${bead.external_ref ?? "no external_ref"} is no issue of ${town.owner}/${town.repo}`);
+  return { owner: town.owner, repo: town.repo, issue_number: number4 };
+}
+function summary2(report) {
+  const parts = [];
+  if (report.opened.length > 0) parts.push(`opened ${report.opened.map((o) => `#${o.number}`).join(" ")}`);
+  if (report.recovered.length > 0) parts.push(`found ${report.recovered.map((o) => `#${o.number}`).join(" ")}`);
+  if (report.updated.length > 0) parts.push(`updated ${report.updated.length} issue${report.updated.length === 1 ? "" : "s"}`);
+  return parts.length === 0 ? "synced with GitHub" : parts.join(", ");
+}
+async function recoverOpenings(town, beads, issues, outcome, report) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const since = beads.map((b) => gastownString(b, MIRROR_OPENING_KEY)).sort()[0];
+  const found = await findMirrorIssues(town.github, repo, { creator: town.botLogin, since, beadIds: new Set(beads.map((b) => b.id)) });
+  for (const bead of beads) {
+    const issue3 = found.get(bead.id);
+    if (issue3 !== void 0) {
+      issues.set(bead.id, issue3);
+      outcome(bead.id).synced = issue3;
+      report.recovered.push({ bead: bead.id, number: issue3.number });
+      continue;
+    }
+    const opened = await openMirrorIssue(town.github, repo, issueShape(bead));
+    issues.set(bead.id, opened);
+    outcome(bead.id).opened = { sent: bead, issue: opened };
+    report.opened.push({ bead: bead.id, number: opened.number });
+  }
+}
+async function issueOfBead2(town, view, id, issues, outcome) {
+  const known = issues.get(id);
+  if (known !== void 0) return { number: known.number, id: known.id, issue: known };
+  const bead = view.get(id);
+  const number4 = issueNumberOf(bead?.external_ref, town);
+  if (bead === void 0 || number4 === void 0) return void 0;
+  const recorded = issueIdOf(bead);
+  if (recorded !== void 0) return { number: number4, id: recorded };
+  const issue3 = await getMirrorIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 });
+  issues.set(id, issue3);
+  outcome(id).issueId = issue3.id;
+  return { number: number4, id: issue3.id, issue: issue3 };
+}
+function parentNumber(town, issue3) {
+  const url2 = issue3?.parent_issue_url;
+  if (url2 === void 0 || url2 === null) return void 0;
+  const match = /\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/.exec(url2);
+  if (!match || match[1]?.toLowerCase() !== town.owner.toLowerCase() || match[2]?.toLowerCase() !== town.repo.toLowerCase()) return "elsewhere";
+  return Number(match[3]);
+}
+async function sendLinks(town, view, id, issues, outcome, notes, report, mirrored) {
+  const bead = view.get(id);
+  if (bead === void 0) return;
+  const wanted = ledgerLinks(view, bead, mirrored);
+  const synced = syncedLinks(bead);
+  const changes = linkChanges(wanted, synced, unlinkedParent(bead));
+  if (noLinkChanges(changes)) return;
+  const own2 = await issueOfBead2(town, view, id, issues, outcome);
+  if (own2 === void 0) return;
+  const repo = { owner: town.owner, repo: town.repo };
+  let parent = synced.parent;
+  if (changes.parent.add !== void 0 || changes.parent.remove !== void 0) {
+    const child = own2.issue ?? await getMirrorIssue(town.github, { ...repo, issue_number: own2.number });
+    issues.set(id, child);
+    const onGitHub = parentNumber(town, child);
+    const previous = changes.parent.remove === void 0 ? void 0 : await issueOfBead2(town, view, changes.parent.remove, issues, outcome);
+    if (changes.parent.add !== void 0) {
+      const next = await issueOfBead2(town, view, changes.parent.add, issues, outcome);
+      if (next !== void 0) {
+        if (onGitHub === next.number) {
+          parent = changes.parent.add;
+        } else {
+          const replace = onGitHub !== void 0;
+          const outcomeOf = await addSubIssue(town.github, { ...repo, issue_number: next.number }, own2.id, replace);
+          if (outcomeOf.kind === "linked") {
+            parent = changes.parent.add;
+            report.linked++;
+            if (replace && onGitHub !== previous?.number) {
+              const from = onGitHub === "elsewhere" ? "its parent in another repository" : `#${onGitHub}`;
+              await replyToIssue(
+                town.github,
+                { ...repo, issue_number: own2.number },
+                `Gas Town moved this issue from ${from} to #${next.number}: its bead's parent changed in the ledger since the mirror last synced it, and a change made in the ledger since the last sync wins. Make the change in the ledger (or move it back here) to keep another parent.`
+              );
+            }
+          } else {
+            const note = `GitHub would not make this issue a sub-issue of #${next.number} (${changes.parent.add}): ${outcomeOf.why}. The link is kept in the ledger only.`;
+            notes.push(`${id}: ${note}`);
+            outcome(id).unlinked = { parent: changes.parent.add, note };
+          }
+        }
+      }
+    } else if (previous !== void 0) {
+      if (onGitHub === previous.number) {
+        await removeSubIssue(town.github, { ...repo, issue_number: previous.number }, own2.id);
+        report.linked++;
+      }
+      parent = void 0;
+    }
+  }
+  const blockedBy = new Set(synced.blocked_by);
+  for (const blocker of changes.blockedBy.add) {
+    const other = await issueOfBead2(town, view, blocker, issues, outcome);
+    if (other === void 0) continue;
+    const sent = await addBlockedBy(town.github, { ...repo, issue_number: own2.number }, other.id);
+    if (sent.kind === "linked") {
+      blockedBy.add(blocker);
+      report.linked++;
+    } else {
+      notes.push(`${id}: GitHub would not record #${own2.number} as blocked by #${other.number} (${blocker}): ${sent.why}. The link is kept in the ledger only.`);
+    }
+  }
+  for (const blocker of changes.blockedBy.remove) {
+    const other = await issueOfBead2(town, view, blocker, issues, outcome);
+    if (other !== void 0) {
+      await removeBlockedBy(town.github, { ...repo, issue_number: own2.number }, other.id);
+      report.linked++;
+    }
+    blockedBy.delete(blocker);
+  }
+  outcome(id).links = { ...parent !== void 0 ? { parent } : {}, blocked_by: [...blockedBy].sort() };
+}
+async function sendComments(town, bead, issue3, justOpened, outcome, report) {
+  if (bead === void 0) return;
+  const pending = commentsToPost(bead);
+  if (pending.length === 0) return;
+  const ref = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
+  const since = pending.map((c) => c.created_at).sort()[0];
+  const posted = justOpened ? /* @__PURE__ */ new Map() : await postedLedgerComments(town.github, ref, since, town.botLogin);
+  for (const comment of pending) {
+    const key = String(comment.id);
+    if (!posted.has(key)) {
+      const { id } = await replyToIssue(town.github, ref, mirroredCommentBody(comment));
+      posted.set(key, id);
+      report.commented++;
+    }
+  }
+  outcome(bead.id).commentIds = posted;
+}
+function recordOutcomes(ledger2, outcomes, now) {
+  const changed = [];
+  for (const [id, o] of outcomes) {
+    const original = ledger2.get(id);
+    if (original === void 0) continue;
+    let bead = original;
+    if (o.opened !== void 0) bead = withOpenedIssue(bead, o.opened.sent, o.opened.issue);
+    if (o.synced !== void 0) {
+      if ((bead.external_ref ?? "") === "") bead = withGastownMetadata({ ...bead, external_ref: o.synced.html_url }, { [MIRROR_OPENING_KEY]: void 0 });
+      if (bead.external_ref === o.synced.html_url) bead = syncBeadAndIssue(bead, o.synced, { now }).bead;
+    }
+    if (o.issueId !== void 0) bead = withIssueId(bead, o.issueId);
+    else if (o.synced !== void 0 && bead.external_ref === o.synced.html_url) bead = withIssueId(bead, o.synced.id);
+    if (o.links !== void 0) bead = withSyncedLinks(bead, o.links);
+    if (o.unlinked !== void 0 && unlinkedParent(bead) !== o.unlinked.parent) {
+      const notes = [bead.notes ?? "", o.unlinked.note].filter((text2) => text2 !== "").join("\n\n");
+      bead = withGastownMetadata({ ...bead, notes }, { [UNLINKED_KEY]: { parent: o.unlinked.parent } });
+    }
+    if (o.commentIds !== void 0) bead = withCommentGitHubIds(bead, o.commentIds);
+    if (bead !== original && !jsonEqual(bead, original)) changed.push(bead);
+  }
+  return changed.length === 0 ? ledger2 : ledger2.withBeads(changed);
+}
+
+// app/handlers/ledger-push.ts
+async function handleLedgerPush(event, deps, botLogin) {
+  const push = event.payload;
+  if (!push.ref.startsWith("refs/heads/")) return void 0;
+  const reading = readLedgerPush(push, LEDGER_PATH);
+  if (reading.kind === "none") return void 0;
+  const { repository } = push;
+  const owner = repository.owner.login ?? repository.owner.name ?? "";
+  const opened = await openTown({ github: event.github, owner, repo: repository.name, defaultBranch: repository.default_branch ?? repository.master_branch ?? "main" }, deps);
+  if (opened.kind !== "on") return void 0;
+  const { town } = opened;
+  if (push.ref !== `refs/heads/${town.config.ledger.branch}` || !town.config.mirror.enabled) return void 0;
+  if (reading.kind === "named" && reading.ids.length === 0) return void 0;
+  const after = await town.store.readAt(push.after);
+  const ids = reading.kind === "named" ? reading.ids : changedBeadIds(push.before === ZERO_SHA ? Ledger.empty() : await town.store.readAt(push.before), after);
+  if (ids.length === 0) return void 0;
+  return await mirrorBeads({ ...town, botLogin: await botLogin() }, ids, after);
+}
+
 // app/github/installation-repositories.ts
 async function listInstallationRepositories(github) {
   const repositories = [];
@@ -74247,13 +75365,13 @@ function isRequiredWithoutDefault(spec) {
 }
 
 // app/town/escalation-reminders.ts
-var HOUR_MS = 36e5;
+var HOUR_MS2 = 36e5;
 var REMINDER_PREFIX = "<!-- gastown:escalation-reminder ";
 function reminderMarker(at) {
   return `${REMINDER_PREFIX}${at.toISOString()} -->`;
 }
 function pastReminderAge(listed, now, hours) {
-  return listed.filter((escalation) => isEscalationIssue(escalation.body) && ageMs(escalation.createdAt, now) >= hours * HOUR_MS);
+  return listed.filter((escalation) => isEscalationIssue(escalation.body) && ageMs(escalation.createdAt, now) >= hours * HOUR_MS2);
 }
 var ESCALATION_MARKERS = ["<!-- gastown:escalation ", "<!-- gastown:exit "];
 function isEscalationIssue(body) {
@@ -74268,13 +75386,13 @@ function decideEscalations(escalations, options2) {
     const mention = mentionedIn(escalation.body);
     unanswered.push({ number: escalation.number, since: escalation.createdAt, mention });
     const last = lastReminder(escalation.comments, botLogin);
-    if (last !== void 0 && now.getTime() - last.getTime() < hours * HOUR_MS) continue;
+    if (last !== void 0 && now.getTime() - last.getTime() < hours * HOUR_MS2) continue;
     reminders.push({ number: escalation.number, body: reminderText(escalation, mention, now, hours) });
   }
   return { unanswered, reminders };
 }
 function reminderText(escalation, mention, now, hours) {
-  const waited = Math.floor(ageMs(escalation.createdAt, now) / HOUR_MS);
+  const waited = Math.floor(ageMs(escalation.createdAt, now) / HOUR_MS2);
   const who = mention === void 0 ? "This escalation" : `@${mention}: this escalation`;
   return [
     reminderMarker(now),
@@ -75008,11 +76126,11 @@ function indent(text2) {
 }
 
 // app/handlers/polecat-mail.ts
-var BEAD_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*-[A-Za-z0-9][A-Za-z0-9.]*$/;
+var BEAD_ID2 = /^[A-Za-z0-9][A-Za-z0-9_-]*-[A-Za-z0-9][A-Za-z0-9.]*$/;
 async function handleMail(event, deps, botLogin) {
   const payload = event.payload;
   const bead = payload.client_payload?.bead;
-  if (payload.action !== MAIL_EVENT_TYPE || typeof bead !== "string" || !BEAD_ID.test(bead)) return void 0;
+  if (payload.action !== MAIL_EVENT_TYPE || typeof bead !== "string" || !BEAD_ID2.test(bead)) return void 0;
   const ref = {
     github: event.github,
     owner: payload.repository.owner.login,
@@ -75041,7 +76159,7 @@ async function escalateMail(town, botLogin, mail, read) {
   const held = decision.messages.map((message) => ({ message, ...escalationClaimOf(claimed.state.ledger.get(message.id), claim2.id) })).filter(({ held: held2 }) => held2);
   if (held.length === 0) return { outcome: { kind: "nothing", why: `another look is escalating ${bead.id}'s mail` }, state: claimed.state };
   const repo = { owner: town.owner, repo: town.repo };
-  const issue3 = issueNumberOf(bead);
+  const issue3 = issueNumberOf2(bead);
   const slungBy = gastownString(bead, "slung_by") ?? "";
   const opened = [];
   for (const { message, takenOver } of held) {
@@ -75062,11 +76180,11 @@ async function escalateMail(town, botLogin, mail, read) {
     { from: claimed.state }
   );
   if (issue3 !== void 0) {
-    const issueRef = { ...repo, issue_number: issue3 };
-    await addLabels(town.github, issueRef, [ESCALATED_LABEL]);
+    const issueRef2 = { ...repo, issue_number: issue3 };
+    await addLabels(town.github, issueRef2, [ESCALATED_LABEL]);
     await replyToIssue(
       town.github,
-      issueRef,
+      issueRef2,
       `Polecat **${polecat2}** escalated as ${opened.map((o) => `#${o.issue}`).join(", ")}, mentioning @${slungBy}.`
     );
   }
@@ -75089,7 +76207,7 @@ async function publishExit(town, beadId, known) {
   }
   const exit = decision.exit;
   const repo = { owner: town.owner, repo: town.repo };
-  const issueRef = { ...repo, issue_number: exit.issue };
+  const issueRef2 = { ...repo, issue_number: exit.issue };
   let pr;
   let escalation;
   let unpublished;
@@ -75099,8 +76217,8 @@ async function publishExit(town, beadId, known) {
       if (published.kind === "nothing") return published;
       if (published.kind === "refused") {
         unpublished = published.why;
-        if (!await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin)) {
-          await replyToIssue(town.github, issueRef, unpublishedComment(exit, published.why, town.config.polecat));
+        if (!await hasMarkedComment(town.github, issueRef2, exitMarker(exit), town.botLogin)) {
+          await replyToIssue(town.github, issueRef2, unpublishedComment(exit, published.why, town.config.polecat));
         }
         break;
       }
@@ -75110,8 +76228,8 @@ async function publishExit(town, beadId, known) {
     case "BLOCKED":
     case "REFACTOR": {
       const body = exitComment(ledger2, exit, town.config.polecat);
-      if (body !== void 0 && !await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin)) {
-        await replyToIssue(town.github, issueRef, body);
+      if (body !== void 0 && !await hasMarkedComment(town.github, issueRef2, exitMarker(exit), town.botLogin)) {
+        await replyToIssue(town.github, issueRef2, body);
       }
       break;
     }
@@ -75127,7 +76245,7 @@ async function publishExit(town, beadId, known) {
       break;
     }
   }
-  const labels = await labelsOn(town.github, issueRef);
+  const labels = await labelsOn(town.github, issueRef2);
   if (labels !== void 0) {
     const changes = exitLabels(exit.exit, labels, town.config.sling.label);
     await showStatus(town, { number: exit.issue, labels }, {
@@ -75283,7 +76401,7 @@ async function actOnWitness(town, decisions, options2) {
 async function actOn(town, decision, state) {
   const repo = { owner: town.owner, repo: town.repo };
   const bead = state.ledger.get(decision.bead);
-  const number4 = issueNumberOf(bead);
+  const number4 = issueNumberOf2(bead);
   const polecat2 = gastownString(bead, "polecat") ?? "?";
   const cancel = async (runId) => {
     if (runId !== void 0) await cancelRun(town.github, { ...repo, runId });
@@ -75373,7 +76491,7 @@ async function patrolRig(ref, deps, botLogin, options2 = {}) {
   if (options2.sweepRuns) decisions.push(...await orphanRuns(town, ledger2, startedAt));
   const mail = lostMail(ledger2, startedAt);
   const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger2, town.config, startedAt).hooked === void 0 && mail.publish.length === 0 && mail.overseer.length === 0;
-  if (idle) return { kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [], refinery: await refineTown(town, ledger2) };
+  if (idle) return withMirror({ kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [], refinery: await refineTown(town, ledger2) }, await mirrorPending(town, ledger2));
   const acted = await actOnWitness(town, decisions, {
     why: `Witness patrol of ${rig}`,
     patrolDigest: (done, promoted, next) => patrolDigest({
@@ -75389,7 +76507,10 @@ async function patrolRig(ref, deps, botLogin, options2 = {}) {
     })
   });
   const actions = [...acted.acted.map(patrolActionOf).filter((a) => a !== void 0), ...await deliverLostMail(town, mail)];
-  return { kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted, actions, refinery: await refineTown(town, ledger2) };
+  return withMirror({ kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted, actions, refinery: await refineTown(town, ledger2) }, await mirrorPending(town, ledger2));
+}
+function withMirror(report, mirror2) {
+  return mirror2 === void 0 ? report : { ...report, mirror: mirror2 };
 }
 async function deliverLostMail(town, mail) {
   const actions = [];
@@ -75644,7 +76765,8 @@ var MAIL_EVENTS = ["repository_dispatch"];
 var RUN_EVENTS = ["workflow_run", "workflow_job.completed"];
 var PULL_REQUEST_EVENTS = ["pull_request.closed", "pull_request.synchronize", "pull_request.reopened"];
 var REFINERY_EVENTS = ["pull_request_review.submitted", "check_suite.completed", "check_run.completed", "status"];
-var HANDLED_EVENTS = [...ISSUE_EVENTS, ...MAIL_EVENTS, ...RUN_EVENTS, ...PULL_REQUEST_EVENTS, ...REFINERY_EVENTS];
+var LEDGER_EVENTS = ["push"];
+var HANDLED_EVENTS = [...ISSUE_EVENTS, ...MAIL_EVENTS, ...RUN_EVENTS, ...PULL_REQUEST_EVENTS, ...REFINERY_EVENTS, ...LEDGER_EVENTS];
 function gastownApp(given = realDependencies, options2 = {}) {
   return (app) => {
     const deps = { ...given, ledgerLanes: given.ledgerLanes ?? new LedgerLanes() };
@@ -75675,6 +76797,9 @@ function gastownApp(given = realDependencies, options2 = {}) {
     });
     app.on([...REFINERY_EVENTS], async (context) => {
       await wakeRefinery({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
+    });
+    app.on([...LEDGER_EVENTS], async (context) => {
+      await handleLedgerPush({ payload: context.payload, github: context.octokit }, deps, botLogin);
     });
     if (options2.patrolEveryMs !== void 0) {
       startPatrolClock({
