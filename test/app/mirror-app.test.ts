@@ -110,9 +110,19 @@ describe("a bead an agent filed", () => {
 
     // A second comment on a bead already mirrored: looked for first (a crash may have posted it), then posted.
     const second = { id: "c-2", issue_id: "gt-a1", author: "polecat/nux", text: "Done with @ann's fix.", created_at: "2026-11-24T11:30:00Z" };
-    await agentWrites(town, (ledger) => ledger.update("gt-a1", (b) => ({ ...b, comments: [...(b.comments ?? []), second] })), "Polecat nux: a note");
     await town.deliver();
-    const from = town.sent.length;
+    await agentWrites(town, (ledger) => ledger.update("gt-a1", (b) => ({ ...b, comments: [...(b.comments ?? []), second] })), "Polecat nux: a note");
+    let from = town.sent.length;
+    await town.deliver();
+    expect(sentSince(town, from)).toEqual([
+      "GET /repos/octo/town/contents/.github/gastown.yml",
+      "GET /repos/octo/town/contents/.beads/issues.jsonl?ref=<sha>",
+      "GET /repos/octo/town/issues/1",
+      "GET /repos/octo/town/issues/1/comments?since=2026-11-24T11:30:00Z&per_page=100&page=1",
+      "POST /repos/octo/town/issues/1/comments",
+      ...LEDGER_WRITE_AFTER_READ,
+    ]);
+    from = town.sent.length;
     // The mirror's own commit: nothing to send.
     expect((await town.deliver()).filter((d) => d.event === "push")).toHaveLength(1);
     expect(sentSince(town, from)).toEqual([]);
