@@ -164,6 +164,71 @@ describe("a crash", () => {
   });
 });
 
+describe("more crashes", () => {
+  it("between posting a comment and recording it: found by its marker, not posted again", async () => {
+    town = await startMirrorTown();
+    await agentWrites(town, (ledger) => ledger.withBead(workBead("gt-a1", "Fix the valve")));
+    await town.deliver();
+    await town.deliver();
+    const note = { id: "c-9", issue_id: "gt-a1", author: "polecat/nux", text: "Half way.", created_at: "2026-11-24T11:40:00Z" };
+    await agentWrites(town, (ledger) => ledger.update("gt-a1", (b) => ({ ...b, comments: [note] })), "Polecat nux: a note");
+    const stop = town.github.onArrival((arrival) => {
+      if (arrival.method === "POST" && arrival.url.endsWith("/issues/1/comments")) town.github.inject({ kind: "status", status: 502, operationId: "git/create-commit", times: 1 });
+    });
+    const [push] = await town.newDeliveries();
+    const receive = (id: string) => town.app(0).receive({ id, name: "push", payload: push!.payload as never });
+    await expect(receive(push!.id)).rejects.toThrow();
+    stop();
+    expect(town.issue(1).comments).toHaveLength(1);
+    expect((await town.ledger())?.get("gt-a1")?.comments).toEqual([note]);
+
+    // The delivery again (GitHub's redelivery, or a person's): the comment is found, and recorded.
+    await receive(`${push!.id}-again`);
+    expect(town.issue(1).comments).toHaveLength(1);
+    expect((await town.ledger())?.get("gt-a1")?.comments).toEqual([{ ...note, github_id: town.issue(1).comments[0]!.id }]);
+  });
+
+  it("a secondary rate limit mid-pass: what was opened is recorded, the rest is found or opened later, none twice", async () => {
+    town = await startMirrorTown();
+    // The second issue of the pass is refused (the fault applies to the request that arrives).
+    let opened = 0;
+    const stop = town.github.onArrival((arrival) => {
+      if (arrival.method === "POST" && arrival.url.endsWith("/repos/octo/town/issues") && ++opened === 2) {
+        town.github.inject({ kind: "secondary-rate-limit", retryAfter: 60, operationId: "issues/create", times: 1 });
+      }
+    });
+    await agentWrites(town, (ledger) => ledger.withBeads([workBead("gt-a1", "One"), workBead("gt-a2", "Two")]));
+    await expect(town.deliver()).rejects.toThrow();
+    stop();
+    expect(issues().map((i) => i.title)).toEqual(["One"]);
+    expect((await town.ledger())?.get("gt-a1")?.external_ref).toBe(url(1));
+    expect((await town.ledger())?.get("gt-a2")?.metadata).toEqual({ gastown: { mirror_opening: "2026-11-24T12:00:00Z" } });
+
+    town.clock.now = new Date("2026-11-24T12:02:30Z");
+    expect(await patrol(town)).toMatchObject({ mirror: "The mirror opened #2 (gt-a2)." });
+    expect(issues().map((i) => i.title)).toEqual(["One", "Two"]);
+    expect((await town.ledger())?.get("gt-a2")?.external_ref).toBe(url(2));
+  });
+
+  it("a child opened before its parent (the budget held the parent back) is linked once the parent opens", async () => {
+    town = await startMirrorTown();
+    const spent = { since: "2026-11-24T11:59:30Z", used: 78 };
+    const slot = {
+      ...workBead("gt-s0", "Mirror of octo/town to GitHub issues", { issue_type: "slot", external_ref: mirrorSlotRef("octo", "town") }),
+      metadata: { gastown: { minute: spent, hour: spent } },
+    };
+    await agentWrites(town, (ledger) => ledger.withBeads([slot, workBead("gt-a1", "The part", { dependencies: [parentOf("gt-a1", "gt-z9")] }), workBead("gt-z9", "The whole", { issue_type: "epic" })]));
+    await town.deliver();
+    expect(issues().map((i) => i.title)).toEqual(["The part"]);
+    expect(syncedLinksOf((await town.ledger())?.get("gt-a1"))).toBeUndefined();
+
+    town.clock.now = new Date("2026-11-24T12:01:00Z");
+    await patrol(town);
+    expect(issues().map((i) => [i.title, i.subIssues])).toEqual([["The part", []], ["The whole", [issueId(1)]]]);
+    expect(syncedLinksOf((await town.ledger())?.get("gt-a1"))).toEqual({ parent: "gt-z9" });
+  });
+});
+
 describe("a person's git push", () => {
   it("without trailers is diffed against the ledger before it, and mirrored", async () => {
     town = await startMirrorTown();
