@@ -7,6 +7,7 @@ import { LedgerLanes } from "./github/ledger-lanes.js";
 import { realDependencies, type AppDependencies } from "./handlers/app-dependencies.js";
 import { handleIssueEvent } from "./handlers/issue-events.js";
 import { handleLedgerPush } from "./handlers/ledger-push.js";
+import { describeMirror } from "./handlers/mirror-beads.js";
 import { startPatrolClock } from "./handlers/patrol-clock.js";
 import { handleMail } from "./handlers/polecat-mail.js";
 import { handleRunEvent } from "./handlers/polecat-run-events.js";
@@ -69,7 +70,9 @@ export function gastownApp(given: AppDependencies = realDependencies, options: A
       await wakeRefinery({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
     });
     app.on([...LEDGER_EVENTS], async (context) => {
-      await handleLedgerPush({ payload: context.payload, github: context.octokit }, deps, botLogin);
+      const mirrored = await handleLedgerPush({ payload: context.payload, github: context.octokit }, deps, botLogin);
+      const said = mirrored === undefined ? undefined : describeMirror(mirrored);
+      if (said !== undefined) context.log.info(said);
     });
     if (options.patrolEveryMs !== undefined) {
       startPatrolClock({

@@ -30,6 +30,16 @@ interface ListedIssue {
   readonly user: { readonly login: string } | null;
 }
 
+// A time the App or a runner wrote is its clock, an issue's or a comment's is GitHub's: a margin
+// for the two to disagree.
+const CLOCK_SKEW_MS = 10 * 60_000;
+
+/** Where to start listing for what was made at or after `at` (by another clock). */
+export function listedSince(at: string | undefined): string {
+  const time = Date.parse(at ?? "");
+  return new Date(Number.isFinite(time) ? time - CLOCK_SKEW_MS : 0).toISOString();
+}
+
 /**
  * The issues updated since `since`, of every state, page by page: with `label`, those carrying
  * it; with `creator`, those GitHub says that login opened (callers check the opener on each

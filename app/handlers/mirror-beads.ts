@@ -13,6 +13,7 @@ import type { Bead } from "../ledger/bead-schema.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
 import { jsonEqual } from "../ledger/json-equal.js";
 import type { Ledger } from "../ledger/ledger.js";
+import { listedSince } from "../github/create-issue.js";
 import { addBlockedBy, addSubIssue, removeBlockedBy, removeSubIssue } from "../github/issue-links.js";
 import { editMirrorIssue, findMirrorIssues, getMirrorIssue, openMirrorIssue, type MirrorIssue } from "../github/mirrored-issues.js";
 import { postedLedgerComments } from "../github/mirrored-comments.js";
@@ -213,7 +214,7 @@ async function recoverOpenings(
   report: { opened: { bead: string; number: number }[]; recovered: { bead: string; number: number }[] },
 ): Promise<void> {
   const repo = { owner: town.owner, repo: town.repo };
-  const since = beads.map((b) => gastownString(b, MIRROR_OPENING_KEY) as string).sort()[0] as string;
+  const since = listedSince(beads.map((b) => gastownString(b, MIRROR_OPENING_KEY) as string).sort()[0]);
   const found = await findMirrorIssues(town.github, repo, { creator: town.botLogin, since, beadIds: new Set(beads.map((b) => b.id)) });
   for (const bead of beads) {
     const issue = found.get(bead.id);
@@ -340,7 +341,7 @@ async function sendComments(
   if (pending.length === 0) return;
   const ref = { owner: town.owner, repo: town.repo, issue_number: issue.number };
   // A new issue has no comments yet; an older one may have those a crashed pass posted.
-  const since = pending.map((c) => c.created_at).sort()[0] as string;
+  const since = listedSince(pending.map((c) => c.created_at).sort()[0]);
   const posted = justOpened ? new Map<string, number>() : await postedLedgerComments(town.github, ref, since, town.botLogin);
   for (const comment of pending) {
     const key = String(comment.id);

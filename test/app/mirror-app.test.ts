@@ -118,7 +118,7 @@ describe("a bead an agent filed", () => {
       "GET /repos/octo/town/contents/.github/gastown.yml",
       "GET /repos/octo/town/contents/.beads/issues.jsonl?ref=<sha>",
       "GET /repos/octo/town/issues/1",
-      "GET /repos/octo/town/issues/1/comments?since=2026-11-24T11:30:00Z&per_page=100&page=1",
+      "GET /repos/octo/town/issues/1/comments?since=2026-11-24T11:20:00.000Z&per_page=100&page=1",
       "POST /repos/octo/town/issues/1/comments",
       ...LEDGER_WRITE_AFTER_READ,
     ]);
@@ -156,7 +156,7 @@ describe("a crash", () => {
     const report = await patrol(town);
     expect(report).toMatchObject({ mirror: "The mirror found #1 (gt-a1), opened before a crash." });
     expect(sentSince(town, from).filter((r) => r.includes("/issues") && !r.includes("/contents/"))).toEqual([
-      "GET /repos/octo/town/issues?creator=gastown[bot]&state=all&since=2026-11-24T12:00:00Z&per_page=100&page=1",
+      "GET /repos/octo/town/issues?creator=gastown[bot]&state=all&since=2026-11-24T11:50:00.000Z&per_page=100&page=1",
     ]);
     expect(issues().map((i) => i.number)).toEqual([1]);
     const recorded = (await town.ledger())?.get("gt-a1");

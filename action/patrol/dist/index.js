@@ -55320,6 +55320,52 @@ function jsonEqual(a, b) {
   return defined === 0;
 }
 
+// app/github/pages.ts
+var PER_PAGE = 100;
+async function* pages(fetchPage) {
+  for (let page = 1; ; page++) {
+    const items = await fetchPage(page);
+    yield items;
+    if (items.length < PER_PAGE) return;
+  }
+}
+
+// app/github/create-issue.ts
+async function createIssue(github, repo, issue3) {
+  const { data } = await github.request("POST /repos/{owner}/{repo}/issues", {
+    ...repo,
+    title: issue3.title,
+    body: issue3.body,
+    ...issue3.labels && issue3.labels.length > 0 ? { labels: [...issue3.labels] } : {}
+  });
+  const created = data;
+  return { number: created.number, html_url: created.html_url };
+}
+var CLOCK_SKEW_MS = 10 * 6e4;
+function listedSince(at) {
+  const time3 = Date.parse(at ?? "");
+  return new Date(Number.isFinite(time3) ? time3 - CLOCK_SKEW_MS : 0).toISOString();
+}
+function issuesOpenedSince(github, repo, wanted) {
+  return pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
+    owner: repo.owner,
+    repo: repo.repo,
+    ...wanted.label !== void 0 ? { labels: wanted.label } : {},
+    ...wanted.creator !== void 0 ? { creator: wanted.creator } : {},
+    state: "all",
+    since: wanted.since,
+    per_page: PER_PAGE,
+    page
+  })).data);
+}
+async function findMarkedIssue(github, repo, wanted) {
+  for await (const issues of issuesOpenedSince(github, repo, { label: wanted.label, since: wanted.since })) {
+    const found = issues.find((issue3) => issue3.user?.login === wanted.creator && issue3.body?.includes(wanted.marker) === true);
+    if (found) return { number: found.number, html_url: found.html_url };
+  }
+  return void 0;
+}
+
 // app/github/issue-links.ts
 var ALREADY = /duplicate sub-issues|already blocked by/i;
 async function link(request2) {
@@ -55394,47 +55440,6 @@ ${cutNotice(id)}`;
   const cut = notice !== void 0 && text2.endsWith(notice);
   if (cut) text2 = text2.slice(0, -notice.length);
   return { description: text2.replace(NEUTRALISED_MENTION, "@"), cut };
-}
-
-// app/github/pages.ts
-var PER_PAGE = 100;
-async function* pages(fetchPage) {
-  for (let page = 1; ; page++) {
-    const items = await fetchPage(page);
-    yield items;
-    if (items.length < PER_PAGE) return;
-  }
-}
-
-// app/github/create-issue.ts
-async function createIssue(github, repo, issue3) {
-  const { data } = await github.request("POST /repos/{owner}/{repo}/issues", {
-    ...repo,
-    title: issue3.title,
-    body: issue3.body,
-    ...issue3.labels && issue3.labels.length > 0 ? { labels: [...issue3.labels] } : {}
-  });
-  const created = data;
-  return { number: created.number, html_url: created.html_url };
-}
-function issuesOpenedSince(github, repo, wanted) {
-  return pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
-    owner: repo.owner,
-    repo: repo.repo,
-    ...wanted.label !== void 0 ? { labels: wanted.label } : {},
-    ...wanted.creator !== void 0 ? { creator: wanted.creator } : {},
-    state: "all",
-    since: wanted.since,
-    per_page: PER_PAGE,
-    page
-  })).data);
-}
-async function findMarkedIssue(github, repo, wanted) {
-  for await (const issues of issuesOpenedSince(github, repo, { label: wanted.label, since: wanted.since })) {
-    const found = issues.find((issue3) => issue3.user?.login === wanted.creator && issue3.body?.includes(wanted.marker) === true);
-    if (found) return { number: found.number, html_url: found.html_url };
-  }
-  return void 0;
 }
 
 // app/github/mirrored-issues.ts
@@ -56314,7 +56319,7 @@ function summary2(report) {
 }
 async function recoverOpenings(town, beads, issues, outcome, report) {
   const repo = { owner: town.owner, repo: town.repo };
-  const since = beads.map((b) => gastownString(b, MIRROR_OPENING_KEY)).sort()[0];
+  const since = listedSince(beads.map((b) => gastownString(b, MIRROR_OPENING_KEY)).sort()[0]);
   const found = await findMirrorIssues(town.github, repo, { creator: town.botLogin, since, beadIds: new Set(beads.map((b) => b.id)) });
   for (const bead of beads) {
     const issue3 = found.get(bead.id);
@@ -56427,7 +56432,7 @@ async function sendComments(town, bead, issue3, justOpened, outcome, report) {
   const pending = commentsToPost(bead);
   if (pending.length === 0) return;
   const ref = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
-  const since = pending.map((c) => c.created_at).sort()[0];
+  const since = listedSince(pending.map((c) => c.created_at).sort()[0]);
   const posted = justOpened ? /* @__PURE__ */ new Map() : await postedLedgerComments(town.github, ref, since, town.botLogin);
   for (const comment of pending) {
     const key = String(comment.id);
@@ -59733,11 +59738,6 @@ async function showQueued(town, ledger2, pr, queuedNow) {
     queuedNow
   });
   if (queuedNow) await refineSoon(town, queued.display.base);
-}
-var CLOCK_SKEW_MS = 10 * 6e4;
-function listedSince(at) {
-  const time3 = Date.parse(at ?? "");
-  return new Date(Number.isFinite(time3) ? time3 - CLOCK_SKEW_MS : 0).toISOString();
 }
 function withEscalated(changes, labels, slingLabel) {
   return {

@@ -56792,6 +56792,9 @@ async function openTown(ref, deps) {
   return { kind: "on", town: { ...ref, config: config2, store, fallbackPrefix, deps } };
 }
 
+// app/github/create-issue.ts
+var CLOCK_SKEW_MS = 10 * 6e4;
+
 // app/mirror/mirror-budget.ts
 var MINUTE_MS = 6e4;
 var HOUR_MS = 60 * MINUTE_MS;

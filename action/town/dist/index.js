@@ -70479,6 +70479,11 @@ async function createIssue(github, repo, issue3) {
   const created = data;
   return { number: created.number, html_url: created.html_url };
 }
+var CLOCK_SKEW_MS = 10 * 6e4;
+function listedSince(at) {
+  const time3 = Date.parse(at ?? "");
+  return new Date(Number.isFinite(time3) ? time3 - CLOCK_SKEW_MS : 0).toISOString();
+}
 function issuesOpenedSince(github, repo, wanted) {
   return pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
     owner: repo.owner,
@@ -75115,7 +75120,7 @@ function summary2(report) {
 }
 async function recoverOpenings(town, beads, issues, outcome, report) {
   const repo = { owner: town.owner, repo: town.repo };
-  const since = beads.map((b) => gastownString(b, MIRROR_OPENING_KEY)).sort()[0];
+  const since = listedSince(beads.map((b) => gastownString(b, MIRROR_OPENING_KEY)).sort()[0]);
   const found = await findMirrorIssues(town.github, repo, { creator: town.botLogin, since, beadIds: new Set(beads.map((b) => b.id)) });
   for (const bead of beads) {
     const issue3 = found.get(bead.id);
@@ -75228,7 +75233,7 @@ async function sendComments(town, bead, issue3, justOpened, outcome, report) {
   const pending = commentsToPost(bead);
   if (pending.length === 0) return;
   const ref = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
-  const since = pending.map((c) => c.created_at).sort()[0];
+  const since = listedSince(pending.map((c) => c.created_at).sort()[0]);
   const posted = justOpened ? /* @__PURE__ */ new Map() : await postedLedgerComments(town.github, ref, since, town.botLogin);
   for (const comment of pending) {
     const key = String(comment.id);
@@ -76310,11 +76315,6 @@ async function showQueued(town, ledger2, pr, queuedNow) {
   });
   if (queuedNow) await refineSoon(town, queued.display.base);
 }
-var CLOCK_SKEW_MS = 10 * 6e4;
-function listedSince(at) {
-  const time3 = Date.parse(at ?? "");
-  return new Date(Number.isFinite(time3) ? time3 - CLOCK_SKEW_MS : 0).toISOString();
-}
 function withEscalated(changes, labels, slingLabel) {
   return {
     add: labels.includes(ESCALATED_LABEL) ? changes.add : [...changes.add, ESCALATED_LABEL],
@@ -76799,7 +76799,9 @@ function gastownApp(given = realDependencies, options2 = {}) {
       await wakeRefinery({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
     });
     app.on([...LEDGER_EVENTS], async (context) => {
-      await handleLedgerPush({ payload: context.payload, github: context.octokit }, deps, botLogin);
+      const mirrored = await handleLedgerPush({ payload: context.payload, github: context.octokit }, deps, botLogin);
+      const said = mirrored === void 0 ? void 0 : describeMirror(mirrored);
+      if (said !== void 0) context.log.info(said);
     });
     if (options2.patrolEveryMs !== void 0) {
       startPatrolClock({
