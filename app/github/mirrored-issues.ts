@@ -38,19 +38,26 @@ export async function editMirrorIssue(github: GitHubClient, issue: IssueRef, edi
 
 /**
  * The issues `creator` opened since `since` whose body's marker names one of `beadIds`, by bead:
- * one listing for every bead a crash left half opened.
+ * one listing for every bead a crash left half opened, filtered by `creator`. Should GitHub's
+ * filter not match an App's `<slug>[bot]` login, the beads not found are looked for once more
+ * without it (the opener still checked on each issue): a second issue is worse than a listing.
  */
 export async function findMirrorIssues(
   github: GitHubClient, repo: RepoRef, wanted: { creator: string; since: string; beadIds: ReadonlySet<string> },
 ): Promise<Map<string, MirrorIssue>> {
   const found = new Map<string, MirrorIssue>();
-  for await (const issues of issuesOpenedSince<MirrorIssue & { user: { login: string } | null; pull_request?: unknown }>(github, repo, { creator: wanted.creator, since: wanted.since })) {
-    for (const issue of issues) {
-      const bead = markerBeadId(issue.body);
-      if (bead === undefined || !wanted.beadIds.has(bead) || found.has(bead)) continue;
-      if (issue.pull_request === undefined && issue.user?.login === wanted.creator) found.set(bead, issue);
+  for (const creator of [wanted.creator, undefined]) {
+    const listing = issuesOpenedSince<MirrorIssue & { user: { login: string } | null; pull_request?: unknown }>(github, repo, {
+      since: wanted.since, ...(creator !== undefined ? { creator } : {}),
+    });
+    for await (const issues of listing) {
+      for (const issue of issues) {
+        const bead = markerBeadId(issue.body);
+        if (bead === undefined || !wanted.beadIds.has(bead) || found.has(bead)) continue;
+        if (issue.pull_request === undefined && issue.user?.login === wanted.creator) found.set(bead, issue);
+      }
+      if (found.size === wanted.beadIds.size) return found;
     }
-    if (found.size === wanted.beadIds.size) break;
   }
   return found;
 }

@@ -74965,13 +74965,19 @@ async function editMirrorIssue(github, issue3, edit) {
 }
 async function findMirrorIssues(github, repo, wanted) {
   const found = /* @__PURE__ */ new Map();
-  for await (const issues of issuesOpenedSince(github, repo, { creator: wanted.creator, since: wanted.since })) {
-    for (const issue3 of issues) {
-      const bead = markerBeadId(issue3.body);
-      if (bead === void 0 || !wanted.beadIds.has(bead) || found.has(bead)) continue;
-      if (issue3.pull_request === void 0 && issue3.user?.login === wanted.creator) found.set(bead, issue3);
+  for (const creator of [wanted.creator, void 0]) {
+    const listing = issuesOpenedSince(github, repo, {
+      since: wanted.since,
+      ...creator !== void 0 ? { creator } : {}
+    });
+    for await (const issues of listing) {
+      for (const issue3 of issues) {
+        const bead = markerBeadId(issue3.body);
+        if (bead === void 0 || !wanted.beadIds.has(bead) || found.has(bead)) continue;
+        if (issue3.pull_request === void 0 && issue3.user?.login === wanted.creator) found.set(bead, issue3);
+      }
+      if (found.size === wanted.beadIds.size) return found;
     }
-    if (found.size === wanted.beadIds.size) break;
   }
   return found;
 }
