@@ -1,5 +1,5 @@
 // The ledger→GitHub pass over the beads a change touched (issue 18). The story:
-//   1. what to do with each (town/../mirror/mirror-work.ts): open, recover a crashed opening, sync
+//   1. what to do with each (app/mirror/mirror-work.ts): open, recover a crashed opening, sync
 //   2. one CAS commit recording the intent on every bead to open, as the budget allows
 //   3. their issues opened; crashed openings found by their marker among the App's own issues
 //      (or opened, when not found)
@@ -104,15 +104,19 @@ export async function mirrorBeads(town: TownEvent, ids: Iterable<string>, seen: 
 
   // 2. The intents, and the budget they spend, in one commit.
   let claimed: readonly Bead[] = [];
-  if (work.open.length > 0) {
+  const intentInput = (ledger: Ledger) => ({
+    ...repo, candidates: work.open.map((b) => b.id), mirror,
+    slot: { now, actor: town.botLogin, prefix: ledgerPrefix(config.ledger.prefix ?? undefined, ledger.records.keys()) ?? town.fallbackPrefix },
+  });
+  // Nothing the budget allows, judged on the ledger at hand: no commit to try, no request.
+  const affordable = work.open.length > 0 && withOpeningIntents(seen, intentInput(seen)).claimed.length > 0;
+  if (work.open.length > 0 && !affordable) deferred = work.open.length;
+  if (affordable) {
     let intents: Intents | undefined;
     const written = await town.store.update(
       () => `${MIRROR_COMMIT_PREFIX}opening issues for ${(intents?.claimed ?? []).map((b) => b.id).join(" ")}`,
       (ledger) => {
-        intents = withOpeningIntents(ledger, {
-          ...repo, candidates: work.open.map((b) => b.id), mirror,
-          slot: { now, actor: town.botLogin, prefix: ledgerPrefix(config.ledger.prefix ?? undefined, ledger.records.keys()) ?? town.fallbackPrefix },
-        });
+        intents = withOpeningIntents(ledger, intentInput(ledger));
         return intents.ledger;
       },
     );
@@ -172,7 +176,7 @@ export async function mirrorBeads(town: TownEvent, ids: Iterable<string>, seen: 
   let follow: MirrorReport = NOTHING;
   if (changedSince.length > 0 && depth === 0 && state) follow = await mirrorBeads(town, changedSince, state.ledger, 1);
 
-  const backlog = deferred > 0 && state ? mirrorBacklog(state.ledger, mirror) : undefined;
+  const backlog = deferred > 0 ? mirrorBacklog(state?.ledger ?? seen, mirror) : undefined;
   return {
     opened: report.opened, recovered: report.recovered, updated: [...report.updated, ...follow.updated],
     linked: report.linked + follow.linked, commented: report.commented + follow.commented, notes: [...notes, ...follow.notes],

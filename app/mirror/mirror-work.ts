@@ -139,9 +139,9 @@ export function withOpeningIntents(ledger: Ledger, input: IntentInput): Intents 
   for (const id of input.candidates) {
     const bead = ledger.get(id);
     if (bead === undefined || !isMirrored(bead, input.mirror) || (bead.external_ref ?? "") !== "" || openingAt(bead) !== undefined) continue;
-    const cost = openingCost(ledger, bead, input.mirror);
     // Once one bead waits, every later one does too, so the backlog is opened in order.
-    if (deferred > 0 || cost > left) {
+    const cost = deferred > 0 ? Infinity : openingCost(ledger, bead, input.mirror);
+    if (cost > left) {
       deferred++;
       continue;
     }

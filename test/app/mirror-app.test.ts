@@ -270,8 +270,14 @@ describe("the budget", () => {
     expect(issues().map((i) => i.title)).toEqual(["One", "Two"]);
     expect((await town.ledger())?.get("gt-a3")?.external_ref).toBeUndefined();
 
-    // Still the same minute: the patrol opens nothing and says what waits.
+    // Still the same minute: the patrol opens nothing, asks nothing more for it, and says what waits.
+    await town.deliver();
+    const from = town.sent.length;
     expect(await patrol(town)).toMatchObject({ mirror: "1 of 3 beads still to open on GitHub, as GitHub's secondary limits allow." });
+    expect(sentSince(town, from)).toEqual([
+      "GET /repos/octo/town/contents/.github/gastown.yml",
+      "GET /repos/octo/town/contents/.beads/issues.jsonl?ref=refs/heads/gastown/ledger",
+    ]);
     expect(issues()).toHaveLength(2);
     // And `/peek all` says so too.
     await town.as("mayor", "POST", "/repos/octo/town/issues/1/comments", { body: "/peek all" });

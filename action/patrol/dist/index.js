@@ -56175,8 +56175,8 @@ function withOpeningIntents(ledger2, input2) {
   for (const id of input2.candidates) {
     const bead = ledger2.get(id);
     if (bead === void 0 || !isMirrored(bead, input2.mirror) || (bead.external_ref ?? "") !== "" || openingAt(bead) !== void 0) continue;
-    const cost = openingCost(ledger2, bead, input2.mirror);
-    if (deferred > 0 || cost > left) {
+    const cost = deferred > 0 ? Infinity : openingCost(ledger2, bead, input2.mirror);
+    if (cost > left) {
       deferred++;
       continue;
     }
@@ -56237,17 +56237,20 @@ async function mirrorBeads(town, ids, seen, depth = 0) {
   let view = seen;
   let deferred = 0;
   let claimed = [];
-  if (work.open.length > 0) {
+  const intentInput = (ledger2) => ({
+    ...repo,
+    candidates: work.open.map((b) => b.id),
+    mirror: mirror2,
+    slot: { now, actor: town.botLogin, prefix: ledgerPrefix(config2.ledger.prefix ?? void 0, ledger2.records.keys()) ?? town.fallbackPrefix }
+  });
+  const affordable = work.open.length > 0 && withOpeningIntents(seen, intentInput(seen)).claimed.length > 0;
+  if (work.open.length > 0 && !affordable) deferred = work.open.length;
+  if (affordable) {
     let intents;
     const written = await town.store.update(
       () => `${MIRROR_COMMIT_PREFIX}opening issues for ${(intents?.claimed ?? []).map((b) => b.id).join(" ")}`,
       (ledger2) => {
-        intents = withOpeningIntents(ledger2, {
-          ...repo,
-          candidates: work.open.map((b) => b.id),
-          mirror: mirror2,
-          slot: { now, actor: town.botLogin, prefix: ledgerPrefix(config2.ledger.prefix ?? void 0, ledger2.records.keys()) ?? town.fallbackPrefix }
-        });
+        intents = withOpeningIntents(ledger2, intentInput(ledger2));
         return intents.ledger;
       }
     );
@@ -56292,7 +56295,7 @@ async function mirrorBeads(town, ids, seen, depth = 0) {
   }).map(([id]) => id);
   let follow = NOTHING;
   if (changedSince.length > 0 && depth === 0 && state) follow = await mirrorBeads(town, changedSince, state.ledger, 1);
-  const backlog = deferred > 0 && state ? mirrorBacklog(state.ledger, mirror2) : void 0;
+  const backlog = deferred > 0 ? mirrorBacklog(state?.ledger ?? seen, mirror2) : void 0;
   return {
     opened: report.opened,
     recovered: report.recovered,
