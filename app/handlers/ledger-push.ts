@@ -25,14 +25,13 @@ export async function handleLedgerPush(event: PushEvent, deps: AppDependencies, 
   const push = event.payload as PushPayload;
   if (!push.ref.startsWith("refs/heads/")) return undefined;
   const reading = readLedgerPush(push, LEDGER_PATH);
-  if (reading.kind === "none") return undefined;
+  if (reading.kind === "none" || (reading.kind === "named" && reading.ids.length === 0)) return undefined;
   const { repository } = push;
   const owner = repository.owner.login ?? repository.owner.name ?? "";
   const opened = await openTown({ github: event.github, owner, repo: repository.name, defaultBranch: repository.default_branch ?? repository.master_branch ?? "main" }, deps);
   if (opened.kind !== "on") return undefined;
   const { town } = opened;
   if (push.ref !== `refs/heads/${town.config.ledger.branch}` || !town.config.mirror.enabled) return undefined;
-  if (reading.kind === "named" && reading.ids.length === 0) return undefined;
   const after = await town.store.readAt(push.after);
   const ids = reading.kind === "named"
     ? reading.ids

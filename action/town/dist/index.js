@@ -75283,14 +75283,13 @@ async function handleLedgerPush(event, deps, botLogin) {
   const push = event.payload;
   if (!push.ref.startsWith("refs/heads/")) return void 0;
   const reading = readLedgerPush(push, LEDGER_PATH);
-  if (reading.kind === "none") return void 0;
+  if (reading.kind === "none" || reading.kind === "named" && reading.ids.length === 0) return void 0;
   const { repository } = push;
   const owner = repository.owner.login ?? repository.owner.name ?? "";
   const opened = await openTown({ github: event.github, owner, repo: repository.name, defaultBranch: repository.default_branch ?? repository.master_branch ?? "main" }, deps);
   if (opened.kind !== "on") return void 0;
   const { town } = opened;
   if (push.ref !== `refs/heads/${town.config.ledger.branch}` || !town.config.mirror.enabled) return void 0;
-  if (reading.kind === "named" && reading.ids.length === 0) return void 0;
   const after = await town.store.readAt(push.after);
   const ids = reading.kind === "named" ? reading.ids : changedBeadIds(push.before === ZERO_SHA ? Ledger.empty() : await town.store.readAt(push.before), after);
   if (ids.length === 0) return void 0;
