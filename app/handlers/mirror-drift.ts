@@ -44,6 +44,7 @@ export async function repairDrift(town: Town, cache?: PageCache): Promise<DriftR
 function driftMessage(plan: DriftPlan): string {
   const parts = [
     plan.synced.length > 0 ? `${plan.synced.length} brought up to date` : "",
+    plan.recorded.length > 0 ? `${plan.recorded.length} recorded as in agreement` : "",
     plan.imported.length > 0 ? `${plan.imported.length} imported` : "",
     plan.linked.length > 0 ? `${plan.linked.length} linked to the issue opened for them` : "",
   ].filter(Boolean);
@@ -59,6 +60,7 @@ export function describeDrift(report: DriftReport): string {
     `${plan.edits.length} issue${plan.edits.length === 1 ? "" : "s"} edited`,
     `${plan.imported.length} issue${plan.imported.length === 1 ? "" : "s"} imported`,
     ...(plan.linked.length > 0 ? [`${plan.linked.length} linked after an interrupted opening`] : []),
+    ...(plan.recorded.length > 0 ? [`${plan.recorded.length} recorded as in agreement`] : []),
   ];
   const lines = [
     `Mirror: ${did.join(", ")}; ${listing.requests} page${listing.requests === 1 ? "" : "s"} read, ${listing.notModified} unchanged.`,

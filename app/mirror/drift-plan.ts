@@ -49,8 +49,10 @@ export interface DriftPlan {
   readonly beads: readonly Bead[];
   /** Edits to send: GitHub's side. */
   readonly edits: readonly IssueRepair[];
-  /** Beads brought up to date from their issue (or linked to it). */
+  /** Beads brought up to date from their issue. */
   readonly synced: readonly string[];
+  /** Beads whose sides already agreed, now recording so (first synced, or an unreadable record). */
+  readonly recorded: readonly string[];
   /** Beads made from issues no bead held. */
   readonly imported: readonly string[];
   /** Beads linked to the issue whose marker names them, after a crash while opening it. */
@@ -82,6 +84,7 @@ export function planDrift(ledger: Ledger, input: DriftInput): DriftPlan {
   const beads: Bead[] = [];
   const edits: IssueRepair[] = [];
   const synced: string[] = [];
+  const recorded: string[] = [];
   const imported: string[] = [];
   const linked: string[] = [];
   const listed = new Set<string>();
@@ -94,13 +97,17 @@ export function planDrift(ledger: Ledger, input: DriftInput): DriftPlan {
       next = next.withBead(outcome.bead);
     }
     if (outcome.edit) edits.push({ number: issue.number, bead: bead.id, edit: outcome.edit });
-    return outcome.bead;
+    return outcome;
   };
   for (const issue of input.issues) {
     listed.add(issue.html_url);
     const held = byUrl.get(issue.html_url);
     if (held !== undefined) {
-      if (isMirrored(held, input.mirror) && sync(held, issue) !== held) synced.push(held.id);
+      if (!isMirrored(held, input.mirror)) continue;
+      const { bead, plan } = sync(held, issue);
+      const workChanged = Object.keys(plan.toLedger).length > 0 || plan.conflicts.length > 0;
+      if (workChanged) synced.push(held.id);
+      else if (bead !== held) recorded.push(held.id);
       continue;
     }
     const marked = markerBeadId(issue.body);
@@ -128,7 +135,7 @@ export function planDrift(ledger: Ledger, input: DriftInput): DriftPlan {
     .filter((bead) => bead.external_ref !== undefined && repositoryOf(bead.external_ref) === input.repository.toLowerCase() && !listed.has(bead.external_ref))
     .map((bead) => bead.id);
   const unopened = next.beads().filter((bead) => bead.external_ref === undefined && isMirrored(bead, input.mirror)).length;
-  return { beads: dedupe(beads), edits, synced, imported, linked, unopened, lost };
+  return { beads: dedupe(beads), edits, synced, recorded, imported, linked, unopened, lost };
 }
 
 /** Each bead once, as last written. */

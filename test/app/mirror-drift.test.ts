@@ -7,6 +7,7 @@ import { describeDrift, repairDrift, type DriftReport } from "../../app/handlers
 import { openTown, type Town } from "../../app/handlers/repository-town.js";
 import { memoryPageCache, type PageCache } from "../../app/github/issue-pages.js";
 import { restClient } from "../../app/github/rest-client.js";
+import { runCli } from "../../app/cli/run-cli.js";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import type { Emulator } from "../emulator/emulator.js";
 import { call, FIXED_NOW, startFixedEmulator } from "../emulator/testing.js";
@@ -98,5 +99,17 @@ describe("the drift repair", () => {
     await asAnn("POST", "/repos/octo/town/issues", { title: "One" });
     await Promise.all([repairDrift(town), repairDrift(town)]);
     await onlyBead();
+  });
+
+  it("runs from the command line as `gt mirror sync`", async () => {
+    await asAnn("POST", "/repos/octo/town/issues", { title: "From the terminal" });
+    let stdout = "";
+    const code = await runCli(["mirror", "sync", "--repo", "octo/town"], {
+      cwd: "/", env: { GITHUB_TOKEN: github.userToken("ann"), GITHUB_API_URL: github.urls.api },
+      stdout: (text) => { stdout += text; }, stderr: () => undefined, now: () => FIXED_NOW,
+    });
+    expect(code).toBe(0);
+    expect(stdout).toBe("Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 1 issue imported; 1 page read, 0 unchanged.\n");
+    expect((await onlyBead()).title).toBe("From the terminal");
   });
 });
