@@ -154,7 +154,7 @@ describe("a crash", () => {
     town.clock.now = new Date("2026-11-24T12:03:00Z");
     const from = town.sent.length;
     const report = await patrol(town);
-    expect(report).toMatchObject({ mirror: "The mirror found #1 (gt-a1), opened before a crash." });
+    expect(report).toMatchObject({ mirror: ["The mirror found #1 (gt-a1), opened before a crash."] });
     expect(sentSince(town, from).filter((r) => r.includes("/issues") && !r.includes("/contents/"))).toEqual([
       "GET /repos/octo/town/issues?creator=gastown[bot]&state=all&since=2026-11-24T11:50:00.000Z&per_page=100&page=1",
     ]);
@@ -205,7 +205,7 @@ describe("more crashes", () => {
     expect((await town.ledger())?.get("gt-a2")?.metadata).toEqual({ gastown: { mirror_opening: "2026-11-24T12:00:00Z" } });
 
     town.clock.now = new Date("2026-11-24T12:02:30Z");
-    expect(await patrol(town)).toMatchObject({ mirror: "The mirror opened #2 (gt-a2)." });
+    expect(await patrol(town)).toMatchObject({ mirror: ["The mirror opened #2 (gt-a2)."] });
     expect(issues().map((i) => i.title)).toEqual(["One", "Two"]);
     expect((await town.ledger())?.get("gt-a2")?.external_ref).toBe(url(2));
   });
@@ -273,7 +273,7 @@ describe("the budget", () => {
     // Still the same minute: the patrol opens nothing, asks nothing more for it, and says what waits.
     await town.deliver();
     const from = town.sent.length;
-    expect(await patrol(town)).toMatchObject({ mirror: "1 of 3 beads still to open on GitHub, as GitHub's secondary limits allow." });
+    expect(await patrol(town)).toMatchObject({ mirror: ["1 of 3 beads still to open on GitHub, as GitHub's secondary limits allow."] });
     expect(sentSince(town, from)).toEqual([
       "GET /repos/octo/town/contents/.github/gastown.yml",
       "GET /repos/octo/town/contents/.beads/issues.jsonl?ref=refs/heads/gastown/ledger",
@@ -285,7 +285,7 @@ describe("the budget", () => {
     expect(town.issue(1).comments.at(-1)?.body).toMatch(/\n\nThe mirror: 1 of 3 beads still to open on GitHub\.\n$/);
 
     town.clock.now = new Date("2026-11-24T12:00:31Z");
-    expect(await patrol(town)).toMatchObject({ mirror: "The mirror opened #3 (gt-a3)." });
+    expect(await patrol(town)).toMatchObject({ mirror: ["The mirror opened #3 (gt-a3)."] });
     expect(issues().map((i) => i.title)).toEqual(["One", "Two", "Three"]);
     const budget = (await town.ledger())?.get("gt-s0")?.metadata;
     expect(budget).toEqual({ gastown: { minute: { since: "2026-11-24T12:00:31Z", used: 1 }, hour: { since: "2026-11-24T11:59:30Z", used: 81 } } });
