@@ -1,9 +1,9 @@
-// The issues that mirror work beads: opened from a bead's shape, read, edited, and found again
+// The issues that mirror work beads: opened from a bead's shape, read, and found again
 // by their bead's marker among the App's own issues after a crash.
-import type { IssueEdit } from "../mirror/bead-issue-sync.js";
 import { markerBeadId } from "../mirror/issue-body.js";
 import type { GitHubIssue, IssueShape } from "../mirror/issue-shape.js";
 import { issuesOpenedSince } from "./create-issue.js";
+import { editIssue } from "./edit-issue.js";
 import type { GitHubClient } from "./github-client.js";
 import type { IssueRef, RepoRef } from "./issue-comments.js";
 
@@ -21,18 +21,12 @@ export async function openMirrorIssue(github: GitHubClient, repo: RepoRef, shape
     ...(shape.assignees !== undefined && shape.assignees.length > 0 ? { assignees: [...shape.assignees] } : {}),
   });
   const opened = data as MirrorIssue;
-  if (shape.state === "closed") return await editMirrorIssue(github, { ...repo, issue_number: opened.number }, { state: "closed", state_reason: shape.state_reason ?? "completed" });
+  if (shape.state === "closed") return await editIssue<MirrorIssue>(github, { ...repo, issue_number: opened.number }, { state: "closed", state_reason: shape.state_reason ?? "completed" });
   return opened;
 }
 
 export async function getMirrorIssue(github: GitHubClient, issue: IssueRef): Promise<MirrorIssue> {
   const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...issue });
-  return data as MirrorIssue;
-}
-
-/** Sends `edit`; the answer is the issue as it now is. */
-export async function editMirrorIssue(github: GitHubClient, issue: IssueRef, edit: IssueEdit): Promise<MirrorIssue> {
-  const { data } = await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue, ...edit });
   return data as MirrorIssue;
 }
 

@@ -15,7 +15,8 @@ import { jsonEqual } from "../ledger/json-equal.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { listedSince } from "../github/create-issue.js";
 import { addBlockedBy, addSubIssue, removeBlockedBy, removeSubIssue } from "../github/issue-links.js";
-import { editMirrorIssue, findMirrorIssues, getMirrorIssue, openMirrorIssue, type MirrorIssue } from "../github/mirrored-issues.js";
+import { editIssue } from "../github/edit-issue.js";
+import { findMirrorIssues, getMirrorIssue, openMirrorIssue, type MirrorIssue } from "../github/mirrored-issues.js";
 import { postedLedgerComments } from "../github/mirrored-comments.js";
 import { replyToIssue, type IssueRef } from "../github/issue-comments.js";
 import type { LedgerState } from "../github/ledger-store.js";
@@ -146,7 +147,7 @@ export async function mirrorBeads(town: TownEvent, ids: Iterable<string>, seen: 
       const issue = issues.get(bead.id) ?? await getMirrorIssue(github, issueRef(town, current));
       const linked = current.external_ref ? current : { ...current, external_ref: issue.html_url };
       const { edit } = syncBeadAndIssue(linked, issue, { now });
-      const after = edit === undefined ? issue : await editMirrorIssue(github, { ...repo, issue_number: issue.number }, edit);
+      const after = edit === undefined ? issue : await editIssue<MirrorIssue>(github, { ...repo, issue_number: issue.number }, edit);
       if (edit !== undefined) report.updated.push(bead.id);
       issues.set(bead.id, after);
       outcome(bead.id).synced = after;

@@ -32788,7 +32788,8 @@ var realDependencies = {
 
 // app/github/edit-issue.ts
 async function editIssue(github, issue2, edit) {
-  await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue2, ...edit });
+  const { data } = await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue2, ...edit });
+  return data;
 }
 
 // app/github/pages.ts

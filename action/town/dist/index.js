@@ -74946,6 +74946,12 @@ async function removeBlockedBy(github, issue3, blockerId) {
   await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}", { ...issue3, issue_id: blockerId }), void 0);
 }
 
+// app/github/edit-issue.ts
+async function editIssue(github, issue3, edit) {
+  const { data } = await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue3, ...edit });
+  return data;
+}
+
 // app/github/mirrored-issues.ts
 async function openMirrorIssue(github, repo, shape) {
   const { data } = await github.request("POST /repos/{owner}/{repo}/issues", {
@@ -74956,15 +74962,11 @@ async function openMirrorIssue(github, repo, shape) {
     ...shape.assignees !== void 0 && shape.assignees.length > 0 ? { assignees: [...shape.assignees] } : {}
   });
   const opened = data;
-  if (shape.state === "closed") return await editMirrorIssue(github, { ...repo, issue_number: opened.number }, { state: "closed", state_reason: shape.state_reason ?? "completed" });
+  if (shape.state === "closed") return await editIssue(github, { ...repo, issue_number: opened.number }, { state: "closed", state_reason: shape.state_reason ?? "completed" });
   return opened;
 }
 async function getMirrorIssue(github, issue3) {
   const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...issue3 });
-  return data;
-}
-async function editMirrorIssue(github, issue3, edit) {
-  const { data } = await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue3, ...edit });
   return data;
 }
 async function findMirrorIssues(github, repo, wanted) {
@@ -75079,7 +75081,7 @@ async function mirrorBeads(town, ids, seen, depth = 0) {
       const issue3 = issues.get(bead.id) ?? await getMirrorIssue(github, issueRef(town, current));
       const linked = current.external_ref ? current : { ...current, external_ref: issue3.html_url };
       const { edit } = syncBeadAndIssue(linked, issue3, { now });
-      const after = edit === void 0 ? issue3 : await editMirrorIssue(github, { ...repo, issue_number: issue3.number }, edit);
+      const after = edit === void 0 ? issue3 : await editIssue(github, { ...repo, issue_number: issue3.number }, edit);
       if (edit !== void 0) report.updated.push(bead.id);
       issues.set(bead.id, after);
       outcome(bead.id).synced = after;
@@ -76511,11 +76513,6 @@ function commitMessage2(why, applied, promoted) {
   return lines.length === 0 ? why : `${why}
 
 ${lines.join("\n")}`;
-}
-
-// app/github/edit-issue.ts
-async function editIssue(github, issue3, edit) {
-  await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue3, ...edit });
 }
 
 // app/mirror/drift-plan.ts
