@@ -27,6 +27,7 @@ import { attemptOf } from "../town/sling.js";
 import { promoteWaiting } from "../town/waiting.js";
 import { witnessLook, type WitnessDecision, type WitnessRun } from "../town/witness.js";
 import type { AppDependencies } from "./app-dependencies.js";
+import { patrolConvoys } from "./convoy-run.js";
 import { findBeadRun, readHeartbeat } from "./observe-polecat.js";
 import { escalateMail, publishExit } from "./polecat-mail.js";
 import { openTown, type RepositoryRef, type Town, type TownEvent } from "./repository-town.js";
@@ -76,7 +77,11 @@ export async function patrolRig(ref: RepositoryRef, deps: AppDependencies, botLo
   const mail = lostMail(ledger, startedAt);
   const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger, town.config, startedAt).hooked === undefined &&
     mail.publish.length === 0 && mail.overseer.length === 0;
-  if (idle) return { kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [], refinery: await refineTown(town, ledger) };
+  if (idle) {
+    const refinery = await refineTown(town, ledger);
+    await patrolConvoys(town, ledger);
+    return { kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [], refinery };
+  }
 
   const acted = await actOnWitness(town, decisions, {
     why: `Witness patrol of ${rig}`,
@@ -89,7 +94,10 @@ export async function patrolRig(ref: RepositoryRef, deps: AppDependencies, botLo
   });
   const actions = [...acted.acted.map(patrolActionOf).filter((a) => a !== undefined), ...await deliverLostMail(town, mail)];
   // The refinery's waits are level-triggered: in Actions-only mode no event wakes it, so each pass carries the queue on.
-  return { kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted, actions, refinery: await refineTown(town, ledger) };
+  const refinery = await refineTown(town, ledger);
+  // So are convoys': a landing or a sub-issue closed that woke none is seen here.
+  await patrolConvoys(town, ledger);
+  return { kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted, actions, refinery };
 }
 
 /**
