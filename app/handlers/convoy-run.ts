@@ -20,14 +20,13 @@ import { listBlockedBy, listSubIssues, type LinkedIssue } from "../github/sub-is
 import { closeIssue } from "../github/update-issue.js";
 import { unlessAbsent } from "../github/github-client.js";
 import type { Bead } from "../ledger/bead-schema.js";
-import { beadByExternalRef } from "../ledger/external-ref.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
 import { LedgerReadError } from "../ledger/read-ledger.js";
 import { gastownString } from "../molecules/gastown-metadata.js";
 import { CONVOY_MARKER, renderConvoyComment } from "../town/convoy-comment.js";
 import {
-  convoyOf, convoyRef, openConvoys, parseConvoyRef, planWave, startedConvoy, withConvoy, workStateOf,
+  convoyOf, convoyRef, openConvoys, parseConvoyRef, planWave, startedConvoy, subIssueWork, withConvoy,
   type Convoy, type SubIssueFacts, type WavePlan,
 } from "../town/convoy.js";
 import { mayDrive } from "../town/trust.js";
@@ -140,7 +139,9 @@ async function factsOf(towns: RepositoryTowns, convoy: Convoy, subs: readonly Li
   for (const sub of subs) {
     const repo = `${sub.owner}/${sub.repo}`;
     const subTown = await towns.get(repo);
-    const work = typeof subTown === "string" ? { kind: "none" as const } : workStateOf(beadByExternalRef(await towns.ledger(repo), sub.payload.html_url));
+    const work = typeof subTown === "string" ? { kind: "none" as const } : subIssueWork(await towns.ledger(repo), {
+      url: sub.payload.html_url, repo, number: sub.number, labels: issueSnapshot(sub.payload as IssuePayload).labels,
+    });
     // Blockers matter only to a sub-issue still to be slung.
     const blockers = work.kind !== "none" || sub.state === "closed" ? [] :
       (await listBlockedBy(towns.home.github, { owner: sub.owner, repo: sub.repo, issue_number: sub.number }))

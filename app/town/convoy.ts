@@ -157,6 +157,16 @@ export function workStateOf(bead: Bead | undefined): WorkState {
   return { kind: "working", status: waiting ? "waiting for a free polecat" : status };
 }
 
+/**
+ * A sub-issue's work as the convoy counts it: its work bead's, or, for a sub-issue that is a
+ * convoy itself (an epic under an epic), its own convoy's, which closes its issue when it is done.
+ */
+export function subIssueWork(ledger: Ledger, sub: { readonly url: string; readonly repo: string; readonly number: number; readonly labels: readonly string[] }): WorkState {
+  if (!isConvoyIssue(sub.labels)) return workStateOf(beadByExternalRef(ledger, sub.url));
+  const own = convoyOf(ledger, convoyRef(sub.repo, sub.number));
+  return own === undefined ? { kind: "none" } : { kind: "working", status: own.status === "closed" ? "its convoy landed" : "a convoy of its own" };
+}
+
 export interface WavePlan {
   readonly convoy: Convoy;
   /** The sub-issues to sling now, once the plan is committed. */

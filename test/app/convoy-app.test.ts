@@ -220,3 +220,86 @@ describe("a convoy over two repositories", () => {
     expect(table().map((row) => row.split(" | ").at(-1))).toEqual(["🛬 landed |", "🛬 landed |", "🛬 landed |", "🛬 landed |"]);
   });
 });
+
+describe("a convoy's reach", () => {
+  it("refuses visibly where the slinger lacks access, says which repository is off, and counts a sub-issue a person closed as done", async () => {
+    await start();
+    await town.github.addRepo({ owner: "octo", name: "attic", files: { "README.md": "# Attic\n" } });
+    town.github.setCollaborator("octo/attic", "ann", "write");
+    town.github.setCollaborator(TOWN, "bob", "write");
+    town.github.setCollaborator(PUMPS, "bob", "read");
+    const tracking = await open(TOWN, "Refit the waterworks", ["gt:convoy"]);
+    for (const sub of [await open(TOWN, "Fix the town pumps"), await open(PUMPS, "Seal the valves"), await open("octo/attic", "Clear the attic")]) await addSub(tracking.number, sub);
+    await town.deliver();
+
+    await sling(1, "bob");
+    expect(runsIn(TOWN)).toHaveLength(1);
+    expect(runsIn(PUMPS)).toEqual([]);
+    expect(issueIn(PUMPS, 1)).toMatchObject({ labels: [], comments: [] });
+    expect(await ledgerOf(PUMPS)).toMatchObject({ records: new Map() });
+    expect(table()).toEqual([
+      "| octo/town#2 | Fix the town pumps | 🪝 slung |",
+      "| octo/pumps#1 | Seal the valves | ⛔ not slung: @bob has read access to octo/pumps; driving Gas Town here takes write (trust.permission in .github/gastown.yml) |",
+      "| octo/attic#1 | Clear the attic | ⛔ not slung: see below |",
+    ]);
+    expect(convoyComments()[0]?.body).toContain("\n- octo/attic: Gas Town is not switched on in this repository (it has no `.github/gastown.yml`), so its sub-issues are not slung.\n");
+
+    // A patrol pass sees town#2's bead hooked (the table says so); a second, with nothing new, writes nothing and edits nothing.
+    await patrol(TOWN);
+    const ledgerTip = () => town.github.git(TOWN).resolveRef("refs/heads/gastown/ledger");
+    const tip = await ledgerTip();
+    expect((await town.github.git(TOWN).readCommit(tip as string)).message.split("\n")[0]).toBe("Convoy of octo/town#1: progress");
+    expect(table()[0]).toBe("| octo/town#2 | Fix the town pumps | 🪝 slung: hooked |");
+    const comment = convoyComments()[0]?.body ?? "";
+    await patrol(TOWN);
+    expect(await ledgerTip()).toBe(tip);
+    expect(convoyComments()[0]?.body).toBe(comment);
+
+    // People close the three sub-issues themselves; no event wakes the convoy, and the patrol finds them done.
+    await town.as("mayor", "PATCH", `/repos/${TOWN}/issues/2`, { state: "closed" });
+    await town.as("mayor", "PATCH", `/repos/${PUMPS}/issues/1`, { state: "closed" });
+    await town.deliver();
+    await patrol(TOWN);
+    expect(table()).toEqual([
+      "| octo/town#2 | Fix the town pumps | ✔️ closed |",
+      "| octo/pumps#1 | Seal the valves | ✔️ closed |",
+      "| octo/attic#1 | Clear the attic | ⛔ not slung: see below |",
+    ]);
+    expect(issueIn(TOWN, 1).state).toBe("open");
+    await town.as("ann", "PATCH", "/repos/octo/attic/issues/1", { state: "closed" });
+    await patrol(TOWN);
+    expect(issueIn(TOWN, 1)).toMatchObject({ state: "closed", stateReason: "completed" });
+    expect(convoyComments()).toHaveLength(1);
+  });
+});
+
+describe("an epic", () => {
+  it("slung, lands in waves and closes", async () => {
+    await start();
+    const epic = await open(TOWN, "Refit the town", ["type::epic"]);
+    const first = await open(TOWN, "Lay the pipes");
+    const second = await open(TOWN, "Fill the pipes");
+    for (const sub of [first, second]) await addSub(epic.number, sub);
+    await blockBy(TOWN, second.number, first);
+    await town.deliver();
+
+    await town.as("mayor", "POST", `/repos/${TOWN}/issues/${epic.number}/comments`, { body: "/sling" });
+    await town.deliver();
+    await town.deliver();
+    // The epic itself gets no polecat: its sub-issues do, one wave at a time.
+    expect((await ledgerOf(TOWN)).beads().filter((b) => b.external_ref?.endsWith("/issues/1"))).toEqual([]);
+    expect(runsIn(TOWN)).toHaveLength(1);
+    expect(table()).toEqual([
+      "| octo/town#2 | Lay the pipes | 🪝 slung |",
+      "| octo/town#3 | Fill the pipes | ⏳ waiting: blocked by octo/town#2 |",
+    ]);
+    await land(TOWN, await completed(TOWN, 2));
+    expect(runsIn(TOWN)).toHaveLength(2);
+    await land(TOWN, await completed(TOWN, 3));
+    expect(issueIn(TOWN, 1)).toMatchObject({ state: "closed", stateReason: "completed" });
+    expect(table()).toEqual([
+      "| octo/town#2 | Lay the pipes | 🛬 landed |",
+      "| octo/town#3 | Fill the pipes | 🛬 landed |",
+    ]);
+  });
+});

@@ -6,7 +6,7 @@ import { Ledger } from "../../app/ledger/ledger.js";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { renderConvoyComment } from "../../app/town/convoy-comment.js";
 import {
-  convoyOf, convoyRef, isConvoyIssue, openConvoys, parseConvoyRef, planWave, startedConvoy, withConvoy, withConvoyWork, workStateOf,
+  convoyOf, convoyRef, isConvoyIssue, openConvoys, parseConvoyRef, planWave, startedConvoy, subIssueWork, withConvoy, withConvoyWork, workStateOf,
   type Convoy, type SubIssueFacts,
 } from "../../app/town/convoy.js";
 import { minutesAfter, NOW } from "./town-builders.js";
@@ -134,6 +134,15 @@ describe("a sub-issue's work bead", () => {
     expect(workStateOf(work({ status: "open", metadata: { gastown: { exit: "ESCALATE" } } }))).toEqual({ kind: "escalated" });
     expect(workStateOf(work({ status: "open", metadata: { gastown: { waiting_since: "2026-11-24T12:00:00Z" } } }))).toEqual({ kind: "working", status: "waiting for a free polecat" });
     expect(workStateOf(work({ status: "in_progress" }))).toEqual({ kind: "working", status: "in_progress" });
+  });
+
+  it("is, for a sub-issue that is a convoy itself, its own convoy", () => {
+    const url = "https://github.com/octo/town/issues/5";
+    const epic = { url, repo: "octo/town", number: 5, labels: ["type::epic"] };
+    expect(subIssueWork(Ledger.empty(), epic)).toEqual({ kind: "none" });
+    const ledger = startedConvoy(Ledger.empty(), { repo: "octo/town", number: 5, slungBy: "mayor", now: NOW, prefix: "town" });
+    expect(subIssueWork(ledger, epic)).toEqual({ kind: "working", status: "a convoy of its own" });
+    expect(subIssueWork(ledger, { ...epic, labels: [] })).toEqual({ kind: "none" });
   });
 
   it("is marked as the convoy's once", () => {
