@@ -18,7 +18,7 @@ import { replyToIssue, upsertMarkedComment } from "../github/issue-comments.js";
 import { repositoryRole } from "../github/permissions.js";
 import { listBlockedBy, listSubIssues, type LinkedIssue } from "../github/sub-issues.js";
 import { closeIssue } from "../github/update-issue.js";
-import { unlessAbsent } from "../github/github-client.js";
+import { statusOf, unlessAbsent } from "../github/github-client.js";
 import type { Bead } from "../ledger/bead-schema.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
@@ -90,9 +90,11 @@ export async function advanceConvoy(town: TownEvent, number: number, seen?: Ledg
         await slingIssue(subTown, slingOf(sub, planned.convoy));
         slung.push(`${tracked.repo}#${tracked.number}`);
       } catch (error) {
-        // One repository's unreadable ledger stops only its own sub-issue; the next step tries it again.
-        if (!(error instanceof LedgerReadError)) throw error;
-        notes.push(`${tracked.repo}#${tracked.number} could not be slung: the ledger branch of ${tracked.repo} does not read.`);
+        // One repository's unreadable ledger, or a token that may not write there, stops only its
+        // own sub-issue; the next step tries it again.
+        if (error instanceof LedgerReadError) notes.push(`${tracked.repo}#${tracked.number} could not be slung: the ledger branch of ${tracked.repo} does not read.`);
+        else if (statusOf(error) === 403) notes.push(`${tracked.repo}#${tracked.number} could not be slung: ${OUT_OF_REACH}.`);
+        else throw error;
       }
     }
   }
@@ -177,6 +179,9 @@ function stepMessage(ref: string, plan: WavePlan | undefined): string {
   return slung === "" ? `Convoy of ${name}: progress` : `Convoy of ${name}: wave ${plan.convoy.wave} slings ${slung}`;
 }
 
+const OUT_OF_REACH = "the App cannot act in this repository (it is not in this installation; in Actions-only mode a workflow's " +
+  "GITHUB_TOKEN reaches its own repository only), so its sub-issues are not slung";
+
 /**
  * The towns of the repositories a convoy reaches, each opened once per step with the same
  * installation client: a repository the App cannot reach, or that has not switched Gas Town on,
@@ -214,7 +219,14 @@ class RepositoryTowns {
     if (typeof town === "string") return town;
     // A sender's kind is not kept on the convoy; GitHub spells every App's login `<slug>[bot]`.
     const sender = { login, type: login.endsWith("[bot]") ? "Bot" : "User" };
-    const role = sender.type === "Bot" ? undefined : await repositoryRole(town.github, town.owner, town.repo, login);
+    let role: string | undefined;
+    try {
+      role = sender.type === "Bot" ? undefined : await repositoryRole(town.github, town.owner, town.repo, login);
+    } catch (error) {
+      // A token that reads a public repository but may not act in it (a workflow's GITHUB_TOKEN).
+      if (statusOf(error) === 403) return OUT_OF_REACH;
+      throw error;
+    }
     const decision = mayDrive(sender, role, town.config.trust);
     return decision.allowed ? undefined : decision.reason.replace("this repository", repo);
   }
@@ -227,10 +239,7 @@ class RepositoryTowns {
   private async open(repo: string): Promise<TownEvent | string> {
     const [owner, name] = repo.split("/") as [string, string];
     const found = await unlessAbsent(() => this.home.github.request("GET /repos/{owner}/{repo}", { owner, repo: name }), undefined, [403, 404]);
-    if (found === undefined) {
-      return "the App cannot reach this repository (it is not in this installation; in Actions-only mode a workflow's " +
-        "GITHUB_TOKEN reaches its own repository only), so its sub-issues are not slung";
-    }
+    if (found === undefined) return OUT_OF_REACH;
     const defaultBranch = (found.data as { default_branch: string }).default_branch;
     const opened = await openTown({ github: this.home.github, owner, repo: name, defaultBranch }, this.home.deps);
     if (opened.kind === "off") return "Gas Town is not switched on in this repository (it has no `.github/gastown.yml`), so its sub-issues are not slung";
