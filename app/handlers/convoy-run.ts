@@ -17,6 +17,7 @@
 import { replyToIssue, upsertMarkedComment } from "../github/issue-comments.js";
 import { repositoryRole } from "../github/permissions.js";
 import { listBlockedBy, listSubIssues, type LinkedIssue } from "../github/sub-issues.js";
+import type { LedgerState } from "../github/ledger-store.js";
 import { closeIssue } from "../github/update-issue.js";
 import { statusOf, unlessAbsent } from "../github/github-client.js";
 import type { Bead } from "../ledger/bead-schema.js";
@@ -47,7 +48,7 @@ export async function startConvoy(town: TownEvent, request: SlingRequest): Promi
     repo, number: issue.number, slungBy: request.sender, now: town.deps.clock(),
     prefix: ledgerPrefix(town.config.ledger.prefix ?? undefined, ledger.records.keys()) ?? town.fallbackPrefix,
   }));
-  await advanceConvoy(town, issue.number, written.state.ledger);
+  await advanceConvoy(town, issue.number, { ledger: written.state.ledger, state: written.state });
 }
 
 /** What a step did, for the patrol's and the tests' eyes. */
@@ -58,11 +59,14 @@ export interface ConvoyStep {
   readonly closed: boolean;
 }
 
-/** One step of the convoy tracking issue `number` of this town; undefined when there is no open convoy. */
-export async function advanceConvoy(town: TownEvent, number: number, seen?: Ledger): Promise<ConvoyStep | undefined> {
+/**
+ * One step of the convoy tracking issue `number` of this town; undefined when there is no open
+ * convoy. `seen` is the ledger as the caller just read it (and its commit, when it has it).
+ */
+export async function advanceConvoy(town: TownEvent, number: number, seen?: { readonly ledger: Ledger; readonly state?: LedgerState }): Promise<ConvoyStep | undefined> {
   const repo = `${town.owner}/${town.repo}`;
   const ref = convoyRef(repo, number);
-  const convoy = convoyOf(seen ?? await town.store.peek(), ref);
+  const convoy = convoyOf(seen?.ledger ?? await town.store.peek(), ref);
   if (convoy === undefined || convoy.status === "closed") return undefined;
   const now = town.deps.clock();
 
@@ -76,7 +80,7 @@ export async function advanceConvoy(town: TownEvent, number: number, seen?: Ledg
     const current = convoyOf(ledger, ref);
     plan = current === undefined ? undefined : planWave(current, facts, now);
     return plan === undefined ? ledger : withConvoy(ledger, plan.convoy, now);
-  });
+  }, seen?.state ? { from: seen.state } : {});
   if (plan === undefined) return undefined;
   const planned = plan;
   const slung: string[] = [];
@@ -106,7 +110,8 @@ export async function advanceConvoy(town: TownEvent, number: number, seen?: Ledg
     await town.store.update(`Convoy of ${repo}#${number}: its comment is ${comment.id}`, (ledger) => {
       const current = convoyOf(ledger, ref);
       return current === undefined ? ledger : withConvoy(ledger, { ...current, commentId: comment.id }, now);
-    });
+      // Unless a sling since wrote to this ledger, the step's own commit is its tip.
+    }, written.changed && planned.sling.some((t) => t.repo === repo) ? {} : { from: written.state });
   }
   const closed = written.changed && planned.done;
   if (closed) await closeIssue(town.github, issue);
@@ -130,7 +135,7 @@ export async function patrolConvoys(town: TownEvent, ledger: Ledger): Promise<Co
   const steps: ConvoyStep[] = [];
   for (const convoy of openConvoys(ledger)) {
     if (convoy.repo !== `${town.owner}/${town.repo}`) continue;
-    const step = await advanceConvoy(town, convoy.number, ledger);
+    const step = await advanceConvoy(town, convoy.number, { ledger });
     if (step !== undefined) steps.push(step);
   }
   return steps;
