@@ -66,20 +66,28 @@ export interface ConvoyStep {
 export async function advanceConvoy(town: TownEvent, number: number, seen?: { readonly ledger: Ledger; readonly state?: LedgerState }): Promise<ConvoyStep | undefined> {
   const repo = `${town.owner}/${town.repo}`;
   const ref = convoyRef(repo, number);
-  const convoy = convoyOf(seen?.ledger ?? await town.store.peek(), ref);
+  const ledger = seen?.ledger ?? await town.store.peek();
+  const convoy = convoyOf(ledger, ref);
   if (convoy === undefined || convoy.status === "closed") return undefined;
   const now = town.deps.clock();
 
   const subs = (await listSubIssues(town.github, { owner: town.owner, repo: town.repo, issue_number: number }))
     .filter((sub) => sub.payload.pull_request === undefined);
-  const towns = new RepositoryTowns(town);
+  const towns = new RepositoryTowns(town, ledger);
   const facts = await factsOf(towns, convoy, subs, now);
 
-  let plan: WavePlan | undefined;
-  const written = await town.store.update(() => stepMessage(ref, plan), (ledger) => {
-    const current = convoyOf(ledger, ref);
-    plan = current === undefined ? undefined : planWave(current, facts, now);
-    return plan === undefined ? ledger : withConvoy(ledger, plan.convoy, now);
+  const step = (current: Ledger) => {
+    const found = convoyOf(current, ref);
+    const plan = found === undefined ? undefined : planWave(found, facts, now);
+    return { plan, ledger: plan === undefined ? current : withConvoy(current, plan.convoy, now) };
+  };
+  let plan = step(ledger).plan;
+  // A step that changes nothing on the ledger it read writes nothing (a stale read is the next step's to repair).
+  const idle = step(ledger).ledger === ledger;
+  const written = idle ? { changed: false, state: seen?.state } : await town.store.update(() => stepMessage(ref, plan), (current) => {
+    const next = step(current);
+    plan = next.plan;
+    return next.ledger;
   }, seen?.state ? { from: seen.state } : {});
   if (plan === undefined) return undefined;
   const planned = plan;
@@ -111,7 +119,7 @@ export async function advanceConvoy(town: TownEvent, number: number, seen?: { re
       const current = convoyOf(ledger, ref);
       return current === undefined ? ledger : withConvoy(ledger, { ...current, commentId: comment.id }, now);
       // Unless a sling since wrote to this ledger, the step's own commit is its tip.
-    }, written.changed && planned.sling.some((t) => t.repo === repo) ? {} : { from: written.state });
+    }, written.state === undefined || (written.changed && planned.sling.some((t) => t.repo === repo)) ? {} : { from: written.state });
   }
   const closed = written.changed && planned.done;
   if (closed) await closeIssue(town.github, issue);
@@ -149,8 +157,8 @@ async function factsOf(towns: RepositoryTowns, convoy: Convoy, subs: readonly Li
     const work = typeof subTown === "string" ? { kind: "none" as const } : subIssueWork(await towns.ledger(repo), {
       url: sub.payload.html_url, repo, number: sub.number, labels: issueSnapshot(sub.payload as IssuePayload).labels,
     });
-    // Blockers matter only to a sub-issue still to be slung.
-    const blockers = work.kind !== "none" || sub.state === "closed" ? [] :
+    // Blockers matter only to a sub-issue still to be slung, where it can be.
+    const blockers = work.kind !== "none" || sub.state === "closed" || typeof subTown === "string" ? [] :
       (await listBlockedBy(towns.home.github, { owner: sub.owner, repo: sub.repo, issue_number: sub.number }))
         .map((b) => ({ repo: `${b.owner}/${b.repo}`, number: b.number, state: b.state }));
     // Why is said once, under the table (notes()).
@@ -196,8 +204,9 @@ class RepositoryTowns {
   private readonly towns = new Map<string, TownEvent | string>();
   private readonly ledgers = new Map<string, Ledger>();
 
-  constructor(readonly home: TownEvent) {
+  constructor(readonly home: TownEvent, homeLedger?: Ledger) {
     this.towns.set(`${home.owner}/${home.repo}`, home);
+    if (homeLedger !== undefined) this.ledgers.set(`${home.owner}/${home.repo}`, homeLedger);
   }
 
   async get(repo: string): Promise<TownEvent | string> {

@@ -252,7 +252,25 @@ describe("a convoy's reach", () => {
     expect((await town.github.git(TOWN).readCommit(tip as string)).message.split("\n")[0]).toBe("Convoy of octo/town#1: progress");
     expect(table()[0]).toBe("| octo/town#2 | Fix the town pumps | 🪝 slung: hooked |");
     const comment = convoyComments()[0]?.body ?? "";
+    const sentBefore = town.sent.length;
     await patrol(TOWN);
+    expect(town.sent.slice(sentBefore).map((s) => `${s.method} ${s.url}`)).toEqual([
+      // The rig's settings and ledger, as every patrol pass reads them.
+      "GET /repos/octo/town/contents/.github%2Fgastown.yml",
+      "GET /repos/octo/town/contents/.beads%2Fissues.jsonl?ref=refs%2Fheads%2Fgastown%2Fledger",
+      // The convoy's step: its sub-issues; each other repository, its settings and ledger; the
+      // blockers of what is still to be slung where it can be; the slinger's access where it would sling.
+      "GET /repos/octo/town/issues/1/sub_issues?per_page=100&page=1",
+      "GET /repos/octo/pumps",
+      "GET /repos/octo/pumps/contents/.github%2Fgastown.yml",
+      "GET /repos/octo/pumps/contents/.beads%2Fissues.jsonl?ref=refs%2Fheads%2Fgastown%2Fledger",
+      "GET /repos/octo/pumps/issues/1/dependencies/blocked_by?per_page=100&page=1",
+      "GET /repos/octo/attic",
+      "GET /repos/octo/attic/contents/.github%2Fgastown.yml",
+      "GET /repos/octo/pumps/collaborators/bob/permission",
+      // The comment, found and left as it is.
+      "GET /repos/octo/town/issues/1/comments?per_page=100&page=1",
+    ]);
     expect(await ledgerTip()).toBe(tip);
     expect(convoyComments()[0]?.body).toBe(comment);
 
