@@ -292,6 +292,28 @@ describe("a convoy's reach", () => {
   });
 });
 
+describe("two App instances", () => {
+  it("taking the same sling of a convoy at once sling each sub-issue once and leave one comment", async () => {
+    await start();
+    const tracking = await open(TOWN, "Refit the waterworks", ["gt:convoy"]);
+    for (const sub of [await open(TOWN, "Fix the town pumps"), await open(PUMPS, "Seal the valves")]) await addSub(tracking.number, sub);
+    await town.deliver();
+    await town.as("mayor", "POST", `/repos/${TOWN}/issues/1/labels`, { labels: ["gt:sling"] });
+    const [delivery] = (await town.newDeliveries()).filter((d) => d.event === "issues" && (d.payload as { action?: string }).action === "labeled");
+    const event = { id: delivery?.id ?? "", name: "issues" as never, payload: delivery?.payload as never };
+    const sentBefore = town.sent.length;
+    await Promise.all([town.app(0).receive(event), town.app(1).receive(event)]);
+    await town.github.settled();
+    // Both took a step (each read the sub-issues); the ledger let one of them sling.
+    expect(town.sent.slice(sentBefore).filter((s) => s.url.includes("/sub_issues")).length).toBe(2);
+    expect(runsIn(TOWN)).toHaveLength(1);
+    expect(runsIn(PUMPS)).toHaveLength(1);
+    expect((await ledgerOf(TOWN)).beads().filter((b) => b.issue_type === "convoy")).toHaveLength(1);
+    expect(convoyComments()).toHaveLength(1);
+    expect(gastownMetadata(await convoyBead())).toMatchObject({ wave: 1, comment_id: convoyComments()[0]?.id });
+  });
+});
+
 describe("an epic", () => {
   it("slung, lands in waves and closes", async () => {
     await start();
