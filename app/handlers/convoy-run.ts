@@ -134,7 +134,13 @@ export async function wakeConvoys(town: TownEvent, works: readonly (Bead | undef
     const where = parseConvoyRef(ref);
     const home = where === undefined ? undefined : await towns.get(`${where.owner}/${where.repo}`);
     if (where === undefined || home === undefined || typeof home === "string") continue;
-    await advanceConvoy(home, where.number);
+    try {
+      await advanceConvoy(home, where.number);
+    } catch (error) {
+      // A tracking repository whose ledger does not read holds up no landing elsewhere: its own
+      // events say so, and the patrol steps the convoy once it reads again.
+      if (!(error instanceof LedgerReadError)) throw error;
+    }
   }
 }
 
@@ -154,7 +160,8 @@ async function factsOf(towns: RepositoryTowns, convoy: Convoy, subs: readonly Li
   for (const sub of subs) {
     const repo = `${sub.owner}/${sub.repo}`;
     const subTown = await towns.get(repo);
-    const work = typeof subTown === "string" ? { kind: "none" as const } : subIssueWork(await towns.ledger(repo), {
+    const ledger = typeof subTown === "string" ? undefined : await towns.ledger(repo);
+    const work = ledger === undefined || typeof ledger === "string" ? { kind: "none" as const } : subIssueWork(ledger, {
       url: sub.payload.html_url, repo, number: sub.number, labels: issueSnapshot(sub.payload as IssuePayload).labels,
     });
     // Blockers matter only to a sub-issue still to be slung, where it can be.
@@ -162,7 +169,8 @@ async function factsOf(towns: RepositoryTowns, convoy: Convoy, subs: readonly Li
       (await listBlockedBy(towns.home.github, { owner: sub.owner, repo: sub.repo, issue_number: sub.number }))
         .map((b) => ({ repo: `${b.owner}/${b.repo}`, number: b.number, state: b.state }));
     // Why is said once, under the table (notes()).
-    facts.push({ repo, number: sub.number, id: sub.id, state: sub.state, work, blockers, ...(typeof subTown === "string" ? { refused: "see below" } : {}) });
+    const refused = typeof subTown === "string" ? "see below" : typeof ledger === "string" ? ledger : undefined;
+    facts.push({ repo, number: sub.number, id: sub.id, state: sub.state, work, blockers, ...(refused === undefined ? {} : { refused }) });
   }
   // The slinger's access is asked only where there is something to sling: in the tracking
   // issue's repository the sling itself was checked; elsewhere, once per repository.
@@ -202,7 +210,7 @@ const OUT_OF_REACH = "the App cannot act in this repository (it is not in this i
  */
 class RepositoryTowns {
   private readonly towns = new Map<string, TownEvent | string>();
-  private readonly ledgers = new Map<string, Ledger>();
+  private readonly ledgers = new Map<string, Ledger | string>();
 
   constructor(readonly home: TownEvent, homeLedger?: Ledger) {
     this.towns.set(`${home.owner}/${home.repo}`, home);
@@ -217,12 +225,18 @@ class RepositoryTowns {
     return opened;
   }
 
-  async ledger(repo: string): Promise<Ledger> {
-    const town = await this.get(repo);
-    if (typeof town === "string") throw new Error(`${repo} is no town`);
+  /** The repository's ledger, read once; a sentence instead when its ledger branch does not read. */
+  async ledger(repo: string): Promise<Ledger | string> {
     const known = this.ledgers.get(repo);
     if (known !== undefined) return known;
-    const ledger = await town.store.peek();
+    const town = await this.get(repo);
+    let ledger: Ledger | string;
+    try {
+      ledger = typeof town === "string" ? town : await town.store.peek();
+    } catch (error) {
+      if (!(error instanceof LedgerReadError)) throw error;
+      ledger = `the ledger branch of ${repo} does not read (\`gt ledger validate\` lists its errors)`;
+    }
     this.ledgers.set(repo, ledger);
     return ledger;
   }
