@@ -58737,23 +58737,30 @@ async function startConvoy(town, request2) {
     now: town.deps.clock(),
     prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? town.fallbackPrefix
   }));
-  await advanceConvoy(town, issue3.number, written.state.ledger);
+  await advanceConvoy(town, issue3.number, { ledger: written.state.ledger, state: written.state });
 }
 async function advanceConvoy(town, number4, seen) {
   const repo = `${town.owner}/${town.repo}`;
   const ref = convoyRef(repo, number4);
-  const convoy = convoyOf(seen ?? await town.store.peek(), ref);
+  const ledger2 = seen?.ledger ?? await town.store.peek();
+  const convoy = convoyOf(ledger2, ref);
   if (convoy === void 0 || convoy.status === "closed") return void 0;
   const now = town.deps.clock();
   const subs = (await listSubIssues(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 })).filter((sub) => sub.payload.pull_request === void 0);
-  const towns = new RepositoryTowns(town);
+  const towns = new RepositoryTowns(town, ledger2);
   const facts2 = await factsOf(towns, convoy, subs, now);
-  let plan;
-  const written = await town.store.update(() => stepMessage(ref, plan), (ledger2) => {
-    const current = convoyOf(ledger2, ref);
-    plan = current === void 0 ? void 0 : planWave(current, facts2, now);
-    return plan === void 0 ? ledger2 : withConvoy(ledger2, plan.convoy, now);
-  });
+  const step = (current) => {
+    const found = convoyOf(current, ref);
+    const plan2 = found === void 0 ? void 0 : planWave(found, facts2, now);
+    return { plan: plan2, ledger: plan2 === void 0 ? current : withConvoy(current, plan2.convoy, now) };
+  };
+  let plan = step(ledger2).plan;
+  const idle = step(ledger2).ledger === ledger2;
+  const written = idle ? { changed: false, state: seen?.state } : await town.store.update(() => stepMessage(ref, plan), (current) => {
+    const next = step(current);
+    plan = next.plan;
+    return next.ledger;
+  }, seen?.state ? { from: seen.state } : {});
   if (plan === void 0) return void 0;
   const planned = plan;
   const slung = [];
@@ -58777,10 +58784,10 @@ async function advanceConvoy(town, number4, seen) {
   const issue3 = { owner: town.owner, repo: town.repo, issue_number: number4 };
   const comment = await upsertMarkedComment(town.github, issue3, CONVOY_MARKER, renderConvoyComment({ convoy: planned.convoy, titles, notes }), { botLogin: town.botLogin });
   if (comment.id !== planned.convoy.commentId) {
-    await town.store.update(`Convoy of ${repo}#${number4}: its comment is ${comment.id}`, (ledger2) => {
-      const current = convoyOf(ledger2, ref);
-      return current === void 0 ? ledger2 : withConvoy(ledger2, { ...current, commentId: comment.id }, now);
-    });
+    await town.store.update(`Convoy of ${repo}#${number4}: its comment is ${comment.id}`, (ledger3) => {
+      const current = convoyOf(ledger3, ref);
+      return current === void 0 ? ledger3 : withConvoy(ledger3, { ...current, commentId: comment.id }, now);
+    }, written.state === void 0 || written.changed && planned.sling.some((t) => t.repo === repo) ? {} : { from: written.state });
   }
   const closed = written.changed && planned.done;
   if (closed) await closeIssue(town.github, issue3);
@@ -58793,14 +58800,18 @@ async function wakeConvoys(town, works) {
     const where = parseConvoyRef(ref);
     const home = where === void 0 ? void 0 : await towns.get(`${where.owner}/${where.repo}`);
     if (where === void 0 || home === void 0 || typeof home === "string") continue;
-    await advanceConvoy(home, where.number);
+    try {
+      await advanceConvoy(home, where.number);
+    } catch (error63) {
+      if (!(error63 instanceof LedgerReadError)) throw error63;
+    }
   }
 }
 async function patrolConvoys(town, ledger2) {
   const steps = [];
   for (const convoy of openConvoys(ledger2)) {
     if (convoy.repo !== `${town.owner}/${town.repo}`) continue;
-    const step = await advanceConvoy(town, convoy.number, ledger2);
+    const step = await advanceConvoy(town, convoy.number, { ledger: ledger2 });
     if (step !== void 0) steps.push(step);
   }
   return steps;
@@ -58810,14 +58821,16 @@ async function factsOf(towns, convoy, subs, now) {
   for (const sub of subs) {
     const repo = `${sub.owner}/${sub.repo}`;
     const subTown = await towns.get(repo);
-    const work = typeof subTown === "string" ? { kind: "none" } : subIssueWork(await towns.ledger(repo), {
+    const ledger2 = typeof subTown === "string" ? void 0 : await towns.ledger(repo);
+    const work = ledger2 === void 0 || typeof ledger2 === "string" ? { kind: "none" } : subIssueWork(ledger2, {
       url: sub.payload.html_url,
       repo,
       number: sub.number,
       labels: issueSnapshot(sub.payload).labels
     });
-    const blockers = work.kind !== "none" || sub.state === "closed" ? [] : (await listBlockedBy(towns.home.github, { owner: sub.owner, repo: sub.repo, issue_number: sub.number })).map((b) => ({ repo: `${b.owner}/${b.repo}`, number: b.number, state: b.state }));
-    facts2.push({ repo, number: sub.number, id: sub.id, state: sub.state, work, blockers, ...typeof subTown === "string" ? { refused: "see below" } : {} });
+    const blockers = work.kind !== "none" || sub.state === "closed" || typeof subTown === "string" ? [] : (await listBlockedBy(towns.home.github, { owner: sub.owner, repo: sub.repo, issue_number: sub.number })).map((b) => ({ repo: `${b.owner}/${b.repo}`, number: b.number, state: b.state }));
+    const refused2 = typeof subTown === "string" ? "see below" : typeof ledger2 === "string" ? ledger2 : void 0;
+    facts2.push({ repo, number: sub.number, id: sub.id, state: sub.state, work, blockers, ...refused2 === void 0 ? {} : { refused: refused2 } });
   }
   const toSling = new Set(planWave(convoy, facts2, now).sling.map((t) => t.repo));
   const refused = /* @__PURE__ */ new Map();
@@ -58847,9 +58860,10 @@ function stepMessage(ref, plan) {
 }
 var OUT_OF_REACH = "the App cannot act in this repository (it is not in this installation; in Actions-only mode a workflow's GITHUB_TOKEN reaches its own repository only), so its sub-issues are not slung";
 var RepositoryTowns = class {
-  constructor(home) {
+  constructor(home, homeLedger) {
     this.home = home;
     this.towns.set(`${home.owner}/${home.repo}`, home);
+    if (homeLedger !== void 0) this.ledgers.set(`${home.owner}/${home.repo}`, homeLedger);
   }
   home;
   towns = /* @__PURE__ */ new Map();
@@ -58861,12 +58875,18 @@ var RepositoryTowns = class {
     this.towns.set(repo, opened);
     return opened;
   }
+  /** The repository's ledger, read once; a sentence instead when its ledger branch does not read. */
   async ledger(repo) {
-    const town = await this.get(repo);
-    if (typeof town === "string") throw new Error(`${repo} is no town`);
     const known = this.ledgers.get(repo);
     if (known !== void 0) return known;
-    const ledger2 = await town.store.peek();
+    const town = await this.get(repo);
+    let ledger2;
+    try {
+      ledger2 = typeof town === "string" ? town : await town.store.peek();
+    } catch (error63) {
+      if (!(error63 instanceof LedgerReadError)) throw error63;
+      ledger2 = `the ledger branch of ${repo} does not read (\`gt ledger validate\` lists its errors)`;
+    }
     this.ledgers.set(repo, ledger2);
     return ledger2;
   }
