@@ -1,0 +1,176 @@
+// One work bead and the GitHub issue that mirrors it, brought into agreement: both read into the
+// shared field shape (mirrored-fields.ts), merged per field against what was last synced
+// (field-merge.ts), and the outcome turned into the bead to write and the issue edit to send.
+// Pure: the ledger→GitHub pass, the webhook handlers and the drift repair all call syncBeadAndIssue
+// and apply what it returns, so the three agree on every rule. When nothing changed it returns
+// the very same bead and no edit: no request, no commit, no `updated_at` bumped.
+import { beadStatus, beadType, type Bead } from "../ledger/bead-schema.js";
+import { timestamp } from "../molecules/pour.js";
+import { mergeMirroredFields, type Conflict, type EditedChanges, type MergePlan } from "./field-merge.js";
+import { issueBody } from "./issue-body.js";
+import {
+  issueAssignees, issueFields, issueLabelNames, issueShape, stateReason, type GitHubIssue, type StateReason,
+} from "./issue-shape.js";
+import { canonicalSet, type MirroredFields } from "./mirrored-fields.js";
+import { readSynced, syncedState, withSynced } from "./synced-state.js";
+import { workLabels } from "./sync-labels.js";
+
+/** The fields of `PATCH /repos/{owner}/{repo}/issues/{issue_number}` the mirror sends. */
+export interface IssueEdit {
+  title?: string;
+  body?: string;
+  state?: "open" | "closed";
+  state_reason?: StateReason | "reopened";
+  labels?: string[];
+  assignees?: string[];
+}
+
+export interface SyncOutcome {
+  /** The bead as it should be written: the very same object when nothing on it changes. */
+  readonly bead: Bead;
+  /** What to send the issue; undefined when it already agrees. */
+  readonly edit: IssueEdit | undefined;
+  /** Title or body changed on both sides: GitHub's kept, both versions in the bead's notes. */
+  readonly conflicts: readonly Conflict[];
+  readonly plan: MergePlan;
+}
+
+export interface SyncOptions {
+  /** `changes` of the `issues.edited` webhook being handled, if any. */
+  readonly edited?: EditedChanges;
+  /** Statuses of the ledger's config that a `status::` label may name beside the built-in ones. */
+  readonly customStatuses?: readonly string[];
+  /** Stamped as `updated_at` (and `closed_at`) on a bead that changes. */
+  readonly now: Date;
+}
+
+/** A bead whose assignee is no GitHub user (a polecat) leaves the issue's assignees to people. */
+function keepsGitHubAssignees(bead: Bead): boolean {
+  return issueAssignees(bead) === undefined;
+}
+
+/** What the bead says of each mirrored field. */
+export function ledgerFields(bead: Bead): MirroredFields {
+  return {
+    title: bead.title,
+    body: bead.description ?? "",
+    state: beadStatus(bead),
+    // A missing priority labels as P0 (sync-labels.ts), so it compares as 0.
+    priority: bead.priority ?? 0,
+    type: beadType(bead),
+    labels: workLabels(bead.labels ?? []),
+    assignees: issueAssignees(bead) ?? [],
+  };
+}
+
+/**
+ * What the issue says of each mirrored field. A body the mirror had to cut says nothing of the
+ * description (the issue cannot hold it all), and a status only the bead's own ledger knows
+ * (a custom one) reads back as itself rather than as open.
+ */
+export function githubFields(issue: GitHubIssue, bead: Bead | undefined, customStatuses: readonly string[] = []): MirroredFields {
+  const statuses = bead === undefined ? customStatuses : [...customStatuses, beadStatus(bead)];
+  const fields = issueFields(issue, statuses);
+  const logins = issue.assignees?.map((user) => user.login) ?? (issue.assignee ? [issue.assignee.login] : []);
+  return {
+    title: fields.title,
+    body: fields.descriptionCut && bead !== undefined ? bead.description ?? "" : fields.description,
+    state: fields.status,
+    priority: fields.priority,
+    type: fields.issue_type,
+    labels: fields.labels,
+    assignees: canonicalSet(logins),
+  };
+}
+
+/** The bead with `fields` written into it; the same bead when none differs. */
+export function beadWithFields(bead: Bead, fields: Partial<MirroredFields>, closeReason: string | undefined, now: Date): Bead {
+  if (Object.keys(fields).length === 0) return bead;
+  const next: Record<string, unknown> = { ...bead };
+  const set = (key: string, value: unknown, empty: boolean) => {
+    if (empty) delete next[key];
+    else next[key] = value;
+  };
+  if (fields.title !== undefined) next.title = fields.title;
+  if (fields.body !== undefined) set("description", fields.body, fields.body === "");
+  if (fields.priority !== undefined) next.priority = fields.priority;
+  if (fields.type !== undefined) next.issue_type = fields.type;
+  if (fields.labels !== undefined) set("labels", canonicalSet(fields.labels), fields.labels.length === 0);
+  if (fields.assignees !== undefined) set("assignee", canonicalSet(fields.assignees)[0], fields.assignees.length === 0);
+  if (fields.state !== undefined) {
+    const wasClosed = beadStatus(bead) === "closed";
+    next.status = fields.state;
+    if (fields.state === "closed" && !wasClosed) {
+      next.closed_at = timestamp(now);
+      next.close_reason = closeReason ?? "completed";
+    } else if (fields.state !== "closed" && wasClosed) {
+      delete next.closed_at;
+      delete next.close_reason;
+    }
+  }
+  next.updated_at = timestamp(now);
+  return next as Bead;
+}
+
+/** The bead's notes with each conflict's note appended, so neither version is lost. */
+function withConflictNotes(bead: Bead, conflicts: readonly Conflict[]): Bead {
+  if (conflicts.length === 0) return bead;
+  const notes = [bead.notes ?? "", ...conflicts.map((conflict) => conflict.note)].filter((text) => text !== "");
+  return { ...bead, notes: notes.join("\n\n---\n\n") };
+}
+
+/** Labels of the issue that are not the bead's to set: Gas Town's `gt:` triggers and markers. */
+function issueOwnLabels(issue: GitHubIssue): string[] {
+  return issueLabelNames(issue).filter((label) => label.startsWith("gt:"));
+}
+
+/** The edit that makes `issue` show `bead` for the fields the plan sends to GitHub. */
+function issueEdit(bead: Bead, issue: GitHubIssue, toGitHub: Partial<MirroredFields>): IssueEdit | undefined {
+  const shape = issueShape(bead);
+  const edit: IssueEdit = {};
+  if (toGitHub.title !== undefined) edit.title = shape.title;
+  if (toGitHub.body !== undefined) edit.body = issueBody(bead.id, bead.description);
+  const labelled = ["state", "priority", "type", "labels"].some((field) => Object.hasOwn(toGitHub, field));
+  if (toGitHub.state !== undefined) {
+    const open = issue.state !== "closed";
+    if (shape.state === "closed" && open) {
+      edit.state = "closed";
+      edit.state_reason = stateReason(bead.close_reason);
+    } else if (shape.state === "open" && !open) {
+      edit.state = "open";
+      edit.state_reason = "reopened";
+    }
+  }
+  if (labelled) {
+    const labels = [...shape.labels, ...issueOwnLabels(issue)];
+    const current = issueLabelNames(issue);
+    const same = canonicalSet(labels).join("\n") === canonicalSet(current).join("\n");
+    if (!same) edit.labels = labels;
+  }
+  if (toGitHub.assignees !== undefined) edit.assignees = canonicalSet(toGitHub.assignees);
+  return Object.keys(edit).length === 0 ? undefined : edit;
+}
+
+/**
+ * The bead and its issue brought into agreement: the bead to write (with `synced` recorded and
+ * any conflict noted) and the issue edit to send. Applying both and syncing again gives the same
+ * bead and no edit.
+ */
+export function syncBeadAndIssue(bead: Bead, issue: GitHubIssue, options: SyncOptions): SyncOutcome {
+  const github = githubFields(issue, bead, options.customStatuses);
+  // A bead assigned to a polecat: the issue's people stay, and the bead keeps its polecat.
+  const polecats = keepsGitHubAssignees(bead);
+  const ledger = polecats ? { ...ledgerFields(bead), assignees: github.assignees } : ledgerFields(bead);
+  const plan = mergeMirroredFields({ synced: readSynced(bead), ledger, github, ...(options.edited ? { edited: options.edited } : {}) });
+  const closeReason = issue.state === "closed" ? issue.state_reason ?? undefined : undefined;
+  let next = beadWithFields(bead, plan.toLedger, closeReason, options.now);
+  next = withConflictNotes(next, plan.conflicts);
+  // Only the record of what was synced may change: the work did not, so `updated_at` stays.
+  next = withSynced(next, plan.synced);
+  return { bead: next, edit: issueEdit(next, issue, plan.toGitHub), conflicts: plan.conflicts, plan };
+}
+
+/** The record a bead carries right after its issue was opened from it: every field as sent. */
+export function syncedAtCreation(bead: Bead): Bead {
+  return withSynced(bead, syncedState(ledgerFields(bead)));
+}

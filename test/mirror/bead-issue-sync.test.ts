@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import type { Bead } from "../../app/ledger/bead-schema.js";
+import { ledgerFields, syncBeadAndIssue, syncedAtCreation, type IssueEdit } from "../../app/mirror/bead-issue-sync.js";
+import { issueShape, type GitHubIssue } from "../../app/mirror/issue-shape.js";
+
+const NOW = new Date("2026-12-03T10:00:00Z");
+const BEAD: Bead = {
+  id: "gt-a1b2", title: "Fix the login", description: "It fails on @alice's machine.", status: "open",
+  priority: 1, issue_type: "bug", labels: ["ui"], assignee: "alice",
+  created_at: "2026-12-01T09:00:00Z", updated_at: "2026-12-01T09:00:00Z",
+};
+
+/** The issue the mirror opened for `bead`, plus the labels people put on it. */
+function issueOf(bead: Bead, extraLabels: string[] = []): GitHubIssue {
+  const shape = issueShape(bead);
+  return {
+    html_url: "https://github.com/octo/town/issues/7", number: 7, title: shape.title, body: shape.body,
+    state: shape.state, state_reason: shape.state_reason,
+    labels: [...shape.labels, ...extraLabels].map((name) => ({ name })),
+    assignees: (shape.assignees ?? []).map((login) => ({ login })),
+  };
+}
+
+/** The issue as it is once `edit` is applied. */
+function edited(issue: GitHubIssue, edit: IssueEdit | undefined): GitHubIssue {
+  if (!edit) return issue;
+  return {
+    ...issue,
+    ...(edit.title !== undefined ? { title: edit.title } : {}),
+    ...(edit.body !== undefined ? { body: edit.body } : {}),
+    ...(edit.state !== undefined ? { state: edit.state, state_reason: edit.state === "closed" ? edit.state_reason ?? null : null } : {}),
+    ...(edit.labels !== undefined ? { labels: edit.labels.map((name) => ({ name })) } : {}),
+    ...(edit.assignees !== undefined ? { assignees: edit.assignees.map((login) => ({ login })) } : {}),
+  };
+}
+
+const SYNCED = syncedAtCreation(BEAD);
+
+describe("syncBeadAndIssue", () => {
+  it("changes nothing, and sends nothing, when both sides agree", () => {
+    const outcome = syncBeadAndIssue(SYNCED, issueOf(BEAD, ["gt:sling"]), { now: NOW });
+    expect(outcome.bead).toBe(SYNCED);
+    expect(outcome.edit).toBeUndefined();
+  });
+
+  it("takes a person's title edit into the bead and stamps it", () => {
+    const issue = { ...issueOf(BEAD), title: "Fix the login page" };
+    const outcome = syncBeadAndIssue(SYNCED, issue, { now: NOW });
+    expect(outcome.edit).toBeUndefined();
+    expect(outcome.bead.title).toBe("Fix the login page");
+    expect(outcome.bead.updated_at).toBe("2026-12-03T10:00:00Z");
+    expect(syncBeadAndIssue(outcome.bead, issue, { now: NOW }).bead).toBe(outcome.bead);
+  });
+
+  it("sends a status change as labels, keeping the issue's gt: labels", () => {
+    const bead = { ...SYNCED, status: "in_progress" };
+    const outcome = syncBeadAndIssue(bead, issueOf(BEAD, ["gt:queue", "gt:sling"]), { now: NOW });
+    expect(outcome.edit).toEqual({ labels: ["type::bug", "priority::high", "status::in_progress", "ui", "gt:queue", "gt:sling"] });
+    expect(outcome.bead.updated_at).toBe(BEAD.updated_at);
+  });
+
+  it("closes the issue with the reason the bead gives, and reopens it", () => {
+    const closed = { ...SYNCED, status: "closed", close_reason: "Duplicate of gt-c3", closed_at: "2026-12-02T00:00:00Z" };
+    const closing = syncBeadAndIssue(closed, issueOf(BEAD), { now: NOW });
+    expect(closing.edit).toEqual({ state: "closed", state_reason: "not_planned" });
+    const issue = edited(issueOf(BEAD), closing.edit);
+    expect(syncBeadAndIssue(closing.bead, issue, { now: NOW }).edit).toBeUndefined();
+    const reopened = syncBeadAndIssue(closing.bead, { ...issue, state: "open", state_reason: "reopened" }, { now: NOW });
+    expect(reopened.bead.status).toBe("open");
+    expect(reopened.bead.closed_at).toBeUndefined();
+    expect(reopened.bead.close_reason).toBeUndefined();
+  });
+
+  it("closes the bead a person closed on GitHub, with GitHub's reason", () => {
+    const outcome = syncBeadAndIssue(SYNCED, { ...issueOf(BEAD), state: "closed", state_reason: "not_planned" }, { now: NOW });
+    expect(outcome.bead).toMatchObject({ status: "closed", close_reason: "not_planned", closed_at: "2026-12-03T10:00:00Z" });
+    expect(outcome.edit).toBeUndefined();
+  });
+
+  it("keeps both versions of a body edited on both sides in the bead's notes", () => {
+    const bead = { ...SYNCED, description: "Ledger's text" };
+    const issue = { ...issueOf(BEAD), body: "GitHub's text" };
+    const outcome = syncBeadAndIssue(bead, issue, { now: NOW });
+    expect(outcome.bead.description).toBe("GitHub's text");
+    expect(outcome.bead.notes).toContain("Ledger's text");
+    expect(outcome.conflicts.map((c) => c.field)).toEqual(["body"]);
+    // The marker a person's edit dropped is not put back: only a crash while opening needs it.
+    expect(outcome.edit).toBeUndefined();
+  });
+
+  it("neutralises mentions on the way out and restores them on the way in", () => {
+    const issue = issueOf(BEAD);
+    expect(issue.body).toContain("@\u200balice");
+    expect(syncBeadAndIssue(SYNCED, issue, { now: NOW }).bead.description).toBe(BEAD.description);
+  });
+
+  it("leaves a person assigned on GitHub alone while a polecat holds the bead", () => {
+    const bead = syncedAtCreation({ ...BEAD, assignee: "polecat/nux" });
+    const issue = { ...issueOf(BEAD), assignees: [{ login: "bob" }] };
+    const outcome = syncBeadAndIssue(bead, issue, { now: NOW });
+    expect(outcome.bead.assignee).toBe("polecat/nux");
+    expect(outcome.edit).toBeUndefined();
+  });
+
+  it("reads the bead's fields as the issue shows them", () => {
+    expect(ledgerFields(BEAD)).toEqual({
+      title: "Fix the login", body: BEAD.description, state: "open", priority: 1, type: "bug", labels: ["ui"], assignees: ["alice"],
+    });
+  });
+});
