@@ -136,10 +136,10 @@ export async function wakeConvoys(town: TownEvent, works: readonly (Bead | undef
     if (where === undefined || home === undefined || typeof home === "string") continue;
     try {
       await advanceConvoy(home, where.number);
-    } catch (error) {
-      // A tracking repository whose ledger does not read holds up no landing elsewhere: its own
-      // events say so, and the patrol steps the convoy once it reads again.
-      if (!(error instanceof LedgerReadError)) throw error;
+    } catch {
+      // A courtesy wake: the landing it follows is done and must finish (its staging branch
+      // deleted), whatever the convoy's repository answers. A tracking repository whose ledger
+      // does not read, or a failed request, holds up no landing: the patrol steps the convoy.
     }
   }
 }

@@ -57352,8 +57352,7 @@ async function wakeConvoys(town, works) {
     if (where === void 0 || home === void 0 || typeof home === "string") continue;
     try {
       await advanceConvoy(home, where.number);
-    } catch (error63) {
-      if (!(error63 instanceof LedgerReadError)) throw error63;
+    } catch {
     }
   }
 }
