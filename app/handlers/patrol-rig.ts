@@ -30,6 +30,7 @@ import { attemptOf } from "../town/sling.js";
 import { promoteWaiting } from "../town/waiting.js";
 import { witnessLook, type WitnessDecision, type WitnessRun } from "../town/witness.js";
 import type { AppDependencies } from "./app-dependencies.js";
+import { patrolConvoys } from "./convoy-run.js";
 import { mirrorPending } from "./mirror-beads.js";
 import { findBeadRun, readHeartbeat } from "./observe-polecat.js";
 import { escalateMail, publishExit } from "./polecat-mail.js";
@@ -109,7 +110,11 @@ async function witnessPass(town: TownEvent, deps: AppDependencies, options: Patr
   const mail = lostMail(ledger, startedAt);
   const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger, town.config, startedAt).hooked === undefined &&
     mail.publish.length === 0 && mail.overseer.length === 0;
-  if (idle) return withMirror({ kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [], refinery: await refineTown(town, ledger) }, await mirrorPending(town, ledger));
+  if (idle) {
+    const refinery = await refineTown(town, ledger);
+    await patrolConvoys(town, ledger);
+    return withMirror({ kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [], refinery }, await mirrorPending(town, ledger));
+  }
 
   const acted = await actOnWitness(town, decisions, {
     why: `Witness patrol of ${rig}`,
@@ -122,7 +127,10 @@ async function witnessPass(town: TownEvent, deps: AppDependencies, options: Patr
   });
   const actions = [...acted.acted.map(patrolActionOf).filter((a) => a !== undefined), ...await deliverLostMail(town, mail)];
   // The refinery's waits are level-triggered: in Actions-only mode no event wakes it, so each pass carries the queue on.
-  return withMirror({ kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted, actions, refinery: await refineTown(town, ledger) }, await mirrorPending(town, ledger));
+  const refinery = await refineTown(town, ledger);
+  // So are convoys': a landing or a sub-issue closed that woke none is seen here.
+  await patrolConvoys(town, ledger);
+  return withMirror({ kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted, actions, refinery }, await mirrorPending(town, ledger));
 }
 
 function withMirror<R extends PatrolReport>(report: R, mirror: string | undefined): R {

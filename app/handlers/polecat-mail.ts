@@ -236,6 +236,8 @@ export async function publishExit(town: TownEvent, beadId: string, known?: Ledge
       const queued = pr === undefined ? undefined : queuePull(published, {
         repo: `${town.owner}/${town.repo}`, number: pr, title: exit.bead.title, head: exit.branch, headSha: exit.workTip as string,
         base: town.defaultBranch, bead: exit.bead.id, polecat: exit.polecat, priority: exit.bead.priority ?? 2,
+        // A convoy's work goes first (convoy.ts marks the beads it slings).
+        convoyAt: gastownString(exit.bead, "convoy_at"),
       }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? undefined, published.records.keys()) ?? town.fallbackPrefix });
       queuedNow = queued !== undefined && queued.outcome.kind !== "already";
       const next = promoteWaiting(queued?.ledger ?? published, town.config, town.deps.clock());

@@ -63,6 +63,9 @@ describe("the App permission table", () => {
       "issues/remove-sub-issue": ["DELETE", "/repos/o/r/issues/1/sub_issue"],
       "issues/add-blocked-by-dependency": ["POST", "/repos/o/r/issues/1/dependencies/blocked_by"],
       "issues/remove-dependency-blocked-by": ["DELETE", "/repos/o/r/issues/1/dependencies/blocked_by/9"],
+      "issues/list-sub-issues": ["GET", "/repos/o/r/issues/1/sub_issues"],
+      "issues/list-dependencies-blocked-by": ["GET", "/repos/o/r/issues/1/dependencies/blocked_by"],
+      "repos/get": ["GET", "/repos/o/r"],
     };
     expect(Object.keys(samples).sort()).toEqual(Object.keys(APP_PERMISSIONS).sort());
     for (const [operationId, [method, path]] of Object.entries(samples)) {

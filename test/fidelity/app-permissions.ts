@@ -57,6 +57,11 @@ export const APP_PERMISSIONS: Readonly<Record<string, PermissionNeed>> = {
   "pulls/update": { permission: "pull_requests", access: "write" },
   "issues/get": { permission: "issues", access: "read" },
   "issues/list-for-repo": { permission: "issues", access: "read" },
+  // A convoy reads its tracking issue's sub-issues and each one's blockers.
+  "issues/list-sub-issues": { permission: "issues", access: "read" },
+  "issues/list-dependencies-blocked-by": { permission: "issues", access: "read" },
+  // A convoy's sub-issue in another repository: that repository's default branch, to open its town.
+  "repos/get": { permission: "metadata", access: "read" },
   // `.github/gastown.yml`, the repository's and the organisation's (app/github/config-files.ts),
   // and the repository's formulas in `.beads/formulas/` (app/github/repository-formulas.ts).
   "repos/get-content": { permission: "contents", access: "read" },

@@ -39427,11 +39427,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
+      const cells = row.map((cell2) => {
+        if (typeof cell2 === "string") {
+          return this.wrap("td", cell2);
         }
-        const { header, data, colspan, rowspan } = cell;
+        const { header, data, colspan, rowspan } = cell2;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -68169,9 +68169,12 @@ async function* pages(fetchPage) {
 // app/github/issue-comments.ts
 var STATUS_MARKER = "<!-- gastown:status -->";
 async function upsertStatusComment(github, issue3, body, options2 = {}) {
-  const stored = body.startsWith(STATUS_MARKER) ? body : `${STATUS_MARKER}
+  return await upsertMarkedComment(github, issue3, STATUS_MARKER, body, options2);
+}
+async function upsertMarkedComment(github, issue3, marker, body, options2 = {}) {
+  const stored = body.startsWith(marker) ? body : `${marker}
 ${body}`;
-  const [existing, ...extra] = await findMarkedComments(github, issue3, STATUS_MARKER, options2.botLogin);
+  const [existing, ...extra] = await findMarkedComments(github, issue3, marker, options2.botLogin);
   for (const duplicate of extra) await deleteComment(github, issue3, duplicate.id);
   if (existing !== void 0) {
     if (existing.body === stored) return { id: existing.id, created: false, changed: false };
@@ -73706,6 +73709,196 @@ function bindVars(resolved, values) {
   return bound;
 }
 
+// app/github/sub-issues.ts
+async function listSubIssues(github, issue3) {
+  return await listed(github, "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues", issue3);
+}
+async function listBlockedBy(github, issue3) {
+  return await listed(github, "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by", issue3);
+}
+async function listed(github, route, issue3) {
+  const all = [];
+  for await (const page of pages(async (n) => (await github.request(route, {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    per_page: PER_PAGE,
+    page: n
+  })).data)) {
+    for (const payload of page) {
+      const where = repositoryOfIssueUrl(payload.html_url);
+      if (where === void 0) continue;
+      all.push({ ...where, number: payload.number, id: payload.id, state: payload.state === "closed" ? "closed" : "open", payload });
+    }
+  }
+  return all;
+}
+function repositoryOfIssueUrl(url2) {
+  const match = /\/([^/]+)\/([^/]+)\/(?:issues|pull)\/\d+$/.exec(url2);
+  return match ? { owner: match[1], repo: match[2] } : void 0;
+}
+
+// app/town/convoy-comment.ts
+var CONVOY_MARKER = "<!-- gastown:convoy -->";
+var STATES = {
+  waiting: "\u23F3 waiting",
+  slung: "\u{1FA9D} slung",
+  landed: "\u{1F6EC} landed",
+  closed: "\u2714\uFE0F closed",
+  escalated: "\u{1F6A8} escalated",
+  refused: "\u26D4 not slung"
+};
+function renderConvoyComment(view) {
+  const { convoy } = view;
+  const done = convoy.tracked.filter((t) => t.state === "landed" || t.state === "closed").length;
+  const total = convoy.tracked.length;
+  const lines = [CONVOY_MARKER, `### Gas Town \xB7 ${convoy.status === "closed" ? "\u2705 Convoy landed" : "\u{1F69A} Convoy"}`, ""];
+  if (convoy.status === "closed") {
+    lines.push(`All ${total} tracked issue${total === 1 ? "" : "s"} landed or closed, so this convoy is done and its issue closed.`);
+  } else if (total === 0) {
+    lines.push(`Slung by @${convoy.slungBy}, but this issue has no sub-issues yet. Add them: the next patrol slings the ready ones.`);
+  } else {
+    lines.push(`Slung by @${convoy.slungBy}: ${done} of ${total} landed or closed, wave ${convoy.wave}. Each sub-issue goes to a polecat once nothing blocks it, as many at a time per repository as its \`limits.max_polecats\` allows.`);
+  }
+  if (total > 0) {
+    lines.push("", "| Issue | Title | State |", "|---|---|---|");
+    for (const tracked of convoy.tracked) {
+      const key = `${tracked.repo}#${tracked.number}`;
+      const state = STATES[tracked.state] + (tracked.why !== void 0 && tracked.why !== tracked.state ? `: ${oneLine(tracked.why)}` : "");
+      lines.push(`| ${key} | ${cell(view.titles.get(key) ?? "")} | ${state} |`);
+    }
+  }
+  if (view.notes.length > 0) lines.push("", ...view.notes.map((note) => `- ${note}`));
+  lines.push("", "<sub>`/gt help` lists the commands.</sub>");
+  return lines.join("\n") + "\n";
+}
+function cell(text2) {
+  return oneLine(withoutMentions(sanitizeUntrusted(text2)).replace(/[\\`*_{}[\]()#+!<>~]/g, "\\$&"));
+}
+
+// app/town/convoy.ts
+var CONVOY_TYPE = "convoy";
+var CONVOY_LABEL = "gt:convoy";
+var EPIC_LABEL = "type::epic";
+function convoyRef(repo, number4) {
+  return `gastown:convoy/${repo}#${number4}`;
+}
+function parseConvoyRef(ref) {
+  const match = /^gastown:convoy\/([^/]+)\/([^#]+)#(\d+)$/.exec(ref);
+  return match ? { owner: match[1], repo: match[2], number: Number(match[3]) } : void 0;
+}
+function isConvoyIssue(labels) {
+  return labels.includes(CONVOY_LABEL) || labels.includes(EPIC_LABEL);
+}
+function convoyOf(ledger2, ref) {
+  const bead = beadByExternalRef(ledger2, ref);
+  return bead === void 0 || bead.issue_type !== CONVOY_TYPE ? void 0 : readConvoy(bead);
+}
+function openConvoys(ledger2) {
+  return ledger2.beads().filter((b) => b.issue_type === CONVOY_TYPE && beadStatus(b) !== "closed" && b.external_ref !== void 0).map(readConvoy);
+}
+function readConvoy(bead) {
+  const meta3 = gastownMetadata(bead);
+  const ref = bead.external_ref ?? "";
+  const where = parseConvoyRef(ref);
+  return {
+    ref,
+    repo: where ? `${where.owner}/${where.repo}` : "",
+    number: where?.number ?? 0,
+    status: beadStatus(bead) === "closed" ? "closed" : "open",
+    slungBy: gastownString(bead, "slung_by") ?? "",
+    convoyAt: gastownString(bead, "convoy_at") ?? bead.created_at ?? "",
+    wave: typeof meta3.wave === "number" ? meta3.wave : 0,
+    tracked: Array.isArray(meta3.tracked) ? meta3.tracked : [],
+    ...typeof meta3.comment_id === "number" ? { commentId: meta3.comment_id } : {}
+  };
+}
+function startedConvoy(ledger2, start) {
+  const ref = convoyRef(start.repo, start.number);
+  const found = beadByExternalRef(ledger2, ref);
+  const now = timestamp2(start.now);
+  if (found !== void 0 && beadStatus(found) !== "closed") return ledger2;
+  const title = `Convoy of ${start.repo}#${start.number}`;
+  const bead = found ?? {
+    id: newBeadId({ prefix: start.prefix, title, description: ref, creator: start.slungBy, createdAt: start.now }, ledger2.records),
+    title,
+    description: `The sub-issues of ${start.repo}#${start.number}, slung in waves as they become ready.`,
+    priority: 2,
+    issue_type: CONVOY_TYPE,
+    created_at: now,
+    created_by: start.slungBy,
+    updated_at: now,
+    external_ref: ref
+  };
+  const { closed_at: _, close_reason: __, ...open3 } = bead;
+  return ledger2.withBead(withGastownMetadata({ ...open3, status: "open", updated_at: now }, {
+    slung_by: start.slungBy,
+    convoy_at: now
+  }));
+}
+function workStateOf(bead) {
+  if (bead === void 0) return { kind: "none" };
+  const status = beadStatus(bead);
+  if (status === "closed") return bead.close_reason === "merged" ? { kind: "landed" } : { kind: "closed" };
+  if (status !== "hooked" && gastownString(bead, "exit") === "ESCALATE") return { kind: "escalated" };
+  const waiting = status !== "hooked" && gastownString(bead, "waiting_since") !== void 0;
+  return { kind: "working", status: waiting ? "waiting for a free polecat" : status };
+}
+function subIssueWork(ledger2, sub) {
+  if (!isConvoyIssue(sub.labels)) return workStateOf(beadByExternalRef(ledger2, sub.url));
+  const own2 = convoyOf(ledger2, convoyRef(sub.repo, sub.number));
+  return own2 === void 0 ? { kind: "none" } : { kind: "working", status: own2.status === "closed" ? "its convoy landed" : "a convoy of its own" };
+}
+function planWave(convoy, facts2, now) {
+  if (convoy.status === "closed") return { convoy, sling: [], done: true };
+  const key = (repo, number4) => `${repo}#${number4}`;
+  const before = new Map(convoy.tracked.map((t) => [key(t.repo, t.number), t]));
+  const landed = new Set(facts2.filter((f) => f.work.kind === "landed").map((f) => key(f.repo, f.number)));
+  const sling3 = [];
+  const tracked = facts2.map((fact) => {
+    const base = { repo: fact.repo, number: fact.number, id: fact.id };
+    const { work } = fact;
+    if (work.kind === "landed") return { ...base, state: "landed" };
+    if (fact.state === "closed" || work.kind === "closed") return { ...base, state: "closed" };
+    if (work.kind === "escalated") return { ...base, state: "escalated", why: "escalated to people: see the issue" };
+    if (work.kind === "working") return { ...base, state: "slung", why: work.status };
+    const previous = before.get(key(fact.repo, fact.number));
+    if (previous?.state === "slung" && previous.slung_at !== void 0 && now.getTime() - Date.parse(previous.slung_at) < DISPATCH_GRACE_MS) return previous;
+    const open3 = fact.blockers.filter((b) => b.state === "open" && !landed.has(key(b.repo, b.number)));
+    if (open3.length > 0) return { ...base, state: "waiting", why: `blocked by ${open3.map((b) => key(b.repo, b.number)).join(", ")}` };
+    if (fact.refused !== void 0) return { ...base, state: "refused", why: fact.refused };
+    const slung = { ...base, state: "slung", why: "slung", slung_at: timestamp2(now) };
+    sling3.push(slung);
+    return slung;
+  });
+  const done = tracked.length > 0 && tracked.every((t) => t.state === "landed" || t.state === "closed");
+  return {
+    convoy: { ...convoy, tracked, wave: convoy.wave + (sling3.length > 0 ? 1 : 0), status: done ? "closed" : "open" },
+    sling: sling3,
+    done
+  };
+}
+function withConvoy(ledger2, convoy, now) {
+  const bead = beadByExternalRef(ledger2, convoy.ref);
+  if (bead === void 0) return ledger2;
+  const current = readConvoy(bead);
+  const same = current.status === convoy.status && current.wave === convoy.wave && current.commentId === convoy.commentId && JSON.stringify(current.tracked) === JSON.stringify(convoy.tracked);
+  if (same) return ledger2;
+  const at = timestamp2(now);
+  const closing = convoy.status === "closed" && current.status !== "closed";
+  const next = { ...bead, status: convoy.status, updated_at: at, ...closing ? { closed_at: at, close_reason: "landed" } : {} };
+  return ledger2.withBead(withGastownMetadata(next, {
+    wave: convoy.wave,
+    tracked: convoy.tracked,
+    comment_id: convoy.commentId
+  }));
+}
+function withConvoyWork(ledger2, issueUrl, convoy) {
+  const bead = beadByExternalRef(ledger2, issueUrl);
+  if (bead === void 0 || gastownString(bead, "convoy") === convoy.ref) return ledger2;
+  return ledger2.withBead(withGastownMetadata(bead, { convoy: convoy.ref, convoy_at: convoy.convoyAt }));
+}
+
 // app/town/dispatch-records.ts
 function hookedFor(ledger2, bead, attempt) {
   const found = ledger2.get(bead);
@@ -73745,6 +73938,7 @@ async function slingIssue(town, request2) {
   const { issue: issue3 } = request2;
   const now = town.deps.clock();
   await react(town.github, request2.acknowledge, "eyes");
+  if (isConvoyIssue(issue3.labels)) return await startConvoy(town, request2);
   const read = await town.store.read();
   const seen = beadByExternalRef(read.ledger, issue3.url);
   const hooked = seen !== void 0 && beadStatus(seen) === "hooked";
@@ -73780,7 +73974,7 @@ async function slingIssue(town, request2) {
       outcome = slung.outcome;
       const next = slung.outcome.kind === "escalate" ? promoteWaiting(slung.ledger, town.config, now) : { ledger: slung.ledger };
       promoted = next.hooked;
-      return next.ledger;
+      return request2.convoy ? withConvoyWork(next.ledger, issue3.url, request2.convoy) : next.ledger;
     },
     { from: read }
   );
@@ -73947,6 +74141,205 @@ function slingMessage(issue3, outcome) {
   }
 }
 
+// app/handlers/convoy-run.ts
+async function startConvoy(town, request2) {
+  const { issue: issue3 } = request2;
+  const where = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
+  if (issue3.state === "closed") {
+    await replyToIssue(town.github, where, `@${request2.sender}: this convoy's issue is closed, so nothing was slung. Reopen it first.`);
+    return;
+  }
+  const repo = `${town.owner}/${town.repo}`;
+  const written = await town.store.update(`Convoy of ${repo}#${issue3.number}: slung by ${request2.sender}`, (ledger2) => startedConvoy(ledger2, {
+    repo,
+    number: issue3.number,
+    slungBy: request2.sender,
+    now: town.deps.clock(),
+    prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? town.fallbackPrefix
+  }));
+  await advanceConvoy(town, issue3.number, { ledger: written.state.ledger, state: written.state });
+}
+async function advanceConvoy(town, number4, seen) {
+  const repo = `${town.owner}/${town.repo}`;
+  const ref = convoyRef(repo, number4);
+  const ledger2 = seen?.ledger ?? await town.store.peek();
+  const convoy = convoyOf(ledger2, ref);
+  if (convoy === void 0 || convoy.status === "closed") return void 0;
+  const now = town.deps.clock();
+  const subs = (await listSubIssues(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 })).filter((sub) => sub.payload.pull_request === void 0);
+  const towns = new RepositoryTowns(town, ledger2);
+  const facts2 = await factsOf(towns, convoy, subs, now);
+  const step = (current) => {
+    const found = convoyOf(current, ref);
+    const plan2 = found === void 0 ? void 0 : planWave(found, facts2, now);
+    return { plan: plan2, ledger: plan2 === void 0 ? current : withConvoy(current, plan2.convoy, now) };
+  };
+  let plan = step(ledger2).plan;
+  const idle = step(ledger2).ledger === ledger2;
+  const written = idle ? { changed: false, state: seen?.state } : await town.store.update(() => stepMessage(ref, plan), (current) => {
+    const next = step(current);
+    plan = next.plan;
+    return next.ledger;
+  }, seen?.state ? { from: seen.state } : {});
+  if (plan === void 0) return void 0;
+  const planned = plan;
+  const slung = [];
+  const notes = towns.notes();
+  if (written.changed) {
+    for (const tracked of planned.sling) {
+      const sub = subs.find((s) => `${s.owner}/${s.repo}` === tracked.repo && s.number === tracked.number);
+      const subTown = await towns.get(tracked.repo);
+      if (sub === void 0 || typeof subTown === "string") continue;
+      try {
+        await slingIssue(subTown, slingOf(sub, planned.convoy));
+        slung.push(`${tracked.repo}#${tracked.number}`);
+      } catch (error63) {
+        if (error63 instanceof LedgerReadError) notes.push(`${tracked.repo}#${tracked.number} could not be slung: the ledger branch of ${tracked.repo} does not read.`);
+        else if (statusOf(error63) === 403) notes.push(`${tracked.repo}#${tracked.number} could not be slung: ${OUT_OF_REACH}.`);
+        else throw error63;
+      }
+    }
+  }
+  const titles = new Map(subs.map((s) => [`${s.owner}/${s.repo}#${s.number}`, s.payload.title]));
+  const issue3 = { owner: town.owner, repo: town.repo, issue_number: number4 };
+  const comment = await upsertMarkedComment(town.github, issue3, CONVOY_MARKER, renderConvoyComment({ convoy: planned.convoy, titles, notes }), { botLogin: town.botLogin });
+  if (comment.id !== planned.convoy.commentId) {
+    await town.store.update(`Convoy of ${repo}#${number4}: its comment is ${comment.id}`, (ledger3) => {
+      const current = convoyOf(ledger3, ref);
+      return current === void 0 ? ledger3 : withConvoy(ledger3, { ...current, commentId: comment.id }, now);
+    }, written.state === void 0 || written.changed && planned.sling.some((t) => t.repo === repo) ? {} : { from: written.state });
+  }
+  const closed2 = written.changed && planned.done;
+  if (closed2) await closeIssue(town.github, issue3);
+  return { ref, slung, closed: closed2 };
+}
+async function wakeConvoys(town, works) {
+  const refs = new Set(works.map((work) => work === void 0 ? void 0 : gastownString(work, "convoy")).filter((ref) => ref !== void 0));
+  const towns = new RepositoryTowns(town);
+  for (const ref of refs) {
+    const where = parseConvoyRef(ref);
+    const home = where === void 0 ? void 0 : await towns.get(`${where.owner}/${where.repo}`);
+    if (where === void 0 || home === void 0 || typeof home === "string") continue;
+    try {
+      await advanceConvoy(home, where.number);
+    } catch {
+    }
+  }
+}
+async function patrolConvoys(town, ledger2) {
+  const steps = [];
+  for (const convoy of openConvoys(ledger2)) {
+    if (convoy.repo !== `${town.owner}/${town.repo}`) continue;
+    const step = await advanceConvoy(town, convoy.number, { ledger: ledger2 });
+    if (step !== void 0) steps.push(step);
+  }
+  return steps;
+}
+async function factsOf(towns, convoy, subs, now) {
+  const facts2 = [];
+  for (const sub of subs) {
+    const repo = `${sub.owner}/${sub.repo}`;
+    const subTown = await towns.get(repo);
+    const ledger2 = typeof subTown === "string" ? void 0 : await towns.ledger(repo);
+    const work = ledger2 === void 0 || typeof ledger2 === "string" ? { kind: "none" } : subIssueWork(ledger2, {
+      url: sub.payload.html_url,
+      repo,
+      number: sub.number,
+      labels: issueSnapshot(sub.payload).labels
+    });
+    const blockers = work.kind !== "none" || sub.state === "closed" || typeof subTown === "string" ? [] : (await listBlockedBy(towns.home.github, { owner: sub.owner, repo: sub.repo, issue_number: sub.number })).map((b) => ({ repo: `${b.owner}/${b.repo}`, number: b.number, state: b.state }));
+    const refused2 = typeof subTown === "string" ? "see below" : typeof ledger2 === "string" ? ledger2 : void 0;
+    facts2.push({ repo, number: sub.number, id: sub.id, state: sub.state, work, blockers, ...refused2 === void 0 ? {} : { refused: refused2 } });
+  }
+  const toSling = new Set(planWave(convoy, facts2, now).sling.map((t) => t.repo));
+  const refused = /* @__PURE__ */ new Map();
+  for (const repo of toSling) {
+    if (repo === convoy.repo) continue;
+    const why = await towns.refusal(repo, convoy.slungBy);
+    if (why !== void 0) refused.set(repo, why);
+  }
+  return facts2.map((fact) => refused.has(fact.repo) ? { ...fact, refused: refused.get(fact.repo) } : fact);
+}
+function slingOf(sub, convoy) {
+  return {
+    issue: issueSnapshot(sub.payload),
+    formula: void 0,
+    vars: {},
+    sender: convoy.slungBy,
+    acknowledge: { owner: sub.owner, repo: sub.repo, issue_number: sub.number },
+    convoy: { ref: convoy.ref, convoyAt: convoy.convoyAt }
+  };
+}
+function stepMessage(ref, plan) {
+  const name2 = ref.replace(/^gastown:convoy\//, "");
+  if (plan === void 0) return `Convoy of ${name2}`;
+  if (plan.done) return `Convoy of ${name2}: every tracked issue landed or closed`;
+  const slung = plan.sling.map((t) => `${t.repo}#${t.number}`).join(", ");
+  return slung === "" ? `Convoy of ${name2}: progress` : `Convoy of ${name2}: wave ${plan.convoy.wave} slings ${slung}`;
+}
+var OUT_OF_REACH = "the App cannot act in this repository (it is not in this installation; in Actions-only mode a workflow's GITHUB_TOKEN reaches its own repository only), so its sub-issues are not slung";
+var RepositoryTowns = class {
+  constructor(home, homeLedger) {
+    this.home = home;
+    this.towns.set(`${home.owner}/${home.repo}`, home);
+    if (homeLedger !== void 0) this.ledgers.set(`${home.owner}/${home.repo}`, homeLedger);
+  }
+  home;
+  towns = /* @__PURE__ */ new Map();
+  ledgers = /* @__PURE__ */ new Map();
+  async get(repo) {
+    const known = this.towns.get(repo);
+    if (known !== void 0) return known;
+    const opened = await this.open(repo);
+    this.towns.set(repo, opened);
+    return opened;
+  }
+  /** The repository's ledger, read once; a sentence instead when its ledger branch does not read. */
+  async ledger(repo) {
+    const known = this.ledgers.get(repo);
+    if (known !== void 0) return known;
+    const town = await this.get(repo);
+    let ledger2;
+    try {
+      ledger2 = typeof town === "string" ? town : await town.store.peek();
+    } catch (error63) {
+      if (!(error63 instanceof LedgerReadError)) throw error63;
+      ledger2 = `the ledger branch of ${repo} does not read (\`gt ledger validate\` lists its errors)`;
+    }
+    this.ledgers.set(repo, ledger2);
+    return ledger2;
+  }
+  /** Why `login` may not sling in `repo`, by that repository's own `trust` settings; undefined when they may. */
+  async refusal(repo, login) {
+    const town = await this.get(repo);
+    if (typeof town === "string") return town;
+    const sender = { login, type: login.endsWith("[bot]") ? "Bot" : "User" };
+    let role;
+    try {
+      role = sender.type === "Bot" ? void 0 : await repositoryRole(town.github, town.owner, town.repo, login);
+    } catch (error63) {
+      if (statusOf(error63) === 403) return OUT_OF_REACH;
+      throw error63;
+    }
+    const decision = mayDrive(sender, role, town.config.trust);
+    return decision.allowed ? void 0 : decision.reason.replace("this repository", repo);
+  }
+  /** A sentence for each repository the convoy cannot sling in. */
+  notes() {
+    return [...this.towns.entries()].filter(([, town]) => typeof town === "string").map(([repo, why]) => `${repo}: ${why}.`);
+  }
+  async open(repo) {
+    const [owner, name2] = repo.split("/");
+    const found = await unlessAbsent(() => this.home.github.request("GET /repos/{owner}/{repo}", { owner, repo: name2 }), void 0, [403, 404]);
+    if (found === void 0) return OUT_OF_REACH;
+    const defaultBranch = found.data.default_branch;
+    const opened = await openTown({ github: this.home.github, owner, repo: name2, defaultBranch }, this.home.deps);
+    if (opened.kind === "off") return "Gas Town is not switched on in this repository (it has no `.github/gastown.yml`), so its sub-issues are not slung";
+    if (opened.kind === "invalid") return "this repository's `.github/gastown.yml` has problems, so its sub-issues are not slung";
+    return { ...opened.town, botLogin: this.home.botLogin };
+  }
+};
+
 // app/handlers/refinery-outcomes.ts
 var FIX_NEEDED_LABEL = "gt:fix-needed";
 var FIX_FORMULA = "mol-polecat-fix";
@@ -74047,6 +74440,7 @@ async function tellLanded(town, landing) {
     const issue3 = work === void 0 ? void 0 : issueNumberOf2(work);
     if (issue3 !== void 0) await closeIssue(town.github, { ...repo, issue_number: issue3 });
   }
+  await wakeConvoys(town, landing.landed.map((l) => l.work));
 }
 
 // app/handlers/refinery-landing.ts
@@ -74609,7 +75003,7 @@ async function queuePullRequest(town, request2) {
         head: pull.head.ref,
         headSha: pull.head.sha,
         base: pull.base.ref,
-        ...work && polecat2 ? { bead: work.id, polecat: polecat2.polecat, priority: work.priority ?? 2 } : {}
+        ...work && polecat2 ? { bead: work.id, polecat: polecat2.polecat, priority: work.priority ?? 2, convoyAt: gastownString(work, "convoy_at") } : {}
       }, { by: sender, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? town.fallbackPrefix });
       outcome = queued2.outcome;
       return queued2.ledger;
@@ -75315,7 +75709,7 @@ async function listIssues(github, repo, cache) {
     const key = `${repo.owner}/${repo.repo}/issues?page=${page}`;
     const cached2 = cache?.get(key);
     requests++;
-    let listed;
+    let listed2;
     try {
       const answer = await github.request("GET /repos/{owner}/{repo}/issues", {
         ...repo,
@@ -75326,24 +75720,24 @@ async function listIssues(github, repo, cache) {
         page,
         ...cached2 ? { headers: { "if-none-match": cached2.etag } } : {}
       });
-      listed = answer.data;
+      listed2 = answer.data;
       const etag = answer.headers?.etag;
-      if (etag !== void 0) cache?.set(key, { etag, issues: listed });
+      if (etag !== void 0) cache?.set(key, { etag, issues: listed2 });
     } catch (error63) {
       if (statusOf(error63) !== 304 || cached2 === void 0) throw error63;
       notModified++;
-      listed = cached2.issues;
+      listed2 = cached2.issues;
     }
-    issues.push(...listed.filter((issue3) => issue3.pull_request === void 0));
-    if (listed.length < PER_PAGE) return { issues, requests, notModified };
+    issues.push(...listed2.filter((issue3) => issue3.pull_request === void 0));
+    if (listed2.length < PER_PAGE) return { issues, requests, notModified };
   }
 }
 
 // app/github/installation-repositories.ts
 async function listInstallationRepositories(github) {
   const repositories = [];
-  for await (const listed of pages(async (page) => (await github.request("GET /installation/repositories", { per_page: PER_PAGE, page })).data.repositories)) {
-    for (const repository of listed) {
+  for await (const listed2 of pages(async (page) => (await github.request("GET /installation/repositories", { per_page: PER_PAGE, page })).data.repositories)) {
+    for (const repository of listed2) {
       if (repository.archived === true || repository.disabled === true) continue;
       repositories.push({ owner: repository.owner.login, repo: repository.name, defaultBranch: repository.default_branch ?? "main" });
     }
@@ -75354,7 +75748,7 @@ async function listInstallationRepositories(github) {
 // app/github/labelled-issues.ts
 async function openIssuesLabelled(github, repo, wanted) {
   const issues = [];
-  for await (const listed of pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
+  for await (const listed2 of pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
     owner: repo.owner,
     repo: repo.repo,
     labels: wanted.label,
@@ -75362,7 +75756,7 @@ async function openIssuesLabelled(github, repo, wanted) {
     per_page: PER_PAGE,
     page
   })).data)) {
-    for (const issue3 of listed) {
+    for (const issue3 of listed2) {
       if (issue3.pull_request === void 0 && issue3.user?.login === wanted.creator) issues.push({ number: issue3.number, body: issue3.body ?? "", createdAt: issue3.created_at });
     }
   }
@@ -75426,8 +75820,8 @@ var REMINDER_PREFIX = "<!-- gastown:escalation-reminder ";
 function reminderMarker(at) {
   return `${REMINDER_PREFIX}${at.toISOString()} -->`;
 }
-function pastReminderAge(listed, now, hours) {
-  return listed.filter((escalation) => isEscalationIssue(escalation.body) && ageMs(escalation.createdAt, now) >= hours * HOUR_MS2);
+function pastReminderAge(listed2, now, hours) {
+  return listed2.filter((escalation) => isEscalationIssue(escalation.body) && ageMs(escalation.createdAt, now) >= hours * HOUR_MS2);
 }
 var ESCALATION_MARKERS = ["<!-- gastown:escalation ", "<!-- gastown:exit "];
 function isEscalationIssue(body) {
@@ -75684,9 +76078,9 @@ async function ledgerErrors(town) {
 }
 async function overdueEscalations(town, botLogin) {
   const repo = { owner: town.owner, repo: town.repo };
-  const listed = await openIssuesLabelled(town.github, repo, { label: ESCALATED_LABEL, creator: botLogin });
+  const listed2 = await openIssuesLabelled(town.github, repo, { label: ESCALATED_LABEL, creator: botLogin });
   const readings = [];
-  for (const escalation of pastReminderAge(listed, town.deps.clock(), town.config.deacon.escalation_reminder_hours)) {
+  for (const escalation of pastReminderAge(listed2, town.deps.clock(), town.config.deacon.escalation_reminder_hours)) {
     readings.push({ ...escalation, comments: await listIssueComments(town.github, { ...repo, issue_number: escalation.number }) });
   }
   return readings;
@@ -76113,7 +76507,7 @@ function exitComment(ledger2, exit, sandbox) {
   }
   if (exit.exit === "REFACTOR") {
     const children = filedChildren(ledger2, exit);
-    const listed = children.length === 0 ? ["", "It filed no beads under it."] : [
+    const listed2 = children.length === 0 ? ["", "It filed no beads under it."] : [
       "",
       `It split the work into ${children.length === 1 ? "this bead" : `these ${children.length} beads`}:`,
       "",
@@ -76128,7 +76522,7 @@ ${indent(agentText(child.title))}
       ...sandboxParagraph(sandbox),
       "",
       agentText(exit.reason),
-      ...listed
+      ...listed2
     ].join("\n") + "\n";
   }
   return void 0;
@@ -76333,7 +76727,9 @@ async function publishExit(town, beadId, known) {
         base: town.defaultBranch,
         bead: exit.bead.id,
         polecat: exit.polecat,
-        priority: exit.bead.priority ?? 2
+        priority: exit.bead.priority ?? 2,
+        // A convoy's work goes first (convoy.ts marks the beads it slings).
+        convoyAt: gastownString(exit.bead, "convoy_at")
       }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, published.records.keys()) ?? town.fallbackPrefix });
       queuedNow = queued !== void 0 && queued.outcome.kind !== "already";
       const next = promoteWaiting(queued?.ledger ?? published, town.config, town.deps.clock());
@@ -76534,7 +76930,7 @@ function planDrift(ledger2, input2) {
   const recorded = [];
   const imported = [];
   const linked = [];
-  const listed = /* @__PURE__ */ new Set();
+  const listed2 = /* @__PURE__ */ new Set();
   let next = ledger2;
   const options2 = { now: input2.now, ...input2.customStatuses ? { customStatuses: input2.customStatuses } : {} };
   const sync = (bead, issue3) => {
@@ -76547,7 +76943,7 @@ function planDrift(ledger2, input2) {
     return outcome;
   };
   for (const issue3 of input2.issues) {
-    listed.add(issue3.html_url);
+    listed2.add(issue3.html_url);
     const held = byUrl.get(issue3.html_url);
     if (held !== void 0) {
       if (!isMirrored(held, input2.mirror)) continue;
@@ -76582,7 +76978,7 @@ function planDrift(ledger2, input2) {
     next = next.withBead(made);
     imported.push(made.id);
   }
-  const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && repositoryOf(bead.external_ref) === input2.repository.toLowerCase() && !listed.has(bead.external_ref)).map((bead) => bead.id);
+  const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && repositoryOf(bead.external_ref) === input2.repository.toLowerCase() && !listed2.has(bead.external_ref)).map((bead) => bead.id);
   const unopened = next.beads().filter((bead) => bead.external_ref === void 0 && isMirrored(bead, input2.mirror)).length;
   return { beads: dedupe(beads), edits, synced, recorded, imported, linked, unopened, lost };
 }
@@ -76683,7 +77079,11 @@ async function witnessPass(town, deps, options2) {
   if (options2.sweepRuns) decisions.push(...await orphanRuns(town, ledger2, startedAt));
   const mail = lostMail(ledger2, startedAt);
   const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger2, town.config, startedAt).hooked === void 0 && mail.publish.length === 0 && mail.overseer.length === 0;
-  if (idle) return withMirror({ kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [], refinery: await refineTown(town, ledger2) }, await mirrorPending(town, ledger2));
+  if (idle) {
+    const refinery3 = await refineTown(town, ledger2);
+    await patrolConvoys(town, ledger2);
+    return withMirror({ kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [], refinery: refinery3 }, await mirrorPending(town, ledger2));
+  }
   const acted = await actOnWitness(town, decisions, {
     why: `Witness patrol of ${rig}`,
     patrolDigest: (done, promoted, next) => patrolDigest({
@@ -76699,7 +77099,9 @@ async function witnessPass(town, deps, options2) {
     })
   });
   const actions = [...acted.acted.map(patrolActionOf).filter((a) => a !== void 0), ...await deliverLostMail(town, mail)];
-  return withMirror({ kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted, actions, refinery: await refineTown(town, ledger2) }, await mirrorPending(town, ledger2));
+  const refinery2 = await refineTown(town, ledger2);
+  await patrolConvoys(town, ledger2);
+  return withMirror({ kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted, actions, refinery: refinery2 }, await mirrorPending(town, ledger2));
 }
 function withMirror(report, mirror2) {
   return mirror2 === void 0 ? report : { ...report, mirror: [mirror2] };
