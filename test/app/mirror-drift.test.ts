@@ -101,15 +101,32 @@ describe("the drift repair", () => {
     await onlyBead();
   });
 
-  it("runs from the command line as `gt mirror sync`", async () => {
+  it("runs from the command line as `gt mirror sync`, opening the beads without an issue when told who it is", async () => {
     await asAnn("POST", "/repos/octo/town/issues", { title: "From the terminal" });
-    let stdout = "";
-    const code = await runCli(["mirror", "sync", "--repo", "octo/town"], {
-      cwd: "/", env: { GITHUB_TOKEN: github.userToken("ann"), GITHUB_API_URL: github.urls.api },
-      stdout: (text) => { stdout += text; }, stderr: () => undefined, now: () => FIXED_NOW,
+    await town.store.update("An agent's bead", (ledger) => ledger.withBead({
+      id: "town-zz9", title: "Filed in the ledger", status: "open", priority: 2, issue_type: "task",
+      created_at: "2025-06-01T11:00:00Z", updated_at: "2025-06-01T11:00:00Z",
+    }));
+    const gt = async (...args: string[]) => {
+      let stdout = "";
+      const code = await runCli(["mirror", "sync", "--repo", "octo/town", ...args], {
+        cwd: "/", env: { GITHUB_TOKEN: github.userToken("ann"), GITHUB_API_URL: github.urls.api },
+        stdout: (text) => { stdout += text; }, stderr: () => undefined, now: () => FIXED_NOW,
+      });
+      return { code, stdout };
+    };
+    expect(await gt()).toEqual({
+      code: 0,
+      stdout: "Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 1 issue imported; 1 page read, 0 unchanged.\n" +
+        "1 bead still to open on GitHub: the patrol opens them, or give --login to open them now.\n",
     });
-    expect(code).toBe(0);
-    expect(stdout).toBe("Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 1 issue imported; 1 page read, 0 unchanged.\n");
-    expect((await onlyBead()).title).toBe("From the terminal");
+    const opened = await gt("--login", "ann");
+    expect(opened.code).toBe(0);
+    expect(opened.stdout).toBe("Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 0 issues imported; 1 page read, 0 unchanged.\n" +
+      "The mirror opened #2 (town-zz9).\n");
+    expect(github.state.repos["octo/town"]?.issues.map((i) => [i.number, i.title, i.user])).toEqual([
+      [1, "From the terminal", "ann"], [2, "Filed in the ledger", "ann"],
+    ]);
+    expect((await gt("--login", "ann")).stdout).toBe("Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 0 issues imported; 1 page read, 0 unchanged.\n");
   });
 });

@@ -31008,6 +31008,12 @@ function closeStep(ledger2, rootId, stepId, now2, notes) {
   return ledger2.withBead({ ...bead, status: "closed", closed_at: at, close_reason: CLOSE_REASONS.done, updated_at: at });
 }
 
+// app/ledger/external-ref.ts
+function beadByExternalRef(ledger2, ref) {
+  for (const record2 of ledger2.sorted()) if (record2.bead.external_ref === ref) return record2.bead;
+  return void 0;
+}
+
 // app/town/fenced-text.ts
 function fenced(text4, language = "text") {
   const longest = Math.max(2, ...[...text4.matchAll(/`+/g)].map((m) => m[0].length));
@@ -32329,13 +32335,13 @@ var validateCommand = {
       return ok ? 0 : 1;
     }
     const kinds = [...byKind].map(([kind, count2]) => countOf(kind, count2)).join(", ");
-    const summary = `${counted(ledger2.size, "bead", "beads")}, ${counted(errors, "error", "errors")}, ${counted(warnings, "warning", "warnings")}${kinds ? `: ${kinds}` : ""}`;
+    const summary2 = `${counted(ledger2.size, "bead", "beads")}, ${counted(errors, "error", "errors")}, ${counted(warnings, "warning", "warnings")}${kinds ? `: ${kinds}` : ""}`;
     if (!ok) {
-      io.stderr(`${file2}: invalid (${summary})
+      io.stderr(`${file2}: invalid (${summary2})
 `);
       return 1;
     }
-    io.stdout(`${file2}: valid (${summary})
+    io.stdout(`${file2}: valid (${summary2})
 `);
     return 0;
   }
@@ -32668,6 +32674,15 @@ function statusOf(error62) {
   const status = error62?.status;
   return typeof status === "number" ? status : void 0;
 }
+function refusalOf2(error62) {
+  const data = error62?.response?.data;
+  const errors = Array.isArray(data?.errors) ? data.errors.flatMap((e) => {
+    const message2 = e?.message;
+    return typeof message2 === "string" ? [message2] : [];
+  }) : [];
+  const message = typeof data?.message === "string" ? data.message : error62 instanceof Error ? error62.message : String(error62);
+  return [message, ...errors].join(": ");
+}
 async function unlessAbsent(request2, absent, statuses = [404]) {
   try {
     return await request2();
@@ -32794,6 +32809,13 @@ async function editIssue(github, issue2, edit) {
 
 // app/github/pages.ts
 var PER_PAGE = 100;
+async function* pages(fetchPage) {
+  for (let page = 1; ; page++) {
+    const items = await fetchPage(page);
+    yield items;
+    if (items.length < PER_PAGE) return;
+  }
+}
 
 // app/github/issue-pages.ts
 async function listIssues(github, repo, cache) {
@@ -32896,6 +32918,11 @@ function syncedField(field, value) {
 }
 function syncedHolds(record2, field, value) {
   return record2 !== void 0 && record2.hash === fieldHash(field, value);
+}
+function syncedState(fields) {
+  const state = {};
+  for (const field of MIRRORED_FIELDS) state[field] = syncedField(field, fields[field]);
+  return state;
 }
 function isRecord2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -33214,6 +33241,9 @@ function syncBeadAndIssue(bead, issue2, options) {
   next = withSynced(next, plan.synced);
   return { bead: next, edit: issueEdit(next, issue2, plan.toGitHub), conflicts: plan.conflicts, plan };
 }
+function syncedAtCreation(bead) {
+  return withSynced(bead, syncedState(ledgerFields(bead)));
+}
 
 // app/mirror/drift-plan.ts
 var ISSUE_URL = /^https?:\/\/[^/]+\/([^/]+\/[^/]+)\/issues\/\d+$/;
@@ -33340,13 +33370,228 @@ function describeDrift(report) {
   const lines = [
     `Mirror: ${did.join(", ")}; ${listing.requests} page${listing.requests === 1 ? "" : "s"} read, ${listing.notModified} unchanged.`
   ];
-  if (plan.unopened > 0) lines.push(`${plan.unopened} bead${plan.unopened === 1 ? "" : "s"} still to open as issues (opened within GitHub's limits, over the next passes).`);
   if (plan.lost.length > 0) lines.push(`Linked to issues GitHub no longer lists (deleted or transferred): ${plan.lost.join(", ")}.`);
   return lines.join("\n");
 }
 
-// app/github/ledger-store.ts
-import { randomUUID } from "node:crypto";
+// app/github/create-issue.ts
+var CLOCK_SKEW_MS = 10 * 6e4;
+function listedSince(at) {
+  const time3 = Date.parse(at ?? "");
+  return new Date(Number.isFinite(time3) ? time3 - CLOCK_SKEW_MS : 0).toISOString();
+}
+function issuesOpenedSince(github, repo, wanted) {
+  return pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
+    owner: repo.owner,
+    repo: repo.repo,
+    ...wanted.label !== void 0 ? { labels: wanted.label } : {},
+    ...wanted.creator !== void 0 ? { creator: wanted.creator } : {},
+    state: "all",
+    since: wanted.since,
+    per_page: PER_PAGE,
+    page
+  })).data);
+}
+
+// app/github/issue-links.ts
+var ALREADY = /duplicate sub-issues|already blocked by/i;
+async function link(request2) {
+  try {
+    await request2();
+    return { kind: "linked" };
+  } catch (error62) {
+    if (statusOf(error62) !== 422) throw error62;
+    const why = refusalOf2(error62);
+    if (ALREADY.test(why) && !/only have one parent/i.test(why)) return { kind: "linked" };
+    return { kind: "refused", why };
+  }
+}
+function addSubIssue(github, parent, childId, replaceParent = false) {
+  return link(() => github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues", {
+    ...parent,
+    sub_issue_id: childId,
+    ...replaceParent ? { replace_parent: true } : {}
+  }));
+}
+async function removeSubIssue(github, parent, childId) {
+  await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue", { ...parent, sub_issue_id: childId }), void 0);
+}
+function addBlockedBy(github, issue2, blockerId) {
+  return link(() => github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by", { ...issue2, issue_id: blockerId }));
+}
+async function removeBlockedBy(github, issue2, blockerId) {
+  await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}", { ...issue2, issue_id: blockerId }), void 0);
+}
+
+// app/github/mirrored-issues.ts
+async function openMirrorIssue(github, repo, shape) {
+  const { data } = await github.request("POST /repos/{owner}/{repo}/issues", {
+    ...repo,
+    title: shape.title,
+    body: shape.body,
+    ...shape.labels.length > 0 ? { labels: [...shape.labels] } : {},
+    ...shape.assignees !== void 0 && shape.assignees.length > 0 ? { assignees: [...shape.assignees] } : {}
+  });
+  const opened = data;
+  if (shape.state === "closed") return await editIssue(github, { ...repo, issue_number: opened.number }, { state: "closed", state_reason: shape.state_reason ?? "completed" });
+  return opened;
+}
+async function getMirrorIssue(github, issue2) {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...issue2 });
+  return data;
+}
+async function findMirrorIssues(github, repo, wanted) {
+  const found = /* @__PURE__ */ new Map();
+  for (const creator of [wanted.creator, void 0]) {
+    const listing = issuesOpenedSince(github, repo, {
+      since: wanted.since,
+      ...creator !== void 0 ? { creator } : {}
+    });
+    for await (const issues of listing) {
+      for (const issue2 of issues) {
+        const bead = markerBeadId(issue2.body);
+        if (bead === void 0 || !wanted.beadIds.has(bead) || found.has(bead)) continue;
+        if (issue2.pull_request === void 0 && issue2.user?.login === wanted.creator) found.set(bead, issue2);
+      }
+      if (found.size === wanted.beadIds.size) return found;
+    }
+  }
+  return found;
+}
+
+// app/mirror/mirror-comments.ts
+var MARKER2 = /<!-- gastown:comment ([^\s>]+) -->\s*$/;
+function commentMarker(commentId) {
+  return `<!-- gastown:comment ${commentId} -->`;
+}
+function markerCommentId(body) {
+  return MARKER2.exec(body ?? "")?.[1];
+}
+function commentKey(comment) {
+  return comment.id === void 0 ? void 0 : String(comment.id);
+}
+function githubIdOf(comment) {
+  const id = comment.github_id;
+  return typeof id === "number" ? id : void 0;
+}
+function commentsToPost(bead) {
+  return (bead.comments ?? []).filter((comment) => githubIdOf(comment) === void 0 && commentKey(comment) !== void 0);
+}
+function mirroredCommentBody(comment) {
+  const author = withoutMentions(comment.author.trim() === "" ? "someone" : comment.author);
+  return `${withoutMentions(comment.text)}
+
+<sub>${author}, in the ledger</sub>
+
+${commentMarker(commentKey(comment) ?? "")}`;
+}
+function withCommentGitHubIds(bead, ids) {
+  let changed = false;
+  const comments = (bead.comments ?? []).map((comment) => {
+    const key = commentKey(comment);
+    const githubId = key === void 0 ? void 0 : ids.get(key);
+    if (githubId === void 0 || githubIdOf(comment) !== void 0) return comment;
+    changed = true;
+    return { ...comment, github_id: githubId };
+  });
+  return changed ? { ...bead, comments } : bead;
+}
+
+// app/github/mirrored-comments.ts
+async function postedLedgerComments(github, issue2, since, botLogin) {
+  const found = /* @__PURE__ */ new Map();
+  for await (const comments of pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    ...issue2,
+    since,
+    per_page: PER_PAGE,
+    page
+  })).data)) {
+    for (const comment of comments) {
+      const key = markerCommentId(comment.body);
+      if (key !== void 0 && comment.user?.login === botLogin && !found.has(key)) found.set(key, comment.id);
+    }
+  }
+  return found;
+}
+
+// app/github/issue-comments.ts
+async function replyToIssue(github, issue2, body) {
+  const { data } = await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    owner: issue2.owner,
+    repo: issue2.repo,
+    issue_number: issue2.issue_number,
+    body
+  });
+  return { id: data.id };
+}
+
+// app/mirror/mirror-links.ts
+var SYNCED_LINKS_KEY = "synced_links";
+var UNLINKED_KEY = "mirror_unlinked";
+var NO_LINKS = { blocked_by: [] };
+function ledgerLinks(ledger2, bead, mirrored) {
+  const parents = [];
+  const blockers = /* @__PURE__ */ new Set();
+  for (const dependency2 of bead.dependencies ?? []) {
+    if (dependency2.issue_id !== bead.id || dependency2.depends_on_id === bead.id) continue;
+    const other = ledger2.get(dependency2.depends_on_id);
+    if (other === void 0 || !mirrored(other)) continue;
+    if (dependency2.type === "parent-child") parents.push(other.id);
+    else if (dependency2.type === "blocks") blockers.add(other.id);
+  }
+  const parent = parents.sort(compareIds)[0];
+  return { ...parent !== void 0 ? { parent } : {}, blocked_by: [...blockers].sort(compareIds) };
+}
+function isIdList(value) {
+  return Array.isArray(value) && value.every((id) => typeof id === "string");
+}
+function syncedLinks(bead) {
+  const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY];
+  if (typeof stored !== "object" || stored === null) return NO_LINKS;
+  const parent = typeof stored.parent === "string" ? stored.parent : void 0;
+  const blockedBy = isIdList(stored.blocked_by) ? [...new Set(stored.blocked_by)].sort(compareIds) : [];
+  return { ...parent !== void 0 ? { parent } : {}, blocked_by: blockedBy };
+}
+function storedLinks(links) {
+  const stored = {};
+  if (links.parent !== void 0) stored.parent = links.parent;
+  if (links.blocked_by.length > 0) stored.blocked_by = [...links.blocked_by].sort(compareIds);
+  return Object.keys(stored).length === 0 ? void 0 : stored;
+}
+function withSyncedLinks(bead, links) {
+  const stored = storedLinks(links);
+  const current = gastownMetadata(bead)[SYNCED_LINKS_KEY];
+  if (jsonEqual(current ?? null, stored ?? null)) return bead;
+  return withGastownMetadata(bead, { [SYNCED_LINKS_KEY]: stored });
+}
+function unlinkedParent(bead) {
+  const stored = gastownMetadata(bead)[UNLINKED_KEY];
+  return typeof stored === "object" && stored !== null && typeof stored.parent === "string" ? stored.parent : void 0;
+}
+function noLinkChanges(changes) {
+  return changes.parent.add === void 0 && changes.parent.remove === void 0 && changes.blockedBy.add.length === 0 && changes.blockedBy.remove.length === 0;
+}
+function linkChanges(ledger2, synced, unlinkable) {
+  let parent = {};
+  if (ledger2.parent !== synced.parent) {
+    const add = ledger2.parent !== void 0 && ledger2.parent !== unlinkable ? ledger2.parent : void 0;
+    parent = { ...add !== void 0 ? { add } : {}, ...synced.parent !== void 0 ? { remove: synced.parent } : {} };
+  }
+  const had = new Set(synced.blocked_by);
+  const has = new Set(ledger2.blocked_by);
+  return {
+    parent,
+    blockedBy: { add: ledger2.blocked_by.filter((id) => !had.has(id)), remove: synced.blocked_by.filter((id) => !has.has(id)) }
+  };
+}
+function beadsLinkingTo(ledger2, ids) {
+  const found = [];
+  for (const bead of ledger2.beads()) {
+    const links = bead.dependencies ?? [];
+    if (links.some((d) => d.issue_id === bead.id && (d.type === "parent-child" || d.type === "blocks") && ids.has(d.depends_on_id))) found.push(bead.id);
+  }
+  return found;
+}
 
 // app/mirror/changed-beads-trailer.ts
 var CHANGED_BEADS_TRAILER = "Gastown-Beads";
@@ -33379,7 +33624,432 @@ function changedBeadIds(before, after) {
   return changed.sort(compareIds);
 }
 
+// app/mirror/ledger-push.ts
+var MIRROR_COMMIT_PREFIX = "Mirror: ";
+
+// app/mirror/mirror-budget.ts
+var MIRROR_SLOT_TYPE = "slot";
+var SECONDARY_LIMITS = { perMinute: 80, perHour: 500 };
+var MINUTE_MS = 6e4;
+var HOUR_MS = 60 * MINUTE_MS;
+function mirrorSlotRef(owner, repo) {
+  return `gastown:mirror/${owner}/${repo}`;
+}
+function readWindow(value) {
+  const window2 = value;
+  if (typeof window2 !== "object" || window2 === null) return void 0;
+  if (typeof window2.since !== "string" || Number.isNaN(Date.parse(window2.since)) || typeof window2.used !== "number" || !(window2.used >= 0)) return void 0;
+  return { since: window2.since, used: window2.used };
+}
+function budgetOf(ledger2, owner, repo) {
+  const slot = beadByExternalRef(ledger2, mirrorSlotRef(owner, repo));
+  const meta3 = slot === void 0 ? {} : gastownMetadata(slot);
+  const minute = readWindow(meta3.minute);
+  const hour = readWindow(meta3.hour);
+  return { ...minute ? { minute } : {}, ...hour ? { hour } : {} };
+}
+function usedIn(window2, now2, length) {
+  if (window2 === void 0) return 0;
+  const age = now2.getTime() - Date.parse(window2.since);
+  return age >= 0 && age < length ? window2.used : 0;
+}
+function allowance(budget, now2) {
+  return Math.max(0, Math.min(
+    SECONDARY_LIMITS.perMinute - usedIn(budget.minute, now2, MINUTE_MS),
+    SECONDARY_LIMITS.perHour - usedIn(budget.hour, now2, HOUR_MS)
+  ));
+}
+function spendIn(window2, now2, length, requests) {
+  const age = window2 === void 0 ? Infinity : now2.getTime() - Date.parse(window2.since);
+  return window2 !== void 0 && age >= 0 && age < length ? { since: window2.since, used: window2.used + requests } : { since: timestamp2(now2), used: requests };
+}
+function spend(budget, now2, requests) {
+  if (requests <= 0) return budget;
+  return { minute: spendIn(budget.minute, now2, MINUTE_MS, requests), hour: spendIn(budget.hour, now2, HOUR_MS, requests) };
+}
+function withMirrorBudget(ledger2, owner, repo, budget, write) {
+  const ref = mirrorSlotRef(owner, repo);
+  const now2 = timestamp2(write.now);
+  const title2 = `Mirror of ${owner}/${repo} to GitHub issues`;
+  const bead = beadByExternalRef(ledger2, ref) ?? {
+    id: newBeadId({ prefix: write.prefix, title: title2, description: ref, creator: write.actor, createdAt: write.now }, ledger2.records),
+    title: title2,
+    description: "What the mirror has spent of GitHub's secondary limits (80 content-creating requests a minute, 500 an hour) while it opens issues for work beads.",
+    status: "open",
+    priority: 4,
+    issue_type: MIRROR_SLOT_TYPE,
+    created_at: now2,
+    created_by: write.actor,
+    updated_at: now2,
+    external_ref: ref
+  };
+  return ledger2.withBead(withGastownMetadata({ ...bead, updated_at: now2 }, { minute: budget.minute, hour: budget.hour }));
+}
+
+// app/mirror/mirror-work.ts
+var MIRROR_OPENING_KEY = "mirror_opening";
+var ISSUE_ID_KEY = "issue_id";
+var OPENING_GRACE_MS = 2 * 6e4;
+function issueNumberOf(ref, repo) {
+  const match = /\/([^/]+)\/([^/]+)\/issues\/(\d+)$/.exec(ref ?? "");
+  if (!match || match[1]?.toLowerCase() !== repo.owner.toLowerCase() || match[2]?.toLowerCase() !== repo.repo.toLowerCase()) return void 0;
+  return Number(match[3]);
+}
+function issueIdOf(bead) {
+  const id = gastownMetadata(bead)[ISSUE_ID_KEY];
+  return typeof id === "number" && Number.isInteger(id) ? id : void 0;
+}
+function openingAt(bead) {
+  return gastownString(bead, MIRROR_OPENING_KEY);
+}
+function mirrorWork(ledger2, ids, mirror2, repo, now2) {
+  const open3 = [];
+  const recover = [];
+  const sync = [];
+  for (const id of new Set(ids)) {
+    const bead = ledger2.get(id);
+    if (bead === void 0 || !isMirrored(bead, mirror2)) continue;
+    if (bead.external_ref !== void 0 && bead.external_ref !== "") {
+      if (issueNumberOf(bead.external_ref, repo) !== void 0) sync.push(bead);
+      continue;
+    }
+    const opening = openingAt(bead);
+    if (opening === void 0) open3.push(bead);
+    else if (!(now2.getTime() - Date.parse(opening) < OPENING_GRACE_MS)) recover.push(bead);
+  }
+  return { open: open3, recover, sync };
+}
+function mirrorBacklog(ledger2, mirror2) {
+  const ids = [];
+  let total = 0;
+  for (const bead of ledger2.beads()) {
+    if (!isMirrored(bead, mirror2)) continue;
+    total++;
+    if (bead.external_ref === void 0 || bead.external_ref === "") ids.push(bead.id);
+  }
+  return { pending: ids.length, total, ids };
+}
+function backlogLine(backlog) {
+  return `${backlog.pending} of ${backlog.total} bead${backlog.total === 1 ? "" : "s"} still to open on GitHub`;
+}
+function openingCost(ledger2, bead, mirror2) {
+  const links = ledgerLinks(ledger2, bead, (other) => isMirrored(other, mirror2));
+  return 1 + (beadStatus(bead) === "closed" ? 1 : 0) + (links.parent !== void 0 ? 1 : 0) + links.blocked_by.length + commentsToPost(bead).length;
+}
+function withOpeningIntents(ledger2, input2) {
+  const now2 = input2.slot.now;
+  let budget = budgetOf(ledger2, input2.owner, input2.repo);
+  let left = allowance(budget, now2);
+  const claimed = [];
+  let deferred = 0;
+  let spent = 0;
+  for (const id of input2.candidates) {
+    const bead = ledger2.get(id);
+    if (bead === void 0 || !isMirrored(bead, input2.mirror) || (bead.external_ref ?? "") !== "" || openingAt(bead) !== void 0) continue;
+    const cost = deferred > 0 ? Infinity : openingCost(ledger2, bead, input2.mirror);
+    if (cost > left) {
+      deferred++;
+      continue;
+    }
+    left -= cost;
+    spent += cost;
+    claimed.push(withGastownMetadata(bead, { [MIRROR_OPENING_KEY]: timestamp2(now2) }));
+  }
+  if (claimed.length === 0) return { ledger: ledger2, claimed, deferred };
+  budget = spend(budget, now2, spent);
+  const next = withMirrorBudget(ledger2.withBeads(claimed), input2.owner, input2.repo, budget, input2.slot);
+  return { ledger: next, claimed, deferred };
+}
+function withOpenedIssue(current, sent, issue2) {
+  if ((current.external_ref ?? "") !== "") return current;
+  const linked = withGastownMetadata({ ...current, external_ref: issue2.html_url }, { [ISSUE_ID_KEY]: issue2.id, [MIRROR_OPENING_KEY]: void 0 });
+  return withSynced(linked, readSynced(syncedAtCreation(sent)));
+}
+function withIssueId(current, id) {
+  return issueIdOf(current) === id ? current : withGastownMetadata(current, { [ISSUE_ID_KEY]: id });
+}
+
+// app/handlers/mirror-beads.ts
+var NOTHING = { opened: [], recovered: [], updated: [], linked: 0, commented: 0, notes: [] };
+function describeMirror(report) {
+  const did = [];
+  if (report.opened.length > 0) did.push(`opened ${report.opened.map((o) => `#${o.number} (${o.bead})`).join(", ")}`);
+  if (report.recovered.length > 0) did.push(`found ${report.recovered.map((o) => `#${o.number} (${o.bead})`).join(", ")}, opened before a crash`);
+  if (report.updated.length > 0) did.push(`updated the issues of ${report.updated.join(", ")}`);
+  const sentences = did.length === 0 ? [] : [`The mirror ${did.join("; ")}.`];
+  if (report.backlog !== void 0 && report.backlog.pending > 0) sentences.push(`${backlogLine(report.backlog)}, as GitHub's secondary limits allow.`);
+  sentences.push(...report.notes);
+  return sentences.length === 0 ? void 0 : sentences.join(" ");
+}
+async function mirrorBeads(town, ids, seen, depth = 0) {
+  const { github, config: config2, deps } = town;
+  const repo = { owner: town.owner, repo: town.repo };
+  const mirror2 = config2.mirror;
+  const now2 = deps.clock();
+  const mirrored = (bead) => isMirrored(bead, mirror2);
+  const wanted = [...ids];
+  let work = mirrorWork(seen, wanted, mirror2, repo, now2);
+  const opening = new Set([...work.open, ...work.recover].map((bead) => bead.id));
+  const relink = beadsLinkingTo(seen, opening).filter((id) => {
+    const bead = seen.get(id);
+    return bead !== void 0 && mirrored(bead) && issueNumberOf(bead.external_ref, repo) !== void 0 && !work.sync.some((b) => b.id === id);
+  });
+  if (work.open.length === 0 && work.recover.length === 0 && work.sync.length === 0 && relink.length === 0) return NOTHING;
+  const outcomes = /* @__PURE__ */ new Map();
+  const outcome = (id) => {
+    let found = outcomes.get(id);
+    if (!found) outcomes.set(id, found = {});
+    return found;
+  };
+  const notes = [];
+  const report = { opened: [], recovered: [], updated: [], linked: 0, commented: 0 };
+  const issues = /* @__PURE__ */ new Map();
+  let state;
+  let view = seen;
+  let deferred = 0;
+  let claimed = [];
+  const intentInput = (ledger2) => ({
+    ...repo,
+    candidates: work.open.map((b) => b.id),
+    mirror: mirror2,
+    slot: { now: now2, actor: town.botLogin, prefix: ledgerPrefix(config2.ledger.prefix ?? void 0, ledger2.records.keys()) ?? town.fallbackPrefix }
+  });
+  const affordable = work.open.length > 0 && withOpeningIntents(seen, intentInput(seen)).claimed.length > 0;
+  if (work.open.length > 0 && !affordable) deferred = work.open.length;
+  if (affordable) {
+    let intents;
+    const written = await town.store.update(
+      () => `${MIRROR_COMMIT_PREFIX}opening issues for ${(intents?.claimed ?? []).map((b) => b.id).join(" ")}`,
+      (ledger2) => {
+        intents = withOpeningIntents(ledger2, intentInput(ledger2));
+        return intents.ledger;
+      }
+    );
+    state = written.state;
+    view = written.state.ledger;
+    deferred = intents?.deferred ?? 0;
+    claimed = intents?.claimed ?? [];
+    const again = mirrorWork(view, wanted, mirror2, repo, now2);
+    work = { open: [], recover: again.recover, sync: again.sync };
+  }
+  try {
+    for (const bead of claimed) {
+      const issue2 = await openMirrorIssue(github, repo, issueShape(bead));
+      issues.set(bead.id, issue2);
+      outcome(bead.id).opened = { sent: bead, issue: issue2 };
+      report.opened.push({ bead: bead.id, number: issue2.number });
+    }
+    if (work.recover.length > 0) await recoverOpenings(town, work.recover, issues, outcome, report);
+    for (const bead of [...work.sync, ...work.recover.filter((b) => outcomes.get(b.id)?.synced !== void 0)]) {
+      const current = view.get(bead.id) ?? bead;
+      const issue2 = issues.get(bead.id) ?? await getMirrorIssue(github, issueRef(town, current));
+      const linked = current.external_ref ? current : { ...current, external_ref: issue2.html_url };
+      const { edit } = syncBeadAndIssue(linked, issue2, { now: now2 });
+      const after = edit === void 0 ? issue2 : await editIssue(github, { ...repo, issue_number: issue2.number }, edit);
+      if (edit !== void 0) report.updated.push(bead.id);
+      issues.set(bead.id, after);
+      outcome(bead.id).synced = after;
+      if (issueIdOf(current) !== after.id) outcome(bead.id).issueId = after.id;
+    }
+    const linking = [.../* @__PURE__ */ new Set([...issues.keys(), ...relink])].sort();
+    for (const id of linking) await sendLinks(town, view, id, issues, outcome, notes, report, mirrored);
+    for (const id of [...issues.keys()].sort()) await sendComments(town, view.get(id), issues.get(id), outcomes.get(id)?.opened !== void 0, outcome, report);
+  } finally {
+    if (outcomes.size > 0) {
+      const written = await town.store.update(() => `${MIRROR_COMMIT_PREFIX}${summary(report)}`, (ledger2) => recordOutcomes(ledger2, outcomes, now2), state ? { from: state } : {});
+      state = written.state;
+    }
+  }
+  const changedSince = [...outcomes].filter(([id, o]) => {
+    const bead = state?.ledger.get(id);
+    return o.opened !== void 0 && bead !== void 0 && !jsonEqual(ledgerFields(bead), ledgerFields(o.opened.sent));
+  }).map(([id]) => id);
+  let follow = NOTHING;
+  if (changedSince.length > 0 && depth === 0 && state) follow = await mirrorBeads(town, changedSince, state.ledger, 1);
+  const backlog = deferred > 0 ? mirrorBacklog(state?.ledger ?? seen, mirror2) : void 0;
+  return {
+    opened: report.opened,
+    recovered: report.recovered,
+    updated: [...report.updated, ...follow.updated],
+    linked: report.linked + follow.linked,
+    commented: report.commented + follow.commented,
+    notes: [...notes, ...follow.notes],
+    ...backlog ? { backlog: { pending: backlog.pending, total: backlog.total } } : {}
+  };
+}
+async function mirrorPending(town, ledger2) {
+  if (!town.config.mirror.enabled) return void 0;
+  const backlog = mirrorBacklog(ledger2, town.config.mirror);
+  if (backlog.pending === 0) return void 0;
+  const report = await mirrorBeads(town, backlog.ids, ledger2);
+  const idle = report.opened.length === 0 && report.recovered.length === 0 && report.backlog === void 0;
+  return describeMirror(idle ? { ...report, backlog } : report);
+}
+function issueRef(town, bead) {
+  const number4 = issueNumberOf(bead.external_ref, town);
+  if (number4 === void 0) throw new Error(`${bead.id}: ${bead.external_ref ?? "no external_ref"} is no issue of ${town.owner}/${town.repo}`);
+  return { owner: town.owner, repo: town.repo, issue_number: number4 };
+}
+function summary(report) {
+  const parts = [];
+  if (report.opened.length > 0) parts.push(`opened ${report.opened.map((o) => `#${o.number}`).join(" ")}`);
+  if (report.recovered.length > 0) parts.push(`found ${report.recovered.map((o) => `#${o.number}`).join(" ")}`);
+  if (report.updated.length > 0) parts.push(`updated ${report.updated.length} issue${report.updated.length === 1 ? "" : "s"}`);
+  return parts.length === 0 ? "synced with GitHub" : parts.join(", ");
+}
+async function recoverOpenings(town, beads, issues, outcome, report) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const since = listedSince(beads.map((b) => gastownString(b, MIRROR_OPENING_KEY)).sort()[0]);
+  const found = await findMirrorIssues(town.github, repo, { creator: town.botLogin, since, beadIds: new Set(beads.map((b) => b.id)) });
+  for (const bead of beads) {
+    const issue2 = found.get(bead.id);
+    if (issue2 !== void 0) {
+      issues.set(bead.id, issue2);
+      outcome(bead.id).synced = issue2;
+      report.recovered.push({ bead: bead.id, number: issue2.number });
+      continue;
+    }
+    const opened = await openMirrorIssue(town.github, repo, issueShape(bead));
+    issues.set(bead.id, opened);
+    outcome(bead.id).opened = { sent: bead, issue: opened };
+    report.opened.push({ bead: bead.id, number: opened.number });
+  }
+}
+async function issueOfBead(town, view, id, issues, outcome) {
+  const known = issues.get(id);
+  if (known !== void 0) return { number: known.number, id: known.id, issue: known };
+  const bead = view.get(id);
+  const number4 = issueNumberOf(bead?.external_ref, town);
+  if (bead === void 0 || number4 === void 0) return void 0;
+  const recorded = issueIdOf(bead);
+  if (recorded !== void 0) return { number: number4, id: recorded };
+  const issue2 = await getMirrorIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 });
+  issues.set(id, issue2);
+  outcome(id).issueId = issue2.id;
+  return { number: number4, id: issue2.id, issue: issue2 };
+}
+function parentNumber(town, issue2) {
+  const url2 = issue2?.parent_issue_url;
+  if (url2 === void 0 || url2 === null) return void 0;
+  const match = /\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/.exec(url2);
+  if (!match || match[1]?.toLowerCase() !== town.owner.toLowerCase() || match[2]?.toLowerCase() !== town.repo.toLowerCase()) return "elsewhere";
+  return Number(match[3]);
+}
+async function sendLinks(town, view, id, issues, outcome, notes, report, mirrored) {
+  const bead = view.get(id);
+  if (bead === void 0) return;
+  const wanted = ledgerLinks(view, bead, mirrored);
+  const synced = syncedLinks(bead);
+  const changes = linkChanges(wanted, synced, unlinkedParent(bead));
+  if (noLinkChanges(changes)) return;
+  const own3 = await issueOfBead(town, view, id, issues, outcome);
+  if (own3 === void 0) return;
+  const repo = { owner: town.owner, repo: town.repo };
+  let parent = synced.parent;
+  if (changes.parent.add !== void 0 || changes.parent.remove !== void 0) {
+    const child = own3.issue ?? await getMirrorIssue(town.github, { ...repo, issue_number: own3.number });
+    issues.set(id, child);
+    const onGitHub = parentNumber(town, child);
+    const previous = changes.parent.remove === void 0 ? void 0 : await issueOfBead(town, view, changes.parent.remove, issues, outcome);
+    if (changes.parent.add !== void 0) {
+      const next = await issueOfBead(town, view, changes.parent.add, issues, outcome);
+      if (next !== void 0) {
+        if (onGitHub === next.number) {
+          parent = changes.parent.add;
+        } else {
+          const replace = onGitHub !== void 0;
+          const outcomeOf = await addSubIssue(town.github, { ...repo, issue_number: next.number }, own3.id, replace);
+          if (outcomeOf.kind === "linked") {
+            parent = changes.parent.add;
+            report.linked++;
+            if (replace && onGitHub !== previous?.number) {
+              const from = onGitHub === "elsewhere" ? "its parent in another repository" : `#${onGitHub}`;
+              await replyToIssue(
+                town.github,
+                { ...repo, issue_number: own3.number },
+                `Gas Town moved this issue from ${from} to #${next.number}: its bead's parent changed in the ledger since the mirror last synced it, and a change made in the ledger since the last sync wins. Make the change in the ledger (or move it back here) to keep another parent.`
+              );
+            }
+          } else {
+            const note = `GitHub would not make this issue a sub-issue of #${next.number} (${changes.parent.add}): ${outcomeOf.why}. The link is kept in the ledger only.`;
+            notes.push(`${id}: ${note}`);
+            outcome(id).unlinked = { parent: changes.parent.add, note };
+          }
+        }
+      }
+    } else if (previous !== void 0) {
+      if (onGitHub === previous.number) {
+        await removeSubIssue(town.github, { ...repo, issue_number: previous.number }, own3.id);
+        report.linked++;
+      }
+      parent = void 0;
+    }
+  }
+  const blockedBy = new Set(synced.blocked_by);
+  for (const blocker of changes.blockedBy.add) {
+    const other = await issueOfBead(town, view, blocker, issues, outcome);
+    if (other === void 0) continue;
+    const sent = await addBlockedBy(town.github, { ...repo, issue_number: own3.number }, other.id);
+    if (sent.kind === "linked") {
+      blockedBy.add(blocker);
+      report.linked++;
+    } else {
+      notes.push(`${id}: GitHub would not record #${own3.number} as blocked by #${other.number} (${blocker}): ${sent.why}. The link is kept in the ledger only.`);
+    }
+  }
+  for (const blocker of changes.blockedBy.remove) {
+    const other = await issueOfBead(town, view, blocker, issues, outcome);
+    if (other !== void 0) {
+      await removeBlockedBy(town.github, { ...repo, issue_number: own3.number }, other.id);
+      report.linked++;
+    }
+    blockedBy.delete(blocker);
+  }
+  outcome(id).links = { ...parent !== void 0 ? { parent } : {}, blocked_by: [...blockedBy].sort() };
+}
+async function sendComments(town, bead, issue2, justOpened, outcome, report) {
+  if (bead === void 0) return;
+  const pending = commentsToPost(bead);
+  if (pending.length === 0) return;
+  const ref = { owner: town.owner, repo: town.repo, issue_number: issue2.number };
+  const since = listedSince(pending.map((c) => c.created_at).sort()[0]);
+  const posted = justOpened ? /* @__PURE__ */ new Map() : await postedLedgerComments(town.github, ref, since, town.botLogin);
+  for (const comment of pending) {
+    const key = String(comment.id);
+    if (!posted.has(key)) {
+      const { id } = await replyToIssue(town.github, ref, mirroredCommentBody(comment));
+      posted.set(key, id);
+      report.commented++;
+    }
+  }
+  outcome(bead.id).commentIds = posted;
+}
+function recordOutcomes(ledger2, outcomes, now2) {
+  const changed = [];
+  for (const [id, o] of outcomes) {
+    const original = ledger2.get(id);
+    if (original === void 0) continue;
+    let bead = original;
+    if (o.opened !== void 0) bead = withOpenedIssue(bead, o.opened.sent, o.opened.issue);
+    if (o.synced !== void 0) {
+      if ((bead.external_ref ?? "") === "") bead = withGastownMetadata({ ...bead, external_ref: o.synced.html_url }, { [MIRROR_OPENING_KEY]: void 0 });
+      if (bead.external_ref === o.synced.html_url) bead = syncBeadAndIssue(bead, o.synced, { now: now2 }).bead;
+    }
+    if (o.issueId !== void 0) bead = withIssueId(bead, o.issueId);
+    else if (o.synced !== void 0 && bead.external_ref === o.synced.html_url) bead = withIssueId(bead, o.synced.id);
+    if (o.links !== void 0) bead = withSyncedLinks(bead, o.links);
+    if (o.unlinked !== void 0 && unlinkedParent(bead) !== o.unlinked.parent) {
+      const notes = [bead.notes ?? "", o.unlinked.note].filter((text4) => text4 !== "").join("\n\n");
+      bead = withGastownMetadata({ ...bead, notes }, { [UNLINKED_KEY]: { parent: o.unlinked.parent } });
+    }
+    if (o.commentIds !== void 0) bead = withCommentGitHubIds(bead, o.commentIds);
+    if (bead !== original && !jsonEqual(bead, original)) changed.push(bead);
+  }
+  return changed.length === 0 ? ledger2 : ledger2.withBeads(changed);
+}
+
 // app/github/ledger-store.ts
+import { randomUUID } from "node:crypto";
 var LEDGER_PATH = ".beads/issues.jsonl";
 var LEDGER_CONFIG_PATH = ".beads/config.yaml";
 var SIZE_WARNING_BYTES = 25e6;
@@ -37955,9 +38625,10 @@ function restClient(options) {
 var DEFAULT_API_URL = "https://api.github.com";
 var mirrorSyncCommand = {
   name: "sync",
-  usage: "[--repo OWNER/NAME]",
+  usage: "[--repo OWNER/NAME] [--login LOGIN]",
   summary: "bring the ledger's work beads and the repository's issues into agreement (GITHUB_TOKEN or GH_TOKEN)",
-  options: { repo: { type: "string" } },
+  // --login: who the token acts as (you, or the App's `<slug>[bot]`), to open the beads still without an issue.
+  options: { repo: { type: "string" }, login: { type: "string" } },
   positionals: { min: 0, max: 0 },
   async run(args, io) {
     const named = stringOption(args, "repo") ?? io.env.GITHUB_REPOSITORY;
@@ -37971,8 +38642,19 @@ var mirrorSyncCommand = {
     const opened = await openTown({ github, owner, repo, defaultBranch: data.default_branch }, { ...realDependencies, clock: io.now });
     if (opened.kind === "off") throw new UsageError(`Gas Town is not on in ${owner}/${repo}: ${opened.reason}`, 1);
     if (opened.kind === "invalid") throw new UsageError(opened.error.message, 1);
-    io.stdout(`${describeDrift(await repairDrift(opened.town))}
+    const drift = await repairDrift(opened.town);
+    io.stdout(`${describeDrift(drift)}
 `);
+    const login = stringOption(args, "login");
+    if (login !== void 0) {
+      const backlog = await mirrorPending({ ...opened.town, botLogin: login }, await opened.town.store.peek());
+      if (backlog !== void 0) io.stdout(`${backlog}
+`);
+    } else if (drift.kind === "repaired" && drift.plan.unopened > 0) {
+      const n = drift.plan.unopened;
+      io.stdout(`${n} bead${n === 1 ? "" : "s"} still to open on GitHub: the patrol opens them, or give --login to open them now.
+`);
+    }
     return 0;
   }
 };
@@ -38717,13 +39399,13 @@ var molSquashCommand = {
     const store = await openMoleculeStore(args, io);
     const id = args.positionals[0];
     const wispy = isWispId(store, id);
-    const summary = stringOption(args, "summary");
+    const summary2 = stringOption(args, "summary");
     const exit = stringOption(args, "exit");
     const { ledger: ledger2, digest } = await explained(() => squash(wispy ? store.wisps : store.ledger, id, {
       now: io.now(),
       abandon: args.values.abandon === true,
       ...kind ? { kind } : {},
-      ...summary !== void 0 ? { summary } : {},
+      ...summary2 !== void 0 ? { summary: summary2 } : {},
       ...exit !== void 0 ? { exit } : {}
     }));
     if (wispy) await store.saveWisps(ledger2);

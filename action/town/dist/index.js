@@ -77036,7 +77036,6 @@ function describeDrift(report) {
   const lines = [
     `Mirror: ${did.join(", ")}; ${listing.requests} page${listing.requests === 1 ? "" : "s"} read, ${listing.notModified} unchanged.`
   ];
-  if (plan.unopened > 0) lines.push(`${plan.unopened} bead${plan.unopened === 1 ? "" : "s"} still to open as issues (opened within GitHub's limits, over the next passes).`);
   if (plan.lost.length > 0) lines.push(`Linked to issues GitHub no longer lists (deleted or transferred): ${plan.lost.join(", ")}.`);
   return lines.join("\n");
 }
