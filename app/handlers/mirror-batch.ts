@@ -48,13 +48,15 @@ export class MirrorBatches<C> {
       }
       return batch.changes;
     };
-    const done = queue.tail.then(() => apply(take)).finally(take);
-    batch.done = done;
-    const settled = done.then(() => undefined, () => undefined);
+    const run = queue.tail.then(() => apply(take)).finally(take);
+    const settled = run.then(() => undefined, () => undefined);
     queue.tail = settled;
-    void settled.then(() => {
+    // The queue is let go before the batch's events hear it was applied.
+    const done = settled.then(() => {
       if (queue.tail === settled && queue.open === undefined) this.queues.delete(key);
+      return run;
     });
+    batch.done = done;
     return done;
   }
 
