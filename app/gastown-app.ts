@@ -5,6 +5,7 @@ import type { Probot } from "probot";
 import type { GitHubClient } from "./github/github-client.js";
 import { LedgerLanes } from "./github/ledger-lanes.js";
 import { realDependencies, type AppDependencies } from "./handlers/app-dependencies.js";
+import { withEventConfig } from "./handlers/event-config.js";
 import { handleIssueEvent } from "./handlers/issue-events.js";
 import { MirrorBatches } from "./handlers/mirror-batch.js";
 import { handleMirrorEvent } from "./handlers/mirror-issue-events.js";
@@ -63,11 +64,13 @@ export function gastownApp(given: AppDependencies = realDependencies, options: A
       return login;
     };
     app.on([...ISSUE_EVENTS], async (context) => {
-      await handleIssueEvent({ name: context.name, payload: context.payload, github: context.octokit }, deps, await botLogin());
+      const event = { name: context.name, payload: context.payload, github: context.octokit };
+      await handleIssueEvent(event, withEventConfig(deps, context.payload), await botLogin());
     });
     // Beside the requests above: a gt: label is never a bead's, and a command never a bead comment.
     app.on([...MIRROR_EVENTS], async (context) => {
-      await handleMirrorEvent({ name: context.name, payload: context.payload, github: context.octokit }, deps, await botLogin());
+      const event = { name: context.name, payload: context.payload, github: context.octokit };
+      await handleMirrorEvent(event, withEventConfig(deps, context.payload), await botLogin());
     });
     app.on([...MAIL_EVENTS], async (context) => {
       await handleMail({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);

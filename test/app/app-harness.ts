@@ -74,6 +74,12 @@ export interface TownOptions {
   readonly people?: Readonly<Record<string, Role>>;
   /** The webhook events the installation subscribes to; the App's defaults (all) unless given. */
   readonly events?: readonly string[];
+  /**
+   * Whether the mirror runs as the settings say. Off unless asked: the repository's own
+   * `.github/gastown.yml` gets `mirror: { enabled: false }` added (when it names no `mirror:`),
+   * so the tests of the other roles see their own ledger and requests, not the mirror's imports.
+   */
+  readonly mirror?: boolean;
 }
 
 export const REPO = "octo/town";
@@ -92,6 +98,10 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
   for (const [path, text] of Object.entries(options.files ?? {})) {
     if (text === undefined) delete files[path];
     else files[path] = text;
+  }
+  const config = files[".github/gastown.yml"];
+  if (options.mirror !== true && config !== undefined && !/^mirror:/m.test(config)) {
+    files[".github/gastown.yml"] = `${config}${config === "" || config.endsWith("\n") ? "" : "\n"}mirror:\n  enabled: false\n`;
   }
   await github.addRepo({ owner: "octo", name: "town", files });
   github.install({ account: "octo", ...(options.events === undefined ? {} : { events: [...options.events] }) });

@@ -22,7 +22,7 @@ afterEach(async () => {
 const URL_OF = (number: number) => `${town.github.urls.web}/octo/town/issues/${number}`;
 
 async function start(options: TownOptions = {}): Promise<Town> {
-  town = await startTown({ events: [...DEFAULT_APP_EVENTS, "sub_issues", "issue_dependencies"], ...options });
+  town = await startTown({ events: [...DEFAULT_APP_EVENTS, "sub_issues", "issue_dependencies"], mirror: true, ...options });
   return town;
 }
 
