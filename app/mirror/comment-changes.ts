@@ -16,7 +16,7 @@ import { beadByExternalRef } from "../ledger/external-ref.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { timestamp } from "../molecules/pour.js";
 import { isMirrored } from "./issue-shape.js";
-import { loginOf, recordAt, type MirrorContext } from "./mirror-context.js";
+import { isTime, loginOf, recordAt, type MirrorContext } from "./mirror-context.js";
 
 /** The key of a bead comment holding the GitHub comment's id. */
 export const GITHUB_ID_KEY = "github_id";
@@ -43,7 +43,7 @@ export function commentChangeOf(action: string, payload: unknown): CommentChange
   const comment = recordAt(payload, "comment");
   if (!ACTIONS.has(action) || typeof issue?.html_url !== "string" || issue.pull_request !== undefined) return undefined;
   const author = loginOf(recordAt(comment, "user"));
-  if (typeof comment?.id !== "number" || typeof comment.html_url !== "string" || typeof comment.created_at !== "string" || author === undefined) {
+  if (typeof comment?.id !== "number" || typeof comment.html_url !== "string" || !isTime(comment.created_at) || author === undefined) {
     return undefined;
   }
   return {

@@ -16,7 +16,7 @@ import { syncBeadAndIssue, type IssueEdit } from "./bead-issue-sync.js";
 import type { EditedChanges } from "./field-merge.js";
 import { ISSUE_ID_KEY, linkedAtImport } from "./imported-issue.js";
 import { isImportedIssue, isMirrored, issueLabelNames, type GitHubIssue } from "./issue-shape.js";
-import { loginOf, newBeadPrefix, recordAt, type MirrorContext } from "./mirror-context.js";
+import { isTime, loginOf, newBeadPrefix, recordAt, type MirrorContext } from "./mirror-context.js";
 
 /** The `issues` actions that change something the mirror keeps. */
 export const MIRRORED_ISSUE_ACTIONS: ReadonlySet<string> = new Set([
@@ -49,7 +49,7 @@ export interface PendingEdit {
 
 function isWebhookIssue(value: Record<string, unknown> | undefined): value is Record<string, unknown> & WebhookIssue {
   return value !== undefined && typeof value.html_url === "string" && typeof value.number === "number" &&
-    typeof value.id === "number" && typeof value.title === "string" && typeof value.created_at === "string";
+    typeof value.id === "number" && typeof value.title === "string" && isTime(value.created_at);
 }
 
 function editedChanges(payload: unknown): EditedChanges | undefined {

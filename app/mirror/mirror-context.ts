@@ -30,3 +30,8 @@ export function recordAt(value: unknown, key: string): Record<string, unknown> |
 export function loginOf(user: Record<string, unknown> | undefined): string | undefined {
   return typeof user?.login === "string" ? user.login : undefined;
 }
+
+/** Whether a payload's field is a time GitHub writes (ISO 8601): a bead's timestamps are made of it. */
+export function isTime(value: unknown): value is string {
+  return typeof value === "string" && !Number.isNaN(Date.parse(value));
+}

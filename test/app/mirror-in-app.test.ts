@@ -103,6 +103,24 @@ describe("an issue on GitHub becomes a bead", () => {
   });
 });
 
+describe("bad input", () => {
+  it("a delivery without its issue is left alone: no error, no request, the ledger as it was", async () => {
+    await start();
+    await openIssue("Fix the pumps");
+    await town.deliver();
+    const before = await town.ledger();
+    await town.as("ann", "PATCH", "/repos/octo/town/issues/1", { title: "Fix the pumps for good" });
+    const [edited] = (await town.newDeliveries()).filter((d) => d.event === "issues");
+    if (!edited) throw new Error("no delivery");
+    const { issue: _issue, ...withoutIssue } = edited.payload;
+    town.sent.length = 0;
+    await town.app().receive({ id: edited.id, name: "issues", payload: withoutIssue as never });
+    await town.app().receive({ id: edited.id, name: "issue_comment", payload: { ...withoutIssue, action: "created" } as never });
+    expect(town.sent).toEqual([]);
+    expect((await town.ledger())?.beads()).toEqual(before?.beads());
+  });
+});
+
 describe("the sling and the mirror", () => {
   it("agree on one bead per issue, and a bead the sling imported is recorded as synced", async () => {
     // Labelled: the issue is not imported when opened, so the sling imports it.

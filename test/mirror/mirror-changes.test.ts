@@ -29,6 +29,15 @@ describe("mirrorChangeOf", () => {
     expect(mirrorChangeOf("issues", null, "gastown[bot]")).toBeUndefined();
     expect(mirrorChangeOf("issues", "opened", "gastown[bot]")).toBeUndefined();
     expect(mirrorChangeOf("push", webhookPayload("push"), "gastown[bot]")).toBeUndefined();
+    // A time that is no time would make no bead timestamp: the event is left, nothing stored touched.
+    const badTime = webhookPayload("issue_comment", "created", (p) => {
+      (p["comment"] as Record<string, unknown>)["created_at"] = "yesterday";
+    });
+    expect(mirrorChangeOf("issue_comment", badTime, "gastown[bot]")).toBeUndefined();
+    const noTitle = webhookPayload("issues", "opened", (p) => {
+      delete (p["issue"] as Record<string, unknown>)["title"];
+    });
+    expect(mirrorChangeOf("issues", noTitle, "gastown[bot]")).toBeUndefined();
   });
 });
 

@@ -74685,6 +74685,9 @@ function recordAt(value, key) {
 function loginOf(user) {
   return typeof user?.login === "string" ? user.login : void 0;
 }
+function isTime(value) {
+  return typeof value === "string" && !Number.isNaN(Date.parse(value));
+}
 
 // app/mirror/comment-changes.ts
 var GITHUB_ID_KEY = "github_id";
@@ -74694,7 +74697,7 @@ function commentChangeOf(action, payload) {
   const comment = recordAt(payload, "comment");
   if (!ACTIONS.has(action) || typeof issue3?.html_url !== "string" || issue3.pull_request !== void 0) return void 0;
   const author = loginOf(recordAt(comment, "user"));
-  if (typeof comment?.id !== "number" || typeof comment.html_url !== "string" || typeof comment.created_at !== "string" || author === void 0) {
+  if (typeof comment?.id !== "number" || typeof comment.html_url !== "string" || !isTime(comment.created_at) || author === void 0) {
     return void 0;
   }
   return {
@@ -74759,7 +74762,7 @@ var MIRRORED_ISSUE_ACTIONS = /* @__PURE__ */ new Set([
   "unassigned"
 ]);
 function isWebhookIssue(value) {
-  return value !== void 0 && typeof value.html_url === "string" && typeof value.number === "number" && typeof value.id === "number" && typeof value.title === "string" && typeof value.created_at === "string";
+  return value !== void 0 && typeof value.html_url === "string" && typeof value.number === "number" && typeof value.id === "number" && typeof value.title === "string" && isTime(value.created_at);
 }
 function editedChanges(payload) {
   const changes = recordAt(payload, "changes");
