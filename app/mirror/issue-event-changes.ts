@@ -37,7 +37,11 @@ export interface IssueChange {
   readonly kind: "issue";
   readonly issue: WebhookIssue;
   /** Whether this event brings an issue not in the ledger yet into it (see importsIssue). */
-  readonly imports: { readonly opened: boolean; readonly label: string | undefined };
+  readonly imports: {
+    readonly opened: boolean;
+    /** The labels its events put on (one for an `issues.labeled`; a batch's may be several). */
+    readonly labelled: readonly string[];
+  };
   readonly edited?: EditedChanges;
 }
 
@@ -72,7 +76,7 @@ export function issueChangeOf(action: string, payload: unknown): IssueChange | u
   const edited = action === "edited" ? editedChanges(payload) : undefined;
   return {
     kind: "issue", issue,
-    imports: { opened: action === "opened", label: typeof label === "string" ? label : undefined },
+    imports: { opened: action === "opened", labelled: typeof label === "string" ? [label] : [] },
     ...(edited ? { edited } : {}),
   };
 }
@@ -83,8 +87,8 @@ export function issueChangeOf(action: string, payload: unknown): IssueChange | u
  * to import, a page at a time, not one event's.
  */
 function importsIssue(change: IssueChange, context: MirrorContext): boolean {
-  const { opened, label } = change.imports;
-  if (!opened && label !== context.mirror.label) return false;
+  const { opened, labelled } = change.imports;
+  if (!opened && !labelled.includes(context.mirror.label)) return false;
   return isImportedIssue(issueLabelNames(change.issue), context.mirror);
 }
 
@@ -109,7 +113,7 @@ export function coalesceIssueChanges(changes: readonly IssueChange[]): IssueChan
     const edited = { ...change.edited, ...seen.edited };
     byIssue.set(change.issue.html_url, {
       kind: "issue", issue: newest.issue,
-      imports: { opened: seen.imports.opened || change.imports.opened, label: seen.imports.label ?? change.imports.label },
+      imports: { opened: seen.imports.opened || change.imports.opened, labelled: [...seen.imports.labelled, ...change.imports.labelled] },
       ...(Object.keys(edited).length > 0 ? { edited } : {}),
     });
   }

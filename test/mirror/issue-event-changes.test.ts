@@ -38,8 +38,8 @@ describe("issueChangeOf", () => {
       p["changes"] = { title: { from: "Spelling error" } };
     });
     expect(edited.edited).toEqual({ title: { from: "Spelling error" } });
-    expect(edited.imports).toEqual({ opened: false, label: undefined });
-    expect(change("labeled").imports).toEqual({ opened: false, label: "bug" });
+    expect(edited.imports).toEqual({ opened: false, labelled: [] });
+    expect(change("labeled").imports).toEqual({ opened: false, labelled: ["bug"] });
     expect(change("opened").imports.opened).toBe(true);
   });
 
@@ -121,6 +121,13 @@ describe("applyIssueChange", () => {
     expect(applied.ledger.beads().map((b) => [b.external_ref, b.labels])).toEqual([[URL, ["bug"]]]);
     // Another label on an issue not in the ledger imports nothing: old issues are the drift pass's.
     expect(applyIssueChange(Ledger.empty(), change("labeled"), CONTEXT).ledger.beads()).toEqual([]);
+    // In a batch, the mirror's label after another one still imports.
+    const batch = coalesceIssueChanges([change("labeled"), change("labeled", (p) => {
+      issueOf(p)["labels"] = [...(issueOf(p)["labels"] as object[]), mirrorLabel];
+      p["label"] = mirrorLabel;
+    })]);
+    expect(batch.map((c) => c.imports.labelled)).toEqual([["bug", "gt:mirror"]]);
+    expect(applyIssueChange(Ledger.empty(), batch[0] as IssueChange, labelled).ledger.beads()).toHaveLength(1);
   });
 
   it("leaves a bead the mirror does not keep (mirror off, or a type it does not mirror)", () => {

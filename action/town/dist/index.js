@@ -74782,13 +74782,13 @@ function issueChangeOf(action, payload) {
   return {
     kind: "issue",
     issue: issue3,
-    imports: { opened: action === "opened", label: typeof label === "string" ? label : void 0 },
+    imports: { opened: action === "opened", labelled: typeof label === "string" ? [label] : [] },
     ...edited ? { edited } : {}
   };
 }
 function importsIssue(change, context) {
-  const { opened, label } = change.imports;
-  if (!opened && label !== context.mirror.label) return false;
+  const { opened, labelled } = change.imports;
+  if (!opened && !labelled.includes(context.mirror.label)) return false;
   return isImportedIssue(issueLabelNames(change.issue), context.mirror);
 }
 function updatedAt(change) {
@@ -74808,7 +74808,7 @@ function coalesceIssueChanges(changes) {
     byIssue.set(change.issue.html_url, {
       kind: "issue",
       issue: newest.issue,
-      imports: { opened: seen.imports.opened || change.imports.opened, label: seen.imports.label ?? change.imports.label },
+      imports: { opened: seen.imports.opened || change.imports.opened, labelled: [...seen.imports.labelled, ...change.imports.labelled] },
       ...Object.keys(edited).length > 0 ? { edited } : {}
     });
   }
