@@ -27,8 +27,10 @@ export async function run(source: PatrolSource = actionSource(), overrides: Part
   try {
     const options = await readPatrolOptions(source);
     const github = deps.client?.(options.token, options.apiUrl) ?? restClient({ token: options.token, baseUrl: options.apiUrl, warn: core.warning });
-    // A workflow's pass is rare and pays a runner-minute anyway: one request more sweeps for runs that hold no hook.
-    const report = await patrolRig({ github, owner: options.owner, repo: options.repo, defaultBranch: options.defaultBranch }, deps.app, options.botLogin, { sweepRuns: true });
+    // A workflow's pass is rare and pays a runner-minute anyway: one request more sweeps for runs
+    // that hold no hook, and the mirror's drift is repaired each time (where no App takes webhooks,
+    // this pass is how the ledger and the issues meet).
+    const report = await patrolRig({ github, owner: options.owner, repo: options.repo, defaultBranch: options.defaultBranch }, deps.app, options.botLogin, { sweepRuns: true, mirror: {} });
     deps.info(describe(report));
     return report;
   } catch (error) {
@@ -42,7 +44,8 @@ function describe(report: PatrolReport): string {
   if (report.kind === "off") return `Gas Town is not on here, so there is nothing to patrol: ${report.why}`;
   const did = [...report.actions.map((a) => `${a.bead}: ${a.text}`), ...report.promoted.map((bead) => `${bead}: hooked from the waiting slings`)];
   const refinery = report.refinery.length === 0 ? "" : `\nThe refinery:\n${report.refinery.map((line) => `- ${line}`).join("\n")}`;
+  const mirror = (report.mirror ?? []).map((line) => `\n${line}`).join("");
   return (did.length === 0
     ? `The witness looked at ${report.looked} hooked bead${report.looked === 1 ? "" : "s"} of ${report.rig}; all is well.`
-    : `The witness looked at ${report.looked} hooked bead${report.looked === 1 ? "" : "s"} of ${report.rig}:\n${did.map((d) => `- ${d}`).join("\n")}`) + refinery;
+    : `The witness looked at ${report.looked} hooked bead${report.looked === 1 ? "" : "s"} of ${report.rig}:\n${did.map((d) => `- ${d}`).join("\n")}`) + refinery + mirror;
 }

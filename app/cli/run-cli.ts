@@ -3,6 +3,7 @@
 import { parseCommandArgs, type Command } from "./command.js";
 import { UsageError, type CliIo } from "./cli-io.js";
 import { LEDGER_COMMANDS } from "./ledger/index.js";
+import { MIRROR_COMMANDS } from "./mirror/index.js";
 import { FORMULA_COMMANDS, MOL_COMMANDS } from "./molecules/index.js";
 import { BEAD_COMMANDS, MAIL_COMMANDS, RUNNER_HELP, RUNNER_TOP_COMMANDS, STEP_COMMANDS } from "./runner/index.js";
 
@@ -18,6 +19,7 @@ const GROUPS: readonly Group[] = [
   { name: "ledger", summary: "read, check and merge the beads ledger", commands: LEDGER_COMMANDS },
   { name: "formula", summary: "list, show and cook the formulas molecules are poured from", commands: FORMULA_COMMANDS },
   { name: "mol", summary: "pour, follow and end molecules: a formula's steps as beads", commands: MOL_COMMANDS },
+  { name: "mirror", summary: "bring the ledger and the repository's GitHub issues into agreement", commands: MIRROR_COMMANDS },
   { name: "step", summary: "close this process's step, in a polecat's run", commands: STEP_COMMANDS, runner: true },
   { name: "bead", summary: "file a bead, in a polecat's run", commands: BEAD_COMMANDS, runner: true },
   { name: "mail", summary: "write to the town's roles, in a polecat's run", commands: MAIL_COMMANDS, runner: true },

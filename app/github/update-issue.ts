@@ -1,6 +1,4 @@
-// Issues edited in place: the town health issue the App keeps (its body, closed), and an issue
-// the mirror brings into agreement with its bead.
-import type { IssueEdit } from "../mirror/bead-issue-sync.js";
+// An issue the App keeps, edited in place and closed: the town health issue.
 import type { GitHubClient } from "./github-client.js";
 import type { IssueRef } from "./issue-comments.js";
 
@@ -13,9 +11,4 @@ export async function closeIssue(github: GitHubClient, issue: IssueRef): Promise
   await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
     owner: issue.owner, repo: issue.repo, issue_number: issue.issue_number, state: "closed", state_reason: "completed",
   });
-}
-
-/** The mirror's edit of an issue (bead-issue-sync.ts decides it): only the fields it names change. */
-export async function editIssue(github: GitHubClient, issue: IssueRef, edit: IssueEdit): Promise<void> {
-  await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: issue.owner, repo: issue.repo, issue_number: issue.issue_number, ...edit });
 }

@@ -6,7 +6,7 @@
 //   4. after the commit, each issue edit the merge decided for the ledger's side is sent
 // A person's edit so makes one round trip: one ledger commit and no edit back, and the ledger →
 // GitHub direction, reading that commit's beads, finds both sides agree.
-import { editIssue } from "../github/update-issue.js";
+import { editIssue } from "../github/edit-issue.js";
 import type { MirrorContext } from "../mirror/mirror-context.js";
 import { applyMirrorChanges, mirrorChangeOf, type MirrorApplied, type MirrorChange } from "../mirror/mirror-changes.js";
 import type { AppDependencies } from "./app-dependencies.js";

@@ -5,6 +5,7 @@
 // and when they do, every write is a compare-and-swap that applies a look only while the
 // ledger still shows what it saw, so the town is repaired once.
 import type { GitHubClient } from "../github/github-client.js";
+import { memoryPageCache, type PageCache } from "../github/issue-pages.js";
 import { listInstallationRepositories } from "../github/installation-repositories.js";
 import type { AppDependencies } from "./app-dependencies.js";
 import { deaconPass } from "./deacon-town.js";
@@ -28,7 +29,7 @@ export interface TickReport {
 }
 
 /** One tick: every repository of every installation patrolled; with `deacon`, the deacon's round too. */
-export async function patrolTick(app: PatrolApp, deps: AppDependencies, deacon: boolean): Promise<TickReport> {
+export async function patrolTick(app: PatrolApp, deps: AppDependencies, deacon: boolean, pages?: PageCache): Promise<TickReport> {
   const botLogin = await app.botLogin();
   const rigs: TickReport["rigs"][number][] = [];
   for (const installation of await app.installations()) {
@@ -37,8 +38,10 @@ export async function patrolTick(app: PatrolApp, deps: AppDependencies, deacon: 
     for (const repository of repositories) {
       const name = `${repository.owner}/${repository.repo}`;
       try {
-        // The deacon's ticks also sweep for runs that hold no hook: rare, and one request more a rig.
-        rigs.push({ installation, repository: name, report: await patrolRig({ github, ...repository }, deps, botLogin, { sweepRuns: deacon }) });
+        // The deacon's ticks also sweep for runs that hold no hook, and repair the mirror's drift:
+        // webhooks deliver nearly everything, so these repair what was missed, every half hour.
+        const options = deacon ? { sweepRuns: true, mirror: pages ? { pages } : {} } : {};
+        rigs.push({ installation, repository: name, report: await patrolRig({ github, ...repository }, deps, botLogin, options) });
       } catch (error) {
         // One rig's failure is its own: the others are still patrolled, and the next tick tries it again.
         rigs.push({ installation, repository: name, report: { kind: "failed", why: error instanceof Error ? error.message : String(error) } });
@@ -79,6 +82,8 @@ export interface ClockOptions {
 export function startPatrolClock(app: PatrolApp, deps: AppDependencies, options: ClockOptions): () => void {
   let ticks = 0;
   let stopped = false;
+  // The issue pages the drift repair saw, kept between ticks so unchanged ones cost nothing.
+  const pages = memoryPageCache();
   const setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
   const arm = () => {
     if (stopped) return;
@@ -89,7 +94,7 @@ export function startPatrolClock(app: PatrolApp, deps: AppDependencies, options:
     const deacon = ticks % DEACON_EVERY_TICKS === 0;
     ticks++;
     try {
-      const report = await patrolTick(app, deps, deacon);
+      const report = await patrolTick(app, deps, deacon, pages);
       const acted = report.rigs.filter((r) => r.report.kind === "patrolled" && (r.report.actions.length > 0 || r.report.promoted.length > 0));
       const failed = report.rigs.filter((r) => r.report.kind === "failed");
       options.log.info(`Patrol: ${report.rigs.length} repositories, ${acted.length} repaired, ${failed.length} failed${deacon ? "; the deacon's round too" : ""}.`);

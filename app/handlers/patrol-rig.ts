@@ -32,6 +32,8 @@ import { escalateMail, publishExit } from "./polecat-mail.js";
 import { openTown, type RepositoryRef, type Town, type TownEvent } from "./repository-town.js";
 import { refineTown } from "./refinery-run.js";
 import { actOnWitness } from "./witness-act.js";
+import { describeDrift, repairDrift } from "./mirror-drift.js";
+import type { PageCache } from "../github/issue-pages.js";
 
 export type PatrolReport =
   | { readonly kind: "off"; readonly why: string }
@@ -44,6 +46,8 @@ export type PatrolReport =
       readonly promoted: readonly string[];
       /** What the refinery did with the merge queue, when anything was queued. */
       readonly refinery: readonly string[];
+      /** What the mirror's drift repair found and did, on the passes that run it. */
+      readonly mirror?: readonly string[];
     };
 
 export interface PatrolOptions {
@@ -53,6 +57,12 @@ export interface PatrolOptions {
    * GitHub's own time-out. Events cancel the others as they start.
    */
   readonly sweepRuns?: boolean;
+  /**
+   * Also repair the mirror's drift (mirror-drift.ts): every issue against the ledger, for what
+   * missed webhooks and pushes left apart. Slower than the witness's clock needs; the pages of
+   * issues seen last time are kept in `pages`, so unchanged ones cost nothing.
+   */
+  readonly mirror?: { readonly pages?: PageCache };
 }
 
 export async function patrolRig(ref: RepositoryRef, deps: AppDependencies, botLogin: string, options: PatrolOptions = {}): Promise<PatrolReport> {
@@ -60,6 +70,22 @@ export async function patrolRig(ref: RepositoryRef, deps: AppDependencies, botLo
   if (opened.kind === "off") return { kind: "off", why: opened.reason };
   if (opened.kind === "invalid") return { kind: "off", why: opened.error.message };
   const town: TownEvent = { ...opened.town, botLogin };
+  const report = await witnessPass(town, deps, options);
+  return options.mirror === undefined ? report : { ...report, mirror: await mirrorPass(town, options.mirror.pages) };
+}
+
+/** The drift repair's lines; a failure is said, not thrown, so the witness's work still reports. */
+async function mirrorPass(town: Town, pages: PageCache | undefined): Promise<string[]> {
+  try {
+    return describeDrift(await repairDrift(town, pages)).split("\n");
+  } catch (error) {
+    return [`The mirror's drift repair failed: ${error instanceof Error ? error.message : String(error)}; the next pass tries again.`];
+  }
+}
+
+type Patrolled = Extract<PatrolReport, { kind: "patrolled" }>;
+
+async function witnessPass(town: TownEvent, deps: AppDependencies, options: PatrolOptions): Promise<Patrolled> {
   const rig = `${town.owner}/${town.repo}`;
   const startedAt = deps.clock();
   const ledger = await town.store.peek();

@@ -156,7 +156,12 @@ export function isMirrored(bead: Bead, mirror: MirrorSettings): boolean {
   return gastownString(bead, "step") === undefined && !MOLECULE_CHILD.test(bead.id);
 }
 
-/** Whether an issue with these labels becomes a bead: all of them, or only those carrying the mirror's label. */
+/**
+ * Whether an issue with these labels becomes a bead: all of them, or only those carrying the
+ * mirror's label. GitHub compares label names without case, so a repository's `GT:Mirror` is the
+ * configured `gt:mirror`.
+ */
 export function isImportedIssue(labels: readonly string[], mirror: MirrorSettings): boolean {
-  return mirror.enabled && (mirror.issues === "all" || labels.includes(mirror.label));
+  const wanted = mirror.label.toLowerCase();
+  return mirror.enabled && (mirror.issues === "all" || labels.some((label) => label.toLowerCase() === wanted));
 }

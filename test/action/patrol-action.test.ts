@@ -40,6 +40,9 @@ async function patrolRun(): Promise<{ id: number; token: string; env: Record<str
   };
 }
 
+/** The pass's drift repair: the slung issue and its bead agree, and the one page of issues was read whole. */
+const MIRROR_LINE = "Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 0 issues imported, 1 recorded as in agreement; 1 page read, 0 unchanged.";
+
 describe("the patrol action", () => {
   it("restarts a polecat whose runner died, with the patrol run's GITHUB_TOKEN, and says what it did", async () => {
     town = await startTown({ files: { [PATROL_WORKFLOW]: await readFile(EXAMPLE_WORKFLOW, "utf8") } });
@@ -58,8 +61,9 @@ describe("the patrol action", () => {
     expect(failures).toEqual([]);
     expect(outcome).toEqual({
       kind: "patrolled", rig: REPO, looked: 1, promoted: [], refinery: [], actions: [{ bead: bead.id, text: "restarted it as attempt 2 (dead-runner)" }],
+      mirror: [MIRROR_LINE],
     });
-    expect(infos).toEqual([`The witness looked at 1 hooked bead of ${REPO}:\n- ${bead.id}: restarted it as attempt 2 (dead-runner)`]);
+    expect(infos).toEqual([`The witness looked at 1 hooked bead of ${REPO}:\n- ${bead.id}: restarted it as attempt 2 (dead-runner)\n${MIRROR_LINE}`]);
     const after = await beadOf(town, 1);
     expect(witnessOf(after)).toMatchObject({ attempt: 2, status: "hooked" });
     // GITHUB_TOKEN may dispatch a workflow: the next attempt runs.

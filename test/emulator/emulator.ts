@@ -15,7 +15,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { registerDefaultBranchWorkflows, startTriggeredRuns, WORKFLOWS_PATH } from "./actions/engine.js";
-import { bucketOf, charge, DEFAULT_RATE_LIMITS, type RateBuckets, type RateLimits } from "./auth/rate-limit.js";
+import { bucketOf, charge, refund, DEFAULT_RATE_LIMITS, type RateBuckets, type RateLimits } from "./auth/rate-limit.js";
 import type { Principal } from "./auth/principal.js";
 import { countRequest, type Counters } from "./faults/counters.js";
 import { addFault, deliveryFaultFor, lostRaceFor, requestFaultFor, takeFault, type Fault, type FaultPlan } from "./faults/plan.js";
@@ -504,8 +504,11 @@ export class Emulator implements Core {
         this.buckets = charged.buckets;
         return { headers: charged.headers, exceeded: charged.exceeded, owner: bucket.owner };
       },
-      count: (operationId, requestBytes, responseBytes) => {
-        this.counted = countRequest(this.counted, operationId, requestBytes, responseBytes);
+      refundRateLimit: (principal: Principal) => {
+        this.buckets = refund(this.buckets, bucketOf(principal, this.rateLimits).key);
+      },
+      count: (operationId, requestBytes, responseBytes, status) => {
+        this.counted = countRequest(this.counted, operationId, requestBytes, responseBytes, status);
       },
       requestId: () => randomUUID().toUpperCase().slice(0, 23),
     };

@@ -72,9 +72,9 @@ export async function call(
   emulator: Emulator,
   method: string,
   path: string,
-  options: { token?: string; jwt?: string; body?: unknown } = {},
+  options: { token?: string; jwt?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; headers: Headers; body: unknown }> {
-  const headers: Record<string, string> = { accept: "application/vnd.github+json" };
+  const headers: Record<string, string> = { accept: "application/vnd.github+json", ...options.headers };
   if (options.token !== undefined) headers["authorization"] = `token ${options.token}`;
   if (options.jwt !== undefined) headers["authorization"] = `Bearer ${options.jwt}`;
   if (options.body !== undefined) headers["content-type"] = "application/json";

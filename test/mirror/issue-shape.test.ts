@@ -271,6 +271,8 @@ describe("which beads are mirrored, and which issues imported", () => {
     expect([isImportedIssue([], MIRROR), isImportedIssue(["bug"], labelled), isImportedIssue(["bug", "gt:mirror"], labelled)])
       .toEqual([true, false, true]);
     expect(isImportedIssue(["gt:track"], { ...labelled, label: "gt:track" })).toBe(true);
+    // GitHub's label names are one label whatever their case.
+    expect(isImportedIssue(["GT:Mirror"], labelled)).toBe(true);
     expect(isImportedIssue(["gt:mirror"], { ...MIRROR, enabled: false })).toBe(false);
   });
 });

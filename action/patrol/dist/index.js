@@ -54413,6 +54413,7 @@ var BARE_TYPES = { bug: "bug", feature: "feature", enhancement: "feature" };
 var SCOPED = /^(priority|status|type)::/;
 var STATE_STATUSES = /* @__PURE__ */ new Set(["open", "closed"]);
 var LABEL_STATUSES = new Set(BUILTIN_STATUSES.filter((status) => !STATE_STATUSES.has(status)));
+var STATUS_SPELLINGS = { "in-progress": "in_progress" };
 function isScopedLabel(label) {
   return SCOPED.test(label);
 }
@@ -54429,8 +54430,27 @@ function typeFromLabels(labels) {
   for (const label of labels) if (BARE_TYPES[label]) return BARE_TYPES[label];
   return "task";
 }
+function statusFromIssue(state, labels, customStatuses = []) {
+  if (state === "closed") return "closed";
+  for (const label of labels) {
+    if (!label.startsWith("status::")) continue;
+    const named = label.slice("status::".length);
+    const status = STATUS_SPELLINGS[named] ?? named;
+    if (LABEL_STATUSES.has(status) || customStatuses.includes(status)) return status;
+  }
+  return "open";
+}
 function workLabels(labels) {
   return [...new Set(labels.filter((l) => !isScopedLabel(l) && !l.startsWith("gt:")))].sort();
+}
+function priorityLabel(priority) {
+  return `priority::${PRIORITY_NAMES[priority ?? 0] ?? PRIORITY_NAMES[DEFAULT_PRIORITY]}`;
+}
+function typeLabel(type) {
+  return `type::${type}`;
+}
+function statusLabel(status) {
+  return STATE_STATUSES.has(status) ? void 0 : `status::${status}`;
 }
 
 // app/town/state-labels.ts
@@ -54540,16 +54560,64 @@ function jsonEqual(a, b) {
   return defined === 0;
 }
 
+// app/ledger/merge-sets.ts
+function byKey(list, keyOf) {
+  const map2 = /* @__PURE__ */ new Map();
+  for (const element of list ?? []) {
+    const key = keyOf(element);
+    if (!map2.has(key)) map2.set(key, element);
+  }
+  return map2;
+}
+function mergeSets(base, ours, theirs, keyOf, mergeKept = (_base, o) => o) {
+  const b = byKey(base, keyOf);
+  const o = byKey(ours, keyOf);
+  const t = byKey(theirs, keyOf);
+  const merged = [];
+  for (const [key, element] of o) {
+    const kept = t.get(key);
+    if (kept !== void 0) merged.push(mergeKept(b.get(key), element, kept));
+    else if (!b.has(key)) merged.push(element);
+  }
+  for (const [key, element] of t) {
+    if (!o.has(key) && !b.has(key)) merged.push(element);
+  }
+  return merged;
+}
+
+// app/ledger/merge-fields.ts
+function closedWins(ours, theirs) {
+  return theirs === "closed" ? "closed" : ours;
+}
+function moreUrgent(ours, theirs) {
+  const rank = (value) => typeof value === "number" ? value : 0;
+  return rank(theirs) < rank(ours) ? theirs : ours;
+}
+
 // app/mirror/mirrored-fields.ts
 var MIRRORED_FIELDS = ["title", "body", "state", "priority", "type", "labels", "assignees"];
 function isSetField(field) {
   return field === "labels" || field === "assignees";
+}
+function isTextField(field) {
+  return field === "title" || field === "body";
 }
 function canonicalSet(values) {
   return [...new Set(values)].sort();
 }
 function canonicalValue(field, value) {
   return isSetField(field) ? canonicalSet(value) : value;
+}
+function sameValue(field, a, b) {
+  if (!isSetField(field)) return a === b;
+  const left = canonicalSet(a);
+  const right = canonicalSet(b);
+  return left.length === right.length && left.every((value, i) => value === right[i]);
+}
+function isFieldValue(field, value) {
+  if (isSetField(field)) return Array.isArray(value) && value.every((element) => typeof element === "string");
+  if (field === "priority") return typeof value === "number" && Number.isInteger(value);
+  return typeof value === "string";
 }
 
 // app/mirror/synced-state.ts
@@ -54570,9 +54638,34 @@ function syncedField(field, value) {
   const hash2 = fieldHash(field, value);
   return keepsValue(field, value) ? { hash: hash2, value: canonicalValue(field, value) } : { hash: hash2 };
 }
+function syncedHolds(record2, field, value) {
+  return record2 !== void 0 && record2.hash === fieldHash(field, value);
+}
 function syncedState(fields) {
   const state = {};
   for (const field of MIRRORED_FIELDS) state[field] = syncedField(field, fields[field]);
+  return state;
+}
+function isRecord2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function readField(field, stored) {
+  if (!isRecord2(stored) || typeof stored.hash !== "string" || !/^[0-9a-f]{16}$/.test(stored.hash)) {
+    return void 0;
+  }
+  if (stored.value === void 0) return { hash: stored.hash };
+  const value = stored.value;
+  if (!isFieldValue(field, value) || fieldHash(field, value) !== stored.hash) return void 0;
+  return { hash: stored.hash, value: canonicalValue(field, value) };
+}
+function readSynced(bead) {
+  const stored = gastownMetadata(bead)[SYNCED_KEY];
+  if (!isRecord2(stored)) return {};
+  const state = {};
+  for (const field of MIRRORED_FIELDS) {
+    const record2 = Object.hasOwn(stored, field) ? readField(field, stored[field]) : void 0;
+    if (record2 !== void 0) state[field] = record2;
+  }
   return state;
 }
 function withSynced(bead, state) {
@@ -54580,17 +54673,199 @@ function withSynced(bead, state) {
   return withGastownMetadata(bead, { [SYNCED_KEY]: state });
 }
 
+// app/mirror/field-merge.ts
+var FIELD_NAMES = { title: "title", body: "description" };
+function conflictNote(field, ledger2, github) {
+  return [
+    `The ${FIELD_NAMES[field]} was changed both in the ledger and on GitHub since the mirror last synced them. GitHub's version, a person's edit, is kept; the ledger's version was:`,
+    agentText(ledger2),
+    "GitHub's version, now on both sides:",
+    agentText(github)
+  ].join("\n\n");
+}
+function decideByRule(field, base, ledger2, github) {
+  if (isSetField(field)) {
+    const merged = mergeSets(
+      base?.value,
+      ledger2,
+      github,
+      (element) => element
+    );
+    return { value: merged };
+  }
+  if (isTextField(field)) {
+    const conflict = {
+      field,
+      ledger: ledger2,
+      github,
+      chosen: "github",
+      note: conflictNote(field, ledger2, github)
+    };
+    return { value: github, conflict };
+  }
+  switch (field) {
+    case "state":
+      return { value: closedWins(ledger2, github) };
+    case "priority":
+      return { value: moreUrgent(ledger2, github) };
+    default:
+      return { value: github };
+  }
+}
+function editedFrom(field, edited) {
+  return isTextField(field) ? edited?.[field]?.from : void 0;
+}
+function decide(field, base, ledger2, github, edited) {
+  if (sameValue(field, ledger2, github)) return { value: ledger2 };
+  const before = editedFrom(field, edited);
+  const ledgerChanged = !syncedHolds(base, field, ledger2) && ledger2 !== before;
+  const githubChanged = before !== void 0 ? github !== before : !syncedHolds(base, field, github);
+  if (!ledgerChanged && githubChanged) return { value: github };
+  if (ledgerChanged && !githubChanged) return { value: ledger2 };
+  return decideByRule(field, base, ledger2, github);
+}
+function mergeMirroredFields({ synced, ledger: ledger2, github, edited }) {
+  const toGitHub = {};
+  const toLedger = {};
+  const next = {};
+  const conflicts = [];
+  const decideField = (field) => {
+    const base = synced[field];
+    const { value, conflict } = decide(field, base, ledger2[field], github[field], edited);
+    if (!sameValue(field, value, ledger2[field])) toLedger[field] = value;
+    if (!sameValue(field, value, github[field])) toGitHub[field] = value;
+    next[field] = syncedHolds(base, field, value) ? base : syncedField(field, value);
+    if (conflict !== void 0) conflicts.push(conflict);
+  };
+  for (const field of MIRRORED_FIELDS) decideField(field);
+  const nextSynced = next;
+  return {
+    toGitHub,
+    toLedger,
+    synced: nextSynced,
+    syncedChanged: !jsonEqual(synced, nextSynced),
+    conflicts
+  };
+}
+
+// app/mirror/issue-body.ts
+var MAX_BODY_CHARACTERS = 65536;
+var MARKER = /^<!-- gastown:bead ([A-Za-z0-9][A-Za-z0-9._-]*) -->$/;
+var NEUTRALISED_MENTION = /(?<![A-Za-z0-9_])@\u200b(?=[A-Za-z0-9])/g;
+function markerLine(beadId) {
+  return `<!-- gastown:bead ${beadId} -->`;
+}
+function cutNotice(beadId) {
+  return `*(Cut at GitHub's limit of ${MAX_BODY_CHARACTERS.toLocaleString("en")} characters: the whole text is bead ${beadId}'s description in the ledger.)*`;
+}
+function issueBody(beadId, description) {
+  const marker = markerLine(beadId);
+  const text2 = withoutMentions(description ?? "");
+  if (text2 === "") return marker;
+  const whole = `${text2}
+
+${marker}`;
+  if (whole.length <= MAX_BODY_CHARACTERS) return whole;
+  const tail = `
+
+${cutNotice(beadId)}
+
+${marker}`;
+  let cut = text2.slice(0, MAX_BODY_CHARACTERS - tail.length);
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}${tail}`;
+}
+function markerBeadId(body) {
+  const lastLine = (body ?? "").replace(/\s+$/, "").split("\n").at(-1) ?? "";
+  return MARKER.exec(lastLine.replace(/\r$/, ""))?.[1];
+}
+function descriptionFromBody(body) {
+  let text2 = body ?? "";
+  const id = markerBeadId(text2);
+  if (id !== void 0) {
+    text2 = text2.replace(/\s+$/, "").slice(0, -markerLine(id).length);
+    text2 = text2.endsWith("\n\n") ? text2.slice(0, -2) : text2.replace(/[\r\n]+$/, "");
+  }
+  const notice = id === void 0 ? void 0 : `
+
+${cutNotice(id)}`;
+  const cut = notice !== void 0 && text2.endsWith(notice);
+  if (cut) text2 = text2.slice(0, -notice.length);
+  return { description: text2.replace(NEUTRALISED_MENTION, "@"), cut };
+}
+
 // app/mirror/issue-shape.ts
 var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+var NOT_PLANNED = /^(?:not[ _-]?planned|won'?t[ _-]?(?:fix|do)|wontfix|duplicate|obsolete|invalid|abandoned|burned|cancell?ed|rejected|stale|spurious|superseded)\b/i;
+var MOLECULE_CHILD = /-(?:mol|wisp)-[a-z0-9]+\.\d/;
 function isGitHubLogin(name2) {
   return GITHUB_LOGIN.test(name2);
+}
+function stateReason(closeReason) {
+  return NOT_PLANNED.test((closeReason ?? "").trim()) ? "not_planned" : "completed";
 }
 function issueAssignees(bead) {
   if (bead.assignee === void 0 || bead.assignee === "") return [];
   return isGitHubLogin(bead.assignee) ? [bead.assignee] : void 0;
 }
+function issueLabels(bead) {
+  const status = statusLabel(beadStatus(bead));
+  return [typeLabel(beadType(bead)), priorityLabel(bead.priority), ...status ? [status] : [], ...workLabels(bead.labels ?? [])];
+}
+function issueShape(bead) {
+  const closed = beadStatus(bead) === "closed";
+  return {
+    title: bead.title,
+    body: issueBody(bead.id, bead.description),
+    state: closed ? "closed" : "open",
+    state_reason: closed ? stateReason(bead.close_reason) : null,
+    labels: issueLabels(bead),
+    assignees: issueAssignees(bead)
+  };
+}
+function issueLabelNames(issue3) {
+  return (issue3.labels ?? []).map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
+}
+function issueFields(issue3, customStatuses = []) {
+  const labels = issueLabelNames(issue3);
+  const state = issue3.state === "closed" ? "closed" : "open";
+  const { description, cut } = descriptionFromBody(issue3.body);
+  return {
+    title: issue3.title,
+    description,
+    descriptionCut: cut,
+    status: statusFromIssue(state, labels, customStatuses),
+    close_reason: state === "closed" ? issue3.state_reason ?? void 0 : void 0,
+    priority: priorityFromLabels(labels),
+    issue_type: typeFromLabels(labels),
+    labels: workLabels(labels),
+    assignee: issue3.assignees?.[0]?.login ?? issue3.assignee?.login,
+    external_ref: issue3.html_url
+  };
+}
+function isTemplate(bead) {
+  return bead.is_template === true || (bead.labels ?? []).includes("template");
+}
+function canonicalType(type) {
+  return TYPE_ALIASES[type] ?? type;
+}
+function isMirrored(bead, mirror2) {
+  if (!mirror2.enabled) return false;
+  const type = beadType(bead);
+  if (NEVER_MIRRORED_TYPES.includes(type)) return false;
+  if (!mirror2.types.some((configured) => canonicalType(configured) === type)) return false;
+  if (beadStatus(bead) === TOMBSTONE || isEphemeral(bead) || isTemplate(bead)) return false;
+  return gastownString(bead, "step") === void 0 && !MOLECULE_CHILD.test(bead.id);
+}
+function isImportedIssue(labels, mirror2) {
+  const wanted = mirror2.label.toLowerCase();
+  return mirror2.enabled && (mirror2.issues === "all" || labels.some((label) => label.toLowerCase() === wanted));
+}
 
 // app/mirror/bead-issue-sync.ts
+function keepsGitHubAssignees(bead) {
+  return issueAssignees(bead) === void 0;
+}
 function ledgerFields(bead) {
   return {
     title: bead.title,
@@ -54602,6 +54877,91 @@ function ledgerFields(bead) {
     labels: workLabels(bead.labels ?? []),
     assignees: issueAssignees(bead) ?? []
   };
+}
+function githubFields(issue3, bead, customStatuses = []) {
+  const statuses = bead === void 0 ? customStatuses : [...customStatuses, beadStatus(bead)];
+  const fields = issueFields(issue3, statuses);
+  const logins = issue3.assignees?.map((user) => user.login) ?? (issue3.assignee ? [issue3.assignee.login] : []);
+  return {
+    title: fields.title,
+    body: fields.descriptionCut && bead !== void 0 ? bead.description ?? "" : fields.description,
+    state: fields.status,
+    priority: fields.priority,
+    type: fields.issue_type,
+    labels: fields.labels,
+    assignees: canonicalSet(logins)
+  };
+}
+function beadWithFields(bead, fields, closeReason, now) {
+  if (Object.keys(fields).length === 0) return bead;
+  const next = { ...bead };
+  const set2 = (key, value, empty) => {
+    if (empty) delete next[key];
+    else next[key] = value;
+  };
+  if (fields.title !== void 0) next.title = fields.title;
+  if (fields.body !== void 0) set2("description", fields.body, fields.body === "");
+  if (fields.priority !== void 0) next.priority = fields.priority;
+  if (fields.type !== void 0) next.issue_type = fields.type;
+  if (fields.labels !== void 0) set2("labels", canonicalSet(fields.labels), fields.labels.length === 0);
+  if (fields.assignees !== void 0) set2("assignee", canonicalSet(fields.assignees)[0], fields.assignees.length === 0);
+  if (fields.state !== void 0) {
+    const wasClosed = beadStatus(bead) === "closed";
+    next.status = fields.state;
+    if (fields.state === "closed" && !wasClosed) {
+      next.closed_at = timestamp2(now);
+      next.close_reason = closeReason ?? "completed";
+    } else if (fields.state !== "closed" && wasClosed) {
+      delete next.closed_at;
+      delete next.close_reason;
+    }
+  }
+  next.updated_at = timestamp2(now);
+  return next;
+}
+function withConflictNotes(bead, conflicts) {
+  if (conflicts.length === 0) return bead;
+  const notes = [bead.notes ?? "", ...conflicts.map((conflict) => conflict.note)].filter((text2) => text2 !== "");
+  return { ...bead, notes: notes.join("\n\n---\n\n") };
+}
+function issueOwnLabels(issue3) {
+  return issueLabelNames(issue3).filter((label) => label.startsWith("gt:"));
+}
+function issueEdit(bead, issue3, toGitHub) {
+  const shape = issueShape(bead);
+  const edit = {};
+  if (toGitHub.title !== void 0) edit.title = shape.title;
+  if (toGitHub.body !== void 0) edit.body = issueBody(bead.id, bead.description);
+  const labelled = ["state", "priority", "type", "labels"].some((field) => Object.hasOwn(toGitHub, field));
+  if (toGitHub.state !== void 0) {
+    const open3 = issue3.state !== "closed";
+    if (shape.state === "closed" && open3) {
+      edit.state = "closed";
+      edit.state_reason = stateReason(bead.close_reason);
+    } else if (shape.state === "open" && !open3) {
+      edit.state = "open";
+      edit.state_reason = "reopened";
+    }
+  }
+  if (labelled) {
+    const labels = [...shape.labels, ...issueOwnLabels(issue3)];
+    const current = issueLabelNames(issue3);
+    const same = canonicalSet(labels).join("\n") === canonicalSet(current).join("\n");
+    if (!same) edit.labels = labels;
+  }
+  if (toGitHub.assignees !== void 0) edit.assignees = canonicalSet(toGitHub.assignees);
+  return Object.keys(edit).length === 0 ? void 0 : edit;
+}
+function syncBeadAndIssue(bead, issue3, options) {
+  const github = githubFields(issue3, bead, options.customStatuses);
+  const polecats = keepsGitHubAssignees(bead);
+  const ledger2 = polecats ? { ...ledgerFields(bead), assignees: github.assignees } : ledgerFields(bead);
+  const plan = mergeMirroredFields({ synced: readSynced(bead), ledger: ledger2, github, ...options.edited ? { edited: options.edited } : {} });
+  const closeReason = issue3.state === "closed" ? issue3.state_reason ?? void 0 : void 0;
+  let next = beadWithFields(bead, plan.toLedger, closeReason, options.now);
+  next = withConflictNotes(next, plan.conflicts);
+  next = withSynced(next, plan.synced);
+  return { bead: next, edit: issueEdit(next, issue3, plan.toGitHub), conflicts: plan.conflicts, plan };
 }
 function syncedAtCreation(bead) {
   return withSynced(bead, syncedState(ledgerFields(bead)));
@@ -55456,13 +55816,13 @@ function heartbeatExternalId(bead, attempt) {
   return `${bead}@${attempt}`;
 }
 var MAX_MARKER_CHARS = 4e3;
-var MARKER = /^\s*<!-- gastown:heartbeat (.*?) -->/s;
+var MARKER2 = /^\s*<!-- gastown:heartbeat (.*?) -->/s;
 var ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 var STEP_ID2 = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 var MAX_STEP_NUMBER = 1e4;
 function parseHeartbeat(summary2) {
   if (typeof summary2 !== "string") return void 0;
-  const match = MARKER.exec(summary2.slice(0, MAX_MARKER_CHARS));
+  const match = MARKER2.exec(summary2.slice(0, MAX_MARKER_CHARS));
   if (!match) return void 0;
   let fields;
   try {
@@ -58924,12 +59284,191 @@ function commitMessage(why, applied, promoted) {
 ${lines.join("\n")}`;
 }
 
+// app/github/edit-issue.ts
+async function editIssue(github, issue3, edit) {
+  await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue3, ...edit });
+}
+
+// app/github/issue-pages.ts
+async function listIssues(github, repo, cache) {
+  const issues = [];
+  let requests = 0;
+  let notModified = 0;
+  for (let page = 1; ; page++) {
+    const key = `${repo.owner}/${repo.repo}/issues?page=${page}`;
+    const cached2 = cache?.get(key);
+    requests++;
+    let listed;
+    try {
+      const answer = await github.request("GET /repos/{owner}/{repo}/issues", {
+        ...repo,
+        state: "all",
+        sort: "created",
+        direction: "asc",
+        per_page: PER_PAGE3,
+        page,
+        ...cached2 ? { headers: { "if-none-match": cached2.etag } } : {}
+      });
+      listed = answer.data;
+      const etag = answer.headers?.etag;
+      if (etag !== void 0) cache?.set(key, { etag, issues: listed });
+    } catch (error63) {
+      if (statusOf(error63) !== 304 || cached2 === void 0) throw error63;
+      notModified++;
+      listed = cached2.issues;
+    }
+    issues.push(...listed.filter((issue3) => issue3.pull_request === void 0));
+    if (listed.length < PER_PAGE3) return { issues, requests, notModified };
+  }
+}
+
+// app/mirror/drift-plan.ts
+var ISSUE_URL = /^https?:\/\/[^/]+\/([^/]+\/[^/]+)\/issues\/\d+$/;
+function repositoryOf(url2) {
+  return ISSUE_URL.exec(url2)?.[1]?.toLowerCase();
+}
+function linkedTo(bead, issue3) {
+  const meta3 = gastownMetadata(bead);
+  if (bead.external_ref === issue3.html_url && meta3.issue_id === issue3.id && meta3.mirror_opening === void 0) return bead;
+  return { ...withGastownMetadata(bead, { issue_id: issue3.id, mirror_opening: void 0 }), external_ref: issue3.html_url };
+}
+function planDrift(ledger2, input2) {
+  const byUrl = /* @__PURE__ */ new Map();
+  for (const bead of ledger2.beads()) if (bead.external_ref !== void 0 && !byUrl.has(bead.external_ref)) byUrl.set(bead.external_ref, bead);
+  const beads = [];
+  const edits = [];
+  const synced = [];
+  const recorded = [];
+  const imported = [];
+  const linked = [];
+  const listed = /* @__PURE__ */ new Set();
+  let next = ledger2;
+  const options = { now: input2.now, ...input2.customStatuses ? { customStatuses: input2.customStatuses } : {} };
+  const sync = (bead, issue3) => {
+    const outcome = syncBeadAndIssue(bead, issue3, options);
+    if (outcome.bead !== bead) {
+      beads.push(outcome.bead);
+      next = next.withBead(outcome.bead);
+    }
+    if (outcome.edit) edits.push({ number: issue3.number, bead: bead.id, edit: outcome.edit });
+    return outcome;
+  };
+  for (const issue3 of input2.issues) {
+    listed.add(issue3.html_url);
+    const held = byUrl.get(issue3.html_url);
+    if (held !== void 0) {
+      if (!isMirrored(held, input2.mirror)) continue;
+      const { bead: bead2, plan } = sync(held, issue3);
+      const workChanged = Object.keys(plan.toLedger).length > 0 || plan.conflicts.length > 0;
+      if (workChanged) synced.push(held.id);
+      else if (bead2 !== held) recorded.push(held.id);
+      continue;
+    }
+    const marked = markerBeadId(issue3.body);
+    const opening = marked === void 0 ? void 0 : next.get(marked);
+    if (opening !== void 0 && opening.external_ref === void 0 && isMirrored(opening, input2.mirror)) {
+      sync(linkedTo(opening, issue3), issue3);
+      linked.push(opening.id);
+      continue;
+    }
+    if (issue3.state === "closed" || marked !== void 0 || !isImportedIssue(issueLabelNames(issue3), input2.mirror)) continue;
+    const bead = beadFromIssue(next, {
+      url: issue3.html_url,
+      number: issue3.number,
+      title: issue3.title,
+      body: issue3.body ?? null,
+      labels: issueLabelNames(issue3),
+      state: "open",
+      createdAt: issue3.created_at ?? input2.now.toISOString(),
+      author: issue3.user?.login ?? "github"
+    }, { prefix: input2.prefix, now: input2.now, actor: issue3.user?.login ?? "github" });
+    const fresh = withGastownMetadata(bead, { issue_id: issue3.id });
+    next = next.withBead(fresh);
+    const made = syncBeadAndIssue(fresh, issue3, options).bead;
+    beads.push(made);
+    next = next.withBead(made);
+    imported.push(made.id);
+  }
+  const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && repositoryOf(bead.external_ref) === input2.repository.toLowerCase() && !listed.has(bead.external_ref)).map((bead) => bead.id);
+  const unopened = next.beads().filter((bead) => bead.external_ref === void 0 && isMirrored(bead, input2.mirror)).length;
+  return { beads: dedupe(beads), edits, synced, recorded, imported, linked, unopened, lost };
+}
+function dedupe(beads) {
+  const last = /* @__PURE__ */ new Map();
+  for (const bead of beads) last.set(bead.id, bead);
+  return [...last.values()];
+}
+function applyDrift(ledger2, input2) {
+  const plan = planDrift(ledger2, input2);
+  return plan.beads.length === 0 ? ledger2 : ledger2.withBeads(plan.beads);
+}
+
+// app/handlers/mirror-drift.ts
+async function repairDrift(town, cache) {
+  if (!town.config.mirror.enabled) return { kind: "off" };
+  const repo = { owner: town.owner, repo: town.repo };
+  const listing = await listIssues(town.github, repo, cache);
+  const ledger2 = await town.store.peek();
+  const input2 = (current) => ({
+    issues: listing.issues,
+    mirror: town.config.mirror,
+    now: town.deps.clock(),
+    repository: `${town.owner}/${town.repo}`,
+    prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, current.records.keys()) ?? town.fallbackPrefix
+  });
+  const plan = planDrift(ledger2, input2(ledger2));
+  for (const repair of plan.edits) await editIssue(town.github, { ...repo, issue_number: repair.number }, repair.edit);
+  let wrote = false;
+  if (plan.beads.length > 0) {
+    const written = await town.store.update(() => driftMessage(plan), (current) => applyDrift(current, input2(current)));
+    wrote = written.changed;
+  }
+  return { kind: "repaired", plan, listing: { requests: listing.requests, notModified: listing.notModified }, wrote };
+}
+function driftMessage(plan) {
+  const parts = [
+    plan.synced.length > 0 ? `${plan.synced.length} brought up to date` : "",
+    plan.recorded.length > 0 ? `${plan.recorded.length} recorded as in agreement` : "",
+    plan.imported.length > 0 ? `${plan.imported.length} imported` : "",
+    plan.linked.length > 0 ? `${plan.linked.length} linked to the issue opened for them` : ""
+  ].filter(Boolean);
+  return `Mirror: beads repaired from their issues (${parts.join(", ")})`;
+}
+function describeDrift(report) {
+  if (report.kind === "off") return "The mirror is off (mirror.enabled: false).";
+  const { plan, listing } = report;
+  const did = [
+    `${plan.synced.length} bead${plan.synced.length === 1 ? "" : "s"} brought up to date from GitHub`,
+    `${plan.edits.length} issue${plan.edits.length === 1 ? "" : "s"} edited`,
+    `${plan.imported.length} issue${plan.imported.length === 1 ? "" : "s"} imported`,
+    ...plan.linked.length > 0 ? [`${plan.linked.length} linked after an interrupted opening`] : [],
+    ...plan.recorded.length > 0 ? [`${plan.recorded.length} recorded as in agreement`] : []
+  ];
+  const lines = [
+    `Mirror: ${did.join(", ")}; ${listing.requests} page${listing.requests === 1 ? "" : "s"} read, ${listing.notModified} unchanged.`
+  ];
+  if (plan.unopened > 0) lines.push(`${plan.unopened} bead${plan.unopened === 1 ? "" : "s"} still to open as issues (opened within GitHub's limits, over the next passes).`);
+  if (plan.lost.length > 0) lines.push(`Linked to issues GitHub no longer lists (deleted or transferred): ${plan.lost.join(", ")}.`);
+  return lines.join("\n");
+}
+
 // app/handlers/patrol-rig.ts
 async function patrolRig(ref, deps, botLogin, options = {}) {
   const opened = await openTown(ref, deps);
   if (opened.kind === "off") return { kind: "off", why: opened.reason };
   if (opened.kind === "invalid") return { kind: "off", why: opened.error.message };
   const town = { ...opened.town, botLogin };
+  const report = await witnessPass(town, deps, options);
+  return options.mirror === void 0 ? report : { ...report, mirror: await mirrorPass(town, options.mirror.pages) };
+}
+async function mirrorPass(town, pages2) {
+  try {
+    return describeDrift(await repairDrift(town, pages2)).split("\n");
+  } catch (error63) {
+    return [`The mirror's drift repair failed: ${error63 instanceof Error ? error63.message : String(error63)}; the next pass tries again.`];
+  }
+}
+async function witnessPass(town, deps, options) {
   const rig = `${town.owner}/${town.repo}`;
   const startedAt = deps.clock();
   const ledger2 = await town.store.peek();
@@ -59079,7 +59618,7 @@ async function run(source = actionSource(), overrides = {}) {
   try {
     const options = await readPatrolOptions(source);
     const github = deps.client?.(options.token, options.apiUrl) ?? restClient({ token: options.token, baseUrl: options.apiUrl, warn: warning });
-    const report = await patrolRig({ github, owner: options.owner, repo: options.repo, defaultBranch: options.defaultBranch }, deps.app, options.botLogin, { sweepRuns: true });
+    const report = await patrolRig({ github, owner: options.owner, repo: options.repo, defaultBranch: options.defaultBranch }, deps.app, options.botLogin, { sweepRuns: true, mirror: {} });
     deps.info(describe5(report));
     return report;
   } catch (error63) {
@@ -59094,8 +59633,10 @@ function describe5(report) {
   const refinery2 = report.refinery.length === 0 ? "" : `
 The refinery:
 ${report.refinery.map((line) => `- ${line}`).join("\n")}`;
+  const mirror2 = (report.mirror ?? []).map((line) => `
+${line}`).join("");
   return (did.length === 0 ? `The witness looked at ${report.looked} hooked bead${report.looked === 1 ? "" : "s"} of ${report.rig}; all is well.` : `The witness looked at ${report.looked} hooked bead${report.looked === 1 ? "" : "s"} of ${report.rig}:
-${did.map((d) => `- ${d}`).join("\n")}`) + refinery2;
+${did.map((d) => `- ${d}`).join("\n")}`) + refinery2 + mirror2;
 }
 
 // action/patrol/main.ts

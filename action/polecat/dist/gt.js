@@ -875,7 +875,7 @@ var require_Collection = __commonJS({
       });
     }
     var isEmptyPath = (path) => path == null || typeof path === "object" && !!path[Symbol.iterator]().next().done;
-    var Collection = class extends Node.NodeBase {
+    var Collection2 = class extends Node.NodeBase {
       constructor(type, schema) {
         super(type);
         Object.defineProperty(this, "schema", {
@@ -982,7 +982,7 @@ var require_Collection = __commonJS({
         }
       }
     };
-    exports.Collection = Collection;
+    exports.Collection = Collection2;
     exports.collectionFromPath = collectionFromPath;
     exports.isEmptyPath = isEmptyPath;
   }
@@ -1710,7 +1710,7 @@ var require_merge = __commonJS({
     var identity = require_identity();
     var Scalar = require_Scalar();
     var MERGE_KEY = "<<";
-    var merge2 = {
+    var merge3 = {
       identify: (value) => value === MERGE_KEY || typeof value === "symbol" && value.description === MERGE_KEY,
       default: "key",
       tag: "tag:yaml.org,2002:merge",
@@ -1720,7 +1720,7 @@ var require_merge = __commonJS({
       }),
       stringify: () => MERGE_KEY
     };
-    var isMergeKey = (ctx, key) => (merge2.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge2.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge2.tag && tag.default);
+    var isMergeKey = (ctx, key) => (merge3.identify(key) || identity.isScalar(key) && (!key.type || key.type === Scalar.Scalar.PLAIN) && merge3.identify(key.value)) && ctx?.doc.schema.tags.some((tag) => tag.tag === merge3.tag && tag.default);
     function addMergeToJSMap(ctx, map2, value) {
       const source = resolveAliasValue(ctx, value);
       if (identity.isSeq(source))
@@ -1759,7 +1759,7 @@ var require_merge = __commonJS({
     }
     exports.addMergeToJSMap = addMergeToJSMap;
     exports.isMergeKey = isMergeKey;
-    exports.merge = merge2;
+    exports.merge = merge3;
   }
 });
 
@@ -1768,15 +1768,15 @@ var require_addPairToJSMap = __commonJS({
   "node_modules/yaml/dist/nodes/addPairToJSMap.js"(exports) {
     "use strict";
     var log = require_log();
-    var merge2 = require_merge();
+    var merge3 = require_merge();
     var stringify2 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map2, { key, value }) {
       if (identity.isNode(key) && key.addToJSMap)
         key.addToJSMap(ctx, map2, value);
-      else if (merge2.isMergeKey(ctx, key))
-        merge2.addMergeToJSMap(ctx, map2, value);
+      else if (merge3.isMergeKey(ctx, key))
+        merge3.addMergeToJSMap(ctx, map2, value);
       else {
         const jsKey = toJS.toJS(key, "", ctx);
         if (map2 instanceof Map) {
@@ -2024,7 +2024,7 @@ var require_YAMLMap = __commonJS({
     "use strict";
     var stringifyCollection = require_stringifyCollection();
     var addPairToJSMap = require_addPairToJSMap();
-    var Collection = require_Collection();
+    var Collection2 = require_Collection();
     var identity = require_identity();
     var Pair = require_Pair();
     var Scalar = require_Scalar();
@@ -2040,7 +2040,7 @@ var require_YAMLMap = __commonJS({
       }
       return void 0;
     }
-    var YAMLMap = class extends Collection.Collection {
+    var YAMLMap = class extends Collection2.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:map";
       }
@@ -2190,11 +2190,11 @@ var require_YAMLSeq = __commonJS({
     "use strict";
     var createNode = require_createNode();
     var stringifyCollection = require_stringifyCollection();
-    var Collection = require_Collection();
+    var Collection2 = require_Collection();
     var identity = require_identity();
     var Scalar = require_Scalar();
     var toJS = require_toJS();
-    var YAMLSeq = class extends Collection.Collection {
+    var YAMLSeq = class extends Collection2.Collection {
       static get tagName() {
         return "tag:yaml.org,2002:seq";
       }
@@ -3167,7 +3167,7 @@ var require_schema3 = __commonJS({
     var bool = require_bool2();
     var float = require_float2();
     var int2 = require_int2();
-    var merge2 = require_merge();
+    var merge3 = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
     var set2 = require_set();
@@ -3187,7 +3187,7 @@ var require_schema3 = __commonJS({
       float.floatExp,
       float.float,
       binary.binary,
-      merge2.merge,
+      merge3.merge,
       omap.omap,
       pairs.pairs,
       set2.set,
@@ -3213,7 +3213,7 @@ var require_tags = __commonJS({
     var schema = require_schema();
     var schema$1 = require_schema2();
     var binary = require_binary();
-    var merge2 = require_merge();
+    var merge3 = require_merge();
     var omap = require_omap();
     var pairs = require_pairs();
     var schema$2 = require_schema3();
@@ -3238,7 +3238,7 @@ var require_tags = __commonJS({
       intOct: int2.intOct,
       intTime: timestamp5.intTime,
       map: map2.map,
-      merge: merge2.merge,
+      merge: merge3.merge,
       null: _null4.nullTag,
       omap: omap.omap,
       pairs: pairs.pairs,
@@ -3248,7 +3248,7 @@ var require_tags = __commonJS({
     };
     var coreKnownTags = {
       "tag:yaml.org,2002:binary": binary.binary,
-      "tag:yaml.org,2002:merge": merge2.merge,
+      "tag:yaml.org,2002:merge": merge3.merge,
       "tag:yaml.org,2002:omap": omap.omap,
       "tag:yaml.org,2002:pairs": pairs.pairs,
       "tag:yaml.org,2002:set": set2.set,
@@ -3257,7 +3257,7 @@ var require_tags = __commonJS({
     function getTags(customTags, schemaName, addMergeTag) {
       const schemaTags = schemas.get(schemaName);
       if (schemaTags && !customTags) {
-        return addMergeTag && !schemaTags.includes(merge2.merge) ? schemaTags.concat(merge2.merge) : schemaTags.slice();
+        return addMergeTag && !schemaTags.includes(merge3.merge) ? schemaTags.concat(merge3.merge) : schemaTags.slice();
       }
       let tags = schemaTags;
       if (!tags) {
@@ -3275,7 +3275,7 @@ var require_tags = __commonJS({
         tags = customTags(tags.slice());
       }
       if (addMergeTag)
-        tags = tags.concat(merge2.merge);
+        tags = tags.concat(merge3.merge);
       return tags.reduce((tags2, tag) => {
         const tagObj = typeof tag === "string" ? tagsByName[tag] : tag;
         if (!tagObj) {
@@ -3304,11 +3304,11 @@ var require_Schema = __commonJS({
     var tags = require_tags();
     var sortMapEntriesByKey = (a, b) => a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
     var Schema = class _Schema {
-      constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
+      constructor({ compat, customTags, merge: merge3, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
         this.name = typeof schema === "string" && schema || "core";
         this.knownTags = resolveKnownTags ? tags.coreKnownTags : {};
-        this.tags = tags.getTags(customTags, this.name, merge2);
+        this.tags = tags.getTags(customTags, this.name, merge3);
         this.toStringOptions = toStringDefaults ?? null;
         Object.defineProperty(this, identity.MAP, { value: map2.map });
         Object.defineProperty(this, identity.SCALAR, { value: string4.string });
@@ -3410,7 +3410,7 @@ var require_Document = __commonJS({
   "node_modules/yaml/dist/doc/Document.js"(exports) {
     "use strict";
     var Alias = require_Alias();
-    var Collection = require_Collection();
+    var Collection2 = require_Collection();
     var identity = require_identity();
     var Pair = require_Pair();
     var toJS = require_toJS();
@@ -3561,7 +3561,7 @@ var require_Document = __commonJS({
        * @returns `true` if the item was found and removed.
        */
       deleteIn(path) {
-        if (Collection.isEmptyPath(path)) {
+        if (Collection2.isEmptyPath(path)) {
           if (this.contents == null)
             return false;
           this.contents = null;
@@ -3583,7 +3583,7 @@ var require_Document = __commonJS({
        * `true` (collections are always returned intact).
        */
       getIn(path, keepScalar) {
-        if (Collection.isEmptyPath(path))
+        if (Collection2.isEmptyPath(path))
           return !keepScalar && identity.isScalar(this.contents) ? this.contents.value : this.contents;
         return identity.isCollection(this.contents) ? this.contents.getIn(path, keepScalar) : void 0;
       }
@@ -3597,7 +3597,7 @@ var require_Document = __commonJS({
        * Checks if the document includes a value at `path`.
        */
       hasIn(path) {
-        if (Collection.isEmptyPath(path))
+        if (Collection2.isEmptyPath(path))
           return this.contents !== void 0;
         return identity.isCollection(this.contents) ? this.contents.hasIn(path) : false;
       }
@@ -3607,7 +3607,7 @@ var require_Document = __commonJS({
        */
       set(key, value) {
         if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, [key], value);
+          this.contents = Collection2.collectionFromPath(this.schema, [key], value);
         } else if (assertCollection(this.contents)) {
           this.contents.set(key, value);
         }
@@ -3617,10 +3617,10 @@ var require_Document = __commonJS({
        * boolean to add/remove the item from the set.
        */
       setIn(path, value) {
-        if (Collection.isEmptyPath(path)) {
+        if (Collection2.isEmptyPath(path)) {
           this.contents = value;
         } else if (this.contents == null) {
-          this.contents = Collection.collectionFromPath(this.schema, Array.from(path), value);
+          this.contents = Collection2.collectionFromPath(this.schema, Array.from(path), value);
         } else if (assertCollection(this.contents)) {
           this.contents.setIn(path, value);
         }
@@ -4008,10 +4008,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4025,7 +4025,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep) {
+          if (!keyProps.anchor && !keyProps.tag && !sep2) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map2.comment)
@@ -4049,7 +4049,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep ?? [], {
+        const valueProps = resolveProps.resolveProps(sep2 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4065,7 +4065,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep2, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4156,7 +4156,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep = "";
+        let sep2 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4170,13 +4170,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep + cb;
-              sep = "";
+                comment += sep2 + cb;
+              sep2 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep += source;
+                sep2 += source;
               hasSpace = true;
               break;
             default:
@@ -4219,18 +4219,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep, value } = collItem;
+        const { start, key, sep: sep2, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep?.[0],
+          next: key ?? sep2?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props.found) {
-          if (!props.anchor && !props.tag && !sep && !value) {
+          if (!props.anchor && !props.tag && !sep2 && !value) {
             if (i === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4284,8 +4284,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep && !props.found) {
-          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
+        if (!isMap2 && !sep2 && !props.found) {
+          const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep2, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4297,7 +4297,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep ?? [], {
+          const valueProps = resolveProps.resolveProps(sep2 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4308,8 +4308,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props.found && ctx.options.strict) {
-              if (sep)
-                for (const st of sep) {
+              if (sep2)
+                for (const st of sep2) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4326,7 +4326,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep2, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4506,7 +4506,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value = "";
-      let sep = "";
+      let sep2 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value += lines[i][0].slice(trimIndent) + "\n";
@@ -4523,24 +4523,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep === " ")
-            sep = "\n";
-          else if (!prevMoreIndented && sep === "\n")
-            sep = "\n\n";
-          value += sep + indent.slice(trimIndent) + content;
-          sep = "\n";
+          if (sep2 === " ")
+            sep2 = "\n";
+          else if (!prevMoreIndented && sep2 === "\n")
+            sep2 = "\n\n";
+          value += sep2 + indent.slice(trimIndent) + content;
+          sep2 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep === "\n")
+          if (sep2 === "\n")
             value += "\n";
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          value += sep + content;
-          sep = " ";
+          value += sep2 + content;
+          sep2 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4723,25 +4723,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep = " ";
+      let sep2 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep === "\n")
-            res += sep;
+          if (sep2 === "\n")
+            res += sep2;
           else
-            sep = "\n";
+            sep2 = "\n";
         } else {
-          res += sep + lm;
-          sep = " ";
+          res += sep2 + lm;
+          sep2 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep + (match?.[1] ?? "");
+      return res + sep2 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -4771,9 +4771,9 @@ var require_resolve_flow_scalar = __commonJS({
             res += parseCharCode(source, i + 1, length, onError);
             i += length;
           } else {
-            const raw = source.substr(i - 1, 2);
-            onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
-            res += raw;
+            const raw2 = source.substr(i - 1, 2);
+            onError(i - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw2}`);
+            res += raw2;
           }
         } else if (ch === " " || ch === "	") {
           const wsStart = i;
@@ -4845,9 +4845,9 @@ var require_resolve_flow_scalar = __commonJS({
       try {
         return String.fromCodePoint(code);
       } catch {
-        const raw = source.substr(offset - 2, length + 2);
-        onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
-        return raw;
+        const raw2 = source.substr(offset - 2, length + 2);
+        onError(offset - 2, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw2}`);
+        return raw2;
       }
     }
     exports.resolveFlowScalar = resolveFlowScalar;
@@ -5551,14 +5551,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep, value }) {
+    function stringifyItem({ start, key, sep: sep2, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep)
-        for (const st of sep)
+      if (sep2)
+        for (const st of sep2)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -6725,18 +6725,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep;
+          let sep2;
           if (scalar.end) {
-            sep = scalar.end;
-            sep.push(this.sourceToken);
+            sep2 = scalar.end;
+            sep2.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep = [this.sourceToken];
+            sep2 = [this.sourceToken];
           const map2 = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep }]
+            items: [{ start, key: scalar, sep: sep2 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map2;
@@ -6889,15 +6889,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep = it.sep;
-                  sep.push(this.sourceToken);
+                  const sep2 = it.sep;
+                  sep2.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep }]
+                    items: [{ start: start2, key, sep: sep2 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7091,13 +7091,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep = fc.end.splice(1, fc.end.length);
-            sep.push(this.sourceToken);
+            const sep2 = fc.end.splice(1, fc.end.length);
+            sep2.push(this.sourceToken);
             const map2 = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep }]
+              items: [{ start, key: fc, sep: sep2 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map2;
@@ -7275,7 +7275,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse5(src, reviver, options) {
+    function parse7(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7316,7 +7316,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse5;
+    exports.parse = parse7;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument3;
     exports.stringify = stringify2;
@@ -7372,6 +7372,1325 @@ var require_dist = __commonJS({
     exports.stringify = publicApi.stringify;
     exports.visit = visit2.visit;
     exports.visitAsync = visit2.visitAsync;
+  }
+});
+
+// node_modules/bottleneck/light.js
+var require_light = __commonJS({
+  "node_modules/bottleneck/light.js"(exports, module) {
+    (function(global2, factory) {
+      typeof exports === "object" && typeof module !== "undefined" ? module.exports = factory() : typeof define === "function" && define.amd ? define(factory) : global2.Bottleneck = factory();
+    })(exports, (function() {
+      "use strict";
+      var commonjsGlobal = typeof globalThis !== "undefined" ? globalThis : typeof window !== "undefined" ? window : typeof global !== "undefined" ? global : typeof self !== "undefined" ? self : {};
+      function getCjsExportFromNamespace(n) {
+        return n && n["default"] || n;
+      }
+      var load = function(received, defaults, onto = {}) {
+        var k, ref, v;
+        for (k in defaults) {
+          v = defaults[k];
+          onto[k] = (ref = received[k]) != null ? ref : v;
+        }
+        return onto;
+      };
+      var overwrite = function(received, defaults, onto = {}) {
+        var k, v;
+        for (k in received) {
+          v = received[k];
+          if (defaults[k] !== void 0) {
+            onto[k] = v;
+          }
+        }
+        return onto;
+      };
+      var parser = {
+        load,
+        overwrite
+      };
+      var DLList;
+      DLList = class DLList {
+        constructor(incr, decr) {
+          this.incr = incr;
+          this.decr = decr;
+          this._first = null;
+          this._last = null;
+          this.length = 0;
+        }
+        push(value) {
+          var node2;
+          this.length++;
+          if (typeof this.incr === "function") {
+            this.incr();
+          }
+          node2 = {
+            value,
+            prev: this._last,
+            next: null
+          };
+          if (this._last != null) {
+            this._last.next = node2;
+            this._last = node2;
+          } else {
+            this._first = this._last = node2;
+          }
+          return void 0;
+        }
+        shift() {
+          var value;
+          if (this._first == null) {
+            return;
+          } else {
+            this.length--;
+            if (typeof this.decr === "function") {
+              this.decr();
+            }
+          }
+          value = this._first.value;
+          if ((this._first = this._first.next) != null) {
+            this._first.prev = null;
+          } else {
+            this._last = null;
+          }
+          return value;
+        }
+        first() {
+          if (this._first != null) {
+            return this._first.value;
+          }
+        }
+        getArray() {
+          var node2, ref, results;
+          node2 = this._first;
+          results = [];
+          while (node2 != null) {
+            results.push((ref = node2, node2 = node2.next, ref.value));
+          }
+          return results;
+        }
+        forEachShift(cb) {
+          var node2;
+          node2 = this.shift();
+          while (node2 != null) {
+            cb(node2), node2 = this.shift();
+          }
+          return void 0;
+        }
+        debug() {
+          var node2, ref, ref1, ref2, results;
+          node2 = this._first;
+          results = [];
+          while (node2 != null) {
+            results.push((ref = node2, node2 = node2.next, {
+              value: ref.value,
+              prev: (ref1 = ref.prev) != null ? ref1.value : void 0,
+              next: (ref2 = ref.next) != null ? ref2.value : void 0
+            }));
+          }
+          return results;
+        }
+      };
+      var DLList_1 = DLList;
+      var Events;
+      Events = class Events {
+        constructor(instance) {
+          this.instance = instance;
+          this._events = {};
+          if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
+            throw new Error("An Emitter already exists for this object");
+          }
+          this.instance.on = (name2, cb) => {
+            return this._addListener(name2, "many", cb);
+          };
+          this.instance.once = (name2, cb) => {
+            return this._addListener(name2, "once", cb);
+          };
+          this.instance.removeAllListeners = (name2 = null) => {
+            if (name2 != null) {
+              return delete this._events[name2];
+            } else {
+              return this._events = {};
+            }
+          };
+        }
+        _addListener(name2, status, cb) {
+          var base;
+          if ((base = this._events)[name2] == null) {
+            base[name2] = [];
+          }
+          this._events[name2].push({ cb, status });
+          return this.instance;
+        }
+        listenerCount(name2) {
+          if (this._events[name2] != null) {
+            return this._events[name2].length;
+          } else {
+            return 0;
+          }
+        }
+        async trigger(name2, ...args) {
+          var e, promises;
+          try {
+            if (name2 !== "debug") {
+              this.trigger("debug", `Event triggered: ${name2}`, args);
+            }
+            if (this._events[name2] == null) {
+              return;
+            }
+            this._events[name2] = this._events[name2].filter(function(listener) {
+              return listener.status !== "none";
+            });
+            promises = this._events[name2].map(async (listener) => {
+              var e2, returned;
+              if (listener.status === "none") {
+                return;
+              }
+              if (listener.status === "once") {
+                listener.status = "none";
+              }
+              try {
+                returned = typeof listener.cb === "function" ? listener.cb(...args) : void 0;
+                if (typeof (returned != null ? returned.then : void 0) === "function") {
+                  return await returned;
+                } else {
+                  return returned;
+                }
+              } catch (error62) {
+                e2 = error62;
+                {
+                  this.trigger("error", e2);
+                }
+                return null;
+              }
+            });
+            return (await Promise.all(promises)).find(function(x) {
+              return x != null;
+            });
+          } catch (error62) {
+            e = error62;
+            {
+              this.trigger("error", e);
+            }
+            return null;
+          }
+        }
+      };
+      var Events_1 = Events;
+      var DLList$1, Events$1, Queues;
+      DLList$1 = DLList_1;
+      Events$1 = Events_1;
+      Queues = class Queues {
+        constructor(num_priorities) {
+          var i;
+          this.Events = new Events$1(this);
+          this._length = 0;
+          this._lists = (function() {
+            var j, ref, results;
+            results = [];
+            for (i = j = 1, ref = num_priorities; 1 <= ref ? j <= ref : j >= ref; i = 1 <= ref ? ++j : --j) {
+              results.push(new DLList$1((() => {
+                return this.incr();
+              }), (() => {
+                return this.decr();
+              })));
+            }
+            return results;
+          }).call(this);
+        }
+        incr() {
+          if (this._length++ === 0) {
+            return this.Events.trigger("leftzero");
+          }
+        }
+        decr() {
+          if (--this._length === 0) {
+            return this.Events.trigger("zero");
+          }
+        }
+        push(job) {
+          return this._lists[job.options.priority].push(job);
+        }
+        queued(priority) {
+          if (priority != null) {
+            return this._lists[priority].length;
+          } else {
+            return this._length;
+          }
+        }
+        shiftAll(fn) {
+          return this._lists.forEach(function(list) {
+            return list.forEachShift(fn);
+          });
+        }
+        getFirst(arr = this._lists) {
+          var j, len, list;
+          for (j = 0, len = arr.length; j < len; j++) {
+            list = arr[j];
+            if (list.length > 0) {
+              return list;
+            }
+          }
+          return [];
+        }
+        shiftLastFrom(priority) {
+          return this.getFirst(this._lists.slice(priority).reverse()).shift();
+        }
+      };
+      var Queues_1 = Queues;
+      var BottleneckError;
+      BottleneckError = class BottleneckError extends Error {
+      };
+      var BottleneckError_1 = BottleneckError;
+      var BottleneckError$1, DEFAULT_PRIORITY2, Job, NUM_PRIORITIES, parser$1;
+      NUM_PRIORITIES = 10;
+      DEFAULT_PRIORITY2 = 5;
+      parser$1 = parser;
+      BottleneckError$1 = BottleneckError_1;
+      Job = class Job {
+        constructor(task, args, options, jobDefaults, rejectOnDrop, Events2, _states, Promise2) {
+          this.task = task;
+          this.args = args;
+          this.rejectOnDrop = rejectOnDrop;
+          this.Events = Events2;
+          this._states = _states;
+          this.Promise = Promise2;
+          this.options = parser$1.load(options, jobDefaults);
+          this.options.priority = this._sanitizePriority(this.options.priority);
+          if (this.options.id === jobDefaults.id) {
+            this.options.id = `${this.options.id}-${this._randomIndex()}`;
+          }
+          this.promise = new this.Promise((_resolve, _reject) => {
+            this._resolve = _resolve;
+            this._reject = _reject;
+          });
+          this.retryCount = 0;
+        }
+        _sanitizePriority(priority) {
+          var sProperty;
+          sProperty = ~~priority !== priority ? DEFAULT_PRIORITY2 : priority;
+          if (sProperty < 0) {
+            return 0;
+          } else if (sProperty > NUM_PRIORITIES - 1) {
+            return NUM_PRIORITIES - 1;
+          } else {
+            return sProperty;
+          }
+        }
+        _randomIndex() {
+          return Math.random().toString(36).slice(2);
+        }
+        doDrop({ error: error62, message = "This job has been dropped by Bottleneck" } = {}) {
+          if (this._states.remove(this.options.id)) {
+            if (this.rejectOnDrop) {
+              this._reject(error62 != null ? error62 : new BottleneckError$1(message));
+            }
+            this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
+            return true;
+          } else {
+            return false;
+          }
+        }
+        _assertStatus(expected) {
+          var status;
+          status = this._states.jobStatus(this.options.id);
+          if (!(status === expected || expected === "DONE" && status === null)) {
+            throw new BottleneckError$1(`Invalid job status ${status}, expected ${expected}. Please open an issue at https://github.com/SGrondin/bottleneck/issues`);
+          }
+        }
+        doReceive() {
+          this._states.start(this.options.id);
+          return this.Events.trigger("received", { args: this.args, options: this.options });
+        }
+        doQueue(reachedHWM, blocked) {
+          this._assertStatus("RECEIVED");
+          this._states.next(this.options.id);
+          return this.Events.trigger("queued", { args: this.args, options: this.options, reachedHWM, blocked });
+        }
+        doRun() {
+          if (this.retryCount === 0) {
+            this._assertStatus("QUEUED");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          return this.Events.trigger("scheduled", { args: this.args, options: this.options });
+        }
+        async doExecute(chained, clearGlobalState, run, free) {
+          var error62, eventInfo, passed;
+          if (this.retryCount === 0) {
+            this._assertStatus("RUNNING");
+            this._states.next(this.options.id);
+          } else {
+            this._assertStatus("EXECUTING");
+          }
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          this.Events.trigger("executing", eventInfo);
+          try {
+            passed = await (chained != null ? chained.schedule(this.options, this.task, ...this.args) : this.task(...this.args));
+            if (clearGlobalState()) {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._resolve(passed);
+            }
+          } catch (error1) {
+            error62 = error1;
+            return this._onFailure(error62, eventInfo, clearGlobalState, run, free);
+          }
+        }
+        doExpire(clearGlobalState, run, free) {
+          var error62, eventInfo;
+          if (this._states.jobStatus(this.options.id === "RUNNING")) {
+            this._states.next(this.options.id);
+          }
+          this._assertStatus("EXECUTING");
+          eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
+          error62 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
+          return this._onFailure(error62, eventInfo, clearGlobalState, run, free);
+        }
+        async _onFailure(error62, eventInfo, clearGlobalState, run, free) {
+          var retry2, retryAfter;
+          if (clearGlobalState()) {
+            retry2 = await this.Events.trigger("failed", error62, eventInfo);
+            if (retry2 != null) {
+              retryAfter = ~~retry2;
+              this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
+              this.retryCount++;
+              return run(retryAfter);
+            } else {
+              this.doDone(eventInfo);
+              await free(this.options, eventInfo);
+              this._assertStatus("DONE");
+              return this._reject(error62);
+            }
+          }
+        }
+        doDone(eventInfo) {
+          this._assertStatus("EXECUTING");
+          this._states.next(this.options.id);
+          return this.Events.trigger("done", eventInfo);
+        }
+      };
+      var Job_1 = Job;
+      var BottleneckError$2, LocalDatastore, parser$2;
+      parser$2 = parser;
+      BottleneckError$2 = BottleneckError_1;
+      LocalDatastore = class LocalDatastore {
+        constructor(instance, storeOptions, storeInstanceOptions) {
+          this.instance = instance;
+          this.storeOptions = storeOptions;
+          this.clientId = this.instance._randomIndex();
+          parser$2.load(storeInstanceOptions, storeInstanceOptions, this);
+          this._nextRequest = this._lastReservoirRefresh = this._lastReservoirIncrease = Date.now();
+          this._running = 0;
+          this._done = 0;
+          this._unblockTime = 0;
+          this.ready = this.Promise.resolve();
+          this.clients = {};
+          this._startHeartbeat();
+        }
+        _startHeartbeat() {
+          var base;
+          if (this.heartbeat == null && (this.storeOptions.reservoirRefreshInterval != null && this.storeOptions.reservoirRefreshAmount != null || this.storeOptions.reservoirIncreaseInterval != null && this.storeOptions.reservoirIncreaseAmount != null)) {
+            return typeof (base = this.heartbeat = setInterval(() => {
+              var amount, incr, maximum, now2, reservoir;
+              now2 = Date.now();
+              if (this.storeOptions.reservoirRefreshInterval != null && now2 >= this._lastReservoirRefresh + this.storeOptions.reservoirRefreshInterval) {
+                this._lastReservoirRefresh = now2;
+                this.storeOptions.reservoir = this.storeOptions.reservoirRefreshAmount;
+                this.instance._drainAll(this.computeCapacity());
+              }
+              if (this.storeOptions.reservoirIncreaseInterval != null && now2 >= this._lastReservoirIncrease + this.storeOptions.reservoirIncreaseInterval) {
+                ({
+                  reservoirIncreaseAmount: amount,
+                  reservoirIncreaseMaximum: maximum,
+                  reservoir
+                } = this.storeOptions);
+                this._lastReservoirIncrease = now2;
+                incr = maximum != null ? Math.min(amount, maximum - reservoir) : amount;
+                if (incr > 0) {
+                  this.storeOptions.reservoir += incr;
+                  return this.instance._drainAll(this.computeCapacity());
+                }
+              }
+            }, this.heartbeatInterval)).unref === "function" ? base.unref() : void 0;
+          } else {
+            return clearInterval(this.heartbeat);
+          }
+        }
+        async __publish__(message) {
+          await this.yieldLoop();
+          return this.instance.Events.trigger("message", message.toString());
+        }
+        async __disconnect__(flush) {
+          await this.yieldLoop();
+          clearInterval(this.heartbeat);
+          return this.Promise.resolve();
+        }
+        yieldLoop(t = 0) {
+          return new this.Promise(function(resolve10, reject) {
+            return setTimeout(resolve10, t);
+          });
+        }
+        computePenalty() {
+          var ref;
+          return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
+        }
+        async __updateSettings__(options) {
+          await this.yieldLoop();
+          parser$2.overwrite(options, options, this.storeOptions);
+          this._startHeartbeat();
+          this.instance._drainAll(this.computeCapacity());
+          return true;
+        }
+        async __running__() {
+          await this.yieldLoop();
+          return this._running;
+        }
+        async __queued__() {
+          await this.yieldLoop();
+          return this.instance.queued();
+        }
+        async __done__() {
+          await this.yieldLoop();
+          return this._done;
+        }
+        async __groupCheck__(time3) {
+          await this.yieldLoop();
+          return this._nextRequest + this.timeout < time3;
+        }
+        computeCapacity() {
+          var maxConcurrent, reservoir;
+          ({ maxConcurrent, reservoir } = this.storeOptions);
+          if (maxConcurrent != null && reservoir != null) {
+            return Math.min(maxConcurrent - this._running, reservoir);
+          } else if (maxConcurrent != null) {
+            return maxConcurrent - this._running;
+          } else if (reservoir != null) {
+            return reservoir;
+          } else {
+            return null;
+          }
+        }
+        conditionsCheck(weight) {
+          var capacity;
+          capacity = this.computeCapacity();
+          return capacity == null || weight <= capacity;
+        }
+        async __incrementReservoir__(incr) {
+          var reservoir;
+          await this.yieldLoop();
+          reservoir = this.storeOptions.reservoir += incr;
+          this.instance._drainAll(this.computeCapacity());
+          return reservoir;
+        }
+        async __currentReservoir__() {
+          await this.yieldLoop();
+          return this.storeOptions.reservoir;
+        }
+        isBlocked(now2) {
+          return this._unblockTime >= now2;
+        }
+        check(weight, now2) {
+          return this.conditionsCheck(weight) && this._nextRequest - now2 <= 0;
+        }
+        async __check__(weight) {
+          var now2;
+          await this.yieldLoop();
+          now2 = Date.now();
+          return this.check(weight, now2);
+        }
+        async __register__(index, weight, expiration) {
+          var now2, wait;
+          await this.yieldLoop();
+          now2 = Date.now();
+          if (this.conditionsCheck(weight)) {
+            this._running += weight;
+            if (this.storeOptions.reservoir != null) {
+              this.storeOptions.reservoir -= weight;
+            }
+            wait = Math.max(this._nextRequest - now2, 0);
+            this._nextRequest = now2 + wait + this.storeOptions.minTime;
+            return {
+              success: true,
+              wait,
+              reservoir: this.storeOptions.reservoir
+            };
+          } else {
+            return {
+              success: false
+            };
+          }
+        }
+        strategyIsBlock() {
+          return this.storeOptions.strategy === 3;
+        }
+        async __submit__(queueLength, weight) {
+          var blocked, now2, reachedHWM;
+          await this.yieldLoop();
+          if (this.storeOptions.maxConcurrent != null && weight > this.storeOptions.maxConcurrent) {
+            throw new BottleneckError$2(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${this.storeOptions.maxConcurrent}`);
+          }
+          now2 = Date.now();
+          reachedHWM = this.storeOptions.highWater != null && queueLength === this.storeOptions.highWater && !this.check(weight, now2);
+          blocked = this.strategyIsBlock() && (reachedHWM || this.isBlocked(now2));
+          if (blocked) {
+            this._unblockTime = now2 + this.computePenalty();
+            this._nextRequest = this._unblockTime + this.storeOptions.minTime;
+            this.instance._dropAllQueued();
+          }
+          return {
+            reachedHWM,
+            blocked,
+            strategy: this.storeOptions.strategy
+          };
+        }
+        async __free__(index, weight) {
+          await this.yieldLoop();
+          this._running -= weight;
+          this._done += weight;
+          this.instance._drainAll(this.computeCapacity());
+          return {
+            running: this._running
+          };
+        }
+      };
+      var LocalDatastore_1 = LocalDatastore;
+      var BottleneckError$3, States;
+      BottleneckError$3 = BottleneckError_1;
+      States = class States {
+        constructor(status1) {
+          this.status = status1;
+          this._jobs = {};
+          this.counts = this.status.map(function() {
+            return 0;
+          });
+        }
+        next(id) {
+          var current, next;
+          current = this._jobs[id];
+          next = current + 1;
+          if (current != null && next < this.status.length) {
+            this.counts[current]--;
+            this.counts[next]++;
+            return this._jobs[id]++;
+          } else if (current != null) {
+            this.counts[current]--;
+            return delete this._jobs[id];
+          }
+        }
+        start(id) {
+          var initial;
+          initial = 0;
+          this._jobs[id] = initial;
+          return this.counts[initial]++;
+        }
+        remove(id) {
+          var current;
+          current = this._jobs[id];
+          if (current != null) {
+            this.counts[current]--;
+            delete this._jobs[id];
+          }
+          return current != null;
+        }
+        jobStatus(id) {
+          var ref;
+          return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+        }
+        statusJobs(status) {
+          var k, pos, ref, results, v;
+          if (status != null) {
+            pos = this.status.indexOf(status);
+            if (pos < 0) {
+              throw new BottleneckError$3(`status must be one of ${this.status.join(", ")}`);
+            }
+            ref = this._jobs;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              if (v === pos) {
+                results.push(k);
+              }
+            }
+            return results;
+          } else {
+            return Object.keys(this._jobs);
+          }
+        }
+        statusCounts() {
+          return this.counts.reduce(((acc, v, i) => {
+            acc[this.status[i]] = v;
+            return acc;
+          }), {});
+        }
+      };
+      var States_1 = States;
+      var DLList$2, Sync;
+      DLList$2 = DLList_1;
+      Sync = class Sync {
+        constructor(name2, Promise2) {
+          this.schedule = this.schedule.bind(this);
+          this.name = name2;
+          this.Promise = Promise2;
+          this._running = 0;
+          this._queue = new DLList$2();
+        }
+        isEmpty() {
+          return this._queue.length === 0;
+        }
+        async _tryToRun() {
+          var args, cb, error62, reject, resolve10, returned, task;
+          if (this._running < 1 && this._queue.length > 0) {
+            this._running++;
+            ({ task, args, resolve: resolve10, reject } = this._queue.shift());
+            cb = await (async function() {
+              try {
+                returned = await task(...args);
+                return function() {
+                  return resolve10(returned);
+                };
+              } catch (error1) {
+                error62 = error1;
+                return function() {
+                  return reject(error62);
+                };
+              }
+            })();
+            this._running--;
+            this._tryToRun();
+            return cb();
+          }
+        }
+        schedule(task, ...args) {
+          var promise2, reject, resolve10;
+          resolve10 = reject = null;
+          promise2 = new this.Promise(function(_resolve, _reject) {
+            resolve10 = _resolve;
+            return reject = _reject;
+          });
+          this._queue.push({ task, args, resolve: resolve10, reject });
+          this._tryToRun();
+          return promise2;
+        }
+      };
+      var Sync_1 = Sync;
+      var version2 = "2.19.5";
+      var version$1 = {
+        version: version2
+      };
+      var version$2 = /* @__PURE__ */ Object.freeze({
+        version: version2,
+        default: version$1
+      });
+      var require$$2 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$3 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$4 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var Events$2, Group, IORedisConnection$1, RedisConnection$1, Scripts$1, parser$3;
+      parser$3 = parser;
+      Events$2 = Events_1;
+      RedisConnection$1 = require$$2;
+      IORedisConnection$1 = require$$3;
+      Scripts$1 = require$$4;
+      Group = (function() {
+        class Group2 {
+          constructor(limiterOptions = {}) {
+            this.deleteKey = this.deleteKey.bind(this);
+            this.limiterOptions = limiterOptions;
+            parser$3.load(this.limiterOptions, this.defaults, this);
+            this.Events = new Events$2(this);
+            this.instances = {};
+            this.Bottleneck = Bottleneck_1;
+            this._startAutoCleanup();
+            this.sharedConnection = this.connection != null;
+            if (this.connection == null) {
+              if (this.limiterOptions.datastore === "redis") {
+                this.connection = new RedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              } else if (this.limiterOptions.datastore === "ioredis") {
+                this.connection = new IORedisConnection$1(Object.assign({}, this.limiterOptions, { Events: this.Events }));
+              }
+            }
+          }
+          key(key = "") {
+            var ref;
+            return (ref = this.instances[key]) != null ? ref : (() => {
+              var limiter;
+              limiter = this.instances[key] = new this.Bottleneck(Object.assign(this.limiterOptions, {
+                id: `${this.id}-${key}`,
+                timeout: this.timeout,
+                connection: this.connection
+              }));
+              this.Events.trigger("created", limiter, key);
+              return limiter;
+            })();
+          }
+          async deleteKey(key = "") {
+            var deleted, instance;
+            instance = this.instances[key];
+            if (this.connection) {
+              deleted = await this.connection.__runCommand__(["del", ...Scripts$1.allKeys(`${this.id}-${key}`)]);
+            }
+            if (instance != null) {
+              delete this.instances[key];
+              await instance.disconnect();
+            }
+            return instance != null || deleted > 0;
+          }
+          limiters() {
+            var k, ref, results, v;
+            ref = this.instances;
+            results = [];
+            for (k in ref) {
+              v = ref[k];
+              results.push({
+                key: k,
+                limiter: v
+              });
+            }
+            return results;
+          }
+          keys() {
+            return Object.keys(this.instances);
+          }
+          async clusterKeys() {
+            var cursor, end, found, i, k, keys, len, next, start;
+            if (this.connection == null) {
+              return this.Promise.resolve(this.keys());
+            }
+            keys = [];
+            cursor = null;
+            start = `b_${this.id}-`.length;
+            end = "_settings".length;
+            while (cursor !== 0) {
+              [next, found] = await this.connection.__runCommand__(["scan", cursor != null ? cursor : 0, "match", `b_${this.id}-*_settings`, "count", 1e4]);
+              cursor = ~~next;
+              for (i = 0, len = found.length; i < len; i++) {
+                k = found[i];
+                keys.push(k.slice(start, -end));
+              }
+            }
+            return keys;
+          }
+          _startAutoCleanup() {
+            var base;
+            clearInterval(this.interval);
+            return typeof (base = this.interval = setInterval(async () => {
+              var e, k, ref, results, time3, v;
+              time3 = Date.now();
+              ref = this.instances;
+              results = [];
+              for (k in ref) {
+                v = ref[k];
+                try {
+                  if (await v._store.__groupCheck__(time3)) {
+                    results.push(this.deleteKey(k));
+                  } else {
+                    results.push(void 0);
+                  }
+                } catch (error62) {
+                  e = error62;
+                  results.push(v.Events.trigger("error", e));
+                }
+              }
+              return results;
+            }, this.timeout / 2)).unref === "function" ? base.unref() : void 0;
+          }
+          updateSettings(options = {}) {
+            parser$3.overwrite(options, this.defaults, this);
+            parser$3.overwrite(options, options, this.limiterOptions);
+            if (options.timeout != null) {
+              return this._startAutoCleanup();
+            }
+          }
+          disconnect(flush = true) {
+            var ref;
+            if (!this.sharedConnection) {
+              return (ref = this.connection) != null ? ref.disconnect(flush) : void 0;
+            }
+          }
+        }
+        Group2.prototype.defaults = {
+          timeout: 1e3 * 60 * 5,
+          connection: null,
+          Promise,
+          id: "group-key"
+        };
+        return Group2;
+      }).call(commonjsGlobal);
+      var Group_1 = Group;
+      var Batcher, Events$3, parser$4;
+      parser$4 = parser;
+      Events$3 = Events_1;
+      Batcher = (function() {
+        class Batcher2 {
+          constructor(options = {}) {
+            this.options = options;
+            parser$4.load(this.options, this.defaults, this);
+            this.Events = new Events$3(this);
+            this._arr = [];
+            this._resetPromise();
+            this._lastFlush = Date.now();
+          }
+          _resetPromise() {
+            return this._promise = new this.Promise((res, rej) => {
+              return this._resolve = res;
+            });
+          }
+          _flush() {
+            clearTimeout(this._timeout);
+            this._lastFlush = Date.now();
+            this._resolve();
+            this.Events.trigger("batch", this._arr);
+            this._arr = [];
+            return this._resetPromise();
+          }
+          add(data) {
+            var ret;
+            this._arr.push(data);
+            ret = this._promise;
+            if (this._arr.length === this.maxSize) {
+              this._flush();
+            } else if (this.maxTime != null && this._arr.length === 1) {
+              this._timeout = setTimeout(() => {
+                return this._flush();
+              }, this.maxTime);
+            }
+            return ret;
+          }
+        }
+        Batcher2.prototype.defaults = {
+          maxTime: null,
+          maxSize: null,
+          Promise
+        };
+        return Batcher2;
+      }).call(commonjsGlobal);
+      var Batcher_1 = Batcher;
+      var require$$4$1 = () => console.log("You must import the full version of Bottleneck in order to use this feature.");
+      var require$$8 = getCjsExportFromNamespace(version$2);
+      var Bottleneck2, DEFAULT_PRIORITY$1, Events$4, Job$1, LocalDatastore$1, NUM_PRIORITIES$1, Queues$1, RedisDatastore$1, States$1, Sync$1, parser$5, splice = [].splice;
+      NUM_PRIORITIES$1 = 10;
+      DEFAULT_PRIORITY$1 = 5;
+      parser$5 = parser;
+      Queues$1 = Queues_1;
+      Job$1 = Job_1;
+      LocalDatastore$1 = LocalDatastore_1;
+      RedisDatastore$1 = require$$4$1;
+      Events$4 = Events_1;
+      States$1 = States_1;
+      Sync$1 = Sync_1;
+      Bottleneck2 = (function() {
+        class Bottleneck3 {
+          constructor(options = {}, ...invalid) {
+            var storeInstanceOptions, storeOptions;
+            this._addToQueue = this._addToQueue.bind(this);
+            this._validateOptions(options, invalid);
+            parser$5.load(options, this.instanceDefaults, this);
+            this._queues = new Queues$1(NUM_PRIORITIES$1);
+            this._scheduled = {};
+            this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
+            this._limiter = null;
+            this.Events = new Events$4(this);
+            this._submitLock = new Sync$1("submit", this.Promise);
+            this._registerLock = new Sync$1("register", this.Promise);
+            storeOptions = parser$5.load(options, this.storeDefaults, {});
+            this._store = (function() {
+              if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
+                storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
+                return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else if (this.datastore === "local") {
+                storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
+                return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
+              } else {
+                throw new Bottleneck3.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
+              }
+            }).call(this);
+            this._queues.on("leftzero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.ref === "function" ? ref.ref() : void 0 : void 0;
+            });
+            this._queues.on("zero", () => {
+              var ref;
+              return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
+            });
+          }
+          _validateOptions(options, invalid) {
+            if (!(options != null && typeof options === "object" && invalid.length === 0)) {
+              throw new Bottleneck3.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
+            }
+          }
+          ready() {
+            return this._store.ready;
+          }
+          clients() {
+            return this._store.clients;
+          }
+          channel() {
+            return `b_${this.id}`;
+          }
+          channel_client() {
+            return `b_${this.id}_${this._store.clientId}`;
+          }
+          publish(message) {
+            return this._store.__publish__(message);
+          }
+          disconnect(flush = true) {
+            return this._store.__disconnect__(flush);
+          }
+          chain(_limiter) {
+            this._limiter = _limiter;
+            return this;
+          }
+          queued(priority) {
+            return this._queues.queued(priority);
+          }
+          clusterQueued() {
+            return this._store.__queued__();
+          }
+          empty() {
+            return this.queued() === 0 && this._submitLock.isEmpty();
+          }
+          running() {
+            return this._store.__running__();
+          }
+          done() {
+            return this._store.__done__();
+          }
+          jobStatus(id) {
+            return this._states.jobStatus(id);
+          }
+          jobs(status) {
+            return this._states.statusJobs(status);
+          }
+          counts() {
+            return this._states.statusCounts();
+          }
+          _randomIndex() {
+            return Math.random().toString(36).slice(2);
+          }
+          check(weight = 1) {
+            return this._store.__check__(weight);
+          }
+          _clearGlobalState(index) {
+            if (this._scheduled[index] != null) {
+              clearTimeout(this._scheduled[index].expiration);
+              delete this._scheduled[index];
+              return true;
+            } else {
+              return false;
+            }
+          }
+          async _free(index, job, options, eventInfo) {
+            var e, running;
+            try {
+              ({ running } = await this._store.__free__(index, options.weight));
+              this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
+              if (running === 0 && this.empty()) {
+                return this.Events.trigger("idle");
+              }
+            } catch (error1) {
+              e = error1;
+              return this.Events.trigger("error", e);
+            }
+          }
+          _run(index, job, wait) {
+            var clearGlobalState, free, run;
+            job.doRun();
+            clearGlobalState = this._clearGlobalState.bind(this, index);
+            run = this._run.bind(this, index, job);
+            free = this._free.bind(this, index, job);
+            return this._scheduled[index] = {
+              timeout: setTimeout(() => {
+                return job.doExecute(this._limiter, clearGlobalState, run, free);
+              }, wait),
+              expiration: job.options.expiration != null ? setTimeout(function() {
+                return job.doExpire(clearGlobalState, run, free);
+              }, wait + job.options.expiration) : void 0,
+              job
+            };
+          }
+          _drainOne(capacity) {
+            return this._registerLock.schedule(() => {
+              var args, index, next, options, queue;
+              if (this.queued() === 0) {
+                return this.Promise.resolve(null);
+              }
+              queue = this._queues.getFirst();
+              ({ options, args } = next = queue.first());
+              if (capacity != null && options.weight > capacity) {
+                return this.Promise.resolve(null);
+              }
+              this.Events.trigger("debug", `Draining ${options.id}`, { args, options });
+              index = this._randomIndex();
+              return this._store.__register__(index, options.weight, options.expiration).then(({ success: success2, wait, reservoir }) => {
+                var empty;
+                this.Events.trigger("debug", `Drained ${options.id}`, { success: success2, args, options });
+                if (success2) {
+                  queue.shift();
+                  empty = this.empty();
+                  if (empty) {
+                    this.Events.trigger("empty");
+                  }
+                  if (reservoir === 0) {
+                    this.Events.trigger("depleted", empty);
+                  }
+                  this._run(index, next, wait);
+                  return this.Promise.resolve(options.weight);
+                } else {
+                  return this.Promise.resolve(null);
+                }
+              });
+            });
+          }
+          _drainAll(capacity, total = 0) {
+            return this._drainOne(capacity).then((drained) => {
+              var newCapacity;
+              if (drained != null) {
+                newCapacity = capacity != null ? capacity - drained : capacity;
+                return this._drainAll(newCapacity, total + drained);
+              } else {
+                return this.Promise.resolve(total);
+              }
+            }).catch((e) => {
+              return this.Events.trigger("error", e);
+            });
+          }
+          _dropAllQueued(message) {
+            return this._queues.shiftAll(function(job) {
+              return job.doDrop({ message });
+            });
+          }
+          stop(options = {}) {
+            var done, waitForExecuting;
+            options = parser$5.load(options, this.stopDefaults);
+            waitForExecuting = (at) => {
+              var finished;
+              finished = () => {
+                var counts;
+                counts = this._states.counts;
+                return counts[0] + counts[1] + counts[2] + counts[3] === at;
+              };
+              return new this.Promise((resolve10, reject) => {
+                if (finished()) {
+                  return resolve10();
+                } else {
+                  return this.on("done", () => {
+                    if (finished()) {
+                      this.removeAllListeners("done");
+                      return resolve10();
+                    }
+                  });
+                }
+              });
+            };
+            done = options.dropWaitingJobs ? (this._run = function(index, next) {
+              return next.doDrop({
+                message: options.dropErrorMessage
+              });
+            }, this._drainOne = () => {
+              return this.Promise.resolve(null);
+            }, this._registerLock.schedule(() => {
+              return this._submitLock.schedule(() => {
+                var k, ref, v;
+                ref = this._scheduled;
+                for (k in ref) {
+                  v = ref[k];
+                  if (this.jobStatus(v.job.options.id) === "RUNNING") {
+                    clearTimeout(v.timeout);
+                    clearTimeout(v.expiration);
+                    v.job.doDrop({
+                      message: options.dropErrorMessage
+                    });
+                  }
+                }
+                this._dropAllQueued(options.dropErrorMessage);
+                return waitForExecuting(0);
+              });
+            })) : this.schedule({
+              priority: NUM_PRIORITIES$1 - 1,
+              weight: 0
+            }, () => {
+              return waitForExecuting(1);
+            });
+            this._receive = function(job) {
+              return job._reject(new Bottleneck3.prototype.BottleneckError(options.enqueueErrorMessage));
+            };
+            this.stop = () => {
+              return this.Promise.reject(new Bottleneck3.prototype.BottleneckError("stop() has already been called"));
+            };
+            return done;
+          }
+          async _addToQueue(job) {
+            var args, blocked, error62, options, reachedHWM, shifted, strategy;
+            ({ args, options } = job);
+            try {
+              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
+            } catch (error1) {
+              error62 = error1;
+              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error: error62 });
+              job.doDrop({ error: error62 });
+              return false;
+            }
+            if (blocked) {
+              job.doDrop();
+              return true;
+            } else if (reachedHWM) {
+              shifted = strategy === Bottleneck3.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck3.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck3.prototype.strategy.OVERFLOW ? job : void 0;
+              if (shifted != null) {
+                shifted.doDrop();
+              }
+              if (shifted == null || strategy === Bottleneck3.prototype.strategy.OVERFLOW) {
+                if (shifted == null) {
+                  job.doDrop();
+                }
+                return reachedHWM;
+              }
+            }
+            job.doQueue(reachedHWM, blocked);
+            this._queues.push(job);
+            await this._drainAll();
+            return reachedHWM;
+          }
+          _receive(job) {
+            if (this._states.jobStatus(job.options.id) != null) {
+              job._reject(new Bottleneck3.prototype.BottleneckError(`A job with the same id already exists (id=${job.options.id})`));
+              return false;
+            } else {
+              job.doReceive();
+              return this._submitLock.schedule(this._addToQueue, job);
+            }
+          }
+          submit(...args) {
+            var cb, fn, job, options, ref, ref1, task;
+            if (typeof args[0] === "function") {
+              ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
+              options = parser$5.load({}, this.jobDefaults);
+            } else {
+              ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
+              options = parser$5.load(options, this.jobDefaults);
+            }
+            task = (...args2) => {
+              return new this.Promise(function(resolve10, reject) {
+                return fn(...args2, function(...args3) {
+                  return (args3[0] != null ? reject : resolve10)(args3);
+                });
+              });
+            };
+            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            job.promise.then(function(args2) {
+              return typeof cb === "function" ? cb(...args2) : void 0;
+            }).catch(function(args2) {
+              if (Array.isArray(args2)) {
+                return typeof cb === "function" ? cb(...args2) : void 0;
+              } else {
+                return typeof cb === "function" ? cb(args2) : void 0;
+              }
+            });
+            return this._receive(job);
+          }
+          schedule(...args) {
+            var job, options, task;
+            if (typeof args[0] === "function") {
+              [task, ...args] = args;
+              options = {};
+            } else {
+              [options, task, ...args] = args;
+            }
+            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            this._receive(job);
+            return job.promise;
+          }
+          wrap(fn) {
+            var schedule, wrapped;
+            schedule = this.schedule.bind(this);
+            wrapped = function(...args) {
+              return schedule(fn.bind(this), ...args);
+            };
+            wrapped.withOptions = function(options, ...args) {
+              return schedule(options, fn, ...args);
+            };
+            return wrapped;
+          }
+          async updateSettings(options = {}) {
+            await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
+            parser$5.overwrite(options, this.instanceDefaults, this);
+            return this;
+          }
+          currentReservoir() {
+            return this._store.__currentReservoir__();
+          }
+          incrementReservoir(incr = 0) {
+            return this._store.__incrementReservoir__(incr);
+          }
+        }
+        Bottleneck3.default = Bottleneck3;
+        Bottleneck3.Events = Events$4;
+        Bottleneck3.version = Bottleneck3.prototype.version = require$$8.version;
+        Bottleneck3.strategy = Bottleneck3.prototype.strategy = {
+          LEAK: 1,
+          OVERFLOW: 2,
+          OVERFLOW_PRIORITY: 4,
+          BLOCK: 3
+        };
+        Bottleneck3.BottleneckError = Bottleneck3.prototype.BottleneckError = BottleneckError_1;
+        Bottleneck3.Group = Bottleneck3.prototype.Group = Group_1;
+        Bottleneck3.RedisConnection = Bottleneck3.prototype.RedisConnection = require$$2;
+        Bottleneck3.IORedisConnection = Bottleneck3.prototype.IORedisConnection = require$$3;
+        Bottleneck3.Batcher = Bottleneck3.prototype.Batcher = Batcher_1;
+        Bottleneck3.prototype.jobDefaults = {
+          priority: DEFAULT_PRIORITY$1,
+          weight: 1,
+          expiration: null,
+          id: "<no-id>"
+        };
+        Bottleneck3.prototype.storeDefaults = {
+          maxConcurrent: null,
+          minTime: 0,
+          highWater: null,
+          strategy: Bottleneck3.prototype.strategy.LEAK,
+          penalty: null,
+          reservoir: null,
+          reservoirRefreshInterval: null,
+          reservoirRefreshAmount: null,
+          reservoirIncreaseInterval: null,
+          reservoirIncreaseAmount: null,
+          reservoirIncreaseMaximum: null
+        };
+        Bottleneck3.prototype.localStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 250
+        };
+        Bottleneck3.prototype.redisStoreDefaults = {
+          Promise,
+          timeout: null,
+          heartbeatInterval: 5e3,
+          clientTimeout: 1e4,
+          Redis: null,
+          clientOptions: {},
+          clusterNodes: null,
+          clearDatastore: false,
+          connection: null
+        };
+        Bottleneck3.prototype.instanceDefaults = {
+          datastore: "local",
+          connection: null,
+          id: "<no-id>",
+          rejectOnDrop: true,
+          trackDoneStatus: false,
+          Promise
+        };
+        Bottleneck3.prototype.stopDefaults = {
+          enqueueErrorMessage: "This limiter has been stopped and cannot accept new jobs.",
+          dropWaitingJobs: true,
+          dropErrorMessage: "This limiter has been stopped."
+        };
+        return Bottleneck3;
+      }).call(commonjsGlobal);
+      var Bottleneck_1 = Bottleneck2;
+      var lib = Bottleneck_1;
+      return lib;
+    }));
   }
 });
 
@@ -8234,9 +9553,9 @@ function putProp(target, key, value) {
     target[key] = value;
 }
 function mirrorShape(target, source, keys, wrap) {
-  const raw = sourceShape(source);
+  const raw2 = sourceShape(source);
   for (const key of keys) {
-    const desc = Object.getOwnPropertyDescriptor(raw, key);
+    const desc = Object.getOwnPropertyDescriptor(raw2, key);
     if (!desc.enumerable)
       continue;
     if (desc.get) {
@@ -8502,10 +9821,10 @@ function pick(schema, mask) {
   return clone(schema, mergeDefs(currDef, { shape: newShape, checks: [] }));
 }
 function maskedKeys(schema, mask) {
-  const raw = sourceShape(schema);
+  const raw2 = sourceShape(schema);
   const keys = [];
   for (const key of Reflect.ownKeys(mask)) {
-    if (!Object.getOwnPropertyDescriptor(raw, key)?.enumerable) {
+    if (!Object.getOwnPropertyDescriptor(raw2, key)?.enumerable) {
       throw new Error(`Unrecognized key: "${String(key)}"`);
     }
     if (mask[key])
@@ -9311,18 +10630,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse7 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse5(schema, value, ctx, finalizeParams(fn, _params));
+    return parse7(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse5 = _parse(_Err);
+  const parse7 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse5(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse7(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -9485,8 +10804,8 @@ function anchor(source) {
 var date = /* @__PURE__ */ anchor(dateSource);
 function timeSource(args) {
   const hhmm = `(?:[01]\\d|2[0-3]):[0-5]\\d`;
-  const regex = typeof args.precision === "number" ? args.precision === -1 ? `${hhmm}` : args.precision === 0 ? `${hhmm}:[0-5]\\d` : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}` : args.seconds ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?` : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
-  return regex;
+  const regex2 = typeof args.precision === "number" ? args.precision === -1 ? `${hhmm}` : args.precision === 0 ? `${hhmm}:[0-5]\\d` : `${hhmm}:[0-5]\\d\\.\\d{${args.precision}}` : args.seconds ? `${hhmm}:[0-5]\\d(?:\\.\\d+)?` : `${hhmm}(?::[0-5]\\d(?:\\.\\d+)?)?`;
+  return regex2;
 }
 function time(args) {
   return new RegExp(`^${timeSource(args)}$`);
@@ -9501,8 +10820,8 @@ function datetime(args) {
 }
 var anyString = /^[\s\S]{0,}$/;
 var string = (params) => {
-  const regex = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
-  return new RegExp(`^${regex}$`);
+  const regex2 = params ? `[\\s\\S]{${params?.minimum ?? 0},${params?.maximum ?? ""}}` : `[\\s\\S]*`;
+  return new RegExp(`^${regex2}$`);
 };
 var bigint = /^-?\d+n?$/;
 var integer = /^-?\d+$/;
@@ -10817,7 +12136,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse5 = inst._zod.parse;
+  const parse7 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -10831,7 +12150,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse5(payload, ctx);
+    return parse7(payload, ctx);
   };
 }
 var arraySize = (input2) => Array.isArray(input2) ? input2.length : -1;
@@ -12547,7 +13866,7 @@ function isRecursive(inst, stack, resolve10) {
     }
     return answer;
   };
-  const merge2 = (answer) => {
+  const merge3 = (answer) => {
     if (answer > result)
       result = answer;
   };
@@ -12555,8 +13874,8 @@ function isRecursive(inst, stack, resolve10) {
   const kind = def.type;
   switch (kind) {
     case "object": {
-      const raw = rawShape(def);
-      merge2(raw ? shape(raw, true) : ASSUMED);
+      const raw2 = rawShape(def);
+      merge3(raw2 ? shape(raw2, true) : ASSUMED);
       check2(def.catchall);
       break;
     }
@@ -12606,7 +13925,7 @@ function isRecursive(inst, stack, resolve10) {
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
       const inner = def._cachedInner ?? (resolve10 ? inst._zod.innerType : void 0);
-      merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
+      merge3(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
     // a leaf by choice: `parts` are regex fragments, not data positions
@@ -15193,13 +16512,13 @@ var error20 = () => {
     // no unit
   };
   const typeEntry = (t) => t ? TypeNames[t] : void 0;
-  const typeLabel = (t) => {
+  const typeLabel2 = (t) => {
     const e = typeEntry(t);
     if (e)
       return e.label;
     return t ?? TypeNames.unknown.label;
   };
-  const withDefinite = (t) => `\u05D4${typeLabel(t)}`;
+  const withDefinite = (t) => `\u05D4${typeLabel2(t)}`;
   const verbFor = (t) => {
     const e = typeEntry(t);
     const gender = e?.gender ?? "m";
@@ -15256,7 +16575,7 @@ var error20 = () => {
     switch (issue2.code) {
       case "invalid_type": {
         const expectedKey = issue2.expected;
-        const expected = TypeDictionary[expectedKey ?? ""] ?? typeLabel(expectedKey);
+        const expected = TypeDictionary[expectedKey ?? ""] ?? typeLabel2(expectedKey);
         const receivedType = parsedType(issue2.input);
         const received = TypeDictionary[receivedType] ?? TypeNames[receivedType]?.label ?? receivedType;
         if (/^[A-Z]/.test(issue2.expected)) {
@@ -20475,13 +21794,13 @@ function installCompiledUserMethods(target, source, parser) {
     };
   }
   if (typeof sourceAny.parse === "function") {
-    const originalParse = sourceAny.parse;
+    const originalParse2 = sourceAny.parse;
     targetAny.parse = (data, params) => {
       const out = parser(data);
       if (out !== INVALID) {
         return out;
       }
-      return originalParse(data, params);
+      return originalParse2(data, params);
     };
   }
 }
@@ -23720,9 +25039,9 @@ var stringProcessor = (schema, ctx, _json, _params) => {
       json2.pattern = patternList[0].source;
     else if (patternList.length > 1) {
       json2.allOf = [
-        ...patternList.map((regex) => ({
+        ...patternList.map((regex2) => ({
           ...ctx.target === "draft-07" || ctx.target === "draft-04" || ctx.target === "openapi-3.0" ? { type: "string" } : {},
-          pattern: regex.source
+          pattern: regex2.source
         }))
       ];
     }
@@ -24662,15 +25981,15 @@ var initializer2 = (inst, issues) => {
   if (_installedErrorProtos.has(proto))
     return;
   _installedErrorProtos.add(proto);
-  _lazyMethod(proto, "format", (self) => (mapper) => formatError(self, mapper));
-  _lazyMethod(proto, "flatten", (self) => (mapper) => flattenError(self, mapper));
-  _lazyMethod(proto, "addIssue", (self) => (issue2) => {
-    self.issues.push(issue2);
-    self.message = JSON.stringify(self.issues, jsonStringifyReplacer, 2);
+  _lazyMethod(proto, "format", (self2) => (mapper) => formatError(self2, mapper));
+  _lazyMethod(proto, "flatten", (self2) => (mapper) => flattenError(self2, mapper));
+  _lazyMethod(proto, "addIssue", (self2) => (issue2) => {
+    self2.issues.push(issue2);
+    self2.message = JSON.stringify(self2.issues, jsonStringifyReplacer, 2);
   });
-  _lazyMethod(proto, "addIssues", (self) => (issues2) => {
-    self.issues.push(...issues2);
-    self.message = JSON.stringify(self.issues, jsonStringifyReplacer, 2);
+  _lazyMethod(proto, "addIssues", (self2) => (issues2) => {
+    self2.issues.push(...issues2);
+    self2.message = JSON.stringify(self2.issues, jsonStringifyReplacer, 2);
   });
   Object.defineProperty(proto, "isEmpty", {
     configurable: true,
@@ -25237,10 +26556,10 @@ function currencyCode2(_params) {
 function hash(alg, params) {
   const enc = params?.enc ?? "hex";
   const format = `${alg}_${enc}`;
-  const regex = regexes_exports[format];
-  if (!regex)
+  const regex2 = regexes_exports[format];
+  if (!regex2)
     throw new Error(`Unrecognized hash format: ${format}`);
-  return _stringFormat(ZodCustomStringFormat, format, regex, params);
+  return _stringFormat(ZodCustomStringFormat, format, regex2, params);
 }
 var ZodNumber = /* @__PURE__ */ $constructor(
   "ZodNumber",
@@ -25516,7 +26835,7 @@ var ZodObject = /* @__PURE__ */ $constructor("ZodObject", (inst, def) => {
   $ZodObjectJIT.init(inst, def);
   ZodType.init(inst, def);
   inst._zod.processJSONSchema = (ctx, json2, params) => objectProcessor(inst, ctx, json2, params);
-  util_exports.installLazyProp(inst, "shape", (self) => self._zod.def.shape, false);
+  util_exports.installLazyProp(inst, "shape", (self2) => self2._zod.def.shape, false);
 }, {
   keyof() {
     return _enum2(Object.keys(this._zod.def.shape));
@@ -26384,8 +27703,8 @@ function canonicalKey(value, seen) {
   if (type !== "object") {
     if (type === "number" && Number.isNaN(value))
       return null;
-    const raw = String(value);
-    return `${type[0]}${raw.length}:${raw}`;
+    const raw2 = String(value);
+    return `${type[0]}${raw2.length}:${raw2}`;
   }
   if (seen.has(value))
     return null;
@@ -26750,7 +28069,7 @@ function convertBaseSchema(schema, ctx) {
             for (const key of Object.keys(payload.value)) {
               if (propertyKeys.includes(key))
                 continue;
-              if (patterns.some((regex) => regex.test(key)))
+              if (patterns.some((regex2) => regex2.test(key)))
                 continue;
               unrecognized.push(key);
             }
@@ -27555,13 +28874,13 @@ function canonicalLine(bead) {
 function join2(lines) {
   return lines.length === 0 ? "" : lines.join("\n") + "\n";
 }
-function serializeLedger(ledger) {
-  const lines = ledger.sorted().map((record2) => record2.raw ?? canonicalLine(record2.bead));
-  return join2([...lines, ...ledger.otherLines]);
+function serializeLedger(ledger2) {
+  const lines = ledger2.sorted().map((record2) => record2.raw ?? canonicalLine(record2.bead));
+  return join2([...lines, ...ledger2.otherLines]);
 }
-function formatLedger(ledger) {
-  const lines = ledger.sorted().map((record2) => canonicalLine(record2.bead));
-  return join2([...lines, ...ledger.otherLines]);
+function formatLedger(ledger2) {
+  const lines = ledger2.sorted().map((record2) => canonicalLine(record2.bead));
+  return join2([...lines, ...ledger2.otherLines]);
 }
 
 // app/cli/ledger/open-ledger.ts
@@ -27618,6 +28937,15 @@ function parseLedgerConfig(text4, file2 = ".beads/config.yaml") {
     customTypes: nameList(lookup(values, "types.custom"), file2, "types.custom"),
     customStatuses: nameList(lookup(values, "status.custom"), file2, "status.custom")
   };
+}
+function renderLedgerConfig(prefix) {
+  return [
+    "# Beads configuration for the Gas Town ledger.",
+    `issue-prefix: ${JSON.stringify(prefix)}`,
+    "types:",
+    `  custom: ${JSON.stringify(GASTOWN_TYPES.join(","))}`,
+    ""
+  ].join("\n");
 }
 
 // app/ledger/ledger-problems.ts
@@ -27812,20 +29140,20 @@ var BeadFlag = {
 };
 var graphs = /* @__PURE__ */ new WeakMap();
 var gathered = /* @__PURE__ */ new WeakMap();
-function dependencyGraph(ledger) {
-  let graph = graphs.get(ledger);
+function dependencyGraph(ledger2) {
+  let graph = graphs.get(ledger2);
   if (!graph) {
-    const records = ledger.sorted();
-    const table3 = gathered.get(ledger) ?? DependencyTable.of(records);
-    gathered.delete(ledger);
+    const records = ledger2.sorted();
+    const table3 = gathered.get(ledger2) ?? DependencyTable.of(records);
+    gathered.delete(ledger2);
     graph = buildGraph(records, table3);
-    graphs.set(ledger, graph);
+    graphs.set(ledger2, graph);
   }
   return graph;
 }
-function gatheredWhileReading(ledger, table3) {
-  if (table3.size !== ledger.size) throw new Error("the dependency table does not match the ledger");
-  if (!graphs.has(ledger)) gathered.set(ledger, table3);
+function gatheredWhileReading(ledger2, table3) {
+  if (table3.size !== ledger2.size) throw new Error("the dependency table does not match the ledger");
+  if (!graphs.has(ledger2)) gathered.set(ledger2, table3);
 }
 var NOT_WORK_TYPES = /* @__PURE__ */ new Set([
   "merge-request",
@@ -28275,8 +29603,8 @@ function splitLedgerLines(text4) {
   while (start < text4.length) {
     let end = text4.indexOf("\n", start);
     if (end === -1) end = text4.length;
-    const raw = text4.slice(start, end);
-    lines.push(raw.endsWith("\r") ? raw.slice(0, -1) : raw);
+    const raw2 = text4.slice(start, end);
+    lines.push(raw2.endsWith("\r") ? raw2.slice(0, -1) : raw2);
     start = end + 1;
   }
   return lines;
@@ -28293,12 +29621,12 @@ function readLedger(text4, options = {}) {
   let table3 = new DependencyTable(lines.length);
   let lastId = "";
   for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i];
+    const raw2 = lines[i];
     const line = i + 1;
-    if (raw.trim() === "") continue;
+    if (raw2.trim() === "") continue;
     let record2;
     try {
-      record2 = JSON.parse(raw);
+      record2 = JSON.parse(raw2);
     } catch (cause) {
       error62(line, "", jsonError(cause));
       continue;
@@ -28309,7 +29637,7 @@ function readLedger(text4, options = {}) {
     }
     const kind = record2._type;
     if (kind !== void 0 && kind !== "issue") {
-      otherLines.push(raw);
+      otherLines.push(raw2);
       continue;
     }
     const fieldProblems = validateBead(record2, rules);
@@ -28321,7 +29649,7 @@ function readLedger(text4, options = {}) {
       error62(line, "id", `${id} is already on line ${earlier.line}`);
       continue;
     }
-    const read = { bead: record2, raw, line };
+    const read = { bead: record2, raw: raw2, line };
     records.set(id, read);
     if (inIdOrder && compareIds(lastId, id) < 0) inIdOrder.push(read);
     else inIdOrder = void 0;
@@ -28330,9 +29658,14 @@ function readLedger(text4, options = {}) {
     table3?.add(read.bead);
   }
   const ok = !problems.some((p) => p.severity === "error");
-  const ledger = new Ledger(records, otherLines, inIdOrder);
-  if (ok && table3) gatheredWhileReading(ledger, table3);
-  return { ledger, problems, ok };
+  const ledger2 = new Ledger(records, otherLines, inIdOrder);
+  if (ok && table3) gatheredWhileReading(ledger2, table3);
+  return { ledger: ledger2, problems, ok };
+}
+function loadLedger(text4, options = {}) {
+  const result = readLedger(text4, options);
+  if (!result.ok) throw new LedgerReadError(result.problems);
+  return result.ledger;
 }
 
 // app/cli/ledger/open-ledger.ts
@@ -28353,8 +29686,8 @@ async function configFor(ledgerFile, io) {
 async function openLedger(file2, io) {
   const config2 = await configFor(file2, io);
   const text4 = await readText(io.cwd, file2);
-  const { ledger, problems, ok } = readLedger(text4, { file: file2, config: config2 });
-  return { ledger, text: text4, config: config2, problems, ok };
+  const { ledger: ledger2, problems, ok } = readLedger(text4, { file: file2, config: config2 });
+  return { ledger: ledger2, text: text4, config: config2, problems, ok };
 }
 var WARNINGS_PER_KIND = 20;
 function printProblems(problems, io, output2 = {}) {
@@ -28387,8 +29720,8 @@ var fmtCommand = {
   positionals: { min: 0, max: 1 },
   async run(args, io) {
     const file2 = ledgerPath(args, io);
-    const { ledger, text: text4 } = await openValidLedger(file2, io);
-    const formatted = formatLedger(ledger);
+    const { ledger: ledger2, text: text4 } = await openValidLedger(file2, io);
+    const formatted = formatLedger(ledger2);
     if (formatted === text4) return 0;
     if (args.values.check) {
       io.stderr(`${file2}: not formatted; run \`gt ledger fmt ${file2}\`
@@ -28689,16 +30022,16 @@ function unchangedRecords(lines, base) {
   let misses = 0;
   let index;
   for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i];
+    const raw2 = lines[i];
     let at = -1;
     const end = Math.min(next + WINDOW, base.lines.length);
     for (let k = next; k < end; k++) {
-      if (base.lines[k] === raw) {
+      if (base.lines[k] === raw2) {
         at = k;
         break;
       }
     }
-    if (at < 0 && index) at = index.get(raw) ?? -1;
+    if (at < 0 && index) at = index.get(raw2) ?? -1;
     if (at < 0) {
       if (++misses >= OUT_OF_STEP) index ??= indexByContent(base.lines);
       continue;
@@ -28712,16 +30045,16 @@ function unchangedRecords(lines, base) {
 function readLedgerAgainstBase(text4, base, options) {
   const lines = splitLedgerLines(text4);
   const unchanged = unchangedRecords(lines, base);
-  const changed = readLedger(lines.map((raw, i) => unchanged[i] ? "" : raw).join("\n"), options);
+  const changed = readLedger(lines.map((raw2, i) => unchanged[i] ? "" : raw2).join("\n"), options);
   const changedByLine = /* @__PURE__ */ new Map();
   for (const record2 of changed.ledger.records.values()) changedByLine.set(record2.line, record2);
   const records = /* @__PURE__ */ new Map();
   const duplicates = [];
-  lines.forEach((raw, i) => {
+  lines.forEach((raw2, i) => {
     const line = i + 1;
     const same = unchanged[i];
     let record2 = same ?? changedByLine.get(line);
-    if (same && same.line !== line) record2 = { bead: same.bead, raw, line };
+    if (same && same.line !== line) record2 = { bead: same.bead, raw: raw2, line };
     if (!record2) return;
     const earlier = records.get(record2.bead.id);
     if (earlier) {
@@ -28776,13 +30109,13 @@ function mergeOtherLines(base, ours, theirs) {
 }
 function allIds(...ledgers) {
   const ids = /* @__PURE__ */ new Set();
-  for (const ledger of ledgers) for (const id of ledger.records.keys()) ids.add(id);
+  for (const ledger2 of ledgers) for (const id of ledger2.records.keys()) ids.add(id);
   return ids;
 }
 function assertValid(records, config2) {
   const rules = beadRules(config2);
-  for (const { bead, raw } of records) {
-    if (raw !== void 0) continue;
+  for (const { bead, raw: raw2 } of records) {
+    if (raw2 !== void 0) continue;
     const problems = validateBead(bead, rules);
     if (problems.length > 0) {
       const details = problems.map((p) => `${p.field}: ${p.message}`).join("; ");
@@ -28804,11 +30137,11 @@ function mergeAllRecords(base, ours, theirs) {
   const resolved = [];
   let mergedBeads = 0;
   for (const id of allIds(base, ours, theirs)) {
-    const merge2 = mergeRecord(base.records.get(id), ours.records.get(id), theirs.records.get(id));
-    records.set(id, merge2.record);
-    if (merge2.resolved === void 0) continue;
+    const merge3 = mergeRecord(base.records.get(id), ours.records.get(id), theirs.records.get(id));
+    records.set(id, merge3.record);
+    if (merge3.resolved === void 0) continue;
     mergedBeads++;
-    if (merge2.resolved.length > 0) resolved.push({ id, fields: merge2.resolved });
+    if (merge3.resolved.length > 0) resolved.push({ id, fields: merge3.resolved });
   }
   resolved.sort((x, y) => compareIds(x.id, y.id));
   return { records, mergedBeads, resolved };
@@ -28818,8 +30151,8 @@ function mergeLedgerTexts(base, ours, theirs, options = {}) {
   const [b, o, t] = readInputs({ base, ours, theirs }, options.files ?? DEFAULT_FILES, config2);
   const { records, mergedBeads, resolved } = mergeAllRecords(b, o, t);
   assertValid(records.values(), config2);
-  const ledger = new Ledger(records, mergeOtherLines(b.otherLines, o.otherLines, t.otherLines));
-  return { text: serializeLedger(ledger), ledger, mergedBeads, resolved };
+  const ledger2 = new Ledger(records, mergeOtherLines(b.otherLines, o.otherLines, t.otherLines));
+  return { text: serializeLedger(ledger2), ledger: ledger2, mergedBeads, resolved };
 }
 
 // app/cli/ledger/merge.ts
@@ -28944,9 +30277,9 @@ function simpleCycle(graph, members2) {
 
 // app/ledger/check-dependencies.ts
 var IDS_NAMED = 5;
-function dependencyWarnings(ledger, file2 = ".beads/issues.jsonl", options = {}) {
+function dependencyWarnings(ledger2, file2 = ".beads/issues.jsonl", options = {}) {
   const warnings = [];
-  const graph = dependencyGraph(ledger);
+  const graph = dependencyGraph(ledger2);
   const { records, edgeStart, edgeTarget } = graph;
   for (let i = 0; i < records.length; i++) {
     const first = edgeStart[i];
@@ -29017,11 +30350,11 @@ var BlockedState = class _BlockedState {
   pending = [];
   levelStart = [];
   /** The ledger's blocked state; asking again of the same ledger, as a patrol does, reuses answers. */
-  static of(ledger) {
-    let state = states.get(ledger);
+  static of(ledger2) {
+    let state = states.get(ledger2);
     if (!state) {
-      state = new _BlockedState(dependencyGraph(ledger));
-      states.set(ledger, state);
+      state = new _BlockedState(dependencyGraph(ledger2));
+      states.set(ledger2, state);
     }
     return state;
   }
@@ -29204,8 +30537,8 @@ function priorityFirst(a, b) {
 }
 
 // app/ledger/ready.ts
-function readyBeads(ledger, options) {
-  const work = ReadyWork.of(ledger);
+function readyBeads(ledger2, options) {
+  const work = ReadyWork.of(ledger2);
   const order = work.order.positions(options.sort ?? "hybrid", options.now);
   const deferred = deferredBeads(work, new Clock(options.now));
   const ready = [];
@@ -29239,12 +30572,12 @@ var ReadyWork = class _ReadyWork {
   order;
   /** Graph indexes of the beads with a `defer_until`. */
   deferrable;
-  static of(ledger) {
-    let work = works.get(ledger);
+  static of(ledger2) {
+    let work = works.get(ledger2);
     if (!work) {
-      const blocked = BlockedState.of(ledger);
+      const blocked = BlockedState.of(ledger2);
       work = new _ReadyWork(blocked.graph, blocked);
-      works.set(ledger, work);
+      works.set(ledger2, work);
     }
     return work;
   }
@@ -29369,14 +30702,14 @@ var CLOSE_REASONS = {
 function isMoleculeRoot(bead) {
   return bead !== void 0 && beadType(bead) === "molecule";
 }
-function readMolecule(ledger, rootId) {
-  const root = ledger.get(rootId);
+function readMolecule(ledger2, rootId) {
+  const root = ledger2.get(rootId);
   if (!root) throw new MoleculeError(`no bead ${rootId} in the ledger`);
   if (!isMoleculeRoot(root)) {
     throw new MoleculeError(`${rootId} is not a molecule (its type is ${beadType(root)})`);
   }
   const head2 = `${rootId}.`;
-  const stepBeads = ledger.beads().filter((b) => b.id.startsWith(head2) && !b.id.includes(".", head2.length));
+  const stepBeads = ledger2.beads().filter((b) => b.id.startsWith(head2) && !b.id.includes(".", head2.length));
   const stepIdOf = new Map(stepBeads.map((b) => [b.id, gastownString(b, "step") ?? b.id.slice(head2.length)]));
   const steps = stepBeads.map((bead) => ({
     bead,
@@ -29411,24 +30744,24 @@ function isOpen(molecule) {
 // app/molecules/next-steps.ts
 var ENDED_UNDONE = /* @__PURE__ */ new Set([CLOSE_REASONS.squashed, CLOSE_REASONS.burned]);
 var FAILED = /* @__PURE__ */ new Set([CLOSE_REASONS.failed, CLOSE_REASONS.burned, CLOSE_REASONS.abandoned]);
-function progress(ledger, molecule) {
+function progress(ledger2, molecule) {
   const total = molecule.steps.length;
   const closedCount = molecule.steps.filter((s) => s.closed).length;
   const done = molecule.steps.filter((s) => s.closed && !ENDED_UNDONE.has(s.bead.close_reason ?? "")).length;
   const result = (state, next = [], waitingOn = []) => ({ state, next, waitingOn, done, total });
   if (beadStatus(molecule.root) === "closed") return result("closed");
-  const bond = bondState(ledger, molecule.root);
+  const bond = bondState(ledger2, molecule.root);
   if (bond.state !== "running") return result(bond.state, [], bond.waitingOn);
   if (closedCount === total) return result("finished");
   const closed = new Set(molecule.steps.filter((s) => s.closed).map((s) => s.step));
   return result("running", molecule.steps.filter((s) => !s.closed && s.needs.every((n) => closed.has(n))));
 }
-function bondState(ledger, root) {
+function bondState(ledger2, root) {
   const waitingOn = [];
   let skipped = false;
   for (const dep of root.dependencies ?? []) {
     if (dep.type !== "blocks" && dep.type !== "conditional-blocks") continue;
-    const other = ledger.get(dep.depends_on_id);
+    const other = ledger2.get(dep.depends_on_id);
     if (!other) continue;
     if (beadStatus(other) !== "closed") waitingOn.push(other.id);
     else if (dep.type === "conditional-blocks" && !FAILED.has(other.close_reason ?? "")) skipped = true;
@@ -29561,22 +30894,22 @@ function formulaRef(proto) {
 }
 
 // app/molecules/pour.ts
-function pour(ledger, proto, on, options) {
-  const work = ledger.get(on);
+function pour(ledger2, proto, on, options) {
+  const work = ledger2.get(on);
   if (!work) throw new MoleculeError(`no bead ${on} in the ledger to pour ${proto.formula} onto`);
   if (isMoleculeRoot(work)) throw new MoleculeError(`${on} is a molecule; pour onto the work bead it belongs to`);
-  const open3 = openMoleculeOf(ledger, work);
+  const open3 = openMoleculeOf(ledger2, work);
   if (open3) {
-    if (open3.formula === proto.formula) return { ledger, root: open3.root.id, created: false };
+    if (open3.formula === proto.formula) return { ledger: ledger2, root: open3.root.id, created: false };
     throw new MoleculeError(
       `${on} already has molecule ${open3.root.id} (formula ${open3.formula ?? "unknown"}) open; to start over with ${proto.formula}, abandon it first: gt mol burn ${open3.root.id}`
     );
   }
-  const beads = moleculeBeads(proto, ledger.records, { ...options, kind: "mol", work });
+  const beads = moleculeBeads(proto, ledger2.records, { ...options, kind: "mol", work });
   const root = beads[0];
   const linked = withGastownMetadata(work, { molecule: root.id, formula: proto.formula });
   return {
-    ledger: ledger.withBeads([...beads, { ...linked, updated_at: timestamp2(options.now) }]),
+    ledger: ledger2.withBeads([...beads, { ...linked, updated_at: timestamp2(options.now) }]),
     root: root.id,
     created: true
   };
@@ -29588,10 +30921,10 @@ function wisp(wisps, committed, proto, options) {
   const beads = moleculeBeads(proto, taken, { ...options, kind: "wisp", work });
   return { ledger: wisps.withBeads(beads), root: beads[0].id, created: true };
 }
-function openMoleculeOf(ledger, work) {
+function openMoleculeOf(ledger2, work) {
   const id = gastownString(work, "molecule");
-  if (id === void 0 || !isMoleculeRoot(ledger.get(id))) return void 0;
-  const molecule = readMolecule(ledger, id);
+  if (id === void 0 || !isMoleculeRoot(ledger2.get(id))) return void 0;
+  const molecule = readMolecule(ledger2, id);
   return isOpen(molecule) ? molecule : void 0;
 }
 function moleculeBeads(proto, taken, options) {
@@ -29659,12 +30992,12 @@ function timestamp2(now2) {
 }
 
 // app/molecules/step-done.ts
-function closeStep(ledger, rootId, stepId, now2, notes) {
-  const molecule = readMolecule(ledger, rootId);
+function closeStep(ledger2, rootId, stepId, now2, notes) {
+  const molecule = readMolecule(ledger2, rootId);
   const step = molecule.steps.find((s) => s.step === stepId);
   if (!step) throw new MoleculeError(`${rootId} has no step "${stepId}" (steps: ${molecule.steps.map((s) => s.step).join(", ")})`);
   if (step.closed) throw new MoleculeError(`step "${stepId}" of ${rootId} is already closed`);
-  const { next, state } = progress(ledger, molecule);
+  const { next, state } = progress(ledger2, molecule);
   if (!next.includes(step)) {
     const open3 = step.needs.filter((need) => molecule.steps.some((s) => s.step === need && !s.closed));
     const why = state !== "running" ? `the molecule is ${state}` : `it needs ${open3.join(", ")} first`;
@@ -29672,7 +31005,7 @@ function closeStep(ledger, rootId, stepId, now2, notes) {
   }
   const at = timestamp2(now2);
   const bead = notes === void 0 ? step.bead : withGastownMetadata(step.bead, { notes });
-  return ledger.withBead({ ...bead, status: "closed", closed_at: at, close_reason: CLOSE_REASONS.done, updated_at: at });
+  return ledger2.withBead({ ...bead, status: "closed", closed_at: at, close_reason: CLOSE_REASONS.done, updated_at: at });
 }
 
 // app/town/fenced-text.ts
@@ -29683,15 +31016,65 @@ function fenced(text4, language = "text") {
 ${text4}
 ${fence}`;
 }
+var MENTION = /(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])/g;
+function withoutMentions(text4) {
+  return text4.replace(MENTION, "@\u200B");
+}
+function agentText(text4) {
+  return fenced(withoutMentions(text4));
+}
 
 // app/mirror/sync-labels.ts
+var PRIORITY_NAMES = ["critical", "high", "medium", "low", "none"];
+var DEFAULT_PRIORITY = 2;
+var BARE_TYPES = { bug: "bug", feature: "feature", enhancement: "feature" };
+var SCOPED = /^(priority|status|type)::/;
 var STATE_STATUSES = /* @__PURE__ */ new Set(["open", "closed"]);
 var LABEL_STATUSES = new Set(BUILTIN_STATUSES.filter((status) => !STATE_STATUSES.has(status)));
+var STATUS_SPELLINGS = { "in-progress": "in_progress" };
+function isScopedLabel(label) {
+  return SCOPED.test(label);
+}
+function priorityFromLabels(labels) {
+  for (const label of labels) {
+    if (!label.startsWith("priority::")) continue;
+    const named = PRIORITY_NAMES.indexOf(label.slice("priority::".length));
+    if (named >= 0) return named;
+  }
+  return DEFAULT_PRIORITY;
+}
+function typeFromLabels(labels) {
+  for (const label of labels) if (label.startsWith("type::") && label.length > "type::".length) return label.slice("type::".length);
+  for (const label of labels) if (BARE_TYPES[label]) return BARE_TYPES[label];
+  return "task";
+}
+function statusFromIssue(state, labels, customStatuses = []) {
+  if (state === "closed") return "closed";
+  for (const label of labels) {
+    if (!label.startsWith("status::")) continue;
+    const named = label.slice("status::".length);
+    const status = STATUS_SPELLINGS[named] ?? named;
+    if (LABEL_STATUSES.has(status) || customStatuses.includes(status)) return status;
+  }
+  return "open";
+}
+function workLabels(labels) {
+  return [...new Set(labels.filter((l) => !isScopedLabel(l) && !l.startsWith("gt:")))].sort();
+}
+function priorityLabel(priority) {
+  return `priority::${PRIORITY_NAMES[priority ?? 0] ?? PRIORITY_NAMES[DEFAULT_PRIORITY]}`;
+}
+function typeLabel(type) {
+  return `type::${type}`;
+}
+function statusLabel(status) {
+  return STATE_STATUSES.has(status) ? void 0 : `status::${status}`;
+}
 
 // app/town/message-beads.ts
 var MAIL_LABEL = "gt:mail";
-function nudgesFor(ledger, bead) {
-  return ledger.beads().filter((b) => b.issue_type === "message" && b.assignee === bead && (b.labels ?? []).includes("gt:nudge")).sort((a, b) => a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0);
+function nudgesFor(ledger2, bead) {
+  return ledger2.beads().filter((b) => b.issue_type === "message" && b.assignee === bead && (b.labels ?? []).includes("gt:nudge")).sort((a, b) => a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0);
 }
 
 // app/ledger/id-prefix.ts
@@ -29732,8 +31115,8 @@ function ledgerPrefix(configPrefix, ids) {
 
 // app/town/polecat-names.ts
 var POLECAT_ASSIGNEE_PREFIX = "polecat/";
-function polecatBranch(polecat, bead) {
-  return `polecat/${polecat}/${bead}`;
+function polecatBranch(polecat2, bead) {
+  return `polecat/${polecat2}/${bead}`;
 }
 
 // app/molecules/runner-commands.ts
@@ -29877,10 +31260,10 @@ var NOTHING_FILED = { beads: 0, mail: 0 };
 function runActor(run) {
   return `${POLECAT_ASSIGNEE_PREFIX}${run.polecat}`;
 }
-function checkOutbox(ledger, outbox, run, before = NOTHING_FILED) {
-  const molecule = moleculeOf(ledger, run);
+function checkOutbox(ledger2, outbox, run, before = NOTHING_FILED) {
+  const molecule = moleculeOf(ledger2, run);
   const seen = {
-    ledger,
+    ledger: ledger2,
     run,
     molecule,
     closedSteps: new Set(typeof molecule === "string" ? [] : molecule.steps.filter((s) => s.closed).map((s) => s.step)),
@@ -29892,7 +31275,7 @@ function checkOutbox(ledger, outbox, run, before = NOTHING_FILED) {
   };
   const accepted = [];
   const refused = [...outbox.problems];
-  const work = ledger.get(run.bead);
+  const work = ledger2.get(run.bead);
   for (const entry of outbox.entries) {
     const refusal = work === void 0 ? { field: "", reason: `the work bead ${run.bead} is not in the ledger` } : refusalOf(entry, seen);
     if (refusal === void 0) accepted.push(entry);
@@ -29901,9 +31284,9 @@ function checkOutbox(ledger, outbox, run, before = NOTHING_FILED) {
   refused.sort((a, b) => a.line - b.line);
   return { accepted, refused };
 }
-function moleculeOf(ledger, run) {
+function moleculeOf(ledger2, run) {
   try {
-    const molecule = readMolecule(ledger, run.molecule);
+    const molecule = readMolecule(ledger2, run.molecule);
     if (molecule.bead !== run.bead) return `${run.molecule} is not the molecule of ${run.bead}`;
     return molecule;
   } catch (error62) {
@@ -30026,41 +31409,41 @@ function isMadeBy(bead, intent, run) {
 }
 
 // app/polecat/apply-outbox.ts
-function applyOutbox(ledger, outbox, run, before = NOTHING_FILED) {
-  const verdict = checkOutbox(ledger, outbox, run, before);
-  let applied = ledger;
+function applyOutbox(ledger2, outbox, run, before = NOTHING_FILED) {
+  const verdict = checkOutbox(ledger2, outbox, run, before);
+  let applied = ledger2;
   for (const { intent } of verdict.accepted) applied = applyIntent(applied, intent, run);
   return { ledger: applied, verdict };
 }
-function applyIntent(ledger, intent, run) {
+function applyIntent(ledger2, intent, run) {
   switch (intent.kind) {
     case "step":
-      return closeStepOnce(ledger, intent, run);
+      return closeStepOnce(ledger2, intent, run);
     case "exit":
-      return recordExit(ledger, intent, run);
+      return recordExit(ledger2, intent, run);
     case "bead":
-      return ledger.has(intent.id) ? ledger : fileBead(ledger, intent, run);
+      return ledger2.has(intent.id) ? ledger2 : fileBead(ledger2, intent, run);
     case "mail":
-      return ledger.has(intent.id) ? ledger : ledger.withBead(messageBead(ledger, intent, run));
+      return ledger2.has(intent.id) ? ledger2 : ledger2.withBead(messageBead(ledger2, intent, run));
   }
 }
-function closeStepOnce(ledger, intent, run) {
-  const step = readMolecule(ledger, run.molecule).steps.find((s) => s.step === intent.step);
-  if (step === void 0 || step.closed) return ledger;
-  return closeStep(ledger, run.molecule, intent.step, new Date(intentTime(intent)), intent.notes);
+function closeStepOnce(ledger2, intent, run) {
+  const step = readMolecule(ledger2, run.molecule).steps.find((s) => s.step === intent.step);
+  if (step === void 0 || step.closed) return ledger2;
+  return closeStep(ledger2, run.molecule, intent.step, new Date(intentTime(intent)), intent.notes);
 }
-function recordExit(ledger, intent, run) {
-  const work = ledger.get(run.bead);
+function recordExit(ledger2, intent, run) {
+  const work = ledger2.get(run.bead);
   const patch = { exit: intent.exit, exit_reason: intent.reason, exit_blocker: intent.blocker };
   const current = gastownMetadata(work);
-  if (Object.entries(patch).every(([field, value]) => current[field] === value)) return ledger;
-  return ledger.withBead({ ...withGastownMetadata(work, patch), updated_at: intentTime(intent) });
+  if (Object.entries(patch).every(([field, value]) => current[field] === value)) return ledger2;
+  return ledger2.withBead({ ...withGastownMetadata(work, patch), updated_at: intentTime(intent) });
 }
 function dependency(issue2, target, type, at, run) {
   return { issue_id: issue2, depends_on_id: target, type, created_at: at, created_by: runActor(run) };
 }
-function fileBead(ledger, intent, run) {
-  const work = ledger.get(run.bead);
+function fileBead(ledger2, intent, run) {
+  const work = ledger2.get(run.bead);
   const at = intentTime(intent);
   const dependencies = [
     ...intent.parent !== void 0 ? [dependency(intent.id, intent.parent, "parent-child", at, run)] : [],
@@ -30079,24 +31462,24 @@ function fileBead(ledger, intent, run) {
     updated_at: at,
     ...dependencies.length > 0 ? { dependencies } : {}
   };
-  if (intent.blocks === void 0) return ledger.withBead(bead);
-  const blocked = ledger.get(intent.blocks);
+  if (intent.blocks === void 0) return ledger2.withBead(bead);
+  const blocked = ledger2.get(intent.blocks);
   const has = (blocked.dependencies ?? []).some((d) => d.depends_on_id === intent.id && d.type === "blocks");
   const withBlocker = has ? blocked : {
     ...blocked,
     dependencies: [...blocked.dependencies ?? [], dependency(blocked.id, intent.id, "blocks", at, run)],
     updated_at: at
   };
-  return ledger.withBeads([bead, withBlocker]);
+  return ledger2.withBeads([bead, withBlocker]);
 }
-function messageBead(ledger, intent, run) {
+function messageBead(ledger2, intent, run) {
   const at = intentTime(intent);
   return {
     id: intent.id,
     title: intent.subject,
     ...intent.body ? { description: intent.body } : {},
     status: "open",
-    priority: ledger.get(run.bead)?.priority ?? 2,
+    priority: ledger2.get(run.bead)?.priority ?? 2,
     issue_type: "message",
     assignee: intent.to,
     created_at: at,
@@ -30120,12 +31503,12 @@ function parseOutbox(text4, file2) {
   const problems = [];
   const lines = kept.split("\n");
   if (lines[lines.length - 1] === "") lines.pop();
-  lines.forEach((raw, index) => {
+  lines.forEach((raw2, index) => {
     const line = index + 1;
-    if (raw.trim() === "") return;
+    if (raw2.trim() === "") return;
     let value;
     try {
-      value = JSON.parse(raw);
+      value = JSON.parse(raw2);
     } catch (error62) {
       problems.push({ line, field: "", reason: `not valid JSON (${error62.message})` });
       return;
@@ -30731,7 +32114,7 @@ function wispsPath(args, io, ledgerFile) {
 }
 async function openMoleculeStore(args, io) {
   const file2 = ledgerPath({ ...args, positionals: [] }, io);
-  const { ledger, config: config2 } = await openValidLedger(file2, io);
+  const { ledger: ledger2, config: config2 } = await openValidLedger(file2, io);
   const wispsFile = wispsPath(args, io, file2);
   let wisps = Ledger.empty();
   if (existsSync4(resolve5(io.cwd, wispsFile))) {
@@ -30742,10 +32125,10 @@ async function openMoleculeStore(args, io) {
     }
     wisps = read.ledger;
   }
-  const prefix = ledgerPrefix(config2.prefix, ledger.records.keys());
+  const prefix = ledgerPrefix(config2.prefix, ledger2.records.keys());
   return {
     file: file2,
-    ledger,
+    ledger: ledger2,
     prefix: prefix ?? "",
     wispsFile,
     wisps,
@@ -30782,24 +32165,24 @@ function runnerVariables(io, command, names) {
 var RUN_VARIABLES = ["GASTOWN_LEDGER", "GASTOWN_OUTBOX", "GASTOWN_BEAD", "GASTOWN_MOLECULE", "GASTOWN_STEP"];
 async function openRun(io, command) {
   const vars = runnerVariables(io, command, RUN_VARIABLES);
-  const { ledger } = await openValidLedger(vars.GASTOWN_LEDGER, io);
-  const run = await runOf(ledger, vars, vars.GASTOWN_LEDGER);
+  const { ledger: ledger2 } = await openValidLedger(vars.GASTOWN_LEDGER, io);
+  const run = await runOf(ledger2, vars, vars.GASTOWN_LEDGER);
   const outboxText = await readOutbox(io, vars.GASTOWN_OUTBOX);
   return {
     run,
     files: { ledger: vars.GASTOWN_LEDGER, outbox: vars.GASTOWN_OUTBOX },
-    ledger,
+    ledger: ledger2,
     outboxText,
     outbox: parseOutbox(outboxText, vars.GASTOWN_OUTBOX)
   };
 }
-async function runOf(ledger, vars, file2) {
-  const work = ledger.get(vars.GASTOWN_BEAD);
+async function runOf(ledger2, vars, file2) {
+  const work = ledger2.get(vars.GASTOWN_BEAD);
   if (work === void 0) throw new UsageError(`the run's bead ${vars.GASTOWN_BEAD} (GASTOWN_BEAD) is not in ${file2}`, 1);
-  const polecat = gastownString(work, "polecat");
-  if (polecat === void 0) throw new UsageError(`${vars.GASTOWN_BEAD} in ${file2} names no polecat: it is not hooked`, 1);
-  await explained(() => readMolecule(ledger, vars.GASTOWN_MOLECULE));
-  return { bead: vars.GASTOWN_BEAD, molecule: vars.GASTOWN_MOLECULE, step: vars.GASTOWN_STEP, polecat };
+  const polecat2 = gastownString(work, "polecat");
+  if (polecat2 === void 0) throw new UsageError(`${vars.GASTOWN_BEAD} in ${file2} names no polecat: it is not hooked`, 1);
+  await explained(() => readMolecule(ledger2, vars.GASTOWN_MOLECULE));
+  return { bead: vars.GASTOWN_BEAD, molecule: vars.GASTOWN_MOLECULE, step: vars.GASTOWN_STEP, polecat: polecat2 };
 }
 async function readOutbox(io, file2) {
   try {
@@ -30809,12 +32192,12 @@ async function readOutbox(io, file2) {
     throw error62;
   }
 }
-async function runView(ledger, file2, io) {
-  if (RUN_VARIABLES.some((name2) => !io.env[name2])) return ledger;
+async function runView(ledger2, file2, io) {
+  if (RUN_VARIABLES.some((name2) => !io.env[name2])) return ledger2;
   const vars = runnerVariables(io, "", RUN_VARIABLES);
-  if (resolve6(io.cwd, file2) !== resolve6(io.cwd, vars.GASTOWN_LEDGER)) return ledger;
-  const run = await runOf(ledger, vars, file2);
-  return applyOutbox(ledger, parseOutbox(await readOutbox(io, vars.GASTOWN_OUTBOX), vars.GASTOWN_OUTBOX), run).ledger;
+  if (resolve6(io.cwd, file2) !== resolve6(io.cwd, vars.GASTOWN_LEDGER)) return ledger2;
+  const run = await runOf(ledger2, vars, file2);
+  return applyOutbox(ledger2, parseOutbox(await readOutbox(io, vars.GASTOWN_OUTBOX), vars.GASTOWN_OUTBOX), run).ledger;
 }
 
 // app/cli/ledger/ready.ts
@@ -30860,10 +32243,10 @@ var readyCommand = {
     const file2 = ledgerPath(args, io);
     const output2 = { all: args.values.all === true, json: args.values.json === true };
     const opened = await openValidLedger(file2, io, output2);
-    const ledger = await runView(opened.ledger, file2, io);
+    const ledger2 = await runView(opened.ledger, file2, io);
     const problems = opened.problems;
-    printProblems([...problems, ...dependencyWarnings(ledger, file2, { allIds: output2.all })], io, output2);
-    const ready = readyBeads(ledger, { now: now2, sort });
+    printProblems([...problems, ...dependencyWarnings(ledger2, file2, { allIds: output2.all })], io, output2);
+    const ready = readyBeads(ledger2, { now: now2, sort });
     io.stdout(args.values.json ? JSON.stringify(ready.map(asJson), null, 2) + "\n" : readyTable(ready));
     return 0;
   }
@@ -30876,8 +32259,8 @@ function countBy(keys) {
   const entries = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   return Object.fromEntries(entries);
 }
-function ledgerStats(ledger) {
-  const beads = ledger.beads();
+function ledgerStats(ledger2) {
+  const beads = ledger2.beads();
   return {
     total: beads.length,
     by_status: countBy(beads.map(beadStatus)),
@@ -30928,8 +32311,8 @@ var validateCommand = {
   async run(args, io) {
     const file2 = ledgerPath(args, io);
     const output2 = { all: args.values.all === true, json: args.values.json === true };
-    const { ledger, problems, ok } = await openLedger(file2, io);
-    const all = ok ? [...problems, ...dependencyWarnings(ledger, file2, { allIds: output2.all })] : problems;
+    const { ledger: ledger2, problems, ok } = await openLedger(file2, io);
+    const all = ok ? [...problems, ...dependencyWarnings(ledger2, file2, { allIds: output2.all })] : problems;
     printProblems([...all].sort((a, b) => a.line - b.line), io, output2);
     const errors = all.filter((p) => p.severity === "error").length;
     const warnings = all.length - errors;
@@ -30938,7 +32321,7 @@ var validateCommand = {
       io.stdout(JSON.stringify({
         file: file2,
         valid: ok,
-        beads: ledger.size,
+        beads: ledger2.size,
         errors,
         warnings,
         warnings_by_kind: Object.fromEntries(byKind)
@@ -30946,7 +32329,7 @@ var validateCommand = {
       return ok ? 0 : 1;
     }
     const kinds = [...byKind].map(([kind, count2]) => countOf(kind, count2)).join(", ");
-    const summary = `${counted(ledger.size, "bead", "beads")}, ${counted(errors, "error", "errors")}, ${counted(warnings, "warning", "warnings")}${kinds ? `: ${kinds}` : ""}`;
+    const summary = `${counted(ledger2.size, "bead", "beads")}, ${counted(errors, "error", "errors")}, ${counted(warnings, "warning", "warnings")}${kinds ? `: ${kinds}` : ""}`;
     if (!ok) {
       io.stderr(`${file2}: invalid (${summary})
 `);
@@ -30967,6 +32350,5626 @@ var LEDGER_COMMANDS = [
   mergeCommand,
   installMergeDriverCommand
 ];
+
+// app/polecat/sandbox/egress-policy.ts
+var DEFAULT_NETWORK_ALLOW = [
+  // JavaScript: npm, Yarn 1's mirror of it, Yarn 2+ itself (corepack); node-gyp's headers for native addons.
+  "registry.npmjs.org",
+  "registry.yarnpkg.com",
+  "repo.yarnpkg.com",
+  "nodejs.org",
+  // Python: the index and the files it points at.
+  "pypi.org",
+  "files.pythonhosted.org",
+  // Rust: the sparse index, crate downloads, and rustup's toolchains for a rust-toolchain file.
+  "index.crates.io",
+  "static.crates.io",
+  "static.rust-lang.org",
+  // Go: the module proxy (toolchains too) and the checksum database.
+  "proxy.golang.org",
+  "sum.golang.org",
+  // Ruby: gems and Bundler's compact index.
+  "rubygems.org",
+  "index.rubygems.org",
+  // JVM: Maven Central, the Gradle plugin portal and its artifacts, the Gradle wrapper's distributions.
+  "repo.maven.apache.org",
+  "repo1.maven.org",
+  "plugins.gradle.org",
+  "plugins-artifacts.gradle.org",
+  "services.gradle.org",
+  "downloads.gradle.org",
+  // .NET: NuGet's v3 API and package downloads.
+  "api.nuget.org"
+];
+var MAX_NAME_LENGTH = 253;
+var MAX_LABEL_LENGTH = 63;
+var LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+function normalHost(host) {
+  return host.toLowerCase().replace(/\.$/, "");
+}
+function isIpLiteral(host) {
+  const name2 = normalHost(host);
+  if (name2.startsWith("[") || name2.includes(":")) return true;
+  const last = name2.split(".").pop() ?? "";
+  return /^(?:0x[0-9a-f]*|[0-9]+)$/.test(last);
+}
+function hostNameProblem(host) {
+  if (host.trim() === "") return "is empty";
+  if (/[^\x21-\x7e]/.test(host)) {
+    return /[^\p{ASCII}]/u.test(host) ? "is not ASCII: write an international name in its xn-- form" : "has a space or control character";
+  }
+  if (isIpLiteral(host)) return "is an IP address: the sandbox reaches host names only, which the proxy resolves itself";
+  const name2 = normalHost(host);
+  if (name2.length > MAX_NAME_LENGTH) return `is longer than ${MAX_NAME_LENGTH} characters`;
+  const labels = name2.split(".");
+  if (labels.length < 2) return "is a single label: write the full name, such as registry.npmjs.org";
+  const bad = labels.find((label) => label.length > MAX_LABEL_LENGTH || !LABEL.test(label));
+  if (bad !== void 0) {
+    return `is not a host name (label "${bad}": letters, digits and inner '-' only, at most ${MAX_LABEL_LENGTH} characters)`;
+  }
+  return void 0;
+}
+function allowEntryProblem(entry) {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry)) return "is a URL: write the host name alone, such as registry.npmjs.org";
+  if (/^[^:[\]]+:[0-9]*$/.test(entry)) return "has a port: the sandbox reaches port 443 only, so write the host name alone";
+  if (/^[^/]+\/./.test(entry)) return "has a path: hosts are allowed whole, so write the host name alone";
+  if (entry === "*" || entry === "*.") return "allows every host: write `polecat.network: open` to lift the list";
+  const wildcard = entry.startsWith("*.");
+  const name2 = wildcard ? entry.slice(2) : entry;
+  if (name2.includes("*")) return "has a * that is not a leading `*.`: write a host name or *.suffix";
+  if (wildcard && /^[a-z0-9-]+\.?$/i.test(name2)) return "allows a whole top-level domain";
+  return hostNameProblem(name2);
+}
+var v4 = (dotted, bits, kind) => ({ base: parseIpv4(dotted), bits, kind });
+var IPV4_REFUSED = [
+  v4("169.254.169.254", 32, "the cloud metadata address"),
+  // Azure's platform address (DNS, DHCP, the VM agent's wire server); GitHub's hosted runners are Azure VMs.
+  v4("168.63.129.16", 32, "the Azure platform address"),
+  v4("255.255.255.255", 32, "the broadcast address"),
+  v4("0.0.0.0", 32, "the unspecified address"),
+  v4("0.0.0.0", 8, 'a "this network" address'),
+  v4("10.0.0.0", 8, "a private address"),
+  v4("100.64.0.0", 10, "a shared (carrier-grade NAT) address"),
+  v4("127.0.0.0", 8, "a loopback address"),
+  v4("169.254.0.0", 16, "a link-local address"),
+  v4("172.16.0.0", 12, "a private address"),
+  v4("192.0.0.0", 24, "a reserved address"),
+  v4("192.0.2.0", 24, "a documentation address"),
+  v4("192.88.99.0", 24, "a reserved address"),
+  v4("192.168.0.0", 16, "a private address"),
+  v4("198.18.0.0", 15, "a benchmarking address"),
+  v4("198.51.100.0", 24, "a documentation address"),
+  v4("203.0.113.0", 24, "a documentation address"),
+  v4("224.0.0.0", 4, "a multicast address"),
+  v4("240.0.0.0", 4, "a reserved address")
+];
+function parseIpv4(text4) {
+  const parts = text4.split(".");
+  if (parts.length !== 4 || !parts.every((part) => /^(?:0|[1-9][0-9]{0,2})$/.test(part) && Number(part) <= 255)) return void 0;
+  return parts.reduce((value, part) => value * 256 + Number(part), 0);
+}
+
+// app/config/config-schema.ts
+var NAME_POOL = [
+  "furiosa",
+  "nux",
+  "slit",
+  "capable",
+  "toast",
+  "ace",
+  "rictus",
+  "dag",
+  "cheedo",
+  "angharad"
+];
+var POLECAT_AGENTS = ["claude", "codex", "gemini", "command"];
+var SANDBOX_MODES = ["on", "off"];
+var networkSetting = external_exports.union([
+  external_exports.literal("open"),
+  external_exports.strictObject({
+    allow: external_exports.array(external_exports.string().superRefine((entry, context) => {
+      const problem = allowEntryProblem(entry);
+      if (problem !== void 0) context.addIssue({ code: "custom", message: `${JSON.stringify(entry)} ${problem}` });
+    }))
+  })
+], { error: "network is open, or { allow: [host, *.suffix, \u2026] }" });
+var sling = external_exports.strictObject({
+  // Gas Town's triggers are `gt:` labels (DESIGN §7), so any other label needs no config read.
+  label: external_exports.string().regex(/^gt:./, "a trigger label starts with gt: (for example gt:go)").default("gt:sling").describe("The label that slings an issue to a polecat; it starts with gt:."),
+  formula: external_exports.string().min(1).default("mol-polecat-work").describe("The formula a sling pours when none is named.")
+}).describe("How work is slung.");
+var polecat = external_exports.strictObject({
+  workflow: external_exports.string().min(1).default("gastown-polecat.yml").describe("The polecat workflow file in .github/workflows."),
+  ref: external_exports.string().min(1).nullable().default(null).describe("The ref the workflow runs from; null: the default branch."),
+  agent: external_exports.enum(POLECAT_AGENTS).default("claude").describe("The coding agent the polecat runs: claude (Claude Code), codex (OpenAI Codex CLI), gemini (Gemini CLI), or command (polecat.command)."),
+  model: external_exports.string().min(1).nullable().default(null).describe("The agent's model; null: the agent's default."),
+  max_turns: external_exports.number().int().min(1).default(80).describe("Most agent turns per run."),
+  timeout_minutes: external_exports.number().int().min(1).max(360).default(60).describe("A run's time limit (GitHub stops jobs at 360)."),
+  max_cost_usd: external_exports.number().min(0).default(10).describe("Most model spend per run, in US dollars."),
+  heartbeat_minutes: external_exports.number().int().min(1).default(2).describe("How often a polecat reports its heartbeat."),
+  name_pool: external_exports.array(external_exports.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a polecat name is lower-case letters, digits and '-'")).min(1).default([...NAME_POOL]).describe("Names given to polecats; a bead keeps its polecat's name."),
+  max_diff_lines: external_exports.number().int().min(1).default(5e3).describe("Most changed lines a polecat may push."),
+  protected_paths: external_exports.array(external_exports.string().min(1)).default([".github/**", ".beads/formulas/**", "**/CODEOWNERS"]).describe("Paths a polecat may not change."),
+  command: external_exports.string().min(1).nullable().default(null).describe("The agent when agent is command: an executable in the repository (read from its default branch, never from the agent's clone) or an absolute path on the runner; it gets the prompt on stdin."),
+  // YAML 1.2 reads `on` and `off` as words, but a person may write true or false: both are taken.
+  // A prefault, parsed like a written value, so the JSON schema still shows it (zod drops a
+  // plain default before a transform from the input's schema).
+  sandbox: external_exports.union([external_exports.enum(SANDBOX_MODES), external_exports.boolean().transform((on) => on ? "on" : "off")], { error: "sandbox is on or off" }).prefault("on").describe("on: the agent runs isolated, holding no credential, reaching only polecat.network. off: it runs with the model's key and the runner's network, and every status says so."),
+  network: networkSetting.default({ allow: [...DEFAULT_NETWORK_ALLOW] }).describe("What the sandboxed agent may reach: { allow: [host or *.suffix, \u2026] } (port 443, through the egress proxy), or open for any public host, which every status shows.")
+}).superRefine((settings, context) => {
+  if (settings.agent === "command" && settings.command === null) {
+    context.addIssue({ code: "custom", path: ["command"], message: "agent is command, so command must name the executable to run" });
+  }
+}).describe("The polecat workflow and its limits.");
+var limits = external_exports.strictObject({
+  max_polecats: external_exports.number().int().min(1).default(3).describe("Most polecats running at once in the repository.")
+}).describe("Town-wide limits.");
+var witness = external_exports.strictObject({
+  stuck_minutes: external_exports.number().int().min(1).default(20).describe("Minutes without a heartbeat before a polecat counts as stuck."),
+  max_attempts: external_exports.number().int().min(1).default(3).describe("Attempts on one bead since it was last slung (or retried) before the witness escalates instead.")
+}).describe("How the witness watches polecats.");
+var deacon = external_exports.strictObject({
+  escalation_reminder_hours: external_exports.number().min(1).default(24).describe("Hours an escalation may go without an answer from a person before the deacon mentions whoever slung the work again, and between reminders.")
+}).describe("How the deacon, the patrol over every repository of the installation, looks after this one.");
+var trust = external_exports.strictObject({
+  permission: external_exports.enum(["read", "triage", "write", "maintain", "admin"]).default("write").describe("The repository permission a person needs to drive the town."),
+  allowed_bots: external_exports.array(external_exports.string().min(1)).default([]).describe("Bot accounts allowed to drive the town.")
+}).describe("Who may drive the town.");
+var ledger = external_exports.strictObject({
+  branch: external_exports.string().min(1).default("gastown/ledger").describe("The branch the ledger lives on."),
+  prefix: external_exports.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, "a prefix is letters, digits and '-'").nullable().default(null).describe("The bead id prefix; null: taken from the repository's name.")
+}).describe("Where the ledger lives.");
+var refinery = external_exports.strictObject({
+  mode: external_exports.enum(["review", "direct"]).default("review").describe('review: a refinery pull request from the staging branch, which people approve before it lands. direct: the base branch moved to the tested staging commit (needs the App to bypass "require a pull request"; see the README).'),
+  gates: external_exports.strictObject({
+    commands: external_exports.array(external_exports.string().min(1)).default([]).describe("Commands run on the staging commit, with contents: read and no secrets; each must exit 0."),
+    workflow: external_exports.string().regex(/^[\w.-]+\.ya?ml$/, "must be a file name in .github/workflows, such as gastown-gates.yml").default("gastown-gates.yml").describe("The workflow the commands run in, dispatched at the staging branch with contents: read (copy examples/workflows/gastown-gates.yml)."),
+    checks: external_exports.enum(["required", "none"]).default("required").describe("required: wait for the base branch's required checks on the staging commit (the refinery pull request's in review mode). none: only the commands.")
+  }).superRefine((gates, context) => {
+    if (gates.commands.length === 0 && gates.checks === "none") {
+      context.addIssue({ code: "custom", path: ["checks"], message: "with no commands, checks must be required: the refinery lands nothing untested" });
+    }
+  }).prefault({}).describe("What a batch must pass before it lands: commands, the required checks, or both."),
+  batch: external_exports.number().int().min(1).max(100).default(8).describe("Most pull requests tested and landed together; fewer when recent batches failed."),
+  merge_method: external_exports.enum(["merge", "squash", "rebase"]).default("merge").describe("How a batch lands. merge keeps every batched pull request's commits, so GitHub marks each merged; squash and rebase close them with a link instead."),
+  retries_for_flakes: external_exports.number().int().min(0).max(5).default(1).describe("Runs of the same tree after a red one, before a failure is believed and the batch bisected."),
+  timeout_minutes: external_exports.number().int().min(5).max(1440).default(120).describe("How long a batch waits for its gates, or a green refinery pull request for approval, before the refinery gives the wait up and says why."),
+  max_fix_attempts: external_exports.number().int().min(0).max(10).default(2).describe("Times a polecat's failed or conflicting pull request goes back to a polecat to fix before a person is asked.")
+}).describe("The merge queue: how queued pull requests are batched, tested and landed.");
+var NEVER_MIRRORED_TYPES = [
+  "molecule",
+  "message",
+  "event",
+  "agent",
+  "role",
+  "rig",
+  "gate",
+  "merge-request",
+  "slot",
+  "convoy"
+];
+var mirror = external_exports.strictObject({
+  enabled: external_exports.boolean().default(true).describe("Whether work beads and issues are mirrored both ways at all."),
+  issues: external_exports.enum(["all", "labelled"]).default("all").describe("Which issues become beads: all, or labelled (only those carrying mirror.label)."),
+  // A trigger like sling.label, so an issue's other labels need no config read.
+  label: external_exports.string().regex(/^gt:./, "a trigger label starts with gt: (for example gt:mirror)").default("gt:mirror").describe("With issues: labelled, the label that brings an issue into the ledger; it starts with gt:."),
+  types: external_exports.array(external_exports.string().min(1).superRefine((type, context) => {
+    if (NEVER_MIRRORED_TYPES.includes(type)) {
+      context.addIssue({ code: "custom", message: `${type} beads are Gas Town's own and never mirrored` });
+    }
+  }).meta({ not: { enum: [...NEVER_MIRRORED_TYPES] } })).default(["task", "bug", "feature", "epic", "chore"]).describe("The bead types mirrored to GitHub issues, built-in or the ledger's custom ones; never Gas Town's own (molecules, messages, convoys, \u2026).")
+}).describe("The mirror: which work beads become GitHub issues, and which issues become beads.");
+var section = (schema) => schema.prefault({});
+var configSchema = external_exports.strictObject({
+  _extends: external_exports.string().min(1).optional().describe("Take another repository's file as defaults: `.github` for the organisation's."),
+  sling: section(sling),
+  polecat: section(polecat),
+  limits: section(limits),
+  witness: section(witness),
+  deacon: section(deacon),
+  trust: section(trust),
+  ledger: section(ledger),
+  refinery: section(refinery),
+  mirror: section(mirror)
+}).describe("Gas Town settings for one repository (.github/gastown.yml).");
+
+// app/config/read-config.ts
+var CONFIG_FILE = ".github/gastown.yml";
+var formatConfigProblem = formatLocatedProblem;
+var ConfigError = class extends Error {
+  constructor(problems) {
+    super(problems.map(formatConfigProblem).join("\n"));
+    this.problems = problems;
+    this.name = "ConfigError";
+  }
+  problems;
+};
+function parseConfig(text4, file2 = CONFIG_FILE) {
+  const yaml = parseLocatedYaml(text4);
+  const at = (path, message, key = false) => ({ file: file2, ...yaml.locate(path, key), field: fieldName(path), message });
+  if (yaml.errors.length > 0) {
+    throw new ConfigError(yaml.errors.map((e) => ({ file: file2, line: e.line, column: e.column, field: "", message: e.message })));
+  }
+  const value = yaml.value ?? {};
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ConfigError([at([], "the file must be a mapping of settings (sling, polecat, limits, \u2026)")]);
+  }
+  const parsed = configSchema.safeParse(value, { reportInput: true });
+  if (parsed.success) return parsed.data;
+  throw new ConfigError(parsed.error.issues.flatMap((issue2) => problemsOf(issue2, at)).sort((a, b) => a.line - b.line || a.column - b.column));
+}
+function problemsOf(issue2, at) {
+  const path = issue2.path.filter((part) => typeof part !== "symbol");
+  if (issue2.code === "unrecognized_keys") {
+    return issue2.keys.map((key) => at([...path, key], `unknown setting (known here: ${knownKeys(path).join(", ")})`, true));
+  }
+  return [at(path, issue2.message)];
+}
+function knownKeys(path) {
+  let schema = configSchema;
+  for (const part of path) {
+    const inner = unwrap(schema);
+    const shape2 = inner.shape;
+    const next = shape2?.[String(part)];
+    if (!next) return [];
+    schema = next;
+  }
+  const shape = unwrap(schema).shape;
+  return Object.keys(shape ?? {});
+}
+function unwrap(schema) {
+  let current = schema;
+  while (current.def.innerType) current = current.def.innerType;
+  return current;
+}
+
+// app/config/repository-config.ts
+function repositoryConfig(texts) {
+  if (texts.repository === void 0) {
+    return { enabled: false, reason: `the repository has no ${CONFIG_FILE} of its own` };
+  }
+  const own3 = parseConfig(texts.repository);
+  if (own3._extends === void 0) return { enabled: true, config: own3 };
+  if (own3._extends !== ".github") {
+    throw new ConfigError([{
+      file: CONFIG_FILE,
+      ...parseLocatedYaml(texts.repository).locate(["_extends"]),
+      field: "_extends",
+      message: `only ".github" (the organisation's .github repository) can be extended (got "${own3._extends}")`
+    }]);
+  }
+  if (texts.organisation === void 0) return { enabled: true, config: own3 };
+  const orgFile = texts.organisationFile ?? `.github:${CONFIG_FILE}`;
+  parseConfig(texts.organisation, orgFile);
+  const merged = deepMerge(raw(texts.organisation), raw(texts.repository));
+  return { enabled: true, config: configSchema.parse(merged) };
+}
+function extendsOrganisation(repositoryText) {
+  return raw(repositoryText)._extends === ".github";
+}
+function raw(text4) {
+  const value = parseLocatedYaml(text4).value;
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
+}
+function deepMerge(under, over) {
+  const merged = { ...under };
+  for (const [key, value] of Object.entries(over)) {
+    const below = merged[key];
+    merged[key] = isMapping(value) && isMapping(below) ? deepMerge(below, value) : value;
+  }
+  return merged;
+}
+function isMapping(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// app/github/github-client.ts
+function statusOf(error62) {
+  const status = error62?.status;
+  return typeof status === "number" ? status : void 0;
+}
+async function unlessAbsent(request2, absent, statuses = [404]) {
+  try {
+    return await request2();
+  } catch (error62) {
+    const status = statusOf(error62);
+    if (status !== void 0 && statuses.includes(status)) return absent;
+    throw error62;
+  }
+}
+
+// app/github/file-text.ts
+async function fileText(github, repo, path, ref) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/contents/{path}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    path,
+    ...ref === void 0 ? {} : { ref }
+  }), void 0);
+  const file2 = answer?.data;
+  if (file2?.type !== "file" || file2.content === void 0) return void 0;
+  return Buffer.from(file2.content, file2.encoding === "base64" ? "base64" : "utf8").toString("utf8");
+}
+
+// app/github/config-files.ts
+async function fetchConfigTexts(github, owner, repo) {
+  const organisationFile = `${owner}/.github:${CONFIG_FILE}`;
+  const repository = await fileText(github, { owner, repo }, CONFIG_FILE);
+  const organisation = repository !== void 0 && repo !== ".github" && extendsOrganisation(repository) ? await fileText(github, { owner, repo: ".github" }, CONFIG_FILE) : void 0;
+  return { repository, organisation, organisationFile };
+}
+
+// app/github/repository-formulas.ts
+var REPOSITORY_DIR = ".beads/formulas";
+var REPOSITORY_LABEL = `${REPOSITORY_DIR}/`;
+var SHIPPED_LABEL = "formulas/";
+var shippedLibrary;
+var shippedFormulas = () => shippedLibrary ??= diskFormulaLibrary([{ path: shippedFormulaDir(), label: SHIPPED_LABEL }]);
+async function repositoryFormulaLibrary(github, repo, names) {
+  const own3 = await listRepositoryFormulas(github, repo);
+  const fetched = /* @__PURE__ */ new Map();
+  const visited = /* @__PURE__ */ new Set();
+  const visit2 = async (name2) => {
+    if (visited.has(name2)) return;
+    visited.add(name2);
+    let formula;
+    if (own3.has(formulaFileName(name2))) {
+      const file2 = `${REPOSITORY_LABEL}${formulaFileName(name2)}`;
+      const text4 = await fileText2(github, repo, file2);
+      try {
+        formula = text4 === void 0 ? tooLarge(file2) : parseFormula(text4, file2);
+        fetched.set(name2, { formula });
+      } catch (error62) {
+        fetched.set(name2, { error: error62 });
+        return;
+      }
+    } else {
+      try {
+        formula = shippedFormulas().find(name2);
+      } catch {
+        return;
+      }
+    }
+    if (formula !== void 0) await Promise.all(namedBy(formula.formula).map(visit2));
+  };
+  if (own3.size > 0) await Promise.all(names.map(visit2));
+  return {
+    searched: `${REPOSITORY_LABEL} and ${SHIPPED_LABEL}`,
+    find(name2) {
+      const found = fetched.get(name2);
+      if (found !== void 0) {
+        if ("error" in found) throw found.error;
+        return found.formula;
+      }
+      if (own3.has(formulaFileName(name2))) {
+        throw new Error(`${REPOSITORY_LABEL}${formulaFileName(name2)} was not fetched: name "${name2}" to repositoryFormulaLibrary`);
+      }
+      return shippedFormulas().find(name2);
+    }
+  };
+}
+async function listRepositoryFormulas(github, repo) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/contents/{path}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    path: REPOSITORY_DIR,
+    ...repo.ref !== void 0 ? { ref: repo.ref } : {}
+  }), void 0);
+  if (!Array.isArray(answer?.data)) return /* @__PURE__ */ new Set();
+  const entries = answer.data;
+  return new Set(entries.filter((e) => e.type === "file" && e.name.endsWith(FORMULA_FILE_SUFFIX)).map((e) => e.name));
+}
+async function fileText2(github, repo, path) {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/contents/{path}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    path,
+    ...repo.ref !== void 0 ? { ref: repo.ref } : {}
+  });
+  const file2 = data;
+  if (file2.encoding !== "base64" || file2.content === void 0) return void 0;
+  return Buffer.from(file2.content, "base64").toString("utf8");
+}
+function tooLarge(file2) {
+  throw new FormulaError([{ file: file2, line: 0, column: 0, field: "", message: "is over 1 MB, more than GitHub's contents API returns; a formula should be far smaller" }]);
+}
+function namedBy(formula) {
+  return [...parentsOf(formula), ...(formula.compose?.expand ?? []).map((e) => e.with)];
+}
+
+// app/handlers/app-dependencies.ts
+var realDependencies = {
+  clock: () => /* @__PURE__ */ new Date(),
+  random: Math.random,
+  sleep: (ms) => new Promise((resolve10) => setTimeout(resolve10, ms)),
+  loadConfig: fetchConfigTexts,
+  loadFormulas: (github, repo, names) => repositoryFormulaLibrary(github, repo, names)
+};
+
+// app/github/edit-issue.ts
+async function editIssue(github, issue2, edit) {
+  await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue2, ...edit });
+}
+
+// app/github/pages.ts
+var PER_PAGE = 100;
+
+// app/github/issue-pages.ts
+async function listIssues(github, repo, cache) {
+  const issues = [];
+  let requests = 0;
+  let notModified = 0;
+  for (let page = 1; ; page++) {
+    const key = `${repo.owner}/${repo.repo}/issues?page=${page}`;
+    const cached2 = cache?.get(key);
+    requests++;
+    let listed;
+    try {
+      const answer = await github.request("GET /repos/{owner}/{repo}/issues", {
+        ...repo,
+        state: "all",
+        sort: "created",
+        direction: "asc",
+        per_page: PER_PAGE,
+        page,
+        ...cached2 ? { headers: { "if-none-match": cached2.etag } } : {}
+      });
+      listed = answer.data;
+      const etag = answer.headers?.etag;
+      if (etag !== void 0) cache?.set(key, { etag, issues: listed });
+    } catch (error62) {
+      if (statusOf(error62) !== 304 || cached2 === void 0) throw error62;
+      notModified++;
+      listed = cached2.issues;
+    }
+    issues.push(...listed.filter((issue2) => issue2.pull_request === void 0));
+    if (listed.length < PER_PAGE) return { issues, requests, notModified };
+  }
+}
+
+// app/town/import-issue.ts
+function beadFromIssue(ledger2, issue2, options) {
+  const id = newBeadId(
+    { prefix: options.prefix, title: issue2.title, description: issue2.body ?? "", creator: options.actor, createdAt: options.now },
+    ledger2.records
+  );
+  const labels = workLabels(issue2.labels);
+  return {
+    id,
+    title: issue2.title,
+    ...issue2.body ? { description: issue2.body } : {},
+    status: "open",
+    priority: priorityFromLabels(issue2.labels),
+    issue_type: typeFromLabels(issue2.labels),
+    created_at: timestamp2(new Date(issue2.createdAt)),
+    created_by: issue2.author,
+    updated_at: timestamp2(options.now),
+    external_ref: issue2.url,
+    ...labels.length > 0 ? { labels } : {}
+  };
+}
+
+// app/mirror/mirrored-fields.ts
+var MIRRORED_FIELDS = ["title", "body", "state", "priority", "type", "labels", "assignees"];
+function isSetField(field) {
+  return field === "labels" || field === "assignees";
+}
+function isTextField(field) {
+  return field === "title" || field === "body";
+}
+function canonicalSet(values) {
+  return [...new Set(values)].sort();
+}
+function canonicalValue(field, value) {
+  return isSetField(field) ? canonicalSet(value) : value;
+}
+function sameValue(field, a, b) {
+  if (!isSetField(field)) return a === b;
+  const left = canonicalSet(a);
+  const right = canonicalSet(b);
+  return left.length === right.length && left.every((value, i) => value === right[i]);
+}
+function isFieldValue(field, value) {
+  if (isSetField(field)) return Array.isArray(value) && value.every((element) => typeof element === "string");
+  if (field === "priority") return typeof value === "number" && Number.isInteger(value);
+  return typeof value === "string";
+}
+
+// app/mirror/synced-state.ts
+import { createHash as createHash2 } from "node:crypto";
+var SYNCED_KEY = "synced";
+var HASH_HEX_CHARS = 16;
+var MAX_STORED_TITLE = 256;
+function fieldHash(field, value) {
+  const text4 = JSON.stringify(canonicalValue(field, value));
+  return createHash2("sha256").update(text4, "utf8").digest("hex").slice(0, HASH_HEX_CHARS);
+}
+function keepsValue(field, value) {
+  if (field === "body") return false;
+  if (field === "title") return value.length <= MAX_STORED_TITLE;
+  return true;
+}
+function syncedField(field, value) {
+  const hash2 = fieldHash(field, value);
+  return keepsValue(field, value) ? { hash: hash2, value: canonicalValue(field, value) } : { hash: hash2 };
+}
+function syncedHolds(record2, field, value) {
+  return record2 !== void 0 && record2.hash === fieldHash(field, value);
+}
+function isRecord2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function readField(field, stored) {
+  if (!isRecord2(stored) || typeof stored.hash !== "string" || !/^[0-9a-f]{16}$/.test(stored.hash)) {
+    return void 0;
+  }
+  if (stored.value === void 0) return { hash: stored.hash };
+  const value = stored.value;
+  if (!isFieldValue(field, value) || fieldHash(field, value) !== stored.hash) return void 0;
+  return { hash: stored.hash, value: canonicalValue(field, value) };
+}
+function readSynced(bead) {
+  const stored = gastownMetadata(bead)[SYNCED_KEY];
+  if (!isRecord2(stored)) return {};
+  const state = {};
+  for (const field of MIRRORED_FIELDS) {
+    const record2 = Object.hasOwn(stored, field) ? readField(field, stored[field]) : void 0;
+    if (record2 !== void 0) state[field] = record2;
+  }
+  return state;
+}
+function withSynced(bead, state) {
+  if (jsonEqual(gastownMetadata(bead)[SYNCED_KEY], state)) return bead;
+  return withGastownMetadata(bead, { [SYNCED_KEY]: state });
+}
+
+// app/mirror/field-merge.ts
+var FIELD_NAMES = { title: "title", body: "description" };
+function conflictNote(field, ledger2, github) {
+  return [
+    `The ${FIELD_NAMES[field]} was changed both in the ledger and on GitHub since the mirror last synced them. GitHub's version, a person's edit, is kept; the ledger's version was:`,
+    agentText(ledger2),
+    "GitHub's version, now on both sides:",
+    agentText(github)
+  ].join("\n\n");
+}
+function decideByRule(field, base, ledger2, github) {
+  if (isSetField(field)) {
+    const merged = mergeSets(
+      base?.value,
+      ledger2,
+      github,
+      (element) => element
+    );
+    return { value: merged };
+  }
+  if (isTextField(field)) {
+    const conflict = {
+      field,
+      ledger: ledger2,
+      github,
+      chosen: "github",
+      note: conflictNote(field, ledger2, github)
+    };
+    return { value: github, conflict };
+  }
+  switch (field) {
+    case "state":
+      return { value: closedWins(ledger2, github) };
+    case "priority":
+      return { value: moreUrgent(ledger2, github) };
+    default:
+      return { value: github };
+  }
+}
+function editedFrom(field, edited) {
+  return isTextField(field) ? edited?.[field]?.from : void 0;
+}
+function decide(field, base, ledger2, github, edited) {
+  if (sameValue(field, ledger2, github)) return { value: ledger2 };
+  const before = editedFrom(field, edited);
+  const ledgerChanged = !syncedHolds(base, field, ledger2) && ledger2 !== before;
+  const githubChanged = before !== void 0 ? github !== before : !syncedHolds(base, field, github);
+  if (!ledgerChanged && githubChanged) return { value: github };
+  if (ledgerChanged && !githubChanged) return { value: ledger2 };
+  return decideByRule(field, base, ledger2, github);
+}
+function mergeMirroredFields({ synced, ledger: ledger2, github, edited }) {
+  const toGitHub = {};
+  const toLedger = {};
+  const next = {};
+  const conflicts = [];
+  const decideField = (field) => {
+    const base = synced[field];
+    const { value, conflict } = decide(field, base, ledger2[field], github[field], edited);
+    if (!sameValue(field, value, ledger2[field])) toLedger[field] = value;
+    if (!sameValue(field, value, github[field])) toGitHub[field] = value;
+    next[field] = syncedHolds(base, field, value) ? base : syncedField(field, value);
+    if (conflict !== void 0) conflicts.push(conflict);
+  };
+  for (const field of MIRRORED_FIELDS) decideField(field);
+  const nextSynced = next;
+  return {
+    toGitHub,
+    toLedger,
+    synced: nextSynced,
+    syncedChanged: !jsonEqual(synced, nextSynced),
+    conflicts
+  };
+}
+
+// app/mirror/issue-body.ts
+var MAX_BODY_CHARACTERS = 65536;
+var MARKER = /^<!-- gastown:bead ([A-Za-z0-9][A-Za-z0-9._-]*) -->$/;
+var NEUTRALISED_MENTION = /(?<![A-Za-z0-9_])@\u200b(?=[A-Za-z0-9])/g;
+function markerLine(beadId2) {
+  return `<!-- gastown:bead ${beadId2} -->`;
+}
+function cutNotice(beadId2) {
+  return `*(Cut at GitHub's limit of ${MAX_BODY_CHARACTERS.toLocaleString("en")} characters: the whole text is bead ${beadId2}'s description in the ledger.)*`;
+}
+function issueBody(beadId2, description) {
+  const marker = markerLine(beadId2);
+  const text4 = withoutMentions(description ?? "");
+  if (text4 === "") return marker;
+  const whole = `${text4}
+
+${marker}`;
+  if (whole.length <= MAX_BODY_CHARACTERS) return whole;
+  const tail = `
+
+${cutNotice(beadId2)}
+
+${marker}`;
+  let cut = text4.slice(0, MAX_BODY_CHARACTERS - tail.length);
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}${tail}`;
+}
+function markerBeadId(body) {
+  const lastLine = (body ?? "").replace(/\s+$/, "").split("\n").at(-1) ?? "";
+  return MARKER.exec(lastLine.replace(/\r$/, ""))?.[1];
+}
+function descriptionFromBody(body) {
+  let text4 = body ?? "";
+  const id = markerBeadId(text4);
+  if (id !== void 0) {
+    text4 = text4.replace(/\s+$/, "").slice(0, -markerLine(id).length);
+    text4 = text4.endsWith("\n\n") ? text4.slice(0, -2) : text4.replace(/[\r\n]+$/, "");
+  }
+  const notice = id === void 0 ? void 0 : `
+
+${cutNotice(id)}`;
+  const cut = notice !== void 0 && text4.endsWith(notice);
+  if (cut) text4 = text4.slice(0, -notice.length);
+  return { description: text4.replace(NEUTRALISED_MENTION, "@"), cut };
+}
+
+// app/mirror/issue-shape.ts
+var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+var NOT_PLANNED = /^(?:not[ _-]?planned|won'?t[ _-]?(?:fix|do)|wontfix|duplicate|obsolete|invalid|abandoned|burned|cancell?ed|rejected|stale|spurious|superseded)\b/i;
+var MOLECULE_CHILD = /-(?:mol|wisp)-[a-z0-9]+\.\d/;
+function isGitHubLogin(name2) {
+  return GITHUB_LOGIN.test(name2);
+}
+function stateReason(closeReason) {
+  return NOT_PLANNED.test((closeReason ?? "").trim()) ? "not_planned" : "completed";
+}
+function issueAssignees(bead) {
+  if (bead.assignee === void 0 || bead.assignee === "") return [];
+  return isGitHubLogin(bead.assignee) ? [bead.assignee] : void 0;
+}
+function issueLabels(bead) {
+  const status = statusLabel(beadStatus(bead));
+  return [typeLabel(beadType(bead)), priorityLabel(bead.priority), ...status ? [status] : [], ...workLabels(bead.labels ?? [])];
+}
+function issueShape(bead) {
+  const closed = beadStatus(bead) === "closed";
+  return {
+    title: bead.title,
+    body: issueBody(bead.id, bead.description),
+    state: closed ? "closed" : "open",
+    state_reason: closed ? stateReason(bead.close_reason) : null,
+    labels: issueLabels(bead),
+    assignees: issueAssignees(bead)
+  };
+}
+function issueLabelNames(issue2) {
+  return (issue2.labels ?? []).map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
+}
+function issueFields(issue2, customStatuses = []) {
+  const labels = issueLabelNames(issue2);
+  const state = issue2.state === "closed" ? "closed" : "open";
+  const { description, cut } = descriptionFromBody(issue2.body);
+  return {
+    title: issue2.title,
+    description,
+    descriptionCut: cut,
+    status: statusFromIssue(state, labels, customStatuses),
+    close_reason: state === "closed" ? issue2.state_reason ?? void 0 : void 0,
+    priority: priorityFromLabels(labels),
+    issue_type: typeFromLabels(labels),
+    labels: workLabels(labels),
+    assignee: issue2.assignees?.[0]?.login ?? issue2.assignee?.login,
+    external_ref: issue2.html_url
+  };
+}
+function isTemplate(bead) {
+  return bead.is_template === true || (bead.labels ?? []).includes("template");
+}
+function canonicalType(type) {
+  return TYPE_ALIASES[type] ?? type;
+}
+function isMirrored(bead, mirror2) {
+  if (!mirror2.enabled) return false;
+  const type = beadType(bead);
+  if (NEVER_MIRRORED_TYPES.includes(type)) return false;
+  if (!mirror2.types.some((configured) => canonicalType(configured) === type)) return false;
+  if (beadStatus(bead) === TOMBSTONE || isEphemeral(bead) || isTemplate(bead)) return false;
+  return gastownString(bead, "step") === void 0 && !MOLECULE_CHILD.test(bead.id);
+}
+function isImportedIssue(labels, mirror2) {
+  const wanted = mirror2.label.toLowerCase();
+  return mirror2.enabled && (mirror2.issues === "all" || labels.some((label) => label.toLowerCase() === wanted));
+}
+
+// app/mirror/bead-issue-sync.ts
+function keepsGitHubAssignees(bead) {
+  return issueAssignees(bead) === void 0;
+}
+function ledgerFields(bead) {
+  return {
+    title: bead.title,
+    body: bead.description ?? "",
+    state: beadStatus(bead),
+    // A missing priority labels as P0 (sync-labels.ts), so it compares as 0.
+    priority: bead.priority ?? 0,
+    type: beadType(bead),
+    labels: workLabels(bead.labels ?? []),
+    assignees: issueAssignees(bead) ?? []
+  };
+}
+function githubFields(issue2, bead, customStatuses = []) {
+  const statuses = bead === void 0 ? customStatuses : [...customStatuses, beadStatus(bead)];
+  const fields = issueFields(issue2, statuses);
+  const logins = issue2.assignees?.map((user) => user.login) ?? (issue2.assignee ? [issue2.assignee.login] : []);
+  return {
+    title: fields.title,
+    body: fields.descriptionCut && bead !== void 0 ? bead.description ?? "" : fields.description,
+    state: fields.status,
+    priority: fields.priority,
+    type: fields.issue_type,
+    labels: fields.labels,
+    assignees: canonicalSet(logins)
+  };
+}
+function beadWithFields(bead, fields, closeReason, now2) {
+  if (Object.keys(fields).length === 0) return bead;
+  const next = { ...bead };
+  const set2 = (key, value, empty) => {
+    if (empty) delete next[key];
+    else next[key] = value;
+  };
+  if (fields.title !== void 0) next.title = fields.title;
+  if (fields.body !== void 0) set2("description", fields.body, fields.body === "");
+  if (fields.priority !== void 0) next.priority = fields.priority;
+  if (fields.type !== void 0) next.issue_type = fields.type;
+  if (fields.labels !== void 0) set2("labels", canonicalSet(fields.labels), fields.labels.length === 0);
+  if (fields.assignees !== void 0) set2("assignee", canonicalSet(fields.assignees)[0], fields.assignees.length === 0);
+  if (fields.state !== void 0) {
+    const wasClosed = beadStatus(bead) === "closed";
+    next.status = fields.state;
+    if (fields.state === "closed" && !wasClosed) {
+      next.closed_at = timestamp2(now2);
+      next.close_reason = closeReason ?? "completed";
+    } else if (fields.state !== "closed" && wasClosed) {
+      delete next.closed_at;
+      delete next.close_reason;
+    }
+  }
+  next.updated_at = timestamp2(now2);
+  return next;
+}
+function withConflictNotes(bead, conflicts) {
+  if (conflicts.length === 0) return bead;
+  const notes = [bead.notes ?? "", ...conflicts.map((conflict) => conflict.note)].filter((text4) => text4 !== "");
+  return { ...bead, notes: notes.join("\n\n---\n\n") };
+}
+function issueOwnLabels(issue2) {
+  return issueLabelNames(issue2).filter((label) => label.startsWith("gt:"));
+}
+function issueEdit(bead, issue2, toGitHub) {
+  const shape = issueShape(bead);
+  const edit = {};
+  if (toGitHub.title !== void 0) edit.title = shape.title;
+  if (toGitHub.body !== void 0) edit.body = issueBody(bead.id, bead.description);
+  const labelled = ["state", "priority", "type", "labels"].some((field) => Object.hasOwn(toGitHub, field));
+  if (toGitHub.state !== void 0) {
+    const open3 = issue2.state !== "closed";
+    if (shape.state === "closed" && open3) {
+      edit.state = "closed";
+      edit.state_reason = stateReason(bead.close_reason);
+    } else if (shape.state === "open" && !open3) {
+      edit.state = "open";
+      edit.state_reason = "reopened";
+    }
+  }
+  if (labelled) {
+    const labels = [...shape.labels, ...issueOwnLabels(issue2)];
+    const current = issueLabelNames(issue2);
+    const same = canonicalSet(labels).join("\n") === canonicalSet(current).join("\n");
+    if (!same) edit.labels = labels;
+  }
+  if (toGitHub.assignees !== void 0) edit.assignees = canonicalSet(toGitHub.assignees);
+  return Object.keys(edit).length === 0 ? void 0 : edit;
+}
+function syncBeadAndIssue(bead, issue2, options) {
+  const github = githubFields(issue2, bead, options.customStatuses);
+  const polecats = keepsGitHubAssignees(bead);
+  const ledger2 = polecats ? { ...ledgerFields(bead), assignees: github.assignees } : ledgerFields(bead);
+  const plan = mergeMirroredFields({ synced: readSynced(bead), ledger: ledger2, github, ...options.edited ? { edited: options.edited } : {} });
+  const closeReason = issue2.state === "closed" ? issue2.state_reason ?? void 0 : void 0;
+  let next = beadWithFields(bead, plan.toLedger, closeReason, options.now);
+  next = withConflictNotes(next, plan.conflicts);
+  next = withSynced(next, plan.synced);
+  return { bead: next, edit: issueEdit(next, issue2, plan.toGitHub), conflicts: plan.conflicts, plan };
+}
+
+// app/mirror/drift-plan.ts
+var ISSUE_URL = /^https?:\/\/[^/]+\/([^/]+\/[^/]+)\/issues\/\d+$/;
+function repositoryOf(url2) {
+  return ISSUE_URL.exec(url2)?.[1]?.toLowerCase();
+}
+function linkedTo(bead, issue2) {
+  const meta3 = gastownMetadata(bead);
+  if (bead.external_ref === issue2.html_url && meta3.issue_id === issue2.id && meta3.mirror_opening === void 0) return bead;
+  return { ...withGastownMetadata(bead, { issue_id: issue2.id, mirror_opening: void 0 }), external_ref: issue2.html_url };
+}
+function planDrift(ledger2, input2) {
+  const byUrl = /* @__PURE__ */ new Map();
+  for (const bead of ledger2.beads()) if (bead.external_ref !== void 0 && !byUrl.has(bead.external_ref)) byUrl.set(bead.external_ref, bead);
+  const beads = [];
+  const edits = [];
+  const synced = [];
+  const recorded = [];
+  const imported = [];
+  const linked = [];
+  const listed = /* @__PURE__ */ new Set();
+  let next = ledger2;
+  const options = { now: input2.now, ...input2.customStatuses ? { customStatuses: input2.customStatuses } : {} };
+  const sync = (bead, issue2) => {
+    const outcome = syncBeadAndIssue(bead, issue2, options);
+    if (outcome.bead !== bead) {
+      beads.push(outcome.bead);
+      next = next.withBead(outcome.bead);
+    }
+    if (outcome.edit) edits.push({ number: issue2.number, bead: bead.id, edit: outcome.edit });
+    return outcome;
+  };
+  for (const issue2 of input2.issues) {
+    listed.add(issue2.html_url);
+    const held = byUrl.get(issue2.html_url);
+    if (held !== void 0) {
+      if (!isMirrored(held, input2.mirror)) continue;
+      const { bead: bead2, plan } = sync(held, issue2);
+      const workChanged = Object.keys(plan.toLedger).length > 0 || plan.conflicts.length > 0;
+      if (workChanged) synced.push(held.id);
+      else if (bead2 !== held) recorded.push(held.id);
+      continue;
+    }
+    const marked = markerBeadId(issue2.body);
+    const opening = marked === void 0 ? void 0 : next.get(marked);
+    if (opening !== void 0 && opening.external_ref === void 0 && isMirrored(opening, input2.mirror)) {
+      sync(linkedTo(opening, issue2), issue2);
+      linked.push(opening.id);
+      continue;
+    }
+    if (issue2.state === "closed" || marked !== void 0 || !isImportedIssue(issueLabelNames(issue2), input2.mirror)) continue;
+    const bead = beadFromIssue(next, {
+      url: issue2.html_url,
+      number: issue2.number,
+      title: issue2.title,
+      body: issue2.body ?? null,
+      labels: issueLabelNames(issue2),
+      state: "open",
+      createdAt: issue2.created_at ?? input2.now.toISOString(),
+      author: issue2.user?.login ?? "github"
+    }, { prefix: input2.prefix, now: input2.now, actor: issue2.user?.login ?? "github" });
+    const fresh = withGastownMetadata(bead, { issue_id: issue2.id });
+    next = next.withBead(fresh);
+    const made = syncBeadAndIssue(fresh, issue2, options).bead;
+    beads.push(made);
+    next = next.withBead(made);
+    imported.push(made.id);
+  }
+  const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && repositoryOf(bead.external_ref) === input2.repository.toLowerCase() && !listed.has(bead.external_ref)).map((bead) => bead.id);
+  const unopened = next.beads().filter((bead) => bead.external_ref === void 0 && isMirrored(bead, input2.mirror)).length;
+  return { beads: dedupe(beads), edits, synced, recorded, imported, linked, unopened, lost };
+}
+function dedupe(beads) {
+  const last = /* @__PURE__ */ new Map();
+  for (const bead of beads) last.set(bead.id, bead);
+  return [...last.values()];
+}
+function applyDrift(ledger2, input2) {
+  const plan = planDrift(ledger2, input2);
+  return plan.beads.length === 0 ? ledger2 : ledger2.withBeads(plan.beads);
+}
+
+// app/handlers/mirror-drift.ts
+async function repairDrift(town, cache) {
+  if (!town.config.mirror.enabled) return { kind: "off" };
+  const repo = { owner: town.owner, repo: town.repo };
+  const listing = await listIssues(town.github, repo, cache);
+  const ledger2 = await town.store.peek();
+  const input2 = (current) => ({
+    issues: listing.issues,
+    mirror: town.config.mirror,
+    now: town.deps.clock(),
+    repository: `${town.owner}/${town.repo}`,
+    prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, current.records.keys()) ?? town.fallbackPrefix
+  });
+  const plan = planDrift(ledger2, input2(ledger2));
+  for (const repair of plan.edits) await editIssue(town.github, { ...repo, issue_number: repair.number }, repair.edit);
+  let wrote = false;
+  if (plan.beads.length > 0) {
+    const written = await town.store.update(() => driftMessage(plan), (current) => applyDrift(current, input2(current)));
+    wrote = written.changed;
+  }
+  return { kind: "repaired", plan, listing: { requests: listing.requests, notModified: listing.notModified }, wrote };
+}
+function driftMessage(plan) {
+  const parts = [
+    plan.synced.length > 0 ? `${plan.synced.length} brought up to date` : "",
+    plan.recorded.length > 0 ? `${plan.recorded.length} recorded as in agreement` : "",
+    plan.imported.length > 0 ? `${plan.imported.length} imported` : "",
+    plan.linked.length > 0 ? `${plan.linked.length} linked to the issue opened for them` : ""
+  ].filter(Boolean);
+  return `Mirror: beads repaired from their issues (${parts.join(", ")})`;
+}
+function describeDrift(report) {
+  if (report.kind === "off") return "The mirror is off (mirror.enabled: false).";
+  const { plan, listing } = report;
+  const did = [
+    `${plan.synced.length} bead${plan.synced.length === 1 ? "" : "s"} brought up to date from GitHub`,
+    `${plan.edits.length} issue${plan.edits.length === 1 ? "" : "s"} edited`,
+    `${plan.imported.length} issue${plan.imported.length === 1 ? "" : "s"} imported`,
+    ...plan.linked.length > 0 ? [`${plan.linked.length} linked after an interrupted opening`] : [],
+    ...plan.recorded.length > 0 ? [`${plan.recorded.length} recorded as in agreement`] : []
+  ];
+  const lines = [
+    `Mirror: ${did.join(", ")}; ${listing.requests} page${listing.requests === 1 ? "" : "s"} read, ${listing.notModified} unchanged.`
+  ];
+  if (plan.unopened > 0) lines.push(`${plan.unopened} bead${plan.unopened === 1 ? "" : "s"} still to open as issues (opened within GitHub's limits, over the next passes).`);
+  if (plan.lost.length > 0) lines.push(`Linked to issues GitHub no longer lists (deleted or transferred): ${plan.lost.join(", ")}.`);
+  return lines.join("\n");
+}
+
+// app/github/ledger-store.ts
+import { randomUUID } from "node:crypto";
+
+// app/mirror/changed-beads-trailer.ts
+var CHANGED_BEADS_TRAILER = "Gastown-Beads";
+var NO_BEADS = "none";
+var MAX_LINE = 72;
+function formatChangedBeads(ids) {
+  const sorted = [...new Set(ids)].sort(compareIds);
+  const head2 = `${CHANGED_BEADS_TRAILER}: `;
+  if (sorted.length === 0) return `${head2}${NO_BEADS}`;
+  const lines = [];
+  let line = "";
+  for (const id of sorted) {
+    if (line !== "" && head2.length + line.length + 1 + id.length > MAX_LINE) {
+      lines.push(head2 + line);
+      line = "";
+    }
+    line = line === "" ? id : `${line} ${id}`;
+  }
+  lines.push(head2 + line);
+  return lines.join("\n");
+}
+function changedBeadIds(before, after) {
+  const changed = [];
+  for (const [id, record2] of after.records) {
+    const old = before.records.get(id);
+    if (!old) changed.push(id);
+    else if (old !== record2 && !(old.raw !== void 0 && old.raw === record2.raw) && !jsonEqual(old.bead, record2.bead)) changed.push(id);
+  }
+  for (const id of before.records.keys()) if (!after.has(id)) changed.push(id);
+  return changed.sort(compareIds);
+}
+
+// app/github/ledger-store.ts
+var LEDGER_PATH = ".beads/issues.jsonl";
+var LEDGER_CONFIG_PATH = ".beads/config.yaml";
+var SIZE_WARNING_BYTES = 25e6;
+var SIZE_LIMIT_BYTES = 9e7;
+var LedgerStoreError = class extends Error {
+  name = "LedgerStoreError";
+};
+var LedgerStore = class {
+  constructor(github, options) {
+    this.github = github;
+    this.options = options;
+  }
+  github;
+  options;
+  get repoParams() {
+    return { owner: this.options.owner, repo: this.options.repo };
+  }
+  /**
+   * The ledger on the branch now. With `known`, a state this store read or wrote before, the
+   * branch's ref alone is asked for when it has not moved since: one request rather than four.
+   */
+  async read(known) {
+    const commit = await this.branchCommit();
+    if (known !== void 0 && commit !== void 0 && commit === known.commit) return known;
+    if (commit === void 0) return { ledger: Ledger.empty(), commit: void 0, tree: void 0 };
+    const { data } = await this.github.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...this.repoParams, commit_sha: commit });
+    const tree = data.tree.sha;
+    const listing = await this.github.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...this.repoParams, tree_sha: tree, recursive: "1" });
+    const entry = listing.data.tree.find((e) => e.path === LEDGER_PATH);
+    if (!entry) return { ledger: Ledger.empty(), commit, tree };
+    const blob = await this.github.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
+      ...this.repoParams,
+      file_sha: entry.sha,
+      headers: { accept: "application/vnd.github.raw+json" }
+    });
+    const text4 = rawText(blob.data);
+    return { ledger: loadLedger(text4, { file: `${this.options.branch}:${LEDGER_PATH}` }), commit, tree };
+  }
+  /**
+   * Applies `mutate` to the ledger as it is on the branch and commits the result; on a lost
+   * race, reads again and applies it again. `mutate` must be pure: it may run more than once.
+   * `message` may be a function, called after `mutate`, to describe what it did.
+   */
+  async update(message, mutate, options = {}) {
+    const lanes = this.options.lanes;
+    if (!lanes) return this.write(message, mutate, options);
+    const key = `${this.options.owner}/${this.options.repo}:${this.options.branch}`;
+    return lanes.run(key, (last) => this.write(message, mutate, last ? { ...options, from: last } : options));
+  }
+  /**
+   * The ledger on the branch now, in one request (the raw contents of the file serve it up to
+   * 100 MB), without the commit a write needs: for a look that usually writes nothing, such as
+   * a patrol pass. One that does write reads again through `update`.
+   */
+  async peek() {
+    const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      ...this.repoParams,
+      path: LEDGER_PATH,
+      ref: `refs/heads/${this.options.branch}`,
+      headers: { accept: "application/vnd.github.raw+json" }
+    }), void 0);
+    return answer === void 0 ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
+  }
+  /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
+  async readFile(state, path) {
+    if (state.commit === void 0) return void 0;
+    const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
+      ...this.repoParams,
+      path,
+      ref: state.commit,
+      headers: { accept: "application/vnd.github.raw+json" }
+    }), void 0);
+    return answer === void 0 ? void 0 : rawText(answer.data);
+  }
+  async write(message, mutate, options) {
+    const maxAttempts = this.options.maxAttempts ?? 8;
+    for (let attempt = 1; ; attempt++) {
+      const state = attempt === 1 && options.from ? options.from : await this.read();
+      const next = mutate(state.ledger);
+      if (next === state.ledger) return { state, changed: false, attempts: attempt };
+      const files = options.files ? await options.files(state, next) : [];
+      const written = await this.tryWrite(state, next, typeof message === "string" ? message : message(), files, changedBeadIds(state.ledger, next));
+      if (written) return { state: written, changed: true, attempts: attempt };
+      if (attempt >= maxAttempts) {
+        throw new LedgerStoreError(`${this.options.branch}: gave up after ${attempt} attempts: other writers kept moving the branch`);
+      }
+      await this.backoff(attempt);
+    }
+  }
+  /** The new state, or undefined when another writer moved the branch first. */
+  async tryWrite(state, next, message, extra, changed) {
+    const text4 = serializeLedger(next);
+    this.checkSize(Buffer.byteLength(text4));
+    const files = [{ path: LEDGER_PATH, content: text4 }, ...extra];
+    if (state.commit === void 0) files.push({ path: LEDGER_CONFIG_PATH, content: renderLedgerConfig(this.options.prefix) });
+    const entries = files.map((file2) => ({ path: file2.path, mode: "100644", type: "blob", content: file2.content }));
+    const tree = await this.github.request("POST /repos/{owner}/{repo}/git/trees", {
+      ...this.repoParams,
+      tree: entries,
+      ...state.tree ? { base_tree: state.tree } : {}
+    });
+    const treeSha = tree.data.sha;
+    const commit = await this.github.request("POST /repos/{owner}/{repo}/git/commits", {
+      ...this.repoParams,
+      message: `${message}
+
+${formatChangedBeads(changed)}
+Gastown-Write: ${(this.options.writeId ?? randomUUID)()}
+`,
+      tree: treeSha,
+      parents: state.commit ? [state.commit] : []
+    });
+    const commitSha = commit.data.sha;
+    try {
+      if (state.commit === void 0) {
+        await this.github.request("POST /repos/{owner}/{repo}/git/refs", { ...this.repoParams, ref: `refs/heads/${this.options.branch}`, sha: commitSha });
+      } else {
+        await this.github.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { ...this.repoParams, ref: `heads/${this.options.branch}`, sha: commitSha, force: false });
+      }
+    } catch (error62) {
+      if (statusOf(error62) === 422) return void 0;
+      throw error62;
+    }
+    return { ledger: next, commit: commitSha, tree: treeSha };
+  }
+  async branchCommit() {
+    const answer = await unlessAbsent(
+      () => this.github.request("GET /repos/{owner}/{repo}/git/ref/{ref}", { ...this.repoParams, ref: `heads/${this.options.branch}` }),
+      void 0
+    );
+    return answer?.data?.object.sha;
+  }
+  checkSize(bytes) {
+    const { warning, limit } = this.options.sizes ?? { warning: SIZE_WARNING_BYTES, limit: SIZE_LIMIT_BYTES };
+    const mb = (n) => n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${n} bytes`;
+    if (bytes > limit) {
+      throw new LedgerStoreError(
+        `${LEDGER_PATH} would be ${mb(bytes)}, over the ${mb(limit)} limit (GitHub refuses files over 100 MB): nothing was written`
+      );
+    }
+    if (bytes > warning) this.options.warn?.(`${LEDGER_PATH} is ${mb(bytes)}; it cannot grow past ${mb(limit)}`);
+  }
+  /** Jittered exponential backoff: 100 ms, 200 ms, … up to 5 s, each a random part of that. */
+  async backoff(attempt) {
+    const sleep = this.options.sleep ?? ((ms) => new Promise((resolve10) => setTimeout(resolve10, ms)));
+    const random = this.options.random ?? Math.random;
+    const cap = Math.min(5e3, 100 * 2 ** (attempt - 1));
+    await sleep(Math.round(cap / 2 + random() * (cap / 2)));
+  }
+};
+function rawText(data) {
+  if (typeof data === "string") return data;
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString("utf8");
+  throw new LedgerStoreError(`${LEDGER_PATH}: GitHub answered the raw blob with ${typeof data}, not its bytes`);
+}
+
+// app/town/repository-prefix.ts
+function prefixForRepository(name2) {
+  const prefix = name2.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+  return prefix === "" ? "gt" : prefix;
+}
+
+// app/handlers/repository-town.ts
+async function openTown(ref, deps) {
+  const texts = await deps.loadConfig(ref.github, ref.owner, ref.repo);
+  let decided;
+  try {
+    decided = repositoryConfig(texts);
+  } catch (error62) {
+    if (error62 instanceof ConfigError) return { kind: "invalid", error: error62 };
+    throw error62;
+  }
+  if (!decided.enabled) return { kind: "off", reason: decided.reason };
+  const config2 = decided.config;
+  const fallbackPrefix = prefixForRepository(ref.repo);
+  const store = new LedgerStore(ref.github, {
+    owner: ref.owner,
+    repo: ref.repo,
+    branch: config2.ledger.branch,
+    prefix: config2.ledger.prefix ?? fallbackPrefix,
+    sleep: deps.sleep,
+    random: deps.random,
+    ...deps.ledgerLanes ? { lanes: deps.ledgerLanes } : {}
+  });
+  return { kind: "on", town: { ...ref, config: config2, store, fallbackPrefix, deps } };
+}
+
+// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var import_light = __toESM(require_light(), 1);
+
+// node_modules/@octokit/request-error/dist-src/index.js
+var RequestError = class extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options) {
+    super(message, { cause: options.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    if ("response" in options) {
+      this.response = options.response;
+    }
+    const requestCopy = Object.assign({}, options.request);
+    if (options.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options.request.headers, {
+        authorization: options.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+};
+
+// node_modules/@octokit/plugin-retry/dist-bundle/index.js
+var VERSION = "0.0.0-development";
+function isRequestError(error62) {
+  return error62.request !== void 0;
+}
+async function errorRequest(state, octokit, error62, options) {
+  if (!isRequestError(error62) || !error62?.request.request) {
+    throw error62;
+  }
+  if (error62.status >= 400 && !state.doNotRetry.includes(error62.status)) {
+    const retries = options.request.retries != null ? options.request.retries : state.retries;
+    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
+    throw octokit.retry.retryRequest(error62, retries, retryAfter);
+  }
+  throw error62;
+}
+async function wrapRequest(state, octokit, request2, options) {
+  const limiter = new import_light.default();
+  limiter.on("failed", function(error62, info) {
+    const maxRetries = ~~error62.request.request?.retries;
+    const after = ~~error62.request.request?.retryAfter;
+    options.request.retryCount = info.retryCount + 1;
+    if (maxRetries > info.retryCount) {
+      return after * state.retryAfterBaseValue;
+    }
+  });
+  return limiter.schedule(
+    requestWithGraphqlErrorHandling.bind(null, state, octokit, request2),
+    options
+  );
+}
+async function requestWithGraphqlErrorHandling(state, octokit, request2, options) {
+  const response = await request2(options);
+  if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
+    response.data.errors[0].message
+  )) {
+    const error62 = new RequestError(response.data.errors[0].message, 500, {
+      request: options,
+      response
+    });
+    return errorRequest(state, octokit, error62, options);
+  }
+  return response;
+}
+function retry(octokit, octokitOptions) {
+  const state = Object.assign(
+    {
+      enabled: true,
+      retryAfterBaseValue: 1e3,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+      retries: 3
+    },
+    octokitOptions.retry
+  );
+  const retryPlugin = {
+    retry: {
+      retryRequest: (error62, retries, retryAfter) => {
+        error62.request.request = Object.assign({}, error62.request.request, {
+          retries,
+          retryAfter
+        });
+        return error62;
+      }
+    }
+  };
+  if (state.enabled) {
+    octokit.hook.error("request", errorRequest.bind(null, state, retryPlugin));
+    octokit.hook.wrap("request", wrapRequest.bind(null, state, retryPlugin));
+  }
+  return retryPlugin;
+}
+retry.VERSION = VERSION;
+
+// node_modules/@octokit/plugin-throttling/dist-bundle/index.js
+var import_light2 = __toESM(require_light(), 1);
+var VERSION2 = "0.0.0-development";
+var noop = () => Promise.resolve();
+function wrapRequest2(state, request2, options) {
+  return state.retryLimiter.schedule(doRequest, state, request2, options);
+}
+async function doRequest(state, request2, options) {
+  const { pathname } = new URL(options.url, "http://github.test");
+  const isAuth = isAuthRequest(options.method, pathname);
+  const isWrite = !isAuth && options.method !== "GET" && options.method !== "HEAD";
+  const isSearch = options.method === "GET" && pathname.startsWith("/search/");
+  const isGraphQL = pathname.startsWith("/graphql");
+  const retryCount = ~~request2.retryCount;
+  const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
+  if (state.clustering) {
+    jobOptions.expiration = 1e3 * 60;
+  }
+  if (isWrite || isGraphQL) {
+    await state.write.key(state.id).schedule(jobOptions, noop);
+  }
+  if (isWrite && state.triggersNotification(pathname)) {
+    await state.notifications.key(state.id).schedule(jobOptions, noop);
+  }
+  if (isSearch) {
+    await state.search.key(state.id).schedule(jobOptions, noop);
+  }
+  const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request2, options);
+  if (isGraphQL) {
+    const res = await req;
+    if (res.data.errors != null && res.data.errors.some((error62) => error62.type === "RATE_LIMITED")) {
+      const error62 = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
+        response: res,
+        data: res.data
+      });
+      throw error62;
+    }
+  }
+  return req;
+}
+function isAuthRequest(method, pathname) {
+  return method === "PATCH" && // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-a-scoped-access-token
+  /^\/applications\/[^/]+\/token\/scoped$/.test(pathname) || method === "POST" && // https://docs.github.com/en/rest/apps/oauth-applications?apiVersion=2022-11-28#reset-a-token
+  (/^\/applications\/[^/]+\/token$/.test(pathname) || // https://docs.github.com/en/rest/apps/apps?apiVersion=2022-11-28#create-an-installation-access-token-for-an-app
+  /^\/app\/installations\/[^/]+\/access_tokens$/.test(pathname) || // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
+  pathname === "/login/oauth/access_token");
+}
+var triggers_notification_paths_default = [
+  "/orgs/{org}/invitations",
+  "/orgs/{org}/invitations/{invitation_id}",
+  "/orgs/{org}/teams/{team_slug}/discussions",
+  "/orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "/repos/{owner}/{repo}/collaborators/{username}",
+  "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "/repos/{owner}/{repo}/issues",
+  "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issue",
+  "/repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority",
+  "/repos/{owner}/{repo}/pulls",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/merge",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers",
+  "/repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "/repos/{owner}/{repo}/releases",
+  "/teams/{team_id}/discussions",
+  "/teams/{team_id}/discussions/{discussion_number}/comments"
+];
+function routeMatcher(paths) {
+  const regexes = paths.map(
+    (path) => path.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+  );
+  const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
+  return new RegExp(regex2, "i");
+}
+var regex = routeMatcher(triggers_notification_paths_default);
+var triggersNotification = regex.test.bind(regex);
+var groups = {};
+var createGroups = function(Bottleneck2, common) {
+  groups.global = new Bottleneck2.Group({
+    id: "octokit-global",
+    maxConcurrent: 10,
+    ...common
+  });
+  groups.auth = new Bottleneck2.Group({
+    id: "octokit-auth",
+    maxConcurrent: 1,
+    ...common
+  });
+  groups.search = new Bottleneck2.Group({
+    id: "octokit-search",
+    maxConcurrent: 1,
+    minTime: 2e3,
+    ...common
+  });
+  groups.write = new Bottleneck2.Group({
+    id: "octokit-write",
+    maxConcurrent: 1,
+    minTime: 1e3,
+    ...common
+  });
+  groups.notifications = new Bottleneck2.Group({
+    id: "octokit-notifications",
+    maxConcurrent: 1,
+    minTime: 3e3,
+    ...common
+  });
+};
+function throttling(octokit, octokitOptions) {
+  const {
+    enabled = true,
+    Bottleneck: Bottleneck2 = import_light2.default,
+    id = "no-id",
+    timeout = 1e3 * 60 * 2,
+    // Redis TTL: 2 minutes
+    connection
+  } = octokitOptions.throttle || {};
+  if (!enabled) {
+    return {};
+  }
+  const common = { timeout };
+  if (typeof connection !== "undefined") {
+    common.connection = connection;
+  }
+  const state = Object.assign(
+    {
+      clustering: connection != null,
+      triggersNotification,
+      fallbackSecondaryRateRetryAfter: 60,
+      retryAfterBaseValue: 1e3,
+      id
+    },
+    octokitOptions.throttle
+  );
+  if (typeof state.onSecondaryRateLimit !== "function" || typeof state.onRateLimit !== "function") {
+    throw new Error(`octokit/plugin-throttling error:
+        You must pass the onSecondaryRateLimit and onRateLimit error handlers.
+        See https://octokit.github.io/rest.js/#throttling
+
+        const octokit = new Octokit({
+          throttle: {
+            onSecondaryRateLimit: (retryAfter, options) => {/* ... */},
+            onRateLimit: (retryAfter, options) => {/* ... */}
+          }
+        })
+    `);
+  }
+  let initialized = false;
+  const initializeBottleneck = () => {
+    if (initialized) {
+      return;
+    }
+    initialized = true;
+    if (groups.global == null) {
+      createGroups(Bottleneck2, common);
+    }
+    state.global = state.global ?? groups.global;
+    state.auth = state.auth ?? groups.auth;
+    state.search = state.search ?? groups.search;
+    state.write = state.write ?? groups.write;
+    state.notifications = state.notifications ?? groups.notifications;
+    state.retryLimiter = state.retryLimiter ?? new Bottleneck2();
+    const events = {};
+    const emitter = new Bottleneck2.Events(events);
+    events.on("secondary-limit", state.onSecondaryRateLimit);
+    events.on("rate-limit", state.onRateLimit);
+    events.on(
+      "error",
+      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
+    );
+    state.retryLimiter.on("failed", async function(error62, info) {
+      const [state2, request2, options] = info.args;
+      const { pathname } = new URL(options.url, "http://github.test");
+      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error62.status !== 401;
+      if (!(shouldRetryGraphQL || error62.status === 403 || error62.status === 429)) {
+        return;
+      }
+      const retryCount = ~~request2.retryCount;
+      request2.retryCount = retryCount;
+      options.request.retryCount = retryCount;
+      const { wantRetry, retryAfter = 0 } = await (async function() {
+        if (/\bsecondary rate\b/i.test(error62.message)) {
+          const retryAfter2 = Number(error62.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
+          const wantRetry2 = await emitter.trigger(
+            "secondary-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        if (error62.response.headers != null && error62.response.headers["x-ratelimit-remaining"] === "0" || (error62.response.data?.errors ?? []).some(
+          (error210) => error210.type === "RATE_LIMITED"
+        )) {
+          const rateLimitReset = new Date(
+            ~~error62.response.headers["x-ratelimit-reset"] * 1e3
+          ).getTime();
+          const retryAfter2 = Math.max(
+            // Add one second so we retry _after_ the reset time
+            // https://docs.github.com/en/rest/overview/resources-in-the-rest-api?apiVersion=2022-11-28#exceeding-the-rate-limit
+            Math.ceil((rateLimitReset - Date.now()) / 1e3) + 1,
+            0
+          );
+          const wantRetry2 = await emitter.trigger(
+            "rate-limit",
+            retryAfter2,
+            options,
+            octokit,
+            retryCount
+          );
+          return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
+        }
+        return {};
+      })();
+      if (wantRetry) {
+        request2.retryCount++;
+        return retryAfter * state2.retryAfterBaseValue;
+      }
+    });
+  };
+  octokit.hook.wrap("request", (request2, options) => {
+    initializeBottleneck();
+    return wrapRequest2(state, request2, options);
+  });
+  return {};
+}
+throttling.VERSION = VERSION2;
+throttling.triggersNotification = triggersNotification;
+
+// node_modules/universal-user-agent/index.js
+function getUserAgent() {
+  if (typeof navigator === "object" && "userAgent" in navigator) {
+    return navigator.userAgent;
+  }
+  if (typeof process === "object" && process.version !== void 0) {
+    return `Node.js/${process.version.substr(1)} (${process.platform}; ${process.arch})`;
+  }
+  return "<environment undetectable>";
+}
+
+// node_modules/before-after-hook/lib/register.js
+function register(state, name2, method, options) {
+  if (typeof method !== "function") {
+    throw new Error("method for before hook must be a function");
+  }
+  if (!options) {
+    options = {};
+  }
+  if (Array.isArray(name2)) {
+    return name2.reverse().reduce((callback, name3) => {
+      return register.bind(null, state, name3, callback, options);
+    }, method)();
+  }
+  return Promise.resolve().then(() => {
+    if (!state.registry[name2]) {
+      return method(options);
+    }
+    return state.registry[name2].reduce((method2, registered) => {
+      return registered.hook.bind(null, method2, options);
+    }, method)();
+  });
+}
+
+// node_modules/before-after-hook/lib/add.js
+function addHook(state, kind, name2, hook2) {
+  const orig = hook2;
+  if (!state.registry[name2]) {
+    state.registry[name2] = [];
+  }
+  if (kind === "before") {
+    hook2 = (method, options) => {
+      return Promise.resolve().then(orig.bind(null, options)).then(method.bind(null, options));
+    };
+  }
+  if (kind === "after") {
+    hook2 = (method, options) => {
+      let result;
+      return Promise.resolve().then(method.bind(null, options)).then((result_) => {
+        result = result_;
+        return orig(result, options);
+      }).then(() => {
+        return result;
+      });
+    };
+  }
+  if (kind === "error") {
+    hook2 = (method, options) => {
+      return Promise.resolve().then(method.bind(null, options)).catch((error62) => {
+        return orig(error62, options);
+      });
+    };
+  }
+  state.registry[name2].push({
+    hook: hook2,
+    orig
+  });
+}
+
+// node_modules/before-after-hook/lib/remove.js
+function removeHook(state, name2, method) {
+  if (!state.registry[name2]) {
+    return;
+  }
+  const index = state.registry[name2].map((registered) => {
+    return registered.orig;
+  }).indexOf(method);
+  if (index === -1) {
+    return;
+  }
+  state.registry[name2].splice(index, 1);
+}
+
+// node_modules/before-after-hook/index.js
+var bind = Function.bind;
+var bindable = bind.bind(bind);
+function bindApi(hook2, state, name2) {
+  const removeHookRef = bindable(removeHook, null).apply(
+    null,
+    name2 ? [state, name2] : [state]
+  );
+  hook2.api = { remove: removeHookRef };
+  hook2.remove = removeHookRef;
+  ["before", "error", "after", "wrap"].forEach((kind) => {
+    const args = name2 ? [state, kind, name2] : [state, kind];
+    hook2[kind] = hook2.api[kind] = bindable(addHook, null).apply(null, args);
+  });
+}
+function Singular() {
+  const singularHookName = /* @__PURE__ */ Symbol("Singular");
+  const singularHookState = {
+    registry: {}
+  };
+  const singularHook = register.bind(null, singularHookState, singularHookName);
+  bindApi(singularHook, singularHookState, singularHookName);
+  return singularHook;
+}
+function Collection() {
+  const state = {
+    registry: {}
+  };
+  const hook2 = register.bind(null, state);
+  bindApi(hook2, state);
+  return hook2;
+}
+var before_after_hook_default = { Singular, Collection };
+
+// node_modules/@octokit/endpoint/dist-bundle/index.js
+var VERSION3 = "0.0.0-development";
+var userAgent = `octokit-endpoint.js/${VERSION3} ${getUserAgent()}`;
+var DEFAULTS = {
+  method: "GET",
+  baseUrl: "https://api.github.com",
+  headers: {
+    accept: "application/vnd.github.v3+json",
+    "user-agent": userAgent
+  },
+  mediaType: {
+    format: ""
+  }
+};
+function lowercaseKeys(object2) {
+  if (!object2) {
+    return {};
+  }
+  return Object.keys(object2).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object2[key];
+    return newObj;
+  }, {});
+}
+function isPlainObject2(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+function mergeDeep(defaults, options) {
+  const result = Object.assign({}, defaults);
+  Object.keys(options).forEach((key) => {
+    if (isPlainObject2(options[key])) {
+      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
+      else result[key] = mergeDeep(defaults[key], options[key]);
+    } else {
+      Object.assign(result, { [key]: options[key] });
+    }
+  });
+  return result;
+}
+function removeUndefinedProperties(obj) {
+  for (const key in obj) {
+    if (obj[key] === void 0) {
+      delete obj[key];
+    }
+  }
+  return obj;
+}
+function merge2(defaults, route, options) {
+  if (typeof route === "string") {
+    let [method, url2] = route.split(" ");
+    options = Object.assign(url2 ? { method, url: url2 } : { url: method }, options);
+  } else {
+    options = Object.assign({}, route);
+  }
+  options.headers = lowercaseKeys(options.headers);
+  removeUndefinedProperties(options);
+  removeUndefinedProperties(options.headers);
+  const mergedOptions = mergeDeep(defaults || {}, options);
+  if (options.url === "/graphql") {
+    if (defaults && defaults.mediaType.previews?.length) {
+      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
+        (preview) => !mergedOptions.mediaType.previews.includes(preview)
+      ).concat(mergedOptions.mediaType.previews);
+    }
+    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
+  }
+  return mergedOptions;
+}
+function addQueryParameters(url2, parameters) {
+  const separator = /\?/.test(url2) ? "&" : "?";
+  const names = Object.keys(parameters);
+  if (names.length === 0) {
+    return url2;
+  }
+  return url2 + separator + names.map((name2) => {
+    if (name2 === "q") {
+      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
+    }
+    return `${name2}=${encodeURIComponent(parameters[name2])}`;
+  }).join("&");
+}
+var urlVariableRegex = /\{[^{}}]+\}/g;
+function removeNonChars(variableName) {
+  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
+}
+function extractUrlVariableNames(url2) {
+  const matches = url2.match(urlVariableRegex);
+  if (!matches) {
+    return [];
+  }
+  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+}
+function omit2(object2, keysToOmit) {
+  const result = { __proto__: null };
+  for (const key of Object.keys(object2)) {
+    if (keysToOmit.indexOf(key) === -1) {
+      result[key] = object2[key];
+    }
+  }
+  return result;
+}
+function encodeReserved(str) {
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+    if (!/%[0-9A-Fa-f]/.test(part)) {
+      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+    }
+    return part;
+  }).join("");
+}
+function encodeUnreserved(str) {
+  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+  });
+}
+function encodeValue(operator, value, key) {
+  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+  if (key) {
+    return encodeUnreserved(key) + "=" + value;
+  } else {
+    return value;
+  }
+}
+function isDefined(value) {
+  return value !== void 0 && value !== null;
+}
+function isKeyOperator(operator) {
+  return operator === ";" || operator === "&" || operator === "?";
+}
+function getValues(context, operator, key, modifier) {
+  var value = context[key], result = [];
+  if (isDefined(value) && value !== "") {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+      value = value.toString();
+      if (modifier && modifier !== "*") {
+        value = value.substring(0, parseInt(modifier, 10));
+      }
+      result.push(
+        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+      );
+    } else {
+      if (modifier === "*") {
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            result.push(
+              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+            );
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              result.push(encodeValue(operator, value[k], k));
+            }
+          });
+        }
+      } else {
+        const tmp = [];
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            tmp.push(encodeValue(operator, value2));
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              tmp.push(encodeUnreserved(k));
+              tmp.push(encodeValue(operator, value[k].toString()));
+            }
+          });
+        }
+        if (isKeyOperator(operator)) {
+          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
+        } else if (tmp.length !== 0) {
+          result.push(tmp.join(","));
+        }
+      }
+    }
+  } else {
+    if (operator === ";") {
+      if (isDefined(value)) {
+        result.push(encodeUnreserved(key));
+      }
+    } else if (value === "" && (operator === "&" || operator === "?")) {
+      result.push(encodeUnreserved(key) + "=");
+    } else if (value === "") {
+      result.push("");
+    }
+  }
+  return result;
+}
+function parseUrl(template) {
+  return {
+    expand: expand.bind(null, template)
+  };
+}
+function expand(template, context) {
+  var operators = ["+", "#", ".", "/", ";", "?", "&"];
+  template = template.replace(
+    /\{([^\{\}]+)\}|([^\{\}]+)/g,
+    function(_, expression, literal2) {
+      if (expression) {
+        let operator = "";
+        const values = [];
+        if (operators.indexOf(expression.charAt(0)) !== -1) {
+          operator = expression.charAt(0);
+          expression = expression.substr(1);
+        }
+        expression.split(/,/g).forEach(function(variable) {
+          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
+          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
+        });
+        if (operator && operator !== "+") {
+          var separator = ",";
+          if (operator === "?") {
+            separator = "&";
+          } else if (operator !== "#") {
+            separator = operator;
+          }
+          return (values.length !== 0 ? operator : "") + values.join(separator);
+        } else {
+          return values.join(",");
+        }
+      } else {
+        return encodeReserved(literal2);
+      }
+    }
+  );
+  if (template === "/") {
+    return template;
+  } else {
+    return template.replace(/\/$/, "");
+  }
+}
+function parse4(options) {
+  let method = options.method.toUpperCase();
+  let url2 = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let headers = Object.assign({}, options.headers);
+  let body;
+  let parameters = omit2(options, [
+    "method",
+    "baseUrl",
+    "url",
+    "headers",
+    "request",
+    "mediaType"
+  ]);
+  const urlVariableNames = extractUrlVariableNames(url2);
+  url2 = parseUrl(url2).expand(parameters);
+  if (!/^http/.test(url2)) {
+    url2 = options.baseUrl + url2;
+  }
+  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
+  const remainingParameters = omit2(parameters, omittedParameters);
+  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
+  if (!isBinaryRequest) {
+    if (options.mediaType.format) {
+      headers.accept = headers.accept.split(/,/).map(
+        (format) => format.replace(
+          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
+          `application/vnd$1$2.${options.mediaType.format}`
+        )
+      ).join(",");
+    }
+    if (url2.endsWith("/graphql")) {
+      if (options.mediaType.previews?.length) {
+        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
+        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
+          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
+        }).join(",");
+      }
+    }
+  }
+  if (["GET", "HEAD"].includes(method)) {
+    url2 = addQueryParameters(url2, remainingParameters);
+  } else {
+    if ("data" in remainingParameters) {
+      body = remainingParameters.data;
+    } else {
+      if (Object.keys(remainingParameters).length) {
+        body = remainingParameters;
+      }
+    }
+  }
+  if (!headers["content-type"] && typeof body !== "undefined") {
+    headers["content-type"] = "application/json; charset=utf-8";
+  }
+  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
+    body = "";
+  }
+  return Object.assign(
+    { method, url: url2, headers },
+    typeof body !== "undefined" ? { body } : null,
+    options.request ? { request: options.request } : null
+  );
+}
+function endpointWithDefaults(defaults, route, options) {
+  return parse4(merge2(defaults, route, options));
+}
+function withDefaults(oldDefaults, newDefaults) {
+  const DEFAULTS2 = merge2(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  return Object.assign(endpoint2, {
+    DEFAULTS: DEFAULTS2,
+    defaults: withDefaults.bind(null, DEFAULTS2),
+    merge: merge2.bind(null, DEFAULTS2),
+    parse: parse4
+  });
+}
+var endpoint = withDefaults(null, DEFAULTS);
+
+// node_modules/content-type/dist/index.js
+var SP = 32;
+var HTAB = 9;
+var SEMI = 59;
+var EQ = 61;
+var DQUOTE = 34;
+var BSLASH = 92;
+var COMMA = 44;
+var LOWER_CASE = 1;
+var OWS = 2;
+var SEMI_FLAG = 4;
+var COMMA_FLAG = 8;
+var TOKEN_FLAG = 16;
+var NON_ASCII = 65280;
+var CASE_FLAGS = LOWER_CASE | NON_ASCII;
+var CHAR_MAP = new Uint8Array(256);
+CHAR_MAP[HTAB] |= OWS;
+CHAR_MAP[SP] |= OWS;
+CHAR_MAP[SEMI] |= SEMI_FLAG;
+CHAR_MAP[COMMA] |= COMMA_FLAG;
+for (let code = 128; code <= 255; code++) {
+  CHAR_MAP[code] |= LOWER_CASE;
+}
+for (const char of "!#$%&'*+-.^_`|~") {
+  CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
+}
+for (let code = 48; code <= 57; code++) {
+  CHAR_MAP[code] |= TOKEN_FLAG;
+}
+for (let code = 65; code <= 90; code++) {
+  CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+}
+for (let code = 97; code <= 122; code++) {
+  CHAR_MAP[code] |= TOKEN_FLAG;
+}
+var NullObject = /* @__PURE__ */ (() => {
+  const C = function() {
+  };
+  C.prototype = /* @__PURE__ */ Object.create(null);
+  return C;
+})();
+function parse5(header, options) {
+  const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
+  const len = header.length;
+  let valueStart = options?.start ?? 0;
+  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+    valueStart++;
+  }
+  let index = valueStart;
+  let typeFlags = 0;
+  let whitespace = -1;
+  let stop = options?.parameters === false ? COMMA_FLAG : 0;
+  while (index < len) {
+    const code = header.charCodeAt(index);
+    const flags = CHAR_MAP[code];
+    if ((flags & stopFlags) !== 0) {
+      stop |= flags & COMMA_FLAG;
+      break;
+    }
+    if ((flags & OWS) !== 0) {
+      if (whitespace === -1)
+        whitespace = index;
+    } else {
+      whitespace = -1;
+    }
+    typeFlags |= code & NON_ASCII | flags;
+    index++;
+  }
+  const valueEnd = whitespace === -1 ? index : whitespace;
+  const value = header.slice(valueStart, valueEnd);
+  const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+  if (index === len || stop !== 0) {
+    return { type, index, parameters: new NullObject() };
+  }
+  return parseParameters(header, type, index, len, stopFlags);
+}
+function parseParameters(header, type, index, len, stopFlags) {
+  const parameters = new NullObject();
+  parameter: while (index < len) {
+    index++;
+    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+      index++;
+    }
+    const keyStart = index;
+    let keyFlags = 0;
+    let keyWhitespace = -1;
+    while (index < len) {
+      const code = header.charCodeAt(index);
+      const flags = CHAR_MAP[code];
+      if ((flags & stopFlags) !== 0) {
+        if ((flags & COMMA_FLAG) !== 0)
+          break parameter;
+        continue parameter;
+      }
+      if (code === EQ) {
+        const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
+        const value = header.slice(keyStart, keyEnd);
+        const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+        index++;
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+          index++;
+        }
+        if (index < len && header.charCodeAt(index) === DQUOTE) {
+          const quotedStart = ++index;
+          let escaped = false;
+          while (index < len) {
+            const code2 = header.charCodeAt(index);
+            if (code2 === DQUOTE) {
+              if (parameters[key] === void 0) {
+                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
+              }
+              index++;
+              let stop2 = 0;
+              while (index < len) {
+                const code3 = header.charCodeAt(index);
+                const flags2 = CHAR_MAP[code3];
+                if ((flags2 & stopFlags) !== 0) {
+                  stop2 = flags2 & COMMA_FLAG;
+                  break;
+                }
+                index++;
+              }
+              if (stop2 !== 0)
+                break parameter;
+              continue parameter;
+            }
+            if (code2 === BSLASH && index + 1 < len) {
+              escaped = true;
+              index += 2;
+              continue;
+            }
+            index++;
+          }
+          continue parameter;
+        }
+        const valueStart = index;
+        let stop = 0;
+        let valueWhitespace = -1;
+        while (index < len) {
+          const code2 = header.charCodeAt(index);
+          const flags2 = CHAR_MAP[code2];
+          if ((flags2 & stopFlags) !== 0) {
+            stop = flags2 & COMMA_FLAG;
+            break;
+          }
+          if ((flags2 & OWS) !== 0) {
+            if (valueWhitespace === -1)
+              valueWhitespace = index;
+          } else {
+            valueWhitespace = -1;
+          }
+          index++;
+        }
+        if (parameters[key] === void 0) {
+          const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
+          parameters[key] = header.slice(valueStart, valueEnd);
+        }
+        if (stop !== 0)
+          break parameter;
+        continue parameter;
+      }
+      if ((flags & OWS) !== 0) {
+        if (keyWhitespace === -1)
+          keyWhitespace = index;
+      } else {
+        keyWhitespace = -1;
+      }
+      keyFlags |= code & NON_ASCII | flags;
+      index++;
+    }
+  }
+  return { type, index, parameters };
+}
+function unescapeQuotedPairs(str, start, end) {
+  let result = "";
+  for (let index = start; index < end; index++) {
+    if (str.charCodeAt(index) === BSLASH) {
+      result += str.slice(start, index);
+      start = ++index;
+    }
+  }
+  return result + str.slice(start, end);
+}
+
+// node_modules/json-with-bigint/json-with-bigint.js
+var intRegex = /^-?\d+$/;
+var noiseValue = /^-?\d+n+$/;
+var originalStringify = JSON.stringify;
+var originalParse = JSON.parse;
+var customFormat = /^-?\d+n$/;
+var bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
+var noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
+var isUnstringifiable = (val) => val === void 0 || typeof val === "function" || typeof val === "symbol";
+var isRawJSON = (val) => val !== null && typeof val === "object" && val.constructor && val.constructor.name === "RawJSON";
+var stringifyIteratively = (rootValue, replacer, spaceParam) => {
+  let space = "";
+  if (typeof spaceParam === "number") {
+    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
+  } else if (typeof spaceParam === "string") {
+    space = spaceParam.slice(0, 10);
+  }
+  const isFunctionReplacer = typeof replacer === "function";
+  const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
+  const prepareVal = (parent, key, val) => {
+    const isObject3 = val !== null && typeof val === "object";
+    const hasToJSON = isObject3 && typeof val.toJSON === "function";
+    if (hasToJSON) {
+      val = val.toJSON(key);
+    }
+    const isNoise = typeof val === "string" && noiseValue.test(val);
+    if (isNoise) return val + "n";
+    const isBigInt = typeof val === "bigint";
+    if (isBigInt) {
+      const supportsRawJSON = "rawJSON" in JSON;
+      if (supportsRawJSON) return JSON.rawJSON(val.toString());
+      return val.toString() + "n";
+    }
+    if (isFunctionReplacer) {
+      val = replacer.call(parent, key, val);
+    }
+    const isPostReplacerObject = val !== null && typeof val === "object";
+    if (isPostReplacerObject) {
+      const isPrimitiveWrapper = val instanceof Number || val instanceof String || val instanceof Boolean;
+      if (isPrimitiveWrapper) {
+        val = val.valueOf();
+      }
+    }
+    return val;
+  };
+  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
+  if (isUnstringifiable(rootProcessed)) {
+    return void 0;
+  }
+  const isRootPrimitive = rootProcessed === null || typeof rootProcessed !== "object";
+  const isRootNativeRawJSON = isRawJSON(rootProcessed);
+  if (isRootPrimitive || isRootNativeRawJSON) {
+    return originalStringify(rootProcessed);
+  }
+  const chunks = [];
+  let level = 0;
+  const stack = [
+    {
+      parent: { "": rootProcessed },
+      key: "",
+      val: rootProcessed,
+      isArray: Array.isArray(rootProcessed),
+      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
+      index: 0,
+      first: true
+    }
+  ];
+  const visited = new WeakSet([rootProcessed]);
+  while (stack.length > 0) {
+    const node2 = stack[stack.length - 1];
+    if (node2.index === 0) {
+      chunks.push(node2.isArray ? "[" : "{");
+      level++;
+    }
+    let isDone = false;
+    if (node2.isArray) {
+      if (node2.index < node2.val.length) {
+        if (!node2.first) chunks.push(",");
+        if (space) chunks.push("\n" + space.repeat(level));
+        const childRaw = node2.val[node2.index];
+        const childVal = prepareVal(node2.val, String(node2.index), childRaw);
+        if (isUnstringifiable(childVal)) {
+          chunks.push("null");
+          node2.first = false;
+          node2.index++;
+        } else {
+          const isComplexObject = childVal !== null && typeof childVal === "object";
+          const isNativeRaw = isRawJSON(childVal);
+          if (isComplexObject && !isNativeRaw) {
+            if (visited.has(childVal)) {
+              throw new TypeError("Converting circular structure to JSON");
+            }
+            visited.add(childVal);
+            stack.push({
+              parent: node2.val,
+              key: String(node2.index),
+              val: childVal,
+              isArray: Array.isArray(childVal),
+              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+              index: 0,
+              first: true
+            });
+            node2.first = false;
+            node2.index++;
+          } else {
+            chunks.push(originalStringify(childVal));
+            node2.first = false;
+            node2.index++;
+          }
+        }
+      } else {
+        isDone = true;
+      }
+    } else {
+      while (node2.index < node2.keys.length) {
+        const k = node2.keys[node2.index++];
+        const isFilteredOutByArray = propertyList && !propertyList.has(k);
+        if (isFilteredOutByArray) continue;
+        const childRaw = node2.val[k];
+        const childVal = prepareVal(node2.val, k, childRaw);
+        if (isUnstringifiable(childVal)) continue;
+        if (!node2.first) chunks.push(",");
+        if (space) {
+          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+        } else {
+          chunks.push(originalStringify(k) + ":");
+        }
+        const isComplexObject = childVal !== null && typeof childVal === "object";
+        const isNativeRaw = isRawJSON(childVal);
+        if (isComplexObject && !isNativeRaw) {
+          if (visited.has(childVal)) {
+            throw new TypeError("Converting circular structure to JSON");
+          }
+          visited.add(childVal);
+          stack.push({
+            parent: node2.val,
+            key: k,
+            val: childVal,
+            isArray: Array.isArray(childVal),
+            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+            index: 0,
+            first: true
+          });
+          node2.first = false;
+          break;
+        } else {
+          chunks.push(originalStringify(childVal));
+          node2.first = false;
+        }
+      }
+      const isNodeFullyProcessed = node2.index >= node2.keys.length && stack[stack.length - 1] === node2;
+      if (isNodeFullyProcessed) {
+        isDone = true;
+      }
+    }
+    if (isDone) {
+      level--;
+      if (!node2.first && space) chunks.push("\n" + space.repeat(level));
+      chunks.push(node2.isArray ? "]" : "}");
+      visited.delete(node2.val);
+      stack.pop();
+    }
+  }
+  return chunks.join("");
+};
+var JSONStringify = (value, replacer, space) => {
+  try {
+    const supportsRawJSON = "rawJSON" in JSON;
+    if (supportsRawJSON) {
+      return originalStringify(
+        value,
+        (key, val) => {
+          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
+          const hasFunctionReplacer = typeof replacer === "function";
+          if (hasFunctionReplacer) return replacer(key, val);
+          const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
+          if (isKeyInArrayReplacer) return val;
+          return val;
+        },
+        space
+      );
+    }
+    if (!value) return originalStringify(value, replacer, space);
+    const convertedToCustomJSON = originalStringify(
+      value,
+      (key, val) => {
+        const isNoise = typeof val === "string" && noiseValue.test(val);
+        if (isNoise) return val.toString() + "n";
+        if (typeof val === "bigint") return val.toString() + "n";
+        const hasFunctionReplacer = typeof replacer === "function";
+        if (hasFunctionReplacer) return replacer(key, val);
+        const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
+        if (isKeyInArrayReplacer) return val;
+        return val;
+      },
+      space
+    );
+    const processedJSON = convertedToCustomJSON.replace(
+      bigIntsStringify,
+      "$1$2$3"
+    );
+    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3");
+    return denoisedJSON;
+  } catch (error62) {
+    if (error62 instanceof RangeError) {
+      const convertedJSON = stringifyIteratively(value, replacer, space);
+      if (convertedJSON === void 0) return void 0;
+      const supportsRawJSON = "rawJSON" in JSON;
+      if (supportsRawJSON) return convertedJSON;
+      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
+      return processedJSON.replace(noiseStringify, "$1$2$3");
+    }
+    throw error62;
+  }
+};
+var featureCache = /* @__PURE__ */ new Map();
+var isContextSourceSupported = () => {
+  const parseFingerprint = JSON.parse.toString();
+  if (featureCache.has(parseFingerprint)) {
+    return featureCache.get(parseFingerprint);
+  }
+  try {
+    const result = JSON.parse(
+      "1",
+      (_, __, context) => !!context?.source && context.source === "1"
+    );
+    featureCache.set(parseFingerprint, result);
+    return result;
+  } catch {
+    featureCache.set(parseFingerprint, false);
+    return false;
+  }
+};
+var convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
+  const isCustomFormatBigInt = typeof value === "string" && customFormat.test(value);
+  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
+  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
+  if (isNoiseValue) return value.slice(0, -1);
+  const hasUserReviver = typeof userReviver === "function";
+  if (!hasUserReviver) return value;
+  return userReviver(key, value, context);
+};
+var JSONParseV2 = (text4, reviver) => {
+  return JSON.parse(text4, (key, value, context) => {
+    const isNumber = typeof value === "number";
+    const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+    const isBigNumber = isNumber && isOutOfBounds;
+    const isInt = context && intRegex.test(context.source);
+    const isBigInt = isBigNumber && isInt;
+    if (isBigInt) return BigInt(context.source);
+    const hasCustomReviver = typeof reviver === "function";
+    if (!hasCustomReviver) return value;
+    return reviver(key, value, context);
+  });
+};
+var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
+var MAX_DIGITS = MAX_INT.length;
+var stringsOrLargeNumbers = /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
+var noiseValueWithQuotes = /^"-?\d+n+"$/;
+var applyReviverIteratively = (parsed, userReviver) => {
+  const rootHolder = { "": parsed };
+  const stack = [{ parent: rootHolder, key: "", visited: false }];
+  while (stack.length > 0) {
+    const node2 = stack[stack.length - 1];
+    if (!node2.visited) {
+      node2.visited = true;
+      const value = node2.parent[node2.key];
+      const isComplexObject = value !== null && typeof value === "object";
+      if (isComplexObject) {
+        const keys = Object.keys(value);
+        for (let i = keys.length - 1; i >= 0; i--) {
+          stack.push({ parent: value, key: keys[i], visited: false });
+        }
+      }
+    } else {
+      const { parent, key } = node2;
+      let value = parent[key];
+      if (typeof value === "string") {
+        const isCustomFormatBigInt = customFormat.test(value);
+        if (isCustomFormatBigInt) {
+          value = BigInt(value.slice(0, -1));
+        } else {
+          const isNoise = noiseValue.test(value);
+          if (isNoise) value = value.slice(0, -1);
+        }
+      }
+      const hasUserReviver = typeof userReviver === "function";
+      if (hasUserReviver) {
+        value = userReviver.call(parent, key, value);
+      }
+      const isDeleted = value === void 0;
+      if (isDeleted) {
+        delete parent[key];
+      } else {
+        parent[key] = value;
+      }
+      stack.pop();
+    }
+  }
+  return rootHolder[""];
+};
+var serializeBigInts = (text4) => {
+  return text4.replace(
+    stringsOrLargeNumbers,
+    (match, digits2, fractional, exponential) => {
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
+      if (isNoise) return match.substring(0, match.length - 1) + 'n"';
+      const hasFractionalOrExponential = fractional || exponential;
+      const isLessThanMaxSafeInt = digits2 && (digits2.length < MAX_DIGITS || digits2.length === MAX_DIGITS && digits2 <= MAX_INT);
+      const isStandardValue = isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
+      if (isStandardValue) return match;
+      return '"' + match + 'n"';
+    }
+  );
+};
+var JSONParse = (text4, reviver) => {
+  if (!text4) return originalParse(text4, reviver);
+  try {
+    if (isContextSourceSupported()) return JSONParseV2(text4, reviver);
+    const serializedData = serializeBigInts(text4);
+    return originalParse(
+      serializedData,
+      (key, value, context) => convertMarkedBigIntsReviver(key, value, context, reviver)
+    );
+  } catch (error62) {
+    if (error62 instanceof RangeError) {
+      const serializedData = serializeBigInts(text4);
+      const parsed = originalParse(serializedData);
+      return applyReviverIteratively(parsed, reviver);
+    }
+    throw error62;
+  }
+};
+
+// node_modules/@octokit/request/dist-bundle/index.js
+var VERSION4 = "10.0.16";
+var defaults_default = {
+  headers: {
+    "user-agent": `octokit-request.js/${VERSION4} ${getUserAgent()}`
+  }
+};
+function isPlainObject3(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+var noop2 = () => "";
+async function fetchWrapper(requestOptions) {
+  const fetch = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch) {
+    throw new Error(
+      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
+    );
+  }
+  const log = requestOptions.request?.log || console;
+  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
+  const body = isPlainObject3(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders = Object.fromEntries(
+    Object.entries(requestOptions.headers).map(([name2, value]) => [
+      name2,
+      String(value)
+    ])
+  );
+  let fetchResponse;
+  try {
+    fetchResponse = await fetch(requestOptions.url, {
+      method: requestOptions.method,
+      body,
+      redirect: requestOptions.request?.redirect,
+      headers: requestHeaders,
+      signal: requestOptions.request?.signal,
+      // duplex must be set if request.body is ReadableStream or Async Iterables.
+      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
+      ...requestOptions.body && { duplex: "half" }
+    });
+  } catch (error62) {
+    let message = "Unknown Error";
+    if (error62 instanceof Error) {
+      if (error62.name === "AbortError") {
+        error62.status = 500;
+        throw error62;
+      }
+      message = error62.message;
+      if (error62.name === "TypeError" && "cause" in error62) {
+        if (error62.cause instanceof Error) {
+          message = error62.cause.message;
+        } else if (typeof error62.cause === "string") {
+          message = error62.cause;
+        }
+      }
+    }
+    const requestError = new RequestError(message, 500, {
+      request: requestOptions
+    });
+    requestError.cause = error62;
+    throw requestError;
+  }
+  const status = fetchResponse.status;
+  const url2 = fetchResponse.url;
+  const responseHeaders = {};
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
+  }
+  const octokitResponse = {
+    url: url2,
+    status,
+    headers: responseHeaders,
+    data: ""
+  };
+  if ("deprecation" in responseHeaders) {
+    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches && matches.pop();
+    log.warn(
+      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
+    );
+  }
+  if (status === 204 || status === 205) {
+    return octokitResponse;
+  }
+  if (requestOptions.method === "HEAD") {
+    if (status < 400) {
+      return octokitResponse;
+    }
+    throw new RequestError(fetchResponse.statusText, status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status === 304) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError("Not modified", status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status >= 400) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
+  return octokitResponse;
+}
+async function getResponseData(response) {
+  const contentType = response.headers.get("content-type");
+  if (!contentType) {
+    return response.text().catch(noop2);
+  }
+  const mimetype = parse5(contentType);
+  if (isJSONResponse(mimetype)) {
+    let text4 = "";
+    try {
+      text4 = await response.text();
+      return JSONParse(text4);
+    } catch (err) {
+      return text4;
+    }
+  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
+  // (RFC 2046) and must never be decoded as text, even when the response
+  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
+    return response.text().catch(noop2);
+  } else {
+    return response.arrayBuffer().catch(
+      /* v8 ignore next -- @preserve */
+      () => new ArrayBuffer(0)
+    );
+  }
+}
+function isJSONResponse(mimetype) {
+  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
+}
+function toErrorMessage(data) {
+  if (typeof data === "string") {
+    return data;
+  }
+  if (data instanceof ArrayBuffer) {
+    return "Unknown error";
+  }
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const objectData = data;
+    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+  }
+  return `Unknown error: ${JSON.stringify(data)}`;
+}
+function withDefaults2(oldEndpoint, newDefaults) {
+  const endpoint2 = oldEndpoint.defaults(newDefaults);
+  const newApi = function(route, parameters) {
+    const endpointOptions = endpoint2.merge(route, parameters);
+    if (!endpointOptions.request || !endpointOptions.request.hook) {
+      return fetchWrapper(endpoint2.parse(endpointOptions));
+    }
+    const request2 = (route2, parameters2) => {
+      return fetchWrapper(
+        endpoint2.parse(endpoint2.merge(route2, parameters2))
+      );
+    };
+    Object.assign(request2, {
+      endpoint: endpoint2,
+      defaults: withDefaults2.bind(null, endpoint2)
+    });
+    return endpointOptions.request.hook(request2, endpointOptions);
+  };
+  return Object.assign(newApi, {
+    endpoint: endpoint2,
+    defaults: withDefaults2.bind(null, endpoint2)
+  });
+}
+var request = withDefaults2(endpoint, defaults_default);
+
+// node_modules/@octokit/graphql/dist-bundle/index.js
+var VERSION5 = "0.0.0-development";
+function _buildMessageForResponseErrors(data) {
+  return `Request failed due to following response errors:
+` + data.errors.map((e) => ` - ${e.message}`).join("\n");
+}
+var GraphqlResponseError = class extends Error {
+  constructor(request2, headers, response) {
+    super(_buildMessageForResponseErrors(response));
+    this.request = request2;
+    this.headers = headers;
+    this.response = response;
+    this.errors = response.errors;
+    this.data = response.data;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  request;
+  headers;
+  response;
+  name = "GraphqlResponseError";
+  errors;
+  data;
+};
+var NON_VARIABLE_OPTIONS = [
+  "method",
+  "baseUrl",
+  "url",
+  "headers",
+  "request",
+  "query",
+  "mediaType",
+  "operationName"
+];
+var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
+var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
+function graphql(request2, query, options) {
+  if (options) {
+    if (typeof query === "string" && "query" in options) {
+      return Promise.reject(
+        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
+      );
+    }
+    for (const key in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
+      return Promise.reject(
+        new Error(
+          `[@octokit/graphql] "${key}" cannot be used as variable name`
+        )
+      );
+    }
+  }
+  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
+  const requestOptions = Object.keys(
+    parsedOptions
+  ).reduce((result, key) => {
+    if (NON_VARIABLE_OPTIONS.includes(key)) {
+      result[key] = parsedOptions[key];
+      return result;
+    }
+    if (!result.variables) {
+      result.variables = {};
+    }
+    result.variables[key] = parsedOptions[key];
+    return result;
+  }, {});
+  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
+    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  }
+  return request2(requestOptions).then((response) => {
+    if (response.data.errors) {
+      const headers = {};
+      for (const key of Object.keys(response.headers)) {
+        headers[key] = response.headers[key];
+      }
+      throw new GraphqlResponseError(
+        requestOptions,
+        headers,
+        response.data
+      );
+    }
+    return response.data.data;
+  });
+}
+function withDefaults3(request2, newDefaults) {
+  const newRequest = request2.defaults(newDefaults);
+  const newApi = (query, options) => {
+    return graphql(newRequest, query, options);
+  };
+  return Object.assign(newApi, {
+    defaults: withDefaults3.bind(null, newRequest),
+    endpoint: newRequest.endpoint
+  });
+}
+var graphql2 = withDefaults3(request, {
+  headers: {
+    "user-agent": `octokit-graphql.js/${VERSION5} ${getUserAgent()}`
+  },
+  method: "POST",
+  url: "/graphql"
+});
+function withCustomRequest(customRequest) {
+  return withDefaults3(customRequest, {
+    method: "POST",
+    url: "/graphql"
+  });
+}
+
+// node_modules/@octokit/auth-token/dist-bundle/index.js
+var b64url = "(?:[a-zA-Z0-9_-]+)";
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var isJWT = jwtRE.test.bind(jwtRE);
+async function auth(token) {
+  const isApp = isJWT(token);
+  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
+  const isUserToServer = token.startsWith("ghu_");
+  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
+  return {
+    type: "token",
+    token,
+    tokenType
+  };
+}
+function withAuthorizationPrefix(token) {
+  if (token.split(/\./).length === 3) {
+    return `bearer ${token}`;
+  }
+  return `token ${token}`;
+}
+async function hook(token, request2, route, parameters) {
+  const endpoint2 = request2.endpoint.merge(
+    route,
+    parameters
+  );
+  endpoint2.headers.authorization = withAuthorizationPrefix(token);
+  return request2(endpoint2);
+}
+var createTokenAuth = function createTokenAuth2(token) {
+  if (!token) {
+    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
+  }
+  if (typeof token !== "string") {
+    throw new Error(
+      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
+    );
+  }
+  token = token.replace(/^(token|bearer) +/i, "");
+  return Object.assign(auth.bind(null, token), {
+    hook: hook.bind(null, token)
+  });
+};
+
+// node_modules/@octokit/core/dist-src/version.js
+var VERSION6 = "7.0.8";
+
+// node_modules/@octokit/core/dist-src/index.js
+var noop3 = () => {
+};
+var consoleWarn = console.warn.bind(console);
+var consoleError = console.error.bind(console);
+function createLogger(logger = {}) {
+  if (typeof logger.debug !== "function") {
+    logger.debug = noop3;
+  }
+  if (typeof logger.info !== "function") {
+    logger.info = noop3;
+  }
+  if (typeof logger.warn !== "function") {
+    logger.warn = consoleWarn;
+  }
+  if (typeof logger.error !== "function") {
+    logger.error = consoleError;
+  }
+  return logger;
+}
+var userAgentTrail = `octokit-core.js/${VERSION6} ${getUserAgent()}`;
+var Octokit = class {
+  static VERSION = VERSION6;
+  static defaults(defaults) {
+    const OctokitWithDefaults = class extends this {
+      constructor(...args) {
+        const options = args[0] || {};
+        if (typeof defaults === "function") {
+          super(defaults(options));
+          return;
+        }
+        super(
+          Object.assign(
+            {},
+            defaults,
+            options,
+            options.userAgent && defaults.userAgent ? {
+              userAgent: `${options.userAgent} ${defaults.userAgent}`
+            } : null
+          )
+        );
+      }
+    };
+    return OctokitWithDefaults;
+  }
+  static plugins = [];
+  /**
+   * Attach a plugin (or many) to your Octokit instance.
+   *
+   * @example
+   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
+   */
+  static plugin(...newPlugins) {
+    const currentPlugins = this.plugins;
+    const NewOctokit = class extends this {
+      static plugins = currentPlugins.concat(
+        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
+      );
+    };
+    return NewOctokit;
+  }
+  constructor(options = {}) {
+    const hook2 = new before_after_hook_default.Collection();
+    const requestDefaults = {
+      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      headers: {},
+      request: Object.assign({}, options.request, {
+        // @ts-ignore internal usage only, no need to type
+        hook: hook2.bind(null, "request")
+      }),
+      mediaType: {
+        previews: [],
+        format: ""
+      }
+    };
+    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
+    if (options.baseUrl) {
+      requestDefaults.baseUrl = options.baseUrl;
+    }
+    if (options.previews) {
+      requestDefaults.mediaType.previews = options.previews;
+    }
+    if (options.timeZone) {
+      requestDefaults.headers["time-zone"] = options.timeZone;
+    }
+    this.request = request.defaults(requestDefaults);
+    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
+    this.log = createLogger(options.log);
+    this.hook = hook2;
+    if (!options.authStrategy) {
+      if (!options.auth) {
+        this.auth = async () => ({
+          type: "unauthenticated"
+        });
+      } else {
+        const auth2 = createTokenAuth(options.auth);
+        hook2.wrap("request", auth2.hook);
+        this.auth = auth2;
+      }
+    } else {
+      const { authStrategy, ...otherOptions } = options;
+      const auth2 = authStrategy(
+        Object.assign(
+          {
+            request: this.request,
+            log: this.log,
+            // we pass the current octokit instance as well as its constructor options
+            // to allow for authentication strategies that return a new octokit instance
+            // that shares the same internal state as the current one. The original
+            // requirement for this was the "event-octokit" authentication strategy
+            // of https://github.com/probot/octokit-auth-probot.
+            octokit: this,
+            octokitOptions: otherOptions
+          },
+          options.auth
+        )
+      );
+      hook2.wrap("request", auth2.hook);
+      this.auth = auth2;
+    }
+    const classConstructor = this.constructor;
+    for (let i = 0; i < classConstructor.plugins.length; ++i) {
+      Object.assign(this, classConstructor.plugins[i](this, options));
+    }
+  }
+  // assigned during constructor
+  request;
+  graphql;
+  log;
+  hook;
+  // TODO: type `octokit.auth` based on passed options.authStrategy
+  auth;
+};
+
+// node_modules/@octokit/plugin-request-log/dist-src/version.js
+var VERSION7 = "6.0.0";
+
+// node_modules/@octokit/plugin-request-log/dist-src/index.js
+function requestLog(octokit) {
+  octokit.hook.wrap("request", (request2, options) => {
+    octokit.log.debug("request", options);
+    const start = Date.now();
+    const requestOptions = octokit.request.endpoint.parse(options);
+    const path = requestOptions.url.replace(options.baseUrl, "");
+    return request2(options).then((response) => {
+      const requestId = response.headers["x-github-request-id"];
+      octokit.log.info(
+        `${requestOptions.method} ${path} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+      );
+      return response;
+    }).catch((error62) => {
+      const requestId = error62.response?.headers["x-github-request-id"] || "UNKNOWN";
+      octokit.log.error(
+        `${requestOptions.method} ${path} - ${error62.status} with id ${requestId} in ${Date.now() - start}ms`
+      );
+      throw error62;
+    });
+  });
+}
+requestLog.VERSION = VERSION7;
+
+// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+var VERSION8 = "0.0.0-development";
+function normalizePaginatedListResponse(response) {
+  if (!response.data) {
+    return {
+      ...response,
+      data: []
+    };
+  }
+  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
+  if (!responseNeedsNormalization) return response;
+  const incompleteResults = response.data.incomplete_results;
+  const repositorySelection = response.data.repository_selection;
+  const totalCount = response.data.total_count;
+  const totalCommits = response.data.total_commits;
+  delete response.data.incomplete_results;
+  delete response.data.repository_selection;
+  delete response.data.total_count;
+  delete response.data.total_commits;
+  const namespaceKey = Object.keys(response.data)[0];
+  const data = response.data[namespaceKey];
+  response.data = data;
+  if (typeof incompleteResults !== "undefined") {
+    response.data.incomplete_results = incompleteResults;
+  }
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
+  }
+  response.data.total_count = totalCount;
+  response.data.total_commits = totalCommits;
+  return response;
+}
+function iterator(octokit, route, parameters) {
+  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const requestMethod = typeof route === "function" ? route : octokit.request;
+  const method = options.method;
+  const headers = options.headers;
+  let url2 = options.url;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!url2) return { done: true };
+        try {
+          const response = await requestMethod({ method, url: url2, headers });
+          const normalizedResponse = normalizePaginatedListResponse(response);
+          url2 = ((normalizedResponse.headers.link || "").match(
+            /<([^<>]+)>;\s*rel="next"/
+          ) || [])[1];
+          if (!url2 && "total_commits" in normalizedResponse.data) {
+            const parsedUrl = new URL(normalizedResponse.url);
+            const params = parsedUrl.searchParams;
+            const page = parseInt(params.get("page") || "1", 10);
+            const per_page = parseInt(params.get("per_page") || "250", 10);
+            if (page * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page + 1));
+              url2 = parsedUrl.toString();
+            }
+          }
+          return { value: normalizedResponse };
+        } catch (error62) {
+          if (error62.status !== 409) throw error62;
+          url2 = "";
+          return {
+            value: {
+              status: 200,
+              headers: {},
+              data: []
+            }
+          };
+        }
+      }
+    })
+  };
+}
+function paginate(octokit, route, parameters, mapFn) {
+  if (typeof parameters === "function") {
+    mapFn = parameters;
+    parameters = void 0;
+  }
+  return gather(
+    octokit,
+    [],
+    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
+    mapFn
+  );
+}
+function gather(octokit, results, iterator2, mapFn) {
+  return iterator2.next().then((result) => {
+    if (result.done) {
+      return results;
+    }
+    let earlyExit = false;
+    function done() {
+      earlyExit = true;
+    }
+    results = results.concat(
+      mapFn ? mapFn(result.value, done) : result.value.data
+    );
+    if (earlyExit) {
+      return results;
+    }
+    return gather(octokit, results, iterator2, mapFn);
+  });
+}
+var composePaginateRest = Object.assign(paginate, {
+  iterator
+});
+function paginateRest(octokit) {
+  return {
+    paginate: Object.assign(paginate.bind(null, octokit), {
+      iterator: iterator.bind(null, octokit)
+    })
+  };
+}
+paginateRest.VERSION = VERSION8;
+
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+var VERSION9 = "17.0.0";
+
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+var Endpoints = {
+  actions: {
+    addCustomLabelsToSelfHostedRunnerForOrg: [
+      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    addCustomLabelsToSelfHostedRunnerForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    addRepoAccessToSelfHostedRunnerGroupInOrg: [
+      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    approveWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
+    ],
+    cancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
+    ],
+    createEnvironmentVariable: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
+    createOrUpdateEnvironmentSecret: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
+    createRegistrationTokenForOrg: [
+      "POST /orgs/{org}/actions/runners/registration-token"
+    ],
+    createRegistrationTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
+    ],
+    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
+    createRemoveTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
+    ],
+    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
+    createWorkflowDispatch: [
+      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
+    ],
+    deleteActionsCacheById: [
+      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
+    ],
+    deleteActionsCacheByKey: [
+      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
+    ],
+    deleteArtifact: [
+      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
+    ],
+    deleteCustomImageFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    deleteCustomImageVersionFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    deleteEnvironmentSecret: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    deleteEnvironmentVariable: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    deleteHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
+    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    deleteRepoVariable: [
+      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
+    ],
+    deleteSelfHostedRunnerFromOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}"
+    ],
+    deleteSelfHostedRunnerFromRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    deleteWorkflowRunLogs: [
+      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    disableSelectedRepositoryGithubActionsOrganization: [
+      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    disableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
+    ],
+    downloadArtifact: [
+      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
+    ],
+    downloadJobLogsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
+    ],
+    downloadWorkflowRunAttemptLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
+    ],
+    downloadWorkflowRunLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    enableSelectedRepositoryGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    enableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
+    ],
+    forceCancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
+    ],
+    generateRunnerJitconfigForOrg: [
+      "POST /orgs/{org}/actions/runners/generate-jitconfig"
+    ],
+    generateRunnerJitconfigForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
+    ],
+    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
+    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
+    getActionsCacheUsageByRepoForOrg: [
+      "GET /orgs/{org}/actions/cache/usage-by-repository"
+    ],
+    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
+    getAllowedActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    getAllowedActionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
+    getCustomImageForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    getCustomImageVersionForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    getCustomOidcSubClaimForRepo: [
+      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    getEnvironmentPublicKey: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
+    ],
+    getEnvironmentSecret: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    getEnvironmentVariable: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/workflow"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    getGithubActionsPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions"
+    ],
+    getGithubActionsPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions"
+    ],
+    getHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    getHostedRunnersGithubOwnedImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
+    ],
+    getHostedRunnersLimitsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/limits"
+    ],
+    getHostedRunnersMachineSpecsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
+    ],
+    getHostedRunnersPartnerImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/partner"
+    ],
+    getHostedRunnersPlatformsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/platforms"
+    ],
+    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
+    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
+    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
+    getPendingDeploymentsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    getRepoPermissions: [
+      "GET /repos/{owner}/{repo}/actions/permissions",
+      {},
+      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
+    ],
+    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
+    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
+    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
+    getReviewsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
+    ],
+    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
+    getSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
+    getWorkflowAccessToRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    getWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
+    ],
+    getWorkflowRunUsage: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
+    ],
+    getWorkflowUsage: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
+    ],
+    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
+    listCustomImageVersionsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
+    ],
+    listCustomImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom"
+    ],
+    listEnvironmentSecrets: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
+    ],
+    listEnvironmentVariables: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    listGithubHostedRunnersInGroupForOrg: [
+      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
+    ],
+    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
+    listJobsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
+    ],
+    listJobsForWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
+    ],
+    listLabelsForSelfHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    listLabelsForSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
+    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
+    listRepoOrganizationSecrets: [
+      "GET /repos/{owner}/{repo}/actions/organization-secrets"
+    ],
+    listRepoOrganizationVariables: [
+      "GET /repos/{owner}/{repo}/actions/organization-variables"
+    ],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
+    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
+    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
+    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
+    listRunnerApplicationsForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/downloads"
+    ],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    listSelectedReposForOrgVariable: [
+      "GET /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    listSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/repositories"
+    ],
+    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
+    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
+    listWorkflowRunArtifacts: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
+    ],
+    listWorkflowRuns: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
+    ],
+    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
+    reRunJobForWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
+    ],
+    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
+    reRunWorkflowFailedJobs: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgVariable: [
+      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    reviewCustomGatesForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
+    ],
+    reviewPendingDeploymentsForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    setAllowedActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    setAllowedActionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    setCustomLabelsForSelfHostedRunnerForOrg: [
+      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomLabelsForSelfHostedRunnerForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomOidcSubClaimForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/workflow"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    setGithubActionsPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions"
+    ],
+    setGithubActionsPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    setSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories"
+    ],
+    setWorkflowAccessToRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    updateEnvironmentVariable: [
+      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    updateHostedRunnerForOrg: [
+      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
+    updateRepoVariable: [
+      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
+    ]
+  },
+  activity: {
+    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
+    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
+    deleteThreadSubscription: [
+      "DELETE /notifications/threads/{thread_id}/subscription"
+    ],
+    getFeeds: ["GET /feeds"],
+    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
+    getThread: ["GET /notifications/threads/{thread_id}"],
+    getThreadSubscriptionForAuthenticatedUser: [
+      "GET /notifications/threads/{thread_id}/subscription"
+    ],
+    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
+    listNotificationsForAuthenticatedUser: ["GET /notifications"],
+    listOrgEventsForAuthenticatedUser: [
+      "GET /users/{username}/events/orgs/{org}"
+    ],
+    listPublicEvents: ["GET /events"],
+    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
+    listPublicEventsForUser: ["GET /users/{username}/events/public"],
+    listPublicOrgEvents: ["GET /orgs/{org}/events"],
+    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
+    listReceivedPublicEventsForUser: [
+      "GET /users/{username}/received_events/public"
+    ],
+    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
+    listRepoNotificationsForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/notifications"
+    ],
+    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
+    listReposStarredByUser: ["GET /users/{username}/starred"],
+    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
+    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
+    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
+    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
+    markNotificationsAsRead: ["PUT /notifications"],
+    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
+    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
+    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
+    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
+    setThreadSubscription: [
+      "PUT /notifications/threads/{thread_id}/subscription"
+    ],
+    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
+    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
+  },
+  apps: {
+    addRepoToInstallation: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
+    ],
+    addRepoToInstallationForAuthenticatedUser: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    checkToken: ["POST /applications/{client_id}/token"],
+    createFromManifest: ["POST /app-manifests/{code}/conversions"],
+    createInstallationAccessToken: [
+      "POST /app/installations/{installation_id}/access_tokens"
+    ],
+    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
+    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
+    deleteToken: ["DELETE /applications/{client_id}/token"],
+    getAuthenticated: ["GET /app"],
+    getBySlug: ["GET /apps/{app_slug}"],
+    getInstallation: ["GET /app/installations/{installation_id}"],
+    getOrgInstallation: ["GET /orgs/{org}/installation"],
+    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
+    getSubscriptionPlanForAccount: [
+      "GET /marketplace_listing/accounts/{account_id}"
+    ],
+    getSubscriptionPlanForAccountStubbed: [
+      "GET /marketplace_listing/stubbed/accounts/{account_id}"
+    ],
+    getUserInstallation: ["GET /users/{username}/installation"],
+    getWebhookConfigForApp: ["GET /app/hook/config"],
+    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
+    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
+    listAccountsForPlanStubbed: [
+      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
+    ],
+    listInstallationReposForAuthenticatedUser: [
+      "GET /user/installations/{installation_id}/repositories"
+    ],
+    listInstallationRequestsForAuthenticatedApp: [
+      "GET /app/installation-requests"
+    ],
+    listInstallations: ["GET /app/installations"],
+    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
+    listPlans: ["GET /marketplace_listing/plans"],
+    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
+    listReposAccessibleToInstallation: ["GET /installation/repositories"],
+    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
+    listSubscriptionsForAuthenticatedUserStubbed: [
+      "GET /user/marketplace_purchases/stubbed"
+    ],
+    listWebhookDeliveries: ["GET /app/hook/deliveries"],
+    redeliverWebhookDelivery: [
+      "POST /app/hook/deliveries/{delivery_id}/attempts"
+    ],
+    removeRepoFromInstallation: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
+    ],
+    removeRepoFromInstallationForAuthenticatedUser: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    resetToken: ["PATCH /applications/{client_id}/token"],
+    revokeInstallationAccessToken: ["DELETE /installation/token"],
+    scopeToken: ["POST /applications/{client_id}/token/scoped"],
+    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
+    unsuspendInstallation: [
+      "DELETE /app/installations/{installation_id}/suspended"
+    ],
+    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
+  },
+  billing: {
+    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
+    getGithubActionsBillingUser: [
+      "GET /users/{username}/settings/billing/actions"
+    ],
+    getGithubBillingPremiumRequestUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingPremiumRequestUsageReportUser: [
+      "GET /users/{username}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/usage"
+    ],
+    getGithubBillingUsageReportUser: [
+      "GET /users/{username}/settings/billing/usage"
+    ],
+    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
+    getGithubPackagesBillingUser: [
+      "GET /users/{username}/settings/billing/packages"
+    ],
+    getSharedStorageBillingOrg: [
+      "GET /orgs/{org}/settings/billing/shared-storage"
+    ],
+    getSharedStorageBillingUser: [
+      "GET /users/{username}/settings/billing/shared-storage"
+    ]
+  },
+  campaigns: {
+    createCampaign: ["POST /orgs/{org}/campaigns"],
+    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
+    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
+    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
+    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
+  },
+  checks: {
+    create: ["POST /repos/{owner}/{repo}/check-runs"],
+    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
+    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
+    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
+    listAnnotations: [
+      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
+    ],
+    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
+    listForSuite: [
+      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
+    ],
+    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
+    rerequestRun: [
+      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
+    ],
+    rerequestSuite: [
+      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
+    ],
+    setSuitesPreferences: [
+      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
+  },
+  codeScanning: {
+    commitAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
+    ],
+    createAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    createVariantAnalysis: [
+      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
+    ],
+    deleteAnalysis: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
+    ],
+    deleteCodeqlDatabase: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
+      {},
+      { renamedParameters: { alert_id: "alert_number" } }
+    ],
+    getAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
+    ],
+    getAutofix: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    getCodeqlDatabase: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
+    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
+    getVariantAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
+    ],
+    getVariantAnalysisRepoTask: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
+    ],
+    listAlertInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
+    listAlertsInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+      {},
+      { renamed: ["codeScanning", "listAlertInstances"] }
+    ],
+    listCodeqlDatabases: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
+    ],
+    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
+    ],
+    updateDefaultSetup: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
+    ],
+    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
+  },
+  codeSecurity: {
+    attachConfiguration: [
+      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
+    ],
+    attachEnterpriseConfiguration: [
+      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
+    ],
+    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
+    createConfigurationForEnterprise: [
+      "POST /enterprises/{enterprise}/code-security/configurations"
+    ],
+    deleteConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    deleteConfigurationForEnterprise: [
+      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    detachConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/detach"
+    ],
+    getConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    getConfigurationForRepository: [
+      "GET /repos/{owner}/{repo}/code-security-configuration"
+    ],
+    getConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations"
+    ],
+    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
+    getDefaultConfigurations: [
+      "GET /orgs/{org}/code-security/configurations/defaults"
+    ],
+    getDefaultConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
+    ],
+    getRepositoriesForConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getRepositoriesForEnterpriseConfiguration: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getSingleConfigurationForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    setConfigurationAsDefault: [
+      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    setConfigurationAsDefaultForEnterprise: [
+      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    updateConfiguration: [
+      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    updateEnterpriseConfiguration: [
+      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ]
+  },
+  codesOfConduct: {
+    getAllCodesOfConduct: ["GET /codes_of_conduct"],
+    getConductCode: ["GET /codes_of_conduct/{key}"]
+  },
+  codespaces: {
+    addRepositoryForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    checkPermissionsForDevcontainer: [
+      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
+    ],
+    codespaceMachinesForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/machines"
+    ],
+    createForAuthenticatedUser: ["POST /user/codespaces"],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}"
+    ],
+    createWithPrForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
+    ],
+    createWithRepoForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/codespaces"
+    ],
+    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
+    deleteFromOrganization: [
+      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    deleteSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}"
+    ],
+    exportForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/exports"
+    ],
+    getCodespacesForUserInOrg: [
+      "GET /orgs/{org}/members/{username}/codespaces"
+    ],
+    getExportDetailsForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
+    ],
+    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
+    getPublicKeyForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/public-key"
+    ],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    getSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}"
+    ],
+    listDevcontainersInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
+    ],
+    listForAuthenticatedUser: ["GET /user/codespaces"],
+    listInOrganization: [
+      "GET /orgs/{org}/codespaces",
+      {},
+      { renamedParameters: { org_id: "org" } }
+    ],
+    listInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
+    listRepositoriesForSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    preFlightWithRepoForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/new"
+    ],
+    publishForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/publish"
+    ],
+    removeRepositoryForSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repoMachinesForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/machines"
+    ],
+    setRepositoriesForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
+    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
+    stopInOrganization: [
+      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
+    ],
+    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
+  },
+  copilot: {
+    addCopilotSeatsForTeams: [
+      "POST /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    addCopilotSeatsForUsers: [
+      "POST /orgs/{org}/copilot/billing/selected_users"
+    ],
+    cancelCopilotSeatAssignmentForTeams: [
+      "DELETE /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    cancelCopilotSeatAssignmentForUsers: [
+      "DELETE /orgs/{org}/copilot/billing/selected_users"
+    ],
+    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
+    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
+    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
+    getCopilotSeatDetailsForUser: [
+      "GET /orgs/{org}/members/{username}/copilot"
+    ],
+    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
+  },
+  credentials: { revoke: ["POST /credentials/revoke"] },
+  dependabot: {
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
+    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    listAlertsForEnterprise: [
+      "GET /enterprises/{enterprise}/dependabot/alerts"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
+    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repositoryAccessForOrg: [
+      "GET /organizations/{org}/dependabot/repository-access"
+    ],
+    setRepositoryAccessDefaultLevel: [
+      "PUT /organizations/{org}/dependabot/repository-access/default-level"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
+    ],
+    updateRepositoryAccessForOrg: [
+      "PATCH /organizations/{org}/dependabot/repository-access"
+    ]
+  },
+  dependencyGraph: {
+    createRepositorySnapshot: [
+      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
+    ],
+    diffRange: [
+      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
+    ],
+    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
+  },
+  emojis: { get: ["GET /emojis"] },
+  enterpriseTeamMemberships: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
+    ],
+    get: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
+    remove: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ]
+  },
+  enterpriseTeamOrganizations: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
+    ],
+    delete: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignment: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignments: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
+    ]
+  },
+  enterpriseTeams: {
+    create: ["POST /enterprises/{enterprise}/teams"],
+    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
+    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
+    list: ["GET /enterprises/{enterprise}/teams"],
+    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
+  },
+  gists: {
+    checkIsStarred: ["GET /gists/{gist_id}/star"],
+    create: ["POST /gists"],
+    createComment: ["POST /gists/{gist_id}/comments"],
+    delete: ["DELETE /gists/{gist_id}"],
+    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
+    fork: ["POST /gists/{gist_id}/forks"],
+    get: ["GET /gists/{gist_id}"],
+    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
+    getRevision: ["GET /gists/{gist_id}/{sha}"],
+    list: ["GET /gists"],
+    listComments: ["GET /gists/{gist_id}/comments"],
+    listCommits: ["GET /gists/{gist_id}/commits"],
+    listForUser: ["GET /users/{username}/gists"],
+    listForks: ["GET /gists/{gist_id}/forks"],
+    listPublic: ["GET /gists/public"],
+    listStarred: ["GET /gists/starred"],
+    star: ["PUT /gists/{gist_id}/star"],
+    unstar: ["DELETE /gists/{gist_id}/star"],
+    update: ["PATCH /gists/{gist_id}"],
+    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
+  },
+  git: {
+    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
+    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
+    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
+    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
+    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
+    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
+    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
+    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
+    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
+    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
+    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
+    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
+    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
+  },
+  gitignore: {
+    getAllTemplates: ["GET /gitignore/templates"],
+    getTemplate: ["GET /gitignore/templates/{name}"]
+  },
+  hostedCompute: {
+    createNetworkConfigurationForOrg: [
+      "POST /orgs/{org}/settings/network-configurations"
+    ],
+    deleteNetworkConfigurationFromOrg: [
+      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkConfigurationForOrg: [
+      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkSettingsForOrg: [
+      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
+    ],
+    listNetworkConfigurationsForOrg: [
+      "GET /orgs/{org}/settings/network-configurations"
+    ],
+    updateNetworkConfigurationForOrg: [
+      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ]
+  },
+  interactions: {
+    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
+    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
+    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
+    getRestrictionsForYourPublicRepos: [
+      "GET /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
+    ],
+    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
+    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
+    removeRestrictionsForRepo: [
+      "DELETE /repos/{owner}/{repo}/interaction-limits"
+    ],
+    removeRestrictionsForYourPublicRepos: [
+      "DELETE /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
+    ],
+    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
+    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
+    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
+    setRestrictionsForYourPublicRepos: [
+      "PUT /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
+    ]
+  },
+  issues: {
+    addAssignees: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    addBlockedByDependency: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    addSubIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
+    checkUserCanBeAssignedToIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
+    ],
+    create: ["POST /repos/{owner}/{repo}/issues"],
+    createComment: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
+    ],
+    createLabel: ["POST /repos/{owner}/{repo}/labels"],
+    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
+    deleteComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
+    ],
+    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
+    deleteMilestone: [
+      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ],
+    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
+    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
+    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
+    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
+    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
+    list: ["GET /issues"],
+    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
+    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
+    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
+    listDependenciesBlockedBy: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    listDependenciesBlocking: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
+    ],
+    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
+    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
+    listEventsForTimeline: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
+    ],
+    listForAuthenticatedUser: ["GET /user/issues"],
+    listForOrg: ["GET /orgs/{org}/issues"],
+    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
+    listLabelsForMilestone: [
+      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
+    ],
+    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
+    listLabelsOnIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
+    listSubIssues: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    removeAllLabels: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    removeAssignees: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    removeDependencyBlockedBy: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
+    ],
+    removeLabel: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
+    ],
+    removeSubIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
+    ],
+    reprioritizeSubIssue: [
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
+    ],
+    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
+    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
+    updateMilestone: [
+      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ]
+  },
+  licenses: {
+    get: ["GET /licenses/{license}"],
+    getAllCommonlyUsed: ["GET /licenses"],
+    getForRepo: ["GET /repos/{owner}/{repo}/license"]
+  },
+  markdown: {
+    render: ["POST /markdown"],
+    renderRaw: [
+      "POST /markdown/raw",
+      { headers: { "content-type": "text/plain; charset=utf-8" } }
+    ]
+  },
+  meta: {
+    get: ["GET /meta"],
+    getAllVersions: ["GET /versions"],
+    getOctocat: ["GET /octocat"],
+    getZen: ["GET /zen"],
+    root: ["GET /"]
+  },
+  migrations: {
+    deleteArchiveForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/archive"
+    ],
+    deleteArchiveForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    downloadArchiveForOrg: [
+      "GET /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    getArchiveForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/archive"
+    ],
+    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
+    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
+    listForAuthenticatedUser: ["GET /user/migrations"],
+    listForOrg: ["GET /orgs/{org}/migrations"],
+    listReposForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/repositories"
+    ],
+    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
+    listReposForUser: [
+      "GET /user/migrations/{migration_id}/repositories",
+      {},
+      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
+    ],
+    startForAuthenticatedUser: ["POST /user/migrations"],
+    startForOrg: ["POST /orgs/{org}/migrations"],
+    unlockRepoForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
+    ],
+    unlockRepoForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
+    ]
+  },
+  oidc: {
+    getOidcCustomSubTemplateForOrg: [
+      "GET /orgs/{org}/actions/oidc/customization/sub"
+    ],
+    updateOidcCustomSubTemplateForOrg: [
+      "PUT /orgs/{org}/actions/oidc/customization/sub"
+    ]
+  },
+  orgs: {
+    addSecurityManagerTeam: [
+      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
+      }
+    ],
+    assignTeamToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    assignUserToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
+    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
+    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
+    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
+    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
+    convertMemberToOutsideCollaborator: [
+      "PUT /orgs/{org}/outside_collaborators/{username}"
+    ],
+    createArtifactStorageRecord: [
+      "POST /orgs/{org}/artifacts/metadata/storage-record"
+    ],
+    createInvitation: ["POST /orgs/{org}/invitations"],
+    createIssueType: ["POST /orgs/{org}/issue-types"],
+    createWebhook: ["POST /orgs/{org}/hooks"],
+    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
+      "PATCH /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForOrgsGetOrganizationValues: [
+      "GET /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
+      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
+      "PATCH /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationValues: [
+      "PATCH /orgs/{org}/properties/values"
+    ],
+    customPropertiesForReposDeleteOrganizationDefinition: [
+      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinition: [
+      "GET /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinitions: [
+      "GET /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposGetOrganizationValues: [
+      "GET /orgs/{org}/properties/values"
+    ],
+    delete: ["DELETE /orgs/{org}"],
+    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
+    deleteAttestationsById: [
+      "DELETE /orgs/{org}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
+    ],
+    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
+    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
+    disableSelectedRepositoryImmutableReleasesOrganization: [
+      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    enableSelectedRepositoryImmutableReleasesOrganization: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    get: ["GET /orgs/{org}"],
+    getImmutableReleasesSettings: [
+      "GET /orgs/{org}/settings/immutable-releases"
+    ],
+    getImmutableReleasesSettingsRepositories: [
+      "GET /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
+    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
+    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
+    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
+    getOrgRulesetVersion: [
+      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
+    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
+    getWebhookDelivery: [
+      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    list: ["GET /organizations"],
+    listAppInstallations: ["GET /orgs/{org}/installations"],
+    listArtifactStorageRecords: [
+      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
+    ],
+    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
+    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedUsers: ["GET /orgs/{org}/blocks"],
+    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
+    listForAuthenticatedUser: ["GET /user/orgs"],
+    listForUser: ["GET /users/{username}/orgs"],
+    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
+    listIssueTypes: ["GET /orgs/{org}/issue-types"],
+    listMembers: ["GET /orgs/{org}/members"],
+    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
+    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
+    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
+    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
+    listOrganizationFineGrainedPermissions: [
+      "GET /orgs/{org}/organization-fine-grained-permissions"
+    ],
+    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
+    listPatGrantRepositories: [
+      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
+    ],
+    listPatGrantRequestRepositories: [
+      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
+    ],
+    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
+    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
+    listPendingInvitations: ["GET /orgs/{org}/invitations"],
+    listPublicMembers: ["GET /orgs/{org}/public_members"],
+    listSecurityManagerTeams: [
+      "GET /orgs/{org}/security-managers",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
+      }
+    ],
+    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
+    listWebhooks: ["GET /orgs/{org}/hooks"],
+    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeMember: ["DELETE /orgs/{org}/members/{username}"],
+    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
+    removeOutsideCollaborator: [
+      "DELETE /orgs/{org}/outside_collaborators/{username}"
+    ],
+    removePublicMembershipForAuthenticatedUser: [
+      "DELETE /orgs/{org}/public_members/{username}"
+    ],
+    removeSecurityManagerTeam: [
+      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
+      }
+    ],
+    reviewPatGrantRequest: [
+      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
+    ],
+    reviewPatGrantRequestsInBulk: [
+      "POST /orgs/{org}/personal-access-token-requests"
+    ],
+    revokeAllOrgRolesTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
+    ],
+    revokeAllOrgRolesUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}"
+    ],
+    revokeOrgRoleTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    revokeOrgRoleUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    setImmutableReleasesSettings: [
+      "PUT /orgs/{org}/settings/immutable-releases"
+    ],
+    setImmutableReleasesSettingsRepositories: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
+    setPublicMembershipForAuthenticatedUser: [
+      "PUT /orgs/{org}/public_members/{username}"
+    ],
+    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
+    update: ["PATCH /orgs/{org}"],
+    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
+    updateMembershipForAuthenticatedUser: [
+      "PATCH /user/memberships/orgs/{org}"
+    ],
+    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
+    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
+    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
+    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
+  },
+  packages: {
+    deletePackageForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageVersionForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getAllPackageVersionsForAPackageOwnedByAnOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+      {},
+      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
+    ],
+    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions",
+      {},
+      {
+        renamed: [
+          "packages",
+          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
+        ]
+      }
+    ],
+    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
+    ],
+    getPackageForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}"
+    ],
+    getPackageForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    getPackageForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    getPackageVersionForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
+      "GET /user/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForOrganization: [
+      "GET /orgs/{org}/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForUser: [
+      "GET /users/{username}/docker/conflicts"
+    ],
+    listPackagesForAuthenticatedUser: ["GET /user/packages"],
+    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
+    listPackagesForUser: ["GET /users/{username}/packages"],
+    restorePackageForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageVersionForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ]
+  },
+  privateRegistries: {
+    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
+    deleteOrgPrivateRegistry: [
+      "DELETE /orgs/{org}/private-registries/{secret_name}"
+    ],
+    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
+    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
+    updateOrgPrivateRegistry: [
+      "PATCH /orgs/{org}/private-registries/{secret_name}"
+    ]
+  },
+  projects: {
+    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
+    addItemForUser: [
+      "POST /users/{username}/projectsV2/{project_number}/items"
+    ],
+    deleteItemForOrg: [
+      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    deleteItemForUser: [
+      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    getFieldForOrg: [
+      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getFieldForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
+    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
+    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
+    getUserItem: [
+      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
+    listFieldsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields"
+    ],
+    listForOrg: ["GET /orgs/{org}/projectsV2"],
+    listForUser: ["GET /users/{username}/projectsV2"],
+    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
+    listItemsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/items"
+    ],
+    updateItemForOrg: [
+      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    updateItemForUser: [
+      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ]
+  },
+  pulls: {
+    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    create: ["POST /repos/{owner}/{repo}/pulls"],
+    createReplyForReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
+    ],
+    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    createReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    deletePendingReview: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    deleteReviewComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ],
+    dismissReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
+    ],
+    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
+    getReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
+    list: ["GET /repos/{owner}/{repo}/pulls"],
+    listCommentsForReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
+    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
+    listRequestedReviewers: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    listReviewComments: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
+    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    removeRequestedReviewers: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    requestReviewers: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    submitReview: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
+    updateBranch: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
+    ],
+    updateReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    updateReviewComment: [
+      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ]
+  },
+  rateLimit: { get: ["GET /rate_limit"] },
+  reactions: {
+    createForCommitComment: [
+      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    createForIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
+    ],
+    createForIssueComment: [
+      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    createForPullRequestReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    createForRelease: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    createForTeamDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    createForTeamDiscussionInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ],
+    deleteForCommitComment: [
+      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
+    ],
+    deleteForIssueComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForPullRequestComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForRelease: [
+      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussion: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussionComment: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
+    ],
+    listForCommitComment: [
+      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
+    listForIssueComment: [
+      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    listForPullRequestReviewComment: [
+      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    listForRelease: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    listForTeamDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    listForTeamDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ]
+  },
+  repos: {
+    acceptInvitation: [
+      "PATCH /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
+    ],
+    acceptInvitationForAuthenticatedUser: [
+      "PATCH /user/repository_invitations/{invitation_id}"
+    ],
+    addAppAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
+    addStatusCheckContexts: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    addTeamAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    addUserAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    cancelPagesDeployment: [
+      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
+    ],
+    checkAutomatedSecurityFixes: [
+      "GET /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
+    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
+    checkPrivateVulnerabilityReporting: [
+      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    checkVulnerabilityAlerts: [
+      "GET /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
+    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
+    compareCommitsWithBasehead: [
+      "GET /repos/{owner}/{repo}/compare/{basehead}"
+    ],
+    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
+    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
+    createCommitComment: [
+      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    createCommitSignatureProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
+    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
+    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
+    createDeploymentBranchPolicy: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    createDeploymentProtectionRule: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    createDeploymentStatus: [
+      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
+    createForAuthenticatedUser: ["POST /user/repos"],
+    createFork: ["POST /repos/{owner}/{repo}/forks"],
+    createInOrg: ["POST /orgs/{org}/repos"],
+    createOrUpdateEnvironment: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
+    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
+    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
+    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
+    createRelease: ["POST /repos/{owner}/{repo}/releases"],
+    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
+    createUsingTemplate: [
+      "POST /repos/{template_owner}/{template_repo}/generate"
+    ],
+    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
+    customPropertiesForReposCreateOrUpdateRepositoryValues: [
+      "PATCH /repos/{owner}/{repo}/properties/values"
+    ],
+    customPropertiesForReposGetRepositoryValues: [
+      "GET /repos/{owner}/{repo}/properties/values"
+    ],
+    declineInvitation: [
+      "DELETE /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
+    ],
+    declineInvitationForAuthenticatedUser: [
+      "DELETE /user/repository_invitations/{invitation_id}"
+    ],
+    delete: ["DELETE /repos/{owner}/{repo}"],
+    deleteAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    deleteAdminBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    deleteAnEnvironment: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    deleteBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
+    deleteCommitSignatureProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
+    deleteDeployment: [
+      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
+    ],
+    deleteDeploymentBranchPolicy: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
+    deleteInvitation: [
+      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
+    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
+    deletePullRequestReviewProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
+    deleteReleaseAsset: [
+      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
+    disableAutomatedSecurityFixes: [
+      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    disableDeploymentProtectionRule: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    disableImmutableReleases: [
+      "DELETE /repos/{owner}/{repo}/immutable-releases"
+    ],
+    disablePrivateVulnerabilityReporting: [
+      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    disableVulnerabilityAlerts: [
+      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    downloadArchive: [
+      "GET /repos/{owner}/{repo}/zipball/{ref}",
+      {},
+      { renamed: ["repos", "downloadZipballArchive"] }
+    ],
+    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
+    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
+    enableAutomatedSecurityFixes: [
+      "PUT /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
+    enablePrivateVulnerabilityReporting: [
+      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    enableVulnerabilityAlerts: [
+      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    generateReleaseNotes: [
+      "POST /repos/{owner}/{repo}/releases/generate-notes"
+    ],
+    get: ["GET /repos/{owner}/{repo}"],
+    getAccessRestrictions: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    getAdminBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    getAllDeploymentProtectionRules: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
+    getAllStatusCheckContexts: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
+    ],
+    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
+    getAppsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
+    ],
+    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
+    getBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
+    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
+    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
+    getCollaboratorPermissionLevel: [
+      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
+    ],
+    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
+    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
+    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
+    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
+    getCommitSignatureProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
+    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
+    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
+    getCustomDeploymentProtectionRule: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
+    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
+    getDeploymentBranchPolicy: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    getDeploymentStatus: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
+    ],
+    getEnvironment: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
+    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
+    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
+    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
+    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
+    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
+    getPages: ["GET /repos/{owner}/{repo}/pages"],
+    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
+    getPagesDeployment: [
+      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
+    ],
+    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
+    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
+    getPullRequestReviewProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
+    getReadme: ["GET /repos/{owner}/{repo}/readme"],
+    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
+    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
+    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
+    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
+    getRepoRuleSuite: [
+      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
+    ],
+    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
+    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    getRepoRulesetHistory: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
+    ],
+    getRepoRulesetVersion: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
+    getStatusChecksProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    getTeamsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
+    ],
+    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
+    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
+    getUsersWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
+    ],
+    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
+    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
+    getWebhookConfigForRepo: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    getWebhookDelivery: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    listActivities: ["GET /repos/{owner}/{repo}/activity"],
+    listAttestations: [
+      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
+    ],
+    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
+    listBranches: ["GET /repos/{owner}/{repo}/branches"],
+    listBranchesForHeadCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
+    ],
+    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
+    listCommentsForCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
+    listCommitStatusesForRef: [
+      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/commits"],
+    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
+    listCustomDeploymentRuleIntegrations: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
+    ],
+    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
+    listDeploymentBranchPolicies: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    listDeploymentStatuses: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
+    listForAuthenticatedUser: ["GET /user/repos"],
+    listForOrg: ["GET /orgs/{org}/repos"],
+    listForUser: ["GET /users/{username}/repos"],
+    listForks: ["GET /repos/{owner}/{repo}/forks"],
+    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
+    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
+    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
+    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
+    listPublic: ["GET /repositories"],
+    listPullRequestsAssociatedWithCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
+    ],
+    listReleaseAssets: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
+    ],
+    listReleases: ["GET /repos/{owner}/{repo}/releases"],
+    listTags: ["GET /repos/{owner}/{repo}/tags"],
+    listTeams: ["GET /repos/{owner}/{repo}/teams"],
+    listWebhookDeliveries: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
+    ],
+    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
+    merge: ["POST /repos/{owner}/{repo}/merges"],
+    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
+    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeAppAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    removeCollaborator: [
+      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
+    ],
+    removeStatusCheckContexts: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    removeStatusCheckProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    removeTeamAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    removeUserAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
+    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
+    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
+    setAdminBranchProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    setAppAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    setStatusCheckContexts: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    setTeamAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    setUserAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
+    transfer: ["POST /repos/{owner}/{repo}/transfer"],
+    update: ["PATCH /repos/{owner}/{repo}"],
+    updateBranchProtection: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
+    updateDeploymentBranchPolicy: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
+    updateInvitation: [
+      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
+    updatePullRequestReviewProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
+    updateReleaseAsset: [
+      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    updateStatusCheckPotection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
+      {},
+      { renamed: ["repos", "updateStatusCheckProtection"] }
+    ],
+    updateStatusCheckProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
+    updateWebhookConfigForRepo: [
+      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    uploadReleaseAsset: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
+      { baseUrl: "https://uploads.github.com" }
+    ]
+  },
+  search: {
+    code: ["GET /search/code"],
+    commits: ["GET /search/commits"],
+    issuesAndPullRequests: ["GET /search/issues"],
+    labels: ["GET /search/labels"],
+    repos: ["GET /search/repositories"],
+    topics: ["GET /search/topics"],
+    users: ["GET /search/users"]
+  },
+  secretScanning: {
+    createPushProtectionBypass: [
+      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
+    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
+    listLocationsForAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
+    ],
+    listOrgPatternConfigs: [
+      "GET /orgs/{org}/secret-scanning/pattern-configurations"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    updateOrgPatternConfigs: [
+      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
+    ]
+  },
+  securityAdvisories: {
+    createFork: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
+    ],
+    createPrivateVulnerabilityReport: [
+      "POST /repos/{owner}/{repo}/security-advisories/reports"
+    ],
+    createRepositoryAdvisory: [
+      "POST /repos/{owner}/{repo}/security-advisories"
+    ],
+    createRepositoryAdvisoryCveRequest: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
+    ],
+    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
+    getRepositoryAdvisory: [
+      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ],
+    listGlobalAdvisories: ["GET /advisories"],
+    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
+    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
+    updateRepositoryAdvisory: [
+      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ]
+  },
+  teams: {
+    addOrUpdateMembershipForUserInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    addOrUpdateRepoPermissionsInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    checkPermissionsForRepoInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    create: ["POST /orgs/{org}/teams"],
+    createDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
+    deleteDiscussionCommentInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    deleteDiscussionInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
+    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
+    getDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    getDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    getMembershipForUserInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    list: ["GET /orgs/{org}/teams"],
+    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
+    listDiscussionCommentsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
+    listForAuthenticatedUser: ["GET /user/teams"],
+    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
+    listPendingInvitationsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/invitations"
+    ],
+    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
+    removeMembershipForUserInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    removeRepoInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    updateDiscussionCommentInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    updateDiscussionInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
+  },
+  users: {
+    addEmailForAuthenticated: [
+      "POST /user/emails",
+      {},
+      { renamed: ["users", "addEmailForAuthenticatedUser"] }
+    ],
+    addEmailForAuthenticatedUser: ["POST /user/emails"],
+    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
+    block: ["PUT /user/blocks/{username}"],
+    checkBlocked: ["GET /user/blocks/{username}"],
+    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
+    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
+    createGpgKeyForAuthenticated: [
+      "POST /user/gpg_keys",
+      {},
+      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
+    ],
+    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
+    createPublicSshKeyForAuthenticated: [
+      "POST /user/keys",
+      {},
+      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
+    ],
+    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
+    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
+    deleteAttestationsBulk: [
+      "POST /users/{username}/attestations/delete-request"
+    ],
+    deleteAttestationsById: [
+      "DELETE /users/{username}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /users/{username}/attestations/digest/{subject_digest}"
+    ],
+    deleteEmailForAuthenticated: [
+      "DELETE /user/emails",
+      {},
+      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
+    ],
+    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
+    deleteGpgKeyForAuthenticated: [
+      "DELETE /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
+    ],
+    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
+    deletePublicSshKeyForAuthenticated: [
+      "DELETE /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
+    ],
+    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
+    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
+    deleteSshSigningKeyForAuthenticatedUser: [
+      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    follow: ["PUT /user/following/{username}"],
+    getAuthenticated: ["GET /user"],
+    getById: ["GET /user/{account_id}"],
+    getByUsername: ["GET /users/{username}"],
+    getContextForUser: ["GET /users/{username}/hovercard"],
+    getGpgKeyForAuthenticated: [
+      "GET /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
+    ],
+    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
+    getPublicSshKeyForAuthenticated: [
+      "GET /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
+    ],
+    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
+    getSshSigningKeyForAuthenticatedUser: [
+      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    list: ["GET /users"],
+    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedByAuthenticated: [
+      "GET /user/blocks",
+      {},
+      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
+    ],
+    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
+    listEmailsForAuthenticated: [
+      "GET /user/emails",
+      {},
+      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
+    ],
+    listEmailsForAuthenticatedUser: ["GET /user/emails"],
+    listFollowedByAuthenticated: [
+      "GET /user/following",
+      {},
+      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
+    ],
+    listFollowedByAuthenticatedUser: ["GET /user/following"],
+    listFollowersForAuthenticatedUser: ["GET /user/followers"],
+    listFollowersForUser: ["GET /users/{username}/followers"],
+    listFollowingForUser: ["GET /users/{username}/following"],
+    listGpgKeysForAuthenticated: [
+      "GET /user/gpg_keys",
+      {},
+      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
+    ],
+    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
+    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
+    listPublicEmailsForAuthenticated: [
+      "GET /user/public_emails",
+      {},
+      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
+    ],
+    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
+    listPublicKeysForUser: ["GET /users/{username}/keys"],
+    listPublicSshKeysForAuthenticated: [
+      "GET /user/keys",
+      {},
+      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
+    ],
+    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
+    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
+    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
+    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
+    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
+    setPrimaryEmailVisibilityForAuthenticated: [
+      "PATCH /user/email/visibility",
+      {},
+      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
+    ],
+    setPrimaryEmailVisibilityForAuthenticatedUser: [
+      "PATCH /user/email/visibility"
+    ],
+    unblock: ["DELETE /user/blocks/{username}"],
+    unfollow: ["DELETE /user/following/{username}"],
+    updateAuthenticated: ["PATCH /user"]
+  }
+};
+var endpoints_default = Endpoints;
+
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+var endpointMethodsMap = /* @__PURE__ */ new Map();
+for (const [scope, endpoints] of Object.entries(endpoints_default)) {
+  for (const [methodName, endpoint2] of Object.entries(endpoints)) {
+    const [route, defaults, decorations] = endpoint2;
+    const [method, url2] = route.split(/ /);
+    const endpointDefaults = Object.assign(
+      {
+        method,
+        url: url2
+      },
+      defaults
+    );
+    if (!endpointMethodsMap.has(scope)) {
+      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
+    }
+    endpointMethodsMap.get(scope).set(methodName, {
+      scope,
+      methodName,
+      endpointDefaults,
+      decorations
+    });
+  }
+}
+var handler = {
+  has({ scope }, methodName) {
+    return endpointMethodsMap.get(scope).has(methodName);
+  },
+  getOwnPropertyDescriptor(target, methodName) {
+    return {
+      value: this.get(target, methodName),
+      // ensures method is in the cache
+      configurable: true,
+      writable: true,
+      enumerable: true
+    };
+  },
+  defineProperty(target, methodName, descriptor) {
+    Object.defineProperty(target.cache, methodName, descriptor);
+    return true;
+  },
+  deleteProperty(target, methodName) {
+    delete target.cache[methodName];
+    return true;
+  },
+  ownKeys({ scope }) {
+    return [...endpointMethodsMap.get(scope).keys()];
+  },
+  set(target, methodName, value) {
+    return target.cache[methodName] = value;
+  },
+  get({ octokit, scope, cache }, methodName) {
+    if (cache[methodName]) {
+      return cache[methodName];
+    }
+    const method = endpointMethodsMap.get(scope).get(methodName);
+    if (!method) {
+      return void 0;
+    }
+    const { endpointDefaults, decorations } = method;
+    if (decorations) {
+      cache[methodName] = decorate(
+        octokit,
+        scope,
+        methodName,
+        endpointDefaults,
+        decorations
+      );
+    } else {
+      cache[methodName] = octokit.request.defaults(endpointDefaults);
+    }
+    return cache[methodName];
+  }
+};
+function endpointsToMethods(octokit) {
+  const newMethods = {};
+  for (const scope of endpointMethodsMap.keys()) {
+    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
+  }
+  return newMethods;
+}
+function decorate(octokit, scope, methodName, defaults, decorations) {
+  const requestWithDefaults = octokit.request.defaults(defaults);
+  function withDecorations(...args) {
+    let options = requestWithDefaults.endpoint.merge(...args);
+    if (decorations.mapToData) {
+      options = Object.assign({}, options, {
+        data: options[decorations.mapToData],
+        [decorations.mapToData]: void 0
+      });
+      return requestWithDefaults(options);
+    }
+    if (decorations.renamed) {
+      const [newScope, newMethodName] = decorations.renamed;
+      octokit.log.warn(
+        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
+      );
+    }
+    if (decorations.deprecated) {
+      octokit.log.warn(decorations.deprecated);
+    }
+    if (decorations.renamedParameters) {
+      const options2 = requestWithDefaults.endpoint.merge(...args);
+      for (const [name2, alias] of Object.entries(
+        decorations.renamedParameters
+      )) {
+        if (name2 in options2) {
+          octokit.log.warn(
+            `"${name2}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+          );
+          if (!(alias in options2)) {
+            options2[alias] = options2[name2];
+          }
+          delete options2[name2];
+        }
+      }
+      return requestWithDefaults(options2);
+    }
+    return requestWithDefaults(...args);
+  }
+  return Object.assign(withDecorations, requestWithDefaults);
+}
+
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+function restEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    rest: api
+  };
+}
+restEndpointMethods.VERSION = VERSION9;
+function legacyRestEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    ...api,
+    rest: api
+  };
+}
+legacyRestEndpointMethods.VERSION = VERSION9;
+
+// node_modules/@octokit/rest/dist-src/version.js
+var VERSION10 = "22.0.1";
+
+// node_modules/@octokit/rest/dist-src/index.js
+var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRest).defaults(
+  {
+    userAgent: `octokit-rest.js/${VERSION10}`
+  }
+);
+
+// app/github/rest-client.ts
+var RestClient = Octokit2.plugin(retry, throttling);
+var RATE_LIMIT_RETRIES = 3;
+function restClient(options) {
+  const waitOrFail = (kind) => (retryAfter, request2, _octokit, retryCount) => {
+    const again = retryCount < RATE_LIMIT_RETRIES;
+    options.warn?.(`${kind} on ${request2.method} ${request2.url}: ${again ? `trying again in ${retryAfter} s` : "giving up"}`);
+    return again;
+  };
+  return new RestClient({
+    auth: options.token,
+    baseUrl: options.baseUrl.replace(/\/+$/, ""),
+    userAgent: "gastown-polecat",
+    retry: { retries: options.retries ?? 3 },
+    throttle: options.paced === false ? { enabled: false } : { onRateLimit: waitOrFail("rate limit"), onSecondaryRateLimit: waitOrFail("secondary rate limit") },
+    // Octokit's own log would print every retry on the console; the warnings above say enough.
+    log: { debug: () => void 0, info: () => void 0, warn: () => void 0, error: () => void 0 }
+  });
+}
+
+// app/cli/mirror/sync.ts
+var DEFAULT_API_URL = "https://api.github.com";
+var mirrorSyncCommand = {
+  name: "sync",
+  usage: "[--repo OWNER/NAME]",
+  summary: "bring the ledger's work beads and the repository's issues into agreement (GITHUB_TOKEN or GH_TOKEN)",
+  options: { repo: { type: "string" } },
+  positionals: { min: 0, max: 0 },
+  async run(args, io) {
+    const named = stringOption(args, "repo") ?? io.env.GITHUB_REPOSITORY;
+    const [owner, repo, ...rest] = (named ?? "").split("/");
+    if (!owner || !repo || rest.length > 0) throw new UsageError("name the repository: --repo OWNER/NAME (or set GITHUB_REPOSITORY)");
+    const token = io.env.GITHUB_TOKEN || io.env.GH_TOKEN;
+    if (!token) throw new UsageError("set GITHUB_TOKEN or GH_TOKEN to a token that may write the repository's issues and contents");
+    const github = restClient({ token, baseUrl: io.env.GITHUB_API_URL || DEFAULT_API_URL, warn: (message) => io.stderr(`${message}
+`) });
+    const { data } = await github.request("GET /repos/{owner}/{repo}", { owner, repo });
+    const opened = await openTown({ github, owner, repo, defaultBranch: data.default_branch }, { ...realDependencies, clock: io.now });
+    if (opened.kind === "off") throw new UsageError(`Gas Town is not on in ${owner}/${repo}: ${opened.reason}`, 1);
+    if (opened.kind === "invalid") throw new UsageError(opened.error.message, 1);
+    io.stdout(`${describeDrift(await repairDrift(opened.town))}
+`);
+    return 0;
+  }
+};
+
+// app/cli/mirror/index.ts
+var MIRROR_COMMANDS = [mirrorSyncCommand];
 
 // app/molecules/bond.ts
 var BOND_TYPES2 = ["sequential", "parallel", "conditional"];
@@ -31010,20 +38013,20 @@ function bondProtos(a, b, type) {
     steps: [...a.steps, ...bSteps]
   };
 }
-function bondProtoToMolecule(ledger, proto, targetRootId, type, options) {
-  const target = readMolecule(ledger, targetRootId);
-  const beads = moleculeBeads(proto, ledger.records, {
+function bondProtoToMolecule(ledger2, proto, targetRootId, type, options) {
+  const target = readMolecule(ledger2, targetRootId);
+  const beads = moleculeBeads(proto, ledger2.records, {
     ...options,
     kind: target.ephemeral ? "wisp" : "mol",
     work: void 0,
     bond: { root: target.root, type, dependency: BOND_DEPENDENCY[type] }
   });
-  return { ledger: ledger.withBeads(beads), root: beads[0].id };
+  return { ledger: ledger2.withBeads(beads), root: beads[0].id };
 }
-function bondMolecules(ledger, aRootId, bRootId, type, now2) {
+function bondMolecules(ledger2, aRootId, bRootId, type, now2) {
   if (aRootId === bRootId) throw new MoleculeError(`cannot bond molecule ${aRootId} to itself`);
-  readMolecule(ledger, aRootId);
-  const b = readMolecule(ledger, bRootId).root;
+  readMolecule(ledger2, aRootId);
+  const b = readMolecule(ledger2, bRootId).root;
   const depType = BOND_DEPENDENCY[type];
   const other = (b.dependencies ?? []).find((d) => d.depends_on_id === aRootId && Object.values(BOND_DEPENDENCY).includes(d.type) && d.type !== depType);
   if (other !== void 0) {
@@ -31033,9 +38036,9 @@ function bondMolecules(ledger, aRootId, bRootId, type, now2) {
   }
   const hasDep = (b.dependencies ?? []).some((d) => d.depends_on_id === aRootId && d.type === depType);
   const hasEntry = (b.bonded_from ?? []).some((bond) => bond.source_id === aRootId && bond.bond_type === type);
-  if (hasDep && hasEntry) return ledger;
+  if (hasDep && hasEntry) return ledger2;
   if (!hasDep && HOLDING.has(depType)) {
-    const path = holdingPath(ledger, aRootId, bRootId);
+    const path = holdingPath(ledger2, aRootId, bRootId);
     if (path !== void 0) {
       throw new MoleculeError(
         `cannot bond ${bRootId} after ${aRootId}: ${path.join(" waits on ")}, so each would wait on the other`
@@ -31044,14 +38047,14 @@ function bondMolecules(ledger, aRootId, bRootId, type, now2) {
   }
   const at = timestamp2(now2);
   const dep = { issue_id: bRootId, depends_on_id: aRootId, type: depType, created_at: at };
-  return ledger.withBead({
+  return ledger2.withBead({
     ...b,
     updated_at: at,
     ...hasDep ? {} : { dependencies: [...b.dependencies ?? [], dep] },
     ...hasEntry ? {} : { bonded_from: [...b.bonded_from ?? [], { source_id: aRootId, bond_type: type }] }
   });
 }
-function holdingPath(ledger, from, to) {
+function holdingPath(ledger2, from, to) {
   const cameFrom = /* @__PURE__ */ new Map([[from, void 0]]);
   const queue = [from];
   for (let id = queue.shift(); id !== void 0; id = queue.shift()) {
@@ -31060,9 +38063,9 @@ function holdingPath(ledger, from, to) {
       for (let at = id; at !== void 0; at = cameFrom.get(at)) path.unshift(at);
       return path;
     }
-    for (const dep of ledger.get(id)?.dependencies ?? []) {
+    for (const dep of ledger2.get(id)?.dependencies ?? []) {
       if (!HOLDING.has(dep.type) || cameFrom.has(dep.depends_on_id)) continue;
-      if (!isMoleculeRoot(ledger.get(dep.depends_on_id))) continue;
+      if (!isMoleculeRoot(ledger2.get(dep.depends_on_id))) continue;
       cameFrom.set(dep.depends_on_id, id);
       queue.push(dep.depends_on_id);
     }
@@ -31294,8 +38297,8 @@ var import_yaml3 = __toESM(require_dist(), 1);
 import { isDeepStrictEqual } from "node:util";
 var FORMULA_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 var LITERAL_VAR = "literal";
-function distill(ledger, rootId, options = {}) {
-  const molecule = readMolecule(ledger, rootId);
+function distill(ledger2, rootId, options = {}) {
+  const molecule = readMolecule(ledger2, rootId);
   const name2 = options.name ?? defaultName(molecule, rootId);
   if (!FORMULA_NAME.test(name2)) {
     throw new MoleculeError(`"${name2}" cannot name a formula: use letters, digits, '.', '-' or '_'`);
@@ -31582,11 +38585,11 @@ function utcMonth(text4) {
   if (!isTimestamp(text4)) return void 0;
   return /^(\d{4}-\d{2})-/.exec(toUtc(text4))?.[1];
 }
-function appendDigest(fileText, digest) {
+function appendDigest(fileText3, digest) {
   const line = digestLine(digest);
-  if (lineWithId(fileText, digest.id) !== void 0) return fileText;
-  const separator = fileText === "" || fileText.endsWith("\n") ? "" : "\n";
-  return `${fileText}${separator}${line}`;
+  if (lineWithId(fileText3, digest.id) !== void 0) return fileText3;
+  const separator = fileText3 === "" || fileText3.endsWith("\n") ? "" : "\n";
+  return `${fileText3}${separator}${line}`;
 }
 function lineWithId(text4, id) {
   const lines = splitLedgerLines(text4);
@@ -31601,21 +38604,21 @@ function lineWithId(text4, id) {
   }
   return void 0;
 }
-function withoutBom(raw, index) {
-  return index === 0 && raw.startsWith(BOM) ? raw.slice(BOM.length) : raw;
+function withoutBom(raw2, index) {
+  return index === 0 && raw2.startsWith(BOM) ? raw2.slice(BOM.length) : raw2;
 }
 function isObject2(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 // app/molecules/squash.ts
-function squash(ledger, rootId, options) {
-  const molecule = readMolecule(ledger, rootId);
+function squash(ledger2, rootId, options) {
+  const molecule = readMolecule(ledger2, rootId);
   const squashedBefore = molecule.root.close_reason === CLOSE_REASONS.squashed || molecule.root.close_reason === CLOSE_REASONS.abandoned;
   if (beadStatus(molecule.root) === "closed" && squashedBefore) {
-    return { ledger, digest: digestOf(ledger, molecule, options) };
+    return { ledger: ledger2, digest: digestOf(ledger2, molecule, options) };
   }
-  openMolecule(ledger, rootId, "squash");
+  openMolecule(ledger2, rootId, "squash");
   const open3 = molecule.steps.filter((s) => !s.closed);
   if (open3.length > 0 && options.abandon !== true) {
     throw new MoleculeError(
@@ -31623,12 +38626,12 @@ function squash(ledger, rootId, options) {
     );
   }
   const rootReason = open3.length > 0 ? CLOSE_REASONS.abandoned : CLOSE_REASONS.squashed;
-  const squashed = ledger.withBeads(closeAll(molecule, CLOSE_REASONS.squashed, timestamp2(options.now), rootReason));
+  const squashed = ledger2.withBeads(closeAll(molecule, CLOSE_REASONS.squashed, timestamp2(options.now), rootReason));
   return { ledger: squashed, digest: digestOf(squashed, readMolecule(squashed, rootId), options) };
 }
-function digestOf(ledger, molecule, options) {
+function digestOf(ledger2, molecule, options) {
   const { root, steps } = molecule;
-  const work = molecule.bead === void 0 ? void 0 : ledger.get(molecule.bead);
+  const work = molecule.bead === void 0 ? void 0 : ledger2.get(molecule.bead);
   const attempt = work ? gastownMetadata(work).attempt : void 0;
   const stepsDone = steps.filter((s) => s.closed && s.bead.close_reason !== CLOSE_REASONS.squashed).length;
   const kind = options.kind ?? (root.mol_type === "patrol" ? "patrol" : "work");
@@ -31657,12 +38660,12 @@ function digestOf(ledger, molecule, options) {
     summary: options.summary ?? `${stepsDone}/${steps.length} steps done`
   });
 }
-function burn(ledger, rootId, now2) {
-  const molecule = openMolecule(ledger, rootId, "burn");
+function burn(ledger2, rootId, now2) {
+  const molecule = openMolecule(ledger2, rootId, "burn");
   const closed = closeAll(molecule, CLOSE_REASONS.burned, timestamp2(now2));
-  const work = molecule.bead === void 0 ? void 0 : ledger.get(molecule.bead);
+  const work = molecule.bead === void 0 ? void 0 : ledger2.get(molecule.bead);
   const released = work && gastownString(work, "molecule") === rootId ? [{ ...withGastownMetadata(work, { molecule: void 0, formula: void 0 }), updated_at: timestamp2(now2) }] : [];
-  return ledger.withBeads([...closed, ...released]);
+  return ledger2.withBeads([...closed, ...released]);
 }
 function evaporate(wisps, rootId) {
   const molecule = readMolecule(wisps, rootId);
@@ -31670,8 +38673,8 @@ function evaporate(wisps, rootId) {
   const records = new Map([...wisps.records].filter(([id]) => !gone.has(id)));
   return new Ledger(records, wisps.otherLines);
 }
-function openMolecule(ledger, rootId, verb) {
-  const molecule = readMolecule(ledger, rootId);
+function openMolecule(ledger2, rootId, verb) {
+  const molecule = readMolecule(ledger2, rootId);
   if (beadStatus(molecule.root) === "closed") {
     throw new MoleculeError(`${rootId} is already closed (${molecule.root.close_reason ?? "no reason given"}): nothing to ${verb}`);
   }
@@ -31707,21 +38710,21 @@ var molSquashCommand = {
     const wispy = isWispId(store, id);
     const summary = stringOption(args, "summary");
     const exit = stringOption(args, "exit");
-    const { ledger, digest } = await explained(() => squash(wispy ? store.wisps : store.ledger, id, {
+    const { ledger: ledger2, digest } = await explained(() => squash(wispy ? store.wisps : store.ledger, id, {
       now: io.now(),
       abandon: args.values.abandon === true,
       ...kind ? { kind } : {},
       ...summary !== void 0 ? { summary } : {},
       ...exit !== void 0 ? { exit } : {}
     }));
-    if (wispy) await store.saveWisps(ledger);
-    else await store.save(ledger);
+    if (wispy) await store.saveWisps(ledger2);
+    else await store.save(ledger2);
     const digestFile = join8(dirname6(store.file), "digests", basename2(digestFileFor(digest.finished_at)));
     const path = resolve7(io.cwd, digestFile);
     const before = existsSync5(path) ? await readText(io.cwd, digestFile) : "";
     await mkdir(dirname6(path), { recursive: true });
     await writeTextAtomically(path, appendDigest(before, digest));
-    if (wispy) await store.saveWisps(evaporate(ledger, id));
+    if (wispy) await store.saveWisps(evaporate(ledger2, id));
     io.stdout(`${id}: squashed; digest ${digest.id} in ${digestFile}
 `);
     return 0;
@@ -31753,10 +38756,10 @@ var molBurnCommand = {
 async function moleculeAndProgress(args, io) {
   const store = await openMoleculeStore(args, io);
   const id = args.positionals[0];
-  const ledger = isWispId(store, id) ? store.wisps : await runView(store.ledger, store.file, io);
+  const ledger2 = isWispId(store, id) ? store.wisps : await runView(store.ledger, store.file, io);
   return explained(() => {
-    const molecule = readMolecule(ledger, id);
-    return { molecule, progress: progress(ledger, molecule) };
+    const molecule = readMolecule(ledger2, id);
+    return { molecule, progress: progress(ledger2, molecule) };
   });
 }
 function statusJson(molecule, state) {
@@ -32124,8 +39127,8 @@ function htmlBlocks(text4) {
     const lineEnd = newline < 0 ? text4.length : newline;
     const line = text4.slice(lineStart, lineEnd);
     if (open3 === void 0) {
-      const raw = RAW_BLOCK.exec(line);
-      if (raw) open3 = { start: lineStart, close: new RegExp(`</${raw[1]}>`, "i") };
+      const raw2 = RAW_BLOCK.exec(line);
+      if (raw2) open3 = { start: lineStart, close: new RegExp(`</${raw2[1]}>`, "i") };
       else if (BLOCK_START.test(line)) open3 = { start: lineStart, close: void 0 };
     }
     if (open3 !== void 0) {
@@ -32202,18 +39205,18 @@ function withoutImageText(text4) {
 var NOTE_HEADING = "## From the action";
 var BEAD_HEADING = "## The bead: ";
 function stepPrompt(input2) {
-  const { ledger, run } = input2;
-  const work = ledger.get(run.bead);
+  const { ledger: ledger2, run } = input2;
+  const work = ledger2.get(run.bead);
   if (work === void 0) throw new Error(`no bead ${run.bead} in the ledger`);
-  const molecule = readMolecule(ledger, run.molecule);
+  const molecule = readMolecule(ledger2, run.molecule);
   const sections = [
     roleSection(work, molecule, run),
     ...input2.note !== void 0 && input2.note.trim() !== "" ? [noteSection(input2.note)] : [],
     beadSection(work),
-    moleculeSection(ledger, molecule, run),
+    moleculeSection(ledger2, molecule, run),
     stepSection(molecule, run),
     notesSection(molecule, run),
-    messagesText(ledger, run.bead)
+    messagesText(ledger2, run.bead)
   ];
   return sections.filter((s) => s !== "").join("\n\n") + "\n";
 }
@@ -32274,8 +39277,8 @@ ${work.description}` : work.title;
     fencedUntrusted(text4)
   ].join("\n");
 }
-function moleculeSection(ledger, molecule, run) {
-  const next = new Set(progress(ledger, molecule).next.map((s) => s.step));
+function moleculeSection(ledger2, molecule, run) {
+  const next = new Set(progress(ledger2, molecule).next.map((s) => s.step));
   const rows = molecule.steps.map((s) => {
     const mark = s.closed ? "[x]" : next.has(s.step) ? "[>]" : "[ ]";
     return `- ${mark} \`${s.step}\`: ${s.bead.title}${s.step === run.step ? " (this step)" : ""}`;
@@ -32308,16 +39311,16 @@ function notesSection(molecule, run) {
     ...noted.flatMap((s) => ["", `### ${s.step}`, "", fencedUntrusted(gastownString(s.bead, "notes"))])
   ].join("\n");
 }
-function agentMailFor(ledger, bead) {
-  return ledger.beads().filter((b) => b.issue_type === "message" && b.assignee === bead && !(b.labels ?? []).includes("gt:nudge")).sort((a, b) => a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0);
+function agentMailFor(ledger2, bead) {
+  return ledger2.beads().filter((b) => b.issue_type === "message" && b.assignee === bead && !(b.labels ?? []).includes("gt:nudge")).sort((a, b) => a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0);
 }
 var unread = (message) => beadStatus(message) !== "closed";
 function nudgeSender(nudge) {
   return nudge.external_ref?.startsWith(WITNESS_NOTE_REF) ? "the witness (Gas Town's watch over polecats)" : `@${nudge.sender ?? nudge.created_by ?? "someone"}`;
 }
-function messagesText(ledger, bead) {
-  const nudges = nudgesFor(ledger, bead).filter(unread);
-  const mail = agentMailFor(ledger, bead).filter(unread);
+function messagesText(ledger2, bead) {
+  const nudges = nudgesFor(ledger2, bead).filter(unread);
+  const mail = agentMailFor(ledger2, bead).filter(unread);
   const sections = [];
   if (nudges.length > 0) {
     sections.push([
@@ -32365,9 +39368,9 @@ var primeCommand = {
   async run(_args, io) {
     const { GASTOWN_PROMPT_FILE: promptFile } = runnerVariables(io, "gt prime", RUNNER_VARIABLES);
     const opened = await openRun(io, "gt prime");
-    const { ledger } = applyOutbox(opened.ledger, opened.outbox, opened.run);
+    const { ledger: ledger2 } = applyOutbox(opened.ledger, opened.outbox, opened.run);
     const note = await actionNote(io, promptFile);
-    io.stdout(stepPrompt({ ledger, run: opened.run, ...note !== void 0 ? { note } : {} }));
+    io.stdout(stepPrompt({ ledger: ledger2, run: opened.run, ...note !== void 0 ? { note } : {} }));
     return 0;
   }
 };
@@ -32379,8 +39382,8 @@ var nudgesCommand = {
   positionals: { min: 0, max: 0 },
   async run(_args, io) {
     const vars = runnerVariables(io, "gt nudges", ["GASTOWN_LEDGER", "GASTOWN_BEAD"]);
-    const { ledger } = await openValidLedger(vars.GASTOWN_LEDGER, io);
-    const text4 = messagesText(ledger, vars.GASTOWN_BEAD);
+    const { ledger: ledger2 } = await openValidLedger(vars.GASTOWN_LEDGER, io);
+    const text4 = messagesText(ledger2, vars.GASTOWN_BEAD);
     io.stdout(text4 === "" ? `No nudges or mail for ${vars.GASTOWN_BEAD}.
 ` : `${text4}
 `);
@@ -32574,6 +39577,7 @@ var GROUPS2 = [
   { name: "ledger", summary: "read, check and merge the beads ledger", commands: LEDGER_COMMANDS },
   { name: "formula", summary: "list, show and cook the formulas molecules are poured from", commands: FORMULA_COMMANDS },
   { name: "mol", summary: "pour, follow and end molecules: a formula's steps as beads", commands: MOL_COMMANDS },
+  { name: "mirror", summary: "bring the ledger and the repository's GitHub issues into agreement", commands: MIRROR_COMMANDS },
   { name: "step", summary: "close this process's step, in a polecat's run", commands: STEP_COMMANDS, runner: true },
   { name: "bead", summary: "file a bead, in a polecat's run", commands: BEAD_COMMANDS, runner: true },
   { name: "mail", summary: "write to the town's roles, in a polecat's run", commands: MAIL_COMMANDS, runner: true }
@@ -32591,14 +39595,14 @@ ${lines.join("\n")}
 `;
 }
 function topHelp() {
-  const groups = GROUPS2.filter((g) => !g.runner).map((g) => `  gt ${g.name.padEnd(8)} ${g.summary}`).join("\n");
+  const groups2 = GROUPS2.filter((g) => !g.runner).map((g) => `  gt ${g.name.padEnd(8)} ${g.summary}`).join("\n");
   const width = Math.max(...RUNNER_HELP.map(([words]) => words.length));
   const runner = RUNNER_HELP.map(([words, command]) => commandLines(words, command, width)).join("\n");
   return `gt: Gas Town on GitHub
 
 usage: gt <group> <command> [arguments]
 
-${groups}
+${groups2}
 
 In a polecat's run, an agent's commands (they read GASTOWN_*, and write only the run's outbox;
 \`gt ledger\` and \`gt mol\` there show the run's ledger copy with the outbox applied):

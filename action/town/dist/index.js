@@ -29208,7 +29208,7 @@ var require_transport = __commonJS({
       stream.flushSync();
     }
     function transport(fullOptions) {
-      const { pipeline, targets, levels, dedupe, worker = {}, caller = getCallers(), sync = false } = fullOptions;
+      const { pipeline, targets, levels, dedupe: dedupe2, worker = {}, caller = getCallers(), sync = false } = fullOptions;
       const options2 = {
         ...fullOptions.options
       };
@@ -29252,8 +29252,8 @@ var require_transport = __commonJS({
       if (levels) {
         options2.levels = levels;
       }
-      if (dedupe) {
-        options2.dedupe = dedupe;
+      if (dedupe2) {
+        options2.dedupe = dedupe2;
       }
       options2.pinoWillSendConfig = true;
       const name2 = targets || pipeline ? "pino.transport" : target;
@@ -30825,14 +30825,14 @@ var require_multistream = __commonJS({
     function compareByLevel(a, b) {
       return a.level - b.level;
     }
-    function initLoopVar(length, dedupe) {
-      return dedupe ? length - 1 : 0;
+    function initLoopVar(length, dedupe2) {
+      return dedupe2 ? length - 1 : 0;
     }
-    function adjustLoopVar(i, dedupe) {
-      return dedupe ? i - 1 : i + 1;
+    function adjustLoopVar(i, dedupe2) {
+      return dedupe2 ? i - 1 : i + 1;
     }
-    function checkLoopVar(i, length, dedupe) {
-      return dedupe ? i >= 0 : i < length;
+    function checkLoopVar(i, length, dedupe2) {
+      return dedupe2 ? i >= 0 : i < length;
     }
     module2.exports = multistream;
   }
@@ -70125,7 +70125,8 @@ function isMirrored(bead, mirror2) {
   return gastownString(bead, "step") === void 0 && !MOLECULE_CHILD.test(bead.id);
 }
 function isImportedIssue(labels, mirror2) {
-  return mirror2.enabled && (mirror2.issues === "all" || labels.includes(mirror2.label));
+  const wanted = mirror2.label.toLowerCase();
+  return mirror2.enabled && (mirror2.issues === "all" || labels.some((label) => label.toLowerCase() === wanted));
 }
 
 // app/mirror/bead-issue-sync.ts
@@ -73227,9 +73228,6 @@ async function closeIssue(github, issue3) {
     state_reason: "completed"
   });
 }
-async function editIssue(github, issue3, edit) {
-  await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: issue3.owner, repo: issue3.repo, issue_number: issue3.issue_number, ...edit });
-}
 
 // app/molecules/placeholders.ts
 var PLACEHOLDER = /\{\{([A-Za-z_][A-Za-z0-9_-]*)\}\}/g;
@@ -74671,6 +74669,11 @@ var MirrorBatches = class {
   }
 };
 
+// app/github/edit-issue.ts
+async function editIssue(github, issue3, edit) {
+  await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue3, ...edit });
+}
+
 // app/mirror/comment-changes.ts
 import { createHash as createHash4 } from "node:crypto";
 
@@ -74997,6 +75000,43 @@ async function applyBatch(ref, deps, botLogin, take) {
   );
   for (const { issueNumber, edit } of applied?.edits ?? []) {
     await editIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issueNumber }, edit);
+  }
+}
+
+// app/github/issue-pages.ts
+function memoryPageCache() {
+  const pages2 = /* @__PURE__ */ new Map();
+  return { get: (key) => pages2.get(key), set: (key, page) => void pages2.set(key, page) };
+}
+async function listIssues(github, repo, cache) {
+  const issues = [];
+  let requests = 0;
+  let notModified = 0;
+  for (let page = 1; ; page++) {
+    const key = `${repo.owner}/${repo.repo}/issues?page=${page}`;
+    const cached2 = cache?.get(key);
+    requests++;
+    let listed;
+    try {
+      const answer = await github.request("GET /repos/{owner}/{repo}/issues", {
+        ...repo,
+        state: "all",
+        sort: "created",
+        direction: "asc",
+        per_page: PER_PAGE,
+        page,
+        ...cached2 ? { headers: { "if-none-match": cached2.etag } } : {}
+      });
+      listed = answer.data;
+      const etag = answer.headers?.etag;
+      if (etag !== void 0) cache?.set(key, { etag, issues: listed });
+    } catch (error63) {
+      if (statusOf(error63) !== 304 || cached2 === void 0) throw error63;
+      notModified++;
+      listed = cached2.issues;
+    }
+    issues.push(...listed.filter((issue3) => issue3.pull_request === void 0));
+    if (listed.length < PER_PAGE) return { issues, requests, notModified };
   }
 }
 
@@ -76181,12 +76221,153 @@ function commitMessage2(why, applied, promoted) {
 ${lines.join("\n")}`;
 }
 
+// app/mirror/drift-plan.ts
+var ISSUE_URL2 = /^https?:\/\/[^/]+\/([^/]+\/[^/]+)\/issues\/\d+$/;
+function repositoryOf2(url2) {
+  return ISSUE_URL2.exec(url2)?.[1]?.toLowerCase();
+}
+function linkedTo(bead, issue3) {
+  const meta3 = gastownMetadata(bead);
+  if (bead.external_ref === issue3.html_url && meta3.issue_id === issue3.id && meta3.mirror_opening === void 0) return bead;
+  return { ...withGastownMetadata(bead, { issue_id: issue3.id, mirror_opening: void 0 }), external_ref: issue3.html_url };
+}
+function planDrift(ledger2, input2) {
+  const byUrl = /* @__PURE__ */ new Map();
+  for (const bead of ledger2.beads()) if (bead.external_ref !== void 0 && !byUrl.has(bead.external_ref)) byUrl.set(bead.external_ref, bead);
+  const beads = [];
+  const edits = [];
+  const synced = [];
+  const recorded = [];
+  const imported = [];
+  const linked = [];
+  const listed = /* @__PURE__ */ new Set();
+  let next = ledger2;
+  const options2 = { now: input2.now, ...input2.customStatuses ? { customStatuses: input2.customStatuses } : {} };
+  const sync = (bead, issue3) => {
+    const outcome = syncBeadAndIssue(bead, issue3, options2);
+    if (outcome.bead !== bead) {
+      beads.push(outcome.bead);
+      next = next.withBead(outcome.bead);
+    }
+    if (outcome.edit) edits.push({ number: issue3.number, bead: bead.id, edit: outcome.edit });
+    return outcome;
+  };
+  for (const issue3 of input2.issues) {
+    listed.add(issue3.html_url);
+    const held = byUrl.get(issue3.html_url);
+    if (held !== void 0) {
+      if (!isMirrored(held, input2.mirror)) continue;
+      const { bead: bead2, plan } = sync(held, issue3);
+      const workChanged = Object.keys(plan.toLedger).length > 0 || plan.conflicts.length > 0;
+      if (workChanged) synced.push(held.id);
+      else if (bead2 !== held) recorded.push(held.id);
+      continue;
+    }
+    const marked = markerBeadId(issue3.body);
+    const opening = marked === void 0 ? void 0 : next.get(marked);
+    if (opening !== void 0 && opening.external_ref === void 0 && isMirrored(opening, input2.mirror)) {
+      sync(linkedTo(opening, issue3), issue3);
+      linked.push(opening.id);
+      continue;
+    }
+    if (issue3.state === "closed" || marked !== void 0 || !isImportedIssue(issueLabelNames(issue3), input2.mirror)) continue;
+    const bead = beadFromIssue(next, {
+      url: issue3.html_url,
+      number: issue3.number,
+      title: issue3.title,
+      body: issue3.body ?? null,
+      labels: issueLabelNames(issue3),
+      state: "open",
+      createdAt: issue3.created_at ?? input2.now.toISOString(),
+      author: issue3.user?.login ?? "github"
+    }, { prefix: input2.prefix, now: input2.now, actor: issue3.user?.login ?? "github" });
+    const fresh = withGastownMetadata(bead, { issue_id: issue3.id });
+    next = next.withBead(fresh);
+    const made = syncBeadAndIssue(fresh, issue3, options2).bead;
+    beads.push(made);
+    next = next.withBead(made);
+    imported.push(made.id);
+  }
+  const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && repositoryOf2(bead.external_ref) === input2.repository.toLowerCase() && !listed.has(bead.external_ref)).map((bead) => bead.id);
+  const unopened = next.beads().filter((bead) => bead.external_ref === void 0 && isMirrored(bead, input2.mirror)).length;
+  return { beads: dedupe(beads), edits, synced, recorded, imported, linked, unopened, lost };
+}
+function dedupe(beads) {
+  const last = /* @__PURE__ */ new Map();
+  for (const bead of beads) last.set(bead.id, bead);
+  return [...last.values()];
+}
+function applyDrift(ledger2, input2) {
+  const plan = planDrift(ledger2, input2);
+  return plan.beads.length === 0 ? ledger2 : ledger2.withBeads(plan.beads);
+}
+
+// app/handlers/mirror-drift.ts
+async function repairDrift(town, cache) {
+  if (!town.config.mirror.enabled) return { kind: "off" };
+  const repo = { owner: town.owner, repo: town.repo };
+  const listing = await listIssues(town.github, repo, cache);
+  const ledger2 = await town.store.peek();
+  const input2 = (current) => ({
+    issues: listing.issues,
+    mirror: town.config.mirror,
+    now: town.deps.clock(),
+    repository: `${town.owner}/${town.repo}`,
+    prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, current.records.keys()) ?? town.fallbackPrefix
+  });
+  const plan = planDrift(ledger2, input2(ledger2));
+  for (const repair of plan.edits) await editIssue(town.github, { ...repo, issue_number: repair.number }, repair.edit);
+  let wrote = false;
+  if (plan.beads.length > 0) {
+    const written = await town.store.update(() => driftMessage(plan), (current) => applyDrift(current, input2(current)));
+    wrote = written.changed;
+  }
+  return { kind: "repaired", plan, listing: { requests: listing.requests, notModified: listing.notModified }, wrote };
+}
+function driftMessage(plan) {
+  const parts = [
+    plan.synced.length > 0 ? `${plan.synced.length} brought up to date` : "",
+    plan.recorded.length > 0 ? `${plan.recorded.length} recorded as in agreement` : "",
+    plan.imported.length > 0 ? `${plan.imported.length} imported` : "",
+    plan.linked.length > 0 ? `${plan.linked.length} linked to the issue opened for them` : ""
+  ].filter(Boolean);
+  return `Mirror: beads repaired from their issues (${parts.join(", ")})`;
+}
+function describeDrift(report) {
+  if (report.kind === "off") return "The mirror is off (mirror.enabled: false).";
+  const { plan, listing } = report;
+  const did = [
+    `${plan.synced.length} bead${plan.synced.length === 1 ? "" : "s"} brought up to date from GitHub`,
+    `${plan.edits.length} issue${plan.edits.length === 1 ? "" : "s"} edited`,
+    `${plan.imported.length} issue${plan.imported.length === 1 ? "" : "s"} imported`,
+    ...plan.linked.length > 0 ? [`${plan.linked.length} linked after an interrupted opening`] : [],
+    ...plan.recorded.length > 0 ? [`${plan.recorded.length} recorded as in agreement`] : []
+  ];
+  const lines = [
+    `Mirror: ${did.join(", ")}; ${listing.requests} page${listing.requests === 1 ? "" : "s"} read, ${listing.notModified} unchanged.`
+  ];
+  if (plan.unopened > 0) lines.push(`${plan.unopened} bead${plan.unopened === 1 ? "" : "s"} still to open as issues (opened within GitHub's limits, over the next passes).`);
+  if (plan.lost.length > 0) lines.push(`Linked to issues GitHub no longer lists (deleted or transferred): ${plan.lost.join(", ")}.`);
+  return lines.join("\n");
+}
+
 // app/handlers/patrol-rig.ts
 async function patrolRig(ref, deps, botLogin, options2 = {}) {
   const opened = await openTown(ref, deps);
   if (opened.kind === "off") return { kind: "off", why: opened.reason };
   if (opened.kind === "invalid") return { kind: "off", why: opened.error.message };
   const town = { ...opened.town, botLogin };
+  const report = await witnessPass(town, deps, options2);
+  return options2.mirror === void 0 ? report : { ...report, mirror: await mirrorPass(town, options2.mirror.pages) };
+}
+async function mirrorPass(town, pages2) {
+  try {
+    return describeDrift(await repairDrift(town, pages2)).split("\n");
+  } catch (error63) {
+    return [`The mirror's drift repair failed: ${error63 instanceof Error ? error63.message : String(error63)}; the next pass tries again.`];
+  }
+}
+async function witnessPass(town, deps, options2) {
   const rig = `${town.owner}/${town.repo}`;
   const startedAt = deps.clock();
   const ledger2 = await town.store.peek();
@@ -76275,7 +76456,7 @@ function patrolVars(town) {
 // app/handlers/patrol-clock.ts
 var PATROL_EVERY_MS = 5 * 6e4;
 var DEACON_EVERY_TICKS = 6;
-async function patrolTick(app, deps, deacon2) {
+async function patrolTick(app, deps, deacon2, pages2) {
   const botLogin = await app.botLogin();
   const rigs = [];
   for (const installation of await app.installations()) {
@@ -76284,7 +76465,8 @@ async function patrolTick(app, deps, deacon2) {
     for (const repository of repositories) {
       const name2 = `${repository.owner}/${repository.repo}`;
       try {
-        rigs.push({ installation, repository: name2, report: await patrolRig({ github, ...repository }, deps, botLogin, { sweepRuns: deacon2 }) });
+        const options2 = deacon2 ? { sweepRuns: true, mirror: pages2 ? { pages: pages2 } : {} } : {};
+        rigs.push({ installation, repository: name2, report: await patrolRig({ github, ...repository }, deps, botLogin, options2) });
       } catch (error63) {
         rigs.push({ installation, repository: name2, report: { kind: "failed", why: error63 instanceof Error ? error63.message : String(error63) } });
       }
@@ -76299,6 +76481,7 @@ function nextTickDelay(everyMs, random) {
 function startPatrolClock(app, deps, options2) {
   let ticks = 0;
   let stopped = false;
+  const pages2 = memoryPageCache();
   const setTimer = options2.setTimer ?? ((run3, ms) => setTimeout(run3, ms));
   const arm = () => {
     if (stopped) return;
@@ -76309,7 +76492,7 @@ function startPatrolClock(app, deps, options2) {
     const deacon2 = ticks % DEACON_EVERY_TICKS === 0;
     ticks++;
     try {
-      const report = await patrolTick(app, deps, deacon2);
+      const report = await patrolTick(app, deps, deacon2, pages2);
       const acted = report.rigs.filter((r) => r.report.kind === "patrolled" && (r.report.actions.length > 0 || r.report.promoted.length > 0));
       const failed = report.rigs.filter((r) => r.report.kind === "failed");
       options2.log.info(`Patrol: ${report.rigs.length} repositories, ${acted.length} repaired, ${failed.length} failed${deacon2 ? "; the deacon's round too" : ""}.`);

@@ -48,3 +48,9 @@ export function charge(buckets: RateBuckets, key: string, limit: number, nowSeco
     },
   };
 }
+
+/** The bucket with one request given back (a 304 answer), never below none used. */
+export function refund(buckets: RateBuckets, key: string): RateBuckets {
+  const bucket = buckets[key];
+  return bucket === undefined || bucket.used === 0 ? buckets : { ...buckets, [key]: { ...bucket, used: bucket.used - 1 } };
+}

@@ -142,6 +142,24 @@ describe("rate-limit headers", () => {
     });
   });
 
+  it("answers a conditional read whose ETag still matches with 304, free of the budget", async () => {
+    const token = github.installationToken(installationId);
+    const first = await call(github, "GET", "/repos/octo/town/issues?state=all", { token });
+    const etag = first.headers.get("etag") ?? "";
+    expect(etag).toMatch(/^"[0-9a-f]{40}"$/);
+
+    const unchanged = await call(github, "GET", "/repos/octo/town/issues?state=all", { token, headers: { "if-none-match": etag } });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.body).toBe("");
+    expect(unchanged.headers.get("x-ratelimit-used")).toBe("1");
+
+    await call(github, "POST", "/repos/octo/town/issues", { token, body: { title: "New" } });
+    const changed = await call(github, "GET", "/repos/octo/town/issues?state=all", { token, headers: { "if-none-match": etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get("etag")).not.toBe(etag);
+    expect(github.counters["issues/list-for-repo"]).toMatchObject({ requests: 3, notModified: 1 });
+  });
+
   it("refuses with 403 and remaining 0 once the budget is spent", async () => {
     const small = await startFixedEmulator({ rateLimits: { installation: 2 } });
     try {

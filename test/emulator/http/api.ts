@@ -2,6 +2,7 @@
 // apply planned faults, authenticate, charge the rate limit, authorize, run the handler, and
 // hold the answer to the contract too. Anything GitHub does not have, anything the emulator
 // does not implement and any contract breach (either way) is reported, so tests fail loudly.
+import { createHash } from "node:crypto";
 import { authorize } from "../auth/authorize.js";
 import { OPERATION_RULES } from "../auth/operation-rules.js";
 import { authenticate, type Principal } from "../auth/principal.js";
@@ -22,7 +23,9 @@ export interface ApiHost {
   takeRequestFault(operationId: string): Exclude<RequestFault, { kind: "lost-race" }> | undefined;
   sleep(ms: number): Promise<void>;
   chargeRateLimit(principal: Principal): { headers: Record<string, string>; exceeded: boolean; owner: string };
-  count(operationId: string, requestBytes: number, responseBytes: number): void;
+  /** Gives back what a request was charged: a conditional request answered 304 is free. */
+  refundRateLimit(principal: Principal): void;
+  count(operationId: string, requestBytes: number, responseBytes: number, status: number): void;
   requestId(): string;
 }
 
@@ -59,7 +62,7 @@ export async function serveApi(host: ApiHost, request: RawRequest): Promise<RawR
   const baseHeaders: Record<string, string> = { "x-github-request-id": host.requestId(), "x-github-api-version-selected": "2022-11-28" };
   const finish = (operationId: string, response: ApiResponse, extra: Record<string, string> = {}): RawResponse => {
     const raw = encode(response, { ...baseHeaders, ...extra });
-    host.count(operationId, request.body.length, raw.body.length);
+    host.count(operationId, request.body.length, raw.body.length, raw.status);
     return raw;
   };
 
@@ -129,7 +132,29 @@ export async function serveApi(host: ApiHost, request: RawRequest): Promise<RawR
       host.report(`response breaks the contract: ${error.message}`);
     }
   }
-  return finish(id, response, rate.headers);
+  const tagged = withEntityTag(method, response);
+  if (tagged.headers?.["etag"] !== undefined && tagged.headers["etag"] === request.headers["if-none-match"]) {
+    // GitHub answers a conditional request whose ETag still matches with 304 and no body, and it
+    // does not count against the primary rate limit.
+    host.refundRateLimit(principal);
+    return finish(id, { status: 304, headers: { etag: tagged.headers["etag"] } }, refunded(rate.headers));
+  }
+  return finish(id, tagged, rate.headers);
+}
+
+/** The rate-limit headers with the request given back. */
+function refunded(headers: Record<string, string>): Record<string, string> {
+  const used = Number(headers["x-ratelimit-used"] ?? 0);
+  const remaining = Number(headers["x-ratelimit-remaining"] ?? 0);
+  if (used === 0) return headers;
+  return { ...headers, "x-ratelimit-used": String(used - 1), "x-ratelimit-remaining": String(remaining + 1) };
+}
+
+/** A read's JSON answer with the ETag GitHub gives it: a hash of what it says. */
+function withEntityTag(method: string, response: ApiResponse): ApiResponse {
+  if (method !== "GET" || response.status !== 200 || response.body === undefined || response.text !== undefined) return response;
+  const tag = `"${createHash("sha256").update(JSON.stringify(response.body)).digest("hex").slice(0, 40)}"`;
+  return { ...response, headers: { ...response.headers, etag: tag } };
 }
 
 function faultMessage(status: number): string {

@@ -1,0 +1,115 @@
+// The drift repair against the emulator: what missed webhooks and pushes left apart is brought
+// back together by listing the issues, and looking again when nothing changed is one conditional
+// request GitHub answers 304, free of the rate limit, and writes nothing.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { realDependencies } from "../../app/handlers/app-dependencies.js";
+import { describeDrift, repairDrift, type DriftReport } from "../../app/handlers/mirror-drift.js";
+import { openTown, type Town } from "../../app/handlers/repository-town.js";
+import { memoryPageCache, type PageCache } from "../../app/github/issue-pages.js";
+import { restClient } from "../../app/github/rest-client.js";
+import { runCli } from "../../app/cli/run-cli.js";
+import type { Bead } from "../../app/ledger/bead-schema.js";
+import type { Emulator } from "../emulator/emulator.js";
+import { call, FIXED_NOW, startFixedEmulator } from "../emulator/testing.js";
+
+let github: Emulator;
+let town: Town;
+let cache: PageCache;
+
+beforeEach(async () => {
+  github = await startFixedEmulator();
+  await github.addRepo({ owner: "octo", name: "town", files: { "README.md": "# Town\n", ".github/gastown.yml": "" } });
+  const installation = github.install({ account: "octo" });
+  github.setCollaborator("octo/town", "ann", "write");
+  const client = restClient({ token: github.installationToken(installation), baseUrl: github.urls.api, paced: false, retries: 0 });
+  const opened = await openTown({ github: client, owner: "octo", repo: "town", defaultBranch: "main" }, {
+    ...realDependencies, clock: () => FIXED_NOW, sleep: async () => undefined, random: () => 0.5,
+  });
+  if (opened.kind !== "on") throw new Error("town is off");
+  town = opened.town;
+  cache = memoryPageCache();
+});
+
+afterEach(async () => {
+  expect(github.problems).toEqual([]);
+  await github.close();
+});
+
+async function asAnn(method: string, path: string, body?: unknown): Promise<unknown> {
+  const answer = await call(github, method, path, { token: github.userToken("ann"), ...(body === undefined ? {} : { body }) });
+  return answer.body;
+}
+
+async function onlyBead(): Promise<Bead> {
+  const beads = (await town.store.read()).ledger.beads();
+  expect(beads).toHaveLength(1);
+  return beads[0] as Bead;
+}
+
+function repaired(report: DriftReport) {
+  if (report.kind !== "repaired") throw new Error("the mirror is off");
+  return report;
+}
+
+describe("the drift repair", () => {
+  it("imports an issue whose webhook was lost, takes a later edit, and then costs one free request", async () => {
+    await asAnn("POST", "/repos/octo/town/issues", { title: "Crash on start", body: "It crashes.", labels: ["bug"] });
+
+    const first = repaired(await repairDrift(town, cache));
+    expect(first.plan.imported).toHaveLength(1);
+    const bead = await onlyBead();
+    expect(bead).toMatchObject({
+      title: "Crash on start", description: "It crashes.", issue_type: "bug", priority: 2, labels: ["bug"], status: "open",
+      created_by: "ann", external_ref: `${github.urls.web}/octo/town/issues/1`,
+    });
+
+    await asAnn("PATCH", "/repos/octo/town/issues/1", { title: "Crash on start-up", state: "closed", state_reason: "completed" });
+    const second = repaired(await repairDrift(town, cache));
+    expect(second.plan.synced).toEqual([bead.id]);
+    expect(await onlyBead()).toMatchObject({ title: "Crash on start-up", status: "closed", close_reason: "completed" });
+
+    const before = github.counters;
+    const third = repaired(await repairDrift(town, cache));
+    expect(third.wrote).toBe(false);
+    expect(third.listing).toEqual({ requests: 1, notModified: 1 });
+    // The ledger's one read; nothing written, nothing edited.
+    expect(github.counters["issues/update"]?.requests ?? 0).toBe(before["issues/update"]?.requests ?? 0);
+    expect(github.counters["git/create-commit"]?.requests ?? 0).toBe(before["git/create-commit"]?.requests ?? 0);
+    expect(describeDrift(third)).toBe("Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 0 issues imported; 1 page read, 1 unchanged.");
+  });
+
+  it("sends the issue a change a lost push left in the ledger alone, once", async () => {
+    await asAnn("POST", "/repos/octo/town/issues", { title: "Slow search" });
+    await repairDrift(town, cache);
+    const bead = await onlyBead();
+    await town.store.update("Raise the priority", (ledger) => ledger.update(bead.id, (b) => ({ ...b, priority: 0 })));
+
+    const report = repaired(await repairDrift(town, cache));
+    expect(report.plan.edits).toEqual([{ number: 1, bead: bead.id, edit: { labels: ["type::task", "priority::critical"] } }]);
+    const issue = github.state.repos["octo/town"]?.issues[0];
+    expect(issue?.labels).toEqual(["type::task", "priority::critical"]);
+    // The record of what was synced is written once; then both sides agree.
+    expect(report.wrote).toBe(true);
+    const again = repaired(await repairDrift(town, cache));
+    expect(again.plan.edits).toEqual([]);
+    expect(again.wrote).toBe(false);
+  });
+
+  it("makes the same repair once when run twice at once", async () => {
+    await asAnn("POST", "/repos/octo/town/issues", { title: "One" });
+    await Promise.all([repairDrift(town), repairDrift(town)]);
+    await onlyBead();
+  });
+
+  it("runs from the command line as `gt mirror sync`", async () => {
+    await asAnn("POST", "/repos/octo/town/issues", { title: "From the terminal" });
+    let stdout = "";
+    const code = await runCli(["mirror", "sync", "--repo", "octo/town"], {
+      cwd: "/", env: { GITHUB_TOKEN: github.userToken("ann"), GITHUB_API_URL: github.urls.api },
+      stdout: (text) => { stdout += text; }, stderr: () => undefined, now: () => FIXED_NOW,
+    });
+    expect(code).toBe(0);
+    expect(stdout).toBe("Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 1 issue imported; 1 page read, 0 unchanged.\n");
+    expect((await onlyBead()).title).toBe("From the terminal");
+  });
+});

@@ -1,0 +1,86 @@
+// `npm run bench`, the mirror's drift repair: what importing a repository's existing issues and
+// then looking again costs, in GitHub requests as the emulator counts them (README, "The
+// mirror"). Importing reads the issues in pages of 100; a look when nothing changed reads each
+// page conditionally, and GitHub answers every one 304, which costs no rate limit, and writes
+// nothing; a look after one person's edit reads one page whole and writes one commit.
+import { realDependencies } from "../../app/handlers/app-dependencies.js";
+import { repairDrift, type DriftReport } from "../../app/handlers/mirror-drift.js";
+import { openTown, type Town } from "../../app/handlers/repository-town.js";
+import { memoryPageCache } from "../../app/github/issue-pages.js";
+import { restClient } from "../../app/github/rest-client.js";
+import { call, FIXED_NOW, startFixedEmulator } from "../emulator/testing.js";
+import type { Emulator } from "../emulator/emulator.js";
+
+const ISSUES = 250;
+const PAGES = Math.ceil((ISSUES + 1) / 100);
+
+async function seededTown(): Promise<{ github: Emulator; town: Town }> {
+  const github = await startFixedEmulator();
+  await github.addRepo({ owner: "octo", name: "town", files: { "README.md": "# Town\n", ".github/gastown.yml": "" } });
+  const installation = github.install({ account: "octo" });
+  github.setCollaborator("octo/town", "ann", "write");
+  const token = github.userToken("ann");
+  for (let n = 1; n <= ISSUES; n++) {
+    await call(github, "POST", "/repos/octo/town/issues", { token, body: { title: `Issue ${n}`, body: `What issue ${n} is about.`, labels: n % 3 === 0 ? ["bug"] : [] } });
+  }
+  const client = restClient({ token: github.installationToken(installation), baseUrl: github.urls.api, paced: false, retries: 0 });
+  const opened = await openTown({ github: client, owner: "octo", repo: "town", defaultBranch: "main" }, {
+    ...realDependencies, clock: () => FIXED_NOW, sleep: async () => undefined, random: () => 0.5,
+  });
+  if (opened.kind !== "on") throw new Error("the town is off");
+  return { github, town: opened.town };
+}
+
+/** Requests made, and those GitHub charged to the rate limit (all but the 304s). */
+function costOf(github: Emulator): { requests: number; charged: number; writes: number } {
+  const counts = Object.entries(github.counters);
+  const requests = counts.reduce((sum, [, c]) => sum + c.requests, 0);
+  const notModified = counts.reduce((sum, [, c]) => sum + (c.notModified ?? 0), 0);
+  const writes = counts.filter(([id]) => /^(git\/create|git\/update|issues\/update|issues\/create)/.test(id)).reduce((sum, [, c]) => sum + c.requests, 0);
+  return { requests, charged: requests - notModified, writes };
+}
+
+function imported(report: DriftReport): number {
+  return report.kind === "repaired" ? report.plan.imported.length : 0;
+}
+
+const { github, town } = await seededTown();
+const pages = memoryPageCache();
+try {
+  github.resetCounters();
+  const first = await repairDrift(town, pages);
+  const importing = costOf(github);
+  // Listing pages, the ledger's look, and one commit of every imported bead: the ledger's read for
+  // the write (ref, commit, tree, blob) and its write (tree, commit, ref).
+  const importMinimum = PAGES + 1 + 4 + 3;
+  const importPass = imported(first) === ISSUES && importing.requests <= importMinimum;
+  console.log(JSON.stringify({
+    case: `import ${ISSUES} existing issues`, imported: imported(first), requests: importing.requests, at_most: importMinimum,
+    target: "pages of 100, one commit", result: importPass ? "pass" : "fail",
+  }));
+
+  github.resetCounters();
+  await repairDrift(town, pages);
+  const idle = costOf(github);
+  // The ledger's one read is the only request charged; every page is a free 304; nothing is written.
+  const idlePass = idle.charged === 1 && idle.writes === 0 && idle.requests === PAGES + 1;
+  console.log(JSON.stringify({
+    case: `drift pass, nothing changed, ${ISSUES} issues`, requests: idle.requests, charged_to_rate_limit: idle.charged, writes: idle.writes,
+    target: "every page 304, only the ledger's read charged, no write", result: idlePass ? "pass" : "fail",
+  }));
+
+  await call(github, "PATCH", "/repos/octo/town/issues/120", { token: github.userToken("ann"), body: { title: "Issue 120, retitled" } });
+  github.resetCounters();
+  await repairDrift(town, pages);
+  const edited = costOf(github);
+  // One page read whole, the others 304; the ledger's look; one commit (read 4, write 3).
+  const editMinimum = PAGES + 1 + 4 + 3;
+  const editPass = edited.requests <= editMinimum && edited.charged <= 1 + 1 + 4 + 3;
+  console.log(JSON.stringify({
+    case: `drift pass after one edit on GitHub, ${ISSUES} issues`, requests: edited.requests, charged_to_rate_limit: edited.charged,
+    at_most: editMinimum, target: "one page read whole, one commit", result: editPass ? "pass" : "fail",
+  }));
+  if (!importPass || !idlePass || !editPass) process.exitCode = 1;
+} finally {
+  await github.close();
+}
