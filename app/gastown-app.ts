@@ -7,7 +7,9 @@ import { LedgerLanes } from "./github/ledger-lanes.js";
 import { realDependencies, type AppDependencies } from "./handlers/app-dependencies.js";
 import { withEventConfig } from "./handlers/event-config.js";
 import { handleIssueEvent } from "./handlers/issue-events.js";
+import { handleLedgerPush } from "./handlers/ledger-push.js";
 import { MirrorBatches } from "./handlers/mirror-batch.js";
+import { describeMirror } from "./handlers/mirror-beads.js";
 import { handleMirrorEvent } from "./handlers/mirror-issue-events.js";
 import { startPatrolClock } from "./handlers/patrol-clock.js";
 import { handleMail } from "./handlers/polecat-mail.js";
@@ -38,8 +40,13 @@ const PULL_REQUEST_EVENTS = ["pull_request.closed", "pull_request.synchronize", 
 /** Outcomes on staging commits, and reviews of refinery pull requests: they wake the refinery. */
 const REFINERY_EVENTS = ["pull_request_review.submitted", "check_suite.completed", "check_run.completed", "status"] as const;
 
+/** Pushes: one to the ledger branch is mirrored to GitHub issues (handlers/ledger-push.ts). */
+const LEDGER_EVENTS = ["push"] as const;
+
 /** The webhook events the App handles; app.yml subscribes to exactly these (a test holds it). */
-export const HANDLED_EVENTS = [...ISSUE_EVENTS, ...MIRROR_EVENTS, ...MAIL_EVENTS, ...RUN_EVENTS, ...PULL_REQUEST_EVENTS, ...REFINERY_EVENTS] as const;
+export const HANDLED_EVENTS = [
+  ...ISSUE_EVENTS, ...MIRROR_EVENTS, ...MAIL_EVENTS, ...RUN_EVENTS, ...PULL_REQUEST_EVENTS, ...REFINERY_EVENTS, ...LEDGER_EVENTS,
+] as const;
 
 export interface AppOptions {
   /** Run the patrol clock (a server's): the average milliseconds between ticks. Off unless given. */
@@ -85,6 +92,11 @@ export function gastownApp(given: AppDependencies = realDependencies, options: A
     });
     app.on([...REFINERY_EVENTS], async (context) => {
       await wakeRefinery({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
+    });
+    app.on([...LEDGER_EVENTS], async (context) => {
+      const mirrored = await handleLedgerPush({ payload: context.payload, github: context.octokit }, deps, botLogin);
+      const said = mirrored === undefined ? undefined : describeMirror(mirrored);
+      if (said !== undefined) context.log.info(said);
     });
     if (options.patrolEveryMs !== undefined) {
       startPatrolClock({

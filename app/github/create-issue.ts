@@ -30,16 +30,38 @@ interface ListedIssue {
   readonly user: { readonly login: string } | null;
 }
 
+// A time the App or a runner wrote is its clock, an issue's or a comment's is GitHub's: a margin
+// for the two to disagree.
+const CLOCK_SKEW_MS = 10 * 60_000;
+
+/** Where to start listing for what was made at or after `at` (by another clock). */
+export function listedSince(at: string | undefined): string {
+  const time = Date.parse(at ?? "");
+  return new Date(Number.isFinite(time) ? time - CLOCK_SKEW_MS : 0).toISOString();
+}
+
 /**
- * The issue `creator` opened with `label` since `since` whose body holds `marker`. Listed, not
- * searched: search is eventually consistent and may miss what was opened a moment ago.
+ * The issues updated since `since`, of every state, page by page: with `label`, those carrying
+ * it; with `creator`, those GitHub says that login opened (callers check the opener on each
+ * issue too). Listed, not searched: search is eventually consistent and may miss what was opened
+ * a moment ago.
  */
+export function issuesOpenedSince<T>(
+  github: GitHubClient, repo: RepoRef, wanted: { since: string; label?: string; creator?: string },
+): AsyncGenerator<readonly T[]> {
+  return pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
+    owner: repo.owner, repo: repo.repo,
+    ...(wanted.label !== undefined ? { labels: wanted.label } : {}),
+    ...(wanted.creator !== undefined ? { creator: wanted.creator } : {}),
+    state: "all", since: wanted.since, per_page: PER_PAGE, page,
+  })).data as T[]);
+}
+
+/** The issue `creator` opened with `label` since `since` whose body holds `marker`. */
 export async function findMarkedIssue(
   github: GitHubClient, repo: RepoRef, wanted: { label: string; since: string; marker: string; creator: string },
 ): Promise<OpenedIssue | undefined> {
-  for await (const issues of pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
-    owner: repo.owner, repo: repo.repo, labels: wanted.label, state: "all", since: wanted.since, per_page: PER_PAGE, page,
-  })).data as ListedIssue[])) {
+  for await (const issues of issuesOpenedSince<ListedIssue>(github, repo, { label: wanted.label, since: wanted.since })) {
     const found = issues.find((issue) => issue.user?.login === wanted.creator && issue.body?.includes(wanted.marker) === true);
     if (found) return { number: found.number, html_url: found.html_url };
   }

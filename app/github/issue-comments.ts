@@ -36,8 +36,15 @@ export interface UpsertedComment {
 export async function upsertStatusComment(
   github: GitHubClient, issue: IssueRef, body: string, options: { botLogin?: string } = {},
 ): Promise<UpsertedComment> {
-  const stored = body.startsWith(STATUS_MARKER) ? body : `${STATUS_MARKER}\n${body}`;
-  const [existing, ...extra] = await findMarkedComments(github, issue, STATUS_MARKER, options.botLogin);
+  return await upsertMarkedComment(github, issue, STATUS_MARKER, body, options);
+}
+
+/** The App's one comment on the issue that starts with `marker` (the status comment, a convoy's), written as upsertStatusComment writes its. */
+export async function upsertMarkedComment(
+  github: GitHubClient, issue: IssueRef, marker: string, body: string, options: { botLogin?: string } = {},
+): Promise<UpsertedComment> {
+  const stored = body.startsWith(marker) ? body : `${marker}\n${body}`;
+  const [existing, ...extra] = await findMarkedComments(github, issue, marker, options.botLogin);
   // Two events landing at the same instant can each post one; the oldest stays, the rest go.
   for (const duplicate of extra) await deleteComment(github, issue, duplicate.id);
   if (existing !== undefined) {

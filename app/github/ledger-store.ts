@@ -132,6 +132,15 @@ export class LedgerStore {
     return answer === undefined ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
   }
 
+  /**
+   * The ledger as it was at `commit` (any commit of the branch, in one request): what a push
+   * changed is read from the ledgers at its `before` and `after`.
+   */
+  async readAt(commit: string): Promise<Ledger> {
+    const text = await this.readFile({ ledger: Ledger.empty(), commit, tree: undefined }, LEDGER_PATH);
+    return text === undefined ? Ledger.empty() : loadLedger(text, { file: `${commit.slice(0, 12)}:${LEDGER_PATH}` });
+  }
+
   /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
   async readFile(state: LedgerState, path: string): Promise<string | undefined> {
     if (state.commit === undefined) return undefined;

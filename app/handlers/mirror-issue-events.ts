@@ -5,8 +5,9 @@
 //   3. the batch: the settings read once, every change applied in one compare-and-swap commit
 //   4. after the commit, each issue edit the merge decided for the ledger's side is sent
 // A person's edit so makes one round trip: one ledger commit and no edit back, and the ledger →
-// GitHub direction, reading that commit's beads, finds both sides agree.
+// GitHub direction skips that commit (the mirror's own) and, were it to look, finds both sides agree.
 import { editIssue } from "../github/edit-issue.js";
+import { MIRROR_COMMIT_PREFIX } from "../mirror/ledger-push.js";
 import type { MirrorContext } from "../mirror/mirror-context.js";
 import { applyMirrorChanges, mirrorChangeOf, type MirrorApplied, type MirrorChange } from "../mirror/mirror-changes.js";
 import type { AppDependencies } from "./app-dependencies.js";
@@ -49,7 +50,9 @@ async function applyBatch(ref: RepositoryRef, deps: AppDependencies, botLogin: s
   };
   let applied: MirrorApplied | undefined;
   await town.store.update(
-    () => `Mirror from GitHub: ${applied?.summary ?? "nothing"}`,
+    // The mirror's subject: the push of this commit asks the ledger → GitHub direction nothing, as
+    // what it records is GitHub's already, and the edits for the ledger's side are sent below.
+    () => `${MIRROR_COMMIT_PREFIX}taken from GitHub (${applied?.summary ?? "nothing"})`,
     (ledger) => {
       applied = applyMirrorChanges(ledger, take(), context);
       return applied.ledger;

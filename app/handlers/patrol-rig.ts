@@ -10,9 +10,12 @@
 //   6. what lost mail should have done (town/patrol.ts lostMail): a claimed run's mail to the
 //      overseer escalated (a HELP lost, or written mid-run), an exit its mail never published
 //      published, each as the mail's own look does it
+//   7. the mirror's backlog continued: issues opened for work beads that have none, as far as
+//      GitHub's secondary limits allow (mirror-beads.ts)
 // An idle pass costs the settings' request, the ledger's, and one per hooked bead, and writes
-// nothing. Two passes at once (two replicas, or the App and the workflow) act once: each commit
-// applies a look only while its bead shows the hook that look saw.
+// nothing (a mirror with no backlog costs nothing more). Two passes at once (two replicas, or
+// the App and the workflow) act once: each commit applies a look only while its bead shows the
+// hook that look saw.
 import { shippedFormulas } from "../github/repository-formulas.js";
 import { listLiveRuns, type RunSummary } from "../github/polecat-runs.js";
 import type { Bead } from "../ledger/bead-schema.js";
@@ -27,6 +30,8 @@ import { attemptOf } from "../town/sling.js";
 import { promoteWaiting } from "../town/waiting.js";
 import { witnessLook, type WitnessDecision, type WitnessRun } from "../town/witness.js";
 import type { AppDependencies } from "./app-dependencies.js";
+import { patrolConvoys } from "./convoy-run.js";
+import { mirrorPending } from "./mirror-beads.js";
 import { findBeadRun, readHeartbeat } from "./observe-polecat.js";
 import { escalateMail, publishExit } from "./polecat-mail.js";
 import { openTown, type RepositoryRef, type Town, type TownEvent } from "./repository-town.js";
@@ -46,7 +51,10 @@ export type PatrolReport =
       readonly promoted: readonly string[];
       /** What the refinery did with the merge queue, when anything was queued. */
       readonly refinery: readonly string[];
-      /** What the mirror's drift repair found and did, on the passes that run it. */
+      /**
+       * What the mirror did: its backlog of issues to open continued on every pass (mirror-beads.ts),
+       * and the drift repair's findings on the passes that run it.
+       */
       readonly mirror?: readonly string[];
     };
 
@@ -71,7 +79,7 @@ export async function patrolRig(ref: RepositoryRef, deps: AppDependencies, botLo
   if (opened.kind === "invalid") return { kind: "off", why: opened.error.message };
   const town: TownEvent = { ...opened.town, botLogin };
   const report = await witnessPass(town, deps, options);
-  return options.mirror === undefined ? report : { ...report, mirror: await mirrorPass(town, options.mirror.pages) };
+  return options.mirror === undefined ? report : { ...report, mirror: [...(report.mirror ?? []), ...await mirrorPass(town, options.mirror.pages)] };
 }
 
 /** The drift repair's lines; a failure is said, not thrown, so the witness's work still reports. */
@@ -102,7 +110,11 @@ async function witnessPass(town: TownEvent, deps: AppDependencies, options: Patr
   const mail = lostMail(ledger, startedAt);
   const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger, town.config, startedAt).hooked === undefined &&
     mail.publish.length === 0 && mail.overseer.length === 0;
-  if (idle) return { kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [], refinery: await refineTown(town, ledger) };
+  if (idle) {
+    const refinery = await refineTown(town, ledger);
+    await patrolConvoys(town, ledger);
+    return withMirror({ kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [], refinery }, await mirrorPending(town, ledger));
+  }
 
   const acted = await actOnWitness(town, decisions, {
     why: `Witness patrol of ${rig}`,
@@ -115,7 +127,14 @@ async function witnessPass(town: TownEvent, deps: AppDependencies, options: Patr
   });
   const actions = [...acted.acted.map(patrolActionOf).filter((a) => a !== undefined), ...await deliverLostMail(town, mail)];
   // The refinery's waits are level-triggered: in Actions-only mode no event wakes it, so each pass carries the queue on.
-  return { kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted, actions, refinery: await refineTown(town, ledger) };
+  const refinery = await refineTown(town, ledger);
+  // So are convoys': a landing or a sub-issue closed that woke none is seen here.
+  await patrolConvoys(town, ledger);
+  return withMirror({ kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted, actions, refinery }, await mirrorPending(town, ledger));
+}
+
+function withMirror<R extends PatrolReport>(report: R, mirror: string | undefined): R {
+  return mirror === undefined ? report : { ...report, mirror: [mirror] };
 }
 
 /**

@@ -12,6 +12,7 @@ import { react, type ReactionTarget } from "../github/reactions.js";
 import type { Bead } from "../ledger/bead-schema.js";
 import { beadByExternalRef } from "../ledger/external-ref.js";
 import type { Ledger } from "../ledger/ledger.js";
+import { backlogLine, mirrorBacklog } from "../mirror/mirror-work.js";
 import { gastownString } from "../molecules/gastown-metadata.js";
 import type { IssueSnapshot } from "../town/import-issue.js";
 import { DEFAULT_PEEK_LINES } from "../town/output-tail.js";
@@ -71,9 +72,12 @@ async function peekAll(town: Town, request: PeekRequest): Promise<string> {
   const rows: PeekRow[] = [];
   // One after another: a polecat or two at a time, and GitHub asks integrations not to burst.
   for (const bead of roster.slice(0, MAX_PEEK_ALL)) rows.push({ ...(await observePolecat(town, bead)), bead });
-  return renderPeekAll({
+  const answer = renderPeekAll({
     sender: request.sender, rows, ledger, settings: settingsOf(town), more: Math.max(0, roster.length - MAX_PEEK_ALL), now: town.deps.clock(),
   });
+  // The mirror's backlog, when GitHub's secondary limits hold issues back (mirror-beads.ts).
+  const backlog = town.config.mirror.enabled ? mirrorBacklog(ledger, town.config.mirror) : undefined;
+  return backlog === undefined || backlog.pending === 0 ? answer : `${answer.trimEnd()}\n\nThe mirror: ${backlogLine(backlog)}.\n`;
 }
 
 /** The bead whose polecat the command asks about, with the ledger it is in; or why there is none. */

@@ -18,7 +18,7 @@
 // messages to the overseer become escalations, as `/escalate` makes them (town/mail-escalation.ts).
 import { randomUUID } from "node:crypto";
 import { branchTip, moveBranch } from "../github/branch-refs.js";
-import { createIssue, findMarkedIssue } from "../github/create-issue.js";
+import { createIssue, findMarkedIssue, listedSince } from "../github/create-issue.js";
 import { hasMarkedComment, replyToIssue } from "../github/issue-comments.js";
 import { addLabels, labelsOn } from "../github/issue-labels.js";
 import { refusalOf, statusOf } from "../github/github-client.js";
@@ -236,6 +236,8 @@ export async function publishExit(town: TownEvent, beadId: string, known?: Ledge
       const queued = pr === undefined ? undefined : queuePull(published, {
         repo: `${town.owner}/${town.repo}`, number: pr, title: exit.bead.title, head: exit.branch, headSha: exit.workTip as string,
         base: town.defaultBranch, bead: exit.bead.id, polecat: exit.polecat, priority: exit.bead.priority ?? 2,
+        // A convoy's work goes first (convoy.ts marks the beads it slings).
+        convoyAt: gastownString(exit.bead, "convoy_at"),
       }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? undefined, published.records.keys()) ?? town.fallbackPrefix });
       queuedNow = queued !== undefined && queued.outcome.kind !== "already";
       const next = promoteWaiting(queued?.ledger ?? published, town.config, town.deps.clock());
@@ -261,15 +263,6 @@ async function showQueued(town: TownEvent, ledger: Ledger, pr: number, queuedNow
   });
   // Queued anew: the refinery need not wait for its clock to start a batch.
   if (queuedNow) await refineSoon(town, queued.display.base);
-}
-
-// The exit's time is the runner's clock, an issue's GitHub's: a margin for the two to disagree.
-const CLOCK_SKEW_MS = 10 * 60_000;
-
-/** Where to start listing for what a look at an exit of `at` may have opened. */
-function listedSince(at: string | undefined): string {
-  const time = Date.parse(at ?? "");
-  return new Date(Number.isFinite(time) ? time - CLOCK_SKEW_MS : 0).toISOString();
 }
 
 /** COMPLETED's labels, and `gt:escalated` with the sling label off: a person has to act, then sling again. */

@@ -12,6 +12,7 @@ import { addLabels, removeLabel } from "../github/issue-labels.js";
 import { changedPaths, readPullRequest } from "../github/pull-request-facts.js";
 import { react, type ReactionTarget } from "../github/reactions.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
+import { gastownString } from "../molecules/gastown-metadata.js";
 import type { IssueSnapshot } from "../town/import-issue.js";
 import { showQueueState } from "../github/queue-check-run.js";
 import { leaveQueue, mergeRequestFor, queuePull, type Queued } from "../town/merge-queue.js";
@@ -53,7 +54,7 @@ export async function queuePullRequest(town: TownEvent, request: QueueRequest): 
       const work = polecat === undefined ? undefined : ledger.get(polecat.bead);
       const queued = queuePull(ledger, {
         repo: rig, number: pull.number, title: pull.title, head: pull.head.ref, headSha: pull.head.sha, base: pull.base.ref,
-        ...(work && polecat ? { bead: work.id, polecat: polecat.polecat, priority: work.priority ?? 2 } : {}),
+        ...(work && polecat ? { bead: work.id, polecat: polecat.polecat, priority: work.priority ?? 2, convoyAt: gastownString(work, "convoy_at") } : {}),
       }, { by: sender, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? undefined, ledger.records.keys()) ?? town.fallbackPrefix });
       outcome = queued.outcome;
       return queued.ledger;

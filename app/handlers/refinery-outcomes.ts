@@ -24,6 +24,7 @@ import { escalatedBead, sling, type SlingOutcome } from "../town/sling.js";
 import { slingLabelsOn } from "../town/sling-label.js";
 import { ESCALATED_LABEL } from "../town/state-labels.js";
 import type { RedGate } from "../town/staging-verdict.js";
+import { wakeConvoys } from "./convoy-run.js";
 import { issueSnapshot, type IssuePayload } from "./issue-events.js";
 import type { TownEvent } from "./repository-town.js";
 import { dispatchHooked, issueOfBead } from "./sling-issue.js";
@@ -127,4 +128,6 @@ export async function tellLanded(town: TownEvent, landing: { readonly landed: re
     const issue = work === undefined ? undefined : issueNumberOf(work);
     if (issue !== undefined) await closeIssue(town.github, { ...repo, issue_number: issue });
   }
+  // A convoy's work landed: its convoy goes on (a patrol pass does the same if this is missed).
+  await wakeConvoys(town, landing.landed.map((l) => l.work));
 }

@@ -26,6 +26,8 @@ import { slingLabelsOn } from "../town/sling-label.js";
 import { ESCALATED_LABEL, HOOKED_LABEL, WAITING_LABEL } from "../town/state-labels.js";
 import { promoteWaiting, type Promoted } from "../town/waiting.js";
 import { otherStatusLabels, showStatus, type IssueOnGitHub } from "./issue-status.js";
+import { isConvoyIssue, withConvoyWork } from "../town/convoy.js";
+import { startConvoy } from "./convoy-run.js";
 import { findBeadRun } from "./observe-polecat.js";
 import type { Town, TownEvent } from "./repository-town.js";
 
@@ -39,12 +41,16 @@ export interface SlingRequest {
   readonly acknowledge: ReactionTarget;
   /** `/retry`: the next attempt now, stopping the current run if it still looks alive. */
   readonly retry?: boolean;
+  /** Slung by a convoy: its work bead is marked as the convoy's (convoy.ts withConvoyWork). */
+  readonly convoy?: { readonly ref: string; readonly convoyAt: string };
 }
 
 export async function slingIssue(town: TownEvent, request: SlingRequest): Promise<void> {
   const { issue } = request;
   const now = town.deps.clock();
   await react(town.github, request.acknowledge, "eyes");
+  // An epic or a `gt:convoy` issue is a convoy: its sub-issues are slung, not the issue itself.
+  if (isConvoyIssue(issue.labels)) return await startConvoy(town, request);
 
   const read = await town.store.read();
   const seen = beadByExternalRef(read.ledger, issue.url);
@@ -75,7 +81,7 @@ export async function slingIssue(town: TownEvent, request: SlingRequest): Promis
       // A hook let go at last (no run after every attempt) frees its slot for the sling that waits longest.
       const next = slung.outcome.kind === "escalate" ? promoteWaiting(slung.ledger, town.config, now) : { ledger: slung.ledger };
       promoted = next.hooked;
-      return next.ledger;
+      return request.convoy ? withConvoyWork(next.ledger, issue.url, request.convoy) : next.ledger;
     },
     { from: read },
   );

@@ -19,11 +19,11 @@ it("every committed bundle (action/town, patrol, refinery, gates, polecat and it
 it("the bundle runs: an event the App does not handle passes, a malformed one fails naming the file", async () => {
   const dir = await mkdtemp(join(tmpdir(), "gastown-dist-"));
   try {
-    const push = join(dir, "push.json");
-    await writeFile(push, JSON.stringify({ ref: "refs/heads/main" }));
-    const env = { PATH: process.env["PATH"], GITHUB_EVENT_NAME: "push", GITHUB_EVENT_PATH: push, GITHUB_RUN_ID: "1", INPUT_TOKEN: "ghs_unused" };
+    const release = join(dir, "release.json");
+    await writeFile(release, JSON.stringify({ release: { tag_name: "v1" } }));
+    const env = { PATH: process.env["PATH"], GITHUB_EVENT_NAME: "release", GITHUB_EVENT_PATH: release, GITHUB_RUN_ID: "1", INPUT_TOKEN: "ghs_unused" };
     const passed = await run(process.execPath, ["action/town/dist/index.js"], { cwd: root, env });
-    expect(passed.stdout).toBe("Gas Town does not handle push events, so there is nothing to do.\n");
+    expect(passed.stdout).toBe("Gas Town does not handle release events, so there is nothing to do.\n");
 
     const broken = join(dir, "broken.json");
     await writeFile(broken, "{");

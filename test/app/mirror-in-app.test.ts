@@ -78,7 +78,7 @@ describe("an issue on GitHub becomes a bead", () => {
       "POST /repos/octo/town/git/trees", "POST /repos/octo/town/git/commits", "POST /repos/octo/town/git/refs",
     ]);
     const [commit] = town.sent.filter((s) => s.url.endsWith("/git/commits")).map((s) => (s.body as { message: string }).message);
-    expect(commit).toMatch(new RegExp(`^Mirror from GitHub: 1 issue event\n\nGastown-Beads: ${bead.id}\nGastown-Write: `));
+    expect(commit).toMatch(new RegExp(`^Mirror: taken from GitHub \\(1 issue event\\)\n\nGastown-Beads: ${bead.id}\nGastown-Write: `));
   });
 
   it("with mirror.issues labelled, only once the mirror's label is put on", async () => {

@@ -59,6 +59,13 @@ describe("the App permission table", () => {
       "repos/get-branch-rules": ["GET", "/repos/o/r/rules/branches/main"],
       "pulls/list-reviews": ["GET", "/repos/o/r/pulls/5/reviews"],
       "pulls/merge": ["PUT", "/repos/o/r/pulls/5/merge"],
+      "issues/add-sub-issue": ["POST", "/repos/o/r/issues/1/sub_issues"],
+      "issues/remove-sub-issue": ["DELETE", "/repos/o/r/issues/1/sub_issue"],
+      "issues/add-blocked-by-dependency": ["POST", "/repos/o/r/issues/1/dependencies/blocked_by"],
+      "issues/remove-dependency-blocked-by": ["DELETE", "/repos/o/r/issues/1/dependencies/blocked_by/9"],
+      "issues/list-sub-issues": ["GET", "/repos/o/r/issues/1/sub_issues"],
+      "issues/list-dependencies-blocked-by": ["GET", "/repos/o/r/issues/1/dependencies/blocked_by"],
+      "repos/get": ["GET", "/repos/o/r"],
     };
     expect(Object.keys(samples).sort()).toEqual(Object.keys(APP_PERMISSIONS).sort());
     for (const [operationId, [method, path]] of Object.entries(samples)) {

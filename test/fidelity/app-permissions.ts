@@ -57,6 +57,11 @@ export const APP_PERMISSIONS: Readonly<Record<string, PermissionNeed>> = {
   "pulls/update": { permission: "pull_requests", access: "write" },
   "issues/get": { permission: "issues", access: "read" },
   "issues/list-for-repo": { permission: "issues", access: "read" },
+  // A convoy reads its tracking issue's sub-issues and each one's blockers.
+  "issues/list-sub-issues": { permission: "issues", access: "read" },
+  "issues/list-dependencies-blocked-by": { permission: "issues", access: "read" },
+  // A convoy's sub-issue in another repository: that repository's default branch, to open its town.
+  "repos/get": { permission: "metadata", access: "read" },
   // `.github/gastown.yml`, the repository's and the organisation's (app/github/config-files.ts),
   // and the repository's formulas in `.beads/formulas/` (app/github/repository-formulas.ts).
   "repos/get-content": { permission: "contents", access: "read" },
@@ -88,6 +93,12 @@ export const APP_PERMISSIONS: Readonly<Record<string, PermissionNeed>> = {
   "pulls/list-reviews": { permission: "pull_requests", access: "read" },
   "pulls/merge": { permission: "contents", access: "write" },
   "repos/get-combined-status-for-ref": { permission: "statuses", access: "read" },
+  // The mirror (app/handlers/mirror-beads.ts): a bead's parent-child link as a sub-issue, its
+  // `blocks` links as blocked-by dependencies (app/github/issue-links.ts).
+  "issues/add-sub-issue": { permission: "issues", access: "write" },
+  "issues/remove-sub-issue": { permission: "issues", access: "write" },
+  "issues/add-blocked-by-dependency": { permission: "issues", access: "write" },
+  "issues/remove-dependency-blocked-by": { permission: "issues", access: "write" },
 };
 
 /** The permission `operationId` needs; a ContractError when the table does not list it. */

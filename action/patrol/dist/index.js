@@ -28119,11 +28119,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
+      const cells = row.map((cell2) => {
+        if (typeof cell2 === "string") {
+          return this.wrap("td", cell2);
         }
-        const { header, data, colspan, rowspan } = cell;
+        const { header, data, colspan, rowspan } = cell2;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -55738,238 +55738,25 @@ function withNote(ledger2, bead, text2, key, input2) {
   }).ledger;
 }
 
-// app/github/heartbeat-check-runs.ts
-var PER_PAGE = 100;
-async function findCheckRun(github, repo) {
-  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
-    owner: repo.owner,
-    repo: repo.repo,
-    ref: repo.ref,
-    check_name: repo.checkName,
-    filter: "all",
-    per_page: PER_PAGE
-  }), void 0, [404, 422]);
-  if (answer === void 0) return void 0;
-  return answer.data.check_runs.filter((run2) => run2.name === repo.checkName && run2.external_id === repo.externalId && run2.app?.slug === repo.appSlug).reduce((newest, run2) => newest === void 0 || run2.id > newest.id ? run2 : newest, void 0);
-}
-async function createCheckRun(github, repo) {
-  const { data } = await github.request("POST /repos/{owner}/{repo}/check-runs", {
-    owner: repo.owner,
-    repo: repo.repo,
-    name: repo.name,
-    head_sha: repo.headSha,
-    external_id: repo.externalId,
-    ...repo.conclusion ? { status: "completed", conclusion: repo.conclusion } : { status: "in_progress" },
-    ...repo.detailsUrl ? { details_url: repo.detailsUrl } : {},
-    output: capOutput(repo.output)
-  });
-  return data.id;
-}
-async function updateCheckRun(github, repo) {
-  await github.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
-    owner: repo.owner,
-    repo: repo.repo,
-    check_run_id: repo.id,
-    output: capOutput(repo.output),
-    ...repo.conclusion ? { conclusion: repo.conclusion } : {}
-  });
-}
-var TITLE_CHARS = 255;
-var OUTPUT_CHARS = 65535;
-function capOutput(output2) {
-  const text2 = output2.text;
-  return {
-    title: output2.title.slice(0, TITLE_CHARS),
-    summary: output2.summary.slice(0, OUTPUT_CHARS),
-    ...text2 === void 0 ? {} : { text: text2.length > OUTPUT_CHARS ? text2.slice(text2.length - OUTPUT_CHARS) : text2 }
-  };
-}
-
-// app/github/job-logs.ts
-var PER_PAGE2 = 100;
-async function listRunJobs(github, repo) {
-  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs", {
-    owner: repo.owner,
-    repo: repo.repo,
-    run_id: repo.runId,
-    per_page: PER_PAGE2
-  }), void 0);
-  return answer === void 0 ? [] : answer.data.jobs;
-}
-async function jobLog(github, repo) {
-  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", {
-    owner: repo.owner,
-    repo: repo.repo,
-    job_id: repo.jobId
-  }), void 0, [404, 410]);
-  const data = answer?.data;
-  if (typeof data === "string") return data;
-  if (data instanceof ArrayBuffer || data instanceof Uint8Array) return new TextDecoder().decode(data);
-  return void 0;
-}
-
-// app/town/heartbeat.ts
-var HEARTBEAT_CHECK_NAME = "gastown/polecat";
-var HEARTBEAT_APP_SLUG = "github-actions";
-var HEARTBEAT_STATES = ["working", "stuck", "done", "crashed"];
-function heartbeatExternalId(bead, attempt) {
-  return `${bead}@${attempt}`;
-}
-var MAX_MARKER_CHARS = 4e3;
-var MARKER2 = /^\s*<!-- gastown:heartbeat (.*?) -->/s;
-var ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-var STEP_ID2 = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-var MAX_STEP_NUMBER = 1e4;
-function parseHeartbeat(summary2) {
-  if (typeof summary2 !== "string") return void 0;
-  const match = MARKER2.exec(summary2.slice(0, MAX_MARKER_CHARS));
-  if (!match) return void 0;
-  let fields;
-  try {
-    fields = JSON.parse(match[1] ?? "");
-  } catch {
-    return void 0;
-  }
-  if (typeof fields !== "object" || fields === null || Array.isArray(fields)) return void 0;
-  const { at, progress_at: progressAt, state, step, attempt, exit, spent } = fields;
-  const time3 = isoTime(at);
-  if (time3 === void 0) return void 0;
-  const progress2 = isoTime(progressAt);
-  return {
-    at: time3,
-    ...progress2 ? { progressAt: progress2 } : {},
-    ...isHeartbeatState(state) ? { state } : {},
-    ...isStep(step) ? { step } : {},
-    ...isPositiveInteger(attempt) ? { attempt } : {},
-    ...heartbeatExit(exit) ?? {},
-    ...heartbeatSpend(spent) ?? {}
-  };
-}
-var MAX_SPEND_USD = 1e6;
-function heartbeatSpend(value) {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
-  const { turns, cost_usd: costUsd } = value;
-  if (typeof turns !== "number" || !Number.isSafeInteger(turns) || turns < 0) return void 0;
-  if (typeof costUsd !== "number" || !Number.isFinite(costUsd) || costUsd < 0 || costUsd > MAX_SPEND_USD) return void 0;
-  return { spent: { turns, costUsd } };
-}
-var EXITS = ["COMPLETED", "BLOCKED", "REFACTOR", "ESCALATE"];
-var SHA = /^[0-9a-f]{40}$/;
-var MAX_REASON_CHARS = 16384;
-function heartbeatExit(value) {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
-  const { exit, reason, attempt, work_tip: workTip, blocker } = value;
-  if (typeof exit !== "string" || !EXITS.includes(exit)) return void 0;
-  if (typeof reason !== "string" || reason.length > MAX_REASON_CHARS) return void 0;
-  if (!isPositiveInteger(attempt) || typeof workTip !== "string" || !SHA.test(workTip)) return void 0;
-  if (blocker !== void 0 && (typeof blocker !== "string" || !STEP_ID2.test(blocker))) return void 0;
-  return { exit: { exit, reason, attempt, workTip, ...typeof blocker === "string" ? { blocker } : {} } };
-}
-function isoTime(value) {
-  if (typeof value !== "string" || !ISO_TIME.test(value)) return void 0;
-  const time3 = Date.parse(value);
-  return Number.isFinite(time3) ? new Date(time3) : void 0;
-}
-function isHeartbeatState(value) {
-  return typeof value === "string" && HEARTBEAT_STATES.includes(value);
-}
-function isStep(value) {
-  if (typeof value === "string") return STEP_ID2.test(value);
-  return isPositiveInteger(value) && value <= MAX_STEP_NUMBER;
-}
-function isPositiveInteger(value) {
-  return typeof value === "number" && Number.isSafeInteger(value) && value > 0;
-}
-
-// app/handlers/observe-polecat.ts
-async function findHeartbeat(town, bead, attempt) {
-  const polecat2 = gastownString(bead, "polecat");
-  if (polecat2 === void 0) return void 0;
-  return findCheckRun(town.github, {
-    owner: town.owner,
-    repo: town.repo,
-    ref: workRef(polecat2, bead.id),
-    checkName: HEARTBEAT_CHECK_NAME,
-    externalId: heartbeatExternalId(bead.id, attempt),
-    appSlug: HEARTBEAT_APP_SLUG
-  });
-}
-async function readHeartbeat(town, bead, attempt) {
-  return parseHeartbeat((await findHeartbeat(town, bead, attempt))?.output.summary);
-}
-async function findBeadRun(town, bead, attempt) {
-  const repo = { owner: town.owner, repo: town.repo };
-  const runId = gastownMetadata(bead).run_id;
-  if (typeof runId === "number") return getRun(town.github, { ...repo, runId });
-  const polecat2 = gastownString(bead, "polecat") ?? "";
-  return findRunByName(town.github, { ...repo, workflow: town.config.polecat.workflow, name: polecatRunName({ bead: bead.id, polecat: polecat2, attempt }) });
-}
-
-// app/handlers/polecat-mail.ts
-import { randomUUID as randomUUID2 } from "node:crypto";
-
-// app/github/branch-refs.ts
-async function branchTip(github, repo, branch) {
-  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
-    owner: repo.owner,
-    repo: repo.repo,
-    ref: `heads/${branch}`
-  }), void 0);
-  return answer === void 0 ? void 0 : answer.data.object.sha;
-}
-async function moveBranch(github, repo, branch, sha, current) {
-  if (current === sha) return "unchanged";
-  if (current === void 0) {
-    await github.request("POST /repos/{owner}/{repo}/git/refs", { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${branch}`, sha });
-    return "created";
-  }
-  await github.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner: repo.owner, repo: repo.repo, ref: `heads/${branch}`, sha, force: false });
-  return "moved";
-}
-
 // app/github/pages.ts
-var PER_PAGE3 = 100;
+var PER_PAGE = 100;
 async function* pages(fetchPage) {
   for (let page = 1; ; page++) {
     const items = await fetchPage(page);
     yield items;
-    if (items.length < PER_PAGE3) return;
+    if (items.length < PER_PAGE) return;
   }
-}
-
-// app/github/create-issue.ts
-async function createIssue(github, repo, issue3) {
-  const { data } = await github.request("POST /repos/{owner}/{repo}/issues", {
-    ...repo,
-    title: issue3.title,
-    body: issue3.body,
-    ...issue3.labels && issue3.labels.length > 0 ? { labels: [...issue3.labels] } : {}
-  });
-  const created = data;
-  return { number: created.number, html_url: created.html_url };
-}
-async function findMarkedIssue(github, repo, wanted) {
-  for await (const issues of pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
-    owner: repo.owner,
-    repo: repo.repo,
-    labels: wanted.label,
-    state: "all",
-    since: wanted.since,
-    per_page: PER_PAGE3,
-    page
-  })).data)) {
-    const found = issues.find((issue3) => issue3.user?.login === wanted.creator && issue3.body?.includes(wanted.marker) === true);
-    if (found) return { number: found.number, html_url: found.html_url };
-  }
-  return void 0;
 }
 
 // app/github/issue-comments.ts
 var STATUS_MARKER = "<!-- gastown:status -->";
 async function upsertStatusComment(github, issue3, body, options = {}) {
-  const stored = body.startsWith(STATUS_MARKER) ? body : `${STATUS_MARKER}
+  return await upsertMarkedComment(github, issue3, STATUS_MARKER, body, options);
+}
+async function upsertMarkedComment(github, issue3, marker, body, options = {}) {
+  const stored = body.startsWith(marker) ? body : `${marker}
 ${body}`;
-  const [existing, ...extra] = await findMarkedComments(github, issue3, STATUS_MARKER, options.botLogin);
+  const [existing, ...extra] = await findMarkedComments(github, issue3, marker, options.botLogin);
   for (const duplicate of extra) await deleteComment(github, issue3, duplicate.id);
   if (existing !== void 0) {
     if (existing.body === stored) return { id: existing.id, created: false, changed: false };
@@ -56012,7 +55799,7 @@ function commentPages(github, issue3) {
     owner: issue3.owner,
     repo: issue3.repo,
     issue_number: issue3.issue_number,
-    per_page: PER_PAGE3,
+    per_page: PER_PAGE,
     page
   })).data);
 }
@@ -56024,1443 +55811,43 @@ async function deleteComment(github, issue3, commentId) {
   }), void 0);
 }
 
-// app/github/issue-labels.ts
-async function addLabels(github, issue3, labels) {
-  if (labels.length === 0) return;
-  await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
-    owner: issue3.owner,
-    repo: issue3.repo,
-    issue_number: issue3.issue_number,
-    labels: [...labels]
-  });
-}
-async function removeLabel(github, issue3, name2) {
-  const removed = await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
-    owner: issue3.owner,
-    repo: issue3.repo,
-    issue_number: issue3.issue_number,
-    name: name2
-  }), false);
-  return removed !== false;
-}
-async function labelsOn(github, issue3) {
-  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
-    owner: issue3.owner,
-    repo: issue3.repo,
-    issue_number: issue3.issue_number
-  }), void 0);
+// app/github/permissions.ts
+var STANDARD_ROLES = /* @__PURE__ */ new Set(["admin", "maintain", "write", "triage", "read"]);
+async function repositoryRole(github, owner, repo, username) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner, repo, username }), void 0);
   if (answer === void 0) return void 0;
-  const labels = answer.data.labels;
-  return labels.map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
+  const { permission, role_name: role } = answer.data;
+  if (permission === "none") return void 0;
+  return role !== void 0 && STANDARD_ROLES.has(role) ? role : permission;
 }
 
-// app/github/pull-requests.ts
-async function openOrUpdatePullRequest(github, repo, wanted) {
-  try {
-    const { data } = await github.request("POST /repos/{owner}/{repo}/pulls", {
-      owner: repo.owner,
-      repo: repo.repo,
-      head: wanted.head,
-      base: wanted.base,
-      title: wanted.title,
-      body: wanted.body
-    });
-    return { number: data.number, created: true, labels: [] };
-  } catch (error63) {
-    if (statusOf(error63) !== 422) throw error63;
-    const open3 = await openPullRequestFor(github, repo, wanted.head);
-    if (open3 === void 0) throw error63;
-    if (open3.title !== wanted.title || open3.body !== wanted.body) {
-      await github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
-        owner: repo.owner,
-        repo: repo.repo,
-        pull_number: open3.number,
-        title: wanted.title,
-        body: wanted.body
-      });
-    }
-    return { number: open3.number, created: false, labels: open3.labels.map((label) => label.name) };
-  }
+// app/github/sub-issues.ts
+async function listSubIssues(github, issue3) {
+  return await listed(github, "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues", issue3);
 }
-async function openPullRequestFor(github, repo, branch) {
-  const { data } = await github.request("GET /repos/{owner}/{repo}/pulls", {
-    owner: repo.owner,
-    repo: repo.repo,
-    head: `${repo.owner}:${branch}`,
-    state: "open"
-  });
-  return data[0];
+async function listBlockedBy(github, issue3) {
+  return await listed(github, "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by", issue3);
 }
-
-// app/town/sandbox-notice.ts
-var SANDBOX_OFF_NOTICE = "\u26A0\uFE0F **Sandbox off**: the agent runs unisolated, with the model's key and the runner's network (`polecat.sandbox: off`).";
-var NETWORK_OPEN_NOTICE = "\u26A0\uFE0F **Network open**: the agent can reach any public host (`polecat.network: open`).";
-function sandboxNotice(settings) {
-  if (settings === void 0) return void 0;
-  if (settings.sandbox === "off") return SANDBOX_OFF_NOTICE;
-  return settings.network === "open" ? NETWORK_OPEN_NOTICE : void 0;
-}
-function sandboxParagraph(settings) {
-  const notice = sandboxNotice(settings);
-  return notice === void 0 ? [] : ["", notice];
-}
-
-// app/town/exit-texts.ts
-function exitMarker(exit) {
-  return `<!-- gastown:exit ${exit.bead.id}@${exit.attempt} -->`;
-}
-function pullRequestText(ledger2, exit, runUrl, sandbox) {
-  const lines = [
-    `Polecat **${exit.polecat}** finished \`${exit.bead.id}\` (attempt ${exit.attempt}).`,
-    ...sandboxParagraph(sandbox),
-    "",
-    "**Summary**",
-    "",
-    agentText(exit.reason),
-    ...stepLines(ledger2, exit.bead),
-    "",
-    `Closes #${exit.issue}`,
-    "",
-    `Run: ${runUrl}`,
-    exitMarker(exit)
-  ];
-  return { title: withoutMentions(oneLine(exit.bead.title)), body: lines.join("\n") + "\n" };
-}
-function stepLines(ledger2, bead) {
-  const root = gastownString(bead, "molecule");
-  if (root === void 0 || !isMoleculeRoot(ledger2.get(root))) return [];
-  const lines = ["", "**Steps**", ""];
-  for (const step of readMolecule(ledger2, root).steps) {
-    lines.push(`- [${step.closed ? "x" : " "}] ${oneLine(step.bead.title)}`);
-    const notes = gastownString(step.bead, "notes");
-    if (notes !== void 0 && notes.trim() !== "") lines.push("", indent(agentText(notes)), "");
-  }
-  return lines;
-}
-function exitComment(ledger2, exit, sandbox) {
-  const head = `Polecat **${exit.polecat}** ended attempt ${exit.attempt} of \`${exit.bead.id}\``;
-  if (exit.exit === "BLOCKED") {
-    const blocker = exit.blocker === void 0 ? void 0 : ledger2.get(exit.blocker);
-    const what = exit.blocker === void 0 ? [] : [
-      "",
-      `It is blocked by \`${exit.blocker}\`${blocker ? ":" : "."}`,
-      ...blocker ? ["", agentText(blocker.title)] : []
-    ];
-    return [
-      exitMarker(exit),
-      `${head} as **BLOCKED**: the work waits until what blocks it is done, then a person slings it again.`,
-      ...sandboxParagraph(sandbox),
-      "",
-      agentText(exit.reason),
-      ...what
-    ].join("\n") + "\n";
-  }
-  if (exit.exit === "REFACTOR") {
-    const children = filedChildren(ledger2, exit);
-    const listed = children.length === 0 ? ["", "It filed no beads under it."] : [
-      "",
-      `It split the work into ${children.length === 1 ? "this bead" : `these ${children.length} beads`}:`,
-      "",
-      ...children.map((child) => `- \`${child.id}\`
-
-${indent(agentText(child.title))}
-`)
-    ];
-    return [
-      exitMarker(exit),
-      `${head} as **REFACTOR**: the work is deferred, split into smaller beads.`,
-      ...sandboxParagraph(sandbox),
-      "",
-      agentText(exit.reason),
-      ...listed
-    ].join("\n") + "\n";
-  }
-  return void 0;
-}
-function filedChildren(ledger2, exit) {
-  const molecule = gastownString(exit.bead, "molecule");
-  return ledger2.beads().filter((bead) => bead.id !== molecule && bead.created_by === `polecat/${exit.polecat}` && (bead.dependencies ?? []).some((d) => d.type === "parent-child" && d.depends_on_id === exit.bead.id));
-}
-function escalationIssue(exit, sandbox) {
-  const slungBy = gastownString(exit.bead, "slung_by");
-  const who = slungBy === void 0 ? "" : `@${slungBy}: `;
-  const body = [
-    `${who}polecat **${exit.polecat}** escalated #${exit.issue} (bead \`${exit.bead.id}\`, attempt ${exit.attempt}): it needs a person.`,
-    ...sandboxParagraph(sandbox),
-    "",
-    agentText(exit.reason),
-    "",
-    `The work is let go and its molecule stays open: once a person has acted, slinging #${exit.issue} again resumes it.`,
-    exitMarker(exit)
-  ].join("\n") + "\n";
-  return { title: `Escalation: #${exit.issue} needs a person`, body, labels: [ESCALATED_LABEL] };
-}
-function unpublishedComment(exit, why, sandbox) {
-  return [
-    exitMarker(exit),
-    `Polecat **${exit.polecat}** ended attempt ${exit.attempt} of \`${exit.bead.id}\` as **COMPLETED**, but its work cannot be published: ${withoutMentions(why)}.`,
-    ...sandboxParagraph(sandbox),
-    "",
-    `The work stays on \`${exit.workRef}\` at \`${(exit.workTip ?? "").slice(0, 12)}\`. Once a person has put \`${exit.branch}\` in order (or deleted it), slinging #${exit.issue} again publishes the next attempt.`
-  ].join("\n") + "\n";
-}
-function exitHeadline(exit, published) {
-  const who = `Polecat **${exit.polecat}** ended attempt ${exit.attempt} as ${exit.exit}`;
-  switch (exit.exit) {
-    case "COMPLETED":
-      if (published.unpublished !== void 0) return `${who}, but its work cannot be published: it needs a person.`;
-      return `${who}: pull request #${published.pr ?? "?"} is open and queued.`;
-    case "BLOCKED":
-      return `${who}: the work is blocked${exit.blocker === void 0 ? "" : ` by \`${exit.blocker}\``}. Sling it again once that is done.`;
-    case "REFACTOR":
-      return `${who}: the work is deferred, split into smaller beads.`;
-    case "ESCALATE":
-      return `${who}: escalated as #${published.escalation ?? "?"}. Sling it again once a person has acted.`;
-  }
-}
-function oneLine(text2) {
-  return text2.replace(/\s+/g, " ").trim();
-}
-function indent(text2) {
-  return text2.split("\n").map((line) => line === "" ? line : `  ${line}`).join("\n");
-}
-
-// app/town/merge-queue.ts
-var MERGE_REQUEST_TYPE = "merge-request";
-function queueRef(repo, number4) {
-  return `gastown:queue/${repo}#${number4}`;
-}
-function queuePull(ledger2, pull, input2) {
-  const ref = queueRef(pull.repo, pull.number);
-  const found = beadByExternalRef(ledger2, ref);
-  const now = timestamp2(input2.now);
-  if (found !== void 0 && beadStatus(found) !== "closed") {
-    const request3 = mergeRequestOf(found);
-    if (request3 === void 0 || request3.headSha === pull.headSha) {
-      return { ledger: ledger2, outcome: { kind: "already", request: request3 ?? fromPull(found.id, pull, input2.by, now) } };
-    }
-    const moved = withGastownMetadata({ ...found, updated_at: now }, { head: pull.head, head_sha: pull.headSha, base: pull.base });
-    return { ledger: ledger2.withBead(moved), outcome: { kind: "moved", request: mergeRequestOf(moved), from: request3.headSha } };
-  }
-  const title = `Merge #${pull.number}: ${pull.title}`.slice(0, 200);
-  const id = found?.id ?? newBeadId({ prefix: input2.prefix, title, description: ref, creator: input2.by, createdAt: input2.now }, ledger2.records);
-  const request2 = fromPull(id, pull, input2.by, now);
-  const bead = withGastownMetadata({
-    id,
-    title,
-    description: `Pull request #${pull.number} (${pull.head} into ${pull.base}), queued by ${input2.by}.`,
-    status: "open",
-    priority: request2.priority,
-    issue_type: MERGE_REQUEST_TYPE,
-    created_at: found?.created_at ?? now,
-    created_by: input2.by,
-    updated_at: now,
-    external_ref: ref,
-    labels: ["gt:queue"]
-  }, {
-    pr: pull.number,
-    repo: pull.repo,
-    head: pull.head,
-    head_sha: pull.headSha,
-    base: pull.base,
-    bead: pull.bead,
-    polecat: pull.polecat,
-    convoy_at: pull.convoyAt,
-    tries: 0,
-    queued_at: now,
-    queued_by: input2.by
-  });
-  return { ledger: ledger2.withBead(bead), outcome: { kind: "queued", request: request2 } };
-}
-function fromPull(id, pull, by, now) {
-  return {
-    id,
-    repo: pull.repo,
-    number: pull.number,
-    head: pull.head,
-    headSha: pull.headSha,
-    base: pull.base,
-    bead: pull.bead,
-    polecat: pull.polecat,
-    priority: pull.priority ?? 2,
-    convoyAt: pull.convoyAt,
-    tries: 0,
-    queuedAt: now,
-    queuedBy: by
-  };
-}
-function mergeRequestOf(bead) {
-  if (bead.issue_type !== MERGE_REQUEST_TYPE) return void 0;
-  const meta3 = gastownMetadata(bead);
-  const text2 = (key) => gastownString(bead, key);
-  const [repo, head, headSha, base, queuedAt, queuedBy] = [text2("repo"), text2("head"), text2("head_sha"), text2("base"), text2("queued_at"), text2("queued_by")];
-  if (typeof meta3.pr !== "number" || !repo || !head || !headSha || !base || !queuedAt || !queuedBy) return void 0;
-  return {
-    id: bead.id,
-    repo,
-    number: meta3.pr,
-    head,
-    headSha,
-    base,
-    bead: text2("bead"),
-    polecat: text2("polecat"),
-    priority: bead.priority ?? 2,
-    convoyAt: text2("convoy_at"),
-    tries: typeof meta3.tries === "number" ? meta3.tries : 0,
-    queuedAt,
-    queuedBy
-  };
-}
-function queueOrder(ledger2, base) {
-  return ledger2.beads().filter((bead) => bead.issue_type === MERGE_REQUEST_TYPE && beadStatus(bead) !== "closed").map(mergeRequestOf).filter((request2) => request2 !== void 0 && request2.base === base).sort((a, b) => a.priority - b.priority || convoyFirst(a.convoyAt, b.convoyAt) || a.tries - b.tries || compare2(a.queuedAt, b.queuedAt) || a.number - b.number);
-}
-function mergeRequestFor(ledger2, repo, number4) {
-  const found = beadByExternalRef(ledger2, queueRef(repo, number4));
-  return found && mergeRequestOf(found);
-}
-function queuePosition(ledger2, repo, number4) {
-  const found = beadByExternalRef(ledger2, queueRef(repo, number4));
-  const request2 = found && beadStatus(found) !== "closed" ? mergeRequestOf(found) : void 0;
-  if (request2 === void 0) return void 0;
-  const queue = queueOrder(ledger2, request2.base);
-  return { position: queue.findIndex((r) => r.id === request2.id) + 1, of: queue.length };
-}
-function leaveQueue(ledger2, repo, number4, leave) {
-  const found = beadByExternalRef(ledger2, queueRef(repo, number4));
-  if (found === void 0 || beadStatus(found) === "closed") return ledger2;
-  const now = timestamp2(leave.now);
-  return ledger2.withBead(withGastownMetadata(
-    { ...found, status: "closed", closed_at: now, close_reason: leave.reason, updated_at: now },
-    { left_why: leave.why }
-  ));
-}
-function recordTry(ledger2, id, now) {
-  const found = ledger2.get(id);
-  const request2 = found && mergeRequestOf(found);
-  if (found === void 0 || request2 === void 0) return ledger2;
-  return ledger2.withBead(withGastownMetadata({ ...found, updated_at: timestamp2(now) }, { tries: request2.tries + 1 }));
-}
-function convoyFirst(a, b) {
-  if (a === b) return 0;
-  if (a === void 0) return 1;
-  if (b === void 0) return -1;
-  return compare2(a, b);
-}
-function compare2(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-// app/town/queue-display.ts
-var QUEUE_CHECK_NAME = "gastown/queue";
-function queuedDisplay(ledger2, repo, number4) {
-  const place = queuePosition(ledger2, repo, number4);
-  const request2 = mergeRequestFor(ledger2, repo, number4);
-  if (place === void 0 || request2 === void 0) return void 0;
-  return { headSha: request2.headSha, display: { kind: "queued", base: request2.base, position: place.position, of: place.of, tries: request2.tries } };
-}
-function queueCheck(display) {
-  switch (display.kind) {
-    case "queued": {
-      const tries = display.tries === 0 ? "No batch has failed with it yet." : `It has failed in ${display.tries} batch${display.tries === 1 ? "" : "es"}, so it waits behind those that have not.`;
-      const stalled = display.stalled === void 0 ? "" : ` Its last batch was given up: ${display.stalled}.`;
-      return inProgress(
-        `Queued: ${display.position} of ${display.of} into ${display.base}`,
-        `Number ${display.position} of ${display.of} in the merge queue into \`${display.base}\`. ${tries}${stalled}`
-      );
-    }
-    case "testing": {
-      const pull = display.refineryPull === void 0 ? "" : `, as refinery pull request ${link(display.refineryPull)}`;
-      return inProgress(
-        `Testing: batch attempt ${display.attempt} into ${display.base}`,
-        `Being tested with its batch in attempt ${display.attempt} on the staging branch \`${display.staging}\`${pull}. What is tested there is the tree that lands.`
-      );
-    }
-    case "awaiting-review":
-      return inProgress(
-        `Green: refinery PR #${display.refineryPull.number} awaits approval`,
-        `Its batch passed. Refinery pull request ${link(display.refineryPull)} into \`${display.base}\` awaits a reviewer's approval; once approved it lands.`
-      );
-    case "landed": {
-      const pull = display.refineryPull === void 0 ? "" : `, through refinery pull request ${link(display.refineryPull)}`;
-      return completed(
-        "success",
-        `Landed in ${display.base}`,
-        `Landed in \`${display.base}\` as commit \`${display.commit.slice(0, 12)}\`${pull}.`
-      );
-    }
-    case "ejected":
-      return completed(
-        "failure",
-        `Left the queue: ${firstLine(display.why)}`,
-        [`The refinery took it out of the merge queue: ${display.why}`, ...display.evidence === void 0 ? [] : ["", display.evidence]].join("\n")
-      );
-    case "dequeued":
-      return completed(
-        "neutral",
-        `Dequeued by ${display.by}`,
-        `Taken out of the merge queue by \`${display.by}\`. \`/queue\` puts it back.`
-      );
-    case "closed":
-      return display.merged ? completed(
-        "neutral",
-        `Merged by ${display.by}, outside the queue`,
-        `Merged by \`${display.by}\` outside the refinery, so it left the merge queue.`
-      ) : completed(
-        "neutral",
-        `Closed by ${display.by}, out of the queue`,
-        `Closed by \`${display.by}\`, so it left the merge queue. Reopening it does not queue it again: \`/queue\` does.`
-      );
-  }
-}
-function inProgress(title, summary2) {
-  return { status: "in_progress", title, summary: summary2 };
-}
-function completed(conclusion, title, summary2) {
-  return { status: "completed", conclusion, title, summary: summary2 };
-}
-function link(pull) {
-  return `[#${pull.number}](${pull.url})`;
-}
-function firstLine(text2) {
-  return text2.split("\n", 1)[0];
-}
-
-// app/github/queue-check-run.ts
-async function showQueueState(github, target) {
-  const { owner, repo, headSha } = target;
-  const check2 = queueCheck(target.display);
-  const output2 = { title: check2.title, summary: check2.summary };
-  const externalId = queueRef(`${owner}/${repo}`, target.number);
-  const found = target.queuedNow === true ? void 0 : await findCheckRun(github, {
-    owner,
-    repo,
-    ref: headSha,
-    checkName: QUEUE_CHECK_NAME,
-    externalId,
-    appSlug: target.botLogin.replace(/\[bot\]$/, "")
-  });
-  if (found === void 0 || found.status === "completed" && check2.conclusion === void 0) {
-    return createCheckRun(github, {
-      owner,
-      repo,
-      name: QUEUE_CHECK_NAME,
-      headSha,
-      externalId,
-      output: output2,
-      ...check2.conclusion ? { conclusion: check2.conclusion } : {}
-    });
-  }
-  await updateCheckRun(github, { owner, repo, id: found.id, output: output2, ...check2.conclusion ? { conclusion: check2.conclusion } : {} });
-  return found.id;
-}
-
-// app/town/status-comment.ts
-var TITLES = {
-  hooked: "\u{1FA9D} Hooked",
-  waiting: "\u23F3 Waiting for a free polecat",
-  unslung: "Unslung",
-  abandoned: "Unslung and abandoned",
-  escalated: "\u{1F6A8} Escalated",
-  error: "\u26A0\uFE0F Not slung",
-  completed: "\u2705 Pull request open",
-  blocked: "\u26D4 Blocked",
-  deferred: "\u{1FA93} Split up"
-};
-function beadMarker(bead) {
-  return `<!-- gastown:bead ${bead} -->`;
-}
-function renderStatusComment(view) {
-  const lines = [];
-  if (view.bead) lines.push(beadMarker(view.bead.id));
-  lines.push(`### Gas Town \xB7 ${TITLES[view.state]}`, "", view.headline);
-  if (view.bead) lines.push(...sandboxParagraph(view.sandbox));
-  if (view.detail !== void 0) lines.push("", fenced(view.detail));
-  if (view.bead) lines.push("", ...facts(view.bead, view.run), ...checklist(view.ledger, view.bead));
-  lines.push("", `<sub>Updated ${when(view.now)} \xB7 \`/gt help\` lists the commands.</sub>`);
-  return lines.join("\n") + "\n";
-}
-function facts(bead, run2) {
-  const meta3 = gastownMetadata(bead);
-  const rows = [["Bead", `\`${bead.id}\` (${bead.status ?? "open"})`]];
-  const polecat2 = gastownString(bead, "polecat");
-  const attempt = attemptOf(bead);
-  if (polecat2 !== void 0) rows.push(["Polecat", `**${polecat2}**${attempt > 0 ? `, attempt ${attempt}` : ""}`]);
-  const formula = gastownString(bead, "formula");
-  const molecule = gastownString(bead, "molecule");
-  if (formula !== void 0) rows.push(["Formula", `\`${formula}\`${molecule !== void 0 ? `, molecule \`${molecule}\`` : ""}`]);
-  if (run2) rows.push(["Run", `[#${run2.id}](${run2.url})${run2.status ? ` (${run2.status})` : ""}`]);
-  const slungBy = gastownString(bead, "slung_by");
-  const slungAt = gastownString(bead, "slung_at");
-  if (slungBy !== void 0 && slungAt !== void 0) rows.push(["Slung", `by @${slungBy}, ${when(new Date(slungAt))}`]);
-  const dispatchedAt = gastownString(bead, "dispatched_at");
-  if (dispatchedAt !== void 0) rows.push(["Dispatched", when(new Date(dispatchedAt))]);
-  const waitingSince = gastownString(bead, "waiting_since");
-  if (waitingSince !== void 0) rows.push(["Waiting since", when(new Date(waitingSince))]);
-  const witness2 = rungShown(bead, when);
-  if (witness2 !== void 0) rows.push(["Witness", witness2]);
-  if (typeof meta3.exit === "string") rows.push(["Exit", meta3.exit]);
-  const turns = meta3["exit_turns"];
-  const cost = meta3["exit_cost_usd"];
-  if (typeof turns === "number" && typeof cost === "number") rows.push(["Spent", `${turns} turn${turns === 1 ? "" : "s"}, $${cost.toFixed(2)}`]);
-  return ["| | |", "|---|---|", ...rows.map(([name2, value]) => `| ${name2} | ${value} |`)];
-}
-function checklist(ledger2, bead, current) {
-  const root = gastownString(bead, "molecule");
-  if (!ledger2 || root === void 0 || !isMoleculeRoot(ledger2.get(root))) return [];
-  const molecule = readMolecule(ledger2, root);
-  const state = progress(ledger2, molecule);
-  const next = new Set(state.next.map((step) => step.step));
-  const isCurrent = (step) => !step.closed && (typeof current === "number" ? step.n === current : step.step === current);
-  const marker = (step) => isCurrent(step) ? " \u2190 now" : next.has(step.step) ? " \u2190 next" : "";
-  return [
-    "",
-    `**Steps** (${state.done} of ${state.total} done)`,
-    "",
-    ...molecule.steps.map((step) => `- [${step.closed ? "x" : " "}] ${oneLine2(step.bead.title)}${marker(step)}`)
-  ];
-}
-function oneLine2(text2) {
-  return text2.replace(/\s+/g, " ").replace(/\|/g, "\\|").trim();
-}
-function when(date5) {
-  return `${date5.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-}
-
-// app/handlers/issue-status.ts
-async function showStatus(ref, issue3, view, labels = {}) {
-  const issueRef = { owner: ref.owner, repo: ref.repo, issue_number: issue3.number };
-  const add = (labels.add ?? []).filter((label) => !issue3.labels.includes(label));
-  const remove = (labels.remove ?? []).filter((label) => issue3.labels.includes(label));
-  await upsertStatusComment(ref.github, issueRef, renderStatusComment(view), { botLogin: ref.botLogin });
-  await addLabels(ref.github, issueRef, add);
-  for (const label of remove) await removeLabel(ref.github, issueRef, label);
-}
-function otherStatusLabels(labels, keep) {
-  return labels.filter((label) => label.startsWith("status::") && label !== keep);
-}
-
-// app/town/dispatch-records.ts
-function hookedFor(ledger2, bead, attempt) {
-  const found = ledger2.get(bead);
-  return found && beadStatus(found) === "hooked" && attemptOf(found) === attempt ? found : void 0;
-}
-function releaseRefusedDispatch(ledger2, bead, attempt, now) {
-  const found = hookedFor(ledger2, bead, attempt);
-  if (!found) return ledger2;
-  const released = withGastownMetadata({ ...unhooked(found), updated_at: timestamp2(now) }, { dispatched_at: void 0, ...UNCLAIMED });
-  return ledger2.withBead(released);
-}
-
-// app/handlers/sling-issue.ts
-async function dispatchHooked(town, issueOf, assignment, state, headline, addLabels2 = []) {
-  const dispatched = await dispatch(town, assignment, state);
-  const issue3 = await issueOf();
-  if (issue3 === void 0) return;
-  const view = { now: town.deps.clock(), bead: dispatched.bead, ledger: dispatched.ledger, sandbox: town.config.polecat };
-  if (dispatched.refused) {
-    await showStatus(town, issue3, {
-      ...view,
-      state: "error",
-      detail: dispatched.refused,
-      headline: `The polecat workflow could not be started, so the hook was let go. Fix the workflow, then sling again.`
-    }, { remove: [HOOKED_LABEL, ...slingLabelsOn(issue3.labels, town.config.sling.label)] });
-    return;
-  }
-  await showStatus(town, issue3, {
-    ...view,
-    state: "hooked",
-    headline,
-    ...dispatched.run ? { run: dispatched.run } : {}
-  }, { add: [HOOKED_LABEL, ...addLabels2], remove: [WAITING_LABEL, ...otherStatusLabels(issue3.labels, HOOKED_LABEL)] });
-}
-function issueOfBead(town, bead) {
-  const number4 = issueNumberOf(bead);
-  return async () => {
-    const labels = number4 === void 0 ? void 0 : await labelsOn(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 });
-    return number4 === void 0 || labels === void 0 ? void 0 : { number: number4, labels };
-  };
-}
-async function dispatchPromoted(town, promoted, state) {
-  const { polecat: polecat2, attempt } = promoted.assignment;
-  const slungBy = gastownString(promoted.bead, "slung_by");
-  await dispatchHooked(
-    town,
-    issueOfBead(town, promoted.bead),
-    promoted.assignment,
-    state,
-    `A polecat came free: slung${slungBy === void 0 ? "" : ` by @${slungBy}`} to polecat **${polecat2}** (attempt ${attempt}). It is on its way.`
-  );
-}
-async function dispatch(town, assignment, state) {
-  const repo = { owner: town.owner, repo: town.repo };
-  const { workflow, ref } = town.config.polecat;
-  const beadIn = (ledger2) => ledger2.get(assignment.bead);
-  let started;
-  try {
-    started = await dispatchWorkflow(town.github, { ...repo, workflow, ref: ref ?? town.defaultBranch, inputs: polecatInputs(assignment, town.config.polecat) });
-  } catch (error63) {
-    if (!(error63 instanceof DispatchError)) throw error63;
-    const now = town.deps.clock();
-    const released = await town.store.update(
-      `Release ${assignment.bead}: the polecat workflow was refused`,
-      (ledger2) => releaseRefusedDispatch(ledger2, assignment.bead, assignment.attempt, now),
-      { from: state }
-    );
-    return { bead: beadIn(released.state.ledger), ledger: released.state.ledger, refused: error63.message };
-  }
-  const found = started.runId === void 0 ? await findRunByName(town.github, { ...repo, workflow, name: polecatRunName(assignment) }) : void 0;
-  const run2 = started.runId !== void 0 && started.htmlUrl !== void 0 ? { id: started.runId, url: started.htmlUrl, status: "queued" } : found ? { id: found.id, url: found.html_url, status: found.status } : void 0;
-  return { bead: beadIn(state.ledger), ledger: state.ledger, ...run2 ? { run: run2 } : {} };
-}
-
-// app/github/staging-build.ts
-async function buildStaging(github, repo, staging) {
-  await github.request("POST /repos/{owner}/{repo}/git/refs", { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${staging.branch}`, sha: staging.baseSha });
-  let sha = staging.baseSha;
-  const leftOut = [];
-  for (const head of staging.heads) {
-    try {
-      const answer = await github.request("POST /repos/{owner}/{repo}/merges", {
-        owner: repo.owner,
-        repo: repo.repo,
-        base: staging.branch,
-        head: head.sha,
-        commit_message: `Merge #${head.number}: ${head.title}`.slice(0, 200)
-      });
-      const made = answer.data;
-      if (typeof made?.sha === "string") sha = made.sha;
-    } catch (error63) {
-      const status = statusOf(error63);
-      if (status === 409) leftOut.push({ id: head.id, why: "conflict", text: `#${head.number} does not merge cleanly with the others and the base (GitHub answered 409: ${refusalOf(error63)})` });
-      else if (status === 403 || status === 422) leftOut.push({ id: head.id, why: "refused", text: `GitHub refused to merge #${head.number} (${status}: ${refusalOf(error63)})` });
-      else throw error63;
-    }
-  }
-  return { sha, leftOut };
-}
-async function deleteStaging(github, repo, branch) {
-  try {
-    await github.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", { owner: repo.owner, repo: repo.repo, ref: `heads/${branch}` });
-  } catch (error63) {
-    if (statusOf(error63) !== 422 && statusOf(error63) !== 404) throw error63;
-  }
-}
-
-// app/github/staging-facts.ts
-async function baseRules(github, repo, branch) {
-  const rules = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/rules/branches/{branch}", {
-    owner: repo.owner,
-    repo: repo.repo,
-    branch,
-    per_page: PER_PAGE3
-  }), void 0);
-  const named = /* @__PURE__ */ new Set();
-  let linear = false;
-  for (const rule of rules?.data ?? []) {
-    if (rule.type === "required_status_checks") for (const check2 of rule.parameters?.required_status_checks ?? []) named.add(check2.context);
-    if (rule.type === "required_linear_history") linear = true;
-  }
-  const branchAnswer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/branches/{branch}", { owner: repo.owner, repo: repo.repo, branch }), void 0);
-  const protection = branchAnswer?.data?.protection;
-  for (const context of protection?.required_status_checks?.contexts ?? []) named.add(context);
-  for (const check2 of protection?.required_status_checks?.checks ?? []) named.add(check2.context);
-  return { required: [...named], linear };
-}
-async function checkRunsOn(github, repo, sha) {
+async function listed(github, route, issue3) {
   const all = [];
-  for await (const page of pages(async (page2) => {
-    const { data } = await github.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { owner: repo.owner, repo: repo.repo, ref: sha, per_page: PER_PAGE3, page: page2, filter: "latest" });
-    return data.check_runs;
-  })) {
-    for (const run2 of page) {
-      all.push({
-        id: run2.id,
-        name: run2.name,
-        status: run2.status,
-        conclusion: run2.conclusion,
-        ...run2.html_url ? { url: run2.html_url } : {},
-        ...run2.output?.title ? { summary: run2.output.title } : {}
-      });
+  for await (const page of pages(async (n) => (await github.request(route, {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    per_page: PER_PAGE,
+    page: n
+  })).data)) {
+    for (const payload of page) {
+      const where = repositoryOfIssueUrl(payload.html_url);
+      if (where === void 0) continue;
+      all.push({ ...where, number: payload.number, id: payload.id, state: payload.state === "closed" ? "closed" : "open", payload });
     }
   }
   return all;
 }
-async function statusesOn(github, repo, sha) {
-  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/commits/{ref}/status", { owner: repo.owner, repo: repo.repo, ref: sha, per_page: PER_PAGE3 }), void 0, [403]);
-  if (answer === void 0) return void 0;
-  const { data } = answer;
-  return data.statuses.map((status) => ({
-    context: status.context,
-    state: status.state,
-    ...status.target_url ? { url: status.target_url } : {},
-    ...status.description ? { description: status.description } : {}
-  }));
-}
-async function gatesRunOn(github, repo, workflow, sha) {
-  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
-    owner: repo.owner,
-    repo: repo.repo,
-    workflow_id: workflow,
-    head_sha: sha,
-    per_page: 10
-  }), void 0);
-  const runs = (answer?.data?.workflow_runs ?? []).slice().sort((a, b) => b.id - a.id);
-  const newest = runs[0];
-  return newest === void 0 ? void 0 : { id: newest.id, status: newest.status, conclusion: newest.conclusion, url: newest.html_url };
-}
-
-// app/town/refinery-batching.ts
-var PRIOR_FAILURE_RATE = 0.1;
-var PRIOR_WEIGHT = 10;
-function estimateFailureRate(recent) {
-  const ejected = recent.filter((outcome) => outcome === "ejected").length;
-  return (ejected + PRIOR_FAILURE_RATE * PRIOR_WEIGHT) / (recent.length + PRIOR_WEIGHT);
-}
-var PRIOR_FLAKE_RATE = 0.02;
-var PRIOR_FLAKE_WEIGHT = 50;
-function estimateFlakeRate(flakes, runs) {
-  return (flakes + PRIOR_FLAKE_RATE * PRIOR_FLAKE_WEIGHT) / (runs + PRIOR_FLAKE_WEIGHT);
-}
-var WRONG_EJECTION_RUNS = 10;
-function worthConfirming(p, flakeRate) {
-  const flaked = (1 - p) * flakeRate;
-  return flaked + p === 0 ? false : flaked / (flaked + p) * WRONG_EJECTION_RUNS > 2;
-}
-function firstHalf(group) {
-  return group.slice(0, Math.ceil(group.length / 2));
-}
-function secondHalf(group) {
-  return group.slice(Math.ceil(group.length / 2));
-}
-function runsToBisect(size, p) {
-  if (size <= 1) return 0;
-  const q = 1 - p;
-  const first = Math.ceil(size / 2);
-  const second = size - first;
-  const firstGreen = q ** first * (1 - q ** second);
-  const firstRed = 1 - q ** first;
-  const inferred = second === 1 ? 1 : runsToBisect(second, p);
-  const fresh = 1 + (1 - q ** second) * runsToBisect(second, p);
-  return 1 + (firstGreen * inferred + firstRed * (runsToBisect(first, p) + fresh)) / (1 - q ** size);
-}
-var FLAKE_ODDS_TO_RETRY = 9;
-function redLikelyAFlake(size, p, flakeRate) {
-  const allGood = (1 - p) ** size;
-  return allGood * flakeRate > FLAKE_ODDS_TO_RETRY * (1 - allGood);
-}
-function retriesFor(size, p, flakeRate, retriesForFlakes) {
-  return redLikelyAFlake(size, p, flakeRate) ? retriesForFlakes : 0;
-}
-function expectedRunsForBatch(size, p, retries) {
-  const red = 1 - (1 - p) ** size;
-  return 1 + (red === 0 ? 0 : red * (retries + runsToBisect(size, p)));
-}
-function expectedRunsPerLanded(size, p, retries) {
-  return expectedRunsForBatch(size, p, retries) / (size * (1 - p));
-}
-function bestBatchSize(p, flakeRate, maxBatch, retriesForFlakes) {
-  if (p >= 1) return 1;
-  const cost = (size) => expectedRunsPerLanded(size, p, retriesFor(size, p, flakeRate, retriesForFlakes));
-  let best = 1;
-  for (let size = 2; size <= maxBatch; size++) if (cost(size) < cost(best) - 1e-12) best = size;
-  return best;
-}
-function nextTrial(queue, inputs) {
-  const { failureRate, flakeRate, maxBatch, retriesForFlakes } = inputs;
-  const batch = queue.slice(0, bestBatchSize(failureRate, flakeRate, maxBatch, retriesForFlakes));
-  return { prs: batch, retries: retriesFor(batch.length, failureRate, flakeRate, retriesForFlakes) };
-}
-function bisect(group) {
-  if (group.length === 1) return [{ prs: group, retries: 0 }];
-  return [{ prs: firstHalf(group), retries: 0, sibling: secondHalf(group) }];
-}
-function afterTrial(trial, green, rest, confirmRetries = 0) {
-  if (green) {
-    const inferred = trial.sibling ? bisect(trial.sibling) : [];
-    return { land: trial.prs, eject: [], next: [...inferred, ...rest] };
-  }
-  const retries = trial.prs.length === 1 && trial.rerun !== true ? Math.max(trial.retries, confirmRetries) : trial.retries;
-  if (retries > 0) return { land: [], eject: [], next: [{ ...trial, retries: retries - 1, rerun: true }, ...rest] };
-  const fresh = trial.sibling ? [{ prs: trial.sibling, retries: 0 }] : [];
-  if (trial.prs.length === 1) return { land: [], eject: trial.prs, next: [...fresh, ...rest] };
-  return { land: [], eject: [], next: [...bisect(trial.prs), ...fresh, ...rest] };
-}
-
-// app/town/refinery.ts
-var REFINERY_SLOT_TYPE = "slot";
-var RECENT_OUTCOMES = 30;
-function slotRef(repo, base) {
-  return `gastown:refinery/${repo}@${base}`;
-}
-function slotOf(ledger2, repo, base) {
-  const bead = beadByExternalRef(ledger2, slotRef(repo, base));
-  const meta3 = bead === void 0 ? {} : gastownMetadata(bead);
-  const number4 = (value) => typeof value === "number" && Number.isFinite(value) ? value : 0;
-  return {
-    repo,
-    base,
-    attempt: number4(meta3.attempt),
-    ...isTrial(meta3.trial) ? { trial: meta3.trial } : {},
-    plan: Array.isArray(meta3.plan) ? meta3.plan : [],
-    recent: Array.isArray(meta3.recent) ? meta3.recent : [],
-    runs: number4(meta3.runs),
-    flakes: number4(meta3.flakes),
-    flaky: typeof meta3.flaky === "object" && meta3.flaky !== null ? meta3.flaky : {},
-    ...typeof meta3.stalled === "string" ? { stalled: meta3.stalled } : {}
-  };
-}
-function isTrial(value) {
-  const trial = value;
-  return typeof trial === "object" && trial !== null && typeof trial.attempt === "number" && Array.isArray(trial.prs) && typeof trial.stage === "string" && typeof trial.baseSha === "string" && typeof trial.since === "string";
-}
-function withSlot(ledger2, slot, write) {
-  const ref = slotRef(slot.repo, slot.base);
-  const found = beadByExternalRef(ledger2, ref);
-  const now = timestamp2(write.now);
-  const title = `Refinery of ${slot.repo} into ${slot.base}`;
-  const bead = found ?? {
-    id: newBeadId({ prefix: write.prefix, title, description: ref, creator: write.actor, createdAt: write.now }, ledger2.records),
-    title,
-    description: `The merge queue's batch under test into ${slot.base}, and what the refinery has learnt of its gates.`,
-    status: "open",
-    priority: 2,
-    issue_type: REFINERY_SLOT_TYPE,
-    created_at: now,
-    created_by: write.actor,
-    updated_at: now,
-    external_ref: ref
-  };
-  return ledger2.withBead(withGastownMetadata({ ...bead, status: slot.trial ? "in_progress" : "open", updated_at: now }, {
-    base: slot.base,
-    repo: slot.repo,
-    attempt: slot.attempt,
-    trial: slot.trial,
-    plan: slot.plan,
-    recent: slot.recent,
-    runs: slot.runs,
-    flakes: slot.flakes,
-    flaky: slot.flaky,
-    stalled: slot.stalled
-  }));
-}
-function withoutTrial(slot) {
-  const { trial: _, ...rest } = slot;
-  return rest;
-}
-function sameTrial(slot, seen) {
-  return slot.trial !== void 0 && slot.trial.attempt === seen.attempt && slot.trial.stage === seen.stage;
-}
-function batching(slot, config2) {
-  return {
-    failureRate: estimateFailureRate(slot.recent),
-    flakeRate: estimateFlakeRate(slot.flakes, slot.runs),
-    maxBatch: config2.refinery.batch,
-    retriesForFlakes: config2.refinery.retries_for_flakes
-  };
-}
-function startTrial(ledger2, input2) {
-  const slot = slotOf(ledger2, input2.repo, input2.base);
-  if (slot.trial !== void 0) return { ledger: ledger2 };
-  const queued = queueOrder(ledger2, input2.base).filter((request2) => request2.repo === input2.repo);
-  const open3 = new Map(queued.map((request2) => [request2.id, request2]));
-  const plan = slot.plan.map((trial2) => ({ ...trial2, prs: trial2.prs.filter((id) => open3.has(id)), ...trial2.sibling ? { sibling: trial2.sibling.filter((id) => open3.has(id)) } : {} }));
-  let next;
-  while (plan.length > 0 && next === void 0) {
-    const first = plan.shift();
-    if (first.prs.length > 0) next = first;
-  }
-  next ??= queued.length === 0 ? void 0 : nextTrial(queued.map((request2) => request2.id), batching(slot, input2.config));
-  if (next === void 0) return { ledger: slot.plan.length === 0 ? ledger2 : withSlot(ledger2, { ...slot, plan: [] }, input2) };
-  const trial = begun(next, slot.attempt + 1, open3, input2.baseSha, timestamp2(input2.now), next.redBefore);
-  const { stalled: _, ...rest } = slot;
-  return { ledger: withSlot(ledger2, { ...rest, attempt: trial.attempt, trial, plan }, input2), trial };
-}
-function begun(trial, attempt, open3, baseSha, since, redBefore) {
-  return {
-    attempt,
-    prs: trial.prs,
-    retries: trial.retries,
-    ...trial.sibling && trial.sibling.length > 0 ? { sibling: trial.sibling } : {},
-    heads: Object.fromEntries(trial.prs.map((id) => [id, open3.get(id)?.headSha ?? ""])),
-    stage: "building",
-    baseSha,
-    since,
-    ...redBefore ? { redBefore } : {}
-  };
-}
-function trialRequests(ledger2, trial) {
-  return trial.prs.map((id) => ledger2.get(id)).filter((bead) => bead !== void 0 && beadStatus(bead) !== "closed").map(mergeRequestOf).filter((request2) => request2 !== void 0);
-}
-function trialOutdated(ledger2, trial) {
-  const open3 = new Map(trialRequests(ledger2, trial).map((request2) => [request2.id, request2]));
-  for (const id of trial.prs) {
-    const request2 = open3.get(id);
-    if (request2 === void 0) return `a pull request in it left the queue`;
-    if (request2.headSha !== trial.heads[id]) return `#${request2.number} was pushed to (now at ${request2.headSha.slice(0, 12)})`;
-  }
-  return void 0;
-}
-function advanceTrial(ledger2, update) {
-  const slot = slotOf(ledger2, update.repo, update.base);
-  if (!sameTrial(slot, update.seen) || slot.trial === void 0) return ledger2;
-  const trial = { ...slot.trial, ...update.set, stage: update.to, since: timestamp2(update.now) };
-  return withSlot(ledger2, { ...slot, trial }, update);
-}
-function noteTrial(ledger2, update) {
-  const slot = slotOf(ledger2, update.repo, update.base);
-  if (!sameTrial(slot, update.seen) || slot.trial === void 0) return ledger2;
-  return withSlot(ledger2, { ...slot, trial: { ...slot.trial, ...update.set } }, update);
-}
-function rebuildTrial(ledger2, update) {
-  const slot = slotOf(ledger2, update.repo, update.base);
-  if (!sameTrial(slot, update.seen) || slot.trial === void 0) return { ledger: ledger2 };
-  const open3 = new Map(trialRequests(ledger2, slot.trial).map((request2) => [request2.id, request2]));
-  const prs = slot.trial.prs.filter((id) => open3.has(id));
-  if (prs.length === 0) {
-    return { ledger: withSlot(ledger2, withoutTrial(slot), update) };
-  }
-  const sibling = slot.trial.sibling?.filter((id) => open3.has(id));
-  const trial = begun({ prs, retries: slot.trial.retries, ...sibling ? { sibling } : {} }, slot.attempt + 1, open3, update.baseSha, timestamp2(update.now));
-  return { ledger: withSlot(ledger2, { ...slot, attempt: trial.attempt, trial }, update), trial };
-}
-function abandonTrial(ledger2, update) {
-  const slot = slotOf(ledger2, update.repo, update.base);
-  if (!sameTrial(slot, update.seen)) return ledger2;
-  return withSlot(ledger2, { ...withoutTrial(slot), stalled: update.why }, update);
-}
-function ejectAtBuild(ledger2, update) {
-  const slot = slotOf(ledger2, update.repo, update.base);
-  if (!sameTrial(slot, update.seen) || slot.trial === void 0 || update.ejected.length === 0) return { ledger: ledger2, ejected: [] };
-  let next = ledger2;
-  const ejected = [];
-  for (const { id, why, text: text2 } of update.ejected) {
-    const request2 = mergeRequestOf(next.get(id));
-    if (request2 === void 0) continue;
-    next = leaveQueue(next, request2.repo, request2.number, { reason: "ejected", why: text2, now: update.now });
-    ejected.push({ request: request2, why });
-  }
-  const gone = new Set(update.ejected.map((e) => e.id));
-  const trial = { ...slot.trial, prs: slot.trial.prs.filter((id) => !gone.has(id)) };
-  const recent = remember(slot.recent, ejected.map(() => "ejected"));
-  if (trial.prs.length === 0) {
-    return { ledger: withSlot(next, { ...withoutTrial(slot), recent }, update), ejected };
-  }
-  return { ledger: withSlot(next, { ...slot, trial, recent }, update), ejected };
-}
-function recordVerdict(ledger2, update) {
-  const slot = slotOf(ledger2, update.repo, update.base);
-  const trial = slot.trial;
-  if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, ejected: [], retried: false };
-  const now = timestamp2(update.now);
-  if (update.verdict.kind === "green") {
-    const flaked = trial.redBefore ?? [];
-    const flaky = { ...slot.flaky };
-    for (const name2 of flaked) flaky[name2] = (flaky[name2] ?? 0) + 1;
-    const stage = update.config.refinery.mode === "review" || trial.pr !== void 0 ? "review" : "landing";
-    const { redBefore: _, ...rest } = trial;
-    const green = { ...rest, stage, since: now };
-    return {
-      ledger: withSlot(ledger2, { ...slot, trial: green, runs: slot.runs + 1, flakes: slot.flakes + (flaked.length > 0 ? 1 : 0), flaky }, update),
-      trial: green,
-      ejected: [],
-      retried: false
-    };
-  }
-  const failing = update.verdict.failing;
-  const rerun = trial.redBefore !== void 0;
-  const knownFlaky = failing.length > 0 && failing.every((name2) => (slot.flaky[name2] ?? 0) > 0) && !rerun;
-  const decision = afterTrial({
-    prs: trial.prs,
-    retries: Math.max(trial.retries, knownFlaky ? 1 : 0),
-    rerun,
-    ...trial.sibling ? { sibling: trial.sibling } : {}
-  }, false, slot.plan, worthConfirming(estimateFailureRate(slot.recent), estimateFlakeRate(slot.flakes, slot.runs)) ? update.config.refinery.retries_for_flakes : 0);
-  const recorded = { ...withoutTrial(slot), runs: slot.runs + 1 };
-  const [again, ...later] = decision.next;
-  if (again?.rerun === true && again.prs === trial.prs) {
-    const retry2 = { ...again, redBefore: failing };
-    return { ledger: withSlot(ledger2, { ...recorded, plan: [retry2, ...later] }, update), ejected: [], retried: true };
-  }
-  let next = ledger2;
-  const ejected = [];
-  for (const id of decision.eject) {
-    const request2 = mergeRequestOf(next.get(id));
-    if (request2 === void 0) continue;
-    next = leaveQueue(recordTry(next, id, update.now), request2.repo, request2.number, { reason: "ejected", why: `failed: ${failing.join(", ") || "the gates"}`, now: update.now });
-    ejected.push({ request: request2, why: "failed" });
-  }
-  return {
-    ledger: withSlot(next, { ...recorded, plan: decision.next, recent: remember(slot.recent, ejected.map(() => "ejected")) }, update),
-    ejected,
-    retried: false
-  };
-}
-function recordLanded(ledger2, update) {
-  const slot = slotOf(ledger2, update.repo, update.base);
-  const trial = slot.trial;
-  if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, landed: [] };
-  const now = timestamp2(update.now);
-  let next = ledger2;
-  const landed = [];
-  for (const request2 of trialRequests(ledger2, trial)) {
-    next = leaveQueue(next, request2.repo, request2.number, { reason: "landed", why: `landed in ${update.where}`, now: update.now });
-    const work = request2.bead === void 0 ? void 0 : next.get(request2.bead);
-    if (work !== void 0 && beadStatus(work) !== "closed") {
-      const closed = { ...work, status: "closed", closed_at: now, close_reason: "merged", updated_at: now };
-      next = next.withBead(closed);
-      landed.push({ request: request2, work: closed });
-    } else landed.push({ request: request2 });
-  }
-  const decision = afterTrial({ prs: trial.prs, retries: 0, ...trial.sibling ? { sibling: trial.sibling } : {} }, true, slot.plan);
-  return { ledger: withSlot(next, { ...withoutTrial(slot), plan: decision.next, recent: remember(slot.recent, landed.map(() => "landed")) }, update), landed };
-}
-function dequeueTrial(ledger2, update) {
-  const slot = slotOf(ledger2, update.repo, update.base);
-  const trial = slot.trial;
-  if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, dequeued: [] };
-  let next = ledger2;
-  const dequeued = trialRequests(ledger2, trial);
-  for (const request2 of dequeued) next = leaveQueue(next, request2.repo, request2.number, { reason: "dequeued", why: update.why, now: update.now });
-  return { ledger: withSlot(next, withoutTrial(slot), update), dequeued };
-}
-function remember(recent, more) {
-  return [...recent, ...more].slice(-RECENT_OUTCOMES);
-}
-
-// app/town/hidden-characters.ts
-var HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\u180B-\u180F\u3164\uFFA0\u{E0000}-\u{E007F}]|\u034F|\u115F|\u1160/u;
-var TAB = 9;
-var NEWLINE = 10;
-var PRESENTATION_SELECTORS = /* @__PURE__ */ new Set([65038, 65039]);
-function isVariationSelector(codePoint) {
-  return codePoint >= 65024 && codePoint <= 65039 || codePoint >= 917760 && codePoint <= 917999;
-}
-function isHiddenCodePoint(codePoint) {
-  if (codePoint > 1114111) return true;
-  if (codePoint === TAB || codePoint === NEWLINE) return false;
-  return isVariationSelector(codePoint) || HIDDEN.test(String.fromCodePoint(codePoint));
-}
-function normalizeNewlines(text2) {
-  return text2.replace(/\r\n?|[\u0085\u2028\u2029]/g, "\n");
-}
-function withoutHiddenCharacters(text2) {
-  let out = "";
-  let previous;
-  for (const char of normalizeNewlines(text2)) {
-    const codePoint = char.codePointAt(0);
-    if (isVariationSelector(codePoint)) {
-      const keep = PRESENTATION_SELECTORS.has(codePoint) && previous !== void 0 && !/\s/u.test(previous) && !isVariationSelector(previous.codePointAt(0));
-      if (keep) out += char;
-      previous = char;
-      continue;
-    }
-    if (char !== "	" && char !== "\n" && HIDDEN.test(char)) continue;
-    out += char;
-    previous = char;
-  }
-  return out;
-}
-var HIDDEN_ENTITY_NAMES = /* @__PURE__ */ new Set([
-  "shy",
-  "zwj",
-  "zwnj",
-  "lrm",
-  "rlm",
-  "ZeroWidthSpace",
-  "NegativeVeryThinSpace",
-  "NegativeThinSpace",
-  "NegativeMediumSpace",
-  "NegativeThickSpace",
-  "NoBreak",
-  "ApplyFunction",
-  "af",
-  "InvisibleTimes",
-  "it",
-  "InvisibleComma",
-  "ic"
-]);
-function isHiddenEntity(entity) {
-  const body = entity.slice(1, -1);
-  if (!body.startsWith("#")) return HIDDEN_ENTITY_NAMES.has(body);
-  const hex3 = body[1] === "x" || body[1] === "X";
-  const codePoint = Number.parseInt(body.slice(hex3 ? 2 : 1), hex3 ? 16 : 10);
-  return Number.isFinite(codePoint) && codePoint > 0 && codePoint <= 1114111 && isHiddenCodePoint(codePoint);
-}
-
-// app/town/untrusted-text.ts
-var SANITIZE_PASSES = 4;
-function sanitizeUntrusted(text2) {
-  let current = text2;
-  for (let pass = 0; pass < SANITIZE_PASSES; pass++) {
-    const next = sanitizeOnce(current);
-    if (next === current) return current;
-    current = next;
-  }
-  return sanitizeOnce(current.replace(/[<&]/g, ""));
-}
-function sanitizeOnce(text2) {
-  return withoutImageText(withoutReferenceDefinitions(withoutMarkup(withoutHiddenCharacters(text2))));
-}
-var CONTENT_HIDDEN = /* @__PURE__ */ new Set([
-  "script",
-  "style",
-  "template",
-  "noscript",
-  "noembed",
-  "noframes",
-  "iframe",
-  "object",
-  "svg",
-  "math",
-  "title",
-  "textarea",
-  "xmp",
-  "plaintext"
-]);
-var RAW_TEXT = /* @__PURE__ */ new Set(["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"]);
-var VOID = /* @__PURE__ */ new Set([
-  "area",
-  "base",
-  "br",
-  "col",
-  "embed",
-  "hr",
-  "img",
-  "input",
-  "link",
-  "meta",
-  "param",
-  "source",
-  "track",
-  "wbr"
-]);
-var HIDING_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d])|opacity\s*:\s*0(?![.\d])/i;
-var ATTRIBUTE = String.raw`\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>\x60]+|'[^']*'|"[^"]*"))?`;
-var OPEN_TAG = new RegExp(String.raw`<([A-Za-z][A-Za-z0-9-]*)((?:${ATTRIBUTE})*)\s*(/?)>`, "y");
-var CLOSE_TAG = /<\/([A-Za-z][A-Za-z0-9-]*)\s*>/y;
-var TAG_NAME = /<(\/?)([A-Za-z][^\s/>]*)/y;
-var QUOTED_VALUE = /\s*(?:"[^"]*"|'[^']*')/y;
-var BLANK_LINE = /[ \t]*(?:\n|$)/y;
-var ENTITY = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/y;
-var ENCLOSED = [
-  // `<!-->` and `<!--->` are whole comments, so the end is looked for from the second dash.
-  { open: /<!--/y, close: "-->", from: 2 },
-  { open: /<\?/y, close: "?>", from: 2 },
-  { open: /<!\[CDATA\[/y, close: "]]>", from: 9 },
-  { open: /<![A-Za-z]/y, close: ">", from: 2 }
-];
-function matchAt(pattern, text2, at) {
-  pattern.lastIndex = at;
-  return pattern.exec(text2);
-}
-function markupEnd(text2, at, lenient) {
-  if (text2[at] === "&") {
-    const entity = matchAt(ENTITY, text2, at);
-    return entity && isHiddenEntity(entity[0]) ? at + entity[0].length : -1;
-  }
-  for (const { open: open3, close, from } of ENCLOSED) {
-    if (!matchAt(open3, text2, at)) continue;
-    const end = text2.indexOf(close, at + from);
-    return end < 0 ? text2.length : end + close.length;
-  }
-  const tag = lenient ? browserTag(text2, at) : commonMarkTag(text2, at);
-  if (!tag) return -1;
-  const selfClosing = tag.closing || tag.selfClosing || VOID.has(tag.name);
-  return !selfClosing && hidesContent(tag.name, tag.attributes) ? elementEnd(text2, tag.name, tag.end) : tag.end;
-}
-function commonMarkTag(text2, at) {
-  const closing = matchAt(CLOSE_TAG, text2, at);
-  if (closing) {
-    return { name: closing[1].toLowerCase(), attributes: "", closing: true, selfClosing: false, end: at + closing[0].length };
-  }
-  const open3 = matchAt(OPEN_TAG, text2, at);
-  if (!open3) return void 0;
-  return {
-    name: open3[1].toLowerCase(),
-    attributes: open3[2],
-    closing: false,
-    selfClosing: open3[3] === "/",
-    end: at + open3[0].length
-  };
-}
-function browserTag(text2, at) {
-  const head = matchAt(TAG_NAME, text2, at);
-  if (!head) return void 0;
-  const tag = (end, selfClosing) => ({
-    name: head[2].toLowerCase(),
-    attributes: text2.slice(at + head[0].length, end - 1),
-    closing: head[1] === "/",
-    selfClosing,
-    end
-  });
-  for (let i = at + head[0].length; i < text2.length; i++) {
-    const c = text2[i];
-    if (c === ">") return tag(i + 1, text2[i - 1] === "/");
-    if (c === "\n" && matchAt(BLANK_LINE, text2, i + 1)) return tag(i, true);
-    if (c !== "=") continue;
-    const quote = matchAt(QUOTED_VALUE, text2, i + 1);
-    if (quote) i += quote[0].length;
-  }
-  return tag(text2.length, true);
-}
-function hidesContent(name2, attributes) {
-  if (CONTENT_HIDDEN.has(name2)) return true;
-  if (/(?:^|\s)hidden(?:\s*=|\s|$)/i.test(attributes)) return true;
-  const style = /\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/i.exec(attributes);
-  return style !== null && HIDING_STYLE.test(style[1] ?? style[2] ?? style[3] ?? "");
-}
-function elementEnd(text2, name2, from) {
-  const escaped = name2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const tags = new RegExp(String.raw`<(/?)${escaped}(?=[\s/>])[^>]*>`, "gi");
-  tags.lastIndex = from;
-  let depth = 1;
-  for (let match = tags.exec(text2); match; match = tags.exec(text2)) {
-    if (match[1] === "/") depth--;
-    else if (!RAW_TEXT.has(name2) && !match[0].endsWith("/>")) depth++;
-    if (depth === 0) return tags.lastIndex;
-  }
-  return text2.length;
-}
-function withoutMarkup(text2) {
-  const blocks = htmlBlocks(text2);
-  let block = 0;
-  let out = "";
-  let from = 0;
-  const starts = /[<&]/g;
-  for (let match = starts.exec(text2); match; match = starts.exec(text2)) {
-    const at = match.index;
-    while (block < blocks.length && blocks[block].end <= at) block++;
-    const inBlock = block < blocks.length && blocks[block].start <= at;
-    const end = markupEnd(text2, at, inBlock);
-    if (end < 0) continue;
-    out += text2.slice(from, at);
-    from = end;
-    starts.lastIndex = end;
-  }
-  return out + text2.slice(from);
-}
-var RAW_BLOCK = /^ {0,3}<(pre|textarea|script|style)(?=[\s>]|$)/i;
-var BLOCK_START = /^ {0,3}<\/?[A-Za-z]/;
-function htmlBlocks(text2) {
-  const blocks = [];
-  let lineStart = 0;
-  let open3;
-  while (lineStart <= text2.length) {
-    const newline = text2.indexOf("\n", lineStart);
-    const lineEnd = newline < 0 ? text2.length : newline;
-    const line = text2.slice(lineStart, lineEnd);
-    if (open3 === void 0) {
-      const raw2 = RAW_BLOCK.exec(line);
-      if (raw2) open3 = { start: lineStart, close: new RegExp(`</${raw2[1]}>`, "i") };
-      else if (BLOCK_START.test(line)) open3 = { start: lineStart, close: void 0 };
-    }
-    if (open3 !== void 0) {
-      const ends = open3.close === void 0 ? line.trim() === "" : open3.close.test(line);
-      if (ends || newline < 0) {
-        blocks.push({ start: open3.start, end: lineEnd + 1 });
-        open3 = void 0;
-      }
-    }
-    if (newline < 0) break;
-    lineStart = newline + 1;
-  }
-  return blocks;
-}
-var DEFINITION_START = /^ {0,3}\[(?!\^)(?:[^\\\]\n]|\\.)+\]:/;
-var TITLE_CLOSE = { '"': '"', "'": "'", "(": ")" };
-function withoutReferenceDefinitions(text2) {
-  const lines = text2.split("\n");
-  const kept = [];
-  for (let i = 0; i < lines.length; i++) {
-    const start = DEFINITION_START.exec(lines[i]);
-    if (!start) {
-      kept.push(lines[i]);
-      continue;
-    }
-    let rest = lines[i].slice(start[0].length).trim();
-    const nextIsText = () => i + 1 < lines.length && lines[i + 1].trim() !== "";
-    if (rest === "" && nextIsText()) rest = lines[++i].trim();
-    rest = rest.replace(/^(?:<[^>\n]*>|\S+)\s*/, "");
-    if (rest === "" && nextIsText() && /^\s*["'(]/.test(lines[i + 1])) rest = lines[++i].trim();
-    const opener = rest[0];
-    if (opener === void 0 || !(opener in TITLE_CLOSE)) continue;
-    const close = TITLE_CLOSE[opener];
-    let title = rest.slice(1);
-    while (!title.includes(close) && nextIsText()) title = lines[++i];
-  }
-  return kept.join("\n");
-}
-function matchingBrackets(text2) {
-  const match = new Int32Array(text2.length).fill(-1);
-  const open3 = [];
-  for (let i = 0; i < text2.length; i++) {
-    const c = text2[i];
-    if (c === "\\") i++;
-    else if (c === "[") open3.push(i);
-    else if (c === "]" && open3.length > 0) match[open3.pop()] = i;
-  }
-  return match;
-}
-var IMAGE_SOURCE = /\(\s*(<[^>\n]*>|[^\s()]+)?\s*(?:"[^"]*"|'[^']*'|\([^)]*\))?\s*\)/y;
-function withoutImageText(text2) {
-  if (!text2.includes("![")) return text2;
-  const brackets = matchingBrackets(text2);
-  let out = "";
-  let from = 0;
-  for (let at = text2.indexOf("![", from); at >= 0; at = text2.indexOf("![", Math.max(at + 1, from))) {
-    const close = brackets[at + 1];
-    const after = text2[close + 1];
-    if (close < 0 || after !== "(" && after !== "[") continue;
-    out += text2.slice(from, at + 2);
-    from = close;
-    if (after === "(") {
-      const destination = matchAt(IMAGE_SOURCE, text2, close + 1);
-      if (destination) {
-        out += `](${destination[1] ?? ""})`;
-        from = close + 1 + destination[0].length;
-      }
-    }
-  }
-  return out + text2.slice(from);
-}
-
-// app/town/refinery-texts.ts
-var REFINERY_MARKER = "<!-- gastown:refinery -->";
-function plain(text2) {
-  return withoutMentions(sanitizeUntrusted(text2)).replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|").trim();
-}
-function refineryPullTitle(base, lines) {
-  return `Refinery: land ${lines.map((line) => `#${line.request.number}`).join(", ")} into ${base}`.slice(0, 250);
-}
-function refineryPullBody(input2) {
-  const { base, trial, lines, state } = input2;
-  const rows = lines.map(({ request: request2, title }) => `| #${request2.number} | ${request2.bead === void 0 ? "\u2014" : `\`${request2.bead}\``} | ${plain(title.replace(/^Merge #\d+: /, ""))} | \`${request2.headSha.slice(0, 12)}\` |`);
-  const now = state.kind === "testing" ? "**Testing.** The gates are running on this branch's tip; nothing to review yet." : state.kind === "green" ? "**Green: ready for review.** Approve this pull request to land the batch." : `**Waiting:** ${state.why}`;
-  return [
-    REFINERY_MARKER,
-    `The merge queue's batch ${trial.attempt} into \`${base}\`: the base at \`${trial.baseSha.slice(0, 12)}\` with one merge commit per pull request below, exactly the tree that lands.`,
-    "",
-    now,
-    "",
-    "| Pull request | Bead | Title | Head |",
-    "| --- | --- | --- | --- |",
-    ...rows,
-    "",
-    `Gates: ${input2.gates}.`,
-    "",
-    "Once it is approved and green the refinery merges it with a merge commit, so each pull request above shows as merged. Closing it unmerged takes its pull requests out of the queue; `/queue` on one puts it back."
-  ].join("\n");
-}
-function gatesText(input2) {
-  const parts = [];
-  if (input2.checks) {
-    parts.push(input2.required.length > 0 ? `the required checks ${input2.required.map((name2) => `\`${name2}\``).join(", ")}` : "every check reported on the staging commit");
-  }
-  if (input2.commands.length > 0) parts.push(`the commands ${input2.commands.map((command) => `\`${command.replace(/`/g, "'")}\``).join(", ")} in \`${input2.workflow}\``);
-  return parts.join(" and ");
-}
-var EVIDENCE_LOG_LINES = 60;
-function failureEvidence(input2) {
-  const gates = input2.red.map((gate) => `- \`${plain(gate.name)}\`${gate.summary ? `: ${plain(gate.summary)}` : ""}${gate.url ? ` (${gate.url})` : ""}`);
-  const tail = input2.log === void 0 ? [] : ["", "The end of the failing log:", "", fenced(logTail(input2.log))];
-  return [`Red on the staging commit \`${input2.stagingSha.slice(0, 12)}\` (the base with this pull request merged in):`, ...gates, ...tail].join("\n");
-}
-function logTail(log) {
-  const lines = sanitizeUntrusted(log).replace(/\r/g, "").trimEnd().split("\n");
-  return lines.slice(-EVIDENCE_LOG_LINES).join("\n");
-}
-function failureSummaryVar(evidence) {
-  return sanitizeUntrusted(evidence).split("\n").filter((line) => !/^\s*(?:`{3,}|~{3,})/.test(line)).join("\n");
-}
-function ejectedComment(input2) {
-  return [`#${input2.number} is out of the merge queue: ${input2.why}.`, "", input2.evidence, "", input2.next].join("\n");
-}
-function mergeDigest(input2) {
-  const { request: request2, work } = input2;
-  const at = timestamp2(input2.mergedAt);
-  return {
-    id: digestId("merge", { repo: request2.repo, pr: request2.number }),
-    kind: "merge",
-    molecule: null,
-    formula: null,
-    bead: work?.id ?? request2.bead ?? null,
-    agent: request2.polecat ?? null,
-    rig: request2.repo,
-    started_at: request2.queuedAt < at ? request2.queuedAt : at,
-    finished_at: at,
-    exit: "MERGED",
-    steps_total: 0,
-    steps_done: 0,
-    attempts: request2.tries + 1,
-    commits: null,
-    files_changed: null,
-    lines_added: null,
-    lines_removed: null,
-    pr: request2.number,
-    merged_at: at,
-    cost_usd: null,
-    turns: null,
-    summary: `#${request2.number} landed in ${input2.where} after ${request2.tries} failed batch${request2.tries === 1 ? "" : "es"}.`
-  };
-}
-
-// app/town/staging-branch.ts
-var STAGING_PREFIX = "gastown-refinery/";
-function stagingBranch(base, attempt) {
-  return `${STAGING_PREFIX}${base}/${attempt}`;
-}
-
-// app/town/staging-verdict.ts
-var COMMAND_GATES = "gates";
-var PASSING = /* @__PURE__ */ new Set(["success", "neutral", "skipped"]);
-function checkRunResult(run2) {
-  if (run2.status !== "completed") return "pending";
-  if (run2.conclusion !== null && PASSING.has(run2.conclusion)) return "pass";
-  return run2.conclusion === "action_required" ? "person" : "fail";
-}
-function statusResult(status) {
-  return status.state === "success" ? "pass" : status.state === "pending" ? "pending" : "fail";
-}
-function stagingVerdict(facts2) {
-  const gates = [];
-  const waiting = [];
-  if (facts2.checks) {
-    const runs = latestBy(facts2.checkRuns.filter((run2) => !run2.name.startsWith("gastown/")), (run2) => run2.name);
-    const statuses = new Map(facts2.statuses.map((status) => [status.context, status]));
-    const names = facts2.required.length > 0 ? facts2.required : [.../* @__PURE__ */ new Set([...runs.keys(), ...statuses.keys()])];
-    if (names.length === 0) waiting.push("no check has reported on the staging commit yet");
-    for (const name2 of names) {
-      const run2 = runs.get(name2);
-      const status = statuses.get(name2);
-      if (run2 !== void 0) {
-        gates.push({ name: name2, result: checkRunResult(run2), red: { name: name2, ...run2.url ? { url: run2.url } : {}, ...run2.summary ? { summary: run2.summary } : {} } });
-      } else if (status !== void 0) {
-        gates.push({ name: name2, result: statusResult(status), red: { name: name2, ...status.url ? { url: status.url } : {}, ...status.description ? { summary: status.description } : {} } });
-      } else waiting.push(`the required check \`${name2}\` has not reported`);
-    }
-  }
-  if (facts2.commands) {
-    const run2 = facts2.gatesRun;
-    if (run2 === void 0) waiting.push("the gates workflow has not started");
-    else {
-      const result = run2.status !== "completed" ? "pending" : run2.conclusion === "success" ? "pass" : run2.conclusion === "action_required" ? "person" : "fail";
-      gates.push({ name: COMMAND_GATES, result, red: { name: COMMAND_GATES, url: run2.url, gatesRunId: run2.id } });
-    }
-  }
-  const red = gates.filter((gate) => gate.result === "fail").map((gate) => gate.red);
-  if (red.length > 0) return { kind: "red", red };
-  const person = gates.filter((gate) => gate.result === "person").map((gate) => `\`${gate.name}\``);
-  if (person.length > 0) return { kind: "person", waiting: `${person.join(", ")} waits for a person to approve its run` };
-  waiting.push(...gates.filter((gate) => gate.result === "pending").map((gate) => `\`${gate.name}\` is running`));
-  return waiting.length > 0 ? { kind: "pending", waiting: waiting.join("; ") } : { kind: "green" };
-}
-function latestBy(items, key) {
-  const latest = /* @__PURE__ */ new Map();
-  for (const item of items) {
-    const seen = latest.get(key(item));
-    if (seen === void 0 || item.id > seen.id) latest.set(key(item), item);
-  }
-  return latest;
+function repositoryOfIssueUrl(url2) {
+  const match = /\/([^/]+)\/([^/]+)\/(?:issues|pull)\/\d+$/.exec(url2);
+  return match ? { owner: match[1], repo: match[2] } : void 0;
 }
 
 // app/github/update-issue.ts
@@ -57472,31 +55859,6 @@ async function closeIssue(github, issue3) {
     state: "closed",
     state_reason: "completed"
   });
-}
-
-// app/commands/command-words.ts
-var MAX_PEEK_LINES = 1e3;
-var MAX_TEXT_CHARS = 2e3;
-var USAGE = {
-  sling: "/sling [formula] [--var k=v]... \u2014 hook this issue to a polecat, with a formula (default: sling.formula in .github/gastown.yml) and its variables; quote a value to include spaces",
-  unsling: "/unsling [--abandon] \u2014 take the work off its polecat's hook; --abandon also burns its molecule, so a later sling starts over",
-  peek: `/peek [n] \u2014 show the polecat's health and the last n lines of its output (1 to ${MAX_PEEK_LINES}); /peek all \u2014 every polecat of the repository in one table`,
-  nudge: `/nudge <text> \u2014 leave the polecat a message it reads between steps (one line, at most ${MAX_TEXT_CHARS} characters)`,
-  retry: "/retry \u2014 dispatch the polecat again as its next attempt, stopping a stuck run",
-  escalate: `/escalate <text> \u2014 hand the work to humans, saying why (one line, at most ${MAX_TEXT_CHARS} characters)`,
-  queue: "/queue \u2014 put this pull request in the merge queue",
-  dequeue: "/dequeue \u2014 take this pull request out of the merge queue",
-  gt: "/gt help \u2014 list these commands"
-};
-
-// app/github/permissions.ts
-var STANDARD_ROLES = /* @__PURE__ */ new Set(["admin", "maintain", "write", "triage", "read"]);
-async function repositoryRole(github, owner, repo, username) {
-  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner, repo, username }), void 0);
-  if (answer === void 0) return void 0;
-  const { permission, role_name: role } = answer.data;
-  if (permission === "none") return void 0;
-  return role !== void 0 && STANDARD_ROLES.has(role) ? role : permission;
 }
 
 // app/ledger/ledger-config.ts
@@ -58049,6 +56411,549 @@ function loadLedger(text2, options = {}) {
   return result.ledger;
 }
 
+// app/town/sandbox-notice.ts
+var SANDBOX_OFF_NOTICE = "\u26A0\uFE0F **Sandbox off**: the agent runs unisolated, with the model's key and the runner's network (`polecat.sandbox: off`).";
+var NETWORK_OPEN_NOTICE = "\u26A0\uFE0F **Network open**: the agent can reach any public host (`polecat.network: open`).";
+function sandboxNotice(settings) {
+  if (settings === void 0) return void 0;
+  if (settings.sandbox === "off") return SANDBOX_OFF_NOTICE;
+  return settings.network === "open" ? NETWORK_OPEN_NOTICE : void 0;
+}
+function sandboxParagraph(settings) {
+  const notice = sandboxNotice(settings);
+  return notice === void 0 ? [] : ["", notice];
+}
+
+// app/town/status-comment.ts
+var TITLES = {
+  hooked: "\u{1FA9D} Hooked",
+  waiting: "\u23F3 Waiting for a free polecat",
+  unslung: "Unslung",
+  abandoned: "Unslung and abandoned",
+  escalated: "\u{1F6A8} Escalated",
+  error: "\u26A0\uFE0F Not slung",
+  completed: "\u2705 Pull request open",
+  blocked: "\u26D4 Blocked",
+  deferred: "\u{1FA93} Split up"
+};
+function beadMarker(bead) {
+  return `<!-- gastown:bead ${bead} -->`;
+}
+function renderStatusComment(view) {
+  const lines = [];
+  if (view.bead) lines.push(beadMarker(view.bead.id));
+  lines.push(`### Gas Town \xB7 ${TITLES[view.state]}`, "", view.headline);
+  if (view.bead) lines.push(...sandboxParagraph(view.sandbox));
+  if (view.detail !== void 0) lines.push("", fenced(view.detail));
+  if (view.bead) lines.push("", ...facts(view.bead, view.run), ...checklist(view.ledger, view.bead));
+  lines.push("", `<sub>Updated ${when(view.now)} \xB7 \`/gt help\` lists the commands.</sub>`);
+  return lines.join("\n") + "\n";
+}
+function facts(bead, run2) {
+  const meta3 = gastownMetadata(bead);
+  const rows = [["Bead", `\`${bead.id}\` (${bead.status ?? "open"})`]];
+  const polecat2 = gastownString(bead, "polecat");
+  const attempt = attemptOf(bead);
+  if (polecat2 !== void 0) rows.push(["Polecat", `**${polecat2}**${attempt > 0 ? `, attempt ${attempt}` : ""}`]);
+  const formula = gastownString(bead, "formula");
+  const molecule = gastownString(bead, "molecule");
+  if (formula !== void 0) rows.push(["Formula", `\`${formula}\`${molecule !== void 0 ? `, molecule \`${molecule}\`` : ""}`]);
+  if (run2) rows.push(["Run", `[#${run2.id}](${run2.url})${run2.status ? ` (${run2.status})` : ""}`]);
+  const slungBy = gastownString(bead, "slung_by");
+  const slungAt = gastownString(bead, "slung_at");
+  if (slungBy !== void 0 && slungAt !== void 0) rows.push(["Slung", `by @${slungBy}, ${when(new Date(slungAt))}`]);
+  const dispatchedAt = gastownString(bead, "dispatched_at");
+  if (dispatchedAt !== void 0) rows.push(["Dispatched", when(new Date(dispatchedAt))]);
+  const waitingSince = gastownString(bead, "waiting_since");
+  if (waitingSince !== void 0) rows.push(["Waiting since", when(new Date(waitingSince))]);
+  const witness2 = rungShown(bead, when);
+  if (witness2 !== void 0) rows.push(["Witness", witness2]);
+  if (typeof meta3.exit === "string") rows.push(["Exit", meta3.exit]);
+  const turns = meta3["exit_turns"];
+  const cost = meta3["exit_cost_usd"];
+  if (typeof turns === "number" && typeof cost === "number") rows.push(["Spent", `${turns} turn${turns === 1 ? "" : "s"}, $${cost.toFixed(2)}`]);
+  return ["| | |", "|---|---|", ...rows.map(([name2, value]) => `| ${name2} | ${value} |`)];
+}
+function checklist(ledger2, bead, current) {
+  const root = gastownString(bead, "molecule");
+  if (!ledger2 || root === void 0 || !isMoleculeRoot(ledger2.get(root))) return [];
+  const molecule = readMolecule(ledger2, root);
+  const state = progress(ledger2, molecule);
+  const next = new Set(state.next.map((step) => step.step));
+  const isCurrent = (step) => !step.closed && (typeof current === "number" ? step.n === current : step.step === current);
+  const marker = (step) => isCurrent(step) ? " \u2190 now" : next.has(step.step) ? " \u2190 next" : "";
+  return [
+    "",
+    `**Steps** (${state.done} of ${state.total} done)`,
+    "",
+    ...molecule.steps.map((step) => `- [${step.closed ? "x" : " "}] ${oneLine(step.bead.title)}${marker(step)}`)
+  ];
+}
+function oneLine(text2) {
+  return text2.replace(/\s+/g, " ").replace(/\|/g, "\\|").trim();
+}
+function when(date5) {
+  return `${date5.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+// app/town/hidden-characters.ts
+var HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\u180B-\u180F\u3164\uFFA0\u{E0000}-\u{E007F}]|\u034F|\u115F|\u1160/u;
+var TAB = 9;
+var NEWLINE = 10;
+var PRESENTATION_SELECTORS = /* @__PURE__ */ new Set([65038, 65039]);
+function isVariationSelector(codePoint) {
+  return codePoint >= 65024 && codePoint <= 65039 || codePoint >= 917760 && codePoint <= 917999;
+}
+function isHiddenCodePoint(codePoint) {
+  if (codePoint > 1114111) return true;
+  if (codePoint === TAB || codePoint === NEWLINE) return false;
+  return isVariationSelector(codePoint) || HIDDEN.test(String.fromCodePoint(codePoint));
+}
+function normalizeNewlines(text2) {
+  return text2.replace(/\r\n?|[\u0085\u2028\u2029]/g, "\n");
+}
+function withoutHiddenCharacters(text2) {
+  let out = "";
+  let previous;
+  for (const char of normalizeNewlines(text2)) {
+    const codePoint = char.codePointAt(0);
+    if (isVariationSelector(codePoint)) {
+      const keep = PRESENTATION_SELECTORS.has(codePoint) && previous !== void 0 && !/\s/u.test(previous) && !isVariationSelector(previous.codePointAt(0));
+      if (keep) out += char;
+      previous = char;
+      continue;
+    }
+    if (char !== "	" && char !== "\n" && HIDDEN.test(char)) continue;
+    out += char;
+    previous = char;
+  }
+  return out;
+}
+var HIDDEN_ENTITY_NAMES = /* @__PURE__ */ new Set([
+  "shy",
+  "zwj",
+  "zwnj",
+  "lrm",
+  "rlm",
+  "ZeroWidthSpace",
+  "NegativeVeryThinSpace",
+  "NegativeThinSpace",
+  "NegativeMediumSpace",
+  "NegativeThickSpace",
+  "NoBreak",
+  "ApplyFunction",
+  "af",
+  "InvisibleTimes",
+  "it",
+  "InvisibleComma",
+  "ic"
+]);
+function isHiddenEntity(entity) {
+  const body = entity.slice(1, -1);
+  if (!body.startsWith("#")) return HIDDEN_ENTITY_NAMES.has(body);
+  const hex3 = body[1] === "x" || body[1] === "X";
+  const codePoint = Number.parseInt(body.slice(hex3 ? 2 : 1), hex3 ? 16 : 10);
+  return Number.isFinite(codePoint) && codePoint > 0 && codePoint <= 1114111 && isHiddenCodePoint(codePoint);
+}
+
+// app/town/untrusted-text.ts
+var SANITIZE_PASSES = 4;
+function sanitizeUntrusted(text2) {
+  let current = text2;
+  for (let pass = 0; pass < SANITIZE_PASSES; pass++) {
+    const next = sanitizeOnce(current);
+    if (next === current) return current;
+    current = next;
+  }
+  return sanitizeOnce(current.replace(/[<&]/g, ""));
+}
+function sanitizeOnce(text2) {
+  return withoutImageText(withoutReferenceDefinitions(withoutMarkup(withoutHiddenCharacters(text2))));
+}
+var CONTENT_HIDDEN = /* @__PURE__ */ new Set([
+  "script",
+  "style",
+  "template",
+  "noscript",
+  "noembed",
+  "noframes",
+  "iframe",
+  "object",
+  "svg",
+  "math",
+  "title",
+  "textarea",
+  "xmp",
+  "plaintext"
+]);
+var RAW_TEXT = /* @__PURE__ */ new Set(["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"]);
+var VOID = /* @__PURE__ */ new Set([
+  "area",
+  "base",
+  "br",
+  "col",
+  "embed",
+  "hr",
+  "img",
+  "input",
+  "link",
+  "meta",
+  "param",
+  "source",
+  "track",
+  "wbr"
+]);
+var HIDING_STYLE = /display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d])|opacity\s*:\s*0(?![.\d])/i;
+var ATTRIBUTE = String.raw`\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>\x60]+|'[^']*'|"[^"]*"))?`;
+var OPEN_TAG = new RegExp(String.raw`<([A-Za-z][A-Za-z0-9-]*)((?:${ATTRIBUTE})*)\s*(/?)>`, "y");
+var CLOSE_TAG = /<\/([A-Za-z][A-Za-z0-9-]*)\s*>/y;
+var TAG_NAME = /<(\/?)([A-Za-z][^\s/>]*)/y;
+var QUOTED_VALUE = /\s*(?:"[^"]*"|'[^']*')/y;
+var BLANK_LINE = /[ \t]*(?:\n|$)/y;
+var ENTITY = /&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});/y;
+var ENCLOSED = [
+  // `<!-->` and `<!--->` are whole comments, so the end is looked for from the second dash.
+  { open: /<!--/y, close: "-->", from: 2 },
+  { open: /<\?/y, close: "?>", from: 2 },
+  { open: /<!\[CDATA\[/y, close: "]]>", from: 9 },
+  { open: /<![A-Za-z]/y, close: ">", from: 2 }
+];
+function matchAt(pattern, text2, at) {
+  pattern.lastIndex = at;
+  return pattern.exec(text2);
+}
+function markupEnd(text2, at, lenient) {
+  if (text2[at] === "&") {
+    const entity = matchAt(ENTITY, text2, at);
+    return entity && isHiddenEntity(entity[0]) ? at + entity[0].length : -1;
+  }
+  for (const { open: open3, close, from } of ENCLOSED) {
+    if (!matchAt(open3, text2, at)) continue;
+    const end = text2.indexOf(close, at + from);
+    return end < 0 ? text2.length : end + close.length;
+  }
+  const tag = lenient ? browserTag(text2, at) : commonMarkTag(text2, at);
+  if (!tag) return -1;
+  const selfClosing = tag.closing || tag.selfClosing || VOID.has(tag.name);
+  return !selfClosing && hidesContent(tag.name, tag.attributes) ? elementEnd(text2, tag.name, tag.end) : tag.end;
+}
+function commonMarkTag(text2, at) {
+  const closing = matchAt(CLOSE_TAG, text2, at);
+  if (closing) {
+    return { name: closing[1].toLowerCase(), attributes: "", closing: true, selfClosing: false, end: at + closing[0].length };
+  }
+  const open3 = matchAt(OPEN_TAG, text2, at);
+  if (!open3) return void 0;
+  return {
+    name: open3[1].toLowerCase(),
+    attributes: open3[2],
+    closing: false,
+    selfClosing: open3[3] === "/",
+    end: at + open3[0].length
+  };
+}
+function browserTag(text2, at) {
+  const head = matchAt(TAG_NAME, text2, at);
+  if (!head) return void 0;
+  const tag = (end, selfClosing) => ({
+    name: head[2].toLowerCase(),
+    attributes: text2.slice(at + head[0].length, end - 1),
+    closing: head[1] === "/",
+    selfClosing,
+    end
+  });
+  for (let i = at + head[0].length; i < text2.length; i++) {
+    const c = text2[i];
+    if (c === ">") return tag(i + 1, text2[i - 1] === "/");
+    if (c === "\n" && matchAt(BLANK_LINE, text2, i + 1)) return tag(i, true);
+    if (c !== "=") continue;
+    const quote = matchAt(QUOTED_VALUE, text2, i + 1);
+    if (quote) i += quote[0].length;
+  }
+  return tag(text2.length, true);
+}
+function hidesContent(name2, attributes) {
+  if (CONTENT_HIDDEN.has(name2)) return true;
+  if (/(?:^|\s)hidden(?:\s*=|\s|$)/i.test(attributes)) return true;
+  const style = /\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/i.exec(attributes);
+  return style !== null && HIDING_STYLE.test(style[1] ?? style[2] ?? style[3] ?? "");
+}
+function elementEnd(text2, name2, from) {
+  const escaped = name2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const tags = new RegExp(String.raw`<(/?)${escaped}(?=[\s/>])[^>]*>`, "gi");
+  tags.lastIndex = from;
+  let depth = 1;
+  for (let match = tags.exec(text2); match; match = tags.exec(text2)) {
+    if (match[1] === "/") depth--;
+    else if (!RAW_TEXT.has(name2) && !match[0].endsWith("/>")) depth++;
+    if (depth === 0) return tags.lastIndex;
+  }
+  return text2.length;
+}
+function withoutMarkup(text2) {
+  const blocks = htmlBlocks(text2);
+  let block = 0;
+  let out = "";
+  let from = 0;
+  const starts = /[<&]/g;
+  for (let match = starts.exec(text2); match; match = starts.exec(text2)) {
+    const at = match.index;
+    while (block < blocks.length && blocks[block].end <= at) block++;
+    const inBlock = block < blocks.length && blocks[block].start <= at;
+    const end = markupEnd(text2, at, inBlock);
+    if (end < 0) continue;
+    out += text2.slice(from, at);
+    from = end;
+    starts.lastIndex = end;
+  }
+  return out + text2.slice(from);
+}
+var RAW_BLOCK = /^ {0,3}<(pre|textarea|script|style)(?=[\s>]|$)/i;
+var BLOCK_START = /^ {0,3}<\/?[A-Za-z]/;
+function htmlBlocks(text2) {
+  const blocks = [];
+  let lineStart = 0;
+  let open3;
+  while (lineStart <= text2.length) {
+    const newline = text2.indexOf("\n", lineStart);
+    const lineEnd = newline < 0 ? text2.length : newline;
+    const line = text2.slice(lineStart, lineEnd);
+    if (open3 === void 0) {
+      const raw2 = RAW_BLOCK.exec(line);
+      if (raw2) open3 = { start: lineStart, close: new RegExp(`</${raw2[1]}>`, "i") };
+      else if (BLOCK_START.test(line)) open3 = { start: lineStart, close: void 0 };
+    }
+    if (open3 !== void 0) {
+      const ends = open3.close === void 0 ? line.trim() === "" : open3.close.test(line);
+      if (ends || newline < 0) {
+        blocks.push({ start: open3.start, end: lineEnd + 1 });
+        open3 = void 0;
+      }
+    }
+    if (newline < 0) break;
+    lineStart = newline + 1;
+  }
+  return blocks;
+}
+var DEFINITION_START = /^ {0,3}\[(?!\^)(?:[^\\\]\n]|\\.)+\]:/;
+var TITLE_CLOSE = { '"': '"', "'": "'", "(": ")" };
+function withoutReferenceDefinitions(text2) {
+  const lines = text2.split("\n");
+  const kept = [];
+  for (let i = 0; i < lines.length; i++) {
+    const start = DEFINITION_START.exec(lines[i]);
+    if (!start) {
+      kept.push(lines[i]);
+      continue;
+    }
+    let rest = lines[i].slice(start[0].length).trim();
+    const nextIsText = () => i + 1 < lines.length && lines[i + 1].trim() !== "";
+    if (rest === "" && nextIsText()) rest = lines[++i].trim();
+    rest = rest.replace(/^(?:<[^>\n]*>|\S+)\s*/, "");
+    if (rest === "" && nextIsText() && /^\s*["'(]/.test(lines[i + 1])) rest = lines[++i].trim();
+    const opener = rest[0];
+    if (opener === void 0 || !(opener in TITLE_CLOSE)) continue;
+    const close = TITLE_CLOSE[opener];
+    let title = rest.slice(1);
+    while (!title.includes(close) && nextIsText()) title = lines[++i];
+  }
+  return kept.join("\n");
+}
+function matchingBrackets(text2) {
+  const match = new Int32Array(text2.length).fill(-1);
+  const open3 = [];
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2[i];
+    if (c === "\\") i++;
+    else if (c === "[") open3.push(i);
+    else if (c === "]" && open3.length > 0) match[open3.pop()] = i;
+  }
+  return match;
+}
+var IMAGE_SOURCE = /\(\s*(<[^>\n]*>|[^\s()]+)?\s*(?:"[^"]*"|'[^']*'|\([^)]*\))?\s*\)/y;
+function withoutImageText(text2) {
+  if (!text2.includes("![")) return text2;
+  const brackets = matchingBrackets(text2);
+  let out = "";
+  let from = 0;
+  for (let at = text2.indexOf("![", from); at >= 0; at = text2.indexOf("![", Math.max(at + 1, from))) {
+    const close = brackets[at + 1];
+    const after = text2[close + 1];
+    if (close < 0 || after !== "(" && after !== "[") continue;
+    out += text2.slice(from, at + 2);
+    from = close;
+    if (after === "(") {
+      const destination = matchAt(IMAGE_SOURCE, text2, close + 1);
+      if (destination) {
+        out += `](${destination[1] ?? ""})`;
+        from = close + 1 + destination[0].length;
+      }
+    }
+  }
+  return out + text2.slice(from);
+}
+
+// app/town/convoy-comment.ts
+var CONVOY_MARKER = "<!-- gastown:convoy -->";
+var STATES = {
+  waiting: "\u23F3 waiting",
+  slung: "\u{1FA9D} slung",
+  landed: "\u{1F6EC} landed",
+  closed: "\u2714\uFE0F closed",
+  escalated: "\u{1F6A8} escalated",
+  refused: "\u26D4 not slung"
+};
+function renderConvoyComment(view) {
+  const { convoy } = view;
+  const done = convoy.tracked.filter((t) => t.state === "landed" || t.state === "closed").length;
+  const total = convoy.tracked.length;
+  const lines = [CONVOY_MARKER, `### Gas Town \xB7 ${convoy.status === "closed" ? "\u2705 Convoy landed" : "\u{1F69A} Convoy"}`, ""];
+  if (convoy.status === "closed") {
+    lines.push(`All ${total} tracked issue${total === 1 ? "" : "s"} landed or closed, so this convoy is done and its issue closed.`);
+  } else if (total === 0) {
+    lines.push(`Slung by @${convoy.slungBy}, but this issue has no sub-issues yet. Add them: the next patrol slings the ready ones.`);
+  } else {
+    lines.push(`Slung by @${convoy.slungBy}: ${done} of ${total} landed or closed, wave ${convoy.wave}. Each sub-issue goes to a polecat once nothing blocks it, as many at a time per repository as its \`limits.max_polecats\` allows.`);
+  }
+  if (total > 0) {
+    lines.push("", "| Issue | Title | State |", "|---|---|---|");
+    for (const tracked of convoy.tracked) {
+      const key = `${tracked.repo}#${tracked.number}`;
+      const state = STATES[tracked.state] + (tracked.why !== void 0 && tracked.why !== tracked.state ? `: ${oneLine(tracked.why)}` : "");
+      lines.push(`| ${key} | ${cell(view.titles.get(key) ?? "")} | ${state} |`);
+    }
+  }
+  if (view.notes.length > 0) lines.push("", ...view.notes.map((note) => `- ${note}`));
+  lines.push("", "<sub>`/gt help` lists the commands.</sub>");
+  return lines.join("\n") + "\n";
+}
+function cell(text2) {
+  return oneLine(withoutMentions(sanitizeUntrusted(text2)).replace(/[\\`*_{}[\]()#+!<>~]/g, "\\$&"));
+}
+
+// app/town/convoy.ts
+var CONVOY_TYPE = "convoy";
+var CONVOY_LABEL = "gt:convoy";
+var EPIC_LABEL = "type::epic";
+function convoyRef(repo, number4) {
+  return `gastown:convoy/${repo}#${number4}`;
+}
+function parseConvoyRef(ref) {
+  const match = /^gastown:convoy\/([^/]+)\/([^#]+)#(\d+)$/.exec(ref);
+  return match ? { owner: match[1], repo: match[2], number: Number(match[3]) } : void 0;
+}
+function isConvoyIssue(labels) {
+  return labels.includes(CONVOY_LABEL) || labels.includes(EPIC_LABEL);
+}
+function convoyOf(ledger2, ref) {
+  const bead = beadByExternalRef(ledger2, ref);
+  return bead === void 0 || bead.issue_type !== CONVOY_TYPE ? void 0 : readConvoy(bead);
+}
+function openConvoys(ledger2) {
+  return ledger2.beads().filter((b) => b.issue_type === CONVOY_TYPE && beadStatus(b) !== "closed" && b.external_ref !== void 0).map(readConvoy);
+}
+function readConvoy(bead) {
+  const meta3 = gastownMetadata(bead);
+  const ref = bead.external_ref ?? "";
+  const where = parseConvoyRef(ref);
+  return {
+    ref,
+    repo: where ? `${where.owner}/${where.repo}` : "",
+    number: where?.number ?? 0,
+    status: beadStatus(bead) === "closed" ? "closed" : "open",
+    slungBy: gastownString(bead, "slung_by") ?? "",
+    convoyAt: gastownString(bead, "convoy_at") ?? bead.created_at ?? "",
+    wave: typeof meta3.wave === "number" ? meta3.wave : 0,
+    tracked: Array.isArray(meta3.tracked) ? meta3.tracked : [],
+    ...typeof meta3.comment_id === "number" ? { commentId: meta3.comment_id } : {}
+  };
+}
+function startedConvoy(ledger2, start) {
+  const ref = convoyRef(start.repo, start.number);
+  const found = beadByExternalRef(ledger2, ref);
+  const now = timestamp2(start.now);
+  if (found !== void 0 && beadStatus(found) !== "closed") return ledger2;
+  const title = `Convoy of ${start.repo}#${start.number}`;
+  const bead = found ?? {
+    id: newBeadId({ prefix: start.prefix, title, description: ref, creator: start.slungBy, createdAt: start.now }, ledger2.records),
+    title,
+    description: `The sub-issues of ${start.repo}#${start.number}, slung in waves as they become ready.`,
+    priority: 2,
+    issue_type: CONVOY_TYPE,
+    created_at: now,
+    created_by: start.slungBy,
+    updated_at: now,
+    external_ref: ref
+  };
+  const { closed_at: _, close_reason: __, ...open3 } = bead;
+  return ledger2.withBead(withGastownMetadata({ ...open3, status: "open", updated_at: now }, {
+    slung_by: start.slungBy,
+    convoy_at: now
+  }));
+}
+function workStateOf(bead) {
+  if (bead === void 0) return { kind: "none" };
+  const status = beadStatus(bead);
+  if (status === "closed") return bead.close_reason === "merged" ? { kind: "landed" } : { kind: "closed" };
+  if (status !== "hooked" && gastownString(bead, "exit") === "ESCALATE") return { kind: "escalated" };
+  const waiting = status !== "hooked" && gastownString(bead, "waiting_since") !== void 0;
+  return { kind: "working", status: waiting ? "waiting for a free polecat" : status };
+}
+function subIssueWork(ledger2, sub) {
+  if (!isConvoyIssue(sub.labels)) return workStateOf(beadByExternalRef(ledger2, sub.url));
+  const own2 = convoyOf(ledger2, convoyRef(sub.repo, sub.number));
+  return own2 === void 0 ? { kind: "none" } : { kind: "working", status: own2.status === "closed" ? "its convoy landed" : "a convoy of its own" };
+}
+function planWave(convoy, facts2, now) {
+  if (convoy.status === "closed") return { convoy, sling: [], done: true };
+  const key = (repo, number4) => `${repo}#${number4}`;
+  const before = new Map(convoy.tracked.map((t) => [key(t.repo, t.number), t]));
+  const landed = new Set(facts2.filter((f) => f.work.kind === "landed").map((f) => key(f.repo, f.number)));
+  const sling3 = [];
+  const tracked = facts2.map((fact) => {
+    const base = { repo: fact.repo, number: fact.number, id: fact.id };
+    const { work } = fact;
+    if (work.kind === "landed") return { ...base, state: "landed" };
+    if (fact.state === "closed" || work.kind === "closed") return { ...base, state: "closed" };
+    if (work.kind === "escalated") return { ...base, state: "escalated", why: "escalated to people: see the issue" };
+    if (work.kind === "working") return { ...base, state: "slung", why: work.status };
+    const previous = before.get(key(fact.repo, fact.number));
+    if (previous?.state === "slung" && previous.slung_at !== void 0 && now.getTime() - Date.parse(previous.slung_at) < DISPATCH_GRACE_MS) return previous;
+    const open3 = fact.blockers.filter((b) => b.state === "open" && !landed.has(key(b.repo, b.number)));
+    if (open3.length > 0) return { ...base, state: "waiting", why: `blocked by ${open3.map((b) => key(b.repo, b.number)).join(", ")}` };
+    if (fact.refused !== void 0) return { ...base, state: "refused", why: fact.refused };
+    const slung = { ...base, state: "slung", why: "slung", slung_at: timestamp2(now) };
+    sling3.push(slung);
+    return slung;
+  });
+  const done = tracked.length > 0 && tracked.every((t) => t.state === "landed" || t.state === "closed");
+  return {
+    convoy: { ...convoy, tracked, wave: convoy.wave + (sling3.length > 0 ? 1 : 0), status: done ? "closed" : "open" },
+    sling: sling3,
+    done
+  };
+}
+function withConvoy(ledger2, convoy, now) {
+  const bead = beadByExternalRef(ledger2, convoy.ref);
+  if (bead === void 0) return ledger2;
+  const current = readConvoy(bead);
+  const same = current.status === convoy.status && current.wave === convoy.wave && current.commentId === convoy.commentId && JSON.stringify(current.tracked) === JSON.stringify(convoy.tracked);
+  if (same) return ledger2;
+  const at = timestamp2(now);
+  const closing = convoy.status === "closed" && current.status !== "closed";
+  const next = { ...bead, status: convoy.status, updated_at: at, ...closing ? { closed_at: at, close_reason: "landed" } : {} };
+  return ledger2.withBead(withGastownMetadata(next, {
+    wave: convoy.wave,
+    tracked: convoy.tracked,
+    comment_id: convoy.commentId
+  }));
+}
+function withConvoyWork(ledger2, issueUrl, convoy) {
+  const bead = beadByExternalRef(ledger2, issueUrl);
+  if (bead === void 0 || gastownString(bead, "convoy") === convoy.ref) return ledger2;
+  return ledger2.withBead(withGastownMetadata(bead, { convoy: convoy.ref, convoy_at: convoy.convoyAt }));
+}
+
 // app/town/trust.ts
 var RANK = { read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
 function mayDrive(sender, role, trust2) {
@@ -58062,6 +56967,64 @@ function mayDrive(sender, role, trust2) {
     allowed: false,
     reason: `@${sender.login} has ${role === void 0 || rank === 0 ? "no" : role} access to this repository; driving Gas Town here takes ${trust2.permission} (trust.permission in .github/gastown.yml)`
   };
+}
+
+// app/commands/command-words.ts
+var MAX_PEEK_LINES = 1e3;
+var MAX_TEXT_CHARS = 2e3;
+var USAGE = {
+  sling: "/sling [formula] [--var k=v]... \u2014 hook this issue to a polecat, with a formula (default: sling.formula in .github/gastown.yml) and its variables; quote a value to include spaces",
+  unsling: "/unsling [--abandon] \u2014 take the work off its polecat's hook; --abandon also burns its molecule, so a later sling starts over",
+  peek: `/peek [n] \u2014 show the polecat's health and the last n lines of its output (1 to ${MAX_PEEK_LINES}); /peek all \u2014 every polecat of the repository in one table`,
+  nudge: `/nudge <text> \u2014 leave the polecat a message it reads between steps (one line, at most ${MAX_TEXT_CHARS} characters)`,
+  retry: "/retry \u2014 dispatch the polecat again as its next attempt, stopping a stuck run",
+  escalate: `/escalate <text> \u2014 hand the work to humans, saying why (one line, at most ${MAX_TEXT_CHARS} characters)`,
+  queue: "/queue \u2014 put this pull request in the merge queue",
+  dequeue: "/dequeue \u2014 take this pull request out of the merge queue",
+  gt: "/gt help \u2014 list these commands"
+};
+
+// app/github/issue-labels.ts
+async function addLabels(github, issue3, labels) {
+  if (labels.length === 0) return;
+  await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    labels: [...labels]
+  });
+}
+async function removeLabel(github, issue3, name2) {
+  const removed = await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    name: name2
+  }), false);
+  return removed !== false;
+}
+async function labelsOn(github, issue3) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number
+  }), void 0);
+  if (answer === void 0) return void 0;
+  const labels = answer.data.labels;
+  return labels.map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
+}
+
+// app/handlers/issue-status.ts
+async function showStatus(ref, issue3, view, labels = {}) {
+  const issueRef2 = { owner: ref.owner, repo: ref.repo, issue_number: issue3.number };
+  const add = (labels.add ?? []).filter((label) => !issue3.labels.includes(label));
+  const remove = (labels.remove ?? []).filter((label) => issue3.labels.includes(label));
+  await upsertStatusComment(ref.github, issueRef2, renderStatusComment(view), { botLogin: ref.botLogin });
+  await addLabels(ref.github, issueRef2, add);
+  for (const label of remove) await removeLabel(ref.github, issueRef2, label);
+}
+function otherStatusLabels(labels, keep) {
+  return labels.filter((label) => label.startsWith("status::") && label !== keep);
 }
 
 // app/github/ledger-store.ts
@@ -58227,6 +57190,14 @@ var LedgerStore = class {
     }), void 0);
     return answer === void 0 ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
   }
+  /**
+   * The ledger as it was at `commit` (any commit of the branch, in one request): what a push
+   * changed is read from the ledgers at its `before` and `after`.
+   */
+  async readAt(commit) {
+    const text2 = await this.readFile({ ledger: Ledger.empty(), commit, tree: void 0 }, LEDGER_PATH);
+    return text2 === void 0 ? Ledger.empty() : loadLedger(text2, { file: `${commit.slice(0, 12)}:${LEDGER_PATH}` });
+  }
   /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
   async readFile(state, path) {
     if (state.commit === void 0) return void 0;
@@ -58351,19 +57322,1492 @@ async function openTown(ref, deps) {
   return { kind: "on", town: { ...ref, config: config2, store, fallbackPrefix, deps } };
 }
 
-// app/handlers/issue-events.ts
-function issueSnapshot(issue3) {
-  return {
-    url: issue3.html_url,
-    number: issue3.number,
-    ...typeof issue3.id === "number" ? { id: issue3.id } : {},
+// app/github/create-issue.ts
+async function createIssue(github, repo, issue3) {
+  const { data } = await github.request("POST /repos/{owner}/{repo}/issues", {
+    ...repo,
     title: issue3.title,
-    body: issue3.body ?? null,
-    labels: (issue3.labels ?? []).map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean),
-    state: issue3.state === "closed" ? "closed" : "open",
-    createdAt: issue3.created_at,
-    author: issue3.user?.login ?? "ghost"
+    body: issue3.body,
+    ...issue3.labels && issue3.labels.length > 0 ? { labels: [...issue3.labels] } : {}
+  });
+  const created = data;
+  return { number: created.number, html_url: created.html_url };
+}
+var CLOCK_SKEW_MS = 10 * 6e4;
+function listedSince(at) {
+  const time3 = Date.parse(at ?? "");
+  return new Date(Number.isFinite(time3) ? time3 - CLOCK_SKEW_MS : 0).toISOString();
+}
+function issuesOpenedSince(github, repo, wanted) {
+  return pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
+    owner: repo.owner,
+    repo: repo.repo,
+    ...wanted.label !== void 0 ? { labels: wanted.label } : {},
+    ...wanted.creator !== void 0 ? { creator: wanted.creator } : {},
+    state: "all",
+    since: wanted.since,
+    per_page: PER_PAGE,
+    page
+  })).data);
+}
+async function findMarkedIssue(github, repo, wanted) {
+  for await (const issues of issuesOpenedSince(github, repo, { label: wanted.label, since: wanted.since })) {
+    const found = issues.find((issue3) => issue3.user?.login === wanted.creator && issue3.body?.includes(wanted.marker) === true);
+    if (found) return { number: found.number, html_url: found.html_url };
+  }
+  return void 0;
+}
+
+// app/github/reactions.ts
+async function react(github, target, content) {
+  const { data } = "comment_id" in target ? await github.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
+    owner: target.owner,
+    repo: target.repo,
+    comment_id: target.comment_id,
+    content
+  }) : await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/reactions", {
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: target.issue_number,
+    content
+  });
+  return { id: data.id };
+}
+
+// app/mirror/mirror-budget.ts
+var MIRROR_SLOT_TYPE = "slot";
+var SECONDARY_LIMITS = { perMinute: 80, perHour: 500 };
+var MINUTE_MS = 6e4;
+var HOUR_MS = 60 * MINUTE_MS;
+function mirrorSlotRef(owner, repo) {
+  return `gastown:mirror/${owner}/${repo}`;
+}
+function readWindow(value) {
+  const window2 = value;
+  if (typeof window2 !== "object" || window2 === null) return void 0;
+  if (typeof window2.since !== "string" || Number.isNaN(Date.parse(window2.since)) || typeof window2.used !== "number" || !(window2.used >= 0)) return void 0;
+  return { since: window2.since, used: window2.used };
+}
+function budgetOf(ledger2, owner, repo) {
+  const slot = beadByExternalRef(ledger2, mirrorSlotRef(owner, repo));
+  const meta3 = slot === void 0 ? {} : gastownMetadata(slot);
+  const minute = readWindow(meta3.minute);
+  const hour = readWindow(meta3.hour);
+  return { ...minute ? { minute } : {}, ...hour ? { hour } : {} };
+}
+function usedIn(window2, now, length) {
+  if (window2 === void 0) return 0;
+  const age = now.getTime() - Date.parse(window2.since);
+  return age >= 0 && age < length ? window2.used : 0;
+}
+function allowance(budget, now) {
+  return Math.max(0, Math.min(
+    SECONDARY_LIMITS.perMinute - usedIn(budget.minute, now, MINUTE_MS),
+    SECONDARY_LIMITS.perHour - usedIn(budget.hour, now, HOUR_MS)
+  ));
+}
+function spendIn(window2, now, length, requests) {
+  const age = window2 === void 0 ? Infinity : now.getTime() - Date.parse(window2.since);
+  return window2 !== void 0 && age >= 0 && age < length ? { since: window2.since, used: window2.used + requests } : { since: timestamp2(now), used: requests };
+}
+function spend(budget, now, requests) {
+  if (requests <= 0) return budget;
+  return { minute: spendIn(budget.minute, now, MINUTE_MS, requests), hour: spendIn(budget.hour, now, HOUR_MS, requests) };
+}
+function withMirrorBudget(ledger2, owner, repo, budget, write) {
+  const ref = mirrorSlotRef(owner, repo);
+  const now = timestamp2(write.now);
+  const title = `Mirror of ${owner}/${repo} to GitHub issues`;
+  const bead = beadByExternalRef(ledger2, ref) ?? {
+    id: newBeadId({ prefix: write.prefix, title, description: ref, creator: write.actor, createdAt: write.now }, ledger2.records),
+    title,
+    description: "What the mirror has spent of GitHub's secondary limits (80 content-creating requests a minute, 500 an hour) while it opens issues for work beads.",
+    status: "open",
+    priority: 4,
+    issue_type: MIRROR_SLOT_TYPE,
+    created_at: now,
+    created_by: write.actor,
+    updated_at: now,
+    external_ref: ref
   };
+  return ledger2.withBead(withGastownMetadata({ ...bead, updated_at: now }, { minute: budget.minute, hour: budget.hour }));
+}
+
+// app/mirror/mirror-comments.ts
+var MARKER2 = /<!-- gastown:comment ([^\s>]+) -->\s*$/;
+function commentMarker(commentId) {
+  return `<!-- gastown:comment ${commentId} -->`;
+}
+function markerCommentId(body) {
+  return MARKER2.exec(body ?? "")?.[1];
+}
+function commentKey(comment) {
+  return comment.id === void 0 ? void 0 : String(comment.id);
+}
+function githubIdOf(comment) {
+  const id = comment.github_id;
+  return typeof id === "number" ? id : void 0;
+}
+function commentsToPost(bead) {
+  return (bead.comments ?? []).filter((comment) => githubIdOf(comment) === void 0 && commentKey(comment) !== void 0);
+}
+function mirroredCommentBody(comment) {
+  const author = withoutMentions(comment.author.trim() === "" ? "someone" : comment.author);
+  return `${withoutMentions(comment.text)}
+
+<sub>${author}, in the ledger</sub>
+
+${commentMarker(commentKey(comment) ?? "")}`;
+}
+function withCommentGitHubIds(bead, ids) {
+  let changed = false;
+  const comments = (bead.comments ?? []).map((comment) => {
+    const key = commentKey(comment);
+    const githubId = key === void 0 ? void 0 : ids.get(key);
+    if (githubId === void 0 || githubIdOf(comment) !== void 0) return comment;
+    changed = true;
+    return { ...comment, github_id: githubId };
+  });
+  return changed ? { ...bead, comments } : bead;
+}
+
+// app/mirror/mirror-links.ts
+var SYNCED_LINKS_KEY = "synced_links";
+var UNLINKED_KEY = "mirror_unlinked";
+var NO_LINKS = { blocked_by: [] };
+function ledgerLinks(ledger2, bead, mirrored) {
+  const parents = [];
+  const blockers = /* @__PURE__ */ new Set();
+  for (const dependency of bead.dependencies ?? []) {
+    if (dependency.issue_id !== bead.id || dependency.depends_on_id === bead.id) continue;
+    const other = ledger2.get(dependency.depends_on_id);
+    if (other === void 0 || !mirrored(other)) continue;
+    if (dependency.type === "parent-child") parents.push(other.id);
+    else if (dependency.type === "blocks") blockers.add(other.id);
+  }
+  const parent = parents.sort(compareIds)[0];
+  return { ...parent !== void 0 ? { parent } : {}, blocked_by: [...blockers].sort(compareIds) };
+}
+function isIdList(value) {
+  return Array.isArray(value) && value.every((id) => typeof id === "string");
+}
+function syncedLinks(bead) {
+  const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY];
+  if (typeof stored !== "object" || stored === null) return NO_LINKS;
+  const parent = typeof stored.parent === "string" ? stored.parent : void 0;
+  const blockedBy = isIdList(stored.blocked_by) ? [...new Set(stored.blocked_by)].sort(compareIds) : [];
+  return { ...parent !== void 0 ? { parent } : {}, blocked_by: blockedBy };
+}
+function storedLinks(links) {
+  const stored = {};
+  if (links.parent !== void 0) stored.parent = links.parent;
+  if (links.blocked_by.length > 0) stored.blocked_by = [...links.blocked_by].sort(compareIds);
+  return Object.keys(stored).length === 0 ? void 0 : stored;
+}
+function withSyncedLinks(bead, links) {
+  const stored = storedLinks(links);
+  const current = gastownMetadata(bead)[SYNCED_LINKS_KEY];
+  if (jsonEqual(current ?? null, stored ?? null)) return bead;
+  return withGastownMetadata(bead, { [SYNCED_LINKS_KEY]: stored });
+}
+function unlinkedParent(bead) {
+  const stored = gastownMetadata(bead)[UNLINKED_KEY];
+  return typeof stored === "object" && stored !== null && typeof stored.parent === "string" ? stored.parent : void 0;
+}
+function noLinkChanges(changes) {
+  return changes.parent.add === void 0 && changes.parent.remove === void 0 && changes.blockedBy.add.length === 0 && changes.blockedBy.remove.length === 0;
+}
+function linkChanges(ledger2, synced, unlinkable) {
+  let parent = {};
+  if (ledger2.parent !== synced.parent) {
+    const add = ledger2.parent !== void 0 && ledger2.parent !== unlinkable ? ledger2.parent : void 0;
+    parent = { ...add !== void 0 ? { add } : {}, ...synced.parent !== void 0 ? { remove: synced.parent } : {} };
+  }
+  const had = new Set(synced.blocked_by);
+  const has = new Set(ledger2.blocked_by);
+  return {
+    parent,
+    blockedBy: { add: ledger2.blocked_by.filter((id) => !had.has(id)), remove: synced.blocked_by.filter((id) => !has.has(id)) }
+  };
+}
+function beadsLinkingTo(ledger2, ids) {
+  const found = [];
+  for (const bead of ledger2.beads()) {
+    const links = bead.dependencies ?? [];
+    if (links.some((d) => d.issue_id === bead.id && (d.type === "parent-child" || d.type === "blocks") && ids.has(d.depends_on_id))) found.push(bead.id);
+  }
+  return found;
+}
+
+// app/mirror/mirror-work.ts
+var MIRROR_OPENING_KEY = "mirror_opening";
+var ISSUE_ID_KEY2 = "issue_id";
+var OPENING_GRACE_MS = 2 * 6e4;
+function issueNumberOf2(ref, repo) {
+  const match = /\/([^/]+)\/([^/]+)\/issues\/(\d+)$/.exec(ref ?? "");
+  if (!match || match[1]?.toLowerCase() !== repo.owner.toLowerCase() || match[2]?.toLowerCase() !== repo.repo.toLowerCase()) return void 0;
+  return Number(match[3]);
+}
+function issueIdOf(bead) {
+  const id = gastownMetadata(bead)[ISSUE_ID_KEY2];
+  return typeof id === "number" && Number.isInteger(id) ? id : void 0;
+}
+function openingAt(bead) {
+  return gastownString(bead, MIRROR_OPENING_KEY);
+}
+function mirrorWork(ledger2, ids, mirror2, repo, now) {
+  const open3 = [];
+  const recover = [];
+  const sync = [];
+  for (const id of new Set(ids)) {
+    const bead = ledger2.get(id);
+    if (bead === void 0 || !isMirrored(bead, mirror2)) continue;
+    if (bead.external_ref !== void 0 && bead.external_ref !== "") {
+      if (issueNumberOf2(bead.external_ref, repo) !== void 0) sync.push(bead);
+      continue;
+    }
+    const opening = openingAt(bead);
+    if (opening === void 0) open3.push(bead);
+    else if (!(now.getTime() - Date.parse(opening) < OPENING_GRACE_MS)) recover.push(bead);
+  }
+  return { open: open3, recover, sync };
+}
+function mirrorBacklog(ledger2, mirror2) {
+  const ids = [];
+  let total = 0;
+  for (const bead of ledger2.beads()) {
+    if (!isMirrored(bead, mirror2)) continue;
+    total++;
+    if (bead.external_ref === void 0 || bead.external_ref === "") ids.push(bead.id);
+  }
+  return { pending: ids.length, total, ids };
+}
+function backlogLine(backlog) {
+  return `${backlog.pending} of ${backlog.total} bead${backlog.total === 1 ? "" : "s"} still to open on GitHub`;
+}
+function openingCost(ledger2, bead, mirror2) {
+  const links = ledgerLinks(ledger2, bead, (other) => isMirrored(other, mirror2));
+  return 1 + (beadStatus(bead) === "closed" ? 1 : 0) + (links.parent !== void 0 ? 1 : 0) + links.blocked_by.length + commentsToPost(bead).length;
+}
+function withOpeningIntents(ledger2, input2) {
+  const now = input2.slot.now;
+  let budget = budgetOf(ledger2, input2.owner, input2.repo);
+  let left = allowance(budget, now);
+  const claimed = [];
+  let deferred = 0;
+  let spent = 0;
+  for (const id of input2.candidates) {
+    const bead = ledger2.get(id);
+    if (bead === void 0 || !isMirrored(bead, input2.mirror) || (bead.external_ref ?? "") !== "" || openingAt(bead) !== void 0) continue;
+    const cost = deferred > 0 ? Infinity : openingCost(ledger2, bead, input2.mirror);
+    if (cost > left) {
+      deferred++;
+      continue;
+    }
+    left -= cost;
+    spent += cost;
+    claimed.push(withGastownMetadata(bead, { [MIRROR_OPENING_KEY]: timestamp2(now) }));
+  }
+  if (claimed.length === 0) return { ledger: ledger2, claimed, deferred };
+  budget = spend(budget, now, spent);
+  const next = withMirrorBudget(ledger2.withBeads(claimed), input2.owner, input2.repo, budget, input2.slot);
+  return { ledger: next, claimed, deferred };
+}
+function withOpenedIssue(current, sent, issue3) {
+  if ((current.external_ref ?? "") !== "") return current;
+  const linked = withGastownMetadata({ ...current, external_ref: issue3.html_url }, { [ISSUE_ID_KEY2]: issue3.id, [MIRROR_OPENING_KEY]: void 0 });
+  return withSynced(linked, readSynced(syncedAtCreation(sent)));
+}
+function withIssueId(current, id) {
+  return issueIdOf(current) === id ? current : withGastownMetadata(current, { [ISSUE_ID_KEY2]: id });
+}
+
+// app/town/merge-queue.ts
+var MERGE_REQUEST_TYPE = "merge-request";
+function queueRef(repo, number4) {
+  return `gastown:queue/${repo}#${number4}`;
+}
+function queuePull(ledger2, pull, input2) {
+  const ref = queueRef(pull.repo, pull.number);
+  const found = beadByExternalRef(ledger2, ref);
+  const now = timestamp2(input2.now);
+  if (found !== void 0 && beadStatus(found) !== "closed") {
+    const request3 = mergeRequestOf(found);
+    if (request3 === void 0 || request3.headSha === pull.headSha) {
+      return { ledger: ledger2, outcome: { kind: "already", request: request3 ?? fromPull(found.id, pull, input2.by, now) } };
+    }
+    const moved = withGastownMetadata({ ...found, updated_at: now }, { head: pull.head, head_sha: pull.headSha, base: pull.base });
+    return { ledger: ledger2.withBead(moved), outcome: { kind: "moved", request: mergeRequestOf(moved), from: request3.headSha } };
+  }
+  const title = `Merge #${pull.number}: ${pull.title}`.slice(0, 200);
+  const id = found?.id ?? newBeadId({ prefix: input2.prefix, title, description: ref, creator: input2.by, createdAt: input2.now }, ledger2.records);
+  const request2 = fromPull(id, pull, input2.by, now);
+  const bead = withGastownMetadata({
+    id,
+    title,
+    description: `Pull request #${pull.number} (${pull.head} into ${pull.base}), queued by ${input2.by}.`,
+    status: "open",
+    priority: request2.priority,
+    issue_type: MERGE_REQUEST_TYPE,
+    created_at: found?.created_at ?? now,
+    created_by: input2.by,
+    updated_at: now,
+    external_ref: ref,
+    labels: ["gt:queue"]
+  }, {
+    pr: pull.number,
+    repo: pull.repo,
+    head: pull.head,
+    head_sha: pull.headSha,
+    base: pull.base,
+    bead: pull.bead,
+    polecat: pull.polecat,
+    convoy_at: pull.convoyAt,
+    tries: 0,
+    queued_at: now,
+    queued_by: input2.by
+  });
+  return { ledger: ledger2.withBead(bead), outcome: { kind: "queued", request: request2 } };
+}
+function fromPull(id, pull, by, now) {
+  return {
+    id,
+    repo: pull.repo,
+    number: pull.number,
+    head: pull.head,
+    headSha: pull.headSha,
+    base: pull.base,
+    bead: pull.bead,
+    polecat: pull.polecat,
+    priority: pull.priority ?? 2,
+    convoyAt: pull.convoyAt,
+    tries: 0,
+    queuedAt: now,
+    queuedBy: by
+  };
+}
+function mergeRequestOf(bead) {
+  if (bead.issue_type !== MERGE_REQUEST_TYPE) return void 0;
+  const meta3 = gastownMetadata(bead);
+  const text2 = (key) => gastownString(bead, key);
+  const [repo, head, headSha, base, queuedAt, queuedBy] = [text2("repo"), text2("head"), text2("head_sha"), text2("base"), text2("queued_at"), text2("queued_by")];
+  if (typeof meta3.pr !== "number" || !repo || !head || !headSha || !base || !queuedAt || !queuedBy) return void 0;
+  return {
+    id: bead.id,
+    repo,
+    number: meta3.pr,
+    head,
+    headSha,
+    base,
+    bead: text2("bead"),
+    polecat: text2("polecat"),
+    priority: bead.priority ?? 2,
+    convoyAt: text2("convoy_at"),
+    tries: typeof meta3.tries === "number" ? meta3.tries : 0,
+    queuedAt,
+    queuedBy
+  };
+}
+function queueOrder(ledger2, base) {
+  return ledger2.beads().filter((bead) => bead.issue_type === MERGE_REQUEST_TYPE && beadStatus(bead) !== "closed").map(mergeRequestOf).filter((request2) => request2 !== void 0 && request2.base === base).sort((a, b) => a.priority - b.priority || convoyFirst(a.convoyAt, b.convoyAt) || a.tries - b.tries || compare2(a.queuedAt, b.queuedAt) || a.number - b.number);
+}
+function mergeRequestFor(ledger2, repo, number4) {
+  const found = beadByExternalRef(ledger2, queueRef(repo, number4));
+  return found && mergeRequestOf(found);
+}
+function queuePosition(ledger2, repo, number4) {
+  const found = beadByExternalRef(ledger2, queueRef(repo, number4));
+  const request2 = found && beadStatus(found) !== "closed" ? mergeRequestOf(found) : void 0;
+  if (request2 === void 0) return void 0;
+  const queue = queueOrder(ledger2, request2.base);
+  return { position: queue.findIndex((r) => r.id === request2.id) + 1, of: queue.length };
+}
+function leaveQueue(ledger2, repo, number4, leave) {
+  const found = beadByExternalRef(ledger2, queueRef(repo, number4));
+  if (found === void 0 || beadStatus(found) === "closed") return ledger2;
+  const now = timestamp2(leave.now);
+  return ledger2.withBead(withGastownMetadata(
+    { ...found, status: "closed", closed_at: now, close_reason: leave.reason, updated_at: now },
+    { left_why: leave.why }
+  ));
+}
+function recordTry(ledger2, id, now) {
+  const found = ledger2.get(id);
+  const request2 = found && mergeRequestOf(found);
+  if (found === void 0 || request2 === void 0) return ledger2;
+  return ledger2.withBead(withGastownMetadata({ ...found, updated_at: timestamp2(now) }, { tries: request2.tries + 1 }));
+}
+function convoyFirst(a, b) {
+  if (a === b) return 0;
+  if (a === void 0) return 1;
+  if (b === void 0) return -1;
+  return compare2(a, b);
+}
+function compare2(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// app/town/refinery-batching.ts
+var PRIOR_FAILURE_RATE = 0.1;
+var PRIOR_WEIGHT = 10;
+function estimateFailureRate(recent) {
+  const ejected = recent.filter((outcome) => outcome === "ejected").length;
+  return (ejected + PRIOR_FAILURE_RATE * PRIOR_WEIGHT) / (recent.length + PRIOR_WEIGHT);
+}
+var PRIOR_FLAKE_RATE = 0.02;
+var PRIOR_FLAKE_WEIGHT = 50;
+function estimateFlakeRate(flakes, runs) {
+  return (flakes + PRIOR_FLAKE_RATE * PRIOR_FLAKE_WEIGHT) / (runs + PRIOR_FLAKE_WEIGHT);
+}
+var WRONG_EJECTION_RUNS = 10;
+function worthConfirming(p, flakeRate) {
+  const flaked = (1 - p) * flakeRate;
+  return flaked + p === 0 ? false : flaked / (flaked + p) * WRONG_EJECTION_RUNS > 2;
+}
+function firstHalf(group) {
+  return group.slice(0, Math.ceil(group.length / 2));
+}
+function secondHalf(group) {
+  return group.slice(Math.ceil(group.length / 2));
+}
+function runsToBisect(size, p) {
+  if (size <= 1) return 0;
+  const q = 1 - p;
+  const first = Math.ceil(size / 2);
+  const second = size - first;
+  const firstGreen = q ** first * (1 - q ** second);
+  const firstRed = 1 - q ** first;
+  const inferred = second === 1 ? 1 : runsToBisect(second, p);
+  const fresh = 1 + (1 - q ** second) * runsToBisect(second, p);
+  return 1 + (firstGreen * inferred + firstRed * (runsToBisect(first, p) + fresh)) / (1 - q ** size);
+}
+var FLAKE_ODDS_TO_RETRY = 9;
+function redLikelyAFlake(size, p, flakeRate) {
+  const allGood = (1 - p) ** size;
+  return allGood * flakeRate > FLAKE_ODDS_TO_RETRY * (1 - allGood);
+}
+function retriesFor(size, p, flakeRate, retriesForFlakes) {
+  return redLikelyAFlake(size, p, flakeRate) ? retriesForFlakes : 0;
+}
+function expectedRunsForBatch(size, p, retries) {
+  const red = 1 - (1 - p) ** size;
+  return 1 + (red === 0 ? 0 : red * (retries + runsToBisect(size, p)));
+}
+function expectedRunsPerLanded(size, p, retries) {
+  return expectedRunsForBatch(size, p, retries) / (size * (1 - p));
+}
+function bestBatchSize(p, flakeRate, maxBatch, retriesForFlakes) {
+  if (p >= 1) return 1;
+  const cost = (size) => expectedRunsPerLanded(size, p, retriesFor(size, p, flakeRate, retriesForFlakes));
+  let best = 1;
+  for (let size = 2; size <= maxBatch; size++) if (cost(size) < cost(best) - 1e-12) best = size;
+  return best;
+}
+function nextTrial(queue, inputs) {
+  const { failureRate, flakeRate, maxBatch, retriesForFlakes } = inputs;
+  const batch = queue.slice(0, bestBatchSize(failureRate, flakeRate, maxBatch, retriesForFlakes));
+  return { prs: batch, retries: retriesFor(batch.length, failureRate, flakeRate, retriesForFlakes) };
+}
+function bisect(group) {
+  if (group.length === 1) return [{ prs: group, retries: 0 }];
+  return [{ prs: firstHalf(group), retries: 0, sibling: secondHalf(group) }];
+}
+function afterTrial(trial, green, rest, confirmRetries = 0) {
+  if (green) {
+    const inferred = trial.sibling ? bisect(trial.sibling) : [];
+    return { land: trial.prs, eject: [], next: [...inferred, ...rest] };
+  }
+  const retries = trial.prs.length === 1 && trial.rerun !== true ? Math.max(trial.retries, confirmRetries) : trial.retries;
+  if (retries > 0) return { land: [], eject: [], next: [{ ...trial, retries: retries - 1, rerun: true }, ...rest] };
+  const fresh = trial.sibling ? [{ prs: trial.sibling, retries: 0 }] : [];
+  if (trial.prs.length === 1) return { land: [], eject: trial.prs, next: [...fresh, ...rest] };
+  return { land: [], eject: [], next: [...bisect(trial.prs), ...fresh, ...rest] };
+}
+
+// app/town/refinery.ts
+var REFINERY_SLOT_TYPE = "slot";
+var RECENT_OUTCOMES = 30;
+function slotRef(repo, base) {
+  return `gastown:refinery/${repo}@${base}`;
+}
+function slotOf(ledger2, repo, base) {
+  const bead = beadByExternalRef(ledger2, slotRef(repo, base));
+  const meta3 = bead === void 0 ? {} : gastownMetadata(bead);
+  const number4 = (value) => typeof value === "number" && Number.isFinite(value) ? value : 0;
+  return {
+    repo,
+    base,
+    attempt: number4(meta3.attempt),
+    ...isTrial(meta3.trial) ? { trial: meta3.trial } : {},
+    plan: Array.isArray(meta3.plan) ? meta3.plan : [],
+    recent: Array.isArray(meta3.recent) ? meta3.recent : [],
+    runs: number4(meta3.runs),
+    flakes: number4(meta3.flakes),
+    flaky: typeof meta3.flaky === "object" && meta3.flaky !== null ? meta3.flaky : {},
+    ...typeof meta3.stalled === "string" ? { stalled: meta3.stalled } : {}
+  };
+}
+function isTrial(value) {
+  const trial = value;
+  return typeof trial === "object" && trial !== null && typeof trial.attempt === "number" && Array.isArray(trial.prs) && typeof trial.stage === "string" && typeof trial.baseSha === "string" && typeof trial.since === "string";
+}
+function withSlot(ledger2, slot, write) {
+  const ref = slotRef(slot.repo, slot.base);
+  const found = beadByExternalRef(ledger2, ref);
+  const now = timestamp2(write.now);
+  const title = `Refinery of ${slot.repo} into ${slot.base}`;
+  const bead = found ?? {
+    id: newBeadId({ prefix: write.prefix, title, description: ref, creator: write.actor, createdAt: write.now }, ledger2.records),
+    title,
+    description: `The merge queue's batch under test into ${slot.base}, and what the refinery has learnt of its gates.`,
+    status: "open",
+    priority: 2,
+    issue_type: REFINERY_SLOT_TYPE,
+    created_at: now,
+    created_by: write.actor,
+    updated_at: now,
+    external_ref: ref
+  };
+  return ledger2.withBead(withGastownMetadata({ ...bead, status: slot.trial ? "in_progress" : "open", updated_at: now }, {
+    base: slot.base,
+    repo: slot.repo,
+    attempt: slot.attempt,
+    trial: slot.trial,
+    plan: slot.plan,
+    recent: slot.recent,
+    runs: slot.runs,
+    flakes: slot.flakes,
+    flaky: slot.flaky,
+    stalled: slot.stalled
+  }));
+}
+function withoutTrial(slot) {
+  const { trial: _, ...rest } = slot;
+  return rest;
+}
+function sameTrial(slot, seen) {
+  return slot.trial !== void 0 && slot.trial.attempt === seen.attempt && slot.trial.stage === seen.stage;
+}
+function batching(slot, config2) {
+  return {
+    failureRate: estimateFailureRate(slot.recent),
+    flakeRate: estimateFlakeRate(slot.flakes, slot.runs),
+    maxBatch: config2.refinery.batch,
+    retriesForFlakes: config2.refinery.retries_for_flakes
+  };
+}
+function startTrial(ledger2, input2) {
+  const slot = slotOf(ledger2, input2.repo, input2.base);
+  if (slot.trial !== void 0) return { ledger: ledger2 };
+  const queued = queueOrder(ledger2, input2.base).filter((request2) => request2.repo === input2.repo);
+  const open3 = new Map(queued.map((request2) => [request2.id, request2]));
+  const plan = slot.plan.map((trial2) => ({ ...trial2, prs: trial2.prs.filter((id) => open3.has(id)), ...trial2.sibling ? { sibling: trial2.sibling.filter((id) => open3.has(id)) } : {} }));
+  let next;
+  while (plan.length > 0 && next === void 0) {
+    const first = plan.shift();
+    if (first.prs.length > 0) next = first;
+  }
+  next ??= queued.length === 0 ? void 0 : nextTrial(queued.map((request2) => request2.id), batching(slot, input2.config));
+  if (next === void 0) return { ledger: slot.plan.length === 0 ? ledger2 : withSlot(ledger2, { ...slot, plan: [] }, input2) };
+  const trial = begun(next, slot.attempt + 1, open3, input2.baseSha, timestamp2(input2.now), next.redBefore);
+  const { stalled: _, ...rest } = slot;
+  return { ledger: withSlot(ledger2, { ...rest, attempt: trial.attempt, trial, plan }, input2), trial };
+}
+function begun(trial, attempt, open3, baseSha, since, redBefore) {
+  return {
+    attempt,
+    prs: trial.prs,
+    retries: trial.retries,
+    ...trial.sibling && trial.sibling.length > 0 ? { sibling: trial.sibling } : {},
+    heads: Object.fromEntries(trial.prs.map((id) => [id, open3.get(id)?.headSha ?? ""])),
+    stage: "building",
+    baseSha,
+    since,
+    ...redBefore ? { redBefore } : {}
+  };
+}
+function trialRequests(ledger2, trial) {
+  return trial.prs.map((id) => ledger2.get(id)).filter((bead) => bead !== void 0 && beadStatus(bead) !== "closed").map(mergeRequestOf).filter((request2) => request2 !== void 0);
+}
+function trialOutdated(ledger2, trial) {
+  const open3 = new Map(trialRequests(ledger2, trial).map((request2) => [request2.id, request2]));
+  for (const id of trial.prs) {
+    const request2 = open3.get(id);
+    if (request2 === void 0) return `a pull request in it left the queue`;
+    if (request2.headSha !== trial.heads[id]) return `#${request2.number} was pushed to (now at ${request2.headSha.slice(0, 12)})`;
+  }
+  return void 0;
+}
+function advanceTrial(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  if (!sameTrial(slot, update.seen) || slot.trial === void 0) return ledger2;
+  const trial = { ...slot.trial, ...update.set, stage: update.to, since: timestamp2(update.now) };
+  return withSlot(ledger2, { ...slot, trial }, update);
+}
+function noteTrial(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  if (!sameTrial(slot, update.seen) || slot.trial === void 0) return ledger2;
+  return withSlot(ledger2, { ...slot, trial: { ...slot.trial, ...update.set } }, update);
+}
+function rebuildTrial(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  if (!sameTrial(slot, update.seen) || slot.trial === void 0) return { ledger: ledger2 };
+  const open3 = new Map(trialRequests(ledger2, slot.trial).map((request2) => [request2.id, request2]));
+  const prs = slot.trial.prs.filter((id) => open3.has(id));
+  if (prs.length === 0) {
+    return { ledger: withSlot(ledger2, withoutTrial(slot), update) };
+  }
+  const sibling = slot.trial.sibling?.filter((id) => open3.has(id));
+  const trial = begun({ prs, retries: slot.trial.retries, ...sibling ? { sibling } : {} }, slot.attempt + 1, open3, update.baseSha, timestamp2(update.now));
+  return { ledger: withSlot(ledger2, { ...slot, attempt: trial.attempt, trial }, update), trial };
+}
+function abandonTrial(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  if (!sameTrial(slot, update.seen)) return ledger2;
+  return withSlot(ledger2, { ...withoutTrial(slot), stalled: update.why }, update);
+}
+function ejectAtBuild(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  if (!sameTrial(slot, update.seen) || slot.trial === void 0 || update.ejected.length === 0) return { ledger: ledger2, ejected: [] };
+  let next = ledger2;
+  const ejected = [];
+  for (const { id, why, text: text2 } of update.ejected) {
+    const request2 = mergeRequestOf(next.get(id));
+    if (request2 === void 0) continue;
+    next = leaveQueue(next, request2.repo, request2.number, { reason: "ejected", why: text2, now: update.now });
+    ejected.push({ request: request2, why });
+  }
+  const gone = new Set(update.ejected.map((e) => e.id));
+  const trial = { ...slot.trial, prs: slot.trial.prs.filter((id) => !gone.has(id)) };
+  const recent = remember(slot.recent, ejected.map(() => "ejected"));
+  if (trial.prs.length === 0) {
+    return { ledger: withSlot(next, { ...withoutTrial(slot), recent }, update), ejected };
+  }
+  return { ledger: withSlot(next, { ...slot, trial, recent }, update), ejected };
+}
+function recordVerdict(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  const trial = slot.trial;
+  if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, ejected: [], retried: false };
+  const now = timestamp2(update.now);
+  if (update.verdict.kind === "green") {
+    const flaked = trial.redBefore ?? [];
+    const flaky = { ...slot.flaky };
+    for (const name2 of flaked) flaky[name2] = (flaky[name2] ?? 0) + 1;
+    const stage = update.config.refinery.mode === "review" || trial.pr !== void 0 ? "review" : "landing";
+    const { redBefore: _, ...rest } = trial;
+    const green = { ...rest, stage, since: now };
+    return {
+      ledger: withSlot(ledger2, { ...slot, trial: green, runs: slot.runs + 1, flakes: slot.flakes + (flaked.length > 0 ? 1 : 0), flaky }, update),
+      trial: green,
+      ejected: [],
+      retried: false
+    };
+  }
+  const failing = update.verdict.failing;
+  const rerun = trial.redBefore !== void 0;
+  const knownFlaky = failing.length > 0 && failing.every((name2) => (slot.flaky[name2] ?? 0) > 0) && !rerun;
+  const decision = afterTrial({
+    prs: trial.prs,
+    retries: Math.max(trial.retries, knownFlaky ? 1 : 0),
+    rerun,
+    ...trial.sibling ? { sibling: trial.sibling } : {}
+  }, false, slot.plan, worthConfirming(estimateFailureRate(slot.recent), estimateFlakeRate(slot.flakes, slot.runs)) ? update.config.refinery.retries_for_flakes : 0);
+  const recorded = { ...withoutTrial(slot), runs: slot.runs + 1 };
+  const [again, ...later] = decision.next;
+  if (again?.rerun === true && again.prs === trial.prs) {
+    const retry2 = { ...again, redBefore: failing };
+    return { ledger: withSlot(ledger2, { ...recorded, plan: [retry2, ...later] }, update), ejected: [], retried: true };
+  }
+  let next = ledger2;
+  const ejected = [];
+  for (const id of decision.eject) {
+    const request2 = mergeRequestOf(next.get(id));
+    if (request2 === void 0) continue;
+    next = leaveQueue(recordTry(next, id, update.now), request2.repo, request2.number, { reason: "ejected", why: `failed: ${failing.join(", ") || "the gates"}`, now: update.now });
+    ejected.push({ request: request2, why: "failed" });
+  }
+  return {
+    ledger: withSlot(next, { ...recorded, plan: decision.next, recent: remember(slot.recent, ejected.map(() => "ejected")) }, update),
+    ejected,
+    retried: false
+  };
+}
+function recordLanded(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  const trial = slot.trial;
+  if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, landed: [] };
+  const now = timestamp2(update.now);
+  let next = ledger2;
+  const landed = [];
+  for (const request2 of trialRequests(ledger2, trial)) {
+    next = leaveQueue(next, request2.repo, request2.number, { reason: "landed", why: `landed in ${update.where}`, now: update.now });
+    const work = request2.bead === void 0 ? void 0 : next.get(request2.bead);
+    if (work !== void 0 && beadStatus(work) !== "closed") {
+      const closed = { ...work, status: "closed", closed_at: now, close_reason: "merged", updated_at: now };
+      next = next.withBead(closed);
+      landed.push({ request: request2, work: closed });
+    } else landed.push({ request: request2 });
+  }
+  const decision = afterTrial({ prs: trial.prs, retries: 0, ...trial.sibling ? { sibling: trial.sibling } : {} }, true, slot.plan);
+  return { ledger: withSlot(next, { ...withoutTrial(slot), plan: decision.next, recent: remember(slot.recent, landed.map(() => "landed")) }, update), landed };
+}
+function dequeueTrial(ledger2, update) {
+  const slot = slotOf(ledger2, update.repo, update.base);
+  const trial = slot.trial;
+  if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, dequeued: [] };
+  let next = ledger2;
+  const dequeued = trialRequests(ledger2, trial);
+  for (const request2 of dequeued) next = leaveQueue(next, request2.repo, request2.number, { reason: "dequeued", why: update.why, now: update.now });
+  return { ledger: withSlot(next, withoutTrial(slot), update), dequeued };
+}
+function remember(recent, more) {
+  return [...recent, ...more].slice(-RECENT_OUTCOMES);
+}
+
+// app/github/heartbeat-check-runs.ts
+var PER_PAGE2 = 100;
+async function findCheckRun(github, repo) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    ref: repo.ref,
+    check_name: repo.checkName,
+    filter: "all",
+    per_page: PER_PAGE2
+  }), void 0, [404, 422]);
+  if (answer === void 0) return void 0;
+  return answer.data.check_runs.filter((run2) => run2.name === repo.checkName && run2.external_id === repo.externalId && run2.app?.slug === repo.appSlug).reduce((newest, run2) => newest === void 0 || run2.id > newest.id ? run2 : newest, void 0);
+}
+async function createCheckRun(github, repo) {
+  const { data } = await github.request("POST /repos/{owner}/{repo}/check-runs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    name: repo.name,
+    head_sha: repo.headSha,
+    external_id: repo.externalId,
+    ...repo.conclusion ? { status: "completed", conclusion: repo.conclusion } : { status: "in_progress" },
+    ...repo.detailsUrl ? { details_url: repo.detailsUrl } : {},
+    output: capOutput(repo.output)
+  });
+  return data.id;
+}
+async function updateCheckRun(github, repo) {
+  await github.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    check_run_id: repo.id,
+    output: capOutput(repo.output),
+    ...repo.conclusion ? { conclusion: repo.conclusion } : {}
+  });
+}
+var TITLE_CHARS = 255;
+var OUTPUT_CHARS = 65535;
+function capOutput(output2) {
+  const text2 = output2.text;
+  return {
+    title: output2.title.slice(0, TITLE_CHARS),
+    summary: output2.summary.slice(0, OUTPUT_CHARS),
+    ...text2 === void 0 ? {} : { text: text2.length > OUTPUT_CHARS ? text2.slice(text2.length - OUTPUT_CHARS) : text2 }
+  };
+}
+
+// app/github/job-logs.ts
+var PER_PAGE3 = 100;
+async function listRunJobs(github, repo) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    run_id: repo.runId,
+    per_page: PER_PAGE3
+  }), void 0);
+  return answer === void 0 ? [] : answer.data.jobs;
+}
+async function jobLog(github, repo) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    job_id: repo.jobId
+  }), void 0, [404, 410]);
+  const data = answer?.data;
+  if (typeof data === "string") return data;
+  if (data instanceof ArrayBuffer || data instanceof Uint8Array) return new TextDecoder().decode(data);
+  return void 0;
+}
+
+// app/town/heartbeat.ts
+var HEARTBEAT_CHECK_NAME = "gastown/polecat";
+var HEARTBEAT_APP_SLUG = "github-actions";
+var HEARTBEAT_STATES = ["working", "stuck", "done", "crashed"];
+function heartbeatExternalId(bead, attempt) {
+  return `${bead}@${attempt}`;
+}
+var MAX_MARKER_CHARS = 4e3;
+var MARKER3 = /^\s*<!-- gastown:heartbeat (.*?) -->/s;
+var ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+var STEP_ID2 = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+var MAX_STEP_NUMBER = 1e4;
+function parseHeartbeat(summary3) {
+  if (typeof summary3 !== "string") return void 0;
+  const match = MARKER3.exec(summary3.slice(0, MAX_MARKER_CHARS));
+  if (!match) return void 0;
+  let fields;
+  try {
+    fields = JSON.parse(match[1] ?? "");
+  } catch {
+    return void 0;
+  }
+  if (typeof fields !== "object" || fields === null || Array.isArray(fields)) return void 0;
+  const { at, progress_at: progressAt, state, step, attempt, exit, spent } = fields;
+  const time3 = isoTime(at);
+  if (time3 === void 0) return void 0;
+  const progress2 = isoTime(progressAt);
+  return {
+    at: time3,
+    ...progress2 ? { progressAt: progress2 } : {},
+    ...isHeartbeatState(state) ? { state } : {},
+    ...isStep(step) ? { step } : {},
+    ...isPositiveInteger(attempt) ? { attempt } : {},
+    ...heartbeatExit(exit) ?? {},
+    ...heartbeatSpend(spent) ?? {}
+  };
+}
+var MAX_SPEND_USD = 1e6;
+function heartbeatSpend(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
+  const { turns, cost_usd: costUsd } = value;
+  if (typeof turns !== "number" || !Number.isSafeInteger(turns) || turns < 0) return void 0;
+  if (typeof costUsd !== "number" || !Number.isFinite(costUsd) || costUsd < 0 || costUsd > MAX_SPEND_USD) return void 0;
+  return { spent: { turns, costUsd } };
+}
+var EXITS = ["COMPLETED", "BLOCKED", "REFACTOR", "ESCALATE"];
+var SHA = /^[0-9a-f]{40}$/;
+var MAX_REASON_CHARS = 16384;
+function heartbeatExit(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
+  const { exit, reason, attempt, work_tip: workTip, blocker } = value;
+  if (typeof exit !== "string" || !EXITS.includes(exit)) return void 0;
+  if (typeof reason !== "string" || reason.length > MAX_REASON_CHARS) return void 0;
+  if (!isPositiveInteger(attempt) || typeof workTip !== "string" || !SHA.test(workTip)) return void 0;
+  if (blocker !== void 0 && (typeof blocker !== "string" || !STEP_ID2.test(blocker))) return void 0;
+  return { exit: { exit, reason, attempt, workTip, ...typeof blocker === "string" ? { blocker } : {} } };
+}
+function isoTime(value) {
+  if (typeof value !== "string" || !ISO_TIME.test(value)) return void 0;
+  const time3 = Date.parse(value);
+  return Number.isFinite(time3) ? new Date(time3) : void 0;
+}
+function isHeartbeatState(value) {
+  return typeof value === "string" && HEARTBEAT_STATES.includes(value);
+}
+function isStep(value) {
+  if (typeof value === "string") return STEP_ID2.test(value);
+  return isPositiveInteger(value) && value <= MAX_STEP_NUMBER;
+}
+function isPositiveInteger(value) {
+  return typeof value === "number" && Number.isSafeInteger(value) && value > 0;
+}
+
+// app/handlers/observe-polecat.ts
+async function findHeartbeat(town, bead, attempt) {
+  const polecat2 = gastownString(bead, "polecat");
+  if (polecat2 === void 0) return void 0;
+  return findCheckRun(town.github, {
+    owner: town.owner,
+    repo: town.repo,
+    ref: workRef(polecat2, bead.id),
+    checkName: HEARTBEAT_CHECK_NAME,
+    externalId: heartbeatExternalId(bead.id, attempt),
+    appSlug: HEARTBEAT_APP_SLUG
+  });
+}
+async function readHeartbeat(town, bead, attempt) {
+  return parseHeartbeat((await findHeartbeat(town, bead, attempt))?.output.summary);
+}
+async function findBeadRun(town, bead, attempt) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const runId = gastownMetadata(bead).run_id;
+  if (typeof runId === "number") return getRun(town.github, { ...repo, runId });
+  const polecat2 = gastownString(bead, "polecat") ?? "";
+  return findRunByName(town.github, { ...repo, workflow: town.config.polecat.workflow, name: polecatRunName({ bead: bead.id, polecat: polecat2, attempt }) });
+}
+
+// app/town/queue-display.ts
+var QUEUE_CHECK_NAME = "gastown/queue";
+function queuedDisplay(ledger2, repo, number4) {
+  const place = queuePosition(ledger2, repo, number4);
+  const request2 = mergeRequestFor(ledger2, repo, number4);
+  if (place === void 0 || request2 === void 0) return void 0;
+  return { headSha: request2.headSha, display: { kind: "queued", base: request2.base, position: place.position, of: place.of, tries: request2.tries } };
+}
+function queueCheck(display) {
+  switch (display.kind) {
+    case "queued": {
+      const tries = display.tries === 0 ? "No batch has failed with it yet." : `It has failed in ${display.tries} batch${display.tries === 1 ? "" : "es"}, so it waits behind those that have not.`;
+      const stalled = display.stalled === void 0 ? "" : ` Its last batch was given up: ${display.stalled}.`;
+      return inProgress(
+        `Queued: ${display.position} of ${display.of} into ${display.base}`,
+        `Number ${display.position} of ${display.of} in the merge queue into \`${display.base}\`. ${tries}${stalled}`
+      );
+    }
+    case "testing": {
+      const pull = display.refineryPull === void 0 ? "" : `, as refinery pull request ${link(display.refineryPull)}`;
+      return inProgress(
+        `Testing: batch attempt ${display.attempt} into ${display.base}`,
+        `Being tested with its batch in attempt ${display.attempt} on the staging branch \`${display.staging}\`${pull}. What is tested there is the tree that lands.`
+      );
+    }
+    case "awaiting-review":
+      return inProgress(
+        `Green: refinery PR #${display.refineryPull.number} awaits approval`,
+        `Its batch passed. Refinery pull request ${link(display.refineryPull)} into \`${display.base}\` awaits a reviewer's approval; once approved it lands.`
+      );
+    case "landed": {
+      const pull = display.refineryPull === void 0 ? "" : `, through refinery pull request ${link(display.refineryPull)}`;
+      return completed(
+        "success",
+        `Landed in ${display.base}`,
+        `Landed in \`${display.base}\` as commit \`${display.commit.slice(0, 12)}\`${pull}.`
+      );
+    }
+    case "ejected":
+      return completed(
+        "failure",
+        `Left the queue: ${firstLine(display.why)}`,
+        [`The refinery took it out of the merge queue: ${display.why}`, ...display.evidence === void 0 ? [] : ["", display.evidence]].join("\n")
+      );
+    case "dequeued":
+      return completed(
+        "neutral",
+        `Dequeued by ${display.by}`,
+        `Taken out of the merge queue by \`${display.by}\`. \`/queue\` puts it back.`
+      );
+    case "closed":
+      return display.merged ? completed(
+        "neutral",
+        `Merged by ${display.by}, outside the queue`,
+        `Merged by \`${display.by}\` outside the refinery, so it left the merge queue.`
+      ) : completed(
+        "neutral",
+        `Closed by ${display.by}, out of the queue`,
+        `Closed by \`${display.by}\`, so it left the merge queue. Reopening it does not queue it again: \`/queue\` does.`
+      );
+  }
+}
+function inProgress(title, summary3) {
+  return { status: "in_progress", title, summary: summary3 };
+}
+function completed(conclusion, title, summary3) {
+  return { status: "completed", conclusion, title, summary: summary3 };
+}
+function link(pull) {
+  return `[#${pull.number}](${pull.url})`;
+}
+function firstLine(text2) {
+  return text2.split("\n", 1)[0];
+}
+
+// app/github/queue-check-run.ts
+async function showQueueState(github, target) {
+  const { owner, repo, headSha } = target;
+  const check2 = queueCheck(target.display);
+  const output2 = { title: check2.title, summary: check2.summary };
+  const externalId = queueRef(`${owner}/${repo}`, target.number);
+  const found = target.queuedNow === true ? void 0 : await findCheckRun(github, {
+    owner,
+    repo,
+    ref: headSha,
+    checkName: QUEUE_CHECK_NAME,
+    externalId,
+    appSlug: target.botLogin.replace(/\[bot\]$/, "")
+  });
+  if (found === void 0 || found.status === "completed" && check2.conclusion === void 0) {
+    return createCheckRun(github, {
+      owner,
+      repo,
+      name: QUEUE_CHECK_NAME,
+      headSha,
+      externalId,
+      output: output2,
+      ...check2.conclusion ? { conclusion: check2.conclusion } : {}
+    });
+  }
+  await updateCheckRun(github, { owner, repo, id: found.id, output: output2, ...check2.conclusion ? { conclusion: check2.conclusion } : {} });
+  return found.id;
+}
+
+// app/github/branch-refs.ts
+async function branchTip(github, repo, branch) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/git/ref/{ref}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    ref: `heads/${branch}`
+  }), void 0);
+  return answer === void 0 ? void 0 : answer.data.object.sha;
+}
+async function moveBranch(github, repo, branch, sha, current) {
+  if (current === sha) return "unchanged";
+  if (current === void 0) {
+    await github.request("POST /repos/{owner}/{repo}/git/refs", { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${branch}`, sha });
+    return "created";
+  }
+  await github.request("PATCH /repos/{owner}/{repo}/git/refs/{ref}", { owner: repo.owner, repo: repo.repo, ref: `heads/${branch}`, sha, force: false });
+  return "moved";
+}
+
+// app/github/staging-build.ts
+async function buildStaging(github, repo, staging) {
+  await github.request("POST /repos/{owner}/{repo}/git/refs", { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${staging.branch}`, sha: staging.baseSha });
+  let sha = staging.baseSha;
+  const leftOut = [];
+  for (const head of staging.heads) {
+    try {
+      const answer = await github.request("POST /repos/{owner}/{repo}/merges", {
+        owner: repo.owner,
+        repo: repo.repo,
+        base: staging.branch,
+        head: head.sha,
+        commit_message: `Merge #${head.number}: ${head.title}`.slice(0, 200)
+      });
+      const made = answer.data;
+      if (typeof made?.sha === "string") sha = made.sha;
+    } catch (error63) {
+      const status = statusOf(error63);
+      if (status === 409) leftOut.push({ id: head.id, why: "conflict", text: `#${head.number} does not merge cleanly with the others and the base (GitHub answered 409: ${refusalOf(error63)})` });
+      else if (status === 403 || status === 422) leftOut.push({ id: head.id, why: "refused", text: `GitHub refused to merge #${head.number} (${status}: ${refusalOf(error63)})` });
+      else throw error63;
+    }
+  }
+  return { sha, leftOut };
+}
+async function deleteStaging(github, repo, branch) {
+  try {
+    await github.request("DELETE /repos/{owner}/{repo}/git/refs/{ref}", { owner: repo.owner, repo: repo.repo, ref: `heads/${branch}` });
+  } catch (error63) {
+    if (statusOf(error63) !== 422 && statusOf(error63) !== 404) throw error63;
+  }
+}
+
+// app/github/staging-facts.ts
+async function baseRules(github, repo, branch) {
+  const rules = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/rules/branches/{branch}", {
+    owner: repo.owner,
+    repo: repo.repo,
+    branch,
+    per_page: PER_PAGE
+  }), void 0);
+  const named = /* @__PURE__ */ new Set();
+  let linear = false;
+  for (const rule of rules?.data ?? []) {
+    if (rule.type === "required_status_checks") for (const check2 of rule.parameters?.required_status_checks ?? []) named.add(check2.context);
+    if (rule.type === "required_linear_history") linear = true;
+  }
+  const branchAnswer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/branches/{branch}", { owner: repo.owner, repo: repo.repo, branch }), void 0);
+  const protection = branchAnswer?.data?.protection;
+  for (const context of protection?.required_status_checks?.contexts ?? []) named.add(context);
+  for (const check2 of protection?.required_status_checks?.checks ?? []) named.add(check2.context);
+  return { required: [...named], linear };
+}
+async function checkRunsOn(github, repo, sha) {
+  const all = [];
+  for await (const page of pages(async (page2) => {
+    const { data } = await github.request("GET /repos/{owner}/{repo}/commits/{ref}/check-runs", { owner: repo.owner, repo: repo.repo, ref: sha, per_page: PER_PAGE, page: page2, filter: "latest" });
+    return data.check_runs;
+  })) {
+    for (const run2 of page) {
+      all.push({
+        id: run2.id,
+        name: run2.name,
+        status: run2.status,
+        conclusion: run2.conclusion,
+        ...run2.html_url ? { url: run2.html_url } : {},
+        ...run2.output?.title ? { summary: run2.output.title } : {}
+      });
+    }
+  }
+  return all;
+}
+async function statusesOn(github, repo, sha) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/commits/{ref}/status", { owner: repo.owner, repo: repo.repo, ref: sha, per_page: PER_PAGE }), void 0, [403]);
+  if (answer === void 0) return void 0;
+  const { data } = answer;
+  return data.statuses.map((status) => ({
+    context: status.context,
+    state: status.state,
+    ...status.target_url ? { url: status.target_url } : {},
+    ...status.description ? { description: status.description } : {}
+  }));
+}
+async function gatesRunOn(github, repo, workflow, sha) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs", {
+    owner: repo.owner,
+    repo: repo.repo,
+    workflow_id: workflow,
+    head_sha: sha,
+    per_page: 10
+  }), void 0);
+  const runs = (answer?.data?.workflow_runs ?? []).slice().sort((a, b) => b.id - a.id);
+  const newest = runs[0];
+  return newest === void 0 ? void 0 : { id: newest.id, status: newest.status, conclusion: newest.conclusion, url: newest.html_url };
+}
+
+// app/town/refinery-texts.ts
+var REFINERY_MARKER = "<!-- gastown:refinery -->";
+function plain(text2) {
+  return withoutMentions(sanitizeUntrusted(text2)).replace(/[\r\n]+/g, " ").replace(/\|/g, "\\|").trim();
+}
+function refineryPullTitle(base, lines) {
+  return `Refinery: land ${lines.map((line) => `#${line.request.number}`).join(", ")} into ${base}`.slice(0, 250);
+}
+function refineryPullBody(input2) {
+  const { base, trial, lines, state } = input2;
+  const rows = lines.map(({ request: request2, title }) => `| #${request2.number} | ${request2.bead === void 0 ? "\u2014" : `\`${request2.bead}\``} | ${plain(title.replace(/^Merge #\d+: /, ""))} | \`${request2.headSha.slice(0, 12)}\` |`);
+  const now = state.kind === "testing" ? "**Testing.** The gates are running on this branch's tip; nothing to review yet." : state.kind === "green" ? "**Green: ready for review.** Approve this pull request to land the batch." : `**Waiting:** ${state.why}`;
+  return [
+    REFINERY_MARKER,
+    `The merge queue's batch ${trial.attempt} into \`${base}\`: the base at \`${trial.baseSha.slice(0, 12)}\` with one merge commit per pull request below, exactly the tree that lands.`,
+    "",
+    now,
+    "",
+    "| Pull request | Bead | Title | Head |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    "",
+    `Gates: ${input2.gates}.`,
+    "",
+    "Once it is approved and green the refinery merges it with a merge commit, so each pull request above shows as merged. Closing it unmerged takes its pull requests out of the queue; `/queue` on one puts it back."
+  ].join("\n");
+}
+function gatesText(input2) {
+  const parts = [];
+  if (input2.checks) {
+    parts.push(input2.required.length > 0 ? `the required checks ${input2.required.map((name2) => `\`${name2}\``).join(", ")}` : "every check reported on the staging commit");
+  }
+  if (input2.commands.length > 0) parts.push(`the commands ${input2.commands.map((command) => `\`${command.replace(/`/g, "'")}\``).join(", ")} in \`${input2.workflow}\``);
+  return parts.join(" and ");
+}
+var EVIDENCE_LOG_LINES = 60;
+function failureEvidence(input2) {
+  const gates = input2.red.map((gate) => `- \`${plain(gate.name)}\`${gate.summary ? `: ${plain(gate.summary)}` : ""}${gate.url ? ` (${gate.url})` : ""}`);
+  const tail = input2.log === void 0 ? [] : ["", "The end of the failing log:", "", fenced(logTail(input2.log))];
+  return [`Red on the staging commit \`${input2.stagingSha.slice(0, 12)}\` (the base with this pull request merged in):`, ...gates, ...tail].join("\n");
+}
+function logTail(log) {
+  const lines = sanitizeUntrusted(log).replace(/\r/g, "").trimEnd().split("\n");
+  return lines.slice(-EVIDENCE_LOG_LINES).join("\n");
+}
+function failureSummaryVar(evidence) {
+  return sanitizeUntrusted(evidence).split("\n").filter((line) => !/^\s*(?:`{3,}|~{3,})/.test(line)).join("\n");
+}
+function ejectedComment(input2) {
+  return [`#${input2.number} is out of the merge queue: ${input2.why}.`, "", input2.evidence, "", input2.next].join("\n");
+}
+function mergeDigest(input2) {
+  const { request: request2, work } = input2;
+  const at = timestamp2(input2.mergedAt);
+  return {
+    id: digestId("merge", { repo: request2.repo, pr: request2.number }),
+    kind: "merge",
+    molecule: null,
+    formula: null,
+    bead: work?.id ?? request2.bead ?? null,
+    agent: request2.polecat ?? null,
+    rig: request2.repo,
+    started_at: request2.queuedAt < at ? request2.queuedAt : at,
+    finished_at: at,
+    exit: "MERGED",
+    steps_total: 0,
+    steps_done: 0,
+    attempts: request2.tries + 1,
+    commits: null,
+    files_changed: null,
+    lines_added: null,
+    lines_removed: null,
+    pr: request2.number,
+    merged_at: at,
+    cost_usd: null,
+    turns: null,
+    summary: `#${request2.number} landed in ${input2.where} after ${request2.tries} failed batch${request2.tries === 1 ? "" : "es"}.`
+  };
+}
+
+// app/town/staging-branch.ts
+var STAGING_PREFIX = "gastown-refinery/";
+function stagingBranch(base, attempt) {
+  return `${STAGING_PREFIX}${base}/${attempt}`;
+}
+
+// app/town/staging-verdict.ts
+var COMMAND_GATES = "gates";
+var PASSING = /* @__PURE__ */ new Set(["success", "neutral", "skipped"]);
+function checkRunResult(run2) {
+  if (run2.status !== "completed") return "pending";
+  if (run2.conclusion !== null && PASSING.has(run2.conclusion)) return "pass";
+  return run2.conclusion === "action_required" ? "person" : "fail";
+}
+function statusResult(status) {
+  return status.state === "success" ? "pass" : status.state === "pending" ? "pending" : "fail";
+}
+function stagingVerdict(facts2) {
+  const gates = [];
+  const waiting = [];
+  if (facts2.checks) {
+    const runs = latestBy(facts2.checkRuns.filter((run2) => !run2.name.startsWith("gastown/")), (run2) => run2.name);
+    const statuses = new Map(facts2.statuses.map((status) => [status.context, status]));
+    const names = facts2.required.length > 0 ? facts2.required : [.../* @__PURE__ */ new Set([...runs.keys(), ...statuses.keys()])];
+    if (names.length === 0) waiting.push("no check has reported on the staging commit yet");
+    for (const name2 of names) {
+      const run2 = runs.get(name2);
+      const status = statuses.get(name2);
+      if (run2 !== void 0) {
+        gates.push({ name: name2, result: checkRunResult(run2), red: { name: name2, ...run2.url ? { url: run2.url } : {}, ...run2.summary ? { summary: run2.summary } : {} } });
+      } else if (status !== void 0) {
+        gates.push({ name: name2, result: statusResult(status), red: { name: name2, ...status.url ? { url: status.url } : {}, ...status.description ? { summary: status.description } : {} } });
+      } else waiting.push(`the required check \`${name2}\` has not reported`);
+    }
+  }
+  if (facts2.commands) {
+    const run2 = facts2.gatesRun;
+    if (run2 === void 0) waiting.push("the gates workflow has not started");
+    else {
+      const result = run2.status !== "completed" ? "pending" : run2.conclusion === "success" ? "pass" : run2.conclusion === "action_required" ? "person" : "fail";
+      gates.push({ name: COMMAND_GATES, result, red: { name: COMMAND_GATES, url: run2.url, gatesRunId: run2.id } });
+    }
+  }
+  const red = gates.filter((gate) => gate.result === "fail").map((gate) => gate.red);
+  if (red.length > 0) return { kind: "red", red };
+  const person = gates.filter((gate) => gate.result === "person").map((gate) => `\`${gate.name}\``);
+  if (person.length > 0) return { kind: "person", waiting: `${person.join(", ")} waits for a person to approve its run` };
+  waiting.push(...gates.filter((gate) => gate.result === "pending").map((gate) => `\`${gate.name}\` is running`));
+  return waiting.length > 0 ? { kind: "pending", waiting: waiting.join("; ") } : { kind: "green" };
+}
+function latestBy(items, key) {
+  const latest = /* @__PURE__ */ new Map();
+  for (const item of items) {
+    const seen = latest.get(key(item));
+    if (seen === void 0 || item.id > seen.id) latest.set(key(item), item);
+  }
+  return latest;
+}
+
+// app/town/dispatch-records.ts
+function hookedFor(ledger2, bead, attempt) {
+  const found = ledger2.get(bead);
+  return found && beadStatus(found) === "hooked" && attemptOf(found) === attempt ? found : void 0;
+}
+function releaseRefusedDispatch(ledger2, bead, attempt, now) {
+  const found = hookedFor(ledger2, bead, attempt);
+  if (!found) return ledger2;
+  const released = withGastownMetadata({ ...unhooked(found), updated_at: timestamp2(now) }, { dispatched_at: void 0, ...UNCLAIMED });
+  return ledger2.withBead(released);
+}
+
+// app/handlers/sling-issue.ts
+async function slingIssue(town, request2) {
+  const { issue: issue3 } = request2;
+  const now = town.deps.clock();
+  await react(town.github, request2.acknowledge, "eyes");
+  if (isConvoyIssue(issue3.labels)) return await startConvoy(town, request2);
+  const read = await town.store.read();
+  const seen = beadByExternalRef(read.ledger, issue3.url);
+  const hooked = seen !== void 0 && beadStatus(seen) === "hooked";
+  const observed = hooked && (request2.retry || !dispatchedWithinGrace(seen, now)) ? await observeRun(town, seen) : void 0;
+  if (request2.retry && (!seen || attemptOf(seen) === 0)) {
+    await replyToIssue(
+      town.github,
+      { owner: town.owner, repo: town.repo, issue_number: issue3.number },
+      `@${request2.sender}: this issue has never been slung, so there is nothing to retry; \`/sling\` it.`
+    );
+    return;
+  }
+  const formula = request2.formula ?? (request2.retry && seen ? gastownString(seen, "formula") : void 0) ?? town.config.sling.formula;
+  let outcome;
+  let promoted;
+  const load = () => town.deps.loadFormulas(town.github, { owner: town.owner, repo: town.repo }, [formula]);
+  const write = (library) => town.store.update(
+    () => commitMessage(issue3, outcome, promoted),
+    (ledger2) => {
+      const slung = sling2(ledger2, {
+        issue: issue3,
+        formula,
+        vars: request2.vars,
+        baseBranch: town.defaultBranch,
+        slungBy: request2.sender,
+        now,
+        config: town.config,
+        fallbackPrefix: town.fallbackPrefix,
+        cook: cookWith(library),
+        ...observed ? { observedRun: { attempt: observed.attempt, live: observed.live } } : {},
+        ...request2.retry ? { retry: true } : {}
+      });
+      outcome = slung.outcome;
+      const next = slung.outcome.kind === "escalate" ? promoteWaiting(slung.ledger, town.config, now) : { ledger: slung.ledger };
+      promoted = next.hooked;
+      return request2.convoy ? withConvoyWork(next.ledger, issue3.url, request2.convoy) : next.ledger;
+    },
+    { from: read }
+  );
+  let written;
+  try {
+    try {
+      written = await write(hooked ? void 0 : await load());
+    } catch (error63) {
+      if (!(error63 instanceof FormulasNotLoaded)) throw error63;
+      written = await write(await load());
+    }
+  } catch (error63) {
+    if (!(error63 instanceof FormulaError || error63 instanceof MoleculeError || error63 instanceof ConfigError)) throw error63;
+    await showStatus(town, issue3, {
+      state: "error",
+      now,
+      detail: error63.message,
+      sandbox: town.config.polecat,
+      headline: `@${request2.sender}, this issue could not be slung with \`${formula}\`:`,
+      ...seen ? { bead: seen, ledger: read.ledger } : {}
+    });
+    return;
+  }
+  if (outcome === void 0) throw new Error("the sling mutation never ran");
+  await settle2(town, request2, outcome, written.state, observed?.run);
+  if (promoted !== void 0 && written.changed) await dispatchPromoted(town, promoted, written.state);
+}
+async function observeRun(town, bead) {
+  const attempt = attemptOf(bead);
+  const run2 = await findBeadRun(town, bead, attempt);
+  return { attempt, live: run2 !== void 0 && isLiveRun(run2), run: run2 };
+}
+var FormulasNotLoaded = class extends Error {
+};
+function cookWith(library) {
+  return (name2, vars) => {
+    if (!library) throw new FormulasNotLoaded(name2);
+    return cook(name2, library, vars);
+  };
+}
+async function settle2(town, request2, outcome, state, seenRun) {
+  const { issue: issue3 } = request2;
+  const now = town.deps.clock();
+  const view = { now, bead: outcome.bead, ledger: state.ledger, sandbox: town.config.polecat };
+  const slingLabels = slingLabelsOn(issue3.labels, town.config.sling.label);
+  const missingSlingLabel = slingLabels.length === 0 ? [town.config.sling.label] : [];
+  switch (outcome.kind) {
+    case "dispatch": {
+      if (outcome.reason === "retry" && seenRun && isLiveRun(seenRun)) {
+        await cancelRun(town.github, { owner: town.owner, repo: town.repo, runId: seenRun.id });
+      }
+      const { polecat: polecat2, attempt } = outcome.assignment;
+      const how = outcome.reason === "retry" ? request2.retry ? `Retried by @${request2.sender}: the last attempt was stopped and this one started` : `No run was seen for the last attempt, so it was dispatched again` : outcome.reason === "resume" ? `It resumes the open molecule from its first step not done` : `It is on its way`;
+      await dispatchHooked(town, async () => issue3, outcome.assignment, state, outcome.reason === "retry" && request2.retry ? `${how}: polecat **${polecat2}**, attempt ${attempt}.` : `Slung by @${request2.sender} to polecat **${polecat2}** (attempt ${attempt}). ${how}.`, missingSlingLabel);
+      return;
+    }
+    case "already-hooked": {
+      const polecat2 = gastownString(outcome.bead, "polecat") ?? "?";
+      const run2 = seenRun ? ` ([run ${seenRun.id}](${seenRun.html_url}), ${seenRun.status})` : "";
+      const said = outcome.why === "running" ? `already hooked: polecat **${polecat2}** is running it${run2}, so nothing more was started.` : `already hooked: polecat **${polecat2}** was dispatched moments ago, so nothing more was started.`;
+      if (request2.acknowledge && "comment_id" in request2.acknowledge) {
+        await replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issue3.number }, `@${request2.sender}: ${said}`);
+      }
+      return;
+    }
+    case "waiting":
+      await showStatus(town, issue3, {
+        ...view,
+        state: "waiting",
+        headline: `All ${outcome.hooked} polecats are busy (limits.max_polecats is ${town.config.limits.max_polecats}). This issue waits for the next free one.`
+      }, { add: [WAITING_LABEL, ...missingSlingLabel] });
+      return;
+    case "escalate":
+      await showStatus(town, issue3, {
+        ...view,
+        state: "escalated",
+        headline: `No polecat run was seen after ${outcome.attempts} attempts, so the hook was let go. Look at the polecat workflow's runs, then sling again.`
+      }, { add: [ESCALATED_LABEL], remove: [HOOKED_LABEL, ...slingLabels] });
+      return;
+    case "closed":
+      await showStatus(town, issue3, {
+        ...view,
+        state: "error",
+        headline: `This issue is closed, so it was not slung. Reopen it first.`
+      }, { remove: slingLabels });
+      return;
+  }
+}
+async function dispatchHooked(town, issueOf, assignment, state, headline, addLabels2 = []) {
+  const dispatched = await dispatch(town, assignment, state);
+  const issue3 = await issueOf();
+  if (issue3 === void 0) return;
+  const view = { now: town.deps.clock(), bead: dispatched.bead, ledger: dispatched.ledger, sandbox: town.config.polecat };
+  if (dispatched.refused) {
+    await showStatus(town, issue3, {
+      ...view,
+      state: "error",
+      detail: dispatched.refused,
+      headline: `The polecat workflow could not be started, so the hook was let go. Fix the workflow, then sling again.`
+    }, { remove: [HOOKED_LABEL, ...slingLabelsOn(issue3.labels, town.config.sling.label)] });
+    return;
+  }
+  await showStatus(town, issue3, {
+    ...view,
+    state: "hooked",
+    headline,
+    ...dispatched.run ? { run: dispatched.run } : {}
+  }, { add: [HOOKED_LABEL, ...addLabels2], remove: [WAITING_LABEL, ...otherStatusLabels(issue3.labels, HOOKED_LABEL)] });
+}
+function issueOfBead(town, bead) {
+  const number4 = issueNumberOf(bead);
+  return async () => {
+    const labels = number4 === void 0 ? void 0 : await labelsOn(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 });
+    return number4 === void 0 || labels === void 0 ? void 0 : { number: number4, labels };
+  };
+}
+async function dispatchPromoted(town, promoted, state) {
+  const { polecat: polecat2, attempt } = promoted.assignment;
+  const slungBy = gastownString(promoted.bead, "slung_by");
+  await dispatchHooked(
+    town,
+    issueOfBead(town, promoted.bead),
+    promoted.assignment,
+    state,
+    `A polecat came free: slung${slungBy === void 0 ? "" : ` by @${slungBy}`} to polecat **${polecat2}** (attempt ${attempt}). It is on its way.`
+  );
+}
+async function dispatch(town, assignment, state) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const { workflow, ref } = town.config.polecat;
+  const beadIn = (ledger2) => ledger2.get(assignment.bead);
+  let started;
+  try {
+    started = await dispatchWorkflow(town.github, { ...repo, workflow, ref: ref ?? town.defaultBranch, inputs: polecatInputs(assignment, town.config.polecat) });
+  } catch (error63) {
+    if (!(error63 instanceof DispatchError)) throw error63;
+    const now = town.deps.clock();
+    const released = await town.store.update(
+      `Release ${assignment.bead}: the polecat workflow was refused`,
+      (ledger2) => releaseRefusedDispatch(ledger2, assignment.bead, assignment.attempt, now),
+      { from: state }
+    );
+    return { bead: beadIn(released.state.ledger), ledger: released.state.ledger, refused: error63.message };
+  }
+  const found = started.runId === void 0 ? await findRunByName(town.github, { ...repo, workflow, name: polecatRunName(assignment) }) : void 0;
+  const run2 = started.runId !== void 0 && started.htmlUrl !== void 0 ? { id: started.runId, url: started.htmlUrl, status: "queued" } : found ? { id: found.id, url: found.html_url, status: found.status } : void 0;
+  return { bead: beadIn(state.ledger), ledger: state.ledger, ...run2 ? { run: run2 } : {} };
+}
+function commitMessage(issue3, outcome, promoted) {
+  const hooked = promoted === void 0 ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`;
+  return slingMessage(issue3, outcome) + hooked;
+}
+function slingMessage(issue3, outcome) {
+  const bead = outcome?.bead?.id ?? "?";
+  switch (outcome?.kind) {
+    case "dispatch":
+      return `Sling #${issue3.number} (${bead}) to polecat ${outcome.assignment.polecat}, attempt ${outcome.assignment.attempt}`;
+    case "waiting":
+      return `Sling #${issue3.number} (${bead}): waiting for a free polecat`;
+    case "escalate":
+      return `Escalate #${issue3.number} (${bead}): no run after ${outcome.attempts} attempts`;
+    default:
+      return `Sling #${issue3.number} (${bead})`;
+  }
 }
 
 // app/handlers/refinery-outcomes.ts
@@ -58466,6 +58910,7 @@ async function tellLanded(town, landing) {
     const issue3 = work === void 0 ? void 0 : issueNumberOf(work);
     if (issue3 !== void 0) await closeIssue(town.github, { ...repo, issue_number: issue3 });
   }
+  await wakeConvoys(town, landing.landed.map((l) => l.work));
 }
 
 // app/handlers/refinery-landing.ts
@@ -58517,7 +58962,7 @@ async function landBatch(town, batch) {
       return { kind: "landed", sha: data.sha, where: `#${trial.pr}` };
     } catch (error63) {
       const status = statusOf(error63);
-      if (status === 405) return { kind: "refused", why: oneLine3(refusalOf(error63)) };
+      if (status === 405) return { kind: "refused", why: oneLine2(refusalOf(error63)) };
       if (status === 409) return { kind: "base-moved" };
       throw error63;
     }
@@ -58530,13 +58975,13 @@ async function landBatch(town, batch) {
     return { kind: "landed", sha: staging, where: `\`${base}\` at ${staging.slice(0, 12)}` };
   } catch (error63) {
     const status = statusOf(error63);
-    const why = oneLine3(refusalOf(error63));
+    const why = oneLine2(refusalOf(error63));
     if (status === 422 && /fast.forward/i.test(why)) return { kind: "base-moved" };
     if (status === 422 || status === 403 || status === 409) return { kind: "to-review", why };
     throw error63;
   }
 }
-function oneLine3(text2) {
+function oneLine2(text2) {
   return text2.replace(/\s+/g, " ").trim().replace(/\.+$/, "");
 }
 
@@ -58965,6 +59410,752 @@ async function refineSoon(town, base) {
   await refineBase(town, town.deps, town.botLogin, base).catch(() => void 0);
 }
 
+// app/handlers/issue-events.ts
+function issueSnapshot(issue3) {
+  return {
+    url: issue3.html_url,
+    number: issue3.number,
+    ...typeof issue3.id === "number" ? { id: issue3.id } : {},
+    title: issue3.title,
+    body: issue3.body ?? null,
+    labels: (issue3.labels ?? []).map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean),
+    state: issue3.state === "closed" ? "closed" : "open",
+    createdAt: issue3.created_at,
+    author: issue3.user?.login ?? "ghost"
+  };
+}
+
+// app/handlers/convoy-run.ts
+async function startConvoy(town, request2) {
+  const { issue: issue3 } = request2;
+  const where = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
+  if (issue3.state === "closed") {
+    await replyToIssue(town.github, where, `@${request2.sender}: this convoy's issue is closed, so nothing was slung. Reopen it first.`);
+    return;
+  }
+  const repo = `${town.owner}/${town.repo}`;
+  const written = await town.store.update(`Convoy of ${repo}#${issue3.number}: slung by ${request2.sender}`, (ledger2) => startedConvoy(ledger2, {
+    repo,
+    number: issue3.number,
+    slungBy: request2.sender,
+    now: town.deps.clock(),
+    prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? town.fallbackPrefix
+  }));
+  await advanceConvoy(town, issue3.number, { ledger: written.state.ledger, state: written.state });
+}
+async function advanceConvoy(town, number4, seen) {
+  const repo = `${town.owner}/${town.repo}`;
+  const ref = convoyRef(repo, number4);
+  const ledger2 = seen?.ledger ?? await town.store.peek();
+  const convoy = convoyOf(ledger2, ref);
+  if (convoy === void 0 || convoy.status === "closed") return void 0;
+  const now = town.deps.clock();
+  const subs = (await listSubIssues(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 })).filter((sub) => sub.payload.pull_request === void 0);
+  const towns = new RepositoryTowns(town, ledger2);
+  const facts2 = await factsOf(towns, convoy, subs, now);
+  const step = (current) => {
+    const found = convoyOf(current, ref);
+    const plan2 = found === void 0 ? void 0 : planWave(found, facts2, now);
+    return { plan: plan2, ledger: plan2 === void 0 ? current : withConvoy(current, plan2.convoy, now) };
+  };
+  let plan = step(ledger2).plan;
+  const idle = step(ledger2).ledger === ledger2;
+  const written = idle ? { changed: false, state: seen?.state } : await town.store.update(() => stepMessage(ref, plan), (current) => {
+    const next = step(current);
+    plan = next.plan;
+    return next.ledger;
+  }, seen?.state ? { from: seen.state } : {});
+  if (plan === void 0) return void 0;
+  const planned = plan;
+  const slung = [];
+  const notes = towns.notes();
+  if (written.changed) {
+    for (const tracked of planned.sling) {
+      const sub = subs.find((s) => `${s.owner}/${s.repo}` === tracked.repo && s.number === tracked.number);
+      const subTown = await towns.get(tracked.repo);
+      if (sub === void 0 || typeof subTown === "string") continue;
+      try {
+        await slingIssue(subTown, slingOf(sub, planned.convoy));
+        slung.push(`${tracked.repo}#${tracked.number}`);
+      } catch (error63) {
+        if (error63 instanceof LedgerReadError) notes.push(`${tracked.repo}#${tracked.number} could not be slung: the ledger branch of ${tracked.repo} does not read.`);
+        else if (statusOf(error63) === 403) notes.push(`${tracked.repo}#${tracked.number} could not be slung: ${OUT_OF_REACH}.`);
+        else throw error63;
+      }
+    }
+  }
+  const titles = new Map(subs.map((s) => [`${s.owner}/${s.repo}#${s.number}`, s.payload.title]));
+  const issue3 = { owner: town.owner, repo: town.repo, issue_number: number4 };
+  const comment = await upsertMarkedComment(town.github, issue3, CONVOY_MARKER, renderConvoyComment({ convoy: planned.convoy, titles, notes }), { botLogin: town.botLogin });
+  if (comment.id !== planned.convoy.commentId) {
+    await town.store.update(`Convoy of ${repo}#${number4}: its comment is ${comment.id}`, (ledger3) => {
+      const current = convoyOf(ledger3, ref);
+      return current === void 0 ? ledger3 : withConvoy(ledger3, { ...current, commentId: comment.id }, now);
+    }, written.state === void 0 || written.changed && planned.sling.some((t) => t.repo === repo) ? {} : { from: written.state });
+  }
+  const closed = written.changed && planned.done;
+  if (closed) await closeIssue(town.github, issue3);
+  return { ref, slung, closed };
+}
+async function wakeConvoys(town, works) {
+  const refs = new Set(works.map((work) => work === void 0 ? void 0 : gastownString(work, "convoy")).filter((ref) => ref !== void 0));
+  const towns = new RepositoryTowns(town);
+  for (const ref of refs) {
+    const where = parseConvoyRef(ref);
+    const home = where === void 0 ? void 0 : await towns.get(`${where.owner}/${where.repo}`);
+    if (where === void 0 || home === void 0 || typeof home === "string") continue;
+    try {
+      await advanceConvoy(home, where.number);
+    } catch {
+    }
+  }
+}
+async function patrolConvoys(town, ledger2) {
+  const steps = [];
+  for (const convoy of openConvoys(ledger2)) {
+    if (convoy.repo !== `${town.owner}/${town.repo}`) continue;
+    const step = await advanceConvoy(town, convoy.number, { ledger: ledger2 });
+    if (step !== void 0) steps.push(step);
+  }
+  return steps;
+}
+async function factsOf(towns, convoy, subs, now) {
+  const facts2 = [];
+  for (const sub of subs) {
+    const repo = `${sub.owner}/${sub.repo}`;
+    const subTown = await towns.get(repo);
+    const ledger2 = typeof subTown === "string" ? void 0 : await towns.ledger(repo);
+    const work = ledger2 === void 0 || typeof ledger2 === "string" ? { kind: "none" } : subIssueWork(ledger2, {
+      url: sub.payload.html_url,
+      repo,
+      number: sub.number,
+      labels: issueSnapshot(sub.payload).labels
+    });
+    const blockers = work.kind !== "none" || sub.state === "closed" || typeof subTown === "string" ? [] : (await listBlockedBy(towns.home.github, { owner: sub.owner, repo: sub.repo, issue_number: sub.number })).map((b) => ({ repo: `${b.owner}/${b.repo}`, number: b.number, state: b.state }));
+    const refused2 = typeof subTown === "string" ? "see below" : typeof ledger2 === "string" ? ledger2 : void 0;
+    facts2.push({ repo, number: sub.number, id: sub.id, state: sub.state, work, blockers, ...refused2 === void 0 ? {} : { refused: refused2 } });
+  }
+  const toSling = new Set(planWave(convoy, facts2, now).sling.map((t) => t.repo));
+  const refused = /* @__PURE__ */ new Map();
+  for (const repo of toSling) {
+    if (repo === convoy.repo) continue;
+    const why = await towns.refusal(repo, convoy.slungBy);
+    if (why !== void 0) refused.set(repo, why);
+  }
+  return facts2.map((fact) => refused.has(fact.repo) ? { ...fact, refused: refused.get(fact.repo) } : fact);
+}
+function slingOf(sub, convoy) {
+  return {
+    issue: issueSnapshot(sub.payload),
+    formula: void 0,
+    vars: {},
+    sender: convoy.slungBy,
+    acknowledge: { owner: sub.owner, repo: sub.repo, issue_number: sub.number },
+    convoy: { ref: convoy.ref, convoyAt: convoy.convoyAt }
+  };
+}
+function stepMessage(ref, plan) {
+  const name2 = ref.replace(/^gastown:convoy\//, "");
+  if (plan === void 0) return `Convoy of ${name2}`;
+  if (plan.done) return `Convoy of ${name2}: every tracked issue landed or closed`;
+  const slung = plan.sling.map((t) => `${t.repo}#${t.number}`).join(", ");
+  return slung === "" ? `Convoy of ${name2}: progress` : `Convoy of ${name2}: wave ${plan.convoy.wave} slings ${slung}`;
+}
+var OUT_OF_REACH = "the App cannot act in this repository (it is not in this installation; in Actions-only mode a workflow's GITHUB_TOKEN reaches its own repository only), so its sub-issues are not slung";
+var RepositoryTowns = class {
+  constructor(home, homeLedger) {
+    this.home = home;
+    this.towns.set(`${home.owner}/${home.repo}`, home);
+    if (homeLedger !== void 0) this.ledgers.set(`${home.owner}/${home.repo}`, homeLedger);
+  }
+  home;
+  towns = /* @__PURE__ */ new Map();
+  ledgers = /* @__PURE__ */ new Map();
+  async get(repo) {
+    const known = this.towns.get(repo);
+    if (known !== void 0) return known;
+    const opened = await this.open(repo);
+    this.towns.set(repo, opened);
+    return opened;
+  }
+  /** The repository's ledger, read once; a sentence instead when its ledger branch does not read. */
+  async ledger(repo) {
+    const known = this.ledgers.get(repo);
+    if (known !== void 0) return known;
+    const town = await this.get(repo);
+    let ledger2;
+    try {
+      ledger2 = typeof town === "string" ? town : await town.store.peek();
+    } catch (error63) {
+      if (!(error63 instanceof LedgerReadError)) throw error63;
+      ledger2 = `the ledger branch of ${repo} does not read (\`gt ledger validate\` lists its errors)`;
+    }
+    this.ledgers.set(repo, ledger2);
+    return ledger2;
+  }
+  /** Why `login` may not sling in `repo`, by that repository's own `trust` settings; undefined when they may. */
+  async refusal(repo, login) {
+    const town = await this.get(repo);
+    if (typeof town === "string") return town;
+    const sender = { login, type: login.endsWith("[bot]") ? "Bot" : "User" };
+    let role;
+    try {
+      role = sender.type === "Bot" ? void 0 : await repositoryRole(town.github, town.owner, town.repo, login);
+    } catch (error63) {
+      if (statusOf(error63) === 403) return OUT_OF_REACH;
+      throw error63;
+    }
+    const decision = mayDrive(sender, role, town.config.trust);
+    return decision.allowed ? void 0 : decision.reason.replace("this repository", repo);
+  }
+  /** A sentence for each repository the convoy cannot sling in. */
+  notes() {
+    return [...this.towns.entries()].filter(([, town]) => typeof town === "string").map(([repo, why]) => `${repo}: ${why}.`);
+  }
+  async open(repo) {
+    const [owner, name2] = repo.split("/");
+    const found = await unlessAbsent(() => this.home.github.request("GET /repos/{owner}/{repo}", { owner, repo: name2 }), void 0, [403, 404]);
+    if (found === void 0) return OUT_OF_REACH;
+    const defaultBranch = found.data.default_branch;
+    const opened = await openTown({ github: this.home.github, owner, repo: name2, defaultBranch }, this.home.deps);
+    if (opened.kind === "off") return "Gas Town is not switched on in this repository (it has no `.github/gastown.yml`), so its sub-issues are not slung";
+    if (opened.kind === "invalid") return "this repository's `.github/gastown.yml` has problems, so its sub-issues are not slung";
+    return { ...opened.town, botLogin: this.home.botLogin };
+  }
+};
+
+// app/github/issue-links.ts
+var ALREADY = /duplicate sub-issues|already blocked by/i;
+async function link2(request2) {
+  try {
+    await request2();
+    return { kind: "linked" };
+  } catch (error63) {
+    if (statusOf(error63) !== 422) throw error63;
+    const why = refusalOf(error63);
+    if (ALREADY.test(why) && !/only have one parent/i.test(why)) return { kind: "linked" };
+    return { kind: "refused", why };
+  }
+}
+function addSubIssue(github, parent, childId, replaceParent = false) {
+  return link2(() => github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues", {
+    ...parent,
+    sub_issue_id: childId,
+    ...replaceParent ? { replace_parent: true } : {}
+  }));
+}
+async function removeSubIssue(github, parent, childId) {
+  await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue", { ...parent, sub_issue_id: childId }), void 0);
+}
+function addBlockedBy(github, issue3, blockerId) {
+  return link2(() => github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by", { ...issue3, issue_id: blockerId }));
+}
+async function removeBlockedBy(github, issue3, blockerId) {
+  await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}", { ...issue3, issue_id: blockerId }), void 0);
+}
+
+// app/github/edit-issue.ts
+async function editIssue(github, issue3, edit) {
+  const { data } = await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue3, ...edit });
+  return data;
+}
+
+// app/github/mirrored-issues.ts
+async function openMirrorIssue(github, repo, shape) {
+  const { data } = await github.request("POST /repos/{owner}/{repo}/issues", {
+    ...repo,
+    title: shape.title,
+    body: shape.body,
+    ...shape.labels.length > 0 ? { labels: [...shape.labels] } : {},
+    ...shape.assignees !== void 0 && shape.assignees.length > 0 ? { assignees: [...shape.assignees] } : {}
+  });
+  const opened = data;
+  if (shape.state === "closed") return await editIssue(github, { ...repo, issue_number: opened.number }, { state: "closed", state_reason: shape.state_reason ?? "completed" });
+  return opened;
+}
+async function getMirrorIssue(github, issue3) {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...issue3 });
+  return data;
+}
+async function findMirrorIssues(github, repo, wanted) {
+  const found = /* @__PURE__ */ new Map();
+  for (const creator of [wanted.creator, void 0]) {
+    const listing = issuesOpenedSince(github, repo, {
+      since: wanted.since,
+      ...creator !== void 0 ? { creator } : {}
+    });
+    for await (const issues of listing) {
+      for (const issue3 of issues) {
+        const bead = markerBeadId(issue3.body);
+        if (bead === void 0 || !wanted.beadIds.has(bead) || found.has(bead)) continue;
+        if (issue3.pull_request === void 0 && issue3.user?.login === wanted.creator) found.set(bead, issue3);
+      }
+      if (found.size === wanted.beadIds.size) return found;
+    }
+  }
+  return found;
+}
+
+// app/github/mirrored-comments.ts
+async function postedLedgerComments(github, issue3, since, botLogin) {
+  const found = /* @__PURE__ */ new Map();
+  for await (const comments of pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    ...issue3,
+    since,
+    per_page: PER_PAGE,
+    page
+  })).data)) {
+    for (const comment of comments) {
+      const key = markerCommentId(comment.body);
+      if (key !== void 0 && comment.user?.login === botLogin && !found.has(key)) found.set(key, comment.id);
+    }
+  }
+  return found;
+}
+
+// app/mirror/ledger-push.ts
+var MIRROR_COMMIT_PREFIX = "Mirror: ";
+
+// app/handlers/mirror-beads.ts
+var NOTHING = { opened: [], recovered: [], updated: [], linked: 0, commented: 0, notes: [] };
+function describeMirror(report) {
+  const did = [];
+  if (report.opened.length > 0) did.push(`opened ${report.opened.map((o) => `#${o.number} (${o.bead})`).join(", ")}`);
+  if (report.recovered.length > 0) did.push(`found ${report.recovered.map((o) => `#${o.number} (${o.bead})`).join(", ")}, opened before a crash`);
+  if (report.updated.length > 0) did.push(`updated the issues of ${report.updated.join(", ")}`);
+  const sentences = did.length === 0 ? [] : [`The mirror ${did.join("; ")}.`];
+  if (report.backlog !== void 0 && report.backlog.pending > 0) sentences.push(`${backlogLine(report.backlog)}, as GitHub's secondary limits allow.`);
+  sentences.push(...report.notes);
+  return sentences.length === 0 ? void 0 : sentences.join(" ");
+}
+async function mirrorBeads(town, ids, seen, depth = 0) {
+  const { github, config: config2, deps } = town;
+  const repo = { owner: town.owner, repo: town.repo };
+  const mirror2 = config2.mirror;
+  const now = deps.clock();
+  const mirrored = (bead) => isMirrored(bead, mirror2);
+  const wanted = [...ids];
+  let work = mirrorWork(seen, wanted, mirror2, repo, now);
+  const opening = new Set([...work.open, ...work.recover].map((bead) => bead.id));
+  const relink = beadsLinkingTo(seen, opening).filter((id) => {
+    const bead = seen.get(id);
+    return bead !== void 0 && mirrored(bead) && issueNumberOf2(bead.external_ref, repo) !== void 0 && !work.sync.some((b) => b.id === id);
+  });
+  if (work.open.length === 0 && work.recover.length === 0 && work.sync.length === 0 && relink.length === 0) return NOTHING;
+  const outcomes = /* @__PURE__ */ new Map();
+  const outcome = (id) => {
+    let found = outcomes.get(id);
+    if (!found) outcomes.set(id, found = {});
+    return found;
+  };
+  const notes = [];
+  const report = { opened: [], recovered: [], updated: [], linked: 0, commented: 0 };
+  const issues = /* @__PURE__ */ new Map();
+  let state;
+  let view = seen;
+  let deferred = 0;
+  let claimed = [];
+  const intentInput = (ledger2) => ({
+    ...repo,
+    candidates: work.open.map((b) => b.id),
+    mirror: mirror2,
+    slot: { now, actor: town.botLogin, prefix: ledgerPrefix(config2.ledger.prefix ?? void 0, ledger2.records.keys()) ?? town.fallbackPrefix }
+  });
+  const affordable = work.open.length > 0 && withOpeningIntents(seen, intentInput(seen)).claimed.length > 0;
+  if (work.open.length > 0 && !affordable) deferred = work.open.length;
+  if (affordable) {
+    let intents;
+    const written = await town.store.update(
+      () => `${MIRROR_COMMIT_PREFIX}opening issues for ${(intents?.claimed ?? []).map((b) => b.id).join(" ")}`,
+      (ledger2) => {
+        intents = withOpeningIntents(ledger2, intentInput(ledger2));
+        return intents.ledger;
+      }
+    );
+    state = written.state;
+    view = written.state.ledger;
+    deferred = intents?.deferred ?? 0;
+    claimed = intents?.claimed ?? [];
+    const again = mirrorWork(view, wanted, mirror2, repo, now);
+    work = { open: [], recover: again.recover, sync: again.sync };
+  }
+  try {
+    for (const bead of claimed) {
+      const issue3 = await openMirrorIssue(github, repo, issueShape(bead));
+      issues.set(bead.id, issue3);
+      outcome(bead.id).opened = { sent: bead, issue: issue3 };
+      report.opened.push({ bead: bead.id, number: issue3.number });
+    }
+    if (work.recover.length > 0) await recoverOpenings(town, work.recover, issues, outcome, report);
+    for (const bead of [...work.sync, ...work.recover.filter((b) => outcomes.get(b.id)?.synced !== void 0)]) {
+      const current = view.get(bead.id) ?? bead;
+      const issue3 = issues.get(bead.id) ?? await getMirrorIssue(github, issueRef(town, current));
+      const linked = current.external_ref ? current : { ...current, external_ref: issue3.html_url };
+      const { edit } = syncBeadAndIssue(linked, issue3, { now });
+      const after = edit === void 0 ? issue3 : await editIssue(github, { ...repo, issue_number: issue3.number }, edit);
+      if (edit !== void 0) report.updated.push(bead.id);
+      issues.set(bead.id, after);
+      outcome(bead.id).synced = after;
+      if (issueIdOf(current) !== after.id) outcome(bead.id).issueId = after.id;
+    }
+    const linking = [.../* @__PURE__ */ new Set([...issues.keys(), ...relink])].sort();
+    for (const id of linking) await sendLinks(town, view, id, issues, outcome, notes, report, mirrored);
+    for (const id of [...issues.keys()].sort()) await sendComments(town, view.get(id), issues.get(id), outcomes.get(id)?.opened !== void 0, outcome, report);
+  } finally {
+    if (outcomes.size > 0) {
+      const written = await town.store.update(() => `${MIRROR_COMMIT_PREFIX}${summary2(report)}`, (ledger2) => recordOutcomes(ledger2, outcomes, now), state ? { from: state } : {});
+      state = written.state;
+    }
+  }
+  const changedSince = [...outcomes].filter(([id, o]) => {
+    const bead = state?.ledger.get(id);
+    return o.opened !== void 0 && bead !== void 0 && !jsonEqual(ledgerFields(bead), ledgerFields(o.opened.sent));
+  }).map(([id]) => id);
+  let follow = NOTHING;
+  if (changedSince.length > 0 && depth === 0 && state) follow = await mirrorBeads(town, changedSince, state.ledger, 1);
+  const backlog = deferred > 0 ? mirrorBacklog(state?.ledger ?? seen, mirror2) : void 0;
+  return {
+    opened: report.opened,
+    recovered: report.recovered,
+    updated: [...report.updated, ...follow.updated],
+    linked: report.linked + follow.linked,
+    commented: report.commented + follow.commented,
+    notes: [...notes, ...follow.notes],
+    ...backlog ? { backlog: { pending: backlog.pending, total: backlog.total } } : {}
+  };
+}
+async function mirrorPending(town, ledger2) {
+  if (!town.config.mirror.enabled) return void 0;
+  const backlog = mirrorBacklog(ledger2, town.config.mirror);
+  if (backlog.pending === 0) return void 0;
+  const report = await mirrorBeads(town, backlog.ids, ledger2);
+  const idle = report.opened.length === 0 && report.recovered.length === 0 && report.backlog === void 0;
+  return describeMirror(idle ? { ...report, backlog } : report);
+}
+function issueRef(town, bead) {
+  const number4 = issueNumberOf2(bead.external_ref, town);
+  if (number4 === void 0) throw new Error(`${bead.id}: ${bead.external_ref ?? "no external_ref"} is no issue of ${town.owner}/${town.repo}`);
+  return { owner: town.owner, repo: town.repo, issue_number: number4 };
+}
+function summary2(report) {
+  const parts = [];
+  if (report.opened.length > 0) parts.push(`opened ${report.opened.map((o) => `#${o.number}`).join(" ")}`);
+  if (report.recovered.length > 0) parts.push(`found ${report.recovered.map((o) => `#${o.number}`).join(" ")}`);
+  if (report.updated.length > 0) parts.push(`updated ${report.updated.length} issue${report.updated.length === 1 ? "" : "s"}`);
+  return parts.length === 0 ? "synced with GitHub" : parts.join(", ");
+}
+async function recoverOpenings(town, beads, issues, outcome, report) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const since = listedSince(beads.map((b) => gastownString(b, MIRROR_OPENING_KEY)).sort()[0]);
+  const found = await findMirrorIssues(town.github, repo, { creator: town.botLogin, since, beadIds: new Set(beads.map((b) => b.id)) });
+  for (const bead of beads) {
+    const issue3 = found.get(bead.id);
+    if (issue3 !== void 0) {
+      issues.set(bead.id, issue3);
+      outcome(bead.id).synced = issue3;
+      report.recovered.push({ bead: bead.id, number: issue3.number });
+      continue;
+    }
+    const opened = await openMirrorIssue(town.github, repo, issueShape(bead));
+    issues.set(bead.id, opened);
+    outcome(bead.id).opened = { sent: bead, issue: opened };
+    report.opened.push({ bead: bead.id, number: opened.number });
+  }
+}
+async function issueOfBead2(town, view, id, issues, outcome) {
+  const known = issues.get(id);
+  if (known !== void 0) return { number: known.number, id: known.id, issue: known };
+  const bead = view.get(id);
+  const number4 = issueNumberOf2(bead?.external_ref, town);
+  if (bead === void 0 || number4 === void 0) return void 0;
+  const recorded = issueIdOf(bead);
+  if (recorded !== void 0) return { number: number4, id: recorded };
+  const issue3 = await getMirrorIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 });
+  issues.set(id, issue3);
+  outcome(id).issueId = issue3.id;
+  return { number: number4, id: issue3.id, issue: issue3 };
+}
+function parentNumber(town, issue3) {
+  const url2 = issue3?.parent_issue_url;
+  if (url2 === void 0 || url2 === null) return void 0;
+  const match = /\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/.exec(url2);
+  if (!match || match[1]?.toLowerCase() !== town.owner.toLowerCase() || match[2]?.toLowerCase() !== town.repo.toLowerCase()) return "elsewhere";
+  return Number(match[3]);
+}
+async function sendLinks(town, view, id, issues, outcome, notes, report, mirrored) {
+  const bead = view.get(id);
+  if (bead === void 0) return;
+  const wanted = ledgerLinks(view, bead, mirrored);
+  const synced = syncedLinks(bead);
+  const changes = linkChanges(wanted, synced, unlinkedParent(bead));
+  if (noLinkChanges(changes)) return;
+  const own2 = await issueOfBead2(town, view, id, issues, outcome);
+  if (own2 === void 0) return;
+  const repo = { owner: town.owner, repo: town.repo };
+  let parent = synced.parent;
+  if (changes.parent.add !== void 0 || changes.parent.remove !== void 0) {
+    const child = own2.issue ?? await getMirrorIssue(town.github, { ...repo, issue_number: own2.number });
+    issues.set(id, child);
+    const onGitHub = parentNumber(town, child);
+    const previous = changes.parent.remove === void 0 ? void 0 : await issueOfBead2(town, view, changes.parent.remove, issues, outcome);
+    if (changes.parent.add !== void 0) {
+      const next = await issueOfBead2(town, view, changes.parent.add, issues, outcome);
+      if (next !== void 0) {
+        if (onGitHub === next.number) {
+          parent = changes.parent.add;
+        } else {
+          const replace = onGitHub !== void 0;
+          const outcomeOf = await addSubIssue(town.github, { ...repo, issue_number: next.number }, own2.id, replace);
+          if (outcomeOf.kind === "linked") {
+            parent = changes.parent.add;
+            report.linked++;
+            if (replace && onGitHub !== previous?.number) {
+              const from = onGitHub === "elsewhere" ? "its parent in another repository" : `#${onGitHub}`;
+              await replyToIssue(
+                town.github,
+                { ...repo, issue_number: own2.number },
+                `Gas Town moved this issue from ${from} to #${next.number}: its bead's parent changed in the ledger since the mirror last synced it, and a change made in the ledger since the last sync wins. Make the change in the ledger (or move it back here) to keep another parent.`
+              );
+            }
+          } else {
+            const note = `GitHub would not make this issue a sub-issue of #${next.number} (${changes.parent.add}): ${outcomeOf.why}. The link is kept in the ledger only.`;
+            notes.push(`${id}: ${note}`);
+            outcome(id).unlinked = { parent: changes.parent.add, note };
+          }
+        }
+      }
+    } else if (previous !== void 0) {
+      if (onGitHub === previous.number) {
+        await removeSubIssue(town.github, { ...repo, issue_number: previous.number }, own2.id);
+        report.linked++;
+      }
+      parent = void 0;
+    }
+  }
+  const blockedBy = new Set(synced.blocked_by);
+  for (const blocker of changes.blockedBy.add) {
+    const other = await issueOfBead2(town, view, blocker, issues, outcome);
+    if (other === void 0) continue;
+    const sent = await addBlockedBy(town.github, { ...repo, issue_number: own2.number }, other.id);
+    if (sent.kind === "linked") {
+      blockedBy.add(blocker);
+      report.linked++;
+    } else {
+      notes.push(`${id}: GitHub would not record #${own2.number} as blocked by #${other.number} (${blocker}): ${sent.why}. The link is kept in the ledger only.`);
+    }
+  }
+  for (const blocker of changes.blockedBy.remove) {
+    const other = await issueOfBead2(town, view, blocker, issues, outcome);
+    if (other !== void 0) {
+      await removeBlockedBy(town.github, { ...repo, issue_number: own2.number }, other.id);
+      report.linked++;
+    }
+    blockedBy.delete(blocker);
+  }
+  outcome(id).links = { ...parent !== void 0 ? { parent } : {}, blocked_by: [...blockedBy].sort() };
+}
+async function sendComments(town, bead, issue3, justOpened, outcome, report) {
+  if (bead === void 0) return;
+  const pending = commentsToPost(bead);
+  if (pending.length === 0) return;
+  const ref = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
+  const since = listedSince(pending.map((c) => c.created_at).sort()[0]);
+  const posted = justOpened ? /* @__PURE__ */ new Map() : await postedLedgerComments(town.github, ref, since, town.botLogin);
+  for (const comment of pending) {
+    const key = String(comment.id);
+    if (!posted.has(key)) {
+      const { id } = await replyToIssue(town.github, ref, mirroredCommentBody(comment));
+      posted.set(key, id);
+      report.commented++;
+    }
+  }
+  outcome(bead.id).commentIds = posted;
+}
+function recordOutcomes(ledger2, outcomes, now) {
+  const changed = [];
+  for (const [id, o] of outcomes) {
+    const original = ledger2.get(id);
+    if (original === void 0) continue;
+    let bead = original;
+    if (o.opened !== void 0) bead = withOpenedIssue(bead, o.opened.sent, o.opened.issue);
+    if (o.synced !== void 0) {
+      if ((bead.external_ref ?? "") === "") bead = withGastownMetadata({ ...bead, external_ref: o.synced.html_url }, { [MIRROR_OPENING_KEY]: void 0 });
+      if (bead.external_ref === o.synced.html_url) bead = syncBeadAndIssue(bead, o.synced, { now }).bead;
+    }
+    if (o.issueId !== void 0) bead = withIssueId(bead, o.issueId);
+    else if (o.synced !== void 0 && bead.external_ref === o.synced.html_url) bead = withIssueId(bead, o.synced.id);
+    if (o.links !== void 0) bead = withSyncedLinks(bead, o.links);
+    if (o.unlinked !== void 0 && unlinkedParent(bead) !== o.unlinked.parent) {
+      const notes = [bead.notes ?? "", o.unlinked.note].filter((text2) => text2 !== "").join("\n\n");
+      bead = withGastownMetadata({ ...bead, notes }, { [UNLINKED_KEY]: { parent: o.unlinked.parent } });
+    }
+    if (o.commentIds !== void 0) bead = withCommentGitHubIds(bead, o.commentIds);
+    if (bead !== original && !jsonEqual(bead, original)) changed.push(bead);
+  }
+  return changed.length === 0 ? ledger2 : ledger2.withBeads(changed);
+}
+
+// app/handlers/polecat-mail.ts
+import { randomUUID as randomUUID2 } from "node:crypto";
+
+// app/github/pull-requests.ts
+async function openOrUpdatePullRequest(github, repo, wanted) {
+  try {
+    const { data } = await github.request("POST /repos/{owner}/{repo}/pulls", {
+      owner: repo.owner,
+      repo: repo.repo,
+      head: wanted.head,
+      base: wanted.base,
+      title: wanted.title,
+      body: wanted.body
+    });
+    return { number: data.number, created: true, labels: [] };
+  } catch (error63) {
+    if (statusOf(error63) !== 422) throw error63;
+    const open3 = await openPullRequestFor(github, repo, wanted.head);
+    if (open3 === void 0) throw error63;
+    if (open3.title !== wanted.title || open3.body !== wanted.body) {
+      await github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+        owner: repo.owner,
+        repo: repo.repo,
+        pull_number: open3.number,
+        title: wanted.title,
+        body: wanted.body
+      });
+    }
+    return { number: open3.number, created: false, labels: open3.labels.map((label) => label.name) };
+  }
+}
+async function openPullRequestFor(github, repo, branch) {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/pulls", {
+    owner: repo.owner,
+    repo: repo.repo,
+    head: `${repo.owner}:${branch}`,
+    state: "open"
+  });
+  return data[0];
+}
+
+// app/town/exit-texts.ts
+function exitMarker(exit) {
+  return `<!-- gastown:exit ${exit.bead.id}@${exit.attempt} -->`;
+}
+function pullRequestText(ledger2, exit, runUrl, sandbox) {
+  const lines = [
+    `Polecat **${exit.polecat}** finished \`${exit.bead.id}\` (attempt ${exit.attempt}).`,
+    ...sandboxParagraph(sandbox),
+    "",
+    "**Summary**",
+    "",
+    agentText(exit.reason),
+    ...stepLines(ledger2, exit.bead),
+    "",
+    `Closes #${exit.issue}`,
+    "",
+    `Run: ${runUrl}`,
+    exitMarker(exit)
+  ];
+  return { title: withoutMentions(oneLine3(exit.bead.title)), body: lines.join("\n") + "\n" };
+}
+function stepLines(ledger2, bead) {
+  const root = gastownString(bead, "molecule");
+  if (root === void 0 || !isMoleculeRoot(ledger2.get(root))) return [];
+  const lines = ["", "**Steps**", ""];
+  for (const step of readMolecule(ledger2, root).steps) {
+    lines.push(`- [${step.closed ? "x" : " "}] ${oneLine3(step.bead.title)}`);
+    const notes = gastownString(step.bead, "notes");
+    if (notes !== void 0 && notes.trim() !== "") lines.push("", indent(agentText(notes)), "");
+  }
+  return lines;
+}
+function exitComment(ledger2, exit, sandbox) {
+  const head = `Polecat **${exit.polecat}** ended attempt ${exit.attempt} of \`${exit.bead.id}\``;
+  if (exit.exit === "BLOCKED") {
+    const blocker = exit.blocker === void 0 ? void 0 : ledger2.get(exit.blocker);
+    const what = exit.blocker === void 0 ? [] : [
+      "",
+      `It is blocked by \`${exit.blocker}\`${blocker ? ":" : "."}`,
+      ...blocker ? ["", agentText(blocker.title)] : []
+    ];
+    return [
+      exitMarker(exit),
+      `${head} as **BLOCKED**: the work waits until what blocks it is done, then a person slings it again.`,
+      ...sandboxParagraph(sandbox),
+      "",
+      agentText(exit.reason),
+      ...what
+    ].join("\n") + "\n";
+  }
+  if (exit.exit === "REFACTOR") {
+    const children = filedChildren(ledger2, exit);
+    const listed2 = children.length === 0 ? ["", "It filed no beads under it."] : [
+      "",
+      `It split the work into ${children.length === 1 ? "this bead" : `these ${children.length} beads`}:`,
+      "",
+      ...children.map((child) => `- \`${child.id}\`
+
+${indent(agentText(child.title))}
+`)
+    ];
+    return [
+      exitMarker(exit),
+      `${head} as **REFACTOR**: the work is deferred, split into smaller beads.`,
+      ...sandboxParagraph(sandbox),
+      "",
+      agentText(exit.reason),
+      ...listed2
+    ].join("\n") + "\n";
+  }
+  return void 0;
+}
+function filedChildren(ledger2, exit) {
+  const molecule = gastownString(exit.bead, "molecule");
+  return ledger2.beads().filter((bead) => bead.id !== molecule && bead.created_by === `polecat/${exit.polecat}` && (bead.dependencies ?? []).some((d) => d.type === "parent-child" && d.depends_on_id === exit.bead.id));
+}
+function escalationIssue(exit, sandbox) {
+  const slungBy = gastownString(exit.bead, "slung_by");
+  const who = slungBy === void 0 ? "" : `@${slungBy}: `;
+  const body = [
+    `${who}polecat **${exit.polecat}** escalated #${exit.issue} (bead \`${exit.bead.id}\`, attempt ${exit.attempt}): it needs a person.`,
+    ...sandboxParagraph(sandbox),
+    "",
+    agentText(exit.reason),
+    "",
+    `The work is let go and its molecule stays open: once a person has acted, slinging #${exit.issue} again resumes it.`,
+    exitMarker(exit)
+  ].join("\n") + "\n";
+  return { title: `Escalation: #${exit.issue} needs a person`, body, labels: [ESCALATED_LABEL] };
+}
+function unpublishedComment(exit, why, sandbox) {
+  return [
+    exitMarker(exit),
+    `Polecat **${exit.polecat}** ended attempt ${exit.attempt} of \`${exit.bead.id}\` as **COMPLETED**, but its work cannot be published: ${withoutMentions(why)}.`,
+    ...sandboxParagraph(sandbox),
+    "",
+    `The work stays on \`${exit.workRef}\` at \`${(exit.workTip ?? "").slice(0, 12)}\`. Once a person has put \`${exit.branch}\` in order (or deleted it), slinging #${exit.issue} again publishes the next attempt.`
+  ].join("\n") + "\n";
+}
+function exitHeadline(exit, published) {
+  const who = `Polecat **${exit.polecat}** ended attempt ${exit.attempt} as ${exit.exit}`;
+  switch (exit.exit) {
+    case "COMPLETED":
+      if (published.unpublished !== void 0) return `${who}, but its work cannot be published: it needs a person.`;
+      return `${who}: pull request #${published.pr ?? "?"} is open and queued.`;
+    case "BLOCKED":
+      return `${who}: the work is blocked${exit.blocker === void 0 ? "" : ` by \`${exit.blocker}\``}. Sling it again once that is done.`;
+    case "REFACTOR":
+      return `${who}: the work is deferred, split into smaller beads.`;
+    case "ESCALATE":
+      return `${who}: escalated as #${published.escalation ?? "?"}. Sling it again once a person has acted.`;
+  }
+}
+function oneLine3(text2) {
+  return text2.replace(/\s+/g, " ").trim();
+}
+function indent(text2) {
+  return text2.split("\n").map((line) => line === "" ? line : `  ${line}`).join("\n");
+}
+
 // app/handlers/polecat-mail.ts
 async function escalateMail(town, botLogin, mail, read) {
   const decision = mailToEscalate(read.ledger, mail);
@@ -59000,11 +60191,11 @@ async function escalateMail(town, botLogin, mail, read) {
     { from: claimed.state }
   );
   if (issue3 !== void 0) {
-    const issueRef = { ...repo, issue_number: issue3 };
-    await addLabels(town.github, issueRef, [ESCALATED_LABEL]);
+    const issueRef2 = { ...repo, issue_number: issue3 };
+    await addLabels(town.github, issueRef2, [ESCALATED_LABEL]);
     await replyToIssue(
       town.github,
-      issueRef,
+      issueRef2,
       `Polecat **${polecat2}** escalated as ${opened.map((o) => `#${o.issue}`).join(", ")}, mentioning @${slungBy}.`
     );
   }
@@ -59027,7 +60218,7 @@ async function publishExit(town, beadId, known) {
   }
   const exit = decision.exit;
   const repo = { owner: town.owner, repo: town.repo };
-  const issueRef = { ...repo, issue_number: exit.issue };
+  const issueRef2 = { ...repo, issue_number: exit.issue };
   let pr;
   let escalation;
   let unpublished;
@@ -59037,8 +60228,8 @@ async function publishExit(town, beadId, known) {
       if (published.kind === "nothing") return published;
       if (published.kind === "refused") {
         unpublished = published.why;
-        if (!await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin)) {
-          await replyToIssue(town.github, issueRef, unpublishedComment(exit, published.why, town.config.polecat));
+        if (!await hasMarkedComment(town.github, issueRef2, exitMarker(exit), town.botLogin)) {
+          await replyToIssue(town.github, issueRef2, unpublishedComment(exit, published.why, town.config.polecat));
         }
         break;
       }
@@ -59048,8 +60239,8 @@ async function publishExit(town, beadId, known) {
     case "BLOCKED":
     case "REFACTOR": {
       const body = exitComment(ledger2, exit, town.config.polecat);
-      if (body !== void 0 && !await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin)) {
-        await replyToIssue(town.github, issueRef, body);
+      if (body !== void 0 && !await hasMarkedComment(town.github, issueRef2, exitMarker(exit), town.botLogin)) {
+        await replyToIssue(town.github, issueRef2, body);
       }
       break;
     }
@@ -59065,7 +60256,7 @@ async function publishExit(town, beadId, known) {
       break;
     }
   }
-  const labels = await labelsOn(town.github, issueRef);
+  const labels = await labelsOn(town.github, issueRef2);
   if (labels !== void 0) {
     const changes = exitLabels(exit.exit, labels, town.config.sling.label);
     await showStatus(town, { number: exit.issue, labels }, {
@@ -59097,7 +60288,9 @@ async function publishExit(town, beadId, known) {
         base: town.defaultBranch,
         bead: exit.bead.id,
         polecat: exit.polecat,
-        priority: exit.bead.priority ?? 2
+        priority: exit.bead.priority ?? 2,
+        // A convoy's work goes first (convoy.ts marks the beads it slings).
+        convoyAt: gastownString(exit.bead, "convoy_at")
       }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, published.records.keys()) ?? town.fallbackPrefix });
       queuedNow = queued !== void 0 && queued.outcome.kind !== "already";
       const next = promoteWaiting(queued?.ledger ?? published, town.config, town.deps.clock());
@@ -59129,11 +60322,6 @@ async function showQueued(town, ledger2, pr, queuedNow) {
     queuedNow
   });
   if (queuedNow) await refineSoon(town, queued.display.base);
-}
-var CLOCK_SKEW_MS = 10 * 6e4;
-function listedSince(at) {
-  const time3 = Date.parse(at ?? "");
-  return new Date(Number.isFinite(time3) ? time3 - CLOCK_SKEW_MS : 0).toISOString();
 }
 function withEscalated(changes, labels, slingLabel) {
   return {
@@ -59182,7 +60370,7 @@ async function actOnWitness(town, decisions, options) {
   let digests = [];
   let promoted = [];
   const written = await town.store.update(
-    () => commitMessage(options.why, applied, promoted),
+    () => commitMessage2(options.why, applied, promoted),
     (ledger2) => {
       applied = [];
       digests = [];
@@ -59274,7 +60462,7 @@ async function actOn(town, decision, state) {
     }
   }
 }
-function commitMessage(why, applied, promoted) {
+function commitMessage2(why, applied, promoted) {
   const lines = [
     ...applied.map((d) => `- ${d.bead}: ${patrolActionOf(d)?.text ?? d.kind}`),
     ...promoted.map((p) => `- ${p.bead.id}: hooked to polecat ${p.assignment.polecat}, attempt ${p.assignment.attempt} (a slot came free)`)
@@ -59282,11 +60470,6 @@ function commitMessage(why, applied, promoted) {
   return lines.length === 0 ? why : `${why}
 
 ${lines.join("\n")}`;
-}
-
-// app/github/edit-issue.ts
-async function editIssue(github, issue3, edit) {
-  await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue3, ...edit });
 }
 
 // app/github/issue-pages.ts
@@ -59298,27 +60481,27 @@ async function listIssues(github, repo, cache) {
     const key = `${repo.owner}/${repo.repo}/issues?page=${page}`;
     const cached2 = cache?.get(key);
     requests++;
-    let listed;
+    let listed2;
     try {
       const answer = await github.request("GET /repos/{owner}/{repo}/issues", {
         ...repo,
         state: "all",
         sort: "created",
         direction: "asc",
-        per_page: PER_PAGE3,
+        per_page: PER_PAGE,
         page,
         ...cached2 ? { headers: { "if-none-match": cached2.etag } } : {}
       });
-      listed = answer.data;
+      listed2 = answer.data;
       const etag = answer.headers?.etag;
-      if (etag !== void 0) cache?.set(key, { etag, issues: listed });
+      if (etag !== void 0) cache?.set(key, { etag, issues: listed2 });
     } catch (error63) {
       if (statusOf(error63) !== 304 || cached2 === void 0) throw error63;
       notModified++;
-      listed = cached2.issues;
+      listed2 = cached2.issues;
     }
-    issues.push(...listed.filter((issue3) => issue3.pull_request === void 0));
-    if (listed.length < PER_PAGE3) return { issues, requests, notModified };
+    issues.push(...listed2.filter((issue3) => issue3.pull_request === void 0));
+    if (listed2.length < PER_PAGE) return { issues, requests, notModified };
   }
 }
 
@@ -59341,7 +60524,7 @@ function planDrift(ledger2, input2) {
   const recorded = [];
   const imported = [];
   const linked = [];
-  const listed = /* @__PURE__ */ new Set();
+  const listed2 = /* @__PURE__ */ new Set();
   let next = ledger2;
   const options = { now: input2.now, ...input2.customStatuses ? { customStatuses: input2.customStatuses } : {} };
   const sync = (bead, issue3) => {
@@ -59354,7 +60537,7 @@ function planDrift(ledger2, input2) {
     return outcome;
   };
   for (const issue3 of input2.issues) {
-    listed.add(issue3.html_url);
+    listed2.add(issue3.html_url);
     const held = byUrl.get(issue3.html_url);
     if (held !== void 0) {
       if (!isMirrored(held, input2.mirror)) continue;
@@ -59389,7 +60572,7 @@ function planDrift(ledger2, input2) {
     next = next.withBead(made);
     imported.push(made.id);
   }
-  const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && repositoryOf(bead.external_ref) === input2.repository.toLowerCase() && !listed.has(bead.external_ref)).map((bead) => bead.id);
+  const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && repositoryOf(bead.external_ref) === input2.repository.toLowerCase() && !listed2.has(bead.external_ref)).map((bead) => bead.id);
   const unopened = next.beads().filter((bead) => bead.external_ref === void 0 && isMirrored(bead, input2.mirror)).length;
   return { beads: dedupe(beads), edits, synced, recorded, imported, linked, unopened, lost };
 }
@@ -59459,7 +60642,7 @@ async function patrolRig(ref, deps, botLogin, options = {}) {
   if (opened.kind === "invalid") return { kind: "off", why: opened.error.message };
   const town = { ...opened.town, botLogin };
   const report = await witnessPass(town, deps, options);
-  return options.mirror === void 0 ? report : { ...report, mirror: await mirrorPass(town, options.mirror.pages) };
+  return options.mirror === void 0 ? report : { ...report, mirror: [...report.mirror ?? [], ...await mirrorPass(town, options.mirror.pages)] };
 }
 async function mirrorPass(town, pages2) {
   try {
@@ -59490,7 +60673,11 @@ async function witnessPass(town, deps, options) {
   if (options.sweepRuns) decisions.push(...await orphanRuns(town, ledger2, startedAt));
   const mail = lostMail(ledger2, startedAt);
   const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger2, town.config, startedAt).hooked === void 0 && mail.publish.length === 0 && mail.overseer.length === 0;
-  if (idle) return { kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [], refinery: await refineTown(town, ledger2) };
+  if (idle) {
+    const refinery3 = await refineTown(town, ledger2);
+    await patrolConvoys(town, ledger2);
+    return withMirror({ kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [], refinery: refinery3 }, await mirrorPending(town, ledger2));
+  }
   const acted = await actOnWitness(town, decisions, {
     why: `Witness patrol of ${rig}`,
     patrolDigest: (done, promoted, next) => patrolDigest({
@@ -59506,7 +60693,12 @@ async function witnessPass(town, deps, options) {
     })
   });
   const actions = [...acted.acted.map(patrolActionOf).filter((a) => a !== void 0), ...await deliverLostMail(town, mail)];
-  return { kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted, actions, refinery: await refineTown(town, ledger2) };
+  const refinery2 = await refineTown(town, ledger2);
+  await patrolConvoys(town, ledger2);
+  return withMirror({ kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted, actions, refinery: refinery2 }, await mirrorPending(town, ledger2));
+}
+function withMirror(report, mirror2) {
+  return mirror2 === void 0 ? report : { ...report, mirror: [mirror2] };
 }
 async function deliverLostMail(town, mail) {
   const actions = [];

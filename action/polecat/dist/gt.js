@@ -32788,7 +32788,8 @@ var realDependencies = {
 
 // app/github/edit-issue.ts
 async function editIssue(github, issue2, edit) {
-  await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue2, ...edit });
+  const { data } = await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue2, ...edit });
+  return data;
 }
 
 // app/github/pages.ts
@@ -33441,6 +33442,14 @@ var LedgerStore = class {
       headers: { accept: "application/vnd.github.raw+json" }
     }), void 0);
     return answer === void 0 ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
+  }
+  /**
+   * The ledger as it was at `commit` (any commit of the branch, in one request): what a push
+   * changed is read from the ledgers at its `before` and `after`.
+   */
+  async readAt(commit) {
+    const text4 = await this.readFile({ ledger: Ledger.empty(), commit, tree: void 0 }, LEDGER_PATH);
+    return text4 === void 0 ? Ledger.empty() : loadLedger(text4, { file: `${commit.slice(0, 12)}:${LEDGER_PATH}` });
   }
   /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
   async readFile(state, path) {

@@ -54460,6 +54460,14 @@ var LedgerStore = class {
     }), void 0);
     return answer === void 0 ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
   }
+  /**
+   * The ledger as it was at `commit` (any commit of the branch, in one request): what a push
+   * changed is read from the ledgers at its `before` and `after`.
+   */
+  async readAt(commit) {
+    const text3 = await this.readFile({ ledger: Ledger.empty(), commit, tree: void 0 }, LEDGER_PATH);
+    return text3 === void 0 ? Ledger.empty() : loadLedger(text3, { file: `${commit.slice(0, 12)}:${LEDGER_PATH}` });
+  }
   /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
   async readFile(state, path) {
     if (state.commit === void 0) return void 0;

@@ -28119,11 +28119,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
+      const cells = row.map((cell2) => {
+        if (typeof cell2 === "string") {
+          return this.wrap("td", cell2);
         }
-        const { header, data, colspan, rowspan } = cell;
+        const { header, data, colspan, rowspan } = cell2;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -53088,9 +53088,12 @@ async function* pages(fetchPage) {
 // app/github/issue-comments.ts
 var STATUS_MARKER = "<!-- gastown:status -->";
 async function upsertStatusComment(github, issue3, body, options = {}) {
-  const stored = body.startsWith(STATUS_MARKER) ? body : `${STATUS_MARKER}
+  return await upsertMarkedComment(github, issue3, STATUS_MARKER, body, options);
+}
+async function upsertMarkedComment(github, issue3, marker, body, options = {}) {
+  const stored = body.startsWith(marker) ? body : `${marker}
 ${body}`;
-  const [existing, ...extra] = await findMarkedComments(github, issue3, STATUS_MARKER, options.botLogin);
+  const [existing, ...extra] = await findMarkedComments(github, issue3, marker, options.botLogin);
   for (const duplicate of extra) await deleteComment(github, issue3, duplicate.id);
   if (existing !== void 0) {
     if (existing.body === stored) return { id: existing.id, created: false, changed: false };
@@ -53143,6 +53146,10 @@ async function deleteComment(github, issue3, commentId) {
 }
 
 // app/github/polecat-runs.ts
+var LIVE_STATUSES = /* @__PURE__ */ new Set(["queued", "in_progress", "waiting", "requested", "pending"]);
+function isLiveRun(run2) {
+  return LIVE_STATUSES.has(run2.status);
+}
 var DispatchError = class extends Error {
   constructor(message, status) {
     super(message);
@@ -53194,6 +53201,18 @@ async function findRunByName(github, repo) {
   }), void 0);
   const run2 = answer?.data?.workflow_runs.find((r) => r.display_title === repo.name);
   return run2 === void 0 ? void 0 : summaryOf(run2);
+}
+async function getRun(github, repo) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/actions/runs/{run_id}", { owner: repo.owner, repo: repo.repo, run_id: repo.runId }), void 0);
+  return answer === void 0 ? void 0 : summaryOf(answer.data);
+}
+async function cancelRun(github, repo) {
+  const answer = await unlessAbsent(
+    () => github.request("POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel", { owner: repo.owner, repo: repo.repo, run_id: repo.runId }),
+    "not-running",
+    [409, 404]
+  );
+  return answer === "not-running" ? answer : "cancelling";
 }
 function summaryOf(run2) {
   return {
@@ -55842,21 +55861,6 @@ function issueNumberOf(bead) {
   return match ? Number(match[1]) : void 0;
 }
 
-// app/commands/command-words.ts
-var MAX_PEEK_LINES = 1e3;
-var MAX_TEXT_CHARS = 2e3;
-var USAGE = {
-  sling: "/sling [formula] [--var k=v]... \u2014 hook this issue to a polecat, with a formula (default: sling.formula in .github/gastown.yml) and its variables; quote a value to include spaces",
-  unsling: "/unsling [--abandon] \u2014 take the work off its polecat's hook; --abandon also burns its molecule, so a later sling starts over",
-  peek: `/peek [n] \u2014 show the polecat's health and the last n lines of its output (1 to ${MAX_PEEK_LINES}); /peek all \u2014 every polecat of the repository in one table`,
-  nudge: `/nudge <text> \u2014 leave the polecat a message it reads between steps (one line, at most ${MAX_TEXT_CHARS} characters)`,
-  retry: "/retry \u2014 dispatch the polecat again as its next attempt, stopping a stuck run",
-  escalate: `/escalate <text> \u2014 hand the work to humans, saying why (one line, at most ${MAX_TEXT_CHARS} characters)`,
-  queue: "/queue \u2014 put this pull request in the merge queue",
-  dequeue: "/dequeue \u2014 take this pull request out of the merge queue",
-  gt: "/gt help \u2014 list these commands"
-};
-
 // app/github/permissions.ts
 var STANDARD_ROLES = /* @__PURE__ */ new Set(["admin", "maintain", "write", "triage", "read"]);
 async function repositoryRole(github, owner, repo, username) {
@@ -55865,6 +55869,35 @@ async function repositoryRole(github, owner, repo, username) {
   const { permission, role_name: role } = answer.data;
   if (permission === "none") return void 0;
   return role !== void 0 && STANDARD_ROLES.has(role) ? role : permission;
+}
+
+// app/github/sub-issues.ts
+async function listSubIssues(github, issue3) {
+  return await listed(github, "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues", issue3);
+}
+async function listBlockedBy(github, issue3) {
+  return await listed(github, "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by", issue3);
+}
+async function listed(github, route, issue3) {
+  const all = [];
+  for await (const page of pages(async (n) => (await github.request(route, {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    per_page: PER_PAGE,
+    page: n
+  })).data)) {
+    for (const payload of page) {
+      const where = repositoryOfIssueUrl(payload.html_url);
+      if (where === void 0) continue;
+      all.push({ ...where, number: payload.number, id: payload.id, state: payload.state === "closed" ? "closed" : "open", payload });
+    }
+  }
+  return all;
+}
+function repositoryOfIssueUrl(url2) {
+  const match = /\/([^/]+)\/([^/]+)\/(?:issues|pull)\/\d+$/.exec(url2);
+  return match ? { owner: match[1], repo: match[2] } : void 0;
 }
 
 // app/ledger/ledger-config.ts
@@ -56417,21 +56450,6 @@ function loadLedger(text2, options = {}) {
   return result.ledger;
 }
 
-// app/town/trust.ts
-var RANK = { read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
-function mayDrive(sender, role, trust2) {
-  if (sender.type === "Bot" && !trust2.allowed_bots.includes(sender.login)) {
-    return { allowed: false, reason: `@${sender.login} is a bot; bots drive Gas Town only when listed in trust.allowed_bots` };
-  }
-  if (sender.type === "Bot") return { allowed: true };
-  const rank = role !== void 0 && role in RANK ? RANK[role] : 0;
-  if (rank >= RANK[trust2.permission]) return { allowed: true };
-  return {
-    allowed: false,
-    reason: `@${sender.login} has ${role === void 0 || rank === 0 ? "no" : role} access to this repository; driving Gas Town here takes ${trust2.permission} (trust.permission in .github/gastown.yml)`
-  };
-}
-
 // app/molecules/next-steps.ts
 var ENDED_UNDONE = /* @__PURE__ */ new Set([CLOSE_REASONS.squashed, CLOSE_REASONS.burned]);
 var FAILED = /* @__PURE__ */ new Set([CLOSE_REASONS.failed, CLOSE_REASONS.burned, CLOSE_REASONS.abandoned]);
@@ -56561,6 +56579,194 @@ function oneLine(text2) {
 function when(date5) {
   return `${date5.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
+
+// app/town/convoy-comment.ts
+var CONVOY_MARKER = "<!-- gastown:convoy -->";
+var STATES = {
+  waiting: "\u23F3 waiting",
+  slung: "\u{1FA9D} slung",
+  landed: "\u{1F6EC} landed",
+  closed: "\u2714\uFE0F closed",
+  escalated: "\u{1F6A8} escalated",
+  refused: "\u26D4 not slung"
+};
+function renderConvoyComment(view) {
+  const { convoy } = view;
+  const done = convoy.tracked.filter((t) => t.state === "landed" || t.state === "closed").length;
+  const total = convoy.tracked.length;
+  const lines = [CONVOY_MARKER, `### Gas Town \xB7 ${convoy.status === "closed" ? "\u2705 Convoy landed" : "\u{1F69A} Convoy"}`, ""];
+  if (convoy.status === "closed") {
+    lines.push(`All ${total} tracked issue${total === 1 ? "" : "s"} landed or closed, so this convoy is done and its issue closed.`);
+  } else if (total === 0) {
+    lines.push(`Slung by @${convoy.slungBy}, but this issue has no sub-issues yet. Add them: the next patrol slings the ready ones.`);
+  } else {
+    lines.push(`Slung by @${convoy.slungBy}: ${done} of ${total} landed or closed, wave ${convoy.wave}. Each sub-issue goes to a polecat once nothing blocks it, as many at a time per repository as its \`limits.max_polecats\` allows.`);
+  }
+  if (total > 0) {
+    lines.push("", "| Issue | Title | State |", "|---|---|---|");
+    for (const tracked of convoy.tracked) {
+      const key = `${tracked.repo}#${tracked.number}`;
+      const state = STATES[tracked.state] + (tracked.why !== void 0 && tracked.why !== tracked.state ? `: ${oneLine(tracked.why)}` : "");
+      lines.push(`| ${key} | ${cell(view.titles.get(key) ?? "")} | ${state} |`);
+    }
+  }
+  if (view.notes.length > 0) lines.push("", ...view.notes.map((note) => `- ${note}`));
+  lines.push("", "<sub>`/gt help` lists the commands.</sub>");
+  return lines.join("\n") + "\n";
+}
+function cell(text2) {
+  return oneLine(withoutMentions(sanitizeUntrusted(text2)).replace(/[\\`*_{}[\]()#+!<>~]/g, "\\$&"));
+}
+
+// app/town/convoy.ts
+var CONVOY_TYPE = "convoy";
+var CONVOY_LABEL = "gt:convoy";
+var EPIC_LABEL = "type::epic";
+function convoyRef(repo, number4) {
+  return `gastown:convoy/${repo}#${number4}`;
+}
+function parseConvoyRef(ref) {
+  const match = /^gastown:convoy\/([^/]+)\/([^#]+)#(\d+)$/.exec(ref);
+  return match ? { owner: match[1], repo: match[2], number: Number(match[3]) } : void 0;
+}
+function isConvoyIssue(labels) {
+  return labels.includes(CONVOY_LABEL) || labels.includes(EPIC_LABEL);
+}
+function convoyOf(ledger2, ref) {
+  const bead = beadByExternalRef(ledger2, ref);
+  return bead === void 0 || bead.issue_type !== CONVOY_TYPE ? void 0 : readConvoy(bead);
+}
+function readConvoy(bead) {
+  const meta3 = gastownMetadata(bead);
+  const ref = bead.external_ref ?? "";
+  const where = parseConvoyRef(ref);
+  return {
+    ref,
+    repo: where ? `${where.owner}/${where.repo}` : "",
+    number: where?.number ?? 0,
+    status: beadStatus(bead) === "closed" ? "closed" : "open",
+    slungBy: gastownString(bead, "slung_by") ?? "",
+    convoyAt: gastownString(bead, "convoy_at") ?? bead.created_at ?? "",
+    wave: typeof meta3.wave === "number" ? meta3.wave : 0,
+    tracked: Array.isArray(meta3.tracked) ? meta3.tracked : [],
+    ...typeof meta3.comment_id === "number" ? { commentId: meta3.comment_id } : {}
+  };
+}
+function startedConvoy(ledger2, start) {
+  const ref = convoyRef(start.repo, start.number);
+  const found = beadByExternalRef(ledger2, ref);
+  const now = timestamp2(start.now);
+  if (found !== void 0 && beadStatus(found) !== "closed") return ledger2;
+  const title = `Convoy of ${start.repo}#${start.number}`;
+  const bead = found ?? {
+    id: newBeadId({ prefix: start.prefix, title, description: ref, creator: start.slungBy, createdAt: start.now }, ledger2.records),
+    title,
+    description: `The sub-issues of ${start.repo}#${start.number}, slung in waves as they become ready.`,
+    priority: 2,
+    issue_type: CONVOY_TYPE,
+    created_at: now,
+    created_by: start.slungBy,
+    updated_at: now,
+    external_ref: ref
+  };
+  const { closed_at: _, close_reason: __, ...open3 } = bead;
+  return ledger2.withBead(withGastownMetadata({ ...open3, status: "open", updated_at: now }, {
+    slung_by: start.slungBy,
+    convoy_at: now
+  }));
+}
+function workStateOf(bead) {
+  if (bead === void 0) return { kind: "none" };
+  const status = beadStatus(bead);
+  if (status === "closed") return bead.close_reason === "merged" ? { kind: "landed" } : { kind: "closed" };
+  if (status !== "hooked" && gastownString(bead, "exit") === "ESCALATE") return { kind: "escalated" };
+  const waiting = status !== "hooked" && gastownString(bead, "waiting_since") !== void 0;
+  return { kind: "working", status: waiting ? "waiting for a free polecat" : status };
+}
+function subIssueWork(ledger2, sub) {
+  if (!isConvoyIssue(sub.labels)) return workStateOf(beadByExternalRef(ledger2, sub.url));
+  const own2 = convoyOf(ledger2, convoyRef(sub.repo, sub.number));
+  return own2 === void 0 ? { kind: "none" } : { kind: "working", status: own2.status === "closed" ? "its convoy landed" : "a convoy of its own" };
+}
+function planWave(convoy, facts2, now) {
+  if (convoy.status === "closed") return { convoy, sling: [], done: true };
+  const key = (repo, number4) => `${repo}#${number4}`;
+  const before = new Map(convoy.tracked.map((t) => [key(t.repo, t.number), t]));
+  const landed = new Set(facts2.filter((f) => f.work.kind === "landed").map((f) => key(f.repo, f.number)));
+  const sling3 = [];
+  const tracked = facts2.map((fact) => {
+    const base = { repo: fact.repo, number: fact.number, id: fact.id };
+    const { work } = fact;
+    if (work.kind === "landed") return { ...base, state: "landed" };
+    if (fact.state === "closed" || work.kind === "closed") return { ...base, state: "closed" };
+    if (work.kind === "escalated") return { ...base, state: "escalated", why: "escalated to people: see the issue" };
+    if (work.kind === "working") return { ...base, state: "slung", why: work.status };
+    const previous = before.get(key(fact.repo, fact.number));
+    if (previous?.state === "slung" && previous.slung_at !== void 0 && now.getTime() - Date.parse(previous.slung_at) < DISPATCH_GRACE_MS) return previous;
+    const open3 = fact.blockers.filter((b) => b.state === "open" && !landed.has(key(b.repo, b.number)));
+    if (open3.length > 0) return { ...base, state: "waiting", why: `blocked by ${open3.map((b) => key(b.repo, b.number)).join(", ")}` };
+    if (fact.refused !== void 0) return { ...base, state: "refused", why: fact.refused };
+    const slung = { ...base, state: "slung", why: "slung", slung_at: timestamp2(now) };
+    sling3.push(slung);
+    return slung;
+  });
+  const done = tracked.length > 0 && tracked.every((t) => t.state === "landed" || t.state === "closed");
+  return {
+    convoy: { ...convoy, tracked, wave: convoy.wave + (sling3.length > 0 ? 1 : 0), status: done ? "closed" : "open" },
+    sling: sling3,
+    done
+  };
+}
+function withConvoy(ledger2, convoy, now) {
+  const bead = beadByExternalRef(ledger2, convoy.ref);
+  if (bead === void 0) return ledger2;
+  const current = readConvoy(bead);
+  const same = current.status === convoy.status && current.wave === convoy.wave && current.commentId === convoy.commentId && JSON.stringify(current.tracked) === JSON.stringify(convoy.tracked);
+  if (same) return ledger2;
+  const at = timestamp2(now);
+  const closing = convoy.status === "closed" && current.status !== "closed";
+  const next = { ...bead, status: convoy.status, updated_at: at, ...closing ? { closed_at: at, close_reason: "landed" } : {} };
+  return ledger2.withBead(withGastownMetadata(next, {
+    wave: convoy.wave,
+    tracked: convoy.tracked,
+    comment_id: convoy.commentId
+  }));
+}
+function withConvoyWork(ledger2, issueUrl, convoy) {
+  const bead = beadByExternalRef(ledger2, issueUrl);
+  if (bead === void 0 || gastownString(bead, "convoy") === convoy.ref) return ledger2;
+  return ledger2.withBead(withGastownMetadata(bead, { convoy: convoy.ref, convoy_at: convoy.convoyAt }));
+}
+
+// app/town/trust.ts
+var RANK = { read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
+function mayDrive(sender, role, trust2) {
+  if (sender.type === "Bot" && !trust2.allowed_bots.includes(sender.login)) {
+    return { allowed: false, reason: `@${sender.login} is a bot; bots drive Gas Town only when listed in trust.allowed_bots` };
+  }
+  if (sender.type === "Bot") return { allowed: true };
+  const rank = role !== void 0 && role in RANK ? RANK[role] : 0;
+  if (rank >= RANK[trust2.permission]) return { allowed: true };
+  return {
+    allowed: false,
+    reason: `@${sender.login} has ${role === void 0 || rank === 0 ? "no" : role} access to this repository; driving Gas Town here takes ${trust2.permission} (trust.permission in .github/gastown.yml)`
+  };
+}
+
+// app/commands/command-words.ts
+var MAX_PEEK_LINES = 1e3;
+var MAX_TEXT_CHARS = 2e3;
+var USAGE = {
+  sling: "/sling [formula] [--var k=v]... \u2014 hook this issue to a polecat, with a formula (default: sling.formula in .github/gastown.yml) and its variables; quote a value to include spaces",
+  unsling: "/unsling [--abandon] \u2014 take the work off its polecat's hook; --abandon also burns its molecule, so a later sling starts over",
+  peek: `/peek [n] \u2014 show the polecat's health and the last n lines of its output (1 to ${MAX_PEEK_LINES}); /peek all \u2014 every polecat of the repository in one table`,
+  nudge: `/nudge <text> \u2014 leave the polecat a message it reads between steps (one line, at most ${MAX_TEXT_CHARS} characters)`,
+  retry: "/retry \u2014 dispatch the polecat again as its next attempt, stopping a stuck run",
+  escalate: `/escalate <text> \u2014 hand the work to humans, saying why (one line, at most ${MAX_TEXT_CHARS} characters)`,
+  queue: "/queue \u2014 put this pull request in the merge queue",
+  dequeue: "/dequeue \u2014 take this pull request out of the merge queue",
+  gt: "/gt help \u2014 list these commands"
+};
 
 // app/handlers/issue-status.ts
 async function showStatus(ref, issue3, view, labels = {}) {
@@ -56738,6 +56944,14 @@ var LedgerStore = class {
     }), void 0);
     return answer === void 0 ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
   }
+  /**
+   * The ledger as it was at `commit` (any commit of the branch, in one request): what a push
+   * changed is read from the ledgers at its `before` and `after`.
+   */
+  async readAt(commit) {
+    const text2 = await this.readFile({ ledger: Ledger.empty(), commit, tree: void 0 }, LEDGER_PATH);
+    return text2 === void 0 ? Ledger.empty() : loadLedger(text2, { file: `${commit.slice(0, 12)}:${LEDGER_PATH}` });
+  }
   /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
   async readFile(state, path) {
     if (state.commit === void 0) return void 0;
@@ -56862,6 +57076,41 @@ async function openTown(ref, deps) {
   return { kind: "on", town: { ...ref, config: config2, store, fallbackPrefix, deps } };
 }
 
+// app/github/create-issue.ts
+var CLOCK_SKEW_MS = 10 * 6e4;
+
+// app/github/reactions.ts
+async function react(github, target, content) {
+  const { data } = "comment_id" in target ? await github.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", {
+    owner: target.owner,
+    repo: target.repo,
+    comment_id: target.comment_id,
+    content
+  }) : await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/reactions", {
+    owner: target.owner,
+    repo: target.repo,
+    issue_number: target.issue_number,
+    content
+  });
+  return { id: data.id };
+}
+
+// app/mirror/mirror-budget.ts
+var MINUTE_MS = 6e4;
+var HOUR_MS = 60 * MINUTE_MS;
+
+// app/mirror/mirror-work.ts
+var OPENING_GRACE_MS = 2 * 6e4;
+
+// app/handlers/observe-polecat.ts
+async function findBeadRun(town, bead, attempt) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const runId = gastownMetadata(bead).run_id;
+  if (typeof runId === "number") return getRun(town.github, { ...repo, runId });
+  const polecat2 = gastownString(bead, "polecat") ?? "";
+  return findRunByName(town.github, { ...repo, workflow: town.config.polecat.workflow, name: polecatRunName({ bead: bead.id, polecat: polecat2, attempt }) });
+}
+
 // app/town/dispatch-records.ts
 function hookedFor(ledger2, bead, attempt) {
   const found = ledger2.get(bead);
@@ -56874,7 +57123,158 @@ function releaseRefusedDispatch(ledger2, bead, attempt, now) {
   return ledger2.withBead(released);
 }
 
+// app/town/waiting.ts
+function waitingBeads(ledger2) {
+  return ledger2.beads().filter((bead) => gastownString(bead, "waiting_since") !== void 0 && beadStatus(bead) !== "hooked" && beadStatus(bead) !== "closed").sort((a, b) => (a.priority ?? 2) - (b.priority ?? 2) || compare2(gastownString(a, "waiting_since"), gastownString(b, "waiting_since")) || compare2(a.id, b.id));
+}
+function promoteWaiting(ledger2, config2, now) {
+  if (hookedBeads(ledger2).length >= config2.limits.max_polecats) return { ledger: ledger2 };
+  for (const bead of waitingBeads(ledger2)) {
+    const polecat2 = gastownString(bead, "polecat");
+    const molecule = gastownString(bead, "molecule");
+    if (polecat2 === void 0 || molecule === void 0) continue;
+    const hooked = hookedForNextAttempt(bead, polecat2, config2, timestamp2(now));
+    return {
+      ledger: ledger2.withBead(hooked),
+      hooked: { bead: hooked, assignment: { bead: bead.id, molecule, polecat: polecat2, attempt: attemptOf(hooked) } }
+    };
+  }
+  return { ledger: ledger2 };
+}
+function compare2(a, b) {
+  return (a ?? "") < (b ?? "") ? -1 : (a ?? "") > (b ?? "") ? 1 : 0;
+}
+
 // app/handlers/sling-issue.ts
+async function slingIssue(town, request2) {
+  const { issue: issue3 } = request2;
+  const now = town.deps.clock();
+  await react(town.github, request2.acknowledge, "eyes");
+  if (isConvoyIssue(issue3.labels)) return await startConvoy(town, request2);
+  const read = await town.store.read();
+  const seen = beadByExternalRef(read.ledger, issue3.url);
+  const hooked = seen !== void 0 && beadStatus(seen) === "hooked";
+  const observed = hooked && (request2.retry || !dispatchedWithinGrace(seen, now)) ? await observeRun(town, seen) : void 0;
+  if (request2.retry && (!seen || attemptOf(seen) === 0)) {
+    await replyToIssue(
+      town.github,
+      { owner: town.owner, repo: town.repo, issue_number: issue3.number },
+      `@${request2.sender}: this issue has never been slung, so there is nothing to retry; \`/sling\` it.`
+    );
+    return;
+  }
+  const formula = request2.formula ?? (request2.retry && seen ? gastownString(seen, "formula") : void 0) ?? town.config.sling.formula;
+  let outcome;
+  let promoted;
+  const load = () => town.deps.loadFormulas(town.github, { owner: town.owner, repo: town.repo }, [formula]);
+  const write = (library) => town.store.update(
+    () => commitMessage(issue3, outcome, promoted),
+    (ledger2) => {
+      const slung = sling2(ledger2, {
+        issue: issue3,
+        formula,
+        vars: request2.vars,
+        baseBranch: town.defaultBranch,
+        slungBy: request2.sender,
+        now,
+        config: town.config,
+        fallbackPrefix: town.fallbackPrefix,
+        cook: cookWith(library),
+        ...observed ? { observedRun: { attempt: observed.attempt, live: observed.live } } : {},
+        ...request2.retry ? { retry: true } : {}
+      });
+      outcome = slung.outcome;
+      const next = slung.outcome.kind === "escalate" ? promoteWaiting(slung.ledger, town.config, now) : { ledger: slung.ledger };
+      promoted = next.hooked;
+      return request2.convoy ? withConvoyWork(next.ledger, issue3.url, request2.convoy) : next.ledger;
+    },
+    { from: read }
+  );
+  let written;
+  try {
+    try {
+      written = await write(hooked ? void 0 : await load());
+    } catch (error63) {
+      if (!(error63 instanceof FormulasNotLoaded)) throw error63;
+      written = await write(await load());
+    }
+  } catch (error63) {
+    if (!(error63 instanceof FormulaError || error63 instanceof MoleculeError || error63 instanceof ConfigError)) throw error63;
+    await showStatus(town, issue3, {
+      state: "error",
+      now,
+      detail: error63.message,
+      sandbox: town.config.polecat,
+      headline: `@${request2.sender}, this issue could not be slung with \`${formula}\`:`,
+      ...seen ? { bead: seen, ledger: read.ledger } : {}
+    });
+    return;
+  }
+  if (outcome === void 0) throw new Error("the sling mutation never ran");
+  await settle2(town, request2, outcome, written.state, observed?.run);
+  if (promoted !== void 0 && written.changed) await dispatchPromoted(town, promoted, written.state);
+}
+async function observeRun(town, bead) {
+  const attempt = attemptOf(bead);
+  const run2 = await findBeadRun(town, bead, attempt);
+  return { attempt, live: run2 !== void 0 && isLiveRun(run2), run: run2 };
+}
+var FormulasNotLoaded = class extends Error {
+};
+function cookWith(library) {
+  return (name2, vars) => {
+    if (!library) throw new FormulasNotLoaded(name2);
+    return cook(name2, library, vars);
+  };
+}
+async function settle2(town, request2, outcome, state, seenRun) {
+  const { issue: issue3 } = request2;
+  const now = town.deps.clock();
+  const view = { now, bead: outcome.bead, ledger: state.ledger, sandbox: town.config.polecat };
+  const slingLabels = slingLabelsOn(issue3.labels, town.config.sling.label);
+  const missingSlingLabel = slingLabels.length === 0 ? [town.config.sling.label] : [];
+  switch (outcome.kind) {
+    case "dispatch": {
+      if (outcome.reason === "retry" && seenRun && isLiveRun(seenRun)) {
+        await cancelRun(town.github, { owner: town.owner, repo: town.repo, runId: seenRun.id });
+      }
+      const { polecat: polecat2, attempt } = outcome.assignment;
+      const how = outcome.reason === "retry" ? request2.retry ? `Retried by @${request2.sender}: the last attempt was stopped and this one started` : `No run was seen for the last attempt, so it was dispatched again` : outcome.reason === "resume" ? `It resumes the open molecule from its first step not done` : `It is on its way`;
+      await dispatchHooked(town, async () => issue3, outcome.assignment, state, outcome.reason === "retry" && request2.retry ? `${how}: polecat **${polecat2}**, attempt ${attempt}.` : `Slung by @${request2.sender} to polecat **${polecat2}** (attempt ${attempt}). ${how}.`, missingSlingLabel);
+      return;
+    }
+    case "already-hooked": {
+      const polecat2 = gastownString(outcome.bead, "polecat") ?? "?";
+      const run2 = seenRun ? ` ([run ${seenRun.id}](${seenRun.html_url}), ${seenRun.status})` : "";
+      const said = outcome.why === "running" ? `already hooked: polecat **${polecat2}** is running it${run2}, so nothing more was started.` : `already hooked: polecat **${polecat2}** was dispatched moments ago, so nothing more was started.`;
+      if (request2.acknowledge && "comment_id" in request2.acknowledge) {
+        await replyToIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issue3.number }, `@${request2.sender}: ${said}`);
+      }
+      return;
+    }
+    case "waiting":
+      await showStatus(town, issue3, {
+        ...view,
+        state: "waiting",
+        headline: `All ${outcome.hooked} polecats are busy (limits.max_polecats is ${town.config.limits.max_polecats}). This issue waits for the next free one.`
+      }, { add: [WAITING_LABEL, ...missingSlingLabel] });
+      return;
+    case "escalate":
+      await showStatus(town, issue3, {
+        ...view,
+        state: "escalated",
+        headline: `No polecat run was seen after ${outcome.attempts} attempts, so the hook was let go. Look at the polecat workflow's runs, then sling again.`
+      }, { add: [ESCALATED_LABEL], remove: [HOOKED_LABEL, ...slingLabels] });
+      return;
+    case "closed":
+      await showStatus(town, issue3, {
+        ...view,
+        state: "error",
+        headline: `This issue is closed, so it was not slung. Reopen it first.`
+      }, { remove: slingLabels });
+      return;
+  }
+}
 async function dispatchHooked(town, issueOf, assignment, state, headline, addLabels2 = []) {
   const dispatched = await dispatch(town, assignment, state);
   const issue3 = await issueOf();
@@ -56903,6 +57303,17 @@ function issueOfBead(town, bead) {
     return number4 === void 0 || labels === void 0 ? void 0 : { number: number4, labels };
   };
 }
+async function dispatchPromoted(town, promoted, state) {
+  const { polecat: polecat2, attempt } = promoted.assignment;
+  const slungBy = gastownString(promoted.bead, "slung_by");
+  await dispatchHooked(
+    town,
+    issueOfBead(town, promoted.bead),
+    promoted.assignment,
+    state,
+    `A polecat came free: slung${slungBy === void 0 ? "" : ` by @${slungBy}`} to polecat **${polecat2}** (attempt ${attempt}). It is on its way.`
+  );
+}
 async function dispatch(town, assignment, state) {
   const repo = { owner: town.owner, repo: town.repo };
   const { workflow, ref } = town.config.polecat;
@@ -56924,6 +57335,23 @@ async function dispatch(town, assignment, state) {
   const run2 = started.runId !== void 0 && started.htmlUrl !== void 0 ? { id: started.runId, url: started.htmlUrl, status: "queued" } : found ? { id: found.id, url: found.html_url, status: found.status } : void 0;
   return { bead: beadIn(state.ledger), ledger: state.ledger, ...run2 ? { run: run2 } : {} };
 }
+function commitMessage(issue3, outcome, promoted) {
+  const hooked = promoted === void 0 ? "" : `; hook ${promoted.bead.id} to polecat ${promoted.assignment.polecat}, attempt ${promoted.assignment.attempt}`;
+  return slingMessage(issue3, outcome) + hooked;
+}
+function slingMessage(issue3, outcome) {
+  const bead = outcome?.bead?.id ?? "?";
+  switch (outcome?.kind) {
+    case "dispatch":
+      return `Sling #${issue3.number} (${bead}) to polecat ${outcome.assignment.polecat}, attempt ${outcome.assignment.attempt}`;
+    case "waiting":
+      return `Sling #${issue3.number} (${bead}): waiting for a free polecat`;
+    case "escalate":
+      return `Escalate #${issue3.number} (${bead}): no run after ${outcome.attempts} attempts`;
+    default:
+      return `Sling #${issue3.number} (${bead})`;
+  }
+}
 
 // app/handlers/issue-events.ts
 function issueSnapshot(issue3) {
@@ -56939,6 +57367,196 @@ function issueSnapshot(issue3) {
     author: issue3.user?.login ?? "ghost"
   };
 }
+
+// app/handlers/convoy-run.ts
+async function startConvoy(town, request2) {
+  const { issue: issue3 } = request2;
+  const where = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
+  if (issue3.state === "closed") {
+    await replyToIssue(town.github, where, `@${request2.sender}: this convoy's issue is closed, so nothing was slung. Reopen it first.`);
+    return;
+  }
+  const repo = `${town.owner}/${town.repo}`;
+  const written = await town.store.update(`Convoy of ${repo}#${issue3.number}: slung by ${request2.sender}`, (ledger2) => startedConvoy(ledger2, {
+    repo,
+    number: issue3.number,
+    slungBy: request2.sender,
+    now: town.deps.clock(),
+    prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? town.fallbackPrefix
+  }));
+  await advanceConvoy(town, issue3.number, { ledger: written.state.ledger, state: written.state });
+}
+async function advanceConvoy(town, number4, seen) {
+  const repo = `${town.owner}/${town.repo}`;
+  const ref = convoyRef(repo, number4);
+  const ledger2 = seen?.ledger ?? await town.store.peek();
+  const convoy = convoyOf(ledger2, ref);
+  if (convoy === void 0 || convoy.status === "closed") return void 0;
+  const now = town.deps.clock();
+  const subs = (await listSubIssues(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 })).filter((sub) => sub.payload.pull_request === void 0);
+  const towns = new RepositoryTowns(town, ledger2);
+  const facts2 = await factsOf(towns, convoy, subs, now);
+  const step = (current) => {
+    const found = convoyOf(current, ref);
+    const plan2 = found === void 0 ? void 0 : planWave(found, facts2, now);
+    return { plan: plan2, ledger: plan2 === void 0 ? current : withConvoy(current, plan2.convoy, now) };
+  };
+  let plan = step(ledger2).plan;
+  const idle = step(ledger2).ledger === ledger2;
+  const written = idle ? { changed: false, state: seen?.state } : await town.store.update(() => stepMessage(ref, plan), (current) => {
+    const next = step(current);
+    plan = next.plan;
+    return next.ledger;
+  }, seen?.state ? { from: seen.state } : {});
+  if (plan === void 0) return void 0;
+  const planned = plan;
+  const slung = [];
+  const notes = towns.notes();
+  if (written.changed) {
+    for (const tracked of planned.sling) {
+      const sub = subs.find((s) => `${s.owner}/${s.repo}` === tracked.repo && s.number === tracked.number);
+      const subTown = await towns.get(tracked.repo);
+      if (sub === void 0 || typeof subTown === "string") continue;
+      try {
+        await slingIssue(subTown, slingOf(sub, planned.convoy));
+        slung.push(`${tracked.repo}#${tracked.number}`);
+      } catch (error63) {
+        if (error63 instanceof LedgerReadError) notes.push(`${tracked.repo}#${tracked.number} could not be slung: the ledger branch of ${tracked.repo} does not read.`);
+        else if (statusOf(error63) === 403) notes.push(`${tracked.repo}#${tracked.number} could not be slung: ${OUT_OF_REACH}.`);
+        else throw error63;
+      }
+    }
+  }
+  const titles = new Map(subs.map((s) => [`${s.owner}/${s.repo}#${s.number}`, s.payload.title]));
+  const issue3 = { owner: town.owner, repo: town.repo, issue_number: number4 };
+  const comment = await upsertMarkedComment(town.github, issue3, CONVOY_MARKER, renderConvoyComment({ convoy: planned.convoy, titles, notes }), { botLogin: town.botLogin });
+  if (comment.id !== planned.convoy.commentId) {
+    await town.store.update(`Convoy of ${repo}#${number4}: its comment is ${comment.id}`, (ledger3) => {
+      const current = convoyOf(ledger3, ref);
+      return current === void 0 ? ledger3 : withConvoy(ledger3, { ...current, commentId: comment.id }, now);
+    }, written.state === void 0 || written.changed && planned.sling.some((t) => t.repo === repo) ? {} : { from: written.state });
+  }
+  const closed = written.changed && planned.done;
+  if (closed) await closeIssue(town.github, issue3);
+  return { ref, slung, closed };
+}
+async function wakeConvoys(town, works) {
+  const refs = new Set(works.map((work) => work === void 0 ? void 0 : gastownString(work, "convoy")).filter((ref) => ref !== void 0));
+  const towns = new RepositoryTowns(town);
+  for (const ref of refs) {
+    const where = parseConvoyRef(ref);
+    const home = where === void 0 ? void 0 : await towns.get(`${where.owner}/${where.repo}`);
+    if (where === void 0 || home === void 0 || typeof home === "string") continue;
+    try {
+      await advanceConvoy(home, where.number);
+    } catch {
+    }
+  }
+}
+async function factsOf(towns, convoy, subs, now) {
+  const facts2 = [];
+  for (const sub of subs) {
+    const repo = `${sub.owner}/${sub.repo}`;
+    const subTown = await towns.get(repo);
+    const ledger2 = typeof subTown === "string" ? void 0 : await towns.ledger(repo);
+    const work = ledger2 === void 0 || typeof ledger2 === "string" ? { kind: "none" } : subIssueWork(ledger2, {
+      url: sub.payload.html_url,
+      repo,
+      number: sub.number,
+      labels: issueSnapshot(sub.payload).labels
+    });
+    const blockers = work.kind !== "none" || sub.state === "closed" || typeof subTown === "string" ? [] : (await listBlockedBy(towns.home.github, { owner: sub.owner, repo: sub.repo, issue_number: sub.number })).map((b) => ({ repo: `${b.owner}/${b.repo}`, number: b.number, state: b.state }));
+    const refused2 = typeof subTown === "string" ? "see below" : typeof ledger2 === "string" ? ledger2 : void 0;
+    facts2.push({ repo, number: sub.number, id: sub.id, state: sub.state, work, blockers, ...refused2 === void 0 ? {} : { refused: refused2 } });
+  }
+  const toSling = new Set(planWave(convoy, facts2, now).sling.map((t) => t.repo));
+  const refused = /* @__PURE__ */ new Map();
+  for (const repo of toSling) {
+    if (repo === convoy.repo) continue;
+    const why = await towns.refusal(repo, convoy.slungBy);
+    if (why !== void 0) refused.set(repo, why);
+  }
+  return facts2.map((fact) => refused.has(fact.repo) ? { ...fact, refused: refused.get(fact.repo) } : fact);
+}
+function slingOf(sub, convoy) {
+  return {
+    issue: issueSnapshot(sub.payload),
+    formula: void 0,
+    vars: {},
+    sender: convoy.slungBy,
+    acknowledge: { owner: sub.owner, repo: sub.repo, issue_number: sub.number },
+    convoy: { ref: convoy.ref, convoyAt: convoy.convoyAt }
+  };
+}
+function stepMessage(ref, plan) {
+  const name2 = ref.replace(/^gastown:convoy\//, "");
+  if (plan === void 0) return `Convoy of ${name2}`;
+  if (plan.done) return `Convoy of ${name2}: every tracked issue landed or closed`;
+  const slung = plan.sling.map((t) => `${t.repo}#${t.number}`).join(", ");
+  return slung === "" ? `Convoy of ${name2}: progress` : `Convoy of ${name2}: wave ${plan.convoy.wave} slings ${slung}`;
+}
+var OUT_OF_REACH = "the App cannot act in this repository (it is not in this installation; in Actions-only mode a workflow's GITHUB_TOKEN reaches its own repository only), so its sub-issues are not slung";
+var RepositoryTowns = class {
+  constructor(home, homeLedger) {
+    this.home = home;
+    this.towns.set(`${home.owner}/${home.repo}`, home);
+    if (homeLedger !== void 0) this.ledgers.set(`${home.owner}/${home.repo}`, homeLedger);
+  }
+  home;
+  towns = /* @__PURE__ */ new Map();
+  ledgers = /* @__PURE__ */ new Map();
+  async get(repo) {
+    const known = this.towns.get(repo);
+    if (known !== void 0) return known;
+    const opened = await this.open(repo);
+    this.towns.set(repo, opened);
+    return opened;
+  }
+  /** The repository's ledger, read once; a sentence instead when its ledger branch does not read. */
+  async ledger(repo) {
+    const known = this.ledgers.get(repo);
+    if (known !== void 0) return known;
+    const town = await this.get(repo);
+    let ledger2;
+    try {
+      ledger2 = typeof town === "string" ? town : await town.store.peek();
+    } catch (error63) {
+      if (!(error63 instanceof LedgerReadError)) throw error63;
+      ledger2 = `the ledger branch of ${repo} does not read (\`gt ledger validate\` lists its errors)`;
+    }
+    this.ledgers.set(repo, ledger2);
+    return ledger2;
+  }
+  /** Why `login` may not sling in `repo`, by that repository's own `trust` settings; undefined when they may. */
+  async refusal(repo, login) {
+    const town = await this.get(repo);
+    if (typeof town === "string") return town;
+    const sender = { login, type: login.endsWith("[bot]") ? "Bot" : "User" };
+    let role;
+    try {
+      role = sender.type === "Bot" ? void 0 : await repositoryRole(town.github, town.owner, town.repo, login);
+    } catch (error63) {
+      if (statusOf(error63) === 403) return OUT_OF_REACH;
+      throw error63;
+    }
+    const decision = mayDrive(sender, role, town.config.trust);
+    return decision.allowed ? void 0 : decision.reason.replace("this repository", repo);
+  }
+  /** A sentence for each repository the convoy cannot sling in. */
+  notes() {
+    return [...this.towns.entries()].filter(([, town]) => typeof town === "string").map(([repo, why]) => `${repo}: ${why}.`);
+  }
+  async open(repo) {
+    const [owner, name2] = repo.split("/");
+    const found = await unlessAbsent(() => this.home.github.request("GET /repos/{owner}/{repo}", { owner, repo: name2 }), void 0, [403, 404]);
+    if (found === void 0) return OUT_OF_REACH;
+    const defaultBranch = found.data.default_branch;
+    const opened = await openTown({ github: this.home.github, owner, repo: name2, defaultBranch }, this.home.deps);
+    if (opened.kind === "off") return "Gas Town is not switched on in this repository (it has no `.github/gastown.yml`), so its sub-issues are not slung";
+    if (opened.kind === "invalid") return "this repository's `.github/gastown.yml` has problems, so its sub-issues are not slung";
+    return { ...opened.town, botLogin: this.home.botLogin };
+  }
+};
 
 // app/handlers/refinery-outcomes.ts
 var FIX_NEEDED_LABEL = "gt:fix-needed";
@@ -57040,6 +57658,7 @@ async function tellLanded(town, landing) {
     const issue3 = work === void 0 ? void 0 : issueNumberOf(work);
     if (issue3 !== void 0) await closeIssue(town.github, { ...repo, issue_number: issue3 });
   }
+  await wakeConvoys(town, landing.landed.map((l) => l.work));
 }
 
 // app/handlers/refinery-landing.ts

@@ -39427,11 +39427,11 @@ var Summary = class {
    */
   addTable(rows) {
     const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
+      const cells = row.map((cell2) => {
+        if (typeof cell2 === "string") {
+          return this.wrap("td", cell2);
         }
-        const { header, data, colspan, rowspan } = cell;
+        const { header, data, colspan, rowspan } = cell2;
         const tag = header ? "th" : "td";
         const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
         return this.wrap(tag, data, attrs);
@@ -68194,9 +68194,12 @@ async function* pages(fetchPage) {
 // app/github/issue-comments.ts
 var STATUS_MARKER = "<!-- gastown:status -->";
 async function upsertStatusComment(github, issue3, body, options2 = {}) {
-  const stored = body.startsWith(STATUS_MARKER) ? body : `${STATUS_MARKER}
+  return await upsertMarkedComment(github, issue3, STATUS_MARKER, body, options2);
+}
+async function upsertMarkedComment(github, issue3, marker, body, options2 = {}) {
+  const stored = body.startsWith(marker) ? body : `${marker}
 ${body}`;
-  const [existing, ...extra] = await findMarkedComments(github, issue3, STATUS_MARKER, options2.botLogin);
+  const [existing, ...extra] = await findMarkedComments(github, issue3, marker, options2.botLogin);
   for (const duplicate of extra) await deleteComment(github, issue3, duplicate.id);
   if (existing !== void 0) {
     if (existing.body === stored) return { id: existing.id, created: false, changed: false };
@@ -70578,12 +70581,12 @@ function when(date5) {
 
 // app/handlers/issue-status.ts
 async function showStatus(ref, issue3, view, labels = {}) {
-  const issueRef = { owner: ref.owner, repo: ref.repo, issue_number: issue3.number };
+  const issueRef2 = { owner: ref.owner, repo: ref.repo, issue_number: issue3.number };
   const add = (labels.add ?? []).filter((label) => !issue3.labels.includes(label));
   const remove = (labels.remove ?? []).filter((label) => issue3.labels.includes(label));
-  await upsertStatusComment(ref.github, issueRef, renderStatusComment(view), { botLogin: ref.botLogin });
-  await addLabels(ref.github, issueRef, add);
-  for (const label of remove) await removeLabel(ref.github, issueRef, label);
+  await upsertStatusComment(ref.github, issueRef2, renderStatusComment(view), { botLogin: ref.botLogin });
+  await addLabels(ref.github, issueRef2, add);
+  for (const label of remove) await removeLabel(ref.github, issueRef2, label);
 }
 function otherStatusLabels(labels, keep) {
   return labels.filter((label) => label.startsWith("status::") && label !== keep);
@@ -70657,10 +70660,29 @@ function serializeLedger(ledger2) {
   return join2([...lines, ...ledger2.otherLines]);
 }
 
+// app/polecat/commit-object.ts
+var TRAILER_LINE = /^([A-Za-z0-9][A-Za-z0-9-]*):[ \t]*(.*)$/;
+function trailersOf(message) {
+  const paragraphs = message.replace(/\s+$/, "").split(/\n[ \t]*\n/);
+  if (paragraphs.length < 2) return [];
+  const lines = paragraphs.at(-1).split("\n");
+  const trailers = [];
+  for (const line of lines) {
+    const match = TRAILER_LINE.exec(line);
+    if (!match) return [];
+    trailers.push({ key: match[1], value: match[2].trim() });
+  }
+  return trailers;
+}
+function trailerValues(trailers, key) {
+  return trailers.filter((trailer) => trailer.key.toLowerCase() === key.toLowerCase()).map((trailer) => trailer.value);
+}
+
 // app/mirror/changed-beads-trailer.ts
 var CHANGED_BEADS_TRAILER = "Gastown-Beads";
 var NO_BEADS = "none";
 var MAX_LINE = 72;
+var BEAD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 function formatChangedBeads(ids) {
   const sorted = [...new Set(ids)].sort(compareIds);
   const head = `${CHANGED_BEADS_TRAILER}: `;
@@ -70676,6 +70698,14 @@ function formatChangedBeads(ids) {
   }
   lines.push(head + line);
   return lines.join("\n");
+}
+function parseChangedBeads(commitMessage3) {
+  const values = trailerValues(trailersOf(commitMessage3), CHANGED_BEADS_TRAILER);
+  if (values.length === 0) return void 0;
+  const tokens = values.flatMap((value) => value.split(/[ \t]+/).filter(Boolean));
+  if (tokens.length === 1 && tokens[0] === NO_BEADS) return [];
+  if (tokens.length === 0 || tokens.some((token) => !BEAD_ID.test(token) || token === NO_BEADS)) return void 0;
+  return [...new Set(tokens)].sort(compareIds);
 }
 function changedBeadIds(before, after) {
   const changed = [];
@@ -70751,6 +70781,14 @@ var LedgerStore = class {
       headers: { accept: "application/vnd.github.raw+json" }
     }), void 0);
     return answer === void 0 ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
+  }
+  /**
+   * The ledger as it was at `commit` (any commit of the branch, in one request): what a push
+   * changed is read from the ledgers at its `before` and `after`.
+   */
+  async readAt(commit) {
+    const text2 = await this.readFile({ ledger: Ledger.empty(), commit, tree: void 0 }, LEDGER_PATH);
+    return text2 === void 0 ? Ledger.empty() : loadLedger(text2, { file: `${commit.slice(0, 12)}:${LEDGER_PATH}` });
   }
   /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
   async readFile(state, path2) {
@@ -70887,16 +70925,25 @@ async function createIssue(github, repo, issue3) {
   const created = data;
   return { number: created.number, html_url: created.html_url };
 }
-async function findMarkedIssue(github, repo, wanted) {
-  for await (const issues of pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
+var CLOCK_SKEW_MS = 10 * 6e4;
+function listedSince(at) {
+  const time3 = Date.parse(at ?? "");
+  return new Date(Number.isFinite(time3) ? time3 - CLOCK_SKEW_MS : 0).toISOString();
+}
+function issuesOpenedSince(github, repo, wanted) {
+  return pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
     owner: repo.owner,
     repo: repo.repo,
-    labels: wanted.label,
+    ...wanted.label !== void 0 ? { labels: wanted.label } : {},
+    ...wanted.creator !== void 0 ? { creator: wanted.creator } : {},
     state: "all",
     since: wanted.since,
     per_page: PER_PAGE,
     page
-  })).data)) {
+  })).data);
+}
+async function findMarkedIssue(github, repo, wanted) {
+  for await (const issues of issuesOpenedSince(github, repo, { label: wanted.label, since: wanted.since })) {
     const found = issues.find((issue3) => issue3.user?.login === wanted.creator && issue3.body?.includes(wanted.marker) === true);
     if (found) return { number: found.number, html_url: found.html_url };
   }
@@ -71006,8 +71053,8 @@ async function escalateIssue(town, request2) {
     `Record escalation issue #${created.number} on ${message.id}`,
     (ledger2) => recordEscalationIssue(ledger2, message.id, created.number)
   );
-  const issueRef = { owner: town.owner, repo: town.repo, issue_number: request2.issue.number };
-  if (!request2.issue.labels.includes(ESCALATED_LABEL)) await addLabels(town.github, issueRef, [ESCALATED_LABEL]);
+  const issueRef2 = { owner: town.owner, repo: town.repo, issue_number: request2.issue.number };
+  if (!request2.issue.labels.includes(ESCALATED_LABEL)) await addLabels(town.github, issueRef2, [ESCALATED_LABEL]);
   await reply(town, request2, `@${request2.sender}: escalated as #${created.number}, mentioning @${slungBy}.`);
 }
 async function record2(town, kind, request2) {
@@ -71050,6 +71097,254 @@ async function pullRequestHead(github, repo) {
   if (answer === void 0) return void 0;
   const head = answer.data.head;
   return { ref: head.ref, repository: head.repo?.full_name ?? null };
+}
+
+// app/mirror/mirror-budget.ts
+var MIRROR_SLOT_TYPE = "slot";
+var SECONDARY_LIMITS = { perMinute: 80, perHour: 500 };
+var MINUTE_MS = 6e4;
+var HOUR_MS = 60 * MINUTE_MS;
+function mirrorSlotRef(owner, repo) {
+  return `gastown:mirror/${owner}/${repo}`;
+}
+function readWindow(value) {
+  const window2 = value;
+  if (typeof window2 !== "object" || window2 === null) return void 0;
+  if (typeof window2.since !== "string" || Number.isNaN(Date.parse(window2.since)) || typeof window2.used !== "number" || !(window2.used >= 0)) return void 0;
+  return { since: window2.since, used: window2.used };
+}
+function budgetOf(ledger2, owner, repo) {
+  const slot = beadByExternalRef(ledger2, mirrorSlotRef(owner, repo));
+  const meta3 = slot === void 0 ? {} : gastownMetadata(slot);
+  const minute = readWindow(meta3.minute);
+  const hour = readWindow(meta3.hour);
+  return { ...minute ? { minute } : {}, ...hour ? { hour } : {} };
+}
+function usedIn(window2, now, length) {
+  if (window2 === void 0) return 0;
+  const age = now.getTime() - Date.parse(window2.since);
+  return age >= 0 && age < length ? window2.used : 0;
+}
+function allowance(budget, now) {
+  return Math.max(0, Math.min(
+    SECONDARY_LIMITS.perMinute - usedIn(budget.minute, now, MINUTE_MS),
+    SECONDARY_LIMITS.perHour - usedIn(budget.hour, now, HOUR_MS)
+  ));
+}
+function spendIn(window2, now, length, requests) {
+  const age = window2 === void 0 ? Infinity : now.getTime() - Date.parse(window2.since);
+  return window2 !== void 0 && age >= 0 && age < length ? { since: window2.since, used: window2.used + requests } : { since: timestamp2(now), used: requests };
+}
+function spend(budget, now, requests) {
+  if (requests <= 0) return budget;
+  return { minute: spendIn(budget.minute, now, MINUTE_MS, requests), hour: spendIn(budget.hour, now, HOUR_MS, requests) };
+}
+function withMirrorBudget(ledger2, owner, repo, budget, write) {
+  const ref = mirrorSlotRef(owner, repo);
+  const now = timestamp2(write.now);
+  const title = `Mirror of ${owner}/${repo} to GitHub issues`;
+  const bead = beadByExternalRef(ledger2, ref) ?? {
+    id: newBeadId({ prefix: write.prefix, title, description: ref, creator: write.actor, createdAt: write.now }, ledger2.records),
+    title,
+    description: "What the mirror has spent of GitHub's secondary limits (80 content-creating requests a minute, 500 an hour) while it opens issues for work beads.",
+    status: "open",
+    priority: 4,
+    issue_type: MIRROR_SLOT_TYPE,
+    created_at: now,
+    created_by: write.actor,
+    updated_at: now,
+    external_ref: ref
+  };
+  return ledger2.withBead(withGastownMetadata({ ...bead, updated_at: now }, { minute: budget.minute, hour: budget.hour }));
+}
+
+// app/mirror/mirror-comments.ts
+var MARKER2 = /<!-- gastown:comment ([^\s>]+) -->\s*$/;
+function commentMarker(commentId) {
+  return `<!-- gastown:comment ${commentId} -->`;
+}
+function markerCommentId(body) {
+  return MARKER2.exec(body ?? "")?.[1];
+}
+function commentKey(comment) {
+  return comment.id === void 0 ? void 0 : String(comment.id);
+}
+function githubIdOf(comment) {
+  const id = comment.github_id;
+  return typeof id === "number" ? id : void 0;
+}
+function commentsToPost(bead) {
+  return (bead.comments ?? []).filter((comment) => githubIdOf(comment) === void 0 && commentKey(comment) !== void 0);
+}
+function mirroredCommentBody(comment) {
+  const author = withoutMentions(comment.author.trim() === "" ? "someone" : comment.author);
+  return `${withoutMentions(comment.text)}
+
+<sub>${author}, in the ledger</sub>
+
+${commentMarker(commentKey(comment) ?? "")}`;
+}
+function withCommentGitHubIds(bead, ids) {
+  let changed = false;
+  const comments = (bead.comments ?? []).map((comment) => {
+    const key = commentKey(comment);
+    const githubId = key === void 0 ? void 0 : ids.get(key);
+    if (githubId === void 0 || githubIdOf(comment) !== void 0) return comment;
+    changed = true;
+    return { ...comment, github_id: githubId };
+  });
+  return changed ? { ...bead, comments } : bead;
+}
+
+// app/mirror/mirror-links.ts
+var SYNCED_LINKS_KEY = "synced_links";
+var UNLINKED_KEY = "mirror_unlinked";
+var NO_LINKS = { blocked_by: [] };
+function ledgerLinks(ledger2, bead, mirrored) {
+  const parents = [];
+  const blockers = /* @__PURE__ */ new Set();
+  for (const dependency of bead.dependencies ?? []) {
+    if (dependency.issue_id !== bead.id || dependency.depends_on_id === bead.id) continue;
+    const other = ledger2.get(dependency.depends_on_id);
+    if (other === void 0 || !mirrored(other)) continue;
+    if (dependency.type === "parent-child") parents.push(other.id);
+    else if (dependency.type === "blocks") blockers.add(other.id);
+  }
+  const parent = parents.sort(compareIds)[0];
+  return { ...parent !== void 0 ? { parent } : {}, blocked_by: [...blockers].sort(compareIds) };
+}
+function isIdList(value) {
+  return Array.isArray(value) && value.every((id) => typeof id === "string");
+}
+function syncedLinks(bead) {
+  const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY];
+  if (typeof stored !== "object" || stored === null) return NO_LINKS;
+  const parent = typeof stored.parent === "string" ? stored.parent : void 0;
+  const blockedBy = isIdList(stored.blocked_by) ? [...new Set(stored.blocked_by)].sort(compareIds) : [];
+  return { ...parent !== void 0 ? { parent } : {}, blocked_by: blockedBy };
+}
+function storedLinks(links) {
+  const stored = {};
+  if (links.parent !== void 0) stored.parent = links.parent;
+  if (links.blocked_by.length > 0) stored.blocked_by = [...links.blocked_by].sort(compareIds);
+  return Object.keys(stored).length === 0 ? void 0 : stored;
+}
+function withSyncedLinks(bead, links) {
+  const stored = storedLinks(links);
+  const current = gastownMetadata(bead)[SYNCED_LINKS_KEY];
+  if (jsonEqual(current ?? null, stored ?? null)) return bead;
+  return withGastownMetadata(bead, { [SYNCED_LINKS_KEY]: stored });
+}
+function unlinkedParent(bead) {
+  const stored = gastownMetadata(bead)[UNLINKED_KEY];
+  return typeof stored === "object" && stored !== null && typeof stored.parent === "string" ? stored.parent : void 0;
+}
+function noLinkChanges(changes) {
+  return changes.parent.add === void 0 && changes.parent.remove === void 0 && changes.blockedBy.add.length === 0 && changes.blockedBy.remove.length === 0;
+}
+function linkChanges(ledger2, synced, unlinkable) {
+  let parent = {};
+  if (ledger2.parent !== synced.parent) {
+    const add = ledger2.parent !== void 0 && ledger2.parent !== unlinkable ? ledger2.parent : void 0;
+    parent = { ...add !== void 0 ? { add } : {}, ...synced.parent !== void 0 ? { remove: synced.parent } : {} };
+  }
+  const had = new Set(synced.blocked_by);
+  const has = new Set(ledger2.blocked_by);
+  return {
+    parent,
+    blockedBy: { add: ledger2.blocked_by.filter((id) => !had.has(id)), remove: synced.blocked_by.filter((id) => !has.has(id)) }
+  };
+}
+function beadsLinkingTo(ledger2, ids) {
+  const found = [];
+  for (const bead of ledger2.beads()) {
+    const links = bead.dependencies ?? [];
+    if (links.some((d) => d.issue_id === bead.id && (d.type === "parent-child" || d.type === "blocks") && ids.has(d.depends_on_id))) found.push(bead.id);
+  }
+  return found;
+}
+
+// app/mirror/mirror-work.ts
+var MIRROR_OPENING_KEY = "mirror_opening";
+var ISSUE_ID_KEY2 = "issue_id";
+var OPENING_GRACE_MS = 2 * 6e4;
+function issueNumberOf(ref, repo) {
+  const match = /\/([^/]+)\/([^/]+)\/issues\/(\d+)$/.exec(ref ?? "");
+  if (!match || match[1]?.toLowerCase() !== repo.owner.toLowerCase() || match[2]?.toLowerCase() !== repo.repo.toLowerCase()) return void 0;
+  return Number(match[3]);
+}
+function issueIdOf(bead) {
+  const id = gastownMetadata(bead)[ISSUE_ID_KEY2];
+  return typeof id === "number" && Number.isInteger(id) ? id : void 0;
+}
+function openingAt(bead) {
+  return gastownString(bead, MIRROR_OPENING_KEY);
+}
+function mirrorWork(ledger2, ids, mirror2, repo, now) {
+  const open3 = [];
+  const recover = [];
+  const sync = [];
+  for (const id of new Set(ids)) {
+    const bead = ledger2.get(id);
+    if (bead === void 0 || !isMirrored(bead, mirror2)) continue;
+    if (bead.external_ref !== void 0 && bead.external_ref !== "") {
+      if (issueNumberOf(bead.external_ref, repo) !== void 0) sync.push(bead);
+      continue;
+    }
+    const opening = openingAt(bead);
+    if (opening === void 0) open3.push(bead);
+    else if (!(now.getTime() - Date.parse(opening) < OPENING_GRACE_MS)) recover.push(bead);
+  }
+  return { open: open3, recover, sync };
+}
+function mirrorBacklog(ledger2, mirror2) {
+  const ids = [];
+  let total = 0;
+  for (const bead of ledger2.beads()) {
+    if (!isMirrored(bead, mirror2)) continue;
+    total++;
+    if (bead.external_ref === void 0 || bead.external_ref === "") ids.push(bead.id);
+  }
+  return { pending: ids.length, total, ids };
+}
+function backlogLine(backlog) {
+  return `${backlog.pending} of ${backlog.total} bead${backlog.total === 1 ? "" : "s"} still to open on GitHub`;
+}
+function openingCost(ledger2, bead, mirror2) {
+  const links = ledgerLinks(ledger2, bead, (other) => isMirrored(other, mirror2));
+  return 1 + (beadStatus(bead) === "closed" ? 1 : 0) + (links.parent !== void 0 ? 1 : 0) + links.blocked_by.length + commentsToPost(bead).length;
+}
+function withOpeningIntents(ledger2, input2) {
+  const now = input2.slot.now;
+  let budget = budgetOf(ledger2, input2.owner, input2.repo);
+  let left = allowance(budget, now);
+  const claimed = [];
+  let deferred = 0;
+  let spent = 0;
+  for (const id of input2.candidates) {
+    const bead = ledger2.get(id);
+    if (bead === void 0 || !isMirrored(bead, input2.mirror) || (bead.external_ref ?? "") !== "" || openingAt(bead) !== void 0) continue;
+    const cost = deferred > 0 ? Infinity : openingCost(ledger2, bead, input2.mirror);
+    if (cost > left) {
+      deferred++;
+      continue;
+    }
+    left -= cost;
+    spent += cost;
+    claimed.push(withGastownMetadata(bead, { [MIRROR_OPENING_KEY]: timestamp2(now) }));
+  }
+  if (claimed.length === 0) return { ledger: ledger2, claimed, deferred };
+  budget = spend(budget, now, spent);
+  const next = withMirrorBudget(ledger2.withBeads(claimed), input2.owner, input2.repo, budget, input2.slot);
+  return { ledger: next, claimed, deferred };
+}
+function withOpenedIssue(current, sent, issue3) {
+  if ((current.external_ref ?? "") !== "") return current;
+  const linked = withGastownMetadata({ ...current, external_ref: issue3.html_url }, { [ISSUE_ID_KEY2]: issue3.id, [MIRROR_OPENING_KEY]: void 0 });
+  return withSynced(linked, readSynced(syncedAtCreation(sent)));
+}
+function withIssueId(current, id) {
+  return issueIdOf(current) === id ? current : withGastownMetadata(current, { [ISSUE_ID_KEY2]: id });
 }
 
 // app/town/output-tail.ts
@@ -71902,13 +72197,13 @@ function heartbeatExternalId(bead, attempt) {
   return `${bead}@${attempt}`;
 }
 var MAX_MARKER_CHARS = 4e3;
-var MARKER2 = /^\s*<!-- gastown:heartbeat (.*?) -->/s;
+var MARKER3 = /^\s*<!-- gastown:heartbeat (.*?) -->/s;
 var ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 var STEP_ID2 = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 var MAX_STEP_NUMBER = 1e4;
-function parseHeartbeat(summary2) {
-  if (typeof summary2 !== "string") return void 0;
-  const match = MARKER2.exec(summary2.slice(0, MAX_MARKER_CHARS));
+function parseHeartbeat(summary3) {
+  if (typeof summary3 !== "string") return void 0;
+  const match = MARKER3.exec(summary3.slice(0, MAX_MARKER_CHARS));
   if (!match) return void 0;
   let fields;
   try {
@@ -72087,7 +72382,7 @@ async function peekAll(town, request2) {
   const roster = polecatRoster(ledger2);
   const rows = [];
   for (const bead of roster.slice(0, MAX_PEEK_ALL)) rows.push({ ...await observePolecat(town, bead), bead });
-  return renderPeekAll({
+  const answer = renderPeekAll({
     sender: request2.sender,
     rows,
     ledger: ledger2,
@@ -72095,6 +72390,11 @@ async function peekAll(town, request2) {
     more: Math.max(0, roster.length - MAX_PEEK_ALL),
     now: town.deps.clock()
   });
+  const backlog = town.config.mirror.enabled ? mirrorBacklog(ledger2, town.config.mirror) : void 0;
+  return backlog === void 0 || backlog.pending === 0 ? answer : `${answer.trimEnd()}
+
+The mirror: ${backlogLine(backlog)}.
+`;
 }
 async function findPolecatBead(town, request2) {
   if (!request2.pullRequest) {
@@ -72207,11 +72507,11 @@ function queueCheck(display) {
       );
   }
 }
-function inProgress(title, summary2) {
-  return { status: "in_progress", title, summary: summary2 };
+function inProgress(title, summary3) {
+  return { status: "in_progress", title, summary: summary3 };
 }
-function completed(conclusion, title, summary2) {
-  return { status: "completed", conclusion, title, summary: summary2 };
+function completed(conclusion, title, summary3) {
+  return { status: "completed", conclusion, title, summary: summary3 };
 }
 function link(pull) {
   return `[#${pull.number}](${pull.url})`;
@@ -72579,7 +72879,7 @@ function exitToPublish(bead) {
   const published = publishedAttempt(bead);
   if (published !== void 0 && published >= exit.attempt) return { kind: "nothing", why: `attempt ${exit.attempt} of ${bead.id} is published` };
   const polecat2 = gastownString(bead, "polecat");
-  const issue3 = issueNumberOf(bead);
+  const issue3 = issueNumberOf2(bead);
   if (polecat2 === void 0 || issue3 === void 0) return { kind: "nothing", why: `${bead.id} has no ${polecat2 === void 0 ? "polecat" : "issue"}` };
   if (exit.exit === "COMPLETED" && exit.workTip === void 0) return { kind: "nothing", why: `${bead.id} records no work tip` };
   return {
@@ -72633,7 +72933,7 @@ function exitLabels(exit, labels, slingLabel) {
     remove: [...new Set(remove)].filter((label) => labels.includes(label))
   };
 }
-function issueNumberOf(bead) {
+function issueNumberOf2(bead) {
   const match = /\/issues\/(\d+)$/.exec(bead.external_ref ?? "");
   return match ? Number(match[1]) : void 0;
 }
@@ -73445,6 +73745,196 @@ function bindVars(resolved, values) {
   return bound;
 }
 
+// app/github/sub-issues.ts
+async function listSubIssues(github, issue3) {
+  return await listed(github, "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues", issue3);
+}
+async function listBlockedBy(github, issue3) {
+  return await listed(github, "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by", issue3);
+}
+async function listed(github, route, issue3) {
+  const all = [];
+  for await (const page of pages(async (n) => (await github.request(route, {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    per_page: PER_PAGE,
+    page: n
+  })).data)) {
+    for (const payload of page) {
+      const where = repositoryOfIssueUrl(payload.html_url);
+      if (where === void 0) continue;
+      all.push({ ...where, number: payload.number, id: payload.id, state: payload.state === "closed" ? "closed" : "open", payload });
+    }
+  }
+  return all;
+}
+function repositoryOfIssueUrl(url2) {
+  const match = /\/([^/]+)\/([^/]+)\/(?:issues|pull)\/\d+$/.exec(url2);
+  return match ? { owner: match[1], repo: match[2] } : void 0;
+}
+
+// app/town/convoy-comment.ts
+var CONVOY_MARKER = "<!-- gastown:convoy -->";
+var STATES = {
+  waiting: "\u23F3 waiting",
+  slung: "\u{1FA9D} slung",
+  landed: "\u{1F6EC} landed",
+  closed: "\u2714\uFE0F closed",
+  escalated: "\u{1F6A8} escalated",
+  refused: "\u26D4 not slung"
+};
+function renderConvoyComment(view) {
+  const { convoy } = view;
+  const done = convoy.tracked.filter((t) => t.state === "landed" || t.state === "closed").length;
+  const total = convoy.tracked.length;
+  const lines = [CONVOY_MARKER, `### Gas Town \xB7 ${convoy.status === "closed" ? "\u2705 Convoy landed" : "\u{1F69A} Convoy"}`, ""];
+  if (convoy.status === "closed") {
+    lines.push(`All ${total} tracked issue${total === 1 ? "" : "s"} landed or closed, so this convoy is done and its issue closed.`);
+  } else if (total === 0) {
+    lines.push(`Slung by @${convoy.slungBy}, but this issue has no sub-issues yet. Add them: the next patrol slings the ready ones.`);
+  } else {
+    lines.push(`Slung by @${convoy.slungBy}: ${done} of ${total} landed or closed, wave ${convoy.wave}. Each sub-issue goes to a polecat once nothing blocks it, as many at a time per repository as its \`limits.max_polecats\` allows.`);
+  }
+  if (total > 0) {
+    lines.push("", "| Issue | Title | State |", "|---|---|---|");
+    for (const tracked of convoy.tracked) {
+      const key = `${tracked.repo}#${tracked.number}`;
+      const state = STATES[tracked.state] + (tracked.why !== void 0 && tracked.why !== tracked.state ? `: ${oneLine(tracked.why)}` : "");
+      lines.push(`| ${key} | ${cell(view.titles.get(key) ?? "")} | ${state} |`);
+    }
+  }
+  if (view.notes.length > 0) lines.push("", ...view.notes.map((note) => `- ${note}`));
+  lines.push("", "<sub>`/gt help` lists the commands.</sub>");
+  return lines.join("\n") + "\n";
+}
+function cell(text2) {
+  return oneLine(withoutMentions(sanitizeUntrusted(text2)).replace(/[\\`*_{}[\]()#+!<>~]/g, "\\$&"));
+}
+
+// app/town/convoy.ts
+var CONVOY_TYPE = "convoy";
+var CONVOY_LABEL = "gt:convoy";
+var EPIC_LABEL = "type::epic";
+function convoyRef(repo, number4) {
+  return `gastown:convoy/${repo}#${number4}`;
+}
+function parseConvoyRef(ref) {
+  const match = /^gastown:convoy\/([^/]+)\/([^#]+)#(\d+)$/.exec(ref);
+  return match ? { owner: match[1], repo: match[2], number: Number(match[3]) } : void 0;
+}
+function isConvoyIssue(labels) {
+  return labels.includes(CONVOY_LABEL) || labels.includes(EPIC_LABEL);
+}
+function convoyOf(ledger2, ref) {
+  const bead = beadByExternalRef(ledger2, ref);
+  return bead === void 0 || bead.issue_type !== CONVOY_TYPE ? void 0 : readConvoy(bead);
+}
+function openConvoys(ledger2) {
+  return ledger2.beads().filter((b) => b.issue_type === CONVOY_TYPE && beadStatus(b) !== "closed" && b.external_ref !== void 0).map(readConvoy);
+}
+function readConvoy(bead) {
+  const meta3 = gastownMetadata(bead);
+  const ref = bead.external_ref ?? "";
+  const where = parseConvoyRef(ref);
+  return {
+    ref,
+    repo: where ? `${where.owner}/${where.repo}` : "",
+    number: where?.number ?? 0,
+    status: beadStatus(bead) === "closed" ? "closed" : "open",
+    slungBy: gastownString(bead, "slung_by") ?? "",
+    convoyAt: gastownString(bead, "convoy_at") ?? bead.created_at ?? "",
+    wave: typeof meta3.wave === "number" ? meta3.wave : 0,
+    tracked: Array.isArray(meta3.tracked) ? meta3.tracked : [],
+    ...typeof meta3.comment_id === "number" ? { commentId: meta3.comment_id } : {}
+  };
+}
+function startedConvoy(ledger2, start) {
+  const ref = convoyRef(start.repo, start.number);
+  const found = beadByExternalRef(ledger2, ref);
+  const now = timestamp2(start.now);
+  if (found !== void 0 && beadStatus(found) !== "closed") return ledger2;
+  const title = `Convoy of ${start.repo}#${start.number}`;
+  const bead = found ?? {
+    id: newBeadId({ prefix: start.prefix, title, description: ref, creator: start.slungBy, createdAt: start.now }, ledger2.records),
+    title,
+    description: `The sub-issues of ${start.repo}#${start.number}, slung in waves as they become ready.`,
+    priority: 2,
+    issue_type: CONVOY_TYPE,
+    created_at: now,
+    created_by: start.slungBy,
+    updated_at: now,
+    external_ref: ref
+  };
+  const { closed_at: _, close_reason: __, ...open3 } = bead;
+  return ledger2.withBead(withGastownMetadata({ ...open3, status: "open", updated_at: now }, {
+    slung_by: start.slungBy,
+    convoy_at: now
+  }));
+}
+function workStateOf(bead) {
+  if (bead === void 0) return { kind: "none" };
+  const status = beadStatus(bead);
+  if (status === "closed") return bead.close_reason === "merged" ? { kind: "landed" } : { kind: "closed" };
+  if (status !== "hooked" && gastownString(bead, "exit") === "ESCALATE") return { kind: "escalated" };
+  const waiting = status !== "hooked" && gastownString(bead, "waiting_since") !== void 0;
+  return { kind: "working", status: waiting ? "waiting for a free polecat" : status };
+}
+function subIssueWork(ledger2, sub) {
+  if (!isConvoyIssue(sub.labels)) return workStateOf(beadByExternalRef(ledger2, sub.url));
+  const own2 = convoyOf(ledger2, convoyRef(sub.repo, sub.number));
+  return own2 === void 0 ? { kind: "none" } : { kind: "working", status: own2.status === "closed" ? "its convoy landed" : "a convoy of its own" };
+}
+function planWave(convoy, facts2, now) {
+  if (convoy.status === "closed") return { convoy, sling: [], done: true };
+  const key = (repo, number4) => `${repo}#${number4}`;
+  const before = new Map(convoy.tracked.map((t) => [key(t.repo, t.number), t]));
+  const landed = new Set(facts2.filter((f) => f.work.kind === "landed").map((f) => key(f.repo, f.number)));
+  const sling3 = [];
+  const tracked = facts2.map((fact) => {
+    const base = { repo: fact.repo, number: fact.number, id: fact.id };
+    const { work } = fact;
+    if (work.kind === "landed") return { ...base, state: "landed" };
+    if (fact.state === "closed" || work.kind === "closed") return { ...base, state: "closed" };
+    if (work.kind === "escalated") return { ...base, state: "escalated", why: "escalated to people: see the issue" };
+    if (work.kind === "working") return { ...base, state: "slung", why: work.status };
+    const previous = before.get(key(fact.repo, fact.number));
+    if (previous?.state === "slung" && previous.slung_at !== void 0 && now.getTime() - Date.parse(previous.slung_at) < DISPATCH_GRACE_MS) return previous;
+    const open3 = fact.blockers.filter((b) => b.state === "open" && !landed.has(key(b.repo, b.number)));
+    if (open3.length > 0) return { ...base, state: "waiting", why: `blocked by ${open3.map((b) => key(b.repo, b.number)).join(", ")}` };
+    if (fact.refused !== void 0) return { ...base, state: "refused", why: fact.refused };
+    const slung = { ...base, state: "slung", why: "slung", slung_at: timestamp2(now) };
+    sling3.push(slung);
+    return slung;
+  });
+  const done = tracked.length > 0 && tracked.every((t) => t.state === "landed" || t.state === "closed");
+  return {
+    convoy: { ...convoy, tracked, wave: convoy.wave + (sling3.length > 0 ? 1 : 0), status: done ? "closed" : "open" },
+    sling: sling3,
+    done
+  };
+}
+function withConvoy(ledger2, convoy, now) {
+  const bead = beadByExternalRef(ledger2, convoy.ref);
+  if (bead === void 0) return ledger2;
+  const current = readConvoy(bead);
+  const same = current.status === convoy.status && current.wave === convoy.wave && current.commentId === convoy.commentId && JSON.stringify(current.tracked) === JSON.stringify(convoy.tracked);
+  if (same) return ledger2;
+  const at = timestamp2(now);
+  const closing = convoy.status === "closed" && current.status !== "closed";
+  const next = { ...bead, status: convoy.status, updated_at: at, ...closing ? { closed_at: at, close_reason: "landed" } : {} };
+  return ledger2.withBead(withGastownMetadata(next, {
+    wave: convoy.wave,
+    tracked: convoy.tracked,
+    comment_id: convoy.commentId
+  }));
+}
+function withConvoyWork(ledger2, issueUrl, convoy) {
+  const bead = beadByExternalRef(ledger2, issueUrl);
+  if (bead === void 0 || gastownString(bead, "convoy") === convoy.ref) return ledger2;
+  return ledger2.withBead(withGastownMetadata(bead, { convoy: convoy.ref, convoy_at: convoy.convoyAt }));
+}
+
 // app/town/dispatch-records.ts
 function hookedFor(ledger2, bead, attempt) {
   const found = ledger2.get(bead);
@@ -73484,6 +73974,7 @@ async function slingIssue(town, request2) {
   const { issue: issue3 } = request2;
   const now = town.deps.clock();
   await react(town.github, request2.acknowledge, "eyes");
+  if (isConvoyIssue(issue3.labels)) return await startConvoy(town, request2);
   const read = await town.store.read();
   const seen = beadByExternalRef(read.ledger, issue3.url);
   const hooked = seen !== void 0 && beadStatus(seen) === "hooked";
@@ -73519,7 +74010,7 @@ async function slingIssue(town, request2) {
       outcome = slung.outcome;
       const next = slung.outcome.kind === "escalate" ? promoteWaiting(slung.ledger, town.config, now) : { ledger: slung.ledger };
       promoted = next.hooked;
-      return next.ledger;
+      return request2.convoy ? withConvoyWork(next.ledger, issue3.url, request2.convoy) : next.ledger;
     },
     { from: read }
   );
@@ -73630,7 +74121,7 @@ async function dispatchHooked(town, issueOf, assignment, state, headline, addLab
   }, { add: [HOOKED_LABEL, ...addLabels2], remove: [WAITING_LABEL, ...otherStatusLabels(issue3.labels, HOOKED_LABEL)] });
 }
 function issueOfBead(town, bead) {
-  const number4 = issueNumberOf(bead);
+  const number4 = issueNumberOf2(bead);
   return async () => {
     const labels = number4 === void 0 ? void 0 : await labelsOn(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 });
     return number4 === void 0 || labels === void 0 ? void 0 : { number: number4, labels };
@@ -73686,6 +74177,205 @@ function slingMessage(issue3, outcome) {
   }
 }
 
+// app/handlers/convoy-run.ts
+async function startConvoy(town, request2) {
+  const { issue: issue3 } = request2;
+  const where = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
+  if (issue3.state === "closed") {
+    await replyToIssue(town.github, where, `@${request2.sender}: this convoy's issue is closed, so nothing was slung. Reopen it first.`);
+    return;
+  }
+  const repo = `${town.owner}/${town.repo}`;
+  const written = await town.store.update(`Convoy of ${repo}#${issue3.number}: slung by ${request2.sender}`, (ledger2) => startedConvoy(ledger2, {
+    repo,
+    number: issue3.number,
+    slungBy: request2.sender,
+    now: town.deps.clock(),
+    prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? town.fallbackPrefix
+  }));
+  await advanceConvoy(town, issue3.number, { ledger: written.state.ledger, state: written.state });
+}
+async function advanceConvoy(town, number4, seen) {
+  const repo = `${town.owner}/${town.repo}`;
+  const ref = convoyRef(repo, number4);
+  const ledger2 = seen?.ledger ?? await town.store.peek();
+  const convoy = convoyOf(ledger2, ref);
+  if (convoy === void 0 || convoy.status === "closed") return void 0;
+  const now = town.deps.clock();
+  const subs = (await listSubIssues(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 })).filter((sub) => sub.payload.pull_request === void 0);
+  const towns = new RepositoryTowns(town, ledger2);
+  const facts2 = await factsOf(towns, convoy, subs, now);
+  const step = (current) => {
+    const found = convoyOf(current, ref);
+    const plan2 = found === void 0 ? void 0 : planWave(found, facts2, now);
+    return { plan: plan2, ledger: plan2 === void 0 ? current : withConvoy(current, plan2.convoy, now) };
+  };
+  let plan = step(ledger2).plan;
+  const idle = step(ledger2).ledger === ledger2;
+  const written = idle ? { changed: false, state: seen?.state } : await town.store.update(() => stepMessage(ref, plan), (current) => {
+    const next = step(current);
+    plan = next.plan;
+    return next.ledger;
+  }, seen?.state ? { from: seen.state } : {});
+  if (plan === void 0) return void 0;
+  const planned = plan;
+  const slung = [];
+  const notes = towns.notes();
+  if (written.changed) {
+    for (const tracked of planned.sling) {
+      const sub = subs.find((s) => `${s.owner}/${s.repo}` === tracked.repo && s.number === tracked.number);
+      const subTown = await towns.get(tracked.repo);
+      if (sub === void 0 || typeof subTown === "string") continue;
+      try {
+        await slingIssue(subTown, slingOf(sub, planned.convoy));
+        slung.push(`${tracked.repo}#${tracked.number}`);
+      } catch (error63) {
+        if (error63 instanceof LedgerReadError) notes.push(`${tracked.repo}#${tracked.number} could not be slung: the ledger branch of ${tracked.repo} does not read.`);
+        else if (statusOf(error63) === 403) notes.push(`${tracked.repo}#${tracked.number} could not be slung: ${OUT_OF_REACH}.`);
+        else throw error63;
+      }
+    }
+  }
+  const titles = new Map(subs.map((s) => [`${s.owner}/${s.repo}#${s.number}`, s.payload.title]));
+  const issue3 = { owner: town.owner, repo: town.repo, issue_number: number4 };
+  const comment = await upsertMarkedComment(town.github, issue3, CONVOY_MARKER, renderConvoyComment({ convoy: planned.convoy, titles, notes }), { botLogin: town.botLogin });
+  if (comment.id !== planned.convoy.commentId) {
+    await town.store.update(`Convoy of ${repo}#${number4}: its comment is ${comment.id}`, (ledger3) => {
+      const current = convoyOf(ledger3, ref);
+      return current === void 0 ? ledger3 : withConvoy(ledger3, { ...current, commentId: comment.id }, now);
+    }, written.state === void 0 || written.changed && planned.sling.some((t) => t.repo === repo) ? {} : { from: written.state });
+  }
+  const closed2 = written.changed && planned.done;
+  if (closed2) await closeIssue(town.github, issue3);
+  return { ref, slung, closed: closed2 };
+}
+async function wakeConvoys(town, works) {
+  const refs = new Set(works.map((work) => work === void 0 ? void 0 : gastownString(work, "convoy")).filter((ref) => ref !== void 0));
+  const towns = new RepositoryTowns(town);
+  for (const ref of refs) {
+    const where = parseConvoyRef(ref);
+    const home = where === void 0 ? void 0 : await towns.get(`${where.owner}/${where.repo}`);
+    if (where === void 0 || home === void 0 || typeof home === "string") continue;
+    try {
+      await advanceConvoy(home, where.number);
+    } catch {
+    }
+  }
+}
+async function patrolConvoys(town, ledger2) {
+  const steps = [];
+  for (const convoy of openConvoys(ledger2)) {
+    if (convoy.repo !== `${town.owner}/${town.repo}`) continue;
+    const step = await advanceConvoy(town, convoy.number, { ledger: ledger2 });
+    if (step !== void 0) steps.push(step);
+  }
+  return steps;
+}
+async function factsOf(towns, convoy, subs, now) {
+  const facts2 = [];
+  for (const sub of subs) {
+    const repo = `${sub.owner}/${sub.repo}`;
+    const subTown = await towns.get(repo);
+    const ledger2 = typeof subTown === "string" ? void 0 : await towns.ledger(repo);
+    const work = ledger2 === void 0 || typeof ledger2 === "string" ? { kind: "none" } : subIssueWork(ledger2, {
+      url: sub.payload.html_url,
+      repo,
+      number: sub.number,
+      labels: issueSnapshot(sub.payload).labels
+    });
+    const blockers = work.kind !== "none" || sub.state === "closed" || typeof subTown === "string" ? [] : (await listBlockedBy(towns.home.github, { owner: sub.owner, repo: sub.repo, issue_number: sub.number })).map((b) => ({ repo: `${b.owner}/${b.repo}`, number: b.number, state: b.state }));
+    const refused2 = typeof subTown === "string" ? "see below" : typeof ledger2 === "string" ? ledger2 : void 0;
+    facts2.push({ repo, number: sub.number, id: sub.id, state: sub.state, work, blockers, ...refused2 === void 0 ? {} : { refused: refused2 } });
+  }
+  const toSling = new Set(planWave(convoy, facts2, now).sling.map((t) => t.repo));
+  const refused = /* @__PURE__ */ new Map();
+  for (const repo of toSling) {
+    if (repo === convoy.repo) continue;
+    const why = await towns.refusal(repo, convoy.slungBy);
+    if (why !== void 0) refused.set(repo, why);
+  }
+  return facts2.map((fact) => refused.has(fact.repo) ? { ...fact, refused: refused.get(fact.repo) } : fact);
+}
+function slingOf(sub, convoy) {
+  return {
+    issue: issueSnapshot(sub.payload),
+    formula: void 0,
+    vars: {},
+    sender: convoy.slungBy,
+    acknowledge: { owner: sub.owner, repo: sub.repo, issue_number: sub.number },
+    convoy: { ref: convoy.ref, convoyAt: convoy.convoyAt }
+  };
+}
+function stepMessage(ref, plan) {
+  const name2 = ref.replace(/^gastown:convoy\//, "");
+  if (plan === void 0) return `Convoy of ${name2}`;
+  if (plan.done) return `Convoy of ${name2}: every tracked issue landed or closed`;
+  const slung = plan.sling.map((t) => `${t.repo}#${t.number}`).join(", ");
+  return slung === "" ? `Convoy of ${name2}: progress` : `Convoy of ${name2}: wave ${plan.convoy.wave} slings ${slung}`;
+}
+var OUT_OF_REACH = "the App cannot act in this repository (it is not in this installation; in Actions-only mode a workflow's GITHUB_TOKEN reaches its own repository only), so its sub-issues are not slung";
+var RepositoryTowns = class {
+  constructor(home, homeLedger) {
+    this.home = home;
+    this.towns.set(`${home.owner}/${home.repo}`, home);
+    if (homeLedger !== void 0) this.ledgers.set(`${home.owner}/${home.repo}`, homeLedger);
+  }
+  home;
+  towns = /* @__PURE__ */ new Map();
+  ledgers = /* @__PURE__ */ new Map();
+  async get(repo) {
+    const known = this.towns.get(repo);
+    if (known !== void 0) return known;
+    const opened = await this.open(repo);
+    this.towns.set(repo, opened);
+    return opened;
+  }
+  /** The repository's ledger, read once; a sentence instead when its ledger branch does not read. */
+  async ledger(repo) {
+    const known = this.ledgers.get(repo);
+    if (known !== void 0) return known;
+    const town = await this.get(repo);
+    let ledger2;
+    try {
+      ledger2 = typeof town === "string" ? town : await town.store.peek();
+    } catch (error63) {
+      if (!(error63 instanceof LedgerReadError)) throw error63;
+      ledger2 = `the ledger branch of ${repo} does not read (\`gt ledger validate\` lists its errors)`;
+    }
+    this.ledgers.set(repo, ledger2);
+    return ledger2;
+  }
+  /** Why `login` may not sling in `repo`, by that repository's own `trust` settings; undefined when they may. */
+  async refusal(repo, login) {
+    const town = await this.get(repo);
+    if (typeof town === "string") return town;
+    const sender = { login, type: login.endsWith("[bot]") ? "Bot" : "User" };
+    let role;
+    try {
+      role = sender.type === "Bot" ? void 0 : await repositoryRole(town.github, town.owner, town.repo, login);
+    } catch (error63) {
+      if (statusOf(error63) === 403) return OUT_OF_REACH;
+      throw error63;
+    }
+    const decision = mayDrive(sender, role, town.config.trust);
+    return decision.allowed ? void 0 : decision.reason.replace("this repository", repo);
+  }
+  /** A sentence for each repository the convoy cannot sling in. */
+  notes() {
+    return [...this.towns.entries()].filter(([, town]) => typeof town === "string").map(([repo, why]) => `${repo}: ${why}.`);
+  }
+  async open(repo) {
+    const [owner, name2] = repo.split("/");
+    const found = await unlessAbsent(() => this.home.github.request("GET /repos/{owner}/{repo}", { owner, repo: name2 }), void 0, [403, 404]);
+    if (found === void 0) return OUT_OF_REACH;
+    const defaultBranch = found.data.default_branch;
+    const opened = await openTown({ github: this.home.github, owner, repo: name2, defaultBranch }, this.home.deps);
+    if (opened.kind === "off") return "Gas Town is not switched on in this repository (it has no `.github/gastown.yml`), so its sub-issues are not slung";
+    if (opened.kind === "invalid") return "this repository's `.github/gastown.yml` has problems, so its sub-issues are not slung";
+    return { ...opened.town, botLogin: this.home.botLogin };
+  }
+};
+
 // app/handlers/refinery-outcomes.ts
 var FIX_NEEDED_LABEL = "gt:fix-needed";
 var FIX_FORMULA = "mol-polecat-fix";
@@ -73728,7 +74418,7 @@ async function failingLog(town, red) {
   return log === void 0 ? {} : { log };
 }
 async function resling(town, work, fix) {
-  const number4 = issueNumberOf(work);
+  const number4 = issueNumberOf2(work);
   if (number4 === void 0) return;
   const { data } = await town.github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: town.owner, repo: town.repo, issue_number: number4 });
   const issue3 = issueSnapshot(data);
@@ -73765,7 +74455,7 @@ async function escalate(town, work, reason) {
     const bead = ledger2.get(work.id);
     return bead === void 0 ? ledger2 : ledger2.withBead(escalatedBead(bead, town.deps.clock(), reason));
   });
-  const number4 = issueNumberOf(work);
+  const number4 = issueNumberOf2(work);
   if (number4 === void 0) return;
   const slungBy = gastownString(work, "slung_by");
   const issue3 = { owner: town.owner, repo: town.repo, issue_number: number4 };
@@ -73783,9 +74473,10 @@ async function tellLanded(town, landing) {
     await replyToIssue(town.github, { ...repo, issue_number: request2.number }, `Landed in ${landing.where} (\`${landing.sha.slice(0, 12)}\`) by the merge queue.`);
     if (!landing.closeEach) continue;
     await town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: request2.number, state: "closed" });
-    const issue3 = work === void 0 ? void 0 : issueNumberOf(work);
+    const issue3 = work === void 0 ? void 0 : issueNumberOf2(work);
     if (issue3 !== void 0) await closeIssue(town.github, { ...repo, issue_number: issue3 });
   }
+  await wakeConvoys(town, landing.landed.map((l) => l.work));
 }
 
 // app/handlers/refinery-landing.ts
@@ -74348,7 +75039,7 @@ async function queuePullRequest(town, request2) {
         head: pull.head.ref,
         headSha: pull.head.sha,
         base: pull.base.ref,
-        ...work && polecat2 ? { bead: work.id, polecat: polecat2.polecat, priority: work.priority ?? 2 } : {}
+        ...work && polecat2 ? { bead: work.id, polecat: polecat2.polecat, priority: work.priority ?? 2, convoyAt: gastownString(work, "convoy_at") } : {}
       }, { by: sender, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? town.fallbackPrefix });
       outcome = queued2.outcome;
       return queued2.ledger;
@@ -74438,9 +75129,9 @@ async function unslingIssue(town, request2) {
     }
   );
   if (outcome === void 0) throw new Error("the unsling mutation never ran");
-  const issueRef = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
+  const issueRef2 = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
   if (outcome.kind === "not-slung") {
-    if (request2.acknowledge) await replyToIssue(town.github, issueRef, `@${request2.sender}: this issue is not slung, so there was nothing to unsling.`);
+    if (request2.acknowledge) await replyToIssue(town.github, issueRef2, `@${request2.sender}: this issue is not slung, so there was nothing to unsling.`);
     return;
   }
   const runId = outcome.runId ?? (outcome.wasHooked ? await liveRunId(town, outcome.bead) : void 0);
@@ -74483,16 +75174,16 @@ async function onLabel(ref, deps, payload, issue3, label, action) {
   const trigger = readSlingLabel(label, town.config.sling.label);
   if (!trigger) return;
   const trust2 = await checkTrust(town, payload.sender);
-  const issueRef = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
+  const issueRef2 = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
   if (!trust2.allowed) {
-    if (action === "labeled") await removeLabel(town.github, issueRef, label);
-    else await addLabels(town.github, issueRef, [label]);
+    if (action === "labeled") await removeLabel(town.github, issueRef2, label);
+    else await addLabels(town.github, issueRef2, [label]);
     await refuse(town, snapshot, trust2.reason, action === "labeled" ? `label ${label} was taken off again` : `label ${label} was put back`);
     return;
   }
   try {
     if (action === "labeled") {
-      await slingIssue(town, { issue: snapshot, formula: trigger.formula, vars: {}, sender: payload.sender.login, acknowledge: issueRef });
+      await slingIssue(town, { issue: snapshot, formula: trigger.formula, vars: {}, sender: payload.sender.login, acknowledge: issueRef2 });
     } else {
       await unslingIssue(town, { issue: snapshot, abandon: false, sender: payload.sender.login });
     }
@@ -74629,6 +75320,419 @@ function issueSnapshot(issue3) {
   };
 }
 
+// app/mirror/ledger-push.ts
+var MAX_LISTED_COMMITS = 20;
+var MIRROR_COMMIT_PREFIX = "Mirror: ";
+var ZERO_SHA = "0000000000000000000000000000000000000000";
+function isMirrorCommit(message) {
+  return message.startsWith(MIRROR_COMMIT_PREFIX) && /^Gastown-Write: /m.test(message);
+}
+function touches(commit, path2) {
+  if (commit.added === void 0 && commit.removed === void 0 && commit.modified === void 0) return true;
+  return [commit.added, commit.removed, commit.modified].some((files) => files?.includes(path2) === true);
+}
+function readLedgerPush(push, path2) {
+  if (push.deleted === true || push.after === ZERO_SHA) return { kind: "none", why: "the branch was deleted" };
+  const commits = push.commits ?? [];
+  if (push.forced === true) return { kind: "diff", why: "a forced push" };
+  if (commits.length >= MAX_LISTED_COMMITS) return { kind: "diff", why: `GitHub lists at most ${MAX_LISTED_COMMITS} of a push's commits` };
+  const relevant = commits.filter((commit) => touches(commit, path2) && !isMirrorCommit(commit.message));
+  if (relevant.length === 0) return { kind: "none", why: "no commit but the mirror's own changed the ledger" };
+  const ids = /* @__PURE__ */ new Set();
+  for (const commit of relevant) {
+    const named = parseChangedBeads(commit.message);
+    if (named === void 0) return { kind: "diff", why: "a commit names no beads it changed (a person's push)" };
+    for (const id of named) ids.add(id);
+  }
+  return { kind: "named", ids: [...ids] };
+}
+
+// app/github/issue-links.ts
+var ALREADY = /duplicate sub-issues|already blocked by/i;
+async function link2(request2) {
+  try {
+    await request2();
+    return { kind: "linked" };
+  } catch (error63) {
+    if (statusOf(error63) !== 422) throw error63;
+    const why = refusalOf(error63);
+    if (ALREADY.test(why) && !/only have one parent/i.test(why)) return { kind: "linked" };
+    return { kind: "refused", why };
+  }
+}
+function addSubIssue(github, parent, childId, replaceParent = false) {
+  return link2(() => github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues", {
+    ...parent,
+    sub_issue_id: childId,
+    ...replaceParent ? { replace_parent: true } : {}
+  }));
+}
+async function removeSubIssue(github, parent, childId) {
+  await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue", { ...parent, sub_issue_id: childId }), void 0);
+}
+function addBlockedBy(github, issue3, blockerId) {
+  return link2(() => github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by", { ...issue3, issue_id: blockerId }));
+}
+async function removeBlockedBy(github, issue3, blockerId) {
+  await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}", { ...issue3, issue_id: blockerId }), void 0);
+}
+
+// app/github/edit-issue.ts
+async function editIssue(github, issue3, edit) {
+  const { data } = await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue3, ...edit });
+  return data;
+}
+
+// app/github/mirrored-issues.ts
+async function openMirrorIssue(github, repo, shape) {
+  const { data } = await github.request("POST /repos/{owner}/{repo}/issues", {
+    ...repo,
+    title: shape.title,
+    body: shape.body,
+    ...shape.labels.length > 0 ? { labels: [...shape.labels] } : {},
+    ...shape.assignees !== void 0 && shape.assignees.length > 0 ? { assignees: [...shape.assignees] } : {}
+  });
+  const opened = data;
+  if (shape.state === "closed") return await editIssue(github, { ...repo, issue_number: opened.number }, { state: "closed", state_reason: shape.state_reason ?? "completed" });
+  return opened;
+}
+async function getMirrorIssue(github, issue3) {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...issue3 });
+  return data;
+}
+async function findMirrorIssues(github, repo, wanted) {
+  const found = /* @__PURE__ */ new Map();
+  for (const creator of [wanted.creator, void 0]) {
+    const listing = issuesOpenedSince(github, repo, {
+      since: wanted.since,
+      ...creator !== void 0 ? { creator } : {}
+    });
+    for await (const issues of listing) {
+      for (const issue3 of issues) {
+        const bead = markerBeadId(issue3.body);
+        if (bead === void 0 || !wanted.beadIds.has(bead) || found.has(bead)) continue;
+        if (issue3.pull_request === void 0 && issue3.user?.login === wanted.creator) found.set(bead, issue3);
+      }
+      if (found.size === wanted.beadIds.size) return found;
+    }
+  }
+  return found;
+}
+
+// app/github/mirrored-comments.ts
+async function postedLedgerComments(github, issue3, since, botLogin) {
+  const found = /* @__PURE__ */ new Map();
+  for await (const comments of pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    ...issue3,
+    since,
+    per_page: PER_PAGE,
+    page
+  })).data)) {
+    for (const comment of comments) {
+      const key = markerCommentId(comment.body);
+      if (key !== void 0 && comment.user?.login === botLogin && !found.has(key)) found.set(key, comment.id);
+    }
+  }
+  return found;
+}
+
+// app/handlers/mirror-beads.ts
+var NOTHING = { opened: [], recovered: [], updated: [], linked: 0, commented: 0, notes: [] };
+function describeMirror(report) {
+  const did = [];
+  if (report.opened.length > 0) did.push(`opened ${report.opened.map((o) => `#${o.number} (${o.bead})`).join(", ")}`);
+  if (report.recovered.length > 0) did.push(`found ${report.recovered.map((o) => `#${o.number} (${o.bead})`).join(", ")}, opened before a crash`);
+  if (report.updated.length > 0) did.push(`updated the issues of ${report.updated.join(", ")}`);
+  const sentences = did.length === 0 ? [] : [`The mirror ${did.join("; ")}.`];
+  if (report.backlog !== void 0 && report.backlog.pending > 0) sentences.push(`${backlogLine(report.backlog)}, as GitHub's secondary limits allow.`);
+  sentences.push(...report.notes);
+  return sentences.length === 0 ? void 0 : sentences.join(" ");
+}
+async function mirrorBeads(town, ids, seen, depth = 0) {
+  const { github, config: config3, deps } = town;
+  const repo = { owner: town.owner, repo: town.repo };
+  const mirror2 = config3.mirror;
+  const now = deps.clock();
+  const mirrored = (bead) => isMirrored(bead, mirror2);
+  const wanted = [...ids];
+  let work = mirrorWork(seen, wanted, mirror2, repo, now);
+  const opening = new Set([...work.open, ...work.recover].map((bead) => bead.id));
+  const relink = beadsLinkingTo(seen, opening).filter((id) => {
+    const bead = seen.get(id);
+    return bead !== void 0 && mirrored(bead) && issueNumberOf(bead.external_ref, repo) !== void 0 && !work.sync.some((b) => b.id === id);
+  });
+  if (work.open.length === 0 && work.recover.length === 0 && work.sync.length === 0 && relink.length === 0) return NOTHING;
+  const outcomes = /* @__PURE__ */ new Map();
+  const outcome = (id) => {
+    let found = outcomes.get(id);
+    if (!found) outcomes.set(id, found = {});
+    return found;
+  };
+  const notes = [];
+  const report = { opened: [], recovered: [], updated: [], linked: 0, commented: 0 };
+  const issues = /* @__PURE__ */ new Map();
+  let state;
+  let view = seen;
+  let deferred = 0;
+  let claimed = [];
+  const intentInput = (ledger2) => ({
+    ...repo,
+    candidates: work.open.map((b) => b.id),
+    mirror: mirror2,
+    slot: { now, actor: town.botLogin, prefix: ledgerPrefix(config3.ledger.prefix ?? void 0, ledger2.records.keys()) ?? town.fallbackPrefix }
+  });
+  const affordable = work.open.length > 0 && withOpeningIntents(seen, intentInput(seen)).claimed.length > 0;
+  if (work.open.length > 0 && !affordable) deferred = work.open.length;
+  if (affordable) {
+    let intents;
+    const written = await town.store.update(
+      () => `${MIRROR_COMMIT_PREFIX}opening issues for ${(intents?.claimed ?? []).map((b) => b.id).join(" ")}`,
+      (ledger2) => {
+        intents = withOpeningIntents(ledger2, intentInput(ledger2));
+        return intents.ledger;
+      }
+    );
+    state = written.state;
+    view = written.state.ledger;
+    deferred = intents?.deferred ?? 0;
+    claimed = intents?.claimed ?? [];
+    const again = mirrorWork(view, wanted, mirror2, repo, now);
+    work = { open: [], recover: again.recover, sync: again.sync };
+  }
+  try {
+    for (const bead of claimed) {
+      const issue3 = await openMirrorIssue(github, repo, issueShape(bead));
+      issues.set(bead.id, issue3);
+      outcome(bead.id).opened = { sent: bead, issue: issue3 };
+      report.opened.push({ bead: bead.id, number: issue3.number });
+    }
+    if (work.recover.length > 0) await recoverOpenings(town, work.recover, issues, outcome, report);
+    for (const bead of [...work.sync, ...work.recover.filter((b) => outcomes.get(b.id)?.synced !== void 0)]) {
+      const current = view.get(bead.id) ?? bead;
+      const issue3 = issues.get(bead.id) ?? await getMirrorIssue(github, issueRef(town, current));
+      const linked = current.external_ref ? current : { ...current, external_ref: issue3.html_url };
+      const { edit } = syncBeadAndIssue(linked, issue3, { now });
+      const after = edit === void 0 ? issue3 : await editIssue(github, { ...repo, issue_number: issue3.number }, edit);
+      if (edit !== void 0) report.updated.push(bead.id);
+      issues.set(bead.id, after);
+      outcome(bead.id).synced = after;
+      if (issueIdOf(current) !== after.id) outcome(bead.id).issueId = after.id;
+    }
+    const linking = [.../* @__PURE__ */ new Set([...issues.keys(), ...relink])].sort();
+    for (const id of linking) await sendLinks(town, view, id, issues, outcome, notes, report, mirrored);
+    for (const id of [...issues.keys()].sort()) await sendComments(town, view.get(id), issues.get(id), outcomes.get(id)?.opened !== void 0, outcome, report);
+  } finally {
+    if (outcomes.size > 0) {
+      const written = await town.store.update(() => `${MIRROR_COMMIT_PREFIX}${summary2(report)}`, (ledger2) => recordOutcomes(ledger2, outcomes, now), state ? { from: state } : {});
+      state = written.state;
+    }
+  }
+  const changedSince = [...outcomes].filter(([id, o]) => {
+    const bead = state?.ledger.get(id);
+    return o.opened !== void 0 && bead !== void 0 && !jsonEqual(ledgerFields(bead), ledgerFields(o.opened.sent));
+  }).map(([id]) => id);
+  let follow = NOTHING;
+  if (changedSince.length > 0 && depth === 0 && state) follow = await mirrorBeads(town, changedSince, state.ledger, 1);
+  const backlog = deferred > 0 ? mirrorBacklog(state?.ledger ?? seen, mirror2) : void 0;
+  return {
+    opened: report.opened,
+    recovered: report.recovered,
+    updated: [...report.updated, ...follow.updated],
+    linked: report.linked + follow.linked,
+    commented: report.commented + follow.commented,
+    notes: [...notes, ...follow.notes],
+    ...backlog ? { backlog: { pending: backlog.pending, total: backlog.total } } : {}
+  };
+}
+async function mirrorPending(town, ledger2) {
+  if (!town.config.mirror.enabled) return void 0;
+  const backlog = mirrorBacklog(ledger2, town.config.mirror);
+  if (backlog.pending === 0) return void 0;
+  const report = await mirrorBeads(town, backlog.ids, ledger2);
+  const idle = report.opened.length === 0 && report.recovered.length === 0 && report.backlog === void 0;
+  return describeMirror(idle ? { ...report, backlog } : report);
+}
+function issueRef(town, bead) {
+  const number4 = issueNumberOf(bead.external_ref, town);
+  if (number4 === void 0) throw new Error(`${bead.id}: ${bead.external_ref ?? "no external_ref"} is no issue of ${town.owner}/${town.repo}`);
+  return { owner: town.owner, repo: town.repo, issue_number: number4 };
+}
+function summary2(report) {
+  const parts = [];
+  if (report.opened.length > 0) parts.push(`opened ${report.opened.map((o) => `#${o.number}`).join(" ")}`);
+  if (report.recovered.length > 0) parts.push(`found ${report.recovered.map((o) => `#${o.number}`).join(" ")}`);
+  if (report.updated.length > 0) parts.push(`updated ${report.updated.length} issue${report.updated.length === 1 ? "" : "s"}`);
+  return parts.length === 0 ? "synced with GitHub" : parts.join(", ");
+}
+async function recoverOpenings(town, beads, issues, outcome, report) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const since = listedSince(beads.map((b) => gastownString(b, MIRROR_OPENING_KEY)).sort()[0]);
+  const found = await findMirrorIssues(town.github, repo, { creator: town.botLogin, since, beadIds: new Set(beads.map((b) => b.id)) });
+  for (const bead of beads) {
+    const issue3 = found.get(bead.id);
+    if (issue3 !== void 0) {
+      issues.set(bead.id, issue3);
+      outcome(bead.id).synced = issue3;
+      report.recovered.push({ bead: bead.id, number: issue3.number });
+      continue;
+    }
+    const opened = await openMirrorIssue(town.github, repo, issueShape(bead));
+    issues.set(bead.id, opened);
+    outcome(bead.id).opened = { sent: bead, issue: opened };
+    report.opened.push({ bead: bead.id, number: opened.number });
+  }
+}
+async function issueOfBead2(town, view, id, issues, outcome) {
+  const known = issues.get(id);
+  if (known !== void 0) return { number: known.number, id: known.id, issue: known };
+  const bead = view.get(id);
+  const number4 = issueNumberOf(bead?.external_ref, town);
+  if (bead === void 0 || number4 === void 0) return void 0;
+  const recorded = issueIdOf(bead);
+  if (recorded !== void 0) return { number: number4, id: recorded };
+  const issue3 = await getMirrorIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 });
+  issues.set(id, issue3);
+  outcome(id).issueId = issue3.id;
+  return { number: number4, id: issue3.id, issue: issue3 };
+}
+function parentNumber(town, issue3) {
+  const url2 = issue3?.parent_issue_url;
+  if (url2 === void 0 || url2 === null) return void 0;
+  const match = /\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/.exec(url2);
+  if (!match || match[1]?.toLowerCase() !== town.owner.toLowerCase() || match[2]?.toLowerCase() !== town.repo.toLowerCase()) return "elsewhere";
+  return Number(match[3]);
+}
+async function sendLinks(town, view, id, issues, outcome, notes, report, mirrored) {
+  const bead = view.get(id);
+  if (bead === void 0) return;
+  const wanted = ledgerLinks(view, bead, mirrored);
+  const synced = syncedLinks(bead);
+  const changes = linkChanges(wanted, synced, unlinkedParent(bead));
+  if (noLinkChanges(changes)) return;
+  const own2 = await issueOfBead2(town, view, id, issues, outcome);
+  if (own2 === void 0) return;
+  const repo = { owner: town.owner, repo: town.repo };
+  let parent = synced.parent;
+  if (changes.parent.add !== void 0 || changes.parent.remove !== void 0) {
+    const child = own2.issue ?? await getMirrorIssue(town.github, { ...repo, issue_number: own2.number });
+    issues.set(id, child);
+    const onGitHub = parentNumber(town, child);
+    const previous = changes.parent.remove === void 0 ? void 0 : await issueOfBead2(town, view, changes.parent.remove, issues, outcome);
+    if (changes.parent.add !== void 0) {
+      const next = await issueOfBead2(town, view, changes.parent.add, issues, outcome);
+      if (next !== void 0) {
+        if (onGitHub === next.number) {
+          parent = changes.parent.add;
+        } else {
+          const replace = onGitHub !== void 0;
+          const outcomeOf = await addSubIssue(town.github, { ...repo, issue_number: next.number }, own2.id, replace);
+          if (outcomeOf.kind === "linked") {
+            parent = changes.parent.add;
+            report.linked++;
+            if (replace && onGitHub !== previous?.number) {
+              const from = onGitHub === "elsewhere" ? "its parent in another repository" : `#${onGitHub}`;
+              await replyToIssue(
+                town.github,
+                { ...repo, issue_number: own2.number },
+                `Gas Town moved this issue from ${from} to #${next.number}: its bead's parent changed in the ledger since the mirror last synced it, and a change made in the ledger since the last sync wins. Make the change in the ledger (or move it back here) to keep another parent.`
+              );
+            }
+          } else {
+            const note = `GitHub would not make this issue a sub-issue of #${next.number} (${changes.parent.add}): ${outcomeOf.why}. The link is kept in the ledger only.`;
+            notes.push(`${id}: ${note}`);
+            outcome(id).unlinked = { parent: changes.parent.add, note };
+          }
+        }
+      }
+    } else if (previous !== void 0) {
+      if (onGitHub === previous.number) {
+        await removeSubIssue(town.github, { ...repo, issue_number: previous.number }, own2.id);
+        report.linked++;
+      }
+      parent = void 0;
+    }
+  }
+  const blockedBy = new Set(synced.blocked_by);
+  for (const blocker of changes.blockedBy.add) {
+    const other = await issueOfBead2(town, view, blocker, issues, outcome);
+    if (other === void 0) continue;
+    const sent = await addBlockedBy(town.github, { ...repo, issue_number: own2.number }, other.id);
+    if (sent.kind === "linked") {
+      blockedBy.add(blocker);
+      report.linked++;
+    } else {
+      notes.push(`${id}: GitHub would not record #${own2.number} as blocked by #${other.number} (${blocker}): ${sent.why}. The link is kept in the ledger only.`);
+    }
+  }
+  for (const blocker of changes.blockedBy.remove) {
+    const other = await issueOfBead2(town, view, blocker, issues, outcome);
+    if (other !== void 0) {
+      await removeBlockedBy(town.github, { ...repo, issue_number: own2.number }, other.id);
+      report.linked++;
+    }
+    blockedBy.delete(blocker);
+  }
+  outcome(id).links = { ...parent !== void 0 ? { parent } : {}, blocked_by: [...blockedBy].sort() };
+}
+async function sendComments(town, bead, issue3, justOpened, outcome, report) {
+  if (bead === void 0) return;
+  const pending = commentsToPost(bead);
+  if (pending.length === 0) return;
+  const ref = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
+  const since = listedSince(pending.map((c) => c.created_at).sort()[0]);
+  const posted = justOpened ? /* @__PURE__ */ new Map() : await postedLedgerComments(town.github, ref, since, town.botLogin);
+  for (const comment of pending) {
+    const key = String(comment.id);
+    if (!posted.has(key)) {
+      const { id } = await replyToIssue(town.github, ref, mirroredCommentBody(comment));
+      posted.set(key, id);
+      report.commented++;
+    }
+  }
+  outcome(bead.id).commentIds = posted;
+}
+function recordOutcomes(ledger2, outcomes, now) {
+  const changed = [];
+  for (const [id, o] of outcomes) {
+    const original = ledger2.get(id);
+    if (original === void 0) continue;
+    let bead = original;
+    if (o.opened !== void 0) bead = withOpenedIssue(bead, o.opened.sent, o.opened.issue);
+    if (o.synced !== void 0) {
+      if ((bead.external_ref ?? "") === "") bead = withGastownMetadata({ ...bead, external_ref: o.synced.html_url }, { [MIRROR_OPENING_KEY]: void 0 });
+      if (bead.external_ref === o.synced.html_url) bead = syncBeadAndIssue(bead, o.synced, { now }).bead;
+    }
+    if (o.issueId !== void 0) bead = withIssueId(bead, o.issueId);
+    else if (o.synced !== void 0 && bead.external_ref === o.synced.html_url) bead = withIssueId(bead, o.synced.id);
+    if (o.links !== void 0) bead = withSyncedLinks(bead, o.links);
+    if (o.unlinked !== void 0 && unlinkedParent(bead) !== o.unlinked.parent) {
+      const notes = [bead.notes ?? "", o.unlinked.note].filter((text2) => text2 !== "").join("\n\n");
+      bead = withGastownMetadata({ ...bead, notes }, { [UNLINKED_KEY]: { parent: o.unlinked.parent } });
+    }
+    if (o.commentIds !== void 0) bead = withCommentGitHubIds(bead, o.commentIds);
+    if (bead !== original && !jsonEqual(bead, original)) changed.push(bead);
+  }
+  return changed.length === 0 ? ledger2 : ledger2.withBeads(changed);
+}
+
+// app/handlers/ledger-push.ts
+async function handleLedgerPush(event, deps, botLogin) {
+  const push = event.payload;
+  if (!push.ref.startsWith("refs/heads/")) return void 0;
+  const reading = readLedgerPush(push, LEDGER_PATH);
+  if (reading.kind === "none" || reading.kind === "named" && reading.ids.length === 0) return void 0;
+  const { repository } = push;
+  const owner = repository.owner.login ?? repository.owner.name ?? "";
+  const opened = await openTown({ github: event.github, owner, repo: repository.name, defaultBranch: repository.default_branch ?? repository.master_branch ?? "main" }, deps);
+  if (opened.kind !== "on") return void 0;
+  const { town } = opened;
+  if (push.ref !== `refs/heads/${town.config.ledger.branch}` || !town.config.mirror.enabled) return void 0;
+  const after = await town.store.readAt(push.after);
+  const ids = reading.kind === "named" ? reading.ids : changedBeadIds(push.before === ZERO_SHA ? Ledger.empty() : await town.store.readAt(push.before), after);
+  if (ids.length === 0) return void 0;
+  return await mirrorBeads({ ...town, botLogin: await botLogin() }, ids, after);
+}
+
 // app/handlers/mirror-batch.ts
 var MirrorBatches = class {
   queues = /* @__PURE__ */ new Map();
@@ -74668,11 +75772,6 @@ var MirrorBatches = class {
     return this.queues.size;
   }
 };
-
-// app/github/edit-issue.ts
-async function editIssue(github, issue3, edit) {
-  await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue3, ...edit });
-}
 
 // app/mirror/comment-changes.ts
 import { createHash as createHash4 } from "node:crypto";
@@ -74720,12 +75819,12 @@ function commentUuid(htmlUrl) {
   const variant = (Number.parseInt(hex3[16], 16) & 3 | 8).toString(16);
   return `${hex3.slice(0, 8)}-${hex3.slice(8, 12)}-8${hex3.slice(13, 16)}-${variant}${hex3.slice(17, 20)}-${hex3.slice(20, 32)}`;
 }
-function githubIdOf(comment) {
+function githubIdOf2(comment) {
   return comment[GITHUB_ID_KEY];
 }
 function changedComments(bead, change, context) {
   const comments = bead.comments ?? [];
-  const index = comments.findIndex((comment) => githubIdOf(comment) === change.comment.id);
+  const index = comments.findIndex((comment) => githubIdOf2(comment) === change.comment.id);
   if (change.action === "deleted") return index < 0 ? void 0 : comments.filter((_, i) => i !== index);
   if (!takenIn(change, context)) return void 0;
   if (index >= 0) {
@@ -74830,7 +75929,7 @@ function importedBead2(ledger2, issue3, context) {
   }, { prefix: newBeadPrefix(ledger2, context), now: context.now, actor: loginOf(issue3.user ?? void 0) ?? "ghost" });
   return linkedAtImport(bead, issue3.id);
 }
-function withIssueId(bead, issueId) {
+function withIssueId2(bead, issueId) {
   return gastownMetadata(bead)[ISSUE_ID_KEY] === issueId ? bead : withGastownMetadata(bead, { [ISSUE_ID_KEY]: issueId });
 }
 function applyIssueChange(ledger2, change, context) {
@@ -74839,7 +75938,7 @@ function applyIssueChange(ledger2, change, context) {
   let bead;
   if (found !== void 0) {
     if (!isMirrored(found, context.mirror)) return { ledger: ledger2, edit: void 0 };
-    bead = withIssueId(found, issue3.id);
+    bead = withIssueId2(found, issue3.id);
   } else {
     if (!importsIssue(change, context)) return { ledger: ledger2, edit: void 0 };
     bead = importedBead2(ledger2, issue3, context);
@@ -74850,7 +75949,7 @@ function applyIssueChange(ledger2, change, context) {
 }
 
 // app/mirror/link-changes.ts
-var SYNCED_LINKS_KEY = "synced_links";
+var SYNCED_LINKS_KEY2 = "synced_links";
 var LINK_DEPENDENCY = { parent: "parent-child", blocked_by: "blocks" };
 var SUB_ISSUE_ACTIONS = {
   sub_issue_added: true,
@@ -74870,13 +75969,13 @@ function urlOf(payload, key) {
 }
 function linkChangeOf(event, action, payload) {
   const sender = loginOf(recordAt(payload, "sender")) ?? "ghost";
-  const [table, link2, from, to] = event === "sub_issues" ? [SUB_ISSUE_ACTIONS, "parent", urlOf(payload, "sub_issue"), urlOf(payload, "parent_issue")] : event === "issue_dependencies" ? [DEPENDENCY_ACTIONS, "blocked_by", urlOf(payload, "blocked_issue"), urlOf(payload, "blocking_issue")] : [void 0, void 0, void 0, void 0];
+  const [table, link3, from, to] = event === "sub_issues" ? [SUB_ISSUE_ACTIONS, "parent", urlOf(payload, "sub_issue"), urlOf(payload, "parent_issue")] : event === "issue_dependencies" ? [DEPENDENCY_ACTIONS, "blocked_by", urlOf(payload, "blocked_issue"), urlOf(payload, "blocking_issue")] : [void 0, void 0, void 0, void 0];
   const added = table?.[action];
-  if (added === void 0 || link2 === void 0 || from === void 0 || to === void 0) return void 0;
-  return { kind: "link", link: link2, added, from, to, sender };
+  if (added === void 0 || link3 === void 0 || from === void 0 || to === void 0) return void 0;
+  return { kind: "link", link: link3, added, from, to, sender };
 }
-function syncedLinks(bead) {
-  const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY];
+function syncedLinks2(bead) {
+  const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY2];
   return typeof stored === "object" && stored !== null && !Array.isArray(stored) ? stored : {};
 }
 function withLink(links, kind, target, added) {
@@ -74905,7 +76004,7 @@ function applyLinkChange(ledger2, change, context) {
   const type = LINK_DEPENDENCY[change.link];
   const dependencies = from.dependencies ?? [];
   const has = dependencies.some((dependency) => isLink(dependency, to.id, type));
-  const links = syncedLinks(from);
+  const links = syncedLinks2(from);
   const nextLinks = withLink(links, change.link, to.id, change.added);
   if (has === change.added && nextLinks === links) return ledger2;
   let bead = from;
@@ -74916,7 +76015,7 @@ function applyLinkChange(ledger2, change, context) {
     if (next.length === 0) delete changed.dependencies;
     bead = changed;
   }
-  if (nextLinks !== links) bead = withGastownMetadata(bead, { [SYNCED_LINKS_KEY]: Object.keys(nextLinks).length === 0 ? void 0 : nextLinks });
+  if (nextLinks !== links) bead = withGastownMetadata(bead, { [SYNCED_LINKS_KEY2]: Object.keys(nextLinks).length === 0 ? void 0 : nextLinks });
   return ledger2.withBead(bead);
 }
 
@@ -74992,7 +76091,9 @@ async function applyBatch(ref, deps, botLogin, take) {
   };
   let applied;
   await town.store.update(
-    () => `Mirror from GitHub: ${applied?.summary ?? "nothing"}`,
+    // The mirror's subject: the push of this commit asks the ledger → GitHub direction nothing, as
+    // what it records is GitHub's already, and the edits for the ledger's side are sent below.
+    () => `${MIRROR_COMMIT_PREFIX}taken from GitHub (${applied?.summary ?? "nothing"})`,
     (ledger2) => {
       applied = applyMirrorChanges(ledger2, take(), context);
       return applied.ledger;
@@ -75016,7 +76117,7 @@ async function listIssues(github, repo, cache) {
     const key = `${repo.owner}/${repo.repo}/issues?page=${page}`;
     const cached2 = cache?.get(key);
     requests++;
-    let listed;
+    let listed2;
     try {
       const answer = await github.request("GET /repos/{owner}/{repo}/issues", {
         ...repo,
@@ -75027,24 +76128,24 @@ async function listIssues(github, repo, cache) {
         page,
         ...cached2 ? { headers: { "if-none-match": cached2.etag } } : {}
       });
-      listed = answer.data;
+      listed2 = answer.data;
       const etag = answer.headers?.etag;
-      if (etag !== void 0) cache?.set(key, { etag, issues: listed });
+      if (etag !== void 0) cache?.set(key, { etag, issues: listed2 });
     } catch (error63) {
       if (statusOf(error63) !== 304 || cached2 === void 0) throw error63;
       notModified++;
-      listed = cached2.issues;
+      listed2 = cached2.issues;
     }
-    issues.push(...listed.filter((issue3) => issue3.pull_request === void 0));
-    if (listed.length < PER_PAGE) return { issues, requests, notModified };
+    issues.push(...listed2.filter((issue3) => issue3.pull_request === void 0));
+    if (listed2.length < PER_PAGE) return { issues, requests, notModified };
   }
 }
 
 // app/github/installation-repositories.ts
 async function listInstallationRepositories(github) {
   const repositories = [];
-  for await (const listed of pages(async (page) => (await github.request("GET /installation/repositories", { per_page: PER_PAGE, page })).data.repositories)) {
-    for (const repository of listed) {
+  for await (const listed2 of pages(async (page) => (await github.request("GET /installation/repositories", { per_page: PER_PAGE, page })).data.repositories)) {
+    for (const repository of listed2) {
       if (repository.archived === true || repository.disabled === true) continue;
       repositories.push({ owner: repository.owner.login, repo: repository.name, defaultBranch: repository.default_branch ?? "main" });
     }
@@ -75055,7 +76156,7 @@ async function listInstallationRepositories(github) {
 // app/github/labelled-issues.ts
 async function openIssuesLabelled(github, repo, wanted) {
   const issues = [];
-  for await (const listed of pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
+  for await (const listed2 of pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues", {
     owner: repo.owner,
     repo: repo.repo,
     labels: wanted.label,
@@ -75063,7 +76164,7 @@ async function openIssuesLabelled(github, repo, wanted) {
     per_page: PER_PAGE,
     page
   })).data)) {
-    for (const issue3 of listed) {
+    for (const issue3 of listed2) {
       if (issue3.pull_request === void 0 && issue3.user?.login === wanted.creator) issues.push({ number: issue3.number, body: issue3.body ?? "", createdAt: issue3.created_at });
     }
   }
@@ -75122,13 +76223,13 @@ function isRequiredWithoutDefault(spec) {
 }
 
 // app/town/escalation-reminders.ts
-var HOUR_MS = 36e5;
+var HOUR_MS2 = 36e5;
 var REMINDER_PREFIX = "<!-- gastown:escalation-reminder ";
 function reminderMarker(at) {
   return `${REMINDER_PREFIX}${at.toISOString()} -->`;
 }
-function pastReminderAge(listed, now, hours) {
-  return listed.filter((escalation) => isEscalationIssue(escalation.body) && ageMs(escalation.createdAt, now) >= hours * HOUR_MS);
+function pastReminderAge(listed2, now, hours) {
+  return listed2.filter((escalation) => isEscalationIssue(escalation.body) && ageMs(escalation.createdAt, now) >= hours * HOUR_MS2);
 }
 var ESCALATION_MARKERS = ["<!-- gastown:escalation ", "<!-- gastown:exit "];
 function isEscalationIssue(body) {
@@ -75143,13 +76244,13 @@ function decideEscalations(escalations, options2) {
     const mention = mentionedIn(escalation.body);
     unanswered.push({ number: escalation.number, since: escalation.createdAt, mention });
     const last = lastReminder(escalation.comments, botLogin);
-    if (last !== void 0 && now.getTime() - last.getTime() < hours * HOUR_MS) continue;
+    if (last !== void 0 && now.getTime() - last.getTime() < hours * HOUR_MS2) continue;
     reminders.push({ number: escalation.number, body: reminderText(escalation, mention, now, hours) });
   }
   return { unanswered, reminders };
 }
 function reminderText(escalation, mention, now, hours) {
-  const waited = Math.floor(ageMs(escalation.createdAt, now) / HOUR_MS);
+  const waited = Math.floor(ageMs(escalation.createdAt, now) / HOUR_MS2);
   const who = mention === void 0 ? "This escalation" : `@${mention}: this escalation`;
   return [
     reminderMarker(now),
@@ -75385,9 +76486,9 @@ async function ledgerErrors(town) {
 }
 async function overdueEscalations(town, botLogin) {
   const repo = { owner: town.owner, repo: town.repo };
-  const listed = await openIssuesLabelled(town.github, repo, { label: ESCALATED_LABEL, creator: botLogin });
+  const listed2 = await openIssuesLabelled(town.github, repo, { label: ESCALATED_LABEL, creator: botLogin });
   const readings = [];
-  for (const escalation of pastReminderAge(listed, town.deps.clock(), town.config.deacon.escalation_reminder_hours)) {
+  for (const escalation of pastReminderAge(listed2, town.deps.clock(), town.config.deacon.escalation_reminder_hours)) {
     readings.push({ ...escalation, comments: await listIssueComments(town.github, { ...repo, issue_number: escalation.number }) });
   }
   return readings;
@@ -75814,7 +76915,7 @@ function exitComment(ledger2, exit, sandbox) {
   }
   if (exit.exit === "REFACTOR") {
     const children = filedChildren(ledger2, exit);
-    const listed = children.length === 0 ? ["", "It filed no beads under it."] : [
+    const listed2 = children.length === 0 ? ["", "It filed no beads under it."] : [
       "",
       `It split the work into ${children.length === 1 ? "this bead" : `these ${children.length} beads`}:`,
       "",
@@ -75829,7 +76930,7 @@ ${indent(agentText(child.title))}
       ...sandboxParagraph(sandbox),
       "",
       agentText(exit.reason),
-      ...listed
+      ...listed2
     ].join("\n") + "\n";
   }
   return void 0;
@@ -75883,11 +76984,11 @@ function indent(text2) {
 }
 
 // app/handlers/polecat-mail.ts
-var BEAD_ID = /^[A-Za-z0-9][A-Za-z0-9_-]*-[A-Za-z0-9][A-Za-z0-9.]*$/;
+var BEAD_ID2 = /^[A-Za-z0-9][A-Za-z0-9_-]*-[A-Za-z0-9][A-Za-z0-9.]*$/;
 async function handleMail(event, deps, botLogin) {
   const payload = event.payload;
   const bead = payload.client_payload?.bead;
-  if (payload.action !== MAIL_EVENT_TYPE || typeof bead !== "string" || !BEAD_ID.test(bead)) return void 0;
+  if (payload.action !== MAIL_EVENT_TYPE || typeof bead !== "string" || !BEAD_ID2.test(bead)) return void 0;
   const ref = {
     github: event.github,
     owner: payload.repository.owner.login,
@@ -75916,7 +77017,7 @@ async function escalateMail(town, botLogin, mail, read) {
   const held = decision.messages.map((message) => ({ message, ...escalationClaimOf(claimed.state.ledger.get(message.id), claim2.id) })).filter(({ held: held2 }) => held2);
   if (held.length === 0) return { outcome: { kind: "nothing", why: `another look is escalating ${bead.id}'s mail` }, state: claimed.state };
   const repo = { owner: town.owner, repo: town.repo };
-  const issue3 = issueNumberOf(bead);
+  const issue3 = issueNumberOf2(bead);
   const slungBy = gastownString(bead, "slung_by") ?? "";
   const opened = [];
   for (const { message, takenOver } of held) {
@@ -75937,11 +77038,11 @@ async function escalateMail(town, botLogin, mail, read) {
     { from: claimed.state }
   );
   if (issue3 !== void 0) {
-    const issueRef = { ...repo, issue_number: issue3 };
-    await addLabels(town.github, issueRef, [ESCALATED_LABEL]);
+    const issueRef2 = { ...repo, issue_number: issue3 };
+    await addLabels(town.github, issueRef2, [ESCALATED_LABEL]);
     await replyToIssue(
       town.github,
-      issueRef,
+      issueRef2,
       `Polecat **${polecat2}** escalated as ${opened.map((o) => `#${o.issue}`).join(", ")}, mentioning @${slungBy}.`
     );
   }
@@ -75964,7 +77065,7 @@ async function publishExit(town, beadId, known) {
   }
   const exit = decision.exit;
   const repo = { owner: town.owner, repo: town.repo };
-  const issueRef = { ...repo, issue_number: exit.issue };
+  const issueRef2 = { ...repo, issue_number: exit.issue };
   let pr;
   let escalation;
   let unpublished;
@@ -75974,8 +77075,8 @@ async function publishExit(town, beadId, known) {
       if (published.kind === "nothing") return published;
       if (published.kind === "refused") {
         unpublished = published.why;
-        if (!await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin)) {
-          await replyToIssue(town.github, issueRef, unpublishedComment(exit, published.why, town.config.polecat));
+        if (!await hasMarkedComment(town.github, issueRef2, exitMarker(exit), town.botLogin)) {
+          await replyToIssue(town.github, issueRef2, unpublishedComment(exit, published.why, town.config.polecat));
         }
         break;
       }
@@ -75985,8 +77086,8 @@ async function publishExit(town, beadId, known) {
     case "BLOCKED":
     case "REFACTOR": {
       const body = exitComment(ledger2, exit, town.config.polecat);
-      if (body !== void 0 && !await hasMarkedComment(town.github, issueRef, exitMarker(exit), town.botLogin)) {
-        await replyToIssue(town.github, issueRef, body);
+      if (body !== void 0 && !await hasMarkedComment(town.github, issueRef2, exitMarker(exit), town.botLogin)) {
+        await replyToIssue(town.github, issueRef2, body);
       }
       break;
     }
@@ -76002,7 +77103,7 @@ async function publishExit(town, beadId, known) {
       break;
     }
   }
-  const labels = await labelsOn(town.github, issueRef);
+  const labels = await labelsOn(town.github, issueRef2);
   if (labels !== void 0) {
     const changes = exitLabels(exit.exit, labels, town.config.sling.label);
     await showStatus(town, { number: exit.issue, labels }, {
@@ -76034,7 +77135,9 @@ async function publishExit(town, beadId, known) {
         base: town.defaultBranch,
         bead: exit.bead.id,
         polecat: exit.polecat,
-        priority: exit.bead.priority ?? 2
+        priority: exit.bead.priority ?? 2,
+        // A convoy's work goes first (convoy.ts marks the beads it slings).
+        convoyAt: gastownString(exit.bead, "convoy_at")
       }, { by: town.botLogin, now: town.deps.clock(), prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, published.records.keys()) ?? town.fallbackPrefix });
       queuedNow = queued !== void 0 && queued.outcome.kind !== "already";
       const next = promoteWaiting(queued?.ledger ?? published, town.config, town.deps.clock());
@@ -76066,11 +77169,6 @@ async function showQueued(town, ledger2, pr, queuedNow) {
     queuedNow
   });
   if (queuedNow) await refineSoon(town, queued.display.base);
-}
-var CLOCK_SKEW_MS = 10 * 6e4;
-function listedSince(at) {
-  const time3 = Date.parse(at ?? "");
-  return new Date(Number.isFinite(time3) ? time3 - CLOCK_SKEW_MS : 0).toISOString();
 }
 function withEscalated(changes, labels, slingLabel) {
   return {
@@ -76158,7 +77256,7 @@ async function actOnWitness(town, decisions, options2) {
 async function actOn(town, decision, state) {
   const repo = { owner: town.owner, repo: town.repo };
   const bead = state.ledger.get(decision.bead);
-  const number4 = issueNumberOf(bead);
+  const number4 = issueNumberOf2(bead);
   const polecat2 = gastownString(bead, "polecat") ?? "?";
   const cancel = async (runId) => {
     if (runId !== void 0) await cancelRun(town.github, { ...repo, runId });
@@ -76240,7 +77338,7 @@ function planDrift(ledger2, input2) {
   const recorded = [];
   const imported = [];
   const linked = [];
-  const listed = /* @__PURE__ */ new Set();
+  const listed2 = /* @__PURE__ */ new Set();
   let next = ledger2;
   const options2 = { now: input2.now, ...input2.customStatuses ? { customStatuses: input2.customStatuses } : {} };
   const sync = (bead, issue3) => {
@@ -76253,7 +77351,7 @@ function planDrift(ledger2, input2) {
     return outcome;
   };
   for (const issue3 of input2.issues) {
-    listed.add(issue3.html_url);
+    listed2.add(issue3.html_url);
     const held = byUrl.get(issue3.html_url);
     if (held !== void 0) {
       if (!isMirrored(held, input2.mirror)) continue;
@@ -76288,7 +77386,7 @@ function planDrift(ledger2, input2) {
     next = next.withBead(made);
     imported.push(made.id);
   }
-  const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && repositoryOf2(bead.external_ref) === input2.repository.toLowerCase() && !listed.has(bead.external_ref)).map((bead) => bead.id);
+  const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && repositoryOf2(bead.external_ref) === input2.repository.toLowerCase() && !listed2.has(bead.external_ref)).map((bead) => bead.id);
   const unopened = next.beads().filter((bead) => bead.external_ref === void 0 && isMirrored(bead, input2.mirror)).length;
   return { beads: dedupe(beads), edits, synced, recorded, imported, linked, unopened, lost };
 }
@@ -76358,7 +77456,7 @@ async function patrolRig(ref, deps, botLogin, options2 = {}) {
   if (opened.kind === "invalid") return { kind: "off", why: opened.error.message };
   const town = { ...opened.town, botLogin };
   const report = await witnessPass(town, deps, options2);
-  return options2.mirror === void 0 ? report : { ...report, mirror: await mirrorPass(town, options2.mirror.pages) };
+  return options2.mirror === void 0 ? report : { ...report, mirror: [...report.mirror ?? [], ...await mirrorPass(town, options2.mirror.pages)] };
 }
 async function mirrorPass(town, pages2) {
   try {
@@ -76389,7 +77487,11 @@ async function witnessPass(town, deps, options2) {
   if (options2.sweepRuns) decisions.push(...await orphanRuns(town, ledger2, startedAt));
   const mail = lostMail(ledger2, startedAt);
   const idle = decisions.every((d) => d.kind === "nothing") && promoteWaiting(ledger2, town.config, startedAt).hooked === void 0 && mail.publish.length === 0 && mail.overseer.length === 0;
-  if (idle) return { kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [], refinery: await refineTown(town, ledger2) };
+  if (idle) {
+    const refinery3 = await refineTown(town, ledger2);
+    await patrolConvoys(town, ledger2);
+    return withMirror({ kind: "patrolled", rig, looked: targets.length, actions: [], promoted: [], refinery: refinery3 }, await mirrorPending(town, ledger2));
+  }
   const acted = await actOnWitness(town, decisions, {
     why: `Witness patrol of ${rig}`,
     patrolDigest: (done, promoted, next) => patrolDigest({
@@ -76405,7 +77507,12 @@ async function witnessPass(town, deps, options2) {
     })
   });
   const actions = [...acted.acted.map(patrolActionOf).filter((a) => a !== void 0), ...await deliverLostMail(town, mail)];
-  return { kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted, actions, refinery: await refineTown(town, ledger2) };
+  const refinery2 = await refineTown(town, ledger2);
+  await patrolConvoys(town, ledger2);
+  return withMirror({ kind: "patrolled", rig, looked: targets.length, promoted: acted.promoted, actions, refinery: refinery2 }, await mirrorPending(town, ledger2));
+}
+function withMirror(report, mirror2) {
+  return mirror2 === void 0 ? report : { ...report, mirror: [mirror2] };
 }
 async function deliverLostMail(town, mail) {
   const actions = [];
@@ -76677,7 +77784,16 @@ var MAIL_EVENTS = ["repository_dispatch"];
 var RUN_EVENTS = ["workflow_run", "workflow_job.completed"];
 var PULL_REQUEST_EVENTS = ["pull_request.closed", "pull_request.synchronize", "pull_request.reopened"];
 var REFINERY_EVENTS = ["pull_request_review.submitted", "check_suite.completed", "check_run.completed", "status"];
-var HANDLED_EVENTS = [...ISSUE_EVENTS, ...MIRROR_EVENTS, ...MAIL_EVENTS, ...RUN_EVENTS, ...PULL_REQUEST_EVENTS, ...REFINERY_EVENTS];
+var LEDGER_EVENTS = ["push"];
+var HANDLED_EVENTS = [
+  ...ISSUE_EVENTS,
+  ...MIRROR_EVENTS,
+  ...MAIL_EVENTS,
+  ...RUN_EVENTS,
+  ...PULL_REQUEST_EVENTS,
+  ...REFINERY_EVENTS,
+  ...LEDGER_EVENTS
+];
 function gastownApp(given = realDependencies, options2 = {}) {
   return (app) => {
     const deps = {
@@ -76717,6 +77833,11 @@ function gastownApp(given = realDependencies, options2 = {}) {
     });
     app.on([...REFINERY_EVENTS], async (context) => {
       await wakeRefinery({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
+    });
+    app.on([...LEDGER_EVENTS], async (context) => {
+      const mirrored = await handleLedgerPush({ payload: context.payload, github: context.octokit }, deps, botLogin);
+      const said = mirrored === void 0 ? void 0 : describeMirror(mirrored);
+      if (said !== void 0) context.log.info(said);
     });
     if (options2.patrolEveryMs !== void 0) {
       startPatrolClock({
