@@ -5,9 +5,12 @@ import type { Probot } from "probot";
 import type { GitHubClient } from "./github/github-client.js";
 import { LedgerLanes } from "./github/ledger-lanes.js";
 import { realDependencies, type AppDependencies } from "./handlers/app-dependencies.js";
+import { withEventConfig } from "./handlers/event-config.js";
 import { handleIssueEvent } from "./handlers/issue-events.js";
 import { handleLedgerPush } from "./handlers/ledger-push.js";
+import { MirrorBatches } from "./handlers/mirror-batch.js";
 import { describeMirror } from "./handlers/mirror-beads.js";
+import { handleMirrorEvent } from "./handlers/mirror-issue-events.js";
 import { startPatrolClock } from "./handlers/patrol-clock.js";
 import { handleMail } from "./handlers/polecat-mail.js";
 import { handleRunEvent } from "./handlers/polecat-run-events.js";
@@ -16,6 +19,17 @@ import { wakeRefinery } from "./handlers/refinery-wake.js";
 
 /** The issue events the App takes: requests from people, and its own answers, which it ignores. */
 const ISSUE_EVENTS = ["issues.labeled", "issues.unlabeled", "issue_comment.created"] as const;
+/**
+ * The mirror, GitHub → ledger: issues, their comments, sub-issues and blocked-by links changing.
+ * Probot's `app.on` knows `sub_issues` and `issue_dependencies` (@octokit/webhooks 14 lists them);
+ * the handler reads every payload as `unknown` and checks each field it uses, so nothing rests on
+ * the event types being complete.
+ */
+const MIRROR_EVENTS = [
+  "issues.opened", "issues.edited", "issues.closed", "issues.reopened", "issues.labeled", "issues.unlabeled",
+  "issues.assigned", "issues.unassigned", "issue_comment.created", "issue_comment.edited", "issue_comment.deleted",
+  "sub_issues", "issue_dependencies",
+] as const;
 /** Mail from polecat runs (`gastown.mail`): the doorbell of the publisher. */
 const MAIL_EVENTS = ["repository_dispatch"] as const;
 
@@ -30,7 +44,9 @@ const REFINERY_EVENTS = ["pull_request_review.submitted", "check_suite.completed
 const LEDGER_EVENTS = ["push"] as const;
 
 /** The webhook events the App handles; app.yml subscribes to exactly these (a test holds it). */
-export const HANDLED_EVENTS = [...ISSUE_EVENTS, ...MAIL_EVENTS, ...RUN_EVENTS, ...PULL_REQUEST_EVENTS, ...REFINERY_EVENTS, ...LEDGER_EVENTS] as const;
+export const HANDLED_EVENTS = [
+  ...ISSUE_EVENTS, ...MIRROR_EVENTS, ...MAIL_EVENTS, ...RUN_EVENTS, ...PULL_REQUEST_EVENTS, ...REFINERY_EVENTS, ...LEDGER_EVENTS,
+] as const;
 
 export interface AppOptions {
   /** Run the patrol clock (a server's): the average milliseconds between ticks. Off unless given. */
@@ -40,7 +56,9 @@ export interface AppOptions {
 export function gastownApp(given: AppDependencies = realDependencies, options: AppOptions = {}) {
   return (app: Probot): void => {
     // The events this App handles at once write each ledger one after another.
-    const deps: AppDependencies = { ...given, ledgerLanes: given.ledgerLanes ?? new LedgerLanes() };
+    const deps: AppDependencies = {
+      ...given, ledgerLanes: given.ledgerLanes ?? new LedgerLanes(), mirrorBatches: given.mirrorBatches ?? new MirrorBatches(),
+    };
     // The App's own login (`<slug>[bot]`), asked once: events it caused are its answers.
     let login: Promise<string> | undefined;
     const botLogin = (): Promise<string> => {
@@ -53,7 +71,13 @@ export function gastownApp(given: AppDependencies = realDependencies, options: A
       return login;
     };
     app.on([...ISSUE_EVENTS], async (context) => {
-      await handleIssueEvent({ name: context.name, payload: context.payload, github: context.octokit }, deps, await botLogin());
+      const event = { name: context.name, payload: context.payload, github: context.octokit };
+      await handleIssueEvent(event, withEventConfig(deps, context.payload), await botLogin());
+    });
+    // Beside the requests above: a gt: label is never a bead's, and a command never a bead comment.
+    app.on([...MIRROR_EVENTS], async (context) => {
+      const event = { name: context.name, payload: context.payload, github: context.octokit };
+      await handleMirrorEvent(event, withEventConfig(deps, context.payload), await botLogin());
     });
     app.on([...MAIL_EVENTS], async (context) => {
       await handleMail({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);

@@ -5,8 +5,10 @@ import type { ConfigTexts } from "../config/repository-config.js";
 import { fetchConfigTexts } from "../github/config-files.js";
 import type { GitHubClient } from "../github/github-client.js";
 import type { LedgerLanes } from "../github/ledger-lanes.js";
+import type { MirrorChange } from "../mirror/mirror-changes.js";
 import { repositoryFormulaLibrary } from "../github/repository-formulas.js";
 import type { FormulaLibrary } from "../molecules/resolve-formula.js";
+import type { MirrorBatches } from "./mirror-batch.js";
 import type { runRefinery } from "./refinery-run.js";
 
 export interface AppDependencies {
@@ -25,6 +27,8 @@ export interface AppDependencies {
   readonly botLogin?: string;
   /** One process's ledger writes, one after another per branch; gastownApp() makes them. */
   readonly ledgerLanes?: LedgerLanes;
+  /** One process's mirror changes, batched per repository (mirror-batch.ts); gastownApp() makes them. */
+  readonly mirrorBatches?: MirrorBatches<MirrorChange>;
   /** The refinery's step an event wakes (handlers/refinery-run.ts) unless given; tests pass a spy. */
   readonly refinery?: typeof runRefinery;
 }

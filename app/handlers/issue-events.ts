@@ -34,6 +34,7 @@ export interface GitHubEvent {
 export interface IssuePayload {
   readonly html_url: string;
   readonly number: number;
+  readonly id?: number;
   readonly title: string;
   readonly body?: string | null;
   readonly labels?: readonly ({ readonly name?: string } | string)[];
@@ -247,6 +248,7 @@ export function issueSnapshot(issue: IssuePayload): IssueSnapshot {
   return {
     url: issue.html_url,
     number: issue.number,
+    ...(typeof issue.id === "number" ? { id: issue.id } : {}),
     title: issue.title,
     body: issue.body ?? null,
     labels: (issue.labels ?? []).map((label) => (typeof label === "string" ? label : label.name ?? "")).filter(Boolean),

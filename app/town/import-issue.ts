@@ -14,6 +14,8 @@ export interface IssueSnapshot {
   /** `html_url`: the bead's `external_ref`. */
   readonly url: string;
   readonly number: number;
+  /** The database id, when the payload gave it: `metadata.gastown.issue_id` of an issue the mirror links. */
+  readonly id?: number;
   readonly title: string;
   readonly body: string | null;
   readonly labels: readonly string[];

@@ -10,6 +10,7 @@ import { beadByExternalRef } from "../ledger/external-ref.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { gastownMetadata, gastownString, withGastownMetadata } from "../molecules/gastown-metadata.js";
+import { linkedAtImport } from "../mirror/imported-issue.js";
 import { pour, timestamp } from "../molecules/pour.js";
 import type { Proto } from "../molecules/proto.js";
 import { beadFromIssue, type IssueSnapshot } from "./import-issue.js";
@@ -86,7 +87,7 @@ export function sling(ledger: Ledger, input: SlingInput): Slung {
 
   const imported = found === undefined;
   const prefix = ledgerPrefix(input.config.ledger.prefix ?? undefined, ledger.records.keys()) ?? input.fallbackPrefix;
-  const bead = found ?? beadFromIssue(ledger, input.issue, { prefix, now: input.now, actor: input.slungBy });
+  const bead = found ?? importedBead(ledger, input, prefix);
   const withBead = imported ? ledger.withBead(bead) : ledger;
 
   const polecat = gastownString(bead, "polecat") ?? freePolecatName(input.config.polecat.name_pool, namesInUse(withBead));
@@ -123,6 +124,15 @@ export function sling(ledger: Ledger, input: SlingInput): Slung {
       imported,
     },
   };
+}
+
+/**
+ * The issue as a new bead, as the mirror imports one: with the mirror on, it records what both
+ * sides agree on and the issue's id, so the mirror reads later changes as changes, not conflicts.
+ */
+function importedBead(ledger: Ledger, input: SlingInput, prefix: string): Bead {
+  const bead = beadFromIssue(ledger, input.issue, { prefix, now: input.now, actor: input.slungBy });
+  return input.config.mirror.enabled ? linkedAtImport(bead, input.issue.id) : bead;
 }
 
 /**

@@ -45,7 +45,7 @@ const MIRROR_LINE = "Mirror: 0 beads brought up to date from GitHub, 0 issues ed
 
 describe("the patrol action", () => {
   it("restarts a polecat whose runner died, with the patrol run's GITHUB_TOKEN, and says what it did", async () => {
-    town = await startTown({ files: { [PATROL_WORKFLOW]: await readFile(EXAMPLE_WORKFLOW, "utf8") } });
+    town = await startTown({ files: { [PATROL_WORKFLOW]: await readFile(EXAMPLE_WORKFLOW, "utf8") }, mirror: true });
     const { bead, runId } = await slungIssue(town);
     await startAndClaim(town, runId);
     await beat(town, runId);

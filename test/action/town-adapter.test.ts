@@ -226,12 +226,13 @@ describe("the merge queue", () => {
 describe("what it does not take", () => {
   it("an event the App does not handle: nothing sent, the step passes", async () => {
     await start();
-    await town.as("ann", "POST", "/repos/octo/town/issues", { title: "Fix the pumps" });
-    const [opened] = await town.newDeliveries();
-    if (opened === undefined) throw new Error("no delivery");
-    const outcome = await run({ env: await runnerEnv(opened, 7), inputs: { token: "ghs_unused" } }, dependencies());
-    expect(outcome).toEqual({ kind: "ignored", event: "issues.opened" });
-    expect(infos).toEqual(["Gas Town does not handle issues.opened events, so there is nothing to do."]);
+    // A label made for the repository: no issue's, so neither a request nor the mirror's.
+    await town.as("mayor", "POST", "/repos/octo/town/labels", { name: "pumps", color: "ededed" });
+    const [created] = (await town.newDeliveries()).filter((d) => d.event === "label");
+    if (created === undefined) throw new Error("no delivery");
+    const outcome = await run({ env: await runnerEnv(created, 7), inputs: { token: "ghs_unused" } }, dependencies());
+    expect(outcome).toEqual({ kind: "ignored", event: "label.created" });
+    expect(infos).toEqual(["Gas Town does not handle label.created events, so there is nothing to do."]);
     expect(failures).toEqual([]);
     expect(sent).toEqual([]);
   });

@@ -80,6 +80,13 @@ export interface TownOptions {
    * otherwise start a mirror pass whose requests are the mirror's tests' to count.
    */
   readonly pushes?: boolean;
+  /**
+   * Whether the mirror runs as the settings say; as `pushes` unless given. Off: the repository's
+   * own `.github/gastown.yml` gets `mirror: { enabled: false }` added (when it names no `mirror:`),
+   * so the tests of the other roles see their own ledger and requests, not the mirror's imports of
+   * the issues they open.
+   */
+  readonly mirror?: boolean;
 }
 
 export const REPO = "octo/town";
@@ -98,6 +105,10 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
   for (const [path, text] of Object.entries(options.files ?? {})) {
     if (text === undefined) delete files[path];
     else files[path] = text;
+  }
+  const config = files[".github/gastown.yml"];
+  if ((options.mirror ?? options.pushes === true) !== true && config !== undefined && !/^mirror:/m.test(config)) {
+    files[".github/gastown.yml"] = `${config}${config === "" || config.endsWith("\n") ? "" : "\n"}mirror:\n  enabled: false\n`;
   }
   await github.addRepo({ owner: "octo", name: "town", files });
   github.install({ account: "octo", ...(options.events === undefined ? {} : { events: [...options.events] }) });

@@ -28,7 +28,9 @@ afterEach(async () => {
 
 const TOWN = "octo/town";
 const PUMPS = "octo/pumps";
-const settings = (cap: number) => `limits:\n  max_polecats: ${cap}\nrefinery:\n  mode: direct\n  gates: { commands: [npm test], checks: none }\n`;
+// The mirror off, in both repositories as the harness does for the town's: the convoy's beads are
+// the sling's imports, not the mirror's of the issues the test opens.
+const settings = (cap: number) => `limits:\n  max_polecats: ${cap}\nrefinery:\n  mode: direct\n  gates: { commands: [npm test], checks: none }\nmirror:\n  enabled: false\n`;
 const deps = () => ({ ...realDependencies, clock: () => town.clock.now, random: () => 0.5, sleep: async () => undefined });
 
 async function start(pumps: Record<string, string> = {}): Promise<void> {

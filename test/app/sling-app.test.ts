@@ -147,11 +147,11 @@ describe("slinging by label", () => {
     }]);
   });
 
-  it("reads nothing for a label that is not a gt: label", async () => {
+  it("reads only the settings for a label that is not a gt: label (the mirror's, which is off here)", async () => {
     await start();
     await label("bug");
     await town.deliver();
-    expect(requests()).toEqual([]);
+    expect(requests()).toEqual(["GET /repos/octo/town/contents/.github%2Fgastown.yml"]);
   });
 
   it("pours the formula a gt:sling/<formula> label names", async () => {
@@ -351,8 +351,10 @@ describe("opting in", () => {
     await label("gt:sling");
     town.sent.length = 0;
     await town.deliver();
+    // The issue opened and the label each read the settings once (the mirror and the sling share it).
     expect(requests()).toEqual([
       "GET /app",
+      "GET /repos/octo/town/contents/.github%2Fgastown.yml",
       "GET /repos/octo/town/contents/.github%2Fgastown.yml",
     ]);
     expect(comments()).toEqual([]);

@@ -16,18 +16,22 @@ export interface DeliveryMinimum {
   readonly needed: readonly Needed[];
 }
 
+const MIRROR_SETTINGS = "the settings, which say whether the mirror takes it into the ledger (the mix's repository has the mirror off; one that has it on reads the ledger and commits what changed, batched)";
 const NOT_QUEUE_ACTION = "the App takes a pull request's closing, pushes and reopening (app.yml subscribes to pull_request for those), not this action: Probot routes it nowhere";
 const NOT_QUEUED = "the pull request has no gt:queue label and its branch is no staging branch, so it is neither queued nor the refinery's: the payload says so without a request";
 const NOT_POLECAT_RUN = "the run's title is not a polecat run-name, so it is no polecat's: the payload says so without a request";
 
 export const DELIVERY_MINIMUMS: Readonly<Record<MixKind, DeliveryMinimum>> = {
-  "issues.opened": { why: "the App acts on labels and comments; an issue opened asks nothing of it", needed: [] },
-  "issues.labeled (plain)": { why: "the payload names the label, and a label that is not a gt: label is none of Gas Town's business", needed: [] },
+  "issues.opened": { why: MIRROR_SETTINGS, needed: [CONFIG] },
+  "issues.labeled (plain)": { why: `a label that is not a gt: label asks nothing of the sling; ${MIRROR_SETTINGS}`, needed: [CONFIG] },
   "issues.labeled (gt:sling)": {
     why: "a sling, request by request as under Requests per sling, its token aside; the first in a repository needs 12, as the ledger branch is not there yet",
     needed: SLING,
   },
-  "issue_comment.created (no command)": { why: "the payload holds the comment, and the comment holds no command", needed: [] },
+  "issue_comment.created (no command)": { why: `the comment holds no command; ${MIRROR_SETTINGS}`, needed: [CONFIG] },
+  "issue_comment.created (no command, pull request)": {
+    why: "the comment holds no command, and a pull request's comments are no bead's: the payload says so without a request", needed: [],
+  },
   "issue_comment.created /peek": {
     why: "settings, permission (read), 👀, the ledger for the issue's bead, its run by its run-name (a queued run has not claimed the bead yet, nor any job log to read), its heartbeat check run, the answer",
     needed: [CONFIG, PERMISSION, COMMENT_REACTION, ...LEDGER_READS, RUN_BY_NAME, HEARTBEAT, REPLY],

@@ -5,7 +5,8 @@
 //   issues.opened                         3   a person opens an issue
 //   issues.labeled, plain                15   bug, docs, enhancement, question, wontfix
 //   issues.labeled, gt:sling              4   each on its own issue, under limits.max_polecats
-//   issue_comment.created, no command    30   prose, code, quotes, other bots' slash words
+//   issue_comment.created, no command    30   prose, code, quotes, other bots' slash words: 24 on
+//                                              issues, 6 on pull requests
 //   issue_comment.created, command        8   /peek ×3, /gt help ×2, /nudge ×3 on slung issues
 //   pull_request                         20   4 opened, 8 labeled, 8 synchronize
 //   workflow_run + workflow_job          20   3 runs of the team's CI queued → started → done
@@ -28,7 +29,8 @@ export const PLANNED = {
   "issues.opened": 3,
   "issues.labeled (plain)": 15,
   "issues.labeled (gt:sling)": 4,
-  "issue_comment.created (no command)": 30,
+  "issue_comment.created (no command)": 24,
+  "issue_comment.created (no command, pull request)": 6,
   "issue_comment.created /peek": 3,
   "issue_comment.created /gt": 2,
   "issue_comment.created /nudge": 3,
@@ -72,13 +74,14 @@ const SLUNG_COMMANDS: readonly (readonly (keyof typeof COMMANDS)[])[] = [["peek"
 /** What a delivery is, in the mix's terms; a kind the plan does not have fails checkMix. */
 export function kindOf(delivery: Delivery): string {
   const name = `${delivery.event}.${delivery.action ?? ""}`;
-  const payload = delivery.payload as { label?: { name: string }; comment?: { body: string } };
+  const payload = delivery.payload as { label?: { name: string }; comment?: { body: string }; issue?: { pull_request?: unknown } };
   if (name === "issues.labeled") return `${name} (${payload.label?.name === "gt:sling" ? "gt:sling" : "plain"})`;
   if (name === "issue_comment.created") {
     const parsed = parseCommands(payload.comment?.body ?? "");
     const [first] = parsed.commands;
     if (parsed.problems.length > 0) return `${name} (command problem)`;
-    return first === undefined ? `${name} (no command)` : `${name} /${first.name === "help" ? "gt" : first.name}`;
+    if (first === undefined) return payload.issue?.pull_request === undefined ? `${name} (no command)` : `${name} (no command, pull request)`;
+    return `${name} /${first.name === "help" ? "gt" : first.name}`;
   }
   return name;
 }

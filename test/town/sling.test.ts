@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import { Ledger } from "../../app/ledger/ledger.js";
+import { syncedAtCreation } from "../../app/mirror/bead-issue-sync.js";
 import { gastownMetadata, withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { MoleculeError } from "../../app/molecules/molecule.js";
 import { timestamp } from "../../app/molecules/pour.js";
@@ -17,6 +18,12 @@ function dispatched(outcome: SlingOutcome) {
   if (outcome.kind !== "dispatch") throw new Error(`expected a dispatch, got ${outcome.kind}`);
   return outcome;
 }
+
+/** What issue 7 and its bead agreed on when the sling imported it, recorded for the mirror (on by default). */
+const SYNCED_7 = gastownMetadata(syncedAtCreation({
+  id: "town-x", title: "Issue 7", description: "Body of 7", status: "open", priority: 2, issue_type: "task",
+  created_at: "2026-11-20T09:30:00Z", updated_at: "2026-11-24T12:00:00Z",
+})).synced;
 
 /** A ledger with issue 7 slung once, at NOW. */
 function slungOnce() {
@@ -50,6 +57,7 @@ describe("slinging an issue the ledger does not have", () => {
         gastown: {
           molecule, formula: "work", polecat: "furiosa", slung_by: "mayor", slung_at: "2026-11-24T12:00:00Z",
           attempt: 1, dispatched_at: "2026-11-24T12:00:00Z", limits_hash: limitsHash(polecatLimits(config().polecat)),
+          synced: SYNCED_7,
         },
       },
     });
@@ -239,7 +247,7 @@ describe("the concurrency cap", () => {
     expect(held.status).toBe("open");
     expect(gastownMetadata(held)).toEqual({
       molecule: expect.stringMatching(/^town-mol-/), formula: "work", polecat: "capable",
-      slung_by: "mayor", slung_at: "2026-11-24T12:00:00Z", waiting_since: "2026-11-24T12:00:00Z",
+      slung_by: "mayor", slung_at: "2026-11-24T12:00:00Z", waiting_since: "2026-11-24T12:00:00Z", synced: SYNCED_7,
     });
     const again = sling(waiting.ledger, slingInput({ now: minutesAfter(NOW, 3) }));
     expect(again.ledger).toBe(waiting.ledger);
@@ -332,7 +340,21 @@ describe("records after a dispatch", () => {
     expect(released).not.toHaveProperty("assignee");
     expect(gastownMetadata(released)).toEqual({
       molecule: outcome.assignment.molecule, formula: "work", polecat: "furiosa", slung_by: "mayor",
-      slung_at: "2026-11-24T12:00:00Z", attempt: 1, limits_hash: limitsHash(polecatLimits(config().polecat)),
+      slung_at: "2026-11-24T12:00:00Z", attempt: 1, limits_hash: limitsHash(polecatLimits(config().polecat)), synced: SYNCED_7,
     });
+  });
+});
+
+describe("slinging an issue the mirror has not imported", () => {
+  it("imports it as the mirror would: its database id and what both sides agree on; with the mirror off, neither", () => {
+    const mirrored = sling(Ledger.empty(), slingInput({ issue: issue(7, { id: 4007 }) }));
+    const bead = mirrored.ledger.get(mirrored.outcome.bead?.id as string) as Bead;
+    expect(gastownMetadata(bead)).toMatchObject({ issue_id: 4007, synced: SYNCED_7 });
+
+    const off = config((c) => ({ ...c, mirror: { ...c.mirror, enabled: false } }));
+    const plain = sling(Ledger.empty(), slingInput({ issue: issue(7, { id: 4007 }), config: off }));
+    const meta = gastownMetadata(plain.ledger.get(plain.outcome.bead?.id as string) as Bead);
+    expect(meta).not.toHaveProperty("issue_id");
+    expect(meta).not.toHaveProperty("synced");
   });
 });

@@ -28,7 +28,10 @@ describe("unslinging", () => {
     expect(gastownMetadata(released)).toEqual({
       molecule, formula: "work", polecat: "furiosa", slung_by: "mayor", slung_at: "2026-11-24T12:00:00Z", attempt: 1,
       limits_hash: limitsHash(polecatLimits(config().polecat)),
+      // The mirror's record of what the issue and the bead agreed on when the sling imported it, kept.
+      synced: gastownMetadata(ledger.get(id) as Bead).synced,
     });
+    expect(gastownMetadata(released).synced).toBeDefined();
     expect(next.get(`${molecule}.1`)?.status).toBe("closed");
     expect(next.get(molecule)?.status).toBe("open");
   });

@@ -54539,6 +54539,441 @@ function workRef(polecat2, bead) {
   return `gastown/work/${polecat2}/${bead}`;
 }
 
+// app/ledger/json-equal.ts
+function jsonEqual(a, b) {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  const left = a;
+  const right = b;
+  let defined = 0;
+  for (const key of Object.keys(left)) {
+    if (left[key] === void 0) continue;
+    defined++;
+    if (!Object.hasOwn(right, key) || !jsonEqual(left[key], right[key])) return false;
+  }
+  for (const key of Object.keys(right)) if (right[key] !== void 0) defined--;
+  return defined === 0;
+}
+
+// app/ledger/merge-sets.ts
+function byKey(list, keyOf) {
+  const map2 = /* @__PURE__ */ new Map();
+  for (const element of list ?? []) {
+    const key = keyOf(element);
+    if (!map2.has(key)) map2.set(key, element);
+  }
+  return map2;
+}
+function mergeSets(base, ours, theirs, keyOf, mergeKept = (_base, o) => o) {
+  const b = byKey(base, keyOf);
+  const o = byKey(ours, keyOf);
+  const t = byKey(theirs, keyOf);
+  const merged = [];
+  for (const [key, element] of o) {
+    const kept = t.get(key);
+    if (kept !== void 0) merged.push(mergeKept(b.get(key), element, kept));
+    else if (!b.has(key)) merged.push(element);
+  }
+  for (const [key, element] of t) {
+    if (!o.has(key) && !b.has(key)) merged.push(element);
+  }
+  return merged;
+}
+
+// app/ledger/merge-fields.ts
+function closedWins(ours, theirs) {
+  return theirs === "closed" ? "closed" : ours;
+}
+function moreUrgent(ours, theirs) {
+  const rank = (value) => typeof value === "number" ? value : 0;
+  return rank(theirs) < rank(ours) ? theirs : ours;
+}
+
+// app/mirror/mirrored-fields.ts
+var MIRRORED_FIELDS = ["title", "body", "state", "priority", "type", "labels", "assignees"];
+function isSetField(field) {
+  return field === "labels" || field === "assignees";
+}
+function isTextField(field) {
+  return field === "title" || field === "body";
+}
+function canonicalSet(values) {
+  return [...new Set(values)].sort();
+}
+function canonicalValue(field, value) {
+  return isSetField(field) ? canonicalSet(value) : value;
+}
+function sameValue(field, a, b) {
+  if (!isSetField(field)) return a === b;
+  const left = canonicalSet(a);
+  const right = canonicalSet(b);
+  return left.length === right.length && left.every((value, i) => value === right[i]);
+}
+function isFieldValue(field, value) {
+  if (isSetField(field)) return Array.isArray(value) && value.every((element) => typeof element === "string");
+  if (field === "priority") return typeof value === "number" && Number.isInteger(value);
+  return typeof value === "string";
+}
+
+// app/mirror/synced-state.ts
+import { createHash as createHash2 } from "node:crypto";
+var SYNCED_KEY = "synced";
+var HASH_HEX_CHARS = 16;
+var MAX_STORED_TITLE = 256;
+function fieldHash(field, value) {
+  const text2 = JSON.stringify(canonicalValue(field, value));
+  return createHash2("sha256").update(text2, "utf8").digest("hex").slice(0, HASH_HEX_CHARS);
+}
+function keepsValue(field, value) {
+  if (field === "body") return false;
+  if (field === "title") return value.length <= MAX_STORED_TITLE;
+  return true;
+}
+function syncedField(field, value) {
+  const hash2 = fieldHash(field, value);
+  return keepsValue(field, value) ? { hash: hash2, value: canonicalValue(field, value) } : { hash: hash2 };
+}
+function syncedHolds(record2, field, value) {
+  return record2 !== void 0 && record2.hash === fieldHash(field, value);
+}
+function syncedState(fields) {
+  const state = {};
+  for (const field of MIRRORED_FIELDS) state[field] = syncedField(field, fields[field]);
+  return state;
+}
+function isRecord2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function readField(field, stored) {
+  if (!isRecord2(stored) || typeof stored.hash !== "string" || !/^[0-9a-f]{16}$/.test(stored.hash)) {
+    return void 0;
+  }
+  if (stored.value === void 0) return { hash: stored.hash };
+  const value = stored.value;
+  if (!isFieldValue(field, value) || fieldHash(field, value) !== stored.hash) return void 0;
+  return { hash: stored.hash, value: canonicalValue(field, value) };
+}
+function readSynced(bead) {
+  const stored = gastownMetadata(bead)[SYNCED_KEY];
+  if (!isRecord2(stored)) return {};
+  const state = {};
+  for (const field of MIRRORED_FIELDS) {
+    const record2 = Object.hasOwn(stored, field) ? readField(field, stored[field]) : void 0;
+    if (record2 !== void 0) state[field] = record2;
+  }
+  return state;
+}
+function withSynced(bead, state) {
+  if (jsonEqual(gastownMetadata(bead)[SYNCED_KEY], state)) return bead;
+  return withGastownMetadata(bead, { [SYNCED_KEY]: state });
+}
+
+// app/mirror/field-merge.ts
+var FIELD_NAMES = { title: "title", body: "description" };
+function conflictNote(field, ledger2, github) {
+  return [
+    `The ${FIELD_NAMES[field]} was changed both in the ledger and on GitHub since the mirror last synced them. GitHub's version, a person's edit, is kept; the ledger's version was:`,
+    agentText(ledger2),
+    "GitHub's version, now on both sides:",
+    agentText(github)
+  ].join("\n\n");
+}
+function decideByRule(field, base, ledger2, github) {
+  if (isSetField(field)) {
+    const merged = mergeSets(
+      base?.value,
+      ledger2,
+      github,
+      (element) => element
+    );
+    return { value: merged };
+  }
+  if (isTextField(field)) {
+    const conflict = {
+      field,
+      ledger: ledger2,
+      github,
+      chosen: "github",
+      note: conflictNote(field, ledger2, github)
+    };
+    return { value: github, conflict };
+  }
+  switch (field) {
+    case "state":
+      return { value: closedWins(ledger2, github) };
+    case "priority":
+      return { value: moreUrgent(ledger2, github) };
+    default:
+      return { value: github };
+  }
+}
+function editedFrom(field, edited) {
+  return isTextField(field) ? edited?.[field]?.from : void 0;
+}
+function decide(field, base, ledger2, github, edited) {
+  if (sameValue(field, ledger2, github)) return { value: ledger2 };
+  const before = editedFrom(field, edited);
+  const ledgerChanged = !syncedHolds(base, field, ledger2) && ledger2 !== before;
+  const githubChanged = before !== void 0 ? github !== before : !syncedHolds(base, field, github);
+  if (!ledgerChanged && githubChanged) return { value: github };
+  if (ledgerChanged && !githubChanged) return { value: ledger2 };
+  return decideByRule(field, base, ledger2, github);
+}
+function mergeMirroredFields({ synced, ledger: ledger2, github, edited }) {
+  const toGitHub = {};
+  const toLedger = {};
+  const next = {};
+  const conflicts = [];
+  const decideField = (field) => {
+    const base = synced[field];
+    const { value, conflict } = decide(field, base, ledger2[field], github[field], edited);
+    if (!sameValue(field, value, ledger2[field])) toLedger[field] = value;
+    if (!sameValue(field, value, github[field])) toGitHub[field] = value;
+    next[field] = syncedHolds(base, field, value) ? base : syncedField(field, value);
+    if (conflict !== void 0) conflicts.push(conflict);
+  };
+  for (const field of MIRRORED_FIELDS) decideField(field);
+  const nextSynced = next;
+  return {
+    toGitHub,
+    toLedger,
+    synced: nextSynced,
+    syncedChanged: !jsonEqual(synced, nextSynced),
+    conflicts
+  };
+}
+
+// app/mirror/issue-body.ts
+var MAX_BODY_CHARACTERS = 65536;
+var MARKER = /^<!-- gastown:bead ([A-Za-z0-9][A-Za-z0-9._-]*) -->$/;
+var NEUTRALISED_MENTION = /(?<![A-Za-z0-9_])@\u200b(?=[A-Za-z0-9])/g;
+function markerLine(beadId) {
+  return `<!-- gastown:bead ${beadId} -->`;
+}
+function cutNotice(beadId) {
+  return `*(Cut at GitHub's limit of ${MAX_BODY_CHARACTERS.toLocaleString("en")} characters: the whole text is bead ${beadId}'s description in the ledger.)*`;
+}
+function issueBody(beadId, description) {
+  const marker = markerLine(beadId);
+  const text2 = withoutMentions(description ?? "");
+  if (text2 === "") return marker;
+  const whole = `${text2}
+
+${marker}`;
+  if (whole.length <= MAX_BODY_CHARACTERS) return whole;
+  const tail = `
+
+${cutNotice(beadId)}
+
+${marker}`;
+  let cut = text2.slice(0, MAX_BODY_CHARACTERS - tail.length);
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}${tail}`;
+}
+function markerBeadId(body) {
+  const lastLine = (body ?? "").replace(/\s+$/, "").split("\n").at(-1) ?? "";
+  return MARKER.exec(lastLine.replace(/\r$/, ""))?.[1];
+}
+function descriptionFromBody(body) {
+  let text2 = body ?? "";
+  const id = markerBeadId(text2);
+  if (id !== void 0) {
+    text2 = text2.replace(/\s+$/, "").slice(0, -markerLine(id).length);
+    text2 = text2.endsWith("\n\n") ? text2.slice(0, -2) : text2.replace(/[\r\n]+$/, "");
+  }
+  const notice = id === void 0 ? void 0 : `
+
+${cutNotice(id)}`;
+  const cut = notice !== void 0 && text2.endsWith(notice);
+  if (cut) text2 = text2.slice(0, -notice.length);
+  return { description: text2.replace(NEUTRALISED_MENTION, "@"), cut };
+}
+
+// app/mirror/issue-shape.ts
+var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+var NOT_PLANNED = /^(?:not[ _-]?planned|won'?t[ _-]?(?:fix|do)|wontfix|duplicate|obsolete|invalid|abandoned|burned|cancell?ed|rejected|stale|spurious|superseded)\b/i;
+var MOLECULE_CHILD = /-(?:mol|wisp)-[a-z0-9]+\.\d/;
+function isGitHubLogin(name2) {
+  return GITHUB_LOGIN.test(name2);
+}
+function stateReason(closeReason) {
+  return NOT_PLANNED.test((closeReason ?? "").trim()) ? "not_planned" : "completed";
+}
+function issueAssignees(bead) {
+  if (bead.assignee === void 0 || bead.assignee === "") return [];
+  return isGitHubLogin(bead.assignee) ? [bead.assignee] : void 0;
+}
+function issueLabels(bead) {
+  const status = statusLabel(beadStatus(bead));
+  return [typeLabel(beadType(bead)), priorityLabel(bead.priority), ...status ? [status] : [], ...workLabels(bead.labels ?? [])];
+}
+function issueShape(bead) {
+  const closed = beadStatus(bead) === "closed";
+  return {
+    title: bead.title,
+    body: issueBody(bead.id, bead.description),
+    state: closed ? "closed" : "open",
+    state_reason: closed ? stateReason(bead.close_reason) : null,
+    labels: issueLabels(bead),
+    assignees: issueAssignees(bead)
+  };
+}
+function issueLabelNames(issue3) {
+  return (issue3.labels ?? []).map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
+}
+function issueFields(issue3, customStatuses = []) {
+  const labels = issueLabelNames(issue3);
+  const state = issue3.state === "closed" ? "closed" : "open";
+  const { description, cut } = descriptionFromBody(issue3.body);
+  return {
+    title: issue3.title,
+    description,
+    descriptionCut: cut,
+    status: statusFromIssue(state, labels, customStatuses),
+    close_reason: state === "closed" ? issue3.state_reason ?? void 0 : void 0,
+    priority: priorityFromLabels(labels),
+    issue_type: typeFromLabels(labels),
+    labels: workLabels(labels),
+    assignee: issue3.assignees?.[0]?.login ?? issue3.assignee?.login,
+    external_ref: issue3.html_url
+  };
+}
+function isTemplate(bead) {
+  return bead.is_template === true || (bead.labels ?? []).includes("template");
+}
+function canonicalType(type) {
+  return TYPE_ALIASES[type] ?? type;
+}
+function isMirrored(bead, mirror2) {
+  if (!mirror2.enabled) return false;
+  const type = beadType(bead);
+  if (NEVER_MIRRORED_TYPES.includes(type)) return false;
+  if (!mirror2.types.some((configured) => canonicalType(configured) === type)) return false;
+  if (beadStatus(bead) === TOMBSTONE || isEphemeral(bead) || isTemplate(bead)) return false;
+  return gastownString(bead, "step") === void 0 && !MOLECULE_CHILD.test(bead.id);
+}
+function isImportedIssue(labels, mirror2) {
+  const wanted = mirror2.label.toLowerCase();
+  return mirror2.enabled && (mirror2.issues === "all" || labels.some((label) => label.toLowerCase() === wanted));
+}
+
+// app/mirror/bead-issue-sync.ts
+function keepsGitHubAssignees(bead) {
+  return issueAssignees(bead) === void 0;
+}
+function ledgerFields(bead) {
+  return {
+    title: bead.title,
+    body: bead.description ?? "",
+    state: beadStatus(bead),
+    // A missing priority labels as P0 (sync-labels.ts), so it compares as 0.
+    priority: bead.priority ?? 0,
+    type: beadType(bead),
+    labels: workLabels(bead.labels ?? []),
+    assignees: issueAssignees(bead) ?? []
+  };
+}
+function githubFields(issue3, bead, customStatuses = []) {
+  const statuses = bead === void 0 ? customStatuses : [...customStatuses, beadStatus(bead)];
+  const fields = issueFields(issue3, statuses);
+  const logins = issue3.assignees?.map((user) => user.login) ?? (issue3.assignee ? [issue3.assignee.login] : []);
+  return {
+    title: fields.title,
+    body: fields.descriptionCut && bead !== void 0 ? bead.description ?? "" : fields.description,
+    state: fields.status,
+    priority: fields.priority,
+    type: fields.issue_type,
+    labels: fields.labels,
+    assignees: canonicalSet(logins)
+  };
+}
+function beadWithFields(bead, fields, closeReason, now) {
+  if (Object.keys(fields).length === 0) return bead;
+  const next = { ...bead };
+  const set2 = (key, value, empty) => {
+    if (empty) delete next[key];
+    else next[key] = value;
+  };
+  if (fields.title !== void 0) next.title = fields.title;
+  if (fields.body !== void 0) set2("description", fields.body, fields.body === "");
+  if (fields.priority !== void 0) next.priority = fields.priority;
+  if (fields.type !== void 0) next.issue_type = fields.type;
+  if (fields.labels !== void 0) set2("labels", canonicalSet(fields.labels), fields.labels.length === 0);
+  if (fields.assignees !== void 0) set2("assignee", canonicalSet(fields.assignees)[0], fields.assignees.length === 0);
+  if (fields.state !== void 0) {
+    const wasClosed = beadStatus(bead) === "closed";
+    next.status = fields.state;
+    if (fields.state === "closed" && !wasClosed) {
+      next.closed_at = timestamp2(now);
+      next.close_reason = closeReason ?? "completed";
+    } else if (fields.state !== "closed" && wasClosed) {
+      delete next.closed_at;
+      delete next.close_reason;
+    }
+  }
+  next.updated_at = timestamp2(now);
+  return next;
+}
+function withConflictNotes(bead, conflicts) {
+  if (conflicts.length === 0) return bead;
+  const notes = [bead.notes ?? "", ...conflicts.map((conflict) => conflict.note)].filter((text2) => text2 !== "");
+  return { ...bead, notes: notes.join("\n\n---\n\n") };
+}
+function issueOwnLabels(issue3) {
+  return issueLabelNames(issue3).filter((label) => label.startsWith("gt:"));
+}
+function issueEdit(bead, issue3, toGitHub) {
+  const shape = issueShape(bead);
+  const edit = {};
+  if (toGitHub.title !== void 0) edit.title = shape.title;
+  if (toGitHub.body !== void 0) edit.body = issueBody(bead.id, bead.description);
+  const labelled = ["state", "priority", "type", "labels"].some((field) => Object.hasOwn(toGitHub, field));
+  if (toGitHub.state !== void 0) {
+    const open3 = issue3.state !== "closed";
+    if (shape.state === "closed" && open3) {
+      edit.state = "closed";
+      edit.state_reason = stateReason(bead.close_reason);
+    } else if (shape.state === "open" && !open3) {
+      edit.state = "open";
+      edit.state_reason = "reopened";
+    }
+  }
+  if (labelled) {
+    const labels = [...shape.labels, ...issueOwnLabels(issue3)];
+    const current = issueLabelNames(issue3);
+    const same = canonicalSet(labels).join("\n") === canonicalSet(current).join("\n");
+    if (!same) edit.labels = labels;
+  }
+  if (toGitHub.assignees !== void 0) edit.assignees = canonicalSet(toGitHub.assignees);
+  return Object.keys(edit).length === 0 ? void 0 : edit;
+}
+function syncBeadAndIssue(bead, issue3, options) {
+  const github = githubFields(issue3, bead, options.customStatuses);
+  const polecats = keepsGitHubAssignees(bead);
+  const ledger2 = polecats ? { ...ledgerFields(bead), assignees: github.assignees } : ledgerFields(bead);
+  const plan = mergeMirroredFields({ synced: readSynced(bead), ledger: ledger2, github, ...options.edited ? { edited: options.edited } : {} });
+  const closeReason = issue3.state === "closed" ? issue3.state_reason ?? void 0 : void 0;
+  let next = beadWithFields(bead, plan.toLedger, closeReason, options.now);
+  next = withConflictNotes(next, plan.conflicts);
+  next = withSynced(next, plan.synced);
+  return { bead: next, edit: issueEdit(next, issue3, plan.toGitHub), conflicts: plan.conflicts, plan };
+}
+function syncedAtCreation(bead) {
+  return withSynced(bead, syncedState(ledgerFields(bead)));
+}
+
+// app/mirror/imported-issue.ts
+var ISSUE_ID_KEY = "issue_id";
+function linkedAtImport(bead, issueId) {
+  const synced = syncedAtCreation(bead);
+  return issueId === void 0 ? synced : withGastownMetadata(synced, { [ISSUE_ID_KEY]: issueId });
+}
+
 // app/town/import-issue.ts
 function beadFromIssue(ledger2, issue3, options) {
   const id = newBeadId(
@@ -54562,7 +54997,7 @@ function beadFromIssue(ledger2, issue3, options) {
 }
 
 // app/town/polecat-dispatch.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var JOB_HEADROOM_MINUTES = 15;
 var MAX_JOB_MINUTES = 360;
 function polecatLimits(polecat2) {
@@ -54596,7 +55031,7 @@ function polecatLimits(polecat2) {
   });
 }
 function limitsHash(limits2) {
-  return `sha256:${createHash2("sha256").update(limits2, "utf8").digest("hex")}`;
+  return `sha256:${createHash3("sha256").update(limits2, "utf8").digest("hex")}`;
 }
 function polecatInputs(assignment, polecat2) {
   return {
@@ -54643,7 +55078,7 @@ function sling2(ledger2, input2) {
   if (found && beadStatus(found) === "hooked") return slingHooked(ledger2, found, input2);
   const imported = found === void 0;
   const prefix = ledgerPrefix(input2.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? input2.fallbackPrefix;
-  const bead = found ?? beadFromIssue(ledger2, input2.issue, { prefix, now: input2.now, actor: input2.slungBy });
+  const bead = found ?? importedBead(ledger2, input2, prefix);
   const withBead = imported ? ledger2.withBead(bead) : ledger2;
   const polecat2 = gastownString(bead, "polecat") ?? freePolecatName(input2.config.polecat.name_pool, namesInUse(withBead));
   const proto = input2.cook(input2.formula, slingVars({
@@ -54678,6 +55113,10 @@ function sling2(ledger2, input2) {
       imported
     }
   };
+}
+function importedBead(ledger2, input2, prefix) {
+  const bead = beadFromIssue(ledger2, input2.issue, { prefix, now: input2.now, actor: input2.slungBy });
+  return input2.config.mirror.enabled ? linkedAtImport(bead, input2.issue.id) : bead;
 }
 function hookedForNextAttempt(bead, polecat2, config2, now) {
   return withGastownMetadata(
@@ -56656,27 +57095,6 @@ function serializeLedger(ledger2) {
   return join2([...lines, ...ledger2.otherLines]);
 }
 
-// app/ledger/json-equal.ts
-function jsonEqual(a, b) {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  const left = a;
-  const right = b;
-  let defined = 0;
-  for (const key of Object.keys(left)) {
-    if (left[key] === void 0) continue;
-    defined++;
-    if (!Object.hasOwn(right, key) || !jsonEqual(left[key], right[key])) return false;
-  }
-  for (const key of Object.keys(right)) if (right[key] !== void 0) defined--;
-  return defined === 0;
-}
-
 // app/mirror/changed-beads-trailer.ts
 var CHANGED_BEADS_TRAILER = "Gastown-Beads";
 var NO_BEADS = "none";
@@ -56956,413 +57374,6 @@ async function react(github, target, content) {
   return { id: data.id };
 }
 
-// app/ledger/merge-sets.ts
-function byKey(list, keyOf) {
-  const map2 = /* @__PURE__ */ new Map();
-  for (const element of list ?? []) {
-    const key = keyOf(element);
-    if (!map2.has(key)) map2.set(key, element);
-  }
-  return map2;
-}
-function mergeSets(base, ours, theirs, keyOf, mergeKept = (_base, o) => o) {
-  const b = byKey(base, keyOf);
-  const o = byKey(ours, keyOf);
-  const t = byKey(theirs, keyOf);
-  const merged = [];
-  for (const [key, element] of o) {
-    const kept = t.get(key);
-    if (kept !== void 0) merged.push(mergeKept(b.get(key), element, kept));
-    else if (!b.has(key)) merged.push(element);
-  }
-  for (const [key, element] of t) {
-    if (!o.has(key) && !b.has(key)) merged.push(element);
-  }
-  return merged;
-}
-
-// app/ledger/merge-fields.ts
-function closedWins(ours, theirs) {
-  return theirs === "closed" ? "closed" : ours;
-}
-function moreUrgent(ours, theirs) {
-  const rank = (value) => typeof value === "number" ? value : 0;
-  return rank(theirs) < rank(ours) ? theirs : ours;
-}
-
-// app/mirror/mirrored-fields.ts
-var MIRRORED_FIELDS = ["title", "body", "state", "priority", "type", "labels", "assignees"];
-function isSetField(field) {
-  return field === "labels" || field === "assignees";
-}
-function isTextField(field) {
-  return field === "title" || field === "body";
-}
-function canonicalSet(values) {
-  return [...new Set(values)].sort();
-}
-function canonicalValue(field, value) {
-  return isSetField(field) ? canonicalSet(value) : value;
-}
-function sameValue(field, a, b) {
-  if (!isSetField(field)) return a === b;
-  const left = canonicalSet(a);
-  const right = canonicalSet(b);
-  return left.length === right.length && left.every((value, i) => value === right[i]);
-}
-function isFieldValue(field, value) {
-  if (isSetField(field)) return Array.isArray(value) && value.every((element) => typeof element === "string");
-  if (field === "priority") return typeof value === "number" && Number.isInteger(value);
-  return typeof value === "string";
-}
-
-// app/mirror/synced-state.ts
-import { createHash as createHash3 } from "node:crypto";
-var SYNCED_KEY = "synced";
-var HASH_HEX_CHARS = 16;
-var MAX_STORED_TITLE = 256;
-function fieldHash(field, value) {
-  const text2 = JSON.stringify(canonicalValue(field, value));
-  return createHash3("sha256").update(text2, "utf8").digest("hex").slice(0, HASH_HEX_CHARS);
-}
-function keepsValue(field, value) {
-  if (field === "body") return false;
-  if (field === "title") return value.length <= MAX_STORED_TITLE;
-  return true;
-}
-function syncedField(field, value) {
-  const hash2 = fieldHash(field, value);
-  return keepsValue(field, value) ? { hash: hash2, value: canonicalValue(field, value) } : { hash: hash2 };
-}
-function syncedHolds(record2, field, value) {
-  return record2 !== void 0 && record2.hash === fieldHash(field, value);
-}
-function syncedState(fields) {
-  const state = {};
-  for (const field of MIRRORED_FIELDS) state[field] = syncedField(field, fields[field]);
-  return state;
-}
-function isRecord2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function readField(field, stored) {
-  if (!isRecord2(stored) || typeof stored.hash !== "string" || !/^[0-9a-f]{16}$/.test(stored.hash)) {
-    return void 0;
-  }
-  if (stored.value === void 0) return { hash: stored.hash };
-  const value = stored.value;
-  if (!isFieldValue(field, value) || fieldHash(field, value) !== stored.hash) return void 0;
-  return { hash: stored.hash, value: canonicalValue(field, value) };
-}
-function readSynced(bead) {
-  const stored = gastownMetadata(bead)[SYNCED_KEY];
-  if (!isRecord2(stored)) return {};
-  const state = {};
-  for (const field of MIRRORED_FIELDS) {
-    const record2 = Object.hasOwn(stored, field) ? readField(field, stored[field]) : void 0;
-    if (record2 !== void 0) state[field] = record2;
-  }
-  return state;
-}
-function withSynced(bead, state) {
-  if (jsonEqual(gastownMetadata(bead)[SYNCED_KEY], state)) return bead;
-  return withGastownMetadata(bead, { [SYNCED_KEY]: state });
-}
-
-// app/mirror/field-merge.ts
-var FIELD_NAMES = { title: "title", body: "description" };
-function conflictNote(field, ledger2, github) {
-  return [
-    `The ${FIELD_NAMES[field]} was changed both in the ledger and on GitHub since the mirror last synced them. GitHub's version, a person's edit, is kept; the ledger's version was:`,
-    agentText(ledger2),
-    "GitHub's version, now on both sides:",
-    agentText(github)
-  ].join("\n\n");
-}
-function decideByRule(field, base, ledger2, github) {
-  if (isSetField(field)) {
-    const merged = mergeSets(
-      base?.value,
-      ledger2,
-      github,
-      (element) => element
-    );
-    return { value: merged };
-  }
-  if (isTextField(field)) {
-    const conflict = {
-      field,
-      ledger: ledger2,
-      github,
-      chosen: "github",
-      note: conflictNote(field, ledger2, github)
-    };
-    return { value: github, conflict };
-  }
-  switch (field) {
-    case "state":
-      return { value: closedWins(ledger2, github) };
-    case "priority":
-      return { value: moreUrgent(ledger2, github) };
-    default:
-      return { value: github };
-  }
-}
-function editedFrom(field, edited) {
-  return isTextField(field) ? edited?.[field]?.from : void 0;
-}
-function decide(field, base, ledger2, github, edited) {
-  if (sameValue(field, ledger2, github)) return { value: ledger2 };
-  const before = editedFrom(field, edited);
-  const ledgerChanged = !syncedHolds(base, field, ledger2) && ledger2 !== before;
-  const githubChanged = before !== void 0 ? github !== before : !syncedHolds(base, field, github);
-  if (!ledgerChanged && githubChanged) return { value: github };
-  if (ledgerChanged && !githubChanged) return { value: ledger2 };
-  return decideByRule(field, base, ledger2, github);
-}
-function mergeMirroredFields({ synced, ledger: ledger2, github, edited }) {
-  const toGitHub = {};
-  const toLedger = {};
-  const next = {};
-  const conflicts = [];
-  const decideField = (field) => {
-    const base = synced[field];
-    const { value, conflict } = decide(field, base, ledger2[field], github[field], edited);
-    if (!sameValue(field, value, ledger2[field])) toLedger[field] = value;
-    if (!sameValue(field, value, github[field])) toGitHub[field] = value;
-    next[field] = syncedHolds(base, field, value) ? base : syncedField(field, value);
-    if (conflict !== void 0) conflicts.push(conflict);
-  };
-  for (const field of MIRRORED_FIELDS) decideField(field);
-  const nextSynced = next;
-  return {
-    toGitHub,
-    toLedger,
-    synced: nextSynced,
-    syncedChanged: !jsonEqual(synced, nextSynced),
-    conflicts
-  };
-}
-
-// app/mirror/issue-body.ts
-var MAX_BODY_CHARACTERS = 65536;
-var MARKER = /^<!-- gastown:bead ([A-Za-z0-9][A-Za-z0-9._-]*) -->$/;
-var NEUTRALISED_MENTION = /(?<![A-Za-z0-9_])@\u200b(?=[A-Za-z0-9])/g;
-function markerLine(beadId) {
-  return `<!-- gastown:bead ${beadId} -->`;
-}
-function cutNotice(beadId) {
-  return `*(Cut at GitHub's limit of ${MAX_BODY_CHARACTERS.toLocaleString("en")} characters: the whole text is bead ${beadId}'s description in the ledger.)*`;
-}
-function issueBody(beadId, description) {
-  const marker = markerLine(beadId);
-  const text2 = withoutMentions(description ?? "");
-  if (text2 === "") return marker;
-  const whole = `${text2}
-
-${marker}`;
-  if (whole.length <= MAX_BODY_CHARACTERS) return whole;
-  const tail = `
-
-${cutNotice(beadId)}
-
-${marker}`;
-  let cut = text2.slice(0, MAX_BODY_CHARACTERS - tail.length);
-  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
-  return `${cut}${tail}`;
-}
-function markerBeadId(body) {
-  const lastLine = (body ?? "").replace(/\s+$/, "").split("\n").at(-1) ?? "";
-  return MARKER.exec(lastLine.replace(/\r$/, ""))?.[1];
-}
-function descriptionFromBody(body) {
-  let text2 = body ?? "";
-  const id = markerBeadId(text2);
-  if (id !== void 0) {
-    text2 = text2.replace(/\s+$/, "").slice(0, -markerLine(id).length);
-    text2 = text2.endsWith("\n\n") ? text2.slice(0, -2) : text2.replace(/[\r\n]+$/, "");
-  }
-  const notice = id === void 0 ? void 0 : `
-
-${cutNotice(id)}`;
-  const cut = notice !== void 0 && text2.endsWith(notice);
-  if (cut) text2 = text2.slice(0, -notice.length);
-  return { description: text2.replace(NEUTRALISED_MENTION, "@"), cut };
-}
-
-// app/mirror/issue-shape.ts
-var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-var NOT_PLANNED = /^(?:not[ _-]?planned|won'?t[ _-]?(?:fix|do)|wontfix|duplicate|obsolete|invalid|abandoned|burned|cancell?ed|rejected|stale|spurious|superseded)\b/i;
-var MOLECULE_CHILD = /-(?:mol|wisp)-[a-z0-9]+\.\d/;
-function isGitHubLogin(name2) {
-  return GITHUB_LOGIN.test(name2);
-}
-function stateReason(closeReason) {
-  return NOT_PLANNED.test((closeReason ?? "").trim()) ? "not_planned" : "completed";
-}
-function issueAssignees(bead) {
-  if (bead.assignee === void 0 || bead.assignee === "") return [];
-  return isGitHubLogin(bead.assignee) ? [bead.assignee] : void 0;
-}
-function issueLabels(bead) {
-  const status = statusLabel(beadStatus(bead));
-  return [typeLabel(beadType(bead)), priorityLabel(bead.priority), ...status ? [status] : [], ...workLabels(bead.labels ?? [])];
-}
-function issueShape(bead) {
-  const closed = beadStatus(bead) === "closed";
-  return {
-    title: bead.title,
-    body: issueBody(bead.id, bead.description),
-    state: closed ? "closed" : "open",
-    state_reason: closed ? stateReason(bead.close_reason) : null,
-    labels: issueLabels(bead),
-    assignees: issueAssignees(bead)
-  };
-}
-function issueLabelNames(issue3) {
-  return (issue3.labels ?? []).map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
-}
-function issueFields(issue3, customStatuses = []) {
-  const labels = issueLabelNames(issue3);
-  const state = issue3.state === "closed" ? "closed" : "open";
-  const { description, cut } = descriptionFromBody(issue3.body);
-  return {
-    title: issue3.title,
-    description,
-    descriptionCut: cut,
-    status: statusFromIssue(state, labels, customStatuses),
-    close_reason: state === "closed" ? issue3.state_reason ?? void 0 : void 0,
-    priority: priorityFromLabels(labels),
-    issue_type: typeFromLabels(labels),
-    labels: workLabels(labels),
-    assignee: issue3.assignees?.[0]?.login ?? issue3.assignee?.login,
-    external_ref: issue3.html_url
-  };
-}
-function isTemplate(bead) {
-  return bead.is_template === true || (bead.labels ?? []).includes("template");
-}
-function canonicalType(type) {
-  return TYPE_ALIASES[type] ?? type;
-}
-function isMirrored(bead, mirror2) {
-  if (!mirror2.enabled) return false;
-  const type = beadType(bead);
-  if (NEVER_MIRRORED_TYPES.includes(type)) return false;
-  if (!mirror2.types.some((configured) => canonicalType(configured) === type)) return false;
-  if (beadStatus(bead) === TOMBSTONE || isEphemeral(bead) || isTemplate(bead)) return false;
-  return gastownString(bead, "step") === void 0 && !MOLECULE_CHILD.test(bead.id);
-}
-function isImportedIssue(labels, mirror2) {
-  const wanted = mirror2.label.toLowerCase();
-  return mirror2.enabled && (mirror2.issues === "all" || labels.some((label) => label.toLowerCase() === wanted));
-}
-
-// app/mirror/bead-issue-sync.ts
-function keepsGitHubAssignees(bead) {
-  return issueAssignees(bead) === void 0;
-}
-function ledgerFields(bead) {
-  return {
-    title: bead.title,
-    body: bead.description ?? "",
-    state: beadStatus(bead),
-    // A missing priority labels as P0 (sync-labels.ts), so it compares as 0.
-    priority: bead.priority ?? 0,
-    type: beadType(bead),
-    labels: workLabels(bead.labels ?? []),
-    assignees: issueAssignees(bead) ?? []
-  };
-}
-function githubFields(issue3, bead, customStatuses = []) {
-  const statuses = bead === void 0 ? customStatuses : [...customStatuses, beadStatus(bead)];
-  const fields = issueFields(issue3, statuses);
-  const logins = issue3.assignees?.map((user) => user.login) ?? (issue3.assignee ? [issue3.assignee.login] : []);
-  return {
-    title: fields.title,
-    body: fields.descriptionCut && bead !== void 0 ? bead.description ?? "" : fields.description,
-    state: fields.status,
-    priority: fields.priority,
-    type: fields.issue_type,
-    labels: fields.labels,
-    assignees: canonicalSet(logins)
-  };
-}
-function beadWithFields(bead, fields, closeReason, now) {
-  if (Object.keys(fields).length === 0) return bead;
-  const next = { ...bead };
-  const set2 = (key, value, empty) => {
-    if (empty) delete next[key];
-    else next[key] = value;
-  };
-  if (fields.title !== void 0) next.title = fields.title;
-  if (fields.body !== void 0) set2("description", fields.body, fields.body === "");
-  if (fields.priority !== void 0) next.priority = fields.priority;
-  if (fields.type !== void 0) next.issue_type = fields.type;
-  if (fields.labels !== void 0) set2("labels", canonicalSet(fields.labels), fields.labels.length === 0);
-  if (fields.assignees !== void 0) set2("assignee", canonicalSet(fields.assignees)[0], fields.assignees.length === 0);
-  if (fields.state !== void 0) {
-    const wasClosed = beadStatus(bead) === "closed";
-    next.status = fields.state;
-    if (fields.state === "closed" && !wasClosed) {
-      next.closed_at = timestamp2(now);
-      next.close_reason = closeReason ?? "completed";
-    } else if (fields.state !== "closed" && wasClosed) {
-      delete next.closed_at;
-      delete next.close_reason;
-    }
-  }
-  next.updated_at = timestamp2(now);
-  return next;
-}
-function withConflictNotes(bead, conflicts) {
-  if (conflicts.length === 0) return bead;
-  const notes = [bead.notes ?? "", ...conflicts.map((conflict) => conflict.note)].filter((text2) => text2 !== "");
-  return { ...bead, notes: notes.join("\n\n---\n\n") };
-}
-function issueOwnLabels(issue3) {
-  return issueLabelNames(issue3).filter((label) => label.startsWith("gt:"));
-}
-function issueEdit(bead, issue3, toGitHub) {
-  const shape = issueShape(bead);
-  const edit = {};
-  if (toGitHub.title !== void 0) edit.title = shape.title;
-  if (toGitHub.body !== void 0) edit.body = issueBody(bead.id, bead.description);
-  const labelled = ["state", "priority", "type", "labels"].some((field) => Object.hasOwn(toGitHub, field));
-  if (toGitHub.state !== void 0) {
-    const open3 = issue3.state !== "closed";
-    if (shape.state === "closed" && open3) {
-      edit.state = "closed";
-      edit.state_reason = stateReason(bead.close_reason);
-    } else if (shape.state === "open" && !open3) {
-      edit.state = "open";
-      edit.state_reason = "reopened";
-    }
-  }
-  if (labelled) {
-    const labels = [...shape.labels, ...issueOwnLabels(issue3)];
-    const current = issueLabelNames(issue3);
-    const same = canonicalSet(labels).join("\n") === canonicalSet(current).join("\n");
-    if (!same) edit.labels = labels;
-  }
-  if (toGitHub.assignees !== void 0) edit.assignees = canonicalSet(toGitHub.assignees);
-  return Object.keys(edit).length === 0 ? void 0 : edit;
-}
-function syncBeadAndIssue(bead, issue3, options) {
-  const github = githubFields(issue3, bead, options.customStatuses);
-  const polecats = keepsGitHubAssignees(bead);
-  const ledger2 = polecats ? { ...ledgerFields(bead), assignees: github.assignees } : ledgerFields(bead);
-  const plan = mergeMirroredFields({ synced: readSynced(bead), ledger: ledger2, github, ...options.edited ? { edited: options.edited } : {} });
-  const closeReason = issue3.state === "closed" ? issue3.state_reason ?? void 0 : void 0;
-  let next = beadWithFields(bead, plan.toLedger, closeReason, options.now);
-  next = withConflictNotes(next, plan.conflicts);
-  next = withSynced(next, plan.synced);
-  return { bead: next, edit: issueEdit(next, issue3, plan.toGitHub), conflicts: plan.conflicts, plan };
-}
-function syncedAtCreation(bead) {
-  return withSynced(bead, syncedState(ledgerFields(bead)));
-}
-
 // app/mirror/mirror-budget.ts
 var MIRROR_SLOT_TYPE = "slot";
 var SECONDARY_LIMITS = { perMinute: 80, perHour: 500 };
@@ -57530,7 +57541,7 @@ function beadsLinkingTo(ledger2, ids) {
 
 // app/mirror/mirror-work.ts
 var MIRROR_OPENING_KEY = "mirror_opening";
-var ISSUE_ID_KEY = "issue_id";
+var ISSUE_ID_KEY2 = "issue_id";
 var OPENING_GRACE_MS = 2 * 6e4;
 function issueNumberOf2(ref, repo) {
   const match = /\/([^/]+)\/([^/]+)\/issues\/(\d+)$/.exec(ref ?? "");
@@ -57538,7 +57549,7 @@ function issueNumberOf2(ref, repo) {
   return Number(match[3]);
 }
 function issueIdOf(bead) {
-  const id = gastownMetadata(bead)[ISSUE_ID_KEY];
+  const id = gastownMetadata(bead)[ISSUE_ID_KEY2];
   return typeof id === "number" && Number.isInteger(id) ? id : void 0;
 }
 function openingAt(bead) {
@@ -57604,11 +57615,11 @@ function withOpeningIntents(ledger2, input2) {
 }
 function withOpenedIssue(current, sent, issue3) {
   if ((current.external_ref ?? "") !== "") return current;
-  const linked = withGastownMetadata({ ...current, external_ref: issue3.html_url }, { [ISSUE_ID_KEY]: issue3.id, [MIRROR_OPENING_KEY]: void 0 });
+  const linked = withGastownMetadata({ ...current, external_ref: issue3.html_url }, { [ISSUE_ID_KEY2]: issue3.id, [MIRROR_OPENING_KEY]: void 0 });
   return withSynced(linked, readSynced(syncedAtCreation(sent)));
 }
 function withIssueId(current, id) {
-  return issueIdOf(current) === id ? current : withGastownMetadata(current, { [ISSUE_ID_KEY]: id });
+  return issueIdOf(current) === id ? current : withGastownMetadata(current, { [ISSUE_ID_KEY2]: id });
 }
 
 // app/town/merge-queue.ts
@@ -59404,6 +59415,7 @@ function issueSnapshot(issue3) {
   return {
     url: issue3.html_url,
     number: issue3.number,
+    ...typeof issue3.id === "number" ? { id: issue3.id } : {},
     title: issue3.title,
     body: issue3.body ?? null,
     labels: (issue3.labels ?? []).map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean),

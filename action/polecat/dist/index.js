@@ -40691,13 +40691,13 @@ var error21 = () => {
     // no unit
   };
   const typeEntry = (t) => t ? TypeNames[t] : void 0;
-  const typeLabel = (t) => {
+  const typeLabel2 = (t) => {
     const e = typeEntry(t);
     if (e)
       return e.label;
     return t ?? TypeNames.unknown.label;
   };
-  const withDefinite = (t) => `\u05D4${typeLabel(t)}`;
+  const withDefinite = (t) => `\u05D4${typeLabel2(t)}`;
   const verbFor = (t) => {
     const e = typeEntry(t);
     const gender = e?.gender ?? "m";
@@ -40754,7 +40754,7 @@ var error21 = () => {
     switch (issue3.code) {
       case "invalid_type": {
         const expectedKey = issue3.expected;
-        const expected = TypeDictionary[expectedKey ?? ""] ?? typeLabel(expectedKey);
+        const expected = TypeDictionary[expectedKey ?? ""] ?? typeLabel2(expectedKey);
         const receivedType = parsedType(issue3.input);
         const received = TypeDictionary[receivedType] ?? TypeNames[receivedType]?.label ?? receivedType;
         if (/^[A-Z]/.test(issue3.expected)) {
@@ -55632,6 +55632,19 @@ function issuePrefix(id, knownPrefixes = []) {
   return known.find((prefix) => id.startsWith(`${prefix}-`)) ?? guessPrefix(id);
 }
 
+// app/town/fenced-text.ts
+function fenced(text3, language = "text") {
+  const longest = Math.max(2, ...[...text3.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}${language}
+${text3}
+${fence}`;
+}
+var MENTION = /(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])/g;
+function withoutMentions(text3) {
+  return text3.replace(MENTION, "@\u200B");
+}
+
 // app/mirror/sync-labels.ts
 var STATE_STATUSES = /* @__PURE__ */ new Set(["open", "closed"]);
 var LABEL_STATUSES = new Set(BUILTIN_STATUSES.filter((status) => !STATE_STATUSES.has(status)));
@@ -55752,19 +55765,6 @@ var ClaimedLedger = class {
     if (lost !== void 0) throw new ClaimLostError(lost);
   }
 };
-
-// app/town/fenced-text.ts
-function fenced(text3, language = "text") {
-  const longest = Math.max(2, ...[...text3.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  return `${fence}${language}
-${text3}
-${fence}`;
-}
-var MENTION = /(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])/g;
-function withoutMentions(text3) {
-  return text3.replace(MENTION, "@\u200B");
-}
 
 // app/town/message-beads.ts
 var MAIL_LABEL = "gt:mail";

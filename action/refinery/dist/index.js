@@ -55496,6 +55496,67 @@ var Ledger = class _Ledger {
   }
 };
 
+// app/ledger/json-equal.ts
+function jsonEqual(a, b) {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  const left = a;
+  const right = b;
+  let defined = 0;
+  for (const key of Object.keys(left)) {
+    if (left[key] === void 0) continue;
+    defined++;
+    if (!Object.hasOwn(right, key) || !jsonEqual(left[key], right[key])) return false;
+  }
+  for (const key of Object.keys(right)) if (right[key] !== void 0) defined--;
+  return defined === 0;
+}
+
+// app/mirror/mirrored-fields.ts
+var MIRRORED_FIELDS = ["title", "body", "state", "priority", "type", "labels", "assignees"];
+function isSetField(field) {
+  return field === "labels" || field === "assignees";
+}
+function canonicalSet(values) {
+  return [...new Set(values)].sort();
+}
+function canonicalValue(field, value) {
+  return isSetField(field) ? canonicalSet(value) : value;
+}
+
+// app/mirror/synced-state.ts
+import { createHash as createHash2 } from "node:crypto";
+var SYNCED_KEY = "synced";
+var HASH_HEX_CHARS = 16;
+var MAX_STORED_TITLE = 256;
+function fieldHash(field, value) {
+  const text2 = JSON.stringify(canonicalValue(field, value));
+  return createHash2("sha256").update(text2, "utf8").digest("hex").slice(0, HASH_HEX_CHARS);
+}
+function keepsValue(field, value) {
+  if (field === "body") return false;
+  if (field === "title") return value.length <= MAX_STORED_TITLE;
+  return true;
+}
+function syncedField(field, value) {
+  const hash2 = fieldHash(field, value);
+  return keepsValue(field, value) ? { hash: hash2, value: canonicalValue(field, value) } : { hash: hash2 };
+}
+function syncedState(fields) {
+  const state = {};
+  for (const field of MIRRORED_FIELDS) state[field] = syncedField(field, fields[field]);
+  return state;
+}
+function withSynced(bead, state) {
+  if (jsonEqual(gastownMetadata(bead)[SYNCED_KEY], state)) return bead;
+  return withGastownMetadata(bead, { [SYNCED_KEY]: state });
+}
+
 // app/mirror/sync-labels.ts
 var PRIORITY_NAMES = ["critical", "high", "medium", "low", "none"];
 var DEFAULT_PRIORITY = 2;
@@ -55523,6 +55584,40 @@ function workLabels(labels) {
   return [...new Set(labels.filter((l) => !isScopedLabel(l) && !l.startsWith("gt:")))].sort();
 }
 
+// app/mirror/issue-shape.ts
+var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+function isGitHubLogin(name2) {
+  return GITHUB_LOGIN.test(name2);
+}
+function issueAssignees(bead) {
+  if (bead.assignee === void 0 || bead.assignee === "") return [];
+  return isGitHubLogin(bead.assignee) ? [bead.assignee] : void 0;
+}
+
+// app/mirror/bead-issue-sync.ts
+function ledgerFields(bead) {
+  return {
+    title: bead.title,
+    body: bead.description ?? "",
+    state: beadStatus(bead),
+    // A missing priority labels as P0 (sync-labels.ts), so it compares as 0.
+    priority: bead.priority ?? 0,
+    type: beadType(bead),
+    labels: workLabels(bead.labels ?? []),
+    assignees: issueAssignees(bead) ?? []
+  };
+}
+function syncedAtCreation(bead) {
+  return withSynced(bead, syncedState(ledgerFields(bead)));
+}
+
+// app/mirror/imported-issue.ts
+var ISSUE_ID_KEY = "issue_id";
+function linkedAtImport(bead, issueId) {
+  const synced = syncedAtCreation(bead);
+  return issueId === void 0 ? synced : withGastownMetadata(synced, { [ISSUE_ID_KEY]: issueId });
+}
+
 // app/town/import-issue.ts
 function beadFromIssue(ledger2, issue3, options) {
   const id = newBeadId(
@@ -55546,7 +55641,7 @@ function beadFromIssue(ledger2, issue3, options) {
 }
 
 // app/town/polecat-dispatch.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var JOB_HEADROOM_MINUTES = 15;
 var MAX_JOB_MINUTES = 360;
 function polecatLimits(polecat2) {
@@ -55580,7 +55675,7 @@ function polecatLimits(polecat2) {
   });
 }
 function limitsHash(limits2) {
-  return `sha256:${createHash2("sha256").update(limits2, "utf8").digest("hex")}`;
+  return `sha256:${createHash3("sha256").update(limits2, "utf8").digest("hex")}`;
 }
 function polecatInputs(assignment, polecat2) {
   return {
@@ -55621,7 +55716,7 @@ function sling2(ledger2, input2) {
   if (found && beadStatus(found) === "hooked") return slingHooked(ledger2, found, input2);
   const imported = found === void 0;
   const prefix = ledgerPrefix(input2.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? input2.fallbackPrefix;
-  const bead = found ?? beadFromIssue(ledger2, input2.issue, { prefix, now: input2.now, actor: input2.slungBy });
+  const bead = found ?? importedBead(ledger2, input2, prefix);
   const withBead = imported ? ledger2.withBead(bead) : ledger2;
   const polecat2 = gastownString(bead, "polecat") ?? freePolecatName(input2.config.polecat.name_pool, namesInUse(withBead));
   const proto = input2.cook(input2.formula, slingVars({
@@ -55656,6 +55751,10 @@ function sling2(ledger2, input2) {
       imported
     }
   };
+}
+function importedBead(ledger2, input2, prefix) {
+  const bead = beadFromIssue(ledger2, input2.issue, { prefix, now: input2.now, actor: input2.slungBy });
+  return input2.config.mirror.enabled ? linkedAtImport(bead, input2.issue.id) : bead;
 }
 function hookedForNextAttempt(bead, polecat2, config2, now) {
   return withGastownMetadata(
@@ -56750,27 +56849,6 @@ function serializeLedger(ledger2) {
   return join2([...lines, ...ledger2.otherLines]);
 }
 
-// app/ledger/json-equal.ts
-function jsonEqual(a, b) {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  const left = a;
-  const right = b;
-  let defined = 0;
-  for (const key of Object.keys(left)) {
-    if (left[key] === void 0) continue;
-    defined++;
-    if (!Object.hasOwn(right, key) || !jsonEqual(left[key], right[key])) return false;
-  }
-  for (const key of Object.keys(right)) if (right[key] !== void 0) defined--;
-  return defined === 0;
-}
-
 // app/mirror/changed-beads-trailer.ts
 var CHANGED_BEADS_TRAILER = "Gastown-Beads";
 var NO_BEADS = "none";
@@ -57280,6 +57358,7 @@ function issueSnapshot(issue3) {
   return {
     url: issue3.html_url,
     number: issue3.number,
+    ...typeof issue3.id === "number" ? { id: issue3.id } : {},
     title: issue3.title,
     body: issue3.body ?? null,
     labels: (issue3.labels ?? []).map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean),

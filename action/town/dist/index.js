@@ -67886,6 +67886,31 @@ var LedgerLanes = class {
   }
 };
 
+// app/handlers/event-config.ts
+var reads = /* @__PURE__ */ new WeakMap();
+function withEventConfig(deps, payload) {
+  if (typeof payload !== "object" || payload === null) return deps;
+  return {
+    ...deps,
+    loadConfig: (github, owner, repo) => {
+      const byRepository = reads.get(payload) ?? /* @__PURE__ */ new Map();
+      reads.set(payload, byRepository);
+      const key = `${owner}/${repo}`;
+      let read = byRepository.get(key);
+      if (read === void 0) {
+        read = deps.loadConfig(github, owner, repo);
+        byRepository.set(key, read);
+        const settled = read;
+        const forget = () => {
+          if (byRepository.get(key) === settled) byRepository.delete(key);
+        };
+        read.then(forget, forget);
+      }
+      return read;
+    }
+  };
+}
+
 // app/commands/command-words.ts
 var COMMAND_WORDS = ["sling", "unsling", "peek", "nudge", "retry", "escalate", "queue", "dequeue", "gt"];
 var MAX_PEEK_LINES = 1e3;
@@ -69784,6 +69809,441 @@ function timestamp2(now) {
   return toUtc(now.toISOString().replace(".000Z", "Z"));
 }
 
+// app/ledger/json-equal.ts
+function jsonEqual(a, b) {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  const left = a;
+  const right = b;
+  let defined = 0;
+  for (const key of Object.keys(left)) {
+    if (left[key] === void 0) continue;
+    defined++;
+    if (!Object.hasOwn(right, key) || !jsonEqual(left[key], right[key])) return false;
+  }
+  for (const key of Object.keys(right)) if (right[key] !== void 0) defined--;
+  return defined === 0;
+}
+
+// app/ledger/merge-sets.ts
+function byKey(list, keyOf) {
+  const map2 = /* @__PURE__ */ new Map();
+  for (const element of list ?? []) {
+    const key = keyOf(element);
+    if (!map2.has(key)) map2.set(key, element);
+  }
+  return map2;
+}
+function mergeSets(base, ours, theirs, keyOf, mergeKept = (_base, o) => o) {
+  const b = byKey(base, keyOf);
+  const o = byKey(ours, keyOf);
+  const t = byKey(theirs, keyOf);
+  const merged = [];
+  for (const [key, element] of o) {
+    const kept = t.get(key);
+    if (kept !== void 0) merged.push(mergeKept(b.get(key), element, kept));
+    else if (!b.has(key)) merged.push(element);
+  }
+  for (const [key, element] of t) {
+    if (!o.has(key) && !b.has(key)) merged.push(element);
+  }
+  return merged;
+}
+
+// app/ledger/merge-fields.ts
+function closedWins(ours, theirs) {
+  return theirs === "closed" ? "closed" : ours;
+}
+function moreUrgent(ours, theirs) {
+  const rank = (value) => typeof value === "number" ? value : 0;
+  return rank(theirs) < rank(ours) ? theirs : ours;
+}
+
+// app/mirror/mirrored-fields.ts
+var MIRRORED_FIELDS = ["title", "body", "state", "priority", "type", "labels", "assignees"];
+function isSetField(field) {
+  return field === "labels" || field === "assignees";
+}
+function isTextField(field) {
+  return field === "title" || field === "body";
+}
+function canonicalSet(values) {
+  return [...new Set(values)].sort();
+}
+function canonicalValue(field, value) {
+  return isSetField(field) ? canonicalSet(value) : value;
+}
+function sameValue(field, a, b) {
+  if (!isSetField(field)) return a === b;
+  const left = canonicalSet(a);
+  const right = canonicalSet(b);
+  return left.length === right.length && left.every((value, i) => value === right[i]);
+}
+function isFieldValue(field, value) {
+  if (isSetField(field)) return Array.isArray(value) && value.every((element) => typeof element === "string");
+  if (field === "priority") return typeof value === "number" && Number.isInteger(value);
+  return typeof value === "string";
+}
+
+// app/mirror/synced-state.ts
+import { createHash as createHash2 } from "node:crypto";
+var SYNCED_KEY = "synced";
+var HASH_HEX_CHARS = 16;
+var MAX_STORED_TITLE = 256;
+function fieldHash(field, value) {
+  const text2 = JSON.stringify(canonicalValue(field, value));
+  return createHash2("sha256").update(text2, "utf8").digest("hex").slice(0, HASH_HEX_CHARS);
+}
+function keepsValue(field, value) {
+  if (field === "body") return false;
+  if (field === "title") return value.length <= MAX_STORED_TITLE;
+  return true;
+}
+function syncedField(field, value) {
+  const hash2 = fieldHash(field, value);
+  return keepsValue(field, value) ? { hash: hash2, value: canonicalValue(field, value) } : { hash: hash2 };
+}
+function syncedHolds(record3, field, value) {
+  return record3 !== void 0 && record3.hash === fieldHash(field, value);
+}
+function syncedState(fields) {
+  const state = {};
+  for (const field of MIRRORED_FIELDS) state[field] = syncedField(field, fields[field]);
+  return state;
+}
+function isRecord2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function readField(field, stored) {
+  if (!isRecord2(stored) || typeof stored.hash !== "string" || !/^[0-9a-f]{16}$/.test(stored.hash)) {
+    return void 0;
+  }
+  if (stored.value === void 0) return { hash: stored.hash };
+  const value = stored.value;
+  if (!isFieldValue(field, value) || fieldHash(field, value) !== stored.hash) return void 0;
+  return { hash: stored.hash, value: canonicalValue(field, value) };
+}
+function readSynced(bead) {
+  const stored = gastownMetadata(bead)[SYNCED_KEY];
+  if (!isRecord2(stored)) return {};
+  const state = {};
+  for (const field of MIRRORED_FIELDS) {
+    const record3 = Object.hasOwn(stored, field) ? readField(field, stored[field]) : void 0;
+    if (record3 !== void 0) state[field] = record3;
+  }
+  return state;
+}
+function withSynced(bead, state) {
+  if (jsonEqual(gastownMetadata(bead)[SYNCED_KEY], state)) return bead;
+  return withGastownMetadata(bead, { [SYNCED_KEY]: state });
+}
+
+// app/mirror/field-merge.ts
+var FIELD_NAMES = { title: "title", body: "description" };
+function conflictNote(field, ledger2, github) {
+  return [
+    `The ${FIELD_NAMES[field]} was changed both in the ledger and on GitHub since the mirror last synced them. GitHub's version, a person's edit, is kept; the ledger's version was:`,
+    agentText(ledger2),
+    "GitHub's version, now on both sides:",
+    agentText(github)
+  ].join("\n\n");
+}
+function decideByRule(field, base, ledger2, github) {
+  if (isSetField(field)) {
+    const merged = mergeSets(
+      base?.value,
+      ledger2,
+      github,
+      (element) => element
+    );
+    return { value: merged };
+  }
+  if (isTextField(field)) {
+    const conflict = {
+      field,
+      ledger: ledger2,
+      github,
+      chosen: "github",
+      note: conflictNote(field, ledger2, github)
+    };
+    return { value: github, conflict };
+  }
+  switch (field) {
+    case "state":
+      return { value: closedWins(ledger2, github) };
+    case "priority":
+      return { value: moreUrgent(ledger2, github) };
+    default:
+      return { value: github };
+  }
+}
+function editedFrom(field, edited) {
+  return isTextField(field) ? edited?.[field]?.from : void 0;
+}
+function decide(field, base, ledger2, github, edited) {
+  if (sameValue(field, ledger2, github)) return { value: ledger2 };
+  const before = editedFrom(field, edited);
+  const ledgerChanged = !syncedHolds(base, field, ledger2) && ledger2 !== before;
+  const githubChanged = before !== void 0 ? github !== before : !syncedHolds(base, field, github);
+  if (!ledgerChanged && githubChanged) return { value: github };
+  if (ledgerChanged && !githubChanged) return { value: ledger2 };
+  return decideByRule(field, base, ledger2, github);
+}
+function mergeMirroredFields({ synced, ledger: ledger2, github, edited }) {
+  const toGitHub = {};
+  const toLedger = {};
+  const next = {};
+  const conflicts = [];
+  const decideField = (field) => {
+    const base = synced[field];
+    const { value, conflict } = decide(field, base, ledger2[field], github[field], edited);
+    if (!sameValue(field, value, ledger2[field])) toLedger[field] = value;
+    if (!sameValue(field, value, github[field])) toGitHub[field] = value;
+    next[field] = syncedHolds(base, field, value) ? base : syncedField(field, value);
+    if (conflict !== void 0) conflicts.push(conflict);
+  };
+  for (const field of MIRRORED_FIELDS) decideField(field);
+  const nextSynced = next;
+  return {
+    toGitHub,
+    toLedger,
+    synced: nextSynced,
+    syncedChanged: !jsonEqual(synced, nextSynced),
+    conflicts
+  };
+}
+
+// app/mirror/issue-body.ts
+var MAX_BODY_CHARACTERS = 65536;
+var MARKER = /^<!-- gastown:bead ([A-Za-z0-9][A-Za-z0-9._-]*) -->$/;
+var NEUTRALISED_MENTION = /(?<![A-Za-z0-9_])@\u200b(?=[A-Za-z0-9])/g;
+function markerLine(beadId) {
+  return `<!-- gastown:bead ${beadId} -->`;
+}
+function cutNotice(beadId) {
+  return `*(Cut at GitHub's limit of ${MAX_BODY_CHARACTERS.toLocaleString("en")} characters: the whole text is bead ${beadId}'s description in the ledger.)*`;
+}
+function issueBody(beadId, description) {
+  const marker = markerLine(beadId);
+  const text2 = withoutMentions(description ?? "");
+  if (text2 === "") return marker;
+  const whole = `${text2}
+
+${marker}`;
+  if (whole.length <= MAX_BODY_CHARACTERS) return whole;
+  const tail = `
+
+${cutNotice(beadId)}
+
+${marker}`;
+  let cut = text2.slice(0, MAX_BODY_CHARACTERS - tail.length);
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}${tail}`;
+}
+function markerBeadId(body) {
+  const lastLine = (body ?? "").replace(/\s+$/, "").split("\n").at(-1) ?? "";
+  return MARKER.exec(lastLine.replace(/\r$/, ""))?.[1];
+}
+function descriptionFromBody(body) {
+  let text2 = body ?? "";
+  const id = markerBeadId(text2);
+  if (id !== void 0) {
+    text2 = text2.replace(/\s+$/, "").slice(0, -markerLine(id).length);
+    text2 = text2.endsWith("\n\n") ? text2.slice(0, -2) : text2.replace(/[\r\n]+$/, "");
+  }
+  const notice = id === void 0 ? void 0 : `
+
+${cutNotice(id)}`;
+  const cut = notice !== void 0 && text2.endsWith(notice);
+  if (cut) text2 = text2.slice(0, -notice.length);
+  return { description: text2.replace(NEUTRALISED_MENTION, "@"), cut };
+}
+
+// app/mirror/issue-shape.ts
+var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+var NOT_PLANNED = /^(?:not[ _-]?planned|won'?t[ _-]?(?:fix|do)|wontfix|duplicate|obsolete|invalid|abandoned|burned|cancell?ed|rejected|stale|spurious|superseded)\b/i;
+var MOLECULE_CHILD = /-(?:mol|wisp)-[a-z0-9]+\.\d/;
+function isGitHubLogin(name2) {
+  return GITHUB_LOGIN.test(name2);
+}
+function stateReason(closeReason) {
+  return NOT_PLANNED.test((closeReason ?? "").trim()) ? "not_planned" : "completed";
+}
+function issueAssignees(bead) {
+  if (bead.assignee === void 0 || bead.assignee === "") return [];
+  return isGitHubLogin(bead.assignee) ? [bead.assignee] : void 0;
+}
+function issueLabels(bead) {
+  const status = statusLabel(beadStatus(bead));
+  return [typeLabel(beadType(bead)), priorityLabel(bead.priority), ...status ? [status] : [], ...workLabels(bead.labels ?? [])];
+}
+function issueShape(bead) {
+  const closed2 = beadStatus(bead) === "closed";
+  return {
+    title: bead.title,
+    body: issueBody(bead.id, bead.description),
+    state: closed2 ? "closed" : "open",
+    state_reason: closed2 ? stateReason(bead.close_reason) : null,
+    labels: issueLabels(bead),
+    assignees: issueAssignees(bead)
+  };
+}
+function issueLabelNames(issue3) {
+  return (issue3.labels ?? []).map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
+}
+function issueFields(issue3, customStatuses = []) {
+  const labels = issueLabelNames(issue3);
+  const state = issue3.state === "closed" ? "closed" : "open";
+  const { description, cut } = descriptionFromBody(issue3.body);
+  return {
+    title: issue3.title,
+    description,
+    descriptionCut: cut,
+    status: statusFromIssue(state, labels, customStatuses),
+    close_reason: state === "closed" ? issue3.state_reason ?? void 0 : void 0,
+    priority: priorityFromLabels(labels),
+    issue_type: typeFromLabels(labels),
+    labels: workLabels(labels),
+    assignee: issue3.assignees?.[0]?.login ?? issue3.assignee?.login,
+    external_ref: issue3.html_url
+  };
+}
+function isTemplate(bead) {
+  return bead.is_template === true || (bead.labels ?? []).includes("template");
+}
+function canonicalType(type) {
+  return TYPE_ALIASES[type] ?? type;
+}
+function isMirrored(bead, mirror2) {
+  if (!mirror2.enabled) return false;
+  const type = beadType(bead);
+  if (NEVER_MIRRORED_TYPES.includes(type)) return false;
+  if (!mirror2.types.some((configured) => canonicalType(configured) === type)) return false;
+  if (beadStatus(bead) === TOMBSTONE || isEphemeral(bead) || isTemplate(bead)) return false;
+  return gastownString(bead, "step") === void 0 && !MOLECULE_CHILD.test(bead.id);
+}
+function isImportedIssue(labels, mirror2) {
+  const wanted = mirror2.label.toLowerCase();
+  return mirror2.enabled && (mirror2.issues === "all" || labels.some((label) => label.toLowerCase() === wanted));
+}
+
+// app/mirror/bead-issue-sync.ts
+function keepsGitHubAssignees(bead) {
+  return issueAssignees(bead) === void 0;
+}
+function ledgerFields(bead) {
+  return {
+    title: bead.title,
+    body: bead.description ?? "",
+    state: beadStatus(bead),
+    // A missing priority labels as P0 (sync-labels.ts), so it compares as 0.
+    priority: bead.priority ?? 0,
+    type: beadType(bead),
+    labels: workLabels(bead.labels ?? []),
+    assignees: issueAssignees(bead) ?? []
+  };
+}
+function githubFields(issue3, bead, customStatuses = []) {
+  const statuses = bead === void 0 ? customStatuses : [...customStatuses, beadStatus(bead)];
+  const fields = issueFields(issue3, statuses);
+  const logins = issue3.assignees?.map((user) => user.login) ?? (issue3.assignee ? [issue3.assignee.login] : []);
+  return {
+    title: fields.title,
+    body: fields.descriptionCut && bead !== void 0 ? bead.description ?? "" : fields.description,
+    state: fields.status,
+    priority: fields.priority,
+    type: fields.issue_type,
+    labels: fields.labels,
+    assignees: canonicalSet(logins)
+  };
+}
+function beadWithFields(bead, fields, closeReason, now) {
+  if (Object.keys(fields).length === 0) return bead;
+  const next = { ...bead };
+  const set3 = (key, value, empty) => {
+    if (empty) delete next[key];
+    else next[key] = value;
+  };
+  if (fields.title !== void 0) next.title = fields.title;
+  if (fields.body !== void 0) set3("description", fields.body, fields.body === "");
+  if (fields.priority !== void 0) next.priority = fields.priority;
+  if (fields.type !== void 0) next.issue_type = fields.type;
+  if (fields.labels !== void 0) set3("labels", canonicalSet(fields.labels), fields.labels.length === 0);
+  if (fields.assignees !== void 0) set3("assignee", canonicalSet(fields.assignees)[0], fields.assignees.length === 0);
+  if (fields.state !== void 0) {
+    const wasClosed = beadStatus(bead) === "closed";
+    next.status = fields.state;
+    if (fields.state === "closed" && !wasClosed) {
+      next.closed_at = timestamp2(now);
+      next.close_reason = closeReason ?? "completed";
+    } else if (fields.state !== "closed" && wasClosed) {
+      delete next.closed_at;
+      delete next.close_reason;
+    }
+  }
+  next.updated_at = timestamp2(now);
+  return next;
+}
+function withConflictNotes(bead, conflicts) {
+  if (conflicts.length === 0) return bead;
+  const notes = [bead.notes ?? "", ...conflicts.map((conflict) => conflict.note)].filter((text2) => text2 !== "");
+  return { ...bead, notes: notes.join("\n\n---\n\n") };
+}
+function issueOwnLabels(issue3) {
+  return issueLabelNames(issue3).filter((label) => label.startsWith("gt:"));
+}
+function issueEdit(bead, issue3, toGitHub) {
+  const shape = issueShape(bead);
+  const edit = {};
+  if (toGitHub.title !== void 0) edit.title = shape.title;
+  if (toGitHub.body !== void 0) edit.body = issueBody(bead.id, bead.description);
+  const labelled = ["state", "priority", "type", "labels"].some((field) => Object.hasOwn(toGitHub, field));
+  if (toGitHub.state !== void 0) {
+    const open3 = issue3.state !== "closed";
+    if (shape.state === "closed" && open3) {
+      edit.state = "closed";
+      edit.state_reason = stateReason(bead.close_reason);
+    } else if (shape.state === "open" && !open3) {
+      edit.state = "open";
+      edit.state_reason = "reopened";
+    }
+  }
+  if (labelled) {
+    const labels = [...shape.labels, ...issueOwnLabels(issue3)];
+    const current = issueLabelNames(issue3);
+    const same = canonicalSet(labels).join("\n") === canonicalSet(current).join("\n");
+    if (!same) edit.labels = labels;
+  }
+  if (toGitHub.assignees !== void 0) edit.assignees = canonicalSet(toGitHub.assignees);
+  return Object.keys(edit).length === 0 ? void 0 : edit;
+}
+function syncBeadAndIssue(bead, issue3, options2) {
+  const github = githubFields(issue3, bead, options2.customStatuses);
+  const polecats = keepsGitHubAssignees(bead);
+  const ledger2 = polecats ? { ...ledgerFields(bead), assignees: github.assignees } : ledgerFields(bead);
+  const plan = mergeMirroredFields({ synced: readSynced(bead), ledger: ledger2, github, ...options2.edited ? { edited: options2.edited } : {} });
+  const closeReason = issue3.state === "closed" ? issue3.state_reason ?? void 0 : void 0;
+  let next = beadWithFields(bead, plan.toLedger, closeReason, options2.now);
+  next = withConflictNotes(next, plan.conflicts);
+  next = withSynced(next, plan.synced);
+  return { bead: next, edit: issueEdit(next, issue3, plan.toGitHub), conflicts: plan.conflicts, plan };
+}
+function syncedAtCreation(bead) {
+  return withSynced(bead, syncedState(ledgerFields(bead)));
+}
+
+// app/mirror/imported-issue.ts
+var ISSUE_ID_KEY = "issue_id";
+function linkedAtImport(bead, issueId) {
+  const synced = syncedAtCreation(bead);
+  return issueId === void 0 ? synced : withGastownMetadata(synced, { [ISSUE_ID_KEY]: issueId });
+}
+
 // app/town/import-issue.ts
 function beadFromIssue(ledger2, issue3, options2) {
   const id = newBeadId(
@@ -69807,7 +70267,7 @@ function beadFromIssue(ledger2, issue3, options2) {
 }
 
 // app/town/polecat-dispatch.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 var JOB_HEADROOM_MINUTES = 15;
 var MAX_JOB_MINUTES = 360;
 function polecatLimits(polecat2) {
@@ -69841,7 +70301,7 @@ function polecatLimits(polecat2) {
   });
 }
 function limitsHash(limits2) {
-  return `sha256:${createHash2("sha256").update(limits2, "utf8").digest("hex")}`;
+  return `sha256:${createHash3("sha256").update(limits2, "utf8").digest("hex")}`;
 }
 var POLECAT_INPUTS = ["bead", "molecule", "polecat", "attempt", "limits"];
 function polecatInputs(assignment, polecat2) {
@@ -69925,7 +70385,7 @@ function sling2(ledger2, input2) {
   if (found && beadStatus(found) === "hooked") return slingHooked(ledger2, found, input2);
   const imported = found === void 0;
   const prefix = ledgerPrefix(input2.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? input2.fallbackPrefix;
-  const bead = found ?? beadFromIssue(ledger2, input2.issue, { prefix, now: input2.now, actor: input2.slungBy });
+  const bead = found ?? importedBead(ledger2, input2, prefix);
   const withBead = imported ? ledger2.withBead(bead) : ledger2;
   const polecat2 = gastownString(bead, "polecat") ?? freePolecatName(input2.config.polecat.name_pool, namesInUse(withBead));
   const proto = input2.cook(input2.formula, slingVars({
@@ -69960,6 +70420,10 @@ function sling2(ledger2, input2) {
       imported
     }
   };
+}
+function importedBead(ledger2, input2, prefix) {
+  const bead = beadFromIssue(ledger2, input2.issue, { prefix, now: input2.now, actor: input2.slungBy });
+  return input2.config.mirror.enabled ? linkedAtImport(bead, input2.issue.id) : bead;
 }
 function hookedForNextAttempt(bead, polecat2, config3, now) {
   return withGastownMetadata(
@@ -70194,27 +70658,6 @@ function join2(lines) {
 function serializeLedger(ledger2) {
   const lines = ledger2.sorted().map((record3) => record3.raw ?? canonicalLine(record3.bead));
   return join2([...lines, ...ledger2.otherLines]);
-}
-
-// app/ledger/json-equal.ts
-function jsonEqual(a, b) {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  const left = a;
-  const right = b;
-  let defined = 0;
-  for (const key of Object.keys(left)) {
-    if (left[key] === void 0) continue;
-    defined++;
-    if (!Object.hasOwn(right, key) || !jsonEqual(left[key], right[key])) return false;
-  }
-  for (const key of Object.keys(right)) if (right[key] !== void 0) defined--;
-  return defined === 0;
 }
 
 // app/polecat/commit-object.ts
@@ -70656,413 +71099,6 @@ async function pullRequestHead(github, repo) {
   return { ref: head.ref, repository: head.repo?.full_name ?? null };
 }
 
-// app/ledger/merge-sets.ts
-function byKey(list, keyOf) {
-  const map2 = /* @__PURE__ */ new Map();
-  for (const element of list ?? []) {
-    const key = keyOf(element);
-    if (!map2.has(key)) map2.set(key, element);
-  }
-  return map2;
-}
-function mergeSets(base, ours, theirs, keyOf, mergeKept = (_base, o) => o) {
-  const b = byKey(base, keyOf);
-  const o = byKey(ours, keyOf);
-  const t = byKey(theirs, keyOf);
-  const merged = [];
-  for (const [key, element] of o) {
-    const kept = t.get(key);
-    if (kept !== void 0) merged.push(mergeKept(b.get(key), element, kept));
-    else if (!b.has(key)) merged.push(element);
-  }
-  for (const [key, element] of t) {
-    if (!o.has(key) && !b.has(key)) merged.push(element);
-  }
-  return merged;
-}
-
-// app/ledger/merge-fields.ts
-function closedWins(ours, theirs) {
-  return theirs === "closed" ? "closed" : ours;
-}
-function moreUrgent(ours, theirs) {
-  const rank = (value) => typeof value === "number" ? value : 0;
-  return rank(theirs) < rank(ours) ? theirs : ours;
-}
-
-// app/mirror/mirrored-fields.ts
-var MIRRORED_FIELDS = ["title", "body", "state", "priority", "type", "labels", "assignees"];
-function isSetField(field) {
-  return field === "labels" || field === "assignees";
-}
-function isTextField(field) {
-  return field === "title" || field === "body";
-}
-function canonicalSet(values) {
-  return [...new Set(values)].sort();
-}
-function canonicalValue(field, value) {
-  return isSetField(field) ? canonicalSet(value) : value;
-}
-function sameValue(field, a, b) {
-  if (!isSetField(field)) return a === b;
-  const left = canonicalSet(a);
-  const right = canonicalSet(b);
-  return left.length === right.length && left.every((value, i) => value === right[i]);
-}
-function isFieldValue(field, value) {
-  if (isSetField(field)) return Array.isArray(value) && value.every((element) => typeof element === "string");
-  if (field === "priority") return typeof value === "number" && Number.isInteger(value);
-  return typeof value === "string";
-}
-
-// app/mirror/synced-state.ts
-import { createHash as createHash3 } from "node:crypto";
-var SYNCED_KEY = "synced";
-var HASH_HEX_CHARS = 16;
-var MAX_STORED_TITLE = 256;
-function fieldHash(field, value) {
-  const text2 = JSON.stringify(canonicalValue(field, value));
-  return createHash3("sha256").update(text2, "utf8").digest("hex").slice(0, HASH_HEX_CHARS);
-}
-function keepsValue(field, value) {
-  if (field === "body") return false;
-  if (field === "title") return value.length <= MAX_STORED_TITLE;
-  return true;
-}
-function syncedField(field, value) {
-  const hash2 = fieldHash(field, value);
-  return keepsValue(field, value) ? { hash: hash2, value: canonicalValue(field, value) } : { hash: hash2 };
-}
-function syncedHolds(record3, field, value) {
-  return record3 !== void 0 && record3.hash === fieldHash(field, value);
-}
-function syncedState(fields) {
-  const state = {};
-  for (const field of MIRRORED_FIELDS) state[field] = syncedField(field, fields[field]);
-  return state;
-}
-function isRecord2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function readField(field, stored) {
-  if (!isRecord2(stored) || typeof stored.hash !== "string" || !/^[0-9a-f]{16}$/.test(stored.hash)) {
-    return void 0;
-  }
-  if (stored.value === void 0) return { hash: stored.hash };
-  const value = stored.value;
-  if (!isFieldValue(field, value) || fieldHash(field, value) !== stored.hash) return void 0;
-  return { hash: stored.hash, value: canonicalValue(field, value) };
-}
-function readSynced(bead) {
-  const stored = gastownMetadata(bead)[SYNCED_KEY];
-  if (!isRecord2(stored)) return {};
-  const state = {};
-  for (const field of MIRRORED_FIELDS) {
-    const record3 = Object.hasOwn(stored, field) ? readField(field, stored[field]) : void 0;
-    if (record3 !== void 0) state[field] = record3;
-  }
-  return state;
-}
-function withSynced(bead, state) {
-  if (jsonEqual(gastownMetadata(bead)[SYNCED_KEY], state)) return bead;
-  return withGastownMetadata(bead, { [SYNCED_KEY]: state });
-}
-
-// app/mirror/field-merge.ts
-var FIELD_NAMES = { title: "title", body: "description" };
-function conflictNote(field, ledger2, github) {
-  return [
-    `The ${FIELD_NAMES[field]} was changed both in the ledger and on GitHub since the mirror last synced them. GitHub's version, a person's edit, is kept; the ledger's version was:`,
-    agentText(ledger2),
-    "GitHub's version, now on both sides:",
-    agentText(github)
-  ].join("\n\n");
-}
-function decideByRule(field, base, ledger2, github) {
-  if (isSetField(field)) {
-    const merged = mergeSets(
-      base?.value,
-      ledger2,
-      github,
-      (element) => element
-    );
-    return { value: merged };
-  }
-  if (isTextField(field)) {
-    const conflict = {
-      field,
-      ledger: ledger2,
-      github,
-      chosen: "github",
-      note: conflictNote(field, ledger2, github)
-    };
-    return { value: github, conflict };
-  }
-  switch (field) {
-    case "state":
-      return { value: closedWins(ledger2, github) };
-    case "priority":
-      return { value: moreUrgent(ledger2, github) };
-    default:
-      return { value: github };
-  }
-}
-function editedFrom(field, edited) {
-  return isTextField(field) ? edited?.[field]?.from : void 0;
-}
-function decide(field, base, ledger2, github, edited) {
-  if (sameValue(field, ledger2, github)) return { value: ledger2 };
-  const before = editedFrom(field, edited);
-  const ledgerChanged = !syncedHolds(base, field, ledger2) && ledger2 !== before;
-  const githubChanged = before !== void 0 ? github !== before : !syncedHolds(base, field, github);
-  if (!ledgerChanged && githubChanged) return { value: github };
-  if (ledgerChanged && !githubChanged) return { value: ledger2 };
-  return decideByRule(field, base, ledger2, github);
-}
-function mergeMirroredFields({ synced, ledger: ledger2, github, edited }) {
-  const toGitHub = {};
-  const toLedger = {};
-  const next = {};
-  const conflicts = [];
-  const decideField = (field) => {
-    const base = synced[field];
-    const { value, conflict } = decide(field, base, ledger2[field], github[field], edited);
-    if (!sameValue(field, value, ledger2[field])) toLedger[field] = value;
-    if (!sameValue(field, value, github[field])) toGitHub[field] = value;
-    next[field] = syncedHolds(base, field, value) ? base : syncedField(field, value);
-    if (conflict !== void 0) conflicts.push(conflict);
-  };
-  for (const field of MIRRORED_FIELDS) decideField(field);
-  const nextSynced = next;
-  return {
-    toGitHub,
-    toLedger,
-    synced: nextSynced,
-    syncedChanged: !jsonEqual(synced, nextSynced),
-    conflicts
-  };
-}
-
-// app/mirror/issue-body.ts
-var MAX_BODY_CHARACTERS = 65536;
-var MARKER = /^<!-- gastown:bead ([A-Za-z0-9][A-Za-z0-9._-]*) -->$/;
-var NEUTRALISED_MENTION = /(?<![A-Za-z0-9_])@\u200b(?=[A-Za-z0-9])/g;
-function markerLine(beadId) {
-  return `<!-- gastown:bead ${beadId} -->`;
-}
-function cutNotice(beadId) {
-  return `*(Cut at GitHub's limit of ${MAX_BODY_CHARACTERS.toLocaleString("en")} characters: the whole text is bead ${beadId}'s description in the ledger.)*`;
-}
-function issueBody(beadId, description) {
-  const marker = markerLine(beadId);
-  const text2 = withoutMentions(description ?? "");
-  if (text2 === "") return marker;
-  const whole = `${text2}
-
-${marker}`;
-  if (whole.length <= MAX_BODY_CHARACTERS) return whole;
-  const tail = `
-
-${cutNotice(beadId)}
-
-${marker}`;
-  let cut = text2.slice(0, MAX_BODY_CHARACTERS - tail.length);
-  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
-  return `${cut}${tail}`;
-}
-function markerBeadId(body) {
-  const lastLine = (body ?? "").replace(/\s+$/, "").split("\n").at(-1) ?? "";
-  return MARKER.exec(lastLine.replace(/\r$/, ""))?.[1];
-}
-function descriptionFromBody(body) {
-  let text2 = body ?? "";
-  const id = markerBeadId(text2);
-  if (id !== void 0) {
-    text2 = text2.replace(/\s+$/, "").slice(0, -markerLine(id).length);
-    text2 = text2.endsWith("\n\n") ? text2.slice(0, -2) : text2.replace(/[\r\n]+$/, "");
-  }
-  const notice = id === void 0 ? void 0 : `
-
-${cutNotice(id)}`;
-  const cut = notice !== void 0 && text2.endsWith(notice);
-  if (cut) text2 = text2.slice(0, -notice.length);
-  return { description: text2.replace(NEUTRALISED_MENTION, "@"), cut };
-}
-
-// app/mirror/issue-shape.ts
-var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-var NOT_PLANNED = /^(?:not[ _-]?planned|won'?t[ _-]?(?:fix|do)|wontfix|duplicate|obsolete|invalid|abandoned|burned|cancell?ed|rejected|stale|spurious|superseded)\b/i;
-var MOLECULE_CHILD = /-(?:mol|wisp)-[a-z0-9]+\.\d/;
-function isGitHubLogin(name2) {
-  return GITHUB_LOGIN.test(name2);
-}
-function stateReason(closeReason) {
-  return NOT_PLANNED.test((closeReason ?? "").trim()) ? "not_planned" : "completed";
-}
-function issueAssignees(bead) {
-  if (bead.assignee === void 0 || bead.assignee === "") return [];
-  return isGitHubLogin(bead.assignee) ? [bead.assignee] : void 0;
-}
-function issueLabels(bead) {
-  const status = statusLabel(beadStatus(bead));
-  return [typeLabel(beadType(bead)), priorityLabel(bead.priority), ...status ? [status] : [], ...workLabels(bead.labels ?? [])];
-}
-function issueShape(bead) {
-  const closed2 = beadStatus(bead) === "closed";
-  return {
-    title: bead.title,
-    body: issueBody(bead.id, bead.description),
-    state: closed2 ? "closed" : "open",
-    state_reason: closed2 ? stateReason(bead.close_reason) : null,
-    labels: issueLabels(bead),
-    assignees: issueAssignees(bead)
-  };
-}
-function issueLabelNames(issue3) {
-  return (issue3.labels ?? []).map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
-}
-function issueFields(issue3, customStatuses = []) {
-  const labels = issueLabelNames(issue3);
-  const state = issue3.state === "closed" ? "closed" : "open";
-  const { description, cut } = descriptionFromBody(issue3.body);
-  return {
-    title: issue3.title,
-    description,
-    descriptionCut: cut,
-    status: statusFromIssue(state, labels, customStatuses),
-    close_reason: state === "closed" ? issue3.state_reason ?? void 0 : void 0,
-    priority: priorityFromLabels(labels),
-    issue_type: typeFromLabels(labels),
-    labels: workLabels(labels),
-    assignee: issue3.assignees?.[0]?.login ?? issue3.assignee?.login,
-    external_ref: issue3.html_url
-  };
-}
-function isTemplate(bead) {
-  return bead.is_template === true || (bead.labels ?? []).includes("template");
-}
-function canonicalType(type) {
-  return TYPE_ALIASES[type] ?? type;
-}
-function isMirrored(bead, mirror2) {
-  if (!mirror2.enabled) return false;
-  const type = beadType(bead);
-  if (NEVER_MIRRORED_TYPES.includes(type)) return false;
-  if (!mirror2.types.some((configured) => canonicalType(configured) === type)) return false;
-  if (beadStatus(bead) === TOMBSTONE || isEphemeral(bead) || isTemplate(bead)) return false;
-  return gastownString(bead, "step") === void 0 && !MOLECULE_CHILD.test(bead.id);
-}
-function isImportedIssue(labels, mirror2) {
-  const wanted = mirror2.label.toLowerCase();
-  return mirror2.enabled && (mirror2.issues === "all" || labels.some((label) => label.toLowerCase() === wanted));
-}
-
-// app/mirror/bead-issue-sync.ts
-function keepsGitHubAssignees(bead) {
-  return issueAssignees(bead) === void 0;
-}
-function ledgerFields(bead) {
-  return {
-    title: bead.title,
-    body: bead.description ?? "",
-    state: beadStatus(bead),
-    // A missing priority labels as P0 (sync-labels.ts), so it compares as 0.
-    priority: bead.priority ?? 0,
-    type: beadType(bead),
-    labels: workLabels(bead.labels ?? []),
-    assignees: issueAssignees(bead) ?? []
-  };
-}
-function githubFields(issue3, bead, customStatuses = []) {
-  const statuses = bead === void 0 ? customStatuses : [...customStatuses, beadStatus(bead)];
-  const fields = issueFields(issue3, statuses);
-  const logins = issue3.assignees?.map((user) => user.login) ?? (issue3.assignee ? [issue3.assignee.login] : []);
-  return {
-    title: fields.title,
-    body: fields.descriptionCut && bead !== void 0 ? bead.description ?? "" : fields.description,
-    state: fields.status,
-    priority: fields.priority,
-    type: fields.issue_type,
-    labels: fields.labels,
-    assignees: canonicalSet(logins)
-  };
-}
-function beadWithFields(bead, fields, closeReason, now) {
-  if (Object.keys(fields).length === 0) return bead;
-  const next = { ...bead };
-  const set3 = (key, value, empty) => {
-    if (empty) delete next[key];
-    else next[key] = value;
-  };
-  if (fields.title !== void 0) next.title = fields.title;
-  if (fields.body !== void 0) set3("description", fields.body, fields.body === "");
-  if (fields.priority !== void 0) next.priority = fields.priority;
-  if (fields.type !== void 0) next.issue_type = fields.type;
-  if (fields.labels !== void 0) set3("labels", canonicalSet(fields.labels), fields.labels.length === 0);
-  if (fields.assignees !== void 0) set3("assignee", canonicalSet(fields.assignees)[0], fields.assignees.length === 0);
-  if (fields.state !== void 0) {
-    const wasClosed = beadStatus(bead) === "closed";
-    next.status = fields.state;
-    if (fields.state === "closed" && !wasClosed) {
-      next.closed_at = timestamp2(now);
-      next.close_reason = closeReason ?? "completed";
-    } else if (fields.state !== "closed" && wasClosed) {
-      delete next.closed_at;
-      delete next.close_reason;
-    }
-  }
-  next.updated_at = timestamp2(now);
-  return next;
-}
-function withConflictNotes(bead, conflicts) {
-  if (conflicts.length === 0) return bead;
-  const notes = [bead.notes ?? "", ...conflicts.map((conflict) => conflict.note)].filter((text2) => text2 !== "");
-  return { ...bead, notes: notes.join("\n\n---\n\n") };
-}
-function issueOwnLabels(issue3) {
-  return issueLabelNames(issue3).filter((label) => label.startsWith("gt:"));
-}
-function issueEdit(bead, issue3, toGitHub) {
-  const shape = issueShape(bead);
-  const edit = {};
-  if (toGitHub.title !== void 0) edit.title = shape.title;
-  if (toGitHub.body !== void 0) edit.body = issueBody(bead.id, bead.description);
-  const labelled = ["state", "priority", "type", "labels"].some((field) => Object.hasOwn(toGitHub, field));
-  if (toGitHub.state !== void 0) {
-    const open3 = issue3.state !== "closed";
-    if (shape.state === "closed" && open3) {
-      edit.state = "closed";
-      edit.state_reason = stateReason(bead.close_reason);
-    } else if (shape.state === "open" && !open3) {
-      edit.state = "open";
-      edit.state_reason = "reopened";
-    }
-  }
-  if (labelled) {
-    const labels = [...shape.labels, ...issueOwnLabels(issue3)];
-    const current = issueLabelNames(issue3);
-    const same = canonicalSet(labels).join("\n") === canonicalSet(current).join("\n");
-    if (!same) edit.labels = labels;
-  }
-  if (toGitHub.assignees !== void 0) edit.assignees = canonicalSet(toGitHub.assignees);
-  return Object.keys(edit).length === 0 ? void 0 : edit;
-}
-function syncBeadAndIssue(bead, issue3, options2) {
-  const github = githubFields(issue3, bead, options2.customStatuses);
-  const polecats = keepsGitHubAssignees(bead);
-  const ledger2 = polecats ? { ...ledgerFields(bead), assignees: github.assignees } : ledgerFields(bead);
-  const plan = mergeMirroredFields({ synced: readSynced(bead), ledger: ledger2, github, ...options2.edited ? { edited: options2.edited } : {} });
-  const closeReason = issue3.state === "closed" ? issue3.state_reason ?? void 0 : void 0;
-  let next = beadWithFields(bead, plan.toLedger, closeReason, options2.now);
-  next = withConflictNotes(next, plan.conflicts);
-  next = withSynced(next, plan.synced);
-  return { bead: next, edit: issueEdit(next, issue3, plan.toGitHub), conflicts: plan.conflicts, plan };
-}
-function syncedAtCreation(bead) {
-  return withSynced(bead, syncedState(ledgerFields(bead)));
-}
-
 // app/mirror/mirror-budget.ts
 var MIRROR_SLOT_TYPE = "slot";
 var SECONDARY_LIMITS = { perMinute: 80, perHour: 500 };
@@ -71230,7 +71266,7 @@ function beadsLinkingTo(ledger2, ids) {
 
 // app/mirror/mirror-work.ts
 var MIRROR_OPENING_KEY = "mirror_opening";
-var ISSUE_ID_KEY = "issue_id";
+var ISSUE_ID_KEY2 = "issue_id";
 var OPENING_GRACE_MS = 2 * 6e4;
 function issueNumberOf(ref, repo) {
   const match = /\/([^/]+)\/([^/]+)\/issues\/(\d+)$/.exec(ref ?? "");
@@ -71238,7 +71274,7 @@ function issueNumberOf(ref, repo) {
   return Number(match[3]);
 }
 function issueIdOf(bead) {
-  const id = gastownMetadata(bead)[ISSUE_ID_KEY];
+  const id = gastownMetadata(bead)[ISSUE_ID_KEY2];
   return typeof id === "number" && Number.isInteger(id) ? id : void 0;
 }
 function openingAt(bead) {
@@ -71304,11 +71340,11 @@ function withOpeningIntents(ledger2, input2) {
 }
 function withOpenedIssue(current, sent, issue3) {
   if ((current.external_ref ?? "") !== "") return current;
-  const linked = withGastownMetadata({ ...current, external_ref: issue3.html_url }, { [ISSUE_ID_KEY]: issue3.id, [MIRROR_OPENING_KEY]: void 0 });
+  const linked = withGastownMetadata({ ...current, external_ref: issue3.html_url }, { [ISSUE_ID_KEY2]: issue3.id, [MIRROR_OPENING_KEY]: void 0 });
   return withSynced(linked, readSynced(syncedAtCreation(sent)));
 }
 function withIssueId(current, id) {
-  return issueIdOf(current) === id ? current : withGastownMetadata(current, { [ISSUE_ID_KEY]: id });
+  return issueIdOf(current) === id ? current : withGastownMetadata(current, { [ISSUE_ID_KEY2]: id });
 }
 
 // app/town/output-tail.ts
@@ -75274,6 +75310,7 @@ function issueSnapshot(issue3) {
   return {
     url: issue3.html_url,
     number: issue3.number,
+    ...typeof issue3.id === "number" ? { id: issue3.id } : {},
     title: issue3.title,
     body: issue3.body ?? null,
     labels: (issue3.labels ?? []).map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean),
@@ -75694,6 +75731,377 @@ async function handleLedgerPush(event, deps, botLogin) {
   const ids = reading.kind === "named" ? reading.ids : changedBeadIds(push.before === ZERO_SHA ? Ledger.empty() : await town.store.readAt(push.before), after);
   if (ids.length === 0) return void 0;
   return await mirrorBeads({ ...town, botLogin: await botLogin() }, ids, after);
+}
+
+// app/handlers/mirror-batch.ts
+var MirrorBatches = class {
+  queues = /* @__PURE__ */ new Map();
+  /**
+   * Adds `change` to the open batch of `key`, or opens one that `apply` will apply once the batch
+   * before it is done. Resolves when the batch holding `change` has been applied.
+   */
+  submit(key, change, apply2) {
+    const queue = this.queues.get(key) ?? { tail: Promise.resolve(), open: void 0 };
+    this.queues.set(key, queue);
+    const open3 = queue.open;
+    if (open3 !== void 0 && !open3.taken) {
+      open3.changes.push(change);
+      return open3.done ?? Promise.resolve();
+    }
+    const batch = { changes: [change], taken: false };
+    queue.open = batch;
+    const take = () => {
+      if (!batch.taken) {
+        batch.taken = true;
+        if (queue.open === batch) queue.open = void 0;
+      }
+      return batch.changes;
+    };
+    const run3 = queue.tail.then(() => apply2(take)).finally(take);
+    const settled = run3.then(() => void 0, () => void 0);
+    queue.tail = settled;
+    const done = settled.then(() => {
+      if (queue.tail === settled && queue.open === void 0) this.queues.delete(key);
+      return run3;
+    });
+    batch.done = done;
+    return done;
+  }
+  /** Repositories with batches in them or waiting: for tests. */
+  get busy() {
+    return this.queues.size;
+  }
+};
+
+// app/mirror/comment-changes.ts
+import { createHash as createHash4 } from "node:crypto";
+
+// app/mirror/mirror-context.ts
+function newBeadPrefix(ledger2, context) {
+  return ledgerPrefix(context.configPrefix, ledger2.records.keys()) ?? context.fallbackPrefix;
+}
+function recordAt(value, key) {
+  const field = typeof value === "object" && value !== null ? value[key] : void 0;
+  return typeof field === "object" && field !== null && !Array.isArray(field) ? field : void 0;
+}
+function loginOf(user) {
+  return typeof user?.login === "string" ? user.login : void 0;
+}
+function isTime(value) {
+  return typeof value === "string" && !Number.isNaN(Date.parse(value));
+}
+
+// app/mirror/comment-changes.ts
+var GITHUB_ID_KEY = "github_id";
+var ACTIONS = /* @__PURE__ */ new Set(["created", "edited", "deleted"]);
+function commentChangeOf(action, payload) {
+  const issue3 = recordAt(payload, "issue");
+  const comment = recordAt(payload, "comment");
+  if (!ACTIONS.has(action) || typeof issue3?.html_url !== "string" || issue3.pull_request !== void 0) return void 0;
+  const author = loginOf(recordAt(comment, "user"));
+  if (typeof comment?.id !== "number" || typeof comment.html_url !== "string" || !isTime(comment.created_at) || author === void 0) {
+    return void 0;
+  }
+  return {
+    kind: "comment",
+    action,
+    issueUrl: issue3.html_url,
+    comment: { id: comment.id, html_url: comment.html_url, body: typeof comment.body === "string" ? comment.body : "", author, created_at: comment.created_at }
+  };
+}
+function takenIn(change, context) {
+  if (change.comment.author === context.botLogin) return false;
+  const parsed = parseCommands(change.comment.body);
+  return parsed.commands.length === 0 && parsed.problems.length === 0;
+}
+function commentUuid(htmlUrl) {
+  const hex3 = createHash4("sha256").update(`gastown:github-comment:${htmlUrl}`, "utf8").digest("hex");
+  const variant = (Number.parseInt(hex3[16], 16) & 3 | 8).toString(16);
+  return `${hex3.slice(0, 8)}-${hex3.slice(8, 12)}-8${hex3.slice(13, 16)}-${variant}${hex3.slice(17, 20)}-${hex3.slice(20, 32)}`;
+}
+function githubIdOf2(comment) {
+  return comment[GITHUB_ID_KEY];
+}
+function changedComments(bead, change, context) {
+  const comments = bead.comments ?? [];
+  const index = comments.findIndex((comment) => githubIdOf2(comment) === change.comment.id);
+  if (change.action === "deleted") return index < 0 ? void 0 : comments.filter((_, i) => i !== index);
+  if (!takenIn(change, context)) return void 0;
+  if (index >= 0) {
+    const known = comments[index];
+    if (change.action === "created" || known.text === change.comment.body) return void 0;
+    return comments.map((comment, i) => i === index ? { ...comment, text: change.comment.body } : comment);
+  }
+  const taken = {
+    id: commentUuid(change.comment.html_url),
+    issue_id: bead.id,
+    author: change.comment.author,
+    text: change.comment.body,
+    created_at: timestamp2(new Date(change.comment.created_at)),
+    [GITHUB_ID_KEY]: change.comment.id
+  };
+  return [...comments, taken];
+}
+function applyCommentChange(ledger2, change, context) {
+  const bead = beadByExternalRef(ledger2, change.issueUrl);
+  if (bead === void 0 || !isMirrored(bead, context.mirror)) return ledger2;
+  const comments = changedComments(bead, change, context);
+  if (comments === void 0) return ledger2;
+  const next = { ...bead, comments, updated_at: timestamp2(context.now) };
+  if (comments.length === 0) delete next.comments;
+  return ledger2.withBead(next);
+}
+
+// app/mirror/issue-event-changes.ts
+var MIRRORED_ISSUE_ACTIONS = /* @__PURE__ */ new Set([
+  "opened",
+  "edited",
+  "closed",
+  "reopened",
+  "labeled",
+  "unlabeled",
+  "assigned",
+  "unassigned"
+]);
+function isWebhookIssue(value) {
+  return value !== void 0 && typeof value.html_url === "string" && typeof value.number === "number" && typeof value.id === "number" && typeof value.title === "string" && isTime(value.created_at);
+}
+function editedChanges(payload) {
+  const changes = recordAt(payload, "changes");
+  const from = (field) => {
+    const value = recordAt(changes, field)?.from;
+    return typeof value === "string" ? { [field]: { from: value } } : {};
+  };
+  const edited = { ...from("title"), ...from("body") };
+  return Object.keys(edited).length === 0 ? void 0 : edited;
+}
+function issueChangeOf(action, payload) {
+  const issue3 = recordAt(payload, "issue");
+  if (!MIRRORED_ISSUE_ACTIONS.has(action) || !isWebhookIssue(issue3)) return void 0;
+  if (issue3.pull_request !== void 0) return void 0;
+  const label = action === "labeled" ? recordAt(payload, "label")?.name : void 0;
+  const edited = action === "edited" ? editedChanges(payload) : void 0;
+  return {
+    kind: "issue",
+    issue: issue3,
+    imports: { opened: action === "opened", labelled: typeof label === "string" ? [label] : [] },
+    ...edited ? { edited } : {}
+  };
+}
+function importsIssue(change, context) {
+  const { opened, labelled } = change.imports;
+  if (!opened && !labelled.includes(context.mirror.label)) return false;
+  return isImportedIssue(issueLabelNames(change.issue), context.mirror);
+}
+function updatedAt(change) {
+  const time3 = Date.parse(change.issue.updated_at ?? "");
+  return Number.isNaN(time3) ? Number.NEGATIVE_INFINITY : time3;
+}
+function coalesceIssueChanges(changes) {
+  const byIssue = /* @__PURE__ */ new Map();
+  for (const change of changes) {
+    const seen = byIssue.get(change.issue.html_url);
+    if (seen === void 0) {
+      byIssue.set(change.issue.html_url, change);
+      continue;
+    }
+    const newest = updatedAt(change) >= updatedAt(seen) ? change : seen;
+    const edited = { ...change.edited, ...seen.edited };
+    byIssue.set(change.issue.html_url, {
+      kind: "issue",
+      issue: newest.issue,
+      imports: { opened: seen.imports.opened || change.imports.opened, labelled: [...seen.imports.labelled, ...change.imports.labelled] },
+      ...Object.keys(edited).length > 0 ? { edited } : {}
+    });
+  }
+  return [...byIssue.values()];
+}
+function importedBead2(ledger2, issue3, context) {
+  const bead = beadFromIssue(ledger2, {
+    url: issue3.html_url,
+    number: issue3.number,
+    title: issue3.title,
+    body: issue3.body ?? null,
+    labels: issueLabelNames(issue3),
+    state: issue3.state === "closed" ? "closed" : "open",
+    createdAt: issue3.created_at,
+    author: loginOf(issue3.user ?? void 0) ?? "ghost"
+  }, { prefix: newBeadPrefix(ledger2, context), now: context.now, actor: loginOf(issue3.user ?? void 0) ?? "ghost" });
+  return linkedAtImport(bead, issue3.id);
+}
+function withIssueId2(bead, issueId) {
+  return gastownMetadata(bead)[ISSUE_ID_KEY] === issueId ? bead : withGastownMetadata(bead, { [ISSUE_ID_KEY]: issueId });
+}
+function applyIssueChange(ledger2, change, context) {
+  const { issue: issue3 } = change;
+  const found = beadByExternalRef(ledger2, issue3.html_url);
+  let bead;
+  if (found !== void 0) {
+    if (!isMirrored(found, context.mirror)) return { ledger: ledger2, edit: void 0 };
+    bead = withIssueId2(found, issue3.id);
+  } else {
+    if (!importsIssue(change, context)) return { ledger: ledger2, edit: void 0 };
+    bead = importedBead2(ledger2, issue3, context);
+  }
+  const outcome = syncBeadAndIssue(bead, issue3, { now: context.now, ...change.edited ? { edited: change.edited } : {} });
+  const next = outcome.bead === found ? ledger2 : ledger2.withBead(outcome.bead);
+  return { ledger: next, edit: outcome.edit === void 0 ? void 0 : { issueNumber: issue3.number, edit: outcome.edit } };
+}
+
+// app/mirror/link-changes.ts
+var SYNCED_LINKS_KEY2 = "synced_links";
+var LINK_DEPENDENCY = { parent: "parent-child", blocked_by: "blocks" };
+var SUB_ISSUE_ACTIONS = {
+  sub_issue_added: true,
+  parent_issue_added: true,
+  sub_issue_removed: false,
+  parent_issue_removed: false
+};
+var DEPENDENCY_ACTIONS = {
+  blocked_by_added: true,
+  blocking_added: true,
+  blocked_by_removed: false,
+  blocking_removed: false
+};
+function urlOf(payload, key) {
+  const url2 = recordAt(payload, key)?.html_url;
+  return typeof url2 === "string" ? url2 : void 0;
+}
+function linkChangeOf(event, action, payload) {
+  const sender = loginOf(recordAt(payload, "sender")) ?? "ghost";
+  const [table, link3, from, to] = event === "sub_issues" ? [SUB_ISSUE_ACTIONS, "parent", urlOf(payload, "sub_issue"), urlOf(payload, "parent_issue")] : event === "issue_dependencies" ? [DEPENDENCY_ACTIONS, "blocked_by", urlOf(payload, "blocked_issue"), urlOf(payload, "blocking_issue")] : [void 0, void 0, void 0, void 0];
+  const added = table?.[action];
+  if (added === void 0 || link3 === void 0 || from === void 0 || to === void 0) return void 0;
+  return { kind: "link", link: link3, added, from, to, sender };
+}
+function syncedLinks2(bead) {
+  const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY2];
+  return typeof stored === "object" && stored !== null && !Array.isArray(stored) ? stored : {};
+}
+function withLink(links, kind, target, added) {
+  if (kind === "parent") {
+    if (added ? links.parent === target : links.parent !== target) return links;
+    const next2 = { ...links };
+    if (added) next2.parent = target;
+    else delete next2.parent;
+    return next2;
+  }
+  const blockers = Array.isArray(links.blocked_by) ? links.blocked_by.filter((id) => typeof id === "string") : [];
+  if (blockers.includes(target) === added) return links;
+  const rest = blockers.filter((id) => id !== target);
+  const next = { ...links, blocked_by: (added ? [...rest, target] : rest).sort() };
+  if (next.blocked_by.length === 0) delete next.blocked_by;
+  return next;
+}
+function isLink(dependency, to, type) {
+  return dependency.depends_on_id === to && dependency.type === type;
+}
+function applyLinkChange(ledger2, change, context) {
+  const from = beadByExternalRef(ledger2, change.from);
+  const to = beadByExternalRef(ledger2, change.to);
+  if (from === void 0 || to === void 0 || from.id === to.id) return ledger2;
+  if (!isMirrored(from, context.mirror) || !isMirrored(to, context.mirror)) return ledger2;
+  const type = LINK_DEPENDENCY[change.link];
+  const dependencies = from.dependencies ?? [];
+  const has = dependencies.some((dependency) => isLink(dependency, to.id, type));
+  const links = syncedLinks2(from);
+  const nextLinks = withLink(links, change.link, to.id, change.added);
+  if (has === change.added && nextLinks === links) return ledger2;
+  let bead = from;
+  if (has !== change.added) {
+    const now = timestamp2(context.now);
+    const next = change.added ? [...dependencies, { issue_id: from.id, depends_on_id: to.id, type, created_at: now, created_by: change.sender }] : dependencies.filter((dependency) => !isLink(dependency, to.id, type));
+    const changed = { ...from, dependencies: next, updated_at: now };
+    if (next.length === 0) delete changed.dependencies;
+    bead = changed;
+  }
+  if (nextLinks !== links) bead = withGastownMetadata(bead, { [SYNCED_LINKS_KEY2]: Object.keys(nextLinks).length === 0 ? void 0 : nextLinks });
+  return ledger2.withBead(bead);
+}
+
+// app/mirror/mirror-changes.ts
+function mirrorChangeOf(event, payload, botLogin) {
+  const action = typeof payload === "object" && payload !== null ? payload.action : void 0;
+  if (typeof action !== "string" || loginOf(recordAt(payload, "sender")) === botLogin) return void 0;
+  switch (event) {
+    case "issues":
+      return issueChangeOf(action, payload);
+    case "issue_comment":
+      return commentChangeOf(action, payload);
+    case "sub_issues":
+    case "issue_dependencies":
+      return linkChangeOf(event, action, payload);
+    default:
+      return void 0;
+  }
+}
+function applyMirrorChanges(ledger2, changes, context) {
+  if (!context.mirror.enabled) return { ledger: ledger2, edits: [], summary: "" };
+  let next = ledger2;
+  const edits = [];
+  const issues = coalesceIssueChanges(changes.filter((change) => change.kind === "issue"));
+  for (const change of issues) {
+    const applied = applyIssueChange(next, change, context);
+    next = applied.ledger;
+    if (applied.edit !== void 0) edits.push(applied.edit);
+  }
+  for (const change of changes) {
+    if (change.kind === "comment") next = applyCommentChange(next, change, context);
+    else if (change.kind === "link") next = applyLinkChange(next, change, context);
+  }
+  return { ledger: next, edits, summary: summaryOf2(changes) };
+}
+function summaryOf2(changes) {
+  const counts = { issue: 0, comment: 0, link: 0 };
+  for (const change of changes) counts[change.kind]++;
+  const parts = [
+    counts.issue > 0 ? `${counts.issue} issue event${counts.issue === 1 ? "" : "s"}` : "",
+    counts.comment > 0 ? `${counts.comment} comment${counts.comment === 1 ? "" : "s"}` : "",
+    counts.link > 0 ? `${counts.link} link${counts.link === 1 ? "" : "s"}` : ""
+  ].filter(Boolean);
+  return parts.join(", ");
+}
+
+// app/handlers/mirror-issue-events.ts
+function repositoryOf(event) {
+  const repository = event.payload.repository;
+  const owner = repository?.owner?.login;
+  const repo = repository?.name;
+  if (typeof owner !== "string" || typeof repo !== "string") return void 0;
+  const defaultBranch = typeof repository?.default_branch === "string" ? repository.default_branch : "main";
+  return { github: event.github, owner, repo, defaultBranch };
+}
+async function handleMirrorEvent(event, deps, botLogin) {
+  const change = mirrorChangeOf(event.name, event.payload, botLogin);
+  const ref = repositoryOf(event);
+  if (change === void 0 || ref === void 0) return;
+  const batches = deps.mirrorBatches ?? new MirrorBatches();
+  await batches.submit(`${ref.owner}/${ref.repo}`, change, (take) => applyBatch(ref, deps, botLogin, take));
+}
+async function applyBatch(ref, deps, botLogin, take) {
+  const opened = await openTown(ref, deps);
+  if (opened.kind !== "on" || !opened.town.config.mirror.enabled) return;
+  const { town } = opened;
+  const context = {
+    now: deps.clock(),
+    mirror: town.config.mirror,
+    configPrefix: town.config.ledger.prefix ?? void 0,
+    fallbackPrefix: town.fallbackPrefix,
+    botLogin
+  };
+  let applied;
+  await town.store.update(
+    // The mirror's subject: the push of this commit asks the ledger → GitHub direction nothing, as
+    // what it records is GitHub's already, and the edits for the ledger's side are sent below.
+    () => `${MIRROR_COMMIT_PREFIX}taken from GitHub (${applied?.summary ?? "nothing"})`,
+    (ledger2) => {
+      applied = applyMirrorChanges(ledger2, take(), context);
+      return applied.ledger;
+    }
+  );
+  for (const { issueNumber, edit } of applied?.edits ?? []) {
+    await editIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issueNumber }, edit);
+  }
 }
 
 // app/github/issue-pages.ts
@@ -76913,7 +77321,7 @@ ${lines.join("\n")}`;
 
 // app/mirror/drift-plan.ts
 var ISSUE_URL2 = /^https?:\/\/[^/]+\/([^/]+\/[^/]+)\/issues\/\d+$/;
-function repositoryOf(url2) {
+function repositoryOf2(url2) {
   return ISSUE_URL2.exec(url2)?.[1]?.toLowerCase();
 }
 function linkedTo(bead, issue3) {
@@ -76978,7 +77386,7 @@ function planDrift(ledger2, input2) {
     next = next.withBead(made);
     imported.push(made.id);
   }
-  const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && repositoryOf(bead.external_ref) === input2.repository.toLowerCase() && !listed2.has(bead.external_ref)).map((bead) => bead.id);
+  const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && repositoryOf2(bead.external_ref) === input2.repository.toLowerCase() && !listed2.has(bead.external_ref)).map((bead) => bead.id);
   const unopened = next.beads().filter((bead) => bead.external_ref === void 0 && isMirrored(bead, input2.mirror)).length;
   return { beads: dedupe(beads), edits, synced, recorded, imported, linked, unopened, lost };
 }
@@ -77356,15 +77764,42 @@ async function moved(town, payload) {
 
 // app/gastown-app.ts
 var ISSUE_EVENTS = ["issues.labeled", "issues.unlabeled", "issue_comment.created"];
+var MIRROR_EVENTS = [
+  "issues.opened",
+  "issues.edited",
+  "issues.closed",
+  "issues.reopened",
+  "issues.labeled",
+  "issues.unlabeled",
+  "issues.assigned",
+  "issues.unassigned",
+  "issue_comment.created",
+  "issue_comment.edited",
+  "issue_comment.deleted",
+  "sub_issues",
+  "issue_dependencies"
+];
 var MAIL_EVENTS = ["repository_dispatch"];
 var RUN_EVENTS = ["workflow_run", "workflow_job.completed"];
 var PULL_REQUEST_EVENTS = ["pull_request.closed", "pull_request.synchronize", "pull_request.reopened"];
 var REFINERY_EVENTS = ["pull_request_review.submitted", "check_suite.completed", "check_run.completed", "status"];
 var LEDGER_EVENTS = ["push"];
-var HANDLED_EVENTS = [...ISSUE_EVENTS, ...MAIL_EVENTS, ...RUN_EVENTS, ...PULL_REQUEST_EVENTS, ...REFINERY_EVENTS, ...LEDGER_EVENTS];
+var HANDLED_EVENTS = [
+  ...ISSUE_EVENTS,
+  ...MIRROR_EVENTS,
+  ...MAIL_EVENTS,
+  ...RUN_EVENTS,
+  ...PULL_REQUEST_EVENTS,
+  ...REFINERY_EVENTS,
+  ...LEDGER_EVENTS
+];
 function gastownApp(given = realDependencies, options2 = {}) {
   return (app) => {
-    const deps = { ...given, ledgerLanes: given.ledgerLanes ?? new LedgerLanes() };
+    const deps = {
+      ...given,
+      ledgerLanes: given.ledgerLanes ?? new LedgerLanes(),
+      mirrorBatches: given.mirrorBatches ?? new MirrorBatches()
+    };
     let login;
     const botLogin = () => {
       if (deps.botLogin !== void 0) return Promise.resolve(deps.botLogin);
@@ -77378,7 +77813,12 @@ function gastownApp(given = realDependencies, options2 = {}) {
       return login;
     };
     app.on([...ISSUE_EVENTS], async (context) => {
-      await handleIssueEvent({ name: context.name, payload: context.payload, github: context.octokit }, deps, await botLogin());
+      const event = { name: context.name, payload: context.payload, github: context.octokit };
+      await handleIssueEvent(event, withEventConfig(deps, context.payload), await botLogin());
+    });
+    app.on([...MIRROR_EVENTS], async (context) => {
+      const event = { name: context.name, payload: context.payload, github: context.octokit };
+      await handleMirrorEvent(event, withEventConfig(deps, context.payload), await botLogin());
     });
     app.on([...MAIL_EVENTS], async (context) => {
       await handleMail({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
