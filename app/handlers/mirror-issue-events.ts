@@ -59,7 +59,8 @@ async function applyBatch(ref: RepositoryRef, deps: AppDependencies, botLogin: s
     },
   );
   // After the commit, never before: an edit sent for a commit that then lost would say what the
-  // ledger does not. A crash between the two leaves an edit the next sync of the issue sends.
+  // ledger does not. The commit recorded the edited fields as GitHub held them (beadUntilEdited),
+  // so a crash between the two leaves an edit the next sync of the issue sends again.
   for (const { issueNumber, edit } of applied?.edits ?? []) {
     await editIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issueNumber }, edit);
   }

@@ -56,6 +56,15 @@ export function issuePrefix(id: string, knownPrefixes: Iterable<string> = []): s
 export function ledgerPrefix(configPrefix: string | undefined, ids: Iterable<string>): string | undefined {
   const configured = normalizePrefix(configPrefix ?? "");
   if (configured) return configured;
-  for (const id of ids) return guessPrefix(id) || undefined;
+  for (const id of ids) {
+    // A molecule's or wisp's id is `<prefix>-mol-<hash>` (DESIGN §7): the guess would take
+    // `<prefix>-mol` for the prefix, and a ledger whose first id sorts as a molecule's would
+    // then give new work beads molecule-shaped ids.
+    const molecule = MOLECULE_ID.exec(id);
+    return (molecule ? molecule[1] : guessPrefix(id)) || undefined;
+  }
   return undefined;
 }
+
+/** A molecule root or wisp and its steps: `<prefix>-mol-<hash>`, `<prefix>-wisp-<hash>.2`. */
+const MOLECULE_ID = /^(.+)-(?:mol|wisp)-[0-9a-zA-Z]+(?:\.\d+)*$/;

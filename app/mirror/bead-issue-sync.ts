@@ -11,8 +11,8 @@ import { issueBody } from "./issue-body.js";
 import {
   issueAssignees, issueFields, issueLabelNames, issueShape, stateReason, type GitHubIssue, type StateReason,
 } from "./issue-shape.js";
-import { canonicalSet, type MirroredFields } from "./mirrored-fields.js";
-import { readSynced, syncedState, withSynced } from "./synced-state.js";
+import { canonicalSet, type MirroredField, type MirroredFields } from "./mirrored-fields.js";
+import { readSynced, syncedField, syncedState, withSynced, type SyncedState } from "./synced-state.js";
 import { workLabels } from "./sync-labels.js";
 
 /** The fields of `PATCH /repos/{owner}/{repo}/issues/{issue_number}` the mirror sends. */
@@ -26,8 +26,18 @@ export interface IssueEdit {
 }
 
 export interface SyncOutcome {
-  /** The bead as it should be written: the very same object when nothing on it changes. */
+  /**
+   * The bead as it should be written once the edit has landed (or when there is none): the very
+   * same object when nothing on it changes.
+   */
   readonly bead: Bead;
+  /**
+   * The bead to write when the write must come before the edit: the fields the edit sends are
+   * recorded as GitHub holds them now. Should the edit never land, the next sync sees the ledger
+   * changed and GitHub not, and sends it again, where `bead` would have it take GitHub's old
+   * value as a person's edit. Once the edit lands, the next sync records the agreement.
+   */
+  readonly beadUntilEdited: Bead;
   /** What to send the issue; undefined when it already agrees. */
   readonly edit: IssueEdit | undefined;
   /** Title or body changed on both sides: GitHub's kept, both versions in the bead's notes. */
@@ -166,8 +176,13 @@ export function syncBeadAndIssue(bead: Bead, issue: GitHubIssue, options: SyncOp
   let next = beadWithFields(bead, plan.toLedger, closeReason, options.now);
   next = withConflictNotes(next, plan.conflicts);
   // Only the record of what was synced may change: the work did not, so `updated_at` stays.
-  next = withSynced(next, plan.synced);
-  return { bead: next, edit: issueEdit(next, issue, plan.toGitHub), conflicts: plan.conflicts, plan };
+  const edit = issueEdit(withSynced(next, plan.synced), issue, plan.toGitHub);
+  const pending: Record<string, unknown> = { ...plan.synced };
+  for (const field of Object.keys(plan.toGitHub) as MirroredField[]) pending[field] = syncedField(field, github[field]);
+  return {
+    bead: withSynced(next, plan.synced), beadUntilEdited: withSynced(next, edit === undefined ? plan.synced : pending as SyncedState),
+    edit, conflicts: plan.conflicts, plan,
+  };
 }
 
 /** The record a bead carries right after its issue was opened from it: every field as sent. */

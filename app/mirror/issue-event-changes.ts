@@ -158,6 +158,9 @@ export function applyIssueChange(ledger: Ledger, change: IssueChange, context: M
   // A bead just imported agrees with its issue on what beadFromIssue reads; the sync takes the rest
   // (its assignees, a closed state) in the same commit.
   const outcome = syncBeadAndIssue(bead, issue, { now: context.now, ...(change.edited ? { edited: change.edited } : {}) });
-  const next = outcome.bead === found ? ledger : ledger.withBead(outcome.bead);
+  // The commit comes before the edit (mirror-issue-events.ts), so it records what GitHub holds
+  // until the edit lands: an edit that never does is sent again, not lost.
+  const written = outcome.beadUntilEdited;
+  const next = written === found ? ledger : ledger.withBead(written);
   return { ledger: next, edit: outcome.edit === undefined ? undefined : { issueNumber: issue.number, edit: outcome.edit } };
 }

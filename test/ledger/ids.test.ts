@@ -352,4 +352,10 @@ describe("ledgerPrefix", () => {
     expect(ledgerPrefix(undefined, ["nohyphen", "bd-a1b"])).toBeUndefined();
     expect(ledgerPrefix(undefined, [])).toBeUndefined();
   });
+
+  it("reads a molecule's or wisp's id as its prefix's, never `<prefix>-mol`", () => {
+    expect(ledgerPrefix(undefined, ["town-mol-cnj", "town-s2i"])).toBe("town");
+    expect(ledgerPrefix(undefined, ["town-mol-cnj.3"])).toBe("town");
+    expect(ledgerPrefix(undefined, ["hacker-news-wisp-a1b2"])).toBe("hacker-news");
+  });
 });

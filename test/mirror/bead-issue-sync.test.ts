@@ -88,6 +88,24 @@ describe("syncBeadAndIssue", () => {
     expect(outcome.edit).toBeUndefined();
   });
 
+  it("sends again an edit whose write came first and which never landed, rather than losing it", () => {
+    // Both sides changed the priority: the more urgent, the ledger's, is kept and sent to GitHub.
+    const bead = { ...SYNCED, priority: 0 };
+    const issue = { ...issueOf(BEAD), labels: issueOf({ ...BEAD, priority: 3 }).labels };
+    const outcome = syncBeadAndIssue(bead, issue, { now: NOW });
+    expect(outcome.edit).toEqual({ labels: ["type::bug", "priority::critical", "ui"] });
+    // The edit is lost: the record written first says GitHub's, so the ledger's change goes again.
+    const again = syncBeadAndIssue(outcome.beadUntilEdited, issue, { now: NOW });
+    expect(again.bead.priority).toBe(0);
+    expect(again.edit).toEqual(outcome.edit);
+    // Had `bead` been written before a lost edit, GitHub's old value would have won.
+    expect(syncBeadAndIssue(outcome.bead, issue, { now: NOW }).bead.priority).toBe(3);
+    // The edit lands: the next sync only records the agreement.
+    const landed = syncBeadAndIssue(outcome.beadUntilEdited, edited(issue, outcome.edit), { now: NOW });
+    expect(landed.edit).toBeUndefined();
+    expect(landed.bead).toEqual(outcome.bead);
+  });
+
   it("neutralises mentions on the way out and restores them on the way in", () => {
     const issue = issueOf(BEAD);
     expect(issue.body).toContain("@\u200balice");

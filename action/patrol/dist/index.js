@@ -53185,9 +53185,13 @@ function normalizePrefix(prefix) {
 function ledgerPrefix(configPrefix, ids) {
   const configured = normalizePrefix(configPrefix ?? "");
   if (configured) return configured;
-  for (const id of ids) return guessPrefix(id) || void 0;
+  for (const id of ids) {
+    const molecule = MOLECULE_ID.exec(id);
+    return (molecule ? molecule[1] : guessPrefix(id)) || void 0;
+  }
   return void 0;
 }
+var MOLECULE_ID = /^(.+)-(?:mol|wisp)-[0-9a-zA-Z]+(?:\.\d+)*$/;
 
 // app/molecules/placeholders.ts
 var PLACEHOLDER = /\{\{([A-Za-z_][A-Za-z0-9_-]*)\}\}/g;
@@ -54960,8 +54964,16 @@ function syncBeadAndIssue(bead, issue3, options) {
   const closeReason = issue3.state === "closed" ? issue3.state_reason ?? void 0 : void 0;
   let next = beadWithFields(bead, plan.toLedger, closeReason, options.now);
   next = withConflictNotes(next, plan.conflicts);
-  next = withSynced(next, plan.synced);
-  return { bead: next, edit: issueEdit(next, issue3, plan.toGitHub), conflicts: plan.conflicts, plan };
+  const edit = issueEdit(withSynced(next, plan.synced), issue3, plan.toGitHub);
+  const pending = { ...plan.synced };
+  for (const field of Object.keys(plan.toGitHub)) pending[field] = syncedField(field, github[field]);
+  return {
+    bead: withSynced(next, plan.synced),
+    beadUntilEdited: withSynced(next, edit === void 0 ? plan.synced : pending),
+    edit,
+    conflicts: plan.conflicts,
+    plan
+  };
 }
 function syncedAtCreation(bead) {
   return withSynced(bead, syncedState(ledgerFields(bead)));

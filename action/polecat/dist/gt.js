@@ -31115,9 +31115,13 @@ function issuePrefix(id, knownPrefixes = []) {
 function ledgerPrefix(configPrefix, ids) {
   const configured = normalizePrefix(configPrefix ?? "");
   if (configured) return configured;
-  for (const id of ids) return guessPrefix(id) || void 0;
+  for (const id of ids) {
+    const molecule = MOLECULE_ID.exec(id);
+    return (molecule ? molecule[1] : guessPrefix(id)) || void 0;
+  }
   return void 0;
 }
+var MOLECULE_ID = /^(.+)-(?:mol|wisp)-[0-9a-zA-Z]+(?:\.\d+)*$/;
 
 // app/town/polecat-names.ts
 var POLECAT_ASSIGNEE_PREFIX = "polecat/";
@@ -33238,8 +33242,16 @@ function syncBeadAndIssue(bead, issue2, options) {
   const closeReason = issue2.state === "closed" ? issue2.state_reason ?? void 0 : void 0;
   let next = beadWithFields(bead, plan.toLedger, closeReason, options.now);
   next = withConflictNotes(next, plan.conflicts);
-  next = withSynced(next, plan.synced);
-  return { bead: next, edit: issueEdit(next, issue2, plan.toGitHub), conflicts: plan.conflicts, plan };
+  const edit = issueEdit(withSynced(next, plan.synced), issue2, plan.toGitHub);
+  const pending = { ...plan.synced };
+  for (const field of Object.keys(plan.toGitHub)) pending[field] = syncedField(field, github[field]);
+  return {
+    bead: withSynced(next, plan.synced),
+    beadUntilEdited: withSynced(next, edit === void 0 ? plan.synced : pending),
+    edit,
+    conflicts: plan.conflicts,
+    plan
+  };
 }
 function syncedAtCreation(bead) {
   return withSynced(bead, syncedState(ledgerFields(bead)));

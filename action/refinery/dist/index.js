@@ -54191,9 +54191,13 @@ function normalizePrefix(prefix) {
 function ledgerPrefix(configPrefix, ids) {
   const configured = normalizePrefix(configPrefix ?? "");
   if (configured) return configured;
-  for (const id of ids) return guessPrefix(id) || void 0;
+  for (const id of ids) {
+    const molecule = MOLECULE_ID.exec(id);
+    return (molecule ? molecule[1] : guessPrefix(id)) || void 0;
+  }
   return void 0;
 }
+var MOLECULE_ID = /^(.+)-(?:mol|wisp)-[0-9a-zA-Z]+(?:\.\d+)*$/;
 
 // app/town/refinery-batching.ts
 var PRIOR_FAILURE_RATE = 0.1;

@@ -69584,9 +69584,13 @@ function normalizePrefix(prefix) {
 function ledgerPrefix(configPrefix, ids) {
   const configured = normalizePrefix(configPrefix ?? "");
   if (configured) return configured;
-  for (const id of ids) return guessPrefix(id) || void 0;
+  for (const id of ids) {
+    const molecule = MOLECULE_ID.exec(id);
+    return (molecule ? molecule[1] : guessPrefix(id)) || void 0;
+  }
   return void 0;
 }
+var MOLECULE_ID = /^(.+)-(?:mol|wisp)-[0-9a-zA-Z]+(?:\.\d+)*$/;
 
 // app/ledger/adaptive-id-length.ts
 var DEFAULT_MAX_COLLISION_PROBABILITY = 0.25;
@@ -70230,8 +70234,16 @@ function syncBeadAndIssue(bead, issue3, options2) {
   const closeReason = issue3.state === "closed" ? issue3.state_reason ?? void 0 : void 0;
   let next = beadWithFields(bead, plan.toLedger, closeReason, options2.now);
   next = withConflictNotes(next, plan.conflicts);
-  next = withSynced(next, plan.synced);
-  return { bead: next, edit: issueEdit(next, issue3, plan.toGitHub), conflicts: plan.conflicts, plan };
+  const edit = issueEdit(withSynced(next, plan.synced), issue3, plan.toGitHub);
+  const pending = { ...plan.synced };
+  for (const field of Object.keys(plan.toGitHub)) pending[field] = syncedField(field, github[field]);
+  return {
+    bead: withSynced(next, plan.synced),
+    beadUntilEdited: withSynced(next, edit === void 0 ? plan.synced : pending),
+    edit,
+    conflicts: plan.conflicts,
+    plan
+  };
 }
 function syncedAtCreation(bead) {
   return withSynced(bead, syncedState(ledgerFields(bead)));
@@ -75944,7 +75956,8 @@ function applyIssueChange(ledger2, change, context) {
     bead = importedBead2(ledger2, issue3, context);
   }
   const outcome = syncBeadAndIssue(bead, issue3, { now: context.now, ...change.edited ? { edited: change.edited } : {} });
-  const next = outcome.bead === found ? ledger2 : ledger2.withBead(outcome.bead);
+  const written = outcome.beadUntilEdited;
+  const next = written === found ? ledger2 : ledger2.withBead(written);
   return { ledger: next, edit: outcome.edit === void 0 ? void 0 : { issueNumber: issue3.number, edit: outcome.edit } };
 }
 
