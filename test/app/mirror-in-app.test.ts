@@ -209,10 +209,14 @@ describe("no loops, no churn", () => {
     expect(echoes.every((d) => (d.payload as { sender: { login: string } }).sender.login === "gastown[bot]")).toBe(true);
     expect(town.sent).toEqual([]);
     expect(commits()).toBe(0);
-    // Both sides agree: nothing to send, no updated_at bumped.
+    // Both sides agree: nothing to send, no updated_at bumped. The commit came before the edit, so
+    // it recorded GitHub's priority until the edit landed (an edit lost is sent again); the next
+    // sync only records the agreement, and the one after changes nothing.
     const again = syncBeadAndIssue(bead, await issueNow(1), { now: new Date("2026-11-24T13:00:00Z") });
-    expect(again.bead).toBe(bead);
     expect(again.edit).toBeUndefined();
+    expect(again.plan.toLedger).toEqual({});
+    expect(again.bead.updated_at).toBe(bead.updated_at);
+    expect(syncBeadAndIssue(again.bead, await issueNow(1), { now: new Date("2026-11-24T14:00:00Z") }).bead).toBe(again.bead);
   });
 
   it("a title changed on both sides keeps GitHub's, with both versions in the bead's notes", async () => {
