@@ -9,6 +9,8 @@ import { listIssues, type PageCache } from "../github/issue-pages.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { applyDrift, planDrift, type DriftInput, type DriftPlan } from "../mirror/drift-plan.js";
+import { driftLinkChanges, linkListsToRead, type IssueAt, type LinkLists, type ListsToRead } from "../mirror/drift-links.js";
+import { listBlockedBy, listSubIssues, type LinkedIssue } from "../github/sub-issues.js";
 import type { Town } from "./repository-town.js";
 
 export type DriftReport =
@@ -27,9 +29,11 @@ export async function repairDrift(town: Town, cache?: PageCache): Promise<DriftR
   const repo = { owner: town.owner, repo: town.repo };
   const listing = await listIssues(town.github, repo, cache);
   const ledger = await town.store.peek();
+  const lists = await readLinkLists(town, linkListsToRead(ledger, listing.issues, town.config.mirror));
   const input = (current: Ledger): DriftInput => ({
     issues: listing.issues, mirror: town.config.mirror, now: town.deps.clock(), repository: `${town.owner}/${town.repo}`,
     prefix: ledgerPrefix(town.config.ledger.prefix ?? undefined, current.records.keys()) ?? town.fallbackPrefix,
+    links: driftLinkChanges(current, lists, town.config.mirror),
   });
   const plan = planDrift(ledger, input(ledger));
   for (const repair of plan.edits) await editIssue(town.github, { ...repo, issue_number: repair.number }, repair.edit);
@@ -41,12 +45,24 @@ export async function repairDrift(town: Town, cache?: PageCache): Promise<DriftR
   return { kind: "repaired", plan, listing: { requests: listing.requests, notModified: listing.notModified }, wrote };
 }
 
+/** The sub-issue and blocked-by lists of the issues whose counts moved: one request each, mostly none. */
+async function readLinkLists(town: Town, toRead: ListsToRead): Promise<LinkLists> {
+  const urls = (linked: readonly LinkedIssue[]) => linked.map((issue) => issue.payload.html_url);
+  const ref = (issue: IssueAt) => ({ owner: town.owner, repo: town.repo, issue_number: issue.number });
+  const subIssues = new Map<string, readonly string[]>();
+  const blockedBy = new Map<string, readonly string[]>();
+  for (const issue of toRead.subIssues) subIssues.set(issue.html_url, urls(await listSubIssues(town.github, ref(issue))));
+  for (const issue of toRead.blockedBy) blockedBy.set(issue.html_url, urls(await listBlockedBy(town.github, ref(issue))));
+  return { subIssues, blockedBy };
+}
+
 function driftMessage(plan: DriftPlan): string {
   const parts = [
     plan.synced.length > 0 ? `${plan.synced.length} brought up to date` : "",
     plan.recorded.length > 0 ? `${plan.recorded.length} recorded as in agreement` : "",
     plan.imported.length > 0 ? `${plan.imported.length} imported` : "",
     plan.linked.length > 0 ? `${plan.linked.length} linked to the issue opened for them` : "",
+    plan.relinked.length > 0 ? `${plan.relinked.length} with sub-issue or blocked-by links taken from GitHub` : "",
   ].filter(Boolean);
   return `Mirror: beads repaired from their issues (${parts.join(", ")})`;
 }
@@ -61,6 +77,7 @@ export function describeDrift(report: DriftReport): string {
     `${plan.imported.length} issue${plan.imported.length === 1 ? "" : "s"} imported`,
     ...(plan.linked.length > 0 ? [`${plan.linked.length} linked after an interrupted opening`] : []),
     ...(plan.recorded.length > 0 ? [`${plan.recorded.length} recorded as in agreement`] : []),
+    ...(plan.relinked.length > 0 ? [`${plan.relinked.length} with links taken from GitHub`] : []),
   ];
   const lines = [
     `Mirror: ${did.join(", ")}; ${listing.requests} page${listing.requests === 1 ? "" : "s"} read, ${listing.notModified} unchanged.`,

@@ -17,6 +17,8 @@ import { gastownMetadata, withGastownMetadata } from "../molecules/gastown-metad
 import { beadFromIssue } from "../town/import-issue.js";
 import { syncBeadAndIssue, type IssueEdit } from "./bead-issue-sync.js";
 import { markerBeadId } from "./issue-body.js";
+import { applyLinkChange, type LinkChange } from "./link-changes.js";
+import { beadByExternalRef } from "../ledger/external-ref.js";
 import { isImportedIssue, isMirrored, issueLabelNames, type GitHubIssue } from "./issue-shape.js";
 
 /** An issue as the repository's listing gives it. */
@@ -36,6 +38,8 @@ export interface DriftInput {
   readonly customStatuses?: readonly string[];
   /** `owner/repo`: a bead linked to one of its issues that the listing lacks was lost. */
   readonly repository: string;
+  /** Links GitHub made or removed since the ledger last agreed (drift-links.ts), to take in. */
+  readonly links?: readonly LinkChange[];
 }
 
 export interface IssueRepair {
@@ -57,6 +61,8 @@ export interface DriftPlan {
   readonly imported: readonly string[];
   /** Beads linked to the issue whose marker names them, after a crash while opening it. */
   readonly linked: readonly string[];
+  /** Beads whose sub-issue or blocked-by links were brought up to date from GitHub. */
+  readonly relinked: readonly string[];
   /** Mirrored beads whose issue is not opened yet: the backlog. */
   readonly unopened: number;
   /** Beads linked to an issue of this repository that the listing no longer has (deleted or transferred). */
@@ -131,11 +137,23 @@ export function planDrift(ledger: Ledger, input: DriftInput): DriftPlan {
     next = next.withBead(made);
     imported.push(made.id);
   }
+  const relinked: string[] = [];
+  const context = { now: input.now, mirror: input.mirror, configPrefix: undefined, fallbackPrefix: input.prefix, botLogin: "" };
+  for (const change of input.links ?? []) {
+    const after = applyLinkChange(next, change, context);
+    if (after === next) continue;
+    next = after;
+    const bead = beadByExternalRef(next, change.from);
+    if (bead !== undefined) {
+      beads.push(bead);
+      if (!relinked.includes(bead.id)) relinked.push(bead.id);
+    }
+  }
   const lost = ledger.beads()
     .filter((bead) => bead.external_ref !== undefined && repositoryOf(bead.external_ref) === input.repository.toLowerCase() && !listed.has(bead.external_ref))
     .map((bead) => bead.id);
   const unopened = next.beads().filter((bead) => bead.external_ref === undefined && isMirrored(bead, input.mirror)).length;
-  return { beads: dedupe(beads), edits, synced, recorded, imported, linked, unopened, lost };
+  return { beads: dedupe(beads), edits, synced, recorded, imported, linked, relinked, unopened, lost };
 }
 
 /** Each bead once, as last written. */

@@ -95,6 +95,39 @@ describe("the drift repair", () => {
     expect(again.wrote).toBe(false);
   });
 
+  it("takes in sub-issue and blocked-by links made and removed on GitHub, reading only the lists whose counts moved", async () => {
+    for (const title of ["Epic", "Part one", "Part two"]) await asAnn("POST", "/repos/octo/town/issues", { title });
+    await repairDrift(town, cache);
+    const ids = github.state.repos["octo/town"]?.issues.map((issue) => issue.id) ?? [];
+    await asAnn("POST", "/repos/octo/town/issues/1/sub_issues", { sub_issue_id: ids[1] });
+    await asAnn("POST", "/repos/octo/town/issues/3/dependencies/blocked_by", { issue_id: ids[1] });
+
+    const linked = repaired(await repairDrift(town, cache));
+    const beads = async () => {
+      const ledger = (await town.store.read()).ledger;
+      const byTitle = (title: string) => ledger.beads().find((b) => b.title === title) as Bead;
+      return { epic: byTitle("Epic"), one: byTitle("Part one"), two: byTitle("Part two") };
+    };
+    const { epic, one, two } = await beads();
+    expect(linked.plan.relinked.sort()).toEqual([one.id, two.id].sort());
+    expect(one.dependencies).toEqual([{ issue_id: one.id, depends_on_id: epic.id, type: "parent-child", created_at: "2025-06-01T12:00:00Z", created_by: "github" }]);
+    expect(two.dependencies).toEqual([{ issue_id: two.id, depends_on_id: one.id, type: "blocks", created_at: "2025-06-01T12:00:00Z", created_by: "github" }]);
+    expect((one.metadata as { gastown: { synced_links: unknown } }).gastown.synced_links).toEqual({ parent: epic.id });
+    expect((two.metadata as { gastown: { synced_links: unknown } }).gastown.synced_links).toEqual({ blocked_by: [one.id] });
+
+    // The counts now agree: no list is read, nothing is written.
+    github.resetCounters();
+    const idle = repaired(await repairDrift(town, cache));
+    expect(idle.wrote).toBe(false);
+    expect(github.counters["issues/list-sub-issues"]).toBeUndefined();
+    expect(github.counters["issues/list-dependencies-blocked-by"]).toBeUndefined();
+
+    await asAnn("DELETE", "/repos/octo/town/issues/1/sub_issue", { sub_issue_id: ids[1] });
+    const unlinked = repaired(await repairDrift(town, cache));
+    expect(unlinked.plan.relinked).toEqual([one.id]);
+    expect((await beads()).one.dependencies).toBeUndefined();
+  });
+
   it("makes the same repair once when run twice at once", async () => {
     await asAnn("POST", "/repos/octo/town/issues", { title: "One" });
     await Promise.all([repairDrift(town), repairDrift(town)]);

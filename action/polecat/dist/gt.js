@@ -32830,7 +32830,7 @@ async function listIssues(github, repo, cache) {
     const key = `${repo.owner}/${repo.repo}/issues?page=${page}`;
     const cached2 = cache?.get(key);
     requests++;
-    let listed;
+    let listed2;
     try {
       const answer = await github.request("GET /repos/{owner}/{repo}/issues", {
         ...repo,
@@ -32841,16 +32841,16 @@ async function listIssues(github, repo, cache) {
         page,
         ...cached2 ? { headers: { "if-none-match": cached2.etag } } : {}
       });
-      listed = answer.data;
+      listed2 = answer.data;
       const etag = answer.headers?.etag;
-      if (etag !== void 0) cache?.set(key, { etag, issues: listed });
+      if (etag !== void 0) cache?.set(key, { etag, issues: listed2 });
     } catch (error62) {
       if (statusOf(error62) !== 304 || cached2 === void 0) throw error62;
       notModified++;
-      listed = cached2.issues;
+      listed2 = cached2.issues;
     }
-    issues.push(...listed.filter((issue2) => issue2.pull_request === void 0));
-    if (listed.length < PER_PAGE) return { issues, requests, notModified };
+    issues.push(...listed2.filter((issue2) => issue2.pull_request === void 0));
+    if (listed2.length < PER_PAGE) return { issues, requests, notModified };
   }
 }
 
@@ -33257,6 +33257,54 @@ function syncedAtCreation(bead) {
   return withSynced(bead, syncedState(ledgerFields(bead)));
 }
 
+// app/mirror/link-changes.ts
+var SYNCED_LINKS_KEY = "synced_links";
+var LINK_DEPENDENCY = { parent: "parent-child", blocked_by: "blocks" };
+function syncedLinks(bead) {
+  const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY];
+  return typeof stored === "object" && stored !== null && !Array.isArray(stored) ? stored : {};
+}
+function withLink(links, kind, target, added) {
+  if (kind === "parent") {
+    if (added ? links.parent === target : links.parent !== target) return links;
+    const next2 = { ...links };
+    if (added) next2.parent = target;
+    else delete next2.parent;
+    return next2;
+  }
+  const blockers = Array.isArray(links.blocked_by) ? links.blocked_by.filter((id) => typeof id === "string") : [];
+  if (blockers.includes(target) === added) return links;
+  const rest = blockers.filter((id) => id !== target);
+  const next = { ...links, blocked_by: (added ? [...rest, target] : rest).sort() };
+  if (next.blocked_by.length === 0) delete next.blocked_by;
+  return next;
+}
+function isLink(dependency2, to, type) {
+  return dependency2.depends_on_id === to && dependency2.type === type;
+}
+function applyLinkChange(ledger2, change, context) {
+  const from = beadByExternalRef(ledger2, change.from);
+  const to = beadByExternalRef(ledger2, change.to);
+  if (from === void 0 || to === void 0 || from.id === to.id) return ledger2;
+  if (!isMirrored(from, context.mirror) || !isMirrored(to, context.mirror)) return ledger2;
+  const type = LINK_DEPENDENCY[change.link];
+  const dependencies = from.dependencies ?? [];
+  const has = dependencies.some((dependency2) => isLink(dependency2, to.id, type));
+  const links = syncedLinks(from);
+  const nextLinks = withLink(links, change.link, to.id, change.added);
+  if (has === change.added && nextLinks === links) return ledger2;
+  let bead = from;
+  if (has !== change.added) {
+    const now2 = timestamp2(context.now);
+    const next = change.added ? [...dependencies, { issue_id: from.id, depends_on_id: to.id, type, created_at: now2, created_by: change.sender }] : dependencies.filter((dependency2) => !isLink(dependency2, to.id, type));
+    const changed = { ...from, dependencies: next, updated_at: now2 };
+    if (next.length === 0) delete changed.dependencies;
+    bead = changed;
+  }
+  if (nextLinks !== links) bead = withGastownMetadata(bead, { [SYNCED_LINKS_KEY]: Object.keys(nextLinks).length === 0 ? void 0 : nextLinks });
+  return ledger2.withBead(bead);
+}
+
 // app/mirror/drift-plan.ts
 var ISSUE_URL = /^https?:\/\/[^/]+\/([^/]+\/[^/]+)\/issues\/\d+$/;
 function repositoryOf(url2) {
@@ -33276,7 +33324,7 @@ function planDrift(ledger2, input2) {
   const recorded = [];
   const imported = [];
   const linked = [];
-  const listed = /* @__PURE__ */ new Set();
+  const listed2 = /* @__PURE__ */ new Set();
   let next = ledger2;
   const options = { now: input2.now, ...input2.customStatuses ? { customStatuses: input2.customStatuses } : {} };
   const sync = (bead, issue2) => {
@@ -33289,7 +33337,7 @@ function planDrift(ledger2, input2) {
     return outcome;
   };
   for (const issue2 of input2.issues) {
-    listed.add(issue2.html_url);
+    listed2.add(issue2.html_url);
     const held = byUrl.get(issue2.html_url);
     if (held !== void 0) {
       if (!isMirrored(held, input2.mirror)) continue;
@@ -33324,9 +33372,21 @@ function planDrift(ledger2, input2) {
     next = next.withBead(made);
     imported.push(made.id);
   }
-  const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && repositoryOf(bead.external_ref) === input2.repository.toLowerCase() && !listed.has(bead.external_ref)).map((bead) => bead.id);
+  const relinked = [];
+  const context = { now: input2.now, mirror: input2.mirror, configPrefix: void 0, fallbackPrefix: input2.prefix, botLogin: "" };
+  for (const change of input2.links ?? []) {
+    const after = applyLinkChange(next, change, context);
+    if (after === next) continue;
+    next = after;
+    const bead = beadByExternalRef(next, change.from);
+    if (bead !== void 0) {
+      beads.push(bead);
+      if (!relinked.includes(bead.id)) relinked.push(bead.id);
+    }
+  }
+  const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && repositoryOf(bead.external_ref) === input2.repository.toLowerCase() && !listed2.has(bead.external_ref)).map((bead) => bead.id);
   const unopened = next.beads().filter((bead) => bead.external_ref === void 0 && isMirrored(bead, input2.mirror)).length;
-  return { beads: dedupe(beads), edits, synced, recorded, imported, linked, unopened, lost };
+  return { beads: dedupe(beads), edits, synced, recorded, imported, linked, relinked, unopened, lost };
 }
 function dedupe(beads) {
   const last = /* @__PURE__ */ new Map();
@@ -33338,18 +33398,116 @@ function applyDrift(ledger2, input2) {
   return plan.beads.length === 0 ? ledger2 : ledger2.withBeads(plan.beads);
 }
 
+// app/mirror/drift-links.ts
+var REPAIR_SENDER = "github";
+function syncedLinksOf(bead) {
+  const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY];
+  const parent = typeof stored?.parent === "string" ? stored.parent : void 0;
+  const blockedBy = Array.isArray(stored?.blocked_by) ? stored.blocked_by.filter((id) => typeof id === "string") : [];
+  return { ...parent !== void 0 ? { parent } : {}, blocked_by: blockedBy };
+}
+function linkedBeads(ledger2, mirror2) {
+  const byUrl = /* @__PURE__ */ new Map();
+  for (const bead of ledger2.beads()) {
+    if (bead.external_ref !== void 0 && isMirrored(bead, mirror2) && !byUrl.has(bead.external_ref)) byUrl.set(bead.external_ref, bead);
+  }
+  return byUrl;
+}
+function linkListsToRead(ledger2, issues, mirror2) {
+  const byUrl = linkedBeads(ledger2, mirror2);
+  const children = /* @__PURE__ */ new Map();
+  for (const bead of byUrl.values()) {
+    const parent = syncedLinksOf(bead).parent;
+    if (parent !== void 0) children.set(parent, (children.get(parent) ?? 0) + 1);
+  }
+  const subIssues = [];
+  const blockedBy = [];
+  for (const issue2 of issues) {
+    const bead = byUrl.get(issue2.html_url);
+    if (bead === void 0) continue;
+    const total = issue2.sub_issues_summary?.total;
+    const at = { number: issue2.number, html_url: issue2.html_url };
+    if (typeof total === "number" && total !== (children.get(bead.id) ?? 0)) subIssues.push(at);
+    const blockers = issue2.issue_dependencies_summary?.total_blocked_by;
+    if (typeof blockers === "number" && blockers !== syncedLinksOf(bead).blocked_by.length) blockedBy.push(at);
+  }
+  return { subIssues, blockedBy };
+}
+function driftLinkChanges(ledger2, lists, mirror2) {
+  const byUrl = linkedBeads(ledger2, mirror2);
+  const urlOf = new Map([...byUrl].map(([url2, bead]) => [bead.id, url2]));
+  const changes = [];
+  const change = (link2, added, from, to) => changes.push({ kind: "link", link: link2, added, from, to, sender: REPAIR_SENDER });
+  for (const [parentUrl, listed2] of lists.subIssues) {
+    const parent = byUrl.get(parentUrl);
+    if (parent === void 0) continue;
+    for (const childUrl of listed2) {
+      const child = byUrl.get(childUrl);
+      if (child !== void 0 && syncedLinksOf(child).parent !== parent.id) change("parent", true, childUrl, parentUrl);
+    }
+    for (const [childUrl, child] of byUrl) {
+      if (syncedLinksOf(child).parent === parent.id && !listed2.includes(childUrl)) change("parent", false, childUrl, parentUrl);
+    }
+  }
+  for (const [blockedUrl, listed2] of lists.blockedBy) {
+    const blocked = byUrl.get(blockedUrl);
+    if (blocked === void 0) continue;
+    const agreed = syncedLinksOf(blocked).blocked_by;
+    for (const blockerUrl of listed2) {
+      const blocker = byUrl.get(blockerUrl);
+      if (blocker !== void 0 && !agreed.includes(blocker.id)) change("blocked_by", true, blockedUrl, blockerUrl);
+    }
+    for (const id of agreed) {
+      const blockerUrl = urlOf.get(id);
+      if (blockerUrl !== void 0 && !listed2.includes(blockerUrl)) change("blocked_by", false, blockedUrl, blockerUrl);
+    }
+  }
+  return changes;
+}
+
+// app/github/sub-issues.ts
+async function listSubIssues(github, issue2) {
+  return await listed(github, "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues", issue2);
+}
+async function listBlockedBy(github, issue2) {
+  return await listed(github, "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by", issue2);
+}
+async function listed(github, route, issue2) {
+  const all = [];
+  for await (const page of pages(async (n) => (await github.request(route, {
+    owner: issue2.owner,
+    repo: issue2.repo,
+    issue_number: issue2.issue_number,
+    per_page: PER_PAGE,
+    page: n
+  })).data)) {
+    for (const payload of page) {
+      const where = repositoryOfIssueUrl(payload.html_url);
+      if (where === void 0) continue;
+      all.push({ ...where, number: payload.number, id: payload.id, state: payload.state === "closed" ? "closed" : "open", payload });
+    }
+  }
+  return all;
+}
+function repositoryOfIssueUrl(url2) {
+  const match = /\/([^/]+)\/([^/]+)\/(?:issues|pull)\/\d+$/.exec(url2);
+  return match ? { owner: match[1], repo: match[2] } : void 0;
+}
+
 // app/handlers/mirror-drift.ts
 async function repairDrift(town, cache) {
   if (!town.config.mirror.enabled) return { kind: "off" };
   const repo = { owner: town.owner, repo: town.repo };
   const listing = await listIssues(town.github, repo, cache);
   const ledger2 = await town.store.peek();
+  const lists = await readLinkLists(town, linkListsToRead(ledger2, listing.issues, town.config.mirror));
   const input2 = (current) => ({
     issues: listing.issues,
     mirror: town.config.mirror,
     now: town.deps.clock(),
     repository: `${town.owner}/${town.repo}`,
-    prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, current.records.keys()) ?? town.fallbackPrefix
+    prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, current.records.keys()) ?? town.fallbackPrefix,
+    links: driftLinkChanges(current, lists, town.config.mirror)
   });
   const plan = planDrift(ledger2, input2(ledger2));
   for (const repair of plan.edits) await editIssue(town.github, { ...repo, issue_number: repair.number }, repair.edit);
@@ -33360,12 +33518,22 @@ async function repairDrift(town, cache) {
   }
   return { kind: "repaired", plan, listing: { requests: listing.requests, notModified: listing.notModified }, wrote };
 }
+async function readLinkLists(town, toRead) {
+  const urls = (linked) => linked.map((issue2) => issue2.payload.html_url);
+  const ref = (issue2) => ({ owner: town.owner, repo: town.repo, issue_number: issue2.number });
+  const subIssues = /* @__PURE__ */ new Map();
+  const blockedBy = /* @__PURE__ */ new Map();
+  for (const issue2 of toRead.subIssues) subIssues.set(issue2.html_url, urls(await listSubIssues(town.github, ref(issue2))));
+  for (const issue2 of toRead.blockedBy) blockedBy.set(issue2.html_url, urls(await listBlockedBy(town.github, ref(issue2))));
+  return { subIssues, blockedBy };
+}
 function driftMessage(plan) {
   const parts = [
     plan.synced.length > 0 ? `${plan.synced.length} brought up to date` : "",
     plan.recorded.length > 0 ? `${plan.recorded.length} recorded as in agreement` : "",
     plan.imported.length > 0 ? `${plan.imported.length} imported` : "",
-    plan.linked.length > 0 ? `${plan.linked.length} linked to the issue opened for them` : ""
+    plan.linked.length > 0 ? `${plan.linked.length} linked to the issue opened for them` : "",
+    plan.relinked.length > 0 ? `${plan.relinked.length} with sub-issue or blocked-by links taken from GitHub` : ""
   ].filter(Boolean);
   return `Mirror: beads repaired from their issues (${parts.join(", ")})`;
 }
@@ -33377,7 +33545,8 @@ function describeDrift(report) {
     `${plan.edits.length} issue${plan.edits.length === 1 ? "" : "s"} edited`,
     `${plan.imported.length} issue${plan.imported.length === 1 ? "" : "s"} imported`,
     ...plan.linked.length > 0 ? [`${plan.linked.length} linked after an interrupted opening`] : [],
-    ...plan.recorded.length > 0 ? [`${plan.recorded.length} recorded as in agreement`] : []
+    ...plan.recorded.length > 0 ? [`${plan.recorded.length} recorded as in agreement`] : [],
+    ...plan.relinked.length > 0 ? [`${plan.relinked.length} with links taken from GitHub`] : []
   ];
   const lines = [
     `Mirror: ${did.join(", ")}; ${listing.requests} page${listing.requests === 1 ? "" : "s"} read, ${listing.notModified} unchanged.`
@@ -33538,7 +33707,7 @@ async function replyToIssue(github, issue2, body) {
 }
 
 // app/mirror/mirror-links.ts
-var SYNCED_LINKS_KEY = "synced_links";
+var SYNCED_LINKS_KEY2 = "synced_links";
 var UNLINKED_KEY = "mirror_unlinked";
 var NO_LINKS = { blocked_by: [] };
 function ledgerLinks(ledger2, bead, mirrored) {
@@ -33557,8 +33726,8 @@ function ledgerLinks(ledger2, bead, mirrored) {
 function isIdList(value) {
   return Array.isArray(value) && value.every((id) => typeof id === "string");
 }
-function syncedLinks(bead) {
-  const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY];
+function syncedLinks2(bead) {
+  const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY2];
   if (typeof stored !== "object" || stored === null) return NO_LINKS;
   const parent = typeof stored.parent === "string" ? stored.parent : void 0;
   const blockedBy = isIdList(stored.blocked_by) ? [...new Set(stored.blocked_by)].sort(compareIds) : [];
@@ -33572,9 +33741,9 @@ function storedLinks(links) {
 }
 function withSyncedLinks(bead, links) {
   const stored = storedLinks(links);
-  const current = gastownMetadata(bead)[SYNCED_LINKS_KEY];
+  const current = gastownMetadata(bead)[SYNCED_LINKS_KEY2];
   if (jsonEqual(current ?? null, stored ?? null)) return bead;
-  return withGastownMetadata(bead, { [SYNCED_LINKS_KEY]: stored });
+  return withGastownMetadata(bead, { [SYNCED_LINKS_KEY2]: stored });
 }
 function unlinkedParent(bead) {
   const stored = gastownMetadata(bead)[UNLINKED_KEY];
@@ -33951,7 +34120,7 @@ async function sendLinks(town, view, id, issues, outcome, notes, report, mirrore
   const bead = view.get(id);
   if (bead === void 0) return;
   const wanted = ledgerLinks(view, bead, mirrored);
-  const synced = syncedLinks(bead);
+  const synced = syncedLinks2(bead);
   const changes = linkChanges(wanted, synced, unlinkedParent(bead));
   if (noLinkChanges(changes)) return;
   const own3 = await issueOfBead(town, view, id, issues, outcome);
@@ -39129,13 +39298,13 @@ var formulaListCommand = {
   positionals: { min: 0, max: 0 },
   async run(_args, io) {
     const library = formulaLibrary(io);
-    const listed = library.list();
-    if (listed.length === 0) {
+    const listed2 = library.list();
+    if (listed2.length === 0) {
       io.stdout(`No formulas in ${library.searched}.
 `);
       return 0;
     }
-    const rows = await explained(() => listed.map((f) => {
+    const rows = await explained(() => listed2.map((f) => {
       const { formula } = library.find(f.name) ?? { formula: void 0 };
       return [f.name, formula?.type ?? "workflow", f.file, firstSentence(formula?.description)];
     }));

@@ -77399,9 +77399,21 @@ function planDrift(ledger2, input2) {
     next = next.withBead(made);
     imported.push(made.id);
   }
+  const relinked = [];
+  const context = { now: input2.now, mirror: input2.mirror, configPrefix: void 0, fallbackPrefix: input2.prefix, botLogin: "" };
+  for (const change of input2.links ?? []) {
+    const after = applyLinkChange(next, change, context);
+    if (after === next) continue;
+    next = after;
+    const bead = beadByExternalRef(next, change.from);
+    if (bead !== void 0) {
+      beads.push(bead);
+      if (!relinked.includes(bead.id)) relinked.push(bead.id);
+    }
+  }
   const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && repositoryOf2(bead.external_ref) === input2.repository.toLowerCase() && !listed2.has(bead.external_ref)).map((bead) => bead.id);
   const unopened = next.beads().filter((bead) => bead.external_ref === void 0 && isMirrored(bead, input2.mirror)).length;
-  return { beads: dedupe(beads), edits, synced, recorded, imported, linked, unopened, lost };
+  return { beads: dedupe(beads), edits, synced, recorded, imported, linked, relinked, unopened, lost };
 }
 function dedupe(beads) {
   const last = /* @__PURE__ */ new Map();
@@ -77413,18 +77425,87 @@ function applyDrift(ledger2, input2) {
   return plan.beads.length === 0 ? ledger2 : ledger2.withBeads(plan.beads);
 }
 
+// app/mirror/drift-links.ts
+var REPAIR_SENDER = "github";
+function syncedLinksOf(bead) {
+  const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY2];
+  const parent = typeof stored?.parent === "string" ? stored.parent : void 0;
+  const blockedBy = Array.isArray(stored?.blocked_by) ? stored.blocked_by.filter((id) => typeof id === "string") : [];
+  return { ...parent !== void 0 ? { parent } : {}, blocked_by: blockedBy };
+}
+function linkedBeads(ledger2, mirror2) {
+  const byUrl = /* @__PURE__ */ new Map();
+  for (const bead of ledger2.beads()) {
+    if (bead.external_ref !== void 0 && isMirrored(bead, mirror2) && !byUrl.has(bead.external_ref)) byUrl.set(bead.external_ref, bead);
+  }
+  return byUrl;
+}
+function linkListsToRead(ledger2, issues, mirror2) {
+  const byUrl = linkedBeads(ledger2, mirror2);
+  const children = /* @__PURE__ */ new Map();
+  for (const bead of byUrl.values()) {
+    const parent = syncedLinksOf(bead).parent;
+    if (parent !== void 0) children.set(parent, (children.get(parent) ?? 0) + 1);
+  }
+  const subIssues = [];
+  const blockedBy = [];
+  for (const issue3 of issues) {
+    const bead = byUrl.get(issue3.html_url);
+    if (bead === void 0) continue;
+    const total = issue3.sub_issues_summary?.total;
+    const at = { number: issue3.number, html_url: issue3.html_url };
+    if (typeof total === "number" && total !== (children.get(bead.id) ?? 0)) subIssues.push(at);
+    const blockers = issue3.issue_dependencies_summary?.total_blocked_by;
+    if (typeof blockers === "number" && blockers !== syncedLinksOf(bead).blocked_by.length) blockedBy.push(at);
+  }
+  return { subIssues, blockedBy };
+}
+function driftLinkChanges(ledger2, lists, mirror2) {
+  const byUrl = linkedBeads(ledger2, mirror2);
+  const urlOf2 = new Map([...byUrl].map(([url2, bead]) => [bead.id, url2]));
+  const changes = [];
+  const change = (link3, added, from, to) => changes.push({ kind: "link", link: link3, added, from, to, sender: REPAIR_SENDER });
+  for (const [parentUrl, listed2] of lists.subIssues) {
+    const parent = byUrl.get(parentUrl);
+    if (parent === void 0) continue;
+    for (const childUrl of listed2) {
+      const child = byUrl.get(childUrl);
+      if (child !== void 0 && syncedLinksOf(child).parent !== parent.id) change("parent", true, childUrl, parentUrl);
+    }
+    for (const [childUrl, child] of byUrl) {
+      if (syncedLinksOf(child).parent === parent.id && !listed2.includes(childUrl)) change("parent", false, childUrl, parentUrl);
+    }
+  }
+  for (const [blockedUrl, listed2] of lists.blockedBy) {
+    const blocked = byUrl.get(blockedUrl);
+    if (blocked === void 0) continue;
+    const agreed = syncedLinksOf(blocked).blocked_by;
+    for (const blockerUrl of listed2) {
+      const blocker = byUrl.get(blockerUrl);
+      if (blocker !== void 0 && !agreed.includes(blocker.id)) change("blocked_by", true, blockedUrl, blockerUrl);
+    }
+    for (const id of agreed) {
+      const blockerUrl = urlOf2.get(id);
+      if (blockerUrl !== void 0 && !listed2.includes(blockerUrl)) change("blocked_by", false, blockedUrl, blockerUrl);
+    }
+  }
+  return changes;
+}
+
 // app/handlers/mirror-drift.ts
 async function repairDrift(town, cache) {
   if (!town.config.mirror.enabled) return { kind: "off" };
   const repo = { owner: town.owner, repo: town.repo };
   const listing = await listIssues(town.github, repo, cache);
   const ledger2 = await town.store.peek();
+  const lists = await readLinkLists(town, linkListsToRead(ledger2, listing.issues, town.config.mirror));
   const input2 = (current) => ({
     issues: listing.issues,
     mirror: town.config.mirror,
     now: town.deps.clock(),
     repository: `${town.owner}/${town.repo}`,
-    prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, current.records.keys()) ?? town.fallbackPrefix
+    prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, current.records.keys()) ?? town.fallbackPrefix,
+    links: driftLinkChanges(current, lists, town.config.mirror)
   });
   const plan = planDrift(ledger2, input2(ledger2));
   for (const repair of plan.edits) await editIssue(town.github, { ...repo, issue_number: repair.number }, repair.edit);
@@ -77435,12 +77516,22 @@ async function repairDrift(town, cache) {
   }
   return { kind: "repaired", plan, listing: { requests: listing.requests, notModified: listing.notModified }, wrote };
 }
+async function readLinkLists(town, toRead) {
+  const urls = (linked) => linked.map((issue3) => issue3.payload.html_url);
+  const ref = (issue3) => ({ owner: town.owner, repo: town.repo, issue_number: issue3.number });
+  const subIssues = /* @__PURE__ */ new Map();
+  const blockedBy = /* @__PURE__ */ new Map();
+  for (const issue3 of toRead.subIssues) subIssues.set(issue3.html_url, urls(await listSubIssues(town.github, ref(issue3))));
+  for (const issue3 of toRead.blockedBy) blockedBy.set(issue3.html_url, urls(await listBlockedBy(town.github, ref(issue3))));
+  return { subIssues, blockedBy };
+}
 function driftMessage(plan) {
   const parts = [
     plan.synced.length > 0 ? `${plan.synced.length} brought up to date` : "",
     plan.recorded.length > 0 ? `${plan.recorded.length} recorded as in agreement` : "",
     plan.imported.length > 0 ? `${plan.imported.length} imported` : "",
-    plan.linked.length > 0 ? `${plan.linked.length} linked to the issue opened for them` : ""
+    plan.linked.length > 0 ? `${plan.linked.length} linked to the issue opened for them` : "",
+    plan.relinked.length > 0 ? `${plan.relinked.length} with sub-issue or blocked-by links taken from GitHub` : ""
   ].filter(Boolean);
   return `Mirror: beads repaired from their issues (${parts.join(", ")})`;
 }
@@ -77452,7 +77543,8 @@ function describeDrift(report) {
     `${plan.edits.length} issue${plan.edits.length === 1 ? "" : "s"} edited`,
     `${plan.imported.length} issue${plan.imported.length === 1 ? "" : "s"} imported`,
     ...plan.linked.length > 0 ? [`${plan.linked.length} linked after an interrupted opening`] : [],
-    ...plan.recorded.length > 0 ? [`${plan.recorded.length} recorded as in agreement`] : []
+    ...plan.recorded.length > 0 ? [`${plan.recorded.length} recorded as in agreement`] : [],
+    ...plan.relinked.length > 0 ? [`${plan.relinked.length} with links taken from GitHub`] : []
   ];
   const lines = [
     `Mirror: ${did.join(", ")}; ${listing.requests} page${listing.requests === 1 ? "" : "s"} read, ${listing.notModified} unchanged.`
