@@ -33,9 +33,26 @@ export async function handleMirrorEvent(event: GitHubEvent, deps: AppDependencie
   const change = mirrorChangeOf(event.name, event.payload, botLogin);
   const ref = repositoryOf(event);
   if (change === undefined || ref === undefined) return;
+  if (!(await mayChangeLedger(event, ref, deps))) return;
   // Outside gastownApp (which makes one for the process) each event is its own batch.
   const batches = deps.mirrorBatches ?? new MirrorBatches<MirrorChange>();
   await batches.submit(`${ref.owner}/${ref.repo}`, change, (take) => applyBatch(ref, deps, botLogin, take));
+}
+
+/**
+ * Whether the event can change the ledger at all. A `gt:` label is Gas Town's trigger, never a
+ * bead's label, so putting one on or taking one off changes no mirrored field; only the mirror's
+ * own label brings an issue in. Such events (every sling, unsling, queue and escalation) then
+ * cost no ledger read: the settings' read they share with the sling's handler says which label
+ * is the mirror's. What else a lost webhook left behind, the drift repair takes in.
+ */
+async function mayChangeLedger(event: GitHubEvent, ref: RepositoryRef, deps: AppDependencies): Promise<boolean> {
+  const payload = event.payload as { action?: unknown; label?: { name?: unknown } };
+  const label = payload.label?.name;
+  if (event.name !== "issues" || typeof label !== "string" || !label.toLowerCase().startsWith("gt:")) return true;
+  if (payload.action !== "labeled") return false;
+  const opened = await openTown(ref, deps);
+  return opened.kind === "on" && label.toLowerCase() === opened.town.config.mirror.label.toLowerCase();
 }
 
 async function applyBatch(ref: RepositoryRef, deps: AppDependencies, botLogin: string, take: () => readonly MirrorChange[]): Promise<void> {

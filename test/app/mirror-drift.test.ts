@@ -109,7 +109,7 @@ describe("the drift repair", () => {
       return { epic: byTitle("Epic"), one: byTitle("Part one"), two: byTitle("Part two") };
     };
     const { epic, one, two } = await beads();
-    expect(linked.plan.relinked.sort()).toEqual([one.id, two.id].sort());
+    expect([...linked.plan.relinked].sort()).toEqual([one.id, two.id].sort());
     expect(one.dependencies).toEqual([{ issue_id: one.id, depends_on_id: epic.id, type: "parent-child", created_at: "2025-06-01T12:00:00Z", created_by: "github" }]);
     expect(two.dependencies).toEqual([{ issue_id: two.id, depends_on_id: one.id, type: "blocks", created_at: "2025-06-01T12:00:00Z", created_by: "github" }]);
     expect((one.metadata as { gastown: { synced_links: unknown } }).gastown.synced_links).toEqual({ parent: epic.id });

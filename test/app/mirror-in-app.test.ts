@@ -93,6 +93,18 @@ describe("an issue on GitHub becomes a bead", () => {
     expect(bead).toEqual(importedBead(bead.id, 1, {}));
   });
 
+  it("a gt: label put on or taken off, not the mirror's, costs only the settings' read and no ledger read", async () => {
+    await start();
+    await openIssue("Fix the pumps");
+    await town.deliver();
+    town.sent.length = 0;
+    await town.as("mayor", "POST", "/repos/octo/town/issues/1/labels", { labels: ["gt:waiting"] });
+    await town.as("mayor", "DELETE", "/repos/octo/town/issues/1/labels/gt:waiting");
+    await town.deliver();
+    // One read of the settings, which the labeled event's two handlers share; none for the unlabeled.
+    expect(requests()).toEqual(["GET /repos/octo/town/contents/.github%2Fgastown.yml"]);
+  });
+
   it("not while the mirror is off", async () => {
     await start({ files: { ".github/gastown.yml": "mirror:\n  enabled: false\n" } });
     await openIssue("Fix the pumps");

@@ -76088,8 +76088,17 @@ async function handleMirrorEvent(event, deps, botLogin) {
   const change = mirrorChangeOf(event.name, event.payload, botLogin);
   const ref = repositoryOf(event);
   if (change === void 0 || ref === void 0) return;
+  if (!await mayChangeLedger(event, ref, deps)) return;
   const batches = deps.mirrorBatches ?? new MirrorBatches();
   await batches.submit(`${ref.owner}/${ref.repo}`, change, (take) => applyBatch(ref, deps, botLogin, take));
+}
+async function mayChangeLedger(event, ref, deps) {
+  const payload = event.payload;
+  const label = payload.label?.name;
+  if (event.name !== "issues" || typeof label !== "string" || !label.toLowerCase().startsWith("gt:")) return true;
+  if (payload.action !== "labeled") return false;
+  const opened = await openTown(ref, deps);
+  return opened.kind === "on" && label.toLowerCase() === opened.town.config.mirror.label.toLowerCase();
 }
 async function applyBatch(ref, deps, botLogin, take) {
   const opened = await openTown(ref, deps);
