@@ -31,7 +31,7 @@ export async function repairDrift(town: Town, cache?: PageCache): Promise<DriftR
   const ledger = await town.store.peek();
   const lists = await readLinkLists(town, linkListsToRead(ledger, listing.issues, town.config.mirror));
   const input = (current: Ledger): DriftInput => ({
-    issues: listing.issues, mirror: town.config.mirror, now: town.deps.clock(), repository: `${town.owner}/${town.repo}`,
+    issues: listing.issues, mirror: town.config.mirror, now: town.deps.clock(), repository: repo,
     prefix: ledgerPrefix(town.config.ledger.prefix ?? undefined, current.records.keys()) ?? town.fallbackPrefix,
     links: driftLinkChanges(current, lists, town.config.mirror),
   });

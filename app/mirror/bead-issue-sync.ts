@@ -173,16 +173,14 @@ export function syncBeadAndIssue(bead: Bead, issue: GitHubIssue, options: SyncOp
   const ledger = polecats ? { ...ledgerFields(bead), assignees: github.assignees } : ledgerFields(bead);
   const plan = mergeMirroredFields({ synced: readSynced(bead), ledger, github, ...(options.edited ? { edited: options.edited } : {}) });
   const closeReason = issue.state === "closed" ? issue.state_reason ?? undefined : undefined;
-  let next = beadWithFields(bead, plan.toLedger, closeReason, options.now);
-  next = withConflictNotes(next, plan.conflicts);
+  const next = withConflictNotes(beadWithFields(bead, plan.toLedger, closeReason, options.now), plan.conflicts);
   // Only the record of what was synced may change: the work did not, so `updated_at` stays.
-  const edit = issueEdit(withSynced(next, plan.synced), issue, plan.toGitHub);
-  const pending: Record<string, unknown> = { ...plan.synced };
-  for (const field of Object.keys(plan.toGitHub) as MirroredField[]) pending[field] = syncedField(field, github[field]);
-  return {
-    bead: withSynced(next, plan.synced), beadUntilEdited: withSynced(next, edit === undefined ? plan.synced : pending as SyncedState),
-    edit, conflicts: plan.conflicts, plan,
-  };
+  const synced = withSynced(next, plan.synced);
+  const edit = issueEdit(next, issue, plan.toGitHub);
+  if (edit === undefined) return { bead: synced, beadUntilEdited: synced, edit, conflicts: plan.conflicts, plan };
+  const untilEdited: Record<string, unknown> = { ...plan.synced };
+  for (const field of Object.keys(plan.toGitHub) as MirroredField[]) untilEdited[field] = syncedField(field, github[field]);
+  return { bead: synced, beadUntilEdited: withSynced(next, untilEdited as SyncedState), edit, conflicts: plan.conflicts, plan };
 }
 
 /** The record a bead carries right after its issue was opened from it: every field as sent. */

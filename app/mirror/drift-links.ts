@@ -10,9 +10,9 @@
 import type { MirrorSettings } from "../config/config-schema.js";
 import type { Bead } from "../ledger/bead-schema.js";
 import type { Ledger } from "../ledger/ledger.js";
-import { gastownMetadata } from "../molecules/gastown-metadata.js";
 import { isMirrored } from "./issue-shape.js";
-import { SYNCED_LINKS_KEY, type LinkChange } from "./link-changes.js";
+import type { LinkChange } from "./link-changes.js";
+import { syncedLinks } from "./mirror-links.js";
 
 /** The counts the issue listing gives of an issue's links. */
 export interface LinkSummaries {
@@ -43,13 +43,6 @@ export interface LinkLists {
 /** Who a link taken in by the repair is recorded as made by. */
 const REPAIR_SENDER = "github";
 
-function syncedLinksOf(bead: Bead): { parent?: string; blocked_by: readonly string[] } {
-  const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY] as { parent?: unknown; blocked_by?: unknown } | undefined;
-  const parent = typeof stored?.parent === "string" ? stored.parent : undefined;
-  const blockedBy = Array.isArray(stored?.blocked_by) ? stored.blocked_by.filter((id): id is string => typeof id === "string") : [];
-  return { ...(parent !== undefined ? { parent } : {}), blocked_by: blockedBy };
-}
-
 /** The mirrored, linked beads by their issue's URL. */
 function linkedBeads(ledger: Ledger, mirror: MirrorSettings): Map<string, Bead> {
   const byUrl = new Map<string, Bead>();
@@ -64,7 +57,7 @@ export function linkListsToRead(ledger: Ledger, issues: readonly LinkSummaries[]
   const byUrl = linkedBeads(ledger, mirror);
   const children = new Map<string, number>();
   for (const bead of byUrl.values()) {
-    const parent = syncedLinksOf(bead).parent;
+    const parent = syncedLinks(bead).parent;
     if (parent !== undefined) children.set(parent, (children.get(parent) ?? 0) + 1);
   }
   const subIssues: IssueAt[] = [];
@@ -76,7 +69,7 @@ export function linkListsToRead(ledger: Ledger, issues: readonly LinkSummaries[]
     const at = { number: issue.number, html_url: issue.html_url };
     if (typeof total === "number" && total !== (children.get(bead.id) ?? 0)) subIssues.push(at);
     const blockers = issue.issue_dependencies_summary?.total_blocked_by;
-    if (typeof blockers === "number" && blockers !== syncedLinksOf(bead).blocked_by.length) blockedBy.push(at);
+    if (typeof blockers === "number" && blockers !== syncedLinks(bead).blocked_by.length) blockedBy.push(at);
   }
   return { subIssues, blockedBy };
 }
@@ -93,16 +86,16 @@ export function driftLinkChanges(ledger: Ledger, lists: LinkLists, mirror: Mirro
     if (parent === undefined) continue;
     for (const childUrl of listed) {
       const child = byUrl.get(childUrl);
-      if (child !== undefined && syncedLinksOf(child).parent !== parent.id) change("parent", true, childUrl, parentUrl);
+      if (child !== undefined && syncedLinks(child).parent !== parent.id) change("parent", true, childUrl, parentUrl);
     }
     for (const [childUrl, child] of byUrl) {
-      if (syncedLinksOf(child).parent === parent.id && !listed.includes(childUrl)) change("parent", false, childUrl, parentUrl);
+      if (syncedLinks(child).parent === parent.id && !listed.includes(childUrl)) change("parent", false, childUrl, parentUrl);
     }
   }
   for (const [blockedUrl, listed] of lists.blockedBy) {
     const blocked = byUrl.get(blockedUrl);
     if (blocked === undefined) continue;
-    const agreed = syncedLinksOf(blocked).blocked_by;
+    const agreed = syncedLinks(blocked).blocked_by;
     for (const blockerUrl of listed) {
       const blocker = byUrl.get(blockerUrl);
       if (blocker !== undefined && !agreed.includes(blocker.id)) change("blocked_by", true, blockedUrl, blockerUrl);

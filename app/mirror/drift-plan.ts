@@ -17,6 +17,7 @@ import { gastownMetadata, withGastownMetadata } from "../molecules/gastown-metad
 import { beadFromIssue } from "../town/import-issue.js";
 import { syncBeadAndIssue, type IssueEdit } from "./bead-issue-sync.js";
 import { markerBeadId } from "./issue-body.js";
+import { issueNumberOf, type RepoName } from "./mirror-work.js";
 import { applyLinkChange, type LinkChange } from "./link-changes.js";
 import { beadByExternalRef } from "../ledger/external-ref.js";
 import { isImportedIssue, isMirrored, issueLabelNames, type GitHubIssue } from "./issue-shape.js";
@@ -36,8 +37,8 @@ export interface DriftInput {
   readonly now: Date;
   /** Statuses of the ledger's config a `status::` label may name. */
   readonly customStatuses?: readonly string[];
-  /** `owner/repo`: a bead linked to one of its issues that the listing lacks was lost. */
-  readonly repository: string;
+  /** The repository: a bead linked to one of its issues that the listing lacks was lost. */
+  readonly repository: RepoName;
   /** Links GitHub made or removed since the ledger last agreed (drift-links.ts), to take in. */
   readonly links?: readonly LinkChange[];
 }
@@ -67,13 +68,6 @@ export interface DriftPlan {
   readonly unopened: number;
   /** Beads linked to an issue of this repository that the listing no longer has (deleted or transferred). */
   readonly lost: readonly string[];
-}
-
-const ISSUE_URL = /^https?:\/\/[^/]+\/([^/]+\/[^/]+)\/issues\/\d+$/;
-
-/** `owner/repo` of an issue's URL, lower case as GitHub compares names. */
-function repositoryOf(url: string): string | undefined {
-  return ISSUE_URL.exec(url)?.[1]?.toLowerCase();
 }
 
 /** The bead linked to `issue`: the same object when it was already. */
@@ -150,7 +144,7 @@ export function planDrift(ledger: Ledger, input: DriftInput): DriftPlan {
     }
   }
   const lost = ledger.beads()
-    .filter((bead) => bead.external_ref !== undefined && repositoryOf(bead.external_ref) === input.repository.toLowerCase() && !listed.has(bead.external_ref))
+    .filter((bead) => bead.external_ref !== undefined && issueNumberOf(bead.external_ref, input.repository) !== undefined && !listed.has(bead.external_ref))
     .map((bead) => bead.id);
   const unopened = next.beads().filter((bead) => bead.external_ref === undefined && isMirrored(bead, input.mirror)).length;
   return { beads: dedupe(beads), edits, synced, recorded, imported, linked, relinked, unopened, lost };

@@ -12,12 +12,10 @@
 import type { Bead, Dependency } from "../ledger/bead-schema.js";
 import { beadByExternalRef } from "../ledger/external-ref.js";
 import type { Ledger } from "../ledger/ledger.js";
-import { gastownMetadata, withGastownMetadata } from "../molecules/gastown-metadata.js";
 import { timestamp } from "../molecules/pour.js";
 import { isMirrored } from "./issue-shape.js";
+import { syncedLinks, withSyncedLinks, type BeadLinks } from "./mirror-links.js";
 import { loginOf, recordAt, type MirrorContext } from "./mirror-context.js";
-
-export const SYNCED_LINKS_KEY = "synced_links";
 
 export type LinkKind = "parent" | "blocked_by";
 
@@ -60,27 +58,15 @@ export function linkChangeOf(event: string, action: string, payload: unknown): L
   return { kind: "link", link, added, from, to, sender };
 }
 
-/** `synced_links` as the bead records it. */
-function syncedLinks(bead: Bead): Record<string, unknown> {
-  const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY];
-  return typeof stored === "object" && stored !== null && !Array.isArray(stored) ? stored as Record<string, unknown> : {};
-}
-
-/** `synced_links` with the link to `target` added or removed; the same object when it already says so. */
-function withLink(links: Record<string, unknown>, kind: LinkKind, target: string, added: boolean): Record<string, unknown> {
+/** The links with the one to `target` added or removed; the same object when they already say so. */
+function withLink(links: BeadLinks, kind: LinkKind, target: string, added: boolean): BeadLinks {
   if (kind === "parent") {
     if (added ? links.parent === target : links.parent !== target) return links;
-    const next = { ...links };
-    if (added) next.parent = target;
-    else delete next.parent;
-    return next;
+    return added ? { ...links, parent: target } : { blocked_by: links.blocked_by };
   }
-  const blockers = Array.isArray(links.blocked_by) ? links.blocked_by.filter((id): id is string => typeof id === "string") : [];
-  if (blockers.includes(target) === added) return links;
-  const rest = blockers.filter((id) => id !== target);
-  const next = { ...links, blocked_by: (added ? [...rest, target] : rest).sort() };
-  if (next.blocked_by.length === 0) delete (next as Record<string, unknown>).blocked_by;
-  return next;
+  if (links.blocked_by.includes(target) === added) return links;
+  const rest = links.blocked_by.filter((id) => id !== target);
+  return { ...links, blocked_by: added ? [...rest, target] : rest };
 }
 
 function isLink(dependency: Dependency, to: string, type: string): boolean {
@@ -109,6 +95,6 @@ export function applyLinkChange(ledger: Ledger, change: LinkChange, context: Mir
     if (next.length === 0) delete changed.dependencies;
     bead = changed as Bead;
   }
-  if (nextLinks !== links) bead = withGastownMetadata(bead, { [SYNCED_LINKS_KEY]: Object.keys(nextLinks).length === 0 ? undefined : nextLinks });
+  if (nextLinks !== links) bead = withSyncedLinks(bead, nextLinks);
   return ledger.withBead(bead);
 }

@@ -26,7 +26,7 @@ function issueOf(b: Bead, number: number, change: Partial<DriftIssue> = {}): Dri
 }
 
 function input(issues: DriftIssue[], mirror = MIRROR): DriftInput {
-  return { issues, mirror, prefix: "gt", now: NOW, repository: "octo/town" };
+  return { issues, mirror, prefix: "gt", now: NOW, repository: { owner: "octo", repo: "town" } };
 }
 
 const linked = syncedAtCreation(bead("gt-a1", { external_ref: `${URL}/1` }));

@@ -54962,18 +54962,13 @@ function syncBeadAndIssue(bead, issue3, options) {
   const ledger2 = polecats ? { ...ledgerFields(bead), assignees: github.assignees } : ledgerFields(bead);
   const plan = mergeMirroredFields({ synced: readSynced(bead), ledger: ledger2, github, ...options.edited ? { edited: options.edited } : {} });
   const closeReason = issue3.state === "closed" ? issue3.state_reason ?? void 0 : void 0;
-  let next = beadWithFields(bead, plan.toLedger, closeReason, options.now);
-  next = withConflictNotes(next, plan.conflicts);
-  const edit = issueEdit(withSynced(next, plan.synced), issue3, plan.toGitHub);
-  const pending = { ...plan.synced };
-  for (const field of Object.keys(plan.toGitHub)) pending[field] = syncedField(field, github[field]);
-  return {
-    bead: withSynced(next, plan.synced),
-    beadUntilEdited: withSynced(next, edit === void 0 ? plan.synced : pending),
-    edit,
-    conflicts: plan.conflicts,
-    plan
-  };
+  const next = withConflictNotes(beadWithFields(bead, plan.toLedger, closeReason, options.now), plan.conflicts);
+  const synced = withSynced(next, plan.synced);
+  const edit = issueEdit(next, issue3, plan.toGitHub);
+  if (edit === void 0) return { bead: synced, beadUntilEdited: synced, edit, conflicts: plan.conflicts, plan };
+  const untilEdited = { ...plan.synced };
+  for (const field of Object.keys(plan.toGitHub)) untilEdited[field] = syncedField(field, github[field]);
+  return { bead: synced, beadUntilEdited: withSynced(next, untilEdited), edit, conflicts: plan.conflicts, plan };
 }
 function syncedAtCreation(bead) {
   return withSynced(bead, syncedState(ledgerFields(bead)));
@@ -60518,26 +60513,15 @@ async function listIssues(github, repo, cache) {
 }
 
 // app/mirror/link-changes.ts
-var SYNCED_LINKS_KEY2 = "synced_links";
 var LINK_DEPENDENCY = { parent: "parent-child", blocked_by: "blocks" };
-function syncedLinks2(bead) {
-  const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY2];
-  return typeof stored === "object" && stored !== null && !Array.isArray(stored) ? stored : {};
-}
 function withLink(links, kind, target, added) {
   if (kind === "parent") {
     if (added ? links.parent === target : links.parent !== target) return links;
-    const next2 = { ...links };
-    if (added) next2.parent = target;
-    else delete next2.parent;
-    return next2;
+    return added ? { ...links, parent: target } : { blocked_by: links.blocked_by };
   }
-  const blockers = Array.isArray(links.blocked_by) ? links.blocked_by.filter((id) => typeof id === "string") : [];
-  if (blockers.includes(target) === added) return links;
-  const rest = blockers.filter((id) => id !== target);
-  const next = { ...links, blocked_by: (added ? [...rest, target] : rest).sort() };
-  if (next.blocked_by.length === 0) delete next.blocked_by;
-  return next;
+  if (links.blocked_by.includes(target) === added) return links;
+  const rest = links.blocked_by.filter((id) => id !== target);
+  return { ...links, blocked_by: added ? [...rest, target] : rest };
 }
 function isLink(dependency, to, type) {
   return dependency.depends_on_id === to && dependency.type === type;
@@ -60550,7 +60534,7 @@ function applyLinkChange(ledger2, change, context) {
   const type = LINK_DEPENDENCY[change.link];
   const dependencies = from.dependencies ?? [];
   const has = dependencies.some((dependency) => isLink(dependency, to.id, type));
-  const links = syncedLinks2(from);
+  const links = syncedLinks(from);
   const nextLinks = withLink(links, change.link, to.id, change.added);
   if (has === change.added && nextLinks === links) return ledger2;
   let bead = from;
@@ -60561,15 +60545,11 @@ function applyLinkChange(ledger2, change, context) {
     if (next.length === 0) delete changed.dependencies;
     bead = changed;
   }
-  if (nextLinks !== links) bead = withGastownMetadata(bead, { [SYNCED_LINKS_KEY2]: Object.keys(nextLinks).length === 0 ? void 0 : nextLinks });
+  if (nextLinks !== links) bead = withSyncedLinks(bead, nextLinks);
   return ledger2.withBead(bead);
 }
 
 // app/mirror/drift-plan.ts
-var ISSUE_URL = /^https?:\/\/[^/]+\/([^/]+\/[^/]+)\/issues\/\d+$/;
-function repositoryOf(url2) {
-  return ISSUE_URL.exec(url2)?.[1]?.toLowerCase();
-}
 function linkedTo(bead, issue3) {
   const meta3 = gastownMetadata(bead);
   if (bead.external_ref === issue3.html_url && meta3.issue_id === issue3.id && meta3.mirror_opening === void 0) return bead;
@@ -60644,7 +60624,7 @@ function planDrift(ledger2, input2) {
       if (!relinked.includes(bead.id)) relinked.push(bead.id);
     }
   }
-  const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && repositoryOf(bead.external_ref) === input2.repository.toLowerCase() && !listed2.has(bead.external_ref)).map((bead) => bead.id);
+  const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && issueNumberOf2(bead.external_ref, input2.repository) !== void 0 && !listed2.has(bead.external_ref)).map((bead) => bead.id);
   const unopened = next.beads().filter((bead) => bead.external_ref === void 0 && isMirrored(bead, input2.mirror)).length;
   return { beads: dedupe(beads), edits, synced, recorded, imported, linked, relinked, unopened, lost };
 }
@@ -60660,12 +60640,6 @@ function applyDrift(ledger2, input2) {
 
 // app/mirror/drift-links.ts
 var REPAIR_SENDER = "github";
-function syncedLinksOf(bead) {
-  const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY2];
-  const parent = typeof stored?.parent === "string" ? stored.parent : void 0;
-  const blockedBy = Array.isArray(stored?.blocked_by) ? stored.blocked_by.filter((id) => typeof id === "string") : [];
-  return { ...parent !== void 0 ? { parent } : {}, blocked_by: blockedBy };
-}
 function linkedBeads(ledger2, mirror2) {
   const byUrl = /* @__PURE__ */ new Map();
   for (const bead of ledger2.beads()) {
@@ -60677,7 +60651,7 @@ function linkListsToRead(ledger2, issues, mirror2) {
   const byUrl = linkedBeads(ledger2, mirror2);
   const children = /* @__PURE__ */ new Map();
   for (const bead of byUrl.values()) {
-    const parent = syncedLinksOf(bead).parent;
+    const parent = syncedLinks(bead).parent;
     if (parent !== void 0) children.set(parent, (children.get(parent) ?? 0) + 1);
   }
   const subIssues = [];
@@ -60689,7 +60663,7 @@ function linkListsToRead(ledger2, issues, mirror2) {
     const at = { number: issue3.number, html_url: issue3.html_url };
     if (typeof total === "number" && total !== (children.get(bead.id) ?? 0)) subIssues.push(at);
     const blockers = issue3.issue_dependencies_summary?.total_blocked_by;
-    if (typeof blockers === "number" && blockers !== syncedLinksOf(bead).blocked_by.length) blockedBy.push(at);
+    if (typeof blockers === "number" && blockers !== syncedLinks(bead).blocked_by.length) blockedBy.push(at);
   }
   return { subIssues, blockedBy };
 }
@@ -60703,16 +60677,16 @@ function driftLinkChanges(ledger2, lists, mirror2) {
     if (parent === void 0) continue;
     for (const childUrl of listed2) {
       const child = byUrl.get(childUrl);
-      if (child !== void 0 && syncedLinksOf(child).parent !== parent.id) change("parent", true, childUrl, parentUrl);
+      if (child !== void 0 && syncedLinks(child).parent !== parent.id) change("parent", true, childUrl, parentUrl);
     }
     for (const [childUrl, child] of byUrl) {
-      if (syncedLinksOf(child).parent === parent.id && !listed2.includes(childUrl)) change("parent", false, childUrl, parentUrl);
+      if (syncedLinks(child).parent === parent.id && !listed2.includes(childUrl)) change("parent", false, childUrl, parentUrl);
     }
   }
   for (const [blockedUrl, listed2] of lists.blockedBy) {
     const blocked = byUrl.get(blockedUrl);
     if (blocked === void 0) continue;
-    const agreed = syncedLinksOf(blocked).blocked_by;
+    const agreed = syncedLinks(blocked).blocked_by;
     for (const blockerUrl of listed2) {
       const blocker = byUrl.get(blockerUrl);
       if (blocker !== void 0 && !agreed.includes(blocker.id)) change("blocked_by", true, blockedUrl, blockerUrl);
@@ -60736,7 +60710,7 @@ async function repairDrift(town, cache) {
     issues: listing.issues,
     mirror: town.config.mirror,
     now: town.deps.clock(),
-    repository: `${town.owner}/${town.repo}`,
+    repository: repo,
     prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, current.records.keys()) ?? town.fallbackPrefix,
     links: driftLinkChanges(current, lists, town.config.mirror)
   });

@@ -33240,44 +33240,276 @@ function syncBeadAndIssue(bead, issue2, options) {
   const ledger2 = polecats ? { ...ledgerFields(bead), assignees: github.assignees } : ledgerFields(bead);
   const plan = mergeMirroredFields({ synced: readSynced(bead), ledger: ledger2, github, ...options.edited ? { edited: options.edited } : {} });
   const closeReason = issue2.state === "closed" ? issue2.state_reason ?? void 0 : void 0;
-  let next = beadWithFields(bead, plan.toLedger, closeReason, options.now);
-  next = withConflictNotes(next, plan.conflicts);
-  const edit = issueEdit(withSynced(next, plan.synced), issue2, plan.toGitHub);
-  const pending = { ...plan.synced };
-  for (const field of Object.keys(plan.toGitHub)) pending[field] = syncedField(field, github[field]);
-  return {
-    bead: withSynced(next, plan.synced),
-    beadUntilEdited: withSynced(next, edit === void 0 ? plan.synced : pending),
-    edit,
-    conflicts: plan.conflicts,
-    plan
-  };
+  const next = withConflictNotes(beadWithFields(bead, plan.toLedger, closeReason, options.now), plan.conflicts);
+  const synced = withSynced(next, plan.synced);
+  const edit = issueEdit(next, issue2, plan.toGitHub);
+  if (edit === void 0) return { bead: synced, beadUntilEdited: synced, edit, conflicts: plan.conflicts, plan };
+  const untilEdited = { ...plan.synced };
+  for (const field of Object.keys(plan.toGitHub)) untilEdited[field] = syncedField(field, github[field]);
+  return { bead: synced, beadUntilEdited: withSynced(next, untilEdited), edit, conflicts: plan.conflicts, plan };
 }
 function syncedAtCreation(bead) {
   return withSynced(bead, syncedState(ledgerFields(bead)));
 }
 
-// app/mirror/link-changes.ts
+// app/mirror/mirror-budget.ts
+var MIRROR_SLOT_TYPE = "slot";
+var SECONDARY_LIMITS = { perMinute: 80, perHour: 500 };
+var MINUTE_MS = 6e4;
+var HOUR_MS = 60 * MINUTE_MS;
+function mirrorSlotRef(owner, repo) {
+  return `gastown:mirror/${owner}/${repo}`;
+}
+function readWindow(value) {
+  const window2 = value;
+  if (typeof window2 !== "object" || window2 === null) return void 0;
+  if (typeof window2.since !== "string" || Number.isNaN(Date.parse(window2.since)) || typeof window2.used !== "number" || !(window2.used >= 0)) return void 0;
+  return { since: window2.since, used: window2.used };
+}
+function budgetOf(ledger2, owner, repo) {
+  const slot = beadByExternalRef(ledger2, mirrorSlotRef(owner, repo));
+  const meta3 = slot === void 0 ? {} : gastownMetadata(slot);
+  const minute = readWindow(meta3.minute);
+  const hour = readWindow(meta3.hour);
+  return { ...minute ? { minute } : {}, ...hour ? { hour } : {} };
+}
+function usedIn(window2, now2, length) {
+  if (window2 === void 0) return 0;
+  const age = now2.getTime() - Date.parse(window2.since);
+  return age >= 0 && age < length ? window2.used : 0;
+}
+function allowance(budget, now2) {
+  return Math.max(0, Math.min(
+    SECONDARY_LIMITS.perMinute - usedIn(budget.minute, now2, MINUTE_MS),
+    SECONDARY_LIMITS.perHour - usedIn(budget.hour, now2, HOUR_MS)
+  ));
+}
+function spendIn(window2, now2, length, requests) {
+  const age = window2 === void 0 ? Infinity : now2.getTime() - Date.parse(window2.since);
+  return window2 !== void 0 && age >= 0 && age < length ? { since: window2.since, used: window2.used + requests } : { since: timestamp2(now2), used: requests };
+}
+function spend(budget, now2, requests) {
+  if (requests <= 0) return budget;
+  return { minute: spendIn(budget.minute, now2, MINUTE_MS, requests), hour: spendIn(budget.hour, now2, HOUR_MS, requests) };
+}
+function withMirrorBudget(ledger2, owner, repo, budget, write) {
+  const ref = mirrorSlotRef(owner, repo);
+  const now2 = timestamp2(write.now);
+  const title2 = `Mirror of ${owner}/${repo} to GitHub issues`;
+  const bead = beadByExternalRef(ledger2, ref) ?? {
+    id: newBeadId({ prefix: write.prefix, title: title2, description: ref, creator: write.actor, createdAt: write.now }, ledger2.records),
+    title: title2,
+    description: "What the mirror has spent of GitHub's secondary limits (80 content-creating requests a minute, 500 an hour) while it opens issues for work beads.",
+    status: "open",
+    priority: 4,
+    issue_type: MIRROR_SLOT_TYPE,
+    created_at: now2,
+    created_by: write.actor,
+    updated_at: now2,
+    external_ref: ref
+  };
+  return ledger2.withBead(withGastownMetadata({ ...bead, updated_at: now2 }, { minute: budget.minute, hour: budget.hour }));
+}
+
+// app/mirror/mirror-comments.ts
+var MARKER2 = /<!-- gastown:comment ([^\s>]+) -->\s*$/;
+function commentMarker(commentId) {
+  return `<!-- gastown:comment ${commentId} -->`;
+}
+function markerCommentId(body) {
+  return MARKER2.exec(body ?? "")?.[1];
+}
+function commentKey(comment) {
+  return comment.id === void 0 ? void 0 : String(comment.id);
+}
+function githubIdOf(comment) {
+  const id = comment.github_id;
+  return typeof id === "number" ? id : void 0;
+}
+function commentsToPost(bead) {
+  return (bead.comments ?? []).filter((comment) => githubIdOf(comment) === void 0 && commentKey(comment) !== void 0);
+}
+function mirroredCommentBody(comment) {
+  const author = withoutMentions(comment.author.trim() === "" ? "someone" : comment.author);
+  return `${withoutMentions(comment.text)}
+
+<sub>${author}, in the ledger</sub>
+
+${commentMarker(commentKey(comment) ?? "")}`;
+}
+function withCommentGitHubIds(bead, ids) {
+  let changed = false;
+  const comments = (bead.comments ?? []).map((comment) => {
+    const key = commentKey(comment);
+    const githubId = key === void 0 ? void 0 : ids.get(key);
+    if (githubId === void 0 || githubIdOf(comment) !== void 0) return comment;
+    changed = true;
+    return { ...comment, github_id: githubId };
+  });
+  return changed ? { ...bead, comments } : bead;
+}
+
+// app/mirror/mirror-links.ts
 var SYNCED_LINKS_KEY = "synced_links";
-var LINK_DEPENDENCY = { parent: "parent-child", blocked_by: "blocks" };
+var UNLINKED_KEY = "mirror_unlinked";
+var NO_LINKS = { blocked_by: [] };
+function ledgerLinks(ledger2, bead, mirrored) {
+  const parents = [];
+  const blockers = /* @__PURE__ */ new Set();
+  for (const dependency2 of bead.dependencies ?? []) {
+    if (dependency2.issue_id !== bead.id || dependency2.depends_on_id === bead.id) continue;
+    const other = ledger2.get(dependency2.depends_on_id);
+    if (other === void 0 || !mirrored(other)) continue;
+    if (dependency2.type === "parent-child") parents.push(other.id);
+    else if (dependency2.type === "blocks") blockers.add(other.id);
+  }
+  const parent = parents.sort(compareIds)[0];
+  return { ...parent !== void 0 ? { parent } : {}, blocked_by: [...blockers].sort(compareIds) };
+}
+function isIdList(value) {
+  return Array.isArray(value) && value.every((id) => typeof id === "string");
+}
 function syncedLinks(bead) {
   const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY];
-  return typeof stored === "object" && stored !== null && !Array.isArray(stored) ? stored : {};
+  if (typeof stored !== "object" || stored === null) return NO_LINKS;
+  const parent = typeof stored.parent === "string" ? stored.parent : void 0;
+  const blockedBy = isIdList(stored.blocked_by) ? [...new Set(stored.blocked_by)].sort(compareIds) : [];
+  return { ...parent !== void 0 ? { parent } : {}, blocked_by: blockedBy };
 }
+function storedLinks(links) {
+  const stored = {};
+  if (links.parent !== void 0) stored.parent = links.parent;
+  if (links.blocked_by.length > 0) stored.blocked_by = [...links.blocked_by].sort(compareIds);
+  return Object.keys(stored).length === 0 ? void 0 : stored;
+}
+function withSyncedLinks(bead, links) {
+  const stored = storedLinks(links);
+  const current = gastownMetadata(bead)[SYNCED_LINKS_KEY];
+  if (jsonEqual(current ?? null, stored ?? null)) return bead;
+  return withGastownMetadata(bead, { [SYNCED_LINKS_KEY]: stored });
+}
+function unlinkedParent(bead) {
+  const stored = gastownMetadata(bead)[UNLINKED_KEY];
+  return typeof stored === "object" && stored !== null && typeof stored.parent === "string" ? stored.parent : void 0;
+}
+function noLinkChanges(changes) {
+  return changes.parent.add === void 0 && changes.parent.remove === void 0 && changes.blockedBy.add.length === 0 && changes.blockedBy.remove.length === 0;
+}
+function linkChanges(ledger2, synced, unlinkable) {
+  let parent = {};
+  if (ledger2.parent !== synced.parent) {
+    const add = ledger2.parent !== void 0 && ledger2.parent !== unlinkable ? ledger2.parent : void 0;
+    parent = { ...add !== void 0 ? { add } : {}, ...synced.parent !== void 0 ? { remove: synced.parent } : {} };
+  }
+  const had = new Set(synced.blocked_by);
+  const has = new Set(ledger2.blocked_by);
+  return {
+    parent,
+    blockedBy: { add: ledger2.blocked_by.filter((id) => !had.has(id)), remove: synced.blocked_by.filter((id) => !has.has(id)) }
+  };
+}
+function beadsLinkingTo(ledger2, ids) {
+  const found = [];
+  for (const bead of ledger2.beads()) {
+    const links = bead.dependencies ?? [];
+    if (links.some((d) => d.issue_id === bead.id && (d.type === "parent-child" || d.type === "blocks") && ids.has(d.depends_on_id))) found.push(bead.id);
+  }
+  return found;
+}
+
+// app/mirror/mirror-work.ts
+var MIRROR_OPENING_KEY = "mirror_opening";
+var ISSUE_ID_KEY = "issue_id";
+var OPENING_GRACE_MS = 2 * 6e4;
+function issueNumberOf(ref, repo) {
+  const match = /\/([^/]+)\/([^/]+)\/issues\/(\d+)$/.exec(ref ?? "");
+  if (!match || match[1]?.toLowerCase() !== repo.owner.toLowerCase() || match[2]?.toLowerCase() !== repo.repo.toLowerCase()) return void 0;
+  return Number(match[3]);
+}
+function issueIdOf(bead) {
+  const id = gastownMetadata(bead)[ISSUE_ID_KEY];
+  return typeof id === "number" && Number.isInteger(id) ? id : void 0;
+}
+function openingAt(bead) {
+  return gastownString(bead, MIRROR_OPENING_KEY);
+}
+function mirrorWork(ledger2, ids, mirror2, repo, now2) {
+  const open3 = [];
+  const recover = [];
+  const sync = [];
+  for (const id of new Set(ids)) {
+    const bead = ledger2.get(id);
+    if (bead === void 0 || !isMirrored(bead, mirror2)) continue;
+    if (bead.external_ref !== void 0 && bead.external_ref !== "") {
+      if (issueNumberOf(bead.external_ref, repo) !== void 0) sync.push(bead);
+      continue;
+    }
+    const opening = openingAt(bead);
+    if (opening === void 0) open3.push(bead);
+    else if (!(now2.getTime() - Date.parse(opening) < OPENING_GRACE_MS)) recover.push(bead);
+  }
+  return { open: open3, recover, sync };
+}
+function mirrorBacklog(ledger2, mirror2) {
+  const ids = [];
+  let total = 0;
+  for (const bead of ledger2.beads()) {
+    if (!isMirrored(bead, mirror2)) continue;
+    total++;
+    if (bead.external_ref === void 0 || bead.external_ref === "") ids.push(bead.id);
+  }
+  return { pending: ids.length, total, ids };
+}
+function backlogLine(backlog) {
+  return `${backlog.pending} of ${backlog.total} bead${backlog.total === 1 ? "" : "s"} still to open on GitHub`;
+}
+function openingCost(ledger2, bead, mirror2) {
+  const links = ledgerLinks(ledger2, bead, (other) => isMirrored(other, mirror2));
+  return 1 + (beadStatus(bead) === "closed" ? 1 : 0) + (links.parent !== void 0 ? 1 : 0) + links.blocked_by.length + commentsToPost(bead).length;
+}
+function withOpeningIntents(ledger2, input2) {
+  const now2 = input2.slot.now;
+  let budget = budgetOf(ledger2, input2.owner, input2.repo);
+  let left = allowance(budget, now2);
+  const claimed = [];
+  let deferred = 0;
+  let spent = 0;
+  for (const id of input2.candidates) {
+    const bead = ledger2.get(id);
+    if (bead === void 0 || !isMirrored(bead, input2.mirror) || (bead.external_ref ?? "") !== "" || openingAt(bead) !== void 0) continue;
+    const cost = deferred > 0 ? Infinity : openingCost(ledger2, bead, input2.mirror);
+    if (cost > left) {
+      deferred++;
+      continue;
+    }
+    left -= cost;
+    spent += cost;
+    claimed.push(withGastownMetadata(bead, { [MIRROR_OPENING_KEY]: timestamp2(now2) }));
+  }
+  if (claimed.length === 0) return { ledger: ledger2, claimed, deferred };
+  budget = spend(budget, now2, spent);
+  const next = withMirrorBudget(ledger2.withBeads(claimed), input2.owner, input2.repo, budget, input2.slot);
+  return { ledger: next, claimed, deferred };
+}
+function withOpenedIssue(current, sent, issue2) {
+  if ((current.external_ref ?? "") !== "") return current;
+  const linked = withGastownMetadata({ ...current, external_ref: issue2.html_url }, { [ISSUE_ID_KEY]: issue2.id, [MIRROR_OPENING_KEY]: void 0 });
+  return withSynced(linked, readSynced(syncedAtCreation(sent)));
+}
+function withIssueId(current, id) {
+  return issueIdOf(current) === id ? current : withGastownMetadata(current, { [ISSUE_ID_KEY]: id });
+}
+
+// app/mirror/link-changes.ts
+var LINK_DEPENDENCY = { parent: "parent-child", blocked_by: "blocks" };
 function withLink(links, kind, target, added) {
   if (kind === "parent") {
     if (added ? links.parent === target : links.parent !== target) return links;
-    const next2 = { ...links };
-    if (added) next2.parent = target;
-    else delete next2.parent;
-    return next2;
+    return added ? { ...links, parent: target } : { blocked_by: links.blocked_by };
   }
-  const blockers = Array.isArray(links.blocked_by) ? links.blocked_by.filter((id) => typeof id === "string") : [];
-  if (blockers.includes(target) === added) return links;
-  const rest = blockers.filter((id) => id !== target);
-  const next = { ...links, blocked_by: (added ? [...rest, target] : rest).sort() };
-  if (next.blocked_by.length === 0) delete next.blocked_by;
-  return next;
+  if (links.blocked_by.includes(target) === added) return links;
+  const rest = links.blocked_by.filter((id) => id !== target);
+  return { ...links, blocked_by: added ? [...rest, target] : rest };
 }
 function isLink(dependency2, to, type) {
   return dependency2.depends_on_id === to && dependency2.type === type;
@@ -33301,15 +33533,11 @@ function applyLinkChange(ledger2, change, context) {
     if (next.length === 0) delete changed.dependencies;
     bead = changed;
   }
-  if (nextLinks !== links) bead = withGastownMetadata(bead, { [SYNCED_LINKS_KEY]: Object.keys(nextLinks).length === 0 ? void 0 : nextLinks });
+  if (nextLinks !== links) bead = withSyncedLinks(bead, nextLinks);
   return ledger2.withBead(bead);
 }
 
 // app/mirror/drift-plan.ts
-var ISSUE_URL = /^https?:\/\/[^/]+\/([^/]+\/[^/]+)\/issues\/\d+$/;
-function repositoryOf(url2) {
-  return ISSUE_URL.exec(url2)?.[1]?.toLowerCase();
-}
 function linkedTo(bead, issue2) {
   const meta3 = gastownMetadata(bead);
   if (bead.external_ref === issue2.html_url && meta3.issue_id === issue2.id && meta3.mirror_opening === void 0) return bead;
@@ -33384,7 +33612,7 @@ function planDrift(ledger2, input2) {
       if (!relinked.includes(bead.id)) relinked.push(bead.id);
     }
   }
-  const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && repositoryOf(bead.external_ref) === input2.repository.toLowerCase() && !listed2.has(bead.external_ref)).map((bead) => bead.id);
+  const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && issueNumberOf(bead.external_ref, input2.repository) !== void 0 && !listed2.has(bead.external_ref)).map((bead) => bead.id);
   const unopened = next.beads().filter((bead) => bead.external_ref === void 0 && isMirrored(bead, input2.mirror)).length;
   return { beads: dedupe(beads), edits, synced, recorded, imported, linked, relinked, unopened, lost };
 }
@@ -33400,12 +33628,6 @@ function applyDrift(ledger2, input2) {
 
 // app/mirror/drift-links.ts
 var REPAIR_SENDER = "github";
-function syncedLinksOf(bead) {
-  const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY];
-  const parent = typeof stored?.parent === "string" ? stored.parent : void 0;
-  const blockedBy = Array.isArray(stored?.blocked_by) ? stored.blocked_by.filter((id) => typeof id === "string") : [];
-  return { ...parent !== void 0 ? { parent } : {}, blocked_by: blockedBy };
-}
 function linkedBeads(ledger2, mirror2) {
   const byUrl = /* @__PURE__ */ new Map();
   for (const bead of ledger2.beads()) {
@@ -33417,7 +33639,7 @@ function linkListsToRead(ledger2, issues, mirror2) {
   const byUrl = linkedBeads(ledger2, mirror2);
   const children = /* @__PURE__ */ new Map();
   for (const bead of byUrl.values()) {
-    const parent = syncedLinksOf(bead).parent;
+    const parent = syncedLinks(bead).parent;
     if (parent !== void 0) children.set(parent, (children.get(parent) ?? 0) + 1);
   }
   const subIssues = [];
@@ -33429,7 +33651,7 @@ function linkListsToRead(ledger2, issues, mirror2) {
     const at = { number: issue2.number, html_url: issue2.html_url };
     if (typeof total === "number" && total !== (children.get(bead.id) ?? 0)) subIssues.push(at);
     const blockers = issue2.issue_dependencies_summary?.total_blocked_by;
-    if (typeof blockers === "number" && blockers !== syncedLinksOf(bead).blocked_by.length) blockedBy.push(at);
+    if (typeof blockers === "number" && blockers !== syncedLinks(bead).blocked_by.length) blockedBy.push(at);
   }
   return { subIssues, blockedBy };
 }
@@ -33443,16 +33665,16 @@ function driftLinkChanges(ledger2, lists, mirror2) {
     if (parent === void 0) continue;
     for (const childUrl of listed2) {
       const child = byUrl.get(childUrl);
-      if (child !== void 0 && syncedLinksOf(child).parent !== parent.id) change("parent", true, childUrl, parentUrl);
+      if (child !== void 0 && syncedLinks(child).parent !== parent.id) change("parent", true, childUrl, parentUrl);
     }
     for (const [childUrl, child] of byUrl) {
-      if (syncedLinksOf(child).parent === parent.id && !listed2.includes(childUrl)) change("parent", false, childUrl, parentUrl);
+      if (syncedLinks(child).parent === parent.id && !listed2.includes(childUrl)) change("parent", false, childUrl, parentUrl);
     }
   }
   for (const [blockedUrl, listed2] of lists.blockedBy) {
     const blocked = byUrl.get(blockedUrl);
     if (blocked === void 0) continue;
-    const agreed = syncedLinksOf(blocked).blocked_by;
+    const agreed = syncedLinks(blocked).blocked_by;
     for (const blockerUrl of listed2) {
       const blocker = byUrl.get(blockerUrl);
       if (blocker !== void 0 && !agreed.includes(blocker.id)) change("blocked_by", true, blockedUrl, blockerUrl);
@@ -33505,7 +33727,7 @@ async function repairDrift(town, cache) {
     issues: listing.issues,
     mirror: town.config.mirror,
     now: town.deps.clock(),
-    repository: `${town.owner}/${town.repo}`,
+    repository: repo,
     prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, current.records.keys()) ?? town.fallbackPrefix,
     links: driftLinkChanges(current, lists, town.config.mirror)
   });
@@ -33640,44 +33862,6 @@ async function findMirrorIssues(github, repo, wanted) {
   return found;
 }
 
-// app/mirror/mirror-comments.ts
-var MARKER2 = /<!-- gastown:comment ([^\s>]+) -->\s*$/;
-function commentMarker(commentId) {
-  return `<!-- gastown:comment ${commentId} -->`;
-}
-function markerCommentId(body) {
-  return MARKER2.exec(body ?? "")?.[1];
-}
-function commentKey(comment) {
-  return comment.id === void 0 ? void 0 : String(comment.id);
-}
-function githubIdOf(comment) {
-  const id = comment.github_id;
-  return typeof id === "number" ? id : void 0;
-}
-function commentsToPost(bead) {
-  return (bead.comments ?? []).filter((comment) => githubIdOf(comment) === void 0 && commentKey(comment) !== void 0);
-}
-function mirroredCommentBody(comment) {
-  const author = withoutMentions(comment.author.trim() === "" ? "someone" : comment.author);
-  return `${withoutMentions(comment.text)}
-
-<sub>${author}, in the ledger</sub>
-
-${commentMarker(commentKey(comment) ?? "")}`;
-}
-function withCommentGitHubIds(bead, ids) {
-  let changed = false;
-  const comments = (bead.comments ?? []).map((comment) => {
-    const key = commentKey(comment);
-    const githubId = key === void 0 ? void 0 : ids.get(key);
-    if (githubId === void 0 || githubIdOf(comment) !== void 0) return comment;
-    changed = true;
-    return { ...comment, github_id: githubId };
-  });
-  return changed ? { ...bead, comments } : bead;
-}
-
 // app/github/mirrored-comments.ts
 async function postedLedgerComments(github, issue2, since, botLogin) {
   const found = /* @__PURE__ */ new Map();
@@ -33704,74 +33888,6 @@ async function replyToIssue(github, issue2, body) {
     body
   });
   return { id: data.id };
-}
-
-// app/mirror/mirror-links.ts
-var SYNCED_LINKS_KEY2 = "synced_links";
-var UNLINKED_KEY = "mirror_unlinked";
-var NO_LINKS = { blocked_by: [] };
-function ledgerLinks(ledger2, bead, mirrored) {
-  const parents = [];
-  const blockers = /* @__PURE__ */ new Set();
-  for (const dependency2 of bead.dependencies ?? []) {
-    if (dependency2.issue_id !== bead.id || dependency2.depends_on_id === bead.id) continue;
-    const other = ledger2.get(dependency2.depends_on_id);
-    if (other === void 0 || !mirrored(other)) continue;
-    if (dependency2.type === "parent-child") parents.push(other.id);
-    else if (dependency2.type === "blocks") blockers.add(other.id);
-  }
-  const parent = parents.sort(compareIds)[0];
-  return { ...parent !== void 0 ? { parent } : {}, blocked_by: [...blockers].sort(compareIds) };
-}
-function isIdList(value) {
-  return Array.isArray(value) && value.every((id) => typeof id === "string");
-}
-function syncedLinks2(bead) {
-  const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY2];
-  if (typeof stored !== "object" || stored === null) return NO_LINKS;
-  const parent = typeof stored.parent === "string" ? stored.parent : void 0;
-  const blockedBy = isIdList(stored.blocked_by) ? [...new Set(stored.blocked_by)].sort(compareIds) : [];
-  return { ...parent !== void 0 ? { parent } : {}, blocked_by: blockedBy };
-}
-function storedLinks(links) {
-  const stored = {};
-  if (links.parent !== void 0) stored.parent = links.parent;
-  if (links.blocked_by.length > 0) stored.blocked_by = [...links.blocked_by].sort(compareIds);
-  return Object.keys(stored).length === 0 ? void 0 : stored;
-}
-function withSyncedLinks(bead, links) {
-  const stored = storedLinks(links);
-  const current = gastownMetadata(bead)[SYNCED_LINKS_KEY2];
-  if (jsonEqual(current ?? null, stored ?? null)) return bead;
-  return withGastownMetadata(bead, { [SYNCED_LINKS_KEY2]: stored });
-}
-function unlinkedParent(bead) {
-  const stored = gastownMetadata(bead)[UNLINKED_KEY];
-  return typeof stored === "object" && stored !== null && typeof stored.parent === "string" ? stored.parent : void 0;
-}
-function noLinkChanges(changes) {
-  return changes.parent.add === void 0 && changes.parent.remove === void 0 && changes.blockedBy.add.length === 0 && changes.blockedBy.remove.length === 0;
-}
-function linkChanges(ledger2, synced, unlinkable) {
-  let parent = {};
-  if (ledger2.parent !== synced.parent) {
-    const add = ledger2.parent !== void 0 && ledger2.parent !== unlinkable ? ledger2.parent : void 0;
-    parent = { ...add !== void 0 ? { add } : {}, ...synced.parent !== void 0 ? { remove: synced.parent } : {} };
-  }
-  const had = new Set(synced.blocked_by);
-  const has = new Set(ledger2.blocked_by);
-  return {
-    parent,
-    blockedBy: { add: ledger2.blocked_by.filter((id) => !had.has(id)), remove: synced.blocked_by.filter((id) => !has.has(id)) }
-  };
-}
-function beadsLinkingTo(ledger2, ids) {
-  const found = [];
-  for (const bead of ledger2.beads()) {
-    const links = bead.dependencies ?? [];
-    if (links.some((d) => d.issue_id === bead.id && (d.type === "parent-child" || d.type === "blocks") && ids.has(d.depends_on_id))) found.push(bead.id);
-  }
-  return found;
 }
 
 // app/mirror/changed-beads-trailer.ts
@@ -33807,148 +33923,6 @@ function changedBeadIds(before, after) {
 
 // app/mirror/ledger-push.ts
 var MIRROR_COMMIT_PREFIX = "Mirror: ";
-
-// app/mirror/mirror-budget.ts
-var MIRROR_SLOT_TYPE = "slot";
-var SECONDARY_LIMITS = { perMinute: 80, perHour: 500 };
-var MINUTE_MS = 6e4;
-var HOUR_MS = 60 * MINUTE_MS;
-function mirrorSlotRef(owner, repo) {
-  return `gastown:mirror/${owner}/${repo}`;
-}
-function readWindow(value) {
-  const window2 = value;
-  if (typeof window2 !== "object" || window2 === null) return void 0;
-  if (typeof window2.since !== "string" || Number.isNaN(Date.parse(window2.since)) || typeof window2.used !== "number" || !(window2.used >= 0)) return void 0;
-  return { since: window2.since, used: window2.used };
-}
-function budgetOf(ledger2, owner, repo) {
-  const slot = beadByExternalRef(ledger2, mirrorSlotRef(owner, repo));
-  const meta3 = slot === void 0 ? {} : gastownMetadata(slot);
-  const minute = readWindow(meta3.minute);
-  const hour = readWindow(meta3.hour);
-  return { ...minute ? { minute } : {}, ...hour ? { hour } : {} };
-}
-function usedIn(window2, now2, length) {
-  if (window2 === void 0) return 0;
-  const age = now2.getTime() - Date.parse(window2.since);
-  return age >= 0 && age < length ? window2.used : 0;
-}
-function allowance(budget, now2) {
-  return Math.max(0, Math.min(
-    SECONDARY_LIMITS.perMinute - usedIn(budget.minute, now2, MINUTE_MS),
-    SECONDARY_LIMITS.perHour - usedIn(budget.hour, now2, HOUR_MS)
-  ));
-}
-function spendIn(window2, now2, length, requests) {
-  const age = window2 === void 0 ? Infinity : now2.getTime() - Date.parse(window2.since);
-  return window2 !== void 0 && age >= 0 && age < length ? { since: window2.since, used: window2.used + requests } : { since: timestamp2(now2), used: requests };
-}
-function spend(budget, now2, requests) {
-  if (requests <= 0) return budget;
-  return { minute: spendIn(budget.minute, now2, MINUTE_MS, requests), hour: spendIn(budget.hour, now2, HOUR_MS, requests) };
-}
-function withMirrorBudget(ledger2, owner, repo, budget, write) {
-  const ref = mirrorSlotRef(owner, repo);
-  const now2 = timestamp2(write.now);
-  const title2 = `Mirror of ${owner}/${repo} to GitHub issues`;
-  const bead = beadByExternalRef(ledger2, ref) ?? {
-    id: newBeadId({ prefix: write.prefix, title: title2, description: ref, creator: write.actor, createdAt: write.now }, ledger2.records),
-    title: title2,
-    description: "What the mirror has spent of GitHub's secondary limits (80 content-creating requests a minute, 500 an hour) while it opens issues for work beads.",
-    status: "open",
-    priority: 4,
-    issue_type: MIRROR_SLOT_TYPE,
-    created_at: now2,
-    created_by: write.actor,
-    updated_at: now2,
-    external_ref: ref
-  };
-  return ledger2.withBead(withGastownMetadata({ ...bead, updated_at: now2 }, { minute: budget.minute, hour: budget.hour }));
-}
-
-// app/mirror/mirror-work.ts
-var MIRROR_OPENING_KEY = "mirror_opening";
-var ISSUE_ID_KEY = "issue_id";
-var OPENING_GRACE_MS = 2 * 6e4;
-function issueNumberOf(ref, repo) {
-  const match = /\/([^/]+)\/([^/]+)\/issues\/(\d+)$/.exec(ref ?? "");
-  if (!match || match[1]?.toLowerCase() !== repo.owner.toLowerCase() || match[2]?.toLowerCase() !== repo.repo.toLowerCase()) return void 0;
-  return Number(match[3]);
-}
-function issueIdOf(bead) {
-  const id = gastownMetadata(bead)[ISSUE_ID_KEY];
-  return typeof id === "number" && Number.isInteger(id) ? id : void 0;
-}
-function openingAt(bead) {
-  return gastownString(bead, MIRROR_OPENING_KEY);
-}
-function mirrorWork(ledger2, ids, mirror2, repo, now2) {
-  const open3 = [];
-  const recover = [];
-  const sync = [];
-  for (const id of new Set(ids)) {
-    const bead = ledger2.get(id);
-    if (bead === void 0 || !isMirrored(bead, mirror2)) continue;
-    if (bead.external_ref !== void 0 && bead.external_ref !== "") {
-      if (issueNumberOf(bead.external_ref, repo) !== void 0) sync.push(bead);
-      continue;
-    }
-    const opening = openingAt(bead);
-    if (opening === void 0) open3.push(bead);
-    else if (!(now2.getTime() - Date.parse(opening) < OPENING_GRACE_MS)) recover.push(bead);
-  }
-  return { open: open3, recover, sync };
-}
-function mirrorBacklog(ledger2, mirror2) {
-  const ids = [];
-  let total = 0;
-  for (const bead of ledger2.beads()) {
-    if (!isMirrored(bead, mirror2)) continue;
-    total++;
-    if (bead.external_ref === void 0 || bead.external_ref === "") ids.push(bead.id);
-  }
-  return { pending: ids.length, total, ids };
-}
-function backlogLine(backlog) {
-  return `${backlog.pending} of ${backlog.total} bead${backlog.total === 1 ? "" : "s"} still to open on GitHub`;
-}
-function openingCost(ledger2, bead, mirror2) {
-  const links = ledgerLinks(ledger2, bead, (other) => isMirrored(other, mirror2));
-  return 1 + (beadStatus(bead) === "closed" ? 1 : 0) + (links.parent !== void 0 ? 1 : 0) + links.blocked_by.length + commentsToPost(bead).length;
-}
-function withOpeningIntents(ledger2, input2) {
-  const now2 = input2.slot.now;
-  let budget = budgetOf(ledger2, input2.owner, input2.repo);
-  let left = allowance(budget, now2);
-  const claimed = [];
-  let deferred = 0;
-  let spent = 0;
-  for (const id of input2.candidates) {
-    const bead = ledger2.get(id);
-    if (bead === void 0 || !isMirrored(bead, input2.mirror) || (bead.external_ref ?? "") !== "" || openingAt(bead) !== void 0) continue;
-    const cost = deferred > 0 ? Infinity : openingCost(ledger2, bead, input2.mirror);
-    if (cost > left) {
-      deferred++;
-      continue;
-    }
-    left -= cost;
-    spent += cost;
-    claimed.push(withGastownMetadata(bead, { [MIRROR_OPENING_KEY]: timestamp2(now2) }));
-  }
-  if (claimed.length === 0) return { ledger: ledger2, claimed, deferred };
-  budget = spend(budget, now2, spent);
-  const next = withMirrorBudget(ledger2.withBeads(claimed), input2.owner, input2.repo, budget, input2.slot);
-  return { ledger: next, claimed, deferred };
-}
-function withOpenedIssue(current, sent, issue2) {
-  if ((current.external_ref ?? "") !== "") return current;
-  const linked = withGastownMetadata({ ...current, external_ref: issue2.html_url }, { [ISSUE_ID_KEY]: issue2.id, [MIRROR_OPENING_KEY]: void 0 });
-  return withSynced(linked, readSynced(syncedAtCreation(sent)));
-}
-function withIssueId(current, id) {
-  return issueIdOf(current) === id ? current : withGastownMetadata(current, { [ISSUE_ID_KEY]: id });
-}
 
 // app/handlers/mirror-beads.ts
 var NOTHING = { opened: [], recovered: [], updated: [], linked: 0, commented: 0, notes: [] };
@@ -34120,7 +34094,7 @@ async function sendLinks(town, view, id, issues, outcome, notes, report, mirrore
   const bead = view.get(id);
   if (bead === void 0) return;
   const wanted = ledgerLinks(view, bead, mirrored);
-  const synced = syncedLinks2(bead);
+  const synced = syncedLinks(bead);
   const changes = linkChanges(wanted, synced, unlinkedParent(bead));
   if (noLinkChanges(changes)) return;
   const own3 = await issueOfBead(town, view, id, issues, outcome);
