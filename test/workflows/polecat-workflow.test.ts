@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { defaultConfig } from "../../app/config/config-schema.js";
 import { polecatInputs } from "../../app/town/polecat-dispatch.js";
+import { renderExpressions, type Contexts } from "../../local-town/workflow-expressions.js";
 import { AGENTS, startPolecatTown, type PolecatTown } from "../polecat/polecat-harness.js";
 
 interface Workflow {
@@ -24,25 +25,7 @@ const called = read<Workflow>(".github/workflows/gastown-polecat.yml");
 const caller = read<Workflow>("examples/workflows/gastown-polecat.yml");
 const action = read<{ inputs: Record<string, { required?: boolean; default?: string }> }>("action/polecat/action.yml");
 
-interface Contexts {
-  readonly inputs: Readonly<Record<string, string>>;
-  readonly secrets: Readonly<Record<string, string>>;
-  readonly github: Readonly<Record<string, string>>;
-}
-
-/**
- * A workflow value as GitHub renders it, for the few expressions these workflows use; any other
- * expression fails the test, so nothing is taken on trust.
- */
-function render(value: string, contexts: Contexts): string {
-  return value.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, expression: string) => {
-    const plain = /^(inputs|secrets|github)\.([A-Za-z_][\w-]*)$/.exec(expression);
-    if (plain) return contexts[plain[1] as keyof Contexts][plain[2] as string] ?? "";
-    const json = /^fromJSON\(inputs\.(\w+)\)\.(\w+)$/.exec(expression);
-    if (json) return String((JSON.parse(contexts.inputs[json[1] as string] ?? "{}") as Record<string, unknown>)[json[2] as string]);
-    throw new Error(`an expression this test does not know: ${expression}`);
-  });
-}
+const render = renderExpressions;
 
 const polecatStep = () => {
   const steps = called.jobs["polecat"]?.steps ?? [];

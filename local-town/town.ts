@@ -1,0 +1,79 @@
+// `npm run town`: a whole Gas Town on this machine, told as it happens (see README, "Try it").
+// Effects only: the options, the checks, the terminal; the town is start-local-town.ts's.
+import { writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { REPO } from "../test/app/app-harness.js";
+import { startLocalTown } from "./start-local-town.js";
+import { progressLine, marked } from "./story.js";
+import { summaryLines, whereToLook } from "./summary.js";
+import { parseTownArgs, TOWN_USAGE } from "./town-args.js";
+import { exportTown } from "./town-export.js";
+import { reachableCopy, ROOT } from "./town-paths.js";
+
+/** Seconds without a story line before the progress line says what the town waits for. */
+const QUIET_SECONDS = 10;
+
+async function main(): Promise<number> {
+  const args = parseTownArgs(process.argv.slice(2));
+  if ("error" in args) {
+    process.stderr.write(`${args.error}\n${TOWN_USAGE}\n`);
+    return 2;
+  }
+  const sandbox = !args.noSandbox;
+  if (process.getuid?.() !== 0) {
+    process.stderr.write(sandbox
+      ? "The local town runs each agent in the polecat sandbox, as a user of its own, which needs root: run `sudo npm run town`.\n"
+      : "Without root the local town cannot run the agent yet: the polecat action makes the agent's own user even without the sandbox. Run `sudo npm run town -- --no-sandbox`.\n");
+    return 1;
+  }
+  const started = Date.now();
+  const stamp = () => `+${String(Math.round((Date.now() - started) / 100) / 10).padStart(5)}s`;
+  let lastTold = Date.now();
+  const say = (line: string) => {
+    lastTold = Date.now();
+    process.stdout.write(`${marked(`${stamp()} ${line}`, sandbox)}\n`);
+  };
+  if (!sandbox) say("The polecat sandbox is OFF (--no-sandbox): each agent runs unisolated, with the runner's network.");
+
+  const agents = reachableCopy(join(ROOT, "local-town/agents"), "gastown-town-agents-");
+  if (args.agent === "claude") {
+    process.stderr.write("The Claude Code agent is not wired into the local town yet: run `npm run town -- --agent command`.\n");
+    return 1;
+  }
+  const town = await startLocalTown({
+    agent: { kind: "command", command: join(agents, "hasty.sh") }, sandbox, readOnly: [agents], secrets: {}, tell: say,
+  });
+  const progress = setInterval(() => {
+    const quiet = Math.round((Date.now() - lastTold) / 1000);
+    if (quiet >= QUIET_SECONDS) say(progressLine(town.running(), quiet));
+  }, QUIET_SECONDS * 1000);
+  try {
+    await town.landed(args.timeoutSeconds * 1000);
+    say("Everything slung has landed.");
+  } catch (error) {
+    say(`The town stopped waiting: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    clearInterval(progress);
+  }
+  const out = join(tmpdir(), `gastown-town-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+  const exported = await exportTown(town.town, town.slung, out);
+  for (const line of summaryLines(exported.issues, exported.digests, Math.round((Date.now() - started) / 1000))) say(line);
+  for (const line of whereToLook(exported.clone, exported.ledger)) say(line);
+  if (args.keep) {
+    const env = join(out, "town.env");
+    await writeFile(env, [
+      `GASTOWN_TOWN_API=${town.town.github.urls.api}`, `GASTOWN_TOWN_REPO=${REPO}`,
+      `GASTOWN_TOWN_MAYOR_TOKEN=${town.town.github.userToken("mayor")}`, `GASTOWN_TOWN_ANN_TOKEN=${town.town.github.userToken("ann")}`, "",
+    ].join("\n"));
+    say(`The town keeps running. Its API: ${town.town.github.urls.api} (tokens in ${env}).`);
+    say(`  curl -s -H "Authorization: Bearer $(sed -n 's/^GASTOWN_TOWN_MAYOR_TOKEN=//p' ${env})" ${town.town.github.urls.api}/repos/${REPO}/issues`);
+    say(`  local-town/town-as.sh ${env} mayor 4 /sling      # comment as a person; /peek works the same`);
+    say("Ctrl-C stops it.");
+    await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+  }
+  await town.close();
+  return 0;
+}
+
+process.exitCode = await main();
