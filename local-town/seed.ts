@@ -30,6 +30,26 @@ done
 exit $status
 `;
 
+/**
+ * A two-step formula for a quicker town (the test's): the agent readies the part, then submits.
+ * The refinery still sends failing work back with the shipped mol-polecat-fix.
+ */
+export const QUICK_FORMULA = "harbor-quick";
+const QUICK_FORMULA_TEXT = `formula: ${QUICK_FORMULA}
+description: Ready the harbor part the issue names, then submit it.
+version: 1
+vars:
+  bead: { description: The work bead, required: true }
+steps:
+  - id: implement
+    title: Ready the part {{bead}} names
+    description: Make the file the issue names say ready, and commit it with the trailers.
+  - id: submit
+    title: Submit {{bead}}
+    description: Close the step; the action publishes the work.
+    needs: [implement]
+`;
+
 export interface SeedAgent {
   /** `command`: the stand-in at this absolute path; `claude`: Claude Code on `model`. */
   readonly kind: "command" | "claude";
@@ -58,5 +78,6 @@ export function seedFiles(agent: SeedAgent, sandbox: boolean): Record<string, st
     ".github/workflows/gastown-gates.yml": example("gastown-gates.yml"),
     ".github/workflows/gastown-refinery.yml": example("gastown-refinery.yml"),
     ".github/workflows/gastown-patrol.yml": example("gastown-patrol.yml"),
+    [`.beads/formulas/${QUICK_FORMULA}.formula.yaml`]: QUICK_FORMULA_TEXT,
   };
 }

@@ -5,18 +5,19 @@
 import { gastownApp } from "../app/gastown-app.js";
 import { realDependencies, type AppDependencies } from "../app/handlers/app-dependencies.js";
 import { REPO, startTown, type Town } from "../test/app/app-harness.js";
+import type { PolecatJobOptions } from "./polecat-job.js";
 import { startLocalRunner, type LocalRunner, type RunnerEvent } from "./local-runner.js";
 import { pullsToApprove } from "./reviewer.js";
 import { seedFiles, SEED_ISSUES, type SeedAgent } from "./seed.js";
-import { deliveryStory, jobLineStory } from "./story.js";
+import { Story } from "./story.js";
 
 export const REVIEWER = "mayor";
 
 export interface LocalTownOptions {
   readonly agent: SeedAgent;
   readonly sandbox: boolean;
-  /** Directories the agent reads besides its own: the stand-in's scripts, the agent CLI's install. */
-  readonly readOnly: readonly string[];
+  /** How the runner runs the polecat action: what the agent reads besides its own, the agent cache, inputs set over the workflow's. */
+  readonly polecat: PolecatJobOptions;
   /** The repository's secrets (ANTHROPIC_API_KEY for the polecat workflow). */
   readonly secrets: Readonly<Record<string, string>>;
   readonly tell: (line: string) => void;
@@ -24,6 +25,8 @@ export interface LocalTownOptions {
   readonly patrolEveryMs?: number;
   /** Jobs the runner runs at once; 3 unless given. */
   readonly parallel?: number;
+  /** The sling label: `gt:sling` (mol-polecat-work) unless given, `gt:sling/harbor-quick` for a quicker town. */
+  readonly label?: string;
 }
 
 export interface LocalTown {
@@ -39,18 +42,20 @@ export interface LocalTown {
 }
 
 export async function startLocalTown(options: LocalTownOptions): Promise<LocalTown> {
+  options.tell("Starting GitHub (the emulator), the App server and the local runner…");
   const deps: AppDependencies = { ...realDependencies };
   const town = await startTown({ files: seedFiles(options.agent, options.sandbox), deps });
   await town.serve(gastownApp(deps, { patrolEveryMs: options.patrolEveryMs ?? 60_000 }));
 
+  const story = new Story();
   const jobs = new Map<number, string>();
   const runner: LocalRunner = startLocalRunner({
     github: town.github, repo: REPO, secrets: options.secrets, parallel: options.parallel ?? 3,
-    polecat: { readOnly: options.readOnly },
+    polecat: options.polecat,
     report: (event: RunnerEvent) => {
       if (event.kind === "started") jobs.set(event.run.id, event.run.displayTitle);
       if (event.kind === "completed") jobs.delete(event.run.id);
-      if (event.kind === "log") for (const line of jobLineStory(event.run.displayTitle, event.line)) options.tell(line);
+      if (event.kind === "log") for (const line of story.fromJobLine(event.run.displayTitle, event.line)) options.tell(line);
     },
   });
 
@@ -61,7 +66,7 @@ export async function startLocalTown(options: LocalTownOptions): Promise<LocalTo
     for (; told < deliveries.length; told++) {
       const delivery = deliveries[told];
       if (delivery === undefined || delivery.event.startsWith("installation")) continue;
-      for (const line of deliveryStory(delivery)) options.tell(line);
+      for (const line of story.fromDelivery(delivery)) options.tell(line);
     }
     for (const number of pullsToApprove(town.github.state.repos[REPO]?.issues ?? [], REVIEWER)) {
       if (approving.has(number)) continue;
@@ -72,12 +77,13 @@ export async function startLocalTown(options: LocalTownOptions): Promise<LocalTo
     }
   }, 100);
 
+  options.tell(`Seeding ${REPO}: ann opens ${SEED_ISSUES.length} issues, the mayor slings ${SEED_ISSUES.filter((i) => i.slung).length}.`);
   const slung: number[] = [];
   for (const issue of SEED_ISSUES) {
     const opened = await town.as("ann", "POST", `/repos/${REPO}/issues`, { title: issue.title, body: issue.body }) as { number: number };
     if (issue.slung) slung.push(opened.number);
   }
-  for (const number of slung) await town.as("mayor", "POST", `/repos/${REPO}/issues/${number}/labels`, { labels: ["gt:sling"] });
+  for (const number of slung) await town.as("mayor", "POST", `/repos/${REPO}/issues/${number}/labels`, { labels: [options.label ?? "gt:sling"] });
 
   const allLanded = async (): Promise<boolean> => {
     if (!slung.every((number) => town.issue(number).state === "closed")) return false;
