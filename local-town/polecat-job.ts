@@ -1,7 +1,7 @@
 // The polecat action run as a local runner's job runs it: as root, with the inputs its workflow
 // step maps and the runner's GITHUB_* variables, and, as a hosted runner is thrown away after
 // the job, the agent's user and the job's work directory made for this job and removed after it.
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../action/polecat/runner.js";

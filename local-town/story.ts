@@ -74,7 +74,8 @@ export class Story {
     const first = line.split("\n")[0] ?? "";
     const step = /^Step (\d+ of \d+, [^:]+):/.exec(first);
     if (step) return [`${who}: step ${step[1]}`];
-    if (first.startsWith("The agent ended")) return [`${who}: ${first.replace(/\. The end of its output:$/, ".")}`];
+    // A stand-in agent's stream counts no turns: then only how it ended is worth telling.
+    if (first.startsWith("The agent ended")) return [`${who}: ${first.replace(/\. The end of its output:$/, ".").replace(/; 0 turns, .*$/, ".")}`];
     if (/^(Polecat \S+ claimed|Made the work ref|Continuing the work ref|Recorded the exit|The polecat ended|Every gate passed|Installing |::error::|failed:|notice:|warning:|The agent runs|The local runner skips|[✓✗] )/.test(first)) {
       return [`${who}: ${first}`];
     }
@@ -87,7 +88,7 @@ export class Story {
     if (status !== undefined && comment?.id !== undefined) {
       if (this.headlines.get(comment.id) === status) return [];
       this.headlines.set(comment.id, status);
-      return [`#${issue}'s status: ${status}`];
+      return [`the App on #${issue}: ${status}`];
     }
     if (!created) return [];
     return [`${who === BOT ? "the App" : who} on #${issue}: ${gist(body)}`];

@@ -70,6 +70,7 @@ async function main(): Promise<number> {
     ].join("\n"));
     say(`The town keeps running. Its API: ${town.town.github.urls.api} (tokens in ${env}).`);
     say(`  curl -s -H "Authorization: Bearer $(sed -n 's/^GASTOWN_TOWN_MAYOR_TOKEN=//p' ${env})" ${town.town.github.urls.api}/repos/${REPO}/issues`);
+    say(`  git clone ${town.town.github.gitUrl(REPO, town.town.github.userToken("mayor"))}   # then gt ledger on its gastown/ledger`);
     say(`  local-town/town-as.sh ${env} mayor 4 /sling      # comment as a person; /peek works the same`);
     say("Ctrl-C stops it.");
     await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));

@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { defaultConfig } from "../../app/config/config-schema.js";
 import { polecatInputs } from "../../app/town/polecat-dispatch.js";
-import { renderExpressions, type Contexts } from "../../local-town/workflow-expressions.js";
+import { renderExpressions } from "../../local-town/workflow-expressions.js";
+import { planJobs } from "../../local-town/workflow-jobs.js";
 import { AGENTS, startPolecatTown, type PolecatTown } from "../polecat/polecat-harness.js";
 
 interface Workflow {
@@ -76,20 +77,16 @@ describe("a run of the workflow", () => {
   it("drives the action with what the workflows map from a real dispatch, to the end of the molecule", async () => {
     polecat = await startPolecatTown({ command: `${AGENTS}/diligent.sh` });
     const dispatched = polecat.runs().at(-1);
-    // The caller's inputs become the called workflow's, which become the action's.
-    const callerContexts: Contexts = { inputs: dispatched?.inputs ?? {}, secrets: { ANTHROPIC_API_KEY: "sk-ant-test" }, github: {} };
-    const callInputs = Object.fromEntries(Object.entries(caller.jobs["polecat"]?.with ?? {}).map(([name, value]) => [name, render(value, callerContexts)]));
-    const callSecrets = Object.fromEntries(Object.entries(caller.jobs["polecat"]?.secrets ?? {}).map(([name, value]) => [name, render(value, callerContexts)]));
-    const withs = polecatStep().with ?? {};
-    const contexts: Contexts = { inputs: callInputs, secrets: callSecrets, github: { token: dispatched?.token ?? "" } };
-    const given = Object.fromEntries(Object.entries(withs).map(([name, value]) => [name, render(value, contexts)]));
-    // What the step leaves out, the runner fills from action.yml's defaults.
-    const inputs = Object.fromEntries(Object.entries(action.inputs).map(([name, input]) =>
-      [name, given[name] ?? render(input.default ?? "", contexts)]));
-
-    expect(inputs).toEqual({
+    // The caller's inputs become the called workflow's, which become the action's, as the local
+    // runner reads them (local-town/workflow-jobs.ts); what the step leaves out comes from action.yml.
+    const own = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");
+    const jobs = planJobs(own("examples/workflows/gastown-polecat.yml"), {
+      inputs: dispatched?.inputs ?? {}, token: dispatched?.token ?? "", secrets: { ANTHROPIC_API_KEY: "sk-ant-test" },
+    }, own);
+    const inputs = {
       ...dispatched?.inputs, "api-key": "sk-ant-test", token: dispatched?.token, "model-base-url": "", "allow-persistent-runner": "false", "agent-cache": "",
-    });
+    };
+    expect(jobs).toEqual([{ key: "polecat", steps: [{ kind: "action", action: "polecat", inputs, env: {} }] }]);
     const { outcome } = await polecat.runPolecat({ inputs });
     expect(outcome).toMatchObject({ kind: "exited", exit: "COMPLETED" });
   });
