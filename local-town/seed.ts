@@ -62,7 +62,7 @@ export function seedConfig(agent: SeedAgent, sandbox: boolean): string {
   if (agent.kind === "command") lines.push("  agent: command", `  command: ${agent.command}`);
   if (agent.model !== undefined) lines.push(`  model: ${agent.model}`);
   if (!sandbox) lines.push("  sandbox: off");
-  lines.push("refinery:", "  mode: review", "  gates: { commands: [sh test/harbor.sh], checks: none }", "mirror:", "  enabled: false");
+  lines.push("refinery:", "  mode: review", "  gates: { commands: [sh test/harbor.sh], checks: none }");
   return `${lines.join("\n")}\n`;
 }
 

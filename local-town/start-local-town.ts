@@ -44,7 +44,8 @@ export interface LocalTown {
 export async function startLocalTown(options: LocalTownOptions): Promise<LocalTown> {
   options.tell("Starting GitHub (the emulator), the App server and the local runner…");
   const deps: AppDependencies = { ...realDependencies };
-  const town = await startTown({ files: seedFiles(options.agent, options.sandbox), deps });
+  // The mirror on, as a new town has it: the issues become beads, and the beads' changes issues'.
+  const town = await startTown({ files: seedFiles(options.agent, options.sandbox), deps, mirror: true });
   await town.serve(gastownApp(deps, { patrolEveryMs: options.patrolEveryMs ?? 60_000 }));
 
   const story = new Story();
