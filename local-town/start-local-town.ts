@@ -4,6 +4,7 @@
 // What happens is told line by line through `tell`. The CLI (town.ts) and the test use this.
 import { gastownApp } from "../app/gastown-app.js";
 import { realDependencies, type AppDependencies } from "../app/handlers/app-dependencies.js";
+import { removeUsersOfDeadRuns } from "../test/agents/test-agent-users.js";
 import { REPO, startTown, type Town } from "../test/app/app-harness.js";
 import type { PolecatJobOptions } from "./polecat-job.js";
 import { startLocalRunner, type LocalRunner, type RunnerEvent } from "./local-runner.js";
@@ -42,6 +43,8 @@ export interface LocalTown {
 }
 
 export async function startLocalTown(options: LocalTownOptions): Promise<LocalTown> {
+  // The agent users of a town that was killed midway, named after its process (polecat-job.ts).
+  await removeUsersOfDeadRuns();
   options.tell("Starting GitHub (the emulator), the App server and the local runner…");
   const deps: AppDependencies = { ...realDependencies };
   // The mirror on, as a new town has it: the issues become beads, and the beads' changes issues'.

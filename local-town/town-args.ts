@@ -27,7 +27,7 @@ export const TOWN_USAGE = `Usage: npm run town -- [--keep] [--quick] [--no-sandb
 
 With ANTHROPIC_API_KEY set, the polecats use the real model; without, a scripted one.`;
 
-export function parseTownArgs(argv: readonly string[]): TownArgs | { readonly error: string } {
+export function parseTownArgs(argv: readonly string[]): TownArgs | { readonly error: string } | { readonly help: true } {
   let keep = false;
   let noSandbox = false;
   let quick = false;
@@ -37,6 +37,7 @@ export function parseTownArgs(argv: readonly string[]): TownArgs | { readonly er
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     switch (arg) {
+      case "--help": return { help: true };
       case "--keep": keep = true; break;
       case "--no-sandbox": noSandbox = true; break;
       case "--quick": quick = true; break;

@@ -24,6 +24,10 @@ const QUIET_SECONDS = 10;
 
 async function main(): Promise<number> {
   const args = parseTownArgs(process.argv.slice(2));
+  if ("help" in args) {
+    process.stdout.write(`${TOWN_USAGE}\n`);
+    return 0;
+  }
   if ("error" in args) {
     process.stderr.write(`${args.error}\n${TOWN_USAGE}\n`);
     return 2;

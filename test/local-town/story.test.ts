@@ -80,5 +80,6 @@ describe("npm run town's arguments", () => {
       .toEqual({ keep: true, noSandbox: true, quick: true, agent: "command", timeoutSeconds: 90, agentCache: "/c" });
     expect(parseTownArgs(["--agent", "codex"])).toEqual({ error: "--agent takes claude or command (got codex)" });
     expect(parseTownArgs(["--fast"])).toEqual({ error: "unknown argument --fast" });
+    expect(parseTownArgs(["--quick", "--help"])).toEqual({ help: true });
   });
 });

@@ -26,8 +26,6 @@ const called = read<Workflow>(".github/workflows/gastown-polecat.yml");
 const caller = read<Workflow>("examples/workflows/gastown-polecat.yml");
 const action = read<{ inputs: Record<string, { required?: boolean; default?: string }> }>("action/polecat/action.yml");
 
-const render = renderExpressions;
-
 const polecatStep = () => {
   const steps = called.jobs["polecat"]?.steps ?? [];
   const step = steps.find((s) => s.uses?.endsWith("/action/polecat@v1"));
@@ -61,8 +59,8 @@ describe("the polecat workflows", () => {
     const job = called.jobs["polecat"];
     const limits = polecatInputs({ bead: "town-a1b", molecule: "m", polecat: "p", attempt: 1 }, defaultConfig().polecat).limits as string;
     const contexts = { inputs: { bead: "town-a1b", limits }, secrets: {}, github: {} };
-    expect(render(job?.["timeout-minutes"] ?? "", contexts)).toBe("75");
-    expect(render(job?.concurrency?.group ?? "", contexts)).toBe("gastown-polecat-town-a1b");
+    expect(renderExpressions(job?.["timeout-minutes"] ?? "", contexts)).toBe("75");
+    expect(renderExpressions(job?.concurrency?.group ?? "", contexts)).toBe("gastown-polecat-town-a1b");
     expect(job?.concurrency?.["cancel-in-progress"]).toBe(false);
   });
 });
