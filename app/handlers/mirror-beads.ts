@@ -147,7 +147,7 @@ export async function mirrorBeads(town: TownEvent, ids: Iterable<string>, seen: 
       const issue = issues.get(bead.id) ?? await getMirrorIssue(github, issueRef(town, current));
       const linked = current.external_ref ? current : { ...current, external_ref: issue.html_url };
       const { edit } = syncBeadAndIssue(linked, issue, { now });
-      const after = edit === undefined ? issue : await editIssue<MirrorIssue>(github, { ...repo, issue_number: issue.number }, edit);
+      const after = edit === undefined ? issue : await editIssue(github, { ...repo, issue_number: issue.number }, edit, issue);
       if (edit !== undefined) report.updated.push(bead.id);
       issues.set(bead.id, after);
       outcome(bead.id).synced = after;

@@ -4,7 +4,7 @@
 // first: a commit that records a field as synced before its edit landed would, if the edit then
 // failed, make the next look take GitHub's old value as a person's change and lose the ledger's.
 // Idempotent, so `gt mirror sync`, the patrol and a second replica may all run it.
-import { editIssue } from "../github/edit-issue.js";
+import { sendIssueEdit } from "../github/edit-issue.js";
 import { listIssues, type PageCache } from "../github/issue-pages.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
 import type { Ledger } from "../ledger/ledger.js";
@@ -36,7 +36,7 @@ export async function repairDrift(town: Town, cache?: PageCache): Promise<DriftR
     links: driftLinkChanges(current, lists, town.config.mirror),
   });
   const plan = planDrift(ledger, input(ledger));
-  for (const repair of plan.edits) await editIssue(town.github, { ...repo, issue_number: repair.number }, repair.edit);
+  for (const repair of plan.edits) await sendIssueEdit(town.github, { ...repo, issue_number: repair.number }, repair.edit);
   let wrote = false;
   if (plan.beads.length > 0) {
     const written = await town.store.update(() => driftMessage(plan), (current) => applyDrift(current, input(current)));

@@ -6,7 +6,7 @@
 //   4. after the commit, each issue edit the merge decided for the ledger's side is sent
 // A person's edit so makes one round trip: one ledger commit and no edit back, and the ledger →
 // GitHub direction skips that commit (the mirror's own) and, were it to look, finds both sides agree.
-import { editIssue } from "../github/edit-issue.js";
+import { sendIssueEdit } from "../github/edit-issue.js";
 import { MIRROR_COMMIT_PREFIX } from "../mirror/ledger-push.js";
 import type { MirrorContext } from "../mirror/mirror-context.js";
 import { applyMirrorChanges, mirrorChangeOf, type MirrorApplied, type MirrorChange } from "../mirror/mirror-changes.js";
@@ -79,6 +79,6 @@ async function applyBatch(ref: RepositoryRef, deps: AppDependencies, botLogin: s
   // ledger does not. The commit recorded the edited fields as GitHub held them (beadUntilEdited),
   // so a crash between the two leaves an edit the next sync of the issue sends again.
   for (const { issueNumber, edit } of applied?.edits ?? []) {
-    await editIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issueNumber }, edit);
+    await sendIssueEdit(town.github, { owner: town.owner, repo: town.repo, issue_number: issueNumber }, edit);
   }
 }
