@@ -5,7 +5,7 @@
 // writer's update is lost.
 import { randomUUID } from "node:crypto";
 import { Ledger } from "../ledger/ledger.js";
-import { renderLedgerConfig } from "../ledger/ledger-config.js";
+import { EMPTY_LEDGER_CONFIG, parseLedgerConfig, renderLedgerConfig, type LedgerConfig } from "../ledger/ledger-config.js";
 import { loadLedger } from "../ledger/read-ledger.js";
 import { serializeLedger } from "../ledger/write-ledger.js";
 import { changedBeadIds, formatChangedBeads } from "../mirror/changed-beads-trailer.js";
@@ -126,10 +126,25 @@ export class LedgerStore {
    * a patrol pass. One that does write reads again through `update`.
    */
   async peek(): Promise<Ledger> {
+    const text = await this.branchFile(LEDGER_PATH);
+    return text === undefined ? Ledger.empty() : loadLedger(text, { file: `${this.options.branch}:${LEDGER_PATH}` });
+  }
+
+  /**
+   * `.beads/config.yaml` as it is on the branch now, in one request: the custom statuses and
+   * types the ledger allows. The empty config when the branch has none.
+   */
+  async readConfig(): Promise<LedgerConfig> {
+    const text = await this.branchFile(LEDGER_CONFIG_PATH);
+    return text === undefined ? EMPTY_LEDGER_CONFIG : parseLedgerConfig(text, `${this.options.branch}:${LEDGER_CONFIG_PATH}`);
+  }
+
+  /** A file of the branch as it is now (its raw contents), or undefined when there is none. */
+  private async branchFile(path: string): Promise<string | undefined> {
     const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
-      ...this.repoParams, path: LEDGER_PATH, ref: `refs/heads/${this.options.branch}`, headers: { accept: "application/vnd.github.raw+json" },
+      ...this.repoParams, path, ref: `refs/heads/${this.options.branch}`, headers: { accept: "application/vnd.github.raw+json" },
     }), undefined);
-    return answer === undefined ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
+    return answer === undefined ? undefined : rawText(answer.data);
   }
 
   /**

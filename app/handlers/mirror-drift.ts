@@ -11,6 +11,7 @@ import type { Ledger } from "../ledger/ledger.js";
 import { applyDrift, planDrift, type DriftInput, type DriftPlan } from "../mirror/drift-plan.js";
 import { driftLinkChanges, linkListsToRead, type IssueAt, type LinkLists, type ListsToRead } from "../mirror/drift-links.js";
 import { listBlockedBy, listSubIssues, type LinkedIssue } from "../github/sub-issues.js";
+import { LedgerStatuses } from "./mirror-statuses.js";
 import type { Town } from "./repository-town.js";
 
 export type DriftReport =
@@ -30,8 +31,9 @@ export async function repairDrift(town: Town, cache?: PageCache): Promise<DriftR
   const listing = await listIssues(town.github, repo, cache);
   const ledger = await town.store.peek();
   const lists = await readLinkLists(town, linkListsToRead(ledger, listing.issues, town.config.mirror));
+  const customStatuses = await new LedgerStatuses(town.store).for(listing.issues);
   const input = (current: Ledger): DriftInput => ({
-    issues: listing.issues, mirror: town.config.mirror, now: town.deps.clock(), repository: repo,
+    issues: listing.issues, mirror: town.config.mirror, now: town.deps.clock(), repository: repo, customStatuses,
     prefix: ledgerPrefix(town.config.ledger.prefix ?? undefined, current.records.keys()) ?? town.fallbackPrefix,
     links: driftLinkChanges(current, lists, town.config.mirror),
   });

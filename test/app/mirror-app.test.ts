@@ -160,7 +160,8 @@ describe("a crash", () => {
     ]);
     expect(issues().map((i) => i.number)).toEqual([1]);
     const recorded = (await town.ledger())?.get("gt-a1");
-    expect(recorded).toEqual(opened(bead, 1));
+    // Synced with the issue as found: the time of its state is recorded with it.
+    expect(recorded).toEqual(opened(bead, 1, { issue_updated_at: town.issue(1).updatedAt }));
   });
 });
 

@@ -85,7 +85,7 @@ describe("the drift repair", () => {
     await town.store.update("Raise the priority", (ledger) => ledger.update(bead.id, (b) => ({ ...b, priority: 0 })));
 
     const report = repaired(await repairDrift(town, cache));
-    expect(report.plan.edits).toEqual([{ number: 1, bead: bead.id, edit: { labels: ["type::task", "priority::critical"] } }]);
+    expect(report.plan.edits).toEqual([{ number: 1, bead: bead.id, edit: { addLabels: ["type::task", "priority::critical"] } }]);
     const issue = github.state.repos["octo/town"]?.issues[0];
     expect(issue?.labels).toEqual(["type::task", "priority::critical"]);
     // The record of what was synced is written once; then both sides agree.
