@@ -10,7 +10,7 @@ import { commentUuid } from "../../app/mirror/comment-changes.js";
 import type { GitHubIssue } from "../../app/mirror/issue-shape.js";
 import { gastownMetadata, withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { DEFAULT_APP_EVENTS } from "../emulator/emulator.js";
-import { call } from "../emulator/testing.js";
+import { call, commitOnBranch } from "../emulator/testing.js";
 import type { Delivery } from "../emulator/webhooks/deliveries.js";
 import { REPO, startTown, type Town, type TownOptions } from "./app-harness.js";
 
@@ -58,10 +58,14 @@ async function issueNow(number: number): Promise<GitHubIssue> {
 
 /** Writes the ledger as another writer would (a polecat, a person's push): not the App. */
 async function writeLedger(change: (bead: Bead) => Bead, number = 1): Promise<void> {
-  const github = restClient({ token: town.github.userToken("mayor"), baseUrl: town.github.urls.api, retries: 0 });
-  const store = new LedgerStore(github, { owner: "octo", repo: "town", branch: "gastown/ledger", prefix: "town" });
   const bead = await beadOf(number);
-  await store.update("A change in the ledger", (ledger) => ledger.withBead(change(bead)));
+  await mayorsStore().update("A change in the ledger", (ledger) => ledger.withBead(change(bead)));
+}
+
+/** The ledger as another writer reads and writes it: with its config when its beads need it. */
+function mayorsStore(): LedgerStore {
+  const github = restClient({ token: town.github.userToken("mayor"), baseUrl: town.github.urls.api, retries: 0 });
+  return new LedgerStore(github, { owner: "octo", repo: "town", branch: "gastown/ledger", prefix: "town" });
 }
 
 /** Hands the deliveries to the App all at once, as a burst of webhooks arrives at a server. */
@@ -296,6 +300,32 @@ describe("no loops, no churn", () => {
     ]);
     expect(commits()).toBe(1);
     expect(await beadOf(1)).toEqual(bead);
+  });
+
+  it("a status:: label naming one of the ledger's custom statuses reaches the bead, the config read for that batch only", async () => {
+    await start();
+    await openIssue("Fix the pumps", "They leak.");
+    await town.deliver();
+    await commitOnBranch(town.github, REPO, town.github.userToken("mayor"), {
+      branch: "gastown/ledger", message: "Statuses of our own", files: { ".beads/config.yaml": 'issue-prefix: "town"\nstatus:\n  custom: "review"\n' },
+    });
+    const configReads = () => requests().filter((r) => r === "GET /repos/octo/town/contents/.beads%2Fconfig.yaml?ref=refs%2Fheads%2Fgastown%2Fledger");
+    town.sent.length = 0;
+    await town.as("ann", "POST", "/repos/octo/town/issues/1/labels", { labels: ["status::blocked"] });
+    await town.deliver();
+    expect((await beadOf(1)).status).toBe("blocked");
+    expect(configReads()).toEqual([]);
+
+    town.sent.length = 0;
+    town.github.resetCounters();
+    await town.as("ann", "DELETE", "/repos/octo/town/issues/1/labels/status::blocked");
+    await town.as("ann", "POST", "/repos/octo/town/issues/1/labels", { labels: ["status::review"] });
+    await deliverAtOnce(await town.newDeliveries());
+    const ledger = await mayorsStore().peek();
+    expect(ledger.beads().find((b) => b.external_ref === URL_OF(1))?.status).toBe("review");
+    expect(configReads()).toHaveLength(1);
+    expect(commits()).toBe(1);
+    expect(town.sent.filter((s) => s.method !== "GET")).toHaveLength(3);
   });
 
   it("a title changed on both sides keeps GitHub's, with both versions in the bead's notes", async () => {
