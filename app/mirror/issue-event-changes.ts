@@ -6,7 +6,8 @@
 //
 // The webhook's issue is the state to use: no request reads it again. Several events on one issue
 // in one batch come down to the newest (by `updated_at`) with the oldest `changes.*.from` among
-// them, which is what GitHub held before the batch's first edit.
+// them, which is what GitHub held before the batch's first edit; across batches, a state older than
+// the one the bead last took in is left alone (issue-seen-at.ts).
 import type { Bead } from "../ledger/bead-schema.js";
 import { beadByExternalRef } from "../ledger/external-ref.js";
 import type { Ledger } from "../ledger/ledger.js";
