@@ -90,7 +90,7 @@ export function describeDrift(report: DriftReport): string {
     ...(plan.linked.length > 0 ? [`${plan.linked.length} linked after an interrupted opening`] : []),
     ...(plan.recorded.length > 0 ? [`${plan.recorded.length} recorded as in agreement`] : []),
     ...(plan.relinked.length > 0 ? [`${plan.relinked.length} with links taken from GitHub`] : []),
-    ...(plan.commented.length > 0 ? [`${plan.commented.length} with comments taken from GitHub`] : []),
+    ...(plan.commented.length > 0 ? [`${plan.commented.length} bead${plan.commented.length === 1 ? "" : "s"} with comments taken from GitHub`] : []),
   ];
   const lines = [
     `Mirror: ${did.join(", ")}; ${listing.requests} page${listing.requests === 1 ? "" : "s"} read, ${listing.notModified} unchanged.`,

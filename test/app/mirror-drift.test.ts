@@ -50,6 +50,12 @@ async function onlyBead(): Promise<Bead> {
   return beads[0] as Bead;
 }
 
+async function onlyBeadOf(title: string): Promise<Bead> {
+  const beads = (await town.store.read()).ledger.beads().filter((bead) => bead.title === title);
+  expect(beads).toHaveLength(1);
+  return beads[0] as Bead;
+}
+
 function repaired(report: DriftReport) {
   if (report.kind !== "repaired") throw new Error("the mirror is off");
   return report;
@@ -214,5 +220,12 @@ describe("the drift repair", () => {
       [1, "From the terminal", "ann"], [2, "Filed in the ledger", "ann"],
     ]);
     expect((await gt("--login", "ann")).stdout).toBe("Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 0 issues imported; 1 page read, 0 unchanged.\n");
+
+    // Told who Gas Town comments as, it takes in comments too.
+    await asAnn("POST", "/repos/octo/town/issues/1/comments", { body: "Seen from the terminal too." });
+    expect((await gt("--bot-login", "gastown[bot]")).stdout).toBe(
+      "Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 0 issues imported, 1 bead with comments taken from GitHub; 2 pages read, 0 unchanged.\n",
+    );
+    expect((await onlyBeadOf("From the terminal")).comments?.map((c) => [c.author, c.text])).toEqual([["ann", "Seen from the terminal too."]]);
   });
 });
