@@ -32,7 +32,7 @@ function look(comments: ListedComment[], since = "2026-12-01T00:00:00Z", pageSiz
   return { comments, since, pageSize, botLogin: "gastown[bot]" };
 }
 
-const taken = (c: ListedComment, text = c.body) => ({
+const taken = (c: ListedComment, text = c.body ?? "") => ({
   id: commentUuid(c.html_url), issue_id: "gt-a1", author: "ann", text, created_at: c.created_at, github_id: c.id,
 });
 
