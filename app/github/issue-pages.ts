@@ -116,3 +116,12 @@ export async function listCommentsSince(github: GitHubClient, repo: RepoRef, sin
     query: since,
   }, cache);
 }
+
+/**
+ * When the repository's most recently updated comment was last updated, by GitHub's clock; undefined
+ * when it has none. One request, for where the comment listing starts the first time.
+ */
+export async function newestCommentUpdate(github: GitHubClient, repo: RepoRef): Promise<string | undefined> {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/issues/comments", { ...repo, sort: "updated", direction: "desc", per_page: 1 });
+  return (data as readonly ListedComment[])[0]?.updated_at;
+}

@@ -6,17 +6,19 @@
 // Idempotent, so `gt mirror sync`, the patrol and a second replica may all run it. Comments are
 // looked at only when the App's login is known: without it, the App's own would be taken in.
 import { editIssue } from "../github/edit-issue.js";
-import { listCommentsSince, listIssues, type Listing, type PageCache } from "../github/issue-pages.js";
+import { listCommentsSince, listIssues, newestCommentUpdate, type PageCache } from "../github/issue-pages.js";
 import { PER_PAGE } from "../github/pages.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
 import type { Ledger } from "../ledger/ledger.js";
-import { timestamp } from "../molecules/pour.js";
-import type { ListedComment } from "../mirror/drift-comments.js";
+import type { CommentLook } from "../mirror/drift-comments.js";
 import { commentWatermarkOf } from "../mirror/mirror-budget.js";
 import { applyDrift, planDrift, type DriftInput, type DriftPlan } from "../mirror/drift-plan.js";
 import { driftLinkChanges, linkListsToRead, type IssueAt, type LinkLists, type ListsToRead } from "../mirror/drift-links.js";
 import { listBlockedBy, listSubIssues, type LinkedIssue } from "../github/sub-issues.js";
 import type { Town } from "./repository-town.js";
+
+/** Where the comment listing starts in a repository that has none yet: they are all to come. */
+const BEFORE_ANY_COMMENT = "1970-01-01T00:00:00Z";
 
 export type DriftReport =
   | { readonly kind: "off" }
@@ -36,13 +38,12 @@ export async function repairDrift(town: Town & { readonly botLogin?: string }, c
   const listing = await listIssues(town.github, repo, cache);
   const ledger = await town.store.peek();
   const lists = await readLinkLists(town, linkListsToRead(ledger, listing.issues, town.config.mirror));
-  const since = commentWatermarkOf(ledger, town.owner, town.repo) ?? timestamp(town.deps.clock());
-  const comments: Listing<ListedComment> | undefined = town.botLogin === undefined ? undefined : await listCommentsSince(town.github, repo, since, cache);
+  const comments = town.botLogin === undefined ? undefined : await readComments(town, town.botLogin, commentWatermarkOf(ledger, town.owner, town.repo), cache);
   const input = (current: Ledger): DriftInput => ({
     issues: listing.issues, mirror: town.config.mirror, now: town.deps.clock(), repository: repo,
     prefix: ledgerPrefix(town.config.ledger.prefix ?? undefined, current.records.keys()) ?? town.fallbackPrefix,
     links: driftLinkChanges(current, lists, town.config.mirror),
-    ...(comments && town.botLogin !== undefined ? { comments: { comments: comments.items, since, pageSize: PER_PAGE, botLogin: town.botLogin } } : {}),
+    ...(comments ? { comments: comments.look } : {}),
   });
   const plan = planDrift(ledger, input(ledger));
   for (const repair of plan.edits) await editIssue(town.github, { ...repo, issue_number: repair.number }, repair.edit);
@@ -53,6 +54,22 @@ export async function repairDrift(town: Town & { readonly botLogin?: string }, c
   }
   const read = { requests: listing.requests + (comments?.requests ?? 0), notModified: listing.notModified + (comments?.notModified ?? 0) };
   return { kind: "repaired", plan, listing: read, wrote };
+}
+
+/**
+ * The comments made or edited since the watermark. The first look starts at the newest comment
+ * there is, by GitHub's clock rather than the machine's, which may be off.
+ */
+async function readComments(
+  town: Town, botLogin: string, recorded: string | undefined, cache: PageCache | undefined,
+): Promise<{ readonly look: CommentLook; readonly requests: number; readonly notModified: number }> {
+  const repo = { owner: town.owner, repo: town.repo };
+  const since = recorded ?? await newestCommentUpdate(town.github, repo) ?? BEFORE_ANY_COMMENT;
+  const listing = await listCommentsSince(town.github, repo, since, cache);
+  return {
+    look: { comments: listing.items, since, pageSize: PER_PAGE, botLogin },
+    requests: listing.requests + (recorded === undefined ? 1 : 0), notModified: listing.notModified,
+  };
 }
 
 /** The sub-issue and blocked-by lists of the issues whose counts moved: one request each, mostly none. */

@@ -7,9 +7,10 @@
 // rules (comment-changes.ts): the App's comments and slash commands never taken in, a comment
 // held (by `github_id`) never added twice, an edit changing only its text.
 //
-// The watermark starts at the repair's first look, as the webhooks start when the mirror is
-// switched on: comments made before are the issue's history, which importing an issue does not
-// take either. It moves only when the comments since it fill a page: a look then lists the same
+// The watermark starts at the repair's first look (at the newest comment then, by GitHub's clock),
+// as the webhooks start when the mirror is switched on: comments made before are the issue's
+// history, which importing an issue does not take either (the newest is judged, being `since`
+// itself). It moves only when the comments since it fill a page: a look then lists the same
 // URL as the last, which GitHub answers 304, free, while nothing was made or edited; the
 // comments webhooks brought keep being listed until a page is full, and the page they fill is
 // what moving the watermark costs, one commit a page. Moving it to the newest comment listed is

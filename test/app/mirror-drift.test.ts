@@ -143,8 +143,8 @@ describe("the drift repair", () => {
     const app = { ...town, botLogin: "gastown[bot]" };
     await asAnn("POST", "/repos/octo/town/issues", { title: "Fix the pumps" });
     const first = repaired(await repairDrift(app, cache));
-    // The first look sets the watermark at its own time: earlier comments are the issue's history.
-    expect(first.plan.watermark).toBe("2025-06-01T12:00:00Z");
+    // The first look sets the watermark at the newest comment then: there is none, so all are to come.
+    expect(first.plan.watermark).toBe("1970-01-01T00:00:00Z");
     const bead = await onlyBead();
     const url = `${github.urls.web}/octo/town/issues/1`;
 
@@ -221,10 +221,10 @@ describe("the drift repair", () => {
     ]);
     expect((await gt("--login", "ann")).stdout).toBe("Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 0 issues imported; 1 page read, 0 unchanged.\n");
 
-    // Told who Gas Town comments as, it takes in comments too.
+    // Told who Gas Town comments as, it takes in comments too: the first time, from the newest one there is.
     await asAnn("POST", "/repos/octo/town/issues/1/comments", { body: "Seen from the terminal too." });
     expect((await gt("--bot-login", "gastown[bot]")).stdout).toBe(
-      "Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 0 issues imported, 1 bead with comments taken from GitHub; 2 pages read, 0 unchanged.\n",
+      "Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 0 issues imported, 1 bead with comments taken from GitHub; 3 pages read, 0 unchanged.\n",
     );
     expect((await onlyBeadOf("From the terminal")).comments?.map((c) => [c.author, c.text])).toEqual([["ann", "Seen from the terminal too."]]);
   });
