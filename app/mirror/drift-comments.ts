@@ -43,7 +43,7 @@ export interface ListedComment {
 export interface CommentLook {
   /** The comments updated at `since` or later, least recently updated first. */
   readonly comments: readonly ListedComment[];
-  /** Where the listing started: the recorded watermark, or the first look's time. */
+  /** Where the listing started: the recorded watermark, or, the first time, the newest comment then. */
   readonly since: string;
   /** How many comments a page holds: once those since the watermark fill one, it moves. */
   readonly pageSize: number;
