@@ -76172,6 +76172,10 @@ async function listCommentsSince(github, repo, since, cache) {
     query: since
   }, cache);
 }
+async function newestCommentUpdate(github, repo) {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/issues/comments", { ...repo, sort: "updated", direction: "desc", per_page: 1 });
+  return data[0]?.updated_at;
+}
 
 // app/github/installation-repositories.ts
 async function listInstallationRepositories(github) {
@@ -77564,14 +77568,14 @@ function driftLinkChanges(ledger2, lists, mirror2) {
 }
 
 // app/handlers/mirror-drift.ts
+var BEFORE_ANY_COMMENT = "1970-01-01T00:00:00Z";
 async function repairDrift(town, cache) {
   if (!town.config.mirror.enabled) return { kind: "off" };
   const repo = { owner: town.owner, repo: town.repo };
   const listing = await listIssues(town.github, repo, cache);
   const ledger2 = await town.store.peek();
   const lists = await readLinkLists(town, linkListsToRead(ledger2, listing.issues, town.config.mirror));
-  const since = commentWatermarkOf(ledger2, town.owner, town.repo) ?? timestamp2(town.deps.clock());
-  const comments = town.botLogin === void 0 ? void 0 : await listCommentsSince(town.github, repo, since, cache);
+  const comments = town.botLogin === void 0 ? void 0 : await readComments(town, town.botLogin, commentWatermarkOf(ledger2, town.owner, town.repo), cache);
   const input2 = (current) => ({
     issues: listing.issues,
     mirror: town.config.mirror,
@@ -77579,7 +77583,7 @@ async function repairDrift(town, cache) {
     repository: repo,
     prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, current.records.keys()) ?? town.fallbackPrefix,
     links: driftLinkChanges(current, lists, town.config.mirror),
-    ...comments && town.botLogin !== void 0 ? { comments: { comments: comments.items, since, pageSize: PER_PAGE, botLogin: town.botLogin } } : {}
+    ...comments ? { comments: comments.look } : {}
   });
   const plan = planDrift(ledger2, input2(ledger2));
   for (const repair of plan.edits) await editIssue(town.github, { ...repo, issue_number: repair.number }, repair.edit);
@@ -77590,6 +77594,16 @@ async function repairDrift(town, cache) {
   }
   const read = { requests: listing.requests + (comments?.requests ?? 0), notModified: listing.notModified + (comments?.notModified ?? 0) };
   return { kind: "repaired", plan, listing: read, wrote };
+}
+async function readComments(town, botLogin, recorded, cache) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const since = recorded ?? await newestCommentUpdate(town.github, repo) ?? BEFORE_ANY_COMMENT;
+  const listing = await listCommentsSince(town.github, repo, since, cache);
+  return {
+    look: { comments: listing.items, since, pageSize: PER_PAGE, botLogin },
+    requests: listing.requests + (recorded === void 0 ? 1 : 0),
+    notModified: listing.notModified
+  };
 }
 async function readLinkLists(town, toRead) {
   const urls = (linked) => linked.map((issue3) => issue3.payload.html_url);
