@@ -36,8 +36,6 @@ export type RunnerEvent =
   | { readonly kind: "completed"; readonly run: RunRecord; readonly job: string; readonly conclusion: "success" | "failure" };
 
 export interface LocalRunner {
-  /** Whether no job is running or waiting. */
-  idle(): boolean;
   /** Stops taking runs and waits for the running jobs to end. */
   stop(): Promise<void>;
 }
@@ -63,7 +61,6 @@ export function startLocalRunner(options: LocalRunnerOptions): LocalRunner {
   };
   const timer = setInterval(look, options.pollMs ?? 100);
   return {
-    idle: () => running.size === 0 && waiting.length === 0 && !(options.github.state.repos[options.repo]?.runs ?? []).some((r) => r.status === "queued" && !taken.has(r.id)),
     async stop() {
       stopped = true;
       clearInterval(timer);
