@@ -42,6 +42,7 @@ export interface LocalRunner {
 
 export function startLocalRunner(options: LocalRunnerOptions): LocalRunner {
   const taken = new Set<number>();
+  const groups = new Set<string>();
   const waiting: RunRecord[] = [];
   const running = new Set<Promise<void>>();
   let stopped = false;
@@ -53,7 +54,7 @@ export function startLocalRunner(options: LocalRunnerOptions): LocalRunner {
     }
     while (!stopped && running.size < options.parallel && waiting.length > 0) {
       const run = waiting.shift() as RunRecord;
-      const job = runJobs(run, options).catch((error: unknown) => {
+      const job = runJobs(run, options, groups).catch((error: unknown) => {
         options.report({ kind: "log", run, line: `::error::the local runner failed: ${error instanceof Error ? error.message : String(error)}` });
       }).finally(() => running.delete(job));
       running.add(job);
@@ -69,14 +70,23 @@ export function startLocalRunner(options: LocalRunnerOptions): LocalRunner {
   };
 }
 
-async function runJobs(run: RunRecord, options: LocalRunnerOptions): Promise<void> {
+async function runJobs(run: RunRecord, options: LocalRunnerOptions, groups: Set<string>): Promise<void> {
   const { github, repo } = options;
   const path = github.state.repos[repo]?.workflows.find((w) => w.id === run.workflowId)?.path;
   const file = path === undefined ? undefined : await github.git(repo).fileAt(run.headSha, path);
   if (file === undefined) return;
   const own = (relative: string) => readFileSync(join(ROOT, relative), "utf8");
   const jobs = planJobs(file.content.toString("utf8"), { inputs: run.inputs, token: run.token, secrets: options.secrets }, own);
-  for (const job of jobs) await runJob(run, job, options);
+  for (const job of jobs) {
+    // One job of a concurrency group at a time: this one stays queued while another runs.
+    while (job.concurrency.some((group) => groups.has(group))) await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 100));
+    for (const group of job.concurrency) groups.add(group);
+    try {
+      await runJob(run, job, options);
+    } finally {
+      for (const group of job.concurrency) groups.delete(group);
+    }
+  }
 }
 
 async function runJob(run: RunRecord, planned: PlannedJob, options: LocalRunnerOptions): Promise<void> {

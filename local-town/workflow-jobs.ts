@@ -20,7 +20,11 @@ export interface PlannedJob {
   /** The key under `jobs:` of the dispatched workflow: the emulator advances jobs by it. */
   readonly key: string;
   readonly steps: readonly JobStep[];
+  /** The `concurrency` groups it runs in (the workflows' and the jobs', a called one's too): one job of a group runs at a time. */
+  readonly concurrency: readonly string[];
 }
+
+type Concurrency = string | { readonly group?: string } | undefined;
 
 interface Step {
   readonly uses?: string;
@@ -35,10 +39,12 @@ interface Job {
   readonly secrets?: Record<string, unknown> | "inherit";
   readonly steps?: readonly Step[];
   readonly env?: Record<string, unknown>;
+  readonly concurrency?: Concurrency;
 }
 interface Workflow {
   readonly jobs?: Record<string, Job>;
   readonly env?: Record<string, unknown>;
+  readonly concurrency?: Concurrency;
 }
 
 export interface RunFacts {
@@ -61,21 +67,35 @@ export function ownPath(uses: string): string | undefined {
 export function planJobs(workflowText: string, run: RunFacts, own: OwnFile): PlannedJob[] {
   const workflow = parse(workflowText) as Workflow;
   const contexts: Contexts = { inputs: run.inputs ?? {}, secrets: run.secrets, github: { token: run.token } };
-  return Object.entries(workflow.jobs ?? {}).map(([key, job]) => ({ key, steps: jobSteps(job, workflow.env, contexts, own) }));
+  return Object.entries(workflow.jobs ?? {}).map(([key, job]) => {
+    const planned = jobSteps(job, workflow.env, contexts, own);
+    return { key, steps: planned.steps, concurrency: [...groups([workflow.concurrency, job.concurrency], contexts), ...planned.concurrency] };
+  });
 }
 
-function jobSteps(job: Job, workflowEnv: Record<string, unknown> | undefined, contexts: Contexts, own: OwnFile): JobStep[] {
+function jobSteps(job: Job, workflowEnv: Record<string, unknown> | undefined, contexts: Contexts, own: OwnFile): { steps: JobStep[]; concurrency: string[] } {
   if (job.uses !== undefined) {
     const path = ownPath(job.uses);
-    if (path === undefined) return [{ kind: "skipped", what: `the reusable workflow ${job.uses}` }];
+    if (path === undefined) return { steps: [{ kind: "skipped", what: `the reusable workflow ${job.uses}` }], concurrency: [] };
     const inputs = renderAll(job.with, contexts);
     const secrets = job.secrets === "inherit" ? contexts.secrets : renderAll(job.secrets, contexts);
     const called = parse(own(path)) as Workflow;
     const inner: Contexts = { inputs, secrets, github: contexts.github };
-    return Object.values(called.jobs ?? {}).flatMap((calledJob) => jobSteps(calledJob, called.env, inner, own));
+    const jobs = Object.values(called.jobs ?? {}).map((calledJob) => {
+      const planned = jobSteps(calledJob, called.env, inner, own);
+      return { steps: planned.steps, concurrency: [...groups([calledJob.concurrency], inner), ...planned.concurrency] };
+    });
+    return { steps: jobs.flatMap((j) => j.steps), concurrency: [...groups([called.concurrency], inner), ...jobs.flatMap((j) => j.concurrency)] };
   }
   const jobEnv = { ...renderAll(workflowEnv, contexts), ...renderAll(job.env, contexts) };
-  return (job.steps ?? []).map((step) => planStep(step, jobEnv, contexts, own));
+  return { steps: (job.steps ?? []).map((step) => planStep(step, jobEnv, contexts, own)), concurrency: [] };
+}
+
+function groups(given: readonly Concurrency[], contexts: Contexts): string[] {
+  return given.flatMap((c) => {
+    const group = typeof c === "string" ? c : c?.group;
+    return group === undefined ? [] : [renderExpressions(group, contexts)];
+  });
 }
 
 function planStep(step: Step, jobEnv: Record<string, string>, contexts: Contexts, own: OwnFile): JobStep {

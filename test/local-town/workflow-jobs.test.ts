@@ -12,17 +12,17 @@ const run = (inputs: Record<string, string> | null) => ({ inputs, token: "ghs_ru
 describe("the local runner's reading of a workflow", () => {
   it("checks out the gates' commit, then runs the gates with the dispatched commands", () => {
     expect(planJobs(example("gastown-gates.yml"), run({ commands: '["sh test/harbor.sh"]', attempt: "2", base: "main" }), own)).toEqual([
-      { key: "gates", steps: [{ kind: "checkout" }, { kind: "action", action: "gates", inputs: { commands: '["sh test/harbor.sh"]' }, env: {} }] },
+      { key: "gates", steps: [{ kind: "checkout" }, { kind: "action", action: "gates", inputs: { commands: '["sh test/harbor.sh"]' }, env: {} }], concurrency: [] },
     ]);
   });
 
-  it("gives the refinery and the patrol the run's token by action.yml's defaults", () => {
+  it("gives the refinery and the patrol the run's token by action.yml's defaults, in their concurrency groups", () => {
     const defaults = { token: "ghs_run", "app-slug": "", "bot-login": "", "github-token": "ghs_run" };
     expect(planJobs(example("gastown-refinery.yml"), run({ base: "main" }), own)).toEqual([
-      { key: "refinery", steps: [{ kind: "action", action: "refinery", inputs: { ...defaults, base: "main" }, env: {} }] },
+      { key: "refinery", steps: [{ kind: "action", action: "refinery", inputs: { ...defaults, base: "main" }, env: {} }], concurrency: ["gastown-refinery-main"] },
     ]);
     expect(planJobs(example("gastown-patrol.yml"), run(null), own)).toEqual([
-      { key: "patrol", steps: [{ kind: "action", action: "patrol", inputs: defaults, env: {} }] },
+      { key: "patrol", steps: [{ kind: "action", action: "patrol", inputs: defaults, env: {} }], concurrency: ["gastown-patrol"] },
     ]);
   });
 
@@ -33,8 +33,8 @@ describe("the local runner's reading of a workflow", () => {
       "  other:", "    uses: someone/else/.github/workflows/x.yml@v1",
     ].join("\n");
     expect(planJobs(workflow, run(null), own)).toEqual([
-      { key: "test", steps: [{ kind: "checkout" }, { kind: "skipped", what: 'the script step "npm test"' }, { kind: "skipped", what: "the action actions/setup-node@v4" }] },
-      { key: "other", steps: [{ kind: "skipped", what: "the reusable workflow someone/else/.github/workflows/x.yml@v1" }] },
+      { key: "test", steps: [{ kind: "checkout" }, { kind: "skipped", what: 'the script step "npm test"' }, { kind: "skipped", what: "the action actions/setup-node@v4" }], concurrency: [] },
+      { key: "other", steps: [{ kind: "skipped", what: "the reusable workflow someone/else/.github/workflows/x.yml@v1" }], concurrency: [] },
     ]);
   });
 });

@@ -84,7 +84,9 @@ describe("a run of the workflow", () => {
     const inputs = {
       ...dispatched?.inputs, "api-key": "sk-ant-test", token: dispatched?.token, "model-base-url": "", "allow-persistent-runner": "false", "agent-cache": "",
     };
-    expect(jobs).toEqual([{ key: "polecat", steps: [{ kind: "action", action: "polecat", inputs, env: {} }] }]);
+    expect(jobs).toEqual([{
+      key: "polecat", steps: [{ kind: "action", action: "polecat", inputs, env: {} }], concurrency: [`gastown-polecat-${dispatched?.inputs?.["bead"]}`],
+    }]);
     const { outcome } = await polecat.runPolecat({ inputs });
     expect(outcome).toMatchObject({ kind: "exited", exit: "COMPLETED" });
   });
