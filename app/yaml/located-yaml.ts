@@ -21,10 +21,16 @@ export function formatLocatedProblem(problem: LocatedProblem): string {
   return `${where}${problem.field ? ` ${problem.field}:` : ""} ${problem.message}`;
 }
 
+/** A key as a message names it: quoted unless it is a plain name, so "" and "a b" show as keys. */
+const PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
+
 /** `steps[2].needs[0]`: how a path reads in a message. */
 export function fieldName(path: YamlPath): string {
   let name = "";
-  for (const part of path) name += typeof part === "number" ? `[${part}]` : name ? `.${part}` : part;
+  for (const part of path) {
+    const key = typeof part === "string" && !PLAIN_KEY.test(part) ? JSON.stringify(part) : part;
+    name += typeof part === "number" ? `[${part}]` : name ? `.${key}` : key;
+  }
   return name;
 }
 

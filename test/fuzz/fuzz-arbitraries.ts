@@ -105,11 +105,13 @@ export function mutateJson(value: Json, mutations: readonly JsonMutation[]): Jso
     nodesOf(root.value, (next) => { root.value = next; }, nodes);
     const node = nodes[mutation.at % nodes.length];
     if (node === undefined) continue;
+    // fast-check reuses what it generated while shrinking: what goes into the tree is a copy.
+    const value = structuredClone(mutation.value);
     if (mutation.kind === "drop" && node.drop) node.drop();
     else if (mutation.kind === "add" && typeof node.value === "object" && node.value !== null && !Array.isArray(node.value)) {
-      define(node.value as Record<string, Json>, mutation.key, mutation.value);
+      define(node.value as Record<string, Json>, mutation.key, value);
     } else if (mutation.kind === "wrap") node.set([node.value]);
-    else node.set(mutation.value);
+    else node.set(value);
   }
   return root.value;
 }

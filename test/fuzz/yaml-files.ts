@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { expect } from "vitest";
 import { stringify } from "yaml";
-import type { LocatedProblem } from "../../app/yaml/located-yaml.js";
+import { formatLocatedProblem, type LocatedProblem } from "../../app/yaml/located-yaml.js";
 import { editText, jsonMutation, mutateJson, yamlEdit } from "./fuzz-arbitraries.js";
 
 export interface YamlCase {
@@ -35,7 +35,9 @@ export function expectLocated(problems: readonly LocatedProblem[], file: string,
     expect(problem.column).toBeGreaterThanOrEqual(1);
     expect(problem.message.trim()).not.toBe("");
     expect(problem.message).not.toMatch(/\[object \w+\]/);
-    // A file that reads as a mapping has its problems in fields, each named.
-    if (mapping) expect(problem.field).not.toBe("");
+    // One line, as an annotation or a log shows it.
+    expect(formatLocatedProblem(problem)).not.toMatch(/[\n\r]/);
+    // A file that reads as a mapping has its problems in fields, each named (a missing one in the message).
+    if (mapping && problem.field === "") expect(problem.message).toMatch(/^\S+ is required$/);
   }
 }
