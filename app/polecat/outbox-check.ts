@@ -171,7 +171,10 @@ function exitRefusal(line: number, intent: ExitIntent, seen: Seen): Refusal {
     if (blocker === run.bead || ownMolecule) {
       return { field: "blocker", reason: `${blocker} is this run's own ${ownMolecule ? "molecule" : "work bead"}, not what blocks it` };
     }
-    if (!seen.ledger.has(blocker) && seen.created.get(blocker)?.kind !== "bead") {
+    // What this run filed is judged by what it filed as, also once it is in the ledger: a mail
+    // blocks nothing, however often the outbox is applied.
+    const filed = seen.created.get(blocker)?.kind;
+    if (filed === "mail" || (filed === undefined && !seen.ledger.has(blocker))) {
       return { field: "blocker", reason: `no bead ${blocker} in the ledger or filed by this run` };
     }
   }

@@ -20,15 +20,23 @@ const unknownFields = fc.dictionary(
   hostileKey.filter((key) => !KNOWN_FIELDS.has(key)), hostileJson, { maxKeys: 3, noNullPrototype: true },
 );
 
+/** Times as Beads has written them, and the edges an offset can carry past. */
+const time = fc.constantFrom(
+  "2026-01-01T00:00:00Z", "2025-12-25T13:32:09.696723-08:00", "2026-01-01T00:00:00.000000000Z",
+  "0000-01-01T00:00:00+01:00", "9999-12-31T23:59:59.5-01:00", "0000-01-01T00:00:00Z",
+);
+
 const beadArb = fc.record({
   hash: fc.stringMatching(/^[0-9a-z]{3,6}$/),
+  created: time,
+  updated: time,
   title: hostileText.filter((title) => title.length > 0),
   status: fc.constantFrom("open", "in_progress", "blocked", "hooked", "deferred"),
   priority: fc.integer({ min: 0, max: 4 }),
   labels: fc.option(fc.array(hostileText, { maxLength: 3 }), { nil: undefined }),
   extra: unknownFields,
-}).map(({ hash, title, status, priority, labels, extra }) => {
-  const made: Record<string, unknown> = bead(`gt-${hash}`, { title, status, priority, ...(labels ? { labels } : {}) });
+}).map(({ hash, created, updated, title, status, priority, labels, extra }) => {
+  const made: Record<string, unknown> = bead(`gt-${hash}`, { title, status, priority, created_at: created, updated_at: updated, ...(labels ? { labels } : {}) });
   for (const [key, value] of Object.entries(extra)) Object.defineProperty(made, key, { value, enumerable: true, writable: true, configurable: true });
   return made;
 });
@@ -115,11 +123,19 @@ describe("writing a ledger back", () => {
         const written = again.ledger.get(original.id as string) as unknown as Record<string, unknown>;
         for (const key of Object.keys(original)) {
           if (key === "labels") continue; // written sorted
+          if (key === "created_at" || key === "updated_at") continue; // written in UTC
           expect([key, written[key]]).toEqual([key, original[key]]);
           expect(Object.hasOwn(written, key)).toBe(true);
         }
       }
     }), fuzzRuns(200));
+  });
+
+  it("keeps a time an offset carries past year 9999 as written (found by fuzzing: it was written as an invalid time)", () => {
+    const line = JSON.stringify(bead("gt-a1", { created_at: "0000-01-01T00:00:00+01:00", updated_at: "9999-12-31T23:59:59-01:00" }));
+    const written = formatLedger(readLedger(line).ledger);
+    expect(written).toContain('"created_at":"0000-01-01T00:00:00+01:00","updated_at":"9999-12-31T23:59:59-01:00"');
+    expect(readLedger(written).ok).toBe(true);
   });
 });
 
