@@ -5,14 +5,16 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMAND_WORDS, MAX_COMMANDS, MAX_TEXT_CHARS, MAX_VARS, parseCommands } from "../../app/commands/parse-commands.js";
+import { withoutMentions } from "../../app/town/fenced-text.js";
 import { REPO, startTown, type Town } from "../app/app-harness.js";
-import { fuzzRuns, hostileText } from "./fuzz-arbitraries.js";
+import { FUZZ_TIMEOUT, fuzzRuns, hostileText, liveMentions } from "./fuzz-arbitraries.js";
 
 const LINE_ENDING = /\r\n?|\n/;
 
+
 /** What may follow a command word: its own options, numbers, quotes, and anything. */
 const argument = fc.oneof(
-  fc.constantFrom("--var", "--var=", "--abandon", "all", "help", "0", "1000", "1001", "-1", "1e3", "k=v", "'a b'", '"a', "=", "__proto__=x"),
+  fc.constantFrom("--var", "--var=", "--abandon", "all", "help", "0", "1000", "1001", "-1", "1e3", "k=v", "'a b'", '"a', "=", "__proto__=x", "@ann", "@octo/admins"),
   fc.stringMatching(/^[a-z0-9._-]{1,12}$/),
   hostileText,
 );
@@ -35,7 +37,7 @@ const commentBody = fc.tuple(
   fc.constantFrom("\n", "\r\n", "\r"),
 ).map(([lines, eol]) => lines.join(eol));
 
-describe("slash commands, fuzzed", () => {
+describe("slash commands, fuzzed", { timeout: FUZZ_TIMEOUT }, () => {
   it("are read without throwing, bounded, and each command and problem names the line that holds it", () => {
     fc.assert(fc.property(commentBody, (body) => {
       const lines = body.split(LINE_ENDING);
@@ -65,7 +67,7 @@ describe("slash commands, fuzzed", () => {
   });
 });
 
-describe("a comment whose commands do not read, through the App", () => {
+describe("a comment whose commands do not read, through the App", { timeout: FUZZ_TIMEOUT }, () => {
   let town: Town;
   beforeAll(async () => {
     town = await startTown();
@@ -75,13 +77,23 @@ describe("a comment whose commands do not read, through the App", () => {
     await town.as("mayor", "POST", `/repos/${REPO}/issues/1/comments`, { body: "/sling" });
     await town.deliver();
     // The emulator and the App start in a few seconds, more on a busy machine.
-  }, 30_000);
+  }, 60_000);
   afterAll(async () => {
     await town.close();
     expect(town.github.problems).toEqual([]);
   });
 
   const badComment = commentBody.filter((body) => parseCommands(body).problems.length > 0);
+
+  it("quotes the commenter's words pinging no one (found by fuzzing: `/sling @ann` mentioned ann)", async () => {
+    const comments = town.issue(1).comments.length;
+    await town.as("mayor", "POST", `/repos/${REPO}/issues/1/comments`, { body: "/sling @ann" });
+    await town.deliver();
+    expect(town.issue(1).comments.slice(comments).filter((c) => c.user === "gastown[bot]").map((c) => c.body)).toEqual([
+      "@mayor, Gas Town could not read that, so it did nothing:\n\n" +
+      '- line 1: /sling: "@\u200bann" is not a formula name (lower-case letters, digits, \'.\', \'_\' and \'-\', starting with a letter or digit)',
+    ]);
+  });
 
   it("gets one reply naming every bad line, and changes no ledger and no label", async () => {
     const git = town.github.git(REPO);
@@ -97,8 +109,10 @@ describe("a comment whose commands do not read, through the App", () => {
       expect(replies.map((c) => c.body)).toEqual([[
         "@mayor, Gas Town could not read that, so it did nothing:",
         "",
-        ...parseCommands(body).problems.map((p) => `- line ${p.line}: ${p.message}`),
+        ...parseCommands(body).problems.map((p) => `- line ${p.line}: ${withoutMentions(p.message)}`),
       ].join("\n")]);
+      // The commenter's words are quoted back pinging no one but the commenter.
+      expect(replies.flatMap((c) => liveMentions(c.body))).toEqual(["mayor"]);
       expect(await ledgerTip()).toBe(before.tip);
       expect(town.issue(1).labels).toEqual(before.labels);
     }), fuzzRuns(15));

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../app/config/config-schema.js";
 import { CONFIG_FILE, ConfigError, parseConfig } from "../../app/config/read-config.js";
 import { stringify } from "yaml";
-import { ALIAS_BOMB, fuzzRuns } from "./fuzz-arbitraries.js";
+import { FUZZ_TIMEOUT, ALIAS_BOMB, fuzzRuns } from "./fuzz-arbitraries.js";
 import { expectLocated, yamlCases } from "./yaml-files.js";
 
 /** Every setting, written out: what mutations start from. */
@@ -22,7 +22,7 @@ function problemsOf(text: string): ConfigError | undefined {
   }
 }
 
-describe(".github/gastown.yml, fuzzed", () => {
+describe(".github/gastown.yml, fuzzed", { timeout: FUZZ_TIMEOUT }, () => {
   it("reads or names file, line, column and setting of every problem", () => {
     fc.assert(fc.property(yamlCases(FULL, stringify(FULL)), ({ text, mapping }) => {
       const error = problemsOf(text);

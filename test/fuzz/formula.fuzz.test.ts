@@ -15,7 +15,7 @@ import { pour } from "../../app/molecules/pour.js";
 import { parseFormula } from "../../app/molecules/read-formula.js";
 import { bead } from "../ledger/ledger-builders.js";
 import { memoryLibrary, NOW, RULE_OF_FIVE, SHINY, SHINY_ENTERPRISE } from "../molecules/molecule-builders.js";
-import { ALIAS_BOMB, fuzzRuns, hostileText } from "./fuzz-arbitraries.js";
+import { FUZZ_TIMEOUT, ALIAS_BOMB, fuzzRuns, hostileText } from "./fuzz-arbitraries.js";
 import { expectLocated, yamlCases } from "./yaml-files.js";
 
 const FILE = "formulas/shiny.formula.yaml";
@@ -29,7 +29,7 @@ function located(error: unknown): FormulaError | MoleculeError {
   throw error;
 }
 
-describe("formulas, fuzzed", () => {
+describe("formulas, fuzzed", { timeout: FUZZ_TIMEOUT }, () => {
   it("read, or name file, line, column and field of every problem", () => {
     fc.assert(fc.property(yamlCases(parse(SHINY), SHINY), ({ text, mapping }) => {
       try {

@@ -28,6 +28,9 @@ export function fuzzRuns(numRuns: number): fc.Parameters<unknown> {
   };
 }
 
+/** A fuzz test's time limit: vitest's default, times `FUZZ_RUNS`, as its cases are. */
+export const FUZZ_TIMEOUT = 30_000 * (envNumber("FUZZ_RUNS") ?? 1);
+
 /** Characters that break parsers and readers: quotes, escapes, controls, separators, surrogates. */
 const NASTY_CHARS = [
   '"', "'", "\\", "\n", "\r", "\t", "\0", "\u0007", "\u001b", "\u2028", "\u2029", "\u200b", "\u202e", "\ufeff",
@@ -161,3 +164,8 @@ export const ALIAS_BOMB = [
   "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]",
   "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]",
 ].join("\n") + "\n";
+
+/** Logins a text mentions so that GitHub notifies them: `@` not after a word character, then a name. */
+export function liveMentions(text: string): string[] {
+  return [...text.matchAll(/(?<![A-Za-z0-9_`])@([A-Za-z0-9][A-Za-z0-9-]*)/g)].map((m) => m[1] as string);
+}

@@ -11,7 +11,7 @@ import { baseLines, readLedgerAgainstBase } from "../../app/ledger/read-ledger-a
 import { LedgerReadError, readLedger, splitLedgerLines } from "../../app/ledger/read-ledger.js";
 import { formatLedger, serializeLedger } from "../../app/ledger/write-ledger.js";
 import { bead } from "../ledger/ledger-builders.js";
-import { editText, fuzzRuns, hostileJson, hostileKey, hostileText, jsonMutation, mutateJson, textEdit } from "./fuzz-arbitraries.js";
+import { FUZZ_TIMEOUT, editText, fuzzRuns, hostileJson, hostileKey, hostileText, jsonMutation, mutateJson, textEdit } from "./fuzz-arbitraries.js";
 
 const FILE = ".beads/issues.jsonl";
 
@@ -70,7 +70,7 @@ const ledgerText = fc.tuple(fc.array(anyLine, { maxLength: 10 }), fc.constantFro
 /** The text's lines as readLedger numbers them: line n at index n - 1. */
 const linesOf = (text: string) => splitLedgerLines(text);
 
-describe("reading a ledger", () => {
+describe("reading a ledger", { timeout: FUZZ_TIMEOUT }, () => {
   it("never throws, and names the file and a non-blank line in every problem", () => {
     fc.assert(fc.property(ledgerText, (text) => {
       const read = readLedger(text, { file: FILE });
@@ -102,7 +102,7 @@ describe("reading a ledger", () => {
   });
 });
 
-describe("writing a ledger back", () => {
+describe("writing a ledger back", { timeout: FUZZ_TIMEOUT }, () => {
   it("keeps fields named __proto__, constructor and toString (found by fuzzing: they were dropped)", () => {
     const line = JSON.stringify(bead("gt-a1")).slice(0, -1) + ',"__proto__":null,"constructor":"c","toString":1}';
     expect(formatLedger(readLedger(line).ledger)).toBe(
@@ -139,7 +139,7 @@ describe("writing a ledger back", () => {
   });
 });
 
-describe("the merge driver", () => {
+describe("the merge driver", { timeout: FUZZ_TIMEOUT }, () => {
   const side = (base: readonly string[]) => fc.array(fc.tuple(fc.nat(), fc.nat({ max: 2 }), anyLine), { maxLength: 3 }).map((changes) => {
     const lines = [...base];
     for (const [at, remove, line] of changes) lines.splice(at % (lines.length + 1), remove, line);

@@ -16,7 +16,7 @@ import type { ExitToPublish } from "../../app/town/publish-exit.js";
 import { REPO, startTown, type Town } from "../app/app-harness.js";
 import { editLedger } from "../app/publish-harness.js";
 import { bead } from "../ledger/ledger-builders.js";
-import { fuzzRuns, hostileJson, hostileText, jsonMutation, mutateJson } from "./fuzz-arbitraries.js";
+import { FUZZ_TIMEOUT, fuzzRuns, hostileJson, hostileText, jsonMutation, liveMentions, mutateJson } from "./fuzz-arbitraries.js";
 
 const RUN_ID = 4242;
 
@@ -27,10 +27,6 @@ const agentWords = fc.array(fc.oneof(
   fc.constantFrom("gt-w1@1", "gt-w1@2", "gt-m1", "gt-m2").map((id) => (id.includes("@") ? `<!-- gastown:exit ${id} -->` : escalationMarker(id))),
 ), { minLength: 1, maxLength: 6 }).map((parts) => parts.join(" "));
 
-/** Logins a text mentions so that GitHub notifies them: `@` not after a word character, then a name. */
-function liveMentions(text: string): string[] {
-  return [...text.matchAll(/(?<![A-Za-z0-9_`])@([A-Za-z0-9][A-Za-z0-9-]*)/g)].map((m) => m[1] as string);
-}
 
 const SANDBOX = defaultConfig().polecat;
 
@@ -42,7 +38,7 @@ function exitOf(attempt: number, exit: ExitToPublish["exit"], reason: string): E
   };
 }
 
-describe("what the agent wrote, as the App publishes it", () => {
+describe("what the agent wrote, as the App publishes it", { timeout: FUZZ_TIMEOUT }, () => {
   it("mentions only whoever slung the work, and is marked by its own marker alone", () => {
     fc.assert(fc.property(agentWords, fc.constantFrom("ESCALATE", "BLOCKED", "REFACTOR") as fc.Arbitrary<ExitToPublish["exit"]>, (words, kind) => {
       const exit = exitOf(1, kind, words);
@@ -66,7 +62,7 @@ describe("what the agent wrote, as the App publishes it", () => {
   });
 });
 
-describe("mail rung with any payload, through the App", () => {
+describe("mail rung with any payload, through the App", { timeout: FUZZ_TIMEOUT }, () => {
   let town: Town;
   let work: Bead;
   const messages = ["gt-m1", "gt-m2"];
@@ -92,7 +88,7 @@ describe("mail rung with any payload, through the App", () => {
     ]));
     work = (await town.ledger())?.get(slung.id) as Bead;
     await town.newDeliveries();
-  }, 30_000);
+  }, 60_000);
   afterAll(async () => {
     await town.close();
     expect(town.github.problems).toEqual([]);

@@ -13,7 +13,7 @@ import { MAX_OUTBOX_BYTES, parseOutbox } from "../../app/polecat/outbox.js";
 import { AGENT_BEAD_TYPES, EXITS, MAIL_ADDRESSES } from "../../app/molecules/runner-commands.js";
 import { bead } from "../ledger/ledger-builders.js";
 import { runLedger } from "../polecat/run-builders.js";
-import { editText, fuzzRuns, hostileText, jsonMutation, mutateJson, textEdit } from "./fuzz-arbitraries.js";
+import { FUZZ_TIMEOUT, editText, fuzzRuns, hostileText, jsonMutation, mutateJson, textEdit } from "./fuzz-arbitraries.js";
 
 const FILE = "outbox.jsonl";
 const STEPS = ["design", "implement", "review", "test", "submit"] as const;
@@ -55,7 +55,7 @@ const outboxText = fc.tuple(fc.array(outboxLineArb, { maxLength: 12 }), fc.const
 /** The run on a step, with a bead it may name as a blocker and may not touch. */
 const onStep = (step: string) => runLedger(step, [bead("gt-other", { title: "Someone else's" })]);
 
-describe("the outbox, fuzzed", () => {
+describe("the outbox, fuzzed", { timeout: FUZZ_TIMEOUT }, () => {
   it("reads without throwing, naming the line of every problem", () => {
     fc.assert(fc.property(outboxText, (text) => {
       const parsed = parseOutbox(text, FILE);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HANDLED_EVENTS } from "../../app/gastown-app.js";
 import { REPO, startTown, type Town } from "../app/app-harness.js";
 import { validateWebhookPayload, webhookPayload, type WebhookPayload } from "../fidelity/webhook-payloads.js";
-import { fuzzRuns, hostileText } from "./fuzz-arbitraries.js";
+import { FUZZ_TIMEOUT, fuzzRuns, hostileText } from "./fuzz-arbitraries.js";
 
 /** Each handled event as `[event, action]`; an event handled whatever its action gets a few. */
 const CASES: readonly (readonly [string, string | undefined])[] = HANDLED_EVENTS.flatMap((name): (readonly [string, string | undefined])[] => {
@@ -74,7 +74,7 @@ function matchesSchema(event: string, action: string | undefined, payload: unkno
   }
 }
 
-describe("webhook deliveries, fuzzed", () => {
+describe("webhook deliveries, fuzzed", { timeout: FUZZ_TIMEOUT }, () => {
   let town: Town;
   let target: { repository: unknown; installation: unknown };
 
@@ -86,7 +86,7 @@ describe("webhook deliveries, fuzzed", () => {
     await town.deliver();
     const payload = opened?.payload as WebhookPayload;
     target = { repository: payload.repository, installation: payload.installation };
-  }, 30_000);
+  }, 60_000);
   afterAll(async () => {
     await town.close();
   });
