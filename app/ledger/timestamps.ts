@@ -114,6 +114,16 @@ export function toUtc(text: string): string {
 }
 
 /**
+ * `text` as toUtc writes it; undefined when it is not a timestamp, or when its instant falls
+ * outside years 0000 to 9999 in UTC, where toUtc keeps it as written.
+ */
+export function utcTimestamp(text: string): string | undefined {
+  if (!isTimestamp(text)) return undefined;
+  const utc = toUtc(text);
+  return utc.endsWith("Z") ? utc : undefined;
+}
+
+/**
  * A key that sorts as the instants do, whatever offset each was written with. Text that is
  * not a timestamp sorts before every timestamp.
  */

@@ -115,6 +115,6 @@ describe("a comment whose commands do not read, through the App", { timeout: FUZ
       expect(replies.flatMap((c) => liveMentions(c.body))).toEqual(["mayor"]);
       expect(await ledgerTip()).toBe(before.tip);
       expect(town.issue(1).labels).toEqual(before.labels);
-    }), fuzzRuns(15));
+    }), fuzzRuns(10));
   });
 });

@@ -4,12 +4,14 @@
 // bead (unknown ones too), and the merge driver either names a bad line or writes a ledger that
 // reads back clean with every bead of all three versions.
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LEDGER_PATH } from "../../app/github/ledger-store.js";
 import { jsonEqual } from "../../app/ledger/json-equal.js";
 import { mergeLedgerTexts } from "../../app/ledger/merge.js";
 import { baseLines, readLedgerAgainstBase } from "../../app/ledger/read-ledger-against-base.js";
 import { LedgerReadError, readLedger, splitLedgerLines } from "../../app/ledger/read-ledger.js";
 import { formatLedger, serializeLedger } from "../../app/ledger/write-ledger.js";
+import { REPO, startTown, type Town } from "../app/app-harness.js";
 import { bead } from "../ledger/ledger-builders.js";
 import { FUZZ_TIMEOUT, editText, fuzzRuns, hostileJson, hostileKey, hostileText, jsonMutation, mutateJson, textEdit } from "./fuzz-arbitraries.js";
 
@@ -175,5 +177,55 @@ describe("the merge driver", { timeout: FUZZ_TIMEOUT }, () => {
         }
       }
     }), fuzzRuns(200));
+  });
+});
+
+describe("a ledger branch with a bad line, through the App", { timeout: FUZZ_TIMEOUT }, () => {
+  let town: Town;
+  beforeAll(async () => {
+    town = await startTown();
+    for (const title of ["Fix the pumps", "Paint the tower"]) {
+      await town.as("ann", "POST", `/repos/${REPO}/issues`, { title, body: "Soon." });
+    }
+    await town.deliver();
+    await town.as("mayor", "POST", `/repos/${REPO}/issues/1/comments`, { body: "/sling" });
+    await town.deliver();
+  }, 60_000);
+  afterAll(async () => {
+    await town.close();
+    expect(town.github.problems).toEqual([]);
+  });
+
+  const ledgerFile = async () => {
+    const git = town.github.git(REPO);
+    const tip = await git.resolveRef("refs/heads/gastown/ledger");
+    return (await git.fileAt(tip as string, LEDGER_PATH))?.content.toString("utf8");
+  };
+
+  /** The App's own ledger with one line broken somewhere in it, as a bad push or merge leaves it. */
+  const broken = fc.tuple(fc.nat(), anyLine).filter(([, line]) => !readLedger(line).ok);
+
+  it("is never written: a command says which line is bad, and every line stays as it was", async () => {
+    const good = (await ledgerFile()) as string;
+    await fc.assert(fc.asyncProperty(broken, async ([at, bad]) => {
+      const lines = good.trimEnd().split("\n");
+      lines.splice(at % (lines.length + 1), 0, bad);
+      // As a file holds it: UTF-8, where a lone surrogate is U+FFFD.
+      const text = Buffer.from(lines.join("\n") + "\n").toString("utf8");
+      const file = await town.as("mayor", "GET", `/repos/${REPO}/contents/${LEDGER_PATH}?ref=gastown/ledger`) as { sha: string };
+      await town.as("mayor", "PUT", `/repos/${REPO}/contents/${LEDGER_PATH}`, {
+        message: "A bad line", content: Buffer.from(text).toString("base64"), sha: file.sha, branch: "gastown/ledger",
+      });
+      await town.newDeliveries();
+      const comments = town.issue(2).comments.length;
+      await town.as("mayor", "POST", `/repos/${REPO}/issues/2/comments`, { body: "/sling" });
+      await town.deliver();
+      expect(await ledgerFile()).toBe(text);
+      const replies = town.issue(2).comments.slice(comments).filter((c) => c.user === "gastown[bot]").map((c) => c.body);
+      const [first] = readLedger(text, { file: LEDGER_PATH }).problems.filter((p) => p.severity === "error");
+      expect(replies).toHaveLength(1);
+      expect(replies[0]).toMatch(/^@mayor: the ledger on `gastown\/ledger` has \d+ errors?, so `\/sling` was not done\./);
+      expect(replies[0]).toContain(`gastown/ledger:${LEDGER_PATH}:${first?.line}:`);
+    }), fuzzRuns(5));
   });
 });

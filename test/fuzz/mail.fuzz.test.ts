@@ -117,7 +117,7 @@ describe("mail rung with any payload, through the App", { timeout: FUZZ_TIMEOUT 
         expect(await ledgerTip()).toBe(before.tip);
         expect([town.github.state.repos[REPO]?.issues.length, town.issue(1).comments.length]).toEqual([before.issues, before.comments]);
       }
-    }), fuzzRuns(20));
+    }), fuzzRuns(12));
     // The claimed run's own mail, once more: however often it was rung, each message has one
     // issue, which mentions whoever slung the work and no one else.
     await town.as("ann", "POST", `/repos/${REPO}/dispatches`, { event_type: "gastown.mail", client_payload: base() });
