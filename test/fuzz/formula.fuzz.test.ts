@@ -22,6 +22,8 @@ const FILE = "formulas/shiny.formula.yaml";
 const formulaCase = fc.oneof(
   yamlCases(parse(SHINY), SHINY).map((c) => ({ ...c, name: "shiny", others: { "rule-of-five": RULE_OF_FIVE } })),
   yamlCases(parse(RULE_OF_FIVE), RULE_OF_FIVE).map((c) => ({ ...c, name: "rule-of-five", others: { shiny: SHINY, "shiny-enterprise": SHINY_ENTERPRISE } })),
+  // extends and compose: what cooking follows from one formula to others, cycles included.
+  yamlCases(parse(SHINY_ENTERPRISE), SHINY_ENTERPRISE).map((c) => ({ ...c, name: "shiny-enterprise", others: { shiny: SHINY, "rule-of-five": RULE_OF_FIVE } })),
 );
 
 function located(error: unknown): FormulaError | MoleculeError {
@@ -44,7 +46,7 @@ describe("formulas, fuzzed", { timeout: FUZZ_TIMEOUT }, () => {
   it("cook and pour into a ledger that reads back clean, or say why", () => {
     fc.assert(fc.property(formulaCase, fc.dictionary(fc.constantFrom("feature", "assignee", "x"), hostileText, { maxKeys: 2 }), (c, vars) => {
       const library = memoryLibrary({ ...c.others, [c.name]: c.text });
-      const target = c.name === "shiny" ? "shiny" : "shiny-enterprise";
+      const target = c.name === "rule-of-five" ? "shiny-enterprise" : c.name;
       let ledger: Ledger;
       try {
         const proto = cook(target, library, vars);
