@@ -3,10 +3,11 @@
 // comment whose commands do not read gets one reply naming each bad line, and changes no ledger
 // and no label.
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { COMMAND_WORDS, MAX_COMMANDS, MAX_TEXT_CHARS, MAX_VARS, parseCommands } from "../../app/commands/parse-commands.js";
 import { withoutMentions } from "../../app/town/fenced-text.js";
-import { REPO, startTown, type Town } from "../app/app-harness.js";
+import { REPO, type Town } from "../app/app-harness.js";
+import { slungTown } from "./fuzz-town.js";
 import { FUZZ_TIMEOUT, fuzzRuns, hostileText, liveMentions } from "./fuzz-arbitraries.js";
 
 const LINE_ENDING = /\r\n?|\n/;
@@ -68,19 +69,11 @@ describe("slash commands, fuzzed", { timeout: FUZZ_TIMEOUT }, () => {
 });
 
 describe("a comment whose commands do not read, through the App", { timeout: FUZZ_TIMEOUT }, () => {
+  // Slung, so there is a ledger for a bad command to leave alone.
+  const townOf = slungTown();
   let town: Town;
-  beforeAll(async () => {
-    town = await startTown();
-    await town.as("ann", "POST", `/repos/${REPO}/issues`, { title: "Fix the pumps", body: "They leak." });
-    await town.deliver();
-    // Slung, so there is a ledger for a bad command to leave alone.
-    await town.as("mayor", "POST", `/repos/${REPO}/issues/1/comments`, { body: "/sling" });
-    await town.deliver();
-    // The emulator and the App start in a few seconds, more on a busy machine.
-  }, 60_000);
-  afterAll(async () => {
-    await town.close();
-    expect(town.github.problems).toEqual([]);
+  beforeEach(() => {
+    town = townOf();
   });
 
   const badComment = commentBody.filter((body) => parseCommands(body).problems.length > 0);

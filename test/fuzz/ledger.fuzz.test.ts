@@ -4,15 +4,16 @@
 // bead (unknown ones too), and the merge driver either names a bad line or writes a ledger that
 // reads back clean with every bead of all three versions.
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { LEDGER_PATH } from "../../app/github/ledger-store.js";
 import { jsonEqual } from "../../app/ledger/json-equal.js";
 import { mergeLedgerTexts } from "../../app/ledger/merge.js";
 import { baseLines, readLedgerAgainstBase } from "../../app/ledger/read-ledger-against-base.js";
 import { LedgerReadError, readLedger, splitLedgerLines } from "../../app/ledger/read-ledger.js";
 import { formatLedger, serializeLedger } from "../../app/ledger/write-ledger.js";
-import { REPO, startTown, type Town } from "../app/app-harness.js";
+import { REPO, type Town } from "../app/app-harness.js";
 import { bead } from "../ledger/ledger-builders.js";
+import { slungTown } from "./fuzz-town.js";
 import { FUZZ_TIMEOUT, editText, fuzzRuns, hostileJson, hostileKey, hostileText, jsonMutation, mutateJson, textEdit } from "./fuzz-arbitraries.js";
 
 const FILE = ".beads/issues.jsonl";
@@ -181,19 +182,10 @@ describe("the merge driver", { timeout: FUZZ_TIMEOUT }, () => {
 });
 
 describe("a ledger branch with a bad line, through the App", { timeout: FUZZ_TIMEOUT }, () => {
+  const townOf = slungTown(["Fix the pumps", "Paint the tower"]);
   let town: Town;
-  beforeAll(async () => {
-    town = await startTown();
-    for (const title of ["Fix the pumps", "Paint the tower"]) {
-      await town.as("ann", "POST", `/repos/${REPO}/issues`, { title, body: "Soon." });
-    }
-    await town.deliver();
-    await town.as("mayor", "POST", `/repos/${REPO}/issues/1/comments`, { body: "/sling" });
-    await town.deliver();
-  }, 60_000);
-  afterAll(async () => {
-    await town.close();
-    expect(town.github.problems).toEqual([]);
+  beforeEach(() => {
+    town = townOf();
   });
 
   const ledgerFile = async () => {

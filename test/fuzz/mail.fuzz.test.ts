@@ -3,7 +3,7 @@
 // mail that does not name the claimed run changes nothing, the claimed run's mail escalates each
 // message once, and what the agent wrote pings no one and cannot pass for another text's marker.
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { defaultConfig } from "../../app/config/config-schema.js";
 import { isMarkedBody } from "../../app/github/create-issue.js";
 import type { Bead } from "../../app/ledger/bead-schema.js";
@@ -13,9 +13,10 @@ import { escalationIssue, exitComment, exitMarker } from "../../app/town/exit-te
 import { withoutMentions } from "../../app/town/fenced-text.js";
 import { escalationIssueText, escalationMarker, MAIL_LABEL } from "../../app/town/message-beads.js";
 import type { ExitToPublish } from "../../app/town/publish-exit.js";
-import { REPO, startTown, type Town } from "../app/app-harness.js";
+import { REPO, type Town } from "../app/app-harness.js";
 import { editLedger } from "../app/publish-harness.js";
 import { bead } from "../ledger/ledger-builders.js";
+import { slungTown } from "./fuzz-town.js";
 import { FUZZ_TIMEOUT, fuzzRuns, hostileJson, hostileText, jsonMutation, liveMentions, mutateJson } from "./fuzz-arbitraries.js";
 
 const RUN_ID = 4242;
@@ -70,12 +71,9 @@ describe("mail rung with any payload, through the App", { timeout: FUZZ_TIMEOUT 
   const git = () => town.github.git(REPO);
   const ledgerTip = () => git().resolveRef("refs/heads/gastown/ledger");
 
+  const townOf = slungTown();
   beforeAll(async () => {
-    town = await startTown();
-    await town.as("ann", "POST", `/repos/${REPO}/issues`, { title: "Fix the pumps", body: "They leak." });
-    await town.deliver();
-    await town.as("mayor", "POST", `/repos/${REPO}/issues/1/comments`, { body: "/sling" });
-    await town.deliver();
+    town = townOf();
     const slung = (await town.ledger())?.beads().find((b) => b.title === "Fix the pumps");
     if (!slung) throw new Error("not slung");
     // The run that claimed the attempt, and the mail its agent wrote to the overseer.
@@ -88,10 +86,6 @@ describe("mail rung with any payload, through the App", { timeout: FUZZ_TIMEOUT 
     ]));
     work = (await town.ledger())?.get(slung.id) as Bead;
     await town.newDeliveries();
-  }, 60_000);
-  afterAll(async () => {
-    await town.close();
-    expect(town.github.problems).toEqual([]);
   });
 
   const payload = fc.oneof(

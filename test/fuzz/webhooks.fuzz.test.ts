@@ -4,10 +4,11 @@
 // only while they still match GitHub's webhook schema. The App handles each without throwing,
 // and its ledger still reads clean.
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { HANDLED_EVENTS } from "../../app/gastown-app.js";
-import { REPO, startTown, type Town } from "../app/app-harness.js";
+import { REPO, type Town } from "../app/app-harness.js";
 import { validateWebhookPayload, webhookPayload, type WebhookPayload } from "../fidelity/webhook-payloads.js";
+import { slungTown } from "./fuzz-town.js";
 import { FUZZ_TIMEOUT, fuzzRuns, hostileText } from "./fuzz-arbitraries.js";
 
 /** Each handled event as `[event, action]`; an event handled whatever its action gets a few. */
@@ -71,20 +72,16 @@ function matchesSchema(event: string, action: string | undefined, payload: unkno
 }
 
 describe("webhook deliveries, fuzzed", { timeout: FUZZ_TIMEOUT }, () => {
+  const townOf = slungTown();
   let town: Town;
   let target: { repository: unknown; installation: unknown };
-
   beforeAll(async () => {
-    town = await startTown();
-    await town.as("ann", "POST", `/repos/${REPO}/issues`, { title: "Fix the pumps", body: "They leak." });
-    const [opened] = await town.deliver();
-    await town.as("mayor", "POST", `/repos/${REPO}/issues/1/comments`, { body: "/sling" });
-    await town.deliver();
-    const payload = opened?.payload as WebhookPayload;
+    town = townOf();
+    // Where the emulator's own deliveries point: the town's repository and the App's installation.
+    await town.as("ann", "POST", `/repos/${REPO}/issues/1/comments`, { body: "Any news?" });
+    const commented = (await town.newDeliveries()).find((d) => d.event === "issue_comment");
+    const payload = commented?.payload as WebhookPayload;
     target = { repository: payload.repository, installation: payload.installation };
-  }, 60_000);
-  afterAll(async () => {
-    await town.close();
   });
 
   /** GitHub's example for the event, delivered to the town about its issue 1. */
