@@ -107,6 +107,22 @@ describe("the outbox, fuzzed", { timeout: FUZZ_TIMEOUT }, () => {
     expect(twice.ledger).toBe(once.ledger);
   });
 
+  it("refuses COMPLETED above the step line that closes the last step, also when applied again (found by fuzzing: the second time took it)", () => {
+    const { ledger, run } = onStep("submit");
+    const outbox = parseOutbox(
+      outboxLine({ kind: "exit", at: "2026-11-24T12:30:00Z", exit: "COMPLETED", reason: "Done" }) +
+      outboxLine({ kind: "step", at: "2026-11-24T12:30:00Z", step: "submit" }),
+      FILE,
+    );
+    const once = applyOutbox(ledger, outbox, run);
+    const twice = applyOutbox(once.ledger, outbox, run);
+    const refusal = {
+      line: 1, field: "exit", reason: "COMPLETED while steps are open (submit): close this step with gt step done first, or take another exit",
+    };
+    expect([once.verdict.refused, twice.verdict.refused]).toEqual([[refusal], [refusal]]);
+    expect(twice.ledger).toBe(once.ledger);
+  });
+
   it("refuses everything past its cap, on the line the cap cuts", () => {
     fc.assert(fc.property(intent, (fields) => {
       const line = outboxLine(fields);
