@@ -31293,7 +31293,7 @@ function checkOutbox(ledger2, outbox, run, before = NOTHING_FILED) {
     ledger: ledger2,
     run,
     molecule,
-    closedSteps: new Set(typeof molecule === "string" ? [] : molecule.steps.filter((s) => s.closed).map((s) => s.step)),
+    closedSteps: new Set(typeof molecule === "string" ? [] : closedBefore(molecule, outbox, run)),
     created: /* @__PURE__ */ new Map(),
     stepDoneLine: void 0,
     exitLine: void 0,
@@ -31310,6 +31310,10 @@ function checkOutbox(ledger2, outbox, run, before = NOTHING_FILED) {
   }
   refused.sort((a, b) => a.line - b.line);
   return { accepted, refused };
+}
+function closedBefore(molecule, outbox, run) {
+  const own3 = outbox.entries.find(({ intent }) => intent.kind === "step" && intent.step === run.step)?.intent;
+  return molecule.steps.filter((s) => s.closed && !(own3 !== void 0 && s.step === run.step && isClosedBy(s.bead, own3))).map((s) => s.step);
 }
 function moleculeOf(ledger2, run) {
   try {
@@ -31347,6 +31351,7 @@ function stepRefusal(line, intent, seen) {
   const step = molecule.steps.find((s) => s.step === intent.step);
   if (step?.closed && isClosedBy(step.bead, intent)) {
     seen.stepDoneLine = line;
+    seen.closedSteps.add(intent.step);
     return void 0;
   }
   try {

@@ -56080,7 +56080,7 @@ function checkOutbox(ledger2, outbox, run5, before = NOTHING_FILED) {
     ledger: ledger2,
     run: run5,
     molecule,
-    closedSteps: new Set(typeof molecule === "string" ? [] : molecule.steps.filter((s) => s.closed).map((s) => s.step)),
+    closedSteps: new Set(typeof molecule === "string" ? [] : closedBefore(molecule, outbox, run5)),
     created: /* @__PURE__ */ new Map(),
     stepDoneLine: void 0,
     exitLine: void 0,
@@ -56097,6 +56097,10 @@ function checkOutbox(ledger2, outbox, run5, before = NOTHING_FILED) {
   }
   refused.sort((a, b) => a.line - b.line);
   return { accepted, refused };
+}
+function closedBefore(molecule, outbox, run5) {
+  const own2 = outbox.entries.find(({ intent }) => intent.kind === "step" && intent.step === run5.step)?.intent;
+  return molecule.steps.filter((s) => s.closed && !(own2 !== void 0 && s.step === run5.step && isClosedBy(s.bead, own2))).map((s) => s.step);
 }
 function moleculeOf(ledger2, run5) {
   try {
@@ -56134,6 +56138,7 @@ function stepRefusal(line, intent, seen) {
   const step = molecule.steps.find((s) => s.step === intent.step);
   if (step?.closed && isClosedBy(step.bead, intent)) {
     seen.stepDoneLine = line;
+    seen.closedSteps.add(intent.step);
     return void 0;
   }
   try {
