@@ -21,15 +21,17 @@ const TOWN_TIMEOUT_MS = 240_000;
 
 let town: LocalTown | undefined;
 let out: string | undefined;
+let agents: string | undefined;
 afterEach(async () => {
   await town?.close();
-  if (out !== undefined) await rm(out, { recursive: true, force: true });
-  town = out = undefined;
+  // A test worker may end without the exit that removes the copy itself.
+  for (const dir of [out, agents]) if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  town = out = agents = undefined;
 });
 
 it("slings three issues, sends the failing one back with its evidence, and lands all three", { timeout: TOWN_TIMEOUT_MS + 30_000 }, async () => {
   requireRoot();
-  const agents = reachableCopy(join(ROOT, "local-town/agents"), "gastown-town-agents-");
+  agents = reachableCopy(join(ROOT, "local-town/agents"), "gastown-town-agents-");
   const story: string[] = [];
   town = await startLocalTown({
     agent: { kind: "command", command: join(agents, "hasty.sh") }, sandbox: true, polecat: { readOnly: [agents] }, secrets: {},
