@@ -44,7 +44,7 @@ export interface Diagram {
 }
 
 /** The longest label, in characters: a picture is read at a glance; the text beside it has the rest. */
-export const LABEL_LENGTH = 40;
+export const LABEL_LENGTH = 48;
 
 /**
  * The most nodes one picture draws. GitHub refuses a comment over 65,536 characters, and a label

@@ -57,16 +57,16 @@ describe("the diagrams' Mermaid", () => {
     expect(parsed.nodes.map((n) => n.text)).toEqual([
       "x\"] --> evil[\"pwned",
       "a]; click b call alert(1); %%",
-      "x\"] click a href \"https://evil.example\"…",
+      "x\"] click a href \"https://evil.example\" a[\"y",
       "%%{init: {\"securityLevel\": \"loose\"}}%%",
       "``` @mayor `code`",
-      "#quot; #60;b#62; ﬂ°°60¶ß style a fill:#…",
+      "#quot; #60;b#62; ﬂ°°60¶ß style a fill:#f00;",
       "call evil() | end | subgraph x",
     ]);
   });
 
   it("cuts a long label short and says how many items a picture leaves out", () => {
-    expect(mermaidLabel("a".repeat(50))).toBe(`${"a".repeat(39)}#8230;`);
+    expect(mermaidLabel("a".repeat(60))).toBe(`${"a".repeat(47)}#8230;`);
     expect(mermaidLabel("  two\n lines  ")).toBe("two lines");
     expect(capped([1, 2, 3], 2)).toEqual({ shown: [1, 2], more: 1 });
     expect(capped([1, 2], MOST_NODES)).toEqual({ shown: [1, 2], more: 0 });
