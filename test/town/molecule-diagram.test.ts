@@ -9,13 +9,13 @@ import { mermaidSources, parseMermaid } from "./mermaid-parser.js";
 function step(n: number, title: string, fields: { closed?: string; needs?: readonly string[] } = {}): MoleculeStep {
   const bead: Bead = {
     id: `mol.${n}`, title, status: fields.closed ? "closed" : "open", priority: 2, issue_type: "task",
-    created_at: "2026-11-24T12:00:00Z", ...(fields.closed ? { close_reason: fields.closed } : {}),
+    created_at: "2026-11-24T12:00:00Z", updated_at: "2026-11-24T12:00:00Z", ...(fields.closed ? { close_reason: fields.closed } : {}),
   };
   return { bead, step: `step-${n}`, n, needs: fields.needs ?? (n > 1 ? [`step-${n - 1}`] : []), closed: fields.closed !== undefined };
 }
 
 function molecule(steps: readonly MoleculeStep[]): Molecule {
-  const root: Bead = { id: "mol", title: "Molecule", status: "open", priority: 2, issue_type: "molecule", created_at: "2026-11-24T12:00:00Z" };
+  const root: Bead = { id: "mol", title: "Molecule", status: "open", priority: 2, issue_type: "molecule", created_at: "2026-11-24T12:00:00Z", updated_at: "2026-11-24T12:00:00Z" };
   return { root, steps, bead: "town-1", formulaRef: undefined, formula: "work", ephemeral: false };
 }
 

@@ -5,10 +5,11 @@ import { withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { closeStep } from "../../app/molecules/step-done.js";
 import { sling } from "../../app/town/sling.js";
 import { beadIdFromStatus, renderStatusComment } from "../../app/town/status-comment.js";
+import { parseDiagrams } from "./mermaid-parser.js";
 import { minutesAfter, NOW, slingInput } from "./town-builders.js";
 
 describe("the status comment", () => {
-  it("shows the bead, its polecat, run, times and the molecule's steps, the bead id in a marker", () => {
+  it("shows the bead, its polecat, run, times and the molecule's steps, the bead id in a marker", async () => {
     const slung = sling(Ledger.empty(), slingInput());
     if (slung.outcome.kind !== "dispatch") throw new Error("setup");
     const { bead: id, molecule } = slung.outcome.assignment;
@@ -51,6 +52,7 @@ describe("the status comment", () => {
       "<sub>Updated 2026-11-24 12:01 UTC · `/gt help` lists the commands.</sub>",
       "",
     ].join("\n"));
+    expect((await parseDiagrams(body)).map((diagram) => diagram.nodes.length)).toEqual([2]);
     expect(beadIdFromStatus(body)).toBe(id);
   });
 
