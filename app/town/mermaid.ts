@@ -69,7 +69,7 @@ const STATES = Object.keys(CLASS_DEFS) as NodeState[];
 /** `text` as the inside of a double-quoted Mermaid label: sanitised, one line, short, inert. */
 export function mermaidLabel(text: string, length = LABEL_LENGTH): string {
   const chars = [...sanitizeUntrusted(text).replace(/\s+/g, " ").trim()];
-  const shown = chars.length > length ? [...chars.slice(0, length - 1), "…"] : chars;
+  const shown = chars.length > length ? [...chars.slice(0, length - 1).join("").trimEnd(), "…"] : chars;
   return shown.map((c) => (PLAIN.test(c) ? c : `#${c.codePointAt(0)};`)).join("");
 }
 

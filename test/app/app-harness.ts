@@ -15,6 +15,7 @@ import { call, freePort, repoDeliveries, testAppKey } from "../emulator/testing.
 import type { Delivery } from "../emulator/webhooks/deliveries.js";
 import { permissionFor } from "../fidelity/app-permissions.js";
 import { findOperation } from "../fidelity/rest-contract.js";
+import { parseDiagrams } from "../town/mermaid-parser.js";
 
 export const NOW = new Date("2026-11-24T12:00:00Z");
 
@@ -62,7 +63,10 @@ export interface Town {
   deliver(): Promise<Delivery[]>;
   ledger(): Promise<Ledger | undefined>;
   issue(number: number): NonNullable<Emulator["state"]["repos"][string]>["issues"][number];
-  /** Stops everything; throws if the App sent a request the permission table does not list. */
+  /**
+   * Stops everything; throws if the App sent a request the permission table does not list, or
+   * drew a picture Mermaid does not parse.
+   */
   close(): Promise<void>;
 }
 
@@ -212,6 +216,12 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
         const operation = findOperation(method, url.replace(/\?.*$/, ""))?.operationId ?? `${method} ${url}`;
         // The App's own identity is read with its JWT, which needs no installation permission.
         if (operation !== "apps/get-authenticated") permissionFor(operation);
+      }
+      // Every picture the App drew, in an issue, a pull request or a comment, parses as Mermaid.
+      for (const repo of Object.values(github.state.repos)) {
+        for (const issue of repo?.issues ?? []) {
+          for (const text of [issue.body ?? "", ...issue.comments.map((comment) => comment.body)]) await parseDiagrams(text);
+        }
       }
     },
   };

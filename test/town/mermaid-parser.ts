@@ -1,7 +1,7 @@
 // Mermaid's own parser, run in Node, to check the pictures the App draws: each ```mermaid fence of
 // a comment parsed as GitHub's renderer would parse it, and what the parser made of it (nodes and
 // their text, arrows, boxes, links and click handlers) handed back to assert on. Mermaid sanitises
-// labels with DOMPurify, which needs a DOM: jsdom's, set up once before Mermaid is loaded.
+// labels with DOMPurify, which needs a DOM: jsdom's, there while Mermaid is loaded.
 import { JSDOM } from "jsdom";
 import { unfenced } from "../../app/town/fenced-text.js";
 
@@ -37,10 +37,17 @@ let loaded: Promise<Mermaid> | undefined;
 
 function mermaid(): Promise<Mermaid> {
   loaded ??= (async () => {
+    // Mermaid's DOMPurify takes the window it finds when it loads; parsing needs no more of it,
+    // so the globals go again and the rest of the test process sees no browser.
     const { window } = new JSDOM("");
-    Object.assign(globalThis, { window, document: window.document });
-    const module = await import("mermaid");
-    return module.default;
+    const globals = globalThis as { window?: unknown; document?: unknown };
+    Object.assign(globals, { window, document: window.document });
+    try {
+      return (await import("mermaid")).default;
+    } finally {
+      delete globals.window;
+      delete globals.document;
+    }
   })();
   return loaded;
 }
