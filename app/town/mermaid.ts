@@ -53,8 +53,11 @@ export const LABEL_LENGTH = 48;
  */
 export const MOST_NODES = 30;
 
-/** Characters a label keeps as they are: none of them means anything to Mermaid inside quotes. */
-const PLAIN = /^[\p{L}\p{N} .,_'!?/()+=-]$/u;
+/**
+ * Characters a label keeps as they are: none of them means anything to Mermaid inside quotes. A
+ * `#` starts an entity code only with a `;` after it, and every `;` is written as a code itself.
+ */
+const PLAIN = /^[\p{L}\p{N} .,_'!?/()+=#-]$/u;
 const ID = /^[a-z][A-Za-z0-9_]*$/;
 
 // Light fills with dark text and a darker border: legible on GitHub's light and dark themes.
