@@ -15,7 +15,6 @@ import { call, freePort, repoDeliveries, testAppKey } from "../emulator/testing.
 import type { Delivery } from "../emulator/webhooks/deliveries.js";
 import { permissionFor } from "../fidelity/app-permissions.js";
 import { findOperation } from "../fidelity/rest-contract.js";
-import { parseDiagrams } from "../town/mermaid-parser.js";
 
 export const NOW = new Date("2026-11-24T12:00:00Z");
 
@@ -218,6 +217,9 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
         if (operation !== "apps/get-authenticated") permissionFor(operation);
       }
       // Every picture the App drew, in an issue, a pull request or a comment, parses as Mermaid.
+      // Only under test: a bench that starts a town measures it, and loads no Mermaid.
+      if (process.env.VITEST === undefined) return;
+      const { parseDiagrams } = await import("../town/mermaid-parser.js");
       for (const repo of Object.values(github.state.repos)) {
         for (const issue of repo?.issues ?? []) {
           for (const text of [issue.body ?? "", ...issue.comments.map((comment) => comment.body)]) await parseDiagrams(text);
