@@ -94,6 +94,19 @@ export interface TownOptions {
 
 export const REPO = "octo/town";
 
+/**
+ * Mermaid's parser, to check the pictures in what the App wrote when a town closes. Loaded with
+ * the harness, before any test's clock starts: it takes seconds on a busy machine, more than a
+ * test's hooks may wait. Only under test: a bench that starts a town loads no Mermaid.
+ */
+const diagrams = process.env.VITEST === undefined ? undefined : await loadedParser();
+
+async function loadedParser() {
+  const parser = await import("../town/mermaid-parser.js");
+  await parser.loadMermaid();
+  return parser;
+}
+
 export async function startTown(options: TownOptions = {}): Promise<Town> {
   let secrets = 0;
   let deliveryIds = 0;
@@ -217,12 +230,10 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
         if (operation !== "apps/get-authenticated") permissionFor(operation);
       }
       // Every picture the App drew, in an issue, a pull request or a comment, parses as Mermaid.
-      // Only under test: a bench that starts a town measures it, and loads no Mermaid.
-      if (process.env.VITEST === undefined) return;
-      const { parseDiagrams } = await import("../town/mermaid-parser.js");
+      if (diagrams === undefined) return;
       for (const repo of Object.values(github.state.repos)) {
         for (const issue of repo?.issues ?? []) {
-          for (const text of [issue.body ?? "", ...issue.comments.map((comment) => comment.body)]) await parseDiagrams(text);
+          for (const text of [issue.body ?? "", ...issue.comments.map((comment) => comment.body)]) await diagrams.parseDiagrams(text);
         }
       }
     },

@@ -35,7 +35,8 @@ type Mermaid = typeof import("mermaid").default;
 
 let loaded: Promise<Mermaid> | undefined;
 
-function mermaid(): Promise<Mermaid> {
+/** Mermaid, loaded once: seconds on a busy machine, so a harness may load it before its tests. */
+export function loadMermaid(): Promise<Mermaid> {
   loaded ??= (async () => {
     // Mermaid's DOMPurify takes the window it finds when it loads; parsing needs no more of it,
     // so the globals go again and the rest of the test process sees no browser.
@@ -60,7 +61,7 @@ export function mermaidSources(body: string): string[] {
 
 /** One diagram parsed, or the parser's error thrown. */
 export async function parseMermaid(source: string): Promise<ParsedDiagram> {
-  const api = await mermaid();
+  const api = await loadMermaid();
   await api.parse(source);
   const diagram = await api.mermaidAPI.getDiagramFromText(source);
   const db = diagram.db as unknown as FlowDb;
