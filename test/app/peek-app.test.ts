@@ -13,6 +13,7 @@ import { LedgerStore } from "../../app/github/ledger-store.js";
 import { restClient } from "../../app/github/rest-client.js";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import { claimBead } from "../../app/town/polecat-claim.js";
+import { fleetPicture, polecatWorkPicture } from "../town/expected-pictures.js";
 import { minutesAfter } from "../town/town-builders.js";
 import { call } from "../emulator/testing.js";
 import { permissionFor } from "../fidelity/app-permissions.js";
@@ -138,23 +139,7 @@ const STEPS = (bead: string, now: string) => [
   `- [ ] Merge the latest main into ${bead} and verify again`,
   `- [ ] Submit ${bead}`,
   "",
-  "```mermaid",
-  "flowchart LR",
-  "  accTitle: The molecule's steps",
-  `  s1["Load the assignment for ${bead}"]:::${now === "implement" ? "waiting" : "current"}`,
-  `  s2["Implement ${bead}"]:::${now === "implement" ? "current" : "waiting"}`,
-  `  s3["Review the change to ${bead}"]:::waiting`,
-  `  s4["Build and test ${bead}"]:::waiting`,
-  `  s5["Merge the latest main into ${bead} and verify#8230;"]:::waiting`,
-  `  s6["Submit ${bead}"]:::waiting`,
-  "  s1 --> s2",
-  "  s2 --> s3",
-  "  s3 --> s4",
-  "  s4 --> s5",
-  "  s5 --> s6",
-  "  classDef current fill:#fff3bf,stroke:#e67700,color:#5c3c00,stroke-width:2px",
-  "  classDef waiting fill:#f1f3f5,stroke:#868e96,color:#343a40,stroke-dasharray:4 3",
-  "```",
+  ...polecatWorkPicture(bead, now === "implement" ? "implement" : "load"),
 ];
 
 describe("/peek on a slung issue", () => {
@@ -392,18 +377,10 @@ describe("/peek all", () => {
       `| **furiosa** | \`${bead.id}\` (hooked) · [#1](${issueUrl(1)}) | 🔴 stuck | 23 minutes ago | [#${runId}](${runUrl(runId)}) (in_progress) | 0 of 6 done | 1 of 3 |`,
       `| **nux** | \`${second.id}\` (hooked) · [#2](${issueUrl(2)}) | 🟢 working | none | [#${secondRun}](${runUrl(secondRun)}) (queued) | 0 of 6 done | 1 of 3 |`,
       "",
-      "```mermaid",
-      "flowchart LR",
-      "  accTitle: Every polecat by its state",
-      '  subgraph fleet_stuck["Stuck"]',
-      `    p1["furiosa, ${bead.id}, 0 of 6 steps"]:::failed`,
-      "  end",
-      '  subgraph fleet_working["Working"]',
-      `    p2["nux, ${second.id}, 0 of 6 steps"]:::current`,
-      "  end",
-      "  classDef current fill:#fff3bf,stroke:#e67700,color:#5c3c00,stroke-width:2px",
-      "  classDef failed fill:#ffe3e3,stroke:#c92a2a,color:#5c0011",
-      "```",
+      ...fleetPicture([
+        ["Stuck", "p1", `furiosa, ${bead.id}, 0 of 6 steps`, "failed"],
+        ["Working", "p2", `nux, ${second.id}, 0 of 6 steps`, "current"],
+      ]),
       "",
       "<sub>As of 2026-11-24 12:25 UTC · `/peek` on an issue or its pull request shows one polecat in full.</sub>",
       "",

@@ -5,6 +5,7 @@ import type { Bead } from "../../app/ledger/bead-schema.js";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { DEFAULT_NETWORK_ALLOW } from "../../app/polecat/sandbox/egress-policy.js";
 import { limitsHash } from "../../app/town/polecat-dispatch.js";
+import { polecatWorkPicture } from "../town/expected-pictures.js";
 import { minutesAfter } from "../town/town-builders.js";
 import { call } from "../emulator/testing.js";
 import type { Delivery } from "../emulator/webhooks/deliveries.js";
@@ -141,23 +142,7 @@ describe("slinging by label", () => {
         `- [ ] Merge the latest main into ${bead.id} and verify again`,
         `- [ ] Submit ${bead.id}`,
         "",
-        "```mermaid",
-        "flowchart LR",
-        "  accTitle: The molecule's steps",
-        `  s1["Load the assignment for ${bead.id}"]:::current`,
-        `  s2["Implement ${bead.id}"]:::waiting`,
-        `  s3["Review the change to ${bead.id}"]:::waiting`,
-        `  s4["Build and test ${bead.id}"]:::waiting`,
-        `  s5["Merge the latest main into ${bead.id} and verify#8230;"]:::waiting`,
-        `  s6["Submit ${bead.id}"]:::waiting`,
-        "  s1 --> s2",
-        "  s2 --> s3",
-        "  s3 --> s4",
-        "  s4 --> s5",
-        "  s5 --> s6",
-        "  classDef current fill:#fff3bf,stroke:#e67700,color:#5c3c00,stroke-width:2px",
-        "  classDef waiting fill:#f1f3f5,stroke:#868e96,color:#343a40,stroke-dasharray:4 3",
-        "```",
+        ...polecatWorkPicture(bead.id, "load"),
         "",
         "<sub>Updated 2026-11-24 12:00 UTC · `/gt help` lists the commands.</sub>",
         "",

@@ -9,6 +9,7 @@ import { duration, renderNoPolecat, renderPeek, renderPeekAll, type PeekView } f
 import { polecatHealth } from "../../app/town/polecat-health.js";
 import { polecatRoster } from "../../app/town/polecat-roster.js";
 import { sling } from "../../app/town/sling.js";
+import { fleetPicture, stepChainPicture } from "./expected-pictures.js";
 import { parseDiagrams } from "./mermaid-parser.js";
 import { issue, minutesAfter, NOW, slingInput } from "./town-builders.js";
 
@@ -54,15 +55,7 @@ describe("the /peek reply", () => {
       `- [x] Load ${id} on polecat/furiosa/${id}`,
       "- [ ] Implement ← now",
       "",
-      "```mermaid",
-      "flowchart LR",
-      "  accTitle: The molecule's steps",
-      `  s1["Load ${id} on polecat/furiosa/${id}"]:::done`,
-      '  s2["Implement"]:::current',
-      "  s1 --> s2",
-      "  classDef done fill:#d3f9d8,stroke:#2b8a3e,color:#1b4332",
-      "  classDef current fill:#fff3bf,stroke:#e67700,color:#5c3c00,stroke-width:2px",
-      "```",
+      ...stepChainPicture([[`Load ${id} on polecat/furiosa/${id}`, "done"], ["Implement", "current"]]),
       "",
       "**Output** (the last 3 lines, from its heartbeat)",
       "",
@@ -220,18 +213,7 @@ describe("the /peek all table", () => {
       `| **nux** | \`${b.id}\` (hooked) · [#8](https://github.com/octo/town/issues/8) | 🔴 stuck | none | none found | 0 of 2 done | 1 of 3 |`,
       `| **furiosa** | \`${a.id}\` (hooked) · [#7](https://github.com/octo/town/issues/7) | 🟢 working | 1 minute ago | [#31](https://github.com/octo/town/actions/runs/31) (in_progress) | 1 of 2 done | 1 of 3 |`,
       "",
-      "```mermaid",
-      "flowchart LR",
-      "  accTitle: Every polecat by its state",
-      '  subgraph fleet_stuck["Stuck"]',
-      `    p1["nux, ${b.id}, 0 of 2 steps"]:::failed`,
-      "  end",
-      '  subgraph fleet_working["Working"]',
-      `    p2["furiosa, ${a.id}, 1 of 2 steps"]:::current`,
-      "  end",
-      "  classDef current fill:#fff3bf,stroke:#e67700,color:#5c3c00,stroke-width:2px",
-      "  classDef failed fill:#ffe3e3,stroke:#c92a2a,color:#5c0011",
-      "```",
+      ...fleetPicture([["Stuck", "p1", `nux, ${b.id}, 0 of 2 steps`, "failed"], ["Working", "p2", `furiosa, ${a.id}, 1 of 2 steps`, "current"]]),
       "",
       "<sub>As of 2026-11-24 12:05 UTC · `/peek` on an issue or its pull request shows one polecat in full.</sub>",
       "",

@@ -5,6 +5,7 @@ import { withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { closeStep } from "../../app/molecules/step-done.js";
 import { sling } from "../../app/town/sling.js";
 import { beadIdFromStatus, renderStatusComment } from "../../app/town/status-comment.js";
+import { stepChainPicture } from "./expected-pictures.js";
 import { parseDiagrams } from "./mermaid-parser.js";
 import { minutesAfter, NOW, slingInput } from "./town-builders.js";
 
@@ -39,15 +40,7 @@ describe("the status comment", () => {
       `- [x] Load ${id} on polecat/furiosa/${id}`,
       "- [ ] Implement ← next",
       "",
-      "```mermaid",
-      "flowchart LR",
-      "  accTitle: The molecule's steps",
-      `  s1["Load ${id} on polecat/furiosa/${id}"]:::done`,
-      '  s2["Implement"]:::current',
-      "  s1 --> s2",
-      "  classDef done fill:#d3f9d8,stroke:#2b8a3e,color:#1b4332",
-      "  classDef current fill:#fff3bf,stroke:#e67700,color:#5c3c00,stroke-width:2px",
-      "```",
+      ...stepChainPicture([[`Load ${id} on polecat/furiosa/${id}`, "done"], ["Implement", "current"]]),
       "",
       "<sub>Updated 2026-11-24 12:01 UTC · `/gt help` lists the commands.</sub>",
       "",
@@ -138,15 +131,7 @@ describe("the status comment", () => {
       `- [ ] Load ${id} on polecat/furiosa/${id} ← next`,
       "- [ ] Implement",
       "",
-      "```mermaid",
-      "flowchart LR",
-      "  accTitle: The molecule's steps",
-      `  s1["Load ${id} on polecat/furiosa/${id}"]:::current`,
-      '  s2["Implement"]:::waiting',
-      "  s1 --> s2",
-      "  classDef current fill:#fff3bf,stroke:#e67700,color:#5c3c00,stroke-width:2px",
-      "  classDef waiting fill:#f1f3f5,stroke:#868e96,color:#343a40,stroke-dasharray:4 3",
-      "```",
+      ...stepChainPicture([[`Load ${id} on polecat/furiosa/${id}`, "current"], ["Implement", "waiting"]]),
       "",
       "<sub>Updated 2026-11-24 12:00 UTC · `/gt help` lists the commands.</sub>",
       "",
