@@ -35,7 +35,7 @@ describe("planDrift", () => {
   it("does nothing when both sides agree, twice over", () => {
     const ledger = Ledger.empty().withBead(linked);
     const plan = planDrift(ledger, input([issueOf(linked, 1)]));
-    expect(plan).toEqual({ beads: [], edits: [], synced: [], recorded: [], imported: [], linked: [], relinked: [], unopened: 0, lost: [] });
+    expect(plan).toEqual({ beads: [], edits: [], synced: [], recorded: [], imported: [], linked: [], relinked: [], commented: [], unopened: 0, lost: [] });
     expect(applyDrift(ledger, input([issueOf(linked, 1)]))).toBe(ledger);
   });
 
@@ -44,7 +44,7 @@ describe("planDrift", () => {
     const plan = planDrift(ledger, input([issueOf(linked, 1, { title: "Renamed on GitHub" })]));
     expect(plan.synced).toEqual(["gt-a1"]);
     expect(plan.beads.map((b) => [b.title, b.priority])).toEqual([["Renamed on GitHub", 0]]);
-    expect(plan.edits).toEqual([{ number: 1, bead: "gt-a1", edit: { labels: ["type::task", "priority::critical"] } }]);
+    expect(plan.edits).toEqual([{ number: 1, bead: "gt-a1", edit: { addLabels: ["priority::critical"], removeLabels: ["priority::medium"] } }]);
   });
 
   it("imports an open issue no bead holds, once, and never a closed one or a pull request's", () => {
