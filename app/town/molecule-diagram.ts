@@ -36,6 +36,7 @@ export function moleculeDiagram(molecule: Molecule, state: Progress, isCurrent: 
     ...shown.map((step) => ({ id: idOf(step), label: step.bead.title, state: stateOf(step) })),
     ...moreNode("after", steps.length - start - shown.length, "more steps"),
   ];
-  const edges = shown.flatMap((step) => step.needs.filter((need) => nodeId.has(need)).map((need) => [nodeId.get(need) as string, idOf(step)] as const));
+  const edges = shown.flatMap((step) =>
+    step.needs.filter((need) => nodeId.has(need)).map((need) => [nodeId.get(need) as string, idOf(step)] as const));
   return mermaidBlock({ title: "The molecule's steps", direction: "LR", nodes, edges });
 }

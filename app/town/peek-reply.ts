@@ -1,7 +1,8 @@
 // The answer to `/peek`: one reply comment with one polecat's health (its state and why, its
 // heartbeat, run, exit and attempts, its molecule's steps, the last lines of its output), and
 // to `/peek all` one table of every polecat, with its picture. Built from what the handler read;
-// nothing here asks GitHub. The output is untrusted and arrives cleaned (output-tail.ts); it is shown fenced.
+// nothing here asks GitHub. The output is untrusted and arrives cleaned (output-tail.ts); it is
+// shown fenced.
 import { beadStatus, type Bead } from "../ledger/bead-schema.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { gastownMetadata, gastownString } from "../molecules/gastown-metadata.js";

@@ -17,8 +17,24 @@ export type BatchStanding = "testing" | "green" | "waiting";
 const STANDING_STATE: Readonly<Record<BatchStanding, NodeState>> = { testing: "current", green: "done", waiting: "waiting" };
 const STANDING_WORDS: Readonly<Record<BatchStanding, string>> = { testing: "testing now", green: "green", waiting: "waiting" };
 
+/** The batch under test: its attempt number, what it stands on, its pull requests in queue order. */
+export interface BatchNow {
+  readonly base: string;
+  readonly baseSha: string;
+  readonly attempt: number;
+  readonly entries: readonly BatchEntry[];
+  readonly standing: BatchStanding;
+}
+
+/** A run of the batch: its attempt number and its pull requests' numbers. */
+export interface RunNow {
+  readonly attempt: number;
+  readonly prs: readonly number[];
+  readonly standing: BatchStanding;
+}
+
 /** The staging tree: the base, each pull request merged in turn, and the tip under test. */
-export function batchDiagram(input: { readonly base: string; readonly baseSha: string; readonly attempt: number; readonly entries: readonly BatchEntry[]; readonly standing: BatchStanding }): string {
+export function batchDiagram(input: BatchNow): string {
   const { shown, more } = capped(input.entries, MOST_NODES - 3);
   const chain = [
     { id: "base", label: `${input.base} at ${input.baseSha.slice(0, 12)}` },
@@ -35,11 +51,14 @@ export function batchDiagram(input: { readonly base: string; readonly baseSha: s
  * under the latest red run that held all its pull requests: the tree a bisection makes.
  * Undefined until a run was red, when there is nothing to draw but the batch itself.
  */
-export function bisectionDiagram(tested: readonly TestedRun[], now: { readonly attempt: number; readonly prs: readonly number[]; readonly standing: BatchStanding }): string | undefined {
+export function bisectionDiagram(tested: readonly TestedRun[], now: RunNow): string | undefined {
   const earlier = tested.filter((run) => run.attempt !== now.attempt);
   if (!earlier.some((run) => run.verdict === "red")) return undefined;
   const runs = [
-    ...earlier.map((run) => ({ attempt: run.attempt, prs: run.prs, red: run.verdict === "red", state: run.verdict === "red" ? "failed" as const : "done" as const, words: run.verdict })),
+    ...earlier.map((run) => {
+      const red = run.verdict === "red";
+      return { attempt: run.attempt, prs: run.prs, red, state: red ? "failed" as const : "done" as const, words: run.verdict };
+    }),
     { attempt: now.attempt, prs: now.prs, red: false, state: STANDING_STATE[now.standing], words: STANDING_WORDS[now.standing] },
   ];
   // The latest runs matter most: the culprit is found at the end.

@@ -10,7 +10,7 @@ import { timestamp } from "../molecules/pour.js";
 import { fenced, withoutMentions } from "./fenced-text.js";
 import type { MergeRequest } from "./merge-queue.js";
 import type { TestedRun, TrialState } from "./refinery.js";
-import { batchDiagram, bisectionDiagram, numbers } from "./refinery-diagram.js";
+import { batchDiagram, bisectionDiagram, numbers, type RunNow } from "./refinery-diagram.js";
 import type { RedGate } from "./staging-verdict.js";
 import { sanitizeUntrusted } from "./untrusted-text.js";
 
@@ -66,7 +66,10 @@ export function refineryPullBody(input: {
     "| --- | --- | --- | --- |",
     ...rows,
     "",
-    batchDiagram({ base, baseSha: trial.baseSha, attempt: trial.attempt, standing: state.kind, entries: lines.map((line) => ({ number: line.request.number, title: titleOf(line) })) }),
+    batchDiagram({
+      base, baseSha: trial.baseSha, attempt: trial.attempt, standing: state.kind,
+      entries: lines.map((line) => ({ number: line.request.number, title: titleOf(line) })),
+    }),
     "",
     `Gates: ${input.gates}.`,
     "",
@@ -77,7 +80,7 @@ export function refineryPullBody(input: {
 }
 
 /** After a red run of the batch: its runs so far, listed and drawn; nothing before. */
-function runsSoFar(tested: readonly TestedRun[], now: Parameters<typeof bisectionDiagram>[1]): string[] {
+function runsSoFar(tested: readonly TestedRun[], now: RunNow): string[] {
   const picture = bisectionDiagram(tested, now);
   if (picture === undefined) return [];
   const earlier = tested.filter((run) => run.attempt !== now.attempt);

@@ -58967,7 +58967,10 @@ function bisectionDiagram(tested, now) {
   const earlier = tested.filter((run2) => run2.attempt !== now.attempt);
   if (!earlier.some((run2) => run2.verdict === "red")) return void 0;
   const runs = [
-    ...earlier.map((run2) => ({ attempt: run2.attempt, prs: run2.prs, red: run2.verdict === "red", state: run2.verdict === "red" ? "failed" : "done", words: run2.verdict })),
+    ...earlier.map((run2) => {
+      const red = run2.verdict === "red";
+      return { attempt: run2.attempt, prs: run2.prs, red, state: red ? "failed" : "done", words: run2.verdict };
+    }),
     { attempt: now.attempt, prs: now.prs, red: false, state: STANDING_STATE[now.standing], words: STANDING_WORDS[now.standing] }
   ];
   const more = Math.max(0, runs.length - (MOST_NODES - 1));
@@ -59012,7 +59015,13 @@ function refineryPullBody(input2) {
     "| --- | --- | --- | --- |",
     ...rows,
     "",
-    batchDiagram({ base, baseSha: trial.baseSha, attempt: trial.attempt, standing: state.kind, entries: lines.map((line) => ({ number: line.request.number, title: titleOf2(line) })) }),
+    batchDiagram({
+      base,
+      baseSha: trial.baseSha,
+      attempt: trial.attempt,
+      standing: state.kind,
+      entries: lines.map((line) => ({ number: line.request.number, title: titleOf2(line) }))
+    }),
     "",
     `Gates: ${input2.gates}.`,
     "",

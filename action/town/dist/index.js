@@ -73619,7 +73619,10 @@ function bisectionDiagram(tested, now) {
   const earlier = tested.filter((run3) => run3.attempt !== now.attempt);
   if (!earlier.some((run3) => run3.verdict === "red")) return void 0;
   const runs = [
-    ...earlier.map((run3) => ({ attempt: run3.attempt, prs: run3.prs, red: run3.verdict === "red", state: run3.verdict === "red" ? "failed" : "done", words: run3.verdict })),
+    ...earlier.map((run3) => {
+      const red = run3.verdict === "red";
+      return { attempt: run3.attempt, prs: run3.prs, red, state: red ? "failed" : "done", words: run3.verdict };
+    }),
     { attempt: now.attempt, prs: now.prs, red: false, state: STANDING_STATE[now.standing], words: STANDING_WORDS[now.standing] }
   ];
   const more = Math.max(0, runs.length - (MOST_NODES - 1));
@@ -73664,7 +73667,13 @@ function refineryPullBody(input2) {
     "| --- | --- | --- | --- |",
     ...rows,
     "",
-    batchDiagram({ base, baseSha: trial.baseSha, attempt: trial.attempt, standing: state.kind, entries: lines.map((line) => ({ number: line.request.number, title: titleOf2(line) })) }),
+    batchDiagram({
+      base,
+      baseSha: trial.baseSha,
+      attempt: trial.attempt,
+      standing: state.kind,
+      entries: lines.map((line) => ({ number: line.request.number, title: titleOf2(line) }))
+    }),
     "",
     `Gates: ${input2.gates}.`,
     "",
