@@ -19223,7 +19223,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node2, visitor) {
+    function visit3(node2, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node2)) {
         const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
@@ -19232,9 +19232,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node2, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
     function visit_(key, node2, visitor, path) {
       const ctrl = callVisitor(key, node2, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -19368,7 +19368,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -19378,7 +19378,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -19522,7 +19522,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node2) => {
+          visit3.visit(doc.contents, (_key, node2) => {
             if (identity.isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
@@ -19549,7 +19549,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
         const sa = JSON.stringify(anchor2);
@@ -19560,7 +19560,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node2) {
           if (node2.anchor)
             anchors.add(node2.anchor);
@@ -19740,7 +19740,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -19766,7 +19766,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node2) => {
               if (identity.isAlias(node2) || identity.hasAnchor(node2))
                 nodes.push(node2);
@@ -24688,15 +24688,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -24707,8 +24707,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path) => {
-      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
+    visit3.parentCollection = (cst, path) => {
+      const parent = visit3.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -24739,7 +24739,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
   }
 });
 
@@ -26455,7 +26455,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -26483,8 +26483,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -28272,9 +28272,13 @@ function formatLocatedProblem(problem) {
   const where = problem.line > 0 ? `${problem.file}:${problem.line}:${problem.column}:` : `${problem.file}:`;
   return `${where}${problem.field ? ` ${problem.field}:` : ""} ${problem.message}`;
 }
+var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
 function fieldName(path) {
   let name3 = "";
-  for (const part of path) name3 += typeof part === "number" ? `[${part}]` : name3 ? `.${part}` : part;
+  for (const part of path) {
+    const key = typeof part === "string" && !PLAIN_KEY.test(part) ? JSON.stringify(part) : part;
+    name3 += typeof part === "number" ? `[${part}]` : name3 ? `.${key}` : key;
+  }
   return name3;
 }
 function parseLocatedYaml(text2) {
@@ -28284,14 +28288,34 @@ function parseLocatedYaml(text2) {
     const { line, col } = offset === void 0 ? { line: 1, col: 1 } : lines.linePos(offset);
     return { line, column: col };
   };
+  const syntax = doc.errors.map((error63) => ({ offset: error63.pos[0], message: error63.message.split("\n")[0] ?? error63.message }));
+  const read = syntax.length > 0 ? { value: void 0, errors: syntax } : valueOf(doc);
   return {
-    value: doc.errors.length > 0 ? void 0 : doc.toJS(),
-    errors: doc.errors.map((error63) => ({
-      ...position(error63.pos[0]),
-      message: error63.message.split("\n")[0] ?? error63.message
-    })),
+    value: read.value,
+    errors: read.errors.map(({ offset, message }) => ({ ...position(offset), message })),
     locate: (path, key = false) => position(offsetOf(doc, path, key))
   };
+}
+function valueOf(doc) {
+  try {
+    return { value: doc.toJS(), errors: [] };
+  } catch (error63) {
+    if (!(error63 instanceof ReferenceError)) throw error63;
+    return { value: void 0, errors: [{ offset: aliasOffset(doc), message: error63.message }] };
+  }
+}
+function aliasOffset(doc) {
+  let first;
+  let unresolved;
+  (0, import_yaml.visit)(doc, {
+    Alias(_, alias) {
+      first ??= alias.range?.[0];
+      if (alias.resolve(doc) !== void 0) return void 0;
+      unresolved = alias.range?.[0];
+      return import_yaml.visit.BREAK;
+    }
+  });
+  return unresolved ?? first;
 }
 function offsetOf(doc, path, key) {
   let node2 = doc.contents;
@@ -47813,7 +47837,7 @@ function fromJSONSchema(schema, params) {
 
 // node_modules/zod/v4/core/visit.js
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
-function visit(schema, fnOrHandlers) {
+function visit2(schema, fnOrHandlers) {
   const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
     const h = fnOrHandlers[node2._zod.def.type];
     return h ? h(node2, rewritten) : node2;
@@ -47968,7 +47992,7 @@ function visit(schema, fnOrHandlers) {
 
 // node_modules/zod/v4/classic/deep-partial.js
 function deepPartial(schema) {
-  return visit(schema, {
+  return visit2(schema, {
     object: (s) => s.partial(),
     // Every partialed option now admits `undefined`, which the constructor rejects as a duplicate.
     union: (s) => {
@@ -47992,7 +48016,7 @@ function inSide(def) {
   return def.in._zod.traits.has("$ZodTransform") ? outSide(def) : def.in;
 }
 function input(schema) {
-  return visit(schema, {
+  return visit2(schema, {
     pipe: (s) => inSide(s._zod.def),
     // A default value belongs to the output side, so a rewritten inner type leaves it stranded. `.default()` widens the declared input type with `undefined`, and `optional` is what carries that across.
     default: (s, rewritten) => rewritten ? optional(s._zod.def.innerType) : s,
@@ -48001,7 +48025,7 @@ function input(schema) {
   });
 }
 function output(schema) {
-  return visit(schema, {
+  return visit2(schema, {
     pipe: (s) => outSide(s._zod.def),
     // A prefault value is fed through the schema, which makes it input-side, so a rewritten inner type leaves it stranded.
     prefault: (s, rewritten) => rewritten ? s._zod.def.innerType : s
@@ -48612,7 +48636,7 @@ async function repositoryFormulaLibrary(github, repo, names) {
   const own2 = await listRepositoryFormulas(github, repo);
   const fetched = /* @__PURE__ */ new Map();
   const visited = /* @__PURE__ */ new Set();
-  const visit2 = async (name3) => {
+  const visit3 = async (name3) => {
     if (visited.has(name3)) return;
     visited.add(name3);
     let formula;
@@ -48633,9 +48657,9 @@ async function repositoryFormulaLibrary(github, repo, names) {
         return;
       }
     }
-    if (formula !== void 0) await Promise.all(namedBy(formula.formula).map(visit2));
+    if (formula !== void 0) await Promise.all(namedBy(formula.formula).map(visit3));
   };
-  if (own2.size > 0) await Promise.all(names.map(visit2));
+  if (own2.size > 0) await Promise.all(names.map(visit3));
   return {
     searched: `${REPOSITORY_LABEL} and ${SHIPPED_LABEL}`,
     find(name3) {
@@ -53343,9 +53367,16 @@ function toUtc(text2) {
   if (text2.endsWith("Z") && !text2.includes(".")) return text2;
   const parts = parse5(text2);
   if (!parts) return text2;
-  const seconds = new Date(parts.epochMs).toISOString().slice(0, 19);
+  const iso = new Date(parts.epochMs).toISOString();
+  if (iso.length !== "0000-00-00T00:00:00.000Z".length) return text2;
+  const seconds = iso.slice(0, 19);
   const fraction = parts.fraction.replace(/0+$/, "");
   return fraction ? `${seconds}.${fraction}Z` : `${seconds}Z`;
+}
+function utcTimestamp(text2) {
+  if (!isTimestamp(text2)) return void 0;
+  const utc = toUtc(text2);
+  return utc.endsWith("Z") ? utc : void 0;
 }
 function instantKey(text2) {
   if (text2 === void 0) return "";
@@ -57031,7 +57062,7 @@ var COMMENT_FIELD_ORDER = ["id", "issue_id", "author", "text", "created_at"];
 var EXPORT_ONLY = new Set(EXPORT_ONLY_FIELDS);
 var TIMESTAMPS = new Set(TIMESTAMP_FIELDS);
 function ordered(record2, order, skip) {
-  const out = {};
+  const out = /* @__PURE__ */ Object.create(null);
   for (const key of order) if (record2[key] !== void 0) out[key] = record2[key];
   for (const key of Object.keys(record2)) {
     if (!(key in out) && !skip?.has(key) && record2[key] !== void 0) out[key] = record2[key];
@@ -58013,8 +58044,8 @@ function digestFileFor(finishedAt) {
   return `${DIGESTS_DIR}/${month}.jsonl`;
 }
 function utcMonth(text2) {
-  if (!isTimestamp(text2)) return void 0;
-  return /^(\d{4}-\d{2})-/.exec(toUtc(text2))?.[1];
+  const utc = utcTimestamp(text2);
+  return utc === void 0 ? void 0 : /^(\d{4}-\d{2})-/.exec(utc)?.[1];
 }
 function appendDigest(fileText3, digest) {
   const line = digestLine(digest);
