@@ -51,6 +51,8 @@ export const HANDLED_EVENTS = [
 export interface AppOptions {
   /** Run the patrol clock (a server's): the average milliseconds between ticks. Off unless given. */
   readonly patrolEveryMs?: number;
+  /** Stops the patrol clock when it aborts: the server stopped, as when the App is killed. */
+  readonly stopped?: AbortSignal;
 }
 
 export function gastownApp(given: AppDependencies = realDependencies, options: AppOptions = {}) {
@@ -99,7 +101,7 @@ export function gastownApp(given: AppDependencies = realDependencies, options: A
       if (said !== undefined) context.log.info(said);
     });
     if (options.patrolEveryMs !== undefined) {
-      startPatrolClock({
+      const stopClock = startPatrolClock({
         botLogin,
         installations: async () => {
           const octokit = await app.auth();
@@ -108,6 +110,7 @@ export function gastownApp(given: AppDependencies = realDependencies, options: A
         },
         installationClient: async (id) => await app.auth(id) as unknown as GitHubClient,
       }, deps, { everyMs: options.patrolEveryMs, log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) } });
+      options.stopped?.addEventListener("abort", stopClock);
     }
   };
 }

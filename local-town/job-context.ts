@@ -5,6 +5,8 @@ export interface JobContext {
   readonly env: Readonly<Record<string, string>>;
   /** The job's workspace (GITHUB_WORKSPACE): where a checkout puts the repository. */
   readonly workspace: string;
+  /** Aborts when the runner is killed mid-job: whatever the step started must end now. */
+  readonly signal: AbortSignal;
   /** A line of the job's log. */
   log(line: string): void;
   /** Output as it comes, lines not yet whole (a gate command's). */

@@ -38,6 +38,12 @@ export type RunnerEvent =
 export interface LocalRunner {
   /** Stops taking runs and waits for the running jobs to end. */
   stop(): Promise<void>;
+  /**
+   * Kills the runner of a run's running job, as a hosted runner lost mid-step: GitHub concludes
+   * the job failed at once (its token expires with it) and its processes are killed. False when
+   * no job of that run is running.
+   */
+  kill(runId: number): boolean;
 }
 
 export function startLocalRunner(options: LocalRunnerOptions): LocalRunner {
@@ -45,6 +51,7 @@ export function startLocalRunner(options: LocalRunnerOptions): LocalRunner {
   const groups = new Set<string>();
   const waiting: RunRecord[] = [];
   const running = new Set<Promise<void>>();
+  const kills = new Map<number, AbortController>();
   let stopped = false;
   const look = () => {
     for (const run of options.github.state.repos[options.repo]?.runs ?? []) {
@@ -54,7 +61,7 @@ export function startLocalRunner(options: LocalRunnerOptions): LocalRunner {
     }
     while (!stopped && running.size < options.parallel && waiting.length > 0) {
       const run = waiting.shift() as RunRecord;
-      const job = runJobs(run, options, groups).catch((error: unknown) => {
+      const job = runJobs(run, options, groups, kills).catch((error: unknown) => {
         options.report({ kind: "log", run, line: `::error::the local runner failed: ${error instanceof Error ? error.message : String(error)}` });
       }).finally(() => running.delete(job));
       running.add(job);
@@ -67,10 +74,16 @@ export function startLocalRunner(options: LocalRunnerOptions): LocalRunner {
       clearInterval(timer);
       await Promise.all([...running]);
     },
+    kill(runId) {
+      const controller = kills.get(runId);
+      if (controller === undefined || controller.signal.aborted) return false;
+      controller.abort();
+      return true;
+    },
   };
 }
 
-async function runJobs(run: RunRecord, options: LocalRunnerOptions, groups: Set<string>): Promise<void> {
+async function runJobs(run: RunRecord, options: LocalRunnerOptions, groups: Set<string>, kills: Map<number, AbortController>): Promise<void> {
   const { github, repo } = options;
   const path = github.state.repos[repo]?.workflows.find((w) => w.id === run.workflowId)?.path;
   const file = path === undefined ? undefined : await github.git(repo).fileAt(run.headSha, path);
@@ -81,15 +94,19 @@ async function runJobs(run: RunRecord, options: LocalRunnerOptions, groups: Set<
     // One job of a concurrency group at a time: this one stays queued while another runs.
     while (job.concurrency.some((group) => groups.has(group))) await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 100));
     for (const group of job.concurrency) groups.add(group);
+    const controller = new AbortController();
+    kills.set(run.id, controller);
     try {
-      await runJob(run, job, options);
+      await runJob(run, job, options, controller.signal);
     } finally {
+      kills.delete(run.id);
       for (const group of job.concurrency) groups.delete(group);
     }
+    if (controller.signal.aborted) return;
   }
 }
 
-async function runJob(run: RunRecord, planned: PlannedJob, options: LocalRunnerOptions): Promise<void> {
+async function runJob(run: RunRecord, planned: PlannedJob, options: LocalRunnerOptions, signal: AbortSignal): Promise<void> {
   const { github, repo } = options;
   try {
     github.startJob(repo, run.id, planned.key);
@@ -101,8 +118,21 @@ async function runJob(run: RunRecord, planned: PlannedJob, options: LocalRunnerO
   const workspace = await mkdtemp(join(tmpdir(), "gastown-town-workspace-"));
   const lines: string[] = [];
   let open = "";
+  const complete = (conclusion: "success" | "failure") => {
+    try {
+      github.completeJob(repo, run.id, planned.key, conclusion, `${lines.join("\n")}\n`);
+    } catch {
+      // Cancelled while it ran (the witness, a person): GitHub has already concluded it.
+    }
+    options.report({ kind: "completed", run, job: planned.key, conclusion });
+  };
+  signal.addEventListener("abort", () => {
+    context.log("The runner has received a shutdown signal.");
+    complete("failure");
+  });
   const context: JobContext = {
     workspace,
+    signal,
     env: {
       GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: String(run.id), GITHUB_RUN_ATTEMPT: String(run.runAttempt),
       GITHUB_SERVER_URL: github.urls.web, GITHUB_API_URL: github.urls.api, GITHUB_REF_NAME: run.headBranch,
@@ -122,6 +152,7 @@ async function runJob(run: RunRecord, planned: PlannedJob, options: LocalRunnerO
   let failed = false;
   try {
     for (const step of planned.steps) {
+      if (signal.aborted) break;
       if ((await runStep(run, step, context, options)).failed) {
         failed = true;
         break;
@@ -134,13 +165,7 @@ async function runJob(run: RunRecord, planned: PlannedJob, options: LocalRunnerO
     if (open !== "") context.log(open);
     await rm(workspace, { recursive: true, force: true });
   }
-  const conclusion = failed ? "failure" : "success";
-  try {
-    github.completeJob(repo, run.id, planned.key, conclusion, `${lines.join("\n")}\n`);
-  } catch {
-    // Cancelled while it ran (the witness, a person): GitHub has already concluded it.
-  }
-  options.report({ kind: "completed", run, job: planned.key, conclusion });
+  if (!signal.aborted) complete(failed ? "failure" : "success");
 }
 
 async function runStep(run: RunRecord, step: JobStep, job: JobContext, options: LocalRunnerOptions): Promise<StepResult> {

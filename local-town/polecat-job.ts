@@ -29,6 +29,10 @@ export async function runPolecatStep(inputs: Readonly<Record<string, string>>, j
   await chmod(workRoot, 0o711);
   const user = await createAgentUser(agentUserName(`town-${process.pid}-${++users}`), { home: join(workRoot, "home") });
   let failed = false;
+  // A killed runner takes its processes with it: the agent's end here, the action's own requests
+  // fail on the run's token, expired once GitHub counts the job as failed.
+  const kill = () => void killAllProcessesOf(user);
+  job.signal.addEventListener("abort", kill);
   try {
     await run({ inputs: { ...inputs, ...options.inputs }, env: job.env }, {
       info: (line) => job.log(line),
@@ -47,6 +51,7 @@ export async function runPolecatStep(inputs: Readonly<Record<string, string>>, j
       github: restClient({ token: inputs["token"] ?? "", baseUrl: job.env["GITHUB_API_URL"] ?? "", paced: false }),
     });
   } finally {
+    job.signal.removeEventListener("abort", kill);
     await killAllProcessesOf(user);
     await removeAgentUser(user, { paths: [workRoot] });
   }

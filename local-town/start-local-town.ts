@@ -38,6 +38,12 @@ export interface LocalTown {
   landed(ms: number): Promise<void>;
   /** What runs now, for the progress line. */
   running(): string[];
+  /** The runs whose jobs run now, by id, oldest first. */
+  runningRuns(): number[];
+  /** Kills the runner of a run's running job mid-step (local-runner.ts); false when none runs. */
+  killJob(runId: number): boolean;
+  /** Kills the App and serves a fresh instance of it, which remembers nothing of the one before. */
+  restartApp(): Promise<void>;
   /** Stops the runner and the watcher, then the App and the emulator. */
   close(): Promise<void>;
 }
@@ -49,7 +55,9 @@ export async function startLocalTown(options: LocalTownOptions): Promise<LocalTo
   const deps: AppDependencies = { ...realDependencies };
   // The mirror on, as a new town has it: the issues become beads, and the beads' changes issues'.
   const town = await startTown({ files: seedFiles(options.agent, options.sandbox), deps, mirror: true });
-  await town.serve(gastownApp(deps, { patrolEveryMs: options.patrolEveryMs ?? 60_000 }));
+  let appStopped = new AbortController();
+  const serveApp = () => town.serve(gastownApp(deps, { patrolEveryMs: options.patrolEveryMs ?? 60_000, stopped: appStopped.signal }));
+  await serveApp();
 
   const story = new Story();
   const jobs = new Map<number, string>();
@@ -109,7 +117,16 @@ export async function startLocalTown(options: LocalTownOptions): Promise<LocalTo
       }
     },
     running: () => [...jobs.values()],
+    runningRuns: () => [...jobs.keys()].sort((a, b) => a - b),
+    killJob: (runId) => runner.kill(runId),
+    async restartApp() {
+      appStopped.abort();
+      await town.stopServing();
+      appStopped = new AbortController();
+      await serveApp();
+    },
     async close() {
+      appStopped.abort();
       clearInterval(watch);
       await runner.stop();
       await town.close();

@@ -54,6 +54,11 @@ export interface Town {
    * server (a bench's bare app); the answer is the webhook URL.
    */
   serve(appFn?: ApplicationFunction): Promise<string>;
+  /**
+   * Stops the server serve() started, as a killed App: deliveries from now on go nowhere (GitHub
+   * records them failed) until serve() is called again.
+   */
+  stopServing(): Promise<void>;
   /** Acts as `login` through the API. */
   as(login: string, method: string, path: string, body?: unknown): Promise<unknown>;
   /** The deliveries made since the last call. */
@@ -181,6 +186,11 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
     github.webhookUrl = `http://127.0.0.1:${port}/api/github/webhooks`;
     return github.webhookUrl;
   };
+  const stopServing = async () => {
+    github.webhookUrl = undefined;
+    await server?.stop();
+    server = undefined;
+  };
   let seen = repoDeliveries(github).length;
   const newDeliveries = async () => {
     await github.settled();
@@ -195,6 +205,7 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
     clock,
     app,
     serve,
+    stopServing,
     async as(login, method, path, body) {
       const answer = await call(github, method, path, { token: github.userToken(login), ...(body === undefined ? {} : { body }) });
       if (answer.status >= 400) throw new Error(`${method} ${path} as ${login}: ${answer.status} ${JSON.stringify(answer.body)}`);
