@@ -1,14 +1,15 @@
 // What a town must show once the faults stop and it has converged, checked over plain data: the
 // ledger branch's history, the pull requests, each slung issue's outcome and GitHub's problems.
 // Each answer is a sentence saying what broke; none means nothing was lost. Pure.
+import { MERGE_REQUEST_TYPE } from "../../app/town/merge-queue.js";
 
 export interface LedgerCommit {
   readonly sha: string;
   readonly subject: string;
   /** The ledger's read errors at this commit (`gt ledger validate`'s). */
   readonly problems: readonly string[];
-  /** Each bead's status at this commit, by id. */
-  readonly statuses: Readonly<Record<string, string>>;
+  /** Each bead's status and type at this commit, by id. */
+  readonly beads: Readonly<Record<string, { readonly status: string; readonly type: string }>>;
 }
 
 export interface PullSeen {
@@ -64,26 +65,39 @@ export function duplicatePulls(pulls: readonly PullSeen[]): string[] {
     .map(([bead, numbers]) => `${numbers.length} pull requests for ${bead}: ${numbers.map((n) => `#${n}`).join(", ")}`);
 }
 
-/** A closed bead stays closed, from one commit of the ledger to the next (a bead gone is not reopened). */
+/**
+ * A closed bead stays closed, from one commit of the ledger to the next (a bead gone is not
+ * reopened). A merge request is the exception: a pull request sent back and queued again opens
+ * its merge-request bead again, as merge-queue.ts's queuePull means to.
+ */
 export function reopenedBeads(history: readonly LedgerCommit[]): string[] {
   const broken: string[] = [];
   for (let i = 1; i < history.length; i++) {
     const before = history[i - 1] as LedgerCommit;
     const after = history[i] as LedgerCommit;
-    for (const [id, status] of Object.entries(after.statuses)) {
-      if (before.statuses[id] === "closed" && status !== "closed") {
-        broken.push(`${id} reopened (${status}) by ${after.sha.slice(0, 7)} (${after.subject})`);
-      }
+    for (const [id, bead] of Object.entries(after.beads)) {
+      if (bead.type === MERGE_REQUEST_TYPE || before.beads[id]?.status !== "closed" || bead.status === "closed") continue;
+      broken.push(`${id} reopened (${bead.status}) by ${after.sha.slice(0, 7)} (${after.subject})`);
     }
   }
   return broken;
 }
 
-/** Each step is done once: two commits saying the same step done mean a step redone. */
+/**
+ * Each step is done once. The ledger's commit for a step done (`<bead>: step <id> done by polecat
+ * <name>, attempt <n>`) closes that molecule's step bead; one that closes nothing says a step
+ * done again, by a restarted attempt or a repeated write. A fix's molecule has steps of its own.
+ */
 export function redoneSteps(history: readonly LedgerCommit[]): string[] {
-  const seen = new Map<string, number>();
-  for (const commit of history) if (STEP_DONE.test(commit.subject)) seen.set(commit.subject, (seen.get(commit.subject) ?? 0) + 1);
-  return [...seen].filter(([, times]) => times > 1).map(([subject, times]) => `"${subject}" ${times} times: a step redone`);
+  const broken: string[] = [];
+  for (let i = 1; i < history.length; i++) {
+    const before = history[i - 1] as LedgerCommit;
+    const after = history[i] as LedgerCommit;
+    if (!STEP_DONE.test(after.subject)) continue;
+    const closes = Object.entries(after.beads).some(([id, bead]) => bead.status === "closed" && before.beads[id]?.status !== "closed");
+    if (!closes) broken.push(`${after.sha.slice(0, 7)} (${after.subject}) closes no step: the step was done before`);
+  }
+  return broken;
 }
 
-const STEP_DONE = /\bstep \S+ done\b/;
+const STEP_DONE = /: step \S+ done by polecat /;

@@ -20,7 +20,7 @@ export async function ledgerHistory(git: BareRepo): Promise<LedgerCommit[]> {
       sha, subject,
       problems: read.ok ? [] : problemSummary(read.problems.filter((p) => p.severity === "error"), 5),
       // The whole ledger is kept by status only: what the checks compare from commit to commit.
-      statuses: read.ok ? Object.fromEntries(read.ledger.beads().map((b) => [b.id, String(b.status ?? "open")])) : {},
+      beads: read.ok ? Object.fromEntries(read.ledger.beads().map((b) => [b.id, { status: String(b.status ?? "open"), type: String(b.issue_type ?? "task") }])) : {},
     });
   }
   return commits;
