@@ -78455,7 +78455,7 @@ function gastownApp(given = realDependencies, options2 = {}) {
       if (said !== void 0) context.log.info(said);
     });
     if (options2.patrolEveryMs !== void 0) {
-      startPatrolClock({
+      const stopClock = startPatrolClock({
         botLogin,
         installations: async () => {
           const octokit = await app.auth();
@@ -78464,6 +78464,7 @@ function gastownApp(given = realDependencies, options2 = {}) {
         },
         installationClient: async (id2) => await app.auth(id2)
       }, deps, { everyMs: options2.patrolEveryMs, log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) } });
+      options2.stopped?.addEventListener("abort", stopClock);
     }
   };
 }
