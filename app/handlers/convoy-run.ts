@@ -81,7 +81,14 @@ export async function advanceConvoy(town: TownEvent, number: number, seen?: { re
     const plan = found === undefined ? undefined : planWave(found, facts, now);
     return { plan, ledger: plan === undefined ? current : withConvoy(current, plan.convoy, now) };
   };
-  let plan = step(ledger).plan;
+  const titles = new Map(subs.map((s) => [`${s.owner}/${s.repo}#${s.number}`, s.payload.title]));
+  const issue = { owner: town.owner, repo: town.repo, issue_number: number };
+  const view = (convoy: Convoy, more: readonly string[] = []) => renderConvoyComment({ convoy, titles, notes: [...towns.notes(), ...more] });
+  const first = step(ledger).plan;
+  if (first === undefined) return undefined;
+  if (first.done) return await closeConvoy(town, first, view, seen?.state, step);
+
+  let plan: WavePlan | undefined = first;
   // A step that changes nothing on the ledger it read writes nothing (a stale read is the next step's to repair).
   const idle = step(ledger).ledger === ledger;
   const written = idle ? { changed: false, state: seen?.state } : await town.store.update(() => stepMessage(ref, plan), (current) => {
@@ -90,9 +97,11 @@ export async function advanceConvoy(town: TownEvent, number: number, seen?: { re
     return next.ledger;
   }, seen?.state ? { from: seen.state } : {});
   if (plan === undefined) return undefined;
-  const planned = plan;
+  const planned: WavePlan = plan;
+  // Every tracked issue done since this step read the facts: the next step closes it.
+  if (planned.done) return { ref, slung: [], closed: false };
   const slung: string[] = [];
-  const notes = towns.notes();
+  const notes: string[] = [];
   if (written.changed) {
     for (const tracked of planned.sling) {
       const sub = subs.find((s) => `${s.owner}/${s.repo}` === tracked.repo && s.number === tracked.number);
@@ -111,9 +120,7 @@ export async function advanceConvoy(town: TownEvent, number: number, seen?: { re
     }
   }
 
-  const titles = new Map(subs.map((s) => [`${s.owner}/${s.repo}#${s.number}`, s.payload.title]));
-  const issue = { owner: town.owner, repo: town.repo, issue_number: number };
-  const comment = await upsertMarkedComment(town.github, issue, CONVOY_MARKER, renderConvoyComment({ convoy: planned.convoy, titles, notes }), { botLogin: town.botLogin });
+  const comment = await upsertMarkedComment(town.github, issue, CONVOY_MARKER, view(planned.convoy, notes), { botLogin: town.botLogin });
   if (comment.id !== planned.convoy.commentId) {
     await town.store.update(`Convoy of ${repo}#${number}: its comment is ${comment.id}`, (ledger) => {
       const current = convoyOf(ledger, ref);
@@ -121,9 +128,30 @@ export async function advanceConvoy(town: TownEvent, number: number, seen?: { re
       // Unless a sling since wrote to this ledger, the step's own commit is its tip.
     }, written.state === undefined || (written.changed && planned.sling.some((t) => t.repo === repo)) ? {} : { from: written.state });
   }
-  const closed = written.changed && planned.done;
-  if (closed) await closeIssue(town.github, issue);
-  return { ref, slung, closed };
+  return { ref, slung, closed: false };
+}
+
+/**
+ * The convoy done: its comment says so and its tracking issue is closed before the commit that
+ * closes its bead, never after. A crash between them leaves the convoy open in the ledger, and the
+ * next step (a wake, or the patrol's pass) finds it done again and finishes: the comment is the
+ * same text, so it is left as it is, and the issue is closed already, so GitHub changes nothing.
+ * Two steps at once both say and close the same; the ledger lets one of them commit.
+ */
+async function closeConvoy(
+  town: TownEvent, plan: WavePlan, view: (convoy: Convoy) => string, from: LedgerState | undefined,
+  step: (ledger: Ledger) => { readonly plan: WavePlan | undefined; readonly ledger: Ledger },
+): Promise<ConvoyStep> {
+  const { convoy } = plan;
+  const issue = { owner: town.owner, repo: town.repo, issue_number: convoy.number };
+  const comment = await upsertMarkedComment(town.github, issue, CONVOY_MARKER, view(convoy), { botLogin: town.botLogin });
+  await closeIssue(town.github, issue);
+  const now = town.deps.clock();
+  const written = await town.store.update(stepMessage(convoy.ref, plan), (current) => {
+    const next = step(current);
+    return next.plan?.done === true ? withConvoy(current, { ...next.plan.convoy, commentId: comment.id }, now) : current;
+  }, from ? { from } : {});
+  return { ref: convoy.ref, slung: [], closed: written.changed };
 }
 
 /** Landed work wakes the convoys it belongs to (`convoy` on its bead), wherever they live. */
