@@ -37,6 +37,11 @@ export interface LedgerStoreOptions {
   readonly lanes?: LedgerLanes;
   /** The sizes that warn and refuse; SIZE_WARNING_BYTES and SIZE_LIMIT_BYTES unless given. */
   readonly sizes?: { readonly warning: number; readonly limit: number };
+  /**
+   * Shares a read of the branch with other readers of the same event while it is in flight
+   * (handlers/event-config.ts), under `key`; none: each read is its own.
+   */
+  readonly sharedRead?: (key: string, read: () => Promise<LedgerState>) => Promise<LedgerState>;
 }
 
 export interface LedgerState {
@@ -89,6 +94,12 @@ export class LedgerStore {
    * branch's ref alone is asked for when it has not moved since: one request rather than four.
    */
   async read(known?: LedgerState): Promise<LedgerState> {
+    const { sharedRead } = this.options;
+    if (known !== undefined || sharedRead === undefined) return await this.readNow(known);
+    return await sharedRead(`${this.options.owner}/${this.options.repo}:${this.options.branch}`, () => this.readNow());
+  }
+
+  private async readNow(known?: LedgerState): Promise<LedgerState> {
     const commit = await this.branchCommit();
     if (known !== undefined && commit !== undefined && commit === known.commit) return known;
     if (commit === undefined) return { ledger: Ledger.empty(), commit: undefined, tree: undefined };
@@ -153,7 +164,8 @@ export class LedgerStore {
   private async write(message: string | (() => string), mutate: (ledger: Ledger) => Ledger, options: UpdateOptions): Promise<Written> {
     const maxAttempts = this.options.maxAttempts ?? 8;
     for (let attempt = 1; ; attempt++) {
-      const state = attempt === 1 && options.from ? options.from : await this.read();
+      // After a lost race the branch is read afresh, never shared with a read that began before it.
+      const state = attempt === 1 ? options.from ?? await this.read() : await this.readNow();
       const next = mutate(state.ledger);
       if (next === state.ledger) return { state, changed: false, attempts: attempt };
       const files = options.files ? await options.files(state, next) : [];

@@ -156,20 +156,34 @@ async function closeConvoy(
 
 /** Landed work wakes the convoys it belongs to (`convoy` on its bead), wherever they live. */
 export async function wakeConvoys(town: TownEvent, works: readonly (Bead | undefined)[]): Promise<void> {
-  const refs = new Set(works.map((work) => (work === undefined ? undefined : gastownString(work, "convoy"))).filter((ref) => ref !== undefined));
+  const refs = works.map((work) => (work === undefined ? undefined : gastownString(work, "convoy"))).filter((ref) => ref !== undefined);
+  // A courtesy wake: the landing it follows is done and must finish (its staging branch deleted),
+  // whatever the convoy's repository answers. A tracking repository whose ledger does not read,
+  // or a failed request, holds up no landing: the patrol steps the convoy.
+  await stepConvoys(town, refs, { courtesy: true });
+}
+
+/**
+ * Steps the convoys `refs` name, wherever they live: those of this town's repository from
+ * `seen` (its ledger as the caller just read it), the others' from their own. Each once.
+ */
+export async function stepConvoys(
+  town: TownEvent, refs: readonly string[], options: { readonly seen?: { readonly ledger: Ledger; readonly state?: LedgerState }; readonly courtesy?: boolean } = {},
+): Promise<ConvoyStep[]> {
   const towns = new RepositoryTowns(town);
-  for (const ref of refs) {
+  const steps: ConvoyStep[] = [];
+  for (const ref of new Set(refs)) {
     const where = parseConvoyRef(ref);
-    const home = where === undefined ? undefined : await towns.get(`${where.owner}/${where.repo}`);
-    if (where === undefined || home === undefined || typeof home === "string") continue;
+    if (where === undefined) continue;
     try {
-      await advanceConvoy(home, where.number);
-    } catch {
-      // A courtesy wake: the landing it follows is done and must finish (its staging branch
-      // deleted), whatever the convoy's repository answers. A tracking repository whose ledger
-      // does not read, or a failed request, holds up no landing: the patrol steps the convoy.
+      const home = await towns.get(`${where.owner}/${where.repo}`);
+      const step = typeof home === "string" ? undefined : await advanceConvoy(home, where.number, home === town ? options.seen : undefined);
+      if (step !== undefined) steps.push(step);
+    } catch (error) {
+      if (options.courtesy !== true) throw error;
     }
   }
+  return steps;
 }
 
 /** The patrol's pass over the convoys whose tracking issues live in this rig: each open one stepped. */

@@ -80,6 +80,18 @@ export function openConvoys(ledger: Ledger): Convoy[] {
     .map(readConvoy);
 }
 
+/**
+ * The convoys this ledger shows tracking the issue `repo#number` (at `url`): the open ones of this
+ * ledger that list it, and the one its work bead here was slung for (`convoy`, withConvoyWork),
+ * which may live in another repository's ledger. Refs, each once.
+ */
+export function convoysTracking(ledger: Ledger, issue: { readonly repo: string; readonly number: number; readonly url: string }): string[] {
+  const listing = openConvoys(ledger).filter((c) => c.tracked.some((t) => t.repo === issue.repo && t.number === issue.number)).map((c) => c.ref);
+  const work = beadByExternalRef(ledger, issue.url);
+  const slungFor = work === undefined ? undefined : gastownString(work, "convoy");
+  return [...new Set([...listing, ...(slungFor === undefined ? [] : [slungFor])])];
+}
+
 function readConvoy(bead: Bead): Convoy {
   const meta = gastownMetadata(bead);
   const ref = bead.external_ref ?? "";
