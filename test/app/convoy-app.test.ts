@@ -490,3 +490,67 @@ describe("wakes from GitHub", () => {
     expect(town.sent.slice(idleFrom).filter((s) => s.method !== "GET")).toEqual([]);
   });
 });
+
+describe("a convoy with the mirror on", () => {
+  it("over two repositories: one bead per issue, lands in waves and closes, and an issue no convoy tracks costs only the mirror's requests", async () => {
+    await start({ events: WITH_SUB_ISSUES, mirror: true });
+    const tracking = await open(TOWN, "Refit the waterworks", ["gt:convoy"]);
+    const pipes = await open(TOWN, "Lay the pipes");
+    const valves = await open(PUMPS, "Seal the valves");
+    const gauges = await open(PUMPS, "Fit the gauges");
+    const stray = await open(TOWN, "Sweep the yard");
+    for (const sub of [pipes, valves, gauges]) await addSub(tracking.number, sub);
+    await blockBy(PUMPS, gauges.number, valves);
+    await town.deliver();
+    await town.deliver();
+
+    await sling();
+    await town.deliver();
+    expect(table()).toEqual([
+      "| octo/town#2 | Lay the pipes | 🪝 slung |",
+      "| octo/pumps#1 | Seal the valves | 🪝 slung |",
+      "| octo/pumps#2 | Fit the gauges | ⏳ waiting: blocked by octo/pumps#1 |",
+    ]);
+
+    // An issue no convoy tracks, closed: the mirror's settings, ledger read and commit, and not one request more.
+    const sentBefore = town.sent.length;
+    await town.as("ann", "PATCH", `/repos/${TOWN}/issues/${stray.number}`, { state: "closed" });
+    await town.deliver();
+    expect(town.sent.slice(sentBefore).map((s) => `${s.method} ${s.url.replace(/\/[0-9a-f]{40}/, "/SHA")}`)).toEqual([
+      "GET /repos/octo/town/contents/.github%2Fgastown.yml",
+      "GET /repos/octo/town/git/ref/heads%2Fgastown%2Fledger",
+      "GET /repos/octo/town/git/commits/SHA",
+      "GET /repos/octo/town/git/trees/SHA?recursive=1",
+      "GET /repos/octo/town/git/blobs/SHA",
+      "POST /repos/octo/town/git/trees",
+      "POST /repos/octo/town/git/commits",
+      "PATCH /repos/octo/town/git/refs/heads%2Fgastown%2Fledger",
+    ]);
+
+    await land(PUMPS, await completed(PUMPS, 1));
+    await town.deliver();
+    expect(table()).toEqual([
+      "| octo/town#2 | Lay the pipes | 🪝 slung: hooked |",
+      "| octo/pumps#1 | Seal the valves | 🛬 landed |",
+      "| octo/pumps#2 | Fit the gauges | 🪝 slung |",
+    ]);
+    await land(TOWN, await completed(TOWN, 2));
+    await land(PUMPS, await completed(PUMPS, 2));
+    await town.deliver();
+    expect(issueIn(TOWN, 1)).toMatchObject({ state: "closed", stateReason: "completed" });
+    expect(await convoyBead()).toMatchObject({ status: "closed", close_reason: "landed" });
+    expect(convoyComments()).toHaveLength(1);
+    expect(table().map((row) => row.split(" | ").at(-1))).toEqual(["🛬 landed |", "🛬 landed |", "🛬 landed |"]);
+
+    // Exactly one bead per issue in each repository, the convoy's own aside; each work bead the convoy's and landed.
+    for (const repo of [TOWN, PUMPS]) {
+      const refs = (await ledgerOf(repo)).beads().map((b) => b.external_ref).filter((r) => r?.includes("/issues/"));
+      expect(refs.length, repo).toBe(new Set(refs).size);
+    }
+    expect((await ledgerOf(TOWN)).beads().filter((b) => b.external_ref?.endsWith("/issues/1")).map((b) => b.status)).toEqual(["closed"]);
+    for (const [repo, number] of [[TOWN, 2], [PUMPS, 1], [PUMPS, 2]] as const) {
+      expect(await beadIn(repo, number)).toMatchObject({ status: "closed", close_reason: "merged" });
+      expect(gastownString(await beadIn(repo, number), "convoy")).toBe("gastown:convoy/octo/town#1");
+    }
+  }, 90_000);
+});
