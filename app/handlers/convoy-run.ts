@@ -1,6 +1,7 @@
 // One step of a convoy (app/town/convoy.ts), level-triggered: a sling of the tracking issue, a
-// landing of tracked work (refinery-outcomes.ts) and every patrol pass run the same step, which
-// recomputes everything from GitHub and the ledgers, so a wake that was missed is repaired.
+// landing of tracked work (refinery-outcomes.ts), a tracked issue closed or a sub-issue added on
+// GitHub (convoy-wake.ts) and every patrol pass run the same step, which recomputes everything
+// from GitHub and the ledgers, so a wake that was missed is repaired.
 //   1. the convoy bead (made by a sling; a wake or the patrol only advances an open one)
 //   2. the facts: the tracking issue's sub-issues; per repository its town and ledger; per
 //      sub-issue not yet slung, its blockers; per other repository with one to sling, the
@@ -8,7 +9,9 @@
 //   3. the plan committed into the convoy bead (compare-and-swap) before anything it permits, so
 //      two steps at once sling each sub-issue once
 //   4. the sub-issues this commit marked slung, slung in their own repositories' towns
-//   5. the tracking comment, edited in place; when the convoy is done, the tracking issue closed
+//   5. the tracking comment, edited in place
+// A convoy that is done skips 3 and 4: its comment says so and its issue is closed before the
+// commit that closes it (closeConvoy), so a crash between them is finished by the next step.
 //
 // Each sub-issue is slung as `/sling` would sling it, by the App on the slinger's word: slingIssue
 // puts `gt:sling` on it (so the issue shows it is slung and taking the label off unslings, as for
