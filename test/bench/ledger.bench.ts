@@ -12,10 +12,11 @@ import { readyBeads } from "../../app/ledger/ready.js";
 import { formatLedger, serializeLedger } from "../../app/ledger/write-ledger.js";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import { Ledger } from "../../app/ledger/ledger.js";
+import { benchSize } from "./bench-scale.js";
 import { cycleLedgerText, seededRandom, syntheticLedgerText } from "./synthetic-ledger.js";
 
-const BEADS = Number(process.env.BENCH_BEADS ?? 100_000);
-const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const BEADS = benchSize("BENCH_BEADS", 100_000, 10_000);
+const RUNS = benchSize("BENCH_RUNS", 5, 3);
 const NOW = new Date("2026-03-15T00:00:00Z");
 
 declare const gc: (() => void) | undefined;
@@ -64,7 +65,16 @@ async function baseline(...texts: string[]): Promise<Baseline> {
   return { kept: await time(() => bareParse(...texts)), dropped: await time(() => bareParseDropping(...texts)) };
 }
 
-function report(name: string, ms: number, target: string, bare?: Baseline, note?: string): void {
+/** A case's target: its text, and the most it may take, in milliseconds or against the bare parse. */
+interface Target {
+  readonly text: string;
+  readonly ms?: number;
+  readonly ratio?: number;
+}
+
+const NO_TARGET: Target = { text: "(no target)" };
+
+function report(name: string, ms: number, target: Target, bare?: Baseline, note?: string): void {
   const round = (n: number) => Math.round(n * 10) / 10;
   const ratio = (n: number) => Math.round((ms / n) * 100) / 100;
   const line: Record<string, unknown> = { case: name, ...(note ? { note } : {}), beads: BEADS, ms: round(ms) };
@@ -74,7 +84,9 @@ function report(name: string, ms: number, target: string, bare?: Baseline, note?
       bare_parse_dropping_ms: round(bare.dropped), ratio_to_dropping: ratio(bare.dropped),
     });
   }
-  line.target = target;
+  line.target = target.text;
+  const over = (target.ms !== undefined && ms > target.ms) || (target.ratio !== undefined && bare !== undefined && ms / bare.kept > target.ratio);
+  if (target.ms !== undefined || target.ratio !== undefined) line.result = over ? "fail" : "pass";
   console.log(JSON.stringify(line));
 }
 
@@ -98,7 +110,7 @@ console.error(`synthetic ledger: ${BEADS} beads, ${(text.length / 1e6).toFixed(1
 report("load+validate", await time(() => {
   const { ledger: loaded } = readLedger(text);
   dependencyWarnings(loaded);
-}), "<= 3x bare parse", bare);
+}), { text: "<= 3x bare parse", ratio: 3 }, bare);
 
 // Ready work on a fresh Ledger object each run, so nothing learnt of one run's ledger serves the
 // next. `gt ledger ready` first checks the dependencies (it warns of cycles and missing
@@ -115,26 +127,26 @@ const validated = () => {
 const justRead = () => readLedger(text).ledger;
 const sameBeads = () => new Ledger(ledger.records, ledger.otherLines);
 const ready = (fresh: Ledger) => readyBeads(fresh, { now: NOW });
-report("ready", await time(ready, validated), "<= 50 ms", undefined,
+report("ready", await time(ready, validated), { text: "<= 50 ms", ms: 50 }, undefined,
   "after load+validate, as gt ledger ready runs");
-report("ready (ledger just read, not validated)", await time(ready, justRead), "(no target)", undefined,
+report("ready (ledger just read, not validated)", await time(ready, justRead), NO_TARGET, undefined,
   "includes building the dependency graph");
-report("ready (ledger made in memory)", await time(ready, sameBeads), "(no target)", undefined,
+report("ready (ledger made in memory)", await time(ready, sameBeads), NO_TARGET, undefined,
   "includes gathering and building the dependency graph from the beads");
 
-report("fmt", await time(() => formatLedger(ledger)), "(no target)", bare);
+report("fmt", await time(() => formatLedger(ledger)), NO_TARGET, bare);
 
 const ours = changeOnePercent(ledger, 1);
 const theirs = changeOnePercent(ledger, 2);
 const bareThree = await baseline(text, ours, theirs);
-report("merge (1% changed each side)", await time(() => mergeLedgerTexts(text, ours, theirs)), "<= 4x bare parse of the three inputs", bareThree);
+report("merge (1% changed each side)", await time(() => mergeLedgerTexts(text, ours, theirs)), { text: "<= 4x bare parse of the three inputs", ratio: 4 }, bareThree);
 
 // `gt ledger validate` then `gt ledger ready`, whole (reading the file, printing), on a ledger
 // of 20,000 beads with two random `blocks` dependencies each, most of them blocking one another
 // around one large cycle, against the same beads with every target picked among the beads
 // before it, so that nothing loops. Cycles are one warning per set of beads that block one
 // another, so the run costs about what the ledger without them costs.
-const CYCLE_BEADS = 20_000;
+const CYCLE_BEADS = benchSize("BENCH_CYCLE_BEADS", 20_000, 4_000);
 const dir = mkdtempSync(join(tmpdir(), "gastown-bench-"));
 writeFileSync(join(dir, "cycles.jsonl"), cycleLedgerText(CYCLE_BEADS));
 writeFileSync(join(dir, "acyclic.jsonl"), cycleLedgerText(CYCLE_BEADS, { acyclic: true }));

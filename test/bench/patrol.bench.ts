@@ -8,10 +8,11 @@ import { performance } from "node:perf_hooks";
 import { startTown, type Town } from "../app/app-harness.js";
 import { beat, patrol, slungIssue, startAndClaim } from "../app/witness-harness.js";
 import { minutesAfter } from "../town/town-builders.js";
+import { benchSize } from "./bench-scale.js";
 import { byOperation, idlePatrol, offMinimum, totalOf } from "./request-minimums.js";
 
 const HOOKED = 3;
-const PASSES = 20;
+const PASSES = benchSize("BENCH_PASSES", 20, 5);
 
 /** A town with `HOOKED` polecats at work, each with a fresh heartbeat; the App's token already asked for. */
 async function busyTown(): Promise<{ town: Town; runs: number[] }> {

@@ -8,9 +8,10 @@ import { spawnAsAgent } from "../../app/polecat/agent-user.js";
 import { spawnInSandbox } from "../../app/polecat/sandbox/run-in-sandbox.js";
 import { EGRESS_BRIDGE_PORT, MODEL_BRIDGE_PORT } from "../../app/polecat/sandbox/sandbox-plan.js";
 import { makeSandboxWorkspace, NO_CGROUP } from "../sandbox/sandbox-workspace.js";
+import { benchSize } from "./bench-scale.js";
 
 /** Runs of each kind, after one warm-up of each. */
-const RUNS = 15;
+const RUNS = benchSize("BENCH_RUNS", 15, 5);
 
 const round = (n: number, places = 1) => Math.round(n * 10 ** places) / 10 ** places;
 const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;

@@ -38,13 +38,14 @@ import type { Town } from "../app/app-harness.js";
 import { totalRequests, type Counters } from "../emulator/faults/counters.js";
 import type { Delivery } from "../emulator/webhooks/deliveries.js";
 import { deliveryRequests, DELIVERY_MINIMUMS, minimumOf, ONCE_A_PROCESS, QUIET_KINDS } from "./delivery-minimums.js";
+import { benchSize } from "./bench-scale.js";
 import { offMinimum } from "./request-minimums.js";
 import { seededRandom } from "./synthetic-ledger.js";
 import { ledgerCommits, replay, serialPass, slingDispatches, watchDispatches, type Answer, type Pass } from "./webhook-replay.js";
 import { buildMix, mixKind, SEED, SLING_KIND, type MixKind } from "./webhook-mix.js";
 
 /** Blocks of 100 deliveries in the mix. */
-const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 3);
+const BLOCKS = benchSize("BENCH_BLOCKS", 3, 1);
 /**
  * Deliveries in flight at once. GitHub sends deliveries concurrently, not one after another: a
  * label, the push and the pull request and workflow events it sets off arrive together. 8 is a
@@ -55,7 +56,7 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 /** Passes of the bare app's mixed run (after one warm-up); its median is shown. */
 const BARE_PASSES = 3;
 /** Passes of the no-request run, App and bare app taking turns after a warm-up each; the medians are compared. */
-const QUIET_PASSES = 7;
+const QUIET_PASSES = benchSize("BENCH_QUIET_PASSES", 7, 3);
 const QUIET_TARGET = 1.5;
 
 // ---------------------------------------------------------------------------------------------
