@@ -34227,6 +34227,11 @@ var LedgerStore = class {
    * branch's ref alone is asked for when it has not moved since: one request rather than four.
    */
   async read(known) {
+    const { sharedRead } = this.options;
+    if (known !== void 0 || sharedRead === void 0) return await this.readNow(known);
+    return await sharedRead(`${this.options.owner}/${this.options.repo}:${this.options.branch}`, () => this.readNow());
+  }
+  async readNow(known) {
     const commit = await this.branchCommit();
     if (known !== void 0 && commit !== void 0 && commit === known.commit) return known;
     if (commit === void 0) return { ledger: Ledger.empty(), commit: void 0, tree: void 0 };
@@ -34290,7 +34295,7 @@ var LedgerStore = class {
   async write(message, mutate, options) {
     const maxAttempts = this.options.maxAttempts ?? 8;
     for (let attempt = 1; ; attempt++) {
-      const state = attempt === 1 && options.from ? options.from : await this.read();
+      const state = attempt === 1 ? options.from ?? await this.read() : await this.readNow();
       const next = mutate(state.ledger);
       if (next === state.ledger) return { state, changed: false, attempts: attempt };
       const files = options.files ? await options.files(state, next) : [];
@@ -34395,7 +34400,8 @@ async function openTown(ref, deps) {
     prefix: config2.ledger.prefix ?? fallbackPrefix,
     sleep: deps.sleep,
     random: deps.random,
-    ...deps.ledgerLanes ? { lanes: deps.ledgerLanes } : {}
+    ...deps.ledgerLanes ? { lanes: deps.ledgerLanes } : {},
+    ...deps.shareLedgerRead ? { sharedRead: deps.shareLedgerRead } : {}
   });
   return { kind: "on", town: { ...ref, config: config2, store, fallbackPrefix, deps } };
 }
