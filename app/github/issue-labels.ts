@@ -2,20 +2,33 @@
 import { unlessAbsent, type GitHubClient } from "./github-client.js";
 import type { IssueRef } from "./issue-comments.js";
 
-/** Adds the labels to those the issue has; nothing is sent for none. */
-export async function addLabels(github: GitHubClient, issue: IssueRef, labels: readonly string[]): Promise<void> {
-  if (labels.length === 0) return;
-  await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
-    owner: issue.owner, repo: issue.repo, issue_number: issue.issue_number, labels: [...labels],
-  });
+type LabelAnswer = readonly ({ readonly name?: string } | string)[];
+
+function labelNames(labels: LabelAnswer): string[] {
+  return labels.map((label) => (typeof label === "string" ? label : label.name ?? "")).filter(Boolean);
 }
 
-/** Removes the label; false when the issue did not have it (GitHub answers 404). */
-export async function removeLabel(github: GitHubClient, issue: IssueRef, name: string): Promise<boolean> {
+/**
+ * Adds the labels to those the issue has; nothing is sent for none. The answer is the labels the
+ * issue carries now (GitHub's answer), undefined when nothing was sent.
+ */
+export async function addLabels(github: GitHubClient, issue: IssueRef, labels: readonly string[]): Promise<string[] | undefined> {
+  if (labels.length === 0) return undefined;
+  const { data } = await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+    owner: issue.owner, repo: issue.repo, issue_number: issue.issue_number, labels: [...labels],
+  });
+  return labelNames(data as LabelAnswer);
+}
+
+/**
+ * Removes the label. The answer is the labels the issue still carries (GitHub's answer), or
+ * undefined when it did not have that one (GitHub answers 404): gone already, as wanted.
+ */
+export async function removeLabel(github: GitHubClient, issue: IssueRef, name: string): Promise<string[] | undefined> {
   const removed = await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
     owner: issue.owner, repo: issue.repo, issue_number: issue.issue_number, name,
-  }), false);
-  return removed !== false;
+  }), undefined);
+  return removed === undefined ? undefined : labelNames(removed.data as LabelAnswer);
 }
 
 /** The issue's labels now, by name; undefined when there is no such issue. */
@@ -24,6 +37,5 @@ export async function labelsOn(github: GitHubClient, issue: IssueRef): Promise<s
     owner: issue.owner, repo: issue.repo, issue_number: issue.issue_number,
   }), undefined);
   if (answer === undefined) return undefined;
-  const labels = (answer.data as { labels: ({ name?: string } | string)[] }).labels;
-  return labels.map((label) => (typeof label === "string" ? label : label.name ?? "")).filter(Boolean);
+  return labelNames((answer.data as { labels: LabelAnswer }).labels);
 }

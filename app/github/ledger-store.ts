@@ -5,8 +5,8 @@
 // writer's update is lost.
 import { randomUUID } from "node:crypto";
 import { Ledger } from "../ledger/ledger.js";
-import { renderLedgerConfig } from "../ledger/ledger-config.js";
-import { loadLedger } from "../ledger/read-ledger.js";
+import { EMPTY_LEDGER_CONFIG, parseLedgerConfig, renderLedgerConfig, type LedgerConfig } from "../ledger/ledger-config.js";
+import { LedgerReadError, loadLedger, readLedger } from "../ledger/read-ledger.js";
 import { serializeLedger } from "../ledger/write-ledger.js";
 import { changedBeadIds, formatChangedBeads } from "../mirror/changed-beads-trailer.js";
 import { statusOf, unlessAbsent, type GitHubClient } from "./github-client.js";
@@ -106,8 +106,10 @@ export class LedgerStore {
     const { data } = await this.github.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...this.repoParams, commit_sha: commit });
     const tree = (data as { tree: { sha: string } }).tree.sha;
     const listing = await this.github.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...this.repoParams, tree_sha: tree, recursive: "1" });
-    const entry = (listing.data as { tree: { path: string; sha: string }[] }).tree.find((e) => e.path === LEDGER_PATH);
+    const entries = (listing.data as { tree: { path: string; sha: string }[] }).tree;
+    const entry = entries.find((e) => e.path === LEDGER_PATH);
     if (!entry) return { ledger: Ledger.empty(), commit, tree };
+    const config = entries.find((e) => e.path === LEDGER_CONFIG_PATH);
     // The raw media type: the bytes, not JSON. A ledger is one long JSON string in a blob's
     // JSON answer, and Octokit's JSON parsing on Node 20 overflows its stack on strings of a few
     // megabytes; raw also saves base64's third.
@@ -115,7 +117,10 @@ export class LedgerStore {
       ...this.repoParams, file_sha: entry.sha, headers: { accept: "application/vnd.github.raw+json" },
     });
     const text = rawText(blob.data);
-    return { ledger: loadLedger(text, { file: `${this.options.branch}:${LEDGER_PATH}` }), commit, tree };
+    const ledger = await this.load(text, `${this.options.branch}:${LEDGER_PATH}`, async () => config === undefined ? undefined : rawText((await this.github.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
+      ...this.repoParams, file_sha: config.sha, headers: { accept: "application/vnd.github.raw+json" },
+    })).data));
+    return { ledger, commit, tree };
   }
 
   /**
@@ -137,10 +142,25 @@ export class LedgerStore {
    * a patrol pass. One that does write reads again through `update`.
    */
   async peek(): Promise<Ledger> {
+    const text = await this.branchFile(LEDGER_PATH);
+    return text === undefined ? Ledger.empty() : await this.load(text, `${this.options.branch}:${LEDGER_PATH}`, () => this.branchFile(LEDGER_CONFIG_PATH));
+  }
+
+  /**
+   * `.beads/config.yaml` as it is on the branch now, in one request: the custom statuses and
+   * types the ledger allows. The empty config when the branch has none.
+   */
+  async readConfig(): Promise<LedgerConfig> {
+    const text = await this.branchFile(LEDGER_CONFIG_PATH);
+    return text === undefined ? EMPTY_LEDGER_CONFIG : parseLedgerConfig(text, `${this.options.branch}:${LEDGER_CONFIG_PATH}`);
+  }
+
+  /** A file of the branch as it is now (its raw contents), or undefined when there is none. */
+  private async branchFile(path: string): Promise<string | undefined> {
     const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
-      ...this.repoParams, path: LEDGER_PATH, ref: `refs/heads/${this.options.branch}`, headers: { accept: "application/vnd.github.raw+json" },
+      ...this.repoParams, path, ref: `refs/heads/${this.options.branch}`, headers: { accept: "application/vnd.github.raw+json" },
     }), undefined);
-    return answer === undefined ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
+    return answer === undefined ? undefined : rawText(answer.data);
   }
 
   /**
@@ -148,8 +168,22 @@ export class LedgerStore {
    * changed is read from the ledgers at its `before` and `after`.
    */
   async readAt(commit: string): Promise<Ledger> {
-    const text = await this.readFile({ ledger: Ledger.empty(), commit, tree: undefined }, LEDGER_PATH);
-    return text === undefined ? Ledger.empty() : loadLedger(text, { file: `${commit.slice(0, 12)}:${LEDGER_PATH}` });
+    const at: LedgerState = { ledger: Ledger.empty(), commit, tree: undefined };
+    const text = await this.readFile(at, LEDGER_PATH);
+    return text === undefined ? Ledger.empty() : await this.load(text, `${commit.slice(0, 12)}:${LEDGER_PATH}`, () => this.readFile(at, LEDGER_CONFIG_PATH));
+  }
+
+  /**
+   * The ledger in `text`. Its beads may use the statuses and types `.beads/config.yaml` adds to
+   * Beads' own, which only the config says are allowed: a ledger that does not read without it is
+   * read again with it (`config`, one more request), so the many that use none cost nothing more.
+   */
+  private async load(text: string, file: string, config: () => Promise<string | undefined>): Promise<Ledger> {
+    const plain = readLedger(text, { file });
+    if (plain.ok) return plain.ledger;
+    const configText = await config();
+    if (configText === undefined) throw new LedgerReadError(plain.problems);
+    return loadLedger(text, { file, config: parseLedgerConfig(configText, file.replace(LEDGER_PATH, LEDGER_CONFIG_PATH)) });
   }
 
   /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */

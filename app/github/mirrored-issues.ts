@@ -21,7 +21,7 @@ export async function openMirrorIssue(github: GitHubClient, repo: RepoRef, shape
     ...(shape.assignees !== undefined && shape.assignees.length > 0 ? { assignees: [...shape.assignees] } : {}),
   });
   const opened = data as MirrorIssue;
-  if (shape.state === "closed") return await editIssue<MirrorIssue>(github, { ...repo, issue_number: opened.number }, { state: "closed", state_reason: shape.state_reason ?? "completed" });
+  if (shape.state === "closed") return await editIssue(github, { ...repo, issue_number: opened.number }, { state: "closed", state_reason: shape.state_reason ?? "completed" }, opened);
   return opened;
 }
 

@@ -32,6 +32,7 @@ import {
   type Backlog, type Intents,
 } from "../mirror/mirror-work.js";
 import { gastownString, withGastownMetadata } from "../molecules/gastown-metadata.js";
+import { LedgerStatuses } from "./mirror-statuses.js";
 import type { TownEvent } from "./repository-town.js";
 
 export interface MirrorReport {
@@ -102,6 +103,7 @@ export async function mirrorBeads(town: TownEvent, ids: Iterable<string>, seen: 
   let state: LedgerState | undefined;
   let view = seen;
   let deferred = 0;
+  const statuses = new LedgerStatuses(town.store);
 
   // 2. The intents, and the budget they spend, in one commit.
   let claimed: readonly Bead[] = [];
@@ -146,8 +148,8 @@ export async function mirrorBeads(town: TownEvent, ids: Iterable<string>, seen: 
       const current = view.get(bead.id) ?? bead;
       const issue = issues.get(bead.id) ?? await getMirrorIssue(github, issueRef(town, current));
       const linked = current.external_ref ? current : { ...current, external_ref: issue.html_url };
-      const { edit } = syncBeadAndIssue(linked, issue, { now });
-      const after = edit === undefined ? issue : await editIssue<MirrorIssue>(github, { ...repo, issue_number: issue.number }, edit);
+      const { edit } = syncBeadAndIssue(linked, issue, { now, customStatuses: await statuses.for([issue]) });
+      const after = edit === undefined ? issue : await editIssue(github, { ...repo, issue_number: issue.number }, edit, issue);
       if (edit !== undefined) report.updated.push(bead.id);
       issues.set(bead.id, after);
       outcome(bead.id).synced = after;
@@ -163,7 +165,8 @@ export async function mirrorBeads(town: TownEvent, ids: Iterable<string>, seen: 
   } finally {
     // 7. Everything learnt, in one commit, even when a request above failed.
     if (outcomes.size > 0) {
-      const written = await town.store.update(() => `${MIRROR_COMMIT_PREFIX}${summary(report)}`, (ledger) => recordOutcomes(ledger, outcomes, now), state ? { from: state } : {});
+      const customStatuses = await statuses.for([...outcomes.values()].flatMap((o) => o.synced ?? []));
+      const written = await town.store.update(() => `${MIRROR_COMMIT_PREFIX}${summary(report)}`, (ledger) => recordOutcomes(ledger, outcomes, now, customStatuses), state ? { from: state } : {});
       state = written.state;
     }
   }
@@ -360,7 +363,7 @@ async function sendComments(
 }
 
 /** The ledger with every outcome applied to the beads as they now are: pure, so it re-applies after a lost race. */
-function recordOutcomes(ledger: Ledger, outcomes: ReadonlyMap<string, Outcome>, now: Date): Ledger {
+function recordOutcomes(ledger: Ledger, outcomes: ReadonlyMap<string, Outcome>, now: Date, customStatuses: readonly string[]): Ledger {
   const changed: Bead[] = [];
   for (const [id, o] of outcomes) {
     const original = ledger.get(id);
@@ -370,7 +373,7 @@ function recordOutcomes(ledger: Ledger, outcomes: ReadonlyMap<string, Outcome>, 
     if (o.synced !== undefined) {
       // A recovered opening: linked here, and synced against the issue as found.
       if ((bead.external_ref ?? "") === "") bead = withGastownMetadata({ ...bead, external_ref: o.synced.html_url }, { [MIRROR_OPENING_KEY]: undefined });
-      if (bead.external_ref === o.synced.html_url) bead = syncBeadAndIssue(bead, o.synced, { now }).bead;
+      if (bead.external_ref === o.synced.html_url) bead = syncBeadAndIssue(bead, o.synced, { now, customStatuses }).bead;
     }
     if (o.issueId !== undefined) bead = withIssueId(bead, o.issueId);
     else if (o.synced !== undefined && bead.external_ref === o.synced.html_url) bead = withIssueId(bead, o.synced.id);

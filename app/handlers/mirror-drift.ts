@@ -4,13 +4,14 @@
 // first: a commit that records a field as synced before its edit landed would, if the edit then
 // failed, make the next look take GitHub's old value as a person's change and lose the ledger's.
 // Idempotent, so `gt mirror sync`, the patrol and a second replica may all run it.
-import { editIssue } from "../github/edit-issue.js";
+import { sendIssueEdit } from "../github/edit-issue.js";
 import { listIssues, type PageCache } from "../github/issue-pages.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { applyDrift, planDrift, type DriftInput, type DriftPlan } from "../mirror/drift-plan.js";
 import { driftLinkChanges, linkListsToRead, type IssueAt, type LinkLists, type ListsToRead } from "../mirror/drift-links.js";
 import { listBlockedBy, listSubIssues, type LinkedIssue } from "../github/sub-issues.js";
+import { LedgerStatuses } from "./mirror-statuses.js";
 import type { Town } from "./repository-town.js";
 
 export type DriftReport =
@@ -30,13 +31,14 @@ export async function repairDrift(town: Town, cache?: PageCache): Promise<DriftR
   const listing = await listIssues(town.github, repo, cache);
   const ledger = await town.store.peek();
   const lists = await readLinkLists(town, linkListsToRead(ledger, listing.issues, town.config.mirror));
+  const customStatuses = await new LedgerStatuses(town.store).for(listing.issues);
   const input = (current: Ledger): DriftInput => ({
-    issues: listing.issues, mirror: town.config.mirror, now: town.deps.clock(), repository: repo,
+    issues: listing.issues, mirror: town.config.mirror, now: town.deps.clock(), repository: repo, customStatuses,
     prefix: ledgerPrefix(town.config.ledger.prefix ?? undefined, current.records.keys()) ?? town.fallbackPrefix,
     links: driftLinkChanges(current, lists, town.config.mirror),
   });
   const plan = planDrift(ledger, input(ledger));
-  for (const repair of plan.edits) await editIssue(town.github, { ...repo, issue_number: repair.number }, repair.edit);
+  for (const repair of plan.edits) await sendIssueEdit(town.github, { ...repo, issue_number: repair.number }, repair.edit);
   let wrote = false;
   if (plan.beads.length > 0) {
     const written = await town.store.update(() => driftMessage(plan), (current) => applyDrift(current, input(current)));

@@ -6,13 +6,15 @@
 //   4. after the commit, each issue edit the merge decided for the ledger's side is sent
 // A person's edit so makes one round trip: one ledger commit and no edit back, and the ledger →
 // GitHub direction skips that commit (the mirror's own) and, were it to look, finds both sides agree.
-import { editIssue } from "../github/edit-issue.js";
+import { sendIssueEdit } from "../github/edit-issue.js";
 import { MIRROR_COMMIT_PREFIX } from "../mirror/ledger-push.js";
 import type { MirrorContext } from "../mirror/mirror-context.js";
-import { applyMirrorChanges, mirrorChangeOf, type MirrorApplied, type MirrorChange } from "../mirror/mirror-changes.js";
+import type { Ledger } from "../ledger/ledger.js";
+import { applyMirrorChanges, issuesOf, mirrorChangeOf, type MirrorApplied, type MirrorChange } from "../mirror/mirror-changes.js";
 import type { AppDependencies } from "./app-dependencies.js";
 import type { GitHubEvent } from "./issue-events.js";
 import { MirrorBatches } from "./mirror-batch.js";
+import { LedgerStatuses, needsCustomStatuses } from "./mirror-statuses.js";
 import { openTown, type RepositoryRef } from "./repository-town.js";
 
 interface RepositoryPayload {
@@ -66,19 +68,30 @@ async function applyBatch(ref: RepositoryRef, deps: AppDependencies, botLogin: s
     fallbackPrefix: town.fallbackPrefix, botLogin,
   };
   let applied: MirrorApplied | undefined;
-  await town.store.update(
-    // The mirror's subject: the push of this commit asks the ledger → GitHub direction nothing, as
-    // what it records is GitHub's already, and the edits for the ledger's side are sent below.
-    () => `${MIRROR_COMMIT_PREFIX}taken from GitHub (${applied?.summary ?? "nothing"})`,
-    (ledger) => {
-      applied = applyMirrorChanges(ledger, take(), context);
-      return applied.ledger;
-    },
-  );
+  // The ledger config's custom statuses, read only for a batch whose issues carry a `status::`
+  // label naming no built-in status: the batch is known once taken, in the mutation, so such a
+  // batch writes nothing the first time, and is applied once they are read, on the ledger just read.
+  let customStatuses: readonly string[] | undefined;
+  let unread = false;
+  // The mirror's subject: the push of this commit asks the ledger → GitHub direction nothing, as
+  // what it records is GitHub's already, and the edits for the ledger's side are sent below.
+  const message = () => `${MIRROR_COMMIT_PREFIX}taken from GitHub (${applied?.summary ?? "nothing"})`;
+  const mutate = (ledger: Ledger): Ledger => {
+    const changes = take();
+    unread = customStatuses === undefined && needsCustomStatuses(issuesOf(changes));
+    if (unread) return ledger;
+    applied = applyMirrorChanges(ledger, changes, { ...context, customStatuses: customStatuses ?? [] });
+    return applied.ledger;
+  };
+  const first = await town.store.update(message, mutate);
+  if (unread) {
+    customStatuses = await new LedgerStatuses(town.store).for(issuesOf(take()));
+    await town.store.update(message, mutate, { from: first.state });
+  }
   // After the commit, never before: an edit sent for a commit that then lost would say what the
   // ledger does not. The commit recorded the edited fields as GitHub held them (beadUntilEdited),
   // so a crash between the two leaves an edit the next sync of the issue sends again.
   for (const { issueNumber, edit } of applied?.edits ?? []) {
-    await editIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: issueNumber }, edit);
+    await sendIssueEdit(town.github, { owner: town.owner, repo: town.repo, issue_number: issueNumber }, edit);
   }
 }

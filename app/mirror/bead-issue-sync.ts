@@ -12,17 +12,25 @@ import {
   issueAssignees, issueFields, issueLabelNames, issueShape, stateReason, type GitHubIssue, type StateReason,
 } from "./issue-shape.js";
 import { canonicalSet, type MirroredField, type MirroredFields } from "./mirrored-fields.js";
+import { isOlderThanSeen, withIssueSeenAt } from "./issue-seen-at.js";
 import { readSynced, syncedField, syncedState, withSynced, type SyncedState } from "./synced-state.js";
 import { workLabels } from "./sync-labels.js";
 
-/** The fields of `PATCH /repos/{owner}/{repo}/issues/{issue_number}` the mirror sends. */
+/**
+ * What the mirror changes on an issue: the fields of `PATCH /repos/{owner}/{repo}/issues/{issue_number}`,
+ * and the labels to put on and take off one by one (app/github/edit-issue.ts). Never the whole
+ * label set: a `gt:` label the App puts on meanwhile (a sling, a polecat's state) would go with it.
+ */
 export interface IssueEdit {
   title?: string;
   body?: string;
   state?: "open" | "closed";
   state_reason?: StateReason | "reopened";
-  labels?: string[];
   assignees?: string[];
+  /** Labels the issue lacks, added beside those it has. */
+  addLabels?: string[];
+  /** Labels the issue has that the bead does not show; never a `gt:` one. */
+  removeLabels?: string[];
 }
 
 export interface SyncOutcome {
@@ -129,9 +137,20 @@ function withConflictNotes(bead: Bead, conflicts: readonly Conflict[]): Bead {
   return { ...bead, notes: notes.join("\n\n---\n\n") };
 }
 
-/** Labels of the issue that are not the bead's to set: Gas Town's `gt:` triggers and markers. */
-function issueOwnLabels(issue: GitHubIssue): string[] {
-  return issueLabelNames(issue).filter((label) => label.startsWith("gt:"));
+/** Whether `labels` hold `label`: GitHub's label names ignore case. */
+function holdsLabel(labels: readonly string[], label: string): boolean {
+  return labels.some((held) => held.toLowerCase() === label.toLowerCase());
+}
+
+/**
+ * The labels to add to and remove from `issue` so it shows `wanted`. Gas Town's `gt:` triggers
+ * and markers are GitHub's, never the bead's: none is ever removed.
+ */
+function labelChanges(wanted: readonly string[], issue: GitHubIssue): Pick<IssueEdit, "addLabels" | "removeLabels"> {
+  const current = issueLabelNames(issue).filter((label) => !label.toLowerCase().startsWith("gt:"));
+  const add = wanted.filter((label) => !holdsLabel(current, label));
+  const remove = current.filter((label) => !holdsLabel(wanted, label));
+  return { ...(add.length > 0 ? { addLabels: add } : {}), ...(remove.length > 0 ? { removeLabels: remove } : {}) };
 }
 
 /** The edit that makes `issue` show `bead` for the fields the plan sends to GitHub. */
@@ -151,13 +170,8 @@ function issueEdit(bead: Bead, issue: GitHubIssue, toGitHub: Partial<MirroredFie
       edit.state_reason = "reopened";
     }
   }
-  if (labelled) {
-    const labels = [...shape.labels, ...issueOwnLabels(issue)];
-    const current = issueLabelNames(issue);
-    const same = canonicalSet(labels).join("\n") === canonicalSet(current).join("\n");
-    if (!same) edit.labels = labels;
-  }
   if (toGitHub.assignees !== undefined) edit.assignees = canonicalSet(toGitHub.assignees);
+  if (labelled) Object.assign(edit, labelChanges(shape.labels, issue));
   return Object.keys(edit).length === 0 ? undefined : edit;
 }
 
@@ -167,6 +181,11 @@ function issueEdit(bead: Bead, issue: GitHubIssue, toGitHub: Partial<MirroredFie
  * bead and no edit.
  */
 export function syncBeadAndIssue(bead: Bead, issue: GitHubIssue, options: SyncOptions): SyncOutcome {
+  // An issue older than one the bead took in already (a webhook delivered late) says nothing new.
+  if (isOlderThanSeen(bead, issue)) {
+    const plan: MergePlan = { toGitHub: {}, toLedger: {}, synced: readSynced(bead), syncedChanged: false, conflicts: [] };
+    return { bead, beadUntilEdited: bead, edit: undefined, conflicts: [], plan };
+  }
   const github = githubFields(issue, bead, options.customStatuses);
   // A bead assigned to a polecat: the issue's people stay, and the bead keeps its polecat.
   const polecats = keepsGitHubAssignees(bead);
@@ -174,13 +193,15 @@ export function syncBeadAndIssue(bead: Bead, issue: GitHubIssue, options: SyncOp
   const plan = mergeMirroredFields({ synced: readSynced(bead), ledger, github, ...(options.edited ? { edited: options.edited } : {}) });
   const closeReason = issue.state === "closed" ? issue.state_reason ?? undefined : undefined;
   const next = withConflictNotes(beadWithFields(bead, plan.toLedger, closeReason, options.now), plan.conflicts);
-  // Only the record of what was synced may change: the work did not, so `updated_at` stays.
-  const synced = withSynced(next, plan.synced);
+  // Only the record of what was synced may change: the work did not, so `updated_at` stays. A bead
+  // written anyway records the issue's time too; one that is not keeps the time it had.
+  const seen = (written: Bead) => written === bead ? bead : withIssueSeenAt(written, issue);
+  const synced = seen(withSynced(next, plan.synced));
   const edit = issueEdit(next, issue, plan.toGitHub);
   if (edit === undefined) return { bead: synced, beadUntilEdited: synced, edit, conflicts: plan.conflicts, plan };
   const untilEdited: Record<string, unknown> = { ...plan.synced };
   for (const field of Object.keys(plan.toGitHub) as MirroredField[]) untilEdited[field] = syncedField(field, github[field]);
-  return { bead: synced, beadUntilEdited: withSynced(next, untilEdited as SyncedState), edit, conflicts: plan.conflicts, plan };
+  return { bead: synced, beadUntilEdited: seen(withSynced(next, untilEdited as SyncedState)), edit, conflicts: plan.conflicts, plan };
 }
 
 /** The record a bead carries right after its issue was opened from it: every field as sent. */

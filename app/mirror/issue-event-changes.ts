@@ -6,7 +6,8 @@
 //
 // The webhook's issue is the state to use: no request reads it again. Several events on one issue
 // in one batch come down to the newest (by `updated_at`) with the oldest `changes.*.from` among
-// them, which is what GitHub held before the batch's first edit.
+// them, which is what GitHub held before the batch's first edit; across batches, a state older than
+// the one the bead last took in is left alone (issue-seen-at.ts).
 import type { Bead } from "../ledger/bead-schema.js";
 import { beadByExternalRef } from "../ledger/external-ref.js";
 import type { Ledger } from "../ledger/ledger.js";
@@ -15,6 +16,7 @@ import { beadFromIssue } from "../town/import-issue.js";
 import { syncBeadAndIssue, type IssueEdit } from "./bead-issue-sync.js";
 import type { EditedChanges } from "./field-merge.js";
 import { ISSUE_ID_KEY, linkedAtImport } from "./imported-issue.js";
+import { withIssueSeenAt } from "./issue-seen-at.js";
 import { isImportedIssue, isMirrored, issueLabelNames, type GitHubIssue } from "./issue-shape.js";
 import { isTime, loginOf, newBeadPrefix, recordAt, type MirrorContext } from "./mirror-context.js";
 
@@ -157,10 +159,13 @@ export function applyIssueChange(ledger: Ledger, change: IssueChange, context: M
   }
   // A bead just imported agrees with its issue on what beadFromIssue reads; the sync takes the rest
   // (its assignees, a closed state) in the same commit.
-  const outcome = syncBeadAndIssue(bead, issue, { now: context.now, ...(change.edited ? { edited: change.edited } : {}) });
+  const outcome = syncBeadAndIssue(bead, issue, {
+    now: context.now, ...(context.customStatuses ? { customStatuses: context.customStatuses } : {}), ...(change.edited ? { edited: change.edited } : {}),
+  });
   // The commit comes before the edit (mirror-issue-events.ts), so it records what GitHub holds
-  // until the edit lands: an edit that never does is sent again, not lost.
-  const written = outcome.beadUntilEdited;
+  // until the edit lands: an edit that never does is sent again, not lost. A bead just imported
+  // is written whatever the sync found, and records the time of the issue it was made from.
+  const written = found === undefined ? withIssueSeenAt(outcome.beadUntilEdited, issue) : outcome.beadUntilEdited;
   const next = written === found ? ledger : ledger.withBead(written);
   return { ledger: next, edit: outcome.edit === undefined ? undefined : { issueNumber: issue.number, edit: outcome.edit } };
 }

@@ -89,6 +89,8 @@ export interface GitHubIssue {
   readonly labels?: readonly ({ readonly name?: string } | string)[];
   readonly assignee?: { readonly login: string } | null;
   readonly assignees?: readonly { readonly login: string }[] | null;
+  /** The issue's last change: a state older than one the bead took in is not taken (issue-seen-at.ts). */
+  readonly updated_at?: string | null;
 }
 
 /** What an issue says of each mirrored field of its bead. */

@@ -10,6 +10,7 @@ import type { Ledger } from "../ledger/ledger.js";
 import { applyCommentChange, commentChangeOf, type CommentChange } from "./comment-changes.js";
 import { applyIssueChange, coalesceIssueChanges, issueChangeOf, type IssueChange, type PendingEdit } from "./issue-event-changes.js";
 import { applyLinkChange, linkChangeOf, type LinkChange } from "./link-changes.js";
+import type { GitHubIssue } from "./issue-shape.js";
 import { loginOf, recordAt, type MirrorContext } from "./mirror-context.js";
 
 export type MirrorChange = IssueChange | CommentChange | LinkChange;
@@ -28,6 +29,11 @@ export function mirrorChangeOf(event: string, payload: unknown, botLogin: string
     case "issue_dependencies": return linkChangeOf(event, action, payload);
     default: return undefined;
   }
+}
+
+/** The issues as a batch's `issues` webhooks show them. */
+export function issuesOf(changes: readonly MirrorChange[]): GitHubIssue[] {
+  return changes.flatMap((change) => change.kind === "issue" ? [change.issue] : []);
 }
 
 export interface MirrorApplied {

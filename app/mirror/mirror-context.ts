@@ -13,6 +13,8 @@ export interface MirrorContext {
   readonly fallbackPrefix: string;
   /** The App's login (`<slug>[bot]`): its comments are its own answers, never the work's. */
   readonly botLogin: string;
+  /** The ledger config's custom statuses, which a `status::` label may name; none unless given. */
+  readonly customStatuses?: readonly string[];
 }
 
 /** The prefix of a bead made in `ledger`, as a sling makes one. */

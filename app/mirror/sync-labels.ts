@@ -14,6 +14,7 @@ const SCOPED = /^(priority|status|type)::/;
 const STATE_STATUSES: ReadonlySet<string> = new Set(["open", "closed"]);
 /** Statuses a `status::` label may set on the bead: the built-in ones the state does not show. */
 const LABEL_STATUSES: ReadonlySet<string> = new Set(BUILTIN_STATUSES.filter((status) => !STATE_STATUSES.has(status)));
+const BUILT_IN: ReadonlySet<string> = new Set(BUILTIN_STATUSES);
 /** `bd github sync` also reads the hyphenated spelling. */
 const STATUS_SPELLINGS: Readonly<Record<string, string>> = { "in-progress": "in_progress" };
 
@@ -50,6 +51,19 @@ export function statusFromIssue(state: "open" | "closed", labels: readonly strin
     if (LABEL_STATUSES.has(status) || customStatuses.includes(status)) return status;
   }
   return "open";
+}
+
+/**
+ * Whether a `status::` label among `labels` names a status beyond the built-in ones: only the
+ * ledger's config (its custom statuses) can say whether the bead may take it, so only then is
+ * the config worth a request.
+ */
+export function namesCustomStatus(labels: readonly string[]): boolean {
+  return labels.some((label) => {
+    if (!label.startsWith("status::")) return false;
+    const named = label.slice("status::".length);
+    return !BUILT_IN.has(STATUS_SPELLINGS[named] ?? named);
+  });
 }
 
 /** The labels the bead keeps: not the scoped ones it holds as fields, not Gas Town's triggers. */

@@ -7,7 +7,7 @@ import { mirrorSlotRef } from "../../app/mirror/mirror-budget.js";
 import { gastownMetadata, withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { commitOnBranch } from "../emulator/testing.js";
 import { REPO, type Town } from "./app-harness.js";
-import { agentWrites, blocks, parentOf, personPushes, sentSince, startMirrorTown, T, workBead } from "./mirror-harness.js";
+import { agentWrites, appStore, blocks, LEDGER_BRANCH, parentOf, personPushes, sentSince, startMirrorTown, T, workBead } from "./mirror-harness.js";
 import { patrol } from "./witness-harness.js";
 
 let town: Town;
@@ -160,7 +160,8 @@ describe("a crash", () => {
     ]);
     expect(issues().map((i) => i.number)).toEqual([1]);
     const recorded = (await town.ledger())?.get("gt-a1");
-    expect(recorded).toEqual(opened(bead, 1));
+    // Synced with the issue as found: the time of its state is recorded with it.
+    expect(recorded).toEqual(opened(bead, 1, { issue_updated_at: town.issue(1).updatedAt }));
   });
 });
 
@@ -254,6 +255,37 @@ describe("a person's git push", () => {
     expect(town.sent.find((s) => s.method === "PATCH" && s.url === "/repos/octo/town/issues/1")?.body).toEqual({ title: "Fix the east valve" });
     expect(issues().map((i) => [i.number, i.title])).toEqual([[1, "Fix the east valve"], [2, "Oil the pump"]]);
     expect((await town.ledger())?.get("gt-b2")?.external_ref).toBe(url(2));
+  });
+});
+
+describe("what the pass finds on the issue", () => {
+  it("records the issue's time from the answer to its edit, and takes in a status:: label naming a custom status, reading the config once", async () => {
+    town = await startMirrorTown();
+    await agentWrites(town, (ledger) => ledger.withBead(workBead("gt-a1", "Fix the valve")));
+    await town.deliver();
+    await town.deliver();
+    await commitOnBranch(town.github, REPO, town.github.userToken("mayor"), {
+      branch: LEDGER_BRANCH, message: "Statuses of our own", files: { ".beads/config.yaml": 'issue-prefix: "gt"\nstatus:\n  custom: "review"\n' },
+    });
+    // A person puts the issue in review; the webhook is lost.
+    await town.as("mayor", "POST", "/repos/octo/town/issues/1/labels", { labels: ["status::review"] });
+    await town.newDeliveries();
+    await agentWrites(town, (ledger) => ledger.update("gt-a1", (b) => ({ ...b, title: "Fix the east valve" })), "Polecat nux: retitled");
+    const from = town.sent.length;
+    await town.deliver();
+
+    expect(sentSince(town, from)).toEqual([
+      "GET /repos/octo/town/contents/.github/gastown.yml",
+      "GET /repos/octo/town/contents/.beads/issues.jsonl?ref=<sha>",
+      "GET /repos/octo/town/issues/1",
+      "GET /repos/octo/town/contents/.beads/config.yaml?ref=refs/heads/gastown/ledger",
+      "PATCH /repos/octo/town/issues/1",
+      ...LEDGER_WRITE_AFTER_READ,
+    ]);
+    const bead = (await appStore(town).peek()).get("gt-a1");
+    expect(bead).toMatchObject({ title: "Fix the east valve", status: "review" });
+    expect(gastownMetadata(bead as Bead).issue_updated_at).toBe(town.issue(1).updatedAt);
+    expect(town.issue(1).labels).toEqual(["type::task", "priority::medium", "status::review"]);
   });
 });
 

@@ -10,7 +10,7 @@ import { restClient } from "../../app/github/rest-client.js";
 import { runCli } from "../../app/cli/run-cli.js";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import type { Emulator } from "../emulator/emulator.js";
-import { call, FIXED_NOW, startFixedEmulator } from "../emulator/testing.js";
+import { call, commitOnBranch, FIXED_NOW, startFixedEmulator } from "../emulator/testing.js";
 
 let github: Emulator;
 let town: Town;
@@ -85,7 +85,7 @@ describe("the drift repair", () => {
     await town.store.update("Raise the priority", (ledger) => ledger.update(bead.id, (b) => ({ ...b, priority: 0 })));
 
     const report = repaired(await repairDrift(town, cache));
-    expect(report.plan.edits).toEqual([{ number: 1, bead: bead.id, edit: { labels: ["type::task", "priority::critical"] } }]);
+    expect(report.plan.edits).toEqual([{ number: 1, bead: bead.id, edit: { addLabels: ["type::task", "priority::critical"] } }]);
     const issue = github.state.repos["octo/town"]?.issues[0];
     expect(issue?.labels).toEqual(["type::task", "priority::critical"]);
     // The record of what was synced is written once; then both sides agree.
@@ -93,6 +93,36 @@ describe("the drift repair", () => {
     const again = repaired(await repairDrift(town, cache));
     expect(again.plan.edits).toEqual([]);
     expect(again.wrote).toBe(false);
+  });
+
+  it("takes a status:: label naming one of the ledger's custom statuses into the bead, reading the ledger's config only then", async () => {
+    await town.store.update("The ledger begins", (ledger) => ledger);
+    await town.store.update("The ledger begins", (ledger) => ledger.withBead({
+      id: "town-aa1", title: "Elsewhere", status: "open", priority: 2, issue_type: "message", created_at: "2025-06-01T11:00:00Z", updated_at: "2025-06-01T11:00:00Z",
+    }));
+    await commitOnBranch(github, "octo/town", github.userToken("ann"), {
+      branch: "gastown/ledger", message: "Statuses of our own", files: { ".beads/config.yaml": 'issue-prefix: "town"\nstatus:\n  custom: "review,qa:active"\n' },
+    });
+    await asAnn("POST", "/repos/octo/town/issues", { title: "Check the docs" });
+    await repairDrift(town, cache);
+    // Each pass reads the ledger's file (one request for its contents); the config is a second.
+    const contentReads = () => github.counters["repos/get-content"]?.requests ?? 0;
+    let before = contentReads();
+    // A built-in status needs no config: no request for it.
+    await asAnn("POST", "/repos/octo/town/issues/1/labels", { labels: ["status::blocked"] });
+    await repairDrift(town, cache);
+    expect((await town.store.read()).ledger.beads().find((b) => b.title === "Check the docs")?.status).toBe("blocked");
+    expect(contentReads()).toBe(before + 1);
+    before = contentReads();
+
+    await asAnn("DELETE", "/repos/octo/town/issues/1/labels/status::blocked");
+    await asAnn("POST", "/repos/octo/town/issues/1/labels", { labels: ["status::qa"] });
+    const report = repaired(await repairDrift(town, cache));
+    const bead = (await town.store.read()).ledger.beads().find((b) => b.title === "Check the docs");
+    expect(report.plan.synced).toEqual([bead?.id]);
+    expect(bead?.status).toBe("qa");
+    expect(report.plan.edits).toEqual([]);
+    expect(contentReads()).toBe(before + 2);
   });
 
   it("takes in sub-issue and blocked-by links made and removed on GitHub, reading only the lists whose counts moved", async () => {

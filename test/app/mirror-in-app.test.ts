@@ -10,6 +10,7 @@ import { commentUuid } from "../../app/mirror/comment-changes.js";
 import type { GitHubIssue } from "../../app/mirror/issue-shape.js";
 import { gastownMetadata, withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { DEFAULT_APP_EVENTS } from "../emulator/emulator.js";
+import { call, commitOnBranch } from "../emulator/testing.js";
 import type { Delivery } from "../emulator/webhooks/deliveries.js";
 import { REPO, startTown, type Town, type TownOptions } from "./app-harness.js";
 
@@ -28,7 +29,7 @@ async function start(options: TownOptions = {}): Promise<Town> {
 
 const openIssue = (title: string, body?: string, labels: string[] = []) =>
   town.as("ann", "POST", "/repos/octo/town/issues", { title, ...(body === undefined ? {} : { body }), labels });
-const requests = () => town.sent.map((s) => `${s.method} ${s.url}`);
+const requests = () => town.sent.map((s) => `${s.method} ${s.url.replace(/\b[0-9a-f]{40}\b/g, "<sha>")}`);
 const commits = () => town.github.counters["git/create-commit"]?.requests ?? 0;
 
 async function beadOf(number: number): Promise<Bead> {
@@ -37,14 +38,17 @@ async function beadOf(number: number): Promise<Bead> {
   return found;
 }
 
-/** The bead `bd github sync` would make of issue `number` opened by ann, as the mirror records it. */
+/**
+ * The bead `bd github sync` would make of issue `number` opened by ann, as the mirror records it:
+ * with the time of the issue's state it last took in, the issue's last change.
+ */
 function importedBead(id: string, number: number, fields: Partial<Bead>): Bead {
   const issue = town.issue(number);
   const bead: Bead = {
     id, title: issue.title, status: "open", priority: 2, issue_type: "task",
     created_at: issue.createdAt, created_by: "ann", updated_at: "2026-11-24T12:00:00Z", external_ref: URL_OF(number), ...fields,
   };
-  return syncedAtCreation(withGastownMetadata(bead, { issue_id: issue.id }));
+  return syncedAtCreation(withGastownMetadata(bead, { issue_id: issue.id, issue_updated_at: issue.updatedAt }));
 }
 
 /** The issue as the REST API shows it now, as the ledger → GitHub direction reads it. */
@@ -54,10 +58,14 @@ async function issueNow(number: number): Promise<GitHubIssue> {
 
 /** Writes the ledger as another writer would (a polecat, a person's push): not the App. */
 async function writeLedger(change: (bead: Bead) => Bead, number = 1): Promise<void> {
-  const github = restClient({ token: town.github.userToken("mayor"), baseUrl: town.github.urls.api, retries: 0 });
-  const store = new LedgerStore(github, { owner: "octo", repo: "town", branch: "gastown/ledger", prefix: "town" });
   const bead = await beadOf(number);
-  await store.update("A change in the ledger", (ledger) => ledger.withBead(change(bead)));
+  await mayorsStore().update("A change in the ledger", (ledger) => ledger.withBead(change(bead)));
+}
+
+/** The ledger as another writer reads and writes it: with its config when its beads need it. */
+function mayorsStore(): LedgerStore {
+  const github = restClient({ token: town.github.userToken("mayor"), baseUrl: town.github.urls.api, retries: 0 });
+  return new LedgerStore(github, { owner: "octo", repo: "town", branch: "gastown/ledger", prefix: "town" });
 }
 
 /** Hands the deliveries to the App all at once, as a burst of webhooks arrives at a server. */
@@ -204,10 +212,11 @@ describe("no loops, no churn", () => {
     town.github.resetCounters();
     await town.deliver();
 
-    // One commit takes the title in; after it, the priority the ledger set goes to GitHub.
+    // One commit takes the title in; after it, the priority the ledger set goes to GitHub: the
+    // labels the issue lacks, in one request, and no PATCH.
     expect(commits()).toBe(1);
-    const edits = town.sent.filter((s) => s.method === "PATCH" && s.url === "/repos/octo/town/issues/1");
-    expect(edits.map((s) => s.body)).toEqual([{ labels: ["type::task", "priority::critical"] }]);
+    const edits = town.sent.filter((s) => s.method !== "GET" && s.url.startsWith("/repos/octo/town/issues/1"));
+    expect(edits.map((s) => [`${s.method} ${s.url}`, s.body])).toEqual([["POST /repos/octo/town/issues/1/labels", { labels: ["type::task", "priority::critical"] }]]);
     expect(town.issue(1).labels).toEqual(["type::task", "priority::critical"]);
     const bead = await beadOf(1);
     expect(bead.title).toBe("Fix the pumps for good");
@@ -229,6 +238,94 @@ describe("no loops, no churn", () => {
     expect(again.plan.toLedger).toEqual({});
     expect(again.bead.updated_at).toBe(bead.updated_at);
     expect(syncBeadAndIssue(again.bead, await issueNow(1), { now: new Date("2026-11-24T14:00:00Z") }).bead).toBe(again.bead);
+  });
+
+  it("a gt: label the App puts on between the mirror's read and its edit stays: labels are added and removed, never set", async () => {
+    await start();
+    await openIssue("Fix the pumps", "They leak.", ["priority::high"]);
+    await town.deliver();
+    // The ledger makes the work urgent; a person retitles the issue (the mirror reads the issue
+    // from that webhook); then, before the mirror edits, the App marks the issue as waiting.
+    await writeLedger((bead) => ({ ...bead, priority: 0, updated_at: "2026-11-24T12:01:00Z" }));
+    town.clock.now = new Date("2026-11-24T12:05:00Z");
+    await town.as("ann", "PATCH", "/repos/octo/town/issues/1", { title: "Fix the pumps for good" });
+    const installation = town.github.state.installations[0]?.id as number;
+    const marked = await call(town.github, "POST", "/repos/octo/town/issues/1/labels", { token: town.github.installationToken(installation), body: { labels: ["gt:waiting"] } });
+    expect(marked.status).toBe(200);
+    town.sent.length = 0;
+    const deliveries = await town.deliver();
+    // The issue as the mirror read it, from the person's edit: without the App's label.
+    const read = deliveries.find((d) => d.event === "issues" && d.action === "edited")?.payload as { issue: GitHubIssue };
+    expect(read.issue.labels?.map((label) => typeof label === "string" ? label : label.name)).toEqual(["priority::high"]);
+
+    const edits = town.sent.filter((s) => s.method !== "GET" && s.url.startsWith("/repos/octo/town/issues/1"));
+    expect(edits.map((s) => [`${s.method} ${decodeURIComponent(s.url)}`, s.body])).toEqual([
+      ["POST /repos/octo/town/issues/1/labels", { labels: ["type::task", "priority::critical"] }],
+      ["DELETE /repos/octo/town/issues/1/labels/priority::high", undefined],
+    ]);
+    expect(town.issue(1).labels).toEqual(["gt:waiting", "type::task", "priority::critical"]);
+    expect((await beadOf(1)).priority).toBe(0);
+    expect((await beadOf(1)).title).toBe("Fix the pumps for good");
+  });
+
+  it("two edits delivered in reverse order, in separate batches, leave the newer title, taken in once", async () => {
+    await start();
+    await openIssue("Fix the pumps", "They leak.");
+    await town.deliver();
+    await town.as("ann", "PATCH", "/repos/octo/town/issues/1", { title: "Fix the pumps now" });
+    // GitHub's times are to the second: the second edit is a second later.
+    const first = town.github.timestamp();
+    while (town.github.timestamp() === first) await new Promise((resolve) => setTimeout(resolve, 50));
+    await town.as("ann", "PATCH", "/repos/octo/town/issues/1", { title: "Fix the pumps for good" });
+    const [older, newer] = (await town.newDeliveries()).filter((d) => d.event === "issues");
+    expect([older, newer].map((d) => (d?.payload as { issue: { title: string } }).issue.title)).toEqual(["Fix the pumps now", "Fix the pumps for good"]);
+    town.sent.length = 0;
+    town.github.resetCounters();
+
+    await town.app().receive({ id: (newer as Delivery).id, name: "issues", payload: (newer as Delivery).payload as never });
+    expect(commits()).toBe(1);
+    const bead = await beadOf(1);
+    expect(bead.title).toBe("Fix the pumps for good");
+    expect(gastownMetadata(bead).issue_updated_at).toBe(town.issue(1).updatedAt);
+
+    // The older edit arrives last: the ledger is read, and found to know better; nothing is written or sent.
+    town.sent.length = 0;
+    await town.app().receive({ id: (older as Delivery).id, name: "issues", payload: (older as Delivery).payload as never });
+    expect(requests()).toEqual([
+      "GET /repos/octo/town/contents/.github%2Fgastown.yml",
+      "GET /repos/octo/town/git/ref/heads%2Fgastown%2Fledger",
+      "GET /repos/octo/town/git/commits/<sha>",
+      "GET /repos/octo/town/git/trees/<sha>?recursive=1",
+      "GET /repos/octo/town/git/blobs/<sha>",
+    ]);
+    expect(commits()).toBe(1);
+    expect(await beadOf(1)).toEqual(bead);
+  });
+
+  it("a status:: label naming one of the ledger's custom statuses reaches the bead, the config read for that batch only", async () => {
+    await start();
+    await openIssue("Fix the pumps", "They leak.");
+    await town.deliver();
+    await commitOnBranch(town.github, REPO, town.github.userToken("mayor"), {
+      branch: "gastown/ledger", message: "Statuses of our own", files: { ".beads/config.yaml": 'issue-prefix: "town"\nstatus:\n  custom: "review"\n' },
+    });
+    const configReads = () => requests().filter((r) => r === "GET /repos/octo/town/contents/.beads%2Fconfig.yaml?ref=refs%2Fheads%2Fgastown%2Fledger");
+    town.sent.length = 0;
+    await town.as("ann", "POST", "/repos/octo/town/issues/1/labels", { labels: ["status::blocked"] });
+    await town.deliver();
+    expect((await beadOf(1)).status).toBe("blocked");
+    expect(configReads()).toEqual([]);
+
+    town.sent.length = 0;
+    town.github.resetCounters();
+    await town.as("ann", "DELETE", "/repos/octo/town/issues/1/labels/status::blocked");
+    await town.as("ann", "POST", "/repos/octo/town/issues/1/labels", { labels: ["status::review"] });
+    await deliverAtOnce(await town.newDeliveries());
+    const ledger = await mayorsStore().peek();
+    expect(ledger.beads().find((b) => b.external_ref === URL_OF(1))?.status).toBe("review");
+    expect(configReads()).toHaveLength(1);
+    expect(commits()).toBe(1);
+    expect(town.sent.filter((s) => s.method !== "GET")).toHaveLength(3);
   });
 
   it("a title changed on both sides keeps GitHub's, with both versions in the bead's notes", async () => {

@@ -36,7 +36,7 @@ function costOf(github: Emulator): { requests: number; charged: number; writes: 
   const counts = Object.entries(github.counters);
   const requests = counts.reduce((sum, [, c]) => sum + c.requests, 0);
   const notModified = counts.reduce((sum, [, c]) => sum + (c.notModified ?? 0), 0);
-  const writes = counts.filter(([id]) => /^(git\/create|git\/update|issues\/update|issues\/create)/.test(id)).reduce((sum, [, c]) => sum + c.requests, 0);
+  const writes = counts.filter(([id]) => /^(git\/create|git\/update|issues\/update|issues\/create|issues\/add-labels|issues\/remove-label)/.test(id)).reduce((sum, [, c]) => sum + c.requests, 0);
   return { requests, charged: requests - notModified, writes };
 }
 

@@ -1,8 +1,8 @@
 // `npm run bench`, the mirror's part: the GitHub requests one push to the ledger costs the
 // ledger→GitHub mirror per changed bead, as the emulator counts them, set against the least the
 // design needs (README, "The mirror"): opening a new bead's issue, sending one changed field
-// group of a mirrored bead, a push whose beads are none of the mirror's, a push that touches no
-// ledger. The bench fails when a case is off its minimum.
+// group of a mirrored bead (its title; its priority, a label to put on and one to take off), a
+// push whose beads are none of the mirror's. The bench fails when a case is off its minimum.
 import { startMirrorTown, agentWrites, workBead } from "../app/mirror-harness.js";
 import type { Town } from "../app/app-harness.js";
 import { byOperation, commitWrites, CONFIG, LEDGER_READS, offMinimum, totalOf, type Needed } from "./request-minimums.js";
@@ -11,6 +11,8 @@ const LEDGER_AT: Needed = { operationId: "repos/get-content", count: 1, why: "th
 const OPEN: Needed = { operationId: "issues/create", count: 1, why: "the issue, with its labels and marker" };
 const ISSUE: Needed = { operationId: "issues/get", count: 1, why: "the issue as it is, to merge against what was last synced" };
 const EDIT: Needed = { operationId: "issues/update", count: 1, why: "the changed field group, in one edit" };
+const ADD_LABELS: Needed = { operationId: "issues/add-labels", count: 1, why: "the labels the issue lacks, in one request (never the whole set, which would take off a gt: label put on meanwhile)" };
+const REMOVE_LABEL: Needed = { operationId: "issues/remove-label", count: 1, why: "the label the bead no longer shows, taken off" };
 
 const CASES: readonly { readonly name: string; readonly minimum: readonly Needed[]; readonly change: (town: Town) => Promise<void> }[] = [
   {
@@ -22,6 +24,11 @@ const CASES: readonly { readonly name: string; readonly minimum: readonly Needed
     name: "a mirrored bead: one field group (its title) updated",
     minimum: [CONFIG, LEDGER_AT, ISSUE, EDIT, ...LEDGER_READS, ...commitWrites("what was synced")],
     change: (town) => agentWrites(town, (ledger) => ledger.update("gt-a1", (b) => ({ ...b, title: "Fix the east valve" })), "Polecat nux: retitled"),
+  },
+  {
+    name: "a mirrored bead: its priority changed (one label on, one off)",
+    minimum: [CONFIG, LEDGER_AT, ISSUE, ADD_LABELS, REMOVE_LABEL, ...LEDGER_READS, ...commitWrites("what was synced")],
+    change: (town) => agentWrites(town, (ledger) => ledger.update("gt-a1", (b) => ({ ...b, priority: 0 })), "Polecat nux: made urgent"),
   },
   {
     name: "a bead the mirror does not take (a message)",

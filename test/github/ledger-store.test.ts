@@ -136,6 +136,26 @@ describe("the ledger store", () => {
     expect((await store().read()).ledger.beads().map((b) => b.id)).toEqual(["town-0", "town-a", "town-b"]);
   });
 
+  it("reads a ledger whose beads use the config's custom statuses, asking for the config only then", async () => {
+    const ledger = store();
+    await ledger.update("Add town-1", add("town-1"));
+    const before = github.counters;
+    expect((await ledger.read()).ledger.get("town-1")?.status).toBe("open");
+    expect(github.counters["git/get-blob"]?.requests).toBe((before["git/get-blob"]?.requests ?? 0) + 1);
+    expect(await ledger.readConfig()).toEqual({ prefix: "town", customTypes: expect.any(Array), customStatuses: [] });
+
+    // The config allows a status of the team's own, and a bead takes it.
+    await ledger.update("town-1 in review", (l) => l.update("town-1", (b) => ({ ...b, status: "review" })), {
+      files: async () => [{ path: LEDGER_CONFIG_PATH, content: 'issue-prefix: "town"\nstatus:\n  custom: "review"\n' }],
+    });
+    const blobs = github.counters["git/get-blob"]?.requests ?? 0;
+    expect((await ledger.read()).ledger.get("town-1")?.status).toBe("review");
+    // The ledger's blob, then the config's.
+    expect(github.counters["git/get-blob"]?.requests).toBe(blobs + 2);
+    expect((await ledger.peek()).get("town-1")?.status).toBe("review");
+    expect((await ledger.readConfig()).customStatuses).toEqual(["review"]);
+  });
+
   it("gives up, saying why, when it keeps losing", async () => {
     await store().update("Start", add("town-0"));
     github.inject({ kind: "lost-race", ref: "heads/gastown/ledger", times: 3 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import { ledgerFields, syncBeadAndIssue, syncedAtCreation, type IssueEdit } from "../../app/mirror/bead-issue-sync.js";
-import { issueShape, type GitHubIssue } from "../../app/mirror/issue-shape.js";
+import { issueLabelNames, issueShape, type GitHubIssue } from "../../app/mirror/issue-shape.js";
+import { ISSUE_UPDATED_AT_KEY } from "../../app/mirror/issue-seen-at.js";
+import { gastownMetadata, withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
 
 const NOW = new Date("2026-12-03T10:00:00Z");
 const BEAD: Bead = {
@@ -21,6 +23,12 @@ function issueOf(bead: Bead, extraLabels: string[] = []): GitHubIssue {
   };
 }
 
+/** The issue's labels once `edit` put some on and took some off, as GitHub keeps them. */
+function labelsAfter(issue: GitHubIssue, edit: IssueEdit): { name: string }[] {
+  const names = issueLabelNames(issue).filter((name) => !(edit.removeLabels ?? []).includes(name));
+  return [...names, ...(edit.addLabels ?? []).filter((name) => !names.includes(name))].map((name) => ({ name }));
+}
+
 /** The issue as it is once `edit` is applied. */
 function edited(issue: GitHubIssue, edit: IssueEdit | undefined): GitHubIssue {
   if (!edit) return issue;
@@ -29,7 +37,7 @@ function edited(issue: GitHubIssue, edit: IssueEdit | undefined): GitHubIssue {
     ...(edit.title !== undefined ? { title: edit.title } : {}),
     ...(edit.body !== undefined ? { body: edit.body } : {}),
     ...(edit.state !== undefined ? { state: edit.state, state_reason: edit.state === "closed" ? edit.state_reason ?? null : null } : {}),
-    ...(edit.labels !== undefined ? { labels: edit.labels.map((name) => ({ name })) } : {}),
+    labels: labelsAfter(issue, edit),
     ...(edit.assignees !== undefined ? { assignees: edit.assignees.map((login) => ({ login })) } : {}),
   };
 }
@@ -52,12 +60,24 @@ describe("syncBeadAndIssue", () => {
     expect(syncBeadAndIssue(outcome.bead, issue, { now: NOW }).bead).toBe(outcome.bead);
   });
 
-  it("sends a status change as labels, keeping the issue's gt: labels", () => {
+  it("sends a status change as the label to add, never the whole set, so the issue's gt: labels stay", () => {
     const bead = { ...SYNCED, status: "in_progress" };
-    const outcome = syncBeadAndIssue(bead, issueOf(BEAD, ["gt:queue", "gt:sling"]), { now: NOW });
-    expect(outcome.edit).toEqual({ labels: ["type::bug", "priority::high", "status::in_progress", "ui", "gt:queue", "gt:sling"] });
+    const issue = issueOf(BEAD, ["gt:queue", "gt:sling"]);
+    const outcome = syncBeadAndIssue(bead, issue, { now: NOW });
+    expect(outcome.edit).toEqual({ addLabels: ["status::in_progress"] });
     expect(outcome.bead.updated_at).toBe(BEAD.updated_at);
+    expect(issueLabelNames(edited(issue, outcome.edit))).toEqual(["type::bug", "priority::high", "ui", "gt:queue", "gt:sling", "status::in_progress"]);
   });
+
+  it("takes off the labels the bead no longer shows, and never a gt: one", () => {
+    const bead = { ...SYNCED, status: "hooked", priority: 3, labels: [] };
+    const issue = issueOf({ ...BEAD, status: "in_progress" }, ["gt:sling", "gt:waiting"]);
+    const synced = syncedAtCreation({ ...BEAD, status: "in_progress" });
+    const outcome = syncBeadAndIssue({ ...bead, metadata: synced.metadata }, issue, { now: NOW });
+    expect(outcome.edit).toEqual({ addLabels: ["priority::low", "status::hooked"], removeLabels: ["priority::high", "status::in_progress", "ui"] });
+    expect(issueLabelNames(edited(issue, outcome.edit))).toEqual(["type::bug", "gt:sling", "gt:waiting", "priority::low", "status::hooked"]);
+  });
+
 
   it("closes the issue with the reason the bead gives, and reopens it", () => {
     const closed = { ...SYNCED, status: "closed", close_reason: "Duplicate of gt-c3", closed_at: "2026-12-02T00:00:00Z" };
@@ -93,7 +113,7 @@ describe("syncBeadAndIssue", () => {
     const bead = { ...SYNCED, priority: 0 };
     const issue = { ...issueOf(BEAD), labels: issueOf({ ...BEAD, priority: 3 }).labels };
     const outcome = syncBeadAndIssue(bead, issue, { now: NOW });
-    expect(outcome.edit).toEqual({ labels: ["type::bug", "priority::critical", "ui"] });
+    expect(outcome.edit).toEqual({ addLabels: ["priority::critical"], removeLabels: ["priority::low"] });
     // The edit is lost: the record written first says GitHub's, so the ledger's change goes again.
     const again = syncBeadAndIssue(outcome.beadUntilEdited, issue, { now: NOW });
     expect(again.bead.priority).toBe(0);
@@ -104,6 +124,32 @@ describe("syncBeadAndIssue", () => {
     const landed = syncBeadAndIssue(outcome.beadUntilEdited, edited(issue, outcome.edit), { now: NOW });
     expect(landed.edit).toBeUndefined();
     expect(landed.bead).toEqual(outcome.bead);
+  });
+
+  it("ignores an issue older than one the bead took in, and records the time only when the bead is written anyway", () => {
+    const seen = withGastownMetadata(SYNCED, { [ISSUE_UPDATED_AT_KEY]: "2026-12-02T10:00:05Z" });
+    const stale = { ...issueOf(BEAD), title: "Fix the login (old)", updated_at: "2026-12-02T10:00:04Z" };
+    const ignored = syncBeadAndIssue({ ...seen, priority: 0 }, stale, { now: NOW });
+    expect(ignored.edit).toBeUndefined();
+    expect(ignored.bead).toEqual({ ...seen, priority: 0 });
+    expect(ignored.beadUntilEdited).toBe(ignored.bead);
+
+    // The same second is not older: GitHub's times are to the second.
+    const same = syncBeadAndIssue(seen, { ...stale, updated_at: "2026-12-02T10:00:05Z" }, { now: NOW });
+    expect(same.bead.title).toBe("Fix the login (old)");
+    expect(gastownMetadata(same.bead)[ISSUE_UPDATED_AT_KEY]).toBe("2026-12-02T10:00:05Z");
+    const newer = syncBeadAndIssue(seen, { ...stale, updated_at: "2026-12-02T10:00:09Z" }, { now: NOW });
+    expect(gastownMetadata(newer.bead)[ISSUE_UPDATED_AT_KEY]).toBe("2026-12-02T10:00:09Z");
+
+    // A newer issue that changes nothing mirrored (a comment, a gt: label) leaves the bead as it is.
+    const untouched = { ...issueOf(BEAD, ["gt:sling"]), updated_at: "2026-12-02T11:00:00Z" };
+    expect(syncBeadAndIssue(seen, untouched, { now: NOW }).bead).toBe(seen);
+    // An edit to send, and nothing to write before it: the bead keeps its time until one is written.
+    const changed = { ...seen, priority: 0 };
+    const sending = syncBeadAndIssue(changed, untouched, { now: NOW });
+    expect(sending.edit).toEqual({ addLabels: ["priority::critical"], removeLabels: ["priority::high"] });
+    expect(sending.beadUntilEdited).toBe(changed);
+    expect(gastownMetadata(sending.bead)[ISSUE_UPDATED_AT_KEY]).toBe("2026-12-02T11:00:00Z");
   });
 
   it("neutralises mentions on the way out and restores them on the way in", () => {

@@ -44,7 +44,7 @@ describe("planDrift", () => {
     const plan = planDrift(ledger, input([issueOf(linked, 1, { title: "Renamed on GitHub" })]));
     expect(plan.synced).toEqual(["gt-a1"]);
     expect(plan.beads.map((b) => [b.title, b.priority])).toEqual([["Renamed on GitHub", 0]]);
-    expect(plan.edits).toEqual([{ number: 1, bead: "gt-a1", edit: { labels: ["type::task", "priority::critical"] } }]);
+    expect(plan.edits).toEqual([{ number: 1, bead: "gt-a1", edit: { addLabels: ["priority::critical"], removeLabels: ["priority::medium"] } }]);
   });
 
   it("imports an open issue no bead holds, once, and never a closed one or a pull request's", () => {

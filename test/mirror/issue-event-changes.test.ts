@@ -84,7 +84,7 @@ describe("applyIssueChange", () => {
   it("sends the ledger's own change back when the issue has not caught up with it", () => {
     const ledger = Ledger.empty().withBead({ ...LINKED, priority: 0 });
     const applied = applyIssueChange(ledger, change("labeled"), CONTEXT);
-    expect(applied.edit).toEqual({ issueNumber: 1, edit: { labels: ["type::bug", "priority::critical", "bug"] } });
+    expect(applied.edit).toEqual({ issueNumber: 1, edit: { addLabels: ["type::bug", "priority::critical"] } });
   });
 
   it("records the issue's database id on a linked bead that lacks it", () => {
@@ -92,6 +92,24 @@ describe("applyIssueChange", () => {
     const ledger = Ledger.empty().withBead(syncedAtCreation(unlinked as Bead));
     const bead = applyIssueChange(ledger, change("labeled"), CONTEXT).ledger.get("hw-a1") as Bead;
     expect(gastownMetadata(bead).issue_id).toBe(444500041);
+  });
+
+  it("records the issue's time with the bead, and ignores a delivery older than it (out of order)", () => {
+    const ledger = Ledger.empty().withBead(LINKED);
+    const edit = (title: string, from: string, at: string) => change("edited", (p) => {
+      issueOf(p)["title"] = title;
+      issueOf(p)["updated_at"] = at;
+      p["changes"] = { title: { from } };
+    });
+    const older = edit("Spelling error in the README", "Spelling error in the README file", "2026-12-03T09:00:01Z");
+    const newer = edit("Spelling error in README.md", "Spelling error in the README", "2026-12-03T09:00:07Z");
+    const afterNewer = applyIssueChange(ledger, newer, CONTEXT).ledger;
+    const bead = afterNewer.get("hw-a1") as Bead;
+    expect(bead.title).toBe("Spelling error in README.md");
+    expect(gastownMetadata(bead).issue_updated_at).toBe("2026-12-03T09:00:07Z");
+    // The older edit, delivered after: nothing taken, nothing written, nothing sent.
+    expect(applyIssueChange(afterNewer, older, CONTEXT)).toEqual({ ledger: afterNewer, edit: undefined });
+    expect(applyIssueChange(afterNewer, older, CONTEXT).ledger).toBe(afterNewer);
   });
 
   it("imports an issue opened when the mirror takes all issues, recorded as synced", () => {

@@ -11650,7 +11650,7 @@ var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
     var { isIP } = __require("node:net");
-    var { lookup } = __require("node:dns");
+    var { lookup: lookup2 } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -11740,7 +11740,7 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup(
+        lookup2(
           origin.hostname,
           {
             all: true,
@@ -53375,12 +53375,12 @@ function cook(name2, library, values = {}) {
     )]);
   }
   const vars = bindVars(resolved, values);
-  const lookup = new Map(Object.entries(vars));
+  const lookup2 = new Map(Object.entries(vars));
   const steps = resolved.steps.map(({ step, needs }) => ({
     id: step.id,
-    title: substitute(step.title, lookup),
-    description: substitute(step.description ?? "", lookup),
-    acceptance: substitute(step.acceptance ?? "", lookup),
+    title: substitute(step.title, lookup2),
+    description: substitute(step.description ?? "", lookup2),
+    acceptance: substitute(step.acceptance ?? "", lookup2),
     needs,
     parallel: step.parallel === true,
     ...step.gate !== void 0 ? { gate: step.gate } : {}
@@ -54417,6 +54417,7 @@ var BARE_TYPES = { bug: "bug", feature: "feature", enhancement: "feature" };
 var SCOPED = /^(priority|status|type)::/;
 var STATE_STATUSES = /* @__PURE__ */ new Set(["open", "closed"]);
 var LABEL_STATUSES = new Set(BUILTIN_STATUSES.filter((status) => !STATE_STATUSES.has(status)));
+var BUILT_IN = new Set(BUILTIN_STATUSES);
 var STATUS_SPELLINGS = { "in-progress": "in_progress" };
 function isScopedLabel(label) {
   return SCOPED.test(label);
@@ -54443,6 +54444,13 @@ function statusFromIssue(state, labels, customStatuses = []) {
     if (LABEL_STATUSES.has(status) || customStatuses.includes(status)) return status;
   }
   return "open";
+}
+function namesCustomStatus(labels) {
+  return labels.some((label) => {
+    if (!label.startsWith("status::")) return false;
+    const named = label.slice("status::".length);
+    return !BUILT_IN.has(STATUS_SPELLINGS[named] ?? named);
+  });
 }
 function workLabels(labels) {
   return [...new Set(labels.filter((l) => !isScopedLabel(l) && !l.startsWith("gt:")))].sort();
@@ -54866,6 +54874,25 @@ function isImportedIssue(labels, mirror2) {
   return mirror2.enabled && (mirror2.issues === "all" || labels.some((label) => label.toLowerCase() === wanted));
 }
 
+// app/mirror/issue-seen-at.ts
+var ISSUE_UPDATED_AT_KEY = "issue_updated_at";
+function timeOf(text2) {
+  if (text2 === void 0 || text2 === null) return void 0;
+  const time3 = Date.parse(text2);
+  return Number.isNaN(time3) ? void 0 : time3;
+}
+function isOlderThanSeen(bead, issue3) {
+  const seen = timeOf(gastownString(bead, ISSUE_UPDATED_AT_KEY));
+  const updated = timeOf(issue3.updated_at);
+  return seen !== void 0 && updated !== void 0 && updated < seen;
+}
+function withIssueSeenAt(bead, issue3) {
+  const updated = timeOf(issue3.updated_at);
+  const seen = timeOf(gastownString(bead, ISSUE_UPDATED_AT_KEY));
+  if (updated === void 0 || seen !== void 0 && updated <= seen) return bead;
+  return withGastownMetadata(bead, { [ISSUE_UPDATED_AT_KEY]: issue3.updated_at });
+}
+
 // app/mirror/bead-issue-sync.ts
 function keepsGitHubAssignees(bead) {
   return issueAssignees(bead) === void 0;
@@ -54928,8 +54955,14 @@ function withConflictNotes(bead, conflicts) {
   const notes = [bead.notes ?? "", ...conflicts.map((conflict) => conflict.note)].filter((text2) => text2 !== "");
   return { ...bead, notes: notes.join("\n\n---\n\n") };
 }
-function issueOwnLabels(issue3) {
-  return issueLabelNames(issue3).filter((label) => label.startsWith("gt:"));
+function holdsLabel(labels, label) {
+  return labels.some((held) => held.toLowerCase() === label.toLowerCase());
+}
+function labelChanges(wanted, issue3) {
+  const current = issueLabelNames(issue3).filter((label) => !label.toLowerCase().startsWith("gt:"));
+  const add = wanted.filter((label) => !holdsLabel(current, label));
+  const remove = current.filter((label) => !holdsLabel(wanted, label));
+  return { ...add.length > 0 ? { addLabels: add } : {}, ...remove.length > 0 ? { removeLabels: remove } : {} };
 }
 function issueEdit(bead, issue3, toGitHub) {
   const shape = issueShape(bead);
@@ -54947,28 +54980,28 @@ function issueEdit(bead, issue3, toGitHub) {
       edit.state_reason = "reopened";
     }
   }
-  if (labelled) {
-    const labels = [...shape.labels, ...issueOwnLabels(issue3)];
-    const current = issueLabelNames(issue3);
-    const same = canonicalSet(labels).join("\n") === canonicalSet(current).join("\n");
-    if (!same) edit.labels = labels;
-  }
   if (toGitHub.assignees !== void 0) edit.assignees = canonicalSet(toGitHub.assignees);
+  if (labelled) Object.assign(edit, labelChanges(shape.labels, issue3));
   return Object.keys(edit).length === 0 ? void 0 : edit;
 }
 function syncBeadAndIssue(bead, issue3, options) {
+  if (isOlderThanSeen(bead, issue3)) {
+    const plan2 = { toGitHub: {}, toLedger: {}, synced: readSynced(bead), syncedChanged: false, conflicts: [] };
+    return { bead, beadUntilEdited: bead, edit: void 0, conflicts: [], plan: plan2 };
+  }
   const github = githubFields(issue3, bead, options.customStatuses);
   const polecats = keepsGitHubAssignees(bead);
   const ledger2 = polecats ? { ...ledgerFields(bead), assignees: github.assignees } : ledgerFields(bead);
   const plan = mergeMirroredFields({ synced: readSynced(bead), ledger: ledger2, github, ...options.edited ? { edited: options.edited } : {} });
   const closeReason = issue3.state === "closed" ? issue3.state_reason ?? void 0 : void 0;
   const next = withConflictNotes(beadWithFields(bead, plan.toLedger, closeReason, options.now), plan.conflicts);
-  const synced = withSynced(next, plan.synced);
+  const seen = (written) => written === bead ? bead : withIssueSeenAt(written, issue3);
+  const synced = seen(withSynced(next, plan.synced));
   const edit = issueEdit(next, issue3, plan.toGitHub);
   if (edit === void 0) return { bead: synced, beadUntilEdited: synced, edit, conflicts: plan.conflicts, plan };
   const untilEdited = { ...plan.synced };
   for (const field of Object.keys(plan.toGitHub)) untilEdited[field] = syncedField(field, github[field]);
-  return { bead: synced, beadUntilEdited: withSynced(next, untilEdited), edit, conflicts: plan.conflicts, plan };
+  return { bead: synced, beadUntilEdited: seen(withSynced(next, untilEdited)), edit, conflicts: plan.conflicts, plan };
 }
 function syncedAtCreation(bead) {
   return withSynced(bead, syncedState(ledgerFields(bead)));
@@ -55549,7 +55582,7 @@ var BEFORE_RUNNER = /* @__PURE__ */ new Set(["queued", "waiting", "pending", "re
 function polecatHealth(input2) {
   const { bead, run: run2, heartbeat, now } = input2;
   const stuckMs = input2.stuckMinutes * 6e4;
-  const dispatched = timeOf(gastownString(bead, "dispatched_at")) ?? timeOf(run2?.created_at);
+  const dispatched = timeOf2(gastownString(bead, "dispatched_at")) ?? timeOf2(run2?.created_at);
   const sinceDispatchMs = dispatched === void 0 ? void 0 : Math.max(0, now.getTime() - dispatched);
   if (run2 && !run2.live) return { state: "done", reason: { kind: "completed", conclusion: run2.conclusion } };
   if (run2) {
@@ -55572,7 +55605,7 @@ function polecatHealth(input2) {
   if (exit !== void 0) return { state: "done", reason: { kind: "exited", exit } };
   return { state: "idle", reason: { kind: "not-hooked" } };
 }
-function timeOf(text2) {
+function timeOf2(text2) {
   if (text2 === void 0) return void 0;
   const time3 = Date.parse(text2);
   return Number.isFinite(time3) ? time3 : void 0;
@@ -55875,6 +55908,50 @@ var EMPTY_LEDGER_CONFIG = {
   customTypes: [],
   customStatuses: []
 };
+var LedgerConfigError = class extends Error {
+};
+function lookup(root, dotted) {
+  if (dotted in root) return root[dotted];
+  let node2 = root;
+  for (const part of dotted.split(".")) {
+    if (node2 === null || typeof node2 !== "object") return void 0;
+    node2 = node2[part];
+  }
+  return node2;
+}
+function nameList(value, file2, key) {
+  if (value === void 0 || value === null) return [];
+  const items = typeof value === "string" ? value.split(",") : value;
+  if (!Array.isArray(items) || items.some((item) => typeof item !== "string")) {
+    throw new LedgerConfigError(
+      `${file2}: ${key}: must be a comma-separated string or a list of names`
+    );
+  }
+  return items.map((item) => item.trim().split(":")[0] ?? "").filter(Boolean);
+}
+function parseLedgerConfig(text2, file2 = ".beads/config.yaml") {
+  const lineCounter = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text2, { prettyErrors: false, lineCounter });
+  const error63 = doc.errors[0];
+  if (error63) {
+    const { line } = lineCounter.linePos(error63.pos[0]);
+    throw new LedgerConfigError(`${file2}:${line}: ${error63.message.split("\n")[0]}`);
+  }
+  const root = doc.toJS() ?? {};
+  if (typeof root !== "object" || root === null || Array.isArray(root)) {
+    throw new LedgerConfigError(`${file2}:1: the file must be a mapping of keys to values`);
+  }
+  const values = root;
+  const prefix = lookup(values, "issue-prefix");
+  if (prefix !== void 0 && prefix !== null && typeof prefix !== "string") {
+    throw new LedgerConfigError(`${file2}: issue-prefix: must be a string`);
+  }
+  return {
+    prefix: prefix || void 0,
+    customTypes: nameList(lookup(values, "types.custom"), file2, "types.custom"),
+    customStatuses: nameList(lookup(values, "status.custom"), file2, "status.custom")
+  };
+}
 function renderLedgerConfig(prefix) {
   return [
     "# Beads configuration for the Gas Town ledger.",
@@ -56995,14 +57072,18 @@ var USAGE = {
 };
 
 // app/github/issue-labels.ts
+function labelNames(labels) {
+  return labels.map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
+}
 async function addLabels(github, issue3, labels) {
-  if (labels.length === 0) return;
-  await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+  if (labels.length === 0) return void 0;
+  const { data } = await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
     owner: issue3.owner,
     repo: issue3.repo,
     issue_number: issue3.issue_number,
     labels: [...labels]
   });
+  return labelNames(data);
 }
 async function removeLabel(github, issue3, name2) {
   const removed = await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
@@ -57010,8 +57091,8 @@ async function removeLabel(github, issue3, name2) {
     repo: issue3.repo,
     issue_number: issue3.issue_number,
     name: name2
-  }), false);
-  return removed !== false;
+  }), void 0);
+  return removed === void 0 ? void 0 : labelNames(removed.data);
 }
 async function labelsOn(github, issue3) {
   const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
@@ -57020,8 +57101,7 @@ async function labelsOn(github, issue3) {
     issue_number: issue3.issue_number
   }), void 0);
   if (answer === void 0) return void 0;
-  const labels = answer.data.labels;
-  return labels.map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
+  return labelNames(answer.data.labels);
 }
 
 // app/handlers/issue-status.ts
@@ -57170,15 +57250,22 @@ var LedgerStore = class {
     const { data } = await this.github.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...this.repoParams, commit_sha: commit });
     const tree = data.tree.sha;
     const listing = await this.github.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...this.repoParams, tree_sha: tree, recursive: "1" });
-    const entry = listing.data.tree.find((e) => e.path === LEDGER_PATH);
+    const entries = listing.data.tree;
+    const entry = entries.find((e) => e.path === LEDGER_PATH);
     if (!entry) return { ledger: Ledger.empty(), commit, tree };
+    const config2 = entries.find((e) => e.path === LEDGER_CONFIG_PATH);
     const blob = await this.github.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
       ...this.repoParams,
       file_sha: entry.sha,
       headers: { accept: "application/vnd.github.raw+json" }
     });
     const text2 = rawText(blob.data);
-    return { ledger: loadLedger(text2, { file: `${this.options.branch}:${LEDGER_PATH}` }), commit, tree };
+    const ledger2 = await this.load(text2, `${this.options.branch}:${LEDGER_PATH}`, async () => config2 === void 0 ? void 0 : rawText((await this.github.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
+      ...this.repoParams,
+      file_sha: config2.sha,
+      headers: { accept: "application/vnd.github.raw+json" }
+    })).data));
+    return { ledger: ledger2, commit, tree };
   }
   /**
    * Applies `mutate` to the ledger as it is on the branch and commits the result; on a lost
@@ -57197,21 +57284,47 @@ var LedgerStore = class {
    * a patrol pass. One that does write reads again through `update`.
    */
   async peek() {
+    const text2 = await this.branchFile(LEDGER_PATH);
+    return text2 === void 0 ? Ledger.empty() : await this.load(text2, `${this.options.branch}:${LEDGER_PATH}`, () => this.branchFile(LEDGER_CONFIG_PATH));
+  }
+  /**
+   * `.beads/config.yaml` as it is on the branch now, in one request: the custom statuses and
+   * types the ledger allows. The empty config when the branch has none.
+   */
+  async readConfig() {
+    const text2 = await this.branchFile(LEDGER_CONFIG_PATH);
+    return text2 === void 0 ? EMPTY_LEDGER_CONFIG : parseLedgerConfig(text2, `${this.options.branch}:${LEDGER_CONFIG_PATH}`);
+  }
+  /** A file of the branch as it is now (its raw contents), or undefined when there is none. */
+  async branchFile(path) {
     const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
       ...this.repoParams,
-      path: LEDGER_PATH,
+      path,
       ref: `refs/heads/${this.options.branch}`,
       headers: { accept: "application/vnd.github.raw+json" }
     }), void 0);
-    return answer === void 0 ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
+    return answer === void 0 ? void 0 : rawText(answer.data);
   }
   /**
    * The ledger as it was at `commit` (any commit of the branch, in one request): what a push
    * changed is read from the ledgers at its `before` and `after`.
    */
   async readAt(commit) {
-    const text2 = await this.readFile({ ledger: Ledger.empty(), commit, tree: void 0 }, LEDGER_PATH);
-    return text2 === void 0 ? Ledger.empty() : loadLedger(text2, { file: `${commit.slice(0, 12)}:${LEDGER_PATH}` });
+    const at = { ledger: Ledger.empty(), commit, tree: void 0 };
+    const text2 = await this.readFile(at, LEDGER_PATH);
+    return text2 === void 0 ? Ledger.empty() : await this.load(text2, `${commit.slice(0, 12)}:${LEDGER_PATH}`, () => this.readFile(at, LEDGER_CONFIG_PATH));
+  }
+  /**
+   * The ledger in `text`. Its beads may use the statuses and types `.beads/config.yaml` adds to
+   * Beads' own, which only the config says are allowed: a ledger that does not read without it is
+   * read again with it (`config`, one more request), so the many that use none cost nothing more.
+   */
+  async load(text2, file2, config2) {
+    const plain2 = readLedger(text2, { file: file2 });
+    if (plain2.ok) return plain2.ledger;
+    const configText = await config2();
+    if (configText === void 0) throw new LedgerReadError(plain2.problems);
+    return loadLedger(text2, { file: file2, config: parseLedgerConfig(configText, file2.replace(LEDGER_PATH, LEDGER_CONFIG_PATH)) });
   }
   /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
   async readFile(state, path) {
@@ -59693,9 +59806,30 @@ async function removeBlockedBy(github, issue3, blockerId) {
 }
 
 // app/github/edit-issue.ts
-async function editIssue(github, issue3, edit) {
-  const { data } = await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue3, ...edit });
-  return data;
+async function sendIssueEdit(github, issue3, edit) {
+  const { addLabels: add = [], removeLabels: remove = [], ...fields } = edit;
+  let answers = { gone: [] };
+  if (Object.keys(fields).length > 0) {
+    const { data } = await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue3, ...fields });
+    answers = { ...answers, issue: data };
+  }
+  const added = await addLabels(github, issue3, add);
+  if (added !== void 0) answers = { ...answers, labels: added };
+  for (const name2 of remove) {
+    const left = await removeLabel(github, issue3, name2);
+    answers = left === void 0 ? { ...answers, gone: [...answers.gone, name2] } : { ...answers, labels: left };
+  }
+  return answers;
+}
+function issueAfterEdit(seen, answers) {
+  const issue3 = answers.issue ?? seen;
+  if (answers.labels === void 0 && answers.gone.length === 0) return issue3;
+  const gone = new Set(answers.gone.map((name2) => name2.toLowerCase()));
+  const names = answers.labels ?? issueLabelNames(issue3);
+  return { ...issue3, labels: names.filter((name2) => !gone.has(name2.toLowerCase())).map((name2) => ({ name: name2 })) };
+}
+async function editIssue(github, issue3, edit, seen) {
+  return issueAfterEdit(seen, await sendIssueEdit(github, issue3, edit));
 }
 
 // app/github/mirrored-issues.ts
@@ -59708,7 +59842,7 @@ async function openMirrorIssue(github, repo, shape) {
     ...shape.assignees !== void 0 && shape.assignees.length > 0 ? { assignees: [...shape.assignees] } : {}
   });
   const opened = data;
-  if (shape.state === "closed") return await editIssue(github, { ...repo, issue_number: opened.number }, { state: "closed", state_reason: shape.state_reason ?? "completed" });
+  if (shape.state === "closed") return await editIssue(github, { ...repo, issue_number: opened.number }, { state: "closed", state_reason: shape.state_reason ?? "completed" }, opened);
   return opened;
 }
 async function getMirrorIssue(github, issue3) {
@@ -59754,6 +59888,33 @@ async function postedLedgerComments(github, issue3, since, botLogin) {
 // app/mirror/ledger-push.ts
 var MIRROR_COMMIT_PREFIX = "Mirror: ";
 
+// app/handlers/mirror-statuses.ts
+function needsCustomStatuses(issues) {
+  for (const issue3 of issues) if (namesCustomStatus(issueLabelNames(issue3))) return true;
+  return false;
+}
+var LedgerStatuses = class {
+  constructor(store) {
+    this.store = store;
+  }
+  store;
+  read;
+  /** The custom statuses to sync `issues` with: none, and no request, when none of them needs any. */
+  async for(issues) {
+    if (this.read === void 0 && !needsCustomStatuses(issues)) return [];
+    this.read ??= this.readStatuses();
+    return await this.read;
+  }
+  async readStatuses() {
+    try {
+      return (await this.store.readConfig()).customStatuses;
+    } catch (error63) {
+      if (error63 instanceof LedgerConfigError) return [];
+      throw error63;
+    }
+  }
+};
+
 // app/handlers/mirror-beads.ts
 var NOTHING = { opened: [], recovered: [], updated: [], linked: 0, commented: 0, notes: [] };
 function describeMirror(report) {
@@ -59792,6 +59953,7 @@ async function mirrorBeads(town, ids, seen, depth = 0) {
   let state;
   let view = seen;
   let deferred = 0;
+  const statuses = new LedgerStatuses(town.store);
   let claimed = [];
   const intentInput = (ledger2) => ({
     ...repo,
@@ -59829,8 +59991,8 @@ async function mirrorBeads(town, ids, seen, depth = 0) {
       const current = view.get(bead.id) ?? bead;
       const issue3 = issues.get(bead.id) ?? await getMirrorIssue(github, issueRef(town, current));
       const linked = current.external_ref ? current : { ...current, external_ref: issue3.html_url };
-      const { edit } = syncBeadAndIssue(linked, issue3, { now });
-      const after = edit === void 0 ? issue3 : await editIssue(github, { ...repo, issue_number: issue3.number }, edit);
+      const { edit } = syncBeadAndIssue(linked, issue3, { now, customStatuses: await statuses.for([issue3]) });
+      const after = edit === void 0 ? issue3 : await editIssue(github, { ...repo, issue_number: issue3.number }, edit, issue3);
       if (edit !== void 0) report.updated.push(bead.id);
       issues.set(bead.id, after);
       outcome(bead.id).synced = after;
@@ -59841,7 +60003,8 @@ async function mirrorBeads(town, ids, seen, depth = 0) {
     for (const id of [...issues.keys()].sort()) await sendComments(town, view.get(id), issues.get(id), outcomes.get(id)?.opened !== void 0, outcome, report);
   } finally {
     if (outcomes.size > 0) {
-      const written = await town.store.update(() => `${MIRROR_COMMIT_PREFIX}${summary2(report)}`, (ledger2) => recordOutcomes(ledger2, outcomes, now), state ? { from: state } : {});
+      const customStatuses = await statuses.for([...outcomes.values()].flatMap((o) => o.synced ?? []));
+      const written = await town.store.update(() => `${MIRROR_COMMIT_PREFIX}${summary2(report)}`, (ledger2) => recordOutcomes(ledger2, outcomes, now, customStatuses), state ? { from: state } : {});
       state = written.state;
     }
   }
@@ -60009,7 +60172,7 @@ async function sendComments(town, bead, issue3, justOpened, outcome, report) {
   }
   outcome(bead.id).commentIds = posted;
 }
-function recordOutcomes(ledger2, outcomes, now) {
+function recordOutcomes(ledger2, outcomes, now, customStatuses) {
   const changed = [];
   for (const [id, o] of outcomes) {
     const original = ledger2.get(id);
@@ -60018,7 +60181,7 @@ function recordOutcomes(ledger2, outcomes, now) {
     if (o.opened !== void 0) bead = withOpenedIssue(bead, o.opened.sent, o.opened.issue);
     if (o.synced !== void 0) {
       if ((bead.external_ref ?? "") === "") bead = withGastownMetadata({ ...bead, external_ref: o.synced.html_url }, { [MIRROR_OPENING_KEY]: void 0 });
-      if (bead.external_ref === o.synced.html_url) bead = syncBeadAndIssue(bead, o.synced, { now }).bead;
+      if (bead.external_ref === o.synced.html_url) bead = syncBeadAndIssue(bead, o.synced, { now, customStatuses }).bead;
     }
     if (o.issueId !== void 0) bead = withIssueId(bead, o.issueId);
     else if (o.synced !== void 0 && bead.external_ref === o.synced.html_url) bead = withIssueId(bead, o.synced.id);
@@ -60737,16 +60900,18 @@ async function repairDrift(town, cache) {
   const listing = await listIssues(town.github, repo, cache);
   const ledger2 = await town.store.peek();
   const lists = await readLinkLists(town, linkListsToRead(ledger2, listing.issues, town.config.mirror));
+  const customStatuses = await new LedgerStatuses(town.store).for(listing.issues);
   const input2 = (current) => ({
     issues: listing.issues,
     mirror: town.config.mirror,
     now: town.deps.clock(),
     repository: repo,
+    customStatuses,
     prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, current.records.keys()) ?? town.fallbackPrefix,
     links: driftLinkChanges(current, lists, town.config.mirror)
   });
   const plan = planDrift(ledger2, input2(ledger2));
-  for (const repair of plan.edits) await editIssue(town.github, { ...repo, issue_number: repair.number }, repair.edit);
+  for (const repair of plan.edits) await sendIssueEdit(town.github, { ...repo, issue_number: repair.number }, repair.edit);
   let wrote = false;
   if (plan.beads.length > 0) {
     const written = await town.store.update(() => driftMessage(plan), (current) => applyDrift(current, input2(current)));

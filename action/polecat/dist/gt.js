@@ -31037,6 +31037,7 @@ var BARE_TYPES = { bug: "bug", feature: "feature", enhancement: "feature" };
 var SCOPED = /^(priority|status|type)::/;
 var STATE_STATUSES = /* @__PURE__ */ new Set(["open", "closed"]);
 var LABEL_STATUSES = new Set(BUILTIN_STATUSES.filter((status) => !STATE_STATUSES.has(status)));
+var BUILT_IN = new Set(BUILTIN_STATUSES);
 var STATUS_SPELLINGS = { "in-progress": "in_progress" };
 function isScopedLabel(label) {
   return SCOPED.test(label);
@@ -31063,6 +31064,13 @@ function statusFromIssue(state, labels, customStatuses = []) {
     if (LABEL_STATUSES.has(status) || customStatuses.includes(status)) return status;
   }
   return "open";
+}
+function namesCustomStatus(labels) {
+  return labels.some((label) => {
+    if (!label.startsWith("status::")) return false;
+    const named = label.slice("status::".length);
+    return !BUILT_IN.has(STATUS_SPELLINGS[named] ?? named);
+  });
 }
 function workLabels(labels) {
   return [...new Set(labels.filter((l) => !isScopedLabel(l) && !l.startsWith("gt:")))].sort();
@@ -32805,10 +32813,169 @@ var realDependencies = {
   loadFormulas: (github, repo, names) => repositoryFormulaLibrary(github, repo, names)
 };
 
+// app/mirror/issue-body.ts
+var MAX_BODY_CHARACTERS = 65536;
+var MARKER = /^<!-- gastown:bead ([A-Za-z0-9][A-Za-z0-9._-]*) -->$/;
+var NEUTRALISED_MENTION = /(?<![A-Za-z0-9_])@\u200b(?=[A-Za-z0-9])/g;
+function markerLine(beadId2) {
+  return `<!-- gastown:bead ${beadId2} -->`;
+}
+function cutNotice(beadId2) {
+  return `*(Cut at GitHub's limit of ${MAX_BODY_CHARACTERS.toLocaleString("en")} characters: the whole text is bead ${beadId2}'s description in the ledger.)*`;
+}
+function issueBody(beadId2, description) {
+  const marker = markerLine(beadId2);
+  const text4 = withoutMentions(description ?? "");
+  if (text4 === "") return marker;
+  const whole = `${text4}
+
+${marker}`;
+  if (whole.length <= MAX_BODY_CHARACTERS) return whole;
+  const tail = `
+
+${cutNotice(beadId2)}
+
+${marker}`;
+  let cut = text4.slice(0, MAX_BODY_CHARACTERS - tail.length);
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}${tail}`;
+}
+function markerBeadId(body) {
+  const lastLine = (body ?? "").replace(/\s+$/, "").split("\n").at(-1) ?? "";
+  return MARKER.exec(lastLine.replace(/\r$/, ""))?.[1];
+}
+function descriptionFromBody(body) {
+  let text4 = body ?? "";
+  const id = markerBeadId(text4);
+  if (id !== void 0) {
+    text4 = text4.replace(/\s+$/, "").slice(0, -markerLine(id).length);
+    text4 = text4.endsWith("\n\n") ? text4.slice(0, -2) : text4.replace(/[\r\n]+$/, "");
+  }
+  const notice = id === void 0 ? void 0 : `
+
+${cutNotice(id)}`;
+  const cut = notice !== void 0 && text4.endsWith(notice);
+  if (cut) text4 = text4.slice(0, -notice.length);
+  return { description: text4.replace(NEUTRALISED_MENTION, "@"), cut };
+}
+
+// app/mirror/issue-shape.ts
+var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+var NOT_PLANNED = /^(?:not[ _-]?planned|won'?t[ _-]?(?:fix|do)|wontfix|duplicate|obsolete|invalid|abandoned|burned|cancell?ed|rejected|stale|spurious|superseded)\b/i;
+var MOLECULE_CHILD = /-(?:mol|wisp)-[a-z0-9]+\.\d/;
+function isGitHubLogin(name2) {
+  return GITHUB_LOGIN.test(name2);
+}
+function stateReason(closeReason) {
+  return NOT_PLANNED.test((closeReason ?? "").trim()) ? "not_planned" : "completed";
+}
+function issueAssignees(bead) {
+  if (bead.assignee === void 0 || bead.assignee === "") return [];
+  return isGitHubLogin(bead.assignee) ? [bead.assignee] : void 0;
+}
+function issueLabels(bead) {
+  const status = statusLabel(beadStatus(bead));
+  return [typeLabel(beadType(bead)), priorityLabel(bead.priority), ...status ? [status] : [], ...workLabels(bead.labels ?? [])];
+}
+function issueShape(bead) {
+  const closed = beadStatus(bead) === "closed";
+  return {
+    title: bead.title,
+    body: issueBody(bead.id, bead.description),
+    state: closed ? "closed" : "open",
+    state_reason: closed ? stateReason(bead.close_reason) : null,
+    labels: issueLabels(bead),
+    assignees: issueAssignees(bead)
+  };
+}
+function issueLabelNames(issue2) {
+  return (issue2.labels ?? []).map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
+}
+function issueFields(issue2, customStatuses = []) {
+  const labels = issueLabelNames(issue2);
+  const state = issue2.state === "closed" ? "closed" : "open";
+  const { description, cut } = descriptionFromBody(issue2.body);
+  return {
+    title: issue2.title,
+    description,
+    descriptionCut: cut,
+    status: statusFromIssue(state, labels, customStatuses),
+    close_reason: state === "closed" ? issue2.state_reason ?? void 0 : void 0,
+    priority: priorityFromLabels(labels),
+    issue_type: typeFromLabels(labels),
+    labels: workLabels(labels),
+    assignee: issue2.assignees?.[0]?.login ?? issue2.assignee?.login,
+    external_ref: issue2.html_url
+  };
+}
+function isTemplate(bead) {
+  return bead.is_template === true || (bead.labels ?? []).includes("template");
+}
+function canonicalType(type) {
+  return TYPE_ALIASES[type] ?? type;
+}
+function isMirrored(bead, mirror2) {
+  if (!mirror2.enabled) return false;
+  const type = beadType(bead);
+  if (NEVER_MIRRORED_TYPES.includes(type)) return false;
+  if (!mirror2.types.some((configured) => canonicalType(configured) === type)) return false;
+  if (beadStatus(bead) === TOMBSTONE || isEphemeral(bead) || isTemplate(bead)) return false;
+  return gastownString(bead, "step") === void 0 && !MOLECULE_CHILD.test(bead.id);
+}
+function isImportedIssue(labels, mirror2) {
+  const wanted = mirror2.label.toLowerCase();
+  return mirror2.enabled && (mirror2.issues === "all" || labels.some((label) => label.toLowerCase() === wanted));
+}
+
+// app/github/issue-labels.ts
+function labelNames(labels) {
+  return labels.map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
+}
+async function addLabels(github, issue2, labels) {
+  if (labels.length === 0) return void 0;
+  const { data } = await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+    owner: issue2.owner,
+    repo: issue2.repo,
+    issue_number: issue2.issue_number,
+    labels: [...labels]
+  });
+  return labelNames(data);
+}
+async function removeLabel(github, issue2, name2) {
+  const removed = await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
+    owner: issue2.owner,
+    repo: issue2.repo,
+    issue_number: issue2.issue_number,
+    name: name2
+  }), void 0);
+  return removed === void 0 ? void 0 : labelNames(removed.data);
+}
+
 // app/github/edit-issue.ts
-async function editIssue(github, issue2, edit) {
-  const { data } = await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue2, ...edit });
-  return data;
+async function sendIssueEdit(github, issue2, edit) {
+  const { addLabels: add = [], removeLabels: remove = [], ...fields } = edit;
+  let answers = { gone: [] };
+  if (Object.keys(fields).length > 0) {
+    const { data } = await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { ...issue2, ...fields });
+    answers = { ...answers, issue: data };
+  }
+  const added = await addLabels(github, issue2, add);
+  if (added !== void 0) answers = { ...answers, labels: added };
+  for (const name2 of remove) {
+    const left = await removeLabel(github, issue2, name2);
+    answers = left === void 0 ? { ...answers, gone: [...answers.gone, name2] } : { ...answers, labels: left };
+  }
+  return answers;
+}
+function issueAfterEdit(seen, answers) {
+  const issue2 = answers.issue ?? seen;
+  if (answers.labels === void 0 && answers.gone.length === 0) return issue2;
+  const gone = new Set(answers.gone.map((name2) => name2.toLowerCase()));
+  const names = answers.labels ?? issueLabelNames(issue2);
+  return { ...issue2, labels: names.filter((name2) => !gone.has(name2.toLowerCase())).map((name2) => ({ name: name2 })) };
+}
+async function editIssue(github, issue2, edit, seen) {
+  return issueAfterEdit(seen, await sendIssueEdit(github, issue2, edit));
 }
 
 // app/github/pages.ts
@@ -33030,118 +33197,23 @@ function mergeMirroredFields({ synced, ledger: ledger2, github, edited }) {
   };
 }
 
-// app/mirror/issue-body.ts
-var MAX_BODY_CHARACTERS = 65536;
-var MARKER = /^<!-- gastown:bead ([A-Za-z0-9][A-Za-z0-9._-]*) -->$/;
-var NEUTRALISED_MENTION = /(?<![A-Za-z0-9_])@\u200b(?=[A-Za-z0-9])/g;
-function markerLine(beadId2) {
-  return `<!-- gastown:bead ${beadId2} -->`;
+// app/mirror/issue-seen-at.ts
+var ISSUE_UPDATED_AT_KEY = "issue_updated_at";
+function timeOf(text4) {
+  if (text4 === void 0 || text4 === null) return void 0;
+  const time3 = Date.parse(text4);
+  return Number.isNaN(time3) ? void 0 : time3;
 }
-function cutNotice(beadId2) {
-  return `*(Cut at GitHub's limit of ${MAX_BODY_CHARACTERS.toLocaleString("en")} characters: the whole text is bead ${beadId2}'s description in the ledger.)*`;
+function isOlderThanSeen(bead, issue2) {
+  const seen = timeOf(gastownString(bead, ISSUE_UPDATED_AT_KEY));
+  const updated = timeOf(issue2.updated_at);
+  return seen !== void 0 && updated !== void 0 && updated < seen;
 }
-function issueBody(beadId2, description) {
-  const marker = markerLine(beadId2);
-  const text4 = withoutMentions(description ?? "");
-  if (text4 === "") return marker;
-  const whole = `${text4}
-
-${marker}`;
-  if (whole.length <= MAX_BODY_CHARACTERS) return whole;
-  const tail = `
-
-${cutNotice(beadId2)}
-
-${marker}`;
-  let cut = text4.slice(0, MAX_BODY_CHARACTERS - tail.length);
-  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
-  return `${cut}${tail}`;
-}
-function markerBeadId(body) {
-  const lastLine = (body ?? "").replace(/\s+$/, "").split("\n").at(-1) ?? "";
-  return MARKER.exec(lastLine.replace(/\r$/, ""))?.[1];
-}
-function descriptionFromBody(body) {
-  let text4 = body ?? "";
-  const id = markerBeadId(text4);
-  if (id !== void 0) {
-    text4 = text4.replace(/\s+$/, "").slice(0, -markerLine(id).length);
-    text4 = text4.endsWith("\n\n") ? text4.slice(0, -2) : text4.replace(/[\r\n]+$/, "");
-  }
-  const notice = id === void 0 ? void 0 : `
-
-${cutNotice(id)}`;
-  const cut = notice !== void 0 && text4.endsWith(notice);
-  if (cut) text4 = text4.slice(0, -notice.length);
-  return { description: text4.replace(NEUTRALISED_MENTION, "@"), cut };
-}
-
-// app/mirror/issue-shape.ts
-var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-var NOT_PLANNED = /^(?:not[ _-]?planned|won'?t[ _-]?(?:fix|do)|wontfix|duplicate|obsolete|invalid|abandoned|burned|cancell?ed|rejected|stale|spurious|superseded)\b/i;
-var MOLECULE_CHILD = /-(?:mol|wisp)-[a-z0-9]+\.\d/;
-function isGitHubLogin(name2) {
-  return GITHUB_LOGIN.test(name2);
-}
-function stateReason(closeReason) {
-  return NOT_PLANNED.test((closeReason ?? "").trim()) ? "not_planned" : "completed";
-}
-function issueAssignees(bead) {
-  if (bead.assignee === void 0 || bead.assignee === "") return [];
-  return isGitHubLogin(bead.assignee) ? [bead.assignee] : void 0;
-}
-function issueLabels(bead) {
-  const status = statusLabel(beadStatus(bead));
-  return [typeLabel(beadType(bead)), priorityLabel(bead.priority), ...status ? [status] : [], ...workLabels(bead.labels ?? [])];
-}
-function issueShape(bead) {
-  const closed = beadStatus(bead) === "closed";
-  return {
-    title: bead.title,
-    body: issueBody(bead.id, bead.description),
-    state: closed ? "closed" : "open",
-    state_reason: closed ? stateReason(bead.close_reason) : null,
-    labels: issueLabels(bead),
-    assignees: issueAssignees(bead)
-  };
-}
-function issueLabelNames(issue2) {
-  return (issue2.labels ?? []).map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
-}
-function issueFields(issue2, customStatuses = []) {
-  const labels = issueLabelNames(issue2);
-  const state = issue2.state === "closed" ? "closed" : "open";
-  const { description, cut } = descriptionFromBody(issue2.body);
-  return {
-    title: issue2.title,
-    description,
-    descriptionCut: cut,
-    status: statusFromIssue(state, labels, customStatuses),
-    close_reason: state === "closed" ? issue2.state_reason ?? void 0 : void 0,
-    priority: priorityFromLabels(labels),
-    issue_type: typeFromLabels(labels),
-    labels: workLabels(labels),
-    assignee: issue2.assignees?.[0]?.login ?? issue2.assignee?.login,
-    external_ref: issue2.html_url
-  };
-}
-function isTemplate(bead) {
-  return bead.is_template === true || (bead.labels ?? []).includes("template");
-}
-function canonicalType(type) {
-  return TYPE_ALIASES[type] ?? type;
-}
-function isMirrored(bead, mirror2) {
-  if (!mirror2.enabled) return false;
-  const type = beadType(bead);
-  if (NEVER_MIRRORED_TYPES.includes(type)) return false;
-  if (!mirror2.types.some((configured) => canonicalType(configured) === type)) return false;
-  if (beadStatus(bead) === TOMBSTONE || isEphemeral(bead) || isTemplate(bead)) return false;
-  return gastownString(bead, "step") === void 0 && !MOLECULE_CHILD.test(bead.id);
-}
-function isImportedIssue(labels, mirror2) {
-  const wanted = mirror2.label.toLowerCase();
-  return mirror2.enabled && (mirror2.issues === "all" || labels.some((label) => label.toLowerCase() === wanted));
+function withIssueSeenAt(bead, issue2) {
+  const updated = timeOf(issue2.updated_at);
+  const seen = timeOf(gastownString(bead, ISSUE_UPDATED_AT_KEY));
+  if (updated === void 0 || seen !== void 0 && updated <= seen) return bead;
+  return withGastownMetadata(bead, { [ISSUE_UPDATED_AT_KEY]: issue2.updated_at });
 }
 
 // app/mirror/bead-issue-sync.ts
@@ -33206,8 +33278,14 @@ function withConflictNotes(bead, conflicts) {
   const notes = [bead.notes ?? "", ...conflicts.map((conflict) => conflict.note)].filter((text4) => text4 !== "");
   return { ...bead, notes: notes.join("\n\n---\n\n") };
 }
-function issueOwnLabels(issue2) {
-  return issueLabelNames(issue2).filter((label) => label.startsWith("gt:"));
+function holdsLabel(labels, label) {
+  return labels.some((held) => held.toLowerCase() === label.toLowerCase());
+}
+function labelChanges(wanted, issue2) {
+  const current = issueLabelNames(issue2).filter((label) => !label.toLowerCase().startsWith("gt:"));
+  const add = wanted.filter((label) => !holdsLabel(current, label));
+  const remove = current.filter((label) => !holdsLabel(wanted, label));
+  return { ...add.length > 0 ? { addLabels: add } : {}, ...remove.length > 0 ? { removeLabels: remove } : {} };
 }
 function issueEdit(bead, issue2, toGitHub) {
   const shape = issueShape(bead);
@@ -33225,28 +33303,28 @@ function issueEdit(bead, issue2, toGitHub) {
       edit.state_reason = "reopened";
     }
   }
-  if (labelled) {
-    const labels = [...shape.labels, ...issueOwnLabels(issue2)];
-    const current = issueLabelNames(issue2);
-    const same = canonicalSet(labels).join("\n") === canonicalSet(current).join("\n");
-    if (!same) edit.labels = labels;
-  }
   if (toGitHub.assignees !== void 0) edit.assignees = canonicalSet(toGitHub.assignees);
+  if (labelled) Object.assign(edit, labelChanges(shape.labels, issue2));
   return Object.keys(edit).length === 0 ? void 0 : edit;
 }
 function syncBeadAndIssue(bead, issue2, options) {
+  if (isOlderThanSeen(bead, issue2)) {
+    const plan2 = { toGitHub: {}, toLedger: {}, synced: readSynced(bead), syncedChanged: false, conflicts: [] };
+    return { bead, beadUntilEdited: bead, edit: void 0, conflicts: [], plan: plan2 };
+  }
   const github = githubFields(issue2, bead, options.customStatuses);
   const polecats = keepsGitHubAssignees(bead);
   const ledger2 = polecats ? { ...ledgerFields(bead), assignees: github.assignees } : ledgerFields(bead);
   const plan = mergeMirroredFields({ synced: readSynced(bead), ledger: ledger2, github, ...options.edited ? { edited: options.edited } : {} });
   const closeReason = issue2.state === "closed" ? issue2.state_reason ?? void 0 : void 0;
   const next = withConflictNotes(beadWithFields(bead, plan.toLedger, closeReason, options.now), plan.conflicts);
-  const synced = withSynced(next, plan.synced);
+  const seen = (written) => written === bead ? bead : withIssueSeenAt(written, issue2);
+  const synced = seen(withSynced(next, plan.synced));
   const edit = issueEdit(next, issue2, plan.toGitHub);
   if (edit === void 0) return { bead: synced, beadUntilEdited: synced, edit, conflicts: plan.conflicts, plan };
   const untilEdited = { ...plan.synced };
   for (const field of Object.keys(plan.toGitHub)) untilEdited[field] = syncedField(field, github[field]);
-  return { bead: synced, beadUntilEdited: withSynced(next, untilEdited), edit, conflicts: plan.conflicts, plan };
+  return { bead: synced, beadUntilEdited: seen(withSynced(next, untilEdited)), edit, conflicts: plan.conflicts, plan };
 }
 function syncedAtCreation(bead) {
   return withSynced(bead, syncedState(ledgerFields(bead)));
@@ -33716,6 +33794,33 @@ function repositoryOfIssueUrl(url2) {
   return match ? { owner: match[1], repo: match[2] } : void 0;
 }
 
+// app/handlers/mirror-statuses.ts
+function needsCustomStatuses(issues) {
+  for (const issue2 of issues) if (namesCustomStatus(issueLabelNames(issue2))) return true;
+  return false;
+}
+var LedgerStatuses = class {
+  constructor(store) {
+    this.store = store;
+  }
+  store;
+  read;
+  /** The custom statuses to sync `issues` with: none, and no request, when none of them needs any. */
+  async for(issues) {
+    if (this.read === void 0 && !needsCustomStatuses(issues)) return [];
+    this.read ??= this.readStatuses();
+    return await this.read;
+  }
+  async readStatuses() {
+    try {
+      return (await this.store.readConfig()).customStatuses;
+    } catch (error62) {
+      if (error62 instanceof LedgerConfigError) return [];
+      throw error62;
+    }
+  }
+};
+
 // app/handlers/mirror-drift.ts
 async function repairDrift(town, cache) {
   if (!town.config.mirror.enabled) return { kind: "off" };
@@ -33723,16 +33828,18 @@ async function repairDrift(town, cache) {
   const listing = await listIssues(town.github, repo, cache);
   const ledger2 = await town.store.peek();
   const lists = await readLinkLists(town, linkListsToRead(ledger2, listing.issues, town.config.mirror));
+  const customStatuses = await new LedgerStatuses(town.store).for(listing.issues);
   const input2 = (current) => ({
     issues: listing.issues,
     mirror: town.config.mirror,
     now: town.deps.clock(),
     repository: repo,
+    customStatuses,
     prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, current.records.keys()) ?? town.fallbackPrefix,
     links: driftLinkChanges(current, lists, town.config.mirror)
   });
   const plan = planDrift(ledger2, input2(ledger2));
-  for (const repair of plan.edits) await editIssue(town.github, { ...repo, issue_number: repair.number }, repair.edit);
+  for (const repair of plan.edits) await sendIssueEdit(town.github, { ...repo, issue_number: repair.number }, repair.edit);
   let wrote = false;
   if (plan.beads.length > 0) {
     const written = await town.store.update(() => driftMessage(plan), (current) => applyDrift(current, input2(current)));
@@ -33836,7 +33943,7 @@ async function openMirrorIssue(github, repo, shape) {
     ...shape.assignees !== void 0 && shape.assignees.length > 0 ? { assignees: [...shape.assignees] } : {}
   });
   const opened = data;
-  if (shape.state === "closed") return await editIssue(github, { ...repo, issue_number: opened.number }, { state: "closed", state_reason: shape.state_reason ?? "completed" });
+  if (shape.state === "closed") return await editIssue(github, { ...repo, issue_number: opened.number }, { state: "closed", state_reason: shape.state_reason ?? "completed" }, opened);
   return opened;
 }
 async function getMirrorIssue(github, issue2) {
@@ -33962,6 +34069,7 @@ async function mirrorBeads(town, ids, seen, depth = 0) {
   let state;
   let view = seen;
   let deferred = 0;
+  const statuses = new LedgerStatuses(town.store);
   let claimed = [];
   const intentInput = (ledger2) => ({
     ...repo,
@@ -33999,8 +34107,8 @@ async function mirrorBeads(town, ids, seen, depth = 0) {
       const current = view.get(bead.id) ?? bead;
       const issue2 = issues.get(bead.id) ?? await getMirrorIssue(github, issueRef(town, current));
       const linked = current.external_ref ? current : { ...current, external_ref: issue2.html_url };
-      const { edit } = syncBeadAndIssue(linked, issue2, { now: now2 });
-      const after = edit === void 0 ? issue2 : await editIssue(github, { ...repo, issue_number: issue2.number }, edit);
+      const { edit } = syncBeadAndIssue(linked, issue2, { now: now2, customStatuses: await statuses.for([issue2]) });
+      const after = edit === void 0 ? issue2 : await editIssue(github, { ...repo, issue_number: issue2.number }, edit, issue2);
       if (edit !== void 0) report.updated.push(bead.id);
       issues.set(bead.id, after);
       outcome(bead.id).synced = after;
@@ -34011,7 +34119,8 @@ async function mirrorBeads(town, ids, seen, depth = 0) {
     for (const id of [...issues.keys()].sort()) await sendComments(town, view.get(id), issues.get(id), outcomes.get(id)?.opened !== void 0, outcome, report);
   } finally {
     if (outcomes.size > 0) {
-      const written = await town.store.update(() => `${MIRROR_COMMIT_PREFIX}${summary(report)}`, (ledger2) => recordOutcomes(ledger2, outcomes, now2), state ? { from: state } : {});
+      const customStatuses = await statuses.for([...outcomes.values()].flatMap((o) => o.synced ?? []));
+      const written = await town.store.update(() => `${MIRROR_COMMIT_PREFIX}${summary(report)}`, (ledger2) => recordOutcomes(ledger2, outcomes, now2, customStatuses), state ? { from: state } : {});
       state = written.state;
     }
   }
@@ -34179,7 +34288,7 @@ async function sendComments(town, bead, issue2, justOpened, outcome, report) {
   }
   outcome(bead.id).commentIds = posted;
 }
-function recordOutcomes(ledger2, outcomes, now2) {
+function recordOutcomes(ledger2, outcomes, now2, customStatuses) {
   const changed = [];
   for (const [id, o] of outcomes) {
     const original = ledger2.get(id);
@@ -34188,7 +34297,7 @@ function recordOutcomes(ledger2, outcomes, now2) {
     if (o.opened !== void 0) bead = withOpenedIssue(bead, o.opened.sent, o.opened.issue);
     if (o.synced !== void 0) {
       if ((bead.external_ref ?? "") === "") bead = withGastownMetadata({ ...bead, external_ref: o.synced.html_url }, { [MIRROR_OPENING_KEY]: void 0 });
-      if (bead.external_ref === o.synced.html_url) bead = syncBeadAndIssue(bead, o.synced, { now: now2 }).bead;
+      if (bead.external_ref === o.synced.html_url) bead = syncBeadAndIssue(bead, o.synced, { now: now2, customStatuses }).bead;
     }
     if (o.issueId !== void 0) bead = withIssueId(bead, o.issueId);
     else if (o.synced !== void 0 && bead.external_ref === o.synced.html_url) bead = withIssueId(bead, o.synced.id);
@@ -34238,15 +34347,22 @@ var LedgerStore = class {
     const { data } = await this.github.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...this.repoParams, commit_sha: commit });
     const tree = data.tree.sha;
     const listing = await this.github.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...this.repoParams, tree_sha: tree, recursive: "1" });
-    const entry = listing.data.tree.find((e) => e.path === LEDGER_PATH);
+    const entries = listing.data.tree;
+    const entry = entries.find((e) => e.path === LEDGER_PATH);
     if (!entry) return { ledger: Ledger.empty(), commit, tree };
+    const config2 = entries.find((e) => e.path === LEDGER_CONFIG_PATH);
     const blob = await this.github.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
       ...this.repoParams,
       file_sha: entry.sha,
       headers: { accept: "application/vnd.github.raw+json" }
     });
     const text4 = rawText(blob.data);
-    return { ledger: loadLedger(text4, { file: `${this.options.branch}:${LEDGER_PATH}` }), commit, tree };
+    const ledger2 = await this.load(text4, `${this.options.branch}:${LEDGER_PATH}`, async () => config2 === void 0 ? void 0 : rawText((await this.github.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
+      ...this.repoParams,
+      file_sha: config2.sha,
+      headers: { accept: "application/vnd.github.raw+json" }
+    })).data));
+    return { ledger: ledger2, commit, tree };
   }
   /**
    * Applies `mutate` to the ledger as it is on the branch and commits the result; on a lost
@@ -34265,21 +34381,47 @@ var LedgerStore = class {
    * a patrol pass. One that does write reads again through `update`.
    */
   async peek() {
+    const text4 = await this.branchFile(LEDGER_PATH);
+    return text4 === void 0 ? Ledger.empty() : await this.load(text4, `${this.options.branch}:${LEDGER_PATH}`, () => this.branchFile(LEDGER_CONFIG_PATH));
+  }
+  /**
+   * `.beads/config.yaml` as it is on the branch now, in one request: the custom statuses and
+   * types the ledger allows. The empty config when the branch has none.
+   */
+  async readConfig() {
+    const text4 = await this.branchFile(LEDGER_CONFIG_PATH);
+    return text4 === void 0 ? EMPTY_LEDGER_CONFIG : parseLedgerConfig(text4, `${this.options.branch}:${LEDGER_CONFIG_PATH}`);
+  }
+  /** A file of the branch as it is now (its raw contents), or undefined when there is none. */
+  async branchFile(path) {
     const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
       ...this.repoParams,
-      path: LEDGER_PATH,
+      path,
       ref: `refs/heads/${this.options.branch}`,
       headers: { accept: "application/vnd.github.raw+json" }
     }), void 0);
-    return answer === void 0 ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
+    return answer === void 0 ? void 0 : rawText(answer.data);
   }
   /**
    * The ledger as it was at `commit` (any commit of the branch, in one request): what a push
    * changed is read from the ledgers at its `before` and `after`.
    */
   async readAt(commit) {
-    const text4 = await this.readFile({ ledger: Ledger.empty(), commit, tree: void 0 }, LEDGER_PATH);
-    return text4 === void 0 ? Ledger.empty() : loadLedger(text4, { file: `${commit.slice(0, 12)}:${LEDGER_PATH}` });
+    const at = { ledger: Ledger.empty(), commit, tree: void 0 };
+    const text4 = await this.readFile(at, LEDGER_PATH);
+    return text4 === void 0 ? Ledger.empty() : await this.load(text4, `${commit.slice(0, 12)}:${LEDGER_PATH}`, () => this.readFile(at, LEDGER_CONFIG_PATH));
+  }
+  /**
+   * The ledger in `text`. Its beads may use the statuses and types `.beads/config.yaml` adds to
+   * Beads' own, which only the config says are allowed: a ledger that does not read without it is
+   * read again with it (`config`, one more request), so the many that use none cost nothing more.
+   */
+  async load(text4, file2, config2) {
+    const plain = readLedger(text4, { file: file2 });
+    if (plain.ok) return plain.ledger;
+    const configText = await config2();
+    if (configText === void 0) throw new LedgerReadError(plain.problems);
+    return loadLedger(text4, { file: file2, config: parseLedgerConfig(configText, file2.replace(LEDGER_PATH, LEDGER_CONFIG_PATH)) });
   }
   /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
   async readFile(state, path) {

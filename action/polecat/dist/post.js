@@ -11650,7 +11650,7 @@ var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
     var { isIP } = __require("node:net");
-    var { lookup } = __require("node:dns");
+    var { lookup: lookup2 } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -11740,7 +11740,7 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup(
+        lookup2(
           origin.hostname,
           {
             all: true,
@@ -53190,6 +53190,7 @@ function withoutMentions(text3) {
 // app/mirror/sync-labels.ts
 var STATE_STATUSES = /* @__PURE__ */ new Set(["open", "closed"]);
 var LABEL_STATUSES = new Set(BUILTIN_STATUSES.filter((status) => !STATE_STATUSES.has(status)));
+var BUILT_IN = new Set(BUILTIN_STATUSES);
 
 // app/town/sling.ts
 var DISPATCH_GRACE_MS = 2 * 6e4;
@@ -53799,6 +53800,50 @@ var EMPTY_LEDGER_CONFIG = {
   customTypes: [],
   customStatuses: []
 };
+var LedgerConfigError = class extends Error {
+};
+function lookup(root, dotted) {
+  if (dotted in root) return root[dotted];
+  let node2 = root;
+  for (const part of dotted.split(".")) {
+    if (node2 === null || typeof node2 !== "object") return void 0;
+    node2 = node2[part];
+  }
+  return node2;
+}
+function nameList(value, file2, key) {
+  if (value === void 0 || value === null) return [];
+  const items = typeof value === "string" ? value.split(",") : value;
+  if (!Array.isArray(items) || items.some((item) => typeof item !== "string")) {
+    throw new LedgerConfigError(
+      `${file2}: ${key}: must be a comma-separated string or a list of names`
+    );
+  }
+  return items.map((item) => item.trim().split(":")[0] ?? "").filter(Boolean);
+}
+function parseLedgerConfig(text3, file2 = ".beads/config.yaml") {
+  const lineCounter = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text3, { prettyErrors: false, lineCounter });
+  const error63 = doc.errors[0];
+  if (error63) {
+    const { line } = lineCounter.linePos(error63.pos[0]);
+    throw new LedgerConfigError(`${file2}:${line}: ${error63.message.split("\n")[0]}`);
+  }
+  const root = doc.toJS() ?? {};
+  if (typeof root !== "object" || root === null || Array.isArray(root)) {
+    throw new LedgerConfigError(`${file2}:1: the file must be a mapping of keys to values`);
+  }
+  const values = root;
+  const prefix = lookup(values, "issue-prefix");
+  if (prefix !== void 0 && prefix !== null && typeof prefix !== "string") {
+    throw new LedgerConfigError(`${file2}: issue-prefix: must be a string`);
+  }
+  return {
+    prefix: prefix || void 0,
+    customTypes: nameList(lookup(values, "types.custom"), file2, "types.custom"),
+    customStatuses: nameList(lookup(values, "status.custom"), file2, "status.custom")
+  };
+}
 function renderLedgerConfig(prefix) {
   return [
     "# Beads configuration for the Gas Town ledger.",
@@ -54472,15 +54517,22 @@ var LedgerStore = class {
     const { data } = await this.github.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...this.repoParams, commit_sha: commit });
     const tree = data.tree.sha;
     const listing = await this.github.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...this.repoParams, tree_sha: tree, recursive: "1" });
-    const entry = listing.data.tree.find((e) => e.path === LEDGER_PATH);
+    const entries = listing.data.tree;
+    const entry = entries.find((e) => e.path === LEDGER_PATH);
     if (!entry) return { ledger: Ledger.empty(), commit, tree };
+    const config2 = entries.find((e) => e.path === LEDGER_CONFIG_PATH);
     const blob = await this.github.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
       ...this.repoParams,
       file_sha: entry.sha,
       headers: { accept: "application/vnd.github.raw+json" }
     });
     const text3 = rawText(blob.data);
-    return { ledger: loadLedger(text3, { file: `${this.options.branch}:${LEDGER_PATH}` }), commit, tree };
+    const ledger2 = await this.load(text3, `${this.options.branch}:${LEDGER_PATH}`, async () => config2 === void 0 ? void 0 : rawText((await this.github.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
+      ...this.repoParams,
+      file_sha: config2.sha,
+      headers: { accept: "application/vnd.github.raw+json" }
+    })).data));
+    return { ledger: ledger2, commit, tree };
   }
   /**
    * Applies `mutate` to the ledger as it is on the branch and commits the result; on a lost
@@ -54499,21 +54551,47 @@ var LedgerStore = class {
    * a patrol pass. One that does write reads again through `update`.
    */
   async peek() {
+    const text3 = await this.branchFile(LEDGER_PATH);
+    return text3 === void 0 ? Ledger.empty() : await this.load(text3, `${this.options.branch}:${LEDGER_PATH}`, () => this.branchFile(LEDGER_CONFIG_PATH));
+  }
+  /**
+   * `.beads/config.yaml` as it is on the branch now, in one request: the custom statuses and
+   * types the ledger allows. The empty config when the branch has none.
+   */
+  async readConfig() {
+    const text3 = await this.branchFile(LEDGER_CONFIG_PATH);
+    return text3 === void 0 ? EMPTY_LEDGER_CONFIG : parseLedgerConfig(text3, `${this.options.branch}:${LEDGER_CONFIG_PATH}`);
+  }
+  /** A file of the branch as it is now (its raw contents), or undefined when there is none. */
+  async branchFile(path) {
     const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
       ...this.repoParams,
-      path: LEDGER_PATH,
+      path,
       ref: `refs/heads/${this.options.branch}`,
       headers: { accept: "application/vnd.github.raw+json" }
     }), void 0);
-    return answer === void 0 ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
+    return answer === void 0 ? void 0 : rawText(answer.data);
   }
   /**
    * The ledger as it was at `commit` (any commit of the branch, in one request): what a push
    * changed is read from the ledgers at its `before` and `after`.
    */
   async readAt(commit) {
-    const text3 = await this.readFile({ ledger: Ledger.empty(), commit, tree: void 0 }, LEDGER_PATH);
-    return text3 === void 0 ? Ledger.empty() : loadLedger(text3, { file: `${commit.slice(0, 12)}:${LEDGER_PATH}` });
+    const at = { ledger: Ledger.empty(), commit, tree: void 0 };
+    const text3 = await this.readFile(at, LEDGER_PATH);
+    return text3 === void 0 ? Ledger.empty() : await this.load(text3, `${commit.slice(0, 12)}:${LEDGER_PATH}`, () => this.readFile(at, LEDGER_CONFIG_PATH));
+  }
+  /**
+   * The ledger in `text`. Its beads may use the statuses and types `.beads/config.yaml` adds to
+   * Beads' own, which only the config says are allowed: a ledger that does not read without it is
+   * read again with it (`config`, one more request), so the many that use none cost nothing more.
+   */
+  async load(text3, file2, config2) {
+    const plain = readLedger(text3, { file: file2 });
+    if (plain.ok) return plain.ledger;
+    const configText = await config2();
+    if (configText === void 0) throw new LedgerReadError(plain.problems);
+    return loadLedger(text3, { file: file2, config: parseLedgerConfig(configText, file2.replace(LEDGER_PATH, LEDGER_CONFIG_PATH)) });
   }
   /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
   async readFile(state, path) {

@@ -11650,7 +11650,7 @@ var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
     var { isIP } = __require("node:net");
-    var { lookup } = __require("node:dns");
+    var { lookup: lookup2 } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -11740,7 +11740,7 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup(
+        lookup2(
           origin.hostname,
           {
             all: true,
@@ -55136,14 +55136,18 @@ function latestBy(items, key) {
 }
 
 // app/github/issue-labels.ts
+function labelNames(labels) {
+  return labels.map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
+}
 async function addLabels(github, issue3, labels) {
-  if (labels.length === 0) return;
-  await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+  if (labels.length === 0) return void 0;
+  const { data } = await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
     owner: issue3.owner,
     repo: issue3.repo,
     issue_number: issue3.issue_number,
     labels: [...labels]
   });
+  return labelNames(data);
 }
 async function removeLabel(github, issue3, name2) {
   const removed = await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
@@ -55151,8 +55155,8 @@ async function removeLabel(github, issue3, name2) {
     repo: issue3.repo,
     issue_number: issue3.issue_number,
     name: name2
-  }), false);
-  return removed !== false;
+  }), void 0);
+  return removed === void 0 ? void 0 : labelNames(removed.data);
 }
 async function labelsOn(github, issue3) {
   const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
@@ -55161,8 +55165,7 @@ async function labelsOn(github, issue3) {
     issue_number: issue3.issue_number
   }), void 0);
   if (answer === void 0) return void 0;
-  const labels = answer.data.labels;
-  return labels.map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
+  return labelNames(answer.data.labels);
 }
 
 // app/github/job-logs.ts
@@ -55381,12 +55384,12 @@ function cook(name2, library, values = {}) {
     )]);
   }
   const vars = bindVars(resolved, values);
-  const lookup = new Map(Object.entries(vars));
+  const lookup2 = new Map(Object.entries(vars));
   const steps = resolved.steps.map(({ step, needs }) => ({
     id: step.id,
-    title: substitute(step.title, lookup),
-    description: substitute(step.description ?? "", lookup),
-    acceptance: substitute(step.acceptance ?? "", lookup),
+    title: substitute(step.title, lookup2),
+    description: substitute(step.description ?? "", lookup2),
+    acceptance: substitute(step.acceptance ?? "", lookup2),
     needs,
     parallel: step.parallel === true,
     ...step.gate !== void 0 ? { gate: step.gate } : {}
@@ -55568,6 +55571,7 @@ var BARE_TYPES = { bug: "bug", feature: "feature", enhancement: "feature" };
 var SCOPED = /^(priority|status|type)::/;
 var STATE_STATUSES = /* @__PURE__ */ new Set(["open", "closed"]);
 var LABEL_STATUSES = new Set(BUILTIN_STATUSES.filter((status) => !STATE_STATUSES.has(status)));
+var BUILT_IN = new Set(BUILTIN_STATUSES);
 function isScopedLabel(label) {
   return SCOPED.test(label);
 }
@@ -55911,6 +55915,50 @@ var EMPTY_LEDGER_CONFIG = {
   customTypes: [],
   customStatuses: []
 };
+var LedgerConfigError = class extends Error {
+};
+function lookup(root, dotted) {
+  if (dotted in root) return root[dotted];
+  let node2 = root;
+  for (const part of dotted.split(".")) {
+    if (node2 === null || typeof node2 !== "object") return void 0;
+    node2 = node2[part];
+  }
+  return node2;
+}
+function nameList(value, file2, key) {
+  if (value === void 0 || value === null) return [];
+  const items = typeof value === "string" ? value.split(",") : value;
+  if (!Array.isArray(items) || items.some((item) => typeof item !== "string")) {
+    throw new LedgerConfigError(
+      `${file2}: ${key}: must be a comma-separated string or a list of names`
+    );
+  }
+  return items.map((item) => item.trim().split(":")[0] ?? "").filter(Boolean);
+}
+function parseLedgerConfig(text2, file2 = ".beads/config.yaml") {
+  const lineCounter = new import_yaml2.LineCounter();
+  const doc = (0, import_yaml2.parseDocument)(text2, { prettyErrors: false, lineCounter });
+  const error63 = doc.errors[0];
+  if (error63) {
+    const { line } = lineCounter.linePos(error63.pos[0]);
+    throw new LedgerConfigError(`${file2}:${line}: ${error63.message.split("\n")[0]}`);
+  }
+  const root = doc.toJS() ?? {};
+  if (typeof root !== "object" || root === null || Array.isArray(root)) {
+    throw new LedgerConfigError(`${file2}:1: the file must be a mapping of keys to values`);
+  }
+  const values = root;
+  const prefix = lookup(values, "issue-prefix");
+  if (prefix !== void 0 && prefix !== null && typeof prefix !== "string") {
+    throw new LedgerConfigError(`${file2}: issue-prefix: must be a string`);
+  }
+  return {
+    prefix: prefix || void 0,
+    customTypes: nameList(lookup(values, "types.custom"), file2, "types.custom"),
+    customStatuses: nameList(lookup(values, "status.custom"), file2, "status.custom")
+  };
+}
 function renderLedgerConfig(prefix) {
   return [
     "# Beads configuration for the Gas Town ledger.",
@@ -56921,15 +56969,22 @@ var LedgerStore = class {
     const { data } = await this.github.request("GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { ...this.repoParams, commit_sha: commit });
     const tree = data.tree.sha;
     const listing = await this.github.request("GET /repos/{owner}/{repo}/git/trees/{tree_sha}", { ...this.repoParams, tree_sha: tree, recursive: "1" });
-    const entry = listing.data.tree.find((e) => e.path === LEDGER_PATH);
+    const entries = listing.data.tree;
+    const entry = entries.find((e) => e.path === LEDGER_PATH);
     if (!entry) return { ledger: Ledger.empty(), commit, tree };
+    const config2 = entries.find((e) => e.path === LEDGER_CONFIG_PATH);
     const blob = await this.github.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
       ...this.repoParams,
       file_sha: entry.sha,
       headers: { accept: "application/vnd.github.raw+json" }
     });
     const text2 = rawText(blob.data);
-    return { ledger: loadLedger(text2, { file: `${this.options.branch}:${LEDGER_PATH}` }), commit, tree };
+    const ledger2 = await this.load(text2, `${this.options.branch}:${LEDGER_PATH}`, async () => config2 === void 0 ? void 0 : rawText((await this.github.request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", {
+      ...this.repoParams,
+      file_sha: config2.sha,
+      headers: { accept: "application/vnd.github.raw+json" }
+    })).data));
+    return { ledger: ledger2, commit, tree };
   }
   /**
    * Applies `mutate` to the ledger as it is on the branch and commits the result; on a lost
@@ -56948,21 +57003,47 @@ var LedgerStore = class {
    * a patrol pass. One that does write reads again through `update`.
    */
   async peek() {
+    const text2 = await this.branchFile(LEDGER_PATH);
+    return text2 === void 0 ? Ledger.empty() : await this.load(text2, `${this.options.branch}:${LEDGER_PATH}`, () => this.branchFile(LEDGER_CONFIG_PATH));
+  }
+  /**
+   * `.beads/config.yaml` as it is on the branch now, in one request: the custom statuses and
+   * types the ledger allows. The empty config when the branch has none.
+   */
+  async readConfig() {
+    const text2 = await this.branchFile(LEDGER_CONFIG_PATH);
+    return text2 === void 0 ? EMPTY_LEDGER_CONFIG : parseLedgerConfig(text2, `${this.options.branch}:${LEDGER_CONFIG_PATH}`);
+  }
+  /** A file of the branch as it is now (its raw contents), or undefined when there is none. */
+  async branchFile(path) {
     const answer = await unlessAbsent(() => this.github.request("GET /repos/{owner}/{repo}/contents/{path}", {
       ...this.repoParams,
-      path: LEDGER_PATH,
+      path,
       ref: `refs/heads/${this.options.branch}`,
       headers: { accept: "application/vnd.github.raw+json" }
     }), void 0);
-    return answer === void 0 ? Ledger.empty() : loadLedger(rawText(answer.data), { file: `${this.options.branch}:${LEDGER_PATH}` });
+    return answer === void 0 ? void 0 : rawText(answer.data);
   }
   /**
    * The ledger as it was at `commit` (any commit of the branch, in one request): what a push
    * changed is read from the ledgers at its `before` and `after`.
    */
   async readAt(commit) {
-    const text2 = await this.readFile({ ledger: Ledger.empty(), commit, tree: void 0 }, LEDGER_PATH);
-    return text2 === void 0 ? Ledger.empty() : loadLedger(text2, { file: `${commit.slice(0, 12)}:${LEDGER_PATH}` });
+    const at = { ledger: Ledger.empty(), commit, tree: void 0 };
+    const text2 = await this.readFile(at, LEDGER_PATH);
+    return text2 === void 0 ? Ledger.empty() : await this.load(text2, `${commit.slice(0, 12)}:${LEDGER_PATH}`, () => this.readFile(at, LEDGER_CONFIG_PATH));
+  }
+  /**
+   * The ledger in `text`. Its beads may use the statuses and types `.beads/config.yaml` adds to
+   * Beads' own, which only the config says are allowed: a ledger that does not read without it is
+   * read again with it (`config`, one more request), so the many that use none cost nothing more.
+   */
+  async load(text2, file2, config2) {
+    const plain2 = readLedger(text2, { file: file2 });
+    if (plain2.ok) return plain2.ledger;
+    const configText = await config2();
+    if (configText === void 0) throw new LedgerReadError(plain2.problems);
+    return loadLedger(text2, { file: file2, config: parseLedgerConfig(configText, file2.replace(LEDGER_PATH, LEDGER_CONFIG_PATH)) });
   }
   /** A file of the branch as it is at `state`'s commit, or undefined when there is none. */
   async readFile(state, path) {
