@@ -83,7 +83,7 @@ export async function patrolRig(ref: RepositoryRef, deps: AppDependencies, botLo
 }
 
 /** The drift repair's lines; a failure is said, not thrown, so the witness's work still reports. */
-async function mirrorPass(town: Town, pages: PageCache | undefined): Promise<string[]> {
+async function mirrorPass(town: TownEvent, pages: PageCache | undefined): Promise<string[]> {
   try {
     return describeDrift(await repairDrift(town, pages)).split("\n");
   } catch (error) {

@@ -10,6 +10,7 @@
 //   Closed issues are not imported: a repository's history is not work to do.
 // - A mirrored bead with no issue yet is the ledger→GitHub backlog, counted here and opened by
 //   that pass within GitHub's limits, never here.
+// - Comments made or edited on GitHub since the watermark are taken in (drift-comments.ts).
 import type { MirrorSettings } from "../config/config-schema.js";
 import type { Bead } from "../ledger/bead-schema.js";
 import type { Ledger } from "../ledger/ledger.js";
@@ -19,6 +20,7 @@ import { syncBeadAndIssue, type IssueEdit } from "./bead-issue-sync.js";
 import { markerBeadId } from "./issue-body.js";
 import { issueNumberOf, type RepoName } from "./mirror-work.js";
 import { applyLinkChange, type LinkChange } from "./link-changes.js";
+import { takeInComments, type CommentLook } from "./drift-comments.js";
 import { beadByExternalRef } from "../ledger/external-ref.js";
 import { isImportedIssue, isMirrored, issueLabelNames, type GitHubIssue } from "./issue-shape.js";
 
@@ -41,6 +43,8 @@ export interface DriftInput {
   readonly repository: RepoName;
   /** Links GitHub made or removed since the ledger last agreed (drift-links.ts), to take in. */
   readonly links?: readonly LinkChange[];
+  /** Comments made or edited on GitHub since the watermark, to take in; none when the App's login is unknown. */
+  readonly comments?: CommentLook;
 }
 
 export interface IssueRepair {
@@ -64,6 +68,10 @@ export interface DriftPlan {
   readonly linked: readonly string[];
   /** Beads whose sub-issue or blocked-by links were brought up to date from GitHub. */
   readonly relinked: readonly string[];
+  /** Beads with comments made or edited on GitHub taken in. */
+  readonly commented: readonly string[];
+  /** The comment watermark recorded, when it was recorded or moved. */
+  readonly watermark?: string;
   /** Mirrored beads whose issue is not opened yet: the backlog. */
   readonly unopened: number;
   /** Beads linked to an issue of this repository that the listing no longer has (deleted or transferred). */
@@ -143,11 +151,21 @@ export function planDrift(ledger: Ledger, input: DriftInput): DriftPlan {
       if (!relinked.includes(bead.id)) relinked.push(bead.id);
     }
   }
+  const taken = input.comments === undefined ? undefined : takeInComments(next, input.comments, context, {
+    repository: input.repository, slot: { now: input.now, prefix: input.prefix, actor: input.comments.botLogin },
+  });
+  if (taken !== undefined) {
+    beads.push(...taken.beads);
+    next = taken.ledger;
+  }
   const lost = ledger.beads()
     .filter((bead) => bead.external_ref !== undefined && issueNumberOf(bead.external_ref, input.repository) !== undefined && !listed.has(bead.external_ref))
     .map((bead) => bead.id);
   const unopened = next.beads().filter((bead) => bead.external_ref === undefined && isMirrored(bead, input.mirror)).length;
-  return { beads: dedupe(beads), edits, synced, recorded, imported, linked, relinked, unopened, lost };
+  return {
+    beads: dedupe(beads), edits, synced, recorded, imported, linked, relinked, commented: taken?.commented ?? [], unopened, lost,
+    ...(taken?.watermark === undefined ? {} : { watermark: taken.watermark }),
+  };
 }
 
 /** Each bead once, as last written. */

@@ -4,7 +4,8 @@
 // ledger, on the repository's mirror `slot` bead (`external_ref` `gastown:mirror/<owner>/<repo>`,
 // as the refinery keeps its slot), written in the same CAS commit as the intents it pays for, so
 // every replica and the patrol share one budget. Each window starts with its first request and
-// lasts its length; GitHub does not say how it counts, so the mirror counts conservatively.
+// lasts its length; GitHub does not say how it counts, so the mirror counts conservatively. The
+// drift repair keeps its comment watermark on the same slot.
 import type { Bead } from "../ledger/bead-schema.js";
 import { beadByExternalRef } from "../ledger/external-ref.js";
 import type { Ledger } from "../ledger/ledger.js";
@@ -13,6 +14,8 @@ import { gastownMetadata, withGastownMetadata } from "../molecules/gastown-metad
 import { timestamp } from "../molecules/pour.js";
 
 export const MIRROR_SLOT_TYPE = "slot";
+/** The slot's key of the drift repair's comment watermark. */
+export const COMMENTS_SINCE_KEY = "comments_since";
 
 /** GitHub's secondary limits on content-creating requests. */
 export const SECONDARY_LIMITS = { perMinute: 80, perHour: 500 } as const;
@@ -84,8 +87,8 @@ export interface SlotWrite {
   readonly actor: string;
 }
 
-/** The ledger with the budget written on the repository's mirror slot (made the first time). */
-export function withMirrorBudget(ledger: Ledger, owner: string, repo: string, budget: MirrorBudget, write: SlotWrite): Ledger {
+/** The ledger with `fields` written on the repository's mirror slot's metadata (the slot made the first time). */
+function withMirrorSlot(ledger: Ledger, owner: string, repo: string, fields: Record<string, unknown>, write: SlotWrite): Ledger {
   const ref = mirrorSlotRef(owner, repo);
   const now = timestamp(write.now);
   const title = `Mirror of ${owner}/${repo} to GitHub issues`;
@@ -94,5 +97,25 @@ export function withMirrorBudget(ledger: Ledger, owner: string, repo: string, bu
     title, description: "What the mirror has spent of GitHub's secondary limits (80 content-creating requests a minute, 500 an hour) while it opens issues for work beads.",
     status: "open", priority: 4, issue_type: MIRROR_SLOT_TYPE, created_at: now, created_by: write.actor, updated_at: now, external_ref: ref,
   };
-  return ledger.withBead(withGastownMetadata({ ...bead, updated_at: now }, { minute: budget.minute, hour: budget.hour }));
+  return ledger.withBead(withGastownMetadata({ ...bead, updated_at: now }, fields));
+}
+
+/** The ledger with the budget written on the repository's mirror slot (made the first time). */
+export function withMirrorBudget(ledger: Ledger, owner: string, repo: string, budget: MirrorBudget, write: SlotWrite): Ledger {
+  return withMirrorSlot(ledger, owner, repo, { minute: budget.minute, hour: budget.hour }, write);
+}
+
+/**
+ * The drift repair's comment watermark (drift-comments.ts): the `updated_at` from which it lists
+ * the repository's comments. Undefined until its first look.
+ */
+export function commentWatermarkOf(ledger: Ledger, owner: string, repo: string): string | undefined {
+  const slot = beadByExternalRef(ledger, mirrorSlotRef(owner, repo));
+  const since = slot === undefined ? undefined : gastownMetadata(slot)[COMMENTS_SINCE_KEY];
+  return typeof since === "string" && !Number.isNaN(Date.parse(since)) ? since : undefined;
+}
+
+/** The ledger with the comment watermark written on the repository's mirror slot (made the first time). */
+export function withCommentWatermark(ledger: Ledger, owner: string, repo: string, since: string, write: SlotWrite): Ledger {
+  return withMirrorSlot(ledger, owner, repo, { [COMMENTS_SINCE_KEY]: since }, write);
 }

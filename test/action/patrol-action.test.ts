@@ -40,8 +40,11 @@ async function patrolRun(): Promise<{ id: number; token: string; env: Record<str
   };
 }
 
-/** The pass's drift repair: the slung issue and its bead agree, and the one page of issues was read whole. */
-const MIRROR_LINE = "Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 0 issues imported, 1 recorded as in agreement; 1 page read, 0 unchanged.";
+/**
+ * The pass's drift repair: the slung issue and its bead agree, and the one page of issues was read
+ * whole; so were the comments, the first time from the newest (the pass's own status comment).
+ */
+const MIRROR_LINE = "Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 0 issues imported, 1 recorded as in agreement; 3 pages read, 0 unchanged.";
 
 describe("the patrol action", () => {
   it("restarts a polecat whose runner died, with the patrol run's GITHUB_TOKEN, and says what it did", async () => {

@@ -9,21 +9,24 @@ import { memoryPageCache, type PageCache } from "../../app/github/issue-pages.js
 import { restClient } from "../../app/github/rest-client.js";
 import { runCli } from "../../app/cli/run-cli.js";
 import type { Bead } from "../../app/ledger/bead-schema.js";
+import { commentUuid } from "../../app/mirror/comment-changes.js";
 import type { Emulator } from "../emulator/emulator.js";
 import { call, commitOnBranch, FIXED_NOW, startFixedEmulator } from "../emulator/testing.js";
 
 let github: Emulator;
 let town: Town;
 let cache: PageCache;
+let now: Date;
 
 beforeEach(async () => {
-  github = await startFixedEmulator();
+  now = FIXED_NOW;
+  github = await startFixedEmulator({ clock: () => now });
   await github.addRepo({ owner: "octo", name: "town", files: { "README.md": "# Town\n", ".github/gastown.yml": "" } });
   const installation = github.install({ account: "octo" });
   github.setCollaborator("octo/town", "ann", "write");
   const client = restClient({ token: github.installationToken(installation), baseUrl: github.urls.api, paced: false, retries: 0 });
   const opened = await openTown({ github: client, owner: "octo", repo: "town", defaultBranch: "main" }, {
-    ...realDependencies, clock: () => FIXED_NOW, sleep: async () => undefined, random: () => 0.5,
+    ...realDependencies, clock: () => now, sleep: async () => undefined, random: () => 0.5,
   });
   if (opened.kind !== "on") throw new Error("town is off");
   town = opened.town;
@@ -40,8 +43,15 @@ async function asAnn(method: string, path: string, body?: unknown): Promise<unkn
   return answer.body;
 }
 
+/** The one work bead: the mirror's slot, where the drift keeps its comment watermark, aside. */
 async function onlyBead(): Promise<Bead> {
-  const beads = (await town.store.read()).ledger.beads();
+  const beads = (await town.store.read()).ledger.beads().filter((bead) => bead.issue_type !== "slot");
+  expect(beads).toHaveLength(1);
+  return beads[0] as Bead;
+}
+
+async function onlyBeadOf(title: string): Promise<Bead> {
+  const beads = (await town.store.read()).ledger.beads().filter((bead) => bead.title === title);
   expect(beads).toHaveLength(1);
   return beads[0] as Bead;
 }
@@ -158,6 +168,55 @@ describe("the drift repair", () => {
     expect((await beads()).one.dependencies).toBeUndefined();
   });
 
+  it("takes in a comment made and one edited on GitHub whose webhooks were lost, once, and then costs free requests", async () => {
+    // The emulator here delivers no webhooks at all: every comment's is lost.
+    const app = { ...town, botLogin: "gastown[bot]" };
+    await asAnn("POST", "/repos/octo/town/issues", { title: "Fix the pumps" });
+    const first = repaired(await repairDrift(app, cache));
+    // The first look sets the watermark at the newest comment then: there is none, so all are to come.
+    expect(first.plan.watermark).toBe("1970-01-01T00:00:00Z");
+    const bead = await onlyBead();
+    const url = `${github.urls.web}/octo/town/issues/1`;
+
+    now = new Date("2025-06-01T12:05:00Z");
+    await asAnn("POST", "/repos/octo/town/issues/1/comments", { body: "The valve sticks." });
+    const second = repaired(await repairDrift(app, cache));
+    expect(second.plan.commented).toEqual([bead.id]);
+    const [valve] = github.state.repos["octo/town"]?.issues[0]?.comments ?? [];
+    if (!valve) throw new Error("no comment");
+    const taken = {
+      id: commentUuid(`${url}#issuecomment-${valve.id}`), issue_id: bead.id, author: "ann", text: "The valve sticks.",
+      created_at: "2025-06-01T12:05:00Z", github_id: valve.id,
+    };
+    expect((await onlyBead()).comments).toEqual([taken]);
+
+    now = new Date("2025-06-01T12:10:00Z");
+    await asAnn("POST", "/repos/octo/town/issues/1/comments", { body: "The left pump leaks too." });
+    await asAnn("PATCH", `/repos/octo/town/issues/comments/${valve.id}`, { body: "The valve sticks when cold." });
+    await asAnn("POST", "/repos/octo/town/issues/1/comments", { body: "/gt help" });
+    await town.github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: "octo", repo: "town", issue_number: 1, body: "The App's answer." });
+    const third = repaired(await repairDrift(app, cache));
+    expect(third.plan.commented).toEqual([bead.id]);
+    expect(third.plan.watermark).toBeUndefined();
+    const leak = github.state.repos["octo/town"]?.issues[0]?.comments[1];
+    if (!leak) throw new Error("no comment");
+    expect((await onlyBead()).comments).toEqual([
+      { ...taken, text: "The valve sticks when cold." },
+      { id: commentUuid(`${url}#issuecomment-${leak.id}`), issue_id: bead.id, author: "ann", text: "The left pump leaks too.", created_at: "2025-06-01T12:10:00Z", github_id: leak.id },
+    ]);
+
+    // Nothing new: the same two listings, both 304; the ledger's read is the only request charged.
+    github.resetCounters();
+    const idle = repaired(await repairDrift(app, cache));
+    expect(idle.wrote).toBe(false);
+    expect(idle.plan.commented).toEqual([]);
+    expect(idle.listing).toEqual({ requests: 2, notModified: 2 });
+    expect(github.counters["issues/list-comments-for-repo"]).toMatchObject({ requests: 1, notModified: 1 });
+    const counts = Object.values(github.counters);
+    expect(counts.reduce((sum, c) => sum + c.requests - (c.notModified ?? 0), 0)).toBe(1);
+    expect(describeDrift(idle)).toBe("Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 0 issues imported; 2 pages read, 2 unchanged.");
+  });
+
   it("makes the same repair once when run twice at once", async () => {
     await asAnn("POST", "/repos/octo/town/issues", { title: "One" });
     await Promise.all([repairDrift(town), repairDrift(town)]);
@@ -191,5 +250,12 @@ describe("the drift repair", () => {
       [1, "From the terminal", "ann"], [2, "Filed in the ledger", "ann"],
     ]);
     expect((await gt("--login", "ann")).stdout).toBe("Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 0 issues imported; 1 page read, 0 unchanged.\n");
+
+    // Told who Gas Town comments as, it takes in comments too: the first time, from the newest one there is.
+    await asAnn("POST", "/repos/octo/town/issues/1/comments", { body: "Seen from the terminal too." });
+    expect((await gt("--bot-login", "gastown[bot]")).stdout).toBe(
+      "Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 0 issues imported, 1 bead with comments taken from GitHub; 3 pages read, 0 unchanged.\n",
+    );
+    expect((await onlyBeadOf("From the terminal")).comments?.map((c) => [c.author, c.text])).toEqual([["ann", "Seen from the terminal too."]]);
   });
 });

@@ -125,5 +125,6 @@ describe("from a sling to landed work, with the mirror on", () => {
       "GET /repos/octo/town/issues?state=all&sort=created&direction=asc&per_page=100&page=1",
       "GET /repos/octo/town/contents/.beads%2Fissues.jsonl?ref=refs%2Fheads%2Fgastown%2Fledger",
     ]);
-  });
+    // The whole way is a polecat run, a refinery batch and some forty deliveries: longer than one role's test.
+  }, 90_000);
 });

@@ -187,6 +187,33 @@ describe("issues", () => {
     expect(repoDeliveries(github)[2]?.payload["changes"]).toEqual({ body: { from: "/sling" } });
   });
 
+  it("lists a repository's comments by id or by update, from a time on", async () => {
+    let now = new Date("2025-06-01T12:00:00Z");
+    const timed = await startFixedEmulator({ clock: () => now });
+    try {
+      await timed.addRepo({ owner: "octo", name: "town" });
+      timed.setCollaborator("octo/town", "mayor", "maintain");
+      const token = timed.installationToken(timed.install({ account: "octo" }));
+      const as = { token: timed.userToken("mayor") };
+      await call(timed, "POST", "/repos/octo/town/issues", { ...as, body: { title: "Talk" } });
+      const first = (await call(timed, "POST", "/repos/octo/town/issues/1/comments", { ...as, body: { body: "first" } })).body as { id: number };
+      now = new Date("2025-06-01T12:01:00Z");
+      await call(timed, "POST", "/repos/octo/town/issues/1/comments", { ...as, body: { body: "second" } });
+      now = new Date("2025-06-01T12:02:00Z");
+      await call(timed, "PATCH", `/repos/octo/town/issues/comments/${first.id}`, { ...as, body: { body: "first, edited" } });
+      const list = async (query: string) =>
+        ((await call(timed, "GET", `/repos/octo/town/issues/comments${query}`, { token })).body as { body: string }[]).map((c) => c.body);
+      expect(await list("")).toEqual(["first, edited", "second"]);
+      expect(await list("?sort=updated&direction=asc")).toEqual(["second", "first, edited"]);
+      expect(await list("?sort=created&direction=desc")).toEqual(["second", "first, edited"]);
+      expect(await list("?sort=updated&direction=asc&since=2025-06-01T12:02:00Z")).toEqual(["first, edited"]);
+      expect(await list("?sort=updated&direction=desc&per_page=1")).toEqual(["first, edited"]);
+      expect(timed.problems).toEqual([]);
+    } finally {
+      await timed.close();
+    }
+  });
+
   it("links sub-issues and blocked-by dependencies by issue id", async () => {
     for (const title of ["convoy", "leg one", "leg two"]) await call(github, "POST", "/repos/octo/town/issues", { token: app, body: { title } });
     const [convoy, one, two] = github.state.repos["octo/town"]?.issues ?? [];

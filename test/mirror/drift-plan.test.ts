@@ -35,7 +35,7 @@ describe("planDrift", () => {
   it("does nothing when both sides agree, twice over", () => {
     const ledger = Ledger.empty().withBead(linked);
     const plan = planDrift(ledger, input([issueOf(linked, 1)]));
-    expect(plan).toEqual({ beads: [], edits: [], synced: [], recorded: [], imported: [], linked: [], relinked: [], unopened: 0, lost: [] });
+    expect(plan).toEqual({ beads: [], edits: [], synced: [], recorded: [], imported: [], linked: [], relinked: [], commented: [], unopened: 0, lost: [] });
     expect(applyDrift(ledger, input([issueOf(linked, 1)]))).toBe(ledger);
   });
 

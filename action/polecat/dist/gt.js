@@ -32989,36 +32989,125 @@ async function* pages(fetchPage) {
 }
 
 // app/github/issue-pages.ts
-async function listIssues(github, repo, cache) {
-  const issues = [];
+async function listConditionally(github, listing, cache) {
+  const items = [];
   let requests = 0;
   let notModified = 0;
   for (let page = 1; ; page++) {
-    const key = `${repo.owner}/${repo.repo}/issues?page=${page}`;
-    const cached2 = cache?.get(key);
+    const key = `${listing.key}?page=${page}`;
+    const found = cache?.get(key);
+    const cached2 = found !== void 0 && found.query === listing.query ? found : void 0;
     requests++;
     let listed2;
     try {
-      const answer = await github.request("GET /repos/{owner}/{repo}/issues", {
-        ...repo,
-        state: "all",
-        sort: "created",
-        direction: "asc",
+      const answer = await github.request(listing.route, {
+        ...listing.parameters,
         per_page: PER_PAGE,
         page,
         ...cached2 ? { headers: { "if-none-match": cached2.etag } } : {}
       });
       listed2 = answer.data;
       const etag = answer.headers?.etag;
-      if (etag !== void 0) cache?.set(key, { etag, issues: listed2 });
+      if (etag !== void 0) cache?.set(key, { etag, items: listed2, ...listing.query === void 0 ? {} : { query: listing.query } });
     } catch (error62) {
       if (statusOf(error62) !== 304 || cached2 === void 0) throw error62;
       notModified++;
-      listed2 = cached2.issues;
+      listed2 = cached2.items;
     }
-    issues.push(...listed2.filter((issue2) => issue2.pull_request === void 0));
-    if (listed2.length < PER_PAGE) return { issues, requests, notModified };
+    items.push(...listed2);
+    if (listed2.length < PER_PAGE) return { items, requests, notModified };
   }
+}
+async function listIssues(github, repo, cache) {
+  const listing = await listConditionally(github, {
+    route: "GET /repos/{owner}/{repo}/issues",
+    parameters: { ...repo, state: "all", sort: "created", direction: "asc" },
+    key: `${repo.owner}/${repo.repo}/issues`
+  }, cache);
+  return { issues: listing.items.filter((issue2) => issue2.pull_request === void 0), requests: listing.requests, notModified: listing.notModified };
+}
+async function listCommentsSince(github, repo, since, cache) {
+  return await listConditionally(github, {
+    route: "GET /repos/{owner}/{repo}/issues/comments",
+    parameters: { ...repo, sort: "updated", direction: "asc", since },
+    key: `${repo.owner}/${repo.repo}/issues/comments`,
+    query: since
+  }, cache);
+}
+async function newestCommentUpdate(github, repo) {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/issues/comments", { ...repo, sort: "updated", direction: "desc", per_page: 1 });
+  return data[0]?.updated_at;
+}
+
+// app/mirror/mirror-budget.ts
+var MIRROR_SLOT_TYPE = "slot";
+var COMMENTS_SINCE_KEY = "comments_since";
+var SECONDARY_LIMITS = { perMinute: 80, perHour: 500 };
+var MINUTE_MS = 6e4;
+var HOUR_MS = 60 * MINUTE_MS;
+function mirrorSlotRef(owner, repo) {
+  return `gastown:mirror/${owner}/${repo}`;
+}
+function readWindow(value) {
+  const window2 = value;
+  if (typeof window2 !== "object" || window2 === null) return void 0;
+  if (typeof window2.since !== "string" || Number.isNaN(Date.parse(window2.since)) || typeof window2.used !== "number" || !(window2.used >= 0)) return void 0;
+  return { since: window2.since, used: window2.used };
+}
+function budgetOf(ledger2, owner, repo) {
+  const slot = beadByExternalRef(ledger2, mirrorSlotRef(owner, repo));
+  const meta3 = slot === void 0 ? {} : gastownMetadata(slot);
+  const minute = readWindow(meta3.minute);
+  const hour = readWindow(meta3.hour);
+  return { ...minute ? { minute } : {}, ...hour ? { hour } : {} };
+}
+function usedIn(window2, now2, length) {
+  if (window2 === void 0) return 0;
+  const age = now2.getTime() - Date.parse(window2.since);
+  return age >= 0 && age < length ? window2.used : 0;
+}
+function allowance(budget, now2) {
+  return Math.max(0, Math.min(
+    SECONDARY_LIMITS.perMinute - usedIn(budget.minute, now2, MINUTE_MS),
+    SECONDARY_LIMITS.perHour - usedIn(budget.hour, now2, HOUR_MS)
+  ));
+}
+function spendIn(window2, now2, length, requests) {
+  const age = window2 === void 0 ? Infinity : now2.getTime() - Date.parse(window2.since);
+  return window2 !== void 0 && age >= 0 && age < length ? { since: window2.since, used: window2.used + requests } : { since: timestamp2(now2), used: requests };
+}
+function spend(budget, now2, requests) {
+  if (requests <= 0) return budget;
+  return { minute: spendIn(budget.minute, now2, MINUTE_MS, requests), hour: spendIn(budget.hour, now2, HOUR_MS, requests) };
+}
+function withMirrorSlot(ledger2, owner, repo, fields, write) {
+  const ref = mirrorSlotRef(owner, repo);
+  const now2 = timestamp2(write.now);
+  const title2 = `Mirror of ${owner}/${repo} to GitHub issues`;
+  const bead = beadByExternalRef(ledger2, ref) ?? {
+    id: newBeadId({ prefix: write.prefix, title: title2, description: ref, creator: write.actor, createdAt: write.now }, ledger2.records),
+    title: title2,
+    description: "What the mirror has spent of GitHub's secondary limits (80 content-creating requests a minute, 500 an hour) while it opens issues for work beads.",
+    status: "open",
+    priority: 4,
+    issue_type: MIRROR_SLOT_TYPE,
+    created_at: now2,
+    created_by: write.actor,
+    updated_at: now2,
+    external_ref: ref
+  };
+  return ledger2.withBead(withGastownMetadata({ ...bead, updated_at: now2 }, fields));
+}
+function withMirrorBudget(ledger2, owner, repo, budget, write) {
+  return withMirrorSlot(ledger2, owner, repo, { minute: budget.minute, hour: budget.hour }, write);
+}
+function commentWatermarkOf(ledger2, owner, repo) {
+  const slot = beadByExternalRef(ledger2, mirrorSlotRef(owner, repo));
+  const since = slot === void 0 ? void 0 : gastownMetadata(slot)[COMMENTS_SINCE_KEY];
+  return typeof since === "string" && !Number.isNaN(Date.parse(since)) ? since : void 0;
+}
+function withCommentWatermark(ledger2, owner, repo, since, write) {
+  return withMirrorSlot(ledger2, owner, repo, { [COMMENTS_SINCE_KEY]: since }, write);
 }
 
 // app/town/import-issue.ts
@@ -33330,65 +33419,6 @@ function syncedAtCreation(bead) {
   return withSynced(bead, syncedState(ledgerFields(bead)));
 }
 
-// app/mirror/mirror-budget.ts
-var MIRROR_SLOT_TYPE = "slot";
-var SECONDARY_LIMITS = { perMinute: 80, perHour: 500 };
-var MINUTE_MS = 6e4;
-var HOUR_MS = 60 * MINUTE_MS;
-function mirrorSlotRef(owner, repo) {
-  return `gastown:mirror/${owner}/${repo}`;
-}
-function readWindow(value) {
-  const window2 = value;
-  if (typeof window2 !== "object" || window2 === null) return void 0;
-  if (typeof window2.since !== "string" || Number.isNaN(Date.parse(window2.since)) || typeof window2.used !== "number" || !(window2.used >= 0)) return void 0;
-  return { since: window2.since, used: window2.used };
-}
-function budgetOf(ledger2, owner, repo) {
-  const slot = beadByExternalRef(ledger2, mirrorSlotRef(owner, repo));
-  const meta3 = slot === void 0 ? {} : gastownMetadata(slot);
-  const minute = readWindow(meta3.minute);
-  const hour = readWindow(meta3.hour);
-  return { ...minute ? { minute } : {}, ...hour ? { hour } : {} };
-}
-function usedIn(window2, now2, length) {
-  if (window2 === void 0) return 0;
-  const age = now2.getTime() - Date.parse(window2.since);
-  return age >= 0 && age < length ? window2.used : 0;
-}
-function allowance(budget, now2) {
-  return Math.max(0, Math.min(
-    SECONDARY_LIMITS.perMinute - usedIn(budget.minute, now2, MINUTE_MS),
-    SECONDARY_LIMITS.perHour - usedIn(budget.hour, now2, HOUR_MS)
-  ));
-}
-function spendIn(window2, now2, length, requests) {
-  const age = window2 === void 0 ? Infinity : now2.getTime() - Date.parse(window2.since);
-  return window2 !== void 0 && age >= 0 && age < length ? { since: window2.since, used: window2.used + requests } : { since: timestamp2(now2), used: requests };
-}
-function spend(budget, now2, requests) {
-  if (requests <= 0) return budget;
-  return { minute: spendIn(budget.minute, now2, MINUTE_MS, requests), hour: spendIn(budget.hour, now2, HOUR_MS, requests) };
-}
-function withMirrorBudget(ledger2, owner, repo, budget, write) {
-  const ref = mirrorSlotRef(owner, repo);
-  const now2 = timestamp2(write.now);
-  const title2 = `Mirror of ${owner}/${repo} to GitHub issues`;
-  const bead = beadByExternalRef(ledger2, ref) ?? {
-    id: newBeadId({ prefix: write.prefix, title: title2, description: ref, creator: write.actor, createdAt: write.now }, ledger2.records),
-    title: title2,
-    description: "What the mirror has spent of GitHub's secondary limits (80 content-creating requests a minute, 500 an hour) while it opens issues for work beads.",
-    status: "open",
-    priority: 4,
-    issue_type: MIRROR_SLOT_TYPE,
-    created_at: now2,
-    created_by: write.actor,
-    updated_at: now2,
-    external_ref: ref
-  };
-  return ledger2.withBead(withGastownMetadata({ ...bead, updated_at: now2 }, { minute: budget.minute, hour: budget.hour }));
-}
-
 // app/mirror/mirror-comments.ts
 var MARKER2 = /<!-- gastown:comment ([^\s>]+) -->\s*$/;
 function commentMarker(commentId) {
@@ -33578,6 +33608,18 @@ function withIssueId(current, id) {
   return issueIdOf(current) === id ? current : withGastownMetadata(current, { [ISSUE_ID_KEY]: id });
 }
 
+// app/mirror/mirror-context.ts
+function recordAt(value, key) {
+  const field = typeof value === "object" && value !== null ? value[key] : void 0;
+  return typeof field === "object" && field !== null && !Array.isArray(field) ? field : void 0;
+}
+function loginOf(user) {
+  return typeof user?.login === "string" ? user.login : void 0;
+}
+function isTime(value) {
+  return typeof value === "string" && !Number.isNaN(Date.parse(value));
+}
+
 // app/mirror/link-changes.ts
 var LINK_DEPENDENCY = { parent: "parent-child", blocked_by: "blocks" };
 function withLink(links, kind, target, added) {
@@ -33613,6 +33655,379 @@ function applyLinkChange(ledger2, change, context) {
   }
   if (nextLinks !== links) bead = withSyncedLinks(bead, nextLinks);
   return ledger2.withBead(bead);
+}
+
+// app/mirror/comment-changes.ts
+import { createHash as createHash3 } from "node:crypto";
+
+// app/commands/command-words.ts
+var COMMAND_WORDS = ["sling", "unsling", "peek", "nudge", "retry", "escalate", "queue", "dequeue", "gt"];
+var MAX_PEEK_LINES = 1e3;
+var MAX_TEXT_CHARS2 = 2e3;
+var USAGE = {
+  sling: "/sling [formula] [--var k=v]... \u2014 hook this issue to a polecat, with a formula (default: sling.formula in .github/gastown.yml) and its variables; quote a value to include spaces",
+  unsling: "/unsling [--abandon] \u2014 take the work off its polecat's hook; --abandon also burns its molecule, so a later sling starts over",
+  peek: `/peek [n] \u2014 show the polecat's health and the last n lines of its output (1 to ${MAX_PEEK_LINES}); /peek all \u2014 every polecat of the repository in one table`,
+  nudge: `/nudge <text> \u2014 leave the polecat a message it reads between steps (one line, at most ${MAX_TEXT_CHARS2} characters)`,
+  retry: "/retry \u2014 dispatch the polecat again as its next attempt, stopping a stuck run",
+  escalate: `/escalate <text> \u2014 hand the work to humans, saying why (one line, at most ${MAX_TEXT_CHARS2} characters)`,
+  queue: "/queue \u2014 put this pull request in the merge queue",
+  dequeue: "/dequeue \u2014 take this pull request out of the merge queue",
+  gt: "/gt help \u2014 list these commands"
+};
+function isCommandWord(word) {
+  return COMMAND_WORDS.includes(word);
+}
+
+// app/commands/prose-lines.ts
+var LINE_ENDING = /\r\n?|\n/;
+var FENCE_OPEN = /^((?:[-*+]|\d{1,9}[.)]) +)?(`{3,}|~{3,})(.*)$/s;
+function proseLines(body) {
+  const lines = [];
+  let fence;
+  let inComment = false;
+  body.split(LINE_ENDING).forEach((raw2, index) => {
+    if (fence && !endsListItem(raw2, fence)) {
+      if (closesFence(raw2, fence)) fence = void 0;
+      return;
+    }
+    fence = void 0;
+    if (inComment) {
+      const end = raw2.indexOf("-->");
+      if (end >= 0) inComment = opensComment(raw2.slice(end + 3));
+      return;
+    }
+    const indent = /^[ \t]*/.exec(raw2)?.[0] ?? "";
+    if (indent.length > 3 || indent.includes("	")) return;
+    const text4 = raw2.slice(indent.length);
+    if (text4.startsWith(">")) return;
+    const open3 = FENCE_OPEN.exec(text4);
+    const [, marker = "", run = "", info = ""] = open3 ?? [];
+    if (open3 && !(run.startsWith("`") && info.includes("`"))) {
+      fence = { char: run.startsWith("`") ? "`" : "~", length: run.length, contentIndent: marker ? indent.length + marker.length : 0 };
+      return;
+    }
+    lines.push({ line: index + 1, text: text4 });
+    inComment = opensComment(text4);
+  });
+  return lines;
+}
+function endsListItem(raw2, fence) {
+  return raw2.trim() !== "" && (/^ */.exec(raw2)?.[0].length ?? 0) < fence.contentIndent;
+}
+function closesFence(raw2, fence) {
+  const indent = /^ */.exec(raw2)?.[0].length ?? 0;
+  if (indent > fence.contentIndent + 3) return false;
+  const rest = raw2.slice(indent);
+  let run = 0;
+  while (rest[run] === fence.char) run++;
+  return run >= fence.length && rest.slice(run).trim() === "";
+}
+function opensComment(text4) {
+  if (!text4.includes("<!--")) return false;
+  const prose = withoutCodeSpans(text4);
+  let from = 0;
+  for (; ; ) {
+    const start = prose.indexOf("<!--", from);
+    if (start < 0) return false;
+    const end = prose.indexOf("-->", start + 2);
+    if (end < 0) return true;
+    from = end + 3;
+  }
+}
+function withoutCodeSpans(text4) {
+  let out = "";
+  let at = 0;
+  while (at < text4.length) {
+    const open3 = text4.indexOf("`", at);
+    if (open3 < 0) return out + text4.slice(at);
+    const length = runLength(text4, open3);
+    const close = closingRun(text4, open3 + length, length);
+    if (close < 0) {
+      out += text4.slice(at, open3 + length);
+      at = open3 + length;
+    } else {
+      out += text4.slice(at, open3);
+      at = close + length;
+    }
+  }
+  return out;
+}
+function runLength(text4, at) {
+  let end = at;
+  while (text4[end] === "`") end++;
+  return end - at;
+}
+function closingRun(text4, from, length) {
+  let at = text4.indexOf("`", from);
+  while (at >= 0) {
+    const run = runLength(text4, at);
+    if (run === length) return at;
+    at = text4.indexOf("`", at + run);
+  }
+  return -1;
+}
+
+// app/commands/parse-commands.ts
+var MAX_COMMANDS = 10;
+var MAX_VARS = 20;
+var MAX_NAME_CHARS = 100;
+var QUOTED_CHARS = 40;
+var COMMAND_LINE = /^\/(\S+)(.*)$/s;
+var FORMULA_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+var VAR_NAME2 = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+function parseCommands(body) {
+  const parsed = { commands: [], problems: [] };
+  let seen = 0;
+  let firstIgnored;
+  for (const { line, text: text4 } of proseLines(body)) {
+    const match = COMMAND_LINE.exec(text4);
+    const word = match?.[1] ?? "";
+    if (!isCommandWord(word)) continue;
+    seen++;
+    if (seen > MAX_COMMANDS) {
+      firstIgnored ??= { word, line };
+      continue;
+    }
+    const result = parseCommand(word, match?.[2] ?? "", line);
+    if ("command" in result) parsed.commands.push(result.command);
+    else parsed.problems.push({ word, line, message: `/${word}: ${result.problem}` });
+  }
+  if (firstIgnored) {
+    const more = seen - MAX_COMMANDS - 1;
+    parsed.problems.push({
+      ...firstIgnored,
+      message: `/${firstIgnored.word}: a comment may hold at most ${MAX_COMMANDS} commands; ` + (more === 0 ? "this one was ignored" : `this one and the ${more} after it were ignored`)
+    });
+  }
+  return parsed;
+}
+function parseCommand(word, args, line) {
+  switch (word) {
+    case "sling":
+      return parseSling(args, line);
+    case "unsling":
+      return parseUnsling(args, line);
+    case "peek":
+      return parsePeek(args, line);
+    case "nudge":
+    case "escalate":
+      return parseText(word, args, line);
+    case "retry":
+    case "queue":
+    case "dequeue":
+      return parseBare(word, args, line);
+    case "gt":
+      return parseGt(args, line);
+  }
+}
+function parseSling(args, line) {
+  const tokens = shellWords(args);
+  if (typeof tokens === "string") return { problem: tokens };
+  let formula;
+  const vars = /* @__PURE__ */ new Map();
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] ?? "";
+    let pair;
+    if (token === "--var") {
+      pair = tokens[++i];
+      if (pair === void 0) return { problem: "--var needs k=v" };
+    } else if (token.startsWith("--var=")) {
+      pair = token.slice("--var=".length);
+    } else if (token.startsWith("-")) {
+      return { problem: `unknown option ${quoted(token)} (the only option is --var k=v)` };
+    } else if (formula === void 0) {
+      if (!FORMULA_NAME.test(token) || token.length > MAX_NAME_CHARS) {
+        return { problem: `${quoted(token)} is not a formula name (lower-case letters, digits, '.', '_' and '-', starting with a letter or digit)` };
+      }
+      formula = token;
+      continue;
+    } else {
+      return { problem: `unexpected ${quoted(token)} after the formula ${quoted(formula)} (one formula; variables go in --var k=v)` };
+    }
+    const problem = addVar(vars, pair);
+    if (problem) return { problem };
+  }
+  const command = { name: "sling", vars: Object.fromEntries(vars), line };
+  return { command: formula === void 0 ? command : { ...command, formula } };
+}
+function addVar(vars, pair) {
+  const eq = pair.indexOf("=");
+  if (eq < 0) return `--var needs k=v (got ${quoted(pair)})`;
+  const name2 = pair.slice(0, eq);
+  const value = pair.slice(eq + 1);
+  if (!VAR_NAME2.test(name2) || name2.length > MAX_NAME_CHARS) {
+    return `${quoted(name2)} is not a variable name (letters, digits, '_' and '-', starting with a letter or '_')`;
+  }
+  if (value.length > MAX_TEXT_CHARS2) return `the value of ${name2} is ${value.length} characters; at most ${MAX_TEXT_CHARS2}`;
+  vars.delete(name2);
+  if (vars.size >= MAX_VARS) return `at most ${MAX_VARS} --var options`;
+  vars.set(name2, value);
+  return void 0;
+}
+function shellWords(text4) {
+  const words = [];
+  let word;
+  let quote;
+  for (const char of text4) {
+    if (quote !== void 0) {
+      if (char === quote) quote = void 0;
+      else word += char;
+    } else if (/\s/.test(char)) {
+      if (word !== void 0) words.push(word);
+      word = void 0;
+    } else if (char === '"' || char === "'") {
+      quote = char;
+      word ??= "";
+    } else {
+      word = (word ?? "") + char;
+    }
+  }
+  if (quote !== void 0) return `unclosed ${quote} quote (a quote mark inside a value goes inside the other kind of quotes)`;
+  if (word !== void 0) words.push(word);
+  return words;
+}
+function parseUnsling(args, line) {
+  const words = bareWords(args);
+  if (words.length === 0) return { command: { name: "unsling", abandon: false, line } };
+  if (words.length === 1 && words[0] === "--abandon") return { command: { name: "unsling", abandon: true, line } };
+  return { problem: `unexpected ${quoted(args.trim())} (the only option is --abandon)` };
+}
+function parsePeek(args, line) {
+  const words = bareWords(args);
+  const [word] = words;
+  if (word === void 0) return { command: { name: "peek", all: false, line } };
+  if (words.length === 1 && word === "all") return { command: { name: "peek", all: true, line } };
+  const lines = Number(word);
+  if (words.length === 1 && /^\d+$/.test(word) && lines >= 1 && lines <= MAX_PEEK_LINES) {
+    return { command: { name: "peek", lines, all: false, line } };
+  }
+  return { problem: `give a number of lines from 1 to ${MAX_PEEK_LINES}, or all (got ${quoted(args.trim())})` };
+}
+function parseText(word, args, line) {
+  const text4 = args.trim();
+  if (text4 === "") return { problem: `needs some text, e.g. /${word} ${word === "nudge" ? "the tests are in test/unit" : "this needs a decision on the API"}` };
+  if (text4.length > MAX_TEXT_CHARS2) return { problem: `the text is ${text4.length} characters; at most ${MAX_TEXT_CHARS2}` };
+  return { command: { name: word, text: text4, line } };
+}
+function parseBare(word, args, line) {
+  if (args.trim() !== "") return { problem: `takes no arguments (got ${quoted(args.trim())})` };
+  return { command: { name: word, line } };
+}
+function parseGt(args, line) {
+  const text4 = args.trim();
+  if (text4 === "" || text4 === "help") return { command: { name: "help", line } };
+  return { problem: `unknown ${quoted(text4)}; try /gt help` };
+}
+function bareWords(args) {
+  const text4 = args.trim();
+  return text4 === "" ? [] : text4.split(/\s+/);
+}
+function quoted(text4) {
+  return JSON.stringify(text4.length > QUOTED_CHARS ? `${text4.slice(0, QUOTED_CHARS)}\u2026` : text4);
+}
+
+// app/mirror/comment-changes.ts
+var GITHUB_ID_KEY = "github_id";
+var ACTIONS = /* @__PURE__ */ new Set(["created", "edited", "deleted"]);
+function commentChangeOf(action, payload) {
+  const issue2 = recordAt(payload, "issue");
+  const comment = recordAt(payload, "comment");
+  if (!ACTIONS.has(action) || typeof issue2?.html_url !== "string" || issue2.pull_request !== void 0) return void 0;
+  const author = loginOf(recordAt(comment, "user"));
+  if (typeof comment?.id !== "number" || typeof comment.html_url !== "string" || !isTime(comment.created_at) || author === void 0) {
+    return void 0;
+  }
+  return {
+    kind: "comment",
+    action,
+    issueUrl: issue2.html_url,
+    comment: { id: comment.id, html_url: comment.html_url, body: typeof comment.body === "string" ? comment.body : "", author, created_at: comment.created_at }
+  };
+}
+function takenIn(change, context) {
+  if (change.comment.author === context.botLogin) return false;
+  const parsed = parseCommands(change.comment.body);
+  return parsed.commands.length === 0 && parsed.problems.length === 0;
+}
+function commentUuid(htmlUrl) {
+  const hex3 = createHash3("sha256").update(`gastown:github-comment:${htmlUrl}`, "utf8").digest("hex");
+  const variant = (Number.parseInt(hex3[16], 16) & 3 | 8).toString(16);
+  return `${hex3.slice(0, 8)}-${hex3.slice(8, 12)}-8${hex3.slice(13, 16)}-${variant}${hex3.slice(17, 20)}-${hex3.slice(20, 32)}`;
+}
+function githubIdOf2(comment) {
+  return comment[GITHUB_ID_KEY];
+}
+function changedComments(bead, change, context) {
+  const comments = bead.comments ?? [];
+  const index = comments.findIndex((comment) => githubIdOf2(comment) === change.comment.id);
+  if (change.action === "deleted") return index < 0 ? void 0 : comments.filter((_, i) => i !== index);
+  if (!takenIn(change, context)) return void 0;
+  if (index >= 0) {
+    const known = comments[index];
+    if (change.action === "created" || known.text === change.comment.body) return void 0;
+    return comments.map((comment, i) => i === index ? { ...comment, text: change.comment.body } : comment);
+  }
+  const taken = {
+    id: commentUuid(change.comment.html_url),
+    issue_id: bead.id,
+    author: change.comment.author,
+    text: change.comment.body,
+    created_at: timestamp2(new Date(change.comment.created_at)),
+    [GITHUB_ID_KEY]: change.comment.id
+  };
+  return [...comments, taken];
+}
+function applyCommentChange(ledger2, change, context) {
+  const bead = beadByExternalRef(ledger2, change.issueUrl);
+  if (bead === void 0 || !isMirrored(bead, context.mirror)) return ledger2;
+  const comments = changedComments(bead, change, context);
+  if (comments === void 0) return ledger2;
+  const next = { ...bead, comments, updated_at: timestamp2(context.now) };
+  if (comments.length === 0) delete next.comments;
+  return ledger2.withBead(next);
+}
+
+// app/mirror/drift-comments.ts
+var ISSUE_API_URL = /\/issues\/(\d+)$/;
+function driftCommentChanges(ledger2, comments, repository) {
+  const refs = /* @__PURE__ */ new Map();
+  for (const bead of ledger2.beads()) {
+    const number4 = issueNumberOf(bead.external_ref, repository);
+    if (number4 !== void 0 && bead.external_ref !== void 0 && !refs.has(number4)) refs.set(number4, bead.external_ref);
+  }
+  const changes = [];
+  for (const comment of comments) {
+    const number4 = ISSUE_API_URL.exec(comment.issue_url)?.[1];
+    const ref = number4 === void 0 ? void 0 : refs.get(Number(number4));
+    if (ref === void 0) continue;
+    const action = comment.updated_at === comment.created_at ? "created" : "edited";
+    const change = commentChangeOf(action, { issue: { html_url: ref }, comment });
+    if (change !== void 0) changes.push(change);
+  }
+  return changes;
+}
+function nextCommentWatermark(recorded, look) {
+  const newest = look.comments.length >= look.pageSize ? look.comments.at(-1)?.updated_at : void 0;
+  if (recorded === void 0) return newest ?? look.since;
+  return newest !== void 0 && Date.parse(newest) > Date.parse(recorded) ? newest : void 0;
+}
+function takeInComments(ledger2, look, context, where) {
+  const commented = [];
+  let next = ledger2;
+  for (const change of driftCommentChanges(ledger2, look.comments, where.repository)) {
+    const after = applyCommentChange(next, change, { ...context, botLogin: look.botLogin });
+    if (after === next) continue;
+    next = after;
+    const bead = beadByExternalRef(next, change.issueUrl);
+    if (bead !== void 0 && !commented.includes(bead.id)) commented.push(bead.id);
+  }
+  const { owner, repo } = where.repository;
+  const watermark = nextCommentWatermark(commentWatermarkOf(ledger2, owner, repo), look);
+  if (watermark !== void 0) next = withCommentWatermark(next, owner, repo, watermark, where.slot);
+  const slot = watermark === void 0 ? void 0 : beadByExternalRef(next, mirrorSlotRef(owner, repo));
+  const beads = [...commented.map((id) => next.get(id)), slot].filter((bead) => bead !== void 0);
+  return { ledger: next, beads, commented, ...watermark === void 0 ? {} : { watermark } };
 }
 
 // app/mirror/drift-plan.ts
@@ -33690,9 +34105,29 @@ function planDrift(ledger2, input2) {
       if (!relinked.includes(bead.id)) relinked.push(bead.id);
     }
   }
+  const taken = input2.comments === void 0 ? void 0 : takeInComments(next, input2.comments, context, {
+    repository: input2.repository,
+    slot: { now: input2.now, prefix: input2.prefix, actor: input2.comments.botLogin }
+  });
+  if (taken !== void 0) {
+    beads.push(...taken.beads);
+    next = taken.ledger;
+  }
   const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && issueNumberOf(bead.external_ref, input2.repository) !== void 0 && !listed2.has(bead.external_ref)).map((bead) => bead.id);
   const unopened = next.beads().filter((bead) => bead.external_ref === void 0 && isMirrored(bead, input2.mirror)).length;
-  return { beads: dedupe(beads), edits, synced, recorded, imported, linked, relinked, unopened, lost };
+  return {
+    beads: dedupe(beads),
+    edits,
+    synced,
+    recorded,
+    imported,
+    linked,
+    relinked,
+    commented: taken?.commented ?? [],
+    unopened,
+    lost,
+    ...taken?.watermark === void 0 ? {} : { watermark: taken.watermark }
+  };
 }
 function dedupe(beads) {
   const last = /* @__PURE__ */ new Map();
@@ -33822,6 +34257,7 @@ var LedgerStatuses = class {
 };
 
 // app/handlers/mirror-drift.ts
+var BEFORE_ANY_COMMENT = "1970-01-01T00:00:00Z";
 async function repairDrift(town, cache) {
   if (!town.config.mirror.enabled) return { kind: "off" };
   const repo = { owner: town.owner, repo: town.repo };
@@ -33829,6 +34265,7 @@ async function repairDrift(town, cache) {
   const ledger2 = await town.store.peek();
   const lists = await readLinkLists(town, linkListsToRead(ledger2, listing.issues, town.config.mirror));
   const customStatuses = await new LedgerStatuses(town.store).for(listing.issues);
+  const comments = town.botLogin === void 0 ? void 0 : await readComments(town, town.botLogin, commentWatermarkOf(ledger2, town.owner, town.repo), cache);
   const input2 = (current) => ({
     issues: listing.issues,
     mirror: town.config.mirror,
@@ -33836,7 +34273,8 @@ async function repairDrift(town, cache) {
     repository: repo,
     customStatuses,
     prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, current.records.keys()) ?? town.fallbackPrefix,
-    links: driftLinkChanges(current, lists, town.config.mirror)
+    links: driftLinkChanges(current, lists, town.config.mirror),
+    ...comments ? { comments: comments.look } : {}
   });
   const plan = planDrift(ledger2, input2(ledger2));
   for (const repair of plan.edits) await sendIssueEdit(town.github, { ...repo, issue_number: repair.number }, repair.edit);
@@ -33845,7 +34283,18 @@ async function repairDrift(town, cache) {
     const written = await town.store.update(() => driftMessage(plan), (current) => applyDrift(current, input2(current)));
     wrote = written.changed;
   }
-  return { kind: "repaired", plan, listing: { requests: listing.requests, notModified: listing.notModified }, wrote };
+  const read = { requests: listing.requests + (comments?.requests ?? 0), notModified: listing.notModified + (comments?.notModified ?? 0) };
+  return { kind: "repaired", plan, listing: read, wrote };
+}
+async function readComments(town, botLogin, recorded, cache) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const since = recorded ?? await newestCommentUpdate(town.github, repo) ?? BEFORE_ANY_COMMENT;
+  const listing = await listCommentsSince(town.github, repo, since, cache);
+  return {
+    look: { comments: listing.items, since, pageSize: PER_PAGE, botLogin },
+    requests: listing.requests + (recorded === void 0 ? 1 : 0),
+    notModified: listing.notModified
+  };
 }
 async function readLinkLists(town, toRead) {
   const urls = (linked) => linked.map((issue2) => issue2.payload.html_url);
@@ -33862,7 +34311,9 @@ function driftMessage(plan) {
     plan.recorded.length > 0 ? `${plan.recorded.length} recorded as in agreement` : "",
     plan.imported.length > 0 ? `${plan.imported.length} imported` : "",
     plan.linked.length > 0 ? `${plan.linked.length} linked to the issue opened for them` : "",
-    plan.relinked.length > 0 ? `${plan.relinked.length} with sub-issue or blocked-by links taken from GitHub` : ""
+    plan.relinked.length > 0 ? `${plan.relinked.length} with sub-issue or blocked-by links taken from GitHub` : "",
+    plan.commented.length > 0 ? `${plan.commented.length} with comments taken from GitHub` : "",
+    plan.watermark !== void 0 ? `the comment watermark at ${plan.watermark}` : ""
   ].filter(Boolean);
   return `Mirror: beads repaired from their issues (${parts.join(", ")})`;
 }
@@ -33875,7 +34326,8 @@ function describeDrift(report) {
     `${plan.imported.length} issue${plan.imported.length === 1 ? "" : "s"} imported`,
     ...plan.linked.length > 0 ? [`${plan.linked.length} linked after an interrupted opening`] : [],
     ...plan.recorded.length > 0 ? [`${plan.recorded.length} recorded as in agreement`] : [],
-    ...plan.relinked.length > 0 ? [`${plan.relinked.length} with links taken from GitHub`] : []
+    ...plan.relinked.length > 0 ? [`${plan.relinked.length} with links taken from GitHub`] : [],
+    ...plan.commented.length > 0 ? [`${plan.commented.length} bead${plan.commented.length === 1 ? "" : "s"} with comments taken from GitHub`] : []
   ];
   const lines = [
     `Mirror: ${did.join(", ")}; ${listing.requests} page${listing.requests === 1 ? "" : "s"} read, ${listing.notModified} unchanged.`
@@ -38928,10 +39380,12 @@ function restClient(options) {
 var DEFAULT_API_URL = "https://api.github.com";
 var mirrorSyncCommand = {
   name: "sync",
-  usage: "[--repo OWNER/NAME] [--login LOGIN]",
+  usage: "[--repo OWNER/NAME] [--login LOGIN] [--bot-login LOGIN]",
   summary: "bring the ledger's work beads and the repository's issues into agreement (GITHUB_TOKEN or GH_TOKEN)",
   // --login: who the token acts as (you, or the App's `<slug>[bot]`), to open the beads still without an issue.
-  options: { repo: { type: "string" }, login: { type: "string" } },
+  // --bot-login: who Gas Town comments as (`<slug>[bot]`, or `github-actions[bot]` without an App),
+  // whose comments are its own: with it, comments whose webhook was lost are taken in too.
+  options: { repo: { type: "string" }, login: { type: "string" }, "bot-login": { type: "string" } },
   positionals: { min: 0, max: 0 },
   async run(args, io) {
     const named = stringOption(args, "repo") ?? io.env.GITHUB_REPOSITORY;
@@ -38945,7 +39399,8 @@ var mirrorSyncCommand = {
     const opened = await openTown({ github, owner, repo, defaultBranch: data.default_branch }, { ...realDependencies, clock: io.now });
     if (opened.kind === "off") throw new UsageError(`Gas Town is not on in ${owner}/${repo}: ${opened.reason}`, 1);
     if (opened.kind === "invalid") throw new UsageError(opened.error.message, 1);
-    const drift = await repairDrift(opened.town);
+    const botLogin = stringOption(args, "bot-login");
+    const drift = await repairDrift({ ...opened.town, ...botLogin === void 0 ? {} : { botLogin } });
     io.stdout(`${describeDrift(drift)}
 `);
     const login = stringOption(args, "login");
@@ -39289,12 +39744,12 @@ function bindVars(resolved, values) {
 // app/molecules/distill.ts
 var import_yaml3 = __toESM(require_dist(), 1);
 import { isDeepStrictEqual } from "node:util";
-var FORMULA_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+var FORMULA_NAME2 = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 var LITERAL_VAR = "literal";
 function distill(ledger2, rootId, options = {}) {
   const molecule = readMolecule(ledger2, rootId);
   const name2 = options.name ?? defaultName(molecule, rootId);
-  if (!FORMULA_NAME.test(name2)) {
+  if (!FORMULA_NAME2.test(name2)) {
     throw new MoleculeError(`"${name2}" cannot name a formula: use letters, digits, '.', '-' or '_'`);
   }
   const recorded = Object.entries(moleculeVars(molecule)).filter(([varName]) => VAR_NAME.test(varName));

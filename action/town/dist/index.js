@@ -71710,6 +71710,7 @@ async function pullRequestHead(github, repo) {
 
 // app/mirror/mirror-budget.ts
 var MIRROR_SLOT_TYPE = "slot";
+var COMMENTS_SINCE_KEY = "comments_since";
 var SECONDARY_LIMITS = { perMinute: 80, perHour: 500 };
 var MINUTE_MS = 6e4;
 var HOUR_MS = 60 * MINUTE_MS;
@@ -71748,7 +71749,7 @@ function spend(budget, now, requests) {
   if (requests <= 0) return budget;
   return { minute: spendIn(budget.minute, now, MINUTE_MS, requests), hour: spendIn(budget.hour, now, HOUR_MS, requests) };
 }
-function withMirrorBudget(ledger2, owner, repo, budget, write) {
+function withMirrorSlot(ledger2, owner, repo, fields, write) {
   const ref = mirrorSlotRef(owner, repo);
   const now = timestamp2(write.now);
   const title = `Mirror of ${owner}/${repo} to GitHub issues`;
@@ -71764,7 +71765,18 @@ function withMirrorBudget(ledger2, owner, repo, budget, write) {
     updated_at: now,
     external_ref: ref
   };
-  return ledger2.withBead(withGastownMetadata({ ...bead, updated_at: now }, { minute: budget.minute, hour: budget.hour }));
+  return ledger2.withBead(withGastownMetadata({ ...bead, updated_at: now }, fields));
+}
+function withMirrorBudget(ledger2, owner, repo, budget, write) {
+  return withMirrorSlot(ledger2, owner, repo, { minute: budget.minute, hour: budget.hour }, write);
+}
+function commentWatermarkOf(ledger2, owner, repo) {
+  const slot = beadByExternalRef(ledger2, mirrorSlotRef(owner, repo));
+  const since = slot === void 0 ? void 0 : gastownMetadata(slot)[COMMENTS_SINCE_KEY];
+  return typeof since === "string" && !Number.isNaN(Date.parse(since)) ? since : void 0;
+}
+function withCommentWatermark(ledger2, owner, repo, since, write) {
+  return withMirrorSlot(ledger2, owner, repo, { [COMMENTS_SINCE_KEY]: since }, write);
 }
 
 // app/mirror/mirror-comments.ts
@@ -76358,36 +76370,54 @@ function memoryPageCache() {
   const pages2 = /* @__PURE__ */ new Map();
   return { get: (key) => pages2.get(key), set: (key, page) => void pages2.set(key, page) };
 }
-async function listIssues(github, repo, cache) {
-  const issues = [];
+async function listConditionally(github, listing, cache) {
+  const items = [];
   let requests = 0;
   let notModified = 0;
   for (let page = 1; ; page++) {
-    const key = `${repo.owner}/${repo.repo}/issues?page=${page}`;
-    const cached2 = cache?.get(key);
+    const key = `${listing.key}?page=${page}`;
+    const found = cache?.get(key);
+    const cached2 = found !== void 0 && found.query === listing.query ? found : void 0;
     requests++;
     let listed2;
     try {
-      const answer = await github.request("GET /repos/{owner}/{repo}/issues", {
-        ...repo,
-        state: "all",
-        sort: "created",
-        direction: "asc",
+      const answer = await github.request(listing.route, {
+        ...listing.parameters,
         per_page: PER_PAGE,
         page,
         ...cached2 ? { headers: { "if-none-match": cached2.etag } } : {}
       });
       listed2 = answer.data;
       const etag = answer.headers?.etag;
-      if (etag !== void 0) cache?.set(key, { etag, issues: listed2 });
+      if (etag !== void 0) cache?.set(key, { etag, items: listed2, ...listing.query === void 0 ? {} : { query: listing.query } });
     } catch (error63) {
       if (statusOf(error63) !== 304 || cached2 === void 0) throw error63;
       notModified++;
-      listed2 = cached2.issues;
+      listed2 = cached2.items;
     }
-    issues.push(...listed2.filter((issue3) => issue3.pull_request === void 0));
-    if (listed2.length < PER_PAGE) return { issues, requests, notModified };
+    items.push(...listed2);
+    if (listed2.length < PER_PAGE) return { items, requests, notModified };
   }
+}
+async function listIssues(github, repo, cache) {
+  const listing = await listConditionally(github, {
+    route: "GET /repos/{owner}/{repo}/issues",
+    parameters: { ...repo, state: "all", sort: "created", direction: "asc" },
+    key: `${repo.owner}/${repo.repo}/issues`
+  }, cache);
+  return { issues: listing.items.filter((issue3) => issue3.pull_request === void 0), requests: listing.requests, notModified: listing.notModified };
+}
+async function listCommentsSince(github, repo, since, cache) {
+  return await listConditionally(github, {
+    route: "GET /repos/{owner}/{repo}/issues/comments",
+    parameters: { ...repo, sort: "updated", direction: "asc", since },
+    key: `${repo.owner}/${repo.repo}/issues/comments`,
+    query: since
+  }, cache);
+}
+async function newestCommentUpdate(github, repo) {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/issues/comments", { ...repo, sort: "updated", direction: "desc", per_page: 1 });
+  return data[0]?.updated_at;
 }
 
 // app/github/installation-repositories.ts
@@ -77568,6 +77598,48 @@ function commitMessage2(why, applied, promoted) {
 ${lines.join("\n")}`;
 }
 
+// app/mirror/drift-comments.ts
+var ISSUE_API_URL = /\/issues\/(\d+)$/;
+function driftCommentChanges(ledger2, comments, repository) {
+  const refs = /* @__PURE__ */ new Map();
+  for (const bead of ledger2.beads()) {
+    const number4 = issueNumberOf(bead.external_ref, repository);
+    if (number4 !== void 0 && bead.external_ref !== void 0 && !refs.has(number4)) refs.set(number4, bead.external_ref);
+  }
+  const changes = [];
+  for (const comment of comments) {
+    const number4 = ISSUE_API_URL.exec(comment.issue_url)?.[1];
+    const ref = number4 === void 0 ? void 0 : refs.get(Number(number4));
+    if (ref === void 0) continue;
+    const action = comment.updated_at === comment.created_at ? "created" : "edited";
+    const change = commentChangeOf(action, { issue: { html_url: ref }, comment });
+    if (change !== void 0) changes.push(change);
+  }
+  return changes;
+}
+function nextCommentWatermark(recorded, look2) {
+  const newest = look2.comments.length >= look2.pageSize ? look2.comments.at(-1)?.updated_at : void 0;
+  if (recorded === void 0) return newest ?? look2.since;
+  return newest !== void 0 && Date.parse(newest) > Date.parse(recorded) ? newest : void 0;
+}
+function takeInComments(ledger2, look2, context, where) {
+  const commented = [];
+  let next = ledger2;
+  for (const change of driftCommentChanges(ledger2, look2.comments, where.repository)) {
+    const after = applyCommentChange(next, change, { ...context, botLogin: look2.botLogin });
+    if (after === next) continue;
+    next = after;
+    const bead = beadByExternalRef(next, change.issueUrl);
+    if (bead !== void 0 && !commented.includes(bead.id)) commented.push(bead.id);
+  }
+  const { owner, repo } = where.repository;
+  const watermark = nextCommentWatermark(commentWatermarkOf(ledger2, owner, repo), look2);
+  if (watermark !== void 0) next = withCommentWatermark(next, owner, repo, watermark, where.slot);
+  const slot = watermark === void 0 ? void 0 : beadByExternalRef(next, mirrorSlotRef(owner, repo));
+  const beads = [...commented.map((id) => next.get(id)), slot].filter((bead) => bead !== void 0);
+  return { ledger: next, beads, commented, ...watermark === void 0 ? {} : { watermark } };
+}
+
 // app/mirror/drift-plan.ts
 function linkedTo(bead, issue3) {
   const meta3 = gastownMetadata(bead);
@@ -77643,9 +77715,29 @@ function planDrift(ledger2, input2) {
       if (!relinked.includes(bead.id)) relinked.push(bead.id);
     }
   }
+  const taken = input2.comments === void 0 ? void 0 : takeInComments(next, input2.comments, context, {
+    repository: input2.repository,
+    slot: { now: input2.now, prefix: input2.prefix, actor: input2.comments.botLogin }
+  });
+  if (taken !== void 0) {
+    beads.push(...taken.beads);
+    next = taken.ledger;
+  }
   const lost = ledger2.beads().filter((bead) => bead.external_ref !== void 0 && issueNumberOf(bead.external_ref, input2.repository) !== void 0 && !listed2.has(bead.external_ref)).map((bead) => bead.id);
   const unopened = next.beads().filter((bead) => bead.external_ref === void 0 && isMirrored(bead, input2.mirror)).length;
-  return { beads: dedupe(beads), edits, synced, recorded, imported, linked, relinked, unopened, lost };
+  return {
+    beads: dedupe(beads),
+    edits,
+    synced,
+    recorded,
+    imported,
+    linked,
+    relinked,
+    commented: taken?.commented ?? [],
+    unopened,
+    lost,
+    ...taken?.watermark === void 0 ? {} : { watermark: taken.watermark }
+  };
 }
 function dedupe(beads) {
   const last = /* @__PURE__ */ new Map();
@@ -77719,6 +77811,7 @@ function driftLinkChanges(ledger2, lists, mirror2) {
 }
 
 // app/handlers/mirror-drift.ts
+var BEFORE_ANY_COMMENT = "1970-01-01T00:00:00Z";
 async function repairDrift(town, cache) {
   if (!town.config.mirror.enabled) return { kind: "off" };
   const repo = { owner: town.owner, repo: town.repo };
@@ -77726,6 +77819,7 @@ async function repairDrift(town, cache) {
   const ledger2 = await town.store.peek();
   const lists = await readLinkLists(town, linkListsToRead(ledger2, listing.issues, town.config.mirror));
   const customStatuses = await new LedgerStatuses(town.store).for(listing.issues);
+  const comments = town.botLogin === void 0 ? void 0 : await readComments(town, town.botLogin, commentWatermarkOf(ledger2, town.owner, town.repo), cache);
   const input2 = (current) => ({
     issues: listing.issues,
     mirror: town.config.mirror,
@@ -77733,7 +77827,8 @@ async function repairDrift(town, cache) {
     repository: repo,
     customStatuses,
     prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, current.records.keys()) ?? town.fallbackPrefix,
-    links: driftLinkChanges(current, lists, town.config.mirror)
+    links: driftLinkChanges(current, lists, town.config.mirror),
+    ...comments ? { comments: comments.look } : {}
   });
   const plan = planDrift(ledger2, input2(ledger2));
   for (const repair of plan.edits) await sendIssueEdit(town.github, { ...repo, issue_number: repair.number }, repair.edit);
@@ -77742,7 +77837,18 @@ async function repairDrift(town, cache) {
     const written = await town.store.update(() => driftMessage(plan), (current) => applyDrift(current, input2(current)));
     wrote = written.changed;
   }
-  return { kind: "repaired", plan, listing: { requests: listing.requests, notModified: listing.notModified }, wrote };
+  const read = { requests: listing.requests + (comments?.requests ?? 0), notModified: listing.notModified + (comments?.notModified ?? 0) };
+  return { kind: "repaired", plan, listing: read, wrote };
+}
+async function readComments(town, botLogin, recorded, cache) {
+  const repo = { owner: town.owner, repo: town.repo };
+  const since = recorded ?? await newestCommentUpdate(town.github, repo) ?? BEFORE_ANY_COMMENT;
+  const listing = await listCommentsSince(town.github, repo, since, cache);
+  return {
+    look: { comments: listing.items, since, pageSize: PER_PAGE, botLogin },
+    requests: listing.requests + (recorded === void 0 ? 1 : 0),
+    notModified: listing.notModified
+  };
 }
 async function readLinkLists(town, toRead) {
   const urls = (linked) => linked.map((issue3) => issue3.payload.html_url);
@@ -77759,7 +77865,9 @@ function driftMessage(plan) {
     plan.recorded.length > 0 ? `${plan.recorded.length} recorded as in agreement` : "",
     plan.imported.length > 0 ? `${plan.imported.length} imported` : "",
     plan.linked.length > 0 ? `${plan.linked.length} linked to the issue opened for them` : "",
-    plan.relinked.length > 0 ? `${plan.relinked.length} with sub-issue or blocked-by links taken from GitHub` : ""
+    plan.relinked.length > 0 ? `${plan.relinked.length} with sub-issue or blocked-by links taken from GitHub` : "",
+    plan.commented.length > 0 ? `${plan.commented.length} with comments taken from GitHub` : "",
+    plan.watermark !== void 0 ? `the comment watermark at ${plan.watermark}` : ""
   ].filter(Boolean);
   return `Mirror: beads repaired from their issues (${parts.join(", ")})`;
 }
@@ -77772,7 +77880,8 @@ function describeDrift(report) {
     `${plan.imported.length} issue${plan.imported.length === 1 ? "" : "s"} imported`,
     ...plan.linked.length > 0 ? [`${plan.linked.length} linked after an interrupted opening`] : [],
     ...plan.recorded.length > 0 ? [`${plan.recorded.length} recorded as in agreement`] : [],
-    ...plan.relinked.length > 0 ? [`${plan.relinked.length} with links taken from GitHub`] : []
+    ...plan.relinked.length > 0 ? [`${plan.relinked.length} with links taken from GitHub`] : [],
+    ...plan.commented.length > 0 ? [`${plan.commented.length} bead${plan.commented.length === 1 ? "" : "s"} with comments taken from GitHub`] : []
   ];
   const lines = [
     `Mirror: ${did.join(", ")}; ${listing.requests} page${listing.requests === 1 ? "" : "s"} read, ${listing.notModified} unchanged.`

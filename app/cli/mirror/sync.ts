@@ -14,10 +14,12 @@ const DEFAULT_API_URL = "https://api.github.com";
 
 export const mirrorSyncCommand: Command = {
   name: "sync",
-  usage: "[--repo OWNER/NAME] [--login LOGIN]",
+  usage: "[--repo OWNER/NAME] [--login LOGIN] [--bot-login LOGIN]",
   summary: "bring the ledger's work beads and the repository's issues into agreement (GITHUB_TOKEN or GH_TOKEN)",
   // --login: who the token acts as (you, or the App's `<slug>[bot]`), to open the beads still without an issue.
-  options: { repo: { type: "string" }, login: { type: "string" } },
+  // --bot-login: who Gas Town comments as (`<slug>[bot]`, or `github-actions[bot]` without an App),
+  // whose comments are its own: with it, comments whose webhook was lost are taken in too.
+  options: { repo: { type: "string" }, login: { type: "string" }, "bot-login": { type: "string" } },
   positionals: { min: 0, max: 0 },
   async run(args, io) {
     const named = stringOption(args, "repo") ?? io.env.GITHUB_REPOSITORY;
@@ -30,7 +32,8 @@ export const mirrorSyncCommand: Command = {
     const opened = await openTown({ github, owner, repo, defaultBranch: data.default_branch }, { ...realDependencies, clock: io.now });
     if (opened.kind === "off") throw new UsageError(`Gas Town is not on in ${owner}/${repo}: ${opened.reason}`, 1);
     if (opened.kind === "invalid") throw new UsageError(opened.error.message, 1);
-    const drift = await repairDrift(opened.town);
+    const botLogin = stringOption(args, "bot-login");
+    const drift = await repairDrift({ ...opened.town, ...(botLogin === undefined ? {} : { botLogin }) });
     io.stdout(`${describeDrift(drift)}\n`);
     // The beads with no issue yet are opened as GitHub's secondary limits allow, and an opening a
     // crash interrupted is looked for among the issues the token's login opened: so only when the

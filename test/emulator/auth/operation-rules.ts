@@ -77,6 +77,7 @@ export const OPERATION_RULES: Readonly<Record<string, OperationRule>> = {
   "issues/create": needs("read", ["issues", "write"]),
   "issues/update": needs("triage", ["issues", "write"], ["pull_requests", "write"]),
   "issues/list-comments": ISSUES_READ,
+  "issues/list-comments-for-repo": ISSUES_READ,
   "issues/get-comment": ISSUES_READ,
   "issues/create-comment": ISSUES_COMMENT,
   "issues/update-comment": ISSUES_COMMENT,

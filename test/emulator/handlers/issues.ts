@@ -129,6 +129,21 @@ export const issueHandlers: Handlers = {
       return json(200, page.items.map((comment) => commentView(core.view(), repoOf(core, request), issue, comment)), page.headers);
     }),
 
+  // Every comment of the repository, on issues and pull requests alike: by id unless sorted
+  // (created or updated; direction only with a sort), `since` on the time last updated.
+  "issues/list-comments-for-repo": (request, core) => {
+    const repo = repoOf(core, request);
+    const since = request.query.get("since");
+    const sort = request.query.get("sort");
+    const key = sort === "updated" ? "updatedAt" : "createdAt";
+    const sign = sort !== null && request.query.get("direction") === "desc" ? -1 : 1;
+    const comments = repo.issues.flatMap((issue) => issue.comments.map((comment) => ({ issue, comment })))
+      .filter(({ comment }) => since === null || comment.updatedAt >= since)
+      .sort((a, b) => sort === null || a.comment[key] === b.comment[key] ? a.comment.id - b.comment.id : sign * (a.comment[key] < b.comment[key] ? -1 : 1));
+    const page = paginate(comments, request.query, request.url);
+    return json(200, page.items.map(({ issue, comment }) => commentView(core.view(), repo, issue, comment)), page.headers);
+  },
+
   "issues/get-comment": (request, core) => {
     const found = findComment(repoOf(core, request), numberParam(request, "comment_id"));
     return found ? json(200, commentView(core.view(), repoOf(core, request), found.issue, found.comment)) : failure(notFound(), request.documentationUrl);
