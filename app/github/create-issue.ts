@@ -57,12 +57,20 @@ export function issuesOpenedSince<T>(
   })).data as T[]);
 }
 
-/** The issue `creator` opened with `label` since `since` whose body holds `marker`. */
+/**
+ * Whether an issue body the App wrote is marked `marker`: its last line, since the agent's text
+ * quoted above it may hold another exit's or message's marker, copied to hide that one's issue.
+ */
+export function isMarkedBody(body: string | null | undefined, marker: string): boolean {
+  return body?.trimEnd().endsWith(marker) === true;
+}
+
+/** The issue `creator` opened with `label` since `since` whose body is marked `marker`. */
 export async function findMarkedIssue(
   github: GitHubClient, repo: RepoRef, wanted: { label: string; since: string; marker: string; creator: string },
 ): Promise<OpenedIssue | undefined> {
   for await (const issues of issuesOpenedSince<ListedIssue>(github, repo, { label: wanted.label, since: wanted.since })) {
-    const found = issues.find((issue) => issue.user?.login === wanted.creator && issue.body?.includes(wanted.marker) === true);
+    const found = issues.find((issue) => issue.user?.login === wanted.creator && isMarkedBody(issue.body, wanted.marker));
     if (found) return { number: found.number, html_url: found.html_url };
   }
   return undefined;

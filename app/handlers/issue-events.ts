@@ -10,6 +10,7 @@ import { repositoryRole } from "../github/permissions.js";
 import { LedgerReadError } from "../ledger/read-ledger.js";
 import type { IssueSnapshot } from "../town/import-issue.js";
 import { helpText, READ_COMMANDS } from "../town/help-text.js";
+import { withoutMentions } from "../town/fenced-text.js";
 import { readSlingLabel } from "../town/sling-label.js";
 import { isStateLabel } from "../town/state-labels.js";
 import { mayDrive, type Sender, type TrustDecision } from "../town/trust.js";
@@ -131,7 +132,8 @@ async function onComment(
     return;
   }
   if (parsed.problems.length > 0) {
-    const lines = parsed.problems.map((p) => `- line ${p.line}: ${p.message}`);
+    // A problem quotes the commenter's words, which are theirs to mention people in, not the App's.
+    const lines = parsed.problems.map((p) => `- line ${p.line}: ${withoutMentions(p.message)}`);
     await say([`@${sender.login}, Gas Town could not read that, so it did nothing:`, "", ...lines].join("\n"));
     return;
   }

@@ -181,7 +181,8 @@ class BaseRefinery {
   /** Opens (or refreshes) the refinery pull request of a trial, and records it. */
   private async openRefineryPull(ledger: Ledger, trial: TrialState, state: RefineryPullState): Promise<RefineryPullLink> {
     const lines = this.lines(ledger, trial);
-    const body = refineryPullBody({ base: this.base, trial, lines, state, gates: await this.gates() });
+    const tested = slotOf(ledger, this.rig, this.base).tested;
+    const body = refineryPullBody({ base: this.base, trial, lines, state, gates: await this.gates(), tested });
     if (trial.pr !== undefined) {
       const { data } = await this.town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.repo, pull_number: trial.pr, body });
       return { number: trial.pr, url: trial.prUrl ?? (data as { html_url: string }).html_url };

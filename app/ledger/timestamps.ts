@@ -104,9 +104,23 @@ export function toUtc(text: string): string {
   if (text.endsWith("Z") && !text.includes(".")) return text;
   const parts = parse(text);
   if (!parts) return text;
-  const seconds = new Date(parts.epochMs).toISOString().slice(0, 19);
+  const iso = new Date(parts.epochMs).toISOString();
+  // An offset can carry an instant past year 9999 or before 0000 in UTC, which RFC 3339 cannot
+  // write (toISOString gives `+010000-…`): such a time is kept as written, still valid.
+  if (iso.length !== "0000-00-00T00:00:00.000Z".length) return text;
+  const seconds = iso.slice(0, 19);
   const fraction = parts.fraction.replace(/0+$/, "");
   return fraction ? `${seconds}.${fraction}Z` : `${seconds}Z`;
+}
+
+/**
+ * `text` as toUtc writes it; undefined when it is not a timestamp, or when its instant falls
+ * outside years 0000 to 9999 in UTC, where toUtc keeps it as written.
+ */
+export function utcTimestamp(text: string): string | undefined {
+  if (!isTimestamp(text)) return undefined;
+  const utc = toUtc(text);
+  return utc.endsWith("Z") ? utc : undefined;
 }
 
 /**

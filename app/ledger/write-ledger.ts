@@ -16,9 +16,12 @@ const TIMESTAMPS = new Set(TIMESTAMP_FIELDS);
 
 type Json = Record<string, unknown>;
 
-/** `record`'s keys with `order` first, the rest after in their own order. */
+/**
+ * `record`'s keys with `order` first, the rest after in their own order. The copy has no
+ * prototype, so a field named `constructor`, `toString` or `__proto__` is kept like any other.
+ */
 function ordered(record: Json, order: readonly string[], skip?: ReadonlySet<string>): Json {
-  const out: Json = {};
+  const out = Object.create(null) as Json;
   for (const key of order) if (record[key] !== undefined) out[key] = record[key];
   for (const key of Object.keys(record)) {
     if (!(key in out) && !skip?.has(key) && record[key] !== undefined) out[key] = record[key];

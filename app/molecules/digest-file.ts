@@ -4,7 +4,7 @@
 // reads and writes the file.
 import type { LedgerProblem } from "../ledger/ledger-problems.js";
 import { splitLedgerLines } from "../ledger/read-ledger.js";
-import { isTimestamp, toUtc } from "../ledger/timestamps.js";
+import { utcTimestamp } from "../ledger/timestamps.js";
 import { DigestError, digestLine, digestProblems, type Digest } from "./digest.js";
 
 export const DIGESTS_DIR = ".beads/digests";
@@ -31,9 +31,8 @@ export function digestFileFor(finishedAt: string): string {
 
 /** `YYYY-MM` of the instant in UTC; undefined for text that is not a timestamp of years 0–9999. */
 function utcMonth(text: string): string | undefined {
-  // toUtc passes non-timestamps through, and writes a year past 9999 as `+010000`.
-  if (!isTimestamp(text)) return undefined;
-  return /^(\d{4}-\d{2})-/.exec(toUtc(text))?.[1];
+  const utc = utcTimestamp(text);
+  return utc === undefined ? undefined : /^(\d{4}-\d{2})-/.exec(utc)?.[1];
 }
 
 /**

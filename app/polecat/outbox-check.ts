@@ -80,7 +80,7 @@ export function checkOutbox(ledger: Ledger, outbox: ParsedOutbox, run: OutboxRun
   const molecule = moleculeOf(ledger, run);
   const seen: Seen = {
     ledger, run, molecule,
-    closedSteps: new Set(typeof molecule === "string" ? [] : molecule.steps.filter((s) => s.closed).map((s) => s.step)),
+    closedSteps: new Set(typeof molecule === "string" ? [] : closedBefore(molecule, outbox, run)),
     created: new Map(), stepDoneLine: undefined, exitLine: undefined, newBeads: before.beads, mail: before.mail,
   };
   const accepted: OutboxEntry[] = [];
@@ -95,6 +95,17 @@ export function checkOutbox(ledger: Ledger, outbox: ParsedOutbox, run: OutboxRun
   }
   refused.sort((a, b) => a.line - b.line);
   return { accepted, refused };
+}
+
+/**
+ * The steps closed before this outbox's lines are read. The run's own step counts as open when
+ * it is closed as this outbox's step line closes it: that line is applied already (this is a
+ * second application), and it is closed again where the line stands, so a COMPLETED exit written
+ * above it is refused both times.
+ */
+function closedBefore(molecule: Molecule, outbox: ParsedOutbox, run: OutboxRun): string[] {
+  const own = outbox.entries.find(({ intent }) => intent.kind === "step" && intent.step === run.step)?.intent as StepDoneIntent | undefined;
+  return molecule.steps.filter((s) => s.closed && !(own !== undefined && s.step === run.step && isClosedBy(s.bead, own))).map((s) => s.step);
 }
 
 function moleculeOf(ledger: Ledger, run: OutboxRun): Molecule | string {
@@ -133,6 +144,7 @@ function stepRefusal(line: number, intent: StepDoneIntent, seen: Seen): Refusal 
   const step = molecule.steps.find((s) => s.step === intent.step);
   if (step?.closed && isClosedBy(step.bead, intent)) {
     seen.stepDoneLine = line;
+    seen.closedSteps.add(intent.step);
     return undefined;
   }
   try {
@@ -171,7 +183,10 @@ function exitRefusal(line: number, intent: ExitIntent, seen: Seen): Refusal {
     if (blocker === run.bead || ownMolecule) {
       return { field: "blocker", reason: `${blocker} is this run's own ${ownMolecule ? "molecule" : "work bead"}, not what blocks it` };
     }
-    if (!seen.ledger.has(blocker) && seen.created.get(blocker)?.kind !== "bead") {
+    // What this run filed is judged by what it filed as, also once it is in the ledger: a mail
+    // blocks nothing, however often the outbox is applied.
+    const filed = seen.created.get(blocker)?.kind;
+    if (filed === "mail" || (filed === undefined && !seen.ledger.has(blocker))) {
       return { field: "blocker", reason: `no bead ${blocker} in the ledger or filed by this run` };
     }
   }

@@ -4,7 +4,7 @@
 // as hostile: objects are strict (no field the action does not know), every string is capped,
 // and every line says when it was written, which makes applying it twice give the same ledger.
 import { z } from "zod";
-import { isTimestamp, toUtc } from "../ledger/timestamps.js";
+import { toUtc, utcTimestamp } from "../ledger/timestamps.js";
 import { timestamp as ledgerTime } from "../molecules/pour.js";
 import { AGENT_BEAD_TYPES, EXITS, MAIL_ADDRESSES } from "../molecules/runner-commands.js";
 
@@ -23,7 +23,10 @@ export const MAX_TEXT_CHARS = 16_384;
 /** Ids and step ids are short names; anything longer is not one. */
 const MAX_ID_CHARS = 200;
 
-const timestamp = z.string().refine(isTimestamp, { message: "must be an RFC 3339 timestamp such as 2026-04-18T16:19:12Z" });
+// Written to the ledger in UTC, so the instant must be one UTC can write (years 0000 to 9999).
+const timestamp = z.string().refine((value) => utcTimestamp(value) !== undefined, {
+  message: "must be an RFC 3339 timestamp such as 2026-04-18T16:19:12Z",
+});
 const beadId = z.string().min(1).max(MAX_ID_CHARS).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
   message: "must be a bead id (letters, digits, `.`, `_` and `-`)",
 });

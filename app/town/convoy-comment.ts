@@ -3,6 +3,7 @@
 // plain text: sanitised, on one line, its Markdown escaped and its mentions pinging no one. The
 // text carries no time, so a step that changes nothing renders the same comment and edits nothing.
 import type { Convoy, TrackedState } from "./convoy.js";
+import { convoyDiagram } from "./convoy-diagram.js";
 import { withoutMentions } from "./fenced-text.js";
 import { oneLine } from "./status-comment.js";
 import { sanitizeUntrusted } from "./untrusted-text.js";
@@ -48,6 +49,8 @@ export function renderConvoyComment(view: ConvoyView): string {
       lines.push(`| ${key} | ${cell(view.titles.get(key) ?? "")} | ${state} |`);
     }
   }
+  const picture = convoyDiagram(convoy, view.titles);
+  if (picture !== undefined) lines.push("", picture);
   if (view.notes.length > 0) lines.push("", ...view.notes.map((note) => `- ${note}`));
   lines.push("", "<sub>`/gt help` lists the commands.</sub>");
   return lines.join("\n") + "\n";

@@ -34,6 +34,8 @@ export interface TrackedIssue {
   readonly why?: string;
   /** When this convoy slung it, so a sling that never reached the ledger is made again. */
   readonly slung_at?: string;
+  /** The wave this convoy slung it in, kept from then on (the tracking comment draws the waves). */
+  readonly wave?: number;
 }
 
 export interface Convoy {
@@ -203,19 +205,19 @@ export function planWave(convoy: Convoy, facts: readonly SubIssueFacts[], now: D
   const landed = new Set(facts.filter((f) => f.work.kind === "landed").map((f) => key(f.repo, f.number)));
   const sling: TrackedIssue[] = [];
   const tracked = facts.map((fact): TrackedIssue => {
-    const base = { repo: fact.repo, number: fact.number, id: fact.id };
+    const previous = before.get(key(fact.repo, fact.number));
+    const base = { repo: fact.repo, number: fact.number, id: fact.id, ...(previous?.wave !== undefined ? { wave: previous.wave } : {}) };
     const { work } = fact;
     if (work.kind === "landed") return { ...base, state: "landed" };
     if (fact.state === "closed" || work.kind === "closed") return { ...base, state: "closed" };
     if (work.kind === "escalated") return { ...base, state: "escalated", why: "escalated to people: see the issue" };
     if (work.kind === "working") return { ...base, state: "slung", why: work.status };
-    const previous = before.get(key(fact.repo, fact.number));
     // Slung by an earlier step whose sling has not reached the ledger yet: left to it a while.
     if (previous?.state === "slung" && previous.slung_at !== undefined && now.getTime() - Date.parse(previous.slung_at) < DISPATCH_GRACE_MS) return previous;
     const open = fact.blockers.filter((b) => b.state === "open" && !landed.has(key(b.repo, b.number)));
     if (open.length > 0) return { ...base, state: "waiting", why: `blocked by ${open.map((b) => key(b.repo, b.number)).join(", ")}` };
     if (fact.refused !== undefined) return { ...base, state: "refused", why: fact.refused };
-    const slung: TrackedIssue = { ...base, state: "slung", why: "slung", slung_at: timestamp(now) };
+    const slung: TrackedIssue = { ...base, state: "slung", why: "slung", slung_at: timestamp(now), wave: convoy.wave + 1 };
     sling.push(slung);
     return slung;
   });

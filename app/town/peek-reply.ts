@@ -1,13 +1,15 @@
 // The answer to `/peek`: one reply comment with one polecat's health (its state and why, its
 // heartbeat, run, exit and attempts, its molecule's steps, the last lines of its output), and
-// to `/peek all` one table of every polecat. Built from what the handler read; nothing here asks
-// GitHub. The output is untrusted and arrives cleaned (output-tail.ts); it is shown fenced.
+// to `/peek all` one table of every polecat, with its picture. Built from what the handler read;
+// nothing here asks GitHub. The output is untrusted and arrives cleaned (output-tail.ts); it is
+// shown fenced.
 import { beadStatus, type Bead } from "../ledger/bead-schema.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { gastownMetadata, gastownString } from "../molecules/gastown-metadata.js";
 import { isMoleculeRoot, readMolecule } from "../molecules/molecule.js";
-import { progress } from "../molecules/next-steps.js";
+import { progress, type Progress } from "../molecules/next-steps.js";
 import { fenced, withoutMentions } from "./fenced-text.js";
+import { fleetDiagram } from "./fleet-diagram.js";
 import type { Heartbeat, HeartbeatSpend } from "./heartbeat.js";
 import type { Health, HealthReason, PolecatState } from "./polecat-health.js";
 import { STATE_ORDER } from "./polecat-roster.js";
@@ -124,6 +126,12 @@ export function renderPeekAll(view: PeekAllView): string {
       ].join(" | ")).map((row) => `| ${row} |`),
     );
     if (view.more > 0) lines.push("", `…and ${view.more} more, not shown.`);
+    const fleet = fleetDiagram(rows.map((row) => {
+      const steps = stepsOf(view.ledger, row.bead);
+      const polecat = gastownString(row.bead, "polecat") ?? "?";
+      return { polecat, bead: row.bead.id, state: row.health.state, ...(steps ? { detail: `${steps.done} of ${steps.total} steps` } : {}) };
+    }), view.more);
+    if (fleet !== undefined) lines.push("", fleet);
   }
   lines.push("", `<sub>As of ${when(view.now)} · \`/peek\` on an issue or its pull request shows one polecat in full.</sub>`);
   return lines.join("\n") + "\n";
@@ -237,10 +245,14 @@ function attemptsCell(bead: Bead, settings: PeekSettings): string {
 }
 
 function stepsCell(ledger: Ledger, bead: Bead): string {
+  const state = stepsOf(ledger, bead);
+  return state === undefined ? "—" : `${state.done} of ${state.total} done`;
+}
+
+/** How far its molecule is, when it has one. */
+function stepsOf(ledger: Ledger, bead: Bead): Progress | undefined {
   const root = gastownString(bead, "molecule");
-  if (root === undefined || !isMoleculeRoot(ledger.get(root))) return "—";
-  const state = progress(ledger, readMolecule(ledger, root));
-  return `${state.done} of ${state.total} done`;
+  return root === undefined || !isMoleculeRoot(ledger.get(root)) ? undefined : progress(ledger, readMolecule(ledger, root));
 }
 
 function outputSection(output: PolecatObservation["output"]): string[] {

@@ -9,7 +9,8 @@ import { digestId } from "../molecules/digest.js";
 import { timestamp } from "../molecules/pour.js";
 import { fenced, withoutMentions } from "./fenced-text.js";
 import type { MergeRequest } from "./merge-queue.js";
-import type { TrialState } from "./refinery.js";
+import type { TestedRun, TrialState } from "./refinery.js";
+import { batchDiagram, bisectionDiagram, numbers, type RunNow } from "./refinery-diagram.js";
 import type { RedGate } from "./staging-verdict.js";
 import { sanitizeUntrusted } from "./untrusted-text.js";
 
@@ -37,10 +38,21 @@ export type RefineryPullState =
   | { readonly kind: "green" }
   | { readonly kind: "waiting"; readonly why: string };
 
-export function refineryPullBody(input: { readonly base: string; readonly trial: TrialState; readonly lines: readonly BatchLine[]; readonly state: RefineryPullState; readonly gates: string }): string {
+/**
+ * The refinery pull request's body: where the batch stands, its pull requests in a table and in a
+ * picture, its gates, and after a red run the runs since the batch was taken from the queue
+ * (`tested`, the slot's record), in a list and in a picture.
+ */
+export function refineryPullBody(input: {
+  readonly base: string; readonly trial: TrialState; readonly lines: readonly BatchLine[]; readonly state: RefineryPullState; readonly gates: string;
+  readonly tested: readonly TestedRun[];
+}): string {
   const { base, trial, lines, state } = input;
-  const rows = lines.map(({ request, title }) =>
-    `| #${request.number} | ${request.bead === undefined ? "—" : `\`${request.bead}\``} | ${plain(title.replace(/^Merge #\d+: /, ""))} | \`${request.headSha.slice(0, 12)}\` |`);
+  const titleOf = (line: BatchLine) => line.title.replace(/^Merge #\d+: /, "");
+  const rows = lines.map((line) => {
+    const { request } = line;
+    return `| #${request.number} | ${request.bead === undefined ? "—" : `\`${request.bead}\``} | ${plain(titleOf(line))} | \`${request.headSha.slice(0, 12)}\` |`;
+  });
   const now = state.kind === "testing" ? "**Testing.** The gates are running on this branch's tip; nothing to review yet."
     : state.kind === "green" ? "**Green: ready for review.** Approve this pull request to land the batch."
     : `**Waiting:** ${state.why}`;
@@ -54,11 +66,34 @@ export function refineryPullBody(input: { readonly base: string; readonly trial:
     "| --- | --- | --- | --- |",
     ...rows,
     "",
+    batchDiagram({
+      base, baseSha: trial.baseSha, attempt: trial.attempt, standing: state.kind,
+      entries: lines.map((line) => ({ number: line.request.number, title: titleOf(line) })),
+    }),
+    "",
     `Gates: ${input.gates}.`,
     "",
+    ...runsSoFar(input.tested, { attempt: trial.attempt, prs: lines.map((line) => line.request.number), standing: state.kind }),
     "Once it is approved and green the refinery merges it with a merge commit, so each pull request above shows as merged. " +
       "Closing it unmerged takes its pull requests out of the queue; `/queue` on one puts it back.",
   ].join("\n");
+}
+
+/** After a red run of the batch: its runs so far, listed and drawn; nothing before. */
+function runsSoFar(tested: readonly TestedRun[], now: RunNow): string[] {
+  const picture = bisectionDiagram(tested, now);
+  if (picture === undefined) return [];
+  const earlier = tested.filter((run) => run.attempt !== now.attempt);
+  return [
+    "A run of this batch was red, so the refinery tests it in parts until it finds the pull request that broke it " +
+      "(a part that is green lands; a red part is split again). The runs so far:",
+    "",
+    ...earlier.map((run) => `- Batch ${run.attempt} ${numbers(run.prs)}: ${run.verdict}`),
+    `- Batch ${now.attempt} ${numbers(now.prs)}: this one`,
+    "",
+    picture,
+    "",
+  ];
 }
 
 /** The gates a batch must pass, as said on its pull request and in comments. */

@@ -57,6 +57,14 @@ export interface TrialState {
   readonly refused?: string;
 }
 
+/** A run of a batch's tree, and its verdict. */
+export interface TestedRun {
+  readonly attempt: number;
+  /** Its pull requests' numbers, in queue order. */
+  readonly prs: readonly number[];
+  readonly verdict: "green" | "red";
+}
+
 /** A trial still to make; a retry of a red tree carries the gates that were red. */
 export type PlannedTrial = Trial<string> & { readonly redBefore?: readonly string[] };
 
@@ -68,6 +76,11 @@ export interface RefinerySlot {
   readonly trial?: TrialState;
   /** Trials planned after this one (a bisection's), as merge request ids. */
   readonly plan: readonly PlannedTrial[];
+  /**
+   * The runs since the batch under way was taken from the queue: after a red, its retries and the
+   * bisection that looks for the culprit, which the refinery pull request draws.
+   */
+  readonly tested: readonly TestedRun[];
   /** The latest outcomes, newest last. */
   readonly recent: readonly QueueOutcome[];
   /** Verdicts seen, and of them how many were a flake (red, then green on the same tree). */
@@ -94,6 +107,7 @@ export function slotOf(ledger: Ledger, repo: string, base: string): RefinerySlot
     attempt: number(meta.attempt),
     ...(isTrial(meta.trial) ? { trial: meta.trial } : {}),
     plan: Array.isArray(meta.plan) ? (meta.plan as PlannedTrial[]) : [],
+    tested: Array.isArray(meta.tested) ? (meta.tested as TestedRun[]) : [],
     recent: Array.isArray(meta.recent) ? (meta.recent as QueueOutcome[]) : [],
     runs: number(meta.runs), flakes: number(meta.flakes),
     flaky: typeof meta.flaky === "object" && meta.flaky !== null ? meta.flaky as Record<string, number> : {},
@@ -133,7 +147,8 @@ export function withSlot(ledger: Ledger, slot: RefinerySlot, write: SlotWrite): 
     status: "open", priority: 2, issue_type: REFINERY_SLOT_TYPE, created_at: now, created_by: write.actor, updated_at: now, external_ref: ref,
   };
   return ledger.withBead(withGastownMetadata({ ...bead, status: slot.trial ? "in_progress" : "open", updated_at: now }, {
-    base: slot.base, repo: slot.repo, attempt: slot.attempt, trial: slot.trial, plan: slot.plan, recent: slot.recent,
+    base: slot.base, repo: slot.repo, attempt: slot.attempt, trial: slot.trial, plan: slot.plan,
+    tested: slot.tested.length > 0 ? slot.tested : undefined, recent: slot.recent,
     runs: slot.runs, flakes: slot.flakes, flaky: slot.flaky, stalled: slot.stalled,
   }));
 }
@@ -183,11 +198,13 @@ export function startTrial(ledger: Ledger, input: StartInput): { ledger: Ledger;
     const first = plan.shift() as PlannedTrial;
     if (first.prs.length > 0) next = first;
   }
+  // A batch taken from the queue starts a new record of runs; a planned trial adds to its batch's.
+  const tested = next === undefined ? [] : slot.tested;
   next ??= queued.length === 0 ? undefined : nextTrial(queued.map((request) => request.id), batching(slot, input.config));
   if (next === undefined) return { ledger: slot.plan.length === 0 ? ledger : withSlot(ledger, { ...slot, plan: [] }, input) };
   const trial = begun(next, slot.attempt + 1, open, input.baseSha, timestamp(input.now), next.redBefore);
   const { stalled: _, ...rest } = slot;
-  return { ledger: withSlot(ledger, { ...rest, attempt: trial.attempt, trial, plan }, input), trial };
+  return { ledger: withSlot(ledger, { ...rest, attempt: trial.attempt, trial, plan, tested }, input), trial };
 }
 
 function begun(trial: PlannedTrial, attempt: number, open: ReadonlyMap<string, MergeRequest>, baseSha: string, since: string, redBefore?: readonly string[]): TrialState {
@@ -326,6 +343,8 @@ export function recordVerdict(ledger: Ledger, update: TrialUpdate & { readonly v
   const trial = slot.trial;
   if (!sameTrial(slot, update.seen) || trial === undefined) return { ledger, ejected: [], retried: false };
   const now = timestamp(update.now);
+  const prs = trialRequests(ledger, trial).map((request) => request.number);
+  const tested = [...slot.tested, { attempt: trial.attempt, prs, verdict: update.verdict.kind }];
   if (update.verdict.kind === "green") {
     const flaked = trial.redBefore ?? [];
     const flaky = { ...slot.flaky };
@@ -334,7 +353,7 @@ export function recordVerdict(ledger: Ledger, update: TrialUpdate & { readonly v
     const { redBefore: _, ...rest } = trial;
     const green: TrialState = { ...rest, stage, since: now };
     return {
-      ledger: withSlot(ledger, { ...slot, trial: green, runs: slot.runs + 1, flakes: slot.flakes + (flaked.length > 0 ? 1 : 0), flaky }, update),
+      ledger: withSlot(ledger, { ...slot, trial: green, runs: slot.runs + 1, flakes: slot.flakes + (flaked.length > 0 ? 1 : 0), flaky, tested }, update),
       trial: green, ejected: [], retried: false,
     };
   }
@@ -345,7 +364,7 @@ export function recordVerdict(ledger: Ledger, update: TrialUpdate & { readonly v
   const decision = afterTrial<string>({
     prs: trial.prs, retries: Math.max(trial.retries, knownFlaky ? 1 : 0), rerun, ...(trial.sibling ? { sibling: trial.sibling } : {}),
   }, false, slot.plan, worthConfirming(estimateFailureRate(slot.recent), estimateFlakeRate(slot.flakes, slot.runs)) ? update.config.refinery.retries_for_flakes : 0);
-  const recorded = { ...withoutTrial(slot), runs: slot.runs + 1 };
+  const recorded = { ...withoutTrial(slot), runs: slot.runs + 1, tested };
   const [again, ...later] = decision.next;
   if (again?.rerun === true && again.prs === trial.prs) {
     // The same tree again, on a fresh staging branch, carrying the gates that were red.

@@ -8,6 +8,7 @@ import { gastownMetadata, gastownString } from "../molecules/gastown-metadata.js
 import { isMoleculeRoot, readMolecule, type MoleculeStep } from "../molecules/molecule.js";
 import { progress } from "../molecules/next-steps.js";
 import { fenced } from "./fenced-text.js";
+import { moleculeDiagram } from "./molecule-diagram.js";
 import { sandboxParagraph, type SandboxSettings } from "./sandbox-notice.js";
 import { rungShown } from "./witness-ladder.js";
 import { attemptOf } from "./sling.js";
@@ -95,7 +96,8 @@ function facts(bead: Bead, run: StatusView["run"]): string[] {
 /**
  * The molecule's steps, ticked when done, the ones to work on now marked. `current` is the step a
  * polecat says it is on (its formula step id, or its number n of `<root>.<n>`): that open step
- * is marked "← now" instead. /peek shows the same list (peek-reply.ts).
+ * is marked "← now" instead. /peek shows the same list (peek-reply.ts). The molecule's picture
+ * follows the list, which says the same for those who cannot see it.
  */
 export function checklist(ledger: Ledger | undefined, bead: Bead, current?: string | number): string[] {
   const root = gastownString(bead, "molecule");
@@ -105,11 +107,13 @@ export function checklist(ledger: Ledger | undefined, bead: Bead, current?: stri
   const next = new Set(state.next.map((step) => step.step));
   const isCurrent = (step: MoleculeStep) => !step.closed && (typeof current === "number" ? step.n === current : step.step === current);
   const marker = (step: MoleculeStep) => (isCurrent(step) ? " ← now" : next.has(step.step) ? " ← next" : "");
+  const picture = moleculeDiagram(molecule, state, isCurrent);
   return [
     "",
     `**Steps** (${state.done} of ${state.total} done)`,
     "",
     ...molecule.steps.map((step) => `- [${step.closed ? "x" : " "}] ${oneLine(step.bead.title)}${marker(step)}`),
+    ...(picture === undefined ? [] : ["", picture]),
   ];
 }
 

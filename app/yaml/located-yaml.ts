@@ -1,6 +1,6 @@
 // YAML read as a document, so that a problem found in the value can be traced back to the line
 // and column it was written at: a formula's or a config's errors point at the very spot.
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
+import { isMap, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from "yaml";
 
 /** A path into the value: keys and list indexes. */
 export type YamlPath = readonly (string | number)[];
@@ -21,10 +21,16 @@ export function formatLocatedProblem(problem: LocatedProblem): string {
   return `${where}${problem.field ? ` ${problem.field}:` : ""} ${problem.message}`;
 }
 
+/** A key as a message names it: quoted unless it is a plain name, so "" and "a b" show as keys. */
+const PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
+
 /** `steps[2].needs[0]`: how a path reads in a message. */
 export function fieldName(path: YamlPath): string {
   let name = "";
-  for (const part of path) name += typeof part === "number" ? `[${part}]` : name ? `.${part}` : part;
+  for (const part of path) {
+    const key = typeof part === "string" && !PLAIN_KEY.test(part) ? JSON.stringify(part) : part;
+    name += typeof part === "number" ? `[${part}]` : name ? `.${key}` : key;
+  }
   return name;
 }
 
@@ -37,7 +43,7 @@ export interface Position {
 export interface LocatedYaml {
   /** The value, as `yaml` reads it; undefined for an empty file. */
   readonly value: unknown;
-  /** Syntax errors, with where they are. */
+  /** Syntax errors, and aliases that cannot be expanded, with where they are. */
   readonly errors: readonly (Position & { readonly message: string })[];
   /** Where the value at `path` is written (its key with `key`), or the nearest enclosing one. */
   locate(path: YamlPath, key?: boolean): Position;
@@ -50,14 +56,41 @@ export function parseLocatedYaml(text: string): LocatedYaml {
     const { line, col } = offset === undefined ? { line: 1, col: 1 } : lines.linePos(offset);
     return { line, column: col };
   };
+  const syntax = doc.errors.map((error) => ({ offset: error.pos[0], message: error.message.split("\n")[0] ?? error.message }));
+  const read = syntax.length > 0 ? { value: undefined, errors: syntax } : valueOf(doc);
   return {
-    value: doc.errors.length > 0 ? undefined : (doc.toJS() as unknown),
-    errors: doc.errors.map((error) => ({
-      ...position(error.pos[0]),
-      message: error.message.split("\n")[0] ?? error.message,
-    })),
+    value: read.value,
+    errors: read.errors.map(({ offset, message }) => ({ ...position(offset), message })),
     locate: (path, key = false) => position(offsetOf(doc, path, key)),
   };
+}
+
+/**
+ * The document's value. `yaml` throws, rather than reports, an alias to no anchor and aliases
+ * that expand past its limit (a "billion laughs"): each becomes an error at the alias at fault.
+ */
+function valueOf(doc: Document): { value: unknown; errors: { offset: number | undefined; message: string }[] } {
+  try {
+    return { value: doc.toJS() as unknown, errors: [] };
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    return { value: undefined, errors: [{ offset: aliasOffset(doc), message: error.message }] };
+  }
+}
+
+/** Where the first alias to no anchor is, or else the first alias. */
+function aliasOffset(doc: Document): number | undefined {
+  let first: number | undefined;
+  let unresolved: number | undefined;
+  visit(doc, {
+    Alias(_, alias) {
+      first ??= alias.range?.[0];
+      if (alias.resolve(doc) !== undefined) return undefined;
+      unresolved = alias.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return unresolved ?? first;
 }
 
 /** Where the node at `path` starts (its key's start with `key`); as near as the path exists. */

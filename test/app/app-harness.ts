@@ -62,7 +62,10 @@ export interface Town {
   deliver(): Promise<Delivery[]>;
   ledger(): Promise<Ledger | undefined>;
   issue(number: number): NonNullable<Emulator["state"]["repos"][string]>["issues"][number];
-  /** Stops everything; throws if the App sent a request the permission table does not list. */
+  /**
+   * Stops everything; throws if the App sent a request the permission table does not list, or
+   * drew a picture Mermaid does not parse.
+   */
   close(): Promise<void>;
 }
 
@@ -90,6 +93,19 @@ export interface TownOptions {
 }
 
 export const REPO = "octo/town";
+
+/**
+ * Mermaid's parser, to check the pictures in what the App wrote when a town closes. Loaded with
+ * the harness, before any test's clock starts: it takes seconds on a busy machine, more than a
+ * test's hooks may wait. Only under test: a bench that starts a town loads no Mermaid.
+ */
+const diagrams = process.env.VITEST === undefined ? undefined : await loadedParser();
+
+async function loadedParser() {
+  const parser = await import("../town/mermaid-parser.js");
+  await parser.loadMermaid();
+  return parser;
+}
 
 export async function startTown(options: TownOptions = {}): Promise<Town> {
   let secrets = 0;
@@ -212,6 +228,13 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
         const operation = findOperation(method, url.replace(/\?.*$/, ""))?.operationId ?? `${method} ${url}`;
         // The App's own identity is read with its JWT, which needs no installation permission.
         if (operation !== "apps/get-authenticated") permissionFor(operation);
+      }
+      // Every picture the App drew, in an issue, a pull request or a comment, parses as Mermaid.
+      if (diagrams === undefined) return;
+      for (const repo of Object.values(github.state.repos)) {
+        for (const issue of repo?.issues ?? []) {
+          for (const text of [issue.body ?? "", ...issue.comments.map((comment) => comment.body)]) await diagrams.parseDiagrams(text);
+        }
       }
     },
   };

@@ -18,6 +18,7 @@ import { polecatBranch } from "../../app/town/polecat-names.js";
 import { unhooked } from "../../app/town/sling.js";
 import { DEFAULT_APP_EVENTS } from "../emulator/emulator.js";
 import { POLECAT_WORKFLOW, startTown, type Town } from "./app-harness.js";
+import { parseDiagrams } from "../town/mermaid-parser.js";
 import { GATES_WORKFLOW } from "./refinery-harness.js";
 import { installationClient } from "./witness-harness.js";
 
@@ -166,10 +167,10 @@ describe("a convoy over two repositories", () => {
     expect(gastownMetadata(convoy)).toEqual({
       slung_by: "mayor", convoy_at: "2026-11-24T12:00:00Z", wave: 1, comment_id: convoyComments()[0]?.id,
       tracked: [
-        { repo: TOWN, number: 2, id: pumpsTown.id, state: "slung", why: "slung", slung_at: "2026-11-24T12:00:00Z" },
+        { repo: TOWN, number: 2, id: pumpsTown.id, state: "slung", why: "slung", slung_at: "2026-11-24T12:00:00Z", wave: 1 },
         { repo: TOWN, number: 3, id: tanks.id, state: "waiting", why: "blocked by octo/town#2" },
-        { repo: PUMPS, number: 1, id: valves.id, state: "slung", why: "slung", slung_at: "2026-11-24T12:00:00Z" },
-        { repo: PUMPS, number: 2, id: gauges.id, state: "slung", why: "slung", slung_at: "2026-11-24T12:00:00Z" },
+        { repo: PUMPS, number: 1, id: valves.id, state: "slung", why: "slung", slung_at: "2026-11-24T12:00:00Z", wave: 1 },
+        { repo: PUMPS, number: 2, id: gauges.id, state: "slung", why: "slung", slung_at: "2026-11-24T12:00:00Z", wave: 1 },
       ],
     });
     // Each sub-issue's work is the convoy's, so its pull request goes first in its merge queue and its landing wakes the convoy.
@@ -186,6 +187,21 @@ describe("a convoy over two repositories", () => {
       "| octo/town#3 | Paint the tanks | ⏳ waiting: blocked by octo/town#2 |",
       "| octo/pumps#1 | Seal the valves | 🪝 slung |",
       "| octo/pumps#2 | Fit the gauges | 🪝 slung |",
+      "",
+      "```mermaid",
+      "flowchart LR",
+      "  accTitle: The convoy's waves",
+      '  subgraph wave1["Wave 1"]',
+      '    i1["#2 Fix the town pumps"]:::current',
+      '    i3["octo/pumps#1 Seal the valves"]:::current',
+      '    i4["octo/pumps#2 Fit the gauges"]:::current',
+      "  end",
+      '  subgraph later["Waiting for blockers"]',
+      '    i2["#3 Paint the tanks"]:::waiting',
+      "  end",
+      "  classDef current fill:#fff3bf,stroke:#e67700,color:#5c3c00,stroke-width:2px",
+      "  classDef waiting fill:#f1f3f5,stroke:#868e96,color:#343a40,stroke-dasharray:4 3",
+      "```",
       "",
       "<sub>`/gt help` lists the commands.</sub>",
       "",
@@ -216,6 +232,9 @@ describe("a convoy over two repositories", () => {
       "| octo/pumps#1 | Seal the valves | 🛬 landed |",
       "| octo/pumps#2 | Fit the gauges | 🪝 slung: hooked |",
     ]);
+    const [waves] = await parseDiagrams(convoyComments()[0]?.body ?? "");
+    expect(waves?.groups.map((g) => [g.title, g.nodes])).toEqual([["Wave 1", ["i1", "i3", "i4"]], ["Wave 2", ["i2"]]]);
+    expect(waves?.nodes.map((n) => n.classes[0])).toEqual(["done", "done", "current", "current"]);
 
     // The last two land: the convoy closes, says so in its one comment, and closes its issue.
     await land(PUMPS, await completed(PUMPS, 2));

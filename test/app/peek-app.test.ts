@@ -13,6 +13,7 @@ import { LedgerStore } from "../../app/github/ledger-store.js";
 import { restClient } from "../../app/github/rest-client.js";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import { claimBead } from "../../app/town/polecat-claim.js";
+import { fleetPicture, polecatWorkPicture } from "../town/expected-pictures.js";
 import { minutesAfter } from "../town/town-builders.js";
 import { call } from "../emulator/testing.js";
 import { permissionFor } from "../fidelity/app-permissions.js";
@@ -137,6 +138,8 @@ const STEPS = (bead: string, now: string) => [
   `- [ ] Build and test ${bead}`,
   `- [ ] Merge the latest main into ${bead} and verify again`,
   `- [ ] Submit ${bead}`,
+  "",
+  ...polecatWorkPicture(bead, now === "implement" ? "implement" : "load"),
 ];
 
 describe("/peek on a slung issue", () => {
@@ -373,6 +376,11 @@ describe("/peek all", () => {
       "|---|---|---|---|---|---|---|",
       `| **furiosa** | \`${bead.id}\` (hooked) · [#1](${issueUrl(1)}) | 🔴 stuck | 23 minutes ago | [#${runId}](${runUrl(runId)}) (in_progress) | 0 of 6 done | 1 of 3 |`,
       `| **nux** | \`${second.id}\` (hooked) · [#2](${issueUrl(2)}) | 🟢 working | none | [#${secondRun}](${runUrl(secondRun)}) (queued) | 0 of 6 done | 1 of 3 |`,
+      "",
+      ...fleetPicture([
+        ["Stuck", "p1", `furiosa, ${bead.id}, 0 of 6 steps`, "failed"],
+        ["Working", "p2", `nux, ${second.id}, 0 of 6 steps`, "current"],
+      ]),
       "",
       "<sub>As of 2026-11-24 12:25 UTC · `/peek` on an issue or its pull request shows one polecat in full.</sub>",
       "",

@@ -5,6 +5,7 @@ import type { Bead } from "../../app/ledger/bead-schema.js";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { DEFAULT_NETWORK_ALLOW } from "../../app/polecat/sandbox/egress-policy.js";
 import { limitsHash } from "../../app/town/polecat-dispatch.js";
+import { polecatWorkPicture } from "../town/expected-pictures.js";
 import { minutesAfter } from "../town/town-builders.js";
 import { call } from "../emulator/testing.js";
 import type { Delivery } from "../emulator/webhooks/deliveries.js";
@@ -140,6 +141,8 @@ describe("slinging by label", () => {
         `- [ ] Build and test ${bead.id}`,
         `- [ ] Merge the latest main into ${bead.id} and verify again`,
         `- [ ] Submit ${bead.id}`,
+        "",
+        ...polecatWorkPicture(bead.id, "load"),
         "",
         "<sub>Updated 2026-11-24 12:00 UTC · `/gt help` lists the commands.</sub>",
         "",

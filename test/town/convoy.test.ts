@@ -69,9 +69,9 @@ describe("a wave", () => {
     expect(plan.done).toBe(false);
     expect(plan.convoy.wave).toBe(1);
     expect(plan.convoy.tracked).toEqual([
-      { repo: "octo/town", number: 2, id: 200, state: "slung", why: "slung", slung_at: "2026-11-24T12:00:00Z" },
+      { repo: "octo/town", number: 2, id: 200, state: "slung", why: "slung", slung_at: "2026-11-24T12:00:00Z", wave: 1 },
       { repo: "octo/town", number: 3, id: 300, state: "waiting", why: "blocked by octo/town#2" },
-      { repo: "octo/pumps", number: 1, id: 100, state: "slung", why: "slung", slung_at: "2026-11-24T12:00:00Z" },
+      { repo: "octo/pumps", number: 1, id: 100, state: "slung", why: "slung", slung_at: "2026-11-24T12:00:00Z", wave: 1 },
     ]);
   });
 
@@ -213,6 +213,21 @@ describe("the tracking comment", () => {
       "| octo/town#2 | Fix the pumps | 🛬 landed |",
       "| octo/town#3 | Ask @\u200bmayor \\| \\[click\\]\\(https://evil.example\\) now | ⏳ waiting: blocked by octo/town#4 |",
       "| octo/pumps#1 | Seal | ⛔ not slung: see below |",
+      "",
+      "```mermaid",
+      "flowchart LR",
+      "  accTitle: The convoy's waves",
+      '  subgraph unwaved["In no wave"]',
+      '    i1["#2 Fix the pumps"]:::done',
+      '    i3["octo/pumps#1 Seal"]:::failed',
+      "  end",
+      '  subgraph later["Waiting for blockers"]',
+      '    i2["#3 Ask #64;mayor #124; #91;click#93;(https#58;//evil.example) n#8230;"]:::waiting',
+      "  end",
+      "  classDef done fill:#d3f9d8,stroke:#2b8a3e,color:#1b4332",
+      "  classDef waiting fill:#f1f3f5,stroke:#868e96,color:#343a40,stroke-dasharray:4 3",
+      "  classDef failed fill:#ffe3e3,stroke:#c92a2a,color:#5c0011",
+      "```",
       "",
       "- octo/pumps: Gas Town is not switched on in this repository",
       "",

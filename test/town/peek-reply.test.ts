@@ -9,6 +9,8 @@ import { duration, renderNoPolecat, renderPeek, renderPeekAll, type PeekView } f
 import { polecatHealth } from "../../app/town/polecat-health.js";
 import { polecatRoster } from "../../app/town/polecat-roster.js";
 import { sling } from "../../app/town/sling.js";
+import { fleetPicture, stepChainPicture } from "./expected-pictures.js";
+import { parseDiagrams } from "./mermaid-parser.js";
 import { issue, minutesAfter, NOW, slingInput } from "./town-builders.js";
 
 const { sandbox, network } = defaultConfig().polecat;
@@ -30,7 +32,7 @@ function view(fields: Partial<PeekView> & Pick<PeekView, "bead" | "ledger" | "he
 }
 
 describe("the /peek reply", () => {
-  it("shows a working polecat: heartbeat, run, steps with the current one, the output fenced", () => {
+  it("shows a working polecat: heartbeat, run, steps with the current one, the output fenced", async () => {
     const { id, ledger, bead } = slung();
     const heartbeat = { at: minutesAfter(NOW, 2), state: "working" as const, step: "implement", attempt: 1 };
     const health = polecatHealth({ bead, run: { live: true, status: "in_progress", conclusion: null }, heartbeat, now: LATER, stuckMinutes: 20 });
@@ -53,6 +55,8 @@ describe("the /peek reply", () => {
       `- [x] Load ${id} on polecat/furiosa/${id}`,
       "- [ ] Implement ← now",
       "",
+      ...stepChainPicture([[`Load ${id} on polecat/furiosa/${id}`, "done"], ["Implement", "current"]]),
+      "",
       "**Output** (the last 3 lines, from its heartbeat)",
       "",
       "````text",
@@ -64,6 +68,7 @@ describe("the /peek reply", () => {
       "<sub>As of 2026-11-24 12:05 UTC · `/peek <n>` shows the last n lines of output, `/peek all` every polecat.</sub>",
       "",
     ].join("\n"));
+    expect((await parseDiagrams(body)).map((diagram) => diagram.nodes.length)).toEqual([2]);
   });
 
   it("shows what a sandboxed run has spent, as its heartbeat says its model proxy metered it", () => {
@@ -184,7 +189,7 @@ describe("the /peek reply", () => {
 });
 
 describe("the /peek all table", () => {
-  it("lists every polecat, the stuck first, with state, heartbeat, run, steps and attempts", () => {
+  it("lists every polecat, the stuck first, with state, heartbeat, run, steps and attempts", async () => {
     const first = slung();
     const second = sling(first.ledger, slingInput({ issue: issue(8), now: NOW }));
     if (second.outcome.kind !== "dispatch") throw new Error("setup");
@@ -208,9 +213,12 @@ describe("the /peek all table", () => {
       `| **nux** | \`${b.id}\` (hooked) · [#8](https://github.com/octo/town/issues/8) | 🔴 stuck | none | none found | 0 of 2 done | 1 of 3 |`,
       `| **furiosa** | \`${a.id}\` (hooked) · [#7](https://github.com/octo/town/issues/7) | 🟢 working | 1 minute ago | [#31](https://github.com/octo/town/actions/runs/31) (in_progress) | 1 of 2 done | 1 of 3 |`,
       "",
+      ...fleetPicture([["Stuck", "p1", `nux, ${b.id}, 0 of 2 steps`, "failed"], ["Working", "p2", `furiosa, ${a.id}, 1 of 2 steps`, "current"]]),
+      "",
       "<sub>As of 2026-11-24 12:05 UTC · `/peek` on an issue or its pull request shows one polecat in full.</sub>",
       "",
     ].join("\n"));
+    expect((await parseDiagrams(body)).map((diagram) => diagram.nodes.length)).toEqual([2]);
   });
 
   it("says, under the count, when the sandbox is off or the network open", () => {

@@ -95,6 +95,22 @@ describe("a queue run to the end", () => {
     expect(ejected).toEqual([6]);
     const six = beadByExternalRef(ledger, queueRef(REPO, 6));
     expect(six).toMatchObject({ status: "closed", close_reason: "ejected", metadata: { gastown: { left_why: "failed: ci", tries: 1 } } });
+    // Every run since the batch was taken from the queue, for the refinery pull request's picture.
+    expect(slotOf(ledger, REPO, "main").tested).toEqual([
+      { attempt: 1, prs: [1, 2, 3, 4, 5, 6, 7, 8], verdict: "red" },
+      { attempt: 2, prs: [1, 2, 3, 4], verdict: "green" },
+      { attempt: 3, prs: [5, 6], verdict: "red" },
+      { attempt: 4, prs: [5], verdict: "green" },
+      { attempt: 5, prs: [6], verdict: "red" },
+      { attempt: 6, prs: [6], verdict: "red" },
+      { attempt: 7, prs: [7, 8], verdict: "green" },
+    ]);
+    // The next batch from the queue starts a record of its own.
+    const next = startTrial(queued([9]).withBead(beadByExternalRef(ledger, "gastown:refinery/octo/town@main")!), {
+      repo: REPO, base: "main", baseSha: sha(0, "f"), config: config({ mode: "direct" }), ...write(500),
+    });
+    expect(next.trial?.attempt).toBe(8);
+    expect(slotOf(next.ledger, REPO, "main").tested).toEqual([]);
   });
 
   it("where pull requests seldom fail, runs a lone one's red tree again before blaming it: a flake lands and its gate is recorded", () => {

@@ -5,10 +5,12 @@ import { withGastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { closeStep } from "../../app/molecules/step-done.js";
 import { sling } from "../../app/town/sling.js";
 import { beadIdFromStatus, renderStatusComment } from "../../app/town/status-comment.js";
+import { stepChainPicture } from "./expected-pictures.js";
+import { parseDiagrams } from "./mermaid-parser.js";
 import { minutesAfter, NOW, slingInput } from "./town-builders.js";
 
 describe("the status comment", () => {
-  it("shows the bead, its polecat, run, times and the molecule's steps, the bead id in a marker", () => {
+  it("shows the bead, its polecat, run, times and the molecule's steps, the bead id in a marker", async () => {
     const slung = sling(Ledger.empty(), slingInput());
     if (slung.outcome.kind !== "dispatch") throw new Error("setup");
     const { bead: id, molecule } = slung.outcome.assignment;
@@ -38,9 +40,12 @@ describe("the status comment", () => {
       `- [x] Load ${id} on polecat/furiosa/${id}`,
       "- [ ] Implement ← next",
       "",
+      ...stepChainPicture([[`Load ${id} on polecat/furiosa/${id}`, "done"], ["Implement", "current"]]),
+      "",
       "<sub>Updated 2026-11-24 12:01 UTC · `/gt help` lists the commands.</sub>",
       "",
     ].join("\n"));
+    expect((await parseDiagrams(body)).map((diagram) => diagram.nodes.length)).toEqual([2]);
     expect(beadIdFromStatus(body)).toBe(id);
   });
 
@@ -125,6 +130,8 @@ describe("the status comment", () => {
       "",
       `- [ ] Load ${id} on polecat/furiosa/${id} ← next`,
       "- [ ] Implement",
+      "",
+      ...stepChainPicture([[`Load ${id} on polecat/furiosa/${id}`, "current"], ["Implement", "waiting"]]),
       "",
       "<sub>Updated 2026-11-24 12:00 UTC · `/gt help` lists the commands.</sub>",
       "",

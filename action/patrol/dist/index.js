@@ -24,8 +24,8 @@ var __commonJS = (cb, mod) => function __require2() {
   }
 };
 var __export = (target, all) => {
-  for (var name2 in all)
-    __defProp(target, name2, { get: all[name2], enumerable: true });
+  for (var name3 in all)
+    __defProp(target, name3, { get: all[name3], enumerable: true });
 };
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
@@ -1380,15 +1380,15 @@ var require_util = __commonJS({
         size: m[3] ? parseInt(m[3]) : null
       } : null;
     }
-    function addListener(obj, name2, listener) {
+    function addListener(obj, name3, listener) {
       const listeners = obj[kListeners] ??= [];
-      listeners.push([name2, listener]);
-      obj.on(name2, listener);
+      listeners.push([name3, listener]);
+      obj.on(name3, listener);
       return obj;
     }
     function removeAllListeners(obj) {
-      for (const [name2, listener] of obj[kListeners] ?? []) {
-        obj.removeListener(name2, listener);
+      for (const [name3, listener] of obj[kListeners] ?? []) {
+        obj.removeListener(name3, listener);
       }
       obj[kListeners] = null;
     }
@@ -3556,9 +3556,9 @@ var require_data_url = __commonJS({
       assert2(mimeType !== "failure");
       const { parameters, essence } = mimeType;
       let serialization = essence;
-      for (let [name2, value] of parameters.entries()) {
+      for (let [name3, value] of parameters.entries()) {
         serialization += ";";
-        serialization += name2;
+        serialization += name3;
         serialization += "=";
         if (!HTTP_TOKEN_CODEPOINTS.test(value)) {
           value = value.replace(/(\\|")/g, "\\$1");
@@ -4006,11 +4006,11 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.TypedArray = function(V, T, prefix, name2, opts) {
+    webidl.converters.TypedArray = function(V, T, prefix, name3, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isTypedArray(V) || V.constructor.name !== T.name) {
         throw webidl.errors.conversionFailed({
           prefix,
-          argument: `${name2} ("${webidl.util.Stringify(V)}")`,
+          argument: `${name3} ("${webidl.util.Stringify(V)}")`,
           types: [T.name]
         });
       }
@@ -4028,11 +4028,11 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.DataView = function(V, prefix, name2, opts) {
+    webidl.converters.DataView = function(V, prefix, name3, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isDataView(V)) {
         throw webidl.errors.exception({
           header: prefix,
-          message: `${name2} is not a DataView.`
+          message: `${name3} is not a DataView.`
         });
       }
       if (opts?.allowShared === false && types.isSharedArrayBuffer(V.buffer)) {
@@ -4049,19 +4049,19 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.BufferSource = function(V, prefix, name2, opts) {
+    webidl.converters.BufferSource = function(V, prefix, name3, opts) {
       if (types.isAnyArrayBuffer(V)) {
-        return webidl.converters.ArrayBuffer(V, prefix, name2, { ...opts, allowShared: false });
+        return webidl.converters.ArrayBuffer(V, prefix, name3, { ...opts, allowShared: false });
       }
       if (types.isTypedArray(V)) {
-        return webidl.converters.TypedArray(V, V.constructor, prefix, name2, { ...opts, allowShared: false });
+        return webidl.converters.TypedArray(V, V.constructor, prefix, name3, { ...opts, allowShared: false });
       }
       if (types.isDataView(V)) {
-        return webidl.converters.DataView(V, prefix, name2, { ...opts, allowShared: false });
+        return webidl.converters.DataView(V, prefix, name3, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
         prefix,
-        argument: `${name2} ("${webidl.util.Stringify(V)}")`,
+        argument: `${name3} ("${webidl.util.Stringify(V)}")`,
         types: ["BufferSource"]
       });
     };
@@ -4505,7 +4505,7 @@ var require_util2 = __commonJS({
       return result;
     }
     var esIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
-    function createIterator(name2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+    function createIterator(name3, kInternalIterator, keyIndex = 0, valueIndex = 1) {
       class FastIterableIterator {
         /** @type {any} */
         #target;
@@ -4526,7 +4526,7 @@ var require_util2 = __commonJS({
         next() {
           if (typeof this !== "object" || this === null || !(#target in this)) {
             throw new TypeError(
-              `'next' called on an object that does not implement interface ${name2} Iterator.`
+              `'next' called on an object that does not implement interface ${name3} Iterator.`
             );
           }
           const index = this.#index;
@@ -4565,7 +4565,7 @@ var require_util2 = __commonJS({
           writable: false,
           enumerable: false,
           configurable: true,
-          value: `${name2} Iterator`
+          value: `${name3} Iterator`
         },
         next: { writable: true, enumerable: true, configurable: true }
       });
@@ -4573,8 +4573,8 @@ var require_util2 = __commonJS({
         return new FastIterableIterator(target, kind);
       };
     }
-    function iteratorMixin(name2, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
-      const makeIterator = createIterator(name2, kInternalIterator, keyIndex, valueIndex);
+    function iteratorMixin(name3, object2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+      const makeIterator = createIterator(name3, kInternalIterator, keyIndex, valueIndex);
       const properties = {
         keys: {
           writable: true,
@@ -4609,10 +4609,10 @@ var require_util2 = __commonJS({
           configurable: true,
           value: function forEach(callbackfn, thisArg = globalThis) {
             webidl.brandCheck(this, object2);
-            webidl.argumentLengthCheck(arguments, 1, `${name2}.forEach`);
+            webidl.argumentLengthCheck(arguments, 1, `${name3}.forEach`);
             if (typeof callbackfn !== "function") {
               throw new TypeError(
-                `Failed to execute 'forEach' on '${name2}': parameter 1 is not of type 'Function'.`
+                `Failed to execute 'forEach' on '${name3}': parameter 1 is not of type 'Function'.`
               );
             }
             for (const { 0: key, 1: value } of makeIterator(this, "key+value")) {
@@ -4864,8 +4864,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name2, list) {
-      const value = list.get(name2, true);
+    function getDecodeSplit(name3, list) {
+      const value = list.get(name3, true);
       if (value === null) {
         return null;
       }
@@ -5052,7 +5052,7 @@ var require_formdata = __commonJS({
         }
         this[kState] = [];
       }
-      append(name2, value, filename = void 0) {
+      append(name3, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.append";
         webidl.argumentLengthCheck(arguments, 2, prefix);
@@ -5061,45 +5061,45 @@ var require_formdata = __commonJS({
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name2 = webidl.converters.USVString(name2, prefix, "name");
+        name3 = webidl.converters.USVString(name3, prefix, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: false }) : webidl.converters.USVString(value, prefix, "value");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
-        const entry = makeEntry(name2, value, filename);
+        const entry = makeEntry(name3, value, filename);
         this[kState].push(entry);
       }
-      delete(name2) {
+      delete(name3) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name2 = webidl.converters.USVString(name2, prefix, "name");
-        this[kState] = this[kState].filter((entry) => entry.name !== name2);
+        name3 = webidl.converters.USVString(name3, prefix, "name");
+        this[kState] = this[kState].filter((entry) => entry.name !== name3);
       }
-      get(name2) {
+      get(name3) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.get";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name2 = webidl.converters.USVString(name2, prefix, "name");
-        const idx = this[kState].findIndex((entry) => entry.name === name2);
+        name3 = webidl.converters.USVString(name3, prefix, "name");
+        const idx = this[kState].findIndex((entry) => entry.name === name3);
         if (idx === -1) {
           return null;
         }
         return this[kState][idx].value;
       }
-      getAll(name2) {
+      getAll(name3) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.getAll";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name2 = webidl.converters.USVString(name2, prefix, "name");
-        return this[kState].filter((entry) => entry.name === name2).map((entry) => entry.value);
+        name3 = webidl.converters.USVString(name3, prefix, "name");
+        return this[kState].filter((entry) => entry.name === name3).map((entry) => entry.value);
       }
-      has(name2) {
+      has(name3) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.has";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name2 = webidl.converters.USVString(name2, prefix, "name");
-        return this[kState].findIndex((entry) => entry.name === name2) !== -1;
+        name3 = webidl.converters.USVString(name3, prefix, "name");
+        return this[kState].findIndex((entry) => entry.name === name3) !== -1;
       }
-      set(name2, value, filename = void 0) {
+      set(name3, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.set";
         webidl.argumentLengthCheck(arguments, 2, prefix);
@@ -5108,16 +5108,16 @@ var require_formdata = __commonJS({
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name2 = webidl.converters.USVString(name2, prefix, "name");
+        name3 = webidl.converters.USVString(name3, prefix, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: false }) : webidl.converters.USVString(value, prefix, "name");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
-        const entry = makeEntry(name2, value, filename);
-        const idx = this[kState].findIndex((entry2) => entry2.name === name2);
+        const entry = makeEntry(name3, value, filename);
+        const idx = this[kState].findIndex((entry2) => entry2.name === name3);
         if (idx !== -1) {
           this[kState] = [
             ...this[kState].slice(0, idx),
             entry,
-            ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name2)
+            ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name3)
           ];
         } else {
           this[kState].push(entry);
@@ -5155,7 +5155,7 @@ var require_formdata = __commonJS({
         configurable: true
       }
     });
-    function makeEntry(name2, value, filename) {
+    function makeEntry(name3, value, filename) {
       if (typeof value === "string") {
       } else {
         if (!isFileLike(value)) {
@@ -5169,7 +5169,7 @@ var require_formdata = __commonJS({
           value = value instanceof NativeFile ? new File2([value], filename, options) : new FileLike(value, filename, options);
         }
       }
-      return { name: name2, value };
+      return { name: name3, value };
     }
     module.exports = { FormData, makeEntry };
   }
@@ -5248,7 +5248,7 @@ var require_formdata_parser = __commonJS({
         if (result === "failure") {
           return "failure";
         }
-        let { name: name2, filename, contentType, encoding } = result;
+        let { name: name3, filename, contentType, encoding } = result;
         position.position += 2;
         let body;
         {
@@ -5277,22 +5277,22 @@ var require_formdata_parser = __commonJS({
         } else {
           value = utf8DecodeBytes(Buffer.from(body));
         }
-        assert2(isUSVString(name2));
+        assert2(isUSVString(name3));
         assert2(typeof value === "string" && isUSVString(value) || isFileLike(value));
-        entryList.push(makeEntry(name2, value, filename));
+        entryList.push(makeEntry(name3, value, filename));
       }
     }
     function parseMultipartFormDataHeaders(input2, position) {
-      let name2 = null;
+      let name3 = null;
       let filename = null;
       let contentType = null;
       let encoding = null;
       while (true) {
         if (input2[position.position] === 13 && input2[position.position + 1] === 10) {
-          if (name2 === null) {
+          if (name3 === null) {
             return "failure";
           }
-          return { name: name2, filename, contentType, encoding };
+          return { name: name3, filename, contentType, encoding };
         }
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
@@ -5314,13 +5314,13 @@ var require_formdata_parser = __commonJS({
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
-            name2 = filename = null;
+            name3 = filename = null;
             if (!bufferStartsWith(input2, formDataNameBuffer, position)) {
               return "failure";
             }
             position.position += 17;
-            name2 = parseMultipartFormDataName(input2, position);
-            if (name2 === null) {
+            name3 = parseMultipartFormDataName(input2, position);
+            if (name3 === null) {
               return "failure";
             }
             if (bufferStartsWith(input2, filenameBuffer, position)) {
@@ -5377,7 +5377,7 @@ var require_formdata_parser = __commonJS({
     }
     function parseMultipartFormDataName(input2, position) {
       assert2(input2[position.position - 1] === 34);
-      let name2 = collectASequenceOfBytes(
+      let name3 = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
         input2,
         position
@@ -5387,8 +5387,8 @@ var require_formdata_parser = __commonJS({
       } else {
         position.position++;
       }
-      name2 = new TextDecoder().decode(name2).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
-      return name2;
+      name3 = new TextDecoder().decode(name3).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
+      return name3;
     }
     function collectASequenceOfBytes(condition, input2, position) {
       let start = position.position;
@@ -5515,16 +5515,16 @@ Content-Disposition: form-data`;
         const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name2, value] of object2) {
+        for (const [name3, value] of object2) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name2))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape(normalizeLinefeeds(name3))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name2))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape(normalizeLinefeeds(name3))}"` + (value.name ? `; filename="${escape(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -5668,8 +5668,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                 case "application/x-www-form-urlencoded": {
                   const entries = new URLSearchParams(value.toString());
                   const fd = new FormData();
-                  for (const [name2, value2] of entries) {
-                    fd.append(name2, value2);
+                  for (const [name3, value2] of entries) {
+                    fd.append(name3, value2);
                   }
                   return fd;
                 }
@@ -6925,13 +6925,13 @@ var require_client_h2 = __commonJS({
     } = http2;
     function parseH2Headers(headers) {
       const result = [];
-      for (const [name2, value] of Object.entries(headers)) {
+      for (const [name3, value] of Object.entries(headers)) {
         if (Array.isArray(value)) {
           for (const subvalue of value) {
-            result.push(Buffer.from(name2), Buffer.from(subvalue));
+            result.push(Buffer.from(name3), Buffer.from(subvalue));
           }
         } else {
-          result.push(Buffer.from(name2), Buffer.from(value));
+          result.push(Buffer.from(name3), Buffer.from(value));
         }
       }
       return result;
@@ -7038,8 +7038,8 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code, id) {
-      if (id === 0) {
+    function onHttp2FrameError(type, code, id2) {
+      if (id2 === 0) {
         const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
@@ -7575,8 +7575,8 @@ var require_redirect_handler = __commonJS({
         return true;
       }
       if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name2 = util.headerNameToString(header);
-        return name2 === "authorization" || name2 === "cookie" || name2 === "proxy-authorization";
+        const name3 = util.headerNameToString(header);
+        return name3 === "authorization" || name3 === "cookie" || name3 === "proxy-authorization";
       }
       return false;
     }
@@ -10829,13 +10829,13 @@ var require_mock_utils = __commonJS({
       for (let i = 0; i < keys.length; ++i) {
         const key = keys[i];
         const value = data[key];
-        const name2 = Buffer.from(`${key}`);
+        const name3 = Buffer.from(`${key}`);
         if (Array.isArray(value)) {
           for (let j = 0; j < value.length; ++j) {
-            result.push(name2, Buffer.from(`${value[j]}`));
+            result.push(name3, Buffer.from(`${value[j]}`));
           }
         } else {
-          result.push(name2, Buffer.from(`${value}`));
+          result.push(name3, Buffer.from(`${value}`));
         }
       }
       return result;
@@ -11985,12 +11985,12 @@ var require_headers = __commonJS({
         });
       }
     }
-    function appendHeader(headers, name2, value) {
+    function appendHeader(headers, name3, value) {
       value = headerValueNormalize(value);
-      if (!isValidHeaderName(name2)) {
+      if (!isValidHeaderName(name3)) {
         throw webidl.errors.invalidArgument({
           prefix: "Headers.append",
-          value: name2,
+          value: name3,
           type: "header name"
         });
       } else if (!isValidHeaderValue(value)) {
@@ -12003,7 +12003,7 @@ var require_headers = __commonJS({
       if (getHeadersGuard(headers) === "immutable") {
         throw new TypeError("immutable");
       }
-      return getHeadersList(headers).append(name2, value, false);
+      return getHeadersList(headers).append(name3, value, false);
     }
     function compareHeaderName(a, b) {
       return a[0] < b[0] ? -1 : 1;
@@ -12026,8 +12026,8 @@ var require_headers = __commonJS({
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      contains(name2, isLowerCase) {
-        return this[kHeadersMap].has(isLowerCase ? name2 : name2.toLowerCase());
+      contains(name3, isLowerCase) {
+        return this[kHeadersMap].has(isLowerCase ? name3 : name3.toLowerCase());
       }
       clear() {
         this[kHeadersMap].clear();
@@ -12040,9 +12040,9 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      append(name2, value, isLowerCase) {
+      append(name3, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
+        const lowercaseName = isLowerCase ? name3 : name3.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
@@ -12051,7 +12051,7 @@ var require_headers = __commonJS({
             value: `${exists2.value}${delimiter}${value}`
           });
         } else {
-          this[kHeadersMap].set(lowercaseName, { name: name2, value });
+          this[kHeadersMap].set(lowercaseName, { name: name3, value });
         }
         if (lowercaseName === "set-cookie") {
           (this.cookies ??= []).push(value);
@@ -12063,26 +12063,26 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      set(name2, value, isLowerCase) {
+      set(name3, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
+        const lowercaseName = isLowerCase ? name3 : name3.toLowerCase();
         if (lowercaseName === "set-cookie") {
           this.cookies = [value];
         }
-        this[kHeadersMap].set(lowercaseName, { name: name2, value });
+        this[kHeadersMap].set(lowercaseName, { name: name3, value });
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-delete
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      delete(name2, isLowerCase) {
+      delete(name3, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        if (!isLowerCase) name2 = name2.toLowerCase();
-        if (name2 === "set-cookie") {
+        if (!isLowerCase) name3 = name3.toLowerCase();
+        if (name3 === "set-cookie") {
           this.cookies = null;
         }
-        this[kHeadersMap].delete(name2);
+        this[kHeadersMap].delete(name3);
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-get
@@ -12090,19 +12090,19 @@ var require_headers = __commonJS({
        * @param {boolean} isLowerCase
        * @returns {string | null}
        */
-      get(name2, isLowerCase) {
-        return this[kHeadersMap].get(isLowerCase ? name2 : name2.toLowerCase())?.value ?? null;
+      get(name3, isLowerCase) {
+        return this[kHeadersMap].get(isLowerCase ? name3 : name3.toLowerCase())?.value ?? null;
       }
       *[Symbol.iterator]() {
-        for (const { 0: name2, 1: { value } } of this[kHeadersMap]) {
-          yield [name2, value];
+        for (const { 0: name3, 1: { value } } of this[kHeadersMap]) {
+          yield [name3, value];
         }
       }
       get entries() {
         const headers = {};
         if (this[kHeadersMap].size !== 0) {
-          for (const { name: name2, value } of this[kHeadersMap].values()) {
-            headers[name2] = value;
+          for (const { name: name3, value } of this[kHeadersMap].values()) {
+            headers[name3] = value;
           }
         }
         return headers;
@@ -12113,13 +12113,13 @@ var require_headers = __commonJS({
       get entriesList() {
         const headers = [];
         if (this[kHeadersMap].size !== 0) {
-          for (const { 0: lowerName, 1: { name: name2, value } } of this[kHeadersMap]) {
+          for (const { 0: lowerName, 1: { name: name3, value } } of this[kHeadersMap]) {
             if (lowerName === "set-cookie") {
               for (const cookie of this.cookies) {
-                headers.push([name2, cookie]);
+                headers.push([name3, cookie]);
               }
             } else {
-              headers.push([name2, value]);
+              headers.push([name3, value]);
             }
           }
         }
@@ -12165,8 +12165,8 @@ var require_headers = __commonJS({
           return array2;
         } else {
           let i = 0;
-          for (const { 0: name2, 1: { value } } of this[kHeadersMap]) {
-            array2[i++] = [name2, value];
+          for (const { 0: name3, 1: { value } } of this[kHeadersMap]) {
+            array2[i++] = [name3, value];
             assert2(value !== null);
           }
           return array2.sort(compareHeaderName);
@@ -12189,77 +12189,77 @@ var require_headers = __commonJS({
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
-      append(name2, value) {
+      append(name3, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
         const prefix = "Headers.append";
-        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        name3 = webidl.converters.ByteString(name3, prefix, "name");
         value = webidl.converters.ByteString(value, prefix, "value");
-        return appendHeader(this, name2, value);
+        return appendHeader(this, name3, value);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
-      delete(name2) {
+      delete(name3) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.delete");
         const prefix = "Headers.delete";
-        name2 = webidl.converters.ByteString(name2, prefix, "name");
-        if (!isValidHeaderName(name2)) {
+        name3 = webidl.converters.ByteString(name3, prefix, "name");
+        if (!isValidHeaderName(name3)) {
           throw webidl.errors.invalidArgument({
             prefix: "Headers.delete",
-            value: name2,
+            value: name3,
             type: "header name"
           });
         }
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        if (!this.#headersList.contains(name2, false)) {
+        if (!this.#headersList.contains(name3, false)) {
           return;
         }
-        this.#headersList.delete(name2, false);
+        this.#headersList.delete(name3, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-get
-      get(name2) {
+      get(name3) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.get");
         const prefix = "Headers.get";
-        name2 = webidl.converters.ByteString(name2, prefix, "name");
-        if (!isValidHeaderName(name2)) {
+        name3 = webidl.converters.ByteString(name3, prefix, "name");
+        if (!isValidHeaderName(name3)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name2,
+            value: name3,
             type: "header name"
           });
         }
-        return this.#headersList.get(name2, false);
+        return this.#headersList.get(name3, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-has
-      has(name2) {
+      has(name3) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.has");
         const prefix = "Headers.has";
-        name2 = webidl.converters.ByteString(name2, prefix, "name");
-        if (!isValidHeaderName(name2)) {
+        name3 = webidl.converters.ByteString(name3, prefix, "name");
+        if (!isValidHeaderName(name3)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name2,
+            value: name3,
             type: "header name"
           });
         }
-        return this.#headersList.contains(name2, false);
+        return this.#headersList.contains(name3, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-set
-      set(name2, value) {
+      set(name3, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
         const prefix = "Headers.set";
-        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        name3 = webidl.converters.ByteString(name3, prefix, "name");
         value = webidl.converters.ByteString(value, prefix, "value");
         value = headerValueNormalize(value);
-        if (!isValidHeaderName(name2)) {
+        if (!isValidHeaderName(name3)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name2,
+            value: name3,
             type: "header name"
           });
         } else if (!isValidHeaderValue(value)) {
@@ -12272,7 +12272,7 @@ var require_headers = __commonJS({
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        this.#headersList.set(name2, value, false);
+        this.#headersList.set(name3, value, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
@@ -12295,13 +12295,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap] = names;
         }
         for (let i = 0; i < names.length; ++i) {
-          const { 0: name2, 1: value } = names[i];
-          if (name2 === "set-cookie") {
+          const { 0: name3, 1: value } = names[i];
+          if (name3 === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
-              headers.push([name2, cookies[j]]);
+              headers.push([name3, cookies[j]]);
             }
           } else {
-            headers.push([name2, value]);
+            headers.push([name3, value]);
           }
         }
         return this.#headersList[kHeadersSortedMap] = headers;
@@ -12721,23 +12721,23 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name2) {
+    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name3) {
       if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix, name2);
+        return webidl.converters.USVString(V, prefix, name3);
       }
       if (isBlobLike(V)) {
-        return webidl.converters.Blob(V, prefix, name2, { strict: false });
+        return webidl.converters.Blob(V, prefix, name3, { strict: false });
       }
       if (ArrayBuffer.isView(V) || types.isArrayBuffer(V)) {
-        return webidl.converters.BufferSource(V, prefix, name2);
+        return webidl.converters.BufferSource(V, prefix, name3);
       }
       if (util.isFormDataLike(V)) {
-        return webidl.converters.FormData(V, prefix, name2, { strict: false });
+        return webidl.converters.FormData(V, prefix, name3, { strict: false });
       }
       if (V instanceof URLSearchParams) {
-        return webidl.converters.URLSearchParams(V, prefix, name2);
+        return webidl.converters.URLSearchParams(V, prefix, name3);
       }
-      return webidl.converters.DOMString(V, prefix, name2);
+      return webidl.converters.DOMString(V, prefix, name3);
     };
     webidl.converters.BodyInit = function(V, prefix, argument) {
       if (V instanceof ReadableStream) {
@@ -13108,8 +13108,8 @@ var require_request2 = __commonJS({
           const headers = init.headers !== void 0 ? init.headers : new HeadersList(headersList);
           headersList.clear();
           if (headers instanceof HeadersList) {
-            for (const { name: name2, value } of headers.rawValues()) {
-              headersList.append(name2, value, false);
+            for (const { name: name3, value } of headers.rawValues()) {
+              headersList.append(name3, value, false);
             }
             headersList.cookies = headers.cookies;
           } else {
@@ -16113,9 +16113,9 @@ var require_util6 = __commonJS({
       }
       return false;
     }
-    function validateCookieName(name2) {
-      for (let i = 0; i < name2.length; ++i) {
-        const code = name2.charCodeAt(i);
+    function validateCookieName(name3) {
+      for (let i = 0; i < name3.length; ++i) {
+        const code = name3.charCodeAt(i);
         if (code < 33 || // exclude CTLs (0-31), SP and HT
         code > 126 || // exclude non-ascii and DEL
         code === 34 || // "
@@ -16322,7 +16322,7 @@ var require_parse = __commonJS({
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
-      let name2 = "";
+      let name3 = "";
       let value = "";
       if (header.includes(";")) {
         const position = { position: 0 };
@@ -16335,20 +16335,20 @@ var require_parse = __commonJS({
         value = nameValuePair;
       } else {
         const position = { position: 0 };
-        name2 = collectASequenceOfCodePointsFast(
+        name3 = collectASequenceOfCodePointsFast(
           "=",
           nameValuePair,
           position
         );
         value = nameValuePair.slice(position.position + 1);
       }
-      name2 = name2.trim();
+      name3 = name3.trim();
       value = value.trim();
-      if (name2.length + value.length > maxNameValuePairSize) {
+      if (name3.length + value.length > maxNameValuePairSize) {
         return null;
       }
       return {
-        name: name2,
+        name: name3,
         value,
         ...parseUnparsedAttributes(unparsedAttributes)
       };
@@ -16461,19 +16461,19 @@ var require_cookies = __commonJS({
         return out;
       }
       for (const piece of cookie.split(";")) {
-        const [name2, ...value] = piece.split("=");
-        out[name2.trim()] = value.join("=");
+        const [name3, ...value] = piece.split("=");
+        out[name3.trim()] = value.join("=");
       }
       return out;
     }
-    function deleteCookie(headers, name2, attributes) {
+    function deleteCookie(headers, name3, attributes) {
       webidl.brandCheck(headers, Headers2, { strict: false });
       const prefix = "deleteCookie";
       webidl.argumentLengthCheck(arguments, 2, prefix);
-      name2 = webidl.converters.DOMString(name2, prefix, "name");
+      name3 = webidl.converters.DOMString(name3, prefix, "name");
       attributes = webidl.converters.DeleteCookieAttributes(attributes);
       setCookie(headers, {
-        name: name2,
+        name: name3,
         value: "",
         expires: /* @__PURE__ */ new Date(0),
         ...attributes
@@ -17035,9 +17035,9 @@ var require_util7 = __commonJS({
       const extensionList = /* @__PURE__ */ new Map();
       while (position.position < extensions.length) {
         const pair = collectASequenceOfCodePointsFast(";", extensions, position);
-        const [name2, value = ""] = pair.split("=");
+        const [name3, value = ""] = pair.split("=");
         extensionList.set(
-          removeHTTPWhitespace(name2, true, false),
+          removeHTTPWhitespace(name3, true, false),
           removeHTTPWhitespace(value, false, true)
         );
         position.position++;
@@ -18326,7 +18326,7 @@ var require_eventsource_stream = __commonJS({
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
-    var ID = Buffer.from("id");
+    var ID2 = Buffer.from("id");
     var RETRY = Buffer.from("retry");
     var minParserItems = 1024;
     var maxParserItems = 131072;
@@ -18542,7 +18542,7 @@ ${value}`;
           }
           return;
         }
-        if (isFieldName(line, fieldLength, ID)) {
+        if (isFieldName(line, fieldLength, ID2)) {
           if (isValidLastEventIdBytes(line, valueStart)) {
             this.setEventFieldSize("id", line.length - valueStart);
             event.id = line.toString("utf8", valueStart);
@@ -19223,7 +19223,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node2, visitor) {
+    function visit3(node2, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node2)) {
         const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
@@ -19232,9 +19232,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node2, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
     function visit_(key, node2, visitor, path) {
       const ctrl = callVisitor(key, node2, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -19368,7 +19368,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -19378,7 +19378,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -19432,8 +19432,8 @@ var require_directives = __commonJS({
           this.atNextDocument = false;
         }
         const parts = line.trim().split(/[ \t]+/);
-        const name2 = parts.shift();
-        switch (name2) {
+        const name3 = parts.shift();
+        switch (name3) {
           case "%TAG": {
             if (parts.length !== 2) {
               onError(0, "%TAG directive should contain exactly two parts");
@@ -19461,7 +19461,7 @@ var require_directives = __commonJS({
             }
           }
           default:
-            onError(0, `Unknown directive ${name2}`, true);
+            onError(0, `Unknown directive ${name3}`, true);
             return false;
         }
       }
@@ -19522,7 +19522,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node2) => {
+          visit3.visit(doc.contents, (_key, node2) => {
             if (identity.isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
@@ -19549,7 +19549,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
         const sa = JSON.stringify(anchor2);
@@ -19560,7 +19560,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node2) {
           if (node2.anchor)
             anchors.add(node2.anchor);
@@ -19570,9 +19570,9 @@ var require_anchors = __commonJS({
     }
     function findNewAnchor(prefix, exclude) {
       for (let i = 1; true; ++i) {
-        const name2 = `${prefix}${i}`;
-        if (!exclude.has(name2))
-          return name2;
+        const name3 = `${prefix}${i}`;
+        if (!exclude.has(name3))
+          return name3;
       }
     }
     function createNodeAnchors(doc, prefix) {
@@ -19740,7 +19740,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -19766,7 +19766,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node2) => {
               if (identity.isAlias(node2) || identity.hasAnchor(node2))
                 nodes.push(node2);
@@ -20609,8 +20609,8 @@ var require_stringify = __commonJS({
         tagObj = tags.find((t) => t.nodeClass && obj instanceof t.nodeClass);
       }
       if (!tagObj) {
-        const name2 = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
-        throw new Error(`Tag not resolved for ${name2} value`);
+        const name3 = obj?.constructor?.name ?? (obj === null ? "null" : typeof obj);
+        throw new Error(`Tag not resolved for ${name3} value`);
       }
       return tagObj;
     }
@@ -22609,11 +22609,11 @@ var require_Document = __commonJS({
        * `name` will be used as a prefix for a new unique anchor.
        * If `name` is undefined, the generated anchor will use 'a' as a prefix.
        */
-      createAlias(node2, name2) {
+      createAlias(node2, name3) {
         if (!node2.anchor) {
           const prev = anchors.anchorNames(this);
           node2.anchor = // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
-          !name2 || prev.has(name2) ? anchors.findNewAnchor(name2 || "a", prev) : name2;
+          !name3 || prev.has(name3) ? anchors.findNewAnchor(name3 || "a", prev) : name3;
         }
         return new Alias.Alias(node2.anchor);
       }
@@ -22832,9 +22832,9 @@ var require_errors2 = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name2, pos, code, message) {
+      constructor(name3, pos, code, message) {
         super();
-        this.name = name2;
+        this.name = name3;
         this.code = code;
         this.message = message;
         this.pos = pos;
@@ -23474,8 +23474,8 @@ var require_resolve_flow_collection = __commonJS({
       if (ce?.source === expectedEnd)
         cePos = ce.offset + ce.source.length;
       else {
-        const name2 = fcName[0].toUpperCase() + fcName.substring(1);
-        const msg = atRoot ? `${name2} must end with a ${expectedEnd}` : `${name2} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
+        const name3 = fcName[0].toUpperCase() + fcName.substring(1);
+        const msg = atRoot ? `${name3} must end with a ${expectedEnd}` : `${name3} in block collection must be sufficiently indented and end with a ${expectedEnd}`;
         onError(offset, atRoot ? "MISSING_CHAR" : "BAD_INDENT", msg);
         if (ce && ce.source.length !== 1)
           ee.unshift(ce);
@@ -24688,15 +24688,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -24707,8 +24707,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path) => {
-      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
+    visit3.parentCollection = (cst, path) => {
+      const parent = visit3.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -24739,7 +24739,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
   }
 });
 
@@ -26455,7 +26455,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -26483,8 +26483,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -26612,48 +26612,48 @@ var require_light = __commonJS({
           if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
             throw new Error("An Emitter already exists for this object");
           }
-          this.instance.on = (name2, cb) => {
-            return this._addListener(name2, "many", cb);
+          this.instance.on = (name3, cb) => {
+            return this._addListener(name3, "many", cb);
           };
-          this.instance.once = (name2, cb) => {
-            return this._addListener(name2, "once", cb);
+          this.instance.once = (name3, cb) => {
+            return this._addListener(name3, "once", cb);
           };
-          this.instance.removeAllListeners = (name2 = null) => {
-            if (name2 != null) {
-              return delete this._events[name2];
+          this.instance.removeAllListeners = (name3 = null) => {
+            if (name3 != null) {
+              return delete this._events[name3];
             } else {
               return this._events = {};
             }
           };
         }
-        _addListener(name2, status, cb) {
+        _addListener(name3, status, cb) {
           var base;
-          if ((base = this._events)[name2] == null) {
-            base[name2] = [];
+          if ((base = this._events)[name3] == null) {
+            base[name3] = [];
           }
-          this._events[name2].push({ cb, status });
+          this._events[name3].push({ cb, status });
           return this.instance;
         }
-        listenerCount(name2) {
-          if (this._events[name2] != null) {
-            return this._events[name2].length;
+        listenerCount(name3) {
+          if (this._events[name3] != null) {
+            return this._events[name3].length;
           } else {
             return 0;
           }
         }
-        async trigger(name2, ...args) {
+        async trigger(name3, ...args) {
           var e, promises3;
           try {
-            if (name2 !== "debug") {
-              this.trigger("debug", `Event triggered: ${name2}`, args);
+            if (name3 !== "debug") {
+              this.trigger("debug", `Event triggered: ${name3}`, args);
             }
-            if (this._events[name2] == null) {
+            if (this._events[name3] == null) {
               return;
             }
-            this._events[name2] = this._events[name2].filter(function(listener) {
+            this._events[name3] = this._events[name3].filter(function(listener) {
               return listener.status !== "none";
             });
-            promises3 = this._events[name2].map(async (listener) => {
+            promises3 = this._events[name3].map(async (listener) => {
               var e2, returned;
               if (listener.status === "none") {
                 return;
@@ -27079,37 +27079,37 @@ var require_light = __commonJS({
             return 0;
           });
         }
-        next(id) {
+        next(id2) {
           var current, next;
-          current = this._jobs[id];
+          current = this._jobs[id2];
           next = current + 1;
           if (current != null && next < this.status.length) {
             this.counts[current]--;
             this.counts[next]++;
-            return this._jobs[id]++;
+            return this._jobs[id2]++;
           } else if (current != null) {
             this.counts[current]--;
-            return delete this._jobs[id];
+            return delete this._jobs[id2];
           }
         }
-        start(id) {
+        start(id2) {
           var initial;
           initial = 0;
-          this._jobs[id] = initial;
+          this._jobs[id2] = initial;
           return this.counts[initial]++;
         }
-        remove(id) {
+        remove(id2) {
           var current;
-          current = this._jobs[id];
+          current = this._jobs[id2];
           if (current != null) {
             this.counts[current]--;
-            delete this._jobs[id];
+            delete this._jobs[id2];
           }
           return current != null;
         }
-        jobStatus(id) {
+        jobStatus(id2) {
           var ref;
-          return (ref = this.status[this._jobs[id]]) != null ? ref : null;
+          return (ref = this.status[this._jobs[id2]]) != null ? ref : null;
         }
         statusJobs(status) {
           var k, pos, ref, results, v;
@@ -27142,9 +27142,9 @@ var require_light = __commonJS({
       var DLList$2, Sync;
       DLList$2 = DLList_1;
       Sync = class Sync {
-        constructor(name2, Promise2) {
+        constructor(name3, Promise2) {
           this.schedule = this.schedule.bind(this);
-          this.name = name2;
+          this.name = name3;
           this.Promise = Promise2;
           this._running = 0;
           this._queue = new DLList$2();
@@ -27469,8 +27469,8 @@ var require_light = __commonJS({
           done() {
             return this._store.__done__();
           }
-          jobStatus(id) {
-            return this._states.jobStatus(id);
+          jobStatus(id2) {
+            return this._states.jobStatus(id2);
           }
           jobs(status) {
             return this._states.statusJobs(status);
@@ -28242,10 +28242,10 @@ var ExitCode;
   ExitCode2[ExitCode2["Success"] = 0] = "Success";
   ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
 })(ExitCode || (ExitCode = {}));
-function getInput(name2, options) {
-  const val = process.env[`INPUT_${name2.replace(/ /g, "_").toUpperCase()}`] || "";
+function getInput(name3, options) {
+  const val = process.env[`INPUT_${name3.replace(/ /g, "_").toUpperCase()}`] || "";
   if (options && options.required && !val) {
-    throw new Error(`Input required and not supplied: ${name2}`);
+    throw new Error(`Input required and not supplied: ${name3}`);
   }
   if (options && options.trimWhitespace === false) {
     return val;
@@ -28272,10 +28272,14 @@ function formatLocatedProblem(problem) {
   const where = problem.line > 0 ? `${problem.file}:${problem.line}:${problem.column}:` : `${problem.file}:`;
   return `${where}${problem.field ? ` ${problem.field}:` : ""} ${problem.message}`;
 }
+var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
 function fieldName(path) {
-  let name2 = "";
-  for (const part of path) name2 += typeof part === "number" ? `[${part}]` : name2 ? `.${part}` : part;
-  return name2;
+  let name3 = "";
+  for (const part of path) {
+    const key = typeof part === "string" && !PLAIN_KEY.test(part) ? JSON.stringify(part) : part;
+    name3 += typeof part === "number" ? `[${part}]` : name3 ? `.${key}` : key;
+  }
+  return name3;
 }
 function parseLocatedYaml(text2) {
   const lines = new import_yaml.LineCounter();
@@ -28284,14 +28288,34 @@ function parseLocatedYaml(text2) {
     const { line, col } = offset === void 0 ? { line: 1, col: 1 } : lines.linePos(offset);
     return { line, column: col };
   };
+  const syntax = doc.errors.map((error63) => ({ offset: error63.pos[0], message: error63.message.split("\n")[0] ?? error63.message }));
+  const read = syntax.length > 0 ? { value: void 0, errors: syntax } : valueOf(doc);
   return {
-    value: doc.errors.length > 0 ? void 0 : doc.toJS(),
-    errors: doc.errors.map((error63) => ({
-      ...position(error63.pos[0]),
-      message: error63.message.split("\n")[0] ?? error63.message
-    })),
+    value: read.value,
+    errors: read.errors.map(({ offset, message }) => ({ ...position(offset), message })),
     locate: (path, key = false) => position(offsetOf(doc, path, key))
   };
+}
+function valueOf(doc) {
+  try {
+    return { value: doc.toJS(), errors: [] };
+  } catch (error63) {
+    if (!(error63 instanceof ReferenceError)) throw error63;
+    return { value: void 0, errors: [{ offset: aliasOffset(doc), message: error63.message }] };
+  }
+}
+function aliasOffset(doc) {
+  let first;
+  let unresolved;
+  (0, import_yaml.visit)(doc, {
+    Alias(_, alias) {
+      first ??= alias.range?.[0];
+      if (alias.resolve(doc) !== void 0) return void 0;
+      unresolved = alias.range?.[0];
+      return import_yaml.visit.BREAK;
+    }
+  });
+  return unresolved ?? first;
 }
 function offsetOf(doc, path, key) {
   let node2 = doc.contents;
@@ -29435,12 +29459,12 @@ function merge(a, b) {
   });
   return clone(a, def);
 }
-function partial(Class2, schema, mask, name2 = "partial") {
+function partial(Class2, schema, mask, name3 = "partial") {
   const currDef = schema._zod.def;
   const checks = currDef.checks;
   const hasChecks = checks && checks.length > 0;
   if (hasChecks) {
-    throw new Error(`.${name2}() cannot be used on object schemas containing refinements`);
+    throw new Error(`.${name3}() cannot be used on object schemas containing refinements`);
   }
   const selected = mask ? new Set(maskedKeys(schema, mask)) : void 0;
   const newShape = {};
@@ -29780,7 +29804,7 @@ function newError(Definition) {
   return new Definition();
 }
 // @__NO_SIDE_EFFECTS__
-function $constructor(name2, initializer3, proto, params) {
+function $constructor(name3, initializer3, proto, params) {
   const zodProto = {};
   function Internals(def) {
     this.def = def;
@@ -29798,10 +29822,10 @@ function $constructor(name2, initializer3, proto, params) {
       } finally {
         _zodDesc.value = void 0;
       }
-    } else if (inst._zod.traits.has(name2)) {
+    } else if (inst._zod.traits.has(name3)) {
       return;
     }
-    inst._zod.traits.add(name2);
+    inst._zod.traits.add(name3);
     initializer3(inst, def);
     if (initialized) {
       const own2 = Object.getPrototypeOf(inst);
@@ -29827,7 +29851,7 @@ function $constructor(name2, initializer3, proto, params) {
   const Parent = params?.Parent ?? Object;
   class Definition extends Parent {
   }
-  Object.defineProperty(Definition, "name", { value: name2 });
+  Object.defineProperty(Definition, "name", { value: name3 });
   function _(def) {
     const inst = params?.Parent ? newError(Definition) : this;
     init(inst, def);
@@ -29848,10 +29872,10 @@ function $constructor(name2, initializer3, proto, params) {
     value: (inst) => {
       if (params?.Parent && inst instanceof params.Parent)
         return true;
-      return inst?._zod?.traits?.has(name2);
+      return inst?._zod?.traits?.has(name3);
     }
   });
-  Object.defineProperty(_, "name", { value: name2 });
+  Object.defineProperty(_, "name", { value: name3 });
   return _;
 }
 var $brand = /* @__PURE__ */ Symbol("zod_brand");
@@ -29861,8 +29885,8 @@ var $ZodAsyncError = class extends Error {
   }
 };
 var $ZodEncodeError = class extends Error {
-  constructor(name2) {
-    super(`Encountered unidirectional transform during encode: ${name2}`);
+  constructor(name3) {
+    super(`Encountered unidirectional transform during encode: ${name3}`);
     this.name = "ZodEncodeError";
   }
 };
@@ -31934,15 +31958,15 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     const syms = normalized.symbolKeys;
     const doc = new Doc(["payload", "ctx"], { shape, inst, memo: memo2, syms });
     const parseStr = (k) => `shape[${k}]._zod.run({ value: input[${k}], issues: [] }, ctx)`;
-    const prefixStr = (id, k) => `
-          let ${id}_ab = false;
-          for (let i = 0; i < ${id}.issues.length; i++) {
-            const iss = ${id}.issues[i];
+    const prefixStr = (id2, k) => `
+          let ${id2}_ab = false;
+          for (let i = 0; i < ${id2}.issues.length; i++) {
+            const iss = ${id2}.issues[i];
             iss.path = iss.path ? [${k}, ...iss.path] : [${k}];
             payload.issues.push(iss);
-            if (iss.continue !== true) ${id}_ab = true;
+            if (iss.continue !== true) ${id2}_ab = true;
           }
-          if (${id}_ab && ctx && ctx.abortEarly) {
+          if (${id2}_ab && ctx && ctx.abortEarly) {
             payload.value = newResult;
             return payload;
           }`;
@@ -31956,34 +31980,34 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
     for (const key of normalized.allKeys) {
       if (key === "__proto__")
         continue;
-      const id = ids[key];
+      const id2 = ids[key];
       const k = typeof key === "symbol" ? `syms[${syms.indexOf(key)}]` : esc(key);
       const isPresent = `${k} in input`;
       const schema = shape[key];
       const optin = schema?._zod?.optin;
       const isOptionalIn = optin !== void 0;
       const isOptionalOut = schema?._zod?.optout === "optional";
-      doc.write(`const ${id} = ${parseStr(k)};`);
+      doc.write(`const ${id2} = ${parseStr(k)};`);
       if (isOptionalIn && isOptionalOut) {
-        const assign = optin === "optional" ? `${id}_present` : `${id}.value !== undefined || ${id}_present`;
+        const assign = optin === "optional" ? `${id2}_present` : `${id2}.value !== undefined || ${id2}_present`;
         doc.write(`
-        const ${id}_present = ${isPresent};
-        if (!${id}.issues.length || ${id}_present) {
-          if (${id}.issues.length) {${prefixStr(id, k)}
+        const ${id2}_present = ${isPresent};
+        if (!${id2}.issues.length || ${id2}_present) {
+          if (${id2}.issues.length) {${prefixStr(id2, k)}
           }
 
           if (${assign}) {
-            newResult[${k}] = ${id}.value;
+            newResult[${k}] = ${id2}.value;
           }
         }
 
       `);
       } else if (!isOptionalIn) {
         doc.write(`
-        const ${id}_present = ${isPresent};
-        if (${id}.issues.length) {${prefixStr(id, k)}
+        const ${id2}_present = ${isPresent};
+        if (${id2}.issues.length) {${prefixStr(id2, k)}
         }
-        if (!${id}_present && !${id}.issues.length) {
+        if (!${id2}_present && !${id2}.issues.length) {
           payload.issues.push({
             code: "invalid_type",
             expected: "nonoptional",
@@ -31996,22 +32020,22 @@ var $ZodObjectJIT = /* @__PURE__ */ $constructor("$ZodObjectJIT", (inst, def) =>
           }
         }
 
-        if (${id}_present) {
-          newResult[${k}] = ${id}.value;
+        if (${id2}_present) {
+          newResult[${k}] = ${id2}.value;
         }
 
       `);
       } else {
         doc.write(`
-        if (${id}.issues.length) {${prefixStr(id, k)}
+        if (${id2}.issues.length) {${prefixStr(id2, k)}
         }
       `);
         if (optin === "defaulted") {
-          doc.write(`newResult[${k}] = ${id}.value;`);
+          doc.write(`newResult[${k}] = ${id2}.value;`);
         } else {
           doc.write(`
-        if (${id}.value !== undefined || ${isPresent}) {
-          newResult[${k}] = ${id}.value;
+        if (${id2}.value !== undefined || ${isPresent}) {
+          newResult[${k}] = ${id2}.value;
         }
       `);
         }
@@ -41389,13 +41413,13 @@ ${code}
   return fn;
 }
 function addConstant(ctx, value) {
-  for (const [name3, v] of ctx.constants) {
+  for (const [name4, v] of ctx.constants) {
     if (v === value)
-      return name3;
+      return name4;
   }
-  const name2 = `c${ctx.constantCounter++}`;
-  ctx.constants.set(name2, value);
-  return name2;
+  const name3 = `c${ctx.constantCounter++}`;
+  ctx.constants.set(name3, value);
+  return name3;
 }
 function addUserConstant(ctx, fn) {
   ctx.definite = false;
@@ -44039,26 +44063,26 @@ function extractDefs(ctx, schema) {
     return;
   const idToSchema = /* @__PURE__ */ new Map();
   for (const entry of ctx.seen.entries()) {
-    const id = ctx.metadataRegistry.get(entry[0])?.id;
-    if (id) {
-      const existing = idToSchema.get(id);
+    const id2 = ctx.metadataRegistry.get(entry[0])?.id;
+    if (id2) {
+      const existing = idToSchema.get(id2);
       if (existing && existing !== entry[0]) {
-        throw new Error(`Duplicate schema id "${id}" detected during JSON Schema conversion. Two different schemas cannot share the same id when converted together.`);
+        throw new Error(`Duplicate schema id "${id2}" detected during JSON Schema conversion. Two different schemas cannot share the same id when converted together.`);
       }
-      idToSchema.set(id, entry[0]);
+      idToSchema.set(id2, entry[0]);
     }
   }
   const makeURI = (entry) => {
     const defsSegment = ctx.target === "draft-2020-12" ? "$defs" : "definitions";
     if (ctx.external) {
       const externalId = ctx.external.registry.get(entry[0])?.id;
-      const uriGenerator = ctx.external.uri ?? ((id2) => id2);
+      const uriGenerator = ctx.external.uri ?? ((id3) => id3);
       if (externalId) {
         return { ref: uriGenerator(externalId) };
       }
-      const id = entry[1].defId ?? entry[1].schema.id ?? `schema${ctx.counter++}`;
-      entry[1].defId = id;
-      return { defId: id, ref: `${uriGenerator("__shared")}#/${defsSegment}/${encodeJSONPointerSegment(id)}` };
+      const id2 = entry[1].defId ?? entry[1].schema.id ?? `schema${ctx.counter++}`;
+      entry[1].defId = id2;
+      return { defId: id2, ref: `${uriGenerator("__shared")}#/${defsSegment}/${encodeJSONPointerSegment(id2)}` };
     }
     const uriPrefix = `#`;
     const defUriPrefix = `${uriPrefix}/${defsSegment}/`;
@@ -44106,8 +44130,8 @@ Set the \`cycles\` parameter to \`"ref"\` to resolve cyclical schemas with defs.
         continue;
       }
     }
-    const id = ctx.metadataRegistry.get(entry[0])?.id;
-    if (id) {
+    const id2 = ctx.metadataRegistry.get(entry[0])?.id;
+    if (id2) {
       extractToDef(entry);
       continue;
     }
@@ -44340,10 +44364,10 @@ function finalize(ctx, schema) {
   } else {
   }
   if (ctx.external?.uri) {
-    const id = ctx.external.registry.get(schema)?.id;
-    if (!id)
+    const id2 = ctx.external.registry.get(schema)?.id;
+    if (!id2)
       throw new Error("Schema is missing an `id` property");
-    result.$id = ctx.external.uri(id);
+    result.$id = ctx.external.uri(id2);
   }
   assignProps(result, root.defId ? root.schema : root.def ?? root.schema);
   const rootMetaId = ctx.metadataRegistry.get(schema)?.id;
@@ -44949,7 +44973,7 @@ function stringifyKeyNames(bySchema, json2, visited) {
   const values = json2.enum ?? (json2.const !== void 0 ? [json2.const] : void 0);
   if (!numericType && !values?.some((v) => typeof v === "number"))
     return json2;
-  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id, ...rest } = json2;
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum, multipleOf, format, id: id2, ...rest } = json2;
   if (rest.enum)
     rest.enum = rest.enum.map((v) => typeof v === "number" ? String(v) : v);
   else if (typeof rest.const === "number")
@@ -47813,7 +47837,7 @@ function fromJSONSchema(schema, params) {
 
 // node_modules/zod/v4/core/visit.js
 var RESOLVING = /* @__PURE__ */ Symbol("z.visit/resolving");
-function visit(schema, fnOrHandlers) {
+function visit2(schema, fnOrHandlers) {
   const fn = typeof fnOrHandlers === "function" ? fnOrHandlers : (node2, rewritten) => {
     const h = fnOrHandlers[node2._zod.def.type];
     return h ? h(node2, rewritten) : node2;
@@ -47968,7 +47992,7 @@ function visit(schema, fnOrHandlers) {
 
 // node_modules/zod/v4/classic/deep-partial.js
 function deepPartial(schema) {
-  return visit(schema, {
+  return visit2(schema, {
     object: (s) => s.partial(),
     // Every partialed option now admits `undefined`, which the constructor rejects as a duplicate.
     union: (s) => {
@@ -47992,7 +48016,7 @@ function inSide(def) {
   return def.in._zod.traits.has("$ZodTransform") ? outSide(def) : def.in;
 }
 function input(schema) {
-  return visit(schema, {
+  return visit2(schema, {
     pipe: (s) => inSide(s._zod.def),
     // A default value belongs to the output side, so a rewritten inner type leaves it stranded. `.default()` widens the declared input type with `undefined`, and `optional` is what carries that across.
     default: (s, rewritten) => rewritten ? optional(s._zod.def.innerType) : s,
@@ -48001,7 +48025,7 @@ function input(schema) {
   });
 }
 function output(schema) {
-  return visit(schema, {
+  return visit2(schema, {
     pipe: (s) => outSide(s._zod.def),
     // A prefault value is fed through the schema, which makes it input-side, so a rewritten inner type leaves it stranded.
     prefault: (s, rewritten) => rewritten ? s._zod.def.innerType : s
@@ -48070,9 +48094,9 @@ function normalHost(host) {
   return host.toLowerCase().replace(/\.$/, "");
 }
 function isIpLiteral(host) {
-  const name2 = normalHost(host);
-  if (name2.startsWith("[") || name2.includes(":")) return true;
-  const last = name2.split(".").pop() ?? "";
+  const name3 = normalHost(host);
+  if (name3.startsWith("[") || name3.includes(":")) return true;
+  const last = name3.split(".").pop() ?? "";
   return /^(?:0x[0-9a-f]*|[0-9]+)$/.test(last);
 }
 function hostNameProblem(host) {
@@ -48081,9 +48105,9 @@ function hostNameProblem(host) {
     return /[^\p{ASCII}]/u.test(host) ? "is not ASCII: write an international name in its xn-- form" : "has a space or control character";
   }
   if (isIpLiteral(host)) return "is an IP address: the sandbox reaches host names only, which the proxy resolves itself";
-  const name2 = normalHost(host);
-  if (name2.length > MAX_NAME_LENGTH) return `is longer than ${MAX_NAME_LENGTH} characters`;
-  const labels = name2.split(".");
+  const name3 = normalHost(host);
+  if (name3.length > MAX_NAME_LENGTH) return `is longer than ${MAX_NAME_LENGTH} characters`;
+  const labels = name3.split(".");
   if (labels.length < 2) return "is a single label: write the full name, such as registry.npmjs.org";
   const bad = labels.find((label) => label.length > MAX_LABEL_LENGTH || !LABEL.test(label));
   if (bad !== void 0) {
@@ -48097,10 +48121,10 @@ function allowEntryProblem(entry) {
   if (/^[^/]+\/./.test(entry)) return "has a path: hosts are allowed whole, so write the host name alone";
   if (entry === "*" || entry === "*.") return "allows every host: write `polecat.network: open` to lift the list";
   const wildcard = entry.startsWith("*.");
-  const name2 = wildcard ? entry.slice(2) : entry;
-  if (name2.includes("*")) return "has a * that is not a leading `*.`: write a host name or *.suffix";
-  if (wildcard && /^[a-z0-9-]+\.?$/i.test(name2)) return "allows a whole top-level domain";
-  return hostNameProblem(name2);
+  const name3 = wildcard ? entry.slice(2) : entry;
+  if (name3.includes("*")) return "has a * that is not a leading `*.`: write a host name or *.suffix";
+  if (wildcard && /^[a-z0-9-]+\.?$/i.test(name3)) return "allows a whole top-level domain";
+  return hostNameProblem(name3);
 }
 var v4 = (dotted, bits, kind) => ({ base: parseIpv4(dotted), bits, kind });
 var IPV4_REFUSED = [
@@ -48458,8 +48482,8 @@ var formulaSchema = external_exports.strictObject({
   synthesis: external_exports.unknown().optional(),
   presets: external_exports.unknown().optional()
 });
-function formulaFileName(name2) {
-  return `${name2}.formula.yaml`;
+function formulaFileName(name3) {
+  return `${name3}.formula.yaml`;
 }
 var FORMULA_FILE_SUFFIX = ".formula.yaml";
 function parentsOf(formula) {
@@ -48535,9 +48559,9 @@ function* namingProblems(formula, file2, problemAt) {
   if (base.endsWith(FORMULA_FILE_SUFFIX) && base !== `${formula.formula}${FORMULA_FILE_SUFFIX}`) {
     yield problemAt(["formula"], `is "${formula.formula}" but the file is ${base}: name the file ${formula.formula}${FORMULA_FILE_SUFFIX}`);
   }
-  for (const name2 of Object.keys(formula.vars ?? {})) {
-    if (!VAR_NAME.test(name2)) {
-      yield problemAt(["vars", name2], "a var's name is letters, digits, '_' or '-', starting with a letter or '_'", true);
+  for (const name3 of Object.keys(formula.vars ?? {})) {
+    if (!VAR_NAME.test(name3)) {
+      yield problemAt(["vars", name3], "a var's name is letters, digits, '_' or '-', starting with a letter or '_'", true);
     }
   }
   yield* stepIdProblems(formula.steps, "steps", problemAt, false);
@@ -48570,23 +48594,23 @@ function shippedFormulaDir() {
 }
 function diskFormulaLibrary(dirs) {
   const loaded = /* @__PURE__ */ new Map();
-  const listing = (name2) => {
+  const listing = (name3) => {
     for (const dir of dirs) {
-      const base = formulaFileName(name2);
-      if (existsSync(join(dir.path, base))) return { name: name2, file: `${dir.label}${base}`, dir };
+      const base = formulaFileName(name3);
+      if (existsSync(join(dir.path, base))) return { name: name3, file: `${dir.label}${base}`, dir };
     }
     return void 0;
   };
   return {
     searched: dirs.map((d) => d.label).join(" and "),
-    find(name2) {
-      const cached2 = loaded.get(name2);
+    find(name3) {
+      const cached2 = loaded.get(name3);
       if (cached2) return cached2;
-      const found = listing(name2);
+      const found = listing(name3);
       if (!found) return void 0;
-      const text2 = readFileSync(join(found.dir.path, formulaFileName(name2)), "utf8");
+      const text2 = readFileSync(join(found.dir.path, formulaFileName(name3)), "utf8");
       const formula = parseFormula(text2, found.file);
-      loaded.set(name2, formula);
+      loaded.set(name3, formula);
       return formula;
     },
     list() {
@@ -48597,7 +48621,7 @@ function diskFormulaLibrary(dirs) {
           if (entry.endsWith(FORMULA_FILE_SUFFIX)) names.add(entry.slice(0, -FORMULA_FILE_SUFFIX.length));
         }
       }
-      return [...names].sort().map((name2) => listing(name2));
+      return [...names].sort().map((name3) => listing(name3));
     }
   };
 }
@@ -48612,42 +48636,42 @@ async function repositoryFormulaLibrary(github, repo, names) {
   const own2 = await listRepositoryFormulas(github, repo);
   const fetched = /* @__PURE__ */ new Map();
   const visited = /* @__PURE__ */ new Set();
-  const visit2 = async (name2) => {
-    if (visited.has(name2)) return;
-    visited.add(name2);
+  const visit3 = async (name3) => {
+    if (visited.has(name3)) return;
+    visited.add(name3);
     let formula;
-    if (own2.has(formulaFileName(name2))) {
-      const file2 = `${REPOSITORY_LABEL}${formulaFileName(name2)}`;
+    if (own2.has(formulaFileName(name3))) {
+      const file2 = `${REPOSITORY_LABEL}${formulaFileName(name3)}`;
       const text2 = await fileText2(github, repo, file2);
       try {
         formula = text2 === void 0 ? tooLarge(file2) : parseFormula(text2, file2);
-        fetched.set(name2, { formula });
+        fetched.set(name3, { formula });
       } catch (error63) {
-        fetched.set(name2, { error: error63 });
+        fetched.set(name3, { error: error63 });
         return;
       }
     } else {
       try {
-        formula = shippedFormulas().find(name2);
+        formula = shippedFormulas().find(name3);
       } catch {
         return;
       }
     }
-    if (formula !== void 0) await Promise.all(namedBy(formula.formula).map(visit2));
+    if (formula !== void 0) await Promise.all(namedBy(formula.formula).map(visit3));
   };
-  if (own2.size > 0) await Promise.all(names.map(visit2));
+  if (own2.size > 0) await Promise.all(names.map(visit3));
   return {
     searched: `${REPOSITORY_LABEL} and ${SHIPPED_LABEL}`,
-    find(name2) {
-      const found = fetched.get(name2);
+    find(name3) {
+      const found = fetched.get(name3);
       if (found !== void 0) {
         if ("error" in found) throw found.error;
         return found.formula;
       }
-      if (own2.has(formulaFileName(name2))) {
-        throw new Error(`${REPOSITORY_LABEL}${formulaFileName(name2)} was not fetched: name "${name2}" to repositoryFormulaLibrary`);
+      if (own2.has(formulaFileName(name3))) {
+        throw new Error(`${REPOSITORY_LABEL}${formulaFileName(name3)} was not fetched: name "${name3}" to repositoryFormulaLibrary`);
       }
-      return shippedFormulas().find(name2);
+      return shippedFormulas().find(name3);
     }
   };
 }
@@ -48916,7 +48940,7 @@ function throttling(octokit, octokitOptions) {
   const {
     enabled = true,
     Bottleneck: Bottleneck2 = import_light2.default,
-    id = "no-id",
+    id: id2 = "no-id",
     timeout = 1e3 * 60 * 2,
     // Redis TTL: 2 minutes
     connection
@@ -48934,7 +48958,7 @@ function throttling(octokit, octokitOptions) {
       triggersNotification,
       fallbackSecondaryRateRetryAfter: 60,
       retryAfterBaseValue: 1e3,
-      id
+      id: id2
     },
     octokitOptions.throttle
   );
@@ -49046,33 +49070,33 @@ function getUserAgent() {
 }
 
 // node_modules/before-after-hook/lib/register.js
-function register(state, name2, method, options) {
+function register(state, name3, method, options) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
   }
   if (!options) {
     options = {};
   }
-  if (Array.isArray(name2)) {
-    return name2.reverse().reduce((callback, name3) => {
-      return register.bind(null, state, name3, callback, options);
+  if (Array.isArray(name3)) {
+    return name3.reverse().reduce((callback, name4) => {
+      return register.bind(null, state, name4, callback, options);
     }, method)();
   }
   return Promise.resolve().then(() => {
-    if (!state.registry[name2]) {
+    if (!state.registry[name3]) {
       return method(options);
     }
-    return state.registry[name2].reduce((method2, registered) => {
+    return state.registry[name3].reduce((method2, registered) => {
       return registered.hook.bind(null, method2, options);
     }, method)();
   });
 }
 
 // node_modules/before-after-hook/lib/add.js
-function addHook(state, kind, name2, hook2) {
+function addHook(state, kind, name3, hook2) {
   const orig = hook2;
-  if (!state.registry[name2]) {
-    state.registry[name2] = [];
+  if (!state.registry[name3]) {
+    state.registry[name3] = [];
   }
   if (kind === "before") {
     hook2 = (method, options) => {
@@ -49097,38 +49121,38 @@ function addHook(state, kind, name2, hook2) {
       });
     };
   }
-  state.registry[name2].push({
+  state.registry[name3].push({
     hook: hook2,
     orig
   });
 }
 
 // node_modules/before-after-hook/lib/remove.js
-function removeHook(state, name2, method) {
-  if (!state.registry[name2]) {
+function removeHook(state, name3, method) {
+  if (!state.registry[name3]) {
     return;
   }
-  const index = state.registry[name2].map((registered) => {
+  const index = state.registry[name3].map((registered) => {
     return registered.orig;
   }).indexOf(method);
   if (index === -1) {
     return;
   }
-  state.registry[name2].splice(index, 1);
+  state.registry[name3].splice(index, 1);
 }
 
 // node_modules/before-after-hook/index.js
 var bind = Function.bind;
 var bindable = bind.bind(bind);
-function bindApi(hook2, state, name2) {
+function bindApi(hook2, state, name3) {
   const removeHookRef = bindable(removeHook, null).apply(
     null,
-    name2 ? [state, name2] : [state]
+    name3 ? [state, name3] : [state]
   );
   hook2.api = { remove: removeHookRef };
   hook2.remove = removeHookRef;
   ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name2 ? [state, kind, name2] : [state, kind];
+    const args = name3 ? [state, kind, name3] : [state, kind];
     hook2[kind] = hook2.api[kind] = bindable(addHook, null).apply(null, args);
   });
 }
@@ -49229,11 +49253,11 @@ function addQueryParameters(url2, parameters) {
   if (names.length === 0) {
     return url2;
   }
-  return url2 + separator + names.map((name2) => {
-    if (name2 === "q") {
+  return url2 + separator + names.map((name3) => {
+    if (name3 === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
-    return `${name2}=${encodeURIComponent(parameters[name2])}`;
+    return `${name3}=${encodeURIComponent(parameters[name3])}`;
   }).join("&");
 }
 var urlVariableRegex = /\{[^{}}]+\}/g;
@@ -50010,8 +50034,8 @@ async function fetchWrapper(requestOptions) {
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
   const body = isPlainObject3(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name2, value]) => [
-      name2,
+    Object.entries(requestOptions.headers).map(([name3, value]) => [
+      name3,
       String(value)
     ])
   );
@@ -52998,17 +53022,17 @@ function decorate(octokit, scope, methodName, defaults, decorations) {
     }
     if (decorations.renamedParameters) {
       const options2 = requestWithDefaults.endpoint.merge(...args);
-      for (const [name2, alias] of Object.entries(
+      for (const [name3, alias] of Object.entries(
         decorations.renamedParameters
       )) {
-        if (name2 in options2) {
+        if (name3 in options2) {
           octokit.log.warn(
-            `"${name2}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+            `"${name3}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
           );
           if (!(alias in options2)) {
-            options2[alias] = options2[name2];
+            options2[alias] = options2[name3];
           }
-          delete options2[name2];
+          delete options2[name3];
         }
       }
       return requestWithDefaults(options2);
@@ -53168,15 +53192,15 @@ function isLikelyHash(text2) {
   if (text2.length < MIN_HASH || text2.length > MAX_HASH || !/^[0-9a-zA-Z]+$/.test(text2)) return false;
   return text2.length === MIN_HASH || /[0-9]/.test(text2);
 }
-function guessPrefix(id) {
-  const lastHyphen = id.lastIndexOf("-");
+function guessPrefix(id2) {
+  const lastHyphen = id2.lastIndexOf("-");
   if (lastHyphen <= 0) return "";
-  const suffix = id.slice(lastHyphen + 1);
-  if (suffix === "") return id.slice(0, lastHyphen);
+  const suffix = id2.slice(lastHyphen + 1);
+  if (suffix === "") return id2.slice(0, lastHyphen);
   const dot = suffix.indexOf(".");
   const base = dot > 0 ? suffix.slice(0, dot) : suffix;
-  if (isNumeric(base) || isLikelyHash(base)) return id.slice(0, lastHyphen);
-  return id.slice(0, id.indexOf("-"));
+  if (isNumeric(base) || isLikelyHash(base)) return id2.slice(0, lastHyphen);
+  return id2.slice(0, id2.indexOf("-"));
 }
 function normalizePrefix(prefix) {
   const trimmed = prefix.trim();
@@ -53185,9 +53209,9 @@ function normalizePrefix(prefix) {
 function ledgerPrefix(configPrefix, ids) {
   const configured = normalizePrefix(configPrefix ?? "");
   if (configured) return configured;
-  for (const id of ids) {
-    const molecule = MOLECULE_ID.exec(id);
-    return (molecule ? molecule[1] : guessPrefix(id)) || void 0;
+  for (const id2 of ids) {
+    const molecule = MOLECULE_ID.exec(id2);
+    return (molecule ? molecule[1] : guessPrefix(id2)) || void 0;
   }
   return void 0;
 }
@@ -53201,21 +53225,21 @@ function placeholdersIn(text2) {
   return [...names];
 }
 function substitute(text2, values) {
-  return text2.replace(PLACEHOLDER, (whole, name2) => values.get(name2) ?? whole);
+  return text2.replace(PLACEHOLDER, (whole, name3) => values.get(name3) ?? whole);
 }
 
 // app/molecules/resolve-formula.ts
-function resolveFormula(name2, library) {
-  const source = library.find(name2);
-  if (!source) throw notFound(name2, library);
-  const resolved = new Resolver(library).resolve(source, [name2]);
+function resolveFormula(name3, library) {
+  const source = library.find(name3);
+  if (!source) throw notFound(name3, library);
+  const resolved = new Resolver(library).resolve(source, [name3]);
   const problems = [...needProblems(resolved.steps), ...placeholderProblems(resolved)];
   if (problems.length > 0) throw new FormulaError(problems);
   return resolved;
 }
-function notFound(name2, library, at) {
-  const message = `no formula named "${name2}" (looked in ${library.searched})`;
-  return new FormulaError([at ? { ...at, message } : { file: name2, line: 0, column: 0, field: "", message }]);
+function notFound(name3, library, at) {
+  const message = `no formula named "${name3}" (looked in ${library.searched})`;
+  return new FormulaError([at ? { ...at, message } : { file: name3, line: 0, column: 0, field: "", message }]);
 }
 var Resolver = class {
   constructor(library) {
@@ -53246,13 +53270,13 @@ var Resolver = class {
     return { source, vars, steps };
   }
   /** A formula named from within `chain`'s last formula, at `at`. */
-  formulaAt(name2, chain, at) {
-    if (chain.includes(name2)) {
-      throw new FormulaError([{ ...at, message: `extends form a cycle: ${[...chain, name2].join(" \u2192 ")}` }]);
+  formulaAt(name3, chain, at) {
+    if (chain.includes(name3)) {
+      throw new FormulaError([{ ...at, message: `extends form a cycle: ${[...chain, name3].join(" \u2192 ")}` }]);
     }
-    const found = this.library.find(name2);
-    if (!found) throw notFound(name2, this.library, at);
-    return this.resolve(found, [...chain, name2]);
+    const found = this.library.find(name3);
+    if (!found) throw notFound(name3, this.library, at);
+    return this.resolve(found, [...chain, name3]);
   }
   /** Step `compose.expand[i].target` replaced by the expansion's template steps. */
   expand(source, steps, vars, i, chain) {
@@ -53356,22 +53380,22 @@ var TEXT_FIELDS = ["title", "description", "acceptance"];
 function* placeholderProblems(resolved) {
   for (const s of resolved.steps) {
     for (const field of TEXT_FIELDS) {
-      for (const name2 of placeholdersIn(s.step[field] ?? "")) {
-        if (resolved.vars.has(name2)) continue;
-        yield s.origin.source.problem([...s.origin.path, field], `{{${name2}}} is not a declared var (declare it under vars)`);
+      for (const name3 of placeholdersIn(s.step[field] ?? "")) {
+        if (resolved.vars.has(name3)) continue;
+        yield s.origin.source.problem([...s.origin.path, field], `{{${name3}}} is not a declared var (declare it under vars)`);
       }
     }
   }
 }
 
 // app/molecules/cook.ts
-function cook(name2, library, values = {}) {
-  const resolved = resolveFormula(name2, library);
+function cook(name3, library, values = {}) {
+  const resolved = resolveFormula(name3, library);
   const { formula, file: file2 } = resolved.source;
   if (isExpansion(formula)) {
     throw new FormulaError([resolved.source.problem(
       ["type"],
-      `${name2} is an expansion: it has no steps of its own; name it in another formula's compose.expand`
+      `${name3} is an expansion: it has no steps of its own; name it in another formula's compose.expand`
     )]);
   }
   const vars = bindVars(resolved, values);
@@ -53398,12 +53422,12 @@ function cook(name2, library, values = {}) {
 function bindVars(resolved, values) {
   const bound = {};
   const missing = [];
-  for (const [name2, v] of resolved.vars) {
-    const value = Object.hasOwn(values, name2) ? values[name2] : v.default;
+  for (const [name3, v] of resolved.vars) {
+    const value = Object.hasOwn(values, name3) ? values[name3] : v.default;
     if (value === void 0 && v.required) {
-      missing.push(v.origin.source.problem(v.origin.path, `required var "${name2}" has no value (pass --var ${name2}=\u2026)`, { key: true }));
+      missing.push(v.origin.source.problem(v.origin.path, `required var "${name3}" has no value (pass --var ${name3}=\u2026)`, { key: true }));
     }
-    bound[name2] = value ?? "";
+    bound[name3] = value ?? "";
   }
   if (missing.length > 0) throw new FormulaError(missing);
   return bound;
@@ -53476,9 +53500,16 @@ function toUtc(text2) {
   if (text2.endsWith("Z") && !text2.includes(".")) return text2;
   const parts = parse5(text2);
   if (!parts) return text2;
-  const seconds = new Date(parts.epochMs).toISOString().slice(0, 19);
+  const iso = new Date(parts.epochMs).toISOString();
+  if (iso.length !== "0000-00-00T00:00:00.000Z".length) return text2;
+  const seconds = iso.slice(0, 19);
   const fraction = parts.fraction.replace(/0+$/, "");
   return fraction ? `${seconds}.${fraction}Z` : `${seconds}Z`;
+}
+function utcTimestamp(text2) {
+  if (!isTimestamp(text2)) return void 0;
+  const utc = toUtc(text2);
+  return utc.endsWith("Z") ? utc : void 0;
 }
 function instantKey(text2) {
   if (text2 === void 0) return "";
@@ -53753,11 +53784,11 @@ var Ledger = class _Ledger {
   get size() {
     return this.records.size;
   }
-  get(id) {
-    return this.records.get(id)?.bead;
+  get(id2) {
+    return this.records.get(id2)?.bead;
   }
-  has(id) {
-    return this.records.has(id);
+  has(id2) {
+    return this.records.has(id2);
   }
   /** Records in id order, the order the file is written in. */
   sorted() {
@@ -53785,9 +53816,9 @@ var Ledger = class _Ledger {
     return this.withBeads([bead]);
   }
   /** Applies `change` to one bead; unknown ids are an error, since nothing can be changed. */
-  update(id, change) {
-    const bead = this.get(id);
-    if (!bead) throw new Error(`no bead ${id} in the ledger`);
+  update(id2, change) {
+    const bead = this.get(id2);
+    if (!bead) throw new Error(`no bead ${id2} in the ledger`);
     return this.withBead(change(bead));
   }
 };
@@ -53816,10 +53847,10 @@ function withGastownMetadata(bead, patch) {
 
 // app/ledger/child-id.ts
 var MAX_CHILD_NUMBER = Number.MAX_SAFE_INTEGER;
-function childNumber(id) {
-  const lastDot = id.lastIndexOf(".");
+function childNumber(id2) {
+  const lastDot = id2.lastIndexOf(".");
   if (lastDot < 0) return void 0;
-  const digits2 = /^[+-]?\d+/.exec(id.slice(lastDot + 1))?.[0];
+  const digits2 = /^[+-]?\d+/.exec(id2.slice(lastDot + 1))?.[0];
   if (digits2 === void 0) return void 0;
   const value = Number(digits2);
   return Math.abs(value) <= MAX_CHILD_NUMBER ? value : void 0;
@@ -53923,8 +53954,8 @@ function adaptiveIdLength(topLevelCount, options = {}) {
 function countTopLevelIds(prefix, ids) {
   const head = `${prefix}-`;
   let count2 = 0;
-  for (const id of ids) {
-    if (id.startsWith(head) && !id.includes(".", head.length)) count2++;
+  for (const id2 of ids) {
+    if (id2.startsWith(head) && !id2.includes(".", head.length)) count2++;
   }
   return count2;
 }
@@ -54013,7 +54044,7 @@ function newBeadId(input2, existingIds, options = {}) {
   const { kind, ...hashInput } = input2;
   const prefix = idPrefixFor(input2.prefix, kind);
   const baseLength = adaptiveIdLength(countTopLevelIds(prefix, existingIds.keys()), options);
-  return mintHashId({ ...hashInput, prefix }, (id) => existingIds.has(id), {
+  return mintHashId({ ...hashInput, prefix }, (id2) => existingIds.has(id2), {
     baseLength,
     maxLength: options.maxLength ?? DEFAULT_MAX_ID_LENGTH
   });
@@ -54053,9 +54084,9 @@ function wisp(wisps, committed, proto, options) {
   return { ledger: wisps.withBeads(beads), root: beads[0].id, created: true };
 }
 function openMoleculeOf(ledger2, work) {
-  const id = gastownString(work, "molecule");
-  if (id === void 0 || !isMoleculeRoot(ledger2.get(id))) return void 0;
-  const molecule = readMolecule(ledger2, id);
+  const id2 = gastownString(work, "molecule");
+  if (id2 === void 0 || !isMoleculeRoot(ledger2.get(id2))) return void 0;
+  const molecule = readMolecule(ledger2, id2);
   return isOpen(molecule) ? molecule : void 0;
 }
 function moleculeBeads(proto, taken, options) {
@@ -54096,9 +54127,9 @@ function moleculeBeads(proto, taken, options) {
   };
   const stepIds = new Map(proto.steps.map((step, i) => [step.id, `${rootId}.${i + 1}`]));
   const steps = proto.steps.map((step, i) => {
-    const id = `${rootId}.${i + 1}`;
+    const id2 = `${rootId}.${i + 1}`;
     return {
-      id,
+      id: id2,
       title: step.title,
       ...step.description ? { description: step.description } : {},
       ...step.acceptance ? { acceptance_criteria: step.acceptance } : {},
@@ -54110,8 +54141,8 @@ function moleculeBeads(proto, taken, options) {
       updated_at: now,
       metadata: { gastown: { step: step.id, ...step.parallel ? { parallel: true } : {}, ...step.gate ? { gate: step.gate } : {} } },
       dependencies: [
-        dep(id, rootId, "parent-child"),
-        ...step.needs.map((need) => dep(id, stepIds.get(need), "blocks"))
+        dep(id2, rootId, "parent-child"),
+        ...step.needs.map((need) => dep(id2, stepIds.get(need), "blocks"))
       ],
       ...ephemeral
     };
@@ -54184,8 +54215,8 @@ var digestShape = {
 };
 var DigestSchema = external_exports.strictObject(digestShape).superRefine((digest, ctx) => {
   const problem = (field, message, showValue = true) => ctx.addIssue({ code: "custom", path: [field], message, input: digest[field], params: { showValue } });
-  const expectId = (id, from) => {
-    if (digest.id !== id) problem("id", `must be ${JSON.stringify(id)}, made from its ${from}`);
+  const expectId = (id2, from) => {
+    if (digest.id !== id2) problem("id", `must be ${JSON.stringify(id2)}, made from its ${from}`);
   };
   if (digest.steps_done > digest.steps_total) {
     problem("steps_done", `must be at most steps_total, ${digest.steps_total}`);
@@ -54477,13 +54508,13 @@ function recordMessage(ledger2, request2) {
   const existing = beadByExternalRef(ledger2, request2.ref);
   if (existing) return { ledger: ledger2, message: existing, created: false };
   const subject = `${request2.kind === "nudge" ? "Nudge" : "Escalation"} for ${request2.bead.id}: ${shorten(request2.text)}`;
-  const id = newBeadId(
+  const id2 = newBeadId(
     { prefix: request2.prefix, title: subject, description: request2.text, creator: request2.sender, createdAt: request2.now },
     ledger2.records
   );
   const now = timestamp2(request2.now);
   const message = {
-    id,
+    id: id2,
     title: subject,
     description: request2.text,
     status: "open",
@@ -54530,13 +54561,13 @@ function namesInUse(ledger2, except) {
   const used = /* @__PURE__ */ new Set();
   for (const bead of hookedBeads(ledger2)) {
     if (bead.id === except) continue;
-    const name2 = gastownString(bead, "polecat");
-    if (name2 !== void 0) used.add(name2);
+    const name3 = gastownString(bead, "polecat");
+    if (name3 !== void 0) used.add(name3);
   }
   return used;
 }
 function freePolecatName(pool, inUse) {
-  const free = pool.find((name2) => !inUse.has(name2));
+  const free = pool.find((name3) => !inUse.has(name3));
   if (free !== void 0) return free;
   const first = pool[0] ?? "polecat";
   for (let n = 2; ; n++) if (!inUse.has(`${first}-${n}`)) return `${first}-${n}`;
@@ -54793,14 +54824,14 @@ function markerBeadId(body) {
 }
 function descriptionFromBody(body) {
   let text2 = body ?? "";
-  const id = markerBeadId(text2);
-  if (id !== void 0) {
-    text2 = text2.replace(/\s+$/, "").slice(0, -markerLine(id).length);
+  const id2 = markerBeadId(text2);
+  if (id2 !== void 0) {
+    text2 = text2.replace(/\s+$/, "").slice(0, -markerLine(id2).length);
     text2 = text2.endsWith("\n\n") ? text2.slice(0, -2) : text2.replace(/[\r\n]+$/, "");
   }
-  const notice = id === void 0 ? void 0 : `
+  const notice = id2 === void 0 ? void 0 : `
 
-${cutNotice(id)}`;
+${cutNotice(id2)}`;
   const cut = notice !== void 0 && text2.endsWith(notice);
   if (cut) text2 = text2.slice(0, -notice.length);
   return { description: text2.replace(NEUTRALISED_MENTION, "@"), cut };
@@ -54810,8 +54841,8 @@ ${cutNotice(id)}`;
 var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 var NOT_PLANNED = /^(?:not[ _-]?planned|won'?t[ _-]?(?:fix|do)|wontfix|duplicate|obsolete|invalid|abandoned|burned|cancell?ed|rejected|stale|spurious|superseded)\b/i;
 var MOLECULE_CHILD = /-(?:mol|wisp)-[a-z0-9]+\.\d/;
-function isGitHubLogin(name2) {
-  return GITHUB_LOGIN.test(name2);
+function isGitHubLogin(name3) {
+  return GITHUB_LOGIN.test(name3);
 }
 function stateReason(closeReason) {
   return NOT_PLANNED.test((closeReason ?? "").trim()) ? "not_planned" : "completed";
@@ -55016,13 +55047,13 @@ function linkedAtImport(bead, issueId) {
 
 // app/town/import-issue.ts
 function beadFromIssue(ledger2, issue3, options) {
-  const id = newBeadId(
+  const id2 = newBeadId(
     { prefix: options.prefix, title: issue3.title, description: issue3.body ?? "", creator: options.actor, createdAt: options.now },
     ledger2.records
   );
   const labels = workLabels(issue3.labels);
   return {
-    id,
+    id: id2,
     title: issue3.title,
     ...issue3.body ? { description: issue3.body } : {},
     status: "open",
@@ -55269,9 +55300,9 @@ function claimEscalation(ledger2, messageId, claim2) {
     escalating: { by: claim2.id, at: timestamp2(claim2.now), ...held === void 0 ? {} : { after: held.by } }
   }));
 }
-function escalationClaimOf(message, id) {
+function escalationClaimOf(message, id2) {
   const claim2 = message === void 0 ? void 0 : escalatingClaim(message);
-  return { held: claim2?.by === id, takenOver: claim2?.by === id && claim2.after !== void 0 };
+  return { held: claim2?.by === id2, takenOver: claim2?.by === id2 && claim2.after !== void 0 };
 }
 function escalatingClaim(message) {
   const value = gastownMetadata(message).escalating;
@@ -55397,8 +55428,8 @@ function claimPublishing(ledger2, beadId, attempt, claim2) {
   if (held !== void 0 && held.attempt === attempt && claim2.now.getTime() - Date.parse(held.at) < PUBLISH_CLAIM_MS) return ledger2;
   return ledger2.withBead(withGastownMetadata(bead, { publishing: { attempt, by: claim2.id, at: timestamp2(claim2.now) } }));
 }
-function holdsClaim(bead, id) {
-  return bead !== void 0 && publishingClaim(bead)?.by === id;
+function holdsClaim(bead, id2) {
+  return bead !== void 0 && publishingClaim(bead)?.by === id2;
 }
 function publishingClaim(bead) {
   const value = gastownMetadata(bead).publishing;
@@ -55812,8 +55843,8 @@ ${body}`;
       if (statusOf(error63) !== 404) throw error63;
     }
   }
-  const { id } = await replyToIssue(github, issue3, stored);
-  return { id, created: true, changed: true };
+  const { id: id2 } = await replyToIssue(github, issue3, stored);
+  return { id: id2, created: true, changed: true };
 }
 async function replyToIssue(github, issue3, body) {
   const { data } = await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
@@ -56469,18 +56500,18 @@ function readLedger(text2, options = {}) {
     }
     const fieldProblems = validateBead(record2, rules);
     for (const p of fieldProblems) error63(line, p.field, p.message);
-    const id = record2.id;
-    if (typeof id !== "string" || id === "") continue;
-    const earlier = records.get(id);
+    const id2 = record2.id;
+    if (typeof id2 !== "string" || id2 === "") continue;
+    const earlier = records.get(id2);
     if (earlier) {
-      error63(line, "id", `${id} is already on line ${earlier.line}`);
+      error63(line, "id", `${id2} is already on line ${earlier.line}`);
       continue;
     }
     const read = { bead: record2, raw: raw2, line };
-    records.set(id, read);
-    if (inIdOrder && compareIds(lastId, id) < 0) inIdOrder.push(read);
+    records.set(id2, read);
+    if (inIdOrder && compareIds(lastId, id2) < 0) inIdOrder.push(read);
     else inIdOrder = void 0;
-    lastId = id;
+    lastId = id2;
     if (fieldProblems.length > 0 || !inIdOrder) table = void 0;
     table?.add(read.bead);
   }
@@ -56493,91 +56524,6 @@ function loadLedger(text2, options = {}) {
   const result = readLedger(text2, options);
   if (!result.ok) throw new LedgerReadError(result.problems);
   return result.ledger;
-}
-
-// app/town/sandbox-notice.ts
-var SANDBOX_OFF_NOTICE = "\u26A0\uFE0F **Sandbox off**: the agent runs unisolated, with the model's key and the runner's network (`polecat.sandbox: off`).";
-var NETWORK_OPEN_NOTICE = "\u26A0\uFE0F **Network open**: the agent can reach any public host (`polecat.network: open`).";
-function sandboxNotice(settings) {
-  if (settings === void 0) return void 0;
-  if (settings.sandbox === "off") return SANDBOX_OFF_NOTICE;
-  return settings.network === "open" ? NETWORK_OPEN_NOTICE : void 0;
-}
-function sandboxParagraph(settings) {
-  const notice = sandboxNotice(settings);
-  return notice === void 0 ? [] : ["", notice];
-}
-
-// app/town/status-comment.ts
-var TITLES = {
-  hooked: "\u{1FA9D} Hooked",
-  waiting: "\u23F3 Waiting for a free polecat",
-  unslung: "Unslung",
-  abandoned: "Unslung and abandoned",
-  escalated: "\u{1F6A8} Escalated",
-  error: "\u26A0\uFE0F Not slung",
-  completed: "\u2705 Pull request open",
-  blocked: "\u26D4 Blocked",
-  deferred: "\u{1FA93} Split up"
-};
-function beadMarker(bead) {
-  return `<!-- gastown:bead ${bead} -->`;
-}
-function renderStatusComment(view) {
-  const lines = [];
-  if (view.bead) lines.push(beadMarker(view.bead.id));
-  lines.push(`### Gas Town \xB7 ${TITLES[view.state]}`, "", view.headline);
-  if (view.bead) lines.push(...sandboxParagraph(view.sandbox));
-  if (view.detail !== void 0) lines.push("", fenced(view.detail));
-  if (view.bead) lines.push("", ...facts(view.bead, view.run), ...checklist(view.ledger, view.bead));
-  lines.push("", `<sub>Updated ${when(view.now)} \xB7 \`/gt help\` lists the commands.</sub>`);
-  return lines.join("\n") + "\n";
-}
-function facts(bead, run2) {
-  const meta3 = gastownMetadata(bead);
-  const rows = [["Bead", `\`${bead.id}\` (${bead.status ?? "open"})`]];
-  const polecat2 = gastownString(bead, "polecat");
-  const attempt = attemptOf(bead);
-  if (polecat2 !== void 0) rows.push(["Polecat", `**${polecat2}**${attempt > 0 ? `, attempt ${attempt}` : ""}`]);
-  const formula = gastownString(bead, "formula");
-  const molecule = gastownString(bead, "molecule");
-  if (formula !== void 0) rows.push(["Formula", `\`${formula}\`${molecule !== void 0 ? `, molecule \`${molecule}\`` : ""}`]);
-  if (run2) rows.push(["Run", `[#${run2.id}](${run2.url})${run2.status ? ` (${run2.status})` : ""}`]);
-  const slungBy = gastownString(bead, "slung_by");
-  const slungAt = gastownString(bead, "slung_at");
-  if (slungBy !== void 0 && slungAt !== void 0) rows.push(["Slung", `by @${slungBy}, ${when(new Date(slungAt))}`]);
-  const dispatchedAt = gastownString(bead, "dispatched_at");
-  if (dispatchedAt !== void 0) rows.push(["Dispatched", when(new Date(dispatchedAt))]);
-  const waitingSince = gastownString(bead, "waiting_since");
-  if (waitingSince !== void 0) rows.push(["Waiting since", when(new Date(waitingSince))]);
-  const witness2 = rungShown(bead, when);
-  if (witness2 !== void 0) rows.push(["Witness", witness2]);
-  if (typeof meta3.exit === "string") rows.push(["Exit", meta3.exit]);
-  const turns = meta3["exit_turns"];
-  const cost = meta3["exit_cost_usd"];
-  if (typeof turns === "number" && typeof cost === "number") rows.push(["Spent", `${turns} turn${turns === 1 ? "" : "s"}, $${cost.toFixed(2)}`]);
-  return ["| | |", "|---|---|", ...rows.map(([name2, value]) => `| ${name2} | ${value} |`)];
-}
-function checklist(ledger2, bead, current) {
-  const root = gastownString(bead, "molecule");
-  if (!ledger2 || root === void 0 || !isMoleculeRoot(ledger2.get(root))) return [];
-  const molecule = readMolecule(ledger2, root);
-  const state = progress(ledger2, molecule);
-  const next = new Set(state.next.map((step) => step.step));
-  const isCurrent = (step) => !step.closed && (typeof current === "number" ? step.n === current : step.step === current);
-  const marker = (step) => isCurrent(step) ? " \u2190 now" : next.has(step.step) ? " \u2190 next" : "";
-  return [
-    "",
-    `**Steps** (${state.done} of ${state.total} done)`,
-    "",
-    ...molecule.steps.map((step) => `- [${step.closed ? "x" : " "}] ${oneLine(step.bead.title)}${marker(step)}`)
-  ];
-}
-function oneLine(text2) {
-  return text2.replace(/\s+/g, " ").replace(/\|/g, "\\|").trim();
-}
-function when(date5) {
-  return `${date5.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
 // app/town/hidden-characters.ts
@@ -56756,20 +56702,20 @@ function browserTag(text2, at) {
   }
   return tag(text2.length, true);
 }
-function hidesContent(name2, attributes) {
-  if (CONTENT_HIDDEN.has(name2)) return true;
+function hidesContent(name3, attributes) {
+  if (CONTENT_HIDDEN.has(name3)) return true;
   if (/(?:^|\s)hidden(?:\s*=|\s|$)/i.test(attributes)) return true;
   const style = /\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))/i.exec(attributes);
   return style !== null && HIDING_STYLE.test(style[1] ?? style[2] ?? style[3] ?? "");
 }
-function elementEnd(text2, name2, from) {
-  const escaped = name2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+function elementEnd(text2, name3, from) {
+  const escaped = name3.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const tags = new RegExp(String.raw`<(/?)${escaped}(?=[\s/>])[^>]*>`, "gi");
   tags.lastIndex = from;
   let depth = 1;
   for (let match = tags.exec(text2); match; match = tags.exec(text2)) {
     if (match[1] === "/") depth--;
-    else if (!RAW_TEXT.has(name2) && !match[0].endsWith("/>")) depth++;
+    else if (!RAW_TEXT.has(name3) && !match[0].endsWith("/>")) depth++;
     if (depth === 0) return tags.lastIndex;
   }
   return text2.length;
@@ -56877,9 +56823,201 @@ function withoutImageText(text2) {
   return out + text2.slice(from);
 }
 
+// app/town/mermaid.ts
+var LABEL_LENGTH = 48;
+var MOST_NODES = 30;
+var PLAIN = /^[\p{L}\p{N} .,_'!?/()+=#-]$/u;
+var ID = /^[a-z][A-Za-z0-9_]*$/;
+var CLASS_DEFS = {
+  done: "fill:#d3f9d8,stroke:#2b8a3e,color:#1b4332",
+  current: "fill:#fff3bf,stroke:#e67700,color:#5c3c00,stroke-width:2px",
+  waiting: "fill:#f1f3f5,stroke:#868e96,color:#343a40,stroke-dasharray:4 3",
+  failed: "fill:#ffe3e3,stroke:#c92a2a,color:#5c0011"
+};
+var STATES = Object.keys(CLASS_DEFS);
+function mermaidLabel(text2, length = LABEL_LENGTH) {
+  const chars = [...sanitizeUntrusted(text2).replace(/\s+/g, " ").trim()];
+  const shown = chars.length > length ? [...chars.slice(0, length - 1).join("").trimEnd(), "\u2026"] : chars;
+  return shown.map((c) => PLAIN.test(c) ? c : `#${c.codePointAt(0)};`).join("");
+}
+function mermaidBlock(diagram) {
+  const lines = [`flowchart ${diagram.direction}`, `  accTitle: ${mermaidLabel(diagram.title, 200)}`];
+  const used = /* @__PURE__ */ new Set();
+  const node2 = (n, indent2) => {
+    if (n.state) used.add(n.state);
+    return `${indent2}${id(n.id)}["${mermaidLabel(n.label)}"]${n.state ? `:::${n.state}` : ""}`;
+  };
+  for (const group of diagram.groups ?? []) {
+    lines.push(`  subgraph ${id(group.id)}["${mermaidLabel(group.label)}"]`, ...group.nodes.map((n) => node2(n, "    ")), "  end");
+  }
+  lines.push(...(diagram.nodes ?? []).map((n) => node2(n, "  ")));
+  lines.push(...(diagram.edges ?? []).map(([from, to]) => `  ${id(from)} --> ${id(to)}`));
+  lines.push(...STATES.filter((state) => used.has(state)).map((state) => `  classDef ${state} ${CLASS_DEFS[state]}`));
+  return fenced(lines.join("\n"), "mermaid");
+}
+function capped(items, most) {
+  return items.length <= most ? { shown: items, more: 0 } : { shown: items.slice(0, most), more: items.length - most };
+}
+function moreNode(id2, more, what = "more") {
+  return more > 0 ? [{ id: id2, label: `\u2026and ${more} ${what}` }] : [];
+}
+function id(value) {
+  if (!ID.test(value)) throw new Error(`not a diagram id: ${JSON.stringify(value)}`);
+  return value;
+}
+
+// app/town/convoy-diagram.ts
+var DRAWN_AS = {
+  landed: "done",
+  closed: "done",
+  slung: "current",
+  waiting: "waiting",
+  escalated: "failed",
+  refused: "failed"
+};
+function convoyDiagram(convoy, titles) {
+  if (convoy.tracked.length === 0) return void 0;
+  const boxes = /* @__PURE__ */ new Map();
+  convoy.tracked.forEach((issue3, i) => {
+    const [id2, label, order] = issue3.wave !== void 0 ? [`wave${issue3.wave}`, `Wave ${issue3.wave}`, issue3.wave] : issue3.state === "waiting" ? ["later", "Waiting for blockers", Number.MAX_SAFE_INTEGER] : ["unwaved", "In no wave", Number.MAX_SAFE_INTEGER - 1];
+    const box = boxes.get(id2) ?? { label, order, tracked: [] };
+    box.tracked.push({ issue: issue3, n: i + 1 });
+    boxes.set(id2, box);
+  });
+  let room = MOST_NODES - 1;
+  const groups2 = [...boxes.entries()].sort(([, a], [, b]) => a.order - b.order).flatMap(([id2, box]) => {
+    const drawn = box.tracked.slice(0, Math.max(0, room));
+    room -= drawn.length;
+    return drawn.length === 0 ? [] : [{
+      id: id2,
+      label: box.label,
+      nodes: drawn.map(({ issue: issue3, n }) => ({ id: `i${n}`, label: name2(convoy, issue3, titles), state: DRAWN_AS[issue3.state] }))
+    }];
+  });
+  const more = convoy.tracked.length - (MOST_NODES - 1 - room);
+  return mermaidBlock({ title: "The convoy's waves", direction: "LR", groups: groups2, nodes: moreNode("more", more, "more sub-issues") });
+}
+function name2(convoy, issue3, titles) {
+  const key = `${issue3.repo}#${issue3.number}`;
+  const title = titles.get(key);
+  const where = issue3.repo === convoy.repo ? `#${issue3.number}` : key;
+  return title === void 0 || title === "" ? where : `${where} ${title}`;
+}
+
+// app/town/molecule-diagram.ts
+var DONE_SHOWN_BEFORE = 3;
+var FAILED2 = /* @__PURE__ */ new Set([CLOSE_REASONS.failed, CLOSE_REASONS.burned]);
+function moleculeDiagram(molecule, state, isCurrent) {
+  const { steps } = molecule;
+  if (steps.length === 0) return void 0;
+  const firstOpen = Math.max(0, steps.findIndex((step) => !step.closed));
+  const room = MOST_NODES - 2;
+  const start = steps.length <= MOST_NODES ? 0 : Math.max(0, Math.min(firstOpen - DONE_SHOWN_BEFORE, steps.length - room));
+  const shown = steps.length <= MOST_NODES ? steps : steps.slice(start, start + room);
+  const onNow = steps.some(isCurrent);
+  const ready = new Set(state.next.map((step) => step.step));
+  const stateOf = (step) => step.closed ? FAILED2.has(step.bead.close_reason ?? "") ? "failed" : "done" : isCurrent(step) || !onNow && ready.has(step.step) ? "current" : "waiting";
+  const nodeId = new Map(shown.map((step, i) => [step.step, `s${start + i + 1}`]));
+  const idOf = (step) => nodeId.get(step.step);
+  const nodes = [
+    ...start > 0 ? [{ id: "before", label: `${start} step${start === 1 ? "" : "s"} before` }] : [],
+    ...shown.map((step) => ({ id: idOf(step), label: step.bead.title, state: stateOf(step) })),
+    ...moreNode("after", steps.length - start - shown.length, "more steps")
+  ];
+  const edges = shown.flatMap((step) => step.needs.filter((need) => nodeId.has(need)).map((need) => [nodeId.get(need), idOf(step)]));
+  return mermaidBlock({ title: "The molecule's steps", direction: "LR", nodes, edges });
+}
+
+// app/town/sandbox-notice.ts
+var SANDBOX_OFF_NOTICE = "\u26A0\uFE0F **Sandbox off**: the agent runs unisolated, with the model's key and the runner's network (`polecat.sandbox: off`).";
+var NETWORK_OPEN_NOTICE = "\u26A0\uFE0F **Network open**: the agent can reach any public host (`polecat.network: open`).";
+function sandboxNotice(settings) {
+  if (settings === void 0) return void 0;
+  if (settings.sandbox === "off") return SANDBOX_OFF_NOTICE;
+  return settings.network === "open" ? NETWORK_OPEN_NOTICE : void 0;
+}
+function sandboxParagraph(settings) {
+  const notice = sandboxNotice(settings);
+  return notice === void 0 ? [] : ["", notice];
+}
+
+// app/town/status-comment.ts
+var TITLES = {
+  hooked: "\u{1FA9D} Hooked",
+  waiting: "\u23F3 Waiting for a free polecat",
+  unslung: "Unslung",
+  abandoned: "Unslung and abandoned",
+  escalated: "\u{1F6A8} Escalated",
+  error: "\u26A0\uFE0F Not slung",
+  completed: "\u2705 Pull request open",
+  blocked: "\u26D4 Blocked",
+  deferred: "\u{1FA93} Split up"
+};
+function beadMarker(bead) {
+  return `<!-- gastown:bead ${bead} -->`;
+}
+function renderStatusComment(view) {
+  const lines = [];
+  if (view.bead) lines.push(beadMarker(view.bead.id));
+  lines.push(`### Gas Town \xB7 ${TITLES[view.state]}`, "", view.headline);
+  if (view.bead) lines.push(...sandboxParagraph(view.sandbox));
+  if (view.detail !== void 0) lines.push("", fenced(view.detail));
+  if (view.bead) lines.push("", ...facts(view.bead, view.run), ...checklist(view.ledger, view.bead));
+  lines.push("", `<sub>Updated ${when(view.now)} \xB7 \`/gt help\` lists the commands.</sub>`);
+  return lines.join("\n") + "\n";
+}
+function facts(bead, run2) {
+  const meta3 = gastownMetadata(bead);
+  const rows = [["Bead", `\`${bead.id}\` (${bead.status ?? "open"})`]];
+  const polecat2 = gastownString(bead, "polecat");
+  const attempt = attemptOf(bead);
+  if (polecat2 !== void 0) rows.push(["Polecat", `**${polecat2}**${attempt > 0 ? `, attempt ${attempt}` : ""}`]);
+  const formula = gastownString(bead, "formula");
+  const molecule = gastownString(bead, "molecule");
+  if (formula !== void 0) rows.push(["Formula", `\`${formula}\`${molecule !== void 0 ? `, molecule \`${molecule}\`` : ""}`]);
+  if (run2) rows.push(["Run", `[#${run2.id}](${run2.url})${run2.status ? ` (${run2.status})` : ""}`]);
+  const slungBy = gastownString(bead, "slung_by");
+  const slungAt = gastownString(bead, "slung_at");
+  if (slungBy !== void 0 && slungAt !== void 0) rows.push(["Slung", `by @${slungBy}, ${when(new Date(slungAt))}`]);
+  const dispatchedAt = gastownString(bead, "dispatched_at");
+  if (dispatchedAt !== void 0) rows.push(["Dispatched", when(new Date(dispatchedAt))]);
+  const waitingSince = gastownString(bead, "waiting_since");
+  if (waitingSince !== void 0) rows.push(["Waiting since", when(new Date(waitingSince))]);
+  const witness2 = rungShown(bead, when);
+  if (witness2 !== void 0) rows.push(["Witness", witness2]);
+  if (typeof meta3.exit === "string") rows.push(["Exit", meta3.exit]);
+  const turns = meta3["exit_turns"];
+  const cost = meta3["exit_cost_usd"];
+  if (typeof turns === "number" && typeof cost === "number") rows.push(["Spent", `${turns} turn${turns === 1 ? "" : "s"}, $${cost.toFixed(2)}`]);
+  return ["| | |", "|---|---|", ...rows.map(([name3, value]) => `| ${name3} | ${value} |`)];
+}
+function checklist(ledger2, bead, current) {
+  const root = gastownString(bead, "molecule");
+  if (!ledger2 || root === void 0 || !isMoleculeRoot(ledger2.get(root))) return [];
+  const molecule = readMolecule(ledger2, root);
+  const state = progress(ledger2, molecule);
+  const next = new Set(state.next.map((step) => step.step));
+  const isCurrent = (step) => !step.closed && (typeof current === "number" ? step.n === current : step.step === current);
+  const marker = (step) => isCurrent(step) ? " \u2190 now" : next.has(step.step) ? " \u2190 next" : "";
+  const picture = moleculeDiagram(molecule, state, isCurrent);
+  return [
+    "",
+    `**Steps** (${state.done} of ${state.total} done)`,
+    "",
+    ...molecule.steps.map((step) => `- [${step.closed ? "x" : " "}] ${oneLine(step.bead.title)}${marker(step)}`),
+    ...picture === void 0 ? [] : ["", picture]
+  ];
+}
+function oneLine(text2) {
+  return text2.replace(/\s+/g, " ").replace(/\|/g, "\\|").trim();
+}
+function when(date5) {
+  return `${date5.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
 // app/town/convoy-comment.ts
 var CONVOY_MARKER = "<!-- gastown:convoy -->";
-var STATES = {
+var STATES2 = {
   waiting: "\u23F3 waiting",
   slung: "\u{1FA9D} slung",
   landed: "\u{1F6EC} landed",
@@ -56903,10 +57041,12 @@ function renderConvoyComment(view) {
     lines.push("", "| Issue | Title | State |", "|---|---|---|");
     for (const tracked of convoy.tracked) {
       const key = `${tracked.repo}#${tracked.number}`;
-      const state = STATES[tracked.state] + (tracked.why !== void 0 && tracked.why !== tracked.state ? `: ${oneLine(tracked.why)}` : "");
+      const state = STATES2[tracked.state] + (tracked.why !== void 0 && tracked.why !== tracked.state ? `: ${oneLine(tracked.why)}` : "");
       lines.push(`| ${key} | ${cell(view.titles.get(key) ?? "")} | ${state} |`);
     }
   }
+  const picture = convoyDiagram(convoy, view.titles);
+  if (picture !== void 0) lines.push("", picture);
   if (view.notes.length > 0) lines.push("", ...view.notes.map((note) => `- ${note}`));
   lines.push("", "<sub>`/gt help` lists the commands.</sub>");
   return lines.join("\n") + "\n";
@@ -56996,18 +57136,18 @@ function planWave(convoy, facts2, now) {
   const landed = new Set(facts2.filter((f) => f.work.kind === "landed").map((f) => key(f.repo, f.number)));
   const sling3 = [];
   const tracked = facts2.map((fact) => {
-    const base = { repo: fact.repo, number: fact.number, id: fact.id };
+    const previous = before.get(key(fact.repo, fact.number));
+    const base = { repo: fact.repo, number: fact.number, id: fact.id, ...previous?.wave !== void 0 ? { wave: previous.wave } : {} };
     const { work } = fact;
     if (work.kind === "landed") return { ...base, state: "landed" };
     if (fact.state === "closed" || work.kind === "closed") return { ...base, state: "closed" };
     if (work.kind === "escalated") return { ...base, state: "escalated", why: "escalated to people: see the issue" };
     if (work.kind === "working") return { ...base, state: "slung", why: work.status };
-    const previous = before.get(key(fact.repo, fact.number));
     if (previous?.state === "slung" && previous.slung_at !== void 0 && now.getTime() - Date.parse(previous.slung_at) < DISPATCH_GRACE_MS) return previous;
     const open3 = fact.blockers.filter((b) => b.state === "open" && !landed.has(key(b.repo, b.number)));
     if (open3.length > 0) return { ...base, state: "waiting", why: `blocked by ${open3.map((b) => key(b.repo, b.number)).join(", ")}` };
     if (fact.refused !== void 0) return { ...base, state: "refused", why: fact.refused };
-    const slung = { ...base, state: "slung", why: "slung", slung_at: timestamp2(now) };
+    const slung = { ...base, state: "slung", why: "slung", slung_at: timestamp2(now), wave: convoy.wave + 1 };
     sling3.push(slung);
     return slung;
   });
@@ -57250,15 +57390,15 @@ function parseSling(args, line) {
 function addVar(vars, pair) {
   const eq = pair.indexOf("=");
   if (eq < 0) return `--var needs k=v (got ${quoted(pair)})`;
-  const name2 = pair.slice(0, eq);
+  const name3 = pair.slice(0, eq);
   const value = pair.slice(eq + 1);
-  if (!VAR_NAME2.test(name2) || name2.length > MAX_NAME_CHARS) {
-    return `${quoted(name2)} is not a variable name (letters, digits, '_' and '-', starting with a letter or '_')`;
+  if (!VAR_NAME2.test(name3) || name3.length > MAX_NAME_CHARS) {
+    return `${quoted(name3)} is not a variable name (letters, digits, '_' and '-', starting with a letter or '_')`;
   }
-  if (value.length > MAX_TEXT_CHARS) return `the value of ${name2} is ${value.length} characters; at most ${MAX_TEXT_CHARS}`;
-  vars.delete(name2);
+  if (value.length > MAX_TEXT_CHARS) return `the value of ${name3} is ${value.length} characters; at most ${MAX_TEXT_CHARS}`;
+  vars.delete(name3);
   if (vars.size >= MAX_VARS) return `at most ${MAX_VARS} --var options`;
-  vars.set(name2, value);
+  vars.set(name3, value);
   return void 0;
 }
 function shellWords(text2) {
@@ -57337,12 +57477,12 @@ async function addLabels(github, issue3, labels) {
   });
   return labelNames(data);
 }
-async function removeLabel(github, issue3, name2) {
+async function removeLabel(github, issue3, name3) {
   const removed = await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
     owner: issue3.owner,
     repo: issue3.repo,
     issue_number: issue3.issue_number,
-    name: name2
+    name: name3
   }), void 0);
   return removed === void 0 ? void 0 : labelNames(removed.data);
 }
@@ -57386,7 +57526,7 @@ var COMMENT_FIELD_ORDER = ["id", "issue_id", "author", "text", "created_at"];
 var EXPORT_ONLY = new Set(EXPORT_ONLY_FIELDS);
 var TIMESTAMPS = new Set(TIMESTAMP_FIELDS);
 function ordered(record2, order, skip) {
-  const out = {};
+  const out = /* @__PURE__ */ Object.create(null);
   for (const key of order) if (record2[key] !== void 0) out[key] = record2[key];
   for (const key of Object.keys(record2)) {
     if (!(key in out) && !skip?.has(key) && record2[key] !== void 0) out[key] = record2[key];
@@ -57447,24 +57587,24 @@ function formatChangedBeads(ids) {
   if (sorted.length === 0) return `${head}${NO_BEADS}`;
   const lines = [];
   let line = "";
-  for (const id of sorted) {
-    if (line !== "" && head.length + line.length + 1 + id.length > MAX_LINE) {
+  for (const id2 of sorted) {
+    if (line !== "" && head.length + line.length + 1 + id2.length > MAX_LINE) {
       lines.push(head + line);
       line = "";
     }
-    line = line === "" ? id : `${line} ${id}`;
+    line = line === "" ? id2 : `${line} ${id2}`;
   }
   lines.push(head + line);
   return lines.join("\n");
 }
 function changedBeadIds(before, after) {
   const changed = [];
-  for (const [id, record2] of after.records) {
-    const old = before.records.get(id);
-    if (!old) changed.push(id);
-    else if (old !== record2 && !(old.raw !== void 0 && old.raw === record2.raw) && !jsonEqual(old.bead, record2.bead)) changed.push(id);
+  for (const [id2, record2] of after.records) {
+    const old = before.records.get(id2);
+    if (!old) changed.push(id2);
+    else if (old !== record2 && !(old.raw !== void 0 && old.raw === record2.raw) && !jsonEqual(old.bead, record2.bead)) changed.push(id2);
   }
-  for (const id of before.records.keys()) if (!after.has(id)) changed.push(id);
+  for (const id2 of before.records.keys()) if (!after.has(id2)) changed.push(id2);
   return changed.sort(compareIds);
 }
 
@@ -57672,8 +57812,8 @@ function rawText(data) {
 }
 
 // app/town/repository-prefix.ts
-function prefixForRepository(name2) {
-  const prefix = name2.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
+function prefixForRepository(name3) {
+  const prefix = name3.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
   return prefix === "" ? "gt" : prefix;
 }
 
@@ -57731,9 +57871,12 @@ function issuesOpenedSince(github, repo, wanted) {
     page
   })).data);
 }
+function isMarkedBody(body, marker) {
+  return body?.trimEnd().endsWith(marker) === true;
+}
 async function findMarkedIssue(github, repo, wanted) {
   for await (const issues of issuesOpenedSince(github, repo, { label: wanted.label, since: wanted.since })) {
-    const found = issues.find((issue3) => issue3.user?.login === wanted.creator && issue3.body?.includes(wanted.marker) === true);
+    const found = issues.find((issue3) => issue3.user?.login === wanted.creator && isMarkedBody(issue3.body, wanted.marker));
     if (found) return { number: found.number, html_url: found.html_url };
   }
   return void 0;
@@ -57838,8 +57981,8 @@ function commentKey(comment) {
   return comment.id === void 0 ? void 0 : String(comment.id);
 }
 function githubIdOf(comment) {
-  const id = comment.github_id;
-  return typeof id === "number" ? id : void 0;
+  const id2 = comment.github_id;
+  return typeof id2 === "number" ? id2 : void 0;
 }
 function commentsToPost(bead) {
   return (bead.comments ?? []).filter((comment) => githubIdOf(comment) === void 0 && commentKey(comment) !== void 0);
@@ -57882,7 +58025,7 @@ function ledgerLinks(ledger2, bead, mirrored) {
   return { ...parent !== void 0 ? { parent } : {}, blocked_by: [...blockers].sort(compareIds) };
 }
 function isIdList(value) {
-  return Array.isArray(value) && value.every((id) => typeof id === "string");
+  return Array.isArray(value) && value.every((id2) => typeof id2 === "string");
 }
 function syncedLinks(bead) {
   const stored = gastownMetadata(bead)[SYNCED_LINKS_KEY];
@@ -57920,7 +58063,7 @@ function linkChanges(ledger2, synced, unlinkable) {
   const has = new Set(ledger2.blocked_by);
   return {
     parent,
-    blockedBy: { add: ledger2.blocked_by.filter((id) => !had.has(id)), remove: synced.blocked_by.filter((id) => !has.has(id)) }
+    blockedBy: { add: ledger2.blocked_by.filter((id2) => !had.has(id2)), remove: synced.blocked_by.filter((id2) => !has.has(id2)) }
   };
 }
 function beadsLinkingTo(ledger2, ids) {
@@ -57942,8 +58085,8 @@ function issueNumberOf2(ref, repo) {
   return Number(match[3]);
 }
 function issueIdOf(bead) {
-  const id = gastownMetadata(bead)[ISSUE_ID_KEY2];
-  return typeof id === "number" && Number.isInteger(id) ? id : void 0;
+  const id2 = gastownMetadata(bead)[ISSUE_ID_KEY2];
+  return typeof id2 === "number" && Number.isInteger(id2) ? id2 : void 0;
 }
 function openingAt(bead) {
   return gastownString(bead, MIRROR_OPENING_KEY);
@@ -57952,8 +58095,8 @@ function mirrorWork(ledger2, ids, mirror2, repo, now) {
   const open3 = [];
   const recover = [];
   const sync = [];
-  for (const id of new Set(ids)) {
-    const bead = ledger2.get(id);
+  for (const id2 of new Set(ids)) {
+    const bead = ledger2.get(id2);
     if (bead === void 0 || !isMirrored(bead, mirror2)) continue;
     if (bead.external_ref !== void 0 && bead.external_ref !== "") {
       if (issueNumberOf2(bead.external_ref, repo) !== void 0) sync.push(bead);
@@ -57989,8 +58132,8 @@ function withOpeningIntents(ledger2, input2) {
   const claimed = [];
   let deferred = 0;
   let spent = 0;
-  for (const id of input2.candidates) {
-    const bead = ledger2.get(id);
+  for (const id2 of input2.candidates) {
+    const bead = ledger2.get(id2);
     if (bead === void 0 || !isMirrored(bead, input2.mirror) || (bead.external_ref ?? "") !== "" || openingAt(bead) !== void 0) continue;
     const cost = deferred > 0 ? Infinity : openingCost(ledger2, bead, input2.mirror);
     if (cost > left) {
@@ -58011,8 +58154,8 @@ function withOpenedIssue(current, sent, issue3) {
   const linked = withGastownMetadata({ ...current, external_ref: issue3.html_url }, { [ISSUE_ID_KEY2]: issue3.id, [MIRROR_OPENING_KEY]: void 0 });
   return withSynced(linked, readSynced(syncedAtCreation(sent)));
 }
-function withIssueId(current, id) {
-  return issueIdOf(current) === id ? current : withGastownMetadata(current, { [ISSUE_ID_KEY2]: id });
+function withIssueId(current, id2) {
+  return issueIdOf(current) === id2 ? current : withGastownMetadata(current, { [ISSUE_ID_KEY2]: id2 });
 }
 
 // app/town/merge-queue.ts
@@ -58033,10 +58176,10 @@ function queuePull(ledger2, pull, input2) {
     return { ledger: ledger2.withBead(moved), outcome: { kind: "moved", request: mergeRequestOf(moved), from: request3.headSha } };
   }
   const title = `Merge #${pull.number}: ${pull.title}`.slice(0, 200);
-  const id = found?.id ?? newBeadId({ prefix: input2.prefix, title, description: ref, creator: input2.by, createdAt: input2.now }, ledger2.records);
-  const request2 = fromPull(id, pull, input2.by, now);
+  const id2 = found?.id ?? newBeadId({ prefix: input2.prefix, title, description: ref, creator: input2.by, createdAt: input2.now }, ledger2.records);
+  const request2 = fromPull(id2, pull, input2.by, now);
   const bead = withGastownMetadata({
-    id,
+    id: id2,
     title,
     description: `Pull request #${pull.number} (${pull.head} into ${pull.base}), queued by ${input2.by}.`,
     status: "open",
@@ -58062,9 +58205,9 @@ function queuePull(ledger2, pull, input2) {
   });
   return { ledger: ledger2.withBead(bead), outcome: { kind: "queued", request: request2 } };
 }
-function fromPull(id, pull, by, now) {
+function fromPull(id2, pull, by, now) {
   return {
-    id,
+    id: id2,
     repo: pull.repo,
     number: pull.number,
     head: pull.head,
@@ -58124,8 +58267,8 @@ function leaveQueue(ledger2, repo, number4, leave) {
     { left_why: leave.why }
   ));
 }
-function recordTry(ledger2, id, now) {
-  const found = ledger2.get(id);
+function recordTry(ledger2, id2, now) {
+  const found = ledger2.get(id2);
   const request2 = found && mergeRequestOf(found);
   if (found === void 0 || request2 === void 0) return ledger2;
   return ledger2.withBead(withGastownMetadata({ ...found, updated_at: timestamp2(now) }, { tries: request2.tries + 1 }));
@@ -58233,6 +58376,7 @@ function slotOf(ledger2, repo, base) {
     attempt: number4(meta3.attempt),
     ...isTrial(meta3.trial) ? { trial: meta3.trial } : {},
     plan: Array.isArray(meta3.plan) ? meta3.plan : [],
+    tested: Array.isArray(meta3.tested) ? meta3.tested : [],
     recent: Array.isArray(meta3.recent) ? meta3.recent : [],
     runs: number4(meta3.runs),
     flakes: number4(meta3.flakes),
@@ -58267,6 +58411,7 @@ function withSlot(ledger2, slot, write) {
     attempt: slot.attempt,
     trial: slot.trial,
     plan: slot.plan,
+    tested: slot.tested.length > 0 ? slot.tested : void 0,
     recent: slot.recent,
     runs: slot.runs,
     flakes: slot.flakes,
@@ -58294,17 +58439,18 @@ function startTrial(ledger2, input2) {
   if (slot.trial !== void 0) return { ledger: ledger2 };
   const queued = queueOrder(ledger2, input2.base).filter((request2) => request2.repo === input2.repo);
   const open3 = new Map(queued.map((request2) => [request2.id, request2]));
-  const plan = slot.plan.map((trial2) => ({ ...trial2, prs: trial2.prs.filter((id) => open3.has(id)), ...trial2.sibling ? { sibling: trial2.sibling.filter((id) => open3.has(id)) } : {} }));
+  const plan = slot.plan.map((trial2) => ({ ...trial2, prs: trial2.prs.filter((id2) => open3.has(id2)), ...trial2.sibling ? { sibling: trial2.sibling.filter((id2) => open3.has(id2)) } : {} }));
   let next;
   while (plan.length > 0 && next === void 0) {
     const first = plan.shift();
     if (first.prs.length > 0) next = first;
   }
+  const tested = next === void 0 ? [] : slot.tested;
   next ??= queued.length === 0 ? void 0 : nextTrial(queued.map((request2) => request2.id), batching(slot, input2.config));
   if (next === void 0) return { ledger: slot.plan.length === 0 ? ledger2 : withSlot(ledger2, { ...slot, plan: [] }, input2) };
   const trial = begun(next, slot.attempt + 1, open3, input2.baseSha, timestamp2(input2.now), next.redBefore);
   const { stalled: _, ...rest } = slot;
-  return { ledger: withSlot(ledger2, { ...rest, attempt: trial.attempt, trial, plan }, input2), trial };
+  return { ledger: withSlot(ledger2, { ...rest, attempt: trial.attempt, trial, plan, tested }, input2), trial };
 }
 function begun(trial, attempt, open3, baseSha, since, redBefore) {
   return {
@@ -58312,7 +58458,7 @@ function begun(trial, attempt, open3, baseSha, since, redBefore) {
     prs: trial.prs,
     retries: trial.retries,
     ...trial.sibling && trial.sibling.length > 0 ? { sibling: trial.sibling } : {},
-    heads: Object.fromEntries(trial.prs.map((id) => [id, open3.get(id)?.headSha ?? ""])),
+    heads: Object.fromEntries(trial.prs.map((id2) => [id2, open3.get(id2)?.headSha ?? ""])),
     stage: "building",
     baseSha,
     since,
@@ -58320,14 +58466,14 @@ function begun(trial, attempt, open3, baseSha, since, redBefore) {
   };
 }
 function trialRequests(ledger2, trial) {
-  return trial.prs.map((id) => ledger2.get(id)).filter((bead) => bead !== void 0 && beadStatus(bead) !== "closed").map(mergeRequestOf).filter((request2) => request2 !== void 0);
+  return trial.prs.map((id2) => ledger2.get(id2)).filter((bead) => bead !== void 0 && beadStatus(bead) !== "closed").map(mergeRequestOf).filter((request2) => request2 !== void 0);
 }
 function trialOutdated(ledger2, trial) {
   const open3 = new Map(trialRequests(ledger2, trial).map((request2) => [request2.id, request2]));
-  for (const id of trial.prs) {
-    const request2 = open3.get(id);
+  for (const id2 of trial.prs) {
+    const request2 = open3.get(id2);
     if (request2 === void 0) return `a pull request in it left the queue`;
-    if (request2.headSha !== trial.heads[id]) return `#${request2.number} was pushed to (now at ${request2.headSha.slice(0, 12)})`;
+    if (request2.headSha !== trial.heads[id2]) return `#${request2.number} was pushed to (now at ${request2.headSha.slice(0, 12)})`;
   }
   return void 0;
 }
@@ -58346,11 +58492,11 @@ function rebuildTrial(ledger2, update) {
   const slot = slotOf(ledger2, update.repo, update.base);
   if (!sameTrial(slot, update.seen) || slot.trial === void 0) return { ledger: ledger2 };
   const open3 = new Map(trialRequests(ledger2, slot.trial).map((request2) => [request2.id, request2]));
-  const prs = slot.trial.prs.filter((id) => open3.has(id));
+  const prs = slot.trial.prs.filter((id2) => open3.has(id2));
   if (prs.length === 0) {
     return { ledger: withSlot(ledger2, withoutTrial(slot), update) };
   }
-  const sibling = slot.trial.sibling?.filter((id) => open3.has(id));
+  const sibling = slot.trial.sibling?.filter((id2) => open3.has(id2));
   const trial = begun({ prs, retries: slot.trial.retries, ...sibling ? { sibling } : {} }, slot.attempt + 1, open3, update.baseSha, timestamp2(update.now));
   return { ledger: withSlot(ledger2, { ...slot, attempt: trial.attempt, trial }, update), trial };
 }
@@ -58364,14 +58510,14 @@ function ejectAtBuild(ledger2, update) {
   if (!sameTrial(slot, update.seen) || slot.trial === void 0 || update.ejected.length === 0) return { ledger: ledger2, ejected: [] };
   let next = ledger2;
   const ejected = [];
-  for (const { id, why, text: text2 } of update.ejected) {
-    const request2 = mergeRequestOf(next.get(id));
+  for (const { id: id2, why, text: text2 } of update.ejected) {
+    const request2 = mergeRequestOf(next.get(id2));
     if (request2 === void 0) continue;
     next = leaveQueue(next, request2.repo, request2.number, { reason: "ejected", why: text2, now: update.now });
     ejected.push({ request: request2, why });
   }
   const gone = new Set(update.ejected.map((e) => e.id));
-  const trial = { ...slot.trial, prs: slot.trial.prs.filter((id) => !gone.has(id)) };
+  const trial = { ...slot.trial, prs: slot.trial.prs.filter((id2) => !gone.has(id2)) };
   const recent = remember(slot.recent, ejected.map(() => "ejected"));
   if (trial.prs.length === 0) {
     return { ledger: withSlot(next, { ...withoutTrial(slot), recent }, update), ejected };
@@ -58383,15 +58529,17 @@ function recordVerdict(ledger2, update) {
   const trial = slot.trial;
   if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, ejected: [], retried: false };
   const now = timestamp2(update.now);
+  const prs = trialRequests(ledger2, trial).map((request2) => request2.number);
+  const tested = [...slot.tested, { attempt: trial.attempt, prs, verdict: update.verdict.kind }];
   if (update.verdict.kind === "green") {
     const flaked = trial.redBefore ?? [];
     const flaky = { ...slot.flaky };
-    for (const name2 of flaked) flaky[name2] = (flaky[name2] ?? 0) + 1;
+    for (const name3 of flaked) flaky[name3] = (flaky[name3] ?? 0) + 1;
     const stage = update.config.refinery.mode === "review" || trial.pr !== void 0 ? "review" : "landing";
     const { redBefore: _, ...rest } = trial;
     const green = { ...rest, stage, since: now };
     return {
-      ledger: withSlot(ledger2, { ...slot, trial: green, runs: slot.runs + 1, flakes: slot.flakes + (flaked.length > 0 ? 1 : 0), flaky }, update),
+      ledger: withSlot(ledger2, { ...slot, trial: green, runs: slot.runs + 1, flakes: slot.flakes + (flaked.length > 0 ? 1 : 0), flaky, tested }, update),
       trial: green,
       ejected: [],
       retried: false
@@ -58399,14 +58547,14 @@ function recordVerdict(ledger2, update) {
   }
   const failing = update.verdict.failing;
   const rerun = trial.redBefore !== void 0;
-  const knownFlaky = failing.length > 0 && failing.every((name2) => (slot.flaky[name2] ?? 0) > 0) && !rerun;
+  const knownFlaky = failing.length > 0 && failing.every((name3) => (slot.flaky[name3] ?? 0) > 0) && !rerun;
   const decision = afterTrial({
     prs: trial.prs,
     retries: Math.max(trial.retries, knownFlaky ? 1 : 0),
     rerun,
     ...trial.sibling ? { sibling: trial.sibling } : {}
   }, false, slot.plan, worthConfirming(estimateFailureRate(slot.recent), estimateFlakeRate(slot.flakes, slot.runs)) ? update.config.refinery.retries_for_flakes : 0);
-  const recorded = { ...withoutTrial(slot), runs: slot.runs + 1 };
+  const recorded = { ...withoutTrial(slot), runs: slot.runs + 1, tested };
   const [again, ...later] = decision.next;
   if (again?.rerun === true && again.prs === trial.prs) {
     const retry2 = { ...again, redBefore: failing };
@@ -58414,10 +58562,10 @@ function recordVerdict(ledger2, update) {
   }
   let next = ledger2;
   const ejected = [];
-  for (const id of decision.eject) {
-    const request2 = mergeRequestOf(next.get(id));
+  for (const id2 of decision.eject) {
+    const request2 = mergeRequestOf(next.get(id2));
     if (request2 === void 0) continue;
-    next = leaveQueue(recordTry(next, id, update.now), request2.repo, request2.number, { reason: "ejected", why: `failed: ${failing.join(", ") || "the gates"}`, now: update.now });
+    next = leaveQueue(recordTry(next, id2, update.now), request2.repo, request2.number, { reason: "ejected", why: `failed: ${failing.join(", ") || "the gates"}`, now: update.now });
     ejected.push({ request: request2, why: "failed" });
   }
   return {
@@ -58844,6 +58992,46 @@ async function gatesRunOn(github, repo, workflow, sha) {
   return newest === void 0 ? void 0 : { id: newest.id, status: newest.status, conclusion: newest.conclusion, url: newest.html_url };
 }
 
+// app/town/refinery-diagram.ts
+var STANDING_STATE = { testing: "current", green: "done", waiting: "waiting" };
+var STANDING_WORDS = { testing: "testing now", green: "green", waiting: "waiting" };
+function batchDiagram(input2) {
+  const { shown, more } = capped(input2.entries, MOST_NODES - 3);
+  const chain = [
+    { id: "base", label: `${input2.base} at ${input2.baseSha.slice(0, 12)}` },
+    ...shown.map((entry, i) => ({ id: `pr${i + 1}`, label: `#${entry.number} ${entry.title}` })),
+    ...moreNode("more", more, "more pull requests"),
+    { id: "tip", label: `Batch ${input2.attempt} ${STANDING_WORDS[input2.standing]}`, state: STANDING_STATE[input2.standing] }
+  ];
+  const edges = chain.slice(1).map((node2, i) => [chain[i].id, node2.id]);
+  return mermaidBlock({ title: "The batch, merged in turn onto the base", direction: "LR", nodes: chain, edges });
+}
+function bisectionDiagram(tested, now) {
+  const earlier = tested.filter((run2) => run2.attempt !== now.attempt);
+  if (!earlier.some((run2) => run2.verdict === "red")) return void 0;
+  const runs = [
+    ...earlier.map((run2) => {
+      const red = run2.verdict === "red";
+      return { attempt: run2.attempt, prs: run2.prs, red, state: red ? "failed" : "done", words: run2.verdict };
+    }),
+    { attempt: now.attempt, prs: now.prs, red: false, state: STANDING_STATE[now.standing], words: STANDING_WORDS[now.standing] }
+  ];
+  const more = Math.max(0, runs.length - (MOST_NODES - 1));
+  const drawn = runs.slice(more);
+  const nodes = [
+    ...moreNode("earlier", more, "earlier runs"),
+    ...drawn.map((run2) => ({ id: `b${run2.attempt}`, label: `Batch ${run2.attempt} ${numbers(run2.prs)} ${run2.words}`, state: run2.state }))
+  ];
+  const edges = drawn.flatMap((run2, i) => {
+    const parent = drawn.slice(0, i).reverse().find((before) => before.red && run2.prs.every((pr) => before.prs.includes(pr)));
+    return parent === void 0 ? [] : [[`b${parent.attempt}`, `b${run2.attempt}`]];
+  });
+  return mermaidBlock({ title: "The runs of this batch, each under the red run it split", direction: "TD", nodes, edges });
+}
+function numbers(prs) {
+  return `(${prs.map((pr) => `#${pr}`).join(", ")})`;
+}
+
 // app/town/refinery-texts.ts
 var REFINERY_MARKER = "<!-- gastown:refinery -->";
 function plain(text2) {
@@ -58854,7 +59042,11 @@ function refineryPullTitle(base, lines) {
 }
 function refineryPullBody(input2) {
   const { base, trial, lines, state } = input2;
-  const rows = lines.map(({ request: request2, title }) => `| #${request2.number} | ${request2.bead === void 0 ? "\u2014" : `\`${request2.bead}\``} | ${plain(title.replace(/^Merge #\d+: /, ""))} | \`${request2.headSha.slice(0, 12)}\` |`);
+  const titleOf2 = (line) => line.title.replace(/^Merge #\d+: /, "");
+  const rows = lines.map((line) => {
+    const { request: request2 } = line;
+    return `| #${request2.number} | ${request2.bead === void 0 ? "\u2014" : `\`${request2.bead}\``} | ${plain(titleOf2(line))} | \`${request2.headSha.slice(0, 12)}\` |`;
+  });
   const now = state.kind === "testing" ? "**Testing.** The gates are running on this branch's tip; nothing to review yet." : state.kind === "green" ? "**Green: ready for review.** Approve this pull request to land the batch." : `**Waiting:** ${state.why}`;
   return [
     REFINERY_MARKER,
@@ -58866,15 +59058,38 @@ function refineryPullBody(input2) {
     "| --- | --- | --- | --- |",
     ...rows,
     "",
+    batchDiagram({
+      base,
+      baseSha: trial.baseSha,
+      attempt: trial.attempt,
+      standing: state.kind,
+      entries: lines.map((line) => ({ number: line.request.number, title: titleOf2(line) }))
+    }),
+    "",
     `Gates: ${input2.gates}.`,
     "",
+    ...runsSoFar(input2.tested, { attempt: trial.attempt, prs: lines.map((line) => line.request.number), standing: state.kind }),
     "Once it is approved and green the refinery merges it with a merge commit, so each pull request above shows as merged. Closing it unmerged takes its pull requests out of the queue; `/queue` on one puts it back."
   ].join("\n");
+}
+function runsSoFar(tested, now) {
+  const picture = bisectionDiagram(tested, now);
+  if (picture === void 0) return [];
+  const earlier = tested.filter((run2) => run2.attempt !== now.attempt);
+  return [
+    "A run of this batch was red, so the refinery tests it in parts until it finds the pull request that broke it (a part that is green lands; a red part is split again). The runs so far:",
+    "",
+    ...earlier.map((run2) => `- Batch ${run2.attempt} ${numbers(run2.prs)}: ${run2.verdict}`),
+    `- Batch ${now.attempt} ${numbers(now.prs)}: this one`,
+    "",
+    picture,
+    ""
+  ];
 }
 function gatesText(input2) {
   const parts = [];
   if (input2.checks) {
-    parts.push(input2.required.length > 0 ? `the required checks ${input2.required.map((name2) => `\`${name2}\``).join(", ")}` : "every check reported on the staging commit");
+    parts.push(input2.required.length > 0 ? `the required checks ${input2.required.map((name3) => `\`${name3}\``).join(", ")}` : "every check reported on the staging commit");
   }
   if (input2.commands.length > 0) parts.push(`the commands ${input2.commands.map((command) => `\`${command.replace(/`/g, "'")}\``).join(", ")} in \`${input2.workflow}\``);
   return parts.join(" and ");
@@ -58949,14 +59164,14 @@ function stagingVerdict(facts2) {
     const statuses = new Map(facts2.statuses.map((status) => [status.context, status]));
     const names = facts2.required.length > 0 ? facts2.required : [.../* @__PURE__ */ new Set([...runs.keys(), ...statuses.keys()])];
     if (names.length === 0) waiting.push("no check has reported on the staging commit yet");
-    for (const name2 of names) {
-      const run2 = runs.get(name2);
-      const status = statuses.get(name2);
+    for (const name3 of names) {
+      const run2 = runs.get(name3);
+      const status = statuses.get(name3);
       if (run2 !== void 0) {
-        gates.push({ name: name2, result: checkRunResult(run2), red: { name: name2, ...run2.url ? { url: run2.url } : {}, ...run2.summary ? { summary: run2.summary } : {} } });
+        gates.push({ name: name3, result: checkRunResult(run2), red: { name: name3, ...run2.url ? { url: run2.url } : {}, ...run2.summary ? { summary: run2.summary } : {} } });
       } else if (status !== void 0) {
-        gates.push({ name: name2, result: statusResult(status), red: { name: name2, ...status.url ? { url: status.url } : {}, ...status.description ? { summary: status.description } : {} } });
-      } else waiting.push(`the required check \`${name2}\` has not reported`);
+        gates.push({ name: name3, result: statusResult(status), red: { name: name3, ...status.url ? { url: status.url } : {}, ...status.description ? { summary: status.description } : {} } });
+      } else waiting.push(`the required check \`${name3}\` has not reported`);
     }
   }
   if (facts2.commands) {
@@ -59072,9 +59287,9 @@ async function observeRun(town, bead) {
 var FormulasNotLoaded = class extends Error {
 };
 function cookWith(library) {
-  return (name2, vars) => {
-    if (!library) throw new FormulasNotLoaded(name2);
-    return cook(name2, library, vars);
+  return (name3, vars) => {
+    if (!library) throw new FormulasNotLoaded(name3);
+    return cook(name3, library, vars);
   };
 }
 async function settle2(town, request2, outcome, state, seenRun) {
@@ -59261,7 +59476,7 @@ async function resling(town, work, fix) {
       now: town.deps.clock(),
       config: town.config,
       fallbackPrefix: town.fallbackPrefix,
-      cook: (name2, values) => cook(name2, library, values)
+      cook: (name3, values) => cook(name3, library, values)
     });
     outcome = slung.outcome;
     const bead = slung.ledger.get(work.id);
@@ -59392,8 +59607,8 @@ function digestFileFor(finishedAt) {
   return `${DIGESTS_DIR}/${month}.jsonl`;
 }
 function utcMonth(text2) {
-  if (!isTimestamp(text2)) return void 0;
-  return /^(\d{4}-\d{2})-/.exec(toUtc(text2))?.[1];
+  const utc = utcTimestamp(text2);
+  return utc === void 0 ? void 0 : /^(\d{4}-\d{2})-/.exec(utc)?.[1];
 }
 function appendDigest(fileText3, digest) {
   const line = digestLine(digest);
@@ -59401,7 +59616,7 @@ function appendDigest(fileText3, digest) {
   const separator = fileText3 === "" || fileText3.endsWith("\n") ? "" : "\n";
   return `${fileText3}${separator}${line}`;
 }
-function lineWithId(text2, id) {
+function lineWithId(text2, id2) {
   const lines = splitLedgerLines(text2);
   for (let i = 0; i < lines.length; i++) {
     let record2;
@@ -59410,7 +59625,7 @@ function lineWithId(text2, id) {
     } catch {
       continue;
     }
-    if (isObject2(record2) && record2["id"] === id) return i + 1;
+    if (isObject2(record2) && record2["id"] === id2) return i + 1;
   }
   return void 0;
 }
@@ -59552,7 +59767,8 @@ var BaseRefinery = class {
   /** Opens (or refreshes) the refinery pull request of a trial, and records it. */
   async openRefineryPull(ledger2, trial, state) {
     const lines = this.lines(ledger2, trial);
-    const body = refineryPullBody({ base: this.base, trial, lines, state, gates: await this.gates() });
+    const tested = slotOf(ledger2, this.rig, this.base).tested;
+    const body = refineryPullBody({ base: this.base, trial, lines, state, gates: await this.gates(), tested });
     if (trial.pr !== void 0) {
       const { data: data2 } = await this.town.github.request("PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { ...this.repo, pull_number: trial.pr, body });
       return { number: trial.pr, url: trial.prUrl ?? data2.html_url };
@@ -59680,8 +59896,8 @@ var BaseRefinery = class {
       }
       return true;
     }
-    const numbers = this.numbers(ledger2, trial);
-    this.said.push(`${this.base}: batch ${trial.attempt} (${numbers}) is red (${verdict.red.map((g) => g.name).join(", ")}); ` + (outcome.retried ? "the same tree is tested again." : outcome.ejected.length > 0 ? `${outcome.ejected.map((e) => `#${e.request.number}`).join(", ")} ejected.` : "bisecting."));
+    const numbers2 = this.numbers(ledger2, trial);
+    this.said.push(`${this.base}: batch ${trial.attempt} (${numbers2}) is red (${verdict.red.map((g) => g.name).join(", ")}); ` + (outcome.retried ? "the same tree is tested again." : outcome.ejected.length > 0 ? `${outcome.ejected.map((e) => `#${e.request.number}`).join(", ")} ejected.` : "bisecting."));
     await this.retire(trial, outcome.retried ? `Red (${verdict.red.map((g) => g.name).join(", ")}): the same tree is tested again in a fresh batch, to tell a flake from a failure.` : outcome.ejected.length > 0 ? `Red: ${outcome.ejected.map((e) => `#${e.request.number}`).join(", ")} failed and left the queue.` : `Red: the batch is split in two to find the pull request that fails.`);
     for (const out of outcome.ejected) await sendBackEjected(this.town, out, { red: verdict.red, stagingSha: trial.stagingSha }, after);
     return true;
@@ -59970,11 +60186,11 @@ function slingOf(sub, convoy) {
   };
 }
 function stepMessage(ref, plan) {
-  const name2 = ref.replace(/^gastown:convoy\//, "");
-  if (plan === void 0) return `Convoy of ${name2}`;
-  if (plan.done) return `Convoy of ${name2}: every tracked issue landed or closed`;
+  const name3 = ref.replace(/^gastown:convoy\//, "");
+  if (plan === void 0) return `Convoy of ${name3}`;
+  if (plan.done) return `Convoy of ${name3}: every tracked issue landed or closed`;
   const slung = plan.sling.map((t) => `${t.repo}#${t.number}`).join(", ");
-  return slung === "" ? `Convoy of ${name2}: progress` : `Convoy of ${name2}: wave ${plan.convoy.wave} slings ${slung}`;
+  return slung === "" ? `Convoy of ${name3}: progress` : `Convoy of ${name3}: wave ${plan.convoy.wave} slings ${slung}`;
 }
 var OUT_OF_REACH = "the App cannot act in this repository (it is not in this installation; in Actions-only mode a workflow's GITHUB_TOKEN reaches its own repository only), so its sub-issues are not slung";
 var RepositoryTowns = class {
@@ -60028,11 +60244,11 @@ var RepositoryTowns = class {
     return [...this.towns.entries()].filter(([, town]) => typeof town === "string").map(([repo, why]) => `${repo}: ${why}.`);
   }
   async open(repo) {
-    const [owner, name2] = repo.split("/");
-    const found = await unlessAbsent(() => this.home.github.request("GET /repos/{owner}/{repo}", { owner, repo: name2 }), void 0, [403, 404]);
+    const [owner, name3] = repo.split("/");
+    const found = await unlessAbsent(() => this.home.github.request("GET /repos/{owner}/{repo}", { owner, repo: name3 }), void 0, [403, 404]);
     if (found === void 0) return OUT_OF_REACH;
     const defaultBranch = found.data.default_branch;
-    const opened = await openTown({ github: this.home.github, owner, repo: name2, defaultBranch }, this.home.deps);
+    const opened = await openTown({ github: this.home.github, owner, repo: name3, defaultBranch }, this.home.deps);
     if (opened.kind === "off") return "Gas Town is not switched on in this repository (it has no `.github/gastown.yml`), so its sub-issues are not slung";
     if (opened.kind === "invalid") return "this repository's `.github/gastown.yml` has problems, so its sub-issues are not slung";
     return { ...opened.town, botLogin: this.home.botLogin };
@@ -60079,18 +60295,18 @@ async function sendIssueEdit(github, issue3, edit) {
   }
   const added = await addLabels(github, issue3, add);
   if (added !== void 0) answers = { ...answers, labels: added };
-  for (const name2 of remove) {
-    const left = await removeLabel(github, issue3, name2);
-    answers = left === void 0 ? { ...answers, gone: [...answers.gone, name2] } : { ...answers, labels: left };
+  for (const name3 of remove) {
+    const left = await removeLabel(github, issue3, name3);
+    answers = left === void 0 ? { ...answers, gone: [...answers.gone, name3] } : { ...answers, labels: left };
   }
   return answers;
 }
 function issueAfterEdit(seen, answers) {
   const issue3 = answers.issue ?? seen;
   if (answers.labels === void 0 && answers.gone.length === 0) return issue3;
-  const gone = new Set(answers.gone.map((name2) => name2.toLowerCase()));
+  const gone = new Set(answers.gone.map((name3) => name3.toLowerCase()));
   const names = answers.labels ?? issueLabelNames(issue3);
-  return { ...issue3, labels: names.filter((name2) => !gone.has(name2.toLowerCase())).map((name2) => ({ name: name2 })) };
+  return { ...issue3, labels: names.filter((name3) => !gone.has(name3.toLowerCase())).map((name3) => ({ name: name3 })) };
 }
 async function editIssue(github, issue3, edit, seen) {
   return issueAfterEdit(seen, await sendIssueEdit(github, issue3, edit));
@@ -60200,15 +60416,15 @@ async function mirrorBeads(town, ids, seen, depth = 0) {
   const wanted = [...ids];
   let work = mirrorWork(seen, wanted, mirror2, repo, now);
   const opening = new Set([...work.open, ...work.recover].map((bead) => bead.id));
-  const relink = beadsLinkingTo(seen, opening).filter((id) => {
-    const bead = seen.get(id);
-    return bead !== void 0 && mirrored(bead) && issueNumberOf2(bead.external_ref, repo) !== void 0 && !work.sync.some((b) => b.id === id);
+  const relink = beadsLinkingTo(seen, opening).filter((id2) => {
+    const bead = seen.get(id2);
+    return bead !== void 0 && mirrored(bead) && issueNumberOf2(bead.external_ref, repo) !== void 0 && !work.sync.some((b) => b.id === id2);
   });
   if (work.open.length === 0 && work.recover.length === 0 && work.sync.length === 0 && relink.length === 0) return NOTHING;
   const outcomes = /* @__PURE__ */ new Map();
-  const outcome = (id) => {
-    let found = outcomes.get(id);
-    if (!found) outcomes.set(id, found = {});
+  const outcome = (id2) => {
+    let found = outcomes.get(id2);
+    if (!found) outcomes.set(id2, found = {});
     return found;
   };
   const notes = [];
@@ -60263,8 +60479,8 @@ async function mirrorBeads(town, ids, seen, depth = 0) {
       if (issueIdOf(current) !== after.id) outcome(bead.id).issueId = after.id;
     }
     const linking = [.../* @__PURE__ */ new Set([...issues.keys(), ...relink])].sort();
-    for (const id of linking) await sendLinks(town, view, id, issues, outcome, notes, report, mirrored);
-    for (const id of [...issues.keys()].sort()) await sendComments(town, view.get(id), issues.get(id), outcomes.get(id)?.opened !== void 0, outcome, report);
+    for (const id2 of linking) await sendLinks(town, view, id2, issues, outcome, notes, report, mirrored);
+    for (const id2 of [...issues.keys()].sort()) await sendComments(town, view.get(id2), issues.get(id2), outcomes.get(id2)?.opened !== void 0, outcome, report);
   } finally {
     if (outcomes.size > 0) {
       const customStatuses = await statuses.for([...outcomes.values()].flatMap((o) => o.synced ?? []));
@@ -60272,10 +60488,10 @@ async function mirrorBeads(town, ids, seen, depth = 0) {
       state = written.state;
     }
   }
-  const changedSince = [...outcomes].filter(([id, o]) => {
-    const bead = state?.ledger.get(id);
+  const changedSince = [...outcomes].filter(([id2, o]) => {
+    const bead = state?.ledger.get(id2);
     return o.opened !== void 0 && bead !== void 0 && !jsonEqual(ledgerFields(bead), ledgerFields(o.opened.sent));
-  }).map(([id]) => id);
+  }).map(([id2]) => id2);
   let follow = NOTHING;
   if (changedSince.length > 0 && depth === 0 && state) follow = await mirrorBeads(town, changedSince, state.ledger, 1);
   const backlog = deferred > 0 ? mirrorBacklog(state?.ledger ?? seen, mirror2) : void 0;
@@ -60327,17 +60543,17 @@ async function recoverOpenings(town, beads, issues, outcome, report) {
     report.opened.push({ bead: bead.id, number: opened.number });
   }
 }
-async function issueOfBead2(town, view, id, issues, outcome) {
-  const known = issues.get(id);
+async function issueOfBead2(town, view, id2, issues, outcome) {
+  const known = issues.get(id2);
   if (known !== void 0) return { number: known.number, id: known.id, issue: known };
-  const bead = view.get(id);
+  const bead = view.get(id2);
   const number4 = issueNumberOf2(bead?.external_ref, town);
   if (bead === void 0 || number4 === void 0) return void 0;
   const recorded = issueIdOf(bead);
   if (recorded !== void 0) return { number: number4, id: recorded };
   const issue3 = await getMirrorIssue(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 });
-  issues.set(id, issue3);
-  outcome(id).issueId = issue3.id;
+  issues.set(id2, issue3);
+  outcome(id2).issueId = issue3.id;
   return { number: number4, id: issue3.id, issue: issue3 };
 }
 function parentNumber(town, issue3) {
@@ -60347,20 +60563,20 @@ function parentNumber(town, issue3) {
   if (!match || match[1]?.toLowerCase() !== town.owner.toLowerCase() || match[2]?.toLowerCase() !== town.repo.toLowerCase()) return "elsewhere";
   return Number(match[3]);
 }
-async function sendLinks(town, view, id, issues, outcome, notes, report, mirrored) {
-  const bead = view.get(id);
+async function sendLinks(town, view, id2, issues, outcome, notes, report, mirrored) {
+  const bead = view.get(id2);
   if (bead === void 0) return;
   const wanted = ledgerLinks(view, bead, mirrored);
   const synced = syncedLinks(bead);
   const changes = linkChanges(wanted, synced, unlinkedParent(bead));
   if (noLinkChanges(changes)) return;
-  const own2 = await issueOfBead2(town, view, id, issues, outcome);
+  const own2 = await issueOfBead2(town, view, id2, issues, outcome);
   if (own2 === void 0) return;
   const repo = { owner: town.owner, repo: town.repo };
   let parent = synced.parent;
   if (changes.parent.add !== void 0 || changes.parent.remove !== void 0) {
     const child = own2.issue ?? await getMirrorIssue(town.github, { ...repo, issue_number: own2.number });
-    issues.set(id, child);
+    issues.set(id2, child);
     const onGitHub = parentNumber(town, child);
     const previous = changes.parent.remove === void 0 ? void 0 : await issueOfBead2(town, view, changes.parent.remove, issues, outcome);
     if (changes.parent.add !== void 0) {
@@ -60384,8 +60600,8 @@ async function sendLinks(town, view, id, issues, outcome, notes, report, mirrore
             }
           } else {
             const note = `GitHub would not make this issue a sub-issue of #${next.number} (${changes.parent.add}): ${outcomeOf.why}. The link is kept in the ledger only.`;
-            notes.push(`${id}: ${note}`);
-            outcome(id).unlinked = { parent: changes.parent.add, note };
+            notes.push(`${id2}: ${note}`);
+            outcome(id2).unlinked = { parent: changes.parent.add, note };
           }
         }
       }
@@ -60406,7 +60622,7 @@ async function sendLinks(town, view, id, issues, outcome, notes, report, mirrore
       blockedBy.add(blocker);
       report.linked++;
     } else {
-      notes.push(`${id}: GitHub would not record #${own2.number} as blocked by #${other.number} (${blocker}): ${sent.why}. The link is kept in the ledger only.`);
+      notes.push(`${id2}: GitHub would not record #${own2.number} as blocked by #${other.number} (${blocker}): ${sent.why}. The link is kept in the ledger only.`);
     }
   }
   for (const blocker of changes.blockedBy.remove) {
@@ -60417,7 +60633,7 @@ async function sendLinks(town, view, id, issues, outcome, notes, report, mirrore
     }
     blockedBy.delete(blocker);
   }
-  outcome(id).links = { ...parent !== void 0 ? { parent } : {}, blocked_by: [...blockedBy].sort() };
+  outcome(id2).links = { ...parent !== void 0 ? { parent } : {}, blocked_by: [...blockedBy].sort() };
 }
 async function sendComments(town, bead, issue3, justOpened, outcome, report) {
   if (bead === void 0) return;
@@ -60429,8 +60645,8 @@ async function sendComments(town, bead, issue3, justOpened, outcome, report) {
   for (const comment of pending) {
     const key = String(comment.id);
     if (!posted.has(key)) {
-      const { id } = await replyToIssue(town.github, ref, mirroredCommentBody(comment));
-      posted.set(key, id);
+      const { id: id2 } = await replyToIssue(town.github, ref, mirroredCommentBody(comment));
+      posted.set(key, id2);
       report.commented++;
     }
   }
@@ -60438,8 +60654,8 @@ async function sendComments(town, bead, issue3, justOpened, outcome, report) {
 }
 function recordOutcomes(ledger2, outcomes, now, customStatuses) {
   const changed = [];
-  for (const [id, o] of outcomes) {
-    const original = ledger2.get(id);
+  for (const [id2, o] of outcomes) {
+    const original = ledger2.get(id2);
     if (original === void 0) continue;
     let bead = original;
     if (o.opened !== void 0) bead = withOpenedIssue(bead, o.opened.sent, o.opened.issue);
@@ -61008,7 +61224,7 @@ function withLink(links, kind, target, added) {
     return added ? { ...links, parent: target } : { blocked_by: links.blocked_by };
   }
   if (links.blocked_by.includes(target) === added) return links;
-  const rest = links.blocked_by.filter((id) => id !== target);
+  const rest = links.blocked_by.filter((id2) => id2 !== target);
   return { ...links, blocked_by: added ? [...rest, target] : rest };
 }
 function isLink(dependency, to, type) {
@@ -61137,7 +61353,7 @@ function takeInComments(ledger2, look, context, where) {
   const watermark = nextCommentWatermark(commentWatermarkOf(ledger2, owner, repo), look);
   if (watermark !== void 0) next = withCommentWatermark(next, owner, repo, watermark, where.slot);
   const slot = watermark === void 0 ? void 0 : beadByExternalRef(next, mirrorSlotRef(owner, repo));
-  const beads = [...commented.map((id) => next.get(id)), slot].filter((bead) => bead !== void 0);
+  const beads = [...commented.map((id2) => next.get(id2)), slot].filter((bead) => bead !== void 0);
   return { ledger: next, beads, commented, ...watermark === void 0 ? {} : { watermark } };
 }
 
@@ -61303,8 +61519,8 @@ function driftLinkChanges(ledger2, lists, mirror2) {
       const blocker = byUrl.get(blockerUrl);
       if (blocker !== void 0 && !agreed.includes(blocker.id)) change("blocked_by", true, blockedUrl, blockerUrl);
     }
-    for (const id of agreed) {
-      const blockerUrl = urlOf.get(id);
+    for (const id2 of agreed) {
+      const blockerUrl = urlOf.get(id2);
       if (blockerUrl !== void 0 && !listed2.includes(blockerUrl)) change("blocked_by", false, blockedUrl, blockerUrl);
     }
   }
@@ -61530,8 +61746,8 @@ function nonEmpty(value) {
 // action/patrol/patrol-options.ts
 var DEFAULT_API_URL = "https://api.github.com";
 async function readPatrolOptions(source, action = "the Gas Town patrol") {
-  const env = (name2) => nonEmpty(source.env[name2]);
-  const input2 = (name2) => nonEmpty(source.inputs[name2]);
+  const env = (name3) => nonEmpty(source.env[name3]);
+  const input2 = (name3) => nonEmpty(source.inputs[name3]);
   const [owner, repo, ...rest] = (env("GITHUB_REPOSITORY") ?? "").split("/");
   if (!owner || !repo || rest.length > 0) {
     throw new Error(`GITHUB_REPOSITORY is not set to owner/repo: ${action} runs as a step of a GitHub Actions workflow.`);
@@ -61559,7 +61775,7 @@ async function defaultBranchOf(eventPath, refName) {
 
 // action/patrol/runner.ts
 function actionSource() {
-  return { env: process.env, inputs: Object.fromEntries(TOWN_INPUTS.map((name2) => [name2, getInput(name2)])) };
+  return { env: process.env, inputs: Object.fromEntries(TOWN_INPUTS.map((name3) => [name3, getInput(name3)])) };
 }
 async function run(source = actionSource(), overrides = {}) {
   const deps = { app: realDependencies, info, fail: setFailed, ...overrides };

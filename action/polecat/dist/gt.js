@@ -110,7 +110,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node2, visitor) {
+    function visit3(node2, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node2)) {
         const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
@@ -119,9 +119,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node2, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
     function visit_(key, node2, visitor, path) {
       const ctrl = callVisitor(key, node2, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -255,7 +255,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -265,7 +265,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -409,7 +409,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node2) => {
+          visit3.visit(doc.contents, (_key, node2) => {
             if (identity.isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
@@ -436,7 +436,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
         const sa = JSON.stringify(anchor2);
@@ -447,7 +447,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node2) {
           if (node2.anchor)
             anchors.add(node2.anchor);
@@ -627,7 +627,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -653,7 +653,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node2) => {
               if (identity.isAlias(node2) || identity.hasAnchor(node2))
                 nodes.push(node2);
@@ -5575,15 +5575,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field, index] of path) {
         const tok = item?.[field];
@@ -5594,8 +5594,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path) => {
-      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
+    visit3.parentCollection = (cst, path) => {
+      const parent = visit3.itemAtPath(cst, path.slice(0, -1));
       const field = path[path.length - 1][0];
       const coll = parent?.[field];
       if (coll && "items" in coll)
@@ -5626,7 +5626,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
   }
 });
 
@@ -7342,7 +7342,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -7370,8 +7370,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -28556,9 +28556,16 @@ function toUtc(text4) {
   if (text4.endsWith("Z") && !text4.includes(".")) return text4;
   const parts = parse3(text4);
   if (!parts) return text4;
-  const seconds = new Date(parts.epochMs).toISOString().slice(0, 19);
+  const iso = new Date(parts.epochMs).toISOString();
+  if (iso.length !== "0000-00-00T00:00:00.000Z".length) return text4;
+  const seconds = iso.slice(0, 19);
   const fraction = parts.fraction.replace(/0+$/, "");
   return fraction ? `${seconds}.${fraction}Z` : `${seconds}Z`;
+}
+function utcTimestamp(text4) {
+  if (!isTimestamp(text4)) return void 0;
+  const utc = toUtc(text4);
+  return utc.endsWith("Z") ? utc : void 0;
 }
 function instantKey(text4) {
   if (text4 === void 0) return "";
@@ -28828,7 +28835,7 @@ var COMMENT_FIELD_ORDER = ["id", "issue_id", "author", "text", "created_at"];
 var EXPORT_ONLY = new Set(EXPORT_ONLY_FIELDS);
 var TIMESTAMPS = new Set(TIMESTAMP_FIELDS);
 function ordered(record2, order, skip) {
-  const out = {};
+  const out = /* @__PURE__ */ Object.create(null);
   for (const key of order) if (record2[key] !== void 0) out[key] = record2[key];
   for (const key of Object.keys(record2)) {
     if (!(key in out) && !skip?.has(key) && record2[key] !== void 0) out[key] = record2[key];
@@ -31219,7 +31226,9 @@ var MAX_TITLE_BYTES2 = 500;
 var MAX_SUBJECT_CHARS = 200;
 var MAX_TEXT_CHARS = 16384;
 var MAX_ID_CHARS = 200;
-var timestamp3 = external_exports.string().refine(isTimestamp, { message: "must be an RFC 3339 timestamp such as 2026-04-18T16:19:12Z" });
+var timestamp3 = external_exports.string().refine((value) => utcTimestamp(value) !== void 0, {
+  message: "must be an RFC 3339 timestamp such as 2026-04-18T16:19:12Z"
+});
 var beadId = external_exports.string().min(1).max(MAX_ID_CHARS).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
   message: "must be a bead id (letters, digits, `.`, `_` and `-`)"
 });
@@ -31284,7 +31293,7 @@ function checkOutbox(ledger2, outbox, run, before = NOTHING_FILED) {
     ledger: ledger2,
     run,
     molecule,
-    closedSteps: new Set(typeof molecule === "string" ? [] : molecule.steps.filter((s) => s.closed).map((s) => s.step)),
+    closedSteps: new Set(typeof molecule === "string" ? [] : closedBefore(molecule, outbox, run)),
     created: /* @__PURE__ */ new Map(),
     stepDoneLine: void 0,
     exitLine: void 0,
@@ -31301,6 +31310,10 @@ function checkOutbox(ledger2, outbox, run, before = NOTHING_FILED) {
   }
   refused.sort((a, b) => a.line - b.line);
   return { accepted, refused };
+}
+function closedBefore(molecule, outbox, run) {
+  const own3 = outbox.entries.find(({ intent }) => intent.kind === "step" && intent.step === run.step)?.intent;
+  return molecule.steps.filter((s) => s.closed && !(own3 !== void 0 && s.step === run.step && isClosedBy(s.bead, own3))).map((s) => s.step);
 }
 function moleculeOf(ledger2, run) {
   try {
@@ -31338,6 +31351,7 @@ function stepRefusal(line, intent, seen) {
   const step = molecule.steps.find((s) => s.step === intent.step);
   if (step?.closed && isClosedBy(step.bead, intent)) {
     seen.stepDoneLine = line;
+    seen.closedSteps.add(intent.step);
     return void 0;
   }
   try {
@@ -31372,7 +31386,8 @@ function exitRefusal(line, intent, seen) {
     if (blocker === run.bead || ownMolecule) {
       return { field: "blocker", reason: `${blocker} is this run's own ${ownMolecule ? "molecule" : "work bead"}, not what blocks it` };
     }
-    if (!seen.ledger.has(blocker) && seen.created.get(blocker)?.kind !== "bead") {
+    const filed = seen.created.get(blocker)?.kind;
+    if (filed === "mail" || filed === void 0 && !seen.ledger.has(blocker)) {
       return { field: "blocker", reason: `no bead ${blocker} in the ledger or filed by this run` };
     }
   }
@@ -31839,9 +31854,13 @@ function formatLocatedProblem(problem) {
   const where = problem.line > 0 ? `${problem.file}:${problem.line}:${problem.column}:` : `${problem.file}:`;
   return `${where}${problem.field ? ` ${problem.field}:` : ""} ${problem.message}`;
 }
+var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
 function fieldName(path) {
   let name2 = "";
-  for (const part of path) name2 += typeof part === "number" ? `[${part}]` : name2 ? `.${part}` : part;
+  for (const part of path) {
+    const key = typeof part === "string" && !PLAIN_KEY.test(part) ? JSON.stringify(part) : part;
+    name2 += typeof part === "number" ? `[${part}]` : name2 ? `.${key}` : key;
+  }
   return name2;
 }
 function parseLocatedYaml(text4) {
@@ -31851,14 +31870,34 @@ function parseLocatedYaml(text4) {
     const { line, col } = offset === void 0 ? { line: 1, col: 1 } : lines.linePos(offset);
     return { line, column: col };
   };
+  const syntax = doc.errors.map((error62) => ({ offset: error62.pos[0], message: error62.message.split("\n")[0] ?? error62.message }));
+  const read = syntax.length > 0 ? { value: void 0, errors: syntax } : valueOf(doc);
   return {
-    value: doc.errors.length > 0 ? void 0 : doc.toJS(),
-    errors: doc.errors.map((error62) => ({
-      ...position(error62.pos[0]),
-      message: error62.message.split("\n")[0] ?? error62.message
-    })),
+    value: read.value,
+    errors: read.errors.map(({ offset, message }) => ({ ...position(offset), message })),
     locate: (path, key = false) => position(offsetOf(doc, path, key))
   };
+}
+function valueOf(doc) {
+  try {
+    return { value: doc.toJS(), errors: [] };
+  } catch (error62) {
+    if (!(error62 instanceof ReferenceError)) throw error62;
+    return { value: void 0, errors: [{ offset: aliasOffset(doc), message: error62.message }] };
+  }
+}
+function aliasOffset(doc) {
+  let first;
+  let unresolved;
+  (0, import_yaml2.visit)(doc, {
+    Alias(_, alias) {
+      first ??= alias.range?.[0];
+      if (alias.resolve(doc) !== void 0) return void 0;
+      unresolved = alias.range?.[0];
+      return import_yaml2.visit.BREAK;
+    }
+  });
+  return unresolved ?? first;
 }
 function offsetOf(doc, path, key) {
   let node2 = doc.contents;
@@ -32736,7 +32775,7 @@ async function repositoryFormulaLibrary(github, repo, names) {
   const own3 = await listRepositoryFormulas(github, repo);
   const fetched = /* @__PURE__ */ new Map();
   const visited = /* @__PURE__ */ new Set();
-  const visit2 = async (name2) => {
+  const visit3 = async (name2) => {
     if (visited.has(name2)) return;
     visited.add(name2);
     let formula;
@@ -32757,9 +32796,9 @@ async function repositoryFormulaLibrary(github, repo, names) {
         return;
       }
     }
-    if (formula !== void 0) await Promise.all(namedBy(formula.formula).map(visit2));
+    if (formula !== void 0) await Promise.all(namedBy(formula.formula).map(visit3));
   };
-  if (own3.size > 0) await Promise.all(names.map(visit2));
+  if (own3.size > 0) await Promise.all(names.map(visit3));
   return {
     searched: `${REPOSITORY_LABEL} and ${SHIPPED_LABEL}`,
     find(name2) {
@@ -40031,8 +40070,8 @@ function digestFileFor(finishedAt) {
   return `${DIGESTS_DIR}/${month}.jsonl`;
 }
 function utcMonth(text4) {
-  if (!isTimestamp(text4)) return void 0;
-  return /^(\d{4}-\d{2})-/.exec(toUtc(text4))?.[1];
+  const utc = utcTimestamp(text4);
+  return utc === void 0 ? void 0 : /^(\d{4}-\d{2})-/.exec(utc)?.[1];
 }
 function appendDigest(fileText3, digest) {
   const line = digestLine(digest);

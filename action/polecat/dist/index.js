@@ -20542,7 +20542,7 @@ var require_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
-    function visit2(node2, visitor) {
+    function visit3(node2, visitor) {
       const visitor_ = initVisitor(visitor);
       if (identity.isDocument(node2)) {
         const cd = visit_(null, node2.contents, visitor_, Object.freeze([node2]));
@@ -20551,9 +20551,9 @@ var require_visit = __commonJS({
       } else
         visit_(null, node2, visitor_, Object.freeze([]));
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
     function visit_(key, node2, visitor, path) {
       const ctrl = callVisitor(key, node2, visitor, path);
       if (identity.isNode(ctrl) || identity.isPair(ctrl)) {
@@ -20687,7 +20687,7 @@ var require_visit = __commonJS({
         throw new Error(`Cannot replace node with ${pt} parent`);
       }
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
     exports.visitAsync = visitAsync;
   }
 });
@@ -20697,7 +20697,7 @@ var require_directives = __commonJS({
   "node_modules/yaml/dist/doc/directives.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var escapeChars = {
       "!": "%21",
       ",": "%2C",
@@ -20841,7 +20841,7 @@ var require_directives = __commonJS({
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
           const tags = {};
-          visit2.visit(doc.contents, (_key, node2) => {
+          visit3.visit(doc.contents, (_key, node2) => {
             if (identity.isNode(node2) && node2.tag)
               tags[node2.tag] = true;
           });
@@ -20868,7 +20868,7 @@ var require_anchors = __commonJS({
   "node_modules/yaml/dist/doc/anchors.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     function anchorIsValid(anchor2) {
       if (/[\x00-\x19\s,[\]{}]/.test(anchor2)) {
         const sa = JSON.stringify(anchor2);
@@ -20879,7 +20879,7 @@ var require_anchors = __commonJS({
     }
     function anchorNames(root) {
       const anchors = /* @__PURE__ */ new Set();
-      visit2.visit(root, {
+      visit3.visit(root, {
         Value(_key, node2) {
           if (node2.anchor)
             anchors.add(node2.anchor);
@@ -21059,7 +21059,7 @@ var require_Alias = __commonJS({
   "node_modules/yaml/dist/nodes/Alias.js"(exports) {
     "use strict";
     var anchors = require_anchors();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     var identity = require_identity();
     var Node = require_Node();
     var toJS = require_toJS();
@@ -21085,7 +21085,7 @@ var require_Alias = __commonJS({
           nodes = ctx.aliasResolveCache;
         } else {
           nodes = [];
-          visit2.visit(doc, {
+          visit3.visit(doc, {
             Node: (_key, node2) => {
               if (identity.isAlias(node2) || identity.hasAnchor(node2))
                 nodes.push(node2);
@@ -26007,15 +26007,15 @@ var require_cst_visit = __commonJS({
     var BREAK = /* @__PURE__ */ Symbol("break visit");
     var SKIP = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
-    function visit2(cst, visitor) {
+    function visit3(cst, visitor) {
       if ("type" in cst && cst.type === "document")
         cst = { start: cst.start, value: cst.value };
       _visit(Object.freeze([]), cst, visitor);
     }
-    visit2.BREAK = BREAK;
-    visit2.SKIP = SKIP;
-    visit2.REMOVE = REMOVE;
-    visit2.itemAtPath = (cst, path) => {
+    visit3.BREAK = BREAK;
+    visit3.SKIP = SKIP;
+    visit3.REMOVE = REMOVE;
+    visit3.itemAtPath = (cst, path) => {
       let item = cst;
       for (const [field2, index] of path) {
         const tok = item?.[field2];
@@ -26026,8 +26026,8 @@ var require_cst_visit = __commonJS({
       }
       return item;
     };
-    visit2.parentCollection = (cst, path) => {
-      const parent = visit2.itemAtPath(cst, path.slice(0, -1));
+    visit3.parentCollection = (cst, path) => {
+      const parent = visit3.itemAtPath(cst, path.slice(0, -1));
       const field2 = path[path.length - 1][0];
       const coll = parent?.[field2];
       if (coll && "items" in coll)
@@ -26058,7 +26058,7 @@ var require_cst_visit = __commonJS({
       }
       return typeof ctrl === "function" ? ctrl(item, path) : ctrl;
     }
-    exports.visit = visit2;
+    exports.visit = visit3;
   }
 });
 
@@ -27774,7 +27774,7 @@ var require_dist = __commonJS({
     var lineCounter = require_line_counter();
     var parser = require_parser();
     var publicApi = require_public_api();
-    var visit2 = require_visit();
+    var visit3 = require_visit();
     exports.Composer = composer.Composer;
     exports.Document = Document.Document;
     exports.Schema = Schema.Schema;
@@ -27802,8 +27802,8 @@ var require_dist = __commonJS({
     exports.parseAllDocuments = publicApi.parseAllDocuments;
     exports.parseDocument = publicApi.parseDocument;
     exports.stringify = publicApi.stringify;
-    exports.visit = visit2.visit;
-    exports.visitAsync = visit2.visitAsync;
+    exports.visit = visit3.visit;
+    exports.visitAsync = visit3.visitAsync;
   }
 });
 
@@ -53123,9 +53123,13 @@ function formatLocatedProblem(problem) {
   const where = problem.line > 0 ? `${problem.file}:${problem.line}:${problem.column}:` : `${problem.file}:`;
   return `${where}${problem.field ? ` ${problem.field}:` : ""} ${problem.message}`;
 }
+var PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
 function fieldName(path) {
   let name2 = "";
-  for (const part of path) name2 += typeof part === "number" ? `[${part}]` : name2 ? `.${part}` : part;
+  for (const part of path) {
+    const key = typeof part === "string" && !PLAIN_KEY.test(part) ? JSON.stringify(part) : part;
+    name2 += typeof part === "number" ? `[${part}]` : name2 ? `.${key}` : key;
+  }
   return name2;
 }
 function parseLocatedYaml(text3) {
@@ -53135,14 +53139,34 @@ function parseLocatedYaml(text3) {
     const { line, col } = offset === void 0 ? { line: 1, col: 1 } : lines.linePos(offset);
     return { line, column: col };
   };
+  const syntax = doc.errors.map((error63) => ({ offset: error63.pos[0], message: error63.message.split("\n")[0] ?? error63.message }));
+  const read = syntax.length > 0 ? { value: void 0, errors: syntax } : valueOf(doc);
   return {
-    value: doc.errors.length > 0 ? void 0 : doc.toJS(),
-    errors: doc.errors.map((error63) => ({
-      ...position(error63.pos[0]),
-      message: error63.message.split("\n")[0] ?? error63.message
-    })),
+    value: read.value,
+    errors: read.errors.map(({ offset, message }) => ({ ...position(offset), message })),
     locate: (path, key = false) => position(offsetOf(doc, path, key))
   };
+}
+function valueOf(doc) {
+  try {
+    return { value: doc.toJS(), errors: [] };
+  } catch (error63) {
+    if (!(error63 instanceof ReferenceError)) throw error63;
+    return { value: void 0, errors: [{ offset: aliasOffset(doc), message: error63.message }] };
+  }
+}
+function aliasOffset(doc) {
+  let first;
+  let unresolved;
+  (0, import_yaml.visit)(doc, {
+    Alias(_, alias) {
+      first ??= alias.range?.[0];
+      if (alias.resolve(doc) !== void 0) return void 0;
+      unresolved = alias.range?.[0];
+      return import_yaml.visit.BREAK;
+    }
+  });
+  return unresolved ?? first;
 }
 function offsetOf(doc, path, key) {
   let node2 = doc.contents;
@@ -53427,9 +53451,16 @@ function toUtc(text3) {
   if (text3.endsWith("Z") && !text3.includes(".")) return text3;
   const parts = parse6(text3);
   if (!parts) return text3;
-  const seconds2 = new Date(parts.epochMs).toISOString().slice(0, 19);
+  const iso = new Date(parts.epochMs).toISOString();
+  if (iso.length !== "0000-00-00T00:00:00.000Z".length) return text3;
+  const seconds2 = iso.slice(0, 19);
   const fraction = parts.fraction.replace(/0+$/, "");
   return fraction ? `${seconds2}.${fraction}Z` : `${seconds2}Z`;
+}
+function utcTimestamp(text3) {
+  if (!isTimestamp(text3)) return void 0;
+  const utc = toUtc(text3);
+  return utc.endsWith("Z") ? utc : void 0;
 }
 function instantKey(text3) {
   if (text3 === void 0) return "";
@@ -54289,7 +54320,7 @@ var COMMENT_FIELD_ORDER = ["id", "issue_id", "author", "text", "created_at"];
 var EXPORT_ONLY = new Set(EXPORT_ONLY_FIELDS);
 var TIMESTAMPS = new Set(TIMESTAMP_FIELDS);
 function ordered(record2, order, skip) {
-  const out = {};
+  const out = /* @__PURE__ */ Object.create(null);
   for (const key of order) if (record2[key] !== void 0) out[key] = record2[key];
   for (const key of Object.keys(record2)) {
     if (!(key in out) && !skip?.has(key) && record2[key] !== void 0) out[key] = record2[key];
@@ -55478,7 +55509,7 @@ function sudoersRulesFor(files, who) {
 async function readSudoers(path = "/etc/sudoers") {
   const files = [];
   const seen = /* @__PURE__ */ new Set();
-  const visit2 = async (file2) => {
+  const visit3 = async (file2) => {
     if (seen.has(file2)) return;
     seen.add(file2);
     let text3;
@@ -55489,7 +55520,7 @@ async function readSudoers(path = "/etc/sudoers") {
     }
     files.push({ path: file2, text: text3 });
     const { files: included, directories } = sudoersIncludes(text3);
-    for (const each of included) await visit2(each.startsWith("/") ? each : join7(dirname2(file2), each));
+    for (const each of included) await visit3(each.startsWith("/") ? each : join7(dirname2(file2), each));
     for (const directory of directories) {
       const where = directory.startsWith("/") ? directory : join7(dirname2(file2), directory);
       let entries;
@@ -55499,11 +55530,11 @@ async function readSudoers(path = "/etc/sudoers") {
         continue;
       }
       for (const entry of entries.filter((name2) => !name2.includes(".") && !name2.endsWith("~")).sort()) {
-        await visit2(join7(where, entry));
+        await visit3(join7(where, entry));
       }
     }
   };
-  await visit2(path);
+  await visit3(path);
   return files;
 }
 async function userPrivileges(who, files = { group: "/etc/group", sudoers: "/etc/sudoers" }) {
@@ -55983,7 +56014,9 @@ var MAX_TITLE_BYTES2 = 500;
 var MAX_SUBJECT_CHARS = 200;
 var MAX_TEXT_CHARS = 16384;
 var MAX_ID_CHARS = 200;
-var timestamp3 = external_exports.string().refine(isTimestamp, { message: "must be an RFC 3339 timestamp such as 2026-04-18T16:19:12Z" });
+var timestamp3 = external_exports.string().refine((value) => utcTimestamp(value) !== void 0, {
+  message: "must be an RFC 3339 timestamp such as 2026-04-18T16:19:12Z"
+});
 var beadId = external_exports.string().min(1).max(MAX_ID_CHARS).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, {
   message: "must be a bead id (letters, digits, `.`, `_` and `-`)"
 });
@@ -56052,7 +56085,7 @@ function checkOutbox(ledger2, outbox, run5, before = NOTHING_FILED) {
     ledger: ledger2,
     run: run5,
     molecule,
-    closedSteps: new Set(typeof molecule === "string" ? [] : molecule.steps.filter((s) => s.closed).map((s) => s.step)),
+    closedSteps: new Set(typeof molecule === "string" ? [] : closedBefore(molecule, outbox, run5)),
     created: /* @__PURE__ */ new Map(),
     stepDoneLine: void 0,
     exitLine: void 0,
@@ -56069,6 +56102,10 @@ function checkOutbox(ledger2, outbox, run5, before = NOTHING_FILED) {
   }
   refused.sort((a, b) => a.line - b.line);
   return { accepted, refused };
+}
+function closedBefore(molecule, outbox, run5) {
+  const own2 = outbox.entries.find(({ intent }) => intent.kind === "step" && intent.step === run5.step)?.intent;
+  return molecule.steps.filter((s) => s.closed && !(own2 !== void 0 && s.step === run5.step && isClosedBy(s.bead, own2))).map((s) => s.step);
 }
 function moleculeOf(ledger2, run5) {
   try {
@@ -56106,6 +56143,7 @@ function stepRefusal(line, intent, seen) {
   const step = molecule.steps.find((s) => s.step === intent.step);
   if (step?.closed && isClosedBy(step.bead, intent)) {
     seen.stepDoneLine = line;
+    seen.closedSteps.add(intent.step);
     return void 0;
   }
   try {
@@ -56140,7 +56178,8 @@ function exitRefusal(line, intent, seen) {
     if (blocker === run5.bead || ownMolecule) {
       return { field: "blocker", reason: `${blocker} is this run's own ${ownMolecule ? "molecule" : "work bead"}, not what blocks it` };
     }
-    if (!seen.ledger.has(blocker) && seen.created.get(blocker)?.kind !== "bead") {
+    const filed = seen.created.get(blocker)?.kind;
+    if (filed === "mail" || filed === void 0 && !seen.ledger.has(blocker)) {
       return { field: "blocker", reason: `no bead ${blocker} in the ledger or filed by this run` };
     }
   }
@@ -59663,8 +59702,8 @@ function digestFileFor(finishedAt) {
   return `${DIGESTS_DIR}/${month}.jsonl`;
 }
 function utcMonth(text3) {
-  if (!isTimestamp(text3)) return void 0;
-  return /^(\d{4}-\d{2})-/.exec(toUtc(text3))?.[1];
+  const utc = utcTimestamp(text3);
+  return utc === void 0 ? void 0 : /^(\d{4}-\d{2})-/.exec(utc)?.[1];
 }
 function appendDigest(fileText2, digest) {
   const line = digestLine(digest);
