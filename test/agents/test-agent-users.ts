@@ -1,6 +1,6 @@
 // Agent users for tests: named after the test process (`gtagent-test-<pid>` for the agent CLI
 // tests' shared user, `gtagent-test-<pid>-<n>` for a test's own), so a run can tell the users a
-// killed run left behind (their pid is gone) and remove them.
+// killed run left behind (their pid is gone) and remove them; the local town's too.
 import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import {
@@ -10,7 +10,8 @@ import {
 import { systemTool } from "../../app/polecat/system-tools.js";
 import { killAllProcessesOf } from "../../app/polecat/user-processes.js";
 
-const TEST_USER = /^gtagent-test-(\d+)(?:-\d+)?$/;
+// The local town's (local-town/polecat-job.ts) are `gtagent-town-<pid>-<n>`, removed the same way.
+const TEST_USER = /^gtagent-(?:test|town)-(\d+)(?:-\d+)?$/;
 let made = 0;
 
 /** The shared user's name (n absent) or a test's own. */

@@ -226,8 +226,9 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
       // Every request the App made is in the permission table, so app.yml asks for what it needs.
       for (const { method, url } of sent) {
         const operation = findOperation(method, url.replace(/\?.*$/, ""))?.operationId ?? `${method} ${url}`;
-        // The App's own identity is read with its JWT, which needs no installation permission.
-        if (operation !== "apps/get-authenticated") permissionFor(operation);
+        // The App's own identity and its installations (the patrol clock's) are read with its JWT,
+        // which needs no installation permission.
+        if (operation !== "apps/get-authenticated" && operation !== "apps/list-installations") permissionFor(operation);
       }
       // Every picture the App drew, in an issue, a pull request or a comment, parses as Mermaid.
       if (diagrams === undefined) return;

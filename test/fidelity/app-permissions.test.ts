@@ -18,6 +18,7 @@ describe("the App permission table", () => {
       "issues/add-labels": ["POST", "/repos/o/r/issues/1/labels"],
       "issues/remove-label": ["DELETE", "/repos/o/r/issues/1/labels/gt:sling"],
       "issues/list-comments": ["GET", "/repos/o/r/issues/1/comments"],
+      "issues/list-comments-for-repo": ["GET", "/repos/o/r/issues/comments"],
       "issues/create-comment": ["POST", "/repos/o/r/issues/1/comments"],
       "issues/create": ["POST", "/repos/o/r/issues"],
       "issues/update-comment": ["PATCH", "/repos/o/r/issues/comments/2"],

@@ -22,6 +22,8 @@ export const APP_PERMISSIONS: Readonly<Record<string, PermissionNeed>> = {
   "issues/remove-label": { permission: "issues", access: "write" },
   // The App's sticky status comment on an issue, and its replies (app/github/issue-comments.ts).
   "issues/list-comments": { permission: "issues", access: "read" },
+  // The drift repair's look at the repository's newest comment (app/github/issue-pages.ts).
+  "issues/list-comments-for-repo": { permission: "issues", access: "read" },
   "issues/create-comment": { permission: "issues", access: "write" },
   // Escalations are issues that mention people (/escalate).
   "issues/create": { permission: "issues", access: "write" },

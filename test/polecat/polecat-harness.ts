@@ -4,9 +4,7 @@
 // emulator, with git over smart HTTP, as root, with the agent under a user of its own.
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { restClient } from "../../app/github/rest-client.js";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import type { Ledger } from "../../app/ledger/ledger.js";
@@ -17,27 +15,11 @@ import { run, type RunnerOutcome, type RunnerOverrides } from "../../action/pole
 import { requireRoot } from "../agents/needs-root.js";
 import { createTestAgentUser, removeTestAgentUser } from "../agents/test-agent-users.js";
 import { startTown, type Town, type TownOptions } from "../app/app-harness.js";
+import { GT_BUNDLE, reachableCopy, ROOT, SANDBOX_INIT_BUNDLE } from "../../local-town/town-paths.js";
 
-/** The project's root: above test/, whether this runs from the sources or from build/ (the bench). */
-export const ROOT = projectRoot(fileURLToPath(new URL(".", import.meta.url)));
-/** The `gt` the agent's runs use: the committed bundle, as the action ships it. */
-export const GT_BUNDLE = join(ROOT, "action/polecat/dist/gt.js");
-/** The sandbox's init, likewise. */
-export const SANDBOX_INIT_BUNDLE = join(ROOT, "action/polecat/dist/sandbox-init.js");
-/**
- * The stand-in agents, copied once per test process to a directory every user may enter: the
- * agent's user runs them, and a checkout may sit where only its owner can go (`/root`, a
- * directory `mktemp -d` made).
- */
-export const AGENTS = reachableCopy(join(ROOT, "test/fixtures/agents"));
-
-function reachableCopy(source: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "gastown-agents-"));
-  chmodSync(dir, 0o755);
-  cpSync(source, dir, { recursive: true });
-  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+export { ROOT, GT_BUNDLE, SANDBOX_INIT_BUNDLE };
+/** The stand-in agents, copied once per test process to a directory every user may enter (see reachableCopy). */
+export const AGENTS = reachableCopy(join(ROOT, "test/fixtures/agents"), "gastown-agents-");
 
 /** A two-step formula for runs that need no more. */
 export const TWO_STEPS = `formula: two-steps
@@ -200,9 +182,4 @@ export async function startPolecatTown(options: PolecatTownOptions = {}): Promis
       await rm(workRoot, { recursive: true, force: true });
     },
   };
-}
-
-function projectRoot(from: string): string {
-  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, "package.json"))) return dir;
-  throw new Error(`no package.json above ${from}`);
 }

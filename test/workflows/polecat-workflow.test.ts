@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { defaultConfig } from "../../app/config/config-schema.js";
 import { polecatInputs } from "../../app/town/polecat-dispatch.js";
+import { renderExpressions } from "../../local-town/workflow-expressions.js";
+import { planJobs } from "../../local-town/workflow-jobs.js";
 import { AGENTS, startPolecatTown, type PolecatTown } from "../polecat/polecat-harness.js";
 
 interface Workflow {
@@ -23,26 +25,6 @@ const read = <T>(path: string) => parse(readFileSync(new URL(`../../${path}`, im
 const called = read<Workflow>(".github/workflows/gastown-polecat.yml");
 const caller = read<Workflow>("examples/workflows/gastown-polecat.yml");
 const action = read<{ inputs: Record<string, { required?: boolean; default?: string }> }>("action/polecat/action.yml");
-
-interface Contexts {
-  readonly inputs: Readonly<Record<string, string>>;
-  readonly secrets: Readonly<Record<string, string>>;
-  readonly github: Readonly<Record<string, string>>;
-}
-
-/**
- * A workflow value as GitHub renders it, for the few expressions these workflows use; any other
- * expression fails the test, so nothing is taken on trust.
- */
-function render(value: string, contexts: Contexts): string {
-  return value.replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, expression: string) => {
-    const plain = /^(inputs|secrets|github)\.([A-Za-z_][\w-]*)$/.exec(expression);
-    if (plain) return contexts[plain[1] as keyof Contexts][plain[2] as string] ?? "";
-    const json = /^fromJSON\(inputs\.(\w+)\)\.(\w+)$/.exec(expression);
-    if (json) return String((JSON.parse(contexts.inputs[json[1] as string] ?? "{}") as Record<string, unknown>)[json[2] as string]);
-    throw new Error(`an expression this test does not know: ${expression}`);
-  });
-}
 
 const polecatStep = () => {
   const steps = called.jobs["polecat"]?.steps ?? [];
@@ -77,8 +59,8 @@ describe("the polecat workflows", () => {
     const job = called.jobs["polecat"];
     const limits = polecatInputs({ bead: "town-a1b", molecule: "m", polecat: "p", attempt: 1 }, defaultConfig().polecat).limits as string;
     const contexts = { inputs: { bead: "town-a1b", limits }, secrets: {}, github: {} };
-    expect(render(job?.["timeout-minutes"] ?? "", contexts)).toBe("75");
-    expect(render(job?.concurrency?.group ?? "", contexts)).toBe("gastown-polecat-town-a1b");
+    expect(renderExpressions(job?.["timeout-minutes"] ?? "", contexts)).toBe("75");
+    expect(renderExpressions(job?.concurrency?.group ?? "", contexts)).toBe("gastown-polecat-town-a1b");
     expect(job?.concurrency?.["cancel-in-progress"]).toBe(false);
   });
 });
@@ -93,20 +75,18 @@ describe("a run of the workflow", () => {
   it("drives the action with what the workflows map from a real dispatch, to the end of the molecule", async () => {
     polecat = await startPolecatTown({ command: `${AGENTS}/diligent.sh` });
     const dispatched = polecat.runs().at(-1);
-    // The caller's inputs become the called workflow's, which become the action's.
-    const callerContexts: Contexts = { inputs: dispatched?.inputs ?? {}, secrets: { ANTHROPIC_API_KEY: "sk-ant-test" }, github: {} };
-    const callInputs = Object.fromEntries(Object.entries(caller.jobs["polecat"]?.with ?? {}).map(([name, value]) => [name, render(value, callerContexts)]));
-    const callSecrets = Object.fromEntries(Object.entries(caller.jobs["polecat"]?.secrets ?? {}).map(([name, value]) => [name, render(value, callerContexts)]));
-    const withs = polecatStep().with ?? {};
-    const contexts: Contexts = { inputs: callInputs, secrets: callSecrets, github: { token: dispatched?.token ?? "" } };
-    const given = Object.fromEntries(Object.entries(withs).map(([name, value]) => [name, render(value, contexts)]));
-    // What the step leaves out, the runner fills from action.yml's defaults.
-    const inputs = Object.fromEntries(Object.entries(action.inputs).map(([name, input]) =>
-      [name, given[name] ?? render(input.default ?? "", contexts)]));
-
-    expect(inputs).toEqual({
+    // The caller's inputs become the called workflow's, which become the action's, as the local
+    // runner reads them (local-town/workflow-jobs.ts); what the step leaves out comes from action.yml.
+    const own = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");
+    const jobs = planJobs(own("examples/workflows/gastown-polecat.yml"), {
+      inputs: dispatched?.inputs ?? {}, token: dispatched?.token ?? "", secrets: { ANTHROPIC_API_KEY: "sk-ant-test" },
+    }, own);
+    const inputs = {
       ...dispatched?.inputs, "api-key": "sk-ant-test", token: dispatched?.token, "model-base-url": "", "allow-persistent-runner": "false", "agent-cache": "",
-    });
+    };
+    expect(jobs).toEqual([{
+      key: "polecat", steps: [{ kind: "action", action: "polecat", inputs, env: {} }], concurrency: [`gastown-polecat-${dispatched?.inputs?.["bead"]}`],
+    }]);
     const { outcome } = await polecat.runPolecat({ inputs });
     expect(outcome).toMatchObject({ kind: "exited", exit: "COMPLETED" });
   });

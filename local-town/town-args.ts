@@ -1,0 +1,66 @@
+// `npm run town`'s options, read from its arguments. Pure.
+
+export interface TownArgs {
+  /** Leave the town running at the end, its API on a port. */
+  readonly keep: boolean;
+  /** Run the agent without the polecat sandbox (the only way without root). */
+  readonly noSandbox: boolean;
+  /** `claude`: Claude Code (the scripted model without ANTHROPIC_API_KEY); `command`: the stand-in script. */
+  readonly agent: "claude" | "command";
+  /** How long the story may take before the town gives up, in seconds. */
+  readonly timeoutSeconds: number;
+  /** Sling with the two-step harbor-quick formula rather than mol-polecat-work. */
+  readonly quick: boolean;
+  /** Where the pinned agent CLI is installed; the polecat action's default unless given. */
+  readonly agentCache: string | undefined;
+}
+
+export const TOWN_USAGE = `Usage: npm run town -- [--keep] [--quick] [--no-sandbox] [--agent claude|command] [--timeout SECONDS] [--agent-cache DIR]
+
+  --keep           leave the town running at the end: the emulator's API on a port for curl and gt,
+                   and local-town/town-as.sh to comment /peek or /sling as a person
+  --quick          sling with a two-step formula rather than mol-polecat-work's six steps
+  --no-sandbox     run the agent without the polecat sandbox (needed without root); every line says so
+  --agent command  the stand-in agent script instead of Claude Code (no download, no model)
+  --timeout N      give up after N seconds (600 unless given)
+  --agent-cache D  where to install Claude Code (/var/cache/gastown/agents unless given)
+
+With ANTHROPIC_API_KEY set, the polecats use the real model; without, a scripted one.`;
+
+export function parseTownArgs(argv: readonly string[]): TownArgs | { readonly error: string } | { readonly help: true } {
+  let keep = false;
+  let noSandbox = false;
+  let quick = false;
+  let agent: TownArgs["agent"] = "claude";
+  let timeoutSeconds = 600;
+  let agentCache: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    switch (arg) {
+      case "--help": return { help: true };
+      case "--keep": keep = true; break;
+      case "--no-sandbox": noSandbox = true; break;
+      case "--quick": quick = true; break;
+      case "--agent": {
+        const value = argv[++i];
+        if (value !== "claude" && value !== "command") return { error: `--agent takes claude or command (got ${value ?? "nothing"})` };
+        agent = value;
+        break;
+      }
+      case "--timeout": {
+        const value = Number(argv[++i]);
+        if (!Number.isInteger(value) || value < 1) return { error: `--timeout takes a whole number of seconds (got ${argv[i] ?? "nothing"})` };
+        timeoutSeconds = value;
+        break;
+      }
+      case "--agent-cache": {
+        agentCache = argv[++i];
+        if (agentCache === undefined || agentCache === "") return { error: "--agent-cache takes a directory" };
+        break;
+      }
+      default:
+        return { error: `unknown argument ${arg}` };
+    }
+  }
+  return { keep, noSandbox, quick, agent, timeoutSeconds, agentCache };
+}

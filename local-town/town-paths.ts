@@ -1,0 +1,32 @@
+// Where the local town (and the tests that run the polecat action from the sources) find this
+// checkout's files: the project's root, the committed bundles the action ships, and a copy of a
+// directory that the agent's user may enter.
+import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The project's root: above this file, whether it runs from the sources or from build/. */
+export const ROOT = projectRoot(fileURLToPath(new URL(".", import.meta.url)));
+/** The `gt` the agent's runs use: the committed bundle, as the action ships it. */
+export const GT_BUNDLE = join(ROOT, "action/polecat/dist/gt.js");
+/** The sandbox's init, likewise. */
+export const SANDBOX_INIT_BUNDLE = join(ROOT, "action/polecat/dist/sandbox-init.js");
+
+/**
+ * `source` copied, once per process, to a directory every user may enter: the agent's user runs
+ * what is in it, and a checkout may sit where only its owner can go (`/root`, a directory
+ * `mktemp -d` made). Removed when the process exits.
+ */
+export function reachableCopy(source: string, prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  cpSync(source, dir, { recursive: true });
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function projectRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, "package.json"))) return dir;
+  throw new Error(`no package.json above ${from}`);
+}

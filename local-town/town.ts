@@ -1,0 +1,126 @@
+// `npm run town`: a whole Gas Town on this machine, told as it happens (see README, "Try it").
+// Effects only: the options, the checks, the terminal; the town is start-local-town.ts's.
+import { writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { REPO } from "../test/app/app-harness.js";
+import { DEFAULT_AGENT_CACHE } from "../app/polecat/install-agent.js";
+import { startScriptedModelServer } from "../test/agents/scripted-model-server.js";
+import { installClaude } from "./agent-install.js";
+import { QUICK_FORMULA } from "./seed.js";
+import { harborScript, SCRIPTED_MODEL } from "./scripted-harbor.js";
+import { startLocalTown, type LocalTownOptions } from "./start-local-town.js";
+import { progressLine, marked } from "./story.js";
+import { summaryLines, whereToLook } from "./summary.js";
+import { parseTownArgs, TOWN_USAGE, type TownArgs } from "./town-args.js";
+import { exportTown } from "./town-export.js";
+import { reachableCopy, ROOT } from "./town-paths.js";
+
+/** The key the scripted model takes: the model proxy adds it, the CLI holds only a dummy. */
+const SCRIPTED_KEY = "sk-ant-local-town-scripted";
+
+/** Seconds without a story line before the progress line says what the town waits for. */
+const QUIET_SECONDS = 10;
+
+async function main(): Promise<number> {
+  const args = parseTownArgs(process.argv.slice(2));
+  if ("help" in args) {
+    process.stdout.write(`${TOWN_USAGE}\n`);
+    return 0;
+  }
+  if ("error" in args) {
+    process.stderr.write(`${args.error}\n${TOWN_USAGE}\n`);
+    return 2;
+  }
+  const sandbox = !args.noSandbox;
+  if (process.getuid?.() !== 0) {
+    process.stderr.write(sandbox
+      ? "The local town runs each agent in the polecat sandbox, as a user of its own, which needs root: run `sudo npm run town`.\n"
+      : "Without root the local town cannot run the agent yet: the polecat action makes the agent's own user even without the sandbox. Run `sudo npm run town -- --no-sandbox`.\n");
+    return 1;
+  }
+  const started = Date.now();
+  const stamp = () => `+${String(Math.round((Date.now() - started) / 100) / 10).padStart(5)}s`;
+  let lastTold = Date.now();
+  const say = (line: string) => {
+    lastTold = Date.now();
+    process.stdout.write(`${marked(`${stamp()} ${line}`, sandbox)}\n`);
+  };
+  if (!sandbox) say("The polecat sandbox is OFF (--no-sandbox): each agent runs unisolated, with the runner's network.");
+
+  const chosen = await chooseAgent(args, say);
+  const town = await startLocalTown({ ...chosen.town, sandbox, tell: say, ...(args.quick ? { label: `gt:sling/${QUICK_FORMULA}` } : {}) });
+  const progress = setInterval(() => {
+    const quiet = Math.round((Date.now() - lastTold) / 1000);
+    if (quiet >= QUIET_SECONDS) say(progressLine(town.running(), quiet));
+  }, QUIET_SECONDS * 1000);
+  try {
+    await town.landed(args.timeoutSeconds * 1000);
+    say("Everything slung has landed.");
+  } catch (error) {
+    say(`The town stopped waiting: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    clearInterval(progress);
+  }
+  const out = join(tmpdir(), `gastown-town-${new Date().toISOString().replace(/[:.]/g, "-")}`);
+  const exported = await exportTown(town.town, town.slung, out);
+  for (const line of summaryLines(exported.issues, exported.digests, Math.round((Date.now() - started) / 1000))) say(line);
+  for (const line of whereToLook(exported.clone, exported.ledger)) say(line);
+  if (args.keep) {
+    const env = join(out, "town.env");
+    await writeFile(env, [
+      `GASTOWN_TOWN_API=${town.town.github.urls.api}`, `GASTOWN_TOWN_REPO=${REPO}`,
+      `GASTOWN_TOWN_MAYOR_TOKEN=${town.town.github.userToken("mayor")}`, `GASTOWN_TOWN_ANN_TOKEN=${town.town.github.userToken("ann")}`, "",
+    ].join("\n"));
+    say(`The town keeps running. Its API: ${town.town.github.urls.api} (tokens in ${env}).`);
+    say(`  curl -s -H "Authorization: Bearer $(sed -n 's/^GASTOWN_TOWN_MAYOR_TOKEN=//p' ${env})" ${town.town.github.urls.api}/repos/${REPO}/issues`);
+    say(`  git clone ${town.town.github.gitUrl(REPO, town.town.github.userToken("mayor"))}   # then gt ledger on its gastown/ledger`);
+    say(`  local-town/town-as.sh ${env} mayor 4 /sling      # comment as a person; /peek works the same`);
+    say("Ctrl-C stops it.");
+    await new Promise<void>((resolve) => process.once("SIGINT", () => resolve()));
+  }
+  await chosen.close();
+  // The App held to GitHub's contract to the end: a request outside its permissions is said, not thrown.
+  return await town.close().then(() => 0, (error: unknown) => {
+    say(`The App broke GitHub's contract: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  });
+}
+
+/**
+ * The agent the polecats run, and what the runner and the repository need for it: the stand-in
+ * script; or Claude Code, installed first, on the real model with ANTHROPIC_API_KEY, else on the
+ * scripted model, whose address the runner gives the polecat action as its `model-base-url`.
+ */
+async function chooseAgent(args: TownArgs, say: (line: string) => void): Promise<{ town: Omit<LocalTownOptions, "sandbox" | "tell">; close: () => Promise<void> }> {
+  if (args.agent === "command") {
+    const agents = reachableCopy(join(ROOT, "local-town/agents"), "gastown-town-agents-");
+    say("The agent: the stand-in script local-town/agents/hasty.sh (--agent command).");
+    return {
+      town: { agent: { kind: "command", command: join(agents, "hasty.sh") }, polecat: { readOnly: [agents] }, secrets: {} },
+      close: async () => undefined,
+    };
+  }
+  const agentCache = args.agentCache ?? DEFAULT_AGENT_CACHE;
+  await installClaude(agentCache, say);
+  const key = process.env["ANTHROPIC_API_KEY"];
+  if (key !== undefined && key !== "") {
+    say("The agent: Claude Code on Anthropic's API (ANTHROPIC_API_KEY is set).");
+    return { town: { agent: { kind: "claude" }, polecat: { readOnly: [], agentCache }, secrets: { ANTHROPIC_API_KEY: key } }, close: async () => undefined };
+  }
+  const server = await startScriptedModelServer({ apiKey: SCRIPTED_KEY, mainModel: SCRIPTED_MODEL, script: harborScript });
+  say(`The agent: Claude Code on a scripted model at ${server.url} (no ANTHROPIC_API_KEY).`);
+  return {
+    town: {
+      agent: { kind: "claude", model: SCRIPTED_MODEL },
+      polecat: { readOnly: [], agentCache, inputs: { "model-base-url": server.url } },
+      secrets: { ANTHROPIC_API_KEY: SCRIPTED_KEY },
+    },
+    close: async () => {
+      for (const request of server.requests) if (request.scriptError !== undefined) say(`The scripted model could not answer: ${request.scriptError}`);
+      await server.close();
+    },
+  };
+}
+
+process.exitCode = await main();
