@@ -53931,6 +53931,9 @@ function timestamp2(now) {
 
 // app/town/merge-queue.ts
 var MERGE_REQUEST_TYPE = "merge-request";
+function pullTitleOf(mergeRequestTitle) {
+  return mergeRequestTitle.replace(/^Merge #\d+: /, "");
+}
 function queueRef(repo, number4) {
   return `gastown:queue/${repo}#${number4}`;
 }
@@ -55125,10 +55128,9 @@ function refineryPullTitle(base, lines) {
 }
 function refineryPullBody(input2) {
   const { base, trial, lines, state } = input2;
-  const titleOf2 = (line) => line.title.replace(/^Merge #\d+: /, "");
   const rows = lines.map((line) => {
     const { request: request2 } = line;
-    return `| #${request2.number} | ${request2.bead === void 0 ? "\u2014" : `\`${request2.bead}\``} | ${plain(titleOf2(line))} | \`${request2.headSha.slice(0, 12)}\` |`;
+    return `| #${request2.number} | ${request2.bead === void 0 ? "\u2014" : `\`${request2.bead}\``} | ${plain(pullTitleOf(line.title))} | \`${request2.headSha.slice(0, 12)}\` |`;
   });
   const now = state.kind === "testing" ? "**Testing.** The gates are running on this branch's tip; nothing to review yet." : state.kind === "green" ? "**Green: ready for review.** Approve this pull request to land the batch." : `**Waiting:** ${state.why}`;
   return [
@@ -55146,7 +55148,7 @@ function refineryPullBody(input2) {
       baseSha: trial.baseSha,
       attempt: trial.attempt,
       standing: state.kind,
-      entries: lines.map((line) => ({ number: line.request.number, title: titleOf2(line) }))
+      entries: lines.map((line) => ({ number: line.request.number, title: pullTitleOf(line.title) }))
     }),
     "",
     `Gates: ${input2.gates}.`,
@@ -58203,7 +58205,7 @@ var BaseRefinery = class {
   /** The staging branch of a trial in `building` (as `ledger`, just written, has it), its refinery pull request and gates under way. */
   async build(trial, ledger2) {
     const branch = stagingBranch(this.base, trial.attempt);
-    const heads = trialRequests(ledger2, trial).map((request2) => ({ id: request2.id, number: request2.number, sha: trial.heads[request2.id] ?? request2.headSha, title: titleOf(ledger2, request2) }));
+    const heads = trialRequests(ledger2, trial).map((request2) => ({ id: request2.id, number: request2.number, sha: trial.heads[request2.id] ?? request2.headSha, title: pullTitleOf(titleOf(ledger2, request2)) }));
     const built = await buildStaging(this.town.github, this.repo, { branch, baseSha: trial.baseSha, heads });
     let ejected = [];
     const { ledger: after } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built at ${built.sha.slice(0, 12)}`, (current) => {
