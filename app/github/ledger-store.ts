@@ -14,6 +14,8 @@ import type { LedgerLanes } from "./ledger-lanes.js";
 
 export const LEDGER_PATH = ".beads/issues.jsonl";
 export const LEDGER_CONFIG_PATH = ".beads/config.yaml";
+/** The fields whose values `.beads/config.yaml` may add to Beads' own: custom statuses and types. */
+const CONFIGURABLE_FIELDS: ReadonlySet<string> = new Set(["status", "issue_type"]);
 /** GitHub refuses blobs over 100 MB; warn well before, refuse with room to spare. */
 export const SIZE_WARNING_BYTES = 25_000_000;
 export const SIZE_LIMIT_BYTES = 90_000_000;
@@ -176,11 +178,14 @@ export class LedgerStore {
   /**
    * The ledger in `text`. Its beads may use the statuses and types `.beads/config.yaml` adds to
    * Beads' own, which only the config says are allowed: a ledger that does not read without it is
-   * read again with it (`config`, one more request), so the many that use none cost nothing more.
+   * read again with it (`config`, one more request), so the many that use none cost nothing more,
+   * and so does a ledger broken in a way no config allows.
    */
   private async load(text: string, file: string, config: () => Promise<string | undefined>): Promise<Ledger> {
     const plain = readLedger(text, { file });
     if (plain.ok) return plain.ledger;
+    const configMayAllow = plain.problems.every((problem) => problem.severity !== "error" || CONFIGURABLE_FIELDS.has(problem.field));
+    if (!configMayAllow) throw new LedgerReadError(plain.problems);
     const configText = await config();
     if (configText === undefined) throw new LedgerReadError(plain.problems);
     return loadLedger(text, { file, config: parseLedgerConfig(configText, file.replace(LEDGER_PATH, LEDGER_CONFIG_PATH)) });

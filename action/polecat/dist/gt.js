@@ -34807,6 +34807,7 @@ function recordOutcomes(ledger2, outcomes, now2, customStatuses) {
 import { randomUUID } from "node:crypto";
 var LEDGER_PATH = ".beads/issues.jsonl";
 var LEDGER_CONFIG_PATH = ".beads/config.yaml";
+var CONFIGURABLE_FIELDS = /* @__PURE__ */ new Set(["status", "issue_type"]);
 var SIZE_WARNING_BYTES = 25e6;
 var SIZE_LIMIT_BYTES = 9e7;
 var LedgerStoreError = class extends Error {
@@ -34905,11 +34906,14 @@ var LedgerStore = class {
   /**
    * The ledger in `text`. Its beads may use the statuses and types `.beads/config.yaml` adds to
    * Beads' own, which only the config says are allowed: a ledger that does not read without it is
-   * read again with it (`config`, one more request), so the many that use none cost nothing more.
+   * read again with it (`config`, one more request), so the many that use none cost nothing more,
+   * and so does a ledger broken in a way no config allows.
    */
   async load(text4, file2, config2) {
     const plain = readLedger(text4, { file: file2 });
     if (plain.ok) return plain.ledger;
+    const configMayAllow = plain.problems.every((problem) => problem.severity !== "error" || CONFIGURABLE_FIELDS.has(problem.field));
+    if (!configMayAllow) throw new LedgerReadError(plain.problems);
     const configText = await config2();
     if (configText === void 0) throw new LedgerReadError(plain.problems);
     return loadLedger(text4, { file: file2, config: parseLedgerConfig(configText, file2.replace(LEDGER_PATH, LEDGER_CONFIG_PATH)) });

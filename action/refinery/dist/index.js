@@ -57152,6 +57152,7 @@ function changedBeadIds(before, after) {
 // app/github/ledger-store.ts
 var LEDGER_PATH = ".beads/issues.jsonl";
 var LEDGER_CONFIG_PATH = ".beads/config.yaml";
+var CONFIGURABLE_FIELDS = /* @__PURE__ */ new Set(["status", "issue_type"]);
 var SIZE_WARNING_BYTES = 25e6;
 var SIZE_LIMIT_BYTES = 9e7;
 var LedgerStoreError = class extends Error {
@@ -57250,11 +57251,14 @@ var LedgerStore = class {
   /**
    * The ledger in `text`. Its beads may use the statuses and types `.beads/config.yaml` adds to
    * Beads' own, which only the config says are allowed: a ledger that does not read without it is
-   * read again with it (`config`, one more request), so the many that use none cost nothing more.
+   * read again with it (`config`, one more request), so the many that use none cost nothing more,
+   * and so does a ledger broken in a way no config allows.
    */
   async load(text2, file2, config2) {
     const plain2 = readLedger(text2, { file: file2 });
     if (plain2.ok) return plain2.ledger;
+    const configMayAllow = plain2.problems.every((problem) => problem.severity !== "error" || CONFIGURABLE_FIELDS.has(problem.field));
+    if (!configMayAllow) throw new LedgerReadError(plain2.problems);
     const configText = await config2();
     if (configText === void 0) throw new LedgerReadError(plain2.problems);
     return loadLedger(text2, { file: file2, config: parseLedgerConfig(configText, file2.replace(LEDGER_PATH, LEDGER_CONFIG_PATH)) });
