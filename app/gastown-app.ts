@@ -5,6 +5,7 @@ import type { Probot } from "probot";
 import type { GitHubClient } from "./github/github-client.js";
 import { LedgerLanes } from "./github/ledger-lanes.js";
 import { realDependencies, type AppDependencies } from "./handlers/app-dependencies.js";
+import { CONVOY_WAKE_EVENTS, wakeConvoysOnEvent } from "./handlers/convoy-wake.js";
 import { withEventConfig } from "./handlers/event-config.js";
 import { handleIssueEvent } from "./handlers/issue-events.js";
 import { handleLedgerPush } from "./handlers/ledger-push.js";
@@ -45,7 +46,7 @@ const LEDGER_EVENTS = ["push"] as const;
 
 /** The webhook events the App handles; app.yml subscribes to exactly these (a test holds it). */
 export const HANDLED_EVENTS = [
-  ...ISSUE_EVENTS, ...MIRROR_EVENTS, ...MAIL_EVENTS, ...RUN_EVENTS, ...PULL_REQUEST_EVENTS, ...REFINERY_EVENTS, ...LEDGER_EVENTS,
+  ...ISSUE_EVENTS, ...MIRROR_EVENTS, ...CONVOY_WAKE_EVENTS, ...MAIL_EVENTS, ...RUN_EVENTS, ...PULL_REQUEST_EVENTS, ...REFINERY_EVENTS, ...LEDGER_EVENTS,
 ] as const;
 
 export interface AppOptions {
@@ -80,6 +81,11 @@ export function gastownApp(given: AppDependencies = realDependencies, options: A
     app.on([...MIRROR_EVENTS], async (context) => {
       const event = { name: context.name, payload: context.payload, github: context.octokit };
       await handleMirrorEvent(event, withEventConfig(deps, context.payload), await botLogin());
+    });
+    // Beside the mirror, sharing its reads: a tracked issue closed or a sub-issue added wakes its convoy (convoy-wake.ts).
+    app.on([...CONVOY_WAKE_EVENTS], async (context) => {
+      const event = { name: context.name, payload: context.payload, github: context.octokit };
+      await wakeConvoysOnEvent(event, withEventConfig(deps, context.payload), await botLogin());
     });
     app.on([...MAIL_EVENTS], async (context) => {
       await handleMail({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);

@@ -14,6 +14,8 @@ import type { LedgerLanes } from "./ledger-lanes.js";
 
 export const LEDGER_PATH = ".beads/issues.jsonl";
 export const LEDGER_CONFIG_PATH = ".beads/config.yaml";
+/** The fields whose values `.beads/config.yaml` may add to Beads' own: custom statuses and types. */
+const CONFIGURABLE_FIELDS: ReadonlySet<string> = new Set(["status", "issue_type"]);
 /** GitHub refuses blobs over 100 MB; warn well before, refuse with room to spare. */
 export const SIZE_WARNING_BYTES = 25_000_000;
 export const SIZE_LIMIT_BYTES = 90_000_000;
@@ -37,6 +39,11 @@ export interface LedgerStoreOptions {
   readonly lanes?: LedgerLanes;
   /** The sizes that warn and refuse; SIZE_WARNING_BYTES and SIZE_LIMIT_BYTES unless given. */
   readonly sizes?: { readonly warning: number; readonly limit: number };
+  /**
+   * Shares a read of the branch with other readers of the same event while it is in flight
+   * (handlers/event-config.ts), under `key`; none: each read is its own.
+   */
+  readonly sharedRead?: (key: string, read: () => Promise<LedgerState>) => Promise<LedgerState>;
 }
 
 export interface LedgerState {
@@ -89,6 +96,12 @@ export class LedgerStore {
    * branch's ref alone is asked for when it has not moved since: one request rather than four.
    */
   async read(known?: LedgerState): Promise<LedgerState> {
+    const { sharedRead } = this.options;
+    if (known !== undefined || sharedRead === undefined) return await this.readNow(known);
+    return await sharedRead(`${this.options.owner}/${this.options.repo}:${this.options.branch}`, () => this.readNow());
+  }
+
+  private async readNow(known?: LedgerState): Promise<LedgerState> {
     const commit = await this.branchCommit();
     if (known !== undefined && commit !== undefined && commit === known.commit) return known;
     if (commit === undefined) return { ledger: Ledger.empty(), commit: undefined, tree: undefined };
@@ -165,11 +178,14 @@ export class LedgerStore {
   /**
    * The ledger in `text`. Its beads may use the statuses and types `.beads/config.yaml` adds to
    * Beads' own, which only the config says are allowed: a ledger that does not read without it is
-   * read again with it (`config`, one more request), so the many that use none cost nothing more.
+   * read again with it (`config`, one more request), so the many that use none cost nothing more,
+   * and so does a ledger broken in a way no config allows.
    */
   private async load(text: string, file: string, config: () => Promise<string | undefined>): Promise<Ledger> {
     const plain = readLedger(text, { file });
     if (plain.ok) return plain.ledger;
+    const configMayAllow = plain.problems.every((problem) => problem.severity !== "error" || CONFIGURABLE_FIELDS.has(problem.field));
+    if (!configMayAllow) throw new LedgerReadError(plain.problems);
     const configText = await config();
     if (configText === undefined) throw new LedgerReadError(plain.problems);
     return loadLedger(text, { file, config: parseLedgerConfig(configText, file.replace(LEDGER_PATH, LEDGER_CONFIG_PATH)) });
@@ -187,7 +203,8 @@ export class LedgerStore {
   private async write(message: string | (() => string), mutate: (ledger: Ledger) => Ledger, options: UpdateOptions): Promise<Written> {
     const maxAttempts = this.options.maxAttempts ?? 8;
     for (let attempt = 1; ; attempt++) {
-      const state = attempt === 1 && options.from ? options.from : await this.read();
+      // After a lost race the branch is read afresh, never shared with a read that began before it.
+      const state = attempt === 1 ? options.from ?? await this.read() : await this.readNow();
       const next = mutate(state.ledger);
       if (next === state.ledger) return { state, changed: false, attempts: attempt };
       const files = options.files ? await options.files(state, next) : [];

@@ -14,6 +14,7 @@ export interface StagingHead {
   readonly id: string;
   readonly number: number;
   readonly sha: string;
+  /** The pull request's own title. */
   readonly title: string;
 }
 

@@ -5,6 +5,7 @@ import type { ConfigTexts } from "../config/repository-config.js";
 import { fetchConfigTexts } from "../github/config-files.js";
 import type { GitHubClient } from "../github/github-client.js";
 import type { LedgerLanes } from "../github/ledger-lanes.js";
+import type { LedgerState } from "../github/ledger-store.js";
 import type { MirrorChange } from "../mirror/mirror-changes.js";
 import { repositoryFormulaLibrary } from "../github/repository-formulas.js";
 import type { FormulaLibrary } from "../molecules/resolve-formula.js";
@@ -29,6 +30,8 @@ export interface AppDependencies {
   readonly ledgerLanes?: LedgerLanes;
   /** One process's mirror changes, batched per repository (mirror-batch.ts); gastownApp() makes them. */
   readonly mirrorBatches?: MirrorBatches<MirrorChange>;
+  /** A ledger read shared by the handlers of one event (event-config.ts); none: each reads its own. */
+  readonly shareLedgerRead?: (key: string, read: () => Promise<LedgerState>) => Promise<LedgerState>;
   /** The refinery's step an event wakes (handlers/refinery-run.ts) unless given; tests pass a spy. */
   readonly refinery?: typeof runRefinery;
 }

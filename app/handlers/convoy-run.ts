@@ -1,6 +1,7 @@
 // One step of a convoy (app/town/convoy.ts), level-triggered: a sling of the tracking issue, a
-// landing of tracked work (refinery-outcomes.ts) and every patrol pass run the same step, which
-// recomputes everything from GitHub and the ledgers, so a wake that was missed is repaired.
+// landing of tracked work (refinery-outcomes.ts), a tracked issue closed or a sub-issue added on
+// GitHub (convoy-wake.ts) and every patrol pass run the same step, which recomputes everything
+// from GitHub and the ledgers, so a wake that was missed is repaired.
 //   1. the convoy bead (made by a sling; a wake or the patrol only advances an open one)
 //   2. the facts: the tracking issue's sub-issues; per repository its town and ledger; per
 //      sub-issue not yet slung, its blockers; per other repository with one to sling, the
@@ -8,7 +9,9 @@
 //   3. the plan committed into the convoy bead (compare-and-swap) before anything it permits, so
 //      two steps at once sling each sub-issue once
 //   4. the sub-issues this commit marked slung, slung in their own repositories' towns
-//   5. the tracking comment, edited in place; when the convoy is done, the tracking issue closed
+//   5. the tracking comment, edited in place
+// A convoy that is done skips 3 and 4: its comment says so and its issue is closed before the
+// commit that closes it (closeConvoy), so a crash between them is finished by the next step.
 //
 // Each sub-issue is slung as `/sling` would sling it, by the App on the slinger's word: slingIssue
 // puts `gt:sling` on it (so the issue shows it is slung and taking the label off unslings, as for
@@ -81,7 +84,14 @@ export async function advanceConvoy(town: TownEvent, number: number, seen?: { re
     const plan = found === undefined ? undefined : planWave(found, facts, now);
     return { plan, ledger: plan === undefined ? current : withConvoy(current, plan.convoy, now) };
   };
-  let plan = step(ledger).plan;
+  const titles = new Map(subs.map((s) => [`${s.owner}/${s.repo}#${s.number}`, s.payload.title]));
+  const issue = { owner: town.owner, repo: town.repo, issue_number: number };
+  const view = (convoy: Convoy, more: readonly string[] = []) => renderConvoyComment({ convoy, titles, notes: [...towns.notes(), ...more] });
+  const first = step(ledger).plan;
+  if (first === undefined) return undefined;
+  if (first.done) return await closeConvoy(town, first, view, seen?.state, step);
+
+  let plan: WavePlan | undefined = first;
   // A step that changes nothing on the ledger it read writes nothing (a stale read is the next step's to repair).
   const idle = step(ledger).ledger === ledger;
   const written = idle ? { changed: false, state: seen?.state } : await town.store.update(() => stepMessage(ref, plan), (current) => {
@@ -90,9 +100,11 @@ export async function advanceConvoy(town: TownEvent, number: number, seen?: { re
     return next.ledger;
   }, seen?.state ? { from: seen.state } : {});
   if (plan === undefined) return undefined;
-  const planned = plan;
+  const planned: WavePlan = plan;
+  // Every tracked issue done since this step read the facts: the next step closes it.
+  if (planned.done) return { ref, slung: [], closed: false };
   const slung: string[] = [];
-  const notes = towns.notes();
+  const notes: string[] = [];
   if (written.changed) {
     for (const tracked of planned.sling) {
       const sub = subs.find((s) => `${s.owner}/${s.repo}` === tracked.repo && s.number === tracked.number);
@@ -111,9 +123,7 @@ export async function advanceConvoy(town: TownEvent, number: number, seen?: { re
     }
   }
 
-  const titles = new Map(subs.map((s) => [`${s.owner}/${s.repo}#${s.number}`, s.payload.title]));
-  const issue = { owner: town.owner, repo: town.repo, issue_number: number };
-  const comment = await upsertMarkedComment(town.github, issue, CONVOY_MARKER, renderConvoyComment({ convoy: planned.convoy, titles, notes }), { botLogin: town.botLogin });
+  const comment = await upsertMarkedComment(town.github, issue, CONVOY_MARKER, view(planned.convoy, notes), { botLogin: town.botLogin });
   if (comment.id !== planned.convoy.commentId) {
     await town.store.update(`Convoy of ${repo}#${number}: its comment is ${comment.id}`, (ledger) => {
       const current = convoyOf(ledger, ref);
@@ -121,27 +131,62 @@ export async function advanceConvoy(town: TownEvent, number: number, seen?: { re
       // Unless a sling since wrote to this ledger, the step's own commit is its tip.
     }, written.state === undefined || (written.changed && planned.sling.some((t) => t.repo === repo)) ? {} : { from: written.state });
   }
-  const closed = written.changed && planned.done;
-  if (closed) await closeIssue(town.github, issue);
-  return { ref, slung, closed };
+  return { ref, slung, closed: false };
+}
+
+/**
+ * The convoy done: its comment says so and its tracking issue is closed before the commit that
+ * closes its bead, never after. A crash between them leaves the convoy open in the ledger, and the
+ * next step (a wake, or the patrol's pass) finds it done again and finishes: the comment is the
+ * same text, so it is left as it is, and the issue is closed already, so GitHub changes nothing.
+ * Two steps at once both say and close the same; the ledger lets one of them commit.
+ */
+async function closeConvoy(
+  town: TownEvent, plan: WavePlan, view: (convoy: Convoy) => string, from: LedgerState | undefined,
+  step: (ledger: Ledger) => { readonly plan: WavePlan | undefined; readonly ledger: Ledger },
+): Promise<ConvoyStep> {
+  const { convoy } = plan;
+  const issue = { owner: town.owner, repo: town.repo, issue_number: convoy.number };
+  const comment = await upsertMarkedComment(town.github, issue, CONVOY_MARKER, view(convoy), { botLogin: town.botLogin });
+  await closeIssue(town.github, issue);
+  const now = town.deps.clock();
+  const written = await town.store.update(stepMessage(convoy.ref, plan), (current) => {
+    const next = step(current);
+    return next.plan?.done === true ? withConvoy(current, { ...next.plan.convoy, commentId: comment.id }, now) : current;
+  }, from ? { from } : {});
+  return { ref: convoy.ref, slung: [], closed: written.changed };
 }
 
 /** Landed work wakes the convoys it belongs to (`convoy` on its bead), wherever they live. */
 export async function wakeConvoys(town: TownEvent, works: readonly (Bead | undefined)[]): Promise<void> {
-  const refs = new Set(works.map((work) => (work === undefined ? undefined : gastownString(work, "convoy"))).filter((ref) => ref !== undefined));
+  const refs = works.map((work) => (work === undefined ? undefined : gastownString(work, "convoy"))).filter((ref) => ref !== undefined);
+  // A courtesy wake: the landing it follows is done and must finish (its staging branch deleted),
+  // whatever the convoy's repository answers. A tracking repository whose ledger does not read,
+  // or a failed request, holds up no landing: the patrol steps the convoy.
+  await stepConvoys(town, refs, { courtesy: true });
+}
+
+/**
+ * Steps the convoys `refs` name, wherever they live: those of this town's repository from
+ * `seen` (its ledger as the caller just read it), the others' from their own. Each once.
+ */
+export async function stepConvoys(
+  town: TownEvent, refs: readonly string[], options: { readonly seen?: { readonly ledger: Ledger; readonly state?: LedgerState }; readonly courtesy?: boolean } = {},
+): Promise<ConvoyStep[]> {
   const towns = new RepositoryTowns(town);
-  for (const ref of refs) {
+  const steps: ConvoyStep[] = [];
+  for (const ref of new Set(refs)) {
     const where = parseConvoyRef(ref);
-    const home = where === undefined ? undefined : await towns.get(`${where.owner}/${where.repo}`);
-    if (where === undefined || home === undefined || typeof home === "string") continue;
+    if (where === undefined) continue;
     try {
-      await advanceConvoy(home, where.number);
-    } catch {
-      // A courtesy wake: the landing it follows is done and must finish (its staging branch
-      // deleted), whatever the convoy's repository answers. A tracking repository whose ledger
-      // does not read, or a failed request, holds up no landing: the patrol steps the convoy.
+      const home = await towns.get(`${where.owner}/${where.repo}`);
+      const step = typeof home === "string" ? undefined : await advanceConvoy(home, where.number, home === town ? options.seen : undefined);
+      if (step !== undefined) steps.push(step);
+    } catch (error) {
+      if (options.courtesy !== true) throw error;
     }
   }
+  return steps;
 }
 
 /** The patrol's pass over the convoys whose tracking issues live in this rig: each open one stepped. */

@@ -25,7 +25,7 @@ import { baseRules, checkRunsOn, gatesRunOn, statusesOn, type BaseRules } from "
 import { beadStatus } from "../ledger/bead-schema.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
 import type { Ledger } from "../ledger/ledger.js";
-import { MERGE_REQUEST_TYPE, mergeRequestOf, queueOrder, type MergeRequest } from "../town/merge-queue.js";
+import { MERGE_REQUEST_TYPE, mergeRequestOf, pullTitleOf, queueOrder, type MergeRequest } from "../town/merge-queue.js";
 import {
   abandonTrial, advanceTrial, dequeueTrial, ejectAtBuild, noteTrial, rebuildTrial, recordLanded, recordVerdict, slotOf, startTrial,
   trialOutdated, trialRequests, type TrialState,
@@ -150,7 +150,7 @@ class BaseRefinery {
   /** The staging branch of a trial in `building` (as `ledger`, just written, has it), its refinery pull request and gates under way. */
   private async build(trial: TrialState, ledger: Ledger): Promise<void> {
     const branch = stagingBranch(this.base, trial.attempt);
-    const heads = trialRequests(ledger, trial).map((request) => ({ id: request.id, number: request.number, sha: trial.heads[request.id] ?? request.headSha, title: titleOf(ledger, request) }));
+    const heads = trialRequests(ledger, trial).map((request) => ({ id: request.id, number: request.number, sha: trial.heads[request.id] ?? request.headSha, title: pullTitleOf(titleOf(ledger, request)) }));
     const built = await buildStaging(this.town.github, this.repo, { branch, baseSha: trial.baseSha, heads });
     let ejected: Awaited<ReturnType<typeof ejectAtBuild>>["ejected"] = [];
     const { ledger: after } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built at ${built.sha.slice(0, 12)}`, (current) => {

@@ -52,6 +52,7 @@ export async function openTown(ref: RepositoryRef, deps: AppDependencies): Promi
     sleep: deps.sleep,
     random: deps.random,
     ...(deps.ledgerLanes ? { lanes: deps.ledgerLanes } : {}),
+    ...(deps.shareLedgerRead ? { sharedRead: deps.shareLedgerRead } : {}),
   });
   return { kind: "on", town: { ...ref, config, store, fallbackPrefix, deps } };
 }

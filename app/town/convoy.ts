@@ -82,6 +82,18 @@ export function openConvoys(ledger: Ledger): Convoy[] {
     .map(readConvoy);
 }
 
+/**
+ * The convoys this ledger shows tracking the issue `repo#number` (at `url`): the open ones of this
+ * ledger that list it, and the one its work bead here was slung for (`convoy`, withConvoyWork),
+ * which may live in another repository's ledger. Refs, each once.
+ */
+export function convoysTracking(ledger: Ledger, issue: { readonly repo: string; readonly number: number; readonly url: string }): string[] {
+  const listing = openConvoys(ledger).filter((c) => c.tracked.some((t) => t.repo === issue.repo && t.number === issue.number)).map((c) => c.ref);
+  const work = beadByExternalRef(ledger, issue.url);
+  const slungFor = work === undefined ? undefined : gastownString(work, "convoy");
+  return [...new Set([...listing, ...(slungFor === undefined ? [] : [slungFor])])];
+}
+
 function readConvoy(bead: Bead): Convoy {
   const meta = gastownMetadata(bead);
   const ref = bead.external_ref ?? "";
@@ -149,12 +161,16 @@ export type WorkState =
   | { readonly kind: "escalated" }
   | { readonly kind: "working"; readonly status: string };
 
-/** A sub-issue's work bead as the convoy counts it. */
+/**
+ * A sub-issue's work bead as the convoy counts it. An open bead never slung is no work yet: the
+ * mirror imports every issue as one, and the convoy's sling hooks that very bead.
+ */
 export function workStateOf(bead: Bead | undefined): WorkState {
   if (bead === undefined) return { kind: "none" };
   const status = beadStatus(bead);
   if (status === "closed") return bead.close_reason === "merged" ? { kind: "landed" } : { kind: "closed" };
   if (status !== "hooked" && gastownString(bead, "exit") === "ESCALATE") return { kind: "escalated" };
+  if (status === "open" && gastownString(bead, "slung_at") === undefined) return { kind: "none" };
   const waiting = status !== "hooked" && gastownString(bead, "waiting_since") !== undefined;
   return { kind: "working", status: waiting ? "waiting for a free polecat" : status };
 }
@@ -226,9 +242,14 @@ export function withConvoy(ledger: Ledger, convoy: Convoy, now: Date): Ledger {
   const at = timestamp(now);
   const closing = convoy.status === "closed" && current.status !== "closed";
   const next: Bead = { ...bead, status: convoy.status, updated_at: at, ...(closing ? { closed_at: at, close_reason: "landed" } : {}) };
-  return ledger.withBead(withGastownMetadata(next, {
+  const written = ledger.withBead(withGastownMetadata(next, {
     wave: convoy.wave, tracked: convoy.tracked, comment_id: convoy.commentId,
   }));
+  // The tracking issue's own bead (the mirror's import of it) closes with it, as the issue does:
+  // the App's closing of the issue is its own event, which the mirror never takes in.
+  const issueBead = closing ? written.beads().find((b) => b.issue_type !== CONVOY_TYPE && b.external_ref?.endsWith(`/${convoy.repo}/issues/${convoy.number}`)) : undefined;
+  return issueBead === undefined || beadStatus(issueBead) === "closed" ? written :
+    written.withBead({ ...issueBead, status: "closed", closed_at: at, close_reason: "landed", updated_at: at });
 }
 
 /**

@@ -61,6 +61,16 @@ export type Queued =
   | { readonly kind: "moved"; readonly request: MergeRequest; readonly from: string };
 
 /** The `external_ref` a pull request's merge-request bead is found by. */
+/** A merge request bead's title: `Merge #N: <the pull request's title>`, as short as a commit subject may be. */
+export function mergeRequestTitle(number: number, pullTitle: string): string {
+  return `Merge #${number}: ${pullTitle}`.slice(0, 200);
+}
+
+/** The pull request's own title, from its merge request bead's. */
+export function pullTitleOf(mergeRequestTitle: string): string {
+  return mergeRequestTitle.replace(/^Merge #\d+: /, "");
+}
+
 export function queueRef(repo: string, number: number): string {
   return `gastown:queue/${repo}#${number}`;
 }
@@ -78,7 +88,7 @@ export function queuePull(ledger: Ledger, pull: QueuedPull, input: { readonly by
     const moved = withGastownMetadata({ ...found, updated_at: now }, { head: pull.head, head_sha: pull.headSha, base: pull.base });
     return { ledger: ledger.withBead(moved), outcome: { kind: "moved", request: mergeRequestOf(moved) as MergeRequest, from: request.headSha } };
   }
-  const title = `Merge #${pull.number}: ${pull.title}`.slice(0, 200);
+  const title = mergeRequestTitle(pull.number, pull.title);
   const id = found?.id ?? newBeadId({ prefix: input.prefix, title, description: ref, creator: input.by, createdAt: input.now }, ledger.records);
   const request = fromPull(id, pull, input.by, now);
   const bead: Bead = withGastownMetadata({

@@ -8,7 +8,7 @@ import type { Digest } from "../molecules/digest.js";
 import { digestId } from "../molecules/digest.js";
 import { timestamp } from "../molecules/pour.js";
 import { fenced, withoutMentions } from "./fenced-text.js";
-import type { MergeRequest } from "./merge-queue.js";
+import { pullTitleOf, type MergeRequest } from "./merge-queue.js";
 import type { TestedRun, TrialState } from "./refinery.js";
 import { batchDiagram, bisectionDiagram, numbers, type RunNow } from "./refinery-diagram.js";
 import type { RedGate } from "./staging-verdict.js";
@@ -48,10 +48,9 @@ export function refineryPullBody(input: {
   readonly tested: readonly TestedRun[];
 }): string {
   const { base, trial, lines, state } = input;
-  const titleOf = (line: BatchLine) => line.title.replace(/^Merge #\d+: /, "");
   const rows = lines.map((line) => {
     const { request } = line;
-    return `| #${request.number} | ${request.bead === undefined ? "—" : `\`${request.bead}\``} | ${plain(titleOf(line))} | \`${request.headSha.slice(0, 12)}\` |`;
+    return `| #${request.number} | ${request.bead === undefined ? "—" : `\`${request.bead}\``} | ${plain(pullTitleOf(line.title))} | \`${request.headSha.slice(0, 12)}\` |`;
   });
   const now = state.kind === "testing" ? "**Testing.** The gates are running on this branch's tip; nothing to review yet."
     : state.kind === "green" ? "**Green: ready for review.** Approve this pull request to land the batch."
@@ -68,7 +67,7 @@ export function refineryPullBody(input: {
     "",
     batchDiagram({
       base, baseSha: trial.baseSha, attempt: trial.attempt, standing: state.kind,
-      entries: lines.map((line) => ({ number: line.request.number, title: titleOf(line) })),
+      entries: lines.map((line) => ({ number: line.request.number, title: pullTitleOf(line.title) })),
     }),
     "",
     `Gates: ${input.gates}.`,

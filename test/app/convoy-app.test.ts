@@ -16,6 +16,7 @@ import { gastownMetadata, gastownString, withGastownMetadata } from "../../app/m
 import { squash } from "../../app/molecules/squash.js";
 import { polecatBranch } from "../../app/town/polecat-names.js";
 import { unhooked } from "../../app/town/sling.js";
+import { DEFAULT_APP_EVENTS } from "../emulator/emulator.js";
 import { POLECAT_WORKFLOW, startTown, type Town } from "./app-harness.js";
 import { parseDiagrams } from "../town/mermaid-parser.js";
 import { GATES_WORKFLOW } from "./refinery-harness.js";
@@ -29,16 +30,23 @@ afterEach(async () => {
 
 const TOWN = "octo/town";
 const PUMPS = "octo/pumps";
-// The mirror off, in both repositories as the harness does for the town's: the convoy's beads are
-// the sling's imports, not the mirror's of the issues the test opens.
-const settings = (cap: number) => `limits:\n  max_polecats: ${cap}\nrefinery:\n  mode: direct\n  gates: { commands: [npm test], checks: none }\nmirror:\n  enabled: false\n`;
+// The mirror off unless asked, in both repositories as the harness does for the town's: the
+// convoy's beads are then the sling's imports, not the mirror's of the issues the test opens.
+const settings = (cap: number, mirror = false) =>
+  `limits:\n  max_polecats: ${cap}\nrefinery:\n  mode: direct\n  gates: { commands: [npm test], checks: none }\n${mirror ? "" : "mirror:\n  enabled: false\n"}`;
 const deps = () => ({ ...realDependencies, clock: () => town.clock.now, random: () => 0.5, sleep: async () => undefined });
+/** The events an installation that takes sub-issue changes subscribes to. */
+const WITH_SUB_ISSUES = [...DEFAULT_APP_EVENTS, "sub_issues", "issue_dependencies"];
 
-async function start(pumps: Record<string, string> = {}): Promise<void> {
-  town = await startTown({ files: { ".github/gastown.yml": settings(1), ".github/workflows/gastown-gates.yml": GATES_WORKFLOW } });
+async function start(options: { readonly events?: readonly string[]; readonly mirror?: boolean } = {}): Promise<void> {
+  const mirror = options.mirror === true;
+  town = await startTown({
+    files: { ".github/gastown.yml": settings(1, mirror), ".github/workflows/gastown-gates.yml": GATES_WORKFLOW },
+    ...(options.events ? { events: options.events } : {}), ...(mirror ? { mirror: true, pushes: true } : {}),
+  });
   await town.github.addRepo({
     owner: "octo", name: "pumps",
-    files: { "README.md": "# Pumps\n", ".github/gastown.yml": settings(1), ".github/workflows/gastown-polecat.yml": POLECAT_WORKFLOW, ".github/workflows/gastown-gates.yml": GATES_WORKFLOW, ...pumps },
+    files: { "README.md": "# Pumps\n", ".github/gastown.yml": settings(1, mirror), ".github/workflows/gastown-polecat.yml": POLECAT_WORKFLOW, ".github/workflows/gastown-gates.yml": GATES_WORKFLOW },
   });
   town.github.setCollaborator(PUMPS, "mayor", "maintain");
   town.github.setCollaborator(PUMPS, "ann", "write");
@@ -295,10 +303,16 @@ describe("a convoy's reach", () => {
     expect(await ledgerTip()).toBe(tip);
     expect(convoyComments()[0]?.body).toBe(comment);
 
-    // People close the three sub-issues themselves; no event wakes the convoy, and the patrol finds them done.
+    // People close the three sub-issues themselves. town#2, slung, wakes the convoy at once; pumps#1
+    // was never slung and its repository has the mirror off, so its closing is the patrol's to find.
     await town.as("mayor", "PATCH", `/repos/${TOWN}/issues/2`, { state: "closed" });
+    await town.deliver();
     await town.as("mayor", "PATCH", `/repos/${PUMPS}/issues/1`, { state: "closed" });
     await town.deliver();
+    expect(table().slice(0, 2)).toEqual([
+      "| octo/town#2 | Fix the town pumps | ✔️ closed |",
+      "| octo/pumps#1 | Seal the valves | ⛔ not slung: @bob has read access to octo/pumps; driving Gas Town here takes write (trust.permission in .github/gastown.yml) |",
+    ]);
     await patrol(TOWN);
     expect(table()).toEqual([
       "| octo/town#2 | Fix the town pumps | ✔️ closed |",
@@ -364,4 +378,198 @@ describe("an epic", () => {
       "| octo/town#3 | Fill the pipes | 🛬 landed |",
     ]);
   });
+});
+
+describe("wakes from GitHub", () => {
+  it("a sub-issue a person closes in another repository moves its convoy at once; an issue no convoy tracks costs no request", async () => {
+    await start({ events: WITH_SUB_ISSUES });
+    const tracking = await open(TOWN, "Refit the waterworks", ["gt:convoy"]);
+    const valves = await open(PUMPS, "Seal the valves");
+    const gauges = await open(PUMPS, "Fit the gauges");
+    for (const sub of [valves, gauges]) await addSub(tracking.number, sub);
+    await blockBy(PUMPS, gauges.number, valves);
+    const stray = await open(TOWN, "Sweep the yard");
+    await town.deliver();
+    await sling();
+    expect(table()).toEqual([
+      "| octo/pumps#1 | Seal the valves | 🪝 slung |",
+      "| octo/pumps#2 | Fit the gauges | ⏳ waiting: blocked by octo/pumps#1 |",
+    ]);
+
+    // An issue no convoy tracks, closed: the settings every handler of the delivery shares, and nothing more.
+    let sentBefore = town.sent.length;
+    await town.as("ann", "PATCH", `/repos/${TOWN}/issues/${stray.number}`, { state: "closed" });
+    await town.deliver();
+    expect(town.sent.slice(sentBefore).map((s) => `${s.method} ${s.url}`)).toEqual(["GET /repos/octo/town/contents/.github%2Fgastown.yml"]);
+
+    // ann closes pumps#1 herself: the delivery to octo/pumps finds its convoy through the slung bead
+    // there, and the convoy's step counts it and slings pumps#2 at once, with no patrol.
+    sentBefore = town.sent.length;
+    await town.as("ann", "PATCH", `/repos/${PUMPS}/issues/1`, { state: "closed" });
+    await town.deliver();
+    expect(town.sent.slice(sentBefore).slice(0, 5).map((s) => `${s.method} ${s.url}`)).toEqual([
+      "GET /repos/octo/pumps/contents/.github%2Fgastown.yml",
+      "GET /repos/octo/pumps/contents/.beads%2Fissues.jsonl?ref=refs%2Fheads%2Fgastown%2Fledger",
+      // The convoy's home: its default branch, settings and ledger.
+      "GET /repos/octo/town",
+      "GET /repos/octo/town/contents/.github%2Fgastown.yml",
+      "GET /repos/octo/town/contents/.beads%2Fissues.jsonl?ref=refs%2Fheads%2Fgastown%2Fledger",
+    ]);
+    expect(table()).toEqual([
+      "| octo/pumps#1 | Seal the valves | ✔️ closed |",
+      "| octo/pumps#2 | Fit the gauges | 🪝 slung |",
+    ]);
+    expect(gastownMetadata(await convoyBead()).wave).toBe(2);
+    expect(issueIn(PUMPS, 2).labels).toContain("gt:sling");
+  });
+
+  it("a sub-issue added to the tracking issue goes in the next wave, one removed stops being tracked, and a parent that is no convoy costs nothing", async () => {
+    await start({ events: WITH_SUB_ISSUES });
+    const tracking = await open(TOWN, "Refit the waterworks", ["gt:convoy"]);
+    await addSub(tracking.number, await open(TOWN, "Fix the town pumps"));
+    const plain = await open(TOWN, "Tidy the shed");
+    const later = await open(PUMPS, "Seal the valves");
+    const child = await open(TOWN, "Oil the hinges");
+    await town.deliver();
+    await sling();
+    expect(table()).toEqual(["| octo/town#2 | Fix the town pumps | 🪝 slung |"]);
+
+    // A sub-issue under a parent that is no convoy: each of GitHub's two deliveries reads the
+    // settings (the mirror's, shared), and the wake asks nothing.
+    let sentBefore = town.sent.length;
+    await addSub(plain.number, child);
+    const quiet = await town.deliver();
+    expect(quiet.map((d) => `${d.event}.${String((d.payload as { action?: string }).action)}`)).toEqual(["sub_issues.sub_issue_added", "sub_issues.parent_issue_added"]);
+    expect(town.sent.slice(sentBefore).map((s) => `${s.method} ${s.url}`)).toEqual([
+      "GET /repos/octo/town/contents/.github%2Fgastown.yml", "GET /repos/octo/town/contents/.github%2Fgastown.yml",
+    ]);
+
+    // pumps#1 added to the convoy: slung in wave 2 by the delivery to the tracking issue's repository alone.
+    sentBefore = town.sent.length;
+    await addSub(tracking.number, later);
+    await town.deliver();
+    expect(town.sent.slice(sentBefore).filter((s) => s.url.includes("/sub_issues")).map((s) => `${s.method} ${s.url}`)).toEqual([
+      "GET /repos/octo/town/issues/1/sub_issues?per_page=100&page=1",
+    ]);
+    expect(table()).toEqual([
+      "| octo/town#2 | Fix the town pumps | 🪝 slung: hooked |",
+      "| octo/pumps#1 | Seal the valves | 🪝 slung |",
+    ]);
+    expect(runsIn(PUMPS)).toHaveLength(1);
+    expect(gastownMetadata(await convoyBead())).toMatchObject({ wave: 2 });
+
+    // Taken out again: no longer tracked (its own sling goes on, as any sling's would).
+    await town.as("mayor", "DELETE", `/repos/${TOWN}/issues/${tracking.number}/sub_issue`, { sub_issue_id: later.id });
+    await town.deliver();
+    expect(table()).toEqual(["| octo/town#2 | Fix the town pumps | 🪝 slung: hooked |"]);
+    expect((gastownMetadata(await convoyBead()).tracked as { number: number }[]).map((t) => t.number)).toEqual([2]);
+  });
+
+  it("the convoy's own closing of its issue wakes nothing, and a crash before the closing commit is finished by the next patrol, once", async () => {
+    await start({ events: WITH_SUB_ISSUES });
+    const tracking = await open(TOWN, "Refit the waterworks", ["gt:convoy"]);
+    await addSub(tracking.number, await open(TOWN, "Fix the town pumps"));
+    await town.deliver();
+    await sling();
+
+    // The last sub-issue closed by a person: the step says so and closes the tracking issue, then
+    // its commit fails (GitHub answers 500 moving the ledger's ref).
+    await town.as("mayor", "PATCH", `/repos/${TOWN}/issues/2`, { state: "closed" });
+    town.github.inject({ kind: "status", status: 500, operationId: "git/update-ref" });
+    await expect(town.deliver()).rejects.toThrow();
+    expect(issueIn(TOWN, 1)).toMatchObject({ state: "closed", stateReason: "completed" });
+    expect(await convoyBead()).toMatchObject({ status: "open" });
+    const said = convoyComments()[0]?.body ?? "";
+    expect(said.split("\n").slice(1, 4)).toEqual([
+      "### Gas Town · ✅ Convoy landed", "", "All 1 tracked issue landed or closed, so this convoy is done and its issue closed.",
+    ]);
+
+    // GitHub's deliveries of the App's own comment edit and closing: no request.
+    const sentBefore = town.sent.length;
+    const own = await town.deliver();
+    expect(own.map((d) => `${d.event}.${String((d.payload as { action?: string }).action)}`)).toEqual(["issue_comment.edited", "issues.closed"]);
+    expect(town.sent.slice(sentBefore)).toEqual([]);
+
+    // The patrol finds the convoy open and done: the comment is left as it is, the issue closed again changes nothing, the bead closes.
+    const patrolFrom = town.sent.length;
+    await patrol(TOWN);
+    expect(town.sent.slice(patrolFrom).filter((s) => s.method !== "GET").map((s) => `${s.method} ${s.url}`)).toEqual([
+      "PATCH /repos/octo/town/issues/1",
+      "POST /repos/octo/town/git/trees", "POST /repos/octo/town/git/commits", "PATCH /repos/octo/town/git/refs/heads%2Fgastown%2Fledger",
+    ]);
+    expect(await convoyBead()).toMatchObject({ status: "closed", close_reason: "landed" });
+    expect(gastownMetadata(await convoyBead()).comment_id).toBe(convoyComments()[0]?.id);
+    expect(convoyComments().map((c) => c.body)).toEqual([said]);
+    expect(issueIn(TOWN, 1).comments.filter((c) => c.user === "gastown[bot]" && c.body.includes("landed"))).toHaveLength(1);
+    expect(await town.deliver()).toEqual([]);
+
+    // And the next pass has nothing left to do for it.
+    const idleFrom = town.sent.length;
+    await patrol(TOWN);
+    expect(town.sent.slice(idleFrom).filter((s) => s.method !== "GET")).toEqual([]);
+  });
+});
+
+describe("a convoy with the mirror on", () => {
+  it("over two repositories: one bead per issue, lands in waves and closes, and an issue no convoy tracks costs only the mirror's requests", async () => {
+    await start({ events: WITH_SUB_ISSUES, mirror: true });
+    const tracking = await open(TOWN, "Refit the waterworks", ["gt:convoy"]);
+    const pipes = await open(TOWN, "Lay the pipes");
+    const valves = await open(PUMPS, "Seal the valves");
+    const gauges = await open(PUMPS, "Fit the gauges");
+    const stray = await open(TOWN, "Sweep the yard");
+    for (const sub of [pipes, valves, gauges]) await addSub(tracking.number, sub);
+    await blockBy(PUMPS, gauges.number, valves);
+    await town.deliver();
+    await town.deliver();
+
+    await sling();
+    await town.deliver();
+    expect(table()).toEqual([
+      "| octo/town#2 | Lay the pipes | 🪝 slung |",
+      "| octo/pumps#1 | Seal the valves | 🪝 slung |",
+      "| octo/pumps#2 | Fit the gauges | ⏳ waiting: blocked by octo/pumps#1 |",
+    ]);
+
+    // An issue no convoy tracks, closed: the mirror's settings, ledger read and commit, and not one request more.
+    const sentBefore = town.sent.length;
+    await town.as("ann", "PATCH", `/repos/${TOWN}/issues/${stray.number}`, { state: "closed" });
+    await town.deliver();
+    expect(town.sent.slice(sentBefore).map((s) => `${s.method} ${s.url.replace(/\/[0-9a-f]{40}/, "/SHA")}`)).toEqual([
+      "GET /repos/octo/town/contents/.github%2Fgastown.yml",
+      "GET /repos/octo/town/git/ref/heads%2Fgastown%2Fledger",
+      "GET /repos/octo/town/git/commits/SHA",
+      "GET /repos/octo/town/git/trees/SHA?recursive=1",
+      "GET /repos/octo/town/git/blobs/SHA",
+      "POST /repos/octo/town/git/trees",
+      "POST /repos/octo/town/git/commits",
+      "PATCH /repos/octo/town/git/refs/heads%2Fgastown%2Fledger",
+    ]);
+
+    await land(PUMPS, await completed(PUMPS, 1));
+    await town.deliver();
+    expect(table()).toEqual([
+      "| octo/town#2 | Lay the pipes | 🪝 slung: hooked |",
+      "| octo/pumps#1 | Seal the valves | 🛬 landed |",
+      "| octo/pumps#2 | Fit the gauges | 🪝 slung |",
+    ]);
+    await land(TOWN, await completed(TOWN, 2));
+    await land(PUMPS, await completed(PUMPS, 2));
+    await town.deliver();
+    expect(issueIn(TOWN, 1)).toMatchObject({ state: "closed", stateReason: "completed" });
+    expect(await convoyBead()).toMatchObject({ status: "closed", close_reason: "landed" });
+    expect(convoyComments()).toHaveLength(1);
+    expect(table().map((row) => row.split(" | ").at(-1))).toEqual(["🛬 landed |", "🛬 landed |", "🛬 landed |"]);
+
+    // Exactly one bead per issue in each repository, the convoy's own aside; each work bead the convoy's and landed.
+    for (const repo of [TOWN, PUMPS]) {
+      const refs = (await ledgerOf(repo)).beads().map((b) => b.external_ref).filter((r) => r?.includes("/issues/"));
+      expect(refs.length, repo).toBe(new Set(refs).size);
+    }
+    expect((await ledgerOf(TOWN)).beads().filter((b) => b.external_ref?.endsWith("/issues/1")).map((b) => b.status)).toEqual(["closed"]);
+    for (const [repo, number] of [[TOWN, 2], [PUMPS, 1], [PUMPS, 2]] as const) {
+      expect(await beadIn(repo, number)).toMatchObject({ status: "closed", close_reason: "merged" });
+      expect(gastownString(await beadIn(repo, number), "convoy")).toBe("gastown:convoy/octo/town#1");
+    }
+  }, 90_000);
 });

@@ -67,6 +67,9 @@ describe("review mode", () => {
     const [mergedFirst, secondHead] = await parentsOf(town, staging);
     expect(secondHead).toBe(headOf(second));
     expect(await parentsOf(town, mergedFirst as string)).toEqual([base, headOf(first)]);
+    // Each merge commit is named by its pull request, once.
+    const subject = async (sha: string) => (await town.github.git(REPO).git(["log", "-1", "--format=%s", sha])).trim();
+    expect([await subject(mergedFirst as string), await subject(staging)]).toEqual([`Merge #${first}: Add pumps.txt`, `Merge #${second}: Add tanks.txt`]);
     const refineryPull = town.github.state.repos[REPO]?.issues.find((i) => i.pull?.headRef === "gastown-refinery/main/1");
     expect(refineryPull).toMatchObject({ title: `Refinery: land #${first}, #${second} into main`, state: "open" });
     expect(refineryPull?.body).toContain("**Testing.**");

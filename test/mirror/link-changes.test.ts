@@ -8,36 +8,20 @@ import { Ledger } from "../../app/ledger/ledger.js";
 import { applyLinkChange, linkChangeOf, type LinkChange } from "../../app/mirror/link-changes.js";
 import type { MirrorContext } from "../../app/mirror/mirror-context.js";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
+import { RECORDED_ISSUES, recordedIssue, subIssuesPayload } from "../fidelity/sub-issue-payloads.js";
 import { validateWebhookPayload, webhookPayload, type WebhookPayload } from "../fidelity/webhook-payloads.js";
 
 const CONTEXT: MirrorContext = {
   now: new Date("2026-12-03T10:00:00Z"), mirror: defaultConfig().mirror, configPrefix: undefined, fallbackPrefix: "hw", botLogin: "gastown[bot]",
 };
-const BASE = "https://github.com/Codertocat/Hello-World/issues";
-
-function issue(number: number): WebhookPayload {
-  const recorded = webhookPayload("issues", "opened")["issue"] as WebhookPayload;
-  return { ...recorded, id: 1000 + number, number, html_url: `${BASE}/${number}` };
-}
-
-/** A `sub_issues` delivery: `child` added to or removed from `parent`, as the parent's or the child's side sees it. */
-function subIssues(action: string, parent: number, child: number): WebhookPayload {
-  const opened = webhookPayload("issues", "opened");
-  const side = action.startsWith("sub_issue") ? { sub_issue_repo: opened["repository"] } : { parent_issue_repo: opened["repository"] };
-  const payload = {
-    action, parent_issue_id: 1000 + parent, parent_issue: issue(parent), sub_issue_id: 1000 + child, sub_issue: issue(child), ...side,
-    repository: opened["repository"], sender: opened["sender"], installation: opened["installation"],
-  };
-  validateWebhookPayload("sub_issues", action, payload);
-  return payload;
-}
+const BASE = RECORDED_ISSUES;
 
 /** An `issue_dependencies` delivery: `blocked` blocked by `blocking`. */
 function dependencies(action: string, blocked: number, blocking: number): WebhookPayload {
   const opened = webhookPayload("issues", "opened");
   const side = action.startsWith("blocked_by") ? { blocking_issue_repo: opened["repository"] } : { blocked_issue_repo: opened["repository"] };
   const payload = {
-    action, blocked_issue_id: 1000 + blocked, blocked_issue: issue(blocked), blocking_issue_id: 1000 + blocking, blocking_issue: issue(blocking),
+    action, blocked_issue_id: 1000 + blocked, blocked_issue: recordedIssue(blocked), blocking_issue_id: 1000 + blocking, blocking_issue: recordedIssue(blocking),
     ...side, repository: opened["repository"], sender: opened["sender"], installation: opened["installation"], organization: ORGANIZATION,
   };
   validateWebhookPayload("issue_dependencies", action, payload);
@@ -66,7 +50,7 @@ const LEDGER = Ledger.empty().withBeads([bead("hw-p", 1), bead("hw-c", 2)]);
 
 describe("sub-issues", () => {
   it("become a parent-child dependency, recorded as synced, once for GitHub's two deliveries", () => {
-    const added = applyLinkChange(LEDGER, change("sub_issues", subIssues("sub_issue_added", 1, 2)), CONTEXT);
+    const added = applyLinkChange(LEDGER, change("sub_issues", subIssuesPayload("sub_issue_added", 1, 2)), CONTEXT);
     const child = added.get("hw-c") as Bead;
     expect(child.dependencies).toEqual([
       { issue_id: "hw-c", depends_on_id: "hw-p", type: "parent-child", created_at: "2026-12-03T10:00:00Z", created_by: "Codertocat" },
@@ -75,18 +59,18 @@ describe("sub-issues", () => {
     expect(child.updated_at).toBe("2026-12-03T10:00:00Z");
     expect(added.get("hw-p")).toEqual(LEDGER.get("hw-p"));
     // The child's side of the same change.
-    expect(applyLinkChange(added, change("sub_issues", subIssues("parent_issue_added", 1, 2)), CONTEXT)).toBe(added);
+    expect(applyLinkChange(added, change("sub_issues", subIssuesPayload("parent_issue_added", 1, 2)), CONTEXT)).toBe(added);
 
-    const removed = applyLinkChange(added, change("sub_issues", subIssues("parent_issue_removed", 1, 2)), CONTEXT);
+    const removed = applyLinkChange(added, change("sub_issues", subIssuesPayload("parent_issue_removed", 1, 2)), CONTEXT);
     const { dependencies: _none, metadata, ...rest } = removed.get("hw-c") as Bead;
     expect(_none).toBeUndefined();
     expect(metadata).toEqual({ gastown: {} });
     expect(rest).toEqual({ ...bead("hw-c", 2), updated_at: "2026-12-03T10:00:00Z" });
-    expect(applyLinkChange(removed, change("sub_issues", subIssues("sub_issue_removed", 1, 2)), CONTEXT)).toBe(removed);
+    expect(applyLinkChange(removed, change("sub_issues", subIssuesPayload("sub_issue_removed", 1, 2)), CONTEXT)).toBe(removed);
   });
 
   it("does nothing when an end is no linked bead", () => {
-    expect(applyLinkChange(LEDGER, change("sub_issues", subIssues("sub_issue_added", 1, 3)), CONTEXT)).toBe(LEDGER);
+    expect(applyLinkChange(LEDGER, change("sub_issues", subIssuesPayload("sub_issue_added", 1, 3)), CONTEXT)).toBe(LEDGER);
   });
 });
 
@@ -113,6 +97,6 @@ describe("blocked-by links", () => {
 
   it("is no change for a payload without its issues", () => {
     expect(linkChangeOf("issue_dependencies", "blocked_by_added", { action: "blocked_by_added" })).toBeUndefined();
-    expect(linkChangeOf("sub_issues", "sub_issue_renamed", subIssues("sub_issue_added", 1, 2))).toBeUndefined();
+    expect(linkChangeOf("sub_issues", "sub_issue_renamed", subIssuesPayload("sub_issue_added", 1, 2))).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@ import { Ledger } from "../../app/ledger/ledger.js";
 import { gastownMetadata } from "../../app/molecules/gastown-metadata.js";
 import { renderConvoyComment } from "../../app/town/convoy-comment.js";
 import {
-  convoyOf, convoyRef, isConvoyIssue, openConvoys, parseConvoyRef, planWave, startedConvoy, subIssueWork, withConvoy, withConvoyWork, workStateOf,
+  convoyOf, convoyRef, convoysTracking, isConvoyIssue, openConvoys, parseConvoyRef, planWave, startedConvoy, subIssueWork, withConvoy, withConvoyWork, workStateOf,
   type Convoy, type SubIssueFacts,
 } from "../../app/town/convoy.js";
 import { minutesAfter, NOW } from "./town-builders.js";
@@ -132,8 +132,15 @@ describe("a sub-issue's work bead", () => {
     expect(workStateOf(work({ status: "closed", close_reason: "merged" }))).toEqual({ kind: "landed" });
     expect(workStateOf(work({ status: "closed", close_reason: "done" }))).toEqual({ kind: "closed" });
     expect(workStateOf(work({ status: "open", metadata: { gastown: { exit: "ESCALATE" } } }))).toEqual({ kind: "escalated" });
-    expect(workStateOf(work({ status: "open", metadata: { gastown: { waiting_since: "2026-11-24T12:00:00Z" } } }))).toEqual({ kind: "working", status: "waiting for a free polecat" });
+    expect(workStateOf(work({ status: "open", metadata: { gastown: { slung_at: "2026-11-24T12:00:00Z", waiting_since: "2026-11-24T12:00:00Z" } } })))
+      .toEqual({ kind: "working", status: "waiting for a free polecat" });
     expect(workStateOf(work({ status: "in_progress" }))).toEqual({ kind: "working", status: "in_progress" });
+    // Slung once and unslung since: left to the person who unslung it.
+    expect(workStateOf(work({ status: "open", metadata: { gastown: { slung_at: "2026-11-24T12:00:00Z" } } }))).toEqual({ kind: "working", status: "open" });
+  });
+
+  it("is no work yet when the mirror imported it and no one has slung it", () => {
+    expect(workStateOf(work({ status: "open", external_ref: "https://github.com/octo/town/issues/2" }))).toEqual({ kind: "none" });
   });
 
   it("is, for a sub-issue that is a convoy itself, its own convoy", () => {
@@ -150,6 +157,31 @@ describe("a sub-issue's work bead", () => {
     const marked = withConvoyWork(ledger, "https://github.com/octo/pumps/issues/1", { ref: REF, convoyAt: "2026-11-24T12:00:00Z" });
     expect(gastownMetadata(marked.get("town-a1") as Bead)).toEqual({ convoy: REF, convoy_at: "2026-11-24T12:00:00Z" });
     expect(withConvoyWork(marked, "https://github.com/octo/pumps/issues/1", { ref: REF, convoyAt: "2026-11-24T12:00:00Z" })).toBe(marked);
+  });
+});
+
+describe("the convoys tracking an issue", () => {
+  it("are the open ones of the ledger that list it, and the one its work bead was slung for, each once", () => {
+    const { ledger, convoy } = started();
+    const tracking = withConvoy(ledger, planWave(convoy, [sub("octo/town", 2), sub("octo/pumps", 1)], NOW).convoy, NOW);
+    const elsewhere = convoyRef("octo/yard", 9);
+    const url = (repo: string, n: number) => `https://github.com/${repo}/issues/${n}`;
+    const ledgerNow = withConvoyWork(tracking.withBead(work({ external_ref: url("octo/town", 2) })), url("octo/town", 2), { ref: elsewhere, convoyAt: "2026-11-24T12:00:00Z" });
+    expect(convoysTracking(ledgerNow, { repo: "octo/town", number: 2, url: url("octo/town", 2) })).toEqual([REF, elsewhere]);
+    expect(convoysTracking(ledgerNow, { repo: "octo/pumps", number: 1, url: url("octo/pumps", 1) })).toEqual([REF]);
+    expect(convoysTracking(ledgerNow, { repo: "octo/town", number: 3, url: url("octo/town", 3) })).toEqual([]);
+    // A closed convoy tracks nothing any more.
+    const closed = withConvoy(ledgerNow, { ...(convoyOf(ledgerNow, REF) as Convoy), status: "closed" }, NOW);
+    expect(convoysTracking(closed, { repo: "octo/pumps", number: 1, url: url("octo/pumps", 1) })).toEqual([]);
+  });
+
+  it("closing, closes the tracking issue's own bead (the mirror's import) with it, and no other", () => {
+    const { ledger, convoy } = started();
+    const epic = work({ id: "town-e1", status: "open", issue_type: "epic", external_ref: "https://github.com/octo/town/issues/1" });
+    const other = work({ id: "town-e2", status: "open", external_ref: "https://github.com/octo/town/issues/11" });
+    const closed = withConvoy(ledger.withBead(epic).withBead(other), { ...convoy, status: "closed" }, NOW);
+    expect(closed.get("town-e1")).toEqual({ ...epic, status: "closed", closed_at: "2026-11-24T12:00:00Z", close_reason: "landed", updated_at: "2026-11-24T12:00:00Z" });
+    expect(closed.get("town-e2")).toEqual(other);
   });
 });
 

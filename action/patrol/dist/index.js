@@ -57120,6 +57120,7 @@ function workStateOf(bead) {
   const status = beadStatus(bead);
   if (status === "closed") return bead.close_reason === "merged" ? { kind: "landed" } : { kind: "closed" };
   if (status !== "hooked" && gastownString(bead, "exit") === "ESCALATE") return { kind: "escalated" };
+  if (status === "open" && gastownString(bead, "slung_at") === void 0) return { kind: "none" };
   const waiting = status !== "hooked" && gastownString(bead, "waiting_since") !== void 0;
   return { kind: "working", status: waiting ? "waiting for a free polecat" : status };
 }
@@ -57166,11 +57167,13 @@ function withConvoy(ledger2, convoy, now) {
   const at = timestamp2(now);
   const closing = convoy.status === "closed" && current.status !== "closed";
   const next = { ...bead, status: convoy.status, updated_at: at, ...closing ? { closed_at: at, close_reason: "landed" } : {} };
-  return ledger2.withBead(withGastownMetadata(next, {
+  const written = ledger2.withBead(withGastownMetadata(next, {
     wave: convoy.wave,
     tracked: convoy.tracked,
     comment_id: convoy.commentId
   }));
+  const issueBead = closing ? written.beads().find((b) => b.issue_type !== CONVOY_TYPE && b.external_ref?.endsWith(`/${convoy.repo}/issues/${convoy.number}`)) : void 0;
+  return issueBead === void 0 || beadStatus(issueBead) === "closed" ? written : written.withBead({ ...issueBead, status: "closed", closed_at: at, close_reason: "landed", updated_at: at });
 }
 function withConvoyWork(ledger2, issueUrl, convoy) {
   const bead = beadByExternalRef(ledger2, issueUrl);
@@ -57608,6 +57611,7 @@ function changedBeadIds(before, after) {
 // app/github/ledger-store.ts
 var LEDGER_PATH = ".beads/issues.jsonl";
 var LEDGER_CONFIG_PATH = ".beads/config.yaml";
+var CONFIGURABLE_FIELDS = /* @__PURE__ */ new Set(["status", "issue_type"]);
 var SIZE_WARNING_BYTES = 25e6;
 var SIZE_LIMIT_BYTES = 9e7;
 var LedgerStoreError = class extends Error {
@@ -57628,6 +57632,11 @@ var LedgerStore = class {
    * branch's ref alone is asked for when it has not moved since: one request rather than four.
    */
   async read(known) {
+    const { sharedRead } = this.options;
+    if (known !== void 0 || sharedRead === void 0) return await this.readNow(known);
+    return await sharedRead(`${this.options.owner}/${this.options.repo}:${this.options.branch}`, () => this.readNow());
+  }
+  async readNow(known) {
     const commit = await this.branchCommit();
     if (known !== void 0 && commit !== void 0 && commit === known.commit) return known;
     if (commit === void 0) return { ledger: Ledger.empty(), commit: void 0, tree: void 0 };
@@ -57701,11 +57710,14 @@ var LedgerStore = class {
   /**
    * The ledger in `text`. Its beads may use the statuses and types `.beads/config.yaml` adds to
    * Beads' own, which only the config says are allowed: a ledger that does not read without it is
-   * read again with it (`config`, one more request), so the many that use none cost nothing more.
+   * read again with it (`config`, one more request), so the many that use none cost nothing more,
+   * and so does a ledger broken in a way no config allows.
    */
   async load(text2, file2, config2) {
     const plain2 = readLedger(text2, { file: file2 });
     if (plain2.ok) return plain2.ledger;
+    const configMayAllow = plain2.problems.every((problem) => problem.severity !== "error" || CONFIGURABLE_FIELDS.has(problem.field));
+    if (!configMayAllow) throw new LedgerReadError(plain2.problems);
     const configText = await config2();
     if (configText === void 0) throw new LedgerReadError(plain2.problems);
     return loadLedger(text2, { file: file2, config: parseLedgerConfig(configText, file2.replace(LEDGER_PATH, LEDGER_CONFIG_PATH)) });
@@ -57724,7 +57736,7 @@ var LedgerStore = class {
   async write(message, mutate, options) {
     const maxAttempts = this.options.maxAttempts ?? 8;
     for (let attempt = 1; ; attempt++) {
-      const state = attempt === 1 && options.from ? options.from : await this.read();
+      const state = attempt === 1 ? options.from ?? await this.read() : await this.readNow();
       const next = mutate(state.ledger);
       if (next === state.ledger) return { state, changed: false, attempts: attempt };
       const files = options.files ? await options.files(state, next) : [];
@@ -57829,7 +57841,8 @@ async function openTown(ref, deps) {
     prefix: config2.ledger.prefix ?? fallbackPrefix,
     sleep: deps.sleep,
     random: deps.random,
-    ...deps.ledgerLanes ? { lanes: deps.ledgerLanes } : {}
+    ...deps.ledgerLanes ? { lanes: deps.ledgerLanes } : {},
+    ...deps.shareLedgerRead ? { sharedRead: deps.shareLedgerRead } : {}
   });
   return { kind: "on", town: { ...ref, config: config2, store, fallbackPrefix, deps } };
 }
@@ -58151,6 +58164,12 @@ function withIssueId(current, id2) {
 
 // app/town/merge-queue.ts
 var MERGE_REQUEST_TYPE = "merge-request";
+function mergeRequestTitle(number4, pullTitle) {
+  return `Merge #${number4}: ${pullTitle}`.slice(0, 200);
+}
+function pullTitleOf(mergeRequestTitle2) {
+  return mergeRequestTitle2.replace(/^Merge #\d+: /, "");
+}
 function queueRef(repo, number4) {
   return `gastown:queue/${repo}#${number4}`;
 }
@@ -58166,7 +58185,7 @@ function queuePull(ledger2, pull, input2) {
     const moved = withGastownMetadata({ ...found, updated_at: now }, { head: pull.head, head_sha: pull.headSha, base: pull.base });
     return { ledger: ledger2.withBead(moved), outcome: { kind: "moved", request: mergeRequestOf(moved), from: request3.headSha } };
   }
-  const title = `Merge #${pull.number}: ${pull.title}`.slice(0, 200);
+  const title = mergeRequestTitle(pull.number, pull.title);
   const id2 = found?.id ?? newBeadId({ prefix: input2.prefix, title, description: ref, creator: input2.by, createdAt: input2.now }, ledger2.records);
   const request2 = fromPull(id2, pull, input2.by, now);
   const bead = withGastownMetadata({
@@ -59033,10 +59052,9 @@ function refineryPullTitle(base, lines) {
 }
 function refineryPullBody(input2) {
   const { base, trial, lines, state } = input2;
-  const titleOf2 = (line) => line.title.replace(/^Merge #\d+: /, "");
   const rows = lines.map((line) => {
     const { request: request2 } = line;
-    return `| #${request2.number} | ${request2.bead === void 0 ? "\u2014" : `\`${request2.bead}\``} | ${plain(titleOf2(line))} | \`${request2.headSha.slice(0, 12)}\` |`;
+    return `| #${request2.number} | ${request2.bead === void 0 ? "\u2014" : `\`${request2.bead}\``} | ${plain(pullTitleOf(line.title))} | \`${request2.headSha.slice(0, 12)}\` |`;
   });
   const now = state.kind === "testing" ? "**Testing.** The gates are running on this branch's tip; nothing to review yet." : state.kind === "green" ? "**Green: ready for review.** Approve this pull request to land the batch." : `**Waiting:** ${state.why}`;
   return [
@@ -59054,7 +59072,7 @@ function refineryPullBody(input2) {
       baseSha: trial.baseSha,
       attempt: trial.attempt,
       standing: state.kind,
-      entries: lines.map((line) => ({ number: line.request.number, title: titleOf2(line) }))
+      entries: lines.map((line) => ({ number: line.request.number, title: pullTitleOf(line.title) }))
     }),
     "",
     `Gates: ${input2.gates}.`,
@@ -59726,7 +59744,7 @@ var BaseRefinery = class {
   /** The staging branch of a trial in `building` (as `ledger`, just written, has it), its refinery pull request and gates under way. */
   async build(trial, ledger2) {
     const branch = stagingBranch(this.base, trial.attempt);
-    const heads = trialRequests(ledger2, trial).map((request2) => ({ id: request2.id, number: request2.number, sha: trial.heads[request2.id] ?? request2.headSha, title: titleOf(ledger2, request2) }));
+    const heads = trialRequests(ledger2, trial).map((request2) => ({ id: request2.id, number: request2.number, sha: trial.heads[request2.id] ?? request2.headSha, title: pullTitleOf(titleOf(ledger2, request2)) }));
     const built = await buildStaging(this.town.github, this.repo, { branch, baseSha: trial.baseSha, heads });
     let ejected = [];
     const { ledger: after } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built at ${built.sha.slice(0, 12)}`, (current) => {
@@ -60058,7 +60076,13 @@ async function advanceConvoy(town, number4, seen) {
     const plan2 = found === void 0 ? void 0 : planWave(found, facts2, now);
     return { plan: plan2, ledger: plan2 === void 0 ? current : withConvoy(current, plan2.convoy, now) };
   };
-  let plan = step(ledger2).plan;
+  const titles = new Map(subs.map((s) => [`${s.owner}/${s.repo}#${s.number}`, s.payload.title]));
+  const issue3 = { owner: town.owner, repo: town.repo, issue_number: number4 };
+  const view = (convoy2, more = []) => renderConvoyComment({ convoy: convoy2, titles, notes: [...towns.notes(), ...more] });
+  const first = step(ledger2).plan;
+  if (first === void 0) return void 0;
+  if (first.done) return await closeConvoy(town, first, view, seen?.state, step);
+  let plan = first;
   const idle = step(ledger2).ledger === ledger2;
   const written = idle ? { changed: false, state: seen?.state } : await town.store.update(() => stepMessage(ref, plan), (current) => {
     const next = step(current);
@@ -60067,8 +60091,9 @@ async function advanceConvoy(town, number4, seen) {
   }, seen?.state ? { from: seen.state } : {});
   if (plan === void 0) return void 0;
   const planned = plan;
+  if (planned.done) return { ref, slung: [], closed: false };
   const slung = [];
-  const notes = towns.notes();
+  const notes = [];
   if (written.changed) {
     for (const tracked of planned.sling) {
       const sub = subs.find((s) => `${s.owner}/${s.repo}` === tracked.repo && s.number === tracked.number);
@@ -60084,31 +60109,46 @@ async function advanceConvoy(town, number4, seen) {
       }
     }
   }
-  const titles = new Map(subs.map((s) => [`${s.owner}/${s.repo}#${s.number}`, s.payload.title]));
-  const issue3 = { owner: town.owner, repo: town.repo, issue_number: number4 };
-  const comment = await upsertMarkedComment(town.github, issue3, CONVOY_MARKER, renderConvoyComment({ convoy: planned.convoy, titles, notes }), { botLogin: town.botLogin });
+  const comment = await upsertMarkedComment(town.github, issue3, CONVOY_MARKER, view(planned.convoy, notes), { botLogin: town.botLogin });
   if (comment.id !== planned.convoy.commentId) {
     await town.store.update(`Convoy of ${repo}#${number4}: its comment is ${comment.id}`, (ledger3) => {
       const current = convoyOf(ledger3, ref);
       return current === void 0 ? ledger3 : withConvoy(ledger3, { ...current, commentId: comment.id }, now);
     }, written.state === void 0 || written.changed && planned.sling.some((t) => t.repo === repo) ? {} : { from: written.state });
   }
-  const closed = written.changed && planned.done;
-  if (closed) await closeIssue(town.github, issue3);
-  return { ref, slung, closed };
+  return { ref, slung, closed: false };
+}
+async function closeConvoy(town, plan, view, from, step) {
+  const { convoy } = plan;
+  const issue3 = { owner: town.owner, repo: town.repo, issue_number: convoy.number };
+  const comment = await upsertMarkedComment(town.github, issue3, CONVOY_MARKER, view(convoy), { botLogin: town.botLogin });
+  await closeIssue(town.github, issue3);
+  const now = town.deps.clock();
+  const written = await town.store.update(stepMessage(convoy.ref, plan), (current) => {
+    const next = step(current);
+    return next.plan?.done === true ? withConvoy(current, { ...next.plan.convoy, commentId: comment.id }, now) : current;
+  }, from ? { from } : {});
+  return { ref: convoy.ref, slung: [], closed: written.changed };
 }
 async function wakeConvoys(town, works) {
-  const refs = new Set(works.map((work) => work === void 0 ? void 0 : gastownString(work, "convoy")).filter((ref) => ref !== void 0));
+  const refs = works.map((work) => work === void 0 ? void 0 : gastownString(work, "convoy")).filter((ref) => ref !== void 0);
+  await stepConvoys(town, refs, { courtesy: true });
+}
+async function stepConvoys(town, refs, options = {}) {
   const towns = new RepositoryTowns(town);
-  for (const ref of refs) {
+  const steps = [];
+  for (const ref of new Set(refs)) {
     const where = parseConvoyRef(ref);
-    const home = where === void 0 ? void 0 : await towns.get(`${where.owner}/${where.repo}`);
-    if (where === void 0 || home === void 0 || typeof home === "string") continue;
+    if (where === void 0) continue;
     try {
-      await advanceConvoy(home, where.number);
-    } catch {
+      const home = await towns.get(`${where.owner}/${where.repo}`);
+      const step = typeof home === "string" ? void 0 : await advanceConvoy(home, where.number, home === town ? options.seen : void 0);
+      if (step !== void 0) steps.push(step);
+    } catch (error63) {
+      if (options.courtesy !== true) throw error63;
     }
   }
+  return steps;
 }
 async function patrolConvoys(town, ledger2) {
   const steps = [];

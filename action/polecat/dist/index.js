@@ -54474,6 +54474,7 @@ function changedBeadIds(before, after) {
 // app/github/ledger-store.ts
 var LEDGER_PATH = ".beads/issues.jsonl";
 var LEDGER_CONFIG_PATH = ".beads/config.yaml";
+var CONFIGURABLE_FIELDS = /* @__PURE__ */ new Set(["status", "issue_type"]);
 var SIZE_WARNING_BYTES = 25e6;
 var SIZE_LIMIT_BYTES = 9e7;
 var LedgerStoreError = class extends Error {
@@ -54494,6 +54495,11 @@ var LedgerStore = class {
    * branch's ref alone is asked for when it has not moved since: one request rather than four.
    */
   async read(known) {
+    const { sharedRead } = this.options;
+    if (known !== void 0 || sharedRead === void 0) return await this.readNow(known);
+    return await sharedRead(`${this.options.owner}/${this.options.repo}:${this.options.branch}`, () => this.readNow());
+  }
+  async readNow(known) {
     const commit = await this.branchCommit();
     if (known !== void 0 && commit !== void 0 && commit === known.commit) return known;
     if (commit === void 0) return { ledger: Ledger.empty(), commit: void 0, tree: void 0 };
@@ -54567,11 +54573,14 @@ var LedgerStore = class {
   /**
    * The ledger in `text`. Its beads may use the statuses and types `.beads/config.yaml` adds to
    * Beads' own, which only the config says are allowed: a ledger that does not read without it is
-   * read again with it (`config`, one more request), so the many that use none cost nothing more.
+   * read again with it (`config`, one more request), so the many that use none cost nothing more,
+   * and so does a ledger broken in a way no config allows.
    */
   async load(text3, file2, config2) {
     const plain = readLedger(text3, { file: file2 });
     if (plain.ok) return plain.ledger;
+    const configMayAllow = plain.problems.every((problem) => problem.severity !== "error" || CONFIGURABLE_FIELDS.has(problem.field));
+    if (!configMayAllow) throw new LedgerReadError(plain.problems);
     const configText = await config2();
     if (configText === void 0) throw new LedgerReadError(plain.problems);
     return loadLedger(text3, { file: file2, config: parseLedgerConfig(configText, file2.replace(LEDGER_PATH, LEDGER_CONFIG_PATH)) });
@@ -54590,7 +54599,7 @@ var LedgerStore = class {
   async write(message, mutate, options) {
     const maxAttempts = this.options.maxAttempts ?? 8;
     for (let attempt = 1; ; attempt++) {
-      const state = attempt === 1 && options.from ? options.from : await this.read();
+      const state = attempt === 1 ? options.from ?? await this.read() : await this.readNow();
       const next = mutate(state.ledger);
       if (next === state.ledger) return { state, changed: false, attempts: attempt };
       const files = options.files ? await options.files(state, next) : [];

@@ -67910,427 +67910,6 @@ var LedgerLanes = class {
   }
 };
 
-// app/handlers/event-config.ts
-var reads = /* @__PURE__ */ new WeakMap();
-function withEventConfig(deps, payload) {
-  if (typeof payload !== "object" || payload === null) return deps;
-  return {
-    ...deps,
-    loadConfig: (github, owner, repo) => {
-      const byRepository = reads.get(payload) ?? /* @__PURE__ */ new Map();
-      reads.set(payload, byRepository);
-      const key = `${owner}/${repo}`;
-      let read = byRepository.get(key);
-      if (read === void 0) {
-        read = deps.loadConfig(github, owner, repo);
-        byRepository.set(key, read);
-        const settled = read;
-        const forget = () => {
-          if (byRepository.get(key) === settled) byRepository.delete(key);
-        };
-        read.then(forget, forget);
-      }
-      return read;
-    }
-  };
-}
-
-// app/commands/command-words.ts
-var COMMAND_WORDS = ["sling", "unsling", "peek", "nudge", "retry", "escalate", "queue", "dequeue", "gt"];
-var MAX_PEEK_LINES = 1e3;
-var MAX_TEXT_CHARS = 2e3;
-var USAGE = {
-  sling: "/sling [formula] [--var k=v]... \u2014 hook this issue to a polecat, with a formula (default: sling.formula in .github/gastown.yml) and its variables; quote a value to include spaces",
-  unsling: "/unsling [--abandon] \u2014 take the work off its polecat's hook; --abandon also burns its molecule, so a later sling starts over",
-  peek: `/peek [n] \u2014 show the polecat's health and the last n lines of its output (1 to ${MAX_PEEK_LINES}); /peek all \u2014 every polecat of the repository in one table`,
-  nudge: `/nudge <text> \u2014 leave the polecat a message it reads between steps (one line, at most ${MAX_TEXT_CHARS} characters)`,
-  retry: "/retry \u2014 dispatch the polecat again as its next attempt, stopping a stuck run",
-  escalate: `/escalate <text> \u2014 hand the work to humans, saying why (one line, at most ${MAX_TEXT_CHARS} characters)`,
-  queue: "/queue \u2014 put this pull request in the merge queue",
-  dequeue: "/dequeue \u2014 take this pull request out of the merge queue",
-  gt: "/gt help \u2014 list these commands"
-};
-function commandUsage(word) {
-  return USAGE[word];
-}
-function isCommandWord(word) {
-  return COMMAND_WORDS.includes(word);
-}
-
-// app/commands/prose-lines.ts
-var LINE_ENDING = /\r\n?|\n/;
-var FENCE_OPEN = /^((?:[-*+]|\d{1,9}[.)]) +)?(`{3,}|~{3,})(.*)$/s;
-function proseLines(body) {
-  const lines = [];
-  let fence;
-  let inComment = false;
-  body.split(LINE_ENDING).forEach((raw2, index) => {
-    if (fence && !endsListItem(raw2, fence)) {
-      if (closesFence(raw2, fence)) fence = void 0;
-      return;
-    }
-    fence = void 0;
-    if (inComment) {
-      const end = raw2.indexOf("-->");
-      if (end >= 0) inComment = opensComment(raw2.slice(end + 3));
-      return;
-    }
-    const indent2 = /^[ \t]*/.exec(raw2)?.[0] ?? "";
-    if (indent2.length > 3 || indent2.includes("	")) return;
-    const text2 = raw2.slice(indent2.length);
-    if (text2.startsWith(">")) return;
-    const open3 = FENCE_OPEN.exec(text2);
-    const [, marker = "", run3 = "", info2 = ""] = open3 ?? [];
-    if (open3 && !(run3.startsWith("`") && info2.includes("`"))) {
-      fence = { char: run3.startsWith("`") ? "`" : "~", length: run3.length, contentIndent: marker ? indent2.length + marker.length : 0 };
-      return;
-    }
-    lines.push({ line: index + 1, text: text2 });
-    inComment = opensComment(text2);
-  });
-  return lines;
-}
-function endsListItem(raw2, fence) {
-  return raw2.trim() !== "" && (/^ */.exec(raw2)?.[0].length ?? 0) < fence.contentIndent;
-}
-function closesFence(raw2, fence) {
-  const indent2 = /^ */.exec(raw2)?.[0].length ?? 0;
-  if (indent2 > fence.contentIndent + 3) return false;
-  const rest = raw2.slice(indent2);
-  let run3 = 0;
-  while (rest[run3] === fence.char) run3++;
-  return run3 >= fence.length && rest.slice(run3).trim() === "";
-}
-function opensComment(text2) {
-  if (!text2.includes("<!--")) return false;
-  const prose = withoutCodeSpans(text2);
-  let from = 0;
-  for (; ; ) {
-    const start = prose.indexOf("<!--", from);
-    if (start < 0) return false;
-    const end = prose.indexOf("-->", start + 2);
-    if (end < 0) return true;
-    from = end + 3;
-  }
-}
-function withoutCodeSpans(text2) {
-  let out = "";
-  let at = 0;
-  while (at < text2.length) {
-    const open3 = text2.indexOf("`", at);
-    if (open3 < 0) return out + text2.slice(at);
-    const length = runLength(text2, open3);
-    const close = closingRun(text2, open3 + length, length);
-    if (close < 0) {
-      out += text2.slice(at, open3 + length);
-      at = open3 + length;
-    } else {
-      out += text2.slice(at, open3);
-      at = close + length;
-    }
-  }
-  return out;
-}
-function runLength(text2, at) {
-  let end = at;
-  while (text2[end] === "`") end++;
-  return end - at;
-}
-function closingRun(text2, from, length) {
-  let at = text2.indexOf("`", from);
-  while (at >= 0) {
-    const run3 = runLength(text2, at);
-    if (run3 === length) return at;
-    at = text2.indexOf("`", at + run3);
-  }
-  return -1;
-}
-
-// app/commands/parse-commands.ts
-var MAX_COMMANDS = 10;
-var MAX_VARS = 20;
-var MAX_NAME_CHARS = 100;
-var QUOTED_CHARS = 40;
-var COMMAND_LINE = /^\/(\S+)(.*)$/s;
-var FORMULA_NAME = /^[a-z0-9][a-z0-9._-]*$/;
-var VAR_NAME2 = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-function parseCommands(body) {
-  const parsed = { commands: [], problems: [] };
-  let seen = 0;
-  let firstIgnored;
-  for (const { line, text: text2 } of proseLines(body)) {
-    const match = COMMAND_LINE.exec(text2);
-    const word = match?.[1] ?? "";
-    if (!isCommandWord(word)) continue;
-    seen++;
-    if (seen > MAX_COMMANDS) {
-      firstIgnored ??= { word, line };
-      continue;
-    }
-    const result = parseCommand(word, match?.[2] ?? "", line);
-    if ("command" in result) parsed.commands.push(result.command);
-    else parsed.problems.push({ word, line, message: `/${word}: ${result.problem}` });
-  }
-  if (firstIgnored) {
-    const more = seen - MAX_COMMANDS - 1;
-    parsed.problems.push({
-      ...firstIgnored,
-      message: `/${firstIgnored.word}: a comment may hold at most ${MAX_COMMANDS} commands; ` + (more === 0 ? "this one was ignored" : `this one and the ${more} after it were ignored`)
-    });
-  }
-  return parsed;
-}
-function parseCommand(word, args, line) {
-  switch (word) {
-    case "sling":
-      return parseSling(args, line);
-    case "unsling":
-      return parseUnsling(args, line);
-    case "peek":
-      return parsePeek(args, line);
-    case "nudge":
-    case "escalate":
-      return parseText(word, args, line);
-    case "retry":
-    case "queue":
-    case "dequeue":
-      return parseBare(word, args, line);
-    case "gt":
-      return parseGt(args, line);
-  }
-}
-function parseSling(args, line) {
-  const tokens = shellWords(args);
-  if (typeof tokens === "string") return { problem: tokens };
-  let formula;
-  const vars = /* @__PURE__ */ new Map();
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i] ?? "";
-    let pair;
-    if (token === "--var") {
-      pair = tokens[++i];
-      if (pair === void 0) return { problem: "--var needs k=v" };
-    } else if (token.startsWith("--var=")) {
-      pair = token.slice("--var=".length);
-    } else if (token.startsWith("-")) {
-      return { problem: `unknown option ${quoted(token)} (the only option is --var k=v)` };
-    } else if (formula === void 0) {
-      if (!FORMULA_NAME.test(token) || token.length > MAX_NAME_CHARS) {
-        return { problem: `${quoted(token)} is not a formula name (lower-case letters, digits, '.', '_' and '-', starting with a letter or digit)` };
-      }
-      formula = token;
-      continue;
-    } else {
-      return { problem: `unexpected ${quoted(token)} after the formula ${quoted(formula)} (one formula; variables go in --var k=v)` };
-    }
-    const problem = addVar(vars, pair);
-    if (problem) return { problem };
-  }
-  const command = { name: "sling", vars: Object.fromEntries(vars), line };
-  return { command: formula === void 0 ? command : { ...command, formula } };
-}
-function addVar(vars, pair) {
-  const eq = pair.indexOf("=");
-  if (eq < 0) return `--var needs k=v (got ${quoted(pair)})`;
-  const name3 = pair.slice(0, eq);
-  const value = pair.slice(eq + 1);
-  if (!VAR_NAME2.test(name3) || name3.length > MAX_NAME_CHARS) {
-    return `${quoted(name3)} is not a variable name (letters, digits, '_' and '-', starting with a letter or '_')`;
-  }
-  if (value.length > MAX_TEXT_CHARS) return `the value of ${name3} is ${value.length} characters; at most ${MAX_TEXT_CHARS}`;
-  vars.delete(name3);
-  if (vars.size >= MAX_VARS) return `at most ${MAX_VARS} --var options`;
-  vars.set(name3, value);
-  return void 0;
-}
-function shellWords(text2) {
-  const words = [];
-  let word;
-  let quote;
-  for (const char of text2) {
-    if (quote !== void 0) {
-      if (char === quote) quote = void 0;
-      else word += char;
-    } else if (/\s/.test(char)) {
-      if (word !== void 0) words.push(word);
-      word = void 0;
-    } else if (char === '"' || char === "'") {
-      quote = char;
-      word ??= "";
-    } else {
-      word = (word ?? "") + char;
-    }
-  }
-  if (quote !== void 0) return `unclosed ${quote} quote (a quote mark inside a value goes inside the other kind of quotes)`;
-  if (word !== void 0) words.push(word);
-  return words;
-}
-function parseUnsling(args, line) {
-  const words = bareWords(args);
-  if (words.length === 0) return { command: { name: "unsling", abandon: false, line } };
-  if (words.length === 1 && words[0] === "--abandon") return { command: { name: "unsling", abandon: true, line } };
-  return { problem: `unexpected ${quoted(args.trim())} (the only option is --abandon)` };
-}
-function parsePeek(args, line) {
-  const words = bareWords(args);
-  const [word] = words;
-  if (word === void 0) return { command: { name: "peek", all: false, line } };
-  if (words.length === 1 && word === "all") return { command: { name: "peek", all: true, line } };
-  const lines = Number(word);
-  if (words.length === 1 && /^\d+$/.test(word) && lines >= 1 && lines <= MAX_PEEK_LINES) {
-    return { command: { name: "peek", lines, all: false, line } };
-  }
-  return { problem: `give a number of lines from 1 to ${MAX_PEEK_LINES}, or all (got ${quoted(args.trim())})` };
-}
-function parseText(word, args, line) {
-  const text2 = args.trim();
-  if (text2 === "") return { problem: `needs some text, e.g. /${word} ${word === "nudge" ? "the tests are in test/unit" : "this needs a decision on the API"}` };
-  if (text2.length > MAX_TEXT_CHARS) return { problem: `the text is ${text2.length} characters; at most ${MAX_TEXT_CHARS}` };
-  return { command: { name: word, text: text2, line } };
-}
-function parseBare(word, args, line) {
-  if (args.trim() !== "") return { problem: `takes no arguments (got ${quoted(args.trim())})` };
-  return { command: { name: word, line } };
-}
-function parseGt(args, line) {
-  const text2 = args.trim();
-  if (text2 === "" || text2 === "help") return { command: { name: "help", line } };
-  return { problem: `unknown ${quoted(text2)}; try /gt help` };
-}
-function bareWords(args) {
-  const text2 = args.trim();
-  return text2 === "" ? [] : text2.split(/\s+/);
-}
-function quoted(text2) {
-  return JSON.stringify(text2.length > QUOTED_CHARS ? `${text2.slice(0, QUOTED_CHARS)}\u2026` : text2);
-}
-
-// app/github/pages.ts
-var PER_PAGE = 100;
-async function* pages(fetchPage) {
-  for (let page = 1; ; page++) {
-    const items = await fetchPage(page);
-    yield items;
-    if (items.length < PER_PAGE) return;
-  }
-}
-
-// app/github/issue-comments.ts
-var STATUS_MARKER = "<!-- gastown:status -->";
-async function upsertStatusComment(github, issue3, body, options2 = {}) {
-  return await upsertMarkedComment(github, issue3, STATUS_MARKER, body, options2);
-}
-async function upsertMarkedComment(github, issue3, marker, body, options2 = {}) {
-  const stored = body.startsWith(marker) ? body : `${marker}
-${body}`;
-  const [existing, ...extra] = await findMarkedComments(github, issue3, marker, options2.botLogin);
-  for (const duplicate of extra) await deleteComment(github, issue3, duplicate.id);
-  if (existing !== void 0) {
-    if (existing.body === stored) return { id: existing.id, created: false, changed: false };
-    try {
-      await github.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
-        owner: issue3.owner,
-        repo: issue3.repo,
-        comment_id: existing.id,
-        body: stored
-      });
-      return { id: existing.id, created: false, changed: true };
-    } catch (error63) {
-      if (statusOf(error63) !== 404) throw error63;
-    }
-  }
-  const { id: id2 } = await replyToIssue(github, issue3, stored);
-  return { id: id2, created: true, changed: true };
-}
-async function replyToIssue(github, issue3, body) {
-  const { data } = await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-    owner: issue3.owner,
-    repo: issue3.repo,
-    issue_number: issue3.issue_number,
-    body
-  });
-  return { id: data.id };
-}
-async function listIssueComments(github, issue3) {
-  const all = [];
-  for await (const comments of commentPages(github, issue3)) {
-    for (const comment of comments) all.push({ login: comment.user?.login ?? "", type: comment.user?.type ?? "", body: comment.body ?? "" });
-  }
-  return all;
-}
-async function hasMarkedComment(github, issue3, marker, botLogin) {
-  return (await findMarkedComments(github, issue3, marker, botLogin)).length > 0;
-}
-async function findMarkedComments(github, issue3, marker, botLogin) {
-  for await (const comments of commentPages(github, issue3)) {
-    const found = comments.filter((comment) => comment.body?.startsWith(marker) === true && comment.user?.type === "Bot" && (botLogin === void 0 || comment.user.login === botLogin));
-    if (found.length > 0) return found;
-  }
-  return [];
-}
-function commentPages(github, issue3) {
-  return pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-    owner: issue3.owner,
-    repo: issue3.repo,
-    issue_number: issue3.issue_number,
-    per_page: PER_PAGE,
-    page
-  })).data);
-}
-async function deleteComment(github, issue3, commentId) {
-  await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
-    owner: issue3.owner,
-    repo: issue3.repo,
-    comment_id: commentId
-  }), void 0);
-}
-
-// app/github/issue-labels.ts
-function labelNames(labels) {
-  return labels.map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
-}
-async function addLabels(github, issue3, labels) {
-  if (labels.length === 0) return void 0;
-  const { data } = await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
-    owner: issue3.owner,
-    repo: issue3.repo,
-    issue_number: issue3.issue_number,
-    labels: [...labels]
-  });
-  return labelNames(data);
-}
-async function removeLabel(github, issue3, name3) {
-  const removed = await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
-    owner: issue3.owner,
-    repo: issue3.repo,
-    issue_number: issue3.issue_number,
-    name: name3
-  }), void 0);
-  return removed === void 0 ? void 0 : labelNames(removed.data);
-}
-async function labelsOn(github, issue3) {
-  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
-    owner: issue3.owner,
-    repo: issue3.repo,
-    issue_number: issue3.issue_number
-  }), void 0);
-  if (answer === void 0) return void 0;
-  return labelNames(answer.data.labels);
-}
-
-// app/github/permissions.ts
-var STANDARD_ROLES = /* @__PURE__ */ new Set(["admin", "maintain", "write", "triage", "read"]);
-async function repositoryRole(github, owner, repo, username) {
-  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner, repo, username }), void 0);
-  if (answer === void 0) return void 0;
-  const { permission, role_name: role } = answer.data;
-  if (permission === "none") return void 0;
-  return role !== void 0 && STANDARD_ROLES.has(role) ? role : permission;
-}
-
-// app/ledger/ledger-config.ts
-var import_yaml4 = __toESM(require_dist(), 1);
-
 // app/ledger/timestamps.ts
 var ZERO = 48;
 var DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -68660,7 +68239,1426 @@ function isEphemeral(bead) {
   return bead.ephemeral === true || bead.wisp === true;
 }
 
+// app/ledger/external-ref.ts
+function beadByExternalRef(ledger2, ref) {
+  for (const record3 of ledger2.sorted()) if (record3.bead.external_ref === ref) return record3.bead;
+  return void 0;
+}
+
+// app/ledger/adaptive-id-length.ts
+var DEFAULT_MAX_COLLISION_PROBABILITY = 0.25;
+var DEFAULT_MIN_ID_LENGTH = 3;
+var DEFAULT_MAX_ID_LENGTH = 8;
+var ALPHABET_SIZE = 36;
+function adaptiveIdLength(topLevelCount, options2 = {}) {
+  if (!Number.isInteger(topLevelCount) || topLevelCount < 0) {
+    throw new RangeError(`the number of ids must be a whole number of at least 0, got ${topLevelCount}`);
+  }
+  const maxProbability = options2.maxCollisionProbability ?? DEFAULT_MAX_COLLISION_PROBABILITY;
+  const minLength = options2.minLength ?? DEFAULT_MIN_ID_LENGTH;
+  const maxLength = options2.maxLength ?? DEFAULT_MAX_ID_LENGTH;
+  for (let length = minLength; length <= maxLength; length++) {
+    const possibilities = ALPHABET_SIZE ** length;
+    const probability = 1 - Math.exp(-(topLevelCount * topLevelCount) / (2 * possibilities));
+    if (probability <= maxProbability) return length;
+  }
+  return maxLength;
+}
+function countTopLevelIds(prefix, ids) {
+  const head = `${prefix}-`;
+  let count2 = 0;
+  for (const id2 of ids) {
+    if (id2.startsWith(head) && !id2.includes(".", head.length)) count2++;
+  }
+  return count2;
+}
+
+// app/ledger/hash-id.ts
+import { createHash } from "node:crypto";
+var BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz";
+var NANOS_PER_MILLI = 1000000n;
+var HASH_BYTES = { 3: 2, 4: 3, 5: 4, 6: 4, 7: 5, 8: 5 };
+var DEFAULT_HASH_BYTES = 3;
+function encodeBase36(bytes, length) {
+  let value = 0n;
+  for (const byte of bytes) value = value << 8n | BigInt(byte);
+  let digits2 = "";
+  while (value > 0n) {
+    digits2 = BASE36[Number(value % 36n)] + digits2;
+    value /= 36n;
+  }
+  return digits2.length < length ? digits2.padStart(length, "0") : digits2.slice(digits2.length - length);
+}
+function unixNano(time3, subMillisecondNanos = 0) {
+  if (!Number.isInteger(subMillisecondNanos) || subMillisecondNanos < 0 || subMillisecondNanos > 999999) {
+    throw new RangeError(
+      `createdAtNanos must be a whole number of nanoseconds from 0 to 999999, got ${subMillisecondNanos}`
+    );
+  }
+  if (time3 instanceof Date) {
+    const ms = time3.getTime();
+    if (Number.isNaN(ms)) throw new RangeError("createdAt is an invalid Date");
+    return BigInt(ms) * NANOS_PER_MILLI + BigInt(subMillisecondNanos);
+  }
+  if (subMillisecondNanos !== 0) {
+    throw new RangeError("createdAtNanos applies to a Date only; write the fraction in the timestamp");
+  }
+  const at = instant(time3);
+  if (at === void 0) {
+    throw new RangeError(
+      `createdAt ${JSON.stringify(time3)} is not an RFC 3339 timestamp; write it like 2026-04-18T16:19:12.123456789Z`
+    );
+  }
+  return BigInt(at.ms) * NANOS_PER_MILLI + BigInt(at.nanos);
+}
+function hashId(input2) {
+  const { length, nonce = 0 } = input2;
+  if (!Number.isInteger(length) || length < 1) {
+    throw new RangeError(`an id's hash length must be a whole number of at least 1, got ${length}`);
+  }
+  if (!Number.isInteger(nonce) || nonce < 0) {
+    throw new RangeError(`a nonce must be a whole number of at least 0, got ${nonce}`);
+  }
+  const nanos = unixNano(input2.createdAt, input2.createdAtNanos);
+  const content = `${input2.title}|${input2.description ?? ""}|${input2.creator}|${nanos}|${nonce}`;
+  const hash2 = createHash("sha256").update(content, "utf8").digest();
+  const bytes = hash2.subarray(0, HASH_BYTES[length] ?? DEFAULT_HASH_BYTES);
+  return `${input2.prefix}-${encodeBase36(bytes, length)}`;
+}
+
+// app/ledger/new-bead-id.ts
+var NONCES_PER_LENGTH = 10;
+var ID_INFIXES = { mol: "mol", wisp: "wisp" };
+var BeadIdError = class extends Error {
+};
+function mintHashId(base, isTaken, lengths) {
+  const maxLength = lengths.maxLength ?? DEFAULT_MAX_ID_LENGTH;
+  const baseLength = Math.min(lengths.baseLength, maxLength);
+  for (let length = baseLength; length <= maxLength; length++) {
+    for (let nonce = 0; nonce < NONCES_PER_LENGTH; nonce++) {
+      const candidate = hashId({ ...base, length, nonce });
+      if (!isTaken(candidate)) return candidate;
+    }
+  }
+  throw new BeadIdError(
+    `could not mint an id for ${JSON.stringify(base.title)} with prefix ${base.prefix}: every candidate of lengths ${baseLength}-${maxLength} with nonces 0-${NONCES_PER_LENGTH - 1} is taken; change the title or the creation time and try again`
+  );
+}
+function idPrefixFor(prefix, kind = "work") {
+  const base = prefix.endsWith("-") ? prefix.slice(0, -1) : prefix;
+  if (!base) {
+    throw new BeadIdError(
+      "a bead id needs a prefix: set issue-prefix in .beads/config.yaml (or ledger.prefix in .github/gastown.yml)"
+    );
+  }
+  return kind === "work" ? base : `${base}-${ID_INFIXES[kind]}`;
+}
+function newBeadId(input2, existingIds, options2 = {}) {
+  const { kind, ...hashInput } = input2;
+  const prefix = idPrefixFor(input2.prefix, kind);
+  const baseLength = adaptiveIdLength(countTopLevelIds(prefix, existingIds.keys()), options2);
+  return mintHashId({ ...hashInput, prefix }, (id2) => existingIds.has(id2), {
+    baseLength,
+    maxLength: options2.maxLength ?? DEFAULT_MAX_ID_LENGTH
+  });
+}
+
+// app/molecules/gastown-metadata.ts
+function isRecord(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function gastownMetadata(bead) {
+  const metadata = bead.metadata;
+  return isRecord(metadata) && isRecord(metadata.gastown) ? metadata.gastown : {};
+}
+function gastownString(bead, field) {
+  const value = gastownMetadata(bead)[field];
+  return typeof value === "string" ? value : void 0;
+}
+function withGastownMetadata(bead, patch) {
+  const metadata = isRecord(bead.metadata) ? bead.metadata : {};
+  const gastown = { ...gastownMetadata(bead) };
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === void 0) delete gastown[field];
+    else gastown[field] = value;
+  }
+  return { ...bead, metadata: { ...metadata, gastown } };
+}
+
+// app/ledger/child-id.ts
+var MAX_CHILD_NUMBER = Number.MAX_SAFE_INTEGER;
+function childNumber(id2) {
+  const lastDot = id2.lastIndexOf(".");
+  if (lastDot < 0) return void 0;
+  const digits2 = /^[+-]?\d+/.exec(id2.slice(lastDot + 1))?.[0];
+  if (digits2 === void 0) return void 0;
+  const value = Number(digits2);
+  return Math.abs(value) <= MAX_CHILD_NUMBER ? value : void 0;
+}
+
+// app/molecules/molecule.ts
+var MoleculeError = class extends Error {
+  name = "MoleculeError";
+};
+var CLOSE_REASONS = {
+  done: "done",
+  /** A step or root the squash closed. */
+  squashed: "squashed",
+  /** The root of a molecule squashed with steps still open (`--abandon`). */
+  abandoned: "abandoned",
+  burned: "burned",
+  failed: "failed"
+};
+function isMoleculeRoot(bead) {
+  return bead !== void 0 && beadType(bead) === "molecule";
+}
+function readMolecule(ledger2, rootId) {
+  const root = ledger2.get(rootId);
+  if (!root) throw new MoleculeError(`no bead ${rootId} in the ledger`);
+  if (!isMoleculeRoot(root)) {
+    throw new MoleculeError(`${rootId} is not a molecule (its type is ${beadType(root)})`);
+  }
+  const head = `${rootId}.`;
+  const stepBeads = ledger2.beads().filter((b) => b.id.startsWith(head) && !b.id.includes(".", head.length));
+  const stepIdOf = new Map(stepBeads.map((b) => [b.id, gastownString(b, "step") ?? b.id.slice(head.length)]));
+  const steps = stepBeads.map((bead) => ({
+    bead,
+    step: stepIdOf.get(bead.id),
+    n: childNumber(bead.id) ?? 0,
+    needs: (bead.dependencies ?? []).filter((d) => d.type === "blocks" && stepIdOf.has(d.depends_on_id)).map((d) => stepIdOf.get(d.depends_on_id)),
+    closed: beadStatus(bead) === "closed"
+  })).sort((a, b) => a.n - b.n);
+  const rootBond = root.bonded_from?.find((bond) => bond.bond_type === "root");
+  const formulaRef2 = rootBond?.source_id ?? rootBond?.proto_id;
+  return {
+    root,
+    steps,
+    bead: gastownString(root, "bead"),
+    formulaRef: formulaRef2,
+    formula: gastownString(root, "formula") ?? formulaRef2?.replace(/@[^@]*$/, ""),
+    ephemeral: root.ephemeral === true || root.wisp === true
+  };
+}
+function isOpen(molecule) {
+  return beadStatus(molecule.root) !== "closed";
+}
+
+// app/molecules/proto.ts
+function formulaRef(proto) {
+  return `${proto.formula}@${proto.version}`;
+}
+
+// app/molecules/pour.ts
+function pour(ledger2, proto, on, options2) {
+  const work = ledger2.get(on);
+  if (!work) throw new MoleculeError(`no bead ${on} in the ledger to pour ${proto.formula} onto`);
+  if (isMoleculeRoot(work)) throw new MoleculeError(`${on} is a molecule; pour onto the work bead it belongs to`);
+  const open3 = openMoleculeOf(ledger2, work);
+  if (open3) {
+    if (open3.formula === proto.formula) return { ledger: ledger2, root: open3.root.id, created: false };
+    throw new MoleculeError(
+      `${on} already has molecule ${open3.root.id} (formula ${open3.formula ?? "unknown"}) open; to start over with ${proto.formula}, abandon it first: gt mol burn ${open3.root.id}`
+    );
+  }
+  const beads = moleculeBeads(proto, ledger2.records, { ...options2, kind: "mol", work });
+  const root = beads[0];
+  const linked = withGastownMetadata(work, { molecule: root.id, formula: proto.formula });
+  return {
+    ledger: ledger2.withBeads([...beads, { ...linked, updated_at: timestamp2(options2.now) }]),
+    root: root.id,
+    created: true
+  };
+}
+function wisp(wisps, committed, proto, options2) {
+  const work = options2.on === void 0 ? void 0 : committed.get(options2.on);
+  if (options2.on !== void 0 && !work) throw new MoleculeError(`no bead ${options2.on} in the ledger`);
+  const taken = /* @__PURE__ */ new Set([...wisps.records.keys(), ...committed.records.keys()]);
+  const beads = moleculeBeads(proto, taken, { ...options2, kind: "wisp", work });
+  return { ledger: wisps.withBeads(beads), root: beads[0].id, created: true };
+}
+function openMoleculeOf(ledger2, work) {
+  const id2 = gastownString(work, "molecule");
+  if (id2 === void 0 || !isMoleculeRoot(ledger2.get(id2))) return void 0;
+  const molecule = readMolecule(ledger2, id2);
+  return isOpen(molecule) ? molecule : void 0;
+}
+function moleculeBeads(proto, taken, options2) {
+  const { work, kind, actor, bond } = options2;
+  const now = timestamp2(options2.now);
+  const title = work ? `${proto.formula}: ${work.title}` : proto.formula;
+  const rootId = newBeadId(
+    { prefix: options2.prefix, kind, title, description: proto.description, creator: actor, createdAt: options2.now },
+    taken
+  );
+  const ephemeral = kind === "wisp" ? { ephemeral: true } : {};
+  const priority = work?.priority ?? bond?.root.priority ?? 2;
+  const dep = (issue3, target, type) => ({ issue_id: issue3, depends_on_id: target, type, created_at: now, created_by: actor });
+  const root = {
+    id: rootId,
+    title,
+    ...proto.description ? { description: proto.description } : {},
+    status: "open",
+    priority,
+    issue_type: "molecule",
+    mol_type: proto.formula.includes("patrol") ? "patrol" : "work",
+    created_at: now,
+    created_by: actor,
+    updated_at: now,
+    source_formula: proto.file,
+    bonded_from: [
+      { source_id: formulaRef(proto), bond_type: "root" },
+      ...bond ? [{ source_id: bond.root.id, bond_type: bond.type }] : []
+    ],
+    metadata: { gastown: { ...work ? { bead: work.id } : {}, formula: proto.formula, vars: proto.vars } },
+    ...work || bond ? {
+      dependencies: [
+        ...work ? [dep(rootId, work.id, "parent-child")] : [],
+        ...bond ? [dep(rootId, bond.root.id, bond.dependency)] : []
+      ]
+    } : {},
+    ...ephemeral
+  };
+  const stepIds = new Map(proto.steps.map((step, i) => [step.id, `${rootId}.${i + 1}`]));
+  const steps = proto.steps.map((step, i) => {
+    const id2 = `${rootId}.${i + 1}`;
+    return {
+      id: id2,
+      title: step.title,
+      ...step.description ? { description: step.description } : {},
+      ...step.acceptance ? { acceptance_criteria: step.acceptance } : {},
+      status: "open",
+      priority,
+      issue_type: "task",
+      created_at: now,
+      created_by: actor,
+      updated_at: now,
+      metadata: { gastown: { step: step.id, ...step.parallel ? { parallel: true } : {}, ...step.gate ? { gate: step.gate } : {} } },
+      dependencies: [
+        dep(id2, rootId, "parent-child"),
+        ...step.needs.map((need) => dep(id2, stepIds.get(need), "blocks"))
+      ],
+      ...ephemeral
+    };
+  });
+  return [root, ...steps];
+}
+function timestamp2(now) {
+  return toUtc(now.toISOString().replace(".000Z", "Z"));
+}
+
+// app/ledger/id-prefix.ts
+var MIN_HASH = 3;
+var MAX_HASH = 8;
+function isNumeric(text2) {
+  return /^[0-9]+$/.test(text2);
+}
+function isLikelyHash(text2) {
+  if (text2.length < MIN_HASH || text2.length > MAX_HASH || !/^[0-9a-zA-Z]+$/.test(text2)) return false;
+  return text2.length === MIN_HASH || /[0-9]/.test(text2);
+}
+function guessPrefix(id2) {
+  const lastHyphen = id2.lastIndexOf("-");
+  if (lastHyphen <= 0) return "";
+  const suffix = id2.slice(lastHyphen + 1);
+  if (suffix === "") return id2.slice(0, lastHyphen);
+  const dot = suffix.indexOf(".");
+  const base = dot > 0 ? suffix.slice(0, dot) : suffix;
+  if (isNumeric(base) || isLikelyHash(base)) return id2.slice(0, lastHyphen);
+  return id2.slice(0, id2.indexOf("-"));
+}
+function normalizePrefix(prefix) {
+  const trimmed = prefix.trim();
+  return trimmed.endsWith("-") ? trimmed.slice(0, -1) : trimmed;
+}
+function ledgerPrefix(configPrefix, ids) {
+  const configured = normalizePrefix(configPrefix ?? "");
+  if (configured) return configured;
+  for (const id2 of ids) {
+    const molecule = MOLECULE_ID.exec(id2);
+    return (molecule ? molecule[1] : guessPrefix(id2)) || void 0;
+  }
+  return void 0;
+}
+var MOLECULE_ID = /^(.+)-(?:mol|wisp)-[0-9a-zA-Z]+(?:\.\d+)*$/;
+
+// app/ledger/json-equal.ts
+function jsonEqual(a, b) {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  const left = a;
+  const right = b;
+  let defined = 0;
+  for (const key of Object.keys(left)) {
+    if (left[key] === void 0) continue;
+    defined++;
+    if (!Object.hasOwn(right, key) || !jsonEqual(left[key], right[key])) return false;
+  }
+  for (const key of Object.keys(right)) if (right[key] !== void 0) defined--;
+  return defined === 0;
+}
+
+// app/ledger/merge-sets.ts
+function byKey(list, keyOf) {
+  const map2 = /* @__PURE__ */ new Map();
+  for (const element of list ?? []) {
+    const key = keyOf(element);
+    if (!map2.has(key)) map2.set(key, element);
+  }
+  return map2;
+}
+function mergeSets(base, ours, theirs, keyOf, mergeKept = (_base, o) => o) {
+  const b = byKey(base, keyOf);
+  const o = byKey(ours, keyOf);
+  const t = byKey(theirs, keyOf);
+  const merged = [];
+  for (const [key, element] of o) {
+    const kept = t.get(key);
+    if (kept !== void 0) merged.push(mergeKept(b.get(key), element, kept));
+    else if (!b.has(key)) merged.push(element);
+  }
+  for (const [key, element] of t) {
+    if (!o.has(key) && !b.has(key)) merged.push(element);
+  }
+  return merged;
+}
+
+// app/ledger/merge-fields.ts
+function closedWins(ours, theirs) {
+  return theirs === "closed" ? "closed" : ours;
+}
+function moreUrgent(ours, theirs) {
+  const rank = (value) => typeof value === "number" ? value : 0;
+  return rank(theirs) < rank(ours) ? theirs : ours;
+}
+
+// app/town/fenced-text.ts
+function fenced(text2, language = "text") {
+  const longest = Math.max(2, ...[...text2.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(longest + 1);
+  return `${fence}${language}
+${text2}
+${fence}`;
+}
+function unfenced(text2) {
+  const match = /^(`{3,})[^\n`]*\n([\s\S]*)\n\1\n?$/.exec(text2);
+  return match ? match[2] : text2;
+}
+var MENTION = /(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])/g;
+function withoutMentions(text2) {
+  return text2.replace(MENTION, "@\u200B");
+}
+function agentText(text2) {
+  return fenced(withoutMentions(text2));
+}
+
+// app/mirror/mirrored-fields.ts
+var MIRRORED_FIELDS = ["title", "body", "state", "priority", "type", "labels", "assignees"];
+function isSetField(field) {
+  return field === "labels" || field === "assignees";
+}
+function isTextField(field) {
+  return field === "title" || field === "body";
+}
+function canonicalSet(values) {
+  return [...new Set(values)].sort();
+}
+function canonicalValue(field, value) {
+  return isSetField(field) ? canonicalSet(value) : value;
+}
+function sameValue(field, a, b) {
+  if (!isSetField(field)) return a === b;
+  const left = canonicalSet(a);
+  const right = canonicalSet(b);
+  return left.length === right.length && left.every((value, i) => value === right[i]);
+}
+function isFieldValue(field, value) {
+  if (isSetField(field)) return Array.isArray(value) && value.every((element) => typeof element === "string");
+  if (field === "priority") return typeof value === "number" && Number.isInteger(value);
+  return typeof value === "string";
+}
+
+// app/mirror/synced-state.ts
+import { createHash as createHash2 } from "node:crypto";
+var SYNCED_KEY = "synced";
+var HASH_HEX_CHARS = 16;
+var MAX_STORED_TITLE = 256;
+function fieldHash(field, value) {
+  const text2 = JSON.stringify(canonicalValue(field, value));
+  return createHash2("sha256").update(text2, "utf8").digest("hex").slice(0, HASH_HEX_CHARS);
+}
+function keepsValue(field, value) {
+  if (field === "body") return false;
+  if (field === "title") return value.length <= MAX_STORED_TITLE;
+  return true;
+}
+function syncedField(field, value) {
+  const hash2 = fieldHash(field, value);
+  return keepsValue(field, value) ? { hash: hash2, value: canonicalValue(field, value) } : { hash: hash2 };
+}
+function syncedHolds(record3, field, value) {
+  return record3 !== void 0 && record3.hash === fieldHash(field, value);
+}
+function syncedState(fields) {
+  const state = {};
+  for (const field of MIRRORED_FIELDS) state[field] = syncedField(field, fields[field]);
+  return state;
+}
+function isRecord2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function readField(field, stored) {
+  if (!isRecord2(stored) || typeof stored.hash !== "string" || !/^[0-9a-f]{16}$/.test(stored.hash)) {
+    return void 0;
+  }
+  if (stored.value === void 0) return { hash: stored.hash };
+  const value = stored.value;
+  if (!isFieldValue(field, value) || fieldHash(field, value) !== stored.hash) return void 0;
+  return { hash: stored.hash, value: canonicalValue(field, value) };
+}
+function readSynced(bead) {
+  const stored = gastownMetadata(bead)[SYNCED_KEY];
+  if (!isRecord2(stored)) return {};
+  const state = {};
+  for (const field of MIRRORED_FIELDS) {
+    const record3 = Object.hasOwn(stored, field) ? readField(field, stored[field]) : void 0;
+    if (record3 !== void 0) state[field] = record3;
+  }
+  return state;
+}
+function withSynced(bead, state) {
+  if (jsonEqual(gastownMetadata(bead)[SYNCED_KEY], state)) return bead;
+  return withGastownMetadata(bead, { [SYNCED_KEY]: state });
+}
+
+// app/mirror/field-merge.ts
+var FIELD_NAMES = { title: "title", body: "description" };
+function conflictNote(field, ledger2, github) {
+  return [
+    `The ${FIELD_NAMES[field]} was changed both in the ledger and on GitHub since the mirror last synced them. GitHub's version, a person's edit, is kept; the ledger's version was:`,
+    agentText(ledger2),
+    "GitHub's version, now on both sides:",
+    agentText(github)
+  ].join("\n\n");
+}
+function decideByRule(field, base, ledger2, github) {
+  if (isSetField(field)) {
+    const merged = mergeSets(
+      base?.value,
+      ledger2,
+      github,
+      (element) => element
+    );
+    return { value: merged };
+  }
+  if (isTextField(field)) {
+    const conflict = {
+      field,
+      ledger: ledger2,
+      github,
+      chosen: "github",
+      note: conflictNote(field, ledger2, github)
+    };
+    return { value: github, conflict };
+  }
+  switch (field) {
+    case "state":
+      return { value: closedWins(ledger2, github) };
+    case "priority":
+      return { value: moreUrgent(ledger2, github) };
+    default:
+      return { value: github };
+  }
+}
+function editedFrom(field, edited) {
+  return isTextField(field) ? edited?.[field]?.from : void 0;
+}
+function decide(field, base, ledger2, github, edited) {
+  if (sameValue(field, ledger2, github)) return { value: ledger2 };
+  const before = editedFrom(field, edited);
+  const ledgerChanged = !syncedHolds(base, field, ledger2) && ledger2 !== before;
+  const githubChanged = before !== void 0 ? github !== before : !syncedHolds(base, field, github);
+  if (!ledgerChanged && githubChanged) return { value: github };
+  if (ledgerChanged && !githubChanged) return { value: ledger2 };
+  return decideByRule(field, base, ledger2, github);
+}
+function mergeMirroredFields({ synced, ledger: ledger2, github, edited }) {
+  const toGitHub = {};
+  const toLedger = {};
+  const next = {};
+  const conflicts = [];
+  const decideField = (field) => {
+    const base = synced[field];
+    const { value, conflict } = decide(field, base, ledger2[field], github[field], edited);
+    if (!sameValue(field, value, ledger2[field])) toLedger[field] = value;
+    if (!sameValue(field, value, github[field])) toGitHub[field] = value;
+    next[field] = syncedHolds(base, field, value) ? base : syncedField(field, value);
+    if (conflict !== void 0) conflicts.push(conflict);
+  };
+  for (const field of MIRRORED_FIELDS) decideField(field);
+  const nextSynced = next;
+  return {
+    toGitHub,
+    toLedger,
+    synced: nextSynced,
+    syncedChanged: !jsonEqual(synced, nextSynced),
+    conflicts
+  };
+}
+
+// app/mirror/issue-body.ts
+var MAX_BODY_CHARACTERS = 65536;
+var MARKER = /^<!-- gastown:bead ([A-Za-z0-9][A-Za-z0-9._-]*) -->$/;
+var NEUTRALISED_MENTION = /(?<![A-Za-z0-9_])@\u200b(?=[A-Za-z0-9])/g;
+function markerLine(beadId) {
+  return `<!-- gastown:bead ${beadId} -->`;
+}
+function cutNotice(beadId) {
+  return `*(Cut at GitHub's limit of ${MAX_BODY_CHARACTERS.toLocaleString("en")} characters: the whole text is bead ${beadId}'s description in the ledger.)*`;
+}
+function issueBody(beadId, description) {
+  const marker = markerLine(beadId);
+  const text2 = withoutMentions(description ?? "");
+  if (text2 === "") return marker;
+  const whole = `${text2}
+
+${marker}`;
+  if (whole.length <= MAX_BODY_CHARACTERS) return whole;
+  const tail = `
+
+${cutNotice(beadId)}
+
+${marker}`;
+  let cut = text2.slice(0, MAX_BODY_CHARACTERS - tail.length);
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}${tail}`;
+}
+function markerBeadId(body) {
+  const lastLine = (body ?? "").replace(/\s+$/, "").split("\n").at(-1) ?? "";
+  return MARKER.exec(lastLine.replace(/\r$/, ""))?.[1];
+}
+function descriptionFromBody(body) {
+  let text2 = body ?? "";
+  const id2 = markerBeadId(text2);
+  if (id2 !== void 0) {
+    text2 = text2.replace(/\s+$/, "").slice(0, -markerLine(id2).length);
+    text2 = text2.endsWith("\n\n") ? text2.slice(0, -2) : text2.replace(/[\r\n]+$/, "");
+  }
+  const notice = id2 === void 0 ? void 0 : `
+
+${cutNotice(id2)}`;
+  const cut = notice !== void 0 && text2.endsWith(notice);
+  if (cut) text2 = text2.slice(0, -notice.length);
+  return { description: text2.replace(NEUTRALISED_MENTION, "@"), cut };
+}
+
+// app/mirror/sync-labels.ts
+var PRIORITY_NAMES = ["critical", "high", "medium", "low", "none"];
+var DEFAULT_PRIORITY = 2;
+var BARE_TYPES = { bug: "bug", feature: "feature", enhancement: "feature" };
+var SCOPED = /^(priority|status|type)::/;
+var STATE_STATUSES = /* @__PURE__ */ new Set(["open", "closed"]);
+var LABEL_STATUSES = new Set(BUILTIN_STATUSES.filter((status) => !STATE_STATUSES.has(status)));
+var BUILT_IN = new Set(BUILTIN_STATUSES);
+var STATUS_SPELLINGS = { "in-progress": "in_progress" };
+function isScopedLabel(label) {
+  return SCOPED.test(label);
+}
+function priorityFromLabels(labels) {
+  for (const label of labels) {
+    if (!label.startsWith("priority::")) continue;
+    const named = PRIORITY_NAMES.indexOf(label.slice("priority::".length));
+    if (named >= 0) return named;
+  }
+  return DEFAULT_PRIORITY;
+}
+function typeFromLabels(labels) {
+  for (const label of labels) if (label.startsWith("type::") && label.length > "type::".length) return label.slice("type::".length);
+  for (const label of labels) if (BARE_TYPES[label]) return BARE_TYPES[label];
+  return "task";
+}
+function statusFromIssue(state, labels, customStatuses = []) {
+  if (state === "closed") return "closed";
+  for (const label of labels) {
+    if (!label.startsWith("status::")) continue;
+    const named = label.slice("status::".length);
+    const status = STATUS_SPELLINGS[named] ?? named;
+    if (LABEL_STATUSES.has(status) || customStatuses.includes(status)) return status;
+  }
+  return "open";
+}
+function namesCustomStatus(labels) {
+  return labels.some((label) => {
+    if (!label.startsWith("status::")) return false;
+    const named = label.slice("status::".length);
+    return !BUILT_IN.has(STATUS_SPELLINGS[named] ?? named);
+  });
+}
+function workLabels(labels) {
+  return [...new Set(labels.filter((l) => !isScopedLabel(l) && !l.startsWith("gt:")))].sort();
+}
+function priorityLabel(priority) {
+  return `priority::${PRIORITY_NAMES[priority ?? 0] ?? PRIORITY_NAMES[DEFAULT_PRIORITY]}`;
+}
+function typeLabel(type) {
+  return `type::${type}`;
+}
+function statusLabel(status) {
+  return STATE_STATUSES.has(status) ? void 0 : `status::${status}`;
+}
+
+// app/mirror/issue-shape.ts
+var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+var NOT_PLANNED = /^(?:not[ _-]?planned|won'?t[ _-]?(?:fix|do)|wontfix|duplicate|obsolete|invalid|abandoned|burned|cancell?ed|rejected|stale|spurious|superseded)\b/i;
+var MOLECULE_CHILD = /-(?:mol|wisp)-[a-z0-9]+\.\d/;
+function isGitHubLogin(name3) {
+  return GITHUB_LOGIN.test(name3);
+}
+function stateReason(closeReason) {
+  return NOT_PLANNED.test((closeReason ?? "").trim()) ? "not_planned" : "completed";
+}
+function issueAssignees(bead) {
+  if (bead.assignee === void 0 || bead.assignee === "") return [];
+  return isGitHubLogin(bead.assignee) ? [bead.assignee] : void 0;
+}
+function issueLabels(bead) {
+  const status = statusLabel(beadStatus(bead));
+  return [typeLabel(beadType(bead)), priorityLabel(bead.priority), ...status ? [status] : [], ...workLabels(bead.labels ?? [])];
+}
+function issueShape(bead) {
+  const closed2 = beadStatus(bead) === "closed";
+  return {
+    title: bead.title,
+    body: issueBody(bead.id, bead.description),
+    state: closed2 ? "closed" : "open",
+    state_reason: closed2 ? stateReason(bead.close_reason) : null,
+    labels: issueLabels(bead),
+    assignees: issueAssignees(bead)
+  };
+}
+function issueLabelNames(issue3) {
+  return (issue3.labels ?? []).map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
+}
+function issueFields(issue3, customStatuses = []) {
+  const labels = issueLabelNames(issue3);
+  const state = issue3.state === "closed" ? "closed" : "open";
+  const { description, cut } = descriptionFromBody(issue3.body);
+  return {
+    title: issue3.title,
+    description,
+    descriptionCut: cut,
+    status: statusFromIssue(state, labels, customStatuses),
+    close_reason: state === "closed" ? issue3.state_reason ?? void 0 : void 0,
+    priority: priorityFromLabels(labels),
+    issue_type: typeFromLabels(labels),
+    labels: workLabels(labels),
+    assignee: issue3.assignees?.[0]?.login ?? issue3.assignee?.login,
+    external_ref: issue3.html_url
+  };
+}
+function isTemplate(bead) {
+  return bead.is_template === true || (bead.labels ?? []).includes("template");
+}
+function canonicalType(type) {
+  return TYPE_ALIASES[type] ?? type;
+}
+function isMirrored(bead, mirror2) {
+  if (!mirror2.enabled) return false;
+  const type = beadType(bead);
+  if (NEVER_MIRRORED_TYPES.includes(type)) return false;
+  if (!mirror2.types.some((configured) => canonicalType(configured) === type)) return false;
+  if (beadStatus(bead) === TOMBSTONE || isEphemeral(bead) || isTemplate(bead)) return false;
+  return gastownString(bead, "step") === void 0 && !MOLECULE_CHILD.test(bead.id);
+}
+function isImportedIssue(labels, mirror2) {
+  const wanted = mirror2.label.toLowerCase();
+  return mirror2.enabled && (mirror2.issues === "all" || labels.some((label) => label.toLowerCase() === wanted));
+}
+
+// app/mirror/issue-seen-at.ts
+var ISSUE_UPDATED_AT_KEY = "issue_updated_at";
+function timeOf(text2) {
+  if (text2 === void 0 || text2 === null) return void 0;
+  const time3 = Date.parse(text2);
+  return Number.isNaN(time3) ? void 0 : time3;
+}
+function isOlderThanSeen(bead, issue3) {
+  const seen = timeOf(gastownString(bead, ISSUE_UPDATED_AT_KEY));
+  const updated2 = timeOf(issue3.updated_at);
+  return seen !== void 0 && updated2 !== void 0 && updated2 < seen;
+}
+function withIssueSeenAt(bead, issue3) {
+  const updated2 = timeOf(issue3.updated_at);
+  const seen = timeOf(gastownString(bead, ISSUE_UPDATED_AT_KEY));
+  if (updated2 === void 0 || seen !== void 0 && updated2 <= seen) return bead;
+  return withGastownMetadata(bead, { [ISSUE_UPDATED_AT_KEY]: issue3.updated_at });
+}
+
+// app/mirror/bead-issue-sync.ts
+function keepsGitHubAssignees(bead) {
+  return issueAssignees(bead) === void 0;
+}
+function ledgerFields(bead) {
+  return {
+    title: bead.title,
+    body: bead.description ?? "",
+    state: beadStatus(bead),
+    // A missing priority labels as P0 (sync-labels.ts), so it compares as 0.
+    priority: bead.priority ?? 0,
+    type: beadType(bead),
+    labels: workLabels(bead.labels ?? []),
+    assignees: issueAssignees(bead) ?? []
+  };
+}
+function githubFields(issue3, bead, customStatuses = []) {
+  const statuses = bead === void 0 ? customStatuses : [...customStatuses, beadStatus(bead)];
+  const fields = issueFields(issue3, statuses);
+  const logins = issue3.assignees?.map((user) => user.login) ?? (issue3.assignee ? [issue3.assignee.login] : []);
+  return {
+    title: fields.title,
+    body: fields.descriptionCut && bead !== void 0 ? bead.description ?? "" : fields.description,
+    state: fields.status,
+    priority: fields.priority,
+    type: fields.issue_type,
+    labels: fields.labels,
+    assignees: canonicalSet(logins)
+  };
+}
+function beadWithFields(bead, fields, closeReason, now) {
+  if (Object.keys(fields).length === 0) return bead;
+  const next = { ...bead };
+  const set3 = (key, value, empty) => {
+    if (empty) delete next[key];
+    else next[key] = value;
+  };
+  if (fields.title !== void 0) next.title = fields.title;
+  if (fields.body !== void 0) set3("description", fields.body, fields.body === "");
+  if (fields.priority !== void 0) next.priority = fields.priority;
+  if (fields.type !== void 0) next.issue_type = fields.type;
+  if (fields.labels !== void 0) set3("labels", canonicalSet(fields.labels), fields.labels.length === 0);
+  if (fields.assignees !== void 0) set3("assignee", canonicalSet(fields.assignees)[0], fields.assignees.length === 0);
+  if (fields.state !== void 0) {
+    const wasClosed = beadStatus(bead) === "closed";
+    next.status = fields.state;
+    if (fields.state === "closed" && !wasClosed) {
+      next.closed_at = timestamp2(now);
+      next.close_reason = closeReason ?? "completed";
+    } else if (fields.state !== "closed" && wasClosed) {
+      delete next.closed_at;
+      delete next.close_reason;
+    }
+  }
+  next.updated_at = timestamp2(now);
+  return next;
+}
+function withConflictNotes(bead, conflicts) {
+  if (conflicts.length === 0) return bead;
+  const notes = [bead.notes ?? "", ...conflicts.map((conflict) => conflict.note)].filter((text2) => text2 !== "");
+  return { ...bead, notes: notes.join("\n\n---\n\n") };
+}
+function holdsLabel(labels, label) {
+  return labels.some((held) => held.toLowerCase() === label.toLowerCase());
+}
+function labelChanges(wanted, issue3) {
+  const current = issueLabelNames(issue3).filter((label) => !label.toLowerCase().startsWith("gt:"));
+  const add = wanted.filter((label) => !holdsLabel(current, label));
+  const remove = current.filter((label) => !holdsLabel(wanted, label));
+  return { ...add.length > 0 ? { addLabels: add } : {}, ...remove.length > 0 ? { removeLabels: remove } : {} };
+}
+function issueEdit(bead, issue3, toGitHub) {
+  const shape = issueShape(bead);
+  const edit = {};
+  if (toGitHub.title !== void 0) edit.title = shape.title;
+  if (toGitHub.body !== void 0) edit.body = issueBody(bead.id, bead.description);
+  const labelled = ["state", "priority", "type", "labels"].some((field) => Object.hasOwn(toGitHub, field));
+  if (toGitHub.state !== void 0) {
+    const open3 = issue3.state !== "closed";
+    if (shape.state === "closed" && open3) {
+      edit.state = "closed";
+      edit.state_reason = stateReason(bead.close_reason);
+    } else if (shape.state === "open" && !open3) {
+      edit.state = "open";
+      edit.state_reason = "reopened";
+    }
+  }
+  if (toGitHub.assignees !== void 0) edit.assignees = canonicalSet(toGitHub.assignees);
+  if (labelled) Object.assign(edit, labelChanges(shape.labels, issue3));
+  return Object.keys(edit).length === 0 ? void 0 : edit;
+}
+function syncBeadAndIssue(bead, issue3, options2) {
+  if (isOlderThanSeen(bead, issue3)) {
+    const plan2 = { toGitHub: {}, toLedger: {}, synced: readSynced(bead), syncedChanged: false, conflicts: [] };
+    return { bead, beadUntilEdited: bead, edit: void 0, conflicts: [], plan: plan2 };
+  }
+  const github = githubFields(issue3, bead, options2.customStatuses);
+  const polecats = keepsGitHubAssignees(bead);
+  const ledger2 = polecats ? { ...ledgerFields(bead), assignees: github.assignees } : ledgerFields(bead);
+  const plan = mergeMirroredFields({ synced: readSynced(bead), ledger: ledger2, github, ...options2.edited ? { edited: options2.edited } : {} });
+  const closeReason = issue3.state === "closed" ? issue3.state_reason ?? void 0 : void 0;
+  const next = withConflictNotes(beadWithFields(bead, plan.toLedger, closeReason, options2.now), plan.conflicts);
+  const seen = (written) => written === bead ? bead : withIssueSeenAt(written, issue3);
+  const synced = seen(withSynced(next, plan.synced));
+  const edit = issueEdit(next, issue3, plan.toGitHub);
+  if (edit === void 0) return { bead: synced, beadUntilEdited: synced, edit, conflicts: plan.conflicts, plan };
+  const untilEdited = { ...plan.synced };
+  for (const field of Object.keys(plan.toGitHub)) untilEdited[field] = syncedField(field, github[field]);
+  return { bead: synced, beadUntilEdited: seen(withSynced(next, untilEdited)), edit, conflicts: plan.conflicts, plan };
+}
+function syncedAtCreation(bead) {
+  return withSynced(bead, syncedState(ledgerFields(bead)));
+}
+
+// app/mirror/imported-issue.ts
+var ISSUE_ID_KEY = "issue_id";
+function linkedAtImport(bead, issueId) {
+  const synced = syncedAtCreation(bead);
+  return issueId === void 0 ? synced : withGastownMetadata(synced, { [ISSUE_ID_KEY]: issueId });
+}
+
+// app/town/import-issue.ts
+function beadFromIssue(ledger2, issue3, options2) {
+  const id2 = newBeadId(
+    { prefix: options2.prefix, title: issue3.title, description: issue3.body ?? "", creator: options2.actor, createdAt: options2.now },
+    ledger2.records
+  );
+  const labels = workLabels(issue3.labels);
+  return {
+    id: id2,
+    title: issue3.title,
+    ...issue3.body ? { description: issue3.body } : {},
+    status: "open",
+    priority: priorityFromLabels(issue3.labels),
+    issue_type: typeFromLabels(issue3.labels),
+    created_at: timestamp2(new Date(issue3.createdAt)),
+    created_by: issue3.author,
+    updated_at: timestamp2(options2.now),
+    external_ref: issue3.url,
+    ...labels.length > 0 ? { labels } : {}
+  };
+}
+
+// app/town/polecat-dispatch.ts
+import { createHash as createHash3 } from "node:crypto";
+var JOB_HEADROOM_MINUTES = 15;
+var MAX_JOB_MINUTES = 360;
+function polecatLimits(polecat2) {
+  const {
+    agent,
+    model,
+    max_turns,
+    timeout_minutes,
+    max_cost_usd,
+    heartbeat_minutes,
+    max_diff_lines,
+    protected_paths,
+    command,
+    sandbox,
+    network
+  } = polecat2;
+  const job_timeout_minutes = Math.min(MAX_JOB_MINUTES, timeout_minutes + JOB_HEADROOM_MINUTES);
+  return JSON.stringify({
+    agent,
+    model,
+    max_turns,
+    timeout_minutes,
+    max_cost_usd,
+    heartbeat_minutes,
+    max_diff_lines,
+    protected_paths,
+    command,
+    sandbox,
+    network,
+    job_timeout_minutes
+  });
+}
+function limitsHash(limits2) {
+  return `sha256:${createHash3("sha256").update(limits2, "utf8").digest("hex")}`;
+}
+var POLECAT_INPUTS = ["bead", "molecule", "polecat", "attempt", "limits"];
+function polecatInputs(assignment, polecat2) {
+  return {
+    bead: assignment.bead,
+    molecule: assignment.molecule,
+    polecat: assignment.polecat,
+    attempt: String(assignment.attempt),
+    limits: polecatLimits(polecat2)
+  };
+}
+function polecatRunName(assignment) {
+  return `polecat ${assignment.polecat} \xB7 ${assignment.bead} \xB7 attempt ${assignment.attempt}`;
+}
+var RUN_NAME = /^polecat (\S+) · (\S+) · attempt ([1-9]\d{0,5})$/;
+function parsePolecatRunName(title) {
+  const match = RUN_NAME.exec(title ?? "");
+  if (!match) return void 0;
+  return { polecat: match[1], bead: match[2], attempt: Number(match[3]) };
+}
+
+// app/town/polecat-names.ts
+var POLECAT_ASSIGNEE_PREFIX = "polecat/";
+function namesInUse(ledger2, except) {
+  const used = /* @__PURE__ */ new Set();
+  for (const bead of hookedBeads(ledger2)) {
+    if (bead.id === except) continue;
+    const name3 = gastownString(bead, "polecat");
+    if (name3 !== void 0) used.add(name3);
+  }
+  return used;
+}
+function freePolecatName(pool, inUse) {
+  const free = pool.find((name3) => !inUse.has(name3));
+  if (free !== void 0) return free;
+  const first = pool[0] ?? "polecat";
+  for (let n = 2; ; n++) if (!inUse.has(`${first}-${n}`)) return `${first}-${n}`;
+}
+function hookedBeads(ledger2) {
+  return ledger2.beads().filter((bead) => beadStatus(bead) === "hooked");
+}
+function polecatBranch(polecat2, bead) {
+  return `polecat/${polecat2}/${bead}`;
+}
+function workRef(polecat2, bead) {
+  return `gastown/work/${polecat2}/${bead}`;
+}
+var BRANCH = /^polecat\/([^/\s]+)\/([^/\s]+)$/;
+function polecatOfPull(head, rig) {
+  return head.repository?.toLowerCase() === rig.toLowerCase() ? parsePolecatBranch(head.ref) : void 0;
+}
+function parsePolecatBranch(ref) {
+  const branch = ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : ref;
+  const match = BRANCH.exec(branch);
+  return match ? { polecat: match[1], bead: match[2] } : void 0;
+}
+
+// app/town/sling-vars.ts
+function slingVars(input2) {
+  const pr = gastownMetadata(input2.bead).pr;
+  return {
+    ...input2.given,
+    feature: input2.given.feature ?? `issue #${input2.issue}`,
+    issue: String(input2.issue),
+    bead: input2.bead.id,
+    polecat: input2.polecat,
+    branch: polecatBranch(input2.polecat, input2.bead.id),
+    base_branch: input2.baseBranch,
+    ...typeof pr === "number" && Number.isSafeInteger(pr) && pr > 0 ? { pr: String(pr) } : {}
+  };
+}
+
+// app/town/sling.ts
+var DISPATCH_GRACE_MS = 2 * 6e4;
+function sling2(ledger2, input2) {
+  const found = beadByExternalRef(ledger2, input2.issue.url);
+  if (input2.issue.state === "closed" || found && beadStatus(found) === "closed") {
+    return { ledger: ledger2, outcome: { kind: "closed", bead: found } };
+  }
+  const now = timestamp2(input2.now);
+  if (found && beadStatus(found) === "hooked") return slingHooked(ledger2, found, input2);
+  const imported = found === void 0;
+  const prefix = ledgerPrefix(input2.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? input2.fallbackPrefix;
+  const bead = found ?? importedBead(ledger2, input2, prefix);
+  const withBead = imported ? ledger2.withBead(bead) : ledger2;
+  const polecat2 = gastownString(bead, "polecat") ?? freePolecatName(input2.config.polecat.name_pool, namesInUse(withBead));
+  const proto = input2.cook(input2.formula, slingVars({
+    issue: input2.issue.number,
+    bead,
+    polecat: polecat2,
+    baseBranch: input2.baseBranch,
+    given: input2.vars
+  }));
+  const poured = pour(withBead, proto, bead.id, { now: input2.now, actor: input2.slungBy, prefix });
+  const pouredBead = poured.ledger.get(bead.id);
+  const slungBy = { polecat: polecat2, slung_by: input2.slungBy, slung_at: now, attempts_before_sling: attemptOf(bead) || void 0 };
+  const hooked = hookedBeads(withBead).length;
+  if (hooked >= input2.config.limits.max_polecats) {
+    if (gastownString(bead, "waiting_since") !== void 0 && poured.ledger === withBead) {
+      return { ledger: ledger2, outcome: { kind: "waiting", bead, imported, hooked } };
+    }
+    const waiting = withGastownMetadata(pouredBead, { ...slungBy, waiting_since: gastownString(bead, "waiting_since") ?? now });
+    return {
+      ledger: poured.ledger.withBead({ ...waiting, updated_at: now }),
+      outcome: { kind: "waiting", bead: waiting, imported, hooked }
+    };
+  }
+  const hook7 = hookedForNextAttempt(withGastownMetadata(pouredBead, slungBy), polecat2, input2.config, now);
+  return {
+    ledger: poured.ledger.withBead(hook7),
+    outcome: {
+      kind: "dispatch",
+      reason: poured.created ? "new" : "resume",
+      bead: hook7,
+      assignment: { bead: bead.id, molecule: poured.root, polecat: polecat2, attempt: attemptOf(hook7) },
+      imported
+    }
+  };
+}
+function importedBead(ledger2, input2, prefix) {
+  const bead = beadFromIssue(ledger2, input2.issue, { prefix, now: input2.now, actor: input2.slungBy });
+  return input2.config.mirror.enabled ? linkedAtImport(bead, input2.issue.id) : bead;
+}
+function hookedForNextAttempt(bead, polecat2, config3, now) {
+  return withGastownMetadata(
+    { ...bead, status: "hooked", assignee: `${POLECAT_ASSIGNEE_PREFIX}${polecat2}`, updated_at: now },
+    {
+      attempt: attemptOf(bead) + 1,
+      dispatched_at: now,
+      limits_hash: limitsHash(polecatLimits(config3.polecat)),
+      ...UNCLAIMED,
+      waiting_since: void 0,
+      exit: void 0,
+      exit_reason: void 0,
+      exit_blocker: void 0
+    }
+  );
+}
+function slingHooked(ledger2, bead, input2) {
+  const attempt = attemptOf(bead);
+  const observed = input2.observedRun;
+  if (observed === void 0 || observed.attempt !== attempt) return alreadyHooked(ledger2, bead, "dispatching");
+  if (!input2.retry) {
+    if (observed.live) return alreadyHooked(ledger2, bead, "running");
+    if (dispatchedWithinGrace(bead, input2.now)) return alreadyHooked(ledger2, bead, "dispatching");
+  }
+  const attempts = attemptsSinceSling(bead);
+  if (!input2.retry && attempts >= input2.config.witness.max_attempts) {
+    const released = escalatedBead(bead, input2.now, `no polecat run was seen ${afterAttemptsText(attempts, input2.config)}`);
+    return { ledger: ledger2.withBead(released), outcome: { kind: "escalate", bead: released, attempts } };
+  }
+  const next = nextAttempt(bead, input2.now, input2.config);
+  const retried = input2.retry ? withGastownMetadata(next.bead, { attempts_before_sling: attempt || void 0, witness_rung: void 0, witness_at: void 0 }) : next.bead;
+  return {
+    ledger: ledger2.withBead(retried),
+    outcome: { kind: "dispatch", reason: "retry", bead: retried, imported: false, assignment: next.assignment }
+  };
+}
+function nextAttempt(bead, now, config3) {
+  const molecule = gastownString(bead, "molecule");
+  const polecat2 = gastownString(bead, "polecat");
+  if (molecule === void 0 || polecat2 === void 0) {
+    throw new Error(`${bead.id} is hooked but its metadata.gastown has no ${molecule === void 0 ? "molecule" : "polecat"}`);
+  }
+  const attempt = attemptOf(bead) + 1;
+  const at = timestamp2(now);
+  const next = withGastownMetadata({ ...bead, updated_at: at }, {
+    attempt,
+    dispatched_at: at,
+    limits_hash: limitsHash(polecatLimits(config3.polecat)),
+    ...UNCLAIMED
+  });
+  return { bead: next, assignment: { bead: bead.id, molecule, polecat: polecat2, attempt } };
+}
+function escalatedBead(bead, now, reason) {
+  return withGastownMetadata(
+    { ...unhooked(bead), updated_at: timestamp2(now) },
+    { dispatched_at: void 0, ...UNCLAIMED, exit: "ESCALATE", exit_reason: reason }
+  );
+}
+var UNCLAIMED = { run_id: void 0, run_url: void 0, started_at: void 0 };
+function alreadyHooked(ledger2, bead, why) {
+  return { ledger: ledger2, outcome: { kind: "already-hooked", bead, why } };
+}
+function dispatchedWithinGrace(bead, now) {
+  const dispatchedAt = Date.parse(gastownString(bead, "dispatched_at") ?? "");
+  return Number.isFinite(dispatchedAt) && now.getTime() - dispatchedAt < DISPATCH_GRACE_MS;
+}
+function attemptOf(bead) {
+  const attempt = gastownMetadata(bead).attempt;
+  return typeof attempt === "number" && Number.isInteger(attempt) && attempt > 0 ? attempt : 0;
+}
+function attemptsSinceSling(bead) {
+  const before = gastownMetadata(bead).attempts_before_sling;
+  const base = typeof before === "number" && Number.isInteger(before) && before > 0 ? before : 0;
+  return Math.max(0, attemptOf(bead) - base);
+}
+function afterAttemptsText(attempts, config3) {
+  return `after ${attempts} attempt${attempts === 1 ? "" : "s"} since it was slung (witness.max_attempts is ${config3.witness.max_attempts})`;
+}
+function unhooked(bead) {
+  const { assignee: _assignee, ...rest } = bead;
+  return { ...rest, status: "open" };
+}
+
+// app/town/convoy.ts
+var CONVOY_TYPE = "convoy";
+var CONVOY_LABEL = "gt:convoy";
+var EPIC_LABEL = "type::epic";
+function convoyRef(repo, number4) {
+  return `gastown:convoy/${repo}#${number4}`;
+}
+function parseConvoyRef(ref) {
+  const match = /^gastown:convoy\/([^/]+)\/([^#]+)#(\d+)$/.exec(ref);
+  return match ? { owner: match[1], repo: match[2], number: Number(match[3]) } : void 0;
+}
+function isConvoyIssue(labels) {
+  return labels.includes(CONVOY_LABEL) || labels.includes(EPIC_LABEL);
+}
+function convoyOf(ledger2, ref) {
+  const bead = beadByExternalRef(ledger2, ref);
+  return bead === void 0 || bead.issue_type !== CONVOY_TYPE ? void 0 : readConvoy(bead);
+}
+function openConvoys(ledger2) {
+  return ledger2.beads().filter((b) => b.issue_type === CONVOY_TYPE && beadStatus(b) !== "closed" && b.external_ref !== void 0).map(readConvoy);
+}
+function convoysTracking(ledger2, issue3) {
+  const listing = openConvoys(ledger2).filter((c) => c.tracked.some((t) => t.repo === issue3.repo && t.number === issue3.number)).map((c) => c.ref);
+  const work = beadByExternalRef(ledger2, issue3.url);
+  const slungFor = work === void 0 ? void 0 : gastownString(work, "convoy");
+  return [.../* @__PURE__ */ new Set([...listing, ...slungFor === void 0 ? [] : [slungFor]])];
+}
+function readConvoy(bead) {
+  const meta3 = gastownMetadata(bead);
+  const ref = bead.external_ref ?? "";
+  const where = parseConvoyRef(ref);
+  return {
+    ref,
+    repo: where ? `${where.owner}/${where.repo}` : "",
+    number: where?.number ?? 0,
+    status: beadStatus(bead) === "closed" ? "closed" : "open",
+    slungBy: gastownString(bead, "slung_by") ?? "",
+    convoyAt: gastownString(bead, "convoy_at") ?? bead.created_at ?? "",
+    wave: typeof meta3.wave === "number" ? meta3.wave : 0,
+    tracked: Array.isArray(meta3.tracked) ? meta3.tracked : [],
+    ...typeof meta3.comment_id === "number" ? { commentId: meta3.comment_id } : {}
+  };
+}
+function startedConvoy(ledger2, start) {
+  const ref = convoyRef(start.repo, start.number);
+  const found = beadByExternalRef(ledger2, ref);
+  const now = timestamp2(start.now);
+  if (found !== void 0 && beadStatus(found) !== "closed") return ledger2;
+  const title = `Convoy of ${start.repo}#${start.number}`;
+  const bead = found ?? {
+    id: newBeadId({ prefix: start.prefix, title, description: ref, creator: start.slungBy, createdAt: start.now }, ledger2.records),
+    title,
+    description: `The sub-issues of ${start.repo}#${start.number}, slung in waves as they become ready.`,
+    priority: 2,
+    issue_type: CONVOY_TYPE,
+    created_at: now,
+    created_by: start.slungBy,
+    updated_at: now,
+    external_ref: ref
+  };
+  const { closed_at: _, close_reason: __, ...open3 } = bead;
+  return ledger2.withBead(withGastownMetadata({ ...open3, status: "open", updated_at: now }, {
+    slung_by: start.slungBy,
+    convoy_at: now
+  }));
+}
+function workStateOf(bead) {
+  if (bead === void 0) return { kind: "none" };
+  const status = beadStatus(bead);
+  if (status === "closed") return bead.close_reason === "merged" ? { kind: "landed" } : { kind: "closed" };
+  if (status !== "hooked" && gastownString(bead, "exit") === "ESCALATE") return { kind: "escalated" };
+  if (status === "open" && gastownString(bead, "slung_at") === void 0) return { kind: "none" };
+  const waiting = status !== "hooked" && gastownString(bead, "waiting_since") !== void 0;
+  return { kind: "working", status: waiting ? "waiting for a free polecat" : status };
+}
+function subIssueWork(ledger2, sub) {
+  if (!isConvoyIssue(sub.labels)) return workStateOf(beadByExternalRef(ledger2, sub.url));
+  const own2 = convoyOf(ledger2, convoyRef(sub.repo, sub.number));
+  return own2 === void 0 ? { kind: "none" } : { kind: "working", status: own2.status === "closed" ? "its convoy landed" : "a convoy of its own" };
+}
+function planWave(convoy, facts2, now) {
+  if (convoy.status === "closed") return { convoy, sling: [], done: true };
+  const key = (repo, number4) => `${repo}#${number4}`;
+  const before = new Map(convoy.tracked.map((t) => [key(t.repo, t.number), t]));
+  const landed = new Set(facts2.filter((f) => f.work.kind === "landed").map((f) => key(f.repo, f.number)));
+  const sling3 = [];
+  const tracked = facts2.map((fact) => {
+    const previous = before.get(key(fact.repo, fact.number));
+    const base = { repo: fact.repo, number: fact.number, id: fact.id, ...previous?.wave !== void 0 ? { wave: previous.wave } : {} };
+    const { work } = fact;
+    if (work.kind === "landed") return { ...base, state: "landed" };
+    if (fact.state === "closed" || work.kind === "closed") return { ...base, state: "closed" };
+    if (work.kind === "escalated") return { ...base, state: "escalated", why: "escalated to people: see the issue" };
+    if (work.kind === "working") return { ...base, state: "slung", why: work.status };
+    if (previous?.state === "slung" && previous.slung_at !== void 0 && now.getTime() - Date.parse(previous.slung_at) < DISPATCH_GRACE_MS) return previous;
+    const open3 = fact.blockers.filter((b) => b.state === "open" && !landed.has(key(b.repo, b.number)));
+    if (open3.length > 0) return { ...base, state: "waiting", why: `blocked by ${open3.map((b) => key(b.repo, b.number)).join(", ")}` };
+    if (fact.refused !== void 0) return { ...base, state: "refused", why: fact.refused };
+    const slung = { ...base, state: "slung", why: "slung", slung_at: timestamp2(now), wave: convoy.wave + 1 };
+    sling3.push(slung);
+    return slung;
+  });
+  const done = tracked.length > 0 && tracked.every((t) => t.state === "landed" || t.state === "closed");
+  return {
+    convoy: { ...convoy, tracked, wave: convoy.wave + (sling3.length > 0 ? 1 : 0), status: done ? "closed" : "open" },
+    sling: sling3,
+    done
+  };
+}
+function withConvoy(ledger2, convoy, now) {
+  const bead = beadByExternalRef(ledger2, convoy.ref);
+  if (bead === void 0) return ledger2;
+  const current = readConvoy(bead);
+  const same = current.status === convoy.status && current.wave === convoy.wave && current.commentId === convoy.commentId && JSON.stringify(current.tracked) === JSON.stringify(convoy.tracked);
+  if (same) return ledger2;
+  const at = timestamp2(now);
+  const closing = convoy.status === "closed" && current.status !== "closed";
+  const next = { ...bead, status: convoy.status, updated_at: at, ...closing ? { closed_at: at, close_reason: "landed" } : {} };
+  const written = ledger2.withBead(withGastownMetadata(next, {
+    wave: convoy.wave,
+    tracked: convoy.tracked,
+    comment_id: convoy.commentId
+  }));
+  const issueBead = closing ? written.beads().find((b) => b.issue_type !== CONVOY_TYPE && b.external_ref?.endsWith(`/${convoy.repo}/issues/${convoy.number}`)) : void 0;
+  return issueBead === void 0 || beadStatus(issueBead) === "closed" ? written : written.withBead({ ...issueBead, status: "closed", closed_at: at, close_reason: "landed", updated_at: at });
+}
+function withConvoyWork(ledger2, issueUrl, convoy) {
+  const bead = beadByExternalRef(ledger2, issueUrl);
+  if (bead === void 0 || gastownString(bead, "convoy") === convoy.ref) return ledger2;
+  return ledger2.withBead(withGastownMetadata(bead, { convoy: convoy.ref, convoy_at: convoy.convoyAt }));
+}
+
+// app/town/sling-label.ts
+function readSlingLabel(label, configured) {
+  if (label === configured) return { formula: void 0 };
+  if (label.startsWith(`${configured}/`) && label.length > configured.length + 1) return { formula: label.slice(configured.length + 1) };
+  return void 0;
+}
+function slingLabelsOn(labels, configured) {
+  return labels.filter((label) => readSlingLabel(label, configured) !== void 0);
+}
+
+// app/github/pages.ts
+var PER_PAGE = 100;
+async function* pages(fetchPage) {
+  for (let page = 1; ; page++) {
+    const items = await fetchPage(page);
+    yield items;
+    if (items.length < PER_PAGE) return;
+  }
+}
+
+// app/github/issue-comments.ts
+var STATUS_MARKER = "<!-- gastown:status -->";
+async function upsertStatusComment(github, issue3, body, options2 = {}) {
+  return await upsertMarkedComment(github, issue3, STATUS_MARKER, body, options2);
+}
+async function upsertMarkedComment(github, issue3, marker, body, options2 = {}) {
+  const stored = body.startsWith(marker) ? body : `${marker}
+${body}`;
+  const [existing, ...extra] = await findMarkedComments(github, issue3, marker, options2.botLogin);
+  for (const duplicate of extra) await deleteComment(github, issue3, duplicate.id);
+  if (existing !== void 0) {
+    if (existing.body === stored) return { id: existing.id, created: false, changed: false };
+    try {
+      await github.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+        owner: issue3.owner,
+        repo: issue3.repo,
+        comment_id: existing.id,
+        body: stored
+      });
+      return { id: existing.id, created: false, changed: true };
+    } catch (error63) {
+      if (statusOf(error63) !== 404) throw error63;
+    }
+  }
+  const { id: id2 } = await replyToIssue(github, issue3, stored);
+  return { id: id2, created: true, changed: true };
+}
+async function replyToIssue(github, issue3, body) {
+  const { data } = await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    body
+  });
+  return { id: data.id };
+}
+async function listIssueComments(github, issue3) {
+  const all = [];
+  for await (const comments of commentPages(github, issue3)) {
+    for (const comment of comments) all.push({ login: comment.user?.login ?? "", type: comment.user?.type ?? "", body: comment.body ?? "" });
+  }
+  return all;
+}
+async function hasMarkedComment(github, issue3, marker, botLogin) {
+  return (await findMarkedComments(github, issue3, marker, botLogin)).length > 0;
+}
+async function findMarkedComments(github, issue3, marker, botLogin) {
+  for await (const comments of commentPages(github, issue3)) {
+    const found = comments.filter((comment) => comment.body?.startsWith(marker) === true && comment.user?.type === "Bot" && (botLogin === void 0 || comment.user.login === botLogin));
+    if (found.length > 0) return found;
+  }
+  return [];
+}
+function commentPages(github, issue3) {
+  return pages(async (page) => (await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    per_page: PER_PAGE,
+    page
+  })).data);
+}
+async function deleteComment(github, issue3, commentId) {
+  await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    comment_id: commentId
+  }), void 0);
+}
+
+// app/github/permissions.ts
+var STANDARD_ROLES = /* @__PURE__ */ new Set(["admin", "maintain", "write", "triage", "read"]);
+async function repositoryRole(github, owner, repo, username) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/collaborators/{username}/permission", { owner, repo, username }), void 0);
+  if (answer === void 0) return void 0;
+  const { permission, role_name: role } = answer.data;
+  if (permission === "none") return void 0;
+  return role !== void 0 && STANDARD_ROLES.has(role) ? role : permission;
+}
+
+// app/github/sub-issues.ts
+async function listSubIssues(github, issue3) {
+  return await listed(github, "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues", issue3);
+}
+async function listBlockedBy(github, issue3) {
+  return await listed(github, "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by", issue3);
+}
+async function listed(github, route, issue3) {
+  const all = [];
+  for await (const page of pages(async (n) => (await github.request(route, {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    per_page: PER_PAGE,
+    page: n
+  })).data)) {
+    for (const payload of page) {
+      const where = repositoryOfIssueUrl(payload.html_url);
+      if (where === void 0) continue;
+      all.push({ ...where, number: payload.number, id: payload.id, state: payload.state === "closed" ? "closed" : "open", payload });
+    }
+  }
+  return all;
+}
+function repositoryOfIssueUrl(url2) {
+  const match = /\/([^/]+)\/([^/]+)\/(?:issues|pull)\/\d+$/.exec(url2);
+  return match ? { owner: match[1], repo: match[2] } : void 0;
+}
+
+// app/github/update-issue.ts
+async function editIssueBody(github, issue3, body) {
+  await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: issue3.owner, repo: issue3.repo, issue_number: issue3.issue_number, body });
+}
+async function closeIssue(github, issue3) {
+  await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    state: "closed",
+    state_reason: "completed"
+  });
+}
+
 // app/ledger/ledger-config.ts
+var import_yaml4 = __toESM(require_dist(), 1);
 var EMPTY_LEDGER_CONFIG = {
   prefix: void 0,
   customTypes: [],
@@ -69317,262 +70315,6 @@ function loadLedger(text2, options2 = {}) {
   return result.ledger;
 }
 
-// app/town/help-text.ts
-var READ_COMMANDS = /* @__PURE__ */ new Set(["peek", "gt"]);
-function helpText(config3) {
-  const who = (word) => READ_COMMANDS.has(word) ? "read" : config3.trust.permission;
-  const rows = COMMAND_WORDS.map((word) => {
-    const line = commandUsage(word);
-    const cut = line.indexOf(" \u2014 ");
-    const [usage, what] = cut < 0 ? [line, ""] : [line.slice(0, cut), line.slice(cut + 3)];
-    return `| \`${usage}\` | ${what.replace(/\|/g, "\\|")} | ${who(word)} |`;
-  });
-  return [
-    "### Gas Town commands",
-    "",
-    "A command is a line of a comment that starts with one of these words, outside code blocks and quotes.",
-    "",
-    "| command | does | needs |",
-    "|---|---|---|",
-    ...rows,
-    "",
-    `Labels work too: \`${config3.sling.label}\` slings an issue (\`${config3.sling.label}/<formula>\` with that formula), and taking it off unslings.`
-  ].join("\n");
-}
-
-// app/town/fenced-text.ts
-function fenced(text2, language = "text") {
-  const longest = Math.max(2, ...[...text2.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = "`".repeat(longest + 1);
-  return `${fence}${language}
-${text2}
-${fence}`;
-}
-function unfenced(text2) {
-  const match = /^(`{3,})[^\n`]*\n([\s\S]*)\n\1\n?$/.exec(text2);
-  return match ? match[2] : text2;
-}
-var MENTION = /(?<![A-Za-z0-9_])@(?=[A-Za-z0-9])/g;
-function withoutMentions(text2) {
-  return text2.replace(MENTION, "@\u200B");
-}
-function agentText(text2) {
-  return fenced(withoutMentions(text2));
-}
-
-// app/town/sling-label.ts
-function readSlingLabel(label, configured) {
-  if (label === configured) return { formula: void 0 };
-  if (label.startsWith(`${configured}/`) && label.length > configured.length + 1) return { formula: label.slice(configured.length + 1) };
-  return void 0;
-}
-function slingLabelsOn(labels, configured) {
-  return labels.filter((label) => readSlingLabel(label, configured) !== void 0);
-}
-
-// app/mirror/sync-labels.ts
-var PRIORITY_NAMES = ["critical", "high", "medium", "low", "none"];
-var DEFAULT_PRIORITY = 2;
-var BARE_TYPES = { bug: "bug", feature: "feature", enhancement: "feature" };
-var SCOPED = /^(priority|status|type)::/;
-var STATE_STATUSES = /* @__PURE__ */ new Set(["open", "closed"]);
-var LABEL_STATUSES = new Set(BUILTIN_STATUSES.filter((status) => !STATE_STATUSES.has(status)));
-var BUILT_IN = new Set(BUILTIN_STATUSES);
-var STATUS_SPELLINGS = { "in-progress": "in_progress" };
-function isScopedLabel(label) {
-  return SCOPED.test(label);
-}
-function priorityFromLabels(labels) {
-  for (const label of labels) {
-    if (!label.startsWith("priority::")) continue;
-    const named = PRIORITY_NAMES.indexOf(label.slice("priority::".length));
-    if (named >= 0) return named;
-  }
-  return DEFAULT_PRIORITY;
-}
-function typeFromLabels(labels) {
-  for (const label of labels) if (label.startsWith("type::") && label.length > "type::".length) return label.slice("type::".length);
-  for (const label of labels) if (BARE_TYPES[label]) return BARE_TYPES[label];
-  return "task";
-}
-function statusFromIssue(state, labels, customStatuses = []) {
-  if (state === "closed") return "closed";
-  for (const label of labels) {
-    if (!label.startsWith("status::")) continue;
-    const named = label.slice("status::".length);
-    const status = STATUS_SPELLINGS[named] ?? named;
-    if (LABEL_STATUSES.has(status) || customStatuses.includes(status)) return status;
-  }
-  return "open";
-}
-function namesCustomStatus(labels) {
-  return labels.some((label) => {
-    if (!label.startsWith("status::")) return false;
-    const named = label.slice("status::".length);
-    return !BUILT_IN.has(STATUS_SPELLINGS[named] ?? named);
-  });
-}
-function workLabels(labels) {
-  return [...new Set(labels.filter((l) => !isScopedLabel(l) && !l.startsWith("gt:")))].sort();
-}
-function priorityLabel(priority) {
-  return `priority::${PRIORITY_NAMES[priority ?? 0] ?? PRIORITY_NAMES[DEFAULT_PRIORITY]}`;
-}
-function typeLabel(type) {
-  return `type::${type}`;
-}
-function statusLabel(status) {
-  return STATE_STATUSES.has(status) ? void 0 : `status::${status}`;
-}
-
-// app/town/state-labels.ts
-var HOOKED_LABEL = "status::hooked";
-var WAITING_LABEL = "gt:waiting";
-var ESCALATED_LABEL = "gt:escalated";
-function isStateLabel(label) {
-  return isScopedLabel(label) || label === WAITING_LABEL || label === ESCALATED_LABEL;
-}
-
-// app/town/trust.ts
-var RANK = { read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
-function mayDrive(sender, role, trust2) {
-  if (sender.type === "Bot" && !trust2.allowed_bots.includes(sender.login)) {
-    return { allowed: false, reason: `@${sender.login} is a bot; bots drive Gas Town only when listed in trust.allowed_bots` };
-  }
-  if (sender.type === "Bot") return { allowed: true };
-  const rank = role !== void 0 && role in RANK ? RANK[role] : 0;
-  if (rank >= RANK[trust2.permission]) return { allowed: true };
-  return {
-    allowed: false,
-    reason: `@${sender.login} has ${role === void 0 || rank === 0 ? "no" : role} access to this repository; driving Gas Town here takes ${trust2.permission} (trust.permission in .github/gastown.yml)`
-  };
-}
-
-// app/town/unreadable-ledger.ts
-var LEDGER_LINES_SHOWN = 5;
-var LEDGER_LINE_CHARS = 200;
-function renderUnreadableLedger(view) {
-  const errors = view.problems.filter((p) => p.severity === "error");
-  return [
-    `@${view.sender}: the ledger on \`${view.branch}\` has ${counted(errors.length, "error", "errors")}, so ${view.notDone}. Fix them (\`gt ledger validate\` on the branch's \`.beads/issues.jsonl\` lists every one), then try again.`,
-    "",
-    ledgerErrorLines(errors)
-  ].join("\n");
-}
-function ledgerErrorLines(errors) {
-  const lines = problemSummary(errors, LEDGER_LINES_SHOWN).map((line) => line.length > LEDGER_LINE_CHARS ? `${line.slice(0, LEDGER_LINE_CHARS - 1)}\u2026` : line);
-  return fenced(lines.join("\n"));
-}
-
-// app/molecules/gastown-metadata.ts
-function isRecord(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function gastownMetadata(bead) {
-  const metadata = bead.metadata;
-  return isRecord(metadata) && isRecord(metadata.gastown) ? metadata.gastown : {};
-}
-function gastownString(bead, field) {
-  const value = gastownMetadata(bead)[field];
-  return typeof value === "string" ? value : void 0;
-}
-function withGastownMetadata(bead, patch) {
-  const metadata = isRecord(bead.metadata) ? bead.metadata : {};
-  const gastown = { ...gastownMetadata(bead) };
-  for (const [field, value] of Object.entries(patch)) {
-    if (value === void 0) delete gastown[field];
-    else gastown[field] = value;
-  }
-  return { ...bead, metadata: { ...metadata, gastown } };
-}
-
-// app/ledger/child-id.ts
-var MAX_CHILD_NUMBER = Number.MAX_SAFE_INTEGER;
-function childNumber(id2) {
-  const lastDot = id2.lastIndexOf(".");
-  if (lastDot < 0) return void 0;
-  const digits2 = /^[+-]?\d+/.exec(id2.slice(lastDot + 1))?.[0];
-  if (digits2 === void 0) return void 0;
-  const value = Number(digits2);
-  return Math.abs(value) <= MAX_CHILD_NUMBER ? value : void 0;
-}
-
-// app/molecules/molecule.ts
-var MoleculeError = class extends Error {
-  name = "MoleculeError";
-};
-var CLOSE_REASONS = {
-  done: "done",
-  /** A step or root the squash closed. */
-  squashed: "squashed",
-  /** The root of a molecule squashed with steps still open (`--abandon`). */
-  abandoned: "abandoned",
-  burned: "burned",
-  failed: "failed"
-};
-function isMoleculeRoot(bead) {
-  return bead !== void 0 && beadType(bead) === "molecule";
-}
-function readMolecule(ledger2, rootId) {
-  const root = ledger2.get(rootId);
-  if (!root) throw new MoleculeError(`no bead ${rootId} in the ledger`);
-  if (!isMoleculeRoot(root)) {
-    throw new MoleculeError(`${rootId} is not a molecule (its type is ${beadType(root)})`);
-  }
-  const head = `${rootId}.`;
-  const stepBeads = ledger2.beads().filter((b) => b.id.startsWith(head) && !b.id.includes(".", head.length));
-  const stepIdOf = new Map(stepBeads.map((b) => [b.id, gastownString(b, "step") ?? b.id.slice(head.length)]));
-  const steps = stepBeads.map((bead) => ({
-    bead,
-    step: stepIdOf.get(bead.id),
-    n: childNumber(bead.id) ?? 0,
-    needs: (bead.dependencies ?? []).filter((d) => d.type === "blocks" && stepIdOf.has(d.depends_on_id)).map((d) => stepIdOf.get(d.depends_on_id)),
-    closed: beadStatus(bead) === "closed"
-  })).sort((a, b) => a.n - b.n);
-  const rootBond = root.bonded_from?.find((bond) => bond.bond_type === "root");
-  const formulaRef2 = rootBond?.source_id ?? rootBond?.proto_id;
-  return {
-    root,
-    steps,
-    bead: gastownString(root, "bead"),
-    formulaRef: formulaRef2,
-    formula: gastownString(root, "formula") ?? formulaRef2?.replace(/@[^@]*$/, ""),
-    ephemeral: root.ephemeral === true || root.wisp === true
-  };
-}
-function isOpen(molecule) {
-  return beadStatus(molecule.root) !== "closed";
-}
-
-// app/molecules/next-steps.ts
-var ENDED_UNDONE = /* @__PURE__ */ new Set([CLOSE_REASONS.squashed, CLOSE_REASONS.burned]);
-var FAILED = /* @__PURE__ */ new Set([CLOSE_REASONS.failed, CLOSE_REASONS.burned, CLOSE_REASONS.abandoned]);
-function progress(ledger2, molecule) {
-  const total = molecule.steps.length;
-  const closedCount = molecule.steps.filter((s) => s.closed).length;
-  const done = molecule.steps.filter((s) => s.closed && !ENDED_UNDONE.has(s.bead.close_reason ?? "")).length;
-  const result = (state, next = [], waitingOn = []) => ({ state, next, waitingOn, done, total });
-  if (beadStatus(molecule.root) === "closed") return result("closed");
-  const bond = bondState(ledger2, molecule.root);
-  if (bond.state !== "running") return result(bond.state, [], bond.waitingOn);
-  if (closedCount === total) return result("finished");
-  const closed2 = new Set(molecule.steps.filter((s) => s.closed).map((s) => s.step));
-  return result("running", molecule.steps.filter((s) => !s.closed && s.needs.every((n) => closed2.has(n))));
-}
-function bondState(ledger2, root) {
-  const waitingOn = [];
-  let skipped = false;
-  for (const dep of root.dependencies ?? []) {
-    if (dep.type !== "blocks" && dep.type !== "conditional-blocks") continue;
-    const other = ledger2.get(dep.depends_on_id);
-    if (!other) continue;
-    if (beadStatus(other) !== "closed") waitingOn.push(other.id);
-    else if (dep.type === "conditional-blocks" && !FAILED.has(other.close_reason ?? "")) skipped = true;
-  }
-  if (waitingOn.length > 0) return { state: "waiting", waitingOn };
-  return { state: skipped ? "skipped" : "running", waitingOn };
-}
-
 // app/town/hidden-characters.ts
 var HIDDEN = /[\p{Cc}\p{Cf}\p{Cs}\u180B-\u180F\u3164\uFFA0\u{E0000}-\u{E007F}]|\u034F|\u115F|\u1160/u;
 var TAB = 9;
@@ -69913,6 +70655,73 @@ function id(value) {
   return value;
 }
 
+// app/town/convoy-diagram.ts
+var DRAWN_AS = {
+  landed: "done",
+  closed: "done",
+  slung: "current",
+  waiting: "waiting",
+  escalated: "failed",
+  refused: "failed"
+};
+function convoyDiagram(convoy, titles) {
+  if (convoy.tracked.length === 0) return void 0;
+  const boxes = /* @__PURE__ */ new Map();
+  convoy.tracked.forEach((issue3, i) => {
+    const [id2, label, order] = issue3.wave !== void 0 ? [`wave${issue3.wave}`, `Wave ${issue3.wave}`, issue3.wave] : issue3.state === "waiting" ? ["later", "Waiting for blockers", Number.MAX_SAFE_INTEGER] : ["unwaved", "In no wave", Number.MAX_SAFE_INTEGER - 1];
+    const box = boxes.get(id2) ?? { label, order, tracked: [] };
+    box.tracked.push({ issue: issue3, n: i + 1 });
+    boxes.set(id2, box);
+  });
+  let room = MOST_NODES - 1;
+  const groups2 = [...boxes.entries()].sort(([, a], [, b]) => a.order - b.order).flatMap(([id2, box]) => {
+    const drawn = box.tracked.slice(0, Math.max(0, room));
+    room -= drawn.length;
+    return drawn.length === 0 ? [] : [{
+      id: id2,
+      label: box.label,
+      nodes: drawn.map(({ issue: issue3, n }) => ({ id: `i${n}`, label: name(convoy, issue3, titles), state: DRAWN_AS[issue3.state] }))
+    }];
+  });
+  const more = convoy.tracked.length - (MOST_NODES - 1 - room);
+  return mermaidBlock({ title: "The convoy's waves", direction: "LR", groups: groups2, nodes: moreNode("more", more, "more sub-issues") });
+}
+function name(convoy, issue3, titles) {
+  const key = `${issue3.repo}#${issue3.number}`;
+  const title = titles.get(key);
+  const where = issue3.repo === convoy.repo ? `#${issue3.number}` : key;
+  return title === void 0 || title === "" ? where : `${where} ${title}`;
+}
+
+// app/molecules/next-steps.ts
+var ENDED_UNDONE = /* @__PURE__ */ new Set([CLOSE_REASONS.squashed, CLOSE_REASONS.burned]);
+var FAILED = /* @__PURE__ */ new Set([CLOSE_REASONS.failed, CLOSE_REASONS.burned, CLOSE_REASONS.abandoned]);
+function progress(ledger2, molecule) {
+  const total = molecule.steps.length;
+  const closedCount = molecule.steps.filter((s) => s.closed).length;
+  const done = molecule.steps.filter((s) => s.closed && !ENDED_UNDONE.has(s.bead.close_reason ?? "")).length;
+  const result = (state, next = [], waitingOn = []) => ({ state, next, waitingOn, done, total });
+  if (beadStatus(molecule.root) === "closed") return result("closed");
+  const bond = bondState(ledger2, molecule.root);
+  if (bond.state !== "running") return result(bond.state, [], bond.waitingOn);
+  if (closedCount === total) return result("finished");
+  const closed2 = new Set(molecule.steps.filter((s) => s.closed).map((s) => s.step));
+  return result("running", molecule.steps.filter((s) => !s.closed && s.needs.every((n) => closed2.has(n))));
+}
+function bondState(ledger2, root) {
+  const waitingOn = [];
+  let skipped = false;
+  for (const dep of root.dependencies ?? []) {
+    if (dep.type !== "blocks" && dep.type !== "conditional-blocks") continue;
+    const other = ledger2.get(dep.depends_on_id);
+    if (!other) continue;
+    if (beadStatus(other) !== "closed") waitingOn.push(other.id);
+    else if (dep.type === "conditional-blocks" && !FAILED.has(other.close_reason ?? "")) skipped = true;
+  }
+  if (waitingOn.length > 0) return { state: "waiting", waitingOn };
+  return { state: skipped ? "skipped" : "running", waitingOn };
+}
+
 // app/town/molecule-diagram.ts
 var DONE_SHOWN_BEFORE = 3;
 var FAILED2 = /* @__PURE__ */ new Set([CLOSE_REASONS.failed, CLOSE_REASONS.burned]);
@@ -70001,994 +70810,6 @@ function minutes(count2) {
   return `${count2} minute${count2 === 1 ? "" : "s"}`;
 }
 
-// app/ledger/external-ref.ts
-function beadByExternalRef(ledger2, ref) {
-  for (const record3 of ledger2.sorted()) if (record3.bead.external_ref === ref) return record3.bead;
-  return void 0;
-}
-
-// app/ledger/id-prefix.ts
-var MIN_HASH = 3;
-var MAX_HASH = 8;
-function isNumeric(text2) {
-  return /^[0-9]+$/.test(text2);
-}
-function isLikelyHash(text2) {
-  if (text2.length < MIN_HASH || text2.length > MAX_HASH || !/^[0-9a-zA-Z]+$/.test(text2)) return false;
-  return text2.length === MIN_HASH || /[0-9]/.test(text2);
-}
-function guessPrefix(id2) {
-  const lastHyphen = id2.lastIndexOf("-");
-  if (lastHyphen <= 0) return "";
-  const suffix = id2.slice(lastHyphen + 1);
-  if (suffix === "") return id2.slice(0, lastHyphen);
-  const dot = suffix.indexOf(".");
-  const base = dot > 0 ? suffix.slice(0, dot) : suffix;
-  if (isNumeric(base) || isLikelyHash(base)) return id2.slice(0, lastHyphen);
-  return id2.slice(0, id2.indexOf("-"));
-}
-function normalizePrefix(prefix) {
-  const trimmed = prefix.trim();
-  return trimmed.endsWith("-") ? trimmed.slice(0, -1) : trimmed;
-}
-function ledgerPrefix(configPrefix, ids) {
-  const configured = normalizePrefix(configPrefix ?? "");
-  if (configured) return configured;
-  for (const id2 of ids) {
-    const molecule = MOLECULE_ID.exec(id2);
-    return (molecule ? molecule[1] : guessPrefix(id2)) || void 0;
-  }
-  return void 0;
-}
-var MOLECULE_ID = /^(.+)-(?:mol|wisp)-[0-9a-zA-Z]+(?:\.\d+)*$/;
-
-// app/ledger/adaptive-id-length.ts
-var DEFAULT_MAX_COLLISION_PROBABILITY = 0.25;
-var DEFAULT_MIN_ID_LENGTH = 3;
-var DEFAULT_MAX_ID_LENGTH = 8;
-var ALPHABET_SIZE = 36;
-function adaptiveIdLength(topLevelCount, options2 = {}) {
-  if (!Number.isInteger(topLevelCount) || topLevelCount < 0) {
-    throw new RangeError(`the number of ids must be a whole number of at least 0, got ${topLevelCount}`);
-  }
-  const maxProbability = options2.maxCollisionProbability ?? DEFAULT_MAX_COLLISION_PROBABILITY;
-  const minLength = options2.minLength ?? DEFAULT_MIN_ID_LENGTH;
-  const maxLength = options2.maxLength ?? DEFAULT_MAX_ID_LENGTH;
-  for (let length = minLength; length <= maxLength; length++) {
-    const possibilities = ALPHABET_SIZE ** length;
-    const probability = 1 - Math.exp(-(topLevelCount * topLevelCount) / (2 * possibilities));
-    if (probability <= maxProbability) return length;
-  }
-  return maxLength;
-}
-function countTopLevelIds(prefix, ids) {
-  const head = `${prefix}-`;
-  let count2 = 0;
-  for (const id2 of ids) {
-    if (id2.startsWith(head) && !id2.includes(".", head.length)) count2++;
-  }
-  return count2;
-}
-
-// app/ledger/hash-id.ts
-import { createHash } from "node:crypto";
-var BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz";
-var NANOS_PER_MILLI = 1000000n;
-var HASH_BYTES = { 3: 2, 4: 3, 5: 4, 6: 4, 7: 5, 8: 5 };
-var DEFAULT_HASH_BYTES = 3;
-function encodeBase36(bytes, length) {
-  let value = 0n;
-  for (const byte of bytes) value = value << 8n | BigInt(byte);
-  let digits2 = "";
-  while (value > 0n) {
-    digits2 = BASE36[Number(value % 36n)] + digits2;
-    value /= 36n;
-  }
-  return digits2.length < length ? digits2.padStart(length, "0") : digits2.slice(digits2.length - length);
-}
-function unixNano(time3, subMillisecondNanos = 0) {
-  if (!Number.isInteger(subMillisecondNanos) || subMillisecondNanos < 0 || subMillisecondNanos > 999999) {
-    throw new RangeError(
-      `createdAtNanos must be a whole number of nanoseconds from 0 to 999999, got ${subMillisecondNanos}`
-    );
-  }
-  if (time3 instanceof Date) {
-    const ms = time3.getTime();
-    if (Number.isNaN(ms)) throw new RangeError("createdAt is an invalid Date");
-    return BigInt(ms) * NANOS_PER_MILLI + BigInt(subMillisecondNanos);
-  }
-  if (subMillisecondNanos !== 0) {
-    throw new RangeError("createdAtNanos applies to a Date only; write the fraction in the timestamp");
-  }
-  const at = instant(time3);
-  if (at === void 0) {
-    throw new RangeError(
-      `createdAt ${JSON.stringify(time3)} is not an RFC 3339 timestamp; write it like 2026-04-18T16:19:12.123456789Z`
-    );
-  }
-  return BigInt(at.ms) * NANOS_PER_MILLI + BigInt(at.nanos);
-}
-function hashId(input2) {
-  const { length, nonce = 0 } = input2;
-  if (!Number.isInteger(length) || length < 1) {
-    throw new RangeError(`an id's hash length must be a whole number of at least 1, got ${length}`);
-  }
-  if (!Number.isInteger(nonce) || nonce < 0) {
-    throw new RangeError(`a nonce must be a whole number of at least 0, got ${nonce}`);
-  }
-  const nanos = unixNano(input2.createdAt, input2.createdAtNanos);
-  const content = `${input2.title}|${input2.description ?? ""}|${input2.creator}|${nanos}|${nonce}`;
-  const hash2 = createHash("sha256").update(content, "utf8").digest();
-  const bytes = hash2.subarray(0, HASH_BYTES[length] ?? DEFAULT_HASH_BYTES);
-  return `${input2.prefix}-${encodeBase36(bytes, length)}`;
-}
-
-// app/ledger/new-bead-id.ts
-var NONCES_PER_LENGTH = 10;
-var ID_INFIXES = { mol: "mol", wisp: "wisp" };
-var BeadIdError = class extends Error {
-};
-function mintHashId(base, isTaken, lengths) {
-  const maxLength = lengths.maxLength ?? DEFAULT_MAX_ID_LENGTH;
-  const baseLength = Math.min(lengths.baseLength, maxLength);
-  for (let length = baseLength; length <= maxLength; length++) {
-    for (let nonce = 0; nonce < NONCES_PER_LENGTH; nonce++) {
-      const candidate = hashId({ ...base, length, nonce });
-      if (!isTaken(candidate)) return candidate;
-    }
-  }
-  throw new BeadIdError(
-    `could not mint an id for ${JSON.stringify(base.title)} with prefix ${base.prefix}: every candidate of lengths ${baseLength}-${maxLength} with nonces 0-${NONCES_PER_LENGTH - 1} is taken; change the title or the creation time and try again`
-  );
-}
-function idPrefixFor(prefix, kind = "work") {
-  const base = prefix.endsWith("-") ? prefix.slice(0, -1) : prefix;
-  if (!base) {
-    throw new BeadIdError(
-      "a bead id needs a prefix: set issue-prefix in .beads/config.yaml (or ledger.prefix in .github/gastown.yml)"
-    );
-  }
-  return kind === "work" ? base : `${base}-${ID_INFIXES[kind]}`;
-}
-function newBeadId(input2, existingIds, options2 = {}) {
-  const { kind, ...hashInput } = input2;
-  const prefix = idPrefixFor(input2.prefix, kind);
-  const baseLength = adaptiveIdLength(countTopLevelIds(prefix, existingIds.keys()), options2);
-  return mintHashId({ ...hashInput, prefix }, (id2) => existingIds.has(id2), {
-    baseLength,
-    maxLength: options2.maxLength ?? DEFAULT_MAX_ID_LENGTH
-  });
-}
-
-// app/molecules/proto.ts
-function formulaRef(proto) {
-  return `${proto.formula}@${proto.version}`;
-}
-
-// app/molecules/pour.ts
-function pour(ledger2, proto, on, options2) {
-  const work = ledger2.get(on);
-  if (!work) throw new MoleculeError(`no bead ${on} in the ledger to pour ${proto.formula} onto`);
-  if (isMoleculeRoot(work)) throw new MoleculeError(`${on} is a molecule; pour onto the work bead it belongs to`);
-  const open3 = openMoleculeOf(ledger2, work);
-  if (open3) {
-    if (open3.formula === proto.formula) return { ledger: ledger2, root: open3.root.id, created: false };
-    throw new MoleculeError(
-      `${on} already has molecule ${open3.root.id} (formula ${open3.formula ?? "unknown"}) open; to start over with ${proto.formula}, abandon it first: gt mol burn ${open3.root.id}`
-    );
-  }
-  const beads = moleculeBeads(proto, ledger2.records, { ...options2, kind: "mol", work });
-  const root = beads[0];
-  const linked = withGastownMetadata(work, { molecule: root.id, formula: proto.formula });
-  return {
-    ledger: ledger2.withBeads([...beads, { ...linked, updated_at: timestamp2(options2.now) }]),
-    root: root.id,
-    created: true
-  };
-}
-function wisp(wisps, committed, proto, options2) {
-  const work = options2.on === void 0 ? void 0 : committed.get(options2.on);
-  if (options2.on !== void 0 && !work) throw new MoleculeError(`no bead ${options2.on} in the ledger`);
-  const taken = /* @__PURE__ */ new Set([...wisps.records.keys(), ...committed.records.keys()]);
-  const beads = moleculeBeads(proto, taken, { ...options2, kind: "wisp", work });
-  return { ledger: wisps.withBeads(beads), root: beads[0].id, created: true };
-}
-function openMoleculeOf(ledger2, work) {
-  const id2 = gastownString(work, "molecule");
-  if (id2 === void 0 || !isMoleculeRoot(ledger2.get(id2))) return void 0;
-  const molecule = readMolecule(ledger2, id2);
-  return isOpen(molecule) ? molecule : void 0;
-}
-function moleculeBeads(proto, taken, options2) {
-  const { work, kind, actor, bond } = options2;
-  const now = timestamp2(options2.now);
-  const title = work ? `${proto.formula}: ${work.title}` : proto.formula;
-  const rootId = newBeadId(
-    { prefix: options2.prefix, kind, title, description: proto.description, creator: actor, createdAt: options2.now },
-    taken
-  );
-  const ephemeral = kind === "wisp" ? { ephemeral: true } : {};
-  const priority = work?.priority ?? bond?.root.priority ?? 2;
-  const dep = (issue3, target, type) => ({ issue_id: issue3, depends_on_id: target, type, created_at: now, created_by: actor });
-  const root = {
-    id: rootId,
-    title,
-    ...proto.description ? { description: proto.description } : {},
-    status: "open",
-    priority,
-    issue_type: "molecule",
-    mol_type: proto.formula.includes("patrol") ? "patrol" : "work",
-    created_at: now,
-    created_by: actor,
-    updated_at: now,
-    source_formula: proto.file,
-    bonded_from: [
-      { source_id: formulaRef(proto), bond_type: "root" },
-      ...bond ? [{ source_id: bond.root.id, bond_type: bond.type }] : []
-    ],
-    metadata: { gastown: { ...work ? { bead: work.id } : {}, formula: proto.formula, vars: proto.vars } },
-    ...work || bond ? {
-      dependencies: [
-        ...work ? [dep(rootId, work.id, "parent-child")] : [],
-        ...bond ? [dep(rootId, bond.root.id, bond.dependency)] : []
-      ]
-    } : {},
-    ...ephemeral
-  };
-  const stepIds = new Map(proto.steps.map((step, i) => [step.id, `${rootId}.${i + 1}`]));
-  const steps = proto.steps.map((step, i) => {
-    const id2 = `${rootId}.${i + 1}`;
-    return {
-      id: id2,
-      title: step.title,
-      ...step.description ? { description: step.description } : {},
-      ...step.acceptance ? { acceptance_criteria: step.acceptance } : {},
-      status: "open",
-      priority,
-      issue_type: "task",
-      created_at: now,
-      created_by: actor,
-      updated_at: now,
-      metadata: { gastown: { step: step.id, ...step.parallel ? { parallel: true } : {}, ...step.gate ? { gate: step.gate } : {} } },
-      dependencies: [
-        dep(id2, rootId, "parent-child"),
-        ...step.needs.map((need) => dep(id2, stepIds.get(need), "blocks"))
-      ],
-      ...ephemeral
-    };
-  });
-  return [root, ...steps];
-}
-function timestamp2(now) {
-  return toUtc(now.toISOString().replace(".000Z", "Z"));
-}
-
-// app/ledger/json-equal.ts
-function jsonEqual(a, b) {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  const left = a;
-  const right = b;
-  let defined = 0;
-  for (const key of Object.keys(left)) {
-    if (left[key] === void 0) continue;
-    defined++;
-    if (!Object.hasOwn(right, key) || !jsonEqual(left[key], right[key])) return false;
-  }
-  for (const key of Object.keys(right)) if (right[key] !== void 0) defined--;
-  return defined === 0;
-}
-
-// app/ledger/merge-sets.ts
-function byKey(list, keyOf) {
-  const map2 = /* @__PURE__ */ new Map();
-  for (const element of list ?? []) {
-    const key = keyOf(element);
-    if (!map2.has(key)) map2.set(key, element);
-  }
-  return map2;
-}
-function mergeSets(base, ours, theirs, keyOf, mergeKept = (_base, o) => o) {
-  const b = byKey(base, keyOf);
-  const o = byKey(ours, keyOf);
-  const t = byKey(theirs, keyOf);
-  const merged = [];
-  for (const [key, element] of o) {
-    const kept = t.get(key);
-    if (kept !== void 0) merged.push(mergeKept(b.get(key), element, kept));
-    else if (!b.has(key)) merged.push(element);
-  }
-  for (const [key, element] of t) {
-    if (!o.has(key) && !b.has(key)) merged.push(element);
-  }
-  return merged;
-}
-
-// app/ledger/merge-fields.ts
-function closedWins(ours, theirs) {
-  return theirs === "closed" ? "closed" : ours;
-}
-function moreUrgent(ours, theirs) {
-  const rank = (value) => typeof value === "number" ? value : 0;
-  return rank(theirs) < rank(ours) ? theirs : ours;
-}
-
-// app/mirror/mirrored-fields.ts
-var MIRRORED_FIELDS = ["title", "body", "state", "priority", "type", "labels", "assignees"];
-function isSetField(field) {
-  return field === "labels" || field === "assignees";
-}
-function isTextField(field) {
-  return field === "title" || field === "body";
-}
-function canonicalSet(values) {
-  return [...new Set(values)].sort();
-}
-function canonicalValue(field, value) {
-  return isSetField(field) ? canonicalSet(value) : value;
-}
-function sameValue(field, a, b) {
-  if (!isSetField(field)) return a === b;
-  const left = canonicalSet(a);
-  const right = canonicalSet(b);
-  return left.length === right.length && left.every((value, i) => value === right[i]);
-}
-function isFieldValue(field, value) {
-  if (isSetField(field)) return Array.isArray(value) && value.every((element) => typeof element === "string");
-  if (field === "priority") return typeof value === "number" && Number.isInteger(value);
-  return typeof value === "string";
-}
-
-// app/mirror/synced-state.ts
-import { createHash as createHash2 } from "node:crypto";
-var SYNCED_KEY = "synced";
-var HASH_HEX_CHARS = 16;
-var MAX_STORED_TITLE = 256;
-function fieldHash(field, value) {
-  const text2 = JSON.stringify(canonicalValue(field, value));
-  return createHash2("sha256").update(text2, "utf8").digest("hex").slice(0, HASH_HEX_CHARS);
-}
-function keepsValue(field, value) {
-  if (field === "body") return false;
-  if (field === "title") return value.length <= MAX_STORED_TITLE;
-  return true;
-}
-function syncedField(field, value) {
-  const hash2 = fieldHash(field, value);
-  return keepsValue(field, value) ? { hash: hash2, value: canonicalValue(field, value) } : { hash: hash2 };
-}
-function syncedHolds(record3, field, value) {
-  return record3 !== void 0 && record3.hash === fieldHash(field, value);
-}
-function syncedState(fields) {
-  const state = {};
-  for (const field of MIRRORED_FIELDS) state[field] = syncedField(field, fields[field]);
-  return state;
-}
-function isRecord2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function readField(field, stored) {
-  if (!isRecord2(stored) || typeof stored.hash !== "string" || !/^[0-9a-f]{16}$/.test(stored.hash)) {
-    return void 0;
-  }
-  if (stored.value === void 0) return { hash: stored.hash };
-  const value = stored.value;
-  if (!isFieldValue(field, value) || fieldHash(field, value) !== stored.hash) return void 0;
-  return { hash: stored.hash, value: canonicalValue(field, value) };
-}
-function readSynced(bead) {
-  const stored = gastownMetadata(bead)[SYNCED_KEY];
-  if (!isRecord2(stored)) return {};
-  const state = {};
-  for (const field of MIRRORED_FIELDS) {
-    const record3 = Object.hasOwn(stored, field) ? readField(field, stored[field]) : void 0;
-    if (record3 !== void 0) state[field] = record3;
-  }
-  return state;
-}
-function withSynced(bead, state) {
-  if (jsonEqual(gastownMetadata(bead)[SYNCED_KEY], state)) return bead;
-  return withGastownMetadata(bead, { [SYNCED_KEY]: state });
-}
-
-// app/mirror/field-merge.ts
-var FIELD_NAMES = { title: "title", body: "description" };
-function conflictNote(field, ledger2, github) {
-  return [
-    `The ${FIELD_NAMES[field]} was changed both in the ledger and on GitHub since the mirror last synced them. GitHub's version, a person's edit, is kept; the ledger's version was:`,
-    agentText(ledger2),
-    "GitHub's version, now on both sides:",
-    agentText(github)
-  ].join("\n\n");
-}
-function decideByRule(field, base, ledger2, github) {
-  if (isSetField(field)) {
-    const merged = mergeSets(
-      base?.value,
-      ledger2,
-      github,
-      (element) => element
-    );
-    return { value: merged };
-  }
-  if (isTextField(field)) {
-    const conflict = {
-      field,
-      ledger: ledger2,
-      github,
-      chosen: "github",
-      note: conflictNote(field, ledger2, github)
-    };
-    return { value: github, conflict };
-  }
-  switch (field) {
-    case "state":
-      return { value: closedWins(ledger2, github) };
-    case "priority":
-      return { value: moreUrgent(ledger2, github) };
-    default:
-      return { value: github };
-  }
-}
-function editedFrom(field, edited) {
-  return isTextField(field) ? edited?.[field]?.from : void 0;
-}
-function decide(field, base, ledger2, github, edited) {
-  if (sameValue(field, ledger2, github)) return { value: ledger2 };
-  const before = editedFrom(field, edited);
-  const ledgerChanged = !syncedHolds(base, field, ledger2) && ledger2 !== before;
-  const githubChanged = before !== void 0 ? github !== before : !syncedHolds(base, field, github);
-  if (!ledgerChanged && githubChanged) return { value: github };
-  if (ledgerChanged && !githubChanged) return { value: ledger2 };
-  return decideByRule(field, base, ledger2, github);
-}
-function mergeMirroredFields({ synced, ledger: ledger2, github, edited }) {
-  const toGitHub = {};
-  const toLedger = {};
-  const next = {};
-  const conflicts = [];
-  const decideField = (field) => {
-    const base = synced[field];
-    const { value, conflict } = decide(field, base, ledger2[field], github[field], edited);
-    if (!sameValue(field, value, ledger2[field])) toLedger[field] = value;
-    if (!sameValue(field, value, github[field])) toGitHub[field] = value;
-    next[field] = syncedHolds(base, field, value) ? base : syncedField(field, value);
-    if (conflict !== void 0) conflicts.push(conflict);
-  };
-  for (const field of MIRRORED_FIELDS) decideField(field);
-  const nextSynced = next;
-  return {
-    toGitHub,
-    toLedger,
-    synced: nextSynced,
-    syncedChanged: !jsonEqual(synced, nextSynced),
-    conflicts
-  };
-}
-
-// app/mirror/issue-body.ts
-var MAX_BODY_CHARACTERS = 65536;
-var MARKER = /^<!-- gastown:bead ([A-Za-z0-9][A-Za-z0-9._-]*) -->$/;
-var NEUTRALISED_MENTION = /(?<![A-Za-z0-9_])@\u200b(?=[A-Za-z0-9])/g;
-function markerLine(beadId) {
-  return `<!-- gastown:bead ${beadId} -->`;
-}
-function cutNotice(beadId) {
-  return `*(Cut at GitHub's limit of ${MAX_BODY_CHARACTERS.toLocaleString("en")} characters: the whole text is bead ${beadId}'s description in the ledger.)*`;
-}
-function issueBody(beadId, description) {
-  const marker = markerLine(beadId);
-  const text2 = withoutMentions(description ?? "");
-  if (text2 === "") return marker;
-  const whole = `${text2}
-
-${marker}`;
-  if (whole.length <= MAX_BODY_CHARACTERS) return whole;
-  const tail = `
-
-${cutNotice(beadId)}
-
-${marker}`;
-  let cut = text2.slice(0, MAX_BODY_CHARACTERS - tail.length);
-  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
-  return `${cut}${tail}`;
-}
-function markerBeadId(body) {
-  const lastLine = (body ?? "").replace(/\s+$/, "").split("\n").at(-1) ?? "";
-  return MARKER.exec(lastLine.replace(/\r$/, ""))?.[1];
-}
-function descriptionFromBody(body) {
-  let text2 = body ?? "";
-  const id2 = markerBeadId(text2);
-  if (id2 !== void 0) {
-    text2 = text2.replace(/\s+$/, "").slice(0, -markerLine(id2).length);
-    text2 = text2.endsWith("\n\n") ? text2.slice(0, -2) : text2.replace(/[\r\n]+$/, "");
-  }
-  const notice = id2 === void 0 ? void 0 : `
-
-${cutNotice(id2)}`;
-  const cut = notice !== void 0 && text2.endsWith(notice);
-  if (cut) text2 = text2.slice(0, -notice.length);
-  return { description: text2.replace(NEUTRALISED_MENTION, "@"), cut };
-}
-
-// app/mirror/issue-shape.ts
-var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-var NOT_PLANNED = /^(?:not[ _-]?planned|won'?t[ _-]?(?:fix|do)|wontfix|duplicate|obsolete|invalid|abandoned|burned|cancell?ed|rejected|stale|spurious|superseded)\b/i;
-var MOLECULE_CHILD = /-(?:mol|wisp)-[a-z0-9]+\.\d/;
-function isGitHubLogin(name3) {
-  return GITHUB_LOGIN.test(name3);
-}
-function stateReason(closeReason) {
-  return NOT_PLANNED.test((closeReason ?? "").trim()) ? "not_planned" : "completed";
-}
-function issueAssignees(bead) {
-  if (bead.assignee === void 0 || bead.assignee === "") return [];
-  return isGitHubLogin(bead.assignee) ? [bead.assignee] : void 0;
-}
-function issueLabels(bead) {
-  const status = statusLabel(beadStatus(bead));
-  return [typeLabel(beadType(bead)), priorityLabel(bead.priority), ...status ? [status] : [], ...workLabels(bead.labels ?? [])];
-}
-function issueShape(bead) {
-  const closed2 = beadStatus(bead) === "closed";
-  return {
-    title: bead.title,
-    body: issueBody(bead.id, bead.description),
-    state: closed2 ? "closed" : "open",
-    state_reason: closed2 ? stateReason(bead.close_reason) : null,
-    labels: issueLabels(bead),
-    assignees: issueAssignees(bead)
-  };
-}
-function issueLabelNames(issue3) {
-  return (issue3.labels ?? []).map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
-}
-function issueFields(issue3, customStatuses = []) {
-  const labels = issueLabelNames(issue3);
-  const state = issue3.state === "closed" ? "closed" : "open";
-  const { description, cut } = descriptionFromBody(issue3.body);
-  return {
-    title: issue3.title,
-    description,
-    descriptionCut: cut,
-    status: statusFromIssue(state, labels, customStatuses),
-    close_reason: state === "closed" ? issue3.state_reason ?? void 0 : void 0,
-    priority: priorityFromLabels(labels),
-    issue_type: typeFromLabels(labels),
-    labels: workLabels(labels),
-    assignee: issue3.assignees?.[0]?.login ?? issue3.assignee?.login,
-    external_ref: issue3.html_url
-  };
-}
-function isTemplate(bead) {
-  return bead.is_template === true || (bead.labels ?? []).includes("template");
-}
-function canonicalType(type) {
-  return TYPE_ALIASES[type] ?? type;
-}
-function isMirrored(bead, mirror2) {
-  if (!mirror2.enabled) return false;
-  const type = beadType(bead);
-  if (NEVER_MIRRORED_TYPES.includes(type)) return false;
-  if (!mirror2.types.some((configured) => canonicalType(configured) === type)) return false;
-  if (beadStatus(bead) === TOMBSTONE || isEphemeral(bead) || isTemplate(bead)) return false;
-  return gastownString(bead, "step") === void 0 && !MOLECULE_CHILD.test(bead.id);
-}
-function isImportedIssue(labels, mirror2) {
-  const wanted = mirror2.label.toLowerCase();
-  return mirror2.enabled && (mirror2.issues === "all" || labels.some((label) => label.toLowerCase() === wanted));
-}
-
-// app/mirror/issue-seen-at.ts
-var ISSUE_UPDATED_AT_KEY = "issue_updated_at";
-function timeOf(text2) {
-  if (text2 === void 0 || text2 === null) return void 0;
-  const time3 = Date.parse(text2);
-  return Number.isNaN(time3) ? void 0 : time3;
-}
-function isOlderThanSeen(bead, issue3) {
-  const seen = timeOf(gastownString(bead, ISSUE_UPDATED_AT_KEY));
-  const updated2 = timeOf(issue3.updated_at);
-  return seen !== void 0 && updated2 !== void 0 && updated2 < seen;
-}
-function withIssueSeenAt(bead, issue3) {
-  const updated2 = timeOf(issue3.updated_at);
-  const seen = timeOf(gastownString(bead, ISSUE_UPDATED_AT_KEY));
-  if (updated2 === void 0 || seen !== void 0 && updated2 <= seen) return bead;
-  return withGastownMetadata(bead, { [ISSUE_UPDATED_AT_KEY]: issue3.updated_at });
-}
-
-// app/mirror/bead-issue-sync.ts
-function keepsGitHubAssignees(bead) {
-  return issueAssignees(bead) === void 0;
-}
-function ledgerFields(bead) {
-  return {
-    title: bead.title,
-    body: bead.description ?? "",
-    state: beadStatus(bead),
-    // A missing priority labels as P0 (sync-labels.ts), so it compares as 0.
-    priority: bead.priority ?? 0,
-    type: beadType(bead),
-    labels: workLabels(bead.labels ?? []),
-    assignees: issueAssignees(bead) ?? []
-  };
-}
-function githubFields(issue3, bead, customStatuses = []) {
-  const statuses = bead === void 0 ? customStatuses : [...customStatuses, beadStatus(bead)];
-  const fields = issueFields(issue3, statuses);
-  const logins = issue3.assignees?.map((user) => user.login) ?? (issue3.assignee ? [issue3.assignee.login] : []);
-  return {
-    title: fields.title,
-    body: fields.descriptionCut && bead !== void 0 ? bead.description ?? "" : fields.description,
-    state: fields.status,
-    priority: fields.priority,
-    type: fields.issue_type,
-    labels: fields.labels,
-    assignees: canonicalSet(logins)
-  };
-}
-function beadWithFields(bead, fields, closeReason, now) {
-  if (Object.keys(fields).length === 0) return bead;
-  const next = { ...bead };
-  const set3 = (key, value, empty) => {
-    if (empty) delete next[key];
-    else next[key] = value;
-  };
-  if (fields.title !== void 0) next.title = fields.title;
-  if (fields.body !== void 0) set3("description", fields.body, fields.body === "");
-  if (fields.priority !== void 0) next.priority = fields.priority;
-  if (fields.type !== void 0) next.issue_type = fields.type;
-  if (fields.labels !== void 0) set3("labels", canonicalSet(fields.labels), fields.labels.length === 0);
-  if (fields.assignees !== void 0) set3("assignee", canonicalSet(fields.assignees)[0], fields.assignees.length === 0);
-  if (fields.state !== void 0) {
-    const wasClosed = beadStatus(bead) === "closed";
-    next.status = fields.state;
-    if (fields.state === "closed" && !wasClosed) {
-      next.closed_at = timestamp2(now);
-      next.close_reason = closeReason ?? "completed";
-    } else if (fields.state !== "closed" && wasClosed) {
-      delete next.closed_at;
-      delete next.close_reason;
-    }
-  }
-  next.updated_at = timestamp2(now);
-  return next;
-}
-function withConflictNotes(bead, conflicts) {
-  if (conflicts.length === 0) return bead;
-  const notes = [bead.notes ?? "", ...conflicts.map((conflict) => conflict.note)].filter((text2) => text2 !== "");
-  return { ...bead, notes: notes.join("\n\n---\n\n") };
-}
-function holdsLabel(labels, label) {
-  return labels.some((held) => held.toLowerCase() === label.toLowerCase());
-}
-function labelChanges(wanted, issue3) {
-  const current = issueLabelNames(issue3).filter((label) => !label.toLowerCase().startsWith("gt:"));
-  const add = wanted.filter((label) => !holdsLabel(current, label));
-  const remove = current.filter((label) => !holdsLabel(wanted, label));
-  return { ...add.length > 0 ? { addLabels: add } : {}, ...remove.length > 0 ? { removeLabels: remove } : {} };
-}
-function issueEdit(bead, issue3, toGitHub) {
-  const shape = issueShape(bead);
-  const edit = {};
-  if (toGitHub.title !== void 0) edit.title = shape.title;
-  if (toGitHub.body !== void 0) edit.body = issueBody(bead.id, bead.description);
-  const labelled = ["state", "priority", "type", "labels"].some((field) => Object.hasOwn(toGitHub, field));
-  if (toGitHub.state !== void 0) {
-    const open3 = issue3.state !== "closed";
-    if (shape.state === "closed" && open3) {
-      edit.state = "closed";
-      edit.state_reason = stateReason(bead.close_reason);
-    } else if (shape.state === "open" && !open3) {
-      edit.state = "open";
-      edit.state_reason = "reopened";
-    }
-  }
-  if (toGitHub.assignees !== void 0) edit.assignees = canonicalSet(toGitHub.assignees);
-  if (labelled) Object.assign(edit, labelChanges(shape.labels, issue3));
-  return Object.keys(edit).length === 0 ? void 0 : edit;
-}
-function syncBeadAndIssue(bead, issue3, options2) {
-  if (isOlderThanSeen(bead, issue3)) {
-    const plan2 = { toGitHub: {}, toLedger: {}, synced: readSynced(bead), syncedChanged: false, conflicts: [] };
-    return { bead, beadUntilEdited: bead, edit: void 0, conflicts: [], plan: plan2 };
-  }
-  const github = githubFields(issue3, bead, options2.customStatuses);
-  const polecats = keepsGitHubAssignees(bead);
-  const ledger2 = polecats ? { ...ledgerFields(bead), assignees: github.assignees } : ledgerFields(bead);
-  const plan = mergeMirroredFields({ synced: readSynced(bead), ledger: ledger2, github, ...options2.edited ? { edited: options2.edited } : {} });
-  const closeReason = issue3.state === "closed" ? issue3.state_reason ?? void 0 : void 0;
-  const next = withConflictNotes(beadWithFields(bead, plan.toLedger, closeReason, options2.now), plan.conflicts);
-  const seen = (written) => written === bead ? bead : withIssueSeenAt(written, issue3);
-  const synced = seen(withSynced(next, plan.synced));
-  const edit = issueEdit(next, issue3, plan.toGitHub);
-  if (edit === void 0) return { bead: synced, beadUntilEdited: synced, edit, conflicts: plan.conflicts, plan };
-  const untilEdited = { ...plan.synced };
-  for (const field of Object.keys(plan.toGitHub)) untilEdited[field] = syncedField(field, github[field]);
-  return { bead: synced, beadUntilEdited: seen(withSynced(next, untilEdited)), edit, conflicts: plan.conflicts, plan };
-}
-function syncedAtCreation(bead) {
-  return withSynced(bead, syncedState(ledgerFields(bead)));
-}
-
-// app/mirror/imported-issue.ts
-var ISSUE_ID_KEY = "issue_id";
-function linkedAtImport(bead, issueId) {
-  const synced = syncedAtCreation(bead);
-  return issueId === void 0 ? synced : withGastownMetadata(synced, { [ISSUE_ID_KEY]: issueId });
-}
-
-// app/town/import-issue.ts
-function beadFromIssue(ledger2, issue3, options2) {
-  const id2 = newBeadId(
-    { prefix: options2.prefix, title: issue3.title, description: issue3.body ?? "", creator: options2.actor, createdAt: options2.now },
-    ledger2.records
-  );
-  const labels = workLabels(issue3.labels);
-  return {
-    id: id2,
-    title: issue3.title,
-    ...issue3.body ? { description: issue3.body } : {},
-    status: "open",
-    priority: priorityFromLabels(issue3.labels),
-    issue_type: typeFromLabels(issue3.labels),
-    created_at: timestamp2(new Date(issue3.createdAt)),
-    created_by: issue3.author,
-    updated_at: timestamp2(options2.now),
-    external_ref: issue3.url,
-    ...labels.length > 0 ? { labels } : {}
-  };
-}
-
-// app/town/polecat-dispatch.ts
-import { createHash as createHash3 } from "node:crypto";
-var JOB_HEADROOM_MINUTES = 15;
-var MAX_JOB_MINUTES = 360;
-function polecatLimits(polecat2) {
-  const {
-    agent,
-    model,
-    max_turns,
-    timeout_minutes,
-    max_cost_usd,
-    heartbeat_minutes,
-    max_diff_lines,
-    protected_paths,
-    command,
-    sandbox,
-    network
-  } = polecat2;
-  const job_timeout_minutes = Math.min(MAX_JOB_MINUTES, timeout_minutes + JOB_HEADROOM_MINUTES);
-  return JSON.stringify({
-    agent,
-    model,
-    max_turns,
-    timeout_minutes,
-    max_cost_usd,
-    heartbeat_minutes,
-    max_diff_lines,
-    protected_paths,
-    command,
-    sandbox,
-    network,
-    job_timeout_minutes
-  });
-}
-function limitsHash(limits2) {
-  return `sha256:${createHash3("sha256").update(limits2, "utf8").digest("hex")}`;
-}
-var POLECAT_INPUTS = ["bead", "molecule", "polecat", "attempt", "limits"];
-function polecatInputs(assignment, polecat2) {
-  return {
-    bead: assignment.bead,
-    molecule: assignment.molecule,
-    polecat: assignment.polecat,
-    attempt: String(assignment.attempt),
-    limits: polecatLimits(polecat2)
-  };
-}
-function polecatRunName(assignment) {
-  return `polecat ${assignment.polecat} \xB7 ${assignment.bead} \xB7 attempt ${assignment.attempt}`;
-}
-var RUN_NAME = /^polecat (\S+) · (\S+) · attempt ([1-9]\d{0,5})$/;
-function parsePolecatRunName(title) {
-  const match = RUN_NAME.exec(title ?? "");
-  if (!match) return void 0;
-  return { polecat: match[1], bead: match[2], attempt: Number(match[3]) };
-}
-
-// app/town/polecat-names.ts
-var POLECAT_ASSIGNEE_PREFIX = "polecat/";
-function namesInUse(ledger2, except) {
-  const used = /* @__PURE__ */ new Set();
-  for (const bead of hookedBeads(ledger2)) {
-    if (bead.id === except) continue;
-    const name3 = gastownString(bead, "polecat");
-    if (name3 !== void 0) used.add(name3);
-  }
-  return used;
-}
-function freePolecatName(pool, inUse) {
-  const free = pool.find((name3) => !inUse.has(name3));
-  if (free !== void 0) return free;
-  const first = pool[0] ?? "polecat";
-  for (let n = 2; ; n++) if (!inUse.has(`${first}-${n}`)) return `${first}-${n}`;
-}
-function hookedBeads(ledger2) {
-  return ledger2.beads().filter((bead) => beadStatus(bead) === "hooked");
-}
-function polecatBranch(polecat2, bead) {
-  return `polecat/${polecat2}/${bead}`;
-}
-function workRef(polecat2, bead) {
-  return `gastown/work/${polecat2}/${bead}`;
-}
-var BRANCH = /^polecat\/([^/\s]+)\/([^/\s]+)$/;
-function polecatOfPull(head, rig) {
-  return head.repository?.toLowerCase() === rig.toLowerCase() ? parsePolecatBranch(head.ref) : void 0;
-}
-function parsePolecatBranch(ref) {
-  const branch = ref.startsWith("refs/heads/") ? ref.slice("refs/heads/".length) : ref;
-  const match = BRANCH.exec(branch);
-  return match ? { polecat: match[1], bead: match[2] } : void 0;
-}
-
-// app/town/sling-vars.ts
-function slingVars(input2) {
-  const pr = gastownMetadata(input2.bead).pr;
-  return {
-    ...input2.given,
-    feature: input2.given.feature ?? `issue #${input2.issue}`,
-    issue: String(input2.issue),
-    bead: input2.bead.id,
-    polecat: input2.polecat,
-    branch: polecatBranch(input2.polecat, input2.bead.id),
-    base_branch: input2.baseBranch,
-    ...typeof pr === "number" && Number.isSafeInteger(pr) && pr > 0 ? { pr: String(pr) } : {}
-  };
-}
-
-// app/town/sling.ts
-var DISPATCH_GRACE_MS = 2 * 6e4;
-function sling2(ledger2, input2) {
-  const found = beadByExternalRef(ledger2, input2.issue.url);
-  if (input2.issue.state === "closed" || found && beadStatus(found) === "closed") {
-    return { ledger: ledger2, outcome: { kind: "closed", bead: found } };
-  }
-  const now = timestamp2(input2.now);
-  if (found && beadStatus(found) === "hooked") return slingHooked(ledger2, found, input2);
-  const imported = found === void 0;
-  const prefix = ledgerPrefix(input2.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? input2.fallbackPrefix;
-  const bead = found ?? importedBead(ledger2, input2, prefix);
-  const withBead = imported ? ledger2.withBead(bead) : ledger2;
-  const polecat2 = gastownString(bead, "polecat") ?? freePolecatName(input2.config.polecat.name_pool, namesInUse(withBead));
-  const proto = input2.cook(input2.formula, slingVars({
-    issue: input2.issue.number,
-    bead,
-    polecat: polecat2,
-    baseBranch: input2.baseBranch,
-    given: input2.vars
-  }));
-  const poured = pour(withBead, proto, bead.id, { now: input2.now, actor: input2.slungBy, prefix });
-  const pouredBead = poured.ledger.get(bead.id);
-  const slungBy = { polecat: polecat2, slung_by: input2.slungBy, slung_at: now, attempts_before_sling: attemptOf(bead) || void 0 };
-  const hooked = hookedBeads(withBead).length;
-  if (hooked >= input2.config.limits.max_polecats) {
-    if (gastownString(bead, "waiting_since") !== void 0 && poured.ledger === withBead) {
-      return { ledger: ledger2, outcome: { kind: "waiting", bead, imported, hooked } };
-    }
-    const waiting = withGastownMetadata(pouredBead, { ...slungBy, waiting_since: gastownString(bead, "waiting_since") ?? now });
-    return {
-      ledger: poured.ledger.withBead({ ...waiting, updated_at: now }),
-      outcome: { kind: "waiting", bead: waiting, imported, hooked }
-    };
-  }
-  const hook7 = hookedForNextAttempt(withGastownMetadata(pouredBead, slungBy), polecat2, input2.config, now);
-  return {
-    ledger: poured.ledger.withBead(hook7),
-    outcome: {
-      kind: "dispatch",
-      reason: poured.created ? "new" : "resume",
-      bead: hook7,
-      assignment: { bead: bead.id, molecule: poured.root, polecat: polecat2, attempt: attemptOf(hook7) },
-      imported
-    }
-  };
-}
-function importedBead(ledger2, input2, prefix) {
-  const bead = beadFromIssue(ledger2, input2.issue, { prefix, now: input2.now, actor: input2.slungBy });
-  return input2.config.mirror.enabled ? linkedAtImport(bead, input2.issue.id) : bead;
-}
-function hookedForNextAttempt(bead, polecat2, config3, now) {
-  return withGastownMetadata(
-    { ...bead, status: "hooked", assignee: `${POLECAT_ASSIGNEE_PREFIX}${polecat2}`, updated_at: now },
-    {
-      attempt: attemptOf(bead) + 1,
-      dispatched_at: now,
-      limits_hash: limitsHash(polecatLimits(config3.polecat)),
-      ...UNCLAIMED,
-      waiting_since: void 0,
-      exit: void 0,
-      exit_reason: void 0,
-      exit_blocker: void 0
-    }
-  );
-}
-function slingHooked(ledger2, bead, input2) {
-  const attempt = attemptOf(bead);
-  const observed = input2.observedRun;
-  if (observed === void 0 || observed.attempt !== attempt) return alreadyHooked(ledger2, bead, "dispatching");
-  if (!input2.retry) {
-    if (observed.live) return alreadyHooked(ledger2, bead, "running");
-    if (dispatchedWithinGrace(bead, input2.now)) return alreadyHooked(ledger2, bead, "dispatching");
-  }
-  const attempts = attemptsSinceSling(bead);
-  if (!input2.retry && attempts >= input2.config.witness.max_attempts) {
-    const released = escalatedBead(bead, input2.now, `no polecat run was seen ${afterAttemptsText(attempts, input2.config)}`);
-    return { ledger: ledger2.withBead(released), outcome: { kind: "escalate", bead: released, attempts } };
-  }
-  const next = nextAttempt(bead, input2.now, input2.config);
-  const retried = input2.retry ? withGastownMetadata(next.bead, { attempts_before_sling: attempt || void 0, witness_rung: void 0, witness_at: void 0 }) : next.bead;
-  return {
-    ledger: ledger2.withBead(retried),
-    outcome: { kind: "dispatch", reason: "retry", bead: retried, imported: false, assignment: next.assignment }
-  };
-}
-function nextAttempt(bead, now, config3) {
-  const molecule = gastownString(bead, "molecule");
-  const polecat2 = gastownString(bead, "polecat");
-  if (molecule === void 0 || polecat2 === void 0) {
-    throw new Error(`${bead.id} is hooked but its metadata.gastown has no ${molecule === void 0 ? "molecule" : "polecat"}`);
-  }
-  const attempt = attemptOf(bead) + 1;
-  const at = timestamp2(now);
-  const next = withGastownMetadata({ ...bead, updated_at: at }, {
-    attempt,
-    dispatched_at: at,
-    limits_hash: limitsHash(polecatLimits(config3.polecat)),
-    ...UNCLAIMED
-  });
-  return { bead: next, assignment: { bead: bead.id, molecule, polecat: polecat2, attempt } };
-}
-function escalatedBead(bead, now, reason) {
-  return withGastownMetadata(
-    { ...unhooked(bead), updated_at: timestamp2(now) },
-    { dispatched_at: void 0, ...UNCLAIMED, exit: "ESCALATE", exit_reason: reason }
-  );
-}
-var UNCLAIMED = { run_id: void 0, run_url: void 0, started_at: void 0 };
-function alreadyHooked(ledger2, bead, why) {
-  return { ledger: ledger2, outcome: { kind: "already-hooked", bead, why } };
-}
-function dispatchedWithinGrace(bead, now) {
-  const dispatchedAt = Date.parse(gastownString(bead, "dispatched_at") ?? "");
-  return Number.isFinite(dispatchedAt) && now.getTime() - dispatchedAt < DISPATCH_GRACE_MS;
-}
-function attemptOf(bead) {
-  const attempt = gastownMetadata(bead).attempt;
-  return typeof attempt === "number" && Number.isInteger(attempt) && attempt > 0 ? attempt : 0;
-}
-function attemptsSinceSling(bead) {
-  const before = gastownMetadata(bead).attempts_before_sling;
-  const base = typeof before === "number" && Number.isInteger(before) && before > 0 ? before : 0;
-  return Math.max(0, attemptOf(bead) - base);
-}
-function afterAttemptsText(attempts, config3) {
-  return `after ${attempts} attempt${attempts === 1 ? "" : "s"} since it was slung (witness.max_attempts is ${config3.witness.max_attempts})`;
-}
-function unhooked(bead) {
-  const { assignee: _assignee, ...rest } = bead;
-  return { ...rest, status: "open" };
-}
-
 // app/town/status-comment.ts
 var TITLES = {
   hooked: "\u{1FA9D} Hooked",
@@ -71061,6 +70882,411 @@ function oneLine(text2) {
 }
 function when(date5) {
   return `${date5.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+// app/town/convoy-comment.ts
+var CONVOY_MARKER = "<!-- gastown:convoy -->";
+var STATES2 = {
+  waiting: "\u23F3 waiting",
+  slung: "\u{1FA9D} slung",
+  landed: "\u{1F6EC} landed",
+  closed: "\u2714\uFE0F closed",
+  escalated: "\u{1F6A8} escalated",
+  refused: "\u26D4 not slung"
+};
+function renderConvoyComment(view) {
+  const { convoy } = view;
+  const done = convoy.tracked.filter((t) => t.state === "landed" || t.state === "closed").length;
+  const total = convoy.tracked.length;
+  const lines = [CONVOY_MARKER, `### Gas Town \xB7 ${convoy.status === "closed" ? "\u2705 Convoy landed" : "\u{1F69A} Convoy"}`, ""];
+  if (convoy.status === "closed") {
+    lines.push(`All ${total} tracked issue${total === 1 ? "" : "s"} landed or closed, so this convoy is done and its issue closed.`);
+  } else if (total === 0) {
+    lines.push(`Slung by @${convoy.slungBy}, but this issue has no sub-issues yet. Add them: the next patrol slings the ready ones.`);
+  } else {
+    lines.push(`Slung by @${convoy.slungBy}: ${done} of ${total} landed or closed, wave ${convoy.wave}. Each sub-issue goes to a polecat once nothing blocks it, as many at a time per repository as its \`limits.max_polecats\` allows.`);
+  }
+  if (total > 0) {
+    lines.push("", "| Issue | Title | State |", "|---|---|---|");
+    for (const tracked of convoy.tracked) {
+      const key = `${tracked.repo}#${tracked.number}`;
+      const state = STATES2[tracked.state] + (tracked.why !== void 0 && tracked.why !== tracked.state ? `: ${oneLine(tracked.why)}` : "");
+      lines.push(`| ${key} | ${cell(view.titles.get(key) ?? "")} | ${state} |`);
+    }
+  }
+  const picture = convoyDiagram(convoy, view.titles);
+  if (picture !== void 0) lines.push("", picture);
+  if (view.notes.length > 0) lines.push("", ...view.notes.map((note) => `- ${note}`));
+  lines.push("", "<sub>`/gt help` lists the commands.</sub>");
+  return lines.join("\n") + "\n";
+}
+function cell(text2) {
+  return oneLine(withoutMentions(sanitizeUntrusted(text2)).replace(/[\\`*_{}[\]()#+!<>~]/g, "\\$&"));
+}
+
+// app/town/trust.ts
+var RANK = { read: 1, triage: 2, write: 3, maintain: 4, admin: 5 };
+function mayDrive(sender, role, trust2) {
+  if (sender.type === "Bot" && !trust2.allowed_bots.includes(sender.login)) {
+    return { allowed: false, reason: `@${sender.login} is a bot; bots drive Gas Town only when listed in trust.allowed_bots` };
+  }
+  if (sender.type === "Bot") return { allowed: true };
+  const rank = role !== void 0 && role in RANK ? RANK[role] : 0;
+  if (rank >= RANK[trust2.permission]) return { allowed: true };
+  return {
+    allowed: false,
+    reason: `@${sender.login} has ${role === void 0 || rank === 0 ? "no" : role} access to this repository; driving Gas Town here takes ${trust2.permission} (trust.permission in .github/gastown.yml)`
+  };
+}
+
+// app/commands/command-words.ts
+var COMMAND_WORDS = ["sling", "unsling", "peek", "nudge", "retry", "escalate", "queue", "dequeue", "gt"];
+var MAX_PEEK_LINES = 1e3;
+var MAX_TEXT_CHARS = 2e3;
+var USAGE = {
+  sling: "/sling [formula] [--var k=v]... \u2014 hook this issue to a polecat, with a formula (default: sling.formula in .github/gastown.yml) and its variables; quote a value to include spaces",
+  unsling: "/unsling [--abandon] \u2014 take the work off its polecat's hook; --abandon also burns its molecule, so a later sling starts over",
+  peek: `/peek [n] \u2014 show the polecat's health and the last n lines of its output (1 to ${MAX_PEEK_LINES}); /peek all \u2014 every polecat of the repository in one table`,
+  nudge: `/nudge <text> \u2014 leave the polecat a message it reads between steps (one line, at most ${MAX_TEXT_CHARS} characters)`,
+  retry: "/retry \u2014 dispatch the polecat again as its next attempt, stopping a stuck run",
+  escalate: `/escalate <text> \u2014 hand the work to humans, saying why (one line, at most ${MAX_TEXT_CHARS} characters)`,
+  queue: "/queue \u2014 put this pull request in the merge queue",
+  dequeue: "/dequeue \u2014 take this pull request out of the merge queue",
+  gt: "/gt help \u2014 list these commands"
+};
+function commandUsage(word) {
+  return USAGE[word];
+}
+function isCommandWord(word) {
+  return COMMAND_WORDS.includes(word);
+}
+
+// app/commands/prose-lines.ts
+var LINE_ENDING = /\r\n?|\n/;
+var FENCE_OPEN = /^((?:[-*+]|\d{1,9}[.)]) +)?(`{3,}|~{3,})(.*)$/s;
+function proseLines(body) {
+  const lines = [];
+  let fence;
+  let inComment = false;
+  body.split(LINE_ENDING).forEach((raw2, index) => {
+    if (fence && !endsListItem(raw2, fence)) {
+      if (closesFence(raw2, fence)) fence = void 0;
+      return;
+    }
+    fence = void 0;
+    if (inComment) {
+      const end = raw2.indexOf("-->");
+      if (end >= 0) inComment = opensComment(raw2.slice(end + 3));
+      return;
+    }
+    const indent2 = /^[ \t]*/.exec(raw2)?.[0] ?? "";
+    if (indent2.length > 3 || indent2.includes("	")) return;
+    const text2 = raw2.slice(indent2.length);
+    if (text2.startsWith(">")) return;
+    const open3 = FENCE_OPEN.exec(text2);
+    const [, marker = "", run3 = "", info2 = ""] = open3 ?? [];
+    if (open3 && !(run3.startsWith("`") && info2.includes("`"))) {
+      fence = { char: run3.startsWith("`") ? "`" : "~", length: run3.length, contentIndent: marker ? indent2.length + marker.length : 0 };
+      return;
+    }
+    lines.push({ line: index + 1, text: text2 });
+    inComment = opensComment(text2);
+  });
+  return lines;
+}
+function endsListItem(raw2, fence) {
+  return raw2.trim() !== "" && (/^ */.exec(raw2)?.[0].length ?? 0) < fence.contentIndent;
+}
+function closesFence(raw2, fence) {
+  const indent2 = /^ */.exec(raw2)?.[0].length ?? 0;
+  if (indent2 > fence.contentIndent + 3) return false;
+  const rest = raw2.slice(indent2);
+  let run3 = 0;
+  while (rest[run3] === fence.char) run3++;
+  return run3 >= fence.length && rest.slice(run3).trim() === "";
+}
+function opensComment(text2) {
+  if (!text2.includes("<!--")) return false;
+  const prose = withoutCodeSpans(text2);
+  let from = 0;
+  for (; ; ) {
+    const start = prose.indexOf("<!--", from);
+    if (start < 0) return false;
+    const end = prose.indexOf("-->", start + 2);
+    if (end < 0) return true;
+    from = end + 3;
+  }
+}
+function withoutCodeSpans(text2) {
+  let out = "";
+  let at = 0;
+  while (at < text2.length) {
+    const open3 = text2.indexOf("`", at);
+    if (open3 < 0) return out + text2.slice(at);
+    const length = runLength(text2, open3);
+    const close = closingRun(text2, open3 + length, length);
+    if (close < 0) {
+      out += text2.slice(at, open3 + length);
+      at = open3 + length;
+    } else {
+      out += text2.slice(at, open3);
+      at = close + length;
+    }
+  }
+  return out;
+}
+function runLength(text2, at) {
+  let end = at;
+  while (text2[end] === "`") end++;
+  return end - at;
+}
+function closingRun(text2, from, length) {
+  let at = text2.indexOf("`", from);
+  while (at >= 0) {
+    const run3 = runLength(text2, at);
+    if (run3 === length) return at;
+    at = text2.indexOf("`", at + run3);
+  }
+  return -1;
+}
+
+// app/commands/parse-commands.ts
+var MAX_COMMANDS = 10;
+var MAX_VARS = 20;
+var MAX_NAME_CHARS = 100;
+var QUOTED_CHARS = 40;
+var COMMAND_LINE = /^\/(\S+)(.*)$/s;
+var FORMULA_NAME = /^[a-z0-9][a-z0-9._-]*$/;
+var VAR_NAME2 = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+function parseCommands(body) {
+  const parsed = { commands: [], problems: [] };
+  let seen = 0;
+  let firstIgnored;
+  for (const { line, text: text2 } of proseLines(body)) {
+    const match = COMMAND_LINE.exec(text2);
+    const word = match?.[1] ?? "";
+    if (!isCommandWord(word)) continue;
+    seen++;
+    if (seen > MAX_COMMANDS) {
+      firstIgnored ??= { word, line };
+      continue;
+    }
+    const result = parseCommand(word, match?.[2] ?? "", line);
+    if ("command" in result) parsed.commands.push(result.command);
+    else parsed.problems.push({ word, line, message: `/${word}: ${result.problem}` });
+  }
+  if (firstIgnored) {
+    const more = seen - MAX_COMMANDS - 1;
+    parsed.problems.push({
+      ...firstIgnored,
+      message: `/${firstIgnored.word}: a comment may hold at most ${MAX_COMMANDS} commands; ` + (more === 0 ? "this one was ignored" : `this one and the ${more} after it were ignored`)
+    });
+  }
+  return parsed;
+}
+function parseCommand(word, args, line) {
+  switch (word) {
+    case "sling":
+      return parseSling(args, line);
+    case "unsling":
+      return parseUnsling(args, line);
+    case "peek":
+      return parsePeek(args, line);
+    case "nudge":
+    case "escalate":
+      return parseText(word, args, line);
+    case "retry":
+    case "queue":
+    case "dequeue":
+      return parseBare(word, args, line);
+    case "gt":
+      return parseGt(args, line);
+  }
+}
+function parseSling(args, line) {
+  const tokens = shellWords(args);
+  if (typeof tokens === "string") return { problem: tokens };
+  let formula;
+  const vars = /* @__PURE__ */ new Map();
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i] ?? "";
+    let pair;
+    if (token === "--var") {
+      pair = tokens[++i];
+      if (pair === void 0) return { problem: "--var needs k=v" };
+    } else if (token.startsWith("--var=")) {
+      pair = token.slice("--var=".length);
+    } else if (token.startsWith("-")) {
+      return { problem: `unknown option ${quoted(token)} (the only option is --var k=v)` };
+    } else if (formula === void 0) {
+      if (!FORMULA_NAME.test(token) || token.length > MAX_NAME_CHARS) {
+        return { problem: `${quoted(token)} is not a formula name (lower-case letters, digits, '.', '_' and '-', starting with a letter or digit)` };
+      }
+      formula = token;
+      continue;
+    } else {
+      return { problem: `unexpected ${quoted(token)} after the formula ${quoted(formula)} (one formula; variables go in --var k=v)` };
+    }
+    const problem = addVar(vars, pair);
+    if (problem) return { problem };
+  }
+  const command = { name: "sling", vars: Object.fromEntries(vars), line };
+  return { command: formula === void 0 ? command : { ...command, formula } };
+}
+function addVar(vars, pair) {
+  const eq = pair.indexOf("=");
+  if (eq < 0) return `--var needs k=v (got ${quoted(pair)})`;
+  const name3 = pair.slice(0, eq);
+  const value = pair.slice(eq + 1);
+  if (!VAR_NAME2.test(name3) || name3.length > MAX_NAME_CHARS) {
+    return `${quoted(name3)} is not a variable name (letters, digits, '_' and '-', starting with a letter or '_')`;
+  }
+  if (value.length > MAX_TEXT_CHARS) return `the value of ${name3} is ${value.length} characters; at most ${MAX_TEXT_CHARS}`;
+  vars.delete(name3);
+  if (vars.size >= MAX_VARS) return `at most ${MAX_VARS} --var options`;
+  vars.set(name3, value);
+  return void 0;
+}
+function shellWords(text2) {
+  const words = [];
+  let word;
+  let quote;
+  for (const char of text2) {
+    if (quote !== void 0) {
+      if (char === quote) quote = void 0;
+      else word += char;
+    } else if (/\s/.test(char)) {
+      if (word !== void 0) words.push(word);
+      word = void 0;
+    } else if (char === '"' || char === "'") {
+      quote = char;
+      word ??= "";
+    } else {
+      word = (word ?? "") + char;
+    }
+  }
+  if (quote !== void 0) return `unclosed ${quote} quote (a quote mark inside a value goes inside the other kind of quotes)`;
+  if (word !== void 0) words.push(word);
+  return words;
+}
+function parseUnsling(args, line) {
+  const words = bareWords(args);
+  if (words.length === 0) return { command: { name: "unsling", abandon: false, line } };
+  if (words.length === 1 && words[0] === "--abandon") return { command: { name: "unsling", abandon: true, line } };
+  return { problem: `unexpected ${quoted(args.trim())} (the only option is --abandon)` };
+}
+function parsePeek(args, line) {
+  const words = bareWords(args);
+  const [word] = words;
+  if (word === void 0) return { command: { name: "peek", all: false, line } };
+  if (words.length === 1 && word === "all") return { command: { name: "peek", all: true, line } };
+  const lines = Number(word);
+  if (words.length === 1 && /^\d+$/.test(word) && lines >= 1 && lines <= MAX_PEEK_LINES) {
+    return { command: { name: "peek", lines, all: false, line } };
+  }
+  return { problem: `give a number of lines from 1 to ${MAX_PEEK_LINES}, or all (got ${quoted(args.trim())})` };
+}
+function parseText(word, args, line) {
+  const text2 = args.trim();
+  if (text2 === "") return { problem: `needs some text, e.g. /${word} ${word === "nudge" ? "the tests are in test/unit" : "this needs a decision on the API"}` };
+  if (text2.length > MAX_TEXT_CHARS) return { problem: `the text is ${text2.length} characters; at most ${MAX_TEXT_CHARS}` };
+  return { command: { name: word, text: text2, line } };
+}
+function parseBare(word, args, line) {
+  if (args.trim() !== "") return { problem: `takes no arguments (got ${quoted(args.trim())})` };
+  return { command: { name: word, line } };
+}
+function parseGt(args, line) {
+  const text2 = args.trim();
+  if (text2 === "" || text2 === "help") return { command: { name: "help", line } };
+  return { problem: `unknown ${quoted(text2)}; try /gt help` };
+}
+function bareWords(args) {
+  const text2 = args.trim();
+  return text2 === "" ? [] : text2.split(/\s+/);
+}
+function quoted(text2) {
+  return JSON.stringify(text2.length > QUOTED_CHARS ? `${text2.slice(0, QUOTED_CHARS)}\u2026` : text2);
+}
+
+// app/github/issue-labels.ts
+function labelNames(labels) {
+  return labels.map((label) => typeof label === "string" ? label : label.name ?? "").filter(Boolean);
+}
+async function addLabels(github, issue3, labels) {
+  if (labels.length === 0) return void 0;
+  const { data } = await github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/labels", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    labels: [...labels]
+  });
+  return labelNames(data);
+}
+async function removeLabel(github, issue3, name3) {
+  const removed = await unlessAbsent(() => github.request("DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number,
+    name: name3
+  }), void 0);
+  return removed === void 0 ? void 0 : labelNames(removed.data);
+}
+async function labelsOn(github, issue3) {
+  const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
+    owner: issue3.owner,
+    repo: issue3.repo,
+    issue_number: issue3.issue_number
+  }), void 0);
+  if (answer === void 0) return void 0;
+  return labelNames(answer.data.labels);
+}
+
+// app/town/help-text.ts
+var READ_COMMANDS = /* @__PURE__ */ new Set(["peek", "gt"]);
+function helpText(config3) {
+  const who = (word) => READ_COMMANDS.has(word) ? "read" : config3.trust.permission;
+  const rows = COMMAND_WORDS.map((word) => {
+    const line = commandUsage(word);
+    const cut = line.indexOf(" \u2014 ");
+    const [usage, what] = cut < 0 ? [line, ""] : [line.slice(0, cut), line.slice(cut + 3)];
+    return `| \`${usage}\` | ${what.replace(/\|/g, "\\|")} | ${who(word)} |`;
+  });
+  return [
+    "### Gas Town commands",
+    "",
+    "A command is a line of a comment that starts with one of these words, outside code blocks and quotes.",
+    "",
+    "| command | does | needs |",
+    "|---|---|---|",
+    ...rows,
+    "",
+    `Labels work too: \`${config3.sling.label}\` slings an issue (\`${config3.sling.label}/<formula>\` with that formula), and taking it off unslings.`
+  ].join("\n");
+}
+
+// app/town/state-labels.ts
+var HOOKED_LABEL = "status::hooked";
+var WAITING_LABEL = "gt:waiting";
+var ESCALATED_LABEL = "gt:escalated";
+function isStateLabel(label) {
+  return isScopedLabel(label) || label === WAITING_LABEL || label === ESCALATED_LABEL;
+}
+
+// app/town/unreadable-ledger.ts
+var LEDGER_LINES_SHOWN = 5;
+var LEDGER_LINE_CHARS = 200;
+function renderUnreadableLedger(view) {
+  const errors = view.problems.filter((p) => p.severity === "error");
+  return [
+    `@${view.sender}: the ledger on \`${view.branch}\` has ${counted(errors.length, "error", "errors")}, so ${view.notDone}. Fix them (\`gt ledger validate\` on the branch's \`.beads/issues.jsonl\` lists every one), then try again.`,
+    "",
+    ledgerErrorLines(errors)
+  ].join("\n");
+}
+function ledgerErrorLines(errors) {
+  const lines = problemSummary(errors, LEDGER_LINES_SHOWN).map((line) => line.length > LEDGER_LINE_CHARS ? `${line.slice(0, LEDGER_LINE_CHARS - 1)}\u2026` : line);
+  return fenced(lines.join("\n"));
 }
 
 // app/handlers/issue-status.ts
@@ -71205,6 +71431,7 @@ function changedBeadIds(before, after) {
 // app/github/ledger-store.ts
 var LEDGER_PATH = ".beads/issues.jsonl";
 var LEDGER_CONFIG_PATH = ".beads/config.yaml";
+var CONFIGURABLE_FIELDS = /* @__PURE__ */ new Set(["status", "issue_type"]);
 var SIZE_WARNING_BYTES = 25e6;
 var SIZE_LIMIT_BYTES = 9e7;
 var LedgerStoreError = class extends Error {
@@ -71225,6 +71452,11 @@ var LedgerStore = class {
    * branch's ref alone is asked for when it has not moved since: one request rather than four.
    */
   async read(known) {
+    const { sharedRead } = this.options;
+    if (known !== void 0 || sharedRead === void 0) return await this.readNow(known);
+    return await sharedRead(`${this.options.owner}/${this.options.repo}:${this.options.branch}`, () => this.readNow());
+  }
+  async readNow(known) {
     const commit = await this.branchCommit();
     if (known !== void 0 && commit !== void 0 && commit === known.commit) return known;
     if (commit === void 0) return { ledger: Ledger.empty(), commit: void 0, tree: void 0 };
@@ -71298,11 +71530,14 @@ var LedgerStore = class {
   /**
    * The ledger in `text`. Its beads may use the statuses and types `.beads/config.yaml` adds to
    * Beads' own, which only the config says are allowed: a ledger that does not read without it is
-   * read again with it (`config`, one more request), so the many that use none cost nothing more.
+   * read again with it (`config`, one more request), so the many that use none cost nothing more,
+   * and so does a ledger broken in a way no config allows.
    */
   async load(text2, file2, config3) {
     const plain2 = readLedger(text2, { file: file2 });
     if (plain2.ok) return plain2.ledger;
+    const configMayAllow = plain2.problems.every((problem) => problem.severity !== "error" || CONFIGURABLE_FIELDS.has(problem.field));
+    if (!configMayAllow) throw new LedgerReadError(plain2.problems);
     const configText = await config3();
     if (configText === void 0) throw new LedgerReadError(plain2.problems);
     return loadLedger(text2, { file: file2, config: parseLedgerConfig(configText, file2.replace(LEDGER_PATH, LEDGER_CONFIG_PATH)) });
@@ -71321,7 +71556,7 @@ var LedgerStore = class {
   async write(message, mutate, options2) {
     const maxAttempts = this.options.maxAttempts ?? 8;
     for (let attempt = 1; ; attempt++) {
-      const state = attempt === 1 && options2.from ? options2.from : await this.read();
+      const state = attempt === 1 ? options2.from ?? await this.read() : await this.readNow();
       const next = mutate(state.ledger);
       if (next === state.ledger) return { state, changed: false, attempts: attempt };
       const files = options2.files ? await options2.files(state, next) : [];
@@ -71426,7 +71661,8 @@ async function openTown(ref, deps) {
     prefix: config3.ledger.prefix ?? fallbackPrefix,
     sleep: deps.sleep,
     random: deps.random,
-    ...deps.ledgerLanes ? { lanes: deps.ledgerLanes } : {}
+    ...deps.ledgerLanes ? { lanes: deps.ledgerLanes } : {},
+    ...deps.shareLedgerRead ? { sharedRead: deps.shareLedgerRead } : {}
   });
   return { kind: "on", town: { ...ref, config: config3, store, fallbackPrefix, deps } };
 }
@@ -71921,7 +72157,7 @@ function updated(bead) {
 var STATE_ORDER = ["stuck", "working", "idle", "done"];
 
 // app/town/fleet-diagram.ts
-var DRAWN_AS = { working: "current", stuck: "failed", done: "done", idle: "waiting" };
+var DRAWN_AS2 = { working: "current", stuck: "failed", done: "done", idle: "waiting" };
 var GROUP_TITLES = { working: "Working", stuck: "Stuck", done: "Done", idle: "Idle" };
 function fleetDiagram(members2, more) {
   if (members2.length === 0) return void 0;
@@ -71930,7 +72166,7 @@ function fleetDiagram(members2, more) {
     const nodes = shown.flatMap((member, i) => member.state !== state ? [] : [{
       id: `p${i + 1}`,
       label: [member.polecat, member.bead, member.detail].filter((part) => part !== void 0).join(", "),
-      state: DRAWN_AS[state]
+      state: DRAWN_AS2[state]
     }]);
     return nodes.length === 0 ? [] : [{ id: `fleet_${state}`, label: GROUP_TITLES[state], nodes }];
   });
@@ -72122,6 +72358,12 @@ function plural2(n, unit) {
 
 // app/town/merge-queue.ts
 var MERGE_REQUEST_TYPE = "merge-request";
+function mergeRequestTitle(number4, pullTitle) {
+  return `Merge #${number4}: ${pullTitle}`.slice(0, 200);
+}
+function pullTitleOf(mergeRequestTitle2) {
+  return mergeRequestTitle2.replace(/^Merge #\d+: /, "");
+}
 function queueRef(repo, number4) {
   return `gastown:queue/${repo}#${number4}`;
 }
@@ -72137,7 +72379,7 @@ function queuePull(ledger2, pull, input2) {
     const moved2 = withGastownMetadata({ ...found, updated_at: now }, { head: pull.head, head_sha: pull.headSha, base: pull.base });
     return { ledger: ledger2.withBead(moved2), outcome: { kind: "moved", request: mergeRequestOf(moved2), from: request3.headSha } };
   }
-  const title = `Merge #${pull.number}: ${pull.title}`.slice(0, 200);
+  const title = mergeRequestTitle(pull.number, pull.title);
   const id2 = found?.id ?? newBeadId({ prefix: input2.prefix, title, description: ref, creator: input2.by, createdAt: input2.now }, ledger2.records);
   const request2 = fromPull(id2, pull, input2.by, now);
   const bead = withGastownMetadata({
@@ -73118,26 +73360,26 @@ var timestamp3 = external_exports.string().refine(isTimestamp, {
   message: "must be an RFC 3339 timestamp such as 2026-04-18T16:19:12Z"
 });
 var count = external_exports.number().int().min(0);
-var name = external_exports.string().min(1);
+var name2 = external_exports.string().min(1);
 var digestShape = {
   /**
    * `work:<molecule>`, `patrol:<molecule>` or `merge:<owner>/<repo>#<pr>` (see digestId): the
    * same event always gives the same id, so a digest already in the file is not written again.
    */
-  id: name,
+  id: name2,
   /** `work`: a polecat's molecule; `patrol`: one patrol cycle; `merge`: a PR the refinery landed. */
   kind: external_exports.enum(DIGEST_KINDS),
   /** The molecule root's id; null for a merge digest that has none. */
-  molecule: name.nullable(),
+  molecule: name2.nullable(),
   /**
    * The formula the molecule was poured from, as its root's `bonded_from` names it:
    * `<name>@<version>`. Not checked further, so a molecule Beads poured (its proto's id) can end.
    */
-  formula: name.nullable(),
+  formula: name2.nullable(),
   /** The work bead the molecule did. */
-  bead: name.nullable(),
+  bead: name2.nullable(),
   /** The polecat's name, or the patrol's role (witness, refinery, …). */
-  agent: name.nullable(),
+  agent: name2.nullable(),
   /** The repository, `owner/repo`. */
   rig: external_exports.string().regex(RIG, "must be owner/repo, such as octo-org/widgets").nullable(),
   /** When the molecule was poured, the patrol began, or the refinery took the PR up. */
@@ -73148,7 +73390,7 @@ var digestShape = {
    * How it ended. Work: COMPLETED, BLOCKED, REFACTOR, ESCALATE or ABANDONED; patrol: OK;
    * merge: MERGED. A string rather than a closed list, so a later exit can still be read.
    */
-  exit: name.nullable(),
+  exit: name2.nullable(),
   /** The molecule's steps. */
   steps_total: count,
   /** Steps closed as done before the squash; not those the squash itself closed. */
@@ -73685,10 +73927,9 @@ function refineryPullTitle(base, lines) {
 }
 function refineryPullBody(input2) {
   const { base, trial, lines, state } = input2;
-  const titleOf2 = (line) => line.title.replace(/^Merge #\d+: /, "");
   const rows = lines.map((line) => {
     const { request: request2 } = line;
-    return `| #${request2.number} | ${request2.bead === void 0 ? "\u2014" : `\`${request2.bead}\``} | ${plain(titleOf2(line))} | \`${request2.headSha.slice(0, 12)}\` |`;
+    return `| #${request2.number} | ${request2.bead === void 0 ? "\u2014" : `\`${request2.bead}\``} | ${plain(pullTitleOf(line.title))} | \`${request2.headSha.slice(0, 12)}\` |`;
   });
   const now = state.kind === "testing" ? "**Testing.** The gates are running on this branch's tip; nothing to review yet." : state.kind === "green" ? "**Green: ready for review.** Approve this pull request to land the batch." : `**Waiting:** ${state.why}`;
   return [
@@ -73706,7 +73947,7 @@ function refineryPullBody(input2) {
       baseSha: trial.baseSha,
       attempt: trial.attempt,
       standing: state.kind,
-      entries: lines.map((line) => ({ number: line.request.number, title: titleOf2(line) }))
+      entries: lines.map((line) => ({ number: line.request.number, title: pullTitleOf(line.title) }))
     }),
     "",
     `Gates: ${input2.gates}.`,
@@ -73845,20 +74086,6 @@ function latestBy(items, key) {
     if (seen === void 0 || item.id > seen.id) latest.set(key(item), item);
   }
   return latest;
-}
-
-// app/github/update-issue.ts
-async function editIssueBody(github, issue3, body) {
-  await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: issue3.owner, repo: issue3.repo, issue_number: issue3.issue_number, body });
-}
-async function closeIssue(github, issue3) {
-  await github.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
-    owner: issue3.owner,
-    repo: issue3.repo,
-    issue_number: issue3.issue_number,
-    state: "closed",
-    state_reason: "completed"
-  });
 }
 
 // app/molecules/placeholders.ts
@@ -74075,236 +74302,6 @@ function bindVars(resolved, values) {
   }
   if (missing.length > 0) throw new FormulaError(missing);
   return bound;
-}
-
-// app/github/sub-issues.ts
-async function listSubIssues(github, issue3) {
-  return await listed(github, "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues", issue3);
-}
-async function listBlockedBy(github, issue3) {
-  return await listed(github, "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by", issue3);
-}
-async function listed(github, route, issue3) {
-  const all = [];
-  for await (const page of pages(async (n) => (await github.request(route, {
-    owner: issue3.owner,
-    repo: issue3.repo,
-    issue_number: issue3.issue_number,
-    per_page: PER_PAGE,
-    page: n
-  })).data)) {
-    for (const payload of page) {
-      const where = repositoryOfIssueUrl(payload.html_url);
-      if (where === void 0) continue;
-      all.push({ ...where, number: payload.number, id: payload.id, state: payload.state === "closed" ? "closed" : "open", payload });
-    }
-  }
-  return all;
-}
-function repositoryOfIssueUrl(url2) {
-  const match = /\/([^/]+)\/([^/]+)\/(?:issues|pull)\/\d+$/.exec(url2);
-  return match ? { owner: match[1], repo: match[2] } : void 0;
-}
-
-// app/town/convoy-diagram.ts
-var DRAWN_AS2 = {
-  landed: "done",
-  closed: "done",
-  slung: "current",
-  waiting: "waiting",
-  escalated: "failed",
-  refused: "failed"
-};
-function convoyDiagram(convoy, titles) {
-  if (convoy.tracked.length === 0) return void 0;
-  const boxes = /* @__PURE__ */ new Map();
-  convoy.tracked.forEach((issue3, i) => {
-    const [id2, label, order] = issue3.wave !== void 0 ? [`wave${issue3.wave}`, `Wave ${issue3.wave}`, issue3.wave] : issue3.state === "waiting" ? ["later", "Waiting for blockers", Number.MAX_SAFE_INTEGER] : ["unwaved", "In no wave", Number.MAX_SAFE_INTEGER - 1];
-    const box = boxes.get(id2) ?? { label, order, tracked: [] };
-    box.tracked.push({ issue: issue3, n: i + 1 });
-    boxes.set(id2, box);
-  });
-  let room = MOST_NODES - 1;
-  const groups2 = [...boxes.entries()].sort(([, a], [, b]) => a.order - b.order).flatMap(([id2, box]) => {
-    const drawn = box.tracked.slice(0, Math.max(0, room));
-    room -= drawn.length;
-    return drawn.length === 0 ? [] : [{
-      id: id2,
-      label: box.label,
-      nodes: drawn.map(({ issue: issue3, n }) => ({ id: `i${n}`, label: name2(convoy, issue3, titles), state: DRAWN_AS2[issue3.state] }))
-    }];
-  });
-  const more = convoy.tracked.length - (MOST_NODES - 1 - room);
-  return mermaidBlock({ title: "The convoy's waves", direction: "LR", groups: groups2, nodes: moreNode("more", more, "more sub-issues") });
-}
-function name2(convoy, issue3, titles) {
-  const key = `${issue3.repo}#${issue3.number}`;
-  const title = titles.get(key);
-  const where = issue3.repo === convoy.repo ? `#${issue3.number}` : key;
-  return title === void 0 || title === "" ? where : `${where} ${title}`;
-}
-
-// app/town/convoy-comment.ts
-var CONVOY_MARKER = "<!-- gastown:convoy -->";
-var STATES2 = {
-  waiting: "\u23F3 waiting",
-  slung: "\u{1FA9D} slung",
-  landed: "\u{1F6EC} landed",
-  closed: "\u2714\uFE0F closed",
-  escalated: "\u{1F6A8} escalated",
-  refused: "\u26D4 not slung"
-};
-function renderConvoyComment(view) {
-  const { convoy } = view;
-  const done = convoy.tracked.filter((t) => t.state === "landed" || t.state === "closed").length;
-  const total = convoy.tracked.length;
-  const lines = [CONVOY_MARKER, `### Gas Town \xB7 ${convoy.status === "closed" ? "\u2705 Convoy landed" : "\u{1F69A} Convoy"}`, ""];
-  if (convoy.status === "closed") {
-    lines.push(`All ${total} tracked issue${total === 1 ? "" : "s"} landed or closed, so this convoy is done and its issue closed.`);
-  } else if (total === 0) {
-    lines.push(`Slung by @${convoy.slungBy}, but this issue has no sub-issues yet. Add them: the next patrol slings the ready ones.`);
-  } else {
-    lines.push(`Slung by @${convoy.slungBy}: ${done} of ${total} landed or closed, wave ${convoy.wave}. Each sub-issue goes to a polecat once nothing blocks it, as many at a time per repository as its \`limits.max_polecats\` allows.`);
-  }
-  if (total > 0) {
-    lines.push("", "| Issue | Title | State |", "|---|---|---|");
-    for (const tracked of convoy.tracked) {
-      const key = `${tracked.repo}#${tracked.number}`;
-      const state = STATES2[tracked.state] + (tracked.why !== void 0 && tracked.why !== tracked.state ? `: ${oneLine(tracked.why)}` : "");
-      lines.push(`| ${key} | ${cell(view.titles.get(key) ?? "")} | ${state} |`);
-    }
-  }
-  const picture = convoyDiagram(convoy, view.titles);
-  if (picture !== void 0) lines.push("", picture);
-  if (view.notes.length > 0) lines.push("", ...view.notes.map((note) => `- ${note}`));
-  lines.push("", "<sub>`/gt help` lists the commands.</sub>");
-  return lines.join("\n") + "\n";
-}
-function cell(text2) {
-  return oneLine(withoutMentions(sanitizeUntrusted(text2)).replace(/[\\`*_{}[\]()#+!<>~]/g, "\\$&"));
-}
-
-// app/town/convoy.ts
-var CONVOY_TYPE = "convoy";
-var CONVOY_LABEL = "gt:convoy";
-var EPIC_LABEL = "type::epic";
-function convoyRef(repo, number4) {
-  return `gastown:convoy/${repo}#${number4}`;
-}
-function parseConvoyRef(ref) {
-  const match = /^gastown:convoy\/([^/]+)\/([^#]+)#(\d+)$/.exec(ref);
-  return match ? { owner: match[1], repo: match[2], number: Number(match[3]) } : void 0;
-}
-function isConvoyIssue(labels) {
-  return labels.includes(CONVOY_LABEL) || labels.includes(EPIC_LABEL);
-}
-function convoyOf(ledger2, ref) {
-  const bead = beadByExternalRef(ledger2, ref);
-  return bead === void 0 || bead.issue_type !== CONVOY_TYPE ? void 0 : readConvoy(bead);
-}
-function openConvoys(ledger2) {
-  return ledger2.beads().filter((b) => b.issue_type === CONVOY_TYPE && beadStatus(b) !== "closed" && b.external_ref !== void 0).map(readConvoy);
-}
-function readConvoy(bead) {
-  const meta3 = gastownMetadata(bead);
-  const ref = bead.external_ref ?? "";
-  const where = parseConvoyRef(ref);
-  return {
-    ref,
-    repo: where ? `${where.owner}/${where.repo}` : "",
-    number: where?.number ?? 0,
-    status: beadStatus(bead) === "closed" ? "closed" : "open",
-    slungBy: gastownString(bead, "slung_by") ?? "",
-    convoyAt: gastownString(bead, "convoy_at") ?? bead.created_at ?? "",
-    wave: typeof meta3.wave === "number" ? meta3.wave : 0,
-    tracked: Array.isArray(meta3.tracked) ? meta3.tracked : [],
-    ...typeof meta3.comment_id === "number" ? { commentId: meta3.comment_id } : {}
-  };
-}
-function startedConvoy(ledger2, start) {
-  const ref = convoyRef(start.repo, start.number);
-  const found = beadByExternalRef(ledger2, ref);
-  const now = timestamp2(start.now);
-  if (found !== void 0 && beadStatus(found) !== "closed") return ledger2;
-  const title = `Convoy of ${start.repo}#${start.number}`;
-  const bead = found ?? {
-    id: newBeadId({ prefix: start.prefix, title, description: ref, creator: start.slungBy, createdAt: start.now }, ledger2.records),
-    title,
-    description: `The sub-issues of ${start.repo}#${start.number}, slung in waves as they become ready.`,
-    priority: 2,
-    issue_type: CONVOY_TYPE,
-    created_at: now,
-    created_by: start.slungBy,
-    updated_at: now,
-    external_ref: ref
-  };
-  const { closed_at: _, close_reason: __, ...open3 } = bead;
-  return ledger2.withBead(withGastownMetadata({ ...open3, status: "open", updated_at: now }, {
-    slung_by: start.slungBy,
-    convoy_at: now
-  }));
-}
-function workStateOf(bead) {
-  if (bead === void 0) return { kind: "none" };
-  const status = beadStatus(bead);
-  if (status === "closed") return bead.close_reason === "merged" ? { kind: "landed" } : { kind: "closed" };
-  if (status !== "hooked" && gastownString(bead, "exit") === "ESCALATE") return { kind: "escalated" };
-  const waiting = status !== "hooked" && gastownString(bead, "waiting_since") !== void 0;
-  return { kind: "working", status: waiting ? "waiting for a free polecat" : status };
-}
-function subIssueWork(ledger2, sub) {
-  if (!isConvoyIssue(sub.labels)) return workStateOf(beadByExternalRef(ledger2, sub.url));
-  const own2 = convoyOf(ledger2, convoyRef(sub.repo, sub.number));
-  return own2 === void 0 ? { kind: "none" } : { kind: "working", status: own2.status === "closed" ? "its convoy landed" : "a convoy of its own" };
-}
-function planWave(convoy, facts2, now) {
-  if (convoy.status === "closed") return { convoy, sling: [], done: true };
-  const key = (repo, number4) => `${repo}#${number4}`;
-  const before = new Map(convoy.tracked.map((t) => [key(t.repo, t.number), t]));
-  const landed = new Set(facts2.filter((f) => f.work.kind === "landed").map((f) => key(f.repo, f.number)));
-  const sling3 = [];
-  const tracked = facts2.map((fact) => {
-    const previous = before.get(key(fact.repo, fact.number));
-    const base = { repo: fact.repo, number: fact.number, id: fact.id, ...previous?.wave !== void 0 ? { wave: previous.wave } : {} };
-    const { work } = fact;
-    if (work.kind === "landed") return { ...base, state: "landed" };
-    if (fact.state === "closed" || work.kind === "closed") return { ...base, state: "closed" };
-    if (work.kind === "escalated") return { ...base, state: "escalated", why: "escalated to people: see the issue" };
-    if (work.kind === "working") return { ...base, state: "slung", why: work.status };
-    if (previous?.state === "slung" && previous.slung_at !== void 0 && now.getTime() - Date.parse(previous.slung_at) < DISPATCH_GRACE_MS) return previous;
-    const open3 = fact.blockers.filter((b) => b.state === "open" && !landed.has(key(b.repo, b.number)));
-    if (open3.length > 0) return { ...base, state: "waiting", why: `blocked by ${open3.map((b) => key(b.repo, b.number)).join(", ")}` };
-    if (fact.refused !== void 0) return { ...base, state: "refused", why: fact.refused };
-    const slung = { ...base, state: "slung", why: "slung", slung_at: timestamp2(now), wave: convoy.wave + 1 };
-    sling3.push(slung);
-    return slung;
-  });
-  const done = tracked.length > 0 && tracked.every((t) => t.state === "landed" || t.state === "closed");
-  return {
-    convoy: { ...convoy, tracked, wave: convoy.wave + (sling3.length > 0 ? 1 : 0), status: done ? "closed" : "open" },
-    sling: sling3,
-    done
-  };
-}
-function withConvoy(ledger2, convoy, now) {
-  const bead = beadByExternalRef(ledger2, convoy.ref);
-  if (bead === void 0) return ledger2;
-  const current = readConvoy(bead);
-  const same = current.status === convoy.status && current.wave === convoy.wave && current.commentId === convoy.commentId && JSON.stringify(current.tracked) === JSON.stringify(convoy.tracked);
-  if (same) return ledger2;
-  const at = timestamp2(now);
-  const closing = convoy.status === "closed" && current.status !== "closed";
-  const next = { ...bead, status: convoy.status, updated_at: at, ...closing ? { closed_at: at, close_reason: "landed" } : {} };
-  return ledger2.withBead(withGastownMetadata(next, {
-    wave: convoy.wave,
-    tracked: convoy.tracked,
-    comment_id: convoy.commentId
-  }));
-}
-function withConvoyWork(ledger2, issueUrl, convoy) {
-  const bead = beadByExternalRef(ledger2, issueUrl);
-  if (bead === void 0 || gastownString(bead, "convoy") === convoy.ref) return ledger2;
-  return ledger2.withBead(withGastownMetadata(bead, { convoy: convoy.ref, convoy_at: convoy.convoyAt }));
 }
 
 // app/town/dispatch-records.ts
@@ -74548,205 +74545,6 @@ function slingMessage(issue3, outcome) {
       return `Sling #${issue3.number} (${bead})`;
   }
 }
-
-// app/handlers/convoy-run.ts
-async function startConvoy(town, request2) {
-  const { issue: issue3 } = request2;
-  const where = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
-  if (issue3.state === "closed") {
-    await replyToIssue(town.github, where, `@${request2.sender}: this convoy's issue is closed, so nothing was slung. Reopen it first.`);
-    return;
-  }
-  const repo = `${town.owner}/${town.repo}`;
-  const written = await town.store.update(`Convoy of ${repo}#${issue3.number}: slung by ${request2.sender}`, (ledger2) => startedConvoy(ledger2, {
-    repo,
-    number: issue3.number,
-    slungBy: request2.sender,
-    now: town.deps.clock(),
-    prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? town.fallbackPrefix
-  }));
-  await advanceConvoy(town, issue3.number, { ledger: written.state.ledger, state: written.state });
-}
-async function advanceConvoy(town, number4, seen) {
-  const repo = `${town.owner}/${town.repo}`;
-  const ref = convoyRef(repo, number4);
-  const ledger2 = seen?.ledger ?? await town.store.peek();
-  const convoy = convoyOf(ledger2, ref);
-  if (convoy === void 0 || convoy.status === "closed") return void 0;
-  const now = town.deps.clock();
-  const subs = (await listSubIssues(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 })).filter((sub) => sub.payload.pull_request === void 0);
-  const towns = new RepositoryTowns(town, ledger2);
-  const facts2 = await factsOf(towns, convoy, subs, now);
-  const step = (current) => {
-    const found = convoyOf(current, ref);
-    const plan2 = found === void 0 ? void 0 : planWave(found, facts2, now);
-    return { plan: plan2, ledger: plan2 === void 0 ? current : withConvoy(current, plan2.convoy, now) };
-  };
-  let plan = step(ledger2).plan;
-  const idle = step(ledger2).ledger === ledger2;
-  const written = idle ? { changed: false, state: seen?.state } : await town.store.update(() => stepMessage(ref, plan), (current) => {
-    const next = step(current);
-    plan = next.plan;
-    return next.ledger;
-  }, seen?.state ? { from: seen.state } : {});
-  if (plan === void 0) return void 0;
-  const planned = plan;
-  const slung = [];
-  const notes = towns.notes();
-  if (written.changed) {
-    for (const tracked of planned.sling) {
-      const sub = subs.find((s) => `${s.owner}/${s.repo}` === tracked.repo && s.number === tracked.number);
-      const subTown = await towns.get(tracked.repo);
-      if (sub === void 0 || typeof subTown === "string") continue;
-      try {
-        await slingIssue(subTown, slingOf(sub, planned.convoy));
-        slung.push(`${tracked.repo}#${tracked.number}`);
-      } catch (error63) {
-        if (error63 instanceof LedgerReadError) notes.push(`${tracked.repo}#${tracked.number} could not be slung: the ledger branch of ${tracked.repo} does not read.`);
-        else if (statusOf(error63) === 403) notes.push(`${tracked.repo}#${tracked.number} could not be slung: ${OUT_OF_REACH}.`);
-        else throw error63;
-      }
-    }
-  }
-  const titles = new Map(subs.map((s) => [`${s.owner}/${s.repo}#${s.number}`, s.payload.title]));
-  const issue3 = { owner: town.owner, repo: town.repo, issue_number: number4 };
-  const comment = await upsertMarkedComment(town.github, issue3, CONVOY_MARKER, renderConvoyComment({ convoy: planned.convoy, titles, notes }), { botLogin: town.botLogin });
-  if (comment.id !== planned.convoy.commentId) {
-    await town.store.update(`Convoy of ${repo}#${number4}: its comment is ${comment.id}`, (ledger3) => {
-      const current = convoyOf(ledger3, ref);
-      return current === void 0 ? ledger3 : withConvoy(ledger3, { ...current, commentId: comment.id }, now);
-    }, written.state === void 0 || written.changed && planned.sling.some((t) => t.repo === repo) ? {} : { from: written.state });
-  }
-  const closed2 = written.changed && planned.done;
-  if (closed2) await closeIssue(town.github, issue3);
-  return { ref, slung, closed: closed2 };
-}
-async function wakeConvoys(town, works) {
-  const refs = new Set(works.map((work) => work === void 0 ? void 0 : gastownString(work, "convoy")).filter((ref) => ref !== void 0));
-  const towns = new RepositoryTowns(town);
-  for (const ref of refs) {
-    const where = parseConvoyRef(ref);
-    const home = where === void 0 ? void 0 : await towns.get(`${where.owner}/${where.repo}`);
-    if (where === void 0 || home === void 0 || typeof home === "string") continue;
-    try {
-      await advanceConvoy(home, where.number);
-    } catch {
-    }
-  }
-}
-async function patrolConvoys(town, ledger2) {
-  const steps = [];
-  for (const convoy of openConvoys(ledger2)) {
-    if (convoy.repo !== `${town.owner}/${town.repo}`) continue;
-    const step = await advanceConvoy(town, convoy.number, { ledger: ledger2 });
-    if (step !== void 0) steps.push(step);
-  }
-  return steps;
-}
-async function factsOf(towns, convoy, subs, now) {
-  const facts2 = [];
-  for (const sub of subs) {
-    const repo = `${sub.owner}/${sub.repo}`;
-    const subTown = await towns.get(repo);
-    const ledger2 = typeof subTown === "string" ? void 0 : await towns.ledger(repo);
-    const work = ledger2 === void 0 || typeof ledger2 === "string" ? { kind: "none" } : subIssueWork(ledger2, {
-      url: sub.payload.html_url,
-      repo,
-      number: sub.number,
-      labels: issueSnapshot(sub.payload).labels
-    });
-    const blockers = work.kind !== "none" || sub.state === "closed" || typeof subTown === "string" ? [] : (await listBlockedBy(towns.home.github, { owner: sub.owner, repo: sub.repo, issue_number: sub.number })).map((b) => ({ repo: `${b.owner}/${b.repo}`, number: b.number, state: b.state }));
-    const refused2 = typeof subTown === "string" ? "see below" : typeof ledger2 === "string" ? ledger2 : void 0;
-    facts2.push({ repo, number: sub.number, id: sub.id, state: sub.state, work, blockers, ...refused2 === void 0 ? {} : { refused: refused2 } });
-  }
-  const toSling = new Set(planWave(convoy, facts2, now).sling.map((t) => t.repo));
-  const refused = /* @__PURE__ */ new Map();
-  for (const repo of toSling) {
-    if (repo === convoy.repo) continue;
-    const why = await towns.refusal(repo, convoy.slungBy);
-    if (why !== void 0) refused.set(repo, why);
-  }
-  return facts2.map((fact) => refused.has(fact.repo) ? { ...fact, refused: refused.get(fact.repo) } : fact);
-}
-function slingOf(sub, convoy) {
-  return {
-    issue: issueSnapshot(sub.payload),
-    formula: void 0,
-    vars: {},
-    sender: convoy.slungBy,
-    acknowledge: { owner: sub.owner, repo: sub.repo, issue_number: sub.number },
-    convoy: { ref: convoy.ref, convoyAt: convoy.convoyAt }
-  };
-}
-function stepMessage(ref, plan) {
-  const name3 = ref.replace(/^gastown:convoy\//, "");
-  if (plan === void 0) return `Convoy of ${name3}`;
-  if (plan.done) return `Convoy of ${name3}: every tracked issue landed or closed`;
-  const slung = plan.sling.map((t) => `${t.repo}#${t.number}`).join(", ");
-  return slung === "" ? `Convoy of ${name3}: progress` : `Convoy of ${name3}: wave ${plan.convoy.wave} slings ${slung}`;
-}
-var OUT_OF_REACH = "the App cannot act in this repository (it is not in this installation; in Actions-only mode a workflow's GITHUB_TOKEN reaches its own repository only), so its sub-issues are not slung";
-var RepositoryTowns = class {
-  constructor(home, homeLedger) {
-    this.home = home;
-    this.towns.set(`${home.owner}/${home.repo}`, home);
-    if (homeLedger !== void 0) this.ledgers.set(`${home.owner}/${home.repo}`, homeLedger);
-  }
-  home;
-  towns = /* @__PURE__ */ new Map();
-  ledgers = /* @__PURE__ */ new Map();
-  async get(repo) {
-    const known = this.towns.get(repo);
-    if (known !== void 0) return known;
-    const opened = await this.open(repo);
-    this.towns.set(repo, opened);
-    return opened;
-  }
-  /** The repository's ledger, read once; a sentence instead when its ledger branch does not read. */
-  async ledger(repo) {
-    const known = this.ledgers.get(repo);
-    if (known !== void 0) return known;
-    const town = await this.get(repo);
-    let ledger2;
-    try {
-      ledger2 = typeof town === "string" ? town : await town.store.peek();
-    } catch (error63) {
-      if (!(error63 instanceof LedgerReadError)) throw error63;
-      ledger2 = `the ledger branch of ${repo} does not read (\`gt ledger validate\` lists its errors)`;
-    }
-    this.ledgers.set(repo, ledger2);
-    return ledger2;
-  }
-  /** Why `login` may not sling in `repo`, by that repository's own `trust` settings; undefined when they may. */
-  async refusal(repo, login) {
-    const town = await this.get(repo);
-    if (typeof town === "string") return town;
-    const sender = { login, type: login.endsWith("[bot]") ? "Bot" : "User" };
-    let role;
-    try {
-      role = sender.type === "Bot" ? void 0 : await repositoryRole(town.github, town.owner, town.repo, login);
-    } catch (error63) {
-      if (statusOf(error63) === 403) return OUT_OF_REACH;
-      throw error63;
-    }
-    const decision = mayDrive(sender, role, town.config.trust);
-    return decision.allowed ? void 0 : decision.reason.replace("this repository", repo);
-  }
-  /** A sentence for each repository the convoy cannot sling in. */
-  notes() {
-    return [...this.towns.entries()].filter(([, town]) => typeof town === "string").map(([repo, why]) => `${repo}: ${why}.`);
-  }
-  async open(repo) {
-    const [owner, name3] = repo.split("/");
-    const found = await unlessAbsent(() => this.home.github.request("GET /repos/{owner}/{repo}", { owner, repo: name3 }), void 0, [403, 404]);
-    if (found === void 0) return OUT_OF_REACH;
-    const defaultBranch = found.data.default_branch;
-    const opened = await openTown({ github: this.home.github, owner, repo: name3, defaultBranch }, this.home.deps);
-    if (opened.kind === "off") return "Gas Town is not switched on in this repository (it has no `.github/gastown.yml`), so its sub-issues are not slung";
-    if (opened.kind === "invalid") return "this repository's `.github/gastown.yml` has problems, so its sub-issues are not slung";
-    return { ...opened.town, botLogin: this.home.botLogin };
-  }
-};
 
 // app/handlers/refinery-outcomes.ts
 var FIX_NEEDED_LABEL = "gt:fix-needed";
@@ -75065,7 +74863,7 @@ var BaseRefinery = class {
   /** The staging branch of a trial in `building` (as `ledger`, just written, has it), its refinery pull request and gates under way. */
   async build(trial, ledger2) {
     const branch = stagingBranch(this.base, trial.attempt);
-    const heads = trialRequests(ledger2, trial).map((request2) => ({ id: request2.id, number: request2.number, sha: trial.heads[request2.id] ?? request2.headSha, title: titleOf(ledger2, request2) }));
+    const heads = trialRequests(ledger2, trial).map((request2) => ({ id: request2.id, number: request2.number, sha: trial.heads[request2.id] ?? request2.headSha, title: pullTitleOf(titleOf(ledger2, request2)) }));
     const built = await buildStaging(this.town.github, this.repo, { branch, baseSha: trial.baseSha, heads });
     let ejected = [];
     const { ledger: after } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built at ${built.sha.slice(0, 12)}`, (current) => {
@@ -75691,6 +75489,284 @@ function issueSnapshot(issue3) {
     createdAt: issue3.created_at,
     author: issue3.user?.login ?? "ghost"
   };
+}
+
+// app/handlers/convoy-run.ts
+async function startConvoy(town, request2) {
+  const { issue: issue3 } = request2;
+  const where = { owner: town.owner, repo: town.repo, issue_number: issue3.number };
+  if (issue3.state === "closed") {
+    await replyToIssue(town.github, where, `@${request2.sender}: this convoy's issue is closed, so nothing was slung. Reopen it first.`);
+    return;
+  }
+  const repo = `${town.owner}/${town.repo}`;
+  const written = await town.store.update(`Convoy of ${repo}#${issue3.number}: slung by ${request2.sender}`, (ledger2) => startedConvoy(ledger2, {
+    repo,
+    number: issue3.number,
+    slungBy: request2.sender,
+    now: town.deps.clock(),
+    prefix: ledgerPrefix(town.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? town.fallbackPrefix
+  }));
+  await advanceConvoy(town, issue3.number, { ledger: written.state.ledger, state: written.state });
+}
+async function advanceConvoy(town, number4, seen) {
+  const repo = `${town.owner}/${town.repo}`;
+  const ref = convoyRef(repo, number4);
+  const ledger2 = seen?.ledger ?? await town.store.peek();
+  const convoy = convoyOf(ledger2, ref);
+  if (convoy === void 0 || convoy.status === "closed") return void 0;
+  const now = town.deps.clock();
+  const subs = (await listSubIssues(town.github, { owner: town.owner, repo: town.repo, issue_number: number4 })).filter((sub) => sub.payload.pull_request === void 0);
+  const towns = new RepositoryTowns(town, ledger2);
+  const facts2 = await factsOf(towns, convoy, subs, now);
+  const step = (current) => {
+    const found = convoyOf(current, ref);
+    const plan2 = found === void 0 ? void 0 : planWave(found, facts2, now);
+    return { plan: plan2, ledger: plan2 === void 0 ? current : withConvoy(current, plan2.convoy, now) };
+  };
+  const titles = new Map(subs.map((s) => [`${s.owner}/${s.repo}#${s.number}`, s.payload.title]));
+  const issue3 = { owner: town.owner, repo: town.repo, issue_number: number4 };
+  const view = (convoy2, more = []) => renderConvoyComment({ convoy: convoy2, titles, notes: [...towns.notes(), ...more] });
+  const first = step(ledger2).plan;
+  if (first === void 0) return void 0;
+  if (first.done) return await closeConvoy(town, first, view, seen?.state, step);
+  let plan = first;
+  const idle = step(ledger2).ledger === ledger2;
+  const written = idle ? { changed: false, state: seen?.state } : await town.store.update(() => stepMessage(ref, plan), (current) => {
+    const next = step(current);
+    plan = next.plan;
+    return next.ledger;
+  }, seen?.state ? { from: seen.state } : {});
+  if (plan === void 0) return void 0;
+  const planned = plan;
+  if (planned.done) return { ref, slung: [], closed: false };
+  const slung = [];
+  const notes = [];
+  if (written.changed) {
+    for (const tracked of planned.sling) {
+      const sub = subs.find((s) => `${s.owner}/${s.repo}` === tracked.repo && s.number === tracked.number);
+      const subTown = await towns.get(tracked.repo);
+      if (sub === void 0 || typeof subTown === "string") continue;
+      try {
+        await slingIssue(subTown, slingOf(sub, planned.convoy));
+        slung.push(`${tracked.repo}#${tracked.number}`);
+      } catch (error63) {
+        if (error63 instanceof LedgerReadError) notes.push(`${tracked.repo}#${tracked.number} could not be slung: the ledger branch of ${tracked.repo} does not read.`);
+        else if (statusOf(error63) === 403) notes.push(`${tracked.repo}#${tracked.number} could not be slung: ${OUT_OF_REACH}.`);
+        else throw error63;
+      }
+    }
+  }
+  const comment = await upsertMarkedComment(town.github, issue3, CONVOY_MARKER, view(planned.convoy, notes), { botLogin: town.botLogin });
+  if (comment.id !== planned.convoy.commentId) {
+    await town.store.update(`Convoy of ${repo}#${number4}: its comment is ${comment.id}`, (ledger3) => {
+      const current = convoyOf(ledger3, ref);
+      return current === void 0 ? ledger3 : withConvoy(ledger3, { ...current, commentId: comment.id }, now);
+    }, written.state === void 0 || written.changed && planned.sling.some((t) => t.repo === repo) ? {} : { from: written.state });
+  }
+  return { ref, slung, closed: false };
+}
+async function closeConvoy(town, plan, view, from, step) {
+  const { convoy } = plan;
+  const issue3 = { owner: town.owner, repo: town.repo, issue_number: convoy.number };
+  const comment = await upsertMarkedComment(town.github, issue3, CONVOY_MARKER, view(convoy), { botLogin: town.botLogin });
+  await closeIssue(town.github, issue3);
+  const now = town.deps.clock();
+  const written = await town.store.update(stepMessage(convoy.ref, plan), (current) => {
+    const next = step(current);
+    return next.plan?.done === true ? withConvoy(current, { ...next.plan.convoy, commentId: comment.id }, now) : current;
+  }, from ? { from } : {});
+  return { ref: convoy.ref, slung: [], closed: written.changed };
+}
+async function wakeConvoys(town, works) {
+  const refs = works.map((work) => work === void 0 ? void 0 : gastownString(work, "convoy")).filter((ref) => ref !== void 0);
+  await stepConvoys(town, refs, { courtesy: true });
+}
+async function stepConvoys(town, refs, options2 = {}) {
+  const towns = new RepositoryTowns(town);
+  const steps = [];
+  for (const ref of new Set(refs)) {
+    const where = parseConvoyRef(ref);
+    if (where === void 0) continue;
+    try {
+      const home = await towns.get(`${where.owner}/${where.repo}`);
+      const step = typeof home === "string" ? void 0 : await advanceConvoy(home, where.number, home === town ? options2.seen : void 0);
+      if (step !== void 0) steps.push(step);
+    } catch (error63) {
+      if (options2.courtesy !== true) throw error63;
+    }
+  }
+  return steps;
+}
+async function patrolConvoys(town, ledger2) {
+  const steps = [];
+  for (const convoy of openConvoys(ledger2)) {
+    if (convoy.repo !== `${town.owner}/${town.repo}`) continue;
+    const step = await advanceConvoy(town, convoy.number, { ledger: ledger2 });
+    if (step !== void 0) steps.push(step);
+  }
+  return steps;
+}
+async function factsOf(towns, convoy, subs, now) {
+  const facts2 = [];
+  for (const sub of subs) {
+    const repo = `${sub.owner}/${sub.repo}`;
+    const subTown = await towns.get(repo);
+    const ledger2 = typeof subTown === "string" ? void 0 : await towns.ledger(repo);
+    const work = ledger2 === void 0 || typeof ledger2 === "string" ? { kind: "none" } : subIssueWork(ledger2, {
+      url: sub.payload.html_url,
+      repo,
+      number: sub.number,
+      labels: issueSnapshot(sub.payload).labels
+    });
+    const blockers = work.kind !== "none" || sub.state === "closed" || typeof subTown === "string" ? [] : (await listBlockedBy(towns.home.github, { owner: sub.owner, repo: sub.repo, issue_number: sub.number })).map((b) => ({ repo: `${b.owner}/${b.repo}`, number: b.number, state: b.state }));
+    const refused2 = typeof subTown === "string" ? "see below" : typeof ledger2 === "string" ? ledger2 : void 0;
+    facts2.push({ repo, number: sub.number, id: sub.id, state: sub.state, work, blockers, ...refused2 === void 0 ? {} : { refused: refused2 } });
+  }
+  const toSling = new Set(planWave(convoy, facts2, now).sling.map((t) => t.repo));
+  const refused = /* @__PURE__ */ new Map();
+  for (const repo of toSling) {
+    if (repo === convoy.repo) continue;
+    const why = await towns.refusal(repo, convoy.slungBy);
+    if (why !== void 0) refused.set(repo, why);
+  }
+  return facts2.map((fact) => refused.has(fact.repo) ? { ...fact, refused: refused.get(fact.repo) } : fact);
+}
+function slingOf(sub, convoy) {
+  return {
+    issue: issueSnapshot(sub.payload),
+    formula: void 0,
+    vars: {},
+    sender: convoy.slungBy,
+    acknowledge: { owner: sub.owner, repo: sub.repo, issue_number: sub.number },
+    convoy: { ref: convoy.ref, convoyAt: convoy.convoyAt }
+  };
+}
+function stepMessage(ref, plan) {
+  const name3 = ref.replace(/^gastown:convoy\//, "");
+  if (plan === void 0) return `Convoy of ${name3}`;
+  if (plan.done) return `Convoy of ${name3}: every tracked issue landed or closed`;
+  const slung = plan.sling.map((t) => `${t.repo}#${t.number}`).join(", ");
+  return slung === "" ? `Convoy of ${name3}: progress` : `Convoy of ${name3}: wave ${plan.convoy.wave} slings ${slung}`;
+}
+var OUT_OF_REACH = "the App cannot act in this repository (it is not in this installation; in Actions-only mode a workflow's GITHUB_TOKEN reaches its own repository only), so its sub-issues are not slung";
+var RepositoryTowns = class {
+  constructor(home, homeLedger) {
+    this.home = home;
+    this.towns.set(`${home.owner}/${home.repo}`, home);
+    if (homeLedger !== void 0) this.ledgers.set(`${home.owner}/${home.repo}`, homeLedger);
+  }
+  home;
+  towns = /* @__PURE__ */ new Map();
+  ledgers = /* @__PURE__ */ new Map();
+  async get(repo) {
+    const known = this.towns.get(repo);
+    if (known !== void 0) return known;
+    const opened = await this.open(repo);
+    this.towns.set(repo, opened);
+    return opened;
+  }
+  /** The repository's ledger, read once; a sentence instead when its ledger branch does not read. */
+  async ledger(repo) {
+    const known = this.ledgers.get(repo);
+    if (known !== void 0) return known;
+    const town = await this.get(repo);
+    let ledger2;
+    try {
+      ledger2 = typeof town === "string" ? town : await town.store.peek();
+    } catch (error63) {
+      if (!(error63 instanceof LedgerReadError)) throw error63;
+      ledger2 = `the ledger branch of ${repo} does not read (\`gt ledger validate\` lists its errors)`;
+    }
+    this.ledgers.set(repo, ledger2);
+    return ledger2;
+  }
+  /** Why `login` may not sling in `repo`, by that repository's own `trust` settings; undefined when they may. */
+  async refusal(repo, login) {
+    const town = await this.get(repo);
+    if (typeof town === "string") return town;
+    const sender = { login, type: login.endsWith("[bot]") ? "Bot" : "User" };
+    let role;
+    try {
+      role = sender.type === "Bot" ? void 0 : await repositoryRole(town.github, town.owner, town.repo, login);
+    } catch (error63) {
+      if (statusOf(error63) === 403) return OUT_OF_REACH;
+      throw error63;
+    }
+    const decision = mayDrive(sender, role, town.config.trust);
+    return decision.allowed ? void 0 : decision.reason.replace("this repository", repo);
+  }
+  /** A sentence for each repository the convoy cannot sling in. */
+  notes() {
+    return [...this.towns.entries()].filter(([, town]) => typeof town === "string").map(([repo, why]) => `${repo}: ${why}.`);
+  }
+  async open(repo) {
+    const [owner, name3] = repo.split("/");
+    const found = await unlessAbsent(() => this.home.github.request("GET /repos/{owner}/{repo}", { owner, repo: name3 }), void 0, [403, 404]);
+    if (found === void 0) return OUT_OF_REACH;
+    const defaultBranch = found.data.default_branch;
+    const opened = await openTown({ github: this.home.github, owner, repo: name3, defaultBranch }, this.home.deps);
+    if (opened.kind === "off") return "Gas Town is not switched on in this repository (it has no `.github/gastown.yml`), so its sub-issues are not slung";
+    if (opened.kind === "invalid") return "this repository's `.github/gastown.yml` has problems, so its sub-issues are not slung";
+    return { ...opened.town, botLogin: this.home.botLogin };
+  }
+};
+
+// app/handlers/convoy-wake.ts
+var CONVOY_WAKE_EVENTS = ["issues.closed", "issues.reopened", "sub_issues"];
+async function wakeConvoysOnEvent(event, deps, botLogin) {
+  const payload = event.payload;
+  const owner = payload.repository?.owner?.login;
+  const name3 = payload.repository?.name;
+  if (payload.sender?.login === botLogin || typeof owner !== "string" || typeof name3 !== "string") return [];
+  const issue3 = wokenIssue(event.name, payload);
+  if (issue3 === void 0 || issue3.pull_request !== void 0) return [];
+  const opened = await openTown({ github: event.github, owner, repo: name3, defaultBranch: payload.repository?.default_branch ?? "main" }, deps);
+  if (opened.kind !== "on") return [];
+  const town = { ...opened.town, botLogin };
+  const { labels } = issueSnapshot(issue3);
+  const mirrored = town.config.mirror.enabled;
+  const slung = labels.some((label) => readSlingLabel(label, town.config.sling.label) !== void 0);
+  if (event.name === "issues" && !mirrored && !slung) return [];
+  const seen = await ledgerOf(town, mirrored);
+  const repo = `${owner}/${name3}`;
+  const refs = event.name === "sub_issues" ? [convoyRef(repo, issue3.number)] : convoysTracking(seen.ledger, { repo, number: issue3.number, url: issue3.html_url });
+  return refs.length === 0 ? [] : await stepConvoys(town, refs, { seen });
+}
+function wokenIssue(name3, payload) {
+  if (name3 === "issues") return payload.action === "closed" || payload.action === "reopened" ? payload.issue : void 0;
+  if (name3 !== "sub_issues" || payload.action !== "sub_issue_added" && payload.action !== "sub_issue_removed") return void 0;
+  const parent = payload.parent_issue;
+  return parent !== void 0 && isConvoyIssue(issueSnapshot(parent).labels) ? parent : void 0;
+}
+async function ledgerOf(town, mirrored) {
+  if (!mirrored) return { ledger: await town.store.peek() };
+  const state = await town.store.read();
+  return { ledger: state.ledger, state };
+}
+
+// app/handlers/event-config.ts
+var reads = /* @__PURE__ */ new WeakMap();
+function withEventConfig(deps, payload) {
+  if (typeof payload !== "object" || payload === null) return deps;
+  return {
+    ...deps,
+    loadConfig: (github, owner, repo) => shared(payload, `settings ${owner}/${repo}`, () => deps.loadConfig(github, owner, repo)),
+    shareLedgerRead: (key, read) => shared(payload, `ledger ${key}`, read)
+  };
+}
+function shared(payload, key, read) {
+  const inFlight = reads.get(payload) ?? /* @__PURE__ */ new Map();
+  reads.set(payload, inFlight);
+  const known = inFlight.get(key);
+  if (known !== void 0) return known;
+  const started = read();
+  inFlight.set(key, started);
+  const forget = () => {
+    if (inFlight.get(key) === started) inFlight.delete(key);
+  };
+  started.then(forget, forget);
+  return started;
 }
 
 // app/mirror/ledger-push.ts
@@ -78403,6 +78479,7 @@ var LEDGER_EVENTS = ["push"];
 var HANDLED_EVENTS = [
   ...ISSUE_EVENTS,
   ...MIRROR_EVENTS,
+  ...CONVOY_WAKE_EVENTS,
   ...MAIL_EVENTS,
   ...RUN_EVENTS,
   ...PULL_REQUEST_EVENTS,
@@ -78435,6 +78512,10 @@ function gastownApp(given = realDependencies, options2 = {}) {
     app.on([...MIRROR_EVENTS], async (context) => {
       const event = { name: context.name, payload: context.payload, github: context.octokit };
       await handleMirrorEvent(event, withEventConfig(deps, context.payload), await botLogin());
+    });
+    app.on([...CONVOY_WAKE_EVENTS], async (context) => {
+      const event = { name: context.name, payload: context.payload, github: context.octokit };
+      await wakeConvoysOnEvent(event, withEventConfig(deps, context.payload), await botLogin());
     });
     app.on([...MAIL_EVENTS], async (context) => {
       await handleMail({ name: context.name, payload: context.payload, github: context.octokit }, deps, botLogin);
