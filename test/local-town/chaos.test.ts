@@ -4,16 +4,17 @@
 // runs fifty seeds; a seed that fails here replays with `sudo npm run chaos -- --seed N`.
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import { runChaosSeed } from "../../local-town/chaos/run-seed.js";
-import { CONVERGE_MS } from "../../local-town/chaos/run-seed.js";
+import { CONVERGE_MS, runChaosSeed } from "../../local-town/chaos/run-seed.js";
 import { reachableCopy, ROOT } from "../../local-town/town-paths.js";
 import { requireRoot } from "../agents/needs-root.js";
 
 /** Seeds whose faults include an App restart and a runner killed mid-step. */
 const CI_SEEDS = [2, 3];
 
+// Side by side: a seed spends most of its time waiting for a killed App's or runner's claim to
+// lapse, so two towns at once take little longer than one.
 for (const seed of CI_SEEDS) {
-  it(`converges with nothing lost under seed ${seed}'s faults`, { timeout: CONVERGE_MS + 120_000 }, async () => {
+  it.concurrent(`converges with nothing lost under seed ${seed}'s faults`, { timeout: CONVERGE_MS + 120_000 }, async () => {
     requireRoot();
     const agents = reachableCopy(join(ROOT, "local-town/agents"), "gastown-chaos-agents-");
     const result = await runChaosSeed(seed, { agents });
