@@ -71,19 +71,27 @@ export async function landBatch(town: TownEvent, batch: { readonly base: string;
   const repo = { owner: town.owner, repo: town.repo };
   const staging = trial.stagingSha as string;
   if (trial.pr !== undefined) {
-    const pull = await readRefineryPull(town, trial.pr);
-    if (pull?.merged) return { kind: "landed", sha: pull.mergeSha ?? staging, where: `#${trial.pr}` };
-    if ((await branchTip(town.github, repo, base)) !== trial.baseSha) return { kind: "base-moved" };
+    const number = trial.pr;
+    const pull = await readRefineryPull(town, number);
+    if (pull?.merged) return { kind: "landed", sha: pull.mergeSha ?? staging, where: `#${number}` };
+    // The base moved: perhaps by this very batch, its pull request merged since it was read by
+    // another pass (a replica, the approval's event beside a patrol's wake). Rebuilt, it would
+    // land nothing and hold the queue.
+    const movedOrLanded = async (): Promise<Landing> => {
+      const now = await readRefineryPull(town, number);
+      return now?.merged ? { kind: "landed", sha: now.mergeSha ?? staging, where: `#${number}` } : { kind: "base-moved" };
+    };
+    if ((await branchTip(town.github, repo, base)) !== trial.baseSha) return await movedOrLanded();
     try {
       const { data } = await town.github.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", {
-        ...repo, pull_number: trial.pr, sha: staging, merge_method: batch.method,
+        ...repo, pull_number: number, sha: staging, merge_method: batch.method,
         commit_title: `Land ${batch.lines.map((line) => `#${line.request.number}`).join(", ")} (refinery batch ${trial.attempt}, #${trial.pr})`.slice(0, 250),
       });
-      return { kind: "landed", sha: (data as { sha: string }).sha, where: `#${trial.pr}` };
+      return { kind: "landed", sha: (data as { sha: string }).sha, where: `#${number}` };
     } catch (error) {
       const status = statusOf(error);
       if (status === 405) return { kind: "refused", why: oneLine(refusalOf(error)) };
-      if (status === 409) return { kind: "base-moved" };
+      if (status === 409) return await movedOrLanded();
       throw error;
     }
   }

@@ -58030,22 +58030,27 @@ async function landBatch(town, batch) {
   const repo = { owner: town.owner, repo: town.repo };
   const staging = trial.stagingSha;
   if (trial.pr !== void 0) {
-    const pull = await readRefineryPull(town, trial.pr);
-    if (pull?.merged) return { kind: "landed", sha: pull.mergeSha ?? staging, where: `#${trial.pr}` };
-    if (await branchTip(town.github, repo, base) !== trial.baseSha) return { kind: "base-moved" };
+    const number4 = trial.pr;
+    const pull = await readRefineryPull(town, number4);
+    if (pull?.merged) return { kind: "landed", sha: pull.mergeSha ?? staging, where: `#${number4}` };
+    const movedOrLanded = async () => {
+      const now = await readRefineryPull(town, number4);
+      return now?.merged ? { kind: "landed", sha: now.mergeSha ?? staging, where: `#${number4}` } : { kind: "base-moved" };
+    };
+    if (await branchTip(town.github, repo, base) !== trial.baseSha) return await movedOrLanded();
     try {
       const { data } = await town.github.request("PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge", {
         ...repo,
-        pull_number: trial.pr,
+        pull_number: number4,
         sha: staging,
         merge_method: batch.method,
         commit_title: `Land ${batch.lines.map((line) => `#${line.request.number}`).join(", ")} (refinery batch ${trial.attempt}, #${trial.pr})`.slice(0, 250)
       });
-      return { kind: "landed", sha: data.sha, where: `#${trial.pr}` };
+      return { kind: "landed", sha: data.sha, where: `#${number4}` };
     } catch (error63) {
       const status = statusOf(error63);
       if (status === 405) return { kind: "refused", why: oneLine2(refusalOf(error63)) };
-      if (status === 409) return { kind: "base-moved" };
+      if (status === 409) return await movedOrLanded();
       throw error63;
     }
   }
