@@ -45,12 +45,17 @@ export function typeFromLabels(labels: readonly string[]): string {
 export function statusFromIssue(state: "open" | "closed", labels: readonly string[], customStatuses: readonly string[] = []): string {
   if (state === "closed") return "closed";
   for (const label of labels) {
-    if (!label.startsWith("status::")) continue;
-    const named = label.slice("status::".length);
-    const status = STATUS_SPELLINGS[named] ?? named;
-    if (LABEL_STATUSES.has(status) || customStatuses.includes(status)) return status;
+    const status = labelStatus(label);
+    if (status !== undefined && (LABEL_STATUSES.has(status) || customStatuses.includes(status))) return status;
   }
   return "open";
+}
+
+/** The status a `status::` label names, in the ledger's spelling; undefined for any other label. */
+function labelStatus(label: string): string | undefined {
+  if (!label.startsWith("status::")) return undefined;
+  const named = label.slice("status::".length);
+  return STATUS_SPELLINGS[named] ?? named;
 }
 
 /**
@@ -60,9 +65,8 @@ export function statusFromIssue(state: "open" | "closed", labels: readonly strin
  */
 export function namesCustomStatus(labels: readonly string[]): boolean {
   return labels.some((label) => {
-    if (!label.startsWith("status::")) return false;
-    const named = label.slice("status::".length);
-    return !BUILT_IN.has(STATUS_SPELLINGS[named] ?? named);
+    const status = labelStatus(label);
+    return status !== undefined && !BUILT_IN.has(status);
   });
 }
 

@@ -68884,18 +68884,20 @@ function typeFromLabels(labels) {
 function statusFromIssue(state, labels, customStatuses = []) {
   if (state === "closed") return "closed";
   for (const label of labels) {
-    if (!label.startsWith("status::")) continue;
-    const named = label.slice("status::".length);
-    const status = STATUS_SPELLINGS[named] ?? named;
-    if (LABEL_STATUSES.has(status) || customStatuses.includes(status)) return status;
+    const status = labelStatus(label);
+    if (status !== void 0 && (LABEL_STATUSES.has(status) || customStatuses.includes(status))) return status;
   }
   return "open";
 }
+function labelStatus(label) {
+  if (!label.startsWith("status::")) return void 0;
+  const named = label.slice("status::".length);
+  return STATUS_SPELLINGS[named] ?? named;
+}
 function namesCustomStatus(labels) {
   return labels.some((label) => {
-    if (!label.startsWith("status::")) return false;
-    const named = label.slice("status::".length);
-    return !BUILT_IN.has(STATUS_SPELLINGS[named] ?? named);
+    const status = labelStatus(label);
+    return status !== void 0 && !BUILT_IN.has(status);
   });
 }
 function workLabels(labels) {
