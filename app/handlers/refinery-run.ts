@@ -35,7 +35,7 @@ import { queuedDisplay, type QueueDisplay, type RefineryPull as RefineryPullLink
 import { stagingBranch } from "../town/staging-branch.js";
 import { stagingVerdict, type StagingVerdict } from "../town/staging-verdict.js";
 import type { AppDependencies } from "./app-dependencies.js";
-import { sendBackEjected, tellLanded } from "./refinery-outcomes.js";
+import { finishSendBacks, sendBack, tellLanded } from "./refinery-outcomes.js";
 import { landBatch, readRefineryPull, type RefineryPull } from "./refinery-landing.js";
 import { openTown, type RepositoryRef, type TownEvent } from "./repository-town.js";
 import { appendDigests } from "./ledger-digests.js";
@@ -65,9 +65,12 @@ export async function runRefinery(ref: RepositoryRef, deps: AppDependencies, bot
   return { kind: "refined", rig, said: await refineTown(town, await town.store.peek()) };
 }
 
-/** The refinery carried on for every base with work in `ledger`; nothing, and no request, when none has. */
+/**
+ * The refinery carried on for every base with work in `ledger`, and the send-backs of runs cut
+ * short finished; nothing, and no request, when there is none.
+ */
 export async function refineTown(town: TownEvent, ledger: Ledger): Promise<string[]> {
-  const said: string[] = [];
+  const said = await finishSendBacks(town, ledger);
   for (const base of basesWithWork(ledger, `${town.owner}/${town.repo}`)) said.push(...await new BaseRefinery(town, base).carryOn());
   return said;
 }
@@ -160,7 +163,7 @@ class BaseRefinery {
       if (still === undefined || still.attempt !== trial.attempt) return out.ledger;
       return advanceTrial(out.ledger, { ...this.update(trial), ...this.write(current), to: "testing", set: { stagingSha: built.sha } });
     });
-    for (const out of ejected) await sendBackEjected(this.town, out, built.leftOut.find((l) => l.id === out.request.id)?.text ?? "", after);
+    await sendBack(this.town, ejected, after);
     const testing = slotOf(after, this.rig, this.base).trial;
     if (testing === undefined || testing.attempt !== trial.attempt || testing.stage !== "testing") {
       await deleteStaging(this.town.github, this.repo, branch);
@@ -304,7 +307,7 @@ class BaseRefinery {
     let outcome: ReturnType<typeof recordVerdict> | undefined;
     const { changed, ledger: after } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} is ${verdict.kind}`, (current) => {
       outcome = recordVerdict(current, { ...this.update(trial), ...this.write(current), config: this.town.config,
-        verdict: verdict.kind === "green" ? { kind: "green" } : { kind: "red", failing: verdict.red.map((gate) => gate.name) } });
+        verdict: verdict.kind === "green" ? { kind: "green" } : { kind: "red", failing: verdict.red.map((gate) => gate.name), red: verdict.red } });
       return outcome.ledger;
     });
     if (!changed || outcome === undefined) return changed;
@@ -323,7 +326,7 @@ class BaseRefinery {
     await this.retire(trial, outcome.retried ? `Red (${verdict.red.map((g) => g.name).join(", ")}): the same tree is tested again in a fresh batch, to tell a flake from a failure.`
       : outcome.ejected.length > 0 ? `Red: ${outcome.ejected.map((e) => `#${e.request.number}`).join(", ")} failed and left the queue.`
       : `Red: the batch is split in two to find the pull request that fails.`);
-    for (const out of outcome.ejected) await sendBackEjected(this.town, out, { red: verdict.red, stagingSha: trial.stagingSha as string }, after);
+    await sendBack(this.town, outcome.ejected, after);
     return true;
   }
 

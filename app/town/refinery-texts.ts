@@ -129,9 +129,14 @@ export function failureSummaryVar(evidence: string): string {
   return sanitizeUntrusted(evidence).split("\n").filter((line) => !/^\s*(?:`{3,}|~{3,})/.test(line)).join("\n");
 }
 
+/** Starts the comment on a pull request ejected from the queue, one ejection's: a send-back finished later finds it said. */
+export function ejectedMarker(mergeRequest: string, ejectedAt: string): string {
+  return `<!-- gastown:ejected ${mergeRequest}@${ejectedAt} -->`;
+}
+
 /** The comment on a pull request the queue let go of, saying why and what now. */
-export function ejectedComment(input: { readonly number: number; readonly why: string; readonly evidence: string; readonly next: string }): string {
-  return [`#${input.number} is out of the merge queue: ${input.why}.`, "", input.evidence, "", input.next].join("\n");
+export function ejectedComment(input: { readonly marker: string; readonly number: number; readonly why: string; readonly evidence: string; readonly next: string }): string {
+  return [input.marker, `#${input.number} is out of the merge queue: ${input.why}.`, "", input.evidence, "", input.next].join("\n");
 }
 
 /** The `merge` digest of a pull request the refinery landed. */

@@ -22,6 +22,8 @@ import { gastownMetadata, withGastownMetadata } from "../molecules/gastown-metad
 import { timestamp } from "../molecules/pour.js";
 import { leaveQueue, mergeRequestFor, mergeRequestOf, queueOrder, recordTry, type MergeRequest } from "./merge-queue.js";
 import { afterTrial, estimateFailureRate, estimateFlakeRate, nextTrial, worthConfirming, type QueueOutcome, type Trial } from "./refinery-batching.js";
+import { owingSendBack, type OwedSendBack } from "./send-back.js";
+import type { RedGate } from "./staging-verdict.js";
 
 export const REFINERY_SLOT_TYPE = "slot";
 
@@ -304,7 +306,7 @@ export function ejectAtBuild(ledger: Ledger, update: TrialUpdate & { readonly ej
   for (const { id, why, text } of update.ejected) {
     const request = mergeRequestOf(next.get(id) as Bead);
     if (request === undefined) continue;
-    next = leaveQueue(next, request.repo, request.number, { reason: "ejected", why: text, now: update.now });
+    next = owing(leaveQueue(next, request.repo, request.number, { reason: "ejected", why: text, now: update.now }), id, { why });
     ejected.push({ request, why });
   }
   const gone = new Set(update.ejected.map((e) => e.id));
@@ -319,8 +321,8 @@ export function ejectAtBuild(ledger: Ledger, update: TrialUpdate & { readonly ej
 /** A verdict on the staging commit of a trial in `testing`. */
 export type Verdict =
   | { readonly kind: "green" }
-  /** `failing`: the names of the gates that were red. */
-  | { readonly kind: "red"; readonly failing: readonly string[] };
+  /** `failing`: the names of the gates that were red; `red`, what they said, for the evidence. */
+  | { readonly kind: "red"; readonly failing: readonly string[]; readonly red?: readonly RedGate[] };
 
 export interface AfterVerdict {
   readonly ledger: Ledger;
@@ -377,6 +379,7 @@ export function recordVerdict(ledger: Ledger, update: TrialUpdate & { readonly v
     const request = mergeRequestOf(next.get(id) as Bead);
     if (request === undefined) continue;
     next = leaveQueue(recordTry(next, id, update.now), request.repo, request.number, { reason: "ejected", why: `failed: ${failing.join(", ") || "the gates"}`, now: update.now });
+    next = owing(next, id, { why: "failed", red: update.verdict.red ?? failing.map((name) => ({ name })), ...(trial.stagingSha ? { staging_sha: trial.stagingSha } : {}) });
     ejected.push({ request, why: "failed" });
   }
   return {
@@ -425,6 +428,12 @@ export function dequeueTrial(ledger: Ledger, update: TrialUpdate & { readonly wh
   const dequeued = trialRequests(ledger, trial);
   for (const request of dequeued) next = leaveQueue(next, request.repo, request.number, { reason: "dequeued", why: update.why, now: update.now });
   return { ledger: withSlot(next, withoutTrial(slot), update), dequeued };
+}
+
+/** The ejected merge request owing its send-back (send-back.ts). */
+function owing(ledger: Ledger, id: string, owed: OwedSendBack): Ledger {
+  const bead = ledger.get(id);
+  return bead === undefined ? ledger : ledger.withBead(owingSendBack(bead, owed));
 }
 
 function remember(recent: readonly QueueOutcome[], more: readonly QueueOutcome[]): QueueOutcome[] {

@@ -131,7 +131,9 @@ describe("direct mode", () => {
     expect(town.issue(bad)).toMatchObject({ state: "open", labels: [] });
     for (const number of numbers.filter((n) => n !== bad)) expect(town.issue(number)).toMatchObject({ state: "closed", pull: { merged: true } });
     const failed = town.github.state.repos[REPO]?.runs.find((r) => r.inputs?.attempt === "6");
+    const left = await mergeRequest(bad);
     expect(lastComment(bad)).toBe([
+      `<!-- gastown:ejected ${left?.id}@${left?.closed_at} -->`,
       `#${bad} is out of the merge queue: it failed the gates.`,
       "",
       `Red on the staging commit \`${failed?.headSha.slice(0, 12)}\` (the base with this pull request merged in):`,
@@ -144,7 +146,9 @@ describe("direct mode", () => {
       "",
       "Fix it, then `/queue` it again.",
     ].join("\n"));
-    expect(await mergeRequest(bad)).toMatchObject({ status: "closed", close_reason: "ejected", metadata: { gastown: { left_why: "failed: gates", tries: 1 } } });
+    expect(left).toMatchObject({ status: "closed", close_reason: "ejected", metadata: { gastown: { left_why: "failed: gates", tries: 1 } } });
+    // Its send-back done, it owes nothing.
+    expect(gastownMetadata(left as Bead).send_back).toBeUndefined();
   });
 });
 
@@ -215,6 +219,32 @@ describe("back to a polecat", () => {
     expect(work).toMatchObject({ status: "hooked", metadata: { gastown: { formula: "mol-polecat-conflict-resolve", fix_attempts: 1 } } });
   });
 
+  it("finishes a send-back a 5xx cut short once its grace is over: the fix slung once, its comment said once", async () => {
+    town = await startTown({ files: settings(`  mode: direct\n${COMMAND_GATES}`) });
+    const { bead, polecat, number } = await completedPolecat("red.txt");
+    await command("/queue", number);
+    await refine(town);
+    await runGates(town);
+    const runsBefore = runs(town).length;
+    // The send-back reads the issue to sling it again: GitHub fails that read.
+    town.github.inject({ kind: "status", status: 502, operationId: "issues/get" });
+    await expect(refine(town)).rejects.toThrow();
+    const ejected = await mergeRequest(number);
+    expect(ejected).toMatchObject({ status: "closed", close_reason: "ejected", metadata: { gastown: { send_back: { why: "failed", red: [{ name: "gates" }] } } } });
+    expect(await beadOf(town, number - 1)).toMatchObject({ status: "in_progress" });
+    // Within its grace the send-back is the ejecting run's to finish, so a pass leaves it.
+    expect(await refineSaid(town)).toEqual([]);
+    town.clock.now = new Date(town.clock.now.getTime() + 3 * 60_000);
+    expect(await refineSaid(town)).toEqual([`#${number}: its send-back, cut short, is finished.`]);
+    expect(await refineSaid(town)).toEqual([]);
+    expect(gastownMetadata(await mergeRequest(number) as Bead).send_back).toBeUndefined();
+    expect(await beadOf(town, number - 1)).toMatchObject({ status: "hooked", metadata: { gastown: { formula: "mol-polecat-fix", fix_attempts: 1, attempt: 2 } } });
+    expect(runs(town).slice(runsBefore).filter((r) => r.displayTitle.startsWith("polecat ")).map((r) => r.displayTitle)).toEqual([`polecat ${polecat} · ${bead.id} · attempt 2`]);
+    const said = commentsOn(town, number).filter((c) => c.body.includes("is out of the merge queue"));
+    expect(said.map((c) => c.body.split("\n")[0])).toEqual([`<!-- gastown:ejected ${ejected?.id}@${ejected?.closed_at} -->`]);
+    expect(town.issue(number).labels).toEqual(["gt:fix-needed"]);
+  });
+
   it("escalates to whoever slung it once max_fix_attempts is spent", async () => {
     town = await startTown({ files: settings(`  mode: direct\n${COMMAND_GATES}  max_fix_attempts: 0\n`) });
     const { bead, number } = await completedPolecat("red.txt");
@@ -275,14 +305,16 @@ describe("what moves under a batch", () => {
     await command("/queue", second);
     const said = await refineSaid(town);
     expect(said[0]).toBe(`main: batch 1 (#${second}) built on \`gastown-refinery/main/1\` at ${(await tipOf(town, "gastown-refinery/main/1"))?.slice(0, 12)}.`);
+    const left = await mergeRequest(first);
     expect(lastComment(first)).toBe([
+      `<!-- gastown:ejected ${left?.id}@${left?.closed_at} -->`,
       `#${first} is out of the merge queue: it conflicts with the base or the pull requests ahead of it.`,
       "",
       `#${first} does not merge cleanly with the others and the base (GitHub answered 409: Merge conflict)`,
       "",
       "Fix it, then `/queue` it again.",
     ].join("\n"));
-    expect(await mergeRequest(first)).toMatchObject({ status: "closed", close_reason: "ejected" });
+    expect(left).toMatchObject({ status: "closed", close_reason: "ejected" });
     await runGates(town);
     await refine(town);
     expect(town.issue(second)).toMatchObject({ state: "closed", pull: { merged: true } });

@@ -94,7 +94,10 @@ describe("a queue run to the end", () => {
     expect(landed).toEqual([1, 2, 3, 4, 5, 7, 8]);
     expect(ejected).toEqual([6]);
     const six = beadByExternalRef(ledger, queueRef(REPO, 6));
-    expect(six).toMatchObject({ status: "closed", close_reason: "ejected", metadata: { gastown: { left_why: "failed: ci", tries: 1 } } });
+    // Closed in the same commit as what it is owed: its send-back, with the gate that failed and where.
+    expect(six).toMatchObject({ status: "closed", close_reason: "ejected", metadata: { gastown: {
+      left_why: "failed: ci", tries: 1, send_back: { why: "failed", red: [{ name: "ci" }], staging_sha: sha(6, "c") },
+    } } });
     // Every run since the batch was taken from the queue, for the refinery pull request's picture.
     expect(slotOf(ledger, REPO, "main").tested).toEqual([
       { attempt: 1, prs: [1, 2, 3, 4, 5, 6, 7, 8], verdict: "red" },
