@@ -28,21 +28,25 @@ export interface StagingBuilt {
   /** The staging branch's tip: the base's, when every head was left out. */
   readonly sha: string;
   readonly leftOut: readonly LeftOut[];
+  /** The heads the base holds already (landed by a pass that lost its record, or merged by hand): there is nothing of theirs to test. */
+  readonly inBase: readonly string[];
 }
 
 export async function buildStaging(github: GitHubClient, repo: RepoRef, staging: { readonly branch: string; readonly baseSha: string; readonly heads: readonly StagingHead[] }): Promise<StagingBuilt> {
   await github.request("POST /repos/{owner}/{repo}/git/refs", { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${staging.branch}`, sha: staging.baseSha });
   let sha = staging.baseSha;
   const leftOut: LeftOut[] = [];
+  const inBase: string[] = [];
   for (const head of staging.heads) {
     try {
       const answer = await github.request("POST /repos/{owner}/{repo}/merges", {
         owner: repo.owner, repo: repo.repo, base: staging.branch, head: head.sha,
         commit_message: `Merge #${head.number}: ${head.title}`.slice(0, 200),
       });
-      // 204: the head is in the branch already (merged into the base before), so nothing moved.
       const made = answer.data as { sha?: unknown } | undefined;
       if (typeof made?.sha === "string") sha = made.sha;
+      // 204: the head is in the branch already, so nothing moved: in the base, or in a head merged before it (a stacked pull request).
+      else if (await baseHolds(github, repo, staging.baseSha, head.sha)) inBase.push(head.id);
     } catch (error) {
       const status = statusOf(error);
       if (status === 409) leftOut.push({ id: head.id, why: "conflict", text: `#${head.number} does not merge cleanly with the others and the base (GitHub answered 409: ${refusalOf(error)})` });
@@ -50,7 +54,14 @@ export async function buildStaging(github: GitHubClient, repo: RepoRef, staging:
       else throw error;
     }
   }
-  return { sha, leftOut };
+  return { sha, leftOut, inBase };
+}
+
+/** Whether `head` is in the history of `base`. */
+async function baseHolds(github: GitHubClient, repo: RepoRef, base: string, head: string): Promise<boolean> {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/compare/{basehead}", { owner: repo.owner, repo: repo.repo, basehead: `${base}...${head}`, per_page: 1 });
+  const status = (data as { status?: string }).status;
+  return status === "identical" || status === "behind";
 }
 
 /** The staging branch removed once its attempt is over; one already gone is fine. */

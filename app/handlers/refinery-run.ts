@@ -4,7 +4,8 @@
 // from the ledger and carries them on as far as it can without waiting:
 //   1. no batch: the next one begun (app/town/refinery.ts startTrial), its staging branch built
 //      through the API, one merge commit per pull request (staging-build.ts); what does not merge
-//      is ejected; in review mode the refinery pull request opened; command gates dispatched
+//      is ejected, what the base holds already recorded as landed; in review mode the refinery
+//      pull request opened; command gates dispatched
 //   2. testing: the verdict read from the staging commit (staging-verdict.ts); pending waits
 //      for the next wake, past `refinery.timeout_minutes` it is given up and said
 //   3. green: review mode waits for approval on the refinery pull request; direct mode lands
@@ -12,6 +13,7 @@
 //      without force (refused by a rule: the batch falls back to a refinery pull request), then
 //      the landed pull requests' beads closed and `merge` digests written
 //   5. red: the same tree again, a bisection, or the culprit ejected and sent back
+// A batch about to be built again is first looked at for a landing another run made meanwhile.
 // Every change to the ledger is one compare-and-swap commit made before the effect it permits,
 // and applies only while the slot shows the trial its writer saw, so two refinery runs racing on
 // one base act once. The job that does this runs no repository code and trusts only the gates'
@@ -27,7 +29,7 @@ import { ledgerPrefix } from "../ledger/id-prefix.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { MERGE_REQUEST_TYPE, mergeRequestOf, pullTitleOf, queueOrder, type MergeRequest } from "../town/merge-queue.js";
 import {
-  abandonTrial, advanceTrial, dequeueTrial, ejectAtBuild, noteTrial, rebuildTrial, recordLanded, recordVerdict, slotOf, startTrial,
+  abandonTrial, advanceTrial, dequeueTrial, noteTrial, rebuildTrial, recordBuild, recordLanded, recordVerdict, slotOf, startTrial,
   trialOutdated, trialRequests, type TrialState,
 } from "../town/refinery.js";
 import { gatesText, mergeDigest, refineryPullBody, refineryPullTitle, type BatchLine, type RefineryPullState } from "../town/refinery-texts.js";
@@ -155,15 +157,26 @@ class BaseRefinery {
     const branch = stagingBranch(this.base, trial.attempt);
     const heads = trialRequests(ledger, trial).map((request) => ({ id: request.id, number: request.number, sha: trial.heads[request.id] ?? request.headSha, title: pullTitleOf(titleOf(ledger, request)) }));
     const built = await buildStaging(this.town.github, this.repo, { branch, baseSha: trial.baseSha, heads });
-    let ejected: Awaited<ReturnType<typeof ejectAtBuild>>["ejected"] = [];
-    const { ledger: after } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built at ${built.sha.slice(0, 12)}`, (current) => {
-      const out = ejectAtBuild(current, { ...this.update(trial), ...this.write(current), ejected: built.leftOut });
-      ejected = out.ejected;
+    const where = `\`${this.base}\``;
+    let found: ReturnType<typeof recordBuild> | undefined;
+    const mergedAt = this.now;
+    const written = await this.town.store.update(`Refinery: batch ${trial.attempt} into ${this.base} built at ${built.sha.slice(0, 12)}`, (current) => {
+      const out = recordBuild(current, { ...this.update(trial), ...this.write(current), ejected: built.leftOut, inBase: built.inBase, where });
+      found = out;
       const still = slotOf(out.ledger, this.rig, this.base).trial;
       if (still === undefined || still.attempt !== trial.attempt) return out.ledger;
       return advanceTrial(out.ledger, { ...this.update(trial), ...this.write(current), to: "testing", set: { stagingSha: built.sha } });
+    }, {
+      files: (state) => appendDigests(this.town.store, state, (found?.landed ?? []).map((l) => mergeDigest({ request: l.request, ...(l.work ? { work: l.work } : {}), mergedAt, where }))),
     });
-    await sendBack(this.town, ejected, after);
+    const after = written.state.ledger;
+    if (written.changed && found !== undefined) {
+      await sendBack(this.town, found.ejected, after);
+      if (found.landed.length > 0) {
+        this.said.push(`${this.base}: ${found.landed.map((l) => `#${l.request.number}`).join(", ")} found in ${where} already, so recorded as landed.`);
+        await tellLanded(this.town, { landed: found.landed, where, sha: trial.baseSha, closeEach: false });
+      }
+    }
     const testing = slotOf(after, this.rig, this.base).trial;
     if (testing === undefined || testing.attempt !== trial.attempt || testing.stage !== "testing") {
       await deleteStaging(this.town.github, this.repo, branch);
@@ -263,8 +276,8 @@ class BaseRefinery {
         const outdated = trialOutdated(ledger, trial);
         if (outdated !== undefined) return await this.rebuild(ledger, trial, outdated);
         const pull = trial.pr === undefined ? undefined : await readRefineryPull(this.town, trial.pr);
-        // Merged by a person: whether its heads stayed reachable is read from how GitHub merged it.
-        if (pull?.merged) return await this.landed(trial, pull.mergeSha ?? trial.stagingSha ?? "", `#${trial.pr}`, pull.mergeSha !== undefined && await this.keptHeads(trial, pull.mergeSha) ? "merge" : "squash");
+        // Merged: by a person, or by another pass.
+        if (pull?.merged) return await this.landedBy(trial, pull);
         if (pull?.state === "closed") return await this.closedByPerson(trial, pull);
         const baseSha = await branchTip(this.town.github, this.repo, this.base);
         if (baseSha !== undefined && baseSha !== trial.baseSha) return await this.rebuild(ledger, trial, `\`${this.base}\` moved to ${baseSha.slice(0, 12)}`);
@@ -342,6 +355,13 @@ class BaseRefinery {
   private async rebuild(ledger: Ledger, trial: TrialState, why: string): Promise<boolean> {
     const baseSha = await branchTip(this.town.github, this.repo, this.base);
     if (baseSha === undefined) return false;
+    // Landed meanwhile by another pass (a replica, an approval's event beside a patrol's wake),
+    // which moved the base itself: recorded as landed, not built again without it.
+    const pull = trial.pr === undefined ? undefined : await readRefineryPull(this.town, trial.pr);
+    if (pull?.merged) return await this.landedBy(trial, pull);
+    if (trial.pr === undefined && trial.stagingSha !== undefined && baseSha === trial.stagingSha) {
+      return await this.landed(trial, baseSha, `\`${this.base}\` at ${baseSha.slice(0, 12)}`);
+    }
     let rebuilt: TrialState | undefined;
     const { changed, ledger: rebuiltIn } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built again: ${why}`, (current) => {
       const out = rebuildTrial(current, { ...this.update(trial), ...this.write(current), baseSha });
@@ -423,6 +443,12 @@ class BaseRefinery {
     const review = slotOf(ledger, this.rig, this.base).trial;
     if (changed && review !== undefined) await this.openRefineryPull(ledger, review, { kind: "waiting", why: `GitHub would not merge it yet: ${why}.` });
     return false;
+  }
+
+  /** Landed by its refinery pull request's merge: whether its heads stayed reachable is read from how GitHub merged it. */
+  private async landedBy(trial: TrialState, pull: RefineryPull): Promise<boolean> {
+    const kept = pull.mergeSha !== undefined && await this.keptHeads(trial, pull.mergeSha);
+    return await this.landed(trial, pull.mergeSha ?? trial.stagingSha ?? "", `#${pull.number}`, kept ? "merge" : "squash");
   }
 
   private async landed(trial: TrialState, sha: string, where: string, method: "merge" | "squash" | "rebase" = "merge"): Promise<boolean> {

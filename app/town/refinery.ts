@@ -295,12 +295,18 @@ export interface Ejected {
 }
 
 /**
- * Merge requests that could not be merged into the staging branch taken out of the trial and out
- * of the queue (a conflict, or GitHub refusing the merge), before the trial is tested.
+ * What the staging build found, recorded before the trial is tested: merge requests that could
+ * not be merged into the staging branch (a conflict, or GitHub refusing the merge) out of the
+ * queue as ejected, and those whose head the base holds already (`inBase`: landed by a pass that
+ * lost its record, or merged by hand) as landed in `where`. Either way they leave the trial.
  */
-export function ejectAtBuild(ledger: Ledger, update: TrialUpdate & { readonly ejected: readonly { readonly id: string; readonly why: "conflict" | "refused"; readonly text: string }[] }): { ledger: Ledger; ejected: Ejected[] } {
+export function recordBuild(ledger: Ledger, update: TrialUpdate & {
+  readonly ejected: readonly { readonly id: string; readonly why: "conflict" | "refused"; readonly text: string }[];
+  readonly inBase: readonly string[];
+  readonly where: string;
+}): { ledger: Ledger; ejected: Ejected[]; landed: Landed[] } {
   const slot = slotOf(ledger, update.repo, update.base);
-  if (!sameTrial(slot, update.seen) || slot.trial === undefined || update.ejected.length === 0) return { ledger, ejected: [] };
+  if (!sameTrial(slot, update.seen) || slot.trial === undefined || update.ejected.length + update.inBase.length === 0) return { ledger, ejected: [], landed: [] };
   let next = ledger;
   const ejected: Ejected[] = [];
   for (const { id, why, text } of update.ejected) {
@@ -309,13 +315,21 @@ export function ejectAtBuild(ledger: Ledger, update: TrialUpdate & { readonly ej
     next = owing(leaveQueue(next, request.repo, request.number, { reason: "ejected", why: text, now: update.now }), id, { why });
     ejected.push({ request, why });
   }
-  const gone = new Set(update.ejected.map((e) => e.id));
-  const trial = { ...slot.trial, prs: slot.trial.prs.filter((id) => !gone.has(id)) };
-  const recent = remember(slot.recent, ejected.map(() => "ejected" as const));
-  if (trial.prs.length === 0) {
-    return { ledger: withSlot(next, { ...withoutTrial(slot), recent }, update), ejected };
+  const landed: Landed[] = [];
+  for (const id of update.inBase) {
+    const request = mergeRequestOf(next.get(id) as Bead);
+    if (request === undefined) continue;
+    const out = landRequest(next, request, update);
+    next = out.ledger;
+    landed.push(out.landed);
   }
-  return { ledger: withSlot(next, { ...slot, trial, recent }, update), ejected };
+  const gone = new Set([...update.ejected.map((e) => e.id), ...update.inBase]);
+  const trial = { ...slot.trial, prs: slot.trial.prs.filter((id) => !gone.has(id)) };
+  const recent = remember(slot.recent, [...ejected.map(() => "ejected" as const), ...landed.map(() => "landed" as const)]);
+  if (trial.prs.length === 0) {
+    return { ledger: withSlot(next, { ...withoutTrial(slot), recent }, update), ejected, landed };
+  }
+  return { ledger: withSlot(next, { ...slot, trial, recent }, update), ejected, landed };
 }
 
 /** A verdict on the staging commit of a trial in `testing`. */
@@ -403,20 +417,25 @@ export function recordLanded(ledger: Ledger, update: TrialUpdate & { readonly wh
   const slot = slotOf(ledger, update.repo, update.base);
   const trial = slot.trial;
   if (!sameTrial(slot, update.seen) || trial === undefined) return { ledger, landed: [] };
-  const now = timestamp(update.now);
   let next = ledger;
   const landed: Landed[] = [];
   for (const request of trialRequests(ledger, trial)) {
-    next = leaveQueue(next, request.repo, request.number, { reason: "landed", why: `landed in ${update.where}`, now: update.now });
-    const work = request.bead === undefined ? undefined : next.get(request.bead);
-    if (work !== undefined && beadStatus(work) !== "closed") {
-      const closed: Bead = { ...work, status: "closed", closed_at: now, close_reason: "merged", updated_at: now };
-      next = next.withBead(closed);
-      landed.push({ request, work: closed });
-    } else landed.push({ request });
+    const out = landRequest(next, request, update);
+    next = out.ledger;
+    landed.push(out.landed);
   }
   const decision = afterTrial<string>({ prs: trial.prs, retries: 0, ...(trial.sibling ? { sibling: trial.sibling } : {}) }, true, slot.plan);
   return { ledger: withSlot(next, { ...withoutTrial(slot), plan: decision.next, recent: remember(slot.recent, landed.map(() => "landed" as const)) }, update), landed };
+}
+
+/** One merge request out of the queue as landed in `where`, and its work bead closed as merged. */
+function landRequest(ledger: Ledger, request: MergeRequest, update: { readonly now: Date; readonly where: string }): { ledger: Ledger; landed: Landed } {
+  const next = leaveQueue(ledger, request.repo, request.number, { reason: "landed", why: `landed in ${update.where}`, now: update.now });
+  const work = request.bead === undefined ? undefined : next.get(request.bead);
+  if (work === undefined || beadStatus(work) === "closed") return { ledger: next, landed: { request } };
+  const now = timestamp(update.now);
+  const closed: Bead = { ...work, status: "closed", closed_at: now, close_reason: "merged", updated_at: now };
+  return { ledger: next.withBead(closed), landed: { request, work: closed } };
 }
 
 /** The trial's pull requests taken out of the queue by a person's hand on the refinery pull request. */

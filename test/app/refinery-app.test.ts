@@ -10,7 +10,7 @@ import { squash } from "../../app/molecules/squash.js";
 import { polecatBranch } from "../../app/town/polecat-names.js";
 import { unhooked } from "../../app/town/sling.js";
 import { queueRef } from "../../app/town/merge-queue.js";
-import { slotOf, slotRef, withSlot } from "../../app/town/refinery.js";
+import { rebuildTrial, slotOf, slotRef, withSlot } from "../../app/town/refinery.js";
 import { call, commitOnBranch } from "../emulator/testing.js";
 import { REPO, startTown, type Town } from "./app-harness.js";
 import { commentsOn, editLedger, workflowRuns } from "./publish-harness.js";
@@ -273,6 +273,52 @@ describe("two refinery runs on one base", () => {
     const branches = [...(town.github.state.repos[REPO]?.issues ?? [])].filter((i) => i.pull?.headRef.startsWith("gastown-refinery/"));
     expect(branches.map((i) => i.pull?.headRef)).toEqual(["gastown-refinery/main/1"]);
     expect(workflowRuns(town, ".github/workflows/gastown-gates.yml")).toHaveLength(1);
+  });
+
+  /** #first's green batch approved and its refinery pull request merged, as the run that won the race landed it, before recording it. */
+  async function mergedByTheWinner() {
+    const first = await openPull(town, "ann", "fix/pumps", "pumps.txt");
+    const pull = await greenBatch(first);
+    await approve(pull);
+    await town.as("mayor", "PUT", `/repos/${REPO}/pulls/${pull}/merge`, { merge_method: "merge", sha: await tipOf(town, "gastown-refinery/main/1") });
+    await town.github.settled();
+    return { first, pull, main: await tipOf(town, "main") as string };
+  }
+  const racer = (now: Date) => ({ repo: REPO, base: "main", now, prefix: "town", actor: "gastown[bot]" });
+
+  it("records a batch landed by another run as it finds it, never building it again, when it would build it again for another reason", async () => {
+    town = await startTown({ files: settings(COMMAND_GATES) });
+    const { first, pull, main } = await mergedByTheWinner();
+    // The pull request's head moves in the queue, so this run would build the batch again.
+    await editLedger(town, "mayor", "moved", (ledger) => {
+      const request = beadByExternalRef(ledger, queueRef(REPO, first)) as Bead;
+      return ledger.withBead(withGastownMetadata(request, { head_sha: "f".repeat(40) }));
+    });
+    expect(await refineSaid(town)).toEqual([`main: batch 1 landed in #${pull}: #${first}.`]);
+    expect(await mergeRequest(first)).toMatchObject({ status: "closed", close_reason: "landed" });
+    expect(lastComment(first)).toBe(`Landed in #${pull} (\`${main.slice(0, 12)}\`) by the merge queue.`);
+    expect(await tipOf(town, "gastown-refinery/main/2")).toBeUndefined();
+  });
+
+  it("records as landed what the losing run built again after the winner merged it: the heads are in the base, so nothing is opened", async () => {
+    town = await startTown({ files: settings(COMMAND_GATES) });
+    const { first, main } = await mergedByTheWinner();
+    // The losing run's commit: the batch built again on the moved base, before the winner recorded its landing.
+    await editLedger(town, "mayor", "the loser's rebuild", (ledger) => rebuildTrial(ledger, { ...racer(town.clock.now), seen: { attempt: 1, stage: "review" }, baseSha: main }).ledger);
+    // Its builder gone, the batch is built again past the build's grace: its one head is in the base.
+    town.clock.now = new Date(town.clock.now.getTime() + 11 * 60_000);
+    expect(await refineSaid(town)).toEqual([
+      `main: batch 2 (#${first}) is built again: its build was never finished.`,
+      `main: #${first} found in \`main\` already, so recorded as landed.`,
+    ]);
+    expect(await mergeRequest(first)).toMatchObject({ status: "closed", close_reason: "landed", metadata: { gastown: { left_why: "landed in `main`" } } });
+    expect(lastComment(first)).toBe(`Landed in \`main\` (\`${main.slice(0, 12)}\`) by the merge queue.`);
+    expect(slotOf(await town.ledger() as never, REPO, "main").trial).toBeUndefined();
+    // No refinery pull request for a batch with nothing in it, and nothing more to do.
+    expect(town.github.state.repos[REPO]?.issues.filter((i) => i.pull?.headRef.startsWith("gastown-refinery/")).map((i) => i.pull?.headRef)).toEqual(["gastown-refinery/main/1"]);
+    const digests = await town.github.git(REPO).fileAt(await tipOf(town, "gastown/ledger") as string, ".beads/digests/2026-11.jsonl");
+    expect(digests?.content.toString("utf8").trim().split("\n").map((line) => (JSON.parse(line) as { id: string }).id)).toEqual([`merge:${REPO}#${first}`]);
+    expect(await refineSaid(town)).toEqual([]);
   });
 });
 

@@ -7,7 +7,7 @@ import { defaultConfig, type GastownConfig } from "../../app/config/config-schem
 import { Ledger } from "../../app/ledger/ledger.js";
 import { mergeRequestOf, queuePull, queueRef, type QueuedPull } from "../../app/town/merge-queue.js";
 import {
-  abandonTrial, advanceTrial, recordLanded, recordVerdict, rebuildTrial, slotOf, startTrial, trialOutdated, trialRequests, withSlot, type TrialState,
+  abandonTrial, advanceTrial, recordBuild, recordLanded, recordVerdict, rebuildTrial, slotOf, startTrial, trialOutdated, trialRequests, withSlot, type TrialState,
 } from "../../app/town/refinery.js";
 import { beadByExternalRef } from "../../app/ledger/external-ref.js";
 import { minutesAfter, NOW } from "./town-builders.js";
@@ -185,5 +185,20 @@ describe("one trial", () => {
     const out = recordLanded(ledger, { ...seen(trial), ...write(12), where: "#9" });
     expect(out.landed.map((l) => [l.request.number, l.work?.status, l.work?.close_reason])).toEqual([[1, "closed", "merged"]]);
     expect(beadByExternalRef(out.ledger, queueRef(REPO, 1))).toMatchObject({ status: "closed", close_reason: "landed", metadata: { gastown: { left_why: "landed in #9" } } });
+  });
+
+  it("at its build, ejects a head that conflicts, owing its send-back, lands one the base holds already, and tests the rest", () => {
+    let ledger = queued([1, 2, 3], (n) => (n === 2 ? { bead: "gt-w2", polecat: "nux" } : {}));
+    ledger = ledger.withBead({ id: "gt-w2", title: "Work", status: "in_progress", priority: 2, issue_type: "task", created_at: "2026-11-24T11:00:00Z", updated_at: "2026-11-24T11:00:00Z" });
+    const { ledger: begun, trial } = begin(ledger);
+    const [one, two, three] = trial.prs as [string, string, string];
+    const out = recordBuild(begun, { ...seen(trial), ...write(11), ejected: [{ id: one, why: "conflict", text: "#1 does not merge" }], inBase: [two], where: "`main`" });
+    expect(out.ejected.map((e) => [e.request.number, e.why])).toEqual([[1, "conflict"]]);
+    expect(out.landed.map((l) => [l.request.number, l.work?.close_reason])).toEqual([[2, "merged"]]);
+    expect(beadByExternalRef(out.ledger, queueRef(REPO, 1))).toMatchObject({ close_reason: "ejected", metadata: { gastown: { left_why: "#1 does not merge", send_back: { why: "conflict" } } } });
+    expect(beadByExternalRef(out.ledger, queueRef(REPO, 2))).toMatchObject({ close_reason: "landed", metadata: { gastown: { left_why: "landed in `main`" } } });
+    expect(slotOf(out.ledger, REPO, "main")).toMatchObject({ trial: { attempt: 1, stage: "building", prs: [three] }, recent: ["ejected", "landed"] });
+    // A run that lost the race records nothing.
+    expect(recordBuild(out.ledger, { ...seen({ ...trial, attempt: 0 }), ...write(12), ejected: [], inBase: [three], where: "`main`" }).ledger).toBe(out.ledger);
   });
 });

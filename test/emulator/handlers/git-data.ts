@@ -103,8 +103,9 @@ export const gitDataHandlers: Handlers = {
     const repo = fullName(request);
     const ref = fullRef(request.params["ref"] ?? "");
     const current = await core.git(repo).resolveRef(ref);
-    if (current === undefined) return refuse(request, 422, "Reference does not exist");
-    if (!(await core.moveRef(repo, ref, ZERO_SHA, current, request.actor))) return refuse(request, 422, "Reference does not exist");
+    // GitHub says "Reference does not exist"; its description of this 422 declares no body, so none is sent.
+    if (current === undefined) return empty(422);
+    if (!(await core.moveRef(repo, ref, ZERO_SHA, current, request.actor))) return empty(422);
     return empty(204);
   },
 
