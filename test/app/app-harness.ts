@@ -100,6 +100,18 @@ export interface TownOptions {
 export const REPO = "octo/town";
 
 /**
+ * What the App does as itself, with its JWT, which needs no installation permission: read its
+ * identity and its installations (the patrol clock's), list its webhook deliveries and ask for
+ * the failed ones again.
+ */
+const APP_JWT_OPERATIONS: ReadonlySet<string> = new Set([
+  "apps/get-authenticated",
+  "apps/list-installations",
+  "apps/list-webhook-deliveries",
+  "apps/redeliver-webhook-delivery",
+]);
+
+/**
  * Mermaid's parser, to check the pictures in what the App wrote when a town closes. Loaded with
  * the harness, before any test's clock starts: it takes seconds on a busy machine, more than a
  * test's hooks may wait. Only under test: a bench that starts a town loads no Mermaid.
@@ -237,9 +249,8 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
       // Every request the App made is in the permission table, so app.yml asks for what it needs.
       for (const { method, url } of sent) {
         const operation = findOperation(method, url.replace(/\?.*$/, ""))?.operationId ?? `${method} ${url}`;
-        // The App's own identity and its installations (the patrol clock's) are read with its JWT,
-        // which needs no installation permission.
-        if (operation !== "apps/get-authenticated" && operation !== "apps/list-installations") permissionFor(operation);
+        // What the App does with its JWT is in no installation's permissions.
+        if (!APP_JWT_OPERATIONS.has(operation)) permissionFor(operation);
       }
       // Every picture the App drew, in an issue, a pull request or a comment, parses as Mermaid.
       if (diagrams === undefined) return;

@@ -38,6 +38,7 @@ import type { Urls } from "./views/urls.js";
 import { followPulls } from "./git/follow-pulls.js";
 import { pushEvent } from "./git/push-event.js";
 import { DeliveryQueue, type Delivery } from "./webhooks/deliveries.js";
+import type { DeliveryAttempt } from "./webhooks/delivery-attempts.js";
 import { renderInstallationWebhook, renderWebhook, type RenderedWebhook } from "./webhooks/payloads.js";
 import { validateWebhookPayload } from "../fidelity/webhook-payloads.js";
 
@@ -156,6 +157,7 @@ export class Emulator implements Core {
       appId: this.app.id,
       hookId: 1,
       url: () => this.webhookUrl,
+      clock: () => this.now(),
       takeFault: (event) => this.take(deliveryFaultFor(event)),
       report: (problem) => this.problems.push(problem),
     });
@@ -188,6 +190,19 @@ export class Emulator implements Core {
   /** Every webhook the emulator made, in order, whatever became of it. */
   get deliveries(): readonly Delivery[] {
     return this.queue.deliveries;
+  }
+
+  /**
+   * GitHub's record of every attempt at the webhook URL, oldest first, as the App lists it
+   * (`GET /app/hook/deliveries`): a dropped delivery is a failed attempt, a duplicate two.
+   */
+  get deliveryAttempts(): readonly DeliveryAttempt[] {
+    return this.queue.attempts;
+  }
+
+  /** Sends a delivery again, as `POST /app/hook/deliveries/{id}/attempts` asks; false for an unknown attempt. */
+  redeliver(attemptId: number): boolean {
+    return this.queue.redeliver(attemptId);
   }
 
   // -------------------------------------------------------------------------------------------

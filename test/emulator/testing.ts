@@ -100,10 +100,14 @@ export function repoDeliveries(github: Emulator): Delivery[] {
 }
 
 /**
- * A webhook receiver on 127.0.0.1 that answers 202 and keeps what it is sent, but for the
- * events named in `ignore` (by default the installation's, which setup causes).
+ * A webhook receiver on 127.0.0.1 that answers 202 (or what `answer` says, asked at each
+ * delivery) and keeps what it is sent, but for the events named in `ignore` (by default the
+ * installation's, which setup causes).
  */
-export async function startReceiver(ignore: readonly string[] = INSTALLATION_EVENTS): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
+export async function startReceiver(
+  ignore: readonly string[] = INSTALLATION_EVENTS,
+  answer: () => number = () => 202,
+): Promise<{ url: string; received: Received[]; close: () => Promise<void> }> {
   const { createServer } = await import("node:http");
   const received: Received[] = [];
   const server = createServer((request, response) => {
@@ -112,7 +116,7 @@ export async function startReceiver(ignore: readonly string[] = INSTALLATION_EVE
     request.on("end", () => {
       const event = request.headers["x-github-event"];
       if (typeof event !== "string" || !ignore.includes(event)) received.push({ headers: request.headers, body: Buffer.concat(chunks).toString("utf8") });
-      response.writeHead(202).end();
+      response.writeHead(answer()).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -42,6 +42,8 @@ export const OPERATION_RULES: Readonly<Record<string, OperationRule>> = {
   "apps/get-installation": jwt,
   "apps/create-installation-access-token": jwt,
   "apps/get-repo-installation": jwt,
+  "apps/list-webhook-deliveries": jwt,
+  "apps/redeliver-webhook-delivery": jwt,
   "apps/list-repos-accessible-to-installation": needs("read"),
   "rate-limit/get": needs("read"),
 

@@ -13,9 +13,11 @@ import { mergeHandlers } from "./merges.js";
 import { pullHandlers } from "./pulls.js";
 import { repoHandlers } from "./repos.js";
 import { statusHandlers } from "./statuses.js";
+import { webhookDeliveryHandlers } from "./webhook-deliveries.js";
 
 export const ALL_HANDLERS: Handlers = {
   ...appHandlers,
+  ...webhookDeliveryHandlers,
   ...repoHandlers,
   ...branchHandlers,
   ...mergeHandlers,

@@ -8,6 +8,7 @@ import type { EmulatorState } from "../state/model.js";
 import type { Result } from "../state/result.js";
 import type { ViewContext } from "../views/context.js";
 import type { Urls } from "../views/urls.js";
+import type { DeliveryAttempt } from "../webhooks/delivery-attempts.js";
 import type { ApiResponse } from "./responses.js";
 
 export type ApiRequest = {
@@ -47,6 +48,10 @@ export interface Core {
   report(problem: string): void;
   /** Records pushes (ref moves made by git or the API): webhooks, runs, pull requests. */
   pushed(repo: string, updates: readonly { ref: string; before: string; after: string }[], actor: Actor): Promise<void>;
+  /** GitHub's record of every attempt at the App's webhook URL, oldest first. */
+  readonly deliveryAttempts: readonly DeliveryAttempt[];
+  /** Queues again the delivery whose attempt has this id; false when there is none. */
+  redeliver(attemptId: number): boolean;
   /** True once per lost-race fault planned for `ref`; the handler then loses its race. */
   takeLostRace(ref: string): boolean;
 }

@@ -6,8 +6,13 @@ const MAX_PER_PAGE = 100;
 
 export type Page<T> = { items: T[]; headers: Record<string, string> };
 
+/** The page size asked for, within GitHub's bounds. */
+export function perPageOf(query: URLSearchParams): number {
+  return Math.min(Math.max(Number(query.get("per_page") ?? DEFAULT_PER_PAGE) || DEFAULT_PER_PAGE, 1), MAX_PER_PAGE);
+}
+
 export function paginate<T>(items: readonly T[], query: URLSearchParams, url: string): Page<T> {
-  const perPage = Math.min(Math.max(Number(query.get("per_page") ?? DEFAULT_PER_PAGE) || DEFAULT_PER_PAGE, 1), MAX_PER_PAGE);
+  const perPage = perPageOf(query);
   const page = Math.max(Number(query.get("page") ?? 1) || 1, 1);
   const last = Math.max(Math.ceil(items.length / perPage), 1);
   const slice = items.slice((page - 1) * perPage, page * perPage);
