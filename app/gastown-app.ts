@@ -115,6 +115,7 @@ export function gastownApp(given: AppDependencies = realDependencies, options: A
           return all.map((installation) => installation.id);
         },
         installationClient: async (id) => await app.auth(id) as unknown as GitHubClient,
+        appClient: async () => await app.auth() as unknown as GitHubClient,
       }, deps, { everyMs: options.patrolEveryMs, log: { info: (m) => app.log.info(m), warn: (m) => app.log.warn(m) } });
       options.stopped?.addEventListener("abort", stopClock);
     }

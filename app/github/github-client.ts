@@ -2,7 +2,8 @@
 // test's), and the status of a failed request.
 
 export interface GitHubClient {
-  request(route: string, parameters?: Record<string, unknown>): Promise<{ data: unknown }>;
+  /** The answer's body, and its headers where the caller needs one (a `Link` to the next page). */
+  request(route: string, parameters?: Record<string, unknown>): Promise<{ data: unknown; headers?: Readonly<Record<string, unknown>> }>;
 }
 
 /** The HTTP status an Octokit request error carries, if any. */

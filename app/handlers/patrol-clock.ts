@@ -7,6 +7,8 @@
 import type { GitHubClient } from "../github/github-client.js";
 import { memoryPageCache, type PageCache } from "../github/issue-pages.js";
 import { listInstallationRepositories } from "../github/installation-repositories.js";
+import { deliveriesSince, redeliver } from "../github/webhook-deliveries.js";
+import { deliveriesToRedeliver, REDELIVER_WITHIN_MS } from "../town/redeliveries.js";
 import type { AppDependencies } from "./app-dependencies.js";
 import { deaconPass } from "./deacon-town.js";
 import { patrolRig, type PatrolReport } from "./patrol-rig.js";
@@ -16,21 +18,27 @@ export const PATROL_EVERY_MS = 5 * 60_000;
 /** The deacon's round, every this many ticks: what it looks for changes over hours, not minutes. */
 export const DEACON_EVERY_TICKS = 6;
 
-/** What the clock needs of the App: its installations, a client for each, and its own login. */
+/** What the clock needs of the App: its installations, a client for each, its own login, and a client as the App itself. */
 export interface PatrolApp {
   readonly installations: () => Promise<readonly number[]>;
   readonly installationClient: (id: number) => Promise<GitHubClient>;
   readonly botLogin: () => Promise<string>;
+  /** The App's own client (its JWT), for its webhook deliveries; without it, failed deliveries are not asked for again. */
+  readonly appClient?: () => Promise<GitHubClient>;
 }
 
 export interface TickReport {
   readonly rigs: readonly { readonly installation: number; readonly repository: string; readonly report: PatrolReport | { readonly kind: "failed"; readonly why: string } }[];
   readonly deacon: boolean;
+  /** Failed webhook deliveries asked for again, or why they could not be. */
+  readonly redelivered: number | { readonly failed: string };
 }
 
 /** One tick: every repository of every installation patrolled; with `deacon`, the deacon's round too. */
 export async function patrolTick(app: PatrolApp, deps: AppDependencies, deacon: boolean, pages?: PageCache): Promise<TickReport> {
   const botLogin = await app.botLogin();
+  // First the events the App missed, so what they do is done before the patrol repairs around them.
+  const redelivered = await redeliverFailed(app, deps);
   const rigs: TickReport["rigs"][number][] = [];
   for (const installation of await app.installations()) {
     const github = await app.installationClient(installation);
@@ -49,7 +57,21 @@ export async function patrolTick(app: PatrolApp, deps: AppDependencies, deacon: 
     }
     if (deacon) await deaconPass({ github, repositories }, deps, botLogin);
   }
-  return { rigs, deacon };
+  return { rigs, deacon, redelivered };
+}
+
+/** The App's failed webhook deliveries of the last hour asked for again (app/town/redeliveries.ts decides which). */
+async function redeliverFailed(app: PatrolApp, deps: AppDependencies): Promise<TickReport["redelivered"]> {
+  if (app.appClient === undefined) return 0;
+  try {
+    const github = await app.appClient();
+    const again = deliveriesToRedeliver(await deliveriesSince(github, new Date(deps.clock().getTime() - REDELIVER_WITHIN_MS)));
+    for (const attempt of again) await redeliver(github, attempt);
+    return again.length;
+  } catch (error) {
+    // The patrol goes on without: the next tick asks again.
+    return { failed: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /**
@@ -97,7 +119,9 @@ export function startPatrolClock(app: PatrolApp, deps: AppDependencies, options:
       const report = await patrolTick(app, deps, deacon, pages);
       const acted = report.rigs.filter((r) => r.report.kind === "patrolled" && (r.report.actions.length > 0 || r.report.promoted.length > 0));
       const failed = report.rigs.filter((r) => r.report.kind === "failed");
-      options.log.info(`Patrol: ${report.rigs.length} repositories, ${acted.length} repaired, ${failed.length} failed${deacon ? "; the deacon's round too" : ""}.`);
+      const redelivered = typeof report.redelivered === "number" && report.redelivered > 0 ? `; ${report.redelivered} failed webhook deliveries asked for again` : "";
+      options.log.info(`Patrol: ${report.rigs.length} repositories, ${acted.length} repaired, ${failed.length} failed${redelivered}${deacon ? "; the deacon's round too" : ""}.`);
+      if (typeof report.redelivered !== "number") options.log.warn(`Asking for failed webhook deliveries again failed: ${report.redelivered.failed}`);
       for (const rig of failed) options.log.warn(`Patrol of ${rig.repository} failed: ${(rig.report as { why: string }).why}`);
     } catch (error) {
       options.log.warn(`The patrol tick failed: ${error instanceof Error ? error.message : String(error)}; the next tick tries again.`);

@@ -196,10 +196,12 @@ export async function startTown(options: TownOptions = {}): Promise<Town> {
     await server.load(appFn);
     await server.start();
     github.webhookUrl = `http://127.0.0.1:${port}/api/github/webhooks`;
+    github.webhookDown = false;
     return github.webhookUrl;
   };
   const stopServing = async () => {
-    github.webhookUrl = undefined;
+    // GitHub goes on trying the App's URL while it is down, and records each attempt as failed.
+    github.webhookDown = true;
     await server?.stop();
     server = undefined;
   };

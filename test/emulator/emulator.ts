@@ -113,6 +113,8 @@ export class Emulator implements Core {
   readonly problems: string[] = [];
   /** Where webhooks are sent; undefined keeps them recorded only. */
   webhookUrl: string | undefined;
+  /** The App behind `webhookUrl` is down (killed, restarting): each delivery is attempted and fails to connect, as GitHub records it. */
+  webhookDown = false;
   readonly app: { id: number; slug: string; privateKey: string; webhookSecret: string };
 
   private current: EmulatorState;
@@ -157,6 +159,7 @@ export class Emulator implements Core {
       appId: this.app.id,
       hookId: 1,
       url: () => this.webhookUrl,
+      down: () => this.webhookDown,
       clock: () => this.now(),
       takeFault: (event) => this.take(deliveryFaultFor(event)),
       report: (problem) => this.problems.push(problem),

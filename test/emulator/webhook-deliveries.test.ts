@@ -110,6 +110,16 @@ describe("listing the App's deliveries", () => {
     expect(github.deliveries.at(-1)?.fate).toBe("dropped");
   });
 
+  it("records each delivery made while the App is down as an attempt that failed to connect, sending nothing and reporting no problem", async () => {
+    github.webhookDown = true;
+    await openIssue("While it restarts");
+    github.webhookDown = false;
+    await openIssue("Back");
+
+    expect((await list()).items).toEqual([opened(3, 3, { status: "OK", status_code: 202 }), opened(2, 2, { status: "failed to connect", status_code: 0 }), installed()]);
+    expect(receiver.received).toHaveLength(1);
+  });
+
   it("records a duplicate as two attempts with one guid, neither a redelivery", async () => {
     github.inject({ kind: "duplicate-delivery", event: "issues" });
 

@@ -30,6 +30,8 @@ export type DeliveryOptions = {
   appId: number;
   hookId: number;
   url: () => string | undefined;
+  /** Whether the receiver is down: an attempt then fails to connect, with no request made and no problem reported. */
+  down?: () => boolean;
   /** The emulator's clock: when each attempt was made and how long it took. */
   clock: () => Date;
   takeFault: (event: string) => DeliveryFault | undefined;
@@ -113,7 +115,9 @@ export class DeliveryQueue {
     // With no URL the deliveries are the test's to hand over; GitHub made no attempt to record.
     if (url === undefined) return;
     const started = this.options.clock();
-    const statusCode = attempt.lost ? 0 : await this.post(url, delivery);
+    const down = this.options.down?.() === true;
+    if (down && delivery.fate === "unsent") delivery.fate = "dropped";
+    const statusCode = attempt.lost || down ? 0 : await this.post(url, delivery);
     const seconds = (this.options.clock().getTime() - started.getTime()) / 1000;
     const deliveredAt = started.toISOString().replace(/\.\d{3}Z$/, "Z");
     this.attempts.push(attemptOf(this.attempts.length + 1, delivery, { deliveredAt, seconds, statusCode, redelivery: attempt.redelivery }));
