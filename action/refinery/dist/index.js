@@ -53145,6 +53145,9 @@ async function replyToIssue(github, issue3, body) {
   });
   return { id: data.id };
 }
+async function hasMarkedComment(github, issue3, marker, botLogin) {
+  return (await findMarkedComments(github, issue3, marker, botLogin)).length > 0;
+}
 async function findMarkedComments(github, issue3, marker, botLogin) {
   for await (const comments of commentPages(github, issue3)) {
     const found = comments.filter((comment) => comment.body?.startsWith(marker) === true && comment.user?.type === "Bot" && (botLogin === void 0 || comment.user.login === botLogin));
@@ -54107,6 +54110,7 @@ async function buildStaging(github, repo, staging) {
   await github.request("POST /repos/{owner}/{repo}/git/refs", { owner: repo.owner, repo: repo.repo, ref: `refs/heads/${staging.branch}`, sha: staging.baseSha });
   let sha = staging.baseSha;
   const leftOut = [];
+  const inBase = [];
   for (const head of staging.heads) {
     try {
       const answer = await github.request("POST /repos/{owner}/{repo}/merges", {
@@ -54118,6 +54122,7 @@ async function buildStaging(github, repo, staging) {
       });
       const made = answer.data;
       if (typeof made?.sha === "string") sha = made.sha;
+      else if (await baseHolds(github, repo, staging.baseSha, head.sha)) inBase.push(head.id);
     } catch (error63) {
       const status = statusOf(error63);
       if (status === 409) leftOut.push({ id: head.id, why: "conflict", text: `#${head.number} does not merge cleanly with the others and the base (GitHub answered 409: ${refusalOf(error63)})` });
@@ -54125,7 +54130,12 @@ async function buildStaging(github, repo, staging) {
       else throw error63;
     }
   }
-  return { sha, leftOut };
+  return { sha, leftOut, inBase };
+}
+async function baseHolds(github, repo, base, head) {
+  const { data } = await github.request("GET /repos/{owner}/{repo}/compare/{basehead}", { owner: repo.owner, repo: repo.repo, basehead: `${base}...${head}`, per_page: 1 });
+  const status = data.status;
+  return status === "identical" || status === "behind";
 }
 async function deleteStaging(github, repo, branch) {
   try {
@@ -54310,6 +54320,45 @@ function afterTrial(trial, green, rest, confirmRetries = 0) {
   return { land: [], eject: [], next: [...bisect(trial.prs), ...fresh, ...rest] };
 }
 
+// app/town/send-back.ts
+var SEND_BACK_FIELD = "send_back";
+var SEND_BACK_GRACE_MS = 2 * 6e4;
+function owingSendBack(bead, owed) {
+  return withGastownMetadata(bead, { [SEND_BACK_FIELD]: owed });
+}
+function sendBackPaid(ledger2, id2) {
+  const bead = ledger2.get(id2);
+  return bead === void 0 || owedSendBack(bead) === void 0 ? ledger2 : ledger2.withBead(withGastownMetadata(bead, { [SEND_BACK_FIELD]: void 0 }));
+}
+function owedSendBack(bead) {
+  const owed = gastownMetadata(bead)[SEND_BACK_FIELD];
+  if (typeof owed !== "object" || owed === null) return void 0;
+  const { why, red, staging_sha: stagingSha } = owed;
+  if (why !== "failed" && why !== "conflict" && why !== "refused") return void 0;
+  const gates = Array.isArray(red) ? red.filter(isRedGate) : void 0;
+  return { why, ...gates ? { red: gates } : {}, ...typeof stagingSha === "string" ? { staging_sha: stagingSha } : {} };
+}
+function sendBackOf(bead) {
+  const owed = owedSendBack(bead);
+  const request2 = mergeRequestOf(bead);
+  if (owed === void 0 || request2 === void 0) return void 0;
+  const evidence = owed.why === "failed" && owed.red !== void 0 && owed.staging_sha !== void 0 ? { red: owed.red, stagingSha: owed.staging_sha } : typeof gastownMetadata(bead).left_why === "string" ? gastownMetadata(bead).left_why : "";
+  return { ejected: { request: request2, why: owed.why }, evidence, at: bead.closed_at ?? "" };
+}
+function overdueSendBacks(ledger2, rig, now) {
+  const overdue = [];
+  for (const bead of ledger2.beads()) {
+    if (bead.issue_type !== MERGE_REQUEST_TYPE || beadStatus(bead) !== "closed") continue;
+    if (now.getTime() - Date.parse(bead.closed_at ?? "") < SEND_BACK_GRACE_MS) continue;
+    const owed = sendBackOf(bead);
+    if (owed !== void 0 && owed.ejected.request.repo === rig) overdue.push(owed);
+  }
+  return overdue;
+}
+function isRedGate(value) {
+  return typeof value === "object" && value !== null && typeof value.name === "string";
+}
+
 // app/town/refinery.ts
 var REFINERY_SLOT_TYPE = "slot";
 var RECENT_OUTCOMES = 30;
@@ -54455,24 +54504,32 @@ function abandonTrial(ledger2, update) {
   if (!sameTrial(slot, update.seen)) return ledger2;
   return withSlot(ledger2, { ...withoutTrial(slot), stalled: update.why }, update);
 }
-function ejectAtBuild(ledger2, update) {
+function recordBuild(ledger2, update) {
   const slot = slotOf(ledger2, update.repo, update.base);
-  if (!sameTrial(slot, update.seen) || slot.trial === void 0 || update.ejected.length === 0) return { ledger: ledger2, ejected: [] };
+  if (!sameTrial(slot, update.seen) || slot.trial === void 0 || update.ejected.length + update.inBase.length === 0) return { ledger: ledger2, ejected: [], landed: [] };
   let next = ledger2;
   const ejected = [];
   for (const { id: id2, why, text: text2 } of update.ejected) {
     const request2 = mergeRequestOf(next.get(id2));
     if (request2 === void 0) continue;
-    next = leaveQueue(next, request2.repo, request2.number, { reason: "ejected", why: text2, now: update.now });
+    next = owing(leaveQueue(next, request2.repo, request2.number, { reason: "ejected", why: text2, now: update.now }), id2, { why });
     ejected.push({ request: request2, why });
   }
-  const gone = new Set(update.ejected.map((e) => e.id));
-  const trial = { ...slot.trial, prs: slot.trial.prs.filter((id2) => !gone.has(id2)) };
-  const recent = remember(slot.recent, ejected.map(() => "ejected"));
-  if (trial.prs.length === 0) {
-    return { ledger: withSlot(next, { ...withoutTrial(slot), recent }, update), ejected };
+  const landed = [];
+  for (const id2 of update.inBase) {
+    const request2 = mergeRequestOf(next.get(id2));
+    if (request2 === void 0) continue;
+    const out = landRequest(next, request2, update);
+    next = out.ledger;
+    landed.push(out.landed);
   }
-  return { ledger: withSlot(next, { ...slot, trial, recent }, update), ejected };
+  const gone = /* @__PURE__ */ new Set([...update.ejected.map((e) => e.id), ...update.inBase]);
+  const trial = { ...slot.trial, prs: slot.trial.prs.filter((id2) => !gone.has(id2)) };
+  const recent = remember(slot.recent, [...ejected.map(() => "ejected"), ...landed.map(() => "landed")]);
+  if (trial.prs.length === 0) {
+    return { ledger: withSlot(next, { ...withoutTrial(slot), recent }, update), ejected, landed };
+  }
+  return { ledger: withSlot(next, { ...slot, trial, recent }, update), ejected, landed };
 }
 function recordVerdict(ledger2, update) {
   const slot = slotOf(ledger2, update.repo, update.base);
@@ -54516,6 +54573,7 @@ function recordVerdict(ledger2, update) {
     const request2 = mergeRequestOf(next.get(id2));
     if (request2 === void 0) continue;
     next = leaveQueue(recordTry(next, id2, update.now), request2.repo, request2.number, { reason: "ejected", why: `failed: ${failing.join(", ") || "the gates"}`, now: update.now });
+    next = owing(next, id2, { why: "failed", red: update.verdict.red ?? failing.map((name3) => ({ name: name3 })), ...trial.stagingSha ? { staging_sha: trial.stagingSha } : {} });
     ejected.push({ request: request2, why: "failed" });
   }
   return {
@@ -54528,20 +54586,23 @@ function recordLanded(ledger2, update) {
   const slot = slotOf(ledger2, update.repo, update.base);
   const trial = slot.trial;
   if (!sameTrial(slot, update.seen) || trial === void 0) return { ledger: ledger2, landed: [] };
-  const now = timestamp2(update.now);
   let next = ledger2;
   const landed = [];
   for (const request2 of trialRequests(ledger2, trial)) {
-    next = leaveQueue(next, request2.repo, request2.number, { reason: "landed", why: `landed in ${update.where}`, now: update.now });
-    const work = request2.bead === void 0 ? void 0 : next.get(request2.bead);
-    if (work !== void 0 && beadStatus(work) !== "closed") {
-      const closed = { ...work, status: "closed", closed_at: now, close_reason: "merged", updated_at: now };
-      next = next.withBead(closed);
-      landed.push({ request: request2, work: closed });
-    } else landed.push({ request: request2 });
+    const out = landRequest(next, request2, update);
+    next = out.ledger;
+    landed.push(out.landed);
   }
   const decision = afterTrial({ prs: trial.prs, retries: 0, ...trial.sibling ? { sibling: trial.sibling } : {} }, true, slot.plan);
   return { ledger: withSlot(next, { ...withoutTrial(slot), plan: decision.next, recent: remember(slot.recent, landed.map(() => "landed")) }, update), landed };
+}
+function landRequest(ledger2, request2, update) {
+  const next = leaveQueue(ledger2, request2.repo, request2.number, { reason: "landed", why: `landed in ${update.where}`, now: update.now });
+  const work = request2.bead === void 0 ? void 0 : next.get(request2.bead);
+  if (work === void 0 || beadStatus(work) === "closed") return { ledger: next, landed: { request: request2 } };
+  const now = timestamp2(update.now);
+  const closed = { ...work, status: "closed", closed_at: now, close_reason: "merged", updated_at: now };
+  return { ledger: next.withBead(closed), landed: { request: request2, work: closed } };
 }
 function dequeueTrial(ledger2, update) {
   const slot = slotOf(ledger2, update.repo, update.base);
@@ -54551,6 +54612,10 @@ function dequeueTrial(ledger2, update) {
   const dequeued = trialRequests(ledger2, trial);
   for (const request2 of dequeued) next = leaveQueue(next, request2.repo, request2.number, { reason: "dequeued", why: update.why, now: update.now });
   return { ledger: withSlot(next, withoutTrial(slot), update), dequeued };
+}
+function owing(ledger2, id2, owed) {
+  const bead = ledger2.get(id2);
+  return bead === void 0 ? ledger2 : ledger2.withBead(owingSendBack(bead, owed));
 }
 function remember(recent, more) {
   return [...recent, ...more].slice(-RECENT_OUTCOMES);
@@ -55192,8 +55257,11 @@ function logTail(log) {
 function failureSummaryVar(evidence) {
   return sanitizeUntrusted(evidence).split("\n").filter((line) => !/^\s*(?:`{3,}|~{3,})/.test(line)).join("\n");
 }
+function ejectedMarker(mergeRequest, ejectedAt) {
+  return `<!-- gastown:ejected ${mergeRequest}@${ejectedAt} -->`;
+}
 function ejectedComment(input2) {
-  return [`#${input2.number} is out of the merge queue: ${input2.why}.`, "", input2.evidence, "", input2.next].join("\n");
+  return [input2.marker, `#${input2.number} is out of the merge queue: ${input2.why}.`, "", input2.evidence, "", input2.next].join("\n");
 }
 function mergeDigest(input2) {
   const { request: request2, work } = input2;
@@ -57901,29 +57969,53 @@ var EJECTED_WHY = {
   conflict: "it conflicts with the base or the pull requests ahead of it",
   refused: "GitHub refused to merge it"
 };
-async function sendBackEjected(town, ejected, evidence, ledger2) {
+async function sendBackEjected(town, owed, ledger2, options = {}) {
+  const { ejected, evidence } = owed;
   const { request: request2 } = ejected;
   const repo = { owner: town.owner, repo: town.repo };
   const text2 = typeof evidence === "string" ? evidence : failureEvidence({ ...evidence, ...await failingLog(town, evidence.red) });
   const work = request2.bead === void 0 ? void 0 : ledger2.get(request2.bead);
-  const say = (next) => replyToIssue(town.github, { ...repo, issue_number: request2.number }, ejectedComment({ number: request2.number, why: EJECTED_WHY[ejected.why], evidence: text2, next }));
-  await removeLabel(town.github, { ...repo, issue_number: request2.number }, QUEUE_LABEL);
+  const marker = ejectedMarker(request2.id, owed.at);
+  const pull = { ...repo, issue_number: request2.number };
+  const say = async (next) => {
+    if (options.again === true && await hasMarkedComment(town.github, pull, marker, town.botLogin)) return;
+    await replyToIssue(town.github, pull, ejectedComment({ marker, number: request2.number, why: EJECTED_WHY[ejected.why], evidence: text2, next }));
+  };
+  await removeLabel(town.github, pull, QUEUE_LABEL);
   await showQueueState(town.github, { ...repo, number: request2.number, headSha: request2.headSha, botLogin: town.botLogin, display: { kind: "ejected", why: EJECTED_WHY[ejected.why], evidence: text2 } });
   if (work === void 0 || request2.polecat === void 0 || ejected.why === "refused") {
     await say(work === void 0 ? "Fix it, then `/queue` it again." : "A polecat cannot fix this; a person must, then `/queue` it again.");
+    await paid(town, request2);
     return;
   }
   const fixes = typeof gastownMetadata(work).fix_attempts === "number" ? gastownMetadata(work).fix_attempts : 0;
   const max = town.config.refinery.max_fix_attempts;
   if (fixes >= max) {
-    await escalate(town, work, `its pull request #${request2.number} failed in the merge queue after ${fixes} fix${fixes === 1 ? "" : "es"} (refinery.max_fix_attempts is ${max})`);
+    const escalated = await escalate(town, work, request2.id, `its pull request #${request2.number} failed in the merge queue after ${fixes} fix${fixes === 1 ? "" : "es"} (refinery.max_fix_attempts is ${max})`);
+    if (!escalated) return;
     await say(fixes === 0 ? `Sending it back to a polecat is off (refinery.max_fix_attempts is 0), so it is escalated to the people who slung it.` : `It has gone back to a polecat ${fixes} time${fixes === 1 ? "" : "s"} already, so it is escalated to the people who slung it.`);
+    await paid(town, request2);
     return;
   }
   const formula = ejected.why === "conflict" ? CONFLICT_FORMULA : FIX_FORMULA;
-  await addLabels(town.github, { ...repo, issue_number: request2.number }, [FIX_NEEDED_LABEL]);
+  await addLabels(town.github, pull, [FIX_NEEDED_LABEL]);
   await say(`It goes back to polecat **${request2.polecat}** with \`${formula}\` (fix ${fixes + 1} of ${max}), and comes back into the queue when the polecat is done.`);
-  await resling(town, work, { formula, pr: request2.number, summary: failureSummaryVar(text2), fixes: fixes + 1, base: request2.base });
+  await resling(town, work, request2.id, { formula, pr: request2.number, summary: failureSummaryVar(text2), fixes: fixes + 1, base: request2.base });
+}
+async function sendBack(town, ejected, ledger2) {
+  for (const { request: request2 } of ejected) {
+    const bead = ledger2.get(request2.id);
+    const owed = bead === void 0 ? void 0 : sendBackOf(bead);
+    if (owed !== void 0) await sendBackEjected(town, owed, ledger2);
+  }
+}
+async function finishSendBacks(town, ledger2) {
+  const said = [];
+  for (const owed of overdueSendBacks(ledger2, `${town.owner}/${town.repo}`, town.deps.clock())) {
+    await sendBackEjected(town, owed, ledger2, { again: true });
+    said.push(`#${owed.ejected.request.number}: its send-back, cut short, is finished.`);
+  }
+  return said;
 }
 async function failingLog(town, red) {
   const runId = red.find((gate) => gate.gatesRunId !== void 0)?.gatesRunId;
@@ -57933,15 +58025,20 @@ async function failingLog(town, red) {
   const log = failed === void 0 ? void 0 : await jobLog(town.github, { owner: town.owner, repo: town.repo, jobId: failed.id });
   return log === void 0 ? {} : { log };
 }
-async function resling(town, work, fix) {
+async function resling(town, work, owing2, fix) {
   const number4 = issueNumberOf(work);
-  if (number4 === void 0) return;
+  if (number4 === void 0) {
+    await town.store.update(`Refinery: ${work.id} has no issue to sling again`, (ledger2) => sendBackPaid(ledger2, owing2));
+    return;
+  }
   const { data } = await town.github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: town.owner, repo: town.repo, issue_number: number4 });
   const issue3 = issueSnapshot(data);
   const library = await town.deps.loadFormulas(town.github, { owner: town.owner, repo: town.repo }, [fix.formula]);
   let outcome;
   const written = await town.store.update(`Refinery: ${work.id} back to its polecat with ${fix.formula} for #${fix.pr}`, (ledger2) => {
-    const slung = sling2(ledger2, {
+    outcome = void 0;
+    if (!owes(ledger2, owing2)) return ledger2;
+    const slung = sling2(sendBackPaid(ledger2, owing2), {
       issue: issue3,
       formula: fix.formula,
       vars: { failure_summary: fix.summary, pr: String(fix.pr) },
@@ -57966,13 +58063,15 @@ async function resling(town, work, fix) {
     `The merge queue sent pull request #${fix.pr} back: polecat **${polecat2}** works on it with \`${fix.formula}\` (attempt ${attempt}).`
   );
 }
-async function escalate(town, work, reason) {
-  await town.store.update(`Refinery: ${work.id} escalated: ${reason}`, (ledger2) => {
+async function escalate(town, work, owing2, reason) {
+  const written = await town.store.update(`Refinery: ${work.id} escalated: ${reason}`, (ledger2) => {
     const bead = ledger2.get(work.id);
-    return bead === void 0 ? ledger2 : ledger2.withBead(escalatedBead(bead, town.deps.clock(), reason));
+    if (bead === void 0 || !owes(ledger2, owing2) || gastownString(bead, "exit_reason") === reason) return ledger2;
+    return ledger2.withBead(escalatedBead(bead, town.deps.clock(), reason));
   });
+  if (!owes(written.state.ledger, owing2)) return false;
   const number4 = issueNumberOf(work);
-  if (number4 === void 0) return;
+  if (number4 === void 0) return true;
   const slungBy = gastownString(work, "slung_by");
   const issue3 = { owner: town.owner, repo: town.repo, issue_number: number4 };
   await addLabels(town.github, issue3, [ESCALATED_LABEL]);
@@ -57982,6 +58081,14 @@ async function escalate(town, work, reason) {
     { owner: town.owner, repo: town.repo, issue_number: number4 },
     `${slungBy === void 0 ? "" : `@${slungBy}: `}the refinery escalated this issue to you: ${reason}.`
   );
+  return true;
+}
+async function paid(town, request2) {
+  await town.store.update(`Refinery: #${request2.number} has what it was owed on leaving the queue`, (ledger2) => sendBackPaid(ledger2, request2.id));
+}
+function owes(ledger2, id2) {
+  const bead = ledger2.get(id2);
+  return bead !== void 0 && owedSendBack(bead) !== void 0;
 }
 async function tellLanded(town, landing) {
   const repo = { owner: town.owner, repo: town.repo };
@@ -58139,7 +58246,7 @@ async function runRefinery(ref, deps, botLogin, wake = {}) {
   return { kind: "refined", rig, said: await refineTown(town, await town.store.peek()) };
 }
 async function refineTown(town, ledger2) {
-  const said = [];
+  const said = await finishSendBacks(town, ledger2);
   for (const base of basesWithWork(ledger2, `${town.owner}/${town.repo}`)) said.push(...await new BaseRefinery(town, base).carryOn());
   return said;
 }
@@ -58216,15 +58323,26 @@ var BaseRefinery = class {
     const branch = stagingBranch(this.base, trial.attempt);
     const heads = trialRequests(ledger2, trial).map((request2) => ({ id: request2.id, number: request2.number, sha: trial.heads[request2.id] ?? request2.headSha, title: pullTitleOf(titleOf(ledger2, request2)) }));
     const built = await buildStaging(this.town.github, this.repo, { branch, baseSha: trial.baseSha, heads });
-    let ejected = [];
-    const { ledger: after } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built at ${built.sha.slice(0, 12)}`, (current) => {
-      const out = ejectAtBuild(current, { ...this.update(trial), ...this.write(current), ejected: built.leftOut });
-      ejected = out.ejected;
+    const where = `\`${this.base}\``;
+    let found;
+    const mergedAt = this.now;
+    const written = await this.town.store.update(`Refinery: batch ${trial.attempt} into ${this.base} built at ${built.sha.slice(0, 12)}`, (current) => {
+      const out = recordBuild(current, { ...this.update(trial), ...this.write(current), ejected: built.leftOut, inBase: built.inBase, where });
+      found = out;
       const still = slotOf(out.ledger, this.rig, this.base).trial;
       if (still === void 0 || still.attempt !== trial.attempt) return out.ledger;
       return advanceTrial(out.ledger, { ...this.update(trial), ...this.write(current), to: "testing", set: { stagingSha: built.sha } });
+    }, {
+      files: (state) => appendDigests(this.town.store, state, (found?.landed ?? []).map((l) => mergeDigest({ request: l.request, ...l.work ? { work: l.work } : {}, mergedAt, where })))
     });
-    for (const out of ejected) await sendBackEjected(this.town, out, built.leftOut.find((l) => l.id === out.request.id)?.text ?? "", after);
+    const after = written.state.ledger;
+    if (written.changed && found !== void 0) {
+      await sendBack(this.town, found.ejected, after);
+      if (found.landed.length > 0) {
+        this.said.push(`${this.base}: ${found.landed.map((l) => `#${l.request.number}`).join(", ")} found in ${where} already, so recorded as landed.`);
+        await tellLanded(this.town, { landed: found.landed, where, sha: trial.baseSha, closeEach: false });
+      }
+    }
     const testing = slotOf(after, this.rig, this.base).trial;
     if (testing === void 0 || testing.attempt !== trial.attempt || testing.stage !== "testing") {
       await deleteStaging(this.town.github, this.repo, branch);
@@ -58319,7 +58437,7 @@ var BaseRefinery = class {
         const outdated = trialOutdated(ledger2, trial);
         if (outdated !== void 0) return await this.rebuild(ledger2, trial, outdated);
         const pull = trial.pr === void 0 ? void 0 : await readRefineryPull(this.town, trial.pr);
-        if (pull?.merged) return await this.landed(trial, pull.mergeSha ?? trial.stagingSha ?? "", `#${trial.pr}`, pull.mergeSha !== void 0 && await this.keptHeads(trial, pull.mergeSha) ? "merge" : "squash");
+        if (pull?.merged) return await this.landedBy(trial, pull);
         if (pull?.state === "closed") return await this.closedByPerson(trial, pull);
         const baseSha = await branchTip(this.town.github, this.repo, this.base);
         if (baseSha !== void 0 && baseSha !== trial.baseSha) return await this.rebuild(ledger2, trial, `\`${this.base}\` moved to ${baseSha.slice(0, 12)}`);
@@ -58361,7 +58479,7 @@ var BaseRefinery = class {
         ...this.update(trial),
         ...this.write(current),
         config: this.town.config,
-        verdict: verdict.kind === "green" ? { kind: "green" } : { kind: "red", failing: verdict.red.map((gate) => gate.name) }
+        verdict: verdict.kind === "green" ? { kind: "green" } : { kind: "red", failing: verdict.red.map((gate) => gate.name), red: verdict.red }
       });
       return outcome.ledger;
     });
@@ -58378,7 +58496,7 @@ var BaseRefinery = class {
     const numbers2 = this.numbers(ledger2, trial);
     this.said.push(`${this.base}: batch ${trial.attempt} (${numbers2}) is red (${verdict.red.map((g) => g.name).join(", ")}); ` + (outcome.retried ? "the same tree is tested again." : outcome.ejected.length > 0 ? `${outcome.ejected.map((e) => `#${e.request.number}`).join(", ")} ejected.` : "bisecting."));
     await this.retire(trial, outcome.retried ? `Red (${verdict.red.map((g) => g.name).join(", ")}): the same tree is tested again in a fresh batch, to tell a flake from a failure.` : outcome.ejected.length > 0 ? `Red: ${outcome.ejected.map((e) => `#${e.request.number}`).join(", ")} failed and left the queue.` : `Red: the batch is split in two to find the pull request that fails.`);
-    for (const out of outcome.ejected) await sendBackEjected(this.town, out, { red: verdict.red, stagingSha: trial.stagingSha }, after);
+    await sendBack(this.town, outcome.ejected, after);
     return true;
   }
   /** A trial's staging branch and refinery pull request put away once a later attempt or verdict replaced it. */
@@ -58392,6 +58510,11 @@ var BaseRefinery = class {
   async rebuild(ledger2, trial, why) {
     const baseSha = await branchTip(this.town.github, this.repo, this.base);
     if (baseSha === void 0) return false;
+    const pull = trial.pr === void 0 ? void 0 : await readRefineryPull(this.town, trial.pr);
+    if (pull?.merged) return await this.landedBy(trial, pull);
+    if (trial.pr === void 0 && trial.stagingSha !== void 0 && baseSha === trial.stagingSha) {
+      return await this.landed(trial, baseSha, `\`${this.base}\` at ${baseSha.slice(0, 12)}`);
+    }
     let rebuilt;
     const { changed, ledger: rebuiltIn } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built again: ${why}`, (current) => {
       const out = rebuildTrial(current, { ...this.update(trial), ...this.write(current), baseSha });
@@ -58465,6 +58588,11 @@ var BaseRefinery = class {
     const review = slotOf(ledger2, this.rig, this.base).trial;
     if (changed && review !== void 0) await this.openRefineryPull(ledger2, review, { kind: "waiting", why: `GitHub would not merge it yet: ${why}.` });
     return false;
+  }
+  /** Landed by its refinery pull request's merge: whether its heads stayed reachable is read from how GitHub merged it. */
+  async landedBy(trial, pull) {
+    const kept = pull.mergeSha !== void 0 && await this.keptHeads(trial, pull.mergeSha);
+    return await this.landed(trial, pull.mergeSha ?? trial.stagingSha ?? "", `#${pull.number}`, kept ? "merge" : "squash");
   }
   async landed(trial, sha, where, method = "merge") {
     const mergedAt = this.now;
