@@ -11,7 +11,7 @@ import { QUICK_FORMULA } from "./seed.js";
 import { harborScript, SCRIPTED_MODEL } from "./scripted-harbor.js";
 import { startLocalTown, type LocalTownOptions } from "./start-local-town.js";
 import { progressLine, marked } from "./story.js";
-import { summaryLines, whereToLook } from "./summary.js";
+import { summaryLines, summaryMarkdown, whereToLook } from "./summary.js";
 import { parseTownArgs, TOWN_USAGE, type TownArgs } from "./town-args.js";
 import { exportTown } from "./town-export.js";
 import { reachableCopy, ROOT } from "./town-paths.js";
@@ -64,7 +64,11 @@ async function main(): Promise<number> {
   }
   const out = join(tmpdir(), `gastown-town-${new Date().toISOString().replace(/[:.]/g, "-")}`);
   const exported = await exportTown(town.town, town.slung, out);
-  for (const line of summaryLines(exported.issues, exported.digests, Math.round((Date.now() - started) / 1000))) say(line);
+  const seconds = Math.round((Date.now() - started) / 1000);
+  for (const line of summaryLines(exported.issues, exported.digests, seconds)) say(line);
+  const page = join(out, "summary.md");
+  await writeFile(page, summaryMarkdown(exported.issues, exported.digests, seconds));
+  say(`The same with a picture of the fleet: ${page} (Markdown; GitHub and most editors draw its Mermaid picture).`);
   for (const line of whereToLook(exported.clone, exported.ledger)) say(line);
   if (args.keep) {
     const env = join(out, "town.env");

@@ -12,6 +12,8 @@ import { runCli } from "../../app/cli/run-cli.js";
 import { REPO } from "../app/app-harness.js";
 import { startLocalTown, type LocalTown } from "../../local-town/start-local-town.js";
 import { QUICK_FORMULA, SEED_ISSUES } from "../../local-town/seed.js";
+import { summaryMarkdown } from "../../local-town/summary.js";
+import { mermaidSources, parseMermaid } from "../town/mermaid-parser.js";
 import { exportTown } from "../../local-town/town-export.js";
 import { reachableCopy, ROOT } from "../../local-town/town-paths.js";
 import { requireRoot } from "../agents/needs-root.js";
@@ -75,6 +77,9 @@ it("slings three issues, sends the failing one back with its evidence, and lands
     "merge foghorn MERGED", "merge other MERGED", "merge other MERGED",
     "work foghorn COMPLETED", "work foghorn COMPLETED", "work other COMPLETED", "work other COMPLETED",
   ]);
+  // The summary page draws the fleet: every polecat's work landed.
+  const [fleet] = mermaidSources(summaryMarkdown(exported.issues, exported.digests, 1));
+  expect((await parseMermaid(fleet as string)).groups.map((g) => [g.title, g.nodes.length])).toEqual([["Done", 3]]);
 
   // The story: slung, the gate that caught the slip, the way back, the approvals, the landings.
   expect(story).toEqual(expect.arrayContaining([
