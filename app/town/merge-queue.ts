@@ -98,6 +98,8 @@ export function queuePull(ledger: Ledger, pull: QueuedPull, input: { readonly by
   }, {
     pr: pull.number, repo: pull.repo, head: pull.head, head_sha: pull.headSha, base: pull.base, bead: pull.bead, polecat: pull.polecat,
     convoy_at: pull.convoyAt, tries: 0, queued_at: now, queued_by: input.by,
+    // Queued again, it owes nothing from its last time out of the queue (send-back.ts).
+    send_back: undefined,
   });
   return { ledger: ledger.withBead(bead), outcome: { kind: "queued", request } };
 }

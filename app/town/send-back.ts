@@ -72,7 +72,7 @@ export function sendBackOf(bead: Bead): SendBack | undefined {
 export function overdueSendBacks(ledger: Ledger, rig: string, now: Date): SendBack[] {
   const overdue: SendBack[] = [];
   for (const bead of ledger.beads()) {
-    if (bead.issue_type !== MERGE_REQUEST_TYPE || beadStatus(bead) !== "closed") continue;
+    if (bead.issue_type !== MERGE_REQUEST_TYPE || beadStatus(bead) !== "closed" || bead.close_reason !== "ejected") continue;
     // An ejection of unknown time has waited long enough.
     if (now.getTime() - Date.parse(bead.closed_at ?? "") < SEND_BACK_GRACE_MS) continue;
     const owed = sendBackOf(bead);

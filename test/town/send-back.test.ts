@@ -40,6 +40,14 @@ describe("a send-back owed", () => {
     expect(overdueSendBacks(ledger, "octo/other", minutesAfter(NOW, 3))).toEqual([]);
   });
 
+  it("is owed no more once its pull request is queued again, nor by one that left the queue another way", () => {
+    const { ledger, id } = ejected(7, { why: "conflict" });
+    const again = queuePull(ledger, { ...pull(7), headSha: "b".repeat(40) }, { by: "mayor", now: minutesAfter(NOW, 1), prefix: "gt" }).ledger;
+    expect(owedSendBack(again.get(id) as Bead)).toBeUndefined();
+    const landed = ledger.withBead({ ...(ledger.get(id) as Bead), close_reason: "landed" });
+    expect(overdueSendBacks(landed, REPO, minutesAfter(NOW, 3))).toEqual([]);
+  });
+
   it("once paid owes nothing, and paying again changes nothing", () => {
     const { ledger, id } = ejected(7, { why: "conflict" });
     const paid = sendBackPaid(ledger, id);
