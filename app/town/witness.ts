@@ -92,7 +92,7 @@ export type RespawnCause =
   | { readonly kind: "lost" };
 
 export type NothingReason =
-  | "not-in-ledger" | "not-hooked" | "other-attempt" | "other-run" | "working" | "dispatching" | "queued" | "rung-waiting";
+  | "not-in-ledger" | "not-hooked" | "finishing" | "other-attempt" | "other-run" | "working" | "dispatching" | "queued" | "rung-waiting";
 
 export type WitnessDecision =
   | { readonly kind: "nothing"; readonly why: NothingReason; readonly detail: string }
@@ -122,7 +122,11 @@ export function witnessLook(input: WitnessInput): WitnessDecision {
   const { run } = input;
   const bead = input.ledger.get(input.bead);
   if (!bead) return orphan(input, "not-in-ledger", `${input.bead} is not in the ledger`);
-  if (beadStatus(bead) !== "hooked") return orphan(input, "not-hooked", `${bead.id} is ${beadStatus(bead)}, not hooked`);
+  if (beadStatus(bead) !== "hooked") {
+    // The run that recorded the bead's exit, still ending its job (its mail, its post step): it stops by itself, as a success.
+    if (run && run.status !== "completed" && exitedBy(bead, run)) return nothing("finishing", `run ${run.id} recorded ${bead.id}'s exit and is ending its job`);
+    return orphan(input, "not-hooked", `${bead.id} is ${beadStatus(bead)}, not hooked`);
+  }
   const seen = hookSeen(bead);
   if (run && run.attempt !== seen.attempt) {
     return orphan(input, "other-attempt", `run ${run.id} is attempt ${run.attempt} of ${bead.id}, which is on attempt ${seen.attempt}`);
@@ -248,6 +252,12 @@ function sameHook(a: HookSeen, b: HookSeen): boolean {
 
 function nothing(why: NothingReason, detail: string): WitnessDecision {
   return { kind: "nothing", why, detail };
+}
+
+/** Whether the bead's recorded exit is this run's: the run that claimed its current attempt. */
+function exitedBy(bead: Bead, run: WitnessRun): boolean {
+  const meta = gastownMetadata(bead);
+  return typeof meta.exit === "string" && meta.run_id === run.id && run.attempt === attemptOf(bead);
 }
 
 /** A run that does not hold its bead's hook: cancelled while it lives, else none of the witness's business. */
