@@ -65,7 +65,8 @@ async function redeliverFailed(app: PatrolApp, deps: AppDependencies): Promise<T
   if (app.appClient === undefined) return 0;
   try {
     const github = await app.appClient();
-    const again = deliveriesToRedeliver(await deliveriesSince(github, new Date(deps.clock().getTime() - REDELIVER_WITHIN_MS)));
+    const now = deps.clock();
+    const again = deliveriesToRedeliver(await deliveriesSince(github, new Date(now.getTime() - REDELIVER_WITHIN_MS)), now);
     for (const attempt of again) await redeliver(github, attempt);
     return again.length;
   } catch (error) {
