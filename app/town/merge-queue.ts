@@ -90,14 +90,17 @@ export function queuePull(ledger: Ledger, pull: QueuedPull, input: { readonly by
   }
   const title = mergeRequestTitle(pull.number, pull.title);
   const id = found?.id ?? newBeadId({ prefix: input.prefix, title, description: ref, creator: input.by, createdAt: input.now }, ledger.records);
-  const request = fromPull(id, pull, input.by, now);
+  // Queued again after it left (a fix after an ejection), it keeps the batches it failed in: its
+  // place behind those that fail less, and its merge digest's count.
+  const tries = found === undefined ? 0 : mergeRequestOf(found)?.tries ?? 0;
+  const request = { ...fromPull(id, pull, input.by, now), tries };
   const bead: Bead = withGastownMetadata({
     id, title, description: `Pull request #${pull.number} (${pull.head} into ${pull.base}), queued by ${input.by}.`,
     status: "open", priority: request.priority, issue_type: MERGE_REQUEST_TYPE,
     created_at: found?.created_at ?? now, created_by: input.by, updated_at: now, external_ref: ref, labels: ["gt:queue"],
   }, {
     pr: pull.number, repo: pull.repo, head: pull.head, head_sha: pull.headSha, base: pull.base, bead: pull.bead, polecat: pull.polecat,
-    convoy_at: pull.convoyAt, tries: 0, queued_at: now, queued_by: input.by,
+    convoy_at: pull.convoyAt, tries, queued_at: now, queued_by: input.by,
     // Queued again, it owes nothing from its last time out of the queue (send-back.ts).
     send_back: undefined,
   });

@@ -5,7 +5,7 @@ import { Ledger } from "../../app/ledger/ledger.js";
 import { parseLedgerConfig, renderLedgerConfig } from "../../app/ledger/ledger-config.js";
 import { beadRules, validateBead } from "../../app/ledger/validate-bead.js";
 import {
-  leaveQueue, mergeRequestOf, queueOrder, queuePosition, queuePull, queueRef, recordTry, type QueuedPull,
+  leaveQueue, mergeRequestOf, queueLine, queueOrder, queuePosition, queuePull, queueRef, recordTry, type QueuedPull,
 } from "../../app/town/merge-queue.js";
 import { polecatOfPull } from "../../app/town/polecat-names.js";
 import { minutesAfter, NOW } from "./town-builders.js";
@@ -47,13 +47,15 @@ describe("queueing", () => {
     expect(moved.outcome).toMatchObject({ kind: "moved", from: pull(7).headSha, request: { headSha: "b".repeat(40), tries: 1, queuedAt: "2026-11-24T12:00:00Z" } });
   });
 
-  it("queues again, on the same bead, a pull request that left", () => {
+  it("queues again, on the same bead, a pull request that left, keeping the batches it failed in", () => {
     let { ledger } = queuePull(Ledger.empty(), pull(7), by(0));
-    ledger = leaveQueue(ledger, REPO, 7, { reason: "dequeued", why: "by @mayor", now: minutesAfter(NOW, 1) });
-    const requeued = queuePull(ledger, pull(7), by(2));
-    expect(requeued.outcome.kind).toBe("queued");
+    const id = ledger.beads()[0]?.id as string;
+    ledger = leaveQueue(recordTry(ledger, id, minutesAfter(NOW, 1)), REPO, 7, { reason: "ejected", why: "failed: ci", now: minutesAfter(NOW, 1) });
+    const requeued = queuePull(ledger, { ...pull(7), headSha: "f".repeat(40) }, by(2));
+    expect(requeued.outcome).toMatchObject({ kind: "queued", request: { id, tries: 1 } });
     expect(requeued.ledger.beads()).toHaveLength(1);
-    expect(requeued.ledger.beads()[0]).toMatchObject({ status: "open", created_at: "2026-11-24T12:00:00Z", updated_at: "2026-11-24T12:02:00Z" });
+    expect(requeued.ledger.beads()[0]).toMatchObject({ status: "open", created_at: "2026-11-24T12:00:00Z", updated_at: "2026-11-24T12:02:00Z", metadata: { gastown: { tries: 1 } } });
+    expect(queueLine(requeued.ledger, REPO, 7)).toBe(`**Merge queue:** number 1 of 1 into \`main\`, after 1 failed batch, at \`${"f".repeat(12)}\`.`);
   });
 });
 
