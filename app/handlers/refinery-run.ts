@@ -26,6 +26,7 @@ import { buildStaging, deleteStaging } from "../github/staging-build.js";
 import { baseRules, checkRunsOn, gatesRunOn, statusesOn, type BaseRules } from "../github/staging-facts.js";
 import { beadStatus } from "../ledger/bead-schema.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
+import { timestamp } from "../molecules/pour.js";
 import type { Ledger } from "../ledger/ledger.js";
 import { MERGE_REQUEST_TYPE, mergeRequestOf, pullTitleOf, queueOrder, type MergeRequest } from "../town/merge-queue.js";
 import {
@@ -34,6 +35,7 @@ import {
 } from "../town/refinery.js";
 import { gatesText, mergeDigest, refineryPullBody, refineryPullTitle, type BatchLine, type RefineryPullState } from "../town/refinery-texts.js";
 import { queuedDisplay, type QueueDisplay, type RefineryPull as RefineryPullLink } from "../town/queue-display.js";
+import { DISPATCH_GRACE_MS } from "../town/sling.js";
 import { stagingBranch } from "../town/staging-branch.js";
 import { stagingVerdict, type StagingVerdict } from "../town/staging-verdict.js";
 import type { AppDependencies } from "./app-dependencies.js";
@@ -98,6 +100,8 @@ class BaseRefinery {
   private readonly rig: string;
   private readonly repo: { owner: string; repo: string };
   private rules: BaseRules | undefined;
+  /** The last verdict read found command gates and no run of them. */
+  private gatesMissing = false;
 
   constructor(private readonly town: TownEvent, private readonly base: string) {
     this.rig = `${town.owner}/${town.repo}`;
@@ -185,13 +189,32 @@ class BaseRefinery {
     this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(after, testing)}) built on \`${branch}\` at ${built.sha.slice(0, 12)}.`);
     const pull = this.town.config.refinery.mode === "review" ? await this.openRefineryPull(after, testing, { kind: "testing" }) : undefined;
     await this.show(testing, { kind: "testing", base: this.base, attempt: testing.attempt, staging: branch, ...(pull ? { refineryPull: pull } : {}) }, trialRequests(after, testing));
+    await this.dispatchGates(trial);
+  }
+
+  /** The command gates' workflow dispatched at the trial's staging branch, when there are command gates. */
+  private async dispatchGates(trial: TrialState): Promise<void> {
     const { commands, workflow } = this.town.config.refinery.gates;
-    if (commands.length > 0) {
-      await dispatchWorkflow(this.town.github, {
-        ...this.repo, workflow, ref: branch,
-        inputs: { commands: JSON.stringify(commands), attempt: String(trial.attempt), base: this.base },
-      });
-    }
+    if (commands.length === 0) return;
+    await dispatchWorkflow(this.town.github, {
+      ...this.repo, workflow, ref: stagingBranch(this.base, trial.attempt),
+      inputs: { commands: JSON.stringify(commands), attempt: String(trial.attempt), base: this.base },
+    });
+  }
+
+  /**
+   * The gates dispatched again when, past DISPATCH_GRACE_MS since they were last dispatched, no run
+   * of them has started: the dispatch failed (a 5xx after the batch was recorded built) or its run
+   * was lost. Once a grace, and by whichever run records it first. Otherwise the batch would wait
+   * out `refinery.timeout_minutes` for gates that never run.
+   */
+  private async askGatesAgain(trial: TrialState): Promise<void> {
+    if (this.now.getTime() - Date.parse(trial.gatesAskedAt ?? trial.since) < DISPATCH_GRACE_MS) return;
+    const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base}: its gates dispatched again`, (current) =>
+      noteTrial(current, { ...this.update(trial), ...this.write(current), set: { gatesAskedAt: timestamp(this.now) } }));
+    if (!changed) return;
+    this.said.push(`${this.base}: batch ${trial.attempt}'s gates had not started, so they were dispatched again.`);
+    await this.dispatchGates(trial);
   }
 
   /** Opens (or refreshes) the refinery pull request of a trial, and records it. */
@@ -270,6 +293,7 @@ class BaseRefinery {
         const outdated = trialOutdated(ledger, trial);
         if (outdated !== undefined) return await this.rebuild(ledger, trial, outdated);
         const verdict = await this.verdict(trial);
+        if (this.gatesMissing) await this.askGatesAgain(trial);
         return await this.onVerdict(ledger, trial, verdict, waited);
       }
       case "review": {
@@ -306,6 +330,7 @@ class BaseRefinery {
     const required = checks ? await this.requiredContexts() : [];
     const commands = gates.commands.length > 0;
     const gatesRun = commands ? await gatesRunOn(this.town.github, this.repo, gates.workflow, sha) : undefined;
+    this.gatesMissing = commands && gatesRun === undefined;
     return stagingVerdict({ checkRuns, statuses: statuses ?? [], required, checks, commands, ...(gatesRun ? { gatesRun } : {}) });
   }
 

@@ -57,6 +57,8 @@ export interface TrialState {
   readonly redBefore?: readonly string[];
   /** Why GitHub last refused to merge the refinery pull request, so a refusal is said once. */
   readonly refused?: string;
+  /** When the gates were last dispatched again, their dispatch having made no run (refinery-run.ts). */
+  readonly gatesAskedAt?: string;
 }
 
 /** A run of a batch's tree, and its verdict. */
@@ -253,7 +255,7 @@ export function advanceTrial(ledger: Ledger, update: TrialUpdate & { readonly to
 }
 
 /** What the caller learnt of the trial recorded, at the same stage and with the same wait. */
-export function noteTrial(ledger: Ledger, update: TrialUpdate & { readonly set: Partial<Pick<TrialState, "refused">> }): Ledger {
+export function noteTrial(ledger: Ledger, update: TrialUpdate & { readonly set: Partial<Pick<TrialState, "refused" | "gatesAskedAt">> }): Ledger {
   const slot = slotOf(ledger, update.repo, update.base);
   if (!sameTrial(slot, update.seen) || slot.trial === undefined) return ledger;
   return withSlot(ledger, { ...slot, trial: { ...slot.trial, ...update.set } }, update);

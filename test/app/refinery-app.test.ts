@@ -485,6 +485,27 @@ describe("a wait that ends", () => {
     // The next wake starts it again, on a fresh staging branch.
     expect((await refineSaid(town))[0]).toMatch(/^main: batch 2 \(#\d+\) built on `gastown-refinery\/main\/2`/);
   });
+
+  it("dispatches the gates again when their dispatch made no run, once a grace, and lands the batch when they pass", async () => {
+    town = await startTown({ files: settings(`  mode: direct\n${COMMAND_GATES}`) });
+    const first = await openPull(town, "ann", "fix/pumps", "pumps.txt");
+    await command("/queue", first);
+    // The batch is recorded built, then GitHub fails the gates' dispatch.
+    town.github.inject({ kind: "status", status: 500, operationId: "actions/create-workflow-dispatch" });
+    await expect(refine(town)).rejects.toThrow();
+    expect(workflowRuns(town, ".github/workflows/gastown-gates.yml")).toHaveLength(0);
+    expect(await refineSaid(town)).toEqual(["main: batch 1 waits: the gates workflow has not started."]);
+    town.clock.now = new Date(town.clock.now.getTime() + 3 * 60_000);
+    expect(await refineSaid(town)).toEqual([
+      "main: batch 1's gates had not started, so they were dispatched again.",
+      "main: batch 1 waits: the gates workflow has not started.",
+    ]);
+    expect(workflowRuns(town, ".github/workflows/gastown-gates.yml")).toHaveLength(1);
+    // Asked for once a grace: the run is there now, and is waited for.
+    expect(await refineSaid(town)).toEqual(["main: batch 1 waits: `gates` is running."]);
+    expect(await runGates(town)).toEqual(["1: green"]);
+    expect(await refineSaid(town)).toEqual([`main: batch 1 (#${first}) is green.`, `main: batch 1 landed in \`main\` at ${(await tipOf(town, "main"))?.slice(0, 12)}: #${first}.`]);
+  });
 });
 
 describe("GitHub's rules above the refinery's", () => {
