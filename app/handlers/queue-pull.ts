@@ -18,7 +18,7 @@ import { showQueueState } from "../github/queue-check-run.js";
 import { leaveQueue, mergeRequestFor, queuePull, type Queued } from "../town/merge-queue.js";
 import { queuedDisplay } from "../town/queue-display.js";
 import { polecatOfPull } from "../town/polecat-names.js";
-import { QUEUE_LABEL } from "../town/publish-exit.js";
+import { FIX_NEEDED_LABEL, QUEUE_LABEL } from "../town/publish-exit.js";
 import { queueRefusal, queueRefusalText } from "../town/queue-guard.js";
 import { refineSoon } from "./refinery-wake.js";
 import type { TownEvent } from "./repository-town.js";
@@ -61,6 +61,8 @@ export async function queuePullRequest(town: TownEvent, request: QueueRequest): 
     },
   );
   if (!issue.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
+  // Queued again by a person after the merge queue sent it back: it is taken as fixed.
+  if (issue.labels.includes(FIX_NEEDED_LABEL)) await removeLabel(town.github, { ...repo, issue_number: pull.number }, FIX_NEEDED_LABEL);
   const queued = queuedDisplay(written.state.ledger, rig, pull.number);
   if (queued !== undefined) {
     await showQueueState(town.github, {

@@ -20,7 +20,7 @@ import { gastownMetadata, gastownString, withGastownMetadata } from "../molecule
 import type { MergeRequest } from "../town/merge-queue.js";
 import type { Ejected, Landed } from "../town/refinery.js";
 import { ejectedComment, ejectedMarker, failureEvidence, failureSummaryVar } from "../town/refinery-texts.js";
-import { issueNumberOf, QUEUE_LABEL } from "../town/publish-exit.js";
+import { FIX_NEEDED_LABEL, issueNumberOf, QUEUE_LABEL } from "../town/publish-exit.js";
 import { escalatedBead, sling, type SlingOutcome } from "../town/sling.js";
 import { slingLabelsOn } from "../town/sling-label.js";
 import { owedSendBack, overdueSendBacks, sendBackOf, sendBackPaid, type SendBack } from "../town/send-back.js";
@@ -31,7 +31,6 @@ import { issueSnapshot, type IssuePayload } from "./issue-events.js";
 import type { TownEvent } from "./repository-town.js";
 import { dispatchHooked, issueOfBead } from "./sling-issue.js";
 
-export const FIX_NEEDED_LABEL = "gt:fix-needed";
 export const FIX_FORMULA = "mol-polecat-fix";
 export const CONFLICT_FORMULA = "mol-polecat-conflict-resolve";
 

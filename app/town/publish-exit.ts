@@ -15,6 +15,8 @@ import { ESCALATED_LABEL, HOOKED_LABEL, WAITING_LABEL } from "./state-labels.js"
 
 /** The label that puts a pull request in the merge queue. */
 export const QUEUE_LABEL = "gt:queue";
+/** On a polecat's pull request the merge queue sent back, until it is queued again. */
+export const FIX_NEEDED_LABEL = "gt:fix-needed";
 
 /** An exit to publish: the bead's recorded exit for its current attempt, by the run that claimed it. */
 export interface ExitToPublish extends RecordedExit {

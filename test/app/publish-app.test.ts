@@ -157,9 +157,11 @@ describe("publishing COMPLETED", () => {
     expect(workflowRuns(town.town, CI_PATH)).toHaveLength(2);
   });
 
-  it("updates the same pull request on a later attempt, and the team's CI runs on its commits", async () => {
+  it("updates the same pull request on a later attempt, no longer needing a fix, and the team's CI runs on its commits", async () => {
     const { polecat: town, bead, tip } = await completed();
     await deliverMail(town.town);
+    // The merge queue sends it back, labelled as needing a fix.
+    await town.town.as("mayor", "POST", `/repos/${REPO}/issues/2/labels`, { labels: ["gt:fix-needed"] });
     // A later attempt (as after the merge queue sent the work back): one more commit on the work
     // ref, by that run's GITHUB_TOKEN, and its exit recorded by the run that claimed it.
     const git = town.town.github.git(REPO);

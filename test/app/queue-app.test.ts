@@ -44,6 +44,15 @@ describe("/queue", () => {
     expect(await mergeRequests()).toHaveLength(2);
   });
 
+  it("takes a pull request the merge queue sent back as fixed when a person queues it again", async () => {
+    town = await startTown();
+    const number = await pullRequest("fix/pumps", "pumps.txt");
+    await town.as("mayor", "POST", `/repos/${REPO}/issues/${number}/labels`, { labels: ["gt:fix-needed"] });
+    await town.deliver();
+    await command("/queue", number);
+    expect(town.issue(number).labels).toEqual(["gt:queue"]);
+  });
+
   it("refuses a change to .github/workflows/, which GitHub lets no App merge, and queues nothing", async () => {
     town = await startTown();
     const number = await pullRequest("ci/faster", ".github/workflows/ci.yml");

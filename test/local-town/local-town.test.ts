@@ -55,6 +55,8 @@ it("slings three issues, sends the failing one back with its evidence, and lands
   expect(polecatPulls.map((p) => [p.title, p.pull?.merged]).sort()).toEqual([
     ["Light the lighthouse", true], ["Paint the dock", true], ["Sound the foghorn", true],
   ]);
+  // The foghorn's, sent back and fixed, needs no fix now.
+  expect(polecatPulls.filter((p) => p.labels.includes("gt:fix-needed")).map((p) => p.title)).toEqual([]);
   // Every part of the harbor on main says ready: the foghorn's fix landed, not its slip.
   const main = await github.git(REPO).resolveRef("refs/heads/main") as string;
   for (const part of ["quay", "lighthouse", "dock", "foghorn"]) {
