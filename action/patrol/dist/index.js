@@ -55399,6 +55399,7 @@ function slingLabelsOn(labels, configured) {
 
 // app/town/publish-exit.ts
 var QUEUE_LABEL = "gt:queue";
+var FIX_NEEDED_LABEL = "gt:fix-needed";
 function exitToPublish(bead) {
   if (bead === void 0) return { kind: "nothing", why: "the ledger has no such bead" };
   const exit = recordedExit(bead);
@@ -55649,7 +55650,10 @@ function witnessLook(input2) {
   const { run: run2 } = input2;
   const bead = input2.ledger.get(input2.bead);
   if (!bead) return orphan(input2, "not-in-ledger", `${input2.bead} is not in the ledger`);
-  if (beadStatus(bead) !== "hooked") return orphan(input2, "not-hooked", `${bead.id} is ${beadStatus(bead)}, not hooked`);
+  if (beadStatus(bead) !== "hooked") {
+    if (run2 && run2.status !== "completed" && exitedBy(bead, run2)) return nothing("finishing", `run ${run2.id} recorded ${bead.id}'s exit and is ending its job`);
+    return orphan(input2, "not-hooked", `${bead.id} is ${beadStatus(bead)}, not hooked`);
+  }
   const seen = hookSeen(bead);
   if (run2 && run2.attempt !== seen.attempt) {
     return orphan(input2, "other-attempt", `run ${run2.id} is attempt ${run2.attempt} of ${bead.id}, which is on attempt ${seen.attempt}`);
@@ -55762,6 +55766,10 @@ function sameHook(a, b) {
 }
 function nothing(why, detail) {
   return { kind: "nothing", why, detail };
+}
+function exitedBy(bead, run2) {
+  const meta3 = gastownMetadata(bead);
+  return typeof meta3.exit === "string" && meta3.run_id === run2.id && run2.attempt === attemptOf(bead);
 }
 function orphan(input2, why, detail) {
   const { run: run2 } = input2;
@@ -58189,7 +58197,8 @@ function queuePull(ledger2, pull, input2) {
   }
   const title = mergeRequestTitle(pull.number, pull.title);
   const id2 = found?.id ?? newBeadId({ prefix: input2.prefix, title, description: ref, creator: input2.by, createdAt: input2.now }, ledger2.records);
-  const request2 = fromPull(id2, pull, input2.by, now);
+  const tries = found === void 0 ? 0 : mergeRequestOf(found)?.tries ?? 0;
+  const request2 = { ...fromPull(id2, pull, input2.by, now), tries };
   const bead = withGastownMetadata({
     id: id2,
     title,
@@ -58211,9 +58220,11 @@ function queuePull(ledger2, pull, input2) {
     bead: pull.bead,
     polecat: pull.polecat,
     convoy_at: pull.convoyAt,
-    tries: 0,
+    tries,
     queued_at: now,
-    queued_by: input2.by
+    queued_by: input2.by,
+    // Queued again, it owes nothing from its last time out of the queue (send-back.ts).
+    send_back: void 0
   });
   return { ledger: ledger2.withBead(bead), outcome: { kind: "queued", request: request2 } };
 }
@@ -58400,7 +58411,7 @@ function sendBackOf(bead) {
 function overdueSendBacks(ledger2, rig, now) {
   const overdue = [];
   for (const bead of ledger2.beads()) {
-    if (bead.issue_type !== MERGE_REQUEST_TYPE || beadStatus(bead) !== "closed") continue;
+    if (bead.issue_type !== MERGE_REQUEST_TYPE || beadStatus(bead) !== "closed" || bead.close_reason !== "ejected") continue;
     if (now.getTime() - Date.parse(bead.closed_at ?? "") < SEND_BACK_GRACE_MS) continue;
     const owed = sendBackOf(bead);
     if (owed !== void 0 && owed.ejected.request.repo === rig) overdue.push(owed);
@@ -59495,7 +59506,6 @@ function slingMessage(issue3, outcome) {
 }
 
 // app/handlers/refinery-outcomes.ts
-var FIX_NEEDED_LABEL = "gt:fix-needed";
 var FIX_FORMULA = "mol-polecat-fix";
 var CONFLICT_FORMULA = "mol-polecat-conflict-resolve";
 var EJECTED_WHY = {
@@ -59810,6 +59820,8 @@ var BaseRefinery = class {
   rig;
   repo;
   rules;
+  /** The last verdict read found command gates and no run of them. */
+  gatesMissing = false;
   async carryOn() {
     for (let move = 0; move < MOST_MOVES; move++) {
       const ledger2 = (await this.town.store.read()).ledger;
@@ -59885,15 +59897,31 @@ var BaseRefinery = class {
     this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(after, testing)}) built on \`${branch}\` at ${built.sha.slice(0, 12)}.`);
     const pull = this.town.config.refinery.mode === "review" ? await this.openRefineryPull(after, testing, { kind: "testing" }) : void 0;
     await this.show(testing, { kind: "testing", base: this.base, attempt: testing.attempt, staging: branch, ...pull ? { refineryPull: pull } : {} }, trialRequests(after, testing));
+    await this.dispatchGates(trial);
+  }
+  /** The command gates' workflow dispatched at the trial's staging branch, when there are command gates. */
+  async dispatchGates(trial) {
     const { commands, workflow } = this.town.config.refinery.gates;
-    if (commands.length > 0) {
-      await dispatchWorkflow(this.town.github, {
-        ...this.repo,
-        workflow,
-        ref: branch,
-        inputs: { commands: JSON.stringify(commands), attempt: String(trial.attempt), base: this.base }
-      });
-    }
+    if (commands.length === 0) return;
+    await dispatchWorkflow(this.town.github, {
+      ...this.repo,
+      workflow,
+      ref: stagingBranch(this.base, trial.attempt),
+      inputs: { commands: JSON.stringify(commands), attempt: String(trial.attempt), base: this.base }
+    });
+  }
+  /**
+   * The gates dispatched again when, past DISPATCH_GRACE_MS since they were last dispatched, no run
+   * of them has started: the dispatch failed (a 5xx after the batch was recorded built) or its run
+   * was lost. Once a grace, and by whichever run records it first. Otherwise the batch would wait
+   * out `refinery.timeout_minutes` for gates that never run.
+   */
+  async askGatesAgain(trial) {
+    if (this.now.getTime() - Date.parse(trial.gatesAskedAt ?? trial.since) < DISPATCH_GRACE_MS) return;
+    const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base}: its gates dispatched again`, (current) => noteTrial(current, { ...this.update(trial), ...this.write(current), set: { gatesAskedAt: timestamp2(this.now) } }));
+    if (!changed) return;
+    this.said.push(`${this.base}: batch ${trial.attempt}'s gates had not started, so they were dispatched again.`);
+    await this.dispatchGates(trial);
   }
   /** Opens (or refreshes) the refinery pull request of a trial, and records it. */
   async openRefineryPull(ledger2, trial, state) {
@@ -59965,6 +59993,7 @@ var BaseRefinery = class {
         const outdated = trialOutdated(ledger2, trial);
         if (outdated !== void 0) return await this.rebuild(ledger2, trial, outdated);
         const verdict = await this.verdict(trial);
+        if (this.gatesMissing) await this.askGatesAgain(trial);
         return await this.onVerdict(ledger2, trial, verdict, waited);
       }
       case "review": {
@@ -59997,6 +60026,7 @@ var BaseRefinery = class {
     const required2 = checks ? await this.requiredContexts() : [];
     const commands = gates.commands.length > 0;
     const gatesRun = commands ? await gatesRunOn(this.town.github, this.repo, gates.workflow, sha) : void 0;
+    this.gatesMissing = commands && gatesRun === void 0;
     return stagingVerdict({ checkRuns, statuses: statuses ?? [], required: required2, checks, commands, ...gatesRun ? { gatesRun } : {} });
   }
   async onVerdict(ledger2, trial, verdict, waited) {
@@ -61180,6 +61210,7 @@ async function publishPullRequest(town, ledger2, exit) {
     return { kind: "refused", why: `GitHub would not open a pull request from ${exit.branch} to ${town.defaultBranch} (${refusalOf(error63)})` };
   }
   if (!pull.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
+  if (pull.labels.includes(FIX_NEEDED_LABEL)) await removeLabel(town.github, { ...repo, issue_number: pull.number }, FIX_NEEDED_LABEL);
   return { kind: "published", pr: pull.number };
 }
 

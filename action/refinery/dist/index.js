@@ -54348,7 +54348,7 @@ function sendBackOf(bead) {
 function overdueSendBacks(ledger2, rig, now) {
   const overdue = [];
   for (const bead of ledger2.beads()) {
-    if (bead.issue_type !== MERGE_REQUEST_TYPE || beadStatus(bead) !== "closed") continue;
+    if (bead.issue_type !== MERGE_REQUEST_TYPE || beadStatus(bead) !== "closed" || bead.close_reason !== "ejected") continue;
     if (now.getTime() - Date.parse(bead.closed_at ?? "") < SEND_BACK_GRACE_MS) continue;
     const owed = sendBackOf(bead);
     if (owed !== void 0 && owed.ejected.request.repo === rig) overdue.push(owed);
@@ -55292,6 +55292,373 @@ function mergeDigest(input2) {
   };
 }
 
+// app/ledger/json-equal.ts
+function jsonEqual(a, b) {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  const left = a;
+  const right = b;
+  let defined = 0;
+  for (const key of Object.keys(left)) {
+    if (left[key] === void 0) continue;
+    defined++;
+    if (!Object.hasOwn(right, key) || !jsonEqual(left[key], right[key])) return false;
+  }
+  for (const key of Object.keys(right)) if (right[key] !== void 0) defined--;
+  return defined === 0;
+}
+
+// app/mirror/mirrored-fields.ts
+var MIRRORED_FIELDS = ["title", "body", "state", "priority", "type", "labels", "assignees"];
+function isSetField(field) {
+  return field === "labels" || field === "assignees";
+}
+function canonicalSet(values) {
+  return [...new Set(values)].sort();
+}
+function canonicalValue(field, value) {
+  return isSetField(field) ? canonicalSet(value) : value;
+}
+
+// app/mirror/synced-state.ts
+import { createHash as createHash2 } from "node:crypto";
+var SYNCED_KEY = "synced";
+var HASH_HEX_CHARS = 16;
+var MAX_STORED_TITLE = 256;
+function fieldHash(field, value) {
+  const text2 = JSON.stringify(canonicalValue(field, value));
+  return createHash2("sha256").update(text2, "utf8").digest("hex").slice(0, HASH_HEX_CHARS);
+}
+function keepsValue(field, value) {
+  if (field === "body") return false;
+  if (field === "title") return value.length <= MAX_STORED_TITLE;
+  return true;
+}
+function syncedField(field, value) {
+  const hash2 = fieldHash(field, value);
+  return keepsValue(field, value) ? { hash: hash2, value: canonicalValue(field, value) } : { hash: hash2 };
+}
+function syncedState(fields) {
+  const state = {};
+  for (const field of MIRRORED_FIELDS) state[field] = syncedField(field, fields[field]);
+  return state;
+}
+function withSynced(bead, state) {
+  if (jsonEqual(gastownMetadata(bead)[SYNCED_KEY], state)) return bead;
+  return withGastownMetadata(bead, { [SYNCED_KEY]: state });
+}
+
+// app/mirror/sync-labels.ts
+var PRIORITY_NAMES = ["critical", "high", "medium", "low", "none"];
+var DEFAULT_PRIORITY = 2;
+var BARE_TYPES = { bug: "bug", feature: "feature", enhancement: "feature" };
+var SCOPED = /^(priority|status|type)::/;
+var STATE_STATUSES = /* @__PURE__ */ new Set(["open", "closed"]);
+var LABEL_STATUSES = new Set(BUILTIN_STATUSES.filter((status) => !STATE_STATUSES.has(status)));
+var BUILT_IN = new Set(BUILTIN_STATUSES);
+function isScopedLabel(label) {
+  return SCOPED.test(label);
+}
+function priorityFromLabels(labels) {
+  for (const label of labels) {
+    if (!label.startsWith("priority::")) continue;
+    const named = PRIORITY_NAMES.indexOf(label.slice("priority::".length));
+    if (named >= 0) return named;
+  }
+  return DEFAULT_PRIORITY;
+}
+function typeFromLabels(labels) {
+  for (const label of labels) if (label.startsWith("type::") && label.length > "type::".length) return label.slice("type::".length);
+  for (const label of labels) if (BARE_TYPES[label]) return BARE_TYPES[label];
+  return "task";
+}
+function workLabels(labels) {
+  return [...new Set(labels.filter((l) => !isScopedLabel(l) && !l.startsWith("gt:")))].sort();
+}
+
+// app/mirror/issue-shape.ts
+var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+function isGitHubLogin(name3) {
+  return GITHUB_LOGIN.test(name3);
+}
+function issueAssignees(bead) {
+  if (bead.assignee === void 0 || bead.assignee === "") return [];
+  return isGitHubLogin(bead.assignee) ? [bead.assignee] : void 0;
+}
+
+// app/mirror/bead-issue-sync.ts
+function ledgerFields(bead) {
+  return {
+    title: bead.title,
+    body: bead.description ?? "",
+    state: beadStatus(bead),
+    // A missing priority labels as P0 (sync-labels.ts), so it compares as 0.
+    priority: bead.priority ?? 0,
+    type: beadType(bead),
+    labels: workLabels(bead.labels ?? []),
+    assignees: issueAssignees(bead) ?? []
+  };
+}
+function syncedAtCreation(bead) {
+  return withSynced(bead, syncedState(ledgerFields(bead)));
+}
+
+// app/mirror/imported-issue.ts
+var ISSUE_ID_KEY = "issue_id";
+function linkedAtImport(bead, issueId) {
+  const synced = syncedAtCreation(bead);
+  return issueId === void 0 ? synced : withGastownMetadata(synced, { [ISSUE_ID_KEY]: issueId });
+}
+
+// app/town/import-issue.ts
+function beadFromIssue(ledger2, issue3, options) {
+  const id2 = newBeadId(
+    { prefix: options.prefix, title: issue3.title, description: issue3.body ?? "", creator: options.actor, createdAt: options.now },
+    ledger2.records
+  );
+  const labels = workLabels(issue3.labels);
+  return {
+    id: id2,
+    title: issue3.title,
+    ...issue3.body ? { description: issue3.body } : {},
+    status: "open",
+    priority: priorityFromLabels(issue3.labels),
+    issue_type: typeFromLabels(issue3.labels),
+    created_at: timestamp2(new Date(issue3.createdAt)),
+    created_by: issue3.author,
+    updated_at: timestamp2(options.now),
+    external_ref: issue3.url,
+    ...labels.length > 0 ? { labels } : {}
+  };
+}
+
+// app/town/polecat-dispatch.ts
+import { createHash as createHash3 } from "node:crypto";
+var JOB_HEADROOM_MINUTES = 15;
+var MAX_JOB_MINUTES = 360;
+function polecatLimits(polecat2) {
+  const {
+    agent,
+    model,
+    max_turns,
+    timeout_minutes,
+    max_cost_usd,
+    heartbeat_minutes,
+    max_diff_lines,
+    protected_paths,
+    command,
+    sandbox,
+    network
+  } = polecat2;
+  const job_timeout_minutes = Math.min(MAX_JOB_MINUTES, timeout_minutes + JOB_HEADROOM_MINUTES);
+  return JSON.stringify({
+    agent,
+    model,
+    max_turns,
+    timeout_minutes,
+    max_cost_usd,
+    heartbeat_minutes,
+    max_diff_lines,
+    protected_paths,
+    command,
+    sandbox,
+    network,
+    job_timeout_minutes
+  });
+}
+function limitsHash(limits2) {
+  return `sha256:${createHash3("sha256").update(limits2, "utf8").digest("hex")}`;
+}
+function polecatInputs(assignment, polecat2) {
+  return {
+    bead: assignment.bead,
+    molecule: assignment.molecule,
+    polecat: assignment.polecat,
+    attempt: String(assignment.attempt),
+    limits: polecatLimits(polecat2)
+  };
+}
+function polecatRunName(assignment) {
+  return `polecat ${assignment.polecat} \xB7 ${assignment.bead} \xB7 attempt ${assignment.attempt}`;
+}
+
+// app/town/polecat-names.ts
+var POLECAT_ASSIGNEE_PREFIX = "polecat/";
+function namesInUse(ledger2, except) {
+  const used = /* @__PURE__ */ new Set();
+  for (const bead of hookedBeads(ledger2)) {
+    if (bead.id === except) continue;
+    const name3 = gastownString(bead, "polecat");
+    if (name3 !== void 0) used.add(name3);
+  }
+  return used;
+}
+function freePolecatName(pool, inUse) {
+  const free = pool.find((name3) => !inUse.has(name3));
+  if (free !== void 0) return free;
+  const first = pool[0] ?? "polecat";
+  for (let n = 2; ; n++) if (!inUse.has(`${first}-${n}`)) return `${first}-${n}`;
+}
+function hookedBeads(ledger2) {
+  return ledger2.beads().filter((bead) => beadStatus(bead) === "hooked");
+}
+function polecatBranch(polecat2, bead) {
+  return `polecat/${polecat2}/${bead}`;
+}
+
+// app/town/sling-vars.ts
+function slingVars(input2) {
+  const pr = gastownMetadata(input2.bead).pr;
+  return {
+    ...input2.given,
+    feature: input2.given.feature ?? `issue #${input2.issue}`,
+    issue: String(input2.issue),
+    bead: input2.bead.id,
+    polecat: input2.polecat,
+    branch: polecatBranch(input2.polecat, input2.bead.id),
+    base_branch: input2.baseBranch,
+    ...typeof pr === "number" && Number.isSafeInteger(pr) && pr > 0 ? { pr: String(pr) } : {}
+  };
+}
+
+// app/town/sling.ts
+var DISPATCH_GRACE_MS = 2 * 6e4;
+function sling2(ledger2, input2) {
+  const found = beadByExternalRef(ledger2, input2.issue.url);
+  if (input2.issue.state === "closed" || found && beadStatus(found) === "closed") {
+    return { ledger: ledger2, outcome: { kind: "closed", bead: found } };
+  }
+  const now = timestamp2(input2.now);
+  if (found && beadStatus(found) === "hooked") return slingHooked(ledger2, found, input2);
+  const imported = found === void 0;
+  const prefix = ledgerPrefix(input2.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? input2.fallbackPrefix;
+  const bead = found ?? importedBead(ledger2, input2, prefix);
+  const withBead = imported ? ledger2.withBead(bead) : ledger2;
+  const polecat2 = gastownString(bead, "polecat") ?? freePolecatName(input2.config.polecat.name_pool, namesInUse(withBead));
+  const proto = input2.cook(input2.formula, slingVars({
+    issue: input2.issue.number,
+    bead,
+    polecat: polecat2,
+    baseBranch: input2.baseBranch,
+    given: input2.vars
+  }));
+  const poured = pour(withBead, proto, bead.id, { now: input2.now, actor: input2.slungBy, prefix });
+  const pouredBead = poured.ledger.get(bead.id);
+  const slungBy = { polecat: polecat2, slung_by: input2.slungBy, slung_at: now, attempts_before_sling: attemptOf(bead) || void 0 };
+  const hooked = hookedBeads(withBead).length;
+  if (hooked >= input2.config.limits.max_polecats) {
+    if (gastownString(bead, "waiting_since") !== void 0 && poured.ledger === withBead) {
+      return { ledger: ledger2, outcome: { kind: "waiting", bead, imported, hooked } };
+    }
+    const waiting = withGastownMetadata(pouredBead, { ...slungBy, waiting_since: gastownString(bead, "waiting_since") ?? now });
+    return {
+      ledger: poured.ledger.withBead({ ...waiting, updated_at: now }),
+      outcome: { kind: "waiting", bead: waiting, imported, hooked }
+    };
+  }
+  const hook2 = hookedForNextAttempt(withGastownMetadata(pouredBead, slungBy), polecat2, input2.config, now);
+  return {
+    ledger: poured.ledger.withBead(hook2),
+    outcome: {
+      kind: "dispatch",
+      reason: poured.created ? "new" : "resume",
+      bead: hook2,
+      assignment: { bead: bead.id, molecule: poured.root, polecat: polecat2, attempt: attemptOf(hook2) },
+      imported
+    }
+  };
+}
+function importedBead(ledger2, input2, prefix) {
+  const bead = beadFromIssue(ledger2, input2.issue, { prefix, now: input2.now, actor: input2.slungBy });
+  return input2.config.mirror.enabled ? linkedAtImport(bead, input2.issue.id) : bead;
+}
+function hookedForNextAttempt(bead, polecat2, config2, now) {
+  return withGastownMetadata(
+    { ...bead, status: "hooked", assignee: `${POLECAT_ASSIGNEE_PREFIX}${polecat2}`, updated_at: now },
+    {
+      attempt: attemptOf(bead) + 1,
+      dispatched_at: now,
+      limits_hash: limitsHash(polecatLimits(config2.polecat)),
+      ...UNCLAIMED,
+      waiting_since: void 0,
+      exit: void 0,
+      exit_reason: void 0,
+      exit_blocker: void 0
+    }
+  );
+}
+function slingHooked(ledger2, bead, input2) {
+  const attempt = attemptOf(bead);
+  const observed = input2.observedRun;
+  if (observed === void 0 || observed.attempt !== attempt) return alreadyHooked(ledger2, bead, "dispatching");
+  if (!input2.retry) {
+    if (observed.live) return alreadyHooked(ledger2, bead, "running");
+    if (dispatchedWithinGrace(bead, input2.now)) return alreadyHooked(ledger2, bead, "dispatching");
+  }
+  const attempts = attemptsSinceSling(bead);
+  if (!input2.retry && attempts >= input2.config.witness.max_attempts) {
+    const released = escalatedBead(bead, input2.now, `no polecat run was seen ${afterAttemptsText(attempts, input2.config)}`);
+    return { ledger: ledger2.withBead(released), outcome: { kind: "escalate", bead: released, attempts } };
+  }
+  const next = nextAttempt(bead, input2.now, input2.config);
+  const retried = input2.retry ? withGastownMetadata(next.bead, { attempts_before_sling: attempt || void 0, witness_rung: void 0, witness_at: void 0 }) : next.bead;
+  return {
+    ledger: ledger2.withBead(retried),
+    outcome: { kind: "dispatch", reason: "retry", bead: retried, imported: false, assignment: next.assignment }
+  };
+}
+function nextAttempt(bead, now, config2) {
+  const molecule = gastownString(bead, "molecule");
+  const polecat2 = gastownString(bead, "polecat");
+  if (molecule === void 0 || polecat2 === void 0) {
+    throw new Error(`${bead.id} is hooked but its metadata.gastown has no ${molecule === void 0 ? "molecule" : "polecat"}`);
+  }
+  const attempt = attemptOf(bead) + 1;
+  const at = timestamp2(now);
+  const next = withGastownMetadata({ ...bead, updated_at: at }, {
+    attempt,
+    dispatched_at: at,
+    limits_hash: limitsHash(polecatLimits(config2.polecat)),
+    ...UNCLAIMED
+  });
+  return { bead: next, assignment: { bead: bead.id, molecule, polecat: polecat2, attempt } };
+}
+function escalatedBead(bead, now, reason) {
+  return withGastownMetadata(
+    { ...unhooked(bead), updated_at: timestamp2(now) },
+    { dispatched_at: void 0, ...UNCLAIMED, exit: "ESCALATE", exit_reason: reason }
+  );
+}
+var UNCLAIMED = { run_id: void 0, run_url: void 0, started_at: void 0 };
+function alreadyHooked(ledger2, bead, why) {
+  return { ledger: ledger2, outcome: { kind: "already-hooked", bead, why } };
+}
+function dispatchedWithinGrace(bead, now) {
+  const dispatchedAt = Date.parse(gastownString(bead, "dispatched_at") ?? "");
+  return Number.isFinite(dispatchedAt) && now.getTime() - dispatchedAt < DISPATCH_GRACE_MS;
+}
+function attemptOf(bead) {
+  const attempt = gastownMetadata(bead).attempt;
+  return typeof attempt === "number" && Number.isInteger(attempt) && attempt > 0 ? attempt : 0;
+}
+function attemptsSinceSling(bead) {
+  const before = gastownMetadata(bead).attempts_before_sling;
+  const base = typeof before === "number" && Number.isInteger(before) && before > 0 ? before : 0;
+  return Math.max(0, attemptOf(bead) - base);
+}
+function afterAttemptsText(attempts, config2) {
+  return `after ${attempts} attempt${attempts === 1 ? "" : "s"} since it was slung (witness.max_attempts is ${config2.witness.max_attempts})`;
+}
+function unhooked(bead) {
+  const { assignee: _assignee, ...rest } = bead;
+  return { ...rest, status: "open" };
+}
+
 // app/town/staging-branch.ts
 var STAGING_PREFIX = "gastown-refinery/";
 function stagingBranch(base, attempt) {
@@ -55634,30 +56001,6 @@ function bindVars(resolved, values) {
   return bound;
 }
 
-// app/town/polecat-names.ts
-var POLECAT_ASSIGNEE_PREFIX = "polecat/";
-function namesInUse(ledger2, except) {
-  const used = /* @__PURE__ */ new Set();
-  for (const bead of hookedBeads(ledger2)) {
-    if (bead.id === except) continue;
-    const name3 = gastownString(bead, "polecat");
-    if (name3 !== void 0) used.add(name3);
-  }
-  return used;
-}
-function freePolecatName(pool, inUse) {
-  const free = pool.find((name3) => !inUse.has(name3));
-  if (free !== void 0) return free;
-  const first = pool[0] ?? "polecat";
-  for (let n = 2; ; n++) if (!inUse.has(`${first}-${n}`)) return `${first}-${n}`;
-}
-function hookedBeads(ledger2) {
-  return ledger2.beads().filter((bead) => beadStatus(bead) === "hooked");
-}
-function polecatBranch(polecat2, bead) {
-  return `polecat/${polecat2}/${bead}`;
-}
-
 // app/ledger/ledger.ts
 function compareIds(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -55719,349 +56062,6 @@ var Ledger = class _Ledger {
   }
 };
 
-// app/ledger/json-equal.ts
-function jsonEqual(a, b) {
-  if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  const left = a;
-  const right = b;
-  let defined = 0;
-  for (const key of Object.keys(left)) {
-    if (left[key] === void 0) continue;
-    defined++;
-    if (!Object.hasOwn(right, key) || !jsonEqual(left[key], right[key])) return false;
-  }
-  for (const key of Object.keys(right)) if (right[key] !== void 0) defined--;
-  return defined === 0;
-}
-
-// app/mirror/mirrored-fields.ts
-var MIRRORED_FIELDS = ["title", "body", "state", "priority", "type", "labels", "assignees"];
-function isSetField(field) {
-  return field === "labels" || field === "assignees";
-}
-function canonicalSet(values) {
-  return [...new Set(values)].sort();
-}
-function canonicalValue(field, value) {
-  return isSetField(field) ? canonicalSet(value) : value;
-}
-
-// app/mirror/synced-state.ts
-import { createHash as createHash2 } from "node:crypto";
-var SYNCED_KEY = "synced";
-var HASH_HEX_CHARS = 16;
-var MAX_STORED_TITLE = 256;
-function fieldHash(field, value) {
-  const text2 = JSON.stringify(canonicalValue(field, value));
-  return createHash2("sha256").update(text2, "utf8").digest("hex").slice(0, HASH_HEX_CHARS);
-}
-function keepsValue(field, value) {
-  if (field === "body") return false;
-  if (field === "title") return value.length <= MAX_STORED_TITLE;
-  return true;
-}
-function syncedField(field, value) {
-  const hash2 = fieldHash(field, value);
-  return keepsValue(field, value) ? { hash: hash2, value: canonicalValue(field, value) } : { hash: hash2 };
-}
-function syncedState(fields) {
-  const state = {};
-  for (const field of MIRRORED_FIELDS) state[field] = syncedField(field, fields[field]);
-  return state;
-}
-function withSynced(bead, state) {
-  if (jsonEqual(gastownMetadata(bead)[SYNCED_KEY], state)) return bead;
-  return withGastownMetadata(bead, { [SYNCED_KEY]: state });
-}
-
-// app/mirror/sync-labels.ts
-var PRIORITY_NAMES = ["critical", "high", "medium", "low", "none"];
-var DEFAULT_PRIORITY = 2;
-var BARE_TYPES = { bug: "bug", feature: "feature", enhancement: "feature" };
-var SCOPED = /^(priority|status|type)::/;
-var STATE_STATUSES = /* @__PURE__ */ new Set(["open", "closed"]);
-var LABEL_STATUSES = new Set(BUILTIN_STATUSES.filter((status) => !STATE_STATUSES.has(status)));
-var BUILT_IN = new Set(BUILTIN_STATUSES);
-function isScopedLabel(label) {
-  return SCOPED.test(label);
-}
-function priorityFromLabels(labels) {
-  for (const label of labels) {
-    if (!label.startsWith("priority::")) continue;
-    const named = PRIORITY_NAMES.indexOf(label.slice("priority::".length));
-    if (named >= 0) return named;
-  }
-  return DEFAULT_PRIORITY;
-}
-function typeFromLabels(labels) {
-  for (const label of labels) if (label.startsWith("type::") && label.length > "type::".length) return label.slice("type::".length);
-  for (const label of labels) if (BARE_TYPES[label]) return BARE_TYPES[label];
-  return "task";
-}
-function workLabels(labels) {
-  return [...new Set(labels.filter((l) => !isScopedLabel(l) && !l.startsWith("gt:")))].sort();
-}
-
-// app/mirror/issue-shape.ts
-var GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-function isGitHubLogin(name3) {
-  return GITHUB_LOGIN.test(name3);
-}
-function issueAssignees(bead) {
-  if (bead.assignee === void 0 || bead.assignee === "") return [];
-  return isGitHubLogin(bead.assignee) ? [bead.assignee] : void 0;
-}
-
-// app/mirror/bead-issue-sync.ts
-function ledgerFields(bead) {
-  return {
-    title: bead.title,
-    body: bead.description ?? "",
-    state: beadStatus(bead),
-    // A missing priority labels as P0 (sync-labels.ts), so it compares as 0.
-    priority: bead.priority ?? 0,
-    type: beadType(bead),
-    labels: workLabels(bead.labels ?? []),
-    assignees: issueAssignees(bead) ?? []
-  };
-}
-function syncedAtCreation(bead) {
-  return withSynced(bead, syncedState(ledgerFields(bead)));
-}
-
-// app/mirror/imported-issue.ts
-var ISSUE_ID_KEY = "issue_id";
-function linkedAtImport(bead, issueId) {
-  const synced = syncedAtCreation(bead);
-  return issueId === void 0 ? synced : withGastownMetadata(synced, { [ISSUE_ID_KEY]: issueId });
-}
-
-// app/town/import-issue.ts
-function beadFromIssue(ledger2, issue3, options) {
-  const id2 = newBeadId(
-    { prefix: options.prefix, title: issue3.title, description: issue3.body ?? "", creator: options.actor, createdAt: options.now },
-    ledger2.records
-  );
-  const labels = workLabels(issue3.labels);
-  return {
-    id: id2,
-    title: issue3.title,
-    ...issue3.body ? { description: issue3.body } : {},
-    status: "open",
-    priority: priorityFromLabels(issue3.labels),
-    issue_type: typeFromLabels(issue3.labels),
-    created_at: timestamp2(new Date(issue3.createdAt)),
-    created_by: issue3.author,
-    updated_at: timestamp2(options.now),
-    external_ref: issue3.url,
-    ...labels.length > 0 ? { labels } : {}
-  };
-}
-
-// app/town/polecat-dispatch.ts
-import { createHash as createHash3 } from "node:crypto";
-var JOB_HEADROOM_MINUTES = 15;
-var MAX_JOB_MINUTES = 360;
-function polecatLimits(polecat2) {
-  const {
-    agent,
-    model,
-    max_turns,
-    timeout_minutes,
-    max_cost_usd,
-    heartbeat_minutes,
-    max_diff_lines,
-    protected_paths,
-    command,
-    sandbox,
-    network
-  } = polecat2;
-  const job_timeout_minutes = Math.min(MAX_JOB_MINUTES, timeout_minutes + JOB_HEADROOM_MINUTES);
-  return JSON.stringify({
-    agent,
-    model,
-    max_turns,
-    timeout_minutes,
-    max_cost_usd,
-    heartbeat_minutes,
-    max_diff_lines,
-    protected_paths,
-    command,
-    sandbox,
-    network,
-    job_timeout_minutes
-  });
-}
-function limitsHash(limits2) {
-  return `sha256:${createHash3("sha256").update(limits2, "utf8").digest("hex")}`;
-}
-function polecatInputs(assignment, polecat2) {
-  return {
-    bead: assignment.bead,
-    molecule: assignment.molecule,
-    polecat: assignment.polecat,
-    attempt: String(assignment.attempt),
-    limits: polecatLimits(polecat2)
-  };
-}
-function polecatRunName(assignment) {
-  return `polecat ${assignment.polecat} \xB7 ${assignment.bead} \xB7 attempt ${assignment.attempt}`;
-}
-
-// app/town/sling-vars.ts
-function slingVars(input2) {
-  const pr = gastownMetadata(input2.bead).pr;
-  return {
-    ...input2.given,
-    feature: input2.given.feature ?? `issue #${input2.issue}`,
-    issue: String(input2.issue),
-    bead: input2.bead.id,
-    polecat: input2.polecat,
-    branch: polecatBranch(input2.polecat, input2.bead.id),
-    base_branch: input2.baseBranch,
-    ...typeof pr === "number" && Number.isSafeInteger(pr) && pr > 0 ? { pr: String(pr) } : {}
-  };
-}
-
-// app/town/sling.ts
-var DISPATCH_GRACE_MS = 2 * 6e4;
-function sling2(ledger2, input2) {
-  const found = beadByExternalRef(ledger2, input2.issue.url);
-  if (input2.issue.state === "closed" || found && beadStatus(found) === "closed") {
-    return { ledger: ledger2, outcome: { kind: "closed", bead: found } };
-  }
-  const now = timestamp2(input2.now);
-  if (found && beadStatus(found) === "hooked") return slingHooked(ledger2, found, input2);
-  const imported = found === void 0;
-  const prefix = ledgerPrefix(input2.config.ledger.prefix ?? void 0, ledger2.records.keys()) ?? input2.fallbackPrefix;
-  const bead = found ?? importedBead(ledger2, input2, prefix);
-  const withBead = imported ? ledger2.withBead(bead) : ledger2;
-  const polecat2 = gastownString(bead, "polecat") ?? freePolecatName(input2.config.polecat.name_pool, namesInUse(withBead));
-  const proto = input2.cook(input2.formula, slingVars({
-    issue: input2.issue.number,
-    bead,
-    polecat: polecat2,
-    baseBranch: input2.baseBranch,
-    given: input2.vars
-  }));
-  const poured = pour(withBead, proto, bead.id, { now: input2.now, actor: input2.slungBy, prefix });
-  const pouredBead = poured.ledger.get(bead.id);
-  const slungBy = { polecat: polecat2, slung_by: input2.slungBy, slung_at: now, attempts_before_sling: attemptOf(bead) || void 0 };
-  const hooked = hookedBeads(withBead).length;
-  if (hooked >= input2.config.limits.max_polecats) {
-    if (gastownString(bead, "waiting_since") !== void 0 && poured.ledger === withBead) {
-      return { ledger: ledger2, outcome: { kind: "waiting", bead, imported, hooked } };
-    }
-    const waiting = withGastownMetadata(pouredBead, { ...slungBy, waiting_since: gastownString(bead, "waiting_since") ?? now });
-    return {
-      ledger: poured.ledger.withBead({ ...waiting, updated_at: now }),
-      outcome: { kind: "waiting", bead: waiting, imported, hooked }
-    };
-  }
-  const hook2 = hookedForNextAttempt(withGastownMetadata(pouredBead, slungBy), polecat2, input2.config, now);
-  return {
-    ledger: poured.ledger.withBead(hook2),
-    outcome: {
-      kind: "dispatch",
-      reason: poured.created ? "new" : "resume",
-      bead: hook2,
-      assignment: { bead: bead.id, molecule: poured.root, polecat: polecat2, attempt: attemptOf(hook2) },
-      imported
-    }
-  };
-}
-function importedBead(ledger2, input2, prefix) {
-  const bead = beadFromIssue(ledger2, input2.issue, { prefix, now: input2.now, actor: input2.slungBy });
-  return input2.config.mirror.enabled ? linkedAtImport(bead, input2.issue.id) : bead;
-}
-function hookedForNextAttempt(bead, polecat2, config2, now) {
-  return withGastownMetadata(
-    { ...bead, status: "hooked", assignee: `${POLECAT_ASSIGNEE_PREFIX}${polecat2}`, updated_at: now },
-    {
-      attempt: attemptOf(bead) + 1,
-      dispatched_at: now,
-      limits_hash: limitsHash(polecatLimits(config2.polecat)),
-      ...UNCLAIMED,
-      waiting_since: void 0,
-      exit: void 0,
-      exit_reason: void 0,
-      exit_blocker: void 0
-    }
-  );
-}
-function slingHooked(ledger2, bead, input2) {
-  const attempt = attemptOf(bead);
-  const observed = input2.observedRun;
-  if (observed === void 0 || observed.attempt !== attempt) return alreadyHooked(ledger2, bead, "dispatching");
-  if (!input2.retry) {
-    if (observed.live) return alreadyHooked(ledger2, bead, "running");
-    if (dispatchedWithinGrace(bead, input2.now)) return alreadyHooked(ledger2, bead, "dispatching");
-  }
-  const attempts = attemptsSinceSling(bead);
-  if (!input2.retry && attempts >= input2.config.witness.max_attempts) {
-    const released = escalatedBead(bead, input2.now, `no polecat run was seen ${afterAttemptsText(attempts, input2.config)}`);
-    return { ledger: ledger2.withBead(released), outcome: { kind: "escalate", bead: released, attempts } };
-  }
-  const next = nextAttempt(bead, input2.now, input2.config);
-  const retried = input2.retry ? withGastownMetadata(next.bead, { attempts_before_sling: attempt || void 0, witness_rung: void 0, witness_at: void 0 }) : next.bead;
-  return {
-    ledger: ledger2.withBead(retried),
-    outcome: { kind: "dispatch", reason: "retry", bead: retried, imported: false, assignment: next.assignment }
-  };
-}
-function nextAttempt(bead, now, config2) {
-  const molecule = gastownString(bead, "molecule");
-  const polecat2 = gastownString(bead, "polecat");
-  if (molecule === void 0 || polecat2 === void 0) {
-    throw new Error(`${bead.id} is hooked but its metadata.gastown has no ${molecule === void 0 ? "molecule" : "polecat"}`);
-  }
-  const attempt = attemptOf(bead) + 1;
-  const at = timestamp2(now);
-  const next = withGastownMetadata({ ...bead, updated_at: at }, {
-    attempt,
-    dispatched_at: at,
-    limits_hash: limitsHash(polecatLimits(config2.polecat)),
-    ...UNCLAIMED
-  });
-  return { bead: next, assignment: { bead: bead.id, molecule, polecat: polecat2, attempt } };
-}
-function escalatedBead(bead, now, reason) {
-  return withGastownMetadata(
-    { ...unhooked(bead), updated_at: timestamp2(now) },
-    { dispatched_at: void 0, ...UNCLAIMED, exit: "ESCALATE", exit_reason: reason }
-  );
-}
-var UNCLAIMED = { run_id: void 0, run_url: void 0, started_at: void 0 };
-function alreadyHooked(ledger2, bead, why) {
-  return { ledger: ledger2, outcome: { kind: "already-hooked", bead, why } };
-}
-function dispatchedWithinGrace(bead, now) {
-  const dispatchedAt = Date.parse(gastownString(bead, "dispatched_at") ?? "");
-  return Number.isFinite(dispatchedAt) && now.getTime() - dispatchedAt < DISPATCH_GRACE_MS;
-}
-function attemptOf(bead) {
-  const attempt = gastownMetadata(bead).attempt;
-  return typeof attempt === "number" && Number.isInteger(attempt) && attempt > 0 ? attempt : 0;
-}
-function attemptsSinceSling(bead) {
-  const before = gastownMetadata(bead).attempts_before_sling;
-  const base = typeof before === "number" && Number.isInteger(before) && before > 0 ? before : 0;
-  return Math.max(0, attemptOf(bead) - base);
-}
-function afterAttemptsText(attempts, config2) {
-  return `after ${attempts} attempt${attempts === 1 ? "" : "s"} since it was slung (witness.max_attempts is ${config2.witness.max_attempts})`;
-}
-function unhooked(bead) {
-  const { assignee: _assignee, ...rest } = bead;
-  return { ...rest, status: "open" };
-}
-
 // app/town/sling-label.ts
 function readSlingLabel(label, configured) {
   if (label === configured) return { formula: void 0 };
@@ -56079,6 +56079,7 @@ var ESCALATED_LABEL = "gt:escalated";
 
 // app/town/publish-exit.ts
 var QUEUE_LABEL = "gt:queue";
+var FIX_NEEDED_LABEL = "gt:fix-needed";
 var PUBLISH_CLAIM_MS = 2 * 6e4;
 function issueNumberOf(bead) {
   const match = /\/issues\/(\d+)$/.exec(bead.external_ref ?? "");
@@ -57961,7 +57962,6 @@ var RepositoryTowns = class {
 };
 
 // app/handlers/refinery-outcomes.ts
-var FIX_NEEDED_LABEL = "gt:fix-needed";
 var FIX_FORMULA = "mol-polecat-fix";
 var CONFLICT_FORMULA = "mol-polecat-conflict-resolve";
 var EJECTED_WHY = {
@@ -58276,6 +58276,8 @@ var BaseRefinery = class {
   rig;
   repo;
   rules;
+  /** The last verdict read found command gates and no run of them. */
+  gatesMissing = false;
   async carryOn() {
     for (let move = 0; move < MOST_MOVES; move++) {
       const ledger2 = (await this.town.store.read()).ledger;
@@ -58351,15 +58353,31 @@ var BaseRefinery = class {
     this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(after, testing)}) built on \`${branch}\` at ${built.sha.slice(0, 12)}.`);
     const pull = this.town.config.refinery.mode === "review" ? await this.openRefineryPull(after, testing, { kind: "testing" }) : void 0;
     await this.show(testing, { kind: "testing", base: this.base, attempt: testing.attempt, staging: branch, ...pull ? { refineryPull: pull } : {} }, trialRequests(after, testing));
+    await this.dispatchGates(trial);
+  }
+  /** The command gates' workflow dispatched at the trial's staging branch, when there are command gates. */
+  async dispatchGates(trial) {
     const { commands, workflow } = this.town.config.refinery.gates;
-    if (commands.length > 0) {
-      await dispatchWorkflow(this.town.github, {
-        ...this.repo,
-        workflow,
-        ref: branch,
-        inputs: { commands: JSON.stringify(commands), attempt: String(trial.attempt), base: this.base }
-      });
-    }
+    if (commands.length === 0) return;
+    await dispatchWorkflow(this.town.github, {
+      ...this.repo,
+      workflow,
+      ref: stagingBranch(this.base, trial.attempt),
+      inputs: { commands: JSON.stringify(commands), attempt: String(trial.attempt), base: this.base }
+    });
+  }
+  /**
+   * The gates dispatched again when, past DISPATCH_GRACE_MS since they were last dispatched, no run
+   * of them has started: the dispatch failed (a 5xx after the batch was recorded built) or its run
+   * was lost. Once a grace, and by whichever run records it first. Otherwise the batch would wait
+   * out `refinery.timeout_minutes` for gates that never run.
+   */
+  async askGatesAgain(trial) {
+    if (this.now.getTime() - Date.parse(trial.gatesAskedAt ?? trial.since) < DISPATCH_GRACE_MS) return;
+    const { changed } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base}: its gates dispatched again`, (current) => noteTrial(current, { ...this.update(trial), ...this.write(current), set: { gatesAskedAt: timestamp2(this.now) } }));
+    if (!changed) return;
+    this.said.push(`${this.base}: batch ${trial.attempt}'s gates had not started, so they were dispatched again.`);
+    await this.dispatchGates(trial);
   }
   /** Opens (or refreshes) the refinery pull request of a trial, and records it. */
   async openRefineryPull(ledger2, trial, state) {
@@ -58431,6 +58449,7 @@ var BaseRefinery = class {
         const outdated = trialOutdated(ledger2, trial);
         if (outdated !== void 0) return await this.rebuild(ledger2, trial, outdated);
         const verdict = await this.verdict(trial);
+        if (this.gatesMissing) await this.askGatesAgain(trial);
         return await this.onVerdict(ledger2, trial, verdict, waited);
       }
       case "review": {
@@ -58463,6 +58482,7 @@ var BaseRefinery = class {
     const required2 = checks ? await this.requiredContexts() : [];
     const commands = gates.commands.length > 0;
     const gatesRun = commands ? await gatesRunOn(this.town.github, this.repo, gates.workflow, sha) : void 0;
+    this.gatesMissing = commands && gatesRun === void 0;
     return stagingVerdict({ checkRuns, statuses: statuses ?? [], required: required2, checks, commands, ...gatesRun ? { gatesRun } : {} });
   }
   async onVerdict(ledger2, trial, verdict, waited) {
