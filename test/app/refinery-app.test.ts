@@ -300,6 +300,22 @@ describe("two refinery runs on one base", () => {
     expect(await tipOf(town, "gastown-refinery/main/2")).toBeUndefined();
   });
 
+  it("in direct mode, records a batch whose staging commit the base already is as landed, when it would build it again", async () => {
+    town = await startTown({ files: settings(`  mode: direct\n${COMMAND_GATES}`) });
+    const first = await openPull(town, "ann", "fix/pumps", "pumps.txt");
+    await command("/queue", first);
+    await refine(town);
+    // Another run moved the base to the staging commit, and lost its record of it.
+    const staging = await tipOf(town, "gastown-refinery/main/1") as string;
+    await town.as("mayor", "PATCH", `/repos/${REPO}/git/refs/heads/main`, { sha: staging, force: false });
+    await editLedger(town, "mayor", "moved", (ledger) => {
+      const request = beadByExternalRef(ledger, queueRef(REPO, first)) as Bead;
+      return ledger.withBead(withGastownMetadata(request, { head_sha: "f".repeat(40) }));
+    });
+    expect(await refineSaid(town)).toEqual([`main: batch 1 landed in \`main\` at ${staging.slice(0, 12)}: #${first}.`]);
+    expect(await mergeRequest(first)).toMatchObject({ status: "closed", close_reason: "landed" });
+  });
+
   it("records as landed what the losing run built again after the winner merged it: the heads are in the base, so nothing is opened", async () => {
     town = await startTown({ files: settings(COMMAND_GATES) });
     const { first, main } = await mergedByTheWinner();
