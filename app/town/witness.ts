@@ -123,8 +123,9 @@ export function witnessLook(input: WitnessInput): WitnessDecision {
   const bead = input.ledger.get(input.bead);
   if (!bead) return orphan(input, "not-in-ledger", `${input.bead} is not in the ledger`);
   if (beadStatus(bead) !== "hooked") {
-    // The run that recorded the bead's exit, still ending its job (its mail, its post step): it stops by itself, as a success.
-    if (run && run.status !== "completed" && exitedBy(bead, run)) return nothing("finishing", `run ${run.id} recorded ${bead.id}'s exit and is ending its job`);
+    // The run that recorded the bead's exit, still ending its job (its mail, its post step): it
+    // stops by itself, as a success. One still going minutes after is hung, and cancelled.
+    if (run && run.status !== "completed" && endingItsJob(bead, run, input.now)) return nothing("finishing", `run ${run.id} recorded ${bead.id}'s exit and is ending its job`);
     return orphan(input, "not-hooked", `${bead.id} is ${beadStatus(bead)}, not hooked`);
   }
   const seen = hookSeen(bead);
@@ -254,10 +255,14 @@ function nothing(why: NothingReason, detail: string): WitnessDecision {
   return { kind: "nothing", why, detail };
 }
 
-/** Whether the bead's recorded exit is this run's: the run that claimed its current attempt. */
-function exitedBy(bead: Bead, run: WitnessRun): boolean {
+/** How long a run may go on after recording its exit: its mail and post step take seconds. */
+export const ENDING_GRACE_MS = 2 * 60_000;
+
+/** Whether the bead's exit was recorded by this run (the one that claimed its current attempt) within ENDING_GRACE_MS. */
+function endingItsJob(bead: Bead, run: WitnessRun, now: Date): boolean {
   const meta = gastownMetadata(bead);
-  return typeof meta.exit === "string" && meta.run_id === run.id && run.attempt === attemptOf(bead);
+  const at = Date.parse(gastownString(bead, "exit_at") ?? "");
+  return typeof meta.exit === "string" && meta.run_id === run.id && run.attempt === attemptOf(bead) && now.getTime() - at < ENDING_GRACE_MS;
 }
 
 /** A run that does not hold its bead's hook: cancelled while it lives, else none of the witness's business. */

@@ -106,17 +106,20 @@ describe("orphan runs", () => {
     expect(witnessMutation(released, decision, input)).toEqual({ ledger: released, digest: undefined, applied: true });
   });
 
-  it("leaves the run that recorded its bead's exit to end its job, and cancels any other live run of the bead", () => {
+  it("leaves the run that recorded its bead's exit to end its job for a while, and cancels any other live run of the bead", () => {
     const claimed = hookedAndClaimed();
     const { id, molecule } = claimed;
     const ledger = closeStep(closeStep(claimed.ledger, molecule, "load", minutesAfter(NOW, 10)), molecule, "implement", minutesAfter(NOW, 20));
     const exited = recordPolecatExit(ledger, { exit: "COMPLETED", reason: "Added the thing.", workTip: WORK_TIP, at: minutesAfter(NOW, 25) }, {
       bead: id, molecule, polecat: "furiosa", rig: RIG, turns: 12, costUsd: 0.5,
     }).ledger;
-    expect(witnessLook(look(exited, id, { run: run({ status: "in_progress" }) })))
-      .toEqual({ kind: "nothing", why: "finishing", detail: `run 101 recorded ${id}'s exit and is ending its job` });
-    expect(witnessLook(look(exited, id, { run: run({ id: 999 }) })))
+    const soon = { run: run({ status: "in_progress" }), now: minutesAfter(NOW, 26) };
+    expect(witnessLook(look(exited, id, soon))).toEqual({ kind: "nothing", why: "finishing", detail: `run 101 recorded ${id}'s exit and is ending its job` });
+    expect(witnessLook(look(exited, id, { ...soon, run: run({ id: 999 }) })))
       .toEqual({ kind: "cancel-run", bead: id, runId: 999, why: `${id} is in_progress, not hooked` });
+    // Still going minutes after its exit, it is hung: cancelled.
+    expect(witnessLook(look(exited, id, { ...soon, now: minutesAfter(NOW, 28) })))
+      .toEqual({ kind: "cancel-run", bead: id, runId: 101, why: `${id} is in_progress, not hooked` });
   });
 
   it("cancels a live run of an older attempt", () => {
