@@ -55651,7 +55651,7 @@ function witnessLook(input2) {
   const bead = input2.ledger.get(input2.bead);
   if (!bead) return orphan(input2, "not-in-ledger", `${input2.bead} is not in the ledger`);
   if (beadStatus(bead) !== "hooked") {
-    if (run2 && run2.status !== "completed" && exitedBy(bead, run2)) return nothing("finishing", `run ${run2.id} recorded ${bead.id}'s exit and is ending its job`);
+    if (run2 && run2.status !== "completed" && endingItsJob(bead, run2, input2.now)) return nothing("finishing", `run ${run2.id} recorded ${bead.id}'s exit and is ending its job`);
     return orphan(input2, "not-hooked", `${bead.id} is ${beadStatus(bead)}, not hooked`);
   }
   const seen = hookSeen(bead);
@@ -55767,9 +55767,11 @@ function sameHook(a, b) {
 function nothing(why, detail) {
   return { kind: "nothing", why, detail };
 }
-function exitedBy(bead, run2) {
+var ENDING_GRACE_MS = 2 * 6e4;
+function endingItsJob(bead, run2, now) {
   const meta3 = gastownMetadata(bead);
-  return typeof meta3.exit === "string" && meta3.run_id === run2.id && run2.attempt === attemptOf(bead);
+  const at = Date.parse(gastownString(bead, "exit_at") ?? "");
+  return typeof meta3.exit === "string" && meta3.run_id === run2.id && run2.attempt === attemptOf(bead) && now.getTime() - at < ENDING_GRACE_MS;
 }
 function orphan(input2, why, detail) {
   const { run: run2 } = input2;
