@@ -4,7 +4,8 @@
 // fast-forward). Each pull request's head is a parent of its merge commit, so when the batch lands
 // GitHub sees every head reachable from the base and marks each pull request merged. A head that
 // conflicts (409) or that GitHub refuses to merge (403: a change to a workflow file, which no
-// token of ours may push) is left out and reported; the rest go on.
+// token of ours may push) is left out and reported; the rest go on. A head the base holds already
+// (GitHub merges nothing: 204) is reported too, so its merge request is recorded as landed.
 // https://docs.github.com/en/rest/branches/branches#merge-a-branch
 import { refusalOf, statusOf, type GitHubClient } from "./github-client.js";
 import type { RepoRef } from "./issue-comments.js";
