@@ -58,8 +58,8 @@ export async function buildStaging(github: GitHubClient, repo: RepoRef, staging:
   return { sha, leftOut, inBase };
 }
 
-/** Whether `head` is in the history of `base`. */
-async function baseHolds(github: GitHubClient, repo: RepoRef, base: string, head: string): Promise<boolean> {
+/** Whether `head` is in the history of `base` (or is it). */
+export async function baseHolds(github: GitHubClient, repo: RepoRef, base: string, head: string): Promise<boolean> {
   const { data } = await github.request("GET /repos/{owner}/{repo}/compare/{basehead}", { owner: repo.owner, repo: repo.repo, basehead: `${base}...${head}`, per_page: 1 });
   const status = (data as { status?: string }).status;
   return status === "identical" || status === "behind";

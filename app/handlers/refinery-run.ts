@@ -22,7 +22,7 @@ import { branchTip } from "../github/branch-refs.js";
 import { replyToIssue } from "../github/issue-comments.js";
 import { dispatchWorkflow } from "../github/polecat-runs.js";
 import { showQueueState } from "../github/queue-check-run.js";
-import { buildStaging, deleteStaging } from "../github/staging-build.js";
+import { baseHolds, buildStaging, deleteStaging } from "../github/staging-build.js";
 import { baseRules, checkRunsOn, gatesRunOn, statusesOn, type BaseRules } from "../github/staging-facts.js";
 import { beadStatus } from "../ledger/bead-schema.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
@@ -56,8 +56,12 @@ export type RefineryReport =
 /** Moves one step may make on a base: enough to go from a verdict through landing to the next batch's start. */
 const MOST_MOVES = 8;
 
-/** A batch still `building` this long after it began lost its builder (a runner gone): it is built again. */
-const BUILD_GRACE_MS = 10 * 60_000;
+/**
+ * A batch still `building` this long after it began lost its builder (a runner gone, a request
+ * that failed midway): it is built again. A build is a few API requests, done in seconds; were
+ * two builders to overlap, the first's record of its build finds the trial moved on.
+ */
+const BUILD_GRACE_MS = 2 * 60_000;
 
 export async function runRefinery(ref: RepositoryRef, deps: AppDependencies, botLogin: string, wake: RefineryWake = {}): Promise<RefineryReport> {
   const opened = await openTown(ref, deps);
@@ -384,8 +388,9 @@ class BaseRefinery {
     // which moved the base itself: recorded as landed, not built again without it.
     const pull = trial.pr === undefined ? undefined : await readRefineryPull(this.town, trial.pr);
     if (pull?.merged) return await this.landedBy(trial, pull);
-    if (trial.pr === undefined && trial.stagingSha !== undefined && baseSha === trial.stagingSha) {
-      return await this.landed(trial, baseSha, `\`${this.base}\` at ${baseSha.slice(0, 12)}`);
+    // The base holds the staging commit: landed by a merge, its pull request perhaps not shown merged yet.
+    if (trial.stagingSha !== undefined && await baseHolds(this.town.github, this.repo, baseSha, trial.stagingSha)) {
+      return await this.landed(trial, baseSha, trial.pr === undefined ? `\`${this.base}\` at ${baseSha.slice(0, 12)}` : `#${trial.pr}`);
     }
     let rebuilt: TrialState | undefined;
     const { changed, ledger: rebuiltIn } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built again: ${why}`, (current) => {
