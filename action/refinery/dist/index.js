@@ -58235,7 +58235,7 @@ async function appendDigests(store, state, digests) {
 
 // app/handlers/refinery-run.ts
 var MOST_MOVES = 8;
-var BUILD_GRACE_MS = 10 * 6e4;
+var BUILD_GRACE_MS = 2 * 6e4;
 async function runRefinery(ref, deps, botLogin, wake = {}) {
   const opened = await openTown(ref, deps);
   if (opened.kind === "off") return { kind: "off", why: opened.reason };
@@ -58532,8 +58532,8 @@ var BaseRefinery = class {
     if (baseSha === void 0) return false;
     const pull = trial.pr === void 0 ? void 0 : await readRefineryPull(this.town, trial.pr);
     if (pull?.merged) return await this.landedBy(trial, pull);
-    if (trial.pr === void 0 && trial.stagingSha !== void 0 && baseSha === trial.stagingSha) {
-      return await this.landed(trial, baseSha, `\`${this.base}\` at ${baseSha.slice(0, 12)}`);
+    if (trial.stagingSha !== void 0 && await baseHolds(this.town.github, this.repo, baseSha, trial.stagingSha)) {
+      return await this.landed(trial, baseSha, trial.pr === void 0 ? `\`${this.base}\` at ${baseSha.slice(0, 12)}` : `#${trial.pr}`);
     }
     let rebuilt;
     const { changed, ledger: rebuiltIn } = await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} built again: ${why}`, (current) => {
