@@ -31,7 +31,7 @@ import type { Ledger } from "../ledger/ledger.js";
 import { MERGE_REQUEST_TYPE, mergeRequestOf, pullTitleOf, queueOrder, type MergeRequest } from "../town/merge-queue.js";
 import {
   abandonTrial, advanceTrial, dequeueTrial, noteTrial, rebuildTrial, recordBuild, recordLanded, recordVerdict, slotOf, startTrial,
-  trialOutdated, trialRequests, type TrialState,
+  trialOutdated, trialRequests, type Landed, type TrialState,
 } from "../town/refinery.js";
 import { gatesText, mergeDigest, refineryPullBody, refineryPullTitle, type BatchLine, type RefineryPullState } from "../town/refinery-texts.js";
 import { queuedDisplay, type QueueDisplay, type RefineryPull as RefineryPullLink } from "../town/queue-display.js";
@@ -175,7 +175,7 @@ class BaseRefinery {
       if (still === undefined || still.attempt !== trial.attempt) return out.ledger;
       return advanceTrial(out.ledger, { ...this.update(trial), ...this.write(current), to: "testing", set: { stagingSha: built.sha } });
     }, {
-      files: (state) => appendDigests(this.town.store, state, (found?.landed ?? []).map((l) => mergeDigest({ request: l.request, ...(l.work ? { work: l.work } : {}), mergedAt, where }))),
+      files: (state) => appendDigests(this.town.store, state, mergeDigests(found?.landed ?? [], mergedAt, where)),
     });
     const after = written.state.ledger;
     if (written.changed && found !== undefined) {
@@ -490,7 +490,7 @@ class BaseRefinery {
       return out.ledger;
     }, {
       // Made from the same state the mutation just was, so `landed` is this attempt's.
-      files: (state) => appendDigests(this.town.store, state, landed.map((l) => mergeDigest({ request: l.request, ...(l.work ? { work: l.work } : {}), mergedAt, where }))),
+      files: (state) => appendDigests(this.town.store, state, mergeDigests(landed, mergedAt, where)),
     });
     if (!written.changed) return false;
     this.said.push(`${this.base}: batch ${trial.attempt} landed in ${where}: ${landed.map((l) => `#${l.request.number}`).join(", ")}.`);
@@ -501,6 +501,11 @@ class BaseRefinery {
     if (trial.pr === undefined) await deleteStaging(this.town.github, this.repo, stagingBranch(this.base, trial.attempt));
     return true;
   }
+}
+
+/** The `merge` digest of each landed merge request. */
+function mergeDigests(landed: readonly Landed[], mergedAt: Date, where: string) {
+  return landed.map((l) => mergeDigest({ request: l.request, ...(l.work ? { work: l.work } : {}), mergedAt, where }));
 }
 
 /** The merge request bead's title (`Merge #N: <title>`). */

@@ -22,7 +22,7 @@ import { gastownMetadata, withGastownMetadata } from "../molecules/gastown-metad
 import { timestamp } from "../molecules/pour.js";
 import { leaveQueue, mergeRequestFor, mergeRequestOf, queueOrder, recordTry, type MergeRequest } from "./merge-queue.js";
 import { afterTrial, estimateFailureRate, estimateFlakeRate, nextTrial, worthConfirming, type QueueOutcome, type Trial } from "./refinery-batching.js";
-import { owingSendBack, type OwedSendBack } from "./send-back.js";
+import { owingSendBack } from "./send-back.js";
 import type { RedGate } from "./staging-verdict.js";
 
 export const REFINERY_SLOT_TYPE = "slot";
@@ -314,7 +314,7 @@ export function recordBuild(ledger: Ledger, update: TrialUpdate & {
   for (const { id, why, text } of update.ejected) {
     const request = mergeRequestOf(next.get(id) as Bead);
     if (request === undefined) continue;
-    next = owing(leaveQueue(next, request.repo, request.number, { reason: "ejected", why: text, now: update.now }), id, { why });
+    next = owingSendBack(leaveQueue(next, request.repo, request.number, { reason: "ejected", why: text, now: update.now }), id, { why });
     ejected.push({ request, why });
   }
   const landed: Landed[] = [];
@@ -395,7 +395,7 @@ export function recordVerdict(ledger: Ledger, update: TrialUpdate & { readonly v
     const request = mergeRequestOf(next.get(id) as Bead);
     if (request === undefined) continue;
     next = leaveQueue(recordTry(next, id, update.now), request.repo, request.number, { reason: "ejected", why: `failed: ${failing.join(", ") || "the gates"}`, now: update.now });
-    next = owing(next, id, { why: "failed", red: update.verdict.red ?? failing.map((name) => ({ name })), ...(trial.stagingSha ? { staging_sha: trial.stagingSha } : {}) });
+    next = owingSendBack(next, id, { why: "failed", red: update.verdict.red ?? failing.map((name) => ({ name })), ...(trial.stagingSha ? { staging_sha: trial.stagingSha } : {}) });
     ejected.push({ request, why: "failed" });
   }
   return {
@@ -449,12 +449,6 @@ export function dequeueTrial(ledger: Ledger, update: TrialUpdate & { readonly wh
   const dequeued = trialRequests(ledger, trial);
   for (const request of dequeued) next = leaveQueue(next, request.repo, request.number, { reason: "dequeued", why: update.why, now: update.now });
   return { ledger: withSlot(next, withoutTrial(slot), update), dequeued };
-}
-
-/** The ejected merge request owing its send-back (send-back.ts). */
-function owing(ledger: Ledger, id: string, owed: OwedSendBack): Ledger {
-  const bead = ledger.get(id);
-  return bead === undefined ? ledger : ledger.withBead(owingSendBack(bead, owed));
 }
 
 function remember(recent: readonly QueueOutcome[], more: readonly QueueOutcome[]): QueueOutcome[] {

@@ -36,9 +36,10 @@ export interface SendBack {
  */
 export const SEND_BACK_GRACE_MS = 2 * 60_000;
 
-/** The merge-request bead owing its send-back. */
-export function owingSendBack(bead: Bead, owed: OwedSendBack): Bead {
-  return withGastownMetadata(bead, { [SEND_BACK_FIELD]: owed });
+/** The merge-request bead `id` owing its send-back. */
+export function owingSendBack(ledger: Ledger, id: string, owed: OwedSendBack): Ledger {
+  const bead = ledger.get(id);
+  return bead === undefined ? ledger : ledger.withBead(withGastownMetadata(bead, { [SEND_BACK_FIELD]: owed }));
 }
 
 /** The merge-request bead's send-back, done: nothing is owed any more. */

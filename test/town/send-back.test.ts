@@ -14,11 +14,11 @@ const pull = (number: number): QueuedPull => ({
 });
 
 /** #number queued, then ejected at `minutes` with `why`, owing what `owed` says. */
-function ejected(number: number, owed: Parameters<typeof owingSendBack>[1], why = "conflict with main", ledger = Ledger.empty()) {
+function ejected(number: number, owed: Parameters<typeof owingSendBack>[2], why = "conflict with main", ledger = Ledger.empty()) {
   const queued = queuePull(ledger, pull(number), { by: "mayor", now: NOW, prefix: "gt" }).ledger;
   const left = leaveQueue(queued, REPO, number, { reason: "ejected", why, now: NOW });
   const bead = left.beads().find((b) => b.external_ref === `gastown:queue/${REPO}#${number}`) as Bead;
-  return { ledger: left.withBead(owingSendBack(bead, owed)), id: bead.id };
+  return { ledger: owingSendBack(left, bead.id, owed), id: bead.id };
 }
 
 describe("a send-back owed", () => {

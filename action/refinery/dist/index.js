@@ -54323,8 +54323,9 @@ function afterTrial(trial, green, rest, confirmRetries = 0) {
 // app/town/send-back.ts
 var SEND_BACK_FIELD = "send_back";
 var SEND_BACK_GRACE_MS = 2 * 6e4;
-function owingSendBack(bead, owed) {
-  return withGastownMetadata(bead, { [SEND_BACK_FIELD]: owed });
+function owingSendBack(ledger2, id2, owed) {
+  const bead = ledger2.get(id2);
+  return bead === void 0 ? ledger2 : ledger2.withBead(withGastownMetadata(bead, { [SEND_BACK_FIELD]: owed }));
 }
 function sendBackPaid(ledger2, id2) {
   const bead = ledger2.get(id2);
@@ -54512,7 +54513,7 @@ function recordBuild(ledger2, update) {
   for (const { id: id2, why, text: text2 } of update.ejected) {
     const request2 = mergeRequestOf(next.get(id2));
     if (request2 === void 0) continue;
-    next = owing(leaveQueue(next, request2.repo, request2.number, { reason: "ejected", why: text2, now: update.now }), id2, { why });
+    next = owingSendBack(leaveQueue(next, request2.repo, request2.number, { reason: "ejected", why: text2, now: update.now }), id2, { why });
     ejected.push({ request: request2, why });
   }
   const landed = [];
@@ -54573,7 +54574,7 @@ function recordVerdict(ledger2, update) {
     const request2 = mergeRequestOf(next.get(id2));
     if (request2 === void 0) continue;
     next = leaveQueue(recordTry(next, id2, update.now), request2.repo, request2.number, { reason: "ejected", why: `failed: ${failing.join(", ") || "the gates"}`, now: update.now });
-    next = owing(next, id2, { why: "failed", red: update.verdict.red ?? failing.map((name3) => ({ name: name3 })), ...trial.stagingSha ? { staging_sha: trial.stagingSha } : {} });
+    next = owingSendBack(next, id2, { why: "failed", red: update.verdict.red ?? failing.map((name3) => ({ name: name3 })), ...trial.stagingSha ? { staging_sha: trial.stagingSha } : {} });
     ejected.push({ request: request2, why: "failed" });
   }
   return {
@@ -54612,10 +54613,6 @@ function dequeueTrial(ledger2, update) {
   const dequeued = trialRequests(ledger2, trial);
   for (const request2 of dequeued) next = leaveQueue(next, request2.repo, request2.number, { reason: "dequeued", why: update.why, now: update.now });
   return { ledger: withSlot(next, withoutTrial(slot), update), dequeued };
-}
-function owing(ledger2, id2, owed) {
-  const bead = ledger2.get(id2);
-  return bead === void 0 ? ledger2 : ledger2.withBead(owingSendBack(bead, owed));
 }
 function remember(recent, more) {
   return [...recent, ...more].slice(-RECENT_OUTCOMES);
@@ -58025,10 +58022,10 @@ async function failingLog(town, red) {
   const log = failed === void 0 ? void 0 : await jobLog(town.github, { owner: town.owner, repo: town.repo, jobId: failed.id });
   return log === void 0 ? {} : { log };
 }
-async function resling(town, work, owing2, fix) {
+async function resling(town, work, owing, fix) {
   const number4 = issueNumberOf(work);
   if (number4 === void 0) {
-    await town.store.update(`Refinery: ${work.id} has no issue to sling again`, (ledger2) => sendBackPaid(ledger2, owing2));
+    await town.store.update(`Refinery: ${work.id} has no issue to sling again`, (ledger2) => sendBackPaid(ledger2, owing));
     return;
   }
   const { data } = await town.github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner: town.owner, repo: town.repo, issue_number: number4 });
@@ -58037,8 +58034,8 @@ async function resling(town, work, owing2, fix) {
   let outcome;
   const written = await town.store.update(`Refinery: ${work.id} back to its polecat with ${fix.formula} for #${fix.pr}`, (ledger2) => {
     outcome = void 0;
-    if (!owes(ledger2, owing2)) return ledger2;
-    const slung = sling2(sendBackPaid(ledger2, owing2), {
+    if (!owes(ledger2, owing)) return ledger2;
+    const slung = sling2(sendBackPaid(ledger2, owing), {
       issue: issue3,
       formula: fix.formula,
       vars: { failure_summary: fix.summary, pr: String(fix.pr) },
@@ -58063,13 +58060,13 @@ async function resling(town, work, owing2, fix) {
     `The merge queue sent pull request #${fix.pr} back: polecat **${polecat2}** works on it with \`${fix.formula}\` (attempt ${attempt}).`
   );
 }
-async function escalate(town, work, owing2, reason) {
+async function escalate(town, work, owing, reason) {
   const written = await town.store.update(`Refinery: ${work.id} escalated: ${reason}`, (ledger2) => {
     const bead = ledger2.get(work.id);
-    if (bead === void 0 || !owes(ledger2, owing2) || gastownString(bead, "exit_reason") === reason) return ledger2;
+    if (bead === void 0 || !owes(ledger2, owing) || gastownString(bead, "exit_reason") === reason) return ledger2;
     return ledger2.withBead(escalatedBead(bead, town.deps.clock(), reason));
   });
-  if (!owes(written.state.ledger, owing2)) return false;
+  if (!owes(written.state.ledger, owing)) return false;
   const number4 = issueNumberOf(work);
   if (number4 === void 0) return true;
   const slungBy = gastownString(work, "slung_by");
@@ -58335,7 +58332,7 @@ var BaseRefinery = class {
       if (still === void 0 || still.attempt !== trial.attempt) return out.ledger;
       return advanceTrial(out.ledger, { ...this.update(trial), ...this.write(current), to: "testing", set: { stagingSha: built.sha } });
     }, {
-      files: (state) => appendDigests(this.town.store, state, (found?.landed ?? []).map((l) => mergeDigest({ request: l.request, ...l.work ? { work: l.work } : {}, mergedAt, where })))
+      files: (state) => appendDigests(this.town.store, state, mergeDigests(found?.landed ?? [], mergedAt, where))
     });
     const after = written.state.ledger;
     if (written.changed && found !== void 0) {
@@ -58623,7 +58620,7 @@ var BaseRefinery = class {
       return out.ledger;
     }, {
       // Made from the same state the mutation just was, so `landed` is this attempt's.
-      files: (state) => appendDigests(this.town.store, state, landed.map((l) => mergeDigest({ request: l.request, ...l.work ? { work: l.work } : {}, mergedAt, where })))
+      files: (state) => appendDigests(this.town.store, state, mergeDigests(landed, mergedAt, where))
     });
     if (!written.changed) return false;
     this.said.push(`${this.base}: batch ${trial.attempt} landed in ${where}: ${landed.map((l) => `#${l.request.number}`).join(", ")}.`);
@@ -58634,6 +58631,9 @@ var BaseRefinery = class {
     return true;
   }
 };
+function mergeDigests(landed, mergedAt, where) {
+  return landed.map((l) => mergeDigest({ request: l.request, ...l.work ? { work: l.work } : {}, mergedAt, where }));
+}
 function titleOf(ledger2, request2) {
   return ledger2.get(request2.id)?.title ?? `Merge #${request2.number}`;
 }
