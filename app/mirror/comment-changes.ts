@@ -4,11 +4,18 @@
 // a deletion removes it. Text taken in is stored as written.
 //
 // Never taken in: comments on pull requests (no work bead), the App's own comments (its status
-// comments and replies, and the ledger's comments it posted, which the ledger has already), and
-// comments that hold one of Gas Town's slash commands. A command is a request to the App, which
-// answers it on the issue; it says nothing about the work itself, and agents reading the bead's
-// comments would otherwise see `/sling` and `/nudge` lines as discussion of their task (a nudge's
-// text already reaches them as a message bead).
+// comments and replies, and the ledger's comments it posted, which the ledger has already), a
+// bot's comment that carries one of Gas Town's markers, and comments that hold one of Gas Town's
+// slash commands. A command is a request to the App, which answers it on the issue; it says
+// nothing about the work itself, and agents reading the bead's comments would otherwise see
+// `/sling` and `/nudge` lines as discussion of their task (a nudge's text already reaches them
+// as a message bead).
+//
+// A town may speak under two logins: its App's, and `github-actions[bot]` where a workflow of it
+// (the patrol, gastown-app.yml) runs with its GITHUB_TOKEN; each pass knows only the login it acts
+// as. What the town writes carries a `<!-- gastown:… -->` marker (the status comment, a convoy's,
+// an exit, a ledger comment posted to the issue), so a bot's comment with one is the town's
+// whichever login wrote it. A person's comment that quotes a marker is still taken in.
 import { createHash } from "node:crypto";
 import { parseCommands } from "../commands/parse-commands.js";
 import type { Bead, Comment } from "../ledger/bead-schema.js";
@@ -31,9 +38,14 @@ export interface CommentChange {
     readonly html_url: string;
     readonly body: string;
     readonly author: string;
+    /** Whether a bot account wrote it: an App's (`<slug>[bot]`), `github-actions[bot]`. */
+    readonly byBot: boolean;
     readonly created_at: string;
   };
 }
+
+/** How every marker Gas Town writes into a comment begins (status-comment.ts, mirror-comments.ts, …). */
+const TOWN_MARKER = "<!-- gastown:";
 
 const ACTIONS: ReadonlySet<string> = new Set(["created", "edited", "deleted"]);
 
@@ -42,19 +54,25 @@ export function commentChangeOf(action: string, payload: unknown): CommentChange
   const issue = recordAt(payload, "issue");
   const comment = recordAt(payload, "comment");
   if (!ACTIONS.has(action) || typeof issue?.html_url !== "string" || issue.pull_request !== undefined) return undefined;
-  const author = loginOf(recordAt(comment, "user"));
+  const user = recordAt(comment, "user");
+  const author = loginOf(user);
   if (typeof comment?.id !== "number" || typeof comment.html_url !== "string" || !isTime(comment.created_at) || author === undefined) {
     return undefined;
   }
   return {
     kind: "comment", action: action as CommentChange["action"], issueUrl: issue.html_url,
-    comment: { id: comment.id, html_url: comment.html_url, body: typeof comment.body === "string" ? comment.body : "", author, created_at: comment.created_at },
+    comment: {
+      id: comment.id, html_url: comment.html_url, body: typeof comment.body === "string" ? comment.body : "", author,
+      // GitHub reserves the `[bot]` suffix for Apps' accounts, so a payload without `type` still tells.
+      byBot: user?.type === "Bot" || author.endsWith("[bot]"), created_at: comment.created_at,
+    },
   };
 }
 
 /** Whether the comment is the work's discussion rather than the App's doing or a request to it. */
 function takenIn(change: CommentChange, context: MirrorContext): boolean {
   if (change.comment.author === context.botLogin) return false;
+  if (change.comment.byBot && change.comment.body.includes(TOWN_MARKER)) return false;
   const parsed = parseCommands(change.comment.body);
   return parsed.commands.length === 0 && parsed.problems.length === 0;
 }

@@ -4,17 +4,20 @@
 // least recently updated first, from a watermark kept on the mirror's slot bead
 // (mirror-budget.ts): each comment listed is taken as the webhook it would have delivered last
 // (`created`, or `edited` once its `updated_at` moved past its `created_at`), by the webhook's own
-// rules (comment-changes.ts): the App's comments and slash commands never taken in, a comment
-// held (by `github_id`) never added twice, an edit changing only its text.
+// rules (comment-changes.ts): the town's comments (by the login this pass acts as, or by Gas
+// Town's marker in a bot's) and slash commands never taken in, a comment held (by `github_id`)
+// never added twice, an edit changing only its text.
 //
 // The watermark starts at the repair's first look (at the newest comment then, by GitHub's clock),
 // as the webhooks start when the mirror is switched on: comments made before are the issue's
 // history, which importing an issue does not take either (the newest is judged, being `since`
-// itself). It moves only when the comments since it fill a page: a look then lists the same
-// URL as the last, which GitHub answers 304, free, while nothing was made or edited; the
-// comments webhooks brought keep being listed until a page is full, and the page they fill is
-// what moving the watermark costs, one commit a page. Moving it to the newest comment listed is
-// safe because every comment listed was taken in or judged by the rules that always will.
+// itself, and so is any other made in the same second: GitHub's times are whole seconds, and
+// `since` includes its own). It moves only when the comments since it fill a page: a look then
+// lists the same URL as the last, which GitHub answers 304, free, while nothing was made or
+// edited; the comments webhooks brought keep being listed until a page is full, and the page
+// they fill is what moving the watermark costs, one commit a page. Moving it to the newest
+// comment listed is safe because every comment listed was taken in or judged by the rules that
+// always will.
 //
 // A deletion whose webhook was lost stays in the ledger: the listing has no deleted comments, and
 // an issue's `comments` count cannot tell one either, since it counts the App's comments, the
@@ -34,7 +37,7 @@ export interface ListedComment {
   /** The API URL of its issue (a pull request's too): `…/issues/<number>`. */
   readonly issue_url: string;
   readonly body?: string | null;
-  readonly user: { readonly login: string } | null;
+  readonly user: { readonly login: string; readonly type?: string } | null;
   readonly created_at: string;
   readonly updated_at: string;
 }

@@ -42,7 +42,9 @@ async function patrolRun(): Promise<{ id: number; token: string; env: Record<str
 
 /**
  * The pass's drift repair: the slung issue and its bead agree, and the one page of issues was read
- * whole; so were the comments, the first time from the newest (the pass's own status comment).
+ * whole; so were the comments, the first time from the newest (the pass's own status comment). The
+ * App's status comment from the sling is listed too when made in that same second, and is known
+ * as the town's by its marker, though the pass acts as github-actions[bot].
  */
 const MIRROR_LINE = "Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 0 issues imported, 1 recorded as in agreement; 3 pages read, 0 unchanged.";
 

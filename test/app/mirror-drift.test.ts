@@ -10,6 +10,7 @@ import { restClient } from "../../app/github/rest-client.js";
 import { runCli } from "../../app/cli/run-cli.js";
 import type { Bead } from "../../app/ledger/bead-schema.js";
 import { commentUuid } from "../../app/mirror/comment-changes.js";
+import { STATUS_MARKER } from "../../app/github/issue-comments.js";
 import type { Emulator } from "../emulator/emulator.js";
 import { call, commitOnBranch, FIXED_NOW, startFixedEmulator } from "../emulator/testing.js";
 
@@ -215,6 +216,25 @@ describe("the drift repair", () => {
     const counts = Object.values(github.counters);
     expect(counts.reduce((sum, c) => sum + c.requests - (c.notModified ?? 0), 0)).toBe(1);
     expect(describeDrift(idle)).toBe("Mirror: 0 beads brought up to date from GitHub, 0 issues edited, 0 issues imported; 2 pages read, 2 unchanged.");
+  });
+
+  it("never takes in the App's status comment on a pass that acts as github-actions[bot], in the second its first look starts at too", async () => {
+    // The patrol on its workflow's GITHUB_TOKEN, beside the App: each knows only its own login.
+    const patrol = { ...town, botLogin: "github-actions[bot]" };
+    await asAnn("POST", "/repos/octo/town/issues", { title: "Fix the pumps" });
+    await town.github.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      owner: "octo", repo: "town", issue_number: 1, body: `${STATUS_MARKER}\n<!-- gastown:bead town-a1 -->\n### Gas Town`,
+    });
+    const first = repaired(await repairDrift(patrol, cache));
+    expect(first.plan.watermark).toBe("2025-06-01T12:00:00Z");
+    expect(first.plan.commented).toEqual([]);
+
+    now = new Date("2025-06-01T12:05:00Z");
+    await town.github.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+      owner: "octo", repo: "town", comment_id: github.state.repos["octo/town"]?.issues[0]?.comments[0]?.id, body: `${STATUS_MARKER}\nWorking.`,
+    });
+    expect(repaired(await repairDrift(patrol, cache)).plan.commented).toEqual([]);
+    expect((await onlyBead()).comments).toBeUndefined();
   });
 
   it("makes the same repair once when run twice at once", async () => {

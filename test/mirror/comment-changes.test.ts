@@ -65,6 +65,12 @@ describe("issue comments taken into the bead", () => {
       (commentOf(p)["user"] as Record<string, unknown>)["login"] = "gastown[bot]";
     });
     expect(applyCommentChange(ledger, byApp, CONTEXT)).toBe(ledger);
+    // The town's status comment made by a workflow on its GITHUB_TOKEN: a bot's, with Gas Town's marker.
+    const byWorkflow = change("created", (p) => {
+      commentOf(p)["user"] = { ...(commentOf(p)["user"] as Record<string, unknown>), login: "github-actions[bot]", type: "Bot" };
+      commentOf(p)["body"] = "<!-- gastown:status -->\n<!-- gastown:bead hw-a1 -->\n### Gas Town";
+    });
+    expect(applyCommentChange(ledger, byWorkflow, CONTEXT)).toBe(ledger);
     const command = change("created", (p) => {
       commentOf(p)["body"] = "/sling\nplease";
     });

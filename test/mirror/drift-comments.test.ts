@@ -71,6 +71,29 @@ describe("comments listed by the drift repair", () => {
     expect(byDrift.ledger.get("gt-a1")?.comments).toEqual([taken(made)]);
   });
 
+  it("never takes in the town's comments made under its other login, the first look's second included", () => {
+    // A patrol on GITHUB_TOKEN looks first just after the App's status comment and its own, both
+    // in one second: GitHub's times are whole seconds, so `since` lists them both.
+    const second = "2026-12-02T08:00:00Z";
+    const status = "<!-- gastown:status -->\n<!-- gastown:bead gt-a1 -->\n### Gas Town";
+    const byApp = comment(21, status, { user: { login: "gastown[bot]", type: "Bot" }, created_at: second, updated_at: second });
+    const byPatrol = comment(22, `${status}\nThe witness restarted polecat nux.`, { user: { login: "github-actions[bot]", type: "Bot" }, created_at: second, updated_at: second });
+    const ledger = Ledger.empty().withBead(BEAD);
+    const first = { comments: [byApp, byPatrol], since: second, pageSize: 100, botLogin: "github-actions[bot]" };
+    const after = takeInComments(ledger, first, CONTEXT, { repository: REPO, slot: SLOT });
+    expect(after.commented).toEqual([]);
+    expect(after.ledger.get("gt-a1")?.comments).toBeUndefined();
+    expect(after.watermark).toBe(second);
+    // The App's own look, the other way round; and a ledger comment the mirror posted.
+    const posted = comment(23, "The valve sticks.\n\n<!-- gastown:comment 5c8f3a1e-2b7d-8c4e-9a10-3f6b2d7e8c91 -->", { user: { login: "github-actions[bot]" } });
+    const byTheApp = takeInComments(ledger, look([byPatrol, posted]), CONTEXT, { repository: REPO, slot: SLOT });
+    expect(byTheApp.commented).toEqual([]);
+    // A person who quotes a marker is still heard.
+    const quoted = comment(24, `It said:\n${status}`);
+    expect(takeInComments(ledger, { ...first, comments: [byApp, quoted] }, CONTEXT, { repository: REPO, slot: SLOT }).ledger.get("gt-a1")?.comments)
+      .toEqual([taken(quoted)]);
+  });
+
   it("takes the listing's comments for the bead that holds the issue only when it is mirrored", () => {
     const ledger = Ledger.empty().withBead({ ...BEAD, issue_type: "message" });
     const after = takeInComments(ledger, look([comment(12, "Hello.")]), CONTEXT, { repository: REPO, slot: SLOT });

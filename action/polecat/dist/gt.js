@@ -33970,12 +33970,14 @@ function quoted(text4) {
 
 // app/mirror/comment-changes.ts
 var GITHUB_ID_KEY = "github_id";
+var TOWN_MARKER = "<!-- gastown:";
 var ACTIONS = /* @__PURE__ */ new Set(["created", "edited", "deleted"]);
 function commentChangeOf(action, payload) {
   const issue2 = recordAt(payload, "issue");
   const comment = recordAt(payload, "comment");
   if (!ACTIONS.has(action) || typeof issue2?.html_url !== "string" || issue2.pull_request !== void 0) return void 0;
-  const author = loginOf(recordAt(comment, "user"));
+  const user = recordAt(comment, "user");
+  const author = loginOf(user);
   if (typeof comment?.id !== "number" || typeof comment.html_url !== "string" || !isTime(comment.created_at) || author === void 0) {
     return void 0;
   }
@@ -33983,11 +33985,20 @@ function commentChangeOf(action, payload) {
     kind: "comment",
     action,
     issueUrl: issue2.html_url,
-    comment: { id: comment.id, html_url: comment.html_url, body: typeof comment.body === "string" ? comment.body : "", author, created_at: comment.created_at }
+    comment: {
+      id: comment.id,
+      html_url: comment.html_url,
+      body: typeof comment.body === "string" ? comment.body : "",
+      author,
+      // GitHub reserves the `[bot]` suffix for Apps' accounts, so a payload without `type` still tells.
+      byBot: user?.type === "Bot" || author.endsWith("[bot]"),
+      created_at: comment.created_at
+    }
   };
 }
 function takenIn(change, context) {
   if (change.comment.author === context.botLogin) return false;
+  if (change.comment.byBot && change.comment.body.includes(TOWN_MARKER)) return false;
   const parsed = parseCommands(change.comment.body);
   return parsed.commands.length === 0 && parsed.problems.length === 0;
 }
