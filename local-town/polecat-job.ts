@@ -1,18 +1,24 @@
-// The polecat action run as a local runner's job runs it: as root, with the inputs its workflow
-// step maps and the runner's GITHUB_* variables, and, as a hosted runner is thrown away after
-// the job, the agent's user and the job's work directory made for this job and removed after it.
-import { chmod, mkdtemp } from "node:fs/promises";
+// The polecat action run as a local runner's job runs it: with the inputs its workflow step maps
+// and the runner's GITHUB_* variables, and, as a hosted runner is thrown away after the job, the
+// agent's user and the job's work directory made for this job and removed after it. As root the
+// agent gets a user of its own; as an ordinary user it runs as that user, kept apart by the
+// sandbox's user namespace (own-user.ts), or by nothing with --no-sandbox.
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../action/polecat/runner.js";
 import { restClient } from "../app/github/rest-client.js";
 import { DEFAULT_AGENT_CACHE, installAgent } from "../app/polecat/install-agent.js";
-import { agentUserName, createAgentUser, removeAgentUser } from "../app/polecat/agent-user.js";
-import { killAllProcessesOf } from "../app/polecat/user-processes.js";
+import type { AgentCgroup } from "../app/polecat/agent-cgroup.js";
+import { agentUserName, createAgentUser, removeAgentUser, stopAgentProcesses } from "../app/polecat/agent-user.js";
+import { ownAgentUser } from "../app/polecat/own-user.js";
 import { GT_BUNDLE, SANDBOX_INIT_BUNDLE } from "./town-paths.js";
 import type { JobContext, StepResult } from "./job-context.js";
 
 let users = 0;
+
+/** The runner's kill ends the agent's processes by user, or the action's own user's by their sandboxes. */
+const NO_CGROUP: AgentCgroup = { kind: "none", why: "the local runner's kill ends the agent's processes" };
 
 export interface PolecatJobOptions {
   /** Directories the agent reads besides its own (the stand-in agent's scripts). */
@@ -27,11 +33,12 @@ export async function runPolecatStep(inputs: Readonly<Record<string, string>>, j
   const workRoot = await mkdtemp(join(tmpdir(), "gastown-town-job-"));
   // The agent's user must be able to pass through to its workspace, as under /var/lib/gastown.
   await chmod(workRoot, 0o711);
-  const user = await createAgentUser(agentUserName(`town-${process.pid}-${++users}`), { home: join(workRoot, "home") });
+  const home = join(workRoot, "home");
+  const user = process.getuid?.() === 0 ? await createAgentUser(agentUserName(`town-${process.pid}-${++users}`), { home }) : ownAgentUser(home);
   let failed = false;
   // A killed runner takes its processes with it: the agent's end here, the action's own requests
   // fail on the run's token, expired once GitHub counts the job as failed.
-  const kill = () => void killAllProcessesOf(user);
+  const kill = () => void stopAgentProcesses(user, NO_CGROUP);
   job.signal.addEventListener("abort", kill);
   try {
     await run({ inputs: { ...inputs, ...options.inputs }, env: job.env }, {
@@ -44,6 +51,8 @@ export async function runPolecatStep(inputs: Readonly<Record<string, string>>, j
       sandboxInit: SANDBOX_INIT_BUNDLE,
       sandboxPaths: { readOnly: options.readOnly, writable: [] },
       agentUser: user,
+      // The town chose the agent's user above: the action is not to re-execute this process under sudo.
+      privileged: async () => undefined,
       installAgent: (pkg, cacheRoot) => installAgent(pkg, { cacheRoot: cacheRoot ?? options.agentCache ?? DEFAULT_AGENT_CACHE, log: (line) => job.log(line) }),
       // The post step's state is the runner's file; the local runner runs no post step.
       saveState: () => undefined,
@@ -52,8 +61,9 @@ export async function runPolecatStep(inputs: Readonly<Record<string, string>>, j
     });
   } finally {
     job.signal.removeEventListener("abort", kill);
-    await killAllProcessesOf(user);
-    await removeAgentUser(user, { paths: [workRoot] });
+    await stopAgentProcesses(user, NO_CGROUP);
+    if (user.own) await rm(workRoot, { recursive: true, force: true });
+    else await removeAgentUser(user, { paths: [workRoot] });
   }
   return { failed };
 }

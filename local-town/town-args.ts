@@ -3,7 +3,7 @@
 export interface TownArgs {
   /** Leave the town running at the end, its API on a port. */
   readonly keep: boolean;
-  /** Run the agent without the polecat sandbox (the only way without root). */
+  /** Run the agent without the polecat sandbox (where neither root nor user namespaces can make it). */
   readonly noSandbox: boolean;
   /** `claude`: Claude Code (the scripted model without ANTHROPIC_API_KEY); `command`: the stand-in script. */
   readonly agent: "claude" | "command";
@@ -20,10 +20,12 @@ export const TOWN_USAGE = `Usage: npm run town -- [--keep] [--quick] [--no-sandb
   --keep           leave the town running at the end: the emulator's API on a port for curl and gt,
                    and local-town/town-as.sh to comment /peek or /sling as a person
   --quick          sling with a two-step formula rather than mol-polecat-work's six steps
-  --no-sandbox     run the agent without the polecat sandbox (needed without root); every line says so
+  --no-sandbox     run the agent without the polecat sandbox (where neither root nor user namespaces
+                   can make it); every line says so
   --agent command  the stand-in agent script instead of Claude Code (no download, no model)
   --timeout N      give up after N seconds (600 unless given)
-  --agent-cache D  where to install Claude Code (/var/cache/gastown/agents unless given)
+  --agent-cache D  where to install Claude Code (/var/cache/gastown/agents as root,
+                   ~/.cache/gastown/agents otherwise, unless given)
 
 With ANTHROPIC_API_KEY set, the polecats use the real model; without, a scripted one.`;
 

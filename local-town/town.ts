@@ -1,10 +1,11 @@
 // `npm run town`: a whole Gas Town on this machine, told as it happens (see README, "Try it").
 // Effects only: the options, the checks, the terminal; the town is start-local-town.ts's.
 import { writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO } from "../test/app/app-harness.js";
 import { DEFAULT_AGENT_CACHE } from "../app/polecat/install-agent.js";
+import { probeSandbox } from "../app/polecat/sandbox/run-in-sandbox.js";
 import { startScriptedModelServer } from "../test/agents/scripted-model-server.js";
 import { installClaude } from "./agent-install.js";
 import { QUICK_FORMULA } from "./seed.js";
@@ -33,10 +34,13 @@ async function main(): Promise<number> {
     return 2;
   }
   const sandbox = !args.noSandbox;
-  if (process.getuid?.() !== 0) {
-    process.stderr.write(sandbox
-      ? "The local town runs each agent in the polecat sandbox, as a user of its own, which needs root: run `sudo npm run town`.\n"
-      : "Without root the local town cannot run the agent yet: the polecat action makes the agent's own user even without the sandbox. Run `sudo npm run town -- --no-sandbox`.\n");
+  const root = process.getuid?.() === 0;
+  // As root each agent gets a user of its own; as an ordinary user, a user namespace of its own,
+  // where the kernel lets an ordinary user make one.
+  const probe = sandbox ? await probeSandbox() : { ok: true as const };
+  if (!probe.ok) {
+    process.stderr.write(`The local town runs each agent in the polecat sandbox, and ${probe.why}\n`
+      + "Run `sudo npm run town`, or `npm run town -- --no-sandbox` to run the agents unisolated, as you.\n");
     return 1;
   }
   const started = Date.now();
@@ -46,7 +50,11 @@ async function main(): Promise<number> {
     lastTold = Date.now();
     process.stdout.write(`${marked(`${stamp()} ${line}`, sandbox)}\n`);
   };
-  if (!sandbox) say("The polecat sandbox is OFF (--no-sandbox): each agent runs unisolated, with the runner's network.");
+  if (!sandbox) {
+    say(`The polecat sandbox is OFF (--no-sandbox): each agent runs unisolated, with the runner's network${root ? "" : ", as you, with all your files and processes in its reach"}.`);
+  } else if (!root) {
+    say("Each agent runs in the polecat sandbox as you, kept apart by user namespaces (no root): no cgroup limits its memory or processes.");
+  }
 
   const chosen = await chooseAgent(args, say);
   const town = await startLocalTown({ ...chosen.town, sandbox, tell: say, ...(args.quick ? { label: `gt:sling/${QUICK_FORMULA}` } : {}) });
@@ -105,7 +113,7 @@ async function chooseAgent(args: TownArgs, say: (line: string) => void): Promise
       close: async () => undefined,
     };
   }
-  const agentCache = args.agentCache ?? DEFAULT_AGENT_CACHE;
+  const agentCache = args.agentCache ?? defaultAgentCache();
   await installClaude(agentCache, say);
   const key = process.env["ANTHROPIC_API_KEY"];
   if (key !== undefined && key !== "") {
@@ -125,6 +133,12 @@ async function chooseAgent(args: TownArgs, say: (line: string) => void): Promise
       await server.close();
     },
   };
+}
+
+/** The action's cache as root; an ordinary user's own cache directory otherwise. */
+function defaultAgentCache(): string {
+  if (process.getuid?.() === 0) return DEFAULT_AGENT_CACHE;
+  return join(process.env["XDG_CACHE_HOME"] || join(homedir(), ".cache"), "gastown", "agents");
 }
 
 process.exitCode = await main();

@@ -133,6 +133,23 @@ const ADVANCE_PROGRAM = `
 const fs = require("fs");
 const path = require("path");
 const request = JSON.parse(fs.readFileSync(0, "utf8"));
+// No link on the way, from the clone down: run as the action's own user (no root), the write would
+// follow one the agent left to any file of that user's. Nothing of the agent's runs now to swap one in.
+function noLink(relative) {
+  const parts = relative.split("/");
+  for (let n = 1; n <= parts.length; n++) {
+    const at = parts.slice(0, n).join("/");
+    let info;
+    try { info = fs.lstatSync(at); } catch (error) { if (error.code === "ENOENT") return; throw error; }
+    if (info.isSymbolicLink()) {
+      process.stderr.write(at + " is a link\\n");
+      process.exit(4);
+    }
+  }
+}
+const temporary = request.objectPath + ".gastown-tmp";
+const lock = request.refPath + ".lock";
+for (const file of [request.refPath, ".git/packed-refs", request.objectPath, temporary, lock]) noLink(file);
 function current() {
   try { return fs.readFileSync(request.refPath, "utf8").trim(); } catch (error) { if (error.code !== "ENOENT") throw error; }
   let packed = "";
@@ -147,12 +164,11 @@ if (at !== request.from) {
 }
 if (!fs.existsSync(request.objectPath)) {
   fs.mkdirSync(path.dirname(request.objectPath), { recursive: true });
-  const temporary = request.objectPath + ".gastown-tmp";
-  fs.writeFileSync(temporary, Buffer.from(request.object, "base64"), { mode: 0o444 });
+  fs.rmSync(temporary, { force: true });
+  fs.writeFileSync(temporary, Buffer.from(request.object, "base64"), { mode: 0o444, flag: "wx" });
   fs.renameSync(temporary, request.objectPath);
 }
 fs.mkdirSync(path.dirname(request.refPath), { recursive: true });
-const lock = request.refPath + ".lock";
 fs.writeFileSync(lock, request.to + "\\n", { flag: "wx" });
 fs.renameSync(lock, request.refPath);
 `;

@@ -15,6 +15,7 @@ import { setprivOptions } from "./sandbox/sandbox-init-config.js";
 import type { SandboxSpec } from "./sandbox/sandbox-plan.js";
 import { systemTool } from "./system-tools.js";
 import { killAllProcessesOf, processesOf, type UserIds } from "./user-processes.js";
+import { stopOwnProcesses, trackOwnProcess } from "./own-user.js";
 import { userPrivileges } from "./user-privileges.js";
 
 const run = promisify(execFile);
@@ -23,6 +24,8 @@ export interface AgentUser extends UserIds {
   readonly home: string;
   /** The cron.deny and at.deny files that did not exist before this user was denied in them. */
   readonly createdDenyFiles: readonly string[];
+  /** The action's own user, where it runs without root (own-user.ts): never made, and never ended by uid. */
+  readonly own?: true;
 }
 
 const NAME_PREFIX = "gtagent-";
@@ -136,14 +139,21 @@ export function agentArgv(user: UserIds, spec: Pick<AgentSpawn, "argv" | "cgroup
   ]);
 }
 
-export function spawnAsAgent(user: UserIds, spec: AgentSpawn): ChildProcessWithoutNullStreams {
+export function spawnAsAgent(user: UserIds & Pick<AgentUser, "home" | "own">, spec: AgentSpawn): ChildProcessWithoutNullStreams {
+  if (user.own) {
+    // No user to take: the agent is the action's, in a process group of its own to be ended by.
+    const argv = argvInCgroup(spec.cgroup, [systemTool("setpriv"), "--pdeathsig=KILL", "--", ...spec.argv]);
+    const child = spawn(argv[0]!, argv.slice(1), { env: { ...spec.env }, cwd: spec.cwd, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    trackOwnProcess(user, child, "group");
+    return child;
+  }
   const [command, ...args] = agentArgv(user, spec);
   return spawn(command!, args, { env: { ...spec.env }, cwd: spec.cwd, stdio: ["pipe", "pipe", "pipe"] });
 }
 
 export interface StopReport {
-  /** How the agent's processes were ended. */
-  readonly by: AgentCgroup["kind"];
+  /** How the agent's processes were ended: by cgroup, or as the action's own user's (own-user.ts). */
+  readonly by: AgentCgroup["kind"] | "own";
   /** Rounds of `kill -KILL -1` as the user for what the cgroup did not hold (0: none was left). */
   readonly killRounds: number;
 }
@@ -151,8 +161,13 @@ export interface StopReport {
 /**
  * Ends every process of the agent's user: the cgroup's all at once where there is one, then any
  * left outside it by killing as the user until /proc shows none. Returns only when none is left.
+ * The action's own user's are those the run started, ended by their sandbox or process group.
  */
-export async function stopAgentProcesses(user: UserIds, cgroup: AgentCgroup): Promise<StopReport> {
+export async function stopAgentProcesses(user: UserIds & Pick<AgentUser, "home" | "own">, cgroup: AgentCgroup): Promise<StopReport> {
+  if (user.own) {
+    await stopOwnProcesses(user);
+    return { by: "own", killRounds: 0 };
+  }
   await killCgroup(cgroup);
   const killRounds = await killAllProcessesOf(user);
   return { by: cgroup.kind, killRounds };

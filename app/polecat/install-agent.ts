@@ -123,15 +123,15 @@ async function checkVersion(pkg: AgentPackage, executable: string): Promise<void
 /**
  * Every directory from the root to `path` must be searchable by other users (or the agent's
  * could not reach the CLI), owned by root or by this process's user, and writable by no one else
- * unless sticky (/tmp): else another user could swap what the agent runs.
+ * unless sticky (/tmp): else another user could swap what the agent runs. Without root the agent
+ * runs as this process's own user (own-user.ts), which needs no other user to reach it.
  */
-export async function checkPathIsSafe(path: string): Promise<void> {
-  const uid = process.getuid?.() ?? 0;
+export async function checkPathIsSafe(path: string, uid = process.getuid?.() ?? 0): Promise<void> {
   const { root } = parse(path);
   for (let dir = path; ; dir = dirname(dir)) {
     const info = await stat(dir);
     const mode = `0${(info.mode & 0o7777).toString(8)}`;
-    if ((info.mode & 0o001) === 0) {
+    if (uid === 0 && (info.mode & 0o001) === 0) {
       throw new Error(`${dir} (mode ${mode}) is not searchable by other users, so the agent's user could not run its CLI from ${path}`);
     }
     if (info.uid !== 0 && info.uid !== uid) {

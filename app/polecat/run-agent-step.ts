@@ -7,17 +7,16 @@
 // (agents exit 0 after giving up): only the outbox and the commits the action takes afterwards count.
 import { createInterface } from "node:readline";
 import type { AgentCgroup } from "./agent-cgroup.js";
-import { spawnAsAgent, stopAgentProcesses } from "./agent-user.js";
+import { spawnAsAgent, stopAgentProcesses, type AgentUser } from "./agent-user.js";
 import type { AgentInvocation } from "./agents/agent-invocation.js";
 import { OutputTail } from "./agents/output-tail.js";
 import { streamParser } from "./agents/stream-parser.js";
 import { limitReached, type UsageLimits } from "./agents/usage-limits.js";
 import { spawnInSandbox } from "./sandbox/run-in-sandbox.js";
 import type { SandboxSpec } from "./sandbox/sandbox-plan.js";
-import type { UserIds } from "./user-processes.js";
 
 export interface AgentStepInput {
-  readonly user: UserIds;
+  readonly user: AgentUser;
   readonly cgroup: AgentCgroup;
   readonly invocation: AgentInvocation;
   /** The run's own variables (PATH, HOME, TMPDIR, GASTOWN_*); the invocation's are added. */

@@ -198,7 +198,8 @@ class Started {
     const user = this.deps.agentUser ?? await this.makeUser(key, agentHome(root));
     this.user = user;
     // A machine may hand every new user a group or a sudo rule; the agent's user gets neither.
-    await checkAgentUserIsolated(user);
+    // (The action's own user, without root, is kept apart by the sandbox's namespaces instead.)
+    if (!user.own) await checkAgentUserIsolated(user);
     this.cgroup = await makeAgentCgroup(key, await readCgroupMounts());
     deps.saveState?.("agent", JSON.stringify({ user, made: this.madeUser, cgroup: this.cgroup, workspace: root, cleanUp: removeEverything }));
     const workspace = await makeWorkspace(root, user, { node: deps.node, gtBundle: deps.gtBundle });

@@ -1,6 +1,7 @@
 // The agent's clone: made from the action's repository, handed to another uid, unable to push,
 // sharing no file with the action, and moved onto the action's marker between steps.
-import { lstat, readdir, readFile, stat } from "node:fs/promises";
+import { lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ACTION_IDENTITY } from "../../app/polecat/action-identity.js";
@@ -99,6 +100,30 @@ describe("between steps", () => {
     await expect(advanceAgentBranch({ git: repo.git, cloneDir: town.cloneDir, branch: repo.agentBranch, from: tip, to: marker, owner: AGENT })).rejects.toThrow(
       /^moving the agent's branch failed \(exit 3\): the branch is at [0-9a-f]{40}, not at [0-9a-f]{40}$/,
     );
+  });
+
+  it("refuses to write through a link the agent left on the way, to a ref or an object", async () => {
+    const tip = await agentCommit(town, { "src/a.ts": "a\n" }, "Add a");
+    const marker = await markerOn(tip);
+    // The branch's directory moved out of the clone and linked back: the ref still reads as the tip.
+    const outside = await mkdtemp(join(tmpdir(), "gastown-outside-"));
+    const refs = join(town.cloneDir, ".git", "refs", "heads", "polecat");
+    await rename(refs, join(outside, "polecat"));
+    await symlink(join(outside, "polecat"), refs);
+    const advance = () => advanceAgentBranch({ git: repo.git, cloneDir: town.cloneDir, branch: repo.agentBranch, from: tip, to: marker, owner: AGENT });
+
+    await expect(advance()).rejects.toThrow("moving the agent's branch failed (exit 4): .git/refs/heads/polecat is a link");
+    expect(await readFile(join(outside, "polecat", "nux", "gt-1"), "utf8")).toBe(`${tip}\n`);
+
+    // Put back, but the object's temporary name a link out of the clone.
+    await rm(refs);
+    await rename(join(outside, "polecat"), refs);
+    const objectDir = join(town.cloneDir, ".git", "objects", marker.slice(0, 2));
+    await mkdir(objectDir, { recursive: true });
+    await symlink(join(outside, "planted"), join(objectDir, `${marker.slice(2)}.gastown-tmp`));
+    await expect(advance()).rejects.toThrow(`moving the agent's branch failed (exit 4): .git/objects/${marker.slice(0, 2)}/${marker.slice(2)}.gastown-tmp is a link`);
+    expect(await readdir(outside)).toEqual([]);
+    await rm(outside, { recursive: true });
   });
 });
 

@@ -106,6 +106,16 @@ describe("checkPathIsSafe", () => {
     await chmod(open, 0o777);
     await expect(checkPathIsSafe(open)).rejects.toThrow(`${open} (mode 0777) is writable by other users, who could swap the agent's CLI in ${open}`);
   });
+
+  it("without root, where the agent runs as the action's own user, needs no other user to search it, and still no other to write it", async () => {
+    const closed = join(dir, "closed-own");
+    await mkdir(closed, { mode: 0o700 });
+    await expect(checkPathIsSafe(closed, 4242)).resolves.toBeUndefined();
+    const open = join(dir, "open-own");
+    await mkdir(open);
+    await chmod(open, 0o777);
+    await expect(checkPathIsSafe(open, 4242)).rejects.toThrow(`${open} (mode 0777) is writable by other users, who could swap the agent's CLI in ${open}`);
+  });
 });
 
 describe("the pinned packages", () => {

@@ -134,7 +134,7 @@ describe("workspaceSandboxSpec", () => {
 describe("the init's config", () => {
   const CONFIG: SandboxInitConfig = {
     bridges: [{ port: 3128, socket: "/run/gastown/egress.sock" }], uid: 999, gid: 995, argv: ["claude", "-p"],
-    env: { HOME: "/w/home" }, cwd: "/w/clone", setpriv: "/usr/bin/setpriv", dropCapabilities: true,
+    env: { HOME: "/w/home" }, cwd: "/w/clone", setpriv: "/usr/bin/setpriv", dropCapabilities: true, userNamespace: null,
   };
 
   it("starts the agent as its user, with no groups, no new privileges and, where setpriv can, no capabilities to inherit or bound", () => {
@@ -146,9 +146,25 @@ describe("the init's config", () => {
     ]);
   });
 
+  it("made by an ordinary user, starts the agent in a nested user namespace as its uid there, not root, with no new privileges", () => {
+    const own = { ...CONFIG, uid: 1000, gid: 1000, userNamespace: { unshare: "/usr/bin/unshare" } };
+    expect(sandboxedAgentArgv(own)).toEqual([
+      "/usr/bin/unshare", "--user", "--map-user=1000", "--map-group=1000", "--",
+      "/usr/bin/setpriv", "--no-new-privs", "--inh-caps=-all", "--", "claude", "-p",
+    ]);
+    expect(sandboxedAgentArgv({ ...own, dropCapabilities: false })).toEqual([
+      "/usr/bin/unshare", "--user", "--map-user=1000", "--map-group=1000", "--", "/usr/bin/setpriv", "--no-new-privs", "--", "claude", "-p",
+    ]);
+  });
+
   it("reads back what it was given, and refuses what would start the agent as root or with no command", () => {
     expect(parseSandboxInitConfig(JSON.stringify(CONFIG))).toEqual(CONFIG);
-    for (const patch of [{ uid: 0 }, { gid: 0 }, { argv: [] }, { env: { A: 1 } }, { bridges: [{ port: "3128", socket: "/s" }] }, { dropCapabilities: "yes" }]) {
+    const own = { ...CONFIG, userNamespace: { unshare: "/usr/bin/unshare" } };
+    expect(parseSandboxInitConfig(JSON.stringify(own))).toEqual(own);
+    for (const patch of [
+      { uid: 0 }, { gid: 0 }, { argv: [] }, { env: { A: 1 } }, { bridges: [{ port: "3128", socket: "/s" }] }, { dropCapabilities: "yes" },
+      { userNamespace: undefined }, { userNamespace: { unshare: 1 } }, { userNamespace: "/usr/bin/unshare" },
+    ]) {
       expect(() => parseSandboxInitConfig(JSON.stringify({ ...CONFIG, ...patch }))).toThrow("the sandbox's init was given a config it cannot read");
     }
   });

@@ -32911,13 +32911,12 @@ async function checkVersion(pkg, executable) {
     throw new Error(`${pkg.name}@${pkg.version}: ${executable} says it is "${output2.trim()}"`);
   }
 }
-async function checkPathIsSafe(path) {
-  const uid = process.getuid?.() ?? 0;
+async function checkPathIsSafe(path, uid = process.getuid?.() ?? 0) {
   const { root } = parse3(path);
   for (let dir = path; ; dir = dirname(dir)) {
     const info2 = await stat2(dir);
     const mode = `0${(info2.mode & 4095).toString(8)}`;
-    if ((info2.mode & 1) === 0) {
+    if (uid === 0 && (info2.mode & 1) === 0) {
       throw new Error(`${dir} (mode ${mode}) is not searchable by other users, so the agent's user could not run its CLI from ${path}`);
     }
     if (info2.uid !== 0 && info2.uid !== uid) {
@@ -55332,6 +55331,23 @@ var ADVANCE_PROGRAM = `
 const fs = require("fs");
 const path = require("path");
 const request = JSON.parse(fs.readFileSync(0, "utf8"));
+// No link on the way, from the clone down: run as the action's own user (no root), the write would
+// follow one the agent left to any file of that user's. Nothing of the agent's runs now to swap one in.
+function noLink(relative) {
+  const parts = relative.split("/");
+  for (let n = 1; n <= parts.length; n++) {
+    const at = parts.slice(0, n).join("/");
+    let info;
+    try { info = fs.lstatSync(at); } catch (error) { if (error.code === "ENOENT") return; throw error; }
+    if (info.isSymbolicLink()) {
+      process.stderr.write(at + " is a link\\n");
+      process.exit(4);
+    }
+  }
+}
+const temporary = request.objectPath + ".gastown-tmp";
+const lock = request.refPath + ".lock";
+for (const file of [request.refPath, ".git/packed-refs", request.objectPath, temporary, lock]) noLink(file);
 function current() {
   try { return fs.readFileSync(request.refPath, "utf8").trim(); } catch (error) { if (error.code !== "ENOENT") throw error; }
   let packed = "";
@@ -55346,12 +55362,11 @@ if (at !== request.from) {
 }
 if (!fs.existsSync(request.objectPath)) {
   fs.mkdirSync(path.dirname(request.objectPath), { recursive: true });
-  const temporary = request.objectPath + ".gastown-tmp";
-  fs.writeFileSync(temporary, Buffer.from(request.object, "base64"), { mode: 0o444 });
+  fs.rmSync(temporary, { force: true });
+  fs.writeFileSync(temporary, Buffer.from(request.object, "base64"), { mode: 0o444, flag: "wx" });
   fs.renameSync(temporary, request.objectPath);
 }
 fs.mkdirSync(path.dirname(request.refPath), { recursive: true });
-const lock = request.refPath + ".lock";
 fs.writeFileSync(lock, request.to + "\\n", { flag: "wx" });
 fs.renameSync(lock, request.refPath);
 `;
@@ -55451,6 +55466,45 @@ function killMinusOneAs(user) {
     child.on("error", reject);
     child.on("exit", () => resolvePromise());
   });
+}
+
+// app/polecat/own-user.ts
+var started = /* @__PURE__ */ new Map();
+function trackOwnProcess(user, child, kind) {
+  const exited = new Promise((resolve2) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve2();
+    child.once("exit", () => resolve2());
+    child.once("error", () => resolve2());
+  });
+  const entry = { child, kind, exited };
+  const set2 = started.get(user.home) ?? /* @__PURE__ */ new Set();
+  started.set(user.home, set2);
+  set2.add(entry);
+  void exited.then(() => {
+    if (kind === "group") return;
+    set2.delete(entry);
+    if (set2.size === 0 && started.get(user.home) === set2) started.delete(user.home);
+  });
+}
+async function stopOwnProcesses(user) {
+  const set2 = started.get(user.home);
+  if (set2 === void 0) return;
+  const entries = [...set2];
+  for (const { child, kind } of entries) {
+    try {
+      if (kind === "group" && child.pid !== void 0) process.kill(-child.pid, "SIGKILL");
+      else child.kill("SIGKILL");
+    } catch {
+    }
+  }
+  await Promise.all(entries.map((entry) => entry.exited));
+  for (const entry of entries) {
+    if (entry.kind !== "group") continue;
+    entry.child.stdout?.destroy();
+    entry.child.stderr?.destroy();
+    set2.delete(entry);
+  }
+  if (set2.size === 0 && started.get(user.home) === set2) started.delete(user.home);
 }
 
 // app/polecat/user-privileges.ts
@@ -55664,10 +55718,20 @@ function agentArgv(user, spec) {
   ]);
 }
 function spawnAsAgent(user, spec) {
+  if (user.own) {
+    const argv = argvInCgroup(spec.cgroup, [systemTool("setpriv"), "--pdeathsig=KILL", "--", ...spec.argv]);
+    const child = spawn5(argv[0], argv.slice(1), { env: { ...spec.env }, cwd: spec.cwd, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    trackOwnProcess(user, child, "group");
+    return child;
+  }
   const [command, ...args] = agentArgv(user, spec);
   return spawn5(command, args, { env: { ...spec.env }, cwd: spec.cwd, stdio: ["pipe", "pipe", "pipe"] });
 }
 async function stopAgentProcesses(user, cgroup) {
+  if (user.own) {
+    await stopOwnProcesses(user);
+    return { by: "own", killRounds: 0 };
+  }
   await killCgroup(cgroup);
   const killRounds = await killAllProcessesOf(user);
   return { by: cgroup.kind, killRounds };
@@ -58314,9 +58378,12 @@ function q(text3) {
 // app/polecat/sandbox/run-in-sandbox.ts
 var run3 = promisify3(execFile3);
 var UNSHARE_OPTIONS = ["--pid", "--fork", "--kill-child", "--mount", "--net", "--ipc", "--propagation", "private"];
-function sandboxArgv(spec, cgroup) {
+function ownUserPrefix() {
+  return [systemTool("setpriv"), "--pdeathsig=KILL", "--", systemTool("unshare"), "--user", "--map-root-user"];
+}
+function sandboxArgv(spec, cgroup, options = {}) {
   return argvInCgroup(cgroup, [
-    systemTool("unshare"),
+    ...options.ownUser ? ownUserPrefix() : [systemTool("unshare")],
     ...UNSHARE_OPTIONS,
     "--",
     systemTool("sh"),
@@ -58334,13 +58401,17 @@ function sandboxInitConfig(user, spec) {
     env: spec.env,
     cwd: spec.cwd,
     setpriv: systemTool("setpriv"),
-    dropCapabilities: setprivDropsCapabilities()
+    dropCapabilities: setprivDropsCapabilities(),
+    userNamespace: user.own ? { unshare: systemTool("unshare") } : null
   };
 }
 function spawnInSandbox(user, spec) {
-  const config2 = sandboxInitConfig(user, spec);
-  const [command, ...args] = sandboxArgv(spec.sandbox, spec.cgroup);
-  const child = spawn6(command, args, { env: {}, cwd: "/", stdio: ["pipe", "pipe", "pipe", "pipe"] });
+  const child = startSandbox(sandboxArgv(spec.sandbox, spec.cgroup, { ownUser: user.own === true }), sandboxInitConfig(user, spec));
+  if (user.own) trackOwnProcess(user, child, "sandbox");
+  return child;
+}
+function startSandbox(argv, config2) {
+  const child = spawn6(argv[0], argv.slice(1), { env: {}, cwd: "/", stdio: ["pipe", "pipe", "pipe", "pipe"] });
   const pipe2 = child.stdio[SANDBOX_CONFIG_FD];
   pipe2.on("error", () => void 0);
   pipe2.end(JSON.stringify(config2));
@@ -58363,14 +58434,17 @@ function setprivDropsCapabilities() {
 }
 var PROBE_TIMEOUT_MS = 1e4;
 async function probeSandbox(options = {}) {
-  const uid = process.getuid?.() ?? 0;
-  if (uid !== 0) return { ok: false, why: `the agent's sandbox is made by root, and the action runs as uid ${uid}` };
+  const uid = options.uid ?? process.getuid?.() ?? 0;
+  const ownUser = uid !== 0;
   let argv;
   try {
     for (const tool of ["setpriv", "ip", "mount", "umount", "pivot_root"]) systemTool(tool);
+    if (ownUser && !execFileSync(systemTool("unshare"), ["--help"], { encoding: "utf8", env: {} }).includes("--map-user")) {
+      return { ok: false, why: "without root the sandbox needs an unshare that maps a user (--map-user: util-linux 2.38 or later)" };
+    }
     argv = [
       ...options.under ?? [],
-      systemTool("unshare"),
+      ...ownUser ? ownUserPrefix() : [systemTool("unshare")],
       ...UNSHARE_OPTIONS,
       "--",
       systemTool("sh"),
@@ -58388,7 +58462,7 @@ async function probeSandbox(options = {}) {
     const said = (error63.stderr ?? error63.message).trim();
     return {
       ok: false,
-      why: `this machine does not let root make the agent's sandbox (new PID, mount and network namespaces): ${said}. A container needs CAP_SYS_ADMIN (docker run --privileged) for it; set \`polecat.sandbox: off\` to run the agent unisolated.`
+      why: ownUser ? `this machine does not let uid ${uid} make the agent's sandbox (a user namespace, and PID, mount and network namespaces in it): ${said}. Unprivileged user namespaces may be switched off (kernel.unprivileged_userns_clone, or AppArmor's kernel.apparmor_restrict_unprivileged_userns); run as root instead.` : `this machine does not let root make the agent's sandbox (new PID, mount and network namespaces): ${said}. A container needs CAP_SYS_ADMIN (docker run --privileged) for it; set \`polecat.sandbox: off\` to run the agent unisolated.`
     };
   }
 }
@@ -61033,20 +61107,20 @@ async function runPolecat(options, given) {
     return { kind: "refused", reason: claimed.reason, failed };
   }
   deps.log.info(`Polecat ${options.polecat} claimed ${options.bead}, attempt ${options.attempt} (run ${options.runId}).`);
-  const started = new Started(options, deps, redactor, ledger2);
+  const started2 = new Started(options, deps, redactor, ledger2);
   try {
-    return await started.run(claimed.state.ledger, policy.cleanUpAtEnd);
+    return await started2.run(claimed.state.ledger, policy.cleanUpAtEnd);
   } catch (error63) {
     if (!(error63 instanceof ClaimLostError)) {
-      await started.crashed(error63).catch(() => void 0);
+      await started2.crashed(error63).catch(() => void 0);
       throw error63;
     }
     deps.log.warning(error63.message);
-    await started.heartbeat?.finish("done", "cancelled").catch(() => void 0);
+    await started2.heartbeat?.finish("done", "cancelled").catch(() => void 0);
     return { kind: "claim-lost", reason: error63.message };
   } finally {
     deps.saveState?.("ended", "true");
-    await started.cleanUp(policy.cleanUpAtEnd);
+    await started2.cleanUp(policy.cleanUpAtEnd);
   }
 }
 function redactedLog(log, redactor) {
@@ -61107,7 +61181,7 @@ var Started = class {
     const root = workspaceRoot(deps.workRoot, key);
     const user = this.deps.agentUser ?? await this.makeUser(key, agentHome(root));
     this.user = user;
-    await checkAgentUserIsolated(user);
+    if (!user.own) await checkAgentUserIsolated(user);
     this.cgroup = await makeAgentCgroup(key, await readCgroupMounts());
     deps.saveState?.("agent", JSON.stringify({ user, made: this.madeUser, cgroup: this.cgroup, workspace: root, cleanUp: removeEverything }));
     const workspace = await makeWorkspace(root, user, { node: deps.node, gtBundle: deps.gtBundle });

@@ -53343,6 +53343,29 @@ function killMinusOneAs(user) {
   });
 }
 
+// app/polecat/own-user.ts
+var started = /* @__PURE__ */ new Map();
+async function stopOwnProcesses(user) {
+  const set2 = started.get(user.home);
+  if (set2 === void 0) return;
+  const entries = [...set2];
+  for (const { child, kind } of entries) {
+    try {
+      if (kind === "group" && child.pid !== void 0) process.kill(-child.pid, "SIGKILL");
+      else child.kill("SIGKILL");
+    } catch {
+    }
+  }
+  await Promise.all(entries.map((entry) => entry.exited));
+  for (const entry of entries) {
+    if (entry.kind !== "group") continue;
+    entry.child.stdout?.destroy();
+    entry.child.stderr?.destroy();
+    set2.delete(entry);
+  }
+  if (set2.size === 0 && started.get(user.home) === set2) started.delete(user.home);
+}
+
 // app/polecat/agent-user.ts
 var run = promisify(execFile);
 var SCHEDULER_DENY_FILES = ["/etc/cron.deny", "/etc/at.deny"];
@@ -53365,6 +53388,10 @@ async function allowScheduling(name2, files, createdFiles) {
   }
 }
 async function stopAgentProcesses(user, cgroup) {
+  if (user.own) {
+    await stopOwnProcesses(user);
+    return { by: "own", killRounds: 0 };
+  }
   await killCgroup(cgroup);
   const killRounds = await killAllProcessesOf(user);
   return { by: cgroup.kind, killRounds };

@@ -33,6 +33,20 @@ function setprivOptions(user) {
   return [`--reuid=${user.uid}`, `--regid=${user.gid}`, "--clear-groups", "--no-new-privs"];
 }
 function sandboxedAgentArgv(config2) {
+  if (config2.userNamespace !== null) {
+    return [
+      config2.userNamespace.unshare,
+      "--user",
+      `--map-user=${config2.uid}`,
+      `--map-group=${config2.gid}`,
+      "--",
+      config2.setpriv,
+      "--no-new-privs",
+      ...config2.dropCapabilities ? ["--inh-caps=-all"] : [],
+      "--",
+      ...config2.argv
+    ];
+  }
   return [
     config2.setpriv,
     ...setprivOptions(config2),
@@ -44,7 +58,7 @@ function sandboxedAgentArgv(config2) {
 function parseSandboxInitConfig(text) {
   const value = JSON.parse(text);
   const strings = (list) => Array.isArray(list) && list.every((item) => typeof item === "string");
-  const ok = typeof value === "object" && value !== null && Array.isArray(value.bridges) && value.bridges.every((bridge) => Number.isInteger(bridge.port) && typeof bridge.socket === "string") && Number.isInteger(value.uid) && value.uid > 0 && Number.isInteger(value.gid) && value.gid > 0 && strings(value.argv) && value.argv.length > 0 && typeof value.env === "object" && value.env !== null && strings(Object.values(value.env)) && typeof value.cwd === "string" && typeof value.setpriv === "string" && typeof value.dropCapabilities === "boolean";
+  const ok = typeof value === "object" && value !== null && Array.isArray(value.bridges) && value.bridges.every((bridge) => Number.isInteger(bridge.port) && typeof bridge.socket === "string") && Number.isInteger(value.uid) && value.uid > 0 && Number.isInteger(value.gid) && value.gid > 0 && strings(value.argv) && value.argv.length > 0 && typeof value.env === "object" && value.env !== null && strings(Object.values(value.env)) && typeof value.cwd === "string" && typeof value.setpriv === "string" && typeof value.dropCapabilities === "boolean" && (value.userNamespace === null || typeof value.userNamespace === "object" && typeof value.userNamespace.unshare === "string");
   if (!ok) throw new Error("the sandbox's init was given a config it cannot read");
   return value;
 }

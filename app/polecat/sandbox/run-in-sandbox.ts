@@ -3,6 +3,10 @@
 // init (sandbox-init.ts), which starts the agent as its user. The init's config, the agent's
 // environment with it, goes on a pipe (fd 3): the command line every user can read holds paths only.
 //
+// Without root (the local town run by an ordinary user, own-user.ts), unshare first makes a user
+// namespace where that user is root, which owns the others: the same script and init run in it,
+// and the init starts the agent in a nested user namespace as a user that is not root there.
+//
 // util-linux and not bubblewrap: unshare, setpriv, mount and pivot_root are on every runner
 // (GitHub's images, this machine), so nothing is installed. bwrap, as @anthropic-ai/sandbox-runtime
 // runs it, would run as the agent's user and make an unprivileged user namespace: that needs the
@@ -20,7 +24,8 @@ import { join } from "node:path";
 import type { Writable } from "node:stream";
 import { promisify } from "node:util";
 import { argvInCgroup, type AgentCgroup } from "../agent-cgroup.js";
-import type { AgentSpawn } from "../agent-user.js";
+import type { AgentSpawn, AgentUser } from "../agent-user.js";
+import { trackOwnProcess } from "../own-user.js";
 import type { PolecatWorkspace } from "../polecat-workspace.js";
 import { systemTool } from "../system-tools.js";
 import type { UserIds } from "../user-processes.js";
@@ -37,15 +42,24 @@ const run = promisify(execFile);
  */
 const UNSHARE_OPTIONS = ["--pid", "--fork", "--kill-child", "--mount", "--net", "--ipc", "--propagation", "private"];
 
+/**
+ * Without root, first a user namespace where the action's user is root; it owns the namespaces
+ * made with it. setpriv's death signal: the sandbox ends with the action, as no cgroup or uid
+ * could find it afterwards.
+ */
+function ownUserPrefix(): string[] {
+  return [systemTool("setpriv"), "--pdeathsig=KILL", "--", systemTool("unshare"), "--user", "--map-root-user"];
+}
+
 /** The argv that builds the sandbox and runs its init, in the agent's cgroup. */
-export function sandboxArgv(spec: SandboxSpec, cgroup: AgentCgroup): string[] {
+export function sandboxArgv(spec: SandboxSpec, cgroup: AgentCgroup, options: { readonly ownUser?: boolean } = {}): string[] {
   return argvInCgroup(cgroup, [
-    systemTool("unshare"), ...UNSHARE_OPTIONS, "--", systemTool("sh"), "-c", sandboxScript(spec), "gastown-sandbox",
+    ...options.ownUser ? ownUserPrefix() : [systemTool("unshare")], ...UNSHARE_OPTIONS, "--", systemTool("sh"), "-c", sandboxScript(spec), "gastown-sandbox",
   ]);
 }
 
 /** What the init is told for this agent process. */
-export function sandboxInitConfig(user: UserIds, spec: AgentSpawn & { readonly sandbox: SandboxSpec }): SandboxInitConfig {
+export function sandboxInitConfig(user: UserIds & Pick<AgentUser, "own">, spec: AgentSpawn & { readonly sandbox: SandboxSpec }): SandboxInitConfig {
   return {
     bridges: spec.sandbox.bridges.map((bridge) => ({ port: bridge.port, socket: socketInside(spec.sandbox, bridge.socket) })),
     uid: user.uid,
@@ -55,15 +69,21 @@ export function sandboxInitConfig(user: UserIds, spec: AgentSpawn & { readonly s
     cwd: spec.cwd,
     setpriv: systemTool("setpriv"),
     dropCapabilities: setprivDropsCapabilities(),
+    userNamespace: user.own ? { unshare: systemTool("unshare") } : null,
   };
 }
 
 /** spawnAsAgent's counterpart: the agent in its sandbox, its status the agent's (128 + n for signal n). */
-export function spawnInSandbox(user: UserIds, spec: AgentSpawn & { readonly sandbox: SandboxSpec }): ChildProcessWithoutNullStreams {
-  const config = sandboxInitConfig(user, spec);
-  const [command, ...args] = sandboxArgv(spec.sandbox, spec.cgroup);
+export function spawnInSandbox(user: UserIds & Pick<AgentUser, "home" | "own">, spec: AgentSpawn & { readonly sandbox: SandboxSpec }): ChildProcessWithoutNullStreams {
+  const child = startSandbox(sandboxArgv(spec.sandbox, spec.cgroup, { ownUser: user.own === true }), sandboxInitConfig(user, spec));
+  if (user.own) trackOwnProcess(user, child, "sandbox");
+  return child;
+}
+
+/** Runs a sandbox's argv with its init's config on the pipe. */
+export function startSandbox(argv: readonly string[], config: SandboxInitConfig): ChildProcessWithoutNullStreams {
   // Nothing of the action's environment: the script sets its own PATH, the init takes the agent's from the pipe.
-  const child = spawn(command!, args, { env: {}, cwd: "/", stdio: ["pipe", "pipe", "pipe", "pipe"] });
+  const child = spawn(argv[0]!, argv.slice(1), { env: {}, cwd: "/", stdio: ["pipe", "pipe", "pipe", "pipe"] });
   const pipe = child.stdio[SANDBOX_CONFIG_FD] as Writable;
   // The sandbox may fail before its init reads: its stderr says why, not a broken pipe here.
   pipe.on("error", () => undefined);
@@ -97,19 +117,25 @@ function setprivDropsCapabilities(): boolean {
 const PROBE_TIMEOUT_MS = 10_000;
 
 /**
- * Whether this machine lets the action make the sandbox: root, the tools, and the kernel allowing
- * new PID, mount and network namespaces with a tmpfs and a fresh /proc in them.
+ * Whether this machine lets the action make the sandbox: as root, the tools and the kernel allowing
+ * new PID, mount and network namespaces with a tmpfs and a fresh /proc in them; as another user,
+ * the same in a user namespace of its own, and an unshare that maps a user in a nested one.
  */
 export async function probeSandbox(options: {
   /** A command the probe runs under (the tests take CAP_SYS_ADMIN away with setpriv). */
   readonly under?: readonly string[];
+  /** This process's uid; its own unless given. */
+  readonly uid?: number;
 } = {}): Promise<{ ok: true } | { ok: false; why: string }> {
-  const uid = process.getuid?.() ?? 0;
-  if (uid !== 0) return { ok: false, why: `the agent's sandbox is made by root, and the action runs as uid ${uid}` };
+  const uid = options.uid ?? process.getuid?.() ?? 0;
+  const ownUser = uid !== 0;
   let argv: string[];
   try {
     for (const tool of ["setpriv", "ip", "mount", "umount", "pivot_root"]) systemTool(tool);
-    argv = [...(options.under ?? []), systemTool("unshare"), ...UNSHARE_OPTIONS, "--", systemTool("sh"), "-c",
+    if (ownUser && !execFileSync(systemTool("unshare"), ["--help"], { encoding: "utf8", env: {} }).includes("--map-user")) {
+      return { ok: false, why: "without root the sandbox needs an unshare that maps a user (--map-user: util-linux 2.38 or later)" };
+    }
+    argv = [...(options.under ?? []), ...ownUser ? ownUserPrefix() : [systemTool("unshare")], ...UNSHARE_OPTIONS, "--", systemTool("sh"), "-c",
       "mount -n --make-rprivate / && mount -n -t tmpfs gastown-probe /mnt && mount -n -t proc proc /proc", "gastown-probe"];
   } catch (error) {
     return { ok: false, why: (error as Error).message };
@@ -121,8 +147,11 @@ export async function probeSandbox(options: {
     const said = ((error as { stderr?: string }).stderr ?? (error as Error).message).trim();
     return {
       ok: false,
-      why: `this machine does not let root make the agent's sandbox (new PID, mount and network namespaces): ${said}. `
-        + "A container needs CAP_SYS_ADMIN (docker run --privileged) for it; set `polecat.sandbox: off` to run the agent unisolated.",
+      why: ownUser
+        ? `this machine does not let uid ${uid} make the agent's sandbox (a user namespace, and PID, mount and network namespaces in it): ${said}. `
+          + "Unprivileged user namespaces may be switched off (kernel.unprivileged_userns_clone, or AppArmor's kernel.apparmor_restrict_unprivileged_userns); run as root instead."
+        : `this machine does not let root make the agent's sandbox (new PID, mount and network namespaces): ${said}. `
+          + "A container needs CAP_SYS_ADMIN (docker run --privileged) for it; set `polecat.sandbox: off` to run the agent unisolated.",
     };
   }
 }

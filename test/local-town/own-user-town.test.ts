@@ -1,0 +1,79 @@
+// `npm run town` started by an ordinary user: no root, no sudo, each polecat's agent in the
+// sandbox made in user namespaces (own-user.ts). The town is compiled as `npm run town` compiles
+// it and run as a user of the test's own, through a bind mount of this checkout at a path any
+// user may reach (a checkout may sit where only root can go, as a clean clone in `mktemp -d`).
+import { execFile, spawn } from "node:child_process";
+import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterEach, expect, it } from "vitest";
+import type { AgentUser } from "../../app/polecat/agent-user.js";
+import { systemTool } from "../../app/polecat/system-tools.js";
+import { processesOf } from "../../app/polecat/user-processes.js";
+import { ROOT } from "../../local-town/town-paths.js";
+import { requireRoot } from "../agents/needs-root.js";
+import { createTestAgentUser, removeTestAgentUser, removeUsersOfDeadRuns } from "../agents/test-agent-users.js";
+
+const run = promisify(execFile);
+/** The town as `npm run town` compiles it, where only this test looks. */
+const TOWN_BUILD = "build/town-as-user";
+/** Some 20 s on a quiet machine of two cores, and the compile before it. */
+const TOWN_TIMEOUT_S = 240;
+
+let user: AgentUser | undefined;
+let view: string | undefined;
+let outputs: string[] = [];
+afterEach(async () => {
+  if (user !== undefined) await removeTestAgentUser(user);
+  for (const dir of [view, ...outputs]) if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  user = view = undefined;
+  outputs = [];
+});
+
+it("lands all three issues as an ordinary user, each agent in user namespaces, nothing left running", { timeout: (TOWN_TIMEOUT_S + 120) * 1000 }, async () => {
+  requireRoot();
+  await removeUsersOfDeadRuns();
+  // Apart from build/'s own files, which other tests run meanwhile; inside the checkout, to find node_modules.
+  await run(process.execPath, [
+    join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.town.json", "--outDir", TOWN_BUILD, "--tsBuildInfoFile", join(TOWN_BUILD, ".tsbuildinfo"),
+  ], { cwd: ROOT });
+  view = await mkdtemp(join(tmpdir(), "gastown-town-view-"));
+  await chmod(view, 0o755);
+  const home = await mkdtemp(join(tmpdir(), "gastown-town-home-"));
+  outputs.push(home);
+  user = await createTestAgentUser({ home });
+  await chmod(home, 0o700);
+  await run("chown", [`${user.uid}:${user.gid}`, home]);
+  const before = new Set(await readdir(tmpdir()));
+
+  const said = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn(systemTool("unshare"), [
+      "--mount", "--propagation", "private", "--", systemTool("sh"), "-c",
+      'mount --bind "$1" "$2" && cd "$2" && exec setpriv --reuid="$3" --regid="$4" --clear-groups -- "$5" "$7/local-town/town.js" --agent command --quick --timeout "$6"',
+      "sh", ROOT, view!, String(user!.uid), String(user!.gid), process.execPath, String(TOWN_TIMEOUT_S), TOWN_BUILD,
+    ], { env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: home }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString(); });
+    child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+  outputs.push(...[...await readdir(tmpdir())].filter((name) => !before.has(name) && name.startsWith("gastown-town-")).map((name) => join(tmpdir(), name)));
+
+  const story = `${said.stdout}\n${said.stderr}`;
+  expect(said.code, story).toBe(0);
+  const lines = said.stdout.split("\n").map((line) => line.replace(/^\+\s*[\d.]+s /, ""));
+  expect(lines[0]).toBe("Each agent runs in the polecat sandbox as you, kept apart by user namespaces (no root): no cgroup limits its memory or processes.");
+  expect(lines, story).toContain("Everything slung has landed.");
+  expect(lines.filter((line) => /^ {2}#\d /.test(line))).toEqual([
+    expect.stringMatching(/^ {2}#1 Light the lighthouse: closed, bead \S+ closed$/),
+    expect.stringMatching(/^ {2}#2 Paint the dock: closed, bead \S+ closed$/),
+    expect.stringMatching(/^ {2}#3 Sound the foghorn: closed, bead \S+ closed$/),
+  ]);
+  // The foghorn's slip was sent back and fixed in the sandbox like the rest.
+  expect(lines.filter((line) => / ended as COMPLETED/.test(line)).length).toBeGreaterThanOrEqual(4);
+  expect(said.stderr).toBe("");
+  expect(await processesOf(user.uid)).toEqual([]);
+});
