@@ -1,16 +1,16 @@
-// The pinned Claude Code CLI installed into the agent cache before the town starts (the polecat
-// action finds it there, as on a runner that keeps its cache), with a line every few seconds
-// while npm downloads it: the first run fetches some 400 MB.
+// The pinned agent CLI installed into the agent cache before the town starts (the polecat action
+// finds it there, as on a runner that keeps its cache), with a line every few seconds while npm
+// downloads it: the first run fetches some 400 MB for Claude Code or Codex, 100 for Gemini CLI.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { AGENT_PACKAGES } from "../app/polecat/agent-packages.js";
+import type { AgentPackage } from "../app/polecat/agent-packages.js";
 import { installAgent, type InstalledAgent } from "../app/polecat/install-agent.js";
 
 const run = promisify(execFile);
 const TICK_MS = 5_000;
 
-export async function installClaude(cacheRoot: string, say: (line: string) => void): Promise<InstalledAgent> {
-  const { name, version } = AGENT_PACKAGES.claude;
+export async function installAgentCli(pkg: AgentPackage, cacheRoot: string, say: (line: string) => void): Promise<InstalledAgent> {
+  const { name, version } = pkg;
   const started = Date.now();
   const ticker = setInterval(() => {
     void run("du", ["-sm", cacheRoot]).then(({ stdout }) => {
@@ -18,7 +18,7 @@ export async function installClaude(cacheRoot: string, say: (line: string) => vo
     }, () => undefined);
   }, TICK_MS);
   try {
-    const installed = await installAgent(AGENT_PACKAGES.claude, { cacheRoot, log: say });
+    const installed = await installAgent(pkg, { cacheRoot, log: say });
     say(installed.installed ? `Installed ${name}@${version} in ${Math.round((Date.now() - started) / 1000)} s.` : `Using ${name}@${version} from ${installed.prefix}.`);
     return installed;
   } finally {

@@ -51,8 +51,8 @@ steps:
 `;
 
 export interface SeedAgent {
-  /** `command`: the stand-in at this absolute path; `claude`: Claude Code on `model`. */
-  readonly kind: "command" | "claude";
+  /** `command`: the stand-in at this absolute path; else the CLI (`claude` by default) on `model`. */
+  readonly kind: "command" | "claude" | "codex" | "gemini";
   readonly command?: string;
   readonly model?: string;
 }
@@ -60,6 +60,7 @@ export interface SeedAgent {
 export function seedConfig(agent: SeedAgent, sandbox: boolean): string {
   const lines = ["polecat:"];
   if (agent.kind === "command") lines.push("  agent: command", `  command: ${agent.command}`);
+  else if (agent.kind !== "claude") lines.push(`  agent: ${agent.kind}`);
   if (agent.model !== undefined) lines.push(`  model: ${agent.model}`);
   if (!sandbox) lines.push("  sandbox: off");
   lines.push("refinery:", "  mode: review", "  gates: { commands: [sh test/harbor.sh], checks: none }");

@@ -6,19 +6,13 @@ import { join } from "node:path";
 import { REPO } from "../test/app/app-harness.js";
 import { DEFAULT_AGENT_CACHE } from "../app/polecat/install-agent.js";
 import { probeSandbox } from "../app/polecat/sandbox/run-in-sandbox.js";
-import { startScriptedModelServer } from "../test/agents/scripted-model-server.js";
-import { installClaude } from "./agent-install.js";
 import { QUICK_FORMULA } from "./seed.js";
-import { harborScript, SCRIPTED_MODEL } from "./scripted-harbor.js";
-import { startLocalTown, type LocalTownOptions } from "./start-local-town.js";
+import { startLocalTown } from "./start-local-town.js";
 import { progressLine, marked } from "./story.js";
 import { summaryLines, summaryMarkdown, whereToLook } from "./summary.js";
-import { parseTownArgs, TOWN_USAGE, type TownArgs } from "./town-args.js";
+import { parseTownArgs, TOWN_USAGE } from "./town-args.js";
 import { exportTown } from "./town-export.js";
-import { reachableCopy, ROOT } from "./town-paths.js";
-
-/** The key the scripted model takes: the model proxy adds it, the CLI holds only a dummy. */
-const SCRIPTED_KEY = "sk-ant-local-town-scripted";
+import { chooseAgent } from "./town-agent.js";
 
 /** Seconds without a story line before the progress line says what the town waits for. */
 const QUIET_SECONDS = 10;
@@ -56,7 +50,7 @@ async function main(): Promise<number> {
     say("Each agent runs in the polecat sandbox as you, kept apart by user namespaces (no root): no cgroup limits its memory or processes.");
   }
 
-  const chosen = await chooseAgent(args, say);
+  const chosen = await chooseAgent({ agent: args.agent, agentCache: args.agentCache ?? defaultAgentCache(), env: process.env, say });
   const town = await startLocalTown({ ...chosen.town, sandbox, tell: say, ...(args.quick ? { label: `gt:sling/${QUICK_FORMULA}` } : {}) });
   const progress = setInterval(() => {
     const quiet = Math.round((Date.now() - lastTold) / 1000);
@@ -97,42 +91,6 @@ async function main(): Promise<number> {
     say(`The App broke GitHub's contract: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   });
-}
-
-/**
- * The agent the polecats run, and what the runner and the repository need for it: the stand-in
- * script; or Claude Code, installed first, on the real model with ANTHROPIC_API_KEY, else on the
- * scripted model, whose address the runner gives the polecat action as its `model-base-url`.
- */
-async function chooseAgent(args: TownArgs, say: (line: string) => void): Promise<{ town: Omit<LocalTownOptions, "sandbox" | "tell">; close: () => Promise<void> }> {
-  if (args.agent === "command") {
-    const agents = reachableCopy(join(ROOT, "local-town/agents"), "gastown-town-agents-");
-    say("The agent: the stand-in script local-town/agents/hasty.sh (--agent command).");
-    return {
-      town: { agent: { kind: "command", command: join(agents, "hasty.sh") }, polecat: { readOnly: [agents] }, secrets: {} },
-      close: async () => undefined,
-    };
-  }
-  const agentCache = args.agentCache ?? defaultAgentCache();
-  await installClaude(agentCache, say);
-  const key = process.env["ANTHROPIC_API_KEY"];
-  if (key !== undefined && key !== "") {
-    say("The agent: Claude Code on Anthropic's API (ANTHROPIC_API_KEY is set).");
-    return { town: { agent: { kind: "claude" }, polecat: { readOnly: [], agentCache }, secrets: { ANTHROPIC_API_KEY: key } }, close: async () => undefined };
-  }
-  const server = await startScriptedModelServer({ apiKey: SCRIPTED_KEY, mainModel: SCRIPTED_MODEL, script: harborScript });
-  say(`The agent: Claude Code on a scripted model at ${server.url} (no ANTHROPIC_API_KEY).`);
-  return {
-    town: {
-      agent: { kind: "claude", model: SCRIPTED_MODEL },
-      polecat: { readOnly: [], agentCache, inputs: { "model-base-url": server.url } },
-      secrets: { ANTHROPIC_API_KEY: SCRIPTED_KEY },
-    },
-    close: async () => {
-      for (const request of server.requests) if (request.scriptError !== undefined) say(`The scripted model could not answer: ${request.scriptError}`);
-      await server.close();
-    },
-  };
 }
 
 /** The action's cache as root; an ordinary user's own cache directory otherwise. */

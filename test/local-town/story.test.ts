@@ -78,7 +78,8 @@ describe("npm run town's arguments", () => {
     expect(parseTownArgs([])).toEqual({ keep: false, noSandbox: false, quick: false, agent: "claude", timeoutSeconds: 600, agentCache: undefined });
     expect(parseTownArgs(["--keep", "--quick", "--no-sandbox", "--agent", "command", "--timeout", "90", "--agent-cache", "/c"]))
       .toEqual({ keep: true, noSandbox: true, quick: true, agent: "command", timeoutSeconds: 90, agentCache: "/c" });
-    expect(parseTownArgs(["--agent", "codex"])).toEqual({ error: "--agent takes claude or command (got codex)" });
+    expect(parseTownArgs(["--agent", "gemini"])).toMatchObject({ agent: "gemini" });
+    expect(parseTownArgs(["--agent", "aider"])).toEqual({ error: "--agent takes claude, codex, gemini, command (got aider)" });
     expect(parseTownArgs(["--fast"])).toEqual({ error: "unknown argument --fast" });
     expect(parseTownArgs(["--quick", "--help"])).toEqual({ help: true });
   });
