@@ -2,6 +2,7 @@
 // seed that breaks an invariant says what broke, how to replay it, and its story.
 // `--seeds N` runs seeds 1…N (50 unless given), `--seed N` replays one.
 import { join } from "node:path";
+import { probeSandbox } from "../../app/polecat/sandbox/run-in-sandbox.js";
 import { reachableCopy, ROOT } from "../town-paths.js";
 import { runChaosSeed } from "./run-seed.js";
 
@@ -27,8 +28,11 @@ async function main(): Promise<number> {
     process.stderr.write(`${args.error}\n${CHAOS_USAGE}\n`);
     return 2;
   }
-  if (process.getuid?.() !== 0) {
-    process.stderr.write("Chaos runs the local town, whose agents run in the polecat sandbox as users of their own: run it as root (`sudo npm run chaos`).\n");
+  // The local town's agents run in the polecat sandbox: as root, as users of their own; as an
+  // ordinary user, in user namespaces where the kernel allows them.
+  const probe = await probeSandbox();
+  if (!probe.ok) {
+    process.stderr.write(`Chaos runs the local town, whose agents run in the polecat sandbox, and ${probe.why}\n`);
     return 1;
   }
   const agents = reachableCopy(join(ROOT, "local-town/agents"), "gastown-chaos-agents-");
@@ -41,7 +45,7 @@ async function main(): Promise<number> {
     if (result.broken.length === 0) continue;
     failed.push(seed);
     for (const line of result.broken) process.stdout.write(`  ✗ ${line}\n`);
-    process.stdout.write(`  replay: sudo npm run chaos -- --seed ${seed}\n  the story:\n`);
+    process.stdout.write(`  replay: npm run chaos -- --seed ${seed}\n  the story:\n`);
     for (const line of result.story) process.stdout.write(`    ${line}\n`);
   }
   process.stdout.write(failed.length === 0 ? `All ${args.seeds.length} seeds converged with nothing lost.\n` : `${failed.length} of ${args.seeds.length} seeds broke: ${failed.join(", ")}.\n`);

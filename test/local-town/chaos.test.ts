@@ -1,7 +1,7 @@
 // Chaos on the local town (local-town/chaos/): for a fixed pair of seeds, the App killed and
 // restarted, runners killed mid-step, webhooks lost and doubled, ledger races, 5xx and secondary
 // rate limits at the seed's points; then the town converges with nothing lost. `npm run chaos`
-// runs fifty seeds; a seed that fails here replays with `sudo npm run chaos -- --seed N`.
+// runs fifty seeds; a seed that fails here replays with `npm run chaos -- --seed N`.
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { CONVERGE_MS, runChaosSeed } from "../../local-town/chaos/run-seed.js";
@@ -18,7 +18,7 @@ for (const seed of CI_SEEDS) {
     requireRoot();
     const agents = reachableCopy(join(ROOT, "local-town/agents"), "gastown-chaos-agents-");
     const result = await runChaosSeed(seed, { agents });
-    const said = `seed ${seed} broke; replay it with \`sudo npm run chaos -- --seed ${seed}\`. The story:\n${result.story.join("\n")}`;
+    const said = `seed ${seed} broke; replay it with \`npm run chaos -- --seed ${seed}\`. The story:\n${result.story.join("\n")}`;
     expect(result.broken, said).toEqual([]);
     expect(result.slung.map((issue) => issue.outcome).every((outcome) => outcome === "merged" || outcome === "escalated"), said).toBe(true);
   });
