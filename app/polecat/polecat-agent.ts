@@ -2,7 +2,7 @@
 // at its pinned version, installed by the action at run time, or the team's own
 // `polecat.command`, taken from the base branch as the run fetched it, or from the runner: never
 // from the agent's clone, where it would be code the agent wrote.
-import { access, chmod, constants, rename, writeFile } from "node:fs/promises";
+import { access, chmod, constants, mkdir, rename, writeFile } from "node:fs/promises";
 import { isAbsolute, join } from "node:path";
 import type { ActionRepo } from "./action-repo.js";
 import { AGENT_PACKAGES } from "./agent-packages.js";
@@ -32,7 +32,7 @@ const MAX_COMMAND_BYTES = 10 * 1024 * 1024;
  * sandbox, else the real key (and `model-base-url`); null when the run has no key.
  */
 export async function resolveAgentProgram(
-  options: PolecatOptions, deps: Pick<PolecatDependencies, "installAgent" | "log">, repo: ActionRepo, baseTip: string, workspace: PolecatWorkspace,
+  options: PolecatOptions, deps: Pick<PolecatDependencies, "installAgent" | "log" | "agentUser">, repo: ActionRepo, baseTip: string, workspace: PolecatWorkspace,
   model: ModelAccess | null,
 ): Promise<AgentProgram> {
   const { limits } = options;
@@ -46,15 +46,16 @@ export async function resolveAgentProgram(
       executable: installed.executable, apiKey: model.apiKey, model: limits.model,
       ...(model.baseUrl === undefined ? {} : { baseUrl: model.baseUrl }),
     };
-    const settingsFile = agent === "gemini" ? await geminiSettingsFile(installed.prefix) : "";
+    const settingsFile = agent !== "gemini" ? undefined
+      : deps.agentUser?.own ? await geminiUserSettings(workspace) : await geminiSettingsFile(installed.prefix);
     return {
       describe: `${pkg.name}@${pkg.version}`,
-      paths: [installed.prefix, ...(settingsFile === "" ? [] : [settingsFile])],
+      paths: [installed.prefix, ...(settingsFile === undefined || deps.agentUser?.own ? [] : [settingsFile])],
       invocation: (prompt) => {
         switch (agent) {
           case "claude": return claudeInvocation({ ...common, prompt });
           case "codex": return codexInvocation({ ...common, prompt });
-          case "gemini": return geminiInvocation({ ...common, prompt, settingsFile });
+          case "gemini": return geminiInvocation({ ...common, prompt, ...(deps.agentUser?.own ? {} : { settingsFile }) });
         }
       },
     };
@@ -91,6 +92,21 @@ async function geminiSettingsFile(installPrefix: string): Promise<string> {
   await writeFile(staging, `${JSON.stringify(GEMINI_SYSTEM_SETTINGS, null, 2)}\n`, { mode: 0o644 });
   await chmod(staging, 0o644);
   await rename(staging, file);
+  return file;
+}
+
+/**
+ * Without root (own-user.ts) every file the agent sees is its own uid's, and Gemini CLI takes a
+ * system settings file only from uid 0, which no file has in the agent's namespace: the same
+ * settings go into the agent's home as its user settings instead, before the agent ever runs
+ * there. A settings file the agent writes into its clone or home may then override them, which
+ * changes only how the CLI in its sandbox behaves; the model proxy still holds the key and the limits.
+ */
+async function geminiUserSettings(workspace: PolecatWorkspace): Promise<string> {
+  const dir = join(workspace.home, ".gemini");
+  await mkdir(dir, { mode: 0o700 });
+  const file = join(dir, "settings.json");
+  await writeFile(file, `${JSON.stringify(GEMINI_SYSTEM_SETTINGS, null, 2)}\n`, { mode: 0o600, flag: "wx" });
   return file;
 }
 

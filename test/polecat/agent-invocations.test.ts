@@ -123,6 +123,11 @@ describe("geminiInvocation", () => {
     expect(invocation.argv.join(" ")).not.toContain("gm-secret");
   });
 
+  it("points at no system settings where the agent, the action's own user, has them in its home", () => {
+    const invocation = geminiInvocation({ executable: GEMINI, prompt: "p", apiKey: "gm-secret", model: null, baseUrl: "http://127.0.0.1:4180" });
+    expect(invocation.env).toEqual({ GEMINI_API_KEY: "gm-secret", GOOGLE_GEMINI_BASE_URL: "http://127.0.0.1:4180", GEMINI_TELEMETRY_ENABLED: "false" });
+  });
+
   it("has system settings that take an API key and send no usage statistics, telemetry or update checks", () => {
     expect(GEMINI_SYSTEM_SETTINGS).toEqual({
       security: { auth: { selectedType: "gemini-api-key" } },

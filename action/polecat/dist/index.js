@@ -56912,7 +56912,7 @@ function redactedSandbox(view, redactor) {
 }
 
 // app/polecat/polecat-agent.ts
-import { access as access4, chmod as chmod4, constants as constants5, rename as rename4, writeFile as writeFile5 } from "node:fs/promises";
+import { access as access4, chmod as chmod4, constants as constants5, mkdir as mkdir6, rename as rename4, writeFile as writeFile5 } from "node:fs/promises";
 import { isAbsolute as isAbsolute2, join as join9 } from "node:path";
 
 // app/polecat/agents/claude.ts
@@ -57042,7 +57042,7 @@ function geminiInvocation(options) {
     env: {
       GEMINI_API_KEY: options.apiKey,
       ...options.baseUrl === void 0 ? {} : { GOOGLE_GEMINI_BASE_URL: options.baseUrl },
-      GEMINI_CLI_SYSTEM_SETTINGS_PATH: options.settingsFile,
+      ...options.settingsFile === void 0 ? {} : { GEMINI_CLI_SYSTEM_SETTINGS_PATH: options.settingsFile },
       GEMINI_TELEMETRY_ENABLED: "false"
     },
     // Without a TTY the CLI runs headless and takes its prompt from stdin.
@@ -57067,10 +57067,10 @@ async function resolveAgentProgram(options, deps, repo, baseTip, workspace, mode
       model: limits2.model,
       ...model.baseUrl === void 0 ? {} : { baseUrl: model.baseUrl }
     };
-    const settingsFile = agent === "gemini" ? await geminiSettingsFile(installed.prefix) : "";
+    const settingsFile = agent !== "gemini" ? void 0 : deps.agentUser?.own ? await geminiUserSettings(workspace) : await geminiSettingsFile(installed.prefix);
     return {
       describe: `${pkg.name}@${pkg.version}`,
-      paths: [installed.prefix, ...settingsFile === "" ? [] : [settingsFile]],
+      paths: [installed.prefix, ...settingsFile === void 0 || deps.agentUser?.own ? [] : [settingsFile]],
       invocation: (prompt) => {
         switch (agent) {
           case "claude":
@@ -57078,7 +57078,7 @@ async function resolveAgentProgram(options, deps, repo, baseTip, workspace, mode
           case "codex":
             return codexInvocation({ ...common, prompt });
           case "gemini":
-            return geminiInvocation({ ...common, prompt, settingsFile });
+            return geminiInvocation({ ...common, prompt, ...deps.agentUser?.own ? {} : { settingsFile } });
         }
       }
     };
@@ -57105,6 +57105,14 @@ async function geminiSettingsFile(installPrefix) {
 `, { mode: 420 });
   await chmod4(staging, 420);
   await rename4(staging, file2);
+  return file2;
+}
+async function geminiUserSettings(workspace) {
+  const dir = join9(workspace.home, ".gemini");
+  await mkdir6(dir, { mode: 448 });
+  const file2 = join9(dir, "settings.json");
+  await writeFile5(file2, `${JSON.stringify(GEMINI_SYSTEM_SETTINGS, null, 2)}
+`, { mode: 384, flag: "wx" });
   return file2;
 }
 async function runnerCommand(path) {
@@ -57355,7 +57363,7 @@ function refusalText(branch, pushedTip, problems) {
 }
 
 // app/polecat/polecat-workspace.ts
-import { chmod as chmod5, chown, copyFile as copyFile3, link, mkdir as mkdir6, rename as rename5, rm as rm4, stat as stat3, writeFile as writeFile6 } from "node:fs/promises";
+import { chmod as chmod5, chown, copyFile as copyFile3, link, mkdir as mkdir7, rename as rename5, rm as rm4, stat as stat3, writeFile as writeFile6 } from "node:fs/promises";
 import { dirname as dirname3, join as join10 } from "node:path";
 
 // app/polecat/outbox-file.ts
@@ -57421,11 +57429,11 @@ function agentHome(root) {
 }
 async function makeWorkspace(root, owner, sources) {
   const parent = dirname3(root);
-  await mkdir6(parent, { recursive: true, mode: 457 });
+  await mkdir7(parent, { recursive: true, mode: 457 });
   if (((await stat3(parent)).mode & 1) === 0) {
     throw new Error(`${parent} is not searchable by other users, so the agent's user could not reach its workspace in it`);
   }
-  await mkdir6(root, { mode: 457 });
+  await mkdir7(root, { mode: 457 });
   await chmod5(root, 457);
   const agentDir = join10(root, "agent");
   const bin = join10(agentDir, "bin");
@@ -57444,9 +57452,9 @@ async function makeWorkspace(root, owner, sources) {
     outbox: join10(agentDir, "outbox", "outbox.jsonl"),
     tmp: join10(agentDir, "tmp")
   };
-  await mkdir6(workspace.actionDir, { mode: 448 });
-  await mkdir6(agentDir, { mode: 493 });
-  await mkdir6(bin, { mode: 493 });
+  await mkdir7(workspace.actionDir, { mode: 448 });
+  await mkdir7(agentDir, { mode: 493 });
+  await mkdir7(bin, { mode: 493 });
   await linkOrCopy(sources.node, workspace.node);
   await chmod5(workspace.node, 493);
   await copyFile3(sources.gtBundle, join10(bin, "gt.js"));
@@ -57455,7 +57463,7 @@ async function makeWorkspace(root, owner, sources) {
 exec ${shellWord(workspace.node)} ${shellWord(join10(bin, "gt.js"))} "$@"
 `, { mode: 493 });
   for (const own2 of [workspace.home, workspace.outboxDir, workspace.tmp]) {
-    await mkdir6(own2, { mode: 448 });
+    await mkdir7(own2, { mode: 448 });
     await chown(own2, owner.uid, owner.gid);
   }
   return workspace;
@@ -58243,7 +58251,7 @@ function streamParser(invocation) {
 
 // app/polecat/sandbox/run-in-sandbox.ts
 import { execFile as execFile3, execFileSync, spawn as spawn6 } from "node:child_process";
-import { chmod as chmod6, copyFile as copyFile4, mkdir as mkdir7 } from "node:fs/promises";
+import { chmod as chmod6, copyFile as copyFile4, mkdir as mkdir8 } from "node:fs/promises";
 import { join as join12 } from "node:path";
 import { promisify as promisify3 } from "node:util";
 
@@ -58418,7 +58426,7 @@ function startSandbox(argv, config2) {
   return child;
 }
 async function prepareSandbox(workspace, spec, initBundle) {
-  await mkdir7(spec.root, { recursive: true, mode: 448 });
+  await mkdir8(spec.root, { recursive: true, mode: 448 });
   await chmod6(spec.root, 448);
   const init = join12(workspace.bin, SANDBOX_INIT_FILE);
   await copyFile4(initBundle, init);
@@ -58985,7 +58993,7 @@ ${m.description}` : m.title)
 }
 
 // app/polecat/take-work.ts
-import { mkdir as mkdir9, mkdtemp as mkdtemp2, readdir as readdir8, rename as rename6, rm as rm5 } from "node:fs/promises";
+import { mkdir as mkdir10, mkdtemp as mkdtemp2, readdir as readdir8, rename as rename6, rm as rm5 } from "node:fs/promises";
 import { join as join15 } from "node:path";
 
 // app/polecat/agent-files.ts
@@ -59088,7 +59096,7 @@ function packedRef(text3, ref) {
 
 // app/polecat/copy-agent-objects.ts
 import { createWriteStream } from "node:fs";
-import { lstat as lstat5, mkdir as mkdir8, readdir as readdir7 } from "node:fs/promises";
+import { lstat as lstat5, mkdir as mkdir9, readdir as readdir7 } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import { join as join14 } from "node:path";
 var DEFAULT_COPY_LIMITS = { maxBytes: 1024 * 1024 * 1024, maxLooseObjects: 1e5 };
@@ -59129,7 +59137,7 @@ async function copyLooseObjects(cloneDir, objectsDir, quarantine, budget, maxLoo
       refuseOddEntry(entry, relative2);
       if (await exists3(join14(quarantine.realObjects, fanout.name, entry.name))) continue;
       if (++copied > maxLooseObjects) throw new WorkRefusal(`the clone has more than ${maxLooseObjects} new loose objects`);
-      await mkdir8(join14(quarantine.objects, fanout.name), { recursive: true, mode: 448 });
+      await mkdir9(join14(quarantine.objects, fanout.name), { recursive: true, mode: 448 });
       await withAgentFile(cloneDir, relative2, budget, (stream) => pipeline(stream, createWriteStream(join14(quarantine.objects, fanout.name, entry.name), { flags: "wx", mode: 292 })));
     }
   }
@@ -59309,7 +59317,7 @@ async function gatherObjects(git, commits, env, rules) {
 async function moveIntoRepository(quarantine) {
   for (const fanout of await readdir8(quarantine.objects)) {
     const target = join15(quarantine.realObjects, fanout);
-    await mkdir9(target, { recursive: true });
+    await mkdir10(target, { recursive: true });
     const existing = new Set(await readdir8(target));
     for (const name2 of await readdir8(join15(quarantine.objects, fanout))) {
       if (!existing.has(name2)) await rename6(join15(quarantine.objects, fanout, name2), join15(target, name2));
@@ -59920,7 +59928,7 @@ function sameAs(before, after) {
 }
 
 // app/polecat/sandbox/run-sandbox.ts
-import { chmod as chmod8, mkdir as mkdir10 } from "node:fs/promises";
+import { chmod as chmod8, mkdir as mkdir11 } from "node:fs/promises";
 import { join as join16 } from "node:path";
 
 // app/polecat/sandbox/egress-proxy.ts
@@ -60994,7 +61002,7 @@ var RunSandbox = class _RunSandbox {
   modelRefusals;
   static async start(options) {
     const sockets = join16(options.workspace.actionDir, "sockets");
-    await mkdir10(sockets, { mode: 448 });
+    await mkdir11(sockets, { mode: 448 });
     await chmod8(sockets, 448);
     const { log } = options;
     const egress = await startEgressProxy({

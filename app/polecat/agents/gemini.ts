@@ -25,8 +25,11 @@ export interface GeminiOptions {
   readonly model?: string | null;
   /** Another Gemini API endpoint (the tests' scripted server; a gateway). */
   readonly baseUrl?: string;
-  /** A file holding GEMINI_SYSTEM_SETTINGS, readable by the agent's user, on a path only root can write. */
-  readonly settingsFile: string;
+  /**
+   * A file holding GEMINI_SYSTEM_SETTINGS, readable by the agent's user, on a path only root can
+   * write; none where the agent is the action's own user and has them as its user settings.
+   */
+  readonly settingsFile?: string;
 }
 
 export function geminiInvocation(options: GeminiOptions): AgentInvocation {
@@ -42,7 +45,7 @@ export function geminiInvocation(options: GeminiOptions): AgentInvocation {
     env: {
       GEMINI_API_KEY: options.apiKey,
       ...(options.baseUrl === undefined ? {} : { GOOGLE_GEMINI_BASE_URL: options.baseUrl }),
-      GEMINI_CLI_SYSTEM_SETTINGS_PATH: options.settingsFile,
+      ...(options.settingsFile === undefined ? {} : { GEMINI_CLI_SYSTEM_SETTINGS_PATH: options.settingsFile }),
       GEMINI_TELEMETRY_ENABLED: "false",
     },
     // Without a TTY the CLI runs headless and takes its prompt from stdin.

@@ -1,7 +1,9 @@
-// `npm run town` started by an ordinary user: no root, no sudo, each polecat's agent in the
-// sandbox made in user namespaces (own-user.ts). The town is compiled as `npm run town` compiles
-// it and run as a user of the test's own, through a bind mount of this checkout at a path any
-// user may reach (a checkout may sit where only root can go, as a clean clone in `mktemp -d`).
+// `npm run town -- --agent gemini` started by an ordinary user: no root, no sudo, each polecat's
+// Gemini CLI in the sandbox made in user namespaces (own-user.ts), with its settings in its home,
+// as no file is root's in its namespace. The town is compiled as `npm run town` compiles it and
+// run as a user of the test's own, through a bind mount of this checkout at a path any user may
+// reach (a checkout may sit where only root can go, as a clean clone in `mktemp -d`); the CLI is
+// the one the tests installed, in root's cache, which the user reads.
 import { execFile, spawn } from "node:child_process";
 import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,13 +14,14 @@ import type { AgentUser } from "../../app/polecat/agent-user.js";
 import { systemTool } from "../../app/polecat/system-tools.js";
 import { processesOf } from "../../app/polecat/user-processes.js";
 import { ROOT } from "../../local-town/town-paths.js";
+import { TEST_AGENT_CACHE } from "../agents/agent-cli-setup.js";
 import { requireRoot } from "../agents/needs-root.js";
 import { createTestAgentUser, removeTestAgentUser, removeUsersOfDeadRuns } from "../agents/test-agent-users.js";
 
 const run = promisify(execFile);
 /** The town as `npm run town` compiles it, where only this test looks. */
 const TOWN_BUILD = "build/town-as-user";
-/** Some 20 s on a quiet machine of two cores, and the compile before it. */
+/** Some 40 s on a quiet machine of two cores, and the compile before it. */
 const TOWN_TIMEOUT_S = 240;
 
 let user: AgentUser | undefined;
@@ -31,7 +34,7 @@ afterEach(async () => {
   outputs = [];
 });
 
-it("lands all three issues as an ordinary user, each agent in user namespaces, nothing left running", { timeout: (TOWN_TIMEOUT_S + 120) * 1000 }, async () => {
+it("lands all three issues as an ordinary user, each Gemini CLI in user namespaces, nothing left running", { timeout: (TOWN_TIMEOUT_S + 120) * 1000 }, async () => {
   requireRoot();
   await removeUsersOfDeadRuns();
   // Apart from build/'s own files, which other tests run meanwhile; inside the checkout, to find node_modules.
@@ -50,8 +53,8 @@ it("lands all three issues as an ordinary user, each agent in user namespaces, n
   const said = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(systemTool("unshare"), [
       "--mount", "--propagation", "private", "--", systemTool("sh"), "-c",
-      'mount --bind "$1" "$2" && cd "$2" && exec setpriv --reuid="$3" --regid="$4" --clear-groups -- "$5" "$7/local-town/town.js" --agent command --quick --timeout "$6"',
-      "sh", ROOT, view!, String(user!.uid), String(user!.gid), process.execPath, String(TOWN_TIMEOUT_S), TOWN_BUILD,
+      'mount --bind "$1" "$2" && cd "$2" && exec setpriv --reuid="$3" --regid="$4" --clear-groups -- "$5" "$7/local-town/town.js" --agent gemini --agent-cache "$8" --quick --timeout "$6"',
+      "sh", ROOT, view!, String(user!.uid), String(user!.gid), process.execPath, String(TOWN_TIMEOUT_S), TOWN_BUILD, TEST_AGENT_CACHE,
     ], { env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: home }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
@@ -65,7 +68,11 @@ it("lands all three issues as an ordinary user, each agent in user namespaces, n
   const story = `${said.stdout}\n${said.stderr}`;
   expect(said.code, story).toBe(0);
   const lines = said.stdout.split("\n").map((line) => line.replace(/^\+\s*[\d.]+s /, ""));
-  expect(lines[0]).toBe("Each agent runs in the polecat sandbox as you, kept apart by user namespaces (no root): no cgroup limits its memory or processes.");
+  expect(lines.slice(0, 3)).toEqual([
+    "Each agent runs in the polecat sandbox as you, kept apart by user namespaces (no root): no cgroup limits its memory or processes.",
+    expect.stringMatching(/^Using @google\/gemini-cli@\S+ from \/var\/cache\/gastown-tests\/agents\/google-gemini-cli@\S+\.$/),
+    expect.stringMatching(/^The agent: Gemini CLI on a scripted model at http:\/\/127\.0\.0\.1:\d+ \(no GEMINI_API_KEY\)\.$/),
+  ]);
   expect(lines, story).toContain("Everything slung has landed.");
   expect(lines.filter((line) => /^ {2}#\d /.test(line))).toEqual([
     expect.stringMatching(/^ {2}#1 Light the lighthouse: closed, bead \S+ closed$/),
@@ -74,6 +81,7 @@ it("lands all three issues as an ordinary user, each agent in user namespaces, n
   ]);
   // The foghorn's slip was sent back and fixed in the sandbox like the rest.
   expect(lines.filter((line) => / ended as COMPLETED/.test(line)).length).toBeGreaterThanOrEqual(4);
+  expect(lines.filter((line) => line.startsWith("The scripted model could not answer"))).toEqual([]);
   expect(said.stderr).toBe("");
   expect(await processesOf(user.uid)).toEqual([]);
 });
