@@ -1,7 +1,6 @@
 // The agent as the action's own user (own-user.ts), without the sandbox: its processes are ended
 // by the process group each was started in, never by uid (which would end the action's own), and
 // one run's stop leaves another run's processes alone.
-import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -9,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { AgentCgroup } from "../../app/polecat/agent-cgroup.js";
 import { spawnAsAgent, stopAgentProcesses } from "../../app/polecat/agent-user.js";
 import { ownAgentUser } from "../../app/polecat/own-user.js";
+import { firstLine } from "../sandbox/sandbox-processes.js";
 
 const NO_CGROUP: AgentCgroup = { kind: "none", why: "not asked for" };
 
@@ -26,7 +26,7 @@ describe("the action's own user as the agent's", () => {
     });
     const first = start(one);
     const second = start(other);
-    const [firstSleep, secondSleep] = [Number(await firstLine(first)), Number(await firstLine(second))];
+    const [firstSleep, secondSleep] = [Number((await firstLine(first)).trim()), Number((await firstLine(second)).trim())];
     expect([alive(first.pid!), alive(firstSleep), alive(second.pid!), alive(secondSleep)]).toEqual([true, true, true, true]);
 
     expect(await stopAgentProcesses(one, NO_CGROUP)).toEqual({ by: "own", killRounds: 0 });
@@ -48,18 +48,6 @@ describe("the action's own user as the agent's", () => {
   });
 });
 
-function firstLine(child: ChildProcessWithoutNullStreams): Promise<string> {
-  return new Promise((resolve) => {
-    let text = "";
-    const take = (chunk: Buffer) => {
-      text += chunk.toString();
-      if (!text.includes("\n")) return;
-      child.stdout.off("data", take);
-      resolve(text.trim());
-    };
-    child.stdout.on("data", take);
-  });
-}
 
 /** Whether the process runs: a zombie, dead but not yet reaped by whoever adopted it, does not. */
 function alive(pid: number): boolean {

@@ -9,7 +9,6 @@ import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/p
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chownTree } from "../../app/polecat/agent-clone.js";
 import type { AgentUser } from "../../app/polecat/agent-user.js";
@@ -22,13 +21,8 @@ import { processesOf } from "../../app/polecat/user-processes.js";
 import { requireRoot } from "../agents/needs-root.js";
 import { createTestAgentUser, removeTestAgentUser, removeUsersOfDeadRuns } from "../agents/test-agent-users.js";
 import { GT_BUNDLE } from "../polecat/polecat-harness.js";
+import { ended, firstLine, untilNoProcessesOf } from "./sandbox-processes.js";
 import { NO_CGROUP, SANDBOX_INIT_BUNDLE } from "./sandbox-workspace.js";
-
-interface Ended {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 describe("the agent's sandbox made without root", () => {
   let dir: string;
@@ -192,34 +186,3 @@ describe("the agent's sandbox made without root", () => {
     expect(await untilNoProcessesOf(host.uid)).toEqual([]);
   });
 });
-
-function ended(child: ChildProcessWithoutNullStreams): Promise<Ended> {
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString(); });
-  child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
-}
-
-function firstLine(child: ChildProcessWithoutNullStreams): Promise<string> {
-  return new Promise((resolve) => {
-    let text = "";
-    const take = (chunk: Buffer) => {
-      text += chunk.toString();
-      if (!text.includes("\n")) return;
-      child.stdout.off("data", take);
-      resolve(text);
-    };
-    child.stdout.on("data", take);
-  });
-}
-
-/** The kernel ends a PID namespace's processes as its init exits: a moment, not an instant. */
-async function untilNoProcessesOf(uid: number): Promise<number[]> {
-  for (let round = 0; round < 500; round += 1) {
-    const left = await processesOf(uid);
-    if (left.length === 0) return left;
-    await sleep(10);
-  }
-  return processesOf(uid);
-}

@@ -5,7 +5,6 @@ import type { ChildProcessWithoutNullStreams } from "node:child_process";
 import { readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cgroupProcesses, killCgroup, makeAgentCgroup, readCgroupMounts, removeAgentCgroup } from "../../app/polecat/agent-cgroup.js";
 import type { AgentUser } from "../../app/polecat/agent-user.js";
@@ -15,13 +14,7 @@ import { EGRESS_BRIDGE_PORT, type SandboxSpec } from "../../app/polecat/sandbox/
 import { runAgentStep } from "../../app/polecat/run-agent-step.js";
 import { processesOf } from "../../app/polecat/user-processes.js";
 import { makeSandboxWorkspace, NO_CGROUP, type SandboxWorkspace } from "./sandbox-workspace.js";
-
-interface Ended {
-  readonly code: number | null;
-  readonly signal: string | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import { ended, firstLine, untilNoProcessesOf, type Ended } from "./sandbox-processes.js";
 
 describe("the agent's sandbox", () => {
   let made: SandboxWorkspace;
@@ -350,27 +343,6 @@ function listening(server: Server, path: string): Promise<Server> {
   });
 }
 
-function ended(child: ChildProcessWithoutNullStreams): Promise<Ended> {
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString(); });
-  child.stderr.on("data", (chunk: Buffer) => { stderr += chunk.toString(); });
-  return new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })));
-}
-
-function firstLine(child: ChildProcessWithoutNullStreams): Promise<string> {
-  return new Promise((resolve) => {
-    let text = "";
-    const take = (chunk: Buffer) => {
-      text += chunk.toString();
-      if (!text.includes("\n")) return;
-      child.stdout.off("data", take);
-      resolve(text);
-    };
-    child.stdout.on("data", take);
-  });
-}
-
 /** The host's pid of the user's process that is `nsPid` in its own PID namespace. */
 async function hostPidOf(uid: number, nsPid: number): Promise<number> {
   for (const pid of await processesOf(uid)) {
@@ -379,14 +351,4 @@ async function hostPidOf(uid: number, nsPid: number): Promise<number> {
     if (ids?.at(-1) === nsPid) return pid;
   }
   throw new Error(`no process of uid ${uid} is pid ${nsPid} in its namespace`);
-}
-
-/** The kernel kills a PID namespace's processes as its init exits: a moment, not an instant. */
-async function untilNoProcessesOf(uid: number): Promise<number[]> {
-  for (let round = 0; round < 500; round += 1) {
-    const left = await processesOf(uid);
-    if (left.length === 0) return left;
-    await sleep(10);
-  }
-  return processesOf(uid);
 }
