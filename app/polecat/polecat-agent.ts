@@ -46,16 +46,18 @@ export async function resolveAgentProgram(
       executable: installed.executable, apiKey: model.apiKey, model: limits.model,
       ...(model.baseUrl === undefined ? {} : { baseUrl: model.baseUrl }),
     };
-    const settingsFile = agent !== "gemini" ? undefined
-      : deps.agentUser?.own ? await geminiUserSettings(workspace) : await geminiSettingsFile(installed.prefix);
+    // Gemini CLI's settings: a system file beside its install, shown read-only; without root, its user settings.
+    const ownUser = deps.agentUser?.own === true;
+    const systemSettings = agent === "gemini" && !ownUser ? await geminiSettingsFile(installed.prefix) : undefined;
+    if (agent === "gemini" && ownUser) await geminiUserSettings(workspace);
     return {
       describe: `${pkg.name}@${pkg.version}`,
-      paths: [installed.prefix, ...(settingsFile === undefined || deps.agentUser?.own ? [] : [settingsFile])],
+      paths: [installed.prefix, ...(systemSettings === undefined ? [] : [systemSettings])],
       invocation: (prompt) => {
         switch (agent) {
           case "claude": return claudeInvocation({ ...common, prompt });
           case "codex": return codexInvocation({ ...common, prompt });
-          case "gemini": return geminiInvocation({ ...common, prompt, ...(deps.agentUser?.own ? {} : { settingsFile }) });
+          case "gemini": return geminiInvocation({ ...common, prompt, ...(systemSettings === undefined ? {} : { settingsFile: systemSettings }) });
         }
       },
     };
@@ -102,12 +104,10 @@ async function geminiSettingsFile(installPrefix: string): Promise<string> {
  * there. A settings file the agent writes into its clone or home may then override them, which
  * changes only how the CLI in its sandbox behaves; the model proxy still holds the key and the limits.
  */
-async function geminiUserSettings(workspace: PolecatWorkspace): Promise<string> {
+async function geminiUserSettings(workspace: PolecatWorkspace): Promise<void> {
   const dir = join(workspace.home, ".gemini");
   await mkdir(dir, { mode: 0o700 });
-  const file = join(dir, "settings.json");
-  await writeFile(file, `${JSON.stringify(GEMINI_SYSTEM_SETTINGS, null, 2)}\n`, { mode: 0o600, flag: "wx" });
-  return file;
+  await writeFile(join(dir, "settings.json"), `${JSON.stringify(GEMINI_SYSTEM_SETTINGS, null, 2)}\n`, { mode: 0o600, flag: "wx" });
 }
 
 async function runnerCommand(path: string): Promise<string> {

@@ -57067,10 +57067,12 @@ async function resolveAgentProgram(options, deps, repo, baseTip, workspace, mode
       model: limits2.model,
       ...model.baseUrl === void 0 ? {} : { baseUrl: model.baseUrl }
     };
-    const settingsFile = agent !== "gemini" ? void 0 : deps.agentUser?.own ? await geminiUserSettings(workspace) : await geminiSettingsFile(installed.prefix);
+    const ownUser = deps.agentUser?.own === true;
+    const systemSettings = agent === "gemini" && !ownUser ? await geminiSettingsFile(installed.prefix) : void 0;
+    if (agent === "gemini" && ownUser) await geminiUserSettings(workspace);
     return {
       describe: `${pkg.name}@${pkg.version}`,
-      paths: [installed.prefix, ...settingsFile === void 0 || deps.agentUser?.own ? [] : [settingsFile]],
+      paths: [installed.prefix, ...systemSettings === void 0 ? [] : [systemSettings]],
       invocation: (prompt) => {
         switch (agent) {
           case "claude":
@@ -57078,7 +57080,7 @@ async function resolveAgentProgram(options, deps, repo, baseTip, workspace, mode
           case "codex":
             return codexInvocation({ ...common, prompt });
           case "gemini":
-            return geminiInvocation({ ...common, prompt, ...deps.agentUser?.own ? {} : { settingsFile } });
+            return geminiInvocation({ ...common, prompt, ...systemSettings === void 0 ? {} : { settingsFile: systemSettings } });
         }
       }
     };
@@ -57110,10 +57112,8 @@ async function geminiSettingsFile(installPrefix) {
 async function geminiUserSettings(workspace) {
   const dir = join9(workspace.home, ".gemini");
   await mkdir6(dir, { mode: 448 });
-  const file2 = join9(dir, "settings.json");
-  await writeFile5(file2, `${JSON.stringify(GEMINI_SYSTEM_SETTINGS, null, 2)}
+  await writeFile5(join9(dir, "settings.json"), `${JSON.stringify(GEMINI_SYSTEM_SETTINGS, null, 2)}
 `, { mode: 384, flag: "wx" });
-  return file2;
 }
 async function runnerCommand(path) {
   try {
