@@ -13,7 +13,7 @@ import { branchTip } from "../github/branch-refs.js";
 import { refusalOf, statusOf } from "../github/github-client.js";
 import { repositoryRole } from "../github/permissions.js";
 import type { TrialState } from "../town/refinery.js";
-import type { BatchLine } from "../town/refinery-texts.js";
+import { TESTING_HEADLINE, type BatchLine } from "../town/refinery-texts.js";
 import { mayDrive } from "../town/trust.js";
 import type { TownEvent } from "./repository-town.js";
 
@@ -24,11 +24,13 @@ export interface RefineryPull {
   readonly mergeSha?: string;
   /** Approved by someone trusted to drive the town, with no change requested since by anyone. */
   readonly approved: boolean;
+  /** Whether its body still says the batch is being tested (refinery-texts.ts). */
+  readonly showsTesting: boolean;
 }
 
 export async function readRefineryPull(town: TownEvent, number: number): Promise<RefineryPull | undefined> {
   const repo = { owner: town.owner, repo: town.repo };
-  let pull: { state: string; merged?: boolean; merge_commit_sha?: string | null };
+  let pull: { state: string; merged?: boolean; merge_commit_sha?: string | null; body?: string | null };
   try {
     pull = (await town.github.request("GET /repos/{owner}/{repo}/pulls/{pull_number}", { ...repo, pull_number: number })).data as typeof pull;
   } catch (error) {
@@ -36,7 +38,10 @@ export async function readRefineryPull(town: TownEvent, number: number): Promise
     throw error;
   }
   const merged = pull.merged === true;
-  const base = { number, state: pull.state === "closed" ? "closed" as const : "open" as const, merged, ...(merged && pull.merge_commit_sha ? { mergeSha: pull.merge_commit_sha } : {}) };
+  const base = {
+    number, state: pull.state === "closed" ? "closed" as const : "open" as const, merged, showsTesting: (pull.body ?? "").includes(TESTING_HEADLINE),
+    ...(merged && pull.merge_commit_sha ? { mergeSha: pull.merge_commit_sha } : {}),
+  };
   if (pull.state === "closed") return { ...base, approved: false };
   return { ...base, approved: await approvedByTrusted(town, number) };
 }

@@ -239,6 +239,12 @@ class BaseRefinery {
     return pull;
   }
 
+  /** A batch in review shown green: its refinery pull request says so, and each of its pull requests waits for the review. */
+  private async showGreen(ledger: Ledger, trial: TrialState): Promise<void> {
+    const pull = await this.openRefineryPull(ledger, trial, { kind: "green" });
+    await this.show(trial, { kind: "awaiting-review", base: this.base, refineryPull: pull }, trialRequests(ledger, trial));
+  }
+
   /** The queue's check run on each pull request of the trial, at the head it was tested at. */
   private async show(trial: TrialState, display: QueueDisplay, requests: readonly MergeRequest[]): Promise<void> {
     for (const request of requests) {
@@ -310,6 +316,12 @@ class BaseRefinery {
         const baseSha = await branchTip(this.town.github, this.repo, this.base);
         if (baseSha !== undefined && baseSha !== trial.baseSha) return await this.rebuild(ledger, trial, `\`${this.base}\` moved to ${baseSha.slice(0, 12)}`);
         if (pull === undefined || !pull.approved) {
+          // Green on record but shown as still testing (the edit that says so failed: a 5xx, the App
+          // killed), or its pull request never opened: shown now, or no person would know to approve it.
+          if (pull === undefined ? trial.pr === undefined : pull.showsTesting) {
+            await this.showGreen(ledger, trial);
+            this.said.push(`${this.base}: batch ${trial.attempt} is green, as its refinery pull request now says.`);
+          }
           if (waited < this.town.config.refinery.timeout_minutes * 60_000) return false;
           return await this.giveUp(trial, `the refinery pull request #${trial.pr ?? "?"} was not approved within ${this.town.config.refinery.timeout_minutes} minutes`);
         }
@@ -356,10 +368,7 @@ class BaseRefinery {
     if (verdict.kind === "green") {
       this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(ledger, trial)}) is green.`);
       const green = outcome.trial;
-      if (green?.stage === "review") {
-        const pull = await this.openRefineryPull(after, green, { kind: "green" });
-        await this.show(green, { kind: "awaiting-review", base: this.base, refineryPull: pull }, trialRequests(after, green));
-      }
+      if (green?.stage === "review") await this.showGreen(after, green);
       return true;
     }
     const numbers = this.numbers(ledger, trial);

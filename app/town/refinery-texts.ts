@@ -33,6 +33,10 @@ export function refineryPullTitle(base: string, lines: readonly BatchLine[]): st
   return `Refinery: land ${lines.map((line) => `#${line.request.number}`).join(", ")} into ${base}`.slice(0, 250);
 }
 
+/** How a refinery pull request says where its batch stands, where a reviewer looks first. */
+export const TESTING_HEADLINE = "**Testing.**";
+export const GREEN_HEADLINE = "**Green: ready for review.**";
+
 export type RefineryPullState =
   | { readonly kind: "testing" }
   | { readonly kind: "green" }
@@ -52,8 +56,8 @@ export function refineryPullBody(input: {
     const { request } = line;
     return `| #${request.number} | ${request.bead === undefined ? "—" : `\`${request.bead}\``} | ${plain(pullTitleOf(line.title))} | \`${request.headSha.slice(0, 12)}\` |`;
   });
-  const now = state.kind === "testing" ? "**Testing.** The gates are running on this branch's tip; nothing to review yet."
-    : state.kind === "green" ? "**Green: ready for review.** Approve this pull request to land the batch."
+  const now = state.kind === "testing" ? `${TESTING_HEADLINE} The gates are running on this branch's tip; nothing to review yet.`
+    : state.kind === "green" ? `${GREEN_HEADLINE} Approve this pull request to land the batch.`
     : `**Waiting:** ${state.why}`;
   return [
     REFINERY_MARKER,

@@ -110,6 +110,27 @@ describe("review mode", () => {
   });
 });
 
+describe("a green batch not yet shown green", () => {
+  it("is shown green by the next pass when a 5xx cut short the edit that says so, and lands once approved", async () => {
+    town = await startTown({ files: settings(COMMAND_GATES) });
+    const first = await openPull(town, "ann", "fix/pumps", "pumps.txt");
+    await command("/queue", first);
+    await refine(town);
+    await runGates(town);
+    // The verdict is recorded; GitHub fails the edit of the refinery pull request's body.
+    town.github.inject({ kind: "status", status: 502, operationId: "pulls/update" });
+    await expect(refine(town)).rejects.toThrow();
+    const pull = pullFrom("gastown-refinery/main/1");
+    expect(town.issue(pull).body).toContain("**Testing.**");
+    // No person would approve it as it stands: the next pass says it is green, once.
+    expect(await refineSaid(town)).toEqual(["main: batch 1 is green, as its refinery pull request now says."]);
+    expect(town.issue(pull).body).toContain("**Green: ready for review.**");
+    expect(await refineSaid(town)).toEqual([]);
+    await approve(pull);
+    expect(await refineSaid(town)).toEqual([`main: batch 1 landed in #${pull}: #${first}.`]);
+  });
+});
+
 describe("direct mode", () => {
   it("finds the one bad pull request of a batch of eight by bisection, lands the rest, and ejects it with the evidence", async () => {
     town = await startTown({ files: settings(`  mode: direct\n${COMMAND_GATES}`) });

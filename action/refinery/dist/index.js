@@ -55188,13 +55188,15 @@ function plain(text2) {
 function refineryPullTitle(base, lines) {
   return `Refinery: land ${lines.map((line) => `#${line.request.number}`).join(", ")} into ${base}`.slice(0, 250);
 }
+var TESTING_HEADLINE = "**Testing.**";
+var GREEN_HEADLINE = "**Green: ready for review.**";
 function refineryPullBody(input2) {
   const { base, trial, lines, state } = input2;
   const rows = lines.map((line) => {
     const { request: request2 } = line;
     return `| #${request2.number} | ${request2.bead === void 0 ? "\u2014" : `\`${request2.bead}\``} | ${plain(pullTitleOf(line.title))} | \`${request2.headSha.slice(0, 12)}\` |`;
   });
-  const now = state.kind === "testing" ? "**Testing.** The gates are running on this branch's tip; nothing to review yet." : state.kind === "green" ? "**Green: ready for review.** Approve this pull request to land the batch." : `**Waiting:** ${state.why}`;
+  const now = state.kind === "testing" ? `${TESTING_HEADLINE} The gates are running on this branch's tip; nothing to review yet.` : state.kind === "green" ? `${GREEN_HEADLINE} Approve this pull request to land the batch.` : `**Waiting:** ${state.why}`;
   return [
     REFINERY_MARKER,
     `The merge queue's batch ${trial.attempt} into \`${base}\`: the base at \`${trial.baseSha.slice(0, 12)}\` with one merge commit per pull request below, exactly the tree that lands.`,
@@ -58110,7 +58112,13 @@ async function readRefineryPull(town, number4) {
     throw error63;
   }
   const merged = pull.merged === true;
-  const base = { number: number4, state: pull.state === "closed" ? "closed" : "open", merged, ...merged && pull.merge_commit_sha ? { mergeSha: pull.merge_commit_sha } : {} };
+  const base = {
+    number: number4,
+    state: pull.state === "closed" ? "closed" : "open",
+    merged,
+    showsTesting: (pull.body ?? "").includes(TESTING_HEADLINE),
+    ...merged && pull.merge_commit_sha ? { mergeSha: pull.merge_commit_sha } : {}
+  };
   if (pull.state === "closed") return { ...base, approved: false };
   return { ...base, approved: await approvedByTrusted(town, number4) };
 }
@@ -58396,6 +58404,11 @@ var BaseRefinery = class {
     await this.commit(`Refinery: batch ${trial.attempt} into ${this.base} is pull request #${pull.number}`, (current) => advanceTrial(current, { ...this.update(trial), ...this.write(current), to: trial.stage, set: { pr: pull.number, prUrl: pull.url } }));
     return pull;
   }
+  /** A batch in review shown green: its refinery pull request says so, and each of its pull requests waits for the review. */
+  async showGreen(ledger2, trial) {
+    const pull = await this.openRefineryPull(ledger2, trial, { kind: "green" });
+    await this.show(trial, { kind: "awaiting-review", base: this.base, refineryPull: pull }, trialRequests(ledger2, trial));
+  }
   /** The queue's check run on each pull request of the trial, at the head it was tested at. */
   async show(trial, display, requests) {
     for (const request2 of requests) {
@@ -58458,6 +58471,10 @@ var BaseRefinery = class {
         const baseSha = await branchTip(this.town.github, this.repo, this.base);
         if (baseSha !== void 0 && baseSha !== trial.baseSha) return await this.rebuild(ledger2, trial, `\`${this.base}\` moved to ${baseSha.slice(0, 12)}`);
         if (pull === void 0 || !pull.approved) {
+          if (pull === void 0 ? trial.pr === void 0 : pull.showsTesting) {
+            await this.showGreen(ledger2, trial);
+            this.said.push(`${this.base}: batch ${trial.attempt} is green, as its refinery pull request now says.`);
+          }
           if (waited < this.town.config.refinery.timeout_minutes * 6e4) return false;
           return await this.giveUp(trial, `the refinery pull request #${trial.pr ?? "?"} was not approved within ${this.town.config.refinery.timeout_minutes} minutes`);
         }
@@ -58504,10 +58521,7 @@ var BaseRefinery = class {
     if (verdict.kind === "green") {
       this.said.push(`${this.base}: batch ${trial.attempt} (${this.numbers(ledger2, trial)}) is green.`);
       const green = outcome.trial;
-      if (green?.stage === "review") {
-        const pull = await this.openRefineryPull(after, green, { kind: "green" });
-        await this.show(green, { kind: "awaiting-review", base: this.base, refineryPull: pull }, trialRequests(after, green));
-      }
+      if (green?.stage === "review") await this.showGreen(after, green);
       return true;
     }
     const numbers2 = this.numbers(ledger2, trial);
