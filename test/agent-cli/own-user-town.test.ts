@@ -1,9 +1,9 @@
 // `npm run town -- --agent gemini` started by an ordinary user: no root, no sudo, each polecat's
 // Gemini CLI in the sandbox made in user namespaces (own-user.ts), with its settings in its home,
 // as no file is root's in its namespace. The town is compiled as `npm run town` compiles it and
-// run as a user of the test's own, through a bind mount of this checkout at a path any user may
-// reach (a checkout may sit where only root can go, as a clean clone in `mktemp -d`); the CLI is
-// the one the tests installed, in root's cache, which the user reads.
+// run as a user of the test's own, through bind mounts of this checkout's entries at a path any
+// user may reach (a checkout may sit where only root can go, as a clean clone in `mktemp -d`);
+// the CLI is the one the tests installed, in root's cache, which the user reads.
 import { execFile, spawn } from "node:child_process";
 import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -53,7 +53,9 @@ it("lands all three issues as an ordinary user, each Gemini CLI in user namespac
   const said = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(systemTool("unshare"), [
       "--mount", "--propagation", "private", "--", systemTool("sh"), "-c",
-      'mount --bind "$1" "$2" && cd "$2" && exec setpriv --reuid="$3" --regid="$4" --clear-groups -- "$5" "$7/local-town/town.js" --agent gemini --agent-cache "$8" --quick --timeout "$6"',
+      // Each entry on its own: the checkout's own directory may be closed to others, as mktemp's is.
+      'for entry in "$1"/* "$1"/.[!.]*; do [ -e "$entry" ] || continue; at="$2/${entry##*/}"; if [ -d "$entry" ]; then mkdir "$at"; else : > "$at"; fi; mount --bind "$entry" "$at" || exit 1; done '
+      + '&& cd "$2" && exec setpriv --reuid="$3" --regid="$4" --clear-groups -- "$5" "$7/local-town/town.js" --agent gemini --agent-cache "$8" --quick --timeout "$6"',
       "sh", ROOT, view!, String(user!.uid), String(user!.gid), process.execPath, String(TOWN_TIMEOUT_S), TOWN_BUILD, TEST_AGENT_CACHE,
     ], { env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: home }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
