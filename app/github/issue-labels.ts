@@ -31,6 +31,18 @@ export async function removeLabel(github: GitHubClient, issue: IssueRef, name: s
   return removed === undefined ? undefined : labelNames(removed.data as LabelAnswer);
 }
 
+/**
+ * Adds the wanted labels the issue lacks and removes those it has, by its labels as last seen:
+ * one after another (GitHub asks integrations not to send writes concurrently), and nothing for
+ * what is already as wanted, so a repeated event sends nothing twice.
+ */
+export async function changeLabels(
+  github: GitHubClient, issue: IssueRef, labels: readonly string[], wanted: { readonly add?: readonly string[]; readonly remove?: readonly string[] },
+): Promise<void> {
+  await addLabels(github, issue, (wanted.add ?? []).filter((label) => !labels.includes(label)));
+  for (const label of wanted.remove ?? []) if (labels.includes(label)) await removeLabel(github, issue, label);
+}
+
 /** The issue's labels now, by name; undefined when there is no such issue. */
 export async function labelsOn(github: GitHubClient, issue: IssueRef): Promise<string[] | undefined> {
   const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {

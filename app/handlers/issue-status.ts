@@ -2,7 +2,7 @@
 // (`status::hooked`, `gt:waiting`, …). Labels are changed only where the issue's labels, as the
 // event showed them, differ from what is wanted, so a repeated event sends nothing twice.
 import { upsertStatusComment } from "../github/issue-comments.js";
-import { addLabels, removeLabel } from "../github/issue-labels.js";
+import { changeLabels } from "../github/issue-labels.js";
 import { renderStatusComment, type StatusView } from "../town/status-comment.js";
 import type { RepositoryRef } from "./repository-town.js";
 
@@ -21,12 +21,9 @@ export async function showStatus(
   ref: RepositoryRef & { readonly botLogin: string }, issue: IssueOnGitHub, view: StatusView, labels: WantedLabels = {},
 ): Promise<void> {
   const issueRef = { owner: ref.owner, repo: ref.repo, issue_number: issue.number };
-  const add = (labels.add ?? []).filter((label) => !issue.labels.includes(label));
-  const remove = (labels.remove ?? []).filter((label) => issue.labels.includes(label));
   // One after another: GitHub asks integrations not to send writes concurrently.
   await upsertStatusComment(ref.github, issueRef, renderStatusComment(view), { botLogin: ref.botLogin });
-  await addLabels(ref.github, issueRef, add);
-  for (const label of remove) await removeLabel(ref.github, issueRef, label);
+  await changeLabels(ref.github, issueRef, issue.labels, labels);
 }
 
 /** The `status::` labels on the issue other than `keep`: bd github sync shows one status. */

@@ -20,7 +20,7 @@ import { randomUUID } from "node:crypto";
 import { branchTip, moveBranch } from "../github/branch-refs.js";
 import { createIssue, findMarkedIssue, listedSince } from "../github/create-issue.js";
 import { hasMarkedComment, replyToIssue } from "../github/issue-comments.js";
-import { addLabels, labelsOn, removeLabel } from "../github/issue-labels.js";
+import { addLabels, changeLabels, labelsOn } from "../github/issue-labels.js";
 import { refusalOf, statusOf } from "../github/github-client.js";
 import { openOrUpdatePullRequest } from "../github/pull-requests.js";
 import type { LedgerState } from "../github/ledger-store.js";
@@ -31,7 +31,7 @@ import { MAIL_EVENT_TYPE } from "../town/polecat-mail.js";
 import { escalationIssue, exitComment, exitHeadline, exitMarker, pullRequestText, unpublishedComment } from "../town/exit-texts.js";
 import { slingLabelsOn } from "../town/sling-label.js";
 import {
-  claimPublishing, exitLabels, exitToPublish, FIX_NEEDED_LABEL, holdsClaim, issueNumberOf, QUEUE_LABEL, recordPublished, type ExitToPublish, type LabelChanges,
+  claimPublishing, exitLabels, exitToPublish, holdsClaim, issueNumberOf, QUEUED_LABELS, recordPublished, type ExitToPublish, type LabelChanges,
 } from "../town/publish-exit.js";
 import { ESCALATED_LABEL } from "../town/state-labels.js";
 import { claimEscalation, ESCALATING_MAIL, escalationClaimOf, mailText, mailToEscalate, recordMailEscalated, type MailClaim } from "../town/mail-escalation.js";
@@ -306,8 +306,6 @@ async function publishPullRequest(
     if (statusOf(error) !== 422) throw error;
     return { kind: "refused", why: `GitHub would not open a pull request from ${exit.branch} to ${town.defaultBranch} (${refusalOf(error)})` };
   }
-  if (!pull.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
-  // Sent back by the merge queue and fixed: it needs no fix now.
-  if (pull.labels.includes(FIX_NEEDED_LABEL)) await removeLabel(town.github, { ...repo, issue_number: pull.number }, FIX_NEEDED_LABEL);
+  await changeLabels(town.github, { ...repo, issue_number: pull.number }, pull.labels, QUEUED_LABELS);
   return { kind: "published", pr: pull.number };
 }

@@ -8,7 +8,7 @@
 // Who may: the command needs `trust.permission`, checked before it runs. A fork's pull request
 // is queued only this way, by a person, never by itself.
 import { replyToIssue } from "../github/issue-comments.js";
-import { addLabels, removeLabel } from "../github/issue-labels.js";
+import { changeLabels, removeLabel } from "../github/issue-labels.js";
 import { changedPaths, readPullRequest } from "../github/pull-request-facts.js";
 import { react, type ReactionTarget } from "../github/reactions.js";
 import { ledgerPrefix } from "../ledger/id-prefix.js";
@@ -18,7 +18,7 @@ import { showQueueState } from "../github/queue-check-run.js";
 import { leaveQueue, mergeRequestFor, queuePull, type Queued } from "../town/merge-queue.js";
 import { queuedDisplay } from "../town/queue-display.js";
 import { polecatOfPull } from "../town/polecat-names.js";
-import { FIX_NEEDED_LABEL, QUEUE_LABEL } from "../town/publish-exit.js";
+import { QUEUE_LABEL, QUEUED_LABELS } from "../town/publish-exit.js";
 import { queueRefusal, queueRefusalText } from "../town/queue-guard.js";
 import { refineSoon } from "./refinery-wake.js";
 import type { TownEvent } from "./repository-town.js";
@@ -60,9 +60,7 @@ export async function queuePullRequest(town: TownEvent, request: QueueRequest): 
       return queued.ledger;
     },
   );
-  if (!issue.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
-  // Queued again by a person after the merge queue sent it back: it is taken as fixed.
-  if (issue.labels.includes(FIX_NEEDED_LABEL)) await removeLabel(town.github, { ...repo, issue_number: pull.number }, FIX_NEEDED_LABEL);
+  await changeLabels(town.github, { ...repo, issue_number: pull.number }, issue.labels, QUEUED_LABELS);
   const queued = queuedDisplay(written.state.ledger, rig, pull.number);
   if (queued !== undefined) {
     await showQueueState(town.github, {

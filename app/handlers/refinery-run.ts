@@ -104,8 +104,6 @@ class BaseRefinery {
   private readonly rig: string;
   private readonly repo: { owner: string; repo: string };
   private rules: BaseRules | undefined;
-  /** The last verdict read found command gates and no run of them. */
-  private gatesMissing = false;
 
   constructor(private readonly town: TownEvent, private readonly base: string) {
     this.rig = `${town.owner}/${town.repo}`;
@@ -302,8 +300,8 @@ class BaseRefinery {
       case "testing": {
         const outdated = trialOutdated(ledger, trial);
         if (outdated !== undefined) return await this.rebuild(ledger, trial, outdated);
-        const verdict = await this.verdict(trial);
-        if (this.gatesMissing) await this.askGatesAgain(trial);
+        const { verdict, gatesMissing } = await this.verdict(trial);
+        if (gatesMissing) await this.askGatesAgain(trial);
         return await this.onVerdict(ledger, trial, verdict, waited);
       }
       case "review": {
@@ -334,7 +332,8 @@ class BaseRefinery {
     }
   }
 
-  private async verdict(trial: TrialState): Promise<StagingVerdict> {
+  /** The batch's verdict from its checks and gates, and whether its command gates have no run at all. */
+  private async verdict(trial: TrialState): Promise<{ readonly verdict: StagingVerdict; readonly gatesMissing: boolean }> {
     const sha = trial.stagingSha as string;
     const { gates } = this.town.config.refinery;
     const checks = gates.checks === "required";
@@ -346,8 +345,10 @@ class BaseRefinery {
     const required = checks ? await this.requiredContexts() : [];
     const commands = gates.commands.length > 0;
     const gatesRun = commands ? await gatesRunOn(this.town.github, this.repo, gates.workflow, sha) : undefined;
-    this.gatesMissing = commands && gatesRun === undefined;
-    return stagingVerdict({ checkRuns, statuses: statuses ?? [], required, checks, commands, ...(gatesRun ? { gatesRun } : {}) });
+    return {
+      verdict: stagingVerdict({ checkRuns, statuses: statuses ?? [], required, checks, commands, ...(gatesRun ? { gatesRun } : {}) }),
+      gatesMissing: commands && gatesRun === undefined,
+    };
   }
 
   private async onVerdict(ledger: Ledger, trial: TrialState, verdict: StagingVerdict, waited: number): Promise<boolean> {

@@ -17,6 +17,8 @@ import { ESCALATED_LABEL, HOOKED_LABEL, WAITING_LABEL } from "./state-labels.js"
 export const QUEUE_LABEL = "gt:queue";
 /** On a polecat's pull request the merge queue sent back, until it is queued again. */
 export const FIX_NEEDED_LABEL = "gt:fix-needed";
+/** A pull request put in the queue, by its polecat's publishing or a person's `/queue`: one sent back is taken as fixed. */
+export const QUEUED_LABELS = { add: [QUEUE_LABEL], remove: [FIX_NEEDED_LABEL] } as const;
 
 /** An exit to publish: the bead's recorded exit for its current attempt, by the run that claimed it. */
 export interface ExitToPublish extends RecordedExit {

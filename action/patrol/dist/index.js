@@ -55400,6 +55400,7 @@ function slingLabelsOn(labels, configured) {
 // app/town/publish-exit.ts
 var QUEUE_LABEL = "gt:queue";
 var FIX_NEEDED_LABEL = "gt:fix-needed";
+var QUEUED_LABELS = { add: [QUEUE_LABEL], remove: [FIX_NEEDED_LABEL] };
 function exitToPublish(bead) {
   if (bead === void 0) return { kind: "nothing", why: "the ledger has no such bead" };
   const exit = recordedExit(bead);
@@ -57498,6 +57499,10 @@ async function removeLabel(github, issue3, name3) {
   }), void 0);
   return removed === void 0 ? void 0 : labelNames(removed.data);
 }
+async function changeLabels(github, issue3, labels, wanted) {
+  await addLabels(github, issue3, (wanted.add ?? []).filter((label) => !labels.includes(label)));
+  for (const label of wanted.remove ?? []) if (labels.includes(label)) await removeLabel(github, issue3, label);
+}
 async function labelsOn(github, issue3) {
   const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
     owner: issue3.owner,
@@ -57511,11 +57516,8 @@ async function labelsOn(github, issue3) {
 // app/handlers/issue-status.ts
 async function showStatus(ref, issue3, view, labels = {}) {
   const issueRef2 = { owner: ref.owner, repo: ref.repo, issue_number: issue3.number };
-  const add = (labels.add ?? []).filter((label) => !issue3.labels.includes(label));
-  const remove = (labels.remove ?? []).filter((label) => issue3.labels.includes(label));
   await upsertStatusComment(ref.github, issueRef2, renderStatusComment(view), { botLogin: ref.botLogin });
-  await addLabels(ref.github, issueRef2, add);
-  for (const label of remove) await removeLabel(ref.github, issueRef2, label);
+  await changeLabels(ref.github, issueRef2, issue3.labels, labels);
 }
 function otherStatusLabels(labels, keep) {
   return labels.filter((label) => label.startsWith("status::") && label !== keep);
@@ -59827,8 +59829,6 @@ var BaseRefinery = class {
   rig;
   repo;
   rules;
-  /** The last verdict read found command gates and no run of them. */
-  gatesMissing = false;
   async carryOn() {
     for (let move = 0; move < MOST_MOVES; move++) {
       const ledger2 = (await this.town.store.read()).ledger;
@@ -60004,8 +60004,8 @@ var BaseRefinery = class {
       case "testing": {
         const outdated = trialOutdated(ledger2, trial);
         if (outdated !== void 0) return await this.rebuild(ledger2, trial, outdated);
-        const verdict = await this.verdict(trial);
-        if (this.gatesMissing) await this.askGatesAgain(trial);
+        const { verdict, gatesMissing } = await this.verdict(trial);
+        if (gatesMissing) await this.askGatesAgain(trial);
         return await this.onVerdict(ledger2, trial, verdict, waited);
       }
       case "review": {
@@ -60030,6 +60030,7 @@ var BaseRefinery = class {
         return await this.land(ledger2, trial);
     }
   }
+  /** The batch's verdict from its checks and gates, and whether its command gates have no run at all. */
   async verdict(trial) {
     const sha = trial.stagingSha;
     const { gates } = this.town.config.refinery;
@@ -60042,8 +60043,10 @@ var BaseRefinery = class {
     const required2 = checks ? await this.requiredContexts() : [];
     const commands = gates.commands.length > 0;
     const gatesRun = commands ? await gatesRunOn(this.town.github, this.repo, gates.workflow, sha) : void 0;
-    this.gatesMissing = commands && gatesRun === void 0;
-    return stagingVerdict({ checkRuns, statuses: statuses ?? [], required: required2, checks, commands, ...gatesRun ? { gatesRun } : {} });
+    return {
+      verdict: stagingVerdict({ checkRuns, statuses: statuses ?? [], required: required2, checks, commands, ...gatesRun ? { gatesRun } : {} }),
+      gatesMissing: commands && gatesRun === void 0
+    };
   }
   async onVerdict(ledger2, trial, verdict, waited) {
     if (verdict.kind === "pending" || verdict.kind === "person") {
@@ -61225,8 +61228,7 @@ async function publishPullRequest(town, ledger2, exit) {
     if (statusOf(error63) !== 422) throw error63;
     return { kind: "refused", why: `GitHub would not open a pull request from ${exit.branch} to ${town.defaultBranch} (${refusalOf(error63)})` };
   }
-  if (!pull.labels.includes(QUEUE_LABEL)) await addLabels(town.github, { ...repo, issue_number: pull.number }, [QUEUE_LABEL]);
-  if (pull.labels.includes(FIX_NEEDED_LABEL)) await removeLabel(town.github, { ...repo, issue_number: pull.number }, FIX_NEEDED_LABEL);
+  await changeLabels(town.github, { ...repo, issue_number: pull.number }, pull.labels, QUEUED_LABELS);
   return { kind: "published", pr: pull.number };
 }
 

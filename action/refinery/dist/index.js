@@ -55740,6 +55740,10 @@ async function removeLabel(github, issue3, name3) {
   }), void 0);
   return removed === void 0 ? void 0 : labelNames(removed.data);
 }
+async function changeLabels(github, issue3, labels, wanted) {
+  await addLabels(github, issue3, (wanted.add ?? []).filter((label) => !labels.includes(label)));
+  for (const label of wanted.remove ?? []) if (labels.includes(label)) await removeLabel(github, issue3, label);
+}
 async function labelsOn(github, issue3) {
   const answer = await unlessAbsent(() => github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", {
     owner: issue3.owner,
@@ -57108,11 +57112,8 @@ var USAGE = {
 // app/handlers/issue-status.ts
 async function showStatus(ref, issue3, view, labels = {}) {
   const issueRef = { owner: ref.owner, repo: ref.repo, issue_number: issue3.number };
-  const add = (labels.add ?? []).filter((label) => !issue3.labels.includes(label));
-  const remove = (labels.remove ?? []).filter((label) => issue3.labels.includes(label));
   await upsertStatusComment(ref.github, issueRef, renderStatusComment(view), { botLogin: ref.botLogin });
-  await addLabels(ref.github, issueRef, add);
-  for (const label of remove) await removeLabel(ref.github, issueRef, label);
+  await changeLabels(ref.github, issueRef, issue3.labels, labels);
 }
 function otherStatusLabels(labels, keep) {
   return labels.filter((label) => label.startsWith("status::") && label !== keep);
@@ -58281,8 +58282,6 @@ var BaseRefinery = class {
   rig;
   repo;
   rules;
-  /** The last verdict read found command gates and no run of them. */
-  gatesMissing = false;
   async carryOn() {
     for (let move = 0; move < MOST_MOVES; move++) {
       const ledger2 = (await this.town.store.read()).ledger;
@@ -58458,8 +58457,8 @@ var BaseRefinery = class {
       case "testing": {
         const outdated = trialOutdated(ledger2, trial);
         if (outdated !== void 0) return await this.rebuild(ledger2, trial, outdated);
-        const verdict = await this.verdict(trial);
-        if (this.gatesMissing) await this.askGatesAgain(trial);
+        const { verdict, gatesMissing } = await this.verdict(trial);
+        if (gatesMissing) await this.askGatesAgain(trial);
         return await this.onVerdict(ledger2, trial, verdict, waited);
       }
       case "review": {
@@ -58484,6 +58483,7 @@ var BaseRefinery = class {
         return await this.land(ledger2, trial);
     }
   }
+  /** The batch's verdict from its checks and gates, and whether its command gates have no run at all. */
   async verdict(trial) {
     const sha = trial.stagingSha;
     const { gates } = this.town.config.refinery;
@@ -58496,8 +58496,10 @@ var BaseRefinery = class {
     const required2 = checks ? await this.requiredContexts() : [];
     const commands = gates.commands.length > 0;
     const gatesRun = commands ? await gatesRunOn(this.town.github, this.repo, gates.workflow, sha) : void 0;
-    this.gatesMissing = commands && gatesRun === void 0;
-    return stagingVerdict({ checkRuns, statuses: statuses ?? [], required: required2, checks, commands, ...gatesRun ? { gatesRun } : {} });
+    return {
+      verdict: stagingVerdict({ checkRuns, statuses: statuses ?? [], required: required2, checks, commands, ...gatesRun ? { gatesRun } : {} }),
+      gatesMissing: commands && gatesRun === void 0
+    };
   }
   async onVerdict(ledger2, trial, verdict, waited) {
     if (verdict.kind === "pending" || verdict.kind === "person") {
