@@ -62,7 +62,8 @@ export async function runPolecatStep(inputs: Readonly<Record<string, string>>, j
   } finally {
     job.signal.removeEventListener("abort", kill);
     await stopAgentProcesses(user, NO_CGROUP);
-    if (user.own) await rm(workRoot, { recursive: true, force: true });
+    // unshare's end starts its namespace's, which the kernel finishes a moment later: a write then may refill a directory being emptied.
+    if (user.own) await rm(workRoot, { recursive: true, force: true, maxRetries: 5 });
     else await removeAgentUser(user, { paths: [workRoot] });
   }
   return { failed };

@@ -5,7 +5,7 @@
 // user may reach (a checkout may sit where only root can go, as a clean clone in `mktemp -d`);
 // the CLI is the one the tests installed, in root's cache, which the user reads.
 import { execFile, spawn } from "node:child_process";
-import { chmod, mkdtemp, readdir, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -26,12 +26,11 @@ const TOWN_TIMEOUT_S = 240;
 
 let user: AgentUser | undefined;
 let view: string | undefined;
-let outputs: string[] = [];
+let home: string | undefined;
 afterEach(async () => {
   if (user !== undefined) await removeTestAgentUser(user);
-  for (const dir of [view, ...outputs]) if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  user = view = undefined;
-  outputs = [];
+  for (const dir of [view, home]) if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  user = view = home = undefined;
 });
 
 it("lands all three issues as an ordinary user, each Gemini CLI in user namespaces, nothing left running", { timeout: (TOWN_TIMEOUT_S + 120) * 1000 }, async () => {
@@ -43,12 +42,13 @@ it("lands all three issues as an ordinary user, each Gemini CLI in user namespac
   ], { cwd: ROOT });
   view = await mkdtemp(join(tmpdir(), "gastown-town-view-"));
   await chmod(view, 0o755);
-  const home = await mkdtemp(join(tmpdir(), "gastown-town-home-"));
-  outputs.push(home);
-  user = await createTestAgentUser({ home });
-  await chmod(home, 0o700);
-  await run("chown", [`${user.uid}:${user.gid}`, home]);
-  const before = new Set(await readdir(tmpdir()));
+  const townHome = home = await mkdtemp(join(tmpdir(), "gastown-town-home-"));
+  user = await createTestAgentUser({ home: townHome });
+  // The town's temporary directories in its user's home, apart from those of the towns other tests run meanwhile.
+  const townTmp = join(townHome, "tmp");
+  await mkdir(townTmp);
+  await chmod(townHome, 0o700);
+  await run("chown", ["-R", `${user.uid}:${user.gid}`, townHome]);
 
   const said = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
     const child = spawn(systemTool("unshare"), [
@@ -57,7 +57,7 @@ it("lands all three issues as an ordinary user, each Gemini CLI in user namespac
       'for entry in "$1"/* "$1"/.[!.]*; do [ -e "$entry" ] || continue; at="$2/${entry##*/}"; if [ -d "$entry" ]; then mkdir "$at"; else : > "$at"; fi; mount --bind "$entry" "$at" || exit 1; done '
       + '&& cd "$2" && exec setpriv --reuid="$3" --regid="$4" --clear-groups -- "$5" "$7/local-town/town.js" --agent gemini --agent-cache "$8" --quick --timeout "$6"',
       "sh", ROOT, view!, String(user!.uid), String(user!.gid), process.execPath, String(TOWN_TIMEOUT_S), TOWN_BUILD, TEST_AGENT_CACHE,
-    ], { env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: home }, stdio: ["ignore", "pipe", "pipe"] });
+    ], { env: { PATH: process.env["PATH"] ?? "/usr/bin:/bin", HOME: townHome, TMPDIR: townTmp }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => { stdout += chunk.toString(); });
@@ -65,7 +65,6 @@ it("lands all three issues as an ordinary user, each Gemini CLI in user namespac
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
-  outputs.push(...[...await readdir(tmpdir())].filter((name) => !before.has(name) && name.startsWith("gastown-town-")).map((name) => join(tmpdir(), name)));
 
   const story = `${said.stdout}\n${said.stderr}`;
   expect(said.code, story).toBe(0);
@@ -86,4 +85,7 @@ it("lands all three issues as an ordinary user, each Gemini CLI in user namespac
   expect(lines.filter((line) => line.startsWith("The scripted model could not answer"))).toEqual([]);
   expect(said.stderr).toBe("");
   expect(await processesOf(user.uid)).toEqual([]);
+  // What it keeps to look at is where it was told to keep it; each job's directory went with its job, as a hosted runner goes.
+  expect(lines.find((line) => line.startsWith("The ledger ("))).toMatch(new RegExp(`: ${townTmp}/\\S+$`));
+  expect((await readdir(townTmp)).filter((name) => name.startsWith("gastown-town-job-") || name.startsWith("gastown-town-workspace-"))).toEqual([]);
 });
