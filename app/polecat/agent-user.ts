@@ -191,8 +191,8 @@ const SHARED_DIRECTORIES = ["/tmp", "/var/tmp", "/dev/shm"];
 export async function removeAgentUser(user: AgentUser, options: RemoveAgentUserOptions): Promise<string[]> {
   const left = await processesOf(user.uid);
   if (left.length > 0) throw new Error(`${user.name} still has processes (${left.join(", ")}); stop them before removing the user`);
-  await run(systemTool("userdel"), [user.name], { env: {} });
-  await allowScheduling(user.name, options.denyFiles ?? SCHEDULER_DENY_FILES, user.createdDenyFiles);
+  // Its files first, the user after: once the uid is free, a user made meanwhile may be given it,
+  // and the files of the new one must not be taken for the old one's.
   const removed: string[] = [];
   for (const path of options.paths) {
     await rm(path, { recursive: true, force: true });
@@ -214,6 +214,8 @@ export async function removeAgentUser(user: AgentUser, options: RemoveAgentUserO
       removed.push(path);
     }
   }
+  await run(systemTool("userdel"), [user.name], { env: {} });
+  await allowScheduling(user.name, options.denyFiles ?? SCHEDULER_DENY_FILES, user.createdDenyFiles);
   return removed;
 }
 

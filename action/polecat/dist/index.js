@@ -55740,8 +55740,6 @@ var SHARED_DIRECTORIES = ["/tmp", "/var/tmp", "/dev/shm"];
 async function removeAgentUser(user, options) {
   const left = await processesOf(user.uid);
   if (left.length > 0) throw new Error(`${user.name} still has processes (${left.join(", ")}); stop them before removing the user`);
-  await run2(systemTool("userdel"), [user.name], { env: {} });
-  await allowScheduling(user.name, options.denyFiles ?? SCHEDULER_DENY_FILES, user.createdDenyFiles);
   const removed = [];
   for (const path of options.paths) {
     await rm3(path, { recursive: true, force: true });
@@ -55762,6 +55760,8 @@ async function removeAgentUser(user, options) {
       removed.push(path);
     }
   }
+  await run2(systemTool("userdel"), [user.name], { env: {} });
+  await allowScheduling(user.name, options.denyFiles ?? SCHEDULER_DENY_FILES, user.createdDenyFiles);
   return removed;
 }
 function nologinShell() {
