@@ -11,6 +11,7 @@ import { appendFile, lstat, readdir, readFile, rm, writeFile, rename } from "nod
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { argvInCgroup, killCgroup, type AgentCgroup } from "./agent-cgroup.js";
+import { withFileLock } from "./file-lock.js";
 import { setprivOptions } from "./sandbox/sandbox-init-config.js";
 import type { SandboxSpec } from "./sandbox/sandbox-plan.js";
 import { systemTool } from "./system-tools.js";
@@ -61,23 +62,28 @@ export async function createAgentUser(name: string, options: CreateAgentUserOpti
   return { ...ids, home: options.home, createdDenyFiles };
 }
 
-/** Adds the name to each deny file, making the files that are missing; returns those it made. */
+/**
+ * Adds the name to each deny file, making the files that are missing; returns those it made. Each
+ * file is changed under its lock: the jobs of a kept runner add and take out their users at once.
+ */
 export async function denyScheduling(name: string, files: readonly string[]): Promise<string[]> {
   const created: string[] = [];
   for (const file of files) {
-    let text: string | null;
-    try {
-      text = await readFile(file, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-      text = null;
-    }
-    if (text === null) {
-      await writeFile(file, `${name}\n`, { mode: 0o644, flag: "wx" });
-      created.push(file);
-    } else if (!text.split("\n").includes(name)) {
-      await appendFile(file, text === "" || text.endsWith("\n") ? `${name}\n` : `\n${name}\n`);
-    }
+    await withFileLock(file, async () => {
+      let text: string | null;
+      try {
+        text = await readFile(file, "utf8");
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        text = null;
+      }
+      if (text === null) {
+        await writeFile(file, `${name}\n`, { mode: 0o644, flag: "wx" });
+        created.push(file);
+      } else if (!text.split("\n").includes(name)) {
+        await appendFile(file, text === "" || text.endsWith("\n") ? `${name}\n` : `\n${name}\n`);
+      }
+    });
   }
   return created;
 }
@@ -85,19 +91,23 @@ export async function denyScheduling(name: string, files: readonly string[]): Pr
 /** Takes the name out of each deny file, and removes the files the denial made if left empty. */
 export async function allowScheduling(name: string, files: readonly string[], createdFiles: readonly string[]): Promise<void> {
   for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, "utf8");
-    } catch {
-      continue;
-    }
-    const kept = text.split("\n").filter((line) => line !== name && line !== "");
-    if (kept.length === 0 && createdFiles.includes(file)) {
-      await rm(file, { force: true });
-    } else {
-      await writeFile(`${file}.gastown`, kept.map((line) => `${line}\n`).join(""), { mode: 0o644 });
-      await rename(`${file}.gastown`, file);
-    }
+    await withFileLock(file, async () => {
+      let text: string;
+      try {
+        text = await readFile(file, "utf8");
+      } catch {
+        return;
+      }
+      const kept = text.split("\n").filter((line) => line !== name && line !== "");
+      if (kept.length === 0 && createdFiles.includes(file)) {
+        await rm(file, { force: true });
+      } else {
+        // Written whole beside it and renamed over it, so a reader never sees half a list.
+        const next = `${file}.gastown-${process.pid}`;
+        await writeFile(next, kept.map((line) => `${line}\n`).join(""), { mode: 0o644 });
+        await rename(next, file);
+      }
+    });
   }
 }
 

@@ -54414,10 +54414,10 @@ function parseCommitObject(sha, raw2) {
   return { sha, tree, parents, author, committer, message };
 }
 function parsePerson(value) {
-  const open5 = value.indexOf("<");
-  const close = value.indexOf(">", open5);
-  if (open5 < 0 || close < 0) return { name: value.trim(), email: "" };
-  return { name: value.slice(0, open5).trim(), email: value.slice(open5 + 1, close) };
+  const open6 = value.indexOf("<");
+  const close = value.indexOf(">", open6);
+  if (open6 < 0 || close < 0) return { name: value.trim(), email: "" };
+  return { name: value.slice(0, open6).trim(), email: value.slice(open6 + 1, close) };
 }
 function subjectOf(message) {
   return message.split("\n", 1)[0] ?? "";
@@ -55386,9 +55386,63 @@ function runAsAgent(node2, cwd, owner, input2) {
 
 // app/polecat/agent-user.ts
 import { spawn as spawn5, execFile as execFile2 } from "node:child_process";
-import { appendFile as appendFile2, lstat as lstat3, readdir as readdir6, readFile as readFile4, rm as rm3, writeFile as writeFile4, rename as rename3 } from "node:fs/promises";
+import { appendFile as appendFile2, lstat as lstat3, readdir as readdir6, readFile as readFile5, rm as rm4, writeFile as writeFile4, rename as rename3 } from "node:fs/promises";
 import { join as join8 } from "node:path";
 import { promisify as promisify2 } from "node:util";
+
+// app/polecat/file-lock.ts
+import { open as open3, readFile as readFile2, rm as rm3, stat as stat3 } from "node:fs/promises";
+async function withFileLock(path, action, options = {}) {
+  const lock = `${path}.lock`;
+  const deadline = Date.now() + (options.timeoutMs ?? 3e4);
+  for (; ; ) {
+    if (await tryTake(lock)) break;
+    if (await holderIsGone(lock)) {
+      await rm3(lock, { force: true });
+      continue;
+    }
+    if (Date.now() >= deadline) throw new Error(`${lock} is still held by another process; remove it if none is running`);
+    await new Promise((resolve2) => setTimeout(resolve2, options.pollMs ?? 20));
+  }
+  try {
+    return await action();
+  } finally {
+    await rm3(lock, { force: true });
+  }
+}
+async function tryTake(lock) {
+  try {
+    const file2 = await open3(lock, "wx", 384);
+    try {
+      await file2.writeFile(`${process.pid}
+`);
+    } finally {
+      await file2.close();
+    }
+    return true;
+  } catch (error63) {
+    if (error63.code === "EEXIST") return false;
+    throw error63;
+  }
+}
+var UNWRITTEN_STALE_MS = 5e3;
+async function holderIsGone(lock) {
+  let text3;
+  let madeAt;
+  try {
+    [text3, madeAt] = await Promise.all([readFile2(lock, "utf8"), stat3(lock).then((info2) => info2.mtimeMs)]);
+  } catch {
+    return false;
+  }
+  const pid = Number(text3.trim());
+  if (!Number.isSafeInteger(pid) || pid <= 0) return Date.now() - madeAt > UNWRITTEN_STALE_MS;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error63) {
+    return error63.code === "ESRCH";
+  }
+}
 
 // app/polecat/sandbox/sandbox-init-config.ts
 var SANDBOX_CONFIG_FD = 3;
@@ -55414,7 +55468,7 @@ function systemTool(name2, directories = SYSTEM_DIRECTORIES) {
 
 // app/polecat/user-processes.ts
 import { spawn as spawn4 } from "node:child_process";
-import { readdir as readdir4, readFile as readFile2 } from "node:fs/promises";
+import { readdir as readdir4, readFile as readFile3 } from "node:fs/promises";
 import { setTimeout as sleep2 } from "node:timers/promises";
 function parseProcStatus(text3) {
   const uid = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$/m.exec(text3);
@@ -55429,7 +55483,7 @@ async function processesOf(uid, proc = "/proc") {
     if (!/^\d+$/.test(entry)) continue;
     let text3;
     try {
-      text3 = await readFile2(`${proc}/${entry}/status`, "utf8");
+      text3 = await readFile3(`${proc}/${entry}/status`, "utf8");
     } catch {
       continue;
     }
@@ -55508,7 +55562,7 @@ async function stopOwnProcesses(user) {
 }
 
 // app/polecat/user-privileges.ts
-import { readdir as readdir5, readFile as readFile3 } from "node:fs/promises";
+import { readdir as readdir5, readFile as readFile4 } from "node:fs/promises";
 import { dirname as dirname2, join as join7 } from "node:path";
 function groupsListing(groupText, user) {
   const groups2 = [];
@@ -55572,7 +55626,7 @@ async function readSudoers(path = "/etc/sudoers") {
     seen.add(file2);
     let text3;
     try {
-      text3 = await readFile3(file2, "utf8");
+      text3 = await readFile4(file2, "utf8");
     } catch {
       return;
     }
@@ -55598,7 +55652,7 @@ async function readSudoers(path = "/etc/sudoers") {
 async function userPrivileges(who, files = { group: "/etc/group", sudoers: "/etc/sudoers" }) {
   let groupText = "";
   try {
-    groupText = await readFile3(files.group, "utf8");
+    groupText = await readFile4(files.group, "utf8");
   } catch {
   }
   return {
@@ -55655,46 +55709,51 @@ async function createAgentUser(name2, options) {
 async function denyScheduling(name2, files) {
   const created = [];
   for (const file2 of files) {
-    let text3;
-    try {
-      text3 = await readFile4(file2, "utf8");
-    } catch (error63) {
-      if (error63.code !== "ENOENT") throw error63;
-      text3 = null;
-    }
-    if (text3 === null) {
-      await writeFile4(file2, `${name2}
+    await withFileLock(file2, async () => {
+      let text3;
+      try {
+        text3 = await readFile5(file2, "utf8");
+      } catch (error63) {
+        if (error63.code !== "ENOENT") throw error63;
+        text3 = null;
+      }
+      if (text3 === null) {
+        await writeFile4(file2, `${name2}
 `, { mode: 420, flag: "wx" });
-      created.push(file2);
-    } else if (!text3.split("\n").includes(name2)) {
-      await appendFile2(file2, text3 === "" || text3.endsWith("\n") ? `${name2}
+        created.push(file2);
+      } else if (!text3.split("\n").includes(name2)) {
+        await appendFile2(file2, text3 === "" || text3.endsWith("\n") ? `${name2}
 ` : `
 ${name2}
 `);
-    }
+      }
+    });
   }
   return created;
 }
 async function allowScheduling(name2, files, createdFiles) {
   for (const file2 of files) {
-    let text3;
-    try {
-      text3 = await readFile4(file2, "utf8");
-    } catch {
-      continue;
-    }
-    const kept = text3.split("\n").filter((line) => line !== name2 && line !== "");
-    if (kept.length === 0 && createdFiles.includes(file2)) {
-      await rm3(file2, { force: true });
-    } else {
-      await writeFile4(`${file2}.gastown`, kept.map((line) => `${line}
+    await withFileLock(file2, async () => {
+      let text3;
+      try {
+        text3 = await readFile5(file2, "utf8");
+      } catch {
+        return;
+      }
+      const kept = text3.split("\n").filter((line) => line !== name2 && line !== "");
+      if (kept.length === 0 && createdFiles.includes(file2)) {
+        await rm4(file2, { force: true });
+      } else {
+        const next = `${file2}.gastown-${process.pid}`;
+        await writeFile4(next, kept.map((line) => `${line}
 `).join(""), { mode: 420 });
-      await rename3(`${file2}.gastown`, file2);
-    }
+        await rename3(next, file2);
+      }
+    });
   }
 }
 async function userIds(name2) {
-  const passwd = await readFile4("/etc/passwd", "utf8");
+  const passwd = await readFile5("/etc/passwd", "utf8");
   const entry = passwd.split("\n").map((line) => line.split(":")).find((fields) => fields[0] === name2);
   if (entry === void 0) throw new Error(`there is no user ${name2} in /etc/passwd`);
   return { name: name2, uid: Number(entry[2]), gid: Number(entry[3]) };
@@ -55742,7 +55801,7 @@ async function removeAgentUser(user, options) {
   if (left.length > 0) throw new Error(`${user.name} still has processes (${left.join(", ")}); stop them before removing the user`);
   const removed = [];
   for (const path of options.paths) {
-    await rm3(path, { recursive: true, force: true });
+    await rm4(path, { recursive: true, force: true });
     removed.push(path);
   }
   for (const directory of options.sharedDirectories ?? SHARED_DIRECTORIES) {
@@ -55756,7 +55815,7 @@ async function removeAgentUser(user, options) {
       const path = join8(directory, entry);
       const info2 = await lstat3(path).catch(() => null);
       if (info2?.uid !== user.uid) continue;
-      await rm3(path, { recursive: true, force: true });
+      await rm4(path, { recursive: true, force: true });
       removed.push(path);
     }
   }
@@ -55991,8 +56050,8 @@ function closeStep(ledger2, rootId, stepId, now, notes) {
   if (step.closed) throw new MoleculeError(`step "${stepId}" of ${rootId} is already closed`);
   const { next, state } = progress(ledger2, molecule);
   if (!next.includes(step)) {
-    const open5 = step.needs.filter((need) => molecule.steps.some((s) => s.step === need && !s.closed));
-    const why2 = state !== "running" ? `the molecule is ${state}` : `it needs ${open5.join(", ")} first`;
+    const open6 = step.needs.filter((need) => molecule.steps.some((s) => s.step === need && !s.closed));
+    const why2 = state !== "running" ? `the molecule is ${state}` : `it needs ${open6.join(", ")} first`;
     throw new MoleculeError(`step "${stepId}" of ${rootId} cannot close yet: ${why2}`);
   }
   const at = timestamp2(now);
@@ -56231,11 +56290,11 @@ function exitRefusal(line, intent, seen) {
   const { run: run5, molecule } = seen;
   if (intent.exit === "COMPLETED") {
     if (typeof molecule === "string") return { field: "exit", reason: molecule };
-    const open5 = molecule.steps.filter((s) => !seen.closedSteps.has(s.step)).map((s) => s.step);
-    if (open5.length > 0) {
+    const open6 = molecule.steps.filter((s) => !seen.closedSteps.has(s.step)).map((s) => s.step);
+    if (open6.length > 0) {
       return {
         field: "exit",
-        reason: `COMPLETED while steps are open (${open5.join(", ")}): close this step with gt step done first, or take another exit`
+        reason: `COMPLETED while steps are open (${open6.join(", ")}): close this step with gt step done first, or take another exit`
       };
     }
   }
@@ -56686,11 +56745,11 @@ async function repairFromMarkers(ledger2, repo, input2) {
   if (markers.length === 0) return 0;
   let repaired = 0;
   await ledger2.write(`${input2.bead}: steps pushed by an earlier attempt recorded`, (current) => {
-    const open5 = new Set(readMolecule(current, input2.molecule).steps.filter((s) => !s.closed).map((s) => s.step));
+    const open6 = new Set(readMolecule(current, input2.molecule).steps.filter((s) => !s.closed).map((s) => s.step));
     let next = current;
     repaired = 0;
     for (const marker of markers) {
-      if (!open5.has(marker.step)) continue;
+      if (!open6.has(marker.step)) continue;
       const run5 = { bead: input2.bead, molecule: input2.molecule, polecat: input2.polecat, step: marker.step };
       const outbox = parseOutbox(payloadLines(marker.payload).join("\n"), `marker ${marker.commit.slice(0, 12)}`);
       const stepDone = outbox.entries.some(({ intent }) => intent.kind === "step" && intent.step === marker.step);
@@ -57363,12 +57422,12 @@ function refusalText(branch, pushedTip, problems) {
 }
 
 // app/polecat/polecat-workspace.ts
-import { chmod as chmod5, chown, copyFile as copyFile3, link, mkdir as mkdir7, rename as rename5, rm as rm4, stat as stat3, writeFile as writeFile6 } from "node:fs/promises";
+import { chmod as chmod5, chown, copyFile as copyFile3, link, mkdir as mkdir7, rename as rename5, rm as rm5, stat as stat4, writeFile as writeFile6 } from "node:fs/promises";
 import { dirname as dirname3, join as join10 } from "node:path";
 
 // app/polecat/outbox-file.ts
 import { constants as constants6 } from "node:fs";
-import { open as open3 } from "node:fs/promises";
+import { open as open4 } from "node:fs/promises";
 var OutboxFileError = class extends Error {
   /** `reason`: what is wrong with the file, after its name (`is a symbolic link; …`). */
   constructor(path, reason) {
@@ -57383,7 +57442,7 @@ var OutboxFileError = class extends Error {
 async function openSafely(path, flags, mode) {
   let handle;
   try {
-    handle = await open3(path, flags | constants6.O_NOFOLLOW | constants6.O_NONBLOCK, mode);
+    handle = await open4(path, flags | constants6.O_NOFOLLOW | constants6.O_NONBLOCK, mode);
   } catch (error63) {
     const code = error63.code;
     if (code === "ENOENT") return void 0;
@@ -57391,9 +57450,9 @@ async function openSafely(path, flags, mode) {
     throw new OutboxFileError(path, `cannot be opened (${code ?? String(error63)})`);
   }
   try {
-    const stat4 = await handle.stat();
-    if (!stat4.isFile()) throw new OutboxFileError(path, "is not a regular file");
-    if (stat4.nlink !== 1) throw new OutboxFileError(path, `has ${stat4.nlink} names (a hard link); it is not used`);
+    const stat5 = await handle.stat();
+    if (!stat5.isFile()) throw new OutboxFileError(path, "is not a regular file");
+    if (stat5.nlink !== 1) throw new OutboxFileError(path, `has ${stat5.nlink} names (a hard link); it is not used`);
     return handle;
   } catch (error63) {
     await handle.close();
@@ -57430,7 +57489,7 @@ function agentHome(root) {
 async function makeWorkspace(root, owner, sources) {
   const parent = dirname3(root);
   await mkdir7(parent, { recursive: true, mode: 457 });
-  if (((await stat3(parent)).mode & 1) === 0) {
+  if (((await stat4(parent)).mode & 1) === 0) {
     throw new Error(`${parent} is not searchable by other users, so the agent's user could not reach its workspace in it`);
   }
   await mkdir7(root, { mode: 457 });
@@ -57486,11 +57545,11 @@ async function takeOutbox(workspace, step) {
   return taken;
 }
 async function removeWorkspace(workspace) {
-  await rm4(workspace.root, { recursive: true, force: true });
+  await rm5(workspace.root, { recursive: true, force: true });
 }
 async function replaceReadOnly(path, text3) {
   const next = `${path}.next`;
-  await rm4(next, { force: true });
+  await rm5(next, { force: true });
   await writeFile6(next, text3, { mode: 292, flag: "wx" });
   await rename5(next, path);
 }
@@ -58691,8 +58750,8 @@ function markupEnd(text3, at, lenient) {
     const entity = matchAt(ENTITY, text3, at);
     return entity && isHiddenEntity(entity[0]) ? at + entity[0].length : -1;
   }
-  for (const { open: open5, close, from } of ENCLOSED) {
-    if (!matchAt(open5, text3, at)) continue;
+  for (const { open: open6, close, from } of ENCLOSED) {
+    if (!matchAt(open6, text3, at)) continue;
     const end = text3.indexOf(close, at + from);
     return end < 0 ? text3.length : end + close.length;
   }
@@ -58706,14 +58765,14 @@ function commonMarkTag(text3, at) {
   if (closing) {
     return { name: closing[1].toLowerCase(), attributes: "", closing: true, selfClosing: false, end: at + closing[0].length };
   }
-  const open5 = matchAt(OPEN_TAG, text3, at);
-  if (!open5) return void 0;
+  const open6 = matchAt(OPEN_TAG, text3, at);
+  if (!open6) return void 0;
   return {
-    name: open5[1].toLowerCase(),
-    attributes: open5[2],
+    name: open6[1].toLowerCase(),
+    attributes: open6[2],
     closing: false,
-    selfClosing: open5[3] === "/",
-    end: at + open5[0].length
+    selfClosing: open6[3] === "/",
+    end: at + open6[0].length
   };
 }
 function browserTag(text3, at) {
@@ -58777,21 +58836,21 @@ var BLOCK_START = /^ {0,3}<\/?[A-Za-z]/;
 function htmlBlocks(text3) {
   const blocks = [];
   let lineStart = 0;
-  let open5;
+  let open6;
   while (lineStart <= text3.length) {
     const newline = text3.indexOf("\n", lineStart);
     const lineEnd = newline < 0 ? text3.length : newline;
     const line = text3.slice(lineStart, lineEnd);
-    if (open5 === void 0) {
+    if (open6 === void 0) {
       const raw2 = RAW_BLOCK.exec(line);
-      if (raw2) open5 = { start: lineStart, close: new RegExp(`</${raw2[1]}>`, "i") };
-      else if (BLOCK_START.test(line)) open5 = { start: lineStart, close: void 0 };
+      if (raw2) open6 = { start: lineStart, close: new RegExp(`</${raw2[1]}>`, "i") };
+      else if (BLOCK_START.test(line)) open6 = { start: lineStart, close: void 0 };
     }
-    if (open5 !== void 0) {
-      const ends = open5.close === void 0 ? line.trim() === "" : open5.close.test(line);
+    if (open6 !== void 0) {
+      const ends = open6.close === void 0 ? line.trim() === "" : open6.close.test(line);
       if (ends || newline < 0) {
-        blocks.push({ start: open5.start, end: lineEnd + 1 });
-        open5 = void 0;
+        blocks.push({ start: open6.start, end: lineEnd + 1 });
+        open6 = void 0;
       }
     }
     if (newline < 0) break;
@@ -58825,12 +58884,12 @@ function withoutReferenceDefinitions(text3) {
 }
 function matchingBrackets(text3) {
   const match = new Int32Array(text3.length).fill(-1);
-  const open5 = [];
+  const open6 = [];
   for (let i = 0; i < text3.length; i++) {
     const c = text3[i];
     if (c === "\\") i++;
-    else if (c === "[") open5.push(i);
-    else if (c === "]" && open5.length > 0) match[open5.pop()] = i;
+    else if (c === "[") open6.push(i);
+    else if (c === "]" && open6.length > 0) match[open6.pop()] = i;
   }
   return match;
 }
@@ -58993,12 +59052,12 @@ ${m.description}` : m.title)
 }
 
 // app/polecat/take-work.ts
-import { mkdir as mkdir10, mkdtemp as mkdtemp2, readdir as readdir8, rename as rename6, rm as rm5 } from "node:fs/promises";
+import { mkdir as mkdir10, mkdtemp as mkdtemp2, readdir as readdir8, rename as rename6, rm as rm6 } from "node:fs/promises";
 import { join as join15 } from "node:path";
 
 // app/polecat/agent-files.ts
 import { constants as constants7 } from "node:fs";
-import { lstat as lstat4, open as open4 } from "node:fs/promises";
+import { lstat as lstat4, open as open5 } from "node:fs/promises";
 import { join as join13 } from "node:path";
 
 // app/polecat/work-refusal.ts
@@ -59031,7 +59090,7 @@ async function openInside(root, relative2) {
   if (stats === void 0) return void 0;
   if (!stats.isFile()) throw new WorkRefusal(`${relative2} is not a regular file`);
   if (stats.nlink > 1) throw new WorkRefusal(`${relative2} has other hard links`);
-  const handle = await open4(join13(root, relative2), constants7.O_RDONLY | constants7.O_NOFOLLOW | constants7.O_NONBLOCK);
+  const handle = await open5(join13(root, relative2), constants7.O_RDONLY | constants7.O_NOFOLLOW | constants7.O_NONBLOCK);
   const opened = await handle.stat();
   if (!opened.isFile() || opened.ino !== stats.ino || opened.dev !== stats.dev) {
     await handle.close();
@@ -59249,7 +59308,7 @@ async function takeWork(input2) {
     if (error63 instanceof WorkRefusal) return refuse([error63.message]);
     throw error63;
   } finally {
-    await rm5(quarantine.objects, { recursive: true, force: true });
+    await rm6(quarantine.objects, { recursive: true, force: true });
   }
 }
 async function checkObjects(input2, quarantine, tip) {
@@ -59825,13 +59884,13 @@ function squash(ledger2, rootId, options) {
     return { ledger: ledger2, digest: digestOf(ledger2, molecule, options) };
   }
   openMolecule(ledger2, rootId, "squash");
-  const open5 = molecule.steps.filter((s) => !s.closed);
-  if (open5.length > 0 && options.abandon !== true) {
+  const open6 = molecule.steps.filter((s) => !s.closed);
+  if (open6.length > 0 && options.abandon !== true) {
     throw new MoleculeError(
-      `${rootId} has steps still open (${open5.map((s) => s.step).join(", ")}): finish them, or squash with --abandon to close them as squashed`
+      `${rootId} has steps still open (${open6.map((s) => s.step).join(", ")}): finish them, or squash with --abandon to close them as squashed`
     );
   }
-  const rootReason = open5.length > 0 ? CLOSE_REASONS.abandoned : CLOSE_REASONS.squashed;
+  const rootReason = open6.length > 0 ? CLOSE_REASONS.abandoned : CLOSE_REASONS.squashed;
   const squashed = ledger2.withBeads(closeAll(molecule, CLOSE_REASONS.squashed, timestamp2(options.now), rootReason));
   return { ledger: squashed, digest: digestOf(squashed, readMolecule(squashed, rootId), options) };
 }
@@ -60108,11 +60167,11 @@ async function startEgressProxy(options) {
   const timeouts = { ...DEFAULT_EGRESS_TIMEOUTS, ...options.timeouts };
   const kept = [];
   let dropped = 0;
-  const open5 = /* @__PURE__ */ new Set();
+  const open6 = /* @__PURE__ */ new Set();
   let closed = false;
   const track = (socket) => {
-    open5.add(socket);
-    socket.on("close", () => open5.delete(socket));
+    open6.add(socket);
+    socket.on("close", () => open6.delete(socket));
     socket.on("error", () => socket.destroy());
     if (closed) socket.destroy();
   };
@@ -60215,7 +60274,7 @@ async function startEgressProxy(options) {
     close: async () => {
       closed = true;
       const stopped = new Promise((done) => server.close(() => done()));
-      for (const socket of open5) socket.destroy();
+      for (const socket of open6) socket.destroy();
       await stopped;
     }
   };

@@ -53267,9 +53267,63 @@ async function until(cgroup, done, what) {
 
 // app/polecat/agent-user.ts
 import { spawn as spawn3, execFile } from "node:child_process";
-import { appendFile as appendFile2, lstat as lstat2, readdir as readdir3, readFile as readFile3, rm as rm2, writeFile as writeFile3, rename as rename2 } from "node:fs/promises";
+import { appendFile as appendFile2, lstat as lstat2, readdir as readdir3, readFile as readFile4, rm as rm3, writeFile as writeFile3, rename as rename2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 import { promisify } from "node:util";
+
+// app/polecat/file-lock.ts
+import { open as open3, readFile as readFile2, rm as rm2, stat as stat2 } from "node:fs/promises";
+async function withFileLock(path, action, options = {}) {
+  const lock = `${path}.lock`;
+  const deadline = Date.now() + (options.timeoutMs ?? 3e4);
+  for (; ; ) {
+    if (await tryTake(lock)) break;
+    if (await holderIsGone(lock)) {
+      await rm2(lock, { force: true });
+      continue;
+    }
+    if (Date.now() >= deadline) throw new Error(`${lock} is still held by another process; remove it if none is running`);
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 20));
+  }
+  try {
+    return await action();
+  } finally {
+    await rm2(lock, { force: true });
+  }
+}
+async function tryTake(lock) {
+  try {
+    const file2 = await open3(lock, "wx", 384);
+    try {
+      await file2.writeFile(`${process.pid}
+`);
+    } finally {
+      await file2.close();
+    }
+    return true;
+  } catch (error63) {
+    if (error63.code === "EEXIST") return false;
+    throw error63;
+  }
+}
+var UNWRITTEN_STALE_MS = 5e3;
+async function holderIsGone(lock) {
+  let text3;
+  let madeAt;
+  try {
+    [text3, madeAt] = await Promise.all([readFile2(lock, "utf8"), stat2(lock).then((info2) => info2.mtimeMs)]);
+  } catch {
+    return false;
+  }
+  const pid = Number(text3.trim());
+  if (!Number.isSafeInteger(pid) || pid <= 0) return Date.now() - madeAt > UNWRITTEN_STALE_MS;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error63) {
+    return error63.code === "ESRCH";
+  }
+}
 
 // app/polecat/system-tools.ts
 import { accessSync, constants as constants4 } from "node:fs";
@@ -53289,7 +53343,7 @@ function systemTool(name2, directories = SYSTEM_DIRECTORIES) {
 
 // app/polecat/user-processes.ts
 import { spawn as spawn2 } from "node:child_process";
-import { readdir as readdir2, readFile as readFile2 } from "node:fs/promises";
+import { readdir as readdir2, readFile as readFile3 } from "node:fs/promises";
 import { setTimeout as sleep2 } from "node:timers/promises";
 function parseProcStatus(text3) {
   const uid = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$/m.exec(text3);
@@ -53304,7 +53358,7 @@ async function processesOf(uid, proc = "/proc") {
     if (!/^\d+$/.test(entry)) continue;
     let text3;
     try {
-      text3 = await readFile2(`${proc}/${entry}/status`, "utf8");
+      text3 = await readFile3(`${proc}/${entry}/status`, "utf8");
     } catch {
       continue;
     }
@@ -53371,20 +53425,23 @@ var run = promisify(execFile);
 var SCHEDULER_DENY_FILES = ["/etc/cron.deny", "/etc/at.deny"];
 async function allowScheduling(name2, files, createdFiles) {
   for (const file2 of files) {
-    let text3;
-    try {
-      text3 = await readFile3(file2, "utf8");
-    } catch {
-      continue;
-    }
-    const kept = text3.split("\n").filter((line) => line !== name2 && line !== "");
-    if (kept.length === 0 && createdFiles.includes(file2)) {
-      await rm2(file2, { force: true });
-    } else {
-      await writeFile3(`${file2}.gastown`, kept.map((line) => `${line}
+    await withFileLock(file2, async () => {
+      let text3;
+      try {
+        text3 = await readFile4(file2, "utf8");
+      } catch {
+        return;
+      }
+      const kept = text3.split("\n").filter((line) => line !== name2 && line !== "");
+      if (kept.length === 0 && createdFiles.includes(file2)) {
+        await rm3(file2, { force: true });
+      } else {
+        const next = `${file2}.gastown-${process.pid}`;
+        await writeFile3(next, kept.map((line) => `${line}
 `).join(""), { mode: 420 });
-      await rename2(`${file2}.gastown`, file2);
-    }
+        await rename2(next, file2);
+      }
+    });
   }
 }
 async function stopAgentProcesses(user, cgroup) {
@@ -53402,7 +53459,7 @@ async function removeAgentUser(user, options) {
   if (left.length > 0) throw new Error(`${user.name} still has processes (${left.join(", ")}); stop them before removing the user`);
   const removed = [];
   for (const path of options.paths) {
-    await rm2(path, { recursive: true, force: true });
+    await rm3(path, { recursive: true, force: true });
     removed.push(path);
   }
   for (const directory of options.sharedDirectories ?? SHARED_DIRECTORIES) {
@@ -53416,7 +53473,7 @@ async function removeAgentUser(user, options) {
       const path = join3(directory, entry);
       const info2 = await lstat2(path).catch(() => null);
       if (info2?.uid !== user.uid) continue;
-      await rm2(path, { recursive: true, force: true });
+      await rm3(path, { recursive: true, force: true });
       removed.push(path);
     }
   }
@@ -53501,7 +53558,7 @@ function inlineCode(text3) {
 }
 
 // app/polecat/post-step.ts
-import { rm as rm3 } from "node:fs/promises";
+import { rm as rm4 } from "node:fs/promises";
 import { join as join4 } from "node:path";
 async function runPostStep(options, deps) {
   if (deps.getState("ended") === "true") return { kind: "nothing", why: "the run ended by itself" };
@@ -53543,7 +53600,7 @@ async function runPostStep(options, deps) {
   if (agent.cleanUp) {
     await removeAgentCgroup(agent.cgroup).catch(() => void 0);
     if (agent.made) await removeAgentUser(agent.user, { paths: [join4(agent.workspace, "agent")] });
-    await rm3(agent.workspace, { recursive: true, force: true });
+    await rm4(agent.workspace, { recursive: true, force: true });
   }
   return { kind: "concluded", stillClaimed };
 }
