@@ -96,9 +96,18 @@ export function githubFields(issue: GitHubIssue, bead: Bead | undefined, customS
     state: fields.status,
     priority: fields.priority,
     type: fields.issue_type,
-    labels: fields.labels,
+    labels: bead === undefined ? fields.labels : inBeadSpelling(fields.labels, bead.labels ?? []),
     assignees: canonicalSet(logins),
   };
+}
+
+/**
+ * The issue's labels, each the bead already holds in another case spelt as the bead spells it:
+ * GitHub takes label names without case (`UI` is `ui`), so the spelling is no change to take in.
+ */
+function inBeadSpelling(labels: readonly string[], beadLabels: readonly string[]): string[] {
+  const spelt = new Map(beadLabels.map((label) => [label.toLowerCase(), label]));
+  return canonicalSet(labels.map((label) => spelt.get(label.toLowerCase()) ?? label));
 }
 
 /** The bead with `fields` written into it; the same bead when none differs. */

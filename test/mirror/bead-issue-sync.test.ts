@@ -79,6 +79,17 @@ describe("syncBeadAndIssue", () => {
   });
 
 
+  it("takes a label spelt in another case on GitHub for the bead's own, as GitHub takes label names", () => {
+    const issue = { ...issueOf(BEAD), labels: issueOf(BEAD).labels.map((label) => (label.name === "ui" ? { name: "UI" } : label)) };
+    const outcome = syncBeadAndIssue(SYNCED, issue, { now: NOW });
+    expect(outcome.bead).toBe(SYNCED);
+    expect(outcome.edit).toBeUndefined();
+    // A label new to both still comes in as GitHub spells it.
+    const added = syncBeadAndIssue(SYNCED, { ...issue, labels: [...issue.labels, { name: "Needs-Docs" }] }, { now: NOW });
+    expect(added.bead.labels).toEqual(["Needs-Docs", "ui"]);
+    expect(added.edit).toBeUndefined();
+  });
+
   it("closes the issue with the reason the bead gives, and reopens it", () => {
     const closed = { ...SYNCED, status: "closed", close_reason: "Duplicate of gt-c3", closed_at: "2026-12-02T00:00:00Z" };
     const closing = syncBeadAndIssue(closed, issueOf(BEAD), { now: NOW });

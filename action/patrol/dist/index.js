@@ -54952,9 +54952,13 @@ function githubFields(issue3, bead, customStatuses = []) {
     state: fields.status,
     priority: fields.priority,
     type: fields.issue_type,
-    labels: fields.labels,
+    labels: bead === void 0 ? fields.labels : inBeadSpelling(fields.labels, bead.labels ?? []),
     assignees: canonicalSet(logins)
   };
+}
+function inBeadSpelling(labels, beadLabels) {
+  const spelt = new Map(beadLabels.map((label) => [label.toLowerCase(), label]));
+  return canonicalSet(labels.map((label) => spelt.get(label.toLowerCase()) ?? label));
 }
 function beadWithFields(bead, fields, closeReason, now) {
   if (Object.keys(fields).length === 0) return bead;
