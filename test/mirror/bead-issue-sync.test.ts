@@ -80,7 +80,7 @@ describe("syncBeadAndIssue", () => {
 
 
   it("takes a label spelt in another case on GitHub for the bead's own, as GitHub takes label names", () => {
-    const issue = { ...issueOf(BEAD), labels: issueOf(BEAD).labels.map((label) => (label.name === "ui" ? { name: "UI" } : label)) };
+    const issue = { ...issueOf(BEAD), labels: issueLabelNames(issueOf(BEAD)).map((name) => ({ name: name === "ui" ? "UI" : name })) };
     const outcome = syncBeadAndIssue(SYNCED, issue, { now: NOW });
     expect(outcome.bead).toBe(SYNCED);
     expect(outcome.edit).toBeUndefined();
