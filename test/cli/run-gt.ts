@@ -1,7 +1,8 @@
 // Runs `gt` in-process against a temporary directory, capturing what it prints.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { afterAll } from "vitest";
 import { runCli } from "../../app/cli/run-cli.js";
 
 export interface GtResult {
@@ -12,8 +13,15 @@ export interface GtResult {
 
 export const NOW = new Date("2026-11-24T12:00:00Z");
 
+const made: string[] = [];
+// Registered as this module is imported, so on the file that imports it: its directories go when its tests are done.
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 export function tempDir(files: Record<string, string> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "gt-test-"));
+  made.push(dir);
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
