@@ -5,6 +5,7 @@ import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { isRunning } from "../app/polecat/user-processes.js";
 
 /** The project's root: above this file, whether it runs from the sources or from build/. */
 export const ROOT = projectRoot(fileURLToPath(new URL(".", import.meta.url)));
@@ -39,16 +40,6 @@ function removeCopiesOfEndedProcesses(prefix: string): void {
     } catch {
       // Another user's, in the sticky /tmp: theirs to remove.
     }
-  }
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return (error as NodeJS.ErrnoException).code !== "ESRCH";
   }
 }
 

@@ -4,6 +4,7 @@
 // died (a runner killed mid-job) is taken over rather than waited on for good; two waiters that
 // find it so at the same instant could both go on, which needs a crash and a race at once.
 import { open, readFile, rm, stat } from "node:fs/promises";
+import { isRunning } from "./user-processes.js";
 
 export interface FileLockOptions {
   /** How long to wait for a live holder before giving up. */
@@ -62,10 +63,5 @@ async function holderIsGone(lock: string): Promise<boolean> {
   }
   const pid = Number(text.trim());
   if (!Number.isSafeInteger(pid) || pid <= 0) return Date.now() - madeAt > UNWRITTEN_STALE_MS;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ESRCH";
-  }
+  return !isRunning(pid);
 }

@@ -13,6 +13,16 @@ export interface UserIds {
   readonly gid: number;
 }
 
+/** Whether a process of that pid runs: ESRCH says none; EPERM, one of another user's. */
+export function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
+
 export interface ProcStatus {
   /** Real, effective, saved and filesystem uid. */
   readonly uids: readonly number[];

@@ -8,7 +8,7 @@ import {
   type AgentUser, type CreateAgentUserOptions,
 } from "../../app/polecat/agent-user.js";
 import { systemTool } from "../../app/polecat/system-tools.js";
-import { killAllProcessesOf } from "../../app/polecat/user-processes.js";
+import { isRunning, killAllProcessesOf } from "../../app/polecat/user-processes.js";
 
 // The local town's (local-town/polecat-job.ts) are `gtagent-town-<pid>-<n>`, removed the same way.
 const TEST_USER = /^gtagent-(?:test|town)-(\d+)(?:-\d+)?$/;
@@ -34,7 +34,7 @@ export async function removeUsersOfDeadRuns(): Promise<void> {
   for (const line of passwd.split("\n")) {
     const name = line.split(":")[0] ?? "";
     const pid = TEST_USER.exec(name)?.[1];
-    if (pid === undefined || isAlive(Number(pid))) continue;
+    if (pid === undefined || isRunning(Number(pid))) continue;
     try {
       await killAllProcessesOf(await userIds(name));
       execFileSync(systemTool("userdel"), [name], { stdio: "ignore" });
@@ -42,14 +42,5 @@ export async function removeUsersOfDeadRuns(): Promise<void> {
     } catch {
       // another run removed it first
     }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

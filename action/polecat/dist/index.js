@@ -55391,7 +55391,91 @@ import { join as join8 } from "node:path";
 import { promisify as promisify2 } from "node:util";
 
 // app/polecat/file-lock.ts
-import { open as open3, readFile as readFile2, rm as rm3, stat as stat3 } from "node:fs/promises";
+import { open as open3, readFile as readFile3, rm as rm3, stat as stat3 } from "node:fs/promises";
+
+// app/polecat/user-processes.ts
+import { spawn as spawn4 } from "node:child_process";
+import { readdir as readdir4, readFile as readFile2 } from "node:fs/promises";
+import { setTimeout as sleep2 } from "node:timers/promises";
+
+// app/polecat/system-tools.ts
+import { accessSync, constants as constants4 } from "node:fs";
+import { join as join6 } from "node:path";
+var SYSTEM_DIRECTORIES = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+function systemTool(name2, directories = SYSTEM_DIRECTORIES) {
+  for (const directory of directories) {
+    const path = join6(directory, name2);
+    try {
+      accessSync(path, constants4.X_OK);
+      return path;
+    } catch {
+    }
+  }
+  throw new Error(`${name2} is not installed (looked in ${directories.join(", ")}); the polecat action needs it to run the agent as a user of its own`);
+}
+
+// app/polecat/user-processes.ts
+function isRunning(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error63) {
+    return error63.code !== "ESRCH";
+  }
+}
+function parseProcStatus(text3) {
+  const uid = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$/m.exec(text3);
+  const state = /^State:\s+(\S)/m.exec(text3);
+  if (uid === null || state === null) return null;
+  return { uids: uid.slice(1, 5).map(Number), state: state[1] };
+}
+var GONE = /* @__PURE__ */ new Set(["Z", "X"]);
+async function processesOf(uid, proc = "/proc") {
+  const pids = [];
+  for (const entry of await readdir4(proc)) {
+    if (!/^\d+$/.test(entry)) continue;
+    let text3;
+    try {
+      text3 = await readFile2(`${proc}/${entry}/status`, "utf8");
+    } catch {
+      continue;
+    }
+    const status = parseProcStatus(text3);
+    if (status !== null && !GONE.has(status.state) && status.uids.includes(uid)) pids.push(Number(entry));
+  }
+  return pids.sort((a, b) => a - b);
+}
+var DEFAULT_KILL_ROUNDS = 50;
+var DEFAULT_PAUSE_MS = 20;
+async function killAllProcessesOf(user, options = {}) {
+  const maxRounds = options.maxRounds ?? DEFAULT_KILL_ROUNDS;
+  for (let round = 0; ; round++) {
+    const left = await processesOf(user.uid);
+    if (left.length === 0) return round;
+    if (round === maxRounds) {
+      throw new Error(`${left.length} processes of ${user.name} (uid ${user.uid}) are still running after ${maxRounds} rounds of kill -KILL -1: ${left.join(", ")}`);
+    }
+    await killMinusOneAs(user);
+    await sleep2(options.pauseMs ?? DEFAULT_PAUSE_MS);
+  }
+}
+function killMinusOneAs(user) {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn4(systemTool("setpriv"), [
+      `--reuid=${user.uid}`,
+      `--regid=${user.gid}`,
+      "--clear-groups",
+      "--no-new-privs",
+      systemTool("kill"),
+      "-KILL",
+      "-1"
+    ], { env: {}, stdio: "ignore" });
+    child.on("error", reject);
+    child.on("exit", () => resolvePromise());
+  });
+}
+
+// app/polecat/file-lock.ts
 async function withFileLock(path, action, options = {}) {
   const lock = `${path}.lock`;
   const deadline = Date.now() + (options.timeoutMs ?? 3e4);
@@ -55430,96 +55514,19 @@ async function holderIsGone(lock) {
   let text3;
   let madeAt;
   try {
-    [text3, madeAt] = await Promise.all([readFile2(lock, "utf8"), stat3(lock).then((info2) => info2.mtimeMs)]);
+    [text3, madeAt] = await Promise.all([readFile3(lock, "utf8"), stat3(lock).then((info2) => info2.mtimeMs)]);
   } catch {
     return false;
   }
   const pid = Number(text3.trim());
   if (!Number.isSafeInteger(pid) || pid <= 0) return Date.now() - madeAt > UNWRITTEN_STALE_MS;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error63) {
-    return error63.code === "ESRCH";
-  }
+  return !isRunning(pid);
 }
 
 // app/polecat/sandbox/sandbox-init-config.ts
 var SANDBOX_CONFIG_FD = 3;
 function setprivOptions(user) {
   return [`--reuid=${user.uid}`, `--regid=${user.gid}`, "--clear-groups", "--no-new-privs"];
-}
-
-// app/polecat/system-tools.ts
-import { accessSync, constants as constants4 } from "node:fs";
-import { join as join6 } from "node:path";
-var SYSTEM_DIRECTORIES = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"];
-function systemTool(name2, directories = SYSTEM_DIRECTORIES) {
-  for (const directory of directories) {
-    const path = join6(directory, name2);
-    try {
-      accessSync(path, constants4.X_OK);
-      return path;
-    } catch {
-    }
-  }
-  throw new Error(`${name2} is not installed (looked in ${directories.join(", ")}); the polecat action needs it to run the agent as a user of its own`);
-}
-
-// app/polecat/user-processes.ts
-import { spawn as spawn4 } from "node:child_process";
-import { readdir as readdir4, readFile as readFile3 } from "node:fs/promises";
-import { setTimeout as sleep2 } from "node:timers/promises";
-function parseProcStatus(text3) {
-  const uid = /^Uid:\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$/m.exec(text3);
-  const state = /^State:\s+(\S)/m.exec(text3);
-  if (uid === null || state === null) return null;
-  return { uids: uid.slice(1, 5).map(Number), state: state[1] };
-}
-var GONE = /* @__PURE__ */ new Set(["Z", "X"]);
-async function processesOf(uid, proc = "/proc") {
-  const pids = [];
-  for (const entry of await readdir4(proc)) {
-    if (!/^\d+$/.test(entry)) continue;
-    let text3;
-    try {
-      text3 = await readFile3(`${proc}/${entry}/status`, "utf8");
-    } catch {
-      continue;
-    }
-    const status = parseProcStatus(text3);
-    if (status !== null && !GONE.has(status.state) && status.uids.includes(uid)) pids.push(Number(entry));
-  }
-  return pids.sort((a, b) => a - b);
-}
-var DEFAULT_KILL_ROUNDS = 50;
-var DEFAULT_PAUSE_MS = 20;
-async function killAllProcessesOf(user, options = {}) {
-  const maxRounds = options.maxRounds ?? DEFAULT_KILL_ROUNDS;
-  for (let round = 0; ; round++) {
-    const left = await processesOf(user.uid);
-    if (left.length === 0) return round;
-    if (round === maxRounds) {
-      throw new Error(`${left.length} processes of ${user.name} (uid ${user.uid}) are still running after ${maxRounds} rounds of kill -KILL -1: ${left.join(", ")}`);
-    }
-    await killMinusOneAs(user);
-    await sleep2(options.pauseMs ?? DEFAULT_PAUSE_MS);
-  }
-}
-function killMinusOneAs(user) {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn4(systemTool("setpriv"), [
-      `--reuid=${user.uid}`,
-      `--regid=${user.gid}`,
-      "--clear-groups",
-      "--no-new-privs",
-      systemTool("kill"),
-      "-KILL",
-      "-1"
-    ], { env: {}, stdio: "ignore" });
-    child.on("error", reject);
-    child.on("exit", () => resolvePromise());
-  });
 }
 
 // app/polecat/own-user.ts
